@@ -1,0 +1,79 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** One CLI command: parses flags, calls the engine, returns the exit code. No logic inside. */
+export interface Command<O extends Options = Options> {
+  name: string;
+  summary: string;
+  /** Usage line(s) after `sangloc `, e.g. `run --input DIR --workspace WS`. */
+  usage: string;
+  /** Lines explaining each flag. */
+  help: string[];
+  example: string;
+  options: O;
+  /** Whether positional arguments are allowed. */
+  positionals?: boolean;
+  run(args: ParsedArgs): Promise<number>;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/** Flags shared by commands that touch a workspace. */
+export const workspaceOptions = {
+  workspace: { type: 'string', short: 'w' },
+  config: { type: 'string', short: 'c' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const satisfies Options;
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: command.positionals ?? false,
+      strict: true,
+    });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (err) {
+    throw new UsageError(`${command.name}: ${(err as Error).message}. See \`sangloc ${command.name} --help\`.`);
+  }
+}
+
+export function commandHelp(command: Command): string {
+  return [
+    `sangloc ${command.name} — ${command.summary}`,
+    '',
+    `usage: sangloc ${command.usage}`,
+    '',
+    ...command.help.map((l) => `  ${l}`),
+    '',
+    'example:',
+    `  ${command.example}`,
+    '',
+  ].join('\n');
+}
+
+/** Reads a required string flag or throws a UsageError naming it. */
+export function requireString(command: Command, args: ParsedArgs, flag: string): string {
+  const v = args.values[flag];
+  if (typeof v !== 'string' || v === '') {
+    throw new UsageError(`${command.name}: --${flag} is required. See \`sangloc ${command.name} --help\`.`);
+  }
+  return v;
+}
+
+/** Reads an optional integer flag, checking its range. */
+export function optionalInt(command: Command, args: ParsedArgs, flag: string, min = -Infinity, max = Infinity): number | undefined {
+  const v = args.values[flag];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${command.name}: --${flag} must be an integer between ${min} and ${max}, got "${String(v)}".`);
+  }
+  return n;
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+import { defaultTaxRules, type TaxYearRules } from './tax-rules.js';
+
+export * from './tax-rules.js';
+
+/** Everything a run can be told. Defaults below; a JSON file passed with --config overrides any part. */
+export interface Config {
+  /** DuckDB memory limit ('3GB'); spills to the workspace beyond it. */
+  memoryLimit: string;
+  /** DuckDB threads and scoring worker threads. */
+  threads: number;
+  /** Seed for every random choice of a run (control slice, forest). */
+  seed: number;
+  taxRules: Record<string, TaxYearRules>;
+  rank: {
+    /** Capacity: how many cases the list holds (0 = all entities with a positive gap). */
+    capacity: number;
+    /** Share of the list given to a random control slice, flagged in the output. */
+    controlShare: number;
+  };
+  output: {
+    language: 'vi' | 'en';
+    maskPii: boolean;
+  };
+}
+
+export const defaultConfig: Config = {
+  memoryLimit: '3GB',
+  threads: 2,
+  seed: 1,
+  taxRules: defaultTaxRules,
+  rank: { capacity: 0, controlShare: 0.03 },
+  output: { language: 'vi', maskPii: false },
+};
+
+type Json = unknown;
+
+function mergeDeep(base: Json, over: Json): Json {
+  if (over === undefined) return base;
+  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+    const out: Record<string, Json> = { ...(base as Record<string, Json>) };
+    for (const [k, v] of Object.entries(over as Record<string, Json>)) out[k] = mergeDeep((base as Record<string, Json>)[k], v);
+    return out;
+  }
+  return over;
+}
+
+/** Checks a merged config; returns every problem found (empty when valid). */
+export function validateConfig(c: Config): string[] {
+  const problems: string[] = [];
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(c.memoryLimit)) problems.push(`memoryLimit: expected e.g. "3GB", got ${JSON.stringify(c.memoryLimit)}`);
+  if (!Number.isInteger(c.threads) || c.threads < 1 || c.threads > 64) problems.push(`threads: expected an integer 1–64, got ${JSON.stringify(c.threads)}`);
+  if (!Number.isInteger(c.seed)) problems.push(`seed: expected an integer, got ${JSON.stringify(c.seed)}`);
+  if (!Number.isInteger(c.rank.capacity) || c.rank.capacity < 0) problems.push(`rank.capacity: expected an integer ≥ 0`);
+  if (!(c.rank.controlShare >= 0 && c.rank.controlShare < 0.5)) problems.push(`rank.controlShare: expected a share in [0, 0.5)`);
+  if (!['vi', 'en'].includes(c.output.language)) problems.push(`output.language: expected "vi" or "en"`);
+  for (const [year, r] of Object.entries(c.taxRules)) {
+    if (!/^\d{4}$/.test(year)) problems.push(`taxRules.${year}: key must be a tax year like "2026"`);
+    if (!(r.threshold >= 0)) problems.push(`taxRules.${year}.threshold: expected VND ≥ 0`);
+    for (const [g, rate] of Object.entries(r.rates ?? {})) {
+      if (!(rate.vat >= 0 && rate.vat < 1 && rate.pit >= 0 && rate.pit < 1)) problems.push(`taxRules.${year}.rates.${g}: vat and pit must be fractions in [0, 1)`);
+    }
+  }
+  return problems;
+}
+
+/** Loads defaults, overlays the JSON file if given, validates everything at once. */
+export function loadConfig(file?: string, overrides: Partial<Config> = {}): Config {
+  let fromFile: Json = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new ConfigError(file, ['cannot read the file; check the path given to --config']);
+    }
+    try {
+      fromFile = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(file, [`not valid JSON (${(err as Error).message})`]);
+    }
+  }
+  const merged = mergeDeep(mergeDeep(defaultConfig, fromFile), overrides) as Config;
+  const problems = validateConfig(merged);
+  if (problems.length) throw new ConfigError(file ?? 'config', problems);
+  return merged;
+}
+
+/** Stable hash of a config (key order does not matter); recorded in run.json and models. */
+export function configHash(c: Config): string {
+  return createHash('sha256').update(stableStringify(c)).digest('hex').slice(0, 16);
+}
+
+export function stableStringify(v: Json): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(stableStringify).join(',') + ']';
+  const o = v as Record<string, Json>;
+  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + stableStringify(o[k])).join(',') + '}';
+}

@@ -1,0 +1,44 @@
+/**
+ * Every error sangloc raises on purpose lives here, so messages stay consistent: each names
+ * the file, line, column or config key at fault and says what to do.
+ */
+
+/** Base class: an expected failure with a one-line message fit for stderr. */
+export class SanglocError extends Error {
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Wrong flags or arguments on the command line (exit code 2). */
+export class UsageError extends SanglocError {
+  override readonly exitCode = 2;
+}
+
+/** A whole input file or folder cannot be used (one bad row is a reject, not an error). */
+export class InputError extends SanglocError {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly line?: number,
+    readonly column?: string,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}` : ''}${column ? ` (column ${column})` : ''}: ${message}`);
+  }
+}
+
+/** Config problems, all reported at once. */
+export class ConfigError extends SanglocError {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: ${problems.length} config problem(s): ${problems.join('; ')}`);
+  }
+}
+
+/** The workspace is in use, damaged, or not a sangloc workspace. */
+export class WorkspaceError extends SanglocError {}
