@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { InputError } from '../errors.js';
+import { sourceOfFile, type SourceName } from './sources.js';
+
+export interface DeliveryFile {
+  path: string;
+  name: string;
+  source: SourceName;
+  format: 'csv' | 'parquet';
+  bytes: number;
+}
+
+/**
+ * Lists the files of a delivery folder that belong to a contract source, sorted by name so the
+ * load order (and therefore "later wins") is the same on every machine.
+ */
+export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored: string[] } {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    names = readdirSync(dir).sort();
+  } catch {
+    throw new InputError(dir, 'cannot read the delivery folder; check the path given to --input');
+  }
+  const files: DeliveryFile[] = [];
+  const ignored: string[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (!st.isFile()) continue;
+    const source = sourceOfFile(name);
+    if (!source) {
+      if (!name.startsWith('.') && !/\.(md|json|txt)$/i.test(name)) ignored.push(name);
+      continue;
+    }
+    files.push({ path, name: basename(path), source, format: name.toLowerCase().endsWith('.parquet') ? 'parquet' : 'csv', bytes: st.size });
+  }
+  return { files, ignored };
+}
+
+/** SHA-256 of a file's content, streamed. */
+export async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** The first `n` bytes of a file. */
+export function headBytes(path: string, n = 65536): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const read = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads the header record of a CSV (RFC 4180, BOM allowed).
+ * Returns column names as written; throws InputError for files that are not UTF-8 text.
+ */
+export function readCsvHeader(path: string, head: Buffer = headBytes(path)): string[] {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    throw new InputError(path, 'the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set its encoding in the config (ingest.encodings)', 1);
+  }
+  let text = head.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') throw new InputError(path, 'the file is empty (no header row)', 1);
+  const fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
+      } else field += ch;
+    } else if (ch === '"') inQuotes = true;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      break;
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}

@@ -1,0 +1,127 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeSync, chmodSync, statSync, lstatSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { WorkspaceError } from '../errors.js';
+
+/**
+ * The workspace layout (DESIGN.md): one folder per installation, owner-only permissions.
+ *
+ * @example const ws = openWorkspace('workspace'); ws.runDir('20261123-0100-ab12')
+ */
+export interface Workspace {
+  root: string;
+  warehouse: string;
+  runsDir: string;
+  modelsDir: string;
+  tmpDir: string;
+  latestLink: string;
+  lockFile: string;
+  runDir(runId: string): string;
+}
+
+export function openWorkspace(root: string): Workspace {
+  const abs = resolve(root);
+  const ws: Workspace = {
+    root: abs,
+    warehouse: join(abs, 'warehouse.duckdb'),
+    runsDir: join(abs, 'runs'),
+    modelsDir: join(abs, 'models'),
+    tmpDir: join(abs, 'tmp'),
+    latestLink: join(abs, 'latest'),
+    lockFile: join(abs, 'run.lock'),
+    runDir: (id) => join(abs, 'runs', id),
+  };
+  for (const dir of [ws.root, ws.runsDir, ws.modelsDir, ws.tmpDir]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      chmodSync(dir, 0o700);
+    } catch {
+      /* not ours to change: keep going, the files inside are still created 0600 */
+    }
+  }
+  return ws;
+}
+
+/** The run id `WS/latest` points at, or undefined before the first successful run. */
+export function latestRunId(ws: Workspace): string | undefined {
+  if (!existsSync(ws.latestLink) && !isSymlink(ws.latestLink)) return undefined;
+  try {
+    if (isSymlink(ws.latestLink)) return readlinkSync(ws.latestLink).split('/').pop();
+    return readFileSync(ws.latestLink, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+export interface Lock {
+  release(): void;
+}
+
+/**
+ * Takes the workspace lock (one run at a time). A lock left by a dead process is taken over.
+ * With `wait`, polls until the lock frees or `waitMs` passes.
+ */
+export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?: number } = {}): Promise<Lock> {
+  const deadline = Date.now() + (opts.waitMs ?? 6 * 3600_000);
+  for (;;) {
+    try {
+      const fd = openSync(ws.lockFile, 'wx', 0o600);
+      writeSync(fd, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString() }));
+      closeSync(fd);
+      return {
+        release: () => {
+          try {
+            rmSync(ws.lockFile, { force: true });
+          } catch {
+            /* already gone */
+          }
+        },
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = readLockHolder(ws.lockFile);
+    if (holder && !processAlive(holder.pid)) {
+      rmSync(ws.lockFile, { force: true }); // stale: its process died (killed run)
+      continue;
+    }
+    if (!opts.wait || Date.now() > deadline) {
+      throw new WorkspaceError(
+        `workspace ${ws.root} is in use by another run (pid ${holder?.pid ?? '?'}, started ${holder?.started_at ?? '?'}); ` +
+          'wait for it to finish or pass --wait to queue behind it',
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function readLockHolder(file: string): { pid: number; started_at: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // Being written right now, or empty: treat as held unless it is old.
+    try {
+      if (Date.now() - statSync(file).mtimeMs > 60_000) return { pid: -1, started_at: '?' };
+    } catch {
+      /* vanished */
+    }
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
