@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { caseColumns } from '../../engine/publish/case-row.js';
+import { writeCasesJson } from '../../engine/publish/json.js';
+import { caseRow, manyRows } from './fixtures.js';
+import { tempDir } from './helpers.js';
+
+const path = tempDir('json');
+
+describe('writeCasesJson', async () => {
+  const rows = [caseRow(), caseRow({ rank: 2, name: '=1+1', bank_revenue_vnd: NaN, phones: [], tax_gap_vnd: -5 })];
+  const file = path('cases.json');
+  await writeCasesJson(file, rows);
+  const back = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
+
+  it('keeps every column, in order', () => {
+    expect(back).toHaveLength(2);
+    expect(Object.keys(back[0]!)).toEqual(caseColumns.map((c) => c.name));
+  });
+
+  it.each([
+    { row: 0, name: 'phones', expected: ['0912345678', '0987654321'] },
+    { row: 0, name: 'risk_score', expected: 0.8731 },
+    { row: 0, name: 'estimated_revenue_vnd', expected: 1_250_000_000 },
+    { row: 0, name: 'bank_revenue_vnd', expected: null },
+    { row: 1, name: 'name', expected: '=1+1' },
+    { row: 1, name: 'bank_revenue_vnd', expected: null },
+    { row: 1, name: 'phones', expected: [] },
+    { row: 1, name: 'tax_gap_vnd', expected: -5 },
+  ])('row $row $name', ({ row, name, expected }) => {
+    expect(back[row]![name]).toEqual(expected);
+  });
+
+  it.each([
+    { rows: [], expected: 0 },
+    { rows: manyRows(4_500), expected: 4_500 },
+  ])('writes $expected rows as valid JSON', async ({ rows: input, expected }) => {
+    const f = path(`n${expected}.json`);
+    await writeCasesJson(f, input, { maskPii: true });
+    const parsed = JSON.parse(readFileSync(f, 'utf8')) as { rank: number; phones: string[] }[];
+    expect(parsed).toHaveLength(expected);
+    if (expected > 0) {
+      expect(parsed.at(-1)!.rank).toBe(expected);
+      expect(parsed[0]!.phones[0]).toMatch(/^09\d\d\*\*\*\d{3}$/);
+    }
+  });
+});

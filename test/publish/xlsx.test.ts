@@ -1,0 +1,85 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { caseColumns } from '../../engine/publish/case-row.js';
+import { casesSheetName, explainSheetName, writeCasesXlsx, xlsxText } from '../../engine/publish/xlsx.js';
+import { caseRow, manyRows, reasons } from './fixtures.js';
+import { tempDir } from './helpers.js';
+
+const path = tempDir('xlsx');
+const colNo = (name: string) => caseColumns.findIndex((c) => c.name === name) + 1;
+
+describe('writeCasesXlsx', async () => {
+  const rows = [
+    caseRow(),
+    caseRow({ rank: 2, name: '=HYPERLINK("http://evil.example","x")', reasons: ['+1', 'b'], tax_gap_vnd: -2_000_000, bank_revenue_vnd: null }),
+    caseRow({ rank: 3, name: 'bell\u0007 in name' }),
+  ];
+  const file = path('cases.xlsx');
+  await writeCasesXlsx(file, rows, { reasons });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const sheet = wb.getWorksheet(casesSheetName)!;
+  const explain = wb.getWorksheet(explainSheetName)!;
+
+  it('freezes the header row and sets an autofilter', () => {
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(JSON.stringify(sheet.autoFilter)).toMatch(/A1|"row":1/);
+    expect(sheet.getRow(1).values).toEqual([undefined, ...caseColumns.map((c) => c.name)]);
+    expect(sheet.rowCount).toBe(4);
+  });
+
+  it.each([
+    { name: 'tax_gap_vnd', numFmt: '#,##0', value: 18_750_000 },
+    { name: 'expected_yield_vnd', numFmt: '#,##0', value: 12_345_678 },
+    { name: 'risk_score', numFmt: '0.000', value: 0.8731 },
+    { name: 'rank', numFmt: '0', value: 1 },
+  ])('$name is a number formatted $numFmt', ({ name, numFmt, value }) => {
+    const cell = sheet.getRow(2).getCell(colNo(name));
+    expect(cell.value).toBe(value);
+    expect(cell.numFmt).toBe(numFmt);
+  });
+
+  it('never writes a formula, neutralises text and keeps negative numbers numeric', () => {
+    sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+    expect(sheet.getRow(3).getCell(colNo('name')).value).toBe(`'=HYPERLINK("http://evil.example","x")`);
+    expect(sheet.getRow(3).getCell(colNo('reasons')).value).toBe(`'+1|b`);
+    expect(sheet.getRow(3).getCell(colNo('tax_gap_vnd')).value).toBe(-2_000_000);
+    expect(sheet.getRow(3).getCell(colNo('bank_revenue_vnd')).value).toBeNull();
+    expect(sheet.getRow(4).getCell(colNo('name')).value).toBe('bell in name');
+  });
+
+  it('explains every column and reason code in both languages', () => {
+    const cells = new Set<string>();
+    explain.eachRow((row) => row.eachCell((cell) => cells.add(String(cell.value))));
+    for (const c of caseColumns) {
+      expect(cells).toContain(c.name);
+      expect(cells).toContain(c.label_vi);
+      expect(cells).toContain(c.label_en);
+    }
+    for (const r of reasons) for (const v of [r.code, r.label_vi, r.label_en]) expect(cells).toContain(v);
+  });
+
+  it('writes a bigger list masked', async () => {
+    const big = path('big.xlsx');
+    await writeCasesXlsx(big, manyRows(3_000), { maskPii: true, language: 'en' });
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.readFile(big);
+    const s = back.getWorksheet(casesSheetName)!;
+    expect(s.rowCount).toBe(3_001);
+    expect(String(s.getRow(2).getCell(colNo('phones')).value)).toMatch(/^09\d\d\*\*\*\d{3}$/);
+    expect(back.getWorksheet(explainSheetName)!.getRow(1).getCell(3).value).toBe('English');
+  });
+});
+
+describe('xlsxText', () => {
+  it.each([
+    { input: 'ok', expected: 'ok' },
+    { input: 'a\u0000b\u001fc', expected: 'abc' },
+    { input: 'tab\tand\nnewline', expected: 'tab\tand\nnewline' },
+    { input: 'lone \ud800 surrogate', expected: 'lone  surrogate' },
+    { input: '😀', expected: '😀' },
+    { input: 'x'.repeat(40_000), expected: 'x'.repeat(32_766) + '…' },
+  ])('$input', ({ input, expected }) => {
+    expect(xlsxText(input)).toBe(expected);
+  });
+});
