@@ -127,7 +127,7 @@ export interface PairwiseScores {
 }
 
 /** C(n, 2): the number of unordered pairs among n items. */
-export const pairCount = (n: number): number => (n * (n - 1)) / 2;
+export const pairCount = (n: number): number => (n < 2 ? 0 : (n * (n - 1)) / 2);
 
 /**
  * Precision, recall and F1 from pair counts.
