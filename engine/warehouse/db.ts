@@ -47,13 +47,13 @@ export class Db {
   }
 
   /** Runs a query and returns its rows as plain objects (bigint → number, dates → ISO text). */
-  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = params ? await this.conn.runAndReadAll(sql, params as never) : await this.conn.runAndReadAll(sql);
     return reader.getRowObjectsJS().map((r) => plainRow(r)) as T[];
   }
 
   /** First row or undefined. */
-  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }
 

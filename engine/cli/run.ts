@@ -1,0 +1,56 @@
+import { relative } from 'node:path';
+import { loadConfig } from '../config/index.js';
+import { createLogger, formatMs } from '../log.js';
+import { runBatch } from '../run.js';
+import { optionalInt, requireString, workspaceOptions, type Command } from './command.js';
+
+export const command: Command = {
+  name: 'run',
+  summary: 'load a delivery, link sellers, score and publish the case list',
+  usage: 'run --input DIR --workspace WS [--tax-year Y] [--config FILE] [--mask-pii] [--lang vi|en] [--wait]',
+  help: [
+    '--input DIR        delivery folder (files named as in CONTRACT.md: taxpayers.csv, cod_shipments_*.csv …)',
+    '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
+    '--tax-year Y       tax year to screen (default: the latest year with declarations)',
+    '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …)',
+    '--mask-pii         mask IDs, phones and accounts in every export',
+    '--lang vi|en       language of reasons (default vi)',
+    '--wait             wait for a run already holding the workspace instead of exiting',
+    '--quiet            no progress on stderr',
+  ],
+  example: 'sangloc run --input data-samples --workspace workspace',
+  options: {
+    ...workspaceOptions,
+    input: { type: 'string', short: 'i' },
+    'tax-year': { type: 'string' },
+    'mask-pii': { type: 'boolean' },
+    lang: { type: 'string' },
+    wait: { type: 'boolean' },
+  },
+  async run(args) {
+    const input = requireString(this, args, 'input');
+    const workspace = requireString(this, args, 'workspace');
+    const taxYear = optionalInt(this, args, 'tax-year', 2000, 2100);
+    const lang = args.values.lang as string | undefined;
+    const config = loadConfig(args.values.config as string | undefined, {
+      output: {
+        ...(args.values['mask-pii'] ? { maskPii: true } : {}),
+        ...(lang ? { language: lang as 'vi' | 'en' } : {}),
+      } as never,
+    });
+    const log = createLogger({ quiet: Boolean(args.values.quiet) });
+    const started = performance.now();
+    const result = await runBatch({ input, workspace, config, taxYear, log, wait: Boolean(args.values.wait) });
+    const rel = relative(process.cwd(), result.runDir) || '.';
+    process.stdout.write(
+      [
+        `sangloc: run ${result.runId} published in ${formatMs(performance.now() - started)} (tax year ${result.taxYear}):`,
+        `  ${result.entities.toLocaleString('en')} seller entities, ${result.cases.toLocaleString('en')} cases`,
+        `  case list: ${rel}/cases.xlsx (also .csv, .parquet, .json)`,
+        `  report:    ${rel}/report.html`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

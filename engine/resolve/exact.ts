@@ -1,0 +1,75 @@
+import type { Db } from '../warehouse/db.js';
+import { ident } from '../warehouse/db.js';
+
+/** Identifier columns of identity_records that link records when equal. */
+export const exactIdentifiers = ['tax_id', 'national_id', 'account', 'phone', 'email', 'domain'] as const;
+
+export interface ExactOptions {
+  /** A value carried by more distinct names than this links nothing (hub phones, marketplace accounts). */
+  maxNamesPerValue: number;
+}
+
+/**
+ * The walking skeleton's resolver: records sharing an exact identifier are one entity, except values
+ * carried by many distinct names. Reads `int_identity_records`, writes `resolve_clusters(record_id,
+ * cluster_id)` where cluster_id is the smallest record_id of the cluster.
+ *
+ * @example await resolveExact(db, { maxNamesPerValue: 3 });
+ */
+export async function resolveExact(db: Db, opts: ExactOptions): Promise<{ records: number; clusters: number; edges: number }> {
+  const unions = exactIdentifiers
+    .map(
+      (c) => `select record_id, ${ident(c)} as v, '${c}' as kind, name_key from int_identity_records where ${ident(c)} is not null`,
+    )
+    .join(' union all ');
+  const { columns, rowCount } = await db.numericColumns(`
+    with vals as (${unions}),
+    allowed as (
+      select kind, v from vals group by kind, v
+      having count(distinct coalesce(name_key, '')) <= ${Number(opts.maxNamesPerValue)} and count(*) > 1
+    )
+    select vals.record_id as a, min(vals.record_id) over (partition by vals.kind, vals.v) as b
+    from vals join allowed using (kind, v)
+  `);
+  const n = (await db.value<number>(`select count(*)::bigint from int_identity_records`)) ?? 0;
+  const parent = unionFind(n, columns[0]!, columns[1]!, rowCount);
+  await writeClusters(db, parent);
+  const roots = new Set<number>();
+  for (let i = 0; i < n; i++) roots.add(parent[i]!);
+  return { records: n, clusters: roots.size, edges: rowCount };
+}
+
+/** Connected components over edges (a[i], b[i]); returns for each node the smallest node of its component. */
+export function unionFind(n: number, a: ArrayLike<number>, b: ArrayLike<number>, edges: number): Int32Array {
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  for (let e = 0; e < edges; e++) {
+    const ra = find(a[e]!);
+    const rb = find(b[e]!);
+    if (ra === rb) continue;
+    // The smaller id becomes the root, so cluster ids do not depend on edge order.
+    if (ra < rb) parent[rb] = ra;
+    else parent[ra] = rb;
+  }
+  for (let i = 0; i < n; i++) parent[i] = find(i);
+  return parent;
+}
+
+/** Writes `resolve_clusters` from a parent array (index = record_id). */
+export async function writeClusters(db: Db, parent: Int32Array): Promise<void> {
+  await db.exec(`create or replace table resolve_clusters (record_id bigint, cluster_id bigint)`);
+  const appender = await db.conn.createAppender('resolve_clusters');
+  for (let i = 0; i < parent.length; i++) {
+    appender.appendBigInt(BigInt(i));
+    appender.appendBigInt(BigInt(parent[i]!));
+    appender.endRow();
+  }
+  appender.closeSync();
+}

@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { configHash, rulesForYear, type Config } from './config/index.js';
+import { InputError, WorkspaceError } from './errors.js';
+import { loadDelivery, type LoadSummary } from './ingest/load.js';
+import type { Logger } from './log.js';
+import { installNormalizeMacros } from './normalize/sql.js';
+import type { CaseRow, ReasonInfo } from './publish/case-row.js';
+import { caseTotals } from './publish/report-model.js';
+import { writeCaseExports } from './publish/exports.js';
+import { writeReportHtml } from './publish/report.js';
+import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
+import { resolveExact } from './resolve/exact.js';
+import { rankCases } from './score/rank.js';
+import { allRules } from './score/rules/index.js';
+import { scoreEntities } from './score/score.js';
+import type { FeatureBatch } from './score/types.js';
+import { engineVersion } from './version.js';
+import { openDb, type Db } from './warehouse/db.js';
+import { runModels, setVariables } from './warehouse/pipeline.js';
+import { ensureWarehouseSchema } from './warehouse/schema.js';
+import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
+import { bankPatterns } from './features/bank-patterns.js';
+
+export interface RunOptions {
+  input: string;
+  workspace: string;
+  config: Config;
+  /** Tax year to screen; default: the latest year with declarations. */
+  taxYear?: number;
+  log: Logger;
+  /** Wait for another run holding the workspace instead of exiting. */
+  wait?: boolean;
+}
+
+export interface RunResult {
+  runId: string;
+  runDir: string;
+  taxYear: number;
+  cases: number;
+  entities: number;
+  load: LoadSummary;
+}
+
+/**
+ * The nightly batch: ingest → staging → resolve → features → score → rank → publish.
+ * Publishes WS/runs/<run_id>/ atomically and points WS/latest at it; on failure publishes nothing.
+ *
+ * @example await runBatch({ input: 'data-samples', workspace: 'workspace', config: loadConfig(), log });
+ */
+export async function runBatch(opts: RunOptions): Promise<RunResult> {
+  const ws = openWorkspace(opts.workspace);
+  const lock = await acquireLock(ws, { wait: opts.wait });
+  const startedAt = new Date();
+  const runId = makeRunId(startedAt, opts.config);
+  let db: Db | undefined;
+  try {
+    db = await openWarehouse(ws, opts.config);
+    const result = await runStages(db, ws, runId, startedAt, opts);
+    return result;
+  } catch (err) {
+    abandonRunFolder(ws, runId);
+    if (db) await db.exec(`insert or replace into runs values ($id, $s, now(), 'failed', null, $h, $v, $m)`, {
+      id: runId, s: startedAt.toISOString(), h: configHash(opts.config), v: engineVersion, m: String((err as Error).message).slice(0, 500),
+    }).catch(() => undefined);
+    throw err;
+  } finally {
+    db?.close();
+    lock.release();
+  }
+}
+
+async function openWarehouse(ws: Workspace, config: Config): Promise<Db> {
+  try {
+    return await openDb(ws.warehouse, { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: ws.tmpDir });
+  } catch (err) {
+    throw new WorkspaceError(
+      `${ws.warehouse} cannot be opened as a DuckDB warehouse (${(err as Error).message.split('\n')[0]}); ` +
+        'move it aside and run again: the next run rebuilds it from the delivery folder',
+    );
+  }
+}
+
+function makeRunId(at: Date, config: Config): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const salt = createHash('sha256').update(`${at.getTime()}:${process.pid}:${configHash(config)}`).digest('hex').slice(0, 6);
+  return `${stamp}-${salt}`;
+}
+
+async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, opts: RunOptions): Promise<RunResult> {
+  const { log, config } = opts;
+  await ensureWarehouseSchema(db);
+  await installNormalizeMacros(db);
+  await db.exec(`insert into runs values ($id, $s, null, 'running', null, $h, $v, null)`, {
+    id: runId, s: startedAt.toISOString(), h: configHash(config), v: engineVersion,
+  });
+
+  const load = await log.stage('ingest', () => loadDelivery(db, opts.input, { runId, log }));
+  const totalRows = Object.values(load.bySource).reduce((n, s) => n + s.read, 0);
+  log.info(`ingest: ${load.files.filter((f) => f.status === 'loaded').length} new file(s), ${totalRows.toLocaleString('en')} rows read, ` +
+    `${load.files.filter((f) => f.status === 'skipped').length} already loaded, ${load.files.filter((f) => f.status === 'failed').length} failed`);
+
+  await log.stage('staging', () => runModels(db, (m) => m.layer === 'staging', log));
+  const taxYear = opts.taxYear ?? (await latestDeclaredYear(db, opts.input));
+  const rules = rulesForYear(taxYear, config.taxRules);
+  log.info(`tax year ${taxYear}: threshold ${rules.threshold.toLocaleString('en')} VND`);
+  await setVariables(db, {
+    tax_year: taxYear,
+    shared_remit_min_senders: 10,
+    re_carrier_remittance: bankPatterns.carrierRemittance,
+    re_platform_payout: bankPatterns.platformPayout,
+    re_private: bankPatterns.private,
+  });
+
+  const resolved = await log.stage('resolve', async () => {
+    await runModels(db, (m) => m.name === 'int_identity_records', log);
+    const r = await resolveExact(db, { maxNamesPerValue: 3 });
+    await runModels(db, (m) => m.name === 'int_entities' || m.name === 'int_record_identity', log);
+    return r;
+  });
+  log.info(`resolve: ${resolved.records.toLocaleString('en')} identity records → ${resolved.clusters.toLocaleString('en')} entities`);
+
+  const batch = await log.stage('features', async () => {
+    await runModels(db, (m) => m.layer === 'marts' || (m.layer === 'intermediate' && !['int_identity_records', 'int_entities', 'int_record_identity'].includes(m.name)), log);
+    return readFeatureBatch(db);
+  });
+
+  const { rows, excluded } = await log.stage('score', async () => {
+    const scored = scoreEntities(batch.batch, { rules, lang: config.output.language });
+    const excludedMask = new Uint8Array(batch.batch.n);
+    for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
+    const ranking = rankCases(scored.expectedYield, scored.risk, batch.ids, excludedMask, {
+      capacity: config.rank.capacity,
+      controlShare: config.rank.controlShare,
+      seed: config.seed,
+    });
+    const profiles = await readProfiles(db);
+    const out: CaseRow[] = [];
+    for (let k = 0; k < ranking.order.length; k++) {
+      const i = ranking.order[k]!;
+      const id = batch.ids[i]!;
+      const p = profiles.get(id);
+      const f = (name: string) => batch.batch.cols[name]![i]!;
+      out.push({
+        rank: k + 1,
+        entity_id: id,
+        risk_score: Math.round(scored.risk[i]! * 1e6) / 1e6,
+        expected_yield_vnd: scored.expectedYield[i]!,
+        estimated_revenue_vnd: scored.derived.estimatedRevenue[i]!,
+        declared_revenue_vnd: f('declared_revenue'),
+        undeclared_revenue_vnd: scored.derived.undeclaredRevenue[i]!,
+        tax_gap_vnd: scored.derived.taxGap[i]!,
+        name: p?.name ?? null,
+        tax_ids: split(p?.tax_ids),
+        national_ids: split(p?.national_ids),
+        phones: split(p?.phones),
+        province: p?.province ?? null,
+        sources: split(p?.sources),
+        reason_codes: scored.reasonCodes[i]!,
+        reasons: scored.reasons[i]!,
+        control_slice: ranking.control[k]!,
+        tax_year: taxYear,
+        activity_group: batch.batch.activityGroup[i] ?? null,
+        platform_revenue_vnd: f('platform_gmv'),
+        cod_revenue_vnd: f('cod_sales'),
+        bank_revenue_vnd: f('bank_trade'),
+        tax_withheld_vnd: f('tax_withheld'),
+        emails: split(p?.emails),
+        accounts: split(p?.accounts),
+        domains: split(p?.domains),
+        shops: split(p?.shops),
+        record_count: f('identity_records'),
+      });
+    }
+    return { rows: out, excluded: batch.batch.n - ranking.order.length };
+  });
+  if (excluded) log.info(`score: ${excluded} entities left out (already audited for ${taxYear})`);
+
+  const dir = beginRunFolder(ws, runId);
+  const finishedAt = await log.stage('publish', async () => {
+    const reasons: ReasonInfo[] = allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
+    await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons });
+    await writeMembersCsv(db, join(dir, 'members.csv'));
+    await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
+    const finished = new Date();
+    const runJson = {
+      run_id: runId,
+      started_at: startedAt.toISOString(),
+      finished_at: finished.toISOString(),
+      engine_version: engineVersion,
+      config_hash: configHash(config),
+      tax_year: taxYear,
+      model_id: null,
+      scorer: 'rules (no trained model)',
+      input: opts.input,
+      input_files: load.files.map((f) => ({ file: f.file, source: f.source, sha256: f.sha256, status: f.status, rows_read: f.rowsRead, rows_loaded: f.rowsLoaded, rows_rejected: f.rowsRejected, message: f.message ?? null })),
+      rows: load.bySource,
+      entities: batch.batch.n,
+      cases: rows.length,
+      excluded_audited: excluded,
+      timings_ms: { ...log.timings },
+    };
+    writeJson(join(dir, 'run.json'), runJson);
+    const quality = await sourceQuality(db, runId, load);
+    await writeReportHtml(join(dir, 'report.html'), {
+      run: { run_id: runId, started_at: runJson.started_at, finished_at: runJson.finished_at, tax_year: taxYear, engine_version: engineVersion, config_hash: runJson.config_hash, model_id: null },
+      sources: quality,
+      totals: caseTotals(rows, batch.batch.n),
+      cases: rows,
+      reasons,
+    });
+    return finished;
+  });
+  // Timings of publish itself are only known now: rewrite run.json before the folder goes live.
+  const finalDir = commitRunFolder(ws, runId);
+  await db.exec(`update runs set finished_at = $f, status = 'published', tax_year = $y where run_id = $id`, {
+    f: finishedAt.toISOString(), y: taxYear, id: runId,
+  });
+  return { runId, runDir: finalDir, taxYear, cases: rows.length, entities: batch.batch.n, load };
+}
+
+const split = (v: string | null | undefined): string[] => (v ? v.split('|') : []);
+
+async function latestDeclaredYear(db: Db, input: string): Promise<number> {
+  const y = await db.value<number | null>(`select max(tax_year) from stg_declarations`);
+  if (!y) throw new InputError(input, 'no declarations loaded, so the tax year cannot be chosen; pass --tax-year');
+  return y;
+}
+
+interface Batch {
+  batch: FeatureBatch;
+  ids: string[];
+  audited: Set<string>;
+}
+
+async function readFeatureBatch(db: Db): Promise<Batch> {
+  const meta = await db.all<{ entity_id: string; activity_group: string }>(`select entity_id, activity_group from mart_entity_features order by entity_id`);
+  const numeric = await db.numericColumns(`select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`);
+  const cols: Record<string, Float64Array> = {};
+  numeric.names.forEach((name, k) => (cols[name] = numeric.columns[k]!));
+  const audited = new Set(
+    (await db.all<{ entity_id: string }>(`select distinct entity_id from mart_entity_outcomes where tax_year = getvariable('tax_year')`)).map((r) => r.entity_id),
+  );
+  return { batch: { n: meta.length, cols, activityGroup: meta.map((m) => m.activity_group) }, ids: meta.map((m) => m.entity_id), audited };
+}
+
+interface Profile {
+  name: string | null;
+  tax_ids: string | null;
+  national_ids: string | null;
+  phones: string | null;
+  emails: string | null;
+  accounts: string | null;
+  domains: string | null;
+  shops: string | null;
+  sources: string | null;
+  province: string | null;
+}
+
+async function readProfiles(db: Db): Promise<Map<string, Profile>> {
+  const rows = await db.all<Profile & { entity_id: string }>(`select * from mart_entity_profile`);
+  return new Map(rows.map((r) => [r.entity_id, r]));
+}
+
+async function sourceQuality(db: Db, runId: string, load: LoadSummary) {
+  const top = await db.all<{ source: string; reason: string; n: number }>(
+    `select source, reason, count(*)::bigint as n from rejects where run_id = $r group by all order by source, n desc, reason`,
+    { r: runId },
+  );
+  return Object.entries(load.bySource).map(([source, s]) => ({
+    source,
+    read: s.read,
+    loaded: s.loaded,
+    rejected: s.rejected,
+    top_rejects: top.filter((t) => t.source === source).slice(0, 5).map((t) => ({ reason: t.reason, count: t.n })),
+  }));
+}

@@ -1,0 +1,59 @@
+import { createRng } from './forest/random.js';
+
+export interface RankOptions {
+  /** Cases in the work list (0 = every entity). */
+  capacity: number;
+  /** Share of the work list drawn at random as a control slice. */
+  controlShare: number;
+  seed: number;
+}
+
+export interface Ranking {
+  /** Entity indices, best first: the work list (scored picks, then control picks), then everyone else. */
+  order: Int32Array;
+  /** 1 where the entity at that position was drawn for the control slice. */
+  control: Uint8Array;
+}
+
+/**
+ * Orders entities by expected yield (ties: higher risk, then entity id), fills the work list of
+ * `capacity` with the best, and reserves `controlShare` of it for entities drawn at random from the
+ * rest, so every list carries unbiased labels for the next training. Excluded entities (already under
+ * audit) are left out entirely. Deterministic for a seed.
+ *
+ * @example rankCases(yieldArr, riskArr, ids, excluded, { capacity: 200, controlShare: 0.03, seed: 1 })
+ */
+export function rankCases(
+  expectedYield: Float64Array,
+  risk: Float64Array,
+  entityIds: readonly string[],
+  excluded: Uint8Array,
+  opts: RankOptions,
+): Ranking {
+  const candidates: number[] = [];
+  for (let i = 0; i < entityIds.length; i++) if (!excluded[i]) candidates.push(i);
+  candidates.sort(
+    (a, b) =>
+      expectedYield[b]! - expectedYield[a]! || risk[b]! - risk[a]! || (entityIds[a]! < entityIds[b]! ? -1 : entityIds[a]! > entityIds[b]! ? 1 : 0),
+  );
+  const total = candidates.length;
+  const capacity = opts.capacity > 0 ? Math.min(opts.capacity, total) : total;
+  const controlCount = Math.min(Math.round(capacity * opts.controlShare), total - (capacity - Math.round(capacity * opts.controlShare)));
+  const picked = capacity - controlCount;
+  const head = candidates.slice(0, picked);
+  const rest = candidates.slice(picked);
+  // Partial Fisher–Yates over the rest: the first controlCount entries become the control slice.
+  const rng = createRng(opts.seed, 0x5eed);
+  for (let i = 0; i < controlCount; i++) {
+    const j = i + rng.nextInt(rest.length - i);
+    [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+  }
+  const controls = rest.slice(0, controlCount);
+  const position = new Int32Array(entityIds.length);
+  candidates.forEach((c, k) => (position[c] = k));
+  const others = rest.slice(controlCount).sort((a, b) => position[a]! - position[b]!);
+  const order = Int32Array.from([...head, ...controls, ...others]);
+  const control = new Uint8Array(order.length);
+  control.fill(1, head.length, head.length + controls.length);
+  return { order, control };
+}

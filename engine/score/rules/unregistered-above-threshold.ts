@@ -1,0 +1,28 @@
+import { formatVnd } from '../money.js';
+import { col, emptyResult, type Rule } from '../types.js';
+
+/** Sells above the non-taxable threshold with no active tax registration. */
+export const unregisteredAboveThreshold: Rule = {
+  id: 'UNREGISTERED_ABOVE_THRESHOLD',
+  label_vi: 'Chưa đăng ký thuế nhưng doanh thu quan sát vượt ngưỡng chịu thuế',
+  label_en: 'Not registered for tax, observed revenue above the threshold',
+  weight: 2.2,
+  evaluate(batch, ctx) {
+    const r = emptyResult(batch.n);
+    const registered = col(batch, 'registered');
+    const observed = col(batch, 'observed_revenue');
+    const records = col(batch, 'identity_records');
+    for (let i = 0; i < batch.n; i++) {
+      if (registered[i] === 0 && observed[i]! > ctx.rules.threshold) {
+        r.fired[i] = 1;
+        r.amount[i] = observed[i]!;
+        r.evidence[i] = records[i]!;
+      }
+    }
+    return r;
+  },
+  describe: (amount, evidence, lang) =>
+    lang === 'vi'
+      ? `Chưa đăng ký thuế; doanh thu quan sát ${formatVnd(amount, 'vi')} vượt ngưỡng (${evidence} hồ sơ nguồn)`
+      : `Not registered; observed revenue ${formatVnd(amount, 'en')} above the threshold (${evidence} source records)`,
+};

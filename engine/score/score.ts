@@ -1,0 +1,66 @@
+import type { TaxYearRules } from '../config/tax-rules.js';
+import { deriveAmounts } from './gap.js';
+import { allRules } from './rules/index.js';
+import type { Derived, FeatureBatch, Rule, RuleResult } from './types.js';
+
+export interface ScoreOptions {
+  rules: TaxYearRules;
+  lang: 'vi' | 'en';
+  /** Rule weights by id (log-odds), overriding each rule's default. */
+  weights?: Record<string, number>;
+  /** How many reasons a case lists at most. */
+  maxReasons?: number;
+}
+
+export interface Scored {
+  derived: Derived;
+  /** Rule-based risk score in (0, 1). */
+  risk: Float64Array;
+  expectedYield: Float64Array;
+  reasonCodes: string[][];
+  reasons: string[][];
+  /** Rule results by id, for the dossier and the forest's features. */
+  ruleResults: Record<string, RuleResult>;
+}
+
+const BASE_LOG_ODDS = -3;
+const GAP_LOG_ODDS_PER_LN_MILLION = 0.35;
+
+/**
+ * Scores entities with the rules: a log-odds sum of the rules that fire plus a term growing with the
+ * tax gap, squashed to (0, 1); expected yield = risk × tax gap. Every fired rule becomes a reason
+ * with its amount and evidence count, largest amount first.
+ *
+ * @example const s = scoreEntities(batch, { rules: rulesForYear(2025), lang: 'vi' });
+ */
+export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: readonly Rule[] = allRules): Scored {
+  const { n } = batch;
+  const derived = deriveAmounts(batch, opts.rules);
+  const ctx = { rules: opts.rules, derived };
+  const results = rules.map((r) => r.evaluate(batch, ctx));
+  const risk = new Float64Array(n);
+  const expectedYield = new Float64Array(n);
+  const reasonCodes: string[][] = new Array(n);
+  const reasons: string[][] = new Array(n);
+  const maxReasons = opts.maxReasons ?? 3;
+  for (let i = 0; i < n; i++) {
+    let z = BASE_LOG_ODDS + GAP_LOG_ODDS_PER_LN_MILLION * Math.log1p(derived.taxGap[i]! / 1e6);
+    const fired: number[] = [];
+    for (let k = 0; k < rules.length; k++) {
+      if (results[k]!.fired[i]) {
+        z += opts.weights?.[rules[k]!.id] ?? rules[k]!.weight;
+        fired.push(k);
+      }
+    }
+    if (derived.taxGap[i] === 0) z = Math.min(z, BASE_LOG_ODDS);
+    const p = 1 / (1 + Math.exp(-z));
+    risk[i] = p;
+    expectedYield[i] = Math.round(p * derived.taxGap[i]!);
+    fired.sort((a, b) => results[b]!.amount[i]! - results[a]!.amount[i]! || a - b);
+    const top = fired.slice(0, maxReasons);
+    reasonCodes[i] = top.map((k) => rules[k]!.id);
+    reasons[i] = top.map((k) => rules[k]!.describe(results[k]!.amount[i]!, results[k]!.evidence[i]!, opts.lang));
+  }
+  const ruleResults = Object.fromEntries(rules.map((r, k) => [r.id, results[k]!]));
+  return { derived, risk, expectedYield, reasonCodes, reasons, ruleResults };
+}

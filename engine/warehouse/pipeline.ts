@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Db } from './db.js';
+import { ident } from './db.js';
+import { pipelinesDir } from '../paths.js';
+import type { Logger } from '../log.js';
+
+/** One SQL model: a file in pipelines/<layer>/, materialised as a table of the same name. */
+export interface Model {
+  name: string;
+  layer: 'staging' | 'intermediate' | 'marts';
+  file: string;
+  sql: string;
+  /** Other models this one reads. */
+  deps: string[];
+  /** First line comment: the grain. */
+  grain: string;
+}
+
+const layers = ['staging', 'intermediate', 'marts'] as const;
+
+/** Reads every model under pipelines/ and its dependencies on the others. */
+export function readModels(dir = pipelinesDir): Model[] {
+  const models: Model[] = [];
+  for (const layer of layers) {
+    for (const f of readdirSync(join(dir, layer)).filter((f) => f.endsWith('.sql')).sort()) {
+      const file = join(dir, layer, f);
+      const sql = readFileSync(file, 'utf8');
+      models.push({ name: basename(f, '.sql'), layer, file, sql, deps: [], grain: sql.split('\n')[0]!.replace(/^--\s*/, '') });
+    }
+  }
+  const names = new Set(models.map((m) => m.name));
+  for (const m of models) {
+    const refs = new Set([...stripComments(m.sql).matchAll(/\b((?:stg|int|mart)_[a-z0-9_]+)\b/g)].map((x) => x[1]!));
+    m.deps = [...refs].filter((r) => r !== m.name && names.has(r)).sort();
+  }
+  return models;
+}
+
+const stripComments = (sql: string) => sql.replace(/--[^\n]*/g, '');
+
+/** Orders models so every model comes after the ones it reads (stable by layer, then name). */
+export function orderModels(models: Model[]): Model[] {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: Model[] = [];
+  const visit = (m: Model) => {
+    if (done.has(m.name)) return;
+    if (visiting.has(m.name)) throw new Error(`pipelines: dependency cycle through ${m.name}`);
+    visiting.add(m.name);
+    for (const d of m.deps) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    visiting.delete(m.name);
+    done.add(m.name);
+    out.push(m);
+  };
+  models.forEach(visit);
+  return out;
+}
+
+/**
+ * Materialises the chosen models (and nothing else) in dependency order. Values they need are
+ * DuckDB variables set beforehand (`set variable tax_year = …`), never spliced into SQL text.
+ *
+ * @example await runModels(db, (m) => m.layer === 'staging', log);
+ */
+export async function runModels(db: Db, select: (m: Model) => boolean, log?: Logger, models = readModels()): Promise<string[]> {
+  const chosen = orderModels(models.filter(select));
+  for (const m of chosen) {
+    const started = performance.now();
+    try {
+      await db.exec(`create or replace table ${ident(m.name)} as ${m.sql}`);
+    } catch (err) {
+      throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (log && performance.now() - started > 2000) log.info(`  ${m.name} built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return chosen.map((m) => m.name);
+}
+
+/** Sets DuckDB session variables (bound values) read by models with getvariable(). */
+export async function setVariables(db: Db, vars: Record<string, string | number | boolean>): Promise<void> {
+  for (const [k, v] of Object.entries(vars)) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`bad variable name ${k}`);
+    await db.exec(`set variable ${k} = $v`, { v });
+  }
+}

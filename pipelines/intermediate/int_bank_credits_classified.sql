@@ -1,0 +1,32 @@
+-- one row per bank credit into an entity's account, classified: trade, carrier_remittance, platform_payout, private
+with credits as (
+    select * from stg_bank_transactions where direction = 'credit'
+),
+
+accounts as (
+    select entity_id, account from int_entities where source = 'bank_transactions'
+),
+
+-- the same money as parcels or GMV coming back, or money that is not a sale (patterns come from config)
+classified as (
+    select
+        *,
+        coalesce(counterparty_key, '') || ' ' || coalesce(description_key, '') as text_key,
+        case
+            when regexp_matches(coalesce(counterparty_key, '') || ' ' || coalesce(description_key, ''), getvariable('re_carrier_remittance')) then 'carrier_remittance'
+            when regexp_matches(coalesce(counterparty_key, '') || ' ' || coalesce(description_key, ''), getvariable('re_platform_payout')) then 'platform_payout'
+            when regexp_matches(coalesce(description_key, ''), getvariable('re_private')) then 'private'
+            else 'trade'
+        end as credit_class
+    from credits
+),
+
+final as (
+    select
+        a.entity_id,
+        c.record_key, c.account, c.tax_year, c.amount, c.booked_at, c.counterparty_account, c.counterparty_key, c.credit_class
+    from classified c
+    join accounts a on a.account = c.account
+)
+
+select * from final

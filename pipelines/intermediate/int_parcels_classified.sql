@@ -1,0 +1,33 @@
+-- one row per COD parcel of an entity's sender profiles: a seller sale, a marketplace parcel (cash remitted to a platform), returned or cancelled
+with parcels as (
+    select * from stg_cod_shipments
+),
+
+senders as (
+    select entity_id, source_key from int_entities where source = 'cod_shipments'
+),
+
+-- a remittance account collecting for many unrelated senders is a marketplace's, not a seller's
+shared_remit as (
+    select remit_account
+    from parcels
+    where remit_account is not null
+    group by remit_account
+    having count(distinct name_key) >= getvariable('shared_remit_min_senders')
+),
+
+final as (
+    select
+        s.entity_id,
+        p.record_key, p.carrier, p.tax_year, p.picked_up_on, p.cod_amount, p.status, p.remit_account,
+        case
+            when p.status in ('returned', 'cancelled') then p.status
+            when sr.remit_account is not null then 'marketplace'
+            else 'sale'
+        end as parcel_class
+    from parcels p
+    join senders s on s.source_key = md5(concat_ws('|', p.name_key, p.phone, p.remit_account, p.province))
+    left join shared_remit sr on sr.remit_account = p.remit_account
+)
+
+select * from final

@@ -1,0 +1,44 @@
+-- one row per source record that can reach an entity: its record key (as in the synthetic truth) and identity record
+with identities as (
+    select record_id, source, source_key from int_identity_records
+),
+
+taxpayers as (
+    select 'taxpayers' as source, record_key, record_key as source_key from stg_taxpayers
+),
+
+shops as (
+    select 'platform_sellers' as source, record_key, shop_key as source_key from stg_platform_sellers
+),
+
+websites as (
+    select 'websites' as source, record_key, record_key as source_key from stg_websites
+),
+
+parcels as (
+    select 'cod_shipments' as source, record_key,
+        md5(concat_ws('|', name_key, phone, remit_account, province)) as source_key
+    from stg_cod_shipments
+),
+
+transactions as (
+    select 'bank_transactions' as source, record_key, account as source_key
+    from stg_bank_transactions
+    where account is not null
+),
+
+unioned as (
+    select * from taxpayers
+    union all select * from shops
+    union all select * from websites
+    union all select * from parcels
+    union all select * from transactions
+),
+
+final as (
+    select u.source, u.record_key, i.record_id
+    from unioned u
+    join identities i on i.source = u.source and i.source_key = u.source_key
+)
+
+select * from final

@@ -1,0 +1,134 @@
+-- one row per entity per tax year: observed revenue by channel (counted once), declared revenue, behaviour
+with entities as (
+    select * from int_entities
+),
+
+year as (
+    select getvariable('tax_year')::integer as tax_year
+),
+
+profile as (
+    select
+        entity_id,
+        count(*)                                                   as identity_records,
+        count(distinct name_key)                                   as distinct_names,
+        count(distinct national_id)                                as national_ids,
+        count(distinct tax_id)                                     as tax_ids,
+        count(distinct phone)                                      as phones,
+        count(distinct account)                                    as accounts,
+        count(*) filter (where source = 'platform_sellers')        as shops,
+        count(*) filter (where source = 'websites')                as websites,
+        count(*) filter (where source = 'taxpayers')               as taxpayer_records,
+        count(*) filter (where source = 'cod_shipments')           as sender_profiles,
+        count(*) filter (where source = 'bank_transactions')       as bank_accounts
+    from entities
+    group by entity_id
+),
+
+registry as (
+    select
+        e.entity_id,
+        bool_or(t.status = 'active')                                as registered_active,
+        mode(t.activity_group)                                      as activity_group,
+        mode(t.taxpayer_type)                                       as taxpayer_type
+    from entities e
+    join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
+    group by e.entity_id
+),
+
+platform as (
+    select
+        e.entity_id,
+        sum(p.gmv)                                                  as platform_gmv,
+        sum(p.tax_withheld)                                         as tax_withheld,
+        sum(p.gmv) filter (where p.tax_withheld > 0)                as gmv_withheld,
+        count(distinct p.platform)                                  as platforms,
+        count(distinct p.period)                                    as platform_months,
+        sum(p.orders)                                               as orders
+    from entities e
+    join stg_platform_sellers p on p.shop_key = e.source_key and e.source = 'platform_sellers'
+    where p.tax_year = (select tax_year from year)
+    group by e.entity_id
+),
+
+cod as (
+    select
+        entity_id,
+        sum(cod_amount) filter (where parcel_class = 'sale')        as cod_sales,
+        count(*) filter (where parcel_class = 'sale')               as cod_parcels,
+        count(*) filter (where parcel_class in ('returned', 'cancelled')) as cod_returned,
+        sum(cod_amount) filter (where parcel_class = 'marketplace') as cod_marketplace,
+        count(distinct carrier)                                     as carriers,
+        count(distinct month(picked_up_on))                         as cod_months
+    from int_parcels_classified
+    where tax_year = (select tax_year from year)
+    group by entity_id
+),
+
+bank as (
+    select
+        entity_id,
+        sum(amount) filter (where credit_class = 'trade')           as bank_trade,
+        count(*) filter (where credit_class = 'trade')              as bank_trade_credits,
+        count(distinct counterparty_account) filter (where credit_class = 'trade') as distinct_payers,
+        sum(amount) filter (where credit_class = 'carrier_remittance') as bank_carrier_remittance,
+        sum(amount) filter (where credit_class = 'platform_payout') as bank_platform_payout,
+        sum(amount) filter (where credit_class = 'private')         as bank_private,
+        count(distinct month(booked_at)) filter (where credit_class = 'trade') as bank_months
+    from int_bank_credits_classified
+    where tax_year = (select tax_year from year)
+    group by entity_id
+),
+
+declared as (
+    select
+        entity_id,
+        sum(declared_revenue) filter (where tax_year = (select tax_year from year))     as declared_revenue,
+        sum(tax_paid) filter (where tax_year = (select tax_year from year))             as tax_paid,
+        sum(returns) filter (where tax_year = (select tax_year from year))              as returns,
+        sum(declared_revenue) filter (where tax_year = (select tax_year from year) - 1) as declared_prev,
+        sum(returns) filter (where tax_year = (select tax_year from year) - 1)          as returns_prev
+    from int_declarations_by_entity
+    group by entity_id
+),
+
+final as (
+    select
+        p.entity_id,
+        (select tax_year from year)                                 as tax_year,
+        coalesce(r.registered_active, false)                        as registered,
+        coalesce(r.activity_group, 'goods')                         as activity_group,
+        coalesce(pl.platform_gmv, 0)::bigint                        as platform_gmv,
+        coalesce(pl.gmv_withheld, 0)::bigint                        as gmv_withheld,
+        coalesce(pl.tax_withheld, 0)::bigint                        as tax_withheld,
+        coalesce(c.cod_sales, 0)::bigint                            as cod_sales,
+        coalesce(b.bank_trade, 0)::bigint                           as bank_trade,
+        (coalesce(pl.platform_gmv, 0) + coalesce(c.cod_sales, 0) + coalesce(b.bank_trade, 0))::bigint as observed_revenue,
+        coalesce(d.declared_revenue, 0)::bigint                     as declared_revenue,
+        coalesce(d.tax_paid, 0)::bigint                             as tax_paid,
+        coalesce(d.returns, 0)::bigint                              as returns,
+        coalesce(d.declared_prev, 0)::bigint                        as declared_prev,
+        coalesce(d.returns_prev, 0)::bigint                         as returns_prev,
+        coalesce(pl.platforms, 0)::bigint                           as platforms,
+        coalesce(pl.platform_months, 0)::bigint                     as platform_months,
+        coalesce(c.cod_parcels, 0)::bigint                          as cod_parcels,
+        coalesce(c.cod_returned, 0)::bigint                         as cod_returned,
+        coalesce(c.cod_marketplace, 0)::bigint                      as cod_marketplace,
+        coalesce(c.carriers, 0)::bigint                             as carriers,
+        coalesce(b.bank_trade_credits, 0)::bigint                   as bank_trade_credits,
+        coalesce(b.distinct_payers, 0)::bigint                      as distinct_payers,
+        coalesce(b.bank_carrier_remittance, 0)::bigint              as bank_carrier_remittance,
+        coalesce(b.bank_platform_payout, 0)::bigint                 as bank_platform_payout,
+        coalesce(b.bank_private, 0)::bigint                         as bank_private,
+        greatest(coalesce(pl.platform_months, 0), coalesce(c.cod_months, 0), coalesce(b.bank_months, 0))::bigint as months_active,
+        p.identity_records, p.distinct_names, p.national_ids, p.tax_ids, p.phones, p.accounts,
+        p.shops, p.websites, p.taxpayer_records, p.sender_profiles, p.bank_accounts
+    from profile p
+    left join registry r using (entity_id)
+    left join platform pl using (entity_id)
+    left join cod c using (entity_id)
+    left join bank b using (entity_id)
+    left join declared d using (entity_id)
+)
+
+select * from final order by entity_id

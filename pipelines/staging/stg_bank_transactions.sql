@@ -1,0 +1,35 @@
+-- one row per bank transaction (bank + txn_id); a later delivery restates the same transaction
+with source as (
+    select * from raw_bank_transactions
+),
+
+renamed as (
+    select
+        trim(bank) || ':' || trim(txn_id)              as record_key,
+        upper(trim(bank))                              as bank,
+        norm_account(bank, account)                    as account,
+        trim(regexp_replace(holder_name, '\s+', ' ', 'g')) as holder_name,
+        name_key(holder_name)                          as name_key,
+        norm_national_id(holder_national_id)           as national_id,
+        tax_id_parent(holder_tax_id)                   as tax_id,
+        trim(txn_id)                                   as txn_id,
+        cast(trim(booked_at) as timestamptz)           as booked_at,
+        year(cast(trim(booked_at) as timestamptz))     as tax_year,
+        cast(trim(amount) as bigint)                   as amount,
+        lower(trim(direction))                         as direction,
+        norm_account(counterparty_bank, counterparty_account) as counterparty_account,
+        trim(counterparty_name)                        as counterparty_name,
+        name_key(counterparty_name)                    as counterparty_key,
+        name_key(description)                          as description_key,
+        _file_id,
+        _line,
+        _load_seq
+    from source
+),
+
+final as (
+    select * from renamed
+    qualify row_number() over (partition by bank, txn_id order by _load_seq desc, _line desc) = 1
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- one row per parcel (carrier + waybill); a later delivery restates the same waybill
+with source as (
+    select * from raw_cod_shipments
+),
+
+renamed as (
+    select
+        trim(carrier) || ':' || trim(waybill)          as record_key,
+        lower(trim(carrier))                           as carrier,
+        trim(waybill)                                  as waybill,
+        trim(regexp_replace(sender_name, '\s+', ' ', 'g')) as sender_name,
+        name_key(sender_name)                          as name_key,
+        norm_phone(sender_phone)                       as phone,
+        trim(sender_address)                           as address,
+        coalesce(norm_province(sender_province), norm_province(sender_address)) as province,
+        cast(trim(picked_up_on) as date)               as picked_up_on,
+        year(cast(trim(picked_up_on) as date))         as tax_year,
+        cast(trim(cod_amount) as bigint)               as cod_amount,
+        coalesce(lower(trim(status)), 'delivered')     as status,
+        norm_account(remit_bank, remit_account)        as remit_account,
+        _file_id,
+        _line,
+        _load_seq
+    from source
+),
+
+final as (
+    select * from renamed
+    qualify row_number() over (partition by carrier, waybill order by _load_seq desc, _line desc) = 1
+)
+
+select * from final
