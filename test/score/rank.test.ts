@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { rankCases } from '../../engine/score/rank.js';
+
+const ids = Array.from({ length: 100 }, (_, i) => `E${String(i).padStart(3, '0')}`);
+const yields = Float64Array.from(ids.map((_, i) => (i * 37) % 101));
+const risk = new Float64Array(ids.length).fill(0.5);
+const none = new Uint8Array(ids.length);
+
+describe('rankCases', () => {
+  it('orders by expected yield, best first, ties by entity id', () => {
+    const r = rankCases(Float64Array.from([5, 9, 9, 1]), new Float64Array(4).fill(0.1), ['d', 'c', 'b', 'a'], new Uint8Array(4), { capacity: 0, controlShare: 0, seed: 1 });
+    expect([...r.order]).toEqual([2, 1, 0, 3]);
+    expect([...r.control]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('reserves the control share of the work list for random picks from below it, flagged', () => {
+    const r = rankCases(yields, risk, ids, none, { capacity: 40, controlShare: 0.05, seed: 7 });
+    expect(r.order).toHaveLength(100);
+    expect([...r.control.slice(0, 38)].every((c) => c === 0)).toBe(true);
+    expect([...r.control.slice(38, 40)]).toEqual([1, 1]);
+    expect(r.control.slice(40).every((c) => c === 0)).toBe(true);
+    const best38 = [...ids.keys()].sort((a, b) => yields[b]! - yields[a]!).slice(0, 38);
+    expect(new Set(r.order.slice(0, 38))).toEqual(new Set(best38));
+    for (const c of r.order.slice(38, 40)) expect(best38).not.toContain(c);
+  });
+
+  it('is deterministic for a seed and changes with it', () => {
+    const a = rankCases(yields, risk, ids, none, { capacity: 40, controlShare: 0.1, seed: 7 });
+    const b = rankCases(yields, risk, ids, none, { capacity: 40, controlShare: 0.1, seed: 7 });
+    const c = rankCases(yields, risk, ids, none, { capacity: 40, controlShare: 0.1, seed: 8 });
+    expect([...a.order]).toEqual([...b.order]);
+    expect([...a.order.slice(36, 40)]).not.toEqual([...c.order.slice(36, 40)]);
+  });
+
+  it('leaves out excluded entities (already under audit)', () => {
+    const excluded = new Uint8Array(ids.length);
+    excluded[yields.indexOf(Math.max(...yields))] = 1;
+    const r = rankCases(yields, risk, ids, excluded, { capacity: 0, controlShare: 0, seed: 1 });
+    expect(r.order).toHaveLength(99);
+    expect([...r.order]).not.toContain(yields.indexOf(Math.max(...yields)));
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { orderModels, readModels, runModels, setVariables, type Model } from '../../engine/warehouse/pipeline.js';
+import { unionFind } from '../../engine/resolve/exact.js';
+import { withDb } from '../helpers.js';
+
+describe('SQL models', () => {
+  const models = readModels();
+
+  it('every model states its grain on the first line and ends with select * from final', () => {
+    for (const m of models) {
+      expect(m.grain, m.file).toMatch(/^one row per /);
+      expect(m.sql.trim(), m.file).toMatch(/select \* from final( order by [a-z_, ]+)?$/);
+    }
+  });
+
+  it('staging models read only their raw table (no joins, no aggregation)', () => {
+    for (const m of models.filter((x) => x.layer === 'staging')) {
+      expect(m.deps, m.name).toEqual([]);
+      expect(m.sql, m.name).not.toMatch(/\bjoin\b|\bgroup by\b/);
+    }
+  });
+
+  it('orders models after their dependencies', () => {
+    const order = orderModels(models).map((m) => m.name);
+    for (const m of models) for (const d of m.deps) expect(order.indexOf(d), `${d} before ${m.name}`).toBeLessThan(order.indexOf(m.name));
+  });
+
+  it('reports a dependency cycle', () => {
+    const fake = (name: string, deps: string[]): Model => ({ name, deps, layer: 'intermediate', file: name, sql: '', grain: '' });
+    expect(() => orderModels([fake('int_a', ['int_b']), fake('int_b', ['int_a'])])).toThrow(/cycle/);
+  });
+
+  it('materialises models with bound variables, naming the file on error', async () => {
+    await withDb(async (db) => {
+      await setVariables(db, { tax_year: 2025 });
+      const m: Model = { name: 'int_x', layer: 'intermediate', file: 'x', deps: [], grain: '', sql: `select getvariable('tax_year') as y` };
+      await runModels(db, () => true, undefined, [m]);
+      expect(await db.value('select y from int_x')).toBe(2025);
+      const bad: Model = { ...m, name: 'int_bad', sql: 'select * from nowhere' };
+      await expect(runModels(db, () => true, undefined, [bad])).rejects.toThrow(/int_bad\.sql/);
+    });
+  });
+});
+
+describe('unionFind', () => {
+  it('gives each node the smallest id of its component, whatever the edge order', () => {
+    const a = [4, 1, 6, 3];
+    const b = [1, 2, 5, 4];
+    const forward = unionFind(7, a, b, 4);
+    const backward = unionFind(7, [...a].reverse(), [...b].reverse(), 4);
+    expect([...forward]).toEqual([0, 1, 1, 1, 1, 5, 5]);
+    expect([...backward]).toEqual([...forward]);
+  });
+});
