@@ -1,0 +1,57 @@
+/**
+ * Links sangloc's identity records (one per taxpayer, shop, website, account holder, COD sender)
+ * into entities: `resolve_links` and `resolve_clusters` in the warehouse.
+ */
+import { silentLogger, type Logger } from '../log.js';
+import type { Db } from '../warehouse/db.js';
+import { defaultIdentitySpec } from './default-spec.js';
+import { linkRecords } from './link.js';
+import { normalizeLinkSpec, type LinkSpec } from './spec.js';
+import type { LinkWeights } from './weights.js';
+
+export interface ResolveIdentitiesOptions {
+  /** Overrides the default spec (engine/resolve/default-spec.ts). */
+  spec?: LinkSpec;
+  seed: number;
+  log?: Logger;
+}
+
+export interface ResolveIdentitiesResult {
+  records: number;
+  links: number;
+  /** Distinct entities (clusters, singletons included). */
+  clusters: number;
+  keptLinks: number;
+  bridgesCut: number;
+  weights: LinkWeights;
+  timings: Record<string, number>;
+}
+
+/**
+ * Scores and clusters `identity_records` (columns: record_id dense from 0, source, name_key,
+ * national_id, tax_id, phone, email, account, province, address_key …).
+ *
+ * @example
+ *   const r = await resolveIdentities(db, { seed: 1, log });
+ *   // tables resolve_links(record_a, record_b, match_weight, match_probability, confidence, parts, kept, …)
+ *   //    and resolve_clusters(record_id, cluster_id)
+ */
+export async function resolveIdentities(db: Db, options: ResolveIdentitiesOptions): Promise<ResolveIdentitiesResult> {
+  const spec = normalizeLinkSpec(options.spec ?? defaultIdentitySpec, options.spec ? 'resolve spec' : 'default resolve spec');
+  const r = await linkRecords(db, {
+    input: 'identity_records',
+    idColumn: 'record_id',
+    spec,
+    seed: options.seed,
+    log: options.log ?? silentLogger(),
+  });
+  return {
+    records: r.records,
+    links: r.links,
+    clusters: r.clusters,
+    keptLinks: r.keptLinks,
+    bridgesCut: r.bridgesCut,
+    weights: r.weights,
+    timings: r.timings,
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * Generic record linkage driven by a LinkSpec: prepare → block → compare → estimate → score →
+ * cluster. Pairs and comparison vectors stay in DuckDB; EM and clustering run over typed arrays.
+ */
+import { ConfigError, InputError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { ident, type Db } from '../warehouse/db.js';
+import { clusterRecords, EDGE_BRIDGE, EDGE_KEPT } from './cluster.js';
+import type { ResolvedLinkSpec } from './spec.js';
+import { thresholdWeight } from './spec.js';
+import {
+  blockedPairsSql,
+  clustersSql,
+  comparisonVectorsSql,
+  gammaColumn,
+  linksSql,
+  markCutLinksSql,
+  prepareRecordsSql,
+  randomPairsSql,
+  recordStats,
+  recordStatSql,
+  recordsWithStatsSql,
+  scorePairsSql,
+  type SqlStep,
+} from './sql.js';
+import { estimateWeights, type LinkWeights, type MaskedPatterns } from './weights.js';
+
+export interface LinkOptions {
+  /** Table or view with one row per record. */
+  input: string;
+  /** Unique non-negative integer id column (dense ids keep memory small); default `record_id`. */
+  idColumn?: string;
+  /** Column holding 0/1: link records of dataset 0 with dataset 1 only (no dedupe within). */
+  datasetColumn?: string;
+  spec: ResolvedLinkSpec;
+  seed: number;
+  log?: Logger;
+  /** Output table names; default `resolve_links` and `resolve_clusters`. */
+  tables?: { links?: string; clusters?: string };
+  /** Prefix of work tables (default `rs_`); they are dropped unless `keepWork`. */
+  workPrefix?: string;
+  /** Keep work tables, e.g. `<prefix>scored` (every candidate pair with its parts). */
+  keepWork?: boolean;
+}
+
+export interface LinkResult {
+  records: number;
+  candidatePairs: number;
+  links: number;
+  keptLinks: number;
+  weakLinks: number;
+  bridgesCut: number;
+  /** Clusters, singletons included. */
+  clusters: number;
+  /** Clusters of two records or more. */
+  multiRecordClusters: number;
+  weights: LinkWeights;
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
+  tables: { links: string; clusters: string; scored: string };
+}
+
+const run = (db: Db, step: SqlStep) => db.exec(step.sql, Object.keys(step.params).length ? step.params : undefined);
+
+/**
+ * Links the records of `input` and writes the links and clusters tables.
+ *
+ * @example
+ *   const r = await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(json), seed: 1 });
+ *   r.multiRecordClusters; // entities made of several records
+ */
+export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkResult> {
+  const { spec } = options;
+  const log = options.log ?? silentLogger();
+  const idColumn = options.idColumn ?? 'record_id';
+  const prefix = options.workPrefix ?? 'rs_';
+  const t = (name: string) => `${prefix}${name}`;
+  const out = { links: options.tables?.links ?? 'resolve_links', clusters: options.tables?.clusters ?? 'resolve_clusters' };
+  const timings: Record<string, number> = {};
+  const work: string[] = [];
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await log.stage(`link: ${name}`, fn);
+    timings[name] = Math.round(performance.now() - started);
+    return result;
+  };
+  const linkOnly = options.datasetColumn !== undefined;
+
+  await checkInput(db, options.input, idColumn, options.datasetColumn, spec);
+
+  const stats = recordStats(spec);
+  const records = t('records');
+  const sizes = await timed('prepare', async () => {
+    await run(db, prepareRecordsSql(spec, { input: options.input, idColumn, datasetColumn: options.datasetColumn, table: t('base') }));
+    work.push(t('base'));
+    const statTables = stats.map((stat, i) => ({ stat, table: t(`stat${i}`) }));
+    for (const s of statTables) {
+      await run(db, recordStatSql(s.stat, t('base'), s.table));
+      work.push(s.table);
+    }
+    await run(db, recordsWithStatsSql(t('base'), statTables, records));
+    work.push(records);
+    const counts = await db.all<{ ds: number; n: number; max_id: number }>(
+      `select _ds as ds, count(*)::bigint as n, max(_rid)::bigint as max_id from ${ident(records)} group by 1 order by 1`,
+    );
+    const n0 = counts.find((c) => c.ds === 0)?.n ?? 0;
+    const n1 = counts.find((c) => c.ds === 1)?.n ?? 0;
+    return { n0, n1, maxId: Math.max(-1, ...counts.map((c) => c.max_id)) };
+  });
+  const nRecords = sizes.n0 + sizes.n1;
+
+  const candidatePairs = await timed('block', async () => {
+    await run(db, blockedPairsSql(spec, { records, table: t('pairs'), linkOnly }));
+    work.push(t('pairs'));
+    return db.value<number>(`select count(*)::bigint from ${ident(t('pairs'))}`);
+  });
+  log.info(`link: ${nRecords} records, ${candidatePairs} candidate pairs`);
+
+  const gammas = spec.comparisons.map((c) => ident(gammaColumn(c.name)));
+  const { patterns, uCounts, uPairs } = await timed('compare', async () => {
+    await run(db, comparisonVectorsSql(spec, { pairs: t('pairs'), records, table: t('vectors'), withStats: true }));
+    work.push(t('vectors'));
+    await run(db, randomPairsSql({ records, table: t('upairs'), count: spec.estimate.u_sample_pairs, seed: options.seed, linkOnly, sizes: [sizes.n0, linkOnly ? sizes.n1 : sizes.n0] }));
+    work.push(t('upairs'));
+    await run(db, comparisonVectorsSql(spec, { pairs: t('upairs'), records, table: t('uvectors'), withStats: false }));
+    work.push(t('uvectors'));
+    const p = await db.numericColumns(
+      `select rule_mask, ${gammas.join(', ')}, count(*)::double as n from ${ident(t('vectors'))} group by all order by all`,
+    );
+    const patterns: MaskedPatterns = {
+      mask: p.columns[0]!,
+      gamma: p.columns.slice(1, -1).map((c) => Uint8Array.from(c)),
+      count: p.columns[p.columns.length - 1]!,
+    };
+    const u = await db.numericColumns(`select ${gammas.join(', ')}, count(*)::double as n from ${ident(t('uvectors'))} group by all order by all`);
+    const uCounts = spec.comparisons.map((c, ci) => {
+      const counts = new Array<number>(c.levels.length).fill(0);
+      const g = u.columns[ci]!;
+      const n = u.columns[u.columns.length - 1]!;
+      for (let i = 0; i < u.rowCount; i++) counts[g[i]!] += n[i]!;
+      return counts;
+    });
+    const uPairs = u.columns[u.columns.length - 1]!.reduce((s, x) => s + x, 0);
+    return { patterns, uCounts, uPairs };
+  });
+
+  const totalPairs = linkOnly ? sizes.n0 * sizes.n1 : (nRecords * (nRecords - 1)) / 2;
+  const weights = await timed('estimate', async () => estimateWeights(spec, { uCounts, pairs: patterns, candidatePairs, totalPairs, uPairs }));
+
+  const threshold = thresholdWeight(spec.threshold);
+  const links = await timed('score', async () => {
+    const priorOdds = Math.log2(weights.prior / (1 - weights.prior));
+    await run(db, scorePairsSql(spec, { prior: priorOdds, comparisons: weights.comparisons.map((c) => ({ weights: c.levels.map((l) => l.weight), u: c.levels.map((l) => l.u) })) }, { vectors: t('vectors'), table: t('scored') }));
+    work.push(t('scored'));
+    await run(db, linksSql(spec, { scored: t('scored'), table: out.links, threshold }));
+    return db.value<number>(`select count(*)::bigint from ${ident(out.links)}`);
+  });
+
+  const clustered = await timed('cluster', async () => {
+    const e = await db.numericColumns(`select record_a, record_b, match_weight, shared_identifiers from ${ident(out.links)}`);
+    const [a, b, w, shared] = e.columns as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const result = clusterRecords(sizes.maxId + 1, { a, b, weight: w, sharedIdentifiers: shared }, {
+      strongWeight: thresholdWeight(spec.clustering.strong),
+      minSharedIdentifiers: spec.clustering.min_shared_identifiers,
+      bridgeMinSide: spec.clustering.bridge.min_side,
+      bridgeWeight: thresholdWeight(spec.clustering.bridge.threshold),
+    });
+    await db.exec(`create or replace table ${ident(t('cut'))} (a bigint, b bigint, reason varchar)`);
+    work.push(t('cut'));
+    let weak = 0;
+    const cut = await db.conn.createAppender(t('cut'));
+    for (let i = 0; i < e.rowCount; i++) {
+      const s = result.status[i]!;
+      if (s === EDGE_KEPT) continue;
+      if (s !== EDGE_BRIDGE) weak++;
+      cut.appendBigInt(BigInt(a[i]!));
+      cut.appendBigInt(BigInt(b[i]!));
+      cut.appendVarchar(s === EDGE_BRIDGE ? 'bridge' : 'weak');
+      cut.endRow();
+    }
+    cut.closeSync();
+    await run(db, markCutLinksSql({ links: out.links, cut: t('cut') }));
+
+    // Only members of multi-record clusters go through the appender; SQL fills in singletons.
+    const size = new Int32Array(result.cluster.length);
+    for (let i = 0; i < result.cluster.length; i++) size[result.cluster[i]!]++;
+    await db.exec(`create or replace table ${ident(t('members'))} (record_id bigint, cluster_id bigint)`);
+    work.push(t('members'));
+    const members = await db.conn.createAppender(t('members'));
+    let multi = 0;
+    for (let i = 0; i < result.cluster.length; i++) {
+      const c = result.cluster[i]!;
+      if (size[c]! < 2) continue;
+      if (c === i) multi++;
+      members.appendBigInt(BigInt(i));
+      members.appendBigInt(BigInt(c));
+      members.endRow();
+    }
+    members.closeSync();
+    await run(db, clustersSql({ records, members: t('members'), table: out.clusters }));
+    const clusters = await db.value<number>(`select count(distinct cluster_id)::bigint from ${ident(out.clusters)}`);
+    return { weak, bridgesCut: result.bridgesCut, clusters, multi };
+  });
+
+  if (!options.keepWork) for (const table of work.reverse()) await db.exec(`drop table if exists ${ident(table)}`);
+  return {
+    records: nRecords,
+    candidatePairs,
+    links,
+    keptLinks: links - clustered.weak - clustered.bridgesCut,
+    weakLinks: clustered.weak,
+    bridgesCut: clustered.bridgesCut,
+    clusters: clustered.clusters,
+    multiRecordClusters: clustered.multi,
+    weights,
+    timings,
+    tables: { ...out, scored: t('scored') },
+  };
+}
+
+/** Every column the spec reads exists, and ids are unique non-negative integers. */
+async function checkInput(db: Db, input: string, idColumn: string, datasetColumn: string | undefined, spec: ResolvedLinkSpec): Promise<void> {
+  let columns: string[];
+  try {
+    columns = (await db.all<{ column_name: string }>(`describe select * from ${ident(input)}`)).map((r) => r.column_name);
+  } catch {
+    throw new InputError(input, 'table not found; the linking stage needs its input table');
+  }
+  const have = new Set(columns);
+  const problems: string[] = [];
+  for (const col of [idColumn, ...(datasetColumn ? [datasetColumn] : [])]) if (!have.has(col)) problems.push(`the input has no column "${col}"`);
+  for (const [name, f] of Object.entries(spec.fields)) {
+    for (const col of f.column) if (!have.has(col)) problems.push(`fields.${name}: the input has no column "${col}" (columns: ${columns.join(', ')})`);
+  }
+  if (problems.length) throw new ConfigError('link spec', problems);
+  const ids = await db.one<{ n: number; d: number; lo: number; hi: number; bad: number }>(
+    `select count(*)::bigint as n, count(distinct ${ident(idColumn)})::bigint as d, min(try_cast(${ident(idColumn)} as bigint)) as lo,
+            max(try_cast(${ident(idColumn)} as bigint)) as hi, count(*) filter (where try_cast(${ident(idColumn)} as bigint) is null)::bigint as bad
+     from ${ident(input)}`,
+  );
+  if (ids && ids.n > 0 && (ids.bad > 0 || ids.d !== ids.n || ids.lo < 0 || ids.hi > 2 ** 31 - 2 || ids.hi >= 8 * ids.n + 1_000_000)) {
+    throw new InputError(input, `column "${idColumn}" must hold unique integer ids from 0 (dense, below 2^31)`, undefined, idColumn);
+  }
+}

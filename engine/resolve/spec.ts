@@ -1,0 +1,379 @@
+/**
+ * A link specification: what to compare, how to block, how to weigh and when to merge, as plain
+ * JSON (Splink-style settings). `validateLinkSpec` checks a parsed file and reports every problem
+ * at once; `normalizeLinkSpec` fills defaults so the rest of resolve/ never guesses.
+ */
+import { ConfigError } from '../errors.js';
+
+/** How a raw column is cleaned before comparison (the warehouse's identity_records are already clean: 'none'). */
+export const normalizers = ['none', 'trim', 'lower', 'name', 'digits', 'phone_vn', 'email', 'domain'] as const;
+export type Normalizer = (typeof normalizers)[number];
+
+export interface FieldSpec {
+  /**
+   * Column of the input table; defaults to the field's own name. A list takes the first non-empty
+   * of several columns (two files that name it differently: `["owner_name", "name"]`).
+   */
+  column?: string | string[];
+  normalize?: Normalizer;
+}
+
+/** A cut-off, either as a match weight (log2 Bayes factor incl. prior) or as a probability. */
+export type Threshold = { match_weight: number } | { match_probability: number };
+
+/** Word order for name-like text: compare as given, with words sorted, or the better of both. */
+export type WordOrder = 'as_is' | 'sorted' | 'either';
+
+interface LevelBase {
+  label?: string;
+  /** Fixed m probability (share of true matches at this level); estimated by EM when absent. */
+  m?: number;
+  /** Fixed u probability (share of random pairs at this level); sampled when absent. */
+  u?: number;
+}
+
+/** One comparison level; levels are tried in order, the first that holds wins. */
+export type LevelSpec =
+  | (LevelBase & { kind: 'null' })
+  | (LevelBase & {
+      kind: 'exact';
+      word_order?: 'as_is' | 'sorted';
+      /** Term-frequency adjustment: agreement on a common value counts for less. */
+      tf_adjust?: boolean;
+      /** Estimate a value's frequency from its words too (Vietnamese surnames, given names). */
+      tf_tokens?: boolean;
+      /** Multiplies the TF adjustment (Splink's tf_adjustment_weight); default 1. */
+      tf_weight?: number;
+      /** Lower bound on the term frequency used (Splink's tf_minimum_u_value). */
+      tf_min?: number;
+    })
+  | (LevelBase & { kind: 'jaro_winkler'; min: number; word_order?: WordOrder })
+  | (LevelBase & { kind: 'levenshtein'; max: number })
+  | (LevelBase & { kind: 'abs_diff'; max: number })
+  | (LevelBase & { kind: 'rel_diff'; max: number })
+  | (LevelBase & { kind: 'date_diff'; max_days: number })
+  | (LevelBase & { kind: 'else' });
+
+export type LevelKind = LevelSpec['kind'];
+
+/** Caps the evidence of a value carried by many distinct names (a carrier hub's phone). */
+export interface DegreeGuard {
+  /** Field whose distinct values are counted among the records carrying the value. */
+  name_field: string;
+  /** More distinct names than this and the comparison's contribution is capped. */
+  max_names: number;
+  /** The capped contribution (match weight bits); default 0. */
+  cap_weight?: number;
+}
+
+export interface ComparisonSpec {
+  /** Unique name; it labels the pair's parts (`phone`, `phone_tf`, `phone_guard`). */
+  name: string;
+  /** Field compared (one field per comparison: a second phone column is one more comparison). */
+  field: string;
+  levels: LevelSpec[];
+  /** An independent identifier: exact agreement counts towards the clustering corroboration guard. */
+  identifier?: boolean;
+  degree_guard?: DegreeGuard;
+}
+
+/** Candidate pairs are pairs of records equal on every field of at least one rule. */
+export interface BlockingRule {
+  fields: string[];
+  /** Values shared by more records than this generate no pairs (hubs); default `max_block_size` of the spec. */
+  max_block_size?: number;
+}
+
+export interface ClusteringSpec {
+  /** A merge edge must reach this, or be corroborated by `min_shared_identifiers`. */
+  strong: Threshold;
+  min_shared_identifiers?: number;
+  /** Bridges whose both sides hold at least `min_side` records must reach `threshold`. */
+  bridge?: { min_side: number; threshold: Threshold };
+}
+
+export interface LinkSpec {
+  /** Input column holding each record's own id, shown in CLI outputs; default row number. */
+  unique_id?: string;
+  fields: Record<string, FieldSpec>;
+  comparisons: ComparisonSpec[];
+  blocking: BlockingRule[];
+  max_block_size?: number;
+  /** Prior probability that two random records match; estimated from EM when absent. */
+  prior?: { match_probability: number };
+  estimate?: {
+    /** Random pairs sampled for u (all pairs when fewer exist); default 1,000,000. */
+    u_sample_pairs?: number;
+    em_iterations?: number;
+    /** Start value of λ, the share of matches among candidate pairs; default 0.3. */
+    em_start_lambda?: number;
+  };
+  /** Pairs below this are not links. */
+  threshold: Threshold;
+  /** Lower bounds of match probability for confidence codes A, B, C (D below C). */
+  confidence?: { A: number; B: number; C: number };
+  clustering: ClusteringSpec;
+}
+
+/** A spec with every default filled and `null`/`else` levels made explicit (first and last). */
+export interface ResolvedLinkSpec extends LinkSpec {
+  fields: Record<string, { column: string[]; normalize: Normalizer }>;
+  max_block_size: number;
+  estimate: { u_sample_pairs: number; em_iterations: number; em_start_lambda: number };
+  confidence: { A: number; B: number; C: number };
+  clustering: Required<ClusteringSpec>;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const levelKinds: readonly LevelKind[] = ['null', 'exact', 'jaro_winkler', 'levenshtein', 'abs_diff', 'rel_diff', 'date_diff', 'else'];
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isProb = (v: unknown): v is number => typeof v === 'number' && v > 0 && v < 1;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function checkThreshold(v: unknown, at: string, problems: string[]): void {
+  if (!isObj(v)) return void problems.push(`${at}: expected { "match_probability": p } or { "match_weight": w }`);
+  const keys = Object.keys(v);
+  if (keys.length !== 1 || !['match_probability', 'match_weight'].includes(keys[0]!)) {
+    problems.push(`${at}: expected exactly one of "match_probability" or "match_weight"`);
+  } else if ('match_probability' in v && !isProb(v.match_probability)) {
+    problems.push(`${at}.match_probability: expected a number strictly between 0 and 1`);
+  } else if ('match_weight' in v && !isNum(v.match_weight)) {
+    problems.push(`${at}.match_weight: expected a finite number`);
+  }
+}
+
+function checkLevel(level: unknown, at: string, index: number, count: number, problems: string[]): void {
+  if (!isObj(level)) return void problems.push(`${at}: expected an object with a "kind"`);
+  const kind = level.kind as LevelKind;
+  if (!levelKinds.includes(kind)) return void problems.push(`${at}.kind: expected one of ${levelKinds.join(', ')}, got ${JSON.stringify(level.kind)}`);
+  if (kind === 'null' && index !== 0) problems.push(`${at}: the "null" level must come first`);
+  if (kind === 'else' && index !== count - 1) problems.push(`${at}: the "else" level must come last`);
+  for (const p of ['m', 'u'] as const) {
+    if (level[p] !== undefined && !(isNum(level[p]) && (level[p] as number) > 0 && (level[p] as number) <= 1)) {
+      problems.push(`${at}.${p}: expected a probability in (0, 1]`);
+    }
+  }
+  if (kind === 'null' && (level.m !== undefined || level.u !== undefined)) problems.push(`${at}: the "null" level carries no m/u (it adds no evidence)`);
+  const need = (key: string, ok: (v: unknown) => boolean, what: string) => {
+    if (!ok(level[key])) problems.push(`${at}.${key}: expected ${what}, got ${JSON.stringify(level[key])}`);
+  };
+  const nonNeg = (v: unknown) => isNum(v) && v >= 0;
+  switch (kind) {
+    case 'jaro_winkler':
+      need('min', (v) => isNum(v) && v > 0 && v <= 1, 'a similarity in (0, 1]');
+      if (level.word_order !== undefined && !['as_is', 'sorted', 'either'].includes(level.word_order as string)) problems.push(`${at}.word_order: expected "as_is", "sorted" or "either"`);
+      break;
+    case 'levenshtein':
+      need('max', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer ≥ 0');
+      break;
+    case 'abs_diff':
+    case 'rel_diff':
+      need('max', nonNeg, 'a number ≥ 0');
+      break;
+    case 'date_diff':
+      need('max_days', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer number of days ≥ 0');
+      break;
+    case 'exact':
+      if (level.word_order !== undefined && !['as_is', 'sorted'].includes(level.word_order as string)) problems.push(`${at}.word_order: expected "as_is" or "sorted"`);
+      if (level.tf_adjust !== undefined && typeof level.tf_adjust !== 'boolean') problems.push(`${at}.tf_adjust: expected true or false`);
+      if (level.tf_tokens !== undefined && typeof level.tf_tokens !== 'boolean') problems.push(`${at}.tf_tokens: expected true or false`);
+      if (level.tf_tokens && !level.tf_adjust) problems.push(`${at}.tf_tokens: only meaningful with "tf_adjust": true`);
+      if (level.tf_weight !== undefined && !(isNum(level.tf_weight) && level.tf_weight >= 0 && level.tf_weight <= 1)) problems.push(`${at}.tf_weight: expected a number in [0, 1]`);
+      if (level.tf_min !== undefined && !isProb(level.tf_min)) problems.push(`${at}.tf_min: expected a probability in (0, 1)`);
+      break;
+  }
+  for (const key of Object.keys(level)) {
+    const allowed: Record<LevelKind, string[]> = {
+      null: [],
+      exact: ['word_order', 'tf_adjust', 'tf_tokens', 'tf_weight', 'tf_min'],
+      jaro_winkler: ['min', 'word_order'],
+      levenshtein: ['max'],
+      abs_diff: ['max'],
+      rel_diff: ['max'],
+      date_diff: ['max_days'],
+      else: [],
+    };
+    if (!['kind', 'label', 'm', 'u', ...allowed[kind]].includes(key)) problems.push(`${at}: unknown key "${key}" for a "${kind}" level`);
+  }
+}
+
+/**
+ * Checks a parsed spec and returns every problem (empty when valid).
+ *
+ * @example
+ *   linkSpecProblems({ fields: {}, comparisons: [], blocking: [], threshold: {}, clustering: {} })
+ *   // ['comparisons: expected at least one comparison', 'blocking: …', 'threshold: …', …]
+ */
+export function linkSpecProblems(raw: unknown): string[] {
+  const problems: string[] = [];
+  if (!isObj(raw)) return ['the spec must be a JSON object'];
+  const known = ['unique_id', 'fields', 'comparisons', 'blocking', 'max_block_size', 'prior', 'estimate', 'threshold', 'confidence', 'clustering', '$comment'];
+  for (const k of Object.keys(raw)) if (!known.includes(k)) problems.push(`${k}: unknown key (expected one of ${known.join(', ')})`);
+
+  if (raw.unique_id !== undefined && (typeof raw.unique_id !== 'string' || raw.unique_id === '')) problems.push('unique_id: expected a column name');
+  const fields = raw.fields;
+  const fieldNames = new Set<string>();
+  if (!isObj(fields) || Object.keys(fields).length === 0) problems.push('fields: expected an object naming at least one field');
+  else {
+    for (const [name, f] of Object.entries(fields)) {
+      fieldNames.add(name);
+      if (!NAME.test(name)) problems.push(`fields.${name}: field names are letters, digits and _ (not starting with a digit)`);
+      if (name.includes('__')) problems.push(`fields.${name}: "__" is reserved for derived columns`);
+      if (!isObj(f)) { problems.push(`fields.${name}: expected an object like { "column": "phone", "normalize": "phone_vn" }`); continue; }
+      const cols = Array.isArray(f.column) ? f.column : [f.column];
+      if (f.column !== undefined && (cols.length === 0 || cols.some((c) => typeof c !== 'string' || c === ''))) problems.push(`fields.${name}.column: expected a column name or a list of column names`);
+      if (f.normalize !== undefined && !normalizers.includes(f.normalize as Normalizer)) problems.push(`fields.${name}.normalize: expected one of ${normalizers.join(', ')}`);
+    }
+  }
+  const fieldRef = (v: unknown, at: string) => {
+    if (typeof v !== 'string' || !fieldNames.has(v)) problems.push(`${at}: ${JSON.stringify(v)} is not a field declared in "fields"`);
+  };
+
+  const comparisons = raw.comparisons;
+  if (!Array.isArray(comparisons) || comparisons.length === 0) problems.push('comparisons: expected at least one comparison');
+  else {
+    const seen = new Set<string>();
+    comparisons.forEach((c, i) => {
+      const at = `comparisons[${i}]`;
+      if (!isObj(c)) return void problems.push(`${at}: expected an object with name, field and levels`);
+      if (typeof c.name !== 'string' || !NAME.test(c.name)) problems.push(`${at}.name: expected letters, digits and _`);
+      else if (seen.has(c.name)) problems.push(`${at}.name: "${c.name}" is used twice`);
+      else if (c.name === 'prior') problems.push(`${at}.name: "prior" is reserved`);
+      else seen.add(c.name);
+      fieldRef(c.field, `${at}.field`);
+      if (!Array.isArray(c.levels) || c.levels.length === 0) problems.push(`${at}.levels: expected at least one level`);
+      else {
+        c.levels.forEach((l, j) => checkLevel(l, `${at}.levels[${j}]`, j, (c.levels as unknown[]).length, problems));
+        const real = (c.levels as Array<{ kind?: unknown }>).filter((l) => isObj(l) && l.kind !== 'null' && l.kind !== 'else');
+        if (real.length === 0) problems.push(`${at}.levels: expected at least one level besides "null" and "else"`);
+      }
+      if (c.identifier !== undefined && typeof c.identifier !== 'boolean') problems.push(`${at}.identifier: expected true or false`);
+      if (c.degree_guard !== undefined) {
+        const g = c.degree_guard;
+        if (!isObj(g)) problems.push(`${at}.degree_guard: expected { name_field, max_names, cap_weight? }`);
+        else {
+          fieldRef(g.name_field, `${at}.degree_guard.name_field`);
+          if (!(Number.isInteger(g.max_names) && (g.max_names as number) >= 1)) problems.push(`${at}.degree_guard.max_names: expected an integer ≥ 1`);
+          if (g.cap_weight !== undefined && !isNum(g.cap_weight)) problems.push(`${at}.degree_guard.cap_weight: expected a number`);
+        }
+      }
+    });
+  }
+
+  const blocking = raw.blocking;
+  if (!Array.isArray(blocking) || blocking.length === 0) problems.push('blocking: expected at least one rule like { "fields": ["phone"] }');
+  else if (blocking.length > 30) problems.push('blocking: at most 30 rules');
+  else {
+    blocking.forEach((b, i) => {
+      const at = `blocking[${i}]`;
+      if (!isObj(b) || !Array.isArray(b.fields) || b.fields.length === 0) return void problems.push(`${at}: expected { "fields": [field, …] }`);
+      b.fields.forEach((f, j) => fieldRef(f, `${at}.fields[${j}]`));
+      if (b.max_block_size !== undefined && !(Number.isInteger(b.max_block_size) && (b.max_block_size as number) >= 2)) problems.push(`${at}.max_block_size: expected an integer ≥ 2`);
+    });
+  }
+  if (raw.max_block_size !== undefined && !(Number.isInteger(raw.max_block_size) && (raw.max_block_size as number) >= 2)) problems.push('max_block_size: expected an integer ≥ 2');
+  if (raw.prior !== undefined && !(isObj(raw.prior) && isProb(raw.prior.match_probability))) problems.push('prior: expected { "match_probability": p } with 0 < p < 1');
+  if (raw.estimate !== undefined) {
+    const e = raw.estimate;
+    if (!isObj(e)) problems.push('estimate: expected an object');
+    else {
+      if (e.u_sample_pairs !== undefined && !(Number.isInteger(e.u_sample_pairs) && (e.u_sample_pairs as number) >= 100)) problems.push('estimate.u_sample_pairs: expected an integer ≥ 100');
+      if (e.em_iterations !== undefined && !(Number.isInteger(e.em_iterations) && (e.em_iterations as number) >= 0 && (e.em_iterations as number) <= 1000)) problems.push('estimate.em_iterations: expected an integer 0–1000');
+      if (e.em_start_lambda !== undefined && !isProb(e.em_start_lambda)) problems.push('estimate.em_start_lambda: expected a probability in (0, 1)');
+    }
+  }
+  checkThreshold(raw.threshold, 'threshold', problems);
+  if (raw.confidence !== undefined) {
+    const c = raw.confidence;
+    if (!isObj(c) || !isProb(c.A) || !isProb(c.B) || !isProb(c.C)) problems.push('confidence: expected { "A": p, "B": p, "C": p } with probabilities in (0, 1)');
+    else if (!((c.A as number) > (c.B as number) && (c.B as number) > (c.C as number))) problems.push('confidence: expected A > B > C');
+  }
+  const cl = raw.clustering;
+  if (!isObj(cl)) problems.push('clustering: expected { "strong": threshold, "min_shared_identifiers"?, "bridge"? }');
+  else {
+    checkThreshold(cl.strong, 'clustering.strong', problems);
+    if (cl.min_shared_identifiers !== undefined && !(Number.isInteger(cl.min_shared_identifiers) && (cl.min_shared_identifiers as number) >= 1)) problems.push('clustering.min_shared_identifiers: expected an integer ≥ 1');
+    if (cl.bridge !== undefined) {
+      const b = cl.bridge;
+      if (!isObj(b)) problems.push('clustering.bridge: expected { "min_side": s, "threshold": threshold }');
+      else {
+        if (!(Number.isInteger(b.min_side) && (b.min_side as number) >= 1)) problems.push('clustering.bridge.min_side: expected an integer ≥ 1');
+        checkThreshold(b.threshold, 'clustering.bridge.threshold', problems);
+      }
+    }
+    if (isObj(cl.strong) && isObj(raw.threshold) && problems.length === 0) {
+      if (thresholdWeight(cl.strong as Threshold) < thresholdWeight(raw.threshold as Threshold)) problems.push('clustering.strong: must not be below "threshold"');
+    }
+  }
+  return problems;
+}
+
+/**
+ * Validates and fills defaults; throws one ConfigError listing every problem.
+ *
+ * @example
+ *   const spec = normalizeLinkSpec(JSON.parse(text), 'spec.json');
+ *   spec.comparisons[0].levels[0].kind; // 'null' (added when missing)
+ */
+export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedLinkSpec {
+  const problems = linkSpecProblems(raw);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  const spec = structuredClone(raw) as LinkSpec;
+  const fields: ResolvedLinkSpec['fields'] = {};
+  for (const [name, f] of Object.entries(spec.fields)) {
+    fields[name] = { column: f.column === undefined ? [name] : Array.isArray(f.column) ? f.column : [f.column], normalize: f.normalize ?? 'none' };
+  }
+  const comparisons = spec.comparisons.map((c) => {
+    const levels = [...c.levels];
+    if (levels[0]!.kind !== 'null') levels.unshift({ kind: 'null' });
+    if (levels[levels.length - 1]!.kind !== 'else') levels.push({ kind: 'else' });
+    return { ...c, levels: levels.map((l) => ({ ...l, label: l.label ?? levelLabel(l) })) };
+  });
+  return {
+    ...spec,
+    fields,
+    comparisons,
+    max_block_size: spec.max_block_size ?? 2000,
+    estimate: {
+      u_sample_pairs: spec.estimate?.u_sample_pairs ?? 1_000_000,
+      em_iterations: spec.estimate?.em_iterations ?? 25,
+      em_start_lambda: spec.estimate?.em_start_lambda ?? 0.3,
+    },
+    confidence: spec.confidence ?? { A: 0.999, B: 0.99, C: 0.95 },
+    clustering: {
+      strong: spec.clustering.strong,
+      min_shared_identifiers: spec.clustering.min_shared_identifiers ?? 2,
+      bridge: spec.clustering.bridge ?? { min_side: 3, threshold: spec.clustering.strong },
+    },
+  };
+}
+
+/** A readable label for a level, e.g. `jaro_winkler >= 0.88 (either order)`. */
+export function levelLabel(l: LevelSpec): string {
+  switch (l.kind) {
+    case 'null': return 'null';
+    case 'else': return 'else';
+    case 'exact': return `exact${l.word_order === 'sorted' ? ' (words sorted)' : ''}${l.tf_adjust ? ' +tf' : ''}`;
+    case 'jaro_winkler': return `jaro_winkler >= ${l.min}${l.word_order && l.word_order !== 'as_is' ? ` (${l.word_order} order)` : ''}`;
+    case 'levenshtein': return `levenshtein <= ${l.max}`;
+    case 'abs_diff': return `abs diff <= ${l.max}`;
+    case 'rel_diff': return `rel diff <= ${l.max}`;
+    case 'date_diff': return `date diff <= ${l.max_days} days`;
+  }
+}
+
+/**
+ * A threshold as a match weight (log2 odds).
+ *
+ * @example thresholdWeight({ match_probability: 0.5 }) // 0
+ */
+export function thresholdWeight(t: Threshold): number {
+  if ('match_weight' in t) return t.match_weight;
+  return Math.log2(t.match_probability / (1 - t.match_probability));
+}
+
+/** Match probability of a match weight: 2^w / (1 + 2^w). */
+export function weightToProbability(w: number): number {
+  return 1 / (1 + Math.pow(2, -w));
+}

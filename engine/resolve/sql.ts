@@ -1,0 +1,411 @@
+/**
+ * SQL generators for linking, used only where the SQL must follow the spec (Splink's approach).
+ * Each returns `{ sql, table, params }`: names pass through `ident()`, values are bound as `$pN`.
+ * Aliases `l` and `r` are the left and right record of a pair.
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import { ident } from '../warehouse/db.js';
+import type { ComparisonSpec, LevelSpec, Normalizer, ResolvedLinkSpec } from './spec.js';
+
+export interface SqlStep {
+  sql: string;
+  /** The table the statement creates. */
+  table: string;
+  params: Record<string, DuckDBValue>;
+}
+
+/** Collects bound values and hands out their placeholders. */
+export class Binder {
+  readonly params: Record<string, DuckDBValue> = {};
+  private n = 0;
+  /** Binds a value; returns its placeholder, e.g. `$p0`. */
+  bind(value: DuckDBValue): string {
+    const key = `p${this.n++}`;
+    this.params[key] = value;
+    return `$${key}`;
+  }
+}
+
+const q = ident;
+
+/** SQL that cleans a raw text column (already cast to varchar) the way a normalizer says. */
+export function normalizeExpr(column: string | string[], how: Normalizer): string {
+  const cols = (Array.isArray(column) ? column : [column]).map((c) => `nullif(trim(cast(${q(c)} as varchar)), '')`);
+  const x = cols.length === 1 ? cols[0]! : `coalesce(${cols.join(', ')})`;
+  const digits = `regexp_replace(${x}, '[^0-9]', '', 'g')`;
+  switch (how) {
+    case 'none':
+      return x;
+    case 'trim':
+      return `nullif(trim(${x}), '')`;
+    case 'lower':
+    case 'email':
+      return `nullif(lower(trim(${x})), '')`;
+    case 'name':
+      return `nullif(trim(regexp_replace(strip_accents(replace(lower(${x}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
+    case 'digits':
+      return `nullif(${digits}, '')`;
+    case 'phone_vn':
+      return `(select case when length(d) = 10 and d[1] = '0' then d
+                            when length(d) = 11 and d[1:2] = '84' then '0' || d[3:]
+                            when length(d) = 9 and d[1] <> '0' then '0' || d end
+               from (select ${digits} as d))`;
+    case 'domain':
+      return `nullif(regexp_replace(regexp_replace(regexp_replace(lower(trim(${x})), '^[a-z]+://', ''), '^www\\.', ''), '[:/?#].*$', ''), '')`;
+  }
+}
+
+/** The word-sorted copy of a field, e.g. `van hung nguyen` → `hung nguyen van`. */
+export const sortedColumn = (field: string) => `${field}__sorted`;
+export const tfColumn = (field: string, sorted: boolean, tokens: boolean) => `${field}${sorted ? '__sorted' : ''}__tf${tokens ? 't' : ''}`;
+export const degreeColumn = (field: string, nameField: string) => `${field}__deg__${nameField}`;
+export const gammaColumn = (comparison: string) => `g_${comparison}`;
+
+/** Fields whose word-sorted copy some level reads. */
+export function fieldsNeedingSorted(spec: ResolvedLinkSpec): string[] {
+  const out = new Set<string>();
+  for (const c of spec.comparisons) {
+    for (const l of c.levels) if ((l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is') out.add(c.field);
+  }
+  return [...out];
+}
+
+/**
+ * One row per input record: `_rid`, `_ds` (dataset 0/1), each field normalised, sorted copies.
+ *
+ * @example prepareRecordsSql(spec, { input: 'identity_records', idColumn: 'record_id', table: 'rs_base' })
+ */
+export function prepareRecordsSql(
+  spec: ResolvedLinkSpec,
+  o: { input: string; idColumn: string; datasetColumn?: string; table: string },
+): SqlStep {
+  const cols = [`${q(o.idColumn)}::bigint as _rid`, o.datasetColumn ? `${q(o.datasetColumn)}::tinyint as _ds` : `0::tinyint as _ds`];
+  for (const [name, f] of Object.entries(spec.fields)) cols.push(`${normalizeExpr(f.column, f.normalize)} as ${q(name)}`);
+  const inner = `select ${cols.join(',\n       ')} from ${q(o.input)}`;
+  const sorted = fieldsNeedingSorted(spec).map((f) => `array_to_string(list_sort(string_split(${q(f)}, ' ')), ' ') as ${q(sortedColumn(f))}`);
+  const sql = `create or replace table ${q(o.table)} as
+select *${sorted.length ? ', ' + sorted.join(', ') : ''} from (${inner}) order by _rid`;
+  return { sql, table: o.table, params: {} };
+}
+
+/** Per-record statistics a spec needs: term frequencies and degree (distinct names per value). */
+export interface RecordStat {
+  column: string;
+  kind: 'tf' | 'degree';
+  /** Column of the base table whose value is counted. */
+  value: string;
+  tokens?: boolean;
+  nameField?: string;
+}
+
+export function recordStats(spec: ResolvedLinkSpec): RecordStat[] {
+  const out = new Map<string, RecordStat>();
+  for (const c of spec.comparisons) {
+    for (const l of c.levels) {
+      if (l.kind === 'exact' && l.tf_adjust) {
+        const sorted = l.word_order === 'sorted';
+        const column = tfColumn(c.field, sorted, !!l.tf_tokens);
+        out.set(column, { column, kind: 'tf', value: sorted ? sortedColumn(c.field) : c.field, tokens: !!l.tf_tokens });
+      }
+    }
+    if (c.degree_guard) {
+      const column = degreeColumn(c.field, c.degree_guard.name_field);
+      out.set(column, { column, kind: 'degree', value: c.field, nameField: c.degree_guard.name_field });
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * A value → statistic table. TF: share of non-null records carrying the value; with `tokens`,
+ * at least the product of its words' shares (so `nguyen van hung` weighs little even when rare
+ * as a whole). Degree: distinct names among records carrying the value.
+ */
+export function recordStatSql(stat: RecordStat, base: string, table: string): SqlStep {
+  const v = q(stat.value);
+  if (stat.kind === 'degree') {
+    const sql = `create or replace table ${q(table)} as
+select ${v} as value, count(distinct ${q(stat.nameField!)})::double as stat
+from ${q(base)} where ${v} is not null group by 1`;
+    return { sql, table, params: {} };
+  }
+  const tokens = stat.tokens
+    ? `, tok as (
+  select token, sum(n) as n from (select unnest(list_distinct(string_split(value, ' '))) as token, n from v) group by 1
+), est as (
+  select x.value, exp(sum(ln(tok.n / tot.total))) as est
+  from (select value, unnest(list_distinct(string_split(value, ' '))) as token from v) x
+  join tok using (token) cross join tot group by x.value
+)`
+    : '';
+  const sql = `create or replace table ${q(table)} as
+with v as (select ${v} as value, count(*)::double as n from ${q(base)} where ${v} is not null group by 1),
+tot as (select sum(n) as total from v)${tokens}
+select v.value, ${stat.tokens ? 'greatest(v.n / tot.total, coalesce(est.est, 0))' : 'v.n / tot.total'} as stat
+from v cross join tot${stat.tokens ? ' left join est using (value)' : ''}`;
+  return { sql, table, params: {} };
+}
+
+/** Base table joined with its statistic tables: the record table every pair reads. */
+export function recordsWithStatsSql(base: string, stats: Array<{ stat: RecordStat; table: string }>, table: string): SqlStep {
+  const joins = stats.map((s, i) => `left join ${q(s.table)} s${i} on s${i}.value = b.${q(s.stat.value)}`);
+  const cols = stats.map((s, i) => `s${i}.stat as ${q(s.stat.column)}`);
+  const sql = `create or replace table ${q(table)} as
+select b.*${cols.length ? ', ' + cols.join(', ') : ''}
+from ${q(base)} b ${joins.join(' ')} order by b._rid`;
+  return { sql, table, params: {} };
+}
+
+/**
+ * Candidate pairs: union of the blocking rules, deduplicated, `a < b`, with `rule_mask` (bit i set
+ * when rule i produced the pair). Values shared by more than a rule's max block size make no pairs.
+ * In link mode only pairs across datasets (`_ds` differs) are made.
+ */
+export function blockedPairsSql(spec: ResolvedLinkSpec, o: { records: string; table: string; linkOnly: boolean }): SqlStep {
+  const b = new Binder();
+  const R = q(o.records);
+  const parts = spec.blocking.map((rule, i) => {
+    const fs = rule.fields.map(q);
+    const notNull = fs.map((f) => `${f} is not null`).join(' and ');
+    const max = b.bind(rule.max_block_size ?? spec.max_block_size);
+    const onKey = fs.map((f) => `l.${f} = k.${f}`).join(' and ');
+    const onPair = fs.map((f) => `r.${f} = l.${f}`).join(' and ');
+    return `select l._rid as a, r._rid as b, ${2 ** i} as m
+  from (select ${fs.join(', ')} from ${R} where ${notNull} group by all having count(*) <= ${max}) k
+  join ${R} l on ${onKey}
+  join ${R} r on ${onPair} and l._rid < r._rid${o.linkOnly ? ' and l._ds <> r._ds' : ''}`;
+  });
+  const sql = `create or replace table ${q(o.table)} as
+select a, b, bit_or(m)::integer as rule_mask
+from (${parts.join('\n  union all\n  ')})
+group by a, b order by a, b`;
+  return { sql, table: o.table, params: b.params };
+}
+
+/**
+ * Deterministic random pairs for u: `count` pairs drawn by hashing (k, seed), or every pair when
+ * there are no more than `count`. Dedupe draws two distinct records; link mode one per dataset.
+ */
+export function randomPairsSql(o: {
+  records: string;
+  table: string;
+  count: number;
+  seed: number;
+  linkOnly: boolean;
+  sizes: [number, number];
+}): SqlStep {
+  const b = new Binder();
+  const R = q(o.records);
+  const [n0, n1] = o.sizes;
+  const total = o.linkOnly ? n0 * n1 : (n0 * (n0 - 1)) / 2;
+  let sql: string;
+  if (total <= o.count) {
+    const on = o.linkOnly ? 'l._ds = 0 and r._ds = 1' : 'l._rid < r._rid';
+    sql = `create or replace table ${q(o.table)} as
+select l._rid as a, r._rid as b from ${R} l join ${R} r on ${on} order by a, b`;
+  } else {
+    const seed = b.bind(o.seed);
+    const count = b.bind(o.count);
+    const draw = o.linkOnly
+      ? `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') % ${b.bind(n1)}::ubigint as kb`
+      : `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') % ${b.bind(n0 - 1)}::ubigint as kb0`;
+    const kb = o.linkOnly ? 'kb' : 'case when kb0 >= ka then kb0 + 1 else kb0 end';
+    sql = `create or replace table ${q(o.table)} as
+with idx as (select _rid, _ds, (row_number() over (partition by _ds order by _rid) - 1)::ubigint as k from ${R}),
+draws as (select range as k, ${draw} from range(${count}::bigint))
+select l._rid as a, r._rid as b from (select k, ka, ${kb} as kb from draws) d
+join idx l on l._ds = 0 and l.k = d.ka
+join idx r on r._ds = ${o.linkOnly ? 1 : 0} and r.k = d.kb
+order by d.k`;
+  }
+  return { sql, table: o.table, params: b.params };
+}
+
+function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder): string {
+  const f = q(c.field);
+  const s = q(sortedColumn(c.field));
+  const both = (col: string) => [`l.${col}`, `r.${col}`] as const;
+  const [lf, rf] = both(f);
+  const num = (x: string) => `try_cast(${x} as double)`;
+  switch (l.kind) {
+    case 'null':
+      return `${lf} is null or ${rf} is null`;
+    case 'else':
+      return 'true';
+    case 'exact':
+      return l.word_order === 'sorted' ? `l.${s} = r.${s}` : `${lf} = ${rf}`;
+    case 'jaro_winkler': {
+      const min = b.bind(l.min);
+      const raw = `jaro_winkler_similarity(${lf}, ${rf})`;
+      const sorted = `jaro_winkler_similarity(l.${s}, r.${s})`;
+      const sim = l.word_order === 'sorted' ? sorted : l.word_order === 'either' ? `greatest(${raw}, ${sorted})` : raw;
+      return `${sim} >= ${min}`;
+    }
+    case 'levenshtein':
+      return `levenshtein(${lf}, ${rf}) <= ${b.bind(l.max)}`;
+    case 'abs_diff':
+      return `abs(${num(lf)} - ${num(rf)}) <= ${b.bind(l.max)}`;
+    case 'rel_diff':
+      return `abs(${num(lf)} - ${num(rf)}) <= ${b.bind(l.max)} * greatest(abs(${num(lf)}), abs(${num(rf)}))`;
+    case 'date_diff':
+      return `abs(datediff('day', try_cast(${lf} as date), try_cast(${rf} as date))) <= ${b.bind(l.max_days)}`;
+  }
+}
+
+/** `case when … then 0 when … then 1 … end` — the comparison level index of a pair. */
+export function gammaExpr(c: ComparisonSpec, b: Binder): string {
+  const whens = c.levels.slice(0, -1).map((l, i) => `when ${levelCondition(c, l, b)} then ${i}`);
+  return `(case ${whens.join(' ')} else ${c.levels.length - 1} end)::tinyint`;
+}
+
+/** Indices of a comparison's exact levels that carry a TF adjustment, with their stat column. */
+export function tfLevels(c: ComparisonSpec): Array<{ index: number; column: string }> {
+  const out: Array<{ index: number; column: string }> = [];
+  c.levels.forEach((l, i) => {
+    if (l.kind === 'exact' && l.tf_adjust) out.push({ index: i, column: tfColumn(c.field, l.word_order === 'sorted', !!l.tf_tokens) });
+  });
+  return out;
+}
+
+/** Indices of a comparison's exact levels on the value as given (where the degree guard applies). */
+export function exactLevels(c: ComparisonSpec): number[] {
+  return c.levels.flatMap((l, i) => (l.kind === 'exact' && l.word_order !== 'sorted' ? [i] : []));
+}
+
+/**
+ * Comparison vectors: one `g_<comparison>` per comparison, plus for TF levels the value's term
+ * frequency (`tfv_<comparison>`) and for degree guards its degree (`deg_<comparison>`).
+ */
+export function comparisonVectorsSql(
+  spec: ResolvedLinkSpec,
+  o: { pairs: string; records: string; table: string; withStats: boolean },
+): SqlStep {
+  const b = new Binder();
+  const R = q(o.records);
+  const inner: string[] = [];
+  const outer: string[] = [];
+  for (const c of spec.comparisons) {
+    const g = q(gammaColumn(c.name));
+    inner.push(`${gammaExpr(c, b)} as ${g}`);
+    outer.push(g);
+    if (!o.withStats) continue;
+    const tfs = tfLevels(c);
+    tfs.forEach((t, j) => inner.push(`l.${q(t.column)} as ${q(`_tf${j}_${c.name}`)}`));
+    if (tfs.length) outer.push(`(case ${g} ${tfs.map((t, j) => `when ${t.index} then ${q(`_tf${j}_${c.name}`)}`).join(' ')} end) as ${q(`tfv_${c.name}`)}`);
+    if (c.degree_guard) {
+      const exact = exactLevels(c);
+      inner.push(`l.${q(degreeColumn(c.field, c.degree_guard.name_field))} as ${q(`_deg_${c.name}`)}`);
+      outer.push(`(case when ${g} in (${exact.join(', ') || '-1'}) then ${q(`_deg_${c.name}`)} end) as ${q(`deg_${c.name}`)}`);
+    }
+  }
+  const mask = o.withStats ? 'rule_mask, ' : '';
+  const sql = `create or replace table ${q(o.table)} as
+select a, b, ${mask}${outer.join(', ')}
+from (select p.a, p.b${o.withStats ? ', p.rule_mask' : ''}, ${inner.join(',\n  ')}
+  from ${q(o.pairs)} p join ${R} l on l._rid = p.a join ${R} r on r._rid = p.b)
+order by a, b`;
+  return { sql, table: o.table, params: b.params };
+}
+
+/** The weights the score statement needs, per comparison. */
+export interface ScoreWeights {
+  /** log2 prior odds. */
+  prior: number;
+  comparisons: Array<{
+    /** Bayes factor bits per level (0 for the null level). */
+    weights: number[];
+    /** u of each level, for TF adjustments. */
+    u: number[];
+  }>;
+}
+
+/**
+ * Scores every candidate pair: `w_<c>` (level weight), `tf_<c>` (TF adjustment), `guard_<c>`
+ * (degree cap), `prior`; `match_weight` is their sum, then probability, confidence code,
+ * `shared_identifiers` (identifier comparisons agreeing exactly and not capped).
+ */
+export function scorePairsSql(spec: ResolvedLinkSpec, weights: ScoreWeights, o: { vectors: string; table: string }): SqlStep {
+  const b = new Binder();
+  const wCols: string[] = [];
+  const gCols: string[] = [];
+  const parts: string[] = [];
+  const ids: string[] = [];
+  spec.comparisons.forEach((c, ci) => {
+    const g = q(gammaColumn(c.name));
+    const w = weights.comparisons[ci]!;
+    wCols.push(`(case ${g} ${w.weights.map((x, i) => `when ${i} then ${b.bind(x)}`).join(' ')} else 0 end)::double as ${q(`w_${c.name}`)}`);
+    const tfs = tfLevels(c);
+    const tfExpr = tfs.length
+      ? `coalesce(case ${g} ${tfs
+          .map((t) => {
+            const l = c.levels[t.index] as Extract<LevelSpec, { kind: 'exact' }>;
+            return `when ${t.index} then ${b.bind(l.tf_weight ?? 1)} * log2(${b.bind(w.u[t.index]!)} / greatest(${q(`tfv_${c.name}`)}, ${b.bind(l.tf_min ?? 0)}))`;
+          })
+          .join(' ')} end, 0)`
+      : '0';
+    wCols.push(`${tfExpr}::double as ${q(`tf_${c.name}`)}`);
+    const dg = c.degree_guard;
+    gCols.push(
+      dg
+        ? `(case when ${q(`deg_${c.name}`)} > ${b.bind(dg.max_names)} then least(0, ${b.bind(dg.cap_weight ?? 0)} - (${q(`w_${c.name}`)} + ${q(`tf_${c.name}`)})) else 0 end)::double as ${q(`guard_${c.name}`)}`
+        : `0::double as ${q(`guard_${c.name}`)}`,
+    );
+    parts.push(q(`w_${c.name}`), q(`tf_${c.name}`), q(`guard_${c.name}`));
+    if (c.identifier) {
+      const exact = exactLevels(c);
+      ids.push(`(${g} in (${exact.join(', ') || '-1'}) and ${q(`guard_${c.name}`)} = 0)::int`);
+    }
+  });
+  const prior = b.bind(weights.prior);
+  const [A, B, C] = [b.bind(spec.confidence.A), b.bind(spec.confidence.B), b.bind(spec.confidence.C)];
+  const sql = `create or replace table ${q(o.table)} as
+with w as (select *, ${prior}::double as prior, ${wCols.join(',\n  ')} from ${q(o.vectors)}),
+g as (select *, ${gCols.join(',\n  ')} from w),
+s as (select *, prior + ${parts.join(' + ')} as match_weight, ${ids.length ? ids.join(' + ') : '0'} as shared_identifiers from g),
+p as (select *, 1 / (1 + pow(2, -match_weight)) as match_probability from s)
+select *, case when match_probability >= ${A} then 'A' when match_probability >= ${B} then 'B'
+               when match_probability >= ${C} then 'C' else 'D' end as confidence
+from p order by a, b`;
+  return { sql, table: o.table, params: b.params };
+}
+
+/**
+ * `resolve_links`: scored pairs at or above the threshold, parts as JSON (`prior`, `<c>`,
+ * `<c>_tf`, `<c>_guard`, adding up to `match_weight`). `kept` starts true; clustering clears it
+ * (with `cut_reason` 'weak' or 'bridge') for links its guards refuse.
+ */
+export function linksSql(spec: ResolvedLinkSpec, o: { scored: string; table: string; threshold: number }): SqlStep {
+  const b = new Binder();
+  const kv: string[] = [`${b.bind('prior')}, prior`];
+  for (const c of spec.comparisons) {
+    kv.push(`${b.bind(c.name)}, ${q(`w_${c.name}`)}`);
+    if (tfLevels(c).length) kv.push(`${b.bind(`${c.name}_tf`)}, ${q(`tf_${c.name}`)}`);
+    if (c.degree_guard) kv.push(`${b.bind(`${c.name}_guard`)}, ${q(`guard_${c.name}`)}`);
+  }
+  const sql = `create or replace table ${q(o.table)} as
+select a as record_a, b as record_b, match_weight, match_probability, confidence,
+       json_object(${kv.join(', ')}) as parts,
+       true as kept, null::varchar as cut_reason, shared_identifiers
+from ${q(o.scored)} where match_weight >= ${b.bind(o.threshold)}
+order by match_weight desc, a, b`;
+  return { sql, table: o.table, params: b.params };
+}
+
+/** Marks the links clustering refused (`cut` holds a, b, reason), keeping the table's order. */
+export function markCutLinksSql(o: { links: string; cut: string }): SqlStep {
+  const L = q(o.links);
+  const sql = `create or replace table ${L} as
+select l.* replace (c.reason is null as kept, c.reason as cut_reason)
+from ${L} l left join ${q(o.cut)} c on c.a = l.record_a and c.b = l.record_b
+order by l.match_weight desc, l.record_a, l.record_b`;
+  return { sql, table: o.links, params: {} };
+}
+
+/** `resolve_clusters`: every record with its cluster id (singletons point at themselves). */
+export function clustersSql(o: { records: string; members: string; table: string }): SqlStep {
+  const sql = `create or replace table ${q(o.table)} as
+select r._rid as record_id, coalesce(m.cluster_id, r._rid)::bigint as cluster_id
+from ${q(o.records)} r left join ${q(o.members)} m on m.record_id = r._rid
+order by record_id`;
+  return { sql, table: o.table, params: {} };
+}

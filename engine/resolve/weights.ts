@@ -1,0 +1,171 @@
+/**
+ * From comparison patterns to Fellegi–Sunter weights (pure; no DuckDB): u from random-pair
+ * counts, m by EM sessions (one per blocking rule, leaving out the rule's own fields, as Splink
+ * does), the prior from λ over all candidate pairs, and per level log2(m/u).
+ */
+import { expectationMaximisation, type GammaPatterns } from './em.js';
+import type { ResolvedLinkSpec } from './spec.js';
+
+export interface LevelWeight {
+  label: string;
+  kind: string;
+  m: number;
+  u: number;
+  /** log2(m / u); 0 for the null level. */
+  weight: number;
+  m_source: 'fixed' | 'em' | 'start' | 'none';
+  u_source: 'fixed' | 'sampled' | 'default' | 'none';
+  /** Random pairs observed at this level. */
+  u_count: number;
+}
+
+export interface ComparisonWeights {
+  name: string;
+  field: string;
+  levels: LevelWeight[];
+}
+
+export interface EmSession {
+  rule: string[];
+  pairs: number;
+  iterations: number;
+  lambda: number;
+  estimated: string[];
+}
+
+export interface LinkWeights {
+  /** Probability that two random records match. */
+  prior: number;
+  prior_source: 'fixed' | 'estimated';
+  /** Share of matches among candidate pairs (EM). */
+  lambda_candidates: number;
+  candidate_pairs: number;
+  total_pairs: number;
+  u_pairs: number;
+  comparisons: ComparisonWeights[];
+  em_sessions: EmSession[];
+}
+
+/** Pattern table read from DuckDB: rule bit mask per pattern plus the gamma patterns. */
+export interface MaskedPatterns extends GammaPatterns {
+  mask: Float64Array;
+}
+
+/**
+ * u per level from random-pair counts (index 0 = null level, ignored); levels never seen get
+ * half a pair so their weight stays finite; fixed u from the spec win.
+ *
+ * @example uFromCounts([5, 2, 98], [undefined, undefined, undefined]) // [1, 0.02, 0.98]
+ */
+export function uFromCounts(counts: number[], fixed: Array<number | undefined>): { u: number[]; source: LevelWeight['u_source'][] } {
+  const L = counts.length;
+  const observed = counts.slice(1).reduce((s, c) => s + c, 0);
+  const u = new Array<number>(L).fill(1);
+  const source = new Array<LevelWeight['u_source']>(L).fill('none');
+  const fixedMass = fixed.slice(1).reduce<number>((s, v) => s + (v ?? 0), 0);
+  const free = [...Array(L).keys()].slice(1).filter((g) => fixed[g] === undefined);
+  const raw = free.map((g) => (observed > 0 ? Math.max(counts[g]!, 0.5) : 1));
+  const sum = raw.reduce((s, x) => s + x, 0);
+  free.forEach((g, i) => {
+    u[g] = (Math.max(0, 1 - fixedMass) * raw[i]!) / sum;
+    source[g] = observed > 0 ? 'sampled' : 'default';
+  });
+  for (let g = 1; g < L; g++) if (fixed[g] !== undefined) {
+    u[g] = fixed[g]!;
+    source[g] = 'fixed';
+  }
+  return { u, source };
+}
+
+/** Start values of m: best level most likely (4:1 between neighbours), fixed m kept. */
+export function startM(fixed: Array<number | undefined>): number[] {
+  const L = fixed.length;
+  const fixedMass = fixed.slice(1).reduce<number>((s, v) => s + (v ?? 0), 0);
+  const raw = fixed.map((v, g) => (g === 0 || v !== undefined ? 0 : Math.pow(4, L - 1 - g)));
+  const sum = raw.reduce((s, x) => s + x, 0) || 1;
+  return fixed.map((v, g) => (g === 0 ? 1 : v ?? (Math.max(0, 1 - fixedMass) * raw[g]!) / sum));
+}
+
+function selectPatterns(p: MaskedPatterns, bit: number): GammaPatterns {
+  const keep: number[] = [];
+  for (let i = 0; i < p.count.length; i++) if ((p.mask[i]! & bit) !== 0) keep.push(i);
+  return {
+    count: Float64Array.from(keep, (i) => p.count[i]!),
+    gamma: p.gamma.map((g) => Uint8Array.from(keep, (i) => g[i]!)),
+  };
+}
+
+/**
+ * Estimates every level's m and u and the prior.
+ *
+ * @example
+ *   const w = estimateWeights(spec, { uCounts, pairs, candidatePairs: 12_000, totalPairs: 5e9, uPairs: 1e6 });
+ *   w.comparisons[0].levels[1].weight; // log2(m/u) of the first comparison's first real level
+ */
+export function estimateWeights(
+  spec: ResolvedLinkSpec,
+  input: { uCounts: number[][]; pairs: MaskedPatterns; candidatePairs: number; totalPairs: number; uPairs: number },
+): LinkWeights {
+  const fixedM = spec.comparisons.map((c) => c.levels.map((l) => l.m));
+  const fixedU = spec.comparisons.map((c) => c.levels.map((l) => l.u));
+  const us = spec.comparisons.map((_, ci) => uFromCounts(input.uCounts[ci]!, fixedU[ci]!));
+  const u = us.map((x) => x.u);
+  const mStart = fixedM.map(startM);
+  const free = fixedM.map((levels) => levels.map((v, g) => g > 0 && v === undefined));
+  const sums = mStart.map((levels) => levels.map(() => 0));
+  const runs = spec.comparisons.map(() => 0);
+  const sessions: EmSession[] = [];
+  if (spec.estimate.em_iterations > 0) {
+    spec.blocking.forEach((rule, ri) => {
+      const active = spec.comparisons.map((c) => !rule.fields.includes(c.field));
+      const patterns = selectPatterns(input.pairs, 2 ** ri);
+      const pairs = patterns.count.reduce((s, x) => s + x, 0);
+      if (pairs === 0 || !active.some(Boolean)) return;
+      const r = expectationMaximisation(patterns, spec.estimate.em_start_lambda, mStart, u, {
+        iterations: spec.estimate.em_iterations,
+        active,
+        free,
+      });
+      const estimated: string[] = [];
+      spec.comparisons.forEach((c, ci) => {
+        // A comparison no pair of the session shows (all null) learns nothing here.
+        const seen = patterns.gamma[ci]!.some((g, i) => g > 0 && patterns.count[i]! > 0);
+        if (!active[ci] || !seen) return;
+        r.m[ci]!.forEach((v, g) => (sums[ci]![g] += v));
+        runs[ci]!++;
+        estimated.push(c.name);
+      });
+      sessions.push({ rule: rule.fields, pairs, iterations: r.iterations, lambda: r.lambda, estimated });
+    });
+  }
+  const m = mStart.map((levels, ci) => (runs[ci]! > 0 ? levels.map((v, g) => (g === 0 ? 1 : free[ci]![g] ? sums[ci]![g]! / runs[ci]! : v)) : levels));
+  // λ over all candidate pairs with every comparison in the model, m and u fixed.
+  const all = expectationMaximisation(input.pairs, spec.estimate.em_start_lambda, m, u, { iterations: 50, lambdaOnly: true });
+  const lambda = all.lambda;
+  const estimatedPrior = input.totalPairs > 0 ? (lambda * input.candidatePairs) / input.totalPairs : 0.5;
+  const prior = spec.prior?.match_probability ?? Math.min(0.5, Math.max(1e-12, estimatedPrior));
+  const comparisons: ComparisonWeights[] = spec.comparisons.map((c, ci) => ({
+    name: c.name,
+    field: c.field,
+    levels: c.levels.map((l, g) => ({
+      label: l.label ?? l.kind,
+      kind: l.kind,
+      m: g === 0 ? 1 : m[ci]![g]!,
+      u: g === 0 ? 1 : u[ci]![g]!,
+      weight: g === 0 ? 0 : Math.log2(m[ci]![g]! / u[ci]![g]!),
+      m_source: g === 0 ? 'none' : fixedM[ci]![g] !== undefined ? 'fixed' : runs[ci]! > 0 ? 'em' : 'start',
+      u_source: us[ci]!.source[g]!,
+      u_count: input.uCounts[ci]![g] ?? 0,
+    })),
+  }));
+  return {
+    prior,
+    prior_source: spec.prior ? 'fixed' : 'estimated',
+    lambda_candidates: lambda,
+    candidate_pairs: input.candidatePairs,
+    total_pairs: input.totalPairs,
+    u_pairs: input.uPairs,
+    comparisons,
+    em_sessions: sessions,
+  };
+}
