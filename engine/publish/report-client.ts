@@ -1,0 +1,211 @@
+/**
+ * The stylesheet and the vanilla script inlined into report.html. The script reads the cases
+ * from `<script type="application/json" id="sangloc-data">` and builds every node with
+ * `createElement` + `textContent`: data never passes through an HTML parser.
+ */
+
+export const reportCss = String.raw`
+:root { --ink:#1d2733; --muted:#5d6b7a; --line:#d9e0e7; --bg:#f5f7f9; --accent:#0b6e4f; --warn:#9a3412; }
+* { box-sizing: border-box; }
+body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; color:var(--ink); background:var(--bg); }
+header { background:#fff; border-bottom:1px solid var(--line); padding:14px 24px; }
+h1 { margin:0; font-size:20px; } h2 { font-size:16px; margin:0 0 10px; }
+.en { color:var(--muted); font-size:11px; font-weight:normal; }
+main { padding:16px 24px; display:grid; gap:16px; }
+section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 16px; }
+.note { color:var(--warn); font-size:12px; margin:6px 0 0; }
+.cards { display:grid; grid-template-columns:repeat(auto-fill, minmax(180px, 1fr)); gap:10px; }
+.card { border:1px solid var(--line); border-radius:6px; padding:8px 10px; }
+.card .v { font-size:18px; font-weight:600; font-variant-numeric: tabular-nums; word-break: break-all; }
+.card .k { font-size:12px; color:var(--muted); }
+.charts { display:flex; flex-wrap:wrap; gap:24px; }
+.chart text { font-size:11px; fill:var(--ink); } .chart .axis { fill:var(--muted); } .chart .bar { fill:var(--accent); }
+table { border-collapse:collapse; width:100%; font-variant-numeric: tabular-nums; }
+th, td { border-bottom:1px solid var(--line); padding:4px 6px; text-align:left; vertical-align:top; }
+td.num, th.num { text-align:right; white-space:nowrap; }
+#cases-table th { cursor:pointer; user-select:none; position:sticky; top:0; background:#eef2f5; }
+#cases-table th[aria-sort="ascending"]::after { content:" ▲"; } #cases-table th[aria-sort="descending"]::after { content:" ▼"; }
+#cases-table tbody tr { cursor:pointer; } #cases-table tbody tr:hover { background:#eef6f2; }
+#cases-table tbody tr.selected { background:#d7efe4; }
+.scroll { max-height:560px; overflow:auto; border:1px solid var(--line); }
+.controls { display:flex; flex-wrap:wrap; gap:10px; align-items:center; margin-bottom:8px; }
+.controls input, .controls select { font:inherit; padding:4px 6px; }
+.layout { display:grid; grid-template-columns: minmax(0, 3fr) minmax(260px, 1.2fr); gap:16px; }
+@media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+#detail dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; margin:0; }
+#detail dt { color:var(--muted); } #detail dd { margin:0; word-break:break-word; }
+#detail h3 { margin:12px 0 6px; font-size:14px; }
+#detail ul { margin:0; padding-left:18px; }
+.tag { display:inline-block; border:1px solid var(--line); border-radius:10px; padding:0 6px; margin:0 4px 2px 0; font-size:12px; }
+.muted { color:var(--muted); }
+`;
+
+export const reportScript = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('sangloc-data').textContent);
+  var cases = data.cases;
+  var nf = new Intl.NumberFormat('vi-VN');
+  var colByName = {};
+  data.columns.forEach(function (c) { colByName[c.name] = c; });
+  var reasonByCode = {};
+  data.reasons.forEach(function (r) { reasonByCode[r.code] = r; });
+  var tableCols = ['rank', 'name', 'province', 'risk_score', 'expected_yield_vnd', 'tax_gap_vnd',
+    'estimated_revenue_vnd', 'declared_revenue_vnd', 'reason_codes', 'control_slice'];
+  var state = { sort: 'rank', dir: 1, text: '', province: '', selected: -1 };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function bilingual(tag, vi, en) {
+    var e = el(tag, '', vi + ' ');
+    e.appendChild(el('span', 'en', en));
+    return e;
+  }
+  function isNum(kind) { return kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag'; }
+  function fmt(col, v) {
+    if (v === null || v === undefined) return '';
+    if (Array.isArray(v)) return v.join(' | ');
+    if (col.kind === 'vnd' || col.kind === 'int') return nf.format(v);
+    if (col.kind === 'score') return Number(v).toFixed(3);
+    if (col.kind === 'flag') return v ? '✓' : '';
+    return String(v);
+  }
+  function fold(s) {
+    return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+  }
+  var haystacks = cases.map(function (c) {
+    var parts = [];
+    data.columns.forEach(function (col) {
+      var v = c[col.name];
+      if (!isNum(col.kind) && v !== null && v !== undefined) parts.push(Array.isArray(v) ? v.join(' ') : v);
+    });
+    return fold(parts.join(' '));
+  });
+
+  function compare(a, b) {
+    var col = colByName[state.sort];
+    var x = a[state.sort], y = b[state.sort];
+    if (Array.isArray(x)) x = x.join('|');
+    if (Array.isArray(y)) y = y.join('|');
+    var xn = x === null || x === undefined || x === '', yn = y === null || y === undefined || y === '';
+    if (xn || yn) return xn && yn ? a.rank - b.rank : xn ? 1 : -1;
+    var d = isNum(col.kind) ? x - y : String(x).localeCompare(String(y), 'vi');
+    return d !== 0 ? d * state.dir : a.rank - b.rank;
+  }
+
+  var tbody = document.getElementById('cases-body');
+  var countEl = document.getElementById('cases-count');
+  var headRow = document.getElementById('cases-head');
+  var headers = {};
+  tableCols.forEach(function (name) {
+    var col = colByName[name];
+    var th = el('th', isNum(col.kind) ? 'num' : '', name);
+    th.setAttribute('title', col.label_vi + ' / ' + col.label_en);
+    th.setAttribute('tabindex', '0');
+    th.setAttribute('scope', 'col');
+    var sortBy = function () {
+      if (state.sort === name) state.dir = -state.dir;
+      else { state.sort = name; state.dir = isNum(col.kind) && name !== 'rank' ? -1 : 1; }
+      render();
+    };
+    th.addEventListener('click', sortBy);
+    th.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') sortBy(); });
+    headers[name] = th;
+    headRow.appendChild(th);
+  });
+
+  var filterInput = document.getElementById('filter-text');
+  var provinceSelect = document.getElementById('filter-province');
+  var provinces = [];
+  cases.forEach(function (c) { if (c.province && provinces.indexOf(c.province) < 0) provinces.push(c.province); });
+  provinces.sort(function (a, b) { return a.localeCompare(b, 'vi'); });
+  provinces.forEach(function (p) {
+    var o = el('option', '', p);
+    o.value = p;
+    provinceSelect.appendChild(o);
+  });
+  filterInput.addEventListener('input', function () { state.text = fold(filterInput.value.trim()); render(); });
+  provinceSelect.addEventListener('change', function () { state.province = provinceSelect.value; render(); });
+
+  function render() {
+    var idx = [];
+    for (var i = 0; i < cases.length; i++) {
+      if (state.province && cases[i].province !== state.province) continue;
+      if (state.text && haystacks[i].indexOf(state.text) < 0) continue;
+      idx.push(i);
+    }
+    idx.sort(function (a, b) { return compare(cases[a], cases[b]); });
+    var rows = idx.map(function (i) {
+      var c = cases[i];
+      var tr = el('tr', i === state.selected ? 'selected' : '');
+      tr.setAttribute('tabindex', '0');
+      tableCols.forEach(function (name) {
+        var col = colByName[name];
+        tr.appendChild(el('td', isNum(col.kind) ? 'num' : '', fmt(col, c[name])));
+      });
+      tr.addEventListener('click', function () { select(i); });
+      tr.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') select(i); });
+      return tr;
+    });
+    tbody.replaceChildren.apply(tbody, rows);
+    tableCols.forEach(function (name) {
+      headers[name].setAttribute('aria-sort', name === state.sort ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
+    });
+    countEl.textContent = 'Hiển thị ' + nf.format(idx.length) + ' / ' + nf.format(cases.length) +
+      ' hồ sơ (showing ' + idx.length + ' of ' + cases.length + ' embedded cases; ' + nf.format(data.total_cases) + ' in the list)';
+  }
+
+  var detail = document.getElementById('detail');
+  var groups = [
+    ['Số liệu', 'Figures', ['rank', 'entity_id', 'risk_score', 'expected_yield_vnd', 'tax_gap_vnd', 'estimated_revenue_vnd',
+      'declared_revenue_vnd', 'undeclared_revenue_vnd', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
+      'tax_withheld_vnd', 'tax_year', 'activity_group', 'province', 'control_slice', 'record_count', 'sources']],
+    ['Định danh', 'Identifiers', ['tax_ids', 'national_ids', 'phones', 'emails', 'accounts', 'domains', 'shops']]
+  ];
+  function select(i) {
+    state.selected = i;
+    var c = cases[i];
+    var parts = [];
+    parts.push(el('h2', '', (c.name || c.entity_id)));
+    var rh = bilingual('h3', 'Lý do', 'Reasons');
+    parts.push(rh);
+    var ul = el('ul');
+    (c.reason_codes.length ? c.reason_codes : c.reasons).forEach(function (code, k) {
+      var li = el('li');
+      var info = reasonByCode[code];
+      if (c.reason_codes.length) li.appendChild(el('span', 'tag', code));
+      var text = c.reasons[k] || (info ? info.label_vi : '');
+      li.appendChild(el('span', '', text));
+      if (info) li.appendChild(el('div', 'en', info.label_en));
+      ul.appendChild(li);
+    });
+    parts.push(ul);
+    groups.forEach(function (g) {
+      parts.push(bilingual('h3', g[0], g[1]));
+      var dl = el('dl');
+      g[2].forEach(function (name) {
+        var col = colByName[name];
+        var v = c[name];
+        if (v === null || v === undefined || (Array.isArray(v) && v.length === 0) || v === '') return;
+        var dt = el('dt', '', name);
+        dt.setAttribute('title', col.label_vi + ' / ' + col.label_en);
+        dl.appendChild(dt);
+        var dd = el('dd');
+        if (Array.isArray(v)) v.forEach(function (x) { dd.appendChild(el('span', 'tag', x)); });
+        else dd.textContent = fmt(col, v);
+        dl.appendChild(dd);
+      });
+      parts.push(dl);
+    });
+    detail.replaceChildren.apply(detail, parts);
+    render();
+  }
+
+  render();
+  if (cases.length > 0) select(0);
+})();
+`;
