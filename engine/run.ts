@@ -49,6 +49,8 @@ export interface RunResult {
  * @example await runBatch({ input: 'data-samples', workspace: 'workspace', config: loadConfig(), log });
  */
 export async function runBatch(opts: RunOptions): Promise<RunResult> {
+  // Personal data: everything the run creates is readable by its owner only.
+  process.umask(0o077);
   const ws = openWorkspace(opts.workspace);
   const lock = await acquireLock(ws, { wait: opts.wait });
   const startedAt = new Date();

@@ -41,7 +41,8 @@ export const command: Command = {
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
     const started = performance.now();
     const result = await runBatch({ input, workspace, config, taxYear, log, wait: Boolean(args.values.wait) });
-    const rel = relative(process.cwd(), result.runDir) || '.';
+    const fromHere = relative(process.cwd(), result.runDir);
+    const rel = fromHere && !fromHere.startsWith('..') ? fromHere : result.runDir;
     process.stdout.write(
       [
         `sangloc: run ${result.runId} published in ${formatMs(performance.now() - started)} (tax year ${result.taxYear}):`,

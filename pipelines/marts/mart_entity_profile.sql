@@ -6,8 +6,10 @@ with entities as (
 final as (
     select
         entity_id,
+        -- the registry's name first, then the commonest name written with diacritics, then any
         coalesce(
             mode(name_display) filter (where source = 'taxpayers'),
+            mode(name_display) filter (where name_display <> strip_accents(name_display)),
             mode(name_display) filter (where name_display is not null)
         )                                                                         as name,
         string_agg(distinct tax_id, '|' order by tax_id)                          as tax_ids,

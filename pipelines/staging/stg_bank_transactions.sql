@@ -11,7 +11,7 @@ renamed as (
         trim(regexp_replace(holder_name, '\s+', ' ', 'g')) as holder_name,
         name_key(holder_name)                          as name_key,
         norm_national_id(holder_national_id)           as national_id,
-        tax_id_parent(holder_tax_id)                   as tax_id,
+        tax_id_root(holder_tax_id)                   as tax_id,
         trim(txn_id)                                   as txn_id,
         cast(trim(booked_at) as timestamptz)           as booked_at,
         year(cast(trim(booked_at) as timestamptz))     as tax_year,

@@ -5,7 +5,7 @@ with source as (
 
 renamed as (
     select
-        tax_id_parent(tax_id)                          as tax_id,
+        tax_id_root(tax_id)                          as tax_id,
         upper(trim(period))                            as period,
         cast(left(trim(period), 4) as integer)         as tax_year,
         case when length(trim(period)) = 4 then 'year'

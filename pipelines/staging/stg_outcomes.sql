@@ -7,7 +7,7 @@ renamed as (
     select
         lower(trim(subject_type))                      as subject_type,
         case lower(trim(subject_type))
-            when 'tax_id' then tax_id_parent(subject_id)
+            when 'tax_id' then tax_id_root(subject_id)
             when 'national_id' then norm_national_id(subject_id)
             when 'phone' then norm_phone(subject_id)
             when 'domain' then norm_domain(subject_id)

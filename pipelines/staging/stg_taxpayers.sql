@@ -6,7 +6,7 @@ with source as (
 renamed as (
     select
         trim(tax_id)                                        as record_key,
-        tax_id_parent(tax_id)                               as tax_id,
+        tax_id_root(tax_id)                               as tax_id,
         norm_tax_id(tax_id)                                 as tax_id_full,
         lower(trim(taxpayer_type))                          as taxpayer_type,
         trim(regexp_replace(name, '\s+', ' ', 'g'))         as name,

@@ -10,7 +10,7 @@ renamed as (
         lower(trim(kind))                              as kind,
         trim(regexp_replace(owner_name, '\s+', ' ', 'g')) as owner_name,
         name_key(owner_name)                           as name_key,
-        tax_id_parent(owner_tax_id)                    as tax_id,
+        tax_id_root(owner_tax_id)                    as tax_id,
         norm_national_id(owner_national_id)            as national_id,
         norm_phone(phone)                              as phone,
         norm_email(email)                              as email,
