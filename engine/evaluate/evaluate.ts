@@ -100,8 +100,8 @@ export async function evaluateRun(options: EvaluateOptions): Promise<Evaluation>
     const counts = await log.stage('evaluate: link members to truth', () => linkMembers(db));
     const ranking = await log.stage('evaluate: score the case list', () => scoreRanking(db, ks));
     const entities = await log.stage('evaluate: pairwise entity scores', async () => ({
-      all: { sources: 'all' as const, ...(await pairwise(db, null)) },
-      identity: { sources: [...identitySources], ...(await pairwise(db, identitySources)) },
+      all: { sources: 'all' as const, ...(await pairwise(db, false)) },
+      identity: { sources: [...identitySources], ...(await pairwise(db, true)) },
     }));
     const notes = [
       'Cases whose person is named in outcomes are skipped; the next case takes the place, so K cases are counted.',
@@ -145,9 +145,8 @@ async function loadTables(db: Db, files: { persons: string; records: string; cas
       from ${persons.sql} where person_id is not null)
     group by person_id;
     create table truth as
-    select lower(trim(source)) as source, record_key, any_value(trim(person_id)) as person_id
-    from ${records.sql} where record_key is not null and person_id is not null
-    group by all;
+    select lower(trim(source)) as source, record_key, trim(person_id) as person_id
+    from ${records.sql} where record_key is not null and person_id is not null;
     create table cases as
     select try_cast(trim(rank) as double) as rank, entity_id,
       coalesce(lower(trim(${col(cases, 'control_slice')})), '') not in ('', '0', 'false', 'no', 'n') as control
@@ -161,16 +160,19 @@ async function loadTables(db: Db, files: { persons: string; records: string; cas
 }
 
 async function linkMembers(db: Db): Promise<Evaluation['counts']> {
-  // One row per record seen by either side: person from the truth, entity from the run.
+  // Records seen by either side (person from the truth, entity from the run), folded at once into
+  // cells: one row per entity × person × identity-source flag, all later sums read only these.
   await db.exec(`
-    create table linked as
-    select coalesce(t.source, m.source) as source, t.person_id, m.entity_id
-    from truth t full outer join members m on t.source = m.source and t.record_key = m.record_key;
+    create table cells as
+    select m.entity_id, t.person_id, coalesce(t.source, m.source) in (${identitySources.map((s) => `'${s}'`).join(', ')}) as identity,
+      count(*)::bigint as n
+    from truth t full outer join members m on t.source = m.source and t.record_key = m.record_key
+    group by all;
     create table entity_person as
     select entity_id, person_id from (
       select entity_id, person_id,
         row_number() over (partition by entity_id order by n desc, try_cast(person_id as hugeint) nulls last, person_id) as r
-      from (select entity_id, person_id, count(*) as n from linked
+      from (select entity_id, person_id, sum(n) as n from cells
             where entity_id is not null and person_id is not null group by all))
     where r = 1;
   `);
@@ -181,8 +183,8 @@ async function linkMembers(db: Db): Promise<Evaluation['counts']> {
       (select count(*) from truth)::bigint as truth_records,
       (select count(*) from cases)::bigint as cases,
       (select coalesce(sum(n_rows), 0) from members)::bigint as member_rows,
-      (select count(*) from linked where person_id is null)::bigint as not_in_truth,
-      (select count(*) from linked where entity_id is null)::bigint as not_in_members,
+      (select coalesce(sum(n), 0) from cells where person_id is null)::bigint as not_in_truth,
+      (select coalesce(sum(n), 0) from cells where entity_id is null)::bigint as not_in_members,
       (select count(*) from members where n_entities > 1)::bigint as several,
       (select count(*) from cases c where not exists (select 1 from entity_person e where e.entity_id = c.entity_id))::bigint as without_person
   `);
@@ -240,18 +242,18 @@ async function scoreRanking(db: Db, ks: number[]): Promise<Evaluation['ranking']
   };
 }
 
-async function pairwise(db: Db, sources: readonly string[] | null): Promise<PairwiseScores> {
-  const scope = sources ? `and source in (${sources.map((s) => `'${s}'`).join(', ')})` : '';
+async function pairwise(db: Db, identityOnly: boolean): Promise<PairwiseScores> {
   // Pairs are counted per group (Σ C(n,2)), never enumerated: members can hold tens of millions of rows.
+  // Everything derives from the cells table (one row per entity × person × identity flag).
+  const l = `(select * from cells where person_id is not null${identityOnly ? ' and identity' : ''})`;
   const r = (await db.one<Record<string, number>>(`
-    with l as (select entity_id, person_id from linked where person_id is not null ${scope}),
-    ent as (select entity_id, count(*) as n, count(distinct person_id) as np from l where entity_id is not null group by 1),
-    per as (select count(*) as n from l group by person_id),
-    cell as (select count(*) as n from l where entity_id is not null group by entity_id, person_id)
+    with ent as (select entity_id, sum(n) as n, count(distinct person_id) as np from ${l} where entity_id is not null group by 1),
+    per as (select sum(n) as n from ${l} group by person_id),
+    cell as (select sum(n) as n from ${l} where entity_id is not null group by entity_id, person_id)
     select
-      (select count(*) from l)::bigint as records,
+      (select coalesce(sum(n), 0) from ${l})::bigint as records,
       (select count(*) from ent)::bigint as entities,
-      (select count(*) from l where entity_id is null)::bigint as unlinked,
+      (select coalesce(sum(n), 0) from ${l} where entity_id is null)::bigint as unlinked,
       (select count(*) from ent where np > 1)::bigint as mixed,
       (select coalesce(sum(n * (n - 1) // 2), 0) from ent)::double as predicted,
       (select coalesce(sum(n * (n - 1) // 2), 0) from per)::double as truth,

@@ -3,7 +3,8 @@ import type { Evaluation } from './evaluate.js';
 import type { PairwiseScores } from './metrics.js';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+/** Percent with one decimal; two below 1 % so small yields on big deliveries do not print as 0.0 %. */
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.01 ? 2 : 1)}%`);
 const num = (x: number | null, digits = 3): string => (x === null ? 'n/a' : x.toFixed(digits));
 /** Million VND, the unit tax office reports use. */
 const mvnd = (vnd: number): string => (vnd / 1e6).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
