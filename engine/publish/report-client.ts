@@ -151,7 +151,9 @@ export const reportScript = String.raw`
       tr.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') select(i); });
       return tr;
     });
-    tbody.replaceChildren.apply(tbody, rows);
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (tr) { frag.appendChild(tr); });
+    tbody.replaceChildren(frag);
     tableCols.forEach(function (name) {
       headers[name].setAttribute('aria-sort', name === state.sort ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
     });
@@ -201,7 +203,9 @@ export const reportScript = String.raw`
       });
       parts.push(dl);
     });
-    detail.replaceChildren.apply(detail, parts);
+    var box = document.createDocumentFragment();
+    parts.forEach(function (p) { box.appendChild(p); });
+    detail.replaceChildren(box);
     render();
   }
 

@@ -91,6 +91,7 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>Sàng lọc – ${escapeHtml(run.run_id)}</title>
 <style>${reportCss}</style>
 </head>

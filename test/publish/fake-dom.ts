@@ -70,6 +70,7 @@ export function runReportScript(html: string): Record<string, FakeElement> {
   const document = {
     getElementById: (id: string) => byId[id] ?? null,
     createElement: (tag: string) => new FakeElement(tag),
+    createDocumentFragment: () => new FakeElement('#fragment'),
   };
   const fail = (...args: unknown[]) => {
     throw new Error(`console error: ${args.map(String).join(' ')}`);

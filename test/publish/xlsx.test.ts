@@ -28,6 +28,10 @@ describe('writeCasesXlsx', async () => {
     expect(sheet.rowCount).toBe(4);
   });
 
+  it.each(caseColumns.map((c) => ({ name: c.name, width: c.width })))('column $name is $width wide', ({ name, width }) => {
+    expect(sheet.getColumn(colNo(name)).width).toBe(width);
+  });
+
   it.each([
     { name: 'tax_gap_vnd', numFmt: '#,##0', value: 18_750_000 },
     { name: 'expected_yield_vnd', numFmt: '#,##0', value: 12_345_678 },
