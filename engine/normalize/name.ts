@@ -1,0 +1,24 @@
+import { collapseSpaces, stripDiacritics, type Raw } from './text.js';
+
+export interface NormName {
+  /** Title Case with diacritics kept: `Nguyễn Văn Đức`. */
+  display: string;
+  /** Matching key: lower case, no diacritics, single spaces: `nguyen van duc`. */
+  key: string;
+}
+
+/**
+ * Person or shop name → display form and matching key; null when empty.
+ *
+ * @example normName('  NGUYỄN   văn đức ') // { display: 'Nguyễn Văn Đức', key: 'nguyen van duc' }
+ */
+export function normName(s: Raw): NormName | null {
+  if (s == null) return null;
+  const t = collapseSpaces(s);
+  if (t === '') return null;
+  const display = t
+    .split(' ')
+    .map((w) => w.toLowerCase().replace(/\p{L}/u, (c) => c.toUpperCase()))
+    .join(' ');
+  return { display, key: stripDiacritics(t).toLowerCase() };
+}

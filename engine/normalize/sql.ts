@@ -1,0 +1,180 @@
+/**
+ * The normalisers as DuckDB macros, built from the same patterns and alias lists as the TS
+ * functions, so `norm_phone(x)` in SQL and `normPhone(x)` in TS always agree (test/normalize
+ * runs every TS table through both).
+ *
+ * Performance notes (macros run over tens of millions of rows):
+ * - Everything is regexp_replace / regexp_extract / translate / strip_accents; no per-row lambdas
+ *   except in `province_candidates`, the address fallback.
+ * - Alias lookups (`norm_bank`, `norm_province`) are correlated scalar subqueries on small
+ *   reference tables; DuckDB decorrelates them into hash joins. Where the lookup is all you
+ *   need, join `ref_province_alias` on `province_key(x)` yourself.
+ * - For high-cardinality address columns, normalise the distinct values once and join back.
+ */
+import type { Db } from '../warehouse/db.js';
+import { literal } from '../warehouse/db.js';
+import { ACCOUNT_SEPARATORS_JS, BANK_PREFIX_PATTERN, bankAliases } from './account.js';
+import { APP_STORE_PATTERN, DOMAIN_PATTERN, HOST_PATTERN, PLAY_STORE_PATTERN, SCHEME_PATTERN } from './domain.js';
+import { EMAIL_PATTERN } from './email.js';
+import { COMMA_GROUPED_PATTERN, CURRENCY_PATTERN, DOT_GROUPED_PATTERN, PLAIN_PATTERN, SCIENTIFIC_PATTERN } from './money.js';
+import { PHONE_DIGITS_PATTERN } from './phone.js';
+import {
+  ADDRESS_SEPARATOR_PATTERN,
+  ADDRESS_TAIL_PATTERN,
+  MAX_PROVINCE_WORDS,
+  PROVINCE_PREFIX_PATTERN,
+  SUB_PROVINCE_PATTERN,
+  currentProvinces,
+  oldToCurrent,
+  provinceAliases,
+} from './province.js';
+import { MST_WEIGHTS } from './tax-id.js';
+import { SPACE_CLASS_JS, SPACE_CLASS_RE2 } from './text.js';
+
+/** A JS character class (`[\u0009…]`) in RE2 syntax (`[\x{0009}…]`). */
+const re2Class = (js: string) => js.replace(/\\u([0-9A-Fa-f]{4})/g, '\\x{$1}');
+
+const L = literal;
+const WS = SPACE_CLASS_RE2;
+const ACCOUNT_SEPARATORS = re2Class(ACCOUNT_SEPARATORS_JS);
+const SPACES_AND_QUOTES = re2Class(SPACE_CLASS_JS.slice(0, -1) + "']");
+
+const mstSum = (d: string) => MST_WEIGHTS.map((w, i) => `(ascii(${d}[${i + 1}]) - 48) * ${w}`).join(' + ');
+
+/**
+ * The macro script: `create or replace macro …;` statements. Run after the reference tables
+ * exist (`installNormalizeMacros` does both).
+ *
+ * Macros: text_key, name_key, norm_phone, tax_id_digits, norm_tax_id, tax_id_kind,
+ * tax_id_parent, tax_id_root, mst10_valid, mst_valid, norm_national_id, norm_email,
+ * norm_domain, bank_key, norm_bank, norm_account, province_key, province_candidates,
+ * province_of_address, norm_province, norm_money.
+ */
+export const normalizeMacrosSql = `
+-- white space (incl. no-break spaces) trimmed and collapsed to one space
+create or replace macro ws_collapse(s) as trim(regexp_replace(s, ${L(WS + '+')}, ' ', 'g'));
+-- diacritic-free lower-case matching key; strip_accents keeps đ, hence translate
+create or replace macro text_key(s) as ws_collapse(lower(strip_accents(translate(s, 'đĐ', 'dD'))));
+create or replace macro name_key(s) as nullif(text_key(s), '');
+
+create or replace macro norm_phone(s) as
+  '0' || nullif(regexp_extract(regexp_replace(s, '[^0-9]+', '', 'g'), ${L(PHONE_DIGITS_PATTERN)}, 1), '');
+
+create or replace macro tax_id_digits(s) as regexp_replace(s, '[^0-9]+', '', 'g');
+create or replace macro mst10_valid(d) as
+  coalesce(regexp_full_match(d, '[0-9]{10}') and 10 - (${mstSum('d')}) % 11 = ascii(d[10]) - 48, false);
+create or replace macro tax_id_of_digits(d) as
+  case length(d) when 10 then d when 12 then d when 13 then d[1:10] || '-' || d[11:13] end;
+create or replace macro norm_tax_id(s) as tax_id_of_digits(tax_id_digits(s));
+create or replace macro tax_id_kind_of_digits(d) as
+  case length(d) when 10 then 'mst10' when 13 then 'branch' when 12 then 'personal12' end;
+create or replace macro tax_id_kind(s) as tax_id_kind_of_digits(tax_id_digits(s));
+create or replace macro tax_id_parent_of_digits(d) as case when length(d) = 13 then d[1:10] end;
+create or replace macro tax_id_parent(s) as tax_id_parent_of_digits(tax_id_digits(s));
+-- the head-office code: the parent of a branch, the code itself otherwise
+create or replace macro tax_id_root(s) as coalesce(tax_id_parent(s), norm_tax_id(s));
+create or replace macro mst_valid_of_digits(d) as
+  case length(d)
+    when 10 then mst10_valid(d)
+    when 13 then mst10_valid(d[1:10]) and d[11:13] <> '000'
+    when 12 then true
+    else false
+  end;
+create or replace macro mst_valid(s) as mst_valid_of_digits(tax_id_digits(s));
+
+create or replace macro national_id_of_digits(d) as case when length(d) = 12 then d end;
+create or replace macro norm_national_id(s) as national_id_of_digits(regexp_replace(s, '[^0-9]+', '', 'g'));
+
+create or replace macro email_if_valid(e) as case when regexp_matches(e, ${L(EMAIL_PATTERN)}) then e end;
+create or replace macro norm_email(s) as email_if_valid(regexp_replace(lower(ws_collapse(s)), '^mailto:', ''));
+
+create or replace macro domain_if_valid(h) as case when regexp_matches(h, ${L(DOMAIN_PATTERN)}) then h end;
+create or replace macro domain_of_url(t) as coalesce(
+  nullif(regexp_extract(t, ${L(PLAY_STORE_PATTERN)}, 1), ''),
+  nullif(regexp_extract(t, ${L(APP_STORE_PATTERN)}, 1), ''),
+  domain_if_valid(regexp_replace(regexp_replace(regexp_replace(
+    regexp_extract(regexp_replace(t, ${L(SCHEME_PATTERN)}, ''), ${L(HOST_PATTERN)}, 0),
+    ':[0-9]*$', ''), '\\.+$', ''), '^www\\.', '')));
+create or replace macro norm_domain(s) as domain_of_url(lower(ws_collapse(s)));
+
+create or replace macro bank_key(s) as
+  regexp_replace(regexp_replace(upper(strip_accents(translate(s, 'đĐ', 'dD'))), '[^A-Z0-9]+', '', 'g'), ${L(BANK_PREFIX_PATTERN)}, '');
+create or replace macro bank_of_key(k) as nullif(coalesce((select b.bank from ref_bank_alias b where b.alias_key = k), k), '');
+create or replace macro norm_bank(s) as bank_of_key(bank_key(s));
+create or replace macro account_of_digits(bank, a) as
+  case when regexp_full_match(a, '[0-9]{6,19}') then norm_bank(bank) || ':' || a end;
+create or replace macro norm_account(bank, acct) as account_of_digits(bank, regexp_replace(acct, ${L(ACCOUNT_SEPARATORS)}, '', 'g'));
+
+-- lookup key of a province name; join ref_province_alias on alias_key = province_key(x)
+create or replace macro province_key(s) as
+  regexp_replace(regexp_replace(text_key(s), ${L(PROVINCE_PREFIX_PATTERN)}, ''), '[^a-z0-9]+', '', 'g');
+-- alias keys to try for one address part (already a text_key), longest word run first
+create or replace macro province_part_candidates(k) as
+  case when k = '' or regexp_matches(k, ${L(SUB_PROVINCE_PATTERN)}) then []::varchar[]
+  else list_transform(range(least(${MAX_PROVINCE_WORDS}, len(string_split(k, ' '))), 0, -1),
+                      lambda n: province_key(array_to_string(string_split(k, ' ')[-n:], ' ')))
+  end;
+-- alias keys to try for an address, in priority order (last part first)
+create or replace macro province_candidates(s) as
+  flatten(list_transform(list_reverse(string_split_regex(s, ${L(ADDRESS_SEPARATOR_PATTERN)})),
+                         lambda p: province_part_candidates(regexp_replace(text_key(p), ${L(ADDRESS_TAIL_PATTERN)}, ''))));
+create or replace macro province_of_address(s) as (
+  select a.province
+  from (select unnest(province_candidates(s)) as k, unnest(range(1, len(province_candidates(s)) + 1)) as i) c
+  join ref_province_alias a on a.alias_key = c.k
+  order by c.i
+  limit 1);
+create or replace macro norm_province(s) as coalesce(
+  (select a.province from ref_province_alias a where a.alias_key = province_key(s)),
+  province_of_address(s));
+
+create or replace macro money_text(s) as
+  regexp_replace(lower(ws_collapse(s)), ${L(CURRENCY_PATTERN)}, '', 'g');
+create or replace macro money_unparen(t) as case when t like '(%)' then '-' || t[2:-2] else t end;
+create or replace macro money_value(t) as
+  case
+    when regexp_matches(t, ${L(SCIENTIFIC_PATTERN)}) then try_cast(t as double)
+    when regexp_matches(t, ${L(DOT_GROUPED_PATTERN)}) then try_cast(replace(replace(t, '.', ''), ',', '.') as double)
+    when regexp_matches(t, ${L(COMMA_GROUPED_PATTERN)}) then try_cast(replace(t, ',', '') as double)
+    when regexp_matches(t, ${L(PLAIN_PATTERN)}) then try_cast(replace(t, ',', '.') as double)
+  end;
+create or replace macro money_round(v) as case when abs(round(v)) <= 9007199254740991 then round(v)::bigint end;
+-- whole VND from money text, format inferred as normMoney(s) without options
+create or replace macro norm_money(s) as
+  money_round(money_value(regexp_replace(money_unparen(money_text(s)), ${L(SPACES_AND_QUOTES)}, '', 'g')));
+`;
+
+const valuesList = (rows: ReadonlyArray<readonly string[]>) => rows.map((r) => '(' + r.map(L).join(', ') + ')').join(',\n  ');
+
+/**
+ * Reference tables the macros read, from the TS lists (one source of truth):
+ * `ref_province(code, name)`, `ref_province_old(old_name, province)`,
+ * `ref_province_alias(alias_key, province)`, `ref_bank_alias(alias_key, bank)`.
+ */
+export const normalizeRefTablesSql = `
+create or replace table ref_province (code varchar primary key, name varchar not null);
+insert into ref_province values
+  ${valuesList(currentProvinces.map((p) => [p.code, p.name]))};
+create or replace table ref_province_old (old_name varchar primary key, province varchar not null);
+insert into ref_province_old values
+  ${valuesList(Object.entries(oldToCurrent))};
+create or replace table ref_province_alias (alias_key varchar primary key, province varchar not null);
+insert into ref_province_alias values
+  ${valuesList([...provinceAliases])};
+create or replace table ref_bank_alias (alias_key varchar primary key, bank varchar not null);
+insert into ref_bank_alias values
+  ${valuesList(Object.entries(bankAliases))};
+`;
+
+/**
+ * Creates the reference tables and the normalisation macros in `db` (idempotent).
+ *
+ * @example
+ *   const db = await openDb(':memory:');
+ *   await installNormalizeMacros(db);
+ *   await db.value(`select norm_phone('+84 912 345 678')`); // '0912345678'
+ */
+export async function installNormalizeMacros(db: Db): Promise<void> {
+  await db.exec(normalizeRefTablesSql);
+  await db.exec(normalizeMacrosSql);
+}
