@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { openDb, type Db } from '../warehouse/db.js';
 import { mapAuditedPersons, normalizeMacros, type AuditedSummary } from './audited.js';
@@ -91,34 +91,53 @@ export async function evaluateRun(options: EvaluateOptions): Promise<Evaluation>
     members: requireFile(join(runDir, 'members.csv'), 'run members.csv'),
   };
 
+  // An in-memory database still spills big joins to disk: keep that in a private temp folder.
   const spill = mkdtempSync(join(tmpdir(), 'sangloc-evaluate-'));
-  const db = await openDb(':memory:', { tempDirectory: spill });
+  let db: Db | undefined;
   try {
-    await db.exec(normalizeMacros);
-    await log.stage('evaluate: load truth and run', () => loadTables(db, files));
-    const audited = await log.stage('evaluate: map outcomes to persons', () => mapAuditedPersons(db, deliveryFiles(inputDir)));
-    const counts = await log.stage('evaluate: link members to truth', () => linkMembers(db));
-    const ranking = await log.stage('evaluate: score the case list', () => scoreRanking(db, ks));
-    const entities = await log.stage('evaluate: pairwise entity scores', async () => ({
-      all: { sources: 'all' as const, ...(await pairwise(db, false)) },
-      identity: { sources: [...identitySources], ...(await pairwise(db, true)) },
-    }));
-    const notes = [
-      'Cases whose person is named in outcomes are skipped; the next case takes the place, so K cases are counted.',
-      'A person counts once: a later case of the same person is a miss (duplicate); a case with no truth record is a miss (unmapped).',
-      'Truth records missing from members.csv count as unlinked singletons.',
-    ];
-    if (audited.outcomeFiles.length === 0) notes.push('No outcomes files in the input folder: no case was skipped.');
-    return { truthDir, runDir, inputDir, counts, audited, ranking, entities, notes };
+    db = await openDb(':memory:', { tempDirectory: spill });
+    return await measure(db, { truthDir, runDir, inputDir, ks, files, log });
   } finally {
-    db.close();
+    db?.close();
     rmSync(spill, { recursive: true, force: true });
   }
 }
 
-/** Writes an evaluation as pretty JSON. */
+async function measure(
+  db: Db,
+  o: { truthDir: string; runDir: string; inputDir: string; ks: number[]; files: Parameters<typeof loadTables>[1]; log: Logger },
+): Promise<Evaluation> {
+  const { truthDir, runDir, inputDir, ks, files, log } = o;
+  await db.exec(normalizeMacros);
+  await log.stage('evaluate: load truth and run', () => loadTables(db, files));
+  const audited = await log.stage('evaluate: map outcomes to persons', () => mapAuditedPersons(db, deliveryFiles(inputDir)));
+  const counts = await log.stage('evaluate: link members to truth', () => linkMembers(db));
+  const ranking = await log.stage('evaluate: score the case list', () => scoreRanking(db, ks));
+  const entities = await log.stage('evaluate: pairwise entity scores', async () => ({
+    all: { sources: 'all' as const, ...(await pairwise(db, false)) },
+    identity: { sources: [...identitySources], ...(await pairwise(db, true)) },
+  }));
+  const notes = [
+    'Cases whose person is named in outcomes are skipped; the next case takes the place, so K cases are counted.',
+    'A person counts once: a later case of the same person is a miss (duplicate); a case with no truth record is a miss (unmapped).',
+    'Truth records missing from members.csv count as unlinked singletons.',
+  ];
+  if (audited.outcomeFiles.length === 0) notes.push('No outcomes files in the input folder: no case was skipped.');
+  return { truthDir, runDir, inputDir, counts, audited, ranking, entities, notes };
+}
+
+/**
+ * Writes an evaluation as pretty JSON.
+ *
+ * @example
+ *   saveEvaluation(e, join(e.runDir, 'evaluation.json'));
+ */
 export function saveEvaluation(evaluation: Evaluation, file: string): void {
-  writeFileSync(file, JSON.stringify(evaluation, null, 2) + '\n');
+  try {
+    writeFileSync(file, JSON.stringify(evaluation, null, 2) + '\n');
+  } catch (err) {
+    throw new InputError(file, `cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check that the folder exists.`);
+  }
 }
 
 function normaliseKs(ks: readonly number[]): number[] {

@@ -41,6 +41,7 @@ describe('sangloc evaluate', () => {
     { why: 'missing truth folder', argv: ['--truth', join(f.root, 'no-truth'), '--run', f.run], code: 1, message: join(f.root, 'no-truth') },
     { why: 'missing run folder', argv: ['--truth', f.truth, '--run', join(f.root, 'no-run')], code: 1, message: join(f.root, 'no-run') },
     { why: 'missing input folder', argv: ['--truth', f.truth, '--run', f.run, '--input', join(f.root, 'no-input')], code: 1, message: join(f.root, 'no-input') },
+    { why: 'unwritable --out', argv: ['--truth', f.truth, '--run', f.run, '--out', join(f.root, 'no-dir', 'e.json')], code: 1, message: join(f.root, 'no-dir', 'e.json') },
     { why: 'no --truth', argv: ['--run', f.run], code: 2, message: '--truth is required' },
     { why: 'no --run', argv: ['--truth', f.truth], code: 2, message: '--run is required' },
     { why: 'bad --k', argv: ['--truth', f.truth, '--run', f.run, '--k', '50,x'], code: 2, message: '--k must be positive integers' },
