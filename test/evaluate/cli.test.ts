@@ -48,7 +48,7 @@ describe('sangloc evaluate', () => {
     { why: 'zero --k', argv: ['--truth', f.truth, '--run', f.run, '--k', '0'], code: 2, message: '--k must be positive integers' },
     { why: 'unknown flag', argv: ['--truth', f.truth, '--run', f.run, '--top', '5'], code: 2, message: 'top' },
   ])('fails clearly on $why', async ({ argv, code, message }) => {
-    const r = await cli(['evaluate', ...argv, ...(argv.includes('--out') ? [] : ['--out', join(f.root, 'never.json')])]);
+    const r = await cli(['evaluate', '--quiet', ...argv, ...(argv.includes('--out') ? [] : ['--out', join(f.root, 'never.json')])]);
     expect(r.code).toBe(code);
     expect(r.err).toContain(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
