@@ -70,7 +70,6 @@ const run = (db: Db, step: SqlStep) => db.exec(step.sql, Object.keys(step.params
  *   r.multiRecordClusters; // entities made of several records
  */
 export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkResult> {
-  const { spec } = options;
   const log = options.log ?? silentLogger();
   const idColumn = options.idColumn ?? 'record_id';
   const prefix = options.workPrefix ?? 'rs_';
@@ -86,7 +85,7 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   };
   const linkOnly = options.datasetColumn !== undefined;
 
-  await checkInput(db, options.input, idColumn, options.datasetColumn, spec);
+  const spec = await checkInput(db, options.input, idColumn, options.datasetColumn, options.spec);
 
   const stats = recordStats(spec);
   const records = t('records');
@@ -218,8 +217,11 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   };
 }
 
-/** Every column the spec reads exists, and ids are unique non-negative integers. */
-async function checkInput(db: Db, input: string, idColumn: string, datasetColumn: string | undefined, spec: ResolvedLinkSpec): Promise<void> {
+/**
+ * Every field has a column in the input (of a list, the absent ones are dropped), and ids are
+ * unique non-negative integers. Returns the spec with its field columns narrowed to the input.
+ */
+async function checkInput(db: Db, input: string, idColumn: string, datasetColumn: string | undefined, spec: ResolvedLinkSpec): Promise<ResolvedLinkSpec> {
   let columns: string[];
   try {
     columns = (await db.all<{ column_name: string }>(`describe select * from ${ident(input)}`)).map((r) => r.column_name);
@@ -229,8 +231,11 @@ async function checkInput(db: Db, input: string, idColumn: string, datasetColumn
   const have = new Set(columns);
   const problems: string[] = [];
   for (const col of [idColumn, ...(datasetColumn ? [datasetColumn] : [])]) if (!have.has(col)) problems.push(`the input has no column "${col}"`);
+  const fields: ResolvedLinkSpec['fields'] = {};
   for (const [name, f] of Object.entries(spec.fields)) {
-    for (const col of f.column) if (!have.has(col)) problems.push(`fields.${name}: the input has no column "${col}" (columns: ${columns.join(', ')})`);
+    const present = f.column.filter((c) => have.has(c));
+    if (present.length === 0) problems.push(`fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} (columns: ${columns.join(', ')})`);
+    fields[name] = { ...f, column: present };
   }
   if (problems.length) throw new ConfigError('link spec', problems);
   const ids = await db.one<{ n: number; d: number; lo: number; hi: number; bad: number }>(
@@ -241,4 +246,5 @@ async function checkInput(db: Db, input: string, idColumn: string, datasetColumn
   if (ids && ids.n > 0 && (ids.bad > 0 || ids.d !== ids.n || ids.lo < 0 || ids.hi > 2 ** 31 - 2 || ids.hi >= 8 * ids.n + 1_000_000)) {
     throw new InputError(input, `column "${idColumn}" must hold unique integer ids from 0 (dense, below 2^31)`, undefined, idColumn);
   }
+  return { ...spec, fields };
 }

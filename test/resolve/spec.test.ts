@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../engine/errors.js';
+import { defaultIdentitySpec } from '../../engine/resolve/default-spec.js';
+import { linkSpecProblems, normalizeLinkSpec, thresholdWeight, weightToProbability, type LinkSpec } from '../../engine/resolve/spec.js';
+
+const minimal: LinkSpec = {
+  fields: { phone: {}, name: { column: ['owner_name', 'name'], normalize: 'name' } },
+  comparisons: [
+    { name: 'phone', field: 'phone', levels: [{ kind: 'exact', tf_adjust: true }] },
+    { name: 'name', field: 'name', levels: [{ kind: 'null' }, { kind: 'jaro_winkler', min: 0.9 }, { kind: 'else' }] },
+  ],
+  blocking: [{ fields: ['phone'] }],
+  threshold: { match_probability: 0.9 },
+  clustering: { strong: { match_weight: 10 } },
+};
+
+const broken = (patch: (s: Record<string, unknown>) => void) => {
+  const s = structuredClone(minimal) as unknown as Record<string, unknown>;
+  patch(s);
+  return s;
+};
+
+describe('linkSpecProblems', () => {
+  it.each([
+    { name: 'the default identity spec', spec: defaultIdentitySpec, expected: [] },
+    { name: 'a minimal spec', spec: minimal, expected: [] },
+    { name: 'not an object', spec: [], expected: ['the spec must be a JSON object'] },
+    { name: 'unknown comparison field', spec: broken((s) => ((s.comparisons as { field: string }[])[0]!.field = 'mobile')), expected: ['comparisons[0].field: "mobile" is not a field declared in "fields"'] },
+    { name: 'unknown level kind', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[0]!.levels = [{ kind: 'soundex' }])), expected: ['comparisons[0].levels[0].kind: expected one of null, exact, jaro_winkler, levenshtein, abs_diff, rel_diff, date_diff, else, got "soundex"'] },
+    { name: 'jaro-winkler without min', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[1]!.levels[1] = { kind: 'jaro_winkler' })), expected: ['comparisons[1].levels[1].min: expected a similarity in (0, 1], got undefined'] },
+    { name: 'null level not first', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[1]!.levels = [{ kind: 'exact' }, { kind: 'null' }])), expected: ['comparisons[1].levels[1]: the "null" level must come first'] },
+    { name: 'both thresholds at once', spec: broken((s) => (s.threshold = { match_probability: 0.9, match_weight: 3 })), expected: ['threshold: expected exactly one of "match_probability" or "match_weight"'] },
+    { name: 'probability out of range', spec: broken((s) => (s.threshold = { match_probability: 1.5 })), expected: ['threshold.match_probability: expected a number strictly between 0 and 1'] },
+    { name: 'strong below threshold', spec: broken((s) => (s.clustering = { strong: { match_probability: 0.5 } })), expected: ['clustering.strong: must not be below "threshold"'] },
+    { name: 'duplicate comparison names', spec: broken((s) => ((s.comparisons as { name: string }[])[1]!.name = 'phone')), expected: ['comparisons[1].name: "phone" is used twice'] },
+    { name: 'tf_tokens without tf_adjust', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[0]!.levels = [{ kind: 'exact', tf_tokens: true }])), expected: ['comparisons[0].levels[0].tf_tokens: only meaningful with "tf_adjust": true'] },
+    { name: 'blocking on an unknown field', spec: broken((s) => (s.blocking = [{ fields: ['email'] }])), expected: ['blocking[0].fields[0]: "email" is not a field declared in "fields"'] },
+  ])('$name', ({ spec, expected }) => {
+    expect(linkSpecProblems(spec)).toEqual(expected);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = linkSpecProblems({ fields: {}, comparisons: [], blocking: [], threshold: {}, clustering: {}, extra: 1 });
+    expect(problems).toEqual([
+      'extra: unknown key (expected one of unique_id, fields, comparisons, blocking, max_block_size, prior, estimate, threshold, confidence, clustering, $comment)',
+      'fields: expected an object naming at least one field',
+      'comparisons: expected at least one comparison',
+      'blocking: expected at least one rule like { "fields": ["phone"] }',
+      'threshold: expected exactly one of "match_probability" or "match_weight"',
+      'clustering.strong: expected { "match_probability": p } or { "match_weight": w }',
+    ]);
+  });
+});
+
+describe('normalizeLinkSpec', () => {
+  it('throws one ConfigError naming the source and every problem', () => {
+    const run = () => normalizeLinkSpec({ fields: {}, comparisons: [], blocking: [], threshold: {}, clustering: {} }, 'spec.json');
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(/^spec\.json: 5 config problem\(s\): fields: /);
+  });
+
+  it('makes null and else levels explicit and fills defaults', () => {
+    const spec = normalizeLinkSpec(minimal);
+    expect(spec.comparisons[0]!.levels.map((l) => l.label)).toEqual(['null', 'exact +tf', 'else']);
+    expect(spec.comparisons[1]!.levels.map((l) => l.kind)).toEqual(['null', 'jaro_winkler', 'else']);
+    expect(spec.fields).toEqual({ phone: { column: ['phone'], normalize: 'none' }, name: { column: ['owner_name', 'name'], normalize: 'name' } });
+    expect(spec.clustering).toEqual({ strong: { match_weight: 10 }, min_shared_identifiers: 2, bridge: { min_side: 3, threshold: { match_weight: 10 } } });
+    expect(spec.estimate.u_sample_pairs).toBe(1_000_000);
+  });
+
+  it('is JSON-serialisable (round trip gives the same spec)', () => {
+    const spec = normalizeLinkSpec(defaultIdentitySpec);
+    expect(normalizeLinkSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+  });
+});
+
+describe('thresholds', () => {
+  it.each([
+    { t: { match_probability: 0.5 }, w: 0 },
+    { t: { match_probability: 0.8 }, w: 2 },
+    { t: { match_weight: -3 }, w: -3 },
+  ])('$t → weight $w', ({ t, w }) => {
+    expect(thresholdWeight(t)).toBeCloseTo(w, 12);
+    expect(weightToProbability(thresholdWeight(t))).toBeCloseTo('match_probability' in t ? t.match_probability : 1 / 9, 12);
+  });
+});
