@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../engine/errors.js';
 import { defaultIdentitySpec } from '../../engine/resolve/default-spec.js';
-import { linkSpecProblems, normalizeLinkSpec, thresholdWeight, weightToProbability, type LinkSpec } from '../../engine/resolve/spec.js';
+import { linkSpecProblems, normalizeLinkSpec, thresholdWeight, weightToProbability, type LinkSpec, type Threshold } from '../../engine/resolve/spec.js';
 
 const minimal: LinkSpec = {
   fields: { phone: {}, name: { column: ['owner_name', 'name'], normalize: 'name' } },
@@ -75,12 +75,12 @@ describe('normalizeLinkSpec', () => {
 });
 
 describe('thresholds', () => {
-  it.each([
-    { t: { match_probability: 0.5 }, w: 0 },
-    { t: { match_probability: 0.8 }, w: 2 },
-    { t: { match_weight: -3 }, w: -3 },
-  ])('$t → weight $w', ({ t, w }) => {
+  it.each<{ t: Threshold; w: number; p: number }>([
+    { t: { match_probability: 0.5 }, w: 0, p: 0.5 },
+    { t: { match_probability: 0.8 }, w: 2, p: 0.8 },
+    { t: { match_weight: -3 }, w: -3, p: 1 / 9 },
+  ])('$t → weight $w', ({ t, w, p }) => {
     expect(thresholdWeight(t)).toBeCloseTo(w, 12);
-    expect(weightToProbability(thresholdWeight(t))).toBeCloseTo('match_probability' in t ? t.match_probability : 1 / 9, 12);
+    expect(weightToProbability(thresholdWeight(t))).toBeCloseTo(p, 12);
   });
 });
