@@ -210,7 +210,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
       totals: caseTotals(rows, batch.batch.n),
       cases: rows,
       reasons,
-    });
+    }, { maskPii: config.output.maskPii });
     return finished;
   });
   // Timings of publish itself are only known now: rewrite run.json before the folder goes live.
