@@ -1,4 +1,4 @@
-import { collapseSpaces, stripDiacritics, type Raw } from './text.js';
+import { collapseSpaces, textKey, type Raw } from './text.js';
 
 export interface NormName {
   /** Title Case with diacritics kept: `Nguyễn Văn Đức`. */
@@ -15,10 +15,11 @@ export interface NormName {
 export function normName(s: Raw): NormName | null {
   if (s == null) return null;
   const t = collapseSpaces(s);
-  if (t === '') return null;
+  const key = textKey(t);
+  if (key === '') return null;
   const display = t
     .split(' ')
     .map((w) => w.toLowerCase().replace(/\p{L}/u, (c) => c.toUpperCase()))
     .join(' ');
-  return { display, key: stripDiacritics(t).toLowerCase() };
+  return { display, key };
 }

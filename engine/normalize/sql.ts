@@ -39,14 +39,15 @@ const WS = SPACE_CLASS_RE2;
 const ACCOUNT_SEPARATORS = re2Class(ACCOUNT_SEPARATORS_JS);
 const SPACES_AND_QUOTES = re2Class(SPACE_CLASS_JS.slice(0, -1) + "']");
 
-const mstSum = (d: string) => MST_WEIGHTS.map((w, i) => `(ascii(${d}[${i + 1}]) - 48) * ${w}`).join(' + ');
+/** Σ wᵢdᵢ over the nine leading digits held in the integer `n` (integer arithmetic beats nine substrings). */
+const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i)}) % 10 * ${w}`).join(' + ');
 
 /**
  * The macro script: `create or replace macro …;` statements. Run after the reference tables
  * exist (`installNormalizeMacros` does both).
  *
  * Macros: text_key, name_key, norm_phone, tax_id_digits, norm_tax_id, tax_id_kind,
- * tax_id_parent, tax_id_root, mst10_valid, mst_valid, norm_national_id, norm_email,
+ * tax_id_parent, tax_id_root, mst_check_digit, mst10_valid, mst_valid, norm_national_id, norm_email,
  * norm_domain, bank_key, norm_bank, norm_account, province_key, province_candidates,
  * province_of_address, norm_province, norm_money.
  */
@@ -61,8 +62,9 @@ create or replace macro norm_phone(s) as
   '0' || nullif(regexp_extract(regexp_replace(s, '[^0-9]+', '', 'g'), ${L(PHONE_DIGITS_PATTERN)}, 1), '');
 
 create or replace macro tax_id_digits(s) as regexp_replace(s, '[^0-9]+', '', 'g');
+create or replace macro mst_check_digit(n) as 10 - (${mstSum('n')}) % 11;
 create or replace macro mst10_valid(d) as
-  coalesce(regexp_full_match(d, '[0-9]{10}') and 10 - (${mstSum('d')}) % 11 = ascii(d[10]) - 48, false);
+  coalesce(regexp_full_match(d, '[0-9]{10}') and mst_check_digit(try_cast(d[1:9] as bigint)) = ascii(d[10]) - 48, false);
 create or replace macro tax_id_of_digits(d) as
   case length(d) when 10 then d when 12 then d when 13 then d[1:10] || '-' || d[11:13] end;
 create or replace macro norm_tax_id(s) as tax_id_of_digits(tax_id_digits(s));
