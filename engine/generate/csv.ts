@@ -27,18 +27,21 @@ export function csvLine(fields: ReadonlyArray<string | number | undefined | null
   return s;
 }
 
-/** Chunk size at which a sink hands its buffer to the stream. */
-export const CHUNK_CHARS = 1 << 20;
+/** Chunk size (bytes) at which a sink hands its buffer to the stream. */
+export const CHUNK_BYTES = 1 << 20;
 
 /**
- * A CSV file being written: `add()` buffers a line, `flush()` writes when the buffer is full
- * and waits for the stream to drain if it is behind.
+ * A CSV file being written: `add()` encodes a line straight into a ~1 MB byte buffer (so line
+ * strings die young and cost the garbage collector nothing), `flush()` hands full buffers to
+ * the file stream and waits for it to drain when it is behind.
  *
  * @example const s = new CsvSink('out/x.csv', ['a', 'b']); s.add(csvLine([1, 2])); await s.close();
  */
 export class CsvSink {
   rows = 0;
-  private buf: string;
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private off = 0;
+  private readonly full: Buffer[] = [];
   private readonly stream: WriteStream;
   private failed: Error | undefined;
 
@@ -46,27 +49,42 @@ export class CsvSink {
     readonly path: string,
     header: readonly string[],
   ) {
-    this.stream = createWriteStream(path, { encoding: 'utf8', highWaterMark: CHUNK_CHARS });
+    this.stream = createWriteStream(path, { highWaterMark: CHUNK_BYTES });
     this.stream.on('error', (err) => (this.failed = err));
-    this.buf = csvLine(header) + '\n';
+    this.put(csvLine(header));
   }
 
   add(line: string): void {
-    this.buf += line + '\n';
+    this.put(line);
     this.rows++;
   }
 
-  /** Writes the buffer if it is at least `min` characters; awaits drain on backpressure. */
-  async flush(min = CHUNK_CHARS): Promise<void> {
+  private put(line: string): void {
+    const need = line.length * 3 + 1;
+    if (this.off + need > this.buf.length) {
+      if (this.off > 0) this.full.push(this.buf.subarray(0, this.off));
+      this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, need));
+      this.off = 0;
+    }
+    this.off += this.buf.write(line, this.off, 'utf8');
+    this.buf[this.off++] = 10;
+  }
+
+  /** Writes full chunks (and the open one if it holds at least `min` bytes); awaits drain on backpressure. */
+  async flush(min = CHUNK_BYTES): Promise<void> {
     if (this.failed) throw this.failed;
-    if (this.buf.length < min || this.buf.length === 0) return;
-    const chunk = this.buf;
-    this.buf = '';
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (this.off > 0 && this.off >= min) {
+      this.full.push(this.buf.subarray(0, this.off));
+      this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      this.off = 0;
+    }
+    while (this.full.length > 0) {
+      if (!this.stream.write(this.full.shift()!)) await once(this.stream, 'drain');
+    }
   }
 
   async close(): Promise<void> {
-    await this.flush(0);
+    await this.flush(1);
     await new Promise<void>((resolve, reject) => {
       this.stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });

@@ -120,11 +120,15 @@ const wardNames = [
   'An Hải', 'Tân Lập', 'Thanh Bình', 'Phước Long', 'Vĩnh Hải', 'Xuân Hòa', 'Hưng Lợi', 'An Lạc', 'Đông Hòa',
   'Minh Khai', 'Phú Lợi', 'Tân Hiệp', 'Long Bình', 'Hòa Thạnh', 'Tân Sơn Nhì', 'Bình Trị Đông',
 ];
-const districtNames = [
-  'Tân Bình', 'Bình Thạnh', 'Gò Vấp', 'Thủ Đức', 'Bình Tân', 'Củ Chi', 'Hóc Môn', 'Cầu Giấy', 'Đống Đa',
-  'Hoàng Mai', 'Long Biên', 'Thanh Xuân', 'Hải Châu', 'Sơn Trà', 'Ninh Kiều', 'Lê Chân', 'Ngô Quyền',
-  'Đông Anh', 'Gia Lâm', 'Châu Thành', 'Phú Giáo', 'Tân Uyên', 'Long Thành', 'Nhơn Trạch', 'Hòa Vang',
-];
+/** Urban districts of the centrally governed cities (by old province code) and rural district names. */
+const cityDistricts: Record<string, string[]> = {
+  '079': ['Tân Bình', 'Bình Thạnh', 'Gò Vấp', 'Thủ Đức', 'Bình Tân', 'Phú Nhuận', 'Tân Phú', 'Củ Chi', 'Hóc Môn', 'Nhà Bè'],
+  '001': ['Cầu Giấy', 'Đống Đa', 'Hoàng Mai', 'Long Biên', 'Thanh Xuân', 'Hà Đông', 'Bắc Từ Liêm', 'Đông Anh', 'Gia Lâm'],
+  '048': ['Hải Châu', 'Sơn Trà', 'Thanh Khê', 'Liên Chiểu', 'Hòa Vang'],
+  '031': ['Lê Chân', 'Ngô Quyền', 'Hồng Bàng', 'Kiến An', 'An Dương'],
+  '092': ['Ninh Kiều', 'Bình Thủy', 'Cái Răng', 'Phong Điền'],
+};
+const ruralDistricts = ['Châu Thành', 'Phú Giáo', 'Tân Uyên', 'Long Thành', 'Nhơn Trạch', 'Tiên Du', 'Yên Phong', 'Quỳnh Lưu', 'Diễn Châu', 'Thọ Xuân', 'Hải Hậu', 'Giao Thủy', 'Cái Bè', 'Mỏ Cày Nam', 'Tam Nông', 'Krông Pắc', 'Đức Trọng'];
 
 export interface Address {
   /** House number part: `12`, `45/7`, `Số 8 ngõ 12`, `Thôn 3`. */
@@ -163,7 +167,7 @@ export function drawAddress(rng: Rng, province: number): Address {
     wardKind: urban ? 'Phường' : rng.chance(0.85) ? 'Xã' : 'Thị trấn',
     wardName: numberedWard ? String(rng.int(1, 15)) : rng.pick(wardNames),
     districtKind: p.city ? (urban ? 'Quận' : 'Huyện') : urban ? rng.pick(['Thành phố', 'Thị xã'] as const) : 'Huyện',
-    districtName: p.city && urban && rng.chance(0.4) ? String(rng.int(1, 12)) : urban && !p.city ? p.name : rng.pick(districtNames),
+    districtName: p.city ? (urban && p.code === '079' && rng.chance(0.4) ? String(rng.int(1, 12)) : rng.pick(cityDistricts[p.code] ?? ruralDistricts)) : urban ? p.name : rng.pick(ruralDistricts),
     province,
   };
 }

@@ -37,7 +37,7 @@ export function taxCodeCheckDigit(first9: string): number | undefined {
 export function taxCode10(seed: number, slot: number, kind: 'personal' | 'enterprise'): string {
   const h = mix32((seed ^ Math.imul(slot + 1, 0x9e3779b1)) >>> 0);
   const head = kind === 'personal' ? `8${h % 6}` : `0${1 + (h % 9)}`;
-  const body = pad(permute(slot, 6, (seed % 1_000_000) + (kind === 'personal' ? 271_828 : 314_159), 918_273), 6);
+  const body = pad(permute(slot, 6, seed, kind === 'personal' ? 271_828 : 314_159), 6);
   let d9 = (h >>> 8) % 10;
   let check = taxCodeCheckDigit(head + body + d9);
   if (check === undefined) {
@@ -56,7 +56,7 @@ export function taxCode10(seed: number, slot: number, kind: 'personal' | 'enterp
 export function nationalId(seed: number, slot: number, birthCode: string, gender: 'M' | 'F', birthYear: number): string {
   const century = birthYear >= 2000 ? 2 : 0;
   const g = century + (gender === 'F' ? 1 : 0);
-  return `${birthCode}${g}${pad(birthYear % 100, 2)}${pad(permute(slot, 6, (seed * 7 + 123_457) % 1_000_000, 734_567), 6)}`;
+  return `${birthCode}${g}${pad(birthYear % 100, 2)}${pad(permute(slot, 6, seed, 734_567), 6)}`;
 }
 
 /** Mobile prefixes (03x, 05x, 07x, 08x, 09x) in use. */
@@ -69,7 +69,7 @@ const phonePrefixes = ['032', '033', '034', '035', '036', '037', '038', '039', '
  */
 export function phoneNumber(seed: number, slot: number): string {
   const h = mix32((Math.imul(seed + 11, 0x85ebca6b) ^ slot) >>> 0);
-  return phonePrefixes[h % phonePrefixes.length]! + pad(permute(slot, 7, (seed * 13 + 4_242_421) % 10_000_000, 5_555_557), 7);
+  return phonePrefixes[h % phonePrefixes.length]! + pad(permute(slot, 7, seed, 5_555_557), 7);
 }
 
 export interface BankSpec {
@@ -109,7 +109,7 @@ export function bankAccount(seed: number, slot: number, bank: BankSpec, rng: Rng
   if (rng.chance(bank.phoneShare)) return phone;
   let filler = '';
   for (let i = 0; i < bank.filler; i++) filler += String(rng.int(0, 9));
-  return bank.prefix + filler + pad(permute(slot, 6, (seed * 31 + bank.code.charCodeAt(0) * 1009) % 1_000_000, 654_323), 6);
+  return bank.prefix + filler + pad(permute(slot, 6, seed, 654_323 + bank.code.charCodeAt(0) * 1009 + bank.code.length), 6);
 }
 
 /**

@@ -163,16 +163,32 @@ export class Weighted<T> {
 }
 
 /**
- * A bijection on [0, 10^digits): spreads a counter over the space so identifiers look random
- * yet never collide. `mult` must be odd and not a multiple of 5.
+ * A keyed bijection on [0, 10^digits) (digits ≤ 15): a four-round Feistel network on the
+ * smallest even number of bits covering the range, cycle-walking until the value falls inside
+ * it. Spreads a counter or a slot so identifiers look random yet never collide.
  *
- * @example permute(1, 6, 12345) !== permute(2, 6, 12345) // always
+ * @example permute(1, 6, 42, 7) !== permute(2, 6, 42, 7) // always; both below 10^6
  */
-export function permute(n: number, digits: number, offset: number, mult = 7_368_787): number {
-  const m = 10 ** digits;
-  // BigInt only when the product may exceed 2^53.
-  if (digits <= 7) return (((n % m) * (mult % m)) % m + (offset % m)) % m;
-  return Number(((BigInt(n) * BigInt(mult)) % BigInt(m) + BigInt(offset % m)) % BigInt(m));
+export function permute(n: number, digits: number, seed: number, salt = 0): number {
+  const limit = 10 ** digits;
+  const bits = Math.ceil(Math.log2(limit));
+  const half = Math.max(1, Math.ceil(bits / 2));
+  const size = 2 ** half;
+  const mask = size - 1;
+  const k = hashKeys(seed, [salt]);
+  let x = n % limit;
+  do {
+    let l = Math.floor(x / size);
+    let r = x % size;
+    for (let round = 0; round < 4; round++) {
+      const f = mix32((r ^ mix32(k + round)) >>> 0) & mask;
+      const t = r;
+      r = (l ^ f) >>> 0;
+      l = t;
+    }
+    x = l * size + r;
+  } while (x >= limit);
+  return x;
 }
 
 /** Zero-pads a non-negative integer to `width` digits. */
