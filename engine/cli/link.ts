@@ -75,24 +75,23 @@ export const command: Command<typeof options> = {
         spec,
         seed,
         log,
-        keepWork: true,
         tables: { links: 'link_links', clusters: 'link_clusters' },
       });
 
       mkdirSync(outDir, { recursive: true });
-      const partCols = ['s.prior::double as prior'];
+      const partNames = ['prior'];
       for (const c of spec.comparisons) {
-        partCols.push(`s.${ident(`w_${c.name}`)} as ${ident(c.name)}`);
-        if (tfLevels(c).length) partCols.push(`s.${ident(`tf_${c.name}`)} as ${ident(`${c.name}_tf`)}`);
-        if (c.degree_guard) partCols.push(`s.${ident(`guard_${c.name}`)} as ${ident(`${c.name}_guard`)}`);
+        partNames.push(c.name);
+        if (tfLevels(c).length) partNames.push(`${c.name}_tf`);
+        if (c.degree_guard) partNames.push(`${c.name}_guard`);
       }
+      const partCols = partNames.map((p) => `(l.parts ->> ${literal(p)})::double as ${ident(p)}`);
       const names = files.map((f) => basename(f));
       const fileName = (alias: string) => `[${names.map((n) => literal(n)).join(', ')}][${alias}._dataset + 1]`;
       await db.exec(`copy (
         select ${fileName('la')} as left_file, la._id as left_id, ${fileName('rb')} as right_file, rb._id as right_id,
                l.match_weight, l.match_probability, l.confidence, l.kept, l.cut_reason, ${partCols.join(', ')}
         from link_links l
-        join ${ident(result.tables.scored)} s on s.a = l.record_a and s.b = l.record_b
         join link_input la on la._record_id = l.record_a
         join link_input rb on rb._record_id = l.record_b
         order by l.match_weight desc, l.record_a, l.record_b

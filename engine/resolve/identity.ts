@@ -12,6 +12,8 @@ import type { LinkWeights } from './weights.js';
 export interface ResolveIdentitiesOptions {
   /** Overrides the default spec (engine/resolve/default-spec.ts). */
   spec?: LinkSpec;
+  /** Input table; default `int_identity_records` (the pipeline's model) when present, else `identity_records`. */
+  input?: string;
   seed: number;
   log?: Logger;
 }
@@ -28,7 +30,7 @@ export interface ResolveIdentitiesResult {
 }
 
 /**
- * Scores and clusters `identity_records` (columns: record_id dense from 0, source, name_key,
+ * Scores and clusters the identity records (`int_identity_records` or `identity_records`; columns: record_id dense from 0, source, name_key,
  * national_id, tax_id, phone, email, account, province, address_key …).
  *
  * @example
@@ -38,8 +40,9 @@ export interface ResolveIdentitiesResult {
  */
 export async function resolveIdentities(db: Db, options: ResolveIdentitiesOptions): Promise<ResolveIdentitiesResult> {
   const spec = normalizeLinkSpec(options.spec ?? defaultIdentitySpec, options.spec ? 'resolve spec' : 'default resolve spec');
+  const input = options.input ?? ((await db.tableExists('int_identity_records')) ? 'int_identity_records' : 'identity_records');
   const r = await linkRecords(db, {
-    input: 'identity_records',
+    input,
     idColumn: 'record_id',
     spec,
     seed: options.seed,

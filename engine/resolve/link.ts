@@ -20,7 +20,6 @@ import {
   recordStats,
   recordStatSql,
   recordsWithStatsSql,
-  scorePairsSql,
   type SqlStep,
 } from './sql.js';
 import { estimateWeights, type LinkWeights, type MaskedPatterns } from './weights.js';
@@ -39,7 +38,7 @@ export interface LinkOptions {
   tables?: { links?: string; clusters?: string };
   /** Prefix of work tables (default `rs_`); they are dropped unless `keepWork`. */
   workPrefix?: string;
-  /** Keep work tables, e.g. `<prefix>scored` (every candidate pair with its parts). */
+  /** Keep work tables, e.g. `<prefix>vectors` (every candidate pair's comparison levels). */
   keepWork?: boolean;
 }
 
@@ -57,10 +56,14 @@ export interface LinkResult {
   weights: LinkWeights;
   /** Milliseconds per step. */
   timings: Record<string, number>;
-  tables: { links: string; clusters: string; scored: string };
+  tables: { links: string; clusters: string; vectors: string };
 }
 
-const run = (db: Db, step: SqlStep) => db.exec(step.sql, Object.keys(step.params).length ? step.params : undefined);
+const run = async (db: Db, step: SqlStep) => {
+  const t0 = performance.now();
+  await db.exec(step.sql, Object.keys(step.params).length ? step.params : undefined);
+  if (process.env.SANGLOC_PROFILE) process.stderr.write(`  ${step.table}: ${Math.round(performance.now() - t0)} ms\n`);
+};
 
 /**
  * Links the records of `input` and writes the links and clusters tables.
@@ -149,9 +152,8 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   const threshold = thresholdWeight(spec.threshold);
   const links = await timed('score', async () => {
     const priorOdds = Math.log2(weights.prior / (1 - weights.prior));
-    await run(db, scorePairsSql(spec, { prior: priorOdds, comparisons: weights.comparisons.map((c) => ({ weights: c.levels.map((l) => l.weight), u: c.levels.map((l) => l.u) })) }, { vectors: t('vectors'), table: t('scored') }));
-    work.push(t('scored'));
-    await run(db, linksSql(spec, { scored: t('scored'), table: out.links, threshold }));
+    const scoreWeights = { prior: priorOdds, comparisons: weights.comparisons.map((c) => ({ weights: c.levels.map((l) => l.weight), u: c.levels.map((l) => l.u) })) };
+    await run(db, linksSql(spec, scoreWeights, { vectors: t('vectors'), table: out.links, threshold }));
     return db.value<number>(`select count(*)::bigint from ${ident(out.links)}`);
   });
 
@@ -213,7 +215,7 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     multiRecordClusters: clustered.multi,
     weights,
     timings,
-    tables: { ...out, scored: t('scored') },
+    tables: { ...out, vectors: t('vectors') },
   };
 }
 

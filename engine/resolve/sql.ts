@@ -84,7 +84,7 @@ export function prepareRecordsSql(
   const inner = `select ${cols.join(',\n       ')} from ${q(o.input)}`;
   const sorted = fieldsNeedingSorted(spec).map((f) => `array_to_string(list_sort(string_split(${q(f)}, ' ')), ' ') as ${q(sortedColumn(f))}`);
   const sql = `create or replace table ${q(o.table)} as
-select *${sorted.length ? ', ' + sorted.join(', ') : ''} from (${inner}) order by _rid`;
+select *${sorted.length ? ', ' + sorted.join(', ') : ''} from (${inner})`;
   return { sql, table: o.table, params: {} };
 }
 
@@ -152,7 +152,7 @@ export function recordsWithStatsSql(base: string, stats: Array<{ stat: RecordSta
   const cols = stats.map((s, i) => `s${i}.stat as ${q(s.stat.column)}`);
   const sql = `create or replace table ${q(table)} as
 select b.*${cols.length ? ', ' + cols.join(', ') : ''}
-from ${q(base)} b ${joins.join(' ')} order by b._rid`;
+from ${q(base)} b ${joins.join(' ')}`;
   return { sql, table, params: {} };
 }
 
@@ -178,7 +178,7 @@ export function blockedPairsSql(spec: ResolvedLinkSpec, o: { records: string; ta
   const sql = `create or replace table ${q(o.table)} as
 select a, b, bit_or(m)::integer as rule_mask
 from (${parts.join('\n  union all\n  ')})
-group by a, b order by a, b`;
+group by a, b`;
   return { sql, table: o.table, params: b.params };
 }
 
@@ -202,7 +202,7 @@ export function randomPairsSql(o: {
   if (total <= o.count) {
     const on = o.linkOnly ? 'l._ds = 0 and r._ds = 1' : 'l._rid < r._rid';
     sql = `create or replace table ${q(o.table)} as
-select l._rid as a, r._rid as b from ${R} l join ${R} r on ${on} order by a, b`;
+select l._rid as a, r._rid as b from ${R} l join ${R} r on ${on}`;
   } else {
     const seed = b.bind(o.seed);
     const count = b.bind(o.count);
@@ -215,18 +215,39 @@ with idx as (select _rid, _ds, (row_number() over (partition by _ds order by _ri
 draws as (select range as k, ${draw} from range(${count}::bigint))
 select l._rid as a, r._rid as b from (select k, ka, ${kb} as kb from draws) d
 join idx l on l._ds = 0 and l.k = d.ka
-join idx r on r._ds = ${o.linkOnly ? 1 : 0} and r.k = d.kb
-order by d.k`;
+join idx r on r._ds = ${o.linkOnly ? 1 : 0} and r.k = d.kb`;
   }
   return { sql, table: o.table, params: b.params };
 }
 
-function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder): string {
+/**
+ * Similarity expressions shared by several levels (Jaro–Winkler of a name, as given and sorted)
+ * are computed once per pair: levels refer to them by alias.
+ */
+export class Similarities {
+  private readonly byExpr = new Map<string, string>();
+  /** Alias of an expression, registering it on first use. */
+  alias(expr: string): string {
+    let a = this.byExpr.get(expr);
+    if (!a) {
+      a = `_sim${this.byExpr.size}`;
+      this.byExpr.set(expr, a);
+    }
+    return a;
+  }
+  /** `expr as alias` select items. */
+  columns(): string[] {
+    return [...this.byExpr].map(([expr, a]) => `${expr} as ${a}`);
+  }
+}
+
+function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Similarities): string {
   const f = q(c.field);
   const s = q(sortedColumn(c.field));
-  const both = (col: string) => [`l.${col}`, `r.${col}`] as const;
-  const [lf, rf] = both(f);
+  const lf = `l.${f}`;
+  const rf = `r.${f}`;
   const num = (x: string) => `try_cast(${x} as double)`;
+  const shared = (expr: string) => (sims ? sims.alias(expr) : expr);
   switch (l.kind) {
     case 'null':
       return `${lf} is null or ${rf} is null`;
@@ -239,10 +260,10 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder): string {
       const raw = `jaro_winkler_similarity(${lf}, ${rf})`;
       const sorted = `jaro_winkler_similarity(l.${s}, r.${s})`;
       const sim = l.word_order === 'sorted' ? sorted : l.word_order === 'either' ? `greatest(${raw}, ${sorted})` : raw;
-      return `${sim} >= ${min}`;
+      return `${shared(sim)} >= ${min}`;
     }
     case 'levenshtein':
-      return `levenshtein(${lf}, ${rf}) <= ${b.bind(l.max)}`;
+      return `${shared(`levenshtein(${lf}, ${rf})`)} <= ${b.bind(l.max)}`;
     case 'abs_diff':
       return `abs(${num(lf)} - ${num(rf)}) <= ${b.bind(l.max)}`;
     case 'rel_diff':
@@ -252,9 +273,12 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder): string {
   }
 }
 
-/** `case when … then 0 when … then 1 … end` — the comparison level index of a pair. */
-export function gammaExpr(c: ComparisonSpec, b: Binder): string {
-  const whens = c.levels.slice(0, -1).map((l, i) => `when ${levelCondition(c, l, b)} then ${i}`);
+/**
+ * `case when … then 0 when … then 1 … end` — the comparison level index of a pair. With `sims`,
+ * similarity expressions become aliases the caller must compute (see `Similarities`).
+ */
+export function gammaExpr(c: ComparisonSpec, b: Binder, sims?: Similarities): string {
+  const whens = c.levels.slice(0, -1).map((l, i) => `when ${levelCondition(c, l, b, sims)} then ${i}`);
   return `(case ${whens.join(' ')} else ${c.levels.length - 1} end)::tinyint`;
 }
 
@@ -281,29 +305,42 @@ export function comparisonVectorsSql(
   o: { pairs: string; records: string; table: string; withStats: boolean },
 ): SqlStep {
   const b = new Binder();
-  const R = q(o.records);
-  const inner: string[] = [];
+  const sims = new Similarities();
+  const gammas: string[] = [];
   const outer: string[] = [];
+  const carry: string[] = [];
+  const fields = new Set<string>();
   for (const c of spec.comparisons) {
+    fields.add(c.field);
+    if (c.levels.some((l) => (l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is')) fields.add(sortedColumn(c.field));
     const g = q(gammaColumn(c.name));
-    inner.push(`${gammaExpr(c, b)} as ${g}`);
+    gammas.push(`${gammaExpr(c, b, sims)} as ${g}`);
     outer.push(g);
     if (!o.withStats) continue;
     const tfs = tfLevels(c);
-    tfs.forEach((t, j) => inner.push(`l.${q(t.column)} as ${q(`_tf${j}_${c.name}`)}`));
+    tfs.forEach((t, j) => carry.push(`l.${q(t.column)} as ${q(`_tf${j}_${c.name}`)}`));
     if (tfs.length) outer.push(`(case ${g} ${tfs.map((t, j) => `when ${t.index} then ${q(`_tf${j}_${c.name}`)}`).join(' ')} end) as ${q(`tfv_${c.name}`)}`);
     if (c.degree_guard) {
       const exact = exactLevels(c);
-      inner.push(`l.${q(degreeColumn(c.field, c.degree_guard.name_field))} as ${q(`_deg_${c.name}`)}`);
+      carry.push(`l.${q(degreeColumn(c.field, c.degree_guard.name_field))} as ${q(`_deg_${c.name}`)}`);
       outer.push(`(case when ${g} in (${exact.join(', ') || '-1'}) then ${q(`_deg_${c.name}`)} end) as ${q(`deg_${c.name}`)}`);
     }
   }
-  const mask = o.withStats ? 'rule_mask, ' : '';
+  // The join names each side's field l_<field> / r_<field>; level SQL says l."field", so rewrite it.
+  const sideCols = [...fields].flatMap((f) => [`l.${q(f)} as ${q(`l_${f}`)}`, `r.${q(f)} as ${q(`r_${f}`)}`]);
+  const rewrite = (expr: string) =>
+    expr.replace(/\b([lr])\.("(?:[^"]|"")*")/g, (_m, side: string, name: string) => q(`${side}_${name.slice(1, -1).replaceAll('""', '"')}`));
+  const simCols = sims.columns().map(rewrite);
   const sql = `create or replace table ${q(o.table)} as
-select a, b, ${mask}${outer.join(', ')}
-from (select p.a, p.b${o.withStats ? ', p.rule_mask' : ''}, ${inner.join(',\n  ')}
-  from ${q(o.pairs)} p join ${R} l on l._rid = p.a join ${R} r on r._rid = p.b)
-order by a, b`;
+with j as (
+  select p.a, p.b${o.withStats ? ', p.rule_mask' : ''}, ${[...sideCols, ...carry].join(', ')}
+  from ${q(o.pairs)} p join ${q(o.records)} l on l._rid = p.a join ${q(o.records)} r on r._rid = p.b
+), s as (
+  select *${simCols.length ? ', ' + simCols.join(', ') : ''} from j
+), g as (
+  select *, ${gammas.map(rewrite).join(',\n    ')} from s
+)
+select a, b, ${o.withStats ? 'rule_mask, ' : ''}${outer.join(', ')} from g`;
   return { sql, table: o.table, params: b.params };
 }
 
@@ -320,84 +357,71 @@ export interface ScoreWeights {
 }
 
 /**
- * Scores every candidate pair: `w_<c>` (level weight), `tf_<c>` (TF adjustment), `guard_<c>`
- * (degree cap), `prior`; `match_weight` is their sum, then probability, confidence code,
- * `shared_identifiers` (identifier comparisons agreeing exactly and not capped).
+ * Scores every candidate pair and keeps the links: pairs at or above `threshold` (a match
+ * weight). A pair's weight is the sum of its parts — `prior`, per comparison `<c>` (level weight),
+ * `<c>_tf` (TF adjustment), `<c>_guard` (degree cap) — stored as JSON in `parts`. Also the match
+ * probability, confidence code (A/B/C/D by probability band), `shared_identifiers` (identifier
+ * comparisons agreeing exactly and not capped), and `kept` (true; clustering clears it, with
+ * `cut_reason` 'weak' or 'bridge', for links its guards refuse). Rows carry no order: sort by
+ * `match_weight desc, record_a, record_b`.
  */
-export function scorePairsSql(spec: ResolvedLinkSpec, weights: ScoreWeights, o: { vectors: string; table: string }): SqlStep {
+export function linksSql(spec: ResolvedLinkSpec, weights: ScoreWeights, o: { vectors: string; table: string; threshold: number }): SqlStep {
   const b = new Binder();
   const wCols: string[] = [];
   const gCols: string[] = [];
   const parts: string[] = [];
   const ids: string[] = [];
+  const kv: string[] = [`${b.bind('prior')}, prior`];
   spec.comparisons.forEach((c, ci) => {
     const g = q(gammaColumn(c.name));
     const w = weights.comparisons[ci]!;
-    wCols.push(`(case ${g} ${w.weights.map((x, i) => `when ${i} then ${b.bind(x)}`).join(' ')} else 0 end)::double as ${q(`w_${c.name}`)}`);
+    const [wc, tfc, gc] = [q(`w_${c.name}`), q(`tf_${c.name}`), q(`guard_${c.name}`)];
+    wCols.push(`(case ${g} ${w.weights.map((x, i) => `when ${i} then ${b.bind(x)}`).join(' ')} else 0 end)::double as ${wc}`);
+    parts.push(wc);
+    kv.push(`${b.bind(c.name)}, ${wc}`);
     const tfs = tfLevels(c);
-    const tfExpr = tfs.length
-      ? `coalesce(case ${g} ${tfs
-          .map((t) => {
-            const l = c.levels[t.index] as Extract<LevelSpec, { kind: 'exact' }>;
-            return `when ${t.index} then ${b.bind(l.tf_weight ?? 1)} * log2(${b.bind(w.u[t.index]!)} / greatest(${q(`tfv_${c.name}`)}, ${b.bind(l.tf_min ?? 0)}))`;
-          })
-          .join(' ')} end, 0)`
-      : '0';
-    wCols.push(`${tfExpr}::double as ${q(`tf_${c.name}`)}`);
+    if (tfs.length) {
+      const whens = tfs.map((t) => {
+        const l = c.levels[t.index] as Extract<LevelSpec, { kind: 'exact' }>;
+        return `when ${t.index} then ${b.bind(l.tf_weight ?? 1)} * log2(${b.bind(w.u[t.index]!)} / greatest(${q(`tfv_${c.name}`)}, ${b.bind(l.tf_min ?? 0)}))`;
+      });
+      wCols.push(`coalesce(case ${g} ${whens.join(' ')} end, 0)::double as ${tfc}`);
+      parts.push(tfc);
+      kv.push(`${b.bind(`${c.name}_tf`)}, ${tfc}`);
+    }
     const dg = c.degree_guard;
-    gCols.push(
-      dg
-        ? `(case when ${q(`deg_${c.name}`)} > ${b.bind(dg.max_names)} then least(0, ${b.bind(dg.cap_weight ?? 0)} - (${q(`w_${c.name}`)} + ${q(`tf_${c.name}`)})) else 0 end)::double as ${q(`guard_${c.name}`)}`
-        : `0::double as ${q(`guard_${c.name}`)}`,
-    );
-    parts.push(q(`w_${c.name}`), q(`tf_${c.name}`), q(`guard_${c.name}`));
+    if (dg) {
+      const own = tfs.length ? `${wc} + ${tfc}` : wc;
+      gCols.push(`(case when ${q(`deg_${c.name}`)} > ${b.bind(dg.max_names)} then least(0, ${b.bind(dg.cap_weight ?? 0)} - (${own})) else 0 end)::double as ${gc}`);
+      parts.push(gc);
+      kv.push(`${b.bind(`${c.name}_guard`)}, ${gc}`);
+    }
     if (c.identifier) {
       const exact = exactLevels(c);
-      ids.push(`(${g} in (${exact.join(', ') || '-1'}) and ${q(`guard_${c.name}`)} = 0)::int`);
+      ids.push(`(${g} in (${exact.join(', ') || '-1'})${dg ? ` and ${gc} = 0` : ''})::int`);
     }
   });
   const prior = b.bind(weights.prior);
   const [A, B, C] = [b.bind(spec.confidence.A), b.bind(spec.confidence.B), b.bind(spec.confidence.C)];
   const sql = `create or replace table ${q(o.table)} as
 with w as (select *, ${prior}::double as prior, ${wCols.join(',\n  ')} from ${q(o.vectors)}),
-g as (select *, ${gCols.join(',\n  ')} from w),
-s as (select *, prior + ${parts.join(' + ')} as match_weight, ${ids.length ? ids.join(' + ') : '0'} as shared_identifiers from g),
-p as (select *, 1 / (1 + pow(2, -match_weight)) as match_probability from s)
-select *, case when match_probability >= ${A} then 'A' when match_probability >= ${B} then 'B'
-               when match_probability >= ${C} then 'C' else 'D' end as confidence
-from p order by a, b`;
-  return { sql, table: o.table, params: b.params };
-}
-
-/**
- * `resolve_links`: scored pairs at or above the threshold, parts as JSON (`prior`, `<c>`,
- * `<c>_tf`, `<c>_guard`, adding up to `match_weight`). `kept` starts true; clustering clears it
- * (with `cut_reason` 'weak' or 'bridge') for links its guards refuse.
- */
-export function linksSql(spec: ResolvedLinkSpec, o: { scored: string; table: string; threshold: number }): SqlStep {
-  const b = new Binder();
-  const kv: string[] = [`${b.bind('prior')}, prior`];
-  for (const c of spec.comparisons) {
-    kv.push(`${b.bind(c.name)}, ${q(`w_${c.name}`)}`);
-    if (tfLevels(c).length) kv.push(`${b.bind(`${c.name}_tf`)}, ${q(`tf_${c.name}`)}`);
-    if (c.degree_guard) kv.push(`${b.bind(`${c.name}_guard`)}, ${q(`guard_${c.name}`)}`);
-  }
-  const sql = `create or replace table ${q(o.table)} as
-select a as record_a, b as record_b, match_weight, match_probability, confidence,
+g as (select *${gCols.length ? ', ' + gCols.join(',\n  ') : ''} from w),
+s as (select *, prior + ${parts.join(' + ')} as match_weight from g),
+k as (select *, 1 / (1 + pow(2, -match_weight)) as match_probability from s where match_weight >= ${b.bind(o.threshold)})
+select a as record_a, b as record_b, match_weight, match_probability,
+       case when match_probability >= ${A} then 'A' when match_probability >= ${B} then 'B'
+            when match_probability >= ${C} then 'C' else 'D' end as confidence,
        json_object(${kv.join(', ')}) as parts,
-       true as kept, null::varchar as cut_reason, shared_identifiers
-from ${q(o.scored)} where match_weight >= ${b.bind(o.threshold)}
-order by match_weight desc, a, b`;
+       true as kept, null::varchar as cut_reason,
+       (${ids.length ? ids.join(' + ') : '0'})::integer as shared_identifiers
+from k`;
   return { sql, table: o.table, params: b.params };
 }
 
-/** Marks the links clustering refused (`cut` holds a, b, reason), keeping the table's order. */
+/** Marks the links clustering refused (`cut` holds a, b, reason). */
 export function markCutLinksSql(o: { links: string; cut: string }): SqlStep {
-  const L = q(o.links);
-  const sql = `create or replace table ${L} as
-select l.* replace (c.reason is null as kept, c.reason as cut_reason)
-from ${L} l left join ${q(o.cut)} c on c.a = l.record_a and c.b = l.record_b
-order by l.match_weight desc, l.record_a, l.record_b`;
+  const sql = `update ${q(o.links)} l set kept = false, cut_reason = c.reason
+from ${q(o.cut)} c where c.a = l.record_a and c.b = l.record_b`;
   return { sql, table: o.links, params: {} };
 }
 
@@ -405,7 +429,6 @@ order by l.match_weight desc, l.record_a, l.record_b`;
 export function clustersSql(o: { records: string; members: string; table: string }): SqlStep {
   const sql = `create or replace table ${q(o.table)} as
 select r._rid as record_id, coalesce(m.cluster_id, r._rid)::bigint as cluster_id
-from ${q(o.records)} r left join ${q(o.members)} m on m.record_id = r._rid
-order by record_id`;
+from ${q(o.records)} r left join ${q(o.members)} m on m.record_id = r._rid`;
   return { sql, table: o.table, params: {} };
 }
