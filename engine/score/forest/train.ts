@@ -490,27 +490,19 @@ export function trainTree(
     nodes.left[id] = leftId;
     nodes.right[id] = rightId;
 
-    // The node's own histograms become the children's parent histograms; what it inherited is done.
+    // The larger child is searched first (top of the stack) while its sibling's rows and this
+    // node's histograms are both at hand, so it can subtract; histograms it computes for the
+    // sibling stay cached on the sibling. It releases this node's histograms when done.
     releaseAll(node.parentHists);
-    const leftNode: PendingNode = {
-      id: leftId, start, end: nl, depth: node.depth + 1, hists: new Map(), parentHists: node.hists, sibling: null,
-    };
-    const rightNode: PendingNode = {
-      id: rightId, start: nl, end, depth: node.depth + 1, hists: new Map(), parentHists: node.hists, sibling: null,
-    };
-    leftNode.sibling = rightNode;
-    rightNode.sibling = leftNode;
-    // The larger child goes first (top of the stack) while its sibling's rows and the parent's
-    // histograms are both still at hand; the smaller child then reuses what was computed for it.
+    const depth = node.depth + 1;
+    const leftNode: PendingNode = { id: leftId, start, end: nl, depth, hists: new Map(), parentHists: null, sibling: null };
+    const rightNode: PendingNode = { id: rightId, start: nl, end, depth, hists: new Map(), parentHists: null, sibling: null };
     const leftLarger = nl - start >= end - nl;
     const larger = leftLarger ? leftNode : rightNode;
     const smaller = leftLarger ? rightNode : leftNode;
-    smaller.parentHists = null;
-    stack.push(smaller, larger);
+    larger.parentHists = node.hists;
     larger.sibling = smaller;
-    smaller.sibling = null;
-    // When the larger child finishes its split search, the parent's histograms are released
-    // via releaseAll(larger.parentHists) above.
+    stack.push(smaller, larger);
   }
   return nodes.toTree();
 }
