@@ -174,6 +174,25 @@ describe('term-frequency adjustment and degree guard', () => {
   });
 });
 
+describe('edge cases', () => {
+  it('an empty table gives no links and no clusters', async () => {
+    await withDb(async (db) => {
+      await loadIdentityRecords(db, []);
+      const r = await resolveIdentities(db, { seed: 1 });
+      expect([r.records, r.links, r.clusters]).toEqual([0, 0, 0]);
+      expect(await db.value('select count(*)::int from resolve_clusters')).toBe(0);
+    });
+  });
+
+  it('refuses ids that are not unique integers', async () => {
+    await withDb(async (db) => {
+      await db.exec(`create table identity_records as select 1::bigint as record_id, 'a' as phone union all select 1, 'b'`);
+      const spec = normalizeLinkSpec(phoneSpec({ fields: { phone: {} } }));
+      await expect(linkRecords(db, { input: 'identity_records', spec, seed: 1 })).rejects.toThrow(/unique integer ids/);
+    });
+  });
+});
+
 describe('u sampling', () => {
   it('samples random pairs deterministically by seed when there are more pairs than the sample', async () => {
     const world = syntheticWorld(9, 300);
