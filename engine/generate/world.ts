@@ -186,7 +186,7 @@ export class World {
           : pattern === 'split_shops'
             ? rng.chance(0.5)
             : false;
-    const enterprise = pattern === 'compliant' && revenue > 25 * thr && rng.chance(0.5);
+    const enterprise = pattern === 'compliant' && revenue > 10 * thr && rng.chance(0.5);
     // Some register in a cheaper activity group than they trade in.
     const declaredGroup: ActivityGroup = group !== 'goods' && pattern !== 'compliant' && rng.chance(0.3) ? 'goods' : group;
     const reg = registered ? this.registerIdentity(rng, me, i, pid, enterprise, declaredGroup, pattern === 'stopped_filing') : undefined;
@@ -305,7 +305,15 @@ export class World {
     const legacy = taxCode10(this.seed, slot, 'personal');
     const migrate = y >= 2025 && rng.chance(0.5);
     this.emit.taxpayer(row(legacy, type, display(), registeredOn, migrate ? 'closed' : status), pid);
-    if (!migrate) return { early: legacy, late: legacy, from: registeredOn, enterprise: false, group };
+    if (!migrate) {
+      // A second business location gets a dependent code: the parent code + `-001`.
+      let branch: string | undefined;
+      if (rng.chance(0.08)) {
+        branch = `${legacy}-001`;
+        this.emit.taxpayer(row(branch, type, display(), randomDate(rng, Number(registeredOn.slice(0, 4)), y - 1), status), pid);
+      }
+      return { early: legacy, late: legacy, from: registeredOn, enterprise: false, branch, group };
+    }
     this.emit.taxpayer(row(who.nationalId, type, display(), `2025-${pad(rng.int(7, 12), 2)}-${pad(rng.int(1, 28), 2)}`, status), pid);
     return { early: legacy, late: who.nationalId, from: registeredOn, enterprise: false, group };
   }
