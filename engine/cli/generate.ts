@@ -9,7 +9,7 @@ export const command: Command = {
   summary: 'write a synthetic world: a delivery to the input contract plus its truth',
   usage: 'generate --persons N --seed S --out DIR [--tax-year Y]',
   help: [
-    `--persons N    people in the world (1–${MAX_PERSONS}); about 120 rows per person`,
+    `--persons N    people in the world (1–${MAX_PERSONS}); about 75 rows per person`,
     '--seed S       whole number; the same seed gives byte-identical files',
     '--out DIR      output folder (created; an earlier generated world there is replaced)',
     '--tax-year Y   tax year of the data (default 2025); returns also cover Y − 1',

@@ -54,9 +54,9 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
   const { persons, seed, outDir } = options;
   const taxYear = options.taxYear ?? 2025;
   const log = options.logger ?? silentLogger();
-  if (!Number.isInteger(persons) || persons < 1 || persons > MAX_PERSONS) throw new UsageError(`generate: --persons must be an integer from 1 to ${MAX_PERSONS}, got ${persons}`);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`generate: --seed must be a whole number ≥ 0, got ${seed}`);
-  if (!Number.isInteger(taxYear) || taxYear < 2022 || taxYear > 2030) throw new UsageError(`generate: --tax-year must be between 2022 and 2030, got ${taxYear}`);
+  if (!Number.isInteger(persons) || persons < 1 || persons > MAX_PERSONS) throw new UsageError(`--persons must be an integer from 1 to ${MAX_PERSONS}, got ${persons}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
+  if (!Number.isInteger(taxYear) || taxYear < 2022 || taxYear > 2030) throw new UsageError(`--tax-year must be between 2022 and 2030, got ${taxYear}`);
   prepareOutDir(outDir);
 
   const sinks = new Map<string, CsvSink>();
@@ -158,7 +158,7 @@ function prepareOutDir(outDir: string): void {
   const deliveryFiles = entries.filter((f) => sourceOfFile(f) !== undefined);
   const generated = existsSync(join(outDir, 'manifest.json'));
   if (deliveryFiles.length > 0 && !generated) {
-    throw new UsageError(`generate: ${outDir} already holds delivery files (${deliveryFiles[0]} …) not written by sangloc generate; choose an empty or new folder`);
+    throw new UsageError(`${outDir} already holds delivery files (${deliveryFiles[0]} …) not written by sangloc generate; choose an empty or new folder`);
   }
   for (const f of deliveryFiles) rmSync(join(outDir, f));
   for (const f of truthFiles) rmSync(join(outDir, f), { force: true });
