@@ -6,10 +6,15 @@
  * Performance notes (macros run over tens of millions of rows):
  * - Everything is regexp_replace / regexp_extract / translate / strip_accents; no per-row lambdas
  *   except in `province_candidates`, the address fallback.
- * - Alias lookups (`norm_bank`, `norm_province`) are correlated scalar subqueries on small
- *   reference tables; DuckDB decorrelates them into hash joins. Where the lookup is all you
- *   need, join `ref_province_alias` on `province_key(x)` yourself.
- * - For high-cardinality address columns, normalise the distinct values once and join back.
+ * - Alias lookups (`norm_bank`, `norm_province`) read constant MAPs generated from the same TS
+ *   lists as the `ref_province_alias` / `ref_bank_alias` tables. To join yourself instead:
+ *   `join ref_province_alias a on a.alias_key = province_lookup_key(x)` (or `province_key(x)`
+ *   for a clean province column).
+ * - Whether a string is a province alias key is one RE2 alternation (`is_province_key`), so the
+ *   address fallback does one lookup per address, not one per candidate.
+ * - regexp_replace costs about 1 µs a call; cheap match tests guard it where the common case
+ *   needs no replacement.
+ * - For high-cardinality address columns, normalising distinct values and joining back pays.
  */
 import type { Db } from '../warehouse/db.js';
 import { literal } from '../warehouse/db.js';
@@ -36,10 +41,21 @@ const re2Class = (js: string) => js.replace(/\\u([0-9A-Fa-f]{4})/g, '\\x{$1}');
 
 const L = literal;
 const WS = SPACE_CLASS_RE2;
+/** White space other than the plain space. */
+const WS_NOT_SPACE = SPACE_CLASS_RE2.replace('\\x{0020}', '');
 const ACCOUNT_SEPARATORS = re2Class(ACCOUNT_SEPARATORS_JS);
 const SPACES_AND_QUOTES = re2Class(SPACE_CLASS_JS.slice(0, -1) + "']");
 
 /** Σ wᵢdᵢ over the nine leading digits held in the integer `n` (integer arithmetic beats nine substrings). */
+/** Every province alias key as one RE2 alternation (keys are `[a-z0-9]+`, nothing to escape). */
+const aliasAlternation = '(?:' + [...provinceAliases.keys()].sort().join('|') + ')';
+
+/** A DuckDB MAP literal of string pairs. */
+const mapLiteral = (pairs: ReadonlyArray<readonly [string, string]>) =>
+  'map {' + pairs.map(([k, v]) => `${L(k)}: ${L(v)}`).join(', ') + '}';
+const provinceMap = mapLiteral([...provinceAliases]);
+const bankMap = mapLiteral(Object.entries(bankAliases));
+
 const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i)}) % 10 * ${w}`).join(' + ');
 
 /**
@@ -49,11 +65,13 @@ const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i
  * Macros: text_key, name_key, norm_phone, tax_id_digits, norm_tax_id, tax_id_kind,
  * tax_id_parent, tax_id_root, mst_check_digit, mst10_valid, mst_valid, norm_national_id, norm_email,
  * norm_domain, bank_key, norm_bank, norm_account, province_key, province_candidates,
- * province_of_address, norm_province, norm_money.
+ * is_province_key, province_lookup_key, province_of_address, norm_province, norm_money.
  */
 export const normalizeMacrosSql = `
 -- white space (incl. no-break spaces) trimmed and collapsed to one space
-create or replace macro ws_collapse(s) as trim(regexp_replace(s, ${L(WS + '+')}, ' ', 'g'));
+-- (regexp_replace costs ~1 µs a call: the replace only runs when a match test says it must)
+create or replace macro ws_collapse(s) as
+  case when regexp_matches(s, ${L(`^ | $|  |${WS_NOT_SPACE}`)}) then trim(regexp_replace(s, ${L(WS + '+')}, ' ', 'g')) else s end;
 -- diacritic-free lower-case matching key; strip_accents keeps đ, hence translate
 create or replace macro text_key(s) as ws_collapse(lower(strip_accents(translate(s, 'đĐ', 'dD'))));
 create or replace macro name_key(s) as nullif(text_key(s), '');
@@ -101,34 +119,52 @@ create or replace macro norm_domain(s) as domain_of_url(lower(ws_collapse(s)));
 
 create or replace macro bank_key(s) as
   regexp_replace(regexp_replace(upper(strip_accents(translate(s, 'đĐ', 'dD'))), '[^A-Z0-9]+', '', 'g'), ${L(BANK_PREFIX_PATTERN)}, '');
-create or replace macro bank_of_key(k) as nullif(coalesce((select b.bank from ref_bank_alias b where b.alias_key = k), k), '');
+create or replace macro bank_of_key(k) as nullif(coalesce(map_extract_value(${bankMap}, k), k), '');
 create or replace macro norm_bank(s) as bank_of_key(bank_key(s));
 create or replace macro account_of_digits(bank, a) as
   case when regexp_full_match(a, '[0-9]{6,19}') then norm_bank(bank) || ':' || a end;
 create or replace macro norm_account(bank, acct) as account_of_digits(bank, regexp_replace(acct, ${L(ACCOUNT_SEPARATORS)}, '', 'g'));
 
+-- province key of text that is already a text_key: prefix dropped, letters and digits only
+-- (every prefix starts with t; text of letters, digits and spaces only needs a plain replace)
+create or replace macro province_compact(t) as
+  case when regexp_full_match(t, '[a-z0-9 ]*') then replace(t, ' ', '') else regexp_replace(t, '[^a-z0-9]+', '', 'g') end;
+create or replace macro province_key_of_text(t) as
+  province_compact(case when starts_with(t, 't') then regexp_replace(t, ${L(PROVINCE_PREFIX_PATTERN)}, '') else t end);
 -- lookup key of a province name; join ref_province_alias on alias_key = province_key(x)
-create or replace macro province_key(s) as
-  regexp_replace(regexp_replace(text_key(s), ${L(PROVINCE_PREFIX_PATTERN)}, ''), '[^a-z0-9]+', '', 'g');
--- alias keys to try for one address part (already a text_key), longest word run first
-create or replace macro province_part_candidates(k) as
-  case when k = '' or regexp_matches(k, ${L(SUB_PROVINCE_PATTERN)}) then []::varchar[]
-  else list_transform(range(least(${MAX_PROVINCE_WORDS}, len(string_split(k, ' '))), 0, -1),
-                      lambda n: province_key(array_to_string(string_split(k, ' ')[-n:], ' ')))
+create or replace macro province_key(s) as province_key_of_text(text_key(s));
+-- alias keys to try for one address part (a text_key, tail dropped): its last 6, 5, … 1 words
+-- ('' when the part has fewer); written out, as nested lambdas are slow in DuckDB
+create or replace macro province_part_candidates(q) as
+  case when q = '' or regexp_matches(q, ${L(SUB_PROVINCE_PATTERN)}) then []::varchar[]
+  else [${Array.from({ length: MAX_PROVINCE_WORDS }, (_, i) => MAX_PROVINCE_WORDS - i)
+    .map((n) => `province_key_of_text(regexp_extract(q, ${L(`(?:^| )((?:[^ ]+ ){${n - 1}}[^ ]+)$`)}, 1))`)
+    .join(',\n        ')}]
   end;
+-- the parts of an address as text keys, last part first (text_key once for the whole address)
+create or replace macro address_parts(s) as
+  list_reverse(string_split(text_key(regexp_replace(s, ${L(ADDRESS_SEPARATOR_PATTERN)}, ',', 'g')), ','));
+-- alias keys to try for one address part as split by address_parts
+create or replace macro province_part_keys(p) as
+  province_part_candidates(regexp_replace(trim(p), ${L(ADDRESS_TAIL_PATTERN)}, ''));
 -- alias keys to try for an address, in priority order (last part first)
 create or replace macro province_candidates(s) as
-  flatten(list_transform(list_reverse(string_split_regex(s, ${L(ADDRESS_SEPARATOR_PATTERN)})),
-                         lambda p: province_part_candidates(regexp_replace(text_key(p), ${L(ADDRESS_TAIL_PATTERN)}, ''))));
-create or replace macro province_of_address(s) as (
-  select a.province
-  from (select unnest(province_candidates(s)) as k, unnest(range(1, len(province_candidates(s)) + 1)) as i) c
-  join ref_province_alias a on a.alias_key = c.k
-  order by c.i
-  limit 1);
-create or replace macro norm_province(s) as coalesce(
-  (select a.province from ref_province_alias a where a.alias_key = province_key(s)),
-  province_of_address(s));
+  flatten(list_transform(address_parts(s), lambda p: province_part_keys(p)));
+-- true when k is an alias key (one RE2 alternation over all keys: no per-row lookup)
+create or replace macro is_province_key(k) as regexp_full_match(k, ${L(aliasAlternation)});
+-- the alias key an address resolves to: its whole key, else the first candidate that is an
+-- alias key; the last part alone is tried before all parts (coalesce evaluates lazily)
+create or replace macro province_lookup_key(s) as coalesce(
+  case when is_province_key(province_key(s)) then province_key(s) end,
+  list_filter(province_part_keys(address_parts(s)[1]), lambda k: is_province_key(k))[1],
+  list_filter(province_candidates(s), lambda k: is_province_key(k))[1]);
+-- current province from an alias key: a constant map generated from the same alias list as
+-- ref_province_alias (a correlated subquery here would be re-evaluated per alias row)
+create or replace macro province_of_key(k) as map_extract_value(${provinceMap}, k);
+create or replace macro norm_province(s) as province_of_key(province_lookup_key(s));
+create or replace macro province_of_address(s) as province_of_key(coalesce(
+  list_filter(province_part_keys(address_parts(s)[1]), lambda k: is_province_key(k))[1],
+  list_filter(province_candidates(s), lambda k: is_province_key(k))[1]));
 
 create or replace macro money_text(s) as
   regexp_replace(lower(ws_collapse(s)), ${L(CURRENCY_PATTERN)}, '', 'g');
