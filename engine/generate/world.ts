@@ -10,7 +10,7 @@ import { renderAddress, renderProvince, renderWard, warehouseAddresses } from '.
 import { SalesCalendar, monthWeights, randomDate, timestamp, type Day } from './calendar.js';
 import { VIRTUAL_BASE, normaliseDomain, renderDomain, renderPhone, taxCode10, type BankSpec } from './identifiers.js';
 import { bankStyle, identityOf, personId, type Account, type Identity } from './people.js';
-import { buyerAccount, carrierByCode, carriers, fixedParties, gateways, platformWeights, socialCarriers, type Carrier, type FixedParties, type Platform } from './parties.js';
+import { buyerAccount, carrierByCode, fixedParties, gateways, platformWeights, socialCarriers, type Carrier, type FixedParties, type Platform } from './parties.js';
 
 export type Cell = string | number | undefined;
 export type Row = Cell[];
@@ -106,7 +106,10 @@ interface Stats {
   domains: string[];
 }
 
-/** Thresholds of the money model, relative to the tax-free threshold of the tax year. */
+/**
+ * Most records one sales channel of one seller yields in a year (parcels, transfers); bigger
+ * sellers get larger average orders instead, which keeps the volume near 75 rows per person.
+ */
 const MAX_ORDERS_PER_CHANNEL = 60;
 
 /**
@@ -931,4 +934,3 @@ function fillTemplate(rng: Rng, t: string, name: string, year: number): string {
     .replace('{y}', String(year));
 }
 
-export { carriers };

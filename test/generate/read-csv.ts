@@ -1,12 +1,33 @@
 import { readFileSync } from 'node:fs';
 
-/** Parses RFC 4180 CSV text into rows of fields (test helper; small files only). */
+/** Parses RFC 4180 CSV text into rows of fields; lines without quotes take a fast path. */
 export function parseCsv(text: string): string[][] {
+  if (!text.includes('"')) return text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).map((l) => l.replace(/\r$/, '').split(','));
   const rows: string[][] = [];
-  let row: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    if (line.includes('"')) {
+      // A quoted field may hold line breaks: parse from here to the end of the record.
+      const [row, next] = parseQuoted(text, start);
+      rows.push(row);
+      start = next;
+      continue;
+    }
+    rows.push(line.replace(/\r$/, '').split(','));
+    start = end + 1;
+  }
+  return rows;
+}
+
+/** Parses one record that contains quotes, starting at `from`; returns it and the next record's offset. */
+function parseQuoted(text: string, from: number): [string[], number] {
+  const row: string[] = [];
   let field = '';
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
@@ -21,16 +42,11 @@ export function parseCsv(text: string): string[][] {
       field = '';
     } else if (c === '\n') {
       row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
+      return [row, i + 1];
     } else if (c !== '\r') field += c;
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  row.push(field);
+  return [row, text.length];
 }
 
 /** Reads a CSV file into header + records keyed by column name. */
