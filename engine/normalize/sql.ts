@@ -14,7 +14,8 @@
  *   address fallback does one lookup per address, not one per candidate.
  * - regexp_replace costs about 1 µs a call; cheap match tests guard it where the common case
  *   needs no replacement.
- * - For high-cardinality address columns, normalising distinct values and joining back pays.
+ * - `norm_province` and `province_of_address` wrap their scalar forms (`…_row`) in a scalar
+ *   subquery, which DuckDB decorrelates into one evaluation per distinct input value.
  */
 import type { Db } from '../warehouse/db.js';
 import { literal } from '../warehouse/db.js';
@@ -65,7 +66,8 @@ const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i
  * Macros: text_key, name_key, norm_phone, tax_id_digits, norm_tax_id, tax_id_kind,
  * tax_id_parent, tax_id_root, mst_check_digit, mst10_valid, mst_valid, norm_national_id, norm_email,
  * norm_domain, bank_key, norm_bank, norm_account, province_key, province_candidates,
- * is_province_key, province_lookup_key, province_of_address, norm_province, norm_money.
+ * is_province_key, province_lookup_key, province_of_key, norm_province_row, norm_province,
+ * province_of_address_row, province_of_address, norm_money.
  */
 export const normalizeMacrosSql = `
 -- white space (incl. no-break spaces) trimmed and collapsed to one space
@@ -161,10 +163,15 @@ create or replace macro province_lookup_key(s) as coalesce(
 -- current province from an alias key: a constant map generated from the same alias list as
 -- ref_province_alias (a correlated subquery here would be re-evaluated per alias row)
 create or replace macro province_of_key(k) as map_extract_value(${provinceMap}, k);
-create or replace macro norm_province(s) as province_of_key(province_lookup_key(s));
-create or replace macro province_of_address(s) as province_of_key(coalesce(
+-- pure scalar forms (usable inside lambdas) …
+create or replace macro norm_province_row(s) as province_of_key(province_lookup_key(s));
+create or replace macro province_of_address_row(s) as province_of_key(coalesce(
   list_filter(province_part_keys(address_parts(s)[1]), lambda k: is_province_key(k))[1],
   list_filter(province_candidates(s), lambda k: is_province_key(k))[1]));
+-- … and the ones to use: a scalar subquery makes DuckDB compute each distinct value once
+-- (40× faster on a column of repeated addresses, no slower on unique ones)
+create or replace macro norm_province(s) as (select norm_province_row(s));
+create or replace macro province_of_address(s) as (select province_of_address_row(s));
 
 create or replace macro money_text(s) as
   regexp_replace(lower(ws_collapse(s)), ${L(CURRENCY_PATTERN)}, '', 'g');

@@ -81,6 +81,7 @@ const tables: MacroTable[] = [
   { macro: 'norm_bank', rows: one(bankCases, (e) => e) },
   { macro: 'norm_account', rows: accountCases.map((c) => ({ args: [c.bank, c.account], expected: c.expected })) },
   { macro: 'norm_province', rows: one([...provinceCases, ...oldSpellings], (e) => e) },
+  { macro: 'norm_province_row', rows: one([...provinceCases, ...oldSpellings], (e) => e) },
   { macro: 'norm_money', rows: one(moneyCases, (e) => e) },
 ];
 
