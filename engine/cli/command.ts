@@ -40,7 +40,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
-    throw new UsageError(`${command.name}: ${(err as Error).message}. See \`sangloc ${command.name} --help\`.`);
+    throw new UsageError(`${(err as Error).message}. See \`sangloc ${command.name} --help\`.`);
   }
 }
 
@@ -62,7 +62,7 @@ export function commandHelp(command: Command): string {
 export function requireString(command: Command, args: ParsedArgs, flag: string): string {
   const v = args.values[flag];
   if (typeof v !== 'string' || v === '') {
-    throw new UsageError(`${command.name}: --${flag} is required. See \`sangloc ${command.name} --help\`.`);
+    throw new UsageError(`--${flag} is required. See \`sangloc ${command.name} --help\`.`);
   }
   return v;
 }
@@ -73,7 +73,7 @@ export function optionalInt(command: Command, args: ParsedArgs, flag: string, mi
   if (v === undefined) return undefined;
   const n = Number(v);
   if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${command.name}: --${flag} must be an integer between ${min} and ${max}, got "${String(v)}".`);
+    throw new UsageError(`--${flag} must be an integer between ${min} and ${max}, got "${String(v)}".`);
   }
   return n;
 }

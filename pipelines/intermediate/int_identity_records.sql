@@ -56,8 +56,11 @@ website_records as (
 account_records as (
     select
         'bank_transactions' as source, account as source_key,
-        mode(holder_name) as name_display, mode(name_key) as name_key,
-        mode(national_id) as national_id, mode(tax_id) as tax_id,
+        -- the holder as the latest statement line shows it (ties broken by the unique record key)
+        arg_max(holder_name, (booked_at, record_key)) filter (where holder_name is not null) as name_display,
+        arg_max(name_key, (booked_at, record_key)) filter (where name_key is not null)       as name_key,
+        arg_max(national_id, (booked_at, record_key)) filter (where national_id is not null) as national_id,
+        arg_max(tax_id, (booked_at, record_key)) filter (where tax_id is not null)           as tax_id,
         null::varchar as phone, null::varchar as email, account, null::varchar as domain,
         null::varchar as province, null::varchar as address_key
     from bank
@@ -69,9 +72,9 @@ sender_records as (
     select
         'cod_shipments' as source,
         md5(concat_ws('|', name_key, phone, remit_account, province)) as source_key,
-        mode(sender_name) as name_display, name_key,
+        max(sender_name) as name_display, name_key,
         null::varchar as national_id, null::varchar as tax_id, phone, null::varchar as email,
-        remit_account as account, null::varchar as domain, province, mode(name_key(address)) as address_key
+        remit_account as account, null::varchar as domain, province, max(name_key(address)) as address_key
     from cod
     group by name_key, phone, remit_account, province
 ),

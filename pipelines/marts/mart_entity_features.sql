@@ -29,8 +29,9 @@ registry as (
     select
         e.entity_id,
         bool_or(t.status = 'active')                                as registered_active,
-        mode(t.activity_group)                                      as activity_group,
-        mode(t.taxpayer_type)                                       as taxpayer_type
+        -- the latest registration decides (ties broken by the unique tax code)
+        arg_max(t.activity_group, (t.registered_on, t.record_key))  as activity_group,
+        arg_max(t.taxpayer_type, (t.registered_on, t.record_key))   as taxpayer_type
     from entities e
     join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
     group by e.entity_id

@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readlinkSync, writeFileSync, statSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../engine/paths.js';
+import { tempDir } from '../helpers.js';
+
+const bin = join(packageRoot, 'bin', 'sangloc.js');
+const sangloc = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' } });
+
+describe('generate → run → evaluate on a small world', () => {
+  const root = tempDir('sangloc-e2e-');
+  const world = join(root, 'world');
+  const ws = join(root, 'ws');
+  let firstRun = '';
+
+  beforeAll(() => {
+    const g = sangloc(['generate', '--persons', '300', '--seed', '3', '--out', world]);
+    expect(g.status, g.stderr).toBe(0);
+    const r = sangloc(['run', '--input', world, '--workspace', ws]);
+    expect(r.status, r.stderr).toBe(0);
+    firstRun = readlinkSync(join(ws, 'latest'));
+  }, 300_000);
+
+  it('publishes every file of the contract and points latest at the run', () => {
+    const dir = join(ws, firstRun);
+    for (const f of ['cases.csv', 'cases.xlsx', 'cases.parquet', 'cases.json', 'members.csv', 'rejects.csv', 'run.json', 'report.html']) {
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    }
+    const runJson = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(runJson).toMatchObject({ engine_version: expect.any(String), config_hash: expect.any(String), tax_year: 2025 });
+    for (const [source, c] of Object.entries(runJson.rows as Record<string, { read: number; loaded: number; rejected: number }>)) {
+      expect(c.read, source).toBe(c.loaded + c.rejected);
+    }
+    expect(Object.keys(runJson.timings_ms)).toEqual(expect.arrayContaining(['ingest', 'staging', 'resolve', 'features', 'score']));
+    const header = readFileSync(join(dir, 'cases.csv'), 'utf8').split('\r\n')[0]!;
+    expect(header.replace(/^\ufeff/, '').split(',').slice(0, 16)).toEqual([
+      'rank', 'entity_id', 'risk_score', 'expected_yield_vnd', 'estimated_revenue_vnd', 'declared_revenue_vnd', 'undeclared_revenue_vnd',
+      'tax_gap_vnd', 'name', 'tax_ids', 'national_ids', 'phones', 'province', 'sources', 'reason_codes', 'reasons',
+    ]);
+    expect((statSync(join(ws, 'warehouse.duckdb')).mode & 0o077)).toBe(0);
+  });
+
+  it('every record of the truth reaches members.csv exactly once', () => {
+    const members = readFileSync(join(ws, firstRun, 'members.csv'), 'utf8').trim().split('\n').slice(1);
+    const truth = readFileSync(join(world, 'truth', 'records.csv'), 'utf8').trim().split('\n').slice(1);
+    const keys = new Set(members.map((l) => l.split(',').slice(1).join(',')));
+    expect(keys.size).toBe(members.length);
+    const missing = truth.filter((l) => !keys.has(l.split(',').slice(0, 2).join(',')));
+    expect(missing).toEqual([]);
+  });
+
+  it('a second run over the same folder loads nothing twice and gives a byte-identical case list', () => {
+    const r = sangloc(['run', '--input', world, '--workspace', ws]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ingest: 0 new file\(s\), 0 rows read, \d+ already loaded/);
+    const second = readlinkSync(join(ws, 'latest'));
+    expect(second).not.toBe(firstRun);
+    expect(readFileSync(join(ws, second, 'cases.csv'))).toEqual(readFileSync(join(ws, firstRun, 'cases.csv')));
+    expect(readFileSync(join(ws, second, 'members.csv'))).toEqual(readFileSync(join(ws, firstRun, 'members.csv')));
+    firstRun = second;
+  });
+
+  it('evaluate reports precision@K, yield@K and pairwise figures as JSON', () => {
+    const out = join(root, 'eval.json');
+    execFileSync(process.execPath, [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'], { encoding: 'utf8' });
+    const e = JSON.parse(readFileSync(out, 'utf8'));
+    expect(JSON.stringify(e)).toMatch(/precision/);
+    const text = execFileSync(process.execPath, [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'], { encoding: 'utf8' });
+    const p50 = Number(/^50\s+\d+\s+\d+\s+([\d.]+)%/m.exec(text)![1]);
+    expect(p50).toBeGreaterThan(50); // far above the base rate of a random pick
+  });
+
+  it('a failing run publishes nothing and leaves latest as it was', () => {
+    const r = sangloc(['run', '--input', join(root, 'no-such-folder'), '--workspace', ws]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/no-such-folder.*cannot read the delivery folder/);
+    expect(readlinkSync(join(ws, 'latest'))).toBe(firstRun);
+    expect(readdirSync(join(ws, 'runs')).filter((d) => d.startsWith('.partial'))).toEqual([]);
+  });
+
+  it('a second run while one holds the workspace exits with a clear message', () => {
+    writeFileSync(join(ws, 'run.lock'), JSON.stringify({ pid: process.pid, started_at: 'now' }));
+    try {
+      const r = sangloc(['run', '--input', world, '--workspace', ws]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/in use by another run.*--wait/);
+    } finally {
+      writeFileSync(join(ws, 'run.lock'), '');
+      rmSync(join(ws, 'run.lock'));
+    }
+  });
+});
