@@ -75,8 +75,13 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   try {
     await db.exec('drop table if exists _ingest_file; drop table if exists _ingest_valid');
     const { fileColumns, extraColumns } = await stageFile(db, file);
+    // One transaction per file for what persists: a run killed mid-file leaves no half-loaded rows
+    // behind, and the file (not recorded as loaded) is loaded whole by the next run. (Staging into
+    // temp tables stays outside: inside a transaction rowids are not the file order.)
+    await db.exec('begin transaction');
     const counts = await validateAndInsert(db, file, fileId, fileColumns, opts);
     await recordFile(db, fileId, file, sha256, opts.runId, counts, 'loaded', null, extraColumns);
+    await db.exec('commit');
     const secs = (performance.now() - started) / 1000;
     opts.log.info(
       `${file.name}: ${counts.read.toLocaleString('en')} rows read, ${counts.loaded.toLocaleString('en')} loaded, ` +
@@ -84,6 +89,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     );
     return { ...base, status: 'loaded', rowsRead: counts.read, rowsLoaded: counts.loaded, rowsRejected: counts.rejected, fileId };
   } catch (err) {
+    await db.exec('rollback').catch(() => undefined);
     const message = err instanceof InputError ? err.message : `cannot be read: ${firstLine((err as Error).message)}`;
     opts.log.warn(`${file.name}: ${message}; the other files still load`);
     await recordFile(db, fileId, file, sha256, opts.runId, { read: 0, loaded: 0, rejected: 0 }, 'failed', message, []);
