@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { InputError } from '../errors.js';
 import { discoverDelivery, hashFile, readCsvHeader, type DeliveryFile } from './files.js';
 import { sources, type SourceName } from './sources.js';
-import { contractChecks, rejectExpressions, type Check } from './validate.js';
+import { checkExpressions, contractChecks, parsedColumns, type Check } from './validate.js';
 
 export interface FileLoad {
   file: string;
@@ -73,12 +73,11 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   const fileId = (await db.value<number>(`select coalesce(max(file_id), 0) + 1 from ingest_files`))!;
   const started = performance.now();
   try {
-    await db.exec('drop table if exists _ingest_file; drop table if exists _ingest_valid');
+    await dropWorkTables(db);
     const { fileColumns, extraColumns } = await stageFile(db, file);
-    // One transaction per file for what persists: a run killed mid-file leaves no half-loaded rows
-    // behind, and the file (not recorded as loaded) is loaded whole by the next run. (Staging into
-    // temp tables stays outside: inside a transaction rowids are not the file order.)
-    await db.exec('begin transaction');
+    // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
+    // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
+    // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
     const counts = await validateAndInsert(db, file, fileId, fileColumns, opts);
     await recordFile(db, fileId, file, sha256, opts.runId, counts, 'loaded', null, extraColumns);
     await db.exec('commit');
@@ -98,8 +97,17 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     });
     return { ...base, status: 'failed', message, fileId };
   } finally {
-    await db.exec('drop table if exists _ingest_file; drop table if exists _ingest_valid; drop table if exists _ingest_csv_rejects; drop table if exists _ingest_csv_scans');
+    await dropWorkTables(db);
   }
+}
+
+/** Drops the temp tables and views of one file's load. */
+async function dropWorkTables(db: Db): Promise<void> {
+  const temps = await db.all<{ name: string; kind: string }>(
+    `select table_name as name, table_type as kind from information_schema.tables
+     where table_name in ('_ingest_file', '_ingest_raw', '_ingest_valid', '_ingest_dups', '_ingest_bad', '_ingest_shift', '_ingest_csv_rejects', '_ingest_csv_scans')`,
+  );
+  for (const t of temps) await db.exec(`drop ${t.kind === 'VIEW' ? 'view' : 'table'} if exists ${ident(t.name)}`);
 }
 
 const firstLine = (s: string) => s.split('\n')[0]!.slice(0, 300);
@@ -140,7 +148,11 @@ async function stageFile(db: Db, file: DeliveryFile): Promise<{ fileColumns: Set
   // line counting the header as 1. Accepted rows skip the rejected records, so the k-th accepted row
   // is record k + (number of rejected records before it): an ASOF join over the few rejects.
   await db.exec(`create temp table _ingest_raw as select ${projection} from ${reader}`);
-  const hasRejects = await db.tableExists('_ingest_csv_rejects');
+  const hasRejects = await db.tableExists('_ingest_csv_rejects') && ((await db.value<number>('select count(*)::bigint from _ingest_csv_rejects')) ?? 0) > 0;
+  if (!hasRejects) {
+    await db.exec(`create temp view _ingest_file as select *, rowid + 1 as _rec, null::varchar as _parse_error, null::varchar as _parse_column from _ingest_raw`);
+    return { fileColumns, extraColumns };
+  }
   await db.exec(`
     create temp table _ingest_bad as
       ${hasRejects
@@ -157,7 +169,7 @@ async function stageFile(db: Db, file: DeliveryFile): Promise<{ fileColumns: Set
       union all
       select ${spec.columns.map((c) => `null::varchar as ${ident(c.name)}`).join(', ')}, rec as _rec, err || '|' || coalesce(val, '') as _parse_error, col as _parse_column
       from _ingest_bad;
-    drop table _ingest_raw; drop table _ingest_bad; drop table _ingest_shift;
+    drop table _ingest_bad; drop table _ingest_shift;
   `);
   return { fileColumns, extraColumns };
 }
@@ -165,36 +177,58 @@ async function stageFile(db: Db, file: DeliveryFile): Promise<{ fileColumns: Set
 async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, fileColumns: Set<string>, opts: LoadOptions) {
   const spec = sources[file.source];
   const checks = contractChecks(spec, fileColumns, opts.extraChecks?.[file.source] ?? []);
-  const rx = rejectExpressions(checks);
-  const keyExpr = spec.key.map((k) => `lower(trim(${ident(k)}))`).join(', ');
+  const parsed = parsedColumns(spec, fileColumns);
+  const x = checkExpressions(checks);
+  const keys = spec.key.map((k) => `lower(trim(${ident(k)}))`);
   const cols = spec.columns.map((c) => ident(c.name)).join(', ');
   // Line = the record's line counting the header as line 1 (CSV), or the 1-based row number (Parquet).
+  // Check number 0 = the CSV reader could not parse the record (its own message is kept).
   await db.exec(`
     create temp table _ingest_valid as
-    with checked as (
-      select * exclude (_parse_column), _rec + 1 as _line,
-        case when _parse_error is not null then split_part(_parse_error, '|', 1) else ${rx.reason} end as _reason,
-        case when _parse_error is not null then _parse_column else ${rx.column} end as _column,
-        case when _parse_error is not null then substr(_parse_error, strpos(_parse_error, '|') + 1) else ${rx.value} end as _value
-      from _ingest_file
-    ), keyed as (
-      select *, case when _reason is null then row_number() over (partition by ${keyExpr}, _reason is null order by _line) end as _dup,
-             case when _reason is null then first(_line) over (partition by ${keyExpr}, _reason is null order by _line) end as _first_line
-      from checked
+    with parsed as (
+      select *${parsed.length ? ', ' + parsed.join(', ') : ''} from _ingest_file
     )
-    select * exclude (_reason, _column, _value, _dup, _first_line),
-      coalesce(_reason, case when _dup > 1 then 'duplicate key (${spec.key.join(', ')}) already on line ' || _first_line || ' of this file' end) as _reason,
-      coalesce(_column, case when _dup > 1 then ${literal(spec.key.join('+'))} end) as _column,
-      coalesce(_value, case when _dup > 1 then concat_ws(':', ${spec.key.map((k) => ident(k)).join(', ')}) end) as _value
-    from keyed;
+    select ${cols}, _parse_error, _parse_column, _rec + 1 as _line,
+      case when _parse_error is not null then 0 else ${x.check} end as _check
+    from parsed
   `);
+  // Duplicate keys within the file: the first row stays, later ones are rejected.
+  await db.exec(`
+    create temp table _ingest_dups as
+    select ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, min(_line) as _first_line
+    from _ingest_valid where _check is null
+    group by all having count(*) > 1
+  `);
+  const hasDups = ((await db.value<number>(`select count(*)::bigint from _ingest_dups`)) ?? 0) > 0;
+  const dupJoin = `left join _ingest_dups d on ${keys.map((k, i) => `d._k${i} = ${k}`).join(' and ')} and v._check is null and v._line > d._first_line`;
   const params = { run: opts.runId, fid: fileId, src: file.source, file: file.name };
-  await db.exec(`insert into rejects select $run, $fid, $src, $file, _line, _column, _value, _reason from _ingest_valid where _reason is not null order by _line`, params);
-  await db.exec(`insert into ${ident(rawTable(file.source))} select ${cols}, $fid, _line, $fid from _ingest_valid where _reason is null order by _line`, { fid: fileId });
-  const c = (await db.one<{ read: number; rejected: number }>(
-    `select count(*)::bigint as read, count(_reason)::bigint as rejected from _ingest_valid`,
-  ))!;
-  return { read: c.read, rejected: c.rejected, loaded: c.read - c.rejected };
+  await db.exec('begin transaction');
+  await db.exec(
+    `insert into rejects
+     select $run, $fid, $src, $file, _line, _column, _value, _reason from (
+       select _line,
+         case when _check = 0 then _parse_column else ${x.column} end as _column,
+         case when _check = 0 then substr(_parse_error, strpos(_parse_error, '|') + 1) else ${x.value} end as _value,
+         case when _check = 0 then split_part(_parse_error, '|', 1) else ${x.reason} end as _reason
+       from _ingest_valid where _check is not null
+       ${hasDups ? `union all
+       select v._line, ${literal(spec.key.join('+'))}, left(concat_ws(':', ${spec.key.map((k) => `v.${ident(k)}`).join(', ')}), 200),
+         'duplicate key (${spec.key.join(', ')}) already on line ' || d._first_line || ' of this file'
+       from _ingest_valid v ${dupJoin.replace('left join', 'join')}` : ''}
+     ) order by _line`,
+    params,
+  );
+  await db.exec(
+    `insert into ${ident(rawTable(file.source))}
+     select ${spec.columns.map((c) => `v.${ident(c.name)}`).join(', ')}, $fid, v._line, $fid
+     from _ingest_valid v ${hasDups ? dupJoin : ''}
+     where v._check is null ${hasDups ? 'and d._first_line is null' : ''}
+     order by v._line`,
+    { fid: fileId },
+  );
+  const c = (await db.one<{ read: number; rejected: number }>(`select count(*)::bigint as read from _ingest_valid`))!;
+  const loaded = (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(file.source))} where _file_id = $fid`, { fid: fileId })) ?? 0;
+  return { read: c.read, rejected: c.read - loaded, loaded };
 }
 
 async function recordFile(db: Db, fileId: number, file: DeliveryFile, sha256: string, runId: string, counts: { read: number; loaded: number; rejected: number }, status: string, message: string | null, extra: string[]) {

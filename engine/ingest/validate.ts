@@ -4,15 +4,36 @@ import type { ColumnSpec, SourceSpec } from './sources.js';
 /** One contract rule as SQL over a table whose columns are the source's text columns. */
 export interface Check {
   column: string;
-  /** SQL boolean: true when the row breaks the rule. */
+  /** SQL boolean: true when the row breaks the rule. May use the parsed columns of `parsedColumns`. */
   broken: string;
   reason: string;
 }
 
 const MAX_VND = 10_000_000_000_000; // 10,000 billion VND in one row is a typo, not a sale
 
+/** Name of the helper column holding a typed parse of a text column (computed once per row). */
+export const parsedName = (column: string) => `_p_${column}`;
+
+/**
+ * Typed parses the checks share, as select-list entries: each value is parsed once per row
+ * instead of once per rule that needs it.
+ */
+export function parsedColumns(spec: SourceSpec, fileColumns: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const c of spec.columns) {
+    if (!fileColumns.has(c.name)) continue;
+    const v = `trim(${ident(c.name)})`;
+    const as = ident(parsedName(c.name));
+    if (c.type === 'vnd') out.push(`try_cast(${v} as hugeint) as ${as}`);
+    else if (c.type === 'date') out.push(`try_strptime(${v}, '%Y-%m-%d') as ${as}`);
+    else if (c.type === 'timestamp') out.push(`try_cast(${v} as timestamptz) as ${as}`);
+  }
+  return out;
+}
+
 function checksFor(col: ColumnSpec, presentInFile: boolean): Check[] {
   const v = `trim(${ident(col.name)})`;
+  const p = ident(parsedName(col.name));
   const present = `(${ident(col.name)} is not null and ${v} <> '')`;
   const checks: Check[] = [];
   if (col.required) {
@@ -22,24 +43,25 @@ function checksFor(col: ColumnSpec, presentInFile: boolean): Check[] {
       reason: presentInFile ? 'required value is empty' : 'required column is missing from the file header',
     });
   }
+  if (!presentInFile) return checks;
   const when = (cond: string, reason: string) => checks.push({ column: col.name, broken: `(${present} and (${cond}))`, reason });
   switch (col.type) {
     case 'vnd':
-      when(`not regexp_full_match(${v}, '-?[0-9]+')`, 'not a whole VND amount (digits only, e.g. 1250000)');
-      when(`try_cast(${v} as hugeint) < 0`, 'negative amount');
-      if (col.positive) when(`try_cast(${v} as hugeint) = 0`, 'amount must be greater than 0');
-      when(`try_cast(${v} as hugeint) > ${MAX_VND}`, 'amount implausibly large (over 10,000 billion VND)');
+      when(`${p} is null or not regexp_full_match(${v}, '-?[0-9]+')`, 'not a whole VND amount (digits only, e.g. 1250000)');
+      when(`${p} < 0`, 'negative amount');
+      if (col.positive) when(`${p} = 0`, 'amount must be greater than 0');
+      when(`${p} > ${MAX_VND}`, 'amount implausibly large (over 10,000 billion VND)');
       break;
     case 'integer':
       when(`not regexp_full_match(${v}, '[0-9]{1,12}')`, 'not a whole number ≥ 0');
       break;
     case 'date':
-      when(`try_strptime(${v}, '%Y-%m-%d') is null or not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`, 'not a date in YYYY-MM-DD form');
-      when(`year(try_strptime(${v}, '%Y-%m-%d')) not between 1990 and 2100`, 'date out of range (1990–2100)');
+      when(`${p} is null or not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`, 'not a date in YYYY-MM-DD form');
+      when(`year(${p}) not between 1990 and 2100`, 'date out of range (1990–2100)');
       break;
     case 'timestamp':
-      when(`try_cast(${v} as timestamptz) is null`, 'not an ISO 8601 timestamp (e.g. 2026-11-22T08:15:00+07:00)');
-      when(`year(try_cast(${v} as timestamptz)) not between 1990 and 2100`, 'timestamp out of range (1990–2100)');
+      when(`${p} is null`, 'not an ISO 8601 timestamp (e.g. 2026-11-22T08:15:00+07:00)');
+      when(`year(${p}) not between 1990 and 2100`, 'timestamp out of range (1990–2100)');
       break;
     case 'period':
       when(`not regexp_full_match(${v}, '[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?')`, 'not a period (YYYY, YYYY-Qn or YYYY-MM)');
@@ -58,13 +80,18 @@ export function contractChecks(spec: SourceSpec, fileColumns: ReadonlySet<string
   return [...spec.columns.flatMap((c) => checksFor(c, fileColumns.has(c.name))), ...extra];
 }
 
-/** SQL expressions giving the first broken check's reason, column and offending value (NULL if none). */
-export function rejectExpressions(checks: Check[]): { reason: string; column: string; value: string } {
-  if (checks.length === 0) return { reason: 'null::varchar', column: 'null::varchar', value: 'null::varchar' };
-  const chain = (pick: (c: Check) => string) => `case ${checks.map((c) => `when ${c.broken} then ${pick(c)}`).join(' ')} end`;
+/**
+ * SQL for the number (1-based) of the first broken check, NULL when the row keeps every rule; and
+ * expressions turning that number into the reason, column and offending value. The chain of rules
+ * runs once per row; the rest are cheap lookups by number.
+ */
+export function checkExpressions(checks: Check[], checkVar = '_check'): { check: string; reason: string; column: string; value: string } {
+  if (checks.length === 0) return { check: 'null::integer', reason: 'null::varchar', column: 'null::varchar', value: 'null::varchar' };
+  const c = ident(checkVar);
   return {
-    reason: chain((c) => literal(c.reason)),
-    column: chain((c) => literal(c.column)),
-    value: chain((c) => `left(${ident(c.column)}, 200)`),
+    check: `case ${checks.map((k, i) => `when ${k.broken} then ${i + 1}`).join(' ')} end`,
+    reason: `[${checks.map((k) => literal(k.reason)).join(', ')}][${c}]`,
+    column: `[${checks.map((k) => literal(k.column)).join(', ')}][${c}]`,
+    value: `case ${c} ${checks.map((k, i) => `when ${i + 1} then left(${ident(k.column)}, 200)`).join(' ')} end`,
   };
 }
