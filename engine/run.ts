@@ -11,6 +11,7 @@ import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
 import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
 import { resolveExact } from './resolve/exact.js';
+import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
 import { allRules } from './score/rules/index.js';
 import { scoreEntities } from './score/score.js';
@@ -116,7 +117,10 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
 
   const resolved = await log.stage('resolve', async () => {
     await runModels(db, (m) => m.name === 'int_identity_records', log);
-    const r = await resolveExact(db, { maxNamesPerValue: 3 });
+    const r =
+      config.resolve.method === 'exact'
+        ? await resolveExact(db, { maxNamesPerValue: 3 })
+        : await resolveIdentities(db, { seed: config.seed, log });
     await runModels(db, (m) => m.name === 'int_entities' || m.name === 'int_record_identity', log);
     return r;
   });

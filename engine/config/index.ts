@@ -14,6 +14,10 @@ export interface Config {
   /** Seed for every random choice of a run (control slice, forest). */
   seed: number;
   taxRules: Record<string, TaxYearRules>;
+  resolve: {
+    /** `scored`: Fellegi–Sunter links with guards (engine/resolve); `exact`: the walking skeleton's exact-identifier join. */
+    method: 'scored' | 'exact';
+  };
   rank: {
     /** Capacity: how many cases the list holds (0 = all entities with a positive gap). */
     capacity: number;
@@ -31,6 +35,7 @@ export const defaultConfig: Config = {
   threads: 2,
   seed: 1,
   taxRules: defaultTaxRules,
+  resolve: { method: 'scored' },
   rank: { capacity: 0, controlShare: 0.03 },
   output: { language: 'vi', maskPii: false },
 };
@@ -55,6 +60,7 @@ export function validateConfig(c: Config): string[] {
   if (!Number.isInteger(c.seed)) problems.push(`seed: expected an integer, got ${JSON.stringify(c.seed)}`);
   if (!Number.isInteger(c.rank.capacity) || c.rank.capacity < 0) problems.push(`rank.capacity: expected an integer ≥ 0`);
   if (!(c.rank.controlShare >= 0 && c.rank.controlShare < 0.5)) problems.push(`rank.controlShare: expected a share in [0, 0.5)`);
+  if (!['scored', 'exact'].includes(c.resolve.method)) problems.push(`resolve.method: expected "scored" or "exact"`);
   if (!['vi', 'en'].includes(c.output.language)) problems.push(`output.language: expected "vi" or "en"`);
   for (const [year, r] of Object.entries(c.taxRules)) {
     if (!/^\d{4}$/.test(year)) problems.push(`taxRules.${year}: key must be a tax year like "2026"`);

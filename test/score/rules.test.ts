@@ -33,7 +33,7 @@ describe('each rule fires on its pattern and not on the compliant twin', () => {
     { id: 'SPLIT_IDENTITIES', hit: { shops: 3, distinct_names: 2 }, miss: { shops: 3, distinct_names: 1, national_ids: 1 } },
   ])('$id', ({ id, hit, miss }) => {
     const rule = allRules.find((r) => r.id === id)!;
-    const batch = batchOf([hit, miss]);
+    const batch = batchOf([hit as Record<string, number>, miss as Record<string, number>]);
     const res = rule.evaluate(batch, { rules: rules2025, derived: deriveAmounts(batch, rules2025) });
     expect([...res.fired]).toEqual([1, 0]);
     expect(res.amount[0]).toBeGreaterThan(0);
