@@ -12,7 +12,7 @@ const featureNames = [
 ];
 
 /** A batch of one entity per given feature object; unspecified features are 0. */
-function batchOf(entities: Record<string, number>[], group = 'goods'): FeatureBatch {
+function batchOf(entities: Record<string, number | undefined>[], group = 'goods'): FeatureBatch {
   const cols: Record<string, Float64Array> = {};
   for (const f of featureNames) cols[f] = Float64Array.from(entities.map((e) => e[f] ?? 0));
   return { n: entities.length, cols, activityGroup: entities.map(() => group) };
@@ -33,7 +33,7 @@ describe('each rule fires on its pattern and not on the compliant twin', () => {
     { id: 'SPLIT_IDENTITIES', hit: { shops: 3, distinct_names: 2 }, miss: { shops: 3, distinct_names: 1, national_ids: 1 } },
   ])('$id', ({ id, hit, miss }) => {
     const rule = allRules.find((r) => r.id === id)!;
-    const batch = batchOf([hit as Record<string, number>, miss as Record<string, number>]);
+    const batch = batchOf([hit, miss]);
     const res = rule.evaluate(batch, { rules: rules2025, derived: deriveAmounts(batch, rules2025) });
     expect([...res.fired]).toEqual([1, 0]);
     expect(res.amount[0]).toBeGreaterThan(0);
