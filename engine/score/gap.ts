@@ -1,11 +1,38 @@
-import { taxDue, isActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
+import { activityGroups, taxDue, isActivityGroup, type ActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
 import { col, type Derived, type FeatureBatch } from './types.js';
+
+/** Relative distance within which a withholding rate is taken as a group's VAT + PIT rate. */
+const RATE_TOLERANCE = 0.15;
+
+/**
+ * The activity group whose VAT + PIT rate a marketplace withheld, if the rate is close to one.
+ *
+ * @example groupFromWithholding(0.07, rulesForYear(2025)) // 'services'
+ */
+export function groupFromWithholding(rate: number, rules: TaxYearRules): ActivityGroup | undefined {
+  if (!(rate > 0)) return undefined;
+  let best: ActivityGroup | undefined;
+  let bestDistance = Infinity;
+  for (const g of activityGroups) {
+    const total = rules.rates[g].vat + rules.rates[g].pit;
+    const d = Math.abs(rate - total) / total;
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = g;
+    }
+  }
+  return bestDistance <= RATE_TOLERANCE ? best : undefined;
+}
+
+const totalRate = (g: ActivityGroup, rules: TaxYearRules) => rules.rates[g].vat + rules.rates[g].pit;
 
 /**
  * Revenue counted once and the tax gap per entity, under one tax year's rules.
  * - estimated revenue = max(observed revenue across channels, declared revenue);
  * - undeclared revenue = estimated − max(declared, GMV on which a platform withheld tax);
- * - tax gap = tax due on the estimated revenue − tax paid − tax withheld by platforms (≥ 0).
+ * - tax gap = tax due on the estimated revenue − tax paid − tax withheld by platforms (≥ 0),
+ *   at the rates of the group a marketplace's withholding reveals when there is one (it is what the
+ *   platform applied), else the registry's group.
  *
  * @example deriveAmounts(batch, rulesForYear(2025)).taxGap[0]
  */
@@ -16,7 +43,10 @@ export function deriveAmounts(batch: FeatureBatch, rules: TaxYearRules): Derived
   const withheldGmv = col(batch, 'gmv_withheld');
   const paid = col(batch, 'tax_paid');
   const withheld = col(batch, 'tax_withheld');
+  const withheldRate = batch.cols.withheld_rate;
   const out: Derived = {
+    group: new Array(n),
+    groupMismatch: new Uint8Array(n),
     estimatedRevenue: new Float64Array(n),
     undeclaredRevenue: new Float64Array(n),
     taxDue: new Float64Array(n),
@@ -24,8 +54,13 @@ export function deriveAmounts(batch: FeatureBatch, rules: TaxYearRules): Derived
   };
   for (let i = 0; i < n; i++) {
     const est = Math.max(observed[i]!, declared[i]!);
-    const group = batch.activityGroup[i];
-    const due = taxDue(est, isActivityGroup(group) ? group : 'other', rules).total;
+    const registered = batch.activityGroup[i];
+    const registryGroup: ActivityGroup = isActivityGroup(registered) ? registered : 'goods';
+    const revealed = withheldRate ? groupFromWithholding(withheldRate[i]!, rules) : undefined;
+    const group = revealed ?? registryGroup;
+    out.group[i] = group;
+    out.groupMismatch[i] = revealed && totalRate(revealed, rules) > totalRate(registryGroup, rules) ? 1 : 0;
+    const due = taxDue(est, group, rules).total;
     out.estimatedRevenue[i] = est;
     out.undeclaredRevenue[i] = Math.max(0, est - Math.max(declared[i]!, withheldGmv[i]!));
     out.taxDue[i] = due;

@@ -10,6 +10,10 @@ export interface FeatureBatch {
 
 /** Per-entity amounts derived from the tax rules (all VND). */
 export interface Derived {
+  /** Activity group the tax is computed with: the one a marketplace's withholding reveals, else the registry's. */
+  group: string[];
+  /** 1 where the withholding rate shows a dearer group than the registry's. */
+  groupMismatch: Uint8Array;
   estimatedRevenue: Float64Array;
   undeclaredRevenue: Float64Array;
   taxDue: Float64Array;

@@ -102,6 +102,8 @@ final as (
         coalesce(pl.platform_gmv, 0)::bigint                        as platform_gmv,
         coalesce(pl.gmv_withheld, 0)::bigint                        as gmv_withheld,
         coalesce(pl.tax_withheld, 0)::bigint                        as tax_withheld,
+        -- the rate a marketplace withheld reveals the activity group it applied
+        case when coalesce(pl.gmv_withheld, 0) > 0 then pl.tax_withheld::double / pl.gmv_withheld end as withheld_rate,
         coalesce(c.cod_sales, 0)::bigint                            as cod_sales,
         coalesce(b.bank_trade, 0)::bigint                           as bank_trade,
         (coalesce(pl.platform_gmv, 0) + coalesce(c.cod_sales, 0) + coalesce(b.bank_trade, 0))::bigint as observed_revenue,
@@ -116,6 +118,8 @@ final as (
         coalesce(c.cod_returned, 0)::bigint                         as cod_returned,
         coalesce(c.cod_marketplace, 0)::bigint                      as cod_marketplace,
         coalesce(c.carriers, 0)::bigint                             as carriers,
+        case when coalesce(c.cod_parcels, 0) + coalesce(c.cod_returned, 0) > 0
+             then c.cod_returned::double / (c.cod_parcels + c.cod_returned) end as cod_return_rate,
         coalesce(b.bank_trade_credits, 0)::bigint                   as bank_trade_credits,
         coalesce(b.distinct_payers, 0)::bigint                      as distinct_payers,
         coalesce(b.bank_carrier_remittance, 0)::bigint              as bank_carrier_remittance,

@@ -2,6 +2,7 @@ import type { Rule } from '../types.js';
 import { bankTradeUndeclared } from './bank-trade-undeclared.js';
 import { bunchingUnderThreshold } from './bunching-under-threshold.js';
 import { codTradeUndeclared } from './cod-trade-undeclared.js';
+import { dearerActivityGroup } from './dearer-activity-group.js';
 import { observedExceedsDeclared } from './observed-exceeds-declared.js';
 import { splitIdentities } from './split-identities.js';
 import { stoppedFiling } from './stopped-filing.js';
@@ -16,4 +17,5 @@ export const allRules: readonly Rule[] = [
   codTradeUndeclared,
   bankTradeUndeclared,
   splitIdentities,
+  dearerActivityGroup,
 ];
