@@ -56,7 +56,7 @@ async function makeWorld(db: Db): Promise<number> {
     ), hubs as (
       select ${persons} + range as p, range as j from range(${Math.round(persons / 50)})
     ), rows as (
-      select p as person, 'x' as source,
+      select p as person, j, 'x' as source,
         case when r1 < 0.05 then null
              when r1 < 0.12 then surname || ' ' || middle || ' ' || left(given, length(given) - 1)
              when r1 < 0.16 then given || ' ' || surname || ' ' || middle
@@ -71,13 +71,13 @@ async function makeWorld(db: Db): Promise<number> {
       from recs
       union all
       -- carrier hubs: 50 senders per hub phone, strangers otherwise
-      select p, 'cod_shipments',
+      select p, j, 'cod_shipments',
         ${list(surnames)}[(1 + hash(p, 's2') % ${surnames.length})::bigint] || ' ' || ${list(middles)}[(1 + hash(p, 'm2') % ${middles.length})::bigint] || ' ' || ${list(givens)}[(1 + hash(p, 'g2') % ${givens.length})::bigint],
         null, null, '0900' || lpad((j % ${Math.max(1, Math.round(persons / 2500))})::varchar, 6, '0'), null, null,
         'province ' || (hash(p, 'prov2') % ${provinces}), null
       from hubs
     )
-    select (row_number() over (order by person, name_key, phone, tax_id) - 1)::bigint as record_id, * from rows`);
+    select (row_number() over (order by person, j) - 1)::bigint as record_id, * exclude (j) from rows`);
   return (await db.value<number>('select count(*)::bigint from identity_records'))!;
 }
 

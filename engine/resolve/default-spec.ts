@@ -76,7 +76,7 @@ export const defaultIdentitySpec: LinkSpec = {
     { fields: ['email'] },
     { fields: ['name_key', 'province'] },
   ],
-  max_block_size: 2000,
+  max_block_size: 300,
   threshold: { match_probability: 0.95 },
   confidence: { A: 0.9999, B: 0.999, C: 0.99 },
   clustering: {

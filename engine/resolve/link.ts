@@ -88,7 +88,9 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   };
   const linkOnly = options.datasetColumn !== undefined;
 
+  const checked = performance.now();
   const spec = await checkInput(db, options.input, idColumn, options.datasetColumn, options.spec);
+  timings.check = Math.round(performance.now() - checked);
 
   const stats = recordStats(spec);
   const records = t('records');
@@ -203,7 +205,9 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     return { weak, bridgesCut: result.bridgesCut, clusters, multi };
   });
 
+  const dropping = performance.now();
   if (!options.keepWork) for (const table of work.reverse()) await db.exec(`drop table if exists ${ident(table)}`);
+  timings.drop = Math.round(performance.now() - dropping);
   return {
     records: nRecords,
     candidatePairs,

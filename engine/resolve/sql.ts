@@ -133,7 +133,7 @@ from ${q(base)} where ${v} is not null group by 1`;
     ? `, tok as (
   select token, sum(n) as n from (select unnest(list_distinct(string_split(value, ' '))) as token, n from v) group by 1
 ), est as (
-  select x.value, exp(sum(ln(tok.n / tot.total))) as est
+  select x.value, exp(list_sum(list(ln(tok.n / tot.total) order by x.token))) as est
   from (select value, unnest(list_distinct(string_split(value, ' '))) as token from v) x
   join tok using (token) cross join tot group by x.value
 )`
