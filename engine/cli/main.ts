@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./run.js'),
   generate: () => import('./generate.js'),
   evaluate: () => import('./evaluate.js'),
+  link: () => import('./link.js'),
 };
 
 function mainHelp(): string {

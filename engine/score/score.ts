@@ -2,9 +2,12 @@ import type { TaxYearRules } from '../config/tax-rules.js';
 import { deriveAmounts } from './gap.js';
 import { allRules } from './rules/index.js';
 import type { Derived, FeatureBatch, Rule, RuleResult } from './types.js';
+import { peerStats, type PeerStats } from './stats/peer.js';
 
 export interface ScoreOptions {
   rules: TaxYearRules;
+  /** Province of each entity, for peer groups (activity group × province). */
+  provinces?: readonly (string | null)[];
   lang: 'vi' | 'en';
   /** Rule weights by id (log-odds), overriding each rule's default. */
   weights?: Record<string, number>;
@@ -14,6 +17,7 @@ export interface ScoreOptions {
 
 export interface Scored {
   derived: Derived;
+  peer: PeerStats;
   /** Rule-based risk score in (0, 1). */
   risk: Float64Array;
   expectedYield: Float64Array;
@@ -36,7 +40,8 @@ const GAP_LOG_ODDS_PER_LN_MILLION = 0.35;
 export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: readonly Rule[] = allRules): Scored {
   const { n } = batch;
   const derived = deriveAmounts(batch, opts.rules);
-  const ctx = { rules: opts.rules, derived };
+  const peer = peerGapStats(batch, derived, opts.provinces);
+  const ctx = { rules: opts.rules, derived, peerZ: peer.z };
   const results = rules.map((r) => r.evaluate(batch, ctx));
   const risk = new Float64Array(n);
   const expectedYield = new Float64Array(n);
@@ -62,5 +67,20 @@ export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: re
     reasons[i] = top.map((k) => rules[k]!.describe(results[k]!.amount[i]!, results[k]!.evidence[i]!, opts.lang));
   }
   const ruleResults = Object.fromEntries(rules.map((r, k) => [r.id, results[k]!]));
-  return { derived, risk, expectedYield, reasonCodes, reasons, ruleResults };
+  return { derived, peer, risk, expectedYield, reasonCodes, reasons, ruleResults };
 }
+
+/** Peers are compared on ln(estimated / declared revenue), VND in millions plus one. */
+export function peerGapStats(batch: FeatureBatch, derived: Derived, provinces?: readonly (string | null)[]): PeerStats {
+  const declared = batch.cols.declared_revenue!;
+  const ratio = new Float64Array(batch.n);
+  const groups: string[] = new Array(batch.n);
+  for (let i = 0; i < batch.n; i++) {
+    ratio[i] = Math.log((derived.estimatedRevenue[i]! / 1e6 + 1) / (declared[i]! / 1e6 + 1));
+    groups[i] = `${derived.group[i]} × ${provinces?.[i] ?? '?'}`;
+  }
+  return peerStats(ratio, groups, { minGroupSize: PEER_MIN_GROUP });
+}
+
+/** Peer groups smaller than this are compared with every seller. */
+export const PEER_MIN_GROUP = 30;

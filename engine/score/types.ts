@@ -23,6 +23,8 @@ export interface Derived {
 export interface RuleContext {
   rules: TaxYearRules;
   derived: Derived;
+  /** Robust z of ln(estimated / declared revenue) within activity group × province. */
+  peerZ: Float64Array;
 }
 
 /** What a rule found for each entity: fired or not, the VND amount it cites, and how many records back it. */

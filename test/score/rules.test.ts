@@ -34,7 +34,7 @@ describe('each rule fires on its pattern and not on the compliant twin', () => {
   ])('$id', ({ id, hit, miss }) => {
     const rule = allRules.find((r) => r.id === id)!;
     const batch = batchOf([hit, miss]);
-    const res = rule.evaluate(batch, { rules: rules2025, derived: deriveAmounts(batch, rules2025) });
+    const res = rule.evaluate(batch, { rules: rules2025, derived: deriveAmounts(batch, rules2025), peerZ: new Float64Array(batch.n) });
     expect([...res.fired]).toEqual([1, 0]);
     expect(res.amount[0]).toBeGreaterThan(0);
     expect(rule.describe(res.amount[0]!, res.evidence[0]!, 'vi')).toMatch(/\d/);

@@ -4,6 +4,7 @@ import { bunchingUnderThreshold } from './bunching-under-threshold.js';
 import { codTradeUndeclared } from './cod-trade-undeclared.js';
 import { dearerActivityGroup } from './dearer-activity-group.js';
 import { observedExceedsDeclared } from './observed-exceeds-declared.js';
+import { peerOutlier } from './peer-outlier.js';
 import { splitIdentities } from './split-identities.js';
 import { stoppedFiling } from './stopped-filing.js';
 import { unregisteredAboveThreshold } from './unregistered-above-threshold.js';
@@ -18,4 +19,5 @@ export const allRules: readonly Rule[] = [
   bankTradeUndeclared,
   splitIdentities,
   dearerActivityGroup,
+  peerOutlier,
 ];
