@@ -15,7 +15,8 @@ import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
 import { allRules } from './score/rules/index.js';
 import { scoreEntities } from './score/score.js';
-import type { FeatureBatch } from './score/types.js';
+import { readEntityBatch, readProfiles } from './features/read.js';
+import { scoreSupervised } from './supervised-stage.js';
 import { engineVersion } from './version.js';
 import { openDb, type Db } from './warehouse/db.js';
 import { runModels, setVariables } from './warehouse/pipeline.js';
@@ -128,14 +129,15 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
 
   const batch = await log.stage('features', async () => {
     await runModels(db, (m) => m.layer === 'marts' || (m.layer === 'intermediate' && !['int_identity_records', 'int_entities', 'int_record_identity'].includes(m.name)), log);
-    return readFeatureBatch(db);
+    return readEntityBatch(db);
   });
 
-  const { rows, excluded } = await log.stage('score', async () => {
-    const scored = scoreEntities(batch.batch, { rules, lang: config.output.language });
+  const { rows, excluded, model } = await log.stage('score', async () => {
+    const scored = scoreEntities(batch.batch, { rules, lang: config.output.language, provinces: batch.provinces });
+    const model = await scoreSupervised(ws, batch, scored, { config, taxYear, log });
     const excludedMask = new Uint8Array(batch.batch.n);
     for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
-    const ranking = rankCases(scored.expectedYield, scored.risk, batch.ids, excludedMask, {
+    const ranking = rankCases(model.expectedYield, model.probability, batch.ids, excludedMask, {
       capacity: config.rank.capacity,
       controlShare: config.rank.controlShare,
       seed: config.seed,
@@ -150,8 +152,8 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
       out.push({
         rank: k + 1,
         entity_id: id,
-        risk_score: Math.round(scored.risk[i]! * 1e6) / 1e6,
-        expected_yield_vnd: scored.expectedYield[i]!,
+        risk_score: Math.round(model.probability[i]! * 1e6) / 1e6,
+        expected_yield_vnd: model.expectedYield[i]!,
         estimated_revenue_vnd: scored.derived.estimatedRevenue[i]!,
         declared_revenue_vnd: f('declared_revenue'),
         undeclared_revenue_vnd: scored.derived.undeclaredRevenue[i]!,
@@ -178,7 +180,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
         record_count: f('identity_records'),
       });
     }
-    return { rows: out, excluded: batch.batch.n - ranking.order.length };
+    return { rows: out, excluded: batch.batch.n - ranking.order.length, model };
   });
   if (excluded) log.info(`score: ${excluded} entities left out (already audited for ${taxYear})`);
 
@@ -196,8 +198,9 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
       engine_version: engineVersion,
       config_hash: configHash(config),
       tax_year: taxYear,
-      model_id: null,
-      scorer: 'rules (no trained model)',
+      model_id: model.modelId,
+      scorer: model.description,
+      model_metrics: model.metrics ?? null,
       input: opts.input,
       input_files: load.files.map((f) => ({ file: f.file, source: f.source, sha256: f.sha256, status: f.status, rows_read: f.rowsRead, rows_loaded: f.rowsLoaded, rows_rejected: f.rowsRejected, message: f.message ?? null })),
       rows: load.bySource,
@@ -209,7 +212,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     writeJson(join(dir, 'run.json'), runJson);
     const quality = await sourceQuality(db, runId, load);
     await writeReportHtml(join(dir, 'report.html'), {
-      run: { run_id: runId, started_at: runJson.started_at, finished_at: runJson.finished_at, tax_year: taxYear, engine_version: engineVersion, config_hash: runJson.config_hash, model_id: null },
+      run: { run_id: runId, started_at: runJson.started_at, finished_at: runJson.finished_at, tax_year: taxYear, engine_version: engineVersion, config_hash: runJson.config_hash, model_id: model.modelId },
       sources: quality,
       totals: caseTotals(rows, batch.batch.n),
       cases: rows,
@@ -231,41 +234,6 @@ async function latestDeclaredYear(db: Db, input: string): Promise<number> {
   const y = await db.value<number | null>(`select max(tax_year) from stg_declarations`);
   if (!y) throw new InputError(input, 'no declarations loaded, so the tax year cannot be chosen; pass --tax-year');
   return y;
-}
-
-interface Batch {
-  batch: FeatureBatch;
-  ids: string[];
-  audited: Set<string>;
-}
-
-async function readFeatureBatch(db: Db): Promise<Batch> {
-  const meta = await db.all<{ entity_id: string; activity_group: string }>(`select entity_id, activity_group from mart_entity_features order by entity_id`);
-  const numeric = await db.numericColumns(`select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`);
-  const cols: Record<string, Float64Array> = {};
-  numeric.names.forEach((name, k) => (cols[name] = numeric.columns[k]!));
-  const audited = new Set(
-    (await db.all<{ entity_id: string }>(`select distinct entity_id from mart_entity_outcomes where tax_year = getvariable('tax_year')`)).map((r) => r.entity_id),
-  );
-  return { batch: { n: meta.length, cols, activityGroup: meta.map((m) => m.activity_group) }, ids: meta.map((m) => m.entity_id), audited };
-}
-
-interface Profile {
-  name: string | null;
-  tax_ids: string | null;
-  national_ids: string | null;
-  phones: string | null;
-  emails: string | null;
-  accounts: string | null;
-  domains: string | null;
-  shops: string | null;
-  sources: string | null;
-  province: string | null;
-}
-
-async function readProfiles(db: Db): Promise<Map<string, Profile>> {
-  const rows = await db.all<Profile & { entity_id: string }>(`select * from mart_entity_profile`);
-  return new Map(rows.map((r) => [r.entity_id, r]));
 }
 
 async function sourceQuality(db: Db, runId: string, load: LoadSummary) {

@@ -18,6 +18,10 @@ export interface Config {
     /** `scored`: Fellegi–Sunter links with guards (engine/resolve); `exact`: the walking skeleton's exact-identifier join. */
     method: 'scored' | 'exact';
   };
+  score: {
+    /** Weight of the calibrated forest in the probability of under-declaration (the rest: rules). */
+    forestWeight: number;
+  };
   rank: {
     /** Capacity: how many cases the list holds (0 = all entities with a positive gap). */
     capacity: number;
@@ -36,6 +40,7 @@ export const defaultConfig: Config = {
   seed: 1,
   taxRules: defaultTaxRules,
   resolve: { method: 'scored' },
+  score: { forestWeight: 0.5 },
   rank: { capacity: 0, controlShare: 0.03 },
   output: { language: 'vi', maskPii: false },
 };
@@ -60,6 +65,7 @@ export function validateConfig(c: Config): string[] {
   if (!Number.isInteger(c.seed)) problems.push(`seed: expected an integer, got ${JSON.stringify(c.seed)}`);
   if (!Number.isInteger(c.rank.capacity) || c.rank.capacity < 0) problems.push(`rank.capacity: expected an integer ≥ 0`);
   if (!(c.rank.controlShare >= 0 && c.rank.controlShare < 0.5)) problems.push(`rank.controlShare: expected a share in [0, 0.5)`);
+  if (!(c.score.forestWeight >= 0 && c.score.forestWeight <= 1)) problems.push(`score.forestWeight: expected a weight in [0, 1]`);
   if (!['scored', 'exact'].includes(c.resolve.method)) problems.push(`resolve.method: expected "scored" or "exact"`);
   if (!['vi', 'en'].includes(c.output.language)) problems.push(`output.language: expected "vi" or "en"`);
   for (const [year, r] of Object.entries(c.taxRules)) {

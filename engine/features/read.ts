@@ -1,0 +1,59 @@
+import type { FeatureBatch } from '../score/types.js';
+import type { Db } from '../warehouse/db.js';
+
+/** The scorer's input read from the marts: features as typed columns plus who each entity is. */
+export interface EntityBatch {
+  batch: FeatureBatch;
+  ids: string[];
+  provinces: (string | null)[];
+  /** Entities with an audit outcome for the tax year (left out of the list, used as labels). */
+  audited: Set<string>;
+  labels: { entityId: string; undeclared: number; random: number }[];
+}
+
+/**
+ * Reads `mart_entity_features` (numeric columns straight into Float64Arrays, in entity id order),
+ * the entities' provinces and the audit outcomes of the tax year.
+ *
+ * @example const { batch, ids } = await readEntityBatch(db);
+ */
+export async function readEntityBatch(db: Db): Promise<EntityBatch> {
+  const meta = await db.all<{ entity_id: string; activity_group: string; province: string | null }>(
+    `select f.entity_id, f.activity_group, p.province
+     from mart_entity_features f left join mart_entity_profile p using (entity_id) order by f.entity_id`,
+  );
+  const numeric = await db.numericColumns(`select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`);
+  const cols: Record<string, Float64Array> = {};
+  numeric.names.forEach((name, k) => (cols[name] = numeric.columns[k]!));
+  const labels = (
+    await db.all<{ entity_id: string; undeclared: number; random_selection: number }>(
+      `select entity_id, undeclared, random_selection from mart_entity_outcomes where tax_year = getvariable('tax_year') order by entity_id`,
+    )
+  ).map((r) => ({ entityId: r.entity_id, undeclared: r.undeclared, random: r.random_selection }));
+  return {
+    batch: { n: meta.length, cols, activityGroup: meta.map((m) => m.activity_group) },
+    ids: meta.map((m) => m.entity_id),
+    provinces: meta.map((m) => m.province),
+    audited: new Set(labels.map((l) => l.entityId)),
+    labels,
+  };
+}
+
+export interface Profile {
+  name: string | null;
+  tax_ids: string | null;
+  national_ids: string | null;
+  phones: string | null;
+  emails: string | null;
+  accounts: string | null;
+  domains: string | null;
+  shops: string | null;
+  sources: string | null;
+  province: string | null;
+}
+
+/** Who each entity is (`mart_entity_profile`), by entity id. */
+export async function readProfiles(db: Db): Promise<Map<string, Profile>> {
+  const rows = await db.all<Profile & { entity_id: string }>(`select * from mart_entity_profile`);
+  return new Map(rows.map((r) => [r.entity_id, r]));
+}
