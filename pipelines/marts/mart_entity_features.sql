@@ -71,7 +71,8 @@ bank as (
         entity_id,
         sum(amount) filter (where credit_class = 'trade')           as bank_trade,
         count(*) filter (where credit_class = 'trade')              as bank_trade_credits,
-        count(distinct counterparty_account) filter (where credit_class = 'trade') as distinct_payers,
+        -- a payer is its account, or its name when the bank gave no account
+        count(distinct coalesce(counterparty_account, counterparty_key)) filter (where credit_class = 'trade') as distinct_payers,
         sum(amount) filter (where credit_class = 'carrier_remittance') as bank_carrier_remittance,
         sum(amount) filter (where credit_class = 'platform_payout') as bank_platform_payout,
         sum(amount) filter (where credit_class = 'private')         as bank_private,

@@ -8,7 +8,7 @@ import type { FeatureBatch } from '../../engine/score/types.js';
 const featureNames = [
   'registered', 'observed_revenue', 'declared_revenue', 'gmv_withheld', 'tax_paid', 'tax_withheld', 'returns', 'returns_prev',
   'months_active', 'identity_records', 'cod_sales', 'cod_parcels', 'bank_trade', 'distinct_payers', 'bank_trade_credits',
-  'distinct_names', 'national_ids', 'shops', 'websites',
+  'distinct_names', 'national_ids', 'shops', 'websites', 'platform_months',
 ];
 
 /** A batch of one entity per given feature object; unspecified features are 0. */

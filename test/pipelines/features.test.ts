@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { bankPatterns } from '../../engine/features/bank-patterns.js';
+import { loadDelivery } from '../../engine/ingest/load.js';
+import { silentLogger } from '../../engine/log.js';
+import { installNormalizeMacros } from '../../engine/normalize/sql.js';
+import { resolveExact } from '../../engine/resolve/exact.js';
+import { openDb, type Db } from '../../engine/warehouse/db.js';
+import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
+import { tempDir, writeFiles } from '../helpers.js';
+
+const M = 1_000_000;
+
+/**
+ * Seller An: registered (goods), declares 90 M for 2025 and 95 M for 2024; one Shopee shop (500 M GMV, of
+ * which 200 M with 3 M tax withheld), paid out to VCB 0071000123456; ships COD with GHN: 3 delivered
+ * parcels (remitted to the same account), 1 returned, 1 cancelled, 1 marketplace parcel remitted to
+ * Shopee's account that collects for many senders. Bank statement of VCB 0071000123456: the GHN
+ * remittance, the Shopee payout, a salary, a family transfer, a class-fund collection and trade credits
+ * from 3 different buyers.
+ * Seller Binh: unregistered, filed 2024 under a 10-digit code only (stopped filing), COD only.
+ */
+const delivery = {
+  'taxpayers.csv': [
+    'tax_id,taxpayer_type,name,national_id,phone,email,address,ward,province,activity_group,registered_on,status',
+    '0100109106,household,Nguyễn Văn An,001085012345,0912345678,an@gmail.com,"12 Lê Lợi, P. Bến Nghé",,TP.HCM,goods,2020-01-01,active',
+    '0101234567,household,Trần Thị Bình,079190000111,0987654321,,,,Bình Dương,goods,2019-01-01,active',
+  ].join('\n'),
+  'declarations.csv': [
+    'tax_id,period,declared_revenue,tax_paid,filed_on',
+    '0100109106,2025,90000000,0,2026-01-20',
+    '0100109106,2024,95000000,0,2025-01-20',
+    '0101234567,2024-Q1,30000000,0,2024-04-20',
+    '0101234567,2024-Q2,30000000,0,2024-07-20',
+  ].join('\n'),
+  'platform_sellers.csv': [
+    'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
+    'shopee,111,An Shop,NGUYEN VAN AN,001085012345,,+84 912 345 678,,,Ho Chi Minh,VCB,0071000123456,2025-03,300000000,500,0',
+    'shopee,111,An Shop,NGUYEN VAN AN,001085012345,,+84 912 345 678,,,Ho Chi Minh,VCB,0071000123456,2025-08,200000000,400,3000000',
+  ].join('\n'),
+  'cod_shipments.csv': [
+    'carrier,waybill,sender_name,sender_phone,sender_address,sender_province,picked_up_on,cod_amount,status,remit_bank,remit_account',
+    'ghn,W1,Nguyen Van An,0912345678,,TP HCM,2025-04-01,1000000,delivered,VCB,0071000123456',
+    'ghn,W2,Nguyen Van An,0912345678,,TP HCM,2025-04-02,2000000,delivered,VCB,0071000123456',
+    'ghn,W3,Nguyen Van An,0912345678,,TP HCM,2025-05-02,3000000,delivered,VCB,0071000123456',
+    'ghn,W4,Nguyen Van An,0912345678,,TP HCM,2025-05-03,4000000,returned,VCB,0071000123456',
+    'ghn,W5,Nguyen Van An,0912345678,,TP HCM,2025-05-04,5000000,cancelled,VCB,0071000123456',
+    'ghn,W6,Nguyen Van An,0912345678,,TP HCM,2025-05-05,6000000,delivered,TCB,999000111',
+    ...Array.from({ length: 12 }, (_, k) => `ghn,S${k},Người Bán ${k},09${String(10000000 + k)},,Hà Nội,2025-05-05,100000,delivered,TCB,999000111`),
+    'ghn,B1,Tran Thi Binh,0987654321,,Binh Duong,2025-06-01,150000000,delivered,,',
+    'ghn,B2,Tran Thi Binh,0987654321,,Binh Duong,2025-07-01,50000000,delivered,,',
+  ].join('\n'),
+  'bank_transactions.csv': [
+    'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T1,2025-04-05T10:00:00,6000000,credit,VCB,1000010,CONG TY CP DICH VU GIAO HANG NHANH,GHN doi soat COD 123',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T2,2025-04-06T10:00:00,480000000,credit,VCB,1000020,CONG TY TNHH SHOPEE,Shopee payout',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T3,2025-04-07T10:00:00,10000000,credit,VCB,1000030,CONG TY ABC,LUONG THANG 03/2025',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T4,2025-04-08T10:00:00,5000000,credit,VCB,1000040,Nguyen Thi Me,me gui con',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T5,2025-04-09T10:00:00,200000,credit,VCB,1000050,Le Van Ban,gop tien quy lop',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T6,2025-04-10T10:00:00,700000,credit,VCB,1000060,Le Van C,ck tien hang',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T7,2025-04-11T10:00:00,800000,credit,VCB,1000070,Pham Thi D,thanh toan don 12',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T8,2025-04-12T10:00:00,900000,credit,ACB,1000080,Hoang Van E,mua 2 ao',
+    'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T9,2025-04-13T10:00:00,300000,debit,ACB,1000080,Hoang Van E,hoan tien',
+  ].join('\n'),
+};
+
+describe('feature marts: revenue counted once, declarations, behaviour', () => {
+  let db: Db;
+  let features: Record<string, Record<string, number | string | boolean | null>>;
+
+  beforeAll(async () => {
+    const dir = writeFiles(join(tempDir(), 'delivery'), delivery);
+    db = await openDb(':memory:');
+    await installNormalizeMacros(db);
+    await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
+    await runModels(db, (m) => m.layer === 'staging');
+    await setVariables(db, {
+      tax_year: 2025,
+      shared_remit_min_senders: 10,
+      re_carrier_remittance: bankPatterns.carrierRemittance,
+      re_platform_payout: bankPatterns.platformPayout,
+      re_private: bankPatterns.private,
+    });
+    await runModels(db, (m) => m.name === 'int_identity_records');
+    await resolveExact(db, { maxNamesPerValue: 3 });
+    await runModels(db, (m) => m.layer !== 'staging' && m.name !== 'int_identity_records');
+    const rows = await db.all<{ name: string } & Record<string, number | string | boolean | null>>(
+      `select p.name, f.* from mart_entity_features f join mart_entity_profile p using (entity_id)`,
+    );
+    features = Object.fromEntries(rows.map((r) => [r.name.split(' ').at(-1)!, r]));
+  });
+  afterAll(() => db.close());
+
+  it('links each seller across sources into one entity', () => {
+    expect(Object.keys(features).sort()).toEqual(expect.arrayContaining(['An', 'Bình']));
+    expect(features.An!.shops).toBe(1);
+    expect(features.An!.bank_accounts).toBe(1);
+    expect(features.An!.taxpayer_records).toBe(1);
+  });
+
+  it.each([
+    ['platform GMV, all periods of the year', 'platform_gmv', 500 * M],
+    ['GMV on which tax was withheld', 'gmv_withheld', 200 * M],
+    ['tax withheld', 'tax_withheld', 3 * M],
+    ['COD sales: delivered, not returned/cancelled, not marketplace parcels', 'cod_sales', 6 * M],
+    ['delivered COD parcels counted', 'cod_parcels', 3],
+    ['returned and cancelled parcels', 'cod_returned', 2],
+    ['marketplace parcels (cash remitted to the platform)', 'cod_marketplace', 6 * M],
+    ['bank trade: only the buyers, not remittance/payout/salary/family/collection', 'bank_trade', 2.4 * M],
+    ['distinct payers of trade credits', 'distinct_payers', 3],
+    ['carrier remittance excluded', 'bank_carrier_remittance', 6 * M],
+    ['platform payout excluded', 'bank_platform_payout', 480 * M],
+    ['salary, family transfer and class-fund collection excluded', 'bank_private', 15.2 * M],
+    ['observed revenue = GMV + COD sales + bank trade, once', 'observed_revenue', 500 * M + 6 * M + 2.4 * M],
+    ['declared revenue of the tax year', 'declared_revenue', 90 * M],
+    ['returns filed in the year', 'returns', 1],
+  ])('An: %s', (_, feature, expected) => {
+    expect(Number(features.An![feature])).toBeCloseTo(expected, 0);
+  });
+
+  it('Binh: filed quarterly last year, nothing this year, still selling by COD', () => {
+    const b = features['Bình']!;
+    expect(b.returns).toBe(0);
+    expect(b.returns_prev).toBe(2);
+    expect(b.declared_prev).toBe(60 * M);
+    expect(b.cod_sales).toBe(200 * M);
+    expect(b.observed_revenue).toBe(200 * M);
+  });
+
+  it('withholding rate and return rate', () => {
+    expect(Number(features.An!.withheld_rate)).toBeCloseTo(0.015, 6);
+    expect(Number(features.An!.cod_return_rate)).toBeCloseTo(2 / 5, 6);
+  });
+
+  it('a marketplace remittance account does not glue its many senders together', async () => {
+    const n = await db.value<number>(`select count(distinct entity_id)::int from int_entities where source = 'cod_shipments'`);
+    expect(n).toBeGreaterThanOrEqual(14);
+  });
+});
