@@ -141,6 +141,8 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
       capacity: config.rank.capacity,
       controlShare: config.rank.controlShare,
       seed: config.seed,
+      provinceQuotas: config.rank.provinceQuotas,
+      provinces: batch.provinces,
     });
     const profiles = await readProfiles(db);
     const out: CaseRow[] = [];

@@ -27,6 +27,8 @@ export interface Config {
     capacity: number;
     /** Share of the list given to a random control slice, flagged in the output. */
     controlShare: number;
+    /** Optional cap on scored cases per province in the work list, e.g. { "Hồ Chí Minh": 60 }. */
+    provinceQuotas: Record<string, number>;
   };
   output: {
     language: 'vi' | 'en';
@@ -41,7 +43,7 @@ export const defaultConfig: Config = {
   taxRules: defaultTaxRules,
   resolve: { method: 'scored' },
   score: { forestWeight: 0.5 },
-  rank: { capacity: 0, controlShare: 0.03 },
+  rank: { capacity: 0, controlShare: 0.03, provinceQuotas: {} },
   output: { language: 'vi', maskPii: false },
 };
 
@@ -64,6 +66,9 @@ export function validateConfig(c: Config): string[] {
   if (!Number.isInteger(c.threads) || c.threads < 1 || c.threads > 64) problems.push(`threads: expected an integer 1–64, got ${JSON.stringify(c.threads)}`);
   if (!Number.isInteger(c.seed)) problems.push(`seed: expected an integer, got ${JSON.stringify(c.seed)}`);
   if (!Number.isInteger(c.rank.capacity) || c.rank.capacity < 0) problems.push(`rank.capacity: expected an integer ≥ 0`);
+  for (const [p, q] of Object.entries(c.rank.provinceQuotas ?? {})) {
+    if (!Number.isInteger(q) || q < 0) problems.push(`rank.provinceQuotas.${p}: expected a whole number of cases ≥ 0`);
+  }
   if (!(c.rank.controlShare >= 0 && c.rank.controlShare < 0.5)) problems.push(`rank.controlShare: expected a share in [0, 0.5)`);
   if (!(c.score.forestWeight >= 0 && c.score.forestWeight <= 1)) problems.push(`score.forestWeight: expected a weight in [0, 1]`);
   if (!['scored', 'exact'].includes(c.resolve.method)) problems.push(`resolve.method: expected "scored" or "exact"`);

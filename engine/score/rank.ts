@@ -6,6 +6,10 @@ export interface RankOptions {
   /** Share of the work list drawn at random as a control slice. */
   controlShare: number;
   seed: number;
+  /** Most scored cases the work list may take from one province (absent = no limit). */
+  provinceQuotas?: Record<string, number>;
+  /** Province of each entity (needed with quotas). */
+  provinces?: readonly (string | null)[];
 }
 
 export interface Ranking {
@@ -17,7 +21,7 @@ export interface Ranking {
 
 /**
  * Orders entities by expected yield (ties: higher risk, then entity id), fills the work list of
- * `capacity` with the best, and reserves `controlShare` of it for entities drawn at random from the
+ * `capacity` with the best (at most a province's quota from each province, when quotas are set), and reserves `controlShare` of it for entities drawn at random from the
  * rest, so every list carries unbiased labels for the next training. Excluded entities (already under
  * audit) are left out entirely. Deterministic for a seed.
  *
@@ -40,8 +44,7 @@ export function rankCases(
   const capacity = opts.capacity > 0 ? Math.min(opts.capacity, total) : total;
   const controlCount = Math.min(Math.round(capacity * opts.controlShare), total - (capacity - Math.round(capacity * opts.controlShare)));
   const picked = capacity - controlCount;
-  const head = candidates.slice(0, picked);
-  const rest = candidates.slice(picked);
+  const { head, rest } = fillWorkList(candidates, picked, opts);
   // Partial Fisher–Yates over the rest: the first controlCount entries become the control slice.
   const rng = createRng(opts.seed, 0x5eed);
   for (let i = 0; i < controlCount; i++) {
@@ -56,4 +59,23 @@ export function rankCases(
   const control = new Uint8Array(order.length);
   control.fill(1, head.length, head.length + controls.length);
   return { order, control };
+}
+
+/** Takes the best `picked` candidates, skipping those whose province has used up its quota. */
+function fillWorkList(candidates: number[], picked: number, opts: RankOptions): { head: number[]; rest: number[] } {
+  const quotas = opts.provinceQuotas;
+  if (!quotas || Object.keys(quotas).length === 0) return { head: candidates.slice(0, picked), rest: candidates.slice(picked) };
+  const used = new Map<string, number>();
+  const head: number[] = [];
+  const rest: number[] = [];
+  for (const c of candidates) {
+    const province = opts.provinces?.[c] ?? '';
+    const quota = quotas[province];
+    const count = used.get(province) ?? 0;
+    if (head.length < picked && (quota === undefined || count < quota)) {
+      head.push(c);
+      used.set(province, count + 1);
+    } else rest.push(c);
+  }
+  return { head, rest };
 }

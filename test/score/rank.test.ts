@@ -39,4 +39,14 @@ describe('rankCases', () => {
     expect(r.order).toHaveLength(99);
     expect([...r.order]).not.toContain(yields.indexOf(Math.max(...yields)));
   });
+
+  it('caps scored cases per province with quotas; the rest follow in score order', () => {
+    const provinces = ids.map((_, i) => (i % 2 ? 'Hà Nội' : 'Huế'));
+    const r = rankCases(yields, risk, ids, none, { capacity: 20, controlShare: 0, seed: 1, provinceQuotas: { 'Hà Nội': 5 }, provinces });
+    const head = [...r.order.slice(0, 20)];
+    expect(head.filter((i) => provinces[i] === 'Hà Nội')).toHaveLength(5);
+    expect(r.order).toHaveLength(100);
+    const tail = [...r.order.slice(20)];
+    for (let k = 1; k < tail.length; k++) expect(yields[tail[k - 1]!]! >= yields[tail[k]!]!).toBe(true);
+  });
 });
