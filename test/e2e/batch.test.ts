@@ -15,7 +15,8 @@ describe('generate → run → evaluate on a small world', () => {
   let firstRun = '';
 
   beforeAll(() => {
-    const g = sangloc(['generate', '--persons', '300', '--seed', '3', '--out', world]);
+    // 1,500 persons carry enough audit outcomes (~45) for the forest to train, so the worker pool runs.
+    const g = sangloc(['generate', '--persons', '1500', '--seed', '3', '--out', world]);
     expect(g.status, g.stderr).toBe(0);
     const r = sangloc(['run', '--input', world, '--workspace', ws]);
     expect(r.status, r.stderr).toBe(0);
@@ -59,6 +60,18 @@ describe('generate → run → evaluate on a small world', () => {
     expect(readFileSync(join(ws, second, 'cases.csv'))).toEqual(readFileSync(join(ws, firstRun, 'cases.csv')));
     expect(readFileSync(join(ws, second, 'members.csv'))).toEqual(readFileSync(join(ws, firstRun, 'members.csv')));
     firstRun = second;
+  });
+
+  it('trains the forest and gives byte-identical cases with 1 or 2 threads', () => {
+    const runJson = JSON.parse(readFileSync(join(ws, firstRun, 'run.json'), 'utf8'));
+    expect(runJson.model_id).toMatch(/^forest-2025-[0-9a-f]{12}$/);
+    expect(existsSync(join(ws, 'models', `${runJson.model_id}.json`))).toBe(true);
+    const cfg = join(root, 'one-thread.json');
+    writeFileSync(cfg, JSON.stringify({ threads: 1 }));
+    const ws1 = join(root, 'ws-one-thread');
+    const r = sangloc(['run', '--input', world, '--workspace', ws1, '--config', cfg]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(ws1, 'latest', 'cases.csv'))).toEqual(readFileSync(join(ws, firstRun, 'cases.csv')));
   });
 
   it('evaluate reports precision@K, yield@K and pairwise figures as JSON', () => {
