@@ -122,7 +122,9 @@ create or replace macro norm_domain(s) as domain_of_url(lower(ws_collapse(s)));
 create or replace macro bank_key(s) as
   regexp_replace(regexp_replace(upper(strip_accents(translate(s, 'đĐ', 'dD'))), '[^A-Z0-9]+', '', 'g'), ${L(BANK_PREFIX_PATTERN)}, '');
 create or replace macro bank_of_key(k) as nullif(coalesce(map_extract_value(${bankMap}, k), k), '');
-create or replace macro norm_bank(s) as bank_of_key(bank_key(s));
+create or replace macro norm_bank_row(s) as bank_of_key(bank_key(s));
+-- a scalar subquery makes DuckDB compute each distinct bank name once (a few dozen per delivery)
+create or replace macro norm_bank(s) as (select norm_bank_row(s));
 create or replace macro account_of_digits(bank, a) as
   case when regexp_full_match(a, '[0-9]{6,19}') then norm_bank(bank) || ':' || a end;
 create or replace macro norm_account(bank, acct) as account_of_digits(bank, regexp_replace(acct, ${L(ACCOUNT_SEPARATORS)}, '', 'g'));

@@ -14,13 +14,13 @@ renamed as (
         tax_id_root(holder_tax_id)                   as tax_id,
         trim(txn_id)                                   as txn_id,
         cast(trim(booked_at) as timestamptz)           as booked_at,
-        year(cast(trim(booked_at) as timestamptz))     as tax_year,
         cast(trim(amount) as bigint)                   as amount,
         lower(trim(direction))                         as direction,
         norm_account(counterparty_bank, counterparty_account) as counterparty_account,
         trim(counterparty_name)                        as counterparty_name,
-        name_key(counterparty_name)                    as counterparty_key,
-        name_key(description)                          as description_key,
+        -- free text only feeds pattern matching: lower case without marks is enough (no space collapsing)
+        lower(strip_accents(translate(counterparty_name, 'đĐ', 'dD'))) as counterparty_key,
+        lower(strip_accents(translate(description, 'đĐ', 'dD')))       as description_key,
         _file_id,
         _line,
         _load_seq
@@ -28,7 +28,7 @@ renamed as (
 ),
 
 final as (
-    select * from renamed
+    select *, year(booked_at) as tax_year from renamed
     qualify row_number() over (partition by bank, txn_id order by _load_seq desc, _line desc) = 1
 )
 

@@ -14,7 +14,6 @@ renamed as (
         trim(sender_address)                           as address,
         coalesce(norm_province(sender_province), norm_province(sender_address)) as province,
         cast(trim(picked_up_on) as date)               as picked_up_on,
-        year(cast(trim(picked_up_on) as date))         as tax_year,
         cast(trim(cod_amount) as bigint)               as cod_amount,
         coalesce(lower(trim(status)), 'delivered')     as status,
         norm_account(remit_bank, remit_account)        as remit_account,
@@ -25,7 +24,7 @@ renamed as (
 ),
 
 final as (
-    select * from renamed
+    select *, year(picked_up_on) as tax_year from renamed
     qualify row_number() over (partition by carrier, waybill order by _load_seq desc, _line desc) = 1
 )
 

@@ -24,14 +24,14 @@ const delivery = {
   'taxpayers.csv': [
     'tax_id,taxpayer_type,name,national_id,phone,email,address,ward,province,activity_group,registered_on,status',
     '0100109106,household,Nguyễn Văn An,001085012345,0912345678,an@gmail.com,"12 Lê Lợi, P. Bến Nghé",,TP.HCM,goods,2020-01-01,active',
-    '0101234567,household,Trần Thị Bình,079190000111,0987654321,,,,Bình Dương,goods,2019-01-01,active',
+    '0101234565,household,Trần Thị Bình,079190000111,0987654321,,,,Bình Dương,goods,2019-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
     '0100109106,2025,90000000,0,2026-01-20',
     '0100109106,2024,95000000,0,2025-01-20',
-    '0101234567,2024-Q1,30000000,0,2024-04-20',
-    '0101234567,2024-Q2,30000000,0,2024-07-20',
+    '0101234565,2024-Q1,30000000,0,2024-04-20',
+    '0101234565,2024-Q2,30000000,0,2024-07-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
@@ -87,7 +87,7 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     const rows = await db.all<{ name: string } & Record<string, number | string | boolean | null>>(
       `select p.name, f.* from mart_entity_features f join mart_entity_profile p using (entity_id)`,
     );
-    features = Object.fromEntries(rows.map((r) => [r.name.split(' ').at(-1)!, r]));
+    features = Object.fromEntries(rows.map((r) => [r.name.split(" ").at(-1)!, r]));
   });
   afterAll(() => db.close());
 
