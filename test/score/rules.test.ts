@@ -8,13 +8,15 @@ import type { FeatureBatch } from '../../engine/score/types.js';
 const featureNames = [
   'registered', 'observed_revenue', 'declared_revenue', 'gmv_withheld', 'tax_paid', 'tax_withheld', 'returns', 'returns_prev',
   'months_active', 'identity_records', 'cod_sales', 'cod_parcels', 'bank_trade', 'distinct_payers', 'bank_trade_credits',
-  'distinct_names', 'national_ids', 'shops', 'websites', 'platform_months',
+  'distinct_names', 'national_ids', 'shops', 'websites', 'platform_months', 'withheld_rate',
 ];
 
 /** A batch of one entity per given feature object; unspecified features are 0. */
 function batchOf(entities: Record<string, number | undefined>[], group = 'goods'): FeatureBatch {
   const cols: Record<string, Float64Array> = {};
   for (const f of featureNames) cols[f] = Float64Array.from(entities.map((e) => e[f] ?? 0));
+  // the rate a marketplace withheld, as the mart computes it
+  cols.withheld_rate = Float64Array.from(entities.map((e) => (e.gmv_withheld ? (e.tax_withheld ?? 0) / e.gmv_withheld : NaN)));
   return { n: entities.length, cols, activityGroup: entities.map(() => group) };
 }
 
@@ -31,10 +33,13 @@ describe('each rule fires on its pattern and not on the compliant twin', () => {
     { id: 'COD_TRADE_UNDECLARED', hit: { cod_sales: 200 * M, cod_parcels: 900 }, miss: { cod_sales: 200 * M, declared_revenue: 300 * M } },
     { id: 'BANK_TRADE_UNDECLARED', hit: { bank_trade: 300 * M, distinct_payers: 150 }, miss: { bank_trade: 300 * M, distinct_payers: 3 } },
     { id: 'SPLIT_IDENTITIES', hit: { shops: 3, distinct_names: 2 }, miss: { shops: 3, distinct_names: 1, national_ids: 1 } },
+    { id: 'WRONG_ACTIVITY_GROUP', hit: { gmv_withheld: 300 * M, tax_withheld: 21 * M, platform_months: 6 }, miss: { gmv_withheld: 300 * M, tax_withheld: 4.5 * M } },
+    { id: 'PEER_OUTLIER', hit: { observed_revenue: 900 * M, peer: 5 }, miss: { observed_revenue: 900 * M, peer: 1 } },
   ])('$id', ({ id, hit, miss }) => {
     const rule = allRules.find((r) => r.id === id)!;
     const batch = batchOf([hit, miss]);
-    const res = rule.evaluate(batch, { rules: rules2025, derived: deriveAmounts(batch, rules2025), peerZ: new Float64Array(batch.n) });
+    const peerZ = Float64Array.from([hit, miss], (e) => (e as Record<string, number>).peer ?? 0);
+    const res = rule.evaluate(batch, { rules: rules2025, derived: deriveAmounts(batch, rules2025), peerZ });
     expect([...res.fired]).toEqual([1, 0]);
     expect(res.amount[0]).toBeGreaterThan(0);
     expect(rule.describe(res.amount[0]!, res.evidence[0]!, 'vi')).toMatch(/\d/);
