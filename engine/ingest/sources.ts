@@ -12,6 +12,13 @@ export interface ColumnSpec {
   values?: readonly string[];
   /** For money: the amount must be > 0 instead of ≥ 0. */
   positive?: boolean;
+  /** Identifier format (CONTRACT.md, "Identifier formats"). */
+  format?: 'tax_id' | 'national_id';
+  /**
+   * What a malformed identifier does: `reject` the row (the registry's own key), or keep the row and
+   * record a `warn`ing in `ingest_warnings` (identifiers other agencies pass on; the default).
+   */
+  malformed?: 'reject' | 'warn';
 }
 
 export interface SourceSpec {
@@ -34,10 +41,10 @@ export const sources: Record<SourceName, SourceSpec> = {
     key: ['tax_id'],
     recordKey: 'tax_id',
     columns: [
-      t('tax_id', { required: true }),
+      t('tax_id', { required: true, format: 'tax_id', malformed: 'reject' }),
       t('taxpayer_type', { values: ['enterprise', 'household', 'individual'] }),
       t('name', { required: true }),
-      t('national_id'),
+      t('national_id', { format: 'national_id' }),
       t('phone'),
       t('email'),
       t('address'),
@@ -53,7 +60,7 @@ export const sources: Record<SourceName, SourceSpec> = {
     key: ['tax_id', 'period'],
     recordKey: 'tax_id:period',
     columns: [
-      t('tax_id', { required: true }),
+      t('tax_id', { required: true, format: 'tax_id' }),
       { name: 'period', type: 'period', required: true },
       { name: 'declared_revenue', type: 'vnd', required: true },
       { name: 'tax_paid', type: 'vnd' },
@@ -69,8 +76,8 @@ export const sources: Record<SourceName, SourceSpec> = {
       t('shop_id', { required: true }),
       t('shop_name'),
       t('owner_name'),
-      t('owner_national_id'),
-      t('owner_tax_id'),
+      t('owner_national_id', { format: 'national_id' }),
+      t('owner_tax_id', { format: 'tax_id' }),
       t('phone'),
       t('email'),
       t('address'),
@@ -91,8 +98,8 @@ export const sources: Record<SourceName, SourceSpec> = {
       t('domain', { required: true }),
       t('kind', { values: ['sales_website', 'service_website', 'sales_app', 'service_app'] }),
       t('owner_name'),
-      t('owner_tax_id'),
-      t('owner_national_id'),
+      t('owner_tax_id', { format: 'tax_id' }),
+      t('owner_national_id', { format: 'national_id' }),
       t('phone'),
       t('email'),
       t('address'),
@@ -127,8 +134,8 @@ export const sources: Record<SourceName, SourceSpec> = {
       t('bank', { required: true }),
       t('account', { required: true }),
       t('holder_name'),
-      t('holder_national_id'),
-      t('holder_tax_id'),
+      t('holder_national_id', { format: 'national_id' }),
+      t('holder_tax_id', { format: 'tax_id' }),
       t('txn_id', { required: true }),
       { name: 'booked_at', type: 'timestamp', required: true },
       { name: 'amount', type: 'vnd', required: true, positive: true },

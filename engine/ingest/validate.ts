@@ -72,7 +72,36 @@ function checksFor(col: ColumnSpec, presentInFile: boolean): Check[] {
   if (col.values) {
     when(`lower(${v}) not in (${col.values.map(literal).join(', ')})`, `unknown value; expected one of ${col.values.join(', ')}`);
   }
+  if (col.format === 'tax_id' && col.malformed === 'reject') {
+    // The registry's own key: exactly the contract's form, and a check digit that holds.
+    when(`not (regexp_full_match(${v}, '[0-9]{10}(-[0-9]{3})?|[0-9]{12}') and mst_valid(${v}))`, TAX_ID_REASON);
+  }
   return checks;
+}
+
+const TAX_ID_REASON = 'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a 12-digit personal ID)';
+
+/**
+ * Format rules whose breach keeps the row and records a warning (`ingest_warnings`): identifiers
+ * that other agencies pass on as declared to them are optional evidence, so a malformed one is
+ * flagged, not a reason to drop the parcel, payment or shop it came with. Needs the normalise
+ * macros (`mst_valid`, `norm_national_id`).
+ *
+ * @example identifierWarnings(sources.bank_transactions, new Set(['holder_tax_id'])) // [{ column: 'holder_tax_id', … }]
+ */
+export function identifierWarnings(spec: SourceSpec, fileColumns: ReadonlySet<string>): Check[] {
+  const out: Check[] = [];
+  for (const col of spec.columns) {
+    if (!col.format || col.malformed === 'reject' || !fileColumns.has(col.name)) continue;
+    const v = `trim(${ident(col.name)})`;
+    const present = `${ident(col.name)} is not null and ${v} <> ''`;
+    if (col.format === 'tax_id') {
+      out.push({ column: col.name, broken: `(${present} and not mst_valid(${v}))`, reason: `malformed tax code (expected 10 digits with a valid check digit, optionally -NNN, or a 12-digit personal ID); row kept` });
+    } else {
+      out.push({ column: col.name, broken: `(${present} and norm_national_id(${v}) is null)`, reason: `malformed personal ID (expected 12 digits); row kept` });
+    }
+  }
+  return out;
 }
 
 /** All contract checks of a source, in the order they are reported (first broken wins). */
@@ -85,13 +114,28 @@ export function contractChecks(spec: SourceSpec, fileColumns: ReadonlySet<string
  * expressions turning that number into the reason, column and offending value. The chain of rules
  * runs once per row; the rest are cheap lookups by number.
  */
-export function checkExpressions(checks: Check[], checkVar = '_check'): { check: string; reason: string; column: string; value: string } {
+export function checkExpressions(
+  checks: Check[],
+  checkVar = '_check',
+  names: { label?: (column: string) => string; value?: (column: string) => string } = {},
+): { check: string; reason: string; column: string; value: string } {
   if (checks.length === 0) return { check: 'null::integer', reason: 'null::varchar', column: 'null::varchar', value: 'null::varchar' };
   const c = ident(checkVar);
+  const label = names.label ?? ((k: string) => k);
+  const value = names.value ?? ((k: string) => ident(k));
   return {
     check: `case ${checks.map((k, i) => `when ${k.broken} then ${i + 1}`).join(' ')} end`,
     reason: `[${checks.map((k) => literal(k.reason)).join(', ')}][${c}]`,
-    column: `[${checks.map((k) => literal(k.column)).join(', ')}][${c}]`,
-    value: `case ${c} ${checks.map((k, i) => `when ${i + 1} then left(${ident(k.column)}, 200)`).join(' ')} end`,
+    column: `[${checks.map((k) => literal(label(k.column))).join(', ')}][${c}]`,
+    value: `case ${c} ${checks.map((k, i) => `when ${i + 1} then left(${value(k.column)}, 200)`).join(' ')} end`,
   };
+}
+
+/**
+ * SQL for the list of every broken warning rule of a row (1-based numbers, empty when none), for
+ * rules that do not stop each other: a row may carry a malformed tax code and a malformed personal ID.
+ */
+export function warningListSql(warnings: Check[]): string {
+  if (warnings.length === 0) return '[]::integer[]';
+  return `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x is not null)`;
 }

@@ -1,0 +1,83 @@
+import { isUtf8 } from 'node:buffer';
+import { createReadStream, createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
+import { InputError } from '../errors.js';
+
+/** What the first bytes of a CSV say about its text encoding. */
+export type HeadEncoding =
+  | { kind: 'utf-8' }
+  | { kind: 'bom'; encoding: 'utf-16le' | 'utf-16be' }
+  | { kind: 'utf-16-no-bom' }
+  | { kind: 'not-utf-8'; lines: number[] };
+
+/**
+ * Classifies the head of a file (first 64 KB): UTF-8 (BOM or not), UTF-16 by its BOM, UTF-16
+ * without BOM (many NUL bytes), or not UTF-8. "Not UTF-8" means invalid UTF-8 in the header row
+ * or on two or more lines: a legacy encoding garbles every accented letter, while one stray byte
+ * on one row is a damaged row (rejected on its own, like a stray byte later in a big file).
+ *
+ * @example sniffEncoding(Buffer.from([0xff, 0xfe, 0x61, 0x00])) // { kind: 'bom', encoding: 'utf-16le' }
+ */
+export function sniffEncoding(head: Buffer, wholeFile = head.length < 65536): HeadEncoding {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { kind: 'bom', encoding: 'utf-16le' };
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { kind: 'bom', encoding: 'utf-16be' };
+  let nul = 0;
+  for (let i = 0; i < Math.min(head.length, 4096); i++) if (head[i] === 0) nul++;
+  if (nul > 0 && nul * 4 >= Math.min(head.length, 4096)) return { kind: 'utf-16-no-bom' };
+  if (isUtf8(head)) return { kind: 'utf-8' };
+  const bad: number[] = [];
+  let start = 0;
+  for (let line = 1; start < head.length; line++) {
+    let end = head.indexOf(0x0a, start);
+    // The last line of a cut head may end inside a multi-byte letter: judge only whole lines.
+    if (end === -1) {
+      if (!wholeFile) break;
+      end = head.length;
+    }
+    if (!isUtf8(head.subarray(start, end))) bad.push(line);
+    start = end + 1;
+  }
+  return bad.length >= 2 || bad[0] === 1 ? { kind: 'not-utf-8', lines: bad } : { kind: 'utf-8' };
+}
+
+/**
+ * Refuses a file whose head is not UTF-8 and whose source names no encoding in the config, with a
+ * message naming the file and the fix. Returns the encoding to convert from, or undefined for UTF-8.
+ *
+ * @example encodingToRead('bank_transactions_vcb.csv', head, 'bank_transactions', 'windows-1258') // 'windows-1258'
+ */
+export function encodingToRead(path: string, head: Buffer, source: string, configured: string | undefined, wholeFile?: boolean): string | undefined {
+  const sniffed = sniffEncoding(head, wholeFile);
+  // A byte-order mark says what the file is, whatever the config expects of the source.
+  if (sniffed.kind === 'bom') {
+    if (configured) return sniffed.encoding;
+    throw new InputError(path, `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1);
+  }
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
+  if (configured && !/^utf-?8$/i.test(configured)) return configured;
+  if (sniffed.kind === 'utf-16-no-bom') {
+    throw new InputError(path, `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1);
+  }
+  if (sniffed.kind === 'not-utf-8') {
+    const lines = sniffed.lines.slice(0, 5).join(', ') + (sniffed.lines.length > 5 ? ', …' : '');
+    throw new InputError(path, `the file is not UTF-8 (invalid bytes on line ${lines} of its first 64 KB); save it as "CSV UTF-8" or name its encoding in the config, e.g. "encoding": "windows-1258" (ingest.sources.${source})`);
+  }
+  return undefined;
+}
+
+/**
+ * Streams a file in another encoding into a UTF-8 copy in a new folder under `tmpDir` and returns
+ * the copy's path (the caller removes the folder). Line breaks and quotes are kept, so line
+ * numbers in the copy are those of the original.
+ *
+ * @example const utf8 = await convertToUtf8('bank_transactions_vcb.csv', 'windows-1258', ws.tmpDir);
+ */
+export async function convertToUtf8(path: string, encoding: string, tmpDir = tmpdir()): Promise<string> {
+  const dir = mkdtempSync(join(tmpDir, 'sangloc-utf8-'));
+  const out = join(dir, basename(path));
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), iconv.decodeStream(encoding), iconv.encodeStream('utf8'), createWriteStream(out));
+  return out;
+}

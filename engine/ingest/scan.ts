@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/**
+ * Where a CSV record's physical line drifts from its record number: every record from
+ * `afterRecord + 1` on starts `extraLines` lines later than its record number says (record 1 is the
+ * header). Sparse: one entry per record holding a quoted line break.
+ */
+export interface LineDrift {
+  afterRecord: number;
+  extraLines: number;
+}
+
+export interface CsvScan {
+  /** SHA-256 of the bytes, when asked for. */
+  sha256?: string;
+  bytes: number;
+  /** Records (header included) as RFC 4180 counts them: line breaks outside quotes, plus a last unterminated line. */
+  records: number;
+  /** Physical lines. */
+  lines: number;
+  /** Line breaks inside quoted fields; 0 means record number = line number throughout. */
+  quotedNewlines: number;
+  drift: LineDrift[];
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CHUNK = 1 << 20;
+
+/**
+ * Reads a CSV file once in 1 MB chunks and maps record numbers to physical lines: DuckDB numbers a
+ * CSV row by its record, so after a quoted field that spans lines every later row would name the
+ * wrong line. Optionally hashes the same bytes, so the file is read once for both.
+ *
+ * Quote state follows RFC 4180 with `"` as quote and `""` as escape (an escaped quote toggles the
+ * state twice and so changes nothing). A lone `\r` is not a line break (DuckDB agrees for `\r\n` files).
+ *
+ * @example
+ *   const s = scanCsv('cod_shipments.csv', { hash: true });
+ *   // s.drift = [{ afterRecord: 3, extraLines: 1 }]: record 5 starts on line 6
+ */
+export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan {
+  const hash = options.hash ? createHash('sha256') : undefined;
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let inQuotes = false;
+  let records = 1; // the record being read (1-based)
+  let quotedInRecord = 0;
+  let quotedNewlines = 0;
+  let lines = 1;
+  let bytes = 0;
+  let lastByte = -1;
+  const drift: LineDrift[] = [];
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      bytes += n;
+      if (hash) hash.update(n === CHUNK ? buf : buf.subarray(0, n));
+      let i = 0;
+      // Next line break at or after i (cached: quoted fields are many per line, line breaks few).
+      let nl = buf.indexOf(LF, 0);
+      if (nl >= n) nl = -1;
+      while (i < n) {
+        let q = buf.indexOf(QUOTE, i);
+        if (q === -1 || q >= n) q = n;
+        while (nl !== -1 && nl < q) {
+          lines++;
+          if (inQuotes) quotedInRecord++;
+          else {
+            if (quotedInRecord) {
+              quotedNewlines += quotedInRecord;
+              drift.push({ afterRecord: records, extraLines: quotedNewlines });
+              quotedInRecord = 0;
+            }
+            records++;
+          }
+          nl = buf.indexOf(LF, nl + 1);
+          if (nl >= n) nl = -1;
+        }
+        // A quote opens a field, closes it, or (doubled inside quotes) toggles out and straight back in.
+        if (q < n) inQuotes = !inQuotes;
+        i = q + 1;
+      }
+      lastByte = buf[n - 1]!;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (quotedInRecord) {
+    quotedNewlines += quotedInRecord;
+    drift.push({ afterRecord: records, extraLines: quotedNewlines });
+  }
+  // A final line break ends the last record rather than starting an empty one.
+  if (lastByte === LF) {
+    records--;
+    lines--;
+  }
+  if (bytes === 0) {
+    records = 0;
+    lines = 0;
+  }
+  return { sha256: hash?.digest('hex'), bytes, records, lines, quotedNewlines, drift };
+}
+
+/** The physical start line of record `record` (1-based, header = 1) under `drift`. */
+export function lineOfRecord(record: number, drift: readonly LineDrift[]): number {
+  let lo = 0;
+  let hi = drift.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (drift[mid]!.afterRecord < record) lo = mid + 1;
+    else hi = mid;
+  }
+  return record + (lo > 0 ? drift[lo - 1]!.extraLines : 0);
+}
