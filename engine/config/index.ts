@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { defaultTaxRules, type TaxYearRules } from './tax-rules.js';
+import { defaultIngestConfig, validateIngestConfig, type IngestConfig } from '../ingest/options.js';
 
 export * from './tax-rules.js';
 
@@ -14,6 +15,8 @@ export interface Config {
   /** Seed for every random choice of a run (control slice, forest). */
   seed: number;
   taxRules: Record<string, TaxYearRules>;
+  /** How each source's files differ from the contract (column names, date/money formats, encoding); see engine/ingest/options.ts. */
+  ingest: IngestConfig;
   resolve: {
     /** `scored`: Fellegi–Sunter links with guards (engine/resolve); `exact`: the walking skeleton's exact-identifier join. */
     method: 'scored' | 'exact';
@@ -41,6 +44,7 @@ export const defaultConfig: Config = {
   threads: 2,
   seed: 1,
   taxRules: defaultTaxRules,
+  ingest: defaultIngestConfig,
   resolve: { method: 'scored' },
   score: { forestWeight: 0.5 },
   rank: { capacity: 0, controlShare: 0.03, provinceQuotas: {} },
@@ -73,6 +77,7 @@ export function validateConfig(c: Config): string[] {
   if (!(c.score.forestWeight >= 0 && c.score.forestWeight <= 1)) problems.push(`score.forestWeight: expected a weight in [0, 1]`);
   if (!['scored', 'exact'].includes(c.resolve.method)) problems.push(`resolve.method: expected "scored" or "exact"`);
   if (!['vi', 'en'].includes(c.output.language)) problems.push(`output.language: expected "vi" or "en"`);
+  problems.push(...validateIngestConfig(c.ingest));
   for (const [year, r] of Object.entries(c.taxRules)) {
     if (!/^\d{4}$/.test(year)) problems.push(`taxRules.${year}: key must be a tax year like "2026"`);
     if (!(r.threshold >= 0)) problems.push(`taxRules.${year}.threshold: expected VND ≥ 0`);

@@ -115,7 +115,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
         opts.log.info(`${file.name}: read as ${encoding}`);
       }
     }
-    const staged = await stageFile(db, file, readPath, lines, cfg);
+    const staged = await stageFile(db, file, readPath, lines, cfg, opts);
     // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
     // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
@@ -145,7 +145,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   }
 }
 
-const workTables = ['_ingest_file', '_ingest_raw', '_ingest_bad', '_ingest_dups', '_ingest_dup_rows', '_ingest_csv_bad', '_ingest_shift', '_ingest_drift', '_ingest_csv_rejects', '_ingest_csv_scans'];
+const workTables = ['_ingest_file', '_ingest_bad', '_ingest_dup_rows', '_ingest_dups', '_ingest_raw', '_ingest_csv_bad', '_ingest_shift', '_ingest_drift', '_ingest_csv_rejects', '_ingest_csv_scans'];
 
 /** Drops the temp tables and views of one file's load. */
 async function dropWorkTables(db: Db): Promise<void> {
@@ -167,99 +167,101 @@ interface Staged {
   renamed: Map<string, string>;
   /** Contract columns converted to contract form (their delivered text is in `originalName(column)`). */
   converted: Set<string>;
+  checks: Check[];
+  warnings: Check[];
+  /** CSV records the reader could not parse are in `_ingest_csv_bad(rec, err, col, val)`. */
+  csvRejects: boolean;
 }
 
 /**
- * Reads one file into `_ingest_file` with the contract's columns (text, converted to contract form
- * where the config says how), `_line` (the physical line the row starts on, header = 1; the row
- * number for Parquet) and, for CSV records DuckDB could not parse, `_parse_error` / `_parse_column`.
+ * Reads one file, in one pass, into `_ingest_raw`: the contract's columns (text, converted to
+ * contract form where the config says how), `_check` (number of the first broken rule, null when
+ * none) and `_warn` (numbers of the warning rules broken). `_ingest_file` is the same rows with
+ * `_rid` (row order) and `_line`: the physical line a row starts on (header = 1), or the row
+ * number for Parquet. CSV records DuckDB could not parse go to `_ingest_csv_bad`.
  */
-async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, cfg: SourceIngestConfig | undefined): Promise<Staged> {
+async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, cfg: SourceIngestConfig | undefined, opts: LoadOptions): Promise<Staged> {
   const spec = sources[file.source];
   let header: string[];
   let reader: string;
   if (file.format === 'parquet') {
     const desc = await db.all<{ column_name: string }>(`describe select * from read_parquet(${literal(readPath)})`);
     header = desc.map((d) => d.column_name);
-    reader = `(select *, file_row_number as _rec from read_parquet(${literal(readPath)}, file_row_number = true))`;
+    reader = `read_parquet(${literal(readPath)}, file_row_number = true)`;
   } else {
     header = readCsvHeader(readPath);
     const columns = `{${header.map((h, i) => `${literal(h || `column${i}`)}: 'varchar'`).join(', ')}}`;
     reader =
-      `(select * from read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ` +
+      `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ` +
       `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = '_ingest_csv_scans', ` +
-      `strict_mode = true, null_padding = false, max_line_size = 10000000))`;
+      `strict_mode = true, null_padding = false, max_line_size = 10000000)`;
   }
   const mapping = mapHeader(spec, header, cfg);
   const used = new Set(mapping.values());
+  const fileColumns = new Set(mapping.keys());
   const staged: Staged = {
-    fileColumns: new Set(mapping.keys()),
+    fileColumns,
     extraColumns: header.filter((h) => !used.has(h)),
     renamed: new Map([...mapping].filter(([ours, theirs]) => ours !== theirs.toLowerCase())),
     converted: new Set(),
+    checks: contractChecks(spec, fileColumns, opts.extraChecks?.[file.source] ?? []),
+    warnings: identifierWarnings(spec, fileColumns),
+    csvRejects: false,
   };
-  const projection = spec.columns
-    .map((c) => {
-      const h = mapping.get(c.name);
-      if (h === undefined) return `null::varchar as ${ident(c.name)}`;
-      const delivered = `${ident(h)}::varchar`;
-      const contractForm = contractFormSql(c, delivered, cfg);
-      if (!contractForm) return `${delivered} as ${ident(c.name)}`;
-      staged.converted.add(c.name);
-      return `${contractForm} as ${ident(c.name)}, ${delivered} as ${ident(originalName(c.name))}`;
-    })
-    .join(', ');
-  const noParseError = `null::varchar as _parse_error, null::varchar as _parse_column`;
+  const projection = spec.columns.map((c) => {
+    const h = mapping.get(c.name);
+    if (h === undefined) return `null::varchar as ${ident(c.name)}`;
+    const delivered = `${ident(h)}::varchar`;
+    const contractForm = contractFormSql(c, delivered, cfg);
+    if (!contractForm) return `${delivered} as ${ident(c.name)}`;
+    staged.converted.add(c.name);
+    return `${contractForm} as ${ident(c.name)}, ${delivered} as ${ident(originalName(c.name))}`;
+  });
+  if (file.format === 'parquet') projection.push('file_row_number + 1 as _line');
+  const parsed = parsedColumns(spec, fileColumns);
+  const x = checkExpressions(staged.checks);
+  // Every rule runs while the file is read (one pass, in parallel with parsing); the typed parses
+  // the rules share are computed once per row and dropped.
+  await db.exec(`
+    create temp table _ingest_raw as
+    with delivered as (select ${projection.join(', ')} from ${reader}),
+    parsed as (select *${parsed.map((p) => ', ' + p.sql).join('')} from delivered)
+    select ${parsed.length ? `* exclude (${parsed.map((p) => p.name).join(', ')})` : '*'},
+      ${x.check} as _check, ${warningListSql(staged.warnings)} as _warn
+    from parsed`);
   if (file.format === 'parquet') {
-    await db.exec(`create temp table _ingest_file as select ${projection}, _rec + 1 as _line, ${noParseError} from ${reader}`);
+    await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
     return staged;
   }
   // Rows arrive in file order (insertion order is preserved); DuckDB numbers a CSV record counting
   // the header as 1. Accepted rows skip the rejected records, so the k-th accepted row is record
   // k + 1 + (number of rejected records before it); a quoted line break moves every later record
-  // down a line (scanCsv). Both are sparse: ASOF joins over the few shifts.
-  await db.exec(`create temp table _ingest_raw as select ${projection} from ${reader}`);
-  const csvRejects = (await db.tableExists('_ingest_csv_rejects')) && ((await db.value<number>('select count(*)::bigint from _ingest_csv_rejects')) ?? 0) > 0;
-  const drift = scan && scan.drift.length > 0;
-  if (!csvRejects && !drift) {
-    await db.exec(`create temp view _ingest_file as select *, rowid + 2 as _line, ${noParseError} from _ingest_raw`);
-    return staged;
-  }
+  // down a line (scanCsv). Both are sparse: ASOF joins over the few shifts, only where needed.
+  staged.csvRejects = (await db.tableExists('_ingest_csv_rejects')) && ((await db.value<number>('select count(*)::bigint from _ingest_csv_rejects')) ?? 0) > 0;
+  const drift = scan !== undefined && scan.drift.length > 0;
   if (drift) await insertDrift(db, scan.drift);
-  if (!csvRejects) {
+  if (staged.csvRejects) {
     await db.exec(`
-      create temp table _ingest_file as
-      with numbered as (select *, rowid + 2 as _rec from _ingest_raw)
-      select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line, ${noParseError}
-      from numbered n asof left join _ingest_drift d on n._rec > d.after_record`);
-    return staged;
+      create temp table _ingest_csv_bad as
+        select line as rec, string_agg(error_type || ': ' || error_message, '; ' order by column_idx) as err,
+               first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), 200) order by column_idx) as val
+        from _ingest_csv_rejects group by line;
+      -- Adjacent rejected records share a 'before': keep the largest shift (ASOF ties are not ordered).
+      create temp table _ingest_shift as
+        select before, max(shift) as shift from (
+          select rec - 1 - row_number() over (order by rec) as before, row_number() over (order by rec) as shift from _ingest_csv_bad
+        ) group by before;`);
   }
-  const nulls = spec.columns.map((c) => `null::varchar as ${ident(c.name)}`).concat([...staged.converted].map((c) => `null::varchar as ${ident(originalName(c))}`));
-  await db.exec(`
-    create temp table _ingest_csv_bad as
-      select line as rec, string_agg(error_type || ': ' || error_message, '; ' order by column_idx) as err,
-             first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), 200) order by column_idx) as val
-      from _ingest_csv_rejects group by line;
-    -- Adjacent rejected records share a 'before': keep the largest shift (ASOF ties are not ordered).
-    create temp table _ingest_shift as
-      select before, max(shift) as shift from (
-        select rec - 1 - row_number() over (order by rec) as before, row_number() over (order by rec) as shift from _ingest_csv_bad
-      ) group by before;
-    create temp table _ingest_file as
-      with numbered as (select *, rowid + 1 as k from _ingest_raw),
-      records as (
-        select n.* exclude (k), n.k + 1 + coalesce(s.shift, 0) as _rec, null::varchar as _parse_error, null::varchar as _parse_column
-        from numbered n asof left join _ingest_shift s on n.k > s.before
-        union all
-        select ${nulls.join(', ')}, rec as _rec, err || '|' || coalesce(val, '') as _parse_error, col as _parse_column
-        from _ingest_csv_bad
-      )
-      ${drift
-        ? `select r.* exclude (_rec, _parse_error, _parse_column), r._rec + coalesce(d.extra, 0) as _line, r._parse_error, r._parse_column
-           from records r asof left join _ingest_drift d on r._rec > d.after_record`
-        : `select * exclude (_rec, _parse_error, _parse_column), _rec as _line, _parse_error, _parse_column from records`};
-    drop table _ingest_csv_bad; drop table _ingest_shift;
-  `);
+  const record = staged.csvRejects
+    ? `(select r.*, r._rid + 2 + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from _ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`
+    : `(select *, rowid as _rid, rowid + 2 as _rec from _ingest_raw)`;
+  await db.exec(
+    drift
+      ? `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`
+      : staged.csvRejects
+        ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record}`
+        : `create temp view _ingest_file as select *, rowid as _rid, rowid + 2 as _line from _ingest_raw`,
+  );
   return staged;
 }
 
@@ -272,11 +274,16 @@ async function insertDrift(db: Db, drift: CsvScan['drift']): Promise<void> {
   }
 }
 
+/** SQL for the physical line of a CSV record number under the scanner's drift (when there is any). */
+async function physicalLine(db: Db, rec: string): Promise<string> {
+  return (await db.tableExists('_ingest_drift'))
+    ? `${rec} + coalesce((select max(d.extra) from _ingest_drift d where d.after_record < ${rec}), 0)`
+    : rec;
+}
+
 async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, staged: Staged, opts: LoadOptions) {
   const spec = sources[file.source];
-  const checks = contractChecks(spec, staged.fileColumns, opts.extraChecks?.[file.source] ?? []);
-  const warnings = identifierWarnings(spec, staged.fileColumns);
-  const parsed = parsedColumns(spec, staged.fileColumns);
+  const { checks, warnings } = staged;
   // Rejects and warnings name the column and value as delivered (a renamed column by its name in the file).
   const names = {
     label: (c: string) => staged.renamed.get(c) ?? c,
@@ -285,45 +292,35 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   const x = checkExpressions(checks, '_check', names);
   const w = checkExpressions(warnings, '_w', names);
   const keys = spec.key.map((k) => `lower(trim(${ident(k)}))`);
-  const keysOf = (alias: string) => spec.key.map((k) => `lower(trim(${alias}.${ident(k)}))`);
-  const cols = spec.columns.map((c) => ident(c.name)).join(', ');
-  // One pass over the file evaluates every rule; only the rows breaking one are kept (few).
-  // Check number 0 = the CSV reader could not parse the record (its own message is kept).
-  await db.exec(`
-    create temp table _ingest_bad as
-    with parsed as (
-      select *${parsed.length ? ', ' + parsed.join(', ') : ''} from _ingest_file
-    ), checked as (
-      select *, case when _parse_error is not null then 0 else ${x.check} end as _check, ${warningListSql(warnings)} as _warn
-      from parsed
-    )
-    select * from checked where _check is not null or len(_warn) > 0`);
-  const rejectedByRule = (await db.value<number>(`select count(*)::bigint from _ingest_bad where _check is not null`)) ?? 0;
-  const notRejected = rejectedByRule ? `not exists (select 1 from _ingest_bad b where b._check is not null and b._line = f._line)` : 'true';
-  // Duplicate keys within the file: the first row that keeps every rule stays, later ones are rejected.
-  await db.exec(`
-    create temp table _ingest_dups as
-    select ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, min(_line) as _first_line
-    from _ingest_file f where ${notRejected}
-    group by all having count(*) > 1`);
+  // The few rows breaking a rule or carrying a warning, with their lines.
+  await db.exec(`create temp table _ingest_bad as select * from _ingest_file where _check is not null or len(_warn) > 0`);
+  // Duplicate keys within the file: the first row that keeps every rule stays, later ones are
+  // rejected. Grouping by a 64-bit hash of the key keeps the big aggregate small; the few groups
+  // it flags are confirmed on the keys themselves.
+  await db.exec(`create temp table _ingest_dups as select hash(${keys.join(', ')}) as h from _ingest_raw where _check is null group by h having count(*) > 1`);
   const hasDups = ((await db.value<number>(`select count(*)::bigint from _ingest_dups`)) ?? 0) > 0;
   if (hasDups) {
     await db.exec(`
       create temp table _ingest_dup_rows as
-      select f._line, left(concat_ws(':', ${spec.key.map((k) => `f.${ident(k)}`).join(', ')}), 200) as _value, d._first_line
-      from _ingest_file f join _ingest_dups d on ${keysOf('f').map((k, i) => `d._k${i} = ${k}`).join(' and ')} and f._line > d._first_line
-      where ${notRejected}`);
+      with candidates as (
+        select _rid, _line, ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, left(concat_ws(':', ${spec.key.map(ident).join(', ')}), 200) as _value
+        from _ingest_file where _check is null and hash(${keys.join(', ')}) in (select h from _ingest_dups)
+      )
+      select _rid, _line, _value, min(_line) over (partition by ${keys.map((_, i) => `_k${i}`).join(', ')}) as _first_line
+      from candidates
+      qualify _line > _first_line`);
   }
   const params = { run: opts.runId, fid: fileId, src: file.source, file: file.name };
+  const parseErrors = staged.csvRejects
+    ? `union all select ${await physicalLine(db, 'rec')}, col, val, err from _ingest_csv_bad`
+    : '';
   await db.exec('begin transaction');
   await db.exec(
     `insert into rejects
      select $run, $fid, $src, $file, _line, _column, _value, _reason from (
-       select _line,
-         case when _check = 0 then _parse_column else ${x.column} end as _column,
-         case when _check = 0 then substr(_parse_error, strpos(_parse_error, '|') + 1) else ${x.value} end as _value,
-         case when _check = 0 then split_part(_parse_error, '|', 1) else ${x.reason} end as _reason
+       select _line, ${x.column} as _column, ${x.value} as _value, ${x.reason} as _reason
        from _ingest_bad where _check is not null
+       ${parseErrors}
        ${hasDups ? `union all
        select _line, ${literal(spec.key.join('+'))}, _value, 'duplicate key (${spec.key.join(', ')}) already on line ' || _first_line || ' of this file'
        from _ingest_dup_rows` : ''}
@@ -335,23 +332,20 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
       `insert into ingest_warnings
        select $run, $fid, $src, $file, _line, ${w.column}, ${w.value}, ${w.reason} from (
          select *, unnest(_warn) as _w from _ingest_bad b
-         where _check is null ${hasDups ? 'and not exists (select 1 from _ingest_dup_rows r where r._line = b._line)' : ''}
+         where _check is null ${hasDups ? 'and _rid not in (select _rid from _ingest_dup_rows)' : ''}
        ) order by _line, _w`,
       params,
     );
   }
-  const keep = [
-    ...(rejectedByRule ? [notRejected] : []),
-    ...(hasDups ? ['not exists (select 1 from _ingest_dup_rows r where r._line = f._line)'] : []),
-  ];
   await db.exec(
     `insert into ${ident(rawTable(file.source))}
-     select ${spec.columns.map((c) => `f.${ident(c.name)}`).join(', ')}, $fid, f._line, $fid
-     from _ingest_file f ${keep.length ? `where ${keep.join(' and ')}` : ''}`,
+     select ${spec.columns.map((c) => ident(c.name)).join(', ')}, $fid, _line, $fid
+     from _ingest_file where _check is null ${hasDups ? 'and _rid not in (select _rid from _ingest_dup_rows)' : ''}`,
     { fid: fileId },
   );
   // Counted from what was written, not derived: read = loaded + rejected is checked, never assumed.
-  const read = (await db.value<number>(`select count(*)::bigint from _ingest_file`)) ?? 0;
+  const read = ((await db.value<number>(`select count(*)::bigint from _ingest_raw`)) ?? 0) +
+    (staged.csvRejects ? ((await db.value<number>(`select count(*)::bigint from _ingest_csv_bad`)) ?? 0) : 0);
   const loaded = (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(file.source))} where _file_id = $fid`, { fid: fileId })) ?? 0;
   const rejected = (await db.value<number>(`select count(*)::bigint from rejects where file_id = $fid and run_id = $run`, { fid: fileId, run: opts.runId })) ?? 0;
   const warned = warnings.length ? ((await db.value<number>(`select count(distinct line)::bigint from ingest_warnings where file_id = $fid and run_id = $run`, { fid: fileId, run: opts.runId })) ?? 0) : 0;

@@ -15,18 +15,18 @@ const MAX_VND = 10_000_000_000_000; // 10,000 billion VND in one row is a typo, 
 export const parsedName = (column: string) => `_p_${column}`;
 
 /**
- * Typed parses the checks share, as select-list entries: each value is parsed once per row
+ * Typed parses the checks share, as select-list entries (`sql`) and the quoted column each makes (`name`): each value is parsed once per row
  * instead of once per rule that needs it.
  */
-export function parsedColumns(spec: SourceSpec, fileColumns: ReadonlySet<string>): string[] {
-  const out: string[] = [];
+export function parsedColumns(spec: SourceSpec, fileColumns: ReadonlySet<string>): { name: string; sql: string }[] {
+  const out: { name: string; sql: string }[] = [];
   for (const c of spec.columns) {
     if (!fileColumns.has(c.name)) continue;
     const v = `trim(${ident(c.name)})`;
-    const as = ident(parsedName(c.name));
-    if (c.type === 'vnd') out.push(`try_cast(${v} as hugeint) as ${as}`);
-    else if (c.type === 'date') out.push(`try_strptime(${v}, '%Y-%m-%d') as ${as}`);
-    else if (c.type === 'timestamp') out.push(`try_cast(${v} as timestamptz) as ${as}`);
+    const name = ident(parsedName(c.name));
+    if (c.type === 'vnd') out.push({ name, sql: `try_cast(${v} as hugeint) as ${name}` });
+    else if (c.type === 'date') out.push({ name, sql: `try_strptime(${v}, '%Y-%m-%d') as ${name}` });
+    else if (c.type === 'timestamp') out.push({ name, sql: `try_cast(${v} as timestamptz) as ${name}` });
   }
   return out;
 }
