@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { InputError } from '../errors.js';
@@ -69,15 +70,39 @@ export function encodingToRead(path: string, head: Buffer, source: string, confi
 }
 
 /**
- * Streams a file in another encoding into a UTF-8 copy in a new folder under `tmpDir` and returns
- * the copy's path (the caller removes the folder). Line breaks and quotes are kept, so line
- * numbers in the copy are those of the original.
+ * Streams a file in another encoding into a UTF-8 copy (letters NFC-composed) in a new folder
+ * under `tmpDir` and returns the copy's path (the caller removes the folder). Line breaks and
+ * quotes are kept, so line numbers in the copy are those of the original.
  *
  * @example const utf8 = await convertToUtf8('bank_transactions_vcb.csv', 'windows-1258', ws.tmpDir);
  */
 export async function convertToUtf8(path: string, encoding: string, tmpDir = tmpdir()): Promise<string> {
   const dir = mkdtempSync(join(tmpDir, 'sangloc-utf8-'));
   const out = join(dir, basename(path));
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), iconv.decodeStream(encoding), iconv.encodeStream('utf8'), createWriteStream(out));
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), iconv.decodeStream(encoding), composeToUtf8(), createWriteStream(out));
   return out;
+}
+
+/**
+ * Text → NFC-composed UTF-8 bytes. Windows-1258 writes Vietnamese tone marks as separate combining
+ * characters (`ê` + U+0303); composed, `ễ` matches what UTF-8 deliveries carry. The last letter of a
+ * chunk waits for the next one, which may begin with its marks.
+ */
+function composeToUtf8(): Transform {
+  let carry = '';
+  return new Transform({
+    readableObjectMode: false,
+    writableObjectMode: true,
+    transform(chunk: string, _enc, done) {
+      const text = carry + chunk;
+      let i = text.length - 1;
+      while (i > 0 && /\p{M}/u.test(text[i]!)) i--;
+      if (i > 0 && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff) i--;
+      carry = text.slice(Math.max(i, 0));
+      done(null, Buffer.from(text.slice(0, Math.max(i, 0)).normalize('NFC'), 'utf8'));
+    },
+    flush(done) {
+      done(null, Buffer.from(carry.normalize('NFC'), 'utf8'));
+    },
+  });
 }

@@ -92,10 +92,10 @@ export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan
     quotedNewlines += quotedInRecord;
     drift.push({ afterRecord: records, extraLines: quotedNewlines });
   }
-  // A final line break ends the last record rather than starting an empty one.
+  // A final line break ends the last line (and record, outside quotes) rather than starting an empty one.
   if (lastByte === LF) {
-    records--;
     lines--;
+    if (!inQuotes) records--;
   }
   if (bytes === 0) {
     records = 0;

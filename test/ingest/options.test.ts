@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../engine/config/index.js';
+import { ConfigError } from '../../engine/errors.js';
+import { contractFormSql, mapHeader, validateIngestConfig, type SourceIngestConfig } from '../../engine/ingest/options.js';
+import { sources } from '../../engine/ingest/sources.js';
+import { literal } from '../../engine/warehouse/db.js';
+import { tempDir, withDb, writeFiles } from '../helpers.js';
+
+describe('validateIngestConfig', () => {
+  it.each([
+    { name: 'empty', ingest: { sources: {} }, problems: [] },
+    {
+      name: 'a bank export',
+      ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amount' }, dateFormat: '%d/%m/%Y', decimal: ',', thousands: '.', encoding: 'windows-1258' } } },
+      problems: [],
+    },
+    { name: 'not an object', ingest: [], problems: [/ingest\.sources: expected an object/] },
+    { name: 'unknown source', ingest: { sources: { banks: {} } }, problems: [/ingest\.sources\.banks: unknown source/] },
+    { name: 'unknown setting', ingest: { sources: { websites: { delimiter: ';' } } }, problems: [/websites\.delimiter: unknown setting/] },
+    { name: 'rename to a column the source lacks', ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amout' } } } }, problems: [/rename\.Số tiền: "amout" is not a column of bank_transactions/] },
+    { name: 'two names onto one column', ingest: { sources: { bank_transactions: { rename: { a: 'amount', b: 'amount' } } } }, problems: [/rename\.b: amount is already the target of "a"/] },
+    { name: 'date format without a year', ingest: { sources: { declarations: { dateFormat: '%d/%m' } } }, problems: [/declarations\.dateFormat: expected a strptime format/] },
+    { name: 'same decimal and thousands', ingest: { sources: { declarations: { decimal: '.', thousands: '.' } } }, problems: [/decimal and thousands are both/] },
+    { name: 'bad separators', ingest: { sources: { declarations: { decimal: ';', thousands: '_' } } }, problems: [/decimal: expected/, /thousands: expected/] },
+    { name: 'unknown encoding', ingest: { sources: { taxpayers: { encoding: 'tcvn-3000' } } }, problems: [/taxpayers\.encoding: unknown encoding "tcvn-3000"/] },
+  ])('$name', ({ ingest, problems }) => {
+    const got = validateIngestConfig(ingest);
+    expect(got).toHaveLength(problems.length);
+    problems.forEach((p, k) => expect(got[k]).toMatch(p));
+  });
+
+  it('reports ingest problems together with the other config problems', () => {
+    const file = join(writeFiles(tempDir(), { 'c.json': JSON.stringify({ threads: 0, ingest: { sources: { bank_transactions: { encoding: 'nope' } } } }) }), 'c.json');
+    let err: unknown;
+    try {
+      loadConfig(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.join('\n')).toMatch(/threads:[\s\S]*ingest\.sources\.bank_transactions\.encoding/);
+  });
+
+  it('defaults to files that follow the contract', () => {
+    expect(loadConfig().ingest).toEqual({ sources: {} });
+  });
+});
+
+const col = (source: keyof typeof sources, name: string) => sources[source].columns.find((c) => c.name === name)!;
+
+describe('contractFormSql: delivered text → contract form, or as delivered when the format does not fit', () => {
+  const vnd = col('bank_transactions', 'amount');
+  const date = col('declarations', 'filed_on');
+  const ts = col('bank_transactions', 'booked_at');
+  const dotThousands: SourceIngestConfig = { decimal: ',', thousands: '.' };
+  const commaThousands: SourceIngestConfig = { thousands: ',' };
+  const dmy: SourceIngestConfig = { dateFormat: '%d/%m/%Y' };
+  it.each([
+    { spec: vnd, cfg: dotThousands, input: '1.250.000', output: '1250000' },
+    { spec: vnd, cfg: dotThousands, input: ' 1.250.000,00 ', output: '1250000' },
+    { spec: vnd, cfg: dotThousands, input: '1.250.000,5', output: '1250001' },
+    { spec: vnd, cfg: dotThousands, input: '-1.250', output: '-1250' },
+    { spec: vnd, cfg: dotThousands, input: '1250000', output: '1250000' },
+    { spec: vnd, cfg: dotThousands, input: '1.25.000', output: '1.25.000' },
+    { spec: vnd, cfg: dotThousands, input: '1,250,000', output: '1,250,000' },
+    { spec: vnd, cfg: dotThousands, input: 'abc', output: 'abc' },
+    { spec: vnd, cfg: commaThousands, input: '1,250,000.40', output: '1250000' },
+    { spec: vnd, cfg: { thousands: ' ' }, input: '1 250 000', output: '1250000' },
+    { spec: vnd, cfg: dotThousands, input: null, output: null },
+    { spec: date, cfg: dmy, input: '22/11/2026', output: '2026-11-22' },
+    { spec: date, cfg: dmy, input: '2026-11-22', output: '2026-11-22' },
+    { spec: date, cfg: dmy, input: '31/02/2026', output: '31/02/2026' },
+    { spec: ts, cfg: dmy, input: '22/11/2026 08:15', output: '2026-11-22T08:15:00' },
+    { spec: ts, cfg: dmy, input: '22/11/2026 08:15:09', output: '2026-11-22T08:15:09' },
+    { spec: ts, cfg: dmy, input: '22/11/2026', output: '2026-11-22T00:00:00' },
+    { spec: ts, cfg: { timestampFormat: '%d-%m-%Y %Hh%M' }, input: '22-11-2026 08h15', output: '2026-11-22T08:15:00' },
+    { spec: ts, cfg: dmy, input: '2026-11-22T08:15:00+07:00', output: '2026-11-22T08:15:00+07:00' },
+  ])('$spec.name $input → $output', async ({ spec, cfg, input, output }) => {
+    const sql = contractFormSql(spec, 'v', cfg)!;
+    expect(sql).not.toBeNull();
+    await withDb(async (db) => {
+      expect(await db.value(`select ${sql} from (select ${input === null ? 'null' : literal(input)}::varchar as v)`)).toBe(output);
+    });
+  });
+
+  it.each([
+    { spec: vnd, cfg: undefined },
+    { spec: vnd, cfg: { dateFormat: '%d/%m/%Y' } },
+    { spec: date, cfg: { thousands: '.' as const } },
+    { spec: col('bank_transactions', 'description'), cfg: { dateFormat: '%d/%m/%Y', thousands: '.' as const } },
+  ])('leaves $spec.name alone when the config says nothing about it', ({ spec, cfg }) => {
+    expect(contractFormSql(spec, 'v', cfg)).toBeNull();
+  });
+});
+
+describe('mapHeader', () => {
+  it.each([
+    { name: 'contract names, any case', header: ['TAX_ID', 'Period'], rename: undefined, expected: { tax_id: 'TAX_ID', period: 'Period' } },
+    { name: 'renamed, matched case-insensitively', header: ['Mã số thuế', 'Kỳ'], rename: { 'mã số thuế': 'tax_id', 'KỲ': 'period' }, expected: { tax_id: 'Mã số thuế', period: 'Kỳ' } },
+    { name: 'a renamed column wins over the contract name', header: ['tax_id', 'MST'], rename: { MST: 'tax_id' }, expected: { tax_id: 'MST' } },
+    { name: 'a rename whose column is absent changes nothing', header: ['tax_id'], rename: { MST: 'tax_id' }, expected: { tax_id: 'tax_id' } },
+  ])('$name', ({ header, rename, expected }) => {
+    expect(Object.fromEntries(mapHeader(sources.declarations, header, rename && { rename }))).toEqual(expected);
+  });
+});

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lineOfRecord, scanCsv } from '../../engine/ingest/scan.js';
+import { tempDir, writeFiles } from '../helpers.js';
+
+const dir = tempDir();
+
+interface Case {
+  name: string;
+  content: string;
+  records: number;
+  lines: number;
+  quotedNewlines: number;
+  drift: [number, number][];
+}
+
+const cases: Case[] = [
+  { name: 'empty', content: '', records: 0, lines: 0, quotedNewlines: 0, drift: [] },
+  { name: 'header only, no final break', content: 'a,b', records: 1, lines: 1, quotedNewlines: 0, drift: [] },
+  { name: 'plain LF', content: 'a,b\n1,2\n3,4\n', records: 3, lines: 3, quotedNewlines: 0, drift: [] },
+  { name: 'CRLF', content: 'a,b\r\n1,2\r\n3,4\r\n', records: 3, lines: 3, quotedNewlines: 0, drift: [] },
+  { name: 'quoted comma and escaped quote', content: 'a,b\n"x, ""y""",2\n3,4\n', records: 3, lines: 3, quotedNewlines: 0, drift: [] },
+  { name: 'one quoted break', content: 'a,b\n1,"x\ny"\n2,z\n', records: 3, lines: 4, quotedNewlines: 1, drift: [[2, 1]] },
+  { name: 'quoted CRLF break', content: 'a,b\r\n1,"x\r\ny"\r\n2,z\r\n', records: 3, lines: 4, quotedNewlines: 1, drift: [[2, 1]] },
+  {
+    name: 'two breaks in one field, another later, escaped quotes around them',
+    content: 'a,b\n1,"p\n""\n""q"\n2,z\n3,"r\ns"\n4,t\n',
+    records: 5,
+    lines: 8,
+    quotedNewlines: 3,
+    drift: [[2, 2], [4, 3]],
+  },
+  { name: 'unterminated quote runs to the end', content: 'a,b\n1,"x\n2,y\n', records: 2, lines: 3, quotedNewlines: 2, drift: [[2, 2]] },
+];
+
+describe('scanCsv: record number → physical line', () => {
+  it.each(cases)('$name', ({ name, content, records, lines, quotedNewlines, drift }) => {
+    const path = join(writeFiles(dir, { [`${name.replace(/\W+/g, '_')}.csv`]: content }), `${name.replace(/\W+/g, '_')}.csv`);
+    const s = scanCsv(path, { hash: true });
+    expect(s.records).toBe(records);
+    expect(s.lines).toBe(lines);
+    expect(s.quotedNewlines).toBe(quotedNewlines);
+    expect(s.drift.map((d) => [d.afterRecord, d.extraLines])).toEqual(drift);
+    expect(s.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(s.bytes).toBe(Buffer.byteLength(content));
+  });
+
+  it('carries quote state across 1 MB chunk boundaries', () => {
+    // A quoted field opens just before the first chunk ends and its line break falls in the next chunk.
+    const filler = 'a,b\n' + 'x,y\n'.repeat(262_143); // 1,048,576 bytes: exactly one chunk
+    const content = filler.slice(0, -4) + '1,"p\n' + 'q"\n2,z\n';
+    const path = join(writeFiles(dir, { 'chunks.csv': content }), 'chunks.csv');
+    const s = scanCsv(path);
+    const rec = 262_144; // the record holding the break (header + 262,142 rows before it)
+    expect(s.drift).toEqual([{ afterRecord: rec, extraLines: 1 }]);
+    expect(lineOfRecord(rec, s.drift)).toBe(rec);
+    expect(lineOfRecord(rec + 1, s.drift)).toBe(rec + 2);
+    expect(s.lines).toBe(rec + 2);
+  });
+
+  it.each([
+    [1, 1],
+    [2, 2],
+    [3, 5],
+    [4, 6],
+    [5, 8],
+    [100, 103],
+  ])('lineOfRecord(%i) under drift [(2, +2), (4, +3)] = %i', (record, line) => {
+    expect(lineOfRecord(record, [{ afterRecord: 2, extraLines: 2 }, { afterRecord: 4, extraLines: 3 }])).toBe(line);
+  });
+});
