@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDelivery } from '../../engine/ingest/load.js';
+import { silentLogger } from '../../engine/log.js';
+import { tempDir, withDb, writeFiles } from '../helpers.js';
+
+const header = 'carrier,waybill,sender_name,sender_phone,sender_address,sender_province,picked_up_on,cod_amount,status,remit_bank,remit_account';
+const row = (waybill: string, address = 'Hà Nội', amount = '100000', date = '2026-11-02') => `ghn,${waybill},An,0912345678,${address},,${date},${amount},delivered,,`;
+
+interface Case {
+  name: string;
+  lines: string[];
+  /** Physical start line of every loaded row, by waybill. */
+  loaded: Record<string, number>;
+  /** Rejects as [line, reason fragment]. */
+  rejects: [number, RegExp][];
+}
+
+const cases: Case[] = [
+  {
+    name: 'addresses spanning lines move every later row down',
+    lines: [header, row('W1', '"12 Lê Lợi\nP. Bến Thành"'), row('W2'), row('W3', '"a\n\nb"'), row('W4', 'x', '-5'), row('W5')],
+    loaded: { W1: 2, W2: 4, W3: 5, W5: 9 },
+    rejects: [[8, /negative amount/]],
+  },
+  {
+    name: 'a record the CSV reader rejects after a quoted break',
+    lines: [header, row('W1', '"x\ny"'), 'ghn,W2,too,few', row('W3'), row('W4', 'z', '5', '2026-13-01')],
+    loaded: { W1: 2, W3: 5 },
+    rejects: [[4, /MISSING COLUMNS/], [6, /not a date/]],
+  },
+  {
+    name: 'CRLF file with a quoted CRLF break',
+    lines: [header, row('W1', '"x\r\ny"'), row('W2', 'y', 'abc')],
+    loaded: { W1: 2 },
+    rejects: [[4, /not a whole VND amount/]],
+  },
+  {
+    name: 'duplicate key after a quoted break names both physical lines',
+    lines: [header, row('W1', '"x\ny"'), row('W2'), row('W1')],
+    loaded: { W1: 2, W2: 4 },
+    rejects: [[5, /duplicate key \(carrier, waybill\) already on line 2/]],
+  },
+];
+
+describe('rejects and _line give the physical line, also after quoted line breaks', () => {
+  it.each(cases)('$name', async ({ name, lines, loaded, rejects }) => {
+    const eol = name.startsWith('CRLF') ? '\r\n' : '\n';
+    const dir = writeFiles(join(tempDir(), 'd'), { 'cod_shipments.csv': lines.join(eol) + eol });
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
+      expect(s.files[0]).toMatchObject({ status: 'loaded', rowsLoaded: Object.keys(loaded).length, rowsRejected: rejects.length });
+      const rows = await db.all<{ waybill: string; _line: number }>(`select waybill, _line from raw_cod_shipments order by _line`);
+      expect(Object.fromEntries(rows.map((r) => [r.waybill, r._line]))).toEqual(loaded);
+      const got = await db.all<{ line: number; reason: string }>(`select line, reason from rejects order by line`);
+      expect(got.map((r) => r.line)).toEqual(rejects.map((r) => r[0]));
+      rejects.forEach(([, reason], k) => expect(got[k]!.reason).toMatch(reason));
+    });
+  });
+});
