@@ -14,6 +14,8 @@ export interface CaseExportOptions {
   language?: Language;
   /** Reason codes the scorer used (explained in the xlsx). */
   reasons?: readonly ReasonInfo[];
+  /** Most cases in cases.xlsx (config `output.xlsxMaxRows`); csv, parquet and json always hold all. Default 20,000; 0 = all. */
+  xlsxMaxRows?: number;
 }
 
 export const caseFileNames = ['cases.csv', 'cases.xlsx', 'cases.parquet', 'cases.json'] as const;
@@ -29,7 +31,7 @@ export async function writeCaseExports(dir: string, rows: readonly CaseRow[], op
   const write = { maskPii: opts.maskPii ?? false };
   const results = await Promise.allSettled([
     writeCasesCsv(csv, rows, write),
-    writeCasesXlsx(xlsx, rows, { ...write, language: opts.language, reasons: opts.reasons }),
+    writeCasesXlsx(xlsx, rows, { ...write, language: opts.language, reasons: opts.reasons, maxRows: opts.xlsxMaxRows }),
     writeCasesParquet(parquet, rows, write),
     writeCasesJson(json, rows, write),
   ]);

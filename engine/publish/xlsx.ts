@@ -14,11 +14,24 @@ export interface XlsxOptions extends CaseWriteOptions {
   reasons?: readonly ReasonInfo[];
   /** Which language comes first on the explanation sheet. Default 'vi'. */
   language?: Language;
+  /**
+   * Most cases written (the best ones); beyond it a note sheet says the full list is in
+   * cases.csv / cases.parquet. Default `defaultXlsxMaxRows`; 0 = no limit.
+   */
+  maxRows?: number;
 }
+
+/**
+ * Cases written to cases.xlsx by default: a spreadsheet of 20,000 rows opens in seconds and is
+ * more than a year of audits; 200,000 rows take half a minute to write and longer to open.
+ */
+export const defaultXlsxMaxRows = 20_000;
 
 /** Sheet names (Excel forbids `/` in a sheet name, hence the dash). */
 export const casesSheetName = 'Hồ sơ – Cases';
 export const explainSheetName = 'Giải thích – Columns';
+/** Present only when the list was cut to `maxRows`. */
+export const noteSheetName = 'Ghi chú – Note';
 
 /** Excel number formats by column kind. */
 export const numberFormats: Partial<Record<CaseColumn['kind'], string>> = {
@@ -60,6 +73,11 @@ export async function writeCasesXlsx(file: string, rows: readonly CaseRow[], opt
   workbook.created = new Date(0);
   workbook.modified = new Date(0);
 
+  const limit = opts.maxRows ?? defaultXlsxMaxRows;
+  const shown = limit > 0 && rows.length > limit ? rows.slice(0, limit) : rows;
+  // First sheet when the list is cut, so nobody mistakes the top rows for the whole list.
+  if (shown.length < rows.length) writeNoteSheet(workbook.addWorksheet(noteSheetName), shown.length, rows.length);
+
   const last = caseColumns.length;
   const sheet = workbook.addWorksheet(casesSheetName, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }],
@@ -74,7 +92,7 @@ export async function writeCasesXlsx(file: string, rows: readonly CaseRow[], opt
   header.font = { bold: true };
   header.commit();
 
-  for (const original of rows) {
+  for (const original of shown) {
     const row = exportRow(original, opts);
     const values = caseColumns.map((c) => {
       const v = spreadsheetCell(c, row);
@@ -86,6 +104,27 @@ export async function writeCasesXlsx(file: string, rows: readonly CaseRow[], opt
 
   writeExplainSheet(workbook.addWorksheet(explainSheetName, { views: [{ state: 'frozen', ySplit: 1 }] }), opts);
   await workbook.commit();
+}
+
+/** The bilingual note of a cut list. */
+export function truncationNote(shown: number, total: number): [vi: string, en: string] {
+  const vi = new Intl.NumberFormat('vi-VN');
+  const en = new Intl.NumberFormat('en');
+  return [
+    `Tệp này chỉ chứa ${vi.format(shown)} hồ sơ đầu tiên (xếp hạng cao nhất) trong tổng số ${vi.format(total)}. Danh sách đầy đủ nằm trong cases.csv và cases.parquet cùng thư mục.`,
+    `This workbook holds the first ${en.format(shown)} cases (best ranked) of ${en.format(total)}. The full list is in cases.csv and cases.parquet in the same folder.`,
+  ];
+}
+
+function writeNoteSheet(sheet: ExcelJS.Worksheet, shown: number, total: number): void {
+  sheet.columns = [{ width: 120 }];
+  const [vi, en] = truncationNote(shown, total);
+  const head = sheet.addRow(['Danh sách đã rút gọn / List cut to the top cases']);
+  head.font = { bold: true };
+  head.commit();
+  sheet.addRow([vi]).commit();
+  sheet.addRow([en]).commit();
+  sheet.commit();
 }
 
 function writeExplainSheet(sheet: ExcelJS.Worksheet, opts: XlsxOptions): void {

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { caseColumns } from '../../engine/publish/case-row.js';
-import { casesSheetName, explainSheetName, writeCasesXlsx, xlsxText } from '../../engine/publish/xlsx.js';
+import { casesSheetName, defaultXlsxMaxRows, explainSheetName, noteSheetName, truncationNote, writeCasesXlsx, xlsxText } from '../../engine/publish/xlsx.js';
 import { caseRow, manyRows, reasons } from './fixtures.js';
 import { tempDir } from './helpers.js';
 
@@ -72,6 +72,34 @@ describe('writeCasesXlsx', async () => {
     expect(s.rowCount).toBe(3_001);
     expect(String(s.getRow(2).getCell(colNo('phones')).value)).toMatch(/^09\d\d\*\*\*\d{3}$/);
     expect(back.getWorksheet(explainSheetName)!.getRow(1).getCell(3).value).toBe('English');
+  });
+});
+
+describe('writeCasesXlsx with a row limit', () => {
+  it.each([
+    { total: 50, maxRows: 20, rows: 20, note: true },
+    { total: 20, maxRows: 20, rows: 20, note: false },
+    { total: 50, maxRows: 0, rows: 50, note: false },
+  ])('$total cases, maxRows $maxRows: $rows rows, note sheet $note', async ({ total, maxRows, rows, note }) => {
+    const file = path(`limit-${total}-${maxRows}.xlsx`);
+    const all = manyRows(total);
+    await writeCasesXlsx(file, all, { maxRows });
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.readFile(file);
+    const s = back.getWorksheet(casesSheetName)!;
+    expect(s.rowCount).toBe(rows + 1);
+    expect(s.getRow(rows + 1).getCell(colNo('entity_id')).value).toBe(all[rows - 1]!.entity_id);
+    const noteSheet = back.getWorksheet(noteSheetName);
+    expect(Boolean(noteSheet)).toBe(note);
+    if (note) {
+      expect(back.worksheets[0]!.name).toBe(noteSheetName);
+      expect(String(noteSheet!.getRow(3).getCell(1).value)).toBe(truncationNote(rows, total)[1]);
+      expect(truncationNote(rows, total)[1]).toMatch(/first 20 cases .* of 50\. The full list is in cases\.csv and cases\.parquet/);
+    }
+  });
+
+  it('defaults to 20,000 rows', () => {
+    expect(defaultXlsxMaxRows).toBe(20_000);
   });
 });
 
