@@ -99,7 +99,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     id: runId, s: startedAt.toISOString(), h: configHash(config), v: engineVersion,
   });
 
-  const load = await log.stage('ingest', () => loadDelivery(db, opts.input, { runId, log }));
+  const load = await log.stage('ingest', () => loadDelivery(db, opts.input, { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir }));
   const totalRows = Object.values(load.bySource).reduce((n, s) => n + s.read, 0);
   log.info(`ingest: ${load.files.filter((f) => f.status === 'loaded').length} new file(s), ${totalRows.toLocaleString('en')} rows read, ` +
     `${load.files.filter((f) => f.status === 'skipped').length} already loaded, ${load.files.filter((f) => f.status === 'failed').length} failed`);
