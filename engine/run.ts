@@ -22,6 +22,7 @@ import { openDb, type Db } from './warehouse/db.js';
 import { runModels, setVariables } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
 import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
+import { appendAudit } from './warehouse/audit.js';
 import { bankPatterns } from './features/bank-patterns.js';
 
 export interface RunOptions {
@@ -64,6 +65,7 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
     return result;
   } catch (err) {
     abandonRunFolder(ws, runId);
+    appendAudit(ws, { action: 'run_failed', runId, detail: (err as Error).message });
     if (db) await db.exec(`insert or replace into runs values ($id, $s, now(), 'failed', null, $h, $v, $m)`, {
       id: runId, s: startedAt.toISOString(), h: configHash(opts.config), v: engineVersion, m: String((err as Error).message).slice(0, 500),
     }).catch(() => undefined);
@@ -187,11 +189,12 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   if (excluded) log.info(`score: ${excluded} entities left out (already audited for ${taxYear})`);
 
   const dir = beginRunFolder(ws, runId);
+  const exported = { cases: rows.length, members: 0, rejects: 0 };
   const finishedAt = await log.stage('publish', async () => {
     const reasons: ReasonInfo[] = allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
     await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons });
-    await writeMembersCsv(db, join(dir, 'members.csv'));
-    await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
+    exported.members = await writeMembersCsv(db, join(dir, 'members.csv'));
+    exported.rejects = await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
     const finished = new Date();
     const runJson = {
       run_id: runId,
@@ -224,6 +227,12 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   });
   // Timings of publish itself are only known now: rewrite run.json before the folder goes live.
   const finalDir = commitRunFolder(ws, runId);
+  appendAudit(ws, {
+    action: 'run',
+    runId,
+    rows: { ...exported, entities: batch.batch.n, rows_read: totalRows },
+    detail: `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; input ${load.files.length} file(s)`,
+  });
   await db.exec(`update runs set finished_at = $f, status = 'published', tax_year = $y where run_id = $id`, {
     f: finishedAt.toISOString(), y: taxYear, id: runId,
   });
