@@ -1,0 +1,52 @@
+import { writeFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { diffCsv, diffRuns, formatDiffText } from '../diff/index.js';
+import { openExistingWorkspace, resolveRunDir } from '../publish/run-ref.js';
+import { optionalInt, type Command } from './command.js';
+
+const options = {
+  workspace: { type: 'string', short: 'w' },
+  out: { type: 'string', short: 'o' },
+  bands: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+/** Parses `--bands 50,200,1000` (increasing positive ranks). */
+function parseBands(v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((s) => s.trim());
+  const ns = parts.map(Number);
+  if (parts.some((s) => !/^[1-9][0-9]*$/.test(s)) || ns.some((n, k) => k > 0 && n <= ns[k - 1]!)) {
+    throw new UsageError(`diff: --bands must be increasing ranks separated by commas (e.g. 50,200,1000), got "${v}".`);
+  }
+  return ns;
+}
+
+export const command: Command<typeof options> = {
+  name: 'diff',
+  summary: 'what changed between two runs: new, escalated, de-escalated and dropped cases',
+  usage: 'diff RUN_A RUN_B [--workspace WS] [--out FILE.csv] [--bands 50,200,1000] [--limit N]',
+  help: [
+    'RUN_A RUN_B      run ids (with --workspace), "latest" / "previous", or run folders',
+    '--workspace WS   workspace holding the runs',
+    '--out FILE.csv   write every changed case as CSV (change, entity, ranks, bands, expected yield)',
+    '--bands LIST     upper ranks of the priority bands (default 50,200,1000)',
+    '--limit N        changed cases printed on the terminal (default 30)',
+  ],
+  example: 'sangloc diff previous latest --workspace workspace --out changes.csv',
+  options,
+  positionals: true,
+  async run(args) {
+    if (args.positionals.length !== 2) throw new UsageError('diff: give two runs, e.g. `sangloc diff previous latest --workspace WS`.');
+    const ws = typeof args.values.workspace === 'string' ? openExistingWorkspace(args.values.workspace) : undefined;
+    const [a, b] = args.positionals.map((p) => resolveRunDir(p, ws)) as [string, string];
+    const diff = diffRuns(a, b, { bands: parseBands(args.values.bands as string | undefined) });
+    process.stdout.write(formatDiffText(diff, optionalInt(this, args, 'limit', 0, 1_000_000) ?? 30));
+    const out = args.values.out as string | undefined;
+    if (out) {
+      writeFileSync(out, diffCsv(diff), { mode: 0o600 });
+      process.stdout.write(`  ${diff.changes.length} changed case(s) written to ${out}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,395 @@
+/**
+ * The dossier of one seller entity: who it is (every identity record), its source records grouped
+ * by source with amounts, the links that joined its records (with their weight parts), the revenue
+ * computation step by step under the tax year's rules, and the reasons of its case row.
+ * The warehouse holds the latest state; the case row comes from the chosen run's cases.json.
+ */
+import { rulesForYear, taxDue, isActivityGroup, type ActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
+import { InputError } from '../errors.js';
+import type { CaseRow } from '../publish/case-row.js';
+import { groupFromWithholding } from '../score/gap.js';
+import type { Db, Row } from '../warehouse/db.js';
+
+/** One identity record of the entity (a registry entry, a shop, a site, a bank account, a COD sender profile). */
+export interface IdentityRecord {
+  record_id: number;
+  source: string;
+  /** How the analyst recognises it: tax code, platform:shop, domain, bank:account, or sender phone / name. */
+  label: string;
+  name: string | null;
+  tax_id: string | null;
+  national_id: string | null;
+  phone: string | null;
+  email: string | null;
+  account: string | null;
+  domain: string | null;
+  province: string | null;
+}
+
+/** The records of one source, in the tax year for dated sources: a summary plus the first rows. */
+export interface SourceRecords {
+  source: string;
+  /** Rows in the group (all of them, not only the ones shown). */
+  count: number;
+  /** Sum of the source's money column (GMV, declared revenue, COD amount, credit amount); null for sources without one. */
+  amount_vnd: number | null;
+  /** Count and amount per class (parcels: sale / marketplace / returned / cancelled; credits: trade / carrier_remittance …). */
+  classes: { class: string; count: number; amount_vnd: number }[];
+  /** Column order of `rows`. */
+  columns: string[];
+  rows: Row[];
+}
+
+/** One pairwise link between two of the entity's records. */
+export interface LinkEvidence {
+  record_a: string;
+  record_b: string;
+  /** 'scored': Fellegi–Sunter weight with its parts; 'exact': the records share an identifier value. */
+  method: 'scored' | 'exact';
+  match_weight: number | null;
+  match_probability: number | null;
+  confidence: string | null;
+  /** Non-zero weight parts, largest contribution first (log2 Bayes factors; `prior` is the base rate). */
+  parts: { part: string; weight: number }[];
+  /** For exact links: the identifier kinds shared (tax_id, national_id, phone, account, email, domain). */
+  shared: string[];
+}
+
+/** One step of the revenue computation: a label, an amount, and how it was obtained. */
+export interface RevenueStep {
+  key: string;
+  label_vi: string;
+  label_en: string;
+  amount_vnd: number;
+  /** Included in the total, excluded (shown for transparency), or a result of earlier steps. */
+  role: 'counted' | 'excluded' | 'result' | 'info';
+  note: string;
+}
+
+export interface RevenueComputation {
+  tax_year: number;
+  activity_group: string;
+  /** Where the group came from: the registry, or the rate a marketplace withheld. */
+  group_source: 'registry' | 'withholding' | 'default';
+  rules: { threshold: number; vat_rate: number; pit_rate: number; pit_on_excess_only: boolean; vat_on_whole_revenue: boolean };
+  steps: RevenueStep[];
+  observed_revenue_vnd: number;
+  declared_revenue_vnd: number;
+  estimated_revenue_vnd: number;
+  undeclared_revenue_vnd: number;
+  tax_due_vnd: number;
+  vat_vnd: number;
+  pit_vnd: number;
+  tax_gap_vnd: number;
+}
+
+export interface Dossier {
+  entity_id: string;
+  tax_year: number;
+  run_id: string | null;
+  /** The entity's row in the run's case list; null when it is not on the list (audited already, or no gap). */
+  case: CaseRow | null;
+  identities: IdentityRecord[];
+  identifiers: Record<'names' | 'tax_ids' | 'national_ids' | 'phones' | 'emails' | 'accounts' | 'domains' | 'shops', string[]>;
+  records: SourceRecords[];
+  /** How the records were joined; empty for a single-record entity. */
+  links: LinkEvidence[];
+  link_method: 'scored' | 'exact';
+  revenue: RevenueComputation | null;
+  reasons: { code: string; text: string }[];
+  /** Things the analyst should know about the dossier itself (stale warehouse, list cut …). */
+  notes: string[];
+}
+
+export interface DossierOptions {
+  /** Tax year of the run (run.json). */
+  taxYear: number;
+  runId?: string | null;
+  /** The entity's case row from the run, if on the list. */
+  caseRow?: CaseRow | null;
+  taxRules?: Record<string, TaxYearRules>;
+  /** Most rows shown per source (all rows still count in the summary). Default 25. */
+  rowsPerSource?: number;
+  /** How the run resolved identities (config `resolve.method`); 'exact' explains links by shared identifiers. */
+  resolveMethod?: 'scored' | 'exact';
+}
+
+/** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies it. */
+const recordLabelSql = `case source
+    when 'cod_shipments' then 'COD sender ' || concat_ws(' → ', coalesce(phone, name_display, '?'), account) || coalesce(' (' || province || ')', '')
+    else source_key end`;
+
+const tableExists = (db: Db, name: string) => db.tableExists(name);
+
+/**
+ * Builds the dossier of an entity from the warehouse.
+ *
+ * @example const d = await buildDossier(db, 'EDAC4D33858', { taxYear: 2025, caseRow, runId });
+ */
+export async function buildDossier(db: Db, entityId: string, opts: DossierOptions): Promise<Dossier> {
+  const limit = opts.rowsPerSource ?? 25;
+  const notes: string[] = [];
+  const identities = await db.all<IdentityRecord>(
+    `select record_id::bigint as record_id, source,
+        ${recordLabelSql} as label,
+        name_display as name, tax_id, national_id, phone, email, account, domain, province
+     from int_entities where entity_id = $e order by source, source_key`,
+    { e: entityId },
+  );
+  if (identities.length === 0) {
+    throw new InputError(entityId, 'no such entity in the warehouse (entity ids look like E1A2B3C4D5E; see cases.csv of the latest run)');
+  }
+  const distinct = (f: (r: IdentityRecord) => string | null) => [...new Set(identities.map(f).filter((v): v is string => !!v))].sort();
+  const identifiers: Dossier['identifiers'] = {
+    names: distinct((r) => r.name),
+    tax_ids: distinct((r) => r.tax_id),
+    national_ids: distinct((r) => r.national_id),
+    phones: distinct((r) => r.phone),
+    emails: distinct((r) => r.email),
+    accounts: distinct((r) => r.account),
+    domains: distinct((r) => r.domain),
+    shops: distinct((r) => (r.source === 'platform_sellers' ? r.label : null)),
+  };
+
+  const featureYear = (await tableExists(db, 'mart_entity_features'))
+    ? await db.value<number | null>(`select max(tax_year) from mart_entity_features`)
+    : null;
+  if (featureYear !== null && featureYear !== opts.taxYear) {
+    notes.push(`the warehouse holds features for tax year ${featureYear}, not ${opts.taxYear}: amounts below are for ${featureYear}; run \`sangloc run --tax-year ${opts.taxYear}\` to rebuild`);
+  }
+  const year = featureYear ?? opts.taxYear;
+  const records = await sourceRecords(db, entityId, year, limit);
+  const method = opts.resolveMethod ?? ((await tableExists(db, 'resolve_links')) ? 'scored' : 'exact');
+  const links = method === 'scored' && (await tableExists(db, 'resolve_links')) ? await scoredLinks(db, entityId) : exactLinks(identities);
+  const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
+  const row = opts.caseRow ?? null;
+  if (!row) notes.push('not on the case list of this run (already audited for the year, or no tax gap)');
+  const reasons = row ? row.reason_codes.map((code, k) => ({ code, text: row.reasons[k] ?? '' })) : [];
+  return {
+    entity_id: entityId,
+    tax_year: year,
+    run_id: opts.runId ?? null,
+    case: row,
+    identities,
+    identifiers,
+    records,
+    links,
+    link_method: links.length > 0 && links.every((l) => l.method === 'exact') ? 'exact' : method,
+    revenue,
+    reasons,
+    notes,
+  };
+}
+
+interface SourceQuery {
+  source: string;
+  /** Must select entity-filtered rows; columns are shown as they come. */
+  sql: string;
+  amount: string | null;
+  klass: string | null;
+  order: string;
+}
+
+/** Per source: the rows of the entity (dated sources restricted to the tax year). */
+function sourceQueries(): SourceQuery[] {
+  return [
+    {
+      source: 'taxpayers',
+      sql: `select t.record_key as tax_id, t.name, t.taxpayer_type, t.activity_group, t.status, t.registered_on::varchar as registered_on, t.province
+            from stg_taxpayers t join int_entities e on e.source = 'taxpayers' and e.source_key = t.record_key where e.entity_id = $e`,
+      amount: null,
+      klass: 'status',
+      order: 'tax_id',
+    },
+    {
+      source: 'declarations',
+      sql: `select d.tax_id, d.period, d.declared_revenue, d.tax_paid, d.filed_on::varchar as filed_on
+            from stg_declarations d join int_entity_tax_codes c on c.code = d.tax_id
+            where c.entity_id = $e and d.tax_year = $y`,
+      amount: 'declared_revenue',
+      klass: null,
+      order: 'period, tax_id',
+    },
+    {
+      source: 'platform_sellers',
+      sql: `select p.record_key, p.shop_name, p.period, p.gmv, p.orders, p.tax_withheld, p.payout_account
+            from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = p.shop_key
+            where e.entity_id = $e and p.tax_year = $y`,
+      amount: 'gmv',
+      klass: null,
+      order: 'record_key',
+    },
+    {
+      source: 'websites',
+      sql: `select w.domain, w.kind, w.status, w.notified_on::varchar as notified_on, w.owner_name
+            from stg_websites w join int_entities e on e.source = 'websites' and e.source_key = w.record_key where e.entity_id = $e`,
+      amount: null,
+      klass: 'status',
+      order: 'domain',
+    },
+    {
+      source: 'cod_shipments',
+      sql: `select record_key, carrier, picked_up_on::varchar as picked_up_on, cod_amount, status, parcel_class as class, remit_account
+            from int_parcels_classified where entity_id = $e and tax_year = $y`,
+      amount: 'cod_amount',
+      klass: 'class',
+      order: 'picked_up_on, record_key',
+    },
+    {
+      source: 'bank_transactions',
+      sql: `select record_key, account, strftime(booked_at, '%Y-%m-%d %H:%M') as booked_at, amount, credit_class as class, counterparty_account, counterparty_key as counterparty
+            from int_bank_credits_classified where entity_id = $e and tax_year = $y`,
+      amount: 'amount',
+      klass: 'class',
+      order: 'booked_at, record_key',
+    },
+  ];
+}
+
+async function sourceRecords(db: Db, entityId: string, year: number, limit: number): Promise<SourceRecords[]> {
+  const out: SourceRecords[] = [];
+  for (const q of sourceQueries()) {
+    const sql = q.sql;
+    // DuckDB refuses a parameter the statement does not use: bind the year only where it is used.
+    const bind: Record<string, string | number> = sql.includes('$y') ? { e: entityId, y: year } : { e: entityId };
+    const summary = await db.one<{ n: number; amount: number | null }>(
+      `select count(*)::bigint as n, ${q.amount ? `sum(${q.amount})::bigint` : 'null'} as amount from (${sql})`,
+      bind,
+    );
+    const n = summary?.n ?? 0;
+    if (n === 0) continue;
+    const classes = q.klass
+      ? await db.all<{ class: string; count: number; amount_vnd: number }>(
+          `select coalesce(${q.klass}, '?') as class, count(*)::bigint as count, ${q.amount ? `coalesce(sum(${q.amount}), 0)::bigint` : '0'} as amount_vnd
+           from (${sql}) group by 1 order by amount_vnd desc, class`,
+          bind,
+        )
+      : [];
+    const rows = await db.all(`select * from (${sql}) order by ${q.order} limit ${Math.max(0, limit)}`, bind);
+    const columns = rows[0] ? Object.keys(rows[0]) : [];
+    out.push({ source: q.source, count: n, amount_vnd: q.amount ? (summary?.amount ?? 0) : null, classes, columns, rows });
+  }
+  return out;
+}
+
+async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
+  const rows = await db.all<{ a: string; b: string; w: number; p: number; c: string | null; parts: string | null }>(
+    `with recs as (
+        select record_id, ${recordLabelSql} as label, source
+        from int_entities where entity_id = $e)
+     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, l.match_weight as w, l.match_probability as p,
+            l.confidence as c, l.parts::varchar as parts
+     from resolve_links l join recs ra on ra.record_id = l.record_a join recs rb on rb.record_id = l.record_b
+     where l.kept
+     order by l.match_weight desc, a, b`,
+    { e: entityId },
+  );
+  return rows.map((r) => {
+    const parts = r.parts ? (JSON.parse(r.parts) as Record<string, number>) : {};
+    return {
+      record_a: r.a,
+      record_b: r.b,
+      method: 'scored',
+      match_weight: r.w,
+      match_probability: r.p,
+      confidence: r.c,
+      parts: Object.entries(parts)
+        .filter(([, w]) => typeof w === 'number' && w !== 0)
+        .map(([part, weight]) => ({ part, weight: Math.round(weight * 1000) / 1000 }))
+        .sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.part.localeCompare(y.part)),
+      shared: [],
+    };
+  });
+}
+
+const sharedKinds = ['tax_id', 'national_id', 'phone', 'account', 'email', 'domain'] as const;
+
+/** Pairs of records sharing an identifier value: how the exact resolver joins them. */
+export function exactLinks(identities: readonly IdentityRecord[]): LinkEvidence[] {
+  const out: LinkEvidence[] = [];
+  for (let i = 0; i < identities.length; i++) {
+    for (let j = i + 1; j < identities.length; j++) {
+      const a = identities[i]!;
+      const b = identities[j]!;
+      const shared = sharedKinds.filter((k) => a[k] && a[k] === b[k]);
+      if (shared.length === 0) continue;
+      out.push({
+        record_a: `${a.source} ${a.label}`,
+        record_b: `${b.source} ${b.label}`,
+        method: 'exact',
+        match_weight: null,
+        match_probability: null,
+        confidence: null,
+        parts: [],
+        shared: [...shared],
+      });
+    }
+  }
+  return out;
+}
+
+async function revenueComputation(
+  db: Db,
+  entityId: string,
+  year: number,
+  taxRules: Record<string, TaxYearRules> | undefined,
+  records: readonly SourceRecords[],
+): Promise<RevenueComputation | null> {
+  const f = await db.one<Record<string, number | string | null>>(`select * from mart_entity_features where entity_id = $e`, { e: entityId });
+  if (!f) return null;
+  const v = (k: string) => (typeof f[k] === 'number' && Number.isFinite(f[k]) ? (f[k] as number) : 0);
+  const rules = rulesForYear(year, taxRules);
+  const classAmount = (source: string, klass: string) =>
+    records.find((r) => r.source === source)?.classes.find((c) => c.class === klass) ?? { count: 0, amount_vnd: 0 };
+  const returned = classAmount('cod_shipments', 'returned');
+  const cancelled = classAmount('cod_shipments', 'cancelled');
+  const registry = typeof f.activity_group === 'string' && isActivityGroup(f.activity_group) ? f.activity_group : null;
+  const revealed = groupFromWithholding(v('withheld_rate'), rules);
+  const group: ActivityGroup = revealed ?? registry ?? 'goods';
+  const groupSource = revealed ? 'withholding' : registry ? 'registry' : 'default';
+  const observed = v('observed_revenue');
+  const declared = v('declared_revenue');
+  const estimated = Math.max(observed, declared);
+  const undeclared = Math.max(0, estimated - Math.max(declared, v('gmv_withheld')));
+  const due = taxDue(estimated, group, rules);
+  const gap = Math.max(0, due.total - v('tax_paid') - v('tax_withheld'));
+  const nf = new Intl.NumberFormat('en');
+  const steps: RevenueStep[] = [
+    { key: 'platform_gmv', label_vi: 'Doanh thu trên sàn (GMV)', label_en: 'Marketplace sales (GMV)', amount_vnd: v('platform_gmv'), role: 'counted', note: `${v('platforms')} platform(s), ${v('platform_months')} period(s)` },
+    { key: 'cod_sales', label_vi: 'Hàng COD đã giao', label_en: 'Delivered COD parcels', amount_vnd: v('cod_sales'), role: 'counted', note: `${v('cod_parcels')} parcel(s), ${v('carriers')} carrier(s)` },
+    { key: 'cod_returned', label_vi: 'COD hoàn trả / hủy (không phải doanh thu)', label_en: 'Returned / cancelled parcels (not sales)', amount_vnd: returned.amount_vnd + cancelled.amount_vnd, role: 'excluded', note: `${returned.count + cancelled.count} parcel(s)` },
+    { key: 'cod_marketplace', label_vi: 'COD thu hộ cho sàn (đã nằm trong GMV)', label_en: 'COD collected for a marketplace (already in GMV)', amount_vnd: v('cod_marketplace'), role: 'excluded', note: 'remitted to an account shared by many senders' },
+    { key: 'bank_trade', label_vi: 'Tiền bán hàng qua ngân hàng', label_en: 'Bank credits from buyers', amount_vnd: v('bank_trade'), role: 'counted', note: `${v('bank_trade_credits')} credit(s) from ${v('distinct_payers')} payer(s)` },
+    { key: 'bank_carrier_remittance', label_vi: 'Tiền hãng vận chuyển chuyển trả COD (đã tính ở COD)', label_en: 'Carrier remittances of COD cash (counted as COD)', amount_vnd: v('bank_carrier_remittance'), role: 'excluded', note: 'same sales as the parcels' },
+    { key: 'bank_platform_payout', label_vi: 'Tiền sàn thanh toán (đã tính ở GMV)', label_en: 'Marketplace payouts (counted as GMV)', amount_vnd: v('bank_platform_payout'), role: 'excluded', note: 'same sales as the GMV' },
+    { key: 'bank_private', label_vi: 'Chuyển khoản cá nhân (lương, gia đình, vay, hoàn tiền)', label_en: 'Private credits (salary, family, loans, refunds)', amount_vnd: v('bank_private'), role: 'excluded', note: 'not sales' },
+    { key: 'observed_revenue', label_vi: 'Doanh thu quan sát (tính một lần)', label_en: 'Observed revenue (counted once)', amount_vnd: observed, role: 'result', note: 'GMV + delivered COD + bank credits from buyers' },
+    { key: 'declared_revenue', label_vi: 'Doanh thu đã kê khai', label_en: 'Declared revenue', amount_vnd: declared, role: 'info', note: `${v('returns')} return(s); tax paid ${nf.format(v('tax_paid'))} VND` },
+    { key: 'estimated_revenue', label_vi: 'Doanh thu ước tính', label_en: 'Estimated revenue', amount_vnd: estimated, role: 'result', note: 'max(observed, declared)' },
+    { key: 'gmv_withheld', label_vi: 'GMV đã được sàn khấu trừ thuế', label_en: 'GMV on which a platform withheld tax', amount_vnd: v('gmv_withheld'), role: 'info', note: `tax withheld ${nf.format(v('tax_withheld'))} VND` },
+    { key: 'undeclared_revenue', label_vi: 'Doanh thu chưa kê khai', label_en: 'Undeclared revenue', amount_vnd: undeclared, role: 'result', note: 'estimated − max(declared, GMV with tax withheld)' },
+    { key: 'tax_due', label_vi: 'Thuế phải nộp (GTGT + TNCN)', label_en: 'Tax due (VAT + PIT)', amount_vnd: due.total, role: 'result', note: `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; threshold ${nf.format(rules.threshold)}` },
+    { key: 'tax_gap', label_vi: 'Chênh lệch thuế', label_en: 'Tax gap', amount_vnd: gap, role: 'result', note: 'tax due − tax paid − tax withheld, at least 0' },
+  ];
+  return {
+    tax_year: year,
+    activity_group: group,
+    group_source: groupSource,
+    rules: {
+      threshold: rules.threshold,
+      vat_rate: rules.rates[group].vat,
+      pit_rate: rules.rates[group].pit,
+      pit_on_excess_only: rules.pitOnExcessOnly,
+      vat_on_whole_revenue: rules.vatOnWholeRevenue,
+    },
+    steps,
+    observed_revenue_vnd: observed,
+    declared_revenue_vnd: declared,
+    estimated_revenue_vnd: estimated,
+    undeclared_revenue_vnd: undeclared,
+    tax_due_vnd: due.total,
+    vat_vnd: due.vat,
+    pit_vnd: due.pit,
+    tax_gap_vnd: gap,
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * A dossier as terminal text, as JSON, or as a self-contained HTML page (same safety rules as
+ * report.html: no network, a CSP forbidding any load, every value escaped).
+ */
+import { escapeHtml } from '../publish/html.js';
+import { reportCss } from '../publish/report-client.js';
+import type { Dossier, LinkEvidence, SourceRecords } from './dossier.js';
+
+const nf = new Intl.NumberFormat('en');
+const money = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(Math.round(n)));
+const pct = (r: number) => `${(r * 100).toFixed(1).replace(/\.0$/, '')} %`;
+const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? nf.format(v) : v.toFixed(3)) : String(v));
+
+const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
+  names: 'names',
+  tax_ids: 'tax codes',
+  national_ids: 'national IDs',
+  phones: 'phones',
+  emails: 'e-mails',
+  accounts: 'bank accounts',
+  domains: 'websites / apps',
+  shops: 'marketplace shops',
+};
+
+function linkLine(l: LinkEvidence): string {
+  if (l.method === 'exact') return `${l.record_a}  ⟷  ${l.record_b}: exact identifier (${l.shared.join(', ')})`;
+  const parts = l.parts.map((p) => `${p.part} ${p.weight >= 0 ? '+' : ''}${p.weight.toFixed(2)}`).join(', ');
+  return `${l.record_a}  ⟷  ${l.record_b}: weight ${l.match_weight?.toFixed(2)} (p ${l.match_probability?.toFixed(4)}, confidence ${l.confidence ?? '–'}) = ${parts}`;
+}
+
+function table(columns: string[], rows: Record<string, unknown>[], indent = '    '): string[] {
+  const cells = rows.map((r) => columns.map((c) => cell(r[c])));
+  const widths = columns.map((c, k) => Math.min(40, Math.max(c.length, ...cells.map((r) => r[k]!.length))));
+  const fit = (v: string, w: number) => (v.length > w ? v.slice(0, w - 1) + '…' : v.padEnd(w));
+  return [columns, ...cells].map((r) => indent + r.map((v, k) => fit(v, widths[k]!)).join('  ').trimEnd());
+}
+
+function sourceBlock(s: SourceRecords): string[] {
+  const head = `  ${s.source}: ${nf.format(s.count)} record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
+  const classes = s.classes.length
+    ? [`    by class: ${s.classes.map((c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`).join('; ')}`]
+    : [];
+  const more = s.count > s.rows.length ? [`    … ${nf.format(s.count - s.rows.length)} more (--rows N shows more)`] : [];
+  return [head, ...classes, ...table(s.columns, s.rows), ...more];
+}
+
+/**
+ * The dossier for a terminal.
+ *
+ * @example process.stdout.write(formatDossierText(await buildDossier(db, id, opts)));
+ */
+export function formatDossierText(d: Dossier): string {
+  const out: string[] = [];
+  const c = d.case;
+  out.push(`Dossier ${d.entity_id} — tax year ${d.tax_year}${d.run_id ? `, run ${d.run_id}` : ''}`);
+  out.push('A lead for an analyst to verify, not a finding; the taxpayer is always heard first.');
+  for (const n of d.notes) out.push(`note: ${n}`);
+  if (c) {
+    out.push('', 'Case');
+    out.push(`  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax gap ${money(c.tax_gap_vnd)} VND`);
+    out.push(`  ${c.name ?? '(no name)'}${c.province ? `, ${c.province}` : ''}`);
+  }
+  out.push('', 'Reasons');
+  if (d.reasons.length === 0) out.push('  (none: not on the list)');
+  for (const r of d.reasons) out.push(`  [${r.code}] ${r.text}`);
+
+  out.push('', `Identities (${d.identities.length} record(s))`);
+  for (const [k, label] of Object.entries(identifierLabels) as [keyof Dossier['identifiers'], string][]) {
+    if (d.identifiers[k].length) out.push(`  ${label}: ${d.identifiers[k].join(' | ')}`);
+  }
+  out.push(...table(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'account', 'province'], d.identities as unknown as Record<string, unknown>[], '  '));
+
+  out.push('', `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`);
+  if (d.links.length === 0) out.push('  (a single record: nothing to link)');
+  for (const l of d.links) out.push('  ' + linkLine(l));
+
+  out.push('', `Records in tax year ${d.tax_year} (registry and websites: all)`);
+  if (d.records.length === 0) out.push('  (none)');
+  for (const s of d.records) out.push(...sourceBlock(s));
+
+  out.push('', 'Revenue and tax, step by step');
+  const rv = d.revenue;
+  if (!rv) out.push('  (no features for this entity)');
+  else {
+    out.push(
+      `  rules ${rv.tax_year}: threshold ${money(rv.rules.threshold)} VND, ${rv.activity_group} (${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
+        `${rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : ''}${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
+    );
+    const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
+    const w = Math.max(...rv.steps.map((s) => s.label_en.length));
+    for (const s of rv.steps) out.push(`  ${sign[s.role]} ${s.label_en.padEnd(w)}  ${money(s.amount_vnd).padStart(16)} VND  ${s.note}`);
+    out.push('  (+ counted, × left out so money is counted once, = result)');
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The dossier as pretty JSON. */
+export function formatDossierJson(d: Dossier): string {
+  return JSON.stringify(d, null, 2) + '\n';
+}
+
+const h = escapeHtml;
+
+function htmlTable(columns: string[], rows: Record<string, unknown>[], numeric: (c: string) => boolean = () => false): string {
+  const head = columns.map((c) => `<th${numeric(c) ? ' class="num"' : ''}>${h(c)}</th>`).join('');
+  const body = rows
+    .map((r) => `<tr>${columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('')}</tr>`)
+    .join('');
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/** Horizontal bars of the counted channels (platform / COD / bank) against declared revenue. */
+function channelSvg(d: Dossier): string {
+  const rv = d.revenue;
+  if (!rv) return '';
+  const bars = [
+    ['Sàn / platform', rv.steps.find((s) => s.key === 'platform_gmv')!.amount_vnd],
+    ['COD', rv.steps.find((s) => s.key === 'cod_sales')!.amount_vnd],
+    ['Ngân hàng / bank', rv.steps.find((s) => s.key === 'bank_trade')!.amount_vnd],
+    ['Kê khai / declared', rv.declared_revenue_vnd],
+  ] as const;
+  const max = Math.max(1, ...bars.map((b) => b[1]));
+  const rowH = 22;
+  const width = 560;
+  const body = bars
+    .map(([label, v], i) => {
+      const w = Math.max(1, Math.round((v / max) * 300));
+      const y = i * rowH + 2;
+      return (
+        `<text x="144" y="${y + 15}" text-anchor="end">${h(label)}</text>` +
+        `<rect x="150" y="${y + 4}" width="${w}" height="${rowH - 8}" class="bar${i === 3 ? ' alt' : ''}"></rect>` +
+        `<text x="${156 + w}" y="${y + 15}">${h(money(v))}</text>`
+      );
+    })
+    .join('');
+  return `<svg class="chart" role="img" aria-label="Doanh thu theo kênh / Revenue by channel" viewBox="0 0 ${width} ${bars.length * rowH + 4}" width="${width}" height="${bars.length * rowH + 4}">${body}</svg>`;
+}
+
+/**
+ * The dossier as one self-contained HTML page.
+ *
+ * @example writeFileSync('dossier.html', renderDossierHtml(dossier));
+ */
+export function renderDossierHtml(d: Dossier): string {
+  const c = d.case;
+  const idRows = (Object.entries(identifierLabels) as [keyof Dossier['identifiers'], string][])
+    .filter(([k]) => d.identifiers[k].length)
+    .map(([k, label]) => `<dt>${h(label)}</dt><dd>${d.identifiers[k].map((v) => `<span class="tag">${h(v)}</span>`).join('')}</dd>`)
+    .join('');
+  const links = d.links.length
+    ? `<ul>${d.links.map((l) => `<li>${h(linkLine(l))}</li>`).join('')}</ul>`
+    : '<p class="muted">Một bản ghi duy nhất. <span class="en">A single record: nothing to link.</span></p>';
+  const records = d.records
+    .map(
+      (s) =>
+        `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
+        (s.classes.length ? `<p>${s.classes.map((k) => `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`).join('')}</p>` : '') +
+        htmlTable(s.columns, s.rows as Record<string, unknown>[]) +
+        (s.count > s.rows.length ? `<p class="muted">… ${h(nf.format(s.count - s.rows.length))} more</p>` : ''),
+    )
+    .join('');
+  const rv = d.revenue;
+  const steps = rv
+    ? `<p>Quy tắc ${h(String(rv.tax_year))}: ngưỡng ${h(money(rv.rules.threshold))} VND; nhóm ${h(rv.activity_group)} (${h(rv.group_source)}): GTGT ${h(pct(rv.rules.vat_rate))} + TNCN ${h(pct(rv.rules.pit_rate))}.</p>` +
+      `<table><thead><tr><th></th><th>Bước <span class="en">Step</span></th><th class="num">VND</th><th>Ghi chú <span class="en">Note</span></th></tr></thead><tbody>` +
+      rv.steps
+        .map(
+          (s) =>
+            `<tr class="${s.role}"><td>${{ counted: '+', excluded: '×', result: '=', info: '' }[s.role]}</td><td>${h(s.label_vi)} <span class="en">${h(s.label_en)}</span></td>` +
+            `<td class="num">${h(money(s.amount_vnd))}</td><td>${h(s.note)}</td></tr>`,
+        )
+        .join('') +
+      `</tbody></table>`
+    : '<p class="muted">Không có số liệu. <span class="en">No features for this entity.</span></p>';
+  return `<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>Hồ sơ ${h(d.entity_id)}</title>
+<style>${reportCss}
+tr.excluded td { color: var(--muted); } tr.result td { font-weight: 600; } .chart .alt { fill: #9aa5b1; }
+dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { color: var(--muted); } dd { margin: 0; }</style>
+</head>
+<body>
+<header>
+<h1>Hồ sơ người bán ${h(d.entity_id)} <span class="en">Seller dossier, tax year ${h(String(d.tax_year))}${d.run_id ? `, run ${h(d.run_id)}` : ''}</span></h1>
+<p class="note">Đây là gợi ý để cán bộ xác minh, không phải kết luận vi phạm. <span class="en">A lead to verify, not a finding; the taxpayer is always heard first.</span></p>
+${d.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
+</header>
+<main>
+<section id="case"><h2>Hồ sơ <span class="en">Case</span></h2>
+${c ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng <span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>` : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>'}
+<ul>${d.reasons.map((r) => `<li><span class="tag">${h(r.code)}</span>${h(r.text)}</li>`).join('')}</ul>
+${channelSvg(d)}</section>
+<section id="revenue"><h2>Doanh thu và thuế <span class="en">Revenue and tax, step by step</span></h2>${steps}</section>
+<section id="identities"><h2>Định danh <span class="en">Identities</span></h2><dl>${idRows}</dl>
+${htmlTable(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'], d.identities as unknown as Record<string, unknown>[])}</section>
+<section id="links"><h2>Liên kết <span class="en">Links (${h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier')})</span></h2>${links}</section>
+<section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax year ${h(String(d.tax_year))}</span></h2>${records}</section>
+</main>
+</body>
+</html>
+`;
+}

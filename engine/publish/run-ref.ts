@@ -1,0 +1,95 @@
+/**
+ * Finding and reading published run folders: `latest`, a run id, or a folder path; the run
+ * before a given one; its cases.json and run.json. Used by diff, explain and the report.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError, WorkspaceError } from '../errors.js';
+import type { CaseRow } from './case-row.js';
+import { openWorkspace, type Workspace } from '../warehouse/workspace.js';
+
+/**
+ * The folder of a run: an existing folder path, `latest`, or a run id under WS/runs.
+ *
+ * @example resolveRunDir('latest', ws)              // '/…/ws/runs/20261123-181000-1b74e6'
+ * @example resolveRunDir('20261123-181000-1b74e6', ws)
+ * @example resolveRunDir('/tmp/ws/runs/20261123-181000-1b74e6')
+ */
+export function resolveRunDir(ref: string, ws?: Workspace): string {
+  if (ws && (ref === 'latest' || ref === 'previous')) {
+    if (!existsSync(ws.latestLink)) throw new WorkspaceError(`${ws.root} has no published run yet; run \`sangloc run\` first`);
+    const latest = realpathSync(ws.latestLink);
+    if (ref === 'latest') return latest;
+    const prev = previousRunDir(ws, latest.split('/').pop()!);
+    if (!prev) throw new WorkspaceError(`${ws.root} has only one published run, so there is no previous run`);
+    return prev;
+  }
+  if (ws && /^[\w.-]+$/.test(ref) && existsSync(join(ws.runsDir, ref))) return realpathSync(join(ws.runsDir, ref));
+  const abs = resolve(ref);
+  if (existsSync(abs) && statSync(abs).isDirectory()) return realpathSync(abs);
+  throw new UsageError(
+    ws
+      ? `run "${ref}" not found: expected a run id under ${ws.runsDir}, "latest", "previous" or a run folder`
+      : `run "${ref}" not found: pass a run folder, or --workspace WS with a run id`,
+  );
+}
+
+/**
+ * A workspace that must already exist (analyst commands never create one by mistake).
+ *
+ * @example const ws = openExistingWorkspace('workspace');
+ */
+export function openExistingWorkspace(root: string): Workspace {
+  if (!existsSync(resolve(root)) || !statSync(resolve(root)).isDirectory()) {
+    throw new WorkspaceError(`workspace ${root} does not exist; run \`sangloc run --input DIR --workspace ${root}\` first`);
+  }
+  return openWorkspace(root);
+}
+
+/** Published run ids of a workspace, oldest first (ids start with their UTC start time). */
+export function listRunIds(ws: Workspace): string[] {
+  if (!existsSync(ws.runsDir)) return [];
+  return readdirSync(ws.runsDir)
+    .filter((n) => !n.startsWith('.') && existsSync(join(ws.runsDir, n, 'cases.json')))
+    .sort();
+}
+
+/**
+ * The published run just before `runId` (by id order), or undefined for the first run.
+ *
+ * @example previousRunDir(ws, '20261124-010000-aa11') // '/…/runs/20261123-010000-ff00'
+ */
+export function previousRunDir(ws: Workspace, runId: string): string | undefined {
+  const before = listRunIds(ws).filter((id) => id < runId);
+  return before.length ? join(ws.runsDir, before[before.length - 1]!) : undefined;
+}
+
+/** What run.json holds (the fields the analyst tools read). */
+export interface RunJson {
+  run_id: string;
+  started_at: string;
+  finished_at: string;
+  engine_version: string;
+  config_hash: string;
+  tax_year: number | null;
+  model_id: string | null;
+  scorer?: string;
+  entities?: number;
+  cases?: number;
+  rows?: Record<string, { read: number; loaded: number; rejected: number }>;
+  [key: string]: unknown;
+}
+
+/** run.json of a run folder. */
+export function readRunJson(dir: string): RunJson {
+  const file = join(dir, 'run.json');
+  if (!existsSync(file)) throw new WorkspaceError(`${dir} is not a run folder (no run.json)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as RunJson;
+}
+
+/** The case rows of a run folder, from cases.json (lists as arrays, numbers as numbers). */
+export function readRunCases(dir: string): CaseRow[] {
+  const file = join(dir, 'cases.json');
+  if (!existsSync(file)) throw new WorkspaceError(`${dir} is not a run folder (no cases.json)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as CaseRow[];
+}
