@@ -190,7 +190,7 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
     reader = `read_parquet(${literal(readPath)}, file_row_number = true)`;
   } else {
     header = readCsvHeader(readPath);
-    const columns = `{${header.map((h, i) => `${literal(h || `column${i}`)}: 'varchar'`).join(', ')}}`;
+    const columns = `{${csvReadNames(file, header, cfg).map((h) => `${literal(h)}: 'varchar'`).join(', ')}}`;
     reader =
       `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ` +
       `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = '_ingest_csv_scans', ` +
@@ -243,7 +243,7 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
   if (staged.csvRejects) {
     await db.exec(`
       create temp table _ingest_csv_bad as
-        select line as rec, string_agg(error_type || ': ' || error_message, '; ' order by column_idx) as err,
+        select line as rec, first(error_type || ': ' || error_message order by column_idx) as err,
                first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), 200) order by column_idx) as val
         from _ingest_csv_rejects group by line;
       -- Adjacent rejected records share a 'before': keep the largest shift (ASOF ties are not ordered).
@@ -263,6 +263,27 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
         : `create temp view _ingest_file as select *, rowid as _rid, rowid + 2 as _line from _ingest_raw`,
   );
   return staged;
+}
+
+/**
+ * Names DuckDB reads a CSV's columns under: as written, unique (it matches names regardless of case).
+ * A column the contract needs that appears twice is ambiguous and refuses the file; a repeated
+ * extra column gets a suffix and stays ignored.
+ */
+function csvReadNames(file: DeliveryFile, header: string[], cfg: SourceIngestConfig | undefined): string[] {
+  const needed = new Set([...sources[file.source].columns.map((c) => c.name), ...Object.keys(cfg?.rename ?? {}).map((k) => k.trim().toLowerCase())]);
+  const count = new Map<string, number>();
+  for (const h of header) count.set(h.toLowerCase(), (count.get(h.toLowerCase()) ?? 0) + 1);
+  for (const [name, n] of count) {
+    if (n > 1 && needed.has(name)) throw new InputError(file.path, `column "${name}" appears ${n} times in the header; keep one (which one holds the data cannot be told)`, 1);
+  }
+  const taken = new Set<string>();
+  return header.map((h, i) => {
+    let name = h || `column${i}`;
+    while (taken.has(name.toLowerCase())) name = `${name}_${i}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
 }
 
 /** The scanner's line drift as a temp table `_ingest_drift(after_record, extra)`. */

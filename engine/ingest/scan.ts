@@ -4,7 +4,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 /**
  * Where a CSV record's physical line drifts from its record number: every record from
  * `afterRecord + 1` on starts `extraLines` lines later than its record number says (record 1 is the
- * header). Sparse: one entry per record holding a quoted line break.
+ * header). Sparse: one entry after each record holding a quoted line break or followed by empty
+ * lines (DuckDB skips those without counting them).
  */
 export interface LineDrift {
   afterRecord: number;
@@ -26,6 +27,7 @@ export interface CsvScan {
 
 const QUOTE = 0x22;
 const LF = 0x0a;
+const CR = 0x0d;
 const CHUNK = 1 << 20;
 
 /**
@@ -34,7 +36,8 @@ const CHUNK = 1 << 20;
  * wrong line. Optionally hashes the same bytes, so the file is read once for both.
  *
  * Quote state follows RFC 4180 with `"` as quote and `""` as escape (an escaped quote toggles the
- * state twice and so changes nothing). A lone `\r` is not a line break (DuckDB agrees for `\r\n` files).
+ * state twice and so changes nothing). A lone `\r` is not a line break (DuckDB agrees for `\r\n`
+ * files). Empty lines outside quotes start no record, as in DuckDB's reader.
  *
  * @example
  *   const s = scanCsv('cod_shipments.csv', { hash: true });
@@ -46,17 +49,25 @@ export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan
   const buf = Buffer.allocUnsafe(CHUNK);
   let inQuotes = false;
   let records = 1; // the record being read (1-based)
-  let quotedInRecord = 0;
   let quotedNewlines = 0;
   let lines = 1;
-  let bytes = 0;
-  let lastByte = -1;
+  let bytes = 0; // bytes before the current chunk, then the total
+  let recordStart = 0; // offset of the current record's first byte
+  let prevByte = -1; // last byte of the previous chunk
   const drift: LineDrift[] = [];
+  let offset = 0; // start line − record number of the current record
+  // Called when record `records` starts on line `lines`: a change of offset is a drift entry.
+  const started = () => {
+    if (lines - records === offset) return;
+    offset = lines - records;
+    const last = drift[drift.length - 1];
+    if (last && last.afterRecord === records - 1) last.extraLines = offset;
+    else drift.push({ afterRecord: records - 1, extraLines: offset });
+  };
   try {
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
-      bytes += n;
       if (hash) hash.update(n === CHUNK ? buf : buf.subarray(0, n));
       let i = 0;
       // Next line break at or after i (cached: quoted fields are many per line, line breaks few).
@@ -67,14 +78,14 @@ export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan
         if (q === -1 || q >= n) q = n;
         while (nl !== -1 && nl < q) {
           lines++;
-          if (inQuotes) quotedInRecord++;
+          if (inQuotes) quotedNewlines++;
           else {
-            if (quotedInRecord) {
-              quotedNewlines += quotedInRecord;
-              drift.push({ afterRecord: records, extraLines: quotedNewlines });
-              quotedInRecord = 0;
-            }
-            records++;
+            // DuckDB skips empty lines (LF or CR LF alone): they start no record.
+            const length = bytes + nl - recordStart;
+            const before = nl > 0 ? buf[nl - 1] : prevByte;
+            if (!(length === 0 || (length === 1 && before === CR))) records++;
+            recordStart = bytes + nl + 1;
+            started();
           }
           nl = buf.indexOf(LF, nl + 1);
           if (nl >= n) nl = -1;
@@ -83,17 +94,14 @@ export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan
         if (q < n) inQuotes = !inQuotes;
         i = q + 1;
       }
-      lastByte = buf[n - 1]!;
+      prevByte = buf[n - 1]!;
+      bytes += n;
     }
   } finally {
     closeSync(fd);
   }
-  if (quotedInRecord) {
-    quotedNewlines += quotedInRecord;
-    drift.push({ afterRecord: records, extraLines: quotedNewlines });
-  }
   // A final line break ends the last line (and record, outside quotes) rather than starting an empty one.
-  if (lastByte === LF) {
+  if (prevByte === LF) {
     lines--;
     if (!inQuotes) records--;
   }

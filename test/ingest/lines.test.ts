@@ -30,6 +30,12 @@ const cases: Case[] = [
     rejects: [[4, /MISSING COLUMNS/], [6, /not a date/]],
   },
   {
+    name: 'empty lines are skipped, not counted as rows, and later lines stay right',
+    lines: [header, row('W1'), '', row('W2'), '', '', row('W3', 'x', '-1'), row('W4', '"a\nb"'), '', row('W5')],
+    loaded: { W1: 2, W2: 4, W4: 8, W5: 11 },
+    rejects: [[7, /negative amount/]],
+  },
+  {
     name: 'CRLF file with a quoted CRLF break',
     lines: [header, row('W1', '"x\r\ny"'), row('W2', 'y', 'abc')],
     loaded: { W1: 2 },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config/index.js';
 import { ConfigError } from '../../engine/errors.js';
 import { contractFormSql, mapHeader, validateIngestConfig, type SourceIngestConfig } from '../../engine/ingest/options.js';
-import { sources } from '../../engine/ingest/sources.js';
+import { sources, type ColumnSpec } from '../../engine/ingest/sources.js';
 import { literal } from '../../engine/warehouse/db.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
 
@@ -56,7 +56,7 @@ describe('contractFormSql: delivered text → contract form, or as delivered whe
   const dotThousands: SourceIngestConfig = { decimal: ',', thousands: '.' };
   const commaThousands: SourceIngestConfig = { thousands: ',' };
   const dmy: SourceIngestConfig = { dateFormat: '%d/%m/%Y' };
-  it.each([
+  it.each<{ spec: ColumnSpec; cfg: SourceIngestConfig; input: string | null; output: string | null }>([
     { spec: vnd, cfg: dotThousands, input: '1.250.000', output: '1250000' },
     { spec: vnd, cfg: dotThousands, input: ' 1.250.000,00 ', output: '1250000' },
     { spec: vnd, cfg: dotThousands, input: '1.250.000,5', output: '1250001' },
@@ -84,7 +84,7 @@ describe('contractFormSql: delivered text → contract form, or as delivered whe
     });
   });
 
-  it.each([
+  it.each<{ spec: ColumnSpec; cfg: SourceIngestConfig | undefined }>([
     { spec: vnd, cfg: undefined },
     { spec: vnd, cfg: { dateFormat: '%d/%m/%Y' } },
     { spec: date, cfg: { thousands: '.' as const } },
@@ -95,7 +95,7 @@ describe('contractFormSql: delivered text → contract form, or as delivered whe
 });
 
 describe('mapHeader', () => {
-  it.each([
+  it.each<{ name: string; header: string[]; rename: Record<string, string> | undefined; expected: Record<string, string> }>([
     { name: 'contract names, any case', header: ['TAX_ID', 'Period'], rename: undefined, expected: { tax_id: 'TAX_ID', period: 'Period' } },
     { name: 'renamed, matched case-insensitively', header: ['Mã số thuế', 'Kỳ'], rename: { 'mã số thuế': 'tax_id', 'KỲ': 'period' }, expected: { tax_id: 'Mã số thuế', period: 'Kỳ' } },
     { name: 'a renamed column wins over the contract name', header: ['tax_id', 'MST'], rename: { MST: 'tax_id' }, expected: { tax_id: 'MST' } },

@@ -31,7 +31,10 @@ const cases: Case[] = [
     quotedNewlines: 3,
     drift: [[2, 2], [4, 3]],
   },
-  { name: 'unterminated quote runs to the end', content: 'a,b\n1,"x\n2,y\n', records: 2, lines: 3, quotedNewlines: 2, drift: [[2, 2]] },
+  { name: 'unterminated quote runs to the end', content: 'a,b\n1,"x\n2,y\n', records: 2, lines: 3, quotedNewlines: 2, drift: [] },
+  { name: 'empty lines start no record', content: 'a,b\n1,2\n\n3,4\n\r\n\n5,6\n', records: 4, lines: 7, quotedNewlines: 0, drift: [[2, 1], [3, 3]] },
+  { name: 'empty lines at the end', content: 'a\n1\n\n\n', records: 2, lines: 4, quotedNewlines: 0, drift: [[2, 2]] },
+  { name: 'a quoted break then an empty line after the same record', content: 'a,b\n1,"x\ny"\n\n2,z\n', records: 3, lines: 5, quotedNewlines: 1, drift: [[2, 2]] },
 ];
 
 describe('scanCsv: record number → physical line', () => {
