@@ -1,0 +1,76 @@
+/**
+ * Audit outcomes back in: a file in the contract's `outcomes` format is validated and loaded by the
+ * same loader as a delivery (rejects with file, line, column and reason), appended to the
+ * warehouse's raw outcomes, and the outcome tables are rebuilt so `train` and `stats` see it at
+ * once; the next run sees it too. A copy is kept in WS/outcomes/ as the record of what came in.
+ */
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { InputError } from '../errors.js';
+import { loadDelivery, type FileLoad } from '../ingest/load.js';
+import type { Logger } from '../log.js';
+import { installNormalizeMacros } from '../normalize/sql.js';
+import type { Db } from '../warehouse/db.js';
+import { runModels } from '../warehouse/pipeline.js';
+import type { Workspace } from '../warehouse/workspace.js';
+
+export interface OutcomeImport {
+  /** Id the rejects are recorded under in the warehouse (`rejects.run_id`). */
+  importId: string;
+  file: FileLoad;
+  /** The first rejects (line, column, reason), for the terminal. */
+  rejects: { line: number | null; column: string | null; reason: string }[];
+  /** Outcome rows (subject × period) now in the warehouse, and how many reach an entity. */
+  outcomesInWarehouse: number;
+  outcomesMatched: number | null;
+  /** Where the copy of the file was kept. */
+  archived: string;
+}
+
+/** Folder of WS keeping every imported outcome file. */
+export const outcomesDir = (ws: Workspace) => join(ws.root, 'outcomes');
+
+/**
+ * Validates and loads one outcomes file into the warehouse of `ws` (the caller holds the workspace lock).
+ *
+ * @example const r = await importOutcomes(db, ws, 'audits-2026-q3.csv', { config, log, at: new Date() });
+ */
+export async function importOutcomes(
+  db: Db,
+  ws: Workspace,
+  file: string,
+  opts: { config: Config; log: Logger; at?: Date },
+): Promise<OutcomeImport> {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(file, 'not found; give the path of an outcomes CSV or Parquet file');
+  const ext = extname(file).toLowerCase();
+  if (ext !== '.csv' && ext !== '.parquet') throw new InputError(file, 'expected a .csv or .parquet file in the outcomes format of CONTRACT.md');
+  const at = opts.at ?? new Date();
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const importId = `outcomes-${stamp}`;
+  // The loader finds a source by file name: the copy is named outcomes_<original name>.
+  const name = `outcomes_${basename(file).replace(/^outcomes[_-]?/i, '')}`;
+  const inbox = join(ws.tmpDir, `${importId}-${process.pid}`);
+  mkdirSync(inbox, { recursive: true, mode: 0o700 });
+  try {
+    copyFileSync(file, join(inbox, name));
+    const summary = await loadDelivery(db, inbox, { runId: importId, log: opts.log, ingest: opts.config.ingest, tmpDir: ws.tmpDir });
+    const load = summary.files[0]!;
+    if (load.status === 'failed') throw new InputError(file, load.message ?? 'the file could not be loaded');
+    await installNormalizeMacros(db);
+    const hasEntities = await db.tableExists('int_entities');
+    await runModels(db, (m) => m.name === 'stg_outcomes' || (hasEntities && m.name === 'mart_entity_outcomes'), opts.log);
+    const rejects = await db.all<{ line: number | null; column: string | null; reason: string }>(
+      `select line, "column", reason from rejects where run_id = $r order by line nulls first limit 20`,
+      { r: importId },
+    );
+    const outcomesInWarehouse = (await db.value<number>(`select count(*)::bigint from stg_outcomes`)) ?? 0;
+    const outcomesMatched = hasEntities ? await db.value<number>(`select coalesce(sum(outcome_rows), 0)::bigint from mart_entity_outcomes`) : null;
+    mkdirSync(outcomesDir(ws), { recursive: true, mode: 0o700 });
+    const archived = join(outcomesDir(ws), `${stamp}-${basename(file)}`);
+    if (load.status === 'loaded') copyFileSync(file, archived);
+    return { importId, file: load, rejects, outcomesInWarehouse, outcomesMatched, archived: load.status === 'loaded' ? archived : '' };
+  } finally {
+    rmSync(inbox, { recursive: true, force: true });
+  }
+}
