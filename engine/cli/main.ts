@@ -8,6 +8,12 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import('./generate.js'),
   evaluate: () => import('./evaluate.js'),
   link: () => import('./link.js'),
+  explain: () => import('./explain.js'),
+  diff: () => import('./diff.js'),
+  outcomes: () => import('./outcomes.js'),
+  train: () => import('./train.js'),
+  models: () => import('./models.js'),
+  stats: () => import('./stats.js'),
 };
 
 function mainHelp(): string {

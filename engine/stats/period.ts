@@ -1,0 +1,266 @@
+/**
+ * Period statistics for the office's reporting: per province, the sellers the engine identified on
+ * each channel, their observed and declared revenue, the estimated tax gap, and the audits closed in
+ * the period (hit rate, tax assessed per case). Read from the warehouse's latest state.
+ *
+ * Amounts delivered per period (marketplace GMV, declarations) count in proportion to the months
+ * they share with the asked period; parcels and bank credits count by their date. The tax gap of a
+ * seller is computed on its revenue in the period scaled to a year (the threshold is annual) and
+ * scaled back: gap = max(0, taxDue(12/m × revenue) × m/12 − tax paid − tax withheld), at the rates of
+ * the activity group the scorer uses (the one a marketplace's withholding reveals, else the registry's).
+ */
+import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
+import { UsageError } from '../errors.js';
+import { csvField } from '../publish/csv.js';
+import { groupFromWithholding } from '../score/gap.js';
+import type { Db } from '../warehouse/db.js';
+
+export interface Period {
+  /** As asked: 2026, 2026-H1, 2026-Q3 or 2026-07. */
+  label: string;
+  year: number;
+  /** First day (inclusive) and the day after the last (exclusive), YYYY-MM-DD. */
+  start: string;
+  end: string;
+  months: number;
+}
+
+/**
+ * Parses a period.
+ *
+ * @example parsePeriod('2026-H1') // { label: '2026-H1', year: 2026, start: '2026-01-01', end: '2026-07-01', months: 6 }
+ * @example parsePeriod('2026-Q3') // { …, start: '2026-07-01', end: '2026-10-01', months: 3 }
+ * @example parsePeriod('2025')    // { …, start: '2025-01-01', end: '2026-01-01', months: 12 }
+ */
+export function parsePeriod(text: string): Period {
+  const t = text.trim().toUpperCase();
+  const m = /^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$/.exec(t);
+  const bad = () => new UsageError(`period "${text}": expected YYYY, YYYY-H1/H2, YYYY-Q1…Q4 or YYYY-MM (e.g. 2026-H1)`);
+  if (!m) throw bad();
+  const year = Number(m[1]);
+  let first = 1;
+  let months = 12;
+  const part = m[2];
+  if (part?.startsWith('H')) [first, months] = [part === 'H1' ? 1 : 7, 6];
+  else if (part?.startsWith('Q')) [first, months] = [(Number(part[1]) - 1) * 3 + 1, 3];
+  else if (part) {
+    first = Number(part);
+    months = 1;
+    if (first < 1 || first > 12) throw bad();
+  }
+  const ymd = (y: number, mo: number) => `${y + Math.floor((mo - 1) / 12)}-${String(((mo - 1) % 12) + 1).padStart(2, '0')}-01`;
+  return { label: t, year, start: ymd(year, first), end: ymd(year, first + months), months };
+}
+
+/** One row of the statistics: a province, or the total (province `null`). */
+export interface ProvinceStats {
+  /** '' = sellers whose province is unknown; null on the total row. */
+  province: string | null;
+  sellers: number;
+  sellers_platform: number;
+  sellers_cod: number;
+  sellers_bank: number;
+  platform_revenue_vnd: number;
+  cod_revenue_vnd: number;
+  bank_revenue_vnd: number;
+  observed_revenue_vnd: number;
+  declared_revenue_vnd: number;
+  /** Sellers with observed revenue above what they declared in the period. */
+  sellers_with_gap: number;
+  tax_gap_vnd: number;
+  audits: number;
+  audits_undeclared: number;
+  /** Share of closed audits that found undeclared revenue; null without audits. */
+  hit_rate: number | null;
+  assessed_tax_vnd: number;
+  /** Tax assessed per closed audit; null without audits. */
+  yield_per_case_vnd: number | null;
+}
+
+export interface PeriodStats {
+  period: Period;
+  rows: ProvinceStats[];
+  total: ProvinceStats;
+}
+
+const emptyRow = (province: string | null): ProvinceStats => ({
+  province, sellers: 0, sellers_platform: 0, sellers_cod: 0, sellers_bank: 0, platform_revenue_vnd: 0, cod_revenue_vnd: 0,
+  bank_revenue_vnd: 0, observed_revenue_vnd: 0, declared_revenue_vnd: 0, sellers_with_gap: 0, tax_gap_vnd: 0, audits: 0,
+  audits_undeclared: 0, hit_rate: null, assessed_tax_vnd: 0, yield_per_case_vnd: null,
+});
+
+// First month and length (months) of a contract period (YYYY, YYYY-Qn, YYYY-MM) as SQL over column `p`.
+const periodStart = (p: string) => `case
+    when length(${p}) = 4 then make_date(left(${p}, 4)::int, 1, 1)
+    when upper(${p}) like '%-Q%' then make_date(left(${p}, 4)::int, (right(${p}, 1)::int - 1) * 3 + 1, 1)
+    else make_date(left(${p}, 4)::int, substr(${p}, 6, 2)::int, 1) end`;
+const periodMonths = (p: string) => `case when length(${p}) = 4 then 12 when upper(${p}) like '%-Q%' then 3 else 1 end`;
+/** Share of a delivered period inside [$start, $end): months in common / months of the period. */
+const overlap = (p: string) =>
+  `greatest(0, datediff('month', greatest(${periodStart(p)}, $start::date), least(${periodStart(p)} + to_months(${periodMonths(p)}), $end::date)))::double / ${periodMonths(p)}`;
+
+/**
+ * Statistics of one period from the warehouse (needs a run's entities; outcomes optional).
+ *
+ * @example const s = await periodStats(db, parsePeriod('2026-H1')); s.total.tax_gap_vnd
+ */
+export async function periodStats(db: Db, period: Period, opts: { taxRules?: Record<string, TaxYearRules> } = {}): Promise<PeriodStats> {
+  const rules = rulesForYear(period.year, opts.taxRules);
+  const range = { start: period.start, end: period.end };
+  const hasFeatures = await db.tableExists('mart_entity_features');
+  await db.exec(`create or replace temp table stats_entity as
+    with platform as (
+        select e.entity_id, sum(p.gmv * ${overlap('p.period')}) as gmv, sum(p.tax_withheld * ${overlap('p.period')}) as withheld
+        from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = p.shop_key
+        group by 1),
+    cod as (
+        select entity_id, sum(cod_amount) as cod from int_parcels_classified
+        where parcel_class = 'sale' and picked_up_on >= $start::date and picked_up_on < $end::date group by 1),
+    bank as (
+        select entity_id, sum(amount) as bank from int_bank_credits_classified
+        where credit_class = 'trade' and booked_at >= $start::date and booked_at < $end::date group by 1),
+    declared as (
+        select c.entity_id, sum(d.declared_revenue * ${overlap('d.period')}) as declared, sum(d.tax_paid * ${overlap('d.period')}) as paid
+        from stg_declarations d join int_entity_tax_codes c on c.code = d.tax_id group by 1),
+    final as (
+        select pr.entity_id, coalesce(pr.province, '') as province,
+            ${hasFeatures ? `coalesce(f.activity_group, 'goods')` : `'goods'`} as activity_group,
+            ${hasFeatures ? 'f.withheld_rate' : 'null::double'} as withheld_rate,
+            coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) as withheld, coalesce(c.cod, 0) as cod, coalesce(b.bank, 0) as bank,
+            coalesce(d.declared, 0) as declared, coalesce(d.paid, 0) as paid
+        from mart_entity_profile pr
+        ${hasFeatures ? 'left join mart_entity_features f using (entity_id)' : ''}
+        left join platform pl using (entity_id) left join cod c using (entity_id)
+        left join bank b using (entity_id) left join declared d using (entity_id))
+    select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`, range);
+  const provinces = (await db.all<{ province: string }>(`select distinct province from stats_entity order by province`)).map((r) => r.province);
+  const provIndex = new Map(provinces.map((p, i) => [p, i]));
+  const cols = await db.numericColumns(
+    `select list_position(${listLiteral(provinces)}, province) - 1 as prov,
+            list_position(${listLiteral([...activityGroups])}, activity_group) - 1 as grp,
+            gmv, withheld, cod, bank, declared, paid, withheld_rate
+     from stats_entity order by entity_id`,
+  );
+  const [prov, grp, gmv, withheld, cod, bank, declared, paid, rate] = cols.columns as Float64Array[] as [
+    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+  ];
+  const rows = provinces.map((p) => emptyRow(p));
+  const scale = 12 / period.months;
+  for (let i = 0; i < cols.rowCount; i++) {
+    const r = rows[prov[i]!]!;
+    const observed = gmv[i]! + cod[i]! + bank[i]!;
+    if (observed > 0) r.sellers++;
+    if (gmv[i]! > 0) r.sellers_platform++;
+    if (cod[i]! > 0) r.sellers_cod++;
+    if (bank[i]! > 0) r.sellers_bank++;
+    r.platform_revenue_vnd += gmv[i]!;
+    r.cod_revenue_vnd += cod[i]!;
+    r.bank_revenue_vnd += bank[i]!;
+    r.observed_revenue_vnd += observed;
+    r.declared_revenue_vnd += declared[i]!;
+    if (observed > declared[i]!) r.sellers_with_gap++;
+    const g = activityGroups[grp[i]!];
+    // As the scorer does: the group a marketplace's withholding reveals, else the registry's.
+    const group = groupFromWithholding(rate[i]!, rules) ?? (g && isActivityGroup(g) ? g : 'goods');
+    const estimated = Math.max(observed, declared[i]!);
+    const due = taxDue(estimated * scale, group, rules).total / scale;
+    r.tax_gap_vnd += Math.max(0, due - paid[i]! - withheld[i]!);
+  }
+  await db.exec(`drop table if exists stats_entity`);
+
+  // Audits closed in the period (or, without a closing date, about a period overlapping it).
+  if (await db.tableExists('stg_outcomes')) {
+    const audits = await db.all<{ province: string; audits: number; undeclared: number; assessed: number }>(
+      `with subjects as (
+          select entity_id, 'tax_id' as subject_type, tax_id as subject_id from int_entities where tax_id is not null
+          union select entity_id, 'tax_id', national_id from int_entities where national_id is not null
+          union select entity_id, 'national_id', national_id from int_entities where national_id is not null
+          union select entity_id, 'phone', phone from int_entities where phone is not null
+          union select entity_id, 'platform_shop', source_key from int_entities where source = 'platform_sellers'
+          union select entity_id, 'domain', domain from int_entities where domain is not null),
+        closed as (
+          select * from stg_outcomes o
+          where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null and ${overlap('o.period')} > 0)),
+        linked as (
+          select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
+          from closed o left join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id
+          group by all)
+       select coalesce(p.province, '') as province, count(*)::bigint as audits,
+              count(*) filter (where l.result = 'undeclared')::bigint as undeclared, coalesce(sum(l.assessed_tax), 0)::bigint as assessed
+       from linked l left join mart_entity_profile p using (entity_id)
+       group by 1 order by 1`,
+      range,
+    );
+    for (const a of audits) {
+      let i = provIndex.get(a.province);
+      if (i === undefined) {
+        i = rows.length;
+        rows.push(emptyRow(a.province));
+        provIndex.set(a.province, i);
+      }
+      const r = rows[i]!;
+      r.audits = a.audits;
+      r.audits_undeclared = a.undeclared;
+      r.assessed_tax_vnd = a.assessed;
+    }
+  }
+  const total = emptyRow(null);
+  for (const r of rows) {
+    for (const k of Object.keys(total) as (keyof ProvinceStats)[]) {
+      if (k !== 'province' && k !== 'hit_rate' && k !== 'yield_per_case_vnd') (total[k] as number) += r[k] as number;
+    }
+  }
+  const finish = (r: ProvinceStats) => {
+    for (const k of ['platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd', 'observed_revenue_vnd', 'declared_revenue_vnd', 'tax_gap_vnd'] as const) r[k] = Math.round(r[k]);
+    r.hit_rate = r.audits ? r.audits_undeclared / r.audits : null;
+    r.yield_per_case_vnd = r.audits ? Math.round(r.assessed_tax_vnd / r.audits) : null;
+  };
+  rows.forEach(finish);
+  finish(total);
+  rows.sort((a, b) => b.tax_gap_vnd - a.tax_gap_vnd || b.sellers - a.sellers || a.province!.localeCompare(b.province!, 'vi'));
+  return { period, rows, total };
+}
+
+const listLiteral = (values: readonly string[]) => `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::varchar[]`;
+
+export const statsColumns: readonly (keyof ProvinceStats)[] = [
+  'province', 'sellers', 'sellers_platform', 'sellers_cod', 'sellers_bank', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
+  'observed_revenue_vnd', 'declared_revenue_vnd', 'sellers_with_gap', 'tax_gap_vnd', 'audits', 'audits_undeclared', 'hit_rate',
+  'assessed_tax_vnd', 'yield_per_case_vnd',
+];
+
+/**
+ * The statistics as CSV (UTF-8 with BOM, CRLF): a `period` column, one row per province, then `TOTAL`.
+ *
+ * @example writeFileSync('stats-2026-H1.csv', statsCsv(s));
+ */
+export function statsCsv(s: PeriodStats): string {
+  const value = (r: ProvinceStats, k: keyof ProvinceStats) => {
+    const v = r[k];
+    if (k === 'province') return csvField(v === null ? 'TOTAL' : /^[=+\-@]/.test(String(v)) ? `'${v}` : String(v));
+    if (v === null) return '';
+    return k === 'hit_rate' ? (v as number).toFixed(4) : String(v);
+  };
+  const lines = [['period', ...statsColumns].join(',')];
+  for (const r of [...s.rows, s.total]) lines.push([s.period.label, ...statsColumns.map((k) => value(r, k))].join(','));
+  return '\ufeff' + lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * The statistics for a terminal (amounts in millions of VND).
+ *
+ * @example process.stdout.write(formatStatsText(s));
+ */
+export function formatStatsText(s: PeriodStats): string {
+  const m = (v: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(v / 1e6);
+  const header = ['province', 'sellers', 'platform', 'COD', 'bank', 'observed M', 'declared M', 'tax gap M', 'audits', 'hit rate', 'yield/case M'];
+  const row = (r: ProvinceStats) => [
+    r.province === null ? 'TOTAL' : r.province || '(unknown)', String(r.sellers), String(r.sellers_platform), String(r.sellers_cod), String(r.sellers_bank),
+    m(r.observed_revenue_vnd), m(r.declared_revenue_vnd), m(r.tax_gap_vnd), String(r.audits),
+    r.hit_rate === null ? '–' : `${(100 * r.hit_rate).toFixed(0)} %`, r.yield_per_case_vnd === null ? '–' : m(r.yield_per_case_vnd),
+  ];
+  const rows = [...s.rows.map(row), row(s.total)];
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (r: string[]) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  ');
+  return [`period ${s.period.label} (${s.period.start} … ${s.period.end}, exclusive)`, line(header), ...rows.map(line), ''].join('\n');
+}
