@@ -5,13 +5,20 @@
  *      independent identifiers agreeing exactly (capped hub values do not count);
  *  (b) high-degree identifier values are capped upstream, in the weights (degree guard);
  *  (c) a bridge (an edge whose removal splits a cluster in two sides of ≥ `bridgeMinSide`
- *      records each) must also pass a stricter threshold, or it is cut.
+ *      records each) must also pass a stricter threshold, or it is cut;
+ *  (d) exclusive values (a holder's national ID): two clusters whose known values are disjoint
+ *      are two people and never merge, however strong the link (`EDGE_CONFLICT`).
+ * Then cluster-level corroboration: clusters that share values of at least `minKinds` different
+ * identifiers (one record of a cluster has the phone, another the account) merge, since two
+ * independent identifiers rarely coincide by chance, and so do clusters sharing a value of a
+ * decisive kind (a bank account); values seen in many clusters are hubs and do not count.
  * Deterministic: edges are taken by weight desc, then ids; a cluster's id is its smallest record id.
  */
 
 export const EDGE_KEPT = 0;
 export const EDGE_WEAK = 1;
 export const EDGE_BRIDGE = 2;
+export const EDGE_CONFLICT = 3;
 
 export interface LinkEdges {
   a: ArrayLike<number>;
@@ -21,19 +28,49 @@ export interface LinkEdges {
   sharedIdentifiers: ArrayLike<number>;
 }
 
+/** Identifier values of records, one entry per (record, identifier kind, value). */
+export interface RecordKeys {
+  record: ArrayLike<number>;
+  /** Identifier kind (0–30), e.g. the index of the comparison. */
+  kind: ArrayLike<number>;
+  /** Value id: equal ids are equal values (of the same kind). */
+  value: ArrayLike<number>;
+}
+
 export interface ClusterGuards {
   strongWeight: number;
   minSharedIdentifiers: number;
   bridgeMinSide: number;
   bridgeWeight: number;
+  /** Cluster-level corroboration (off when absent). */
+  corroboration?: {
+    keys: RecordKeys;
+    /** Distinct identifier kinds two clusters must share to merge. */
+    minKinds: number;
+    /** A value found in more clusters than this is a hub: it corroborates nothing. */
+    maxClustersPerValue: number;
+    /** Kinds (bit mask) whose shared value merges by itself (a bank account: one holder). */
+    decisiveKinds?: number;
+  };
+  /** Exclusive values (kind ignored): clusters whose known values are disjoint never merge. */
+  exclusive?: { record: ArrayLike<number>; value: ArrayLike<number> };
+}
+
+/** A merge of two clusters by corroboration: their smallest record ids and the kinds shared (bit mask). */
+export interface Corroboration {
+  a: number;
+  b: number;
+  kinds: number;
 }
 
 export interface ClusterResult {
   /** Per record: smallest record id of its cluster. */
   cluster: Int32Array;
-  /** Per edge (input order): EDGE_KEPT, EDGE_WEAK or EDGE_BRIDGE. */
+  /** Per edge (input order): EDGE_KEPT, EDGE_WEAK, EDGE_BRIDGE or EDGE_CONFLICT. */
   status: Uint8Array;
   bridgesCut: number;
+  conflicts: number;
+  corroborations: Corroboration[];
   clusters: number;
 }
 
@@ -65,31 +102,137 @@ export function clusterRecords(n: number, edges: LinkEdges, guards: ClusterGuard
   }
   // (c) bridges of the eligible graph.
   const bridgesCut = cutWeakBridges(n, edges, eligible, guards, status);
-  // Components by union–find; the root is always the smallest id.
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]!]!;
-      x = parent[x]!;
-    }
-    return x;
-  };
+  const uf = new Components(n, guards.exclusive);
+  // (d) components by union–find, strongest edges first; the root is always the smallest id.
+  let conflicts = 0;
   for (const e of eligible) {
     if (status[e] !== EDGE_KEPT) continue;
-    const ra = find(edges.a[e]!);
-    const rb = find(edges.b[e]!);
-    if (ra === rb) continue;
-    if (ra < rb) parent[rb] = ra;
-    else parent[ra] = rb;
+    const r = uf.union(edges.a[e]!, edges.b[e]!);
+    if (r === 'conflict') {
+      status[e] = EDGE_CONFLICT;
+      conflicts++;
+    }
   }
+  const corroborations = guards.corroboration ? corroborate(uf, guards.corroboration) : [];
   const cluster = new Int32Array(n);
   let clusters = 0;
   for (let i = 0; i < n; i++) {
-    cluster[i] = find(i);
+    cluster[i] = uf.find(i);
     if (cluster[i] === i) clusters++;
   }
-  return { cluster, status, bridgesCut, clusters };
+  return { cluster, status, bridgesCut, conflicts, corroborations, clusters };
+}
+
+/** Union–find whose roots are smallest ids, refusing unions of clusters with disjoint exclusive values. */
+class Components {
+  readonly parent: Int32Array;
+  /** Exclusive values per root (only roots that have some). */
+  private readonly excl = new Map<number, number[]>();
+
+  constructor(n: number, exclusive?: { record: ArrayLike<number>; value: ArrayLike<number> }) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+    if (!exclusive) return;
+    for (let i = 0; i < exclusive.record.length; i++) {
+      const r = exclusive.record[i]!;
+      const list = this.excl.get(r);
+      if (!list) this.excl.set(r, [exclusive.value[i]!]);
+      else if (!list.includes(exclusive.value[i]!)) list.push(exclusive.value[i]!);
+    }
+  }
+
+  find(x: number): number {
+    const p = this.parent;
+    while (p[x] !== x) {
+      p[x] = p[p[x]!]!;
+      x = p[x]!;
+    }
+    return x;
+  }
+
+  /** Whether the clusters of roots ra and rb are known to be different people. */
+  conflict(ra: number, rb: number): boolean {
+    const xa = this.excl.get(ra);
+    const xb = this.excl.get(rb);
+    return !!xa && !!xb && !xa.some((v) => xb.includes(v));
+  }
+
+  union(a: number, b: number): 'same' | 'merged' | 'conflict' {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return 'same';
+    if (this.conflict(ra, rb)) return 'conflict';
+    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+    this.parent[child] = root;
+    const xc = this.excl.get(child);
+    if (xc) {
+      const xr = this.excl.get(root);
+      if (!xr) this.excl.set(root, xc);
+      else for (const v of xc) if (!xr.includes(v)) xr.push(v);
+      this.excl.delete(child);
+    }
+    return 'merged';
+  }
+}
+
+const popcount = (x: number) => {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+};
+
+/**
+ * Merges clusters sharing values of at least `minKinds` identifier kinds, until nothing changes
+ * (a merge can bring two more identifiers together). Candidates are taken by kinds shared desc,
+ * then ids, so the result does not depend on input order.
+ */
+function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration']>): Corroboration[] {
+  const { keys } = c;
+  const k = keys.record.length;
+  // Entries grouped by value.
+  const idx = Int32Array.from({ length: k }, (_, i) => i).sort((x, y) => keys.value[x]! - keys.value[y]! || keys.record[x]! - keys.record[y]!);
+  const done: Corroboration[] = [];
+  const roots: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    const shared = new Map<number, Map<number, number>>();
+    for (let s = 0; s < k; ) {
+      const v = keys.value[idx[s]!]!;
+      const bit = 1 << keys.kind[idx[s]!]!;
+      roots.length = 0;
+      let e = s;
+      for (; e < k && keys.value[idx[e]!] === v; e++) {
+        const r = uf.find(keys.record[idx[e]!]!);
+        if (!roots.includes(r)) roots.push(r);
+        if (roots.length > c.maxClustersPerValue) break;
+      }
+      while (e < k && keys.value[idx[e]!] === v) e++;
+      s = e;
+      if (roots.length < 2 || roots.length > c.maxClustersPerValue) continue;
+      for (let i = 0; i < roots.length; i++) {
+        for (let j = 0; j < roots.length; j++) {
+          if (roots[i]! >= roots[j]!) continue;
+          let row = shared.get(roots[i]!);
+          if (!row) shared.set(roots[i]!, (row = new Map()));
+          row.set(roots[j]!, (row.get(roots[j]!) ?? 0) | bit);
+        }
+      }
+    }
+    const candidates: Corroboration[] = [];
+    const decisive = c.decisiveKinds ?? 0;
+    for (const [a, row] of shared) for (const [b, kinds] of row) if (popcount(kinds) >= c.minKinds || (kinds & decisive) !== 0) candidates.push({ a, b, kinds });
+    candidates.sort((x, y) => popcount(y.kinds) - popcount(x.kinds) || x.a - y.a || x.b - y.b);
+    let merged = 0;
+    for (const cand of candidates) {
+      const ra = uf.find(cand.a);
+      const rb = uf.find(cand.b);
+      if (ra === rb || uf.conflict(ra, rb)) continue;
+      uf.union(ra, rb);
+      done.push({ a: Math.min(ra, rb), b: Math.max(ra, rb), kinds: cand.kinds });
+      merged++;
+    }
+    if (merged === 0) break;
+  }
+  return done;
 }
 
 /** Finds bridges (iterative Tarjan over a CSR graph) and marks the ones that fail the guard. */

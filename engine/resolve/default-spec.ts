@@ -1,12 +1,40 @@
 /**
- * The spec sangloc links its identity records with (table `identity_records`, already normalised
- * by staging). Identifiers exact; shared contact values weighed by term frequency and capped when
- * many distinct names carry them (a carrier hub's phone); names compared Vietnamese-style (word
- * order free, common surnames and given names weigh little); addresses by Jaro–Winkler.
+ * The spec sangloc links its identity records with (table `int_identity_records`, already
+ * normalised by staging).
+ *
+ * - Identifiers (tax ID, national ID, bank account, phone) agreeing exactly weigh about 20 bits:
+ *   their u is fixed at 1e-6, not sampled, because random pairs that agree on an identifier are
+ *   nearly all the same person (a seller leaves dozens of records), which makes a sampled u, or a
+ *   term frequency counted in records, say that a personal phone is shared by strangers.
+ * - Hub values (a carrier's hub phone, a marketplace's collection account: more distinct names
+ *   than the guard allows) are unknown on either side, agreeing or not.
+ * - E-mail keeps its term frequency: addresses are often made from the name, so two namesakes can
+ *   share one.
+ * - Names are compared Vietnamese-style (word order free, common surnames and given names weigh
+ *   little), addresses by Jaro–Winkler.
+ * - A bank account and a shop (the shop's own record and its marketplace parcels, `shop_key`)
+ *   are decisive: records sharing one belong together. Clusters sharing two different
+ *   identifiers merge (cluster-level corroboration), and clusters holding different holders'
+ *   national IDs (registry or bank KYC, `holder_id`) never merge.
  */
-import type { LinkSpec } from './spec.js';
+import type { ComparisonSpec, LinkSpec } from './spec.js';
 
-const contactGuard = { name_field: 'name_key', max_names: 5, cap_weight: 1 };
+/** More distinct names than this on one phone or e-mail: a hub (personal ones carry the person's name variants and shop names). */
+const contactGuard = { name_field: 'name_key', max_names: 5, cap_weight: 1, hubs_unknown: true };
+
+/** Bank accounts: personal ones carry a few names (holder, shop names on COD parcels); collection accounts hundreds. */
+const accountGuard = { name_field: 'name_key', max_names: 20, cap_weight: 1, hubs_unknown: true };
+
+/** u of an identifier agreeing between two different people (fixed; see above). */
+const IDENTIFIER_U = 1e-6;
+
+const identifier = (name: string, extra: Partial<ComparisonSpec> = {}): ComparisonSpec => ({
+  name,
+  field: name,
+  identifier: true,
+  levels: [{ kind: 'null' }, { kind: 'exact', u: IDENTIFIER_U }, { kind: 'else' }],
+  ...extra,
+});
 
 export const defaultIdentitySpec: LinkSpec = {
   fields: {
@@ -18,24 +46,14 @@ export const defaultIdentitySpec: LinkSpec = {
     name_key: {},
     province: {},
     address_key: {},
+    shop_key: { optional: true },
+    holder_id: { optional: true },
   },
   comparisons: [
-    { name: 'tax_id', field: 'tax_id', identifier: true, levels: [{ kind: 'null' }, { kind: 'exact' }, { kind: 'else' }] },
-    { name: 'national_id', field: 'national_id', identifier: true, levels: [{ kind: 'null' }, { kind: 'exact' }, { kind: 'else' }] },
-    {
-      name: 'account',
-      field: 'account',
-      identifier: true,
-      degree_guard: contactGuard,
-      levels: [{ kind: 'null' }, { kind: 'exact', tf_adjust: true }, { kind: 'else' }],
-    },
-    {
-      name: 'phone',
-      field: 'phone',
-      identifier: true,
-      degree_guard: contactGuard,
-      levels: [{ kind: 'null' }, { kind: 'exact', tf_adjust: true }, { kind: 'else' }],
-    },
+    identifier('tax_id'),
+    identifier('national_id'),
+    identifier('account', { degree_guard: accountGuard, decisive: true }),
+    identifier('phone', { degree_guard: contactGuard }),
     {
       name: 'email',
       field: 'email',
@@ -43,6 +61,7 @@ export const defaultIdentitySpec: LinkSpec = {
       degree_guard: contactGuard,
       levels: [{ kind: 'null' }, { kind: 'exact', tf_adjust: true }, { kind: 'else' }],
     },
+    identifier('shop', { field: 'shop_key', decisive: true }),
     {
       name: 'name',
       field: 'name_key',
@@ -74,6 +93,7 @@ export const defaultIdentitySpec: LinkSpec = {
     { fields: ['account'] },
     { fields: ['phone'] },
     { fields: ['email'] },
+    { fields: ['shop_key'] },
     { fields: ['name_key', 'province'] },
   ],
   max_block_size: 300,
@@ -83,5 +103,7 @@ export const defaultIdentitySpec: LinkSpec = {
     strong: { match_probability: 0.999 },
     min_shared_identifiers: 2,
     bridge: { min_side: 3, threshold: { match_probability: 0.99999 } },
+    corroboration: { min_identifiers: 2, max_clusters_per_value: 50 },
+    exclusive_field: 'holder_id',
   },
 };

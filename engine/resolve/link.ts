@@ -5,14 +5,16 @@
 import { ConfigError, InputError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { ident, type Db } from '../warehouse/db.js';
-import { clusterRecords, EDGE_BRIDGE, EDGE_KEPT } from './cluster.js';
+import { clusterRecords, EDGE_BRIDGE, EDGE_CONFLICT, EDGE_KEPT, type ClusterGuards } from './cluster.js';
 import type { ResolvedLinkSpec } from './spec.js';
 import { thresholdWeight } from './spec.js';
 import {
   blockedPairsSql,
   clustersSql,
   comparisonVectorsSql,
+  exclusiveValuesQuery,
   gammaColumn,
+  identifierKeysQuery,
   linksSql,
   markCutLinksSql,
   prepareRecordsSql,
@@ -34,8 +36,8 @@ export interface LinkOptions {
   spec: ResolvedLinkSpec;
   seed: number;
   log?: Logger;
-  /** Output table names; default `resolve_links` and `resolve_clusters`. */
-  tables?: { links?: string; clusters?: string };
+  /** Output table names; default `resolve_links`, `resolve_clusters` and `resolve_corroborations`. */
+  tables?: { links?: string; clusters?: string; corroborations?: string };
   /** Prefix of work tables (default `rs_`); they are dropped unless `keepWork`. */
   workPrefix?: string;
   /** Keep work tables, e.g. `<prefix>vectors` (every candidate pair's comparison levels). */
@@ -49,6 +51,10 @@ export interface LinkResult {
   keptLinks: number;
   weakLinks: number;
   bridgesCut: number;
+  /** Links refused because their clusters hold different exclusive values (two people). */
+  conflicts: number;
+  /** Cluster merges by corroboration (identifiers of different kinds shared across the clusters). */
+  corroborations: number;
   /** Clusters, singletons included. */
   clusters: number;
   /** Clusters of two records or more. */
@@ -56,7 +62,7 @@ export interface LinkResult {
   weights: LinkWeights;
   /** Milliseconds per step. */
   timings: Record<string, number>;
-  tables: { links: string; clusters: string; vectors: string };
+  tables: { links: string; clusters: string; corroborations: string; vectors: string };
 }
 
 const run = async (db: Db, step: SqlStep) => {
@@ -77,7 +83,11 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   const idColumn = options.idColumn ?? 'record_id';
   const prefix = options.workPrefix ?? 'rs_';
   const t = (name: string) => `${prefix}${name}`;
-  const out = { links: options.tables?.links ?? 'resolve_links', clusters: options.tables?.clusters ?? 'resolve_clusters' };
+  const out = {
+    links: options.tables?.links ?? 'resolve_links',
+    clusters: options.tables?.clusters ?? 'resolve_clusters',
+    corroborations: options.tables?.corroborations ?? 'resolve_corroborations',
+  };
   const timings: Record<string, number> = {};
   const work: string[] = [];
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -162,12 +172,38 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   const clustered = await timed('cluster', async () => {
     const e = await db.numericColumns(`select record_a, record_b, match_weight, shared_identifiers from ${ident(out.links)}`);
     const [a, b, w, shared] = e.columns as [Float64Array, Float64Array, Float64Array, Float64Array];
-    const result = clusterRecords(sizes.maxId + 1, { a, b, weight: w, sharedIdentifiers: shared }, {
+    const guards: ClusterGuards = {
       strongWeight: thresholdWeight(spec.clustering.strong),
       minSharedIdentifiers: spec.clustering.min_shared_identifiers,
       bridgeMinSide: spec.clustering.bridge.min_side,
       bridgeWeight: thresholdWeight(spec.clustering.bridge.threshold),
-    });
+    };
+    const identifiers = spec.comparisons.filter((c) => c.identifier).map((c) => c.name);
+    const keysSql = spec.clustering.corroboration ? identifierKeysQuery(spec, records) : undefined;
+    if (keysSql && spec.clustering.corroboration) {
+      const k = await db.numericColumns(keysSql);
+      guards.corroboration = {
+        keys: { record: Int32Array.from(k.columns[0]!), kind: Uint8Array.from(k.columns[1]!), value: Int32Array.from(k.columns[2]!) },
+        minKinds: spec.clustering.corroboration.min_identifiers,
+        maxClustersPerValue: spec.clustering.corroboration.max_clusters_per_value,
+        decisiveKinds: spec.comparisons.filter((c) => c.identifier).slice(0, 31).reduce((m, c, i) => (c.decisive ? m | (1 << i) : m), 0),
+      };
+    }
+    const exclusiveSql = exclusiveValuesQuery(spec, records);
+    if (exclusiveSql) {
+      const x = await db.numericColumns(exclusiveSql);
+      guards.exclusive = { record: Int32Array.from(x.columns[0]!), value: Int32Array.from(x.columns[1]!) };
+    }
+    const result = clusterRecords(sizes.maxId + 1, { a, b, weight: w, sharedIdentifiers: shared }, guards);
+    await db.exec(`create or replace table ${ident(out.corroborations)} (cluster_a bigint, cluster_b bigint, identifiers varchar)`);
+    const corr = await db.conn.createAppender(out.corroborations);
+    for (const c of result.corroborations) {
+      corr.appendBigInt(BigInt(c.a));
+      corr.appendBigInt(BigInt(c.b));
+      corr.appendVarchar(identifiers.filter((_, i) => (c.kinds >> i) & 1).join('|'));
+      corr.endRow();
+    }
+    corr.closeSync();
     await db.exec(`create or replace table ${ident(t('cut'))} (a bigint, b bigint, reason varchar)`);
     work.push(t('cut'));
     let weak = 0;
@@ -175,10 +211,10 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     for (let i = 0; i < e.rowCount; i++) {
       const s = result.status[i]!;
       if (s === EDGE_KEPT) continue;
-      if (s !== EDGE_BRIDGE) weak++;
+      if (s !== EDGE_BRIDGE && s !== EDGE_CONFLICT) weak++;
       cut.appendBigInt(BigInt(a[i]!));
       cut.appendBigInt(BigInt(b[i]!));
-      cut.appendVarchar(s === EDGE_BRIDGE ? 'bridge' : 'weak');
+      cut.appendVarchar(s === EDGE_BRIDGE ? 'bridge' : s === EDGE_CONFLICT ? 'conflict' : 'weak');
       cut.endRow();
     }
     cut.closeSync();
@@ -202,7 +238,7 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     members.closeSync();
     await run(db, clustersSql({ records, members: t('members'), table: out.clusters }));
     const clusters = await db.value<number>(`select count(distinct cluster_id)::bigint from ${ident(out.clusters)}`);
-    return { weak, bridgesCut: result.bridgesCut, clusters, multi };
+    return { weak, bridgesCut: result.bridgesCut, conflicts: result.conflicts, corroborations: result.corroborations.length, clusters, multi };
   });
 
   const dropping = performance.now();
@@ -212,9 +248,11 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     records: nRecords,
     candidatePairs,
     links,
-    keptLinks: links - clustered.weak - clustered.bridgesCut,
+    keptLinks: links - clustered.weak - clustered.bridgesCut - clustered.conflicts,
     weakLinks: clustered.weak,
     bridgesCut: clustered.bridgesCut,
+    conflicts: clustered.conflicts,
+    corroborations: clustered.corroborations,
     clusters: clustered.clusters,
     multiRecordClusters: clustered.multi,
     weights,
@@ -240,7 +278,7 @@ async function checkInput(db: Db, input: string, idColumn: string, datasetColumn
   const fields: ResolvedLinkSpec['fields'] = {};
   for (const [name, f] of Object.entries(spec.fields)) {
     const present = f.column.filter((c) => have.has(c));
-    if (present.length === 0) problems.push(`fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} (columns: ${columns.join(', ')})`);
+    if (present.length === 0 && !f.optional) problems.push(`fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} (columns: ${columns.join(', ')})`);
     fields[name] = { ...f, column: present };
   }
   if (problems.length) throw new ConfigError('link spec', problems);

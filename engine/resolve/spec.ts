@@ -16,6 +16,8 @@ export interface FieldSpec {
    */
   column?: string | string[];
   normalize?: Normalizer;
+  /** The input may lack the column(s): the field is then unknown (null) on every record. */
+  optional?: boolean;
 }
 
 /** A cut-off, either as a match weight (log2 Bayes factor incl. prior) or as a probability. */
@@ -64,6 +66,11 @@ export interface DegreeGuard {
   max_names: number;
   /** The capped contribution (match weight bits); default 0. */
   cap_weight?: number;
+  /**
+   * A hub value on either side makes the comparison unknown (the null level, no evidence), agreeing
+   * or not: a marketplace's collection account says nothing about who the seller is.
+   */
+  hubs_unknown?: boolean;
 }
 
 export interface ComparisonSpec {
@@ -74,6 +81,12 @@ export interface ComparisonSpec {
   levels: LevelSpec[];
   /** An independent identifier: exact agreement counts towards the clustering corroboration guard. */
   identifier?: boolean;
+  /**
+   * With `identifier` and `clustering.corroboration`: records sharing a value (under the degree
+   * guard) belong together by this alone, whatever the other fields say — a bank account has one
+   * holder, and payouts and remittances go to whoever runs the business.
+   */
+  decisive?: boolean;
   degree_guard?: DegreeGuard;
 }
 
@@ -90,6 +103,14 @@ export interface ClusteringSpec {
   min_shared_identifiers?: number;
   /** Bridges whose both sides hold at least `min_side` records must reach `threshold`. */
   bridge?: { min_side: number; threshold: Threshold };
+  /**
+   * Cluster-level corroboration: clusters sharing values of at least `min_identifiers` different
+   * identifier comparisons merge (one record has the phone, another the account). Hub values
+   * (over the degree guard, or found in more than `max_clusters_per_value` clusters) do not count.
+   */
+  corroboration?: { min_identifiers: number; max_clusters_per_value?: number };
+  /** A field no entity may hold two unrelated values of (a holder's national ID): clusters whose known values are disjoint never merge. */
+  exclusive_field?: string;
 }
 
 export interface LinkSpec {
@@ -117,11 +138,13 @@ export interface LinkSpec {
 
 /** A spec with every default filled and `null`/`else` levels made explicit (first and last). */
 export interface ResolvedLinkSpec extends LinkSpec {
-  fields: Record<string, { column: string[]; normalize: Normalizer }>;
+  fields: Record<string, { column: string[]; normalize: Normalizer; optional?: boolean }>;
   max_block_size: number;
   estimate: { u_sample_pairs: number; em_iterations: number; em_start_lambda: number };
   confidence: { A: number; B: number; C: number };
-  clustering: Required<ClusteringSpec>;
+  clustering: Required<Omit<ClusteringSpec, 'corroboration' | 'exclusive_field'>> & Pick<ClusteringSpec, 'exclusive_field'> & {
+    corroboration?: { min_identifiers: number; max_clusters_per_value: number };
+  };
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -224,6 +247,7 @@ export function linkSpecProblems(raw: unknown): string[] {
       const cols = Array.isArray(f.column) ? f.column : [f.column];
       if (f.column !== undefined && (cols.length === 0 || cols.some((c) => typeof c !== 'string' || c === ''))) problems.push(`fields.${name}.column: expected a column name or a list of column names`);
       if (f.normalize !== undefined && !normalizers.includes(f.normalize as Normalizer)) problems.push(`fields.${name}.normalize: expected one of ${normalizers.join(', ')}`);
+      if (f.optional !== undefined && typeof f.optional !== 'boolean') problems.push(`fields.${name}.optional: expected true or false`);
     }
   }
   const fieldRef = (v: unknown, at: string) => {
@@ -249,6 +273,8 @@ export function linkSpecProblems(raw: unknown): string[] {
         if (real.length === 0) problems.push(`${at}.levels: expected at least one level besides "null" and "else"`);
       }
       if (c.identifier !== undefined && typeof c.identifier !== 'boolean') problems.push(`${at}.identifier: expected true or false`);
+      if (c.decisive !== undefined && typeof c.decisive !== 'boolean') problems.push(`${at}.decisive: expected true or false`);
+      if (c.decisive && !c.identifier) problems.push(`${at}.decisive: only meaningful with "identifier": true`);
       if (c.degree_guard !== undefined) {
         const g = c.degree_guard;
         if (!isObj(g)) problems.push(`${at}.degree_guard: expected { name_field, max_names, cap_weight? }`);
@@ -256,6 +282,7 @@ export function linkSpecProblems(raw: unknown): string[] {
           fieldRef(g.name_field, `${at}.degree_guard.name_field`);
           if (!(Number.isInteger(g.max_names) && (g.max_names as number) >= 1)) problems.push(`${at}.degree_guard.max_names: expected an integer ≥ 1`);
           if (g.cap_weight !== undefined && !isNum(g.cap_weight)) problems.push(`${at}.degree_guard.cap_weight: expected a number`);
+          if (g.hubs_unknown !== undefined && typeof g.hubs_unknown !== 'boolean') problems.push(`${at}.degree_guard.hubs_unknown: expected true or false`);
         }
       }
     });
@@ -290,8 +317,20 @@ export function linkSpecProblems(raw: unknown): string[] {
     else if (!((c.A as number) > (c.B as number) && (c.B as number) > (c.C as number))) problems.push('confidence: expected A > B > C');
   }
   const cl = raw.clustering;
-  if (!isObj(cl)) problems.push('clustering: expected { "strong": threshold, "min_shared_identifiers"?, "bridge"? }');
+  if (!isObj(cl)) problems.push('clustering: expected { "strong": threshold, "min_shared_identifiers"?, "bridge"?, "corroboration"?, "exclusive_field"? }');
   else {
+    for (const k of Object.keys(cl)) {
+      if (!['strong', 'min_shared_identifiers', 'bridge', 'corroboration', 'exclusive_field'].includes(k)) problems.push(`clustering.${k}: unknown key`);
+    }
+    if (cl.corroboration !== undefined) {
+      const c = cl.corroboration;
+      if (!isObj(c) || !(Number.isInteger(c.min_identifiers) && (c.min_identifiers as number) >= 2)) {
+        problems.push('clustering.corroboration: expected { "min_identifiers": n ≥ 2, "max_clusters_per_value"?: n ≥ 2 }');
+      } else if (c.max_clusters_per_value !== undefined && !(Number.isInteger(c.max_clusters_per_value) && (c.max_clusters_per_value as number) >= 2)) {
+        problems.push('clustering.corroboration.max_clusters_per_value: expected an integer ≥ 2');
+      }
+    }
+    if (cl.exclusive_field !== undefined) fieldRef(cl.exclusive_field, 'clustering.exclusive_field');
     checkThreshold(cl.strong, 'clustering.strong', problems);
     if (cl.min_shared_identifiers !== undefined && !(Number.isInteger(cl.min_shared_identifiers) && (cl.min_shared_identifiers as number) >= 1)) problems.push('clustering.min_shared_identifiers: expected an integer ≥ 1');
     if (cl.bridge !== undefined) {
@@ -322,7 +361,11 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
   const spec = structuredClone(raw) as LinkSpec;
   const fields: ResolvedLinkSpec['fields'] = {};
   for (const [name, f] of Object.entries(spec.fields)) {
-    fields[name] = { column: f.column === undefined ? [name] : Array.isArray(f.column) ? f.column : [f.column], normalize: f.normalize ?? 'none' };
+    fields[name] = {
+      column: f.column === undefined ? [name] : Array.isArray(f.column) ? f.column : [f.column],
+      normalize: f.normalize ?? 'none',
+      ...(f.optional ? { optional: true } : {}),
+    };
   }
   const comparisons = spec.comparisons.map((c) => {
     const levels = [...c.levels];
@@ -345,6 +388,10 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
       strong: spec.clustering.strong,
       min_shared_identifiers: spec.clustering.min_shared_identifiers ?? 2,
       bridge: spec.clustering.bridge ?? { min_side: 3, threshold: spec.clustering.strong },
+      ...(spec.clustering.corroboration
+        ? { corroboration: { min_identifiers: spec.clustering.corroboration.min_identifiers, max_clusters_per_value: spec.clustering.corroboration.max_clusters_per_value ?? 8 } }
+        : {}),
+      ...(spec.clustering.exclusive_field ? { exclusive_field: spec.clustering.exclusive_field } : {}),
     },
   };
 }

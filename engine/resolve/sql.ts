@@ -80,7 +80,9 @@ export function prepareRecordsSql(
   o: { input: string; idColumn: string; datasetColumn?: string; table: string },
 ): SqlStep {
   const cols = [`${q(o.idColumn)}::bigint as _rid`, o.datasetColumn ? `${q(o.datasetColumn)}::tinyint as _ds` : `0::tinyint as _ds`];
-  for (const [name, f] of Object.entries(spec.fields)) cols.push(`${normalizeExpr(f.column, f.normalize)} as ${q(name)}`);
+  for (const [name, f] of Object.entries(spec.fields)) {
+    cols.push(`${f.column.length ? normalizeExpr(f.column, f.normalize) : 'null::varchar'} as ${q(name)}`);
+  }
   const inner = `select ${cols.join(',\n       ')} from ${q(o.input)}`;
   const sorted = fieldsNeedingSorted(spec).map((f) => `array_to_string(list_sort(string_split(${q(f)}, ' ')), ' ') as ${q(sortedColumn(f))}`);
   const sql = `create or replace table ${q(o.table)} as
@@ -314,7 +316,13 @@ export function comparisonVectorsSql(
     fields.add(c.field);
     if (c.levels.some((l) => (l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is')) fields.add(sortedColumn(c.field));
     const g = q(gammaColumn(c.name));
-    gammas.push(`${gammaExpr(c, b, sims)} as ${g}`);
+    const dg = c.degree_guard;
+    if (dg?.hubs_unknown) {
+      const deg = degreeColumn(c.field, dg.name_field);
+      fields.add(deg);
+      const max = b.bind(dg.max_names);
+      gammas.push(`(case when coalesce(l.${q(deg)}, 0) > ${max} or coalesce(r.${q(deg)}, 0) > ${max} then 0 else ${gammaExpr(c, b, sims)} end)::tinyint as ${g}`);
+    } else gammas.push(`${gammaExpr(c, b, sims)} as ${g}`);
     outer.push(g);
     if (!o.withStats) continue;
     const tfs = tfLevels(c);
@@ -431,4 +439,32 @@ export function clustersSql(o: { records: string; members: string; table: string
 select r._rid as record_id, coalesce(m.cluster_id, r._rid)::bigint as cluster_id
 from ${q(o.records)} r left join ${q(o.members)} m on m.record_id = r._rid`;
   return { sql, table: o.table, params: {} };
+}
+
+/**
+ * The identifier values records carry, for cluster-level corroboration: one row per record and
+ * identifier comparison with a known value under its degree guard (hubs left out), as
+ * `(r, k, v)` with k the comparison's index among identifiers and v a dense value id, ordered by v.
+ *
+ * @example identifierKeysQuery(spec, 'rs_records') // select … as r, … as k, … as v …
+ */
+export function identifierKeysQuery(spec: ResolvedLinkSpec, records: string): string | undefined {
+  const parts = spec.comparisons
+    .filter((c) => c.identifier)
+    .slice(0, 31)
+    .map((c, k) => {
+      const f = q(c.field);
+      const hub = c.degree_guard ? ` and coalesce(${q(degreeColumn(c.field, c.degree_guard.name_field))}, 0) <= ${Number(c.degree_guard.max_names)}` : '';
+      return `select _rid as r, ${k} as k, ${f}::varchar as v from ${q(records)} where ${f} is not null${hub}`;
+    });
+  if (parts.length === 0) return undefined;
+  return `select r, k, (dense_rank() over (order by k, v) - 1)::integer as v from (${parts.join(' union all ')}) order by v, r`;
+}
+
+/** `(r, v)`: each record's value of the exclusive field as a dense id, or undefined without one. */
+export function exclusiveValuesQuery(spec: ResolvedLinkSpec, records: string): string | undefined {
+  const field = spec.clustering.exclusive_field;
+  if (!field) return undefined;
+  const f = q(field);
+  return `select _rid as r, (dense_rank() over (order by ${f}::varchar) - 1)::integer as v from ${q(records)} where ${f} is not null order by r`;
 }

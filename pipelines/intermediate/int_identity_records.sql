@@ -22,13 +22,14 @@ cod as (
 taxpayer_records as (
     select
         'taxpayers' as source, record_key as source_key,
-        name as name_display, name_key, national_id,
+        name as name_display, name_key,
         -- a 12-digit personal ID used as tax code is the person's national ID too
+        coalesce(national_id, case when regexp_full_match(tax_id, '[0-9]{12}') then tax_id end) as national_id,
         tax_id, phone, email, null::varchar as account, null::varchar as domain, province, name_key(address) as address_key
     from taxpayers
 ),
 
-shop_records as (
+shop_profiles as (
     select
         'platform_sellers' as source, shop_key as source_key,
         arg_max(owner_name, period) filter (where owner_name is not null)     as name_display,
@@ -40,7 +41,8 @@ shop_records as (
         arg_max(payout_account, period) filter (where payout_account is not null) as account,
         null::varchar as domain,
         arg_max(province, period) filter (where province is not null)         as province,
-        arg_max(name_key(address), period) filter (where address is not null) as address_key
+        arg_max(name_key(address), period) filter (where address is not null) as address_key,
+        arg_max(name_key(shop_name), period) filter (where shop_name is not null) as trade_name_key
     from shops
     group by shop_key
 ),
@@ -59,7 +61,10 @@ account_records as (
         -- the holder as the latest statement line shows it (ties broken by the unique record key)
         arg_max(holder_name, (booked_at, record_key)) filter (where holder_name is not null) as name_display,
         arg_max(name_key, (booked_at, record_key)) filter (where name_key is not null)       as name_key,
-        arg_max(national_id, (booked_at, record_key)) filter (where national_id is not null) as national_id,
+        coalesce(
+            arg_max(national_id, (booked_at, record_key)) filter (where national_id is not null),
+            arg_max(tax_id, (booked_at, record_key)) filter (where regexp_full_match(tax_id, '[0-9]{12}'))
+        ) as national_id,
         arg_max(tax_id, (booked_at, record_key)) filter (where tax_id is not null)           as tax_id,
         null::varchar as phone, null::varchar as email, account, null::varchar as domain,
         null::varchar as province, null::varchar as address_key
@@ -79,18 +84,146 @@ sender_records as (
     group by name_key, phone, remit_account, province
 ),
 
+-- the holder the bank knows for each account, to compare with the owner a shop declares
+account_holders as (
+    select account, name_key, national_id from account_records
+),
+
+-- A shop whose payouts go to an account held by someone else (another national ID, or names
+-- neither of whose words contain the other's) runs on borrowed papers: the money shows who runs
+-- it. Its declared owner is kept in owner_* and its identity fields are left empty, so that the
+-- owner's name, ID, e-mail and address do not link the shop to the person who lent them. Its
+-- phone stays only when another shop or COD sender paid into the same account uses it too (the
+-- operator's phone); otherwise it may be the lender's, and moves to owner_phone.
+shop_checked as (
+    select
+        s.*,
+        h.account is not null and (
+            (s.national_id is not null and h.national_id is not null and s.national_id <> h.national_id)
+            or (s.name_key is not null and h.name_key is not null
+                and not list_has_all(string_split(s.name_key, ' '), string_split(h.name_key, ' '))
+                and not list_has_all(string_split(h.name_key, ' '), string_split(s.name_key, ' ')))
+        ) as nominee
+    from shop_profiles s
+    left join account_holders h on h.account = s.account
+),
+
+shop_phone_checked as (
+    select
+        s.*,
+        not nominee or exists (
+            select 1 from shop_profiles o
+            where o.account = s.account and o.phone = s.phone and o.source_key <> s.source_key
+        ) or exists (
+            select 1 from sender_records o where o.account = s.account and o.phone = s.phone
+        ) as operator_phone
+    from shop_checked s
+),
+
+shop_records as (
+    select
+        source, source_key, name_display,
+        case when not nominee then name_key end as name_key,
+        case when not nominee then national_id end as national_id,
+        case when not nominee then tax_id end as tax_id,
+        case when operator_phone then phone end as phone,
+        case when not nominee then email end as email,
+        account, domain, province,
+        case when not nominee then address_key end as address_key,
+        nominee,
+        case when nominee then name_key end as owner_name_key,
+        case when nominee then national_id end as owner_national_id,
+        case when nominee then tax_id end as owner_tax_id,
+        case when nominee then email end as owner_email,
+        case when nominee then address_key end as owner_address_key,
+        case when not operator_phone then phone end as owner_phone,
+        trade_name_key,
+        source_key as shop_key
+    from shop_phone_checked
+),
+
+-- remittance accounts collecting for many senders: a marketplace's, not a seller's
+market_accounts as (
+    select remit_account as account
+    from cod
+    where remit_account is not null
+    group by remit_account
+    having count(distinct name_key) >= coalesce(getvariable('shared_remit_min_senders'), 10)
+),
+
+-- A marketplace COD parcel (cash remitted to the platform) is the parcel of a shop: the sender
+-- is the shop's name or its owner's, with the shop's phone, and the account is the collection
+-- account of the shop's platform. A sender profile that names exactly one shop that way (by the
+-- shop's name first, else by the owner's) carries its shop_key.
+sender_shop_pairs as (
+    select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform,
+        c.name_key = s.trade_name_key as by_trade
+    from sender_records c
+    join shop_records s
+        on (c.phone = s.phone and c.name_key in (s.trade_name_key, s.name_key))
+        -- with a lent phone, only the shop's own name tells its parcels from the lender's
+        or (c.phone = s.owner_phone and c.name_key = s.trade_name_key)
+    where c.account in (select account from market_accounts)
+),
+
+-- the platform each collection account serves: the one most of its senders' shops sell on
+market_platforms as (
+    select account, arg_max(platform, (n, platform)) as platform
+    from (select account, platform, count(*) as n from sender_shop_pairs group by all)
+    group by account
+),
+
+sender_shop_candidates as (
+    select p.source_key, p.shop_key, p.by_trade
+    from sender_shop_pairs p
+    join market_platforms m on m.account = p.account and m.platform = p.platform
+),
+
+sender_shop as (
+    select source_key, min(shop_key) as shop_key
+    from (
+        select *, max(by_trade::int) over (partition by source_key) as best
+        from sender_shop_candidates
+    )
+    where by_trade::int = best
+    group by source_key
+    having count(distinct shop_key) = 1
+),
+
+-- parcels of a shop on borrowed papers carry the lender's name, phone and address, like the shop:
+-- they link through the shop only
+sender_linked as (
+    select
+        c.source, c.source_key, c.name_display,
+        case when s.nominee then null else c.name_key end as name_key,
+        c.national_id, c.tax_id,
+        case when s.nominee then null else c.phone end as phone,
+        c.email, c.account, c.domain, c.province,
+        case when s.nominee then null else c.address_key end as address_key,
+        case when s.nominee then c.name_key end as owner_name_key,
+        case when s.nominee then c.phone end as owner_phone,
+        case when s.nominee then c.address_key end as owner_address_key,
+        x.shop_key
+    from sender_records c
+    left join sender_shop x using (source_key)
+    left join shop_records s on s.shop_key = x.shop_key
+),
+
 unioned as (
     select * from taxpayer_records
-    union all select * from shop_records
-    union all select * from website_records
-    union all select * from account_records
-    union all select * from sender_records
+    union all by name select * from shop_records
+    union all by name select * from website_records
+    union all by name select * from account_records
+    union all by name select * from sender_linked
 ),
 
 final as (
     select
         (row_number() over (order by source, source_key) - 1)::bigint as record_id,
-        *
+        *,
+        -- the person the record is about, as the registry or the bank (KYC) knows them; a shop or a
+        -- site names an owner who may lend their papers to someone else, so it has none
+        case when source in ('taxpayers', 'bank_transactions') then national_id end as holder_id
     from unioned
 )
 
