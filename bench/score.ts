@@ -1,0 +1,150 @@
+/**
+ * Scoring-core benchmark (not a test): rules + peer statistics + risk + reasons + ranking over a
+ * seeded synthetic batch of entities (1,000,000 by default), i.e. scoreEntities + rankCases,
+ * against a reference measured in the same run — the same arithmetic over an array of plain row
+ * objects (bench/lib/naive-score.ts). Prints ops/s ± rme, entities/s and the ratio.
+ *
+ *   npx tsx bench/score.ts            1,000,000 entities
+ *   npx tsx bench/score.ts --quick    200,000 entities, < 20 s; exits 1 when the ratio is under its floor
+ *   npx tsx bench/score.ts --entities 300000
+ *
+ * Results go to bench/results/score-{full,quick}.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { rulesForYear } from '../engine/config/tax-rules.js';
+import { deriveAmounts } from '../engine/score/gap.js';
+import { rankCases } from '../engine/score/rank.js';
+import { allRules } from '../engine/score/rules/index.js';
+import type { Rule } from '../engine/score/types.js';
+import { peerGapStats, scoreEntities } from '../engine/score/score.js';
+import { makeEntityWorld } from './lib/entities.js';
+import { suite, type Measured } from './lib/harness.js';
+import { naiveScoreAndRank, toRowObjects } from './lib/naive-score.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, entities: { type: 'string' } } });
+const quick = values.quick!;
+const n = values.entities ? Number(values.entities) : quick ? 200_000 : 1_000_000;
+const here = dirname(fileURLToPath(import.meta.url));
+const SEED = 1;
+/** Typed columns must stay clearly ahead of row objects (measured 1.5–1.8× under load on the shared 2-core machine). */
+const floors = { typedVsRowsRatio: 1.2 };
+
+/** The rules with their reason sentences left empty: the numeric core alone (codes are still listed). */
+const codesOnly: readonly Rule[] = allRules.map((r) => ({ ...r, describe: () => '' }));
+/** Entities whose reason sentences are timed (formatting dominates; see the report line). */
+const TEXT_ENTITIES = quick ? 20_000 : 50_000;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log(`scoring-core bench (${quick ? 'quick' : 'full'}) — ${n.toLocaleString('en')} entities, node ${process.version}, ${cpus().length} cpus, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const world = makeEntityWorld({ n, seed: SEED });
+  const rows = toRowObjects(world);
+  const rules = rulesForYear(2025);
+  const rank = { capacity: 0, controlShare: 0.03, seed: SEED };
+  const typed = (ruleSet: readonly Rule[] = codesOnly, w = world) => {
+    const s = scoreEntities(w.batch, { rules, lang: 'vi', provinces: w.provinces }, ruleSet);
+    return { s, ranking: rankCases(s.expectedYield, s.risk, w.ids, w.excluded, rank) };
+  };
+  const naive = (reasonText = false, r = rows) => naiveScoreAndRank(r, { rules, lang: 'vi', ...rank, reasonText });
+
+  // Same answers, or the ratio means nothing: checked with the real reason sentences on a slice.
+  const slice = makeEntityWorld({ n: TEXT_ENTITIES, seed: SEED });
+  const sliceRows = toRowObjects(slice);
+  const agree = (x: ReturnType<typeof typed>, y: ReturnType<typeof naive>) => ({
+    order: x.ranking.order.length === y.order.length && x.ranking.order.every((v, k) => v === y.order[k]),
+    yieldAndReasons: y.scored.every(
+      (e) => e.expectedYield === x.s.expectedYield[e.index] && e.reasonCodes.join('|') === x.s.reasonCodes[e.index]!.join('|') && e.reasons.join('|') === x.s.reasons[e.index]!.join('|'),
+    ),
+  });
+  const a = typed();
+  const identical = { full: agree(a, naive()), withText: agree(typed(allRules, slice), naive(true, sliceRows)) };
+  const fired = Object.fromEntries(Object.entries(a.s.ruleResults).map(([id, r]) => [id, r.fired.reduce((x, v) => x + v, 0)]));
+  console.log(
+    `  identical ranking, expected yield and reason codes over ${n.toLocaleString('en')}: ${identical.full.order && identical.full.yieldAndReasons}; ` +
+      `with reason sentences over ${TEXT_ENTITIES.toLocaleString('en')}: ${identical.withText.order && identical.withText.yieldAndReasons}`,
+  );
+  console.log(`  rules fired: ${Object.entries(fired).map(([id, c]) => `${id} ${((100 * c) / n).toFixed(1)}%`).join(', ')}`);
+
+  // Where the typed core spends its time (one run each, wall ms).
+  const time = (fn: () => unknown) => {
+    const t0 = performance.now();
+    fn();
+    return performance.now() - t0;
+  };
+  const derived = deriveAmounts(world.batch, rules);
+  const peer = peerGapStats(world.batch, derived, world.provinces);
+  const ctx = { rules, derived, peerZ: peer.z };
+  const breakdown = {
+    deriveAmounts: time(() => deriveAmounts(world.batch, rules)),
+    peerStats: time(() => peerGapStats(world.batch, derived, world.provinces)),
+    rules: time(() => codesOnly.map((r) => r.evaluate(world.batch, ctx))),
+    scoreEntities: time(() => scoreEntities(world.batch, { rules, lang: 'vi', provinces: world.provinces }, codesOnly)),
+    rankCases: time(() => rankCases(a.s.expectedYield, a.s.risk, world.ids, world.excluded, rank)),
+  };
+  const riskMs = breakdown.scoreEntities - breakdown.deriveAmounts - breakdown.peerStats - breakdown.rules;
+  console.log(
+    `  one run of the typed core: deriveAmounts ${breakdown.deriveAmounts.toFixed(0)} ms, peer stats ${breakdown.peerStats.toFixed(0)} ms, ` +
+      `9 rules ${breakdown.rules.toFixed(0)} ms, risk + reason codes ≈ ${riskMs.toFixed(0)} ms, rankCases ${breakdown.rankCases.toFixed(0)} ms`,
+  );
+
+  const perSec = (count: number) => (m: Measured) => `, ${Math.round(count * m.hz).toLocaleString('en')} entities/s`;
+  const measured = await suite(
+    `scoreEntities + rankCases over ${n.toLocaleString('en')} entities (9 rules, peer median/MAD by activity group × province, risk, reason codes, ranking)`,
+    [
+      { name: 'row objects (map/filter/sort reference)', fn: () => naive(), heavy: true },
+      { name: 'typed-array columns (engine/score)', fn: () => typed(), heavy: true },
+    ],
+    { maxTime: 1, extra: perSec(n) },
+  );
+  const ratio = measured[1]!.hz / measured[0]!.hz;
+  const bestRatio = measured[0]!.minMs / measured[1]!.minMs;
+  console.log(`  ratio typed / row objects: ${ratio.toFixed(2)}× (mean), ${bestRatio.toFixed(2)}× (fastest run of each)`);
+
+  // Reason sentences: formatVnd → Number.prototype.toLocaleString with options, once per reason.
+  const text = await suite(
+    `reason sentences (Vietnamese, up to 3 per entity) over ${TEXT_ENTITIES.toLocaleString('en')} entities, typed core`,
+    [
+      { name: 'scoreEntities + rankCases, reason codes only', fn: () => typed(codesOnly, slice) },
+      { name: 'scoreEntities + rankCases, with reason sentences', fn: () => typed(allRules, slice), heavy: true },
+    ],
+    { maxTime: quick ? 1 : 2, extra: perSec(TEXT_ENTITIES) },
+  );
+  const reasons = a.s.reasonCodes.reduce((k, c) => k + c.length, 0) * (TEXT_ENTITIES / n);
+  const textUsPerReason = ((text[1]!.meanMs - text[0]!.meanMs) * 1000) / Math.max(1, reasons);
+  console.log(`  sentences cost ${(text[1]!.meanMs / text[0]!.meanMs).toFixed(1)}× the numeric core, ≈ ${textUsPerReason.toFixed(0)} µs per reason (${Math.round(reasons).toLocaleString('en')} reasons)`);
+
+  const failures: string[] = [];
+  if (!identical.full.order || !identical.full.yieldAndReasons || !identical.withText.order || !identical.withText.yieldAndReasons) failures.push('typed core and row-object reference disagree');
+  if (Math.max(ratio, bestRatio) < floors.typedVsRowsRatio) failures.push(`typed vs row objects ${Math.max(ratio, bestRatio).toFixed(2)}× < ${floors.typedVsRowsRatio}×`);
+  const results = {
+    bench: 'score',
+    mode: quick ? 'quick' : 'full',
+    node: process.version,
+    cpus: cpus().length,
+    loadAverage: loadavg(),
+    entities: n,
+    seed: SEED,
+    identical,
+    rulesFiredShare: Object.fromEntries(Object.entries(fired).map(([id, c]) => [id, c / n])),
+    breakdownMs: { ...breakdown, riskAndReasonCodes: riskMs },
+    rowObjects: { ...measured[0], entitiesPerSec: n * measured[0]!.hz },
+    typed: { ...measured[1], entitiesPerSec: n * measured[1]!.hz },
+    ratio,
+    bestRatio,
+    reasonText: { entities: TEXT_ENTITIES, codesOnly: text[0], withSentences: text[1], usPerReason: textUsPerReason },
+    floors,
+    failures,
+    seconds: (performance.now() - started) / 1000,
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  const file = join(here, 'results', `score-${results.mode}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\n${failures.length === 0 ? 'ok' : `BELOW FLOOR: ${failures.join('; ')}`} — ${results.seconds.toFixed(1)} s; results in ${file}`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+await main();
