@@ -38,6 +38,14 @@ td.num, th.num { text-align:right; white-space:nowrap; }
 #detail ul { margin:0; padding-left:18px; }
 .tag { display:inline-block; border:1px solid var(--line); border-radius:10px; padding:0 6px; margin:0 4px 2px 0; font-size:12px; }
 .muted { color:var(--muted); }
+.chart .line { fill:none; stroke:var(--accent); stroke-width:2; } .chart .line.random { stroke:var(--muted); stroke-dasharray:5 4; stroke-width:1.5; }
+.chart .grid { stroke:var(--line); stroke-width:1; } .chart .dot { fill:var(--accent); fill-opacity:.55; } .chart .dot.control { fill:var(--warn); }
+.chart .c1 { fill:#0b6e4f; } .chart .c2 { fill:#d97706; } .chart .c3 { fill:#2563eb; } .chart .alt { fill:#9aa5b1; }
+figure { margin:0; }
+.scroll.short { max-height:320px; }
+tr.total td { font-weight:600; border-top:2px solid var(--ink); }
+.tag.chg-new { border-color:#2563eb; } .tag.chg-escalated { border-color:var(--warn); } .tag.chg-dropped, .tag.chg-de-escalated { color:var(--muted); }
+code { background:#eef2f5; padding:1px 4px; border-radius:3px; word-break:break-all; }
 `;
 
 export const reportScript = String.raw`
@@ -168,6 +176,30 @@ export const reportScript = String.raw`
       'tax_withheld_vnd', 'tax_year', 'activity_group', 'province', 'control_slice', 'record_count', 'sources']],
     ['Định danh', 'Identifiers', ['tax_ids', 'national_ids', 'phones', 'emails', 'accounts', 'domains', 'shops']]
   ];
+  var SVG = 'http://www.w3.org/2000/svg';
+  function svgEl(tag, attrs, text) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  // Platform, COD and bank revenue against declared revenue for one case, as SVG bars.
+  function channelBars(c) {
+    var bars = [['Sàn / platform', c.platform_revenue_vnd, 'c1'], ['COD', c.cod_revenue_vnd, 'c2'],
+      ['Ngân hàng / bank', c.bank_revenue_vnd, 'c3'], ['Kê khai / declared', c.declared_revenue_vnd, 'alt']];
+    var max = 1;
+    bars.forEach(function (b) { if (b[1] > max) max = b[1]; });
+    var svg = svgEl('svg', { 'class': 'chart', role: 'img', 'aria-label': 'Doanh thu theo kênh / Amounts by channel', viewBox: '0 0 330 92', width: 330, height: 92 });
+    bars.forEach(function (b, i) {
+      var v = b[1] || 0;
+      var w = Math.max(1, Math.round(v / max * 150));
+      var y = i * 22 + 2;
+      svg.appendChild(svgEl('text', { x: 104, y: y + 15, 'text-anchor': 'end' }, b[0]));
+      svg.appendChild(svgEl('rect', { x: 110, y: y + 4, width: w, height: 14, 'class': b[2] }));
+      svg.appendChild(svgEl('text', { x: 116 + w, y: y + 15 }, nf.format(v)));
+    });
+    return svg;
+  }
   function select(i) {
     state.selected = i;
     var c = cases[i];
@@ -203,6 +235,12 @@ export const reportScript = String.raw`
       });
       parts.push(dl);
     });
+    parts.push(bilingual('h3', 'Doanh thu theo kênh', 'Amounts by channel'));
+    parts.push(channelBars(c));
+    var hint = bilingual('p', 'Hồ sơ đầy đủ (bản ghi, liên kết, cách tính):', 'Full dossier (records, links, computation):');
+    hint.appendChild(el('br'));
+    hint.appendChild(el('code', '', 'sangloc explain ' + c.entity_id + ' --workspace WS --format html --out dossier.html'));
+    parts.push(hint);
     var box = document.createDocumentFragment();
     parts.forEach(function (p) { box.appendChild(p); });
     detail.replaceChildren(box);

@@ -3,6 +3,9 @@
  * and the reasons the scorer used. The run folder builds it; `writeReportHtml` renders it.
  */
 import type { CaseRow, ReasonInfo } from './case-row.js';
+import type { RunDiff } from '../diff/index.js';
+import type { PeriodStats } from '../stats/period.js';
+import type { ModelCard } from '../warehouse/models.js';
 
 export interface ReportRunInfo {
   run_id: string;
@@ -45,6 +48,14 @@ export interface ReportModel {
   /** All cases, best first; charts use all of them, the table embeds the first `maxCases`. */
   cases: readonly CaseRow[];
   reasons: readonly ReasonInfo[];
+  /** How the run scored (run.json `scorer`), e.g. why no model was trained. */
+  scorer?: string;
+  /** Card of the model the run used (WS/models/<id>.card.json); null = rules only. Absent = section not shown. */
+  model?: ModelCard | null;
+  /** Changes against the previous run (`diffRuns`); null = no previous run. Absent = section not shown. */
+  diff?: RunDiff | null;
+  /** Statistics of the tax year by province (`periodStats`). Absent = section not shown. */
+  stats?: PeriodStats | null;
 }
 
 /**

@@ -9,7 +9,12 @@ import { caseColumns, type CaseRow } from './case-row.js';
 import { maskCaseRow } from './mask.js';
 import { caseJsonObject } from './json.js';
 import { escapeHtml, scriptJson } from './html.js';
-import { casesByProvince, histogramSvg, provinceChartSvg, scoreHistogram } from './report-charts.js';
+import {
+  casesByProvince, channelBarSvg, channelTotals, histogramSvg, provinceChartSvg, revenueScatterSvg, scoreHistogram, yieldCurve, yieldCurveSvg,
+} from './report-charts.js';
+import { bandLabel, type RunDiff } from '../diff/index.js';
+import type { PeriodStats } from '../stats/period.js';
+import type { ModelCard } from '../warehouse/models.js';
 import { reportCss, reportScript } from './report-client.js';
 import type { ReportModel, SourceQuality } from './report-model.js';
 
@@ -56,6 +61,90 @@ function qualityRow(s: SourceQuality): string {
   );
 }
 
+const pct = (r: number | null) => (r === null ? '–' : `${(100 * r).toFixed(1)} %`);
+
+/** Feature importance as horizontal bars (top 12). */
+function importanceSvg(card: ModelCard): string {
+  const top = card.feature_importance.slice(0, 12);
+  const max = Math.max(1e-9, ...top.map((f) => f.importance));
+  const rowH = 18;
+  const bars = top.map((f, i) => {
+    const w = Math.max(1, Math.round((f.importance / max) * 220));
+    const y = i * rowH + 2;
+    return (
+      `<text x="174" y="${y + 13}" text-anchor="end">${escapeHtml(f.feature)}</text>` +
+      `<rect x="180" y="${y + 3}" width="${w}" height="${rowH - 6}" class="bar"></rect>` +
+      `<text x="${186 + w}" y="${y + 13}">${escapeHtml(f.importance.toFixed(3))}</text>`
+    );
+  });
+  const h = top.length * rowH + 4;
+  return `<svg class="chart" role="img" aria-label="Mức quan trọng của biến / Feature importance" viewBox="0 0 460 ${h}" width="460" height="${h}">${bars.join('')}</svg>`;
+}
+
+function modelSection(model: ReportModel): string {
+  if (model.model === undefined) return '';
+  const c = model.model;
+  const body = c
+    ? `<div class="cards">${[
+        card('Mô hình', 'Model id', c.model_id),
+        card('Nhãn huấn luyện', 'Training labels (audit outcomes)', num(c.labels)),
+        card('Phát hiện sai phạm', 'Undeclared', num(c.positives)),
+        card('Kiểm tra ngẫu nhiên', 'From random audits (weighted up)', num(c.random_labels)),
+        card('AUC kiểm định chéo', 'Cross-validated AUC', c.cv_auc.toFixed(3)),
+        card('Độ chính xác top 10 %', 'Cross-validated precision, top 10 %', c.cv_precision_at_tenth.toFixed(3)),
+        card('Năm tính thuế', 'Tax year', String(c.tax_year)),
+        card('Huấn luyện lúc', 'Trained at', c.created_at),
+      ].join('')}</div>
+<figure><figcaption>Mức quan trọng của biến <span class="en">Feature importance</span></figcaption>${importanceSvg(c)}</figure>`
+    : `<p><b>Không có mô hình: chỉ dùng quy tắc.</b> <span class="en">No model: rules only.</span></p>`;
+  const scorer = model.scorer ? `<p class="muted">${escapeHtml(model.scorer)}</p>` : '';
+  return `<section id="model"><h2>Mô hình chấm điểm <span class="en">Model card</span></h2>${body}${scorer}</section>`;
+}
+
+function diffSection(diff: RunDiff | null | undefined): string {
+  if (diff === undefined) return '';
+  if (diff === null) {
+    return `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous run</span></h2><p class="muted">Lần chạy đầu tiên: chưa có gì để so sánh. <span class="en">First run: nothing to compare with.</span></p></section>`;
+  }
+  const labels: Record<string, [string, string]> = {
+    new: ['Mới', 'New'],
+    escalated: ['Tăng mức ưu tiên', 'Escalated'],
+    'de-escalated': ['Giảm mức ưu tiên', 'De-escalated'],
+    dropped: ['Ra khỏi danh sách', 'Dropped'],
+    unchanged: ['Không đổi', 'Unchanged'],
+  };
+  const cards = (Object.keys(labels) as (keyof RunDiff['counts'])[]).map((k) => card(labels[k]![0], labels[k]![1], num(diff.counts[k]))).join('') +
+    card('Thay đổi số thuế kỳ vọng (VND)', 'Expected yield change', (diff.expected_yield_delta > 0 ? '+' : '') + num(diff.expected_yield_delta));
+  const shown = diff.changes.slice(0, 100);
+  const band = (b: number | null) => (b === null ? '–' : bandLabel(b, diff.bands));
+  const rows = shown
+    .map(
+      (c) =>
+        `<tr><td><span class="tag chg-${escapeHtml(c.change)}">${escapeHtml(c.change)}</span></td><td>${escapeHtml(c.entity_id)}</td><td>${escapeHtml(c.name ?? '')}</td>` +
+        `<td>${escapeHtml(c.province ?? '')}</td><td class="num">${escapeHtml(c.rank_a === null ? '–' : String(c.rank_a))} → ${escapeHtml(c.rank_b === null ? '–' : String(c.rank_b))}</td>` +
+        `<td>${escapeHtml(band(c.band_a))} → ${escapeHtml(band(c.band_b))}</td><td class="num">${num(c.expected_yield_a)} → ${num(c.expected_yield_b)}</td></tr>`,
+    )
+    .join('');
+  const more = diff.changes.length > shown.length ? `<p class="muted">… ${num(diff.changes.length - shown.length)} thay đổi khác / more changes (sangloc diff --out FILE.csv)</p>` : '';
+  return `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous run (${escapeHtml(diff.run_a)})</span></h2>
+<div class="cards">${cards}</div>
+${shown.length ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody>${rows}</tbody></table></div>${more}` : ''}
+</section>`;
+}
+
+function statsSection(stats: PeriodStats | null | undefined): string {
+  if (!stats) return '';
+  const row = (r: PeriodStats['total']) =>
+    `<tr${r.province === null ? ' class="total"' : ''}><td>${escapeHtml(r.province === null ? 'Tổng / Total' : r.province || '(chưa rõ / unknown)')}</td>` +
+    [r.sellers, r.sellers_platform, r.sellers_cod, r.sellers_bank, r.observed_revenue_vnd, r.declared_revenue_vnd, r.tax_gap_vnd, r.audits].map((v) => `<td class="num">${num(v)}</td>`).join('') +
+    `<td class="num">${pct(r.hit_rate)}</td><td class="num">${num(r.yield_per_case_vnd)}</td></tr>`;
+  return `<section id="stats"><h2>Thống kê kỳ ${escapeHtml(stats.period.label)} <span class="en">Period statistics by province (all sellers identified, not only the list)</span></h2>
+<div class="scroll short"><table><thead><tr><th>Tỉnh <span class="en">Province</span></th><th class="num">Người bán <span class="en">Sellers</span></th><th class="num">Sàn <span class="en">Platform</span></th><th class="num">COD</th><th class="num">Ngân hàng <span class="en">Bank</span></th>
+<th class="num">Doanh thu quan sát <span class="en">Observed (VND)</span></th><th class="num">Kê khai <span class="en">Declared (VND)</span></th><th class="num">Chênh lệch thuế <span class="en">Tax gap (VND)</span></th>
+<th class="num">Đã kiểm tra <span class="en">Audits</span></th><th class="num">Tỷ lệ phát hiện <span class="en">Hit rate</span></th><th class="num">Thuế/hồ sơ <span class="en">Yield per case</span></th></tr></thead>
+<tbody>${stats.rows.map(row).join('')}${row(stats.total)}</tbody></table></div></section>`;
+}
+
 /**
  * The whole page as a string.
  *
@@ -69,6 +158,14 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
     .map((r) => `<tr><td><span class="tag">${escapeHtml(r.code)}</span></td><td>${escapeHtml(r.label_vi)}</td><td class="en">${escapeHtml(r.label_en)}</td></tr>`)
     .join('');
   const controlCases = model.cases.filter((r) => r.control_slice === 1).length;
+  const channels = channelTotals(model.cases);
+  const channelCards = [
+    card('Doanh thu trên sàn (VND)', `Marketplace, ${nf.format(channels.platform_cases)} cases`, num(channels.platform_vnd)),
+    card('Doanh thu COD (VND)', `Cash on delivery, ${nf.format(channels.cod_cases)} cases`, num(channels.cod_vnd)),
+    card('Tiền bán hàng qua ngân hàng (VND)', `Bank credits from buyers, ${nf.format(channels.bank_cases)} cases`, num(channels.bank_vnd)),
+    card('Doanh thu đã kê khai (VND)', 'Declared', num(channels.declared_vnd)),
+    card('Thuế sàn đã khấu trừ (VND)', 'Withheld by platforms', num(channels.withheld_vnd)),
+  ].join('');
   const runCards = [
     card('Hồ sơ trong danh sách', 'Cases', num(totals.cases)),
     card('Người bán đã liên kết', 'Seller entities', num(totals.entities)),
@@ -104,11 +201,15 @@ ${opts.maskPii ? '<p class="note">Các mã định danh đã được che một 
 </header>
 <main>
 <section id="overview"><h2>Tổng quan <span class="en">The run at a glance</span></h2><div class="cards">${runCards}</div></section>
+<section id="channels"><h2>Doanh thu theo kênh <span class="en">Channels at a glance (cases on the list)</span></h2><div class="cards">${channelCards}</div>${channelBarSvg(channels)}</section>
 <section id="charts"><h2>Biểu đồ <span class="en">Charts (all ${escapeHtml(nf.format(model.cases.length))} cases)</span></h2>
 <div class="charts">
 <figure><figcaption>Số hồ sơ theo tỉnh <span class="en">Cases by province</span></figcaption>${provinceChartSvg(byProvince)}</figure>
 <figure><figcaption>Phân bố điểm rủi ro <span class="en">Risk score histogram</span></figcaption>${histogramSvg(scoreHistogram(model.cases))}</figure>
+<figure><figcaption>Số thuế kỳ vọng cộng dồn theo thứ hạng so với chọn ngẫu nhiên <span class="en">Cumulative expected yield by rank vs random selection</span></figcaption>${yieldCurveSvg(yieldCurve(model.cases))}</figure>
+<figure><figcaption>Doanh thu quan sát và kê khai <span class="en">Observed vs declared revenue (log scales; dots below the line declared less)</span></figcaption>${revenueScatterSvg(model.cases)}</figure>
 </div></section>
+${diffSection(model.diff)}
 <section id="cases"><h2>Hồ sơ <span class="en">Cases</span></h2>
 <div class="controls">
 <label>Tìm <span class="en">Filter</span> <input id="filter-text" type="search" placeholder="tên, MST, SĐT, lý do… / name, ID, reason…"></label>
@@ -119,6 +220,8 @@ ${opts.maskPii ? '<p class="note">Các mã định danh đã được che một 
 <div class="scroll"><table id="cases-table"><thead><tr id="cases-head"></tr></thead><tbody id="cases-body"></tbody></table></div>
 <aside id="detail"><p class="muted">Chọn một hồ sơ để xem chi tiết. <span class="en">Pick a case to see its details.</span></p></aside>
 </div></section>
+${modelSection(model)}
+${statsSection(model.stats)}
 <section id="quality"><h2>Chất lượng dữ liệu <span class="en">Data quality</span></h2>
 <table><thead><tr><th>Nguồn <span class="en">Source</span></th><th class="num">Đọc <span class="en">Read</span></th><th class="num">Nạp <span class="en">Loaded</span></th><th class="num">Loại <span class="en">Rejected</span></th><th class="num">% loại <span class="en">% rejected</span></th><th>Lý do loại chính <span class="en">Top reject reasons</span></th></tr></thead>
 <tbody>${model.sources.map(qualityRow).join('')}</tbody></table></section>

@@ -70,6 +70,10 @@ export function runReportScript(html: string): Record<string, FakeElement> {
   const document = {
     getElementById: (id: string) => byId[id] ?? null,
     createElement: (tag: string) => new FakeElement(tag),
+    createElementNS: (ns: string, tag: string) => {
+      if (ns !== 'http://www.w3.org/2000/svg') throw new Error(`unexpected namespace ${ns}`);
+      return new FakeElement(tag);
+    },
     createDocumentFragment: () => new FakeElement('#fragment'),
   };
   const fail = (...args: unknown[]) => {

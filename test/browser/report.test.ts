@@ -1,0 +1,95 @@
+/**
+ * report.html in a real browser (headless Chromium): the page loads with no console message (no
+ * script error, no CSP violation), the script fills the case table and the detail panel, the charts
+ * render, and a screenshot is saved in test/.tmp/report.png for a person to look at.
+ * Skipped, with a message, when no Chromium is installed (CI: apt-get install chromium).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../engine/paths.js';
+import { writeReportHtml } from '../../engine/publish/report.js';
+import { manyRows } from '../publish/fixtures.js';
+import { fullReportModel } from '../publish/report-fixtures.js';
+
+const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const chromium = candidates.find((p): p is string => !!p && existsSync(p));
+if (!chromium) {
+  console.warn('test/browser: skipped — no Chromium found (tried $CHROMIUM_PATH, /usr/bin/chromium, chromium-browser, google-chrome); install it with `apt-get install -y chromium`');
+}
+
+const outDir = join(packageRoot, 'test', '.tmp');
+const page = join(outDir, 'report.html');
+const screenshot = join(outDir, 'report.png');
+const cases = 300;
+
+/** Runs headless Chromium on the page with extra flags; stderr carries console messages at --v=0. */
+function runChromium(profile: string, flags: string[]) {
+  return spawnSync(
+    chromium!,
+    [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`,
+      '--enable-logging=stderr', '--v=0', ...flags, `file://${page}`,
+    ],
+    { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+}
+
+const consoleLines = (stderr: string) => stderr.split('\n').filter((l) => /:CONSOLE[:(]/.test(l));
+
+describe.skipIf(!chromium)('report.html in headless Chromium', () => {
+  let dom = '';
+  let stderr = '';
+  const profile = mkdtempSync(join(tmpdir(), 'sangloc-chromium-'));
+  afterAll(() => rmSync(profile, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    mkdirSync(outDir, { recursive: true });
+    await writeReportHtml(page, fullReportModel(manyRows(cases)));
+    const r = runChromium(profile, ['--dump-dom']);
+    expect(r.status, r.stderr).toBe(0);
+    dom = r.stdout;
+    stderr = r.stderr;
+  }, 120_000);
+
+  it('loads with no console message (no script error, nothing blocked by the CSP)', () => {
+    expect(consoleLines(stderr)).toEqual([]);
+  });
+
+  it('fills the case table from the embedded data', () => {
+    const body = /<tbody id="cases-body">([\s\S]*?)<\/tbody>/.exec(dom)?.[1] ?? '';
+    expect(body.match(/<tr\b/g)).toHaveLength(cases);
+    expect(new RegExp(`Hiển thị ${cases} / ${cases} hồ sơ`).test(dom), 'count line').toBe(true);
+  });
+
+  it('renders the server-side charts and the script-built channel bars of the first case', () => {
+    const svgs = dom.match(/<svg\b/g) ?? [];
+    // province bars, histogram, yield curve, scatter, channel bar, feature importance, detail channel bars
+    expect(svgs.length).toBeGreaterThanOrEqual(7);
+    expect(dom.match(/<polyline\b/g)).toHaveLength(2);
+    expect((dom.match(/<circle\b/g) ?? []).length).toBe(cases);
+    const detail = /<aside id="detail">([\s\S]*?)<\/aside>/.exec(dom)?.[1] ?? '';
+    expect(detail).toMatch(/<svg[^>]*aria-label="Doanh thu theo kênh \/ Amounts by channel"[\s\S]*<rect/);
+    expect(detail.includes('sangloc explain E000001'), 'explain hint').toBe(true);
+  });
+
+  it('shows the model card, the changes since the previous run and the period statistics', () => {
+    expect(dom.includes('forest-2026-0123456789ab'), 'model id shown').toBe(true);
+    const changes = /<section id="changes">([\s\S]*?)<\/section>/.exec(dom)?.[1] ?? '';
+    expect(changes.includes('E-gone'), 'the dropped case is listed').toBe(true);
+    expect(dom.includes('&lt;i&gt;Hà Nội&lt;/i&gt;'), 'escaped province shown').toBe(true);
+    expect(dom.includes('<i>Hà Nội</i>'), 'province names are escaped').toBe(false);
+  });
+
+  it('saves a screenshot', () => {
+    rmSync(screenshot, { force: true });
+    const r = runChromium(profile, [`--screenshot=${screenshot}`, '--window-size=1400,2400']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(consoleLines(r.stderr)).toEqual([]);
+    expect(statSync(screenshot).size).toBeGreaterThan(20_000);
+    expect(readFileSync(screenshot).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+});
