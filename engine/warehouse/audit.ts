@@ -8,6 +8,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, readSync, writeSync, chmodSync, fstatSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import { WorkspaceError } from '../errors.js';
 import type { Workspace } from './workspace.js';
 
 /** What happened. Open-ended, but these are the ones the engine writes. */
@@ -108,6 +109,25 @@ export function appendAudit(ws: Workspace | string, event: AuditEvent): AuditRec
     closeSync(fd);
   }
   return record;
+}
+
+/**
+ * Fails early, before a run does any work, when `WS/audit.log` cannot be appended to (a folder in
+ * its place, a read-only file system): a run that could not record itself afterwards must not
+ * publish. Creates the file (0600) when missing.
+ *
+ * @example assertAuditWritable(ws) // throws WorkspaceError naming the file and the fix
+ */
+export function assertAuditWritable(ws: Workspace | string): void {
+  const file = auditPath(ws);
+  try {
+    closeSync(openSync(file, 'a', 0o600));
+  } catch (err) {
+    throw new WorkspaceError(
+      `${file} cannot be appended to (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ` +
+        'every run records itself there: make it a writable file of the workspace owner and run again',
+    );
+  }
 }
 
 /**

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendAudit, auditPath, readAudit, scrubDetail } from '../../engine/warehouse/audit.js';
+import { WorkspaceError } from '../../engine/errors.js';
+import { appendAudit, assertAuditWritable, auditPath, readAudit, scrubDetail } from '../../engine/warehouse/audit.js';
 import { openWorkspace } from '../../engine/warehouse/workspace.js';
 import { tempDir } from '../helpers.js';
 
@@ -89,5 +90,23 @@ describe('appendAudit', () => {
     expect(lines).toHaveLength(150);
     const records = lines.map((l) => JSON.parse(l));
     expect(new Set(records.map((r) => r.pid)).size).toBe(3);
+  });
+});
+
+describe('assertAuditWritable', () => {
+  it('creates a missing log owner-only and accepts an existing one', () => {
+    const ws = openWorkspace(join(tempDir(), 'ws'));
+    assertAuditWritable(ws);
+    expect(statSync(auditPath(ws)).mode & 0o777).toBe(0o600);
+    appendAudit(ws, { action: 'run' });
+    assertAuditWritable(ws);
+    expect(readAudit(ws)).toHaveLength(1);
+  });
+
+  it('refuses, with the file and the fix, when the log cannot be appended to', () => {
+    const ws = openWorkspace(join(tempDir(), 'ws'));
+    mkdirSync(auditPath(ws));
+    expect(() => assertAuditWritable(ws)).toThrow(WorkspaceError);
+    expect(() => assertAuditWritable(ws)).toThrow(/audit\.log cannot be appended to \(EISDIR\).*writable file/);
   });
 });
