@@ -1,0 +1,229 @@
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rulesForYear } from '../../engine/config/tax-rules.js';
+import { readEntityBatch } from '../../engine/features/read.js';
+import type { CaseRow } from '../../engine/publish/case-row.js';
+import { reportModelFromRun } from '../../engine/publish/report-from-run.js';
+import { renderReportHtml } from '../../engine/publish/report.js';
+import { deriveAmounts } from '../../engine/score/gap.js';
+import { openDb } from '../../engine/warehouse/db.js';
+import { setVariables } from '../../engine/warehouse/pipeline.js';
+import { openWorkspace } from '../../engine/warehouse/workspace.js';
+import { parseCsv } from '../publish/helpers.js';
+import { tempDir } from '../helpers.js';
+import { cli, runSamples } from './helpers.js';
+import { outcomesCsv } from './outcome-fixtures.js';
+
+const root = tempDir('sangloc-cli-');
+const ws = join(root, 'ws');
+let runId = '';
+let cases: CaseRow[] = [];
+
+beforeAll(async () => {
+  const r = await runSamples(ws);
+  runId = r.runId;
+  cases = JSON.parse(readFileSync(join(r.runDir, 'cases.json'), 'utf8')) as CaseRow[];
+}, 120_000);
+
+describe('--help', () => {
+  it.each(['explain', 'diff', 'outcomes', 'train', 'models', 'stats'])('%s has a usage line and an example', async (name) => {
+    const r = await cli([name, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^sangloc ${name} — `));
+    expect(r.out).toMatch(new RegExp(`usage: sangloc ${name} `));
+    expect(r.out).toMatch(new RegExp(`example:\\n  sangloc ${name} `));
+  });
+
+  it('lists the new commands in the main help', async () => {
+    const r = await cli(['--help']);
+    for (const name of ['explain', 'diff', 'outcomes', 'train', 'models', 'stats']) expect(r.out).toContain(`  ${name}\n`);
+  });
+});
+
+describe('usage and workspace errors', () => {
+  it.each([
+    { args: ['diff', 'latest'], code: 2, message: /give two runs/ },
+    { args: ['stats', '--period', '2026-Q5', '--workspace', 'x'], code: 2, message: /expected YYYY/ },
+    { args: ['explain', 'E1', '--workspace', '/nonexistent/ws'], code: 1, message: /does not exist/ },
+    { args: ['explain', 'E1', 'E2', '--workspace', '/nonexistent/ws'], code: 2, message: /one entity id/ },
+    { args: ['explain', 'E1', '--workspace', '/tmp', '--format', 'pdf'], code: 2, message: /--format must be one of text, json, html/ },
+    { args: ['outcomes', 'export', 'f.csv', '--workspace', '/tmp'], code: 2, message: /outcomes import FILE/ },
+  ])('sangloc $args.0 … exits $code', async ({ args, code, message }) => {
+    const r = await cli(args);
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(message);
+  });
+});
+
+describe('sangloc explain', () => {
+  it('prints the dossier of the first case, whose tax gap matches the list', async () => {
+    const top = cases[0]!;
+    const r = await cli(['explain', top.entity_id, '--workspace', ws, '--rows', '2']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`Dossier ${top.entity_id} — tax year 2025, run ${runId}`);
+    expect(r.out).toContain(`= Tax gap`);
+    expect(r.out).toContain(new Intl.NumberFormat('en').format(top.tax_gap_vnd!));
+    for (const code of top.reason_codes) expect(r.out).toContain(`[${code}]`);
+  });
+
+  it.each([
+    { format: 'json', check: (s: string, c: CaseRow) => expect(JSON.parse(s).revenue.tax_gap_vnd).toBe(c.tax_gap_vnd) },
+    { format: 'html', check: (s: string, c: CaseRow) => expect(s).toMatch(new RegExp(`<title>Hồ sơ ${c.entity_id}</title>`)) },
+  ])('writes --format $format to --out', async ({ format, check }) => {
+    const out = join(root, `dossier.${format}`);
+    const r = await cli(['explain', cases[1]!.entity_id, '--workspace', ws, '--format', format, '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    check(readFileSync(out, 'utf8'), cases[1]!);
+  });
+
+  it('refuses an unknown entity', async () => {
+    const r = await cli(['explain', 'ENOSUCH', '--workspace', ws]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/no such entity/);
+  });
+});
+
+describe('sangloc diff', () => {
+  // A later run whose list lost its first case, moved the 60th case to the top and gained a new one at
+  // the end: everyone below the 60th moves up one rank, so the 201st crosses into the 51–200 band too.
+  const laterId = '29991231-235959-ffffff';
+  beforeAll(() => {
+    const from = join(ws, 'runs', runId);
+    const to = join(ws, 'runs', laterId);
+    cpSync(from, to, { recursive: true });
+    const later = cases.slice(1).map((c) => ({ ...c }));
+    const moved = later.splice(58, 1)[0]!;
+    later.unshift(moved);
+    later.push({ ...cases[0]!, entity_id: 'ENEW0000001' });
+    later.forEach((c, k) => (c.rank = k + 1));
+    writeFileSync(join(to, 'cases.json'), JSON.stringify(later));
+    writeFileSync(join(to, 'run.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(from, 'run.json'), 'utf8')), run_id: laterId }));
+  });
+
+  it('prints the counts and writes every change as CSV', async () => {
+    const out = join(root, 'diff.csv');
+    const r = await cli(['diff', runId, laterId, '--workspace', ws, '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`new 1, escalated 2, de-escalated 0, dropped 1, unchanged ${cases.length - 3}`);
+    const rows = parseCsv(readFileSync(out, 'utf8').slice(1));
+    const kinds = new Map(rows.slice(1).map((x) => [x[1], x[0]]));
+    expect(kinds.get('ENEW0000001')).toBe('new');
+    expect(kinds.get(cases[0]!.entity_id)).toBe('dropped');
+    expect(kinds.get(cases[59]!.entity_id)).toBe('escalated');
+    expect(kinds.get(cases[200]!.entity_id)).toBe('escalated');
+  });
+
+  it('accepts run folders without a workspace', async () => {
+    const r = await cli(['diff', join(ws, 'runs', runId), join(ws, 'runs', laterId)]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/dropped 1/);
+  });
+
+  it('feeds the report: changes since the previous run, with the model card and statistics', async () => {
+    const db = await openDb(openWorkspace(ws).warehouse);
+    try {
+      const model = await reportModelFromRun(join(ws, 'runs', laterId), { ws: openWorkspace(ws), db });
+      expect(model.diff!.run_a).toBe(runId);
+      expect(model.diff!.counts.new).toBe(1);
+      expect(model.model).toBeNull();
+      expect(model.stats!.period.label).toBe('2025');
+      const html = renderReportHtml(model);
+      expect(html).toContain('Không có mô hình: chỉ dùng quy tắc.');
+      expect(html).toContain('id="changes"');
+      expect(html).toContain('id="stats"');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('outcomes import → train → models', () => {
+  it('trains nothing while the sample\'s outcomes are too few, and says why (exit 3)', async () => {
+    const r = await cli(['train', '--workspace', ws, '--quiet']);
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/no model trained for tax year 2025: \d+ audit outcomes/);
+  });
+
+  it('imports outcomes through the loader: good rows in, bad rows rejected with their line', async () => {
+    const file = join(root, 'audits-2026.csv');
+    writeFileSync(file, outcomesCsv(90, ['tax_id,,2025,undeclared,,,,', 'phone,0912345678,2025,maybe,,,,risk']));
+    const r = await cli(['outcomes', 'import', file, '--workspace', ws, '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('92 row(s) read, 90 loaded, 2 rejected');
+    expect(r.out).toMatch(/line 92 \(subject_id\): required value is empty/);
+    expect(r.out).toMatch(/line 93 \(result\): unknown value/);
+    expect(r.out).toMatch(/kept as .*outcomes\/\d{8}-\d{6}-audits-2026\.csv/);
+    const again = await cli(['outcomes', 'import', file, '--workspace', ws, '--quiet']);
+    expect(again.out).toMatch(/imported before/);
+  });
+
+  it('retrains on every outcome and prints cross-validated metrics', async () => {
+    const r = await cli(['train', '--workspace', ws, '--quiet']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/model forest-2025-[0-9a-f]{12} trained for tax year 2025/);
+    const auc = Number(/cross-validated AUC: ([\d.]+)/.exec(r.out)![1]);
+    expect(auc).toBeGreaterThan(0.6);
+    expect(r.out).toMatch(/labels: (9\d|1\d\d) audit outcomes/);
+  });
+
+  it('lists the model, and as JSON with its card', async () => {
+    const r = await cli(['models', '--workspace', ws]);
+    expect(r.out).toMatch(/^model_id +created_at +tax_year/);
+    expect(r.out).toMatch(/forest-2025-[0-9a-f]{12} /);
+    const json = JSON.parse((await cli(['models', '--workspace', ws, '--json'])).out) as { model_id: string; cv_auc: number; runs: string[] }[];
+    expect(json).toHaveLength(1);
+    expect(json[0]!.cv_auc).toBeGreaterThan(0.6);
+    expect(json[0]!.runs).toEqual([]);
+  });
+
+  it('refuses a file that is not CSV or Parquet', async () => {
+    const file = join(root, 'audits.txt');
+    writeFileSync(file, 'x');
+    const r = await cli(['outcomes', 'import', file, '--workspace', ws]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/expected a \.csv or \.parquet file/);
+  });
+});
+
+describe('sangloc stats', () => {
+  it('counts the year\'s tax gap as the scorer does, per province, with a TOTAL row in the CSV', async () => {
+    const out = join(root, 'stats-2025.csv');
+    const r = await cli(['stats', '--period', '2025', '--workspace', ws, '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const rows = parseCsv(readFileSync(out, 'utf8').slice(1));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    const total = rows.at(-1)!;
+    expect(total[col('province')]).toBe('TOTAL');
+    const sum = (name: string) => rows.slice(1, -1).reduce((s, x) => s + Number(x[col(name)] || 0), 0);
+    expect(sum('sellers')).toBe(Number(total[col('sellers')]));
+    const db = await openDb(openWorkspace(ws).warehouse);
+    try {
+      await setVariables(db, { tax_year: 2025 });
+      const batch = await readEntityBatch(db);
+      const gap = deriveAmounts(batch.batch, rulesForYear(2025)).taxGap.reduce((s, v) => s + v, 0);
+      expect(Number(total[col('tax_gap_vnd')])).toBe(Math.round(gap));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('shows the audits closed in 2026 with their hit rate', async () => {
+    const r = await cli(['stats', '--period', '2026', '--workspace', ws]);
+    expect(r.code, r.err).toBe(0);
+    const total = r.out.split('\n').find((l) => l.startsWith('TOTAL'))!;
+    expect(total).toMatch(/\s(1\d\d)\s+\d+ %\s/);
+  });
+
+  it('a half year holds less revenue than its year', async () => {
+    const year = (await cli(['stats', '--period', '2025', '--workspace', ws])).out;
+    const half = (await cli(['stats', '--period', '2025-H1', '--workspace', ws])).out;
+    const observed = (s: string) => Number(s.split('\n').find((l) => l.startsWith('TOTAL'))!.trim().split(/\s{2,}/)[5]!.replaceAll(',', ''));
+    expect(observed(half)).toBeGreaterThan(0);
+    expect(observed(half)).toBeLessThan(observed(year));
+  });
+});
+
+it('leaves no lock behind', () => {
+  expect(existsSync(join(ws, 'run.lock'))).toBe(false);
+});
