@@ -22,7 +22,9 @@ cod as (
 taxpayer_records as (
     select
         'taxpayers' as source, record_key as source_key,
-        name as name_display, name_key,
+        name as name_display,
+        -- a household business is registered under its owner's name: "Hộ kinh doanh Nguyễn Văn A"
+        nullif(regexp_replace(name_key, '^(ho kinh doanh|hkd|ho kd)\s+', ''), '') as name_key,
         -- a 12-digit personal ID used as tax code is the person's national ID too
         coalesce(national_id, case when regexp_full_match(tax_id, '[0-9]{12}') then tax_id end) as national_id,
         tax_id, phone, email, null::varchar as account, null::varchar as domain, province, name_key(address) as address_key
@@ -66,7 +68,9 @@ account_records as (
             arg_max(tax_id, (booked_at, record_key)) filter (where regexp_full_match(tax_id, '[0-9]{12}'))
         ) as national_id,
         arg_max(tax_id, (booked_at, record_key)) filter (where tax_id is not null)           as tax_id,
-        null::varchar as phone, null::varchar as email, account, null::varchar as domain,
+        -- banks let a customer take their mobile number as account number
+        case when regexp_full_match(split_part(account, ':', 2), '0[35789][0-9]{8}') then split_part(account, ':', 2) end as phone,
+        null::varchar as email, account, null::varchar as domain,
         null::varchar as province, null::varchar as address_key
     from bank
     where account is not null
@@ -108,16 +112,23 @@ shop_checked as (
     left join account_holders h on h.account = s.account
 ),
 
+-- (account, phone) pairs used by more than one shop or COD sender profile
+operator_phones as (
+    select account, phone
+    from (
+        select account, phone, source_key from shop_profiles
+        union all
+        select account, phone, source_key from sender_records
+    )
+    where account is not null and phone is not null
+    group by all
+    having count(*) > 1
+),
+
 shop_phone_checked as (
-    select
-        s.*,
-        not nominee or exists (
-            select 1 from shop_profiles o
-            where o.account = s.account and o.phone = s.phone and o.source_key <> s.source_key
-        ) or exists (
-            select 1 from sender_records o where o.account = s.account and o.phone = s.phone
-        ) as operator_phone
+    select s.*, not s.nominee or o.phone is not null as operator_phone
     from shop_checked s
+    left join operator_phones o on o.account = s.account and o.phone = s.phone
 ),
 
 shop_records as (
@@ -151,6 +162,10 @@ market_accounts as (
     having count(distinct name_key) >= coalesce(getvariable('shared_remit_min_senders'), 10)
 ),
 
+market_senders as (
+    select * from sender_records where account in (select account from market_accounts)
+),
+
 -- A marketplace COD parcel (cash remitted to the platform) is the parcel of a shop: the sender
 -- is the shop's name or its owner's, with the shop's phone, and the account is the collection
 -- account of the shop's platform. A sender profile that names exactly one shop that way (by the
@@ -158,12 +173,18 @@ market_accounts as (
 sender_shop_pairs as (
     select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform,
         c.name_key = s.trade_name_key as by_trade
-    from sender_records c
-    join shop_records s
-        on (c.phone = s.phone and c.name_key in (s.trade_name_key, s.name_key))
-        -- with a lent phone, only the shop's own name tells its parcels from the lender's
-        or (c.phone = s.owner_phone and c.name_key = s.trade_name_key)
-    where c.account in (select account from market_accounts)
+    from market_senders c
+    join shop_records s on c.phone = s.phone and c.name_key = s.trade_name_key
+    union
+    select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform,
+        c.name_key = s.trade_name_key as by_trade
+    from market_senders c
+    join shop_records s on c.phone = s.phone and c.name_key = s.name_key
+    union
+    -- with a lent phone, only the shop's own name tells its parcels from the lender's
+    select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform, true as by_trade
+    from market_senders c
+    join shop_records s on c.phone = s.owner_phone and c.name_key = s.trade_name_key
 ),
 
 -- the platform each collection account serves: the one most of its senders' shops sell on
