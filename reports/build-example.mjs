@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Rebuilds the committed example in reports/example/ from data-samples/ (run with `npm run example`,
+// after `npm run build`): the analyst's report, the case list, a seller dossier and the year's
+// statistics, so a visitor sees the output without running anything. Uses the built engine in dist/.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (p) => import(new URL(`../dist/engine/${p}`, import.meta.url).href);
+const out = join(root, 'reports', 'example');
+const ws = mkdtempSync(join(tmpdir(), 'sangloc-example-'));
+const sangloc = (...args) => execFileSync(process.execPath, [join(root, 'bin', 'sangloc.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' } });
+
+try {
+  process.stderr.write('example: running the batch over data-samples …\n');
+  sangloc('run', '--input', 'data-samples', '--workspace', ws, '--quiet');
+  const runDir = realpathSync(join(ws, 'latest'));
+  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+  const cases = JSON.parse(readFileSync(join(runDir, 'cases.json'), 'utf8'));
+
+  // The report with every section the run folder and workspace can give (statistics, model card).
+  const { openDb } = await dist('warehouse/db.js');
+  const { openWorkspace } = await dist('warehouse/workspace.js');
+  const { reportModelFromRun } = await dist('publish/report-from-run.js');
+  const { writeReportHtml } = await dist('publish/report.js');
+  const workspace = openWorkspace(ws);
+  const db = await openDb(workspace.warehouse);
+  let model;
+  try {
+    model = await reportModelFromRun(runDir, { ws: workspace, db });
+  } finally {
+    db.close();
+  }
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await writeReportHtml(join(out, 'report.html'), model);
+  for (const f of ['cases.csv', 'cases.xlsx', 'rejects.csv']) copyFileSync(join(runDir, f), join(out, f));
+  // run.json without the machine's paths.
+  writeFileSync(join(out, 'run.json'), JSON.stringify({ ...run, input: 'data-samples' }, null, 2) + '\n');
+
+  const top = cases[0].entity_id;
+  sangloc('explain', top, '--workspace', ws, '--format', 'html', '--out', join(out, `dossier-${top}.html`));
+  writeFileSync(join(out, `dossier-${top}.txt`), sangloc('explain', top, '--workspace', ws, '--rows', '10'));
+  const year = String(run.tax_year);
+  writeFileSync(join(out, `stats-${year}.txt`), sangloc('stats', '--period', year, '--workspace', ws, '--out', join(out, `stats-${year}.csv`)).split('\nsangloc:')[0] + '\n');
+  process.stderr.write(`example: run ${run.run_id}, ${cases.length} cases → reports/example/ (report.html, cases, dossier-${top}, stats-${year})\n`);
+} finally {
+  rmSync(ws, { recursive: true, force: true });
+}
