@@ -34,7 +34,7 @@ const started = performance.now();
 const outcome: { name: string; status: number; seconds: number }[] = [];
 for (const s of suites) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, s.file), ...(quick ? ['--quick'] : [])], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', join(here, s.file), ...(quick ? ['--quick'] : [])], { cwd: root, stdio: 'inherit' });
   outcome.push({ name: s.name, status: r.status ?? 1, seconds: (performance.now() - t0) / 1000 });
 }
 const failed = outcome.filter((o) => o.status !== 0);

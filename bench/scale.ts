@@ -8,6 +8,7 @@
  *
  * Options: --persons A,B,C  --seed S (1)  --cache DIR (bench/out/worlds)  --out DIR (bench/results)
  *          --regenerate (ignore cached worlds)  --keep (keep the workspaces in bench/out/ws-*)
+ *          --render FILE (rewrite FILE's .md, and its fits, from the measurements in FILE.json)
  *          --snapshot (measure the last commit, not the working tree: `git archive HEAD` into
  *          $TMPDIR/sangloc-bench-snapshot-<commit>/, built there, so other people's edits and rebuilds
  *          of dist/ during a long run do not change what is measured; outside the repo because
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     snapshot: { type: 'boolean', default: false },
+    render: { type: 'string' },
   },
 });
 const sizes = values.persons!.split(',').map((s) => Number(s.trim()));
@@ -185,6 +187,8 @@ function fits(results: SizeResult[]) {
   const substageNames = [...new Set(results.flatMap((r) => Object.keys(r.substagesMs)))];
   return {
     total: fitPowerLaw(rows, results.map((r) => r.wallMs / 1000)),
+    // CPU time (user + system of the run) is less sensitive than wall time to other work on a shared machine.
+    cpu: fitPowerLaw(rows, results.map((r) => (r.cpuUserS ?? 0) + (r.cpuSystemS ?? 0))),
     // Fixed costs (start-up, model training on a few hundred outcomes) flatten the curve at small
     // sizes; the slope between the two largest sizes is what the next size up will see.
     totalLargestTwo: results.length >= 3 ? fitPowerLaw(rows.slice(-2), results.slice(-2).map((r) => r.wallMs / 1000)) : null,
@@ -233,11 +237,11 @@ function markdown(doc: ReturnType<typeof document>): string {
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GiB, node ${m.node}, ${m.platform}; engine commit ${doc.commit ?? '?'}${doc.workingTreeChanges ? ' plus uncommitted changes' : ''} (${doc.measuredTree}); ` +
       `seed ${doc.seed}; DuckDB memory limit and threads at their defaults (3GB, 2). The machine is shared: load average (1 min) during each run is shown.`,
     '',
-    `| persons | rows read | entities | total s | rows/s | ${stageNames.map((s) => `${s} s`).join(' | ')} | peak RSS MB | warehouse MB | load mean / max |`,
-    `| ---: | ---: | ---: | ---: | ---: | ${stageNames.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
+    `| persons | rows read | entities | total s | CPU s | rows/s | ${stageNames.map((s) => `${s} s`).join(' | ')} | peak RSS MB | warehouse MB | load mean / max |`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | ${stageNames.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
     ...results.map(
       (r) =>
-        `| ${r.persons.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | ${r.entities.toLocaleString('en')} | ${fmtS(r.wallMs)} | ${r.rowsPerSec.toLocaleString('en')} | ` +
+        `| ${r.persons.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | ${r.entities.toLocaleString('en')} | ${fmtS(r.wallMs)} | ${r.cpuUserS === null ? '–' : (r.cpuUserS + (r.cpuSystemS ?? 0)).toFixed(1)} | ${r.rowsPerSec.toLocaleString('en')} | ` +
         `${stageNames.map((s) => fmtS(r.stagesMs[s])).join(' | ')} | ${r.peakRssMb ?? '–'} | ${r.warehouseMb.toLocaleString('en')} | ${r.load.mean.toFixed(1)} / ${r.load.max.toFixed(1)} |`,
     ),
     '',
@@ -247,6 +251,7 @@ function markdown(doc: ReturnType<typeof document>): string {
     '| --- | ---: |',
     `| total wall time | ${fmtExp(fit.total)} |`,
     ...(fit.totalLargestTwo ? [`| total wall time, two largest sizes only | ${fmtExp(fit.totalLargestTwo)} |`] : []),
+    `| total CPU time (user + system) | ${fmtExp(fit.cpu)} |`,
     ...Object.entries(fit.stages).map(([s, f]) => `| ${s} | ${fmtExp(f)} |`),
     ...Object.entries(fit.substages).map(([s, f]) => `| ↳ ${s} | ${fmtExp(f)} |`),
     `| peak RSS | ${fmtExp(fit.peakRss)} |`,
@@ -269,22 +274,32 @@ function markdown(doc: ReturnType<typeof document>): string {
   return lines.join('\n');
 }
 
-function document(results: SizeResult[], startedMs: number) {
+interface DocMeta {
+  date: string;
+  finishedAt: string;
+  commit: string | null;
+  workingTreeChanges: boolean;
+  measuredTree: string;
+  seed: number;
+  machine: ReturnType<typeof machine>;
+}
+
+function document(results: SizeResult[], startedMs: number, meta?: DocMeta) {
   const fit = fits(results);
   return {
     bench: 'scale',
-    date: new Date().toISOString().slice(0, 10),
-    finishedAt: new Date().toISOString(),
-    commit,
-    workingTreeChanges: dirty,
-    measuredTree: values.snapshot ? 'snapshot of the commit' : 'working tree',
-    seed,
-    machine: machine(),
+    date: meta?.date ?? new Date().toISOString().slice(0, 10),
+    finishedAt: meta?.finishedAt ?? new Date().toISOString(),
+    commit: meta ? meta.commit : commit,
+    workingTreeChanges: meta ? meta.workingTreeChanges : dirty,
+    measuredTree: meta?.measuredTree ?? (values.snapshot ? 'snapshot of the commit' : 'working tree'),
+    seed: meta?.seed ?? seed,
+    machine: meta?.machine ?? machine(),
     results,
     fit,
     projection: projections(fit.totalLargestTwo ?? fit.total),
     projectedWith: fit.totalLargestTwo ? 'slope between the two largest sizes' : 'fit over all sizes',
-    seconds: (performance.now() - startedMs) / 1000,
+    seconds: startedMs < 0 ? -startedMs : (performance.now() - startedMs) / 1000,
   };
 }
 
@@ -311,8 +326,34 @@ function prepareTree(): { tree: string; commit: string | null; dirty: boolean } 
   return { tree: dir, commit, dirty: false };
 }
 
+if (values.render) {
+  // Re-render an earlier result with the current fits and table (no measuring).
+  const file = values.render.replace(/\.(json|md)$/, '');
+  const old = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as DocMeta & { results: SizeResult[]; seconds: number };
+  const doc = document(old.results, -old.seconds, old);
+  writeFileSync(`${file}.json`, JSON.stringify(doc, null, 2) + '\n');
+  writeFileSync(`${file}.md`, markdown(doc));
+  if (resolve(dirname(file)) === join(here, 'results')) showInReadme(doc.date, markdown(doc));
+  console.log(markdown(doc));
+  process.exit(0);
+}
+
 const { tree, commit, dirty } = prepareTree();
 const cli = join(tree, 'bin', 'sangloc.js');
+
+/** bench/README.md shows the latest curve between its scale markers. */
+function showInReadme(date: string, md: string): void {
+  const readme = join(here, 'README.md');
+  if (!existsSync(readme)) return;
+  const text = readFileSync(readme, 'utf8');
+  const begin = '<!-- scale:begin -->';
+  const end = '<!-- scale:end -->';
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  const body = md.replace(/^# .*\n\n/, `From [results/${date}.md](results/${date}.md):\n\n`);
+  writeFileSync(readme, `${text.slice(0, i + begin.length)}\n${body}\n${text.slice(j)}`);
+}
 
 async function main(): Promise<void> {
   if (!existsSync(join(tree, 'dist', 'engine', 'cli', 'main.js'))) {
@@ -330,6 +371,7 @@ async function main(): Promise<void> {
     const base = join(values.out!, doc.date);
     writeFileSync(`${base}.json`, JSON.stringify(doc, null, 2) + '\n');
     writeFileSync(`${base}.md`, markdown(doc));
+    if (resolve(values.out!) === join(here, 'results')) showInReadme(doc.date, markdown(doc));
   }
   const doc = document(results, started);
   console.log(`\n${markdown(doc)}`);

@@ -149,7 +149,8 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
   const maxReasons = opts.maxReasons ?? 3;
   const scored = derived.map((d) => {
     const fired = checks.map((check) => check(d)).filter((f): f is Finding => f !== null);
-    let z = BASE_LOG_ODDS + GAP_LOG_ODDS_PER_LN_MILLION * Math.log1p(d.gap / 1e6) + fired.reduce((s, f) => s + ruleById.get(f.id)!.rule.weight, 0);
+    // Weights added one by one onto the gap term, in rule order, as the core does (float sums are order-sensitive).
+    let z = fired.reduce((s, f) => s + ruleById.get(f.id)!.rule.weight, BASE_LOG_ODDS + GAP_LOG_ODDS_PER_LN_MILLION * Math.log1p(d.gap / 1e6));
     if (d.gap === 0) z = Math.min(z, BASE_LOG_ODDS);
     const risk = 1 / (1 + Math.exp(-z));
     const top = fired.sort((a, b) => b.amount - a.amount || ruleById.get(a.id)!.k - ruleById.get(b.id)!.k).slice(0, maxReasons);
