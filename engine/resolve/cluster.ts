@@ -31,7 +31,7 @@ export interface LinkEdges {
 /** Identifier values of records, one entry per (record, identifier kind, value). */
 export interface RecordKeys {
   record: ArrayLike<number>;
-  /** Identifier kind (0–30), e.g. the index of the comparison. */
+  /** Identifier kind (0–15), e.g. the index of the comparison. */
   kind: ArrayLike<number>;
   /** Value id: equal ids are equal values (of the same kind). */
   value: ArrayLike<number>;
@@ -51,6 +51,8 @@ export interface ClusterGuards {
     maxClustersPerValue: number;
     /** Kinds (bit mask) whose shared value merges by itself (a bank account: one holder). */
     decisiveKinds?: number;
+    /** A decisive value spread over more clusters than this merges nothing by itself (an undetected hub). */
+    maxClustersPerDecisiveValue?: number;
   };
   /** Exclusive values (kind ignored): clusters whose known values are disjoint never merge. */
   exclusive?: { record: ArrayLike<number>; value: ArrayLike<number> };
@@ -208,18 +210,25 @@ function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration
       while (e < k && keys.value[idx[e]!] === v) e++;
       s = e;
       if (roots.length < 2 || roots.length > c.maxClustersPerValue) continue;
+      // Low 16 bits: kinds shared; high 16 bits: kinds whose value may decide alone (not over too many clusters).
+      const kindBit = roots.length > (c.maxClustersPerDecisiveValue ?? Infinity) ? bit : (bit | (bit << 16)) >>> 0;
       for (let i = 0; i < roots.length; i++) {
         for (let j = 0; j < roots.length; j++) {
           if (roots[i]! >= roots[j]!) continue;
           let row = shared.get(roots[i]!);
           if (!row) shared.set(roots[i]!, (row = new Map()));
-          row.set(roots[j]!, (row.get(roots[j]!) ?? 0) | bit);
+          row.set(roots[j]!, ((row.get(roots[j]!) ?? 0) | kindBit) >>> 0);
         }
       }
     }
     const candidates: Corroboration[] = [];
     const decisive = c.decisiveKinds ?? 0;
-    for (const [a, row] of shared) for (const [b, kinds] of row) if (popcount(kinds) >= c.minKinds || (kinds & decisive) !== 0) candidates.push({ a, b, kinds });
+    for (const [a, row] of shared) {
+      for (const [b, both] of row) {
+        const kinds = both & 0xffff;
+        if (popcount(kinds) >= c.minKinds || ((both >>> 16) & decisive) !== 0) candidates.push({ a, b, kinds });
+      }
+    }
     candidates.sort((x, y) => popcount(y.kinds) - popcount(x.kinds) || x.a - y.a || x.b - y.b);
     let merged = 0;
     for (const cand of candidates) {

@@ -12,10 +12,13 @@
  *   share one.
  * - Names are compared Vietnamese-style (word order free, common surnames and given names weigh
  *   little), addresses by Jaro–Winkler.
- * - A bank account and a shop (the shop's own record and its marketplace parcels, `shop_key`)
- *   are decisive: records sharing one belong together. Clusters sharing two different
- *   identifiers merge (cluster-level corroboration), and clusters holding different holders'
- *   national IDs (registry or bank KYC, `holder_id`) never merge.
+ * - A bank account, a mobile phone (both registered to one person's ID in Vietnam) and a shop
+ *   (the shop's own record and its marketplace parcels, `shop_key`) are decisive: clusters
+ *   sharing one belong together, unless the value is spread over more than 3 clusters (a hub the
+ *   degree guard missed). Clusters sharing two different identifiers merge (cluster-level
+ *   corroboration), and clusters holding different holders' national IDs (registry or bank KYC,
+ *   `holder_id`) never merge. Nominee shops come with their lender's identity moved out of the
+ *   way (int_identity_records.sql), so the phone a shop borrowed decides nothing.
  */
 import type { ComparisonSpec, LinkSpec } from './spec.js';
 
@@ -53,7 +56,7 @@ export const defaultIdentitySpec: LinkSpec = {
     identifier('tax_id'),
     identifier('national_id'),
     identifier('account', { degree_guard: accountGuard, decisive: true }),
-    identifier('phone', { degree_guard: contactGuard }),
+    identifier('phone', { degree_guard: contactGuard, decisive: true }),
     {
       name: 'email',
       field: 'email',
@@ -103,7 +106,7 @@ export const defaultIdentitySpec: LinkSpec = {
     strong: { match_probability: 0.999 },
     min_shared_identifiers: 2,
     bridge: { min_side: 3, threshold: { match_probability: 0.99999 } },
-    corroboration: { min_identifiers: 2, max_clusters_per_value: 50 },
+    corroboration: { min_identifiers: 2, max_clusters_per_value: 50, max_clusters_per_decisive_value: 3 },
     exclusive_field: 'holder_id',
   },
 };

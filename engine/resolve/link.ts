@@ -186,7 +186,8 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
         keys: { record: Int32Array.from(k.columns[0]!), kind: Uint8Array.from(k.columns[1]!), value: Int32Array.from(k.columns[2]!) },
         minKinds: spec.clustering.corroboration.min_identifiers,
         maxClustersPerValue: spec.clustering.corroboration.max_clusters_per_value,
-        decisiveKinds: spec.comparisons.filter((c) => c.identifier).slice(0, 31).reduce((m, c, i) => (c.decisive ? m | (1 << i) : m), 0),
+        maxClustersPerDecisiveValue: spec.clustering.corroboration.max_clusters_per_decisive_value,
+        decisiveKinds: spec.comparisons.filter((c) => c.identifier).slice(0, 16).reduce((m, c, i) => (c.decisive ? m | (1 << i) : m), 0),
       };
     }
     const exclusiveSql = exclusiveValuesQuery(spec, records);

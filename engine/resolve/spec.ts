@@ -108,7 +108,7 @@ export interface ClusteringSpec {
    * identifier comparisons merge (one record has the phone, another the account). Hub values
    * (over the degree guard, or found in more than `max_clusters_per_value` clusters) do not count.
    */
-  corroboration?: { min_identifiers: number; max_clusters_per_value?: number };
+  corroboration?: { min_identifiers: number; max_clusters_per_value?: number; max_clusters_per_decisive_value?: number };
   /** A field no entity may hold two unrelated values of (a holder's national ID): clusters whose known values are disjoint never merge. */
   exclusive_field?: string;
 }
@@ -143,7 +143,7 @@ export interface ResolvedLinkSpec extends LinkSpec {
   estimate: { u_sample_pairs: number; em_iterations: number; em_start_lambda: number };
   confidence: { A: number; B: number; C: number };
   clustering: Required<Omit<ClusteringSpec, 'corroboration' | 'exclusive_field'>> & Pick<ClusteringSpec, 'exclusive_field'> & {
-    corroboration?: { min_identifiers: number; max_clusters_per_value: number };
+    corroboration?: { min_identifiers: number; max_clusters_per_value: number; max_clusters_per_decisive_value: number };
   };
 }
 
@@ -328,6 +328,8 @@ export function linkSpecProblems(raw: unknown): string[] {
         problems.push('clustering.corroboration: expected { "min_identifiers": n ≥ 2, "max_clusters_per_value"?: n ≥ 2 }');
       } else if (c.max_clusters_per_value !== undefined && !(Number.isInteger(c.max_clusters_per_value) && (c.max_clusters_per_value as number) >= 2)) {
         problems.push('clustering.corroboration.max_clusters_per_value: expected an integer ≥ 2');
+      } else if (c.max_clusters_per_decisive_value !== undefined && !(Number.isInteger(c.max_clusters_per_decisive_value) && (c.max_clusters_per_decisive_value as number) >= 2)) {
+        problems.push('clustering.corroboration.max_clusters_per_decisive_value: expected an integer ≥ 2');
       }
     }
     if (cl.exclusive_field !== undefined) fieldRef(cl.exclusive_field, 'clustering.exclusive_field');
@@ -389,7 +391,13 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
       min_shared_identifiers: spec.clustering.min_shared_identifiers ?? 2,
       bridge: spec.clustering.bridge ?? { min_side: 3, threshold: spec.clustering.strong },
       ...(spec.clustering.corroboration
-        ? { corroboration: { min_identifiers: spec.clustering.corroboration.min_identifiers, max_clusters_per_value: spec.clustering.corroboration.max_clusters_per_value ?? 8 } }
+        ? {
+            corroboration: {
+              min_identifiers: spec.clustering.corroboration.min_identifiers,
+              max_clusters_per_value: spec.clustering.corroboration.max_clusters_per_value ?? 50,
+              max_clusters_per_decisive_value: spec.clustering.corroboration.max_clusters_per_decisive_value ?? 3,
+            },
+          }
         : {}),
       ...(spec.clustering.exclusive_field ? { exclusive_field: spec.clustering.exclusive_field } : {}),
     },

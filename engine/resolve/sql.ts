@@ -451,7 +451,7 @@ from ${q(o.records)} r left join ${q(o.members)} m on m.record_id = r._rid`;
 export function identifierKeysQuery(spec: ResolvedLinkSpec, records: string): string | undefined {
   const parts = spec.comparisons
     .filter((c) => c.identifier)
-    .slice(0, 31)
+    .slice(0, 16)
     .map((c, k) => {
       const f = q(c.field);
       const hub = c.degree_guard ? ` and coalesce(${q(degreeColumn(c.field, c.degree_guard.name_field))}, 0) <= ${Number(c.degree_guard.max_names)}` : '';
