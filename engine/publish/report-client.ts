@@ -247,6 +247,28 @@ export const reportScript = String.raw`
     render();
   }
 
+  // Changes since the previous run: names are data, so they are set as text like the case table.
+  var changesBody = document.getElementById('changes-body');
+  if (changesBody) {
+    var frag2 = document.createDocumentFragment();
+    (data.changes || []).forEach(function (ch) {
+      var tr = el('tr');
+      var td = el('td');
+      td.appendChild(el('span', 'tag chg-' + ch.change, ch.change));
+      tr.appendChild(td);
+      tr.appendChild(el('td', '', ch.entity_id));
+      tr.appendChild(el('td', '', ch.name || ''));
+      tr.appendChild(el('td', '', ch.province || ''));
+      tr.appendChild(el('td', 'num', (ch.rank_a === null ? '–' : ch.rank_a) + ' → ' + (ch.rank_b === null ? '–' : ch.rank_b)));
+      tr.appendChild(el('td', '', ch.band_a + ' → ' + ch.band_b));
+      var ya = ch.expected_yield_a === null ? '–' : nf.format(ch.expected_yield_a);
+      var yb = ch.expected_yield_b === null ? '–' : nf.format(ch.expected_yield_b);
+      tr.appendChild(el('td', 'num', ya + ' → ' + yb));
+      frag2.appendChild(tr);
+    });
+    changesBody.replaceChildren(frag2);
+  }
+
   render();
   if (cases.length > 0) select(0);
 })();

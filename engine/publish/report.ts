@@ -31,7 +31,12 @@ export interface ReportData {
   reasons: { code: string; label_vi: string; label_en: string }[];
   cases: ReturnType<typeof caseJsonObject>[];
   total_cases: number;
+  /** First changed cases since the previous run, for the changes table (built by the script, like the case table). */
+  changes: { change: string; entity_id: string; name: string | null; province: string | null; rank_a: number | null; rank_b: number | null; band_a: string; band_b: string; expected_yield_a: number | null; expected_yield_b: number | null }[];
 }
+
+/** Changed cases embedded in the page at most. */
+const maxChanges = 100;
 
 const nf = new Intl.NumberFormat('vi-VN');
 const num = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(n));
@@ -45,6 +50,18 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Report
     reasons: model.reasons.map((r) => ({ code: r.code, label_vi: r.label_vi, label_en: r.label_en })),
     cases: shown,
     total_cases: model.cases.length,
+    changes: (model.diff?.changes ?? []).slice(0, maxChanges).map((c) => ({
+      change: c.change,
+      entity_id: c.entity_id,
+      name: c.name,
+      province: c.province,
+      rank_a: c.rank_a,
+      rank_b: c.rank_b,
+      band_a: c.band_a === null ? '–' : bandLabel(c.band_a, model.diff!.bands),
+      band_b: c.band_b === null ? '–' : bandLabel(c.band_b, model.diff!.bands),
+      expected_yield_a: c.expected_yield_a,
+      expected_yield_b: c.expected_yield_b,
+    })),
   };
 }
 
@@ -115,20 +132,11 @@ function diffSection(diff: RunDiff | null | undefined): string {
   };
   const cards = (Object.keys(labels) as (keyof RunDiff['counts'])[]).map((k) => card(labels[k]![0], labels[k]![1], num(diff.counts[k]))).join('') +
     card('Thay đổi số thuế kỳ vọng (VND)', 'Expected yield change', (diff.expected_yield_delta > 0 ? '+' : '') + num(diff.expected_yield_delta));
-  const shown = diff.changes.slice(0, 100);
-  const band = (b: number | null) => (b === null ? '–' : bandLabel(b, diff.bands));
-  const rows = shown
-    .map(
-      (c) =>
-        `<tr><td><span class="tag chg-${escapeHtml(c.change)}">${escapeHtml(c.change)}</span></td><td>${escapeHtml(c.entity_id)}</td><td>${escapeHtml(c.name ?? '')}</td>` +
-        `<td>${escapeHtml(c.province ?? '')}</td><td class="num">${escapeHtml(c.rank_a === null ? '–' : String(c.rank_a))} → ${escapeHtml(c.rank_b === null ? '–' : String(c.rank_b))}</td>` +
-        `<td>${escapeHtml(band(c.band_a))} → ${escapeHtml(band(c.band_b))}</td><td class="num">${num(c.expected_yield_a)} → ${num(c.expected_yield_b)}</td></tr>`,
-    )
-    .join('');
-  const more = diff.changes.length > shown.length ? `<p class="muted">… ${num(diff.changes.length - shown.length)} thay đổi khác / more changes (sangloc diff --out FILE.csv)</p>` : '';
+  const shown = Math.min(diff.changes.length, maxChanges);
+  const more = diff.changes.length > shown ? `<p class="muted">… ${num(diff.changes.length - shown)} thay đổi khác / more changes (sangloc diff --out FILE.csv)</p>` : '';
   return `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous run (${escapeHtml(diff.run_a)})</span></h2>
 <div class="cards">${cards}</div>
-${shown.length ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody>${rows}</tbody></table></div>${more}` : ''}
+${shown ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody id="changes-body"></tbody></table></div>${more}` : ''}
 </section>`;
 }
 

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { CaseRow } from '../../engine/publish/case-row.js';
 import { escapeHtml, scriptJson } from '../../engine/publish/html.js';
 import { caseJsonObject } from '../../engine/publish/json.js';
-import { casesByProvince, scoreHistogram } from '../../engine/publish/report-charts.js';
+import { casesByProvince, channelTotals, revenueScatterSvg, scoreHistogram, yieldCurve } from '../../engine/publish/report-charts.js';
 import { caseTotals, type ReportModel } from '../../engine/publish/report-model.js';
 import { renderReportHtml, writeReportHtml, type ReportData } from '../../engine/publish/report.js';
 import { dataBlock, runReportScript } from './fake-dom.js';
 import { caseRow, manyRows, reasons } from './fixtures.js';
 import { tempDir } from './helpers.js';
+import { fullReportModel } from './report-fixtures.js';
 
 const path = tempDir('report');
 
@@ -201,5 +202,73 @@ describe('report helpers', () => {
       expected_yield_vnd: 12_345_679,
       tax_gap_vnd: 18_750_000,
     });
+  });
+});
+
+describe('report.html with every section', () => {
+  const full = fullReportModel([caseRow({ name: '<img src=x onerror=alert(1)>' }), ...manyRows(60).slice(1)]);
+  const page = renderReportHtml(full);
+
+  it('keeps case data (names) out of the markup: the changes table is built by the script from the JSON block', () => {
+    const outside = page.replace(dataBlock(page), '');
+    expect(outside).not.toMatch(/onerror|alert\(1\)/);
+    const dom = runReportScript(page);
+    const rows = dom['changes-body']!.all('tr');
+    expect(rows.length).toBe(full.diff!.changes.length);
+    expect(rows.map((r) => r.children[1]!.textContent)).toContain('E-gone');
+    expect(rows.find((r) => r.children[1]!.textContent === 'E000001')!.children[2]!.textContent).toBe('<img src=x onerror=alert(1)>');
+  });
+
+  it.each([
+    { id: 'channels', text: 'Channels at a glance' },
+    { id: 'model', text: 'forest-2026-0123456789ab' },
+    { id: 'model', text: '0.871' },
+    { id: 'changes', text: 'Changes since the previous run (20261124-020000-ffffff)' },
+    { id: 'stats', text: '&lt;i&gt;Hà Nội&lt;/i&gt;' },
+    { id: 'charts', text: 'Cumulative expected yield by rank vs random selection' },
+  ])('section $id shows "$text"', ({ id, text }) => {
+    const section = new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`).exec(page)?.[1] ?? '';
+    expect(section).toContain(text);
+  });
+
+  it('says "no model: rules only" without a model card, and nothing about runs it was not told about', () => {
+    const rulesOnly = renderReportHtml({ ...full, model: null, diff: null, stats: undefined });
+    expect(rulesOnly).toContain('No model: rules only.');
+    expect(rulesOnly).toContain('First run: nothing to compare with.');
+    expect(rulesOnly).not.toContain('id="stats"');
+    const bare = renderReportHtml({ ...full, model: undefined, diff: undefined });
+    expect(bare).not.toMatch(/id="model"|id="changes"/);
+  });
+});
+
+describe('report charts', () => {
+  it.each([
+    { yields: [10, 0, 0, 0], expected: [[0, 0, 0], [1, 10, 3], [2, 10, 5], [3, 10, 8], [4, 10, 10]] },
+    { yields: [null, 5], expected: [[0, 0, 0], [1, 0, 3], [2, 5, 5]] },
+    { yields: [], expected: [[0, 0, 0]] },
+  ])('yieldCurve $yields', ({ yields, expected }) => {
+    const curve = yieldCurve(yields.map((expected_yield_vnd) => ({ expected_yield_vnd })), 10);
+    expect(curve.map((p) => [p.cases, p.by_rank_vnd, p.random_vnd])).toEqual(expected);
+  });
+
+  it('thins a long curve to about the asked number of points, ending at the total', () => {
+    const curve = yieldCurve(manyRows(1_000), 50);
+    expect(curve.length).toBeLessThanOrEqual(52);
+    expect(curve.at(-1)!.cases).toBe(1_000);
+    expect(curve.at(-1)!.by_rank_vnd).toBe(curve.at(-1)!.random_vnd);
+    // a ranked list finds yield faster than chance
+    expect(curve[5]!.by_rank_vnd).toBeGreaterThan(curve[5]!.random_vnd);
+  });
+
+  it('sums channels and counts cases per channel', () => {
+    const t = channelTotals([caseRow(), caseRow({ bank_revenue_vnd: 5, cod_revenue_vnd: null })]);
+    expect(t).toMatchObject({ platform_vnd: 800_000_000, cod_vnd: 850_000_000, bank_vnd: 5, platform_cases: 2, cod_cases: 1, bank_cases: 1 });
+  });
+
+  it('plots at most the asked number of dots, zero declared on its own line', () => {
+    const svg = revenueScatterSvg(manyRows(3_000), 400);
+    expect((svg.match(/<circle/g) ?? []).length).toBeLessThanOrEqual(400);
+    expect((svg.match(/<circle/g) ?? []).length).toBeGreaterThan(300);
+    expect(revenueScatterSvg([])).toContain('No cases.');
   });
 });
