@@ -9,6 +9,10 @@ import type { CaseRow, ReasonInfo } from './publish/case-row.js';
 import { caseTotals } from './publish/report-model.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
+import { previousRunDir } from './publish/run-ref.js';
+import { diffRuns } from './diff/index.js';
+import { parsePeriod, periodStats } from './stats/period.js';
+import { listModels } from './warehouse/models.js';
 import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
 import { resolveExact } from './resolve/exact.js';
 import { resolveIdentities } from './resolve/identity.js';
@@ -192,7 +196,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   const exported = { cases: rows.length, members: 0, rejects: 0 };
   const finishedAt = await log.stage('publish', async () => {
     const reasons: ReasonInfo[] = allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
-    await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons });
+    await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons, xlsxMaxRows: config.output.xlsxMaxRows });
     exported.members = await writeMembersCsv(db, join(dir, 'members.csv'));
     exported.rejects = await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
     const finished = new Date();
@@ -222,6 +226,13 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
       totals: caseTotals(rows, batch.batch.n),
       cases: rows,
       reasons,
+      scorer: model.description,
+      model: model.modelId ? (listModels(ws).find((c) => c.model_id === model.modelId) ?? null) : null,
+      diff: (() => {
+        const prev = previousRunDir(ws, runId);
+        return prev ? diffRuns(prev, dir) : null;
+      })(),
+      stats: await periodStats(db, parsePeriod(String(taxYear)), { taxRules: config.taxRules }),
     }, { maskPii: config.output.maskPii });
     return finished;
   });

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Config } from './config/index.js';
-import { configHash } from './config/index.js';
 import type { EntityBatch } from './features/read.js';
 import type { Logger } from './log.js';
 import { serializeForest } from './score/forest/index.js';
@@ -9,6 +8,7 @@ import type { Scored } from './score/score.js';
 import { applyCalibration, defaultSupervisedOptions, fitSupervised, type FitMetrics } from './score/supervised.js';
 import { createScorePool, predictParallel } from './workers/pool.js';
 import { saveModel } from './warehouse/models.js';
+import { labelledRows, modelCard } from './outcomes/train.js';
 import type { Workspace } from './warehouse/workspace.js';
 
 export interface SupervisedScore {
@@ -35,14 +35,7 @@ export async function scoreSupervised(
   const n = batch.batch.n;
   const d = modelFeatureNames.length;
   const X = modelMatrix(batch.batch, scored);
-  const index = new Map(batch.ids.map((id, i) => [id, i]));
-  const known = batch.labels.filter((l) => index.has(l.entityId));
-  const labels = {
-    rows: Int32Array.from(known, (l) => index.get(l.entityId)!),
-    y: Uint8Array.from(known, (l) => (l.undeclared ? 1 : 0)),
-    random: Uint8Array.from(known, (l) => (l.random ? 1 : 0)),
-  };
-  const fit = fitSupervised(X, d, labels, { ...defaultSupervisedOptions, seed: config.seed });
+  const fit = fitSupervised(X, d, labelledRows(batch), { ...defaultSupervisedOptions, seed: config.seed });
   if (fit.status === 'skipped') {
     log.warn(`score: no model trained (${fit.reason}); ranking on rules and peer statistics alone`);
     return { probability: scored.risk, expectedYield: scored.expectedYield, modelId: null, description: `rules and peer statistics (no model: ${fit.reason})` };
@@ -62,29 +55,11 @@ export async function scoreSupervised(
     probability[i] = w * forestP[i]! + (1 - w) * scored.risk[i]!;
     expectedYield[i] = Math.round(probability[i]! * scored.derived.taxGap[i]!);
   }
-  const dataHash = fit.dataHash;
-  const modelId = `forest-${opts.taxYear}-${dataHash.replace(/^sha256:/, "").slice(0, 12)}`;
   const createdAt = new Date().toISOString();
-  const text = serializeForest(fit.forest, { featureNames: [...modelFeatureNames], dataHash, configHash: configHash(config), createdAt });
-  saveModel(
-    ws,
-    {
-      model_id: modelId,
-      created_at: createdAt,
-      tax_year: opts.taxYear,
-      data_hash: dataHash,
-      config_hash: configHash(config),
-      labels: fit.metrics.labels,
-      positives: fit.metrics.positives,
-      random_labels: fit.metrics.randomLabels,
-      cv_auc: fit.metrics.cvAuc,
-      cv_precision_at_tenth: fit.metrics.cvPrecisionAtTenth,
-      feature_importance: modelFeatureNames
-        .map((feature, k) => ({ feature, importance: Math.round(fit.importance[k]! * 1e4) / 1e4 }))
-        .sort((a, b) => b.importance - a.importance),
-    },
-    text,
-  );
+  const card = modelCard(fit, { taxYear: opts.taxYear, config, createdAt });
+  const modelId = card.model_id;
+  const text = serializeForest(fit.forest, { featureNames: [...modelFeatureNames], dataHash: fit.dataHash, configHash: card.config_hash, createdAt });
+  saveModel(ws, card, text);
   log.info(
     `score: forest ${modelId} trained on ${fit.metrics.labels} outcomes (${fit.metrics.positives} undeclared, ${fit.metrics.randomLabels} random audits): ` +
       `cross-validated AUC ${fit.metrics.cvAuc.toFixed(3)}; saved in ${join('models', modelId + '.json')}`,

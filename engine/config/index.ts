@@ -36,6 +36,8 @@ export interface Config {
   output: {
     language: 'vi' | 'en';
     maskPii: boolean;
+    /** Most cases written to cases.xlsx (the best ones; a note sheet points at csv/parquet for all). 0 = all. */
+    xlsxMaxRows: number;
   };
 }
 
@@ -48,7 +50,7 @@ export const defaultConfig: Config = {
   resolve: { method: 'scored' },
   score: { forestWeight: 0.5 },
   rank: { capacity: 0, controlShare: 0.03, provinceQuotas: {} },
-  output: { language: 'vi', maskPii: false },
+  output: { language: 'vi', maskPii: false, xlsxMaxRows: 20_000 },
 };
 
 type Json = unknown;
@@ -77,6 +79,7 @@ export function validateConfig(c: Config): string[] {
   if (!(c.score.forestWeight >= 0 && c.score.forestWeight <= 1)) problems.push(`score.forestWeight: expected a weight in [0, 1]`);
   if (!['scored', 'exact'].includes(c.resolve.method)) problems.push(`resolve.method: expected "scored" or "exact"`);
   if (!['vi', 'en'].includes(c.output.language)) problems.push(`output.language: expected "vi" or "en"`);
+  if (!Number.isInteger(c.output.xlsxMaxRows) || c.output.xlsxMaxRows < 0) problems.push(`output.xlsxMaxRows: expected a whole number of cases ≥ 0 (0 = all)`);
   problems.push(...validateIngestConfig(c.ingest));
   for (const [year, r] of Object.entries(c.taxRules)) {
     if (!/^\d{4}$/.test(year)) problems.push(`taxRules.${year}: key must be a tax year like "2026"`);

@@ -38,7 +38,7 @@ describe('each rule fires on its pattern and not on the compliant twin', () => {
   ])('$id', ({ id, hit, miss }) => {
     const rule = allRules.find((r) => r.id === id)!;
     const batch = batchOf([hit, miss]);
-    const peerZ = Float64Array.from([hit, miss], (e) => (e as Record<string, number>).peer ?? 0);
+    const peerZ = Float64Array.from([hit, miss] as Record<string, number | undefined>[], (e) => e.peer ?? 0);
     const res = rule.evaluate(batch, { rules: rules2025, derived: deriveAmounts(batch, rules2025), peerZ });
     expect([...res.fired]).toEqual([1, 0]);
     expect(res.amount[0]).toBeGreaterThan(0);
