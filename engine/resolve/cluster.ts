@@ -195,6 +195,8 @@ function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration
   const idx = Int32Array.from({ length: k }, (_, i) => i).sort((x, y) => keys.value[x]! - keys.value[y]! || keys.record[x]! - keys.record[y]!);
   const done: Corroboration[] = [];
   const roots: number[] = [];
+  // Values spread too wide before any corroboration stay non-decisive (merges must not shrink a hub's spread).
+  const spread = new Set<number>();
   for (let round = 0; round < 20; round++) {
     const shared = new Map<number, Map<number, number>>();
     for (let s = 0; s < k; ) {
@@ -210,8 +212,9 @@ function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration
       while (e < k && keys.value[idx[e]!] === v) e++;
       s = e;
       if (roots.length < 2 || roots.length > c.maxClustersPerValue) continue;
-      // Low 16 bits: kinds shared; high 16 bits: kinds whose value may decide alone (not over too many clusters).
-      const kindBit = roots.length > (c.maxClustersPerDecisiveValue ?? Infinity) ? bit : (bit | (bit << 16)) >>> 0;
+      if (round === 0 && roots.length > (c.maxClustersPerDecisiveValue ?? Infinity)) spread.add(v);
+      // Low 16 bits: kinds shared; high 16 bits: kinds whose value may decide alone.
+      const kindBit = spread.has(v) ? bit : (bit | (bit << 16)) >>> 0;
       for (let i = 0; i < roots.length; i++) {
         for (let j = 0; j < roots.length; j++) {
           if (roots[i]! >= roots[j]!) continue;

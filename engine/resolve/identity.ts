@@ -25,6 +25,10 @@ export interface ResolveIdentitiesResult {
   clusters: number;
   keptLinks: number;
   bridgesCut: number;
+  /** Links refused because they would join two holders' national IDs. */
+  conflicts: number;
+  /** Cluster merges by corroboration or a decisive identifier (table `resolve_corroborations`). */
+  corroborations: number;
   weights: LinkWeights;
   timings: Record<string, number>;
 }
@@ -36,7 +40,7 @@ export interface ResolveIdentitiesResult {
  * @example
  *   const r = await resolveIdentities(db, { seed: 1, log });
  *   // tables resolve_links(record_a, record_b, match_weight, match_probability, confidence, parts, kept, …)
- *   //    and resolve_clusters(record_id, cluster_id)
+ *   //    resolve_clusters(record_id, cluster_id) and resolve_corroborations(cluster_a, cluster_b, identifiers)
  */
 export async function resolveIdentities(db: Db, options: ResolveIdentitiesOptions): Promise<ResolveIdentitiesResult> {
   const spec = normalizeLinkSpec(options.spec ?? defaultIdentitySpec, options.spec ? 'resolve spec' : 'default resolve spec');
@@ -54,6 +58,8 @@ export async function resolveIdentities(db: Db, options: ResolveIdentitiesOption
     clusters: r.clusters,
     keptLinks: r.keptLinks,
     bridgesCut: r.bridgesCut,
+    conflicts: r.conflicts,
+    corroborations: r.corroborations,
     weights: r.weights,
     timings: r.timings,
   };

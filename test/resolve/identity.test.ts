@@ -58,6 +58,30 @@ describe('resolveIdentities on a synthetic world', () => {
     });
   });
 
+  it('sellers whose parcels share a hub phone under the degree guard stay apart; each seller is one entity', async () => {
+    await withDb(async (db) => {
+      const world = syntheticWorld(5, 200);
+      const sellers = ['tran van hung', 'le thi mai', 'pham minh tuan', 'vo thi lan'].map((name, s) => ({ name, phone: `098765432${s}`, account: `TCB:5555000${s}` }));
+      const first = world.rows.length;
+      for (const [s, x] of sellers.entries()) {
+        world.rows.push(
+          { source: 'platform_sellers', name_key: x.name, phone: x.phone, account: x.account, province: 'ha noi' },
+          { source: 'bank_transactions', name_key: x.name, account: x.account },
+          // COD sender profile under a shop name, with the carrier's hub phone, remitted to the seller's account
+          { source: 'cod_shipments', name_key: `shop ${s}`, phone: '0911000000', account: x.account, province: 'ha noi' },
+        );
+        world.person.push(1000 + s, 1000 + s, 1000 + s);
+      }
+      await loadIdentityRecords(db, world.rows);
+      const r = await resolveIdentities(db, { seed: 1, spec: fast(defaultIdentitySpec) });
+      const cluster = await clusterMap(db);
+      const of = (s: number, k: number) => cluster.get(first + 3 * s + k)!;
+      for (let s = 0; s < sellers.length; s++) expect([of(s, 1), of(s, 2)]).toEqual([of(s, 0), of(s, 0)]);
+      expect(new Set(sellers.map((_, s) => of(s, 0))).size).toBe(sellers.length);
+      expect(r.corroborations).toBeGreaterThan(0);
+    });
+  });
+
   it('EM recovers the m probabilities of the known truth', async () => {
     await withDb(async (db) => {
       const world = syntheticWorld(7, 800);
@@ -145,6 +169,27 @@ describe('term-frequency adjustment and degree guard', () => {
       expect(JSON.parse((await pair(db, 30, 31)).parts).phone_guard).toBe(0);
       const shared = await db.value<number>('select max(shared_identifiers) from resolve_links where record_a < 30 and record_b < 30');
       expect(shared).toBe(0);
+    });
+  });
+
+  it.each([
+    { hubsUnknown: false, hubAgree: 0, hubDisagree: Math.log2(0.1 / 0.99) },
+    { hubsUnknown: true, hubAgree: 0, hubDisagree: 0 },
+  ])('with hubs_unknown $hubsUnknown a hub value says nothing when it disagrees either', async ({ hubsUnknown, hubAgree, hubDisagree }) => {
+    await withDb(async (db) => {
+      // record 100: a stranger's namesake with a phone of their own (a candidate through the name)
+      await loadIdentityRecords(db, [...rows, { phone: '0933333333', name_key: 'stranger 0' }]);
+      const spec = phoneSpec({
+        fields: { phone: {}, name_key: {} },
+        blocking: [{ fields: ['phone'] }, { fields: ['name_key'] }],
+      });
+      spec.comparisons[0]!.levels = [{ kind: 'exact', m: 0.9, u: 0.01 }, { kind: 'else', m: 0.1, u: 0.99 }];
+      spec.comparisons[0]!.degree_guard = { name_field: 'name_key', max_names: 3, cap_weight: 0, hubs_unknown: hubsUnknown };
+      await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 });
+      const agree = JSON.parse((await pair(db, 0, 1)).parts);
+      expect(agree.phone + agree.phone_guard).toBeCloseTo(hubAgree, 9);
+      expect(JSON.parse((await pair(db, 0, 100)).parts).phone).toBeCloseTo(hubDisagree, 9);
+      expect(JSON.parse((await pair(db, 30, 31)).parts).phone).toBeCloseTo(Math.log2(0.9 / 0.01), 9);
     });
   });
 

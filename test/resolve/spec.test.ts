@@ -35,6 +35,13 @@ describe('linkSpecProblems', () => {
     { name: 'duplicate comparison names', spec: broken((s) => ((s.comparisons as { name: string }[])[1]!.name = 'phone')), expected: ['comparisons[1].name: "phone" is used twice'] },
     { name: 'tf_tokens without tf_adjust', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[0]!.levels = [{ kind: 'exact', tf_tokens: true }])), expected: ['comparisons[0].levels[0].tf_tokens: only meaningful with "tf_adjust": true'] },
     { name: 'blocking on an unknown field', spec: broken((s) => (s.blocking = [{ fields: ['email'] }])), expected: ['blocking[0].fields[0]: "email" is not a field declared in "fields"'] },
+    { name: 'decisive without identifier', spec: broken((s) => ((s.comparisons as { decisive?: boolean }[])[0]!.decisive = true)), expected: ['comparisons[0].decisive: only meaningful with "identifier": true'] },
+    { name: 'hubs_unknown not a boolean', spec: broken((s) => ((s.comparisons as { degree_guard?: unknown }[])[0]!.degree_guard = { name_field: 'name', max_names: 3, hubs_unknown: 'yes' })), expected: ['comparisons[0].degree_guard.hubs_unknown: expected true or false'] },
+    { name: 'optional not a boolean', spec: broken((s) => ((s.fields as Record<string, unknown>).phone = { optional: 1 })), expected: ['fields.phone.optional: expected true or false'] },
+    { name: 'corroboration of one identifier', spec: broken((s) => (s.clustering = { strong: { match_weight: 10 }, corroboration: { min_identifiers: 1 } })), expected: ['clustering.corroboration: expected { "min_identifiers": n ≥ 2, "max_clusters_per_value"?: n ≥ 2 }'] },
+    { name: 'decisive spread below 2', spec: broken((s) => (s.clustering = { strong: { match_weight: 10 }, corroboration: { min_identifiers: 2, max_clusters_per_decisive_value: 1 } })), expected: ['clustering.corroboration.max_clusters_per_decisive_value: expected an integer ≥ 2'] },
+    { name: 'exclusive field not declared', spec: broken((s) => (s.clustering = { strong: { match_weight: 10 }, exclusive_field: 'holder' })), expected: ['clustering.exclusive_field: "holder" is not a field declared in "fields"'] },
+    { name: 'unknown clustering key', spec: broken((s) => (s.clustering = { strong: { match_weight: 10 }, bridges: {} })), expected: ['clustering.bridges: unknown key'] },
   ])('$name', ({ spec, expected }) => {
     expect(linkSpecProblems(spec)).toEqual(expected);
   });
@@ -66,6 +73,12 @@ describe('normalizeLinkSpec', () => {
     expect(spec.fields).toEqual({ phone: { column: ['phone'], normalize: 'none' }, name: { column: ['owner_name', 'name'], normalize: 'name' } });
     expect(spec.clustering).toEqual({ strong: { match_weight: 10 }, min_shared_identifiers: 2, bridge: { min_side: 3, threshold: { match_weight: 10 } } });
     expect(spec.estimate.u_sample_pairs).toBe(1_000_000);
+  });
+
+  it('fills corroboration defaults and keeps the exclusive field', () => {
+    const spec = normalizeLinkSpec({ ...minimal, clustering: { strong: { match_weight: 10 }, corroboration: { min_identifiers: 2 }, exclusive_field: 'phone' } });
+    expect(spec.clustering.corroboration).toEqual({ min_identifiers: 2, max_clusters_per_value: 50, max_clusters_per_decisive_value: 3 });
+    expect(spec.clustering.exclusive_field).toBe('phone');
   });
 
   it('is JSON-serialisable (round trip gives the same spec)', () => {
