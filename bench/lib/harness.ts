@@ -54,7 +54,7 @@ export function show(m: Measured, extra = ''): void {
  * @example const [a, b] = await suite('predict', [{ name: 'ref', fn: ref }, { name: 'ours', fn: ours }], { maxTime: 1 });
  */
 export async function suite(title: string, cases: BenchCase[], opts: { maxTime: number; extra?: (m: Measured) => string }): Promise<Measured[]> {
-  console.log(`\n${title}`);
+  if (title) console.log(`\n${title}`);
   const results: Measured[] = [];
   for (const c of cases) {
     const options: Benchmark.Options = c.heavy ? { minSamples: 2, maxTime: 1, initCount: 1 } : { minSamples: 5, maxTime: opts.maxTime };
