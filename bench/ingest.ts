@@ -7,11 +7,16 @@
  * the same files into the same kind of warehouse: the loader's overhead), the time of each SQL
  * statement of the loader, and peak RSS.
  *
+ * Each phase (generate, scan, reference, load) runs in its own child process, so the peak RSS
+ * reported for the loader is the loader's.
+ *
  *   npx tsx bench/ingest.ts [--rows 30000000] [--memory 3GB] [--threads 2] [--keep] [--dir /tmp/x]
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, statSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDelivery } from '../engine/ingest/load.js';
 import { scanCsv } from '../engine/ingest/scan.js';
@@ -26,6 +31,7 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     keep: { type: 'boolean' },
     'no-reference': { type: 'boolean' },
+    phase: { type: 'string' },
   },
 });
 const rows = Number(values.rows ?? 30_000_000);
@@ -130,57 +136,97 @@ function profile(db: Db): Map<string, { ms: number; calls: number }> {
   return times;
 }
 
-async function main() {
-  mkdirSync(root, { recursive: true });
+type Phase = 'generate' | 'scan' | 'reference' | 'load';
+
+interface PhaseResult {
+  secs: number;
+  /** CPU seconds of the phase's process (user + system): less sensitive than wall time to a busy machine. */
+  cpuSecs: number;
+  peakRssMB: number;
+  [k: string]: unknown;
+}
+
+function listDelivery(): { files: string[]; bytes: number } {
+  const files = readdirSync(delivery).sort();
+  return { files, bytes: files.reduce((s, f) => s + statSync(join(delivery, f)).size, 0) };
+}
+
+/** One phase, in this process (run as a child of `main`, so its peak RSS is its own). */
+async function runPhase(phase: Phase): Promise<PhaseResult> {
   const tmp = join(root, 'tmp');
   mkdirSync(tmp, { recursive: true });
-  const gen = await openDb(':memory:', { threads, memoryLimit });
-  let t = performance.now();
-  const written = existsSync(join(delivery, 'cod_shipments_ghtk.csv')) && values.keep ? { files: readdirSync(delivery).sort(), bytes: readdirSync(delivery).reduce((s, f) => s + statSync(join(delivery, f)).size, 0) } : await writeDelivery(gen);
-  gen.close();
-  const genSecs = (performance.now() - t) / 1000;
-  console.log(`delivery: ${written.files.length} files, ${(written.bytes / 1e9).toFixed(2)} GB, ${rows.toLocaleString('en')} rows (written in ${genSecs.toFixed(1)} s)`);
-
-  // The line scanner alone (hash + quote-aware line mapping), over every file: target ≥ 200 MB/s.
-  t = performance.now();
-  let quotedNewlines = 0;
-  for (const f of written.files) quotedNewlines += scanCsv(join(delivery, f), { hash: true }).quotedNewlines;
-  const scanSecs = (performance.now() - t) / 1000;
-  const scanMBs = Math.round(written.bytes / 1e6 / scanSecs);
-  console.log(`scanCsv (SHA-256 + line map): ${scanMBs} MB/s, ${quotedNewlines} quoted line breaks`);
-
-  // Reference: the same files read into a file warehouse with nothing else (all columns text).
-  let reference: { secs: number; rowsPerSec: number } | null = null;
-  if (!values['no-reference']) {
+  const t = performance.now();
+  const extra: Record<string, unknown> = {};
+  if (phase === 'generate') {
+    const gen = await openDb(':memory:', { threads, memoryLimit });
+    Object.assign(extra, await writeDelivery(gen));
+    gen.close();
+  } else if (phase === 'scan') {
+    // The line scanner (SHA-256 + quote-aware line map) over every file: target ≥ 200 MB/s.
+    let quotedNewlines = 0;
+    for (const f of listDelivery().files) quotedNewlines += scanCsv(join(delivery, f), { hash: true }).quotedNewlines;
+    extra.quotedNewlines = quotedNewlines;
+  } else if (phase === 'reference') {
+    // The same files read into a file warehouse with nothing else (all columns text).
     const refPath = join(root, 'reference.duckdb');
     rmSync(refPath, { force: true });
     rmSync(refPath + '.wal', { force: true });
     const ref = await openDb(refPath, { memoryLimit, threads, tempDirectory: tmp });
-    t = performance.now();
-    for (const [k, f] of written.files.entries()) {
+    for (const [k, f] of listDelivery().files.entries()) {
       await ref.exec(`create table t${k} as select * from read_csv(${literal(join(delivery, f))}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', max_line_size = 10000000)`);
     }
     ref.close();
-    const secs = (performance.now() - t) / 1000;
-    reference = { secs, rowsPerSec: rows / secs };
     rmSync(refPath, { force: true });
-    console.log(`reference (create table as select * from read_csv): ${secs.toFixed(1)} s, ${Math.round(rows / secs).toLocaleString('en')} rows/s`);
+  } else {
+    const whPath = join(root, 'warehouse.duckdb');
+    rmSync(whPath, { force: true });
+    rmSync(whPath + '.wal', { force: true });
+    const db = await openDb(whPath, { memoryLimit, threads, tempDirectory: tmp });
+    const times = profile(db);
+    const summary = await loadDelivery(db, delivery, { runId: 'bench', log: silentLogger(), tmpDir: tmp });
+    db.close();
+    rmSync(whPath, { force: true });
+    rmSync(whPath + '.wal', { force: true });
+    extra.rowsRead = Object.values(summary.bySource).reduce((s, x) => s + x.read, 0);
+    extra.rowsRejected = Object.values(summary.bySource).reduce((s, x) => s + x.rejected, 0);
+    extra.failedFiles = summary.files.filter((f) => f.status !== 'loaded').length;
+    extra.statements = [...times.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12).map(([sql, v]) => ({ sql, ms: Math.round(v.ms), calls: v.calls }));
   }
+  const usage = process.resourceUsage();
+  return {
+    secs: Math.round((performance.now() - t) / 100) / 10,
+    cpuSecs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1e5) / 10,
+    peakRssMB: Math.round(usage.maxRSS / 1024),
+    ...extra,
+  };
+}
 
-  const whPath = join(root, 'warehouse.duckdb');
-  rmSync(whPath, { force: true });
-  rmSync(whPath + '.wal', { force: true });
-  const db = await openDb(whPath, { memoryLimit, threads, tempDirectory: tmp });
-  const times = profile(db);
-  t = performance.now();
-  const summary = await loadDelivery(db, delivery, { runId: 'bench', log: silentLogger() });
-  const secs = (performance.now() - t) / 1000;
-  db.close();
-  const read = Object.values(summary.bySource).reduce((s, x) => s + x.read, 0);
-  const rejected = Object.values(summary.bySource).reduce((s, x) => s + x.rejected, 0);
-  const failed = summary.files.filter((f) => f.status !== 'loaded');
-  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  const statements = [...times.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12).map(([sql, v]) => ({ sql, ms: Math.round(v.ms), calls: v.calls }));
+function inChild(phase: Phase): PhaseResult {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, '--rows', String(rows), '--memory', memoryLimit, '--threads', String(threads), '--dir', root];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (child.status !== 0 || !line) throw new Error(`phase ${phase} failed (exit ${child.status ?? child.signal}): ${child.stdout.slice(-2000)}`);
+  return JSON.parse(line.slice('RESULT '.length)) as PhaseResult;
+}
+
+async function main() {
+  if (values.phase) {
+    process.stdout.write(`RESULT ${JSON.stringify(await runPhase(values.phase as Phase))}\n`);
+    return;
+  }
+  mkdirSync(root, { recursive: true });
+  const reuse = values.keep && existsSync(join(delivery, 'cod_shipments_ghtk.csv'));
+  const gen = reuse ? null : inChild('generate');
+  const written = listDelivery();
+  console.log(`delivery: ${written.files.length} files, ${(written.bytes / 1e9).toFixed(2)} GB, ${rows.toLocaleString('en')} rows${gen ? ` (written in ${gen.secs} s)` : ' (reused)'}`);
+  const scan = inChild('scan');
+  const scanMBs = Math.round(written.bytes / 1e6 / scan.secs);
+  console.log(`scanCsv (SHA-256 + line map): ${scanMBs} MB/s, ${scan.quotedNewlines} quoted line breaks`);
+  const reference = values['no-reference'] ? null : inChild('reference');
+  if (reference) console.log(`reference (create table as select * from read_csv): ${reference.secs} s (${reference.cpuSecs} CPU s), ${Math.round(rows / reference.secs).toLocaleString('en')} rows/s, peak RSS ${reference.peakRssMB} MB`);
+  const ours = inChild('load');
+  const read = ours.rowsRead as number;
+  const statements = ours.statements as { sql: string; ms: number; calls: number }[];
   const result = {
     bench: 'ingest',
     date: new Date().toISOString(),
@@ -192,16 +238,16 @@ async function main() {
     files: written.files.length,
     memoryLimit,
     threads,
-    ours: { secs: Math.round(secs * 10) / 10, rowsPerSec: Math.round(read / secs), rowsRead: read, rowsRejected: rejected, failedFiles: failed.length },
-    reference: reference && { secs: Math.round(reference.secs * 10) / 10, rowsPerSec: Math.round(reference.rowsPerSec) },
-    overheadRatio: reference ? Math.round((secs / reference.secs) * 100) / 100 : null,
-    peakRssMB: maxRssMB,
+    ours: { secs: ours.secs, cpuSecs: ours.cpuSecs, rowsPerSec: Math.round(read / ours.secs), rowsRead: read, rowsRejected: ours.rowsRejected, failedFiles: ours.failedFiles, peakRssMB: ours.peakRssMB },
+    reference: reference && { secs: reference.secs, cpuSecs: reference.cpuSecs, rowsPerSec: Math.round(rows / reference.secs), peakRssMB: reference.peakRssMB },
+    overheadRatio: reference ? Math.round((ours.secs / reference.secs) * 100) / 100 : null,
+    overheadRatioCpu: reference ? Math.round((ours.cpuSecs / reference.cpuSecs) * 100) / 100 : null,
     scanMBs,
     statements,
   };
-  console.log(`loadDelivery: ${secs.toFixed(1)} s, ${Math.round(read / secs).toLocaleString('en')} rows/s, ${rejected} rejected, ${failed.length} failed file(s)`);
-  if (reference) console.log(`overhead ratio (ours / reference time): ${result.overheadRatio}`);
-  console.log(`peak RSS: ${maxRssMB} MB (memory limit ${memoryLimit}, ${threads} threads)`);
+  console.log(`loadDelivery: ${ours.secs} s (${ours.cpuSecs} CPU s), ${Math.round(read / ours.secs).toLocaleString('en')} rows/s, ${ours.rowsRejected} rejected, ${ours.failedFiles} failed file(s), peak RSS ${ours.peakRssMB} MB`);
+  if (reference) console.log(`overhead ratio (ours / reference): ${result.overheadRatio} wall, ${result.overheadRatioCpu} CPU`);
+  console.log(`memory limit ${memoryLimit}, ${threads} threads, load average ${result.loadAverage.join(' ')}`);
   console.log('slowest statements:');
   for (const s of statements) console.log(`  ${String(s.ms).padStart(7)} ms ×${s.calls}  ${s.sql}`);
   if (read !== rows) throw new Error(`rows read ${read} ≠ rows written ${rows}`);
@@ -209,8 +255,6 @@ async function main() {
   mkdirSync(join('bench', 'results'), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   console.log(`results: ${out}`);
-  rmSync(whPath, { force: true });
-  rmSync(whPath + '.wal', { force: true });
   if (!values.keep) rmSync(root, { recursive: true, force: true });
 }
 
