@@ -65,7 +65,7 @@ export function headBytes(path: string, n = 65536): Buffer {
  */
 export function readCsvHeader(path: string, head: Buffer = headBytes(path)): string[] {
   if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
-    throw new InputError(path, 'the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set its encoding in the config (ingest.encodings)', 1);
+    throw new InputError(path, 'the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" for its source in the config (ingest.sources.<source>)', 1);
   }
   let text = head.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
