@@ -76,7 +76,8 @@ function osUser(): string {
 /**
  * Appends one event to `WS/audit.log` (created owner-only, 0600, opened in append mode so
  * concurrent writers never overwrite each other; one `write` per line, then fsync). A torn last
- * line left by a killed writer is closed first, so it never swallows the new event.
+ * line left by a killed writer is closed first, so it never swallows the new event (with
+ * concurrent writers this can leave a blank line, which `readAudit` skips).
  *
  * @example
  *   appendAudit(ws, { action: 'run', runId, rows: { cases: 554, members: 9120, rejects: 0 } });

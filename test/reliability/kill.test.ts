@@ -66,7 +66,8 @@ describe('a run killed in any stage', () => {
 
   // Two at a time (each has its own workspace copy): half the wall time on two cores.
   const slots = limiter(2);
-  it.concurrent.for(scenarios)('at $stage + $delayMs ms: latest untouched, warehouse whole, next run equals an uninterrupted one', ({ stage, delayMs }, { expect }) => slots(async () => {
+  // The timeout covers waiting for a slot behind two other scenarios on a loaded machine.
+  it.concurrent.for(scenarios)('at $stage + $delayMs ms: latest untouched, warehouse whole, next run equals an uninterrupted one', { timeout: 300_000 }, ({ stage, delayMs }, { expect }) => slots(async () => {
     const ws = copyTree(template, join(root, `ws-${stage}-${delayMs}`));
     const before = readlinkSync(join(ws, 'latest'));
     const beforeFiles = treeHashes(join(ws, before));
@@ -80,6 +81,11 @@ describe('a run killed in any stage', () => {
       // Killed right as the stage starts: publish cannot have finished.
       expect(killed.signal, `exit ${killed.code}: ${killed.stderr.slice(-600)}`).toBe('SIGKILL');
       expect(after).toBe(before);
+    }
+    if (killed.signal === 'SIGKILL') {
+      // The dead run's lock stays behind; its holder is gone, so the next run takes it over.
+      const holder = JSON.parse(readFileSync(join(ws, 'run.lock'), 'utf8')) as { pid: number };
+      expect(() => process.kill(holder.pid, 0)).toThrow();
     }
     if (after === before) expect(treeHashes(join(ws, before))).toEqual(beforeFiles);
     else expect(readFileSync(join(ws, after, 'cases.csv'))).toEqual(reference.cases); // the kill came after the atomic switch
