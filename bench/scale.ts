@@ -189,6 +189,8 @@ function fits(results: SizeResult[]) {
     total: fitPowerLaw(rows, results.map((r) => r.wallMs / 1000)),
     // CPU time (user + system of the run) is less sensitive than wall time to other work on a shared machine.
     cpu: fitPowerLaw(rows, results.map((r) => (r.cpuUserS ?? 0) + (r.cpuSystemS ?? 0))),
+    cpuLargestTwo: results.length >= 3 ? fitPowerLaw(rows.slice(-2), results.slice(-2).map((r) => (r.cpuUserS ?? 0) + (r.cpuSystemS ?? 0))) : null,
+    warehouse: fitPowerLaw(rows, results.map((r) => r.warehouseMb)),
     // Fixed costs (start-up, model training on a few hundred outcomes) flatten the curve at small
     // sizes; the slope between the two largest sizes is what the next size up will see.
     totalLargestTwo: results.length >= 3 ? fitPowerLaw(rows.slice(-2), results.slice(-2).map((r) => r.wallMs / 1000)) : null,
@@ -199,13 +201,25 @@ function fits(results: SizeResult[]) {
   };
 }
 
-/** Where the fitted total-time curve puts larger deliveries (an extrapolation: stated as such). */
-function projections(total: PowerLawFit | null) {
-  if (!total) return null;
+/**
+ * Where the fitted curves put larger deliveries (an extrapolation, stated as such): wall hours from
+ * the wall-time fit, CPU hours from the CPU-time fit (on a shared machine the steadier of the two),
+ * warehouse size from the warehouse fit.
+ */
+function projections(f: ReturnType<typeof fits>) {
+  const wall = f.totalLargestTwo ?? f.total;
+  const cpu = f.cpuLargestTwo ?? f.cpu;
+  if (!wall) return null;
   const at = [1e7, 5.4e7, 1e8, 1e9, 5e9];
   return {
-    hoursAt: Object.fromEntries(at.map((x) => [String(x), project(total, x) / 3600])),
-    rowsWithin: { '1h': rowsWithin(total, 3600), '8h': rowsWithin(total, 8 * 3600), '24h': rowsWithin(total, 24 * 3600) },
+    at: at.map((x) => ({
+      rows: x,
+      wallHours: project(wall, x) / 3600,
+      cpuHours: cpu ? project(cpu, x) / 3600 : null,
+      warehouseGb: f.warehouse ? project(f.warehouse, x) / 1024 : null,
+    })),
+    rowsWithin: { '1h': rowsWithin(wall, 3600), '8h': rowsWithin(wall, 8 * 3600), '24h': rowsWithin(wall, 24 * 3600) },
+    cpuRowsWithin: cpu ? { '1h': rowsWithin(cpu, 3600), '8h': rowsWithin(cpu, 8 * 3600), '24h': rowsWithin(cpu, 24 * 3600) } : null,
   };
 }
 
@@ -252,22 +266,27 @@ function markdown(doc: ReturnType<typeof document>): string {
     `| total wall time | ${fmtExp(fit.total)} |`,
     ...(fit.totalLargestTwo ? [`| total wall time, two largest sizes only | ${fmtExp(fit.totalLargestTwo)} |`] : []),
     `| total CPU time (user + system) | ${fmtExp(fit.cpu)} |`,
+    ...(fit.cpuLargestTwo ? [`| total CPU time, two largest sizes only | ${fmtExp(fit.cpuLargestTwo)} |`] : []),
     ...Object.entries(fit.stages).map(([s, f]) => `| ${s} | ${fmtExp(f)} |`),
     ...Object.entries(fit.substages).map(([s, f]) => `| ↳ ${s} | ${fmtExp(f)} |`),
     `| peak RSS | ${fmtExp(fit.peakRss)} |`,
     `| entities | ${fmtExp(fit.entities)} |`,
+    `| warehouse size | ${fmtExp(fit.warehouse)} |`,
   ];
   if (doc.projection) {
+    const p = doc.projection;
+    const n = (x: number) => Math.round(x).toLocaleString('en');
     lines.push(
       '',
-      `Extrapolated with the ${doc.projectedWith} (same machine, same synthetic mix of sources — an extrapolation, not a measurement):`,
+      `Extrapolated with the ${doc.projectedWith} (same machine, same synthetic mix of sources — an extrapolation, not a measurement; ` +
+        'CPU hours are the steadier figure on a shared machine):',
       '',
-      '| rows a run reads | projected hours |',
-      '| ---: | ---: |',
-      ...Object.entries(doc.projection.hoursAt).map(([x, h]) => `| ${Number(x).toLocaleString('en')} | ${h.toFixed(1)} |`),
+      '| rows a run reads | wall hours | CPU hours | warehouse GB |',
+      '| ---: | ---: | ---: | ---: |',
+      ...p.at.map((r) => `| ${n(r.rows)} | ${r.wallHours.toFixed(1)} | ${r.cpuHours?.toFixed(1) ?? '–'} | ${r.warehouseGb?.toFixed(0) ?? '–'} |`),
       '',
-      `Rows one run gets through within 1 h: ${Math.round(doc.projection.rowsWithin['1h']).toLocaleString('en')}; ` +
-        `8 h: ${Math.round(doc.projection.rowsWithin['8h']).toLocaleString('en')}; 24 h: ${Math.round(doc.projection.rowsWithin['24h']).toLocaleString('en')}.`,
+      `Rows one run gets through by the wall-time curve within 1 h: ${n(p.rowsWithin['1h'])}; 8 h: ${n(p.rowsWithin['8h'])}; 24 h: ${n(p.rowsWithin['24h'])}` +
+        (p.cpuRowsWithin ? `; by the CPU-time curve: ${n(p.cpuRowsWithin['1h'])}; ${n(p.cpuRowsWithin['8h'])}; ${n(p.cpuRowsWithin['24h'])}.` : '.'),
     );
   }
   lines.push('', `Produced by \`npx tsx bench/scale.ts --persons ${results.map((r) => r.persons).join(',')}\` (${(doc.seconds / 60).toFixed(1)} min including generation).`, '');
@@ -297,8 +316,8 @@ function document(results: SizeResult[], startedMs: number, meta?: DocMeta) {
     machine: meta?.machine ?? machine(),
     results,
     fit,
-    projection: projections(fit.totalLargestTwo ?? fit.total),
-    projectedWith: fit.totalLargestTwo ? 'slope between the two largest sizes' : 'fit over all sizes',
+    projection: projections(fit),
+    projectedWith: fit.totalLargestTwo ? 'slopes between the two largest sizes' : 'fits over all sizes',
     seconds: startedMs < 0 ? -startedMs : (performance.now() - startedMs) / 1000,
   };
 }
