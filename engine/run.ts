@@ -26,7 +26,7 @@ import { openDb, type Db } from './warehouse/db.js';
 import { runModels, setVariables } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
 import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
-import { appendAudit } from './warehouse/audit.js';
+import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
 import { bankPatterns } from './features/bank-patterns.js';
 
 export interface RunOptions {
@@ -64,12 +64,17 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   const runId = makeRunId(startedAt, opts.config);
   let db: Db | undefined;
   try {
+    assertAuditWritable(ws);
     db = await openWarehouse(ws, opts.config);
     const result = await runStages(db, ws, runId, startedAt, opts);
     return result;
   } catch (err) {
     abandonRunFolder(ws, runId);
-    appendAudit(ws, { action: 'run_failed', runId, detail: (err as Error).message });
+    try {
+      appendAudit(ws, { action: 'run_failed', runId, detail: (err as Error).message });
+    } catch {
+      /* report the run's own error, not the audit log's */
+    }
     if (db) await db.exec(`insert or replace into runs values ($id, $s, now(), 'failed', null, $h, $v, $m)`, {
       id: runId, s: startedAt.toISOString(), h: configHash(opts.config), v: engineVersion, m: String((err as Error).message).slice(0, 500),
     }).catch(() => undefined);
@@ -194,13 +199,14 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
 
   const dir = beginRunFolder(ws, runId);
   const exported = { cases: rows.length, members: 0, rejects: 0 };
+  let runJson: Record<string, unknown> = {};
   const finishedAt = await log.stage('publish', async () => {
     const reasons: ReasonInfo[] = allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
     await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons, xlsxMaxRows: config.output.xlsxMaxRows });
     exported.members = await writeMembersCsv(db, join(dir, 'members.csv'));
     exported.rejects = await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
     const finished = new Date();
-    const runJson = {
+    runJson = {
       run_id: runId,
       started_at: startedAt.toISOString(),
       finished_at: finished.toISOString(),
@@ -221,7 +227,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     writeJson(join(dir, 'run.json'), runJson);
     const quality = await sourceQuality(db, runId, load);
     await writeReportHtml(join(dir, 'report.html'), {
-      run: { run_id: runId, started_at: runJson.started_at, finished_at: runJson.finished_at, tax_year: taxYear, engine_version: engineVersion, config_hash: runJson.config_hash, model_id: model.modelId },
+      run: { run_id: runId, started_at: startedAt.toISOString(), finished_at: finished.toISOString(), tax_year: taxYear, engine_version: engineVersion, config_hash: configHash(config), model_id: model.modelId },
       sources: quality,
       totals: caseTotals(rows, batch.batch.n),
       cases: rows,
@@ -237,13 +243,18 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     return finished;
   });
   // Timings of publish itself are only known now: rewrite run.json before the folder goes live.
+  writeJson(join(dir, 'run.json'), { ...runJson, timings_ms: { ...log.timings } });
   const finalDir = commitRunFolder(ws, runId);
-  appendAudit(ws, {
-    action: 'run',
-    runId,
-    rows: { ...exported, entities: batch.batch.n, rows_read: totalRows },
-    detail: `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; input ${load.files.length} file(s)`,
-  });
+  try {
+    appendAudit(ws, {
+      action: 'run',
+      runId,
+      rows: { ...exported, entities: batch.batch.n, rows_read: totalRows },
+      detail: `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; input ${load.files.length} file(s)`,
+    });
+  } catch (err) {
+    log.warn(`run published, but audit.log could not record it: ${(err as Error).message}`);
+  }
   await db.exec(`update runs set finished_at = $f, status = 'published', tax_year = $y where run_id = $id`, {
     f: finishedAt.toISOString(), y: taxYear, id: runId,
   });

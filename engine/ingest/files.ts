@@ -28,7 +28,12 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
   const ignored: string[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const st = statSync(path);
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw new InputError(path, 'cannot be read (removed while the folder was read, or a broken link); fix the delivery folder and run again');
+    }
     if (!st.isFile()) continue;
     const source = sourceOfFile(name);
     if (!source) {

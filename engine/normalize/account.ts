@@ -40,7 +40,7 @@ export const bankAliases: Readonly<Record<string, string>> = {
 };
 
 /** Prefix words that are not part of a bank's name (after upper-casing and compaction). */
-export const BANK_PREFIX_PATTERN = '^(?:NGANHANG|NH)?(?:TMCP|THUONGMAICOPHAN)?';
+export const BANK_PREFIX_PATTERN = '^(?:NGANHANG|NH|TMCP|THUONGMAICOPHAN)*';
 
 const bankPrefix = new RegExp(BANK_PREFIX_PATTERN);
 

@@ -100,10 +100,9 @@ describe('idempotence: norm(norm(x)) = norm(x)', () => {
     );
   });
 
-  // Known gap (docs/reliability.md, "Findings"): a word starting with a letter whose case mapping
-  // is not one-to-one (ß → SS, ﬁ → FI, ŉ → ʼN, ı → I) changes display and key when normalised
-  // again. When normName is fixed this test fails: turn `it.fails` into `it`, drop the filter above.
-  it.fails('normName (its display form), letters whose case mapping is not one-to-one', () => {
+  // Found by this test (docs/reliability.md, "Findings"), now fixed: a word starting with a letter whose
+  // case mapping is not one-to-one (ß → SS, ﬁ → FI, ŉ → ʼN, ı → I) keeps that letter as written.
+  it('normName (its display form), letters whose case mapping is not one-to-one', () => {
     for (const s of ['ß', 'ﬁsh', 'ŉ', 'ı']) {
       const once = normName(s)!;
       expect(normName(once.display)).toEqual(once);
@@ -120,9 +119,9 @@ describe('idempotence: norm(norm(x)) = norm(x)', () => {
     );
   });
 
-  // Known gap (docs/reliability.md, "Findings"): the prefix `NH` / `NGANHANG` / `TMCP` is
-  // stripped once, so `NH NH ABC` → `NHABC` → `ABC` and `TMCP TMCP` → `TMCP` → null.
-  it.fails('normBank, names with a doubled bank-name prefix', () => {
+  // Found by this test, now fixed: the prefixes `NH` / `NGANHANG` / `TMCP` are stripped however often
+  // they repeat, so `NH NH ABC` and `NHABC` both give `ABC`.
+  it('normBank, names with a doubled bank-name prefix', () => {
     for (const s of ['NH NH ABC', 'TMCP TMCP', 'nhnhx']) {
       const once = normBank(s);
       expect(once === null || normBank(once) === once, s).toBe(true);
