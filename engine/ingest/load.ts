@@ -252,15 +252,21 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
           select rec - 1 - row_number() over (order by rec) as before, row_number() over (order by rec) as shift from _ingest_csv_bad
         ) group by before;`);
   }
-  const record = staged.csvRejects
-    ? `(select r.*, r._rid + 2 + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from _ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`
-    : `(select *, rowid as _rid, rowid + 2 as _rec from _ingest_raw)`;
+  // Few shifts (the usual case) become a balanced CASE tree per row (a handful of comparisons);
+  // many fall back to ASOF joins, which sort the whole file.
+  const shifts = staged.csvRejects ? await db.all<{ after: number; value: number }>(`select before as after, shift as value from _ingest_shift order by before`) : [];
+  const drifts = drift ? scan.drift.map((d) => ({ after: d.afterRecord, value: d.extraLines })) : [];
+  const record = !staged.csvRejects
+    ? `(select *, rowid as _rid, rowid + 2 as _rec from _ingest_raw)`
+    : shifts.length <= MAX_CASE_STEPS
+      ? `(select *, _rid + 2 + ${stepSql('_rid + 1', shifts)} as _rec from (select *, rowid as _rid from _ingest_raw))`
+      : `(select r.*, r._rid + 2 + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from _ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
   await db.exec(
-    drift
-      ? `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`
-      : staged.csvRejects
-        ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record}`
-        : `create temp view _ingest_file as select *, rowid as _rid, rowid + 2 as _line from _ingest_raw`,
+    !drift
+      ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record}`
+      : drifts.length <= MAX_CASE_STEPS
+        ? `create temp view _ingest_file as select * exclude (_rec), _rec + ${stepSql('_rec', drifts)} as _line from ${record}`
+        : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
   );
   return staged;
 }
@@ -284,6 +290,25 @@ function csvReadNames(file: DeliveryFile, header: string[], cfg: SourceIngestCon
     taken.add(name.toLowerCase());
     return name;
   });
+}
+
+const MAX_CASE_STEPS = 1024;
+
+/**
+ * SQL for a step function of `x`: the `value` of the last step whose `after` is below `x`, 0 before
+ * the first; `steps` sorted by `after`. A balanced CASE tree: log2(steps) comparisons per row.
+ *
+ * @example stepSql('_rec', [{ after: 3, value: 1 }, { after: 9, value: 4 }])
+ *   // case when _rec > 9 then 4 else case when _rec > 3 then 1 else 0 end end
+ */
+export function stepSql(x: string, steps: readonly { after: number; value: number }[]): string {
+  const tree = (lo: number, hi: number, below: number): string => {
+    // steps[lo..hi) decide; `below` is the value when x is at or under steps[lo].after
+    if (lo >= hi) return String(below);
+    const mid = (lo + hi) >> 1;
+    return `case when ${x} > ${steps[mid]!.after} then ${tree(mid + 1, hi, steps[mid]!.value)} else ${tree(lo, mid, below)} end`;
+  };
+  return tree(0, steps.length, 0);
 }
 
 /** The scanner's line drift as a temp table `_ingest_drift(after_record, extra)`. */

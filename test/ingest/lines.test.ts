@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDelivery } from '../../engine/ingest/load.js';
+import fc from 'fast-check';
+import { loadDelivery, stepSql } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
 
@@ -61,6 +62,44 @@ describe('rejects and _line give the physical line, also after quoted line break
       const got = await db.all<{ line: number; reason: string }>(`select line, reason from rejects order by line`);
       expect(got.map((r) => r.line)).toEqual(rejects.map((r) => r[0]));
       rejects.forEach(([, reason], k) => expect(got[k]!.reason).toMatch(reason));
+    });
+  });
+});
+
+describe('many shifts: past the CASE tree limit, ASOF joins give the same lines', () => {
+  it.each([
+    { name: 'quoted breaks in 1,100 records', rowsOf: (i: number) => row(`W${i}`, '"a\nb"'), linesPerRow: 2 },
+    { name: '1,100 unparsable records between good ones', rowsOf: (i: number) => `${row(`W${i}`)}\nghn,X${i},too,few`, linesPerRow: 2 },
+  ])('$name', async ({ rowsOf, linesPerRow }) => {
+    const n = 1100;
+    const body = Array.from({ length: n }, (_, i) => rowsOf(i));
+    const dir = writeFiles(join(tempDir(), 'd'), { 'cod_shipments.csv': [header, ...body, row('LAST', 'x', '-1')].join('\n') + '\n' });
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
+      expect(s.files[0]!.rowsLoaded).toBe(n);
+      const lines = await db.all<{ waybill: string; _line: number }>(`select waybill, _line from raw_cod_shipments where waybill in ('W0', 'W1', 'W1099') order by _line`);
+      expect(lines).toEqual([
+        { waybill: 'W0', _line: 2 },
+        { waybill: 'W1', _line: 2 + linesPerRow },
+        { waybill: 'W1099', _line: 2 + 1099 * linesPerRow },
+      ]);
+      expect(await db.value(`select line from rejects where reason = 'negative amount'`)).toBe(2 + n * linesPerRow);
+    });
+  });
+});
+
+describe('stepSql: a balanced CASE tree equals the step function it encodes', () => {
+  it('for random steps and points', async () => {
+    await withDb(async (db) => {
+      await fc.assert(
+        fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 0, max: 500 }), { maxLength: 40 }), fc.array(fc.integer({ min: -5, max: 510 }), { minLength: 1, maxLength: 30 }), async (afters, xs) => {
+          const steps = [...afters].sort((a, b) => a - b).map((after, k) => ({ after, value: k + 1 }));
+          const expected = xs.map((x) => steps.filter((st) => st.after < x).length);
+          const got = await db.all<{ v: number }>(`select ${stepSql('x', steps)}::int as v from unnest([${xs.join(', ')}]::int[]) with ordinality t(x, k) order by k`);
+          expect(got.map((r) => r.v)).toEqual(expected);
+        }),
+        { numRuns: 60, seed: 7 },
+      );
     });
   });
 });
