@@ -19,7 +19,7 @@ import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
 import { allRules } from './score/rules/index.js';
 import { scoreEntities } from './score/score.js';
-import { readEntityBatch, readProfiles } from './features/read.js';
+import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
 import { scoreSupervised } from './supervised-stage.js';
 import { engineVersion } from './version.js';
 import { openDb, type Db } from './warehouse/db.js';
@@ -145,7 +145,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
 
   const { rows, excluded, model } = await log.stage('score', async () => {
     const scored = scoreEntities(batch.batch, { rules, lang: config.output.language, provinces: batch.provinces });
-    const model = await scoreSupervised(ws, batch, scored, { config, taxYear, log });
+    const model = config.score.mode === 'baseline' ? baselineScore(batch) : await scoreSupervised(ws, batch, scored, { config, taxYear, log });
     const excludedMask = new Uint8Array(batch.batch.n);
     for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
     const ranking = rankCases(model.expectedYield, model.probability, batch.ids, excludedMask, {
@@ -259,6 +259,19 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     f: finishedAt.toISOString(), y: taxYear, id: runId,
   });
   return { runId, runDir: finalDir, taxYear, cases: rows.length, entities: batch.batch.n, load };
+}
+
+/** The naive baseline evaluations compare against: rank by observed minus declared revenue, no rules, no model. */
+function baselineScore(batch: EntityBatch) {
+  const observed = batch.batch.cols.observed_revenue!;
+  const declared = batch.batch.cols.declared_revenue!;
+  return {
+    probability: new Float64Array(batch.batch.n).fill(1),
+    expectedYield: Float64Array.from(observed, (o, i) => Math.max(0, o - declared[i]!)),
+    modelId: null,
+    description: 'baseline: observed minus declared revenue (score.mode = baseline)',
+    metrics: undefined,
+  };
 }
 
 const split = (v: string | null | undefined): string[] => (v ? v.split('|') : []);

@@ -22,6 +22,8 @@ export interface Config {
     method: 'scored' | 'exact';
   };
   score: {
+    /** `full`: rules, peer statistics and the forest; `baseline`: rank by observed minus declared revenue (for comparisons). */
+    mode: 'full' | 'baseline';
     /** Weight of the calibrated forest in the probability of under-declaration (the rest: rules). */
     forestWeight: number;
   };
@@ -48,7 +50,7 @@ export const defaultConfig: Config = {
   taxRules: defaultTaxRules,
   ingest: defaultIngestConfig,
   resolve: { method: 'scored' },
-  score: { forestWeight: 0.5 },
+  score: { mode: 'full', forestWeight: 0.5 },
   rank: { capacity: 0, controlShare: 0.03, provinceQuotas: {} },
   output: { language: 'vi', maskPii: false, xlsxMaxRows: 20_000 },
 };
@@ -76,6 +78,7 @@ export function validateConfig(c: Config): string[] {
     if (!Number.isInteger(q) || q < 0) problems.push(`rank.provinceQuotas.${p}: expected a whole number of cases ≥ 0`);
   }
   if (!(c.rank.controlShare >= 0 && c.rank.controlShare < 0.5)) problems.push(`rank.controlShare: expected a share in [0, 0.5)`);
+  if (!['full', 'baseline'].includes(c.score.mode)) problems.push(`score.mode: expected "full" or "baseline"`);
   if (!(c.score.forestWeight >= 0 && c.score.forestWeight <= 1)) problems.push(`score.forestWeight: expected a weight in [0, 1]`);
   if (!['scored', 'exact'].includes(c.resolve.method)) problems.push(`resolve.method: expected "scored" or "exact"`);
   if (!['vi', 'en'].includes(c.output.language)) problems.push(`output.language: expected "vi" or "en"`);
