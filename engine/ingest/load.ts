@@ -176,7 +176,7 @@ interface Staged {
 /**
  * Reads one file, in one pass, into `_ingest_raw`: the contract's columns (text, converted to
  * contract form where the config says how), `_check` (number of the first broken rule, null when
- * none) and `_warn` (numbers of the warning rules broken). `_ingest_file` is the same rows with
+ * none) and `_warn` (numbers of the warning rules broken, NULL when none). `_ingest_file` is the same rows with
  * `_rid` (row order) and `_line`: the physical line a row starts on (header = 1), or the row
  * number for Parquet. CSV records DuckDB could not parse go to `_ingest_csv_bad`.
  */
@@ -339,7 +339,7 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   const w = checkExpressions(warnings, '_w', names);
   const keys = spec.key.map((k) => `lower(trim(${ident(k)}))`);
   // The few rows breaking a rule or carrying a warning, with their lines.
-  await db.exec(`create temp table _ingest_bad as select * from _ingest_file where _check is not null or len(_warn) > 0`);
+  await db.exec(`create temp table _ingest_bad as select * from _ingest_file where _check is not null or _warn is not null`);
   // Duplicate keys within the file: the first row that keeps every rule stays, later ones are
   // rejected. Grouping by a 64-bit hash of the key keeps the big aggregate small; the few groups
   // it flags are confirmed on the keys themselves.

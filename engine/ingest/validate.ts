@@ -132,10 +132,12 @@ export function checkExpressions(
 }
 
 /**
- * SQL for the list of every broken warning rule of a row (1-based numbers, empty when none), for
- * rules that do not stop each other: a row may carry a malformed tax code and a malformed personal ID.
+ * SQL for the list of every broken warning rule of a row (1-based numbers; NULL when none, so the
+ * rows without a warning, nearly all, store no list), for rules that do not stop each other: a row
+ * may carry a malformed tax code and a malformed personal ID.
  */
 export function warningListSql(warnings: Check[]): string {
-  if (warnings.length === 0) return '[]::integer[]';
-  return `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x is not null)`;
+  if (warnings.length === 0) return 'null::integer[]';
+  return `case when ${warnings.map((w) => w.broken).join(' or ')} then ` +
+    `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x is not null) end`;
 }
