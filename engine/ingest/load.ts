@@ -383,12 +383,21 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
       params,
     );
   }
-  await db.exec(
-    `insert into ${ident(rawTable(file.source))}
-     select ${spec.columns.map((c) => ident(c.name)).join(', ')}, $fid, _line, $fid
-     from _ingest_file where _check is null ${hasDups ? 'and _rid not in (select _rid from _ingest_dup_rows)' : ''}`,
-    { fid: fileId },
-  );
+  // Each row carries its line, so raw_ needs no physical order: letting DuckDB write in any order
+  // makes this, the biggest write of a load, about a third faster. (The temp table above does need
+  // file order: its row numbers are the records'.)
+  const keepOrder = await db.value<boolean>(`select current_setting('preserve_insertion_order')`);
+  await db.exec(`set preserve_insertion_order = false`);
+  try {
+    await db.exec(
+      `insert into ${ident(rawTable(file.source))}
+       select ${spec.columns.map((c) => ident(c.name)).join(', ')}, $fid, _line, $fid
+       from _ingest_file where _check is null ${hasDups ? 'and _rid not in (select _rid from _ingest_dup_rows)' : ''}`,
+      { fid: fileId },
+    );
+  } finally {
+    await db.exec(`set preserve_insertion_order = ${keepOrder ? 'true' : 'false'}`);
+  }
   // Counted from what was written, not derived: read = loaded + rejected is checked, never assumed.
   const read = ((await db.value<number>(`select count(*)::bigint from _ingest_raw`)) ?? 0) +
     (staged.csvRejects ? ((await db.value<number>(`select count(*)::bigint from _ingest_csv_bad`)) ?? 0) : 0);
