@@ -68,7 +68,7 @@ export function requireString(command: Command, args: ParsedArgs, flag: string):
 }
 
 /** Reads an optional integer flag, checking its range. */
-export function optionalInt(command: Command, args: ParsedArgs, flag: string, min = -Infinity, max = Infinity): number | undefined {
+export function optionalInt(args: ParsedArgs, flag: string, min = -Infinity, max = Infinity): number | undefined {
   const v = args.values[flag];
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -76,4 +76,10 @@ export function optionalInt(command: Command, args: ParsedArgs, flag: string, mi
     throw new UsageError(`--${flag} must be an integer between ${min} and ${max}, got "${String(v)}".`);
   }
   return n;
+}
+
+/** Reads a required integer flag, checking its range. */
+export function requireInt(command: Command, args: ParsedArgs, flag: string, min = -Infinity, max = Infinity): number {
+  requireString(command, args, flag);
+  return optionalInt(args, flag, min, max)!;
 }

@@ -41,7 +41,7 @@ export const command: Command<typeof options> = {
     const ws = typeof args.values.workspace === 'string' ? openExistingWorkspace(args.values.workspace) : undefined;
     const [a, b] = args.positionals.map((p) => resolveRunDir(p, ws)) as [string, string];
     const diff = diffRuns(a, b, { bands: parseBands(args.values.bands as string | undefined) });
-    process.stdout.write(formatDiffText(diff, optionalInt(this, args, 'limit', 0, 1_000_000) ?? 30));
+    process.stdout.write(formatDiffText(diff, optionalInt(args, 'limit', 0, 1_000_000) ?? 30));
     const out = args.values.out as string | undefined;
     if (out) {
       writeFileSync(out, diffCsv(diff), { mode: 0o600 });

@@ -52,7 +52,7 @@ export const command: Command<typeof options> = {
         runId: run.run_id,
         caseRow,
         taxRules: config.taxRules,
-        rowsPerSource: optionalInt(this, args, 'rows', 0, 1_000_000),
+        rowsPerSource: optionalInt(args, 'rows', 0, 1_000_000),
         resolveMethod: config.resolve.method,
       });
     } finally {

@@ -1,4 +1,4 @@
-import { optionalInt, requireString, type Command } from './command.js';
+import { optionalInt, requireInt, requireString, type Command } from './command.js';
 import { createLogger } from '../log.js';
 import { generateWorld } from '../generate/index.js';
 import { MAX_PERSONS } from '../generate/identifiers.js';
@@ -25,11 +25,9 @@ export const command: Command = {
   },
   async run(args) {
     const outDir = requireString(command, args, 'out');
-    requireString(command, args, 'persons');
-    requireString(command, args, 'seed');
-    const persons = optionalInt(command, args, 'persons', 1, MAX_PERSONS)!;
-    const seed = optionalInt(command, args, 'seed', 0, Number.MAX_SAFE_INTEGER)!;
-    const taxYear = optionalInt(command, args, 'tax-year', 2022, 2030) ?? 2025;
+    const persons = requireInt(command, args, 'persons', 1, MAX_PERSONS);
+    const seed = requireInt(command, args, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    const taxYear = optionalInt(args, 'tax-year', 2022, 2030) ?? 2025;
     const logger = createLogger({ quiet: args.values.quiet === true });
     const summary = await generateWorld({ persons, seed, outDir, taxYear, logger });
     const rows = Object.values(summary.sources).reduce((a, b) => a + b, 0);

@@ -35,7 +35,7 @@ export const command: Command<typeof options> = {
   async run(args) {
     const specPath = requireString(command, args, 'spec');
     const outDir = requireString(command, args, 'out');
-    const seed = optionalInt(command, args, 'seed', 0, 2 ** 31 - 1) ?? 1;
+    const seed = optionalInt(args, 'seed', 0, 2 ** 31 - 1) ?? 1;
     const files = args.positionals;
     if (files.length < 1 || files.length > 2) throw new UsageError(`link: give one CSV file (dedupe) or two (link), got ${files.length}. See \`sangloc link --help\`.`);
     for (const f of files) if (!existsSync(f)) throw new InputError(f, 'file not found');
@@ -57,14 +57,14 @@ export const command: Command<typeof options> = {
           throw new InputError(f, `cannot read as CSV: ${(err as Error).message.split('\n')[0]}`);
         }
       }
-      const idOf = (i: number) => (spec.unique_id ? ident(spec.unique_id) : '(rowid + 1)::varchar');
+      const idExpr = spec.unique_id ? ident(spec.unique_id) : '(rowid + 1)::varchar';
       if (spec.unique_id) {
         for (const [i, f] of files.entries()) {
           const cols = (await db.all<{ column_name: string }>(`describe ${ident(`file${i}`)}`)).map((r) => r.column_name);
           if (!cols.includes(spec.unique_id)) throw new ConfigError(specPath, [`unique_id: ${basename(f)} has no column "${spec.unique_id}"`]);
         }
       }
-      const parts = files.map((_, i) => `select ${i}::tinyint as _dataset, ${idOf(i)} as _id, rowid as _row, * from ${ident(`file${i}`)}`);
+      const parts = files.map((_, i) => `select ${i}::tinyint as _dataset, ${idExpr} as _id, rowid as _row, * from ${ident(`file${i}`)}`);
       await db.exec(`create table link_input as
         select (row_number() over (order by _dataset, _row) - 1)::bigint as _record_id, *
         from (${parts.join(' union all by name ')})`);

@@ -30,7 +30,7 @@ export const command: Command = {
   async run(args) {
     const input = requireString(this, args, 'input');
     const workspace = requireString(this, args, 'workspace');
-    const taxYear = optionalInt(this, args, 'tax-year', 2000, 2100);
+    const taxYear = optionalInt(args, 'tax-year', 2000, 2100);
     const lang = args.values.lang as string | undefined;
     const config = loadConfig(args.values.config as string | undefined, {
       output: {

@@ -24,7 +24,7 @@ export const command: Command<typeof options> = {
   async run(args) {
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
-    const taxYear = optionalInt(this, args, 'tax-year', 2000, 2100);
+    const taxYear = optionalInt(args, 'tax-year', 2000, 2100);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
     const lock = await acquireLock(ws, { wait: Boolean(args.values.wait) });
     try {
