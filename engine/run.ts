@@ -23,11 +23,11 @@ import { readEntityBatch, readProfiles, type EntityBatch } from './features/read
 import { scoreSupervised } from './supervised-stage.js';
 import { engineVersion } from './version.js';
 import { openDb, type Db } from './warehouse/db.js';
-import { runModels, setVariables } from './warehouse/pipeline.js';
+import { readModels, runModels, setVariables, type Model } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
 import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
 import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
-import { bankPatterns } from './features/bank-patterns.js';
+import { featureVariables } from './features/variables.js';
 
 export interface RunOptions {
   input: string;
@@ -115,31 +115,29 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   log.info(`ingest: ${load.files.filter((f) => f.status === 'loaded').length} new file(s), ${totalRows.toLocaleString('en')} rows read, ` +
     `${load.files.filter((f) => f.status === 'skipped').length} already loaded, ${load.files.filter((f) => f.status === 'failed').length} failed`);
 
-  await log.stage('staging', () => runModels(db, (m) => m.layer === 'staging', log));
+  // The SQL models are read once; each stage builds its share of them, in dependency order.
+  const models = readModels();
+  const build = (select: (m: Model) => boolean) => runModels(db, select, log, models);
+  const resolveModels = ['int_identity_records', 'int_entities', 'int_record_identity'];
+  await log.stage('staging', () => build((m) => m.layer === 'staging'));
   const taxYear = opts.taxYear ?? (await latestDeclaredYear(db, opts.input));
   const rules = rulesForYear(taxYear, config.taxRules);
   log.info(`tax year ${taxYear}: threshold ${rules.threshold.toLocaleString('en')} VND`);
-  await setVariables(db, {
-    tax_year: taxYear,
-    shared_remit_min_senders: 10,
-    re_carrier_remittance: bankPatterns.carrierRemittance,
-    re_platform_payout: bankPatterns.platformPayout,
-    re_private: bankPatterns.private,
-  });
+  await setVariables(db, featureVariables(taxYear));
 
   const resolved = await log.stage('resolve', async () => {
-    await runModels(db, (m) => m.name === 'int_identity_records', log);
+    await build((m) => m.name === 'int_identity_records');
     const r =
       config.resolve.method === 'exact'
         ? await resolveExact(db, { maxNamesPerValue: 3 })
         : await resolveIdentities(db, { seed: config.seed, log });
-    await runModels(db, (m) => m.name === 'int_entities' || m.name === 'int_record_identity', log);
+    await build((m) => m.name === 'int_entities' || m.name === 'int_record_identity');
     return r;
   });
   log.info(`resolve: ${resolved.records.toLocaleString('en')} identity records → ${resolved.clusters.toLocaleString('en')} entities`);
 
   const batch = await log.stage('features', async () => {
-    await runModels(db, (m) => m.layer === 'marts' || (m.layer === 'intermediate' && !['int_identity_records', 'int_entities', 'int_record_identity'].includes(m.name)), log);
+    await build((m) => m.layer === 'marts' || (m.layer === 'intermediate' && !resolveModels.includes(m.name)));
     return readEntityBatch(db);
   });
 

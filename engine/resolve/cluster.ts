@@ -125,8 +125,11 @@ export function clusterRecords(n: number, edges: LinkEdges, guards: ClusterGuard
   return { cluster, status, bridgesCut, conflicts, corroborations, clusters };
 }
 
-/** Union–find whose roots are smallest ids, refusing unions of clusters with disjoint exclusive values. */
-class Components {
+/**
+ * Union–find whose roots are smallest ids (so cluster ids do not depend on edge order), refusing
+ * unions of clusters with disjoint exclusive values when those are given.
+ */
+export class Components {
   readonly parent: Int32Array;
   /** Exclusive values per root (only roots that have some). */
   private readonly excl = new Map<number, number[]>();

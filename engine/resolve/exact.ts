@@ -1,5 +1,6 @@
 import type { Db } from '../warehouse/db.js';
 import { ident } from '../warehouse/db.js';
+import { Components } from './cluster.js';
 
 /** Identifier columns of identity_records that link records when equal. */
 export const exactIdentifiers = ['tax_id', 'national_id', 'account', 'phone', 'email', 'domain'] as const;
@@ -41,25 +42,9 @@ export async function resolveExact(db: Db, opts: ExactOptions): Promise<{ record
 
 /** Connected components over edges (a[i], b[i]); returns for each node the smallest node of its component. */
 export function unionFind(n: number, a: ArrayLike<number>, b: ArrayLike<number>, edges: number): Int32Array {
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]!]!;
-      x = parent[x]!;
-    }
-    return x;
-  };
-  for (let e = 0; e < edges; e++) {
-    const ra = find(a[e]!);
-    const rb = find(b[e]!);
-    if (ra === rb) continue;
-    // The smaller id becomes the root, so cluster ids do not depend on edge order.
-    if (ra < rb) parent[rb] = ra;
-    else parent[ra] = rb;
-  }
-  for (let i = 0; i < n; i++) parent[i] = find(i);
-  return parent;
+  const uf = new Components(n);
+  for (let e = 0; e < edges; e++) uf.union(a[e]!, b[e]!);
+  return Int32Array.from({ length: n }, (_, i) => uf.find(i));
 }
 
 /** Writes `resolve_clusters` from a parent array (index = record_id). */

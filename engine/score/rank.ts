@@ -40,7 +40,7 @@ export function rankCases(
   candidates.sort((a, b) => expectedYield[b]! - expectedYield[a]! || risk[b]! - risk[a]! || idOrder[a]! - idOrder[b]!);
   const total = candidates.length;
   const capacity = opts.capacity > 0 ? Math.min(opts.capacity, total) : total;
-  const controlCount = Math.min(Math.round(capacity * opts.controlShare), total - (capacity - Math.round(capacity * opts.controlShare)));
+  const controlCount = Math.round(capacity * opts.controlShare);
   const picked = capacity - controlCount;
   const { head, rest } = fillWorkList(candidates, picked, opts);
   // Partial Fisher–Yates over the rest: the first controlCount entries become the control slice.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { bankPatterns } from '../../engine/features/bank-patterns.js';
+import { featureVariables } from '../../engine/features/variables.js';
 import { loadDelivery } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
 import { installNormalizeMacros } from '../../engine/normalize/sql.js';
@@ -74,13 +74,7 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     await installNormalizeMacros(db);
     await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
     await runModels(db, (m) => m.layer === 'staging');
-    await setVariables(db, {
-      tax_year: 2025,
-      shared_remit_min_senders: 10,
-      re_carrier_remittance: bankPatterns.carrierRemittance,
-      re_platform_payout: bankPatterns.platformPayout,
-      re_private: bankPatterns.private,
-    });
+    await setVariables(db, featureVariables(2025));
     await runModels(db, (m) => m.name === 'int_identity_records');
     await resolveExact(db, { maxNamesPerValue: 3 });
     await runModels(db, (m) => m.layer !== 'staging' && m.name !== 'int_identity_records');

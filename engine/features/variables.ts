@@ -1,0 +1,20 @@
+import { bankPatterns } from './bank-patterns.js';
+
+/** A remittance account collecting COD cash for this many distinct senders is a marketplace's, not a seller's. */
+export const SHARED_REMIT_MIN_SENDERS = 10;
+
+/**
+ * The DuckDB variables the intermediate and mart models read with getvariable(): the tax year and
+ * the classification parameters. One place, so a run and a test build the same features.
+ *
+ * @example await setVariables(db, featureVariables(2025));
+ */
+export function featureVariables(taxYear: number): Record<string, string | number> {
+  return {
+    tax_year: taxYear,
+    shared_remit_min_senders: SHARED_REMIT_MIN_SENDERS,
+    re_carrier_remittance: bankPatterns.carrierRemittance,
+    re_platform_payout: bankPatterns.platformPayout,
+    re_private: bankPatterns.private,
+  };
+}
