@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeSync, chmodSync, statSync, lstatSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, chmodSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 
@@ -39,25 +39,6 @@ export function openWorkspace(root: string): Workspace {
     }
   }
   return ws;
-}
-
-/** The run id `WS/latest` points at, or undefined before the first successful run. */
-export function latestRunId(ws: Workspace): string | undefined {
-  if (!existsSync(ws.latestLink) && !isSymlink(ws.latestLink)) return undefined;
-  try {
-    if (isSymlink(ws.latestLink)) return readlinkSync(ws.latestLink).split('/').pop();
-    return readFileSync(ws.latestLink, 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isSymlink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 export interface Lock {
