@@ -14,7 +14,7 @@ export const command: Command<typeof options> = {
   summary: 'bring audit results back in: validate and append an outcomes file to the warehouse',
   usage: 'outcomes import FILE --workspace WS [--config FILE] [--wait]',
   help: [
-    'import FILE      an outcomes file (CSV or Parquet, columns as in CONTRACT.md: subject_type, subject_id,',
+    'import FILE      an outcomes file (CSV or Parquet, columns as in docs/contract.md: subject_type, subject_id,',
     '                 period, result, assessed_revenue, assessed_tax, closed_on, selection)',
     '--workspace WS   the workspace to append to (rows breaking the contract are rejected with line and reason)',
     '--config FILE    config with per-source column names / formats (config.ingest)',

@@ -9,7 +9,7 @@ export const command: Command = {
   summary: 'load a delivery, link sellers, score and publish the case list',
   usage: 'run --input DIR --workspace WS [--tax-year Y] [--config FILE] [--mask-pii] [--lang vi|en] [--wait]',
   help: [
-    '--input DIR        delivery folder (files named as in CONTRACT.md: taxpayers.csv, cod_shipments_*.csv …)',
+    '--input DIR        delivery folder (files named as in docs/contract.md: taxpayers.csv, cod_shipments_*.csv …)',
     '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
     '--tax-year Y       tax year to screen (default: the latest year with declarations)',
     '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …)',

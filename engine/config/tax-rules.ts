@@ -1,5 +1,5 @@
 /**
- * Tax rules for household / individual businesses, versioned by tax year (DOMAIN.md).
+ * Tax rules for household / individual businesses, versioned by tax year (docs/domain.md).
  * Every figure is configuration: a config file can override any year or add a new one.
  */
 export const activityGroups = ['goods', 'services', 'production_transport', 'property_lease', 'other'] as const;

@@ -29,7 +29,7 @@ export interface AuditedSummary {
 }
 
 /**
- * SQL macros that normalise identifiers the way CONTRACT.md describes, kept local so the evaluator
+ * SQL macros that normalise identifiers the way docs/contract.md describes, kept local so the evaluator
  * judges the engine without sharing its code. Digits only; tax codes drop a `-NNN` branch suffix;
  * phones turn `84…` into `0…`; domains lose scheme, `www.`, port and path.
  */

@@ -12,7 +12,7 @@ export const VIRTUAL_BASE = MAX_PERSONS;
 /** Hubs, platforms, carriers, gateways: slot = SPECIAL_BASE + n. */
 export const SPECIAL_BASE = 950_000;
 
-/** Weights of the MST check digit over the first nine digits (DOMAIN.md). */
+/** Weights of the MST check digit over the first nine digits (docs/domain.md, "Identifiers"). */
 const MST_WEIGHTS = [31, 29, 23, 19, 17, 13, 7, 5, 3];
 
 /**

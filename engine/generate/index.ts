@@ -1,5 +1,5 @@
 /**
- * `generateWorld`: writes a synthetic delivery (every source of CONTRACT.md as CSV), its
+ * `generateWorld`: writes a synthetic delivery (every source of docs/contract.md as CSV), its
  * answer key (truth/) and a manifest, streaming person by person so memory stays flat.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';

@@ -59,7 +59,7 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   await ensureWarehouseSchema(db);
   await ensureIngestTables(db);
   const { files, ignored } = discoverDelivery(dir);
-  if (files.length === 0) throw new InputError(dir, 'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see CONTRACT.md)');
+  if (files.length === 0) throw new InputError(dir, 'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see docs/contract.md)');
   for (const name of ignored) opts.log.warn(`ignored ${name}: its name matches no source of the contract`);
   const loads: FileLoad[] = [];
   for (const file of files) loads.push(await loadFile(db, file, opts));

@@ -1,5 +1,5 @@
 /**
- * The input contract (shared/CONTRACT.md v1) as data: every loader, generator and test reads
+ * The input contract (docs/contract.md, v1) as data: every loader, generator and test reads
  * source columns, types and keys from here, never from its own copy.
  */
 export type ColumnType = 'text' | 'date' | 'timestamp' | 'period' | 'vnd' | 'integer';
@@ -12,7 +12,7 @@ export interface ColumnSpec {
   values?: readonly string[];
   /** For money: the amount must be > 0 instead of ≥ 0. */
   positive?: boolean;
-  /** Identifier format (CONTRACT.md, "Identifier formats"). */
+  /** Identifier format (docs/contract.md, "Identifiers"). */
   format?: 'tax_id' | 'national_id';
   /**
    * What a malformed identifier does: `reject` the row (the registry's own key), or keep the row and

@@ -11,7 +11,7 @@ export interface Province {
 }
 
 /**
- * The 34 current provinces, ordered by code, from the merger table in DOMAIN.md: each lists the
+ * The 34 current provinces, ordered by code, from the merger table in docs/domain.md: each lists the
  * old provinces it absorbed (its own old name first; Huế was Thừa Thiên Huế).
  */
 export const currentProvinces: readonly Province[] = [

@@ -44,7 +44,7 @@ export async function importOutcomes(
 ): Promise<OutcomeImport> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(file, 'not found; give the path of an outcomes CSV or Parquet file');
   const ext = extname(file).toLowerCase();
-  if (ext !== '.csv' && ext !== '.parquet') throw new InputError(file, 'expected a .csv or .parquet file in the outcomes format of CONTRACT.md');
+  if (ext !== '.csv' && ext !== '.parquet') throw new InputError(file, 'expected a .csv or .parquet file in the outcomes format of docs/contract.md');
   const at = opts.at ?? new Date();
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const importId = `outcomes-${stamp}`;

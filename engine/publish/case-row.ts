@@ -50,7 +50,7 @@ export interface CaseColumn {
   kind: ColumnKind;
   label_vi: string;
   label_en: string;
-  /** Required by the input/output contract (CONTRACT.md, "What a run writes"). */
+  /** Required by the input/output contract (docs/contract.md, "What a run writes"). */
   required: boolean;
   /** Spreadsheet column width in characters. */
   width: number;

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 
 /**
- * The workspace layout (DESIGN.md): one folder per installation, owner-only permissions.
+ * The workspace layout (docs/contract.md, "The rest of the workspace"): one folder per installation,
+ * owner-only permissions.
  *
  * @example const ws = openWorkspace('workspace'); ws.runDir('20261123-0100-ab12')
  */

@@ -12,7 +12,7 @@ const PERSONS = 1000;
 let dir: string;
 let summary: GenerateSummary;
 
-/** Independent check of the MST check digit (DOMAIN.md), not the generator's own code. */
+/** Independent check of the MST check digit (docs/domain.md), not the generator's own code. */
 function validMst10(code: string): boolean {
   if (!/^\d{10}$/.test(code)) return false;
   const w = [31, 29, 23, 19, 17, 13, 7, 5, 3];
