@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDelivery } from '../../engine/ingest/load.js';
 import { sourceOfFile } from '../../engine/ingest/sources.js';
@@ -121,6 +123,14 @@ describe('loadDelivery: every row is loaded or rejected with file, line, column,
       expect(s.files[0]!.status).toBe('failed');
       expect(s.files[0]!.message).toMatch(/empty/);
     });
+  });
+
+  it('refuses a folder with no contract file, naming the contract document that exists in the repo', async () => {
+    const dir = writeFiles(join(tempDir(), 'none'), { 'notes.csv': 'a\n1\n' });
+    await withDb(async (db) => {
+      await expect(loadDelivery(db, dir, { runId: 'r1', log: silentLogger() })).rejects.toThrow(/no contract files found .*see docs\/contract\.md/);
+    });
+    expect(existsSync(join(dirname(fileURLToPath(import.meta.url)), '../../docs/contract.md'))).toBe(true);
   });
 
   it('skips a file delivered again (same content) and loads only new files', async () => {
