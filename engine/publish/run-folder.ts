@@ -53,7 +53,7 @@ export async function writeRejectsCsv(db: Db, file: string, runId: string): Prom
     `copy (
        select source, file, line, "column",
          -- a value that Excel would run as a formula is shown as text
-         case when regexp_matches(value, '^[=+\-@\t\r]') then '''' || value else value end as value, reason
+         case when regexp_matches(value, '^[=+\\-@\t\r]') then '''' || value else value end as value, reason
        from rejects where run_id = ${literal(runId)}
        order by source, file, line nulls first
      ) to ${literal(file)} (header, delimiter ',', quote '"')`,
