@@ -45,7 +45,7 @@ export const command: Command<typeof options> = {
     const run = readRunJson(runDir);
     const caseRow = readRunCases(runDir).find((r) => r.entity_id === entityId) ?? null;
     const db = await openWarehouse(ws, { threads: config.threads });
-    let dossier;
+    let dossier: Awaited<ReturnType<typeof buildDossier>>;
     try {
       dossier = await buildDossier(db, entityId, {
         taxYear: run.tax_year ?? new Date().getFullYear() - 1,

@@ -31,7 +31,7 @@ export const command: Command<typeof options> = {
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
     const db = await openWarehouse(ws, { threads: config.threads, memoryLimit: config.memoryLimit });
-    let stats;
+    let stats: Awaited<ReturnType<typeof periodStats>>;
     try {
       stats = await periodStats(db, period, { taxRules: config.taxRules });
     } finally {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
 import { join, basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { sourceOfFile, type SourceName } from './sources.js';
@@ -28,7 +28,7 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
   const ignored: string[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    let st;
+    let st: Stats;
     try {
       st = statSync(path);
     } catch {

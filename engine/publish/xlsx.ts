@@ -53,6 +53,7 @@ const kindLabels: Record<CaseColumn['kind'], [vi: string, en: string]> = {
 /** Excel cells hold at most 32,767 characters. */
 const maxCellChars = 32_767;
 // Characters XML 1.0 cannot carry; an xlsx containing one will not open.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
 const xmlInvalid = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Text made safe for a worksheet cell: XML-invalid characters dropped, length capped. */

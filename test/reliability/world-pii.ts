@@ -53,7 +53,7 @@ export function worldPii(dir: string): WorldPii {
           } else {
             const norm = kind === 'phone' ? normPhone(v) : kind === 'national_id' ? normNationalId(v) : kind === 'tax_id' ? normTaxId(v)?.taxId : null;
             for (const f of [digits(v), norm ? digits(norm) : null]) if (f && f.length >= 8) numbers.add(f);
-            if (norm && norm.includes('-')) for (const part of norm.split('-')) if (part.length >= 8) numbers.add(part);
+            if (norm?.includes('-')) for (const part of norm.split('-')) if (part.length >= 8) numbers.add(part);
             if (v.length >= 8) rawIdentifiers.add(v);
           }
         }
