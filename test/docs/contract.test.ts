@@ -23,7 +23,7 @@ function section(source: string): string {
 function rows(text: string): { names: string[]; row: string }[] {
   return text
     .split('\n')
-    .filter((l) => l.startsWith('| ') && !l.startsWith('| column') && !l.startsWith('|---'))
+    .filter((l) => /^\|\s*[^\s-]/.test(l) && !/^\|\s*column\s*\|/.test(l))
     .map((l) => ({ names: l.split('|')[1]!.split(',').map((n) => n.replace(/`/g, '').trim()), row: l }));
 }
 
