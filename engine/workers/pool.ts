@@ -35,17 +35,19 @@ export function workerFile(): string {
 }
 
 /**
- * Starts a pool of `threads` worker threads (kept alive until destroyed).
+ * Starts a pool of `threads` worker threads (kept alive until destroyed). `filename` replaces the
+ * worker file (benchmarks wrap the worker to time each task).
  *
  * @example
  * const pool = createScorePool({ threads: 2 });
  * const scores = await predictParallel(pool, cf, X);
  * await pool.destroy();
  */
-export function createScorePool(opts: { threads: number }): ScorePool {
+export function createScorePool(opts: { threads: number; filename?: string }): ScorePool {
   const threads = opts.threads;
   if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-  const piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  const filename = opts.filename ?? workerFile();
+  const piscina = new Piscina({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
   return {
     threads,
     run: <R>(task: ScoreTask, transferList?: TransferListItem[]) => piscina.run(task, transferList ? { transferList } : undefined) as Promise<R>,
