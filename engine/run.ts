@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { configHash, rulesForYear, type Config } from './config/index.js';
+import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
 import { InputError, WorkspaceError } from './errors.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import type { Logger } from './log.js';
@@ -58,6 +58,8 @@ export interface RunResult {
 export async function runBatch(opts: RunOptions): Promise<RunResult> {
   // Personal data: everything the run creates is readable by its owner only.
   process.umask(0o077);
+  const changed = changedSettings(opts.config);
+  for (const line of changed.length ? changed : ['defaults only']) opts.log.info(`config: ${line}`);
   const ws = openWorkspace(opts.workspace);
   const lock = await acquireLock(ws, { wait: opts.wait });
   const startedAt = new Date();

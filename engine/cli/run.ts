@@ -36,7 +36,7 @@ export const command: Command = {
       output: {
         ...(args.values['mask-pii'] ? { maskPii: true } : {}),
         ...(lang ? { language: lang as 'vi' | 'en' } : {}),
-      } as never,
+      },
     });
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
     const started = performance.now();

@@ -1,101 +1,141 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { defaultTaxRules, type TaxYearRules } from './tax-rules.js';
-import { defaultIngestConfig, validateIngestConfig, type IngestConfig } from '../ingest/options.js';
+import { taxRulesSchema } from './tax-rules.js';
+import { ingestConfigSchema } from '../ingest/options.js';
+import { schemaProblems } from './zod-tools.js';
 
 export * from './tax-rules.js';
 
-/** Everything a run can be told. Defaults below; a JSON file passed with --config overrides any part. */
-export interface Config {
-  /** DuckDB memory limit ('3GB'); spills to the workspace beyond it. */
-  memoryLimit: string;
-  /** DuckDB threads and scoring worker threads. */
-  threads: number;
-  /** Seed for every random choice of a run (control slice, forest). */
-  seed: number;
-  taxRules: Record<string, TaxYearRules>;
-  /** How each source's files differ from the contract (column names, date/money formats, encoding); see engine/ingest/options.ts. */
-  ingest: IngestConfig;
-  resolve: {
-    /** `scored`: Fellegi–Sunter links with guards (engine/resolve); `exact`: the walking skeleton's exact-identifier join. */
-    method: 'scored' | 'exact';
-  };
-  score: {
-    /** `full`: rules, peer statistics and the forest; `baseline`: rank by observed minus declared revenue (for comparisons). */
-    mode: 'full' | 'baseline';
-    /** Weight of the calibrated forest in the probability of under-declaration (the rest: rules). */
-    forestWeight: number;
-  };
-  rank: {
-    /** Capacity: how many cases the list holds (0 = all entities with a positive gap). */
-    capacity: number;
-    /** Share of the list given to a random control slice, flagged in the output. */
-    controlShare: number;
-    /** Optional cap on scored cases per province in the work list, e.g. { "Hồ Chí Minh": 60 }. */
-    provinceQuotas: Record<string, number>;
-  };
-  output: {
-    language: 'vi' | 'en';
-    maskPii: boolean;
-    /** Most cases written to cases.xlsx (the best ones; a note sheet points at csv/parquet for all). 0 = all. */
-    xlsxMaxRows: number;
-  };
+const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+/** Below this DuckDB cannot read a delivery file of any size; above the maximum it is a typo. */
+export const memoryLimitRange = { min: 64e6, minText: '64MB', max: 1000e12, maxText: '1000TB' } as const;
+
+/** Bytes of a DuckDB size such as `3GB` or `512 MiB`, or undefined when it is not one. */
+export function sizeInBytes(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.exec(text);
+  return m ? Number(m[1]) * sizeUnits[m[2]!.toLowerCase()]! : undefined;
 }
 
-export const defaultConfig: Config = {
-  memoryLimit: '3GB',
-  threads: 2,
-  seed: 1,
-  taxRules: defaultTaxRules,
-  ingest: defaultIngestConfig,
-  resolve: { method: 'scored' },
-  score: { mode: 'full', forestWeight: 0.5 },
-  rank: { capacity: 0, controlShare: 0.03, provinceQuotas: {} },
-  output: { language: 'vi', maskPii: false, xlsxMaxRows: 20_000 },
-};
+const memorySize = z
+  .string()
+  .superRefine((text, ctx) => {
+    const bytes = sizeInBytes(text);
+    const range = `${memoryLimitRange.minText} to ${memoryLimitRange.maxText}`;
+    if (bytes === undefined) ctx.addIssue({ code: 'custom', message: `expected a size such as "3GB" (KB, MB, GB, TB, KiB … TiB), got ${JSON.stringify(text.slice(0, 40))}` });
+    else if (bytes < memoryLimitRange.min) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is too small: DuckDB needs at least ${memoryLimitRange.minText} to read a delivery; expected ${range}, e.g. "3GB"` });
+    else if (bytes > memoryLimitRange.max) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is beyond ${memoryLimitRange.maxText}; expected ${range}, e.g. "3GB"` });
+  })
+  .meta({ typeLabel: `size ${memoryLimitRange.minText}–${memoryLimitRange.maxText}` });
+
+/**
+ * Everything a run can be told, with its defaults: the one source of the `Config` type, of the
+ * checks `loadConfig` runs and of docs/config.md (`npm run docs:config`). Objects are strict: a key
+ * not declared here is an error, never ignored. A JSON file passed with --config overrides any part.
+ */
+export const configSchema = z.strictObject({
+  memoryLimit: memorySize.default('3GB').describe('DuckDB memory limit; spills to the workspace beyond it.'),
+  threads: z.number().int().min(1).max(64).default(2).describe('DuckDB threads and scoring worker threads.'),
+  seed: z.number().int().default(1).describe('Seed for every random choice of a run (control slice, forest, link sampling).'),
+  taxRules: taxRulesSchema,
+  ingest: ingestConfigSchema.prefault({}),
+  resolve: z
+    .strictObject({
+      method: z
+        .enum(['scored', 'exact'])
+        .default('scored')
+        .describe("`scored`: Fellegi–Sunter links with guards (engine/resolve); `exact`: the walking skeleton's exact-identifier join (a baseline)."),
+    })
+    .prefault({})
+    .describe('How records are linked into seller entities.'),
+  score: z
+    .strictObject({
+      mode: z
+        .enum(['full', 'baseline'])
+        .default('full')
+        .describe('`full`: rules, peer statistics and the forest; `baseline`: rank by observed minus declared revenue (for comparisons).'),
+      forestWeight: z.number().min(0).max(1).default(0.5).describe('Weight of the calibrated forest in the probability of under-declaration (the rest: rules).'),
+    })
+    .prefault({})
+    .describe('How entities are scored.'),
+  rank: z
+    .strictObject({
+      capacity: z.number().int().min(0).default(0).describe('How many cases the list holds (0 = all entities with a positive gap).'),
+      controlShare: z.number().min(0).lt(0.5).default(0.03).describe('Share of the list given to a random control slice, flagged in the output.'),
+      provinceQuotas: z
+        .record(z.string().min(1, 'expected a province name'), z.number().int().min(0).describe('Most cases the work list takes from this province (named as in the province column of cases.csv).'))
+        .default({})
+        .meta({ keyName: 'province' })
+        .describe('Optional cap on scored cases per province in the work list, e.g. `{ "Hồ Chí Minh": 60 }`.'),
+    })
+    .prefault({})
+    .describe('How the work list is cut.'),
+  output: z
+    .strictObject({
+      language: z.enum(['vi', 'en']).default('vi').describe('Language of reasons and report texts.'),
+      maskPii: z.boolean().default(false).describe('Mask IDs, phones and accounts in every export (also `--mask-pii`).'),
+      xlsxMaxRows: z
+        .number()
+        .int()
+        .min(0)
+        .default(20_000)
+        .describe('Most cases written to cases.xlsx (the best ones; a note sheet points at csv/parquet for all). 0 = all.'),
+    })
+    .prefault({})
+    .describe('What the exports look like.'),
+});
+
+/** A run's configuration, as `loadConfig` returns it (every default filled in). */
+export type Config = z.output<typeof configSchema>;
+
+/** The defaults: what the schema makes of an empty config. */
+export const defaultConfig: Config = configSchema.parse({});
 
 type Json = unknown;
 
+/** Objects merge key by key; any other value (array, number, string) replaces. */
 function mergeDeep(base: Json, over: Json): Json {
   if (over === undefined) return base;
-  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
-    const out: Record<string, Json> = { ...(base as Record<string, Json>) };
-    for (const [k, v] of Object.entries(over as Record<string, Json>)) out[k] = mergeDeep((base as Record<string, Json>)[k], v);
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, Json> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = mergeDeep(base[k], v);
     return out;
   }
   return over;
 }
 
-/** Checks a merged config; returns every problem found (empty when valid). */
-export function validateConfig(c: Config): string[] {
-  const problems: string[] = [];
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(c.memoryLimit)) problems.push(`memoryLimit: expected e.g. "3GB", got ${JSON.stringify(c.memoryLimit)}`);
-  if (!Number.isInteger(c.threads) || c.threads < 1 || c.threads > 64) problems.push(`threads: expected an integer 1–64, got ${JSON.stringify(c.threads)}`);
-  if (!Number.isInteger(c.seed)) problems.push(`seed: expected an integer, got ${JSON.stringify(c.seed)}`);
-  if (!Number.isInteger(c.rank.capacity) || c.rank.capacity < 0) problems.push(`rank.capacity: expected an integer ≥ 0`);
-  for (const [p, q] of Object.entries(c.rank.provinceQuotas ?? {})) {
-    if (!Number.isInteger(q) || q < 0) problems.push(`rank.provinceQuotas.${p}: expected a whole number of cases ≥ 0`);
-  }
-  if (!(c.rank.controlShare >= 0 && c.rank.controlShare < 0.5)) problems.push(`rank.controlShare: expected a share in [0, 0.5)`);
-  if (!['full', 'baseline'].includes(c.score.mode)) problems.push(`score.mode: expected "full" or "baseline"`);
-  if (!(c.score.forestWeight >= 0 && c.score.forestWeight <= 1)) problems.push(`score.forestWeight: expected a weight in [0, 1]`);
-  if (!['scored', 'exact'].includes(c.resolve.method)) problems.push(`resolve.method: expected "scored" or "exact"`);
-  if (!['vi', 'en'].includes(c.output.language)) problems.push(`output.language: expected "vi" or "en"`);
-  if (!Number.isInteger(c.output.xlsxMaxRows) || c.output.xlsxMaxRows < 0) problems.push(`output.xlsxMaxRows: expected a whole number of cases ≥ 0 (0 = all)`);
-  problems.push(...validateIngestConfig(c.ingest));
-  for (const [year, r] of Object.entries(c.taxRules)) {
-    if (!/^\d{4}$/.test(year)) problems.push(`taxRules.${year}: key must be a tax year like "2026"`);
-    if (!(r.threshold >= 0)) problems.push(`taxRules.${year}.threshold: expected VND ≥ 0`);
-    for (const [g, rate] of Object.entries(r.rates ?? {})) {
-      if (!(rate.vat >= 0 && rate.vat < 1 && rate.pit >= 0 && rate.pit < 1)) problems.push(`taxRules.${year}.rates.${g}: vat and pit must be fractions in [0, 1)`);
-    }
-  }
-  return problems;
+function isPlainObject(v: unknown): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Loads defaults, overlays the JSON file if given, validates everything at once. */
-export function loadConfig(file?: string, overrides: Partial<Config> = {}): Config {
+/**
+ * Every problem of a whole config (defaults merged in), one line each naming the key; empty when valid.
+ *
+ * @example validateConfig({ ...defaultConfig, outptu: { maskPii: true } })
+ *   // ['outptu: unknown key; did you mean "output"?']
+ */
+export function validateConfig(c: unknown): string[] {
+  return schemaProblems(configSchema, c);
+}
+
+/**
+ * Every problem of an `ingest` config section, as `ingest.sources.<source>.<key>: …` lines (empty when valid).
+ *
+ * @example validateIngestConfig({ sources: { bank_transactions: { rename: { 'Số tiền': 'amout' } } } })
+ *   // ['ingest.sources.bank_transactions.rename.Số tiền: "amout" is not a column of bank_transactions (…)']
+ */
+export function validateIngestConfig(ingest: unknown): string[] {
+  return schemaProblems(ingestConfigSchema, ingest, ['ingest']);
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/**
+ * Loads defaults, overlays the JSON file if given (objects merge key by key), then `overrides`
+ * (command-line flags); validates everything at once and throws one ConfigError listing every problem.
+ */
+export function loadConfig(file?: string, overrides: DeepPartial<Config> = {}): Config {
   let fromFile: Json = {};
   if (file) {
     let text: string;
@@ -110,10 +150,31 @@ export function loadConfig(file?: string, overrides: Partial<Config> = {}): Conf
       throw new ConfigError(file, [`not valid JSON (${(err as Error).message})`]);
     }
   }
-  const merged = mergeDeep(mergeDeep(defaultConfig, fromFile), overrides) as Config;
-  const problems = validateConfig(merged);
-  if (problems.length) throw new ConfigError(file ?? 'config', problems);
-  return merged;
+  const merged = isPlainObject(fromFile) ? mergeDeep(mergeDeep(defaultConfig, fromFile), overrides) : fromFile;
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(file ?? 'config', validateConfig(merged));
+  return parsed.data;
+}
+
+/**
+ * The settings of `config` that differ from the defaults, one `path = value (default …)` line each,
+ * in the schema's key order; a key the defaults lack (a new tax year, a source's ingest settings)
+ * is one line with its whole value. Config holds no personal data, so the lines can go to the log.
+ *
+ * @example changedSettings(loadConfig('c.json')) // ['rank.capacity = 500 (default 0)']
+ */
+export function changedSettings(config: Config, defaults: Config = defaultConfig): string[] {
+  const lines: string[] = [];
+  const walk = (value: Json, base: Json, path: string[]): void => {
+    if (isPlainObject(value) && isPlainObject(base)) {
+      for (const key of Object.keys(value)) walk(value[key], base[key], [...path, key]);
+    } else if (stableStringify(value) !== stableStringify(base)) {
+      const was = base === undefined ? 'not set by default' : `default ${stableStringify(base)}`;
+      lines.push(`${path.join('.')} = ${stableStringify(value)} (${was})`);
+    }
+  };
+  walk(config, defaults, []);
+  return lines;
 }
 
 /** Stable hash of a config (key order does not matter); recorded in run.json and models. */

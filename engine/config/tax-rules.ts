@@ -2,23 +2,37 @@
  * Tax rules for household / individual businesses, versioned by tax year (docs/domain.md).
  * Every figure is configuration: a config file can override any year or add a new one.
  */
+import { z } from 'zod';
+
 export const activityGroups = ['goods', 'services', 'production_transport', 'property_lease', 'other'] as const;
 export type ActivityGroup = (typeof activityGroups)[number];
 
-export interface Rates {
-  vat: number;
-  pit: number;
-}
+const fraction = z.number().min(0).lt(1);
 
-export interface TaxYearRules {
-  /** Non-taxable annual revenue in VND. */
-  threshold: number;
-  /** From 2026 PIT is charged on (revenue − threshold) instead of the whole revenue. */
-  pitOnExcessOnly: boolean;
-  /** From 2026: does VAT apply to the whole revenue (true, default) or to the excess only? Not settled in law. */
-  vatOnWholeRevenue: boolean;
-  rates: Record<ActivityGroup, Rates>;
-}
+export const ratesSchema = z.strictObject({
+  vat: fraction.describe('VAT as a fraction of revenue (0.01 = 1 %).'),
+  pit: fraction.describe('PIT as a fraction of revenue, or of the excess over the threshold when `pitOnExcessOnly`.'),
+});
+export type Rates = z.infer<typeof ratesSchema>;
+
+const groupRates = (label: string) => ratesSchema.describe(`Rates of the ${label} group.`);
+
+/** One tax year's rules; every part is required (a year missing from the defaults must be given whole). */
+export const taxYearRulesSchema = z.strictObject({
+  threshold: z.number().min(0).describe('Non-taxable annual revenue in VND.'),
+  pitOnExcessOnly: z.boolean().describe('From 2026 PIT is charged on (revenue − threshold) instead of the whole revenue.'),
+  vatOnWholeRevenue: z.boolean().describe('From 2026: VAT on the whole revenue (true) or on the excess over the threshold only (false); not settled in law.'),
+  rates: z
+    .strictObject({
+      goods: groupRates('goods'),
+      services: groupRates('services'),
+      production_transport: groupRates('production, transport and services with goods'),
+      property_lease: groupRates('property lease'),
+      other: groupRates('other activities'),
+    })
+    .describe('VAT and PIT rates per activity group.'),
+});
+export type TaxYearRules = z.infer<typeof taxYearRulesSchema>;
 
 const rates: Record<ActivityGroup, Rates> = {
   goods: { vat: 0.01, pit: 0.005 },
@@ -38,6 +52,17 @@ export const defaultTaxRules: Record<string, TaxYearRules> = {
   '2025': rulesUpTo2025,
   '2026': rulesFrom2026,
 };
+
+/** The `taxRules` section: tax year → its rules, at least one year. */
+export const taxRulesSchema = z
+  .record(z.string().regex(/^\d{4}$/, 'key must be a tax year like "2026"'), taxYearRulesSchema.describe("One tax year's rules."))
+  .refine((table) => Object.keys(table).length > 0, 'expected at least one tax year')
+  .default(defaultTaxRules)
+  .meta({ keyName: 'year' })
+  .describe(
+    'Tax rules by tax year; a run uses its tax year, else the nearest earlier configured year. ' +
+      'A year of the defaults may be given in part (the rest keeps its default); a new year needs every part.',
+  );
 
 /** The rules for a tax year: the year itself, else the nearest earlier configured year. */
 export function rulesForYear(year: number, table: Record<string, TaxYearRules> = defaultTaxRules): TaxYearRules {

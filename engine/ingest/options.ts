@@ -1,6 +1,73 @@
 import iconv from 'iconv-lite';
+import { z } from 'zod';
 import { literal } from '../warehouse/db.js';
 import { sourceNames, sources, type ColumnSpec, type SourceName } from './sources.js';
+
+/** strptime format with a day and a year, e.g. `%d/%m/%Y`. */
+const strptimeFormat = z
+  .string()
+  .refine((f) => /%[dmYy]/.test(f) && /%d|%j/.test(f) && /%[Yy]/.test(f), {
+    error: (issue) => `expected a strptime format with day and year, e.g. "%d/%m/%Y"; got ${JSON.stringify(issue.input)}`,
+  })
+  .meta({ typeLabel: 'strptime format' });
+
+/**
+ * Every setting of `ingest.sources.<source>`, in this one place. To add a setting: add its key
+ * here with a zod type and a `.describe()` (the text docs/config.md shows; run `npm run docs:config`),
+ * a check between settings if it needs one in `checkSourceSettings` below, and read it where
+ * files are read. The TS type `SourceIngestConfig` follows; unknown keys stay refused.
+ */
+export const sourceIngestShape = {
+  rename: z
+    .record(z.string(), z.string().meta({ typeLabel: 'contract column of the source' }).describe('The contract column this file column holds.'))
+    .optional()
+    .meta({ keyName: 'their column' })
+    .describe("The file's column name (matched case-insensitively) → the contract's column name; a renamed column wins over one already carrying the contract name."),
+  dateFormat: strptimeFormat
+    .optional()
+    .describe('strptime format of date columns, e.g. `%d/%m/%Y`; timestamps try it with ` %H:%M:%S`, ` %H:%M` and alone.'),
+  timestampFormat: strptimeFormat
+    .optional()
+    .describe('strptime format of timestamp columns when it is not `dateFormat` plus a time, e.g. `%d/%m/%Y %Hh%M`.'),
+  decimal: z.enum([',', '.']).optional().describe('Decimal mark of money columns (a fraction is rounded to whole VND, half away from zero).'),
+  thousands: z.enum(['.', ',', ' ', '']).optional().describe('Thousands separator of money columns (`""` for none).'),
+  encoding: z
+    .string()
+    .refine((e) => iconv.encodingExists(e), {
+      error: (issue) => `unknown encoding ${JSON.stringify(issue.input)}; e.g. "utf-16le", "windows-1258", "windows-1252"`,
+    })
+    .optional()
+    .meta({ typeLabel: 'iconv-lite encoding name' })
+    .describe('Text encoding of files without a BOM, as iconv-lite names it: `utf-16le`, `windows-1258`, `windows-1252` …'),
+};
+
+/** Checks between the settings of one source (each setting's own type is checked by its schema). */
+function checkSourceSettings(c: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (c.decimal !== undefined && c.decimal === c.thousands) ctx.addIssue({ code: 'custom', message: `decimal and thousands are both ${JSON.stringify(c.decimal)}` });
+}
+
+/** Checks that need the source's name: rename targets are columns of that source, one name each. */
+function checkRenames(bySource: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const [source, raw] of Object.entries(bySource)) {
+    const spec = sources[source as SourceName];
+    if (!spec || !isObject(raw) || !isObject(raw.rename)) continue;
+    const targets = new Map<string, string>();
+    for (const [theirs, ours] of Object.entries(raw.rename)) {
+      const path = [source, 'rename', theirs];
+      if (typeof ours !== 'string') continue; // its type is reported by the schema
+      if (!spec.columns.some((col) => col.name === ours)) {
+        ctx.addIssue({ code: 'custom', path, message: `${JSON.stringify(ours)} is not a column of ${source} (${spec.columns.map((col) => col.name).join(', ')})` });
+      } else if (targets.has(ours)) {
+        ctx.addIssue({ code: 'custom', path, message: `${ours} is already the target of "${targets.get(ours)}"` });
+      } else targets.set(ours, theirs);
+    }
+  }
+}
+
+/** Cross-setting checks also run when another setting is wrong, so every problem is reported at once. */
+const whenObject = { when: (payload: { value: unknown }) => isObject(payload.value) };
+
+export const sourceIngestSchema = z.strictObject(sourceIngestShape).superRefine(checkSourceSettings, whenObject);
 
 /**
  * How one source's files differ from the contract, so an agency's own export loads unedited
@@ -11,79 +78,23 @@ import { sourceNames, sources, type ColumnSpec, type SourceName } from './source
  *   { rename: { 'Số tiền': 'amount', 'Ngày GD': 'booked_at' }, dateFormat: '%d/%m/%Y',
  *     decimal: ',', thousands: '.', encoding: 'windows-1258' }
  */
-export interface SourceIngestConfig {
-  /** The file's column name (matched case-insensitively) → the contract's column name. */
-  rename?: Record<string, string>;
-  /** strptime format of date columns, e.g. `%d/%m/%Y`; timestamps try it with ` %H:%M:%S`, ` %H:%M` and alone. */
-  dateFormat?: string;
-  /** strptime format of timestamp columns when it is not `dateFormat` plus a time, e.g. `%d/%m/%Y %Hh%M`. */
-  timestampFormat?: string;
-  /** Decimal mark of money columns (a fraction is rounded to whole VND, half away from zero). */
-  decimal?: ',' | '.';
-  /** Thousands separator of money columns (`''` for none). */
-  thousands?: '.' | ',' | ' ' | '';
-  /** Text encoding of files without a BOM, as iconv-lite names it: `utf-16le`, `windows-1258`, `windows-1252` … */
-  encoding?: string;
-}
+export type SourceIngestConfig = z.infer<typeof sourceIngestSchema>;
 
-export interface IngestConfig {
-  sources: Partial<Record<SourceName, SourceIngestConfig>>;
-}
+/** The `ingest` section of the config (see docs/ingest.md). */
+export const ingestConfigSchema = z
+  .strictObject({
+    sources: z
+      .partialRecord(z.enum(sourceNames), sourceIngestSchema.describe("One source's settings; every setting is optional."))
+      .superRefine(checkRenames, whenObject)
+      .default({})
+      .meta({ keyName: 'source' })
+      .describe(`How each source's files differ from the contract; a source is one of ${sourceNames.join(', ')}.`),
+  })
+  .describe('Per-source column names, formats and encodings of agency exports (docs/ingest.md).');
+
+export type IngestConfig = z.infer<typeof ingestConfigSchema>;
 
 export const defaultIngestConfig: IngestConfig = { sources: {} };
-
-const knownKeys = new Set(['rename', 'dateFormat', 'timestampFormat', 'decimal', 'thousands', 'encoding']);
-
-/**
- * Every problem of an `ingest` config section, as `ingest.sources.<source>.<key>: …` lines (empty when valid).
- *
- * @example validateIngestConfig({ sources: { bank_transactions: { rename: { 'Số tiền': 'amout' } } } })
- *   // ['ingest.sources.bank_transactions.rename.Số tiền: "amout" is not a column of bank_transactions (…)']
- */
-export function validateIngestConfig(ingest: unknown): string[] {
-  const problems: string[] = [];
-  if (!isObject(ingest) || !isObject(ingest.sources)) return ['ingest.sources: expected an object keyed by source name'];
-  for (const [source, raw] of Object.entries(ingest.sources)) {
-    const at = `ingest.sources.${source}`;
-    if (!(sourceNames as readonly string[]).includes(source)) {
-      problems.push(`${at}: unknown source; expected one of ${sourceNames.join(', ')}`);
-      continue;
-    }
-    if (!isObject(raw)) {
-      problems.push(`${at}: expected an object`);
-      continue;
-    }
-    const spec = sources[source as SourceName];
-    for (const key of Object.keys(raw)) if (!knownKeys.has(key)) problems.push(`${at}.${key}: unknown setting; expected ${[...knownKeys].join(', ')}`);
-    const c = raw as SourceIngestConfig;
-    if (c.rename !== undefined) {
-      if (!isObject(c.rename)) problems.push(`${at}.rename: expected an object { "their column": "contract column" }`);
-      else {
-        const targets = new Map<string, string>();
-        for (const [theirs, ours] of Object.entries(c.rename)) {
-          if (typeof ours !== 'string' || !spec.columns.some((col) => col.name === ours)) {
-            problems.push(`${at}.rename.${theirs}: ${JSON.stringify(ours)} is not a column of ${source} (${spec.columns.map((col) => col.name).join(', ')})`);
-          } else if (targets.has(ours)) {
-            problems.push(`${at}.rename.${theirs}: ${ours} is already the target of "${targets.get(ours)}"`);
-          } else targets.set(ours, theirs);
-        }
-      }
-    }
-    for (const key of ['dateFormat', 'timestampFormat'] as const) {
-      const f = c[key];
-      if (f !== undefined && (typeof f !== 'string' || !/%[dmYy]/.test(f) || !/%d|%j/.test(f) || !/%[Yy]/.test(f))) {
-        problems.push(`${at}.${key}: expected a strptime format with day and year, e.g. "%d/%m/%Y"; got ${JSON.stringify(f)}`);
-      }
-    }
-    if (c.decimal !== undefined && c.decimal !== ',' && c.decimal !== '.') problems.push(`${at}.decimal: expected "," or "."`);
-    if (c.thousands !== undefined && !['.', ',', ' ', ''].includes(c.thousands)) problems.push(`${at}.thousands: expected ".", ",", " " or ""`);
-    if (c.decimal !== undefined && c.decimal === c.thousands) problems.push(`${at}: decimal and thousands are both ${JSON.stringify(c.decimal)}`);
-    if (c.encoding !== undefined && (typeof c.encoding !== 'string' || !iconv.encodingExists(c.encoding))) {
-      problems.push(`${at}.encoding: unknown encoding ${JSON.stringify(c.encoding)}; e.g. "utf-16le", "windows-1258", "windows-1252"`);
-    }
-  }
-  return problems;
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

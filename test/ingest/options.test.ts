@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../engine/config/index.js';
+import { loadConfig, validateIngestConfig } from '../../engine/config/index.js';
 import { ConfigError } from '../../engine/errors.js';
-import { contractFormSql, mapHeader, validateIngestConfig, type SourceIngestConfig } from '../../engine/ingest/options.js';
+import { contractFormSql, mapHeader, type SourceIngestConfig } from '../../engine/ingest/options.js';
 import { sources, type ColumnSpec } from '../../engine/ingest/sources.js';
 import { literal } from '../../engine/warehouse/db.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
@@ -15,9 +15,11 @@ describe('validateIngestConfig', () => {
       ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amount' }, dateFormat: '%d/%m/%Y', decimal: ',', thousands: '.', encoding: 'windows-1258' } } },
       problems: [],
     },
-    { name: 'not an object', ingest: [], problems: [/ingest\.sources: expected an object/] },
+    { name: 'not an object', ingest: [], problems: [/^ingest: expected object, got an array/] },
     { name: 'unknown source', ingest: { sources: { banks: {} } }, problems: [/ingest\.sources\.banks: unknown source/] },
-    { name: 'unknown setting', ingest: { sources: { websites: { delimiter: ';' } } }, problems: [/websites\.delimiter: unknown setting/] },
+    { name: 'unknown setting, near a known one', ingest: { sources: { websites: { encodng: 'utf-8' } } }, problems: [/^ingest\.sources\.websites\.encodng: unknown key; did you mean "ingest\.sources\.websites\.encoding"\?$/] },
+    { name: 'unknown setting, near none', ingest: { sources: { websites: { colour: 'red' } } }, problems: [/^ingest\.sources\.websites\.colour: unknown key; expected one of rename, dateFormat, /] },
+    { name: 'a source that is not an object', ingest: { sources: { websites: 'utf-8', taxpayers: { rename: { MST: 'tax_idd' } } } }, problems: [/^ingest\.sources\.websites: expected object, got "utf-8"/, /rename\.MST: "tax_idd" is not a column of taxpayers/] },
     { name: 'rename to a column the source lacks', ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amout' } } } }, problems: [/rename\.Số tiền: "amout" is not a column of bank_transactions/] },
     { name: 'two names onto one column', ingest: { sources: { bank_transactions: { rename: { a: 'amount', b: 'amount' } } } }, problems: [/rename\.b: amount is already the target of "a"/] },
     { name: 'date format without a year', ingest: { sources: { declarations: { dateFormat: '%d/%m' } } }, problems: [/declarations\.dateFormat: expected a strptime format/] },
