@@ -108,6 +108,7 @@ describe('strict config: every problem at once, clear messages', () => {
     { config: { output: { maskPII: true } }, problem: 'output.maskPII: unknown key; did you mean "output.maskPii"?' },
     { config: { output: { colour: 'red' } }, problem: 'output.colour: unknown key; expected one of language, maskPii, xlsxMaxRows' },
     { config: { taxRules: { '2026': { rates: { goods: { vat: 1 } } } } }, problem: 'taxRules.2026.rates.goods.vat: expected number in [0, 1), got 1' },
+    { config: { taxRules: { '2026': { rates: { good: { vat: 0.01 } } } } }, problem: 'taxRules.2026.rates.good: unknown key; did you mean "taxRules.2026.rates.goods"?' },
     { config: { taxRules: { '2026': { threshold: -1 } } }, problem: 'taxRules.2026.threshold: expected number ≥ 0, got -1' },
   ])('$problem', ({ config, problem }) => {
     expect(refusal(config).problems).toEqual([problem]);

@@ -71,6 +71,7 @@ describe('generate → run → evaluate on a small world', () => {
     const ws1 = join(root, 'ws-one-thread');
     const r = sangloc(['run', '--input', world, '--workspace', ws1, '--config', cfg]);
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('sangloc: config: '))).toEqual(['sangloc: config: threads = 1 (default 2)']);
     expect(readFileSync(join(ws1, 'latest', 'cases.csv'))).toEqual(readFileSync(join(ws, firstRun, 'cases.csv')));
   });
 
