@@ -23,9 +23,14 @@ const memorySize = z
   .superRefine((text, ctx) => {
     const bytes = sizeInBytes(text);
     const range = `${memoryLimitRange.minText} to ${memoryLimitRange.maxText}`;
-    if (bytes === undefined) ctx.addIssue({ code: 'custom', message: `expected a size such as "3GB" (KB, MB, GB, TB, KiB … TiB), got ${JSON.stringify(text.slice(0, 40))}` });
-    else if (bytes < memoryLimitRange.min) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is too small: DuckDB needs at least ${memoryLimitRange.minText} to read a delivery; expected ${range}, e.g. "3GB"` });
-    else if (bytes > memoryLimitRange.max) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is beyond ${memoryLimitRange.maxText}; expected ${range}, e.g. "3GB"` });
+    const shown = JSON.stringify(text.slice(0, 40));
+    const problem =
+      bytes === undefined ? `expected a size such as "3GB" (KB, MB, GB, TB, KiB … TiB), got ${shown}`
+      : bytes < memoryLimitRange.min
+        ? `${shown} is too small: DuckDB needs at least ${memoryLimitRange.minText} to read a delivery; expected ${range}, e.g. "3GB"`
+        : bytes > memoryLimitRange.max ? `${shown} is beyond ${memoryLimitRange.maxText}; expected ${range}, e.g. "3GB"`
+        : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .meta({ typeLabel: `size ${memoryLimitRange.minText}–${memoryLimitRange.maxText}` });
 
@@ -45,7 +50,10 @@ export const configSchema = z.strictObject({
       method: z
         .enum(['scored', 'exact'])
         .default('scored')
-        .describe("`scored`: Fellegi–Sunter links with guards (engine/resolve); `exact`: the walking skeleton's exact-identifier join (a baseline)."),
+        .describe(
+          '`scored`: Fellegi–Sunter links with guards (engine/resolve); ' +
+            "`exact`: the walking skeleton's exact-identifier join (a baseline).",
+        ),
     })
     .prefault({})
     .describe('How records are linked into seller entities.'),
@@ -54,7 +62,10 @@ export const configSchema = z.strictObject({
       mode: z
         .enum(['full', 'baseline'])
         .default('full')
-        .describe('`full`: rules, peer statistics and the forest; `baseline`: rank by observed minus declared revenue (for comparisons).'),
+        .describe(
+          '`full`: rules, peer statistics and the forest; ' +
+            '`baseline`: rank by observed minus declared revenue (for comparisons).',
+        ),
       forestWeight: z.number().min(0).max(1).default(0.5).describe('Weight of the calibrated forest in the probability of under-declaration (the rest: rules).'),
     })
     .prefault({})
@@ -99,7 +110,11 @@ function mergeDeep(base: Json, over: Json): Json {
   if (over === undefined) return base;
   if (isPlainObject(base) && isPlainObject(over)) {
     const out: Record<string, Json> = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = mergeDeep(base[k], v);
+    // defineProperty: a key "__proto__" stays a key (and is refused as unknown), never a prototype.
+    for (const [k, v] of Object.entries(over)) {
+      const value = mergeDeep(Object.hasOwn(base, k) ? base[k] : undefined, v);
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return over;

@@ -117,7 +117,7 @@ function orList(items: string[]): string {
 
 /** `rank.capacity`; the root is `rootName`. */
 export function pathText(path: Path, rootName = 'config'): string {
-  return path.length ? path.map(String).join('.') : rootName;
+  return path.length ? path.map((key) => (key === '' ? '""' : String(key))).join('.') : rootName;
 }
 
 /** The closest allowed key to a misspelt one, if it is close enough to be a typo (case ignored). */
@@ -170,7 +170,8 @@ function issueLines(root: z.ZodType, issue: z.core.$ZodIssue, prefix: Path): str
     case 'custom':
       return [`${at}: ${issue.message}`];
     case 'invalid_type': {
-      const expected = here ? typeLabel(here) : issue.expected;
+      const keys = keysOf(here);
+      const expected = here ? `${typeLabel(here)}${unwrap(here) instanceof z.ZodObject ? ` { ${keys.join(', ')} }` : ''}` : issue.expected;
       if (issue.path.length === 0 && prefix.length === 0) {
         return [`${at}: expected a JSON object of settings such as {"rank": {"capacity": 200}} (see docs/config.md), got ${shown(issue.input)}`];
       }

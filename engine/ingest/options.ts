@@ -22,7 +22,10 @@ export const sourceIngestShape = {
     .record(z.string(), z.string().meta({ typeLabel: 'contract column of the source' }).describe('The contract column this file column holds.'))
     .optional()
     .meta({ keyName: 'their column' })
-    .describe("The file's column name (matched case-insensitively) → the contract's column name; a renamed column wins over one already carrying the contract name."),
+    .describe(
+      "The file's column name (matched case-insensitively) → the contract's column name; " +
+        'a renamed column wins over one already carrying the contract name.',
+    ),
   dateFormat: strptimeFormat
     .optional()
     .describe('strptime format of date columns, e.g. `%d/%m/%Y`; timestamps try it with ` %H:%M:%S`, ` %H:%M` and alone.'),
@@ -93,8 +96,6 @@ export const ingestConfigSchema = z
   .describe('Per-source column names, formats and encodings of agency exports (docs/ingest.md).');
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
-
-export const defaultIngestConfig: IngestConfig = { sources: {} };
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

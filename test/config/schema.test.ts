@@ -30,7 +30,7 @@ describe('strict config: the three cases of issue 11', () => {
     // Before: ignored without a word; the list held every entity.
     { name: 'a misspelt key inside a section', config: { rank: { capasity: 500 } }, problems: ['rank.capasity: unknown key; did you mean "rank.capacity"?'] },
     // Before: passed validation, then taxDue crashed reading rates of undefined.
-    { name: 'a new tax year without rates', config: { taxRules: { '2027': year2027 } }, problems: ['taxRules.2027.rates: missing; expected object'] },
+    { name: 'a new tax year without rates', config: { taxRules: { '2027': year2027 } }, problems: ['taxRules.2027.rates: missing; expected object { goods, services, production_transport, property_lease, other }'] },
   ])('$name is refused, naming the file and the key', ({ config, problems }) => {
     const err = refusal(config, 'issue-11.json');
     expect(err.problems).toEqual(problems);
@@ -39,7 +39,7 @@ describe('strict config: the three cases of issue 11', () => {
 
   it('a new tax year with rates for one group only names every missing group', () => {
     const err = refusal({ taxRules: { '2027': { ...year2027, rates: { goods: { vat: 0.01, pit: 0.005 } } } } });
-    expect(err.problems).toEqual(['services', 'production_transport', 'property_lease', 'other'].map((g) => `taxRules.2027.rates.${g}: missing; expected object`));
+    expect(err.problems).toEqual(['services', 'production_transport', 'property_lease', 'other'].map((g) => `taxRules.2027.rates.${g}: missing; expected object { vat, pit }`));
   });
 
   it('a year of the defaults may still be given in part, and a complete new year is taxed', () => {
@@ -69,7 +69,7 @@ describe('strict config: every problem at once, clear messages', () => {
       'memoryLimit: "1KB" is too small: DuckDB needs at least 64MB to read a delivery; expected 64MB to 1000TB, e.g. "3GB"',
       'threads: expected integer 1–64, got 0',
       'seed: expected integer, got 1e+300 (beyond ±9007199254740991, where numbers stop being exact)',
-      'taxRules.2027.rates: missing; expected object',
+      'taxRules.2027.rates: missing; expected object { goods, services, production_transport, property_lease, other }',
       'taxRules.20x7: key must be a tax year like "2026"',
       'ingest.sources.websites.encodng: unknown key; did you mean "ingest.sources.websites.encoding"?',
       'ingest.sources.banks: unknown source; expected one of taxpayers, declarations, platform_sellers, websites, cod_shipments, bank_transactions, outcomes',
@@ -102,7 +102,8 @@ describe('strict config: every problem at once, clear messages', () => {
     { config: { rank: { capacity: -1 } }, problem: 'rank.capacity: expected integer ≥ 0, got -1' },
     { config: { rank: { controlShare: 0.5 } }, problem: 'rank.controlShare: expected number in [0, 0.5), got 0.5' },
     { config: { rank: { provinceQuotas: { 'Hà Nội': -3 } } }, problem: 'rank.provinceQuotas.Hà Nội: expected integer ≥ 0, got -3' },
-    { config: { rank: [] }, problem: 'rank: expected object, got an array' },
+    { config: { rank: { provinceQuotas: { '': 2 } } }, problem: 'rank.provinceQuotas."": expected a province name' },
+    { config: { rank: [] }, problem: 'rank: expected object { capacity, controlShare, provinceQuotas }, got an array' },
     { config: { score: { forestWeight: 2 } }, problem: 'score.forestWeight: expected number in [0, 1], got 2' },
     { config: { output: { language: 'fr' } }, problem: 'output.language: expected "vi" or "en", got "fr"' },
     { config: { output: { maskPII: true } }, problem: 'output.maskPII: unknown key; did you mean "output.maskPii"?' },
@@ -112,6 +113,13 @@ describe('strict config: every problem at once, clear messages', () => {
     { config: { taxRules: { '2026': { threshold: -1 } } }, problem: 'taxRules.2026.threshold: expected number ≥ 0, got -1' },
   ])('$problem', ({ config, problem }) => {
     expect(refusal(config).problems).toEqual([problem]);
+  });
+
+  it('a "__proto__" key is an unknown key, not a way around the checks', () => {
+    expect(refusal('{"__proto__": {"threads": 0}, "rank": {"__proto__": {"capacity": -1}}}').problems).toEqual([
+      'rank.__proto__: unknown key; expected one of capacity, controlShare, provinceQuotas',
+      '__proto__: unknown key; expected one of memoryLimit, threads, seed, taxRules, ingest, resolve, score, rank, output',
+    ]);
   });
 
   it('accepts the sizes DuckDB accepts, from 64MB up', () => {
