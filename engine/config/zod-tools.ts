@@ -91,6 +91,7 @@ export function typeLabel(schema: z.ZodType): string {
   if (u instanceof z.ZodBoolean) return 'true or false';
   if (u instanceof z.ZodString) return 'string';
   if (u instanceof z.ZodNumber) return numberLabel(u);
+  if (u instanceof z.ZodUnion) return (u.options as z.ZodType[]).map(typeLabel).join(' or ');
   if (u instanceof z.ZodRecord) return `object <${keyName ?? 'key'}> → ${typeLabel(u.def.valueType as z.ZodType)}`;
   if (u instanceof z.ZodObject) return 'object';
   if (u instanceof z.ZodArray) return 'array';
@@ -126,7 +127,8 @@ export function didYouMean(key: string, allowed: readonly string[]): string | un
   const lower = allowed.map((a) => a.toLowerCase());
   const best = closest(key.toLowerCase(), lower);
   const d = distance(key.toLowerCase(), best);
-  return d <= Math.max(2, Math.floor(key.length / 3)) ? allowed[lower.indexOf(best)] : undefined;
+  // A typo changes a few letters, never all of them (`b` is not a typo of `a`).
+  return d < key.length && d <= Math.max(2, Math.floor(key.length / 3)) ? allowed[lower.indexOf(best)] : undefined;
 }
 
 /** A value as an error shows it: short, and never more than the start of a long string. */
