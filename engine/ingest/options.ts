@@ -52,8 +52,8 @@ function checkSourceSettings(c: Record<string, unknown>, ctx: z.RefinementCtx): 
 /** Checks that need the source's name: rename targets are columns of that source, one name each. */
 function checkRenames(bySource: Record<string, unknown>, ctx: z.RefinementCtx): void {
   for (const [source, raw] of Object.entries(bySource)) {
+    if (!Object.hasOwn(sources, source) || !isObject(raw) || !isObject(raw.rename)) continue; // an unknown source is reported by the schema
     const spec = sources[source as SourceName];
-    if (!spec || !isObject(raw) || !isObject(raw.rename)) continue;
     const targets = new Map<string, string>();
     for (const [theirs, ours] of Object.entries(raw.rename)) {
       const path = [source, 'rename', theirs];

@@ -17,6 +17,7 @@ describe('validateIngestConfig', () => {
     },
     { name: 'not an object', ingest: [], problems: [/^ingest: expected object \{ sources \}, got an array/] },
     { name: 'unknown source', ingest: { sources: { banks: {} } }, problems: [/ingest\.sources\.banks: unknown source/] },
+    { name: 'a source named like an object property', ingest: { sources: { constructor: { rename: { a: 'b' } } } }, problems: [/ingest\.sources\.constructor: unknown source/] },
     { name: 'unknown setting, near a known one', ingest: { sources: { websites: { encodng: 'utf-8' } } }, problems: [/^ingest\.sources\.websites\.encodng: unknown key; did you mean "ingest\.sources\.websites\.encoding"\?$/] },
     { name: 'unknown setting, near none', ingest: { sources: { websites: { colour: 'red' } } }, problems: [/^ingest\.sources\.websites\.colour: unknown key; expected one of rename, dateFormat, /] },
     { name: 'a source that is not an object', ingest: { sources: { websites: 'utf-8', taxpayers: { rename: { MST: 'tax_idd' } } } }, problems: [/^ingest\.sources\.websites: expected object \{ rename, dateFormat, .* \}, got "utf-8"/, /rename\.MST: "tax_idd" is not a column of taxpayers/] },
