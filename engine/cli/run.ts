@@ -12,7 +12,7 @@ export const command: Command = {
     '--input DIR        delivery folder (files named as in docs/contract.md: taxpayers.csv, cod_shipments_*.csv …)',
     '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
     '--tax-year Y       tax year to screen (default: the latest year with declarations)',
-    '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …)',
+    '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …); every key: docs/config.md',
     '--mask-pii         mask IDs, phones and accounts in every export',
     '--lang vi|en       language of reasons (default vi)',
     '--wait             wait for a run already holding the workspace instead of exiting',
