@@ -91,7 +91,9 @@ function defaultText(schema: z.ZodType, path: string, longDefaults: { path: stri
   const json = JSON.stringify(d.value);
   if (json.length <= inlineDefaultMax) return `\`${json}\``;
   // One line per key keeps a table of years readable.
-  const entries = Object.entries(d.value as Record<string, unknown>).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const entries = Object.entries(d.value as Record<string, unknown>).map(
+    ([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+  );
   longDefaults.push({ path, json: `{\n${entries.join(',\n')}\n}` });
   return `see [below](#default-of-${path.toLowerCase().replace(/[^a-z0-9]+/g, '-')})`;
 }

@@ -8,7 +8,16 @@ import { schemaProblems } from './zod-tools.js';
 
 export * from './tax-rules.js';
 
-const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+const sizeUnits: Record<string, number> = {
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
 /** Below this DuckDB cannot read a delivery file of any size; above the maximum it is a typo. */
 export const memoryLimitRange = { min: 64e6, minText: '64MB', max: 1000e12, maxText: '1000TB' } as const;
 
@@ -25,11 +34,14 @@ const memorySize = z
     const range = `${memoryLimitRange.minText} to ${memoryLimitRange.maxText}`;
     const shown = JSON.stringify(text.slice(0, 40));
     const problem =
-      bytes === undefined ? `expected a size such as "3GB" (KB, MB, GB, TB, KiB … TiB), got ${shown}`
-      : bytes < memoryLimitRange.min
-        ? `${shown} is too small: DuckDB needs at least ${memoryLimitRange.minText} to read a delivery; expected ${range}, e.g. "3GB"`
-        : bytes > memoryLimitRange.max ? `${shown} is beyond ${memoryLimitRange.maxText}; expected ${range}, e.g. "3GB"`
-        : undefined;
+      bytes === undefined
+        ? `expected a size such as "3GB" (KB, MB, GB, TB, KiB … TiB), got ${shown}`
+        : bytes < memoryLimitRange.min
+          ? `${shown} is too small: DuckDB needs at least ${memoryLimitRange.minText} to read a delivery; ` +
+            `expected ${range}, e.g. "3GB"`
+          : bytes > memoryLimitRange.max
+            ? `${shown} is beyond ${memoryLimitRange.maxText}; expected ${range}, e.g. "3GB"`
+            : undefined;
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .meta({ typeLabel: `size ${memoryLimitRange.minText}–${memoryLimitRange.maxText}` });
@@ -42,7 +54,11 @@ const memorySize = z
 export const configSchema = z.strictObject({
   memoryLimit: memorySize.default('3GB').describe('DuckDB memory limit; spills to the workspace beyond it.'),
   threads: z.number().int().min(1).max(64).default(2).describe('DuckDB threads and scoring worker threads.'),
-  seed: z.number().int().default(1).describe('Seed for every random choice of a run (control slice, forest, link sampling).'),
+  seed: z
+    .number()
+    .int()
+    .default(1)
+    .describe('Seed for every random choice of a run (control slice, forest, link sampling).'),
   taxRules: taxRulesSchema,
   ingest: ingestConfigSchema.prefault({}),
   resolve: z
@@ -66,16 +82,40 @@ export const configSchema = z.strictObject({
           '`full`: rules, peer statistics and the forest; ' +
             '`baseline`: rank by observed minus declared revenue (for comparisons).',
         ),
-      forestWeight: z.number().min(0).max(1).default(0.5).describe('Weight of the calibrated forest in the probability of under-declaration (the rest: rules).'),
+      forestWeight: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .describe('Weight of the calibrated forest in the probability of under-declaration (the rest: rules).'),
     })
     .prefault({})
     .describe('How entities are scored.'),
   rank: z
     .strictObject({
-      capacity: z.number().int().min(0).default(0).describe('How many cases the list holds (0 = all entities with a positive gap).'),
-      controlShare: z.number().min(0).lt(0.5).default(0.03).describe('Share of the list given to a random control slice, flagged in the output.'),
+      capacity: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe('How many cases the list holds (0 = all entities with a positive gap).'),
+      controlShare: z
+        .number()
+        .min(0)
+        .lt(0.5)
+        .default(0.03)
+        .describe('Share of the list given to a random control slice, flagged in the output.'),
       provinceQuotas: z
-        .record(z.string().min(1, 'expected a province name'), z.number().int().min(0).describe('Most cases the work list takes from this province (named as in the province column of cases.csv).'))
+        .record(
+          z.string().min(1, 'expected a province name'),
+          z
+            .number()
+            .int()
+            .min(0)
+            .describe(
+              'Most cases the work list takes from this province (named as in the province column of cases.csv).',
+            ),
+        )
         .default({})
         .meta({ keyName: 'province' })
         .describe('Optional cap on scored cases per province in the work list, e.g. `{ "Hồ Chí Minh": 60 }`.'),
@@ -85,13 +125,18 @@ export const configSchema = z.strictObject({
   output: z
     .strictObject({
       language: z.enum(['vi', 'en']).default('vi').describe('Language of reasons and report texts.'),
-      maskPii: z.boolean().default(false).describe('Mask IDs, phones and accounts in every export (also `--mask-pii`).'),
+      maskPii: z
+        .boolean()
+        .default(false)
+        .describe('Mask IDs, phones and accounts in every export (also `--mask-pii`).'),
       xlsxMaxRows: z
         .number()
         .int()
         .min(0)
         .default(20_000)
-        .describe('Most cases written to cases.xlsx (the best ones; a note sheet points at csv/parquet for all). 0 = all.'),
+        .describe(
+          'Most cases written to cases.xlsx (the best ones; a note sheet points at csv/parquet for all). 0 = all.',
+        ),
     })
     .prefault({})
     .describe('What the exports look like.'),
@@ -201,5 +246,12 @@ export function stableStringify(v: Json): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return '[' + v.map(stableStringify).join(',') + ']';
   const o = v as Record<string, Json>;
-  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + stableStringify(o[k])).join(',') + '}';
+  return (
+    '{' +
+    Object.keys(o)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + stableStringify(o[k]))
+      .join(',') +
+    '}'
+  );
 }

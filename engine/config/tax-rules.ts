@@ -20,8 +20,15 @@ const groupRates = (label: string) => ratesSchema.describe(`Rates of the ${label
 /** One tax year's rules; every part is required (a year missing from the defaults must be given whole). */
 export const taxYearRulesSchema = z.strictObject({
   threshold: z.number().min(0).describe('Non-taxable annual revenue in VND.'),
-  pitOnExcessOnly: z.boolean().describe('From 2026 PIT is charged on (revenue − threshold) instead of the whole revenue.'),
-  vatOnWholeRevenue: z.boolean().describe('From 2026: VAT on the whole revenue (true) or on the excess over the threshold only (false); not settled in law.'),
+  pitOnExcessOnly: z
+    .boolean()
+    .describe('From 2026 PIT is charged on (revenue − threshold) instead of the whole revenue.'),
+  vatOnWholeRevenue: z
+    .boolean()
+    .describe(
+      'From 2026: VAT on the whole revenue (true) or on the excess over the threshold only (false); ' +
+        'not settled in law.',
+    ),
   rates: z
     .strictObject({
       goods: groupRates('goods'),
@@ -43,9 +50,19 @@ const rates: Record<ActivityGroup, Rates> = {
 };
 
 /** Rules up to tax year 2025 (threshold 100 million, tax on the whole revenue). */
-export const rulesUpTo2025: TaxYearRules = { threshold: 100_000_000, pitOnExcessOnly: false, vatOnWholeRevenue: true, rates };
+export const rulesUpTo2025: TaxYearRules = {
+  threshold: 100_000_000,
+  pitOnExcessOnly: false,
+  vatOnWholeRevenue: true,
+  rates,
+};
 /** Rules from tax year 2026 (threshold 500 million, PIT on the excess; VAT flag). */
-export const rulesFrom2026: TaxYearRules = { threshold: 500_000_000, pitOnExcessOnly: true, vatOnWholeRevenue: true, rates };
+export const rulesFrom2026: TaxYearRules = {
+  threshold: 500_000_000,
+  pitOnExcessOnly: true,
+  vatOnWholeRevenue: true,
+  rates,
+};
 
 export const defaultTaxRules: Record<string, TaxYearRules> = {
   '2024': rulesUpTo2025,
@@ -55,7 +72,10 @@ export const defaultTaxRules: Record<string, TaxYearRules> = {
 
 /** The `taxRules` section: tax year → its rules, at least one year. */
 export const taxRulesSchema = z
-  .record(z.string().regex(/^\d{4}$/, 'key must be a tax year like "2026"'), taxYearRulesSchema.describe("One tax year's rules."))
+  .record(
+    z.string().regex(/^\d{4}$/, 'key must be a tax year like "2026"'),
+    taxYearRulesSchema.describe("One tax year's rules."),
+  )
   .refine((table) => Object.keys(table).length > 0, 'expected at least one tax year')
   .default(defaultTaxRules)
   .meta({ keyName: 'year' })
@@ -66,7 +86,9 @@ export const taxRulesSchema = z
 
 /** The rules for a tax year: the year itself, else the nearest earlier configured year. */
 export function rulesForYear(year: number, table: Record<string, TaxYearRules> = defaultTaxRules): TaxYearRules {
-  const years = Object.keys(table).map(Number).sort((a, b) => a - b);
+  const years = Object.keys(table)
+    .map(Number)
+    .sort((a, b) => a - b);
   let chosen = years[0]!;
   for (const y of years) if (y <= year) chosen = y;
   return table[String(chosen)]!;
@@ -81,7 +103,11 @@ export function isActivityGroup(v: unknown): v is ActivityGroup {
  *
  * @example taxDue(600_000_000, 'goods', rulesFrom2026) // { vat: 6_000_000, pit: 500_000, total: 6_500_000 }
  */
-export function taxDue(revenue: number, group: ActivityGroup, rules: TaxYearRules): { vat: number; pit: number; total: number } {
+export function taxDue(
+  revenue: number,
+  group: ActivityGroup,
+  rules: TaxYearRules,
+): { vat: number; pit: number; total: number } {
   if (!(revenue > rules.threshold)) return { vat: 0, pit: 0, total: 0 };
   const r = rules.rates[group] ?? rules.rates.other;
   const excess = revenue - rules.threshold;

@@ -30,7 +30,13 @@ export function layers(schema: z.ZodType): z.ZodType[] {
 }
 
 function innerOf(s: z.ZodType): z.ZodType | undefined {
-  if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodReadonly) {
+  if (
+    s instanceof z.ZodDefault ||
+    s instanceof z.ZodPrefault ||
+    s instanceof z.ZodOptional ||
+    s instanceof z.ZodNullable ||
+    s instanceof z.ZodReadonly
+  ) {
     return s.def.innerType as z.ZodType;
   }
   if (s instanceof z.ZodPipe) return s.def.in as z.ZodType;
@@ -52,7 +58,8 @@ export function metaOf(schema: z.ZodType): { description?: string; keyName?: str
 /** The default a schema fills in for a missing key (`hasDefault: false` when the key is just optional or required). */
 export function defaultOf(schema: z.ZodType): { hasDefault: boolean; value?: unknown; optional: boolean } {
   for (const s of layers(schema)) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault) return { hasDefault: true, value: s.def.defaultValue, optional: true };
+    if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault)
+      return { hasDefault: true, value: s.def.defaultValue, optional: true };
     if (s instanceof z.ZodOptional) return { hasDefault: false, optional: true };
   }
   return { hasDefault: false, optional: false };
@@ -75,7 +82,8 @@ export function schemaAt(root: z.ZodType, path: Path): z.ZodType | undefined {
 export function keysOf(schema: z.ZodType | undefined): string[] {
   const u = schema && unwrap(schema);
   if (u instanceof z.ZodObject) return Object.keys(u.shape);
-  if (u instanceof z.ZodRecord && u.def.keyType instanceof z.ZodEnum) return (u.def.keyType.options as unknown[]).map(String);
+  if (u instanceof z.ZodRecord && u.def.keyType instanceof z.ZodEnum)
+    return (u.def.keyType.options as unknown[]).map(String);
   return [];
 }
 
@@ -99,7 +107,13 @@ export function typeLabel(schema: z.ZodType): string {
 }
 
 function numberLabel(n: z.ZodNumber): string {
-  const j = z.toJSONSchema(n) as { type?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
+  const j = z.toJSONSchema(n) as {
+    type?: string;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+  };
   const kind = j.type === 'integer' ? 'integer' : 'number';
   const lo = j.minimum !== undefined && j.minimum > -maxSafe ? j.minimum : j.exclusiveMinimum;
   const hi = j.maximum !== undefined && j.maximum < maxSafe ? j.maximum : j.exclusiveMaximum;
@@ -163,7 +177,9 @@ function issueLines(root: z.ZodType, issue: z.core.$ZodIssue, prefix: Path): str
       return issue.keys.map((key) => {
         const near = didYouMean(key, allowed);
         const full = pathText([...prefix, ...issue.path, key]);
-        const hint = near ? `did you mean "${pathText([...prefix, ...issue.path, near])}"?` : `expected one of ${allowed.join(', ')}`;
+        const hint = near
+          ? `did you mean "${pathText([...prefix, ...issue.path, near])}"?`
+          : `expected one of ${allowed.join(', ')}`;
         return `${full}: unknown ${noun}; ${hint}`;
       });
     }
@@ -173,9 +189,14 @@ function issueLines(root: z.ZodType, issue: z.core.$ZodIssue, prefix: Path): str
       return [`${at}: ${issue.message}`];
     case 'invalid_type': {
       const keys = keysOf(here);
-      const expected = here ? `${typeLabel(here)}${unwrap(here) instanceof z.ZodObject ? ` { ${keys.join(', ')} }` : ''}` : issue.expected;
+      const expected = here
+        ? `${typeLabel(here)}${unwrap(here) instanceof z.ZodObject ? ` { ${keys.join(', ')} }` : ''}`
+        : issue.expected;
       if (issue.path.length === 0 && prefix.length === 0) {
-        return [`${at}: expected a JSON object of settings such as {"rank": {"capacity": 200}} (see docs/config.md), got ${shown(issue.input)}`];
+        return [
+          `${at}: expected a JSON object of settings such as {"rank": {"capacity": 200}} (see docs/config.md), ` +
+            `got ${shown(issue.input)}`,
+        ];
       }
       if (issue.input === undefined) return [`${at}: missing; expected ${expected}`];
       return [`${at}: expected ${expected}, got ${shown(issue.input)}`];
@@ -183,8 +204,13 @@ function issueLines(root: z.ZodType, issue: z.core.$ZodIssue, prefix: Path): str
     case 'too_big':
     case 'too_small': {
       const expected = here ? typeLabel(here) : 'a smaller value';
-      const unsafe = issue.origin === 'int' && Math.abs(Number(issue.code === 'too_big' ? issue.maximum : issue.minimum)) === maxSafe;
-      return [`${at}: expected ${expected}, got ${shown(issue.input)}${unsafe ? ` (beyond ±${maxSafe}, where numbers stop being exact)` : ''}`];
+      const unsafe =
+        issue.origin === 'int' &&
+        Math.abs(Number(issue.code === 'too_big' ? issue.maximum : issue.minimum)) === maxSafe;
+      return [
+        `${at}: expected ${expected}, got ${shown(issue.input)}` +
+          (unsafe ? ` (beyond ±${maxSafe}, where numbers stop being exact)` : ''),
+      ];
     }
     default:
       return [`${at}: expected ${here ? typeLabel(here) : 'another value'}, got ${shown(issue.input)}`];

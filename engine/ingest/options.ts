@@ -7,7 +7,8 @@ import { sourceNames, sources, type ColumnSpec, type SourceName } from './source
 const strptimeFormat = z
   .string()
   .refine((f) => /%[dmYy]/.test(f) && /%d|%j/.test(f) && /%[Yy]/.test(f), {
-    error: (issue) => `expected a strptime format with day and year, e.g. "%d/%m/%Y"; got ${JSON.stringify(issue.input)}`,
+    error: (issue) =>
+      `expected a strptime format with day and year, e.g. "%d/%m/%Y"; got ${JSON.stringify(issue.input)}`,
   })
   .meta({ typeLabel: 'strptime format' });
 
@@ -19,7 +20,13 @@ const strptimeFormat = z
  */
 export const sourceIngestShape = {
   rename: z
-    .record(z.string(), z.string().meta({ typeLabel: 'contract column of the source' }).describe('The contract column this file column holds.'))
+    .record(
+      z.string(),
+      z
+        .string()
+        .meta({ typeLabel: 'contract column of the source' })
+        .describe('The contract column this file column holds.'),
+    )
     .optional()
     .meta({ keyName: 'their column' })
     .describe(
@@ -28,38 +35,51 @@ export const sourceIngestShape = {
     ),
   dateFormat: strptimeFormat
     .optional()
-    .describe('strptime format of date columns, e.g. `%d/%m/%Y`; timestamps try it with ` %H:%M:%S`, ` %H:%M` and alone.'),
+    .describe(
+      'strptime format of date columns, e.g. `%d/%m/%Y`; timestamps try it with ` %H:%M:%S`, ` %H:%M` and alone.',
+    ),
   timestampFormat: strptimeFormat
     .optional()
     .describe('strptime format of timestamp columns when it is not `dateFormat` plus a time, e.g. `%d/%m/%Y %Hh%M`.'),
-  decimal: z.enum([',', '.']).optional().describe('Decimal mark of money columns (a fraction is rounded to whole VND, half away from zero).'),
+  decimal: z
+    .enum([',', '.'])
+    .optional()
+    .describe('Decimal mark of money columns (a fraction is rounded to whole VND, half away from zero).'),
   thousands: z.enum(['.', ',', ' ', '']).optional().describe('Thousands separator of money columns (`""` for none).'),
   encoding: z
     .string()
     .refine((e) => iconv.encodingExists(e), {
-      error: (issue) => `unknown encoding ${JSON.stringify(issue.input)}; e.g. "utf-16le", "windows-1258", "windows-1252"`,
+      error: (issue) =>
+        `unknown encoding ${JSON.stringify(issue.input)}; e.g. "utf-16le", "windows-1258", "windows-1252"`,
     })
     .optional()
     .meta({ typeLabel: 'iconv-lite encoding name' })
-    .describe('Text encoding of files without a BOM, as iconv-lite names it: `utf-16le`, `windows-1258`, `windows-1252` …'),
+    .describe(
+      'Text encoding of files without a BOM, as iconv-lite names it: `utf-16le`, `windows-1258`, `windows-1252` …',
+    ),
 };
 
 /** Checks between the settings of one source (each setting's own type is checked by its schema). */
 function checkSourceSettings(c: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  if (c.decimal !== undefined && c.decimal === c.thousands) ctx.addIssue({ code: 'custom', message: `decimal and thousands are both ${JSON.stringify(c.decimal)}` });
+  if (c.decimal !== undefined && c.decimal === c.thousands) {
+    ctx.addIssue({ code: 'custom', message: `decimal and thousands are both ${JSON.stringify(c.decimal)}` });
+  }
 }
 
 /** Checks that need the source's name: rename targets are columns of that source, one name each. */
 function checkRenames(bySource: Record<string, unknown>, ctx: z.RefinementCtx): void {
   for (const [source, raw] of Object.entries(bySource)) {
-    if (!Object.hasOwn(sources, source) || !isObject(raw) || !isObject(raw.rename)) continue; // an unknown source is reported by the schema
+    // An unknown source is reported by the schema.
+    if (!Object.hasOwn(sources, source) || !isObject(raw) || !isObject(raw.rename)) continue;
     const spec = sources[source as SourceName];
     const targets = new Map<string, string>();
     for (const [theirs, ours] of Object.entries(raw.rename)) {
       const path = [source, 'rename', theirs];
       if (typeof ours !== 'string') continue; // its type is reported by the schema
       if (!spec.columns.some((col) => col.name === ours)) {
-        ctx.addIssue({ code: 'custom', path, message: `${JSON.stringify(ours)} is not a column of ${source} (${spec.columns.map((col) => col.name).join(', ')})` });
+        const columns = spec.columns.map((col) => col.name).join(', ');
+        const message = `${JSON.stringify(ours)} is not a column of ${source} (${columns})`;
+        ctx.addIssue({ code: 'custom', path, message });
       } else if (targets.has(ours)) {
         ctx.addIssue({ code: 'custom', path, message: `${ours} is already the target of "${targets.get(ours)}"` });
       } else targets.set(ours, theirs);
@@ -87,7 +107,10 @@ export type SourceIngestConfig = z.infer<typeof sourceIngestSchema>;
 export const ingestConfigSchema = z
   .strictObject({
     sources: z
-      .partialRecord(z.enum(sourceNames), sourceIngestSchema.describe("One source's settings; every setting is optional."))
+      .partialRecord(
+        z.enum(sourceNames),
+        sourceIngestSchema.describe("One source's settings; every setting is optional."),
+      )
       .superRefine(checkRenames, whenObject)
       .default({})
       .meta({ keyName: 'source' })

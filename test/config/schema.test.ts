@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changedSettings, defaultConfig, loadConfig, rulesForYear, taxDue, validateConfig } from '../../engine/config/index.js';
+import {
+  changedSettings,
+  defaultConfig,
+  loadConfig,
+  rulesForYear,
+  taxDue,
+  validateConfig,
+} from '../../engine/config/index.js';
 import { configReference, configReferencePath } from '../../engine/config/docs.js';
 import { ConfigError } from '../../engine/errors.js';
 import { cli } from '../cli/helpers.js';
@@ -26,11 +33,25 @@ const year2027 = { threshold: 500_000_000, pitOnExcessOnly: true, vatOnWholeReve
 describe('strict config: the three cases of issue 11', () => {
   it.each([
     // Before: ignored, and the run published unmasked personal data.
-    { name: 'a misspelt section', config: { outptu: { maskPii: true } }, problems: ['outptu: unknown key; did you mean "output"?'] },
+    {
+      name: 'a misspelt section',
+      config: { outptu: { maskPii: true } },
+      problems: ['outptu: unknown key; did you mean "output"?'],
+    },
     // Before: ignored without a word; the list held every entity.
-    { name: 'a misspelt key inside a section', config: { rank: { capasity: 500 } }, problems: ['rank.capasity: unknown key; did you mean "rank.capacity"?'] },
+    {
+      name: 'a misspelt key inside a section',
+      config: { rank: { capasity: 500 } },
+      problems: ['rank.capasity: unknown key; did you mean "rank.capacity"?'],
+    },
     // Before: passed validation, then taxDue crashed reading rates of undefined.
-    { name: 'a new tax year without rates', config: { taxRules: { '2027': year2027 } }, problems: ['taxRules.2027.rates: missing; expected object { goods, services, production_transport, property_lease, other }'] },
+    {
+      name: 'a new tax year without rates',
+      config: { taxRules: { '2027': year2027 } },
+      problems: [
+        'taxRules.2027.rates: missing; expected object { goods, services, production_transport, property_lease, other }',
+      ],
+    },
   ])('$name is refused, naming the file and the key', ({ config, problems }) => {
     const err = refusal(config, 'issue-11.json');
     expect(err.problems).toEqual(problems);
@@ -39,11 +60,22 @@ describe('strict config: the three cases of issue 11', () => {
 
   it('a new tax year with rates for one group only names every missing group', () => {
     const err = refusal({ taxRules: { '2027': { ...year2027, rates: { goods: { vat: 0.01, pit: 0.005 } } } } });
-    expect(err.problems).toEqual(['services', 'production_transport', 'property_lease', 'other'].map((g) => `taxRules.2027.rates.${g}: missing; expected object { vat, pit }`));
+    expect(err.problems).toEqual(
+      ['services', 'production_transport', 'property_lease', 'other'].map(
+        (g) => `taxRules.2027.rates.${g}: missing; expected object { vat, pit }`,
+      ),
+    );
   });
 
   it('a year of the defaults may still be given in part, and a complete new year is taxed', () => {
-    writeFiles(dir, { 'years.json': JSON.stringify({ taxRules: { '2026': { vatOnWholeRevenue: false }, '2027': { ...year2027, rates: defaultConfig.taxRules['2026']!.rates } } }) });
+    writeFiles(dir, {
+      'years.json': JSON.stringify({
+        taxRules: {
+          '2026': { vatOnWholeRevenue: false },
+          '2027': { ...year2027, rates: defaultConfig.taxRules['2026']!.rates },
+        },
+      }),
+    });
     const c = loadConfig(join(dir, 'years.json'));
     expect(c.taxRules['2026']).toEqual({ ...defaultConfig.taxRules['2026'], vatOnWholeRevenue: false });
     expect(taxDue(600_000_000, 'goods', rulesForYear(2027, c.taxRules)).total).toBe(6_500_000);
@@ -86,31 +118,65 @@ describe('strict config: every problem at once, clear messages', () => {
     { name: 'null', text: 'null', got: 'null' },
   ])('a config that is $name is refused, not an internal error', ({ text, got }) => {
     const err = refusal(text, 'not-object.json');
-    expect(err.problems).toEqual([`config: expected a JSON object of settings such as {"rank": {"capacity": 200}} (see docs/config.md), got ${got}`]);
+    expect(err.problems).toEqual([
+      `config: expected a JSON object of settings such as {"rank": {"capacity": 200}} (see docs/config.md), got ${got}`,
+    ]);
   });
 
   it.each([
-    { config: { seed: 1e300 }, problem: 'seed: expected integer, got 1e+300 (beyond ±9007199254740991, where numbers stop being exact)' },
+    {
+      config: { seed: 1e300 },
+      problem: 'seed: expected integer, got 1e+300 (beyond ±9007199254740991, where numbers stop being exact)',
+    },
     { config: { seed: 1.5 }, problem: 'seed: expected integer, got 1.5' },
-    { config: { memoryLimit: '1KB' }, problem: 'memoryLimit: "1KB" is too small: DuckDB needs at least 64MB to read a delivery; expected 64MB to 1000TB, e.g. "3GB"' },
-    { config: { memoryLimit: '63MB' }, problem: 'memoryLimit: "63MB" is too small: DuckDB needs at least 64MB to read a delivery; expected 64MB to 1000TB, e.g. "3GB"' },
-    { config: { memoryLimit: '99999TB' }, problem: 'memoryLimit: "99999TB" is beyond 1000TB; expected 64MB to 1000TB, e.g. "3GB"' },
-    { config: { memoryLimit: 'lots' }, problem: 'memoryLimit: expected a size such as "3GB" (KB, MB, GB, TB, KiB … TiB), got "lots"' },
+    {
+      config: { memoryLimit: '1KB' },
+      problem:
+        'memoryLimit: "1KB" is too small: DuckDB needs at least 64MB to read a delivery; expected 64MB to 1000TB, e.g. "3GB"',
+    },
+    {
+      config: { memoryLimit: '63MB' },
+      problem:
+        'memoryLimit: "63MB" is too small: DuckDB needs at least 64MB to read a delivery; expected 64MB to 1000TB, e.g. "3GB"',
+    },
+    {
+      config: { memoryLimit: '99999TB' },
+      problem: 'memoryLimit: "99999TB" is beyond 1000TB; expected 64MB to 1000TB, e.g. "3GB"',
+    },
+    {
+      config: { memoryLimit: 'lots' },
+      problem: 'memoryLimit: expected a size such as "3GB" (KB, MB, GB, TB, KiB … TiB), got "lots"',
+    },
     { config: { memoryLimit: 3 }, problem: 'memoryLimit: expected size 64MB–1000TB, got 3' },
     { config: { threads: 65 }, problem: 'threads: expected integer 1–64, got 65' },
     { config: { threads: '2' }, problem: 'threads: expected integer 1–64, got "2"' },
     { config: { rank: { capacity: -1 } }, problem: 'rank.capacity: expected integer ≥ 0, got -1' },
     { config: { rank: { controlShare: 0.5 } }, problem: 'rank.controlShare: expected number in [0, 0.5), got 0.5' },
-    { config: { rank: { provinceQuotas: { 'Hà Nội': -3 } } }, problem: 'rank.provinceQuotas.Hà Nội: expected integer ≥ 0, got -3' },
+    {
+      config: { rank: { provinceQuotas: { 'Hà Nội': -3 } } },
+      problem: 'rank.provinceQuotas.Hà Nội: expected integer ≥ 0, got -3',
+    },
     { config: { rank: { provinceQuotas: { '': 2 } } }, problem: 'rank.provinceQuotas."": expected a province name' },
     { config: { rank: [] }, problem: 'rank: expected object { capacity, controlShare, provinceQuotas }, got an array' },
     { config: { score: { forestWeight: 2 } }, problem: 'score.forestWeight: expected number in [0, 1], got 2' },
     { config: { output: { language: 'fr' } }, problem: 'output.language: expected "vi" or "en", got "fr"' },
     { config: { output: { maskPII: true } }, problem: 'output.maskPII: unknown key; did you mean "output.maskPii"?' },
-    { config: { output: { colour: 'red' } }, problem: 'output.colour: unknown key; expected one of language, maskPii, xlsxMaxRows' },
-    { config: { taxRules: { '2026': { rates: { goods: { vat: 1 } } } } }, problem: 'taxRules.2026.rates.goods.vat: expected number in [0, 1), got 1' },
-    { config: { taxRules: { '2026': { rates: { good: { vat: 0.01 } } } } }, problem: 'taxRules.2026.rates.good: unknown key; did you mean "taxRules.2026.rates.goods"?' },
-    { config: { taxRules: { '2026': { threshold: -1 } } }, problem: 'taxRules.2026.threshold: expected number ≥ 0, got -1' },
+    {
+      config: { output: { colour: 'red' } },
+      problem: 'output.colour: unknown key; expected one of language, maskPii, xlsxMaxRows',
+    },
+    {
+      config: { taxRules: { '2026': { rates: { goods: { vat: 1 } } } } },
+      problem: 'taxRules.2026.rates.goods.vat: expected number in [0, 1), got 1',
+    },
+    {
+      config: { taxRules: { '2026': { rates: { good: { vat: 0.01 } } } } },
+      problem: 'taxRules.2026.rates.good: unknown key; did you mean "taxRules.2026.rates.goods"?',
+    },
+    {
+      config: { taxRules: { '2026': { threshold: -1 } } },
+      problem: 'taxRules.2026.threshold: expected number ≥ 0, got -1',
+    },
   ])('$problem', ({ config, problem }) => {
     expect(refusal(config).problems).toEqual([problem]);
   });
@@ -123,12 +189,21 @@ describe('strict config: every problem at once, clear messages', () => {
   });
 
   it('accepts the sizes DuckDB accepts, from 64MB up', () => {
-    for (const memoryLimit of ['64MB', '512 MiB', '1.5GB', '3gb', '1000TB']) expect(validateConfig({ ...defaultConfig, memoryLimit }), memoryLimit).toEqual([]);
+    for (const memoryLimit of ['64MB', '512 MiB', '1.5GB', '3gb', '1000TB'])
+      expect(validateConfig({ ...defaultConfig, memoryLimit }), memoryLimit).toEqual([]);
   });
 
   it('sangloc run with a config that is not an object says so and exits 1, without "internal error"', async () => {
     writeFiles(dir, { 'array.json': '[]' });
-    const r = await cli(['run', '--input', join(dir, 'no-input'), '--workspace', join(dir, 'ws-array'), '--config', join(dir, 'array.json')]);
+    const r = await cli([
+      'run',
+      '--input',
+      join(dir, 'no-input'),
+      '--workspace',
+      join(dir, 'ws-array'),
+      '--config',
+      join(dir, 'array.json'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^sangloc run: .*array\.json: 1 config problem\(s\): config: expected a JSON object/);
     expect(r.err).not.toMatch(/internal error/);
@@ -141,15 +216,32 @@ describe('docs/config.md', () => {
   });
 
   it('gives every key a type, a default and a meaning', () => {
-    const rows = configReference().split('\n').filter((l) => l.startsWith('| `'));
+    const rows = configReference()
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
     expect(rows.length).toBeGreaterThan(40);
     for (const row of rows) {
-      const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+      const cells = row
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim());
       expect(cells, row).toHaveLength(4);
-      expect(cells.every((c) => c.length > 0), row).toBe(true);
+      expect(
+        cells.every((c) => c.length > 0),
+        row,
+      ).toBe(true);
     }
-    for (const key of ['memoryLimit', 'rank.capacity', 'taxRules.<year>.rates.other.pit', 'ingest.sources.<source>.encoding', 'output.maskPii']) {
-      expect(rows.some((r) => r.startsWith(`| \`${key}\` |`)), key).toBe(true);
+    for (const key of [
+      'memoryLimit',
+      'rank.capacity',
+      'taxRules.<year>.rates.other.pit',
+      'ingest.sources.<source>.encoding',
+      'output.maskPii',
+    ]) {
+      expect(
+        rows.some((r) => r.startsWith(`| \`${key}\` |`)),
+        key,
+      ).toBe(true);
     }
   });
 
@@ -164,11 +256,18 @@ describe('a run prints the settings that differ from the defaults', () => {
   it.each([
     { name: 'defaults', config: {}, lines: [] },
     { name: 'one key', config: { rank: { capacity: 500 } }, lines: ['rank.capacity = 500 (default 0)'] },
-    { name: 'a flag of a default tax year', config: { taxRules: { '2026': { vatOnWholeRevenue: false } } }, lines: ['taxRules.2026.vatOnWholeRevenue = false (default true)'] },
+    {
+      name: 'a flag of a default tax year',
+      config: { taxRules: { '2026': { vatOnWholeRevenue: false } } },
+      lines: ['taxRules.2026.vatOnWholeRevenue = false (default true)'],
+    },
     {
       name: 'keys the defaults lack, one line each',
       config: { rank: { provinceQuotas: { 'Hà Nội': 10 } }, ingest: { sources: { websites: { decimal: ',' } } } },
-      lines: ['ingest.sources.websites = {"decimal":","} (not set by default)', 'rank.provinceQuotas.Hà Nội = 10 (not set by default)'],
+      lines: [
+        'ingest.sources.websites = {"decimal":","} (not set by default)',
+        'rank.provinceQuotas.Hà Nội = 10 (not set by default)',
+      ],
     },
   ])('$name', ({ config, lines }) => {
     writeFiles(dir, { 'changed.json': JSON.stringify(config) });
@@ -177,14 +276,29 @@ describe('a run prints the settings that differ from the defaults', () => {
 
   it('sangloc run writes them on stderr before it starts, with the command-line overrides', async () => {
     writeFiles(dir, { 'run.json': JSON.stringify({ rank: { capacity: 500 }, threads: 1 }) });
-    const r = await cli(['run', '--input', join(dir, 'no-input'), '--workspace', join(dir, 'ws-run'), '--config', join(dir, 'run.json'), '--mask-pii']);
+    const r = await cli([
+      'run',
+      '--input',
+      join(dir, 'no-input'),
+      '--workspace',
+      join(dir, 'ws-run'),
+      '--config',
+      join(dir, 'run.json'),
+      '--mask-pii',
+    ]);
     expect(r.code).toBe(1); // the delivery folder does not exist; the settings come first
     const lines = r.err.split('\n').filter((l) => l.startsWith('sangloc: config: '));
-    expect(lines).toEqual(['sangloc: config: threads = 1 (default 2)', 'sangloc: config: rank.capacity = 500 (default 0)', 'sangloc: config: output.maskPii = true (default false)']);
+    expect(lines).toEqual([
+      'sangloc: config: threads = 1 (default 2)',
+      'sangloc: config: rank.capacity = 500 (default 0)',
+      'sangloc: config: output.maskPii = true (default false)',
+    ]);
   });
 
   it('says so when every setting is a default', async () => {
     const r = await cli(['run', '--input', join(dir, 'no-input'), '--workspace', join(dir, 'ws-defaults')]);
-    expect(r.err.split('\n').filter((l) => l.startsWith('sangloc: config: '))).toEqual(['sangloc: config: defaults only']);
+    expect(r.err.split('\n').filter((l) => l.startsWith('sangloc: config: '))).toEqual([
+      'sangloc: config: defaults only',
+    ]);
   });
 });

@@ -35,7 +35,10 @@ describe('didYouMean', () => {
 });
 
 describe('schemaProblems', () => {
-  const schema = z.strictObject({ a: z.strictObject({ size: z.number().int().min(0) }), tags: z.record(z.string(), z.boolean()) });
+  const schema = z.strictObject({
+    a: z.strictObject({ size: z.number().int().min(0) }),
+    tags: z.record(z.string(), z.boolean()),
+  });
   it('lists every problem with its path, under a prefix', () => {
     expect(schemaProblems(schema, { a: { size: -1, sise: 2 }, tags: { x: 'yes' }, b: 1 }, ['section'])).toEqual([
       'section.a.size: expected integer ≥ 0, got -1',

@@ -8,7 +8,7 @@ import { literal } from '../../engine/warehouse/db.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
 
 describe('validateIngestConfig', () => {
-  it.each([
+  it.each<{ name: string; ingest: unknown; problems: RegExp[] }>([
     { name: 'empty', ingest: { sources: {} }, problems: [] },
     {
       name: 'a bank export',
