@@ -52,7 +52,8 @@ export function deliveryFiles(dir: string): Map<SourceName, string[]> {
   for (const name of readdirSync(dir).sort()) {
     const source = sourceOfFile(name);
     const path = join(dir, name);
-    if (!source || !statSync(path).isFile()) continue;
+    // Workbooks are the loader's (engine/ingest/xlsx.ts); evaluation reads CSV and Parquet.
+    if (!source || !/\.(csv|parquet)$/i.test(name) || !statSync(path).isFile()) continue;
     out.set(source, [...(out.get(source) ?? []), path]);
   }
   return out;

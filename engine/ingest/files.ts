@@ -8,7 +8,7 @@ export interface DeliveryFile {
   path: string;
   name: string;
   source: SourceName;
-  format: 'csv' | 'parquet';
+  format: 'csv' | 'parquet' | 'xlsx' | 'xls';
   bytes: number;
 }
 
@@ -40,7 +40,8 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
       if (!name.startsWith('.') && !/\.(md|json|txt)$/i.test(name)) ignored.push(name);
       continue;
     }
-    files.push({ path, name: basename(path), source, format: name.toLowerCase().endsWith('.parquet') ? 'parquet' : 'csv', bytes: st.size });
+    const ext = name.toLowerCase().slice(name.lastIndexOf('.') + 1);
+    files.push({ path, name: basename(path), source, format: ext === 'parquet' || ext === 'xlsx' || ext === 'xls' ? ext : 'csv', bytes: st.size });
   }
   return { files, ignored };
 }

@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Db } from '../warehouse/db.js';
 import { ident, literal } from '../warehouse/db.js';
 import { ensureWarehouseSchema, rawTable } from '../warehouse/schema.js';
@@ -8,10 +9,12 @@ import type { Logger } from '../log.js';
 import { InputError } from '../errors.js';
 import { convertToUtf8, encodingToRead } from './encoding.js';
 import { discoverDelivery, hashFile, headBytes, readCsvHeader, type DeliveryFile } from './files.js';
-import { contractFormSql, mapHeader, type IngestConfig, type SourceIngestConfig } from './options.js';
+import { mapHeaders, type HeaderMapping } from './headers.js';
+import { contractFormSql, type IngestConfig, type SourceIngestConfig } from './options.js';
 import { scanCsv, type CsvScan } from './scan.js';
 import { sources, type SourceName } from './sources.js';
 import { checkExpressions, contractChecks, identifierWarnings, parsedColumns, warningListSql, type Check } from './validate.js';
+import { stageXlsx, type XlsxStaged } from './xlsx.js';
 
 export interface FileLoad {
   file: string;
@@ -25,6 +28,9 @@ export interface FileLoad {
   rowsWarned: number;
   message?: string;
   fileId?: number;
+  /** Workbooks: the sheet loaded and its header row (1-based); `line` in rejects and `_line` in raw_ are that sheet's row numbers. */
+  sheet?: string;
+  headerRow?: number;
 }
 
 export interface LoadSummary {
@@ -79,6 +85,8 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
 async function ensureIngestTables(db: Db): Promise<void> {
   await db.exec(`create table if not exists ingest_warnings (
     run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)`);
+  // Workbooks: which sheet of the file was loaded (its row numbers are the lines).
+  await db.exec(`alter table ingest_files add column if not exists sheet varchar`);
   const macros = await db.value<number>(`select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id')`);
   if (macros < 2) await installNormalizeMacros(db);
 }
@@ -100,10 +108,22 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   const cfg = opts.ingest?.sources[file.source];
   const started = performance.now();
   let converted: string | undefined;
+  let xlsx: XlsxStaged | undefined;
   try {
     await dropWorkTables(db);
     let readPath = file.path;
     let lines = scan;
+    if (file.format === 'xls') {
+      throw new InputError(file.path, 'an Excel 97–2003 workbook (.xls) cannot be read; open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8');
+    }
+    if (file.format === 'xlsx') {
+      // The sheet's rows become a CSV (Excel row number in `_line`) that the CSV loader's SQL reads.
+      converted = join(mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sangloc-xlsx-')), 'sheet.csv');
+      xlsx = await stageXlsx(file.path, file.source, cfg, converted);
+      readPath = converted;
+      opts.log.info(`${file.name}: sheet "${xlsx.sheet}", header on row ${xlsx.headerRow}`);
+      for (const note of xlsx.notes) opts.log.warn(`${file.name}: ${note}`);
+    }
     if (file.format === 'csv') {
       const head = headBytes(file.path);
       const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length);
@@ -115,12 +135,12 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
         opts.log.info(`${file.name}: read as ${encoding}`);
       }
     }
-    const staged = await stageFile(db, file, readPath, lines, cfg, opts);
+    const staged = await stageFile(db, file, readPath, lines, cfg, opts, xlsx);
     // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
     // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
     const counts = await validateAndInsert(db, file, fileId, staged, opts);
-    await recordFile(db, fileId, file, sha256, opts.runId, counts, 'loaded', null, staged.extraColumns);
+    await recordFile(db, fileId, file, sha256, opts.runId, counts, 'loaded', null, staged.extraColumns, xlsx?.sheet);
     await opts.beforeCommit?.(file);
     await db.exec('commit');
     const secs = (performance.now() - started) / 1000;
@@ -129,7 +149,10 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
         `${counts.rejected.toLocaleString('en')} rejected${counts.warned ? `, ${counts.warned.toLocaleString('en')} with warnings` : ''} ` +
         `(${Math.round(counts.read / Math.max(secs, 1e-3)).toLocaleString('en')} rows/s)`,
     );
-    return { ...base, status: 'loaded', rowsRead: counts.read, rowsLoaded: counts.loaded, rowsRejected: counts.rejected, rowsWarned: counts.warned, fileId };
+    return {
+      ...base, status: 'loaded', rowsRead: counts.read, rowsLoaded: counts.loaded, rowsRejected: counts.rejected, rowsWarned: counts.warned, fileId,
+      ...(xlsx && { sheet: xlsx.sheet, headerRow: xlsx.headerRow }),
+    };
   } catch (err) {
     await db.exec('rollback').catch(() => undefined);
     const message = err instanceof InputError ? err.message : `cannot be read: ${firstLine((err as Error).message)}`;
@@ -180,44 +203,63 @@ interface Staged {
  * `_rid` (row order) and `_line`: the physical line a row starts on (header = 1), or the row
  * number for Parquet. CSV records DuckDB could not parse go to `_ingest_csv_bad`.
  */
-async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, cfg: SourceIngestConfig | undefined, opts: LoadOptions): Promise<Staged> {
+async function stageFile(
+  db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, cfg: SourceIngestConfig | undefined, opts: LoadOptions, xlsx?: XlsxStaged,
+): Promise<Staged> {
   const spec = sources[file.source];
   let header: string[];
   let reader: string;
-  if (file.format === 'parquet') {
+  /** The name the reader gives the file's i-th column. */
+  let readName: (i: number) => string;
+  let mapping: HeaderMapping;
+  if (xlsx) {
+    // The sheet's CSV holds the mapped columns only, as `c<i>`, and the Excel row number.
+    header = xlsx.header;
+    mapping = xlsx.mapping;
+    readName = (i) => `c${i}`;
+    const columns = `{'_line': 'bigint', ${mapping.columns.map((c) => `${literal(readName(c.fileIndex))}: 'varchar'`).join(', ')}}`;
+    reader = `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${columns}, max_line_size = 10000000)`;
+  } else if (file.format === 'parquet') {
     const desc = await db.all<{ column_name: string }>(`describe select * from read_parquet(${literal(readPath)})`);
     header = desc.map((d) => d.column_name);
+    readName = (i) => header[i]!;
     reader = `read_parquet(${literal(readPath)}, file_row_number = true)`;
+    mapping = mapHeaders(file.source, header, cfg?.rename);
   } else {
     header = readCsvHeader(readPath);
-    const columns = `{${csvReadNames(file, header, cfg).map((h) => `${literal(h)}: 'varchar'`).join(', ')}}`;
+    const names = csvReadNames(file, header, cfg);
+    readName = (i) => names[i]!;
+    const columns = `{${names.map((h) => `${literal(h)}: 'varchar'`).join(', ')}}`;
     reader =
       `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ` +
       `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = '_ingest_csv_scans', ` +
       `strict_mode = true, null_padding = false, max_line_size = 10000000)`;
+    mapping = mapHeaders(file.source, header, cfg?.rename);
   }
-  const mapping = mapHeader(spec, header, cfg);
-  const used = new Set(mapping.values());
-  const fileColumns = new Set(mapping.keys());
+  refuseAmbiguous(file, mapping, xlsx);
+  logMapping(file, mapping, opts.log);
+  const fileColumns = new Set(mapping.columns.map((c) => c.contract));
+  const byContract = new Map(mapping.columns.map((c) => [c.contract, c]));
   const staged: Staged = {
     fileColumns,
-    extraColumns: header.filter((h) => !used.has(h)),
-    renamed: new Map([...mapping].filter(([ours, theirs]) => ours !== theirs.toLowerCase())),
+    extraColumns: mapping.ignored,
+    renamed: new Map(mapping.columns.filter((c) => c.fileColumn!.toLowerCase() !== c.contract).map((c) => [c.contract, c.fileColumn!])),
     converted: new Set(),
     checks: contractChecks(spec, fileColumns, opts.extraChecks?.[file.source] ?? []),
     warnings: identifierWarnings(spec, fileColumns),
     csvRejects: false,
   };
   const projection = spec.columns.map((c) => {
-    const h = mapping.get(c.name);
-    if (h === undefined) return `null::varchar as ${ident(c.name)}`;
-    const delivered = `${ident(h)}::varchar`;
+    const m = byContract.get(c.name);
+    if (m === undefined) return `null::varchar as ${ident(c.name)}`;
+    const delivered = `${ident(readName(m.fileIndex))}::varchar`;
     const contractForm = contractFormSql(c, delivered, cfg);
     if (!contractForm) return `${delivered} as ${ident(c.name)}`;
     staged.converted.add(c.name);
     return `${contractForm} as ${ident(c.name)}, ${delivered} as ${ident(originalName(c.name))}`;
   });
   if (file.format === 'parquet') projection.push('file_row_number + 1 as _line');
+  if (xlsx) projection.push('_line');
   const parsed = parsedColumns(spec, fileColumns);
   const x = checkExpressions(staged.checks);
   // Every rule runs while the file is read (one pass, in parallel with parsing); the typed parses
@@ -229,7 +271,7 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
     select ${parsed.length ? `* exclude (${parsed.map((p) => p.name).join(', ')})` : '*'},
       ${x.check} as _check, ${warningListSql(staged.warnings)} as _warn
     from parsed`);
-  if (file.format === 'parquet') {
+  if (file.format === 'parquet' || xlsx) {
     await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
     return staged;
   }
@@ -269,6 +311,36 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
         : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
   );
   return staged;
+}
+
+/**
+ * Refuses a file in which two columns could be the same contract column (`MST` and `Mã số thuế`):
+ * which one holds the data cannot be told, and the config's `rename` says it in one line.
+ */
+function refuseAmbiguous(file: DeliveryFile, mapping: HeaderMapping, xlsx: XlsxStaged | undefined): void {
+  if (mapping.ambiguous.length === 0) return;
+  const a = mapping.ambiguous[0]!;
+  const where = xlsx ? `sheet "${xlsx.sheet}", header row ${xlsx.headerRow}: ` : '';
+  const fix = JSON.stringify({ [a.candidates[0]!]: a.contract });
+  throw new InputError(
+    file.path,
+    `${where}columns ${a.candidates.map((c) => `"${c}"`).join(' and ')} could each be ${a.contract}` +
+      (mapping.ambiguous.length > 1 ? ` (and ${mapping.ambiguous.length - 1} more such column(s): ${mapping.ambiguous.slice(1).map((m) => m.contract).join(', ')})` : '') +
+      `; say which one in the config, e.g. ingest.sources.${file.source}.rename = ${fix}`,
+    xlsx ? undefined : 1,
+  );
+}
+
+/** Says which header names were recognised as which contract column, what is ignored, and near misses. */
+function logMapping(file: DeliveryFile, mapping: HeaderMapping, log: Logger): void {
+  const recognised = mapping.columns.filter((c) => c.how !== 'exact');
+  if (recognised.length) {
+    log.info(`${file.name}: columns recognised: ${recognised.map((c) => `${c.contract} ← "${c.fileColumn}"${c.how === 'config' ? ' (config)' : ''}`).join(', ')}`);
+  }
+  if (mapping.ignored.length) log.info(`${file.name}: columns ignored (not in the contract): ${mapping.ignored.map((h) => `"${h}"`).join(', ')}`);
+  for (const s of mapping.suggestions) {
+    log.warn(`${file.name}: column "${s.fileColumn}" is not recognised; did you mean ${s.didYouMean}? (ingest.sources.${file.source}.rename = ${JSON.stringify({ [s.fileColumn]: s.didYouMean })})`);
+  }
 }
 
 /**
@@ -408,12 +480,13 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   return { read, loaded, rejected, warned };
 }
 
-async function recordFile(db: Db, fileId: number, file: DeliveryFile, sha256: string, runId: string, counts: { read: number; loaded: number; rejected: number }, status: string, message: string | null, extra: string[]) {
+async function recordFile(db: Db, fileId: number, file: DeliveryFile, sha256: string, runId: string, counts: { read: number; loaded: number; rejected: number }, status: string, message: string | null, extra: string[], sheet?: string) {
   await db.exec(
-    `insert into ingest_files values ($id, $id, $run, $src, $path, $name, $sha, $bytes, $read, $loaded, $rejected, $status, $message, $extra, now())`,
+    `insert into ingest_files (file_id, load_seq, run_id, source, path, name, sha256, bytes, rows_read, rows_loaded, rows_rejected, status, message, extra_columns, loaded_at, sheet)
+     values ($id, $id, $run, $src, $path, $name, $sha, $bytes, $read, $loaded, $rejected, $status, $message, $extra, now(), $sheet)`,
     {
       id: fileId, run: runId, src: file.source, path: file.path, name: basename(file.path), sha: sha256, bytes: file.bytes,
-      read: counts.read, loaded: counts.loaded, rejected: counts.rejected, status, message, extra: extra.join('|'),
+      read: counts.read, loaded: counts.loaded, rejected: counts.rejected, status, message, extra: extra.join('|'), sheet: sheet ?? null,
     },
   );
 }

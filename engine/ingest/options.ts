@@ -57,6 +57,25 @@ export const sourceIngestShape = {
     .describe(
       'Text encoding of files without a BOM, as iconv-lite names it: `utf-16le`, `windows-1258`, `windows-1252` …',
     ),
+  sheet: z
+    .union([
+      z.string().min(1, { error: 'expected a sheet name or its position (1 = first)' }),
+      z.int().min(1, { error: 'expected a sheet name or its position (1 = first)' }),
+    ])
+    .optional()
+    .describe(
+      'Workbooks (`.xlsx`): the sheet to load, by name or position (1 = first); ' +
+        'default: the first sheet with a header row for the source.',
+    ),
+  headerRow: z
+    .int()
+    .min(1)
+    .max(1_048_576)
+    .optional()
+    .describe(
+      'Workbooks: the row holding the column names, as Excel numbers it (1 = first row); ' +
+        'default: found among the first 20 rows.',
+    ),
 };
 
 /** Checks between the settings of one source (each setting's own type is checked by its schema). */
@@ -159,22 +178,4 @@ export function contractFormSql(col: ColumnSpec, expr: string, c: SourceIngestCo
     return `coalesce(strftime(try_strptime(${v}, [${formats.map(literal).join(', ')}]), '%Y-%m-%dT%H:%M:%S'), ${expr})`;
   }
   return null;
-}
-
-/** Matches a file's header to the contract: contract column → the header name it is read from. */
-export function mapHeader(spec: { columns: readonly ColumnSpec[] }, header: readonly string[], c: SourceIngestConfig | undefined): Map<string, string> {
-  const byLower = new Map<string, string>();
-  for (const h of header) if (!byLower.has(h.toLowerCase())) byLower.set(h.toLowerCase(), h);
-  const out = new Map<string, string>();
-  // A renamed column wins over a header that already carries the contract name.
-  for (const [theirs, ours] of Object.entries(c?.rename ?? {})) {
-    const h = byLower.get(theirs.trim().toLowerCase());
-    if (h !== undefined) out.set(ours, h);
-  }
-  const taken = new Set(out.values());
-  for (const col of spec.columns) {
-    const h = byLower.get(col.name);
-    if (!out.has(col.name) && h !== undefined && !taken.has(h)) out.set(col.name, h);
-  }
-  return out;
 }

@@ -96,10 +96,18 @@ describe('config.ingest: an agency export loads without editing the file', () =>
     expect(got.rows.every((r, i) => r.description === `tiền hàng tháng ${i}`)).toBe(true);
   });
 
-  it('without the config, the same export is refused row by row with the missing columns named', async () => {
+  it('without the config, the Vietnamese headers are recognised, and the day-first dates refuse every row, naming the column as written', async () => {
     const got = await loadBank({ 'bank_transactions_vcb.csv': bankExport }, undefined);
     expect(got.summary.files[0]).toMatchObject({ status: 'loaded', rowsRead: 5, rowsLoaded: 0, rowsRejected: 5 });
-    expect(new Set(got.rejects.map((r) => r.reason))).toEqual(new Set(['required column is missing from the file header']));
+    expect(new Set(got.rejects.map((r) => `${r.column}: ${r.reason}`))).toEqual(new Set(['Ngày GD: not an ISO 8601 timestamp (e.g. 2026-11-22T08:15:00+07:00)']));
+  });
+
+  it('with the formats alone (no rename), header recognition loads it as the full config does', async () => {
+    const { rename: _, ...formats } = bankConfig.sources.bank_transactions!;
+    const got = await loadBank({ 'bank_transactions_vcb.csv': bankExport }, { sources: { bank_transactions: formats } });
+    expect(got.summary.files[0]).toMatchObject({ status: 'loaded', rowsRead: 5, rowsLoaded: 2, rowsRejected: 3 });
+    expect(got.rows).toEqual(expectedRows);
+    expect(got.rejects).toEqual(expectedRejects);
   });
 
   it.each([

@@ -168,6 +168,9 @@ describe('sourceOfFile', () => {
     ['Bank_Transactions_VCB.parquet', 'bank_transactions'],
     ['platform_sellers.CSV', 'platform_sellers'],
     ['notes.csv', undefined],
-    ['taxpayers.xlsx', undefined],
+    ['taxpayers.xlsx', 'taxpayers'],
+    ['Bank_Transactions_VCB.XLSX', 'bank_transactions'],
+    ['bank_transactions.xls', 'bank_transactions'],
+    ['~$bank_transactions.xlsx', undefined],
   ])('%s → %s', (name, source) => expect(sourceOfFile(name)).toBe(source));
 });

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, validateIngestConfig } from '../../engine/config/index.js';
 import { ConfigError } from '../../engine/errors.js';
-import { contractFormSql, mapHeader, type SourceIngestConfig } from '../../engine/ingest/options.js';
+import { mapHeaders } from '../../engine/ingest/headers.js';
+import { contractFormSql, type SourceIngestConfig } from '../../engine/ingest/options.js';
 import { sources, type ColumnSpec } from '../../engine/ingest/sources.js';
 import { literal } from '../../engine/warehouse/db.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
@@ -27,6 +28,9 @@ describe('validateIngestConfig', () => {
     { name: 'same decimal and thousands', ingest: { sources: { declarations: { decimal: '.', thousands: '.' } } }, problems: [/decimal and thousands are both/] },
     { name: 'bad separators', ingest: { sources: { declarations: { decimal: ';', thousands: '_' } } }, problems: [/decimal: expected/, /thousands: expected/] },
     { name: 'unknown encoding', ingest: { sources: { taxpayers: { encoding: 'tcvn-3000' } } }, problems: [/taxpayers\.encoding: unknown encoding "tcvn-3000"/] },
+    { name: 'a workbook sheet and header row', ingest: { sources: { bank_transactions: { sheet: 'Sao kê', headerRow: 4 } } }, problems: [] },
+    { name: 'a sheet by position', ingest: { sources: { bank_transactions: { sheet: 2 } } }, problems: [] },
+    { name: 'bad sheet and header row', ingest: { sources: { bank_transactions: { sheet: 0, headerRow: 'A4' } } }, problems: [/bank_transactions\.sheet: /, /bank_transactions\.headerRow: /] },
   ])('$name', ({ ingest, problems }) => {
     const got = validateIngestConfig(ingest);
     expect(got).toHaveLength(problems.length);
@@ -97,13 +101,13 @@ describe('contractFormSql: delivered text → contract form, or as delivered whe
   });
 });
 
-describe('mapHeader', () => {
+describe('mapHeaders with the config rename', () => {
   it.each<{ name: string; header: string[]; rename: Record<string, string> | undefined; expected: Record<string, string> }>([
     { name: 'contract names, any case', header: ['TAX_ID', 'Period'], rename: undefined, expected: { tax_id: 'TAX_ID', period: 'Period' } },
     { name: 'renamed, matched case-insensitively', header: ['Mã số thuế', 'Kỳ'], rename: { 'mã số thuế': 'tax_id', 'KỲ': 'period' }, expected: { tax_id: 'Mã số thuế', period: 'Kỳ' } },
     { name: 'a renamed column wins over the contract name', header: ['tax_id', 'MST'], rename: { MST: 'tax_id' }, expected: { tax_id: 'MST' } },
     { name: 'a rename whose column is absent changes nothing', header: ['tax_id'], rename: { MST: 'tax_id' }, expected: { tax_id: 'tax_id' } },
   ])('$name', ({ header, rename, expected }) => {
-    expect(Object.fromEntries(mapHeader(sources.declarations, header, rename && { rename }))).toEqual(expected);
+    expect(Object.fromEntries(mapHeaders('declarations', header, rename).columns.map((c) => [c.contract, c.fileColumn]))).toEqual(expected);
   });
 });
