@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from '../warehouse/db.js';
@@ -49,6 +49,8 @@ export interface LoadOptions {
   ingest?: IngestConfig;
   /** Folder for UTF-8 copies of files delivered in another encoding (the workspace's tmp); default the OS temp folder. */
   tmpDir?: string;
+  /** Rows per CSV part of a workbook's sheet (default 25,000; tests use a few to load many parts). */
+  xlsxPartRows?: number;
   /** Called after a file's rows are written and before its transaction commits (tests interrupt a load here). */
   beforeCommit?: (file: DeliveryFile) => void | Promise<void>;
 }
@@ -116,12 +118,11 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     if (file.format === 'xls') {
       throw new InputError(file.path, 'an Excel 97–2003 workbook (.xls) cannot be read; open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8');
     }
+    let workbook: Staged | undefined;
     if (file.format === 'xlsx') {
-      // The sheet's rows become a CSV (Excel row number in `_line`) that the CSV loader's SQL reads.
-      converted = join(mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sangloc-xlsx-')), 'sheet.csv');
-      xlsx = await stageXlsx(file.path, file.source, cfg, converted);
-      readPath = converted;
-      opts.log.info(`${file.name}: sheet "${xlsx.sheet}", header on row ${xlsx.headerRow}`);
+      // The sheet's rows become CSV parts (Excel row number in `_line`) that the CSV loader's SQL reads.
+      converted = join(mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sangloc-xlsx-')), 'part');
+      ({ staged: workbook, xlsx } = await stageWorkbook(db, file, dirname(converted), cfg, opts));
       for (const note of xlsx.notes) opts.log.warn(`${file.name}: ${note}`);
     }
     if (file.format === 'csv') {
@@ -135,7 +136,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
         opts.log.info(`${file.name}: read as ${encoding}`);
       }
     }
-    const staged = await stageFile(db, file, readPath, lines, cfg, opts, xlsx);
+    const staged = workbook ?? (await stageFile(db, file, readPath, lines, cfg, opts));
     // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
     // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
@@ -203,23 +204,13 @@ interface Staged {
  * `_rid` (row order) and `_line`: the physical line a row starts on (header = 1), or the row
  * number for Parquet. CSV records DuckDB could not parse go to `_ingest_csv_bad`.
  */
-async function stageFile(
-  db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, cfg: SourceIngestConfig | undefined, opts: LoadOptions, xlsx?: XlsxStaged,
-): Promise<Staged> {
-  const spec = sources[file.source];
+async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, cfg: SourceIngestConfig | undefined, opts: LoadOptions): Promise<Staged> {
   let header: string[];
   let reader: string;
   /** The name the reader gives the file's i-th column. */
   let readName: (i: number) => string;
   let mapping: HeaderMapping;
-  if (xlsx) {
-    // The sheet's CSV holds the mapped columns only, as `c<i>`, and the Excel row number.
-    header = xlsx.header;
-    mapping = xlsx.mapping;
-    readName = (i) => `c${i}`;
-    const columns = `{'_line': 'bigint', ${mapping.columns.map((c) => `${literal(readName(c.fileIndex))}: 'varchar'`).join(', ')}}`;
-    reader = `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${columns}, max_line_size = 10000000)`;
-  } else if (file.format === 'parquet') {
+  if (file.format === 'parquet') {
     const desc = await db.all<{ column_name: string }>(`describe select * from read_parquet(${literal(readPath)})`);
     header = desc.map((d) => d.column_name);
     readName = (i) => header[i]!;
@@ -236,7 +227,75 @@ async function stageFile(
       `strict_mode = true, null_padding = false, max_line_size = 10000000)`;
     mapping = mapHeaders(file.source, header, cfg?.rename);
   }
-  refuseAmbiguous(file, mapping, xlsx);
+  const plan = planStage(file, mapping, readName, cfg, opts, file.format === 'parquet' ? 'file_row_number + 1 as _line' : undefined);
+  await db.exec(`create temp table _ingest_raw as ${plan.select(reader)}`);
+  if (file.format === 'parquet') {
+    await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
+    return plan.staged;
+  }
+  return lineMappedView(db, plan.staged, scan);
+}
+
+/**
+ * Stages the sheet of a workbook into `_ingest_raw` as `stageFile` does a CSV: the sheet streams
+ * into CSV parts (stageXlsx), and each part is validated into `_ingest_raw` as soon as it is
+ * written, while the next one is parsed (DuckDB works on its own threads). `_line` is the Excel row.
+ */
+async function stageWorkbook(db: Db, file: DeliveryFile, dir: string, cfg: SourceIngestConfig | undefined, opts: LoadOptions): Promise<{ staged: Staged; xlsx: XlsxStaged }> {
+  let plan: ReturnType<typeof planStage> | undefined;
+  let reader: (part: string) => string = () => '';
+  let partHeader = '';
+  let tables = 0;
+  // Parts load one after the other, in order; the first failure skips the rest and is thrown below.
+  let chain: Promise<void> = Promise.resolve();
+  let failed: unknown;
+  const load = (part: string) => {
+    const select = plan!.select(reader(part));
+    const sql = tables++ === 0 ? `create temp table _ingest_raw as ${select}` : `insert into _ingest_raw select * from (${select})`;
+    chain = chain.then(() => (failed === undefined ? db.exec(sql) : undefined)).catch((err: unknown) => void (failed ??= err));
+  };
+  let xlsx: XlsxStaged;
+  try {
+    xlsx = await stageXlsx(file.path, file.source, cfg, dir, {
+      onHeader: (sheet, headerRow, _header, mapping) => {
+        opts.log.info(`${file.name}: sheet "${sheet}", header on row ${headerRow}`);
+        // The parts hold the mapped columns only, as `c<i>`, and the Excel row number.
+        plan = planStage(file, mapping, (i) => `c${i}`, cfg, opts, '_line', { sheet, headerRow });
+        const names = mapping.columns.map((c) => `c${c.fileIndex}`);
+        partHeader = ['_line', ...names].join(',') + '\n';
+        const columns = `{'_line': 'bigint', ${names.map((n) => `${literal(n)}: 'varchar'`).join(', ')}}`;
+        reader = (part) => `read_csv(${literal(part)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${columns}, max_line_size = 10000000)`;
+      },
+      onPart: load,
+      partRows: opts.xlsxPartRows,
+    });
+  } finally {
+    await chain;
+  }
+  if (tables === 0) {
+    // A header and no rows: an empty table of the same shape.
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, partHeader);
+    load(empty);
+    await chain;
+  }
+  if (failed !== undefined) throw failed;
+  await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
+  return { staged: plan!.staged, xlsx };
+}
+
+/**
+ * What a file's mapped header makes of its rows: the checks and warnings that apply, and the SQL
+ * reading a file with them into the form of `_ingest_raw` (`select(reader)`: contract columns,
+ * converted where the config says, `_check`, `_warn`). Refuses ambiguous columns; logs what was
+ * recognised.
+ */
+function planStage(
+  file: DeliveryFile, mapping: HeaderMapping, readName: (i: number) => string, cfg: SourceIngestConfig | undefined, opts: LoadOptions,
+  lineColumn: string | undefined, sheet?: { sheet: string; headerRow: number },
+): { staged: Staged; select: (reader: string) => string } {
+  const spec = sources[file.source];
+  refuseAmbiguous(file, mapping, sheet);
   logMapping(file, mapping, opts.log);
   const fileColumns = new Set(mapping.columns.map((c) => c.contract));
   const byContract = new Map(mapping.columns.map((c) => [c.contract, c]));
@@ -258,23 +317,22 @@ async function stageFile(
     staged.converted.add(c.name);
     return `${contractForm} as ${ident(c.name)}, ${delivered} as ${ident(originalName(c.name))}`;
   });
-  if (file.format === 'parquet') projection.push('file_row_number + 1 as _line');
-  if (xlsx) projection.push('_line');
+  if (lineColumn) projection.push(lineColumn);
   const parsed = parsedColumns(spec, fileColumns);
   const x = checkExpressions(staged.checks);
   // Every rule runs while the file is read (one pass, in parallel with parsing); the typed parses
   // the rules share are computed once per row and dropped.
-  await db.exec(`
-    create temp table _ingest_raw as
+  const select = (reader: string) => `
     with delivered as (select ${projection.join(', ')} from ${reader}),
     parsed as (select *${parsed.map((p) => ', ' + p.sql).join('')} from delivered)
     select ${parsed.length ? `* exclude (${parsed.map((p) => p.name).join(', ')})` : '*'},
       ${x.check} as _check, ${warningListSql(staged.warnings)} as _warn
-    from parsed`);
-  if (file.format === 'parquet' || xlsx) {
-    await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
-    return staged;
-  }
+    from parsed`;
+  return { staged, select };
+}
+
+/** `_ingest_file` over a staged CSV: its rows with `_rid` (file order) and `_line`, the physical line each starts on. */
+async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined): Promise<Staged> {
   // Rows arrive in file order (insertion order is preserved); DuckDB numbers a CSV record counting
   // the header as 1. Accepted rows skip the rejected records, so the k-th accepted row is record
   // k + 1 + (number of rejected records before it); a quoted line break moves every later record
@@ -317,7 +375,7 @@ async function stageFile(
  * Refuses a file in which two columns could be the same contract column (`MST` and `Mã số thuế`):
  * which one holds the data cannot be told, and the config's `rename` says it in one line.
  */
-function refuseAmbiguous(file: DeliveryFile, mapping: HeaderMapping, xlsx: XlsxStaged | undefined): void {
+function refuseAmbiguous(file: DeliveryFile, mapping: HeaderMapping, xlsx: { sheet: string; headerRow: number } | undefined): void {
   if (mapping.ambiguous.length === 0) return;
   const a = mapping.ambiguous[0]!;
   const where = xlsx ? `sheet "${xlsx.sheet}", header row ${xlsx.headerRow}: ` : '';

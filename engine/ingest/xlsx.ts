@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { InputError } from '../errors.js';
 import { findHeaderRow, mapHeaders, type HeaderMapping } from './headers.js';
@@ -12,6 +15,69 @@ export const HEADER_SCAN_ROWS = 20;
 /** Options of exceljs's streaming reader: shared strings and styles cached (styles say which numbers are dates). */
 export const xlsxReaderOptions = { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' } as const;
 
+interface ZipEntry {
+  path: string;
+  stream(): Readable;
+}
+const unzipper = createRequire(import.meta.url)('unzipper') as { Open: { file(path: string): Promise<{ files: ZipEntry[] }> } };
+
+/** The parts of exceljs's WorkbookReader (4.4) the reader below drives. */
+interface ExcelJsWorkbookReader {
+  input: string;
+  model?: { sheets?: { id: number; name: string; rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(entry: Readable, sheetNo: string): Generator<{ eventType: string; value: { name?: string } }>;
+}
+
+/**
+ * exceljs's streaming workbook reader with its zip read by random access instead of in archive
+ * order. Excel (and exceljs's own writer) store the sheets before the shared strings; the stock
+ * reader then copies each sheet to a temp file and, for a sheet of ~100 MB of XML (200,000 rows),
+ * never finishes: its entry iterator pauses the archive stream the copy is waiting on, and Node
+ * exits with the read unsettled. Here the shared strings, styles and workbook are read first, then
+ * each sheet (in tab order) is streamed straight from the file into exceljs's own sheet parser:
+ * no temp copy, same cells.
+ */
+class RandomAccessWorkbookReader extends (ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: string, options: object) => ExcelJsWorkbookReader) {
+  async *parse(): AsyncGenerator<{ eventType: string; value: unknown }> {
+    const zip = await unzipper.Open.file(this.input);
+    const entry = (path: string) => zip.files.find((e) => e.path === path);
+    const part = async (path: string, read: (s: Readable) => Promise<void>) => {
+      const e = entry(path);
+      if (e) await read(e.stream());
+    };
+    await part('xl/_rels/workbook.xml.rels', (s) => this._parseRels(s));
+    await part('xl/workbook.xml', (s) => this._parseWorkbook(s));
+    const strings = entry('xl/sharedStrings.xml');
+    if (strings) for await (const _ of this._parseSharedStrings(strings.stream())) void _;
+    await part('xl/styles.xml', (s) => this._parseStyles(s));
+    for (const sheet of this.model?.sheets ?? []) {
+      const rel = this.workbookRels?.find((r) => r.Id === sheet.rId);
+      if (!rel) continue;
+      const path = rel.Target.replace(/^\//, '').replace(/^(?!xl\/)/, 'xl/');
+      const e = entry(path);
+      if (!e) continue;
+      for (const ev of this._parseWorksheet(e.stream(), /sheet(\d+)\.xml$/.exec(path)?.[1] ?? String(sheet.id))) {
+        ev.value.name = sheet.name;
+        yield ev;
+      }
+    }
+  }
+}
+
+/**
+ * The worksheets of a workbook file, in tab order, each an async iterable of exceljs rows, streamed.
+ *
+ * @example for await (const ws of readWorkbook('bank.xlsx')) for await (const row of ws) row.values;
+ */
+export function readWorkbook(path: string): AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name: string }> {
+  return new RandomAccessWorkbookReader(path, xlsxReaderOptions) as unknown as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name: string }>;
+}
+
 export interface XlsxStaged {
   /** The sheet loaded and its header row (1-based, as Excel numbers rows). */
   sheet: string;
@@ -19,15 +85,28 @@ export interface XlsxStaged {
   /** The header row's cells as text (a merged cell's value in its first cell, the rest empty). */
   header: string[];
   mapping: HeaderMapping;
-  /** Data rows written to `csvPath` (rows with no value at all are skipped, like blank CSV lines). */
+  /** Data rows written to the parts (rows with no value in a recognised column are not rows). */
   rows: number;
   /**
-   * A CSV of the data rows: `_line` (the Excel row number) then `c<i>` for each mapped file
-   * column `i` (0-based), every value as text in contract form where the cell says its type.
+   * CSV files of the data rows in order (`part-0001.csv`, …, each with its header line): `_line`
+   * (the Excel row number) then `c<i>` for each mapped file column `i` (0-based), every value as
+   * text in contract form where the cell says its type.
    */
-  csvPath: string;
+  parts: string[];
   /** What happened to the other sheets (empty, duplicate, no header), for the log. */
   notes: string[];
+}
+
+/** Rows per CSV part: parts are loaded while the next ones are parsed. */
+export const PART_ROWS = 25_000;
+
+export interface XlsxSink {
+  /** The loaded sheet and its header, before any part. Throwing refuses the file. */
+  onHeader?: (sheet: string, headerRow: number, header: string[], mapping: HeaderMapping) => void;
+  /** A complete part (called in order). */
+  onPart?: (csvPath: string) => void;
+  /** Rows per part (default `PART_ROWS`). */
+  partRows?: number;
 }
 
 interface SheetScan {
@@ -56,10 +135,13 @@ interface Chosen {
  * never a silent choice). Rows below the header with no value in a recognised column (signature
  * lines, notes) are not rows of the source: counted in `blankRows`, not loaded.
  *
- * @example const x = await stageXlsx('bank_transactions_vcb.xlsx', 'bank_transactions', cfg, '/tmp/ws/x.csv');
- *   // x.sheet = 'Sao kê', x.headerRow = 4, rows in x.csvPath with _line = 5, 6, …
+ * The rows go to CSV parts of `PART_ROWS` rows in `dir`; `sink.onPart` hears of each part as soon
+ * as it is complete, so the caller can load it while the rest of the workbook is still parsed.
+ *
+ * @example const x = await stageXlsx('bank_transactions_vcb.xlsx', 'bank_transactions', cfg, tmp, { onPart: load });
+ *   // x.sheet = 'Sao kê', x.headerRow = 4, rows in x.parts with _line = 5, 6, …
  */
-export async function stageXlsx(path: string, source: SourceName, cfg: SourceIngestConfig | undefined, csvPath: string): Promise<XlsxStaged> {
+export async function stageXlsx(path: string, source: SourceName, cfg: SourceIngestConfig | undefined, dir: string, sink: XlsxSink = {}): Promise<XlsxStaged> {
   const spec = sources[source];
   const wantSheet = cfg?.sheet;
   const wantRow = cfg?.headerRow;
@@ -67,13 +149,30 @@ export async function stageXlsx(path: string, source: SourceName, cfg: SourceIng
   const scans: SheetScan[] = [];
   let chosen: Chosen | undefined;
   const conflicts: string[] = [];
-  const out = openSync(csvPath, 'w');
+  let out: number | undefined;
+  let partHeader = '';
+  const parts: string[] = [];
   let buf = '';
   let rows = 0;
+  let partRows = 0;
   let blankRows = 0;
   const flush = () => {
-    if (buf) writeSync(out, buf);
+    if (!buf) return;
+    if (out === undefined) {
+      parts.push(join(dir, `part-${String(parts.length + 1).padStart(4, '0')}.csv`));
+      out = openSync(parts[parts.length - 1]!, 'w');
+      writeSync(out, partHeader);
+    }
+    writeSync(out, buf);
     buf = '';
+  };
+  const endPart = () => {
+    flush();
+    if (out === undefined) return;
+    closeSync(out);
+    out = undefined;
+    partRows = 0;
+    sink.onPart?.(parts[parts.length - 1]!);
   };
   const writeRow = (c: Chosen, rowNumber: number, values: unknown[], row: ExcelJS.Row) => {
     let line = String(rowNumber);
@@ -89,14 +188,14 @@ export async function stageXlsx(path: string, source: SourceName, cfg: SourceIng
     }
     buf += line + '\n';
     rows++;
-    if (buf.length > 1 << 20) flush();
+    if (++partRows >= (sink.partRows ?? PART_ROWS)) endPart();
+    else if (buf.length > 1 << 20) flush();
   };
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, xlsxReaderOptions);
     let sheetNo = 0;
-    for await (const ws of reader) {
+    for await (const ws of readWorkbook(path)) {
       sheetNo++;
-      const name = (ws as unknown as { name?: string }).name ?? `Sheet${sheetNo}`;
+      const name = ws.name ?? `Sheet${sheetNo}`;
       const scan: SheetScan = { name, head: [], found: null, nonEmptyRows: 0 };
       scans.push(scan);
       const wanted = wantSheet === undefined || wantSheet === name || wantSheet === sheetNo;
@@ -110,7 +209,10 @@ export async function stageXlsx(path: string, source: SourceName, cfg: SourceIng
         if (!wanted || scan.nonEmptyRows === 0) return;
         if (wantRow !== undefined) {
           const header = scan.head[wantRow - 1];
-          scan.found = header ? { rowIndex: wantRow - 1, mapping: mapHeaders(source, header, rename) } : null;
+          const mapping = header && mapHeaders(source, header, rename);
+          // Without a sheet named, the row must name a column of the source (a notes sheet's row N does not).
+          const names = mapping && (wantSheet !== undefined || mapping.columns.length + mapping.ambiguous.length > 0);
+          scan.found = names ? { rowIndex: wantRow - 1, mapping } : null;
         } else scan.found = findHeaderRow(source, scan.head, HEADER_SCAN_ROWS, rename);
         if (!scan.found) return;
         if (chosen) {
@@ -121,7 +223,8 @@ export async function stageXlsx(path: string, source: SourceName, cfg: SourceIng
         const cols = mapping.columns.map((c) => c.fileIndex);
         const types = mapping.columns.map((c) => spec.columns.find((s) => s.name === c.contract)!.type);
         chosen = writing = { scan, rowIndex, mapping, types, cols };
-        buf += ['_line', ...cols.map((i) => `c${i}`)].join(',') + '\n';
+        sink.onHeader?.(name, rowIndex + 1, scan.head[rowIndex]!, mapping);
+        partHeader = ['_line', ...cols.map((i) => `c${i}`)].join(',') + '\n';
         for (const h of held) if (h.n > rowIndex + 1) writeRow(writing, h.n, h.values, h.row);
       };
       for await (const r of ws) {
@@ -151,11 +254,14 @@ export async function stageXlsx(path: string, source: SourceName, cfg: SourceIng
       }
       if (!decided) decide();
     }
-    flush();
+    endPart();
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, `cannot be read as an Excel workbook (${String((err as Error).message).split('\n')[0]!.slice(0, 200)}); open it in Excel and save it again as .xlsx, or as CSV UTF-8`);
   } finally {
-    closeSync(out);
+    if (out !== undefined) closeSync(out);
   }
-  const staged = finish(path, source, cfg, scans, chosen, conflicts, rows, csvPath);
+  const staged = finish(path, source, cfg, scans, chosen, conflicts, rows, parts);
   if (blankRows) staged.notes.push(`${blankRows} row(s) below the header of sheet "${staged.sheet}" have no value in a recognised column (notes, signature lines); not loaded`);
   // A later sheet with a header for the source: loaded once if it repeats the chosen sheet.
   if (staged.conflicts.length) {
@@ -183,11 +289,10 @@ function headText(values: unknown[], row: ExcelJS.Row): string[] {
 /** SHA-256 of each named sheet's cells (row number, column, value), by a second streaming read. */
 async function sheetDigests(path: string, names: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, xlsxReaderOptions);
   let sheetNo = 0;
-  for await (const ws of reader) {
+  for await (const ws of readWorkbook(path)) {
     sheetNo++;
-    const name = (ws as unknown as { name?: string }).name ?? `Sheet${sheetNo}`;
+    const name = ws.name ?? `Sheet${sheetNo}`;
     const wanted = names.includes(name);
     const h = createHash('sha256');
     for await (const r of ws) {
@@ -210,7 +315,7 @@ function finish(
   chosen: Chosen | undefined,
   conflicts: string[],
   rows: number,
-  csvPath: string,
+  parts: string[],
 ): XlsxStaged & { conflicts: string[] } {
   const at = `ingest.sources.${source}`;
   const list = scans.map((s) => `"${s.name}"`).join(', ');
@@ -221,7 +326,7 @@ function finish(
   if (scans.every((s) => s.nonEmptyRows === 0)) throw new InputError(path, `every sheet is empty (${list}); nothing to load`);
   if (!chosen) {
     if (cfg?.headerRow !== undefined) {
-      throw new InputError(path, `row ${cfg.headerRow} (config ${at}.headerRow) is empty in ${cfg.sheet !== undefined ? `sheet ${JSON.stringify(cfg.sheet)}` : `every sheet`}; set headerRow to the row holding the column names`);
+      throw new InputError(path, `row ${cfg.headerRow} (config ${at}.headerRow) is empty${cfg.sheet !== undefined ? ` in sheet ${JSON.stringify(cfg.sheet)}` : ` or names no column of ${source} in every sheet`}; set headerRow to the row holding the column names`);
     }
     throw new InputError(path, `no sheet has a header row for ${source} in its first ${HEADER_SCAN_ROWS} rows (sheets ${list})${closestHeader(source, scans, cfg)}; ` +
       `name the columns in ${at}.rename, or set ${at}.sheet and ${at}.headerRow`);
@@ -234,7 +339,7 @@ function finish(
     else notes.push(`sheet "${s.name}" has no header row for ${source}; skipped`);
   }
   const header = (chosen.scan.head[chosen.rowIndex] ?? []).map((h) => h ?? '');
-  return { sheet: chosen.scan.name, headerRow: chosen.rowIndex + 1, header, mapping: chosen.mapping, rows, csvPath, notes, conflicts };
+  return { sheet: chosen.scan.name, headerRow: chosen.rowIndex + 1, header, mapping: chosen.mapping, rows, parts, notes, conflicts };
 }
 
 /** ` (closest: sheet "X" row 3 maps a, b; missing c; "So tein": did you mean amount?)`, or '' when no row maps anything. */

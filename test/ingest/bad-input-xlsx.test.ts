@@ -127,6 +127,8 @@ const workbooks = {
   unknownHeader: [{ name: 'Sheet1', rows: [['Kênh bán', 'Ma gain hang', 'Kỳ', 'Tổng tiền'], ['shopee', 'S-1', '2026-11', 15000000]] }],
   /** Not a workbook exceljs could write: the first bytes of an OLE2 (.xls) file. */
   legacyXls: null,
+  /** Half a zip file. */
+  notAWorkbook: null,
 } satisfies Record<string, Sheet[] | null>;
 
 function cellValue(c: Cell): ExcelJS.CellValue {
@@ -183,7 +185,8 @@ describe('bad-input corpus, workbooks (test/fixtures/bad-input/workbooks.json): 
     mkdirSync(dir, { recursive: true });
     const sheets = workbooks[c.workbook];
     if (sheets) await writeWorkbook(join(dir, c.file), sheets);
-    else writeFileSync(join(dir, c.file), Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'));
+    else if (c.workbook === 'legacyXls') writeFileSync(join(dir, c.file), Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'));
+    else writeFileSync(join(dir, c.file), Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(100, 7)]));
     const log: string[] = [];
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, {
@@ -214,6 +217,30 @@ describe('bad-input corpus, workbooks (test/fixtures/bad-input/workbooks.json): 
       }
       expect(await db.value(`select extra_columns from ingest_files`)).toBe(c.extraColumns ?? '');
       for (const fragment of c.log ?? []) expect(log.some((l) => l.includes(fragment)), `log has "${fragment}":\n${log.join('\n')}`).toBe(true);
+    });
+  });
+
+  it('a sheet loaded in many parts: every row once, on its Excel row, rejects and duplicates across parts', async () => {
+    const root = tempDir();
+    const dir = join(root, 'delivery');
+    mkdirSync(dir, { recursive: true });
+    const rows: Cell[][] = [['MST', 'Kỳ', 'Doanh thu']];
+    for (let i = 0; i < 10; i++) rows.push([`0100109106`, `2026-${String(i + 1).padStart(2, '0')}`, i === 4 ? 'abc' : 1000 * (i + 1)]);
+    rows.push(['0100109106', '2026-02', 5]); // row 12: the key of row 3, two parts later
+    await writeWorkbook(join(dir, 'declarations.xlsx'), [{ name: 'DS', rows: [['Tờ khai tháng'], ...rows] }]);
+    let partsSeen = 0;
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: createLogger({ quiet: true }), tmpDir: root, xlsxPartRows: 3, beforeCommit: async () => { partsSeen = readdirSync(root).filter((n) => n.startsWith('sangloc-xlsx-')).flatMap((d) => readdirSync(join(root, d))).length; } });
+      expect(s.files[0]).toMatchObject({ status: 'loaded', headerRow: 2, rowsRead: 11, rowsLoaded: 9, rowsRejected: 2 });
+      expect(await db.all(`select line, "column", reason from rejects order by line`)).toEqual([
+        { line: 7, column: 'Doanh thu', reason: 'not a whole VND amount (digits only, e.g. 1250000)' },
+        { line: 13, column: 'tax_id+period', reason: 'duplicate key (tax_id, period) already on line 4 of this file' },
+      ]);
+      expect(await db.all(`select _line::int as line, declared_revenue as v from raw_declarations order by _line`)).toEqual(
+        [3, 4, 5, 6, 8, 9, 10, 11, 12].map((line) => ({ line, v: String(1000 * (line - 2)) })),
+      );
+      expect(partsSeen).toBe(4); // 11 rows in parts of 3
+
     });
   });
 
