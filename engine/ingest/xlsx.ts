@@ -364,7 +364,8 @@ const quoteNeeded = /[",\n\r]/;
 
 function csvField(v: string): string {
   if (v === '') return '';
-  return quoteNeeded.test(v) || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
+  // (spaces need no quotes: DuckDB keeps them, and raw_ keeps values as delivered)
+  return quoteNeeded.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /**

@@ -85,8 +85,10 @@ const workbooks = {
         ['BẢNG KÊ ĐƠN HÀNG THU HỘ (COD) THÁNG 11/2026'],
         null,
         ['STT', 'Đơn vị vận chuyển', 'Mã vận đơn', null, 'Người gửi', 'Ngày gửi', 'Tiền thu hộ', 'Trạng thái'],
-        [1, 'GHN', 'GHN0001', null, 'Nguyễn Văn An', day('2026-11-02'), 350000, 'delivered'],
-        [2, 'GHN', 'GHN0002', null, { richText: ['Nguyễn ', 'Văn An'] }, day('2026-11-03'), { formula: 'G4*2', result: 700000 }, 'delivered'],
+        // a date cell with a time, in a date column: the day
+        [1, 'GHN', 'GHN0001', null, 'Nguyễn Văn An', when('2026-11-02T14:30:00'), 350000, 'delivered'],
+        // a bare date serial (a date cell formatted General), in a date column
+        [2, 'GHN', 'GHN0002', null, { richText: ['Nguyễn ', 'Văn An'] }, 46329, { formula: 'G4*2', result: 700000 }, 'delivered'],
         [3, 'GHN', 'GHN0003', null, 'Trần Thị Bình', day('2026-11-04'), { error: '#REF!' }, 'returned'],
       ],
     },
