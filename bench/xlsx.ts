@@ -25,7 +25,13 @@ import { silentLogger } from '../engine/log.js';
 import { openDb } from '../engine/warehouse/db.js';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string' }, pairs: { type: 'string' }, threads: { type: 'string' }, dir: { type: 'string' }, 'part-rows': { type: 'string' } },
+  options: {
+    rows: { type: 'string' },
+    pairs: { type: 'string' },
+    threads: { type: 'string' },
+    dir: { type: 'string' },
+    'part-rows': { type: 'string' },
+  },
 });
 const rows = Number(values.rows ?? 200_000);
 const pairs = Number(values.pairs ?? 3);
@@ -47,8 +53,28 @@ function rng(seed: number): () => number {
   };
 }
 
-const names = ['NGUYEN VAN AN', 'TRAN THI BINH', 'LE MINH CHAU', 'PHAM QUOC DUNG', 'HOANG THU HA', 'VU DUC KHANH', 'DANG NGOC LAN', 'BUI THANH MAI'];
-const words = ['chuyen tien', 'thanh toan don hang', 'tien hang', 'ck', 'nop tien', 'hoan tien', 'tra no', 'mua hang shopee', 'ung ho', 'luong'];
+const names = [
+  'NGUYEN VAN AN',
+  'TRAN THI BINH',
+  'LE MINH CHAU',
+  'PHAM QUOC DUNG',
+  'HOANG THU HA',
+  'VU DUC KHANH',
+  'DANG NGOC LAN',
+  'BUI THANH MAI',
+];
+const words = [
+  'chuyen tien',
+  'thanh toan don hang',
+  'tien hang',
+  'ck',
+  'nop tien',
+  'hoan tien',
+  'tra no',
+  'mua hang shopee',
+  'ung ho',
+  'luong',
+];
 const banks = ['VCB', 'TCB', 'MB', 'ACB', 'BIDV'];
 
 async function writeWorkbook(): Promise<void> {
@@ -60,8 +86,21 @@ async function writeWorkbook(): Promise<void> {
   ws.getRow(1).commit();
   ws.getRow(2).getCell(1).value = 'SAO KÊ TÀI KHOẢN TỪ 01/11/2026 ĐẾN 30/11/2026';
   ws.getRow(2).commit();
-  const header = ['STT', 'Ngân hàng', 'Số tài khoản', 'Tên chủ tài khoản', 'Số CCCD', 'Mã GD', 'Ngày giao dịch', 'Số tiền', 'Loại giao dịch',
-    'Ngân hàng đối ứng', 'Tài khoản đối ứng', 'Tên đối ứng', 'Nội dung'];
+  const header = [
+    'STT',
+    'Ngân hàng',
+    'Số tài khoản',
+    'Tên chủ tài khoản',
+    'Số CCCD',
+    'Mã GD',
+    'Ngày giao dịch',
+    'Số tiền',
+    'Loại giao dịch',
+    'Ngân hàng đối ứng',
+    'Tài khoản đối ứng',
+    'Tên đối ứng',
+    'Nội dung',
+  ];
   const h = ws.getRow(4);
   header.forEach((v, i) => (h.getCell(i + 1).value = v));
   h.commit();
@@ -110,7 +149,9 @@ async function bareRead(): Promise<{ ms: number; cpuMs: number; cells: number }>
 }
 
 /** (b) sangloc's load of the delivery folder holding the file, into a fresh file-backed warehouse. */
-async function sanglocLoad(k: number): Promise<{ ms: number; cpuMs: number; read: number; loaded: number; rejected: number }> {
+async function sanglocLoad(
+  k: number,
+): Promise<{ ms: number; cpuMs: number; read: number; loaded: number; rejected: number }> {
   const whDir = join(root, `wh-${k}`);
   rmSync(whDir, { recursive: true, force: true });
   mkdirSync(whDir, { recursive: true });
@@ -119,14 +160,23 @@ async function sanglocLoad(k: number): Promise<{ ms: number; cpuMs: number; read
     const t = performance.now();
     const cpu = process.cpuUsage();
     const s = await loadDelivery(db, delivery, {
-      runId: `bench-${k}`, log: silentLogger(), tmpDir: whDir, xlsxPartRows: partRows,
+      runId: `bench-${k}`,
+      log: silentLogger(),
+      tmpDir: whDir,
+      xlsxPartRows: partRows,
       ingest: { sources: { bank_transactions: { thousands: '.' } } },
     });
     const ms = performance.now() - t;
     const used = process.cpuUsage(cpu);
     const f = s.files[0]!;
     if (f.status !== 'loaded') throw new Error(`load failed: ${f.message}`);
-    return { ms, cpuMs: (used.user + used.system) / 1000, read: f.rowsRead, loaded: f.rowsLoaded, rejected: f.rowsRejected };
+    return {
+      ms,
+      cpuMs: (used.user + used.system) / 1000,
+      read: f.rowsRead,
+      loaded: f.rowsLoaded,
+      rejected: f.rowsRejected,
+    };
   } finally {
     db.close();
     rmSync(whDir, { recursive: true, force: true });
@@ -137,7 +187,9 @@ async function main(): Promise<void> {
   if (!existsSync(file)) {
     const t = performance.now();
     await writeWorkbook();
-    console.log(`wrote ${file} (${rows.toLocaleString('en')} rows, ${(statSync(file).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${file} (${rows.toLocaleString('en')} rows, ${(statSync(file).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
   } else console.log(`cached ${file} (${(statSync(file).size / 1e6).toFixed(1)} MB)`);
   const bare: number[] = [];
   const ours: number[] = [];
@@ -173,15 +225,33 @@ async function main(): Promise<void> {
   const best = (xs: number[]) => Math.min(...xs);
   const ratio = best(ours) / best(bare);
   console.log(`\n${rows.toLocaleString('en')} rows × 13 columns (${cells.toLocaleString('en')} non-empty cells)`);
-  console.log(`exceljs bare streaming read: ${(best(bare) / 1000).toFixed(2)} s (${Math.round(rows / (best(bare) / 1000)).toLocaleString('en')} rows/s)`);
-  console.log(`sangloc load:                ${(best(ours) / 1000).toFixed(2)} s (${Math.round(rows / (best(ours) / 1000)).toLocaleString('en')} rows/s); read ${counts!.read}, loaded ${counts!.loaded}, rejected ${counts!.rejected}`);
-  console.log(`ratio sangloc / bare read:   ${ratio.toFixed(2)}× wall (goal ≤ 1.3×), ${(best(oursCpu) / best(bareCpu)).toFixed(2)}× CPU (process CPU time, DuckDB's threads included)`);
+  console.log(
+    `exceljs bare streaming read: ${(best(bare) / 1000).toFixed(2)} s (${Math.round(rows / (best(bare) / 1000)).toLocaleString('en')} rows/s)`,
+  );
+  console.log(
+    `sangloc load:                ${(best(ours) / 1000).toFixed(2)} s (${Math.round(rows / (best(ours) / 1000)).toLocaleString('en')} rows/s); read ${counts!.read}, loaded ${counts!.loaded}, rejected ${counts!.rejected}`,
+  );
+  console.log(
+    `ratio sangloc / bare read:   ${ratio.toFixed(2)}× wall (goal ≤ 1.3×), ${(best(oursCpu) / best(bareCpu)).toFixed(2)}× CPU (process CPU time, DuckDB's threads included)`,
+  );
   const out = {
-    date: new Date().toISOString(), rows, pairs, threads, cpus: cpus().length, loadavg: loadavg(), node: process.version,
+    date: new Date().toISOString(),
+    rows,
+    pairs,
+    threads,
+    cpus: cpus().length,
+    loadavg: loadavg(),
+    node: process.version,
     file: { bytes: statSync(file).size, cells },
-    bareReadMs: bare.map(Math.round), sanglocLoadMs: ours.map(Math.round), bestBareMs: Math.round(best(bare)), bestLoadMs: Math.round(best(ours)),
-    bareReadCpuMs: bareCpu.map(Math.round), sanglocLoadCpuMs: oursCpu.map(Math.round),
-    ratio: Number(ratio.toFixed(3)), cpuRatio: Number((best(oursCpu) / best(bareCpu)).toFixed(3)), counts,
+    bareReadMs: bare.map(Math.round),
+    sanglocLoadMs: ours.map(Math.round),
+    bestBareMs: Math.round(best(bare)),
+    bestLoadMs: Math.round(best(ours)),
+    bareReadCpuMs: bareCpu.map(Math.round),
+    sanglocLoadCpuMs: oursCpu.map(Math.round),
+    ratio: Number(ratio.toFixed(3)),
+    cpuRatio: Number((best(oursCpu) / best(bareCpu)).toFixed(3)),
+    counts,
   };
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   const path = join(resultsDir, `xlsx-${out.date.slice(0, 10)}.json`);

@@ -14,12 +14,20 @@ export interface HeaderMapping {
    * `exact`: the contract name, any case/spacing; `synonym`: the dictionary). `fileColumn` is never
    * null here; the type allows it for callers listing every contract column.
    */
-  columns: Array<{ contract: string; fileColumn: string | null; fileIndex: number; how: 'exact' | 'synonym' | 'config' }>;
+  columns: Array<{
+    contract: string;
+    fileColumn: string | null;
+    fileIndex: number;
+    how: 'exact' | 'synonym' | 'config';
+  }>;
   /** Required contract columns no file column maps to (ambiguous ones included). */
   missingRequired: string[];
   /** Non-empty file columns that map to no contract column (kept out of the load). */
   ignored: string[];
-  /** Contract columns two or more file columns map to with the same confidence: the file says nothing about which one holds the data. */
+  /**
+   * Contract columns two or more file columns map to with the same confidence: the file says
+   * nothing about which one holds the data.
+   */
   ambiguous: Array<{ contract: string; candidates: string[] }>;
   /** Ignored file columns close (edit distance) to a name of a contract column not found. */
   suggestions: Array<{ fileColumn: string; didYouMean: string }>;
@@ -43,12 +51,62 @@ export function normalizeHeader(h: string): string {
 }
 
 // Names shared by several sources' columns (the same thing under another role: owner, holder, sender…).
-const TAX_ID = ['MST', 'Mã số thuế', 'Mã số thuế cá nhân', 'Mã số DN', 'Mã số doanh nghiệp', 'Mã doanh nghiệp', 'Tax ID', 'Tax code', 'TIN'];
-const NATIONAL_ID = ['CCCD', 'Số CCCD', 'CMND', 'Số CMND', 'CMND/CCCD', 'Số CMND/CCCD', 'CCCD/CMND', 'Số CCCD/CMND', 'Căn cước công dân', 'Số căn cước', 'Số căn cước công dân', 'Số định danh', 'Số định danh cá nhân', 'Mã định danh', 'National ID', 'ID number', 'Citizen ID'];
-const PHONE = ['SĐT', 'Số ĐT', 'ĐT', 'Số điện thoại', 'Điện thoại', 'Điện thoại di động', 'Số di động', 'Di động', 'Phone', 'Phone number', 'Mobile', 'Tel'];
+const TAX_ID = [
+  'MST',
+  'Mã số thuế',
+  'Mã số thuế cá nhân',
+  'Mã số DN',
+  'Mã số doanh nghiệp',
+  'Mã doanh nghiệp',
+  'Tax ID',
+  'Tax code',
+  'TIN',
+];
+const NATIONAL_ID = [
+  'CCCD',
+  'Số CCCD',
+  'CMND',
+  'Số CMND',
+  'CMND/CCCD',
+  'Số CMND/CCCD',
+  'CCCD/CMND',
+  'Số CCCD/CMND',
+  'Căn cước công dân',
+  'Số căn cước',
+  'Số căn cước công dân',
+  'Số định danh',
+  'Số định danh cá nhân',
+  'Mã định danh',
+  'National ID',
+  'ID number',
+  'Citizen ID',
+];
+const PHONE = [
+  'SĐT',
+  'Số ĐT',
+  'ĐT',
+  'Số điện thoại',
+  'Điện thoại',
+  'Điện thoại di động',
+  'Số di động',
+  'Di động',
+  'Phone',
+  'Phone number',
+  'Mobile',
+  'Tel',
+];
 const EMAIL = ['E-mail', 'Thư điện tử', 'Địa chỉ email', 'Địa chỉ thư điện tử', 'Email address', 'Mail'];
 const ADDRESS = ['Địa chỉ', 'Address', 'Địa chỉ liên hệ'];
-const PROVINCE = ['Tỉnh', 'Tỉnh/Thành phố', 'Tỉnh/TP', 'Tỉnh thành', 'Tỉnh/Thành', 'Thành phố', 'Province', 'City/Province'];
+const PROVINCE = [
+  'Tỉnh',
+  'Tỉnh/Thành phố',
+  'Tỉnh/TP',
+  'Tỉnh thành',
+  'Tỉnh/Thành',
+  'Thành phố',
+  'Province',
+  'City/Province',
+];
 const PERSON_NAME = ['Họ và tên', 'Họ tên', 'Full name'];
 const BANK = ['Ngân hàng', 'Mã ngân hàng', 'Mã NH', 'Tên ngân hàng', 'NH', 'Bank', 'Bank code', 'Bank name'];
 const ACCOUNT = ['STK', 'Số tài khoản', 'Số TK', 'Tài khoản', 'TK', 'Account', 'Account number', 'Account no'];
@@ -64,21 +122,47 @@ export const headerSynonyms: Record<SourceName, Record<string, readonly string[]
   taxpayers: {
     tax_id: TAX_ID,
     taxpayer_type: ['Loại NNT', 'Loại người nộp thuế', 'Loại hình', 'Loại hình NNT', 'Taxpayer type', 'Type'],
-    name: ['Tên người nộp thuế', 'Tên NNT', 'Tên', 'Tên doanh nghiệp', 'Tên hộ kinh doanh', 'Tên HKD', 'Tên đơn vị', 'Name', 'Taxpayer name', ...PERSON_NAME],
+    name: [
+      'Tên người nộp thuế',
+      'Tên NNT',
+      'Tên',
+      'Tên doanh nghiệp',
+      'Tên hộ kinh doanh',
+      'Tên HKD',
+      'Tên đơn vị',
+      'Name',
+      'Taxpayer name',
+      ...PERSON_NAME,
+    ],
     national_id: NATIONAL_ID,
     phone: PHONE,
     email: EMAIL,
     address: [...ADDRESS, 'Địa chỉ kinh doanh', 'Địa chỉ trụ sở', 'Địa chỉ đăng ký'],
     ward: ['Phường/Xã', 'Phường', 'Xã', 'Xã/Phường', 'Ward', 'Commune'],
     province: PROVINCE,
-    activity_group: ['Nhóm ngành', 'Nhóm ngành nghề', 'Ngành nghề', 'Ngành nghề kinh doanh', 'Activity', 'Activity group'],
+    activity_group: [
+      'Nhóm ngành',
+      'Nhóm ngành nghề',
+      'Ngành nghề',
+      'Ngành nghề kinh doanh',
+      'Activity',
+      'Activity group',
+    ],
     registered_on: ['Ngày đăng ký', 'Ngày cấp MST', 'Ngày cấp', 'Ngày đăng ký thuế', 'Registration date', 'Registered'],
     status: [...STATUS, 'Trạng thái MST', 'Trạng thái hoạt động'],
   },
   declarations: {
     tax_id: TAX_ID,
     period: PERIOD,
-    declared_revenue: ['Doanh thu', 'Doanh thu kê khai', 'Doanh thu khai báo', 'Tổng doanh thu', 'Doanh thu tính thuế', 'Revenue', 'Declared revenue'],
+    declared_revenue: [
+      'Doanh thu',
+      'Doanh thu kê khai',
+      'Doanh thu khai báo',
+      'Tổng doanh thu',
+      'Doanh thu tính thuế',
+      'Revenue',
+      'Declared revenue',
+    ],
     tax_paid: ['Số thuế đã nộp', 'Thuế đã nộp', 'Số thuế nộp', 'Số tiền đã nộp', 'Tiền thuế đã nộp', 'Tax paid'],
     filed_on: ['Ngày nộp', 'Ngày nộp tờ khai', 'Ngày kê khai', 'Ngày nộp TK', 'Filing date', 'Filed'],
   },
@@ -86,7 +170,16 @@ export const headerSynonyms: Record<SourceName, Record<string, readonly string[]
     platform: ['Sàn', 'Sàn TMĐT', 'Sàn thương mại điện tử', 'Nền tảng', 'Platform', 'Marketplace'],
     shop_id: ['Mã shop', 'Mã gian hàng', 'ID shop', 'Shop ID', 'Mã cửa hàng', 'Mã người bán', 'Seller ID'],
     shop_name: ['Tên shop', 'Tên gian hàng', 'Tên cửa hàng', 'Shop name', 'Store name'],
-    owner_name: ['Chủ shop', 'Tên chủ shop', 'Chủ gian hàng', 'Tên chủ gian hàng', 'Tên người bán', 'Owner', 'Owner name', ...PERSON_NAME],
+    owner_name: [
+      'Chủ shop',
+      'Tên chủ shop',
+      'Chủ gian hàng',
+      'Tên chủ gian hàng',
+      'Tên người bán',
+      'Owner',
+      'Owner name',
+      ...PERSON_NAME,
+    ],
     owner_national_id: NATIONAL_ID,
     owner_tax_id: TAX_ID,
     phone: PHONE,
@@ -96,31 +189,97 @@ export const headerSynonyms: Record<SourceName, Record<string, readonly string[]
     payout_bank: [...BANK, 'Ngân hàng nhận thanh toán', 'Payout bank'],
     payout_account: [...ACCOUNT, 'Tài khoản nhận thanh toán', 'STK nhận thanh toán', 'Payout account'],
     period: [...PERIOD, 'Tháng'],
-    gmv: ['GMV', 'Doanh số', 'Doanh thu', 'Tổng giá trị đơn hàng', 'Giá trị đơn hàng', 'Tổng giá trị giao dịch', 'Giá trị giao dịch'],
+    gmv: [
+      'GMV',
+      'Doanh số',
+      'Doanh thu',
+      'Tổng giá trị đơn hàng',
+      'Giá trị đơn hàng',
+      'Tổng giá trị giao dịch',
+      'Giá trị giao dịch',
+    ],
     orders: ['Số đơn', 'Số đơn hàng', 'Đơn hàng', 'Số lượng đơn', 'Orders', 'Order count'],
-    tax_withheld: ['Thuế đã khấu trừ', 'Thuế khấu trừ', 'Thuế khấu trừ nộp thay', 'Số thuế khấu trừ', 'Thuế nộp thay', 'Tax withheld'],
+    tax_withheld: [
+      'Thuế đã khấu trừ',
+      'Thuế khấu trừ',
+      'Thuế khấu trừ nộp thay',
+      'Số thuế khấu trừ',
+      'Thuế nộp thay',
+      'Tax withheld',
+    ],
   },
   websites: {
-    domain: ['Tên miền', 'Domain', 'Domain name', 'Website', 'Địa chỉ website', 'Địa chỉ tên miền', 'URL', 'Tên ứng dụng', 'App'],
+    domain: [
+      'Tên miền',
+      'Domain',
+      'Domain name',
+      'Website',
+      'Địa chỉ website',
+      'Địa chỉ tên miền',
+      'URL',
+      'Tên ứng dụng',
+      'App',
+    ],
     kind: ['Loại', 'Loại hình', 'Loại website', 'Phân loại', 'Kind', 'Type'],
-    owner_name: ['Chủ sở hữu', 'Tên chủ sở hữu', 'Tổ chức/cá nhân', 'Tên tổ chức/cá nhân', 'Owner', 'Owner name', ...PERSON_NAME],
+    owner_name: [
+      'Chủ sở hữu',
+      'Tên chủ sở hữu',
+      'Tổ chức/cá nhân',
+      'Tên tổ chức/cá nhân',
+      'Owner',
+      'Owner name',
+      ...PERSON_NAME,
+    ],
     owner_tax_id: TAX_ID,
     owner_national_id: NATIONAL_ID,
     phone: PHONE,
     email: EMAIL,
     address: ADDRESS,
     province: PROVINCE,
-    notified_on: ['Ngày thông báo', 'Ngày đăng ký', 'Ngày thông báo/đăng ký', 'Ngày xác nhận', 'Notified', 'Notification date'],
+    notified_on: [
+      'Ngày thông báo',
+      'Ngày đăng ký',
+      'Ngày thông báo/đăng ký',
+      'Ngày xác nhận',
+      'Notified',
+      'Notification date',
+    ],
     status: STATUS,
   },
   cod_shipments: {
     carrier: ['Đơn vị vận chuyển', 'ĐVVC', 'Hãng vận chuyển', 'Nhà vận chuyển', 'Carrier'],
-    waybill: ['Mã vận đơn', 'Mã VĐ', 'Số vận đơn', 'Vận đơn', 'Mã bưu gửi', 'Số hiệu bưu gửi', 'Waybill', 'Tracking number', 'Tracking code'],
-    sender_name: ['Người gửi', 'Tên người gửi', 'Họ tên người gửi', 'Tên shop', 'Sender', 'Sender name', ...PERSON_NAME],
+    waybill: [
+      'Mã vận đơn',
+      'Mã VĐ',
+      'Số vận đơn',
+      'Vận đơn',
+      'Mã bưu gửi',
+      'Số hiệu bưu gửi',
+      'Waybill',
+      'Tracking number',
+      'Tracking code',
+    ],
+    sender_name: [
+      'Người gửi',
+      'Tên người gửi',
+      'Họ tên người gửi',
+      'Tên shop',
+      'Sender',
+      'Sender name',
+      ...PERSON_NAME,
+    ],
     sender_phone: ['SĐT người gửi', 'Số điện thoại người gửi', 'Điện thoại người gửi', 'Sender phone', ...PHONE],
     sender_address: ['Địa chỉ người gửi', 'Địa chỉ lấy hàng', 'Địa chỉ gửi', 'Sender address', ...ADDRESS],
     sender_province: ['Tỉnh người gửi', 'Tỉnh gửi', 'Tỉnh lấy hàng', 'Sender province', ...PROVINCE],
-    picked_up_on: ['Ngày lấy hàng', 'Ngày gửi', 'Ngày lấy', 'Ngày gửi hàng', 'Ngày nhận gửi', 'Pickup date', 'Picked up'],
+    picked_up_on: [
+      'Ngày lấy hàng',
+      'Ngày gửi',
+      'Ngày lấy',
+      'Ngày gửi hàng',
+      'Ngày nhận gửi',
+      'Pickup date',
+      'Picked up',
+    ],
     cod_amount: ['Tiền thu hộ', 'Số tiền thu hộ', 'Thu hộ', 'COD', 'Tiền COD', 'Số tiền COD', 'Số tiền', 'COD amount'],
     status: [...STATUS, 'Trạng thái đơn', 'Trạng thái vận đơn'],
     remit_bank: [...BANK, 'Ngân hàng nhận tiền', 'Ngân hàng nhận'],
@@ -129,17 +288,94 @@ export const headerSynonyms: Record<SourceName, Record<string, readonly string[]
   bank_transactions: {
     bank: BANK,
     account: ACCOUNT,
-    holder_name: ['Tên chủ tài khoản', 'Chủ tài khoản', 'Tên tài khoản', 'Tên chủ TK', 'Chủ TK', 'Account name', 'Account holder', ...PERSON_NAME],
+    holder_name: [
+      'Tên chủ tài khoản',
+      'Chủ tài khoản',
+      'Tên tài khoản',
+      'Tên chủ TK',
+      'Chủ TK',
+      'Account name',
+      'Account holder',
+      ...PERSON_NAME,
+    ],
     holder_national_id: NATIONAL_ID,
     holder_tax_id: TAX_ID,
-    txn_id: ['Mã giao dịch', 'Mã GD', 'Số giao dịch', 'Số GD', 'Số tham chiếu', 'Mã tham chiếu', 'Số bút toán', 'Số chứng từ', 'Số CT', 'Transaction ID', 'Reference', 'Ref no'],
-    booked_at: ['Ngày giao dịch', 'Ngày GD', 'Thời gian giao dịch', 'Thời gian GD', 'Thời gian', 'Ngày hạch toán', 'Ngày giờ giao dịch', 'Transaction date', 'Booking date', 'Date'],
+    txn_id: [
+      'Mã giao dịch',
+      'Mã GD',
+      'Số giao dịch',
+      'Số GD',
+      'Số tham chiếu',
+      'Mã tham chiếu',
+      'Số bút toán',
+      'Số chứng từ',
+      'Số CT',
+      'Transaction ID',
+      'Reference',
+      'Ref no',
+    ],
+    booked_at: [
+      'Ngày giao dịch',
+      'Ngày GD',
+      'Thời gian giao dịch',
+      'Thời gian GD',
+      'Thời gian',
+      'Ngày hạch toán',
+      'Ngày giờ giao dịch',
+      'Transaction date',
+      'Booking date',
+      'Date',
+    ],
     amount: ['Số tiền', 'Số tiền giao dịch', 'Số tiền GD', 'Giá trị giao dịch', 'Amount', 'Transaction amount'],
-    direction: ['Loại giao dịch', 'Loại GD', 'Nợ/Có', 'Ghi nợ/Ghi có', 'Chiều', 'Chiều giao dịch', 'Loại', 'Debit/Credit', 'D/C', 'Dr/Cr'],
-    counterparty_bank: ['Ngân hàng đối ứng', 'NH đối ứng', 'Ngân hàng đối tác', 'Ngân hàng người chuyển/nhận', 'Counterparty bank'],
-    counterparty_account: ['Tài khoản đối ứng', 'TK đối ứng', 'STK đối ứng', 'Số TK đối ứng', 'Số tài khoản đối ứng', 'Counterparty account'],
-    counterparty_name: ['Tên đối ứng', 'Tên TK đối ứng', 'Tên tài khoản đối ứng', 'Đơn vị đối ứng', 'Người đối ứng', 'Tên người chuyển/nhận', 'Counterparty name', 'Counterparty'],
-    description: ['Nội dung', 'Diễn giải', 'Nội dung giao dịch', 'Nội dung chuyển khoản', 'Nội dung CK', 'Mô tả', 'Description', 'Memo', 'Narrative', 'Remarks'],
+    direction: [
+      'Loại giao dịch',
+      'Loại GD',
+      'Nợ/Có',
+      'Ghi nợ/Ghi có',
+      'Chiều',
+      'Chiều giao dịch',
+      'Loại',
+      'Debit/Credit',
+      'D/C',
+      'Dr/Cr',
+    ],
+    counterparty_bank: [
+      'Ngân hàng đối ứng',
+      'NH đối ứng',
+      'Ngân hàng đối tác',
+      'Ngân hàng người chuyển/nhận',
+      'Counterparty bank',
+    ],
+    counterparty_account: [
+      'Tài khoản đối ứng',
+      'TK đối ứng',
+      'STK đối ứng',
+      'Số TK đối ứng',
+      'Số tài khoản đối ứng',
+      'Counterparty account',
+    ],
+    counterparty_name: [
+      'Tên đối ứng',
+      'Tên TK đối ứng',
+      'Tên tài khoản đối ứng',
+      'Đơn vị đối ứng',
+      'Người đối ứng',
+      'Tên người chuyển/nhận',
+      'Counterparty name',
+      'Counterparty',
+    ],
+    description: [
+      'Nội dung',
+      'Diễn giải',
+      'Nội dung giao dịch',
+      'Nội dung chuyển khoản',
+      'Nội dung CK',
+      'Mô tả',
+      'Description',
+      'Memo',
+      'Narrative',
+      'Remarks',
+    ],
   },
   outcomes: {
     subject_type: ['Loại đối tượng', 'Loại định danh', 'Subject type'],
@@ -189,7 +425,11 @@ const RANK = { config: 0, exact: 1, synonym: 2 } as const;
  * @example mapHeaders('bank_transactions', ['Ngày GD', 'Số tiền', 'STK', 'Ghi chu'])
  *   // columns: account ← STK (synonym), booked_at ← Ngày GD, amount ← Số tiền; ignored: ['Ghi chu']
  */
-export function mapHeaders(source: SourceName, fileHeaders: string[], override?: Record<string, string>): HeaderMapping {
+export function mapHeaders(
+  source: SourceName,
+  fileHeaders: string[],
+  override?: Record<string, string>,
+): HeaderMapping {
   const spec = sources[source];
   const idx = synonymIndex(source);
   const overrides = new Map<string, string>();
@@ -254,7 +494,8 @@ function closestColumn(idx: SourceIndex, n: string, mapped: ReadonlySet<string>)
       if (mapped.has(column) || Math.abs(name.length - n.length) > 2) continue;
       const d = editDistance(n, name);
       // One edit per 4 letters, at most 2: `so tein` → `so tien`, never `ten` → `tk`.
-      if (d <= Math.min(2, Math.floor(Math.min(n.length, name.length) / 4)) && (!best || d < best.d)) best = { column, d };
+      if (d <= Math.min(2, Math.floor(Math.min(n.length, name.length) / 4)) && (!best || d < best.d))
+        best = { column, d };
     }
   }
   return best?.column;
@@ -277,7 +518,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j]!, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        cur[j] = Math.min(cur[j]!, prev2[j - 2]! + 1);
     }
     prev2 = prev;
     prev = cur;
@@ -290,9 +532,15 @@ export function editDistance(a: string, b: string): number {
  * of the required contract columns (rounded up) and at least two columns, or every non-empty cell
  * it has. Title rows and blank rows above a header are passed over. Rows are 0-based.
  *
- * @example findHeaderRow('bank_transactions', [['SAO KÊ TÀI KHOẢN'], [], ['Ngày GD', 'Số tiền', …]]) // { rowIndex: 2, mapping }
+ * @example findHeaderRow('bank_transactions', [['SAO KÊ TÀI KHOẢN'], [], ['Ngày GD', 'Số tiền', …]])
+ *   // { rowIndex: 2, mapping }
  */
-export function findHeaderRow(source: SourceName, rows: string[][], maxScan = 20, override?: Record<string, string>): { rowIndex: number; mapping: HeaderMapping } | null {
+export function findHeaderRow(
+  source: SourceName,
+  rows: string[][],
+  maxScan = 20,
+  override?: Record<string, string>,
+): { rowIndex: number; mapping: HeaderMapping } | null {
   const required = sources[source].columns.filter((c) => c.required).length;
   const need = Math.max(1, Math.ceil(required / 2));
   for (let r = 0; r < Math.min(rows.length, maxScan); r++) {

@@ -13,13 +13,21 @@ import { sources, type ColumnType, type SourceName } from './sources.js';
 export const HEADER_SCAN_ROWS = 20;
 
 /** Options of exceljs's streaming reader: shared strings and styles cached (styles say which numbers are dates). */
-export const xlsxReaderOptions = { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' } as const;
+export const xlsxReaderOptions = {
+  sharedStrings: 'cache',
+  styles: 'cache',
+  hyperlinks: 'ignore',
+  worksheets: 'emit',
+  entries: 'emit',
+} as const;
 
 interface ZipEntry {
   path: string;
   stream(): Readable;
 }
-const unzipper = createRequire(import.meta.url)('unzipper') as { Open: { file(path: string): Promise<{ files: ZipEntry[] }> } };
+const unzipper = createRequire(import.meta.url)('unzipper') as {
+  Open: { file(path: string): Promise<{ files: ZipEntry[] }> };
+};
 
 /** The parts of exceljs's WorkbookReader (4.4) the reader below drives. */
 interface ExcelJsWorkbookReader {
@@ -42,7 +50,10 @@ interface ExcelJsWorkbookReader {
  * each sheet (in tab order) is streamed straight from the file into exceljs's own sheet parser:
  * no temp copy, same cells.
  */
-class RandomAccessWorkbookReader extends (ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: string, options: object) => ExcelJsWorkbookReader) {
+class RandomAccessWorkbookReader extends (ExcelJS.stream.xlsx.WorkbookReader as unknown as new (
+  input: string,
+  options: object,
+) => ExcelJsWorkbookReader) {
   async *parse(): AsyncGenerator<{ eventType: string; value: unknown }> {
     const zip = await unzipper.Open.file(this.input);
     const entry = (path: string) => zip.files.find((e) => e.path === path);
@@ -75,7 +86,9 @@ class RandomAccessWorkbookReader extends (ExcelJS.stream.xlsx.WorkbookReader as 
  * @example for await (const ws of readWorkbook('bank.xlsx')) for await (const row of ws) row.values;
  */
 export function readWorkbook(path: string): AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name: string }> {
-  return new RandomAccessWorkbookReader(path, xlsxReaderOptions) as unknown as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name: string }>;
+  return new RandomAccessWorkbookReader(path, xlsxReaderOptions) as unknown as AsyncIterable<
+    ExcelJS.stream.xlsx.WorksheetReader & { name: string }
+  >;
 }
 
 export interface XlsxStaged {
@@ -141,7 +154,13 @@ interface Chosen {
  * @example const x = await stageXlsx('bank_transactions_vcb.xlsx', 'bank_transactions', cfg, tmp, { onPart: load });
  *   // x.sheet = 'Sao kê', x.headerRow = 4, rows in x.parts with _line = 5, 6, …
  */
-export async function stageXlsx(path: string, source: SourceName, cfg: SourceIngestConfig | undefined, dir: string, sink: XlsxSink = {}): Promise<XlsxStaged> {
+export async function stageXlsx(
+  path: string,
+  source: SourceName,
+  cfg: SourceIngestConfig | undefined,
+  dir: string,
+  sink: XlsxSink = {},
+): Promise<XlsxStaged> {
   const spec = sources[source];
   const wantSheet = cfg?.sheet;
   const wantRow = cfg?.headerRow;
@@ -257,22 +276,36 @@ export async function stageXlsx(path: string, source: SourceName, cfg: SourceIng
     endPart();
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(path, `cannot be read as an Excel workbook (${String((err as Error).message).split('\n')[0]!.slice(0, 200)}); open it in Excel and save it again as .xlsx, or as CSV UTF-8`);
+    throw new InputError(
+      path,
+      `cannot be read as an Excel workbook (${String((err as Error).message)
+        .split('\n')[0]!
+        .slice(0, 200)}); open it in Excel and save it again as .xlsx, or as CSV UTF-8`,
+    );
   } finally {
     if (out !== undefined) closeSync(out);
   }
   const staged = finish(path, source, cfg, scans, chosen, conflicts, rows, parts);
-  if (blankRows) staged.notes.push(`${blankRows} row(s) below the header of sheet "${staged.sheet}" have no value in a recognised column (notes, signature lines); not loaded`);
+  if (blankRows)
+    staged.notes.push(
+      `${blankRows} row(s) below the header of sheet "${staged.sheet}" have no value in a recognised column ` +
+        '(notes, signature lines); not loaded',
+    );
   // A later sheet with a header for the source: loaded once if it repeats the chosen sheet.
   if (staged.conflicts.length) {
     const digests = await sheetDigests(path, [staged.sheet, ...staged.conflicts]);
     const differ = staged.conflicts.filter((c) => digests.get(c) !== digests.get(staged.sheet));
     if (differ.length) {
       const at = `ingest.sources.${source}`;
-      throw new InputError(path, `sheets "${staged.sheet}" and ${differ.map((o) => `"${o}"`).join(', ')} both hold ${source} rows with different content; ` +
-        `set ${at}.sheet to the sheet to load, or deliver each sheet as its own file`);
+      throw new InputError(
+        path,
+        `sheets "${staged.sheet}" and ${differ.map((o) => `"${o}"`).join(', ')} ` +
+          `both hold ${source} rows with different content; ` +
+          `set ${at}.sheet to the sheet to load, or deliver each sheet as its own file`,
+      );
     }
-    for (const c of staged.conflicts) staged.notes.push(`sheet "${c}" has the same content as sheet "${staged.sheet}"; loaded once`);
+    for (const c of staged.conflicts)
+      staged.notes.push(`sheet "${c}" has the same content as sheet "${staged.sheet}"; loaded once`);
   }
   return staged;
 }
@@ -321,35 +354,64 @@ function finish(
   const list = scans.map((s) => `"${s.name}"`).join(', ');
   if (scans.length === 0) throw new InputError(path, 'the workbook has no sheets; is it really an .xlsx file?');
   if (cfg?.sheet !== undefined && !scans.some((s, i) => s.name === cfg.sheet || i + 1 === cfg.sheet)) {
-    throw new InputError(path, `no sheet ${JSON.stringify(cfg.sheet)} (config ${at}.sheet); the workbook's sheets are ${list}`);
+    throw new InputError(
+      path,
+      `no sheet ${JSON.stringify(cfg.sheet)} (config ${at}.sheet); the workbook's sheets are ${list}`,
+    );
   }
-  if (scans.every((s) => s.nonEmptyRows === 0)) throw new InputError(path, `every sheet is empty (${list}); nothing to load`);
+  if (scans.every((s) => s.nonEmptyRows === 0))
+    throw new InputError(path, `every sheet is empty (${list}); nothing to load`);
   if (!chosen) {
     if (cfg?.headerRow !== undefined) {
-      throw new InputError(path, `row ${cfg.headerRow} (config ${at}.headerRow) is empty${cfg.sheet !== undefined ? ` in sheet ${JSON.stringify(cfg.sheet)}` : ` or names no column of ${source} in every sheet`}; set headerRow to the row holding the column names`);
+      throw new InputError(
+        path,
+        `row ${cfg.headerRow} (config ${at}.headerRow) is empty` +
+          (cfg.sheet !== undefined
+            ? ` in sheet ${JSON.stringify(cfg.sheet)}`
+            : ` or names no column of ${source} in every sheet`) +
+          '; set headerRow to the row holding the column names',
+      );
     }
-    throw new InputError(path, `no sheet has a header row for ${source} in its first ${HEADER_SCAN_ROWS} rows (sheets ${list})${closestHeader(source, scans, cfg)}; ` +
-      `name the columns in ${at}.rename, or set ${at}.sheet and ${at}.headerRow`);
+    throw new InputError(
+      path,
+      `no sheet has a header row for ${source} in its first ${HEADER_SCAN_ROWS} rows ` +
+        `(sheets ${list})${closestHeader(source, scans, cfg)}; ` +
+        `name the columns in ${at}.rename, or set ${at}.sheet and ${at}.headerRow`,
+    );
   }
   const notes: string[] = [];
   for (const s of scans) {
     if (s === chosen.scan || conflicts.includes(s.name)) continue;
     if (s.nonEmptyRows === 0) notes.push(`sheet "${s.name}" is empty; skipped`);
-    else if (cfg?.sheet !== undefined) notes.push(`sheet "${s.name}" not loaded (config ${at}.sheet = ${JSON.stringify(cfg.sheet)})`);
+    else if (cfg?.sheet !== undefined)
+      notes.push(`sheet "${s.name}" not loaded (config ${at}.sheet = ${JSON.stringify(cfg.sheet)})`);
     else notes.push(`sheet "${s.name}" has no header row for ${source}; skipped`);
   }
   const header = (chosen.scan.head[chosen.rowIndex] ?? []).map((h) => h ?? '');
-  return { sheet: chosen.scan.name, headerRow: chosen.rowIndex + 1, header, mapping: chosen.mapping, rows, parts, notes, conflicts };
+  return {
+    sheet: chosen.scan.name,
+    headerRow: chosen.rowIndex + 1,
+    header,
+    mapping: chosen.mapping,
+    rows,
+    parts,
+    notes,
+    conflicts,
+  };
 }
 
-/** ` (closest: sheet "X" row 3 maps a, b; missing c; "So tein": did you mean amount?)`, or '' when no row maps anything. */
+/**
+ * ` (closest: sheet "X" row 3 maps a, b; missing c; "So tein": did you mean amount?)`, or '' when
+ * no row maps anything.
+ */
 function closestHeader(source: SourceName, scans: SheetScan[], cfg: SourceIngestConfig | undefined): string {
   let best: { sheet: string; row: number; m: HeaderMapping } | undefined;
   for (const s of scans) {
     s.head.forEach((cells, r) => {
       if (!cells) return;
       const m = mapHeaders(source, cells, cfg?.rename);
-      if (m.columns.length + m.ambiguous.length > (best ? best.m.columns.length + best.m.ambiguous.length : 0)) best = { sheet: s.name, row: r + 1, m };
+      if (m.columns.length + m.ambiguous.length > (best ? best.m.columns.length + best.m.ambiguous.length : 0))
+        best = { sheet: s.name, row: r + 1, m };
     });
   }
   if (!best) return '';
@@ -384,7 +446,14 @@ function cellText(v: unknown, type: ColumnType, row: ExcelJS.Row, col: number): 
   if (v instanceof Date) return dateText(v, type);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'object') {
-    const o = v as { richText?: { text: string }[]; result?: unknown; formula?: string; sharedFormula?: string; error?: string; text?: unknown };
+    const o = v as {
+      richText?: { text: string }[];
+      result?: unknown;
+      formula?: string;
+      sharedFormula?: string;
+      error?: string;
+      text?: unknown;
+    };
     if (o.richText) return o.richText.map((r) => r.text).join('');
     if ('formula' in o || 'sharedFormula' in o) return cellText(o.result, type, row, col);
     if (o.error !== undefined) return String(o.error);
@@ -396,7 +465,7 @@ function cellText(v: unknown, type: ColumnType, row: ExcelJS.Row, col: number): 
 function numberText(n: number, type: ColumnType, row: ExcelJS.Row, col: number): string {
   if ((type === 'date' || type === 'timestamp') && n > 32_000 && n < 73_100) {
     // A bare date serial (a date cell formatted as General): 32874 = 1990-01-01, 73050 = 2099-12-31.
-    return dateText(new Date(EXCEL_EPOCH_MS + Math.round(n * DAY_MS / 1000) * 1000), type);
+    return dateText(new Date(EXCEL_EPOCH_MS + Math.round((n * DAY_MS) / 1000) * 1000), type);
   }
   if (Number.isInteger(n)) {
     const s = Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();

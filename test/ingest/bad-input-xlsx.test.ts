@@ -38,7 +38,15 @@ interface Case {
   log?: string[];
 }
 
-type Cell = string | number | null | { date: string; numFmt?: string } | { number: number; numFmt: string } | { formula: string; result: number } | { richText: string[] } | { error: string };
+type Cell =
+  | string
+  | number
+  | null
+  | { date: string; numFmt?: string }
+  | { number: number; numFmt: string }
+  | { formula: string; result: number }
+  | { richText: string[] }
+  | { error: string };
 interface Sheet {
   name: string;
   /** Rows from row 1; null = no row at all. */
@@ -46,7 +54,18 @@ interface Sheet {
   merges?: string[];
 }
 
-const statementHeader = ['STT', 'Ngân hàng', 'Số tài khoản', 'Tên chủ tài khoản', 'MST', 'Mã GD', 'Ngày giao dịch', 'Số tiền', 'Loại giao dịch', 'Nội dung'];
+const statementHeader = [
+  'STT',
+  'Ngân hàng',
+  'Số tài khoản',
+  'Tên chủ tài khoản',
+  'MST',
+  'Mã GD',
+  'Ngày giao dịch',
+  'Số tiền',
+  'Loại giao dịch',
+  'Nội dung',
+];
 const acct = ['VCB', '0011001234567', 'NGUYEN VAN AN'];
 const when = (iso: string) => ({ date: iso, numFmt: 'dd/mm/yyyy hh:mm' });
 const day = (iso: string) => ({ date: `${iso}T00:00:00`, numFmt: 'dd/mm/yyyy' });
@@ -67,8 +86,26 @@ const workbooks = {
         ['SAO KÊ TÀI KHOẢN', null, 'Từ 01/11/2026 đến 30/11/2026'],
         null,
         statementHeader,
-        [1, ...acct, { number: 100109106, numFmt: '0000000000' }, 'FT001', when('2026-11-22T08:15:00'), 1250000, 'credit', 'thanh toan don hang'],
-        [2, ...acct, null, 'FT002', when('2026-11-23T09:00:00'), { formula: 'H5*2.2', result: 2750000.0000000005 }, 'credit', { richText: ['tien hang ', 'thang 11'] }],
+        [
+          1,
+          ...acct,
+          { number: 100109106, numFmt: '0000000000' },
+          'FT001',
+          when('2026-11-22T08:15:00'),
+          1250000,
+          'credit',
+          'thanh toan don hang',
+        ],
+        [
+          2,
+          ...acct,
+          null,
+          'FT002',
+          when('2026-11-23T09:00:00'),
+          { formula: 'H5*2.2', result: 2750000.0000000005 },
+          'credit',
+          { richText: ['tien hang ', 'thang 11'] },
+        ],
         [3, ...acct, null, 'FT003', when('2026-11-24T10:00:00'), '1.250.000', 'credit', 'ck'],
         [4, ...acct, null, 'FT004', '22/11/2026', 500000, 'credit', 'ck'],
         [5, ...acct, null, 'FT005', when('2026-11-25T11:30:00'), '2.500.000', 'debit', 'rut'],
@@ -88,7 +125,16 @@ const workbooks = {
         // a date cell with a time, in a date column: the day
         [1, 'GHN', 'GHN0001', null, 'Nguyễn Văn An', when('2026-11-02T14:30:00'), 350000, 'delivered'],
         // a bare date serial (a date cell formatted General), in a date column
-        [2, 'GHN', 'GHN0002', null, { richText: ['Nguyễn ', 'Văn An'] }, 46329, { formula: 'G4*2', result: 700000 }, 'delivered'],
+        [
+          2,
+          'GHN',
+          'GHN0002',
+          null,
+          { richText: ['Nguyễn ', 'Văn An'] },
+          46329,
+          { formula: 'G4*2', result: 700000 },
+          'delivered',
+        ],
         [3, 'GHN', 'GHN0003', null, 'Trần Thị Bình', day('2026-11-04'), { error: '#REF!' }, 'returned'],
       ],
     },
@@ -120,13 +166,36 @@ const workbooks = {
       name: 'NNT',
       rows: [
         ['Tỉnh/Thành phố', 'Họ và tên', 'phone', 'Mã số thuế', 'Ngày đăng ký', 'status'],
-        ['Hà Nội', 'HKD Nguyễn Văn An', { number: 912345678, numFmt: '0000000000' }, { number: 100109106, numFmt: '0000000000' }, day('2024-03-15'), 'active'],
+        [
+          'Hà Nội',
+          'HKD Nguyễn Văn An',
+          { number: 912345678, numFmt: '0000000000' },
+          { number: 100109106, numFmt: '0000000000' },
+          day('2024-03-15'),
+          'active',
+        ],
         ['TP. Hồ Chí Minh', 'HKD Trần Thị Bình', '0987654321', '0312345673', null, 'active'],
       ],
     },
   ],
-  ambiguous: [{ name: 'NNT', rows: [['MST', 'Họ và tên', 'Mã số thuế'], ['0100109106', 'HKD An', '0100109106']] }],
-  unknownHeader: [{ name: 'Sheet1', rows: [['Kênh bán', 'Ma gain hang', 'Kỳ', 'Tổng tiền'], ['shopee', 'S-1', '2026-11', 15000000]] }],
+  ambiguous: [
+    {
+      name: 'NNT',
+      rows: [
+        ['MST', 'Họ và tên', 'Mã số thuế'],
+        ['0100109106', 'HKD An', '0100109106'],
+      ],
+    },
+  ],
+  unknownHeader: [
+    {
+      name: 'Sheet1',
+      rows: [
+        ['Kênh bán', 'Ma gain hang', 'Kỳ', 'Tổng tiền'],
+        ['shopee', 'S-1', '2026-11', 15000000],
+      ],
+    },
+  ],
   /** Not a workbook exceljs could write: the first bytes of an OLE2 (.xls) file. */
   legacyXls: null,
   /** Half a zip file. */
@@ -187,12 +256,16 @@ describe('bad-input corpus, workbooks (test/fixtures/bad-input/workbooks.json): 
     mkdirSync(dir, { recursive: true });
     const sheets = workbooks[c.workbook];
     if (sheets) await writeWorkbook(join(dir, c.file), sheets);
-    else if (c.workbook === 'legacyXls') writeFileSync(join(dir, c.file), Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'));
+    else if (c.workbook === 'legacyXls')
+      writeFileSync(join(dir, c.file), Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'));
     else writeFileSync(join(dir, c.file), Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(100, 7)]));
     const log: string[] = [];
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, {
-        runId: 'r1', log: createLogger({ write: (l) => log.push(l) }), ingest: c.config && { sources: { [c.source]: c.config } }, tmpDir: root,
+        runId: 'r1',
+        log: createLogger({ write: (l) => log.push(l) }),
+        ingest: c.config && { sources: { [c.source]: c.config } },
+        tmpDir: root,
       });
       const f = s.files[0]!;
       expect(f.status).toBe(c.status);
@@ -206,19 +279,40 @@ describe('bad-input corpus, workbooks (test/fixtures/bad-input/workbooks.json): 
         return;
       }
       if (process.env.DEBUG_XLSX) console.log(await db.all(`select * from rejects`), log);
-      expect({ sheet: f.sheet, headerRow: f.headerRow, read: f.rowsRead, loaded: f.rowsLoaded, rejected: f.rowsRejected }).toEqual({
-        sheet: c.sheet, headerRow: c.headerRow, read: c.read, loaded: c.loaded, rejected: c.rejected,
+      expect({
+        sheet: f.sheet,
+        headerRow: f.headerRow,
+        read: f.rowsRead,
+        loaded: f.rowsLoaded,
+        rejected: f.rowsRejected,
+      }).toEqual({
+        sheet: c.sheet,
+        headerRow: c.headerRow,
+        read: c.read,
+        loaded: c.loaded,
+        rejected: c.rejected,
       });
       expect(f.rowsRead).toBe(f.rowsLoaded + f.rowsRejected);
       expect(await db.value(`select count(*)::int from ${ident(`raw_${c.source}`)}`)).toBe(c.loaded);
-      expect(await db.one(`select name, sheet, rows_read::int as r from ingest_files`)).toEqual({ name: c.file, sheet: c.sheet, r: c.read });
+      expect(await db.one(`select name, sheet, rows_read::int as r from ingest_files`)).toEqual({
+        name: c.file,
+        sheet: c.sheet,
+        r: c.read,
+      });
       expectRows(await db.all<Row>(`select line, "column", value, reason from rejects order by line`), c.rejects ?? []);
       for (const k of c.kept ?? []) {
-        const v = await db.value<string>(`select ${ident(k.column)} from ${ident(`raw_${c.source}`)} where _line = $l`, { l: k.line });
+        const v = await db.value<string>(
+          `select ${ident(k.column)} from ${ident(`raw_${c.source}`)} where _line = $l`,
+          { l: k.line },
+        );
         expect(v, `${k.column} on row ${k.line}`).toBe(k.value);
       }
       expect(await db.value(`select extra_columns from ingest_files`)).toBe(c.extraColumns ?? '');
-      for (const fragment of c.log ?? []) expect(log.some((l) => l.includes(fragment)), `log has "${fragment}":\n${log.join('\n')}`).toBe(true);
+      for (const fragment of c.log ?? [])
+        expect(
+          log.some((l) => l.includes(fragment)),
+          `log has "${fragment}":\n${log.join('\n')}`,
+        ).toBe(true);
     });
   });
 
@@ -227,22 +321,38 @@ describe('bad-input corpus, workbooks (test/fixtures/bad-input/workbooks.json): 
     const dir = join(root, 'delivery');
     mkdirSync(dir, { recursive: true });
     const rows: Cell[][] = [['MST', 'Kỳ', 'Doanh thu']];
-    for (let i = 0; i < 10; i++) rows.push([`0100109106`, `2026-${String(i + 1).padStart(2, '0')}`, i === 4 ? 'abc' : 1000 * (i + 1)]);
+    for (let i = 0; i < 10; i++)
+      rows.push([`0100109106`, `2026-${String(i + 1).padStart(2, '0')}`, i === 4 ? 'abc' : 1000 * (i + 1)]);
     rows.push(['0100109106', '2026-02', 5]); // row 12: the key of row 3, two parts later
     await writeWorkbook(join(dir, 'declarations.xlsx'), [{ name: 'DS', rows: [['Tờ khai tháng'], ...rows] }]);
     let partsSeen = 0;
     await withDb(async (db) => {
-      const s = await loadDelivery(db, dir, { runId: 'r1', log: createLogger({ quiet: true }), tmpDir: root, xlsxPartRows: 3, beforeCommit: async () => { partsSeen = readdirSync(root).filter((n) => n.startsWith('sangloc-xlsx-')).flatMap((d) => readdirSync(join(root, d))).length; } });
-      expect(s.files[0]).toMatchObject({ status: 'loaded', headerRow: 2, rowsRead: 11, rowsLoaded: 9, rowsRejected: 2 });
+      const s = await loadDelivery(db, dir, {
+        runId: 'r1',
+        log: createLogger({ quiet: true }),
+        tmpDir: root,
+        xlsxPartRows: 3,
+        beforeCommit: async () => {
+          partsSeen = readdirSync(root)
+            .filter((n) => n.startsWith('sangloc-xlsx-'))
+            .flatMap((d) => readdirSync(join(root, d))).length;
+        },
+      });
+      expect(s.files[0]).toMatchObject({
+        status: 'loaded',
+        headerRow: 2,
+        rowsRead: 11,
+        rowsLoaded: 9,
+        rowsRejected: 2,
+      });
       expect(await db.all(`select line, "column", reason from rejects order by line`)).toEqual([
         { line: 7, column: 'Doanh thu', reason: 'not a whole VND amount (digits only, e.g. 1250000)' },
         { line: 13, column: 'tax_id+period', reason: 'duplicate key (tax_id, period) already on line 4 of this file' },
       ]);
-      expect(await db.all(`select _line::int as line, declared_revenue as v from raw_declarations order by _line`)).toEqual(
-        [3, 4, 5, 6, 8, 9, 10, 11, 12].map((line) => ({ line, v: String(1000 * (line - 2)) })),
-      );
+      expect(
+        await db.all(`select _line::int as line, declared_revenue as v from raw_declarations order by _line`),
+      ).toEqual([3, 4, 5, 6, 8, 9, 10, 11, 12].map((line) => ({ line, v: String(1000 * (line - 2)) })));
       expect(partsSeen).toBe(4); // 11 rows in parts of 3
-
     });
   });
 

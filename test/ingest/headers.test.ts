@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, findHeaderRow, headerSynonyms, mapHeaders, normalizeHeader } from '../../engine/ingest/headers.js';
+import {
+  editDistance,
+  findHeaderRow,
+  headerSynonyms,
+  mapHeaders,
+  normalizeHeader,
+} from '../../engine/ingest/headers.js';
 import { sourceNames, sources } from '../../engine/ingest/sources.js';
 
 describe('normalizeHeader', () => {
@@ -29,29 +35,47 @@ describe('editDistance', () => {
 });
 
 describe('header dictionary', () => {
-  it.each(sourceNames.map((s) => ({ source: s })))('$source: every name maps to one column only, and every dictionary key is a contract column', ({ source }) => {
-    const contract = new Set(sources[source].columns.map((c) => c.name));
-    const seen = new Map<string, string>();
-    for (const [column, names] of Object.entries(headerSynonyms[source])) {
-      expect(contract.has(column), `${source}.${column}`).toBe(true);
-      for (const n of [column, ...names].map(normalizeHeader)) {
-        const other = seen.get(n);
-        if (other !== undefined && other !== column) throw new Error(`${source}: "${n}" names both ${other} and ${column}`);
-        seen.set(n, column);
+  it.each(sourceNames.map((s) => ({ source: s })))(
+    '$source: every name maps to one column only, and every dictionary key is a contract column',
+    ({ source }) => {
+      const contract = new Set(sources[source].columns.map((c) => c.name));
+      const seen = new Map<string, string>();
+      for (const [column, names] of Object.entries(headerSynonyms[source])) {
+        expect(contract.has(column), `${source}.${column}`).toBe(true);
+        for (const n of [column, ...names].map(normalizeHeader)) {
+          const other = seen.get(n);
+          if (other !== undefined && other !== column)
+            throw new Error(`${source}: "${n}" names both ${other} and ${column}`);
+          seen.set(n, column);
+        }
       }
-    }
-    // a contract name of one column is never a synonym of another
-    for (const c of contract) expect(seen.get(normalizeHeader(c)) ?? c).toBe(c);
-  });
+      // a contract name of one column is never a synonym of another
+      for (const c of contract) expect(seen.get(normalizeHeader(c)) ?? c).toBe(c);
+    },
+  );
 
-  it.each(sourceNames.map((s) => ({ source: s })))('$source: every contract column has at least one synonym', ({ source }) => {
-    for (const c of sources[source].columns) expect(headerSynonyms[source][c.name]?.length ?? 0, `${source}.${c.name}`).toBeGreaterThan(0);
-  });
+  it.each(sourceNames.map((s) => ({ source: s })))(
+    '$source: every contract column has at least one synonym',
+    ({ source }) => {
+      for (const c of sources[source].columns)
+        expect(headerSynonyms[source][c.name]?.length ?? 0, `${source}.${c.name}`).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('mapHeaders', () => {
   it('a Vietnamese bank statement header maps every required column, with and without diacritics', () => {
-    const header = ['STT', 'Ngân hàng', 'So tai khoan', 'Mã GD', 'Ngày giao dịch', 'SO TIEN', 'Nợ/Có', 'Nội dung', 'Ghi chú'];
+    const header = [
+      'STT',
+      'Ngân hàng',
+      'So tai khoan',
+      'Mã GD',
+      'Ngày giao dịch',
+      'SO TIEN',
+      'Nợ/Có',
+      'Nội dung',
+      'Ghi chú',
+    ];
     const m = mapHeaders('bank_transactions', header);
     expect(m.columns.map((c) => [c.contract, c.fileColumn, c.fileIndex, c.how])).toEqual([
       ['bank', 'Ngân hàng', 1, 'synonym'],
@@ -97,7 +121,12 @@ describe('mapHeaders', () => {
 
   it('the config wins over the contract name and the dictionary; the losing column is ignored', () => {
     const m = mapHeaders('declarations', ['tax_id', 'MST mới', 'Kỳ', 'Doanh thu'], { 'mst moi': 'tax_id' });
-    expect(m.columns.find((c) => c.contract === 'tax_id')).toEqual({ contract: 'tax_id', fileColumn: 'MST mới', fileIndex: 1, how: 'config' });
+    expect(m.columns.find((c) => c.contract === 'tax_id')).toEqual({
+      contract: 'tax_id',
+      fileColumn: 'MST mới',
+      fileIndex: 1,
+      how: 'config',
+    });
     expect(m.ignored).toEqual(['tax_id']);
   });
 
@@ -117,7 +146,16 @@ describe('mapHeaders', () => {
   });
 
   it('an unknown header close to a missing column gets a did-you-mean; one far from every name does not', () => {
-    const m = mapHeaders('bank_transactions', ['Ngân hàng', 'STK', 'Ma GD', 'Ngay giao dich', 'So tein', 'Loai giao dich', 'amout', 'Chi nhánh']);
+    const m = mapHeaders('bank_transactions', [
+      'Ngân hàng',
+      'STK',
+      'Ma GD',
+      'Ngay giao dich',
+      'So tein',
+      'Loai giao dich',
+      'amout',
+      'Chi nhánh',
+    ]);
     expect(m.suggestions).toEqual([
       { fileColumn: 'So tein', didYouMean: 'amount' },
       { fileColumn: 'amout', didYouMean: 'amount' },
