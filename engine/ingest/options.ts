@@ -30,8 +30,9 @@ export const sourceIngestShape = {
     .optional()
     .meta({ keyName: 'their column' })
     .describe(
-      "The file's column name (matched case-insensitively) → the contract's column name; " +
-        'a renamed column wins over one already carrying the contract name.',
+      "The file's column name (compared as headers are: case, spacing, punctuation and diacritics aside) → " +
+        "the contract's column name; needed only for names the built-in dictionary does not know " +
+        '(docs/ingest.md, "Header recognition"); a renamed column wins over the contract name and synonyms.',
     ),
   dateFormat: strptimeFormat
     .optional()
