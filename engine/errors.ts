@@ -25,6 +25,8 @@ export class InputError extends SanglocError {
     message: string,
     readonly line?: number,
     readonly column?: string,
+    /** Source settings that fix the problem, when a setting can (`sangloc check` suggests them). */
+    readonly fix?: Record<string, unknown>,
   ) {
     super(`${file}${line !== undefined ? `:${line}` : ''}${column ? ` (column ${column})` : ''}: ${message}`);
   }
@@ -42,3 +44,20 @@ export class ConfigError extends SanglocError {
 
 /** The workspace is in use, damaged, or not a sangloc workspace. */
 export class WorkspaceError extends SanglocError {}
+
+/**
+ * A run that failed after it opened the warehouse: the original error, and the folder keeping its
+ * rejects and diagnostics (WS/failed/<run_id>/), named in the message so the last line says where.
+ */
+export class RunFailedError extends SanglocError {
+  override readonly exitCode: number;
+  constructor(
+    readonly original: Error,
+    readonly failedDir: string,
+  ) {
+    const first = String(original.message).split('\n')[0];
+    super(`${original instanceof SanglocError ? '' : 'internal error: '}${first} — rejects and diagnostics kept in ${failedDir}`);
+    this.exitCode = original instanceof SanglocError ? original.exitCode : 70;
+    if (!(original instanceof SanglocError)) this.stack = original.stack;
+  }
+}

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
-import { InputError, WorkspaceError } from './errors.js';
+import { InputError, RunFailedError, WorkspaceError } from './errors.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
+import { formatRejects, topRejects, type FileRejects } from './ingest/report.js';
+import { rawTable } from './warehouse/schema.js';
+import { ident } from './warehouse/db.js';
 import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow, ReasonInfo } from './publish/case-row.js';
@@ -65,13 +69,15 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const runId = makeRunId(startedAt, opts.config);
   let db: Db | undefined;
+  const progress: Progress = {};
   try {
     assertAuditWritable(ws);
     db = await openWarehouse(ws, opts.config);
-    const result = await runStages(db, ws, runId, startedAt, opts);
+    const result = await runStages(db, ws, runId, startedAt, opts, progress);
     return result;
   } catch (err) {
     abandonRunFolder(ws, runId);
+    const failedDir = db ? await keepFailedRun(db, ws, runId, err as Error, progress, opts).catch(() => undefined) : undefined;
     try {
       appendAudit(ws, { action: 'run_failed', runId, detail: (err as Error).message });
     } catch {
@@ -80,7 +86,7 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
     if (db) await db.exec(`insert or replace into runs values ($id, $s, now(), 'failed', null, $h, $v, $m)`, {
       id: runId, s: startedAt.toISOString(), h: configHash(opts.config), v: engineVersion, m: String((err as Error).message).slice(0, 500),
     }).catch(() => undefined);
-    throw err;
+    throw failedDir ? new RunFailedError(err as Error, failedDir) : err;
   } finally {
     db?.close();
     lock.release();
@@ -104,7 +110,78 @@ function makeRunId(at: Date, config: Config): string {
   return `${stamp}-${salt}`;
 }
 
-async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, opts: RunOptions): Promise<RunResult> {
+/** What a run got to before it stopped: what WS/failed/<run_id>/ keeps when it fails. */
+interface Progress {
+  load?: LoadSummary;
+  stage?: string;
+}
+
+/**
+ * Keeps a failed run's rejects (rejects.csv) and diagnostics (diagnostics.json: the error, the
+ * stage, each input file's counts and top reject reasons, no values) in WS/failed/<run_id>/, and
+ * prints the top reject reasons per file. Returns the folder as the user typed the workspace path.
+ */
+async function keepFailedRun(db: Db, ws: Workspace, runId: string, err: Error, progress: Progress, opts: RunOptions): Promise<string> {
+  const dir = ws.failedDir(runId);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const rejects = await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
+  const files = progress.load ? await topRejects(db, runId, progress.load.files) : [];
+  writeJson(join(dir, 'diagnostics.json'), {
+    run_id: runId,
+    failed_at: new Date().toISOString(),
+    stage: progress.stage ?? null,
+    error: String(err.message).split('\n')[0],
+    input: opts.input,
+    rejects,
+    input_files: files,
+    rows: progress.load?.bySource ?? null,
+  });
+  printRejects(files, opts);
+  const fromHere = relative(process.cwd(), dir);
+  return fromHere && !fromHere.startsWith('..') ? fromHere : dir;
+}
+
+/** The run's last progress lines: top reject reasons per file (no values). */
+function printRejects(files: FileRejects[], opts: RunOptions): void {
+  const lines = formatRejects(files);
+  if (lines.length === 0) return;
+  opts.log.info('rejected rows by file (reasons, no values; every row in rejects.csv):');
+  for (const line of lines) opts.log.info(`  ${line}`);
+}
+
+/**
+ * Sources scoring cannot do without. With no registry or no declarations every seller would look
+ * undeclared; with no channel of observed revenue none would. A run whose warehouse holds no row
+ * of one of these (this delivery's files all rejected or failed, and none loaded before) stops.
+ */
+const requiredForScoring: { sources: string[]; why: string }[] = [
+  { sources: ['taxpayers'], why: 'scoring needs the taxpayer registry (who is registered, under which tax code)' },
+  { sources: ['declarations'], why: 'scoring compares observed revenue with declared revenue' },
+  { sources: ['platform_sellers', 'cod_shipments', 'bank_transactions'], why: 'scoring needs observed revenue from platform sellers, COD shipments or bank transactions' },
+];
+
+async function assertScoringSources(db: Db, input: string, runId: string, load: LoadSummary): Promise<void> {
+  const problems: string[] = [];
+  for (const need of requiredForScoring) {
+    let rows = 0;
+    for (const source of need.sources) rows += (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(source as never))}`)) ?? 0;
+    if (rows > 0) continue;
+    const files = load.files.filter((f) => need.sources.includes(f.source));
+    const detail = files.length === 0
+      ? `no ${need.sources.join(' / ')} file in this delivery and none loaded before`
+      : (await topRejects(db, runId, files, 1, 3)).map((f) => {
+        if (f.status === 'failed') return `${f.file} not loaded: ${f.message}`;
+        const t = f.top[0];
+        return `${f.file}: ${f.read} read, ${f.rejected} rejected${t ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})` : ''}`;
+      }).join('; ');
+    problems.push(`${need.sources.join(' / ')}: 0 rows loaded (${detail}); ${need.why}`);
+  }
+  if (problems.length) {
+    throw new InputError(input, `${problems.join('; ')}. Fix the files or the config (\`sangloc check --input ${input}\` shows what would load and the settings that fix it) and run again`);
+  }
+}
+
+async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, opts: RunOptions, progress: Progress): Promise<RunResult> {
   const { log, config } = opts;
   await ensureWarehouseSchema(db);
   await installNormalizeMacros(db);
@@ -112,7 +189,9 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     id: runId, s: startedAt.toISOString(), h: configHash(config), v: engineVersion,
   });
 
+  progress.stage = 'ingest';
   const load = await log.stage('ingest', () => loadDelivery(db, opts.input, { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir }));
+  progress.load = load;
   const totalRows = Object.values(load.bySource).reduce((n, s) => n + s.read, 0);
   log.info(`ingest: ${load.files.filter((f) => f.status === 'loaded').length} new file(s), ${totalRows.toLocaleString('en')} rows read, ` +
     `${load.files.filter((f) => f.status === 'skipped').length} already loaded, ${load.files.filter((f) => f.status === 'failed').length} failed`);
@@ -121,12 +200,15 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   const models = readModels();
   const build = (select: (m: Model) => boolean) => runModels(db, select, log, models);
   const resolveModels = ['int_identity_records', 'int_entities', 'int_record_identity'];
+  await assertScoringSources(db, opts.input, runId, load);
+  progress.stage = 'staging';
   await log.stage('staging', () => build((m) => m.layer === 'staging'));
   const taxYear = opts.taxYear ?? (await latestDeclaredYear(db, opts.input));
   const rules = rulesForYear(taxYear, config.taxRules);
   log.info(`tax year ${taxYear}: threshold ${rules.threshold.toLocaleString('en')} VND`);
   await setVariables(db, featureVariables(taxYear));
 
+  progress.stage = 'resolve';
   const resolved = await log.stage('resolve', async () => {
     await build((m) => m.name === 'int_identity_records');
     const r =
@@ -138,11 +220,13 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   });
   log.info(`resolve: ${resolved.records.toLocaleString('en')} identity records → ${resolved.clusters.toLocaleString('en')} entities`);
 
+  progress.stage = 'features';
   const batch = await log.stage('features', async () => {
     await build((m) => m.layer === 'marts' || (m.layer === 'intermediate' && !resolveModels.includes(m.name)));
     return readEntityBatch(db);
   });
 
+  progress.stage = 'score';
   const { rows, excluded, model } = await log.stage('score', async () => {
     const scored = scoreEntities(batch.batch, { rules, lang: config.output.language, provinces: batch.provinces });
     const model = config.score.mode === 'baseline' ? baselineScore(batch) : await scoreSupervised(ws, batch, scored, { config, taxYear, log });
@@ -197,6 +281,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   });
   if (excluded) log.info(`score: ${excluded} entities left out (already audited for ${taxYear})`);
 
+  progress.stage = 'publish';
   const dir = beginRunFolder(ws, runId);
   const exported = { cases: rows.length, members: 0, rejects: 0 };
   let runJson: Record<string, unknown> = {};
@@ -258,6 +343,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   await db.exec(`update runs set finished_at = $f, status = 'published', tax_year = $y where run_id = $id`, {
     f: finishedAt.toISOString(), y: taxYear, id: runId,
   });
+  printRejects(await topRejects(db, runId, load.files), opts);
   return { runId, runDir: finalDir, taxYear, cases: rows.length, entities: batch.batch.n, load };
 }
 

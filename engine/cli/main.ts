@@ -5,6 +5,7 @@ import { engineVersion } from '../version.js';
 /** Commands load lazily so `sangloc --help` stays fast. One file per command. */
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./run.js'),
+  check: () => import('./check.js'),
   generate: () => import('./generate.js'),
   evaluate: () => import('./evaluate.js'),
   link: () => import('./link.js'),

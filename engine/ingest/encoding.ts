@@ -55,16 +55,16 @@ export function encodingToRead(path: string, head: Buffer, source: string, confi
   // A byte-order mark says what the file is, whatever the config expects of the source.
   if (sniffed.kind === 'bom') {
     if (configured) return sniffed.encoding;
-    throw new InputError(path, `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1);
+    throw new InputError(path, `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1, undefined, { encoding: sniffed.encoding });
   }
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
   if (configured && !/^utf-?8$/i.test(configured)) return configured;
   if (sniffed.kind === 'utf-16-no-bom') {
-    throw new InputError(path, `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1);
+    throw new InputError(path, `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1, undefined, { encoding: 'utf-16le' });
   }
   if (sniffed.kind === 'not-utf-8') {
     const lines = sniffed.lines.slice(0, 5).join(', ') + (sniffed.lines.length > 5 ? ', …' : '');
-    throw new InputError(path, `the file is not UTF-8 (invalid bytes on line ${lines} of its first 64 KB); save it as "CSV UTF-8" or name its encoding in the config, e.g. "encoding": "windows-1258" (ingest.sources.${source})`);
+    throw new InputError(path, `the file is not UTF-8 (invalid bytes on line ${lines} of its first 64 KB); save it as "CSV UTF-8" or name its encoding in the config, e.g. "encoding": "windows-1258" (ingest.sources.${source})`, sniffed.lines[0], undefined, { encoding: 'windows-1258' });
   }
   return undefined;
 }

@@ -64,38 +64,3 @@ export function headBytes(path: string, n = 65536): Buffer {
     closeSync(fd);
   }
 }
-
-/**
- * Reads the header record of a CSV (RFC 4180, BOM allowed).
- * Returns column names as written; throws InputError for files that are not UTF-8 text.
- */
-export function readCsvHeader(path: string, head: Buffer = headBytes(path)): string[] {
-  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
-    throw new InputError(path, 'the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" for its source in the config (ingest.sources.<source>)', 1);
-  }
-  let text = head.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw new InputError(path, 'the file is empty (no header row)', 1);
-  const fields: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else field += ch;
-    } else if (ch === '"') inQuotes = true;
-    else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      break;
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields.map((f) => f.trim());
-}

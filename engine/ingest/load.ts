@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from '../warehouse/db.js';
@@ -8,7 +8,8 @@ import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Logger } from '../log.js';
 import { InputError } from '../errors.js';
 import { convertToUtf8, encodingToRead } from './encoding.js';
-import { discoverDelivery, hashFile, headBytes, readCsvHeader, type DeliveryFile } from './files.js';
+import { describeDialect, showDelimiter, sniffAmounts, sniffDialect, type CsvDialect, type DialectSniff } from './dialect.js';
+import { discoverDelivery, hashFile, headBytes, type DeliveryFile } from './files.js';
 import { mapHeaders, type HeaderMapping } from './headers.js';
 import { contractFormSql, type IngestConfig, type SourceIngestConfig } from './options.js';
 import { scanCsv, type CsvScan } from './scan.js';
@@ -31,7 +32,31 @@ export interface FileLoad {
   /** Workbooks: the sheet loaded and its header row (1-based); `line` in rejects and `_line` in raw_ are that sheet's row numbers. */
   sheet?: string;
   headerRow?: number;
+  /** How the file was read, as far as reading got (absent for a skipped file). */
+  reading?: FileReading;
 }
+
+/** How one file was read: what `sangloc check` shows and the run's log prints. No values. */
+export interface FileReading {
+  /** `UTF-8`, `UTF-8 with BOM`, or the encoding converted from. */
+  encoding?: string;
+  /** CSV dialect and where it came from. */
+  dialect?: Pick<DialectSniff, 'dialect' | 'how' | 'alternatives'>;
+  /** Money columns' digit grouping when the file writes them grouped, and whether the config or the file said so. */
+  amounts?: { decimal: string; thousands: string; how: 'config' | 'detected' };
+  header?: string[];
+  /** Contract column ← the file's column, for every contract column the file carries. */
+  mapping?: { contract: string; fileColumn: string; how: 'exact' | 'synonym' | 'config' }[];
+  missingRequired?: string[];
+  extraColumns?: string[];
+  /** Ignored file columns close to a contract column not found (did-you-mean). */
+  suggestions?: { fileColumn: string; didYouMean: string }[];
+  /** Settings that would read the file better than the config does (`sangloc check` prints them as a snippet). */
+  fix: Partial<SourceIngestConfig>;
+  /** File-level advice: what a setting cannot fix but a person can. */
+  hints: string[];
+}
+
 
 export interface LoadSummary {
   files: FileLoad[];
@@ -49,6 +74,8 @@ export interface LoadOptions {
   ingest?: IngestConfig;
   /** Folder for UTF-8 copies of files delivered in another encoding (the workspace's tmp); default the OS temp folder. */
   tmpDir?: string;
+  /** Which of the delivery's files to load (default all); `sangloc check` re-checks only the files a fix concerns. */
+  select?: (file: DeliveryFile) => boolean;
   /** Rows per CSV part of a workbook's sheet (default 25,000; tests use a few to load many parts). */
   xlsxPartRows?: number;
   /** Called after a file's rows are written and before its transaction commits (tests interrupt a load here). */
@@ -58,7 +85,8 @@ export interface LoadOptions {
 /**
  * Loads every new file of a delivery folder into `raw_<source>`; rows breaking the contract go to
  * `rejects` with file, line, column, value and reason; malformed optional identifiers of loaded rows
- * go to `ingest_warnings`. A file whose content was loaded before (same SHA-256) is skipped. One
+ * go to `ingest_warnings`. A file whose content was loaded before (same SHA-256, at least one row
+ * loaded, or a header without rows) is skipped. One
  * unreadable file never stops the others; each file is loaded whole or not at all.
  *
  * @example const summary = await loadDelivery(db, 'data-samples', { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir });
@@ -66,7 +94,9 @@ export interface LoadOptions {
 export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Promise<LoadSummary> {
   await ensureWarehouseSchema(db);
   await ensureIngestTables(db);
-  const { files, ignored } = discoverDelivery(dir);
+  const found = discoverDelivery(dir);
+  const ignored = found.ignored;
+  const files = opts.select ? found.files.filter(opts.select) : found.files;
   if (files.length === 0) throw new InputError(dir, 'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see docs/contract.md)');
   for (const name of ignored) opts.log.warn(`ignored ${name}: its name matches no source of the contract`);
   const loads: FileLoad[] = [];
@@ -98,7 +128,9 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   const scan = file.format === 'csv' ? scanCsv(file.path, { hash: true }) : undefined;
   const sha256 = scan?.sha256 ?? (await hashFile(file.path));
   const seen = await db.one<{ file_id: number; name: string }>(
-    `select file_id, name from ingest_files where sha256 = $sha and status = 'loaded' limit 1`,
+    // Only content that loaded counts as seen: a file that failed, or whose every row was rejected,
+    // is read again on the next run (after a fix of the config, say), never skipped as "already loaded".
+    `select file_id, name from ingest_files where sha256 = $sha and status = 'loaded' and (rows_loaded > 0 or rows_read = 0) order by file_id limit 1`,
     { sha: sha256 },
   );
   const base: FileLoad = { file: file.name, source: file.source, sha256, status: 'skipped', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsWarned: 0 };
@@ -111,10 +143,12 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   const started = performance.now();
   let converted: string | undefined;
   let xlsx: XlsxStaged | undefined;
+  const reading: FileReading = { fix: {}, hints: [] };
   try {
     await dropWorkTables(db);
     let readPath = file.path;
     let lines = scan;
+    let sniff: DialectSniff | undefined;
     if (file.format === 'xls') {
       throw new InputError(file.path, 'an Excel 97–2003 workbook (.xls) cannot be read; open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8');
     }
@@ -122,21 +156,25 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     if (file.format === 'xlsx') {
       // The sheet's rows become CSV parts (Excel row number in `_line`) that the CSV loader's SQL reads.
       converted = join(mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sangloc-xlsx-')), 'part');
-      ({ staged: workbook, xlsx } = await stageWorkbook(db, file, dirname(converted), cfg, opts));
+      ({ staged: workbook, xlsx } = await stageWorkbook(db, file, dirname(converted), cfg, opts, reading));
       for (const note of xlsx.notes) opts.log.warn(`${file.name}: ${note}`);
     }
     if (file.format === 'csv') {
       const head = headBytes(file.path);
       const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length);
+      reading.encoding = encoding ?? (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 'UTF-8 with BOM' : 'UTF-8');
       if (encoding) {
         // Lineage keeps the delivered file's name and hash; DuckDB reads a UTF-8 copy with the same lines.
         converted = await convertToUtf8(file.path, encoding, opts.tmpDir);
         readPath = converted;
-        lines = scanCsv(converted);
-        opts.log.info(`${file.name}: read as ${encoding}`);
+        lines = undefined;
       }
+      sniff = sniffCsv(file, readPath, cfg, reading);
+      // The scanner follows quotes as the reader does: a file quoting otherwise is scanned again.
+      if (!lines || sniff.dialect.quote !== '"' || sniff.dialect.escape !== '"') lines = scanCsv(readPath, { quote: sniff.dialect.quote, escape: sniff.dialect.escape });
+      opts.log.info(`${file.name}: ${describeDialect(sniff)}, ${reading.encoding}`);
     }
-    const staged = workbook ?? (await stageFile(db, file, readPath, lines, cfg, opts));
+    const staged = workbook ?? (await stageFile(db, file, readPath, lines, cfg, opts, sniff, reading));
     // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
     // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
@@ -151,18 +189,19 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
         `(${Math.round(counts.read / Math.max(secs, 1e-3)).toLocaleString('en')} rows/s)`,
     );
     return {
-      ...base, status: 'loaded', rowsRead: counts.read, rowsLoaded: counts.loaded, rowsRejected: counts.rejected, rowsWarned: counts.warned, fileId,
+      ...base, status: 'loaded', rowsRead: counts.read, rowsLoaded: counts.loaded, rowsRejected: counts.rejected, rowsWarned: counts.warned, fileId, reading,
       ...(xlsx && { sheet: xlsx.sheet, headerRow: xlsx.headerRow }),
     };
   } catch (err) {
     await db.exec('rollback').catch(() => undefined);
     const message = err instanceof InputError ? err.message : `cannot be read: ${firstLine((err as Error).message)}`;
+    if (err instanceof InputError && err.fix) Object.assign(reading.fix, err.fix);
     opts.log.warn(`${file.name}: ${message}; the other files still load`);
     await recordFile(db, fileId, file, sha256, opts.runId, { read: 0, loaded: 0, rejected: 0 }, 'failed', message, []);
     await db.exec(`insert into rejects values ($run, $fid, $src, $file, null, null, null, $reason)`, {
       run: opts.runId, fid: fileId, src: file.source, file: file.name, reason: `file not loaded: ${message}`,
     });
-    return { ...base, status: 'failed', message, fileId };
+    return { ...base, status: 'failed', message, fileId, reading };
   } finally {
     await dropWorkTables(db);
     if (converted) rmSync(dirname(converted), { recursive: true, force: true });
@@ -204,7 +243,10 @@ interface Staged {
  * `_rid` (row order) and `_line`: the physical line a row starts on (header = 1), or the row
  * number for Parquet. CSV records DuckDB could not parse go to `_ingest_csv_bad`.
  */
-async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, cfg: SourceIngestConfig | undefined, opts: LoadOptions): Promise<Staged> {
+async function stageFile(
+  db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, configured: SourceIngestConfig | undefined, opts: LoadOptions,
+  sniff: DialectSniff | undefined, reading: FileReading,
+): Promise<Staged> {
   let header: string[];
   let reader: string;
   /** The name the reader gives the file's i-th column. */
@@ -215,25 +257,47 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
     header = desc.map((d) => d.column_name);
     readName = (i) => header[i]!;
     reader = `read_parquet(${literal(readPath)}, file_row_number = true)`;
-    mapping = mapHeaders(file.source, header, cfg?.rename);
+    mapping = mapHeaders(file.source, header, configured?.rename);
   } else {
-    header = readCsvHeader(readPath);
-    const names = csvReadNames(file, header, cfg);
+    const dialect = sniff!.dialect;
+    header = sniff!.header;
+    const names = csvReadNames(file, header, configured);
     readName = (i) => names[i]!;
     const columns = `{${names.map((h) => `${literal(h)}: 'varchar'`).join(', ')}}`;
     reader =
-      `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ` +
+      `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ${literal(dialect.delimiter)}, quote = ${literal(dialect.quote)}, ` +
+      `escape = ${literal(dialect.escape)}, skip = ${dialect.skip}, ` +
       `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = '_ingest_csv_scans', ` +
       `strict_mode = true, null_padding = false, max_line_size = 10000000)`;
-    mapping = mapHeaders(file.source, header, cfg?.rename);
+    mapping = mapHeaders(file.source, header, configured?.rename);
   }
+  recordMapping(reading, header, mapping);
+  const cfg = withAmountFormat(file, configured, sniff, mapping, reading, opts);
   const plan = planStage(file, mapping, readName, cfg, opts, file.format === 'parquet' ? 'file_row_number + 1 as _line' : undefined);
+  const delimiterHint = sniff && sniff.how !== 'detected' && sniff.alternatives.length ? reading.hints[0] : undefined;
+  if (delimiterHint) {
+    // A header read with the wrong delimiter lacks every column: say which delimiter fits. (Reasons
+    // are looked up by rule number, so rewording them leaves the plan's SQL as it is.)
+    plan.staged.checks = plan.staged.checks.map((k) =>
+      plan.staged.fileColumns.has(k.column) ? k : { ...k, reason: `required column is missing from the file header — ${delimiterHint}` },
+    );
+  }
   await db.exec(`create temp table _ingest_raw as ${plan.select(reader)}`);
   if (file.format === 'parquet') {
     await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
     return plan.staged;
   }
-  return lineMappedView(db, plan.staged, scan);
+  return lineMappedView(db, plan.staged, scan, file, sniff!);
+}
+
+/** Records in `reading` how the file's header maps to the contract (what `sangloc check` shows). */
+function recordMapping(reading: FileReading, header: string[], mapping: HeaderMapping): void {
+  reading.header = header;
+  reading.mapping = mapping.columns.map((c) => ({ contract: c.contract, fileColumn: c.fileColumn!, how: c.how }));
+  reading.missingRequired = mapping.missingRequired;
+  reading.extraColumns = mapping.ignored;
+  reading.suggestions = mapping.suggestions;
+  for (const a of mapping.ambiguous) reading.fix.rename = { ...reading.fix.rename, [a.candidates[0]!]: a.contract };
 }
 
 /**
@@ -241,7 +305,9 @@ async function stageFile(db: Db, file: DeliveryFile, readPath: string, scan: Csv
  * into CSV parts (stageXlsx), and each part is validated into `_ingest_raw` as soon as it is
  * written, while the next one is parsed (DuckDB works on its own threads). `_line` is the Excel row.
  */
-async function stageWorkbook(db: Db, file: DeliveryFile, dir: string, cfg: SourceIngestConfig | undefined, opts: LoadOptions): Promise<{ staged: Staged; xlsx: XlsxStaged }> {
+async function stageWorkbook(
+  db: Db, file: DeliveryFile, dir: string, cfg: SourceIngestConfig | undefined, opts: LoadOptions, reading: FileReading,
+): Promise<{ staged: Staged; xlsx: XlsxStaged }> {
   let plan: ReturnType<typeof planStage> | undefined;
   let reader: (part: string) => string = () => '';
   let partHeader = '';
@@ -257,8 +323,9 @@ async function stageWorkbook(db: Db, file: DeliveryFile, dir: string, cfg: Sourc
   let xlsx: XlsxStaged;
   try {
     xlsx = await stageXlsx(file.path, file.source, cfg, dir, {
-      onHeader: (sheet, headerRow, _header, mapping) => {
+      onHeader: (sheet, headerRow, header, mapping) => {
         opts.log.info(`${file.name}: sheet "${sheet}", header on row ${headerRow}`);
+        recordMapping(reading, header, mapping);
         // The parts hold the mapped columns only, as `c<i>`, and the Excel row number.
         plan = planStage(file, mapping, (i) => `c${i}`, cfg, opts, '_line', { sheet, headerRow });
         const names = mapping.columns.map((c) => `c${c.fileIndex}`);
@@ -332,7 +399,7 @@ function planStage(
 }
 
 /** `_ingest_file` over a staged CSV: its rows with `_rid` (file order) and `_line`, the physical line each starts on. */
-async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined): Promise<Staged> {
+async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined, file: DeliveryFile, sniff: DialectSniff): Promise<Staged> {
   // Rows arrive in file order (insertion order is preserved); DuckDB numbers a CSV record counting
   // the header as 1. Accepted rows skip the rejected records, so the k-th accepted row is record
   // k + 1 + (number of rejected records before it); a quoted line break moves every later record
@@ -340,16 +407,18 @@ async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined)
   staged.csvRejects = (await db.tableExists('_ingest_csv_rejects')) && ((await db.value<number>('select count(*)::bigint from _ingest_csv_rejects')) ?? 0) > 0;
   const drift = scan !== undefined && scan.drift.length > 0;
   if (drift) await insertDrift(db, scan.drift);
+  // A `sep=` line is a record before the header: DuckDB counts it, so every record number is one more.
+  const skip = sniff.dialect.skip;
   if (staged.csvRejects) {
     await db.exec(`
       create temp table _ingest_csv_bad as
-        select line as rec, first(error_type || ': ' || error_message order by column_idx) as err,
+        select line as rec, first(${csvErrorReason(file, sniff)} order by column_idx) as err,
                first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), 200) order by column_idx) as val
         from _ingest_csv_rejects group by line;
       -- Adjacent rejected records share a 'before': keep the largest shift (ASOF ties are not ordered).
       create temp table _ingest_shift as
         select before, max(shift) as shift from (
-          select rec - 1 - row_number() over (order by rec) as before, row_number() over (order by rec) as shift from _ingest_csv_bad
+          select rec - ${1 + skip} - row_number() over (order by rec) as before, row_number() over (order by rec) as shift from _ingest_csv_bad
         ) group by before;`);
   }
   // Few shifts (the usual case) become a balanced CASE tree per row (a handful of comparisons);
@@ -357,10 +426,10 @@ async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined)
   const shifts = staged.csvRejects ? await db.all<{ after: number; value: number }>(`select before as after, shift as value from _ingest_shift order by before`) : [];
   const drifts = drift ? scan.drift.map((d) => ({ after: d.afterRecord, value: d.extraLines })) : [];
   const record = !staged.csvRejects
-    ? `(select *, rowid as _rid, rowid + 2 as _rec from _ingest_raw)`
+    ? `(select *, rowid as _rid, rowid + ${2 + skip} as _rec from _ingest_raw)`
     : shifts.length <= MAX_CASE_STEPS
-      ? `(select *, _rid + 2 + ${stepSql('_rid + 1', shifts)} as _rec from (select *, rowid as _rid from _ingest_raw))`
-      : `(select r.*, r._rid + 2 + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from _ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
+      ? `(select *, _rid + ${2 + skip} + ${stepSql('_rid + 1', shifts)} as _rec from (select *, rowid as _rid from _ingest_raw))`
+      : `(select r.*, r._rid + ${2 + skip} + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from _ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
   await db.exec(
     !drift
       ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record}`
@@ -369,6 +438,82 @@ async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined)
         : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
   );
   return staged;
+}
+
+/**
+ * Reads a CSV's head for its dialect (config, `sep=` line, or detected) and header; records in
+ * `reading` how, and the delimiter setting that would fit when the one in use does not.
+ */
+function sniffCsv(file: DeliveryFile, readPath: string, cfg: SourceIngestConfig | undefined, reading: FileReading): DialectSniff {
+  const head = headBytes(readPath);
+  const text = head.toString('utf8');
+  if (text.replace(/^\uFEFF/, '').trim() === '') throw new InputError(file.path, 'the file is empty (no header row)', 1);
+  const sniff = sniffDialect(text, {
+    delimiter: cfg?.delimiter, quote: cfg?.quote, escape: cfg?.escape,
+    wholeFile: statSync(readPath).size <= head.length,
+    preferHeader: (h) => mapHeaders(file.source, h, cfg?.rename).columns.length,
+  });
+  reading.dialect = { dialect: sniff.dialect, how: sniff.how, alternatives: sniff.alternatives };
+  const setting = (d: string) => `ingest.sources.${file.source}.delimiter = ${JSON.stringify(d)}`;
+  if (sniff.alternatives.length && sniff.how !== 'detected') {
+    const alt = sniff.alternatives[0]!;
+    reading.fix.delimiter = alt as SourceIngestConfig['delimiter'];
+    reading.hints.push(`the file looks ${showDelimiter(alt)}-separated, not ${showDelimiter(sniff.dialect.delimiter)}: set ${setting(alt)}`);
+  } else if (sniff.alternatives.length) {
+    reading.fix.delimiter = sniff.dialect.delimiter as SourceIngestConfig['delimiter'];
+    reading.hints.push(`the head fits delimiter ${[sniff.dialect.delimiter, ...sniff.alternatives].map(showDelimiter).join(' and ')}; ${showDelimiter(sniff.dialect.delimiter)} was taken: set ${setting(sniff.dialect.delimiter)} to be sure`);
+  }
+  if (sniff.dialect.quote !== '"' && cfg?.quote === undefined) reading.fix.quote = sniff.dialect.quote as SourceIngestConfig['quote'];
+  if (sniff.dialect.escape !== sniff.dialect.quote && cfg?.escape === undefined) reading.fix.escape = sniff.dialect.escape as SourceIngestConfig['escape'];
+  return sniff;
+}
+
+/**
+ * The source's config with the money columns' digit grouping added when the config names none and
+ * the head's values show one without doubt (`1.250.000`); records the choice in `reading`.
+ */
+function withAmountFormat(
+  file: DeliveryFile, cfg: SourceIngestConfig | undefined, sniff: DialectSniff | undefined, mapping: HeaderMapping, reading: FileReading, opts: LoadOptions,
+): SourceIngestConfig | undefined {
+  if (cfg?.decimal !== undefined || cfg?.thousands !== undefined) {
+    reading.amounts = { decimal: cfg.decimal ?? (cfg.thousands === '.' ? ',' : '.'), thousands: cfg.thousands ?? (cfg.decimal === ',' ? '.' : ','), how: 'config' };
+    return cfg;
+  }
+  if (!sniff) return cfg;
+  const money = new Set(sources[file.source].columns.filter((c) => c.type === 'vnd').map((c) => c.name));
+  const at = mapping.columns.filter((c) => money.has(c.contract)).map((c) => c.fileIndex);
+  const found = sniffAmounts(sniff.sample.flatMap((r) => at.map((i) => r[i] ?? '')));
+  if (!found) return cfg;
+  reading.amounts = { ...found, how: 'detected' };
+  reading.fix.thousands = found.thousands;
+  reading.fix.decimal = found.decimal;
+  opts.log.info(`${file.name}: amounts grouped with '${found.thousands}' (decimal '${found.decimal}'), detected`);
+  return { ...cfg, ...found };
+}
+
+/**
+ * SQL turning DuckDB's CSV error (`error_type`, `error_message` of its rejects table) into a reason
+ * that says what is wrong with the line and which setting or edit fixes it.
+ */
+function csvErrorReason(file: DeliveryFile, sniff: DialectSniff): string {
+  const dialect: CsvDialect = sniff.dialect;
+  const at = `ingest.sources.${file.source}`;
+  const alt = sniff.how !== 'detected' ? sniff.alternatives[0] : undefined;
+  const d = showDelimiter(dialect.delimiter);
+  const fields = `regexp_extract(error_message, 'Found: ([0-9]+)', 1) || ' fields where the header has ' || regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+)', 1)`;
+  const altHint = alt ? ` — the file looks ${showDelimiter(alt)}-separated: set ${at}.delimiter = ${JSON.stringify(alt)}` : undefined;
+  // [when, reason] in SQL; the first that holds names the reason.
+  const reasons: [string, string][] = [
+    ["error_type = 'TOO MANY COLUMNS'", `${fields} || ${literal(altHint ?? ` — a value holding ${d} must be in quotes (${dialect.quote}…${dialect.quote})`)}`],
+    ["error_type = 'MISSING COLUMNS'", `${fields} || ${literal(altHint ?? ' — the row is cut short, or a line break splits it (a value holding a line break must be in quotes)')}`],
+    // DuckDB files a quote that never closes under UNQUOTED VALUE; its message tells them apart.
+    ["error_type = 'UNQUOTED VALUE' and error_message ilike '%unterminated%'", literal(`unterminated quote: a field opens with ${dialect.quote} and never closes — close it, or write a quote inside a value doubled (${dialect.quote}${dialect.quote})`)],
+    ["error_type = 'UNQUOTED VALUE'", literal(`a quote inside a field that does not start with one — quote the whole field and double the inner quote${dialect.escape === '"' ? `, or set ${at}.escape = "\\\\" if the file escapes quotes with a backslash` : ''}`)],
+    ["error_type = 'LINE SIZE OVER MAXIMUM'", literal('record longer than 10 MB (the reader\'s limit) — split the value, or look above for a quote that never closes')],
+    ["error_type = 'INVALID ENCODING'", literal(`bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. "windows-1258"), else re-export this row`)],
+    ["error_type = 'INVALID UNICODE'", literal(`bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. "windows-1258"), else re-export this row`)],
+  ];
+  return `case ${reasons.map(([when, r]) => `when ${when} then ${r}`).join(' ')} else 'cannot be read as CSV (' || error_type || ')' end`;
 }
 
 /**

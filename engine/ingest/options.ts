@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { z } from 'zod';
 import { literal } from '../warehouse/db.js';
+import { delimiterCandidates, escapeChoices, quoteChoices } from './dialect.js';
 import { sourceNames, sources, type ColumnSpec, type SourceName } from './sources.js';
 
 /** strptime format with a day and a year, e.g. `%d/%m/%Y`. */
@@ -58,6 +59,18 @@ export const sourceIngestShape = {
     .describe(
       'Text encoding of files without a BOM, as iconv-lite names it: `utf-16le`, `windows-1258`, `windows-1252` …',
     ),
+  delimiter: z
+    .enum(delimiterCandidates)
+    .optional()
+    .describe(
+      'CSV field separator: `,` `;` `\\t` (tab) or `|`; default: a `sep=` first line, else detected from the head ' +
+        '(docs/ingest.md, "CSV dialects").',
+    ),
+  quote: z.enum(quoteChoices).optional().describe('CSV quote character: `"` (default) or `\'`.'),
+  escape: z
+    .enum(escapeChoices)
+    .optional()
+    .describe('Character escaping a quote inside a quoted field: the quote itself (doubled, the default) or `\\`.'),
   sheet: z
     .union([
       z.string().min(1, { error: 'expected a sheet name or its position (1 = first)' }),

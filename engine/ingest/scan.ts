@@ -25,7 +25,6 @@ export interface CsvScan {
   drift: LineDrift[];
 }
 
-const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 const CHUNK = 1 << 20;
@@ -43,8 +42,11 @@ const CHUNK = 1 << 20;
  *   const s = scanCsv('cod_shipments.csv', { hash: true });
  *   // s.drift = [{ afterRecord: 3, extraLines: 1 }]: record 5 starts on line 6
  */
-export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan {
+export function scanCsv(path: string, options: { hash?: boolean; quote?: string; escape?: string } = {}): CsvScan {
   const hash = options.hash ? createHash('sha256') : undefined;
+  const QUOTE = (options.quote ?? '"').charCodeAt(0);
+  // An escape other than the quote itself (`\"`) hides the quote after it; a doubled quote toggles twice.
+  const ESCAPE = options.escape !== undefined && options.escape !== (options.quote ?? '"') ? options.escape.charCodeAt(0) : -1;
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(CHUNK);
   let inQuotes = false;
@@ -91,7 +93,7 @@ export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan
           if (nl >= n) nl = -1;
         }
         // A quote opens a field, closes it, or (doubled inside quotes) toggles out and straight back in.
-        if (q < n) inQuotes = !inQuotes;
+        if (q < n && !(inQuotes && ESCAPE !== -1 && escaped(buf, q, ESCAPE, prevByte))) inQuotes = !inQuotes;
         i = q + 1;
       }
       prevByte = buf[n - 1]!;
@@ -110,6 +112,18 @@ export function scanCsv(path: string, options: { hash?: boolean } = {}): CsvScan
     lines = 0;
   }
   return { sha256: hash?.digest('hex'), bytes, records, lines, quotedNewlines, drift };
+}
+
+/** Whether the byte at `q` follows an odd run of escape bytes (the run may start in the previous chunk: its last byte). */
+function escaped(buf: Buffer, q: number, escapeByte: number, prevByte: number): boolean {
+  let run = 0;
+  let k = q - 1;
+  while (k >= 0 && buf[k] === escapeByte) {
+    run++;
+    k--;
+  }
+  if (k < 0 && prevByte === escapeByte) run++;
+  return run % 2 === 1;
 }
 
 /** The physical start line of record `record` (1-based, header = 1) under `drift`. */

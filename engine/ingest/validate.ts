@@ -31,7 +31,7 @@ export function parsedColumns(spec: SourceSpec, fileColumns: ReadonlySet<string>
   return out;
 }
 
-function checksFor(col: ColumnSpec, presentInFile: boolean): Check[] {
+function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Check[] {
   const v = `trim(${ident(col.name)})`;
   const p = ident(parsedName(col.name));
   const present = `(${ident(col.name)} is not null and ${v} <> '')`;
@@ -40,7 +40,9 @@ function checksFor(col: ColumnSpec, presentInFile: boolean): Check[] {
     checks.push({
       column: col.name,
       broken: presentInFile ? `not ${present}` : 'true',
-      reason: presentInFile ? 'required value is empty' : 'required column is missing from the file header',
+      reason: presentInFile
+        ? 'required value is empty'
+        : `required column is missing from the file header — add it, or name the file's column for it in ingest.sources.${source}.rename`,
     });
   }
   if (!presentInFile) return checks;
@@ -106,7 +108,7 @@ export function identifierWarnings(spec: SourceSpec, fileColumns: ReadonlySet<st
 
 /** All contract checks of a source, in the order they are reported (first broken wins). */
 export function contractChecks(spec: SourceSpec, fileColumns: ReadonlySet<string>, extra: Check[] = []): Check[] {
-  return [...spec.columns.flatMap((c) => checksFor(c, fileColumns.has(c.name))), ...extra];
+  return [...spec.columns.flatMap((c) => checksFor(c, fileColumns.has(c.name), spec.name)), ...extra];
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Workspace {
   latestLink: string;
   lockFile: string;
   runDir(runId: string): string;
+  /** Where a failed run keeps its rejects and diagnostics (created only when a run fails). */
+  failedDir(runId: string): string;
 }
 
 export function openWorkspace(root: string): Workspace {
@@ -30,6 +32,7 @@ export function openWorkspace(root: string): Workspace {
     latestLink: join(abs, 'latest'),
     lockFile: join(abs, 'run.lock'),
     runDir: (id) => join(abs, 'runs', id),
+    failedDir: (id) => join(abs, 'failed', id),
   };
   for (const dir of [ws.root, ws.runsDir, ws.modelsDir, ws.tmpDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -35,6 +35,10 @@ interface Case {
   extraColumns?: string;
   config?: SourceIngestConfig;
   generate?: { token: string; char: string; times: number };
+  /** How the CSV must be read: what the head or a sep= line says (checked field by field). */
+  dialect?: Record<string, string | number>;
+  /** Settings the load finds that the config lacks (what `sangloc check` suggests), exactly. */
+  fix?: Record<string, string>;
 }
 
 const { cases } = JSON.parse(readFileSync(join(corpus, 'expected.json'), 'utf8')) as { cases: Case[] };
@@ -68,6 +72,8 @@ describe('bad-input corpus (test/fixtures/bad-input/expected.json): every row is
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger(), ingest: c.config && { sources: { [c.source]: c.config } }, tmpDir: root });
       const f = s.files[0]!;
       expect(f.status).toBe(c.status);
+      if (c.dialect) expect({ ...f.reading?.dialect?.dialect, how: f.reading?.dialect?.how }).toMatchObject(c.dialect);
+      if (c.fix || c.config) expect(f.reading?.fix).toEqual(c.fix ?? {});
       if (c.status === 'failed') {
         expect(f.message).toContain(`${c.source}.csv`);
         expect(f.message).toContain(c.message);

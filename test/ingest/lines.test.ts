@@ -28,7 +28,7 @@ const cases: Case[] = [
     name: 'a record the CSV reader rejects after a quoted break',
     lines: [header, row('W1', '"x\ny"'), 'ghn,W2,too,few', row('W3'), row('W4', 'z', '5', '2026-13-01')],
     loaded: { W1: 2, W3: 5 },
-    rejects: [[4, /MISSING COLUMNS/], [6, /not a date/]],
+    rejects: [[4, /fields where the header has/], [6, /not a date/]],
   },
   {
     name: 'empty lines are skipped, not counted as rows, and later lines stay right',
