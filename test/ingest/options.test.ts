@@ -16,6 +16,8 @@ describe('validateIngestConfig', () => {
       ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amount' }, dateFormat: '%d/%m/%Y', decimal: ',', thousands: '.', encoding: 'windows-1258' } } },
       problems: [],
     },
+    { name: 'a CSV dialect', ingest: { sources: { cod_shipments: { delimiter: ';', quote: "'", escape: '\\' }, bank_transactions: { delimiter: '\t' } } }, problems: [] },
+    { name: 'a delimiter, quote or escape outside the lists', ingest: { sources: { cod_shipments: { delimiter: ':', quote: '`', escape: '/' } } }, problems: [/cod_shipments\.delimiter/, /cod_shipments\.quote/, /cod_shipments\.escape/] },
     { name: 'not an object', ingest: [], problems: [/^ingest: expected object \{ sources \}, got an array/] },
     { name: 'unknown source', ingest: { sources: { banks: {} } }, problems: [/ingest\.sources\.banks: unknown source/] },
     { name: 'a source named like an object property', ingest: { sources: { constructor: { rename: { a: 'b' } } } }, problems: [/ingest\.sources\.constructor: unknown source/] },
