@@ -1,9 +1,14 @@
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBDataChunk, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 
 /** Values as sangloc code sees them: bigint is converted at this boundary. */
 export type Scalar = string | number | boolean | null;
 export type Row = Record<string, Scalar>;
-export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+/** A value bound to a query or appended to a table (bigint for BIGINT columns). */
+export type SqlValue = DuckDBValue;
+export type Params = Record<string, SqlValue> | SqlValue[];
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const chunkRows = 2048;
 
 export interface DbOptions {
   /** DuckDB memory_limit, e.g. '3GB'. */
@@ -26,7 +31,7 @@ export class Db {
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
-    readonly conn: DuckDBConnection,
+    private readonly conn: DuckDBConnection,
   ) {}
 
   static async open(path: string, options: DbOptions = {}): Promise<Db> {
@@ -83,6 +88,88 @@ export class Db {
       offset += chunk.rowCount;
     }
     return { names, columns, rowCount };
+  }
+
+  /**
+   * Appends rows to an existing table through DuckDB's appender, a data chunk of 2,048 rows at a
+   * time; each row holds one value per column, in the table's column order. Returns the rows appended.
+   *
+   * @example
+   *   await db.exec('create table pairs (a bigint, b bigint, reason varchar)');
+   *   await db.appendRows('pairs', [[1n, 2n, 'bridge'], [3n, 4n, null]]); // 2
+   */
+  async appendRows(table: string, rows: Iterable<readonly SqlValue[]>): Promise<number> {
+    const appender = await this.conn.createAppender(table);
+    let closing = false;
+    try {
+      const types = Array.from({ length: appender.columnCount }, (_, c) => appender.columnType(c));
+      let columns = types.map(() => new Array<SqlValue>(chunkRows));
+      let filled = 0;
+      let total = 0;
+      const flush = () => {
+        const chunk = DuckDBDataChunk.create(types, filled);
+        chunk.setColumns(filled === chunkRows ? columns : columns.map((c) => c.slice(0, filled)));
+        appender.appendDataChunk(chunk);
+        total += filled;
+        filled = 0;
+        columns = types.map(() => new Array<SqlValue>(chunkRows));
+      };
+      for (const row of rows) {
+        if (row.length !== types.length) throw new Error(`appendRows: ${table} has ${types.length} columns, a row has ${row.length} values`);
+        for (let c = 0; c < types.length; c++) columns[c]![filled] = row[c]!;
+        if (++filled === chunkRows) flush();
+      }
+      if (filled > 0) flush();
+      closing = true;
+      appender.closeSync(); // flushes: a constraint the rows break fails here
+      return total;
+    } catch (err) {
+      if (!closing) {
+        try {
+          appender.closeSync();
+        } catch {
+          /* the append's own error is the one to report */
+        }
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `fn` with a list to register the work tables it creates in, then drops them (last created
+   * first), also when `fn` fails; a drop failing then does not hide `fn`'s own error. `keep` leaves
+   * them for inspection.
+   *
+   * @example
+   *   await db.withWorkTables(async (work) => {
+   *     await db.exec('create table w_pairs as select …');
+   *     work.push('w_pairs');
+   *   });
+   */
+  async withWorkTables<T>(fn: (work: string[]) => Promise<T>, options: { keep?: boolean } = {}): Promise<T> {
+    const work: string[] = [];
+    let result: T;
+    try {
+      result = await fn(work);
+    } catch (err) {
+      if (!options.keep) await this.dropTables(work).catch(() => undefined);
+      throw err;
+    }
+    if (!options.keep) await this.dropTables(work);
+    return result;
+  }
+
+  /** Drops tables (temporary or not) if they exist, in reverse order of the list; tries every one, then throws the first failure. */
+  async dropTables(names: readonly string[]): Promise<void> {
+    let failure: unknown;
+    for (const name of [...names].reverse()) {
+      try {
+        await this.exec(`drop table if exists ${ident(name)}`);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   async tableExists(name: string): Promise<boolean> {
