@@ -11,7 +11,7 @@ import { caseTotals } from './publish/report-model.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
 import { previousRunDir } from './publish/run-ref.js';
-import { diffRuns } from './diff/index.js';
+import { diffRuns } from './publish/run-diff.js';
 import { parsePeriod, periodStats } from './stats/period.js';
 import { listModels } from './warehouse/models.js';
 import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Db } from '../warehouse/db.js';
 import { ident, literal } from '../warehouse/db.js';
-import { ensureWarehouseSchema, rawTable } from '../warehouse/schema.js';
+import { ensureIngestSchema, rawTable } from './schema.js';
 import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Logger } from '../log.js';
 import { InputError } from '../errors.js';
@@ -56,7 +56,7 @@ export interface LoadOptions {
  * @example const summary = await loadDelivery(db, 'data-samples', { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir });
  */
 export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Promise<LoadSummary> {
-  await ensureWarehouseSchema(db);
+  await ensureIngestSchema(db);
   await ensureIngestTables(db);
   const { files, ignored } = discoverDelivery(dir);
   if (files.length === 0) throw new InputError(dir, 'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see docs/contract.md)');

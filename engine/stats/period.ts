@@ -11,7 +11,6 @@
  */
 import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
 import { UsageError } from '../errors.js';
-import { csvField } from '../publish/csv.js';
 import { groupFromWithholding } from '../score/gap.js';
 import type { Db } from '../warehouse/db.js';
 
@@ -231,29 +230,6 @@ async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promis
 }
 
 const listLiteral = (values: readonly string[]) => `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::varchar[]`;
-
-export const statsColumns: readonly (keyof ProvinceStats)[] = [
-  'province', 'sellers', 'sellers_platform', 'sellers_cod', 'sellers_bank', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
-  'observed_revenue_vnd', 'declared_revenue_vnd', 'sellers_with_gap', 'tax_gap_vnd', 'audits', 'audits_undeclared', 'hit_rate',
-  'assessed_tax_vnd', 'yield_per_case_vnd',
-];
-
-/**
- * The statistics as CSV (UTF-8 with BOM, CRLF): a `period` column, one row per province, then `TOTAL`.
- *
- * @example writeFileSync('stats-2026-H1.csv', statsCsv(s));
- */
-export function statsCsv(s: PeriodStats): string {
-  const value = (r: ProvinceStats, k: keyof ProvinceStats) => {
-    const v = r[k];
-    if (k === 'province') return csvField(v === null ? 'TOTAL' : /^[=+\-@]/.test(String(v)) ? `'${v}` : String(v));
-    if (v === null) return '';
-    return k === 'hit_rate' ? (v as number).toFixed(4) : String(v);
-  };
-  const lines = [['period', ...statsColumns].join(',')];
-  for (const r of [...s.rows, s.total]) lines.push([s.period.label, ...statsColumns.map((k) => value(r, k))].join(','));
-  return '\ufeff' + lines.join('\r\n') + '\r\n';
-}
 
 /**
  * The statistics for a terminal (amounts in millions of VND).
