@@ -1,4 +1,11 @@
-import { type DuckDBConnection, DuckDBDataChunk, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 /** Values as sangloc code sees them: bigint is converted at this boundary. */
 export type Scalar = string | number | boolean | null;
@@ -99,40 +106,27 @@ export class Db {
    *   await db.appendRows('pairs', [[1n, 2n, 'bridge'], [3n, 4n, null]]); // 2
    */
   async appendRows(table: string, rows: Iterable<readonly SqlValue[]>): Promise<number> {
-    const appender = await this.conn.createAppender(table);
-    let closing = false;
+    const appender = await this.appender(table);
     try {
-      const types = Array.from({ length: appender.columnCount }, (_, c) => appender.columnType(c));
-      let columns = types.map(() => new Array<SqlValue>(chunkRows));
-      let filled = 0;
-      let total = 0;
-      const flush = () => {
-        const chunk = DuckDBDataChunk.create(types, filled);
-        chunk.setColumns(filled === chunkRows ? columns : columns.map((c) => c.slice(0, filled)));
-        appender.appendDataChunk(chunk);
-        total += filled;
-        filled = 0;
-        columns = types.map(() => new Array<SqlValue>(chunkRows));
-      };
-      for (const row of rows) {
-        if (row.length !== types.length) throw new Error(`appendRows: ${table} has ${types.length} columns, a row has ${row.length} values`);
-        for (let c = 0; c < types.length; c++) columns[c]![filled] = row[c]!;
-        if (++filled === chunkRows) flush();
-      }
-      if (filled > 0) flush();
-      closing = true;
-      appender.closeSync(); // flushes: a constraint the rows break fails here
-      return total;
+      for (const row of rows) appender.append(row);
     } catch (err) {
-      if (!closing) {
-        try {
-          appender.closeSync();
-        } catch {
-          /* the append's own error is the one to report */
-        }
-      }
+      appender.abandon();
       throw err;
     }
+    return appender.close();
+  }
+
+  /**
+   * An appender for rows that arrive one by one (a parser's callback); `appendRows` when they can be
+   * iterated. Call `close()` at the end (it flushes and returns the rows appended), `abandon()` on failure.
+   *
+   * @example
+   *   const app = await db.appender('t');
+   *   parser.on('data', (row) => app.append([row.a, row.b]));
+   *   parser.on('end', () => app.close());
+   */
+  async appender(table: string): Promise<TableAppender> {
+    return new TableAppender(table, await this.conn.createAppender(table));
   }
 
   /**
@@ -183,6 +177,68 @@ export class Db {
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** Rows into one table, buffered in data chunks of 2,048 rows (see `Db.appender`). */
+export class TableAppender {
+  private readonly types: DuckDBType[];
+  private columns: SqlValue[][];
+  private filled = 0;
+  private total = 0;
+  private done = false;
+
+  constructor(
+    readonly table: string,
+    private readonly raw: DuckDBAppender,
+  ) {
+    this.types = Array.from({ length: raw.columnCount }, (_, c) => raw.columnType(c));
+    this.columns = this.types.map(() => new Array<SqlValue>(chunkRows));
+  }
+
+  /** Adds one row: one value per column, in the table's column order. */
+  append(row: readonly SqlValue[]): void {
+    if (this.done) throw new Error(`appender of ${this.table}: already closed`);
+    if (row.length !== this.types.length) {
+      throw new Error(`appendRows: ${this.table} has ${this.types.length} columns, a row has ${row.length} values`);
+    }
+    for (let c = 0; c < row.length; c++) this.columns[c]![this.filled] = row[c]!;
+    if (++this.filled === chunkRows) this.flushChunk();
+  }
+
+  /** Appends what is buffered and closes; a constraint the rows break fails here. Returns the rows appended. */
+  close(): number {
+    if (this.done) throw new Error(`appender of ${this.table}: already closed`);
+    try {
+      if (this.filled > 0) this.flushChunk();
+    } catch (err) {
+      this.abandon();
+      throw err;
+    }
+    this.done = true;
+    this.raw.closeSync();
+    return this.total;
+  }
+
+  /** Closes after a failure, without raising a second error over the first. */
+  abandon(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      this.raw.closeSync();
+    } catch {
+      /* the caller is already reporting an error */
+    }
+  }
+
+  private flushChunk(): void {
+    const n = this.filled;
+    const chunk = DuckDBDataChunk.create(this.types, n);
+    chunk.setColumns(n === chunkRows ? this.columns : this.columns.map((c) => c.slice(0, n)));
+    this.raw.appendDataChunk(chunk);
+    this.total += n;
+    this.filled = 0;
+    this.columns = this.types.map(() => new Array<SqlValue>(chunkRows));
   }
 }
 

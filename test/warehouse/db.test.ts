@@ -49,6 +49,29 @@ describe('Db.appendRows', () => {
   });
 });
 
+describe('Db.appender', () => {
+  it('takes rows one by one (a parser callback) and appends them all on close', async () => {
+    await withDb(async (db) => {
+      await db.exec('create table t (id bigint, label varchar)');
+      const app = await db.appender('t');
+      for (let i = 0; i < 2049; i++) app.append([BigInt(i), i === 5 ? null : `r${i}`]);
+      expect(app.close()).toBe(2049);
+      expect(() => app.append([1n, 'late'])).toThrow('appender of t: already closed');
+      expect(await db.one('select count(*)::int as n, count(label)::int as labelled, max(id) as top from t')).toEqual({ n: 2049, labelled: 2048, top: 2048 });
+    });
+  });
+
+  it('abandon after a failure raises nothing more', async () => {
+    await withDb(async (db) => {
+      await db.exec('create table t (id bigint)');
+      const app = await db.appender('t');
+      expect(() => app.append([1n, 2n])).toThrow('appendRows: t has 1 columns, a row has 2 values');
+      expect(() => app.abandon()).not.toThrow();
+      expect(() => app.abandon()).not.toThrow();
+    });
+  });
+});
+
 describe('Db.withWorkTables', () => {
   it('drops the work tables after the work, keeping its result and other tables', async () => {
     await withDb(async (db) => {
