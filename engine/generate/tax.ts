@@ -1,5 +1,5 @@
 /**
- * The generator's own tax law, written from the law (shared DOMAIN.md, "Tax rules") and not from the
+ * The generator's own tax law, written from the law (docs/domain.md, the tax rules) and not from the
  * engine: truth/ (tax due, audit assessments) and the taxes the world's sellers pay are computed
  * here, so an evaluation compares the engine with an independent computation instead of with itself.
  * Nothing in engine/generate may import the engine's tax or scoring code (test/generate/boundary.test.ts).
