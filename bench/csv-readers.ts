@@ -132,15 +132,14 @@ async function fastCsvIntoDuckdb(path: string, columns: string[]): Promise<Seen>
   const db = await openDb(':memory:', { threads: 1 });
   try {
     await db.exec(`create table t (${columns.map((c) => `${ident(c)} varchar`).join(', ')})`);
-    const appender = await db.conn.createAppender('t');
-    await fastCsv(path, columns, (vals) => {
-      for (const v of vals) {
-        if (v === undefined || v === '') appender.appendNull();
-        else appender.appendVarchar(v);
-      }
-      appender.endRow();
-    });
-    appender.closeSync();
+    const appender = await db.appender('t');
+    try {
+      await fastCsv(path, columns, (vals) => appender.append(vals.map((v) => (v === undefined || v === '' ? null : v))));
+    } catch (err) {
+      appender.abandon();
+      throw err;
+    }
+    appender.close();
     return await seenIn(db, 't', columns);
   } finally {
     db.close();

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
+import type { TaxYearRules } from './config/tax-rules.js';
 import { InputError, RunFailedError, WorkspaceError } from './errors.js';
-import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import { formatRejects, topRejects, type FileRejects } from './ingest/report.js';
-import { rawTable } from './warehouse/schema.js';
+import { rawTable } from './ingest/schema.js';
 import { ident } from './warehouse/db.js';
+import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow, ReasonInfo } from './publish/case-row.js';
@@ -14,7 +15,7 @@ import { caseTotals } from './publish/report-model.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
 import { previousRunDir } from './publish/run-ref.js';
-import { diffRuns } from './diff/index.js';
+import { diffRuns } from './publish/run-diff.js';
 import { parsePeriod, periodStats } from './stats/period.js';
 import { listModels } from './warehouse/models.js';
 import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
@@ -24,7 +25,7 @@ import { rankCases } from './score/rank.js';
 import { allRules } from './score/rules/index.js';
 import { scoreEntities } from './score/score.js';
 import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
-import { scoreSupervised } from './supervised-stage.js';
+import { scoreSupervised, type SupervisedScore } from './supervised-stage.js';
 import { engineVersion } from './version.js';
 import { openDb, type Db } from './warehouse/db.js';
 import { readModels, runModels, setVariables, type Model } from './warehouse/pipeline.js';
@@ -104,12 +105,6 @@ async function openWarehouse(ws: Workspace, config: Config): Promise<Db> {
   }
 }
 
-function makeRunId(at: Date, config: Config): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const salt = createHash('sha256').update(`${at.getTime()}:${process.pid}:${configHash(config)}`).digest('hex').slice(0, 6);
-  return `${stamp}-${salt}`;
-}
-
 /** What a run got to before it stopped: what WS/failed/<run_id>/ keeps when it fails. */
 interface Progress {
   load?: LoadSummary;
@@ -181,152 +176,264 @@ async function assertScoringSources(db: Db, input: string, runId: string, load: 
   }
 }
 
+
+function makeRunId(at: Date, config: Config): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const salt = createHash('sha256').update(`${at.getTime()}:${process.pid}:${configHash(config)}`).digest('hex').slice(0, 6);
+  return `${stamp}-${salt}`;
+}
+
+/**
+ * What the stages share. The fixed part is set before the first stage; each stage then fills in
+ * its product for the ones after it (read with `need`, which names a stage run out of order).
+ */
+interface RunContext {
+  readonly db: Db;
+  readonly ws: Workspace;
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly opts: RunOptions;
+  readonly log: Logger;
+  readonly config: Config;
+  /** The SQL models, read once on first use; each stage builds its share of them, in dependency order. */
+  models?: Model[];
+  load?: LoadSummary;
+  taxYear?: number;
+  rules?: TaxYearRules;
+  resolved?: { records: number; clusters: number };
+  batch?: EntityBatch;
+  scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore };
+  published?: { dir: string; runJson: Record<string, unknown>; exported: { cases: number; members: number; rejects: number }; finishedAt: Date };
+  result?: RunResult;
+}
+
+interface Stage {
+  name: string;
+  /**
+   * Timed stages print their progress (`[name] …`, `[name] done in …`) and land in run.json's
+   * `timings_ms`; the untimed ones are the bookkeeping between them.
+   */
+  timed: boolean;
+  run(ctx: RunContext): Promise<void>;
+  /** A line for the log once the stage is done: counts only, never personal data. */
+  summary?(ctx: RunContext): string | undefined;
+}
+
+/** The nightly batch, in order. */
+const stages: readonly Stage[] = [
+  { name: 'open run', timed: false, run: openRun },
+  { name: 'ingest', timed: true, run: ingestStage, summary: ingestSummary },
+  { name: 'required sources', timed: false, run: requiredSources },
+  { name: 'staging', timed: true, run: stagingStage },
+  { name: 'tax year', timed: false, run: chooseTaxYear },
+  { name: 'resolve', timed: true, run: resolveStage, summary: resolveSummary },
+  { name: 'features', timed: true, run: featuresStage },
+  { name: 'score', timed: true, run: scoreStage, summary: scoreSummary },
+  { name: 'publish', timed: true, run: publishStage },
+  { name: 'commit run', timed: false, run: commitRun },
+];
+
 async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, opts: RunOptions, progress: Progress): Promise<RunResult> {
-  const { log, config } = opts;
-  await ensureWarehouseSchema(db);
-  await installNormalizeMacros(db);
-  await db.exec(`insert into runs values ($id, $s, null, 'running', null, $h, $v, null)`, {
-    id: runId, s: startedAt.toISOString(), h: configHash(config), v: engineVersion,
+  const ctx: RunContext = { db, ws, runId, startedAt, opts, log: opts.log, config: opts.config };
+  for (const stage of stages) {
+    progress.stage = stage.name;
+    if (stage.timed) await ctx.log.stage(stage.name, () => stage.run(ctx));
+    else await stage.run(ctx);
+    progress.load = ctx.load;
+    const line = stage.summary?.(ctx);
+    if (line) ctx.log.info(line);
+  }
+  return need(ctx.result, 'the run result');
+}
+
+/** A stage's product, or an error naming what a stage read before the stage making it ran. */
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`run: ${what} is not ready; the stages ran out of order`);
+  return value;
+}
+
+/** Builds the SQL models `select` picks, in dependency order. */
+const buildModels = (ctx: RunContext, select: (m: Model) => boolean) => runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()));
+
+/** The models the resolve stage builds; the features stage builds the other intermediate ones. */
+const resolveModels = ['int_identity_records', 'int_entities', 'int_record_identity'];
+
+async function openRun(ctx: RunContext): Promise<void> {
+  await ensureWarehouseSchema(ctx.db);
+  await installNormalizeMacros(ctx.db);
+  await ctx.db.exec(`insert into runs values ($id, $s, null, 'running', null, $h, $v, null)`, {
+    id: ctx.runId, s: ctx.startedAt.toISOString(), h: configHash(ctx.config), v: engineVersion,
   });
+}
 
-  progress.stage = 'ingest';
-  const load = await log.stage('ingest', () => loadDelivery(db, opts.input, { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir }));
-  progress.load = load;
-  const totalRows = Object.values(load.bySource).reduce((n, s) => n + s.read, 0);
-  log.info(`ingest: ${load.files.filter((f) => f.status === 'loaded').length} new file(s), ${totalRows.toLocaleString('en')} rows read, ` +
-    `${load.files.filter((f) => f.status === 'skipped').length} already loaded, ${load.files.filter((f) => f.status === 'failed').length} failed`);
+async function ingestStage(ctx: RunContext): Promise<void> {
+  ctx.load = await loadDelivery(ctx.db, ctx.opts.input, { runId: ctx.runId, log: ctx.log, ingest: ctx.config.ingest, tmpDir: ctx.ws.tmpDir });
+}
 
-  // The SQL models are read once; each stage builds its share of them, in dependency order.
-  const models = readModels();
-  const build = (select: (m: Model) => boolean) => runModels(db, select, log, models);
-  const resolveModels = ['int_identity_records', 'int_entities', 'int_record_identity'];
-  await assertScoringSources(db, opts.input, runId, load);
-  progress.stage = 'staging';
-  await log.stage('staging', () => build((m) => m.layer === 'staging'));
-  const taxYear = opts.taxYear ?? (await latestDeclaredYear(db, opts.input));
-  const rules = rulesForYear(taxYear, config.taxRules);
-  log.info(`tax year ${taxYear}: threshold ${rules.threshold.toLocaleString('en')} VND`);
-  await setVariables(db, featureVariables(taxYear));
+/** Stops the run when a source scoring cannot do without has no row in the warehouse. */
+async function requiredSources(ctx: RunContext): Promise<void> {
+  await assertScoringSources(ctx.db, ctx.opts.input, ctx.runId, need(ctx.load, 'the load summary'));
+}
 
-  progress.stage = 'resolve';
-  const resolved = await log.stage('resolve', async () => {
-    await build((m) => m.name === 'int_identity_records');
-    const r =
-      config.resolve.method === 'exact'
-        ? await resolveExact(db, { maxNamesPerValue: 3 })
-        : await resolveIdentities(db, { seed: config.seed, log });
-    await build((m) => m.name === 'int_entities' || m.name === 'int_record_identity');
-    return r;
+const rowsRead = (load: LoadSummary) => Object.values(load.bySource).reduce((n, s) => n + s.read, 0);
+
+function ingestSummary(ctx: RunContext): string {
+  const load = need(ctx.load, 'the load summary');
+  const files = (status: string) => load.files.filter((f) => f.status === status).length;
+  return `ingest: ${files('loaded')} new file(s), ${rowsRead(load).toLocaleString('en')} rows read, ` +
+    `${files('skipped')} already loaded, ${files('failed')} failed`;
+}
+
+async function stagingStage(ctx: RunContext): Promise<void> {
+  await buildModels(ctx, (m) => m.layer === 'staging');
+}
+
+async function chooseTaxYear(ctx: RunContext): Promise<void> {
+  const taxYear = ctx.opts.taxYear ?? (await latestDeclaredYear(ctx.db, ctx.opts.input));
+  const rules = rulesForYear(taxYear, ctx.config.taxRules);
+  ctx.log.info(`tax year ${taxYear}: threshold ${rules.threshold.toLocaleString('en')} VND`);
+  await setVariables(ctx.db, featureVariables(taxYear));
+  ctx.taxYear = taxYear;
+  ctx.rules = rules;
+}
+
+async function resolveStage(ctx: RunContext): Promise<void> {
+  const { db, config, log } = ctx;
+  await buildModels(ctx, (m) => m.name === 'int_identity_records');
+  ctx.resolved =
+    config.resolve.method === 'exact'
+      ? await resolveExact(db, { maxNamesPerValue: 3 })
+      : await resolveIdentities(db, { seed: config.seed, log });
+  await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
+}
+
+function resolveSummary(ctx: RunContext): string {
+  const r = need(ctx.resolved, 'the resolved entities');
+  return `resolve: ${r.records.toLocaleString('en')} identity records → ${r.clusters.toLocaleString('en')} entities`;
+}
+
+async function featuresStage(ctx: RunContext): Promise<void> {
+  await buildModels(ctx, (m) => m.layer === 'marts' || (m.layer === 'intermediate' && !resolveModels.includes(m.name)));
+  ctx.batch = await readEntityBatch(ctx.db);
+}
+
+async function scoreStage(ctx: RunContext): Promise<void> {
+  const { config, log } = ctx;
+  const batch = need(ctx.batch, 'the entity batch');
+  const taxYear = need(ctx.taxYear, 'the tax year');
+  const scored = scoreEntities(batch.batch, { rules: need(ctx.rules, 'the tax rules'), lang: config.output.language, provinces: batch.provinces });
+  const model = config.score.mode === 'baseline' ? baselineScore(batch) : await scoreSupervised(ctx.ws, batch, scored, { config, taxYear, log });
+  const excludedMask = new Uint8Array(batch.batch.n);
+  for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
+  const ranking = rankCases(model.expectedYield, model.probability, batch.ids, excludedMask, {
+    capacity: config.rank.capacity,
+    controlShare: config.rank.controlShare,
+    seed: config.seed,
+    provinceQuotas: config.rank.provinceQuotas,
+    provinces: batch.provinces,
   });
-  log.info(`resolve: ${resolved.records.toLocaleString('en')} identity records → ${resolved.clusters.toLocaleString('en')} entities`);
-
-  progress.stage = 'features';
-  const batch = await log.stage('features', async () => {
-    await build((m) => m.layer === 'marts' || (m.layer === 'intermediate' && !resolveModels.includes(m.name)));
-    return readEntityBatch(db);
-  });
-
-  progress.stage = 'score';
-  const { rows, excluded, model } = await log.stage('score', async () => {
-    const scored = scoreEntities(batch.batch, { rules, lang: config.output.language, provinces: batch.provinces });
-    const model = config.score.mode === 'baseline' ? baselineScore(batch) : await scoreSupervised(ws, batch, scored, { config, taxYear, log });
-    const excludedMask = new Uint8Array(batch.batch.n);
-    for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
-    const ranking = rankCases(model.expectedYield, model.probability, batch.ids, excludedMask, {
-      capacity: config.rank.capacity,
-      controlShare: config.rank.controlShare,
-      seed: config.seed,
-      provinceQuotas: config.rank.provinceQuotas,
-      provinces: batch.provinces,
-    });
-    const profiles = await readProfiles(db);
-    const out: CaseRow[] = [];
-    for (let k = 0; k < ranking.order.length; k++) {
-      const i = ranking.order[k]!;
-      const id = batch.ids[i]!;
-      const p = profiles.get(id);
-      const f = (name: string) => batch.batch.cols[name]![i]!;
-      out.push({
-        rank: k + 1,
-        entity_id: id,
-        risk_score: Math.round(model.probability[i]! * 1e6) / 1e6,
-        expected_yield_vnd: model.expectedYield[i]!,
-        estimated_revenue_vnd: scored.derived.estimatedRevenue[i]!,
-        declared_revenue_vnd: f('declared_revenue'),
-        undeclared_revenue_vnd: scored.derived.undeclaredRevenue[i]!,
-        tax_gap_vnd: scored.derived.taxGap[i]!,
-        name: p?.name ?? null,
-        tax_ids: split(p?.tax_ids),
-        national_ids: split(p?.national_ids),
-        phones: split(p?.phones),
-        province: p?.province ?? null,
-        sources: split(p?.sources),
-        reason_codes: scored.reasonCodes[i]!,
-        reasons: scored.reasons[i]!,
-        control_slice: ranking.control[k]!,
-        tax_year: taxYear,
-        activity_group: scored.derived.group[i] ?? null,
-        platform_revenue_vnd: f('platform_gmv'),
-        cod_revenue_vnd: f('cod_sales'),
-        bank_revenue_vnd: f('bank_trade'),
-        tax_withheld_vnd: f('tax_withheld'),
-        emails: split(p?.emails),
-        accounts: split(p?.accounts),
-        domains: split(p?.domains),
-        shops: split(p?.shops),
-        record_count: f('identity_records'),
-      });
-    }
-    return { rows: out, excluded: batch.batch.n - ranking.order.length, model };
-  });
-  if (excluded) log.info(`score: ${excluded} entities left out (already audited for ${taxYear})`);
-
-  progress.stage = 'publish';
-  const dir = beginRunFolder(ws, runId);
-  const exported = { cases: rows.length, members: 0, rejects: 0 };
-  let runJson: Record<string, unknown> = {};
-  const finishedAt = await log.stage('publish', async () => {
-    const reasons: ReasonInfo[] = allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
-    await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons, xlsxMaxRows: config.output.xlsxMaxRows });
-    exported.members = await writeMembersCsv(db, join(dir, 'members.csv'));
-    exported.rejects = await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
-    const finished = new Date();
-    runJson = {
-      run_id: runId,
-      started_at: startedAt.toISOString(),
-      finished_at: finished.toISOString(),
-      engine_version: engineVersion,
-      config_hash: configHash(config),
+  const profiles = await readProfiles(ctx.db);
+  const rows: CaseRow[] = [];
+  for (let k = 0; k < ranking.order.length; k++) {
+    const i = ranking.order[k]!;
+    const id = batch.ids[i]!;
+    const p = profiles.get(id);
+    const f = (name: string) => batch.batch.cols[name]![i]!;
+    rows.push({
+      rank: k + 1,
+      entity_id: id,
+      risk_score: Math.round(model.probability[i]! * 1e6) / 1e6,
+      expected_yield_vnd: model.expectedYield[i]!,
+      estimated_revenue_vnd: scored.derived.estimatedRevenue[i]!,
+      declared_revenue_vnd: f('declared_revenue'),
+      undeclared_revenue_vnd: scored.derived.undeclaredRevenue[i]!,
+      tax_gap_vnd: scored.derived.taxGap[i]!,
+      name: p?.name ?? null,
+      tax_ids: split(p?.tax_ids),
+      national_ids: split(p?.national_ids),
+      phones: split(p?.phones),
+      province: p?.province ?? null,
+      sources: split(p?.sources),
+      reason_codes: scored.reasonCodes[i]!,
+      reasons: scored.reasons[i]!,
+      control_slice: ranking.control[k]!,
       tax_year: taxYear,
-      model_id: model.modelId,
-      scorer: model.description,
-      model_metrics: model.metrics ?? null,
-      input: opts.input,
-      input_files: load.files.map((f) => ({ file: f.file, source: f.source, sha256: f.sha256, status: f.status, rows_read: f.rowsRead, rows_loaded: f.rowsLoaded, rows_rejected: f.rowsRejected, message: f.message ?? null })),
-      rows: load.bySource,
-      entities: batch.batch.n,
-      cases: rows.length,
-      excluded_audited: excluded,
-      timings_ms: { ...log.timings },
-    };
-    writeJson(join(dir, 'run.json'), runJson);
-    const quality = await sourceQuality(db, runId, load);
-    await writeReportHtml(join(dir, 'report.html'), {
-      run: { run_id: runId, started_at: startedAt.toISOString(), finished_at: finished.toISOString(), tax_year: taxYear, engine_version: engineVersion, config_hash: configHash(config), model_id: model.modelId },
-      sources: quality,
-      totals: caseTotals(rows, batch.batch.n),
-      cases: rows,
-      reasons,
-      scorer: model.description,
-      model: model.modelId ? (listModels(ws).find((c) => c.model_id === model.modelId) ?? null) : null,
-      diff: (() => {
-        const prev = previousRunDir(ws, runId);
-        return prev ? diffRuns(prev, dir) : null;
-      })(),
-      stats: await periodStats(db, parsePeriod(String(taxYear)), { taxRules: config.taxRules }),
-    }, { maskPii: config.output.maskPii });
-    return finished;
-  });
+      activity_group: scored.derived.group[i] ?? null,
+      platform_revenue_vnd: f('platform_gmv'),
+      cod_revenue_vnd: f('cod_sales'),
+      bank_revenue_vnd: f('bank_trade'),
+      tax_withheld_vnd: f('tax_withheld'),
+      emails: split(p?.emails),
+      accounts: split(p?.accounts),
+      domains: split(p?.domains),
+      shops: split(p?.shops),
+      record_count: f('identity_records'),
+    });
+  }
+  ctx.scored = { rows, excluded: batch.batch.n - ranking.order.length, model };
+}
+
+function scoreSummary(ctx: RunContext): string | undefined {
+  const { excluded } = need(ctx.scored, 'the scored cases');
+  return excluded ? `score: ${excluded} entities left out (already audited for ${ctx.taxYear})` : undefined;
+}
+
+async function publishStage(ctx: RunContext): Promise<void> {
+  const { db, ws, runId, startedAt, config, log } = ctx;
+  const load = need(ctx.load, 'the load summary');
+  const batch = need(ctx.batch, 'the entity batch');
+  const taxYear = need(ctx.taxYear, 'the tax year');
+  const { rows, excluded, model } = need(ctx.scored, 'the scored cases');
+  const dir = beginRunFolder(ws, runId);
+  const reasons: ReasonInfo[] = allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
+  await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons, xlsxMaxRows: config.output.xlsxMaxRows });
+  const members = await writeMembersCsv(db, join(dir, 'members.csv'));
+  const exported = { cases: rows.length, members, rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId) };
+  const finished = new Date();
+  const runJson = {
+    run_id: runId,
+    started_at: startedAt.toISOString(),
+    finished_at: finished.toISOString(),
+    engine_version: engineVersion,
+    config_hash: configHash(config),
+    tax_year: taxYear,
+    model_id: model.modelId,
+    scorer: model.description,
+    model_metrics: model.metrics ?? null,
+    input: ctx.opts.input,
+    input_files: load.files.map((f) => ({ file: f.file, source: f.source, sha256: f.sha256, status: f.status, rows_read: f.rowsRead, rows_loaded: f.rowsLoaded, rows_rejected: f.rowsRejected, message: f.message ?? null })),
+    rows: load.bySource,
+    entities: batch.batch.n,
+    cases: rows.length,
+    excluded_audited: excluded,
+    timings_ms: { ...log.timings },
+  };
+  writeJson(join(dir, 'run.json'), runJson);
+  const quality = await sourceQuality(db, runId, load);
+  await writeReportHtml(join(dir, 'report.html'), {
+    run: { run_id: runId, started_at: startedAt.toISOString(), finished_at: finished.toISOString(), tax_year: taxYear, engine_version: engineVersion, config_hash: configHash(config), model_id: model.modelId },
+    sources: quality,
+    totals: caseTotals(rows, batch.batch.n),
+    cases: rows,
+    reasons,
+    scorer: model.description,
+    model: model.modelId ? (listModels(ws).find((c) => c.model_id === model.modelId) ?? null) : null,
+    diff: (() => {
+      const prev = previousRunDir(ws, runId);
+      return prev ? diffRuns(prev, dir) : null;
+    })(),
+    stats: await periodStats(db, parsePeriod(String(taxYear)), { taxRules: config.taxRules }),
+  }, { maskPii: config.output.maskPii });
+  ctx.published = { dir, runJson, exported, finishedAt: finished };
+}
+
+/** Makes the run folder live, records the run in audit.log and marks it published in the warehouse. */
+async function commitRun(ctx: RunContext): Promise<void> {
+  const { db, ws, runId, config, log } = ctx;
+  const load = need(ctx.load, 'the load summary');
+  const batch = need(ctx.batch, 'the entity batch');
+  const taxYear = need(ctx.taxYear, 'the tax year');
+  const { dir, runJson, exported, finishedAt } = need(ctx.published, 'the published run');
   // Timings of publish itself are only known now: rewrite run.json before the folder goes live.
   writeJson(join(dir, 'run.json'), { ...runJson, timings_ms: { ...log.timings } });
   const finalDir = commitRunFolder(ws, runId);
@@ -334,7 +441,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     appendAudit(ws, {
       action: 'run',
       runId,
-      rows: { ...exported, entities: batch.batch.n, rows_read: totalRows },
+      rows: { ...exported, entities: batch.batch.n, rows_read: rowsRead(load) },
       detail: `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; input ${load.files.length} file(s)`,
     });
   } catch (err) {
@@ -343,8 +450,8 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   await db.exec(`update runs set finished_at = $f, status = 'published', tax_year = $y where run_id = $id`, {
     f: finishedAt.toISOString(), y: taxYear, id: runId,
   });
-  printRejects(await topRejects(db, runId, load.files), opts);
-  return { runId, runDir: finalDir, taxYear, cases: rows.length, entities: batch.batch.n, load };
+  ctx.result = { runId, runDir: finalDir, taxYear, cases: exported.cases, entities: batch.batch.n, load };
+  printRejects(await topRejects(db, runId, load.files), ctx.opts);
 }
 
 /** The naive baseline evaluations compare against: rank by observed minus declared revenue, no rules, no model. */

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { diffCsv, diffRuns, formatDiffText } from '../diff/index.js';
+import { formatDiffText } from '../diff/index.js';
+import { diffCsv, diffRuns } from '../publish/run-diff.js';
 import { openExistingWorkspace, resolveRunDir } from '../publish/run-ref.js';
 import { optionalInt, type Command } from './command.js';
 

@@ -1,11 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { ConfigError, InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { linkRecords } from '../resolve/link.js';
-import { normalizeLinkSpec } from '../resolve/spec.js';
-import { tfLevels } from '../resolve/sql.js';
-import { ident, literal, openDb } from '../warehouse/db.js';
+import { checkLinkFiles, linkFiles, readLinkSpec, type LinkFileList } from '../resolve/link-files.js';
 import { optionalInt, requireString, type Command } from './command.js';
 
 const options = {
@@ -36,82 +31,19 @@ export const command: Command<typeof options> = {
     const specPath = requireString(command, args, 'spec');
     const outDir = requireString(command, args, 'out');
     const seed = optionalInt(args, 'seed', 0, 2 ** 31 - 1) ?? 1;
-    const files = args.positionals;
-    if (files.length < 1 || files.length > 2) throw new UsageError(`link: give one CSV file (dedupe) or two (link), got ${files.length}. See \`sangloc link --help\`.`);
-    for (const f of files) if (!existsSync(f)) throw new InputError(f, 'file not found');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(specPath, 'utf8'));
-    } catch (err) {
-      throw new ConfigError(specPath, [existsSync(specPath) ? `not valid JSON (${(err as Error).message})` : 'cannot read the file; check the path given to --spec']);
+    const [first, second, ...more] = args.positionals;
+    if (first === undefined || more.length > 0) {
+      throw new UsageError(`link: give one CSV file (dedupe) or two (link), got ${args.positionals.length}. See \`sangloc link --help\`.`);
     }
-    const spec = normalizeLinkSpec(raw, specPath);
+    const files: LinkFileList = second === undefined ? [first] : [first, second];
+    checkLinkFiles(files);
+    const spec = readLinkSpec(specPath);
     const log = createLogger({ quiet: args.values.quiet === true });
-    const db = await openDb(':memory:');
-    try {
-      // Each file keeps its own row numbers (1-based line of data) as the default id.
-      for (const [i, f] of files.entries()) {
-        try {
-          await db.exec(`create table ${ident(`file${i}`)} as select * from read_csv(${literal(f)}, all_varchar = true, header = true)`);
-        } catch (err) {
-          throw new InputError(f, `cannot read as CSV: ${(err as Error).message.split('\n')[0]}`);
-        }
-      }
-      const idExpr = spec.unique_id ? ident(spec.unique_id) : '(rowid + 1)::varchar';
-      if (spec.unique_id) {
-        for (const [i, f] of files.entries()) {
-          const cols = (await db.all<{ column_name: string }>(`describe ${ident(`file${i}`)}`)).map((r) => r.column_name);
-          if (!cols.includes(spec.unique_id)) throw new ConfigError(specPath, [`unique_id: ${basename(f)} has no column "${spec.unique_id}"`]);
-        }
-      }
-      const parts = files.map((_, i) => `select ${i}::tinyint as _dataset, ${idExpr} as _id, rowid as _row, * from ${ident(`file${i}`)}`);
-      await db.exec(`create table link_input as
-        select (row_number() over (order by _dataset, _row) - 1)::bigint as _record_id, *
-        from (${parts.join(' union all by name ')})`);
-      const result = await linkRecords(db, {
-        input: 'link_input',
-        idColumn: '_record_id',
-        datasetColumn: files.length === 2 ? '_dataset' : undefined,
-        spec,
-        seed,
-        log,
-        tables: { links: 'link_links', clusters: 'link_clusters' },
-      });
-
-      mkdirSync(outDir, { recursive: true });
-      const partNames = ['prior'];
-      for (const c of spec.comparisons) {
-        partNames.push(c.name);
-        if (tfLevels(c).length) partNames.push(`${c.name}_tf`);
-        if (c.degree_guard) partNames.push(`${c.name}_guard`);
-      }
-      const partCols = partNames.map((p) => `(l.parts ->> ${literal(p)})::double as ${ident(p)}`);
-      const names = files.map((f) => basename(f));
-      const fileName = (alias: string) => `[${names.map((n) => literal(n)).join(', ')}][${alias}._dataset + 1]`;
-      await db.exec(`copy (
-        select ${fileName('la')} as left_file, la._id as left_id, ${fileName('rb')} as right_file, rb._id as right_id,
-               l.match_weight, l.match_probability, l.confidence, l.kept, l.cut_reason, ${partCols.join(', ')}
-        from link_links l
-        join link_input la on la._record_id = l.record_a
-        join link_input rb on rb._record_id = l.record_b
-        order by l.match_weight desc, l.record_a, l.record_b
-      ) to ${literal(join(outDir, 'pairs.csv'))} (header, delimiter ',')`);
-      await db.exec(`copy (
-        select ${fileName('i')} as file, i._id as id, ${files.length === 2 ? `${fileName('ci')} || ':' || ci._id` : 'ci._id'} as cluster_id,
-               count(*) over (partition by c.cluster_id) as cluster_size
-        from link_clusters c
-        join link_input i on i._record_id = c.record_id
-        join link_input ci on ci._record_id = c.cluster_id
-        order by c.cluster_id, c.record_id
-      ) to ${literal(join(outDir, 'clusters.csv'))} (header, delimiter ',')`);
-      writeFileSync(join(outDir, 'weights.json'), JSON.stringify(result.weights, null, 2) + '\n');
-      log.info(
-        `link: ${result.records} records, ${result.candidatePairs} candidate pairs, ${result.links} links (${result.keptLinks} kept, ` +
-          `${result.weakLinks} weak, ${result.bridgesCut} bridges cut), ${result.multiRecordClusters} clusters of 2+ records; wrote ${outDir}`,
-      );
-      return 0;
-    } finally {
-      db.close();
-    }
+    const result = await linkFiles({ files, spec, specSource: specPath, outDir, seed, log });
+    log.info(
+      `link: ${result.records} records, ${result.candidatePairs} candidate pairs, ${result.links} links (${result.keptLinks} kept, ` +
+        `${result.weakLinks} weak, ${result.bridgesCut} bridges cut), ${result.multiRecordClusters} clusters of 2+ records; wrote ${outDir}`,
+    );
+    return 0;
   },
 };

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { openWarehouse } from '../explain/open.js';
 import { openExistingWorkspace } from '../publish/run-ref.js';
-import { formatStatsText, parsePeriod, periodStats, statsCsv } from '../stats/period.js';
+import { statsCsv } from '../publish/stats-csv.js';
+import { formatStatsText, parsePeriod, periodStats } from '../stats/period.js';
 import { requireString, type Command } from './command.js';
 
 const options = {

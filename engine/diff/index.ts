@@ -4,9 +4,6 @@
  * moving to a better band escalates it, to a worse one de-escalates it; within a band, expected
  * yield rising or falling by half or more does the same.
  */
-import { csvField } from '../publish/csv.js';
-import type { CaseRow } from '../publish/case-row.js';
-import { readRunCases, readRunJson } from '../publish/run-ref.js';
 
 export type ChangeKind = 'new' | 'escalated' | 'de-escalated' | 'dropped';
 export const changeKinds: readonly ChangeKind[] = ['new', 'escalated', 'de-escalated', 'dropped'];
@@ -20,8 +17,14 @@ export interface DiffOptions {
 
 export const defaultBands: readonly number[] = [50, 200, 1000];
 
-/** The fields of a case the diff reads. */
-export type DiffInput = Pick<CaseRow, 'rank' | 'entity_id' | 'name' | 'province' | 'expected_yield_vnd'>;
+/** The fields of a case the diff reads (a published case row has them all). */
+export interface DiffInput {
+  rank: number;
+  entity_id: string;
+  name: string | null;
+  province: string | null;
+  expected_yield_vnd: number | null;
+}
 
 export interface CaseChange {
   change: ChangeKind;
@@ -130,43 +133,6 @@ export function diffCases(runA: string, a: readonly DiffInput[], runB: string, b
   for (const r of b) delta += yieldOf(r.expected_yield_vnd);
   for (const r of a) delta -= yieldOf(r.expected_yield_vnd);
   return { run_a: runA, run_b: runB, bands, counts, expected_yield_delta: Math.round(delta), changes };
-}
-
-/**
- * Compares two published run folders (their cases.json).
- *
- * @example const d = diffRuns('ws/runs/20261122-…', 'ws/runs/20261123-…'); d.counts.new
- */
-export function diffRuns(dirA: string, dirB: string, opts: DiffOptions = {}): RunDiff {
-  const idA = readRunJson(dirA).run_id;
-  const idB = readRunJson(dirB).run_id;
-  return diffCases(idA, readRunCases(dirA), idB, readRunCases(dirB), opts);
-}
-
-export const diffCsvColumns = [
-  'change', 'entity_id', 'name', 'province', 'rank_a', 'rank_b', 'band_a', 'band_b', 'expected_yield_a_vnd', 'expected_yield_b_vnd',
-] as const;
-
-/**
- * The changed cases as CSV (UTF-8 with BOM, CRLF, formula-looking names neutralised).
- *
- * @example writeFileSync('diff.csv', diffCsv(d));
- */
-export function diffCsv(diff: RunDiff): string {
-  const text = (v: string | null) => {
-    const s = v ?? '';
-    return csvField(/^[\s]*[=+\-@\t\r]/.test(s) ? `'${s}` : s);
-  };
-  const num = (v: number | null) => (v === null ? '' : String(v));
-  const lines = [diffCsvColumns.join(',')];
-  for (const c of diff.changes) {
-    lines.push(
-      [c.change, text(c.entity_id), text(c.name), text(c.province), num(c.rank_a), num(c.rank_b),
-        c.band_a === null ? '' : bandLabel(c.band_a, diff.bands), c.band_b === null ? '' : bandLabel(c.band_b, diff.bands),
-        num(c.expected_yield_a), num(c.expected_yield_b)].join(','),
-    );
-  }
-  return '\ufeff' + lines.join('\r\n') + '\r\n';
 }
 
 /**

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { columnNames, sourceOfFile, type SourceName } from '../ingest/sources.js';
-import type { TaxYearRules } from '../config/tax-rules.js';
 import { CHUNK_BYTES, CsvSink, csvField, csvLine } from './csv.js';
 import { MAX_PERSONS, banks } from './identifiers.js';
 import { carriers } from './parties.js';
+import type { TaxLaw } from './tax.js';
 import { World, type Emitter, type Row } from './world.js';
 
 /** Bumped whenever the same seed would give different files. */
@@ -23,7 +23,8 @@ export interface GenerateOptions {
   outDir: string;
   /** Default 2025. */
   taxYear?: number;
-  taxRules?: Record<string, TaxYearRules>;
+  /** Tax law by year, replacing the generator's own (generate/tax.ts). */
+  taxRules?: Record<string, TaxLaw>;
   logger?: Logger;
   /** Progress line interval on stderr (default 3 s). */
   progressMs?: number;

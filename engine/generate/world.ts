@@ -3,7 +3,7 @@
  * they deal with the tax office, and every record those facts leave in the agencies' files.
  * Records go straight to an `Emitter`; nothing about a person is kept once it is written.
  */
-import { rulesForYear, taxDue, type ActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
+import { taxLawOf, taxOwed, type ActivityGroup, type TaxLaw } from './tax.js';
 import { Rng, Weighted, pad, permute } from './random.js';
 import { randomPersonName, renderName, slug } from './names.js';
 import { renderAddress, renderProvince, renderWard, warehouseAddresses } from './geo.js';
@@ -37,8 +37,8 @@ export interface WorldSettings {
   seed: number;
   persons: number;
   taxYear: number;
-  /** Tax rules by year (defaults: engine/config/tax-rules.ts). */
-  taxRules?: Record<string, TaxYearRules>;
+  /** Tax law by year, replacing the generator's own (generate/tax.ts). */
+  taxRules?: Record<string, TaxLaw>;
 }
 
 const groups = new Weighted<ActivityGroup>([['goods', 72], ['services', 10], ['production_transport', 10], ['property_lease', 3], ['other', 5]]);
@@ -121,8 +121,8 @@ export class World {
   readonly seed: number;
   readonly persons: number;
   readonly taxYear: number;
-  readonly rules: TaxYearRules;
-  readonly prevRules: TaxYearRules;
+  readonly rules: TaxLaw;
+  readonly prevRules: TaxLaw;
   readonly calendar: SalesCalendar;
   readonly parties: FixedParties;
   private readonly shopCounter = new Map<string, number>();
@@ -140,8 +140,8 @@ export class World {
     this.seed = settings.seed;
     this.persons = settings.persons;
     this.taxYear = settings.taxYear;
-    this.rules = rulesForYear(settings.taxYear, settings.taxRules);
-    this.prevRules = rulesForYear(settings.taxYear - 1, settings.taxRules);
+    this.rules = taxLawOf(settings.taxYear, settings.taxRules);
+    this.prevRules = taxLawOf(settings.taxYear - 1, settings.taxRules);
     this.calendar = new SalesCalendar(settings.taxYear);
     this.parties = fixedParties(settings.seed);
   }
@@ -257,7 +257,7 @@ export class World {
   }
 
   private truth(pid: string, pattern: Pattern, revenue: number, group: ActivityGroup, undeclared: boolean): void {
-    const due = taxDue(revenue, group, this.rules).total;
+    const due = taxOwed(revenue, group, this.rules);
     this.patternCounts[pattern] = (this.patternCounts[pattern] ?? 0) + 1;
     this.emit.person([pid, undeclared ? 1 : 0, revenue, due, pattern]);
   }
@@ -324,13 +324,13 @@ export class World {
   /** Annual or quarterly returns for the previous year and the tax year (undefined: not filed). */
   private declarations(rng: Rng, reg: TaxReg, previous: number | undefined, current: number | undefined, withheld: number): void {
     const quarterly = rng.chance(0.45);
-    const years: [number, number | undefined, TaxYearRules, number][] = [
+    const years: [number, number | undefined, TaxLaw, number][] = [
       [this.taxYear - 1, previous, this.prevRules, 0],
       [this.taxYear, current, this.rules, withheld],
     ];
     for (const [year, amount, rules, credit] of years) {
       if (amount === undefined) continue;
-      const paid = Math.max(0, taxDue(amount, reg.group, rules).total - credit);
+      const paid = Math.max(0, taxOwed(amount, reg.group, rules) - credit);
       if (!quarterly) {
         if (reg.from > `${year}-12-31`) continue;
         const code = `${year}-12-31` < '2025-07-01' ? reg.early : reg.late;
@@ -769,7 +769,7 @@ export class World {
     const found = undeclared && rng.chance(0.95);
     const assessed = found ? round1000(stats.revenue * rng.range(0.85, 1)) : stats.revenue;
     // assessed_tax: the additional tax the audit assessed.
-    const tax = found ? Math.max(0, taxDue(assessed, group, this.rules).total - taxDue(declared, group, this.rules).total) : 0;
+    const tax = found ? Math.max(0, taxOwed(assessed, group, this.rules) - taxOwed(declared, group, this.rules)) : 0;
     this.emitOutcome(rng, pick[0], pick[1](), found, assessed, tax, risk ? 'risk' : 'random');
   }
 

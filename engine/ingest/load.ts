@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from '../warehouse/db.js';
 import { ident, literal } from '../warehouse/db.js';
-import { ensureWarehouseSchema, rawTable } from '../warehouse/schema.js';
+import { ensureIngestSchema, rawTable } from './schema.js';
 import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Logger } from '../log.js';
 import { InputError } from '../errors.js';
@@ -92,7 +92,7 @@ export interface LoadOptions {
  * @example const summary = await loadDelivery(db, 'data-samples', { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir });
  */
 export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Promise<LoadSummary> {
-  await ensureWarehouseSchema(db);
+  await ensureIngestSchema(db);
   await ensureIngestTables(db);
   const found = discoverDelivery(dir);
   const ignored = found.ignored;

@@ -1,12 +1,10 @@
 /**
- * cases.parquet, written through an in-memory DuckDB: rows go in with the appender in chunks of
- * 2,048, then `copy … (format parquet)`. Typed columns: BIGINT for VND, DOUBLE for the score,
- * INTEGER for counts and flags, VARCHAR for text. Lists are `|`-joined VARCHAR, exactly as in
+ * cases.parquet, written through an in-memory DuckDB: rows go in with the appender
+ * (`Db.appendRows`), then `copy … (format parquet)`. Typed columns: BIGINT for VND, DOUBLE for the score, INTEGER for counts and flags, VARCHAR for text. Lists are `|`-joined VARCHAR, exactly as in
  * cases.csv, so the two files compare cell for cell (split with `string_split(col, '|')`).
  * No formula neutralisation: Parquet is read by tools, not run as a spreadsheet.
  */
-import { DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
-import { openDb, ident, literal } from '../warehouse/db.js';
+import { openDb, ident, literal, type SqlValue } from '../warehouse/db.js';
 import { caseColumns, type CaseColumn, type CaseRow } from './case-row.js';
 import { exportRow, numericCell, textCell, type CaseWriteOptions } from './cells.js';
 
@@ -20,10 +18,7 @@ export const parquetTypes: Record<CaseColumn['kind'], string> = {
   list: 'VARCHAR',
 };
 
-/** DuckDB's vector size: the most rows one data chunk holds. */
-const chunkRows = 2048;
-
-function duckValue(column: CaseColumn, row: CaseRow): DuckDBValue {
+function duckValue(column: CaseColumn, row: CaseRow): SqlValue {
   const v = row[column.name];
   switch (column.kind) {
     case 'vnd': {
@@ -52,20 +47,12 @@ export async function writeCasesParquet(file: string, rows: readonly CaseRow[], 
   try {
     const columnsSql = caseColumns.map((c) => `${ident(c.name)} ${parquetTypes[c.kind]}`).join(', ');
     await db.exec(`create table cases (${columnsSql})`);
-    const appender = await db.conn.createAppender('cases');
-    const types = caseColumns.map((_, i) => appender.columnType(i));
-    for (let start = 0; start < rows.length; start += chunkRows) {
-      const end = Math.min(rows.length, start + chunkRows);
-      const columns: DuckDBValue[][] = caseColumns.map(() => new Array<DuckDBValue>(end - start));
-      for (let i = start; i < end; i++) {
-        const row = exportRow(rows[i]!, opts);
-        for (let c = 0; c < caseColumns.length; c++) columns[c]![i - start] = duckValue(caseColumns[c]!, row);
+    await db.appendRows('cases', (function* () {
+      for (const r of rows) {
+        const row = exportRow(r, opts);
+        yield caseColumns.map((c) => duckValue(c, row));
       }
-      const chunk = DuckDBDataChunk.create(types, end - start);
-      chunk.setColumns(columns);
-      appender.appendDataChunk(chunk);
-    }
-    appender.closeSync();
+    })());
     await db.exec(`copy cases to ${literal(file)} (format parquet, compression zstd)`);
   } finally {
     db.close();

@@ -4,7 +4,7 @@
  * statistics). Lets the report be re-rendered after the fact, e.g. for the committed example.
  */
 import { join } from 'node:path';
-import { diffRuns } from '../diff/index.js';
+import { diffRuns } from './run-diff.js';
 import { allRules } from '../score/rules/index.js';
 import { parsePeriod, periodStats } from '../stats/period.js';
 import { literal, openDb, type Db } from '../warehouse/db.js';

@@ -50,11 +50,7 @@ export function unionFind(n: number, a: ArrayLike<number>, b: ArrayLike<number>,
 /** Writes `resolve_clusters` from a parent array (index = record_id). */
 export async function writeClusters(db: Db, parent: Int32Array): Promise<void> {
   await db.exec(`create or replace table resolve_clusters (record_id bigint, cluster_id bigint)`);
-  const appender = await db.conn.createAppender('resolve_clusters');
-  for (let i = 0; i < parent.length; i++) {
-    appender.appendBigInt(BigInt(i));
-    appender.appendBigInt(BigInt(parent[i]!));
-    appender.endRow();
-  }
-  appender.closeSync();
+  await db.appendRows('resolve_clusters', (function* () {
+    for (let i = 0; i < parent.length; i++) yield [BigInt(i), BigInt(parent[i]!)];
+  })());
 }

@@ -79,8 +79,34 @@ const run = async (db: Db, step: SqlStep) => {
  *   r.multiRecordClusters; // entities made of several records
  */
 export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkResult> {
-  const log = options.log ?? silentLogger();
   const idColumn = options.idColumn ?? 'record_id';
+  const checked = performance.now();
+  const spec = await checkInput(db, options.input, idColumn, options.datasetColumn, options.spec);
+  const timings: Record<string, number> = { check: Math.round(performance.now() - checked) };
+  // Work tables go also when a step fails: the warehouse keeps no half-built rs_* tables.
+  let dropping = 0;
+  const result = await db.withWorkTables(
+    async (work) => {
+      const r = await linkSteps(db, { ...options, idColumn }, spec, work, timings);
+      dropping = performance.now();
+      return r;
+    },
+    { keep: options.keepWork },
+  );
+  timings.drop = Math.round(performance.now() - dropping);
+  return result;
+}
+
+/** prepare → block → compare → estimate → score → cluster, over the checked input; registers its work tables in `work`. */
+async function linkSteps(
+  db: Db,
+  options: LinkOptions & { idColumn: string },
+  spec: ResolvedLinkSpec,
+  work: string[],
+  timings: Record<string, number>,
+): Promise<LinkResult> {
+  const log = options.log ?? silentLogger();
+  const idColumn = options.idColumn;
   const prefix = options.workPrefix ?? 'rs_';
   const t = (name: string) => `${prefix}${name}`;
   const out = {
@@ -88,8 +114,6 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     clusters: options.tables?.clusters ?? 'resolve_clusters',
     corroborations: options.tables?.corroborations ?? 'resolve_corroborations',
   };
-  const timings: Record<string, number> = {};
-  const work: string[] = [];
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     const result = await log.stage(`link: ${name}`, fn);
@@ -97,10 +121,6 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     return result;
   };
   const linkOnly = options.datasetColumn !== undefined;
-
-  const checked = performance.now();
-  const spec = await checkInput(db, options.input, idColumn, options.datasetColumn, options.spec);
-  timings.check = Math.round(performance.now() - checked);
 
   const stats = recordStats(spec);
   const records = t('records');
@@ -197,28 +217,21 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     }
     const result = clusterRecords(sizes.maxId + 1, { a, b, weight: w, sharedIdentifiers: shared }, guards);
     await db.exec(`create or replace table ${ident(out.corroborations)} (cluster_a bigint, cluster_b bigint, identifiers varchar)`);
-    const corr = await db.conn.createAppender(out.corroborations);
-    for (const c of result.corroborations) {
-      corr.appendBigInt(BigInt(c.a));
-      corr.appendBigInt(BigInt(c.b));
-      corr.appendVarchar(identifiers.filter((_, i) => (c.kinds >> i) & 1).join('|'));
-      corr.endRow();
-    }
-    corr.closeSync();
+    await db.appendRows(
+      out.corroborations,
+      result.corroborations.map((c) => [BigInt(c.a), BigInt(c.b), identifiers.filter((_, i) => (c.kinds >> i) & 1).join('|')]),
+    );
     await db.exec(`create or replace table ${ident(t('cut'))} (a bigint, b bigint, reason varchar)`);
     work.push(t('cut'));
     let weak = 0;
-    const cut = await db.conn.createAppender(t('cut'));
-    for (let i = 0; i < e.rowCount; i++) {
-      const s = result.status[i]!;
-      if (s === EDGE_KEPT) continue;
-      if (s !== EDGE_BRIDGE && s !== EDGE_CONFLICT) weak++;
-      cut.appendBigInt(BigInt(a[i]!));
-      cut.appendBigInt(BigInt(b[i]!));
-      cut.appendVarchar(s === EDGE_BRIDGE ? 'bridge' : s === EDGE_CONFLICT ? 'conflict' : 'weak');
-      cut.endRow();
-    }
-    cut.closeSync();
+    await db.appendRows(t('cut'), (function* () {
+      for (let i = 0; i < e.rowCount; i++) {
+        const s = result.status[i]!;
+        if (s === EDGE_KEPT) continue;
+        if (s !== EDGE_BRIDGE && s !== EDGE_CONFLICT) weak++;
+        yield [BigInt(a[i]!), BigInt(b[i]!), s === EDGE_BRIDGE ? 'bridge' : s === EDGE_CONFLICT ? 'conflict' : 'weak'];
+      }
+    })());
     await run(db, markCutLinksSql({ links: out.links, cut: t('cut') }));
 
     // Only members of multi-record clusters go through the appender; SQL fills in singletons.
@@ -226,25 +239,20 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
     for (let i = 0; i < result.cluster.length; i++) size[result.cluster[i]!]++;
     await db.exec(`create or replace table ${ident(t('members'))} (record_id bigint, cluster_id bigint)`);
     work.push(t('members'));
-    const members = await db.conn.createAppender(t('members'));
     let multi = 0;
-    for (let i = 0; i < result.cluster.length; i++) {
-      const c = result.cluster[i]!;
-      if (size[c]! < 2) continue;
-      if (c === i) multi++;
-      members.appendBigInt(BigInt(i));
-      members.appendBigInt(BigInt(c));
-      members.endRow();
-    }
-    members.closeSync();
+    await db.appendRows(t('members'), (function* () {
+      for (let i = 0; i < result.cluster.length; i++) {
+        const c = result.cluster[i]!;
+        if (size[c]! < 2) continue;
+        if (c === i) multi++;
+        yield [BigInt(i), BigInt(c)];
+      }
+    })());
     await run(db, clustersSql({ records, members: t('members'), table: out.clusters }));
     const clusters = await db.value<number>(`select count(distinct cluster_id)::bigint from ${ident(out.clusters)}`);
     return { weak, bridgesCut: result.bridgesCut, conflicts: result.conflicts, corroborations: result.corroborations.length, clusters, multi };
   });
 
-  const dropping = performance.now();
-  if (!options.keepWork) for (const table of work.reverse()) await db.exec(`drop table if exists ${ident(table)}`);
-  timings.drop = Math.round(performance.now() - dropping);
   return {
     records: nRecords,
     candidatePairs,

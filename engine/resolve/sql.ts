@@ -3,23 +3,22 @@
  * Each returns `{ sql, table, params }`: names pass through `ident()`, values are bound as `$pN`.
  * Aliases `l` and `r` are the left and right record of a pair.
  */
-import type { DuckDBValue } from '@duckdb/node-api';
-import { ident } from '../warehouse/db.js';
+import { ident, type SqlValue } from '../warehouse/db.js';
 import type { ComparisonSpec, LevelSpec, Normalizer, ResolvedLinkSpec } from './spec.js';
 
 export interface SqlStep {
   sql: string;
   /** The table the statement creates. */
   table: string;
-  params: Record<string, DuckDBValue>;
+  params: Record<string, SqlValue>;
 }
 
 /** Collects bound values and hands out their placeholders. */
 export class Binder {
-  readonly params: Record<string, DuckDBValue> = {};
+  readonly params: Record<string, SqlValue> = {};
   private n = 0;
   /** Binds a value; returns its placeholder, e.g. `$p0`. */
-  bind(value: DuckDBValue): string {
+  bind(value: SqlValue): string {
     const key = `p${this.n++}`;
     this.params[key] = value;
     return `$${key}`;

@@ -11,7 +11,6 @@
  */
 import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
 import { UsageError } from '../errors.js';
-import { csvField } from '../publish/csv.js';
 import { groupFromWithholding } from '../score/gap.js';
 import type { Db } from '../warehouse/db.js';
 
@@ -107,6 +106,67 @@ const overlap = (p: string) =>
 export async function periodStats(db: Db, period: Period, opts: { taxRules?: Record<string, TaxYearRules> } = {}): Promise<PeriodStats> {
   const rules = rulesForYear(period.year, opts.taxRules);
   const range = { start: period.start, end: period.end };
+  const { rows, provIndex } = await db.withWorkTables(async (work) => {
+    work.push('stats_entity');
+    return provinceRows(db, period, rules);
+  });
+
+  // Audits closed in the period (or, without a closing date, about a period overlapping it).
+  if (await db.tableExists('stg_outcomes')) {
+    const audits = await db.all<{ province: string; audits: number; undeclared: number; assessed: number }>(
+      `with subjects as (
+          select entity_id, 'tax_id' as subject_type, tax_id as subject_id from int_entities where tax_id is not null
+          union select entity_id, 'tax_id', national_id from int_entities where national_id is not null
+          union select entity_id, 'national_id', national_id from int_entities where national_id is not null
+          union select entity_id, 'phone', phone from int_entities where phone is not null
+          union select entity_id, 'platform_shop', source_key from int_entities where source = 'platform_sellers'
+          union select entity_id, 'domain', domain from int_entities where domain is not null),
+        closed as (
+          select * from stg_outcomes o
+          where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null and ${overlap('o.period')} > 0)),
+        linked as (
+          select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
+          from closed o left join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id
+          group by all)
+       select coalesce(p.province, '') as province, count(*)::bigint as audits,
+              count(*) filter (where l.result = 'undeclared')::bigint as undeclared, coalesce(sum(l.assessed_tax), 0)::bigint as assessed
+       from linked l left join mart_entity_profile p using (entity_id)
+       group by 1 order by 1`,
+      range,
+    );
+    for (const a of audits) {
+      let i = provIndex.get(a.province);
+      if (i === undefined) {
+        i = rows.length;
+        rows.push(emptyRow(a.province));
+        provIndex.set(a.province, i);
+      }
+      const r = rows[i]!;
+      r.audits = a.audits;
+      r.audits_undeclared = a.undeclared;
+      r.assessed_tax_vnd = a.assessed;
+    }
+  }
+  const total = emptyRow(null);
+  for (const r of rows) {
+    for (const k of Object.keys(total) as (keyof ProvinceStats)[]) {
+      if (k !== 'province' && k !== 'hit_rate' && k !== 'yield_per_case_vnd') (total[k] as number) += r[k] as number;
+    }
+  }
+  const finish = (r: ProvinceStats) => {
+    for (const k of ['platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd', 'observed_revenue_vnd', 'declared_revenue_vnd', 'tax_gap_vnd'] as const) r[k] = Math.round(r[k]);
+    r.hit_rate = r.audits ? r.audits_undeclared / r.audits : null;
+    r.yield_per_case_vnd = r.audits ? Math.round(r.assessed_tax_vnd / r.audits) : null;
+  };
+  rows.forEach(finish);
+  finish(total);
+  rows.sort((a, b) => b.tax_gap_vnd - a.tax_gap_vnd || b.sellers - a.sellers || a.province!.localeCompare(b.province!, 'vi'));
+  return { period, rows, total };
+}
+
+/** Per province, the sellers' revenue and tax gap in the period, through the work table `stats_entity`. */
+async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promise<{ rows: ProvinceStats[]; provIndex: Map<string, number> }> {
+  const range = { start: period.start, end: period.end };
   const hasFeatures = await db.tableExists('mart_entity_features');
   await db.exec(`create or replace temp table stats_entity as
     with platform as (
@@ -166,85 +226,10 @@ export async function periodStats(db: Db, period: Period, opts: { taxRules?: Rec
     const due = taxDue(estimated * scale, group, rules).total / scale;
     r.tax_gap_vnd += Math.max(0, due - paid[i]! - withheld[i]!);
   }
-  await db.exec(`drop table if exists stats_entity`);
-
-  // Audits closed in the period (or, without a closing date, about a period overlapping it).
-  if (await db.tableExists('stg_outcomes')) {
-    const audits = await db.all<{ province: string; audits: number; undeclared: number; assessed: number }>(
-      `with subjects as (
-          select entity_id, 'tax_id' as subject_type, tax_id as subject_id from int_entities where tax_id is not null
-          union select entity_id, 'tax_id', national_id from int_entities where national_id is not null
-          union select entity_id, 'national_id', national_id from int_entities where national_id is not null
-          union select entity_id, 'phone', phone from int_entities where phone is not null
-          union select entity_id, 'platform_shop', source_key from int_entities where source = 'platform_sellers'
-          union select entity_id, 'domain', domain from int_entities where domain is not null),
-        closed as (
-          select * from stg_outcomes o
-          where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null and ${overlap('o.period')} > 0)),
-        linked as (
-          select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
-          from closed o left join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id
-          group by all)
-       select coalesce(p.province, '') as province, count(*)::bigint as audits,
-              count(*) filter (where l.result = 'undeclared')::bigint as undeclared, coalesce(sum(l.assessed_tax), 0)::bigint as assessed
-       from linked l left join mart_entity_profile p using (entity_id)
-       group by 1 order by 1`,
-      range,
-    );
-    for (const a of audits) {
-      let i = provIndex.get(a.province);
-      if (i === undefined) {
-        i = rows.length;
-        rows.push(emptyRow(a.province));
-        provIndex.set(a.province, i);
-      }
-      const r = rows[i]!;
-      r.audits = a.audits;
-      r.audits_undeclared = a.undeclared;
-      r.assessed_tax_vnd = a.assessed;
-    }
-  }
-  const total = emptyRow(null);
-  for (const r of rows) {
-    for (const k of Object.keys(total) as (keyof ProvinceStats)[]) {
-      if (k !== 'province' && k !== 'hit_rate' && k !== 'yield_per_case_vnd') (total[k] as number) += r[k] as number;
-    }
-  }
-  const finish = (r: ProvinceStats) => {
-    for (const k of ['platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd', 'observed_revenue_vnd', 'declared_revenue_vnd', 'tax_gap_vnd'] as const) r[k] = Math.round(r[k]);
-    r.hit_rate = r.audits ? r.audits_undeclared / r.audits : null;
-    r.yield_per_case_vnd = r.audits ? Math.round(r.assessed_tax_vnd / r.audits) : null;
-  };
-  rows.forEach(finish);
-  finish(total);
-  rows.sort((a, b) => b.tax_gap_vnd - a.tax_gap_vnd || b.sellers - a.sellers || a.province!.localeCompare(b.province!, 'vi'));
-  return { period, rows, total };
+  return { rows, provIndex };
 }
 
 const listLiteral = (values: readonly string[]) => `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::varchar[]`;
-
-export const statsColumns: readonly (keyof ProvinceStats)[] = [
-  'province', 'sellers', 'sellers_platform', 'sellers_cod', 'sellers_bank', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
-  'observed_revenue_vnd', 'declared_revenue_vnd', 'sellers_with_gap', 'tax_gap_vnd', 'audits', 'audits_undeclared', 'hit_rate',
-  'assessed_tax_vnd', 'yield_per_case_vnd',
-];
-
-/**
- * The statistics as CSV (UTF-8 with BOM, CRLF): a `period` column, one row per province, then `TOTAL`.
- *
- * @example writeFileSync('stats-2026-H1.csv', statsCsv(s));
- */
-export function statsCsv(s: PeriodStats): string {
-  const value = (r: ProvinceStats, k: keyof ProvinceStats) => {
-    const v = r[k];
-    if (k === 'province') return csvField(v === null ? 'TOTAL' : /^[=+\-@]/.test(String(v)) ? `'${v}` : String(v));
-    if (v === null) return '';
-    return k === 'hit_rate' ? (v as number).toFixed(4) : String(v);
-  };
-  const lines = [['period', ...statsColumns].join(',')];
-  for (const r of [...s.rows, s.total]) lines.push([s.period.label, ...statsColumns.map((k) => value(r, k))].join(','));
-  return '\ufeff' + lines.join('\r\n') + '\r\n';
-}
 
 /**
  * The statistics for a terminal (amounts in millions of VND).

@@ -1,9 +1,21 @@
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 /** Values as sangloc code sees them: bigint is converted at this boundary. */
 export type Scalar = string | number | boolean | null;
 export type Row = Record<string, Scalar>;
-export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+/** A value bound to a query or appended to a table (bigint for BIGINT columns). */
+export type SqlValue = DuckDBValue;
+export type Params = Record<string, SqlValue> | SqlValue[];
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const chunkRows = 2048;
 
 export interface DbOptions {
   /** DuckDB memory_limit, e.g. '3GB'. */
@@ -26,7 +38,7 @@ export class Db {
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
-    readonly conn: DuckDBConnection,
+    private readonly conn: DuckDBConnection,
   ) {}
 
   static async open(path: string, options: DbOptions = {}): Promise<Db> {
@@ -85,6 +97,75 @@ export class Db {
     return { names, columns, rowCount };
   }
 
+  /**
+   * Appends rows to an existing table through DuckDB's appender, a data chunk of 2,048 rows at a
+   * time; each row holds one value per column, in the table's column order. Returns the rows appended.
+   *
+   * @example
+   *   await db.exec('create table pairs (a bigint, b bigint, reason varchar)');
+   *   await db.appendRows('pairs', [[1n, 2n, 'bridge'], [3n, 4n, null]]); // 2
+   */
+  async appendRows(table: string, rows: Iterable<readonly SqlValue[]>): Promise<number> {
+    const appender = await this.appender(table);
+    try {
+      for (const row of rows) appender.append(row);
+    } catch (err) {
+      appender.abandon();
+      throw err;
+    }
+    return appender.close();
+  }
+
+  /**
+   * An appender for rows that arrive one by one (a parser's callback); `appendRows` when they can be
+   * iterated. Call `close()` at the end (it flushes and returns the rows appended), `abandon()` on failure.
+   *
+   * @example
+   *   const app = await db.appender('t');
+   *   parser.on('data', (row) => app.append([row.a, row.b]));
+   *   parser.on('end', () => app.close());
+   */
+  async appender(table: string): Promise<TableAppender> {
+    return new TableAppender(table, await this.conn.createAppender(table));
+  }
+
+  /**
+   * Runs `fn` with a list to register the work tables it creates in, then drops them (last created
+   * first), also when `fn` fails; a drop failing then does not hide `fn`'s own error. `keep` leaves
+   * them for inspection.
+   *
+   * @example
+   *   await db.withWorkTables(async (work) => {
+   *     await db.exec('create table w_pairs as select …');
+   *     work.push('w_pairs');
+   *   });
+   */
+  async withWorkTables<T>(fn: (work: string[]) => Promise<T>, options: { keep?: boolean } = {}): Promise<T> {
+    const work: string[] = [];
+    let result: T;
+    try {
+      result = await fn(work);
+    } catch (err) {
+      if (!options.keep) await this.dropTables(work).catch(() => undefined);
+      throw err;
+    }
+    if (!options.keep) await this.dropTables(work);
+    return result;
+  }
+
+  /** Drops tables (temporary or not) if they exist, in reverse order of the list; tries every one, then throws the first failure. */
+  async dropTables(names: readonly string[]): Promise<void> {
+    let failure: unknown;
+    for (const name of [...names].reverse()) {
+      try {
+        await this.exec(`drop table if exists ${ident(name)}`);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+
   async tableExists(name: string): Promise<boolean> {
     const n = await this.value<number>(
       `select count(*)::int from information_schema.tables where table_name = $name`,
@@ -96,6 +177,68 @@ export class Db {
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** Rows into one table, buffered in data chunks of 2,048 rows (see `Db.appender`). */
+export class TableAppender {
+  private readonly types: DuckDBType[];
+  private columns: SqlValue[][];
+  private filled = 0;
+  private total = 0;
+  private done = false;
+
+  constructor(
+    readonly table: string,
+    private readonly raw: DuckDBAppender,
+  ) {
+    this.types = Array.from({ length: raw.columnCount }, (_, c) => raw.columnType(c));
+    this.columns = this.types.map(() => new Array<SqlValue>(chunkRows));
+  }
+
+  /** Adds one row: one value per column, in the table's column order. */
+  append(row: readonly SqlValue[]): void {
+    if (this.done) throw new Error(`appender of ${this.table}: already closed`);
+    if (row.length !== this.types.length) {
+      throw new Error(`appendRows: ${this.table} has ${this.types.length} columns, a row has ${row.length} values`);
+    }
+    for (let c = 0; c < row.length; c++) this.columns[c]![this.filled] = row[c]!;
+    if (++this.filled === chunkRows) this.flushChunk();
+  }
+
+  /** Appends what is buffered and closes; a constraint the rows break fails here. Returns the rows appended. */
+  close(): number {
+    if (this.done) throw new Error(`appender of ${this.table}: already closed`);
+    try {
+      if (this.filled > 0) this.flushChunk();
+    } catch (err) {
+      this.abandon();
+      throw err;
+    }
+    this.done = true;
+    this.raw.closeSync();
+    return this.total;
+  }
+
+  /** Closes after a failure, without raising a second error over the first. */
+  abandon(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      this.raw.closeSync();
+    } catch {
+      /* the caller is already reporting an error */
+    }
+  }
+
+  private flushChunk(): void {
+    const n = this.filled;
+    const chunk = DuckDBDataChunk.create(this.types, n);
+    chunk.setColumns(n === chunkRows ? this.columns : this.columns.map((c) => c.slice(0, n)));
+    this.raw.appendDataChunk(chunk);
+    this.total += n;
+    this.filled = 0;
+    this.columns = this.types.map(() => new Array<SqlValue>(chunkRows));
   }
 }
 

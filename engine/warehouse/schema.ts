@@ -1,28 +1,13 @@
 import type { Db } from './db.js';
-import { ident } from './db.js';
-import { sourceNames, sources, type SourceName } from '../ingest/sources.js';
-
-/** Name of the raw table holding the loaded rows of a source. */
-export const rawTable = (s: SourceName) => `raw_${s}`;
 
 /**
- * Creates the ledger tables and one raw table per source if missing. Raw tables keep every
- * contract column as text exactly as delivered, plus lineage (file, line, load sequence).
+ * Creates the run ledger (`runs`: one row per batch run, its status and config hash) if missing.
+ * The tables a load writes (`ingest_files`, `rejects`, `raw_<source>`) are ingest's: ingest/schema.ts.
  */
 export async function ensureWarehouseSchema(db: Db): Promise<void> {
   await db.exec(`
-    create table if not exists ingest_files (
-      file_id integer primary key, load_seq integer, run_id varchar, source varchar, path varchar, name varchar,
-      sha256 varchar, bytes bigint, rows_read bigint, rows_loaded bigint, rows_rejected bigint,
-      status varchar, message varchar, extra_columns varchar, loaded_at timestamptz);
-    create table if not exists rejects (
-      run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar);
     create table if not exists runs (
       run_id varchar primary key, started_at timestamptz, finished_at timestamptz, status varchar,
       tax_year integer, config_hash varchar, engine_version varchar, message varchar);
   `);
-  for (const s of sourceNames) {
-    const cols = sources[s].columns.map((c) => `${ident(c.name)} varchar`).join(', ');
-    await db.exec(`create table if not exists ${ident(rawTable(s))} (${cols}, _file_id integer, _line bigint, _load_seq integer)`);
-  }
 }

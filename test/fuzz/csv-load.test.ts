@@ -17,7 +17,7 @@ import { loadDelivery, type FileLoad } from '../../engine/ingest/load.js';
 import { sources, type SourceName } from '../../engine/ingest/sources.js';
 import { silentLogger } from '../../engine/log.js';
 import { openDb } from '../../engine/warehouse/db.js';
-import { rawTable } from '../../engine/warehouse/schema.js';
+import { rawTable } from '../../engine/ingest/schema.js';
 import { tempDir } from '../helpers.js';
 
 const seed = Number(process.env.SANGLOC_FUZZ_SEED ?? 8_2026);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bandLabel, diffCases, diffCsv, formatDiffText, rankBand, type DiffInput } from '../../engine/diff/index.js';
+import { bandLabel, diffCases, formatDiffText, rankBand, type DiffInput } from '../../engine/diff/index.js';
+import { diffCsv } from '../../engine/publish/run-diff.js';
 import { parseCsv } from './helpers.js';
 
 const c = (entity_id: string, rank: number, expected_yield_vnd: number | null = 1_000_000, name: string | null = 'A'): DiffInput => ({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeRejectsCsv } from '../../engine/publish/run-folder.js';
-import { ensureWarehouseSchema } from '../../engine/warehouse/schema.js';
+import { ensureIngestSchema } from '../../engine/ingest/schema.js';
 import { tempDir, withDb } from '../helpers.js';
 
 /**
@@ -25,7 +25,7 @@ describe('writeRejectsCsv', () => {
   ])('writes $value as $expected', async ({ value, expected }) => {
     const file = join(tempDir(), 'rejects.csv');
     await withDb(async (db) => {
-      await ensureWarehouseSchema(db);
+      await ensureIngestSchema(db);
       await db.exec(`insert into rejects values ('r1', 1, 'declarations', 'declarations.csv', 2, 'period', $v, 'not a period')`, { v: value });
       expect(await writeRejectsCsv(db, file, 'r1')).toBe(1);
     });

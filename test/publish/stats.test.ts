@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeriod, statsCsv } from '../../engine/stats/period.js';
+import { statsCsv } from '../../engine/publish/stats-csv.js';
+import { parsePeriod } from '../../engine/stats/period.js';
 import { periodStatsFixture } from './report-fixtures.js';
 import { parseCsv } from './helpers.js';
 

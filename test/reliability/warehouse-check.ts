@@ -4,7 +4,7 @@
  */
 import { sourceNames } from '../../engine/ingest/sources.js';
 import { openDb } from '../../engine/warehouse/db.js';
-import { rawTable } from '../../engine/warehouse/schema.js';
+import { rawTable } from '../../engine/ingest/schema.js';
 
 export interface WarehouseState {
   /** ingest_files rows by status. */

@@ -28,17 +28,7 @@ export type IdentityRow = Partial<Record<(typeof identityColumns)[number], strin
 /** Creates `identity_records` (record_id = row index) from rows. */
 export async function loadIdentityRecords(db: Db, rows: IdentityRow[], table = 'identity_records'): Promise<void> {
   await db.exec(`create or replace table ${table} (record_id bigint, ${identityColumns.map((c) => `${c} varchar`).join(', ')})`);
-  const app = await db.conn.createAppender(table);
-  rows.forEach((r, i) => {
-    app.appendBigInt(BigInt(i));
-    for (const c of identityColumns) {
-      const v = r[c];
-      if (v === undefined || v === null) app.appendNull();
-      else app.appendVarchar(v);
-    }
-    app.endRow();
-  });
-  app.closeSync();
+  await db.appendRows(table, rows.map((r, i) => [BigInt(i), ...identityColumns.map((c) => r[c] ?? null)]));
 }
 
 const surnames = ['nguyen', 'nguyen', 'nguyen', 'tran', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'do', 'ho', 'ngo', 'duong', 'ly'];

@@ -1,0 +1,49 @@
+/** linkRecords leaves no work tables behind in the warehouse: not after a run, not after a failed step. */
+import { describe, expect, it } from 'vitest';
+import { linkRecords } from '../../engine/resolve/link.js';
+import { normalizeLinkSpec, type LinkSpec } from '../../engine/resolve/spec.js';
+import type { Db } from '../../engine/warehouse/db.js';
+import { loadIdentityRecords, withDb, type IdentityRow } from './fixtures.js';
+
+const spec: LinkSpec = {
+  fields: { phone: {}, name_key: {} },
+  comparisons: [{ name: 'phone', field: 'phone', identifier: true, levels: [{ kind: 'exact' }] }],
+  blocking: [{ fields: ['phone'] }],
+  prior: { match_probability: 0.01 },
+  estimate: { em_iterations: 0, u_sample_pairs: 1000 },
+  threshold: { match_weight: -100 },
+  clustering: { strong: { match_weight: -50 } },
+};
+const rows: IdentityRow[] = Array.from({ length: 20 }, (_, i) => ({ phone: `09000000${String(i % 5).padStart(2, '0')}`, name_key: `p ${i}` }));
+
+const objects = async (db: Db) =>
+  (await db.all<{ name: string }>(`select table_name as name from information_schema.tables order by 1`)).map((r) => r.name);
+
+describe('linkRecords work tables', () => {
+  it('drops its rs_ tables after linking, keeping input and outputs', async () => {
+    await withDb(async (db) => {
+      await loadIdentityRecords(db, rows);
+      const r = await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 });
+      expect(r.multiRecordClusters).toBe(5);
+      expect(await objects(db)).toEqual(['identity_records', 'resolve_clusters', 'resolve_corroborations', 'resolve_links']);
+    });
+  });
+
+  it('drops the rs_ tables it made when a step fails, and reports that step’s error', async () => {
+    await withDb(async (db) => {
+      await loadIdentityRecords(db, rows);
+      // A view in the way of the blocking step's table: prepare succeeds, block fails.
+      await db.exec('create view rs_pairs as select 1 as x');
+      await expect(linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 })).rejects.toThrow(/rs_pairs/);
+      expect(await objects(db)).toEqual(['identity_records', 'rs_pairs']);
+    });
+  });
+
+  it('keeps them with keepWork', async () => {
+    await withDb(async (db) => {
+      await loadIdentityRecords(db, rows);
+      await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1, keepWork: true });
+      expect((await objects(db)).filter((t) => t.startsWith('rs_'))).toEqual(expect.arrayContaining(['rs_records', 'rs_pairs', 'rs_vectors', 'rs_members']));
+    });
+  });
+});
