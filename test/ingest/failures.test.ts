@@ -56,7 +56,7 @@ describe('a run that cannot score says why, keeps its rejects, and loads the fix
       expect((err as Error).message).toContain(`rejects and diagnostics kept in ${failed}`);
       expect(readFileSync(join(failed, 'rejects.csv'), 'utf8').trim().split('\n')).toHaveLength(286);
       const diag = JSON.parse(readFileSync(join(failed, 'diagnostics.json'), 'utf8'));
-      expect(diag).toMatchObject({ stage: 'ingest', rejects: 285 });
+      expect(diag).toMatchObject({ stage: 'required sources', rejects: 285 });
       expect(diag.input_files.find((f: { file: string }) => f.file === 'taxpayers.csv')).toMatchObject({ read: 285, loaded: 0, rejected: 285 });
       // The run's last lines: the top reasons of the file, with lines, and no values.
       expect(lines.slice(-2).join('\n')).toMatch(/taxpayers\.csv: 285 read, 0 loaded, 285 rejected\n.*285 × tax_id: required column is missing .*\(lines 2, 3, 4, 5, 6, …\)/);
