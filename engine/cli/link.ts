@@ -5,6 +5,7 @@ import { createLogger } from '../log.js';
 import { linkRecords } from '../resolve/link.js';
 import { normalizeLinkSpec } from '../resolve/spec.js';
 import { tfLevels } from '../resolve/sql.js';
+import { neutraliseFormulaSql } from '../publish/cells.js';
 import { ident, literal, openDb } from '../warehouse/db.js';
 import { optionalInt, requireString, type Command } from './command.js';
 
@@ -87,9 +88,12 @@ export const command: Command<typeof options> = {
       }
       const partCols = partNames.map((p) => `(l.parts ->> ${literal(p)})::double as ${ident(p)}`);
       const names = files.map((f) => basename(f));
-      const fileName = (alias: string) => `[${names.map((n) => literal(n)).join(', ')}][${alias}._dataset + 1]`;
+      // Spreadsheet-facing: file names and the input's own ids are formula-neutralised.
+      const rawFileName = (alias: string) => `[${names.map((n) => literal(n)).join(', ')}][${alias}._dataset + 1]`;
+      const fileName = (alias: string) => neutraliseFormulaSql(rawFileName(alias));
+      const id = (alias: string) => neutraliseFormulaSql(`${alias}._id`);
       await db.exec(`copy (
-        select ${fileName('la')} as left_file, la._id as left_id, ${fileName('rb')} as right_file, rb._id as right_id,
+        select ${fileName('la')} as left_file, ${id('la')} as left_id, ${fileName('rb')} as right_file, ${id('rb')} as right_id,
                l.match_weight, l.match_probability, l.confidence, l.kept, l.cut_reason, ${partCols.join(', ')}
         from link_links l
         join link_input la on la._record_id = l.record_a
@@ -97,7 +101,8 @@ export const command: Command<typeof options> = {
         order by l.match_weight desc, l.record_a, l.record_b
       ) to ${literal(join(outDir, 'pairs.csv'))} (header, delimiter ',')`);
       await db.exec(`copy (
-        select ${fileName('i')} as file, i._id as id, ${files.length === 2 ? `${fileName('ci')} || ':' || ci._id` : 'ci._id'} as cluster_id,
+        select ${fileName('i')} as file, ${id('i')} as id,
+               ${neutraliseFormulaSql(files.length === 2 ? `${rawFileName('ci')} || ':' || ci._id` : 'ci._id')} as cluster_id,
                count(*) over (partition by c.cluster_id) as cluster_size
         from link_clusters c
         join link_input i on i._record_id = c.record_id

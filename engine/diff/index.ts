@@ -4,7 +4,7 @@
  * moving to a better band escalates it, to a worse one de-escalates it; within a band, expected
  * yield rising or falling by half or more does the same.
  */
-import { csvField } from '../publish/csv.js';
+import { csvText } from '../publish/csv.js';
 import type { CaseRow } from '../publish/case-row.js';
 import { readRunCases, readRunJson } from '../publish/run-ref.js';
 
@@ -153,10 +153,7 @@ export const diffCsvColumns = [
  * @example writeFileSync('diff.csv', diffCsv(d));
  */
 export function diffCsv(diff: RunDiff): string {
-  const text = (v: string | null) => {
-    const s = v ?? '';
-    return csvField(/^[\s]*[=+\-@\t\r]/.test(s) ? `'${s}` : s);
-  };
+  const text = (v: string | null) => csvText(v ?? '');
   const num = (v: number | null) => (v === null ? '' : String(v));
   const lines = [diffCsvColumns.join(',')];
   for (const c of diff.changes) {

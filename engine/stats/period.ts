@@ -11,7 +11,7 @@
  */
 import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
 import { UsageError } from '../errors.js';
-import { csvField } from '../publish/csv.js';
+import { csvText } from '../publish/csv.js';
 import { groupFromWithholding } from '../score/gap.js';
 import type { Db } from '../warehouse/db.js';
 
@@ -237,7 +237,7 @@ export const statsColumns: readonly (keyof ProvinceStats)[] = [
 export function statsCsv(s: PeriodStats): string {
   const value = (r: ProvinceStats, k: keyof ProvinceStats) => {
     const v = r[k];
-    if (k === 'province') return csvField(v === null ? 'TOTAL' : /^[=+\-@]/.test(String(v)) ? `'${v}` : String(v));
+    if (k === 'province') return v === null ? 'TOTAL' : csvText(String(v));
     if (v === null) return '';
     return k === 'hit_rate' ? (v as number).toFixed(4) : String(v);
   };
