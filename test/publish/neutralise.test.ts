@@ -11,9 +11,11 @@ import { diffCases, diffCsv } from '../../engine/diff/index.js';
 import { caseColumns } from '../../engine/publish/case-row.js';
 import { neutraliseFormula, neutraliseFormulaSql } from '../../engine/publish/cells.js';
 import { caseCsvLine } from '../../engine/publish/csv.js';
+import { sourceQuality } from '../../engine/publish/report-from-run.js';
 import { writeMembersCsv, writeRejectsCsv } from '../../engine/publish/run-folder.js';
 import { writeCasesXlsx } from '../../engine/publish/xlsx.js';
 import { statsCsv } from '../../engine/stats/period.js';
+import { literal } from '../../engine/warehouse/db.js';
 import { ensureWarehouseSchema } from '../../engine/warehouse/schema.js';
 import { withDb } from '../helpers.js';
 import { caseRow } from './fixtures.js';
@@ -86,6 +88,18 @@ describe('every spreadsheet-facing output neutralises', () => {
     const bad = rows.find((r) => r[2] === '2')!;
     expect([bad[1], bad[3], bad[4]]).toEqual([`'${subtle[2]}`, `'${subtle[1]}`, `'${subtle[0]}`]);
     expect(rows.find((r) => r[2] === '3')!.slice(3, 5)).toEqual(['x', '12,5']);
+  });
+
+  it('rejects.csv read back gives the report the same reject counts as the warehouse', async () => {
+    await withDb(async (db) => {
+      await ensureWarehouseSchema(db);
+      await db.exec(`insert into rejects select 'r1', 1, s, 'f.csv', i, 'c', '=x', r from (values ('cod_shipments', 'bad date'), ('cod_shipments', 'bad date'), ('cod_shipments', 'bad amount'), ('websites', 'bad url')) t(s, r), range(3) i(i)`);
+      await writeRejectsCsv(db, file('rejects-q.csv'), 'r1');
+      const rows = { cod_shipments: { read: 20, loaded: 11, rejected: 9 }, websites: { read: 5, loaded: 2, rejected: 3 }, taxpayers: { read: 4, loaded: 4, rejected: 0 } };
+      const fromCsv = await sourceQuality(db, `read_csv(${literal(file('rejects-q.csv'))}, header = true, all_varchar = true)`, rows);
+      expect(fromCsv).toEqual(await sourceQuality(db, `(select source, reason from rejects where run_id = 'r1')`, rows));
+      expect(fromCsv[0]!.top_rejects).toEqual([{ reason: 'bad date', count: 6 }, { reason: 'bad amount', count: 3 }]);
+    });
   });
 
   it('the diff CSV', () => {
