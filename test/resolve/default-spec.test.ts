@@ -38,6 +38,13 @@ add('rareWords', { source: 'taxpayers', name_key: 'khuat vy', tax_id: '880000001
 // Background namesakes so that "nguyen thi lan" is common.
 for (let i = 0; i < 20; i++) rows.push({ source: 'cod_shipments', name_key: 'nguyen thi lan', province: ['hue', 'vinh', 'hai phong', 'can tho'][i % 4] });
 
+// Name words in another order; another order and a letter dropped; an address with a letter dropped.
+add('nameOrder', { source: 'taxpayers', name_key: 'ha dieu linh', tax_id: '8800000014', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'linh dieu ha', tax_id: '8800000014', province: 'ha noi' });
+add('nameOrderTypo', { source: 'taxpayers', name_key: 'vu hoang yen', tax_id: '8800000015', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'hoang yen v', tax_id: '8800000015', province: 'ha noi' });
+add('addressTypo', { source: 'taxpayers', name_key: 'ninh quoc bao', tax_id: '8800000016', address_key: '45 nguyen hue', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'ninh quoc bao', tax_id: '8800000016', address_key: '45 nguyen hu', province: 'ha noi' });
+// An e-mail on five records of one person (one name).
+add('emailFive', ...Array.from({ length: 5 }, (_, i): IdentityRow => ({ source: ['websites', 'platform_sellers', 'cod_shipments', 'taxpayers', 'bank_transactions'][i]!, name_key: 'hua thien an', email: 'huathienan@mail.vn', tax_id: '8800000017', province: 'ha noi' })));
+
 // One identifier and the name agree, the provinces differ: only that identifier's blocking rule
 // makes the pair; its fixed u makes it weigh ~20 bits, so the pair links.
 add('byTaxId', { source: 'taxpayers', name_key: 'lam khuu diep', tax_id: '8800000002', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'lam khuu diep', tax_id: '8800000002', province: 'can tho' });
@@ -154,6 +161,31 @@ describe('default spec: weights', () => {
     const [c0, c1] = ids('commonWords');
     const [r0, r1] = ids('rareWords');
     expect(link(c0!, c1!)!.parts.name_tf).toBeLessThan(link(r0!, r1!)!.parts.name_tf! - 2);
+  });
+
+  it('name words in another order agree like the same order (the word-sorted exact level)', () => {
+    const [a, b] = ids('nameOrder');
+    const [c, d] = ids('rareName');
+    expect(link(a!, b!)!.parts.name).toBeGreaterThan(link(c!, d!)!.parts.name! - 1);
+  });
+
+  it('a name in another order with a letter dropped still agrees (Jaro–Winkler, either order)', () => {
+    const [a, b] = ids('nameOrderTypo');
+    expect(link(a!, b!)!.parts.name).toBeGreaterThan(0);
+  });
+
+  it('an address with a letter dropped weighs as a near match, above a different address (Jaro–Winkler)', () => {
+    const [a, b] = ids('addressTypo');
+    const levels = result.weights.comparisons.find((c) => c.name === 'address')!.levels;
+    const near = levels.find((l) => l.label === 'jaro_winkler >= 0.92')!.weight;
+    expect(link(a!, b!)!.parts.address).toBeCloseTo(near, 9);
+    expect(near).toBeGreaterThan(levels.at(-1)!.weight);
+  });
+
+  it('an e-mail on five records weighs less than one on two (e-mail term frequency)', () => {
+    const [a, b] = ids('emailFive');
+    const [c, d] = ids('weakLink');
+    expect(link(a!, b!)!.parts.email_tf).toBeLessThan(link(c!, d!)!.parts.email_tf! - 1);
   });
 
   it.each([
