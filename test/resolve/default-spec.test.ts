@@ -42,6 +42,10 @@ for (let i = 0; i < 20; i++) rows.push({ source: 'cod_shipments', name_key: 'ngu
 add('nameOrder', { source: 'taxpayers', name_key: 'ha dieu linh', tax_id: '8800000014', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'linh dieu ha', tax_id: '8800000014', province: 'ha noi' });
 add('nameOrderTypo', { source: 'taxpayers', name_key: 'vu hoang yen', tax_id: '8800000015', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'hoang yen v', tax_id: '8800000015', province: 'ha noi' });
 add('addressTypo', { source: 'taxpayers', name_key: 'ninh quoc bao', tax_id: '8800000016', address_key: '45 nguyen hue', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'ninh quoc bao', tax_id: '8800000016', address_key: '45 nguyen hu', province: 'ha noi' });
+// An address shared by a market's stalls (8 records) and a rare one, each on one person's pair.
+add('addressCommon', { source: 'taxpayers', name_key: 'cam thi no', tax_id: '8800000018', address_key: '1 cho ben thanh', province: 'ho chi minh' }, { source: 'platform_sellers', name_key: 'cam thi no', tax_id: '8800000018', address_key: '1 cho ben thanh', province: 'ho chi minh' });
+add('addressRare', { source: 'taxpayers', name_key: 'mong van ca', tax_id: '8800000019', address_key: '77 hang bac', province: 'ho chi minh' }, { source: 'platform_sellers', name_key: 'mong van ca', tax_id: '8800000019', address_key: '77 hang bac', province: 'ho chi minh' });
+for (let i = 0; i < 6; i++) rows.push({ source: 'cod_shipments', name_key: `sap ${i}`, address_key: '1 cho ben thanh' });
 // An e-mail on five records of one person (one name).
 add('emailFive', ...Array.from({ length: 5 }, (_, i): IdentityRow => ({ source: ['websites', 'platform_sellers', 'cod_shipments', 'taxpayers', 'bank_transactions'][i]!, name_key: 'hua thien an', email: 'huathienan@mail.vn', tax_id: '8800000017', province: 'ha noi' })));
 
@@ -180,6 +184,12 @@ describe('default spec: weights', () => {
     const near = levels.find((l) => l.label === 'jaro_winkler >= 0.92')!.weight;
     expect(link(a!, b!)!.parts.address).toBeCloseTo(near, 9);
     expect(near).toBeGreaterThan(levels.at(-1)!.weight);
+  });
+
+  it("a market's address agreeing weighs less than a rare address (address term frequency)", () => {
+    const [a, b] = ids('addressCommon');
+    const [c, d] = ids('addressRare');
+    expect(link(a!, b!)!.parts.address_tf).toBeLessThan(link(c!, d!)!.parts.address_tf! - 1);
   });
 
   it('an e-mail on five records weighs less than one on two (e-mail term frequency)', () => {
