@@ -81,6 +81,14 @@ add('corroboration',
   { source: 'bank_transactions', name_key: 'cua hang my my', national_id: '079000000040', account: 'BIDV:990000000043', province: 'vinh' },
   { source: 'cod_shipments', name_key: 'cua hang my my', tax_id: '8800000041', account: 'BIDV:990000000043', province: 'vinh' });
 
+// A hub value corroborates nothing: two sellers' clusters share a tax ID (one kind) and the
+// carrier's hub phone (not a second kind).
+add('hubCorroboration',
+  { source: 'taxpayers', name_key: 'chu van an', tax_id: '8800000070', account: 'SHB:990000000071', province: 'hue' },
+  { source: 'cod_shipments', name_key: 'chu van an', phone: '0911000000', account: 'SHB:990000000071', province: 'hue' },
+  { source: 'platform_sellers', name_key: 'tiem may mac', tax_id: '8800000070', account: 'SHB:990000000072', province: 'vinh' },
+  { source: 'cod_shipments', name_key: 'tiem may mac', phone: '0911000000', account: 'SHB:990000000072', province: 'vinh' });
+
 // Exclusive holder IDs: same phone and name, but the bank's KYC names two different holders.
 add('holders', { source: 'bank_transactions', name_key: 'tran minh khoa', phone: '0970000050', holder_id: '079000000051', province: 'ha noi' },
   { source: 'bank_transactions', name_key: 'tran minh khoa', phone: '0970000050', holder_id: '079000000052', province: 'ha noi' });
@@ -264,6 +272,13 @@ describe('default spec: clustering guards', () => {
     expect(link(a1!, b1!)).toBeUndefined();
     expect(link(a2!, b2!)).toBeUndefined();
     expect(clustersOf('corroboration')).toBe(1);
+  });
+
+  it('a hub value is not a second identifier for corroboration', () => {
+    const [x1, x2, y1, y2] = ids('hubCorroboration');
+    expect(cluster.get(x1!)).toBe(cluster.get(x2!));
+    expect(cluster.get(y1!)).toBe(cluster.get(y2!));
+    expect(cluster.get(x1!)).not.toBe(cluster.get(y1!));
   });
 
   it("two holders' national IDs never merge, however strong the link", () => {
