@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The slow files: end-to-end runs through the CLI, the kill/fault-injection runs and the fuzzers.
+ * The slow files: end-to-end runs through the CLI or a browser, the kill/fault-injection runs and
+ * the fuzzers.
  * `npm run test:fast` (project "fast") leaves them out; `npm test` runs both projects.
  */
 export const slowTests = [
@@ -9,6 +10,7 @@ export const slowTests = [
   'test/reliability/kill.test.ts',
   'test/reliability/outputs.test.ts',
   'test/fuzz/**/*.test.ts',
+  'test/browser/**/*.test.ts',
 ];
 
 export default defineConfig({
