@@ -6,7 +6,9 @@
  * own, so the groups do not interact.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultIdentitySpec } from '../../engine/resolve/default-spec.js';
 import { resolveIdentities, type ResolveIdentitiesResult } from '../../engine/resolve/identity.js';
+import { normalizeLinkSpec } from '../../engine/resolve/spec.js';
 import { createLogger } from '../../engine/log.js';
 import { loadIdentityRecords, syntheticWorld, withDb, type IdentityRow } from './fixtures.js';
 
@@ -250,6 +252,13 @@ describe('default spec: clustering guards', () => {
     const [a, b] = ids(tag);
     expect(link(a!, b!)?.kept ?? false).toBe(false);
     expect(cluster.get(a!)).toBe(cluster.get(b!));
+  });
+
+  it('values in more than 50 clusters corroborate nothing (value pinned; behaviour in cluster.test.ts)', () => {
+    // A behavioural case needs > 50 clusters sharing two stray identifiers without linking
+    // pairwise, which this world cannot hold without moving every estimate; the clustering core's
+    // test of maxClustersPerValue covers the mechanism, this pins the production value.
+    expect(normalizeLinkSpec(defaultIdentitySpec).clustering.corroboration!.max_clusters_per_value).toBe(50);
   });
 
   it('a decisive value spread over four clusters decides nothing', () => {
