@@ -6,7 +6,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { packageRoot } from '../engine/paths.js';
@@ -55,7 +65,8 @@ function withLock(fn: () => void): void {
       // A lock older than 3 minutes belongs to a build that died.
       const held = statSync(lockFile, { throwIfNoEntry: false });
       if (held && Date.now() - held.mtimeMs > 180_000) rmSync(lockFile, { force: true });
-      if (Date.now() > deadline) throw new Error(`${lockFile} is held by another build for 3 minutes; remove it if no build is running`);
+      if (Date.now() > deadline)
+        throw new Error(`${lockFile} is held by another build for 3 minutes; remove it if no build is running`);
       sleep(200);
     }
   }
@@ -76,14 +87,22 @@ export function ensureDistFresh(): void {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const started = Date.now();
     try {
-      execFileSync(process.execPath, [tsc, '-p', join(packageRoot, 'tsconfig.build.json')], { cwd: packageRoot, stdio: 'pipe', encoding: 'utf8' });
+      execFileSync(process.execPath, [tsc, '-p', join(packageRoot, 'tsconfig.build.json')], {
+        cwd: packageRoot,
+        stdio: 'pipe',
+        encoding: 'utf8',
+      });
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string };
-      throw new Error(`dist/ is older than the sources and \`tsc -p tsconfig.build.json\` failed, so tests that start the CLI or workers cannot run:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      throw new Error(
+        `dist/ is older than the sources and \`tsc -p tsconfig.build.json\` failed, so tests that start the CLI or workers cannot run:\n${e.stdout ?? ''}${e.stderr ?? ''}`,
+      );
     }
     mkdirSync(dist, { recursive: true });
     writeFileSync(stampFile, want + '\n');
-    process.stderr.write(`global setup: rebuilt dist/ from changed sources in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `global setup: rebuilt dist/ from changed sources in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   });
 }
 

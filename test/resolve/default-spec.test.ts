@@ -24,91 +24,375 @@ const add = (tag: string, ...records: IdentityRow[]): number[] => {
 
 // Hubs: a carrier's hub phone on 8 parcels of different senders, a marketplace's collection
 // account on 22, a web agency's contact e-mail on 7 sites.
-add('phoneHub', ...Array.from({ length: 8 }, (_, i): IdentityRow => ({ source: 'cod_shipments', name_key: `cua hang so ${i}`, phone: '0911000000', province: 'ha noi' })));
-add('accountHub', ...Array.from({ length: 22 }, (_, i): IdentityRow => ({ source: 'cod_shipments', name_key: `kho hang ${i}`, account: 'MB:777000000000', province: 'ho chi minh' })));
-add('emailHub', ...Array.from({ length: 7 }, (_, i): IdentityRow => ({ source: 'websites', name_key: `trang web ${i}`, email: 'hotro@agency.vn', province: 'ha noi' })));
+add(
+  'phoneHub',
+  ...Array.from(
+    { length: 8 },
+    (_, i): IdentityRow => ({
+      source: 'cod_shipments',
+      name_key: `cua hang so ${i}`,
+      phone: '0911000000',
+      province: 'ha noi',
+    }),
+  ),
+);
+add(
+  'accountHub',
+  ...Array.from(
+    { length: 22 },
+    (_, i): IdentityRow => ({
+      source: 'cod_shipments',
+      name_key: `kho hang ${i}`,
+      account: 'MB:777000000000',
+      province: 'ho chi minh',
+    }),
+  ),
+);
+add(
+  'emailHub',
+  ...Array.from(
+    { length: 7 },
+    (_, i): IdentityRow => ({
+      source: 'websites',
+      name_key: `trang web ${i}`,
+      email: 'hotro@agency.vn',
+      province: 'ha noi',
+    }),
+  ),
+);
 // One person's two records, each with a hub value and a personal one: linked by tax ID and name.
-add('hubVsOwn', { source: 'taxpayers', name_key: 'ta quang bửu', tax_id: '8800000020', phone: '0911000000', account: 'MB:777000000000', email: 'hotro@agency.vn', province: 'hue' },
-  { source: 'platform_sellers', name_key: 'ta quang bửu', tax_id: '8800000020', phone: '0981234567', account: 'ACB:123456789', email: 'tqb@mail.vn', province: 'hue' });
+add(
+  'hubVsOwn',
+  {
+    source: 'taxpayers',
+    name_key: 'ta quang bửu',
+    tax_id: '8800000020',
+    phone: '0911000000',
+    account: 'MB:777000000000',
+    email: 'hotro@agency.vn',
+    province: 'hue',
+  },
+  {
+    source: 'platform_sellers',
+    name_key: 'ta quang bửu',
+    tax_id: '8800000020',
+    phone: '0981234567',
+    account: 'ACB:123456789',
+    email: 'tqb@mail.vn',
+    province: 'hue',
+  },
+);
 
 // Name term frequency: the same pair twice, once under a common name and once under a rare one.
-add('commonName', { source: 'taxpayers', name_key: 'nguyen thi lan', tax_id: '8800000010', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'nguyen thi lan', tax_id: '8800000010', province: 'ha noi' });
-add('rareName', { source: 'taxpayers', name_key: 'khuat dieu vy', tax_id: '8800000011', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'khuat dieu vy', tax_id: '8800000011', province: 'ha noi' });
+add(
+  'commonName',
+  { source: 'taxpayers', name_key: 'nguyen thi lan', tax_id: '8800000010', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'nguyen thi lan', tax_id: '8800000010', province: 'ha noi' },
+);
+add(
+  'rareName',
+  { source: 'taxpayers', name_key: 'khuat dieu vy', tax_id: '8800000011', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'khuat dieu vy', tax_id: '8800000011', province: 'ha noi' },
+);
 // Two-word names occurring twice each: one made of the commonest words, one of rare words.
-add('commonWords', { source: 'taxpayers', name_key: 'nguyen thi', tax_id: '8800000012', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'nguyen thi', tax_id: '8800000012', province: 'ha noi' });
-add('rareWords', { source: 'taxpayers', name_key: 'khuat vy', tax_id: '8800000013', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'khuat vy', tax_id: '8800000013', province: 'ha noi' });
+add(
+  'commonWords',
+  { source: 'taxpayers', name_key: 'nguyen thi', tax_id: '8800000012', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'nguyen thi', tax_id: '8800000012', province: 'ha noi' },
+);
+add(
+  'rareWords',
+  { source: 'taxpayers', name_key: 'khuat vy', tax_id: '8800000013', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'khuat vy', tax_id: '8800000013', province: 'ha noi' },
+);
 // Background namesakes so that "nguyen thi lan" is common.
-for (let i = 0; i < 20; i++) rows.push({ source: 'cod_shipments', name_key: 'nguyen thi lan', province: ['hue', 'vinh', 'hai phong', 'can tho'][i % 4] });
+for (let i = 0; i < 20; i++)
+  rows.push({
+    source: 'cod_shipments',
+    name_key: 'nguyen thi lan',
+    province: ['hue', 'vinh', 'hai phong', 'can tho'][i % 4],
+  });
 
 // Name words in another order; another order and a letter dropped; an address with a letter dropped.
-add('nameOrder', { source: 'taxpayers', name_key: 'ha dieu linh', tax_id: '8800000014', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'linh dieu ha', tax_id: '8800000014', province: 'ha noi' });
-add('nameOrderTypo', { source: 'taxpayers', name_key: 'vu hoang yen', tax_id: '8800000015', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'hoang yen v', tax_id: '8800000015', province: 'ha noi' });
-add('addressTypo', { source: 'taxpayers', name_key: 'ninh quoc bao', tax_id: '8800000016', address_key: '45 nguyen hue', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'ninh quoc bao', tax_id: '8800000016', address_key: '45 nguyen hu', province: 'ha noi' });
+add(
+  'nameOrder',
+  { source: 'taxpayers', name_key: 'ha dieu linh', tax_id: '8800000014', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'linh dieu ha', tax_id: '8800000014', province: 'ha noi' },
+);
+add(
+  'nameOrderTypo',
+  { source: 'taxpayers', name_key: 'vu hoang yen', tax_id: '8800000015', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'hoang yen v', tax_id: '8800000015', province: 'ha noi' },
+);
+add(
+  'addressTypo',
+  {
+    source: 'taxpayers',
+    name_key: 'ninh quoc bao',
+    tax_id: '8800000016',
+    address_key: '45 nguyen hue',
+    province: 'ha noi',
+  },
+  {
+    source: 'platform_sellers',
+    name_key: 'ninh quoc bao',
+    tax_id: '8800000016',
+    address_key: '45 nguyen hu',
+    province: 'ha noi',
+  },
+);
 // An address shared by a market's stalls (8 records) and a rare one, each on one person's pair.
-add('addressCommon', { source: 'taxpayers', name_key: 'cam thi no', tax_id: '8800000018', address_key: '1 cho ben thanh', province: 'ho chi minh' }, { source: 'platform_sellers', name_key: 'cam thi no', tax_id: '8800000018', address_key: '1 cho ben thanh', province: 'ho chi minh' });
-add('addressRare', { source: 'taxpayers', name_key: 'mong van ca', tax_id: '8800000019', address_key: '77 hang bac', province: 'ho chi minh' }, { source: 'platform_sellers', name_key: 'mong van ca', tax_id: '8800000019', address_key: '77 hang bac', province: 'ho chi minh' });
-for (let i = 0; i < 6; i++) rows.push({ source: 'cod_shipments', name_key: `sap ${i}`, address_key: '1 cho ben thanh' });
+add(
+  'addressCommon',
+  {
+    source: 'taxpayers',
+    name_key: 'cam thi no',
+    tax_id: '8800000018',
+    address_key: '1 cho ben thanh',
+    province: 'ho chi minh',
+  },
+  {
+    source: 'platform_sellers',
+    name_key: 'cam thi no',
+    tax_id: '8800000018',
+    address_key: '1 cho ben thanh',
+    province: 'ho chi minh',
+  },
+);
+add(
+  'addressRare',
+  {
+    source: 'taxpayers',
+    name_key: 'mong van ca',
+    tax_id: '8800000019',
+    address_key: '77 hang bac',
+    province: 'ho chi minh',
+  },
+  {
+    source: 'platform_sellers',
+    name_key: 'mong van ca',
+    tax_id: '8800000019',
+    address_key: '77 hang bac',
+    province: 'ho chi minh',
+  },
+);
+for (let i = 0; i < 6; i++)
+  rows.push({ source: 'cod_shipments', name_key: `sap ${i}`, address_key: '1 cho ben thanh' });
 // An e-mail on five records of one person (one name).
-add('emailFive', ...Array.from({ length: 5 }, (_, i): IdentityRow => ({ source: ['websites', 'platform_sellers', 'cod_shipments', 'taxpayers', 'bank_transactions'][i]!, name_key: 'hua thien an', email: 'huathienan@mail.vn', tax_id: '8800000017', province: 'ha noi' })));
+add(
+  'emailFive',
+  ...Array.from(
+    { length: 5 },
+    (_, i): IdentityRow => ({
+      source: ['websites', 'platform_sellers', 'cod_shipments', 'taxpayers', 'bank_transactions'][i]!,
+      name_key: 'hua thien an',
+      email: 'huathienan@mail.vn',
+      tax_id: '8800000017',
+      province: 'ha noi',
+    }),
+  ),
+);
 
 // One identifier and the name agree, the provinces differ: only that identifier's blocking rule
 // makes the pair; its fixed u makes it weigh ~20 bits, so the pair links.
-add('byTaxId', { source: 'taxpayers', name_key: 'lam khuu diep', tax_id: '8800000002', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'lam khuu diep', tax_id: '8800000002', province: 'can tho' });
-add('byNationalId', { source: 'taxpayers', name_key: 'ong ton vi', national_id: '079000000003', province: 'ha noi' }, { source: 'bank_transactions', name_key: 'ong ton vi', national_id: '079000000003', province: 'can tho' });
-add('byAccount', { source: 'bank_transactions', name_key: 'mau tu linh', account: 'TCB:990000000004', province: 'ha noi' }, { source: 'cod_shipments', name_key: 'mau tu linh', account: 'TCB:990000000004', province: 'can tho' });
-add('byPhone', { source: 'platform_sellers', name_key: 'doan tat thang', phone: '0970000005', province: 'ha noi' }, { source: 'cod_shipments', name_key: 'doan tat thang', phone: '0970000005', province: 'can tho' });
-add('byShop', { source: 'platform_sellers', name_key: 'kieu manh tuong', shop_key: 'shopee:9006', province: 'ha noi' }, { source: 'cod_shipments', name_key: 'kieu manh tuong', shop_key: 'shopee:9006', province: 'can tho' });
+add(
+  'byTaxId',
+  { source: 'taxpayers', name_key: 'lam khuu diep', tax_id: '8800000002', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'lam khuu diep', tax_id: '8800000002', province: 'can tho' },
+);
+add(
+  'byNationalId',
+  { source: 'taxpayers', name_key: 'ong ton vi', national_id: '079000000003', province: 'ha noi' },
+  { source: 'bank_transactions', name_key: 'ong ton vi', national_id: '079000000003', province: 'can tho' },
+);
+add(
+  'byAccount',
+  { source: 'bank_transactions', name_key: 'mau tu linh', account: 'TCB:990000000004', province: 'ha noi' },
+  { source: 'cod_shipments', name_key: 'mau tu linh', account: 'TCB:990000000004', province: 'can tho' },
+);
+add(
+  'byPhone',
+  { source: 'platform_sellers', name_key: 'doan tat thang', phone: '0970000005', province: 'ha noi' },
+  { source: 'cod_shipments', name_key: 'doan tat thang', phone: '0970000005', province: 'can tho' },
+);
+add(
+  'byShop',
+  { source: 'platform_sellers', name_key: 'kieu manh tuong', shop_key: 'shopee:9006', province: 'ha noi' },
+  { source: 'cod_shipments', name_key: 'kieu manh tuong', shop_key: 'shopee:9006', province: 'can tho' },
+);
 // The e-mail, province and address, and a name with one letter dropped (so the name+province rule cannot pair them).
-add('byEmail', { source: 'websites', name_key: 'truong cong dinh', email: 'tcdinh@mail.vn', province: 'da nang', address_key: '7 tran phu' }, { source: 'platform_sellers', name_key: 'truong cong din', email: 'tcdinh@mail.vn', province: 'da nang', address_key: '7 tran phu' });
+add(
+  'byEmail',
+  {
+    source: 'websites',
+    name_key: 'truong cong dinh',
+    email: 'tcdinh@mail.vn',
+    province: 'da nang',
+    address_key: '7 tran phu',
+  },
+  {
+    source: 'platform_sellers',
+    name_key: 'truong cong din',
+    email: 'tcdinh@mail.vn',
+    province: 'da nang',
+    address_key: '7 tran phu',
+  },
+);
 // Name, province and address agree, no identifier: only the name+province rule pairs them.
-add('byNameProvince', { source: 'websites', name_key: 'phi ung ky', province: 'da nang', address_key: '12 bach dang' }, { source: 'cod_shipments', name_key: 'phi ung ky', province: 'da nang', address_key: '12 bach dang' });
+add(
+  'byNameProvince',
+  { source: 'websites', name_key: 'phi ung ky', province: 'da nang', address_key: '12 bach dang' },
+  { source: 'cod_shipments', name_key: 'phi ung ky', province: 'da nang', address_key: '12 bach dang' },
+);
 
 // Decisive identifiers: a parcel sender under a shop's name shares only the bank account (or the
 // personal phone, or the shop) with a seller. The pair is a weak link; the value decides.
-add('decisiveAccount', { source: 'bank_transactions', name_key: 'giang thach ba', account: 'VCB:990000000001', province: 'ha noi' }, { source: 'cod_shipments', name_key: 'shop hoa lan', account: 'VCB:990000000001', province: 'ha noi' });
-add('decisivePhone', { source: 'platform_sellers', name_key: 'thai cu duong', phone: '0970000001', province: 'ha noi' }, { source: 'cod_shipments', name_key: 'tiem nho xinh', phone: '0970000001', province: 'ha noi' });
-add('decisiveShop', { source: 'platform_sellers', name_key: 'la van cau', shop_key: 'lazada:77', province: 'ha noi' }, { source: 'cod_shipments', name_key: 'tiem gom su', shop_key: 'lazada:77', province: 'ha noi' });
+add(
+  'decisiveAccount',
+  { source: 'bank_transactions', name_key: 'giang thach ba', account: 'VCB:990000000001', province: 'ha noi' },
+  { source: 'cod_shipments', name_key: 'shop hoa lan', account: 'VCB:990000000001', province: 'ha noi' },
+);
+add(
+  'decisivePhone',
+  { source: 'platform_sellers', name_key: 'thai cu duong', phone: '0970000001', province: 'ha noi' },
+  { source: 'cod_shipments', name_key: 'tiem nho xinh', phone: '0970000001', province: 'ha noi' },
+);
+add(
+  'decisiveShop',
+  { source: 'platform_sellers', name_key: 'la van cau', shop_key: 'lazada:77', province: 'ha noi' },
+  { source: 'cod_shipments', name_key: 'tiem gom su', shop_key: 'lazada:77', province: 'ha noi' },
+);
 // A family phone under the degree guard (4 names) but in 4 clusters: decides nothing.
-add('spreadPhone', ...['ho si vinh', 'ho thi nga', 'ho van tu', 'le thi cham'].map((name_key, i): IdentityRow => ({ source: 'platform_sellers', name_key, phone: '0970000099', tax_id: `88000001${i}0`, province: ['hue', 'vinh', 'can tho', 'hai phong'][i] })));
+add(
+  'spreadPhone',
+  ...['ho si vinh', 'ho thi nga', 'ho van tu', 'le thi cham'].map(
+    (name_key, i): IdentityRow => ({
+      source: 'platform_sellers',
+      name_key,
+      phone: '0970000099',
+      tax_id: `88000001${i}0`,
+      province: ['hue', 'vinh', 'can tho', 'hai phong'][i],
+    }),
+  ),
+);
 
 // Weak-link guard: an e-mail, the name and the province agreeing make a link under the strong
 // threshold with one shared identifier (not decisive): it merges nothing.
-add('weakLink', { source: 'websites', name_key: 'vuong dinh hue', email: 'vdhue@mail.vn', province: 'ha noi' }, { source: 'platform_sellers', name_key: 'vuong dinh hue', email: 'vdhue@mail.vn', province: 'ha noi' });
+add(
+  'weakLink',
+  { source: 'websites', name_key: 'vuong dinh hue', email: 'vdhue@mail.vn', province: 'ha noi' },
+  { source: 'platform_sellers', name_key: 'vuong dinh hue', email: 'vdhue@mail.vn', province: 'ha noi' },
+);
 
 // Cluster-level corroboration: clusters A and B share a national ID (a1, b1) and a tax ID (a2, b2),
 // no pair shares both, and their names and provinces differ.
-add('corroboration',
+add(
+  'corroboration',
   { source: 'taxpayers', name_key: 'duong tieu my', national_id: '079000000040', phone: '0970000042', province: 'hue' },
   { source: 'platform_sellers', name_key: 'duong tieu my', tax_id: '8800000041', phone: '0970000042', province: 'hue' },
-  { source: 'bank_transactions', name_key: 'cua hang my my', national_id: '079000000040', account: 'BIDV:990000000043', province: 'vinh' },
-  { source: 'cod_shipments', name_key: 'cua hang my my', tax_id: '8800000041', account: 'BIDV:990000000043', province: 'vinh' });
+  {
+    source: 'bank_transactions',
+    name_key: 'cua hang my my',
+    national_id: '079000000040',
+    account: 'BIDV:990000000043',
+    province: 'vinh',
+  },
+  {
+    source: 'cod_shipments',
+    name_key: 'cua hang my my',
+    tax_id: '8800000041',
+    account: 'BIDV:990000000043',
+    province: 'vinh',
+  },
+);
 
 // A hub value corroborates nothing: two sellers' clusters share a tax ID (one kind) and the
 // carrier's hub phone (not a second kind).
-add('hubCorroboration',
+add(
+  'hubCorroboration',
   { source: 'taxpayers', name_key: 'chu van an', tax_id: '8800000070', account: 'SHB:990000000071', province: 'hue' },
-  { source: 'cod_shipments', name_key: 'chu van an', phone: '0911000000', account: 'SHB:990000000071', province: 'hue' },
-  { source: 'platform_sellers', name_key: 'tiem may mac', tax_id: '8800000070', account: 'SHB:990000000072', province: 'vinh' },
-  { source: 'cod_shipments', name_key: 'tiem may mac', phone: '0911000000', account: 'SHB:990000000072', province: 'vinh' });
+  {
+    source: 'cod_shipments',
+    name_key: 'chu van an',
+    phone: '0911000000',
+    account: 'SHB:990000000071',
+    province: 'hue',
+  },
+  {
+    source: 'platform_sellers',
+    name_key: 'tiem may mac',
+    tax_id: '8800000070',
+    account: 'SHB:990000000072',
+    province: 'vinh',
+  },
+  {
+    source: 'cod_shipments',
+    name_key: 'tiem may mac',
+    phone: '0911000000',
+    account: 'SHB:990000000072',
+    province: 'vinh',
+  },
+);
 
 // Exclusive holder IDs: same phone and name, but the bank's KYC names two different holders.
-add('holders', { source: 'bank_transactions', name_key: 'tran minh khoa', phone: '0970000050', holder_id: '079000000051', province: 'ha noi' },
-  { source: 'bank_transactions', name_key: 'tran minh khoa', phone: '0970000050', holder_id: '079000000052', province: 'ha noi' });
+add(
+  'holders',
+  {
+    source: 'bank_transactions',
+    name_key: 'tran minh khoa',
+    phone: '0970000050',
+    holder_id: '079000000051',
+    province: 'ha noi',
+  },
+  {
+    source: 'bank_transactions',
+    name_key: 'tran minh khoa',
+    phone: '0970000050',
+    holder_id: '079000000052',
+    province: 'ha noi',
+  },
+);
 
 // Bridge: two people of one name, each a chain of three records (a3–a2–a1, b1–b2–b3); a1 and b1
 // share a national ID and the name (a strong link, under the bridge threshold), nothing else
 // joins the chains.
-add('bridge',
-  { source: 'taxpayers', name_key: 'mac dinh chi', national_id: '079000000060', phone: '0970000061', province: 'da nang' },
+add(
+  'bridge',
+  {
+    source: 'taxpayers',
+    name_key: 'mac dinh chi',
+    national_id: '079000000060',
+    phone: '0970000061',
+    province: 'da nang',
+  },
   { source: 'platform_sellers', name_key: 'mac dinh chi', phone: '0970000061', tax_id: '8800000062', province: 'hue' },
   { source: 'cod_shipments', name_key: 'mac dinh chi', tax_id: '8800000062', province: 'vinh' },
-  { source: 'bank_transactions', name_key: 'mac dinh chi', national_id: '079000000060', account: 'VPB:990000000063', province: 'can tho' },
-  { source: 'platform_sellers', name_key: 'mac dinh chi', account: 'VPB:990000000063', shop_key: 'tiki:64', province: 'nghe an' },
-  { source: 'cod_shipments', name_key: 'mac dinh chi', shop_key: 'tiki:64', province: 'khanh hoa' });
+  {
+    source: 'bank_transactions',
+    name_key: 'mac dinh chi',
+    national_id: '079000000060',
+    account: 'VPB:990000000063',
+    province: 'can tho',
+  },
+  {
+    source: 'platform_sellers',
+    name_key: 'mac dinh chi',
+    account: 'VPB:990000000063',
+    shop_key: 'tiki:64',
+    province: 'nghe an',
+  },
+  { source: 'cod_shipments', name_key: 'mac dinh chi', shop_key: 'tiki:64', province: 'khanh hoa' },
+);
 
 // A value on more records than the max block size (300): a phone on 301 parcels of different senders.
 const BIG_BLOCK = 301;
-add('bigBlock', ...Array.from({ length: BIG_BLOCK }, (_, i): IdentityRow => ({ source: 'cod_shipments', name_key: `nguoi gui ${i}`, phone: '0912000000' })));
+add(
+  'bigBlock',
+  ...Array.from(
+    { length: BIG_BLOCK },
+    (_, i): IdentityRow => ({ source: 'cod_shipments', name_key: `nguoi gui ${i}`, phone: '0912000000' }),
+  ),
+);
 
 interface Link {
   record_a: number;
@@ -125,15 +409,21 @@ let result: ResolveIdentitiesResult;
 let cluster = new Map<number, number>();
 let links = new Map<string, Link>();
 let allLinks: Link[] = [];
-let logged: string[] = [];
+const logged: string[] = [];
 
 beforeAll(async () => {
   await withDb(async (db) => {
     await loadIdentityRecords(db, rows);
     const log = createLogger({ write: (line) => void logged.push(line) });
     result = await resolveIdentities(db, { seed: 1, log });
-    cluster = new Map((await db.all<{ record_id: number; cluster_id: number }>('select record_id, cluster_id from resolve_clusters')).map((r) => [r.record_id, r.cluster_id]));
-    allLinks = (await db.all<Omit<Link, 'parts'> & { parts: string }>('select * exclude (parts), parts from resolve_links')).map((l) => ({ ...l, parts: JSON.parse(l.parts) }));
+    cluster = new Map(
+      (
+        await db.all<{ record_id: number; cluster_id: number }>('select record_id, cluster_id from resolve_clusters')
+      ).map((r) => [r.record_id, r.cluster_id]),
+    );
+    allLinks = (
+      await db.all<Omit<Link, 'parts'> & { parts: string }>('select * exclude (parts), parts from resolve_links')
+    ).map((l) => ({ ...l, parts: JSON.parse(l.parts) }));
     links = new Map(allLinks.map((l) => [`${l.record_a}-${l.record_b}`, l]));
   });
 });
@@ -239,7 +529,7 @@ describe('default spec: blocking rules', () => {
   it('a value shared by more than 300 records makes no pairs (max block size)', () => {
     const line = logged.find((m) => /candidate pairs/.test(m))!;
     const pairs = Number(/(\d+) candidate pairs/.exec(line)![1]);
-    expect(pairs).toBeLessThan(BIG_BLOCK * (BIG_BLOCK - 1) / 2);
+    expect(pairs).toBeLessThan((BIG_BLOCK * (BIG_BLOCK - 1)) / 2);
   });
 });
 
