@@ -1,55 +1,18 @@
 /**
  * Vitest global setup: tests that start the CLI (bin/sangloc.js) or the worker pool run the
  * compiled dist/, so dist/ is rebuilt here whenever the sources it is built from changed since the
- * last build. The check hashes the build inputs (a few ms); a rebuild is one `tsc` run (≈ 5 s).
+ * last build (the stamp of scripts/dist-stamp.ts, which `npm run build` writes too). The check
+ * hashes the build inputs (a few ms); a rebuild is one incremental `tsc` run (a few seconds).
  * `npx vitest run test/x` right after an edit therefore tests the edited code, not a stale build.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { packageRoot } from '../engine/paths.js';
+import { readStamp, sourcesHash, writeStamp } from '../scripts/dist-stamp.js';
 
-/** Folders and files `tsc -p tsconfig.build.json` reads (see its "include"). */
-const inputs = ['engine', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
-const dist = join(packageRoot, 'dist');
-const stampFile = join(dist, '.sources-sha256');
 const lockFile = join(packageRoot, '.dist-build.lock');
-
-function listTs(path: string, out: string[]): void {
-  const st = statSync(path);
-  if (st.isFile()) {
-    out.push(path);
-    return;
-  }
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && entry.name !== 'out' && entry.name !== 'results') listTs(p, out);
-    } else if (entry.name.endsWith('.ts')) out.push(p);
-  }
-}
-
-/** SHA-256 over the path and content of every build input, in a fixed order. */
-export function sourcesHash(): string {
-  const files: string[] = [];
-  for (const i of inputs) if (existsSync(join(packageRoot, i))) listTs(join(packageRoot, i), files);
-  files.sort();
-  const h = createHash('sha256');
-  for (const f of files) h.update(relative(packageRoot, f)).update('\0').update(readFileSync(f)).update('\0');
-  return h.digest('hex');
-}
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -80,10 +43,9 @@ function withLock(fn: () => void): void {
 /** Builds dist/ when it is missing or older than the sources. */
 export function ensureDistFresh(): void {
   const want = sourcesHash();
-  const have = () => (existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '');
-  if (have() === want) return;
+  if (readStamp() === want) return;
   withLock(() => {
-    if (have() === want) return; // another process built it meanwhile
+    if (readStamp() === want) return; // another process built it meanwhile
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const started = Date.now();
     try {
@@ -98,8 +60,7 @@ export function ensureDistFresh(): void {
         `dist/ is older than the sources and \`tsc -p tsconfig.build.json\` failed, so tests that start the CLI or workers cannot run:\n${e.stdout ?? ''}${e.stderr ?? ''}`,
       );
     }
-    mkdirSync(dist, { recursive: true });
-    writeFileSync(stampFile, want + '\n');
+    writeStamp(want);
     process.stderr.write(
       `global setup: rebuilt dist/ from changed sources in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
