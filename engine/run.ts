@@ -6,28 +6,22 @@ import type { TaxYearRules } from './config/tax-rules.js';
 import { InputError, RunFailedError, WorkspaceError } from './errors.js';
 import { formatRejects, topRejects, type FileRejects } from './ingest/report.js';
 import { rawTable } from './ingest/schema.js';
-import { ident } from './warehouse/db.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
-import type { CaseRow, ReasonInfo } from './publish/case-row.js';
-import { caseTotals } from './publish/report-model.js';
+import type { CaseRow } from './publish/case-row.js';
+import { buildReportModel, ruleReasons, sourceQuality } from './publish/report-from-run.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
-import { previousRunDir } from './publish/run-ref.js';
-import { diffRuns } from './publish/run-diff.js';
-import { parsePeriod, periodStats } from './stats/period.js';
-import { listModels } from './warehouse/models.js';
 import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
 import { resolveExact } from './resolve/exact.js';
 import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
-import { allRules } from './score/rules/index.js';
 import { scoreEntities } from './score/score.js';
 import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
 import { scoreSupervised, type SupervisedScore } from './supervised-stage.js';
 import { engineVersion } from './version.js';
-import { openDb, type Db } from './warehouse/db.js';
+import { ident, literal, openDb, type Db } from './warehouse/db.js';
 import { readModels, runModels, setVariables, type Model } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
 import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
@@ -385,8 +379,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const taxYear = need(ctx.taxYear, 'the tax year');
   const { rows, excluded, model } = need(ctx.scored, 'the scored cases');
   const dir = beginRunFolder(ws, runId);
-  const reasons: ReasonInfo[] = allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
-  await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons, xlsxMaxRows: config.output.xlsxMaxRows });
+  await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons: ruleReasons(), xlsxMaxRows: config.output.xlsxMaxRows });
   const members = await writeMembersCsv(db, join(dir, 'members.csv'));
   const exported = { cases: rows.length, members, rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId) };
   const finished = new Date();
@@ -409,21 +402,14 @@ async function publishStage(ctx: RunContext): Promise<void> {
     timings_ms: { ...log.timings },
   };
   writeJson(join(dir, 'run.json'), runJson);
-  const quality = await sourceQuality(db, runId, load);
-  await writeReportHtml(join(dir, 'report.html'), {
+  const report = await buildReportModel(dir, {
     run: { run_id: runId, started_at: startedAt.toISOString(), finished_at: finished.toISOString(), tax_year: taxYear, engine_version: engineVersion, config_hash: configHash(config), model_id: model.modelId },
-    sources: quality,
-    totals: caseTotals(rows, batch.batch.n),
+    sources: await sourceQuality(db, `(select source, reason from rejects where run_id = ${literal(runId)})`, load.bySource),
     cases: rows,
-    reasons,
+    entities: batch.batch.n,
     scorer: model.description,
-    model: model.modelId ? (listModels(ws).find((c) => c.model_id === model.modelId) ?? null) : null,
-    diff: (() => {
-      const prev = previousRunDir(ws, runId);
-      return prev ? diffRuns(prev, dir) : null;
-    })(),
-    stats: await periodStats(db, parsePeriod(String(taxYear)), { taxRules: config.taxRules }),
-  }, { maskPii: config.output.maskPii });
+  }, { ws, db, taxRules: config.taxRules });
+  await writeReportHtml(join(dir, 'report.html'), report, { maskPii: config.output.maskPii });
   ctx.published = { dir, runJson, exported, finishedAt: finished };
 }
 
@@ -473,18 +459,4 @@ async function latestDeclaredYear(db: Db, input: string): Promise<number> {
   const y = await db.value<number | null>(`select max(tax_year) from stg_declarations`);
   if (!y) throw new InputError(input, 'no declarations loaded, so the tax year cannot be chosen; pass --tax-year');
   return y;
-}
-
-async function sourceQuality(db: Db, runId: string, load: LoadSummary) {
-  const top = await db.all<{ source: string; reason: string; n: number }>(
-    `select source, reason, count(*)::bigint as n from rejects where run_id = $r group by all order by source, n desc, reason`,
-    { r: runId },
-  );
-  return Object.entries(load.bySource).map(([source, s]) => ({
-    source,
-    read: s.read,
-    loaded: s.loaded,
-    rejected: s.rejected,
-    top_rejects: top.filter((t) => t.source === source).slice(0, 5).map((t) => ({ reason: t.reason, count: t.n })),
-  }));
 }

@@ -2,6 +2,7 @@
  * Cell values as the spreadsheet-facing writers (csv, xlsx) put them: numbers stay numbers, text
  * and lists become strings with formula injection neutralised (OWASP "CSV injection").
  */
+import { literal } from '../warehouse/db.js';
 import { isNumericKind, joinList, type CaseColumn, type CaseRow } from './case-row.js';
 import { maskCaseRow } from './mask.js';
 
@@ -12,17 +13,35 @@ export interface CaseWriteOptions {
 }
 
 // OWASP: = + - @ TAB CR start a formula. Full-width forms are read as formulas by some
-// spreadsheet apps too; leading spaces and line breaks are skipped by some importers.
-const formulaStart = /^[\s\u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+// spreadsheet apps too; leading spaces and line breaks (JavaScript's \s, spelled out so that
+// DuckDB's RE2 reads the class the same) are skipped by some importers.
+const formulaLeads = '=+\\-@\t\r\uff1d\uff0b\uff0d\uff20';
+const skippedSpace = ' \t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+/** Text a spreadsheet would run as a formula, as one pattern JavaScript and DuckDB read alike. */
+export const formulaStartPattern = `^[${skippedSpace}]*[${formulaLeads}]`;
+const formulaStart = new RegExp(formulaStartPattern);
 
 /**
  * Prefixes `'` to text a spreadsheet would run as a formula; other text is returned unchanged.
+ * The one neutraliser of every spreadsheet-facing output (cases.csv and .xlsx, members.csv,
+ * rejects.csv, the diff and stats CSV, `sangloc link`'s CSV); `neutraliseFormulaSql` is its SQL body.
  *
  * @example neutraliseFormula('=HYPERLINK("http://x")') // "'=HYPERLINK(\"http://x\")"
  * @example neutraliseFormula('Nguyễn Văn A')          // 'Nguyễn Văn A'
  */
 export function neutraliseFormula(text: string): string {
   return formulaStart.test(text) ? `'${text}` : text;
+}
+
+/**
+ * `neutraliseFormula` as a DuckDB expression over a text expression (null stays null), for the
+ * CSV files DuckDB writes itself.
+ *
+ * @example `copy (select ${neutraliseFormulaSql('record_key')} as record_key from t) to 'f.csv'`
+ */
+export function neutraliseFormulaSql(expr: string): string {
+  return `(case when regexp_matches(${expr}, ${literal(formulaStartPattern)}) then '''' || ${expr} else ${expr} end)`;
 }
 
 /** A finite number, or null for null / NaN / ±Infinity. VND and counts are rounded to whole numbers. */

@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { caseColumns, isNumericKind, type CaseRow } from './case-row.js';
-import { exportRow, formatNumber, spreadsheetCell, type CaseWriteOptions } from './cells.js';
+import { exportRow, formatNumber, neutraliseFormula, spreadsheetCell, type CaseWriteOptions } from './cells.js';
 
 const rowsPerChunk = 2000;
 
@@ -16,6 +16,15 @@ const rowsPerChunk = 2000;
  */
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * A text field of a spreadsheet-facing CSV: formula neutralised, then quoted when needed.
+ *
+ * @example csvText('=1+1, x') // `"'=1+1, x"`
+ */
+export function csvText(text: string): string {
+  return csvField(neutraliseFormula(text));
 }
 
 /** One case row as a CSV line (without the line end). */

@@ -1,7 +1,8 @@
 /**
- * A report model rebuilt from a published run folder (cases.json, run.json, rejects.csv) and its
- * workspace (the model card, the previous run for the diff, the warehouse for the tax year's
- * statistics). Lets the report be re-rendered after the fact, e.g. for the committed example.
+ * The report model, built by one function for its two callers: the run (from what it holds) and a
+ * rebuild from a published run folder (cases.json, run.json, rejects.csv) and its workspace (the
+ * model card, the previous run for the diff, the warehouse for the tax year's statistics), which
+ * lets the report be re-rendered after the fact, e.g. for the committed example.
  */
 import { join } from 'node:path';
 import { diffRuns } from './run-diff.js';
@@ -11,37 +12,83 @@ import { literal, openDb, type Db } from '../warehouse/db.js';
 import { listModels } from '../warehouse/models.js';
 import type { Workspace } from '../warehouse/workspace.js';
 import type { TaxYearRules } from '../config/tax-rules.js';
-import type { ReasonInfo } from './case-row.js';
-import { caseTotals, type ReportModel, type SourceQuality } from './report-model.js';
+import type { CaseRow, ReasonInfo } from './case-row.js';
+import { caseTotals, type ReportModel, type ReportRunInfo, type SourceQuality } from './report-model.js';
 import { previousRunDir, readRunCases, readRunJson } from './run-ref.js';
 
 /** The reason codes every run explains (the scorer's rules). */
 export const ruleReasons = (): ReasonInfo[] => allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
 
 /**
- * Data quality per source from run.json's row counts and the run's rejects.csv (top 5 reasons).
+ * Data quality per source: the run's row counts and the 5 most frequent reject reasons of
+ * `rejects`, a relation with `source` and `reason` columns (the warehouse's rejects of the run, or
+ * a run folder's rejects.csv).
  *
- * @example await sourceQualityFromRun('WS/runs/r1')
+ * @example await sourceQuality(db, `read_csv('WS/runs/r1/rejects.csv', all_varchar = true)`, run.rows)
  */
+export async function sourceQuality(db: Db, rejects: string, rows: Record<string, { read: number; loaded: number; rejected: number }>): Promise<SourceQuality[]> {
+  const top = await db.all<{ source: string; reason: string; n: number }>(
+    `select source, reason, count(*)::bigint as n from ${rejects} group by all order by source, n desc, reason`,
+  );
+  return Object.entries(rows).map(([source, s]) => ({
+    source,
+    read: s.read,
+    loaded: s.loaded,
+    rejected: s.rejected,
+    top_rejects: top.filter((t) => t.source === source).slice(0, 5).map((t) => ({ reason: t.reason, count: t.n })),
+  }));
+}
+
+/** Data quality per source from a run folder: run.json's row counts and its rejects.csv. */
 export async function sourceQualityFromRun(runDir: string): Promise<SourceQuality[]> {
   const run = readRunJson(runDir);
   const db = await openDb(':memory:');
   try {
-    const top = await db.all<{ source: string; reason: string; n: number }>(
-      `select source, reason, count(*)::bigint as n
-       from read_csv(${literal(join(runDir, 'rejects.csv'))}, header = true, all_varchar = true)
-       group by all order by source, n desc, reason`,
-    );
-    return Object.entries(run.rows ?? {}).map(([source, s]) => ({
-      source,
-      read: s.read,
-      loaded: s.loaded,
-      rejected: s.rejected,
-      top_rejects: top.filter((t) => t.source === source).slice(0, 5).map((t) => ({ reason: t.reason, count: t.n })),
-    }));
+    return await sourceQuality(db, `read_csv(${literal(join(runDir, 'rejects.csv'))}, header = true, all_varchar = true)`, run.rows ?? {});
   } finally {
     db.close();
   }
+}
+
+/** What a run knows of itself when its report is built. */
+export interface ReportParts {
+  run: ReportRunInfo;
+  sources: SourceQuality[];
+  /** The case list, best first. */
+  cases: readonly CaseRow[];
+  /** Seller entities resolved (cases are the ones on the list). */
+  entities: number;
+  scorer?: string;
+}
+
+/**
+ * The one builder of the report model, for the run (from what it holds in memory) and for
+ * `reportModelFromRun` (from a published folder): with `ws` the model card and the changes since
+ * the previous run (`runDir` holds this run's cases.json); with `db` the tax year's statistics.
+ *
+ * @example const model = await buildReportModel(dir, { run, sources, cases: rows, entities }, { ws, db });
+ */
+export async function buildReportModel(
+  runDir: string,
+  parts: ReportParts,
+  opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {},
+): Promise<ReportModel> {
+  const model: ReportModel = {
+    run: parts.run,
+    sources: parts.sources,
+    totals: caseTotals(parts.cases, parts.entities),
+    cases: parts.cases,
+    reasons: ruleReasons(),
+    scorer: parts.scorer,
+  };
+  if (opts.ws) {
+    const modelId = parts.run.model_id;
+    model.model = modelId ? (listModels(opts.ws).find((c) => c.model_id === modelId) ?? null) : null;
+    const prev = previousRunDir(opts.ws, parts.run.run_id);
+    model.diff = prev ? diffRuns(prev, runDir) : null;
+  }
+  if (opts.db && parts.run.tax_year) model.stats = await periodStats(opts.db, parsePeriod(String(parts.run.tax_year)), { taxRules: opts.taxRules });
+  return model;
 }
 
 /**
@@ -53,27 +100,15 @@ export async function sourceQualityFromRun(runDir: string): Promise<SourceQualit
 export async function reportModelFromRun(runDir: string, opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {}): Promise<ReportModel> {
   const run = readRunJson(runDir);
   const cases = readRunCases(runDir);
-  const model: ReportModel = {
-    run: {
-      run_id: run.run_id,
-      started_at: run.started_at,
-      finished_at: run.finished_at,
-      tax_year: run.tax_year,
-      engine_version: run.engine_version,
-      config_hash: run.config_hash,
-      model_id: run.model_id,
-    },
-    sources: await sourceQualityFromRun(runDir),
-    totals: caseTotals(cases, run.entities ?? cases.length),
-    cases,
-    reasons: ruleReasons(),
-    scorer: run.scorer,
+  const info: ReportRunInfo = {
+    run_id: run.run_id,
+    started_at: run.started_at,
+    finished_at: run.finished_at,
+    tax_year: run.tax_year,
+    engine_version: run.engine_version,
+    config_hash: run.config_hash,
+    model_id: run.model_id,
   };
-  if (opts.ws) {
-    model.model = run.model_id ? (listModels(opts.ws).find((c) => c.model_id === run.model_id) ?? null) : null;
-    const prev = previousRunDir(opts.ws, run.run_id);
-    model.diff = prev ? diffRuns(prev, runDir) : null;
-  }
-  if (opts.db && run.tax_year) model.stats = await periodStats(opts.db, parsePeriod(String(run.tax_year)), { taxRules: opts.taxRules });
-  return model;
+  const parts = { run: info, sources: await sourceQualityFromRun(runDir), cases, entities: run.entities ?? cases.length, scorer: run.scorer };
+  return buildReportModel(runDir, parts, opts);
 }

@@ -3,7 +3,7 @@
  * diff.csv. The comparison itself is diff/'s (`diffCases`), which knows nothing of run folders.
  */
 import { bandLabel, diffCases, type DiffOptions, type RunDiff } from '../diff/index.js';
-import { csvField } from './csv.js';
+import { csvText } from './csv.js';
 import { readRunCases, readRunJson } from './run-ref.js';
 
 /**
@@ -27,10 +27,7 @@ export const diffCsvColumns = [
  * @example writeFileSync('diff.csv', diffCsv(d));
  */
 export function diffCsv(diff: RunDiff): string {
-  const text = (v: string | null) => {
-    const s = v ?? '';
-    return csvField(/^[\s]*[=+\-@\t\r]/.test(s) ? `'${s}` : s);
-  };
+  const text = (v: string | null) => csvText(v ?? '');
   const num = (v: number | null) => (v === null ? '' : String(v));
   const lines = [diffCsvColumns.join(',')];
   for (const c of diff.changes) {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync, 
 import { join } from 'node:path';
 import type { Db } from '../warehouse/db.js';
 import { literal } from '../warehouse/db.js';
+import { neutraliseFormulaSql } from './cells.js';
 import type { Workspace } from '../warehouse/workspace.js';
 
 /**
@@ -36,26 +37,32 @@ export function abandonRunFolder(ws: Workspace, runId: string): void {
   rmSync(join(ws.runsDir, `.partial-${runId}`), { recursive: true, force: true });
 }
 
-/** members.csv: entity_id, source, record_key for every source record that reached an entity. */
+/**
+ * members.csv: entity_id, source, record_key for every source record that reached an entity
+ * (record keys come from the deliveries: formula-neutralised like every spreadsheet output).
+ */
 export async function writeMembersCsv(db: Db, file: string): Promise<number> {
   await db.exec(`
     copy (
-      select e.entity_id, r.source, r.record_key
+      select e.entity_id, r.source, ${neutraliseFormulaSql('r.record_key')} as record_key
       from int_record_identity r join int_entities e using (record_id)
       order by e.entity_id, r.source, r.record_key
     ) to ${literal(file)} (header, delimiter ',', quote '"')`);
   return (await db.value<number>(`select count(*)::bigint from int_record_identity`)) ?? 0;
 }
 
-/** rejects.csv: source, file, line, column, value, reason for every row rejected by this run's loads. */
+/**
+ * rejects.csv: source, file, line, column, value, reason for every row rejected by this run's
+ * loads; every text cell formula-neutralised (a value Excel would run is shown as text).
+ */
 export async function writeRejectsCsv(db: Db, file: string, runId: string): Promise<number> {
   await db.exec(
     `copy (
-       select source, file, line, "column",
-         -- a value that Excel would run as a formula is shown as text
-         case when regexp_matches(value, '^[=+\\-@\t\r]') then '''' || value else value end as value, reason
-       from rejects where run_id = ${literal(runId)}
-       order by source, file, line nulls first
+       select ${neutraliseFormulaSql('r.source')} as source, ${neutraliseFormulaSql('r.file')} as file, r.line,
+              ${neutraliseFormulaSql('r."column"')} as "column", ${neutraliseFormulaSql('r.value')} as value,
+              ${neutraliseFormulaSql('r.reason')} as reason
+       from rejects r where r.run_id = ${literal(runId)}
+       order by r.source, r.file, r.line nulls first
      ) to ${literal(file)} (header, delimiter ',', quote '"')`,
   );
   return (await db.value<number>(`select count(*)::bigint from rejects where run_id = $r`, { r: runId })) ?? 0;

@@ -1,6 +1,6 @@
 /** stats.csv: the period statistics of stats/ (`periodStats`) as a file for people. */
 import type { PeriodStats, ProvinceStats } from '../stats/period.js';
-import { csvField } from './csv.js';
+import { csvField, csvText } from './csv.js';
 
 export const statsColumns: readonly (keyof ProvinceStats)[] = [
   'province', 'sellers', 'sellers_platform', 'sellers_cod', 'sellers_bank', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
@@ -16,7 +16,7 @@ export const statsColumns: readonly (keyof ProvinceStats)[] = [
 export function statsCsv(s: PeriodStats): string {
   const value = (r: ProvinceStats, k: keyof ProvinceStats) => {
     const v = r[k];
-    if (k === 'province') return csvField(v === null ? 'TOTAL' : /^[=+\-@]/.test(String(v)) ? `'${v}` : String(v));
+    if (k === 'province') return v === null ? 'TOTAL' : csvText(String(v));
     if (v === null) return '';
     return k === 'hit_rate' ? (v as number).toFixed(4) : String(v);
   };

@@ -254,10 +254,10 @@ function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration
 function cutWeakBridges(n: number, edges: LinkEdges, eligible: number[], guards: ClusterGuards, status: Uint8Array): number {
   const degree = new Int32Array(n + 1);
   for (const e of eligible) {
-    degree[edges.a[e]! + 1]++;
-    degree[edges.b[e]! + 1]++;
+    degree[edges.a[e]! + 1]!++;
+    degree[edges.b[e]! + 1]!++;
   }
-  for (let i = 0; i < n; i++) degree[i + 1] += degree[i]!;
+  for (let i = 0; i < n; i++) degree[i + 1]! += degree[i]!;
   const start = degree; // offsets
   const fill = start.slice(0, n);
   const adj = new Int32Array(eligible.length * 2);

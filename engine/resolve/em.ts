@@ -85,7 +85,7 @@ export function expectationMaximisation(
       for (let c = 0; c < k; c++) {
         if (!active[c]) continue;
         const acc = new Float64Array(cur[c]!.length);
-        for (let p = 0; p < n; p++) acc[patterns.gamma[c]![p]!] += patterns.count[p]! * post[p]!;
+        for (let p = 0; p < n; p++) acc[patterns.gamma[c]![p]!]! += patterns.count[p]! * post[p]!;
         let freeSum = 0;
         let fixedMass = 0;
         for (let g = 1; g < acc.length; g++) {

@@ -4,6 +4,7 @@
  * pairs.csv, clusters.csv and weights.json. Each step is its own function, so a caller can
  * swap the input or add an output without touching the others.
  */
+import { neutraliseFormulaSql } from '../publish/cells.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError, InputError } from '../errors.js';
@@ -120,9 +121,13 @@ async function loadLinkInput(db: Db, files: LinkFileList, spec: ResolvedLinkSpec
 }
 
 /** SQL naming a record's file (its base name) from the `_dataset` column of `alias`. */
-function fileNameSql(files: LinkFileList, alias: string): string {
+function rawFileNameSql(files: LinkFileList, alias: string): string {
   return `[${files.map((f) => literal(basename(f))).join(', ')}][${alias}._dataset + 1]`;
 }
+
+/** The same, formula-neutralised (spreadsheet-facing, as every output's text). */
+const fileNameSql = (files: LinkFileList, alias: string) => neutraliseFormulaSql(rawFileNameSql(files, alias));
+const idSql = (alias: string) => neutraliseFormulaSql(`${alias}._id`);
 
 /** The weight parts of a link, in pairs.csv's column order: prior, then per comparison its level, tf and guard. */
 function weightPartNames(spec: ResolvedLinkSpec): string[] {
@@ -139,7 +144,7 @@ function weightPartNames(spec: ResolvedLinkSpec): string[] {
 async function writePairsCsv(db: Db, files: LinkFileList, spec: ResolvedLinkSpec, file: string): Promise<void> {
   const partCols = weightPartNames(spec).map((p) => `(l.parts ->> ${literal(p)})::double as ${ident(p)}`);
   await db.exec(`copy (
-    select ${fileNameSql(files, 'la')} as left_file, la._id as left_id, ${fileNameSql(files, 'rb')} as right_file, rb._id as right_id,
+    select ${fileNameSql(files, 'la')} as left_file, ${idSql('la')} as left_id, ${fileNameSql(files, 'rb')} as right_file, ${idSql('rb')} as right_id,
            l.match_weight, l.match_probability, l.confidence, l.kept, l.cut_reason, ${partCols.join(', ')}
     from ${tables.links} l
     join ${tables.input} la on la._record_id = l.record_a
@@ -150,9 +155,9 @@ async function writePairsCsv(db: Db, files: LinkFileList, spec: ResolvedLinkSpec
 
 /** clusters.csv: every record and its cluster, named after its first record (`file:id` when linking two files). */
 async function writeClustersCsv(db: Db, files: LinkFileList, file: string): Promise<void> {
-  const clusterId = files.length === 2 ? `${fileNameSql(files, 'ci')} || ':' || ci._id` : 'ci._id';
+  const clusterId = neutraliseFormulaSql(files.length === 2 ? `${rawFileNameSql(files, 'ci')} || ':' || ci._id` : 'ci._id');
   await db.exec(`copy (
-    select ${fileNameSql(files, 'i')} as file, i._id as id, ${clusterId} as cluster_id,
+    select ${fileNameSql(files, 'i')} as file, ${idSql('i')} as id, ${clusterId} as cluster_id,
            count(*) over (partition by c.cluster_id) as cluster_size
     from ${tables.clusters} c
     join ${tables.input} i on i._record_id = c.record_id

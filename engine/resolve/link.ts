@@ -171,7 +171,7 @@ async function linkSteps(
       const counts = new Array<number>(c.levels.length).fill(0);
       const g = u.columns[ci]!;
       const n = u.columns[u.columns.length - 1]!;
-      for (let i = 0; i < u.rowCount; i++) counts[g[i]!] += n[i]!;
+      for (let i = 0; i < u.rowCount; i++) counts[g[i]!]! += n[i]!;
       return counts;
     });
     const uPairs = u.columns[u.columns.length - 1]!.reduce((s, x) => s + x, 0);
@@ -236,7 +236,7 @@ async function linkSteps(
 
     // Only members of multi-record clusters go through the appender; SQL fills in singletons.
     const size = new Int32Array(result.cluster.length);
-    for (let i = 0; i < result.cluster.length; i++) size[result.cluster[i]!]++;
+    for (let i = 0; i < result.cluster.length; i++) size[result.cluster[i]!]!++;
     await db.exec(`create or replace table ${ident(t('members'))} (record_id bigint, cluster_id bigint)`);
     work.push(t('members'));
     let multi = 0;

@@ -131,7 +131,7 @@ export function estimateWeights(
         // A comparison no pair of the session shows (all null) learns nothing here.
         const seen = patterns.gamma[ci]!.some((g, i) => g > 0 && patterns.count[i]! > 0);
         if (!active[ci] || !seen) return;
-        r.m[ci]!.forEach((v, g) => (sums[ci]![g] += v));
+        r.m[ci]!.forEach((v, g) => (sums[ci]![g]! += v));
         runs[ci]!++;
         estimated.push(c.name);
       });

@@ -26,6 +26,34 @@ beforeAll(async () => {
   cases = JSON.parse(readFileSync(join(r.runDir, 'cases.json'), 'utf8')) as CaseRow[];
 }, 120_000);
 
+describe('the run over data-samples', () => {
+  it('leaves out every entity already audited for the tax year, and counts them in run.json', async () => {
+    const db = await openDb(openWorkspace(ws).warehouse);
+    let audited: Set<string>;
+    try {
+      await setVariables(db, { tax_year: 2025 });
+      audited = (await readEntityBatch(db)).audited;
+    } finally {
+      db.close();
+    }
+    expect(audited.size).toBeGreaterThan(0);
+    expect(cases.filter((c) => audited.has(c.entity_id))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(ws, 'runs', runId, 'run.json'), 'utf8')).excluded_audited).toBe(audited.size);
+  });
+
+  it('wrote the report that report-from-run rebuilds from the folder (one builder)', async () => {
+    const db = await openDb(openWorkspace(ws).warehouse);
+    try {
+      const runDir = join(ws, 'runs', runId);
+      const model = await reportModelFromRun(runDir, { ws: openWorkspace(ws), db });
+      expect(model.sources.map((s) => s.source)).toContain('taxpayers');
+      expect(renderReportHtml(model)).toBe(readFileSync(join(runDir, 'report.html'), 'utf8'));
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('--help', () => {
   it.each(['explain', 'diff', 'outcomes', 'train', 'models', 'stats'])('%s has a usage line and an example', async (name) => {
     const r = await cli([name, '--help']);

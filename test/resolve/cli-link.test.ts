@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { command } from '../../engine/cli/link.js';
 import { commandHelp, parseCommandArgs } from '../../engine/cli/command.js';
 import { ConfigError, InputError, UsageError } from '../../engine/errors.js';
+import { parseCsv } from '../publish/helpers.js';
 
 const run = (argv: string[]) => command.run(parseCommandArgs(command, argv));
 const csv = (text: string) =>
@@ -76,6 +77,35 @@ describe('sangloc link', () => {
       ['P2', 'P1'],
       ['P3', 'P3'],
       ['P4', 'P4'],
+    ]);
+  });
+
+  it('neutralises formula-looking ids and file names in pairs.csv and clusters.csv', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sangloc-link-'));
+    const people = join(dir, '=people.csv');
+    writeFileSync(people, ['code,name,phone', '=HYPERLINK(1),Nguyễn Văn Hùng,0912345678', '\u00a0@P2,nguyen van hung,+84912345678', 'P3,Trần Thị Mai,0987654321'].join('\n'));
+    writeFileSync(
+      join(dir, 'spec.json'),
+      JSON.stringify({
+        unique_id: 'code',
+        fields: { name: { normalize: 'name' }, phone: { normalize: 'phone_vn' } },
+        comparisons: [{ name: 'phone', field: 'phone', identifier: true, levels: [{ kind: 'exact', m: 0.9, u: 0.01 }, { kind: 'else', m: 0.1, u: 0.99 }] }],
+        blocking: [{ fields: ['phone'] }],
+        estimate: { em_iterations: 0 },
+        prior: { match_probability: 0.2 },
+        threshold: { match_probability: 0.5 },
+        clustering: { strong: { match_probability: 0.9 } },
+      }),
+    );
+    const out = join(dir, 'out');
+    expect(await run(['--spec', join(dir, 'spec.json'), people, '--out', out, '-q'])).toBe(0);
+    const pairs = parseCsv(readFileSync(join(out, 'pairs.csv'), 'utf8').replaceAll('\n', '\r\n'));
+    expect(pairs[1]!.slice(0, 4)).toEqual(["'=people.csv", "'=HYPERLINK(1)", "'=people.csv", "'\u00a0@P2"]);
+    const clusters = parseCsv(readFileSync(join(out, 'clusters.csv'), 'utf8').replaceAll('\n', '\r\n'));
+    expect(clusters.slice(1).map((r) => r.slice(0, 3))).toEqual([
+      ["'=people.csv", "'=HYPERLINK(1)", "'=HYPERLINK(1)"],
+      ["'=people.csv", "'\u00a0@P2", "'=HYPERLINK(1)"],
+      ["'=people.csv", 'P3', 'P3'],
     ]);
   });
 

@@ -22,7 +22,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const identityColumns = ['source', 'name_display', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'account', 'domain', 'province', 'address_key'] as const;
+export const identityColumns = ['source', 'name_display', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'account', 'domain', 'province', 'address_key', 'shop_key', 'holder_id'] as const;
 export type IdentityRow = Partial<Record<(typeof identityColumns)[number], string | null>>;
 
 /** Creates `identity_records` (record_id = row index) from rows. */

@@ -229,10 +229,10 @@ export function predictCompiled(cf: CompiledForest, X: FeatureMatrix, out?: Floa
       const target = vote ? blockLeaves.subarray(t * BLOCK, (t + 1) * BLOCK) : leaves;
       if (Array.isArray(X)) walkColumns(k, X, r0, r1, cf.roots[t]!, k.depth[t]!, target);
       else walkRows(k, X, cf.nFeatures, r0, r1, cf.roots[t]!, k.depth[t]!, target);
-      if (!vote) for (let r = r0; r < r1; r++) result[r] += value[leaves[r - r0]!]!;
+      if (!vote) for (let r = r0; r < r1; r++) result[r]! += value[leaves[r - r0]!]!;
     }
     if (vote) tallyVotes(value, blockLeaves, nTrees, r0, r1, result);
-    else for (let r = r0; r < r1; r++) result[r] /= nTrees;
+    else for (let r = r0; r < r1; r++) result[r]! /= nTrees;
   }
   return result;
 }

@@ -169,14 +169,14 @@ export function featureImportance(forest: Forest): Float64Array {
       const f = tree.feature[i]!;
       if (f < 0) continue;
       const g = Math.max(0, tree.impurityDecrease[i]!);
-      perTree[f] += g;
+      perTree[f]! += g;
       sum += g;
     }
     if (sum <= 0) continue;
-    for (let f = 0; f < forest.nFeatures; f++) total[f] += perTree[f]! / sum;
+    for (let f = 0; f < forest.nFeatures; f++) total[f]! += perTree[f]! / sum;
     counted++;
   }
-  if (counted > 0) for (let f = 0; f < forest.nFeatures; f++) total[f] /= counted;
+  if (counted > 0) for (let f = 0; f < forest.nFeatures; f++) total[f]! /= counted;
   return total;
 }
 

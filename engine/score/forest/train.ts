@@ -274,11 +274,11 @@ export function trainTree(
   // Bootstrap as multiplicities folded into the row weights; zero-weight rows are left out.
   const w = new Float64Array(n);
   if (opts.bootstrap) {
-    for (let i = 0; i < n; i++) w[rng.nextInt(n)]++;
+    for (let i = 0; i < n; i++) w[rng.nextInt(n)]!++;
   } else w.fill(1);
   let m = 0;
   for (let i = 0; i < n; i++) {
-    if (sampleWeight) w[i] *= sampleWeight[i]!;
+    if (sampleWeight) w[i]! *= sampleWeight[i]!;
     if (w[i]! > 0) m++;
   }
   const idx = new Int32Array(m);
@@ -308,9 +308,9 @@ export function trainTree(
     for (let i = node.start; i < node.end; i++) {
       const r = idx[i]!;
       const b = col[r]!;
-      h[b] += w[r]!;
-      h[HIST_STRIDE + b] += pw[r]!;
-      h[2 * HIST_STRIDE + b]++;
+      h[b]! += w[r]!;
+      h[HIST_STRIDE + b]! += pw[r]!;
+      h[2 * HIST_STRIDE + b]!++;
     }
     return h;
   };

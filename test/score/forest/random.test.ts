@@ -13,7 +13,7 @@ describe('createRng', () => {
     const rng = createRng(3);
     const counts = new Int32Array(n);
     const draws = 2000 * Math.min(n, 10);
-    for (let i = 0; i < draws; i++) counts[rng.nextInt(n)]++;
+    for (let i = 0; i < draws; i++) counts[rng.nextInt(n)]!++;
     if (n <= 10) for (const c of counts) expect(Math.abs(c - draws / n)).toBeLessThan(0.1 * (draws / n));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(draws);
   });

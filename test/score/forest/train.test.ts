@@ -45,7 +45,7 @@ describe('featureEdges', () => {
     const binned = quantise([values], 256);
     expect(binned.nBins[0]).toBe(255);
     const counts = new Int32Array(256);
-    for (const b of binned.columns[0]!) counts[b]++;
+    for (const b of binned.columns[0]!) counts[b]!++;
     expect(Array.from(counts.subarray(0, 255)).every((c) => c > 0)).toBe(true);
     expect(counts[255]).toBe(0);
   });
