@@ -1,6 +1,6 @@
 /** stats.csv: the period statistics of stats/ (`periodStats`) as a file for people. */
 import type { PeriodStats, ProvinceStats } from '../stats/period.js';
-import { csvField, csvText } from './csv.js';
+import { csvText } from './csv.js';
 
 export const statsColumns: readonly (keyof ProvinceStats)[] = [
   'province', 'sellers', 'sellers_platform', 'sellers_cod', 'sellers_bank', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',

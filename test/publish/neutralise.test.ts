@@ -17,7 +17,7 @@ import { writeMembersCsv, writeRejectsCsv } from '../../engine/publish/run-folde
 import { writeCasesXlsx } from '../../engine/publish/xlsx.js';
 import { statsCsv } from '../../engine/publish/stats-csv.js';
 import { literal } from '../../engine/warehouse/db.js';
-import { ensureWarehouseSchema } from '../../engine/warehouse/schema.js';
+import { ensureIngestSchema } from '../../engine/ingest/schema.js';
 import { withDb } from '../helpers.js';
 import { caseRow } from './fixtures.js';
 import { parseCsv, tempDir } from './helpers.js';
@@ -101,7 +101,7 @@ describe('every spreadsheet-facing output neutralises', () => {
 
   it('rejects.csv, in every text column', async () => {
     await withDb(async (db) => {
-      await ensureWarehouseSchema(db);
+      await ensureIngestSchema(db);
       await db.exec(
         `insert into rejects values ('r1', 1, 'cod_shipments', $f, 2, $c, $v, 'cod_amount: not a whole number'), ('r1', 1, 'cod_shipments', 'ok.csv', 3, 'x', '12,5', 'cod_amount: not a whole number')`,
         {
@@ -121,7 +121,7 @@ describe('every spreadsheet-facing output neutralises', () => {
 
   it('rejects.csv read back gives the report the same reject counts as the warehouse', async () => {
     await withDb(async (db) => {
-      await ensureWarehouseSchema(db);
+      await ensureIngestSchema(db);
       await db.exec(
         `insert into rejects select 'r1', 1, s, 'f.csv', i, 'c', '=x', r from (values ('cod_shipments', 'bad date'), ('cod_shipments', 'bad date'), ('cod_shipments', 'bad amount'), ('websites', 'bad url')) t(s, r), range(3) i(i)`,
       );
