@@ -106,7 +106,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     let lines = scan;
     if (file.format === 'csv') {
       const head = headBytes(file.path);
-      const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length);
+      const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length, (m) => opts.log.warn(`${file.name}: ${m}`));
       if (encoding) {
         // Lineage keeps the delivered file's name and hash; DuckDB reads a UTF-8 copy with the same lines.
         converted = await convertToUtf8(file.path, encoding, opts.tmpDir);
