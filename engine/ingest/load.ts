@@ -79,8 +79,8 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
 async function ensureIngestTables(db: Db): Promise<void> {
   await db.exec(`create table if not exists ingest_warnings (
     run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)`);
-  const macros = await db.value<number>(`select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id')`);
-  if (macros < 2) await installNormalizeMacros(db);
+  const macros = await db.value<number>(`select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id', 'record_key_text')`);
+  if (macros < 3) await installNormalizeMacros(db);
 }
 
 async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<FileLoad> {
@@ -337,7 +337,8 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   };
   const x = checkExpressions(checks, '_check', names);
   const w = checkExpressions(warnings, '_w', names);
-  const keys = spec.key.map((k) => `lower(trim(${ident(k)}))`);
+  // The same key text as staging's restatement rule (`record_key_text`): one record, one key, everywhere.
+  const keys = spec.key.map((k) => `record_key_text(${ident(k)})`);
   // The few rows breaking a rule or carrying a warning, with their lines.
   await db.exec(`create temp table _ingest_bad as select * from _ingest_file where _check is not null or _warn is not null`);
   // Duplicate keys within the file: the first row that keeps every rule stays, later ones are
