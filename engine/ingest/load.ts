@@ -58,7 +58,8 @@ export interface LoadOptions {
 export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Promise<LoadSummary> {
   await ensureWarehouseSchema(db);
   await ensureIngestTables(db);
-  const { files, ignored } = discoverDelivery(dir);
+  const { files, ignored, skipped } = discoverDelivery(dir);
+  for (const note of skipped) opts.log.warn(`skipped ${note}`);
   if (files.length === 0) throw new InputError(dir, 'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see docs/contract.md)');
   for (const name of ignored) opts.log.warn(`ignored ${name}: its name matches no source of the contract`);
   const loads: FileLoad[] = [];
