@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
 import { InputError, WorkspaceError } from './errors.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
+import { assertRequiredSourcesLoaded } from './ingest/required.js';
 import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow, ReasonInfo } from './publish/case-row.js';
@@ -116,6 +117,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   const totalRows = Object.values(load.bySource).reduce((n, s) => n + s.read, 0);
   log.info(`ingest: ${load.files.filter((f) => f.status === 'loaded').length} new file(s), ${totalRows.toLocaleString('en')} rows read, ` +
     `${load.files.filter((f) => f.status === 'skipped').length} already loaded, ${load.files.filter((f) => f.status === 'failed').length} failed`);
+  assertRequiredSourcesLoaded(load, opts.input);
 
   // The SQL models are read once; each stage builds its share of them, in dependency order.
   const models = readModels();

@@ -5,7 +5,7 @@ import { ident, literal } from '../warehouse/db.js';
 import { ensureWarehouseSchema, rawTable } from '../warehouse/schema.js';
 import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Logger } from '../log.js';
-import { InputError } from '../errors.js';
+import { InputError, withoutQuotedValues } from '../errors.js';
 import { convertToUtf8, encodingToRead } from './encoding.js';
 import { discoverDelivery, hashFile, headBytes, readCsvHeader, type DeliveryFile } from './files.js';
 import { contractFormSql, mapHeader, type IngestConfig, type SourceIngestConfig } from './options.js';
@@ -133,7 +133,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     return { ...base, status: 'loaded', rowsRead: counts.read, rowsLoaded: counts.loaded, rowsRejected: counts.rejected, rowsWarned: counts.warned, fileId };
   } catch (err) {
     await db.exec('rollback').catch(() => undefined);
-    const message = err instanceof InputError ? err.message : `cannot be read: ${firstLine((err as Error).message)}`;
+    const message = err instanceof InputError ? err.message : await loadErrorMessage(db, file, err as Error);
     opts.log.warn(`${file.name}: ${message}; the other files still load`);
     await recordFile(db, fileId, file, sha256, opts.runId, { read: 0, loaded: 0, rejected: 0 }, 'failed', message, []);
     await db.exec(`insert into rejects values ($run, $fid, $src, $file, null, null, null, $reason)`, {
@@ -157,6 +157,25 @@ async function dropWorkTables(db: Db): Promise<void> {
 }
 
 const firstLine = (s: string) => s.split('\n')[0]!.slice(0, 300);
+
+/**
+ * What to say when DuckDB could not read a file: the known causes in words with the fix, anything
+ * else as DuckDB's first line with every quoted value blanked (it quotes the cell it failed on: a
+ * name or an identifier, which must not reach stderr, rejects or report.html).
+ *
+ * @example await loadErrorMessage(db, file, err) // 'cannot be read: a text value is not valid UTF-8 …'
+ */
+export async function loadErrorMessage(db: Db, file: DeliveryFile, err: Error): Promise<string> {
+  const text = err.message ?? String(err);
+  if (/out of memory|could not allocate/i.test(text)) {
+    const limit = await db.value<string>(`select current_setting('memory_limit')`).catch(() => '?');
+    return `cannot be read: DuckDB ran out of memory reading it (memory limit ${limit}); raise "memoryLimit" in the config (e.g. "2GB") and run again`;
+  }
+  if (/invalid string encoding|invalid unicode|not valid utf-?8/i.test(text)) {
+    return `cannot be read: a text value is not valid UTF-8 (the ${file.format === 'parquet' ? 'Parquet writer' : 'exporting program'} stored another encoding); export the file again with UTF-8 text`;
+  }
+  return `cannot be read: ${withoutQuotedValues(firstLine(text), { [file.path]: file.name })}`;
+}
 
 /** Name of the column keeping a value as delivered when the config converts it to contract form. */
 const originalName = (column: string) => `_o_${column}`;
