@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
-import { InputError, WorkspaceError } from './errors.js';
+import { InputError } from './errors.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import { assertRequiredSourcesLoaded } from './ingest/required.js';
 import type { Logger } from './log.js';
@@ -10,7 +10,7 @@ import type { CaseRow, ReasonInfo } from './publish/case-row.js';
 import { caseTotals } from './publish/report-model.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
-import { previousRunDir } from './publish/run-ref.js';
+import { nextRunSeq, previousRunDir } from './publish/run-ref.js';
 import { diffRuns } from './diff/index.js';
 import { parsePeriod, periodStats } from './stats/period.js';
 import { listModels } from './warehouse/models.js';
@@ -23,7 +23,8 @@ import { scoreEntities } from './score/score.js';
 import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
 import { scoreSupervised } from './supervised-stage.js';
 import { engineVersion } from './version.js';
-import { openDb, type Db } from './warehouse/db.js';
+import type { Db } from './warehouse/db.js';
+import { openWarehouse } from './warehouse/open.js';
 import { readModels, runModels, setVariables, type Model } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
 import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
@@ -68,7 +69,7 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   let db: Db | undefined;
   try {
     assertAuditWritable(ws);
-    db = await openWarehouse(ws, opts.config);
+    db = await openWarehouse(ws, opts.config, { wait: opts.wait, log: opts.log });
     const result = await runStages(db, ws, runId, startedAt, opts);
     return result;
   } catch (err) {
@@ -85,17 +86,6 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   } finally {
     db?.close();
     lock.release();
-  }
-}
-
-async function openWarehouse(ws: Workspace, config: Config): Promise<Db> {
-  try {
-    return await openDb(ws.warehouse, { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: ws.tmpDir });
-  } catch (err) {
-    throw new WorkspaceError(
-      `${ws.warehouse} cannot be opened as a DuckDB warehouse (${(err as Error).message.split('\n')[0]}); ` +
-        'move it aside and run again: the next run rebuilds it from the delivery folder',
-    );
   }
 }
 
@@ -210,6 +200,7 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
     const finished = new Date();
     runJson = {
       run_id: runId,
+      seq: nextRunSeq(ws),
       started_at: startedAt.toISOString(),
       finished_at: finished.toISOString(),
       engine_version: engineVersion,
