@@ -27,7 +27,8 @@ import type { Db } from './warehouse/db.js';
 import { openWarehouse } from './warehouse/open.js';
 import { readModels, runModels, setVariables, type Model } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
-import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
+import { acquireLock, openWorkspace, sweepStaleTmp, type Workspace } from './warehouse/workspace.js';
+import { onInterrupt } from './interrupt.js';
 import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
 import { featureVariables } from './features/variables.js';
 
@@ -67,6 +68,15 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const runId = makeRunId(startedAt, opts.config);
   let db: Db | undefined;
+  // Holding the lock, whatever a killed run left in WS/tmp is stale; a stopped run cleans up itself.
+  const swept = sweepStaleTmp(ws);
+  if (swept) opts.log.info(`removed ${swept} temporary folder(s) a stopped run left in ${ws.tmpDir}`);
+  const interrupt = onInterrupt((signal) => {
+    sweepStaleTmp(ws);
+    abandonRunFolder(ws, runId);
+    appendAudit(ws, { action: 'run_failed', runId, detail: `interrupted by ${signal}; nothing published` });
+    lock.release();
+  });
   try {
     assertAuditWritable(ws);
     db = await openWarehouse(ws, opts.config, { wait: opts.wait, log: opts.log });
@@ -84,6 +94,7 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
     }).catch(() => undefined);
     throw err;
   } finally {
+    interrupt.dispose();
     db?.close();
     lock.release();
   }

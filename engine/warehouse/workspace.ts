@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, chmodSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync, chmodSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 
@@ -40,6 +40,26 @@ export function openWorkspace(root: string): Workspace {
     }
   }
   return ws;
+}
+
+/** Prefixes of what sangloc itself puts in WS/tmp (decoded copies of deliveries, outcome inboxes). */
+const tmpPrefixes = ['sangloc-utf8-', 'outcomes-'];
+
+/**
+ * Removes what a killed or interrupted process left in WS/tmp (decoded copies of deliveries hold
+ * personal data). Call while holding the workspace lock: then no live sangloc process owns them.
+ * DuckDB's own spill files are left to DuckDB. Returns how many entries were removed.
+ *
+ * @example sweepStaleTmp(ws) // 1 after a run killed while reading a windows-1258 file
+ */
+export function sweepStaleTmp(ws: Workspace): number {
+  let removed = 0;
+  for (const name of existsSync(ws.tmpDir) ? readdirSync(ws.tmpDir) : []) {
+    if (!tmpPrefixes.some((p) => name.startsWith(p))) continue;
+    rmSync(join(ws.tmpDir, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
 
 export interface Lock {

@@ -4,15 +4,17 @@
  * SIGTERM / SIGINT (item 10), a stale lock whose pid is alive again (item 11), a warehouse held
  * open by another process (item 12), a clock stepped back (item 14).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../engine/paths.js';
 import { openDb } from '../../engine/warehouse/db.js';
 import { literal } from '../../engine/warehouse/db.js';
 import { readAudit } from '../../engine/warehouse/audit.js';
 import { tempDir } from '../helpers.js';
-import { lastLine, makeWorld, sangloc } from './cli.js';
+import { bin, lastLine, makeWorld, sangloc } from './cli.js';
 
 const root = tempDir('sangloc-runs-');
 const world = join(root, 'world');
@@ -81,5 +83,140 @@ describe('item 9: a Parquet text value that is not UTF-8 never reaches stderr, r
     const everything = r.stderr + r.stdout + allText(ws);
     expect(readFileSync(join(ws, 'latest', 'report.html'), 'utf8')).toContain('a text value is not valid UTF-8');
     for (const part of ['Zorvath', 'Quix', 'mật', '\\xFF']) expect(everything).not.toContain(part);
+  });
+});
+
+/** A delivery of three registered sellers and their returns: a run over it takes a few seconds. */
+function tinyDelivery(name: string): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'taxpayers.csv'), 'tax_id,name,province\n0100109106,Nhà sách Mít,Hà Nội\n0101243150,Trần Thị Hồng,Huế\n');
+  writeFileSync(join(dir, 'declarations.csv'), 'tax_id,period,declared_revenue\n0100109106,2025,101600000\n0101243150,2025,90000000\n');
+  return dir;
+}
+
+/** Starts the CLI; resolves with its exit when it ends. `onStderr` sees stderr as it grows. */
+function startRun(args: string[], onStderr?: (all: string, child: ChildProcess) => void) {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stdout!.resume();
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    onStderr?.(stderr, child);
+  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
+    child.on('close', (code, signal) => done({ code, signal, stderr })),
+  );
+}
+
+describe('item 10: SIGTERM / SIGINT during a run that decoded a delivery', () => {
+  let big: string;
+  const config = join(root, 'bank-1258.json');
+  beforeAll(() => {
+    big = tinyDelivery('legacy-bank');
+    // A bank statement in Windows-1258, big enough that reading it takes a while after it is decoded.
+    const rows = ['bank,account,holder_name,txn_id,booked_at,amount,direction,description'];
+    for (let i = 0; i < 150_000; i++) rows.push(`VCB,0071000${100000 + (i % 500)},Nguyễn Văn Hùng,T${i},2025-03-01T10:00:00,${100000 + i},credit,chuyển khoản tiền hàng số ${i}`);
+    writeFileSync(join(big, 'bank_transactions_vcb.csv'), iconv.encode(rows.join('\r\n') + '\r\n', 'windows-1258'));
+    writeFileSync(config, JSON.stringify({ ingest: { sources: { bank_transactions: { encoding: 'windows-1258' } } } }));
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s: the decoded copy is removed, the audit log records the interrupted run, the lock is released', async (signal) => {
+    const ws = join(root, `ws-${signal}`);
+    let sent = false;
+    const r = await startRun(['run', '--input', big, '--workspace', ws, '--config', config], (all, child) => {
+      if (!sent && all.includes('bank_transactions_vcb.csv: read as windows-1258')) {
+        sent = true;
+        expect(readdirSync(join(ws, 'tmp')).some((n) => n.startsWith('sangloc-utf8-'))).toBe(true);
+        child.kill(signal);
+      }
+    });
+    expect(sent, r.stderr).toBe(true);
+    expect(r.signal).toBe(signal);
+    expect(r.stderr).toContain(`sangloc: interrupted by ${signal}; nothing published`);
+    expect(readdirSync(join(ws, 'tmp')).filter((n) => n.startsWith('sangloc-utf8-'))).toEqual([]);
+    expect(existsSync(join(ws, 'run.lock'))).toBe(false);
+    expect(existsSync(join(ws, 'latest'))).toBe(false);
+    const audit = readAudit(ws);
+    expect(audit.map((e) => [e.action, e.detail])).toEqual([['run_failed', `interrupted by ${signal}; nothing published`]]);
+  });
+
+  it('a decoded copy left by a killed run (SIGKILL: no cleanup possible) is swept by the next run', () => {
+    const ws = join(root, 'ws-sweep');
+    mkdirSync(join(ws, 'tmp', 'sangloc-utf8-Ab12Cd'), { recursive: true });
+    writeFileSync(join(ws, 'tmp', 'sangloc-utf8-Ab12Cd', 'bank_transactions_vcb.csv'), 'bank,account\nVCB,1\n');
+    const r = sangloc(['run', '--input', tinyDelivery('sweep'), '--workspace', ws]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('removed 1 temporary folder(s) a stopped run left in');
+    expect(readdirSync(join(ws, 'tmp')).filter((n) => n.startsWith('sangloc-utf8-'))).toEqual([]);
+  });
+});
+
+describe('item 11: a lock whose pid is alive again (pid reused, pid 1 in a container) is taken over', () => {
+  const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
+  afterAll(() => sleeper.kill('SIGKILL'));
+  const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  const startOf = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  };
+
+  it.each([
+    { case: 'pid 1 (alive: the container\'s first process), another process start time', lock: () => ({ pid: 1, started_at: new Date().toISOString(), boot_id: bootId, proc_start: '7' }) },
+    { case: 'a live pid whose process started after the lock was written (older lock format)', lock: () => ({ pid: sleeper.pid, started_at: '2026-01-01T00:00:00.000Z' }) },
+    { case: 'a live pid, same start time but written in an earlier boot', lock: () => ({ pid: sleeper.pid, started_at: new Date().toISOString(), boot_id: 'an-earlier-boot', proc_start: startOf(sleeper.pid!) }) },
+  ])('$case: the run takes the lock over and publishes', ({ case: name, lock }) => {
+    const ws = join(root, `ws-lock-${name.replace(/\W+/g, '-').slice(0, 30)}`);
+    mkdirSync(ws, { recursive: true });
+    writeFileSync(join(ws, 'run.lock'), JSON.stringify(lock()));
+    const r = sangloc(['run', '--input', tinyDelivery('lock'), '--workspace', ws, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(ws, 'run.lock'))).toBe(false);
+  });
+
+  it('the lock of a live holder (same pid, boot and start time) still stops a second run', () => {
+    const ws = join(root, 'ws-lock-held');
+    mkdirSync(ws, { recursive: true });
+    writeFileSync(join(ws, 'run.lock'), JSON.stringify({ pid: sleeper.pid, started_at: new Date().toISOString(), boot_id: bootId, proc_start: startOf(sleeper.pid!) }));
+    const r = sangloc(['run', '--input', tinyDelivery('lock'), '--workspace', ws, '--quiet']);
+    expect(r.status).toBe(1);
+    expect(lastLine(r.stderr)).toContain(`is in use by another run (pid ${sleeper.pid}`);
+  });
+});
+
+describe('item 12: a warehouse held open by another program is a lock conflict, not damage', () => {
+  /** A separate process holding the warehouse open read-write for `ms`; resolves once it is open. */
+  function holdWarehouse(file: string, ms: number): Promise<ChildProcess> {
+    const api = join(packageRoot, 'node_modules', '@duckdb', 'node-api', 'lib', 'index.js');
+    const script = `const { DuckDBInstance } = require(${JSON.stringify(api)});
+      (async () => { const i = await DuckDBInstance.create(${JSON.stringify(file)}); const c = await i.connect(); await c.run('select 1');
+        process.stdout.write('open\\n'); setTimeout(() => { c.closeSync(); i.closeSync(); process.exit(0); }, ${ms}); })();`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise((ready) => child.stdout!.once('data', () => ready(child)));
+  }
+
+  it('says who holds it and never advises moving the warehouse aside', async () => {
+    const ws = join(root, 'ws-held');
+    const input = tinyDelivery('held');
+    expect(sangloc(['run', '--input', input, '--workspace', ws, '--quiet']).status).toBe(0);
+    const holder = await holdWarehouse(join(ws, 'warehouse.duckdb'), 60_000);
+    try {
+      const r = sangloc(['run', '--input', input, '--workspace', ws]);
+      expect(r.status).toBe(1);
+      expect(lastLine(r.stderr)).toMatch(new RegExp(`warehouse\\.duckdb is open in another program \\(pid ${holder.pid} \\(node\\): .*not damaged: close that program and run again, or pass --wait`));
+      expect(r.stderr).not.toMatch(/move it aside|rebuild/);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('with --wait the run waits until the other program lets go, then publishes', async () => {
+    const ws = join(root, 'ws-held-wait');
+    const input = tinyDelivery('held');
+    expect(sangloc(['run', '--input', input, '--workspace', ws, '--quiet']).status).toBe(0);
+    await holdWarehouse(join(ws, 'warehouse.duckdb'), 3000);
+    const r = await startRun(['run', '--input', input, '--workspace', ws, '--wait']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warehouse is open in another program \(pid \d+ \(node\)\); waiting for it to let go \(--wait\)/);
   });
 });
