@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
-import { InputError } from './errors.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import { assertRequiredSourcesLoaded } from './ingest/required.js';
 import type { Logger } from './log.js';
@@ -31,6 +30,7 @@ import { acquireLock, openWorkspace, sweepStaleTmp, type Workspace } from './war
 import { onInterrupt } from './interrupt.js';
 import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
 import { featureVariables } from './features/variables.js';
+import { chooseTaxYear } from './features/tax-year.js';
 
 export interface RunOptions {
   input: string;
@@ -125,9 +125,10 @@ async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, 
   const build = (select: (m: Model) => boolean) => runModels(db, select, log, models);
   const resolveModels = ['int_identity_records', 'int_entities', 'int_record_identity'];
   await log.stage('staging', () => build((m) => m.layer === 'staging'));
-  const taxYear = opts.taxYear ?? (await latestDeclaredYear(db, opts.input));
+  const chosen = opts.taxYear !== undefined ? { year: opts.taxYear, reason: 'from --tax-year' } : await chooseTaxYear(db, opts.input);
+  const taxYear = chosen.year;
   const rules = rulesForYear(taxYear, config.taxRules);
-  log.info(`tax year ${taxYear}: threshold ${rules.threshold.toLocaleString('en')} VND`);
+  log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${rules.threshold.toLocaleString('en')} VND`);
   await setVariables(db, featureVariables(taxYear));
 
   const resolved = await log.stage('resolve', async () => {
@@ -279,12 +280,6 @@ function baselineScore(batch: EntityBatch) {
 }
 
 const split = (v: string | null | undefined): string[] => (v ? v.split('|') : []);
-
-async function latestDeclaredYear(db: Db, input: string): Promise<number> {
-  const y = await db.value<number | null>(`select max(tax_year) from stg_declarations`);
-  if (!y) throw new InputError(input, 'no declarations loaded, so the tax year cannot be chosen; pass --tax-year');
-  return y;
-}
 
 async function sourceQuality(db: Db, runId: string, load: LoadSummary) {
   const top = await db.all<{ source: string; reason: string; n: number }>(

@@ -64,6 +64,19 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   for (const name of ignored) opts.log.warn(`ignored ${name}: its name matches no source of the contract`);
   const loads: FileLoad[] = [];
   for (const file of files) loads.push(await loadFile(db, file, opts));
+  // Content seen before is never applied again; say when that keeps a later restatement in force
+  // (checked after every file of the delivery is in, so a correction in the same folder counts).
+  for (const l of loads) {
+    if (l.status !== 'skipped' || l.fileId === undefined) continue;
+    const later = await restatedLater(db, l.source, l.fileId);
+    if (later.records === 0) continue;
+    const note = `${later.records.toLocaleString('en')} of its records were restated with other values by later deliveries (${later.files.join(', ')}), and those later values stay`;
+    l.message = `${l.message}; ${note}`;
+    opts.log.warn(
+      `${l.file}: not loaded again (same content as a file loaded before); ${note}: content seen before is never re-applied. ` +
+        'If these older values are the right ones, the sender must deliver them as a new correction file',
+    );
+  }
   const bySource: LoadSummary['bySource'] = {};
   for (const l of loads) {
     const s = (bySource[l.source] ??= { read: 0, loaded: 0, rejected: 0, warnings: 0, files: 0 });
@@ -74,6 +87,33 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
     s.files += l.status === 'skipped' ? 0 : 1;
   }
   return { files: loads, ignored, bySource };
+}
+
+/**
+ * How many records of an earlier-loaded file now count with other values from a later file (the
+ * later delivery wins), and the names of those files: what re-sending the earlier file would have
+ * changed if content seen before were applied again.
+ *
+ * @example await restatedLater(db, 'cod_shipments', 3) // { records: 1, files: ['cod_shipments_ghn_fix.csv'] }
+ */
+export async function restatedLater(db: Db, source: SourceName, fileId: number): Promise<{ records: number; files: string[] }> {
+  const spec = sources[source];
+  const key = spec.key.map((k) => `record_key_text(${ident(k)})`).join(', ');
+  // Key columns match by their key text (`W1` = `w1`); a change is in the other columns.
+  const differs = spec.columns.filter((c) => !spec.key.includes(c.name)).map((c) => `m.${ident(c.name)} is distinct from l.${ident(c.name)}`).join(' or ') || 'false';
+  const rows = await db.all<{ records: number; files: string | null }>(
+    `with mine as (select *, [${key}] as _k from ${ident(rawTable(source))} where _file_id = $fid),
+     latest as (
+       select *, [${key}] as _k from ${ident(rawTable(source))}
+       where [${key}] in (select _k from mine)
+       qualify row_number() over (partition by [${key}] order by _load_seq desc, _line desc) = 1
+     )
+     select count(*)::int as records, string_agg(distinct f.name, ', ' order by f.name) as files
+     from mine m join latest l on m._k = l._k left join ingest_files f on f.file_id = l._file_id
+     where l._file_id <> m._file_id and (${differs})`,
+    { fid: fileId },
+  );
+  return { records: rows[0]?.records ?? 0, files: rows[0]?.files ? rows[0].files.split(', ') : [] };
 }
 
 /** The warnings table, and the normalise macros the identifier rules call (when missing). */

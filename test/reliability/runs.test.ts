@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mstCheckDigit } from '../../engine/normalize/tax-id.js';
 import { packageRoot } from '../../engine/paths.js';
 import { openDb } from '../../engine/warehouse/db.js';
 import { literal } from '../../engine/warehouse/db.js';
@@ -218,5 +219,31 @@ describe('item 12: a warehouse held open by another program is a lock conflict, 
     const r = await startRun(['run', '--input', input, '--workspace', ws, '--wait']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warehouse is open in another program \(pid \d+ \(node\)\); waiting for it to let go \(--wait\)/);
+  });
+});
+
+describe('item 1: the tax year comes from the bulk of the data and is printed with its reason', () => {
+  it('a typo\'d 2052-Q1 is a rejected row and one early 2026 return does not move the run off 2025', () => {
+    const codes: string[] = [];
+    for (let n = 100100100; codes.length < 20; n++) {
+      const check = mstCheckDigit(String(n).padStart(9, '0'));
+      if (check !== null) codes.push(String(n).padStart(9, '0') + check);
+    }
+    const dir = join(root, 'typo-year');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'taxpayers.csv'), ['tax_id,name', ...codes.map((c, k) => `${c},Hộ kinh doanh ${k}`)].join('\n') + '\n');
+    writeFileSync(join(dir, 'declarations.csv'), [
+      'tax_id,period,declared_revenue',
+      ...codes.map((c) => `${c},2025,120000000`),
+      `${codes[0]},2026-Q1,30000000`,
+      `${codes[1]},2052-Q1,30000000`,
+    ].join('\n') + '\n');
+    const ws = join(root, 'ws-typo-year');
+    const r = sangloc(['run', '--input', dir, '--workspace', ws]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(tax year 2025)');
+    expect(r.stderr).toContain("tax year 2025 (latest year with returns from at least 10 % of the busiest year's filers (20 filers in 2025); set aside: 2026 (1 filer); pass --tax-year to screen one of them)");
+    const rejects = readFileSync(join(ws, 'latest', 'rejects.csv'), 'utf8');
+    expect(rejects).toContain('declarations,declarations.csv,23,period,2052-Q1,period has not begun yet (after the delivery date)');
   });
 });

@@ -124,3 +124,40 @@ describe('item 7: encoding windows-1258 configured for a file that is valid UTF-
     });
   });
 });
+
+describe('item 4: a file re-sent after its correction is not applied again, and says what it would have changed', () => {
+  const header = 'carrier,waybill,sender_name,picked_up_on,cod_amount';
+  const original = `${header}\nghn,W1,Mít,2025-03-01,100000\nghn,W2,Mít,2025-03-02,200000\n`;
+
+  it('original, correction, original again: the correction stays in force and the skip is a warning naming it', async () => {
+    await withDb(async (db) => {
+      const log = memoryLogger();
+      const s = await loadNights(db, [
+        { 'cod_shipments_ghn.csv': original },
+        { 'cod_shipments_ghn_fix.csv': `${header}\nghn,W1,Mít,2025-03-01,150000\n` },
+        { 'cod_shipments_ghn.csv': original },
+      ], log);
+      expect(await db.all(`select waybill, cod_amount from stg_cod_shipments order by waybill`)).toEqual([
+        { waybill: 'W1', cod_amount: 150000 },
+        { waybill: 'W2', cod_amount: 200000 },
+      ]);
+      expect(s[2]!.files[0]!.status).toBe('skipped');
+      expect(s[2]!.files[0]!.message).toContain('1 of its records were restated with other values by later deliveries (cod_shipments_ghn_fix.csv), and those later values stay');
+      expect(log.lines.join('\n')).toContain(
+        'sangloc: warning: cod_shipments_ghn.csv: not loaded again (same content as a file loaded before); 1 of its records were restated with other values by later deliveries (cod_shipments_ghn_fix.csv), and those later values stay: content seen before is never re-applied',
+      );
+    });
+  });
+
+  it('re-sending a file nothing restated (or restated with the same values) is no warning', async () => {
+    await withDb(async (db) => {
+      const log = memoryLogger();
+      await loadNights(db, [
+        { 'cod_shipments_ghn.csv': original },
+        { 'cod_shipments_ghn_same.csv': `${header}\nghn,w1,Mít,2025-03-01,100000\n` },
+        { 'cod_shipments_ghn.csv': original },
+      ], log);
+      expect(log.lines.filter((l) => l.includes('warning'))).toEqual([]);
+    });
+  });
+});
