@@ -36,7 +36,7 @@ export interface RunOptions {
   input: string;
   workspace: string;
   config: Config;
-  /** Tax year to screen; default: the latest year with declarations. */
+  /** Tax year to screen; default: chosen from the bulk of the returns (`chooseTaxYear`). */
   taxYear?: number;
   log: Logger;
   /** Wait for another run holding the workspace instead of exiting. */
