@@ -7,21 +7,23 @@ const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /**
  * Until `dispose()`, a SIGTERM, SIGINT or SIGHUP runs `cleanup(signal)` (errors in it are ignored:
- * the process is ending), prints one line on stderr and re-raises the signal.
+ * the process is ending), prints one line on stderr (`sangloc: interrupted by SIGTERM; ` + what
+ * `cleanup` returns) and re-raises the signal.
  *
  * @example
  *   const stop = onInterrupt((signal) => { removeTempCopies(); appendAudit(ws, { action: 'run_failed', detail: `interrupted by ${signal}` }); });
  *   try { await work(); } finally { stop.dispose(); }
  */
-export function onInterrupt(cleanup: (signal: NodeJS.Signals) => void): { dispose(): void } {
+export function onInterrupt(cleanup: (signal: NodeJS.Signals) => string | void): { dispose(): void } {
   const handler = (signal: NodeJS.Signals) => {
     dispose();
+    let outcome: string | void = 'cleaned up';
     try {
-      cleanup(signal);
+      outcome = cleanup(signal);
     } catch {
       /* ending anyway: the next run sweeps what is left */
     }
-    process.stderr.write(`sangloc: interrupted by ${signal}; nothing published, temporary files removed\n`);
+    process.stderr.write(`sangloc: interrupted by ${signal}; ${outcome || 'cleaned up'}\n`);
     process.kill(process.pid, signal);
   };
   const dispose = () => {

@@ -13,7 +13,7 @@ import { nextRunSeq, previousRunDir } from './publish/run-ref.js';
 import { diffRuns } from './diff/index.js';
 import { parsePeriod, periodStats } from './stats/period.js';
 import { listModels } from './warehouse/models.js';
-import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
+import { abandonRunFolder, beginRunFolder, commitRunFolder, runFolderExists, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
 import { resolveExact } from './resolve/exact.js';
 import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
@@ -74,8 +74,11 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   const interrupt = onInterrupt((signal) => {
     sweepStaleTmp(ws);
     abandonRunFolder(ws, runId);
-    appendAudit(ws, { action: 'run_failed', runId, detail: `interrupted by ${signal}; nothing published` });
+    // A signal landing between the switch of `latest` and the end of the run finds it published.
+    const outcome = runFolderExists(ws, runId) ? 'the run was already published' : 'nothing published, temporary files removed';
+    appendAudit(ws, { action: 'run_failed', runId, detail: `interrupted by ${signal}; ${outcome}` });
     lock.release();
+    return outcome;
   });
   try {
     assertAuditWritable(ws);

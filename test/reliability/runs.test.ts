@@ -139,7 +139,7 @@ describe('item 10: SIGTERM / SIGINT during a run that decoded a delivery', () =>
     expect(existsSync(join(ws, 'run.lock'))).toBe(false);
     expect(existsSync(join(ws, 'latest'))).toBe(false);
     const audit = readAudit(ws);
-    expect(audit.map((e) => [e.action, e.detail])).toEqual([['run_failed', `interrupted by ${signal}; nothing published`]]);
+    expect(audit.map((e) => [e.action, e.detail])).toEqual([['run_failed', `interrupted by ${signal}; nothing published, temporary files removed`]]);
   });
 
   it('a decoded copy left by a killed run (SIGKILL: no cleanup possible) is swept by the next run', () => {
