@@ -186,13 +186,17 @@ describe('item 11: a lock whose pid is alive again (pid reused, pid 1 in a conta
 });
 
 describe('item 12: a warehouse held open by another program is a lock conflict, not damage', () => {
-  /** A separate process holding the warehouse open read-write for `ms`; resolves once it is open. */
+  /**
+   * A separate process holding the warehouse open read-write until a line arrives on its stdin (or
+   * `ms` pass); resolves once it is open.
+   */
   function holdWarehouse(file: string, ms: number): Promise<ChildProcess> {
     const api = join(packageRoot, 'node_modules', '@duckdb', 'node-api', 'lib', 'index.js');
     const script = `const { DuckDBInstance } = require(${JSON.stringify(api)});
       (async () => { const i = await DuckDBInstance.create(${JSON.stringify(file)}); const c = await i.connect(); await c.run('select 1');
-        process.stdout.write('open\\n'); setTimeout(() => { c.closeSync(); i.closeSync(); process.exit(0); }, ${ms}); })();`;
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const close = () => { c.closeSync(); i.closeSync(); process.exit(0); };
+        process.stdin.once('data', close); setTimeout(close, ${ms}); process.stdout.write('open\\n'); })();`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
     return new Promise((ready) => child.stdout!.once('data', () => ready(child)));
   }
 
@@ -215,8 +219,12 @@ describe('item 12: a warehouse held open by another program is a lock conflict, 
     const ws = join(root, 'ws-held-wait');
     const input = tinyDelivery('held');
     expect(sangloc(['run', '--input', input, '--workspace', ws, '--quiet']).status).toBe(0);
-    await holdWarehouse(join(ws, 'warehouse.duckdb'), 3000);
-    const r = await startRun(['run', '--input', input, '--workspace', ws, '--wait']);
+    const holder = await holdWarehouse(join(ws, 'warehouse.duckdb'), 60_000);
+    // The holder lets go once the run says it is waiting for it.
+    const r = await startRun(['run', '--input', input, '--workspace', ws, '--wait'], (all) => {
+      if (all.includes('waiting for it to let go')) holder.stdin!.end('release\n');
+    });
+    holder.kill('SIGKILL');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warehouse is open in another program \(pid \d+ \(node\)\); waiting for it to let go \(--wait\)/);
   });
