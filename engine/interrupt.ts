@@ -14,10 +14,10 @@ const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
  *   const stop = onInterrupt((signal) => { removeTempCopies(); appendAudit(ws, { action: 'run_failed', detail: `interrupted by ${signal}` }); });
  *   try { await work(); } finally { stop.dispose(); }
  */
-export function onInterrupt(cleanup: (signal: NodeJS.Signals) => string | void): { dispose(): void } {
+export function onInterrupt(cleanup: (signal: NodeJS.Signals) => string | undefined): { dispose(): void } {
   const handler = (signal: NodeJS.Signals) => {
     dispose();
-    let outcome: string | void = 'cleaned up';
+    let outcome: string | undefined;
     try {
       outcome = cleanup(signal);
     } catch {

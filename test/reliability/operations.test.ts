@@ -84,8 +84,8 @@ describe('item 15: outcome imports are archived under unique, owner-only names',
     const root = tempDir();
     const ws = openWorkspace(join(root, 'ws'));
     const at = new Date('2026-11-23T10:00:00Z');
-    const files = ['audits-a.csv', 'audits-b.csv'].map((name, k) => {
-      const file = join(root, k === 0 ? 'a' : 'b', 'audits.csv');
+    const files = ['a', 'b'].map((folder, k) => {
+      const file = join(root, folder, 'audits.csv');
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, outcomesCsv(4 + k));
       chmodSync(file, 0o666);
