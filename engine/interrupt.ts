@@ -11,7 +11,11 @@ const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
  * `cleanup` returns) and re-raises the signal.
  *
  * @example
- *   const stop = onInterrupt((signal) => { removeTempCopies(); appendAudit(ws, { action: 'run_failed', detail: `interrupted by ${signal}` }); });
+ *   const stop = onInterrupt((signal) => {
+ *     removeTempCopies();
+ *     appendAudit(ws, { action: 'run_failed', detail: `interrupted by ${signal}` });
+ *     return 'nothing published';
+ *   });
  *   try { await work(); } finally { stop.dispose(); }
  */
 export function onInterrupt(cleanup: (signal: NodeJS.Signals) => string | undefined): { dispose(): void } {

@@ -24,7 +24,8 @@ export function assertRequiredSourcesLoaded(load: LoadSummary, input: string): v
   const list = failed.map((f) => `${f.file} (${f.message ?? 'not loaded'})`).join('; ');
   throw new InputError(
     input,
-    `${failed.length} file(s) of a source the scores need (${requiredSources.join(', ')}) could not be loaded, so nothing was published: ${list}. ` +
+    `${failed.length} file(s) of a source the scores need (${requiredSources.join(', ')}) could not be loaded, ` +
+      `so nothing was published: ${list}. ` +
       'Fix them and run again; the files that did load are not loaded twice',
   );
 }

@@ -5,7 +5,10 @@ import type { Logger } from '../log.js';
 import { openDb, type Db } from './db.js';
 import type { Workspace } from './workspace.js';
 
-/** The process holding a DuckDB file's lock, from DuckDB's "Conflicting lock is held in … (PID n)", or undefined when that is not the error. */
+/**
+ * The process holding a DuckDB file's lock, from DuckDB's "Conflicting lock is held in … (PID n)",
+ * or undefined when that is not the error.
+ */
 export function warehouseLockHolder(err: unknown): { pid: number | null; program: string | null } | undefined {
   const text = String((err as Error)?.message ?? err);
   if (!/could not set lock on file|conflicting lock/i.test(text)) return undefined;
@@ -21,24 +24,32 @@ export function warehouseLockHolder(err: unknown): { pid: number | null; program
  *
  * @example const db = await openWarehouse(ws, config, { wait: true, log });
  */
-export async function openWarehouse(ws: Workspace, config: Config, opts: { wait?: boolean; waitMs?: number; log?: Logger; pollMs?: number } = {}): Promise<Db> {
+export async function openWarehouse(
+  ws: Workspace,
+  config: Config,
+  opts: { wait?: boolean; waitMs?: number; log?: Logger; pollMs?: number } = {},
+): Promise<Db> {
   const deadline = Date.now() + (opts.waitMs ?? 6 * 3600_000);
   let said = false;
   for (;;) {
     try {
-      return await openDb(ws.warehouse, { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: ws.tmpDir });
+      const options = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: ws.tmpDir };
+      return await openDb(ws.warehouse, options);
     } catch (err) {
       const holder = warehouseLockHolder(err);
       if (!holder) {
+        const firstLine = String((err as Error).message).split('\n')[0]!;
+        const cause = withoutQuotedValues(firstLine, { [ws.warehouse]: ws.warehouse });
         throw new WorkspaceError(
-          `${ws.warehouse} cannot be opened as a DuckDB warehouse (${withoutQuotedValues(String((err as Error).message).split('\n')[0]!, { [ws.warehouse]: ws.warehouse })}); ` +
+          `${ws.warehouse} cannot be opened as a DuckDB warehouse (${cause}); ` +
             'move it aside and run again: the next run rebuilds it from the delivery folder',
         );
       }
       const who = holder.pid ? `pid ${holder.pid}${programName(holder.pid, holder.program)}` : 'another process';
       if (!opts.wait || Date.now() > deadline) {
         throw new WorkspaceError(
-          `${ws.warehouse} is open in another program (${who}: e.g. an analyst's DuckDB session or a BI tool); the warehouse is not damaged: ` +
+          `${ws.warehouse} is open in another program (${who}: e.g. an analyst's DuckDB session or a BI tool); ` +
+            'the warehouse is not damaged: ' +
             'close that program and run again, or pass --wait to wait until it lets go',
         );
       }
