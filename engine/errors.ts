@@ -42,6 +42,20 @@ export class ConfigError extends SanglocError {
   }
 }
 
+/**
+ * A message from a library (DuckDB) with every quoted part blanked except `keep` (e.g. the file's
+ * path, shown as its name): DuckDB quotes the value it failed on, and a value of a name or
+ * identifier column is personal data that must not reach stderr, a log or report.html.
+ *
+ * @example withoutQuotedValues('value "Nguyen Van A\xFF" is not valid UTF8!') // 'value "…" is not valid UTF8!'
+ */
+export function withoutQuotedValues(message: string, keep: Record<string, string> = {}): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, (quoted) => {
+    const inner = quoted.slice(1, -1);
+    return inner in keep ? `${quoted[0]}${keep[inner]}${quoted[0]}` : `${quoted[0]}…${quoted[0]}`;
+  });
+}
+
 /** The workspace is in use, damaged, or not a sangloc workspace. */
 export class WorkspaceError extends SanglocError {}
 

@@ -7,13 +7,15 @@ import { InputError, RunFailedError, WorkspaceError } from './errors.js';
 import { formatRejects, topRejects, type FileRejects } from './ingest/report.js';
 import { rawTable } from './ingest/schema.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
+import { assertRequiredSourcesLoaded } from './ingest/required.js';
 import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow } from './publish/case-row.js';
 import { buildReportModel, ruleReasons, sourceQuality } from './publish/report-from-run.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
-import { abandonRunFolder, beginRunFolder, commitRunFolder, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
+import { nextRunSeq } from './publish/run-ref.js';
+import { abandonRunFolder, beginRunFolder, commitRunFolder, runFolderExists, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
 import { resolveExact } from './resolve/exact.js';
 import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
@@ -21,18 +23,21 @@ import { scoreEntities } from './score/score.js';
 import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
 import { scoreSupervised, type SupervisedScore } from './supervised-stage.js';
 import { engineVersion } from './version.js';
-import { ident, literal, openDb, type Db } from './warehouse/db.js';
+import { ident, literal, type Db } from './warehouse/db.js';
+import { openWarehouse } from './warehouse/open.js';
 import { readModels, runModels, setVariables, type Model } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
-import { acquireLock, openWorkspace, type Workspace } from './warehouse/workspace.js';
+import { acquireLock, openWorkspace, sweepStaleTmp, type Workspace } from './warehouse/workspace.js';
+import { onInterrupt } from './interrupt.js';
 import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
 import { featureVariables } from './features/variables.js';
+import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
 
 export interface RunOptions {
   input: string;
   workspace: string;
   config: Config;
-  /** Tax year to screen; default: the latest year with declarations. */
+  /** Tax year to screen; default: chosen from the bulk of the returns (`chooseTaxYear`). */
   taxYear?: number;
   log: Logger;
   /** Wait for another run holding the workspace instead of exiting. */
@@ -65,9 +70,21 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   const runId = makeRunId(startedAt, opts.config);
   let db: Db | undefined;
   const progress: Progress = {};
+  // Holding the lock, whatever a killed run left in WS/tmp is stale; a stopped run cleans up itself.
+  const swept = sweepStaleTmp(ws);
+  if (swept) opts.log.info(`removed ${swept} temporary folder(s) a stopped run left in ${ws.tmpDir}`);
+  const interrupt = onInterrupt((signal) => {
+    sweepStaleTmp(ws);
+    abandonRunFolder(ws, runId);
+    // A signal landing between the switch of `latest` and the end of the run finds it published.
+    const outcome = runFolderExists(ws, runId) ? 'the run was already published' : 'nothing published, temporary files removed';
+    appendAudit(ws, { action: 'run_failed', runId, detail: `interrupted by ${signal}; ${outcome}` });
+    lock.release();
+    return outcome;
+  });
   try {
     assertAuditWritable(ws);
-    db = await openWarehouse(ws, opts.config);
+    db = await openWarehouse(ws, opts.config, { wait: opts.wait, log: opts.log });
     const result = await runStages(db, ws, runId, startedAt, opts, progress);
     return result;
   } catch (err) {
@@ -83,19 +100,9 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
     }).catch(() => undefined);
     throw failedDir ? new RunFailedError(err as Error, failedDir) : err;
   } finally {
+    interrupt.dispose();
     db?.close();
     lock.release();
-  }
-}
-
-async function openWarehouse(ws: Workspace, config: Config): Promise<Db> {
-  try {
-    return await openDb(ws.warehouse, { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: ws.tmpDir });
-  } catch (err) {
-    throw new WorkspaceError(
-      `${ws.warehouse} cannot be opened as a DuckDB warehouse (${(err as Error).message.split('\n')[0]}); ` +
-        'move it aside and run again: the next run rebuilds it from the delivery folder',
-    );
   }
 }
 
@@ -266,6 +273,7 @@ async function ingestStage(ctx: RunContext): Promise<void> {
 
 /** Stops the run when a source scoring cannot do without has no row in the warehouse. */
 async function requiredSources(ctx: RunContext): Promise<void> {
+  assertRequiredSourcesLoaded(need(ctx.load, 'the load summary'), ctx.opts.input);
   await assertScoringSources(ctx.db, ctx.opts.input, ctx.runId, need(ctx.load, 'the load summary'));
 }
 
@@ -283,9 +291,12 @@ async function stagingStage(ctx: RunContext): Promise<void> {
 }
 
 async function chooseTaxYear(ctx: RunContext): Promise<void> {
-  const taxYear = ctx.opts.taxYear ?? (await latestDeclaredYear(ctx.db, ctx.opts.input));
+  const chosen = ctx.opts.taxYear !== undefined
+    ? { year: ctx.opts.taxYear, reason: 'from --tax-year' }
+    : await chooseTaxYearFromReturns(ctx.db, ctx.opts.input);
+  const taxYear = chosen.year;
   const rules = rulesForYear(taxYear, ctx.config.taxRules);
-  ctx.log.info(`tax year ${taxYear}: threshold ${rules.threshold.toLocaleString('en')} VND`);
+  ctx.log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${rules.threshold.toLocaleString('en')} VND`);
   await setVariables(ctx.db, featureVariables(taxYear));
   ctx.taxYear = taxYear;
   ctx.rules = rules;
@@ -385,6 +396,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const finished = new Date();
   const runJson = {
     run_id: runId,
+    seq: nextRunSeq(ws),
     started_at: startedAt.toISOString(),
     finished_at: finished.toISOString(),
     engine_version: engineVersion,
@@ -454,9 +466,3 @@ function baselineScore(batch: EntityBatch) {
 }
 
 const split = (v: string | null | undefined): string[] => (v ? v.split('|') : []);
-
-async function latestDeclaredYear(db: Db, input: string): Promise<number> {
-  const y = await db.value<number | null>(`select max(tax_year) from stg_declarations`);
-  if (!y) throw new InputError(input, 'no declarations loaded, so the tax year cannot be chosen; pass --tax-year');
-  return y;
-}

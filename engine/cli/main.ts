@@ -1,4 +1,4 @@
-import { SanglocError } from '../errors.js';
+import { SanglocError, withoutQuotedValues } from '../errors.js';
 import { commandHelp, parseCommandArgs, type Command } from './command.js';
 import { engineVersion } from '../version.js';
 
@@ -62,7 +62,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     // Unexpected: keep the stack for developers, but on one line first for the nightly log.
-    process.stderr.write(`sangloc ${name}: internal error: ${(err as Error).message?.split('\n')[0]}\n`);
+    // An unexpected error may quote the value it failed on (DuckDB does): blank it, never print it.
+    process.stderr.write(`sangloc ${name}: internal error: ${withoutQuotedValues(String((err as Error).message).split('\n')[0]!)}\n`);
     if (process.env.SANGLOC_DEBUG) process.stderr.write(String((err as Error).stack) + '\n');
     return 70;
   }

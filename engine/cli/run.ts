@@ -11,7 +11,7 @@ export const command: Command = {
   help: [
     '--input DIR        delivery folder (files named as in docs/contract.md: taxpayers.csv, cod_shipments_*.csv …)',
     '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
-    '--tax-year Y       tax year to screen (default: the latest year with declarations)',
+    '--tax-year Y       tax year to screen (default: the latest year with returns from at least 10 % of the filers of the busiest year)',
     '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …); every key: docs/config.md',
     '--mask-pii         mask IDs, phones and accounts in every export',
     '--lang vi|en       language of reasons (default vi)',

@@ -50,7 +50,14 @@ export function sniffEncoding(head: Buffer, wholeFile = head.length < 65536): He
  *
  * @example encodingToRead('bank_transactions_vcb.csv', head, 'bank_transactions', 'windows-1258') // 'windows-1258'
  */
-export function encodingToRead(path: string, head: Buffer, source: string, configured: string | undefined, wholeFile?: boolean): string | undefined {
+export function encodingToRead(
+  path: string,
+  head: Buffer,
+  source: string,
+  configured: string | undefined,
+  wholeFile?: boolean,
+  warn: (message: string) => void = () => undefined,
+): string | undefined {
   const sniffed = sniffEncoding(head, wholeFile);
   // A byte-order mark says what the file is, whatever the config expects of the source.
   if (sniffed.kind === 'bom') {
@@ -58,7 +65,16 @@ export function encodingToRead(path: string, head: Buffer, source: string, confi
     throw new InputError(path, `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1, undefined, { encoding: sniffed.encoding });
   }
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
-  if (configured && !/^utf-?8$/i.test(configured)) return configured;
+  if (configured && !/^utf-?8$/i.test(configured)) {
+    // Multi-byte UTF-8 sequences throughout the head do not happen by chance in a legacy code page:
+    // decoding them as one would turn every accented letter into mojibake (Nhà → NhĂ ) and split
+    // entities. Read the file as what it is, and say so.
+    if (sniffed.kind === 'utf-8' && !/^utf-?16/i.test(configured) && head.some((b) => b >= 0x80)) {
+      warn(`the config says "encoding": "${configured}" (ingest.sources.${source}), but the file is valid UTF-8; read as UTF-8: remove that setting if the source now delivers UTF-8`);
+      return undefined;
+    }
+    return configured;
+  }
   if (sniffed.kind === 'utf-16-no-bom') {
     throw new InputError(path, `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1, undefined, { encoding: 'utf-16le' });
   }

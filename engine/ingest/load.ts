@@ -6,7 +6,7 @@ import { ident, literal } from '../warehouse/db.js';
 import { ensureIngestSchema, rawTable } from './schema.js';
 import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Logger } from '../log.js';
-import { InputError } from '../errors.js';
+import { InputError, withoutQuotedValues } from '../errors.js';
 import { convertToUtf8, encodingToRead } from './encoding.js';
 import { describeDialect, showDelimiter, sniffAmounts, sniffDialect, type CsvDialect, type DialectSniff } from './dialect.js';
 import { discoverDelivery, hashFile, headBytes, type DeliveryFile } from './files.js';
@@ -96,11 +96,25 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   await ensureIngestTables(db);
   const found = discoverDelivery(dir);
   const ignored = found.ignored;
+  for (const note of found.skipped) opts.log.warn(`skipped ${note}`);
   const files = opts.select ? found.files.filter(opts.select) : found.files;
   if (files.length === 0) throw new InputError(dir, 'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see docs/contract.md)');
   for (const name of ignored) opts.log.warn(`ignored ${name}: its name matches no source of the contract`);
   const loads: FileLoad[] = [];
   for (const file of files) loads.push(await loadFile(db, file, opts));
+  // Content seen before is never applied again; say when that keeps a later restatement in force
+  // (checked after every file of the delivery is in, so a correction in the same folder counts).
+  for (const l of loads) {
+    if (l.status !== 'skipped' || l.fileId === undefined) continue;
+    const later = await restatedLater(db, l.source, l.fileId);
+    if (later.records === 0) continue;
+    const note = `${later.records.toLocaleString('en')} of its records were restated with other values by later deliveries (${later.files.join(', ')}), and those later values stay`;
+    l.message = `${l.message}; ${note}`;
+    opts.log.warn(
+      `${l.file}: not loaded again (same content as a file loaded before); ${note}: content seen before is never re-applied. ` +
+        'If these older values are the right ones, the sender must deliver them as a new correction file',
+    );
+  }
   const bySource: LoadSummary['bySource'] = {};
   for (const l of loads) {
     const s = (bySource[l.source] ??= { read: 0, loaded: 0, rejected: 0, warnings: 0, files: 0 });
@@ -113,14 +127,41 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   return { files: loads, ignored, bySource };
 }
 
+/**
+ * How many records of an earlier-loaded file now count with other values from a later file (the
+ * later delivery wins), and the names of those files: what re-sending the earlier file would have
+ * changed if content seen before were applied again.
+ *
+ * @example await restatedLater(db, 'cod_shipments', 3) // { records: 1, files: ['cod_shipments_ghn_fix.csv'] }
+ */
+export async function restatedLater(db: Db, source: SourceName, fileId: number): Promise<{ records: number; files: string[] }> {
+  const spec = sources[source];
+  const key = spec.key.map((k) => `record_key_text(${ident(k)})`).join(', ');
+  // Key columns match by their key text (`W1` = `w1`); a change is in the other columns.
+  const differs = spec.columns.filter((c) => !spec.key.includes(c.name)).map((c) => `m.${ident(c.name)} is distinct from l.${ident(c.name)}`).join(' or ') || 'false';
+  const rows = await db.all<{ records: number; files: string | null }>(
+    `with mine as (select *, [${key}] as _k from ${ident(rawTable(source))} where _file_id = $fid),
+     latest as (
+       select *, [${key}] as _k from ${ident(rawTable(source))}
+       where [${key}] in (select _k from mine)
+       qualify row_number() over (partition by [${key}] order by _load_seq desc, _line desc) = 1
+     )
+     select count(*)::int as records, string_agg(distinct f.name, ', ' order by f.name) as files
+     from mine m join latest l on m._k = l._k left join ingest_files f on f.file_id = l._file_id
+     where l._file_id <> m._file_id and (${differs})`,
+    { fid: fileId },
+  );
+  return { records: rows[0]?.records ?? 0, files: rows[0]?.files ? rows[0].files.split(', ') : [] };
+}
+
 /** The warnings table, and the normalise macros the identifier rules call (when missing). */
 async function ensureIngestTables(db: Db): Promise<void> {
   await db.exec(`create table if not exists ingest_warnings (
     run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)`);
   // Workbooks: which sheet of the file was loaded (its row numbers are the lines).
   await db.exec(`alter table ingest_files add column if not exists sheet varchar`);
-  const macros = await db.value<number>(`select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id')`);
-  if (macros < 2) await installNormalizeMacros(db);
+  const macros = await db.value<number>(`select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id', 'record_key_text')`);
+  if (macros < 3) await installNormalizeMacros(db);
 }
 
 async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<FileLoad> {
@@ -161,7 +202,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     }
     if (file.format === 'csv') {
       const head = headBytes(file.path);
-      const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length);
+      const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length, (m) => opts.log.warn(`${file.name}: ${m}`));
       reading.encoding = encoding ?? (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 'UTF-8 with BOM' : 'UTF-8');
       if (encoding) {
         // Lineage keeps the delivered file's name and hash; DuckDB reads a UTF-8 copy with the same lines.
@@ -194,7 +235,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     };
   } catch (err) {
     await db.exec('rollback').catch(() => undefined);
-    const message = err instanceof InputError ? err.message : `cannot be read: ${firstLine((err as Error).message)}`;
+    const message = err instanceof InputError ? err.message : await loadErrorMessage(db, file, err as Error);
     if (err instanceof InputError && err.fix) Object.assign(reading.fix, err.fix);
     opts.log.warn(`${file.name}: ${message}; the other files still load`);
     await recordFile(db, fileId, file, sha256, opts.runId, { read: 0, loaded: 0, rejected: 0 }, 'failed', message, []);
@@ -219,6 +260,25 @@ async function dropWorkTables(db: Db): Promise<void> {
 }
 
 const firstLine = (s: string) => s.split('\n')[0]!.slice(0, 300);
+
+/**
+ * What to say when DuckDB could not read a file: the known causes in words with the fix, anything
+ * else as DuckDB's first line with every quoted value blanked (it quotes the cell it failed on: a
+ * name or an identifier, which must not reach stderr, rejects or report.html).
+ *
+ * @example await loadErrorMessage(db, file, err) // 'cannot be read: a text value is not valid UTF-8 …'
+ */
+export async function loadErrorMessage(db: Db, file: DeliveryFile, err: Error): Promise<string> {
+  const text = err.message ?? String(err);
+  if (/out of memory|could not allocate/i.test(text)) {
+    const limit = await db.value<string>(`select current_setting('memory_limit')`).catch(() => '?');
+    return `cannot be read: DuckDB ran out of memory reading it (memory limit ${limit}); raise "memoryLimit" in the config (e.g. "2GB") and run again`;
+  }
+  if (/invalid string encoding|invalid unicode|not valid utf-?8/i.test(text)) {
+    return `cannot be read: a text value is not valid UTF-8 (the ${file.format === 'parquet' ? 'Parquet writer' : 'exporting program'} stored another encoding); export the file again with UTF-8 text`;
+  }
+  return `cannot be read: ${withoutQuotedValues(firstLine(text), { [file.path]: file.name })}`;
+}
 
 /** Name of the column keeping a value as delivered when the config converts it to contract form. */
 const originalName = (column: string) => `_o_${column}`;
@@ -612,7 +672,8 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   };
   const x = checkExpressions(checks, '_check', names);
   const w = checkExpressions(warnings, '_w', names);
-  const keys = spec.key.map((k) => `lower(trim(${ident(k)}))`);
+  // The same key text as staging's restatement rule (`record_key_text`): one record, one key, everywhere.
+  const keys = spec.key.map((k) => `record_key_text(${ident(k)})`);
   // The few rows breaking a rule or carrying a warning, with their lines.
   await db.exec(`create temp table _ingest_bad as select * from _ingest_file where _check is not null or _warn is not null`);
   // Duplicate keys within the file: the first row that keeps every rule stays, later ones are

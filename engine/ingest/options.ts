@@ -177,9 +177,11 @@ export function contractFormSql(col: ColumnSpec, expr: string, c: SourceIngestCo
     const grouped = thousands ? `[0-9]{1,3}(${reChar(thousands)}[0-9]{3})+|` : '';
     const shape = `-?(${grouped}[0-9]+)(${reChar(decimal)}[0-9]+)?`;
     const digits = thousands ? `regexp_replace(${v}, ${literal(reChar(thousands))}, '', 'g')` : v;
+    // An amount too long for decimal(38, 6) (a 35-digit typo) stays as delivered: the contract
+    // check rejects that row, where a cast error would fail the whole file.
     const whole = `case when strpos(${v}, ${literal(decimal)}) = 0 then ${digits} ` +
-      `else round(replace(${digits}, ${literal(decimal)}, '.')::decimal(38, 6))::hugeint::varchar end`;
-    return `case when regexp_full_match(${v}, ${literal(shape)}) then ${whole} else ${expr} end`;
+      `else round(try_cast(replace(${digits}, ${literal(decimal)}, '.') as decimal(38, 6)))::hugeint::varchar end`;
+    return `case when regexp_full_match(${v}, ${literal(shape)}) then coalesce(${whole}, ${expr}) else ${expr} end`;
   }
   if (col.type === 'date' && c.dateFormat) {
     return `coalesce(strftime(try_strptime(${v}, ${literal(c.dateFormat)}), '%Y-%m-%d'), ${expr})`;

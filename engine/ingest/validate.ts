@@ -67,6 +67,10 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       break;
     case 'period':
       when(`not regexp_full_match(${v}, '[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?')`, 'not a period (YYYY, YYYY-Qn or YYYY-MM)');
+      when(`try_cast(left(${v}, 4) as integer) < 1990`, 'period out of range (before 1990)');
+      // A typo'd year (2052-Q1) would otherwise become the run's tax year: no delivery describes a
+      // period that has not begun on the day it is loaded.
+      when(`${periodStartSql(v)} > current_date`, 'period has not begun yet (after the delivery date): a typo in the year?');
       break;
     case 'text':
       break;
@@ -79,6 +83,18 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
     when(`not (regexp_full_match(${v}, '[0-9]{10}(-[0-9]{3})?|[0-9]{12}') and mst_valid(${v}))`, TAX_ID_REASON);
   }
   return checks;
+}
+
+/**
+ * SQL for the first day of a period written `YYYY`, `YYYY-Qn` or `YYYY-MM` (any letter case), NULL
+ * for other text.
+ *
+ * @example periodStartSql("'2052-Q2'") // … = date '2052-04-01'
+ */
+export function periodStartSql(v: string): string {
+  const year = `try_cast(left(${v}, 4) as integer)`;
+  const month = `case when length(${v}) = 4 then 1 when upper(${v}) like '____-Q_' then try_cast(right(${v}, 1) as integer) * 3 - 2 else try_cast(right(${v}, 2) as integer) end`;
+  return `try_cast(make_date(${year}, ${month}, 1) as date)`;
 }
 
 const TAX_ID_REASON = 'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a 12-digit personal ID)';

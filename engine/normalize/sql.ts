@@ -63,7 +63,7 @@ const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i
  * The macro script: `create or replace macro …;` statements. Run after the reference tables
  * exist (`installNormalizeMacros` does both).
  *
- * Macros: text_key, name_key, norm_phone, tax_id_digits, norm_tax_id, tax_id_kind,
+ * Macros: record_key_text, text_key, name_key, norm_phone, tax_id_digits, norm_tax_id, tax_id_kind,
  * tax_id_parent, tax_id_root, mst_check_digit, mst10_valid, mst_valid, norm_national_id, norm_email,
  * norm_domain, bank_key, norm_bank, norm_account, province_key, province_candidates,
  * is_province_key, province_lookup_key, province_of_key, norm_province_row, norm_province,
@@ -75,6 +75,9 @@ export const normalizeMacrosSql = `
 create or replace macro ws_collapse(s) as
   case when regexp_matches(s, ${L(`^ | $|  |${WS_NOT_SPACE}`)}) then trim(regexp_replace(s, ${L(WS + '+')}, ' ', 'g')) else s end;
 -- diacritic-free lower-case matching key; strip_accents keeps đ, hence translate
+-- a record key's text as every check compares it (in-file duplicates, restatements across deliveries):
+-- letter case and surrounding spaces never make two records of one (ghn123 = GHN123)
+create or replace macro record_key_text(s) as lower(trim(s));
 create or replace macro text_key(s) as ws_collapse(lower(strip_accents(translate(s, 'đĐ', 'dD'))));
 create or replace macro name_key(s) as nullif(text_key(s), '');
 

@@ -4,7 +4,7 @@
  * warehouse's raw outcomes, and the outcome tables are rebuilt so `train` and `stats` see it at
  * once; the next run sees it too. A copy is kept in WS/outcomes/ as the record of what came in.
  */
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { InputError } from '../errors.js';
@@ -28,6 +28,26 @@ export interface OutcomeImport {
   archived: string;
 }
 
+/**
+ * Copies an imported file into WS/outcomes as `<stamp>-<name>`, never over an earlier copy (a
+ * second import in the same second gets `-2`, `-3` …), owner-only (0600) whatever the source's
+ * permissions: audit outcomes are personal data.
+ */
+function archiveCopy(ws: Workspace, file: string, stamp: string): string {
+  mkdirSync(outcomesDir(ws), { recursive: true, mode: 0o700 });
+  for (let n = 1; ; n++) {
+    const archived = join(outcomesDir(ws), `${stamp}${n > 1 ? `-${n}` : ''}-${basename(file)}`);
+    try {
+      copyFileSync(file, archived, constants.COPYFILE_EXCL);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    chmodSync(archived, 0o600);
+    return archived;
+  }
+}
+
 /** Folder of WS keeping every imported outcome file. */
 export const outcomesDir = (ws: Workspace) => join(ws.root, 'outcomes');
 
@@ -47,7 +67,11 @@ export async function importOutcomes(
   if (ext !== '.csv' && ext !== '.parquet') throw new InputError(file, 'expected a .csv or .parquet file in the outcomes format of docs/contract.md');
   const at = opts.at ?? new Date();
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const importId = `outcomes-${stamp}`;
+  // Two imports in the same second get their own id (their rejects stay apart) and archive copy.
+  let importId = `outcomes-${stamp}`;
+  for (let n = 2; (await db.tableExists('ingest_files')) && (await db.value<number>(`select count(*)::int from ingest_files where run_id = $id`, { id: importId })) > 0; n++) {
+    importId = `outcomes-${stamp}-${n}`;
+  }
   // The loader finds a source by file name: the copy is named outcomes_<original name>.
   const name = `outcomes_${basename(file).replace(/^outcomes[_-]?/i, '')}`;
   const inbox = join(ws.tmpDir, `${importId}-${process.pid}`);
@@ -66,10 +90,8 @@ export async function importOutcomes(
     );
     const outcomesInWarehouse = (await db.value<number>(`select count(*)::bigint from stg_outcomes`)) ?? 0;
     const outcomesMatched = hasEntities ? await db.value<number>(`select coalesce(sum(outcome_rows), 0)::bigint from mart_entity_outcomes`) : null;
-    mkdirSync(outcomesDir(ws), { recursive: true, mode: 0o700 });
-    const archived = join(outcomesDir(ws), `${stamp}-${basename(file)}`);
-    if (load.status === 'loaded') copyFileSync(file, archived);
-    return { importId, file: load, rejects, outcomesInWarehouse, outcomesMatched, archived: load.status === 'loaded' ? archived : '' };
+    const archived = load.status === 'loaded' ? archiveCopy(ws, file, importId.slice('outcomes-'.length)) : '';
+    return { importId, file: load, rejects, outcomesInWarehouse, outcomesMatched, archived };
   } finally {
     rmSync(inbox, { recursive: true, force: true });
   }

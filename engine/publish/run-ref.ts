@@ -46,27 +46,62 @@ export function openExistingWorkspace(root: string): Workspace {
   return openWorkspace(root);
 }
 
-/** Published run ids of a workspace, oldest first (ids start with their UTC start time). */
+/**
+ * Published run ids of a workspace, oldest first: by the sequence number each run took when it
+ * was published (`seq` in run.json), not by time, so a clock stepped back (NTP, a restored VM)
+ * cannot reorder them. Runs published before sequence numbers existed come first, by id (ids
+ * start with their UTC start time).
+ */
 export function listRunIds(ws: Workspace): string[] {
   if (!existsSync(ws.runsDir)) return [];
   return readdirSync(ws.runsDir)
     .filter((n) => !n.startsWith('.') && existsSync(join(ws.runsDir, n, 'cases.json')))
-    .sort();
+    .map((id) => ({ id, seq: runSeq(join(ws.runsDir, id)) }))
+    .sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((r) => r.id);
+}
+
+/** `seq` of a run folder's run.json; 0 when it has none (or no readable run.json). */
+function runSeq(dir: string): number {
+  try {
+    const seq = (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunJson).seq;
+    return typeof seq === 'number' && Number.isFinite(seq) ? seq : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**
- * The published run just before `runId` (by id order), or undefined for the first run.
+ * The sequence number the next published run takes: one more than any published run's. Called
+ * under the workspace lock, so two runs never take the same one.
+ *
+ * @example nextRunSeq(ws) // 1 in a new workspace
+ */
+export function nextRunSeq(ws: Workspace): number {
+  if (!existsSync(ws.runsDir)) return 1;
+  let max = 0;
+  for (const n of readdirSync(ws.runsDir)) if (!n.startsWith('.')) max = Math.max(max, runSeq(join(ws.runsDir, n)));
+  return max + 1;
+}
+
+/**
+ * The published run just before `runId` in publication order (`listRunIds`), or undefined for the
+ * first run. A run not published yet (being published now) comes after every published one.
  *
  * @example previousRunDir(ws, '20261124-010000-aa11') // '/…/runs/20261123-010000-ff00'
  */
 export function previousRunDir(ws: Workspace, runId: string): string | undefined {
-  const before = listRunIds(ws).filter((id) => id < runId);
+  const ids = listRunIds(ws);
+  const at = ids.indexOf(runId);
+  const before = at === -1 ? ids : ids.slice(0, at);
   return before.length ? join(ws.runsDir, before[before.length - 1]!) : undefined;
 }
 
 /** What run.json holds (the fields the analyst tools read). */
 export interface RunJson {
   run_id: string;
+  /** Publication order within the workspace (1, 2, …); absent in runs of older versions. */
+  seq?: number;
   started_at: string;
   finished_at: string;
   engine_version: string;

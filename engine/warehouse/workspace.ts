@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, chmodSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync, chmodSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 
@@ -45,6 +45,26 @@ export function openWorkspace(root: string): Workspace {
   return ws;
 }
 
+/** Prefixes of what sangloc itself puts in WS/tmp (decoded copies of deliveries, outcome inboxes). */
+const tmpPrefixes = ['sangloc-utf8-', 'outcomes-'];
+
+/**
+ * Removes what a killed or interrupted process left in WS/tmp (decoded copies of deliveries hold
+ * personal data). Call while holding the workspace lock: then no live sangloc process owns them.
+ * DuckDB's own spill files are left to DuckDB. Returns how many entries were removed.
+ *
+ * @example sweepStaleTmp(ws) // 1 after a run killed while reading a windows-1258 file
+ */
+export function sweepStaleTmp(ws: Workspace): number {
+  let removed = 0;
+  for (const name of existsSync(ws.tmpDir) ? readdirSync(ws.tmpDir) : []) {
+    if (!tmpPrefixes.some((p) => name.startsWith(p))) continue;
+    rmSync(join(ws.tmpDir, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
 export interface Lock {
   release(): void;
 }
@@ -58,7 +78,8 @@ export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?
   for (;;) {
     try {
       const fd = openSync(ws.lockFile, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString() }));
+      const holder: LockHolder = { pid: process.pid, started_at: new Date().toISOString(), boot_id: bootId(), proc_start: processStart(process.pid) };
+      writeSync(fd, JSON.stringify(holder));
       closeSync(fd);
       return {
         release: () => {
@@ -73,8 +94,8 @@ export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = readLockHolder(ws.lockFile);
-    if (holder && !processAlive(holder.pid)) {
-      rmSync(ws.lockFile, { force: true }); // stale: its process died (killed run)
+    if (holder && !holderAlive(holder)) {
+      rmSync(ws.lockFile, { force: true }); // stale: its process died (killed run), even if its pid lives again
       continue;
     }
     if (!opts.wait || Date.now() > deadline) {
@@ -87,7 +108,17 @@ export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?
   }
 }
 
-function readLockHolder(file: string): { pid: number; started_at: string } | undefined {
+/** What run.lock holds: the pid, and what tells that pid's process apart from a later one with the same pid. */
+interface LockHolder {
+  pid: number;
+  started_at: string;
+  /** The kernel's boot id: a lock written before a reboot is stale whatever its pid. */
+  boot_id?: string;
+  /** Start time of the locking process in clock ticks since boot (/proc/<pid>/stat field 22). */
+  proc_start?: string;
+}
+
+function readLockHolder(file: string): LockHolder | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
@@ -97,6 +128,55 @@ function readLockHolder(file: string): { pid: number; started_at: string } | und
     } catch {
       /* vanished */
     }
+    return undefined;
+  }
+}
+
+/**
+ * Whether the process that wrote a lock still runs. A pid alone does not say: after a kill, the
+ * pid is reused, and in a container the batch is pid 1 on every start, so "pid 1 is alive" would
+ * block every later run. The lock records the boot id and the process's start time; a process
+ * with that pid that started at another time (or in another boot) is not the writer. Locks
+ * written without them (older versions) are stale when the pid's process started after the lock.
+ */
+function holderAlive(holder: LockHolder): boolean {
+  if (!processAlive(holder.pid)) return false;
+  const boot = bootId();
+  if (holder.boot_id && boot && holder.boot_id !== boot) return false;
+  const start = processStart(holder.pid);
+  if (start === undefined) return true; // no /proc (not Linux): the pid is all there is to go on
+  if (holder.proc_start) return holder.proc_start === start;
+  const startedMs = processStartMs(start);
+  const lockedMs = Date.parse(holder.started_at);
+  return !(startedMs !== undefined && Number.isFinite(lockedMs) && startedMs > lockedMs + 2000);
+}
+
+/** The kernel's boot id (Linux), undefined elsewhere. */
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), undefined when unknown. */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A start time in ticks as epoch milliseconds (boot time + ticks / USER_HZ, which Linux fixes at 100). */
+function processStartMs(ticks: string): number | undefined {
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    return btime === undefined ? undefined : Number(btime) * 1000 + Number(ticks) * 10;
+  } catch {
     return undefined;
   }
 }

@@ -29,7 +29,7 @@ renamed as (
 
 final as (
     select *, year(booked_at) as tax_year from renamed
-    qualify row_number() over (partition by bank, txn_id order by _load_seq desc, _line desc) = 1
+    qualify row_number() over (partition by record_key_text(bank), record_key_text(txn_id) order by _load_seq desc, _line desc) = 1
 )
 
 select * from final

@@ -25,7 +25,7 @@ renamed as (
 
 final as (
     select *, year(picked_up_on) as tax_year from renamed
-    qualify row_number() over (partition by carrier, waybill order by _load_seq desc, _line desc) = 1
+    qualify row_number() over (partition by record_key_text(carrier), record_key_text(waybill) order by _load_seq desc, _line desc) = 1
 )
 
 select * from final

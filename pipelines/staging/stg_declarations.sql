@@ -1,4 +1,4 @@
--- one row per tax code and period (annual YYYY or quarterly YYYY-Qn); later deliveries restate earlier ones
+-- one row per tax code as filed (a branch -NNN apart from its head office) and period (annual YYYY or quarterly YYYY-Qn); later deliveries restate earlier ones
 with source as (
     select * from raw_declarations
 ),
@@ -6,6 +6,7 @@ with source as (
 renamed as (
     select
         tax_id_root(tax_id)                          as tax_id,
+        coalesce(norm_tax_id(tax_id), record_key_text(tax_id)) as filer_tax_id,
         upper(trim(period))                            as period,
         cast(left(trim(period), 4) as integer)         as tax_year,
         case when length(trim(period)) = 4 then 'year'
@@ -23,7 +24,7 @@ renamed as (
 final as (
     select * from renamed
     where tax_id is not null
-    qualify row_number() over (partition by tax_id, period order by _load_seq desc, _line desc) = 1
+    qualify row_number() over (partition by filer_tax_id, record_key_text(period) order by _load_seq desc, _line desc) = 1
 )
 
 select * from final

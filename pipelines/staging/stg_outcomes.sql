@@ -28,7 +28,7 @@ renamed as (
 
 final as (
     select * from renamed
-    qualify row_number() over (partition by subject_type, subject_id, period order by _load_seq desc, _line desc) = 1
+    qualify row_number() over (partition by subject_type, subject_id, record_key_text(period) order by _load_seq desc, _line desc) = 1
 )
 
 select * from final

@@ -32,7 +32,7 @@ renamed as (
 
 final as (
     select * from renamed
-    qualify row_number() over (partition by platform, shop_id, period order by _load_seq desc, _line desc) = 1
+    qualify row_number() over (partition by record_key_text(platform), record_key_text(shop_id), record_key_text(period) order by _load_seq desc, _line desc) = 1
 )
 
 select * from final
