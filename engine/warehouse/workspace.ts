@@ -20,17 +20,7 @@ export interface Workspace {
 }
 
 export function openWorkspace(root: string): Workspace {
-  const abs = resolve(root);
-  const ws: Workspace = {
-    root: abs,
-    warehouse: join(abs, 'warehouse.duckdb'),
-    runsDir: join(abs, 'runs'),
-    modelsDir: join(abs, 'models'),
-    tmpDir: join(abs, 'tmp'),
-    latestLink: join(abs, 'latest'),
-    lockFile: join(abs, 'run.lock'),
-    runDir: (id) => join(abs, 'runs', id),
-  };
+  const ws = workspacePaths(root);
   for (const dir of [ws.root, ws.runsDir, ws.modelsDir, ws.tmpDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
@@ -42,6 +32,26 @@ export function openWorkspace(root: string): Workspace {
   return ws;
 }
 
+/**
+ * The paths of a workspace without creating or changing anything (for `sangloc status`, which
+ * only reads).
+ *
+ * @example workspacePaths('workspace').lockFile // '/…/workspace/run.lock'
+ */
+export function workspacePaths(root: string): Workspace {
+  const abs = resolve(root);
+  return {
+    root: abs,
+    warehouse: join(abs, 'warehouse.duckdb'),
+    runsDir: join(abs, 'runs'),
+    modelsDir: join(abs, 'models'),
+    tmpDir: join(abs, 'tmp'),
+    latestLink: join(abs, 'latest'),
+    lockFile: join(abs, 'run.lock'),
+    runDir: (id) => join(abs, 'runs', id),
+  };
+}
+
 export interface Lock {
   release(): void;
 }
@@ -50,12 +60,12 @@ export interface Lock {
  * Takes the workspace lock (one run at a time). A lock left by a dead process is taken over.
  * With `wait`, polls until the lock frees or `waitMs` passes.
  */
-export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?: number } = {}): Promise<Lock> {
+export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?: number; command?: string } = {}): Promise<Lock> {
   const deadline = Date.now() + (opts.waitMs ?? 6 * 3600_000);
   for (;;) {
     try {
       const fd = openSync(ws.lockFile, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString() }));
+      writeSync(fd, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString(), command: opts.command ?? 'run' }));
       closeSync(fd);
       return {
         release: () => {
@@ -84,7 +94,35 @@ export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?
   }
 }
 
-function readLockHolder(file: string): { pid: number; started_at: string } | undefined {
+/** Who holds the workspace lock, read without taking it (for `sangloc status`). */
+export interface LockState {
+  pid: number;
+  started_at: string;
+  /** What took it: `run`, `prune`, `backup`, `outcomes import` … (absent in locks of older releases). */
+  command?: string;
+  /** False when the process is gone (a killed run): the next run takes the lock over. */
+  alive: boolean;
+}
+
+/**
+ * The lock as it is now, or undefined when no process holds the workspace.
+ *
+ * @example readLock(ws) // { pid: 4242, started_at: '2026-11-24T01:00:02.120Z', command: 'run', alive: true }
+ */
+export function readLock(ws: Workspace): LockState | undefined {
+  const holder = readLockHolder(ws.lockFile);
+  if (!holder) {
+    try {
+      statSync(ws.lockFile);
+      return { pid: 0, started_at: '?', alive: true }; // being written at this instant
+    } catch {
+      return undefined;
+    }
+  }
+  return { ...holder, alive: processAlive(holder.pid) };
+}
+
+function readLockHolder(file: string): { pid: number; started_at: string; command?: string } | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
