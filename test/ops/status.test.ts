@@ -135,7 +135,7 @@ describe('sangloc status (CLI)', () => {
     const failed = fakeWorkspace({ runs: [{ id: run1, finishedHoursAgo: 40 }], latest: run1, audit: [{ action: 'run_failed', hoursAgo: 1, runId: run0, detail: 'boom' }] }, now);
     expect((await cli(['status', '--workspace', healthy])).code).toBe(0);
     const s = await cli(['status', '--workspace', stale]);
-    expect([s.code, s.out.split('\n')[0]]).toEqual([1, expect.stringMatching(/^SANGLOC WARNING - the last successful run finished 1,7 days ago/)]);
+    expect([s.code, s.out.split('\n')[0]]).toEqual([1, expect.stringMatching(/^SANGLOC WARNING - the last successful run finished 40 h ago \(more than status.maxAgeHours = 26\)/)]);
     const f = await cli(['status', '--workspace', failed, '--json']);
     expect(f.code).toBe(2);
     expect(JSON.parse(f.out)).toMatchObject({ level: 'critical', exit_code: 2, last_failure: { run_id: run0, reason: 'boom', after_last_success: true } });
