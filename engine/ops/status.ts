@@ -145,11 +145,12 @@ export function formatStatus(s: WorkspaceStatus): string {
   const head = s.problems.length
     ? s.problems.map((p) => p.message).join('; ')
     : `run ${s.last_success!.run_id} published ${formatAge(s.last_success!.age_hours)} ago (tax year ${s.last_success!.tax_year ?? '?'}, ${formatCount(s.last_success!.cases ?? 0)} cases)`;
+  // Nagios perfdata: label=value[UOM];warn; `U` when unknown.
   const perf = [
-    `age_hours=${s.last_success?.age_hours ?? ''};${s.max_age_hours}`,
-    `cases=${s.last_success?.cases ?? ''}`,
-    `warehouse=${s.warehouse_bytes ?? ''}B`,
-    `disk_free=${s.disk_free_bytes ?? ''}B`,
+    `age_hours=${s.last_success?.age_hours ?? 'U'};${s.max_age_hours}`,
+    `cases=${s.last_success?.cases ?? 'U'}`,
+    s.warehouse_bytes === null ? 'warehouse=U' : `warehouse=${s.warehouse_bytes}B`,
+    s.disk_free_bytes === null ? 'disk_free=U' : `disk_free=${s.disk_free_bytes}B`,
   ].join(' ');
   const lines = [`SANGLOC ${s.level.toUpperCase()} - ${head} | ${perf}`, `workspace:     ${s.workspace}`];
   const ls = s.last_success;
