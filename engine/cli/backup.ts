@@ -12,7 +12,8 @@ const options = {
 
 export const command: Command<typeof options> = {
   name: 'backup',
-  summary: 'one consistent file with the warehouse, models, outcomes, audit log and runs (restore with `sangloc restore`)',
+  summary:
+    'one consistent file with the warehouse, models, outcomes, audit log and runs (restore with `sangloc restore`)',
   usage: 'backup --workspace WS --out FILE.tar.gz [--all-runs] [--wait]',
   help: [
     '--workspace WS   the workspace (its run lock is held while the files are read: no run changes them meanwhile)',
@@ -25,10 +26,14 @@ export const command: Command<typeof options> = {
   async run(args) {
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const out = requireString(this, args, 'out');
-    const r = await backupWorkspace(ws, out, { wait: Boolean(args.values.wait), allRuns: Boolean(args.values['all-runs']) });
+    const r = await backupWorkspace(ws, out, {
+      wait: Boolean(args.values.wait),
+      allRuns: Boolean(args.values['all-runs']),
+    });
     process.stdout.write(
       `sangloc: backup ${r.file} written (${formatBytes(r.bytes)}; ${r.manifest.files.length} files, ` +
-        `warehouse schema ${r.manifest.schema_version ?? 'none'}, ${r.manifest.runs.length} run(s), latest ${r.manifest.latest_run ?? 'none'})\n`,
+        `warehouse schema ${r.manifest.schema_version ?? 'none'}, ${r.manifest.runs.length} run(s), ` +
+        `latest ${r.manifest.latest_run ?? 'none'})\n`,
     );
     return 0;
   },

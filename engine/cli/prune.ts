@@ -4,7 +4,12 @@ import { formatPrune, pruneWorkspace } from '../ops/prune.js';
 import { openExistingWorkspace } from '../publish/run-ref.js';
 import { requireString, workspaceOptions, type Command } from './command.js';
 
-const options = { ...workspaceOptions, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, wait: { type: 'boolean' } } as const;
+const options = {
+  ...workspaceOptions,
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  wait: { type: 'boolean' },
+} as const;
 
 export const command: Command<typeof options> = {
   name: 'prune',

@@ -19,7 +19,7 @@ export const command: Command<typeof options> = {
   help: [
     '--workspace WS   the workspace (read only: no lock taken, the warehouse is not opened)',
     '--json           the same facts as JSON, for machines',
-    '--prometheus     the same facts as Prometheus metrics (for node_exporter\'s textfile collector)',
+    "--prometheus     the same facts as Prometheus metrics (for node_exporter's textfile collector)",
     '--config FILE    config with status.maxAgeHours (default 26)',
     'exit codes: 0 OK; 1 WARNING: the last success is older than status.maxAgeHours, a source loaded',
     '0 rows, or the disk has less room than the warehouse; 2 CRITICAL: no run ever succeeded, or a',

@@ -8,8 +8,24 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync,
-  readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync,
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tar from 'tar';
@@ -48,12 +64,19 @@ export interface BackupResult {
  *
  * @example await backupWorkspace(openWorkspace('workspace'), '/backup/sangloc-2026-11-24.tar.gz')
  */
-export async function backupWorkspace(ws: Workspace, out: string, opts: { wait?: boolean; allRuns?: boolean; now?: Date } = {}): Promise<BackupResult> {
+export async function backupWorkspace(
+  ws: Workspace,
+  out: string,
+  opts: { wait?: boolean; allRuns?: boolean; now?: Date } = {},
+): Promise<BackupResult> {
   process.umask(0o077);
   const target = resolve(out);
-  if (existsSync(target)) throw new UsageError(`${out} already exists; choose a new file name (backups are never overwritten)`);
-  if (!existsSync(dirname(target))) throw new UsageError(`${dirname(out)} does not exist; create the backup folder first`);
-  if (target.startsWith(ws.root + '/')) throw new UsageError(`${out} is inside the workspace; write backups elsewhere (another disk, ideally)`);
+  if (existsSync(target))
+    throw new UsageError(`${out} already exists; choose a new file name (backups are never overwritten)`);
+  if (!existsSync(dirname(target)))
+    throw new UsageError(`${dirname(out)} does not exist; create the backup folder first`);
+  if (target.startsWith(ws.root + '/'))
+    throw new UsageError(`${out} is inside the workspace; write backups elsewhere (another disk, ideally)`);
   const lock = await acquireLock(ws, { wait: opts.wait, command: 'backup' });
   const staging = join(ws.tmpDir, `backup-${process.pid}`);
   const partial = `${target}.partial-${process.pid}`;
@@ -72,7 +95,9 @@ export async function backupWorkspace(ws: Workspace, out: string, opts: { wait?:
         db.close();
       }
       if (existsSync(`${ws.warehouse}.wal`) && statSync(`${ws.warehouse}.wal`).size > 0) {
-        throw new WorkspaceError(`${ws.warehouse}.wal is still there after a checkpoint; run \`sangloc run\` once, then back up again`);
+        throw new WorkspaceError(
+          `${ws.warehouse}.wal is still there after a checkpoint; run \`sangloc run\` once, then back up again`,
+        );
       }
       place(ws.warehouse, join(staging, 'warehouse.duckdb'));
     }
@@ -86,7 +111,9 @@ export async function backupWorkspace(ws: Workspace, out: string, opts: { wait?:
     }
     const runs: string[] = [];
     if (existsSync(ws.runsDir)) {
-      for (const id of readdirSync(ws.runsDir).filter((n) => !n.startsWith('.')).sort()) {
+      for (const id of readdirSync(ws.runsDir)
+        .filter((n) => !n.startsWith('.'))
+        .sort()) {
         const dir = ws.runDir(id);
         if (!existsSync(join(dir, 'run.json'))) continue;
         runs.push(id);
@@ -97,7 +124,13 @@ export async function backupWorkspace(ws: Workspace, out: string, opts: { wait?:
         }
       }
     }
-    const files = await Promise.all(listFiles(staging).map(async (path) => ({ path, bytes: statSync(join(staging, path)).size, sha256: await sha256File(join(staging, path)) })));
+    const files = await Promise.all(
+      listFiles(staging).map(async (path) => ({
+        path,
+        bytes: statSync(join(staging, path)).size,
+        sha256: await sha256File(join(staging, path)),
+      })),
+    );
     const manifest: BackupManifest = {
       format: FORMAT,
       created_at: (opts.now ?? new Date()).toISOString(),
@@ -108,7 +141,12 @@ export async function backupWorkspace(ws: Workspace, out: string, opts: { wait?:
       files,
     };
     writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
-    await tar.c({ file: partial, gzip: true, cwd: staging, portable: true }, [MANIFEST, ...readdirSync(staging).filter((n) => n !== MANIFEST).sort()]);
+    await tar.c({ file: partial, gzip: true, cwd: staging, portable: true }, [
+      MANIFEST,
+      ...readdirSync(staging)
+        .filter((n) => n !== MANIFEST)
+        .sort(),
+    ]);
     const fd = openSync(partial, 'r');
     try {
       fsyncSync(fd);
@@ -147,11 +185,14 @@ const TOP_LEVEL = new Set([MANIFEST, 'warehouse.duckdb', 'audit.log', 'models', 
  */
 export async function restoreWorkspace(file: string, workspace: string): Promise<RestoreResult> {
   process.umask(0o077);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file} not found; give the path of a file written by \`sangloc backup\``);
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new UsageError(`${file} not found; give the path of a file written by \`sangloc backup\``);
   const ws = workspacePaths(workspace);
   if (existsSync(ws.root)) {
-    if (!statSync(ws.root).isDirectory()) throw new UsageError(`${workspace} exists and is not a folder; restore into a new workspace folder`);
-    if (readdirSync(ws.root).length) throw new UsageError(`${workspace} is not empty; restore into a new (or empty) folder, never over a workspace`);
+    if (!statSync(ws.root).isDirectory())
+      throw new UsageError(`${workspace} exists and is not a folder; restore into a new workspace folder`);
+    if (readdirSync(ws.root).length)
+      throw new UsageError(`${workspace} is not empty; restore into a new (or empty) folder, never over a workspace`);
   }
   const created = !existsSync(ws.root);
   mkdirSync(ws.root, { recursive: true, mode: 0o700 });
@@ -164,27 +205,43 @@ export async function restoreWorkspace(file: string, workspace: string): Promise
       // Only what a backup holds: regular files and folders under the known top-level names.
       filter: (path, entry) => {
         const type = 'type' in entry ? entry.type : 'File';
-        const ok = TOP_LEVEL.has(path.replace(/^\.\//, '').split('/')[0]!) && (type === 'File' || type === 'Directory') && !path.split('/').includes('..');
+        const ok =
+          TOP_LEVEL.has(path.replace(/^\.\//, '').split('/')[0]!) &&
+          (type === 'File' || type === 'Directory') &&
+          !path.split('/').includes('..');
         if (!ok) refused.push(path);
         return ok;
       },
     });
-    if (refused.length) throw new WorkspaceError(`${file}: unexpected entries (${refused.slice(0, 3).join(', ')}); not a sangloc backup`);
+    if (refused.length)
+      throw new WorkspaceError(`${file}: unexpected entries (${refused.slice(0, 3).join(', ')}); not a sangloc backup`);
     const manifestFile = join(ws.root, MANIFEST);
     if (!existsSync(manifestFile)) throw new WorkspaceError(`${file} has no ${MANIFEST}; not a sangloc backup`);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
-    if (manifest.format !== FORMAT) throw new WorkspaceError(`${file}: backup format ${manifest.format} is not ${FORMAT}; restore it with the sangloc release that wrote it (${manifest.engine_version})`);
+    if (manifest.format !== FORMAT)
+      throw new WorkspaceError(
+        `${file}: backup format ${manifest.format} is not ${FORMAT}; ` +
+          `restore it with the sangloc release that wrote it (${manifest.engine_version})`,
+      );
     if (manifest.schema_version !== null && manifest.schema_version > SCHEMA_VERSION) {
-      throw new WorkspaceError(`${file}: its warehouse has schema version ${manifest.schema_version}, newer than this engine's ${SCHEMA_VERSION}; restore it with sangloc ${manifest.engine_version} or newer`);
+      throw new WorkspaceError(
+        `${file}: its warehouse has schema version ${manifest.schema_version}, newer than this engine's ` +
+          `${SCHEMA_VERSION}; restore it with sangloc ${manifest.engine_version} or newer`,
+      );
     }
     const found = new Set(listFiles(ws.root).filter((p) => p !== MANIFEST));
     for (const f of manifest.files) {
       const path = join(ws.root, f.path);
       if (!found.delete(f.path) || statSync(path).size !== f.bytes || (await sha256File(path)) !== f.sha256) {
-        throw new WorkspaceError(`${file}: ${f.path} is missing or differs from its checksum; the backup is damaged, use another one`);
+        throw new WorkspaceError(
+          `${file}: ${f.path} is missing or differs from its checksum; the backup is damaged, use another one`,
+        );
       }
     }
-    if (found.size) throw new WorkspaceError(`${file}: ${[...found][0]} is not in the manifest; the backup is damaged, use another one`);
+    if (found.size)
+      throw new WorkspaceError(
+        `${file}: ${[...found][0]} is not in the manifest; the backup is damaged, use another one`,
+      );
     rmSync(manifestFile);
     openWorkspace(ws.root); // runs/, models/, tmp/ with owner-only modes
     for (const p of listFiles(ws.root)) chmodSync(join(ws.root, p), 0o600);
@@ -194,7 +251,9 @@ export async function restoreWorkspace(file: string, workspace: string): Promise
     appendAudit(ws, {
       action: 'restore',
       rows: { runs: manifest.runs.length, files: manifest.files.length },
-      detail: `from ${basename(file)} (backup of ${manifest.created_at}, sangloc ${manifest.engine_version}, warehouse schema ${manifest.schema_version ?? 'none'})`,
+      detail:
+        `from ${basename(file)} (backup of ${manifest.created_at}, sangloc ${manifest.engine_version}, ` +
+        `warehouse schema ${manifest.schema_version ?? 'none'})`,
     });
     return { workspace: ws.root, manifest };
   } catch (err) {

@@ -3,7 +3,13 @@
 const nf = new Intl.NumberFormat('vi-VN');
 const nf1 = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 const dtf = new Intl.DateTimeFormat('vi-VN', {
-  timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+  timeZone: 'Asia/Ho_Chi_Minh',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
 });
 
 /** @example formatCount(1234567) // '1.234.567' */

@@ -5,7 +5,17 @@
  * taxpayer or website stays); compacts the warehouse; records what it removed in WS/audit.log.
  * It holds the run lock throughout. A run never deletes anything itself.
  */
-import { existsSync, readdirSync, realpathSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { openWarehouse } from '../explain/open.js';
 import { sourceNames, type SourceName } from '../ingest/sources.js';
@@ -121,8 +131,11 @@ export async function pruneWorkspace(ws: Workspace, opts: PruneOptions): Promise
         warnings: rows.warnings,
       },
       detail:
-        `retention ${opts.retention.runs} runs / ${opts.retention.years} years (files loaded before ${cutoff.toISOString().slice(0, 10)})` +
-        (removed.length ? `; runs removed ${removed[0]}${removed.length > 1 ? ` … ${removed.at(-1)}` : ''}` : '; no run removed'),
+        `retention ${opts.retention.runs} runs / ${opts.retention.years} years ` +
+        `(files loaded before ${cutoff.toISOString().slice(0, 10)})` +
+        (removed.length
+          ? `; runs removed ${removed[0]}${removed.length > 1 ? ` … ${removed.at(-1)}` : ''}`
+          : '; no run removed'),
     });
     return report;
   } finally {
@@ -141,20 +154,33 @@ export async function pruneWorkspace(ws: Workspace, opts: PruneOptions): Promise
  */
 export function formatPrune(r: PruneReport): string {
   const verb = r.dry_run ? 'would remove' : 'removed';
+  const gone = r.dry_run ? 'to remove' : 'removed';
   const rows = Object.entries(r.rows_removed);
   const kept = Object.entries(r.rows_kept_current);
   const lines = [
-    `sangloc prune${r.dry_run ? ' (dry run: nothing changed)' : ''}: ${verb} ${formatCount(r.runs_removed.length)} run folder(s), ` +
-      `${formatCount(rows.reduce((n, [, v]) => n + v, 0))} delivered row(s), ${formatCount(r.rejects_removed)} reject(s) and ` +
-      `${formatCount(r.warnings_removed)} warning(s) of ${formatCount(r.files_expired)} file(s) loaded before ${formatTime(r.cutoff)}`,
+    `sangloc prune${r.dry_run ? ' (dry run: nothing changed)' : ''}: ` +
+      `${verb} ${formatCount(r.runs_removed.length)} run folder(s), ` +
+      `${formatCount(rows.reduce((n, [, v]) => n + v, 0))} delivered row(s), ` +
+      `${formatCount(r.rejects_removed)} reject(s) and ${formatCount(r.warnings_removed)} warning(s) ` +
+      `of ${formatCount(r.files_expired)} file(s) loaded before ${formatTime(r.cutoff)}`,
     `runs kept (${r.runs_kept.length}):`,
     ...r.runs_kept.map((k) => `  ${k.run_id}  ${k.why.join(', ')}`),
-    ...(r.runs_removed.length ? [`runs ${verb} (${r.runs_removed.length}):`, ...r.runs_removed.map((id) => `  ${id}`)] : []),
-    ...(rows.length ? [`delivered rows ${verb}:`, ...rows.map(([s, n]) => `  ${s.padEnd(18)} ${formatCount(n).padStart(12)}`)] : []),
-    ...(kept.length ? ['expired registry rows kept (still the current record of their key):', ...kept.map(([s, n]) => `  ${s.padEnd(18)} ${formatCount(n).padStart(12)}`)] : []),
+    ...(r.runs_removed.length
+      ? [`runs ${gone} (${r.runs_removed.length}):`, ...r.runs_removed.map((id) => `  ${id}`)]
+      : []),
+    ...(rows.length
+      ? [`delivered rows ${gone}:`, ...rows.map(([s, n]) => `  ${s.padEnd(18)} ${formatCount(n).padStart(12)}`)]
+      : []),
+    ...(kept.length
+      ? [
+          'expired registry rows kept (still the current record of their key):',
+          ...kept.map(([s, n]) => `  ${s.padEnd(18)} ${formatCount(n).padStart(12)}`),
+        ]
+      : []),
     r.warehouse_bytes_before === null
       ? 'warehouse: none'
-      : `warehouse: ${formatBytes(r.warehouse_bytes_before)}${r.dry_run ? '' : ` → ${formatBytes(r.warehouse_bytes_after ?? 0)}`}`,
+      : `warehouse: ${formatBytes(r.warehouse_bytes_before)}` +
+        (r.dry_run ? '' : ` → ${formatBytes(r.warehouse_bytes_after ?? 0)}`),
   ];
   return lines.join('\n') + '\n';
 }
@@ -168,7 +194,12 @@ function listRunFolders(ws: Workspace): string[] {
     .sort();
 }
 
-function planRuns(ws: Workspace, runIds: string[], keepNewest: number, referenced: Map<string, number>): { kept: KeptRun[]; removed: string[] } {
+function planRuns(
+  ws: Workspace,
+  runIds: string[],
+  keepNewest: number,
+  referenced: Map<string, number>,
+): { kept: KeptRun[]; removed: string[] } {
   let latest: string | undefined;
   try {
     latest = basename(realpathSync(ws.latestLink));
@@ -202,12 +233,15 @@ function planRuns(ws: Workspace, runIds: string[], keepNewest: number, reference
  */
 export async function runsReferencedByOutcomes(db: Db, ws: Workspace, runIds: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const files = runIds.map((id) => join(ws.runDir(id), 'cases.json')).filter((f) => existsSync(f) && statSync(f).size > 2);
+  const files = runIds
+    .map((id) => join(ws.runDir(id), 'cases.json'))
+    .filter((f) => existsSync(f) && statSync(f).size > 2);
   const hasOutcomes = await db.tableExists('stg_outcomes');
   const hasMart = await db.tableExists('mart_entity_outcomes');
   if (!files.length || (!hasOutcomes && !hasMart)) return out;
   const cases = `
-    select regexp_extract(filename, '([^/\\\\]+)[/\\\\]cases\\.json$', 1) as run_id, entity_id, tax_year::integer as tax_year,
+    select regexp_extract(filename, '([^/\\\\]+)[/\\\\]cases\\.json$', 1) as run_id,
+      entity_id, tax_year::integer as tax_year,
       tax_ids, national_ids, phones, shops, domains
     from read_json([${files.map(literal).join(', ')}], format = 'array', filename = true, columns = {
       entity_id: 'varchar', tax_year: 'integer', tax_ids: 'varchar[]', national_ids: 'varchar[]', phones: 'varchar[]',
@@ -225,8 +259,11 @@ export async function runsReferencedByOutcomes(db: Db, ws: Workspace, runIds: st
       ),
       by_subject as (
         select o.subject_type, o.subject_id, o.period, min(s.run_id) as first_run,
-          max(s.run_id) filter (where o.closed_on is null or try_strptime(left(s.run_id, 8), '%Y%m%d')::date <= o.closed_on) as last_run
-        from stg_outcomes o join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id and s.tax_year = o.tax_year
+          max(s.run_id) filter (
+            where o.closed_on is null or try_strptime(left(s.run_id, 8), '%Y%m%d')::date <= o.closed_on
+          ) as last_run
+        from stg_outcomes o
+        join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id and s.tax_year = o.tax_year
         group by all
       )`);
   }
@@ -287,7 +324,8 @@ async function planRows(db: Db, cutoff: Date): Promise<RowPlan> {
     if (KEPT_SOURCES.includes(s) || !(await db.tableExists(rawTable(s)))) continue;
     const current = await stillCurrent(db, s);
     const r = await db.one<{ removed: number; kept: number }>(
-      `select count(*) filter (where not (${current}))::bigint as removed, count(*) filter (where ${current})::bigint as kept
+      `select count(*) filter (where not (${current}))::bigint as removed,
+         count(*) filter (where ${current})::bigint as kept
        from ${ident(rawTable(s))} r where r._file_id in (${rowsFiles})`,
       params,
     );
@@ -295,9 +333,12 @@ async function planRows(db: Db, cutoff: Date): Promise<RowPlan> {
     if (r?.kept) plan.keptCurrent[s] = r.kept;
   }
   const allFiles = await expiredFiles(db, 'all');
-  plan.rejects = (await db.value<number>(`select count(*)::bigint from rejects where file_id in (${allFiles})`, params)) ?? 0;
+  plan.rejects =
+    (await db.value<number>(`select count(*)::bigint from rejects where file_id in (${allFiles})`, params)) ?? 0;
   if (await db.tableExists('ingest_warnings')) {
-    plan.warnings = (await db.value<number>(`select count(*)::bigint from ingest_warnings where file_id in (${allFiles})`, params)) ?? 0;
+    plan.warnings =
+      (await db.value<number>(`select count(*)::bigint from ingest_warnings where file_id in (${allFiles})`, params)) ??
+      0;
   }
   return plan;
 }
@@ -310,11 +351,18 @@ async function deleteRows(db: Db, cutoff: Date, now: Date): Promise<void> {
   try {
     for (const s of sourceNames) {
       if (KEPT_SOURCES.includes(s) || !(await db.tableExists(rawTable(s)))) continue;
-      await db.exec(`delete from ${ident(rawTable(s))} r where r._file_id in (${rowsFiles}) and not (${await stillCurrent(db, s)})`, params);
+      await db.exec(
+        `delete from ${ident(rawTable(s))} r where r._file_id in (${rowsFiles}) and not (${await stillCurrent(db, s)})`,
+        params,
+      );
     }
     await db.exec(`delete from rejects where file_id in (${allFiles})`, params);
-    if (await db.tableExists('ingest_warnings')) await db.exec(`delete from ingest_warnings where file_id in (${allFiles})`, params);
-    await db.exec(`update ingest_files set pruned_at = $now::timestamptz where file_id in (${rowsFiles})`, { ...params, now: now.toISOString() });
+    if (await db.tableExists('ingest_warnings'))
+      await db.exec(`delete from ingest_warnings where file_id in (${allFiles})`, params);
+    await db.exec(`update ingest_files set pruned_at = $now::timestamptz where file_id in (${rowsFiles})`, {
+      ...params,
+      now: now.toISOString(),
+    });
     await db.exec('commit');
   } catch (err) {
     await db.exec('rollback').catch(() => undefined);

@@ -29,7 +29,14 @@ export interface WorkspaceStatus {
   exit_code: 0 | 1 | 2;
   /** Why the level is not `ok`, most severe first. */
   problems: { level: 'warning' | 'critical'; message: string }[];
-  last_success: { run_id: string; finished_at: string; age_hours: number; tax_year: number | null; cases: number | null; entities: number | null } | null;
+  last_success: {
+    run_id: string;
+    finished_at: string;
+    age_hours: number;
+    tax_year: number | null;
+    cases: number | null;
+    entities: number | null;
+  } | null;
   last_failure: { run_id: string | null; at: string; reason: string | null; after_last_success: boolean } | null;
   in_progress: (LockState & { age_hours: number | null }) | null;
   /** Rows of the last successful run's new files, by source (sources seen in earlier runs but absent show 0). */
@@ -69,26 +76,47 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
       }
     : null;
 
-  const failed = readAudit(ws).filter((e) => e.action === 'run_failed').at(-1);
+  const failed = readAudit(ws)
+    .filter((e) => e.action === 'run_failed')
+    .at(-1);
   const lastFailure = failed
-    ? { run_id: failed.run_id, at: failed.ts, reason: failed.detail, after_last_success: !last || failed.ts > last.finished_at }
+    ? {
+        run_id: failed.run_id,
+        at: failed.ts,
+        reason: failed.detail,
+        after_last_success: !last || failed.ts > last.finished_at,
+      }
     : null;
 
   const lock = readLock(ws);
-  const inProgress = lock ? { ...lock, age_hours: lock.started_at === '?' ? null : round1(hoursSince(lock.started_at)) } : null;
+  const inProgress = lock
+    ? { ...lock, age_hours: lock.started_at === '?' ? null : round1(hoursSince(lock.started_at)) }
+    : null;
 
   if (!lastSuccess) problems.push({ level: 'critical', message: 'no run has ever succeeded in this workspace' });
   if (lastFailure?.after_last_success) {
-    problems.push({ level: 'critical', message: `run ${lastFailure.run_id ?? '?'} failed at ${formatTime(lastFailure.at)}${lastFailure.reason ? `: ${lastFailure.reason}` : ''}` });
+    problems.push({
+      level: 'critical',
+      message:
+        `run ${lastFailure.run_id ?? '?'} failed at ${formatTime(lastFailure.at)}` +
+        (lastFailure.reason ? `: ${lastFailure.reason}` : ''),
+    });
   }
   if (lock && !lock.alive && (!last || lock.started_at > last.finished_at)) {
     problems.push({
       level: 'critical',
-      message: `a ${lock.command ?? 'run'} started ${lock.started_at === '?' ? '' : `at ${formatTime(lock.started_at)} `}died without finishing (process ${lock.pid} is gone; the next run takes its lock over)`,
+      message:
+        `a ${lock.command ?? 'run'} started ${lock.started_at === '?' ? '' : `at ${formatTime(lock.started_at)} `}` +
+        `died without finishing (process ${lock.pid} is gone; the next run takes its lock over)`,
     });
   }
   if (lastSuccess && lastSuccess.age_hours > opts.maxAgeHours) {
-    problems.push({ level: 'warning', message: `the last successful run finished ${formatAge(lastSuccess.age_hours)} ago (more than status.maxAgeHours = ${opts.maxAgeHours})` });
+    problems.push({
+      level: 'warning',
+      message:
+        `the last successful run finished ${formatAge(lastSuccess.age_hours)} ago ` +
+        `(more than status.maxAgeHours = ${opts.maxAgeHours})`,
+    });
   }
 
   // Rows per source of the last success; a source delivered before but with nothing new is 0.
@@ -99,11 +127,19 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
       const r = last.rows[s];
       rowsLastRun[s] = { read: r?.read ?? 0, loaded: r?.loaded ?? 0, rejected: r?.rejected ?? 0, files: r?.files ?? 0 };
     }
-    const empty = Object.entries(rowsLastRun).filter(([s, r]) => r.loaded === 0 && !OCCASIONAL_SOURCES.has(s)).map(([s]) => s);
-    if (empty.length) problems.push({ level: 'warning', message: `run ${last.run_id} loaded 0 rows of ${empty.join(', ')} (nothing new delivered, or every row rejected)` });
+    const empty = Object.entries(rowsLastRun)
+      .filter(([s, r]) => r.loaded === 0 && !OCCASIONAL_SOURCES.has(s))
+      .map(([s]) => s);
+    if (empty.length)
+      problems.push({
+        level: 'warning',
+        message:
+          `run ${last.run_id} loaded 0 rows of ${empty.join(', ')} ` + '(nothing new delivered, or every row rejected)',
+      });
   }
 
-  const warehouseBytes = fileBytes(ws.warehouse) === null ? null : (fileBytes(ws.warehouse) ?? 0) + (fileBytes(`${ws.warehouse}.wal`) ?? 0);
+  const warehouseBytes =
+    fileBytes(ws.warehouse) === null ? null : (fileBytes(ws.warehouse) ?? 0) + (fileBytes(`${ws.warehouse}.wal`) ?? 0);
   let diskFree: number | null = null;
   let diskTotal: number | null = null;
   try {
@@ -114,7 +150,12 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
     /* not available on this file system */
   }
   if (warehouseBytes !== null && diskFree !== null && diskFree < warehouseBytes) {
-    problems.push({ level: 'warning', message: `only ${formatBytes(diskFree)} free next to a ${formatBytes(warehouseBytes)} warehouse (prune and backup need room for a copy)` });
+    problems.push({
+      level: 'warning',
+      message:
+        `only ${formatBytes(diskFree)} free next to a ${formatBytes(warehouseBytes)} warehouse ` +
+        '(prune and backup need room for a copy)',
+    });
   }
 
   problems.sort((a, b) => (a.level === b.level ? 0 : a.level === 'critical' ? -1 : 1));
@@ -139,12 +180,14 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
 /**
  * The status for a person and for Nagios: the first line is `SANGLOC OK|WARNING|CRITICAL - … | perfdata`.
  *
- * @example formatStatus(s).split('\n')[0] // 'SANGLOC OK - run 20261124-010002-ab12cd published 5,2 h ago … | age_hours=5.2;26 …'
+ * @example formatStatus(s).split('\n')[0]
+ *   // 'SANGLOC OK - run 20261124-010002-ab12cd published 5,2 h ago … | age_hours=5.2;26 …'
  */
 export function formatStatus(s: WorkspaceStatus): string {
   const head = s.problems.length
     ? s.problems.map((p) => p.message).join('; ')
-    : `run ${s.last_success!.run_id} published ${formatAge(s.last_success!.age_hours)} ago (tax year ${s.last_success!.tax_year ?? '?'}, ${formatCount(s.last_success!.cases ?? 0)} cases)`;
+    : `run ${s.last_success!.run_id} published ${formatAge(s.last_success!.age_hours)} ago ` +
+      `(tax year ${s.last_success!.tax_year ?? '?'}, ${formatCount(s.last_success!.cases ?? 0)} cases)`;
   // Nagios perfdata: label=value[UOM];warn; `U` when unknown.
   const perf = [
     `age_hours=${s.last_success?.age_hours ?? 'U'};${s.max_age_hours}`,
@@ -156,30 +199,43 @@ export function formatStatus(s: WorkspaceStatus): string {
   const ls = s.last_success;
   lines.push(
     ls
-      ? `last success:  ${ls.run_id}, finished ${formatTime(ls.finished_at)} (${formatAge(ls.age_hours)} ago), tax year ${ls.tax_year ?? '?'}, ` +
+      ? `last success:  ${ls.run_id}, finished ${formatTime(ls.finished_at)} (${formatAge(ls.age_hours)} ago), ` +
+          `tax year ${ls.tax_year ?? '?'}, ` +
           `${formatCount(ls.cases ?? 0)} cases, ${formatCount(ls.entities ?? 0)} entities`
       : 'last success:  none',
   );
   const lf = s.last_failure;
-  lines.push(lf ? `last failure:  ${lf.run_id ?? '(no run id)'} at ${formatTime(lf.at)}: ${lf.reason ?? 'no reason recorded'}${lf.after_last_success ? '' : ' (an earlier success has followed)'}` : 'last failure:  none recorded');
+  lines.push(
+    lf
+      ? `last failure:  ${lf.run_id ?? '(no run id)'} at ${formatTime(lf.at)}: ${lf.reason ?? 'no reason recorded'}` +
+          (lf.after_last_success ? '' : ' (a success has followed)')
+      : 'last failure:  none recorded',
+  );
   const ip = s.in_progress;
   lines.push(
     !ip
       ? 'in progress:   no'
       : ip.alive
-        ? `in progress:   ${ip.command ?? 'run'} (pid ${ip.pid}) since ${ip.started_at === '?' ? '?' : `${formatTime(ip.started_at)}, ${formatAge(ip.age_hours ?? 0)}`}`
-        : `in progress:   no; a stale lock of pid ${ip.pid} (gone) is left from ${ip.started_at === '?' ? '?' : formatTime(ip.started_at)}`,
+        ? `in progress:   ${ip.command ?? 'run'} (pid ${ip.pid}) since ${since(ip)}`
+        : `in progress:   no; a stale lock of pid ${ip.pid} (gone) is left from ${since(ip)}`,
   );
   const sources = Object.entries(s.rows_last_run);
   if (sources.length) {
     lines.push('rows loaded by the last successful run:');
     const w = Math.max(...sources.map(([n]) => n.length));
     for (const [name, r] of sources) {
-      lines.push(`  ${name.padEnd(w)}  ${formatCount(r.loaded).padStart(12)} loaded  ${formatCount(r.rejected).padStart(9)} rejected  ${formatCount(r.files).padStart(4)} new file(s)`);
+      lines.push(
+        `  ${name.padEnd(w)}  ${formatCount(r.loaded).padStart(12)} loaded  ` +
+          `${formatCount(r.rejected).padStart(9)} rejected  ${formatCount(r.files).padStart(4)} new file(s)`,
+      );
     }
   }
   lines.push(`warehouse:     ${s.warehouse_bytes === null ? 'none yet' : formatBytes(s.warehouse_bytes)}`);
-  lines.push(`disk free:     ${s.disk_free_bytes === null ? '?' : `${formatBytes(s.disk_free_bytes)} of ${formatBytes(s.disk_total_bytes ?? 0)}`}`);
+  lines.push(
+    s.disk_free_bytes === null
+      ? 'disk free:     ?'
+      : `disk free:     ${formatBytes(s.disk_free_bytes)} of ${formatBytes(s.disk_total_bytes ?? 0)}`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -197,15 +253,28 @@ export function formatPrometheus(s: WorkspaceStatus): string {
     out.push(`${name}{workspace="${ws}"${labels}} ${value}`);
   };
   metric('sangloc_status', 'Status level: 0 ok, 1 warning, 2 critical (the exit code of sangloc status).', s.exit_code);
-  metric('sangloc_last_success_timestamp_seconds', 'End of the last published run, Unix time.', s.last_success ? Date.parse(s.last_success.finished_at) / 1000 : null);
+  metric(
+    'sangloc_last_success_timestamp_seconds',
+    'End of the last published run, Unix time.',
+    s.last_success ? Date.parse(s.last_success.finished_at) / 1000 : null,
+  );
   metric('sangloc_last_success_cases', 'Cases in the last published run.', s.last_success?.cases ?? null);
-  metric('sangloc_last_failure_timestamp_seconds', 'Time of the last failed run, Unix time.', s.last_failure ? Date.parse(s.last_failure.at) / 1000 : null);
+  metric(
+    'sangloc_last_failure_timestamp_seconds',
+    'Time of the last failed run, Unix time.',
+    s.last_failure ? Date.parse(s.last_failure.at) / 1000 : null,
+  );
   metric('sangloc_run_in_progress', '1 while a live process holds the workspace lock.', s.in_progress?.alive ? 1 : 0);
   for (const [source, r] of Object.entries(s.rows_last_run)) {
     metric('sangloc_rows_loaded', 'Rows loaded by the last published run, by source.', r.loaded, `,source="${source}"`);
   }
   for (const [source, r] of Object.entries(s.rows_last_run)) {
-    metric('sangloc_rows_rejected', 'Rows rejected by the last published run, by source.', r.rejected, `,source="${source}"`);
+    metric(
+      'sangloc_rows_rejected',
+      'Rows rejected by the last published run, by source.',
+      r.rejected,
+      `,source="${source}"`,
+    );
   }
   metric('sangloc_warehouse_bytes', 'Size of warehouse.duckdb (with its WAL).', s.warehouse_bytes);
   metric('sangloc_disk_free_bytes', 'Free space for the workspace owner on its file system.', s.disk_free_bytes);
@@ -226,7 +295,9 @@ interface RunInfo {
 function readRunJsons(ws: Workspace): RunInfo[] {
   if (!existsSync(ws.runsDir)) return [];
   const out: RunInfo[] = [];
-  for (const id of readdirSync(ws.runsDir).filter((n) => !n.startsWith('.')).sort()) {
+  for (const id of readdirSync(ws.runsDir)
+    .filter((n) => !n.startsWith('.'))
+    .sort()) {
     try {
       const j = JSON.parse(readFileSync(join(ws.runsDir, id, 'run.json'), 'utf8'));
       out.push({
@@ -262,3 +333,6 @@ function fileBytes(file: string): number | null {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+const since = (l: LockState & { age_hours: number | null }) =>
+  l.started_at === '?' ? '?' : `${formatTime(l.started_at)}${l.alive ? `, ${formatAge(l.age_hours ?? 0)}` : ''}`;

@@ -47,7 +47,10 @@ export async function ensureWarehouseSchema(db: Db): Promise<void> {
     );
   }
   await createBaseSchema(db);
-  await db.exec(`create table if not exists schema_version (version integer not null, applied_at timestamptz not null, description varchar)`);
+  await db.exec(
+    `create table if not exists schema_version (
+       version integer not null, applied_at timestamptz not null, description varchar)`,
+  );
   if (found === 0) await db.exec(`insert into schema_version values (1, now(), 'base schema')`);
   for (const m of migrations) {
     if (m.version <= Math.max(found, 1)) continue;
@@ -58,7 +61,10 @@ export async function ensureWarehouseSchema(db: Db): Promise<void> {
       await db.exec('commit');
     } catch (err) {
       await db.exec('rollback').catch(() => undefined);
-      throw new WorkspaceError(`${db.path}: migration to schema version ${m.version} failed (${(err as Error).message.split('\n')[0]}); the warehouse is unchanged at version ${Math.max(found, 1)}`);
+      throw new WorkspaceError(
+        `${db.path}: migration to schema version ${m.version} failed (${(err as Error).message.split('\n')[0]}); ` +
+          `the warehouse is unchanged at version ${Math.max(found, 1)}`,
+      );
     }
   }
 }
@@ -68,7 +74,9 @@ export async function ensureWarehouseSchema(db: Db): Promise<void> {
  * release before versioning (ledger tables but no `schema_version`), else the highest recorded.
  */
 export async function warehouseSchemaVersion(db: Db): Promise<number> {
-  if (await db.tableExists('schema_version')) return (await db.value<number>(`select coalesce(max(version), 1)::int from schema_version`)) ?? 1;
+  if (await db.tableExists('schema_version')) {
+    return (await db.value<number>(`select coalesce(max(version), 1)::int from schema_version`)) ?? 1;
+  }
   return (await db.tableExists('ingest_files')) ? 1 : 0;
 }
 
@@ -80,18 +88,21 @@ async function createBaseSchema(db: Db): Promise<void> {
       sha256 varchar, bytes bigint, rows_read bigint, rows_loaded bigint, rows_rejected bigint,
       status varchar, message varchar, extra_columns varchar, loaded_at timestamptz);
     create table if not exists rejects (
-      run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar);
+      run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar,
+      reason varchar);
     create table if not exists runs (
       run_id varchar primary key, started_at timestamptz, finished_at timestamptz, status varchar,
       tax_year integer, config_hash varchar, engine_version varchar, message varchar);
   `);
-  const existing = new Set(
-    (await db.all<{ t: string; c: string }>(`select table_name as t, column_name as c from information_schema.columns where table_name like 'raw\\_%' escape '\\'`))
-      .map((r) => `${r.t}.${r.c}`),
+  const columns = await db.all<{ t: string; c: string }>(
+    `select table_name as t, column_name as c from information_schema.columns
+     where table_name like 'raw\\_%' escape '\\'`,
   );
+  const existing = new Set(columns.map((r) => `${r.t}.${r.c}`));
   for (const s of sourceNames) {
     const cols = sources[s].columns.map((c) => `${ident(c.name)} varchar`).join(', ');
-    await db.exec(`create table if not exists ${ident(rawTable(s))} (${cols}, _file_id integer, _line bigint, _load_seq integer)`);
+    const lineage = '_file_id integer, _line bigint, _load_seq integer';
+    await db.exec(`create table if not exists ${ident(rawTable(s))} (${cols}, ${lineage})`);
     // A column the contract gained since the table was made goes at the end: the loader inserts by name.
     for (const c of sources[s].columns) {
       if (existing.size && !existing.has(`${rawTable(s)}.${c.name}`) && existing.has(`${rawTable(s)}._file_id`)) {

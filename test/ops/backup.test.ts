@@ -4,7 +4,16 @@
  * members.csv byte for byte. Restore refuses a non-empty target and a damaged file, leaving
  * nothing behind.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, truncateSync, copyFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  truncateSync,
+  copyFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config/index.js';
@@ -30,10 +39,18 @@ beforeAll(async () => {
   // State that lives only in the workspace: audit outcomes imported after the run, naming five
   // sellers of its list (the next run leaves them out as audited).
   const cases = JSON.parse(readFileSync(join(ws, 'latest', 'cases.json'), 'utf8')) as { tax_ids: string[] }[];
-  audited = cases.filter((c) => c.tax_ids.length === 1).slice(0, 5).map((c) => c.tax_ids[0]!);
+  audited = cases
+    .filter((c) => c.tax_ids.length === 1)
+    .slice(0, 5)
+    .map((c) => c.tax_ids[0]!);
   const file = join(root, 'audits-2026-q4.csv');
-  writeFileSync(file, ['subject_type,subject_id,period,result,assessed_revenue,assessed_tax,closed_on,selection',
-    ...audited.map((id) => `tax_id,${id},2025,undeclared,900000000,27000000,2026-11-30,risk`)].join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      'subject_type,subject_id,period,result,assessed_revenue,assessed_tax,closed_on,selection',
+      ...audited.map((id) => `tax_id,${id},2025,undeclared,900000000,27000000,2026-11-30,risk`),
+    ].join('\n') + '\n',
+  );
   const imp = await cli(['outcomes', 'import', file, '--workspace', ws, '--quiet']);
   expect(imp.code).toBe(0);
   mkdirSync(join(root, 'backups'));
@@ -43,7 +60,9 @@ describe('sangloc backup and restore', () => {
   it('backup writes one owner-only file, never over an existing one', async () => {
     const r = await cli(['backup', '--workspace', ws, '--out', out]);
     expect([r.code, r.err]).toEqual([0, '']);
-    expect(r.out).toMatch(/^sangloc: backup .*sangloc\.tar\.gz written \([\d,]+ (KiB|MiB); \d+ files, warehouse schema 2, 1 run\(s\), latest \d{8}-/);
+    expect(r.out).toMatch(
+      /^sangloc: backup .*sangloc\.tar\.gz written \([\d,]+ (KiB|MiB); \d+ files, warehouse schema 2, 1 run\(s\), latest \d{8}-/,
+    );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const again = await cli(['backup', '--workspace', ws, '--out', out]);
     expect([again.code, again.err]).toEqual([2, expect.stringMatching(/already exists; choose a new file name/)]);
@@ -73,7 +92,12 @@ describe('sangloc backup and restore', () => {
     expect(treeModes(ws2).filter((e) => e.kind !== 'link' && (e.mode & 0o077) !== 0)).toEqual([]);
     expect(existsSync(join(ws2, 'sangloc-backup.json'))).toBe(false);
     const audit = readAudit(ws2);
-    expect(audit.map((e) => e.action)).toEqual([...readAudit(ws).slice(0, -1).map((e) => e.action), 'restore']);
+    expect(audit.map((e) => e.action)).toEqual([
+      ...readAudit(ws)
+        .slice(0, -1)
+        .map((e) => e.action),
+      'restore',
+    ]);
     expect((await cli(['status', '--workspace', ws2])).code).toBe(0);
   });
 
@@ -86,7 +110,11 @@ describe('sangloc backup and restore', () => {
     expect(b.cases).toBeGreaterThan(0);
     // The imported outcomes came through: those sellers are no longer on the list.
     expect(audited).toHaveLength(5);
-    const listed = new Set((JSON.parse(readFileSync(join(b.runDir, 'cases.json'), 'utf8')) as { tax_ids: string[] }[]).flatMap((c) => c.tax_ids));
+    const listed = new Set(
+      (JSON.parse(readFileSync(join(b.runDir, 'cases.json'), 'utf8')) as { tax_ids: string[] }[]).flatMap(
+        (c) => c.tax_ids,
+      ),
+    );
     expect(audited.filter((id) => listed.has(id))).toEqual([]);
   });
 });

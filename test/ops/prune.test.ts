@@ -30,7 +30,13 @@ const wsDir = join(root, 'ws');
 const config = loadConfig(undefined, { threads: 1 });
 const retention = { runs: 1, years: 10 };
 const NOW = new Date();
-const ids = { fakeA: '20240101-010000-a00001', fakeB1: '20240102-010000-b00001', fakeB2: '20240103-010000-b00002', runA: '', runB: '' };
+const ids = {
+  fakeA: '20240101-010000-a00001',
+  fakeB1: '20240102-010000-b00001',
+  fakeB2: '20240103-010000-b00002',
+  runA: '',
+  runB: '',
+};
 let expiredBankRows = 0;
 let taxpayersTotal = 0;
 
@@ -43,7 +49,10 @@ function copyRun(from: string, id: string): void {
 
 beforeAll(async () => {
   await makeWorld(world, 150, 8);
-  cpSync(world, early, { recursive: true, filter: (p) => !basename(p).startsWith('outcomes') && basename(p) !== 'truth' });
+  cpSync(world, early, {
+    recursive: true,
+    filter: (p) => !basename(p).startsWith('outcomes') && basename(p) !== 'truth',
+  });
   ids.runA = (await runBatch({ input: early, workspace: wsDir, config, log: silentLogger() })).runId;
   // B: the outcomes, and 10 registry rows delivered again (they supersede A's, which become history).
   const registry = readFileSync(join(world, 'taxpayers.csv'), 'utf8').split('\n');
@@ -58,11 +67,18 @@ beforeAll(async () => {
       `update ingest_files set loaded_at = now() - interval 11 year where run_id = $a and source in ('bank_transactions', 'taxpayers')`,
       { a: ids.runA },
     );
-    expiredBankRows = (await db.value<number>(`select count(*)::int from raw_bank_transactions r join ingest_files f on f.file_id = r._file_id where f.run_id = $a`, { a: ids.runA })) ?? 0;
+    expiredBankRows =
+      (await db.value<number>(
+        `select count(*)::int from raw_bank_transactions r join ingest_files f on f.file_id = r._file_id where f.run_id = $a`,
+        { a: ids.runA },
+      )) ?? 0;
     taxpayersTotal = (await db.value<number>('select count(*)::int from raw_taxpayers')) ?? 0;
-    await db.exec(`insert into rejects
+    await db.exec(
+      `insert into rejects
       select $a, min(file_id), 'bank_transactions', 'bank_transactions_x.csv', 7, 'amount', 'abc', 'test: expired' from ingest_files where run_id = $a and source = 'bank_transactions'
-      union all select $a, min(file_id), 'cod_shipments', 'cod_shipments_x.csv', 9, 'cod_amount', 'abc', 'test: recent' from ingest_files where run_id = $a and source = 'cod_shipments'`, { a: ids.runA });
+      union all select $a, min(file_id), 'cod_shipments', 'cod_shipments_x.csv', 9, 'cod_amount', 'abc', 'test: recent' from ingest_files where run_id = $a and source = 'cod_shipments'`,
+      { a: ids.runA },
+    );
   } finally {
     db.close();
   }
@@ -72,13 +88,22 @@ const counts = async () => {
   const db = await openDb(join(wsDir, 'warehouse.duckdb'), { readOnly: true });
   try {
     const out: Record<string, number> = {};
-    for (const t of ['raw_taxpayers', 'raw_declarations', 'raw_platform_sellers', 'raw_websites', 'raw_cod_shipments', 'raw_bank_transactions', 'raw_outcomes']) {
+    for (const t of [
+      'raw_taxpayers',
+      'raw_declarations',
+      'raw_platform_sellers',
+      'raw_websites',
+      'raw_cod_shipments',
+      'raw_bank_transactions',
+      'raw_outcomes',
+    ]) {
       out[t] = (await db.value<number>(`select count(*)::int from ${t}`)) ?? 0;
     }
     out.rejects_test = (await db.value<number>(`select count(*)::int from rejects where reason like 'test:%'`)) ?? 0;
-    out.current_taxpayers_missing = (await db.value<number>(
-      `select count(*)::int from stg_taxpayers s where not exists (select 1 from raw_taxpayers r where r._file_id = s._file_id and r._line = s._line)`,
-    )) ?? 0;
+    out.current_taxpayers_missing =
+      (await db.value<number>(
+        `select count(*)::int from stg_taxpayers s where not exists (select 1 from raw_taxpayers r where r._file_id = s._file_id and r._line = s._line)`,
+      )) ?? 0;
     return out;
   } finally {
     db.close();
@@ -92,7 +117,13 @@ describe('sangloc prune', () => {
   it('finds the runs audit outcomes point to: the copy of A (first to list them) and A, not the copies of B', async () => {
     const db = await openDb(join(wsDir, 'warehouse.duckdb'), { readOnly: true });
     try {
-      const refs = await runsReferencedByOutcomes(db, openWorkspace(wsDir), [ids.fakeA, ids.fakeB1, ids.fakeB2, ids.runA, ids.runB]);
+      const refs = await runsReferencedByOutcomes(db, openWorkspace(wsDir), [
+        ids.fakeA,
+        ids.fakeB1,
+        ids.fakeB2,
+        ids.runA,
+        ids.runB,
+      ]);
       expect([...refs.keys()].sort()).toEqual([ids.fakeA, ids.runA]);
     } finally {
       db.close();
@@ -107,16 +138,20 @@ describe('sangloc prune', () => {
     expect(treeHashes(wsDir)).toEqual(hashes);
     expect(treeModes(wsDir)).toEqual(modes);
     expect(dry.runs_removed).toEqual([ids.fakeB1, ids.fakeB2]);
-    expect(dry.runs_kept).toEqual([
-      { run_id: ids.fakeA, why: [expect.stringMatching(/^outcomes \(\d+\)$/)] },
-      { run_id: ids.runA, why: [expect.stringMatching(/^outcomes \(\d+\)$/)] },
-      { run_id: ids.runB, why: ['latest', 'newest 1'] },
-    ].map((k) => expect.objectContaining(k)));
+    expect(dry.runs_kept).toEqual(
+      [
+        { run_id: ids.fakeA, why: [expect.stringMatching(/^outcomes \(\d+\)$/)] },
+        { run_id: ids.runA, why: [expect.stringMatching(/^outcomes \(\d+\)$/)] },
+        { run_id: ids.runB, why: ['latest', 'newest 1'] },
+      ].map((k) => expect.objectContaining(k)),
+    );
     expect(dry.rows_removed).toEqual({ bank_transactions: expiredBankRows, taxpayers: 10 });
     expect(dry.rows_kept_current.taxpayers).toBe(taxpayersTotal - 10 - 10); // A's rows minus the 10 restated
     expect(dry.rejects_removed).toBeGreaterThanOrEqual(1);
     const text = formatPrune(dry);
-    expect(text.split('\n')[0]).toMatch(/^sangloc prune \(dry run: nothing changed\): would remove 2 run folder\(s\), [\d.]+ delivered row\(s\)/);
+    expect(text.split('\n')[0]).toMatch(
+      /^sangloc prune \(dry run: nothing changed\): would remove 2 run folder\(s\), [\d.]+ delivered row\(s\)/,
+    );
     writeFileSync(join(root, 'prune-dry-run.txt'), text);
   });
 
@@ -139,11 +174,21 @@ describe('sangloc prune', () => {
     expect(r.warehouse_bytes_after!).toBeLessThan(r.warehouse_bytes_before!);
     expect(existsSync(`${ws.warehouse}.compact`)).toBe(false);
     const last = readAudit(ws).at(-1)!;
-    expect(last).toMatchObject({ action: 'prune', rows: { runs_removed: 2, runs_kept: 3, raw_bank_transactions: expiredBankRows, raw_taxpayers: 10 } });
-    expect(last.detail).toMatch(/retention 1 runs \/ 10 years .*runs removed 20240102-010000-b00001 … 20240103-010000-b00002/);
+    expect(last).toMatchObject({
+      action: 'prune',
+      rows: { runs_removed: 2, runs_kept: 3, raw_bank_transactions: expiredBankRows, raw_taxpayers: 10 },
+    });
+    expect(last.detail).toMatch(
+      /retention 1 runs \/ 10 years .*runs removed 20240102-010000-b00001 … 20240103-010000-b00002/,
+    );
     // A second prune finds nothing more to do.
     const again = await pruneWorkspace(ws, { retention, dryRun: false, log: silentLogger(), now: NOW });
-    expect([again.runs_removed, again.rows_removed, again.files_expired, again.rejects_removed]).toEqual([[], {}, 0, 0]);
+    expect([again.runs_removed, again.rows_removed, again.files_expired, again.rejects_removed]).toEqual([
+      [],
+      {},
+      0,
+      0,
+    ]);
   });
 
   it('the pruned workspace runs again (schema, macros and ledger intact)', async () => {

@@ -11,7 +11,12 @@ import { loadDelivery } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
 import { packageRoot } from '../../engine/paths.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
-import { ensureWarehouseSchema, migrations, SCHEMA_VERSION, warehouseSchemaVersion } from '../../engine/warehouse/schema.js';
+import {
+  ensureWarehouseSchema,
+  migrations,
+  SCHEMA_VERSION,
+  warehouseSchemaVersion,
+} from '../../engine/warehouse/schema.js';
 import { tempDir, withDb } from '../helpers.js';
 
 const samples = join(packageRoot, 'data-samples');
@@ -48,7 +53,11 @@ describe('warehouse schema versions', () => {
       expect(await warehouseSchemaVersion(db)).toBe(0);
       await ensureWarehouseSchema(db);
       expect(await warehouseSchemaVersion(db)).toBe(SCHEMA_VERSION);
-      expect((await db.all<{ version: number }>('select version from schema_version order by version')).map((r) => r.version)).toEqual([1, ...migrations.map((m) => m.version)]);
+      expect(
+        (await db.all<{ version: number }>('select version from schema_version order by version')).map(
+          (r) => r.version,
+        ),
+      ).toEqual([1, ...migrations.map((m) => m.version)]);
       await ensureWarehouseSchema(db); // idempotent: no second record
       expect(await db.value<number>('select count(*)::int from schema_version')).toBe(1 + migrations.length);
     });
@@ -76,8 +85,12 @@ describe('warehouse schema versions', () => {
     try {
       await ensureWarehouseSchema(db);
       expect(await warehouseSchemaVersion(db)).toBe(SCHEMA_VERSION);
-      expect(await db.all('select file_id, source, sha256, rows_loaded, status from ingest_files order by file_id')).toEqual(before.files);
-      expect(await db.value<number>('select count(*)::int from ingest_files where pruned_at is null')).toBe(before.files.length);
+      expect(
+        await db.all('select file_id, source, sha256, rows_loaded, status from ingest_files order by file_id'),
+      ).toEqual(before.files);
+      expect(await db.value<number>('select count(*)::int from ingest_files where pruned_at is null')).toBe(
+        before.files.length,
+      );
       expect(await db.value<number>('select count(*)::int from raw_taxpayers')).toBe(before.taxpayers);
       expect(await db.value<number>('select count(*)::int from raw_declarations')).toBe(before.declarations);
       expect(await db.value<number>('select count(*)::int from raw_taxpayers where email is not null')).toBe(0);
@@ -92,7 +105,10 @@ describe('warehouse schema versions', () => {
       const lines = readFileSync(join(samples, 'taxpayers.csv'), 'utf8').split('\n');
       writeFileSync(join(d2, 'taxpayers_update.csv'), lines.slice(0, 31).join('\n') + '\n');
       const s = await loadDelivery(db, d2, { runId: 'r2', log: silentLogger() });
-      expect(s.files.map((f) => [f.file, f.status])).toEqual([['taxpayers.csv', 'skipped'], ['taxpayers_update.csv', 'loaded']]);
+      expect(s.files.map((f) => [f.file, f.status])).toEqual([
+        ['taxpayers.csv', 'skipped'],
+        ['taxpayers_update.csv', 'loaded'],
+      ]);
       const latest = `from raw_taxpayers where _file_id = (select max(file_id) from ingest_files)`;
       const fresh30 = await db.one<{ n: number; emails: number; good: number }>(
         `select count(*)::int as n, count(email)::int as emails, count(*) filter (where email like '%@%')::int as good ${latest}`,
@@ -110,7 +126,9 @@ describe('warehouse schema versions', () => {
       await ensureWarehouseSchema(db);
       await db.exec(`insert into schema_version values (${SCHEMA_VERSION + 7}, now(), 'from the future')`);
       await expect(ensureWarehouseSchema(db)).rejects.toThrow(
-        new RegExp(`schema version ${SCHEMA_VERSION + 7}, newer than this engine's ${SCHEMA_VERSION}; run it with the sangloc release that wrote it`),
+        new RegExp(
+          `schema version ${SCHEMA_VERSION + 7}, newer than this engine's ${SCHEMA_VERSION}; run it with the sangloc release that wrote it`,
+        ),
       );
     });
   });
