@@ -390,7 +390,9 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   await db.exec(`set preserve_insertion_order = false`);
   try {
     await db.exec(
-      `insert into ${ident(rawTable(file.source))} (${spec.columns.map((c) => ident(c.name)).join(', ')}, _file_id, _line, _load_seq)
+      // By column name: a column the contract gained since the table was made sits at its end.
+      `insert into ${ident(rawTable(file.source))}
+         (${spec.columns.map((c) => ident(c.name)).join(', ')}, _file_id, _line, _load_seq)
        select ${spec.columns.map((c) => ident(c.name)).join(', ')}, $fid, _line, $fid
        from _ingest_file where _check is null ${hasDups ? 'and _rid not in (select _rid from _ingest_dup_rows)' : ''}`,
       { fid: fileId },
@@ -410,7 +412,8 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
 
 async function recordFile(db: Db, fileId: number, file: DeliveryFile, sha256: string, runId: string, counts: { read: number; loaded: number; rejected: number }, status: string, message: string | null, extra: string[]) {
   await db.exec(
-    `insert into ingest_files (file_id, load_seq, run_id, source, path, name, sha256, bytes, rows_read, rows_loaded, rows_rejected, status, message, extra_columns, loaded_at)
+    `insert into ingest_files (file_id, load_seq, run_id, source, path, name, sha256, bytes,
+       rows_read, rows_loaded, rows_rejected, status, message, extra_columns, loaded_at)
      values ($id, $id, $run, $src, $path, $name, $sha, $bytes, $read, $loaded, $rejected, $status, $message, $extra, now())`,
     {
       id: fileId, run: runId, src: file.source, path: file.path, name: basename(file.path), sha: sha256, bytes: file.bytes,

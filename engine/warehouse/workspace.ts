@@ -60,12 +60,16 @@ export interface Lock {
  * Takes the workspace lock (one run at a time). A lock left by a dead process is taken over.
  * With `wait`, polls until the lock frees or `waitMs` passes.
  */
-export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?: number; command?: string } = {}): Promise<Lock> {
+export async function acquireLock(
+  ws: Workspace,
+  opts: { wait?: boolean; waitMs?: number; command?: string } = {},
+): Promise<Lock> {
   const deadline = Date.now() + (opts.waitMs ?? 6 * 3600_000);
   for (;;) {
     try {
       const fd = openSync(ws.lockFile, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString(), command: opts.command ?? 'run' }));
+      const holder = { pid: process.pid, started_at: new Date().toISOString(), command: opts.command ?? 'run' };
+      writeSync(fd, JSON.stringify(holder));
       closeSync(fd);
       return {
         release: () => {
