@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
 import type { TaxYearRules } from './config/tax-rules.js';
-import { InputError, RunFailedError, WorkspaceError } from './errors.js';
+import { InputError, RunFailedError } from './errors.js';
 import { formatRejects, topRejects, type FileRejects } from './ingest/report.js';
 import { rawTable } from './ingest/schema.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';

@@ -15,6 +15,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   train: () => import('./train.js'),
   models: () => import('./models.js'),
   stats: () => import('./stats.js'),
+  status: () => import('./status.js'),
+  prune: () => import('./prune.js'),
+  backup: () => import('./backup.js'),
+  restore: () => import('./restore.js'),
 };
 
 function mainHelp(): string {

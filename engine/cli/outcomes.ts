@@ -30,7 +30,7 @@ export const command: Command<typeof options> = {
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
-    const lock = await acquireLock(ws, { wait: Boolean(args.values.wait) });
+    const lock = await acquireLock(ws, { wait: Boolean(args.values.wait), command: 'outcomes import' });
     try {
       const db = await openWarehouse(ws, { threads: config.threads, memoryLimit: config.memoryLimit });
       try {

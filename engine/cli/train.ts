@@ -26,7 +26,7 @@ export const command: Command<typeof options> = {
     const config = loadConfig(args.values.config as string | undefined);
     const taxYear = optionalInt(args, 'tax-year', 2000, 2100);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
-    const lock = await acquireLock(ws, { wait: Boolean(args.values.wait) });
+    const lock = await acquireLock(ws, { wait: Boolean(args.values.wait), command: 'train' });
     try {
       const db = await openWarehouse(ws, { threads: config.threads, memoryLimit: config.memoryLimit });
       try {

@@ -140,6 +140,44 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('What the exports look like.'),
+  status: z
+    .strictObject({
+      maxAgeHours: z
+        .number()
+        .gt(0)
+        .max(24 * 366)
+        .default(26)
+        .describe(
+          'Hours after the end of the last successful run before `sangloc status` warns (exit 1): ' +
+            'a nightly run plus slack.',
+        ),
+    })
+    .prefault({})
+    .describe('What `sangloc status` calls stale (a run does not read it; outside the config hash).'),
+  retention: z
+    .strictObject({
+      runs: z
+        .number()
+        .int()
+        .min(1)
+        .default(30)
+        .describe(
+          'Run folders `sangloc prune` keeps, newest first ' +
+            '(`latest` and the runs audit outcomes point to are kept besides).',
+        ),
+      years: z
+        .number()
+        .min(1)
+        .max(100)
+        .default(10)
+        .describe(
+          'Delivered rows, rejects and warnings of files loaded longer ago are deleted by `sangloc prune` ' +
+            '(10: the years of tax that can still be collected, Law on Tax Administration 38/2019 art. 137; ' +
+            'docs/operations.md).',
+        ),
+    })
+    .prefault({})
+    .describe('What `sangloc prune` keeps; a run never deletes anything itself (outside the config hash).'),
 });
 
 /** A run's configuration, as `loadConfig` returns it (every default filled in). */
@@ -239,7 +277,9 @@ export function changedSettings(config: Config, defaults: Config = defaultConfig
 
 /** Stable hash of a config (key order does not matter); recorded in run.json and models. */
 export function configHash(c: Config): string {
-  return createHash('sha256').update(stableStringify(c)).digest('hex').slice(0, 16);
+  // `status` and `retention` govern how the workspace is kept, not what a run computes: outside the hash.
+  const { status: _status, retention: _retention, ...computed } = c;
+  return createHash('sha256').update(stableStringify(computed)).digest('hex').slice(0, 16);
 }
 
 export function stableStringify(v: Json): string {

@@ -726,7 +726,9 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   await db.exec(`set preserve_insertion_order = false`);
   try {
     await db.exec(
+      // By column name: a column the contract gained since the table was made sits at its end.
       `insert into ${ident(rawTable(file.source))}
+         (${spec.columns.map((c) => ident(c.name)).join(', ')}, _file_id, _line, _load_seq)
        select ${spec.columns.map((c) => ident(c.name)).join(', ')}, $fid, _line, $fid
        from _ingest_file where _check is null ${hasDups ? 'and _rid not in (select _rid from _ingest_dup_rows)' : ''}`,
       { fid: fileId },

@@ -24,6 +24,8 @@ export interface DbOptions {
   threads?: number;
   /** Folder DuckDB may spill to. */
   tempDirectory?: string;
+  /** Open without the right to write (DuckDB access_mode READ_ONLY): for looking, never changing. */
+  readOnly?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export class Db {
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.threads) config.threads = String(options.threads);
     if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
     const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
     await conn.run(`set TimeZone = 'Asia/Ho_Chi_Minh'`);

@@ -22,18 +22,7 @@ export interface Workspace {
 }
 
 export function openWorkspace(root: string): Workspace {
-  const abs = resolve(root);
-  const ws: Workspace = {
-    root: abs,
-    warehouse: join(abs, 'warehouse.duckdb'),
-    runsDir: join(abs, 'runs'),
-    modelsDir: join(abs, 'models'),
-    tmpDir: join(abs, 'tmp'),
-    latestLink: join(abs, 'latest'),
-    lockFile: join(abs, 'run.lock'),
-    runDir: (id) => join(abs, 'runs', id),
-    failedDir: (id) => join(abs, 'failed', id),
-  };
+  const ws = workspacePaths(root);
   for (const dir of [ws.root, ws.runsDir, ws.modelsDir, ws.tmpDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
@@ -65,6 +54,27 @@ export function sweepStaleTmp(ws: Workspace): number {
   return removed;
 }
 
+/**
+ * The paths of a workspace without creating or changing anything (for `sangloc status`, which
+ * only reads).
+ *
+ * @example workspacePaths('workspace').lockFile // '/…/workspace/run.lock'
+ */
+export function workspacePaths(root: string): Workspace {
+  const abs = resolve(root);
+  return {
+    root: abs,
+    warehouse: join(abs, 'warehouse.duckdb'),
+    runsDir: join(abs, 'runs'),
+    modelsDir: join(abs, 'models'),
+    tmpDir: join(abs, 'tmp'),
+    latestLink: join(abs, 'latest'),
+    lockFile: join(abs, 'run.lock'),
+    runDir: (id) => join(abs, 'runs', id),
+    failedDir: (id) => join(abs, 'failed', id),
+  };
+}
+
 export interface Lock {
   release(): void;
 }
@@ -73,12 +83,17 @@ export interface Lock {
  * Takes the workspace lock (one run at a time). A lock left by a dead process is taken over.
  * With `wait`, polls until the lock frees or `waitMs` passes.
  */
-export async function acquireLock(ws: Workspace, opts: { wait?: boolean; waitMs?: number } = {}): Promise<Lock> {
+export async function acquireLock(
+  ws: Workspace,
+  opts: { wait?: boolean; waitMs?: number; command?: string } = {},
+): Promise<Lock> {
   const deadline = Date.now() + (opts.waitMs ?? 6 * 3600_000);
   for (;;) {
     try {
       const fd = openSync(ws.lockFile, 'wx', 0o600);
-      const holder: LockHolder = { pid: process.pid, started_at: new Date().toISOString(), boot_id: bootId(), proc_start: processStart(process.pid) };
+      const holder: LockHolder = {
+        pid: process.pid, started_at: new Date().toISOString(), command: opts.command ?? 'run', boot_id: bootId(), proc_start: processStart(process.pid),
+      };
       writeSync(fd, JSON.stringify(holder));
       closeSync(fd);
       return {
@@ -116,6 +131,36 @@ interface LockHolder {
   boot_id?: string;
   /** Start time of the locking process in clock ticks since boot (/proc/<pid>/stat field 22). */
   proc_start?: string;
+  /** What took it: `run`, `prune`, `backup`, `outcomes import` … (absent in locks of older releases). */
+  command?: string;
+}
+
+/** Who holds the workspace lock, read without taking it (for `sangloc status`). */
+export interface LockState {
+  pid: number;
+  started_at: string;
+  /** What took it: `run`, `prune`, `backup`, `outcomes import` … (absent in locks of older releases). */
+  command?: string;
+  /** False when the process is gone (a killed run): the next run takes the lock over. */
+  alive: boolean;
+}
+
+/**
+ * The lock as it is now, or undefined when no process holds the workspace.
+ *
+ * @example readLock(ws) // { pid: 4242, started_at: '2026-11-24T01:00:02.120Z', command: 'run', alive: true }
+ */
+export function readLock(ws: Workspace): LockState | undefined {
+  const holder = readLockHolder(ws.lockFile);
+  if (!holder) {
+    try {
+      statSync(ws.lockFile);
+      return { pid: 0, started_at: '?', alive: true }; // being written at this instant
+    } catch {
+      return undefined;
+    }
+  }
+  return { ...holder, alive: holderAlive(holder) };
 }
 
 function readLockHolder(file: string): LockHolder | undefined {
