@@ -69,6 +69,7 @@ export async function reportModelFromRun(runDir: string, opts: { ws?: Workspace;
     reasons: ruleReasons(),
     scorer: run.scorer,
   };
+  if (run.unattributed) model.unattributed = run.unattributed;
   if (opts.ws) {
     model.model = run.model_id ? (listModels(opts.ws).find((c) => c.model_id === run.model_id) ?? null) : null;
     const prev = previousRunDir(opts.ws, run.run_id);

@@ -19,6 +19,11 @@ cod as (
     select * from stg_cod_shipments
 ),
 
+-- parcels with the sender profile each belongs to (int_cod_senders.sql: warehouse values set aside)
+senders as (
+    select * from int_cod_senders where sender_key is not null
+),
+
 taxpayer_records as (
     select
         'taxpayers' as source, record_key as source_key,
@@ -80,12 +85,16 @@ account_records as (
 sender_records as (
     select
         'cod_shipments' as source,
-        md5(concat_ws('|', name_key, phone, remit_account, province)) as source_key,
-        max(sender_name) as name_display, name_key,
-        null::varchar as national_id, null::varchar as tax_id, phone, null::varchar as email,
-        remit_account as account, null::varchar as domain, province, max(name_key(address)) as address_key
-    from cod
-    group by name_key, phone, remit_account, province
+        sender_key as source_key,
+        coalesce(max(sender_name) filter (where name_key is not null), max(sender_name)) as name_display,
+        any_value(name_key) as name_key,
+        null::varchar as national_id, null::varchar as tax_id, any_value(phone) as phone, null::varchar as email,
+        any_value(remit_account) as account, null::varchar as domain, any_value(province) as province,
+        max(name_key(address)) as address_key,
+        -- who booked the parcels for the seller (a fulfilment warehouse): related, not the seller
+        max(hub_name_key) as hub_name_key, max(hub_phone) as hub_phone, max(hub_account) as hub_account
+    from senders
+    group by sender_key
 ),
 
 -- the holder the bank knows for each account, to compare with the owner a shop declares
@@ -224,6 +233,7 @@ sender_linked as (
         case when s.nominee then c.name_key end as owner_name_key,
         case when s.nominee then c.phone end as owner_phone,
         case when s.nominee then c.address_key end as owner_address_key,
+        c.hub_name_key, c.hub_phone, c.hub_account,
         x.shop_key
     from sender_records c
     left join sender_shop x using (source_key)

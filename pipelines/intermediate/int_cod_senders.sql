@@ -1,0 +1,91 @@
+-- one row per COD parcel: the sender profile it is grouped into, or none when nothing on it names the seller
+with cod as (
+    select * from stg_cod_shipments
+),
+
+parcels as (
+    select
+        record_key, sender_name, name_key, phone, remit_account, province, address, cod_amount, status,
+        -- the pickup place as house number and street: the part of the address clerks type alike
+        nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), '') as address_head
+    from cod
+),
+
+-- remittance accounts collecting for many senders under their own names: a marketplace's
+market_accounts as (
+    select remit_account as account
+    from cod
+    where remit_account is not null
+    group by remit_account
+    having count(distinct name_key) >= coalesce(getvariable('shared_remit_min_senders'), 10)
+),
+
+-- A seller books parcels from a home (perhaps a former one too) and is paid into a few accounts of
+-- their own. A phone, a (phone, name) or an account seen with more pickup places or remittance
+-- accounts than one seller has belongs to someone booking for others: a fulfilment warehouse
+-- writing its own name and phone, a carrier's hub phone. Such a value says who booked the parcel,
+-- not whose it is.
+phone_spread as (
+    select phone,
+        count(distinct address_head) as places,
+        count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) as accounts
+    from parcels
+    where phone is not null
+    group by phone
+),
+
+phone_name_spread as (
+    select phone, name_key, count(distinct address_head) as places
+    from parcels
+    where phone is not null and name_key is not null
+    group by phone, name_key
+),
+
+account_spread as (
+    select remit_account, count(distinct address_head) as places
+    from parcels
+    where remit_account is not null and remit_account not in (select account from market_accounts)
+    group by remit_account
+),
+
+flagged as (
+    select
+        p.*,
+        coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false) as hub_phone,
+        coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_name,
+        coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
+    from parcels p
+    left join phone_spread ps on ps.phone = p.phone
+    left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
+    left join account_spread a on a.remit_account = p.remit_account
+),
+
+own as (
+    select
+        *,
+        hub_phone or hub_name or hub_account as via_hub,
+        case when not hub_name then name_key end as own_name_key,
+        case when not hub_phone then phone end as own_phone,
+        case when not hub_account then remit_account end as own_account
+    from flagged
+),
+
+final as (
+    select
+        record_key, sender_name, province, address, address_head, cod_amount, status, via_hub,
+        own_name_key as name_key, own_phone as phone, own_account as remit_account,
+        -- the values of whoever booked for the seller: a related party, never the seller's identity
+        case when hub_name then name_key end as hub_name_key,
+        case when hub_phone then phone end as hub_phone,
+        case when hub_account then remit_account end as hub_account,
+        case
+            -- as before the warehouse check: one profile per name, phone, account and province
+            when not via_hub then md5(concat_ws('|', name_key, phone, remit_account, province))
+            -- booked by a warehouse: split by what is left of the seller's own, and the pickup place
+            when own_name_key is not null or own_phone is not null or own_account is not null
+                then md5(concat_ws('|', 'via_hub', own_name_key, own_phone, own_account, province, address_head))
+        end as sender_key
+    from own
+)
+
+select * from final
