@@ -60,6 +60,32 @@ flagged as (
     left join account_spread a on a.remit_account = p.remit_account
 ),
 
+-- Under a warehouse's phone, an account stands for the seller only when it comes from one pickup
+-- place: the seller's. Places where the warehouse itself hands parcels over (seen with several
+-- remittance accounts, or with and without one) are not counted; an account seen from two sellers'
+-- places, or only from the warehouse's, is the warehouse's.
+hub_places as (
+    select phone, address_head
+    from flagged
+    where hub_phone
+    group by phone, address_head
+    having count(distinct coalesce(remit_account, '')) > 1
+),
+
+hub_account_places as (
+    select f.phone, f.remit_account, count(distinct f.address_head) filter (where h.phone is null) as places
+    from flagged f
+    left join hub_places h on h.phone = f.phone and h.address_head is not distinct from f.address_head
+    where f.hub_phone and f.remit_account is not null
+    group by f.phone, f.remit_account
+),
+
+checked as (
+    select f.* replace (f.hub_account or coalesce(hp.places <> 1, false) as hub_account)
+    from flagged f
+    left join hub_account_places hp on f.hub_phone and hp.phone = f.phone and hp.remit_account = f.remit_account
+),
+
 own as (
     select
         *,
@@ -67,7 +93,7 @@ own as (
         case when not hub_name then name_key end as own_name_key,
         case when not hub_phone then phone end as own_phone,
         case when not hub_account then remit_account end as own_account
-    from flagged
+    from checked
 ),
 
 final as (

@@ -248,14 +248,63 @@ unioned as (
     union all by name select * from sender_linked
 ),
 
+-- the people the registry or a bank (KYC) knows: a taxpayer's or an account holder's national ID
+holder_ids as (
+    select distinct national_id as id
+    from unioned
+    where source in ('taxpayers', 'bank_transactions') and national_id is not null
+),
+
+-- A holder ID typed with one digit wrong or two swapped is the same person: each ID stands for the
+-- smallest ID within one such typo of it (same first or last six digits), so a mistyped ID never
+-- makes one person look like two. Used only to keep people apart, never to join records.
+holder_canonical as (
+    select a.id, min(b.id) as holder_id
+    from holder_ids a
+    join holder_ids b
+        on (left(a.id, 6) = left(b.id, 6) or right(a.id, 6) = right(b.id, 6))
+        and b.id <= a.id
+        and damerau_levenshtein(a.id, b.id) <= 1
+    group by a.id
+),
+
+holders as (
+    select u.*, case when u.source in ('taxpayers', 'bank_transactions') then c.holder_id end as holder_id
+    from unioned u
+    left join holder_canonical c on c.id = u.national_id
+),
+
+-- A phone or an e-mail that the registry or a bank knows for two different people is a shared
+-- contact (a family phone, a bookkeeper's address): it says the records are related, not that they
+-- are one person. It moves to shared_phone / shared_email and links nothing.
+shared_contacts as (
+    select 'phone' as kind, phone as value from holders where holder_id is not null and phone is not null
+    group by phone having count(distinct holder_id) > 1
+    union all
+    select 'email' as kind, email as value from holders where holder_id is not null and email is not null
+    group by email having count(distinct holder_id) > 1
+),
+
+contacts_checked as (
+    select
+        h.* replace (
+            case when sp.value is null then h.phone end as phone,
+            case when se.value is null then h.email end as email
+        ),
+        case when sp.value is not null then h.phone end as shared_phone,
+        case when se.value is not null then h.email end as shared_email
+    from holders h
+    left join shared_contacts sp on sp.kind = 'phone' and sp.value = h.phone
+    left join shared_contacts se on se.kind = 'email' and se.value = h.email
+),
+
 final as (
     select
         (row_number() over (order by source, source_key) - 1)::bigint as record_id,
-        *,
-        -- the person the record is about, as the registry or the bank (KYC) knows them; a shop or a
-        -- site names an owner who may lend their papers to someone else, so it has none
-        case when source in ('taxpayers', 'bank_transactions') then national_id end as holder_id
-    from unioned
+        -- holder_id: the person the record is about, as the registry or the bank (KYC) knows them;
+        -- a shop or a site names an owner who may lend their papers to someone else, so it has none
+        *
+    from contacts_checked
 )
 
 select * from final
