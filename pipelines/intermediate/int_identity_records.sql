@@ -298,13 +298,73 @@ contacts_checked as (
     left join shared_contacts se on se.kind = 'email' and se.value = h.email
 ),
 
+-- Names on each phone and e-mail, counted as people rather than spellings. The name most records
+-- on a value carry (a personal one: a Vietnamese surname first, or last when the given name comes
+-- first) stands for its owner; any name reading like it, as typed or with its words sorted (a
+-- letter dropped or swapped, diacritics, word order), is the same person. Other names count as
+-- themselves. Values carrying more names than any one seller writes are hubs anyway.
+contact_names as (
+    select kind, value, name_key, count(*) as n,
+        (list_contains(surnames, words[1]) and len(words) between 3 and 5)
+            or (list_contains(surnames, words[-1]) and len(words) between 2 and 4) as personal,
+        array_to_string(list_sort(words), ' ') as sorted
+    from (
+        select 'phone' as kind, phone as value, name_key, string_split(name_key, ' ') as words from contacts_checked where phone is not null and name_key is not null
+        union all
+        select 'email', email, name_key, string_split(name_key, ' ') from contacts_checked where email is not null and name_key is not null
+    )
+    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'do', 'ho', 'ngo',
+        'duong', 'ly', 'dinh', 'truong', 'dao', 'lam', 'mai', 'trinh', 'doan', 'ha', 'luong', 'cao', 'ta', 'to', 'chau', 'thai',
+        'luu', 'trieu', 'phung', 'quach', 'la', 'kieu', 'tang', 'tong', 'tu', 'au', 'khuc', 'van', 'diep', 'thach', 'giang'] as surnames)
+    group by all
+),
+
+anchors as (
+    select kind, value, arg_max(name_key, (n, name_key)) filter (where personal) as anchor,
+        arg_max(sorted, (n, name_key)) filter (where personal) as anchor_sorted
+    from contact_names
+    group by kind, value
+    having count(*) <= 40
+),
+
+name_people as (
+    select c.kind, c.value, c.name_key, c.personal,
+        case when greatest(jaro_winkler_similarity(c.name_key, a.anchor), jaro_winkler_similarity(c.sorted, a.anchor_sorted)) >= 0.94
+            then a.anchor else c.name_key end as person
+    from contact_names c
+    join anchors a on a.kind = c.kind and a.value = c.value
+),
+
+-- two people or more on one phone or e-mail: a family phone, a bookkeeper's address
+shared_by_names as (
+    select kind, value from name_people where personal group by all having count(distinct person) > 1
+),
+
+people_checked as (
+    select
+        c.* replace (
+            case when sp.value is null then c.phone end as phone,
+            case when se.value is null then c.email end as email,
+            coalesce(c.shared_phone, sp.value) as shared_phone,
+            coalesce(c.shared_email, se.value) as shared_email
+        ),
+        -- the person each record's name stands for on its phone / e-mail (the degree guards count these)
+        coalesce(pp.person, c.name_key) as phone_person,
+        coalesce(pe.person, c.name_key) as email_person
+    from contacts_checked c
+    left join shared_by_names sp on sp.kind = 'phone' and sp.value = c.phone
+    left join shared_by_names se on se.kind = 'email' and se.value = c.email
+    left join name_people pp on pp.kind = 'phone' and pp.value = c.phone and pp.name_key = c.name_key
+    left join name_people pe on pe.kind = 'email' and pe.value = c.email and pe.name_key = c.name_key
+),
+
 final as (
     select
         (row_number() over (order by source, source_key) - 1)::bigint as record_id,
         -- holder_id: the person the record is about, as the registry or the bank (KYC) knows them;
         -- a shop or a site names an owner who may lend their papers to someone else, so it has none
         *
-    from contacts_checked
+    from people_checked
 )
 
 select * from final

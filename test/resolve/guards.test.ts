@@ -137,6 +137,38 @@ describe('resolver guards', () => {
     });
   });
 
+  it('degree guards count people, not spellings: 30 spellings of one seller keep the phone decisive, 30 sellers on one phone make it a hub', async () => {
+    await withDb(async (db) => {
+      const name = 'nguyen thi phuong thao';
+      // 30 spellings: a letter dropped or two letters swapped, somewhere in the name
+      const spellings = new Set<string>();
+      for (let at = 1; spellings.size < 30 && at < name.length - 1; at++) {
+        for (const s of [name.slice(0, at) + name.slice(at + 1), name.slice(0, at) + name.charAt(at + 1) + name.charAt(at) + name.slice(at + 2)]) {
+          const t = s.replace(/\s+/g, ' ').trim();
+          if (t !== name && spellings.size < 30) spellings.add(t);
+        }
+      }
+      const spell = (k: number) => [...spellings][k % spellings.size]!;
+      const cod: Row[] = [];
+      // 1,020 parcels under 30 spellings, from home, paid to the marketplace (no account of her own on them)
+      for (let k = 0; k < 1020; k++) cod.push(parcel('A', spell(k % 30), '0988000001', null, '5 hang dao'));
+      const agency = Array.from({ length: 30 }, (_, i) => shop('S', `sendo:${i}`, `${['tran', 'le', 'pham', 'vo', 'bui'][i % 5]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'binh', 'cuong', 'dung', 'giang', 'hai'][i % 6]}`, '0977000000', null));
+      await build(db, {
+        stg_taxpayers: [taxpayer('A', name, '001190000777', '0988000001')],
+        stg_cod_shipments: cod,
+        stg_platform_sellers: agency,
+      });
+      expect(new Set(cod.map((r) => r.name_key)).size).toBe(30);
+      // the registry record and every parcel of hers are one entity
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+      expect(await db.value<number>(`select count(distinct c.cluster_id)::int from int_record_identity r join resolve_clusters c using (record_id) where r.record_key like 'A:%'`)).toBe(1);
+      // the agency's phone joins none of its 30 sellers
+      expect(await db.value<number>(`select max(n)::int from (select c.cluster_id, count(*) as n from int_record_identity r join resolve_clusters c using (record_id)
+        where r.source = 'platform_sellers' group by 1)`)).toBe(1);
+      expect(await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '0977000000'`)).toBe(30);
+    });
+  });
+
   it('a seller who moved province: the registry\'s old province does not keep the new records away', async () => {
     await withDb(async (db) => {
       await build(db, {
