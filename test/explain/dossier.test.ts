@@ -121,6 +121,7 @@ describe('renderDossierHtml safety', () => {
     identifiers: { names: ['<b>x</b>'], tax_ids: [], national_ids: [], phones: [], emails: [], accounts: [], domains: [], shops: [] },
     records: [{ source: 'websites', count: 1, amount_vnd: null, classes: [], columns: ['domain'], rows: [{ domain: '"><svg onload=alert(1)>' }] }],
     links: [],
+    related: [{ kind: 'shared_phone', value: '<script>0900</script>', entities: ['E<2>'], entity_count: 1 }],
     link_method: 'exact',
     revenue: null,
     reasons: [{ code: 'X', text: '<iframe>' }],
