@@ -49,8 +49,9 @@ export const defaultIdentitySpec: LinkSpec = {
     tax_id: {},
     national_id: {},
     account: {},
-    phone: {},
-    email: {},
+    // the contact, with the person on it when it is shared (int_identity_records.sql); as written otherwise
+    phone: { column: ['phone_key', 'phone'] },
+    email: { column: ['email_key', 'email'] },
     name_key: {},
     province: {},
     address_key: {},

@@ -20,6 +20,22 @@ market_accounts as (
     having count(distinct name_key) >= coalesce(getvariable('shared_remit_min_senders'), 10)
 ),
 
+-- Post offices and public drop-off points: places parcels of many phones leave from. They say
+-- nothing about who a sender is, so they are not counted as anyone's place below.
+public_places as (
+    select address_head
+    from parcels
+    where address_head is not null
+    group by address_head
+    having count(distinct phone) > coalesce(getvariable('sender_max_places'), 3)
+),
+
+places as (
+    select p.* replace (case when pp.address_head is null then p.address_head end as address_head), p.address_head as pickup_head
+    from parcels p
+    left join public_places pp on pp.address_head = p.address_head
+),
+
 -- A seller books parcels from a home (perhaps a former one too) and is paid into a few accounts of
 -- their own. A phone, a (phone, name) or an account seen with more pickup places or remittance
 -- accounts than one seller has belongs to someone booking for others: a fulfilment warehouse
@@ -29,21 +45,21 @@ phone_spread as (
     select phone,
         count(distinct address_head) as places,
         count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) as accounts
-    from parcels
+    from places
     where phone is not null
     group by phone
 ),
 
 phone_name_spread as (
     select phone, name_key, count(distinct address_head) as places
-    from parcels
+    from places
     where phone is not null and name_key is not null
     group by phone, name_key
 ),
 
 account_spread as (
     select remit_account, count(distinct address_head) as places
-    from parcels
+    from places
     where remit_account is not null and remit_account not in (select account from market_accounts)
     group by remit_account
 ),
@@ -54,14 +70,14 @@ flagged as (
         coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false) as hub_phone,
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_name,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
-    from parcels p
+    from places p
     left join phone_spread ps on ps.phone = p.phone
     left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
     left join account_spread a on a.remit_account = p.remit_account
 ),
 
--- Under a warehouse's phone, an account stands for the seller only when it comes from one pickup
--- place: the seller's. Places where the warehouse itself hands parcels over (seen with several
+-- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
+-- (the seller's), or when the seller also uses it on parcels booked without a warehouse. Places where the warehouse itself hands parcels over (seen with several
 -- remittance accounts, or with and without one) are not counted; an account seen from two sellers'
 -- places, or only from the warehouse's, is the warehouse's.
 hub_places as (
@@ -80,10 +96,18 @@ hub_account_places as (
     group by f.phone, f.remit_account
 ),
 
+-- accounts the seller also uses on parcels booked without a warehouse: theirs, wherever seen
+own_accounts as (
+    select distinct remit_account from flagged where not hub_phone and not hub_account and remit_account is not null
+),
+
 checked as (
-    select f.* replace (f.hub_account or coalesce(hp.places <> 1, false) as hub_account)
+    select f.* replace (
+        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null) as hub_account
+    )
     from flagged f
     left join hub_account_places hp on f.hub_phone and hp.phone = f.phone and hp.remit_account = f.remit_account
+    left join own_accounts o on o.remit_account = f.remit_account
 ),
 
 own as (
@@ -98,7 +122,7 @@ own as (
 
 final as (
     select
-        record_key, sender_name, province, address, address_head, cod_amount, status, via_hub,
+        record_key, sender_name, province, address, pickup_head as address_head, cod_amount, status, via_hub,
         own_name_key as name_key, own_phone as phone, own_account as remit_account,
         -- the values of whoever booked for the seller: a related party, never the seller's identity
         case when hub_name then name_key end as hub_name_key,

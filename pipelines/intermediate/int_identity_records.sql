@@ -276,7 +276,7 @@ holders as (
 
 -- A phone or an e-mail that the registry or a bank knows for two different people is a shared
 -- contact (a family phone, a bookkeeper's address): it says the records are related, not that they
--- are one person. It moves to shared_phone / shared_email and links nothing.
+-- are one person (shared_phone / shared_email; see people_checked).
 shared_contacts as (
     select 'phone' as kind, phone as value from holders where holder_id is not null and phone is not null
     group by phone having count(distinct holder_id) > 1
@@ -287,10 +287,7 @@ shared_contacts as (
 
 contacts_checked as (
     select
-        h.* replace (
-            case when sp.value is null then h.phone end as phone,
-            case when se.value is null then h.email end as email
-        ),
+        h.*,
         case when sp.value is not null then h.phone end as shared_phone,
         case when se.value is not null then h.email end as shared_email
     from holders h
@@ -305,17 +302,19 @@ contacts_checked as (
 -- themselves. Values carrying more names than any one seller writes are hubs anyway.
 contact_names as (
     select kind, value, name_key, count(*) as n,
-        (list_contains(surnames, words[1]) and len(words) between 3 and 5)
-            or (list_contains(surnames, words[-1]) and len(words) between 2 and 4) as personal,
+        list_contains(surnames, words[1]) and len(words) between 3 and 5 as personal,
         array_to_string(list_sort(words), ' ') as sorted
     from (
-        select 'phone' as kind, phone as value, name_key, string_split(name_key, ' ') as words from contacts_checked where phone is not null and name_key is not null
+        select 'phone' as kind, phone as value, name_key, string_split(name_key, ' ') as words
+        from contacts_checked where phone is not null and name_key is not null
         union all
-        select 'email', email, name_key, string_split(name_key, ' ') from contacts_checked where email is not null and name_key is not null
+        select 'email', email, name_key, string_split(name_key, ' ')
+        from contacts_checked where email is not null and name_key is not null
     )
-    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'do', 'ho', 'ngo',
-        'duong', 'ly', 'dinh', 'truong', 'dao', 'lam', 'mai', 'trinh', 'doan', 'ha', 'luong', 'cao', 'ta', 'to', 'chau', 'thai',
-        'luu', 'trieu', 'phung', 'quach', 'la', 'kieu', 'tang', 'tong', 'tu', 'au', 'khuc', 'van', 'diep', 'thach', 'giang'] as surnames)
+    -- surnames that are not also everyday shop words once diacritics are gone (Đỗ / đồ, Tô / tổ, Mai, Hà …)
+    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
+        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
     group by all
 ),
 
@@ -340,22 +339,38 @@ shared_by_names as (
     select kind, value from name_people where personal group by all having count(distinct person) > 1
 ),
 
-people_checked as (
+people as (
     select
-        c.* replace (
-            case when sp.value is null then c.phone end as phone,
-            case when se.value is null then c.email end as email,
-            coalesce(c.shared_phone, sp.value) as shared_phone,
-            coalesce(c.shared_email, se.value) as shared_email
-        ),
+        c.*,
         -- the person each record's name stands for on its phone / e-mail (the degree guards count these)
         coalesce(pp.person, c.name_key) as phone_person,
-        coalesce(pe.person, c.name_key) as email_person
+        coalesce(pe.person, c.name_key) as email_person,
+        sp.value is not null or c.shared_phone is not null as phone_shared,
+        se.value is not null or c.shared_email is not null as email_shared
     from contacts_checked c
     left join shared_by_names sp on sp.kind = 'phone' and sp.value = c.phone
     left join shared_by_names se on se.kind = 'email' and se.value = c.email
     left join name_people pp on pp.kind = 'phone' and pp.value = c.phone and pp.name_key = c.name_key
     left join name_people pe on pe.kind = 'email' and pe.value = c.email and pe.name_key = c.name_key
+),
+
+-- A shared contact links only the records of one person on it: the key the resolver compares
+-- (phone_key, email_key) becomes the contact and the person together (`0912…~nguyen thi lan`), so
+-- a family phone joins each member's own records and none to another's; a record with no name on
+-- it links by it to nobody. phone and email stay as written (shown to the analyst).
+people_checked as (
+    select
+        * exclude (phone_shared, email_shared) replace (
+            case when phone_shared then phone end as shared_phone,
+            case when email_shared then email end as shared_email
+        ),
+        case when not phone_shared then phone
+             when phone_person is not null then phone || '~' || phone_person
+             else phone || '~#' || source || ':' || source_key end as phone_key,
+        case when not email_shared then email
+             when email_person is not null then email || '~' || email_person
+             else email || '~#' || source || ':' || source_key end as email_key
+    from people
 ),
 
 final as (
