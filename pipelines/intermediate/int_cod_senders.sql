@@ -6,8 +6,12 @@ with cod as (
 parcels as (
     select
         record_key, sender_name, name_key, phone, remit_account, province, address, cod_amount, status,
-        -- the pickup place as house number and street: the part of the address clerks type alike
-        nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), '') as address_head
+        -- the pickup place as house number and street (or hamlet) and ward, without the ward's kind
+        -- (phường, P., xã …): the parts of an address clerks type alike
+        nullif(concat_ws(' / ',
+            nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
+            nullif(regexp_replace(name_key(split_part(replace(address, ' - ', ','), ',', 2)), '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', ''), '')
+        ), '') as address_head
     from cod
 ),
 
@@ -20,14 +24,15 @@ market_accounts as (
     having count(distinct name_key) >= coalesce(getvariable('shared_remit_min_senders'), 10)
 ),
 
--- Post offices and public drop-off points: places parcels of many phones leave from. They say
--- nothing about who a sender is, so they are not counted as anyone's place below.
+-- Post offices and public drop-off points: places parcels of many phones, paid to many accounts,
+-- leave from. They say nothing about who a sender is, so they are not counted as anyone's place.
 public_places as (
     select address_head
     from parcels
     where address_head is not null
     group by address_head
     having count(distinct phone) > coalesce(getvariable('sender_max_places'), 3)
+        and count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) > coalesce(getvariable('sender_max_places'), 3)
 ),
 
 places as (

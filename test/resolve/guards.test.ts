@@ -75,7 +75,7 @@ describe('resolver guards', () => {
         // the seller's own booking, and three through the warehouse from the seller's pickup address
         cod.push(parcel(p, `seller ${p.toLowerCase()} nguyen`, `091000000${i}`, own, `${i + 10} le loi, p. 1`));
         const remit = i < 2 ? own : i < 4 ? hub.account : null;
-        for (let k = 0; k < 3; k++) cod.push(parcel(p, hub.name, hub.phone, remit, `${i + 10} le loi, p. ${k + 1}`));
+        for (let k = 0; k < 3; k++) cod.push(parcel(p, hub.name, hub.phone, remit, k === 2 ? `${i + 10} Lê Lợi - Phường 1` : `${i + 10} le loi, p. 1`));
       });
       await build(db, { stg_cod_shipments: cod, stg_bank_transactions: accounts });
       // every sender profile holds one seller's parcels
