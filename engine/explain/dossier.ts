@@ -302,15 +302,15 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
   const out: RelatedParty[] = [];
   for (const col of relatedColumns) {
     if (!have.has(col)) continue;
-    const rows = await db.all<{ value: string; entities: string[] | null; n: number }>(
+    const rows = await db.all<{ value: string; entities: string | null; n: number }>(
       `with mine as (select distinct ${col} as value from int_entities where entity_id = $e and ${col} is not null)
-       select m.value, list(distinct o.entity_id order by o.entity_id) filter (where o.entity_id is not null) as entities,
+       select m.value, string_agg(distinct o.entity_id, '|' order by o.entity_id) as entities,
               count(distinct o.entity_id)::bigint as n
        from mine m left join int_entities o on o.${col} = m.value and o.entity_id <> $e
        group by m.value order by m.value`,
       { e: entityId },
     );
-    for (const r of rows) out.push({ kind: relatedKind[col], value: r.value, entities: (r.entities ?? []).slice(0, 20), entity_count: Number(r.n) });
+    for (const r of rows) out.push({ kind: relatedKind[col], value: r.value, entities: (r.entities ? r.entities.split('|') : []).slice(0, 20), entity_count: Number(r.n) });
   }
   if (await tableExists(db, 'resolve_links')) {
     const weak = await db.all<{ other: string; label: string; w: number }>(
