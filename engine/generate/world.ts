@@ -620,7 +620,7 @@ export class World {
       let p = profiles.get(carrier.code)!;
       if (rng.chance(0.1)) p = profile(carrier);
       const waybill = this.nextWaybill(carrier.code);
-      if (ff && ff.rng.chance(this.knobs.fulfilment.parcelShare)) {
+      if (ff?.rng.chance(this.knobs.fulfilment.parcelShare)) {
         // Booked by the warehouse under its own name and phone; the pickup address may be the only trace of the seller.
         const r = ff.rng;
         const pickup = r.chance(this.knobs.fulfilment.pickupAddress);
