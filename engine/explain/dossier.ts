@@ -83,6 +83,21 @@ export interface RevenueComputation {
   tax_gap_vnd: number;
 }
 
+/**
+ * A party related to the seller but not the seller: the fulfilment warehouse that booked its
+ * parcels, a contact it shares with other people (a family phone, a bookkeeper's e-mail), or an
+ * entity reached only by a link too weak to merge. Shown apart from the seller's own records.
+ */
+export interface RelatedParty {
+  kind: 'warehouse_phone' | 'warehouse_name' | 'warehouse_account' | 'shared_phone' | 'shared_email' | 'weak_link';
+  /** The shared value; for a weak link, the other entity's record and the link's weight. */
+  value: string;
+  /** Other entities carrying the value (first 20). */
+  entities: string[];
+  /** How many other entities carry it. */
+  entity_count: number;
+}
+
 export interface Dossier {
   entity_id: string;
   tax_year: number;
@@ -94,6 +109,8 @@ export interface Dossier {
   records: SourceRecords[];
   /** How the records were joined; empty for a single-record entity. */
   links: LinkEvidence[];
+  /** Related parties, kept apart from the seller's own records (never merged into the entity). */
+  related: RelatedParty[];
   link_method: 'scored' | 'exact';
   revenue: RevenueComputation | null;
   reasons: { code: string; text: string }[];
@@ -161,6 +178,7 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
   const records = await sourceRecords(db, entityId, year, limit);
   const method = opts.resolveMethod ?? ((await tableExists(db, 'resolve_links')) ? 'scored' : 'exact');
   const links = method === 'scored' && (await tableExists(db, 'resolve_links')) ? await scoredLinks(db, entityId) : exactLinks(identities);
+  const related = await relatedParties(db, entityId);
   const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
   const row = opts.caseRow ?? null;
   if (!row) notes.push('not on the case list of this run (already audited for the year, or no tax gap)');
@@ -174,6 +192,7 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
     identifiers,
     records,
     links,
+    related,
     link_method: links.length > 0 && links.every((l) => l.method === 'exact') ? 'exact' : method,
     revenue,
     reasons,
@@ -268,6 +287,45 @@ async function sourceRecords(db: Db, entityId: string, year: number, limit: numb
     const rows = await db.all(`select * from (${sql}) order by ${q.order} limit ${Math.max(0, limit)}`, bind);
     const columns = rows[0] ? Object.keys(rows[0]) : [];
     out.push({ source: q.source, count: n, amount_vnd: q.amount ? (summary?.amount ?? 0) : null, classes, columns, rows });
+  }
+  return out;
+}
+
+const relatedColumns = ['hub_phone', 'hub_name_key', 'hub_account', 'shared_phone', 'shared_email'] as const;
+const relatedKind: Record<(typeof relatedColumns)[number], RelatedParty['kind']> = {
+  hub_phone: 'warehouse_phone', hub_name_key: 'warehouse_name', hub_account: 'warehouse_account', shared_phone: 'shared_phone', shared_email: 'shared_email',
+};
+
+/** Warehouses, shared contacts and weak links of an entity, with the other entities that carry them. */
+async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]> {
+  const have = new Set((await db.all<{ column_name: string }>(`describe select * from int_entities`)).map((r) => r.column_name));
+  const out: RelatedParty[] = [];
+  for (const col of relatedColumns) {
+    if (!have.has(col)) continue;
+    const rows = await db.all<{ value: string; entities: string | null; n: number }>(
+      `with mine as (select distinct ${col} as value from int_entities where entity_id = $e and ${col} is not null)
+       select m.value, string_agg(distinct o.entity_id, '|' order by o.entity_id) as entities,
+              count(distinct o.entity_id)::bigint as n
+       from mine m left join int_entities o on o.${col} = m.value and o.entity_id <> $e
+       group by m.value order by m.value`,
+      { e: entityId },
+    );
+    for (const r of rows) out.push({ kind: relatedKind[col], value: r.value, entities: (r.entities ? r.entities.split('|') : []).slice(0, 20), entity_count: Number(r.n) });
+  }
+  if (await tableExists(db, 'resolve_links')) {
+    const weak = await db.all<{ other: string; label: string; w: number }>(
+      `with mine as (select record_id from int_entities where entity_id = $e),
+       cross_links as (
+         select case when l.record_a in (select record_id from mine) then l.record_b else l.record_a end as other_record, l.match_weight
+         from resolve_links l
+         where not l.kept and ((l.record_a in (select record_id from mine)) <> (l.record_b in (select record_id from mine))))
+       select o.entity_id as other, o.source || ' ' || o.label as label, max(c.match_weight) as w
+       from cross_links c
+       join (select entity_id, record_id, source, ${recordLabelSql} as label from int_entities) o on o.record_id = c.other_record
+       group by all order by w desc, other limit 20`,
+      { e: entityId },
+    );
+    for (const r of weak) out.push({ kind: 'weak_link', value: `${r.label} (${r.w.toFixed(1)} bits)`, entities: [r.other], entity_count: 1 });
   }
   return out;
 }

@@ -4,7 +4,7 @@
  */
 import { escapeHtml } from '../publish/html.js';
 import { reportCss } from '../publish/report-client.js';
-import type { Dossier, LinkEvidence, SourceRecords } from './dossier.js';
+import type { Dossier, LinkEvidence, RelatedParty, SourceRecords } from './dossier.js';
 
 const nf = new Intl.NumberFormat('en');
 const money = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(Math.round(n)));
@@ -74,6 +74,10 @@ export function formatDossierText(d: Dossier): string {
   if (d.links.length === 0) out.push('  (a single record: nothing to link)');
   for (const l of d.links) out.push('  ' + linkLine(l));
 
+  out.push('', 'Related parties (not the seller: never merged)');
+  if (d.related.length === 0) out.push('  (none)');
+  for (const r of d.related) out.push(`  ${relatedLine(r)}`);
+
   out.push('', `Records in tax year ${d.tax_year} (registry and websites: all)`);
   if (d.records.length === 0) out.push('  (none)');
   for (const s of d.records) out.push(...sourceBlock(s));
@@ -134,6 +138,20 @@ function channelSvg(d: Dossier): string {
     })
     .join('');
   return `<svg class="chart" role="img" aria-label="Doanh thu theo kênh / Revenue by channel" viewBox="0 0 ${width} ${bars.length * rowH + 4}" width="${width}" height="${bars.length * rowH + 4}">${body}</svg>`;
+}
+
+const relatedLabels: Record<RelatedParty['kind'], string> = {
+  warehouse_phone: 'booked by a warehouse, phone',
+  warehouse_name: 'booked by a warehouse, name',
+  warehouse_account: 'remitted to a warehouse account',
+  shared_phone: 'phone shared with other people',
+  shared_email: 'e-mail shared with other people',
+  weak_link: 'weak link (not merged) to',
+};
+
+function relatedLine(r: RelatedParty): string {
+  const others = r.entity_count ? ` — also on ${r.entity_count} other entit${r.entity_count === 1 ? 'y' : 'ies'}: ${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}` : '';
+  return r.kind === 'weak_link' ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}` : `${relatedLabels[r.kind]}: ${r.value}${others}`;
 }
 
 /**
@@ -200,6 +218,7 @@ ${channelSvg(d)}</section>
 <section id="identities"><h2>Định danh <span class="en">Identities</span></h2><dl>${idRows}</dl>
 ${htmlTable(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'], d.identities as unknown as Record<string, unknown>[])}</section>
 <section id="links"><h2>Liên kết <span class="en">Links (${h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier')})</span></h2>${links}</section>
+<section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never merged)</span></h2>${d.related.length ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>` : '<p class="muted">Không có. <span class="en">None.</span></p>'}</section>
 <section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax year ${h(String(d.tax_year))}</span></h2>${records}</section>
 </main>
 </body>

@@ -13,6 +13,7 @@ import { MAX_PERSONS, banks } from './identifiers.js';
 import { carriers } from './parties.js';
 import type { TaxLaw } from './tax.js';
 import { World, type Emitter, type Row } from './world.js';
+import { knobsActive, parseKnobs, type KnobsInput, type WorldKnobs } from './knobs.js';
 
 /** Bumped whenever the same seed would give different files. */
 export const GENERATOR_VERSION = '1.0.0';
@@ -28,6 +29,8 @@ export interface GenerateOptions {
   logger?: Logger;
   /** Progress line interval on stderr (default 3 s). */
   progressMs?: number;
+  /** Patterns that make linking hard (engine/generate/knobs.ts), as JSON text or an object; default: all off. */
+  knobs?: string | KnobsInput;
 }
 
 export interface GenerateSummary {
@@ -42,6 +45,8 @@ export interface GenerateSummary {
   sources: Record<string, number>;
   /** Persons per compliance pattern. */
   patterns: Record<string, number>;
+  /** The knobs, when any differs from its default (absent for a plain world). */
+  knobs?: WorldKnobs;
 }
 
 const truthFiles = ['truth/persons.csv', 'truth/records.csv'];
@@ -58,6 +63,7 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
   if (!Number.isInteger(persons) || persons < 1 || persons > MAX_PERSONS) throw new UsageError(`--persons must be an integer from 1 to ${MAX_PERSONS}, got ${persons}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
   if (!Number.isInteger(taxYear) || taxYear < 2022 || taxYear > 2030) throw new UsageError(`--tax-year must be between 2022 and 2030, got ${taxYear}`);
+  const knobs = parseKnobs(options.knobs);
   prepareOutDir(outDir);
 
   const sinks = new Map<string, CsvSink>();
@@ -114,7 +120,7 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
     },
   };
 
-  const world = new World({ seed, persons, taxYear, taxRules: options.taxRules }, emitter);
+  const world = new World({ seed, persons, taxYear, taxRules: options.taxRules, knobs }, emitter);
   const all = [...sinks.values()];
   const rowsSoFar = () => all.reduce((n, s) => n + (s === records || s === persons_ ? 0 : s.rows), 0);
   const progressMs = options.progressMs ?? 3000;
@@ -143,6 +149,7 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
   }
   const patterns = Object.fromEntries(Object.entries(world.patternCounts).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   const summary: GenerateSummary = { generator: 'sangloc generate', generator_version: GENERATOR_VERSION, persons, seed, tax_year: taxYear, files, sources, patterns };
+  if (knobsActive(knobs)) summary.knobs = knobs;
   await writeFile(join(outDir, 'manifest.json'), JSON.stringify(summary, null, 2) + '\n');
   log.info(`generate: done, ${rowsSoFar()} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return summary;
@@ -167,3 +174,4 @@ function prepareOutDir(outDir: string): void {
 }
 
 export { World } from './world.js';
+export { defaultKnobs, parseKnobs, type KnobsInput, type WorldKnobs } from './knobs.js';

@@ -22,6 +22,8 @@ export interface Identity {
   phone: string;
   email: string;
   home: Address;
+  /** Where the person lived before moving province (world knob `provinceMove`); the registry still has it. */
+  oldHome?: Address;
   /** First is the main account (payouts, remittances); others mostly private. */
   accounts: Account[];
 }

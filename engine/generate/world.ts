@@ -5,11 +5,13 @@
  */
 import { taxLawOf, taxOwed, type ActivityGroup, type TaxLaw } from './tax.js';
 import { Rng, Weighted, pad, permute } from './random.js';
-import { randomPersonName, renderName, slug } from './names.js';
-import { renderAddress, renderProvince, renderWard, warehouseAddresses } from './geo.js';
+import { randomPersonName, renderName, slug, stripDiacritics } from './names.js';
+import { drawAddress, provinceIndex, renderAddress, renderProvince, renderWard, warehouseAddresses } from './geo.js';
 import { SalesCalendar, monthWeights, randomDate, timestamp, type Day } from './calendar.js';
-import { VIRTUAL_BASE, normaliseDomain, renderDomain, renderPhone, taxCode10, type BankSpec } from './identifiers.js';
+import { SPECIAL_BASE, VIRTUAL_BASE, bankAccount, banks, normaliseDomain, phoneNumber, renderDomain, renderPhone, taxCode10, type BankSpec } from './identifiers.js';
 import { bankStyle, identityOf, personId, type Account, type Identity } from './people.js';
+import { defaultKnobs, knobsActive, type KnobSource, type WorldKnobs } from './knobs.js';
+import { columnNames, type SourceName } from '../ingest/sources.js';
 import { buyerAccount, carrierByCode, fixedParties, gateways, platformWeights, socialCarriers, type Carrier, type FixedParties, type Platform } from './parties.js';
 
 export type Cell = string | number | undefined;
@@ -39,6 +41,8 @@ export interface WorldSettings {
   taxYear: number;
   /** Tax law by year, replacing the generator's own (generate/tax.ts). */
   taxRules?: Record<string, TaxLaw>;
+  /** Patterns that make linking hard (engine/generate/knobs.ts); default: all off. */
+  knobs?: WorldKnobs;
 }
 
 const groups = new Weighted<ActivityGroup>([['goods', 72], ['services', 10], ['production_transport', 10], ['property_lease', 3], ['other', 5]]);
@@ -133,10 +137,11 @@ export class World {
   /** Persons by pattern, and sellers; for the manifest. */
   readonly patternCounts: Record<string, number> = {};
 
-  constructor(
-    settings: WorldSettings,
-    private readonly emit: Emitter,
-  ) {
+  readonly knobs: WorldKnobs;
+  private readonly knobbed: boolean;
+  private readonly emit: Emitter;
+
+  constructor(settings: WorldSettings, emit: Emitter) {
     this.seed = settings.seed;
     this.persons = settings.persons;
     this.taxYear = settings.taxYear;
@@ -144,11 +149,103 @@ export class World {
     this.prevRules = taxLawOf(settings.taxYear - 1, settings.taxRules);
     this.calendar = new SalesCalendar(settings.taxYear);
     this.parties = fixedParties(settings.seed);
+    this.knobs = settings.knobs ?? defaultKnobs;
+    const k = this.knobs;
+    this.knobbed = knobsActive(k);
+    const rowNoise = k.typo > 0 || Object.values(k.missing).some((x) => x > 0);
+    this.emit = rowNoise ? noisyEmitter(emit, k, settings.seed) : emit;
+  }
+
+  // ---------------------------------------------------------------- knobs (each on its own stream)
+
+  /**
+   * The identity in a slot as the world's knobs shape it: a common name in a big province, a
+   * family phone, a bookkeeper's e-mail, a move to another province. A pure function of the slot.
+   */
+  private idOf(slot: number, surname?: string): Identity {
+    const base = identityOf(this.seed, slot, surname);
+    if (!this.knobbed) return base;
+    const k = this.knobs;
+    let id = base;
+    if (k.commonNames.share > 0) {
+      const r = new Rng(this.seed, slot, 71);
+      if (r.chance(k.commonNames.share)) {
+        const list = base.gender === 'M' ? commonMale : commonFemale;
+        const full = list[r.int(0, Math.min(k.commonNames.names, list.length) - 1)]!;
+        const [sur, mid, giv] = full.split(' ') as [string, string, string];
+        const prov = bigProvinces[r.int(0, Math.min(k.commonNames.provinces, bigProvinces.length) - 1)]!;
+        id = { ...id, name: { surname: sur, middle: mid, given: giv, full }, home: drawAddress(r, provinceIndex(prov)) };
+      }
+    }
+    if (k.familyPhone.share > 0 && new Rng(this.seed, slot, 72).chance(k.familyPhone.share)) {
+      id = { ...id, phone: phoneNumber(this.seed, SPECIAL_BASE + 10_000 + Math.floor(slot / k.familyPhone.households)) };
+    }
+    if (k.bookkeeperEmail.share > 0) {
+      const r = new Rng(this.seed, slot, 73);
+      if (r.chance(k.bookkeeperEmail.share)) {
+        const office = Math.floor(slot / k.bookkeeperEmail.clients);
+        id = { ...id, email: `ketoan.${['minhanh', 'thuhuong', 'anphat', 'tamduc', 'viettin'][office % 5]}${office}@gmail.com` };
+      }
+    }
+    if (k.provinceMove > 0) {
+      const r = new Rng(this.seed, slot, 74);
+      if (r.chance(k.provinceMove)) {
+        let to = drawAddress(r, r.int(0, 62));
+        for (let t = 0; t < 4 && to.province === id.home.province; t++) to = drawAddress(r, r.int(0, 62));
+        id = { ...id, oldHome: id.home, home: to };
+      }
+    }
+    return id;
+  }
+
+  /** The accounts sales money goes to: the seller's own, or (knob `relativeAccount`) a relative's first. */
+  private salesAccounts(i: number, held: Held[]): Held[] {
+    if (!(this.knobs.relativeAccount > 0)) return held;
+    const r = new Rng(this.seed, i, 75);
+    if (!r.chance(this.knobs.relativeAccount)) return held;
+    const relative = this.idOf(nearbyPerson(r, i, this.persons));
+    const h: Held = { account: relative.accounts[0]!, inExtract: r.chance(0.9), holderName: bankStyle(relative.name.full), holderNid: r.chance(0.7) ? relative.nationalId : '', holderTax: '' };
+    return [h, ...held.slice(1)];
+  }
+
+  /** The warehouse a COD seller ships through (knob `fulfilment`), and what its waybills say. */
+  private fulfilmentOf(i: number): Fulfilment | undefined {
+    const f = this.knobs.fulfilment;
+    if (!(f.share > 0)) return undefined;
+    const r = new Rng(this.seed, i, 76);
+    if (!r.chance(f.share)) return undefined;
+    const h = r.int(0, f.hubs - 1);
+    const slot = SPECIAL_BASE + 5_000 + h;
+    const hr = new Rng(this.seed, slot, 9);
+    const prov = bigProvinces[h % bigProvinces.length]!;
+    const home = drawAddress(hr, provinceIndex(prov));
+    const bank = banks[h % banks.length]!;
+    const remit = new Weighted<Fulfilment['remit']>([['seller', f.remit.seller], ['warehouse', f.remit.warehouse], ['missing', f.remit.missing]]).pick(r);
+    return {
+      rng: r,
+      name: `${hr.pick(['Kho hàng', 'Kho', 'Fulfillment', 'Kho vận', 'Dịch vụ kho'])} ${hr.pick(['An Phát', 'Minh Khang', 'Tín Nghĩa', 'Hưng Thịnh', 'Phú Quý', 'Sao Việt', 'Nhật Minh', 'Thành Đạt'])} ${h + 1}`,
+      phone: phoneNumber(this.seed, slot),
+      account: { bank, number: bankAccount(this.seed, slot, { ...bank, phoneShare: 0 }, hr, '') },
+      address: `Kho ${renderAddress(hr, home)}`,
+      province: home.province,
+      remit,
+    };
+  }
+
+  /** `spellings` ways a seller's sender name comes back from carriers (knob `nameVariants`), or undefined. */
+  private nameSpellings(me: Identity, shopName: string): string[] | undefined {
+    const v = this.knobs.nameVariants;
+    if (!(v.share > 0)) return undefined;
+    const r = new Rng(this.seed, me.slot, 77);
+    if (!r.chance(v.share)) return undefined;
+    const out = new Set<string>();
+    for (let t = 0; out.size < v.spellings && t < v.spellings * 10; t++) out.add(misspell(r, r.chance(0.15) ? shopName : me.name.full));
+    return [...out];
   }
 
   /** Generates person i and writes every record of theirs. */
   generatePerson(i: number): void {
-    const me = identityOf(this.seed, i);
+    const me = this.idOf(i);
     const rng = new Rng(this.seed, i, 2);
     const pid = personId(i);
     if (!rng.chance(0.62)) {
@@ -201,10 +298,11 @@ export class World {
     // Channel mix: shares of the year's revenue.
     const shares = channelShares(rng, pattern, revenue, thr);
     const amounts = splitExact(revenue, [shares.platform, shares.social, shares.website, shares.direct]);
-    if (amounts[0]! > 0) this.platformChannel(rng, me, i, pid, pattern, group, amounts[0]!, aov, shopName, reg, held, stats, thr);
-    if (amounts[1]! > 0) this.socialChannel(rng, me, pid, amounts[1]!, aov, shopName, held, stats);
-    if (amounts[2]! > 0) this.websiteChannel(rng, me, i, pid, amounts[2]!, aov, shopName, reg, held, stats, pattern);
-    if (amounts[3]! > 0) this.directChannel(rng, pid, amounts[3]!, aov, held, stats);
+    const sales = this.salesAccounts(i, held);
+    if (amounts[0]! > 0) this.platformChannel(rng, me, i, pid, pattern, group, amounts[0]!, aov, shopName, reg, sales, stats, thr);
+    if (amounts[1]! > 0) this.socialChannel(rng, me, pid, amounts[1]!, aov, shopName, sales, stats);
+    if (amounts[2]! > 0) this.websiteChannel(rng, me, i, pid, amounts[2]!, aov, shopName, reg, sales, stats, pattern);
+    if (amounts[3]! > 0) this.directChannel(rng, pid, amounts[3]!, aov, sales, stats);
 
     // What the seller tells the tax office.
     let declaredNow = 0;
@@ -253,7 +351,7 @@ export class World {
   /** Extra identity k (0 or 1) a seller controls: a relative's papers; same for every use. */
   private extraIdentity(me: Identity, i: number, k: number): Identity {
     const slot = VIRTUAL_BASE + 2 * i + k;
-    return identityOf(this.seed, slot, new Rng(this.seed, slot, 3).chance(0.6) ? me.name.surname : undefined);
+    return this.idOf(slot, new Rng(this.seed, slot, 3).chance(0.6) ? me.name.surname : undefined);
   }
 
   private truth(pid: string, pattern: Pattern, revenue: number, group: ActivityGroup, undeclared: boolean): void {
@@ -270,7 +368,9 @@ export class World {
     const cutover = '2025-07-01';
     const registeredOn = rng.chance(0.85) ? randomDate(rng, 2012, y - 2) : randomDate(rng, y - 1, y);
     const status = stopped ? (rng.chance(0.6) ? 'active' : 'suspended') : 'active';
-    const province = () => (rng.chance(0.9) ? renderProvince(rng, who.home.province) : '');
+    // The registry keeps the address a taxpayer registered with, from before any move.
+    const home = who.oldHome ?? who.home;
+    const province = () => (rng.chance(0.9) ? renderProvince(rng, home.province) : '');
     const row = (taxId: string, type: string, name: string, on: string, st: string): Row => [
       taxId,
       type,
@@ -278,8 +378,8 @@ export class World {
       rng.chance(0.92) ? who.nationalId : '',
       rng.chance(0.85) ? renderPhone(rng, who.phone) : '',
       rng.chance(0.5) ? who.email : '',
-      rng.chance(0.95) ? renderAddress(rng, who.home) : '',
-      rng.chance(0.7) ? renderWard(rng, who.home) : '',
+      rng.chance(0.95) ? renderAddress(rng, home) : '',
+      rng.chance(0.7) ? renderWard(rng, home) : '',
       province(),
       group,
       on,
@@ -376,10 +476,18 @@ export class World {
           ownerReg = rng.chance(0.3) ? this.registerIdentity(rng, owner, vslot, pid, false, 'goods', false) : undefined;
           if (rng.chance(0.5)) payout = this.hold(rng, owner, owner.accounts[0]!, 0.85, ownerReg?.late ?? '');
         } else {
-          owner = identityOf(this.seed, nearbyPerson(rng, i, this.persons));
+          owner = this.idOf(nearbyPerson(rng, i, this.persons));
           ownerReg = undefined;
         }
         phone = rng.chance(0.45) ? me.phone : owner.phone;
+      } else if (k === 0 && this.knobs.nominee > 0) {
+        // Knob `nominee`: the main shop on a neighbour's or relative's papers, run and paid to the seller.
+        const r = new Rng(this.seed, i, 78);
+        if (r.chance(this.knobs.nominee)) {
+          owner = r.chance(0.5) ? this.extraIdentity(me, i, 0) : this.idOf(nearbyPerson(r, i, this.persons));
+          ownerReg = undefined;
+          phone = r.chance(0.5) ? me.phone : owner.phone;
+        }
       }
       const plan: ShopPlan = {
         platform,
@@ -503,12 +611,32 @@ export class World {
     };
     const profiles = new Map<string, ReturnType<typeof profile>>([[first.code, profile(first)]]);
     if (second !== first) profiles.set(second.code, profile(second));
+    const ff = this.fulfilmentOf(me.slot);
+    const spellings = this.nameSpellings(me, shopName);
+    const spellRng = spellings ? new Rng(this.seed, me.slot, 79) : undefined;
     // Delivered cash per carrier and fortnight, for the remittances.
     const weekly = new Map<string, { sum: number; count: number; last: Day }>();
     const emitParcel = (carrier: Carrier, day: Day, amountCod: number, status: string) => {
       let p = profiles.get(carrier.code)!;
       if (rng.chance(0.1)) p = profile(carrier);
-      this.emit.cod(carrier.code, [carrier.code, this.nextWaybill(carrier.code), p.name, p.phone, p.address, p.province, day.date, amountCod, status, remitTo.account.bank.code, remitTo.account.number], pid);
+      const waybill = this.nextWaybill(carrier.code);
+      if (ff?.rng.chance(this.knobs.fulfilment.parcelShare)) {
+        // Booked by the warehouse under its own name and phone; the pickup address may be the only trace of the seller.
+        const r = ff.rng;
+        const pickup = r.chance(this.knobs.fulfilment.pickupAddress);
+        const remit = ff.remit === 'seller' ? remitTo.account : ff.remit === 'warehouse' ? ff.account : undefined;
+        this.emit.cod(carrier.code, [
+          carrier.code, waybill,
+          r.chance(this.knobs.fulfilment.sellerName) ? shopName : ff.name,
+          renderPhone(r, ff.phone),
+          pickup ? renderAddress(r, me.home) : ff.address,
+          renderProvince(r, pickup ? me.home.province : ff.province),
+          day.date, amountCod, status, remit?.bank.code ?? '', remit?.number ?? '',
+        ], pid);
+        return;
+      }
+      const name = spellings && spellRng ? spellRng.pick(spellings) : p.name;
+      this.emit.cod(carrier.code, [carrier.code, waybill, name, p.phone, p.address, p.province, day.date, amountCod, status, remitTo.account.bank.code, remitTo.account.number], pid);
     };
     for (const value of parcels) {
       const carrier = rng.chance(0.7) ? first : second;
@@ -552,7 +680,7 @@ export class World {
       if (!rng.chance(k === 0 ? notifyP : 0.2)) continue;
       // Registered in the seller's name, or a relative's.
       const byRelative = rng.chance(0.22);
-      const owner = byRelative ? (rng.chance(0.5) ? this.extraIdentity(me, i, 0) : identityOf(this.seed, nearbyPerson(rng, i, this.persons))) : me;
+      const owner = byRelative ? (rng.chance(0.5) ? this.extraIdentity(me, i, 0) : this.idOf(nearbyPerson(rng, i, this.persons))) : me;
       const isApp = rng.chance(0.06);
       const domain = isApp ? `com.${slug(shopName).slice(0, 16) || 'shop'}${i}.app` : names[k]!;
       const rendered = isApp ? domain : renderDomain(rng, domain);
@@ -815,6 +943,93 @@ export class World {
     return bank.code === 'TCB' || bank.code === 'MB' ? `FT${String(this.taxYear).slice(2)}${body}` : bank.code === 'VCB' ? `5${body}` : `${bank.code.charAt(0)}${body}`;
   }
 }
+
+// ---------------------------------------------------------------- knob helpers
+
+interface Fulfilment {
+  /** The seller's own stream for its warehouse parcels. */
+  rng: Rng;
+  name: string;
+  phone: string;
+  account: Account;
+  address: string;
+  province: number;
+  remit: 'seller' | 'warehouse' | 'missing';
+}
+
+/** The most common full names (knob `commonNames`), and the provinces namesakes crowd in. */
+const commonMale = ['Nguyễn Văn Hùng', 'Nguyễn Văn Nam', 'Trần Văn Dũng', 'Nguyễn Văn Tuấn', 'Lê Văn Hùng', 'Nguyễn Minh Tuấn'];
+const commonFemale = ['Nguyễn Thị Lan', 'Nguyễn Thị Hương', 'Trần Thị Mai', 'Nguyễn Thị Linh', 'Lê Thị Hoa', 'Nguyễn Thị Thu'];
+const bigProvinces = ['001', '079', '031', '048', '038'];
+
+/** One spelling of a name as a carrier's clerk typed it: a letter dropped or swapped, no diacritics, upper case, words reordered. */
+function misspell(r: Rng, full: string): string {
+  let s = full;
+  const u = r.next();
+  if (u < 0.3 && s.length > 4) {
+    const at = r.int(1, s.length - 2);
+    s = s.slice(0, at) + s.slice(at + 1);
+  } else if (u < 0.55 && s.length > 4) {
+    const at = r.int(1, s.length - 3);
+    s = s.slice(0, at) + s.charAt(at + 1) + s.charAt(at) + s.slice(at + 2);
+  } else if (u < 0.7) {
+    const w = s.split(' ');
+    s = [...w.slice(1), w[0]].join(' ');
+  }
+  if (r.chance(0.5)) s = stripDiacritics(s);
+  if (r.chance(0.3)) s = s.toUpperCase();
+  return s;
+}
+
+const identifierColumns: Record<KnobSource, string[]> = {
+  taxpayers: ['national_id', 'phone', 'email'],
+  platform_sellers: ['owner_national_id', 'owner_tax_id', 'phone', 'email'],
+  websites: ['owner_tax_id', 'owner_national_id', 'phone', 'email'],
+  bank_transactions: ['holder_national_id', 'holder_tax_id'],
+  cod_shipments: ['sender_phone'],
+};
+
+/** One digit changed, or two neighbouring digits swapped (not the first two: prefixes are checked). */
+function typoDigits(r: Rng, s: string): string {
+  const at: number[] = [];
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) at.push(i);
+  if (at.length < 5) return s;
+  const k = r.int(2, at.length - 2);
+  const a = at[k]!;
+  const b = at[k + 1]!;
+  if (r.chance(0.5) && s[a] !== s[b]) return s.slice(0, a) + s[b] + s.slice(a + 1, b) + s[a] + s.slice(b + 1);
+  const d = (Number(s[a]) + r.int(1, 9)) % 10;
+  return s.slice(0, a) + d + s.slice(a + 1);
+}
+
+/**
+ * An emitter that blanks identifier cells (knob `missing`, per source) and mistypes some (knob
+ * `typo`) on their way out, drawing from its own stream; record keys are never touched.
+ */
+function noisyEmitter(emit: Emitter, k: WorldKnobs, seed: number): Emitter {
+  const r = new Rng(seed, 80);
+  const cols = Object.fromEntries(knobSourcesOf().map((s) => [s, identifierColumns[s].map((c) => columnNames(s as SourceName).indexOf(c))])) as Record<KnobSource, number[]>;
+  const noisy = (source: KnobSource, row: Row): Row => {
+    const out = row.slice();
+    for (const c of cols[source]) {
+      const v = out[c];
+      if (v === undefined || v === '') continue;
+      if (r.chance(k.missing[source])) out[c] = '';
+      else if (k.typo > 0 && !String(v).includes('@') && r.chance(k.typo)) out[c] = typoDigits(r, String(v));
+    }
+    return out;
+  };
+  return {
+    ...emit,
+    taxpayer: (row, pid) => emit.taxpayer(noisy('taxpayers', row), pid),
+    platformSeller: (row, pid) => emit.platformSeller(noisy('platform_sellers', row), pid),
+    website: (row, key, pid) => emit.website(noisy('websites', row), key, pid),
+    cod: (carrier, row, pid) => emit.cod(carrier, noisy('cod_shipments', row), pid),
+    bank: (code, row, pid) => emit.bank(code, noisy('bank_transactions', row), pid),
+  };
+}
+
+const knobSourcesOf = (): KnobSource[] => Object.keys(identifierColumns) as KnobSource[];
 
 // ---------------------------------------------------------------- the money model
 

@@ -59,6 +59,8 @@ export interface ReportParts {
   /** Seller entities resolved (cases are the ones on the list). */
   entities: number;
   scorer?: string;
+  /** COD parcels a fulfilment warehouse booked with nothing of the seller's own (run.json `unattributed`). */
+  unattributed?: { rows: number; vnd: number; source: string };
 }
 
 /**
@@ -81,6 +83,7 @@ export async function buildReportModel(
     reasons: ruleReasons(),
     scorer: parts.scorer,
   };
+  if (parts.unattributed) model.unattributed = parts.unattributed;
   if (opts.ws) {
     const modelId = parts.run.model_id;
     model.model = modelId ? (listModels(opts.ws).find((c) => c.model_id === modelId) ?? null) : null;
@@ -109,6 +112,9 @@ export async function reportModelFromRun(runDir: string, opts: { ws?: Workspace;
     config_hash: run.config_hash,
     model_id: run.model_id,
   };
-  const parts = { run: info, sources: await sourceQualityFromRun(runDir), cases, entities: run.entities ?? cases.length, scorer: run.scorer };
+  const parts = {
+    run: info, sources: await sourceQualityFromRun(runDir), cases, entities: run.entities ?? cases.length, scorer: run.scorer,
+    ...(run.unattributed && { unattributed: run.unattributed }),
+  };
   return buildReportModel(runDir, parts, opts);
 }

@@ -39,6 +39,14 @@ export interface ReportData {
 const maxChanges = 100;
 
 const nf = new Intl.NumberFormat('vi-VN');
+
+/** Rows linked to no seller: counted in the data-quality section, never assigned as a block. */
+function unattributedNote(u: ReportModel['unattributed']): string {
+  if (!u) return '';
+  return `<p id="unattributed">Không gán cho người bán nào <span class="en">Unattributed</span>: ${escapeHtml(nf.format(u.rows))} dòng ${escapeHtml(u.source)} ` +
+    `(${escapeHtml(nf.format(u.vnd))} VND đã giao) <span class="muted">— bưu phẩm do kho hàng gửi hộ, không còn tên, số điện thoại hay tài khoản nào của chính người bán. ` +
+    `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on them.</span></span></p>`;
+}
 const num = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(n));
 
 /** The data block embedded in the page (first `maxCases` cases, masked when asked). */
@@ -232,7 +240,7 @@ ${modelSection(model)}
 ${statsSection(model.stats)}
 <section id="quality"><h2>Chất lượng dữ liệu <span class="en">Data quality</span></h2>
 <table><thead><tr><th>Nguồn <span class="en">Source</span></th><th class="num">Đọc <span class="en">Read</span></th><th class="num">Nạp <span class="en">Loaded</span></th><th class="num">Loại <span class="en">Rejected</span></th><th class="num">% loại <span class="en">% rejected</span></th><th>Lý do loại chính <span class="en">Top reject reasons</span></th></tr></thead>
-<tbody>${model.sources.map(qualityRow).join('')}</tbody></table></section>
+<tbody>${model.sources.map(qualityRow).join('')}</tbody></table>${unattributedNote(model.unattributed)}</section>
 <section id="reasons"><h2>Mã lý do <span class="en">Reason codes</span></h2>
 <table><thead><tr><th>Mã <span class="en">Code</span></th><th>Tiếng Việt</th><th>English</th></tr></thead><tbody>${reasonRows}</tbody></table></section>
 </main>

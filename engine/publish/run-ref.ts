@@ -112,6 +112,8 @@ export interface RunJson {
   entities?: number;
   cases?: number;
   rows?: Record<string, { read: number; loaded: number; rejected: number }>;
+  /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). */
+  unattributed?: { rows: number; vnd: number; source: string };
   [key: string]: unknown;
 }
 

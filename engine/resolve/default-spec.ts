@@ -22,8 +22,13 @@
  */
 import type { ComparisonSpec, LinkSpec } from './spec.js';
 
-/** More distinct names than this on one phone or e-mail: a hub (personal ones carry the person's name variants and shop names). */
-const contactGuard = { name_field: 'name_key', max_names: 5, cap_weight: 1, hubs_unknown: true };
+/**
+ * More distinct people than this on one phone or e-mail: a hub (personal ones carry their owner and
+ * a few shop names). Spellings of one name count once: `phone_person` / `email_person` name the
+ * person each record's name stands for on that value (int_identity_records.sql).
+ */
+const phoneGuard = { name_field: 'phone_person', max_names: 5, cap_weight: 1, hubs_unknown: true };
+const emailGuard = { name_field: 'email_person', max_names: 5, cap_weight: 1, hubs_unknown: true };
 
 /** Bank accounts: personal ones carry a few names (holder, shop names on COD parcels); collection accounts hundreds. */
 const accountGuard = { name_field: 'name_key', max_names: 20, cap_weight: 1, hubs_unknown: true };
@@ -44,24 +49,28 @@ export const defaultIdentitySpec: LinkSpec = {
     tax_id: {},
     national_id: {},
     account: {},
-    phone: {},
-    email: {},
+    // the contact, with the person on it when it is shared (int_identity_records.sql); as written otherwise
+    phone: { column: ['phone_key', 'phone'] },
+    email: { column: ['email_key', 'email'] },
     name_key: {},
     province: {},
     address_key: {},
     shop_key: { optional: true },
     holder_id: { optional: true },
+    // without the person columns (a plain identity_records table), names are counted as written
+    phone_person: { column: ['phone_person', 'name_key'] },
+    email_person: { column: ['email_person', 'name_key'] },
   },
   comparisons: [
     identifier('tax_id'),
     identifier('national_id'),
     identifier('account', { degree_guard: accountGuard, decisive: true }),
-    identifier('phone', { degree_guard: contactGuard, decisive: true }),
+    identifier('phone', { degree_guard: phoneGuard, decisive: true }),
     {
       name: 'email',
       field: 'email',
       identifier: true,
-      degree_guard: contactGuard,
+      degree_guard: emailGuard,
       levels: [{ kind: 'null' }, { kind: 'exact', tf_adjust: true }, { kind: 'else' }],
     },
     identifier('shop', { field: 'shop_key', decisive: true }),

@@ -19,6 +19,11 @@ cod as (
     select * from stg_cod_shipments
 ),
 
+-- parcels with the sender profile each belongs to (int_cod_senders.sql: warehouse values set aside)
+senders as (
+    select * from int_cod_senders where sender_key is not null
+),
+
 taxpayer_records as (
     select
         'taxpayers' as source, record_key as source_key,
@@ -80,12 +85,16 @@ account_records as (
 sender_records as (
     select
         'cod_shipments' as source,
-        md5(concat_ws('|', name_key, phone, remit_account, province)) as source_key,
-        max(sender_name) as name_display, name_key,
-        null::varchar as national_id, null::varchar as tax_id, phone, null::varchar as email,
-        remit_account as account, null::varchar as domain, province, max(name_key(address)) as address_key
-    from cod
-    group by name_key, phone, remit_account, province
+        sender_key as source_key,
+        coalesce(max(sender_name) filter (where name_key is not null), max(sender_name)) as name_display,
+        any_value(name_key) as name_key,
+        null::varchar as national_id, null::varchar as tax_id, any_value(phone) as phone, null::varchar as email,
+        any_value(remit_account) as account, null::varchar as domain, any_value(province) as province,
+        max(name_key(address)) as address_key,
+        -- who booked the parcels for the seller (a fulfilment warehouse): related, not the seller
+        max(hub_name_key) as hub_name_key, max(hub_phone) as hub_phone, max(hub_account) as hub_account
+    from senders
+    group by sender_key
 ),
 
 -- the holder the bank knows for each account, to compare with the owner a shop declares
@@ -224,6 +233,7 @@ sender_linked as (
         case when s.nominee then c.name_key end as owner_name_key,
         case when s.nominee then c.phone end as owner_phone,
         case when s.nominee then c.address_key end as owner_address_key,
+        c.hub_name_key, c.hub_phone, c.hub_account,
         x.shop_key
     from sender_records c
     left join sender_shop x using (source_key)
@@ -238,14 +248,138 @@ unioned as (
     union all by name select * from sender_linked
 ),
 
+-- the people the registry or a bank (KYC) knows: a taxpayer's or an account holder's national ID
+holder_ids as (
+    select distinct national_id as id
+    from unioned
+    where source in ('taxpayers', 'bank_transactions') and national_id is not null
+),
+
+-- A holder ID typed with one digit wrong or two swapped is the same person: each ID stands for the
+-- smallest ID within one such typo of it (same first or last six digits), so a mistyped ID never
+-- makes one person look like two. Used only to keep people apart, never to join records.
+holder_canonical as (
+    select a.id, min(b.id) as holder_id
+    from holder_ids a
+    join holder_ids b
+        on (left(a.id, 6) = left(b.id, 6) or right(a.id, 6) = right(b.id, 6))
+        and b.id <= a.id
+        and damerau_levenshtein(a.id, b.id) <= 1
+    group by a.id
+),
+
+holders as (
+    select u.*, case when u.source in ('taxpayers', 'bank_transactions') then c.holder_id end as holder_id
+    from unioned u
+    left join holder_canonical c on c.id = u.national_id
+),
+
+-- A phone or an e-mail that the registry or a bank knows for two different people is a shared
+-- contact (a family phone, a bookkeeper's address): it says the records are related, not that they
+-- are one person (shared_phone / shared_email; see people_checked).
+shared_contacts as (
+    select 'phone' as kind, phone as value from holders where holder_id is not null and phone is not null
+    group by phone having count(distinct holder_id) > 1
+    union all
+    select 'email' as kind, email as value from holders where holder_id is not null and email is not null
+    group by email having count(distinct holder_id) > 1
+),
+
+contacts_checked as (
+    select
+        h.*,
+        case when sp.value is not null then h.phone end as shared_phone,
+        case when se.value is not null then h.email end as shared_email
+    from holders h
+    left join shared_contacts sp on sp.kind = 'phone' and sp.value = h.phone
+    left join shared_contacts se on se.kind = 'email' and se.value = h.email
+),
+
+-- Names on each phone and e-mail, counted as people rather than spellings. The name most records
+-- on a value carry (a personal one: a Vietnamese surname first, or last when the given name comes
+-- first) stands for its owner; any name reading like it, as typed or with its words sorted (a
+-- letter dropped or swapped, diacritics, word order), is the same person. Other names count as
+-- themselves. Values carrying more names than any one seller writes are hubs anyway.
+contact_names as (
+    select kind, value, name_key, count(*) as n,
+        list_contains(surnames, words[1]) and len(words) between 3 and 5 as personal,
+        array_to_string(list_sort(words), ' ') as sorted
+    from (
+        select 'phone' as kind, phone as value, name_key, string_split(name_key, ' ') as words
+        from contacts_checked where phone is not null and name_key is not null
+        union all
+        select 'email', email, name_key, string_split(name_key, ' ')
+        from contacts_checked where email is not null and name_key is not null
+    )
+    -- surnames that are not also everyday shop words once diacritics are gone (Đỗ / đồ, Tô / tổ, Mai, Hà …)
+    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
+        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
+    group by all
+),
+
+anchors as (
+    select kind, value, arg_max(name_key, (n, name_key)) filter (where personal) as anchor,
+        arg_max(sorted, (n, name_key)) filter (where personal) as anchor_sorted
+    from contact_names
+    group by kind, value
+    having count(*) <= 40
+),
+
+name_people as (
+    select c.kind, c.value, c.name_key, c.personal,
+        case when greatest(jaro_winkler_similarity(c.name_key, a.anchor), jaro_winkler_similarity(c.sorted, a.anchor_sorted)) >= 0.94
+            then a.anchor else c.name_key end as person
+    from contact_names c
+    join anchors a on a.kind = c.kind and a.value = c.value
+),
+
+-- two people or more on one phone or e-mail: a family phone, a bookkeeper's address
+shared_by_names as (
+    select kind, value from name_people where personal group by all having count(distinct person) > 1
+),
+
+people as (
+    select
+        c.*,
+        -- the person each record's name stands for on its phone / e-mail (the degree guards count these)
+        coalesce(pp.person, c.name_key) as phone_person,
+        coalesce(pe.person, c.name_key) as email_person,
+        sp.value is not null or c.shared_phone is not null as phone_shared,
+        se.value is not null or c.shared_email is not null as email_shared
+    from contacts_checked c
+    left join shared_by_names sp on sp.kind = 'phone' and sp.value = c.phone
+    left join shared_by_names se on se.kind = 'email' and se.value = c.email
+    left join name_people pp on pp.kind = 'phone' and pp.value = c.phone and pp.name_key = c.name_key
+    left join name_people pe on pe.kind = 'email' and pe.value = c.email and pe.name_key = c.name_key
+),
+
+-- A shared contact links only the records of one person on it: the key the resolver compares
+-- (phone_key, email_key) becomes the contact and the person together (`0912…~nguyen thi lan`), so
+-- a family phone joins each member's own records and none to another's; a record with no name on
+-- it links by it to nobody. phone and email stay as written (shown to the analyst).
+people_checked as (
+    select
+        * exclude (phone_shared, email_shared) replace (
+            case when phone_shared then phone end as shared_phone,
+            case when email_shared then email end as shared_email
+        ),
+        case when not phone_shared then phone
+             when phone_person is not null then phone || '~' || phone_person
+             else phone || '~#' || source || ':' || source_key end as phone_key,
+        case when not email_shared then email
+             when email_person is not null then email || '~' || email_person
+             else email || '~#' || source || ':' || source_key end as email_key
+    from people
+),
+
 final as (
     select
         (row_number() over (order by source, source_key) - 1)::bigint as record_id,
-        *,
-        -- the person the record is about, as the registry or the bank (KYC) knows them; a shop or a
-        -- site names an owner who may lend their papers to someone else, so it has none
-        case when source in ('taxpayers', 'bank_transactions') then national_id end as holder_id
-    from unioned
+        -- holder_id: the person the record is about, as the registry or the bank (KYC) knows them;
+        -- a shop or a site names an owner who may lend their papers to someone else, so it has none
+        *
+    from people_checked
 )
 
 select * from final

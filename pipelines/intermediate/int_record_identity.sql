@@ -16,9 +16,9 @@ websites as (
 ),
 
 parcels as (
-    select 'cod_shipments' as source, record_key,
-        md5(concat_ws('|', name_key, phone, remit_account, province)) as source_key
-    from stg_cod_shipments
+    select 'cod_shipments' as source, record_key, sender_key as source_key
+    from int_cod_senders
+    where sender_key is not null
 ),
 
 transactions as (

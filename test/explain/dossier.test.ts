@@ -94,6 +94,16 @@ describe('buildDossier on the data-samples warehouse', () => {
     expect(d.revenue!.steps.find((s) => s.key === 'cod_sales')!.amount_vnd).toBe(sale);
   });
 
+  it('lists related parties apart from the records: a contact shared with another entity, named with that entity', async () => {
+    const [a, b] = [cases[0]!.entity_id, cases[1]!.entity_id];
+    await db.exec(`update int_entities set shared_phone = '0900000001' where entity_id in ($a, $b)`, { a, b });
+    const d = await buildDossier(db, a, { taxYear: 2025 });
+    const shared = d.related.filter((r) => r.kind === 'shared_phone');
+    expect(shared).toEqual([{ kind: 'shared_phone', value: '0900000001', entities: [b], entity_count: 1 }]);
+    expect(d.identities.every((i) => i.phone !== '0900000001')).toBe(true);
+    await db.exec(`update int_entities set shared_phone = null where entity_id in ($a, $b)`, { a, b });
+  });
+
   it('says when an entity is not on the list and refuses an unknown id', async () => {
     const audited = await db.value<string>(`select entity_id from mart_entity_outcomes order by entity_id limit 1`);
     const d = await buildDossier(db, audited, { taxYear: 2025 });
@@ -121,6 +131,7 @@ describe('renderDossierHtml safety', () => {
     identifiers: { names: ['<b>x</b>'], tax_ids: [], national_ids: [], phones: [], emails: [], accounts: [], domains: [], shops: [] },
     records: [{ source: 'websites', count: 1, amount_vnd: null, classes: [], columns: ['domain'], rows: [{ domain: '"><svg onload=alert(1)>' }] }],
     links: [],
+    related: [{ kind: 'shared_phone', value: '<script>0900</script>', entities: ['E<2>'], entity_count: 1 }],
     link_method: 'exact',
     revenue: null,
     reasons: [{ code: 'X', text: '<iframe>' }],

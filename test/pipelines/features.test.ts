@@ -75,9 +75,9 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
     await runModels(db, (m) => m.layer === 'staging');
     await setVariables(db, featureVariables(2025));
-    await runModels(db, (m) => m.name === 'int_identity_records');
+    await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
     await resolveExact(db, { maxNamesPerValue: 3 });
-    await runModels(db, (m) => m.layer !== 'staging' && m.name !== 'int_identity_records');
+    await runModels(db, (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records');
     const rows = await db.all<{ name: string } & Record<string, number | string | boolean | null>>(
       `select p.name, f.* from mart_entity_features f join mart_entity_profile p using (entity_id)`,
     );

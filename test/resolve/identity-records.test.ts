@@ -22,7 +22,10 @@ const shopCols = ['shop_key', 'shop_name', 'owner_name', 'name_key', 'national_i
 const shop = (key: string, tradeName: string, owner: string, phone: string, account: string, nid: string | null = null): Row => ({
   shop_key: key, shop_name: tradeName, owner_name: owner, name_key: owner, national_id: nid, phone, payout_account: account, province: 'Hà Nội', address: '1 Le Loi', period: '2025-01',
 });
-const cod = (name: string, phone: string, account: string): Row => ({ sender_name: name, name_key: name, phone, remit_account: account, province: 'Hà Nội', address: '1 Le Loi' });
+let waybill = 0;
+const cod = (name: string, phone: string, account: string): Row => ({
+  record_key: `ghn:${++waybill}`, sender_name: name, name_key: name, phone, remit_account: account, province: 'Hà Nội', address: '1 Le Loi', cod_amount: '100000', status: 'delivered',
+});
 
 /** Seller An (account TCB:1) runs shopee:1 in her own name and two shops on other people's papers. */
 async function world(db: Db): Promise<void> {
@@ -46,7 +49,7 @@ async function world(db: Db): Promise<void> {
     { account: 'TCB:4', holder_name: 'PHAM VAN DUNG', name_key: 'pham van dung', booked_at: '2025-01-01', record_key: 'TCB:t2' },
     { account: 'MB:0987654321', holder_name: 'LE THI E', name_key: 'le thi e', tax_id: '004190000005', booked_at: '2025-01-01', record_key: 'MB:t3' },
   ]);
-  await table(db, 'stg_cod_shipments', ['sender_name', 'name_key', 'phone', 'remit_account', 'province', 'address'], [
+  await table(db, 'stg_cod_shipments', ['record_key', 'sender_name', 'name_key', 'phone', 'remit_account', 'province', 'address', 'cod_amount', 'status'], [
     // Marketplace parcels (cash remitted to Shopee's collection account VCB:9).
     cod('hai store', '0902000002', 'VCB:9'),
     cod('tran thi binh', '0902000002', 'VCB:9'),
@@ -55,7 +58,7 @@ async function world(db: Db): Promise<void> {
     // A social seller's own parcels, remitted to her account.
     cod('an shop', '0901000001', 'TCB:1'),
   ]);
-  await runModels(db, (m) => m.name === 'int_identity_records');
+  await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
 }
 
 const recordOf = async (db: Db, source: string, where: string) =>

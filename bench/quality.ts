@@ -1,0 +1,123 @@
+/**
+ * Robustness of entity resolution on worlds it was not tuned on: generates worlds across the
+ * generator's knobs (engine/generate/knobs.ts) and seeds, runs the whole batch on each with the
+ * scored resolver and with the exact-identifier baseline (`{"resolve":{"method":"exact"}}`), and
+ * prints pairwise precision / recall (all records and identity records), precision@100 and
+ * yield/ceiling@100, and the COD rows / VND left unattributed (run.json), per world.
+ *
+ *   npx tsx bench/quality.ts [--persons 3000] [--label after] [--only fulfilment,plain] [--keep]
+ *
+ * Results → bench/results/quality-<label>.json. Worlds live under /tmp/sangloc-quality/ (removed
+ * unless --keep). Goals per world (issue 14): precision ≥ 0.99, recall ≥ 0.96, precision@100 ≥ 0.95.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../engine/config/index.js';
+import { evaluateRun } from '../engine/evaluate/index.js';
+import { generateWorld, type KnobsInput } from '../engine/generate/index.js';
+import { silentLogger } from '../engine/log.js';
+import { runBatch } from '../engine/run.js';
+
+export interface QualityWorld {
+  name: string;
+  seed: number;
+  knobs: KnobsInput;
+}
+
+/** The worlds: plain ones, one pattern at a time, and everything at once. */
+export const qualityWorlds: QualityWorld[] = [
+  { name: 'plain', seed: 1, knobs: {} },
+  { name: 'plain-s2', seed: 2, knobs: {} },
+  { name: 'fulfilment', seed: 3, knobs: { fulfilment: { share: 0.3 } } },
+  { name: 'fulfilment-no-trace', seed: 4, knobs: { fulfilment: { share: 0.3, remit: { seller: 0, warehouse: 0.5, missing: 0.5 }, pickupAddress: 0.5 } } },
+  { name: 'family-contacts', seed: 5, knobs: { familyPhone: { share: 0.3 }, bookkeeperEmail: { share: 0.3 }, relativeAccount: 0.1 } },
+  { name: 'typos-missing', seed: 6, knobs: { typo: 0.03, missing: { taxpayers: 0.3, platform_sellers: 0.3, websites: 0.3, bank_transactions: 0.3, cod_shipments: 0.1 } } },
+  { name: 'namesakes-moves', seed: 7, knobs: { commonNames: { share: 0.3 }, provinceMove: 0.2 } },
+  { name: 'nominees-spellings', seed: 8, knobs: { nominee: 0.2, nameVariants: { share: 0.3 } } },
+  {
+    name: 'everything',
+    seed: 9,
+    knobs: {
+      fulfilment: { share: 0.2 },
+      familyPhone: { share: 0.1 },
+      bookkeeperEmail: { share: 0.1 },
+      relativeAccount: 0.05,
+      typo: 0.01,
+      missing: { taxpayers: 0.1, platform_sellers: 0.1, websites: 0.1, bank_transactions: 0.1, cod_shipments: 0.05 },
+      commonNames: { share: 0.1 },
+      provinceMove: 0.1,
+      nominee: 0.1,
+      nameVariants: { share: 0.1 },
+    },
+  },
+];
+
+interface Side {
+  precision: number | null;
+  recall: number | null;
+  idPrecision: number | null;
+  idRecall: number | null;
+  mixedEntities: number;
+  p100: number;
+  yieldToCeiling100: number;
+  unattributedRows: number | null;
+  unattributedVnd: number | null;
+  seconds: number;
+}
+
+const { values } = parseArgs({
+  options: { persons: { type: 'string' }, label: { type: 'string' }, only: { type: 'string' }, keep: { type: 'boolean' }, root: { type: 'string' } },
+});
+const persons = Number(values.persons ?? 3000);
+const label = values.label ?? 'now';
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const root = values.root ?? '/tmp/sangloc-quality';
+
+async function measure(input: string, ws: string, method: 'scored' | 'exact'): Promise<Side> {
+  rmSync(ws, { recursive: true, force: true });
+  const started = performance.now();
+  const config = loadConfig(undefined, { resolve: { method } });
+  const run = await runBatch({ input, workspace: ws, config, log: silentLogger() });
+  const seconds = (performance.now() - started) / 1000;
+  const e = await evaluateRun({ truthDir: join(input, 'truth'), runDir: run.runDir, ks: [100] });
+  const at = e.ranking.atK[0]!;
+  const runJson = JSON.parse(readFileSync(join(run.runDir, 'run.json'), 'utf8')) as { unattributed?: { rows: number; vnd: number } };
+  return {
+    precision: e.entities.all.precision,
+    recall: e.entities.all.recall,
+    idPrecision: e.entities.identity.precision,
+    idRecall: e.entities.identity.recall,
+    mixedEntities: e.entities.all.mixedEntities,
+    p100: at.precision,
+    yieldToCeiling100: at.yieldToCeiling,
+    unattributedRows: runJson.unattributed?.rows ?? null,
+    unattributedVnd: runJson.unattributed?.vnd ?? null,
+    seconds,
+  };
+}
+
+const f = (x: number | null, d = 4) => (x === null ? '–' : x.toFixed(d));
+
+async function main() {
+  mkdirSync(root, { recursive: true });
+  const results: Array<{ world: QualityWorld; scored: Side; exact: Side }> = [];
+  for (const world of qualityWorlds) {
+    if (only && !only.has(world.name)) continue;
+    const input = join(root, world.name);
+    if (!existsSync(join(input, 'manifest.json')) || !values.keep) await generateWorld({ persons, seed: world.seed, outDir: input, knobs: world.knobs });
+    const scored = await measure(input, join(root, `${world.name}-ws-scored`), 'scored');
+    const exact = await measure(input, join(root, `${world.name}-ws-exact`), 'exact');
+    results.push({ world, scored, exact });
+    process.stdout.write(
+      `${world.name.padEnd(20)} scored P ${f(scored.precision)} R ${f(scored.recall)} | id P ${f(scored.idPrecision)} R ${f(scored.idRecall)} | p@100 ${f(scored.p100, 2)} y/c ${f(scored.yieldToCeiling100, 3)} | mixed ${scored.mixedEntities} | unattributed ${scored.unattributedRows ?? '–'} rows ${scored.unattributedVnd ?? '–'} VND | ${scored.seconds.toFixed(0)} s` +
+        `\n${''.padEnd(20)} exact  P ${f(exact.precision)} R ${f(exact.recall)} | id P ${f(exact.idPrecision)} R ${f(exact.idRecall)} | p@100 ${f(exact.p100, 2)} y/c ${f(exact.yieldToCeiling100, 3)}\n`,
+    );
+    if (!values.keep) for (const d of [input, join(root, `${world.name}-ws-scored`), join(root, `${world.name}-ws-exact`)]) rmSync(d, { recursive: true, force: true });
+  }
+  const out = join('bench', 'results', `quality-${label}.json`);
+  writeFileSync(out, JSON.stringify({ label, persons, measured_at: new Date().toISOString(), results }, null, 2) + '\n');
+  process.stdout.write(`→ ${out}\n`);
+}
+
+await main();

@@ -1,0 +1,146 @@
+-- one row per COD parcel: the sender profile it is grouped into, or none when nothing on it names the seller
+with cod as (
+    select * from stg_cod_shipments
+),
+
+parcels as (
+    select
+        record_key, sender_name, name_key, phone, remit_account, province, address, cod_amount, status,
+        -- the pickup place as house number and street (or hamlet) and ward, without the ward's kind
+        -- (phường, P., xã …): the parts of an address clerks type alike
+        nullif(concat_ws(' / ',
+            nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
+            nullif(regexp_replace(name_key(split_part(replace(address, ' - ', ','), ',', 2)), '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', ''), '')
+        ), '') as address_head
+    from cod
+),
+
+-- remittance accounts collecting for many senders under their own names: a marketplace's
+market_accounts as (
+    select remit_account as account
+    from cod
+    where remit_account is not null
+    group by remit_account
+    having count(distinct name_key) >= coalesce(getvariable('shared_remit_min_senders'), 10)
+),
+
+-- Post offices and public drop-off points: places parcels of many phones, paid to many accounts,
+-- leave from. They say nothing about who a sender is, so they are not counted as anyone's place.
+public_places as (
+    select address_head
+    from parcels
+    where address_head is not null
+    group by address_head
+    having count(distinct phone) > coalesce(getvariable('sender_max_places'), 3)
+        and count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) > coalesce(getvariable('sender_max_places'), 3)
+),
+
+places as (
+    select p.* replace (case when pp.address_head is null then p.address_head end as address_head), p.address_head as pickup_head
+    from parcels p
+    left join public_places pp on pp.address_head = p.address_head
+),
+
+-- A seller books parcels from a home (perhaps a former one too) and is paid into a few accounts of
+-- their own. A phone, a (phone, name) or an account seen with more pickup places or remittance
+-- accounts than one seller has belongs to someone booking for others: a fulfilment warehouse
+-- writing its own name and phone, a carrier's hub phone. Such a value says who booked the parcel,
+-- not whose it is.
+phone_spread as (
+    select phone,
+        count(distinct address_head) as places,
+        count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) as accounts
+    from places
+    where phone is not null
+    group by phone
+),
+
+phone_name_spread as (
+    select phone, name_key, count(distinct address_head) as places
+    from places
+    where phone is not null and name_key is not null
+    group by phone, name_key
+),
+
+account_spread as (
+    select remit_account, count(distinct address_head) as places
+    from places
+    where remit_account is not null and remit_account not in (select account from market_accounts)
+    group by remit_account
+),
+
+flagged as (
+    select
+        p.*,
+        coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false) as hub_phone,
+        coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_name,
+        coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
+    from places p
+    left join phone_spread ps on ps.phone = p.phone
+    left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
+    left join account_spread a on a.remit_account = p.remit_account
+),
+
+-- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
+-- (the seller's), or when the seller also uses it on parcels booked without a warehouse. Places where the warehouse itself hands parcels over (seen with several
+-- remittance accounts, or with and without one) are not counted; an account seen from two sellers'
+-- places, or only from the warehouse's, is the warehouse's.
+hub_places as (
+    select phone, address_head
+    from flagged
+    where hub_phone
+    group by phone, address_head
+    having count(distinct coalesce(remit_account, '')) > 1
+),
+
+hub_account_places as (
+    select f.phone, f.remit_account, count(distinct f.address_head) filter (where h.phone is null) as places
+    from flagged f
+    left join hub_places h on h.phone = f.phone and h.address_head is not distinct from f.address_head
+    where f.hub_phone and f.remit_account is not null
+    group by f.phone, f.remit_account
+),
+
+-- accounts the seller also uses on parcels booked without a warehouse: theirs, wherever seen
+own_accounts as (
+    select distinct remit_account from flagged where not hub_phone and not hub_account and remit_account is not null
+),
+
+checked as (
+    select f.* replace (
+        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null) as hub_account
+    )
+    from flagged f
+    left join hub_account_places hp on f.hub_phone and hp.phone = f.phone and hp.remit_account = f.remit_account
+    left join own_accounts o on o.remit_account = f.remit_account
+),
+
+own as (
+    select
+        *,
+        hub_phone or hub_name or hub_account as via_hub,
+        case when not hub_name then name_key end as own_name_key,
+        case when not hub_phone then phone end as own_phone,
+        case when not hub_account then remit_account end as own_account
+    from checked
+),
+
+final as (
+    select
+        record_key, sender_name, province, address, pickup_head as address_head, cod_amount, status, via_hub,
+        own_name_key as name_key, own_phone as phone, own_account as remit_account,
+        -- the values of whoever booked for the seller: a related party, never the seller's identity
+        case when hub_name then name_key end as hub_name_key,
+        case when hub_phone then phone end as hub_phone,
+        case when hub_account then remit_account end as hub_account,
+        case
+            -- as before the warehouse check: one profile per name, phone, account and province
+            when not via_hub then md5(concat_ws('|', name_key, phone, remit_account, province))
+            -- booked by a warehouse: split by what is left of the seller's own, and the pickup place
+            when own_name_key is not null or own_phone is not null or own_account is not null
+                then md5(concat_ws('|', 'via_hub', own_name_key, own_phone, own_account, province, address_head))
+        end as sender_key
+    from own
+)
+
+select * from final
