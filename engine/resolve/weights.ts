@@ -4,7 +4,7 @@
  * does), the prior from λ over all candidate pairs, and per level log2(m/u).
  */
 import { expectationMaximisation, type GammaPatterns } from './em.js';
-import type { ResolvedLinkSpec } from './spec.js';
+import { blockingFields, type ResolvedLinkSpec } from './spec.js';
 
 export interface LevelWeight {
   label: string;
@@ -117,7 +117,8 @@ export function estimateWeights(
   const sessions: EmSession[] = [];
   if (spec.estimate.em_iterations > 0) {
     spec.blocking.forEach((rule, ri) => {
-      const active = spec.comparisons.map((c) => !rule.fields.includes(c.field));
+      const ruleFields = blockingFields(rule);
+      const active = spec.comparisons.map((c) => !ruleFields.includes(c.field));
       const patterns = selectPatterns(input.pairs, 2 ** ri);
       const pairs = patterns.count.reduce((s, x) => s + x, 0);
       if (pairs === 0 || !active.some(Boolean)) return;
@@ -135,7 +136,7 @@ export function estimateWeights(
         runs[ci]!++;
         estimated.push(c.name);
       });
-      sessions.push({ rule: rule.fields, pairs, iterations: r.iterations, lambda: r.lambda, estimated });
+      sessions.push({ rule: ruleFields, pairs, iterations: r.iterations, lambda: r.lambda, estimated });
     });
   }
   const m = mStart.map((levels, ci) => (runs[ci]! > 0 ? levels.map((v, g) => (g === 0 ? 1 : free[ci]![g] ? sums[ci]![g]! / runs[ci]! : v)) : levels));
