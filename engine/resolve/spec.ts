@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 
 /** How a raw column is cleaned before comparison (the warehouse's identity_records are already clean: 'none'). */
-export const normalizers = ['none', 'trim', 'lower', 'name', 'digits', 'phone_vn', 'email', 'domain'] as const;
+export const normalizers = ['none', 'trim', 'lower', 'name', 'text', 'number', 'digits', 'phone_vn', 'email', 'domain'] as const;
 export type Normalizer = (typeof normalizers)[number];
 
 export interface FieldSpec {
@@ -55,7 +55,16 @@ export type LevelSpec =
   | (LevelBase & { kind: 'levenshtein'; max: number })
   | (LevelBase & { kind: 'abs_diff'; max: number })
   | (LevelBase & { kind: 'rel_diff'; max: number })
-  | (LevelBase & { kind: 'date_diff'; max_days: number })
+  | (LevelBase & {
+      kind: 'date_diff';
+      max_days: number;
+      /** strptime format(s) of the values, e.g. `%Y%m%d` or `["%d/%m/%Y", "%Y-%m-%d"]`; default ISO dates. */
+      format?: string | string[];
+    })
+  /** Token sets: |A ∩ B| / |A ∪ B| ≥ min (word order and repeats ignored). */
+  | (LevelBase & { kind: 'jaccard'; min: number })
+  /** Cosine of TF-IDF word vectors ≥ min: rare words shared weigh more than common ones. */
+  | (LevelBase & { kind: 'tfidf_cosine'; min: number })
   | (LevelBase & { kind: 'else' });
 
 export type LevelKind = LevelSpec['kind'];
@@ -191,7 +200,7 @@ export interface ResolvedLinkSpec extends LinkSpec {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const levelKinds: readonly LevelKind[] = ['null', 'exact', 'jaro_winkler', 'levenshtein', 'abs_diff', 'rel_diff', 'date_diff', 'else'];
+const levelKinds: readonly LevelKind[] = ['null', 'exact', 'jaro_winkler', 'levenshtein', 'jaccard', 'tfidf_cosine', 'abs_diff', 'rel_diff', 'date_diff', 'else'];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isProb = (v: unknown): v is number => typeof v === 'number' && v > 0 && v < 1;
@@ -239,6 +248,11 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
       break;
     case 'date_diff':
       need('max_days', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer number of days ≥ 0');
+      if (level.format !== undefined && !isFormats(level.format)) problems.push(`${at}.format: expected a strptime format or a list of them, e.g. "%Y%m%d"`);
+      break;
+    case 'jaccard':
+    case 'tfidf_cosine':
+      need('min', (v) => isNum(v) && v > 0 && v <= 1, 'a similarity in (0, 1]');
       break;
     case 'exact':
       if (level.word_order !== undefined && !['as_is', 'sorted'].includes(level.word_order as string)) problems.push(`${at}.word_order: expected "as_is" or "sorted"`);
@@ -257,7 +271,9 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
       levenshtein: ['max'],
       abs_diff: ['max'],
       rel_diff: ['max'],
-      date_diff: ['max_days'],
+      date_diff: ['max_days', 'format'],
+      jaccard: ['min'],
+      tfidf_cosine: ['min'],
       else: [],
     };
     if (!['kind', 'label', 'm', 'u', ...allowed[kind]].includes(key)) problems.push(`${at}: unknown key "${key}" for a "${kind}" level`);
@@ -496,6 +512,8 @@ export function levelLabel(l: LevelSpec): string {
     case 'abs_diff': return `abs diff <= ${l.max}`;
     case 'rel_diff': return `rel diff <= ${l.max}`;
     case 'date_diff': return `date diff <= ${l.max_days} days`;
+    case 'jaccard': return `jaccard >= ${l.min}`;
+    case 'tfidf_cosine': return `tfidf cosine >= ${l.min}`;
   }
 }
 

@@ -42,6 +42,10 @@ export function normalizeExpr(column: string | string[], how: Normalizer, combin
       return `nullif(lower(trim(${x})), '')`;
     case 'name':
       return `nullif(trim(regexp_replace(strip_accents(replace(lower(${x}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
+    case 'text':
+      return `nullif(trim(regexp_replace(strip_accents(replace(lower(${decodeHtmlEntities(x)}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
+    case 'number':
+      return parseNumberExpr(x);
     case 'digits':
       return `nullif(${digits}, '')`;
     case 'phone_vn':
@@ -54,9 +58,42 @@ export function normalizeExpr(column: string | string[], how: Normalizer, combin
   }
 }
 
+/**
+ * HTML entities decoded: the named ones lists and shops use (`&amp;`, `&quot;`, `&nbsp;`…) and
+ * numeric ones (`&#39;`, `&#x27;`).
+ */
+export function decodeHtmlEntities(x: string): string {
+  const named: Array<[string, string]> = [['&quot;', '"'], ['&apos;', "''"], ['&lt;', '<'], ['&gt;', '>'], ['&nbsp;', ' '], ['&ndash;', '-'], ['&mdash;', '-'], ['&reg;', ' '], ['&trade;', ' '], ['&copy;', ' ']];
+  const numeric = (text: string) =>
+    `array_to_string(list_transform(string_split(${text}, '&#'), (p, i) -> case when i = 1 then p
+       when regexp_matches(p, '^[0-9]{1,7};') then chr(regexp_extract(p, '^([0-9]+);', 1)::integer) || regexp_replace(p, '^[0-9]+;', '')
+       when regexp_matches(p, '^[xX][0-9a-fA-F]{1,6};') then chr(('0x' || regexp_extract(p, '^[xX]([0-9a-fA-F]+);', 1))::integer) || regexp_replace(p, '^[xX][0-9a-fA-F]+;', '')
+       else '&#' || p end), '')`;
+  const decoded = named.reduce((acc, [from, to]) => `replace(${acc}, '${from}', '${to}')`, numeric(x));
+  return `replace(${decoded}, '&amp;', '&')`;
+}
+
+/**
+ * A number read from a price or a quantity: currency signs and units dropped (`$399.00`,
+ * `1.250.000 đ`, `12,5 kg`). Separators: with both `.` and `,` the last is the decimal mark; a
+ * lone one followed by groups of exactly three digits separates thousands (`1.250.000`), else it
+ * is the decimal mark. Text with no number is null (unknown), never a disagreement.
+ */
+export function parseNumberExpr(x: string): string {
+  const n = `regexp_extract(replace(${x}, ' ', ''), '-?[0-9][0-9.,]*')`;
+  return `(select case
+      when n = '' then null
+      when n like '%.%' and n like '%,%' then
+        case when strpos(reverse(n), '.') < strpos(reverse(n), ',') then replace(n, ',', '') else replace(replace(n, '.', ''), ',', '.') end
+      when regexp_matches(n, '^-?[0-9]{1,3}([.,][0-9]{3})+$') then regexp_replace(n, '[.,]', '', 'g')
+      else replace(n, ',', '.') end::varchar
+    from (select regexp_replace(${n}, '[.,]+$', '') as n))`;
+}
+
 /** The word-sorted copy of a field, e.g. `van hung nguyen` → `hung nguyen van`. */
 export const sortedColumn = (field: string) => `${field}__sorted`;
 export const tfColumn = (field: string, sorted: boolean, tokens: boolean) => `${field}${sorted ? '__sorted' : ''}__tf${tokens ? 't' : ''}`;
+export const tfidfColumn = (field: string) => `${field}__tfidf`;
 export const degreeColumn = (field: string, nameField: string) => `${field}__deg__${nameField}`;
 export const gammaColumn = (comparison: string) => `g_${comparison}`;
 
@@ -92,7 +129,7 @@ select *${sorted.length ? ', ' + sorted.join(', ') : ''} from (${inner})`;
 /** Per-record statistics a spec needs: term frequencies and degree (distinct names per value). */
 export interface RecordStat {
   column: string;
-  kind: 'tf' | 'degree';
+  kind: 'tf' | 'degree' | 'tfidf';
   /** Column of the base table whose value is counted. */
   value: string;
   tokens?: boolean;
@@ -109,6 +146,10 @@ export function recordStats(spec: ResolvedLinkSpec): RecordStat[] {
         out.set(column, { column, kind: 'tf', value: sorted ? sortedColumn(c.field) : c.field, tokens: !!l.tf_tokens });
       }
     }
+    if (c.levels.some((l) => l.kind === 'tfidf_cosine')) {
+      const column = tfidfColumn(c.field);
+      out.set(column, { column, kind: 'tfidf', value: c.field });
+    }
     if (c.degree_guard) {
       const column = degreeColumn(c.field, c.degree_guard.name_field);
       out.set(column, { column, kind: 'degree', value: c.field, nameField: c.degree_guard.name_field });
@@ -124,6 +165,18 @@ export function recordStats(spec: ResolvedLinkSpec): RecordStat[] {
  */
 export function recordStatSql(stat: RecordStat, base: string, table: string): SqlStep {
   const v = q(stat.value);
+  if (stat.kind === 'tfidf') {
+    // A value's words weighted by idf = ln(N / records carrying the word), scaled to unit length.
+    const sql = `create or replace table ${q(table)} as
+with v as (select ${v} as value, count(*)::double as n from ${q(base)} where ${v} is not null group by 1),
+w as (select value, n, unnest(list_distinct(list_filter(string_split(value, ' '), t -> t <> ''))) as t from v),
+df as (select t, sum(n) as df from w group by 1),
+tot as (select sum(n) as total from v),
+x as (select w.value, w.t, ln(tot.total / df.df) + 1e-9 as idf from w join df using (t) cross join tot)
+select value, list({'t': t, 'w': w} order by t) as stat
+from (select value, t, idf / sqrt(sum(idf * idf) over (partition by value)) as w from x) group by value`;
+    return { sql, table, params: {} };
+  }
   if (stat.kind === 'degree') {
     const sql = `create or replace table ${q(table)} as
 select ${v} as value, count(distinct ${q(stat.nameField!)})::double as stat
@@ -355,9 +408,27 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
   const rf = `r.${f}`;
   const num = (x: string) => `try_cast(${x} as double)`;
   const shared = (expr: string) => (sims ? sims.alias(expr) : expr);
+  const dateLevel = c.levels.find((x) => x.kind === 'date_diff') as Extract<LevelSpec, { kind: 'date_diff' }> | undefined;
+  const date = (x: string) => dateExpr(x, dateLevel?.format, b);
+  const words = (x: string) => `list_distinct(list_filter(string_split(${x}, ' '), _w -> _w <> ''))`;
   switch (l.kind) {
-    case 'null':
-      return `${lf} is null or ${rf} is null`;
+    case 'null': {
+      // A value a date or number level cannot read is unknown, never a disagreement.
+      const unreadable = [
+        ...(dateLevel ? [`${date(lf)} is null`, `${date(rf)} is null`] : []),
+        ...(c.levels.some((x) => x.kind === 'abs_diff' || x.kind === 'rel_diff') ? [`${num(lf)} is null`, `${num(rf)} is null`] : []),
+      ];
+      return [`${lf} is null or ${rf} is null`, ...unreadable].join(' or ');
+    }
+    case 'jaccard': {
+      const jac = `(len(list_intersect(${words(lf)}, ${words(rf)})) / greatest(1, len(list_distinct(list_concat(${words(lf)}, ${words(rf)})))))::double`;
+      return `${shared(jac)} >= ${b.bind(l.min)}`;
+    }
+    case 'tfidf_cosine': {
+      const v = q(tfidfColumn(c.field));
+      const cos = `coalesce(list_sum(list_transform(l.${v}, _x -> _x.w * coalesce(list_extract(list_filter(r.${v}, _y -> _y.t = _x.t), 1).w, 0))), 0)`;
+      return `${shared(cos)} >= ${b.bind(l.min)}`;
+    }
     case 'else':
       return 'true';
     case 'exact':
@@ -376,7 +447,7 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
     case 'rel_diff':
       return `abs(${num(lf)} - ${num(rf)}) <= ${b.bind(l.max)} * greatest(abs(${num(lf)}), abs(${num(rf)}))`;
     case 'date_diff':
-      return `abs(datediff('day', try_cast(${lf} as date), try_cast(${rf} as date))) <= ${b.bind(l.max_days)}`;
+      return `abs(datediff('day', ${dateExpr(lf, l.format, b)}, ${dateExpr(rf, l.format, b)})) <= ${b.bind(l.max_days)}`;
   }
 }
 
@@ -420,6 +491,7 @@ export function comparisonVectorsSql(
   for (const c of spec.comparisons) {
     fields.add(c.field);
     if (c.levels.some((l) => (l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is')) fields.add(sortedColumn(c.field));
+    if (c.levels.some((l) => l.kind === 'tfidf_cosine')) fields.add(tfidfColumn(c.field));
     const g = q(gammaColumn(c.name));
     const dg = c.degree_guard;
     if (dg?.hubs_unknown) {

@@ -69,7 +69,7 @@ describe('link types', () => {
     expect(clusters.filter((c) => c[2] === 'a.csv:a1').map((c) => c[1])).toEqual(['a1', 'b1']);
   });
 
-  it.each([
+  it.each<{ files: Record<string, string>; spec: LinkSpec; message: RegExp }>([
     { files: { 'a.csv': a }, spec: nameSpec({ link_type: 'link_only' }), message: /"link_only" needs two files/ },
     { files: { 'a.csv': a, 'b.csv': b }, spec: nameSpec({ link_type: 'dedupe_only' }), message: /"dedupe_only" takes one file/ },
     { files: { 'a.csv': a, 'b.csv': b }, spec: nameSpec({ link_type: 'link_and_dedupe', clustering: { method: 'one_to_one' } }), message: /one_to_one/ },
