@@ -28,7 +28,7 @@ import {
   recordsWithStatsSql,
   type SqlStep,
 } from './sql.js';
-import { estimateWeights, type LinkWeights, type MaskedPatterns } from './weights.js';
+import { estimateWeights, weightWarnings, type LinkWeights, type MaskedPatterns } from './weights.js';
 
 export interface LinkOptions {
   /** Table or view with one row per record. */
@@ -228,6 +228,7 @@ async function linkSteps(
 
   const totalPairs = linkOnly ? sizes.n0 * sizes.n1 : (nRecords * (nRecords - 1)) / 2;
   const weights = await timed('estimate', async () => estimateWeights(spec, { uCounts, pairs: patterns, candidatePairs, totalPairs, uPairs }));
+  for (const w of weightWarnings(weights)) warn(w);
 
   const threshold = thresholdWeight(spec.threshold);
   const links = await timed('score', async () => {

@@ -14,7 +14,8 @@ export interface LevelWeight {
   /** log2(m / u); 0 for the null level. */
   weight: number;
   m_source: 'fixed' | 'em' | 'start' | 'none';
-  u_source: 'fixed' | 'sampled' | 'default' | 'none';
+  /** `smoothed`: never seen among random pairs, so u was raised until the level weighs no more than the one above it. */
+  u_source: 'fixed' | 'sampled' | 'default' | 'smoothed' | 'none';
   /** Random pairs observed at this level. */
   u_count: number;
 }
@@ -159,6 +160,7 @@ export function estimateWeights(
       u_count: input.uCounts[ci]![g] ?? 0,
     })),
   }));
+  smoothUnseenLevels(comparisons);
   return {
     prior,
     prior_source: spec.prior ? 'fixed' : 'estimated',
@@ -169,4 +171,51 @@ export function estimateWeights(
     comparisons,
     em_sessions: sessions,
   };
+}
+
+/**
+ * A level never seen among the random pairs has u from half a pair, so its weight is mostly a
+ * guess; it may weigh no more than the level above it (levels go from strong to weak agreement):
+ * its u is raised to bring it down, and marked `smoothed`. The first real level is left alone
+ * (an identifier agreeing exactly is rare among random pairs by nature).
+ */
+export function smoothUnseenLevels(comparisons: ComparisonWeights[]): void {
+  for (const c of comparisons) {
+    for (let g = 2; g < c.levels.length; g++) {
+      const l = c.levels[g]!;
+      const above = c.levels[g - 1]!;
+      if (l.u_source !== 'sampled' || l.u_count > 0 || l.weight <= above.weight) continue;
+      l.weight = above.weight;
+      l.u = l.m / Math.pow(2, l.weight);
+      l.u_source = 'smoothed';
+    }
+  }
+}
+
+/**
+ * What looks wrong in estimated weights, in words: a tiny share of matches among the candidate
+ * pairs (EM found almost nothing to learn from), a weaker level weighing more than the strongest
+ * (inverted: usually m learnt from too few pairs), levels never seen among random pairs.
+ *
+ * @example weightWarnings(w) // ['estimation looks degenerate: …']
+ */
+export function weightWarnings(w: LinkWeights): string[] {
+  const out: string[] = [];
+  if (w.prior_source === 'estimated' && (w.lambda_candidates < 1e-3 || w.prior < 1e-9)) {
+    out.push(
+      `estimation looks degenerate: EM finds ${(w.lambda_candidates * 100).toPrecision(2)}% matches among ${w.candidate_pairs} candidate pairs (prior ${w.prior.toExponential(1)}); ` +
+        'the blocking rules may bring too few true pairs (block on finer keys: words, prefixes, phonetic), or fix "prior" and m in the spec',
+    );
+  }
+  for (const c of w.comparisons) {
+    const real = c.levels.filter((l) => l.kind !== 'null' && l.kind !== 'else');
+    const first = real[0];
+    const stronger = real.slice(1).find((l) => first && l.weight > first.weight + 1);
+    if (first && stronger) {
+      out.push(`comparison "${c.name}": level "${stronger.label}" weighs ${stronger.weight.toFixed(1)} bits, more than "${first.label}" (${first.weight.toFixed(1)}): inverted weights, usually m learnt from too few pairs; check the blocking, or fix m of these levels`);
+    }
+    const smoothed = c.levels.filter((l) => l.u_source === 'smoothed').map((l) => `"${l.label}"`);
+    if (smoothed.length) out.push(`comparison "${c.name}": level(s) ${smoothed.join(', ')} never seen among ${w.u_pairs} random pairs; their weight is capped at the level above`);
+  }
+  return out;
 }
