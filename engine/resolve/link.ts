@@ -186,7 +186,7 @@ async function linkSteps(
     await run(db, blockedPairsSql(spec, { records, table: t('pairs'), linkOnly, keys }));
     work.push(t('pairs'));
     const counts = await db.one<Record<string, number>>(
-      `select count(*)::bigint as total${spec.blocking.map((_, i) => `, count(*) filter (where rule_mask & ${2 ** i} <> 0)::bigint as r${i}`).join('')} from ${ident(t('pairs'))}`,
+      `select count(*)::bigint as total${spec.blocking.map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`).join('')} from ${ident(t('pairs'))}`,
     );
     const rulePairs = spec.blocking.map((_, i) => Number(counts?.[`r${i}`] ?? 0));
     return { candidatePairs: Number(counts?.total ?? 0), rulePairs };

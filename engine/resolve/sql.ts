@@ -246,11 +246,12 @@ function blockingKeyExpr(k: BlockingKey & { key: string }, b: Binder): { expr: s
     case 'sorted_words': return { expr: `array_to_string(list_sort(${words}), ' ')`, list: false };
     case 'words': return { expr: `list_distinct(list_filter(${words}, w -> w <> ''))`, list: true };
     case 'digits': return { expr: `nullif(regexp_replace(${f}, '[^0-9]', '', 'g'), '')`, list: false };
-    case 'model':
-      return {
-        expr: `list_distinct(list_filter(list_transform(string_split(regexp_replace(lower(${f}), '[^a-z0-9/._-]+', ' ', 'g'), ' '), w -> regexp_replace(w, '[^a-z0-9]', '', 'g')), w -> length(w) >= 3 and regexp_matches(w, '[0-9]')))`,
-        list: true,
-      };
+    case 'model': {
+      // Words holding a digit, and two neighbouring words joined (a cleaner may have split `sm-g991b` into `sm g991b`).
+      const ws = `list_filter(list_transform(string_split(regexp_replace(lower(${f}), '[^a-z0-9/._-]+', ' ', 'g'), ' '), w -> regexp_replace(w, '[^a-z0-9]', '', 'g')), w -> w <> '')`;
+      const both = `list_concat(ws, list_transform(range(1, len(ws)), i -> ws[i] || ws[i + 1]))`;
+      return { expr: `(select list_distinct(list_filter(${both}, w -> length(w) >= 3 and regexp_matches(w, '[0-9]'))) from (select ${ws} as ws))`, list: true };
+    }
     case 'phonetic':
       return { expr: `list_distinct(list_transform(list_filter(${words}, w -> w <> ''), w -> ${k.language === 'en' ? soundexWord('w') : vietPhoneticWord('w')}))`, list: true };
     case 'year': return { expr: `strftime(${dateExpr(f, k.format, b)}, '%Y')`, list: false };

@@ -4,7 +4,7 @@
  * does), the prior from λ over all candidate pairs, and per level log2(m/u).
  */
 import { expectationMaximisation, type GammaPatterns } from './em.js';
-import { blockingFields, type ResolvedLinkSpec } from './spec.js';
+import { blockingFields, blockingKeys, type ResolvedLinkSpec } from './spec.js';
 
 export interface LevelWeight {
   label: string;
@@ -119,7 +119,10 @@ export function estimateWeights(
   if (spec.estimate.em_iterations > 0) {
     spec.blocking.forEach((rule, ri) => {
       const ruleFields = blockingFields(rule);
-      const active = spec.comparisons.map((c) => !ruleFields.includes(c.field));
+      // Whole-value keys make their fields agree on every pair of the session, so those say nothing
+      // about m; keys made from a field (words, prefix, model…) do not, so its comparisons stay in.
+      const agreeing = blockingKeys(rule).filter((k) => k.key === 'value').map((k) => k.field);
+      const active = spec.comparisons.map((c) => !agreeing.includes(c.field));
       const patterns = selectPatterns(input.pairs, 2 ** ri);
       const pairs = patterns.count.reduce((s, x) => s + x, 0);
       if (pairs === 0 || !active.some(Boolean)) return;

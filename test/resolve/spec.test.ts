@@ -26,7 +26,7 @@ describe('linkSpecProblems', () => {
     { name: 'a minimal spec', spec: minimal, expected: [] },
     { name: 'not an object', spec: [], expected: ['the spec must be a JSON object'] },
     { name: 'unknown comparison field', spec: broken((s) => ((s.comparisons as { field: string }[])[0]!.field = 'mobile')), expected: ['comparisons[0].field: "mobile" is not a field declared in "fields"'] },
-    { name: 'unknown level kind', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[0]!.levels = [{ kind: 'soundex' }])), expected: ['comparisons[0].levels[0].kind: expected one of null, exact, jaro_winkler, levenshtein, abs_diff, rel_diff, date_diff, else, got "soundex"'] },
+    { name: 'unknown level kind', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[0]!.levels = [{ kind: 'soundex' }])), expected: ['comparisons[0].levels[0].kind: expected one of null, exact, jaro_winkler, levenshtein, jaccard, tfidf_cosine, abs_diff, rel_diff, date_diff, else, got "soundex"'] },
     { name: 'jaro-winkler without min', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[1]!.levels[1] = { kind: 'jaro_winkler' })), expected: ['comparisons[1].levels[1].min: expected a similarity in (0, 1], got undefined'] },
     { name: 'null level not first', spec: broken((s) => ((s.comparisons as { levels: unknown[] }[])[1]!.levels = [{ kind: 'exact' }, { kind: 'null' }])), expected: ['comparisons[1].levels[1]: the "null" level must come first'] },
     { name: 'both thresholds at once', spec: broken((s) => (s.threshold = { match_probability: 0.9, match_weight: 3 })), expected: ['threshold: expected exactly one of "match_probability" or "match_weight"'] },
