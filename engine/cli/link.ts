@@ -8,6 +8,7 @@ const options = {
   out: { type: 'string', short: 'o' },
   seed: { type: 'string' },
   labels: { type: 'string', short: 'l' },
+  'm-from-labels': { type: 'boolean' },
   encoding: { type: 'string' },
   delimiter: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -17,7 +18,7 @@ const options = {
 export const command: Command<typeof options> = {
   name: 'link',
   summary: 'dedupe one CSV file or link two with a link spec (scored pairs, clusters, weights)',
-  usage: 'link --spec SPEC.json A.csv [B.csv] --out DIR [--labels LABELS.csv] [--encoding ENC] [--delimiter D] [--seed S]',
+  usage: 'link --spec SPEC.json A.csv [B.csv] --out DIR [--labels LABELS.csv [--m-from-labels]] [--encoding ENC] [--delimiter D] [--seed S]',
   help: [
     '--spec, -s FILE   link spec (JSON): fields, comparisons, blocking, threshold, clustering (docs/linking.md)',
     'A.csv [B.csv]     one file: find duplicates within it; two files: link records of A with records of B only',
@@ -29,6 +30,7 @@ export const command: Command<typeof options> = {
     '--labels, -l FILE labelled pairs (left_id,right_id,match with 0/1; or Splink\'s unique_id_l,unique_id_r,',
     '                  clerical_match_score) or known entities (id,cluster): prints precision, recall and F1 at the',
     '                  threshold and a sweep over thresholds',
+    '--m-from-labels   m of every level counted on the labelled matches instead of estimated by EM',
     '--encoding ENC    text encoding of the files when not UTF-8 (windows-1258, latin1, utf-16le…)',
     '--delimiter D     field delimiter (default: sniffed)',
     '--seed S          seed of the random pairs used to estimate u (default 1)',
@@ -54,7 +56,8 @@ export const command: Command<typeof options> = {
       ...(typeof args.values.encoding === 'string' ? { encoding: args.values.encoding } : {}),
       ...(typeof args.values.delimiter === 'string' ? { delimiter: args.values.delimiter.replace('\\t', '\t') } : {}),
     };
-    const result = await linkFiles({ files, spec, specSource: specPath, outDir, seed, log, labels, read });
+    const mFromLabels = args.values['m-from-labels'] === true;
+    const result = await linkFiles({ files, spec, specSource: specPath, outDir, seed, log, labels, read, mFromLabels });
     log.info(
       `link: ${result.records} records, ${result.candidatePairs} candidate pairs, ${result.links} links (${result.keptLinks} kept, ` +
         `${result.weakLinks} weak, ${result.bridgesCut} bridges cut${result.oneToOneRefused ? `, ${result.oneToOneRefused} refused one-to-one` : ''}), ` +

@@ -89,10 +89,12 @@ export function sweep(
  * `_dataset`, `_id`), `scored` (every candidate pair: record_a, record_b, match_weight) and
  * `clusters` (record_id, cluster_id).
  */
-export async function measureWithLabels(
-  db: Db,
-  o: { file: string; input: string; scored: string; clusters: string; crossOnly: boolean; threshold: number; fileNames: string[]; sweepWeights?: number[] },
-): Promise<LabelQuality> {
+/**
+ * Reads a labels file: `link_label_pairs(a, b, y)` — for pair labels every labelled pair, for
+ * entity labels every true pair (y = 1) — and, for entity labels, `link_label_records(r, ds, c)`.
+ * Needs only the input table (`_record_id`, `_dataset`, `_id`), so it can run before linking.
+ */
+export async function loadLabels(db: Db, o: { file: string; input: string; crossOnly: boolean; fileNames: string[] }): Promise<LabelQuality['kind']> {
   try {
     await db.exec(`create or replace table link_labels_raw as select * from read_csv(${literal(o.file)}, all_varchar = true, header = true)`);
   } catch (err) {
@@ -105,38 +107,54 @@ export async function measureWithLabels(
   const id = pick(cols, ['id', 'unique_id', 'record_id', 'rec_id']);
   const cluster = pick(cols, ['cluster', 'cluster_id', 'entity', 'entity_id']);
   const I = ident(o.input);
-  // A record: its id in its file (the file column, when the labels have one, names the file).
-  const fileCond = (alias: string, col: string | undefined) =>
-    col ? ` and ${alias}._dataset = list_position([${o.fileNames.map(literal).join(', ')}], ${ident(col)}) - 1` : '';
-  let kind: LabelQuality['kind'];
   if (left && right && label) {
-    kind = 'pairs';
     // Two files: left ids are of the first, right ids of the second.
     const two = o.fileNames.length === 2;
-    await db.exec(`create or replace table link_truth as
+    await db.exec(`create or replace table link_label_pairs as
       select least(l._record_id, r._record_id) as a, greatest(l._record_id, r._record_id) as b, max(case when try_cast(x.${ident(label)} as double) >= 0.5 then 1 else 0 end)::utinyint as y
       from link_labels_raw x
       join ${I} l on l._id = x.${ident(left)}${two ? ' and l._dataset = 0' : ''}
       join ${I} r on r._id = x.${ident(right)}${two ? ' and r._dataset = 1' : ''}
       where l._record_id <> r._record_id group by 1, 2`);
-  } else if (id && cluster) {
-    kind = 'clusters';
+    return 'pairs';
+  }
+  if (id && cluster) {
+    // A record: its id in its file (the file column, when the labels have one, names the file).
     const fileCol = pick(cols, ['file']);
+    const fileCond = fileCol ? ` and i._dataset = list_position([${o.fileNames.map(literal).join(', ')}], ${ident(fileCol)}) - 1` : '';
     await db.exec(`create or replace table link_label_records as
-      select i._record_id as r, i._dataset as ds, x.${ident(cluster)} as c from link_labels_raw x join ${I} i on i._id = x.${ident(id)}${fileCond('i', fileCol)}
+      select i._record_id as r, i._dataset as ds, x.${ident(cluster)} as c from link_labels_raw x join ${I} i on i._id = x.${ident(id)}${fileCond}
       where x.${ident(cluster)} is not null`);
-    await db.exec(`create or replace table link_truth as
+    await db.exec(`create or replace table link_label_pairs as
+      select l.r as a, r.r as b, 1::utinyint as y from link_label_records l join link_label_records r on l.c = r.c and l.r < r.r${o.crossOnly ? ' and l.ds <> r.ds' : ''}`);
+    return 'clusters';
+  }
+  throw new ConfigError(o.file, [
+    `labels: expected pair columns (left_id, right_id, match — or unique_id_l, unique_id_r, clerical_match_score) or entity columns (id, cluster); got ${cols.join(', ')}`,
+  ]);
+}
+
+/**
+ * Measures a finished link against labels (read by `loadLabels` unless `loaded`). Needs `scored`
+ * (every candidate pair: record_a, record_b, match_weight) and `clusters` (record_id, cluster_id).
+ */
+export async function measureWithLabels(
+  db: Db,
+  o: { file: string; input: string; scored: string; clusters: string; crossOnly: boolean; threshold: number; fileNames: string[]; sweepWeights?: number[]; loaded?: LabelQuality['kind'] },
+): Promise<LabelQuality> {
+  const kind = o.loaded ?? (await loadLabels(db, o));
+  // Entity labels: the candidate pairs among labelled records that the labels do not join are false.
+  await db.exec(
+    kind === 'pairs'
+      ? 'create or replace table link_truth as select * from link_label_pairs'
+      : `create or replace table link_truth as
       select a, b, max(y)::utinyint as y from (
-        select l.r as a, r.r as b, 1 as y from link_label_records l join link_label_records r on l.c = r.c and l.r < r.r${o.crossOnly ? ' and l.ds <> r.ds' : ''}
+        select a, b, y from link_label_pairs
         union all
         select s.record_a, s.record_b, 0 from ${ident(o.scored)} s
         where s.record_a in (select r from link_label_records) and s.record_b in (select r from link_label_records)
-      ) group by 1, 2`);
-  } else {
-    throw new ConfigError(o.file, [
-      `labels: expected pair columns (left_id, right_id, match — or unique_id_l, unique_id_r, clerical_match_score) or entity columns (id, cluster); got ${cols.join(', ')}`,
-    ]);
-  }
+      ) group by 1, 2`,
+  );
   const counts = await db.one<{ n: number; pos: number; lost: number }>(`select count(*)::bigint as n, count(*) filter (where y = 1)::bigint as pos,
       count(*) filter (where y = 1 and s.match_weight is null)::bigint as lost
     from link_truth t left join ${ident(o.scored)} s on s.record_a = t.a and s.record_b = t.b`);

@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { ident, literal, openDb, type Db } from '../warehouse/db.js';
 import { linkRecords, ruleLabel as blockingKeysLabel, type LinkResult } from './link.js';
 import { normalizeLinkSpec, type ResolvedLinkSpec } from './spec.js';
-import { measureWithLabels, type LabelQuality, type SweepPoint } from './labels.js';
+import { loadLabels, measureWithLabels, type LabelQuality, type SweepPoint } from './labels.js';
 import { renderLinkReport, type ReportPair } from './link-report.js';
 import { linksSql, tfLevels } from './sql.js';
 import { thresholdWeight } from './spec.js';
@@ -32,6 +32,8 @@ export interface LinkFilesOptions {
   log?: Logger;
   /** Labels file (pairs with 0/1, or an entity column): measure precision, recall and F1 and sweep the threshold. */
   labels?: string;
+  /** With `labels`: m of every level not fixed in the spec counted on the labelled matches instead of estimated by EM. */
+  mFromLabels?: boolean;
   /** How the files are read: text encoding (default UTF-8; e.g. `windows-1258`, `latin1`) and field delimiter (default sniffed). */
   read?: { encoding?: string; delimiter?: string };
 }
@@ -93,7 +95,12 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
     const readable = await utf8Files(files, options.read?.encoding, converted);
     const warnings = await loadLinkInput(db, files, readable, spec, options.specSource, options.read?.delimiter);
     for (const w of warnings) log.warn(`link: ${w}`);
+    if (options.mFromLabels && !options.labels) throw new ConfigError(options.specSource, ['m from labels: give the labels file (--labels)']);
+    const crossOnly = (spec.link_type ?? (files.length === 2 ? 'link_only' : 'dedupe_only')) === 'link_only';
+    const fileNames = files.map((f) => basename(f));
+    const loaded = options.labels ? await loadLabels(db, { file: options.labels, input: tables.input, crossOnly, fileNames }) : undefined;
     const result = await linkRecords(db, {
+      ...(options.mFromLabels ? { mFromPairs: 'link_label_pairs' } : {}),
       input: tables.input,
       idColumn: '_record_id',
       datasetColumn: files.length === 2 ? '_dataset' : undefined,
@@ -114,7 +121,17 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
     await scoreAllPairs(db, spec, result);
     const threshold = thresholdWeight(spec.threshold);
     const quality = options.labels
-      ? await measureWithLabels(db, { file: options.labels, input: tables.input, scored: tables.scored, clusters: tables.clusters, crossOnly: result.linkType === 'link_only', threshold, fileNames: files.map((f) => basename(f)), sweepWeights: sweepProbabilities.map((p) => thresholdWeight({ match_probability: p })) })
+      ? await measureWithLabels(db, {
+          file: options.labels,
+          input: tables.input,
+          scored: tables.scored,
+          clusters: tables.clusters,
+          crossOnly,
+          threshold,
+          fileNames,
+          sweepWeights: sweepProbabilities.map((p) => thresholdWeight({ match_probability: p })),
+          loaded,
+        })
       : undefined;
     const sweepTable = quality?.sweep;
     await writeLinkReport(db, { files, spec, result, quality, sweepTable, threshold, file: outputs.report, labelled: !!options.labels });

@@ -49,6 +49,12 @@ export interface LinkOptions {
   workPrefix?: string;
   /** Keep work tables, e.g. `<prefix>vectors` (every candidate pair's comparison levels). */
   keepWork?: boolean;
+  /**
+   * Table of labelled pairs `(a, b, y)` (record ids, a < b, y = 1 for a match): m of every level
+   * not fixed in the spec is counted on the labelled matches among the candidate pairs instead of
+   * estimated by EM (`m_source: "labels"`).
+   */
+  mFromPairs?: string;
 }
 
 export interface LinkResult {
@@ -227,7 +233,11 @@ async function linkSteps(
   });
 
   const totalPairs = linkOnly ? sizes.n0 * sizes.n1 : (nRecords * (nRecords - 1)) / 2;
-  const weights = await timed('estimate', async () => estimateWeights(spec, { uCounts, pairs: patterns, candidatePairs, totalPairs, uPairs }));
+  const mFromLabels = options.mFromPairs ? await labelledLevelCounts(db, spec, t('vectors'), options.mFromPairs) : undefined;
+  if (mFromLabels && mFromLabels.pairs < 10) warn(`m from labels: only ${mFromLabels.pairs} labelled matches are candidate pairs; m rests on very few pairs`);
+  const weights = await timed('estimate', async () =>
+    estimateWeights(spec, { uCounts, pairs: patterns, candidatePairs, totalPairs, uPairs, ...(mFromLabels ? { mCounts: mFromLabels.counts } : {}) }),
+  );
   for (const w of weightWarnings(weights)) warn(w);
 
   const threshold = thresholdWeight(spec.threshold);
@@ -328,6 +338,21 @@ async function linkSteps(
     timings,
     tables: { ...out, vectors: t('vectors') },
   };
+}
+
+/** Per comparison, how many labelled matches among the candidate pairs fall in each level. */
+async function labelledLevelCounts(db: Db, spec: ResolvedLinkSpec, vectors: string, labels: string): Promise<{ pairs: number; counts: number[][] }> {
+  const gammas = spec.comparisons.map((c) => ident(gammaColumn(c.name)));
+  const g = await db.numericColumns(
+    `select ${gammas.map((x) => `v.${x}`).join(', ')}, count(*)::double as n from ${ident(vectors)} v join ${ident(labels)} t on t.a = v.a and t.b = v.b and t.y = 1 group by all order by all`,
+  );
+  const n = g.columns[g.columns.length - 1]!;
+  const counts = spec.comparisons.map((c, ci) => {
+    const out = new Array<number>(c.levels.length).fill(0);
+    for (let i = 0; i < g.rowCount; i++) out[g.columns[ci]![i]!] += n[i]!;
+    return out;
+  });
+  return { pairs: n.reduce((s, x) => s + x, 0), counts };
 }
 
 /** A rule as people read it: `surname+postcode`, `title:words`. */

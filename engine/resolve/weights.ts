@@ -13,7 +13,7 @@ export interface LevelWeight {
   u: number;
   /** log2(m / u); 0 for the null level. */
   weight: number;
-  m_source: 'fixed' | 'em' | 'start' | 'none';
+  m_source: 'fixed' | 'em' | 'labels' | 'start' | 'none';
   /** `smoothed`: never seen among random pairs, so u was raised until the level weighs no more than the one above it. */
   u_source: 'fixed' | 'sampled' | 'default' | 'smoothed' | 'none';
   /** Random pairs observed at this level. */
@@ -78,6 +78,19 @@ export function uFromCounts(counts: number[], fixed: Array<number | undefined>):
   return { u, source };
 }
 
+/**
+ * m per level from labelled matches (index 0, the null level, ignored): counts plus half a pair
+ * each, shared over what the spec's fixed m leave.
+ *
+ * @example mFromCounts([3, 8, 1, 0], [undefined, undefined, undefined, undefined]) // [undefined, 0.81, 0.143, 0.048]
+ */
+export function mFromCounts(counts: number[], fixed: Array<number | undefined>): Array<number | undefined> {
+  const fixedMass = fixed.slice(1).reduce<number>((s, v) => s + (v ?? 0), 0);
+  const free = counts.map((_, g) => g > 0 && fixed[g] === undefined);
+  const sum = counts.reduce((s, c, g) => s + (free[g] ? c + 0.5 : 0), 0);
+  return counts.map((c, g) => (g === 0 ? undefined : free[g] ? (Math.max(0, 1 - fixedMass) * (c + 0.5)) / sum : fixed[g]));
+}
+
 /** Start values of m: best level most likely (4:1 between neighbours), fixed m kept. */
 export function startM(fixed: Array<number | undefined>): number[] {
   const L = fixed.length;
@@ -105,9 +118,19 @@ function selectPatterns(p: MaskedPatterns, bit: number): GammaPatterns {
  */
 export function estimateWeights(
   spec: ResolvedLinkSpec,
-  input: { uCounts: number[][]; pairs: MaskedPatterns; candidatePairs: number; totalPairs: number; uPairs: number },
+  input: {
+    uCounts: number[][];
+    pairs: MaskedPatterns;
+    candidatePairs: number;
+    totalPairs: number;
+    uPairs: number;
+    /** Labelled matches per comparison per level: m counted from them (half a pair added to each level) instead of EM. */
+    mCounts?: number[][];
+  },
 ): LinkWeights {
-  const fixedM = spec.comparisons.map((c) => c.levels.map((l) => l.m));
+  const specM = spec.comparisons.map((c) => c.levels.map((l) => l.m));
+  const labelled = input.mCounts ? specM.map((levels, ci) => mFromCounts(input.mCounts![ci]!, levels)) : undefined;
+  const fixedM = labelled ?? specM;
   const fixedU = spec.comparisons.map((c) => c.levels.map((l) => l.u));
   const us = spec.comparisons.map((_, ci) => uFromCounts(input.uCounts[ci]!, fixedU[ci]!));
   const u = us.map((x) => x.u);
@@ -158,7 +181,7 @@ export function estimateWeights(
       m: g === 0 ? 1 : m[ci]![g]!,
       u: g === 0 ? 1 : u[ci]![g]!,
       weight: g === 0 ? 0 : Math.log2(m[ci]![g]! / u[ci]![g]!),
-      m_source: g === 0 ? 'none' : fixedM[ci]![g] !== undefined ? 'fixed' : runs[ci]! > 0 ? 'em' : 'start',
+      m_source: g === 0 ? 'none' : specM[ci]![g] !== undefined ? 'fixed' : labelled ? 'labels' : runs[ci]! > 0 ? 'em' : 'start',
       u_source: us[ci]!.source[g]!,
       u_count: input.uCounts[ci]![g] ?? 0,
     })),

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { sweep } from '../../engine/resolve/labels.js';
 import { linkFiles } from '../../engine/resolve/link-files.js';
 import { normalizeLinkSpec, type LinkSpec } from '../../engine/resolve/spec.js';
-import { smoothUnseenLevels, weightWarnings, type LinkWeights } from '../../engine/resolve/weights.js';
+import { mFromCounts, smoothUnseenLevels, weightWarnings, type LinkWeights } from '../../engine/resolve/weights.js';
 import { tempDir, writeFiles } from '../helpers.js';
 
 const dir = tempDir('sangloc-link-labels-');
@@ -37,7 +37,7 @@ const spec: LinkSpec = {
   clustering: { method: 'components' },
 };
 
-async function run(files: Record<string, string | Buffer>, o: { labels?: string; read?: { encoding?: string; delimiter?: string }; spec?: LinkSpec } = {}) {
+async function run(files: Record<string, string | Buffer>, o: { labels?: string; read?: { encoding?: string; delimiter?: string }; spec?: LinkSpec; mFromLabels?: boolean } = {}) {
   const sub = writeFiles(join(dir, String(Math.random()).slice(2)), files);
   const inputs = Object.keys(files).filter((f) => f !== 'labels.csv').map((f) => join(sub, f)) as [string] | [string, string];
   return linkFiles({
@@ -48,6 +48,7 @@ async function run(files: Record<string, string | Buffer>, o: { labels?: string;
     seed: 1,
     ...(o.labels ? { labels: join(sub, o.labels) } : {}),
     ...(o.read ? { read: o.read } : {}),
+    ...(o.mFromLabels ? { mFromLabels: true } : {}),
   });
 }
 
@@ -76,6 +77,25 @@ describe('sangloc link --labels', () => {
     expect(html).toContain('Precision–recall curve');
     expect(html).toContain('Waterfall of weights');
     expect(html).not.toMatch(/<script|https?:\/\//);
+  });
+
+  it('counts m on the labelled matches with --m-from-labels', async () => {
+    const free: LinkSpec = { ...spec, comparisons: [{ name: 'name', field: 'name', levels: [{ kind: 'exact' }, { kind: 'jaro_winkler', min: 0.9 }] }, spec.comparisons[1]!] };
+    const labels = 'left_id,right_id,match\n1,2,1\n4,5,1\n1,3,0\n';
+    const r = await run({ 'people.csv': people, 'labels.csv': labels }, { labels: 'labels.csv', spec: free, mFromLabels: true });
+    const name = r.weights.comparisons[0]!.levels;
+    // Both labelled matches agree exactly once cleaned: (2 + 0.5) / (2 + 0.5 + 0.5 + 0.5).
+    expect(name.map((l) => l.m_source)).toEqual(['none', 'labels', 'labels', 'labels']);
+    expect(name[1]!.m).toBeCloseTo(2.5 / 3.5);
+    expect(r.weights.comparisons[1]!.levels[1]!.m_source).toBe('fixed');
+  });
+
+  it.each([
+    { counts: [3, 8, 1, 0], fixed: [undefined, undefined, undefined, undefined], m: [undefined, 8.5 / 10.5, 1.5 / 10.5, 0.5 / 10.5] },
+    { counts: [0, 4, 0], fixed: [undefined, undefined, 0.2], m: [undefined, 0.8, 0.2] },
+  ])('mFromCounts($counts)', ({ counts, fixed, m }) => {
+    const got = mFromCounts(counts, fixed);
+    got.forEach((v, i) => (m[i] === undefined ? expect(v).toBeUndefined() : expect(v).toBeCloseTo(m[i]!)));
   });
 
   it('refuses a labels file it cannot read, naming the columns it expects', async () => {
