@@ -19,6 +19,8 @@ export const EDGE_KEPT = 0;
 export const EDGE_WEAK = 1;
 export const EDGE_BRIDGE = 2;
 export const EDGE_CONFLICT = 3;
+/** One-to-one clustering: one of the records already has a stronger partner. */
+export const EDGE_TAKEN = 4;
 
 export interface LinkEdges {
   a: ArrayLike<number>;
@@ -123,6 +125,52 @@ export function clusterRecords(n: number, edges: LinkEdges, guards: ClusterGuard
     if (cluster[i] === i) clusters++;
   }
   return { cluster, status, bridgesCut, conflicts, corroborations, clusters };
+}
+
+/**
+ * Splink-style clustering: every link (already above the match threshold) merges; clusters are
+ * the connected components. No guard: a chain of links glues records.
+ *
+ * @example clusterComponents(3, { a: [0], b: [1], weight: [2], sharedIdentifiers: [0] }).cluster // [0, 0, 2]
+ */
+export function clusterComponents(n: number, edges: LinkEdges): ClusterResult {
+  const uf = new Components(n);
+  for (let e = 0; e < edges.a.length; e++) uf.union(edges.a[e]!, edges.b[e]!);
+  return finish(uf, n, new Uint8Array(edges.a.length));
+}
+
+/**
+ * One-to-one linking of two files: links are taken strongest first (then by ids) and a link is
+ * kept only when neither record has a partner yet, so each record ends in at most one pair —
+ * the best mutual matches. Refused links get `EDGE_TAKEN`.
+ *
+ * @example clusterOneToOne(3, { a: [0, 0], b: [1, 2], weight: [9, 5], sharedIdentifiers: [0, 0] }).status // [0, 4]
+ */
+export function clusterOneToOne(n: number, edges: LinkEdges): ClusterResult {
+  const status = new Uint8Array(edges.a.length);
+  const taken = new Uint8Array(n);
+  const uf = new Components(n);
+  for (const e of edgeOrder(edges)) {
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    if (taken[a] || taken[b]) {
+      status[e] = EDGE_TAKEN;
+      continue;
+    }
+    taken[a] = taken[b] = 1;
+    uf.union(a, b);
+  }
+  return finish(uf, n, status);
+}
+
+function finish(uf: Components, n: number, status: Uint8Array): ClusterResult {
+  const cluster = new Int32Array(n);
+  let clusters = 0;
+  for (let i = 0; i < n; i++) {
+    cluster[i] = uf.find(i);
+    if (cluster[i] === i) clusters++;
+  }
+  return { cluster, status, bridgesCut: 0, conflicts: 0, corroborations: [], clusters };
 }
 
 /**

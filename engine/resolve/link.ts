@@ -5,11 +5,15 @@
 import { ConfigError, InputError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { ident, type Db } from '../warehouse/db.js';
-import { clusterRecords, EDGE_BRIDGE, EDGE_CONFLICT, EDGE_KEPT, type ClusterGuards } from './cluster.js';
-import type { ResolvedLinkSpec } from './spec.js';
+import { clusterComponents, clusterOneToOne, clusterRecords, EDGE_BRIDGE, EDGE_CONFLICT, EDGE_KEPT, EDGE_TAKEN, type ClusterGuards, type ClusterResult } from './cluster.js';
+import { blockingKeys, type BlockingRule, type LinkType, type ResolvedLinkSpec } from './spec.js';
 import { thresholdWeight } from './spec.js';
 import {
   blockedPairsSql,
+  blockingEstimateQuery,
+  blockingKeysSql,
+  isPlainRule,
+  ruleKeys,
   clustersSql,
   comparisonVectorsSql,
   exclusiveValuesQuery,
@@ -24,14 +28,17 @@ import {
   recordsWithStatsSql,
   type SqlStep,
 } from './sql.js';
-import { estimateWeights, type LinkWeights, type MaskedPatterns } from './weights.js';
+import { estimateWeights, weightWarnings, type LinkWeights, type MaskedPatterns } from './weights.js';
 
 export interface LinkOptions {
   /** Table or view with one row per record. */
   input: string;
   /** Unique non-negative integer id column (dense ids keep memory small); default `record_id`. */
   idColumn?: string;
-  /** Column holding 0/1: link records of dataset 0 with dataset 1 only (no dedupe within). */
+  /**
+   * Column holding 0/1: two datasets. By default records of dataset 0 are linked with dataset 1
+   * only (no dedupe within); the spec's `link_type: "link_and_dedupe"` pairs within each too.
+   */
   datasetColumn?: string;
   spec: ResolvedLinkSpec;
   seed: number;
@@ -42,6 +49,12 @@ export interface LinkOptions {
   workPrefix?: string;
   /** Keep work tables, e.g. `<prefix>vectors` (every candidate pair's comparison levels). */
   keepWork?: boolean;
+  /**
+   * Table of labelled pairs `(a, b, y)` (record ids, a < b, y = 1 for a match): m of every level
+   * not fixed in the spec is counted on the labelled matches among the candidate pairs instead of
+   * estimated by EM (`m_source: "labels"`).
+   */
+  mFromPairs?: string;
 }
 
 export interface LinkResult {
@@ -51,6 +64,13 @@ export interface LinkResult {
   keptLinks: number;
   weakLinks: number;
   bridgesCut: number;
+  /** One-to-one clustering: links refused because a record already had a stronger partner. */
+  oneToOneRefused: number;
+  /** Candidate pairs each blocking rule produced (a pair several rules produce counts for each). */
+  rulePairs: number[];
+  /** What looked wrong (also logged as warnings): too frequent blocking values, rules making no pairs, degenerate estimates. */
+  warnings: string[];
+  linkType: LinkType;
   /** Links refused because their clusters hold different exclusive values (two people). */
   conflicts: number;
   /** Cluster merges by corroboration (identifiers of different kinds shared across the clusters). */
@@ -120,7 +140,8 @@ async function linkSteps(
     timings[name] = Math.round(performance.now() - started);
     return result;
   };
-  const linkOnly = options.datasetColumn !== undefined;
+  const linkType = resolveLinkType(spec, options.datasetColumn !== undefined);
+  const linkOnly = linkType === 'link_only';
 
   const stats = recordStats(spec);
   const records = t('records');
@@ -143,18 +164,51 @@ async function linkSteps(
   });
   const nRecords = sizes.n0 + sizes.n1;
 
-  const candidatePairs = await timed('block', async () => {
-    await run(db, blockedPairsSql(spec, { records, table: t('pairs'), linkOnly }));
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    log.warn(`link: ${message}`);
+  };
+  const { candidatePairs, rulePairs } = await timed('block', async () => {
+    const keys = ruleKeys(spec, records, (i) => t(`keys${i}`));
+    for (const [i, rule] of spec.blocking.entries()) {
+      if (isPlainRule(rule)) continue;
+      await run(db, blockingKeysSql(rule, { records, table: keys[i]!.table }));
+      work.push(keys[i]!.table);
+    }
+    const estimate = blockingEstimateQuery(spec, keys);
+    const planned = await db.all<{ rule: number; pairs: number; skipped_blocks: number; skipped_records: number; largest: number }>(estimate.sql, estimate.params);
+    for (const p of planned) {
+      if (p.skipped_blocks > 0) {
+        const max = spec.blocking[p.rule]!.max_block_size ?? spec.max_block_size;
+        warn(`blocking rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): ${p.skipped_blocks} key value(s) shared by more than ${max} records (${p.skipped_records} records, largest ${p.largest}) make no pairs; raise max_block_size or block on a finer key if they should`);
+      }
+    }
+    const plannedPairs = planned.reduce((s, p) => s + p.pairs, 0);
+    if (plannedPairs > spec.max_pairs) {
+      const per = planned.map((p) => `rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): up to ${Math.round(p.pairs)}`).join('; ');
+      throw new ConfigError('link spec', [`blocking: the rules would make up to ${Math.round(plannedPairs)} candidate pairs, over the budget max_pairs = ${spec.max_pairs} (${per}). Block on finer keys, lower max_block_size, or raise max_pairs`]);
+    }
+    await run(db, blockedPairsSql(spec, { records, table: t('pairs'), linkOnly, keys }));
     work.push(t('pairs'));
-    return db.value<number>(`select count(*)::bigint from ${ident(t('pairs'))}`);
+    const counts = await db.one<Record<string, number>>(
+      `select count(*)::bigint as total${spec.blocking.map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`).join('')} from ${ident(t('pairs'))}`,
+    );
+    const rulePairs = spec.blocking.map((_, i) => Number(counts?.[`r${i}`] ?? 0));
+    return { candidatePairs: Number(counts?.total ?? 0), rulePairs };
   });
-  log.info(`link: ${nRecords} records, ${candidatePairs} candidate pairs`);
+  log.info(`link: ${nRecords} records, ${candidatePairs} candidate pairs (${spec.blocking.map((r, i) => `${ruleLabel(r)}: ${rulePairs[i]}`).join(', ')})`);
+  spec.blocking.forEach((r, i) => {
+    if (rulePairs[i] === 0) warn(`blocking rule ${i + 1} (${ruleLabel(r)}) makes no candidate pairs: no two records${linkOnly ? ' of different files' : ''} share its key(s)`);
+  });
 
   const gammas = spec.comparisons.map((c) => ident(gammaColumn(c.name)));
   const { patterns, uCounts, uPairs } = await timed('compare', async () => {
     await run(db, comparisonVectorsSql(spec, { pairs: t('pairs'), records, table: t('vectors'), withStats: true }));
     work.push(t('vectors'));
-    await run(db, randomPairsSql({ records, table: t('upairs'), count: spec.estimate.u_sample_pairs, seed: options.seed, linkOnly, sizes: [sizes.n0, linkOnly ? sizes.n1 : sizes.n0] }));
+    const pooled = linkType === 'link_and_dedupe';
+    const uSizes: [number, number] = pooled ? [nRecords, nRecords] : [sizes.n0, linkOnly ? sizes.n1 : sizes.n0];
+    await run(db, randomPairsSql({ records, table: t('upairs'), count: spec.estimate.u_sample_pairs, seed: options.seed, linkOnly, sizes: uSizes, pooled }));
     work.push(t('upairs'));
     await run(db, comparisonVectorsSql(spec, { pairs: t('upairs'), records, table: t('uvectors'), withStats: false }));
     work.push(t('uvectors'));
@@ -179,7 +233,12 @@ async function linkSteps(
   });
 
   const totalPairs = linkOnly ? sizes.n0 * sizes.n1 : (nRecords * (nRecords - 1)) / 2;
-  const weights = await timed('estimate', async () => estimateWeights(spec, { uCounts, pairs: patterns, candidatePairs, totalPairs, uPairs }));
+  const mFromLabels = options.mFromPairs ? await labelledLevelCounts(db, spec, t('vectors'), options.mFromPairs) : undefined;
+  if (mFromLabels && mFromLabels.pairs < 10) warn(`m from labels: only ${mFromLabels.pairs} labelled matches are candidate pairs; m rests on very few pairs`);
+  const weights = await timed('estimate', async () =>
+    estimateWeights(spec, { uCounts, pairs: patterns, candidatePairs, totalPairs, uPairs, ...(mFromLabels ? { mCounts: mFromLabels.counts } : {}) }),
+  );
+  for (const w of weightWarnings(weights)) warn(w);
 
   const threshold = thresholdWeight(spec.threshold);
   const links = await timed('score', async () => {
@@ -215,7 +274,12 @@ async function linkSteps(
       const x = await db.numericColumns(exclusiveSql);
       guards.exclusive = { record: Int32Array.from(x.columns[0]!), value: Int32Array.from(x.columns[1]!) };
     }
-    const result = clusterRecords(sizes.maxId + 1, { a, b, weight: w, sharedIdentifiers: shared }, guards);
+    const edges = { a, b, weight: w, sharedIdentifiers: shared };
+    const method = spec.clustering.method;
+    const result: ClusterResult =
+      method === 'components' ? clusterComponents(sizes.maxId + 1, edges)
+      : method === 'one_to_one' ? clusterOneToOne(sizes.maxId + 1, edges)
+      : clusterRecords(sizes.maxId + 1, edges, guards);
     await db.exec(`create or replace table ${ident(out.corroborations)} (cluster_a bigint, cluster_b bigint, identifiers varchar)`);
     await db.appendRows(
       out.corroborations,
@@ -224,12 +288,14 @@ async function linkSteps(
     await db.exec(`create or replace table ${ident(t('cut'))} (a bigint, b bigint, reason varchar)`);
     work.push(t('cut'));
     let weak = 0;
+    let taken = 0;
     await db.appendRows(t('cut'), (function* () {
       for (let i = 0; i < e.rowCount; i++) {
         const s = result.status[i]!;
         if (s === EDGE_KEPT) continue;
-        if (s !== EDGE_BRIDGE && s !== EDGE_CONFLICT) weak++;
-        yield [BigInt(a[i]!), BigInt(b[i]!), s === EDGE_BRIDGE ? 'bridge' : s === EDGE_CONFLICT ? 'conflict' : 'weak'];
+        if (s === EDGE_TAKEN) taken++;
+        else if (s !== EDGE_BRIDGE && s !== EDGE_CONFLICT) weak++;
+        yield [BigInt(a[i]!), BigInt(b[i]!), s === EDGE_BRIDGE ? 'bridge' : s === EDGE_CONFLICT ? 'conflict' : s === EDGE_TAKEN ? 'one_to_one' : 'weak'];
       }
     })());
     await run(db, markCutLinksSql({ links: out.links, cut: t('cut') }));
@@ -250,15 +316,19 @@ async function linkSteps(
     })());
     await run(db, clustersSql({ records, members: t('members'), table: out.clusters }));
     const clusters = await db.value<number>(`select count(distinct cluster_id)::bigint from ${ident(out.clusters)}`);
-    return { weak, bridgesCut: result.bridgesCut, conflicts: result.conflicts, corroborations: result.corroborations.length, clusters, multi };
+    return { weak, taken, bridgesCut: result.bridgesCut, conflicts: result.conflicts, corroborations: result.corroborations.length, clusters, multi };
   });
 
   return {
     records: nRecords,
     candidatePairs,
+    rulePairs,
+    warnings,
     links,
-    keptLinks: links - clustered.weak - clustered.bridgesCut - clustered.conflicts,
+    keptLinks: links - clustered.weak - clustered.bridgesCut - clustered.conflicts - clustered.taken,
     weakLinks: clustered.weak,
+    oneToOneRefused: clustered.taken,
+    linkType,
     bridgesCut: clustered.bridgesCut,
     conflicts: clustered.conflicts,
     corroborations: clustered.corroborations,
@@ -268,6 +338,37 @@ async function linkSteps(
     timings,
     tables: { ...out, vectors: t('vectors') },
   };
+}
+
+/** Per comparison, how many labelled matches among the candidate pairs fall in each level. */
+async function labelledLevelCounts(db: Db, spec: ResolvedLinkSpec, vectors: string, labels: string): Promise<{ pairs: number; counts: number[][] }> {
+  const gammas = spec.comparisons.map((c) => ident(gammaColumn(c.name)));
+  const g = await db.numericColumns(
+    `select ${gammas.map((x) => `v.${x}`).join(', ')}, count(*)::double as n from ${ident(vectors)} v join ${ident(labels)} t on t.a = v.a and t.b = v.b and t.y = 1 group by all order by all`,
+  );
+  const n = g.columns[g.columns.length - 1]!;
+  const counts = spec.comparisons.map((c, ci) => {
+    const out = new Array<number>(c.levels.length).fill(0);
+    for (let i = 0; i < g.rowCount; i++) out[g.columns[ci]![i]!]! += n[i]!;
+    return out;
+  });
+  return { pairs: n.reduce((s, x) => s + x, 0), counts };
+}
+
+/** A rule as people read it: `surname+postcode`, `title:words`. */
+export function ruleLabel(rule: BlockingRule): string {
+  return blockingKeys(rule).map((k) => (k.key === 'value' ? k.field : `${k.field}:${k.key}${k.key === 'prefix' ? k.length : ''}`)).join('+');
+}
+
+/** The spec's link type, checked against the number of datasets (default: dedupe one, link two). */
+function resolveLinkType(spec: ResolvedLinkSpec, twoDatasets: boolean): LinkType {
+  const type = spec.link_type ?? (twoDatasets ? 'link_only' : 'dedupe_only');
+  const problems: string[] = [];
+  if (type === 'dedupe_only' && twoDatasets) problems.push('link_type: "dedupe_only" takes one file; for two files use "link_only" or "link_and_dedupe"');
+  if (type !== 'dedupe_only' && !twoDatasets) problems.push(`link_type: "${type}" needs two files (one file is deduped: "dedupe_only")`);
+  if (spec.clustering.method === 'one_to_one' && type !== 'link_only') problems.push('clustering.method: "one_to_one" needs two files linked with link_type "link_only"');
+  if (problems.length) throw new ConfigError('link spec', problems);
+  return type;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 
 /** How a raw column is cleaned before comparison (the warehouse's identity_records are already clean: 'none'). */
-export const normalizers = ['none', 'trim', 'lower', 'name', 'digits', 'phone_vn', 'email', 'domain'] as const;
+export const normalizers = ['none', 'trim', 'lower', 'name', 'text', 'number', 'digits', 'phone_vn', 'email', 'domain'] as const;
 export type Normalizer = (typeof normalizers)[number];
 
 export interface FieldSpec {
@@ -16,6 +16,8 @@ export interface FieldSpec {
    */
   column?: string | string[];
   normalize?: Normalizer;
+  /** With several columns: `first` non-empty one (default), or all non-empty ones `join`ed by a space (a name in two columns). */
+  combine?: 'first' | 'join';
   /** The input may lack the column(s): the field is then unknown (null) on every record. */
   optional?: boolean;
 }
@@ -53,7 +55,16 @@ export type LevelSpec =
   | (LevelBase & { kind: 'levenshtein'; max: number })
   | (LevelBase & { kind: 'abs_diff'; max: number })
   | (LevelBase & { kind: 'rel_diff'; max: number })
-  | (LevelBase & { kind: 'date_diff'; max_days: number })
+  | (LevelBase & {
+      kind: 'date_diff';
+      max_days: number;
+      /** strptime format(s) of the values, e.g. `%Y%m%d` or `["%d/%m/%Y", "%Y-%m-%d"]`; default ISO dates. */
+      format?: string | string[];
+    })
+  /** Token sets: |A ∩ B| / |A ∪ B| ≥ min (word order and repeats ignored). */
+  | (LevelBase & { kind: 'jaccard'; min: number })
+  /** Cosine of TF-IDF word vectors ≥ min: rare words shared weigh more than common ones. */
+  | (LevelBase & { kind: 'tfidf_cosine'; min: number })
   | (LevelBase & { kind: 'else' });
 
 export type LevelKind = LevelSpec['kind'];
@@ -90,16 +101,52 @@ export interface ComparisonSpec {
   degree_guard?: DegreeGuard;
 }
 
-/** Candidate pairs are pairs of records equal on every field of at least one rule. */
+/**
+ * A blocking key made from a field: the whole value (`value`), its first `length` characters
+ * (`prefix`), its words sorted (`sorted_words`), each of its words (`words`: a record has several
+ * keys; words shared by more than the max block size make no pairs, so only rare words block),
+ * its digits (`digits`), each word holding a digit and at least 3 characters (`model`: model
+ * numbers like `sm-g991b`), a phonetic code of each word (`phonetic`: `vi` after diacritic removal,
+ * or `en`, Soundex-like), or a part of a date (`year`, `year_month`, `month_day`; `format` as in
+ * strptime, e.g. `%Y%m%d`; default ISO).
+ */
+export const blockingKeyKinds = ['value', 'prefix', 'sorted_words', 'words', 'digits', 'model', 'phonetic', 'year', 'year_month', 'month_day'] as const;
+export type BlockingKeyKind = (typeof blockingKeyKinds)[number];
+export interface BlockingKey {
+  field: string;
+  key?: BlockingKeyKind;
+  /** `prefix`: characters kept. */
+  length?: number;
+  /** `phonetic`: language of the words; default `vi`. */
+  language?: 'vi' | 'en';
+  /** Date parts: strptime format(s) of the field; default ISO dates. */
+  format?: string | string[];
+}
+
+/** Candidate pairs are pairs of records sharing a key on every field of at least one rule. */
 export interface BlockingRule {
-  fields: string[];
+  /** Field names (whole-value keys) or keys made from fields (`{ "field": "title", "key": "words" }`). */
+  fields: Array<string | BlockingKey>;
   /** Values shared by more records than this generate no pairs (hubs); default `max_block_size` of the spec. */
   max_block_size?: number;
 }
 
+/**
+ * How links become clusters: `guarded` (default: the guards below), `components` (every link
+ * merges: threshold, then connected components, as in Splink), `one_to_one` (two files, link only:
+ * each record in at most one pair, best mutual matches first).
+ */
+export const clusteringMethods = ['guarded', 'components', 'one_to_one'] as const;
+export type ClusteringMethod = (typeof clusteringMethods)[number];
+
+/** Which pairs are candidates: within one file, across two files only, or both. */
+export const linkTypes = ['dedupe_only', 'link_only', 'link_and_dedupe'] as const;
+export type LinkType = (typeof linkTypes)[number];
+
 export interface ClusteringSpec {
-  /** A merge edge must reach this, or be corroborated by `min_shared_identifiers`. */
-  strong: Threshold;
+  method?: ClusteringMethod;
+  /** (guarded) A merge edge must reach this, or be corroborated by `min_shared_identifiers`; default the threshold. */
+  strong?: Threshold;
   min_shared_identifiers?: number;
   /** Bridges whose both sides hold at least `min_side` records must reach `threshold`. */
   bridge?: { min_side: number; threshold: Threshold };
@@ -116,10 +163,14 @@ export interface ClusteringSpec {
 export interface LinkSpec {
   /** Input column holding each record's own id, shown in CLI outputs; default row number. */
   unique_id?: string;
+  /** Default: `dedupe_only` for one input, `link_only` for two. */
+  link_type?: LinkType;
   fields: Record<string, FieldSpec>;
   comparisons: ComparisonSpec[];
   blocking: BlockingRule[];
   max_block_size?: number;
+  /** Pair budget: linking stops with an error when the blocking rules would make more candidate pairs; default 50,000,000. */
+  max_pairs?: number;
   /** Prior probability that two random records match; estimated from EM when absent. */
   prior?: { match_probability: number };
   estimate?: {
@@ -138,8 +189,9 @@ export interface LinkSpec {
 
 /** A spec with every default filled and `null`/`else` levels made explicit (first and last). */
 export interface ResolvedLinkSpec extends LinkSpec {
-  fields: Record<string, { column: string[]; normalize: Normalizer; optional?: boolean }>;
+  fields: Record<string, { column: string[]; normalize: Normalizer; combine?: 'join'; optional?: boolean }>;
   max_block_size: number;
+  max_pairs: number;
   estimate: { u_sample_pairs: number; em_iterations: number; em_start_lambda: number };
   confidence: { A: number; B: number; C: number };
   clustering: Required<Omit<ClusteringSpec, 'corroboration' | 'exclusive_field'>> & Pick<ClusteringSpec, 'exclusive_field'> & {
@@ -148,7 +200,7 @@ export interface ResolvedLinkSpec extends LinkSpec {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const levelKinds: readonly LevelKind[] = ['null', 'exact', 'jaro_winkler', 'levenshtein', 'abs_diff', 'rel_diff', 'date_diff', 'else'];
+const levelKinds: readonly LevelKind[] = ['null', 'exact', 'jaro_winkler', 'levenshtein', 'jaccard', 'tfidf_cosine', 'abs_diff', 'rel_diff', 'date_diff', 'else'];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isProb = (v: unknown): v is number => typeof v === 'number' && v > 0 && v < 1;
@@ -196,6 +248,11 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
       break;
     case 'date_diff':
       need('max_days', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer number of days ≥ 0');
+      if (level.format !== undefined && !isFormats(level.format)) problems.push(`${at}.format: expected a strptime format or a list of them, e.g. "%Y%m%d"`);
+      break;
+    case 'jaccard':
+    case 'tfidf_cosine':
+      need('min', (v) => isNum(v) && v > 0 && v <= 1, 'a similarity in (0, 1]');
       break;
     case 'exact':
       if (level.word_order !== undefined && !['as_is', 'sorted'].includes(level.word_order as string)) problems.push(`${at}.word_order: expected "as_is" or "sorted"`);
@@ -214,12 +271,38 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
       levenshtein: ['max'],
       abs_diff: ['max'],
       rel_diff: ['max'],
-      date_diff: ['max_days'],
+      date_diff: ['max_days', 'format'],
+      jaccard: ['min'],
+      tfidf_cosine: ['min'],
       else: [],
     };
     if (!['kind', 'label', 'm', 'u', ...allowed[kind]].includes(key)) problems.push(`${at}: unknown key "${key}" for a "${kind}" level`);
   }
 }
+
+function checkBlockingKey(f: unknown, at: string, fieldRef: (v: unknown, at: string) => void, problems: string[]): void {
+  if (typeof f === 'string') return fieldRef(f, at);
+  if (!isObj(f)) return void problems.push(`${at}: expected a field name or { "field": name, "key": kind }`);
+  fieldRef(f.field, `${at}.field`);
+  const key = (f.key ?? 'value') as BlockingKeyKind;
+  if (!blockingKeyKinds.includes(key)) return void problems.push(`${at}.key: expected one of ${blockingKeyKinds.join(', ')}`);
+  for (const k of Object.keys(f)) if (!['field', 'key', 'length', 'language', 'format'].includes(k)) problems.push(`${at}: unknown key "${k}"`);
+  if (key === 'prefix' && !(Number.isInteger(f.length) && (f.length as number) >= 1)) problems.push(`${at}.length: a "prefix" key needs "length": an integer ≥ 1`);
+  if (key !== 'prefix' && f.length !== undefined) problems.push(`${at}.length: only for "prefix" keys`);
+  if (f.language !== undefined && (key !== 'phonetic' || !['vi', 'en'].includes(f.language as string))) problems.push(`${at}.language: "vi" or "en", for "phonetic" keys only`);
+  const dates = ['year', 'year_month', 'month_day'].includes(key);
+  if (f.format !== undefined && (!dates || !isFormats(f.format))) problems.push(`${at}.format: a strptime format or a list of them (e.g. "%Y%m%d"), for date parts only`);
+}
+
+const isFormats = (v: unknown) => (typeof v === 'string' && v.includes('%')) || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.includes('%')));
+
+/** A rule's keys, with whole-value keys written out. */
+export function blockingKeys(rule: BlockingRule): Array<BlockingKey & { key: BlockingKeyKind }> {
+  return rule.fields.map((f) => (typeof f === 'string' ? { field: f, key: 'value' } : { ...f, key: f.key ?? 'value' }));
+}
+
+/** The fields a rule reads. */
+export const blockingFields = (rule: BlockingRule): string[] => blockingKeys(rule).map((k) => k.field);
 
 /**
  * Checks a parsed spec and returns every problem (empty when valid).
@@ -231,10 +314,11 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
 export function linkSpecProblems(raw: unknown): string[] {
   const problems: string[] = [];
   if (!isObj(raw)) return ['the spec must be a JSON object'];
-  const known = ['unique_id', 'fields', 'comparisons', 'blocking', 'max_block_size', 'prior', 'estimate', 'threshold', 'confidence', 'clustering', '$comment'];
+  const known = ['unique_id', 'link_type', 'fields', 'comparisons', 'blocking', 'max_block_size', 'max_pairs', 'prior', 'estimate', 'threshold', 'confidence', 'clustering', '$comment'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) problems.push(`${k}: unknown key (expected one of ${known.join(', ')})`);
 
   if (raw.unique_id !== undefined && (typeof raw.unique_id !== 'string' || raw.unique_id === '')) problems.push('unique_id: expected a column name');
+  if (raw.link_type !== undefined && !linkTypes.includes(raw.link_type as LinkType)) problems.push(`link_type: expected one of ${linkTypes.join(', ')}`);
   const fields = raw.fields;
   const fieldNames = new Set<string>();
   if (!isObj(fields) || Object.keys(fields).length === 0) problems.push('fields: expected an object naming at least one field');
@@ -247,6 +331,7 @@ export function linkSpecProblems(raw: unknown): string[] {
       const cols = Array.isArray(f.column) ? f.column : [f.column];
       if (f.column !== undefined && (cols.length === 0 || cols.some((c) => typeof c !== 'string' || c === ''))) problems.push(`fields.${name}.column: expected a column name or a list of column names`);
       if (f.normalize !== undefined && !normalizers.includes(f.normalize as Normalizer)) problems.push(`fields.${name}.normalize: expected one of ${normalizers.join(', ')}`);
+      if (f.combine !== undefined && !['first', 'join'].includes(f.combine as string)) problems.push(`fields.${name}.combine: expected "first" or "join"`);
       if (f.optional !== undefined && typeof f.optional !== 'boolean') problems.push(`fields.${name}.optional: expected true or false`);
     }
   }
@@ -295,11 +380,12 @@ export function linkSpecProblems(raw: unknown): string[] {
     blocking.forEach((b, i) => {
       const at = `blocking[${i}]`;
       if (!isObj(b) || !Array.isArray(b.fields) || b.fields.length === 0) return void problems.push(`${at}: expected { "fields": [field, …] }`);
-      b.fields.forEach((f, j) => fieldRef(f, `${at}.fields[${j}]`));
+      b.fields.forEach((f, j) => checkBlockingKey(f, `${at}.fields[${j}]`, fieldRef, problems));
       if (b.max_block_size !== undefined && !(Number.isInteger(b.max_block_size) && (b.max_block_size as number) >= 2)) problems.push(`${at}.max_block_size: expected an integer ≥ 2`);
     });
   }
   if (raw.max_block_size !== undefined && !(Number.isInteger(raw.max_block_size) && (raw.max_block_size as number) >= 2)) problems.push('max_block_size: expected an integer ≥ 2');
+  if (raw.max_pairs !== undefined && !(Number.isInteger(raw.max_pairs) && (raw.max_pairs as number) >= 1)) problems.push('max_pairs: expected an integer ≥ 1');
   if (raw.prior !== undefined && !(isObj(raw.prior) && isProb(raw.prior.match_probability))) problems.push('prior: expected { "match_probability": p } with 0 < p < 1');
   if (raw.estimate !== undefined) {
     const e = raw.estimate;
@@ -317,10 +403,18 @@ export function linkSpecProblems(raw: unknown): string[] {
     else if (!((c.A as number) > (c.B as number) && (c.B as number) > (c.C as number))) problems.push('confidence: expected A > B > C');
   }
   const cl = raw.clustering;
-  if (!isObj(cl)) problems.push('clustering: expected { "strong": threshold, "min_shared_identifiers"?, "bridge"?, "corroboration"?, "exclusive_field"? }');
+  if (!isObj(cl)) problems.push('clustering: expected { "method"?, "strong"?: threshold, "min_shared_identifiers"?, "bridge"?, "corroboration"?, "exclusive_field"? }');
   else {
+    if (cl.method !== undefined && !clusteringMethods.includes(cl.method as ClusteringMethod)) problems.push(`clustering.method: expected one of ${clusteringMethods.join(', ')}`);
+    if (cl.method === 'one_to_one' && raw.link_type !== undefined && raw.link_type !== 'link_only') problems.push('clustering.method: "one_to_one" links two files only (link_type "link_only")');
+    const guarded = cl.method === undefined || cl.method === 'guarded';
+    if (!guarded) {
+      for (const k of ['strong', 'min_shared_identifiers', 'bridge', 'corroboration', 'exclusive_field']) {
+        if (cl[k] !== undefined) problems.push(`clustering.${k}: only for "method": "guarded" (${JSON.stringify(cl.method)} has no guards)`);
+      }
+    }
     for (const k of Object.keys(cl)) {
-      if (!['strong', 'min_shared_identifiers', 'bridge', 'corroboration', 'exclusive_field'].includes(k)) problems.push(`clustering.${k}: unknown key`);
+      if (!['method', 'strong', 'min_shared_identifiers', 'bridge', 'corroboration', 'exclusive_field'].includes(k)) problems.push(`clustering.${k}: unknown key`);
     }
     if (cl.corroboration !== undefined) {
       const c = cl.corroboration;
@@ -333,7 +427,7 @@ export function linkSpecProblems(raw: unknown): string[] {
       }
     }
     if (cl.exclusive_field !== undefined) fieldRef(cl.exclusive_field, 'clustering.exclusive_field');
-    checkThreshold(cl.strong, 'clustering.strong', problems);
+    if (cl.strong !== undefined) checkThreshold(cl.strong, 'clustering.strong', problems);
     if (cl.min_shared_identifiers !== undefined && !(Number.isInteger(cl.min_shared_identifiers) && (cl.min_shared_identifiers as number) >= 1)) problems.push('clustering.min_shared_identifiers: expected an integer ≥ 1');
     if (cl.bridge !== undefined) {
       const b = cl.bridge;
@@ -366,6 +460,7 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
     fields[name] = {
       column: f.column === undefined ? [name] : Array.isArray(f.column) ? f.column : [f.column],
       normalize: f.normalize ?? 'none',
+      ...(f.combine === 'join' ? { combine: 'join' as const } : {}),
       ...(f.optional ? { optional: true } : {}),
     };
   }
@@ -380,6 +475,7 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
     fields,
     comparisons,
     max_block_size: spec.max_block_size ?? 2000,
+    max_pairs: spec.max_pairs ?? 50_000_000,
     estimate: {
       u_sample_pairs: spec.estimate?.u_sample_pairs ?? 1_000_000,
       em_iterations: spec.estimate?.em_iterations ?? 25,
@@ -387,9 +483,10 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
     },
     confidence: spec.confidence ?? { A: 0.999, B: 0.99, C: 0.95 },
     clustering: {
-      strong: spec.clustering.strong,
+      method: spec.clustering.method ?? 'guarded',
+      strong: spec.clustering.strong ?? spec.threshold,
       min_shared_identifiers: spec.clustering.min_shared_identifiers ?? 2,
-      bridge: spec.clustering.bridge ?? { min_side: 3, threshold: spec.clustering.strong },
+      bridge: spec.clustering.bridge ?? { min_side: 3, threshold: spec.clustering.strong ?? spec.threshold },
       ...(spec.clustering.corroboration
         ? {
             corroboration: {
@@ -415,6 +512,8 @@ export function levelLabel(l: LevelSpec): string {
     case 'abs_diff': return `abs diff <= ${l.max}`;
     case 'rel_diff': return `rel diff <= ${l.max}`;
     case 'date_diff': return `date diff <= ${l.max_days} days`;
+    case 'jaccard': return `jaccard >= ${l.min}`;
+    case 'tfidf_cosine': return `tfidf cosine >= ${l.min}`;
   }
 }
 

@@ -4,7 +4,7 @@
  * Aliases `l` and `r` are the left and right record of a pair.
  */
 import { ident, type SqlValue } from '../warehouse/db.js';
-import type { ComparisonSpec, LevelSpec, Normalizer, ResolvedLinkSpec } from './spec.js';
+import { blockingKeys, type BlockingKey, type BlockingRule, type ComparisonSpec, type LevelSpec, type Normalizer, type ResolvedLinkSpec } from './spec.js';
 
 export interface SqlStep {
   sql: string;
@@ -28,9 +28,9 @@ export class Binder {
 const q = ident;
 
 /** SQL that cleans a raw text column (already cast to varchar) the way a normalizer says. */
-export function normalizeExpr(column: string | string[], how: Normalizer): string {
+export function normalizeExpr(column: string | string[], how: Normalizer, combine: 'first' | 'join' = 'first'): string {
   const cols = (Array.isArray(column) ? column : [column]).map((c) => `nullif(trim(cast(${q(c)} as varchar)), '')`);
-  const x = cols.length === 1 ? cols[0]! : `coalesce(${cols.join(', ')})`;
+  const x = cols.length === 1 ? cols[0]! : combine === 'join' ? `nullif(concat_ws(' ', ${cols.join(', ')}), '')` : `coalesce(${cols.join(', ')})`;
   const digits = `regexp_replace(${x}, '[^0-9]', '', 'g')`;
   switch (how) {
     case 'none':
@@ -42,6 +42,10 @@ export function normalizeExpr(column: string | string[], how: Normalizer): strin
       return `nullif(lower(trim(${x})), '')`;
     case 'name':
       return `nullif(trim(regexp_replace(strip_accents(replace(lower(${x}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
+    case 'text':
+      return `nullif(trim(regexp_replace(strip_accents(replace(lower(${decodeHtmlEntities(x)}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
+    case 'number':
+      return parseNumberExpr(x);
     case 'digits':
       return `nullif(${digits}, '')`;
     case 'phone_vn':
@@ -54,9 +58,42 @@ export function normalizeExpr(column: string | string[], how: Normalizer): strin
   }
 }
 
+/**
+ * HTML entities decoded: the named ones lists and shops use (`&amp;`, `&quot;`, `&nbsp;`…) and
+ * numeric ones (`&#39;`, `&#x27;`).
+ */
+export function decodeHtmlEntities(x: string): string {
+  const named: Array<[string, string]> = [['&quot;', '"'], ['&apos;', "''"], ['&lt;', '<'], ['&gt;', '>'], ['&nbsp;', ' '], ['&ndash;', '-'], ['&mdash;', '-'], ['&reg;', ' '], ['&trade;', ' '], ['&copy;', ' ']];
+  const numeric = (text: string) =>
+    `array_to_string(list_transform(string_split(${text}, '&#'), (p, i) -> case when i = 1 then p
+       when regexp_matches(p, '^[0-9]{1,7};') then chr(regexp_extract(p, '^([0-9]+);', 1)::integer) || regexp_replace(p, '^[0-9]+;', '')
+       when regexp_matches(p, '^[xX][0-9a-fA-F]{1,6};') then chr(('0x' || regexp_extract(p, '^[xX]([0-9a-fA-F]+);', 1))::integer) || regexp_replace(p, '^[xX][0-9a-fA-F]+;', '')
+       else '&#' || p end), '')`;
+  const decoded = named.reduce((acc, [from, to]) => `replace(${acc}, '${from}', '${to}')`, numeric(x));
+  return `replace(${decoded}, '&amp;', '&')`;
+}
+
+/**
+ * A number read from a price or a quantity: currency signs and units dropped (`$399.00`,
+ * `1.250.000 đ`, `12,5 kg`). Separators: with both `.` and `,` the last is the decimal mark; a
+ * lone one followed by groups of exactly three digits separates thousands (`1.250.000`), else it
+ * is the decimal mark. Text with no number is null (unknown), never a disagreement.
+ */
+export function parseNumberExpr(x: string): string {
+  const n = `regexp_extract(replace(${x}, ' ', ''), '-?[0-9][0-9.,]*')`;
+  return `(select case
+      when n = '' then null
+      when n like '%.%' and n like '%,%' then
+        case when strpos(reverse(n), '.') < strpos(reverse(n), ',') then replace(n, ',', '') else replace(replace(n, '.', ''), ',', '.') end
+      when regexp_matches(n, '^-?[0-9]{1,3}([.,][0-9]{3})+$') then regexp_replace(n, '[.,]', '', 'g')
+      else replace(n, ',', '.') end::varchar
+    from (select regexp_replace(${n}, '[.,]+$', '') as n))`;
+}
+
 /** The word-sorted copy of a field, e.g. `van hung nguyen` → `hung nguyen van`. */
 export const sortedColumn = (field: string) => `${field}__sorted`;
 export const tfColumn = (field: string, sorted: boolean, tokens: boolean) => `${field}${sorted ? '__sorted' : ''}__tf${tokens ? 't' : ''}`;
+export const tfidfColumn = (field: string) => `${field}__tfidf`;
 export const degreeColumn = (field: string, nameField: string) => `${field}__deg__${nameField}`;
 export const gammaColumn = (comparison: string) => `g_${comparison}`;
 
@@ -80,7 +117,7 @@ export function prepareRecordsSql(
 ): SqlStep {
   const cols = [`${q(o.idColumn)}::bigint as _rid`, o.datasetColumn ? `${q(o.datasetColumn)}::tinyint as _ds` : `0::tinyint as _ds`];
   for (const [name, f] of Object.entries(spec.fields)) {
-    cols.push(`${f.column.length ? normalizeExpr(f.column, f.normalize) : 'null::varchar'} as ${q(name)}`);
+    cols.push(`${f.column.length ? normalizeExpr(f.column, f.normalize, f.combine) : 'null::varchar'} as ${q(name)}`);
   }
   const inner = `select ${cols.join(',\n       ')} from ${q(o.input)}`;
   const sorted = fieldsNeedingSorted(spec).map((f) => `array_to_string(list_sort(string_split(${q(f)}, ' ')), ' ') as ${q(sortedColumn(f))}`);
@@ -92,7 +129,7 @@ select *${sorted.length ? ', ' + sorted.join(', ') : ''} from (${inner})`;
 /** Per-record statistics a spec needs: term frequencies and degree (distinct names per value). */
 export interface RecordStat {
   column: string;
-  kind: 'tf' | 'degree';
+  kind: 'tf' | 'degree' | 'tfidf';
   /** Column of the base table whose value is counted. */
   value: string;
   tokens?: boolean;
@@ -109,6 +146,10 @@ export function recordStats(spec: ResolvedLinkSpec): RecordStat[] {
         out.set(column, { column, kind: 'tf', value: sorted ? sortedColumn(c.field) : c.field, tokens: !!l.tf_tokens });
       }
     }
+    if (c.levels.some((l) => l.kind === 'tfidf_cosine')) {
+      const column = tfidfColumn(c.field);
+      out.set(column, { column, kind: 'tfidf', value: c.field });
+    }
     if (c.degree_guard) {
       const column = degreeColumn(c.field, c.degree_guard.name_field);
       out.set(column, { column, kind: 'degree', value: c.field, nameField: c.degree_guard.name_field });
@@ -124,6 +165,18 @@ export function recordStats(spec: ResolvedLinkSpec): RecordStat[] {
  */
 export function recordStatSql(stat: RecordStat, base: string, table: string): SqlStep {
   const v = q(stat.value);
+  if (stat.kind === 'tfidf') {
+    // A value's words weighted by idf = ln(N / records carrying the word), scaled to unit length.
+    const sql = `create or replace table ${q(table)} as
+with v as (select ${v} as value, count(*)::double as n from ${q(base)} where ${v} is not null group by 1),
+w as (select value, n, unnest(list_distinct(list_filter(string_split(value, ' '), t -> t <> ''))) as t from v),
+df as (select t, sum(n) as df from w group by 1),
+tot as (select sum(n) as total from v),
+x as (select w.value, w.t, ln(tot.total / df.df) + 1e-9 as idf from w join df using (t) cross join tot)
+select value, list({'t': t, 'w': w} order by t) as stat
+from (select value, t, idf / sqrt(sum(idf * idf) over (partition by value)) as w from x) group by value`;
+    return { sql, table, params: {} };
+  }
   if (stat.kind === 'degree') {
     const sql = `create or replace table ${q(table)} as
 select ${v} as value, count(distinct ${q(stat.nameField!)})::double as stat
@@ -158,15 +211,120 @@ from ${q(base)} b ${joins.join(' ')}`;
 }
 
 /**
+ * A date read from text: ISO (`2024-03-01`) by default, else by strptime format(s) such as
+ * `%Y%m%d` or `%d/%m/%Y`. Unparsable text is null (the comparison's unknown level).
+ */
+export function dateExpr(x: string, format: string | string[] | undefined, b: Binder): string {
+  if (format === undefined) return `try_cast(${x} as date)`;
+  const formats = Array.isArray(format) ? format : [format];
+  const fmt = formats.length === 1 ? b.bind(formats[0]!) : `[${formats.map((f) => `${b.bind(f)}::varchar`).join(', ')}]`;
+  return `try_strptime(${x}, ${fmt})::date`;
+}
+
+/** Soundex-like code of a word (English): first letter, then up to 3 consonant-class digits. */
+const soundexWord = (w: string) => {
+  let code = `translate(regexp_replace(${w}[2:], '[aeiouyhw]', '', 'g'), 'bfpvcgjkqsxzdtlmnr', '111122222222334556')`;
+  for (const d of '123456') code = `regexp_replace(${code}, '${d}+', '${d}', 'g')`;
+  return `(${w}[1] || left(${code}, 3))`;
+};
+
+/** A Vietnamese word (diacritics removed) with the spellings southern and northern speech confuse merged. */
+const vietPhoneticWord = (w: string) => {
+  const rules: Array<[string, string]> = [
+    ['y', 'i'], ['^ngh', 'ng'], ['^gh', 'g'], ['^(gi|r|d)', 'z'], ['^tr', 'ch'], ['^s', 'x'], ['^[cq]([^h]|$)', 'k\\1'], ['^ph', 'f'],
+    ['(nh|ng)$', 'n'], ['c$', 't'], ['uo', 'u'],
+  ];
+  return rules.reduce((x, [from, to]) => `regexp_replace(${x}, '${from}', '${to}', 'g')`, w);
+};
+
+/** SQL of one blocking key over a records table column: a scalar, or a list (one key per element). */
+function blockingKeyExpr(k: BlockingKey & { key: string }, b: Binder): { expr: string; list: boolean } {
+  const f = q(k.field);
+  const words = `string_split(${f}, ' ')`;
+  switch (k.key) {
+    case 'prefix': return { expr: `left(${f}, ${b.bind(k.length!)})`, list: false };
+    case 'sorted_words': return { expr: `array_to_string(list_sort(${words}), ' ')`, list: false };
+    case 'words': return { expr: `list_distinct(list_filter(${words}, w -> w <> ''))`, list: true };
+    case 'digits': return { expr: `nullif(regexp_replace(${f}, '[^0-9]', '', 'g'), '')`, list: false };
+    case 'model': {
+      // Words holding a digit, and two neighbouring words joined (a cleaner may have split `sm-g991b` into `sm g991b`).
+      const ws = `list_filter(list_transform(string_split(regexp_replace(lower(${f}), '[^a-z0-9/._-]+', ' ', 'g'), ' '), w -> regexp_replace(w, '[^a-z0-9]', '', 'g')), w -> w <> '')`;
+      const both = `list_concat(ws, list_transform(range(1, len(ws)), i -> ws[i] || ws[i + 1]))`;
+      return { expr: `(select list_distinct(list_filter(${both}, w -> length(w) >= 3 and regexp_matches(w, '[0-9]'))) from (select ${ws} as ws))`, list: true };
+    }
+    case 'phonetic':
+      return { expr: `list_distinct(list_transform(list_filter(${words}, w -> w <> ''), w -> ${k.language === 'en' ? soundexWord('w') : vietPhoneticWord('w')}))`, list: true };
+    case 'year': return { expr: `strftime(${dateExpr(f, k.format, b)}, '%Y')`, list: false };
+    case 'year_month': return { expr: `strftime(${dateExpr(f, k.format, b)}, '%Y-%m')`, list: false };
+    case 'month_day': return { expr: `strftime(${dateExpr(f, k.format, b)}, '%m-%d')`, list: false };
+    default: return { expr: f, list: false };
+  }
+}
+
+/** Whether a rule blocks on whole values only (today's plain self-join). */
+export const isPlainRule = (rule: BlockingRule) => blockingKeys(rule).every((k) => k.key === 'value');
+
+/**
+ * A rule's keys per record: `(_rid, _ds, k0, k1, …)`, one row per record and combination of its
+ * keys (a `words` key gives one row per word), known keys only, each row once.
+ */
+export function blockingKeysSql(rule: BlockingRule, o: { records: string; table: string }): SqlStep {
+  const b = new Binder();
+  const keys = blockingKeys(rule).map((k) => blockingKeyExpr(k, b));
+  const names = keys.map((_, i) => `k${i}`);
+  let from = `(select _rid, _ds, ${keys.map((k, i) => `${k.expr} as k${i}`).join(', ')} from ${q(o.records)})`;
+  keys.forEach((k, i) => {
+    if (!k.list) return;
+    from = `(select _rid, _ds, ${names.map((n, j) => (j === i ? `unnest(${n}) as ${n}` : n)).join(', ')} from ${from})`;
+  });
+  const sql = `create or replace table ${q(o.table)} as
+select distinct _rid, _ds, ${names.join(', ')} from ${from} where ${names.map((n) => `${n} is not null and ${n}::varchar <> ''`).join(' and ')}`;
+  return { sql, table: o.table, params: b.params };
+}
+
+/** Per rule: where its keys are (the records table for plain rules, else its key table) and the key columns. */
+export interface RuleKeys {
+  table: string;
+  columns: string[];
+}
+
+export function ruleKeys(spec: ResolvedLinkSpec, records: string, keyTable: (i: number) => string): RuleKeys[] {
+  return spec.blocking.map((rule, i) =>
+    isPlainRule(rule) ? { table: records, columns: blockingKeys(rule).map((k) => k.field) } : { table: keyTable(i), columns: blockingKeys(rule).map((_, j) => `k${j}`) },
+  );
+}
+
+/**
+ * Upper bound of the pairs each rule makes (Σ n(n−1)/2 over its blocks under the max block size),
+ * and the blocks it leaves out as too large: one row per rule, `(rule, pairs, skipped_blocks, skipped_records, largest)`.
+ */
+export function blockingEstimateQuery(spec: ResolvedLinkSpec, keys: RuleKeys[]): { sql: string; params: Record<string, SqlValue> } {
+  const b = new Binder();
+  const parts = keys.map((k, i) => {
+    const fs = k.columns.map(q);
+    const max = b.bind(spec.blocking[i]!.max_block_size ?? spec.max_block_size);
+    return `select ${i} as rule,
+    coalesce(sum(case when n <= ${max} then n * (n - 1) / 2 end), 0)::double as pairs,
+    count(*) filter (where n > ${max})::bigint as skipped_blocks,
+    coalesce(sum(n) filter (where n > ${max}), 0)::bigint as skipped_records,
+    coalesce(max(n), 0)::bigint as largest
+  from (select count(*)::double as n from ${q(k.table)} where ${fs.map((f) => `${f} is not null`).join(' and ')} group by ${fs.join(', ')})`;
+  });
+  return { sql: `${parts.join('\nunion all\n')} order by rule`, params: b.params };
+}
+
+/**
  * Candidate pairs: union of the blocking rules, deduplicated, `a < b`, with `rule_mask` (bit i set
  * when rule i produced the pair). Values shared by more than a rule's max block size make no pairs.
- * In link mode only pairs across datasets (`_ds` differs) are made.
+ * In link mode only pairs across datasets (`_ds` differs) are made. Rules with keys other than
+ * whole values read their key tables (`blockingKeysSql`), given by `keys`.
  */
-export function blockedPairsSql(spec: ResolvedLinkSpec, o: { records: string; table: string; linkOnly: boolean }): SqlStep {
+export function blockedPairsSql(spec: ResolvedLinkSpec, o: { records: string; table: string; linkOnly: boolean; keys?: RuleKeys[] }): SqlStep {
   const b = new Binder();
-  const R = q(o.records);
   const parts = spec.blocking.map((rule, i) => {
-    const fs = rule.fields.map(q);
+    const k = o.keys?.[i] ?? { table: o.records, columns: rule.fields as string[] };
+    const R = q(k.table);
+    const fs = k.columns.map(q);
     const notNull = fs.map((f) => `${f} is not null`).join(' and ');
     const max = b.bind(rule.max_block_size ?? spec.max_block_size);
     const onKey = fs.map((f) => `l.${f} = k.${f}`).join(' and ');
@@ -194,9 +352,11 @@ export function randomPairsSql(o: {
   seed: number;
   linkOnly: boolean;
   sizes: [number, number];
+  /** Link and dedupe: draw from both datasets as one pool (sizes[0] is then the pool's size). */
+  pooled?: boolean;
 }): SqlStep {
   const b = new Binder();
-  const R = q(o.records);
+  const R = o.pooled ? `(select _rid, 0::tinyint as _ds from ${q(o.records)})` : q(o.records);
   const [n0, n1] = o.sizes;
   const total = o.linkOnly ? n0 * n1 : (n0 * (n0 - 1)) / 2;
   let sql: string;
@@ -249,9 +409,27 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
   const rf = `r.${f}`;
   const num = (x: string) => `try_cast(${x} as double)`;
   const shared = (expr: string) => (sims ? sims.alias(expr) : expr);
+  const dateLevel = c.levels.find((x) => x.kind === 'date_diff') as Extract<LevelSpec, { kind: 'date_diff' }> | undefined;
+  const date = (x: string) => dateExpr(x, dateLevel?.format, b);
+  const words = (x: string) => `list_distinct(list_filter(string_split(${x}, ' '), _w -> _w <> ''))`;
   switch (l.kind) {
-    case 'null':
-      return `${lf} is null or ${rf} is null`;
+    case 'null': {
+      // A value a date or number level cannot read is unknown, never a disagreement.
+      const unreadable = [
+        ...(dateLevel ? [`${date(lf)} is null`, `${date(rf)} is null`] : []),
+        ...(c.levels.some((x) => x.kind === 'abs_diff' || x.kind === 'rel_diff') ? [`${num(lf)} is null`, `${num(rf)} is null`] : []),
+      ];
+      return [`${lf} is null or ${rf} is null`, ...unreadable].join(' or ');
+    }
+    case 'jaccard': {
+      const jac = `(len(list_intersect(${words(lf)}, ${words(rf)})) / greatest(1, len(list_distinct(list_concat(${words(lf)}, ${words(rf)})))))::double`;
+      return `${shared(jac)} >= ${b.bind(l.min)}`;
+    }
+    case 'tfidf_cosine': {
+      const v = q(tfidfColumn(c.field));
+      const cos = `coalesce(list_sum(list_transform(l.${v}, _x -> _x.w * coalesce(list_extract(list_filter(r.${v}, _y -> _y.t = _x.t), 1).w, 0))), 0)`;
+      return `${shared(cos)} >= ${b.bind(l.min)}`;
+    }
     case 'else':
       return 'true';
     case 'exact':
@@ -270,7 +448,7 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
     case 'rel_diff':
       return `abs(${num(lf)} - ${num(rf)}) <= ${b.bind(l.max)} * greatest(abs(${num(lf)}), abs(${num(rf)}))`;
     case 'date_diff':
-      return `abs(datediff('day', try_cast(${lf} as date), try_cast(${rf} as date))) <= ${b.bind(l.max_days)}`;
+      return `abs(datediff('day', ${dateExpr(lf, l.format, b)}, ${dateExpr(rf, l.format, b)})) <= ${b.bind(l.max_days)}`;
   }
 }
 
@@ -314,6 +492,7 @@ export function comparisonVectorsSql(
   for (const c of spec.comparisons) {
     fields.add(c.field);
     if (c.levels.some((l) => (l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is')) fields.add(sortedColumn(c.field));
+    if (c.levels.some((l) => l.kind === 'tfidf_cosine')) fields.add(tfidfColumn(c.field));
     const g = q(gammaColumn(c.name));
     const dg = c.degree_guard;
     if (dg?.hubs_unknown) {

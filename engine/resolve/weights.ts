@@ -4,7 +4,7 @@
  * does), the prior from λ over all candidate pairs, and per level log2(m/u).
  */
 import { expectationMaximisation, type GammaPatterns } from './em.js';
-import type { ResolvedLinkSpec } from './spec.js';
+import { blockingFields, blockingKeys, type ResolvedLinkSpec } from './spec.js';
 
 export interface LevelWeight {
   label: string;
@@ -13,8 +13,9 @@ export interface LevelWeight {
   u: number;
   /** log2(m / u); 0 for the null level. */
   weight: number;
-  m_source: 'fixed' | 'em' | 'start' | 'none';
-  u_source: 'fixed' | 'sampled' | 'default' | 'none';
+  m_source: 'fixed' | 'em' | 'labels' | 'start' | 'none';
+  /** `smoothed`: never seen among random pairs, so u was raised until the level weighs no more than the one above it. */
+  u_source: 'fixed' | 'sampled' | 'default' | 'smoothed' | 'none';
   /** Random pairs observed at this level. */
   u_count: number;
 }
@@ -77,6 +78,19 @@ export function uFromCounts(counts: number[], fixed: Array<number | undefined>):
   return { u, source };
 }
 
+/**
+ * m per level from labelled matches (index 0, the null level, ignored): counts plus half a pair
+ * each, shared over what the spec's fixed m leave.
+ *
+ * @example mFromCounts([3, 8, 1, 0], [undefined, undefined, undefined, undefined]) // [undefined, 0.81, 0.143, 0.048]
+ */
+export function mFromCounts(counts: number[], fixed: Array<number | undefined>): Array<number | undefined> {
+  const fixedMass = fixed.slice(1).reduce<number>((s, v) => s + (v ?? 0), 0);
+  const free = counts.map((_, g) => g > 0 && fixed[g] === undefined);
+  const sum = counts.reduce((s, c, g) => s + (free[g] ? c + 0.5 : 0), 0);
+  return counts.map((c, g) => (g === 0 ? undefined : free[g] ? (Math.max(0, 1 - fixedMass) * (c + 0.5)) / sum : fixed[g]));
+}
+
 /** Start values of m: best level most likely (4:1 between neighbours), fixed m kept. */
 export function startM(fixed: Array<number | undefined>): number[] {
   const L = fixed.length;
@@ -104,9 +118,19 @@ function selectPatterns(p: MaskedPatterns, bit: number): GammaPatterns {
  */
 export function estimateWeights(
   spec: ResolvedLinkSpec,
-  input: { uCounts: number[][]; pairs: MaskedPatterns; candidatePairs: number; totalPairs: number; uPairs: number },
+  input: {
+    uCounts: number[][];
+    pairs: MaskedPatterns;
+    candidatePairs: number;
+    totalPairs: number;
+    uPairs: number;
+    /** Labelled matches per comparison per level: m counted from them (half a pair added to each level) instead of EM. */
+    mCounts?: number[][];
+  },
 ): LinkWeights {
-  const fixedM = spec.comparisons.map((c) => c.levels.map((l) => l.m));
+  const specM = spec.comparisons.map((c) => c.levels.map((l) => l.m));
+  const labelled = input.mCounts ? specM.map((levels, ci) => mFromCounts(input.mCounts![ci]!, levels)) : undefined;
+  const fixedM = labelled ?? specM;
   const fixedU = spec.comparisons.map((c) => c.levels.map((l) => l.u));
   const us = spec.comparisons.map((_, ci) => uFromCounts(input.uCounts[ci]!, fixedU[ci]!));
   const u = us.map((x) => x.u);
@@ -117,7 +141,11 @@ export function estimateWeights(
   const sessions: EmSession[] = [];
   if (spec.estimate.em_iterations > 0) {
     spec.blocking.forEach((rule, ri) => {
-      const active = spec.comparisons.map((c) => !rule.fields.includes(c.field));
+      const ruleFields = blockingFields(rule);
+      // Whole-value keys make their fields agree on every pair of the session, so those say nothing
+      // about m; keys made from a field (words, prefix, model…) do not, so its comparisons stay in.
+      const agreeing = blockingKeys(rule).filter((k) => k.key === 'value').map((k) => k.field);
+      const active = spec.comparisons.map((c) => !agreeing.includes(c.field));
       const patterns = selectPatterns(input.pairs, 2 ** ri);
       const pairs = patterns.count.reduce((s, x) => s + x, 0);
       if (pairs === 0 || !active.some(Boolean)) return;
@@ -135,7 +163,7 @@ export function estimateWeights(
         runs[ci]!++;
         estimated.push(c.name);
       });
-      sessions.push({ rule: rule.fields, pairs, iterations: r.iterations, lambda: r.lambda, estimated });
+      sessions.push({ rule: ruleFields, pairs, iterations: r.iterations, lambda: r.lambda, estimated });
     });
   }
   const m = mStart.map((levels, ci) => (runs[ci]! > 0 ? levels.map((v, g) => (g === 0 ? 1 : free[ci]![g] ? sums[ci]![g]! / runs[ci]! : v)) : levels));
@@ -153,11 +181,12 @@ export function estimateWeights(
       m: g === 0 ? 1 : m[ci]![g]!,
       u: g === 0 ? 1 : u[ci]![g]!,
       weight: g === 0 ? 0 : Math.log2(m[ci]![g]! / u[ci]![g]!),
-      m_source: g === 0 ? 'none' : fixedM[ci]![g] !== undefined ? 'fixed' : runs[ci]! > 0 ? 'em' : 'start',
+      m_source: g === 0 ? 'none' : specM[ci]![g] !== undefined ? 'fixed' : labelled ? 'labels' : runs[ci]! > 0 ? 'em' : 'start',
       u_source: us[ci]!.source[g]!,
       u_count: input.uCounts[ci]![g] ?? 0,
     })),
   }));
+  smoothUnseenLevels(comparisons);
   return {
     prior,
     prior_source: spec.prior ? 'fixed' : 'estimated',
@@ -168,4 +197,51 @@ export function estimateWeights(
     comparisons,
     em_sessions: sessions,
   };
+}
+
+/**
+ * A level never seen among the random pairs has u from half a pair, so its weight is mostly a
+ * guess; it may weigh no more than the level above it (levels go from strong to weak agreement):
+ * its u is raised to bring it down, and marked `smoothed`. The first real level is left alone
+ * (an identifier agreeing exactly is rare among random pairs by nature).
+ */
+export function smoothUnseenLevels(comparisons: ComparisonWeights[]): void {
+  for (const c of comparisons) {
+    for (let g = 2; g < c.levels.length; g++) {
+      const l = c.levels[g]!;
+      const above = c.levels[g - 1]!;
+      if (l.u_source !== 'sampled' || l.u_count > 0 || l.weight <= above.weight) continue;
+      l.weight = above.weight;
+      l.u = l.m / Math.pow(2, l.weight);
+      l.u_source = 'smoothed';
+    }
+  }
+}
+
+/**
+ * What looks wrong in estimated weights, in words: a tiny share of matches among the candidate
+ * pairs (EM found almost nothing to learn from), a weaker level weighing more than the strongest
+ * (inverted: usually m learnt from too few pairs), levels never seen among random pairs.
+ *
+ * @example weightWarnings(w) // ['estimation looks degenerate: …']
+ */
+export function weightWarnings(w: LinkWeights): string[] {
+  const out: string[] = [];
+  if (w.prior_source === 'estimated' && (w.lambda_candidates < 1e-3 || w.prior < 1e-9)) {
+    out.push(
+      `estimation looks degenerate: EM finds ${(w.lambda_candidates * 100).toPrecision(2)}% matches among ${w.candidate_pairs} candidate pairs (prior ${w.prior.toExponential(1)}); ` +
+        'the blocking rules may bring too few true pairs (block on finer keys: words, prefixes, phonetic), or fix "prior" and m in the spec',
+    );
+  }
+  for (const c of w.comparisons) {
+    const real = c.levels.filter((l) => l.kind !== 'null' && l.kind !== 'else');
+    const first = real[0];
+    const stronger = real.slice(1).find((l) => first && l.weight > first.weight + 1);
+    if (first && stronger) {
+      out.push(`comparison "${c.name}": level "${stronger.label}" weighs ${stronger.weight.toFixed(1)} bits, more than "${first.label}" (${first.weight.toFixed(1)}): inverted weights, usually m learnt from too few pairs; check the blocking, or fix m of these levels`);
+    }
+    const smoothed = c.levels.filter((l) => l.u_source === 'smoothed').map((l) => `"${l.label}"`);
+    if (smoothed.length) out.push(`comparison "${c.name}": level(s) ${smoothed.join(', ')} never seen among ${w.u_pairs} random pairs; their weight is capped at the level above`);
+  }
+  return out;
 }

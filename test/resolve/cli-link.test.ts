@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { command } from '../../engine/cli/link.js';
 import { commandHelp, parseCommandArgs } from '../../engine/cli/command.js';
 import { ConfigError, InputError, UsageError } from '../../engine/errors.js';
@@ -132,5 +132,26 @@ describe('sangloc link', () => {
 
   it('has help with an example', () => {
     expect(commandHelp(command)).toContain('sangloc link --spec examples/link/spec.json');
+  });
+});
+
+describe('sangloc link --labels', () => {
+  it('prints precision, recall and F1 at the threshold and a sweep, and writes the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sangloc-link-'));
+    writeFileSync(join(dir, 'labels.csv'), 'left_id,right_id,match\n1,1,1\n3,2,1\n4,3,1\n5,4,1\n6,1,0\n');
+    const out = join(dir, 'out');
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    try {
+      const code = await run(['--spec', 'examples/link/spec.json', 'examples/link/shops.csv', 'examples/link/registry.csv', '--out', out, '-q', '--labels', join(dir, 'labels.csv')]);
+      expect(code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = written.join('');
+    expect(text).toMatch(/labels: \d+ records, 4 true pairs/);
+    expect(text).toMatch(/pairs at the threshold \(3\.17 bits\): precision 1,0000, recall 1,0000, F1 1,0000/);
+    expect(text).toMatch(/sweep: +probability/);
+    expect(readFileSync(join(out, 'link-report.html'), 'utf8')).toContain('Precision–recall curve');
   });
 });

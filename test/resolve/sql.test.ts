@@ -35,7 +35,7 @@ describe('comparison levels', () => {
     { level: { kind: 'levenshtein', max: 1 }, l: 'abc', r: 'xyz', g: 2 },
     { level: { kind: 'abs_diff', max: 100 }, l: '1000', r: '1090', g: 1 },
     { level: { kind: 'abs_diff', max: 100 }, l: '1000', r: '1200', g: 2 },
-    { level: { kind: 'abs_diff', max: 100 }, l: 'abc', r: '1000', g: 2 },
+    { level: { kind: 'abs_diff', max: 100 }, l: 'abc', r: '1000', g: 0 }, // unreadable: unknown, not a disagreement
     { level: { kind: 'rel_diff', max: 0.1 }, l: '1000', r: '1090', g: 1 },
     { level: { kind: 'rel_diff', max: 0.1 }, l: '1000', r: '1200', g: 2 },
     { level: { kind: 'date_diff', max_days: 7 }, l: '2026-01-01', r: '2026-01-07', g: 1 },
@@ -71,5 +71,52 @@ describe('normalizers', () => {
     await withDb(async (db) => {
       expect(await db.value(`select ${normalizeExpr(['a', 'b'], 'name')} from (select ' '::varchar as a, 'Lê Lợi'::varchar as b)`)).toBe('le loi');
     });
+  });
+});
+
+describe('text, number and date comparisons', () => {
+  /** Level index of (l, r) under a comparison of `levels` (null first, else last), with TF-IDF stats from `corpus`. */
+  async function level(levels: LevelSpec[], l: string | null, r: string | null, normalize: Normalizer = 'none', corpus: string[] = []) {
+    const spec = normalizeLinkSpec({
+      fields: { x: { normalize } },
+      comparisons: [{ name: 'c', field: 'x', levels }],
+      blocking: [{ fields: ['x'] }],
+      threshold: { match_probability: 0.9 },
+      clustering: { method: 'components' },
+    });
+    return withDb(async (db) => {
+      const rows = [l, r, ...corpus].map((v, i) => `(${i}, ${v === null ? 'null' : `'${v.replaceAll("'", "''")}'`})`);
+      await db.exec(`create table input as select * from (values ${rows.join(', ')}) t(record_id, x)`);
+      const { linkRecords } = await import('../../engine/resolve/link.js');
+      await linkRecords(db, { input: 'input', spec, seed: 1, keepWork: true, workPrefix: 't_' });
+      const g = await db.value<number>('select g_c from t_vectors where a = 0 and b = 1');
+      if (g !== undefined && g !== null) return Number(g);
+      // Not a candidate pair (blocking on whole values): compute its level directly.
+      const b = new Binder();
+      const expr = gammaExpr(spec.comparisons[0]!, b);
+      return Number(await db.value(`select ${expr} from t_records l, t_records r where l._rid = 0 and r._rid = 1`, b.params));
+    });
+  }
+  it.each<{ name: string; levels: LevelSpec[]; l: string | null; r: string | null; normalize?: Normalizer; g: number }>([
+    { name: 'jaccard: same words in another order', levels: [{ kind: 'jaccard', min: 0.99 }], l: 'galaxy samsung s21', r: 's21 samsung galaxy', g: 1 },
+    { name: 'jaccard: 2 of 4 words', levels: [{ kind: 'jaccard', min: 0.5 }], l: 'a b c', r: 'a b d', g: 1 },
+    { name: 'jaccard: 1 of 5 words', levels: [{ kind: 'jaccard', min: 0.5 }], l: 'a b c', r: 'a d e', g: 2 },
+    { name: 'date_diff reads YYYYMMDD', levels: [{ kind: 'date_diff', max_days: 31, format: '%Y%m%d' }], l: '19230114', r: '19230201', g: 1 },
+    { name: 'date_diff: an unreadable date is unknown', levels: [{ kind: 'date_diff', max_days: 31, format: '%Y%m%d' }], l: '19231164', r: '19230201', g: 0 },
+    { name: 'date_diff: ISO by default', levels: [{ kind: 'date_diff', max_days: 1 }], l: '2024-02-28', r: '2024-02-29', g: 1 },
+    { name: 'abs_diff on prices', levels: [{ kind: 'abs_diff', max: 1 }], l: '$399.00', r: '399', normalize: 'number', g: 1 },
+    { name: 'rel_diff on dong', levels: [{ kind: 'rel_diff', max: 0.01 }], l: '1.250.000 đ', r: '1,250,000 VND', normalize: 'number', g: 1 },
+    { name: 'a price without a number is unknown', levels: [{ kind: 'rel_diff', max: 0.01 }], l: 'liên hệ', r: '399', normalize: 'number', g: 0 },
+    { name: 'an unparsable number is unknown, not a disagreement', levels: [{ kind: 'abs_diff', max: 1 }], l: '$399.00', r: '399', g: 0 },
+    { name: 'HTML entities decoded', levels: [{ kind: 'exact' }], l: 'Tom &amp; Jerry&#39;s', r: 'tom & jerry’s', normalize: 'text', g: 1 },
+  ])('$name', async ({ levels, l, r, normalize, g }) => {
+    expect(await level(levels, l, r, normalize)).toBe(g);
+  });
+
+  it('tfidf_cosine: a shared rare word counts for more than a shared common one', async () => {
+    const corpus = ['apple iphone 13', 'apple ipad air', 'apple watch', 'apple macbook', 'apple tv'];
+    const levels: LevelSpec[] = [{ kind: 'tfidf_cosine', min: 0.5 }];
+    expect(await level(levels, 'apple iphone 13 pro', 'iphone 13 pro max', 'text', corpus)).toBe(1);
+    expect(await level(levels, 'apple iphone 13 pro', 'apple watch series', 'text', corpus)).toBe(2);
   });
 });
