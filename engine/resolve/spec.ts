@@ -281,11 +281,20 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
 }
 
 function checkBlockingKey(f: unknown, at: string, fieldRef: (v: unknown, at: string) => void, problems: string[]): void {
-  if (typeof f === 'string') return fieldRef(f, at);
-  if (!isObj(f)) return void problems.push(`${at}: expected a field name or { "field": name, "key": kind }`);
+  if (typeof f === 'string') {
+    fieldRef(f, at);
+    return;
+  }
+  if (!isObj(f)) {
+    problems.push(`${at}: expected a field name or { "field": name, "key": kind }`);
+    return;
+  }
   fieldRef(f.field, `${at}.field`);
   const key = (f.key ?? 'value') as BlockingKeyKind;
-  if (!blockingKeyKinds.includes(key)) return void problems.push(`${at}.key: expected one of ${blockingKeyKinds.join(', ')}`);
+  if (!blockingKeyKinds.includes(key)) {
+    problems.push(`${at}.key: expected one of ${blockingKeyKinds.join(', ')}`);
+    return;
+  }
   for (const k of Object.keys(f)) if (!['field', 'key', 'length', 'language', 'format'].includes(k)) problems.push(`${at}: unknown key "${k}"`);
   if (key === 'prefix' && !(Number.isInteger(f.length) && (f.length as number) >= 1)) problems.push(`${at}.length: a "prefix" key needs "length": an integer ≥ 1`);
   if (key !== 'prefix' && f.length !== undefined) problems.push(`${at}.length: only for "prefix" keys`);
