@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '../config/index.js';
 import { WorkspaceError, withoutQuotedValues } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openDb, type Db } from './db.js';
@@ -26,7 +25,7 @@ export function warehouseLockHolder(err: unknown): { pid: number | null; program
  */
 export async function openWarehouse(
   ws: Workspace,
-  config: Config,
+  config: { memoryLimit: string; threads: number },
   opts: { wait?: boolean; waitMs?: number; log?: Logger; pollMs?: number } = {},
 ): Promise<Db> {
   const deadline = Date.now() + (opts.waitMs ?? 6 * 3600_000);
