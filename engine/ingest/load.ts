@@ -158,8 +158,6 @@ export async function restatedLater(db: Db, source: SourceName, fileId: number):
 async function ensureIngestTables(db: Db): Promise<void> {
   await db.exec(`create table if not exists ingest_warnings (
     run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)`);
-  // Workbooks: which sheet of the file was loaded (its row numbers are the lines).
-  await db.exec(`alter table ingest_files add column if not exists sheet varchar`);
   const macros = await db.value<number>(`select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id', 'record_key_text')`);
   if (macros < 3) await installNormalizeMacros(db);
 }

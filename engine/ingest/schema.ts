@@ -30,6 +30,11 @@ export const migrations: readonly Migration[] = [
     description: 'ingest_files.pruned_at: when `sangloc prune` removed the rows of an expired delivery file',
     up: (db) => db.exec(`alter table ingest_files add column if not exists pruned_at timestamptz`),
   },
+  {
+    version: 3,
+    description: 'ingest_files.sheet: which sheet of an Excel workbook was loaded (its row numbers are the lines)',
+    up: (db) => db.exec(`alter table ingest_files add column if not exists sheet varchar`),
+  },
 ];
 
 /** Schema version this engine writes and reads. */
@@ -42,7 +47,7 @@ export const SCHEMA_VERSION = migrations.reduce((v, m) => Math.max(v, m.version)
  * load sequence); a contract column added since the warehouse was built is added to its raw table.
  * A warehouse written by a newer engine is refused rather than half-understood.
  *
- * @example await ensureIngestSchema(db); await warehouseSchemaVersion(db) // 2
+ * @example await ensureIngestSchema(db); await warehouseSchemaVersion(db) // 3
  */
 export async function ensureIngestSchema(db: Db): Promise<void> {
   const found = await warehouseSchemaVersion(db);

@@ -197,7 +197,7 @@ function holderAlive(holder: LockHolder): boolean {
 }
 
 /** The kernel's boot id (Linux), undefined elsewhere. */
-function bootId(): string | undefined {
+export function bootId(): string | undefined {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
   } catch {
@@ -206,7 +206,7 @@ function bootId(): string | undefined {
 }
 
 /** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), undefined when unknown. */
-function processStart(pid: number): string | undefined {
+export function processStart(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatPrometheus, formatStatus, workspaceStatus } from '../../engine/ops/status.js';
-import { workspacePaths } from '../../engine/warehouse/workspace.js';
+import { bootId, processStart, workspacePaths } from '../../engine/warehouse/workspace.js';
 import { cli } from '../cli/helpers.js';
 import { tempDir } from '../helpers.js';
 
@@ -67,7 +67,10 @@ function fakeWorkspace(f: Fake, at = NOW): string {
   if (f.lock)
     writeFileSync(
       join(ws, 'run.lock'),
-      JSON.stringify({ pid: f.lock.pid, started_at: hoursAgo(f.lock.hoursAgo), command: f.lock.command }),
+      // As acquireLock writes it: the boot id and the process's start time tell its process from a later one.
+      JSON.stringify({
+        pid: f.lock.pid, started_at: hoursAgo(f.lock.hoursAgo), command: f.lock.command, boot_id: bootId(), proc_start: processStart(f.lock.pid),
+      }),
     );
   return ws;
 }

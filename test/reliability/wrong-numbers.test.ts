@@ -44,7 +44,7 @@ describe('item 2: a branch return (MST-NNN) adds to its head office for the same
         'declarations.csv': 'tax_id,period,declared_revenue\n0100109106,2025,101600000\n0100109106-001,2025,50000000\n',
       }]);
       await setVariables(db, featureVariables(2025));
-      await runModels(db, (m) => m.name === 'int_identity_records');
+      await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
       await resolveExact(db, { maxNamesPerValue: 3 });
       await runModels(db, (m) => m.name === 'int_entities' || m.name === 'int_record_identity' || m.name === 'int_entity_tax_codes' || m.name === 'int_declarations_by_entity');
       expect(await db.value(`select count(*)::int from stg_declarations`)).toBe(2);
