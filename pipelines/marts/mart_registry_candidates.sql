@@ -1,0 +1,118 @@
+-- one row per entity with no registry record and the registered taxpayer it most likely is (best candidate only)
+-- Evidence and its weight (combined as 1 − Π(1 − w) over the kinds found):
+--   a phone, e-mail or account both carry (0,9), a national ID one typo apart (0,7),
+--   the same normalised name in the same province (0,5; provinces are normalised to the current 34,
+--   so an old province and its new one compare equal). A contact carried by more than 3 registered
+--   taxpayers, or a name shared by several in the province, splits its weight among them.
+with entities as (
+    select * from int_entities
+),
+
+registered as (
+    select distinct e.entity_id, e.tax_id as candidate_tax_id
+    from entities e
+    join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
+    where t.status = 'active'
+),
+
+-- every value of a registered entity (all its records: the registry's own and those already merged)
+registered_values as (
+    select r.entity_id, r.candidate_tax_id, e.phone, e.email, e.account, e.national_id, e.name_key, e.province
+    from registered r
+    join entities e using (entity_id)
+),
+
+unregistered as (
+    select * from entities
+    where entity_id not in (select entity_id from entities where source = 'taxpayers')
+),
+
+contacts as (
+    select distinct entity_id, candidate_tax_id, kind, value
+    from registered_values,
+    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([phone, email, account]) as value)
+    where value is not null
+),
+
+contact_spread as (
+    select kind, value, count(distinct entity_id) as holders from contacts group by kind, value
+),
+
+contact_evidence as (
+    select u.entity_id, c.entity_id as candidate_id, c.kind, 0.9 / s.holders as weight
+    from unregistered u,
+    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([u.phone, u.email, u.account]) as value) v
+    join contacts c on c.kind = v.kind and c.value = v.value
+    join contact_spread s on s.kind = c.kind and s.value = c.value
+    where s.holders <= 3
+),
+
+id_evidence as (
+    select u.entity_id, r.entity_id as candidate_id, 'national_id_typo' as kind, 0.7 as weight
+    from unregistered u
+    join registered_values r
+      on length(r.national_id) = length(u.national_id)
+     and r.national_id <> u.national_id
+     and left(r.national_id, 3) = left(u.national_id, 3)
+     and levenshtein(r.national_id, u.national_id) = 1
+),
+
+name_places as (
+    select distinct entity_id, name_key, province from registered_values
+    where name_key is not null and province is not null
+),
+
+name_spread as (
+    select name_key, province, count(distinct entity_id) as holders from name_places group by name_key, province
+),
+
+name_evidence as (
+    select u.entity_id, n.entity_id as candidate_id, 'name_province' as kind, 0.5 / s.holders as weight
+    from unregistered u
+    join name_places n on n.name_key = u.name_key and n.province = u.province
+    join name_spread s on s.name_key = n.name_key and s.province = n.province
+),
+
+evidence as (
+    select * from contact_evidence
+    union all select * from id_evidence
+    union all select * from name_evidence
+),
+
+-- the strongest weight of each kind per pair, then the kinds combined
+per_kind as (
+    select entity_id, candidate_id, kind, max(weight) as weight
+    from evidence
+    group by all
+),
+
+pairs as (
+    select
+        entity_id,
+        candidate_id,
+        1 - exp(sum(ln(1 - weight)))           as weight,
+        string_agg(kind, ',' order by kind)    as evidence
+    from per_kind
+    group by entity_id, candidate_id
+),
+
+declared as (
+    select entity_id, declared_revenue, tax_paid from int_declarations_by_entity
+    where tax_year = getvariable('tax_year')::integer
+),
+
+final as (
+    select
+        p.entity_id,
+        p.candidate_id,
+        (select min(candidate_tax_id) from registered r where r.entity_id = p.candidate_id) as candidate_tax_id,
+        round(p.weight, 3)                     as weight,
+        p.evidence,
+        coalesce(d.declared_revenue, 0)::bigint as candidate_declared_revenue,
+        coalesce(d.tax_paid, 0)::bigint        as candidate_tax_paid
+    from pairs p
+    left join declared d on d.entity_id = p.candidate_id
+    qualify row_number() over (partition by p.entity_id order by p.weight desc, candidate_tax_id) = 1
+)
+
+select * from final order by entity_id
