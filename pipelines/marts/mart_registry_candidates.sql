@@ -1,7 +1,9 @@
 -- one row per entity with no registry record and the registered taxpayer it most likely is (best candidate only)
 -- Evidence and its weight (combined as 1 − Π(1 − w) over the kinds found):
---   a phone, e-mail or account both carry (0,9), a national ID one typo apart (0,7),
---   the same normalised name in the same province (0,5; provinces are normalised to the current 34,
+--   a phone, e-mail, account or national ID both carry (0,9; the resolver may have kept them apart,
+--   e.g. a company's registry record and its owner's personal account), a national ID one typo
+--   apart (0,7), the same normalised name in the same province (0,5; name and province may come
+--   from different records of the entity; provinces are normalised to the current 34,
 --   so an old province and its new one compare equal). A contact carried by more than 3 registered
 --   taxpayers, or a name shared by several in the province, splits its weight among them.
 with entities as (
@@ -48,13 +50,22 @@ contact_evidence as (
 ),
 
 id_evidence as (
-    select u.entity_id, r.entity_id as candidate_id, 'national_id_typo' as kind, 0.7 as weight
+    select u.entity_id, r.entity_id as candidate_id,
+        case when r.national_id = u.national_id then 'national_id' else 'national_id_typo' end as kind,
+        case when r.national_id = u.national_id then 0.9 else 0.7 end as weight
     from unregistered u
     join registered_values r
       on length(r.national_id) = length(u.national_id)
-     and r.national_id <> u.national_id
      and left(r.national_id, 3) = left(u.national_id, 3)
-     and levenshtein(r.national_id, u.national_id) = 1
+     and levenshtein(r.national_id, u.national_id) <= 1
+),
+
+-- every name of an unregistered entity with every province it is seen in
+unregistered_names as (
+    select distinct n.entity_id, n.name_key, p.province
+    from unregistered n
+    join unregistered p using (entity_id)
+    where n.name_key is not null and p.province is not null
 ),
 
 name_places as (
@@ -68,7 +79,7 @@ name_spread as (
 
 name_evidence as (
     select u.entity_id, n.entity_id as candidate_id, 'name_province' as kind, 0.5 / s.holders as weight
-    from unregistered u
+    from unregistered_names u
     join name_places n on n.name_key = u.name_key and n.province = u.province
     join name_spread s on s.name_key = n.name_key and s.province = n.province
 ),
