@@ -3,7 +3,8 @@
 --   a phone, e-mail, account or national ID both carry (0,9; the resolver may have kept them apart,
 --   e.g. a company's registry record and its owner's personal account), a national ID one typo
 --   apart (0,7), the same normalised name in the same province (0,5; name and province may come
---   from different records of the entity; provinces are normalised to the current 34,
+--   from different records of the entity; an entity seen in no province at all, such as a bare bank
+--   account, compares its name nationwide: 0,3, and only when at most 3 registered taxpayers carry it; provinces are normalised to the current 34,
 --   so an old province and its new one compare equal). A contact carried by more than 3 registered
 --   taxpayers, or a name shared by several in the province, splits its weight among them.
 with entities as (
@@ -84,8 +85,32 @@ name_evidence as (
     join name_spread s on s.name_key = n.name_key and s.province = n.province
 ),
 
+-- entities with a name but no province on any record (a bank account alone): the name nationwide
+unplaced_names as (
+    select distinct entity_id, name_key from unregistered
+    where name_key is not null
+      and entity_id not in (select entity_id from unregistered where province is not null)
+),
+
+registered_names as (
+    select distinct entity_id, name_key from registered_values where name_key is not null
+),
+
+name_nationwide_spread as (
+    select name_key, count(distinct entity_id) as holders from registered_names group by name_key
+),
+
+name_only_evidence as (
+    select u.entity_id, n.entity_id as candidate_id, 'name_no_province' as kind, 0.3 / s.holders as weight
+    from unplaced_names u
+    join registered_names n using (name_key)
+    join name_nationwide_spread s using (name_key)
+    where s.holders <= 3
+),
+
 evidence as (
     select * from contact_evidence
+    union all select * from name_only_evidence
     union all select * from id_evidence
     union all select * from name_evidence
 ),

@@ -37,6 +37,11 @@ const delivery = {
     'shopee,201,Hoa Shop,LE THI HOA,079190123456,,0901111222,,,TP HCM,VCB,0071000555111,2025-09,250000000,400,0',
     'lazada,301,Tung Store,PHAM VAN TUNG,048090777888,,0933444555,,,Đà Nẵng,TCB,1903000777,2025-05,600000000,900,0',
   ].join('\n'),
+  // Hưng's own bank account, opened under another national ID, no province: only his name to go by
+  'bank_transactions.csv': [
+    'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
+    ...Array.from({ length: 5 }, (_, k) => `ACB,77001234,DO VAN HUNG,,,H${k},2025-0${k + 3}-10T10:00:00,${90_000_000 + k},credit,VCB,10000${k},Khach Hang ${k},thanh toan don hang ${k}`),
+  ].join('\n'),
 };
 
 describe('registry candidates before "unregistered"', () => {
@@ -91,6 +96,12 @@ describe('registry candidates before "unregistered"', () => {
     expect(Number(c!.candidate_declared_revenue)).toBe(600_000_000);
     // Tùng: same revenue, no candidate → the full gap; Hoa: half her twin's 9 M paid is taken off
     expect(find('pham van tung', 'platform_sellers').gap - find('le thi hoa', 'platform_sellers').gap).toBeCloseTo(4_500_000, 0);
+  });
+
+  it('an account with a name and no province finds the one registered taxpayer of that name, at a lower weight', async () => {
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`, { e: find('do van hung', 'bank_transactions').id });
+    expect(c).toMatchObject({ candidate_tax_id: '0101234565', evidence: 'name_no_province', weight: 0.3 });
   });
 
   it('a seller with no registered look-alike stays UNREGISTERED_ABOVE_THRESHOLD', () => {
