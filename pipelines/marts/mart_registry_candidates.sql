@@ -3,10 +3,11 @@
 --   a phone, e-mail, account or national ID both carry (0,9; the resolver may have kept them apart,
 --   e.g. a company's registry record and its owner's personal account), a national ID one typo
 --   apart (0,7), the same normalised name in the same province (0,5; name and province may come
---   from different records of the entity; an entity seen in no province at all, such as a bare bank
---   account, compares its name nationwide: 0,3, and only when at most 3 registered taxpayers carry it; provinces are normalised to the current 34,
---   so an old province and its new one compare equal). A contact carried by more than 3 registered
---   taxpayers, or a name shared by several in the province, splits its weight among them.
+--   from different records of the entity; provinces are normalised to the current 34, so an old
+--   province and its new one compare equal); else a rare name (at most 3 registered holders)
+--   nationwide: 0,3 for an entity seen in no province (a bare bank account), 0,15 for one seen
+--   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
+--   taxpayers is ignored; a contact or name shared by several splits its weight among them.
 with entities as (
     select * from int_entities
 ),
@@ -85,11 +86,12 @@ name_evidence as (
     join name_spread s on s.name_key = n.name_key and s.province = n.province
 ),
 
--- entities with a name but no province on any record (a bank account alone): the name nationwide
-unplaced_names as (
-    select distinct entity_id, name_key from unregistered
+-- every name of an unregistered entity, and whether the entity is seen in any province at all
+entity_names as (
+    select distinct entity_id, name_key,
+        entity_id not in (select entity_id from unregistered where province is not null) as unplaced
+    from unregistered
     where name_key is not null
-      and entity_id not in (select entity_id from unregistered where province is not null)
 ),
 
 registered_names as (
@@ -100,12 +102,17 @@ name_nationwide_spread as (
     select name_key, count(distinct entity_id) as holders from registered_names group by name_key
 ),
 
+-- the name nationwide, for a rare name (at most 3 registered holders): an entity seen in no
+-- province (a bare bank account) 0,3; one seen elsewhere (a move the registry does not know) 0,15
 name_only_evidence as (
-    select u.entity_id, n.entity_id as candidate_id, 'name_no_province' as kind, 0.3 / s.holders as weight
-    from unplaced_names u
+    select u.entity_id, n.entity_id as candidate_id,
+        case when u.unplaced then 'name_no_province' else 'name_other_province' end as kind,
+        (case when u.unplaced then 0.3 else 0.15 end) / s.holders as weight
+    from entity_names u
     join registered_names n using (name_key)
     join name_nationwide_spread s using (name_key)
     where s.holders <= 3
+      and not exists (select 1 from name_evidence e where e.entity_id = u.entity_id and e.candidate_id = n.entity_id)
 ),
 
 evidence as (

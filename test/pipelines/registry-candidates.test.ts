@@ -25,6 +25,7 @@ const delivery = {
     'tax_id,taxpayer_type,name,national_id,phone,email,address,ward,province,activity_group,registered_on,status',
     '0100109106,household,Lê Thị Hoa,,,,,,Bình Dương,goods,2018-01-01,active',
     '0101234565,household,Đỗ Văn Hưng,001085099999,0987000111,,,,Hà Nội,goods,2019-01-01,active',
+    '0312345673,household,Vũ Thị Mai,,,,,,Hà Nội,goods,2017-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
@@ -35,6 +36,7 @@ const delivery = {
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
     'shopee,201,Hoa Shop,LE THI HOA,079190123456,,0901111222,,,TP HCM,VCB,0071000555111,2025-03,350000000,500,0',
     'shopee,201,Hoa Shop,LE THI HOA,079190123456,,0901111222,,,TP HCM,VCB,0071000555111,2025-09,250000000,400,0',
+    'tiki,401,Mai Store,VU THI MAI,092190555666,,0944555666,,,Cần Thơ,MB,5550001111,2025-04,400000000,600,0',
     'lazada,301,Tung Store,PHAM VAN TUNG,048090777888,,0933444555,,,Đà Nẵng,TCB,1903000777,2025-05,600000000,900,0',
   ].join('\n'),
   // Hưng's own bank account, opened under another national ID, no province: only his name to go by
@@ -102,6 +104,12 @@ describe('registry candidates before "unregistered"', () => {
     const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
       `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`, { e: find('do van hung', 'bank_transactions').id });
     expect(c).toMatchObject({ candidate_tax_id: '0101234565', evidence: 'name_no_province', weight: 0.3 });
+  });
+
+  it('a seller who moved (registry in Hà Nội, shop in Cần Thơ) finds the one registered taxpayer of that name at a low weight', async () => {
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`, { e: find('vu thi mai', 'platform_sellers').id });
+    expect(c).toMatchObject({ candidate_tax_id: '0312345673', evidence: 'name_other_province', weight: 0.15 });
   });
 
   it('a seller with no registered look-alike stays UNREGISTERED_ABOVE_THRESHOLD', () => {
