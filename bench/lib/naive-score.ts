@@ -79,7 +79,7 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
   const { rules } = opts;
   const t = rules.threshold;
   const derived = rows.map((r) => {
-    const w = r.registry_candidate_weight > 0 ? r.registry_candidate_weight : 0;
+    const w = Math.max(r.registry_candidate_weight || 0, 0);
     const est = Math.max(r.observed_revenue, r.declared_revenue);
     const registryGroup: ActivityGroup = isActivityGroup(r.activityGroup) ? r.activityGroup : 'goods';
     const revealed = groupFromWithholding(r.withheld_rate, rules);
