@@ -15,6 +15,7 @@ export const entityFeatureNames = [
   'months_active', 'identity_records', 'cod_sales', 'cod_parcels', 'bank_trade', 'distinct_payers', 'bank_trade_credits',
   'distinct_names', 'national_ids', 'shops', 'websites', 'platform_months', 'withheld_rate',
   'platform_gmv', 'platforms', 'accounts', 'carriers', 'cod_return_rate',
+  'registry_candidate_weight', 'candidate_declared_revenue', 'candidate_tax_paid',
 ] as const;
 
 export interface EntityWorld {
@@ -50,6 +51,8 @@ function normal(rng: Rng): number {
 export function makeEntityWorld(opts: { n: number; seed: number; taxYear?: number }): EntityWorld {
   const { n } = opts;
   const rng = createRng(opts.seed, 0xe7);
+  // registry candidates from their own stream, so the rest of the world is as before they existed
+  const candRng = createRng(opts.seed, 0xca);
   const rules = rulesForYear(opts.taxYear ?? 2025);
   const t = rules.threshold;
   const cols: Record<string, Float64Array> = {};
@@ -115,6 +118,13 @@ export function makeEntityWorld(opts: { n: number; seed: number; taxYear?: numbe
     c.accounts[i] = bankTrade > 0 ? 1 + rng.nextInt(3) : 0;
     c.carriers[i] = codSales > 0 ? 1 + rng.nextInt(4) : 0;
     c.cod_return_rate[i] = codSales > 0 ? rng.nextFloat() * 0.3 : NaN;
+    // a fifth of the unregistered have a registered look-alike (weight 0,05..0,95) with its own returns
+    const hasCandidate = candRng.nextFloat() < 0.2 && !registered;
+    const w = Math.round((0.05 + 0.9 * candRng.nextFloat()) * 1000) / 1000;
+    const candDeclared = Math.round(observed * candRng.nextFloat());
+    c.registry_candidate_weight[i] = hasCandidate ? w : 0;
+    c.candidate_declared_revenue[i] = hasCandidate ? candDeclared : 0;
+    c.candidate_tax_paid[i] = hasCandidate ? Math.round(candDeclared * rate(group)) : 0;
   }
   return { batch: { n, cols, activityGroup }, ids, provinces, excluded };
 }

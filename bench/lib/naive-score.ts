@@ -79,6 +79,7 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
   const { rules } = opts;
   const t = rules.threshold;
   const derived = rows.map((r) => {
+    const w = Math.max(r.registry_candidate_weight || 0, 0);
     const est = Math.max(r.observed_revenue, r.declared_revenue);
     const registryGroup: ActivityGroup = isActivityGroup(r.activityGroup) ? r.activityGroup : 'goods';
     const revealed = groupFromWithholding(r.withheld_rate, rules);
@@ -89,8 +90,8 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
       group,
       mismatch: revealed !== undefined && totalRate(revealed, rules) > totalRate(registryGroup, rules),
       est,
-      undeclared: Math.max(0, est - Math.max(r.declared_revenue, r.gmv_withheld)),
-      gap: Math.max(0, due - r.tax_paid - r.tax_withheld),
+      undeclared: Math.max(0, est - Math.max(r.declared_revenue + (w > 0 ? w * r.candidate_declared_revenue : 0), r.gmv_withheld)),
+      gap: Math.max(0, due - (r.tax_paid + (w > 0 ? w * r.candidate_tax_paid : 0)) - r.tax_withheld),
       ratio: Math.log((est / 1e6 + 1) / (r.declared_revenue / 1e6 + 1)),
       z: 0,
       percentile: 0,
@@ -124,7 +125,14 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
 
   // The rules, as predicates on row objects.
   const checks: ((d: (typeof derived)[number]) => Finding | null)[] = [
-    ({ row: r }) => (r.registered === 0 && r.observed_revenue > t ? { id: 'UNREGISTERED_ABOVE_THRESHOLD', amount: r.observed_revenue, evidence: r.identity_records } : null),
+    ({ row: r }) =>
+      r.registered === 0 && r.observed_revenue > t && !(r.registry_candidate_weight > 0)
+        ? { id: 'UNREGISTERED_ABOVE_THRESHOLD', amount: r.observed_revenue, evidence: r.identity_records }
+        : null,
+    ({ row: r }) =>
+      r.registered === 0 && r.observed_revenue > t && r.registry_candidate_weight > 0
+        ? { id: 'POSSIBLY_REGISTERED', amount: r.observed_revenue, evidence: r.registry_candidate_weight }
+        : null,
     ({ row: r }) =>
       r.registered === 1 && r.observed_revenue > t && r.observed_revenue >= OBSERVED_TO_DECLARED_RATIO * r.declared_revenue
         ? { id: 'OBSERVED_EXCEEDS_DECLARED', amount: r.observed_revenue - r.declared_revenue, evidence: r.returns }

@@ -98,8 +98,24 @@ export interface RelatedParty {
   entity_count: number;
 }
 
+/** A registered taxpayer an entity without a registry record may be (mart_registry_candidates.sql). */
+export interface RegistryCandidate {
+  entity_id: string;
+  tax_id: string | null;
+  name: string | null;
+  province: string | null;
+  /** 0..1: how strongly the evidence points to the candidate; its declarations count in this proportion. */
+  weight: number;
+  /** Kinds of evidence: phone, email, account, national_id_typo, name_province. */
+  evidence: string[];
+  declared_revenue_vnd: number;
+  tax_paid_vnd: number;
+}
+
 export interface Dossier {
   entity_id: string;
+  /** Shown first: the registered taxpayer this seller may be; null when it has its own registry record or none matches. */
+  registry_candidate: RegistryCandidate | null;
   tax_year: number;
   run_id: string | null;
   /** The entity's row in the run's case list; null when it is not on the list (audited already, or no gap). */
@@ -179,12 +195,14 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
   const method = opts.resolveMethod ?? ((await tableExists(db, 'resolve_links')) ? 'scored' : 'exact');
   const links = method === 'scored' && (await tableExists(db, 'resolve_links')) ? await scoredLinks(db, entityId) : exactLinks(identities);
   const related = await relatedParties(db, entityId);
+  const registryCandidate = await registryCandidateOf(db, entityId);
   const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
   const row = opts.caseRow ?? null;
   if (!row) notes.push('not on the case list of this run (already audited for the year, or no tax gap)');
   const reasons = row ? row.reason_codes.map((code, k) => ({ code, text: row.reasons[k] ?? '' })) : [];
   return {
     entity_id: entityId,
+    registry_candidate: registryCandidate,
     tax_year: year,
     run_id: opts.runId ?? null,
     case: row,
@@ -197,6 +215,26 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
     revenue,
     reasons,
     notes,
+  };
+}
+
+async function registryCandidateOf(db: Db, entityId: string): Promise<RegistryCandidate | null> {
+  if (!(await tableExists(db, 'mart_registry_candidates'))) return null;
+  const r = await db.one<{ candidate_id: string; candidate_tax_id: string | null; weight: number; evidence: string; candidate_declared_revenue: number; candidate_tax_paid: number; name: string | null; province: string | null }>(
+    `select c.*, p.name, p.province from mart_registry_candidates c
+     left join mart_entity_profile p on p.entity_id = c.candidate_id where c.entity_id = $e`,
+    { e: entityId },
+  );
+  if (!r) return null;
+  return {
+    entity_id: r.candidate_id,
+    tax_id: r.candidate_tax_id,
+    name: r.name,
+    province: r.province,
+    weight: Number(r.weight),
+    evidence: r.evidence.split(','),
+    declared_revenue_vnd: Number(r.candidate_declared_revenue),
+    tax_paid_vnd: Number(r.candidate_tax_paid),
   };
 }
 
@@ -408,9 +446,13 @@ async function revenueComputation(
   const observed = v('observed_revenue');
   const declared = v('declared_revenue');
   const estimated = Math.max(observed, declared);
-  const undeclared = Math.max(0, estimated - Math.max(declared, v('gmv_withheld')));
+  // a possible registered twin's declarations count in proportion to its weight (engine/score/gap.ts)
+  const w = v('registry_candidate_weight');
+  const candDeclared = w > 0 ? w * v('candidate_declared_revenue') : 0;
+  const candPaid = w > 0 ? w * v('candidate_tax_paid') : 0;
+  const undeclared = Math.max(0, estimated - Math.max(declared + candDeclared, v('gmv_withheld')));
   const due = taxDue(estimated, group, rules);
-  const gap = Math.max(0, due.total - v('tax_paid') - v('tax_withheld'));
+  const gap = Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld'));
   const nf = new Intl.NumberFormat('en');
   const steps: RevenueStep[] = [
     { key: 'platform_gmv', label_vi: 'Doanh thu trên sàn (GMV)', label_en: 'Marketplace sales (GMV)', amount_vnd: v('platform_gmv'), role: 'counted', note: `${v('platforms')} platform(s), ${v('platform_months')} period(s)` },
@@ -423,11 +465,14 @@ async function revenueComputation(
     { key: 'bank_private', label_vi: 'Chuyển khoản cá nhân (lương, gia đình, vay, hoàn tiền)', label_en: 'Private credits (salary, family, loans, refunds)', amount_vnd: v('bank_private'), role: 'excluded', note: 'not sales' },
     { key: 'observed_revenue', label_vi: 'Doanh thu quan sát (tính một lần)', label_en: 'Observed revenue (counted once)', amount_vnd: observed, role: 'result', note: 'GMV + delivered COD + bank credits from buyers' },
     { key: 'declared_revenue', label_vi: 'Doanh thu đã kê khai', label_en: 'Declared revenue', amount_vnd: declared, role: 'info', note: `${v('returns')} return(s); tax paid ${nf.format(v('tax_paid'))} VND` },
+    ...(w > 0
+      ? [{ key: 'candidate_declared', label_vi: 'Kê khai của người nộp thuế có thể trùng (theo độ tin cậy)', label_en: 'Declared by the possible registered twin (× weight)', amount_vnd: Math.round(candDeclared), role: 'info' as const, note: `weight ${nf.format(w)} × ${nf.format(v('candidate_declared_revenue'))}; tax paid ${nf.format(Math.round(candPaid))} VND` }]
+      : []),
     { key: 'estimated_revenue', label_vi: 'Doanh thu ước tính', label_en: 'Estimated revenue', amount_vnd: estimated, role: 'result', note: 'max(observed, declared)' },
     { key: 'gmv_withheld', label_vi: 'GMV đã được sàn khấu trừ thuế', label_en: 'GMV on which a platform withheld tax', amount_vnd: v('gmv_withheld'), role: 'info', note: `tax withheld ${nf.format(v('tax_withheld'))} VND` },
-    { key: 'undeclared_revenue', label_vi: 'Doanh thu chưa kê khai', label_en: 'Undeclared revenue', amount_vnd: undeclared, role: 'result', note: 'estimated − max(declared, GMV with tax withheld)' },
+    { key: 'undeclared_revenue', label_vi: 'Doanh thu chưa kê khai', label_en: 'Undeclared revenue', amount_vnd: undeclared, role: 'result', note: w > 0 ? 'estimated − max(declared + weighted twin declared, GMV with tax withheld)' : 'estimated − max(declared, GMV with tax withheld)' },
     { key: 'tax_due', label_vi: 'Thuế phải nộp (GTGT + TNCN)', label_en: 'Tax due (VAT + PIT)', amount_vnd: due.total, role: 'result', note: `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; threshold ${nf.format(rules.threshold)}` },
-    { key: 'tax_gap', label_vi: 'Chênh lệch thuế', label_en: 'Tax gap', amount_vnd: gap, role: 'result', note: 'tax due − tax paid − tax withheld, at least 0' },
+    { key: 'tax_gap', label_vi: 'Chênh lệch thuế', label_en: 'Tax gap', amount_vnd: gap, role: 'result', note: w > 0 ? 'tax due − tax paid − weighted twin tax paid − tax withheld, at least 0' : 'tax due − tax paid − tax withheld, at least 0' },
   ];
   return {
     tax_year: year,

@@ -49,12 +49,25 @@ function sourceBlock(s: SourceRecords): string[] {
  *
  * @example process.stdout.write(formatDossierText(await buildDossier(db, id, opts)));
  */
+function candidateHtml(rc: NonNullable<Dossier['registry_candidate']>): string {
+  return `<section id="registry-candidate"><h2>Có thể đã đăng ký thuế <span class="en">Possibly registered: check this taxpayer first</span></h2>
+<p>MST <span class="en">tax code</span> <b>${h(rc.tax_id ?? '?')}</b> (${h(rc.entity_id)}) ${h(rc.name ?? '')} ${h(rc.province ?? '')}</p>
+<p>Căn cứ <span class="en">evidence</span>: ${h(rc.evidence.join(', '))}; độ tin cậy <span class="en">weight</span> ${h(rc.weight.toFixed(2))}; đã kê khai <span class="en">declared</span> ${h(money(rc.declared_revenue_vnd))} VND</p></section>`;
+}
+
 export function formatDossierText(d: Dossier): string {
   const out: string[] = [];
   const c = d.case;
   out.push(`Dossier ${d.entity_id} — tax year ${d.tax_year}${d.run_id ? `, run ${d.run_id}` : ''}`);
   out.push('A lead for an analyst to verify, not a finding; the taxpayer is always heard first.');
   for (const n of d.notes) out.push(`note: ${n}`);
+  const rc = d.registry_candidate;
+  if (rc) {
+    out.push('', 'POSSIBLY REGISTERED — check this registered taxpayer first');
+    out.push(`  tax code ${rc.tax_id ?? '?'} (entity ${rc.entity_id})${rc.name ? `, ${rc.name}` : ''}${rc.province ? `, ${rc.province}` : ''}`);
+    out.push(`  evidence: ${rc.evidence.join(', ')}; weight ${rc.weight.toFixed(2)}`);
+    out.push(`  declared ${money(rc.declared_revenue_vnd)} VND, tax paid ${money(rc.tax_paid_vnd)} VND (counted × weight in the tax gap)`);
+  }
   if (c) {
     out.push('', 'Case');
     out.push(`  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax gap ${money(c.tax_gap_vnd)} VND`);
@@ -210,6 +223,7 @@ dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { 
 ${d.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
 </header>
 <main>
+${d.registry_candidate ? candidateHtml(d.registry_candidate) : ''}
 <section id="case"><h2>Hồ sơ <span class="en">Case</span></h2>
 ${c ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng <span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>` : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>'}
 <ul>${d.reasons.map((r) => `<li><span class="tag">${h(r.code)}</span>${h(r.text)}</li>`).join('')}</ul>

@@ -22,6 +22,12 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
     `select f.entity_id, f.activity_group, p.province
      from mart_entity_features f left join mart_entity_profile p using (entity_id) order by f.entity_id`,
   );
+  // the registered taxpayer each entity may be: "tax code (evidence kinds)", cited by POSSIBLY_REGISTERED
+  const candidates = new Map(
+    (await db.all<{ entity_id: string; candidate_tax_id: string | null; evidence: string }>(
+      `select entity_id, candidate_tax_id, evidence from mart_registry_candidates`,
+    )).map((r) => [r.entity_id, `${r.candidate_tax_id ?? '?'} (${r.evidence.replaceAll(',', ', ')})`]),
+  );
   const numeric = await db.numericColumns(`select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`);
   const cols: Record<string, Float64Array> = {};
   numeric.names.forEach((name, k) => (cols[name] = numeric.columns[k]!));
@@ -31,7 +37,7 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
     )
   ).map((r) => ({ entityId: r.entity_id, undeclared: r.undeclared, random: r.random_selection }));
   return {
-    batch: { n: meta.length, cols, activityGroup: meta.map((m) => m.activity_group) },
+    batch: { n: meta.length, cols, activityGroup: meta.map((m) => m.activity_group), text: { registry_candidate: meta.map((m) => candidates.get(m.entity_id) ?? null) } },
     ids: meta.map((m) => m.entity_id),
     provinces: meta.map((m) => m.province),
     audited: new Set(labels.map((l) => l.entityId)),

@@ -90,7 +90,13 @@ export function maskCaseRow(row: CaseRow): CaseRow {
       return masked;
     });
   }
-  if (replacements.length === 0) return out;
+  // A reason may quote another taxpayer's code (POSSIBLY_REGISTERED names its candidate): any bare
+  // 10- or 12-digit code (with an optional -NNN branch) left in a reason is masked as a tax code.
+  const otherCodes = (text: string) => text.replace(/(?<![\d*])(?:\d{12}|\d{10})(?:-\d{3})?(?![\d*])/g, (m) => maskValue('tax_id', m));
+  if (replacements.length === 0) {
+    out.reasons = row.reasons.map(otherCodes);
+    return out;
+  }
   // Longest first, so a phone inside a longer ID is not half-replaced.
   replacements.sort((a, b) => b[0].length - a[0].length);
   const scrub = (text: string): string => {
@@ -103,5 +109,6 @@ export function maskCaseRow(row: CaseRow): CaseRow {
     if (Array.isArray(v)) (out[column] as string[]) = v.map(scrub);
     else if (typeof v === 'string') (out[column] as string) = scrub(v);
   }
+  out.reasons = out.reasons.map(otherCodes);
   return out;
 }

@@ -32,7 +32,10 @@ const totalRate = (g: ActivityGroup, rules: TaxYearRules) => rules.rates[g].vat 
  * - undeclared revenue = estimated − max(declared, GMV on which a platform withheld tax);
  * - tax gap = tax due on the estimated revenue − tax paid − tax withheld by platforms (≥ 0),
  *   at the rates of the group a marketplace's withholding reveals when there is one (it is what the
- *   platform applied), else the registry's group.
+ *   platform applied), else the registry's group;
+ * - for an entity without a registry record that may be a registered taxpayer
+ *   (mart_registry_candidates.sql), the candidate's declared revenue and tax paid count as the
+ *   entity's in proportion to the candidate's weight (0..1).
  *
  * @example deriveAmounts(batch, rulesForYear(2025)).taxGap[0]
  */
@@ -44,6 +47,9 @@ export function deriveAmounts(batch: FeatureBatch, rules: TaxYearRules): Derived
   const paid = col(batch, 'tax_paid');
   const withheld = col(batch, 'tax_withheld');
   const withheldRate = batch.cols.withheld_rate;
+  const candWeight = batch.cols.registry_candidate_weight;
+  const candDeclared = batch.cols.candidate_declared_revenue;
+  const candPaid = batch.cols.candidate_tax_paid;
   const out: Derived = {
     group: new Array(n),
     groupMismatch: new Uint8Array(n),
@@ -53,6 +59,9 @@ export function deriveAmounts(batch: FeatureBatch, rules: TaxYearRules): Derived
     taxGap: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {
+    const w = candWeight && candWeight[i]! > 0 ? candWeight[i]! : 0;
+    const declaredHere = declared[i]! + (w > 0 ? w * (candDeclared?.[i] ?? 0) : 0);
+    const paidHere = paid[i]! + (w > 0 ? w * (candPaid?.[i] ?? 0) : 0);
     const est = Math.max(observed[i]!, declared[i]!);
     const registered = batch.activityGroup[i];
     const registryGroup: ActivityGroup = isActivityGroup(registered) ? registered : 'goods';
@@ -62,9 +71,9 @@ export function deriveAmounts(batch: FeatureBatch, rules: TaxYearRules): Derived
     out.groupMismatch[i] = revealed && totalRate(revealed, rules) > totalRate(registryGroup, rules) ? 1 : 0;
     const due = taxDue(est, group, rules).total;
     out.estimatedRevenue[i] = est;
-    out.undeclaredRevenue[i] = Math.max(0, est - Math.max(declared[i]!, withheldGmv[i]!));
+    out.undeclaredRevenue[i] = Math.max(0, est - Math.max(declaredHere, withheldGmv[i]!));
     out.taxDue[i] = due;
-    out.taxGap[i] = Math.max(0, due - paid[i]! - withheld[i]!);
+    out.taxGap[i] = Math.max(0, due - paidHere - withheld[i]!);
   }
   return out;
 }

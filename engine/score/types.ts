@@ -6,6 +6,8 @@ export interface FeatureBatch {
   cols: Record<string, Float64Array>;
   /** Activity group per entity (selects the tax rates). */
   activityGroup: string[];
+  /** Per-entity text a rule may cite (e.g. `registry_candidate`: tax code and evidence); absent = none. */
+  text?: Record<string, (string | null)[]>;
 }
 
 /** Per-entity amounts derived from the tax rules (all VND). */
@@ -32,6 +34,8 @@ export interface RuleResult {
   fired: Uint8Array;
   amount: Float64Array;
   evidence: Float64Array;
+  /** Per-entity text the reason cites besides the numbers (e.g. a candidate's tax code). */
+  note?: (string | null)[];
 }
 
 /**
@@ -45,7 +49,7 @@ export interface Rule {
   /** Log-odds this rule adds to the risk score when it fires (overridable in config). */
   weight: number;
   evaluate(batch: FeatureBatch, ctx: RuleContext): RuleResult;
-  describe(amount: number, evidence: number, lang: 'vi' | 'en'): string;
+  describe(amount: number, evidence: number, lang: 'vi' | 'en', note?: string | null): string;
 }
 
 /** Reads a feature column or throws naming the missing feature (a mart/scorer mismatch). */

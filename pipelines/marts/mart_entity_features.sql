@@ -94,6 +94,11 @@ declared as (
     group by entity_id
 ),
 
+-- the registered taxpayer an entity without a registry record may be (mart_registry_candidates.sql)
+candidate as (
+    select entity_id, weight, candidate_declared_revenue, candidate_tax_paid from mart_registry_candidates
+),
+
 final as (
     select
         p.entity_id,
@@ -128,13 +133,17 @@ final as (
         coalesce(b.bank_private, 0)::bigint                         as bank_private,
         greatest(coalesce(pl.platform_months, 0), coalesce(c.cod_months, 0), coalesce(b.bank_months, 0))::bigint as months_active,
         p.identity_records, p.distinct_names, p.national_ids, p.tax_ids, p.phones, p.accounts,
-        p.shops, p.websites, p.taxpayer_records, p.sender_profiles, p.bank_accounts
+        p.shops, p.websites, p.taxpayer_records, p.sender_profiles, p.bank_accounts,
+        coalesce(rc.weight, 0)::double                              as registry_candidate_weight,
+        coalesce(rc.candidate_declared_revenue, 0)::bigint          as candidate_declared_revenue,
+        coalesce(rc.candidate_tax_paid, 0)::bigint                  as candidate_tax_paid
     from profile p
     left join registry r using (entity_id)
     left join platform pl using (entity_id)
     left join cod c using (entity_id)
     left join bank b using (entity_id)
     left join declared d using (entity_id)
+    left join candidate rc using (entity_id)
 )
 
 select * from final order by entity_id

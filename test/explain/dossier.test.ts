@@ -124,6 +124,7 @@ describe('buildDossier on the data-samples warehouse', () => {
 describe('renderDossierHtml safety', () => {
   const hostile: Dossier = {
     entity_id: 'E<1>',
+    registry_candidate: null,
     tax_year: 2025,
     run_id: 'r"1',
     case: null,

@@ -1,0 +1,161 @@
+-- one row per entity with no registry record and the registered taxpayer it most likely is (best candidate only)
+-- Evidence and its weight (combined as 1 − Π(1 − w) over the kinds found):
+--   a phone, e-mail, account or national ID both carry (0,9; the resolver may have kept them apart,
+--   e.g. a company's registry record and its owner's personal account), a national ID one typo
+--   apart (0,7), the same normalised name in the same province (0,5; name and province may come
+--   from different records of the entity; provinces are normalised to the current 34, so an old
+--   province and its new one compare equal); else a rare name (at most 3 registered holders)
+--   nationwide: 0,3 for an entity seen in no province (a bare bank account), 0,15 for one seen
+--   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
+--   taxpayers is ignored; a contact or name shared by several splits its weight among them.
+with entities as (
+    select * from int_entities
+),
+
+registered as (
+    select distinct e.entity_id, e.tax_id as candidate_tax_id
+    from entities e
+    join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
+    where t.status = 'active'
+),
+
+-- every value of a registered entity (all its records: the registry's own and those already merged)
+registered_values as (
+    select r.entity_id, r.candidate_tax_id, e.phone, e.email, e.account, e.national_id, e.name_key, e.province
+    from registered r
+    join entities e using (entity_id)
+),
+
+unregistered as (
+    select * from entities
+    where entity_id not in (select entity_id from entities where source = 'taxpayers')
+),
+
+contacts as (
+    select distinct entity_id, candidate_tax_id, kind, value
+    from registered_values,
+    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([phone, email, account]) as value)
+    where value is not null
+),
+
+contact_spread as (
+    select kind, value, count(distinct entity_id) as holders from contacts group by kind, value
+),
+
+contact_evidence as (
+    select u.entity_id, c.entity_id as candidate_id, c.kind, 0.9 / s.holders as weight
+    from unregistered u,
+    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([u.phone, u.email, u.account]) as value) v
+    join contacts c on c.kind = v.kind and c.value = v.value
+    join contact_spread s on s.kind = c.kind and s.value = c.value
+    where s.holders <= 3
+),
+
+id_evidence as (
+    select u.entity_id, r.entity_id as candidate_id,
+        case when r.national_id = u.national_id then 'national_id' else 'national_id_typo' end as kind,
+        case when r.national_id = u.national_id then 0.9 else 0.7 end as weight
+    from unregistered u
+    join registered_values r
+      on length(r.national_id) = length(u.national_id)
+     and left(r.national_id, 3) = left(u.national_id, 3)
+     and levenshtein(r.national_id, u.national_id) <= 1
+),
+
+-- every name of an unregistered entity with every province it is seen in
+unregistered_names as (
+    select distinct n.entity_id, n.name_key, p.province
+    from unregistered n
+    join unregistered p using (entity_id)
+    where n.name_key is not null and p.province is not null
+),
+
+name_places as (
+    select distinct entity_id, name_key, province from registered_values
+    where name_key is not null and province is not null
+),
+
+name_spread as (
+    select name_key, province, count(distinct entity_id) as holders from name_places group by name_key, province
+),
+
+name_evidence as (
+    select u.entity_id, n.entity_id as candidate_id, 'name_province' as kind, 0.5 / s.holders as weight
+    from unregistered_names u
+    join name_places n on n.name_key = u.name_key and n.province = u.province
+    join name_spread s on s.name_key = n.name_key and s.province = n.province
+),
+
+-- every name of an unregistered entity, and whether the entity is seen in any province at all
+entity_names as (
+    select distinct entity_id, name_key,
+        entity_id not in (select entity_id from unregistered where province is not null) as unplaced
+    from unregistered
+    where name_key is not null
+),
+
+registered_names as (
+    select distinct entity_id, name_key from registered_values where name_key is not null
+),
+
+name_nationwide_spread as (
+    select name_key, count(distinct entity_id) as holders from registered_names group by name_key
+),
+
+-- the name nationwide, for a rare name (at most 3 registered holders): an entity seen in no
+-- province (a bare bank account) 0,3; one seen elsewhere (a move the registry does not know) 0,15
+name_only_evidence as (
+    select u.entity_id, n.entity_id as candidate_id,
+        case when u.unplaced then 'name_no_province' else 'name_other_province' end as kind,
+        (case when u.unplaced then 0.3 else 0.15 end) / s.holders as weight
+    from entity_names u
+    join registered_names n using (name_key)
+    join name_nationwide_spread s using (name_key)
+    where s.holders <= 3
+      and not exists (select 1 from name_evidence e where e.entity_id = u.entity_id and e.candidate_id = n.entity_id)
+),
+
+evidence as (
+    select * from contact_evidence
+    union all select * from name_only_evidence
+    union all select * from id_evidence
+    union all select * from name_evidence
+),
+
+-- the strongest weight of each kind per pair, then the kinds combined
+per_kind as (
+    select entity_id, candidate_id, kind, max(weight) as weight
+    from evidence
+    group by all
+),
+
+pairs as (
+    select
+        entity_id,
+        candidate_id,
+        1 - exp(sum(ln(1 - weight)))           as weight,
+        string_agg(kind, ',' order by kind)    as evidence
+    from per_kind
+    group by entity_id, candidate_id
+),
+
+declared as (
+    select entity_id, declared_revenue, tax_paid from int_declarations_by_entity
+    where tax_year = getvariable('tax_year')::integer
+),
+
+final as (
+    select
+        p.entity_id,
+        p.candidate_id,
+        (select min(candidate_tax_id) from registered r where r.entity_id = p.candidate_id) as candidate_tax_id,
+        round(p.weight, 3)                     as weight,
+        p.evidence,
+        coalesce(d.declared_revenue, 0)::bigint as candidate_declared_revenue,
+        coalesce(d.tax_paid, 0)::bigint        as candidate_tax_paid
+    from pairs p
+    left join declared d on d.entity_id = p.candidate_id
+    qualify row_number() over (partition by p.entity_id order by p.weight desc, candidate_tax_id) = 1
+)
+
+select * from final order by entity_id

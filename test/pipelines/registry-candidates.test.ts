@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rulesForYear } from '../../engine/config/tax-rules.js';
+import { buildDossier } from '../../engine/explain/dossier.js';
+import { formatDossierText } from '../../engine/explain/render.js';
+import { readEntityBatch } from '../../engine/features/read.js';
+import { featureVariables } from '../../engine/features/variables.js';
+import { loadDelivery } from '../../engine/ingest/load.js';
+import { silentLogger } from '../../engine/log.js';
+import { installNormalizeMacros } from '../../engine/normalize/sql.js';
+import { resolveExact } from '../../engine/resolve/exact.js';
+import { scoreEntities } from '../../engine/score/score.js';
+import { openDb, type Db } from '../../engine/warehouse/db.js';
+import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
+import { tempDir, writeFiles } from '../helpers.js';
+
+/**
+ * Hoa is registered and compliant: her registry record (older 10-digit code, no national ID, no
+ * phone, old province Bình Dương) shares only her name and province (now Hồ Chí Minh) with her
+ * marketplace shop, so the two stay apart. Tùng sells as much and no registered taxpayer looks like
+ * him. Hưng is registered under another name in another province (no candidate for anyone).
+ */
+const delivery = {
+  'taxpayers.csv': [
+    'tax_id,taxpayer_type,name,national_id,phone,email,address,ward,province,activity_group,registered_on,status',
+    '0100109106,household,Lê Thị Hoa,,,,,,Bình Dương,goods,2018-01-01,active',
+    '0101234565,household,Đỗ Văn Hưng,001085099999,0987000111,,,,Hà Nội,goods,2019-01-01,active',
+    '0312345673,household,Vũ Thị Mai,,,,,,Hà Nội,goods,2017-01-01,active',
+  ].join('\n'),
+  'declarations.csv': [
+    'tax_id,period,declared_revenue,tax_paid,filed_on',
+    '0100109106,2025,600000000,9000000,2026-01-20',
+    '0101234565,2025,200000000,3000000,2026-01-20',
+  ].join('\n'),
+  'platform_sellers.csv': [
+    'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
+    'shopee,201,Hoa Shop,LE THI HOA,079190123456,,0901111222,,,TP HCM,VCB,0071000555111,2025-03,350000000,500,0',
+    'shopee,201,Hoa Shop,LE THI HOA,079190123456,,0901111222,,,TP HCM,VCB,0071000555111,2025-09,250000000,400,0',
+    'tiki,401,Mai Store,VU THI MAI,092190555666,,0944555666,,,Cần Thơ,MB,5550001111,2025-04,400000000,600,0',
+    'lazada,301,Tung Store,PHAM VAN TUNG,048090777888,,0933444555,,,Đà Nẵng,TCB,1903000777,2025-05,600000000,900,0',
+  ].join('\n'),
+  // Hưng's own bank account, opened under another national ID, no province: only his name to go by
+  'bank_transactions.csv': [
+    'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
+    ...Array.from({ length: 5 }, (_, k) => `ACB,77001234,DO VAN HUNG,,,H${k},2025-0${k + 3}-10T10:00:00,${90_000_000 + k},credit,VCB,10000${k},Khach Hang ${k},thanh toan don hang ${k}`),
+  ].join('\n'),
+};
+
+describe('registry candidates before "unregistered"', () => {
+  let db: Db;
+  let byName: Map<string, { codes: string[]; reasons: string[]; gap: number; id: string }>;
+
+  beforeAll(async () => {
+    const dir = writeFiles(join(tempDir(), 'delivery'), delivery);
+    db = await openDb(':memory:');
+    await installNormalizeMacros(db);
+    await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
+    await runModels(db, (m) => m.layer === 'staging');
+    await setVariables(db, featureVariables(2025));
+    await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
+    await resolveExact(db, { maxNamesPerValue: 3 });
+    await runModels(db, (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records');
+    const eb = await readEntityBatch(db);
+    const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
+    const names = new Map((await db.all<{ entity_id: string; name: string; sources: string }>(`select entity_id, name, sources from mart_entity_profile`)).map((r) => [r.entity_id, r]));
+    byName = new Map(
+      eb.ids.map((id, i) => {
+        const p = names.get(id)!;
+        return [`${p.name.toLowerCase()}|${p.sources}`, { id, codes: scored.reasonCodes[i]!, reasons: scored.reasons[i]!, gap: scored.derived.taxGap[i]! }];
+      }),
+    );
+  }, 60_000);
+  afterAll(() => db.close());
+
+  const find = (name: string, source: string) => {
+    const hit = [...byName.entries()].find(([k]) => k.startsWith(name) && k.includes(source));
+    expect(hit, `${name} ${source}`).toBeDefined();
+    return hit![1];
+  };
+
+  it('the shop and the registry record stay apart (only name and province shared)', () => {
+    expect(find('le thi hoa', 'platform_sellers').id).not.toBe(find('lê thị hoa', 'taxpayers').id);
+  });
+
+  it('the shop is POSSIBLY_REGISTERED citing the registered tax code, not UNREGISTERED_ABOVE_THRESHOLD', () => {
+    const shop = find('le thi hoa', 'platform_sellers');
+    expect(shop.codes).toContain('POSSIBLY_REGISTERED');
+    expect(shop.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    const text = shop.reasons[shop.codes.indexOf('POSSIBLY_REGISTERED')]!;
+    expect(text).toContain('0100109106');
+    expect(text).toContain('name_province');
+  });
+
+  it('the candidate\'s declarations count in proportion to its weight', async () => {
+    const c = await db.one<{ weight: number; candidate_tax_id: string; candidate_declared_revenue: number }>(
+      `select weight, candidate_tax_id, candidate_declared_revenue from mart_registry_candidates where entity_id = $e`, { e: find('le thi hoa', 'platform_sellers').id });
+    expect(c).toMatchObject({ candidate_tax_id: '0100109106', weight: 0.5 });
+    expect(Number(c!.candidate_declared_revenue)).toBe(600_000_000);
+    // Tùng: same revenue, no candidate → the full gap; Hoa: half her twin's 9 M paid is taken off
+    expect(find('pham van tung', 'platform_sellers').gap - find('le thi hoa', 'platform_sellers').gap).toBeCloseTo(4_500_000, 0);
+  });
+
+  it('an account with a name and no province finds the one registered taxpayer of that name, at a lower weight', async () => {
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`, { e: find('do van hung', 'bank_transactions').id });
+    expect(c).toMatchObject({ candidate_tax_id: '0101234565', evidence: 'name_no_province', weight: 0.3 });
+  });
+
+  it('a seller who moved (registry in Hà Nội, shop in Cần Thơ) finds the one registered taxpayer of that name at a low weight', async () => {
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`, { e: find('vu thi mai', 'platform_sellers').id });
+    expect(c).toMatchObject({ candidate_tax_id: '0312345673', evidence: 'name_other_province', weight: 0.15 });
+  });
+
+  it('a seller with no registered look-alike stays UNREGISTERED_ABOVE_THRESHOLD', () => {
+    const tung = find('pham van tung', 'platform_sellers');
+    expect(tung.codes).toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    expect(tung.codes).not.toContain('POSSIBLY_REGISTERED');
+  });
+
+  it('the dossier shows the candidate first', async () => {
+    const d = await buildDossier(db, find('le thi hoa', 'platform_sellers').id, { taxYear: 2025 });
+    expect(d.registry_candidate).toMatchObject({ tax_id: '0100109106', evidence: ['name_province'] });
+    const text = formatDossierText(d);
+    expect(text.indexOf('POSSIBLY REGISTERED')).toBeGreaterThan(0);
+    expect(text.indexOf('POSSIBLY REGISTERED')).toBeLessThan(text.indexOf('Identities'));
+    expect(text).toContain('tax code 0100109106');
+  });
+});
