@@ -45,11 +45,35 @@ create or replace macro ev_domain(x) as nullif(rtrim(regexp_replace(regexp_repla
 `;
 
 /** How each scanned source spells its record key and where its national id / phone sit. */
-const scanned: { source: SourceName; key: (r: Relation) => string; nid: string[]; phone: string[]; keyColumns: string[] }[] = [
+const scanned: {
+  source: SourceName;
+  key: (r: Relation) => string;
+  nid: string[];
+  phone: string[];
+  keyColumns: string[];
+}[] = [
   { source: 'taxpayers', key: () => `tax_id`, nid: ['national_id'], phone: ['phone'], keyColumns: ['tax_id'] },
-  { source: 'platform_sellers', key: () => `platform || ':' || shop_id || ':' || period`, nid: ['owner_national_id'], phone: ['phone'], keyColumns: ['platform', 'shop_id', 'period'] },
-  { source: 'websites', key: () => `ev_domain(domain)`, nid: ['owner_national_id'], phone: ['phone'], keyColumns: ['domain'] },
-  { source: 'cod_shipments', key: () => `carrier || ':' || waybill`, nid: [], phone: ['sender_phone'], keyColumns: ['carrier', 'waybill'] },
+  {
+    source: 'platform_sellers',
+    key: () => `platform || ':' || shop_id || ':' || period`,
+    nid: ['owner_national_id'],
+    phone: ['phone'],
+    keyColumns: ['platform', 'shop_id', 'period'],
+  },
+  {
+    source: 'websites',
+    key: () => `ev_domain(domain)`,
+    nid: ['owner_national_id'],
+    phone: ['phone'],
+    keyColumns: ['domain'],
+  },
+  {
+    source: 'cod_shipments',
+    key: () => `carrier || ':' || waybill`,
+    nid: [],
+    phone: ['sender_phone'],
+    keyColumns: ['carrier', 'waybill'],
+  },
 ];
 
 /**
@@ -95,10 +119,16 @@ export async function mapAuditedPersons(db: Db, files: Map<SourceName, string[]>
     const pick = (kind: 'national_id' | 'phone', columns: string[], fn: string) =>
       columns
         .filter((c) => rel.columns.has(c))
-        .map((c) => `select '${s.source}' as source, ${s.key(rel)} as record_key, '${kind}' as subject_type, ${fn}(${col(rel, c)}) as norm from ${rel.sql}`);
+        .map(
+          (c) =>
+            `select '${s.source}' as source, ${s.key(rel)} as record_key, '${kind}' as subject_type, ${fn}(${col(rel, c)}) as norm from ${rel.sql}`,
+        );
     scans.push(...pick('national_id', s.nid, 'ev_nid'), ...pick('phone', s.phone, 'ev_phone'));
     // Since July 2025 the 12-digit personal ID is the tax code: a registry row whose tax_id is that ID names it too.
-    if (s.source === 'taxpayers') scans.push(`select 'taxpayers', tax_id, 'national_id', ev_tax(tax_id) from ${rel.sql} where length(ev_tax(tax_id)) = 12`);
+    if (s.source === 'taxpayers')
+      scans.push(
+        `select 'taxpayers', tax_id, 'national_id', ev_tax(tax_id) from ${rel.sql} where length(ev_tax(tax_id)) = 12`,
+      );
   }
   const rowMatches = scans.length
     ? `select s.subject_type, s.subject_id, t.person_id
@@ -129,11 +159,13 @@ export async function mapAuditedPersons(db: Db, files: Map<SourceName, string[]>
       count(distinct p.subject_id)::bigint as matched, count(distinct p.person_id)::bigint as persons
     from subjects s left join subject_persons p using (subject_type, subject_id)
     group by 1`);
-  let subjects = 0, matched = 0;
+  let subjects = 0,
+    matched = 0;
   for (const r of perType) {
     subjects += r.subjects;
     matched += r.matched;
-    if (r.subject_type in byType) byType[r.subject_type as SubjectType] = { subjects: r.subjects, matched: r.matched, persons: r.persons };
+    if (r.subject_type in byType)
+      byType[r.subject_type as SubjectType] = { subjects: r.subjects, matched: r.matched, persons: r.persons };
   }
   const persons = await db.value<number>(`select count(*)::bigint from audited_persons`);
   return { outcomeFiles, outcomeRows, subjects, unmatchedSubjects: subjects - matched, persons, byType };

@@ -105,12 +105,21 @@ export async function evaluateRun(options: EvaluateOptions): Promise<Evaluation>
 
 async function measure(
   db: Db,
-  o: { truthDir: string; runDir: string; inputDir: string; ks: number[]; files: Parameters<typeof loadTables>[1]; log: Logger },
+  o: {
+    truthDir: string;
+    runDir: string;
+    inputDir: string;
+    ks: number[];
+    files: Parameters<typeof loadTables>[1];
+    log: Logger;
+  },
 ): Promise<Evaluation> {
   const { truthDir, runDir, inputDir, ks, files, log } = o;
   await db.exec(normalizeMacros);
   await log.stage('evaluate: load truth and run', () => loadTables(db, files));
-  const audited = await log.stage('evaluate: map outcomes to persons', () => mapAuditedPersons(db, deliveryFiles(inputDir)));
+  const audited = await log.stage('evaluate: map outcomes to persons', () =>
+    mapAuditedPersons(db, deliveryFiles(inputDir)),
+  );
   const counts = await log.stage('evaluate: link members to truth', () => linkMembers(db));
   const ranking = await log.stage('evaluate: score the case list', () => scoreRanking(db, ks));
   const entities = await log.stage('evaluate: pairwise entity scores', async () => ({
@@ -136,17 +145,24 @@ export function saveEvaluation(evaluation: Evaluation, file: string): void {
   try {
     writeFileSync(file, JSON.stringify(evaluation, null, 2) + '\n');
   } catch (err) {
-    throw new InputError(file, `cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check that the folder exists.`);
+    throw new InputError(
+      file,
+      `cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check that the folder exists.`,
+    );
   }
 }
 
 function normaliseKs(ks: readonly number[]): number[] {
   const bad = ks.find((k) => !Number.isInteger(k) || k < 1);
-  if (bad !== undefined || ks.length === 0) throw new UsageError(`K values must be positive integers, got "${ks.join(',')}".`);
+  if (bad !== undefined || ks.length === 0)
+    throw new UsageError(`K values must be positive integers, got "${ks.join(',')}".`);
   return [...new Set(ks)].sort((a, b) => a - b);
 }
 
-async function loadTables(db: Db, files: { persons: string; records: string; cases: string; members: string }): Promise<void> {
+async function loadTables(
+  db: Db,
+  files: { persons: string; records: string; cases: string; members: string },
+): Promise<void> {
   const persons = await openRelation(db, [files.persons]);
   requireColumns(persons, ['person_id', 'undeclared', 'true_tax_due']);
   const records = await openRelation(db, [files.records]);
@@ -233,7 +249,14 @@ async function scoreRanking(db: Db, ks: number[]): Promise<Evaluation['ranking']
       left join audited_persons a on a.person_id = e.person_id;
   `);
   const auditedCases = await db.value<number>(`select count(*)::bigint from ranked where audited`);
-  const rows = await db.all<{ entity_id: string; person_id: string | null; undeclared: boolean; true_tax_due: number; audited: boolean; control: boolean }>(
+  const rows = await db.all<{
+    entity_id: string;
+    person_id: string | null;
+    undeclared: boolean;
+    true_tax_due: number;
+    audited: boolean;
+    control: boolean;
+  }>(
     `select entity_id, person_id, undeclared, true_tax_due, audited, control from ranked
      order by rank nulls last, entity_id limit ${maxK + auditedCases}`,
   );
@@ -250,7 +273,9 @@ async function scoreRanking(db: Db, ks: number[]): Promise<Evaluation['ranking']
     `select count(*)::bigint as n, count(*) filter (where undeclared)::bigint as u,
        coalesce(sum(true_tax_due) filter (where undeclared), 0)::double as due ${eligible}`,
   ))!;
-  const dues = (await db.all<{ d: number }>(`select true_tax_due as d ${eligible} and undeclared order by d desc limit ${maxK}`)).map((r) => r.d);
+  const dues = (
+    await db.all<{ d: number }>(`select true_tax_due as d ${eligible} and undeclared order by d desc limit ${maxK}`)
+  ).map((r) => r.d);
   const baseRate = pop.n > 0 ? pop.u / pop.n : null;
   return {
     eligiblePersons: pop.n,

@@ -71,7 +71,13 @@ export interface RevenueComputation {
   activity_group: string;
   /** Where the group came from: the registry, or the rate a marketplace withheld. */
   group_source: 'registry' | 'withholding' | 'default';
-  rules: { threshold: number; vat_rate: number; pit_rate: number; pit_on_excess_only: boolean; vat_on_whole_revenue: boolean };
+  rules: {
+    threshold: number;
+    vat_rate: number;
+    pit_rate: number;
+    pit_on_excess_only: boolean;
+    vat_on_whole_revenue: boolean;
+  };
   steps: RevenueStep[];
   observed_revenue_vnd: number;
   declared_revenue_vnd: number;
@@ -105,7 +111,10 @@ export interface Dossier {
   /** The entity's row in the run's case list; null when it is not on the list (audited already, or no gap). */
   case: CaseRow | null;
   identities: IdentityRecord[];
-  identifiers: Record<'names' | 'tax_ids' | 'national_ids' | 'phones' | 'emails' | 'accounts' | 'domains' | 'shops', string[]>;
+  identifiers: Record<
+    'names' | 'tax_ids' | 'national_ids' | 'phones' | 'emails' | 'accounts' | 'domains' | 'shops',
+    string[]
+  >;
   records: SourceRecords[];
   /** How the records were joined; empty for a single-record entity. */
   links: LinkEvidence[];
@@ -154,9 +163,13 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
     { e: entityId },
   );
   if (identities.length === 0) {
-    throw new InputError(entityId, 'no such entity in the warehouse (entity ids look like E1A2B3C4D5E; see cases.csv of the latest run)');
+    throw new InputError(
+      entityId,
+      'no such entity in the warehouse (entity ids look like E1A2B3C4D5E; see cases.csv of the latest run)',
+    );
   }
-  const distinct = (f: (r: IdentityRecord) => string | null) => [...new Set(identities.map(f).filter((v): v is string => !!v))].sort();
+  const distinct = (f: (r: IdentityRecord) => string | null) =>
+    [...new Set(identities.map(f).filter((v): v is string => !!v))].sort();
   const identifiers: Dossier['identifiers'] = {
     names: distinct((r) => r.name),
     tax_ids: distinct((r) => r.tax_id),
@@ -172,12 +185,17 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
     ? await db.value<number | null>(`select max(tax_year) from mart_entity_features`)
     : null;
   if (featureYear !== null && featureYear !== opts.taxYear) {
-    notes.push(`the warehouse holds features for tax year ${featureYear}, not ${opts.taxYear}: amounts below are for ${featureYear}; run \`sangloc run --tax-year ${opts.taxYear}\` to rebuild`);
+    notes.push(
+      `the warehouse holds features for tax year ${featureYear}, not ${opts.taxYear}: amounts below are for ${featureYear}; run \`sangloc run --tax-year ${opts.taxYear}\` to rebuild`,
+    );
   }
   const year = featureYear ?? opts.taxYear;
   const records = await sourceRecords(db, entityId, year, limit);
   const method = opts.resolveMethod ?? ((await tableExists(db, 'resolve_links')) ? 'scored' : 'exact');
-  const links = method === 'scored' && (await tableExists(db, 'resolve_links')) ? await scoredLinks(db, entityId) : exactLinks(identities);
+  const links =
+    method === 'scored' && (await tableExists(db, 'resolve_links'))
+      ? await scoredLinks(db, entityId)
+      : exactLinks(identities);
   const related = await relatedParties(db, entityId);
   const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
   const row = opts.caseRow ?? null;
@@ -286,19 +304,32 @@ async function sourceRecords(db: Db, entityId: string, year: number, limit: numb
       : [];
     const rows = await db.all(`select * from (${sql}) order by ${q.order} limit ${Math.max(0, limit)}`, bind);
     const columns = rows[0] ? Object.keys(rows[0]) : [];
-    out.push({ source: q.source, count: n, amount_vnd: q.amount ? (summary?.amount ?? 0) : null, classes, columns, rows });
+    out.push({
+      source: q.source,
+      count: n,
+      amount_vnd: q.amount ? (summary?.amount ?? 0) : null,
+      classes,
+      columns,
+      rows,
+    });
   }
   return out;
 }
 
 const relatedColumns = ['hub_phone', 'hub_name_key', 'hub_account', 'shared_phone', 'shared_email'] as const;
 const relatedKind: Record<(typeof relatedColumns)[number], RelatedParty['kind']> = {
-  hub_phone: 'warehouse_phone', hub_name_key: 'warehouse_name', hub_account: 'warehouse_account', shared_phone: 'shared_phone', shared_email: 'shared_email',
+  hub_phone: 'warehouse_phone',
+  hub_name_key: 'warehouse_name',
+  hub_account: 'warehouse_account',
+  shared_phone: 'shared_phone',
+  shared_email: 'shared_email',
 };
 
 /** Warehouses, shared contacts and weak links of an entity, with the other entities that carry them. */
 async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]> {
-  const have = new Set((await db.all<{ column_name: string }>(`describe select * from int_entities`)).map((r) => r.column_name));
+  const have = new Set(
+    (await db.all<{ column_name: string }>(`describe select * from int_entities`)).map((r) => r.column_name),
+  );
   const out: RelatedParty[] = [];
   for (const col of relatedColumns) {
     if (!have.has(col)) continue;
@@ -310,7 +341,13 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
        group by m.value order by m.value`,
       { e: entityId },
     );
-    for (const r of rows) out.push({ kind: relatedKind[col], value: r.value, entities: (r.entities ? r.entities.split('|') : []).slice(0, 20), entity_count: Number(r.n) });
+    for (const r of rows)
+      out.push({
+        kind: relatedKind[col],
+        value: r.value,
+        entities: (r.entities ? r.entities.split('|') : []).slice(0, 20),
+        entity_count: Number(r.n),
+      });
   }
   if (await tableExists(db, 'resolve_links')) {
     const weak = await db.all<{ other: string; label: string; w: number }>(
@@ -325,7 +362,13 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
        group by all order by w desc, other limit 20`,
       { e: entityId },
     );
-    for (const r of weak) out.push({ kind: 'weak_link', value: `${r.label} (${r.w.toFixed(1)} bits)`, entities: [r.other], entity_count: 1 });
+    for (const r of weak)
+      out.push({
+        kind: 'weak_link',
+        value: `${r.label} (${r.w.toFixed(1)} bits)`,
+        entities: [r.other],
+        entity_count: 1,
+      });
   }
   return out;
 }
@@ -393,7 +436,10 @@ async function revenueComputation(
   taxRules: Record<string, TaxYearRules> | undefined,
   records: readonly SourceRecords[],
 ): Promise<RevenueComputation | null> {
-  const f = await db.one<Record<string, number | string | null>>(`select * from mart_entity_features where entity_id = $e`, { e: entityId });
+  const f = await db.one<Record<string, number | string | null>>(
+    `select * from mart_entity_features where entity_id = $e`,
+    { e: entityId },
+  );
   if (!f) return null;
   const v = (k: string) => (typeof f[k] === 'number' && Number.isFinite(f[k]) ? (f[k] as number) : 0);
   const rules = rulesForYear(year, taxRules);
@@ -413,21 +459,126 @@ async function revenueComputation(
   const gap = Math.max(0, due.total - v('tax_paid') - v('tax_withheld'));
   const nf = new Intl.NumberFormat('en');
   const steps: RevenueStep[] = [
-    { key: 'platform_gmv', label_vi: 'Doanh thu trên sàn (GMV)', label_en: 'Marketplace sales (GMV)', amount_vnd: v('platform_gmv'), role: 'counted', note: `${v('platforms')} platform(s), ${v('platform_months')} period(s)` },
-    { key: 'cod_sales', label_vi: 'Hàng COD đã giao', label_en: 'Delivered COD parcels', amount_vnd: v('cod_sales'), role: 'counted', note: `${v('cod_parcels')} parcel(s), ${v('carriers')} carrier(s)` },
-    { key: 'cod_returned', label_vi: 'COD hoàn trả / hủy (không phải doanh thu)', label_en: 'Returned / cancelled parcels (not sales)', amount_vnd: returned.amount_vnd + cancelled.amount_vnd, role: 'excluded', note: `${returned.count + cancelled.count} parcel(s)` },
-    { key: 'cod_marketplace', label_vi: 'COD thu hộ cho sàn (đã nằm trong GMV)', label_en: 'COD collected for a marketplace (already in GMV)', amount_vnd: v('cod_marketplace'), role: 'excluded', note: 'remitted to an account shared by many senders' },
-    { key: 'bank_trade', label_vi: 'Tiền bán hàng qua ngân hàng', label_en: 'Bank credits from buyers', amount_vnd: v('bank_trade'), role: 'counted', note: `${v('bank_trade_credits')} credit(s) from ${v('distinct_payers')} payer(s)` },
-    { key: 'bank_carrier_remittance', label_vi: 'Tiền hãng vận chuyển chuyển trả COD (đã tính ở COD)', label_en: 'Carrier remittances of COD cash (counted as COD)', amount_vnd: v('bank_carrier_remittance'), role: 'excluded', note: 'same sales as the parcels' },
-    { key: 'bank_platform_payout', label_vi: 'Tiền sàn thanh toán (đã tính ở GMV)', label_en: 'Marketplace payouts (counted as GMV)', amount_vnd: v('bank_platform_payout'), role: 'excluded', note: 'same sales as the GMV' },
-    { key: 'bank_private', label_vi: 'Chuyển khoản cá nhân (lương, gia đình, vay, hoàn tiền)', label_en: 'Private credits (salary, family, loans, refunds)', amount_vnd: v('bank_private'), role: 'excluded', note: 'not sales' },
-    { key: 'observed_revenue', label_vi: 'Doanh thu quan sát (tính một lần)', label_en: 'Observed revenue (counted once)', amount_vnd: observed, role: 'result', note: 'GMV + delivered COD + bank credits from buyers' },
-    { key: 'declared_revenue', label_vi: 'Doanh thu đã kê khai', label_en: 'Declared revenue', amount_vnd: declared, role: 'info', note: `${v('returns')} return(s); tax paid ${nf.format(v('tax_paid'))} VND` },
-    { key: 'estimated_revenue', label_vi: 'Doanh thu ước tính', label_en: 'Estimated revenue', amount_vnd: estimated, role: 'result', note: 'max(observed, declared)' },
-    { key: 'gmv_withheld', label_vi: 'GMV đã được sàn khấu trừ thuế', label_en: 'GMV on which a platform withheld tax', amount_vnd: v('gmv_withheld'), role: 'info', note: `tax withheld ${nf.format(v('tax_withheld'))} VND` },
-    { key: 'undeclared_revenue', label_vi: 'Doanh thu chưa kê khai', label_en: 'Undeclared revenue', amount_vnd: undeclared, role: 'result', note: 'estimated − max(declared, GMV with tax withheld)' },
-    { key: 'tax_due', label_vi: 'Thuế phải nộp (GTGT + TNCN)', label_en: 'Tax due (VAT + PIT)', amount_vnd: due.total, role: 'result', note: `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; threshold ${nf.format(rules.threshold)}` },
-    { key: 'tax_gap', label_vi: 'Chênh lệch thuế', label_en: 'Tax gap', amount_vnd: gap, role: 'result', note: 'tax due − tax paid − tax withheld, at least 0' },
+    {
+      key: 'platform_gmv',
+      label_vi: 'Doanh thu trên sàn (GMV)',
+      label_en: 'Marketplace sales (GMV)',
+      amount_vnd: v('platform_gmv'),
+      role: 'counted',
+      note: `${v('platforms')} platform(s), ${v('platform_months')} period(s)`,
+    },
+    {
+      key: 'cod_sales',
+      label_vi: 'Hàng COD đã giao',
+      label_en: 'Delivered COD parcels',
+      amount_vnd: v('cod_sales'),
+      role: 'counted',
+      note: `${v('cod_parcels')} parcel(s), ${v('carriers')} carrier(s)`,
+    },
+    {
+      key: 'cod_returned',
+      label_vi: 'COD hoàn trả / hủy (không phải doanh thu)',
+      label_en: 'Returned / cancelled parcels (not sales)',
+      amount_vnd: returned.amount_vnd + cancelled.amount_vnd,
+      role: 'excluded',
+      note: `${returned.count + cancelled.count} parcel(s)`,
+    },
+    {
+      key: 'cod_marketplace',
+      label_vi: 'COD thu hộ cho sàn (đã nằm trong GMV)',
+      label_en: 'COD collected for a marketplace (already in GMV)',
+      amount_vnd: v('cod_marketplace'),
+      role: 'excluded',
+      note: 'remitted to an account shared by many senders',
+    },
+    {
+      key: 'bank_trade',
+      label_vi: 'Tiền bán hàng qua ngân hàng',
+      label_en: 'Bank credits from buyers',
+      amount_vnd: v('bank_trade'),
+      role: 'counted',
+      note: `${v('bank_trade_credits')} credit(s) from ${v('distinct_payers')} payer(s)`,
+    },
+    {
+      key: 'bank_carrier_remittance',
+      label_vi: 'Tiền hãng vận chuyển chuyển trả COD (đã tính ở COD)',
+      label_en: 'Carrier remittances of COD cash (counted as COD)',
+      amount_vnd: v('bank_carrier_remittance'),
+      role: 'excluded',
+      note: 'same sales as the parcels',
+    },
+    {
+      key: 'bank_platform_payout',
+      label_vi: 'Tiền sàn thanh toán (đã tính ở GMV)',
+      label_en: 'Marketplace payouts (counted as GMV)',
+      amount_vnd: v('bank_platform_payout'),
+      role: 'excluded',
+      note: 'same sales as the GMV',
+    },
+    {
+      key: 'bank_private',
+      label_vi: 'Chuyển khoản cá nhân (lương, gia đình, vay, hoàn tiền)',
+      label_en: 'Private credits (salary, family, loans, refunds)',
+      amount_vnd: v('bank_private'),
+      role: 'excluded',
+      note: 'not sales',
+    },
+    {
+      key: 'observed_revenue',
+      label_vi: 'Doanh thu quan sát (tính một lần)',
+      label_en: 'Observed revenue (counted once)',
+      amount_vnd: observed,
+      role: 'result',
+      note: 'GMV + delivered COD + bank credits from buyers',
+    },
+    {
+      key: 'declared_revenue',
+      label_vi: 'Doanh thu đã kê khai',
+      label_en: 'Declared revenue',
+      amount_vnd: declared,
+      role: 'info',
+      note: `${v('returns')} return(s); tax paid ${nf.format(v('tax_paid'))} VND`,
+    },
+    {
+      key: 'estimated_revenue',
+      label_vi: 'Doanh thu ước tính',
+      label_en: 'Estimated revenue',
+      amount_vnd: estimated,
+      role: 'result',
+      note: 'max(observed, declared)',
+    },
+    {
+      key: 'gmv_withheld',
+      label_vi: 'GMV đã được sàn khấu trừ thuế',
+      label_en: 'GMV on which a platform withheld tax',
+      amount_vnd: v('gmv_withheld'),
+      role: 'info',
+      note: `tax withheld ${nf.format(v('tax_withheld'))} VND`,
+    },
+    {
+      key: 'undeclared_revenue',
+      label_vi: 'Doanh thu chưa kê khai',
+      label_en: 'Undeclared revenue',
+      amount_vnd: undeclared,
+      role: 'result',
+      note: 'estimated − max(declared, GMV with tax withheld)',
+    },
+    {
+      key: 'tax_due',
+      label_vi: 'Thuế phải nộp (GTGT + TNCN)',
+      label_en: 'Tax due (VAT + PIT)',
+      amount_vnd: due.total,
+      role: 'result',
+      note: `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; threshold ${nf.format(rules.threshold)}`,
+    },
+    {
+      key: 'tax_gap',
+      label_vi: 'Chênh lệch thuế',
+      label_en: 'Tax gap',
+      amount_vnd: gap,
+      role: 'result',
+      note: 'tax due − tax paid − tax withheld, at least 0',
+    },
   ];
   return {
     tax_year: year,

@@ -7,9 +7,17 @@ import { reportCss } from '../publish/report-client.js';
 import type { Dossier, LinkEvidence, RelatedParty, SourceRecords } from './dossier.js';
 
 const nf = new Intl.NumberFormat('en');
-const money = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(Math.round(n)));
+const money = (n: number | null | undefined) =>
+  n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(Math.round(n));
 const pct = (r: number) => `${(r * 100).toFixed(1).replace(/\.0$/, '')} %`;
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? nf.format(v) : v.toFixed(3)) : String(v));
+const cell = (v: unknown): string =>
+  v === null || v === undefined
+    ? ''
+    : typeof v === 'number'
+      ? Number.isInteger(v)
+        ? nf.format(v)
+        : v.toFixed(3)
+      : String(v);
 
 const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
   names: 'names',
@@ -32,15 +40,25 @@ function table(columns: string[], rows: Record<string, unknown>[], indent = '   
   const cells = rows.map((r) => columns.map((c) => cell(r[c])));
   const widths = columns.map((c, k) => Math.min(40, Math.max(c.length, ...cells.map((r) => r[k]!.length))));
   const fit = (v: string, w: number) => (v.length > w ? v.slice(0, w - 1) + '…' : v.padEnd(w));
-  return [columns, ...cells].map((r) => indent + r.map((v, k) => fit(v, widths[k]!)).join('  ').trimEnd());
+  return [columns, ...cells].map(
+    (r) =>
+      indent +
+      r
+        .map((v, k) => fit(v, widths[k]!))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 function sourceBlock(s: SourceRecords): string[] {
   const head = `  ${s.source}: ${nf.format(s.count)} record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
   const classes = s.classes.length
-    ? [`    by class: ${s.classes.map((c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`).join('; ')}`]
+    ? [
+        `    by class: ${s.classes.map((c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`).join('; ')}`,
+      ]
     : [];
-  const more = s.count > s.rows.length ? [`    … ${nf.format(s.count - s.rows.length)} more (--rows N shows more)`] : [];
+  const more =
+    s.count > s.rows.length ? [`    … ${nf.format(s.count - s.rows.length)} more (--rows N shows more)`] : [];
   return [head, ...classes, ...table(s.columns, s.rows), ...more];
 }
 
@@ -57,7 +75,9 @@ export function formatDossierText(d: Dossier): string {
   for (const n of d.notes) out.push(`note: ${n}`);
   if (c) {
     out.push('', 'Case');
-    out.push(`  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax gap ${money(c.tax_gap_vnd)} VND`);
+    out.push(
+      `  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax gap ${money(c.tax_gap_vnd)} VND`,
+    );
     out.push(`  ${c.name ?? '(no name)'}${c.province ? `, ${c.province}` : ''}`);
   }
   out.push('', 'Reasons');
@@ -68,9 +88,18 @@ export function formatDossierText(d: Dossier): string {
   for (const [k, label] of Object.entries(identifierLabels) as [keyof Dossier['identifiers'], string][]) {
     if (d.identifiers[k].length) out.push(`  ${label}: ${d.identifiers[k].join(' | ')}`);
   }
-  out.push(...table(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'account', 'province'], d.identities as unknown as Record<string, unknown>[], '  '));
+  out.push(
+    ...table(
+      ['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'account', 'province'],
+      d.identities as unknown as Record<string, unknown>[],
+      '  ',
+    ),
+  );
 
-  out.push('', `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`);
+  out.push(
+    '',
+    `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`,
+  );
   if (d.links.length === 0) out.push('  (a single record: nothing to link)');
   for (const l of d.links) out.push('  ' + linkLine(l));
 
@@ -92,7 +121,8 @@ export function formatDossierText(d: Dossier): string {
     );
     const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
     const w = Math.max(...rv.steps.map((s) => s.label_en.length));
-    for (const s of rv.steps) out.push(`  ${sign[s.role]} ${s.label_en.padEnd(w)}  ${money(s.amount_vnd).padStart(16)} VND  ${s.note}`);
+    for (const s of rv.steps)
+      out.push(`  ${sign[s.role]} ${s.label_en.padEnd(w)}  ${money(s.amount_vnd).padStart(16)} VND  ${s.note}`);
     out.push('  (+ counted, × left out so money is counted once, = result)');
   }
   return out.join('\n') + '\n';
@@ -105,10 +135,17 @@ export function formatDossierJson(d: Dossier): string {
 
 const h = escapeHtml;
 
-function htmlTable(columns: string[], rows: Record<string, unknown>[], numeric: (c: string) => boolean = () => false): string {
+function htmlTable(
+  columns: string[],
+  rows: Record<string, unknown>[],
+  numeric: (c: string) => boolean = () => false,
+): string {
   const head = columns.map((c) => `<th${numeric(c) ? ' class="num"' : ''}>${h(c)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
@@ -150,8 +187,12 @@ const relatedLabels: Record<RelatedParty['kind'], string> = {
 };
 
 function relatedLine(r: RelatedParty): string {
-  const others = r.entity_count ? ` — also on ${r.entity_count} other entit${r.entity_count === 1 ? 'y' : 'ies'}: ${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}` : '';
-  return r.kind === 'weak_link' ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}` : `${relatedLabels[r.kind]}: ${r.value}${others}`;
+  const others = r.entity_count
+    ? ` — also on ${r.entity_count} other entit${r.entity_count === 1 ? 'y' : 'ies'}: ${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`
+    : '';
+  return r.kind === 'weak_link'
+    ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}`
+    : `${relatedLabels[r.kind]}: ${r.value}${others}`;
 }
 
 /**
@@ -163,7 +204,10 @@ export function renderDossierHtml(d: Dossier): string {
   const c = d.case;
   const idRows = (Object.entries(identifierLabels) as [keyof Dossier['identifiers'], string][])
     .filter(([k]) => d.identifiers[k].length)
-    .map(([k, label]) => `<dt>${h(label)}</dt><dd>${d.identifiers[k].map((v) => `<span class="tag">${h(v)}</span>`).join('')}</dd>`)
+    .map(
+      ([k, label]) =>
+        `<dt>${h(label)}</dt><dd>${d.identifiers[k].map((v) => `<span class="tag">${h(v)}</span>`).join('')}</dd>`,
+    )
     .join('');
   const links = d.links.length
     ? `<ul>${d.links.map((l) => `<li>${h(linkLine(l))}</li>`).join('')}</ul>`
@@ -172,7 +216,9 @@ export function renderDossierHtml(d: Dossier): string {
     .map(
       (s) =>
         `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
-        (s.classes.length ? `<p>${s.classes.map((k) => `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`).join('')}</p>` : '') +
+        (s.classes.length
+          ? `<p>${s.classes.map((k) => `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`).join('')}</p>`
+          : '') +
         htmlTable(s.columns, s.rows as Record<string, unknown>[]) +
         (s.count > s.rows.length ? `<p class="muted">… ${h(nf.format(s.count - s.rows.length))} more</p>` : ''),
     )

@@ -22,7 +22,9 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
     `select f.entity_id, f.activity_group, p.province
      from mart_entity_features f left join mart_entity_profile p using (entity_id) order by f.entity_id`,
   );
-  const numeric = await db.numericColumns(`select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`);
+  const numeric = await db.numericColumns(
+    `select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`,
+  );
   const cols: Record<string, Float64Array> = {};
   numeric.names.forEach((name, k) => (cols[name] = numeric.columns[k]!));
   const labels = (

@@ -58,7 +58,13 @@ interface Fit {
  */
 export function sniffDialect(
   text: string,
-  opts: { delimiter?: string; quote?: string; escape?: string; wholeFile: boolean; preferHeader?: (header: string[]) => number },
+  opts: {
+    delimiter?: string;
+    quote?: string;
+    escape?: string;
+    wholeFile: boolean;
+    preferHeader?: (header: string[]) => number;
+  },
 ): DialectSniff {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let skip = 0;
@@ -75,7 +81,7 @@ export function sniffDialect(
     if (lastBreak > 0) text = text.slice(0, lastBreak + 1);
   }
   const quote = opts.quote ?? '"';
-  const escapeChar = opts.escape ?? (opts.quote ?? '"');
+  const escapeChar = opts.escape ?? opts.quote ?? '"';
   const fitOf = (delimiter: string, q = quote, e = escapeChar) => measure(text, delimiter, q, e);
   const fits = (f: Fit) => f.header.length >= 2 && f.share >= FIT;
 
@@ -95,10 +101,15 @@ export function sniffDialect(
       const ranked = [...fitting].sort((a, b) => prefer(b.header) - prefer(a.header) || b.share - a.share);
       chosen = ranked[0]!;
       how = 'detected';
-      alternatives = ranked.slice(1).filter((f) => prefer(f.header) === prefer(chosen.header)).map((f) => f.delimiter);
+      alternatives = ranked
+        .slice(1)
+        .filter((f) => prefer(f.header) === prefer(chosen.header))
+        .map((f) => f.delimiter);
     } else {
       // Nothing fits (ragged rows, one column): the delimiter that splits the header best, else ','.
-      const split = all.filter((f) => f.header.length >= 2).sort((a, b) => b.share - a.share || b.header.length - a.header.length);
+      const split = all
+        .filter((f) => f.header.length >= 2)
+        .sort((a, b) => b.share - a.share || b.header.length - a.header.length);
       chosen = split[0] ?? all[0]!;
       how = 'default';
     }
@@ -169,7 +180,8 @@ export function describeDialect(s: Pick<DialectSniff, 'dialect' | 'how' | 'alter
   const parts = [`delimiter ${showDelimiter(d.delimiter)} (${s.how})`];
   if (d.quote !== '"') parts.push(`quote ${d.quote}`);
   if (d.escape !== d.quote) parts.push(`escape ${d.escape}`);
-  if (s.how === 'detected' && s.alternatives.length) parts.push(`also fits ${s.alternatives.map(showDelimiter).join(', ')}: set the delimiter in the config to be sure`);
+  if (s.how === 'detected' && s.alternatives.length)
+    parts.push(`also fits ${s.alternatives.map(showDelimiter).join(', ')}: set the delimiter in the config to be sure`);
   return parts.join(', ');
 }
 

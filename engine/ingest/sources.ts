@@ -30,7 +30,15 @@ export interface SourceSpec {
   recordKey: string;
 }
 
-export const sourceNames = ['taxpayers', 'declarations', 'platform_sellers', 'websites', 'cod_shipments', 'bank_transactions', 'outcomes'] as const;
+export const sourceNames = [
+  'taxpayers',
+  'declarations',
+  'platform_sellers',
+  'websites',
+  'cod_shipments',
+  'bank_transactions',
+  'outcomes',
+] as const;
 export type SourceName = (typeof sourceNames)[number];
 
 const t = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type: 'text', ...extra });
@@ -171,5 +179,7 @@ export function sourceOfFile(fileName: string): SourceName | undefined {
   const base = fileName.toLowerCase();
   if (!/\.(csv|parquet|xlsx|xls)$/.test(base)) return undefined;
   // Longest name first so a future `platform_sellers_x` never matches a shorter source.
-  return [...sourceNames].sort((a, b) => b.length - a.length).find((s) => base.startsWith(`${s}_`) || base.startsWith(`${s}.`));
+  return [...sourceNames]
+    .sort((a, b) => b.length - a.length)
+    .find((s) => base.startsWith(`${s}_`) || base.startsWith(`${s}.`));
 }

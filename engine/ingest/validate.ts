@@ -46,10 +46,14 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
     });
   }
   if (!presentInFile) return checks;
-  const when = (cond: string, reason: string) => checks.push({ column: col.name, broken: `(${present} and (${cond}))`, reason });
+  const when = (cond: string, reason: string) =>
+    checks.push({ column: col.name, broken: `(${present} and (${cond}))`, reason });
   switch (col.type) {
     case 'vnd':
-      when(`${p} is null or not regexp_full_match(${v}, '-?[0-9]+')`, 'not a whole VND amount (digits only, e.g. 1250000)');
+      when(
+        `${p} is null or not regexp_full_match(${v}, '-?[0-9]+')`,
+        'not a whole VND amount (digits only, e.g. 1250000)',
+      );
       when(`${p} < 0`, 'negative amount');
       if (col.positive) when(`${p} = 0`, 'amount must be greater than 0');
       when(`${p} > ${MAX_VND}`, 'amount implausibly large (over 10,000 billion VND)');
@@ -58,7 +62,10 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       when(`not regexp_full_match(${v}, '[0-9]{1,12}')`, 'not a whole number ≥ 0');
       break;
     case 'date':
-      when(`${p} is null or not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`, 'not a date in YYYY-MM-DD form');
+      when(
+        `${p} is null or not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`,
+        'not a date in YYYY-MM-DD form',
+      );
       when(`year(${p}) not between 1990 and 2100`, 'date out of range (1990–2100)');
       break;
     case 'timestamp':
@@ -66,17 +73,26 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       when(`year(${p}) not between 1990 and 2100`, 'timestamp out of range (1990–2100)');
       break;
     case 'period':
-      when(`not regexp_full_match(${v}, '[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?')`, 'not a period (YYYY, YYYY-Qn or YYYY-MM)');
+      when(
+        `not regexp_full_match(${v}, '[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?')`,
+        'not a period (YYYY, YYYY-Qn or YYYY-MM)',
+      );
       when(`try_cast(left(${v}, 4) as integer) < 1990`, 'period out of range (before 1990)');
       // A typo'd year (2052-Q1) would otherwise become the run's tax year: no delivery describes a
       // period that has not begun on the day it is loaded.
-      when(`${periodStartSql(v)} > current_date`, 'period has not begun yet (after the delivery date): a typo in the year?');
+      when(
+        `${periodStartSql(v)} > current_date`,
+        'period has not begun yet (after the delivery date): a typo in the year?',
+      );
       break;
     case 'text':
       break;
   }
   if (col.values) {
-    when(`lower(${v}) not in (${col.values.map(literal).join(', ')})`, `unknown value; expected one of ${col.values.join(', ')}`);
+    when(
+      `lower(${v}) not in (${col.values.map(literal).join(', ')})`,
+      `unknown value; expected one of ${col.values.join(', ')}`,
+    );
   }
   if (col.format === 'tax_id' && col.malformed === 'reject') {
     // The registry's own key: exactly the contract's form, and a check digit that holds.
@@ -97,7 +113,8 @@ export function periodStartSql(v: string): string {
   return `try_cast(make_date(${year}, ${month}, 1) as date)`;
 }
 
-const TAX_ID_REASON = 'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a 12-digit personal ID)';
+const TAX_ID_REASON =
+  'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a 12-digit personal ID)';
 
 /**
  * Format rules whose breach keeps the row and records a warning (`ingest_warnings`): identifiers
@@ -114,9 +131,17 @@ export function identifierWarnings(spec: SourceSpec, fileColumns: ReadonlySet<st
     const v = `trim(${ident(col.name)})`;
     const present = `${ident(col.name)} is not null and ${v} <> ''`;
     if (col.format === 'tax_id') {
-      out.push({ column: col.name, broken: `(${present} and not mst_valid(${v}))`, reason: `malformed tax code (expected 10 digits with a valid check digit, optionally -NNN, or a 12-digit personal ID); row kept` });
+      out.push({
+        column: col.name,
+        broken: `(${present} and not mst_valid(${v}))`,
+        reason: `malformed tax code (expected 10 digits with a valid check digit, optionally -NNN, or a 12-digit personal ID); row kept`,
+      });
     } else {
-      out.push({ column: col.name, broken: `(${present} and norm_national_id(${v}) is null)`, reason: `malformed personal ID (expected 12 digits); row kept` });
+      out.push({
+        column: col.name,
+        broken: `(${present} and norm_national_id(${v}) is null)`,
+        reason: `malformed personal ID (expected 12 digits); row kept`,
+      });
     }
   }
   return out;
@@ -137,7 +162,8 @@ export function checkExpressions(
   checkVar = '_check',
   names: { label?: (column: string) => string; value?: (column: string) => string } = {},
 ): { check: string; reason: string; column: string; value: string } {
-  if (checks.length === 0) return { check: 'null::integer', reason: 'null::varchar', column: 'null::varchar', value: 'null::varchar' };
+  if (checks.length === 0)
+    return { check: 'null::integer', reason: 'null::varchar', column: 'null::varchar', value: 'null::varchar' };
   const c = ident(checkVar);
   const label = names.label ?? ((k: string) => k);
   const value = names.value ?? ((k: string) => ident(k));
@@ -156,6 +182,8 @@ export function checkExpressions(
  */
 export function warningListSql(warnings: Check[]): string {
   if (warnings.length === 0) return 'null::integer[]';
-  return `case when ${warnings.map((w) => w.broken).join(' or ')} then ` +
-    `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x is not null) end`;
+  return (
+    `case when ${warnings.map((w) => w.broken).join(' or ')} then ` +
+    `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x is not null) end`
+  );
 }

@@ -22,7 +22,13 @@ import { literal } from '../warehouse/db.js';
 import { ACCOUNT_SEPARATORS_JS, BANK_PREFIX_PATTERN, bankAliases } from './account.js';
 import { APP_STORE_PATTERN, DOMAIN_PATTERN, HOST_PATTERN, PLAY_STORE_PATTERN, SCHEME_PATTERN } from './domain.js';
 import { EMAIL_PATTERN } from './email.js';
-import { COMMA_GROUPED_PATTERN, CURRENCY_PATTERN, DOT_GROUPED_PATTERN, PLAIN_PATTERN, SCIENTIFIC_PATTERN } from './money.js';
+import {
+  COMMA_GROUPED_PATTERN,
+  CURRENCY_PATTERN,
+  DOT_GROUPED_PATTERN,
+  PLAIN_PATTERN,
+  SCIENTIFIC_PATTERN,
+} from './money.js';
 import { PHONE_DIGITS_PATTERN } from './phone.js';
 import {
   ADDRESS_SEPARATOR_PATTERN,
@@ -194,7 +200,8 @@ create or replace macro norm_money(s) as
   money_round(money_value(regexp_replace(money_unparen(money_text(s)), ${L(SPACES_AND_QUOTES)}, '', 'g')));
 `;
 
-const valuesList = (rows: ReadonlyArray<readonly string[]>) => rows.map((r) => '(' + r.map(L).join(', ') + ')').join(',\n  ');
+const valuesList = (rows: ReadonlyArray<readonly string[]>) =>
+  rows.map((r) => '(' + r.map(L).join(', ') + ')').join(',\n  ');
 
 /**
  * Reference tables the macros read, from the TS lists (one source of truth):

@@ -26,7 +26,11 @@ export const caseFileNames = ['cases.csv', 'cases.xlsx', 'cases.parquet', 'cases
  *
  * @example await writeCaseExports('WS/runs/r1', rows, { maskPii: false, reasons });
  */
-export async function writeCaseExports(dir: string, rows: readonly CaseRow[], opts: CaseExportOptions = {}): Promise<string[]> {
+export async function writeCaseExports(
+  dir: string,
+  rows: readonly CaseRow[],
+  opts: CaseExportOptions = {},
+): Promise<string[]> {
   const [csv, xlsx, parquet, json] = caseFileNames.map((n) => join(dir, n)) as [string, string, string, string];
   const write = { maskPii: opts.maskPii ?? false };
   const results = await Promise.allSettled([

@@ -41,18 +41,25 @@ function duckValue(column: CaseColumn, row: CaseRow): SqlValue {
  *
  * @example await writeCasesParquet('runs/r1/cases.parquet', rows);
  */
-export async function writeCasesParquet(file: string, rows: readonly CaseRow[], opts: CaseWriteOptions = {}): Promise<void> {
+export async function writeCasesParquet(
+  file: string,
+  rows: readonly CaseRow[],
+  opts: CaseWriteOptions = {},
+): Promise<void> {
   // One thread: row order is the ranking, and there is nothing here worth parallelising.
   const db = await openDb(':memory:', { threads: 1 });
   try {
     const columnsSql = caseColumns.map((c) => `${ident(c.name)} ${parquetTypes[c.kind]}`).join(', ');
     await db.exec(`create table cases (${columnsSql})`);
-    await db.appendRows('cases', (function* () {
-      for (const r of rows) {
-        const row = exportRow(r, opts);
-        yield caseColumns.map((c) => duckValue(c, row));
-      }
-    })());
+    await db.appendRows(
+      'cases',
+      (function* () {
+        for (const r of rows) {
+          const row = exportRow(r, opts);
+          yield caseColumns.map((c) => duckValue(c, row));
+        }
+      })(),
+    );
     await db.exec(`copy cases to ${literal(file)} (format parquet, compression zstd)`);
   } finally {
     db.close();

@@ -10,7 +10,15 @@ import { maskCaseRow } from './mask.js';
 import { caseJsonObject } from './json.js';
 import { escapeHtml, scriptJson } from './html.js';
 import {
-  casesByProvince, channelBarSvg, channelTotals, histogramSvg, provinceChartSvg, revenueScatterSvg, scoreHistogram, yieldCurve, yieldCurveSvg,
+  casesByProvince,
+  channelBarSvg,
+  channelTotals,
+  histogramSvg,
+  provinceChartSvg,
+  revenueScatterSvg,
+  scoreHistogram,
+  yieldCurve,
+  yieldCurveSvg,
 } from './report-charts.js';
 import { bandLabel, type RunDiff } from '../diff/index.js';
 import type { PeriodStats } from '../stats/period.js';
@@ -32,7 +40,18 @@ export interface ReportData {
   cases: ReturnType<typeof caseJsonObject>[];
   total_cases: number;
   /** First changed cases since the previous run, for the changes table (built by the script, like the case table). */
-  changes: { change: string; entity_id: string; name: string | null; province: string | null; rank_a: number | null; rank_b: number | null; band_a: string; band_b: string; expected_yield_a: number | null; expected_yield_b: number | null }[];
+  changes: {
+    change: string;
+    entity_id: string;
+    name: string | null;
+    province: string | null;
+    rank_a: number | null;
+    rank_b: number | null;
+    band_a: string;
+    band_b: string;
+    expected_yield_a: number | null;
+    expected_yield_b: number | null;
+  }[];
 }
 
 /** Changed cases embedded in the page at most. */
@@ -43,11 +62,14 @@ const nf = new Intl.NumberFormat('vi-VN');
 /** Rows linked to no seller: counted in the data-quality section, never assigned as a block. */
 function unattributedNote(u: ReportModel['unattributed']): string {
   if (!u) return '';
-  return `<p id="unattributed">Không gán cho người bán nào <span class="en">Unattributed</span>: ${escapeHtml(nf.format(u.rows))} dòng ${escapeHtml(u.source)} ` +
+  return (
+    `<p id="unattributed">Không gán cho người bán nào <span class="en">Unattributed</span>: ${escapeHtml(nf.format(u.rows))} dòng ${escapeHtml(u.source)} ` +
     `(${escapeHtml(nf.format(u.vnd))} VND đã giao) <span class="muted">— bưu phẩm do kho hàng gửi hộ, không còn tên, số điện thoại hay tài khoản nào của chính người bán. ` +
-    `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on them.</span></span></p>`;
+    `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on them.</span></span></p>`
+  );
 }
-const num = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(n));
+const num = (n: number | null | undefined): string =>
+  n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(n);
 
 /** The data block embedded in the page (first `maxCases` cases, masked when asked). */
 export function reportData(model: ReportModel, opts: ReportOptions = {}): ReportData {
@@ -79,7 +101,9 @@ function card(vi: string, en: string, value: string): string {
 
 function qualityRow(s: SourceQuality): string {
   const share = s.read > 0 ? `${((100 * s.rejected) / s.read).toFixed(2)} %` : '–';
-  const top = s.top_rejects.map((r) => `<li>${escapeHtml(r.reason)} <span class="muted">(${escapeHtml(nf.format(r.count))})</span></li>`).join('');
+  const top = s.top_rejects
+    .map((r) => `<li>${escapeHtml(r.reason)} <span class="muted">(${escapeHtml(nf.format(r.count))})</span></li>`)
+    .join('');
   return (
     `<tr><td>${escapeHtml(s.source)}</td><td class="num">${num(s.read)}</td><td class="num">${num(s.loaded)}</td>` +
     `<td class="num">${num(s.rejected)}</td><td class="num">${share}</td><td>${top ? `<ul>${top}</ul>` : ''}</td></tr>`
@@ -138,10 +162,20 @@ function diffSection(diff: RunDiff | null | undefined): string {
     dropped: ['Ra khỏi danh sách', 'Dropped'],
     unchanged: ['Không đổi', 'Unchanged'],
   };
-  const cards = (Object.keys(labels) as (keyof RunDiff['counts'])[]).map((k) => card(labels[k]![0], labels[k]![1], num(diff.counts[k]))).join('') +
-    card('Thay đổi số thuế kỳ vọng (VND)', 'Expected yield change', (diff.expected_yield_delta > 0 ? '+' : '') + num(diff.expected_yield_delta));
+  const cards =
+    (Object.keys(labels) as (keyof RunDiff['counts'])[])
+      .map((k) => card(labels[k]![0], labels[k]![1], num(diff.counts[k])))
+      .join('') +
+    card(
+      'Thay đổi số thuế kỳ vọng (VND)',
+      'Expected yield change',
+      (diff.expected_yield_delta > 0 ? '+' : '') + num(diff.expected_yield_delta),
+    );
   const shown = Math.min(diff.changes.length, maxChanges);
-  const more = diff.changes.length > shown ? `<p class="muted">… ${num(diff.changes.length - shown)} thay đổi khác / more changes (sangloc diff --out FILE.csv)</p>` : '';
+  const more =
+    diff.changes.length > shown
+      ? `<p class="muted">… ${num(diff.changes.length - shown)} thay đổi khác / more changes (sangloc diff --out FILE.csv)</p>`
+      : '';
   return `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous run (${escapeHtml(diff.run_a)})</span></h2>
 <div class="cards">${cards}</div>
 ${shown ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody id="changes-body"></tbody></table></div>${more}` : ''}
@@ -152,7 +186,18 @@ function statsSection(stats: PeriodStats | null | undefined): string {
   if (!stats) return '';
   const row = (r: PeriodStats['total']) =>
     `<tr${r.province === null ? ' class="total"' : ''}><td>${escapeHtml(r.province === null ? 'Tổng / Total' : r.province || '(chưa rõ / unknown)')}</td>` +
-    [r.sellers, r.sellers_platform, r.sellers_cod, r.sellers_bank, r.observed_revenue_vnd, r.declared_revenue_vnd, r.tax_gap_vnd, r.audits].map((v) => `<td class="num">${num(v)}</td>`).join('') +
+    [
+      r.sellers,
+      r.sellers_platform,
+      r.sellers_cod,
+      r.sellers_bank,
+      r.observed_revenue_vnd,
+      r.declared_revenue_vnd,
+      r.tax_gap_vnd,
+      r.audits,
+    ]
+      .map((v) => `<td class="num">${num(v)}</td>`)
+      .join('') +
     `<td class="num">${pct(r.hit_rate)}</td><td class="num">${num(r.yield_per_case_vnd)}</td></tr>`;
   return `<section id="stats"><h2>Thống kê kỳ ${escapeHtml(stats.period.label)} <span class="en">Period statistics by province (all sellers identified, not only the list)</span></h2>
 <div class="scroll short"><table><thead><tr><th>Tỉnh <span class="en">Province</span></th><th class="num">Người bán <span class="en">Sellers</span></th><th class="num">Sàn <span class="en">Platform</span></th><th class="num">COD</th><th class="num">Ngân hàng <span class="en">Bank</span></th>
@@ -171,14 +216,25 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
   const data = reportData(model, opts);
   const byProvince = casesByProvince(model.cases);
   const reasonRows = model.reasons
-    .map((r) => `<tr><td><span class="tag">${escapeHtml(r.code)}</span></td><td>${escapeHtml(r.label_vi)}</td><td class="en">${escapeHtml(r.label_en)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td><span class="tag">${escapeHtml(r.code)}</span></td><td>${escapeHtml(r.label_vi)}</td><td class="en">${escapeHtml(r.label_en)}</td></tr>`,
+    )
     .join('');
   const controlCases = model.cases.filter((r) => r.control_slice === 1).length;
   const channels = channelTotals(model.cases);
   const channelCards = [
-    card('Doanh thu trên sàn (VND)', `Marketplace, ${nf.format(channels.platform_cases)} cases`, num(channels.platform_vnd)),
+    card(
+      'Doanh thu trên sàn (VND)',
+      `Marketplace, ${nf.format(channels.platform_cases)} cases`,
+      num(channels.platform_vnd),
+    ),
     card('Doanh thu COD (VND)', `Cash on delivery, ${nf.format(channels.cod_cases)} cases`, num(channels.cod_vnd)),
-    card('Tiền bán hàng qua ngân hàng (VND)', `Bank credits from buyers, ${nf.format(channels.bank_cases)} cases`, num(channels.bank_vnd)),
+    card(
+      'Tiền bán hàng qua ngân hàng (VND)',
+      `Bank credits from buyers, ${nf.format(channels.bank_cases)} cases`,
+      num(channels.bank_vnd),
+    ),
     card('Doanh thu đã kê khai (VND)', 'Declared', num(channels.declared_vnd)),
     card('Thuế sàn đã khấu trừ (VND)', 'Withheld by platforms', num(channels.withheld_vnd)),
   ].join('');

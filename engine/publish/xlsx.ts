@@ -53,8 +53,9 @@ const kindLabels: Record<CaseColumn['kind'], [vi: string, en: string]> = {
 /** Excel cells hold at most 32,767 characters. */
 const maxCellChars = 32_767;
 // Characters XML 1.0 cannot carry; an xlsx containing one will not open.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
-const xmlInvalid = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const xmlInvalid =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Text made safe for a worksheet cell: XML-invalid characters dropped, length capped. */
 export function xlsxText(text: string): string {
@@ -136,7 +137,8 @@ function writeExplainSheet(sheet: ExcelJS.Worksheet, opts: XlsxOptions): void {
     r.font = { bold: true };
     r.commit();
   };
-  const add = (values: (string | null)[]) => sheet.addRow(values.map((v) => (v === null ? null : xlsxText(v)))).commit();
+  const add = (values: (string | null)[]) =>
+    sheet.addRow(values.map((v) => (v === null ? null : xlsxText(v)))).commit();
 
   bold(sheet.addRow(['Cột / Column', 'Kiểu / Kind', ...pair('Tiếng Việt', 'English'), 'Bắt buộc / Required']));
   for (const c of caseColumns) {

@@ -43,8 +43,12 @@ export interface ResolveIdentitiesResult {
  *   //    resolve_clusters(record_id, cluster_id) and resolve_corroborations(cluster_a, cluster_b, identifiers)
  */
 export async function resolveIdentities(db: Db, options: ResolveIdentitiesOptions): Promise<ResolveIdentitiesResult> {
-  const spec = normalizeLinkSpec(options.spec ?? defaultIdentitySpec, options.spec ? 'resolve spec' : 'default resolve spec');
-  const input = options.input ?? ((await db.tableExists('int_identity_records')) ? 'int_identity_records' : 'identity_records');
+  const spec = normalizeLinkSpec(
+    options.spec ?? defaultIdentitySpec,
+    options.spec ? 'resolve spec' : 'default resolve spec',
+  );
+  const input =
+    options.input ?? ((await db.tableExists('int_identity_records')) ? 'int_identity_records' : 'identity_records');
   const r = await linkRecords(db, {
     input,
     idColumn: 'record_id',

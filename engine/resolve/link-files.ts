@@ -73,7 +73,11 @@ export function readLinkSpec(path: string): ResolvedLinkSpec {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new ConfigError(path, [existsSync(path) ? `not valid JSON (${(err as Error).message})` : 'cannot read the file; check the path given to --spec']);
+    throw new ConfigError(path, [
+      existsSync(path)
+        ? `not valid JSON (${(err as Error).message})`
+        : 'cannot read the file; check the path given to --spec',
+    ]);
   }
   return normalizeLinkSpec(raw, path);
 }
@@ -96,10 +100,13 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
     const readable = await utf8Files(files, options.read?.encoding, converted);
     const warnings = await loadLinkInput(db, files, readable, spec, options.specSource, options.read?.delimiter);
     for (const w of warnings) log.warn(`link: ${w}`);
-    if (options.mFromLabels && !options.labels) throw new ConfigError(options.specSource, ['m from labels: give the labels file (--labels)']);
+    if (options.mFromLabels && !options.labels)
+      throw new ConfigError(options.specSource, ['m from labels: give the labels file (--labels)']);
     const crossOnly = (spec.link_type ?? (files.length === 2 ? 'link_only' : 'dedupe_only')) === 'link_only';
     const fileNames = files.map((f) => basename(f));
-    const loaded = options.labels ? await loadLabels(db, { file: options.labels, input: tables.input, crossOnly, fileNames }) : undefined;
+    const loaded = options.labels
+      ? await loadLabels(db, { file: options.labels, input: tables.input, crossOnly, fileNames })
+      : undefined;
     const result = await linkRecords(db, {
       ...(options.mFromLabels ? { mFromPairs: 'link_label_pairs' } : {}),
       input: tables.input,
@@ -114,7 +121,12 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
     });
     result.warnings.unshift(...warnings);
     mkdirSync(outDir, { recursive: true });
-    const outputs = { pairs: join(outDir, 'pairs.csv'), clusters: join(outDir, 'clusters.csv'), weights: join(outDir, 'weights.json'), report: join(outDir, 'link-report.html') };
+    const outputs = {
+      pairs: join(outDir, 'pairs.csv'),
+      clusters: join(outDir, 'clusters.csv'),
+      weights: join(outDir, 'weights.json'),
+      report: join(outDir, 'link-report.html'),
+    };
     await writePairsCsv(db, files, spec, outputs.pairs);
     await writeClustersCsv(db, files, outputs.clusters);
     writeFileSync(outputs.weights, JSON.stringify(result.weights, null, 2) + '\n');
@@ -135,7 +147,16 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
         })
       : undefined;
     const sweepTable = quality?.sweep;
-    await writeLinkReport(db, { files, spec, result, quality, sweepTable, threshold, file: outputs.report, labelled: !!options.labels });
+    await writeLinkReport(db, {
+      files,
+      spec,
+      result,
+      quality,
+      sweepTable,
+      threshold,
+      file: outputs.report,
+      labelled: !!options.labels,
+    });
     return { ...result, outputs, quality, sweepTable };
   } finally {
     db.close();
@@ -163,9 +184,14 @@ async function utf8Files(files: LinkFileList, encoding: string | undefined, conv
     closeSync(fd);
     const sniffed = sniffEncoding(head.subarray(0, n), n < head.length);
     if (sniffed.kind === 'not-utf-8') {
-      throw new InputError(f, `the file is not UTF-8 (invalid bytes on line ${sniffed.lines.slice(0, 5).join(', ')}); name its encoding, e.g. \`--encoding windows-1258\` or \`--encoding latin1\`, or save it as "CSV UTF-8"`, sniffed.lines[0]);
+      throw new InputError(
+        f,
+        `the file is not UTF-8 (invalid bytes on line ${sniffed.lines.slice(0, 5).join(', ')}); name its encoding, e.g. \`--encoding windows-1258\` or \`--encoding latin1\`, or save it as "CSV UTF-8"`,
+        sniffed.lines[0],
+      );
     }
-    if (sniffed.kind !== 'utf-8') throw new InputError(f, 'the file is UTF-16, not UTF-8; pass `--encoding utf-16le` or save it as "CSV UTF-8"', 1);
+    if (sniffed.kind !== 'utf-8')
+      throw new InputError(f, 'the file is UTF-16, not UTF-8; pass `--encoding utf-16le` or save it as "CSV UTF-8"', 1);
     out.push(f);
   }
   return out;
@@ -175,16 +201,30 @@ async function utf8Files(files: LinkFileList, encoding: string | undefined, conv
  * Loads the files as text tables and unions them into `link_input`: `_record_id` (dense, from 0),
  * `_dataset` (index of the file), `_id` (the spec's unique_id, else the line of data) and `_row`.
  */
-async function loadLinkInput(db: Db, files: LinkFileList, readable: string[], spec: ResolvedLinkSpec, specSource: string, delimiter?: string): Promise<string[]> {
+async function loadLinkInput(
+  db: Db,
+  files: LinkFileList,
+  readable: string[],
+  spec: ResolvedLinkSpec,
+  specSource: string,
+  delimiter?: string,
+): Promise<string[]> {
   const columns: Array<Set<string>> = [];
   for (const [i, f] of files.entries()) {
     const delim = delimiter === undefined ? '' : `, delim = ${literal(delimiter)}`;
     try {
-      await db.exec(`create table ${ident(fileTable(i))} as select * from read_csv(${literal(readable[i]!)}, all_varchar = true, header = true${delim})`);
+      await db.exec(
+        `create table ${ident(fileTable(i))} as select * from read_csv(${literal(readable[i]!)}, all_varchar = true, header = true${delim})`,
+      );
     } catch (err) {
-      throw new InputError(f, `cannot read as CSV: ${(err as Error).message.split('\n')[0]}; check --delimiter and --encoding`);
+      throw new InputError(
+        f,
+        `cannot read as CSV: ${(err as Error).message.split('\n')[0]}; check --delimiter and --encoding`,
+      );
     }
-    columns.push(new Set((await db.all<{ column_name: string }>(`describe ${ident(fileTable(i))}`)).map((r) => r.column_name)));
+    columns.push(
+      new Set((await db.all<{ column_name: string }>(`describe ${ident(fileTable(i))}`)).map((r) => r.column_name)),
+    );
   }
   // A field whose columns one file lacks is unknown on all its records: say so, since it silently makes no cross-file pairs.
   const warnings: string[] = [];
@@ -193,18 +233,23 @@ async function loadLinkInput(db: Db, files: LinkFileList, readable: string[], sp
       const has = columns.map((cols) => f.column.some((c) => cols.has(c)));
       if (has[0] !== has[1]) {
         const lacking = basename(files[has[0] ? 1 : 0]);
-        warnings.push(`field "${name}": ${lacking} has no column ${f.column.map((c) => `"${c}"`).join(' or ')}; the field is unknown on all its records, so comparisons and blocking rules on it link nothing across the files (name the column of each file: "column": ["a", "b"])`);
+        warnings.push(
+          `field "${name}": ${lacking} has no column ${f.column.map((c) => `"${c}"`).join(' or ')}; the field is unknown on all its records, so comparisons and blocking rules on it link nothing across the files (name the column of each file: "column": ["a", "b"])`,
+        );
       }
     }
   }
   if (spec.unique_id) {
     for (const [i, f] of files.entries()) {
       const cols = (await db.all<{ column_name: string }>(`describe ${ident(fileTable(i))}`)).map((r) => r.column_name);
-      if (!cols.includes(spec.unique_id)) throw new ConfigError(specSource, [`unique_id: ${basename(f)} has no column "${spec.unique_id}"`]);
+      if (!cols.includes(spec.unique_id))
+        throw new ConfigError(specSource, [`unique_id: ${basename(f)} has no column "${spec.unique_id}"`]);
     }
   }
   const idExpr = spec.unique_id ? ident(spec.unique_id) : rowNumberId;
-  const parts = files.map((_, i) => `select ${i}::tinyint as _dataset, ${idExpr} as _id, rowid as _row, * from ${ident(fileTable(i))}`);
+  const parts = files.map(
+    (_, i) => `select ${i}::tinyint as _dataset, ${idExpr} as _id, rowid as _row, * from ${ident(fileTable(i))}`,
+  );
   await db.exec(`create table ${tables.input} as
     select (row_number() over (order by _dataset, _row) - 1)::bigint as _record_id, *
     from (${parts.join(' union all by name ')})`);
@@ -246,7 +291,9 @@ async function writePairsCsv(db: Db, files: LinkFileList, spec: ResolvedLinkSpec
 
 /** clusters.csv: every record and its cluster, named after its first record (`file:id` when linking two files). */
 async function writeClustersCsv(db: Db, files: LinkFileList, file: string): Promise<void> {
-  const clusterId = neutraliseFormulaSql(files.length === 2 ? `${rawFileNameSql(files, 'ci')} || ':' || ci._id` : 'ci._id');
+  const clusterId = neutraliseFormulaSql(
+    files.length === 2 ? `${rawFileNameSql(files, 'ci')} || ':' || ci._id` : 'ci._id',
+  );
   await db.exec(`copy (
     select ${fileNameSql(files, 'i')} as file, ${idSql('i')} as id, ${clusterId} as cluster_id,
            count(*) over (partition by c.cluster_id) as cluster_size
@@ -271,7 +318,16 @@ async function scoreAllPairs(db: Db, spec: ResolvedLinkSpec, result: LinkResult)
 /** link-report.html: summary, labels (curve and sweep), level weights, sample waterfalls, cluster sizes. */
 async function writeLinkReport(
   db: Db,
-  o: { files: LinkFileList; spec: ResolvedLinkSpec; result: LinkResult; quality?: LabelQuality; sweepTable?: SweepPoint[]; threshold: number; file: string; labelled: boolean },
+  o: {
+    files: LinkFileList;
+    spec: ResolvedLinkSpec;
+    result: LinkResult;
+    quality?: LabelQuality;
+    sweepTable?: SweepPoint[];
+    threshold: number;
+    file: string;
+    labelled: boolean;
+  },
 ): Promise<void> {
   const r = o.result;
   const names = weightPartNames(o.spec);
@@ -316,7 +372,9 @@ async function writeLinkReport(
       ['link type', r.linkType],
       ['clustering', o.spec.clustering.method],
       ['candidate pairs', String(r.candidatePairs)],
-      ...o.spec.blocking.map((b, i) => [`  blocking rule ${i + 1}`, `${blockingKeysLabel(b)}: ${r.rulePairs[i]} pairs`] as [string, string]),
+      ...o.spec.blocking.map(
+        (b, i) => [`  blocking rule ${i + 1}`, `${blockingKeysLabel(b)}: ${r.rulePairs[i]} pairs`] as [string, string],
+      ),
       ['links (at or above the threshold)', String(r.links)],
       ['links kept by clustering', String(r.keptLinks)],
       ['clusters of 2+ records', String(r.multiRecordClusters)],

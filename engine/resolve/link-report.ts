@@ -34,7 +34,8 @@ export interface LinkReportData {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** vi-VN number: 1.234.567 and 0,994. */
-const num = (x: number, digits = 0) => x.toLocaleString('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const num = (x: number, digits = 0) =>
+  x.toLocaleString('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const W = 640;
 
 function prCurve(curve: SweepPoint[], at: SweepPoint, best: SweepPoint): string {
@@ -44,7 +45,10 @@ function prCurve(curve: SweepPoint[], at: SweepPoint, best: SweepPoint): string 
   const y = (p: number) => h - pad - p * (h - 2 * pad);
   const path = curve.map((p, i) => `${i ? 'L' : 'M'}${x(p.recall).toFixed(1)},${y(p.precision).toFixed(1)}`).join(' ');
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((t) => `<text x="${x(t)}" y="${h - pad + 16}" text-anchor="middle">${num(t, 2)}</text><text x="${pad - 6}" y="${y(t) + 4}" text-anchor="end">${num(t, 2)}</text>`)
+    .map(
+      (t) =>
+        `<text x="${x(t)}" y="${h - pad + 16}" text-anchor="middle">${num(t, 2)}</text><text x="${pad - 6}" y="${y(t) + 4}" text-anchor="end">${num(t, 2)}</text>`,
+    )
     .join('');
   const dot = (p: SweepPoint, color: string, label: string) =>
     `<circle cx="${x(p.recall)}" cy="${y(p.precision)}" r="5" fill="${color}"><title>${esc(label)}</title></circle>`;
@@ -120,7 +124,7 @@ function histogram(sizes: Array<[number, number]>): string {
   const bw = Math.min(40, (W - 2 * pad) / Math.max(1, sizes.length));
   const bars = sizes
     .map(([s, n], i) => {
-      const bh = Math.max(1, Math.log10(n + 1) / Math.log10(max + 1) * (h - 2 * pad));
+      const bh = Math.max(1, (Math.log10(n + 1) / Math.log10(max + 1)) * (h - 2 * pad));
       const x = pad + i * bw;
       return `<rect x="${x}" y="${h - pad - bh}" width="${bw - 3}" height="${bh}" fill="#1f6feb"><title>${n} cluster(s) of ${s}</title></rect>
   <text x="${x + (bw - 3) / 2}" y="${h - pad + 14}" text-anchor="middle" font-size="10">${s}</text><text x="${x + (bw - 3) / 2}" y="${h - pad - bh - 3}" text-anchor="middle" font-size="9">${num(n)}</text>`;
@@ -142,27 +146,70 @@ export function renderLinkReport(d: LinkReportData): string {
   const q = d.labels;
   const sections: string[] = [];
   sections.push(`<h2>Summary</h2>${table(['', ''], d.summary)}`);
-  if (d.warnings.length) sections.push(`<h2>Warnings</h2><ul>${d.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
+  if (d.warnings.length)
+    sections.push(`<h2>Warnings</h2><ul>${d.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
   if (q) {
     const f = (x: number) => num(x, 4);
     sections.push(`<h2>Against the labels</h2>
 <p>${esc(`${num(q.records)} labelled records, ${num(q.positives)} true pairs (${num(q.positivesNotBlocked)} not brought by any blocking rule).`)}</p>
-${table(['', 'threshold (bits)', 'precision', 'recall', 'F1'], [
-  ['pairs at the spec threshold', num(q.atThreshold.weight, 2), f(q.atThreshold.precision), f(q.atThreshold.recall), f(q.atThreshold.f1)],
-  ['pairs at the best threshold', num(q.best.weight, 2), f(q.best.precision), f(q.best.recall), f(q.best.f1)],
-  ['clusters (spec threshold)', num(d.threshold, 2), f(q.clustered.precision), f(q.clustered.recall), f(q.clustered.f1)],
-])}
+${table(
+  ['', 'threshold (bits)', 'precision', 'recall', 'F1'],
+  [
+    [
+      'pairs at the spec threshold',
+      num(q.atThreshold.weight, 2),
+      f(q.atThreshold.precision),
+      f(q.atThreshold.recall),
+      f(q.atThreshold.f1),
+    ],
+    ['pairs at the best threshold', num(q.best.weight, 2), f(q.best.precision), f(q.best.recall), f(q.best.f1)],
+    [
+      'clusters (spec threshold)',
+      num(d.threshold, 2),
+      f(q.clustered.precision),
+      f(q.clustered.recall),
+      f(q.clustered.f1),
+    ],
+  ],
+)}
 <h3>Precision–recall curve</h3>${prCurve(q.curve, q.atThreshold, q.best)}
 <p class="note">Red: the spec threshold; green: the best F1. Pairs before clustering.</p>
-${d.sweepTable ? `<h3>Threshold sweep</h3>${table(['match probability', 'match weight', 'predicted', 'correct', 'precision', 'recall', 'F1'], d.sweepTable.map((p) => [num(p.probability, 4), num(p.weight, 2), num(p.predicted), num(p.correct), f(p.precision), f(p.recall), f(p.f1)]))}` : ''}`);
+${
+  d.sweepTable
+    ? `<h3>Threshold sweep</h3>${table(
+        ['match probability', 'match weight', 'predicted', 'correct', 'precision', 'recall', 'F1'],
+        d.sweepTable.map((p) => [
+          num(p.probability, 4),
+          num(p.weight, 2),
+          num(p.predicted),
+          num(p.correct),
+          f(p.precision),
+          f(p.recall),
+          f(p.f1),
+        ]),
+      )}`
+    : ''
+}`);
   }
   sections.push(`<h2>Match weight per comparison level</h2>
 <p class="note">log2(m/u) in bits; hover a bar for m and u and where they came from. Prior: ${esc(d.weights.prior.toExponential(3))} (${esc(d.weights.prior_source)}).</p>
 ${levelChart(d.weights)}
-${table(['comparison', 'level', 'm', 'u', 'weight (bits)', 'm from', 'u from'], d.weights.comparisons.flatMap((c) => c.levels.filter((l) => l.kind !== 'null').map((l) => [c.name, l.label, l.m.toPrecision(3), l.u.toPrecision(3), num(l.weight, 2), l.m_source, l.u_source])))}`);
-  sections.push(`<h2>Waterfall of weights, sample pairs</h2>${d.samples
-    .map((p) => `<h3>${esc(`${p.left} – ${p.right}`)}: ${num(p.matchWeight, 2)} bits${p.truth === undefined ? '' : p.truth ? ' (labelled match)' : ' (labelled non-match)'}</h3><p class="note">${esc(p.why)}</p>${waterfall(p, d.threshold)}`)
-    .join('\n')}`);
+${table(
+  ['comparison', 'level', 'm', 'u', 'weight (bits)', 'm from', 'u from'],
+  d.weights.comparisons.flatMap((c) =>
+    c.levels
+      .filter((l) => l.kind !== 'null')
+      .map((l) => [c.name, l.label, l.m.toPrecision(3), l.u.toPrecision(3), num(l.weight, 2), l.m_source, l.u_source]),
+  ),
+)}`);
+  sections.push(
+    `<h2>Waterfall of weights, sample pairs</h2>${d.samples
+      .map(
+        (p) =>
+          `<h3>${esc(`${p.left} – ${p.right}`)}: ${num(p.matchWeight, 2)} bits${p.truth === undefined ? '' : p.truth ? ' (labelled match)' : ' (labelled non-match)'}</h3><p class="note">${esc(p.why)}</p>${waterfall(p, d.threshold)}`,
+      )
+      .join('\n')}`,
+  );
   sections.push(`<h2>Cluster sizes</h2>${histogram(d.clusterSizes)}`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(d.title)}</title>

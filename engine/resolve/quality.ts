@@ -21,7 +21,8 @@ export interface ScoredRecord {
 }
 
 /** Pairs of a group: n(n−1)/2 within one file, or n0·n1 across two. */
-const pairsOf = (n: [number, number], crossOnly: boolean) => (crossOnly ? n[0] * n[1] : ((n[0] + n[1]) * (n[0] + n[1] - 1)) / 2);
+const pairsOf = (n: [number, number], crossOnly: boolean) =>
+  crossOnly ? n[0] * n[1] : ((n[0] + n[1]) * (n[0] + n[1] - 1)) / 2;
 
 function count(records: readonly ScoredRecord[], key: (r: ScoredRecord) => string, crossOnly: boolean): number {
   const groups = new Map<string, [number, number]>();

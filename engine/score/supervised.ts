@@ -1,4 +1,13 @@
-import { calibrate, calibrator, compileForest, crossValidate, featureImportance, hashTrainingData, precisionAtK, trainForest } from './forest/index.js';
+import {
+  calibrate,
+  calibrator,
+  compileForest,
+  crossValidate,
+  featureImportance,
+  hashTrainingData,
+  precisionAtK,
+  trainForest,
+} from './forest/index.js';
 import type { CalibrationParams, CompiledForest, Forest, TrainOptions } from './forest/index.js';
 
 export interface SupervisedOptions {

@@ -47,7 +47,8 @@ export function parsePeriod(text: string): Period {
     months = 1;
     if (first < 1 || first > 12) throw bad();
   }
-  const ymd = (y: number, mo: number) => `${y + Math.floor((mo - 1) / 12)}-${String(((mo - 1) % 12) + 1).padStart(2, '0')}-01`;
+  const ymd = (y: number, mo: number) =>
+    `${y + Math.floor((mo - 1) / 12)}-${String(((mo - 1) % 12) + 1).padStart(2, '0')}-01`;
   return { label: t, year, start: ymd(year, first), end: ymd(year, first + months), months };
 }
 
@@ -83,9 +84,23 @@ export interface PeriodStats {
 }
 
 const emptyRow = (province: string | null): ProvinceStats => ({
-  province, sellers: 0, sellers_platform: 0, sellers_cod: 0, sellers_bank: 0, platform_revenue_vnd: 0, cod_revenue_vnd: 0,
-  bank_revenue_vnd: 0, observed_revenue_vnd: 0, declared_revenue_vnd: 0, sellers_with_gap: 0, tax_gap_vnd: 0, audits: 0,
-  audits_undeclared: 0, hit_rate: null, assessed_tax_vnd: 0, yield_per_case_vnd: null,
+  province,
+  sellers: 0,
+  sellers_platform: 0,
+  sellers_cod: 0,
+  sellers_bank: 0,
+  platform_revenue_vnd: 0,
+  cod_revenue_vnd: 0,
+  bank_revenue_vnd: 0,
+  observed_revenue_vnd: 0,
+  declared_revenue_vnd: 0,
+  sellers_with_gap: 0,
+  tax_gap_vnd: 0,
+  audits: 0,
+  audits_undeclared: 0,
+  hit_rate: null,
+  assessed_tax_vnd: 0,
+  yield_per_case_vnd: null,
 });
 
 // First month and length (months) of a contract period (YYYY, YYYY-Qn, YYYY-MM) as SQL over column `p`.
@@ -103,7 +118,11 @@ const overlap = (p: string) =>
  *
  * @example const s = await periodStats(db, parsePeriod('2026-H1')); s.total.tax_gap_vnd
  */
-export async function periodStats(db: Db, period: Period, opts: { taxRules?: Record<string, TaxYearRules> } = {}): Promise<PeriodStats> {
+export async function periodStats(
+  db: Db,
+  period: Period,
+  opts: { taxRules?: Record<string, TaxYearRules> } = {},
+): Promise<PeriodStats> {
   const rules = rulesForYear(period.year, opts.taxRules);
   const range = { start: period.start, end: period.end };
   const { rows, provIndex } = await db.withWorkTables(async (work) => {
@@ -154,21 +173,36 @@ export async function periodStats(db: Db, period: Period, opts: { taxRules?: Rec
     }
   }
   const finish = (r: ProvinceStats) => {
-    for (const k of ['platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd', 'observed_revenue_vnd', 'declared_revenue_vnd', 'tax_gap_vnd'] as const) r[k] = Math.round(r[k]);
+    for (const k of [
+      'platform_revenue_vnd',
+      'cod_revenue_vnd',
+      'bank_revenue_vnd',
+      'observed_revenue_vnd',
+      'declared_revenue_vnd',
+      'tax_gap_vnd',
+    ] as const)
+      r[k] = Math.round(r[k]);
     r.hit_rate = r.audits ? r.audits_undeclared / r.audits : null;
     r.yield_per_case_vnd = r.audits ? Math.round(r.assessed_tax_vnd / r.audits) : null;
   };
   rows.forEach(finish);
   finish(total);
-  rows.sort((a, b) => b.tax_gap_vnd - a.tax_gap_vnd || b.sellers - a.sellers || a.province!.localeCompare(b.province!, 'vi'));
+  rows.sort(
+    (a, b) => b.tax_gap_vnd - a.tax_gap_vnd || b.sellers - a.sellers || a.province!.localeCompare(b.province!, 'vi'),
+  );
   return { period, rows, total };
 }
 
 /** Per province, the sellers' revenue and tax gap in the period, through the work table `stats_entity`. */
-async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promise<{ rows: ProvinceStats[]; provIndex: Map<string, number> }> {
+async function provinceRows(
+  db: Db,
+  period: Period,
+  rules: TaxYearRules,
+): Promise<{ rows: ProvinceStats[]; provIndex: Map<string, number> }> {
   const range = { start: period.start, end: period.end };
   const hasFeatures = await db.tableExists('mart_entity_features');
-  await db.exec(`create or replace temp table stats_entity as
+  await db.exec(
+    `create or replace temp table stats_entity as
     with platform as (
         select e.entity_id, sum(p.gmv * ${overlap('p.period')}) as gmv, sum(p.tax_withheld * ${overlap('p.period')}) as withheld
         from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = p.shop_key
@@ -192,8 +226,12 @@ async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promis
         ${hasFeatures ? 'left join mart_entity_features f using (entity_id)' : ''}
         left join platform pl using (entity_id) left join cod c using (entity_id)
         left join bank b using (entity_id) left join declared d using (entity_id))
-    select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`, range);
-  const provinces = (await db.all<{ province: string }>(`select distinct province from stats_entity order by province`)).map((r) => r.province);
+    select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`,
+    range,
+  );
+  const provinces = (
+    await db.all<{ province: string }>(`select distinct province from stats_entity order by province`)
+  ).map((r) => r.province);
   const provIndex = new Map(provinces.map((p, i) => [p, i]));
   const cols = await db.numericColumns(
     `select list_position(${listLiteral(provinces)}, province) - 1 as prov,
@@ -202,7 +240,15 @@ async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promis
      from stats_entity order by entity_id`,
   );
   const [prov, grp, gmv, withheld, cod, bank, declared, paid, rate] = cols.columns as Float64Array[] as [
-    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
   ];
   const rows = provinces.map((p) => emptyRow(p));
   const scale = 12 / period.months;
@@ -229,7 +275,8 @@ async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promis
   return { rows, provIndex };
 }
 
-const listLiteral = (values: readonly string[]) => `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::varchar[]`;
+const listLiteral = (values: readonly string[]) =>
+  `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::varchar[]`;
 
 /**
  * The statistics for a terminal (amounts in millions of VND).
@@ -238,14 +285,39 @@ const listLiteral = (values: readonly string[]) => `[${values.map((v) => `'${v.r
  */
 export function formatStatsText(s: PeriodStats): string {
   const m = (v: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(v / 1e6);
-  const header = ['province', 'sellers', 'platform', 'COD', 'bank', 'observed M', 'declared M', 'tax gap M', 'audits', 'hit rate', 'yield/case M'];
+  const header = [
+    'province',
+    'sellers',
+    'platform',
+    'COD',
+    'bank',
+    'observed M',
+    'declared M',
+    'tax gap M',
+    'audits',
+    'hit rate',
+    'yield/case M',
+  ];
   const row = (r: ProvinceStats) => [
-    r.province === null ? 'TOTAL' : r.province || '(unknown)', String(r.sellers), String(r.sellers_platform), String(r.sellers_cod), String(r.sellers_bank),
-    m(r.observed_revenue_vnd), m(r.declared_revenue_vnd), m(r.tax_gap_vnd), String(r.audits),
-    r.hit_rate === null ? '–' : `${(100 * r.hit_rate).toFixed(0)} %`, r.yield_per_case_vnd === null ? '–' : m(r.yield_per_case_vnd),
+    r.province === null ? 'TOTAL' : r.province || '(unknown)',
+    String(r.sellers),
+    String(r.sellers_platform),
+    String(r.sellers_cod),
+    String(r.sellers_bank),
+    m(r.observed_revenue_vnd),
+    m(r.declared_revenue_vnd),
+    m(r.tax_gap_vnd),
+    String(r.audits),
+    r.hit_rate === null ? '–' : `${(100 * r.hit_rate).toFixed(0)} %`,
+    r.yield_per_case_vnd === null ? '–' : m(r.yield_per_case_vnd),
   ];
   const rows = [...s.rows.map(row), row(s.total)];
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (r: string[]) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  ');
-  return [`period ${s.period.label} (${s.period.start} … ${s.period.end}, exclusive)`, line(header), ...rows.map(line), ''].join('\n');
+  return [
+    `period ${s.period.label} (${s.period.start} … ${s.period.end}, exclusive)`,
+    line(header),
+    ...rows.map(line),
+    '',
+  ].join('\n');
 }

@@ -170,10 +170,9 @@ export class Db {
   }
 
   async tableExists(name: string): Promise<boolean> {
-    const n = await this.value<number>(
-      `select count(*)::int from information_schema.tables where table_name = $name`,
-      { name },
-    );
+    const n = await this.value<number>(`select count(*)::int from information_schema.tables where table_name = $name`, {
+      name,
+    });
     return n > 0;
   }
 
