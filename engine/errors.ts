@@ -71,7 +71,8 @@ export class RunFailedError extends SanglocError {
   ) {
     const first = String(original.message).split('\n')[0];
     super(
-      `${original instanceof SanglocError ? '' : 'internal error: '}${first} — rejects and diagnostics kept in ${failedDir}`,
+      `${original instanceof SanglocError ? '' : 'internal error: '}${first} — rejects and diagnostics kept ` +
+        `in ${failedDir}`,
     );
     this.exitCode = original instanceof SanglocError ? original.exitCode : 70;
     if (!(original instanceof SanglocError)) this.stack = original.stack;

@@ -200,7 +200,10 @@ async function assertScoringSources(db: Db, input: string, runId: string, load: 
             .map((f) => {
               if (f.status === 'failed') return `${f.file} not loaded: ${f.message}`;
               const t = f.top[0];
-              return `${f.file}: ${f.read} read, ${f.rejected} rejected${t ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})` : ''}`;
+              return (
+                `${f.file}: ${f.read} read, ${f.rejected} ` +
+                `rejected${t ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})` : ''}`
+              );
             })
             .join('; ');
     problems.push(`${need.sources.join(' / ')}: 0 rows loaded (${detail}); ${need.why}`);
@@ -208,7 +211,8 @@ async function assertScoringSources(db: Db, input: string, runId: string, load: 
   if (problems.length) {
     throw new InputError(
       input,
-      `${problems.join('; ')}. Fix the files or the config (\`sangloc check --input ${input}\` shows what would load and the settings that fix it) and run again`,
+      `${problems.join('; ')}. Fix the files or the config (\`sangloc check --input ${input}\` shows what would ` +
+        `load and the settings that fix it) and run again`,
     );
   }
 }
@@ -382,7 +386,8 @@ function resolveSummary(ctx: RunContext): string {
   return (
     `resolve: ${r.records.toLocaleString('en')} identity records → ${r.clusters.toLocaleString('en')} entities` +
     (u.rows > 0
-      ? `; ${u.rows.toLocaleString('en')} COD parcel(s) booked by a warehouse with nothing of the seller's own left unattributed`
+      ? `; ${u.rows.toLocaleString('en')} COD parcel(s) booked by a warehouse with nothing of the seller's own ` +
+        `left unattributed`
       : '')
   );
 }
@@ -549,7 +554,9 @@ async function commitRun(ctx: RunContext): Promise<void> {
       action: 'run',
       runId,
       rows: { ...exported, entities: batch.batch.n, rows_read: rowsRead(load) },
-      detail: `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; input ${load.files.length} file(s)`,
+      detail:
+        `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; ` +
+        `input ${load.files.length} file(s)`,
     });
   } catch (err) {
     log.warn(`run published, but audit.log could not record it: ${(err as Error).message}`);

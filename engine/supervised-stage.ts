@@ -71,7 +71,8 @@ export async function scoreSupervised(
   });
   saveModel(ws, card, text);
   log.info(
-    `score: forest ${modelId} trained on ${fit.metrics.labels} outcomes (${fit.metrics.positives} undeclared, ${fit.metrics.randomLabels} random audits): ` +
+    `score: forest ${modelId} trained on ${fit.metrics.labels} outcomes (${fit.metrics.positives} ` +
+      `undeclared, ${fit.metrics.randomLabels} random audits): ` +
       `cross-validated AUC ${fit.metrics.cvAuc.toFixed(3)}; saved in ${join('models', modelId + '.json')}`,
   );
   return {

@@ -21,7 +21,8 @@ const formats = ['text', 'json', 'html'] as const;
 export const command: Command<typeof options> = {
   name: 'explain',
   summary:
-    "one seller's dossier: identities, records by source, links and their weights, revenue and tax step by step, reasons",
+    "one seller's dossier: identities, records by source, links and their weights, revenue and tax step by " +
+    'step, reasons',
   usage:
     'explain ENTITY_ID --workspace WS [--run ID] [--format text|json|html] [--rows N] [--out FILE] [--config FILE]',
   help: [

@@ -10,7 +10,8 @@ function readKnobsFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     throw new UsageError(
-      `--knobs ${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass JSON text or a readable .json file`,
+      `--knobs ${file}: cannot read the file ` +
+        `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass JSON text or a readable .json file`,
     );
   }
 }
@@ -50,7 +51,8 @@ export const command: Command = {
     const summary = await generateWorld({ persons, seed, outDir, taxYear, logger, knobs });
     const rows = Object.values(summary.sources).reduce((a, b) => a + b, 0);
     process.stdout.write(
-      `${outDir}: ${persons} persons, ${rows} rows in ${Object.keys(summary.files).length} files (seed ${seed}, tax year ${taxYear})\n`,
+      `${outDir}: ${persons} persons, ${rows} rows in ${Object.keys(summary.files).length} files (seed ${seed}, ` +
+        `tax year ${taxYear})\n`,
     );
     return 0;
   },

@@ -19,7 +19,8 @@ export const command: Command<typeof options> = {
   name: 'link',
   summary: 'dedupe one CSV file or link two with a link spec (scored pairs, clusters, weights)',
   usage:
-    'link --spec SPEC.json A.csv [B.csv] --out DIR [--labels LABELS.csv [--m-from-labels]] [--encoding ENC] [--delimiter D] [--seed S]',
+    'link --spec SPEC.json A.csv [B.csv] --out DIR [--labels LABELS.csv [--m-from-labels]] [--encoding ENC] ' +
+    '[--delimiter D] [--seed S]',
   help: [
     '--spec, -s FILE   link spec (JSON): fields, comparisons, blocking, threshold, clustering (docs/linking.md)',
     'A.csv [B.csv]     one file: find duplicates within it; two files: link records of A with records of B only',
@@ -63,18 +64,25 @@ export const command: Command<typeof options> = {
     const mFromLabels = args.values['m-from-labels'] === true;
     const result = await linkFiles({ files, spec, specSource: specPath, outDir, seed, log, labels, read, mFromLabels });
     log.info(
-      `link: ${result.records} records, ${result.candidatePairs} candidate pairs, ${result.links} links (${result.keptLinks} kept, ` +
-        `${result.weakLinks} weak, ${result.bridgesCut} bridges cut${result.oneToOneRefused ? `, ${result.oneToOneRefused} refused one-to-one` : ''}), ` +
-        `${result.multiRecordClusters} clusters of 2+ records${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}; wrote ${outDir}`,
+      `link: ${result.records} records, ${result.candidatePairs} candidate pairs, ${result.links} links ` +
+        `(${result.keptLinks} kept, ` +
+        `${result.weakLinks} weak, ${result.bridgesCut} bridges ` +
+        `cut${result.oneToOneRefused ? `, ${result.oneToOneRefused} refused one-to-one` : ''}), ` +
+        `${result.multiRecordClusters} clusters of 2+ ` +
+        `records${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}; wrote ${outDir}`,
     );
     const q = result.quality;
     if (q && result.sweepTable) {
       const f = (x: number) => x.toLocaleString('vi-VN', { minimumFractionDigits: 4, maximumFractionDigits: 4 });
       const lines = [
-        `labels: ${q.records} records, ${q.positives} true pairs (${q.positivesNotBlocked} not brought by any blocking rule)`,
-        `  pairs at the threshold (${result.quality!.atThreshold.weight.toFixed(2)} bits): precision ${f(q.atThreshold.precision)}, recall ${f(q.atThreshold.recall)}, F1 ${f(q.atThreshold.f1)}`,
-        `  clusters:                      precision ${f(q.clustered.precision)}, recall ${f(q.clustered.recall)}, F1 ${f(q.clustered.f1)}`,
-        `  best F1 ${f(q.best.f1)} at match weight ${q.best.weight.toFixed(2)} (probability ${q.best.probability.toPrecision(4)})`,
+        `labels: ${q.records} records, ${q.positives} true pairs (${q.positivesNotBlocked} not brought by any ` +
+          `blocking rule)`,
+        `  pairs at the threshold (${result.quality!.atThreshold.weight.toFixed(2)} bits): ` +
+          `precision ${f(q.atThreshold.precision)}, recall ${f(q.atThreshold.recall)}, F1 ${f(q.atThreshold.f1)}`,
+        `  clusters:                      precision ${f(q.clustered.precision)}, ` +
+          `recall ${f(q.clustered.recall)}, F1 ${f(q.clustered.f1)}`,
+        `  best F1 ${f(q.best.f1)} at match weight ${q.best.weight.toFixed(2)} ` +
+          `(probability ${q.best.probability.toPrecision(4)})`,
         '  sweep:  probability   weight  predicted  precision  recall      F1',
         ...result.sweepTable.map(
           (p) =>

@@ -149,8 +149,10 @@ export function diffCases(
 export function formatDiffText(diff: RunDiff, limit = 30): string {
   const nf = new Intl.NumberFormat('en');
   const out = [
-    `cases: ${diff.run_a} → ${diff.run_b} (bands by rank: ${Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ')})`,
-    `  new ${diff.counts.new}, escalated ${diff.counts.escalated}, de-escalated ${diff.counts['de-escalated']}, dropped ${diff.counts.dropped}, unchanged ${diff.counts.unchanged}`,
+    `cases: ${diff.run_a} → ${diff.run_b} (bands by ` +
+      `rank: ${Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ')})`,
+    `  new ${diff.counts.new}, escalated ${diff.counts.escalated}, de-escalated ${diff.counts['de-escalated']}, ` +
+      `dropped ${diff.counts.dropped}, unchanged ${diff.counts.unchanged}`,
     `  expected yield ${diff.expected_yield_delta >= 0 ? '+' : ''}${nf.format(diff.expected_yield_delta)} VND`,
   ];
   if (diff.changes.length === 0) return out.join('\n') + '\n';
@@ -161,8 +163,10 @@ export function formatDiffText(diff: RunDiff, limit = 30): string {
       c.change,
       c.entity_id,
       `${c.rank_a ?? '–'} → ${c.rank_b ?? '–'}`,
-      `${c.band_a === null ? '–' : bandLabel(c.band_a, diff.bands)} → ${c.band_b === null ? '–' : bandLabel(c.band_b, diff.bands)}`,
-      `${c.expected_yield_a === null ? '–' : nf.format(c.expected_yield_a)} → ${c.expected_yield_b === null ? '–' : nf.format(c.expected_yield_b)}`,
+      `${c.band_a === null ? '–' : bandLabel(c.band_a, diff.bands)} ` +
+        `→ ${c.band_b === null ? '–' : bandLabel(c.band_b, diff.bands)}`,
+      `${c.expected_yield_a === null ? '–' : nf.format(c.expected_yield_a)} ` +
+        `→ ${c.expected_yield_b === null ? '–' : nf.format(c.expected_yield_b)}`,
       c.province ?? '',
     ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));

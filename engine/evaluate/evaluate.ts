@@ -128,7 +128,8 @@ async function measure(
   }));
   const notes = [
     'Cases whose person is named in outcomes are skipped; the next case takes the place, so K cases are counted.',
-    'A person counts once: a later case of the same person is a miss (duplicate); a case with no truth record is a miss (unmapped).',
+    'A person counts once: a later case of the same person is a miss (duplicate); a case with no truth record ' +
+      'is a miss (unmapped).',
     'Truth records missing from members.csv count as unlinked singletons.',
   ];
   if (audited.outcomeFiles.length === 0) notes.push('No outcomes files in the input folder: no case was skipped.');
@@ -147,7 +148,8 @@ export function saveEvaluation(evaluation: Evaluation, file: string): void {
   } catch (err) {
     throw new InputError(
       file,
-      `cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check that the folder exists.`,
+      `cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check ` +
+        `that the folder exists.`,
     );
   }
 }
@@ -197,21 +199,26 @@ async function loadTables(
 async function linkMembers(db: Db): Promise<Evaluation['counts']> {
   // Records seen by either side (person from the truth, entity from the run), folded at once into
   // cells: one row per entity × person × identity-source flag, all later sums read only these.
-  await db.exec(`
+  await db.exec(
+    `
     create table cells as
-    select m.entity_id, t.person_id, coalesce(t.source, m.source) in (${identitySources.map((s) => `'${s}'`).join(', ')}) as identity,
+    select m.entity_id, t.person_id, coalesce(t.source, m.source) in ` +
+      `(${identitySources.map((s) => `'${s}'`).join(', ')}) as identity,
       count(*)::bigint as n
     from truth t full outer join members m on t.source = m.source and t.record_key = m.record_key
     group by all;
     create table entity_person as
     select entity_id, person_id from (
       select entity_id, person_id,
-        row_number() over (partition by entity_id order by n desc, try_cast(person_id as hugeint) nulls last, person_id) as r
+        row_number() over (partition by entity_id order by n desc, try_cast(person_id as hugeint) nulls last, ` +
+      `person_id) as r
       from (select entity_id, person_id, sum(n) as n from cells
             where entity_id is not null and person_id is not null group by all))
     where r = 1;
-  `);
-  const c = await db.one<Record<string, number>>(`
+  `,
+  );
+  const c = await db.one<Record<string, number>>(
+    `
     select
       (select count(*) from persons)::bigint as persons,
       (select count(*) from persons where undeclared)::bigint as undeclared_persons,
@@ -221,8 +228,10 @@ async function linkMembers(db: Db): Promise<Evaluation['counts']> {
       (select coalesce(sum(n), 0) from cells where person_id is null)::bigint as not_in_truth,
       (select coalesce(sum(n), 0) from cells where entity_id is null)::bigint as not_in_members,
       (select count(*) from members where n_entities > 1)::bigint as several,
-      (select count(*) from cases c where not exists (select 1 from entity_person e where e.entity_id = c.entity_id))::bigint as without_person
-  `);
+      (select count(*) from cases c where not exists (select 1 from entity_person e where e.entity_id = ` +
+      `c.entity_id))::bigint as without_person
+  `,
+  );
   return {
     persons: c!.persons!,
     undeclaredPersons: c!.undeclared_persons!,
@@ -290,8 +299,10 @@ async function pairwise(db: Db, identityOnly: boolean): Promise<PairwiseScores> 
   // Pairs are counted per group (Σ C(n,2)), never enumerated: members can hold tens of millions of rows.
   // Everything derives from the cells table (one row per entity × person × identity flag).
   const l = `(select * from cells where person_id is not null${identityOnly ? ' and identity' : ''})`;
-  const r = (await db.one<Record<string, number>>(`
-    with ent as (select entity_id, sum(n) as n, count(distinct person_id) as np from ${l} where entity_id is not null group by 1),
+  const r = (await db.one<Record<string, number>>(
+    `
+    with ent as (select entity_id, sum(n) as n, count(distinct person_id) as np from ${l} where entity_id is ` +
+      `not null group by 1),
     per as (select sum(n) as n from ${l} group by person_id),
     cell as (select sum(n) as n from ${l} where entity_id is not null group by entity_id, person_id)
     select
@@ -302,7 +313,8 @@ async function pairwise(db: Db, identityOnly: boolean): Promise<PairwiseScores> 
       (select coalesce(sum(n * (n - 1) // 2), 0) from ent)::double as predicted,
       (select coalesce(sum(n * (n - 1) // 2), 0) from per)::double as truth,
       (select coalesce(sum(n * (n - 1) // 2), 0) from cell)::double as tp
-  `))!;
+  `,
+  ))!;
   const counts = { truePositivePairs: r.tp!, predictedPairs: r.predicted!, truePairs: r.truth! };
   return {
     records: r.records!,

@@ -56,9 +56,12 @@ export function formatEvaluation(e: Evaluation): string {
     `truth   ${e.truthDir}`,
     `input   ${e.inputDir}`,
     '',
-    `cases ${int(e.counts.cases)} (${int(e.counts.casesWithoutPerson)} with no truth record); persons ${int(e.counts.persons)}, undeclared ${int(e.counts.undeclaredPersons)}`,
-    `outcomes: ${int(a.outcomeRows)} rows, ${int(a.subjects)} subjects (${int(a.unmatchedSubjects)} unmatched) naming ${int(a.persons)} persons, whose cases are skipped`,
-    `judged on ${int(r.eligiblePersons)} persons not in outcomes, ${int(r.eligibleUndeclared)} undeclared (base rate ${pct(r.baseRate)}), tax due ${mvnd(r.undeclaredTaxDueVnd)} M VND`,
+    `cases ${int(e.counts.cases)} (${int(e.counts.casesWithoutPerson)} with no truth record); ` +
+      `persons ${int(e.counts.persons)}, undeclared ${int(e.counts.undeclaredPersons)}`,
+    `outcomes: ${int(a.outcomeRows)} rows, ${int(a.subjects)} subjects (${int(a.unmatchedSubjects)} unmatched) ` +
+      `naming ${int(a.persons)} persons, whose cases are skipped`,
+    `judged on ${int(r.eligiblePersons)} persons not in outcomes, ${int(r.eligibleUndeclared)} undeclared (base ` +
+      `rate ${pct(r.baseRate)}), tax due ${mvnd(r.undeclaredTaxDueVnd)} M VND`,
     '',
     'Case list (a person counts once: a later case of the same person is a miss)',
     alignTable([
@@ -103,8 +106,10 @@ export function formatEvaluation(e: Evaluation): string {
       pairwiseRow(`identity (${e.entities.identity.sources.join(', ')})`, e.entities.identity),
     ]),
     '',
-    `members.csv: ${int(e.counts.memberRows)} rows; ${int(e.counts.memberRecordsNotInTruth)} records not in truth (not judged); ` +
-      `${int(e.counts.truthRecordsNotInMembers)} truth records missing; ${int(e.counts.recordsInSeveralEntities)} records in several entities`,
+    `members.csv: ${int(e.counts.memberRows)} rows; ${int(e.counts.memberRecordsNotInTruth)} records not in ` +
+      `truth (not judged); ` +
+      `${int(e.counts.truthRecordsNotInMembers)} truth records ` +
+      `missing; ${int(e.counts.recordsInSeveralEntities)} records in several entities`,
   ];
   return lines.join('\n') + '\n';
 }

@@ -145,7 +145,8 @@ export const pairCount = (n: number): number => (n < 2 ? 0 : (n * (n - 1)) / 2);
  * Precision, recall and F1 from pair counts.
  *
  * @example
- *   pairwiseFromCounts({ truePositivePairs: 1, predictedPairs: 2, truePairs: 4 }); // { precision: 0.5, recall: 0.25, f1: 1/3 }
+ * pairwiseFromCounts({ truePositivePairs: 1, predictedPairs: 2, truePairs: 4 }); // { precision: 0.5, recall: 0.25,
+ * f1: 1/3 }
  */
 export function pairwiseFromCounts(c: { truePositivePairs: number; predictedPairs: number; truePairs: number }): {
   precision: number | null;

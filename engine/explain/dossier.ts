@@ -31,9 +31,11 @@ export interface SourceRecords {
   source: string;
   /** Rows in the group (all of them, not only the ones shown). */
   count: number;
-  /** Sum of the source's money column (GMV, declared revenue, COD amount, credit amount); null for sources without one. */
+  /** Sum of the source's money column (GMV, declared revenue, COD amount, credit amount); null for sources without
+   * one. */
   amount_vnd: number | null;
-  /** Count and amount per class (parcels: sale / marketplace / returned / cancelled; credits: trade / carrier_remittance …). */
+  /** Count and amount per class (parcels: sale / marketplace / returned / cancelled; credits: trade /
+   * carrier_remittance …). */
   classes: { class: string; count: number; amount_vnd: number }[];
   /** Column order of `rows`. */
   columns: string[];
@@ -140,9 +142,12 @@ export interface DossierOptions {
   resolveMethod?: 'scored' | 'exact';
 }
 
-/** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies it. */
-const recordLabelSql = `case source
-    when 'cod_shipments' then 'COD sender ' || concat_ws(' → ', coalesce(phone, name_display, '?'), account) || coalesce(' (' || province || ')', '')
+/** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies
+ * it. */
+const recordLabelSql =
+  `case source
+    when 'cod_shipments' then 'COD sender ' || concat_ws(' → ', coalesce(phone, name_display, '?'), account) || ` +
+  `coalesce(' (' || province || ')', '')
     else source_key end`;
 
 const tableExists = (db: Db, name: string) => db.tableExists(name);
@@ -186,7 +191,8 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
     : null;
   if (featureYear !== null && featureYear !== opts.taxYear) {
     notes.push(
-      `the warehouse holds features for tax year ${featureYear}, not ${opts.taxYear}: amounts below are for ${featureYear}; run \`sangloc run --tax-year ${opts.taxYear}\` to rebuild`,
+      `the warehouse holds features for tax year ${featureYear}, not ${opts.taxYear}: amounts below are ` +
+        `for ${featureYear}; run \`sangloc run --tax-year ${opts.taxYear}\` to rebuild`,
     );
   }
   const year = featureYear ?? opts.taxYear;
@@ -232,8 +238,11 @@ function sourceQueries(): SourceQuery[] {
   return [
     {
       source: 'taxpayers',
-      sql: `select t.record_key as tax_id, t.name, t.taxpayer_type, t.activity_group, t.status, t.registered_on::varchar as registered_on, t.province
-            from stg_taxpayers t join int_entities e on e.source = 'taxpayers' and e.source_key = t.record_key where e.entity_id = $e`,
+      sql:
+        `select t.record_key as tax_id, t.name, t.taxpayer_type, t.activity_group, t.status, ` +
+        `t.registered_on::varchar as registered_on, t.province
+            from stg_taxpayers t join int_entities e on e.source = 'taxpayers' and e.source_key = t.record_key ` +
+        `where e.entity_id = $e`,
       amount: null,
       klass: 'status',
       order: 'tax_id',
@@ -249,8 +258,10 @@ function sourceQueries(): SourceQuery[] {
     },
     {
       source: 'platform_sellers',
-      sql: `select p.record_key, p.shop_name, p.period, p.gmv, p.orders, p.tax_withheld, p.payout_account
-            from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = p.shop_key
+      sql:
+        `select p.record_key, p.shop_name, p.period, p.gmv, p.orders, p.tax_withheld, p.payout_account
+            from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = ` +
+        `p.shop_key
             where e.entity_id = $e and p.tax_year = $y`,
       amount: 'gmv',
       klass: null,
@@ -258,15 +269,19 @@ function sourceQueries(): SourceQuery[] {
     },
     {
       source: 'websites',
-      sql: `select w.domain, w.kind, w.status, w.notified_on::varchar as notified_on, w.owner_name
-            from stg_websites w join int_entities e on e.source = 'websites' and e.source_key = w.record_key where e.entity_id = $e`,
+      sql:
+        `select w.domain, w.kind, w.status, w.notified_on::varchar as notified_on, w.owner_name
+            from stg_websites w join int_entities e on e.source = 'websites' and e.source_key = w.record_key ` +
+        `where e.entity_id = $e`,
       amount: null,
       klass: 'status',
       order: 'domain',
     },
     {
       source: 'cod_shipments',
-      sql: `select record_key, carrier, picked_up_on::varchar as picked_up_on, cod_amount, status, parcel_class as class, remit_account
+      sql:
+        `select record_key, carrier, picked_up_on::varchar as picked_up_on, cod_amount, status, parcel_class ` +
+        `as class, remit_account
             from int_parcels_classified where entity_id = $e and tax_year = $y`,
       amount: 'cod_amount',
       klass: 'class',
@@ -274,7 +289,9 @@ function sourceQueries(): SourceQuery[] {
     },
     {
       source: 'bank_transactions',
-      sql: `select record_key, account, strftime(booked_at, '%Y-%m-%d %H:%M') as booked_at, amount, credit_class as class, counterparty_account, counterparty_key as counterparty
+      sql:
+        `select record_key, account, strftime(booked_at, '%Y-%m-%d %H:%M') as booked_at, amount, ` +
+        `credit_class as class, counterparty_account, counterparty_key as counterparty
             from int_bank_credits_classified where entity_id = $e and tax_year = $y`,
       amount: 'amount',
       klass: 'class',
@@ -297,7 +314,8 @@ async function sourceRecords(db: Db, entityId: string, year: number, limit: numb
     if (n === 0) continue;
     const classes = q.klass
       ? await db.all<{ class: string; count: number; amount_vnd: number }>(
-          `select coalesce(${q.klass}, '?') as class, count(*)::bigint as count, ${q.amount ? `coalesce(sum(${q.amount}), 0)::bigint` : '0'} as amount_vnd
+          `select coalesce(${q.klass}, '?') as class, count(*)::bigint as ` +
+            `count, ${q.amount ? `coalesce(sum(${q.amount}), 0)::bigint` : '0'} as amount_vnd
            from (${sql}) group by 1 order by amount_vnd desc, class`,
           bind,
         )
@@ -353,12 +371,15 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
     const weak = await db.all<{ other: string; label: string; w: number }>(
       `with mine as (select record_id from int_entities where entity_id = $e),
        cross_links as (
-         select case when l.record_a in (select record_id from mine) then l.record_b else l.record_a end as other_record, l.match_weight
+         select case when l.record_a in (select record_id from mine) then l.record_b else l.record_a end as ` +
+        `other_record, l.match_weight
          from resolve_links l
-         where not l.kept and ((l.record_a in (select record_id from mine)) <> (l.record_b in (select record_id from mine))))
+         where not l.kept and ((l.record_a in (select record_id from mine)) <> (l.record_b in (select record_id ` +
+        `from mine))))
        select o.entity_id as other, o.source || ' ' || o.label as label, max(c.match_weight) as w
        from cross_links c
-       join (select entity_id, record_id, source, ${recordLabelSql} as label from int_entities) o on o.record_id = c.other_record
+       join (select entity_id, record_id, source, ${recordLabelSql} as label from int_entities) o on ` +
+        `o.record_id = c.other_record
        group by all order by w desc, other limit 20`,
       { e: entityId },
     );
@@ -378,7 +399,8 @@ async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
     `with recs as (
         select record_id, ${recordLabelSql} as label, source
         from int_entities where entity_id = $e)
-     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, l.match_weight as w, l.match_probability as p,
+     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, l.match_weight as w, ` +
+      `l.match_probability as p,
             l.confidence as c, l.parts::varchar as parts
      from resolve_links l join recs ra on ra.record_id = l.record_a join recs rb on rb.record_id = l.record_b
      where l.kept
@@ -569,7 +591,9 @@ async function revenueComputation(
       label_en: 'Tax due (VAT + PIT)',
       amount_vnd: due.total,
       role: 'result',
-      note: `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; threshold ${nf.format(rules.threshold)}`,
+      note:
+        `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; ` +
+        `threshold ${nf.format(rules.threshold)}`,
     },
     {
       key: 'tax_gap',

@@ -33,7 +33,10 @@ const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
 function linkLine(l: LinkEvidence): string {
   if (l.method === 'exact') return `${l.record_a}  ⟷  ${l.record_b}: exact identifier (${l.shared.join(', ')})`;
   const parts = l.parts.map((p) => `${p.part} ${p.weight >= 0 ? '+' : ''}${p.weight.toFixed(2)}`).join(', ');
-  return `${l.record_a}  ⟷  ${l.record_b}: weight ${l.match_weight?.toFixed(2)} (p ${l.match_probability?.toFixed(4)}, confidence ${l.confidence ?? '–'}) = ${parts}`;
+  return (
+    `${l.record_a}  ⟷  ${l.record_b}: weight ${l.match_weight?.toFixed(2)} ` +
+    `(p ${l.match_probability?.toFixed(4)}, confidence ${l.confidence ?? '–'}) = ${parts}`
+  );
 }
 
 function table(columns: string[], rows: Record<string, unknown>[], indent = '    '): string[] {
@@ -51,7 +54,8 @@ function table(columns: string[], rows: Record<string, unknown>[], indent = '   
 }
 
 function sourceBlock(s: SourceRecords): string[] {
-  const head = `  ${s.source}: ${nf.format(s.count)} record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
+  const head =
+    `  ${s.source}: ${nf.format(s.count)} ` + `record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
   const classes = s.classes.length
     ? [
         `    by class: ${s.classes.map((c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`).join('; ')}`,
@@ -76,7 +80,9 @@ export function formatDossierText(d: Dossier): string {
   if (c) {
     out.push('', 'Case');
     out.push(
-      `  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax gap ${money(c.tax_gap_vnd)} VND`,
+      `  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk ` +
+        `score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax ` +
+        `gap ${money(c.tax_gap_vnd)} VND`,
     );
     out.push(`  ${c.name ?? '(no name)'}${c.province ? `, ${c.province}` : ''}`);
   }
@@ -116,7 +122,8 @@ export function formatDossierText(d: Dossier): string {
   if (!rv) out.push('  (no features for this entity)');
   else {
     out.push(
-      `  rules ${rv.tax_year}: threshold ${money(rv.rules.threshold)} VND, ${rv.activity_group} (${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
+      `  rules ${rv.tax_year}: threshold ${money(rv.rules.threshold)} VND, ${rv.activity_group} ` +
+        `(${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
         `${rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : ''}${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
     );
     const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
@@ -174,7 +181,10 @@ function channelSvg(d: Dossier): string {
       );
     })
     .join('');
-  return `<svg class="chart" role="img" aria-label="Doanh thu theo kênh / Revenue by channel" viewBox="0 0 ${width} ${bars.length * rowH + 4}" width="${width}" height="${bars.length * rowH + 4}">${body}</svg>`;
+  return (
+    `<svg class="chart" role="img" aria-label="Doanh thu theo kênh / Revenue by channel" viewBox="0 ` +
+    `0 ${width} ${bars.length * rowH + 4}" width="${width}" height="${bars.length * rowH + 4}">${body}</svg>`
+  );
 }
 
 const relatedLabels: Record<RelatedParty['kind'], string> = {
@@ -188,7 +198,8 @@ const relatedLabels: Record<RelatedParty['kind'], string> = {
 
 function relatedLine(r: RelatedParty): string {
   const others = r.entity_count
-    ? ` — also on ${r.entity_count} other entit${r.entity_count === 1 ? 'y' : 'ies'}: ${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`
+    ? ` — also on ${r.entity_count} other ` +
+      `entit${r.entity_count === 1 ? 'y' : 'ies'}: ${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`
     : '';
   return r.kind === 'weak_link'
     ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}`
@@ -215,7 +226,8 @@ export function renderDossierHtml(d: Dossier): string {
   const records = d.records
     .map(
       (s) =>
-        `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
+        `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / ` +
+        `records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
         (s.classes.length
           ? `<p>${s.classes.map((k) => `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`).join('')}</p>`
           : '') +
@@ -225,34 +237,43 @@ export function renderDossierHtml(d: Dossier): string {
     .join('');
   const rv = d.revenue;
   const steps = rv
-    ? `<p>Quy tắc ${h(String(rv.tax_year))}: ngưỡng ${h(money(rv.rules.threshold))} VND; nhóm ${h(rv.activity_group)} (${h(rv.group_source)}): GTGT ${h(pct(rv.rules.vat_rate))} + TNCN ${h(pct(rv.rules.pit_rate))}.</p>` +
-      `<table><thead><tr><th></th><th>Bước <span class="en">Step</span></th><th class="num">VND</th><th>Ghi chú <span class="en">Note</span></th></tr></thead><tbody>` +
+    ? `<p>Quy tắc ${h(String(rv.tax_year))}: ngưỡng ${h(money(rv.rules.threshold))} VND; ` +
+      `nhóm ${h(rv.activity_group)} (${h(rv.group_source)}): GTGT ${h(pct(rv.rules.vat_rate))} + ` +
+      `TNCN ${h(pct(rv.rules.pit_rate))}.</p>` +
+      `<table><thead><tr><th></th><th>Bước <span class="en">Step</span></th><th class="num">VND</th><th>Ghi chú ` +
+      `<span class="en">Note</span></th></tr></thead><tbody>` +
       rv.steps
         .map(
           (s) =>
-            `<tr class="${s.role}"><td>${{ counted: '+', excluded: '×', result: '=', info: '' }[s.role]}</td><td>${h(s.label_vi)} <span class="en">${h(s.label_en)}</span></td>` +
+            `<tr class="${s.role}"><td>${{ counted: '+', excluded: '×', result: '=', info: '' }[s.role]}</td><td>${h(s.label_vi)} ` +
+            `<span class="en">${h(s.label_en)}</span></td>` +
             `<td class="num">${h(money(s.amount_vnd))}</td><td>${h(s.note)}</td></tr>`,
         )
         .join('') +
       `</tbody></table>`
     : '<p class="muted">Không có số liệu. <span class="en">No features for this entity.</span></p>';
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src ` +
+    `data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>Hồ sơ ${h(d.entity_id)}</title>
 <style>${reportCss}
 tr.excluded td { color: var(--muted); } tr.result td { font-weight: 600; } .chart .alt { fill: #9aa5b1; }
-dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { color: var(--muted); } dd { margin: 0; }</style>
+dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { color: var(--muted); } dd { ` +
+    `margin: 0; }</style>
 </head>
 <body>
 <header>
-<h1>Hồ sơ người bán ${h(d.entity_id)} <span class="en">Seller dossier, tax year ${h(String(d.tax_year))}${d.run_id ? `, run ${h(d.run_id)}` : ''}</span></h1>
-<p class="note">Đây là gợi ý để cán bộ xác minh, không phải kết luận vi phạm. <span class="en">A lead to verify, not a finding; the taxpayer is always heard first.</span></p>
+<h1>Hồ sơ người bán ${h(d.entity_id)} <span class="en">Seller dossier, tax ` +
+    `year ${h(String(d.tax_year))}${d.run_id ? `, run ${h(d.run_id)}` : ''}</span></h1>
+<p class="note">Đây là gợi ý để cán bộ xác minh, không phải kết luận vi phạm. <span class="en">A lead to ` +
+    `verify, not a finding; the taxpayer is always heard first.</span></p>
 ${d.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
 </header>
 <main>
@@ -263,11 +284,15 @@ ${channelSvg(d)}</section>
 <section id="revenue"><h2>Doanh thu và thuế <span class="en">Revenue and tax, step by step</span></h2>${steps}</section>
 <section id="identities"><h2>Định danh <span class="en">Identities</span></h2><dl>${idRows}</dl>
 ${htmlTable(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'], d.identities as unknown as Record<string, unknown>[])}</section>
-<section id="links"><h2>Liên kết <span class="en">Links (${h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier')})</span></h2>${links}</section>
-<section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never merged)</span></h2>${d.related.length ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>` : '<p class="muted">Không có. <span class="en">None.</span></p>'}</section>
-<section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax year ${h(String(d.tax_year))}</span></h2>${records}</section>
+<section id="links"><h2>Liên kết <span class="en">Links ` +
+    `(${h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier')})</span></h2>${links}</section>
+<section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never ` +
+    `merged)</span></h2>${d.related.length ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>` : '<p class="muted">Không có. <span class="en">None.</span></p>'}</section>
+<section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax ` +
+    `year ${h(String(d.tax_year))}</span></h2>${records}</section>
 </main>
 </body>
 </html>
-`;
+`
+  );
 }

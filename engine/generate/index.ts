@@ -185,7 +185,8 @@ function prepareOutDir(outDir: string): void {
   const generated = existsSync(join(outDir, 'manifest.json'));
   if (deliveryFiles.length > 0 && !generated) {
     throw new UsageError(
-      `${outDir} already holds delivery files (${deliveryFiles[0]} …) not written by sangloc generate; choose an empty or new folder`,
+      `${outDir} already holds delivery files (${deliveryFiles[0]} …) not written by sangloc generate; choose ` +
+        `an empty or new folder`,
     );
   }
   for (const f of deliveryFiles) rmSync(join(outDir, f));

@@ -44,7 +44,8 @@ export interface WorldKnobs {
   provinceMove: number;
   /** Share of sellers whose main shop is registered on a neighbour's or relative's papers. */
   nominee: number;
-  /** Share of COD sellers whose sender name comes in many spellings (letters dropped or swapped, no diacritics, shop name). */
+  /** Share of COD sellers whose sender name comes in many spellings (letters dropped or swapped, no diacritics,
+   * shop name). */
   nameVariants: { share: number; spellings: number };
 }
 
@@ -122,7 +123,8 @@ function merge(base: unknown, over: unknown, path: string, problems: string[]): 
           : over < 0 || over > 1
     ) {
       problems.push(
-        `${path}: ${counts.has(path) ? 'a whole number from 1 to 100000' : weights.has(path) ? 'a weight ≥ 0' : 'a share from 0 to 1'}, got ${over}`,
+        `${path}: ${counts.has(path) ? 'a whole number from 1 to 100000' : weights.has(path) ? 'a weight ≥ 0' : 'a share from 0 to 1'}, ` +
+          `got ${over}`,
       );
       return base;
     }

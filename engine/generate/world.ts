@@ -269,7 +269,8 @@ const MAX_ORDERS_PER_CHANNEL = 60;
 /**
  * Generates a world person by person into an emitter.
  *
- * @example const w = new World({ seed: 42, persons: 500, taxYear: 2025 }, emitter); for (let i = 0; i < 500; i++) w.generatePerson(i);
+ * @example const w = new World({ seed: 42, persons: 500, taxYear: 2025 }, emitter); for (let i = 0; i < 500; i++)
+ * w.generatePerson(i);
  */
 export class World {
   readonly seed: number;
@@ -579,7 +580,9 @@ export class World {
     ];
     if (enterprise) {
       const code = taxCode10(this.seed, slot, 'enterprise');
-      const company = `CÔNG TY TNHH ${rng.pick(['THƯƠNG MẠI', 'THƯƠNG MẠI DỊCH VỤ', 'SẢN XUẤT THƯƠNG MẠI', 'ĐẦU TƯ'])} ${who.name.given.toUpperCase()} ${rng.pick(['VIỆT', 'PHÁT', 'AN', 'HƯNG THỊNH', 'GROUP'])}`;
+      const company =
+        `CÔNG TY ` +
+        `TNHH ${rng.pick(['THƯƠNG MẠI', 'THƯƠNG MẠI DỊCH VỤ', 'SẢN XUẤT THƯƠNG MẠI', 'ĐẦU TƯ'])} ${who.name.given.toUpperCase()} ${rng.pick(['VIỆT', 'PHÁT', 'AN', 'HƯNG THỊNH', 'GROUP'])}`;
       this.emit.taxpayer(
         row(code, 'enterprise', rng.chance(0.3) ? bankStyle(company) : company, registeredOn, status),
         pid,
@@ -1610,7 +1613,8 @@ const commonFemale = [
 ];
 const bigProvinces = ['001', '079', '031', '048', '038'];
 
-/** One spelling of a name as a carrier's clerk typed it: a letter dropped or swapped, no diacritics, upper case, words reordered. */
+/** One spelling of a name as a carrier's clerk typed it: a letter dropped or swapped, no diacritics, upper case,
+ * words reordered. */
 function misspell(r: Rng, full: string): string {
   let s = full;
   const u = r.next();

@@ -60,7 +60,8 @@ export interface CheckReport {
  * quoting, date and amount formats, a column under another name) and checks the files again with
  * them, to show what they change.
  *
- * @example const report = await checkDelivery('incoming/2026-11', loadConfig('sangloc.json').ingest); formatCheck(report)
+ * @example const report = await checkDelivery('incoming/2026-11', loadConfig('sangloc.json').ingest);
+ * formatCheck(report)
  */
 export async function checkDelivery(
   input: string,
@@ -266,7 +267,8 @@ async function formatFixes(
 
 const n = (x: number) => x.toLocaleString('vi-VN');
 const reasonLine = (t: FileRejects['top'][number]) =>
-  `${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} (line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`;
+  `${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} ` +
+  `(line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`;
 
 /**
  * The report as people read it: one block per file, the config snippet, one summary line.
@@ -312,7 +314,8 @@ export function formatCheck(r: CheckReport): string[] {
         out.push(
           w.status === 'failed'
             ? `  with it:  still refused — ${w.message}`
-            : `  ${Object.keys(f.fix).length ? 'with it: ' : 'snippet: '} ${n(w.read)} read → ${n(w.loaded)} would load, ${n(w.rejected)} rejected${w.top[0] ? `; top: ${reasonLine(w.top[0])}` : ''}`,
+            : `  ${Object.keys(f.fix).length ? 'with it: ' : 'snippet: '} ${n(w.read)} read → ${n(w.loaded)} ` +
+                `would load, ${n(w.rejected)} rejected${w.top[0] ? `; top: ${reasonLine(w.top[0])}` : ''}`,
         );
       }
     }
@@ -324,13 +327,15 @@ export function formatCheck(r: CheckReport): string[] {
   if (r.absent.length) out.push('');
   if (Object.keys(r.snippet).length) {
     out.push(
-      'config snippet (paste into the config file given to --config; it keeps what the config already says for these sources):',
+      'config snippet (paste into the config file given to --config; it keeps what the config already says for ' +
+        'these sources):',
     );
     out.push(...JSON.stringify({ ingest: { sources: r.snippet } }, null, 2).split('\n'), '');
   }
   const count = (v: CheckedFile['verdict']) => r.files.filter((f) => f.verdict === v).length;
   out.push(
-    `${r.files.length} file(s): ${count('loads')} load fully, ${count('partial')} load with rejects, ${count('refused')} refused` +
+    `${r.files.length} file(s): ${count('loads')} load fully, ${count('partial')} load with ` +
+      `rejects, ${count('refused')} refused` +
       (count('duplicate') ? `, ${count('duplicate')} duplicate(s)` : '') +
       (r.ok ? '' : ' — fix the refused files (the snippet above fixes what a setting can) and check again'),
   );

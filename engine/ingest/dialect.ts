@@ -19,7 +19,8 @@ export const escapeChoices = ['"', "'", '\\'] as const;
 
 export interface DialectSniff {
   dialect: CsvDialect;
-  /** Where the delimiter came from: the config, a `sep=` first line, detected from the head, or the default (nothing fit better). */
+  /** Where the delimiter came from: the config, a `sep=` first line, detected from the head, or the default
+   * (nothing fit better). */
   how: 'config' | 'sep= line' | 'detected' | 'default';
   /**
    * Other delimiters the head fits as well (an ambiguous detection), or, when the delimiter in use
@@ -54,7 +55,8 @@ interface Fit {
  * not fit and the config names none.
  *
  * @example sniffDialect('sep=;\ncarrier;waybill\nghn;W1\n', { wholeFile: true })
- *   // { dialect: { delimiter: ';', quote: '"', escape: '"', skip: 1 }, how: 'sep= line', header: ['carrier', 'waybill'], … }
+ * // { dialect: { delimiter: ';', quote: '"', escape: '"', skip: 1 }, how: 'sep= line', header: ['carrier',
+ * 'waybill'], … }
  */
 export function sniffDialect(
   text: string,
@@ -116,7 +118,8 @@ export function sniffDialect(
   }
   // A quote or escape character other than `"`, only when `"` leaves records broken and another fits.
   if (chosen.share < 1 && opts.quote === undefined && opts.escape === undefined) {
-    // Only a character the head actually uses that way: `\"` for a backslash escape, a field opening with `'` for that quote.
+    // Only a character the head actually uses that way: `\"` for a backslash escape, a field opening with `'` for
+    // that quote.
     const d = chosen.delimiter.replace(/[|]/g, '\\|');
     const backslash = text.includes('\\"') || text.includes("\\'");
     const single = new RegExp(`(^|[${d}\\n])'`).test(text);

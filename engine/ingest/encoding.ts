@@ -64,7 +64,8 @@ export function encodingToRead(
     if (configured) return sniffed.encoding;
     throw new InputError(
       path,
-      `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`,
+      `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": ` +
+        `"utf-16le" in the config (ingest.sources.${source})`,
       1,
       undefined,
       { encoding: sniffed.encoding },
@@ -77,7 +78,8 @@ export function encodingToRead(
     // entities. Read the file as what it is, and say so.
     if (sniffed.kind === 'utf-8' && !/^utf-?16/i.test(configured) && head.some((b) => b >= 0x80)) {
       warn(
-        `the config says "encoding": "${configured}" (ingest.sources.${source}), but the file is valid UTF-8; read as UTF-8: remove that setting if the source now delivers UTF-8`,
+        `the config says "encoding": "${configured}" (ingest.sources.${source}), but the file is valid UTF-8; ` +
+          `read as UTF-8: remove that setting if the source now delivers UTF-8`,
       );
       return undefined;
     }
@@ -86,7 +88,8 @@ export function encodingToRead(
   if (sniffed.kind === 'utf-16-no-bom') {
     throw new InputError(
       path,
-      `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`,
+      `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set ` +
+        `"encoding": "utf-16le" in the config (ingest.sources.${source})`,
       1,
       undefined,
       { encoding: 'utf-16le' },
@@ -96,7 +99,8 @@ export function encodingToRead(
     const lines = sniffed.lines.slice(0, 5).join(', ') + (sniffed.lines.length > 5 ? ', …' : '');
     throw new InputError(
       path,
-      `the file is not UTF-8 (invalid bytes on line ${lines} of its first 64 KB); save it as "CSV UTF-8" or name its encoding in the config, e.g. "encoding": "windows-1258" (ingest.sources.${source})`,
+      `the file is not UTF-8 (invalid bytes on line ${lines} of its first 64 KB); save it as "CSV UTF-8" or ` +
+        `name its encoding in the config, e.g. "encoding": "windows-1258" (ingest.sources.${source})`,
       sniffed.lines[0],
       undefined,
       { encoding: 'windows-1258' },

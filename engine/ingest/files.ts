@@ -59,7 +59,8 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
           if (source) {
             throw new InputError(
               path,
-              'is a symbolic link to a file outside the delivery folder; such links are not followed (one could expose any file the batch can read): copy the file itself into the folder',
+              'is a symbolic link to a file outside the delivery folder; such links are not followed (one could ' +
+                'expose any file the batch can read): copy the file itself into the folder',
             );
           }
           skipped.push(`${name}: a symbolic link leaving the delivery folder; not followed`);
@@ -79,7 +80,8 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
       if (st.isDirectory()) {
         skipped.push(
           source
-            ? `${name}: a folder named like a ${source} file; nothing inside it is read: put its files in the delivery folder itself`
+            ? `${name}: a folder named like a ${source} file; nothing inside it is read: put its files in the ` +
+                `delivery folder itself`
             : `${name}: a folder; sub-folders of a delivery are not read`,
         );
         continue;
@@ -94,7 +96,8 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
       if (source)
         throw new InputError(
           path,
-          `is ${kind}, not a regular file; refused (reading it could block or never end): deliver the data as a regular file`,
+          `is ${kind}, not a regular file; refused (reading it could block or never end): deliver the data as a ` +
+            `regular file`,
         );
       skipped.push(`${name}: ${kind}, not a regular file; not read`);
       continue;

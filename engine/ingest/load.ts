@@ -43,7 +43,8 @@ export interface FileLoad {
   rowsWarned: number;
   message?: string;
   fileId?: number;
-  /** Workbooks: the sheet loaded and its header row (1-based); `line` in rejects and `_line` in raw_ are that sheet's row numbers. */
+  /** Workbooks: the sheet loaded and its header row (1-based); `line` in rejects and `_line` in raw_ are that
+   * sheet's row numbers. */
   sheet?: string;
   headerRow?: number;
   /** How the file was read, as far as reading got (absent for a skipped file). */
@@ -85,7 +86,8 @@ export interface LoadOptions {
   extraChecks?: Partial<Record<SourceName, Check[]>>;
   /** Per-source column names, formats and encodings (`config.ingest`); absent = files follow the contract. */
   ingest?: IngestConfig;
-  /** Folder for UTF-8 copies of files delivered in another encoding (the workspace's tmp); default the OS temp folder. */
+  /** Folder for UTF-8 copies of files delivered in another encoding (the workspace's tmp); default the OS temp
+   * folder. */
   tmpDir?: string;
   /** Which of the delivery's files to load (default all); `sangloc check` re-checks only the files a fix concerns. */
   select?: (file: DeliveryFile) => boolean;
@@ -102,7 +104,8 @@ export interface LoadOptions {
  * loaded, or a header without rows) is skipped. One
  * unreadable file never stops the others; each file is loaded whole or not at all.
  *
- * @example const summary = await loadDelivery(db, 'data-samples', { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir });
+ * @example const summary = await loadDelivery(db, 'data-samples', { runId, log, ingest: config.ingest, tmpDir:
+ * ws.tmpDir });
  */
 export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Promise<LoadSummary> {
   await ensureIngestSchema(db);
@@ -125,10 +128,13 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
     if (l.status !== 'skipped' || l.fileId === undefined) continue;
     const later = await restatedLater(db, l.source, l.fileId);
     if (later.records === 0) continue;
-    const note = `${later.records.toLocaleString('en')} of its records were restated with other values by later deliveries (${later.files.join(', ')}), and those later values stay`;
+    const note =
+      `${later.records.toLocaleString('en')} of its records were restated with other values by later ` +
+      `deliveries (${later.files.join(', ')}), and those later values stay`;
     l.message = `${l.message}; ${note}`;
     opts.log.warn(
-      `${l.file}: not loaded again (same content as a file loaded before); ${note}: content seen before is never re-applied. ` +
+      `${l.file}: not loaded again (same content as a file loaded before); ${note}: content seen before is ` +
+        `never re-applied. ` +
         'If these older values are the right ones, the sender must deliver them as a new correction file',
     );
   }
@@ -181,12 +187,16 @@ export async function restatedLater(
 
 /** The warnings table, and the normalise macros the identifier rules call (when missing). */
 async function ensureIngestTables(db: Db): Promise<void> {
-  await db.exec(`create table if not exists ingest_warnings (
-    run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)`);
+  await db.exec(
+    `create table if not exists ingest_warnings (
+    run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value ` +
+      `varchar, reason varchar)`,
+  );
   // Workbooks: which sheet of the file was loaded (its row numbers are the lines).
   await db.exec(`alter table ingest_files add column if not exists sheet varchar`);
   const macros = await db.value<number>(
-    `select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id', 'record_key_text')`,
+    `select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id', ` +
+      `'record_key_text')`,
   );
   if (macros < 3) await installNormalizeMacros(db);
 }
@@ -198,7 +208,8 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   const seen = await db.one<{ file_id: number; name: string }>(
     // Only content that loaded counts as seen: a file that failed, or whose every row was rejected,
     // is read again on the next run (after a fix of the config, say), never skipped as "already loaded".
-    `select file_id, name from ingest_files where sha256 = $sha and status = 'loaded' and (rows_loaded > 0 or rows_read = 0) order by file_id limit 1`,
+    `select file_id, name from ingest_files where sha256 = $sha and status = 'loaded' and (rows_loaded > 0 or ` +
+      `rows_read = 0) order by file_id limit 1`,
     { sha: sha256 },
   );
   const base: FileLoad = {
@@ -229,7 +240,8 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     if (file.format === 'xls') {
       throw new InputError(
         file.path,
-        'an Excel 97–2003 workbook (.xls) cannot be read; open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8',
+        'an Excel 97–2003 workbook (.xls) cannot be read; open it in Excel and save it as .xlsx (Excel ' +
+          'Workbook) or as CSV UTF-8',
       );
     }
     let workbook: Staged | undefined;
@@ -269,7 +281,8 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     const secs = (performance.now() - started) / 1000;
     opts.log.info(
       `${file.name}: ${counts.read.toLocaleString('en')} rows read, ${counts.loaded.toLocaleString('en')} loaded, ` +
-        `${counts.rejected.toLocaleString('en')} rejected${counts.warned ? `, ${counts.warned.toLocaleString('en')} with warnings` : ''} ` +
+        `${counts.rejected.toLocaleString('en')} ` +
+        `rejected${counts.warned ? `, ${counts.warned.toLocaleString('en')} with warnings` : ''} ` +
         `(${Math.round(counts.read / Math.max(secs, 1e-3)).toLocaleString('en')} rows/s)`,
     );
     return {
@@ -319,7 +332,8 @@ const workTables = [
 /** Drops the temp tables and views of one file's load. */
 async function dropWorkTables(db: Db): Promise<void> {
   const temps = await db.all<{ name: string; kind: string }>(
-    `select table_name as name, table_type as kind from information_schema.tables where table_name in (${workTables.map(literal).join(', ')})`,
+    `select table_name as name, table_type as kind from information_schema.tables where table_name in ` +
+      `(${workTables.map(literal).join(', ')})`,
   );
   for (const t of temps) await db.exec(`drop ${t.kind === 'VIEW' ? 'view' : 'table'} if exists ${ident(t.name)}`);
 }
@@ -337,10 +351,17 @@ export async function loadErrorMessage(db: Db, file: DeliveryFile, err: Error): 
   const text = err.message ?? String(err);
   if (/out of memory|could not allocate/i.test(text)) {
     const limit = await db.value<string>(`select current_setting('memory_limit')`).catch(() => '?');
-    return `cannot be read: DuckDB ran out of memory reading it (memory limit ${limit}); raise "memoryLimit" in the config (e.g. "2GB") and run again`;
+    return (
+      `cannot be read: DuckDB ran out of memory reading it (memory limit ${limit}); raise "memoryLimit" in ` +
+      `the config (e.g. "2GB") and run again`
+    );
   }
   if (/invalid string encoding|invalid unicode|not valid utf-?8/i.test(text)) {
-    return `cannot be read: a text value is not valid UTF-8 (the ${file.format === 'parquet' ? 'Parquet writer' : 'exporting program'} stored another encoding); export the file again with UTF-8 text`;
+    return (
+      `cannot be read: a text value is not valid UTF-8 ` +
+      `(the ${file.format === 'parquet' ? 'Parquet writer' : 'exporting program'} stored another encoding); ` +
+      `export the file again with UTF-8 text`
+    );
   }
   return `cannot be read: ${withoutQuotedValues(firstLine(text), { [file.path]: file.name })}`;
 }
@@ -396,9 +417,11 @@ async function stageFile(
     readName = (i) => names[i]!;
     const columns = `{${names.map((h) => `${literal(h)}: 'varchar'`).join(', ')}}`;
     reader =
-      `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ${literal(dialect.delimiter)}, quote = ${literal(dialect.quote)}, ` +
+      `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim ` +
+      `= ${literal(dialect.delimiter)}, quote = ${literal(dialect.quote)}, ` +
       `escape = ${literal(dialect.escape)}, skip = ${dialect.skip}, ` +
-      `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = '_ingest_csv_scans', ` +
+      `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = ` +
+      `'_ingest_csv_scans', ` +
       `strict_mode = true, null_padding = false, max_line_size = 10000000)`;
     mapping = mapHeaders(file.source, header, configured?.rename);
   }
@@ -482,7 +505,8 @@ async function stageWorkbook(
         partHeader = ['_line', ...names].join(',') + '\n';
         const columns = `{'_line': 'bigint', ${names.map((n) => `${literal(n)}: 'varchar'`).join(', ')}}`;
         reader = (part) =>
-          `read_csv(${literal(part)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${columns}, max_line_size = 10000000)`;
+          `read_csv(${literal(part)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = ` +
+          `'"', columns = ${columns}, max_line_size = 10000000)`;
       },
       onPart: load,
       partRows: opts.xlsxPartRows,
@@ -556,7 +580,8 @@ function planStage(
   return { staged, select };
 }
 
-/** `_ingest_file` over a staged CSV: its rows with `_rid` (file order) and `_line`, the physical line each starts on. */
+/** `_ingest_file` over a staged CSV: its rows with `_rid` (file order) and `_line`, the physical line each starts
+ * on. */
 async function lineMappedView(
   db: Db,
   staged: Staged,
@@ -576,16 +601,20 @@ async function lineMappedView(
   // A `sep=` line is a record before the header: DuckDB counts it, so every record number is one more.
   const skip = sniff.dialect.skip;
   if (staged.csvRejects) {
-    await db.exec(`
+    await db.exec(
+      `
       create temp table _ingest_csv_bad as
         select line as rec, first(${csvErrorReason(file, sniff)} order by column_idx) as err,
-               first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), 200) order by column_idx) as val
+               first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), ` +
+        `200) order by column_idx) as val
         from _ingest_csv_rejects group by line;
       -- Adjacent rejected records share a 'before': keep the largest shift (ASOF ties are not ordered).
       create temp table _ingest_shift as
         select before, max(shift) as shift from (
-          select rec - ${1 + skip} - row_number() over (order by rec) as before, row_number() over (order by rec) as shift from _ingest_csv_bad
-        ) group by before;`);
+          select rec - ${1 + skip} - row_number() over (order by rec) as before, row_number() over (order by ` +
+        `rec) as shift from _ingest_csv_bad
+        ) group by before;`,
+    );
   }
   // Few shifts (the usual case) become a balanced CASE tree per row (a handful of comparisons);
   // many fall back to ASOF joins, which sort the whole file.
@@ -598,14 +627,18 @@ async function lineMappedView(
   const record = !staged.csvRejects
     ? `(select *, rowid as _rid, rowid + ${2 + skip} as _rec from _ingest_raw)`
     : shifts.length <= MAX_CASE_STEPS
-      ? `(select *, _rid + ${2 + skip} + ${stepSql('_rid + 1', shifts)} as _rec from (select *, rowid as _rid from _ingest_raw))`
-      : `(select r.*, r._rid + ${2 + skip} + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from _ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
+      ? `(select *, _rid + ${2 + skip} + ${stepSql('_rid + 1', shifts)} as _rec from (select *, rowid as _rid ` +
+        `from _ingest_raw))`
+      : `(select r.*, r._rid + ${2 + skip} + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from ` +
+        `_ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
   await db.exec(
     !drift
       ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record}`
       : drifts.length <= MAX_CASE_STEPS
-        ? `create temp view _ingest_file as select * exclude (_rec), _rec + ${stepSql('_rec', drifts)} as _line from ${record}`
-        : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
+        ? `create temp view _ingest_file as select * exclude (_rec), _rec + ${stepSql('_rec', drifts)} as _line ` +
+          `from ${record}`
+        : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line ` +
+          `from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
   );
   return staged;
 }
@@ -637,12 +670,15 @@ function sniffCsv(
     const alt = sniff.alternatives[0]!;
     reading.fix.delimiter = alt as SourceIngestConfig['delimiter'];
     reading.hints.push(
-      `the file looks ${showDelimiter(alt)}-separated, not ${showDelimiter(sniff.dialect.delimiter)}: set ${setting(alt)}`,
+      `the file looks ${showDelimiter(alt)}-separated, not ${showDelimiter(sniff.dialect.delimiter)}: ` +
+        `set ${setting(alt)}`,
     );
   } else if (sniff.alternatives.length) {
     reading.fix.delimiter = sniff.dialect.delimiter as SourceIngestConfig['delimiter'];
     reading.hints.push(
-      `the head fits delimiter ${[sniff.dialect.delimiter, ...sniff.alternatives].map(showDelimiter).join(' and ')}; ${showDelimiter(sniff.dialect.delimiter)} was taken: set ${setting(sniff.dialect.delimiter)} to be sure`,
+      `the head fits ` +
+        `delimiter ${[sniff.dialect.delimiter, ...sniff.alternatives].map(showDelimiter).join(' and ')}; ${showDelimiter(sniff.dialect.delimiter)} ` +
+        `was taken: set ${setting(sniff.dialect.delimiter)} to be sure`,
     );
   }
   if (sniff.dialect.quote !== '"' && cfg?.quote === undefined)
@@ -693,7 +729,9 @@ function csvErrorReason(file: DeliveryFile, sniff: DialectSniff): string {
   const at = `ingest.sources.${file.source}`;
   const alt = sniff.how !== 'detected' ? sniff.alternatives[0] : undefined;
   const d = showDelimiter(dialect.delimiter);
-  const fields = `regexp_extract(error_message, 'Found: ([0-9]+)', 1) || ' fields where the header has ' || regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+)', 1)`;
+  const fields =
+    `regexp_extract(error_message, 'Found: ([0-9]+)', 1) || ' fields where the header has ' || ` +
+    `regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+)', 1)`;
   const altHint = alt
     ? ` — the file looks ${showDelimiter(alt)}-separated: set ${at}.delimiter = ${JSON.stringify(alt)}`
     : undefined;
@@ -711,13 +749,15 @@ function csvErrorReason(file: DeliveryFile, sniff: DialectSniff): string {
     [
       "error_type = 'UNQUOTED VALUE' and error_message ilike '%unterminated%'",
       literal(
-        `unterminated quote: a field opens with ${dialect.quote} and never closes — close it, or write a quote inside a value doubled (${dialect.quote}${dialect.quote})`,
+        `unterminated quote: a field opens with ${dialect.quote} and never closes — close it, or write a quote ` +
+          `inside a value doubled (${dialect.quote}${dialect.quote})`,
       ),
     ],
     [
       "error_type = 'UNQUOTED VALUE'",
       literal(
-        `a quote inside a field that does not start with one — quote the whole field and double the inner quote${dialect.escape === '"' ? `, or set ${at}.escape = "\\\\" if the file escapes quotes with a backslash` : ''}`,
+        `a quote inside a field that does not start with one — quote the whole field and double the inner ` +
+          `quote${dialect.escape === '"' ? `, or set ${at}.escape = "\\\\" if the file escapes quotes with a backslash` : ''}`,
       ),
     ],
     [
@@ -729,17 +769,22 @@ function csvErrorReason(file: DeliveryFile, sniff: DialectSniff): string {
     [
       "error_type = 'INVALID ENCODING'",
       literal(
-        `bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. "windows-1258"), else re-export this row`,
+        `bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. ` +
+          `"windows-1258"), else re-export this row`,
       ),
     ],
     [
       "error_type = 'INVALID UNICODE'",
       literal(
-        `bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. "windows-1258"), else re-export this row`,
+        `bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. ` +
+          `"windows-1258"), else re-export this row`,
       ),
     ],
   ];
-  return `case ${reasons.map(([when, r]) => `when ${when} then ${r}`).join(' ')} else 'cannot be read as CSV (' || error_type || ')' end`;
+  return (
+    `case ${reasons.map(([when, r]) => `when ${when} then ${r}`).join(' ')} else 'cannot be read as CSV (' ` +
+    `|| error_type || ')' end`
+  );
 }
 
 /**
@@ -774,14 +819,16 @@ function logMapping(file: DeliveryFile, mapping: HeaderMapping, log: Logger): vo
   const recognised = mapping.columns.filter((c) => c.how !== 'exact');
   if (recognised.length) {
     log.info(
-      `${file.name}: columns recognised: ${recognised.map((c) => `${c.contract} ← "${c.fileColumn}"${c.how === 'config' ? ' (config)' : ''}`).join(', ')}`,
+      `${file.name}: columns ` +
+        `recognised: ${recognised.map((c) => `${c.contract} ← "${c.fileColumn}"${c.how === 'config' ? ' (config)' : ''}`).join(', ')}`,
     );
   }
   if (mapping.ignored.length)
     log.info(`${file.name}: columns ignored (not in the contract): ${mapping.ignored.map((h) => `"${h}"`).join(', ')}`);
   for (const s of mapping.suggestions) {
     log.warn(
-      `${file.name}: column "${s.fileColumn}" is not recognised; did you mean ${s.didYouMean}? (ingest.sources.${file.source}.rename = ${JSON.stringify({ [s.fileColumn]: s.didYouMean })})`,
+      `${file.name}: column "${s.fileColumn}" is not recognised; did you mean ${s.didYouMean}? ` +
+        `(ingest.sources.${file.source}.rename = ${JSON.stringify({ [s.fileColumn]: s.didYouMean })})`,
     );
   }
 }
@@ -829,7 +876,10 @@ export function stepSql(x: string, steps: readonly { after: number; value: numbe
     // steps[lo..hi) decide; `below` is the value when x is at or under steps[lo].after
     if (lo >= hi) return String(below);
     const mid = (lo + hi) >> 1;
-    return `case when ${x} > ${steps[mid]!.after} then ${tree(mid + 1, hi, steps[mid]!.value)} else ${tree(lo, mid, below)} end`;
+    return (
+      `case when ${x} > ${steps[mid]!.after} then ${tree(mid + 1, hi, steps[mid]!.value)} ` +
+      `else ${tree(lo, mid, below)} end`
+    );
   };
   return tree(0, steps.length, 0);
 }
@@ -872,19 +922,24 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   // rejected. Grouping by a 64-bit hash of the key keeps the big aggregate small; the few groups
   // it flags are confirmed on the keys themselves.
   await db.exec(
-    `create temp table _ingest_dups as select hash(${keys.join(', ')}) as h from _ingest_raw where _check is null group by h having count(*) > 1`,
+    `create temp table _ingest_dups as select hash(${keys.join(', ')}) as h from _ingest_raw where _check is ` +
+      `null group by h having count(*) > 1`,
   );
   const hasDups = ((await db.value<number>(`select count(*)::bigint from _ingest_dups`)) ?? 0) > 0;
   if (hasDups) {
-    await db.exec(`
+    await db.exec(
+      `
       create temp table _ingest_dup_rows as
       with candidates as (
-        select _rid, _line, ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, left(concat_ws(':', ${spec.key.map(ident).join(', ')}), 200) as _value
+        select _rid, _line, ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, ` +
+        `left(concat_ws(':', ${spec.key.map(ident).join(', ')}), 200) as _value
         from _ingest_file where _check is null and hash(${keys.join(', ')}) in (select h from _ingest_dups)
       )
-      select _rid, _line, _value, min(_line) over (partition by ${keys.map((_, i) => `_k${i}`).join(', ')}) as _first_line
+      select _rid, _line, _value, min(_line) over (partition by ${keys.map((_, i) => `_k${i}`).join(', ')}) as ` +
+        `_first_line
       from candidates
-      qualify _line > _first_line`);
+      qualify _line > _first_line`,
+    );
   }
   const params = { run: opts.runId, fid: fileId, src: file.source, file: file.name };
   const parseErrors = staged.csvRejects
@@ -900,7 +955,8 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
        ${
          hasDups
            ? `union all
-       select _line, ${literal(spec.key.join('+'))}, _value, 'duplicate key (${spec.key.join(', ')}) already on line ' || _first_line || ' of this file'
+       select _line, ${literal(spec.key.join('+'))}, _value, 'duplicate key (${spec.key.join(', ')}) already on ` +
+             `line ' || _first_line || ' of this file'
        from _ingest_dup_rows`
            : ''
        }
@@ -973,8 +1029,10 @@ async function recordFile(
   sheet?: string,
 ) {
   await db.exec(
-    `insert into ingest_files (file_id, load_seq, run_id, source, path, name, sha256, bytes, rows_read, rows_loaded, rows_rejected, status, message, extra_columns, loaded_at, sheet)
-     values ($id, $id, $run, $src, $path, $name, $sha, $bytes, $read, $loaded, $rejected, $status, $message, $extra, now(), $sheet)`,
+    `insert into ingest_files (file_id, load_seq, run_id, source, path, name, sha256, bytes, rows_read, ` +
+      `rows_loaded, rows_rejected, status, message, extra_columns, loaded_at, sheet)
+     values ($id, $id, $run, $src, $path, $name, $sha, $bytes, $read, $loaded, $rejected, $status, $message, ` +
+      `$extra, now(), $sheet)`,
     {
       id: fileId,
       run: runId,

@@ -28,7 +28,8 @@ export async function topRejects(
   lines = 5,
 ): Promise<FileRejects[]> {
   const rows = await db.all<{ file_id: number; reason: string; column: string | null; n: number; lines: string }>(
-    `select file_id, reason, "column", count(*)::bigint as n, array_to_string(list(line order by line)[1:${lines}], ',') as lines
+    `select file_id, reason, "column", count(*)::bigint as n, array_to_string(list(line order by ` +
+      `line)[1:${lines}], ',') as lines
      from rejects where run_id = $r and line is not null group by all order by file_id, n desc, min(line)`,
     { r: runId },
   );
@@ -60,7 +61,8 @@ const n = (x: number) => x.toLocaleString('vi-VN');
  * Lines for people: one per file that lost rows or failed, then its top reasons.
  *
  * @example formatRejects(files)
- *   // ['taxpayers.csv: 285 read, 0 loaded, 285 rejected', '  285 × tax_id: required column is missing … (lines 2, 3, 4, 5, 6, …)']
+ * // ['taxpayers.csv: 285 read, 0 loaded, 285 rejected', '  285 × tax_id: required column is missing … (lines 2, 3,
+ * 4, 5, 6, …)']
  */
 export function formatRejects(files: readonly FileRejects[], all = false): string[] {
   const out: string[] = [];
@@ -74,7 +76,8 @@ export function formatRejects(files: readonly FileRejects[], all = false): strin
     for (const t of f.top) {
       const more = t.count > t.lines.length ? ', …' : '';
       out.push(
-        `  ${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} (line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${more})`,
+        `  ${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} ` +
+          `(line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${more})`,
       );
     }
   }

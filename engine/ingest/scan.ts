@@ -115,7 +115,8 @@ export function scanCsv(path: string, options: { hash?: boolean; quote?: string;
   return { sha256: hash?.digest('hex'), bytes, records, lines, quotedNewlines, drift };
 }
 
-/** Whether the byte at `q` follows an odd run of escape bytes (the run may start in the previous chunk: its last byte). */
+/** Whether the byte at `q` follows an odd run of escape bytes (the run may start in the previous chunk: its last
+ * byte). */
 function escaped(buf: Buffer, q: number, escapeByte: number, prevByte: number): boolean {
   let run = 0;
   let k = q - 1;

@@ -174,7 +174,8 @@ export const sources: Record<SourceName, SourceSpec> = {
 /** Column names of a source, in contract order (the order generators write). */
 export const columnNames = (s: SourceName): string[] => sources[s].columns.map((c) => c.name);
 
-/** Which source a file belongs to, from its name (`cod_shipments_ghn_2026-11.csv` → cod_shipments; `.csv`, `.parquet`, `.xlsx`, and `.xls` to be refused with a fix). */
+/** Which source a file belongs to, from its name (`cod_shipments_ghn_2026-11.csv` → cod_shipments; `.csv`,
+ * `.parquet`, `.xlsx`, and `.xls` to be refused with a fix). */
 export function sourceOfFile(fileName: string): SourceName | undefined {
   const base = fileName.toLowerCase();
   if (!/\.(csv|parquet|xlsx|xls)$/.test(base)) return undefined;

@@ -15,7 +15,8 @@ const MAX_VND = 10_000_000_000_000; // 10,000 billion VND in one row is a typo, 
 export const parsedName = (column: string) => `_p_${column}`;
 
 /**
- * Typed parses the checks share, as select-list entries (`sql`) and the quoted column each makes (`name`): each value is parsed once per row
+ * Typed parses the checks share, as select-list entries (`sql`) and the quoted column each makes (`name`): each
+ * value is parsed once per row
  * instead of once per rule that needs it.
  */
 export function parsedColumns(spec: SourceSpec, fileColumns: ReadonlySet<string>): { name: string; sql: string }[] {
@@ -42,7 +43,9 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       broken: presentInFile ? `not ${present}` : 'true',
       reason: presentInFile
         ? 'required value is empty'
-        : `required column is missing from the file header — add it, or name the file's column for it in ingest.sources.${source}.rename`,
+        : `required column is missing from the file header — add it, or name the file's column for it ` +
+          `in ` +
+          `ingest.sources.${source}.rename`,
     });
   }
   if (!presentInFile) return checks;
@@ -109,12 +112,17 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
  */
 export function periodStartSql(v: string): string {
   const year = `try_cast(left(${v}, 4) as integer)`;
-  const month = `case when length(${v}) = 4 then 1 when upper(${v}) like '____-Q_' then try_cast(right(${v}, 1) as integer) * 3 - 2 else try_cast(right(${v}, 2) as integer) end`;
+  const month =
+    `case when length(${v}) = 4 then 1 when upper(${v}) like '____-Q_' then try_cast(right(${v}, ` +
+    `1) ` +
+    `as integer) * 3 - 2 else try_cast(right(${v}, 2) as integer) end`;
   return `try_cast(make_date(${year}, ${month}, 1) as date)`;
 }
 
 const TAX_ID_REASON =
-  'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a 12-digit personal ID)';
+  'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a ' +
+  '12-digit ' +
+  'personal ID)';
 
 /**
  * Format rules whose breach keeps the row and records a warning (`ingest_warnings`): identifiers
@@ -122,7 +130,8 @@ const TAX_ID_REASON =
  * flagged, not a reason to drop the parcel, payment or shop it came with. Needs the normalise
  * macros (`mst_valid`, `norm_national_id`).
  *
- * @example identifierWarnings(sources.bank_transactions, new Set(['holder_tax_id'])) // [{ column: 'holder_tax_id', … }]
+ * @example identifierWarnings(sources.bank_transactions, new Set(['holder_tax_id'])) // [{ column: 'holder_tax_id',
+ * … }]
  */
 export function identifierWarnings(spec: SourceSpec, fileColumns: ReadonlySet<string>): Check[] {
   const out: Check[] = [];
@@ -134,7 +143,10 @@ export function identifierWarnings(spec: SourceSpec, fileColumns: ReadonlySet<st
       out.push({
         column: col.name,
         broken: `(${present} and not mst_valid(${v}))`,
-        reason: `malformed tax code (expected 10 digits with a valid check digit, optionally -NNN, or a 12-digit personal ID); row kept`,
+        reason:
+          `malformed tax code (expected 10 digits with a valid check digit, optionally -NNN, or ` +
+          `a ` +
+          `12-digit personal ID); row kept`,
       });
     } else {
       out.push({
@@ -184,6 +196,8 @@ export function warningListSql(warnings: Check[]): string {
   if (warnings.length === 0) return 'null::integer[]';
   return (
     `case when ${warnings.map((w) => w.broken).join(' or ')} then ` +
-    `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x is not null) end`
+    `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x ` +
+    `is ` +
+    `not null) end`
   );
 }

@@ -96,7 +96,8 @@ export const PROVINCE_PREFIX_PATTERN = '^(?:thanh pho|thu do|tinh|t\\.? ?p\\b\\.
  * (`Đường Hà Nội`, `Xã Hòa Bình`). Shared with `province_of_address`.
  */
 export const SUB_PROVINCE_PATTERN =
-  '^(?:xa|phuong|p|quan|q|huyen|h|thi xa|tx|thi tran|tt|duong|d|pho|ap|thon|xom|ban|khu pho|kp|khom|khu|to|so|ngo|ngach|hem|kiet)\\b';
+  '^(?:xa|phuong|p|quan|q|huyen|h|thi xa|tx|thi tran|tt|duong|d|pho|ap|thon|xom|ban|khu ' +
+  'pho|kp|khom|khu|to|so|ngo|ngach|hem|kiet)\\b';
 
 /** Postal codes and the country written after the province in the same part: dropped first. */
 export const ADDRESS_TAIL_PATTERN = '(?: (?:[0-9]{5,6}|viet ?nam|vn))+$';

@@ -127,7 +127,10 @@ export async function trainOnOutcomes(
  */
 export function formatTrainResult(r: TrainResult): string {
   if (r.status === 'skipped') {
-    return `sangloc: no model trained for tax year ${r.taxYear}: ${r.reason}. Import more outcomes (sangloc outcomes import FILE) and train again.\n`;
+    return (
+      `sangloc: no model trained for tax year ${r.taxYear}: ${r.reason}. Import more outcomes (sangloc ` +
+      `outcomes import FILE) and train again.\n`
+    );
   }
   const c = r.card;
   const top = c.feature_importance
@@ -136,7 +139,8 @@ export function formatTrainResult(r: TrainResult): string {
     .join(', ');
   return [
     `sangloc: model ${c.model_id} trained for tax year ${c.tax_year}`,
-    `  labels: ${c.labels} audit outcomes (${c.positives} undeclared, ${c.labels - c.positives} compliant; ${c.random_labels} from random audits, weighted up)`,
+    `  labels: ${c.labels} audit outcomes (${c.positives} undeclared, ${c.labels - c.positives} ` +
+      `compliant; ${c.random_labels} from random audits, weighted up)`,
     `  cross-validated AUC: ${c.cv_auc.toFixed(3)}`,
     `  cross-validated precision in the top 10 %: ${c.cv_precision_at_tenth.toFixed(3)}`,
     `  most important features: ${top}`,
@@ -155,7 +159,9 @@ export function formatModelList(
   usedBy: ReadonlyMap<string, string[]> = new Map(),
 ): string {
   if (cards.length === 0)
-    return 'sangloc: no models yet (a run trains one when enough audit outcomes link to sellers; see `sangloc train`)\n';
+    return (
+      'sangloc: no models yet (a run trains one when enough audit outcomes link to sellers; see `sangloc ' + 'train`)\n'
+    );
   const header = [
     'model_id',
     'created_at',

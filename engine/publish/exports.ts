@@ -14,7 +14,8 @@ export interface CaseExportOptions {
   language?: Language;
   /** Reason codes the scorer used (explained in the xlsx). */
   reasons?: readonly ReasonInfo[];
-  /** Most cases in cases.xlsx (config `output.xlsxMaxRows`); csv, parquet and json always hold all. Default 20,000; 0 = all. */
+  /** Most cases in cases.xlsx (config `output.xlsxMaxRows`); csv, parquet and json always hold all. Default 20,000;
+   * 0 = all. */
   xlsxMaxRows?: number;
 }
 

@@ -1,6 +1,7 @@
 /**
  * cases.parquet, written through an in-memory DuckDB: rows go in with the appender
- * (`Db.appendRows`), then `copy … (format parquet)`. Typed columns: BIGINT for VND, DOUBLE for the score, INTEGER for counts and flags, VARCHAR for text. Lists are `|`-joined VARCHAR, exactly as in
+ * (`Db.appendRows`), then `copy … (format parquet)`. Typed columns: BIGINT for VND, DOUBLE for the score, INTEGER
+ * for counts and flags, VARCHAR for text. Lists are `|`-joined VARCHAR, exactly as in
  * cases.csv, so the two files compare cell for cell (split with `string_split(col, '|')`).
  * No formula neutralisation: Parquet is read by tools, not run as a spreadsheet.
  */

@@ -113,8 +113,10 @@ export function truncationNote(shown: number, total: number): [vi: string, en: s
   const vi = new Intl.NumberFormat('vi-VN');
   const en = new Intl.NumberFormat('en');
   return [
-    `Tệp này chỉ chứa ${vi.format(shown)} hồ sơ đầu tiên (xếp hạng cao nhất) trong tổng số ${vi.format(total)}. Danh sách đầy đủ nằm trong cases.csv và cases.parquet cùng thư mục.`,
-    `This workbook holds the first ${en.format(shown)} cases (best ranked) of ${en.format(total)}. The full list is in cases.csv and cases.parquet in the same folder.`,
+    `Tệp này chỉ chứa ${vi.format(shown)} hồ sơ đầu tiên (xếp hạng cao nhất) trong tổng số ${vi.format(total)}. ` +
+      `Danh sách đầy đủ nằm trong cases.csv và cases.parquet cùng thư mục.`,
+    `This workbook holds the first ${en.format(shown)} cases (best ranked) of ${en.format(total)}. The full ` +
+      `list is in cases.csv and cases.parquet in the same folder.`,
   ];
 }
 
@@ -153,8 +155,10 @@ function writeExplainSheet(sheet: ExcelJS.Worksheet, opts: XlsxOptions): void {
     'Ghi chú / Note',
     '',
     ...pair(
-      "Ô văn bản bắt đầu bằng = + - @ được thêm dấu ' ở đầu để bảng tính không chạy như công thức. Danh sách này là gợi ý để kiểm tra, không phải kết luận vi phạm.",
-      "Text cells starting with = + - @ carry a leading ' so a spreadsheet never runs them as formulas. This list proposes leads to verify; it is not a finding of any breach.",
+      "Ô văn bản bắt đầu bằng = + - @ được thêm dấu ' ở đầu để bảng tính không chạy như công thức. Danh sách " +
+        'này là gợi ý để kiểm tra, không phải kết luận vi phạm.',
+      "Text cells starting with = + - @ carry a leading ' so a spreadsheet never runs them as formulas. This " +
+        'list proposes leads to verify; it is not a finding of any breach.',
     ),
   ]);
   sheet.commit();

@@ -24,7 +24,8 @@ export async function resolveExact(
   const unions = exactIdentifiers
     .map(
       (c) =>
-        `select record_id, ${ident(c)} as v, '${c}' as kind, name_key from int_identity_records where ${ident(c)} is not null`,
+        `select record_id, ${ident(c)} as v, '${c}' as kind, name_key from int_identity_records ` +
+        `where ${ident(c)} is not null`,
     )
     .join(' union all ');
   const { columns, rowCount } = await db.numericColumns(`

@@ -34,7 +34,8 @@ export interface ResolveIdentitiesResult {
 }
 
 /**
- * Scores and clusters the identity records (`int_identity_records` or `identity_records`; columns: record_id dense from 0, source, name_key,
+ * Scores and clusters the identity records (`int_identity_records` or `identity_records`; columns: record_id dense
+ * from 0, source, name_key,
  * national_id, tax_id, phone, email, account, province, address_key …).
  *
  * @example

@@ -108,7 +108,8 @@ export async function loadLabels(
 ): Promise<LabelQuality['kind']> {
   try {
     await db.exec(
-      `create or replace table link_labels_raw as select * from read_csv(${literal(o.file)}, all_varchar = true, header = true)`,
+      `create or replace table link_labels_raw as select * from read_csv(${literal(o.file)}, all_varchar = ` +
+        `true, header = true)`,
     );
   } catch (err) {
     throw new InputError(o.file, `cannot read the labels as CSV: ${(err as Error).message.split('\n')[0]}`);
@@ -123,12 +124,15 @@ export async function loadLabels(
   if (left && right && label) {
     // Two files: left ids are of the first, right ids of the second.
     const two = o.fileNames.length === 2;
-    await db.exec(`create or replace table link_label_pairs as
-      select least(l._record_id, r._record_id) as a, greatest(l._record_id, r._record_id) as b, max(case when try_cast(x.${ident(label)} as double) >= 0.5 then 1 else 0 end)::utinyint as y
+    await db.exec(
+      `create or replace table link_label_pairs as
+      select least(l._record_id, r._record_id) as a, greatest(l._record_id, r._record_id) as b, max(case when ` +
+        `try_cast(x.${ident(label)} as double) >= 0.5 then 1 else 0 end)::utinyint as y
       from link_labels_raw x
       join ${I} l on l._id = x.${ident(left)}${two ? ' and l._dataset = 0' : ''}
       join ${I} r on r._id = x.${ident(right)}${two ? ' and r._dataset = 1' : ''}
-      where l._record_id <> r._record_id group by 1, 2`);
+      where l._record_id <> r._record_id group by 1, 2`,
+    );
     return 'pairs';
   }
   if (id && cluster) {
@@ -137,15 +141,22 @@ export async function loadLabels(
     const fileCond = fileCol
       ? ` and i._dataset = list_position([${o.fileNames.map(literal).join(', ')}], ${ident(fileCol)}) - 1`
       : '';
-    await db.exec(`create or replace table link_label_records as
-      select i._record_id as r, i._dataset as ds, x.${ident(cluster)} as c from link_labels_raw x join ${I} i on i._id = x.${ident(id)}${fileCond}
-      where x.${ident(cluster)} is not null`);
-    await db.exec(`create or replace table link_label_pairs as
-      select l.r as a, r.r as b, 1::utinyint as y from link_label_records l join link_label_records r on l.c = r.c and l.r < r.r${o.crossOnly ? ' and l.ds <> r.ds' : ''}`);
+    await db.exec(
+      `create or replace table link_label_records as
+      select i._record_id as r, i._dataset as ds, x.${ident(cluster)} as c from link_labels_raw x join ${I} i ` +
+        `on i._id = x.${ident(id)}${fileCond}
+      where x.${ident(cluster)} is not null`,
+    );
+    await db.exec(
+      `create or replace table link_label_pairs as
+      select l.r as a, r.r as b, 1::utinyint as y from link_label_records l join link_label_records r on l.c = ` +
+        `r.c and l.r < r.r${o.crossOnly ? ' and l.ds <> r.ds' : ''}`,
+    );
     return 'clusters';
   }
   throw new ConfigError(o.file, [
-    `labels: expected pair columns (left_id, right_id, match — or unique_id_l, unique_id_r, clerical_match_score) or entity columns (id, cluster); got ${cols.join(', ')}`,
+    `labels: expected pair columns (left_id, right_id, match — or unique_id_l, unique_id_r, ` +
+      `clerical_match_score) or entity columns (id, cluster); got ${cols.join(', ')}`,
   ]);
 }
 
@@ -220,9 +231,12 @@ export async function measureWithLabels(
     const c = await db.one<{
       pred: number;
       ok: number;
-    }>(`select count(*) filter (where ca.cluster_id = cb.cluster_id)::bigint as pred,
+    }>(
+      `select count(*) filter (where ca.cluster_id = cb.cluster_id)::bigint as pred,
         count(*) filter (where ca.cluster_id = cb.cluster_id and t.y = 1)::bigint as ok
-      from link_truth t join ${ident(o.clusters)} ca on ca.record_id = t.a join ${ident(o.clusters)} cb on cb.record_id = t.b`);
+      from link_truth t join ${ident(o.clusters)} ca on ca.record_id = t.a join ${ident(o.clusters)} cb on ` +
+        `cb.record_id = t.b`,
+    );
     const pred = Number(c?.pred ?? 0);
     const ok = Number(c?.ok ?? 0);
     const precision = pred > 0 ? ok / pred : 1;

@@ -33,9 +33,11 @@ export interface LinkFilesOptions {
   log?: Logger;
   /** Labels file (pairs with 0/1, or an entity column): measure precision, recall and F1 and sweep the threshold. */
   labels?: string;
-  /** With `labels`: m of every level not fixed in the spec counted on the labelled matches instead of estimated by EM. */
+  /** With `labels`: m of every level not fixed in the spec counted on the labelled matches instead of estimated by
+   * EM. */
   mFromLabels?: boolean;
-  /** How the files are read: text encoding (default UTF-8; e.g. `windows-1258`, `latin1`) and field delimiter (default sniffed). */
+  /** How the files are read: text encoding (default UTF-8; e.g. `windows-1258`, `latin1`) and field delimiter
+   * (default sniffed). */
   read?: { encoding?: string; delimiter?: string };
 }
 
@@ -186,7 +188,8 @@ async function utf8Files(files: LinkFileList, encoding: string | undefined, conv
     if (sniffed.kind === 'not-utf-8') {
       throw new InputError(
         f,
-        `the file is not UTF-8 (invalid bytes on line ${sniffed.lines.slice(0, 5).join(', ')}); name its encoding, e.g. \`--encoding windows-1258\` or \`--encoding latin1\`, or save it as "CSV UTF-8"`,
+        `the file is not UTF-8 (invalid bytes on line ${sniffed.lines.slice(0, 5).join(', ')}); name its ` +
+          `encoding, e.g. \`--encoding windows-1258\` or \`--encoding latin1\`, or save it as "CSV UTF-8"`,
         sniffed.lines[0],
       );
     }
@@ -214,7 +217,8 @@ async function loadLinkInput(
     const delim = delimiter === undefined ? '' : `, delim = ${literal(delimiter)}`;
     try {
       await db.exec(
-        `create table ${ident(fileTable(i))} as select * from read_csv(${literal(readable[i]!)}, all_varchar = true, header = true${delim})`,
+        `create table ${ident(fileTable(i))} as select * from read_csv(${literal(readable[i]!)}, all_varchar = ` +
+          `true, header = true${delim})`,
       );
     } catch (err) {
       throw new InputError(
@@ -226,7 +230,8 @@ async function loadLinkInput(
       new Set((await db.all<{ column_name: string }>(`describe ${ident(fileTable(i))}`)).map((r) => r.column_name)),
     );
   }
-  // A field whose columns one file lacks is unknown on all its records: say so, since it silently makes no cross-file pairs.
+  // A field whose columns one file lacks is unknown on all its records: say so, since it silently makes no
+  // cross-file pairs.
   const warnings: string[] = [];
   if (files.length === 2) {
     for (const [name, f] of Object.entries(spec.fields)) {
@@ -234,7 +239,9 @@ async function loadLinkInput(
       if (has[0] !== has[1]) {
         const lacking = basename(files[has[0] ? 1 : 0]);
         warnings.push(
-          `field "${name}": ${lacking} has no column ${f.column.map((c) => `"${c}"`).join(' or ')}; the field is unknown on all its records, so comparisons and blocking rules on it link nothing across the files (name the column of each file: "column": ["a", "b"])`,
+          `field "${name}": ${lacking} has no column ${f.column.map((c) => `"${c}"`).join(' or ')}; the field ` +
+            `is unknown on all its records, so comparisons and blocking rules on it link nothing across the ` +
+            `files (name the column of each file: "column": ["a", "b"])`,
         );
       }
     }
@@ -279,14 +286,17 @@ function weightPartNames(spec: ResolvedLinkSpec): string[] {
 /** pairs.csv: every link at or above the threshold, strongest first, with every weight part. */
 async function writePairsCsv(db: Db, files: LinkFileList, spec: ResolvedLinkSpec, file: string): Promise<void> {
   const partCols = weightPartNames(spec).map((p) => `(l.parts ->> ${literal(p)})::double as ${ident(p)}`);
-  await db.exec(`copy (
-    select ${fileNameSql(files, 'la')} as left_file, ${idSql('la')} as left_id, ${fileNameSql(files, 'rb')} as right_file, ${idSql('rb')} as right_id,
+  await db.exec(
+    `copy (
+    select ${fileNameSql(files, 'la')} as left_file, ${idSql('la')} as left_id, ${fileNameSql(files, 'rb')} as ` +
+      `right_file, ${idSql('rb')} as right_id,
            l.match_weight, l.match_probability, l.confidence, l.kept, l.cut_reason, ${partCols.join(', ')}
     from ${tables.links} l
     join ${tables.input} la on la._record_id = l.record_a
     join ${tables.input} rb on rb._record_id = l.record_b
     order by l.match_weight desc, l.record_a, l.record_b
-  ) to ${literal(file)} (header, delimiter ',')`);
+  ) to ${literal(file)} (header, delimiter ',')`,
+  );
 }
 
 /** clusters.csv: every record and its cluster, named after its first record (`file:id` when linking two files). */
@@ -334,8 +344,10 @@ async function writeLinkReport(
   const partCols = names.map((p) => `(s.parts ->> ${literal(p)})::double as ${ident(`p_${p}`)}`).join(', ');
   const truth = o.labelled ? 't.y' : 'null';
   const join = o.labelled ? 'left join link_truth t on t.a = s.record_a and t.b = s.record_b' : '';
-  const base = `select la._id as l, rb._id as r, s.match_weight as w, ${truth}::integer as y, ${partCols}
-    from ${tables.scored} s join ${tables.input} la on la._record_id = s.record_a join ${tables.input} rb on rb._record_id = s.record_b ${join}`;
+  const base =
+    `select la._id as l, rb._id as r, s.match_weight as w, ${truth}::integer as y, ${partCols}
+    from ${tables.scored} s join ${tables.input} la on la._record_id = s.record_a join ${tables.input} rb on ` +
+    `rb._record_id = s.record_b ${join}`;
   const picks: Array<[string, string]> = [
     ['the strongest pair', 'order by w desc, l, r'],
     ['the weakest pair at or above the threshold', `where w >= ${o.threshold} order by w, l, r`],
@@ -363,7 +375,8 @@ async function writeLinkReport(
     } as ReportPair);
   }
   const sizes = await db.all<{ size: number; n: number }>(
-    `select size::integer as size, count(*)::integer as n from (select cluster_id, count(*) as size from ${tables.clusters} group by 1) group by 1 order by 1`,
+    `select size::integer as size, count(*)::integer as n from (select cluster_id, count(*) as size ` +
+      `from ${tables.clusters} group by 1) group by 1 order by 1`,
   );
   const html = renderLinkReport({
     title: `Link report: ${o.files.map((f) => basename(f)).join(' + ')}`,

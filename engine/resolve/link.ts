@@ -78,7 +78,8 @@ export interface LinkResult {
   oneToOneRefused: number;
   /** Candidate pairs each blocking rule produced (a pair several rules produce counts for each). */
   rulePairs: number[];
-  /** What looked wrong (also logged as warnings): too frequent blocking values, rules making no pairs, degenerate estimates. */
+  /** What looked wrong (also logged as warnings): too frequent blocking values, rules making no pairs, degenerate
+   * estimates. */
   warnings: string[];
   linkType: LinkType;
   /** Links refused because their clusters hold different exclusive values (two people). */
@@ -127,7 +128,8 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   return result;
 }
 
-/** prepare → block → compare → estimate → score → cluster, over the checked input; registers its work tables in `work`. */
+/** prepare → block → compare → estimate → score → cluster, over the checked input; registers its work tables in
+ * `work`. */
 async function linkSteps(
   db: Db,
   options: LinkOptions & { idColumn: string },
@@ -174,7 +176,8 @@ async function linkSteps(
     await run(db, recordsWithStatsSql(t('base'), statTables, records));
     work.push(records);
     const counts = await db.all<{ ds: number; n: number; max_id: number }>(
-      `select _ds as ds, count(*)::bigint as n, max(_rid)::bigint as max_id from ${ident(records)} group by 1 order by 1`,
+      `select _ds as ds, count(*)::bigint as n, max(_rid)::bigint as max_id from ${ident(records)} group by 1 ` +
+        `order by 1`,
     );
     const n0 = counts.find((c) => c.ds === 0)?.n ?? 0;
     const n1 = counts.find((c) => c.ds === 1)?.n ?? 0;
@@ -206,7 +209,9 @@ async function linkSteps(
       if (p.skipped_blocks > 0) {
         const max = spec.blocking[p.rule]!.max_block_size ?? spec.max_block_size;
         warn(
-          `blocking rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): ${p.skipped_blocks} key value(s) shared by more than ${max} records (${p.skipped_records} records, largest ${p.largest}) make no pairs; raise max_block_size or block on a finer key if they should`,
+          `blocking rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): ${p.skipped_blocks} key value(s) ` +
+            `shared by more than ${max} records (${p.skipped_records} records, largest ${p.largest}) make no ` +
+            `pairs; raise max_block_size or block on a finer key if they should`,
         );
       }
     }
@@ -216,24 +221,29 @@ async function linkSteps(
         .map((p) => `rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): up to ${Math.round(p.pairs)}`)
         .join('; ');
       throw new ConfigError('link spec', [
-        `blocking: the rules would make up to ${Math.round(plannedPairs)} candidate pairs, over the budget max_pairs = ${spec.max_pairs} (${per}). Block on finer keys, lower max_block_size, or raise max_pairs`,
+        `blocking: the rules would make up to ${Math.round(plannedPairs)} candidate pairs, over the budget ` +
+          `max_pairs = ${spec.max_pairs} (${per}). Block on finer keys, lower max_block_size, or raise max_pairs`,
       ]);
     }
     await run(db, blockedPairsSql(spec, { records, table: t('pairs'), linkOnly, keys }));
     work.push(t('pairs'));
     const counts = await db.one<Record<string, number>>(
-      `select count(*)::bigint as total${spec.blocking.map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`).join('')} from ${ident(t('pairs'))}`,
+      `select count(*)::bigint as ` +
+        `total${spec.blocking.map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`).join('')} ` +
+        `from ${ident(t('pairs'))}`,
     );
     const rulePairs = spec.blocking.map((_, i) => Number(counts?.[`r${i}`] ?? 0));
     return { candidatePairs: Number(counts?.total ?? 0), rulePairs };
   });
   log.info(
-    `link: ${nRecords} records, ${candidatePairs} candidate pairs (${spec.blocking.map((r, i) => `${ruleLabel(r)}: ${rulePairs[i]}`).join(', ')})`,
+    `link: ${nRecords} records, ${candidatePairs} candidate pairs ` +
+      `(${spec.blocking.map((r, i) => `${ruleLabel(r)}: ${rulePairs[i]}`).join(', ')})`,
   );
   spec.blocking.forEach((r, i) => {
     if (rulePairs[i] === 0)
       warn(
-        `blocking rule ${i + 1} (${ruleLabel(r)}) makes no candidate pairs: no two records${linkOnly ? ' of different files' : ''} share its key(s)`,
+        `blocking rule ${i + 1} (${ruleLabel(r)}) makes no candidate pairs: no two ` +
+          `records${linkOnly ? ' of different files' : ''} share its key(s)`,
       );
   });
 
@@ -259,7 +269,8 @@ async function linkSteps(
     await run(db, comparisonVectorsSql(spec, { pairs: t('upairs'), records, table: t('uvectors'), withStats: false }));
     work.push(t('uvectors'));
     const p = await db.numericColumns(
-      `select rule_mask, ${gammas.join(', ')}, count(*)::double as n from ${ident(t('vectors'))} group by all order by all`,
+      `select rule_mask, ${gammas.join(', ')}, count(*)::double as n from ${ident(t('vectors'))} group by all ` +
+        `order by all`,
     );
     const patterns: MaskedPatterns = {
       mask: p.columns[0]!,
@@ -448,7 +459,8 @@ async function labelledLevelCounts(
 ): Promise<{ pairs: number; counts: number[][] }> {
   const gammas = spec.comparisons.map((c) => ident(gammaColumn(c.name)));
   const g = await db.numericColumns(
-    `select ${gammas.map((x) => `v.${x}`).join(', ')}, count(*)::double as n from ${ident(vectors)} v join ${ident(labels)} t on t.a = v.a and t.b = v.b and t.y = 1 group by all order by all`,
+    `select ${gammas.map((x) => `v.${x}`).join(', ')}, count(*)::double as n from ${ident(vectors)} v ` +
+      `join ${ident(labels)} t on t.a = v.a and t.b = v.b and t.y = 1 group by all order by all`,
   );
   const n = g.columns[g.columns.length - 1]!;
   const counts = spec.comparisons.map((c, ci) => {
@@ -508,14 +520,17 @@ async function checkInput(
     const present = f.column.filter((c) => have.has(c));
     if (present.length === 0 && !f.optional)
       problems.push(
-        `fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} (columns: ${columns.join(', ')})`,
+        `fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} ` +
+          `(columns: ${columns.join(', ')})`,
       );
     fields[name] = { ...f, column: present };
   }
   if (problems.length) throw new ConfigError('link spec', problems);
   const ids = await db.one<{ n: number; d: number; lo: number; hi: number; bad: number }>(
-    `select count(*)::bigint as n, count(distinct ${ident(idColumn)})::bigint as d, min(try_cast(${ident(idColumn)} as bigint)) as lo,
-            max(try_cast(${ident(idColumn)} as bigint)) as hi, count(*) filter (where try_cast(${ident(idColumn)} as bigint) is null)::bigint as bad
+    `select count(*)::bigint as n, count(distinct ${ident(idColumn)})::bigint as d, ` +
+      `min(try_cast(${ident(idColumn)} as bigint)) as lo,
+            max(try_cast(${ident(idColumn)} as bigint)) as hi, count(*) filter (where ` +
+      `try_cast(${ident(idColumn)} as bigint) is null)::bigint as bad
      from ${ident(input)}`,
   );
   if (

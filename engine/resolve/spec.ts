@@ -27,7 +27,8 @@ export interface FieldSpec {
    */
   column?: string | string[];
   normalize?: Normalizer;
-  /** With several columns: `first` non-empty one (default), or all non-empty ones `join`ed by a space (a name in two columns). */
+  /** With several columns: `first` non-empty one (default), or all non-empty ones `join`ed by a space (a name in
+   * two columns). */
   combine?: 'first' | 'join';
   /** The input may lack the column(s): the field is then unknown (null) on every record. */
   optional?: boolean;
@@ -182,7 +183,8 @@ export interface ClusteringSpec {
     max_clusters_per_value?: number;
     max_clusters_per_decisive_value?: number;
   };
-  /** A field no entity may hold two unrelated values of (a holder's national ID): clusters whose known values are disjoint never merge. */
+  /** A field no entity may hold two unrelated values of (a holder's national ID): clusters whose known values are
+   * disjoint never merge. */
   exclusive_field?: string;
 }
 
@@ -195,7 +197,8 @@ export interface LinkSpec {
   comparisons: ComparisonSpec[];
   blocking: BlockingRule[];
   max_block_size?: number;
-  /** Pair budget: linking stops with an error when the blocking rules would make more candidate pairs; default 50,000,000. */
+  /** Pair budget: linking stops with an error when the blocking rules would make more candidate pairs; default
+   * 50,000,000. */
   max_pairs?: number;
   /** Prior probability that two random records match; estimated from EM when absent. */
   prior?: { match_probability: number };
@@ -534,7 +537,8 @@ export function linkSpecProblems(raw: unknown): string[] {
   const cl = raw.clustering;
   if (!isObj(cl))
     problems.push(
-      'clustering: expected { "method"?, "strong"?: threshold, "min_shared_identifiers"?, "bridge"?, "corroboration"?, "exclusive_field"? }',
+      'clustering: expected { "method"?, "strong"?: threshold, "min_shared_identifiers"?, "bridge"?, ' +
+        '"corroboration"?, "exclusive_field"? }',
     );
   else {
     if (cl.method !== undefined && !clusteringMethods.includes(cl.method as ClusteringMethod))

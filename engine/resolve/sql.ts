@@ -56,7 +56,10 @@ export function normalizeExpr(column: string | string[], how: Normalizer, combin
     case 'name':
       return `nullif(trim(regexp_replace(strip_accents(replace(lower(${x}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
     case 'text':
-      return `nullif(trim(regexp_replace(strip_accents(replace(lower(${decodeHtmlEntities(x)}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
+      return (
+        `nullif(trim(regexp_replace(strip_accents(replace(lower(${decodeHtmlEntities(x)}), 'đ', 'd')), ` +
+        `'[^a-z0-9]+', ' ', 'g')), '')`
+      );
     case 'number':
       return parseNumberExpr(x);
     case 'digits':
@@ -67,7 +70,10 @@ export function normalizeExpr(column: string | string[], how: Normalizer, combin
                             when length(d) = 9 and d[1] <> '0' then '0' || d end
                from (select ${digits} as d))`;
     case 'domain':
-      return `nullif(regexp_replace(regexp_replace(regexp_replace(lower(trim(${x})), '^[a-z]+://', ''), '^www\\.', ''), '[:/?#].*$', ''), '')`;
+      return (
+        `nullif(regexp_replace(regexp_replace(regexp_replace(lower(trim(${x})), '^[a-z]+://', ''), ` +
+        `'^www\\.', ''), '[:/?#].*$', ''), '')`
+      );
   }
 }
 
@@ -90,8 +96,10 @@ export function decodeHtmlEntities(x: string): string {
   ];
   const numeric = (text: string) =>
     `array_to_string(list_transform(string_split(${text}, '&#'), (p, i) -> case when i = 1 then p
-       when regexp_matches(p, '^[0-9]{1,7};') then chr(regexp_extract(p, '^([0-9]+);', 1)::integer) || regexp_replace(p, '^[0-9]+;', '')
-       when regexp_matches(p, '^[xX][0-9a-fA-F]{1,6};') then chr(('0x' || regexp_extract(p, '^[xX]([0-9a-fA-F]+);', 1))::integer) || regexp_replace(p, '^[xX][0-9a-fA-F]+;', '')
+       when regexp_matches(p, '^[0-9]{1,7};') then chr(regexp_extract(p, '^([0-9]+);', 1)::integer) || ` +
+    `regexp_replace(p, '^[0-9]+;', '')
+       when regexp_matches(p, '^[xX][0-9a-fA-F]{1,6};') then chr(('0x' || regexp_extract(p, ` +
+    `'^[xX]([0-9a-fA-F]+);', 1))::integer) || regexp_replace(p, '^[xX][0-9a-fA-F]+;', '')
        else '&#' || p end), '')`;
   const decoded = named.reduce((acc, [from, to]) => `replace(${acc}, '${from}', '${to}')`, numeric(x));
   return `replace(${decoded}, '&amp;', '&')`;
@@ -105,13 +113,16 @@ export function decodeHtmlEntities(x: string): string {
  */
 export function parseNumberExpr(x: string): string {
   const n = `regexp_extract(replace(${x}, ' ', ''), '-?[0-9][0-9.,]*')`;
-  return `(select case
+  return (
+    `(select case
       when n = '' then null
       when n like '%.%' and n like '%,%' then
-        case when strpos(reverse(n), '.') < strpos(reverse(n), ',') then replace(n, ',', '') else replace(replace(n, '.', ''), ',', '.') end
+        case when strpos(reverse(n), '.') < strpos(reverse(n), ',') then replace(n, ',', '') else ` +
+    `replace(replace(n, '.', ''), ',', '.') end
       when regexp_matches(n, '^-?[0-9]{1,3}([.,][0-9]{3})+$') then regexp_replace(n, '[.,]', '', 'g')
       else replace(n, ',', '.') end::varchar
-    from (select regexp_replace(${n}, '[.,]+$', '') as n))`;
+    from (select regexp_replace(${n}, '[.,]+$', '') as n))`
+  );
 }
 
 /** The word-sorted copy of a field, e.g. `van hung nguyen` → `hung nguyen van`. */
@@ -298,16 +309,22 @@ function blockingKeyExpr(k: BlockingKey & { key: string }, b: Binder): { expr: s
       return { expr: `nullif(regexp_replace(${f}, '[^0-9]', '', 'g'), '')`, list: false };
     case 'model': {
       // Words holding a digit, and two neighbouring words joined (a cleaner may have split `sm-g991b` into `sm g991b`).
-      const ws = `list_filter(list_transform(string_split(regexp_replace(lower(${f}), '[^a-z0-9/._-]+', ' ', 'g'), ' '), w -> regexp_replace(w, '[^a-z0-9]', '', 'g')), w -> w <> '')`;
+      const ws =
+        `list_filter(list_transform(string_split(regexp_replace(lower(${f}), '[^a-z0-9/._-]+', ' ', ` +
+        `'g'), ' '), w -> regexp_replace(w, '[^a-z0-9]', '', 'g')), w -> w <> '')`;
       const both = `list_concat(ws, list_transform(range(1, len(ws)), i -> ws[i] || ws[i + 1]))`;
       return {
-        expr: `(select list_distinct(list_filter(${both}, w -> length(w) >= 3 and regexp_matches(w, '[0-9]'))) from (select ${ws} as ws))`,
+        expr:
+          `(select list_distinct(list_filter(${both}, w -> length(w) >= 3 and regexp_matches(w, '[0-9]'))) ` +
+          `from (select ${ws} as ws))`,
         list: true,
       };
     }
     case 'phonetic':
       return {
-        expr: `list_distinct(list_transform(list_filter(${words}, w -> w <> ''), w -> ${k.language === 'en' ? soundexWord('w') : vietPhoneticWord('w')}))`,
+        expr:
+          `list_distinct(list_transform(list_filter(${words}, w -> w <> ''), w ` +
+          `-> ${k.language === 'en' ? soundexWord('w') : vietPhoneticWord('w')}))`,
         list: true,
       };
     case 'year':
@@ -337,8 +354,10 @@ export function blockingKeysSql(rule: BlockingRule, o: { records: string; table:
     if (!k.list) return;
     from = `(select _rid, _ds, ${names.map((n, j) => (j === i ? `unnest(${n}) as ${n}` : n)).join(', ')} from ${from})`;
   });
-  const sql = `create or replace table ${q(o.table)} as
-select distinct _rid, _ds, ${names.join(', ')} from ${from} where ${names.map((n) => `${n} is not null and ${n}::varchar <> ''`).join(' and ')}`;
+  const sql =
+    `create or replace table ${q(o.table)} as
+select distinct _rid, _ds, ${names.join(', ')} from ${from} ` +
+    `where ${names.map((n) => `${n} is not null and ${n}::varchar <> ''`).join(' and ')}`;
   return { sql, table: o.table, params: b.params };
 }
 
@@ -358,7 +377,8 @@ export function ruleKeys(spec: ResolvedLinkSpec, records: string, keyTable: (i: 
 
 /**
  * Upper bound of the pairs each rule makes (Σ n(n−1)/2 over its blocks under the max block size),
- * and the blocks it leaves out as too large: one row per rule, `(rule, pairs, skipped_blocks, skipped_records, largest)`.
+ * and the blocks it leaves out as too large: one row per rule, `(rule, pairs, skipped_blocks, skipped_records,
+ * largest)`.
  */
 export function blockingEstimateQuery(
   spec: ResolvedLinkSpec,
@@ -368,12 +388,15 @@ export function blockingEstimateQuery(
   const parts = keys.map((k, i) => {
     const fs = k.columns.map(q);
     const max = b.bind(spec.blocking[i]!.max_block_size ?? spec.max_block_size);
-    return `select ${i} as rule,
+    return (
+      `select ${i} as rule,
     coalesce(sum(case when n <= ${max} then n * (n - 1) / 2 end), 0)::double as pairs,
     count(*) filter (where n > ${max})::bigint as skipped_blocks,
     coalesce(sum(n) filter (where n > ${max}), 0)::bigint as skipped_records,
     coalesce(max(n), 0)::bigint as largest
-  from (select count(*)::double as n from ${q(k.table)} where ${fs.map((f) => `${f} is not null`).join(' and ')} group by ${fs.join(', ')})`;
+  from (select count(*)::double as n from ${q(k.table)} ` +
+      `where ${fs.map((f) => `${f} is not null`).join(' and ')} group by ${fs.join(', ')})`
+    );
   });
   return { sql: `${parts.join('\nunion all\n')} order by rule`, params: b.params };
 }
@@ -436,8 +459,10 @@ select l._rid as a, r._rid as b from ${R} l join ${R} r on ${on}`;
     const seed = b.bind(o.seed);
     const count = b.bind(o.count);
     const draw = o.linkOnly
-      ? `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') % ${b.bind(n1)}::ubigint as kb`
-      : `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') % ${b.bind(n0 - 1)}::ubigint as kb0`;
+      ? `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') ` +
+        `% ${b.bind(n1)}::ubigint as kb`
+      : `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') ` +
+        `% ${b.bind(n0 - 1)}::ubigint as kb0`;
     const kb = o.linkOnly ? 'kb' : 'case when kb0 >= ka then kb0 + 1 else kb0 end';
     sql = `create or replace table ${q(o.table)} as
 with idx as (select _rid, _ds, (row_number() over (partition by _ds order by _rid) - 1)::ubigint as k from ${R}),
@@ -494,12 +519,16 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
       return [`${lf} is null or ${rf} is null`, ...unreadable].join(' or ');
     }
     case 'jaccard': {
-      const jac = `(len(list_intersect(${words(lf)}, ${words(rf)})) / greatest(1, len(list_distinct(list_concat(${words(lf)}, ${words(rf)})))))::double`;
+      const jac =
+        `(len(list_intersect(${words(lf)}, ${words(rf)})) / greatest(1, ` +
+        `len(list_distinct(list_concat(${words(lf)}, ${words(rf)})))))::double`;
       return `${shared(jac)} >= ${b.bind(l.min)}`;
     }
     case 'tfidf_cosine': {
       const v = q(tfidfColumn(c.field));
-      const cos = `coalesce(list_sum(list_transform(l.${v}, _x -> _x.w * coalesce(list_extract(list_filter(r.${v}, _y -> _y.t = _x.t), 1).w, 0))), 0)`;
+      const cos =
+        `coalesce(list_sum(list_transform(l.${v}, _x -> _x.w * ` +
+        `coalesce(list_extract(list_filter(r.${v}, _y -> _y.t = _x.t), 1).w, 0))), 0)`;
       return `${shared(cos)} >= ${b.bind(l.min)}`;
     }
     case 'else':
@@ -520,7 +549,9 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
     case 'rel_diff':
       return `abs(${num(lf)} - ${num(rf)}) <= ${b.bind(l.max)} * greatest(abs(${num(lf)}), abs(${num(rf)}))`;
     case 'date_diff':
-      return `abs(datediff('day', ${dateExpr(lf, l.format, b)}, ${dateExpr(rf, l.format, b)})) <= ${b.bind(l.max_days)}`;
+      return (
+        `abs(datediff('day', ${dateExpr(lf, l.format, b)}, ${dateExpr(rf, l.format, b)})) ` + `<= ${b.bind(l.max_days)}`
+      );
   }
 }
 
@@ -578,7 +609,8 @@ export function comparisonVectorsSql(
       fields.add(deg);
       const max = b.bind(dg.max_names);
       gammas.push(
-        `(case when coalesce(l.${q(deg)}, 0) > ${max} or coalesce(r.${q(deg)}, 0) > ${max} then 0 else ${gammaExpr(c, b, sims)} end)::tinyint as ${g}`,
+        `(case when coalesce(l.${q(deg)}, 0) > ${max} or coalesce(r.${q(deg)}, 0) > ${max} then 0 ` +
+          `else ${gammaExpr(c, b, sims)} end)::tinyint as ${g}`,
       );
     } else gammas.push(`${gammaExpr(c, b, sims)} as ${g}`);
     outer.push(g);
@@ -587,7 +619,8 @@ export function comparisonVectorsSql(
     tfs.forEach((t, j) => carry.push(`l.${q(t.column)} as ${q(`_tf${j}_${c.name}`)}`));
     if (tfs.length)
       outer.push(
-        `(case ${g} ${tfs.map((t, j) => `when ${t.index} then ${q(`_tf${j}_${c.name}`)}`).join(' ')} end) as ${q(`tfv_${c.name}`)}`,
+        `(case ${g} ${tfs.map((t, j) => `when ${t.index} then ${q(`_tf${j}_${c.name}`)}`).join(' ')} end) ` +
+          `as ${q(`tfv_${c.name}`)}`,
       );
     if (c.degree_guard) {
       const exact = exactLevels(c);
@@ -662,7 +695,10 @@ export function linksSql(
     if (tfs.length) {
       const whens = tfs.map((t) => {
         const l = c.levels[t.index] as Extract<LevelSpec, { kind: 'exact' }>;
-        return `when ${t.index} then ${b.bind(l.tf_weight ?? 1)} * log2(${b.bind(w.u[t.index]!)} / greatest(${q(`tfv_${c.name}`)}, ${b.bind(l.tf_min ?? 0)}))`;
+        return (
+          `when ${t.index} then ${b.bind(l.tf_weight ?? 1)} * log2(${b.bind(w.u[t.index]!)} / ` +
+          `greatest(${q(`tfv_${c.name}`)}, ${b.bind(l.tf_min ?? 0)}))`
+        );
       });
       wCols.push(`coalesce(case ${g} ${whens.join(' ')} end, 0)::double as ${tfc}`);
       parts.push(tfc);
@@ -672,7 +708,8 @@ export function linksSql(
     if (dg) {
       const own = tfs.length ? `${wc} + ${tfc}` : wc;
       gCols.push(
-        `(case when ${q(`deg_${c.name}`)} > ${b.bind(dg.max_names)} then least(0, ${b.bind(dg.cap_weight ?? 0)} - (${own})) else 0 end)::double as ${gc}`,
+        `(case when ${q(`deg_${c.name}`)} > ${b.bind(dg.max_names)} then least(0, ${b.bind(dg.cap_weight ?? 0)} ` +
+          `- (${own})) else 0 end)::double as ${gc}`,
       );
       parts.push(gc);
       kv.push(`${b.bind(`${c.name}_guard`)}, ${gc}`);
@@ -684,11 +721,13 @@ export function linksSql(
   });
   const prior = b.bind(weights.prior);
   const [A, B, C] = [b.bind(spec.confidence.A), b.bind(spec.confidence.B), b.bind(spec.confidence.C)];
-  const sql = `create or replace table ${q(o.table)} as
+  const sql =
+    `create or replace table ${q(o.table)} as
 with w as (select *, ${prior}::double as prior, ${wCols.join(',\n  ')} from ${q(o.vectors)}),
 g as (select *${gCols.length ? ', ' + gCols.join(',\n  ') : ''} from w),
 s as (select *, prior + ${parts.join(' + ')} as match_weight from g),
-k as (select *, 1 / (1 + pow(2, -match_weight)) as match_probability from s where match_weight >= ${b.bind(o.threshold)})
+k as (select *, 1 / (1 + pow(2, -match_weight)) as match_probability from s where match_weight ` +
+    `>= ${b.bind(o.threshold)})
 select a as record_a, b as record_b, match_weight, match_probability,
        case when match_probability >= ${A} then 'A' when match_probability >= ${B} then 'B'
             when match_probability >= ${C} then 'C' else 'D' end as confidence,
@@ -728,12 +767,16 @@ export function identifierKeysQuery(spec: ResolvedLinkSpec, records: string): st
     .map((c, k) => {
       const f = q(c.field);
       const hub = c.degree_guard
-        ? ` and coalesce(${q(degreeColumn(c.field, c.degree_guard.name_field))}, 0) <= ${Number(c.degree_guard.max_names)}`
+        ? ` and coalesce(${q(degreeColumn(c.field, c.degree_guard.name_field))}, 0) ` +
+          `<= ${Number(c.degree_guard.max_names)}`
         : '';
       return `select _rid as r, ${k} as k, ${f}::varchar as v from ${q(records)} where ${f} is not null${hub}`;
     });
   if (parts.length === 0) return undefined;
-  return `select r, k, (dense_rank() over (order by k, v) - 1)::integer as v from (${parts.join(' union all ')}) order by v, r`;
+  return (
+    `select r, k, (dense_rank() over (order by k, v) - 1)::integer as v from ` +
+    `(${parts.join(' union all ')}) order by v, r`
+  );
 }
 
 /** `(r, v)`: each record's value of the exclusive field as a dense id, or undefined without one. */
@@ -741,5 +784,8 @@ export function exclusiveValuesQuery(spec: ResolvedLinkSpec, records: string): s
   const field = spec.clustering.exclusive_field;
   if (!field) return undefined;
   const f = q(field);
-  return `select _rid as r, (dense_rank() over (order by ${f}::varchar) - 1)::integer as v from ${q(records)} where ${f} is not null order by r`;
+  return (
+    `select _rid as r, (dense_rank() over (order by ${f}::varchar) - 1)::integer as v from ${q(records)} ` +
+    `where ${f} is not null order by r`
+  );
 }

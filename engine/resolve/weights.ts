@@ -14,7 +14,8 @@ export interface LevelWeight {
   /** log2(m / u); 0 for the null level. */
   weight: number;
   m_source: 'fixed' | 'em' | 'labels' | 'start' | 'none';
-  /** `smoothed`: never seen among random pairs, so u was raised until the level weighs no more than the one above it. */
+  /** `smoothed`: never seen among random pairs, so u was raised until the level weighs no more than the one above
+   * it. */
   u_source: 'fixed' | 'sampled' | 'default' | 'smoothed' | 'none';
   /** Random pairs observed at this level. */
   u_count: number;
@@ -130,7 +131,8 @@ export function estimateWeights(
     candidatePairs: number;
     totalPairs: number;
     uPairs: number;
-    /** Labelled matches per comparison per level: m counted from them (half a pair added to each level) instead of EM. */
+    /** Labelled matches per comparison per level: m counted from them (half a pair added to each level) instead of
+     * EM. */
     mCounts?: number[][];
   },
 ): LinkWeights {
@@ -243,8 +245,10 @@ export function weightWarnings(w: LinkWeights): string[] {
   const out: string[] = [];
   if (w.prior_source === 'estimated' && (w.lambda_candidates < 1e-3 || w.prior < 1e-9)) {
     out.push(
-      `estimation looks degenerate: EM finds ${(w.lambda_candidates * 100).toPrecision(2)}% matches among ${w.candidate_pairs} candidate pairs (prior ${w.prior.toExponential(1)}); ` +
-        'the blocking rules may bring too few true pairs (block on finer keys: words, prefixes, phonetic), or fix "prior" and m in the spec',
+      `estimation looks degenerate: EM finds ${(w.lambda_candidates * 100).toPrecision(2)}% matches ` +
+        `among ${w.candidate_pairs} candidate pairs (prior ${w.prior.toExponential(1)}); ` +
+        'the blocking rules may bring too few true pairs (block on finer keys: words, prefixes, phonetic), or ' +
+        'fix "prior" and m in the spec',
     );
   }
   for (const c of w.comparisons) {
@@ -253,13 +257,16 @@ export function weightWarnings(w: LinkWeights): string[] {
     const stronger = real.slice(1).find((l) => first && l.weight > first.weight + 1);
     if (first && stronger) {
       out.push(
-        `comparison "${c.name}": level "${stronger.label}" weighs ${stronger.weight.toFixed(1)} bits, more than "${first.label}" (${first.weight.toFixed(1)}): inverted weights, usually m learnt from too few pairs; check the blocking, or fix m of these levels`,
+        `comparison "${c.name}": level "${stronger.label}" weighs ${stronger.weight.toFixed(1)} bits, more than ` +
+          `"${first.label}" (${first.weight.toFixed(1)}): inverted weights, usually m learnt from too few ` +
+          `pairs; check the blocking, or fix m of these levels`,
       );
     }
     const smoothed = c.levels.filter((l) => l.u_source === 'smoothed').map((l) => `"${l.label}"`);
     if (smoothed.length)
       out.push(
-        `comparison "${c.name}": level(s) ${smoothed.join(', ')} never seen among ${w.u_pairs} random pairs; their weight is capped at the level above`,
+        `comparison "${c.name}": level(s) ${smoothed.join(', ')} never seen among ${w.u_pairs} random pairs; ` +
+          `their weight is capped at the level above`,
       );
   }
   return out;

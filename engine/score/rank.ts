@@ -21,7 +21,8 @@ export interface Ranking {
 
 /**
  * Orders entities by expected yield (ties: higher risk, then entity id), fills the work list of
- * `capacity` with the best (at most a province's quota from each province, when quotas are set), and reserves `controlShare` of it for entities drawn at random from the
+ * `capacity` with the best (at most a province's quota from each province, when quotas are set), and reserves
+ * `controlShare` of it for entities drawn at random from the
  * rest, so every list carries unbiased labels for the next training. Excluded entities (already under
  * audit) are left out entirely. Deterministic for a seed.
  *

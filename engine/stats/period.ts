@@ -27,7 +27,8 @@ export interface Period {
 /**
  * Parses a period.
  *
- * @example parsePeriod('2026-H1') // { label: '2026-H1', year: 2026, start: '2026-01-01', end: '2026-07-01', months: 6 }
+ * @example parsePeriod('2026-H1') // { label: '2026-H1', year: 2026, start: '2026-01-01', end: '2026-07-01',
+ * months: 6 }
  * @example parsePeriod('2026-Q3') // { …, start: '2026-07-01', end: '2026-10-01', months: 3 }
  * @example parsePeriod('2025')    // { …, start: '2025-01-01', end: '2026-01-01', months: 12 }
  */
@@ -111,7 +112,8 @@ const periodStart = (p: string) => `case
 const periodMonths = (p: string) => `case when length(${p}) = 4 then 12 when upper(${p}) like '%-Q%' then 3 else 1 end`;
 /** Share of a delivered period inside [$start, $end): months in common / months of the period. */
 const overlap = (p: string) =>
-  `greatest(0, datediff('month', greatest(${periodStart(p)}, $start::date), least(${periodStart(p)} + to_months(${periodMonths(p)}), $end::date)))::double / ${periodMonths(p)}`;
+  `greatest(0, datediff('month', greatest(${periodStart(p)}, $start::date), least(${periodStart(p)} + ` +
+  `to_months(${periodMonths(p)}), $end::date)))::double / ${periodMonths(p)}`;
 
 /**
  * Statistics of one period from the warehouse (needs a run's entities; outcomes optional).
@@ -142,13 +144,16 @@ export async function periodStats(
           union select entity_id, 'domain', domain from int_entities where domain is not null),
         closed as (
           select * from stg_outcomes o
-          where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null and ${overlap('o.period')} > 0)),
+          where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null ` +
+        `and ${overlap('o.period')} > 0)),
         linked as (
-          select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
+          select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, ` +
+        `any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
           from closed o left join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id
           group by all)
        select coalesce(p.province, '') as province, count(*)::bigint as audits,
-              count(*) filter (where l.result = 'undeclared')::bigint as undeclared, coalesce(sum(l.assessed_tax), 0)::bigint as assessed
+              count(*) filter (where l.result = 'undeclared')::bigint as undeclared, ` +
+        `coalesce(sum(l.assessed_tax), 0)::bigint as assessed
        from linked l left join mart_entity_profile p using (entity_id)
        group by 1 order by 1`,
       range,
@@ -204,7 +209,8 @@ async function provinceRows(
   await db.exec(
     `create or replace temp table stats_entity as
     with platform as (
-        select e.entity_id, sum(p.gmv * ${overlap('p.period')}) as gmv, sum(p.tax_withheld * ${overlap('p.period')}) as withheld
+        select e.entity_id, sum(p.gmv * ${overlap('p.period')}) as gmv, sum(p.tax_withheld ` +
+      `* ${overlap('p.period')}) as withheld
         from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = p.shop_key
         group by 1),
     cod as (
@@ -214,13 +220,15 @@ async function provinceRows(
         select entity_id, sum(amount) as bank from int_bank_credits_classified
         where credit_class = 'trade' and booked_at >= $start::date and booked_at < $end::date group by 1),
     declared as (
-        select c.entity_id, sum(d.declared_revenue * ${overlap('d.period')}) as declared, sum(d.tax_paid * ${overlap('d.period')}) as paid
+        select c.entity_id, sum(d.declared_revenue * ${overlap('d.period')}) as declared, sum(d.tax_paid ` +
+      `* ${overlap('d.period')}) as paid
         from stg_declarations d join int_entity_tax_codes c on c.code = d.tax_id group by 1),
     final as (
         select pr.entity_id, coalesce(pr.province, '') as province,
             ${hasFeatures ? `coalesce(f.activity_group, 'goods')` : `'goods'`} as activity_group,
             ${hasFeatures ? 'f.withheld_rate' : 'null::double'} as withheld_rate,
-            coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) as withheld, coalesce(c.cod, 0) as cod, coalesce(b.bank, 0) as bank,
+            coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) as withheld, coalesce(c.cod, 0) as cod, ` +
+      `coalesce(b.bank, 0) as bank,
             coalesce(d.declared, 0) as declared, coalesce(d.paid, 0) as paid
         from mart_entity_profile pr
         ${hasFeatures ? 'left join mart_entity_features f using (entity_id)' : ''}

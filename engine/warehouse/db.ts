@@ -156,7 +156,8 @@ export class Db {
     return result;
   }
 
-  /** Drops tables (temporary or not) if they exist, in reverse order of the list; tries every one, then throws the first failure. */
+  /** Drops tables (temporary or not) if they exist, in reverse order of the list; tries every one, then throws the
+   * first failure. */
   async dropTables(names: readonly string[]): Promise<void> {
     let failure: unknown;
     for (const name of [...names].reverse()) {

@@ -130,7 +130,8 @@ export async function acquireLock(
     }
     if (!opts.wait || Date.now() > deadline) {
       throw new WorkspaceError(
-        `workspace ${ws.root} is in use by another run (pid ${holder?.pid ?? '?'}, started ${holder?.started_at ?? '?'}); ` +
+        `workspace ${ws.root} is in use by another run (pid ${holder?.pid ?? '?'}, ` +
+          `started ${holder?.started_at ?? '?'}); ` +
           'wait for it to finish or pass --wait to queue behind it',
       );
     }

@@ -346,7 +346,8 @@ export function trainTree(
           const wb = parent[b]! - s[b]!;
           const pb = parent[HIST_STRIDE + b]! - s[HIST_STRIDE + b]!;
           h[b] = wb;
-          // biome-ignore lint/complexity/useMathMinMax: the trainer's inner loop, left as written (a change here is for the forest benchmark to judge)
+          // The trainer's inner loop, left as written (a change here is for the forest benchmark to judge).
+          // biome-ignore lint/complexity/useMathMinMax: the trainer's inner loop, left as written
           h[HIST_STRIDE + b] = pb < 0 ? 0 : pb > wb ? wb : pb;
         }
       }
