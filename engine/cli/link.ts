@@ -86,7 +86,8 @@ export const command: Command<typeof options> = {
         '  sweep:  probability   weight  predicted  precision  recall      F1',
         ...result.sweepTable.map(
           (p) =>
-            `         ${p.probability.toFixed(4).padStart(10)} ${p.weight.toFixed(2).padStart(8)} ${String(p.predicted).padStart(10)}    ${f(p.precision)}  ${f(p.recall)}  ${f(p.f1)}`,
+            `         ${p.probability.toFixed(4).padStart(10)} ${p.weight.toFixed(2).padStart(8)} ` +
+            `${String(p.predicted).padStart(10)}    ${f(p.precision)}  ${f(p.recall)}  ${f(p.f1)}`,
         ),
       ];
       process.stdout.write(lines.join('\n') + '\n');

@@ -199,7 +199,8 @@ const relatedLabels: Record<RelatedParty['kind'], string> = {
 function relatedLine(r: RelatedParty): string {
   const others = r.entity_count
     ? ` — also on ${r.entity_count} other ` +
-      `entit${r.entity_count === 1 ? 'y' : 'ies'}: ${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`
+      `entit${r.entity_count === 1 ? 'y' : 'ies'}: ` +
+      `${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`
     : '';
   return r.kind === 'weak_link'
     ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}`

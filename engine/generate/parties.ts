@@ -182,8 +182,10 @@ export function fixedParties(seed: number) {
   );
   const employers = Array.from({ length: 160 }, (_, i) => {
     const rng = new Rng(seed, SPECIAL_BASE + 200 + i, 9);
-    const name =
-      `CONG TY ${rng.pick(['TNHH', 'CP', 'TNHH MTV'])} ${rng.pick(employerWords)} ${rng.pick(employerWords)} ${rng.pick(['VIET NAM', 'SAI GON', 'HA NOI', 'MIEN NAM', 'QUOC TE', 'TOAN CAU', ''])}`.trim();
+    const name = (
+      `CONG TY ${rng.pick(['TNHH', 'CP', 'TNHH MTV'])} ${rng.pick(employerWords)} ${rng.pick(employerWords)} ` +
+      `${rng.pick(['VIET NAM', 'SAI GON', 'HA NOI', 'MIEN NAM', 'QUOC TE', 'TOAN CAU', ''])}`
+    ).trim();
     return { name, ...acct(200 + i, rng.pick(['VCB', 'TCB', 'BIDV', 'CTG', 'ACB', 'MB'])) };
   });
   return { platformAccount, carrierAccount, gatewayAccount, hubPhones, employers };

@@ -394,7 +394,9 @@ export class World {
     ]).pick(r);
     return {
       rng: r,
-      name: `${hr.pick(['Kho hàng', 'Kho', 'Fulfillment', 'Kho vận', 'Dịch vụ kho'])} ${hr.pick(['An Phát', 'Minh Khang', 'Tín Nghĩa', 'Hưng Thịnh', 'Phú Quý', 'Sao Việt', 'Nhật Minh', 'Thành Đạt'])} ${h + 1}`,
+      name:
+        `${hr.pick(['Kho hàng', 'Kho', 'Fulfillment', 'Kho vận', 'Dịch vụ kho'])} ` +
+        `${hr.pick(['An Phát', 'Minh Khang', 'Tín Nghĩa', 'Hưng Thịnh', 'Phú Quý', 'Sao Việt', 'Nhật Minh', 'Thành Đạt'])} ${h + 1}`,
       phone: phoneNumber(this.seed, slot),
       account: { bank, number: bankAccount(this.seed, slot, { ...bank, phoneShare: 0 }, hr, '') },
       address: `Kho ${renderAddress(hr, home)}`,
@@ -582,7 +584,8 @@ export class World {
       const code = taxCode10(this.seed, slot, 'enterprise');
       const company =
         `CÔNG TY ` +
-        `TNHH ${rng.pick(['THƯƠNG MẠI', 'THƯƠNG MẠI DỊCH VỤ', 'SẢN XUẤT THƯƠNG MẠI', 'ĐẦU TƯ'])} ${who.name.given.toUpperCase()} ${rng.pick(['VIỆT', 'PHÁT', 'AN', 'HƯNG THỊNH', 'GROUP'])}`;
+        `TNHH ${rng.pick(['THƯƠNG MẠI', 'THƯƠNG MẠI DỊCH VỤ', 'SẢN XUẤT THƯƠNG MẠI', 'ĐẦU TƯ'])} ` +
+        `${who.name.given.toUpperCase()} ${rng.pick(['VIỆT', 'PHÁT', 'AN', 'HƯNG THỊNH', 'GROUP'])}`;
       this.emit.taxpayer(
         row(code, 'enterprise', rng.chance(0.3) ? bankStyle(company) : company, registeredOn, status),
         pid,

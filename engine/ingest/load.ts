@@ -677,7 +677,8 @@ function sniffCsv(
     reading.fix.delimiter = sniff.dialect.delimiter as SourceIngestConfig['delimiter'];
     reading.hints.push(
       `the head fits ` +
-        `delimiter ${[sniff.dialect.delimiter, ...sniff.alternatives].map(showDelimiter).join(' and ')}; ${showDelimiter(sniff.dialect.delimiter)} ` +
+        `delimiter ${[sniff.dialect.delimiter, ...sniff.alternatives].map(showDelimiter).join(' and ')}; ` +
+        `${showDelimiter(sniff.dialect.delimiter)} ` +
         `was taken: set ${setting(sniff.dialect.delimiter)} to be sure`,
     );
   }
