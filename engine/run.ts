@@ -202,7 +202,10 @@ async function assertScoringSources(db: Db, input: string, runId: string, load: 
               const t = f.top[0];
               return (
                 `${f.file}: ${f.read} read, ${f.rejected} ` +
-                `rejected${t ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})` : ''}`
+                `rejected` +
+                (t
+                  ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
+                  : '')
               );
             })
             .join('; ');

@@ -46,7 +46,8 @@ export const command: Command<typeof options> = {
             ? [`  … ${f.rowsRejected - r.rejects.length} more rejects (table rejects, run_id ${r.importId})`]
             : []),
           `  outcomes in the ` +
-            `warehouse: ${r.outcomesInWarehouse}${r.outcomesMatched !== null ? `, ${r.outcomesMatched} linked to seller entities` : ''}`,
+            `warehouse: ${r.outcomesInWarehouse}` +
+            (r.outcomesMatched !== null ? `, ${r.outcomesMatched} linked to seller entities` : ''),
           ...(r.archived ? [`  kept as ${r.archived}`] : []),
           '  next: `sangloc train --workspace WS` to retrain on them',
           '',

@@ -58,7 +58,12 @@ function sourceBlock(s: SourceRecords): string[] {
     `  ${s.source}: ${nf.format(s.count)} ` + `record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
   const classes = s.classes.length
     ? [
-        `    by class: ${s.classes.map((c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`).join('; ')}`,
+        `    by class: ` +
+          s.classes
+            .map(
+              (c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`,
+            )
+            .join('; '),
       ]
     : [];
   const more =
@@ -124,7 +129,8 @@ export function formatDossierText(d: Dossier): string {
     out.push(
       `  rules ${rv.tax_year}: threshold ${money(rv.rules.threshold)} VND, ${rv.activity_group} ` +
         `(${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
-        `${rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : ''}${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
+        (rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : '') +
+        `${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
     );
     const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
     const w = Math.max(...rv.steps.map((s) => s.label_en.length));
@@ -151,7 +157,9 @@ function htmlTable(
   const body = rows
     .map(
       (r) =>
-        `<tr>${columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('')}</tr>`,
+        `<tr>` +
+        columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('') +
+        `</tr>`,
     )
     .join('');
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
@@ -230,7 +238,14 @@ export function renderDossierHtml(d: Dossier): string {
         `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / ` +
         `records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
         (s.classes.length
-          ? `<p>${s.classes.map((k) => `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`).join('')}</p>`
+          ? `<p>` +
+            s.classes
+              .map(
+                (k) =>
+                  `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`,
+              )
+              .join('') +
+            `</p>`
           : '') +
         htmlTable(s.columns, s.rows as Record<string, unknown>[]) +
         (s.count > s.rows.length ? `<p class="muted">… ${h(nf.format(s.count - s.rows.length))} more</p>` : ''),
@@ -279,7 +294,11 @@ ${d.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
 </header>
 <main>
 <section id="case"><h2>Hồ sơ <span class="en">Case</span></h2>
-${c ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng <span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>` : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>'}
+` +
+    (c
+      ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng <span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>`
+      : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>') +
+    `
 <ul>${d.reasons.map((r) => `<li><span class="tag">${h(r.code)}</span>${h(r.text)}</li>`).join('')}</ul>
 ${channelSvg(d)}</section>
 <section id="revenue"><h2>Doanh thu và thuế <span class="en">Revenue and tax, step by step</span></h2>${steps}</section>
@@ -288,7 +307,11 @@ ${htmlTable(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email
 <section id="links"><h2>Liên kết <span class="en">Links ` +
     `(${h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier')})</span></h2>${links}</section>
 <section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never ` +
-    `merged)</span></h2>${d.related.length ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>` : '<p class="muted">Không có. <span class="en">None.</span></p>'}</section>
+    `merged)</span></h2>` +
+    (d.related.length
+      ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>`
+      : '<p class="muted">Không có. <span class="en">None.</span></p>') +
+    `</section>
 <section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax ` +
     `year ${h(String(d.tax_year))}</span></h2>${records}</section>
 </main>

@@ -123,7 +123,13 @@ function merge(base: unknown, over: unknown, path: string, problems: string[]): 
           : over < 0 || over > 1
     ) {
       problems.push(
-        `${path}: ${counts.has(path) ? 'a whole number from 1 to 100000' : weights.has(path) ? 'a weight ≥ 0' : 'a share from 0 to 1'}, ` +
+        `${path}: ` +
+          (counts.has(path)
+            ? 'a whole number from 1 to 100000'
+            : weights.has(path)
+              ? 'a weight ≥ 0'
+              : 'a share from 0 to 1') +
+          `, ` +
           `got ${over}`,
       );
       return base;

@@ -293,7 +293,14 @@ export function formatCheck(r: CheckReport): string[] {
       out.push(`  amounts:  thousands '${rd.amounts.thousands}', decimal '${rd.amounts.decimal}' (${rd.amounts.how})`);
     if (rd?.mapping) {
       out.push(
-        `  columns:  ${rd.mapping.map((m) => (m.fileColumn === m.contract ? m.contract : `${m.contract} ← "${m.fileColumn}"${m.how === 'exact' ? '' : ` (${m.how})`}`)).join(', ') || 'none of the contract'}`,
+        `  columns:  ` +
+          (rd.mapping
+            .map((m) =>
+              m.fileColumn === m.contract
+                ? m.contract
+                : `${m.contract} ← "${m.fileColumn}"${m.how === 'exact' ? '' : ` (${m.how})`}`,
+            )
+            .join(', ') || 'none of the contract'),
       );
     }
     if (rd?.missingRequired?.length) out.push(`  missing:  ${rd.missingRequired.join(', ')} (required)`);

@@ -758,7 +758,8 @@ function csvErrorReason(file: DeliveryFile, sniff: DialectSniff): string {
       "error_type = 'UNQUOTED VALUE'",
       literal(
         `a quote inside a field that does not start with one — quote the whole field and double the inner ` +
-          `quote${dialect.escape === '"' ? `, or set ${at}.escape = "\\\\" if the file escapes quotes with a backslash` : ''}`,
+          `quote` +
+          (dialect.escape === '"' ? `, or set ${at}.escape = "\\\\" if the file escapes quotes with a backslash` : ''),
       ),
     ],
     [
@@ -821,7 +822,8 @@ function logMapping(file: DeliveryFile, mapping: HeaderMapping, log: Logger): vo
   if (recognised.length) {
     log.info(
       `${file.name}: columns ` +
-        `recognised: ${recognised.map((c) => `${c.contract} ← "${c.fileColumn}"${c.how === 'config' ? ' (config)' : ''}`).join(', ')}`,
+        `recognised: ` +
+        recognised.map((c) => `${c.contract} ← "${c.fileColumn}"${c.how === 'config' ? ' (config)' : ''}`).join(', '),
     );
   }
   if (mapping.ignored.length)

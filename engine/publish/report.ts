@@ -195,7 +195,11 @@ function diffSection(diff: RunDiff | null | undefined): string {
     `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous ` +
     `run (${escapeHtml(diff.run_a)})</span></h2>
 <div class="cards">${cards}</div>
-${shown ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody id="changes-body"></tbody></table></div>${more}` : ''}
+` +
+    (shown
+      ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody id="changes-body"></tbody></table></div>${more}`
+      : '') +
+    `
 </section>`
   );
 }
@@ -203,7 +207,9 @@ ${shown ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span cla
 function statsSection(stats: PeriodStats | null | undefined): string {
   if (!stats) return '';
   const row = (r: PeriodStats['total']) =>
-    `<tr${r.province === null ? ' class="total"' : ''}><td>${escapeHtml(r.province === null ? 'Tổng / Total' : r.province || '(chưa rõ / unknown)')}</td>` +
+    `<tr` +
+    (r.province === null ? ' class="total"' : '') +
+    `><td>${escapeHtml(r.province === null ? 'Tổng / Total' : r.province || '(chưa rõ / unknown)')}</td>` +
     [
       r.sellers,
       r.sellers_platform,
@@ -299,7 +305,11 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
     `được giải trình trước mọi biện pháp.
 <span class="en">These are leads for an analyst to verify, not findings; a taxpayer is always heard before any ` +
     `action.</span></p>
-${opts.maskPii ? '<p class="note">Các mã định danh đã được che một phần. <span class="en">Identifiers are partly masked.</span></p>' : ''}
+` +
+    (opts.maskPii
+      ? '<p class="note">Các mã định danh đã được che một phần. <span class="en">Identifiers are partly masked.</span></p>'
+      : '') +
+    `
 </header>
 <main>
 <section id="overview"><h2>Tổng quan <span class="en">The run at a glance</span></h2><div ` +

@@ -229,7 +229,11 @@ async function linkSteps(
     work.push(t('pairs'));
     const counts = await db.one<Record<string, number>>(
       `select count(*)::bigint as ` +
-        `total${spec.blocking.map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`).join('')} ` +
+        `total` +
+        spec.blocking
+          .map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`)
+          .join('') +
+        ` ` +
         `from ${ident(t('pairs'))}`,
     );
     const rulePairs = spec.blocking.map((_, i) => Number(counts?.[`r${i}`] ?? 0));
