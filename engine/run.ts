@@ -204,7 +204,8 @@ async function assertScoringSources(db: Db, input: string, runId: string, load: 
                 `${f.file}: ${f.read} read, ${f.rejected} ` +
                 `rejected` +
                 (t
-                  ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
+                  ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ` +
+                    `${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
                   : '')
               );
             })

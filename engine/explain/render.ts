@@ -242,7 +242,10 @@ export function renderDossierHtml(d: Dossier): string {
             s.classes
               .map(
                 (k) =>
-                  `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`,
+                  `<span class="tag">${h(k.class)}: ` +
+                  `${h(nf.format(k.count))}` +
+                  (s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : '') +
+                  `</span>`,
               )
               .join('') +
             `</p>`
@@ -296,7 +299,9 @@ ${d.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
 <section id="case"><h2>Hồ sơ <span class="en">Case</span></h2>
 ` +
     (c
-      ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng <span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>`
+      ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ` +
+        `${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng ` +
+        `<span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>`
       : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>') +
     `
 <ul>${d.reasons.map((r) => `<li><span class="tag">${h(r.code)}</span>${h(r.text)}</li>`).join('')}</ul>

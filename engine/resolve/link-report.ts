@@ -160,7 +160,9 @@ function histogram(sizes: Array<[number, number]>): string {
 const table = (head: string[], rows: string[][]) =>
   `<table><thead><tr>` +
   head.map((h) => `<th>${esc(h)}</th>`).join('') +
-  `</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  `</tr></thead><tbody>` +
+  rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('') +
+  `</tbody></table>`;
 
 /**
  * The report page.
