@@ -264,7 +264,8 @@ export function renderDossierHtml(d: Dossier): string {
       rv.steps
         .map(
           (s) =>
-            `<tr class="${s.role}"><td>${{ counted: '+', excluded: '×', result: '=', info: '' }[s.role]}</td><td>${h(s.label_vi)} ` +
+            `<tr class="${s.role}"><td>${{ counted: '+', excluded: '×', result: '=', info: '' }[s.role]}</td>` +
+            `<td>${h(s.label_vi)} ` +
             `<span class="en">${h(s.label_en)}</span></td>` +
             `<td class="num">${h(money(s.amount_vnd))}</td><td>${h(s.note)}</td></tr>`,
         )
@@ -308,9 +309,16 @@ ${d.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
 ${channelSvg(d)}</section>
 <section id="revenue"><h2>Doanh thu và thuế <span class="en">Revenue and tax, step by step</span></h2>${steps}</section>
 <section id="identities"><h2>Định danh <span class="en">Identities</span></h2><dl>${idRows}</dl>
-${htmlTable(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'], d.identities as unknown as Record<string, unknown>[])}</section>
+` +
+    htmlTable(
+      ['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'],
+      d.identities as unknown as Record<string, unknown>[],
+    ) +
+    `</section>
 <section id="links"><h2>Liên kết <span class="en">Links ` +
-    `(${h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier')})</span></h2>${links}</section>
+    `(` +
+    h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier') +
+    `)</span></h2>${links}</section>
 <section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never ` +
     `merged)</span></h2>` +
     (d.related.length

@@ -396,7 +396,8 @@ export class World {
       rng: r,
       name:
         `${hr.pick(['Kho hàng', 'Kho', 'Fulfillment', 'Kho vận', 'Dịch vụ kho'])} ` +
-        `${hr.pick(['An Phát', 'Minh Khang', 'Tín Nghĩa', 'Hưng Thịnh', 'Phú Quý', 'Sao Việt', 'Nhật Minh', 'Thành Đạt'])} ${h + 1}`,
+        hr.pick(['An Phát', 'Minh Khang', 'Tín Nghĩa', 'Hưng Thịnh', 'Phú Quý', 'Sao Việt', 'Nhật Minh', 'Thành Đạt']) +
+        ` ${h + 1}`,
       phone: phoneNumber(this.seed, slot),
       account: { bank, number: bankAccount(this.seed, slot, { ...bank, phoneShare: 0 }, hr, '') },
       address: `Kho ${renderAddress(hr, home)}`,

@@ -740,11 +740,16 @@ function csvErrorReason(file: DeliveryFile, sniff: DialectSniff): string {
   const reasons: [string, string][] = [
     [
       "error_type = 'TOO MANY COLUMNS'",
-      `${fields} || ${literal(altHint ?? ` — a value holding ${d} must be in quotes (${dialect.quote}…${dialect.quote})`)}`,
+      `${fields} || ` +
+        literal(altHint ?? ` — a value holding ${d} must be in quotes (${dialect.quote}…${dialect.quote})`),
     ],
     [
       "error_type = 'MISSING COLUMNS'",
-      `${fields} || ${literal(altHint ?? ' — the row is cut short, or a line break splits it (a value holding a line break must be in quotes)')}`,
+      `${fields} || ` +
+        literal(
+          altHint ??
+            ' — the row is cut short, or a line break splits it ' + '(a value holding a line break must be in quotes)',
+        ),
     ],
     // DuckDB files a quote that never closes under UNQUOTED VALUE; its message tells them apart.
     [

@@ -168,7 +168,11 @@ export function yieldCurveSvg(curve: readonly YieldPoint[]): string {
   return (
     `<svg class="chart" role="img" aria-label="Số thuế kỳ vọng cộng dồn theo thứ hạng / Cumulative expected ` +
     `yield by rank" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">` +
-    `<title>${escapeHtml(`10 % đầu danh sách: ${share} % số thuế kỳ vọng / first 10 % of the list: ${share} % of the expected yield`)}</title>` +
+    `<title>` +
+    escapeHtml(
+      `10 % đầu danh sách: ${share} % số thuế kỳ vọng / ` + `first 10 % of the list: ${share} % of the expected yield`,
+    ) +
+    `</title>` +
     yTicks.join('') +
     xTicks.join('') +
     `<polyline points="${path((p) => p.random_vnd)}" class="line random"></polyline>` +

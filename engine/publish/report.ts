@@ -200,7 +200,9 @@ function diffSection(diff: RunDiff | null | undefined): string {
       ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span ` +
         `class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span ` +
         `class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span ` +
-        `class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody id="changes-body"></tbody></table></div>${more}`
+        `class="en">Band</span></th>` +
+        `<th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead>` +
+        `<tbody id="changes-body"></tbody></table></div>${more}`
       : '') +
     `
 </section>`

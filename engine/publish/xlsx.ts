@@ -53,9 +53,11 @@ const kindLabels: Record<CaseColumn['kind'], [vi: string, en: string]> = {
 /** Excel cells hold at most 32,767 characters. */
 const maxCellChars = 32_767;
 // Characters XML 1.0 cannot carry; an xlsx containing one will not open.
-const xmlInvalid =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const xmlInvalid = new RegExp(
+  '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]' +
+    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
+  'g',
+);
 
 /** Text made safe for a worksheet cell: XML-invalid characters dropped, length capped. */
 export function xlsxText(text: string): string {

@@ -116,7 +116,8 @@ function waterfall(p: ReportPair, threshold: number): string {
       return (
         `<rect x="${bx}" y="${Math.min(y(from), y(acc)).toFixed(1)}" width="${bw - 4}" ` +
         `height="${Math.max(1, Math.abs(y(acc) - y(from))).toFixed(1)}" ` +
-        `fill="${x.weight >= 0 ? '#2da44e' : '#d73a49'}"><title>${esc(`${x.name}: ${x.weight.toFixed(2)} bits`)}</title></rect>
+        `fill="${x.weight >= 0 ? '#2da44e' : '#d73a49'}">` +
+        `<title>${esc(`${x.name}: ${x.weight.toFixed(2)} bits`)}</title></rect>
   <text x="${bx + (bw - 4) / 2}" y="${h - 6}" text-anchor="middle" font-size="9">${esc(x.name.slice(0, 12))}</text>`
       );
     })
@@ -177,8 +178,14 @@ export function renderLinkReport(d: LinkReportData): string {
     sections.push(`<h2>Warnings</h2><ul>${d.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
   if (q) {
     const f = (x: number) => num(x, 4);
-    sections.push(`<h2>Against the labels</h2>
-<p>${esc(`${num(q.records)} labelled records, ${num(q.positives)} true pairs (${num(q.positivesNotBlocked)} not brought by any blocking rule).`)}</p>
+    sections.push(
+      `<h2>Against the labels</h2>
+<p>` +
+        esc(
+          `${num(q.records)} labelled records, ${num(q.positives)} true pairs ` +
+            `(${num(q.positivesNotBlocked)} not brought by any blocking rule).`,
+        ) +
+        `</p>
 ${table(
   ['', 'threshold (bits)', 'precision', 'recall', 'F1'],
   [
@@ -216,7 +223,8 @@ ${
         ]),
       )}`
     : ''
-}`);
+}`,
+    );
   }
   sections.push(
     `<h2>Match weight per comparison level</h2>
