@@ -77,8 +77,14 @@ async function writeCsv(path: string): Promise<void> {
 }
 
 function header(path: string): string[] {
-  const first = readFileSync(path, 'utf8').slice(0, 64 * 1024).split(/\r?\n/, 1)[0] ?? '';
-  return first.replace(/^\uFEFF/, '').split(',').map((c) => c.replace(/^"|"$/g, ''));
+  const first =
+    readFileSync(path, 'utf8')
+      .slice(0, 64 * 1024)
+      .split(/\r?\n/, 1)[0] ?? '';
+  return first
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((c) => c.replace(/^"|"$/g, ''));
 }
 
 function readerSql(path: string, columns: string[]): string {
@@ -134,7 +140,9 @@ async function fastCsvIntoDuckdb(path: string, columns: string[]): Promise<Seen>
     await db.exec(`create table t (${columns.map((c) => `${ident(c)} varchar`).join(', ')})`);
     const appender = await db.appender('t');
     try {
-      await fastCsv(path, columns, (vals) => appender.append(vals.map((v) => (v === undefined || v === '' ? null : v))));
+      await fastCsv(path, columns, (vals) =>
+        appender.append(vals.map((v) => (v === undefined || v === '' ? null : v))),
+      );
     } catch (err) {
       appender.abandon();
       throw err;
@@ -152,11 +160,17 @@ async function main(): Promise<void> {
   if (!values.file) {
     const t = performance.now();
     await writeCsv(path);
-    console.log(`wrote ${rows.toLocaleString('en')} rows to ${path} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${rows.toLocaleString('en')} rows to ${path} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   const bytes = statSync(path).size;
   const columns = header(path);
-  console.log(`file: ${(bytes / 1e6).toFixed(0)} MB, ${columns.length} columns; ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `file: ${(bytes / 1e6).toFixed(0)} MB, ${columns.length} columns; ${cpus().length} cores, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 
   const readers: { name: string; run: () => Promise<Seen> }[] = [
     { name: 'duckdb read_csv → table, 1 thread', run: () => duckdbRead(path, columns, 1) },
@@ -170,7 +184,9 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? readers : [...readers].reverse();
     for (const r of order) {
       const m = await timed(r.run);
-      console.log(`  round ${round + 1}: ${r.name.padEnd(40)} ${(m.ms / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU`);
+      console.log(
+        `  round ${round + 1}: ${r.name.padEnd(40)} ${(m.ms / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU`,
+      );
       const prev = best.get(r.name);
       if (!prev || m.ms < prev.ms) best.set(r.name, m);
     }
@@ -179,19 +195,38 @@ async function main(): Promise<void> {
   const ref = best.get(readers[0]!.name)!;
   for (const [name, m] of best) {
     if (m.rows !== ref.rows || m.amount !== ref.amount) {
-      throw new Error(`${name} saw ${m.rows} rows / amount ${m.amount}, duckdb saw ${ref.rows} / ${ref.amount}: the readers disagree`);
+      throw new Error(
+        `${name} saw ${m.rows} rows / amount ${m.amount}, duckdb saw ${ref.rows} / ${ref.amount}: the readers disagree`,
+      );
     }
   }
   console.log(`\nbest of ${repeat} (all readers saw ${ref.rows.toLocaleString('en')} rows, same sum of amount):`);
-  console.log(`  ${'reader'.padEnd(40)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)} ${'rows/s'.padStart(11)} ${'× duckdb 1 thread (wall)'.padStart(26)}`);
+  console.log(
+    `  ${'reader'.padEnd(40)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)} ${'rows/s'.padStart(11)} ${'× duckdb 1 thread (wall)'.padStart(26)}`,
+  );
   const out = [];
   for (const [name, m] of best) {
     const ratio = m.ms / ref.ms;
-    console.log(`  ${name.padEnd(40)} ${(m.ms / 1000).toFixed(2).padStart(7)} ${(m.cpuMs / 1000).toFixed(2).padStart(7)} ${Math.round(m.rows / (m.ms / 1000)).toLocaleString('en').padStart(11)} ${ratio.toFixed(2).padStart(25)}×`);
-    out.push({ reader: name, wallSecs: +(m.ms / 1000).toFixed(3), cpuSecs: +(m.cpuMs / 1000).toFixed(3), rowsPerSec: Math.round(m.rows / (m.ms / 1000)), wallRatioToDuckdb1: +ratio.toFixed(2) });
+    console.log(
+      `  ${name.padEnd(40)} ${(m.ms / 1000).toFixed(2).padStart(7)} ${(m.cpuMs / 1000).toFixed(2).padStart(7)} ${Math.round(
+        m.rows / (m.ms / 1000),
+      )
+        .toLocaleString('en')
+        .padStart(11)} ${ratio.toFixed(2).padStart(25)}×`,
+    );
+    out.push({
+      reader: name,
+      wallSecs: +(m.ms / 1000).toFixed(3),
+      cpuSecs: +(m.cpuMs / 1000).toFixed(3),
+      rowsPerSec: Math.round(m.rows / (m.ms / 1000)),
+      wallRatioToDuckdb1: +ratio.toFixed(2),
+    });
   }
   const resultPath = fileURLToPath(new URL('./results/csv-readers.json', import.meta.url));
-  writeFileSync(resultPath, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), rows: ref.rows, bytes, columns: columns.length, repeat, cores: cpus().length, load: loadavg()[0], readers: out }, null, 2)}\n`);
+  writeFileSync(
+    resultPath,
+    `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), rows: ref.rows, bytes, columns: columns.length, repeat, cores: cpus().length, load: loadavg()[0], readers: out }, null, 2)}\n`,
+  );
   console.log(`\n→ ${resultPath}`);
 }
 

@@ -27,15 +27,38 @@ import { trainForest } from '../engine/score/forest/train.js';
 import { createScorePool, predictParallel, splitRange } from '../engine/workers/pool.js';
 import { makeClassification, type SyntheticData } from './lib/data.js';
 import { cpuMs, suite as runSuite, type BenchCase, type Measured } from './lib/harness.js';
-import { createCalibrator, createPlainThreads, inFlight, judgeThreadPairs, type TaskSpan, type ThreadPair } from './lib/threads.js';
+import {
+  createCalibrator,
+  createPlainThreads,
+  inFlight,
+  judgeThreadPairs,
+  type TaskSpan,
+  type ThreadPair,
+} from './lib/threads.js';
 
 const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 const sizes = quick
-  ? { train: 20_000, predict: 200_000, threadRows: 300_000, mlPredictModelRows: 300, mlTrainRows: 200, mlTrees: 20, mlPredictRows: 5_000 }
-  : { train: 100_000, predict: 1_000_000, threadRows: 1_000_000, mlPredictModelRows: 1_000, mlTrainRows: 500, mlTrees: 50, mlPredictRows: 20_000 };
+  ? {
+      train: 20_000,
+      predict: 200_000,
+      threadRows: 300_000,
+      mlPredictModelRows: 300,
+      mlTrainRows: 200,
+      mlTrees: 20,
+      mlPredictRows: 5_000,
+    }
+  : {
+      train: 100_000,
+      predict: 1_000_000,
+      threadRows: 1_000_000,
+      mlPredictModelRows: 1_000,
+      mlTrainRows: 500,
+      mlTrees: 50,
+      mlPredictRows: 20_000,
+    };
 const D = 20;
 const TREES = 50;
 const DEPTH = 10;
@@ -43,12 +66,19 @@ const SEED = 42;
 const floors = { mlPredictRatio: 3, threadSpeedup: 1.3, freeCores: 1.7, threadCpuOverhead: 1.3, inFlight: 1.5 };
 /** 1-vs-2-thread pairs: at most this many, stopping early once a free pair clears the floor. */
 const threadPairs = { min: 2, max: quick ? 6 : 8 };
-const threadJudging = { freeCores: floors.freeCores, cpuOverheadCeiling: floors.threadCpuOverhead, inFlightFloor: floors.inFlight };
+const threadJudging = {
+  freeCores: floors.freeCores,
+  cpuOverheadCeiling: floors.threadCpuOverhead,
+  inFlightFloor: floors.inFlight,
+};
 
-const suite = (title: string, cases: BenchCase[]): Promise<Measured[]> => runSuite(title, cases, { maxTime: quick ? 1 : 4 });
+const suite = (title: string, cases: BenchCase[]): Promise<Measured[]> =>
+  runSuite(title, cases, { maxTime: quick ? 1 : 4 });
 
 const toRows = (data: SyntheticData, limit = data.rows): number[][] =>
-  Array.from({ length: Math.min(limit, data.rows) }, (_, i) => Array.from(data.X.subarray(i * data.features, (i + 1) * data.features)));
+  Array.from({ length: Math.min(limit, data.rows) }, (_, i) =>
+    Array.from(data.X.subarray(i * data.features, (i + 1) * data.features)),
+  );
 
 function findPython(): string | null {
   for (const py of ['python3', '/usr/bin/python3']) {
@@ -60,22 +90,42 @@ function findPython(): string | null {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  console.log(`forest bench (${quick ? 'quick' : 'full'}) — node ${process.version}, ${cpus().length} cpus, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `forest bench (${quick ? 'quick' : 'full'}) — node ${process.version}, ${cpus().length} cpus, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const train = makeClassification({ rows: sizes.train, features: D, seed: 1 });
   const test = makeClassification({ rows: sizes.predict, features: D, seed: 2 });
-  const opts = { trees: TREES, maxDepth: DEPTH, minSamplesLeaf: 1, maxFeatures: 'sqrt' as const, bins: 256, seed: SEED, bootstrap: true };
+  const opts = {
+    trees: TREES,
+    maxDepth: DEPTH,
+    minSamplesLeaf: 1,
+    maxFeatures: 'sqrt' as const,
+    bins: 256,
+    seed: SEED,
+    bootstrap: true,
+  };
 
   // 1. Our trainer and predictor at the target sizes.
   const forest = trainForest(train.X, train.y, opts);
   const cf = compileForest(forest);
-  const ours = await suite(`sangloc forest: train ${sizes.train}×${D}, ${TREES} trees depth ${DEPTH}; predict ${sizes.predict} rows`, [
-    { name: `trainForest ${sizes.train}×${D}`, fn: () => trainForest(train.X, train.y, opts), heavy: true },
-    { name: `predictCompiled ${sizes.predict} rows (1 thread)`, fn: () => predictCompiled(cf, test.X), heavy: true },
-  ]);
+  const ours = await suite(
+    `sangloc forest: train ${sizes.train}×${D}, ${TREES} trees depth ${DEPTH}; predict ${sizes.predict} rows`,
+    [
+      { name: `trainForest ${sizes.train}×${D}`, fn: () => trainForest(train.X, train.y, opts), heavy: true },
+      { name: `predictCompiled ${sizes.predict} rows (1 thread)`, fn: () => predictCompiled(cf, test.X), heavy: true },
+    ],
+  );
   const ourAuc = auc(predictCompiled(cf, test.X), test.y);
   // CPU time of one run each: on a shared machine wall time also counts other people's work.
-  const ourCpu = { trainMs: cpuMs(() => trainForest(train.X, train.y, opts)), predictMs: cpuMs(() => predictCompiled(cf, test.X)) };
-  console.log(`  test AUC ${ourAuc.toFixed(4)}; CPU time of one run: train ${(ourCpu.trainMs / 1000).toFixed(2)} s, predict ${(ourCpu.predictMs / 1000).toFixed(2)} s`);
+  const ourCpu = {
+    trainMs: cpuMs(() => trainForest(train.X, train.y, opts)),
+    predictMs: cpuMs(() => predictCompiled(cf, test.X)),
+  };
+  console.log(
+    `  test AUC ${ourAuc.toFixed(4)}; CPU time of one run: train ${(ourCpu.trainMs / 1000).toFixed(2)} s, predict ${(ourCpu.predictMs / 1000).toFixed(2)} s`,
+  );
 
   // 2. ml-random-forest: predict on the same model, and training at a size it can finish.
   const mlModelData = makeClassification({ rows: sizes.mlPredictModelRows, features: D, seed: 3 });
@@ -83,22 +133,31 @@ async function main(): Promise<void> {
   const mlTrainStart = performance.now();
   const mlrf = new RandomForestClassifier(mlOptions);
   mlrf.train(toRows(mlModelData), Array.from(mlModelData.y));
-  console.log(`\nml-random-forest model: ${sizes.mlPredictModelRows} rows, ${sizes.mlTrees} trees, trained in ${((performance.now() - mlTrainStart) / 1000).toFixed(1)} s`);
+  console.log(
+    `\nml-random-forest model: ${sizes.mlPredictModelRows} rows, ${sizes.mlTrees} trees, trained in ${((performance.now() - mlTrainStart) / 1000).toFixed(1)} s`,
+  );
   const mlCf = importMlRandomForest(mlrf.toJSON(), { nFeatures: D });
   const mlRowsX = test.X.subarray(0, sizes.mlPredictRows * D);
   const mlRows = toRows(test, sizes.mlPredictRows);
   const identical = predictCompiled(mlCf, mlRowsX).every((v, i) => v === mlrf.predict([mlRows[i]!])[0]);
-  const mlPredict = await suite(`predict ${sizes.mlPredictRows} rows with the same ml-random-forest model (identical labels: ${identical})`, [
-    { name: 'ml-random-forest predict', fn: () => mlrf.predict(mlRows) },
-    { name: 'predictCompiled (imported, vote)', fn: () => predictCompiled(mlCf, mlRowsX) },
-  ]);
+  const mlPredict = await suite(
+    `predict ${sizes.mlPredictRows} rows with the same ml-random-forest model (identical labels: ${identical})`,
+    [
+      { name: 'ml-random-forest predict', fn: () => mlrf.predict(mlRows) },
+      { name: 'predictCompiled (imported, vote)', fn: () => predictCompiled(mlCf, mlRowsX) },
+    ],
+  );
   const mlPredictRatio = mlPredict[1]!.hz / mlPredict[0]!.hz;
   console.log(`  ratio compiled / ml-random-forest: ${mlPredictRatio.toFixed(1)}×`);
 
   const mlTrainData = makeClassification({ rows: sizes.mlTrainRows, features: D, seed: 4 });
   const mlTrainRows = toRows(mlTrainData);
   const mlTrain = await suite(`train on ${sizes.mlTrainRows} rows × ${D}, ${sizes.mlTrees} trees depth ${DEPTH}`, [
-    { name: 'ml-random-forest train', fn: () => new RandomForestClassifier(mlOptions).train(mlTrainRows, Array.from(mlTrainData.y)), heavy: true },
+    {
+      name: 'ml-random-forest train',
+      fn: () => new RandomForestClassifier(mlOptions).train(mlTrainRows, Array.from(mlTrainData.y)),
+      heavy: true,
+    },
     { name: 'trainForest', fn: () => trainForest(mlTrainData.X, mlTrainData.y, { ...opts, trees: sizes.mlTrees }) },
   ]);
   const mlTrainRatio = mlTrain[1]!.hz / mlTrain[0]!.hz;
@@ -107,7 +166,8 @@ async function main(): Promise<void> {
   // 3. One vs two worker threads (the workers run dist/; build first), warm pools, alternating
   // pairs, each preceded by a calibration of how many cores the machine offers at that moment, and
   // beside each pair the same work on plain worker threads (the machine's own scaling, no pool).
-  const threadData = sizes.threadRows === sizes.predict ? test : makeClassification({ rows: sizes.threadRows, features: D, seed: 5 });
+  const threadData =
+    sizes.threadRows === sizes.predict ? test : makeClassification({ rows: sizes.threadRows, features: D, seed: 5 });
   const one = createScorePool({ threads: 1 });
   const two = createScorePool({ threads: 2 });
   const timed = createScorePool({ threads: 2, filename: join(root, 'dist', 'bench', 'lib', 'timed-worker.js') });
@@ -139,7 +199,15 @@ async function main(): Promise<void> {
     const r2 = await runOnce(two);
     const p1 = await plain1.predict(cf, threadData.X, D);
     const p2 = await plain2.predict(cf, threadData.X, D);
-    const pair = { offered, wall1Ms: r1.wall, wall2Ms: r2.wall, cpu1Ms: r1.cpu, cpu2Ms: r2.cpu, speedup: r1.wall / r2.wall, plainSpeedup: p1 / p2 };
+    const pair = {
+      offered,
+      wall1Ms: r1.wall,
+      wall2Ms: r2.wall,
+      cpu1Ms: r1.cpu,
+      cpu2Ms: r2.cpu,
+      speedup: r1.wall / r2.wall,
+      plainSpeedup: p1 / p2,
+    };
     pairs.push(pair);
     console.log(
       `  pair ${k + 1}: offered ${offered.toFixed(2)} cores; 1 thread ${r1.wall.toFixed(0)} ms (CPU ${r1.cpu.toFixed(0)} ms), ` +
@@ -163,9 +231,19 @@ async function main(): Promise<void> {
   const twoThreadScores = await predictParallel(two, cf, threadData.X.subarray(0, 50_000 * D));
   const oneThreadScores = await predictParallel(one, cf, threadData.X.subarray(0, 50_000 * D));
   const sameScores = twoThreadScores.every((v, i) => v === oneThreadScores[i]);
-  await Promise.all([calibrator.destroy(), one.destroy(), two.destroy(), timed.destroy(), plain1.destroy(), plain2.destroy()]);
+  await Promise.all([
+    calibrator.destroy(),
+    one.destroy(),
+    two.destroy(),
+    timed.destroy(),
+    plain1.destroy(),
+    plain2.destroy(),
+  ]);
   const threads = judgeThreadPairs(pairs, { ...threadJudging, flight });
-  const threadCpu = { oneThreadMs: Math.min(...pairs.map((p) => p.cpu1Ms)), twoThreadsMs: Math.min(...pairs.map((p) => p.cpu2Ms)) };
+  const threadCpu = {
+    oneThreadMs: Math.min(...pairs.map((p) => p.cpu1Ms)),
+    twoThreadsMs: Math.min(...pairs.map((p) => p.cpu2Ms)),
+  };
   const threadRatio = threads.bestSpeedup;
   console.log(`  identical scores with 1 and 2 threads: ${sameScores}`);
   console.log(
@@ -193,27 +271,44 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'train_y.u8'), bytes(train.y));
       writeFileSync(join(dir, 'test_X.f64'), bytes(test.X));
       writeFileSync(join(dir, 'test_y.u8'), bytes(test.y));
-      const out = execFileSync(python, [join(here, 'sklearn_peer.py'), dir, String(TREES), String(DEPTH), String(SEED)], { encoding: 'utf8' });
+      const out = execFileSync(
+        python,
+        [join(here, 'sklearn_peer.py'), dir, String(TREES), String(DEPTH), String(SEED)],
+        { encoding: 'utf8' },
+      );
       sklearn = JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
       const fitS = sklearn.fit_s as number;
       const predS = sklearn.predict_s as number;
       const skAuc = sklearn.auc as number;
-      console.log(`\nscikit-learn ${String(sklearn.sklearn)} RandomForestClassifier (n_jobs=1, ${TREES} trees, depth ${DEPTH}, sqrt features) on the same data`);
+      console.log(
+        `\nscikit-learn ${String(sklearn.sklearn)} RandomForestClassifier (n_jobs=1, ${TREES} trees, depth ${DEPTH}, sqrt features) on the same data`,
+      );
       console.log(`  ${'what'.padEnd(30)} ${'sangloc'.padStart(10)} ${'sklearn'.padStart(10)}  ratio`);
-      console.log(`  ${`fit ${train.rows}×${D} (s)`.padEnd(30)} ${(trainMs / 1000).toFixed(2).padStart(10)} ${fitS.toFixed(2).padStart(10)}  ${(fitS / (trainMs / 1000)).toFixed(2)}× faster`);
-      console.log(`  ${`predict ${test.rows} rows (s)`.padEnd(30)} ${(predictMs / 1000).toFixed(2).padStart(10)} ${predS.toFixed(2).padStart(10)}  ${(predS / (predictMs / 1000)).toFixed(2)}× faster`);
+      console.log(
+        `  ${`fit ${train.rows}×${D} (s)`.padEnd(30)} ${(trainMs / 1000).toFixed(2).padStart(10)} ${fitS.toFixed(2).padStart(10)}  ${(fitS / (trainMs / 1000)).toFixed(2)}× faster`,
+      );
+      console.log(
+        `  ${`predict ${test.rows} rows (s)`.padEnd(30)} ${(predictMs / 1000).toFixed(2).padStart(10)} ${predS.toFixed(2).padStart(10)}  ${(predS / (predictMs / 1000)).toFixed(2)}× faster`,
+      );
       const fitCpu = sklearn.fit_cpu_s as number;
       const predCpu = sklearn.predict_cpu_s as number;
-      console.log(`  ${`fit CPU time (s)`.padEnd(30)} ${(ourCpu.trainMs / 1000).toFixed(2).padStart(10)} ${fitCpu.toFixed(2).padStart(10)}  ${(fitCpu / (ourCpu.trainMs / 1000)).toFixed(2)}× less`);
-      console.log(`  ${`predict CPU time (s)`.padEnd(30)} ${(ourCpu.predictMs / 1000).toFixed(2).padStart(10)} ${predCpu.toFixed(2).padStart(10)}  ${(predCpu / (ourCpu.predictMs / 1000)).toFixed(2)}× less`);
-      console.log(`  ${'test AUC'.padEnd(30)} ${ourAuc.toFixed(4).padStart(10)} ${skAuc.toFixed(4).padStart(10)}  Δ ${(ourAuc - skAuc).toFixed(4)}`);
+      console.log(
+        `  ${`fit CPU time (s)`.padEnd(30)} ${(ourCpu.trainMs / 1000).toFixed(2).padStart(10)} ${fitCpu.toFixed(2).padStart(10)}  ${(fitCpu / (ourCpu.trainMs / 1000)).toFixed(2)}× less`,
+      );
+      console.log(
+        `  ${`predict CPU time (s)`.padEnd(30)} ${(ourCpu.predictMs / 1000).toFixed(2).padStart(10)} ${predCpu.toFixed(2).padStart(10)}  ${(predCpu / (ourCpu.predictMs / 1000)).toFixed(2)}× less`,
+      );
+      console.log(
+        `  ${'test AUC'.padEnd(30)} ${ourAuc.toFixed(4).padStart(10)} ${skAuc.toFixed(4).padStart(10)}  Δ ${(ourAuc - skAuc).toFixed(4)}`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
   const failures: string[] = [];
-  if (mlPredictRatio < floors.mlPredictRatio) failures.push(`compiled vs ml-random-forest predict ${mlPredictRatio.toFixed(2)}× < ${floors.mlPredictRatio}×`);
+  if (mlPredictRatio < floors.mlPredictRatio)
+    failures.push(`compiled vs ml-random-forest predict ${mlPredictRatio.toFixed(2)}× < ${floors.mlPredictRatio}×`);
   if (!sameScores) failures.push('2 threads give other scores than 1 thread');
   failures.push(...threads.failures);
 
@@ -226,7 +321,13 @@ async function main(): Promise<void> {
     sizes,
     model: { trees: TREES, maxDepth: DEPTH, features: D, seed: SEED },
     ours: { train: ours[0], predict: ours[1], cpu: ourCpu, testAuc: ourAuc },
-    mlRandomForest: { predict: mlPredict, predictRatio: mlPredictRatio, identicalLabels: identical, train: mlTrain, trainRatio: mlTrainRatio },
+    mlRandomForest: {
+      predict: mlPredict,
+      predictRatio: mlPredictRatio,
+      identicalLabels: identical,
+      train: mlTrain,
+      trainRatio: mlTrainRatio,
+    },
     threads: { pairs, verdict: threads, ratio: threadRatio, cpu: threadCpu, identical: sameScores },
     sklearn,
     floors,
@@ -236,7 +337,9 @@ async function main(): Promise<void> {
   mkdirSync(join(here, 'results'), { recursive: true });
   const file = join(here, 'results', `forest-${results.mode}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\n${failures.length === 0 ? 'ok' : `BELOW FLOOR: ${failures.join('; ')}`} — ${results.seconds.toFixed(1)} s; results in ${file}`);
+  console.log(
+    `\n${failures.length === 0 ? 'ok' : `BELOW FLOOR: ${failures.join('; ')}`} — ${results.seconds.toFixed(1)} s; results in ${file}`,
+  );
   if (quick && failures.length > 0) process.exitCode = 1;
 }
 

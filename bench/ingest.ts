@@ -48,8 +48,28 @@ function sqlList(xs: string[]): string {
   return `[${xs.map(literal).join(', ')}]`;
 }
 
-const words = sqlList(['chuyen tien', 'thanh toan don hang', 'tien hang', 'ck', 'nop tien', 'hoan tien', 'tra no', 'mua hang shopee', 'ung ho', 'luong']);
-const names = sqlList(['NGUYEN VAN AN', 'TRAN THI BINH', 'LE MINH CHAU', 'PHAM QUOC DUNG', 'HOANG THU HA', 'VU DUC KHANH', 'DANG NGOC LAN', 'BUI THANH MAI']);
+const words = sqlList([
+  'chuyen tien',
+  'thanh toan don hang',
+  'tien hang',
+  'ck',
+  'nop tien',
+  'hoan tien',
+  'tra no',
+  'mua hang shopee',
+  'ung ho',
+  'luong',
+]);
+const names = sqlList([
+  'NGUYEN VAN AN',
+  'TRAN THI BINH',
+  'LE MINH CHAU',
+  'PHAM QUOC DUNG',
+  'HOANG THU HA',
+  'VU DUC KHANH',
+  'DANG NGOC LAN',
+  'BUI THANH MAI',
+]);
 const streets = sqlList(['Nguyễn Huệ', 'Lê Lợi', 'Trần Hưng Đạo', 'Hùng Vương', 'Lý Thường Kiệt', 'Hai Bà Trưng']);
 const provinces = sqlList(['Hà Nội', 'TP. Hồ Chí Minh', 'Đà Nẵng', 'Hải Phòng', 'Cần Thơ', 'Bình Dương', 'Khánh Hòa']);
 
@@ -173,7 +193,9 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
     rmSync(refPath + '.wal', { force: true });
     const ref = await openDb(refPath, { memoryLimit, threads, tempDirectory: tmp });
     for (const [k, f] of listDelivery().files.entries()) {
-      await ref.exec(`create table t${k} as select * from read_csv(${literal(join(delivery, f))}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', max_line_size = 10000000)`);
+      await ref.exec(
+        `create table t${k} as select * from read_csv(${literal(join(delivery, f))}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', max_line_size = 10000000)`,
+      );
     }
     ref.close();
     rmSync(refPath, { force: true });
@@ -190,7 +212,10 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
     extra.rowsRead = Object.values(summary.bySource).reduce((s, x) => s + x.read, 0);
     extra.rowsRejected = Object.values(summary.bySource).reduce((s, x) => s + x.rejected, 0);
     extra.failedFiles = summary.files.filter((f) => f.status !== 'loaded').length;
-    extra.statements = [...times.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12).map(([sql, v]) => ({ sql, ms: Math.round(v.ms), calls: v.calls }));
+    extra.statements = [...times.entries()]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 12)
+      .map(([sql, v]) => ({ sql, ms: Math.round(v.ms), calls: v.calls }));
   }
   const usage = process.resourceUsage();
   return {
@@ -202,10 +227,29 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
 }
 
 function inChild(phase: Phase): PhaseResult {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, '--rows', String(rows), '--memory', memoryLimit, '--threads', String(threads), '--dir', root];
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  const args = [
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--phase',
+    phase,
+    '--rows',
+    String(rows),
+    '--memory',
+    memoryLimit,
+    '--threads',
+    String(threads),
+    '--dir',
+    root,
+  ];
+  const child = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 << 20,
+  });
   const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (child.status !== 0 || !line) throw new Error(`phase ${phase} failed (exit ${child.status ?? child.signal}): ${child.stdout.slice(-2000)}`);
+  if (child.status !== 0 || !line)
+    throw new Error(`phase ${phase} failed (exit ${child.status ?? child.signal}): ${child.stdout.slice(-2000)}`);
   return JSON.parse(line.slice('RESULT '.length)) as PhaseResult;
 }
 
@@ -218,12 +262,17 @@ async function main() {
   const reuse = values.keep && existsSync(join(delivery, 'cod_shipments_ghtk.csv'));
   const gen = reuse ? null : inChild('generate');
   const written = listDelivery();
-  console.log(`delivery: ${written.files.length} files, ${(written.bytes / 1e9).toFixed(2)} GB, ${rows.toLocaleString('en')} rows${gen ? ` (written in ${gen.secs} s)` : ' (reused)'}`);
+  console.log(
+    `delivery: ${written.files.length} files, ${(written.bytes / 1e9).toFixed(2)} GB, ${rows.toLocaleString('en')} rows${gen ? ` (written in ${gen.secs} s)` : ' (reused)'}`,
+  );
   const scan = inChild('scan');
   const scanMBs = Math.round(written.bytes / 1e6 / scan.secs);
   console.log(`scanCsv (SHA-256 + line map): ${scanMBs} MB/s, ${scan.quotedNewlines} quoted line breaks`);
   const reference = values['no-reference'] ? null : inChild('reference');
-  if (reference) console.log(`reference (create table as select * from read_csv): ${reference.secs} s (${reference.cpuSecs} CPU s), ${Math.round(rows / reference.secs).toLocaleString('en')} rows/s, peak RSS ${reference.peakRssMB} MB`);
+  if (reference)
+    console.log(
+      `reference (create table as select * from read_csv): ${reference.secs} s (${reference.cpuSecs} CPU s), ${Math.round(rows / reference.secs).toLocaleString('en')} rows/s, peak RSS ${reference.peakRssMB} MB`,
+    );
   const ours = inChild('load');
   const read = ours.rowsRead as number;
   const statements = ours.statements as { sql: string; ms: number; calls: number }[];
@@ -238,20 +287,40 @@ async function main() {
     files: written.files.length,
     memoryLimit,
     threads,
-    ours: { secs: ours.secs, cpuSecs: ours.cpuSecs, rowsPerSec: Math.round(read / ours.secs), rowsRead: read, rowsRejected: ours.rowsRejected, failedFiles: ours.failedFiles, peakRssMB: ours.peakRssMB },
-    reference: reference && { secs: reference.secs, cpuSecs: reference.cpuSecs, rowsPerSec: Math.round(rows / reference.secs), peakRssMB: reference.peakRssMB },
+    ours: {
+      secs: ours.secs,
+      cpuSecs: ours.cpuSecs,
+      rowsPerSec: Math.round(read / ours.secs),
+      rowsRead: read,
+      rowsRejected: ours.rowsRejected,
+      failedFiles: ours.failedFiles,
+      peakRssMB: ours.peakRssMB,
+    },
+    reference: reference && {
+      secs: reference.secs,
+      cpuSecs: reference.cpuSecs,
+      rowsPerSec: Math.round(rows / reference.secs),
+      peakRssMB: reference.peakRssMB,
+    },
     overheadRatio: reference ? Math.round((ours.secs / reference.secs) * 100) / 100 : null,
     overheadRatioCpu: reference ? Math.round((ours.cpuSecs / reference.cpuSecs) * 100) / 100 : null,
     scanMBs,
     statements,
   };
-  console.log(`loadDelivery: ${ours.secs} s (${ours.cpuSecs} CPU s), ${Math.round(read / ours.secs).toLocaleString('en')} rows/s, ${ours.rowsRejected} rejected, ${ours.failedFiles} failed file(s), peak RSS ${ours.peakRssMB} MB`);
-  if (reference) console.log(`overhead ratio (ours / reference): ${result.overheadRatio} wall, ${result.overheadRatioCpu} CPU`);
+  console.log(
+    `loadDelivery: ${ours.secs} s (${ours.cpuSecs} CPU s), ${Math.round(read / ours.secs).toLocaleString('en')} rows/s, ${ours.rowsRejected} rejected, ${ours.failedFiles} failed file(s), peak RSS ${ours.peakRssMB} MB`,
+  );
+  if (reference)
+    console.log(`overhead ratio (ours / reference): ${result.overheadRatio} wall, ${result.overheadRatioCpu} CPU`);
   console.log(`memory limit ${memoryLimit}, ${threads} threads, load average ${result.loadAverage.join(' ')}`);
   console.log('slowest statements:');
   for (const s of statements) console.log(`  ${String(s.ms).padStart(7)} ms ×${s.calls}  ${s.sql}`);
   if (read !== rows) throw new Error(`rows read ${read} ≠ rows written ${rows}`);
-  const out = join('bench', 'results', `ingest-${new Date().toISOString().slice(0, 10)}${rows < 30_000_000 ? `-${rows}` : ''}.json`);
+  const out = join(
+    'bench',
+    'results',
+    `ingest-${new Date().toISOString().slice(0, 10)}${rows < 30_000_000 ? `-${rows}` : ''}.json`,
+  );
   mkdirSync(join('bench', 'results'), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   console.log(`results: ${out}`);

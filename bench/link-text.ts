@@ -31,10 +31,18 @@ function rng(s: number): () => number {
   };
 }
 
-const brands = 'samsung apple xiaomi oppo vivo sony lg asus acer dell hp lenovo panasonic sharp toshiba philips canon nikon bosch electrolux'.split(' ');
-const kinds = 'phone tablet laptop monitor headphones speaker camera lens fridge washer vacuum blender kettle router watch tv printer keyboard mouse charger'.split(' ');
-const words = ('pro max mini plus ultra lite air neo edge prime smart wireless portable digital classic sport 5g 4k hd oled qled gaming silent compact ' +
-  'black white silver blue red gold grey green 64gb 128gb 256gb 512gb 1tb 8gb 16gb 32gb inch 2023 2024 edition').split(' ');
+const brands =
+  'samsung apple xiaomi oppo vivo sony lg asus acer dell hp lenovo panasonic sharp toshiba philips canon nikon bosch electrolux'.split(
+    ' ',
+  );
+const kinds =
+  'phone tablet laptop monitor headphones speaker camera lens fridge washer vacuum blender kettle router watch tv printer keyboard mouse charger'.split(
+    ' ',
+  );
+const words = (
+  'pro max mini plus ultra lite air neo edge prime smart wireless portable digital classic sport 5g 4k hd oled qled gaming silent compact ' +
+  'black white silver blue red gold grey green 64gb 128gb 256gb 512gb 1tb 8gb 16gb 32gb inch 2023 2024 edition'
+).split(' ');
 
 function makeLists(dir: string): { a: string; b: string } {
   const r = rng(seed);
@@ -65,10 +73,29 @@ const textSpec: LinkSpec = {
   link_type: 'link_only',
   fields: { title: { normalize: 'text' }, price: { normalize: 'number' } },
   comparisons: [
-    { name: 'title', field: 'title', levels: [{ kind: 'tfidf_cosine', min: 0.8 }, { kind: 'tfidf_cosine', min: 0.6 }, { kind: 'jaccard', min: 0.5 }, { kind: 'jaro_winkler', min: 0.9, word_order: 'sorted' }] },
-    { name: 'price', field: 'price', levels: [{ kind: 'rel_diff', max: 0.5 }, { kind: 'rel_diff', max: 2 }] },
+    {
+      name: 'title',
+      field: 'title',
+      levels: [
+        { kind: 'tfidf_cosine', min: 0.8 },
+        { kind: 'tfidf_cosine', min: 0.6 },
+        { kind: 'jaccard', min: 0.5 },
+        { kind: 'jaro_winkler', min: 0.9, word_order: 'sorted' },
+      ],
+    },
+    {
+      name: 'price',
+      field: 'price',
+      levels: [
+        { kind: 'rel_diff', max: 0.5 },
+        { kind: 'rel_diff', max: 2 },
+      ],
+    },
   ],
-  blocking: [{ fields: [{ field: 'title', key: 'model' }], max_block_size: 50 }, { fields: [{ field: 'title', key: 'words' }], max_block_size: 30 }],
+  blocking: [
+    { fields: [{ field: 'title', key: 'model' }], max_block_size: 50 },
+    { fields: [{ field: 'title', key: 'words' }], max_block_size: 30 },
+  ],
   max_pairs: 200_000_000,
   threshold: { match_probability: 0.5 },
   clustering: { method: 'one_to_one' },
@@ -85,10 +112,23 @@ const referenceSpec: LinkSpec = {
 
 async function measure(files: { a: string; b: string }, spec: LinkSpec, out: string) {
   const t = performance.now();
-  const r = await linkFiles({ files: [files.a, files.b], spec: normalizeLinkSpec(spec), specSource: 'bench', outDir: out, seed });
+  const r = await linkFiles({
+    files: [files.a, files.b],
+    spec: normalizeLinkSpec(spec),
+    specSource: 'bench',
+    outDir: out,
+    seed,
+  });
   const ms = performance.now() - t;
-  const clusters = readFileSync(join(out, 'clusters.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-  const q = pairwiseQuality(clusters.map((c) => ({ cluster: c[2]!, entity: c[1]!.slice(1), file: c[0] === 'a.csv' ? 0 : 1 })), true);
+  const clusters = readFileSync(join(out, 'clusters.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+  const q = pairwiseQuality(
+    clusters.map((c) => ({ cluster: c[2]!, entity: c[1]!.slice(1), file: c[0] === 'a.csv' ? 0 : 1 })),
+    true,
+  );
   return { r, ms, q };
 }
 
@@ -103,14 +143,29 @@ async function main() {
     const compare = text.r.timings.compare!;
     const uPairs = text.r.weights.u_pairs;
     const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(`products ${products.toLocaleString('en')}: ${text.r.records.toLocaleString('en')} records in two lists, seed ${seed}`);
-    console.log(`text spec: candidate pairs ${text.r.candidatePairs.toLocaleString('en')} (${text.r.rulePairs.map((n) => n.toLocaleString('en')).join(' + ')} by rule), random pairs for u ${uPairs.toLocaleString('en')}`);
-    console.log(`  steps: ${Object.entries(text.r.timings).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; all ${fmt(text.ms)}`);
-    console.log(`  compare: ${Math.round((text.r.candidatePairs + uPairs) / (compare / 1000)).toLocaleString('en')} pairs compared per second (candidate + random pairs)`);
-    console.log(`  pairwise precision ${text.q.precision.toFixed(4)}, recall ${text.q.recall.toFixed(4)}, F1 ${text.q.f1.toFixed(4)}; peak RSS ${Math.round(rss)} MB`);
-    console.log(`reference (whole titles, exact): ${fmt(ref.ms)}, F1 ${ref.q.f1.toFixed(4)}; ratio text / reference ${(text.ms / ref.ms).toFixed(1)}×`);
+    console.log(
+      `products ${products.toLocaleString('en')}: ${text.r.records.toLocaleString('en')} records in two lists, seed ${seed}`,
+    );
+    console.log(
+      `text spec: candidate pairs ${text.r.candidatePairs.toLocaleString('en')} (${text.r.rulePairs.map((n) => n.toLocaleString('en')).join(' + ')} by rule), random pairs for u ${uPairs.toLocaleString('en')}`,
+    );
+    console.log(
+      `  steps: ${Object.entries(text.r.timings)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}; all ${fmt(text.ms)}`,
+    );
+    console.log(
+      `  compare: ${Math.round((text.r.candidatePairs + uPairs) / (compare / 1000)).toLocaleString('en')} pairs compared per second (candidate + random pairs)`,
+    );
+    console.log(
+      `  pairwise precision ${text.q.precision.toFixed(4)}, recall ${text.q.recall.toFixed(4)}, F1 ${text.q.f1.toFixed(4)}; peak RSS ${Math.round(rss)} MB`,
+    );
+    console.log(
+      `reference (whole titles, exact): ${fmt(ref.ms)}, F1 ${ref.q.f1.toFixed(4)}; ratio text / reference ${(text.ms / ref.ms).toFixed(1)}×`,
+    );
   } finally {
-    if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+    if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+    else console.log(dir);
   }
 }
 

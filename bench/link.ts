@@ -12,17 +12,63 @@ import { silentLogger } from '../engine/log.js';
 import { resolveIdentities } from '../engine/resolve/identity.js';
 import { openDb, type Db } from '../engine/warehouse/db.js';
 
-const { values } = parseArgs({ options: { persons: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { persons: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' } },
+});
 const persons = Number(values.persons ?? 200_000);
 const seed = Number(values.seed ?? 1);
 const threads = Number(values.threads ?? 2);
 
-const surnames = ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'do', 'ho', 'ngo', 'duong', 'ly', 'truong', 'dinh', 'mai', 'trinh'];
+const surnames = [
+  'nguyen',
+  'tran',
+  'le',
+  'pham',
+  'hoang',
+  'huynh',
+  'phan',
+  'vu',
+  'vo',
+  'dang',
+  'bui',
+  'do',
+  'ho',
+  'ngo',
+  'duong',
+  'ly',
+  'truong',
+  'dinh',
+  'mai',
+  'trinh',
+];
 const surnameShare = [38, 11, 9.5, 7, 5.1, 5, 4.5, 3.9, 3, 2.1, 2, 1.4, 1.3, 1.3, 1, 0.5, 1, 0.7, 0.6, 0.5];
-const middles = ['van', 'thi', 'duc', 'minh', 'ngoc', 'thanh', 'quang', 'huu', 'kim', 'xuan', 'hoang', 'anh', 'gia', 'bao', 'thu', 'cong', 'dinh', 'hong', 'phuong', 'tuan'];
-const givens = ('hung lan anh tuan huong linh dung hoa nam mai phuong thao long son trang khanh duy ha yen quan bao vy tam hai nhung hieu loc phat tien chau ' +
+const middles = [
+  'van',
+  'thi',
+  'duc',
+  'minh',
+  'ngoc',
+  'thanh',
+  'quang',
+  'huu',
+  'kim',
+  'xuan',
+  'hoang',
+  'anh',
+  'gia',
+  'bao',
+  'thu',
+  'cong',
+  'dinh',
+  'hong',
+  'phuong',
+  'tuan',
+];
+const givens = (
+  'hung lan anh tuan huong linh dung hoa nam mai phuong thao long son trang khanh duy ha yen quan bao vy tam hai nhung hieu loc phat tien chau ' +
   'binh cuong dat giang hanh hoang huy khoa kien lam loan luan minh nga ngan nghia nhan nhi oanh phong phuc phu quang quynh sang tai tan thang thanh ' +
-  'thinh thu thuy tinh toan trung tu tung uyen van viet vinh xuan y chi diep dao dieu hau hien hoai hop khai khang lien luong my nhat').split(' ');
+  'thinh thu thuy tinh toan trung tu tung uyen van viet vinh xuan y chi diep dao dieu hau hien hoai hop khai khang lien luong my nhat'
+).split(' ');
 const provinces = 34;
 
 /** Persons → records, all in SQL with hash-based (seeded, deterministic) choices. */
@@ -88,7 +134,9 @@ async function main() {
   const genMs = performance.now() - t;
 
   t = performance.now();
-  await db.value(`select count(*) from identity_records l join identity_records r on l.phone = r.phone and l.record_id < r.record_id`);
+  await db.value(
+    `select count(*) from identity_records l join identity_records r on l.phone = r.phone and l.record_id < r.record_id`,
+  );
   const refMs = performance.now() - t;
 
   t = performance.now();
@@ -105,10 +153,20 @@ async function main() {
   const candidatePairs = r.weights.candidate_pairs;
   db.close();
   const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`persons ${persons.toLocaleString('en')}, identity records ${records.toLocaleString('en')} (generated in ${fmt(genMs)}), threads ${threads}`);
-  console.log(`candidate pairs ${candidatePairs.toLocaleString('en')}, links ${r.links.toLocaleString('en')}, kept ${r.keptLinks.toLocaleString('en')}, bridges cut ${r.bridgesCut}, entities ${r.clusters.toLocaleString('en')}`);
-  console.log(`steps: ${Object.entries(r.timings).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
-  console.log(`resolveIdentities ${fmt(linkMs)}; reference (phone self-join) ${fmt(refMs)}; ratio ${(linkMs / refMs).toFixed(1)}×`);
+  console.log(
+    `persons ${persons.toLocaleString('en')}, identity records ${records.toLocaleString('en')} (generated in ${fmt(genMs)}), threads ${threads}`,
+  );
+  console.log(
+    `candidate pairs ${candidatePairs.toLocaleString('en')}, links ${r.links.toLocaleString('en')}, kept ${r.keptLinks.toLocaleString('en')}, bridges cut ${r.bridgesCut}, entities ${r.clusters.toLocaleString('en')}`,
+  );
+  console.log(
+    `steps: ${Object.entries(r.timings)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `resolveIdentities ${fmt(linkMs)}; reference (phone self-join) ${fmt(refMs)}; ratio ${(linkMs / refMs).toFixed(1)}×`,
+  );
   console.log(`pairwise precision ${(q!.tp / q!.pred).toFixed(4)}, recall ${(q!.tp / q!.truth).toFixed(4)}`);
 }
 

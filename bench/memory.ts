@@ -74,7 +74,12 @@ function readRssKb(pid: number): number | null {
 async function measure(args: string[]): Promise<Measured> {
   const started = performance.now();
   const child = spawn(process.execPath, ['-e', wrapper], {
-    env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh', SANGLOC_MAIN: new URL(`file://${mainJs}`).href, SANGLOC_ARGS: JSON.stringify(args) },
+    env: {
+      ...process.env,
+      TZ: 'Asia/Ho_Chi_Minh',
+      SANGLOC_MAIN: new URL(`file://${mainJs}`).href,
+      SANGLOC_ARGS: JSON.stringify(args),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   let stage = 'startup';
@@ -96,7 +101,9 @@ async function measure(args: string[]): Promise<Measured> {
     child.on('close', (code, signal) => done({ code, signal })),
   );
   clearInterval(timer);
-  const r = report ? (JSON.parse(report) as { maxRssKb: number; userMs: number; systemMs: number; heapLimit: number }) : null;
+  const r = report
+    ? (JSON.parse(report) as { maxRssKb: number; userMs: number; systemMs: number; heapLimit: number })
+    : null;
   return {
     code,
     signal,
@@ -137,14 +144,18 @@ async function main(): Promise<void> {
     generate = await measure(['generate', '--persons', String(persons), '--seed', String(seed), '--out', world]);
     if (generate.code !== 0) throw new Error(`generate failed: ${generate.stderrTail.join(' ')}`);
   } else process.stderr.write(`memory: reusing the world in ${world}\n`);
-  const manifest = JSON.parse(readFileSync(join(world, 'manifest.json'), 'utf8')) as { sources: Record<string, number> };
+  const manifest = JSON.parse(readFileSync(join(world, 'manifest.json'), 'utf8')) as {
+    sources: Record<string, number>;
+  };
   const rows = Object.values(manifest.sources).reduce((a, b) => a + b, 0);
 
   rmSync(workspace, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
   const config = join(workspace, '..', `sangloc-memory-config-${process.pid}.json`);
   writeFileSync(config, JSON.stringify({ memoryLimit }));
-  process.stderr.write(`memory: run over ${rows.toLocaleString('en')} rows, memoryLimit ${memoryLimit}, default Node heap\n`);
+  process.stderr.write(
+    `memory: run over ${rows.toLocaleString('en')} rows, memoryLimit ${memoryLimit}, default Node heap\n`,
+  );
   const run = await measure(['run', '--input', world, '--workspace', workspace, '--config', config]);
   rmSync(config, { force: true });
 
@@ -157,7 +168,12 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'memory',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, total_memory_gb: Math.round(totalmem() / 2 ** 30), load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      total_memory_gb: Math.round(totalmem() / 2 ** 30),
+      load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100),
+      node: process.version,
+    },
     world: { persons, seed, rows, bytes: folderBytes(world), path: world },
     config: { memoryLimit, node_heap: 'default', heap_limit_mb: run.heapLimitMb },
     generate: generate && { wall_ms: generate.wallMs, peak_rss_mb: mb(generate.maxRssKb) },
@@ -173,7 +189,9 @@ async function main(): Promise<void> {
       timings_ms: runJson?.timings_ms ?? null,
       entities: runJson?.entities ?? null,
       cases: runJson?.cases ?? null,
-      warehouse_mb: existsSync(join(workspace, 'warehouse.duckdb')) ? Math.round(statSync(join(workspace, 'warehouse.duckdb')).size / 2 ** 20) : null,
+      warehouse_mb: existsSync(join(workspace, 'warehouse.duckdb'))
+        ? Math.round(statSync(join(workspace, 'warehouse.duckdb')).size / 2 ** 20)
+        : null,
       stderr_tail: run.code === 0 ? undefined : run.stderrTail,
     },
   };

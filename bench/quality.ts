@@ -30,9 +30,24 @@ export const qualityWorlds: QualityWorld[] = [
   { name: 'plain', seed: 1, knobs: {} },
   { name: 'plain-s2', seed: 2, knobs: {} },
   { name: 'fulfilment', seed: 3, knobs: { fulfilment: { share: 0.3 } } },
-  { name: 'fulfilment-no-trace', seed: 4, knobs: { fulfilment: { share: 0.3, remit: { seller: 0, warehouse: 0.5, missing: 0.5 }, pickupAddress: 0.5 } } },
-  { name: 'family-contacts', seed: 5, knobs: { familyPhone: { share: 0.3 }, bookkeeperEmail: { share: 0.3 }, relativeAccount: 0.1 } },
-  { name: 'typos-missing', seed: 6, knobs: { typo: 0.03, missing: { taxpayers: 0.3, platform_sellers: 0.3, websites: 0.3, bank_transactions: 0.3, cod_shipments: 0.1 } } },
+  {
+    name: 'fulfilment-no-trace',
+    seed: 4,
+    knobs: { fulfilment: { share: 0.3, remit: { seller: 0, warehouse: 0.5, missing: 0.5 }, pickupAddress: 0.5 } },
+  },
+  {
+    name: 'family-contacts',
+    seed: 5,
+    knobs: { familyPhone: { share: 0.3 }, bookkeeperEmail: { share: 0.3 }, relativeAccount: 0.1 },
+  },
+  {
+    name: 'typos-missing',
+    seed: 6,
+    knobs: {
+      typo: 0.03,
+      missing: { taxpayers: 0.3, platform_sellers: 0.3, websites: 0.3, bank_transactions: 0.3, cod_shipments: 0.1 },
+    },
+  },
   { name: 'namesakes-moves', seed: 7, knobs: { commonNames: { share: 0.3 }, provinceMove: 0.2 } },
   { name: 'nominees-spellings', seed: 8, knobs: { nominee: 0.2, nameVariants: { share: 0.3 } } },
   {
@@ -67,7 +82,13 @@ interface Side {
 }
 
 const { values } = parseArgs({
-  options: { persons: { type: 'string' }, label: { type: 'string' }, only: { type: 'string' }, keep: { type: 'boolean' }, root: { type: 'string' } },
+  options: {
+    persons: { type: 'string' },
+    label: { type: 'string' },
+    only: { type: 'string' },
+    keep: { type: 'boolean' },
+    root: { type: 'string' },
+  },
 });
 const persons = Number(values.persons ?? 3000);
 const label = values.label ?? 'now';
@@ -82,7 +103,9 @@ async function measure(input: string, ws: string, method: 'scored' | 'exact'): P
   const seconds = (performance.now() - started) / 1000;
   const e = await evaluateRun({ truthDir: join(input, 'truth'), runDir: run.runDir, ks: [100] });
   const at = e.ranking.atK[0]!;
-  const runJson = JSON.parse(readFileSync(join(run.runDir, 'run.json'), 'utf8')) as { unattributed?: { rows: number; vnd: number } };
+  const runJson = JSON.parse(readFileSync(join(run.runDir, 'run.json'), 'utf8')) as {
+    unattributed?: { rows: number; vnd: number };
+  };
   return {
     precision: e.entities.all.precision,
     recall: e.entities.all.recall,
@@ -105,7 +128,8 @@ async function main() {
   for (const world of qualityWorlds) {
     if (only && !only.has(world.name)) continue;
     const input = join(root, world.name);
-    if (!existsSync(join(input, 'manifest.json')) || !values.keep) await generateWorld({ persons, seed: world.seed, outDir: input, knobs: world.knobs });
+    if (!existsSync(join(input, 'manifest.json')) || !values.keep)
+      await generateWorld({ persons, seed: world.seed, outDir: input, knobs: world.knobs });
     const scored = await measure(input, join(root, `${world.name}-ws-scored`), 'scored');
     const exact = await measure(input, join(root, `${world.name}-ws-exact`), 'exact');
     results.push({ world, scored, exact });
@@ -113,10 +137,15 @@ async function main() {
       `${world.name.padEnd(20)} scored P ${f(scored.precision)} R ${f(scored.recall)} | id P ${f(scored.idPrecision)} R ${f(scored.idRecall)} | p@100 ${f(scored.p100, 2)} y/c ${f(scored.yieldToCeiling100, 3)} | mixed ${scored.mixedEntities} | unattributed ${scored.unattributedRows ?? '–'} rows ${scored.unattributedVnd ?? '–'} VND | ${scored.seconds.toFixed(0)} s` +
         `\n${''.padEnd(20)} exact  P ${f(exact.precision)} R ${f(exact.recall)} | id P ${f(exact.idPrecision)} R ${f(exact.idRecall)} | p@100 ${f(exact.p100, 2)} y/c ${f(exact.yieldToCeiling100, 3)}\n`,
     );
-    if (!values.keep) for (const d of [input, join(root, `${world.name}-ws-scored`), join(root, `${world.name}-ws-exact`)]) rmSync(d, { recursive: true, force: true });
+    if (!values.keep)
+      for (const d of [input, join(root, `${world.name}-ws-scored`), join(root, `${world.name}-ws-exact`)])
+        rmSync(d, { recursive: true, force: true });
   }
   const out = join('bench', 'results', `quality-${label}.json`);
-  writeFileSync(out, JSON.stringify({ label, persons, measured_at: new Date().toISOString(), results }, null, 2) + '\n');
+  writeFileSync(
+    out,
+    JSON.stringify({ label, persons, measured_at: new Date().toISOString(), results }, null, 2) + '\n',
+  );
   process.stdout.write(`→ ${out}\n`);
 }
 

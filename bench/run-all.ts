@@ -34,15 +34,23 @@ const started = performance.now();
 const outcome: { name: string; status: number; seconds: number }[] = [];
 for (const s of suites) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', join(here, s.file), ...(quick ? ['--quick'] : [])], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', join(here, s.file), ...(quick ? ['--quick'] : [])],
+    { cwd: root, stdio: 'inherit' },
+  );
   outcome.push({ name: s.name, status: r.status ?? 1, seconds: (performance.now() - t0) / 1000 });
 }
 const failed = outcome.filter((o) => o.status !== 0);
 console.log(
   `\nbench${quick ? ':quick' : ''}: ${outcome.map((o) => `${o.name} ${o.status === 0 ? 'ok' : 'FAILED'} (${o.seconds.toFixed(1)} s)`).join(', ')}; ` +
-    `total ${((performance.now() - started) / 1000).toFixed(1)} s, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `total ${((performance.now() - started) / 1000).toFixed(1)} s, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
 );
 if (failed.length > 0) {
-  console.log(`bench: below floor or failed: ${failed.map((o) => o.name).join(', ')} (figures above; floors in bench/README.md)`);
+  console.log(
+    `bench: below floor or failed: ${failed.map((o) => o.name).join(', ')} (figures above; floors in bench/README.md)`,
+  );
   process.exitCode = 1;
 }

@@ -41,7 +41,11 @@ const TEXT_ENTITIES = quick ? 20_000 : 50_000;
 
 async function main(): Promise<void> {
   const started = performance.now();
-  console.log(`scoring-core bench (${quick ? 'quick' : 'full'}) — ${n.toLocaleString('en')} entities, node ${process.version}, ${cpus().length} cpus, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `scoring-core bench (${quick ? 'quick' : 'full'}) — ${n.toLocaleString('en')} entities, node ${process.version}, ${cpus().length} cpus, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const world = makeEntityWorld({ n, seed: SEED });
   const rules = rulesForYear(2025);
   const rank = { capacity: 0, controlShare: 0.03, seed: SEED };
@@ -49,11 +53,15 @@ async function main(): Promise<void> {
     const s = scoreEntities(w.batch, { rules, lang: 'vi', provinces: w.provinces }, ruleSet);
     return { s, ranking: rankCases(s.expectedYield, s.risk, w.ids, w.excluded, rank) };
   };
-  const naive = (rows: EntityRow[], reasonText = false) => naiveScoreAndRank(rows, { rules, lang: 'vi', ...rank, reasonText });
+  const naive = (rows: EntityRow[], reasonText = false) =>
+    naiveScoreAndRank(rows, { rules, lang: 'vi', ...rank, reasonText });
   const agree = (x: ReturnType<typeof typed>, y: ReturnType<typeof naive>) => ({
     order: x.ranking.order.length === y.order.length && x.ranking.order.every((v, k) => v === y.order[k]),
     yieldAndReasons: y.scored.every(
-      (e) => e.expectedYield === x.s.expectedYield[e.index] && e.reasonCodes.join('|') === x.s.reasonCodes[e.index]!.join('|') && e.reasons.join('|') === x.s.reasons[e.index]!.join('|'),
+      (e) =>
+        e.expectedYield === x.s.expectedYield[e.index] &&
+        e.reasonCodes.join('|') === x.s.reasonCodes[e.index]!.join('|') &&
+        e.reasons.join('|') === x.s.reasons[e.index]!.join('|'),
     ),
   });
   const perSec = (count: number) => (m: Measured) => `, ${Math.round(count * m.hz).toLocaleString('en')} entities/s`;
@@ -61,8 +69,14 @@ async function main(): Promise<void> {
 
   // Phase 1, typed columns alone on the heap (row objects would make every GC walk 2 GB at 1M).
   const a = typed();
-  const fired = Object.fromEntries(Object.entries(a.s.ruleResults).map(([id, r]) => [id, r.fired.reduce((x, v) => x + v, 0)]));
-  console.log(`  rules fired: ${Object.entries(fired).map(([id, c]) => `${id} ${((100 * c) / n).toFixed(1)}%`).join(', ')}`);
+  const fired = Object.fromEntries(
+    Object.entries(a.s.ruleResults).map(([id, r]) => [id, r.fired.reduce((x, v) => x + v, 0)]),
+  );
+  console.log(
+    `  rules fired: ${Object.entries(fired)
+      .map(([id, c]) => `${id} ${((100 * c) / n).toFixed(1)}%`)
+      .join(', ')}`,
+  );
   // Fastest of three runs: on a shared machine the least disturbed one.
   const time = (fn: () => unknown) => {
     let best = Infinity;
@@ -88,7 +102,11 @@ async function main(): Promise<void> {
     `  typed core, fastest of 3 runs: deriveAmounts ${breakdown.deriveAmounts.toFixed(0)} ms, peer stats ${breakdown.peerStats.toFixed(0)} ms, ` +
       `9 rules ${breakdown.rules.toFixed(0)} ms, risk + reason codes ≈ ${riskMs.toFixed(0)} ms, rankCases ${breakdown.rankCases.toFixed(0)} ms`,
   );
-  const [typedMeasured] = await suite(title, [{ name: 'typed-array columns (engine/score)', fn: () => typed(), heavy: true }], { maxTime: 1, extra: perSec(n) });
+  const [typedMeasured] = await suite(
+    title,
+    [{ name: 'typed-array columns (engine/score)', fn: () => typed(), heavy: true }],
+    { maxTime: 1, extra: perSec(n) },
+  );
 
   // Phase 2, the row objects: memory, the same answers (or the ratio means nothing), speed.
   // Heap measured after a GC when node runs with --expose-gc, as run-all does.
@@ -101,12 +119,20 @@ async function main(): Promise<void> {
   let rows: EntityRow[] | null = toRowObjects(world);
   const rowsMb = heapMb() - heapBefore;
   const identicalFull = agree(a, naive(rows));
-  const [rowsMeasured] = await suite('', [{ name: 'row objects (map/filter/sort reference)', fn: () => naive(rows!), heavy: true }], { maxTime: 1, extra: perSec(n) });
+  const [rowsMeasured] = await suite(
+    '',
+    [{ name: 'row objects (map/filter/sort reference)', fn: () => naive(rows!), heavy: true }],
+    { maxTime: 1, extra: perSec(n) },
+  );
   rows = null;
   const ratio = typedMeasured!.hz / rowsMeasured!.hz;
   const bestRatio = rowsMeasured!.minMs / typedMeasured!.minMs;
-  console.log(`  ratio typed / row objects: ${ratio.toFixed(2)}× (mean), ${bestRatio.toFixed(2)}× (fastest run of each)`);
-  console.log(`  memory: feature columns ${columnsMb.toFixed(0)} MB (typed arrays); the same entities as row objects ${rowsMb.toFixed(0)} MB of heap`);
+  console.log(
+    `  ratio typed / row objects: ${ratio.toFixed(2)}× (mean), ${bestRatio.toFixed(2)}× (fastest run of each)`,
+  );
+  console.log(
+    `  memory: feature columns ${columnsMb.toFixed(0)} MB (typed arrays); the same entities as row objects ${rowsMb.toFixed(0)} MB of heap`,
+  );
 
   // Reason sentences: formatVnd → Number.prototype.toLocaleString with options, once per reason.
   const slice = makeEntityWorld({ n: TEXT_ENTITIES, seed: SEED });
@@ -125,11 +151,20 @@ async function main(): Promise<void> {
   );
   const reasons = a.s.reasonCodes.reduce((k, c) => k + c.length, 0) * (TEXT_ENTITIES / n);
   const textUsPerReason = ((text[1]!.meanMs - text[0]!.meanMs) * 1000) / Math.max(1, reasons);
-  console.log(`  sentences cost ${(text[1]!.meanMs / text[0]!.meanMs).toFixed(1)}× the numeric core, ≈ ${textUsPerReason.toFixed(0)} µs per reason (${Math.round(reasons).toLocaleString('en')} reasons)`);
+  console.log(
+    `  sentences cost ${(text[1]!.meanMs / text[0]!.meanMs).toFixed(1)}× the numeric core, ≈ ${textUsPerReason.toFixed(0)} µs per reason (${Math.round(reasons).toLocaleString('en')} reasons)`,
+  );
 
   const failures: string[] = [];
-  if (!identical.full.order || !identical.full.yieldAndReasons || !identical.withText.order || !identical.withText.yieldAndReasons) failures.push('typed core and row-object reference disagree');
-  if (Math.max(ratio, bestRatio) < floors.typedVsRowsRatio) failures.push(`typed vs row objects ${Math.max(ratio, bestRatio).toFixed(2)}× < ${floors.typedVsRowsRatio}×`);
+  if (
+    !identical.full.order ||
+    !identical.full.yieldAndReasons ||
+    !identical.withText.order ||
+    !identical.withText.yieldAndReasons
+  )
+    failures.push('typed core and row-object reference disagree');
+  if (Math.max(ratio, bestRatio) < floors.typedVsRowsRatio)
+    failures.push(`typed vs row objects ${Math.max(ratio, bestRatio).toFixed(2)}× < ${floors.typedVsRowsRatio}×`);
   const results = {
     bench: 'score',
     mode: quick ? 'quick' : 'full',
@@ -154,7 +189,9 @@ async function main(): Promise<void> {
   mkdirSync(join(here, 'results'), { recursive: true });
   const file = join(here, 'results', `score-${results.mode}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\n${failures.length === 0 ? 'ok' : `BELOW FLOOR: ${failures.join('; ')}`} — ${results.seconds.toFixed(1)} s; results in ${file}`);
+  console.log(
+    `\n${failures.length === 0 ? 'ok' : `BELOW FLOOR: ${failures.join('; ')}`} — ${results.seconds.toFixed(1)} s; results in ${file}`,
+  );
   if (failures.length > 0) process.exitCode = 1;
 }
 

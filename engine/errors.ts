@@ -70,7 +70,10 @@ export class RunFailedError extends SanglocError {
     readonly failedDir: string,
   ) {
     const first = String(original.message).split('\n')[0];
-    super(`${original instanceof SanglocError ? '' : 'internal error: '}${first} — rejects and diagnostics kept in ${failedDir}`);
+    super(
+      `${original instanceof SanglocError ? '' : 'internal error: '}${first} — rejects and diagnostics kept ` +
+        `in ${failedDir}`,
+    );
     this.exitCode = original instanceof SanglocError ? original.exitCode : 70;
     if (!(original instanceof SanglocError)) this.stack = original.stack;
   }

@@ -15,7 +15,15 @@ import { buildReportModel, ruleReasons, sourceQuality } from './publish/report-f
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
 import { nextRunSeq } from './publish/run-ref.js';
-import { abandonRunFolder, beginRunFolder, commitRunFolder, runFolderExists, writeJson, writeMembersCsv, writeRejectsCsv } from './publish/run-folder.js';
+import {
+  abandonRunFolder,
+  beginRunFolder,
+  commitRunFolder,
+  runFolderExists,
+  writeJson,
+  writeMembersCsv,
+  writeRejectsCsv,
+} from './publish/run-folder.js';
 import { resolveExact } from './resolve/exact.js';
 import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
@@ -77,7 +85,9 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
     sweepStaleTmp(ws);
     abandonRunFolder(ws, runId);
     // A signal landing between the switch of `latest` and the end of the run finds it published.
-    const outcome = runFolderExists(ws, runId) ? 'the run was already published' : 'nothing published, temporary files removed';
+    const outcome = runFolderExists(ws, runId)
+      ? 'the run was already published'
+      : 'nothing published, temporary files removed';
     appendAudit(ws, { action: 'run_failed', runId, detail: `interrupted by ${signal}; ${outcome}` });
     lock.release();
     return outcome;
@@ -89,15 +99,24 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
     return result;
   } catch (err) {
     abandonRunFolder(ws, runId);
-    const failedDir = db ? await keepFailedRun(db, ws, runId, err as Error, progress, opts).catch(() => undefined) : undefined;
+    const failedDir = db
+      ? await keepFailedRun(db, ws, runId, err as Error, progress, opts).catch(() => undefined)
+      : undefined;
     try {
       appendAudit(ws, { action: 'run_failed', runId, detail: (err as Error).message });
     } catch {
       /* report the run's own error, not the audit log's */
     }
-    if (db) await db.exec(`insert or replace into runs values ($id, $s, now(), 'failed', null, $h, $v, $m)`, {
-      id: runId, s: startedAt.toISOString(), h: configHash(opts.config), v: engineVersion, m: String((err as Error).message).slice(0, 500),
-    }).catch(() => undefined);
+    if (db)
+      await db
+        .exec(`insert or replace into runs values ($id, $s, now(), 'failed', null, $h, $v, $m)`, {
+          id: runId,
+          s: startedAt.toISOString(),
+          h: configHash(opts.config),
+          v: engineVersion,
+          m: String((err as Error).message).slice(0, 500),
+        })
+        .catch(() => undefined);
     throw failedDir ? new RunFailedError(err as Error, failedDir) : err;
   } finally {
     interrupt.dispose();
@@ -117,7 +136,14 @@ interface Progress {
  * stage, each input file's counts and top reject reasons, no values) in WS/failed/<run_id>/, and
  * prints the top reject reasons per file. Returns the folder as the user typed the workspace path.
  */
-async function keepFailedRun(db: Db, ws: Workspace, runId: string, err: Error, progress: Progress, opts: RunOptions): Promise<string> {
+async function keepFailedRun(
+  db: Db,
+  ws: Workspace,
+  runId: string,
+  err: Error,
+  progress: Progress,
+  opts: RunOptions,
+): Promise<string> {
   const dir = ws.failedDir(runId);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const rejects = await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId);
@@ -153,34 +179,54 @@ function printRejects(files: FileRejects[], opts: RunOptions): void {
 const requiredForScoring: { sources: string[]; why: string }[] = [
   { sources: ['taxpayers'], why: 'scoring needs the taxpayer registry (who is registered, under which tax code)' },
   { sources: ['declarations'], why: 'scoring compares observed revenue with declared revenue' },
-  { sources: ['platform_sellers', 'cod_shipments', 'bank_transactions'], why: 'scoring needs observed revenue from platform sellers, COD shipments or bank transactions' },
+  {
+    sources: ['platform_sellers', 'cod_shipments', 'bank_transactions'],
+    why: 'scoring needs observed revenue from platform sellers, COD shipments or bank transactions',
+  },
 ];
 
 async function assertScoringSources(db: Db, input: string, runId: string, load: LoadSummary): Promise<void> {
   const problems: string[] = [];
   for (const need of requiredForScoring) {
     let rows = 0;
-    for (const source of need.sources) rows += (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(source as never))}`)) ?? 0;
+    for (const source of need.sources)
+      rows += (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(source as never))}`)) ?? 0;
     if (rows > 0) continue;
     const files = load.files.filter((f) => need.sources.includes(f.source));
-    const detail = files.length === 0
-      ? `no ${need.sources.join(' / ')} file in this delivery and none loaded before`
-      : (await topRejects(db, runId, files, 1, 3)).map((f) => {
-        if (f.status === 'failed') return `${f.file} not loaded: ${f.message}`;
-        const t = f.top[0];
-        return `${f.file}: ${f.read} read, ${f.rejected} rejected${t ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})` : ''}`;
-      }).join('; ');
+    const detail =
+      files.length === 0
+        ? `no ${need.sources.join(' / ')} file in this delivery and none loaded before`
+        : (await topRejects(db, runId, files, 1, 3))
+            .map((f) => {
+              if (f.status === 'failed') return `${f.file} not loaded: ${f.message}`;
+              const t = f.top[0];
+              return (
+                `${f.file}: ${f.read} read, ${f.rejected} ` +
+                `rejected` +
+                (t
+                  ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ` +
+                    `${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
+                  : '')
+              );
+            })
+            .join('; ');
     problems.push(`${need.sources.join(' / ')}: 0 rows loaded (${detail}); ${need.why}`);
   }
   if (problems.length) {
-    throw new InputError(input, `${problems.join('; ')}. Fix the files or the config (\`sangloc check --input ${input}\` shows what would load and the settings that fix it) and run again`);
+    throw new InputError(
+      input,
+      `${problems.join('; ')}. Fix the files or the config (\`sangloc check --input ${input}\` shows what would ` +
+        `load and the settings that fix it) and run again`,
+    );
   }
 }
 
-
 function makeRunId(at: Date, config: Config): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const salt = createHash('sha256').update(`${at.getTime()}:${process.pid}:${configHash(config)}`).digest('hex').slice(0, 6);
+  const salt = createHash('sha256')
+    .update(`${at.getTime()}:${process.pid}:${configHash(config)}`)
+    .digest('hex')
+    .slice(0, 6);
   return `${stamp}-${salt}`;
 }
 
@@ -205,7 +251,12 @@ interface RunContext {
   unattributed?: { rows: number; vnd: number; source: string };
   batch?: EntityBatch;
   scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore };
-  published?: { dir: string; runJson: Record<string, unknown>; exported: { cases: number; members: number; rejects: number }; finishedAt: Date };
+  published?: {
+    dir: string;
+    runJson: Record<string, unknown>;
+    exported: { cases: number; members: number; rejects: number };
+    finishedAt: Date;
+  };
   result?: RunResult;
 }
 
@@ -235,7 +286,14 @@ const stages: readonly Stage[] = [
   { name: 'commit run', timed: false, run: commitRun },
 ];
 
-async function runStages(db: Db, ws: Workspace, runId: string, startedAt: Date, opts: RunOptions, progress: Progress): Promise<RunResult> {
+async function runStages(
+  db: Db,
+  ws: Workspace,
+  runId: string,
+  startedAt: Date,
+  opts: RunOptions,
+  progress: Progress,
+): Promise<RunResult> {
   const ctx: RunContext = { db, ws, runId, startedAt, opts, log: opts.log, config: opts.config };
   for (const stage of stages) {
     progress.stage = stage.name;
@@ -255,7 +313,8 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 /** Builds the SQL models `select` picks, in dependency order. */
-const buildModels = (ctx: RunContext, select: (m: Model) => boolean) => runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()));
+const buildModels = (ctx: RunContext, select: (m: Model) => boolean) =>
+  runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()));
 
 /** The models the resolve stage builds; the features stage builds the other intermediate ones. */
 const resolveModels = ['int_cod_senders', 'int_identity_records', 'int_entities', 'int_record_identity'];
@@ -264,12 +323,20 @@ async function openRun(ctx: RunContext): Promise<void> {
   await ensureWarehouseSchema(ctx.db);
   await installNormalizeMacros(ctx.db);
   await ctx.db.exec(`insert into runs values ($id, $s, null, 'running', null, $h, $v, null)`, {
-    id: ctx.runId, s: ctx.startedAt.toISOString(), h: configHash(ctx.config), v: engineVersion,
+    id: ctx.runId,
+    s: ctx.startedAt.toISOString(),
+    h: configHash(ctx.config),
+    v: engineVersion,
   });
 }
 
 async function ingestStage(ctx: RunContext): Promise<void> {
-  ctx.load = await loadDelivery(ctx.db, ctx.opts.input, { runId: ctx.runId, log: ctx.log, ingest: ctx.config.ingest, tmpDir: ctx.ws.tmpDir });
+  ctx.load = await loadDelivery(ctx.db, ctx.opts.input, {
+    runId: ctx.runId,
+    log: ctx.log,
+    ingest: ctx.config.ingest,
+    tmpDir: ctx.ws.tmpDir,
+  });
 }
 
 /** Stops the run when a source scoring cannot do without has no row in the warehouse. */
@@ -283,8 +350,10 @@ const rowsRead = (load: LoadSummary) => Object.values(load.bySource).reduce((n, 
 function ingestSummary(ctx: RunContext): string {
   const load = need(ctx.load, 'the load summary');
   const files = (status: string) => load.files.filter((f) => f.status === status).length;
-  return `ingest: ${files('loaded')} new file(s), ${rowsRead(load).toLocaleString('en')} rows read, ` +
-    `${files('skipped')} already loaded, ${files('failed')} failed`;
+  return (
+    `ingest: ${files('loaded')} new file(s), ${rowsRead(load).toLocaleString('en')} rows read, ` +
+    `${files('skipped')} already loaded, ${files('failed')} failed`
+  );
 }
 
 async function stagingStage(ctx: RunContext): Promise<void> {
@@ -292,9 +361,10 @@ async function stagingStage(ctx: RunContext): Promise<void> {
 }
 
 async function chooseTaxYear(ctx: RunContext): Promise<void> {
-  const chosen = ctx.opts.taxYear !== undefined
-    ? { year: ctx.opts.taxYear, reason: 'from --tax-year' }
-    : await chooseTaxYearFromReturns(ctx.db, ctx.opts.input);
+  const chosen =
+    ctx.opts.taxYear !== undefined
+      ? { year: ctx.opts.taxYear, reason: 'from --tax-year' }
+      : await chooseTaxYearFromReturns(ctx.db, ctx.opts.input);
   const taxYear = chosen.year;
   const rules = rulesForYear(taxYear, ctx.config.taxRules);
   ctx.log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${rules.threshold.toLocaleString('en')} VND`);
@@ -317,8 +387,13 @@ async function resolveStage(ctx: RunContext): Promise<void> {
 function resolveSummary(ctx: RunContext): string {
   const r = need(ctx.resolved, 'the resolved entities');
   const u = need(ctx.unattributed, 'the unattributed rows');
-  return `resolve: ${r.records.toLocaleString('en')} identity records → ${r.clusters.toLocaleString('en')} entities` +
-    (u.rows > 0 ? `; ${u.rows.toLocaleString('en')} COD parcel(s) booked by a warehouse with nothing of the seller's own left unattributed` : '');
+  return (
+    `resolve: ${r.records.toLocaleString('en')} identity records → ${r.clusters.toLocaleString('en')} entities` +
+    (u.rows > 0
+      ? `; ${u.rows.toLocaleString('en')} COD parcel(s) booked by a warehouse with nothing of the seller's own ` +
+        `left unattributed`
+      : '')
+  );
 }
 
 async function featuresStage(ctx: RunContext): Promise<void> {
@@ -330,8 +405,15 @@ async function scoreStage(ctx: RunContext): Promise<void> {
   const { config, log } = ctx;
   const batch = need(ctx.batch, 'the entity batch');
   const taxYear = need(ctx.taxYear, 'the tax year');
-  const scored = scoreEntities(batch.batch, { rules: need(ctx.rules, 'the tax rules'), lang: config.output.language, provinces: batch.provinces });
-  const model = config.score.mode === 'baseline' ? baselineScore(batch) : await scoreSupervised(ctx.ws, batch, scored, { config, taxYear, log });
+  const scored = scoreEntities(batch.batch, {
+    rules: need(ctx.rules, 'the tax rules'),
+    lang: config.output.language,
+    provinces: batch.provinces,
+  });
+  const model =
+    config.score.mode === 'baseline'
+      ? baselineScore(batch)
+      : await scoreSupervised(ctx.ws, batch, scored, { config, taxYear, log });
   const excludedMask = new Uint8Array(batch.batch.n);
   for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
   const ranking = rankCases(model.expectedYield, model.probability, batch.ids, excludedMask, {
@@ -394,7 +476,12 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const taxYear = need(ctx.taxYear, 'the tax year');
   const { rows, excluded, model } = need(ctx.scored, 'the scored cases');
   const dir = beginRunFolder(ws, runId);
-  await writeCaseExports(dir, rows, { maskPii: config.output.maskPii, language: config.output.language, reasons: ruleReasons(), xlsxMaxRows: config.output.xlsxMaxRows });
+  await writeCaseExports(dir, rows, {
+    maskPii: config.output.maskPii,
+    language: config.output.language,
+    reasons: ruleReasons(),
+    xlsxMaxRows: config.output.xlsxMaxRows,
+  });
   const members = await writeMembersCsv(db, join(dir, 'members.csv'));
   const exported = { cases: rows.length, members, rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId) };
   const finished = new Date();
@@ -410,7 +497,16 @@ async function publishStage(ctx: RunContext): Promise<void> {
     scorer: model.description,
     model_metrics: model.metrics ?? null,
     input: ctx.opts.input,
-    input_files: load.files.map((f) => ({ file: f.file, source: f.source, sha256: f.sha256, status: f.status, rows_read: f.rowsRead, rows_loaded: f.rowsLoaded, rows_rejected: f.rowsRejected, message: f.message ?? null })),
+    input_files: load.files.map((f) => ({
+      file: f.file,
+      source: f.source,
+      sha256: f.sha256,
+      status: f.status,
+      rows_read: f.rowsRead,
+      rows_loaded: f.rowsLoaded,
+      rows_rejected: f.rowsRejected,
+      message: f.message ?? null,
+    })),
     rows: load.bySource,
     entities: batch.batch.n,
     cases: rows.length,
@@ -419,14 +515,30 @@ async function publishStage(ctx: RunContext): Promise<void> {
     timings_ms: { ...log.timings },
   };
   writeJson(join(dir, 'run.json'), runJson);
-  const report = await buildReportModel(dir, {
-    run: { run_id: runId, started_at: startedAt.toISOString(), finished_at: finished.toISOString(), tax_year: taxYear, engine_version: engineVersion, config_hash: configHash(config), model_id: model.modelId },
-    sources: await sourceQuality(db, `(select source, reason from rejects where run_id = ${literal(runId)})`, load.bySource),
-    cases: rows,
-    entities: batch.batch.n,
-    scorer: model.description,
-    unattributed: need(ctx.unattributed, 'the unattributed rows'),
-  }, { ws, db, taxRules: config.taxRules });
+  const report = await buildReportModel(
+    dir,
+    {
+      run: {
+        run_id: runId,
+        started_at: startedAt.toISOString(),
+        finished_at: finished.toISOString(),
+        tax_year: taxYear,
+        engine_version: engineVersion,
+        config_hash: configHash(config),
+        model_id: model.modelId,
+      },
+      sources: await sourceQuality(
+        db,
+        `(select source, reason from rejects where run_id = ${literal(runId)})`,
+        load.bySource,
+      ),
+      cases: rows,
+      entities: batch.batch.n,
+      scorer: model.description,
+      unattributed: need(ctx.unattributed, 'the unattributed rows'),
+    },
+    { ws, db, taxRules: config.taxRules },
+  );
   await writeReportHtml(join(dir, 'report.html'), report, { maskPii: config.output.maskPii });
   ctx.published = { dir, runJson, exported, finishedAt: finished };
 }
@@ -446,13 +558,17 @@ async function commitRun(ctx: RunContext): Promise<void> {
       action: 'run',
       runId,
       rows: { ...exported, entities: batch.batch.n, rows_read: rowsRead(load) },
-      detail: `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; input ${load.files.length} file(s)`,
+      detail:
+        `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; ` +
+        `input ${load.files.length} file(s)`,
     });
   } catch (err) {
     log.warn(`run published, but audit.log could not record it: ${(err as Error).message}`);
   }
   await db.exec(`update runs set finished_at = $f, status = 'published', tax_year = $y where run_id = $id`, {
-    f: finishedAt.toISOString(), y: taxYear, id: runId,
+    f: finishedAt.toISOString(),
+    y: taxYear,
+    id: runId,
   });
   ctx.result = { runId, runDir: finalDir, taxYear, cases: exported.cases, entities: batch.batch.n, load };
   printRejects(await topRejects(db, runId, load.files), ctx.opts);

@@ -38,7 +38,12 @@ export async function scoreSupervised(
   const fit = fitSupervised(X, d, labelledRows(batch), { ...defaultSupervisedOptions, seed: config.seed });
   if (fit.status === 'skipped') {
     log.warn(`score: no model trained (${fit.reason}); ranking on rules and peer statistics alone`);
-    return { probability: scored.risk, expectedYield: scored.expectedYield, modelId: null, description: `rules and peer statistics (no model: ${fit.reason})` };
+    return {
+      probability: scored.risk,
+      expectedYield: scored.expectedYield,
+      modelId: null,
+      description: `rules and peer statistics (no model: ${fit.reason})`,
+    };
   }
   const pool = createScorePool({ threads: config.threads });
   let raw: Float64Array;
@@ -58,10 +63,16 @@ export async function scoreSupervised(
   const createdAt = new Date().toISOString();
   const card = modelCard(fit, { taxYear: opts.taxYear, config, createdAt });
   const modelId = card.model_id;
-  const text = serializeForest(fit.forest, { featureNames: [...modelFeatureNames], dataHash: fit.dataHash, configHash: card.config_hash, createdAt });
+  const text = serializeForest(fit.forest, {
+    featureNames: [...modelFeatureNames],
+    dataHash: fit.dataHash,
+    configHash: card.config_hash,
+    createdAt,
+  });
   saveModel(ws, card, text);
   log.info(
-    `score: forest ${modelId} trained on ${fit.metrics.labels} outcomes (${fit.metrics.positives} undeclared, ${fit.metrics.randomLabels} random audits): ` +
+    `score: forest ${modelId} trained on ${fit.metrics.labels} outcomes (${fit.metrics.positives} ` +
+      `undeclared, ${fit.metrics.randomLabels} random audits): ` +
       `cross-validated AUC ${fit.metrics.cvAuc.toFixed(3)}; saved in ${join('models', modelId + '.json')}`,
   );
   return {

@@ -12,7 +12,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(new URL(`../dist/engine/${p}`, import.meta.url).href);
 const out = join(root, 'reports', 'example');
 const ws = mkdtempSync(join(tmpdir(), 'sangloc-example-'));
-const sangloc = (...args) => execFileSync(process.execPath, [join(root, 'bin', 'sangloc.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' } });
+const sangloc = (...args) =>
+  execFileSync(process.execPath, [join(root, 'bin', 'sangloc.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' },
+  });
 
 try {
   process.stderr.write('example: running the batch over data-samples …\n');
@@ -45,8 +50,15 @@ try {
   sangloc('explain', top, '--workspace', ws, '--format', 'html', '--out', join(out, `dossier-${top}.html`));
   writeFileSync(join(out, `dossier-${top}.txt`), sangloc('explain', top, '--workspace', ws, '--rows', '10'));
   const year = String(run.tax_year);
-  writeFileSync(join(out, `stats-${year}.txt`), sangloc('stats', '--period', year, '--workspace', ws, '--out', join(out, `stats-${year}.csv`)).split('\nsangloc:')[0] + '\n');
-  process.stderr.write(`example: run ${run.run_id}, ${cases.length} cases → reports/example/ (report.html, cases, dossier-${top}, stats-${year})\n`);
+  writeFileSync(
+    join(out, `stats-${year}.txt`),
+    sangloc('stats', '--period', year, '--workspace', ws, '--out', join(out, `stats-${year}.csv`)).split(
+      '\nsangloc:',
+    )[0] + '\n',
+  );
+  process.stderr.write(
+    `example: run ${run.run_id}, ${cases.length} cases → reports/example/ (report.html, cases, dossier-${top}, stats-${year})\n`,
+  );
 } finally {
   rmSync(ws, { recursive: true, force: true });
 }

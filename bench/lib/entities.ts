@@ -27,7 +27,13 @@ export interface EntityWorld {
 }
 
 const PROVINCES = 34;
-const groupWeights: [ActivityGroup, number][] = [['goods', 0.62], ['services', 0.2], ['production_transport', 0.08], ['property_lease', 0.04], ['other', 0.06]];
+const groupWeights: [ActivityGroup, number][] = [
+  ['goods', 0.62],
+  ['services', 0.2],
+  ['production_transport', 0.08],
+  ['property_lease', 0.04],
+  ['other', 0.06],
+];
 
 function pick<T>(rng: Rng, weighted: [T, number][]): T {
   let u = rng.nextFloat();
@@ -105,7 +111,7 @@ export function makeEntityWorld(opts: { n: number; seed: number; taxYear?: numbe
     c.cod_sales[i] = codSales;
     c.cod_parcels[i] = codSales > 0 ? Math.max(1, Math.round(codSales / 350_000)) : 0;
     c.bank_trade[i] = bankTrade;
-    c.distinct_payers[i] = bankTrade > 0 ? Math.round(bankTrade / 2_000_000 * (0.2 + rng.nextFloat())) : 0;
+    c.distinct_payers[i] = bankTrade > 0 ? Math.round((bankTrade / 2_000_000) * (0.2 + rng.nextFloat())) : 0;
     c.bank_trade_credits[i] = bankTrade > 0 ? Math.max(1, Math.round(bankTrade / 800_000)) : 0;
     c.distinct_names[i] = split ? 2 + rng.nextInt(3) : 1;
     c.national_ids[i] = split && rng.nextFloat() < 0.5 ? 2 : 1;

@@ -45,7 +45,9 @@ function describeBench(b: Benchmark): Measured {
  */
 export function show(m: Measured, extra = ''): void {
   const hz = m.hz >= 100 ? m.hz.toFixed(0) : m.hz >= 1 ? m.hz.toFixed(2) : m.hz.toFixed(4);
-  console.log(`  ${m.name.padEnd(52)} ${hz.padStart(10)} ops/s ±${m.rme.toFixed(1)}%  (${m.samples} runs, ${m.meanMs.toFixed(1)} ms/op)${extra}`);
+  console.log(
+    `  ${m.name.padEnd(52)} ${hz.padStart(10)} ops/s ±${m.rme.toFixed(1)}%  (${m.samples} runs, ${m.meanMs.toFixed(1)} ms/op)${extra}`,
+  );
 }
 
 /**
@@ -53,11 +55,17 @@ export function show(m: Measured, extra = ''): void {
  *
  * @example const [a, b] = await suite('predict', [{ name: 'ref', fn: ref }, { name: 'ours', fn: ours }], { maxTime: 1 });
  */
-export async function suite(title: string, cases: BenchCase[], opts: { maxTime: number; extra?: (m: Measured) => string }): Promise<Measured[]> {
+export async function suite(
+  title: string,
+  cases: BenchCase[],
+  opts: { maxTime: number; extra?: (m: Measured) => string },
+): Promise<Measured[]> {
   if (title) console.log(`\n${title}`);
   const results: Measured[] = [];
   for (const c of cases) {
-    const options: Benchmark.Options = c.heavy ? { minSamples: 2, maxTime: 1, initCount: 1 } : { minSamples: 5, maxTime: opts.maxTime };
+    const options: Benchmark.Options = c.heavy
+      ? { minSamples: 2, maxTime: 1, initCount: 1 }
+      : { minSamples: 5, maxTime: opts.maxTime };
     const bench = c.defer
       ? new Benchmark(c.name, {
           ...options,

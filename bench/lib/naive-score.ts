@@ -18,7 +18,13 @@ import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { entityFeatureNames, type EntityWorld } from './entities.js';
 
 /** One entity as a plain object: its id, province, activity group and every feature by name. */
-export type EntityRow = { index: number; id: string; province: string; activityGroup: string; excluded: boolean } & Record<(typeof entityFeatureNames)[number], number>;
+export type EntityRow = {
+  index: number;
+  id: string;
+  province: string;
+  activityGroup: string;
+  excluded: boolean;
+} & Record<(typeof entityFeatureNames)[number], number>;
 
 /**
  * The world as row objects (what a JSON or ORM reader hands over).
@@ -28,7 +34,13 @@ export type EntityRow = { index: number; id: string; province: string; activityG
 export function toRowObjects(world: EntityWorld): EntityRow[] {
   const { batch } = world;
   return world.ids.map((id, i) => {
-    const row: Record<string, unknown> = { index: i, id, province: world.provinces[i], activityGroup: batch.activityGroup[i], excluded: world.excluded[i] === 1 };
+    const row: Record<string, unknown> = {
+      index: i,
+      id,
+      province: world.provinces[i],
+      activityGroup: batch.activityGroup[i],
+      excluded: world.excluded[i] === 1,
+    };
     for (const f of entityFeatureNames) row[f] = batch.cols[f]![i];
     return row as EntityRow;
   });
@@ -103,7 +115,11 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
     (acc[`${d.group} × ${d.row.province ?? '?'}`] ??= []).push(d);
     return acc;
   }, {});
-  const scoreGroup = (members: typeof derived, against: typeof derived, madZero: (v: number, med: number) => number) => {
+  const scoreGroup = (
+    members: typeof derived,
+    against: typeof derived,
+    madZero: (v: number, med: number) => number,
+  ) => {
     const xs = against.map((d) => d.ratio);
     const med = median(xs);
     const mad = medianAbsoluteDeviation(xs) * MAD_TO_SIGMA;
@@ -134,15 +150,27 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
         ? { id: 'POSSIBLY_REGISTERED', amount: r.observed_revenue, evidence: r.registry_candidate_weight }
         : null,
     ({ row: r }) =>
-      r.registered === 1 && r.observed_revenue > t && r.observed_revenue >= OBSERVED_TO_DECLARED_RATIO * r.declared_revenue
+      r.registered === 0 && r.observed_revenue > t
+        ? { id: 'UNREGISTERED_ABOVE_THRESHOLD', amount: r.observed_revenue, evidence: r.identity_records }
+        : null,
+    ({ row: r }) =>
+      r.registered === 1 &&
+      r.observed_revenue > t &&
+      r.observed_revenue >= OBSERVED_TO_DECLARED_RATIO * r.declared_revenue
         ? { id: 'OBSERVED_EXCEEDS_DECLARED', amount: r.observed_revenue - r.declared_revenue, evidence: r.returns }
         : null,
-    ({ row: r }) => (r.returns_prev > 0 && r.returns === 0 && r.observed_revenue > t ? { id: 'STOPPED_FILING', amount: r.observed_revenue, evidence: r.months_active } : null),
+    ({ row: r }) =>
+      r.returns_prev > 0 && r.returns === 0 && r.observed_revenue > t
+        ? { id: 'STOPPED_FILING', amount: r.observed_revenue, evidence: r.months_active }
+        : null,
     ({ row: r }) =>
       r.returns > 0 && r.declared_revenue >= BUNCHING_BAND * t && r.declared_revenue <= t && r.observed_revenue > t
         ? { id: 'BUNCHING_UNDER_THRESHOLD', amount: r.declared_revenue, evidence: r.returns }
         : null,
-    ({ row: r }) => (r.cod_sales > 0.5 * t && r.cod_sales > r.declared_revenue ? { id: 'COD_TRADE_UNDECLARED', amount: r.cod_sales, evidence: r.cod_parcels } : null),
+    ({ row: r }) =>
+      r.cod_sales > 0.5 * t && r.cod_sales > r.declared_revenue
+        ? { id: 'COD_TRADE_UNDECLARED', amount: r.cod_sales, evidence: r.cod_parcels }
+        : null,
     ({ row: r }) =>
       r.distinct_payers >= MIN_DISTINCT_PAYERS && r.bank_trade > 0.5 * t && r.bank_trade > r.declared_revenue
         ? { id: 'BANK_TRADE_UNDECLARED', amount: r.bank_trade, evidence: r.bank_trade_credits }
@@ -151,17 +179,26 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
       r.shops + r.websites >= 2 && (r.distinct_names >= 2 || r.national_ids >= 2)
         ? { id: 'SPLIT_IDENTITIES', amount: Math.max(r.distinct_names, r.national_ids), evidence: r.shops + r.websites }
         : null,
-    (d) => (d.mismatch ? { id: 'WRONG_ACTIVITY_GROUP', amount: d.row.gmv_withheld, evidence: d.row.platform_months } : null),
-    (d) => (d.z >= PEER_Z && d.gap > 0 ? { id: 'PEER_OUTLIER', amount: d.undeclared, evidence: Math.round(d.z * 10) / 10 } : null),
+    (d) =>
+      d.mismatch ? { id: 'WRONG_ACTIVITY_GROUP', amount: d.row.gmv_withheld, evidence: d.row.platform_months } : null,
+    (d) =>
+      d.z >= PEER_Z && d.gap > 0
+        ? { id: 'PEER_OUTLIER', amount: d.undeclared, evidence: Math.round(d.z * 10) / 10 }
+        : null,
   ];
   const maxReasons = opts.maxReasons ?? 3;
   const scored = derived.map((d) => {
     const fired = checks.map((check) => check(d)).filter((f): f is Finding => f !== null);
     // Weights added one by one onto the gap term, in rule order, as the core does (float sums are order-sensitive).
-    let z = fired.reduce((s, f) => s + ruleById.get(f.id)!.rule.weight, BASE_LOG_ODDS + GAP_LOG_ODDS_PER_LN_MILLION * Math.log1p(d.gap / 1e6));
+    let z = fired.reduce(
+      (s, f) => s + ruleById.get(f.id)!.rule.weight,
+      BASE_LOG_ODDS + GAP_LOG_ODDS_PER_LN_MILLION * Math.log1p(d.gap / 1e6),
+    );
     if (d.gap === 0) z = Math.min(z, BASE_LOG_ODDS);
     const risk = 1 / (1 + Math.exp(-z));
-    const top = fired.sort((a, b) => b.amount - a.amount || ruleById.get(a.id)!.k - ruleById.get(b.id)!.k).slice(0, maxReasons);
+    const top = fired
+      .sort((a, b) => b.amount - a.amount || ruleById.get(a.id)!.k - ruleById.get(b.id)!.k)
+      .slice(0, maxReasons);
     return {
       index: d.row.index,
       id: d.row.id,
@@ -169,7 +206,9 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
       risk,
       expectedYield: Math.round(risk * d.gap),
       reasonCodes: top.map((f) => f.id),
-      reasons: top.map((f) => (opts.reasonText === false ? '' : ruleById.get(f.id)!.rule.describe(f.amount, f.evidence, opts.lang))),
+      reasons: top.map((f) =>
+        opts.reasonText === false ? '' : ruleById.get(f.id)!.rule.describe(f.amount, f.evidence, opts.lang),
+      ),
     };
   });
 
@@ -179,7 +218,10 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
     .sort((a, b) => b.expectedYield - a.expectedYield || b.risk - a.risk || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const total = candidates.length;
   const capacity = opts.capacity > 0 ? Math.min(opts.capacity, total) : total;
-  const controlCount = Math.min(Math.round(capacity * opts.controlShare), total - (capacity - Math.round(capacity * opts.controlShare)));
+  const controlCount = Math.min(
+    Math.round(capacity * opts.controlShare),
+    total - (capacity - Math.round(capacity * opts.controlShare)),
+  );
   const head = candidates.slice(0, capacity - controlCount);
   const rest = candidates.slice(capacity - controlCount);
   const rng = createRng(opts.seed, 0x5eed);

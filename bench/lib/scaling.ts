@@ -133,5 +133,9 @@ export function topLevelStages(timings: Record<string, number>): string[] {
  */
 export function summariseLoad(samples: readonly number[]): { mean: number; max: number; samples: number } {
   if (samples.length === 0) return { mean: 0, max: 0, samples: 0 };
-  return { mean: samples.reduce((s, v) => s + v, 0) / samples.length, max: Math.max(...samples), samples: samples.length };
+  return {
+    mean: samples.reduce((s, v) => s + v, 0) / samples.length,
+    max: Math.max(...samples),
+    samples: samples.length,
+  };
 }

@@ -86,18 +86,27 @@ export interface ThreadVerdict {
  */
 export function judgeThreadPairs(
   pairs: readonly ThreadPair[],
-  opts: { freeCores: number; cpuOverheadCeiling: number; inFlightFloor: number; flight: { concurrency: number; threads: number } },
+  opts: {
+    freeCores: number;
+    cpuOverheadCeiling: number;
+    inFlightFloor: number;
+    flight: { concurrency: number; threads: number };
+  },
 ): ThreadVerdict {
   const best = (xs: number[]) => xs.reduce((m, x) => Math.max(m, x), 0);
   const free = pairs.filter((p) => p.offered >= opts.freeCores);
   const ratios = pairs.map((p) => p.cpu2Ms / p.cpu1Ms).sort((a, b) => a - b);
   const mid = ratios.length >> 1;
-  const cpuOverhead = ratios.length === 0 ? Infinity : ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  const cpuOverhead =
+    ratios.length === 0 ? Infinity : ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
   const failures: string[] = [];
   if (opts.flight.threads < 2 || opts.flight.concurrency < opts.inFlightFloor) {
-    failures.push(`the 2-thread pool kept ${opts.flight.concurrency.toFixed(2)} tasks in flight on ${opts.flight.threads} thread(s) (floor ${opts.inFlightFloor} on 2)`);
+    failures.push(
+      `the 2-thread pool kept ${opts.flight.concurrency.toFixed(2)} tasks in flight on ${opts.flight.threads} thread(s) (floor ${opts.inFlightFloor} on 2)`,
+    );
   }
-  if (!(cpuOverhead <= opts.cpuOverheadCeiling)) failures.push(`2 threads use ${cpuOverhead.toFixed(2)}× the CPU time of 1 thread > ${opts.cpuOverheadCeiling}`);
+  if (!(cpuOverhead <= opts.cpuOverheadCeiling))
+    failures.push(`2 threads use ${cpuOverhead.toFixed(2)}× the CPU time of 1 thread > ${opts.cpuOverheadCeiling}`);
   return {
     ok: failures.length === 0,
     failures,

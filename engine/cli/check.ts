@@ -4,7 +4,8 @@ import { requireString, type Command } from './command.js';
 
 export const command: Command = {
   name: 'check',
-  summary: 'dry-run a delivery: how each file would be read and loaded, and the config that fixes it (touches no workspace)',
+  summary:
+    'dry-run a delivery: how each file would be read and loaded, and the config that fixes it (touches no workspace)',
   usage: 'check --input DIR [--config FILE] [--json]',
   help: [
     '--input DIR        delivery folder, as given to `sangloc run`',
@@ -29,7 +30,9 @@ export const command: Command = {
     const input = requireString(this, args, 'input');
     const config = loadConfig(args.values.config as string | undefined);
     const report = await checkDelivery(input, config.ingest, { threads: config.threads });
-    process.stdout.write(args.values.json ? JSON.stringify(report, null, 2) + '\n' : formatCheck(report).join('\n') + '\n');
+    process.stdout.write(
+      args.values.json ? JSON.stringify(report, null, 2) + '\n' : formatCheck(report).join('\n') + '\n',
+    );
     return report.ok ? 0 : 1;
   },
 };

@@ -38,7 +38,8 @@ export const command: Command<typeof options> = {
   options,
   positionals: true,
   async run(args) {
-    if (args.positionals.length !== 2) throw new UsageError('diff: give two runs, e.g. `sangloc diff previous latest --workspace WS`.');
+    if (args.positionals.length !== 2)
+      throw new UsageError('diff: give two runs, e.g. `sangloc diff previous latest --workspace WS`.');
     const ws = typeof args.values.workspace === 'string' ? openExistingWorkspace(args.values.workspace) : undefined;
     const [a, b] = args.positionals.map((p) => resolveRunDir(p, ws)) as [string, string];
     const diff = diffRuns(a, b, { bands: parseBands(args.values.bands as string | undefined) });

@@ -18,7 +18,9 @@ function parseKs(value: string | undefined): number[] {
   if (value === undefined) return [...defaultKs];
   const ks = value.split(',').map((s) => s.trim());
   if (ks.some((s) => !/^[1-9][0-9]*$/.test(s))) {
-    throw new UsageError(`evaluate: --k must be positive integers separated by commas (e.g. 50,100,200), got "${value}".`);
+    throw new UsageError(
+      `evaluate: --k must be positive integers separated by commas (e.g. 50,100,200), got "${value}".`,
+    );
   }
   return ks.map(Number);
 }
@@ -28,7 +30,7 @@ export const command: Command<typeof options> = {
   summary: 'measure a run against the synthetic truth of its delivery',
   usage: 'evaluate --truth DIR --run DIR [--input DIR] [--k 50,100,200] [--out FILE.json]',
   help: [
-    '--truth DIR   the delivery\'s truth/ folder (persons.csv, records.csv)',
+    "--truth DIR   the delivery's truth/ folder (persons.csv, records.csv)",
     '--run DIR     a run folder WS/runs/<id>, or WS/latest',
     '--input DIR   the delivery folder with outcomes*.csv (default: parent of --truth)',
     '--k LIST      cut-offs for precision@K and yield@K (default 50,100,200)',
@@ -42,7 +44,13 @@ export const command: Command<typeof options> = {
     const runDir = requireString(command, args, 'run');
     const ks = parseKs(args.values.k as string | undefined);
     const logger = createLogger({ quiet: args.values.quiet === true });
-    const evaluation = await evaluateRun({ truthDir, runDir, inputDir: args.values.input as string | undefined, ks, logger });
+    const evaluation = await evaluateRun({
+      truthDir,
+      runDir,
+      inputDir: args.values.input as string | undefined,
+      ks,
+      logger,
+    });
     const out = (args.values.out as string | undefined) ?? join(evaluation.runDir, 'evaluation.json');
     saveEvaluation(evaluation, out);
     process.stdout.write(formatEvaluation(evaluation));

@@ -20,8 +20,11 @@ const formats = ['text', 'json', 'html'] as const;
 
 export const command: Command<typeof options> = {
   name: 'explain',
-  summary: "one seller's dossier: identities, records by source, links and their weights, revenue and tax step by step, reasons",
-  usage: 'explain ENTITY_ID --workspace WS [--run ID] [--format text|json|html] [--rows N] [--out FILE] [--config FILE]',
+  summary:
+    "one seller's dossier: identities, records by source, links and their weights, revenue and tax step by " +
+    'step, reasons',
+  usage:
+    'explain ENTITY_ID --workspace WS [--run ID] [--format text|json|html] [--rows N] [--out FILE] [--config FILE]',
   help: [
     'ENTITY_ID        the entity_id column of cases.csv (e.g. EDAC4D33858)',
     '--workspace WS   the workspace the run wrote to',
@@ -35,10 +38,12 @@ export const command: Command<typeof options> = {
   options,
   positionals: true,
   async run(args) {
-    if (args.positionals.length !== 1) throw new UsageError('explain: give one entity id, e.g. `sangloc explain EDAC4D33858 --workspace WS`.');
+    if (args.positionals.length !== 1)
+      throw new UsageError('explain: give one entity id, e.g. `sangloc explain EDAC4D33858 --workspace WS`.');
     const entityId = args.positionals[0]!;
     const format = (args.values.format as string | undefined) ?? 'text';
-    if (!(formats as readonly string[]).includes(format)) throw new UsageError(`explain: --format must be one of ${formats.join(', ')}, got "${format}".`);
+    if (!(formats as readonly string[]).includes(format))
+      throw new UsageError(`explain: --format must be one of ${formats.join(', ')}, got "${format}".`);
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
     const runDir = resolveRunDir((args.values.run as string | undefined) ?? 'latest', ws);
@@ -58,7 +63,12 @@ export const command: Command<typeof options> = {
     } finally {
       db.close();
     }
-    const text = format === 'json' ? formatDossierJson(dossier) : format === 'html' ? renderDossierHtml(dossier) : formatDossierText(dossier);
+    const text =
+      format === 'json'
+        ? formatDossierJson(dossier)
+        : format === 'html'
+          ? renderDossierHtml(dossier)
+          : formatDossierText(dossier);
     const out = args.values.out as string | undefined;
     if (out) {
       writeFileSync(out, text, { mode: 0o600 });

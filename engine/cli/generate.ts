@@ -9,7 +9,10 @@ function readKnobsFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`--knobs ${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass JSON text or a readable .json file`);
+    throw new UsageError(
+      `--knobs ${file}: cannot read the file ` +
+        `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass JSON text or a readable .json file`,
+    );
   }
 }
 
@@ -43,10 +46,14 @@ export const command: Command = {
     const taxYear = optionalInt(args, 'tax-year', 2022, 2030) ?? 2025;
     const logger = createLogger({ quiet: args.values.quiet === true });
     const knobsArg = typeof args.values.knobs === 'string' ? args.values.knobs : undefined;
-    const knobs = knobsArg === undefined ? undefined : knobsArg.trim().startsWith('{') ? knobsArg : readKnobsFile(knobsArg);
+    const knobs =
+      knobsArg === undefined ? undefined : knobsArg.trim().startsWith('{') ? knobsArg : readKnobsFile(knobsArg);
     const summary = await generateWorld({ persons, seed, outDir, taxYear, logger, knobs });
     const rows = Object.values(summary.sources).reduce((a, b) => a + b, 0);
-    process.stdout.write(`${outDir}: ${persons} persons, ${rows} rows in ${Object.keys(summary.files).length} files (seed ${seed}, tax year ${taxYear})\n`);
+    process.stdout.write(
+      `${outDir}: ${persons} persons, ${rows} rows in ${Object.keys(summary.files).length} files (seed ${seed}, ` +
+        `tax year ${taxYear})\n`,
+    );
     return 0;
   },
 };

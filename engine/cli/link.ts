@@ -18,7 +18,9 @@ const options = {
 export const command: Command<typeof options> = {
   name: 'link',
   summary: 'dedupe one CSV file or link two with a link spec (scored pairs, clusters, weights)',
-  usage: 'link --spec SPEC.json A.csv [B.csv] --out DIR [--labels LABELS.csv [--m-from-labels]] [--encoding ENC] [--delimiter D] [--seed S]',
+  usage:
+    'link --spec SPEC.json A.csv [B.csv] --out DIR [--labels LABELS.csv [--m-from-labels]] [--encoding ENC] ' +
+    '[--delimiter D] [--seed S]',
   help: [
     '--spec, -s FILE   link spec (JSON): fields, comparisons, blocking, threshold, clustering (docs/linking.md)',
     'A.csv [B.csv]     one file: find duplicates within it; two files: link records of A with records of B only',
@@ -27,7 +29,7 @@ export const command: Command<typeof options> = {
     '                  when linking two files) and DIR/weights.json (m/u and weight per level, prior, EM sessions)',
     '                  and DIR/link-report.html (level weights, sample waterfalls, cluster sizes; with --labels also',
     '                  the precision-recall curve and the threshold sweep); self-contained, opens offline',
-    '--labels, -l FILE labelled pairs (left_id,right_id,match with 0/1; or Splink\'s unique_id_l,unique_id_r,',
+    "--labels, -l FILE labelled pairs (left_id,right_id,match with 0/1; or Splink's unique_id_l,unique_id_r,",
     '                  clerical_match_score) or known entities (id,cluster): prints precision, recall and F1 at the',
     '                  threshold and a sweep over thresholds',
     '--m-from-labels   m of every level counted on the labelled matches instead of estimated by EM',
@@ -36,7 +38,8 @@ export const command: Command<typeof options> = {
     '--seed S          seed of the random pairs used to estimate u (default 1)',
     '--quiet, -q       no progress on stderr',
   ],
-  example: 'sangloc link --spec examples/link/spec.json examples/link/shops.csv examples/link/registry.csv --out out/link',
+  example:
+    'sangloc link --spec examples/link/spec.json examples/link/shops.csv examples/link/registry.csv --out out/link',
   options,
   positionals: true,
   async run(args) {
@@ -45,7 +48,9 @@ export const command: Command<typeof options> = {
     const seed = optionalInt(args, 'seed', 0, 2 ** 31 - 1) ?? 1;
     const [first, second, ...more] = args.positionals;
     if (first === undefined || more.length > 0) {
-      throw new UsageError(`link: give one CSV file (dedupe) or two (link), got ${args.positionals.length}. See \`sangloc link --help\`.`);
+      throw new UsageError(
+        `link: give one CSV file (dedupe) or two (link), got ${args.positionals.length}. See \`sangloc link --help\`.`,
+      );
     }
     const files: LinkFileList = second === undefined ? [first] : [first, second];
     checkLinkFiles(files);
@@ -59,20 +64,31 @@ export const command: Command<typeof options> = {
     const mFromLabels = args.values['m-from-labels'] === true;
     const result = await linkFiles({ files, spec, specSource: specPath, outDir, seed, log, labels, read, mFromLabels });
     log.info(
-      `link: ${result.records} records, ${result.candidatePairs} candidate pairs, ${result.links} links (${result.keptLinks} kept, ` +
-        `${result.weakLinks} weak, ${result.bridgesCut} bridges cut${result.oneToOneRefused ? `, ${result.oneToOneRefused} refused one-to-one` : ''}), ` +
-        `${result.multiRecordClusters} clusters of 2+ records${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}; wrote ${outDir}`,
+      `link: ${result.records} records, ${result.candidatePairs} candidate pairs, ${result.links} links ` +
+        `(${result.keptLinks} kept, ` +
+        `${result.weakLinks} weak, ${result.bridgesCut} bridges ` +
+        `cut${result.oneToOneRefused ? `, ${result.oneToOneRefused} refused one-to-one` : ''}), ` +
+        `${result.multiRecordClusters} clusters of 2+ ` +
+        `records${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}; wrote ${outDir}`,
     );
     const q = result.quality;
     if (q && result.sweepTable) {
       const f = (x: number) => x.toLocaleString('vi-VN', { minimumFractionDigits: 4, maximumFractionDigits: 4 });
       const lines = [
-        `labels: ${q.records} records, ${q.positives} true pairs (${q.positivesNotBlocked} not brought by any blocking rule)`,
-        `  pairs at the threshold (${result.quality!.atThreshold.weight.toFixed(2)} bits): precision ${f(q.atThreshold.precision)}, recall ${f(q.atThreshold.recall)}, F1 ${f(q.atThreshold.f1)}`,
-        `  clusters:                      precision ${f(q.clustered.precision)}, recall ${f(q.clustered.recall)}, F1 ${f(q.clustered.f1)}`,
-        `  best F1 ${f(q.best.f1)} at match weight ${q.best.weight.toFixed(2)} (probability ${q.best.probability.toPrecision(4)})`,
+        `labels: ${q.records} records, ${q.positives} true pairs (${q.positivesNotBlocked} not brought by any ` +
+          `blocking rule)`,
+        `  pairs at the threshold (${result.quality!.atThreshold.weight.toFixed(2)} bits): ` +
+          `precision ${f(q.atThreshold.precision)}, recall ${f(q.atThreshold.recall)}, F1 ${f(q.atThreshold.f1)}`,
+        `  clusters:                      precision ${f(q.clustered.precision)}, ` +
+          `recall ${f(q.clustered.recall)}, F1 ${f(q.clustered.f1)}`,
+        `  best F1 ${f(q.best.f1)} at match weight ${q.best.weight.toFixed(2)} ` +
+          `(probability ${q.best.probability.toPrecision(4)})`,
         '  sweep:  probability   weight  predicted  precision  recall      F1',
-        ...result.sweepTable.map((p) => `         ${p.probability.toFixed(4).padStart(10)} ${p.weight.toFixed(2).padStart(8)} ${String(p.predicted).padStart(10)}    ${f(p.precision)}  ${f(p.recall)}  ${f(p.f1)}`),
+        ...result.sweepTable.map(
+          (p) =>
+            `         ${p.probability.toFixed(4).padStart(10)} ${p.weight.toFixed(2).padStart(8)} ` +
+            `${String(p.predicted).padStart(10)}    ${f(p.precision)}  ${f(p.recall)}  ${f(p.f1)}`,
+        ),
       ];
       process.stdout.write(lines.join('\n') + '\n');
     }

@@ -67,7 +67,9 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     // Unexpected: keep the stack for developers, but on one line first for the nightly log.
     // An unexpected error may quote the value it failed on (DuckDB does): blank it, never print it.
-    process.stderr.write(`sangloc ${name}: internal error: ${withoutQuotedValues(String((err as Error).message).split('\n')[0]!)}\n`);
+    process.stderr.write(
+      `sangloc ${name}: internal error: ${withoutQuotedValues(String((err as Error).message).split('\n')[0]!)}\n`,
+    );
     if (process.env.SANGLOC_DEBUG) process.stderr.write(String((err as Error).stack) + '\n');
     return 70;
   }

@@ -20,7 +20,14 @@ export const command: Command<typeof options> = {
       const m = readRunJson(ws.runDir(id)).model_id;
       if (m) usedBy.set(m, [...(usedBy.get(m) ?? []), id]);
     }
-    if (args.values.json) process.stdout.write(JSON.stringify(cards.map((c) => ({ ...c, runs: usedBy.get(c.model_id) ?? [] })), null, 2) + '\n');
+    if (args.values.json)
+      process.stdout.write(
+        JSON.stringify(
+          cards.map((c) => ({ ...c, runs: usedBy.get(c.model_id) ?? [] })),
+          null,
+          2,
+        ) + '\n',
+      );
     else process.stdout.write(formatModelList(cards, usedBy));
     return 0;
   },

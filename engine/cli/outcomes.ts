@@ -26,7 +26,8 @@ export const command: Command<typeof options> = {
   positionals: true,
   async run(args) {
     const [verb, file, ...rest] = args.positionals;
-    if (verb !== 'import' || !file || rest.length) throw new UsageError('outcomes: expected `sangloc outcomes import FILE --workspace WS`.');
+    if (verb !== 'import' || !file || rest.length)
+      throw new UsageError('outcomes: expected `sangloc outcomes import FILE --workspace WS`.');
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
@@ -41,8 +42,12 @@ export const command: Command<typeof options> = {
             ? `sangloc: ${file} was imported before (same content); nothing added`
             : `sangloc: ${file}: ${f.rowsRead} row(s) read, ${f.rowsLoaded} loaded, ${f.rowsRejected} rejected`,
           ...r.rejects.map((x) => `  line ${x.line ?? '?'}${x.column ? ` (${x.column})` : ''}: ${x.reason}`),
-          ...(f.rowsRejected > r.rejects.length ? [`  … ${f.rowsRejected - r.rejects.length} more rejects (table rejects, run_id ${r.importId})`] : []),
-          `  outcomes in the warehouse: ${r.outcomesInWarehouse}${r.outcomesMatched !== null ? `, ${r.outcomesMatched} linked to seller entities` : ''}`,
+          ...(f.rowsRejected > r.rejects.length
+            ? [`  … ${f.rowsRejected - r.rejects.length} more rejects (table rejects, run_id ${r.importId})`]
+            : []),
+          `  outcomes in the ` +
+            `warehouse: ${r.outcomesInWarehouse}` +
+            (r.outcomesMatched !== null ? `, ${r.outcomesMatched} linked to seller entities` : ''),
           ...(r.archived ? [`  kept as ${r.archived}`] : []),
           '  next: `sangloc train --workspace WS` to retrain on them',
           '',

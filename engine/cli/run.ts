@@ -11,8 +11,10 @@ export const command: Command = {
   help: [
     '--input DIR        delivery folder (files named as in docs/contract.md: taxpayers.csv, cod_shipments_*.csv …)',
     '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
-    '--tax-year Y       tax year to screen (default: the latest year with returns from at least 10 % of the filers of the busiest year)',
-    '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …); every key: docs/config.md',
+    '--tax-year Y       tax year to screen (default: the latest year with returns from at least 10 % of the ' +
+      'filers of the busiest year)',
+    '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …); every key: ' +
+      'docs/config.md',
     '--mask-pii         mask IDs, phones and accounts in every export',
     '--lang vi|en       language of reasons (default vi)',
     '--wait             wait for a run already holding the workspace instead of exiting',
@@ -45,7 +47,8 @@ export const command: Command = {
     const rel = fromHere && !fromHere.startsWith('..') ? fromHere : result.runDir;
     process.stdout.write(
       [
-        `sangloc: run ${result.runId} published in ${formatMs(performance.now() - started)} (tax year ${result.taxYear}):`,
+        `sangloc: run ${result.runId} published in ${formatMs(performance.now() - started)} (tax ` +
+          `year ${result.taxYear}):`,
         `  ${result.entities.toLocaleString('en')} seller entities, ${result.cases.toLocaleString('en')} cases`,
         `  case list: ${rel}/cases.xlsx (also .csv, .parquet, .json)`,
         `  report:    ${rel}/report.html`,

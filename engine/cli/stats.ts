@@ -19,11 +19,11 @@ export const command: Command<typeof options> = {
   usage: 'stats --period 2026-H1|2026-Q3|2026-07|2025 --workspace WS [--out FILE.csv] [--config FILE]',
   help: [
     '--period P       a year (2025), half (2026-H1), quarter (2026-Q3) or month (2026-07)',
-    '--workspace WS   a workspace with at least one run (the warehouse\'s latest state is read)',
+    "--workspace WS   a workspace with at least one run (the warehouse's latest state is read)",
     '--out FILE.csv   also write the table as CSV (one row per province, then TOTAL)',
     '--config FILE    the config the runs use (tax rules)',
     'GMV and declarations delivered per quarter or year count for the months they share with the period;',
-    'the tax gap is computed on the period\'s revenue scaled to a year (the threshold is annual).',
+    "the tax gap is computed on the period's revenue scaled to a year (the threshold is annual).",
   ],
   example: 'sangloc stats --period 2026-H1 --workspace workspace --out stats-2026-H1.csv',
   options,

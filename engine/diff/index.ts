@@ -76,7 +76,13 @@ const yieldOf = (v: number | null | undefined) => (typeof v === 'number' && Numb
  *
  * @example diffCases('r1', a, 'r2', b).counts // { new: 3, escalated: 1, 'de-escalated': 0, dropped: 2, unchanged: 40 }
  */
-export function diffCases(runA: string, a: readonly DiffInput[], runB: string, b: readonly DiffInput[], opts: DiffOptions = {}): RunDiff {
+export function diffCases(
+  runA: string,
+  a: readonly DiffInput[],
+  runB: string,
+  b: readonly DiffInput[],
+  opts: DiffOptions = {},
+): RunDiff {
   const bands = opts.bands ?? defaultBands;
   const ratio = opts.yieldChange ?? 0.5;
   const inA = new Map(a.map((r) => [r.entity_id, r]));
@@ -143,22 +149,33 @@ export function diffCases(runA: string, a: readonly DiffInput[], runB: string, b
 export function formatDiffText(diff: RunDiff, limit = 30): string {
   const nf = new Intl.NumberFormat('en');
   const out = [
-    `cases: ${diff.run_a} → ${diff.run_b} (bands by rank: ${Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ')})`,
-    `  new ${diff.counts.new}, escalated ${diff.counts.escalated}, de-escalated ${diff.counts['de-escalated']}, dropped ${diff.counts.dropped}, unchanged ${diff.counts.unchanged}`,
+    `cases: ${diff.run_a} → ${diff.run_b} (bands by ` +
+      `rank: ${Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ')})`,
+    `  new ${diff.counts.new}, escalated ${diff.counts.escalated}, de-escalated ${diff.counts['de-escalated']}, ` +
+      `dropped ${diff.counts.dropped}, unchanged ${diff.counts.unchanged}`,
     `  expected yield ${diff.expected_yield_delta >= 0 ? '+' : ''}${nf.format(diff.expected_yield_delta)} VND`,
   ];
   if (diff.changes.length === 0) return out.join('\n') + '\n';
   const header = ['change', 'entity_id', 'rank', 'band', 'expected yield (VND)', 'province'];
-  const rows = diff.changes.slice(0, limit).map((c) => [
-    c.change,
-    c.entity_id,
-    `${c.rank_a ?? '–'} → ${c.rank_b ?? '–'}`,
-    `${c.band_a === null ? '–' : bandLabel(c.band_a, diff.bands)} → ${c.band_b === null ? '–' : bandLabel(c.band_b, diff.bands)}`,
-    `${c.expected_yield_a === null ? '–' : nf.format(c.expected_yield_a)} → ${c.expected_yield_b === null ? '–' : nf.format(c.expected_yield_b)}`,
-    c.province ?? '',
-  ]);
+  const rows = diff.changes
+    .slice(0, limit)
+    .map((c) => [
+      c.change,
+      c.entity_id,
+      `${c.rank_a ?? '–'} → ${c.rank_b ?? '–'}`,
+      `${c.band_a === null ? '–' : bandLabel(c.band_a, diff.bands)} ` +
+        `→ ${c.band_b === null ? '–' : bandLabel(c.band_b, diff.bands)}`,
+      `${c.expected_yield_a === null ? '–' : nf.format(c.expected_yield_a)} ` +
+        `→ ${c.expected_yield_b === null ? '–' : nf.format(c.expected_yield_b)}`,
+      c.province ?? '',
+    ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const line = (r: string[]) => '  ' + r.map((v, k) => v.padEnd(widths[k]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    '  ' +
+    r
+      .map((v, k) => v.padEnd(widths[k]!))
+      .join('  ')
+      .trimEnd();
   out.push('', line(header), ...rows.map(line));
   if (diff.changes.length > limit) out.push(`  … ${diff.changes.length - limit} more (use --out FILE.csv for all)`);
   return out.join('\n') + '\n';

@@ -33,23 +33,51 @@ export interface AuditedSummary {
  * judges the engine without sharing its code. Digits only; tax codes drop a `-NNN` branch suffix;
  * phones turn `84…` into `0…`; domains lose scheme, `www.`, port and path.
  */
-export const normalizeMacros = `
+export const normalizeMacros =
+  `
 create or replace macro ev_digits(x) as regexp_replace(coalesce(x, ''), '[^0-9]', '', 'g');
 create or replace macro ev_tax13(d) as case when length(d) = 13 then left(d, 10) else d end;
-create or replace macro ev_tax(x) as nullif(ev_tax13(ev_digits(regexp_replace(trim(coalesce(x, '')), '-\\s*[0-9]{3}$', ''))), '');
-create or replace macro ev_phone_d(d) as case when d like '84%' and length(d) between 11 and 12 then '0' || ltrim(substr(d, 3), '0') else d end;
+create or replace macro ev_tax(x) as nullif(ev_tax13(ev_digits(regexp_replace(trim(coalesce(x, '')), ` +
+  `'-\\s*[0-9]{3}$', ''))), '');
+create or replace macro ev_phone_d(d) as case when d like '84%' and length(d) between 11 and 12 then '0' || ` +
+  `ltrim(substr(d, 3), '0') else d end;
 create or replace macro ev_phone(x) as nullif(ev_phone_d(ev_digits(x)), '');
 create or replace macro ev_nid(x) as nullif(ev_digits(x), '');
 create or replace macro ev_domain(x) as nullif(rtrim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-  lower(trim(coalesce(x, ''))), '^[a-z][a-z0-9+.-]*://', ''), '^www\\.', ''), '[/?#].*$', ''), ':[0-9]*$', ''), '.'), '');
+  lower(trim(coalesce(x, ''))), '^[a-z][a-z0-9+.-]*://', ''), '^www\\.', ''), '[/?#].*$', ''), ':[0-9]*$', ''), ` +
+  `'.'), '');
 `;
 
 /** How each scanned source spells its record key and where its national id / phone sit. */
-const scanned: { source: SourceName; key: (r: Relation) => string; nid: string[]; phone: string[]; keyColumns: string[] }[] = [
+const scanned: {
+  source: SourceName;
+  key: (r: Relation) => string;
+  nid: string[];
+  phone: string[];
+  keyColumns: string[];
+}[] = [
   { source: 'taxpayers', key: () => `tax_id`, nid: ['national_id'], phone: ['phone'], keyColumns: ['tax_id'] },
-  { source: 'platform_sellers', key: () => `platform || ':' || shop_id || ':' || period`, nid: ['owner_national_id'], phone: ['phone'], keyColumns: ['platform', 'shop_id', 'period'] },
-  { source: 'websites', key: () => `ev_domain(domain)`, nid: ['owner_national_id'], phone: ['phone'], keyColumns: ['domain'] },
-  { source: 'cod_shipments', key: () => `carrier || ':' || waybill`, nid: [], phone: ['sender_phone'], keyColumns: ['carrier', 'waybill'] },
+  {
+    source: 'platform_sellers',
+    key: () => `platform || ':' || shop_id || ':' || period`,
+    nid: ['owner_national_id'],
+    phone: ['phone'],
+    keyColumns: ['platform', 'shop_id', 'period'],
+  },
+  {
+    source: 'websites',
+    key: () => `ev_domain(domain)`,
+    nid: ['owner_national_id'],
+    phone: ['phone'],
+    keyColumns: ['domain'],
+  },
+  {
+    source: 'cod_shipments',
+    key: () => `carrier || ':' || waybill`,
+    nid: [],
+    phone: ['sender_phone'],
+    keyColumns: ['carrier', 'waybill'],
+  },
 ];
 
 /**
@@ -95,10 +123,17 @@ export async function mapAuditedPersons(db: Db, files: Map<SourceName, string[]>
     const pick = (kind: 'national_id' | 'phone', columns: string[], fn: string) =>
       columns
         .filter((c) => rel.columns.has(c))
-        .map((c) => `select '${s.source}' as source, ${s.key(rel)} as record_key, '${kind}' as subject_type, ${fn}(${col(rel, c)}) as norm from ${rel.sql}`);
+        .map(
+          (c) =>
+            `select '${s.source}' as source, ${s.key(rel)} as record_key, '${kind}' as ` +
+            `subject_type, ${fn}(${col(rel, c)}) as norm from ${rel.sql}`,
+        );
     scans.push(...pick('national_id', s.nid, 'ev_nid'), ...pick('phone', s.phone, 'ev_phone'));
     // Since July 2025 the 12-digit personal ID is the tax code: a registry row whose tax_id is that ID names it too.
-    if (s.source === 'taxpayers') scans.push(`select 'taxpayers', tax_id, 'national_id', ev_tax(tax_id) from ${rel.sql} where length(ev_tax(tax_id)) = 12`);
+    if (s.source === 'taxpayers')
+      scans.push(
+        `select 'taxpayers', tax_id, 'national_id', ev_tax(tax_id) from ${rel.sql} where length(ev_tax(tax_id)) = 12`,
+      );
   }
   const rowMatches = scans.length
     ? `select s.subject_type, s.subject_id, t.person_id
@@ -107,14 +142,16 @@ export async function mapAuditedPersons(db: Db, files: Map<SourceName, string[]>
        join truth t on t.source = r.source and t.record_key = r.record_key`
     : `select null::varchar as subject_type, null::varchar as subject_id, null::varchar as person_id where false`;
 
-  await db.exec(`
+  await db.exec(
+    `
     create or replace table subject_persons as
     select distinct subject_type, subject_id, person_id from (
       select s.subject_type, s.subject_id, t.person_id from subjects s
         join truth t on t.source = 'taxpayers' and ev_tax(t.record_key) = s.norm where s.subject_type = 'tax_id'
       union all
       select s.subject_type, s.subject_id, t.person_id from subjects s
-        join truth t on t.source = 'platform_sellers' and lower(regexp_replace(t.record_key, ':[^:]*$', '')) = s.norm where s.subject_type = 'platform_shop'
+        join truth t on t.source = 'platform_sellers' and lower(regexp_replace(t.record_key, ':[^:]*$', '')) = ` +
+      `s.norm where s.subject_type = 'platform_shop'
       union all
       select s.subject_type, s.subject_id, t.person_id from subjects s
         join truth t on t.source = 'websites' and ev_domain(t.record_key) = s.norm where s.subject_type = 'domain'
@@ -122,18 +159,21 @@ export async function mapAuditedPersons(db: Db, files: Map<SourceName, string[]>
       ${rowMatches}
     ) where person_id is not null;
     create or replace table audited_persons as select distinct person_id from subject_persons;
-  `);
+  `,
+  );
 
   const perType = await db.all<{ subject_type: string; subjects: number; matched: number; persons: number }>(`
     select s.subject_type, count(distinct s.subject_id)::bigint as subjects,
       count(distinct p.subject_id)::bigint as matched, count(distinct p.person_id)::bigint as persons
     from subjects s left join subject_persons p using (subject_type, subject_id)
     group by 1`);
-  let subjects = 0, matched = 0;
+  let subjects = 0,
+    matched = 0;
   for (const r of perType) {
     subjects += r.subjects;
     matched += r.matched;
-    if (r.subject_type in byType) byType[r.subject_type as SubjectType] = { subjects: r.subjects, matched: r.matched, persons: r.persons };
+    if (r.subject_type in byType)
+      byType[r.subject_type as SubjectType] = { subjects: r.subjects, matched: r.matched, persons: r.persons };
   }
   const persons = await db.value<number>(`select count(*)::bigint from audited_persons`);
   return { outcomeFiles, outcomeRows, subjects, unmatchedSubjects: subjects - matched, persons, byType };

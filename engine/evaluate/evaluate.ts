@@ -105,12 +105,21 @@ export async function evaluateRun(options: EvaluateOptions): Promise<Evaluation>
 
 async function measure(
   db: Db,
-  o: { truthDir: string; runDir: string; inputDir: string; ks: number[]; files: Parameters<typeof loadTables>[1]; log: Logger },
+  o: {
+    truthDir: string;
+    runDir: string;
+    inputDir: string;
+    ks: number[];
+    files: Parameters<typeof loadTables>[1];
+    log: Logger;
+  },
 ): Promise<Evaluation> {
   const { truthDir, runDir, inputDir, ks, files, log } = o;
   await db.exec(normalizeMacros);
   await log.stage('evaluate: load truth and run', () => loadTables(db, files));
-  const audited = await log.stage('evaluate: map outcomes to persons', () => mapAuditedPersons(db, deliveryFiles(inputDir)));
+  const audited = await log.stage('evaluate: map outcomes to persons', () =>
+    mapAuditedPersons(db, deliveryFiles(inputDir)),
+  );
   const counts = await log.stage('evaluate: link members to truth', () => linkMembers(db));
   const ranking = await log.stage('evaluate: score the case list', () => scoreRanking(db, ks));
   const entities = await log.stage('evaluate: pairwise entity scores', async () => ({
@@ -119,7 +128,8 @@ async function measure(
   }));
   const notes = [
     'Cases whose person is named in outcomes are skipped; the next case takes the place, so K cases are counted.',
-    'A person counts once: a later case of the same person is a miss (duplicate); a case with no truth record is a miss (unmapped).',
+    'A person counts once: a later case of the same person is a miss (duplicate); a case with no truth record ' +
+      'is a miss (unmapped).',
     'Truth records missing from members.csv count as unlinked singletons.',
   ];
   if (audited.outcomeFiles.length === 0) notes.push('No outcomes files in the input folder: no case was skipped.');
@@ -136,17 +146,25 @@ export function saveEvaluation(evaluation: Evaluation, file: string): void {
   try {
     writeFileSync(file, JSON.stringify(evaluation, null, 2) + '\n');
   } catch (err) {
-    throw new InputError(file, `cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check that the folder exists.`);
+    throw new InputError(
+      file,
+      `cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check ` +
+        `that the folder exists.`,
+    );
   }
 }
 
 function normaliseKs(ks: readonly number[]): number[] {
   const bad = ks.find((k) => !Number.isInteger(k) || k < 1);
-  if (bad !== undefined || ks.length === 0) throw new UsageError(`K values must be positive integers, got "${ks.join(',')}".`);
+  if (bad !== undefined || ks.length === 0)
+    throw new UsageError(`K values must be positive integers, got "${ks.join(',')}".`);
   return [...new Set(ks)].sort((a, b) => a - b);
 }
 
-async function loadTables(db: Db, files: { persons: string; records: string; cases: string; members: string }): Promise<void> {
+async function loadTables(
+  db: Db,
+  files: { persons: string; records: string; cases: string; members: string },
+): Promise<void> {
   const persons = await openRelation(db, [files.persons]);
   requireColumns(persons, ['person_id', 'undeclared', 'true_tax_due']);
   const records = await openRelation(db, [files.records]);
@@ -181,21 +199,26 @@ async function loadTables(db: Db, files: { persons: string; records: string; cas
 async function linkMembers(db: Db): Promise<Evaluation['counts']> {
   // Records seen by either side (person from the truth, entity from the run), folded at once into
   // cells: one row per entity × person × identity-source flag, all later sums read only these.
-  await db.exec(`
+  await db.exec(
+    `
     create table cells as
-    select m.entity_id, t.person_id, coalesce(t.source, m.source) in (${identitySources.map((s) => `'${s}'`).join(', ')}) as identity,
+    select m.entity_id, t.person_id, coalesce(t.source, m.source) in ` +
+      `(${identitySources.map((s) => `'${s}'`).join(', ')}) as identity,
       count(*)::bigint as n
     from truth t full outer join members m on t.source = m.source and t.record_key = m.record_key
     group by all;
     create table entity_person as
     select entity_id, person_id from (
       select entity_id, person_id,
-        row_number() over (partition by entity_id order by n desc, try_cast(person_id as hugeint) nulls last, person_id) as r
+        row_number() over (partition by entity_id order by n desc, try_cast(person_id as hugeint) nulls last, ` +
+      `person_id) as r
       from (select entity_id, person_id, sum(n) as n from cells
             where entity_id is not null and person_id is not null group by all))
     where r = 1;
-  `);
-  const c = await db.one<Record<string, number>>(`
+  `,
+  );
+  const c = await db.one<Record<string, number>>(
+    `
     select
       (select count(*) from persons)::bigint as persons,
       (select count(*) from persons where undeclared)::bigint as undeclared_persons,
@@ -205,8 +228,10 @@ async function linkMembers(db: Db): Promise<Evaluation['counts']> {
       (select coalesce(sum(n), 0) from cells where person_id is null)::bigint as not_in_truth,
       (select coalesce(sum(n), 0) from cells where entity_id is null)::bigint as not_in_members,
       (select count(*) from members where n_entities > 1)::bigint as several,
-      (select count(*) from cases c where not exists (select 1 from entity_person e where e.entity_id = c.entity_id))::bigint as without_person
-  `);
+      (select count(*) from cases c where not exists (select 1 from entity_person e where e.entity_id = ` +
+      `c.entity_id))::bigint as without_person
+  `,
+  );
   return {
     persons: c!.persons!,
     undeclaredPersons: c!.undeclared_persons!,
@@ -233,7 +258,14 @@ async function scoreRanking(db: Db, ks: number[]): Promise<Evaluation['ranking']
       left join audited_persons a on a.person_id = e.person_id;
   `);
   const auditedCases = await db.value<number>(`select count(*)::bigint from ranked where audited`);
-  const rows = await db.all<{ entity_id: string; person_id: string | null; undeclared: boolean; true_tax_due: number; audited: boolean; control: boolean }>(
+  const rows = await db.all<{
+    entity_id: string;
+    person_id: string | null;
+    undeclared: boolean;
+    true_tax_due: number;
+    audited: boolean;
+    control: boolean;
+  }>(
     `select entity_id, person_id, undeclared, true_tax_due, audited, control from ranked
      order by rank nulls last, entity_id limit ${maxK + auditedCases}`,
   );
@@ -250,7 +282,9 @@ async function scoreRanking(db: Db, ks: number[]): Promise<Evaluation['ranking']
     `select count(*)::bigint as n, count(*) filter (where undeclared)::bigint as u,
        coalesce(sum(true_tax_due) filter (where undeclared), 0)::double as due ${eligible}`,
   ))!;
-  const dues = (await db.all<{ d: number }>(`select true_tax_due as d ${eligible} and undeclared order by d desc limit ${maxK}`)).map((r) => r.d);
+  const dues = (
+    await db.all<{ d: number }>(`select true_tax_due as d ${eligible} and undeclared order by d desc limit ${maxK}`)
+  ).map((r) => r.d);
   const baseRate = pop.n > 0 ? pop.u / pop.n : null;
   return {
     eligiblePersons: pop.n,
@@ -265,8 +299,10 @@ async function pairwise(db: Db, identityOnly: boolean): Promise<PairwiseScores> 
   // Pairs are counted per group (Σ C(n,2)), never enumerated: members can hold tens of millions of rows.
   // Everything derives from the cells table (one row per entity × person × identity flag).
   const l = `(select * from cells where person_id is not null${identityOnly ? ' and identity' : ''})`;
-  const r = (await db.one<Record<string, number>>(`
-    with ent as (select entity_id, sum(n) as n, count(distinct person_id) as np from ${l} where entity_id is not null group by 1),
+  const r = (await db.one<Record<string, number>>(
+    `
+    with ent as (select entity_id, sum(n) as n, count(distinct person_id) as np from ${l} where entity_id is ` +
+      `not null group by 1),
     per as (select sum(n) as n from ${l} group by person_id),
     cell as (select sum(n) as n from ${l} where entity_id is not null group by entity_id, person_id)
     select
@@ -277,7 +313,8 @@ async function pairwise(db: Db, identityOnly: boolean): Promise<PairwiseScores> 
       (select coalesce(sum(n * (n - 1) // 2), 0) from ent)::double as predicted,
       (select coalesce(sum(n * (n - 1) // 2), 0) from per)::double as truth,
       (select coalesce(sum(n * (n - 1) // 2), 0) from cell)::double as tp
-  `))!;
+  `,
+  ))!;
   const counts = { truePositivePairs: r.tp!, predictedPairs: r.predicted!, truePairs: r.truth! };
   return {
     records: r.records!,

@@ -4,10 +4,12 @@ import type { PairwiseScores } from './metrics.js';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** Percent with one decimal; two below 1 % so small yields on big deliveries do not print as 0.0 %. */
-const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.01 ? 2 : 1)}%`);
+const pct = (x: number | null): string =>
+  x === null ? 'n/a' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.01 ? 2 : 1)}%`;
 const num = (x: number | null, digits = 3): string => (x === null ? 'n/a' : x.toFixed(digits));
 /** Million VND, the unit tax office reports use. */
-const mvnd = (vnd: number): string => (vnd / 1e6).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const mvnd = (vnd: number): string =>
+  (vnd / 1e6).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /**
  * Lays out rows as columns: first column left-aligned, the others right-aligned.
@@ -18,12 +20,26 @@ const mvnd = (vnd: number): string => (vnd / 1e6).toLocaleString('en-US', { mini
 export function alignTable(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
 function pairwiseRow(label: string, p: PairwiseScores): string[] {
-  return [label, int(p.records), int(p.entities), int(p.unlinkedRecords), int(p.mixedEntities), pct(p.precision), pct(p.recall), num(p.f1)];
+  return [
+    label,
+    int(p.records),
+    int(p.entities),
+    int(p.unlinkedRecords),
+    int(p.mixedEntities),
+    pct(p.precision),
+    pct(p.recall),
+    num(p.f1),
+  ];
 }
 
 /**
@@ -40,13 +56,31 @@ export function formatEvaluation(e: Evaluation): string {
     `truth   ${e.truthDir}`,
     `input   ${e.inputDir}`,
     '',
-    `cases ${int(e.counts.cases)} (${int(e.counts.casesWithoutPerson)} with no truth record); persons ${int(e.counts.persons)}, undeclared ${int(e.counts.undeclaredPersons)}`,
-    `outcomes: ${int(a.outcomeRows)} rows, ${int(a.subjects)} subjects (${int(a.unmatchedSubjects)} unmatched) naming ${int(a.persons)} persons, whose cases are skipped`,
-    `judged on ${int(r.eligiblePersons)} persons not in outcomes, ${int(r.eligibleUndeclared)} undeclared (base rate ${pct(r.baseRate)}), tax due ${mvnd(r.undeclaredTaxDueVnd)} M VND`,
+    `cases ${int(e.counts.cases)} (${int(e.counts.casesWithoutPerson)} with no truth record); ` +
+      `persons ${int(e.counts.persons)}, undeclared ${int(e.counts.undeclaredPersons)}`,
+    `outcomes: ${int(a.outcomeRows)} rows, ${int(a.subjects)} subjects (${int(a.unmatchedSubjects)} unmatched) ` +
+      `naming ${int(a.persons)} persons, whose cases are skipped`,
+    `judged on ${int(r.eligiblePersons)} persons not in outcomes, ${int(r.eligibleUndeclared)} undeclared (base ` +
+      `rate ${pct(r.baseRate)}), tax due ${mvnd(r.undeclaredTaxDueVnd)} M VND`,
     '',
     'Case list (a person counts once: a later case of the same person is a miss)',
     alignTable([
-      ['K', 'counted', 'hits', 'precision', 'lift', 'dup', 'unmapped', 'skipped', 'control', 'yield M VND', 'ceiling M VND', 'yield', 'ceiling', 'yield/ceiling'],
+      [
+        'K',
+        'counted',
+        'hits',
+        'precision',
+        'lift',
+        'dup',
+        'unmapped',
+        'skipped',
+        'control',
+        'yield M VND',
+        'ceiling M VND',
+        'yield',
+        'ceiling',
+        'yield/ceiling',
+      ],
       ...r.atK.map((k) => [
         String(k.k),
         int(k.counted),
@@ -72,8 +106,10 @@ export function formatEvaluation(e: Evaluation): string {
       pairwiseRow(`identity (${e.entities.identity.sources.join(', ')})`, e.entities.identity),
     ]),
     '',
-    `members.csv: ${int(e.counts.memberRows)} rows; ${int(e.counts.memberRecordsNotInTruth)} records not in truth (not judged); ` +
-      `${int(e.counts.truthRecordsNotInMembers)} truth records missing; ${int(e.counts.recordsInSeveralEntities)} records in several entities`,
+    `members.csv: ${int(e.counts.memberRows)} rows; ${int(e.counts.memberRecordsNotInTruth)} records not in ` +
+      `truth (not judged); ` +
+      `${int(e.counts.truthRecordsNotInMembers)} truth records ` +
+      `missing; ${int(e.counts.recordsInSeveralEntities)} records in several entities`,
   ];
   return lines.join('\n') + '\n';
 }

@@ -56,10 +56,22 @@ const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
  *   rankingAtK([{ entityId: 'e1', personId: 'p1', undeclared: true, trueTaxDue: 10, audited: false, control: false }],
  *     [1], [10, 5], 15, 0.5)[0].precision; // 1
  */
-export function rankingAtK(cases: readonly RankedCase[], ks: readonly number[], undeclaredDues: readonly number[], undeclaredTotal: number, baseRate: number | null): RankingAtK[] {
+export function rankingAtK(
+  cases: readonly RankedCase[],
+  ks: readonly number[],
+  undeclaredDues: readonly number[],
+  undeclaredTotal: number,
+  baseRate: number | null,
+): RankingAtK[] {
   return [...ks].map((k) => {
     const seen = new Set<string>();
-    let counted = 0, hits = 0, duplicateCases = 0, unmappedCases = 0, skippedAudited = 0, controlCases = 0, yieldVnd = 0;
+    let counted = 0,
+      hits = 0,
+      duplicateCases = 0,
+      unmappedCases = 0,
+      skippedAudited = 0,
+      controlCases = 0,
+      yieldVnd = 0;
     for (const c of cases) {
       if (counted >= k) break;
       if (c.audited) {
@@ -133,11 +145,21 @@ export const pairCount = (n: number): number => (n < 2 ? 0 : (n * (n - 1)) / 2);
  * Precision, recall and F1 from pair counts.
  *
  * @example
- *   pairwiseFromCounts({ truePositivePairs: 1, predictedPairs: 2, truePairs: 4 }); // { precision: 0.5, recall: 0.25, f1: 1/3 }
+ * pairwiseFromCounts({ truePositivePairs: 1, predictedPairs: 2, truePairs: 4 }); // { precision: 0.5, recall: 0.25,
+ * f1: 1/3 }
  */
-export function pairwiseFromCounts(c: { truePositivePairs: number; predictedPairs: number; truePairs: number }): { precision: number | null; recall: number | null; f1: number | null } {
+export function pairwiseFromCounts(c: { truePositivePairs: number; predictedPairs: number; truePairs: number }): {
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+} {
   const precision = c.predictedPairs > 0 ? c.truePositivePairs / c.predictedPairs : null;
   const recall = c.truePairs > 0 ? c.truePositivePairs / c.truePairs : null;
-  const f1 = precision !== null && recall !== null ? (precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0) : null;
+  const f1 =
+    precision !== null && recall !== null
+      ? precision + recall > 0
+        ? (2 * precision * recall) / (precision + recall)
+        : 0
+      : null;
   return { precision, recall, f1 };
 }

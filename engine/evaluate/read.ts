@@ -34,7 +34,9 @@ export function resolveRunDir(runPath: string): string {
   const st = lstatSync(runPath);
   if (st.isSymbolicLink()) return resolveRunDir(realpathSync(runPath));
   if (st.isFile()) {
-    const id = readFileSync(runPath, 'utf8').replace(/^\uFEFF/, '').trim();
+    const id = readFileSync(runPath, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim();
     if (!id) throw new InputError(runPath, 'the latest-run pointer is empty; no run has been published.');
     const ws = dirname(runPath);
     const candidates = isAbsolute(id) ? [id] : [join(ws, 'runs', id), resolve(ws, id)];
@@ -42,7 +44,8 @@ export function resolveRunDir(runPath: string): string {
     if (!found) throw new InputError(runPath, `points at run "${id}", but ${candidates[0]} does not exist.`);
     return found;
   }
-  if (!existsSync(join(runPath, 'cases.csv')) && existsSync(join(runPath, 'latest'))) return resolveRunDir(join(runPath, 'latest'));
+  if (!existsSync(join(runPath, 'cases.csv')) && existsSync(join(runPath, 'latest')))
+    return resolveRunDir(join(runPath, 'latest'));
   return runPath;
 }
 
@@ -93,7 +96,10 @@ export async function openRelation(db: Db, files: string[]): Promise<Relation> {
     try {
       described = await db.all<{ column_name: string }>(`describe select * from ${scan}`);
     } catch (err) {
-      throw new InputError(group[0]!, `cannot be read as ${format.toUpperCase()}: ${(err as Error).message.split('\n')[0]}`);
+      throw new InputError(
+        group[0]!,
+        `cannot be read as ${format.toUpperCase()}: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
     const seen = new Set<string>();
     const select = described
@@ -116,7 +122,12 @@ export async function openRelation(db: Db, files: string[]): Promise<Relation> {
 export function requireColumns(rel: Relation, needed: readonly string[]): void {
   const missing = needed.filter((c) => !rel.columns.has(c));
   if (missing.length > 0) {
-    throw new InputError(rel.files[0] ?? '?', `missing required column(s) ${missing.join(', ')}.`, undefined, missing[0]);
+    throw new InputError(
+      rel.files[0] ?? '?',
+      `missing required column(s) ${missing.join(', ')}.`,
+      undefined,
+      missing[0],
+    );
   }
 }
 

@@ -31,9 +31,11 @@ export interface SourceRecords {
   source: string;
   /** Rows in the group (all of them, not only the ones shown). */
   count: number;
-  /** Sum of the source's money column (GMV, declared revenue, COD amount, credit amount); null for sources without one. */
+  /** Sum of the source's money column (GMV, declared revenue, COD amount, credit amount); null for sources without
+   * one. */
   amount_vnd: number | null;
-  /** Count and amount per class (parcels: sale / marketplace / returned / cancelled; credits: trade / carrier_remittance …). */
+  /** Count and amount per class (parcels: sale / marketplace / returned / cancelled; credits: trade /
+   * carrier_remittance …). */
   classes: { class: string; count: number; amount_vnd: number }[];
   /** Column order of `rows`. */
   columns: string[];
@@ -71,7 +73,13 @@ export interface RevenueComputation {
   activity_group: string;
   /** Where the group came from: the registry, or the rate a marketplace withheld. */
   group_source: 'registry' | 'withholding' | 'default';
-  rules: { threshold: number; vat_rate: number; pit_rate: number; pit_on_excess_only: boolean; vat_on_whole_revenue: boolean };
+  rules: {
+    threshold: number;
+    vat_rate: number;
+    pit_rate: number;
+    pit_on_excess_only: boolean;
+    vat_on_whole_revenue: boolean;
+  };
   steps: RevenueStep[];
   observed_revenue_vnd: number;
   declared_revenue_vnd: number;
@@ -121,7 +129,10 @@ export interface Dossier {
   /** The entity's row in the run's case list; null when it is not on the list (audited already, or no gap). */
   case: CaseRow | null;
   identities: IdentityRecord[];
-  identifiers: Record<'names' | 'tax_ids' | 'national_ids' | 'phones' | 'emails' | 'accounts' | 'domains' | 'shops', string[]>;
+  identifiers: Record<
+    'names' | 'tax_ids' | 'national_ids' | 'phones' | 'emails' | 'accounts' | 'domains' | 'shops',
+    string[]
+  >;
   records: SourceRecords[];
   /** How the records were joined; empty for a single-record entity. */
   links: LinkEvidence[];
@@ -147,9 +158,12 @@ export interface DossierOptions {
   resolveMethod?: 'scored' | 'exact';
 }
 
-/** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies it. */
-const recordLabelSql = `case source
-    when 'cod_shipments' then 'COD sender ' || concat_ws(' → ', coalesce(phone, name_display, '?'), account) || coalesce(' (' || province || ')', '')
+/** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies
+ * it. */
+const recordLabelSql =
+  `case source
+    when 'cod_shipments' then 'COD sender ' || concat_ws(' → ', coalesce(phone, name_display, '?'), account) || ` +
+  `coalesce(' (' || province || ')', '')
     else source_key end`;
 
 const tableExists = (db: Db, name: string) => db.tableExists(name);
@@ -170,9 +184,13 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
     { e: entityId },
   );
   if (identities.length === 0) {
-    throw new InputError(entityId, 'no such entity in the warehouse (entity ids look like E1A2B3C4D5E; see cases.csv of the latest run)');
+    throw new InputError(
+      entityId,
+      'no such entity in the warehouse (entity ids look like E1A2B3C4D5E; see cases.csv of the latest run)',
+    );
   }
-  const distinct = (f: (r: IdentityRecord) => string | null) => [...new Set(identities.map(f).filter((v): v is string => !!v))].sort();
+  const distinct = (f: (r: IdentityRecord) => string | null) =>
+    [...new Set(identities.map(f).filter((v): v is string => !!v))].sort();
   const identifiers: Dossier['identifiers'] = {
     names: distinct((r) => r.name),
     tax_ids: distinct((r) => r.tax_id),
@@ -188,12 +206,18 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
     ? await db.value<number | null>(`select max(tax_year) from mart_entity_features`)
     : null;
   if (featureYear !== null && featureYear !== opts.taxYear) {
-    notes.push(`the warehouse holds features for tax year ${featureYear}, not ${opts.taxYear}: amounts below are for ${featureYear}; run \`sangloc run --tax-year ${opts.taxYear}\` to rebuild`);
+    notes.push(
+      `the warehouse holds features for tax year ${featureYear}, not ${opts.taxYear}: amounts below are ` +
+        `for ${featureYear}; run \`sangloc run --tax-year ${opts.taxYear}\` to rebuild`,
+    );
   }
   const year = featureYear ?? opts.taxYear;
   const records = await sourceRecords(db, entityId, year, limit);
   const method = opts.resolveMethod ?? ((await tableExists(db, 'resolve_links')) ? 'scored' : 'exact');
-  const links = method === 'scored' && (await tableExists(db, 'resolve_links')) ? await scoredLinks(db, entityId) : exactLinks(identities);
+  const links =
+    method === 'scored' && (await tableExists(db, 'resolve_links'))
+      ? await scoredLinks(db, entityId)
+      : exactLinks(identities);
   const related = await relatedParties(db, entityId);
   const registryCandidate = await registryCandidateOf(db, entityId);
   const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
@@ -252,8 +276,11 @@ function sourceQueries(): SourceQuery[] {
   return [
     {
       source: 'taxpayers',
-      sql: `select t.record_key as tax_id, t.name, t.taxpayer_type, t.activity_group, t.status, t.registered_on::varchar as registered_on, t.province
-            from stg_taxpayers t join int_entities e on e.source = 'taxpayers' and e.source_key = t.record_key where e.entity_id = $e`,
+      sql:
+        `select t.record_key as tax_id, t.name, t.taxpayer_type, t.activity_group, t.status, ` +
+        `t.registered_on::varchar as registered_on, t.province
+            from stg_taxpayers t join int_entities e on e.source = 'taxpayers' and e.source_key = t.record_key ` +
+        `where e.entity_id = $e`,
       amount: null,
       klass: 'status',
       order: 'tax_id',
@@ -269,8 +296,10 @@ function sourceQueries(): SourceQuery[] {
     },
     {
       source: 'platform_sellers',
-      sql: `select p.record_key, p.shop_name, p.period, p.gmv, p.orders, p.tax_withheld, p.payout_account
-            from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = p.shop_key
+      sql:
+        `select p.record_key, p.shop_name, p.period, p.gmv, p.orders, p.tax_withheld, p.payout_account
+            from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = ` +
+        `p.shop_key
             where e.entity_id = $e and p.tax_year = $y`,
       amount: 'gmv',
       klass: null,
@@ -278,15 +307,19 @@ function sourceQueries(): SourceQuery[] {
     },
     {
       source: 'websites',
-      sql: `select w.domain, w.kind, w.status, w.notified_on::varchar as notified_on, w.owner_name
-            from stg_websites w join int_entities e on e.source = 'websites' and e.source_key = w.record_key where e.entity_id = $e`,
+      sql:
+        `select w.domain, w.kind, w.status, w.notified_on::varchar as notified_on, w.owner_name
+            from stg_websites w join int_entities e on e.source = 'websites' and e.source_key = w.record_key ` +
+        `where e.entity_id = $e`,
       amount: null,
       klass: 'status',
       order: 'domain',
     },
     {
       source: 'cod_shipments',
-      sql: `select record_key, carrier, picked_up_on::varchar as picked_up_on, cod_amount, status, parcel_class as class, remit_account
+      sql:
+        `select record_key, carrier, picked_up_on::varchar as picked_up_on, cod_amount, status, parcel_class ` +
+        `as class, remit_account
             from int_parcels_classified where entity_id = $e and tax_year = $y`,
       amount: 'cod_amount',
       klass: 'class',
@@ -294,7 +327,9 @@ function sourceQueries(): SourceQuery[] {
     },
     {
       source: 'bank_transactions',
-      sql: `select record_key, account, strftime(booked_at, '%Y-%m-%d %H:%M') as booked_at, amount, credit_class as class, counterparty_account, counterparty_key as counterparty
+      sql:
+        `select record_key, account, strftime(booked_at, '%Y-%m-%d %H:%M') as booked_at, amount, ` +
+        `credit_class as class, counterparty_account, counterparty_key as counterparty
             from int_bank_credits_classified where entity_id = $e and tax_year = $y`,
       amount: 'amount',
       klass: 'class',
@@ -317,26 +352,40 @@ async function sourceRecords(db: Db, entityId: string, year: number, limit: numb
     if (n === 0) continue;
     const classes = q.klass
       ? await db.all<{ class: string; count: number; amount_vnd: number }>(
-          `select coalesce(${q.klass}, '?') as class, count(*)::bigint as count, ${q.amount ? `coalesce(sum(${q.amount}), 0)::bigint` : '0'} as amount_vnd
+          `select coalesce(${q.klass}, '?') as class, count(*)::bigint as ` +
+            `count, ${q.amount ? `coalesce(sum(${q.amount}), 0)::bigint` : '0'} as amount_vnd
            from (${sql}) group by 1 order by amount_vnd desc, class`,
           bind,
         )
       : [];
     const rows = await db.all(`select * from (${sql}) order by ${q.order} limit ${Math.max(0, limit)}`, bind);
     const columns = rows[0] ? Object.keys(rows[0]) : [];
-    out.push({ source: q.source, count: n, amount_vnd: q.amount ? (summary?.amount ?? 0) : null, classes, columns, rows });
+    out.push({
+      source: q.source,
+      count: n,
+      amount_vnd: q.amount ? (summary?.amount ?? 0) : null,
+      classes,
+      columns,
+      rows,
+    });
   }
   return out;
 }
 
 const relatedColumns = ['hub_phone', 'hub_name_key', 'hub_account', 'shared_phone', 'shared_email'] as const;
 const relatedKind: Record<(typeof relatedColumns)[number], RelatedParty['kind']> = {
-  hub_phone: 'warehouse_phone', hub_name_key: 'warehouse_name', hub_account: 'warehouse_account', shared_phone: 'shared_phone', shared_email: 'shared_email',
+  hub_phone: 'warehouse_phone',
+  hub_name_key: 'warehouse_name',
+  hub_account: 'warehouse_account',
+  shared_phone: 'shared_phone',
+  shared_email: 'shared_email',
 };
 
 /** Warehouses, shared contacts and weak links of an entity, with the other entities that carry them. */
 async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]> {
-  const have = new Set((await db.all<{ column_name: string }>(`describe select * from int_entities`)).map((r) => r.column_name));
+  const have = new Set(
+    (await db.all<{ column_name: string }>(`describe select * from int_entities`)).map((r) => r.column_name),
+  );
   const out: RelatedParty[] = [];
   for (const col of relatedColumns) {
     if (!have.has(col)) continue;
@@ -348,22 +397,37 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
        group by m.value order by m.value`,
       { e: entityId },
     );
-    for (const r of rows) out.push({ kind: relatedKind[col], value: r.value, entities: (r.entities ? r.entities.split('|') : []).slice(0, 20), entity_count: Number(r.n) });
+    for (const r of rows)
+      out.push({
+        kind: relatedKind[col],
+        value: r.value,
+        entities: (r.entities ? r.entities.split('|') : []).slice(0, 20),
+        entity_count: Number(r.n),
+      });
   }
   if (await tableExists(db, 'resolve_links')) {
     const weak = await db.all<{ other: string; label: string; w: number }>(
       `with mine as (select record_id from int_entities where entity_id = $e),
        cross_links as (
-         select case when l.record_a in (select record_id from mine) then l.record_b else l.record_a end as other_record, l.match_weight
+         select case when l.record_a in (select record_id from mine) then l.record_b else l.record_a end as ` +
+        `other_record, l.match_weight
          from resolve_links l
-         where not l.kept and ((l.record_a in (select record_id from mine)) <> (l.record_b in (select record_id from mine))))
+         where not l.kept and ((l.record_a in (select record_id from mine)) <> (l.record_b in (select record_id ` +
+        `from mine))))
        select o.entity_id as other, o.source || ' ' || o.label as label, max(c.match_weight) as w
        from cross_links c
-       join (select entity_id, record_id, source, ${recordLabelSql} as label from int_entities) o on o.record_id = c.other_record
+       join (select entity_id, record_id, source, ${recordLabelSql} as label from int_entities) o on ` +
+        `o.record_id = c.other_record
        group by all order by w desc, other limit 20`,
       { e: entityId },
     );
-    for (const r of weak) out.push({ kind: 'weak_link', value: `${r.label} (${r.w.toFixed(1)} bits)`, entities: [r.other], entity_count: 1 });
+    for (const r of weak)
+      out.push({
+        kind: 'weak_link',
+        value: `${r.label} (${r.w.toFixed(1)} bits)`,
+        entities: [r.other],
+        entity_count: 1,
+      });
   }
   return out;
 }
@@ -373,7 +437,8 @@ async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
     `with recs as (
         select record_id, ${recordLabelSql} as label, source
         from int_entities where entity_id = $e)
-     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, l.match_weight as w, l.match_probability as p,
+     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, l.match_weight as w, ` +
+      `l.match_probability as p,
             l.confidence as c, l.parts::varchar as parts
      from resolve_links l join recs ra on ra.record_id = l.record_a join recs rb on rb.record_id = l.record_b
      where l.kept
@@ -431,7 +496,10 @@ async function revenueComputation(
   taxRules: Record<string, TaxYearRules> | undefined,
   records: readonly SourceRecords[],
 ): Promise<RevenueComputation | null> {
-  const f = await db.one<Record<string, number | string | null>>(`select * from mart_entity_features where entity_id = $e`, { e: entityId });
+  const f = await db.one<Record<string, number | string | null>>(
+    `select * from mart_entity_features where entity_id = $e`,
+    { e: entityId },
+  );
   if (!f) return null;
   const v = (k: string) => (typeof f[k] === 'number' && Number.isFinite(f[k]) ? (f[k] as number) : 0);
   const rules = rulesForYear(year, taxRules);

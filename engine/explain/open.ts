@@ -10,13 +10,25 @@ import type { Workspace } from '../warehouse/workspace.js';
  *
  * @example const db = await openWarehouse(ws); try { … } finally { db.close(); }
  */
-export async function openWarehouse(ws: Workspace, opts: { threads?: number; memoryLimit?: string; readOnly?: boolean } = {}): Promise<Db> {
-  if (!existsSync(ws.warehouse)) throw new WorkspaceError(`${ws.root} has no warehouse yet; run \`sangloc run --input DIR --workspace ${ws.root}\` first`);
+export async function openWarehouse(
+  ws: Workspace,
+  opts: { threads?: number; memoryLimit?: string; readOnly?: boolean } = {},
+): Promise<Db> {
+  if (!existsSync(ws.warehouse))
+    throw new WorkspaceError(
+      `${ws.root} has no warehouse yet; run \`sangloc run --input DIR --workspace ${ws.root}\` first`,
+    );
   try {
-    return await openDb(ws.warehouse, { threads: opts.threads, memoryLimit: opts.memoryLimit, tempDirectory: ws.tmpDir, readOnly: opts.readOnly });
+    return await openDb(ws.warehouse, {
+      threads: opts.threads,
+      memoryLimit: opts.memoryLimit,
+      tempDirectory: ws.tmpDir,
+      readOnly: opts.readOnly,
+    });
   } catch (err) {
     const first = (err as Error).message.split('\n')[0]!;
-    if (/lock/i.test(first)) throw new WorkspaceError(`${ws.warehouse} is in use by a running batch; try again when it has finished`);
+    if (/lock/i.test(first))
+      throw new WorkspaceError(`${ws.warehouse} is in use by a running batch; try again when it has finished`);
     throw new WorkspaceError(`${ws.warehouse} cannot be opened (${first})`);
   }
 }

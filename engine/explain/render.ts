@@ -7,9 +7,17 @@ import { reportCss } from '../publish/report-client.js';
 import type { Dossier, LinkEvidence, RelatedParty, SourceRecords } from './dossier.js';
 
 const nf = new Intl.NumberFormat('en');
-const money = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(Math.round(n)));
+const money = (n: number | null | undefined) =>
+  n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(Math.round(n));
 const pct = (r: number) => `${(r * 100).toFixed(1).replace(/\.0$/, '')} %`;
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? nf.format(v) : v.toFixed(3)) : String(v));
+const cell = (v: unknown): string =>
+  v === null || v === undefined
+    ? ''
+    : typeof v === 'number'
+      ? Number.isInteger(v)
+        ? nf.format(v)
+        : v.toFixed(3)
+      : String(v);
 
 const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
   names: 'names',
@@ -25,22 +33,41 @@ const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
 function linkLine(l: LinkEvidence): string {
   if (l.method === 'exact') return `${l.record_a}  ⟷  ${l.record_b}: exact identifier (${l.shared.join(', ')})`;
   const parts = l.parts.map((p) => `${p.part} ${p.weight >= 0 ? '+' : ''}${p.weight.toFixed(2)}`).join(', ');
-  return `${l.record_a}  ⟷  ${l.record_b}: weight ${l.match_weight?.toFixed(2)} (p ${l.match_probability?.toFixed(4)}, confidence ${l.confidence ?? '–'}) = ${parts}`;
+  return (
+    `${l.record_a}  ⟷  ${l.record_b}: weight ${l.match_weight?.toFixed(2)} ` +
+    `(p ${l.match_probability?.toFixed(4)}, confidence ${l.confidence ?? '–'}) = ${parts}`
+  );
 }
 
 function table(columns: string[], rows: Record<string, unknown>[], indent = '    '): string[] {
   const cells = rows.map((r) => columns.map((c) => cell(r[c])));
   const widths = columns.map((c, k) => Math.min(40, Math.max(c.length, ...cells.map((r) => r[k]!.length))));
   const fit = (v: string, w: number) => (v.length > w ? v.slice(0, w - 1) + '…' : v.padEnd(w));
-  return [columns, ...cells].map((r) => indent + r.map((v, k) => fit(v, widths[k]!)).join('  ').trimEnd());
+  return [columns, ...cells].map(
+    (r) =>
+      indent +
+      r
+        .map((v, k) => fit(v, widths[k]!))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 function sourceBlock(s: SourceRecords): string[] {
-  const head = `  ${s.source}: ${nf.format(s.count)} record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
+  const head =
+    `  ${s.source}: ${nf.format(s.count)} ` + `record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
   const classes = s.classes.length
-    ? [`    by class: ${s.classes.map((c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`).join('; ')}`]
+    ? [
+        `    by class: ` +
+          s.classes
+            .map(
+              (c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`,
+            )
+            .join('; '),
+      ]
     : [];
-  const more = s.count > s.rows.length ? [`    … ${nf.format(s.count - s.rows.length)} more (--rows N shows more)`] : [];
+  const more =
+    s.count > s.rows.length ? [`    … ${nf.format(s.count - s.rows.length)} more (--rows N shows more)`] : [];
   return [head, ...classes, ...table(s.columns, s.rows), ...more];
 }
 
@@ -70,7 +97,11 @@ export function formatDossierText(d: Dossier): string {
   }
   if (c) {
     out.push('', 'Case');
-    out.push(`  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax gap ${money(c.tax_gap_vnd)} VND`);
+    out.push(
+      `  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk ` +
+        `score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax ` +
+        `gap ${money(c.tax_gap_vnd)} VND`,
+    );
     out.push(`  ${c.name ?? '(no name)'}${c.province ? `, ${c.province}` : ''}`);
   }
   out.push('', 'Reasons');
@@ -81,9 +112,18 @@ export function formatDossierText(d: Dossier): string {
   for (const [k, label] of Object.entries(identifierLabels) as [keyof Dossier['identifiers'], string][]) {
     if (d.identifiers[k].length) out.push(`  ${label}: ${d.identifiers[k].join(' | ')}`);
   }
-  out.push(...table(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'account', 'province'], d.identities as unknown as Record<string, unknown>[], '  '));
+  out.push(
+    ...table(
+      ['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'account', 'province'],
+      d.identities as unknown as Record<string, unknown>[],
+      '  ',
+    ),
+  );
 
-  out.push('', `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`);
+  out.push(
+    '',
+    `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`,
+  );
   if (d.links.length === 0) out.push('  (a single record: nothing to link)');
   for (const l of d.links) out.push('  ' + linkLine(l));
 
@@ -100,12 +140,15 @@ export function formatDossierText(d: Dossier): string {
   if (!rv) out.push('  (no features for this entity)');
   else {
     out.push(
-      `  rules ${rv.tax_year}: threshold ${money(rv.rules.threshold)} VND, ${rv.activity_group} (${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
-        `${rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : ''}${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
+      `  rules ${rv.tax_year}: threshold ${money(rv.rules.threshold)} VND, ${rv.activity_group} ` +
+        `(${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
+        (rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : '') +
+        `${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
     );
     const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
     const w = Math.max(...rv.steps.map((s) => s.label_en.length));
-    for (const s of rv.steps) out.push(`  ${sign[s.role]} ${s.label_en.padEnd(w)}  ${money(s.amount_vnd).padStart(16)} VND  ${s.note}`);
+    for (const s of rv.steps)
+      out.push(`  ${sign[s.role]} ${s.label_en.padEnd(w)}  ${money(s.amount_vnd).padStart(16)} VND  ${s.note}`);
     out.push('  (+ counted, × left out so money is counted once, = result)');
   }
   return out.join('\n') + '\n';
@@ -118,10 +161,19 @@ export function formatDossierJson(d: Dossier): string {
 
 const h = escapeHtml;
 
-function htmlTable(columns: string[], rows: Record<string, unknown>[], numeric: (c: string) => boolean = () => false): string {
+function htmlTable(
+  columns: string[],
+  rows: Record<string, unknown>[],
+  numeric: (c: string) => boolean = () => false,
+): string {
   const head = columns.map((c) => `<th${numeric(c) ? ' class="num"' : ''}>${h(c)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>` +
+        columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('') +
+        `</tr>`,
+    )
     .join('');
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
@@ -150,7 +202,10 @@ function channelSvg(d: Dossier): string {
       );
     })
     .join('');
-  return `<svg class="chart" role="img" aria-label="Doanh thu theo kênh / Revenue by channel" viewBox="0 0 ${width} ${bars.length * rowH + 4}" width="${width}" height="${bars.length * rowH + 4}">${body}</svg>`;
+  return (
+    `<svg class="chart" role="img" aria-label="Doanh thu theo kênh / Revenue by channel" viewBox="0 ` +
+    `0 ${width} ${bars.length * rowH + 4}" width="${width}" height="${bars.length * rowH + 4}">${body}</svg>`
+  );
 }
 
 const relatedLabels: Record<RelatedParty['kind'], string> = {
@@ -163,8 +218,14 @@ const relatedLabels: Record<RelatedParty['kind'], string> = {
 };
 
 function relatedLine(r: RelatedParty): string {
-  const others = r.entity_count ? ` — also on ${r.entity_count} other entit${r.entity_count === 1 ? 'y' : 'ies'}: ${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}` : '';
-  return r.kind === 'weak_link' ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}` : `${relatedLabels[r.kind]}: ${r.value}${others}`;
+  const others = r.entity_count
+    ? ` — also on ${r.entity_count} other ` +
+      `entit${r.entity_count === 1 ? 'y' : 'ies'}: ` +
+      `${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`
+    : '';
+  return r.kind === 'weak_link'
+    ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}`
+    : `${relatedLabels[r.kind]}: ${r.value}${others}`;
 }
 
 /**
@@ -176,7 +237,10 @@ export function renderDossierHtml(d: Dossier): string {
   const c = d.case;
   const idRows = (Object.entries(identifierLabels) as [keyof Dossier['identifiers'], string][])
     .filter(([k]) => d.identifiers[k].length)
-    .map(([k, label]) => `<dt>${h(label)}</dt><dd>${d.identifiers[k].map((v) => `<span class="tag">${h(v)}</span>`).join('')}</dd>`)
+    .map(
+      ([k, label]) =>
+        `<dt>${h(label)}</dt><dd>${d.identifiers[k].map((v) => `<span class="tag">${h(v)}</span>`).join('')}</dd>`,
+    )
     .join('');
   const links = d.links.length
     ? `<ul>${d.links.map((l) => `<li>${h(linkLine(l))}</li>`).join('')}</ul>`
@@ -184,58 +248,102 @@ export function renderDossierHtml(d: Dossier): string {
   const records = d.records
     .map(
       (s) =>
-        `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
-        (s.classes.length ? `<p>${s.classes.map((k) => `<span class="tag">${h(k.class)}: ${h(nf.format(k.count))}${s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : ''}</span>`).join('')}</p>` : '') +
+        `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / ` +
+        `records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
+        (s.classes.length
+          ? `<p>` +
+            s.classes
+              .map(
+                (k) =>
+                  `<span class="tag">${h(k.class)}: ` +
+                  `${h(nf.format(k.count))}` +
+                  (s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : '') +
+                  `</span>`,
+              )
+              .join('') +
+            `</p>`
+          : '') +
         htmlTable(s.columns, s.rows as Record<string, unknown>[]) +
         (s.count > s.rows.length ? `<p class="muted">… ${h(nf.format(s.count - s.rows.length))} more</p>` : ''),
     )
     .join('');
   const rv = d.revenue;
   const steps = rv
-    ? `<p>Quy tắc ${h(String(rv.tax_year))}: ngưỡng ${h(money(rv.rules.threshold))} VND; nhóm ${h(rv.activity_group)} (${h(rv.group_source)}): GTGT ${h(pct(rv.rules.vat_rate))} + TNCN ${h(pct(rv.rules.pit_rate))}.</p>` +
-      `<table><thead><tr><th></th><th>Bước <span class="en">Step</span></th><th class="num">VND</th><th>Ghi chú <span class="en">Note</span></th></tr></thead><tbody>` +
+    ? `<p>Quy tắc ${h(String(rv.tax_year))}: ngưỡng ${h(money(rv.rules.threshold))} VND; ` +
+      `nhóm ${h(rv.activity_group)} (${h(rv.group_source)}): GTGT ${h(pct(rv.rules.vat_rate))} + ` +
+      `TNCN ${h(pct(rv.rules.pit_rate))}.</p>` +
+      `<table><thead><tr><th></th><th>Bước <span class="en">Step</span></th><th class="num">VND</th><th>Ghi chú ` +
+      `<span class="en">Note</span></th></tr></thead><tbody>` +
       rv.steps
         .map(
           (s) =>
-            `<tr class="${s.role}"><td>${{ counted: '+', excluded: '×', result: '=', info: '' }[s.role]}</td><td>${h(s.label_vi)} <span class="en">${h(s.label_en)}</span></td>` +
+            `<tr class="${s.role}"><td>${{ counted: '+', excluded: '×', result: '=', info: '' }[s.role]}</td>` +
+            `<td>${h(s.label_vi)} ` +
+            `<span class="en">${h(s.label_en)}</span></td>` +
             `<td class="num">${h(money(s.amount_vnd))}</td><td>${h(s.note)}</td></tr>`,
         )
         .join('') +
       `</tbody></table>`
     : '<p class="muted">Không có số liệu. <span class="en">No features for this entity.</span></p>';
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src ` +
+    `data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>Hồ sơ ${h(d.entity_id)}</title>
 <style>${reportCss}
 tr.excluded td { color: var(--muted); } tr.result td { font-weight: 600; } .chart .alt { fill: #9aa5b1; }
-dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { color: var(--muted); } dd { margin: 0; }</style>
+dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { color: var(--muted); } dd { ` +
+    `margin: 0; }</style>
 </head>
 <body>
 <header>
-<h1>Hồ sơ người bán ${h(d.entity_id)} <span class="en">Seller dossier, tax year ${h(String(d.tax_year))}${d.run_id ? `, run ${h(d.run_id)}` : ''}</span></h1>
-<p class="note">Đây là gợi ý để cán bộ xác minh, không phải kết luận vi phạm. <span class="en">A lead to verify, not a finding; the taxpayer is always heard first.</span></p>
+<h1>Hồ sơ người bán ${h(d.entity_id)} <span class="en">Seller dossier, tax ` +
+    `year ${h(String(d.tax_year))}${d.run_id ? `, run ${h(d.run_id)}` : ''}</span></h1>
+<p class="note">Đây là gợi ý để cán bộ xác minh, không phải kết luận vi phạm. <span class="en">A lead to ` +
+    `verify, not a finding; the taxpayer is always heard first.</span></p>
 ${d.notes.map((n) => `<p class="note">${h(n)}</p>`).join('')}
 </header>
 <main>
 ${d.registry_candidate ? candidateHtml(d.registry_candidate) : ''}
 <section id="case"><h2>Hồ sơ <span class="en">Case</span></h2>
-${c ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng <span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>` : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>'}
+` +
+    (c
+      ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ` +
+        `${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng ` +
+        `<span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>`
+      : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>') +
+    `
 <ul>${d.reasons.map((r) => `<li><span class="tag">${h(r.code)}</span>${h(r.text)}</li>`).join('')}</ul>
 ${channelSvg(d)}</section>
 <section id="revenue"><h2>Doanh thu và thuế <span class="en">Revenue and tax, step by step</span></h2>${steps}</section>
 <section id="identities"><h2>Định danh <span class="en">Identities</span></h2><dl>${idRows}</dl>
-${htmlTable(['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'], d.identities as unknown as Record<string, unknown>[])}</section>
-<section id="links"><h2>Liên kết <span class="en">Links (${h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier')})</span></h2>${links}</section>
-<section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never merged)</span></h2>${d.related.length ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>` : '<p class="muted">Không có. <span class="en">None.</span></p>'}</section>
-<section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax year ${h(String(d.tax_year))}</span></h2>${records}</section>
+` +
+    htmlTable(
+      ['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'],
+      d.identities as unknown as Record<string, unknown>[],
+    ) +
+    `</section>
+<section id="links"><h2>Liên kết <span class="en">Links ` +
+    `(` +
+    h(d.link_method === 'scored' ? 'scored resolver, log2 Bayes factors' : 'exact identifier') +
+    `)</span></h2>${links}</section>
+<section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never ` +
+    `merged)</span></h2>` +
+    (d.related.length
+      ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>`
+      : '<p class="muted">Không có. <span class="en">None.</span></p>') +
+    `</section>
+<section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax ` +
+    `year ${h(String(d.tax_year))}</span></h2>${records}</section>
 </main>
 </body>
 </html>
-`;
+`
+  );
 }

@@ -6,12 +6,15 @@
 export const bankPatterns = {
   /** The carrier paying collected COD cash back: the same sales as the parcels. */
   carrierRemittance:
-    '(giao hang nhanh|\\bghn\\b|\\bghtk\\b|giao hang tiet kiem|giaohangtietkiem|viettel ?post|\\bvtp\\b|vnpost|buu dien|j&t|\\bjnt\\b|j t express|\\bspx\\b|shopee express|ninja ?van|best express|doi soat cod|cod phien|chuyen tien cod|tt cod)',
+    '(giao hang nhanh|\\bghn\\b|\\bghtk\\b|giao hang tiet kiem|giaohangtietkiem|viettel ' +
+    '?post|\\bvtp\\b|vnpost|buu dien|j&t|\\bjnt\\b|j t express|\\bspx\\b|shopee express|ninja ?van|best ' +
+    'express|doi soat cod|cod phien|chuyen tien cod|tt cod)',
   /** A marketplace paying out sales: the same sales as the GMV. */
   platformPayout: '(shopee|lazada|\\btiki\\b|tiktok|sendo|payout|thanh toan tu san|doanh thu san)',
   /** Salaries, family transfers, loans, refunds: money that is not a sale. */
   private:
-    '(\\bluong\\b|tien luong|salary|thuong tet|\\bme gui\\b|\\bbo gui\\b|\\bgui con\\b|con gui me|cho con|\\bme cho\\b|chuyen tien cho em|\\banh gui\\b|\\bchi gui\\b|gui tien an hoc|gui tien sinh hoat|' +
+    '(\\bluong\\b|tien luong|salary|thuong tet|\\bme gui\\b|\\bbo gui\\b|\\bgui con\\b|con gui me|cho con|\\bme ' +
+    'cho\\b|chuyen tien cho em|\\banh gui\\b|\\bchi gui\\b|gui tien an hoc|gui tien sinh hoat|' +
     'tra no|\\bvay\\b|cho vay|hoan tien|\\brefund\\b|hoan tra|tien nha|hoc phi|mung cuoi|sinh nhat|bieu bo me|' +
     // collections for a class fund, a party, a rotating savings group (hụi): many payers, no sales
     'gop tien|quy lop|lien hoan|di choi|\\bhui\\b)',

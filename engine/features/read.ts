@@ -33,7 +33,8 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
   numeric.names.forEach((name, k) => (cols[name] = numeric.columns[k]!));
   const labels = (
     await db.all<{ entity_id: string; undeclared: number; random_selection: number }>(
-      `select entity_id, undeclared, random_selection from mart_entity_outcomes where tax_year = getvariable('tax_year') order by entity_id`,
+      `select entity_id, undeclared, random_selection from mart_entity_outcomes where tax_year = ` +
+        `getvariable('tax_year') order by entity_id`,
     )
   ).map((r) => ({ entityId: r.entity_id, undeclared: r.undeclared, random: r.random_selection }));
   return {

@@ -50,7 +50,8 @@ export class SalesCalendar {
       this.days.push({ date: `${year}-${pad(month, 2)}-${pad(day, 2)}`, month, day, index: i });
       let w = monthWeights[month - 1]!;
       const fromTet = Math.round((t - tet) / 86_400_000);
-      if (fromTet >= -16 && fromTet < -2) w *= 2.2; // Tết shopping
+      if (fromTet >= -16 && fromTet < -2)
+        w *= 2.2; // Tết shopping
       else if (fromTet >= -2 && fromTet <= 4) w *= 0.15; // holiday: carriers and shops stop
       if (month >= 6 && day === month) w *= 4; // 6.6 … 12.12 sales days
       if (month === 12 && day >= 20 && day <= 24) w *= 1.6;

@@ -103,32 +103,145 @@ export const birthProvinces = new Weighted<number>(oldProvinces.map((p, i) => [i
 
 /** Where online sellers live: the big cities pull people in. */
 export const residenceMagnets = new Weighted<number>(
-  oldProvinces.map((p, i) => [i, p.code === '079' ? 10 : p.code === '001' ? 7 : ['074', '075', '048', '031', '092', '027'].includes(p.code) ? 1.5 : 0.15] as const),
+  oldProvinces.map(
+    (p, i) =>
+      [
+        i,
+        p.code === '079'
+          ? 10
+          : p.code === '001'
+            ? 7
+            : ['074', '075', '048', '031', '092', '027'].includes(p.code)
+              ? 1.5
+              : 0.15,
+      ] as const,
+  ),
 );
 
 const streets = [
-  'Nguyễn Trãi', 'Lê Lợi', 'Trần Hưng Đạo', 'Hai Bà Trưng', 'Lý Thường Kiệt', 'Quang Trung', 'Nguyễn Huệ',
-  'Lê Duẩn', 'Phan Đình Phùng', 'Hùng Vương', 'Điện Biên Phủ', 'Cách Mạng Tháng Tám', 'Nguyễn Văn Cừ',
-  'Võ Văn Kiệt', 'Trần Phú', 'Nguyễn Du', 'Lê Văn Sỹ', 'Hoàng Văn Thụ', 'Phạm Văn Đồng', 'Nguyễn Văn Linh',
-  'Bà Triệu', 'Lạc Long Quân', 'Âu Cơ', 'Nguyễn Thị Minh Khai', 'Trường Chinh', 'Lê Hồng Phong',
-  'Tôn Đức Thắng', 'Nguyễn Chí Thanh', 'Phan Chu Trinh', 'Lê Thánh Tông', 'Ngô Quyền', 'Chu Văn An',
-  'Quốc lộ 1A', 'Tỉnh lộ 10', 'Đường 30 Tháng 4', 'Nguyễn Tất Thành', 'Huỳnh Tấn Phát', 'Kinh Dương Vương',
+  'Nguyễn Trãi',
+  'Lê Lợi',
+  'Trần Hưng Đạo',
+  'Hai Bà Trưng',
+  'Lý Thường Kiệt',
+  'Quang Trung',
+  'Nguyễn Huệ',
+  'Lê Duẩn',
+  'Phan Đình Phùng',
+  'Hùng Vương',
+  'Điện Biên Phủ',
+  'Cách Mạng Tháng Tám',
+  'Nguyễn Văn Cừ',
+  'Võ Văn Kiệt',
+  'Trần Phú',
+  'Nguyễn Du',
+  'Lê Văn Sỹ',
+  'Hoàng Văn Thụ',
+  'Phạm Văn Đồng',
+  'Nguyễn Văn Linh',
+  'Bà Triệu',
+  'Lạc Long Quân',
+  'Âu Cơ',
+  'Nguyễn Thị Minh Khai',
+  'Trường Chinh',
+  'Lê Hồng Phong',
+  'Tôn Đức Thắng',
+  'Nguyễn Chí Thanh',
+  'Phan Chu Trinh',
+  'Lê Thánh Tông',
+  'Ngô Quyền',
+  'Chu Văn An',
+  'Quốc lộ 1A',
+  'Tỉnh lộ 10',
+  'Đường 30 Tháng 4',
+  'Nguyễn Tất Thành',
+  'Huỳnh Tấn Phát',
+  'Kinh Dương Vương',
 ];
 const wardNames = [
-  'Tân Phú', 'An Phú', 'Phú Mỹ', 'Hòa Bình', 'Tân Định', 'Bình An', 'Long Thạnh', 'Thạnh Lộc', 'Bến Nghé',
-  'Đa Kao', 'Hiệp Phú', 'Tân Mai', 'Quang Trung', 'Trung Hòa', 'Yên Hòa', 'Phúc Xá', 'Cát Linh', 'Hòa Khánh',
-  'An Hải', 'Tân Lập', 'Thanh Bình', 'Phước Long', 'Vĩnh Hải', 'Xuân Hòa', 'Hưng Lợi', 'An Lạc', 'Đông Hòa',
-  'Minh Khai', 'Phú Lợi', 'Tân Hiệp', 'Long Bình', 'Hòa Thạnh', 'Tân Sơn Nhì', 'Bình Trị Đông',
+  'Tân Phú',
+  'An Phú',
+  'Phú Mỹ',
+  'Hòa Bình',
+  'Tân Định',
+  'Bình An',
+  'Long Thạnh',
+  'Thạnh Lộc',
+  'Bến Nghé',
+  'Đa Kao',
+  'Hiệp Phú',
+  'Tân Mai',
+  'Quang Trung',
+  'Trung Hòa',
+  'Yên Hòa',
+  'Phúc Xá',
+  'Cát Linh',
+  'Hòa Khánh',
+  'An Hải',
+  'Tân Lập',
+  'Thanh Bình',
+  'Phước Long',
+  'Vĩnh Hải',
+  'Xuân Hòa',
+  'Hưng Lợi',
+  'An Lạc',
+  'Đông Hòa',
+  'Minh Khai',
+  'Phú Lợi',
+  'Tân Hiệp',
+  'Long Bình',
+  'Hòa Thạnh',
+  'Tân Sơn Nhì',
+  'Bình Trị Đông',
 ];
 /** Urban districts of the centrally governed cities (by old province code) and rural district names. */
 const cityDistricts: Record<string, string[]> = {
-  '079': ['Tân Bình', 'Bình Thạnh', 'Gò Vấp', 'Thủ Đức', 'Bình Tân', 'Phú Nhuận', 'Tân Phú', 'Củ Chi', 'Hóc Môn', 'Nhà Bè'],
-  '001': ['Cầu Giấy', 'Đống Đa', 'Hoàng Mai', 'Long Biên', 'Thanh Xuân', 'Hà Đông', 'Bắc Từ Liêm', 'Đông Anh', 'Gia Lâm'],
+  '079': [
+    'Tân Bình',
+    'Bình Thạnh',
+    'Gò Vấp',
+    'Thủ Đức',
+    'Bình Tân',
+    'Phú Nhuận',
+    'Tân Phú',
+    'Củ Chi',
+    'Hóc Môn',
+    'Nhà Bè',
+  ],
+  '001': [
+    'Cầu Giấy',
+    'Đống Đa',
+    'Hoàng Mai',
+    'Long Biên',
+    'Thanh Xuân',
+    'Hà Đông',
+    'Bắc Từ Liêm',
+    'Đông Anh',
+    'Gia Lâm',
+  ],
   '048': ['Hải Châu', 'Sơn Trà', 'Thanh Khê', 'Liên Chiểu', 'Hòa Vang'],
   '031': ['Lê Chân', 'Ngô Quyền', 'Hồng Bàng', 'Kiến An', 'An Dương'],
   '092': ['Ninh Kiều', 'Bình Thủy', 'Cái Răng', 'Phong Điền'],
 };
-const ruralDistricts = ['Châu Thành', 'Phú Giáo', 'Tân Uyên', 'Long Thành', 'Nhơn Trạch', 'Tiên Du', 'Yên Phong', 'Quỳnh Lưu', 'Diễn Châu', 'Thọ Xuân', 'Hải Hậu', 'Giao Thủy', 'Cái Bè', 'Mỏ Cày Nam', 'Tam Nông', 'Krông Pắc', 'Đức Trọng'];
+const ruralDistricts = [
+  'Châu Thành',
+  'Phú Giáo',
+  'Tân Uyên',
+  'Long Thành',
+  'Nhơn Trạch',
+  'Tiên Du',
+  'Yên Phong',
+  'Quỳnh Lưu',
+  'Diễn Châu',
+  'Thọ Xuân',
+  'Hải Hậu',
+  'Giao Thủy',
+  'Cái Bè',
+  'Mỏ Cày Nam',
+  'Tam Nông',
+  'Krông Pắc',
+  'Đức Trọng',
+];
 
 export interface Address {
   /** House number part: `12`, `45/7`, `Số 8 ngõ 12`, `Thôn 3`. */
@@ -167,7 +280,13 @@ export function drawAddress(rng: Rng, province: number): Address {
     wardKind: urban ? 'Phường' : rng.chance(0.85) ? 'Xã' : 'Thị trấn',
     wardName: numberedWard ? String(rng.int(1, 15)) : rng.pick(wardNames),
     districtKind: p.city ? (urban ? 'Quận' : 'Huyện') : urban ? rng.pick(['Thành phố', 'Thị xã'] as const) : 'Huyện',
-    districtName: p.city ? (urban && p.code === '079' && rng.chance(0.4) ? String(rng.int(1, 12)) : rng.pick(cityDistricts[p.code] ?? ruralDistricts)) : urban ? p.name : rng.pick(ruralDistricts),
+    districtName: p.city
+      ? urban && p.code === '079' && rng.chance(0.4)
+        ? String(rng.int(1, 12))
+        : rng.pick(cityDistricts[p.code] ?? ruralDistricts)
+      : urban
+        ? p.name
+        : rng.pick(ruralDistricts),
     province,
   };
 }
@@ -196,7 +315,13 @@ function renderDistrict(rng: Rng, a: Address): string {
   const u = rng.next();
   switch (a.districtKind) {
     case 'Quận':
-      return u < 0.4 ? `Quận ${a.districtName}` : u < 0.7 ? `Q. ${a.districtName}` : /^\d+$/.test(a.districtName) ? `Q${a.districtName}` : `Q.${a.districtName}`;
+      return u < 0.4
+        ? `Quận ${a.districtName}`
+        : u < 0.7
+          ? `Q. ${a.districtName}`
+          : /^\d+$/.test(a.districtName)
+            ? `Q${a.districtName}`
+            : `Q.${a.districtName}`;
     case 'Huyện':
       return u < 0.6 ? `Huyện ${a.districtName}` : `H. ${a.districtName}`;
     case 'Thị xã':
@@ -206,7 +331,16 @@ function renderDistrict(rng: Rng, a: Address): string {
   }
 }
 
-const hcmVariants = ['TP. Hồ Chí Minh', 'TP.HCM', 'Tp HCM', 'Thành phố Hồ Chí Minh', 'Hồ Chí Minh', 'TP Hồ Chí Minh', 'tp.hcm', 'Ho Chi Minh'];
+const hcmVariants = [
+  'TP. Hồ Chí Minh',
+  'TP.HCM',
+  'Tp HCM',
+  'Thành phố Hồ Chí Minh',
+  'Hồ Chí Minh',
+  'TP Hồ Chí Minh',
+  'tp.hcm',
+  'Ho Chi Minh',
+];
 const hanoiVariants = ['Hà Nội', 'TP. Hà Nội', 'Thành phố Hà Nội', 'Tp Hà Nội', 'Ha Noi', 'HÀ NỘI'];
 
 /**

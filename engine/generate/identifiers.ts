@@ -53,14 +53,54 @@ export function taxCode10(seed: number, slot: number, kind: 'personal' | 'enterp
  *
  * @example nationalId(42, 5, '079', 'F', 1992) // '079192xxxxxx'
  */
-export function nationalId(seed: number, slot: number, birthCode: string, gender: 'M' | 'F', birthYear: number): string {
+export function nationalId(
+  seed: number,
+  slot: number,
+  birthCode: string,
+  gender: 'M' | 'F',
+  birthYear: number,
+): string {
   const century = birthYear >= 2000 ? 2 : 0;
   const g = century + (gender === 'F' ? 1 : 0);
   return `${birthCode}${g}${pad(birthYear % 100, 2)}${pad(permute(slot, 6, seed, 734_567), 6)}`;
 }
 
 /** Mobile prefixes (03x, 05x, 07x, 08x, 09x) in use. */
-const phonePrefixes = ['032', '033', '034', '035', '036', '037', '038', '039', '052', '056', '058', '070', '076', '077', '078', '079', '081', '082', '083', '084', '085', '086', '088', '089', '090', '091', '092', '093', '094', '096', '097', '098', '099'];
+const phonePrefixes = [
+  '032',
+  '033',
+  '034',
+  '035',
+  '036',
+  '037',
+  '038',
+  '039',
+  '052',
+  '056',
+  '058',
+  '070',
+  '076',
+  '077',
+  '078',
+  '079',
+  '081',
+  '082',
+  '083',
+  '084',
+  '085',
+  '086',
+  '088',
+  '089',
+  '090',
+  '091',
+  '092',
+  '093',
+  '094',
+  '096',
+  '097',
+  '098',
+  '099',
+];
 
 /**
  * A 10-digit mobile number unique to a slot.
@@ -109,7 +149,9 @@ export function bankAccount(seed: number, slot: number, bank: BankSpec, rng: Rng
   if (rng.chance(bank.phoneShare)) return phone;
   let filler = '';
   for (let i = 0; i < bank.filler; i++) filler += String(rng.int(0, 9));
-  return bank.prefix + filler + pad(permute(slot, 6, seed, 654_323 + bank.code.charCodeAt(0) * 1009 + bank.code.length), 6);
+  return (
+    bank.prefix + filler + pad(permute(slot, 6, seed, 654_323 + bank.code.charCodeAt(0) * 1009 + bank.code.length), 6)
+  );
 }
 
 /**

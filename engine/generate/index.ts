@@ -60,9 +60,11 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
   const { persons, seed, outDir } = options;
   const taxYear = options.taxYear ?? 2025;
   const log = options.logger ?? silentLogger();
-  if (!Number.isInteger(persons) || persons < 1 || persons > MAX_PERSONS) throw new UsageError(`--persons must be an integer from 1 to ${MAX_PERSONS}, got ${persons}`);
+  if (!Number.isInteger(persons) || persons < 1 || persons > MAX_PERSONS)
+    throw new UsageError(`--persons must be an integer from 1 to ${MAX_PERSONS}, got ${persons}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
-  if (!Number.isInteger(taxYear) || taxYear < 2022 || taxYear > 2030) throw new UsageError(`--tax-year must be between 2022 and 2030, got ${taxYear}`);
+  if (!Number.isInteger(taxYear) || taxYear < 2022 || taxYear > 2030)
+    throw new UsageError(`--tax-year must be between 2022 and 2030, got ${taxYear}`);
   const knobs = parseKnobs(options.knobs);
   prepareOutDir(outDir);
 
@@ -77,16 +79,23 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
   const platformSellers = open('platform_sellers.csv', columnNames('platform_sellers'));
   const websites = open('websites.csv', columnNames('websites'));
   const cod = new Map(carriers.map((c) => [c.code, open(`cod_shipments_${c.code}.csv`, columnNames('cod_shipments'))]));
-  const bank = new Map(banks.map((b) => [b.code, open(`bank_transactions_${b.code.toLowerCase()}.csv`, columnNames('bank_transactions'))]));
+  const bank = new Map(
+    banks.map((b) => [b.code, open(`bank_transactions_${b.code.toLowerCase()}.csv`, columnNames('bank_transactions'))]),
+  );
   const outcomes = open('outcomes.csv', columnNames('outcomes'));
   const persons_ = open('truth/persons.csv', ['person_id', 'undeclared', 'true_revenue', 'true_tax_due', 'pattern']);
   const records = open('truth/records.csv', ['source', 'record_key', 'person_id']);
 
   const col = (s: SourceName, c: string) => columnNames(s).indexOf(c);
-  const ps = { platform: col('platform_sellers', 'platform'), shop: col('platform_sellers', 'shop_id'), period: col('platform_sellers', 'period') };
+  const ps = {
+    platform: col('platform_sellers', 'platform'),
+    shop: col('platform_sellers', 'shop_id'),
+    period: col('platform_sellers', 'period'),
+  };
   const cs = { carrier: col('cod_shipments', 'carrier'), waybill: col('cod_shipments', 'waybill') };
   const bs = { bank: col('bank_transactions', 'bank'), txn: col('bank_transactions', 'txn_id') };
-  const truthRecord = (source: SourceName, key: string, pid: string) => records.add(`${source},${csvField(key)},${pid}`);
+  const truthRecord = (source: SourceName, key: string, pid: string) =>
+    records.add(`${source},${csvField(key)},${pid}`);
 
   const emitter: Emitter = {
     taxpayer(row: Row, pid: string) {
@@ -148,7 +157,16 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
     if (src) sources[src] = (sources[src] ?? 0) + s.rows;
   }
   const patterns = Object.fromEntries(Object.entries(world.patternCounts).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-  const summary: GenerateSummary = { generator: 'sangloc generate', generator_version: GENERATOR_VERSION, persons, seed, tax_year: taxYear, files, sources, patterns };
+  const summary: GenerateSummary = {
+    generator: 'sangloc generate',
+    generator_version: GENERATOR_VERSION,
+    persons,
+    seed,
+    tax_year: taxYear,
+    files,
+    sources,
+    patterns,
+  };
   if (knobsActive(knobs)) summary.knobs = knobs;
   await writeFile(join(outDir, 'manifest.json'), JSON.stringify(summary, null, 2) + '\n');
   log.info(`generate: done, ${rowsSoFar()} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -166,7 +184,10 @@ function prepareOutDir(outDir: string): void {
   const deliveryFiles = entries.filter((f) => sourceOfFile(f) !== undefined);
   const generated = existsSync(join(outDir, 'manifest.json'));
   if (deliveryFiles.length > 0 && !generated) {
-    throw new UsageError(`${outDir} already holds delivery files (${deliveryFiles[0]} …) not written by sangloc generate; choose an empty or new folder`);
+    throw new UsageError(
+      `${outDir} already holds delivery files (${deliveryFiles[0]} …) not written by sangloc generate; choose ` +
+        `an empty or new folder`,
+    );
   }
   for (const f of deliveryFiles) rmSync(join(outDir, f));
   for (const f of truthFiles) rmSync(join(outDir, f), { force: true });

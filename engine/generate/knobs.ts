@@ -44,14 +44,22 @@ export interface WorldKnobs {
   provinceMove: number;
   /** Share of sellers whose main shop is registered on a neighbour's or relative's papers. */
   nominee: number;
-  /** Share of COD sellers whose sender name comes in many spellings (letters dropped or swapped, no diacritics, shop name). */
+  /** Share of COD sellers whose sender name comes in many spellings (letters dropped or swapped, no diacritics,
+   * shop name). */
   nameVariants: { share: number; spellings: number };
 }
 
 export type KnobsInput = { [K in keyof WorldKnobs]?: WorldKnobs[K] extends number ? number : Partial<WorldKnobs[K]> };
 
 export const defaultKnobs: WorldKnobs = {
-  fulfilment: { share: 0, hubs: 40, parcelShare: 1, remit: { seller: 0.4, warehouse: 0.4, missing: 0.2 }, pickupAddress: 0.7, sellerName: 0 },
+  fulfilment: {
+    share: 0,
+    hubs: 40,
+    parcelShare: 1,
+    remit: { seller: 0.4, warehouse: 0.4, missing: 0.2 },
+    pickupAddress: 0.7,
+    sellerName: 0,
+  },
   familyPhone: { share: 0, households: 3 },
   bookkeeperEmail: { share: 0, clients: 15 },
   relativeAccount: 0,
@@ -64,7 +72,14 @@ export const defaultKnobs: WorldKnobs = {
 };
 
 /** Keys whose values are counts (whole numbers ≥ 1), not shares. */
-const counts = new Set(['fulfilment.hubs', 'familyPhone.households', 'bookkeeperEmail.clients', 'commonNames.names', 'commonNames.provinces', 'nameVariants.spellings']);
+const counts = new Set([
+  'fulfilment.hubs',
+  'familyPhone.households',
+  'bookkeeperEmail.clients',
+  'commonNames.names',
+  'commonNames.provinces',
+  'nameVariants.spellings',
+]);
 /** Keys that are weights (any number ≥ 0), not shares. */
 const weights = new Set(['fulfilment.remit.seller', 'fulfilment.remit.warehouse', 'fulfilment.remit.missing']);
 
@@ -80,7 +95,9 @@ export function parseKnobs(input: string | KnobsInput | undefined): WorldKnobs {
     try {
       raw = JSON.parse(input);
     } catch (err) {
-      throw new UsageError(`--knobs: not valid JSON (${(err as Error).message}); example: --knobs '{"fulfilment":{"share":0.3}}'`);
+      throw new UsageError(
+        `--knobs: not valid JSON (${(err as Error).message}); example: --knobs '{"fulfilment":{"share":0.3}}'`,
+      );
     }
   }
   const problems: string[] = [];
@@ -98,8 +115,23 @@ function merge(base: unknown, over: unknown, path: string, problems: string[]): 
       problems.push(`${path}: expected a number, got ${JSON.stringify(over)}`);
       return base;
     }
-    if (counts.has(path) ? !Number.isInteger(over) || over < 1 || over > 100_000 : weights.has(path) ? over < 0 : over < 0 || over > 1) {
-      problems.push(`${path}: ${counts.has(path) ? 'a whole number from 1 to 100000' : weights.has(path) ? 'a weight ≥ 0' : 'a share from 0 to 1'}, got ${over}`);
+    if (
+      counts.has(path)
+        ? !Number.isInteger(over) || over < 1 || over > 100_000
+        : weights.has(path)
+          ? over < 0
+          : over < 0 || over > 1
+    ) {
+      problems.push(
+        `${path}: ` +
+          (counts.has(path)
+            ? 'a whole number from 1 to 100000'
+            : weights.has(path)
+              ? 'a weight ≥ 0'
+              : 'a share from 0 to 1') +
+          `, ` +
+          `got ${over}`,
+      );
       return base;
     }
     return over;

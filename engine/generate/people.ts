@@ -29,7 +29,14 @@ export interface Identity {
 }
 
 const bankWeights = new Weighted<BankSpec>(banks.map((b) => [b, b.weight] as const));
-const mailHosts = new Weighted<string>([['gmail.com', 78], ['yahoo.com', 7], ['icloud.com', 5], ['outlook.com', 4], ['hotmail.com', 3], ['yahoo.com.vn', 3]]);
+const mailHosts = new Weighted<string>([
+  ['gmail.com', 78],
+  ['yahoo.com', 7],
+  ['icloud.com', 5],
+  ['outlook.com', 4],
+  ['hotmail.com', 3],
+  ['yahoo.com.vn', 3],
+]);
 
 /**
  * The identity living in a slot. `surname` lets a seller's extra identities carry the family name.
@@ -53,7 +60,17 @@ export function identityOf(seed: number, slot: number, surname?: string): Identi
     if (accounts.some((a) => a.bank === bank)) continue;
     accounts.push({ bank, number: bankAccount(seed, slot, bank, rng, phone) });
   }
-  return { slot, gender, name, birthYear, nationalId: nationalId(seed, slot, oldProvinces[born]!.code, gender, birthYear), phone, email, home, accounts };
+  return {
+    slot,
+    gender,
+    name,
+    birthYear,
+    nationalId: nationalId(seed, slot, oldProvinces[born]!.code, gender, birthYear),
+    phone,
+    email,
+    home,
+    accounts,
+  };
 }
 
 function drawEmail(rng: Rng, name: PersonName, birthYear: number): string {
@@ -62,7 +79,15 @@ function drawEmail(rng: Rng, name: PersonName, birthYear: number): string {
   const m = slug(name.middle);
   const u = rng.next();
   const local =
-    u < 0.3 ? `${g}${s}${pad(birthYear % 100, 2)}` : u < 0.55 ? `${s}${m}${g}${rng.int(1, 999)}` : u < 0.75 ? `${g}.${s}${rng.int(80, 2005)}` : u < 0.9 ? `${g}${m.charAt(0)}${s.charAt(0)}${rng.int(10, 99)}` : `${g}${s}`;
+    u < 0.3
+      ? `${g}${s}${pad(birthYear % 100, 2)}`
+      : u < 0.55
+        ? `${s}${m}${g}${rng.int(1, 999)}`
+        : u < 0.75
+          ? `${g}.${s}${rng.int(80, 2005)}`
+          : u < 0.9
+            ? `${g}${m.charAt(0)}${s.charAt(0)}${rng.int(10, 99)}`
+            : `${g}${s}`;
   return `${local}@${mailHosts.pick(rng)}`;
 }
 

@@ -24,7 +24,8 @@ export function hashKeys(seed: number, keys: readonly number[]): number {
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
   let h = mix32(lo ^ mix32((hi + 0x9e3779b9) >>> 0));
-  for (const k of keys) h = mix32((h ^ mix32(((k >>> 0) + 0x632be5ab + Math.floor(k / 4294967296)) >>> 0)) + 0x85ebca6b);
+  for (const k of keys)
+    h = mix32((h ^ mix32(((k >>> 0) + 0x632be5ab + Math.floor(k / 4294967296)) >>> 0)) + 0x85ebca6b);
   return h;
 }
 

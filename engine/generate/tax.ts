@@ -29,9 +29,19 @@ const ratesOnRevenue: TaxLaw['rates'] = {
 };
 
 /** Tax years up to 2025: 100 million VND free, both taxes on the whole revenue. */
-const lawUntil2025: TaxLaw = { threshold: 100_000_000, pitOnExcessOnly: false, vatOnWholeRevenue: true, rates: ratesOnRevenue };
+const lawUntil2025: TaxLaw = {
+  threshold: 100_000_000,
+  pitOnExcessOnly: false,
+  vatOnWholeRevenue: true,
+  rates: ratesOnRevenue,
+};
 /** From tax year 2026: 500 million VND free, PIT on the excess; VAT on the whole revenue (the law leaves it open). */
-const lawFrom2026: TaxLaw = { threshold: 500_000_000, pitOnExcessOnly: true, vatOnWholeRevenue: true, rates: ratesOnRevenue };
+const lawFrom2026: TaxLaw = {
+  threshold: 500_000_000,
+  pitOnExcessOnly: true,
+  vatOnWholeRevenue: true,
+  rates: ratesOnRevenue,
+};
 
 /**
  * The law of a tax year. A table (year → law) replaces the built-in one: a year takes the law of the

@@ -8,11 +8,32 @@ import { Rng, Weighted, pad, permute } from './random.js';
 import { randomPersonName, renderName, slug, stripDiacritics } from './names.js';
 import { drawAddress, provinceIndex, renderAddress, renderProvince, renderWard, warehouseAddresses } from './geo.js';
 import { SalesCalendar, monthWeights, randomDate, timestamp, type Day } from './calendar.js';
-import { SPECIAL_BASE, VIRTUAL_BASE, bankAccount, banks, normaliseDomain, phoneNumber, renderDomain, renderPhone, taxCode10, type BankSpec } from './identifiers.js';
+import {
+  SPECIAL_BASE,
+  VIRTUAL_BASE,
+  bankAccount,
+  banks,
+  normaliseDomain,
+  phoneNumber,
+  renderDomain,
+  renderPhone,
+  taxCode10,
+  type BankSpec,
+} from './identifiers.js';
 import { bankStyle, identityOf, personId, type Account, type Identity } from './people.js';
 import { defaultKnobs, knobsActive, type KnobSource, type WorldKnobs } from './knobs.js';
 import { columnNames, type SourceName } from '../ingest/sources.js';
-import { buyerAccount, carrierByCode, fixedParties, gateways, platformWeights, socialCarriers, type Carrier, type FixedParties, type Platform } from './parties.js';
+import {
+  buyerAccount,
+  carrierByCode,
+  fixedParties,
+  gateways,
+  platformWeights,
+  socialCarriers,
+  type Carrier,
+  type FixedParties,
+  type Platform,
+} from './parties.js';
 
 export type Cell = string | number | undefined;
 export type Row = Cell[];
@@ -31,9 +52,24 @@ export interface Emitter {
   person(row: Row): void;
 }
 
-export const patterns = ['compliant', 'unregistered', 'under_declaring', 'just_under_threshold', 'split_shops', 'stopped_filing', 'below_threshold', 'non_seller'] as const;
+export const patterns = [
+  'compliant',
+  'unregistered',
+  'under_declaring',
+  'just_under_threshold',
+  'split_shops',
+  'stopped_filing',
+  'below_threshold',
+  'non_seller',
+] as const;
 export type Pattern = (typeof patterns)[number];
-const undeclaredPatterns = new Set<Pattern>(['unregistered', 'under_declaring', 'just_under_threshold', 'split_shops', 'stopped_filing']);
+const undeclaredPatterns = new Set<Pattern>([
+  'unregistered',
+  'under_declaring',
+  'just_under_threshold',
+  'split_shops',
+  'stopped_filing',
+]);
 
 export interface WorldSettings {
   seed: number;
@@ -45,27 +81,141 @@ export interface WorldSettings {
   knobs?: WorldKnobs;
 }
 
-const groups = new Weighted<ActivityGroup>([['goods', 72], ['services', 10], ['production_transport', 10], ['property_lease', 3], ['other', 5]]);
-const aovMedian: Record<ActivityGroup, number> = { goods: 230_000, services: 550_000, production_transport: 400_000, property_lease: 1_400_000, other: 300_000 };
+const groups = new Weighted<ActivityGroup>([
+  ['goods', 72],
+  ['services', 10],
+  ['production_transport', 10],
+  ['property_lease', 3],
+  ['other', 5],
+]);
+const aovMedian: Record<ActivityGroup, number> = {
+  goods: 230_000,
+  services: 550_000,
+  production_transport: 400_000,
+  property_lease: 1_400_000,
+  other: 300_000,
+};
 const categories: Record<ActivityGroup, string[]> = {
-  goods: ['Thời trang', 'Mỹ phẩm', 'Gia dụng', 'Đồ ăn vặt', 'Phụ kiện', 'Giày dép', 'Túi xách', 'Đồ chơi', 'Mẹ và bé', 'Nội thất', 'Phụ kiện điện thoại', 'Nông sản', 'Hải sản khô', 'Đặc sản', 'Sách'],
+  goods: [
+    'Thời trang',
+    'Mỹ phẩm',
+    'Gia dụng',
+    'Đồ ăn vặt',
+    'Phụ kiện',
+    'Giày dép',
+    'Túi xách',
+    'Đồ chơi',
+    'Mẹ và bé',
+    'Nội thất',
+    'Phụ kiện điện thoại',
+    'Nông sản',
+    'Hải sản khô',
+    'Đặc sản',
+    'Sách',
+  ],
   services: ['Spa', 'Học tiếng Anh', 'Thiết kế', 'Sửa chữa', 'Nail', 'Du lịch', 'Studio', 'Gia sư'],
   production_transport: ['Xưởng may', 'Bánh handmade', 'Đồ gỗ', 'Vận chuyển', 'Xưởng in', 'Gốm'],
   property_lease: ['Homestay', 'Căn hộ', 'Phòng trọ'],
   other: ['Tiệm', 'Cửa hàng', 'Kho sỉ'],
 };
-const nicknames = ['Bống', 'Bi', 'Su', 'Mít', 'Na', 'Kem', 'Cún', 'Tũn', 'Sóc', 'Mây', 'Nắng', 'Gấu', 'Bông', 'Xu', 'Bơ', 'Cốm', 'Miu', 'Tôm'];
-const shopSuffixes = ['Shop', 'Store', 'Official', 'House', 'Corner', '247', 'Xinh', 'Decor', 'Beauty', 'Home', 'Mart', 'Kids'];
+const nicknames = [
+  'Bống',
+  'Bi',
+  'Su',
+  'Mít',
+  'Na',
+  'Kem',
+  'Cún',
+  'Tũn',
+  'Sóc',
+  'Mây',
+  'Nắng',
+  'Gấu',
+  'Bông',
+  'Xu',
+  'Bơ',
+  'Cốm',
+  'Miu',
+  'Tôm',
+];
+const shopSuffixes = [
+  'Shop',
+  'Store',
+  'Official',
+  'House',
+  'Corner',
+  '247',
+  'Xinh',
+  'Decor',
+  'Beauty',
+  'Home',
+  'Mart',
+  'Kids',
+];
 
 const tradeTemplates = [
-  'ck tien hang', 'thanh toan don {n}', 'mua {k} ao', 'mua {k} quan', 'ck mua hang', 'tt don hang {n}', 'chuyen khoan tien hang', '{B} chuyen tien',
-  '{b} ck', 'tien hang', 'coc don {n}', 'thanh toan tien my pham', 'mua kem chong nang', 'dat hang {k} sp', 'ship cod + tien hang', 'tra tien hang dot {k}',
-  'MBVCB.{d}.{B} chuyen tien', 'ck don hang {p}', 'IBFT thanh toan don {n}', 'mua 1 set do bo', 'tt tien giay', 'chuyen tien', 'ck', '{B} thanh toan',
+  'ck tien hang',
+  'thanh toan don {n}',
+  'mua {k} ao',
+  'mua {k} quan',
+  'ck mua hang',
+  'tt don hang {n}',
+  'chuyen khoan tien hang',
+  '{B} chuyen tien',
+  '{b} ck',
+  'tien hang',
+  'coc don {n}',
+  'thanh toan tien my pham',
+  'mua kem chong nang',
+  'dat hang {k} sp',
+  'ship cod + tien hang',
+  'tra tien hang dot {k}',
+  'MBVCB.{d}.{B} chuyen tien',
+  'ck don hang {p}',
+  'IBFT thanh toan don {n}',
+  'mua 1 set do bo',
+  'tt tien giay',
+  'chuyen tien',
+  'ck',
+  '{B} thanh toan',
 ];
-const familyTemplates = ['me gui con', 'chuyen tien', 'bo gui tien', 'gui tien an hoc', 'con gui me', 'chuyen tien cho em', 'anh gui', 'gui tien sinh hoat', '{B} chuyen tien'];
-const groupTemplates = ['gop tien quy lop', 'dong quy lop {k}', 'gop tien an lien hoan', 'tien sinh nhat', 'gop tien di choi', 'dong tien hui thang {m}'];
-const supplierTemplates = ['thanh toan tien hang ncc', 'nhap hang dot {k}', 'ck xuong may', 'tra tien nhap hang', 'tt tien hang cho {B}', 'thanh toan don nhap {n}'];
-const personalDebitTemplates = ['tra tien nha thang {m}', 'dong hoc phi', 'chuyen tien cho me', 'thanh toan the tin dung', 'RUT TIEN ATM', 'nap tien dien thoai', 'tien dien thang {m}', 'chuyen tien'];
+const familyTemplates = [
+  'me gui con',
+  'chuyen tien',
+  'bo gui tien',
+  'gui tien an hoc',
+  'con gui me',
+  'chuyen tien cho em',
+  'anh gui',
+  'gui tien sinh hoat',
+  '{B} chuyen tien',
+];
+const groupTemplates = [
+  'gop tien quy lop',
+  'dong quy lop {k}',
+  'gop tien an lien hoan',
+  'tien sinh nhat',
+  'gop tien di choi',
+  'dong tien hui thang {m}',
+];
+const supplierTemplates = [
+  'thanh toan tien hang ncc',
+  'nhap hang dot {k}',
+  'ck xuong may',
+  'tra tien nhap hang',
+  'tt tien hang cho {B}',
+  'thanh toan don nhap {n}',
+];
+const personalDebitTemplates = [
+  'tra tien nha thang {m}',
+  'dong hoc phi',
+  'chuyen tien cho me',
+  'thanh toan the tin dung',
+  'RUT TIEN ATM',
+  'nap tien dien thoai',
+  'tien dien thang {m}',
+  'chuyen tien',
+];
 const refundTemplates = ['hoan tien don hang {n}', 'Hoan tien giao dich', 'refund order {n}', 'hoan tien coc'];
 
 interface Held {
@@ -119,7 +269,8 @@ const MAX_ORDERS_PER_CHANNEL = 60;
 /**
  * Generates a world person by person into an emitter.
  *
- * @example const w = new World({ seed: 42, persons: 500, taxYear: 2025 }, emitter); for (let i = 0; i < 500; i++) w.generatePerson(i);
+ * @example const w = new World({ seed: 42, persons: 500, taxYear: 2025 }, emitter); for (let i = 0; i < 500; i++)
+ * w.generatePerson(i);
  */
 export class World {
   readonly seed: number;
@@ -174,17 +325,27 @@ export class World {
         const full = list[r.int(0, Math.min(k.commonNames.names, list.length) - 1)]!;
         const [sur, mid, giv] = full.split(' ') as [string, string, string];
         const prov = bigProvinces[r.int(0, Math.min(k.commonNames.provinces, bigProvinces.length) - 1)]!;
-        id = { ...id, name: { surname: sur, middle: mid, given: giv, full }, home: drawAddress(r, provinceIndex(prov)) };
+        id = {
+          ...id,
+          name: { surname: sur, middle: mid, given: giv, full },
+          home: drawAddress(r, provinceIndex(prov)),
+        };
       }
     }
     if (k.familyPhone.share > 0 && new Rng(this.seed, slot, 72).chance(k.familyPhone.share)) {
-      id = { ...id, phone: phoneNumber(this.seed, SPECIAL_BASE + 10_000 + Math.floor(slot / k.familyPhone.households)) };
+      id = {
+        ...id,
+        phone: phoneNumber(this.seed, SPECIAL_BASE + 10_000 + Math.floor(slot / k.familyPhone.households)),
+      };
     }
     if (k.bookkeeperEmail.share > 0) {
       const r = new Rng(this.seed, slot, 73);
       if (r.chance(k.bookkeeperEmail.share)) {
         const office = Math.floor(slot / k.bookkeeperEmail.clients);
-        id = { ...id, email: `ketoan.${['minhanh', 'thuhuong', 'anphat', 'tamduc', 'viettin'][office % 5]}${office}@gmail.com` };
+        id = {
+          ...id,
+          email: `ketoan.${['minhanh', 'thuhuong', 'anphat', 'tamduc', 'viettin'][office % 5]}${office}@gmail.com`,
+        };
       }
     }
     if (k.provinceMove > 0) {
@@ -204,7 +365,13 @@ export class World {
     const r = new Rng(this.seed, i, 75);
     if (!r.chance(this.knobs.relativeAccount)) return held;
     const relative = this.idOf(nearbyPerson(r, i, this.persons));
-    const h: Held = { account: relative.accounts[0]!, inExtract: r.chance(0.9), holderName: bankStyle(relative.name.full), holderNid: r.chance(0.7) ? relative.nationalId : '', holderTax: '' };
+    const h: Held = {
+      account: relative.accounts[0]!,
+      inExtract: r.chance(0.9),
+      holderName: bankStyle(relative.name.full),
+      holderNid: r.chance(0.7) ? relative.nationalId : '',
+      holderTax: '',
+    };
     return [h, ...held.slice(1)];
   }
 
@@ -220,10 +387,17 @@ export class World {
     const prov = bigProvinces[h % bigProvinces.length]!;
     const home = drawAddress(hr, provinceIndex(prov));
     const bank = banks[h % banks.length]!;
-    const remit = new Weighted<Fulfilment['remit']>([['seller', f.remit.seller], ['warehouse', f.remit.warehouse], ['missing', f.remit.missing]]).pick(r);
+    const remit = new Weighted<Fulfilment['remit']>([
+      ['seller', f.remit.seller],
+      ['warehouse', f.remit.warehouse],
+      ['missing', f.remit.missing],
+    ]).pick(r);
     return {
       rng: r,
-      name: `${hr.pick(['Kho hàng', 'Kho', 'Fulfillment', 'Kho vận', 'Dịch vụ kho'])} ${hr.pick(['An Phát', 'Minh Khang', 'Tín Nghĩa', 'Hưng Thịnh', 'Phú Quý', 'Sao Việt', 'Nhật Minh', 'Thành Đạt'])} ${h + 1}`,
+      name:
+        `${hr.pick(['Kho hàng', 'Kho', 'Fulfillment', 'Kho vận', 'Dịch vụ kho'])} ` +
+        hr.pick(['An Phát', 'Minh Khang', 'Tín Nghĩa', 'Hưng Thịnh', 'Phú Quý', 'Sao Việt', 'Nhật Minh', 'Thành Đạt']) +
+        ` ${h + 1}`,
       phone: phoneNumber(this.seed, slot),
       account: { bank, number: bankAccount(this.seed, slot, { ...bank, phoneShare: 0 }, hr, '') },
       address: `Kho ${renderAddress(hr, home)}`,
@@ -239,7 +413,8 @@ export class World {
     const r = new Rng(this.seed, me.slot, 77);
     if (!r.chance(v.share)) return undefined;
     const out = new Set<string>();
-    for (let t = 0; out.size < v.spellings && t < v.spellings * 10; t++) out.add(misspell(r, r.chance(0.15) ? shopName : me.name.full));
+    for (let t = 0; out.size < v.spellings && t < v.spellings * 10; t++)
+      out.add(misspell(r, r.chance(0.15) ? shopName : me.name.full));
     return [...out];
   }
 
@@ -279,7 +454,10 @@ export class World {
 
     // Registration with the tax office.
     const registered =
-      pattern === 'compliant' || pattern === 'under_declaring' || pattern === 'just_under_threshold' || pattern === 'stopped_filing'
+      pattern === 'compliant' ||
+      pattern === 'under_declaring' ||
+      pattern === 'just_under_threshold' ||
+      pattern === 'stopped_filing'
         ? true
         : pattern === 'below_threshold'
           ? rng.chance(0.35)
@@ -288,8 +466,11 @@ export class World {
             : false;
     const enterprise = pattern === 'compliant' && revenue > 10 * thr && rng.chance(0.5);
     // Some register in a cheaper activity group than they trade in.
-    const declaredGroup: ActivityGroup = group !== 'goods' && pattern !== 'compliant' && rng.chance(0.3) ? 'goods' : group;
-    const reg = registered ? this.registerIdentity(rng, me, i, pid, enterprise, declaredGroup, pattern === 'stopped_filing') : undefined;
+    const declaredGroup: ActivityGroup =
+      group !== 'goods' && pattern !== 'compliant' && rng.chance(0.3) ? 'goods' : group;
+    const reg = registered
+      ? this.registerIdentity(rng, me, i, pid, enterprise, declaredGroup, pattern === 'stopped_filing')
+      : undefined;
 
     const held = me.accounts.map((a) => this.hold(rng, me, a, 0.9, reg?.late ?? ''));
     const stats: Stats = { revenue: 0, ownPlatform: 0, ownWithheld: 0, shops: [], domains: [] };
@@ -299,7 +480,8 @@ export class World {
     const shares = channelShares(rng, pattern, revenue, thr);
     const amounts = splitExact(revenue, [shares.platform, shares.social, shares.website, shares.direct]);
     const sales = this.salesAccounts(i, held);
-    if (amounts[0]! > 0) this.platformChannel(rng, me, i, pid, pattern, group, amounts[0]!, aov, shopName, reg, sales, stats, thr);
+    if (amounts[0]! > 0)
+      this.platformChannel(rng, me, i, pid, pattern, group, amounts[0]!, aov, shopName, reg, sales, stats, thr);
     if (amounts[1]! > 0) this.socialChannel(rng, me, pid, amounts[1]!, aov, shopName, sales, stats);
     if (amounts[2]! > 0) this.websiteChannel(rng, me, i, pid, amounts[2]!, aov, shopName, reg, sales, stats, pattern);
     if (amounts[3]! > 0) this.directChannel(rng, pid, amounts[3]!, aov, sales, stats);
@@ -318,12 +500,18 @@ export class World {
           break;
         case 'below_threshold':
         case 'split_shops':
-          current = round1000(stats.ownPlatform > 0 && pattern === 'split_shops' ? stats.ownPlatform : revenue * rng.range(0.9, 1));
+          current = round1000(
+            stats.ownPlatform > 0 && pattern === 'split_shops' ? stats.ownPlatform : revenue * rng.range(0.9, 1),
+          );
           previous = round1000(Math.min(prevRevenue, prevThr * rng.range(0.6, 0.98)));
           break;
         case 'under_declaring': {
           const f = rng.range(0.15, 0.55);
-          current = round1000(stats.ownPlatform > 0 && stats.ownPlatform < 0.8 * revenue && rng.chance(0.5) ? stats.ownPlatform : revenue * f);
+          current = round1000(
+            stats.ownPlatform > 0 && stats.ownPlatform < 0.8 * revenue && rng.chance(0.5)
+              ? stats.ownPlatform
+              : revenue * f,
+          );
           previous = round1000(prevRevenue * f);
           break;
         }
@@ -363,7 +551,15 @@ export class World {
   // ---------------------------------------------------------------- tax office
 
   /** Writes the registry rows of an identity and returns the codes it files under. */
-  private registerIdentity(rng: Rng, who: Identity, slot: number, pid: string, enterprise: boolean, group: ActivityGroup, stopped: boolean): TaxReg {
+  private registerIdentity(
+    rng: Rng,
+    who: Identity,
+    slot: number,
+    pid: string,
+    enterprise: boolean,
+    group: ActivityGroup,
+    stopped: boolean,
+  ): TaxReg {
     const y = this.taxYear;
     const cutover = '2025-07-01';
     const registeredOn = rng.chance(0.85) ? randomDate(rng, 2012, y - 2) : randomDate(rng, y - 1, y);
@@ -387,19 +583,36 @@ export class World {
     ];
     if (enterprise) {
       const code = taxCode10(this.seed, slot, 'enterprise');
-      const company = `CÔNG TY TNHH ${rng.pick(['THƯƠNG MẠI', 'THƯƠNG MẠI DỊCH VỤ', 'SẢN XUẤT THƯƠNG MẠI', 'ĐẦU TƯ'])} ${who.name.given.toUpperCase()} ${rng.pick(['VIỆT', 'PHÁT', 'AN', 'HƯNG THỊNH', 'GROUP'])}`;
-      this.emit.taxpayer(row(code, 'enterprise', rng.chance(0.3) ? bankStyle(company) : company, registeredOn, status), pid);
+      const company =
+        `CÔNG TY ` +
+        `TNHH ${rng.pick(['THƯƠNG MẠI', 'THƯƠNG MẠI DỊCH VỤ', 'SẢN XUẤT THƯƠNG MẠI', 'ĐẦU TƯ'])} ` +
+        `${who.name.given.toUpperCase()} ${rng.pick(['VIỆT', 'PHÁT', 'AN', 'HƯNG THỊNH', 'GROUP'])}`;
+      this.emit.taxpayer(
+        row(code, 'enterprise', rng.chance(0.3) ? bankStyle(company) : company, registeredOn, status),
+        pid,
+      );
       let branch: string | undefined;
       if (rng.chance(0.35)) {
         branch = `${code}-001`;
-        this.emit.taxpayer(row(branch, 'enterprise', `${company} - CHI NHÁNH ${rng.pick(['HÀ NỘI', 'HỒ CHÍ MINH', 'ĐÀ NẴNG'])}`, randomDate(rng, Number(registeredOn.slice(0, 4)), y), 'active'), pid);
+        this.emit.taxpayer(
+          row(
+            branch,
+            'enterprise',
+            `${company} - CHI NHÁNH ${rng.pick(['HÀ NỘI', 'HỒ CHÍ MINH', 'ĐÀ NẴNG'])}`,
+            randomDate(rng, Number(registeredOn.slice(0, 4)), y),
+            'active',
+          ),
+          pid,
+        );
       }
       return { early: code, late: code, from: registeredOn, enterprise: true, branch, group };
     }
     const type = rng.chance(0.7) ? 'household' : 'individual';
     const display = () => {
       const n = renderName(rng, who.name.full);
-      return type === 'household' && rng.chance(0.5) ? `${rng.pick(['Hộ kinh doanh', 'HKD', 'HỘ KINH DOANH'])} ${n.trim()}` : n;
+      return type === 'household' && rng.chance(0.5)
+        ? `${rng.pick(['Hộ kinh doanh', 'HKD', 'HỘ KINH DOANH'])} ${n.trim()}`
+        : n;
     };
     if (registeredOn >= cutover) {
       this.emit.taxpayer(row(who.nationalId, type, display(), registeredOn, status), pid);
@@ -413,16 +626,28 @@ export class World {
       let branch: string | undefined;
       if (rng.chance(0.08)) {
         branch = `${legacy}-001`;
-        this.emit.taxpayer(row(branch, type, display(), randomDate(rng, Number(registeredOn.slice(0, 4)), y - 1), status), pid);
+        this.emit.taxpayer(
+          row(branch, type, display(), randomDate(rng, Number(registeredOn.slice(0, 4)), y - 1), status),
+          pid,
+        );
       }
       return { early: legacy, late: legacy, from: registeredOn, enterprise: false, branch, group };
     }
-    this.emit.taxpayer(row(who.nationalId, type, display(), `2025-${pad(rng.int(7, 12), 2)}-${pad(rng.int(1, 28), 2)}`, status), pid);
+    this.emit.taxpayer(
+      row(who.nationalId, type, display(), `2025-${pad(rng.int(7, 12), 2)}-${pad(rng.int(1, 28), 2)}`, status),
+      pid,
+    );
     return { early: legacy, late: who.nationalId, from: registeredOn, enterprise: false, group };
   }
 
   /** Annual or quarterly returns for the previous year and the tax year (undefined: not filed). */
-  private declarations(rng: Rng, reg: TaxReg, previous: number | undefined, current: number | undefined, withheld: number): void {
+  private declarations(
+    rng: Rng,
+    reg: TaxReg,
+    previous: number | undefined,
+    current: number | undefined,
+    withheld: number,
+  ): void {
     const quarterly = rng.chance(0.45);
     const years: [number, number | undefined, TaxLaw, number][] = [
       [this.taxYear - 1, previous, this.prevRules, 0],
@@ -435,16 +660,30 @@ export class World {
         if (reg.from > `${year}-12-31`) continue;
         const code = `${year}-12-31` < '2025-07-01' ? reg.early : reg.late;
         const late = rng.chance(0.05);
-        this.emit.declaration([code, String(year), amount, paid, `${year + 1}-${pad(late ? rng.int(4, 6) : rng.int(1, 3), 2)}-${pad(rng.int(1, 28), 2)}`]);
+        this.emit.declaration([
+          code,
+          String(year),
+          amount,
+          paid,
+          `${year + 1}-${pad(late ? rng.int(4, 6) : rng.int(1, 3), 2)}-${pad(rng.int(1, 28), 2)}`,
+        ]);
         continue;
       }
-      const qs = splitExact(amount, [0.27 * rng.lognormal(0, 0.1), 0.23 * rng.lognormal(0, 0.1), 0.23 * rng.lognormal(0, 0.1), 0.27 * rng.lognormal(0, 0.1)]);
+      const qs = splitExact(amount, [
+        0.27 * rng.lognormal(0, 0.1),
+        0.23 * rng.lognormal(0, 0.1),
+        0.23 * rng.lognormal(0, 0.1),
+        0.27 * rng.lognormal(0, 0.1),
+      ]);
       const ps = amount > 0 ? splitExact(paid, qs, 1) : [0, 0, 0, 0];
       for (let q = 1; q <= 4; q++) {
         const end = `${year}-${pad(q * 3, 2)}-${q === 1 || q === 4 ? 31 : 30}`;
         if (reg.from > end) continue;
         const code = end < '2025-07-01' ? reg.early : reg.late;
-        const filed = q === 4 ? `${year + 1}-01-${pad(rng.int(10, 30), 2)}` : `${year}-${pad(q * 3 + 1, 2)}-${pad(rng.int(10, 30), 2)}`;
+        const filed =
+          q === 4
+            ? `${year + 1}-01-${pad(rng.int(10, 30), 2)}`
+            : `${year}-${pad(q * 3 + 1, 2)}-${pad(rng.int(10, 30), 2)}`;
         this.emit.declaration([code, `${year}-Q${q}`, qs[q - 1]!, ps[q - 1]!, filed]);
       }
     }
@@ -452,16 +691,40 @@ export class World {
 
   // ---------------------------------------------------------------- marketplaces
 
-  private platformChannel(rng: Rng, me: Identity, i: number, pid: string, pattern: Pattern, group: ActivityGroup, amount: number, aov: number, shopName: string, reg: TaxReg | undefined, held: Held[], stats: Stats, thr: number): void {
+  private platformChannel(
+    rng: Rng,
+    me: Identity,
+    i: number,
+    pid: string,
+    pattern: Pattern,
+    group: ActivityGroup,
+    amount: number,
+    aov: number,
+    shopName: string,
+    reg: TaxReg | undefined,
+    held: Held[],
+    stats: Stats,
+    thr: number,
+  ): void {
     let n: number;
     if (pattern === 'split_shops') n = Math.min(5, Math.max(2, Math.ceil(amount / (0.8 * thr))));
     else n = rng.chance(0.75) ? 1 : rng.chance(0.7) ? 2 : 3;
-    const perShop = pattern === 'split_shops' ? splitExact(amount, Array.from({ length: n }, () => rng.range(0.9, 1.1))) : splitExact(amount, Array.from({ length: n }, (_, k) => (k === 0 ? 3 : 1) * rng.lognormal(0, 0.5)));
+    const perShop =
+      pattern === 'split_shops'
+        ? splitExact(
+            amount,
+            Array.from({ length: n }, () => rng.range(0.9, 1.1)),
+          )
+        : splitExact(
+            amount,
+            Array.from({ length: n }, (_, k) => (k === 0 ? 3 : 1) * rng.lognormal(0, 0.5)),
+          );
     let virtualUsed = 0;
     const usedPlatforms = new Set<string>();
     for (let k = 0; k < n; k++) {
       let platform = platformWeights.pick(rng);
-      for (let tries = 0; tries < 4 && usedPlatforms.has(platform.code) && pattern !== 'split_shops'; tries++) platform = platformWeights.pick(rng);
+      for (let tries = 0; tries < 4 && usedPlatforms.has(platform.code) && pattern !== 'split_shops'; tries++)
+        platform = platformWeights.pick(rng);
       usedPlatforms.add(platform.code);
       let owner = me;
       let ownerReg = reg;
@@ -510,7 +773,13 @@ export class World {
       } else if (ownerReg) {
         // The relative's papers file too, for that shop alone (below the threshold).
         const prev = round1000(gmv * rng.lognormal(-0.2, 0.3));
-        this.declarations(rng, ownerReg, Math.min(prev, round1000(this.prevRules.threshold * rng.range(0.5, 0.95))), gmv, withheld);
+        this.declarations(
+          rng,
+          ownerReg,
+          Math.min(prev, round1000(this.prevRules.threshold * rng.range(0.5, 0.95))),
+          gmv,
+          withheld,
+        );
       }
     }
   }
@@ -531,7 +800,11 @@ export class World {
     const render = () => [
       renderName(rng, owner.name.full, true),
       rng.chance(0.55) ? owner.nationalId : '',
-      shop.ownerReg && rng.chance(0.6) ? (shop.ownerReg.branch && rng.chance(0.4) ? shop.ownerReg.branch : shop.ownerReg.late) : '',
+      shop.ownerReg && rng.chance(0.6)
+        ? shop.ownerReg.branch && rng.chance(0.4)
+          ? shop.ownerReg.branch
+          : shop.ownerReg.late
+        : '',
       renderPhone(rng, shop.phone),
       rng.chance(0.8) ? owner.email : '',
       rng.chance(0.08) ? rng.pick(warehouseAddresses).address : renderAddress(rng, owner.home),
@@ -554,7 +827,24 @@ export class World {
       gmvTotal += gmv;
       withheldTotal += withheld;
       this.emit.platformSeller(
-        [platform.code, shop.shopId, shop.name, master[0], master[1], master[2], master[3], master[4], master[5], master[6], shop.payout.account.bank.code, shop.payout.account.number, period, gmv, orders, withheld > 0 ? withheld : rng.chance(0.5) ? 0 : ''],
+        [
+          platform.code,
+          shop.shopId,
+          shop.name,
+          master[0],
+          master[1],
+          master[2],
+          master[3],
+          master[4],
+          master[5],
+          master[6],
+          shop.payout.account.bank.code,
+          shop.payout.account.number,
+          period,
+          gmv,
+          orders,
+          withheld > 0 ? withheld : rng.chance(0.5) ? 0 : '',
+        ],
         pid,
       );
       if (gmv === 0) continue;
@@ -568,7 +858,19 @@ export class World {
         const status = u < 0.88 ? 'delivered' : u < 0.96 ? 'returned' : 'cancelled';
         this.emit.cod(
           carrier,
-          [carrier, this.nextWaybill(carrier), rng.chance(0.6) ? shop.name : master[0], master[3], master[5], master[6], day.date, round1000(aov * rng.lognormal(0, 0.35)), status, collect.bank.code, collect.account],
+          [
+            carrier,
+            this.nextWaybill(carrier),
+            rng.chance(0.6) ? shop.name : master[0],
+            master[3],
+            master[5],
+            master[6],
+            day.date,
+            round1000(aov * rng.lognormal(0, 0.35)),
+            status,
+            collect.bank.code,
+            collect.account,
+          ],
           pid,
         );
       }
@@ -578,10 +880,24 @@ export class World {
       for (let h = 0; h < halves.length; h++) {
         const net = Math.round(halves[h]! * (1 - feeRate)) - wh[h]!;
         if (net <= 0 || !shop.payout.inExtract) continue;
-        const pay = h === 0 ? this.calendar.anyInMonth(rng, m) : this.calendar.after(this.calendar.anyInMonth(rng, m), 15);
-        const desc = rng.chance(0.5) ? `${platform.tag} thanh toan doanh thu shop ${shop.shopId} ky ${period}` : `${platform.tag} PAYOUT ${shop.shopId} ${pad(m, 2)}/${y} dot ${h + 1}`;
+        const pay =
+          h === 0 ? this.calendar.anyInMonth(rng, m) : this.calendar.after(this.calendar.anyInMonth(rng, m), 15);
+        const desc = rng.chance(0.5)
+          ? `${platform.tag} thanh toan doanh thu shop ${shop.shopId} ky ${period}`
+          : `${platform.tag} PAYOUT ${shop.shopId} ${pad(m, 2)}/${y} dot ${h + 1}`;
         const acct = this.parties.platformAccount.get(platform.code)!;
-        this.credit(rng, shop.payout, pid, pay, rng.int(28_800, 64_800), net, acct.bank.code, acct.account, platform.legalName, desc);
+        this.credit(
+          rng,
+          shop.payout,
+          pid,
+          pay,
+          rng.int(28_800, 64_800),
+          net,
+          acct.bank.code,
+          acct.account,
+          platform.legalName,
+          desc,
+        );
       }
     }
     return { gmv: gmvTotal, withheld: withheldTotal };
@@ -589,11 +905,23 @@ export class World {
 
   // ---------------------------------------------------------------- social / livestream selling, paid COD
 
-  private socialChannel(rng: Rng, me: Identity, pid: string, amount: number, aov: number, shopName: string, held: Held[], stats: Stats): void {
+  private socialChannel(
+    rng: Rng,
+    me: Identity,
+    pid: string,
+    amount: number,
+    aov: number,
+    shopName: string,
+    held: Held[],
+    stats: Stats,
+  ): void {
     const first = socialCarriers.pick(rng);
     const second = rng.chance(0.35) ? socialCarriers.pick(rng) : first;
     const n = Math.max(1, Math.min(MAX_ORDERS_PER_CHANNEL, Math.round(amount / aov), Math.floor(amount / 20_000)));
-    const parcels = splitExact(amount, Array.from({ length: n }, () => rng.lognormal(0, 0.45)));
+    const parcels = splitExact(
+      amount,
+      Array.from({ length: n }, () => rng.lognormal(0, 0.45)),
+    );
     const remitTo = held.length > 1 && rng.chance(0.15) ? held[1]! : held[0]!;
     const feeDeducted = rng.chance(0.5);
     const fee = rng.int(18, 35) * 1000;
@@ -625,18 +953,43 @@ export class World {
         const r = ff.rng;
         const pickup = r.chance(this.knobs.fulfilment.pickupAddress);
         const remit = ff.remit === 'seller' ? remitTo.account : ff.remit === 'warehouse' ? ff.account : undefined;
-        this.emit.cod(carrier.code, [
-          carrier.code, waybill,
-          r.chance(this.knobs.fulfilment.sellerName) ? shopName : ff.name,
-          renderPhone(r, ff.phone),
-          pickup ? renderAddress(r, me.home) : ff.address,
-          renderProvince(r, pickup ? me.home.province : ff.province),
-          day.date, amountCod, status, remit?.bank.code ?? '', remit?.number ?? '',
-        ], pid);
+        this.emit.cod(
+          carrier.code,
+          [
+            carrier.code,
+            waybill,
+            r.chance(this.knobs.fulfilment.sellerName) ? shopName : ff.name,
+            renderPhone(r, ff.phone),
+            pickup ? renderAddress(r, me.home) : ff.address,
+            renderProvince(r, pickup ? me.home.province : ff.province),
+            day.date,
+            amountCod,
+            status,
+            remit?.bank.code ?? '',
+            remit?.number ?? '',
+          ],
+          pid,
+        );
         return;
       }
       const name = spellings && spellRng ? spellRng.pick(spellings) : p.name;
-      this.emit.cod(carrier.code, [carrier.code, waybill, name, p.phone, p.address, p.province, day.date, amountCod, status, remitTo.account.bank.code, remitTo.account.number], pid);
+      this.emit.cod(
+        carrier.code,
+        [
+          carrier.code,
+          waybill,
+          name,
+          p.phone,
+          p.address,
+          p.province,
+          day.date,
+          amountCod,
+          status,
+          remitTo.account.bank.code,
+          remitTo.account.number,
+        ],
+        pid,
+      );
     };
     for (const value of parcels) {
       const carrier = rng.chance(0.7) ? first : second;
@@ -653,23 +1006,57 @@ export class World {
     }
     // Returned and cancelled parcels: not sales.
     const failed = Math.round(n * rng.range(0.04, 0.16));
-    for (let k = 0; k < failed; k++) emitParcel(rng.chance(0.7) ? first : second, this.calendar.pick(rng), round1000(aov * rng.lognormal(0, 0.45)), rng.chance(0.7) ? 'returned' : 'cancelled');
+    for (let k = 0; k < failed; k++)
+      emitParcel(
+        rng.chance(0.7) ? first : second,
+        this.calendar.pick(rng),
+        round1000(aov * rng.lognormal(0, 0.45)),
+        rng.chance(0.7) ? 'returned' : 'cancelled',
+      );
     if (!remitTo.inExtract) return;
-    for (const [key, w] of [...weekly.entries()].sort((a, b) => (a[1].last.index - b[1].last.index) || (a[0] < b[0] ? -1 : 1))) {
+    for (const [key, w] of [...weekly.entries()].sort(
+      (a, b) => a[1].last.index - b[1].last.index || (a[0] < b[0] ? -1 : 1),
+    )) {
       const carrier = carrierByCode.get(key.slice(0, key.indexOf(':')))!;
       const amountRemit = feeDeducted ? w.sum - w.count * fee : w.sum;
       if (amountRemit <= 0) continue;
       const day = this.calendar.after(w.last, rng.int(2, 5));
       const batch = pad(permute(++this.batchCounter, 8, this.seed, 337_777), 8);
-      const desc = rng.pick(carrier.remitTemplates).replace('{b}', batch).replace('{d}', `${pad(day.day, 2)}/${pad(day.month, 2)}`);
+      const desc = rng
+        .pick(carrier.remitTemplates)
+        .replace('{b}', batch)
+        .replace('{d}', `${pad(day.day, 2)}/${pad(day.month, 2)}`);
       const acct = this.parties.carrierAccount.get(carrier.code)!;
-      this.credit(rng, remitTo, pid, day, rng.int(32_400, 61_200), amountRemit, acct.bank.code, acct.account, rng.chance(0.7) ? carrier.legalName : carrier.code.toUpperCase(), desc);
+      this.credit(
+        rng,
+        remitTo,
+        pid,
+        day,
+        rng.int(32_400, 61_200),
+        amountRemit,
+        acct.bank.code,
+        acct.account,
+        rng.chance(0.7) ? carrier.legalName : carrier.code.toUpperCase(),
+        desc,
+      );
     }
   }
 
   // ---------------------------------------------------------------- own websites
 
-  private websiteChannel(rng: Rng, me: Identity, i: number, pid: string, amount: number, aov: number, shopName: string, reg: TaxReg | undefined, held: Held[], stats: Stats, pattern: Pattern): void {
+  private websiteChannel(
+    rng: Rng,
+    me: Identity,
+    i: number,
+    pid: string,
+    amount: number,
+    aov: number,
+    shopName: string,
+    reg: TaxReg | undefined,
+    held: Held[],
+    stats: Stats,
+    pattern: Pattern,
+  ): void {
     const tld = rng.pick(['vn', 'vn', 'com', 'com', 'com.vn', 'shop', 'store', 'net']);
     const main = this.claimDomain(slug(shopName).slice(0, 24) || 'shop', tld);
     const names = [main];
@@ -680,7 +1067,11 @@ export class World {
       if (!rng.chance(k === 0 ? notifyP : 0.2)) continue;
       // Registered in the seller's name, or a relative's.
       const byRelative = rng.chance(0.22);
-      const owner = byRelative ? (rng.chance(0.5) ? this.extraIdentity(me, i, 0) : this.idOf(nearbyPerson(rng, i, this.persons))) : me;
+      const owner = byRelative
+        ? rng.chance(0.5)
+          ? this.extraIdentity(me, i, 0)
+          : this.idOf(nearbyPerson(rng, i, this.persons))
+        : me;
       const isApp = rng.chance(0.06);
       const domain = isApp ? `com.${slug(shopName).slice(0, 16) || 'shop'}${i}.app` : names[k]!;
       const rendered = isApp ? domain : renderDomain(rng, domain);
@@ -706,7 +1097,10 @@ export class World {
     }
     // Sales: card / wallet payments settled weekly by a gateway (the description names the site), and direct transfers.
     const n = Math.max(1, Math.min(MAX_ORDERS_PER_CHANNEL, Math.round(amount / aov), Math.floor(amount / 20_000)));
-    const orders = splitExact(amount, Array.from({ length: n }, () => rng.lognormal(0, 0.5)));
+    const orders = splitExact(
+      amount,
+      Array.from({ length: n }, () => rng.lognormal(0, 0.5)),
+    );
     const gatewayIdx = rng.int(0, gateways.length - 1);
     const gateway = gateways[gatewayIdx]!;
     const gwAcct = this.parties.gatewayAccount[gatewayIdx]!;
@@ -722,15 +1116,37 @@ export class World {
           w.sum += value;
           if (day.index > w.last.index) w.last = day;
         } else weekly.set(wk, { sum: value, last: day });
-      } else this.tradeCredit(rng, acct, pid, day, value, rng.chance(0.5) ? `thanh toan don hang web ${names[0]}` : undefined);
+      } else
+        this.tradeCredit(
+          rng,
+          acct,
+          pid,
+          day,
+          value,
+          rng.chance(0.5) ? `thanh toan don hang web ${names[0]}` : undefined,
+        );
     }
     if (!acct.inExtract) return;
     for (const [wk, w] of [...weekly.entries()].sort((a, b) => a[0] - b[0])) {
       const net = Math.round(w.sum * 0.985);
       const day = this.calendar.after(w.last, rng.int(1, 3));
       const site = renderDomain(rng, names[rng.chance(0.8) ? 0 : names.length - 1]!);
-      const desc = gateway.template.replace('{w}', site).replace('{W}', site.toUpperCase()).replace('{b}', String(wk + 1));
-      this.credit(rng, acct, pid, day, rng.int(3_600, 21_600), net, gwAcct.bank.code, gwAcct.account, gateway.name, desc);
+      const desc = gateway.template
+        .replace('{w}', site)
+        .replace('{W}', site.toUpperCase())
+        .replace('{b}', String(wk + 1));
+      this.credit(
+        rng,
+        acct,
+        pid,
+        day,
+        rng.int(3_600, 21_600),
+        net,
+        gwAcct.bank.code,
+        gwAcct.account,
+        gateway.name,
+        desc,
+      );
     }
   }
 
@@ -751,13 +1167,24 @@ export class World {
 
   private directChannel(rng: Rng, pid: string, amount: number, aov: number, held: Held[], stats: Stats): void {
     const n = Math.max(1, Math.min(MAX_ORDERS_PER_CHANNEL, Math.round(amount / aov), Math.floor(amount / 20_000)));
-    const values = splitExact(amount, Array.from({ length: n }, () => rng.lognormal(0, 0.55)));
+    const values = splitExact(
+      amount,
+      Array.from({ length: n }, () => rng.lognormal(0, 0.55)),
+    );
     const into = held.length > 1 && rng.chance(0.4) ? held[1]! : held[0]!;
     // Regular customers come back.
     const regulars = Array.from({ length: Math.max(1, Math.round(n * 0.15)) }, () => this.buyer(rng));
     for (const v of values) {
       stats.revenue += v;
-      this.tradeCredit(rng, into, pid, this.calendar.pick(rng), v, undefined, rng.chance(0.3) ? rng.pick(regulars) : undefined);
+      this.tradeCredit(
+        rng,
+        into,
+        pid,
+        this.calendar.pick(rng),
+        v,
+        undefined,
+        rng.chance(0.3) ? rng.pick(regulars) : undefined,
+      );
     }
   }
 
@@ -765,7 +1192,15 @@ export class World {
     return { name: bankStyle(randomPersonName(rng)), ...buyerAccount(rng) };
   }
 
-  private tradeCredit(rng: Rng, acct: Held, pid: string, day: Day, value: number, desc?: string, buyer = this.buyer(rng)): void {
+  private tradeCredit(
+    rng: Rng,
+    acct: Held,
+    pid: string,
+    day: Day,
+    value: number,
+    desc?: string,
+    buyer = this.buyer(rng),
+  ): void {
     if (!acct.inExtract) return;
     const d = desc ?? fillTemplate(rng, rng.pick(tradeTemplates), buyer.name, this.taxYear);
     this.credit(rng, acct, pid, day, rng.int(25_200, 84_600), value, buyer.bank, buyer.account, buyer.name, d);
@@ -785,28 +1220,95 @@ export class World {
       const payday = rng.int(1, 10);
       for (let m = 1; m <= 12; m++) {
         const day = this.calendar.days.find((d) => d.month === m && d.day === payday)!;
-        const desc = rng.pick([`LUONG THANG ${pad(m, 2)}/${y}`, `luong thang ${m}`, `Chi luong T${m} ${y} ${employer.name}`, `TRA LUONG THANG ${m}`]);
-        this.credit(rng, main, pid, day, rng.int(30_000, 54_000), round1000(base * rng.range(0.97, 1.05)), employer.bank.code, employer.account, employer.name, desc);
+        const desc = rng.pick([
+          `LUONG THANG ${pad(m, 2)}/${y}`,
+          `luong thang ${m}`,
+          `Chi luong T${m} ${y} ${employer.name}`,
+          `TRA LUONG THANG ${m}`,
+        ]);
+        this.credit(
+          rng,
+          main,
+          pid,
+          day,
+          rng.int(30_000, 54_000),
+          round1000(base * rng.range(0.97, 1.05)),
+          employer.bank.code,
+          employer.account,
+          employer.name,
+          desc,
+        );
       }
-      if (rng.chance(0.6)) this.credit(rng, main, pid, this.calendar.anyInMonth(rng, 1), rng.int(30_000, 54_000), round1000(base * rng.range(0.5, 2)), employer.bank.code, employer.account, employer.name, `THUONG TET ${y}`);
+      if (rng.chance(0.6))
+        this.credit(
+          rng,
+          main,
+          pid,
+          this.calendar.anyInMonth(rng, 1),
+          rng.int(30_000, 54_000),
+          round1000(base * rng.range(0.5, 2)),
+          employer.bank.code,
+          employer.account,
+          employer.name,
+          `THUONG TET ${y}`,
+        );
     }
     // Family transfers.
     const fam = rng.poisson(seller ? 2 : 3);
     for (let k = 0; k < fam; k++) {
       const day = this.calendar.pick(rng);
-      const who = { name: bankStyle(`${me.name.surname} ${randomPersonName(rng).split(' ').slice(1).join(' ')}`), ...buyerAccount(rng) };
-      const desc = day.month === 1 && rng.chance(0.5) ? rng.pick(['li xi tet', 'tien tet']) : fillTemplate(rng, rng.pick(familyTemplates), who.name, y);
-      this.credit(rng, side, pid, day, rng.int(25_200, 82_800), round1000(rng.lognormal(Math.log(2_000_000), 0.8)), who.bank, who.account, who.name, desc);
+      const who = {
+        name: bankStyle(`${me.name.surname} ${randomPersonName(rng).split(' ').slice(1).join(' ')}`),
+        ...buyerAccount(rng),
+      };
+      const desc =
+        day.month === 1 && rng.chance(0.5)
+          ? rng.pick(['li xi tet', 'tien tet'])
+          : fillTemplate(rng, rng.pick(familyTemplates), who.name, y);
+      this.credit(
+        rng,
+        side,
+        pid,
+        day,
+        rng.int(25_200, 82_800),
+        round1000(rng.lognormal(Math.log(2_000_000), 0.8)),
+        who.bank,
+        who.account,
+        who.name,
+        desc,
+      );
     }
     // Loans in and repayments out.
     if (rng.chance(0.15)) {
       const lender = this.buyer(rng);
       const amount = round1000(rng.lognormal(Math.log(50_000_000), 0.7));
       const day = this.calendar.anyInMonth(rng, rng.int(1, 9));
-      this.credit(rng, main, pid, day, rng.int(30_000, 72_000), amount, lender.bank, lender.account, lender.name, rng.pick(['vay tien', `cho vay ${Math.round(amount / 1e6)}tr`, 'chuyen tien vay']));
+      this.credit(
+        rng,
+        main,
+        pid,
+        day,
+        rng.int(30_000, 72_000),
+        amount,
+        lender.bank,
+        lender.account,
+        lender.name,
+        rng.pick(['vay tien', `cho vay ${Math.round(amount / 1e6)}tr`, 'chuyen tien vay']),
+      );
       const parts = rng.int(1, 3);
       for (let k = 0; k < parts; k++) {
-        this.debit(rng, main, pid, this.calendar.after(day, 30 * (k + 1) + rng.int(0, 20)), rng.int(30_000, 72_000), round1000(amount / parts), lender.bank, lender.account, lender.name, rng.pick(['tra no', 'tra tien vay', `tra no dot ${k + 1}`]));
+        this.debit(
+          rng,
+          main,
+          pid,
+          this.calendar.after(day, 30 * (k + 1) + rng.int(0, 20)),
+          rng.int(30_000, 72_000),
+          round1000(amount / parts),
+          lender.bank,
+          lender.account,
+          lender.name,
+          rng.pick(['tra no', 'tra tien vay', `tra no dot ${k + 1}`]),
+        );
       }
     }
     // Refunds from shops and platforms.
@@ -814,7 +1316,18 @@ export class World {
     for (let k = 0; k < refunds; k++) {
       const src = rng.chance(0.5) ? this.parties.platformAccount.get('shopee')! : undefined;
       const shop = src ? { name: 'CONG TY TNHH SHOPEE', bank: src.bank.code, account: src.account } : this.buyer(rng);
-      this.credit(rng, side, pid, this.calendar.pick(rng), rng.int(28_800, 79_200), round1000(rng.lognormal(Math.log(250_000), 0.7)), shop.bank, shop.account, shop.name, fillTemplate(rng, rng.pick(refundTemplates), shop.name, y));
+      this.credit(
+        rng,
+        side,
+        pid,
+        this.calendar.pick(rng),
+        rng.int(28_800, 79_200),
+        round1000(rng.lognormal(Math.log(250_000), 0.7)),
+        shop.bank,
+        shop.account,
+        shop.name,
+        fillTemplate(rng, rng.pick(refundTemplates), shop.name, y),
+      );
     }
     // Everyday spending.
     const spend = rng.poisson(seller ? 4 : 5);
@@ -822,7 +1335,18 @@ export class World {
       const desc = fillTemplate(rng, rng.pick(personalDebitTemplates), '', y);
       const atm = desc.startsWith('RUT TIEN');
       const payee = this.buyer(rng);
-      this.debit(rng, rng.chance(0.7) ? main : side, pid, this.calendar.pick(rng), rng.int(25_200, 82_800), round1000(rng.lognormal(Math.log(1_500_000), 0.9)), atm ? '' : payee.bank, atm ? '' : payee.account, atm ? '' : payee.name, desc);
+      this.debit(
+        rng,
+        rng.chance(0.7) ? main : side,
+        pid,
+        this.calendar.pick(rng),
+        rng.int(25_200, 82_800),
+        round1000(rng.lognormal(Math.log(1_500_000), 0.9)),
+        atm ? '' : payee.bank,
+        atm ? '' : payee.account,
+        atm ? '' : payee.name,
+        desc,
+      );
     }
   }
 
@@ -832,7 +1356,18 @@ export class World {
     const members = Array.from({ length: rng.int(6, 15) }, () => this.buyer(rng));
     for (let k = 0; k < n; k++) {
       const m = rng.pick(members);
-      this.credit(rng, acct, pid, this.calendar.pick(rng), rng.int(25_200, 82_800), round1000(rng.lognormal(Math.log(500_000), 0.6)), m.bank, m.account, m.name, fillTemplate(rng, rng.pick(groupTemplates), m.name, this.taxYear));
+      this.credit(
+        rng,
+        acct,
+        pid,
+        this.calendar.pick(rng),
+        rng.int(25_200, 82_800),
+        round1000(rng.lognormal(Math.log(500_000), 0.6)),
+        m.bank,
+        m.account,
+        m.name,
+        fillTemplate(rng, rng.pick(groupTemplates), m.name, this.taxYear),
+      );
     }
   }
 
@@ -844,7 +1379,18 @@ export class World {
       const s = rng.pick(suppliers);
       const v = round1000((total / n) * rng.lognormal(0, 0.3));
       if (v <= 0) continue;
-      this.debit(rng, acct, pid, this.calendar.pick(rng), rng.int(28_800, 64_800), v, s.bank, s.account, s.name, fillTemplate(rng, rng.pick(supplierTemplates), s.name, this.taxYear));
+      this.debit(
+        rng,
+        acct,
+        pid,
+        this.calendar.pick(rng),
+        rng.int(28_800, 64_800),
+        v,
+        s.bank,
+        s.account,
+        s.name,
+        fillTemplate(rng, rng.pick(supplierTemplates), s.name, this.taxYear),
+      );
     }
   }
 
@@ -860,30 +1406,89 @@ export class World {
     };
   }
 
-  private credit(rng: Rng, acct: Held, pid: string, day: Day, seconds: number, amount: number, cpBank: string, cpAccount: string, cpName: string, desc: string): void {
+  private credit(
+    rng: Rng,
+    acct: Held,
+    pid: string,
+    day: Day,
+    seconds: number,
+    amount: number,
+    cpBank: string,
+    cpAccount: string,
+    cpName: string,
+    desc: string,
+  ): void {
     this.bankRow(rng, acct, pid, day, seconds, amount, 'credit', cpBank, cpAccount, cpName, desc);
   }
 
-  private debit(rng: Rng, acct: Held, pid: string, day: Day, seconds: number, amount: number, cpBank: string, cpAccount: string, cpName: string, desc: string): void {
+  private debit(
+    rng: Rng,
+    acct: Held,
+    pid: string,
+    day: Day,
+    seconds: number,
+    amount: number,
+    cpBank: string,
+    cpAccount: string,
+    cpName: string,
+    desc: string,
+  ): void {
     this.bankRow(rng, acct, pid, day, seconds, amount, 'debit', cpBank, cpAccount, cpName, desc);
   }
 
-  private bankRow(rng: Rng, acct: Held, pid: string, day: Day, seconds: number, amount: number, direction: 'credit' | 'debit', cpBank: string, cpAccount: string, cpName: string, desc: string): void {
+  private bankRow(
+    rng: Rng,
+    acct: Held,
+    pid: string,
+    day: Day,
+    seconds: number,
+    amount: number,
+    direction: 'credit' | 'debit',
+    cpBank: string,
+    cpAccount: string,
+    cpName: string,
+    desc: string,
+  ): void {
     if (!acct.inExtract || !(amount > 0)) return;
     const bank = acct.account.bank;
     this.emit.bank(
       bank.code,
-      [bank.code, acct.account.number, acct.holderName, acct.holderNid, acct.holderTax, this.nextTxnId(bank), timestamp(day.date, seconds, bank.offset), amount, direction, cpBank, cpAccount, rng.chance(0.9) ? cpName : '', desc],
+      [
+        bank.code,
+        acct.account.number,
+        acct.holderName,
+        acct.holderNid,
+        acct.holderTax,
+        this.nextTxnId(bank),
+        timestamp(day.date, seconds, bank.offset),
+        amount,
+        direction,
+        cpBank,
+        cpAccount,
+        rng.chance(0.9) ? cpName : '',
+        desc,
+      ],
       pid,
     );
   }
 
   // ---------------------------------------------------------------- past audits
 
-  private audit(rng: Rng, me: Identity, reg: TaxReg | undefined, stats: Stats, undeclared: boolean, pattern: Pattern, group: ActivityGroup, declared: number): void {
+  private audit(
+    rng: Rng,
+    me: Identity,
+    reg: TaxReg | undefined,
+    stats: Stats,
+    undeclared: boolean,
+    pattern: Pattern,
+    group: ActivityGroup,
+    declared: number,
+  ): void {
     const thr = this.rules.threshold;
     const size = Math.min(1, Math.log10(1 + stats.revenue / thr));
-    const risk = rng.chance(0.012 + (undeclared ? 0.09 : 0.015) * size + (pattern === 'unregistered' && stats.revenue > 3 * thr ? 0.05 : 0));
+    const risk = rng.chance(
+      0.012 + (undeclared ? 0.09 : 0.015) * size + (pattern === 'unregistered' && stats.revenue > 3 * thr ? 0.05 : 0),
+    );
     const random = !risk && rng.chance(0.012);
     if (!risk && !random) return;
     const options: [string, () => string, number][] = [];
@@ -891,8 +1496,17 @@ export class World {
     options.push(['national_id', () => me.nationalId, 2]);
     options.push(['phone', () => (rng.chance(0.3) ? renderPhone(rng, me.phone) : me.phone), 2]);
     const own = stats.shops.filter((s) => s.owner === me);
-    if (own.length) options.push(['platform_shop', () => { const s = rng.pick(own); return `${s.platform.code}:${s.shopId}`; }, 2]);
-    if (stats.domains.length) options.push(['domain', () => (rng.chance(0.3) ? renderDomain(rng, stats.domains[0]!) : stats.domains[0]!), 2]);
+    if (own.length)
+      options.push([
+        'platform_shop',
+        () => {
+          const s = rng.pick(own);
+          return `${s.platform.code}:${s.shopId}`;
+        },
+        2,
+      ]);
+    if (stats.domains.length)
+      options.push(['domain', () => (rng.chance(0.3) ? renderDomain(rng, stats.domains[0]!) : stats.domains[0]!), 2]);
     const pick = new Weighted(options.map((o) => [o, o[2]] as const)).pick(rng);
     const found = undeclared && rng.chance(0.95);
     const assessed = found ? round1000(stats.revenue * rng.range(0.85, 1)) : stats.revenue;
@@ -901,9 +1515,26 @@ export class World {
     this.emitOutcome(rng, pick[0], pick[1](), found, assessed, tax, risk ? 'risk' : 'random');
   }
 
-  private emitOutcome(rng: Rng, type: string, id: string, undeclared: boolean, revenue: number, tax: number, selection: string): void {
+  private emitOutcome(
+    rng: Rng,
+    type: string,
+    id: string,
+    undeclared: boolean,
+    revenue: number,
+    tax: number,
+    selection: string,
+  ): void {
     const closed = `${this.taxYear + 1}-${pad(rng.int(2, 11), 2)}-${pad(rng.int(1, 28), 2)}`;
-    this.emit.outcome([type, id, String(this.taxYear), undeclared ? 'undeclared' : 'compliant', revenue, tax, closed, selection]);
+    this.emit.outcome([
+      type,
+      id,
+      String(this.taxYear),
+      undeclared ? 'undeclared' : 'compliant',
+      revenue,
+      tax,
+      closed,
+      selection,
+    ]);
   }
 
   // ---------------------------------------------------------------- counters (unique keys)
@@ -911,7 +1542,13 @@ export class World {
   private nextShopId(p: Platform): string {
     const n = (this.shopCounter.get(p.code) ?? 0) + 1;
     this.shopCounter.set(p.code, n);
-    return p.shopIdPrefix + pad(permute(n, p.shopIdDigits - p.shopIdPrefix.length, this.seed, p.weight * 1000 + p.shopIdDigits), p.shopIdDigits - p.shopIdPrefix.length);
+    return (
+      p.shopIdPrefix +
+      pad(
+        permute(n, p.shopIdDigits - p.shopIdPrefix.length, this.seed, p.weight * 1000 + p.shopIdDigits),
+        p.shopIdDigits - p.shopIdPrefix.length,
+      )
+    );
   }
 
   private nextWaybill(carrier: string): string {
@@ -940,7 +1577,11 @@ export class World {
     const n = (this.txnCounter.get(bank.code) ?? 0) + 1;
     this.txnCounter.set(bank.code, n);
     const body = pad(permute(n, 10, this.seed, 9_876_543 + bank.weight * 7 + bank.code.charCodeAt(0)), 10);
-    return bank.code === 'TCB' || bank.code === 'MB' ? `FT${String(this.taxYear).slice(2)}${body}` : bank.code === 'VCB' ? `5${body}` : `${bank.code.charAt(0)}${body}`;
+    return bank.code === 'TCB' || bank.code === 'MB'
+      ? `FT${String(this.taxYear).slice(2)}${body}`
+      : bank.code === 'VCB'
+        ? `5${body}`
+        : `${bank.code.charAt(0)}${body}`;
   }
 }
 
@@ -958,11 +1599,26 @@ interface Fulfilment {
 }
 
 /** The most common full names (knob `commonNames`), and the provinces namesakes crowd in. */
-const commonMale = ['Nguyễn Văn Hùng', 'Nguyễn Văn Nam', 'Trần Văn Dũng', 'Nguyễn Văn Tuấn', 'Lê Văn Hùng', 'Nguyễn Minh Tuấn'];
-const commonFemale = ['Nguyễn Thị Lan', 'Nguyễn Thị Hương', 'Trần Thị Mai', 'Nguyễn Thị Linh', 'Lê Thị Hoa', 'Nguyễn Thị Thu'];
+const commonMale = [
+  'Nguyễn Văn Hùng',
+  'Nguyễn Văn Nam',
+  'Trần Văn Dũng',
+  'Nguyễn Văn Tuấn',
+  'Lê Văn Hùng',
+  'Nguyễn Minh Tuấn',
+];
+const commonFemale = [
+  'Nguyễn Thị Lan',
+  'Nguyễn Thị Hương',
+  'Trần Thị Mai',
+  'Nguyễn Thị Linh',
+  'Lê Thị Hoa',
+  'Nguyễn Thị Thu',
+];
 const bigProvinces = ['001', '079', '031', '048', '038'];
 
-/** One spelling of a name as a carrier's clerk typed it: a letter dropped or swapped, no diacritics, upper case, words reordered. */
+/** One spelling of a name as a carrier's clerk typed it: a letter dropped or swapped, no diacritics, upper case,
+ * words reordered. */
 function misspell(r: Rng, full: string): string {
   let s = full;
   const u = r.next();
@@ -1008,7 +1664,9 @@ function typoDigits(r: Rng, s: string): string {
  */
 function noisyEmitter(emit: Emitter, k: WorldKnobs, seed: number): Emitter {
   const r = new Rng(seed, 80);
-  const cols = Object.fromEntries(knobSourcesOf().map((s) => [s, identifierColumns[s].map((c) => columnNames(s as SourceName).indexOf(c))])) as Record<KnobSource, number[]>;
+  const cols = Object.fromEntries(
+    knobSourcesOf().map((s) => [s, identifierColumns[s].map((c) => columnNames(s as SourceName).indexOf(c))]),
+  ) as Record<KnobSource, number[]>;
   const noisy = (source: KnobSource, row: Row): Row => {
     const out = row.slice();
     for (const c of cols[source]) {
@@ -1148,4 +1806,3 @@ function fillTemplate(rng: Rng, t: string, name: string, year: number): string {
     .replace('{p}', String(rng.int(1000, 9999)))
     .replace('{y}', String(year));
 }
-

@@ -30,7 +30,14 @@ export interface CheckedFile {
   /** Settings this file needs that its source's config lacks. */
   fix: Partial<SourceIngestConfig>;
   /** The same file checked again with the source's config plus every fix of the source. */
-  withFix?: { status: FileLoad['status']; read: number; loaded: number; rejected: number; message?: string; top: FileRejects['top'] };
+  withFix?: {
+    status: FileLoad['status'];
+    read: number;
+    loaded: number;
+    rejected: number;
+    message?: string;
+    top: FileRejects['top'];
+  };
 }
 
 export interface CheckReport {
@@ -53,9 +60,14 @@ export interface CheckReport {
  * quoting, date and amount formats, a column under another name) and checks the files again with
  * them, to show what they change.
  *
- * @example const report = await checkDelivery('incoming/2026-11', loadConfig('sangloc.json').ingest); formatCheck(report)
+ * @example const report = await checkDelivery('incoming/2026-11', loadConfig('sangloc.json').ingest);
+ * formatCheck(report)
  */
-export async function checkDelivery(input: string, ingest: IngestConfig, options: { threads?: number } = {}): Promise<CheckReport> {
+export async function checkDelivery(
+  input: string,
+  ingest: IngestConfig,
+  options: { threads?: number } = {},
+): Promise<CheckReport> {
   const tmp = mkdtempSync(join(tmpdir(), 'sangloc-check-'));
   try {
     const first = await dryLoad(input, ingest, tmp, 'first', options.threads);
@@ -82,39 +94,90 @@ export async function checkDelivery(input: string, ingest: IngestConfig, options
     for (let pass = 1, added = adopt(first.files); added && pass <= 3; pass++) {
       for (const [source, fix] of Object.entries(fixes) as [SourceName, SourceIngestConfig][]) {
         const configured = ingest.sources[source] ?? {};
-        snippet[source] = { ...configured, ...fix, ...(fix.rename || configured.rename ? { rename: { ...configured.rename, ...fix.rename } } : {}) };
+        snippet[source] = {
+          ...configured,
+          ...fix,
+          ...(fix.rename || configured.rename ? { rename: { ...configured.rename, ...fix.rename } } : {}),
+        };
       }
-      again = (await dryLoad(input, { sources: { ...ingest.sources, ...snippet } }, tmp, `fixed-${pass}`, options.threads, (s) => s in snippet)).files;
+      again = (
+        await dryLoad(
+          input,
+          { sources: { ...ingest.sources, ...snippet } },
+          tmp,
+          `fixed-${pass}`,
+          options.threads,
+          (s) => s in snippet,
+        )
+      ).files;
       added = adopt(again);
     }
     for (const f of first.files) {
       const g = again.find((x) => x.file === f.file);
-      if (g && f.source in snippet) f.withFix = { status: g.status, read: g.read, loaded: g.loaded, rejected: g.rejected, ...(g.message ? { message: g.message } : {}), top: g.top };
+      if (g && f.source in snippet)
+        f.withFix = {
+          status: g.status,
+          read: g.read,
+          loaded: g.loaded,
+          rejected: g.rejected,
+          ...(g.message ? { message: g.message } : {}),
+          top: g.top,
+        };
     }
     const present = new Set(first.files.map((f) => f.source));
     const absent = [['taxpayers'], ['declarations'], ['platform_sellers', 'cod_shipments', 'bank_transactions']]
       .filter((group) => !group.some((s) => present.has(s as SourceName)))
       .map((group) => group.join(' / '));
-    return { input, files: first.files, ignored: first.ignored, snippet, absent, ok: first.files.every((f) => f.verdict !== 'refused') };
+    return {
+      input,
+      files: first.files,
+      ignored: first.ignored,
+      snippet,
+      absent,
+      ok: first.files.every((f) => f.verdict !== 'refused'),
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 async function dryLoad(
-  input: string, ingest: IngestConfig, tmp: string, name: string, threads: number | undefined, only?: (source: SourceName) => boolean,
+  input: string,
+  ingest: IngestConfig,
+  tmp: string,
+  name: string,
+  threads: number | undefined,
+  only?: (source: SourceName) => boolean,
 ): Promise<{ files: CheckedFile[]; ignored: string[] }> {
   const db = await openDb(join(tmp, `${name}.duckdb`), { threads, tempDirectory: tmp });
   try {
-    const load = await loadDelivery(db, input, { runId: 'check', log: silentLogger(), ingest, tmpDir: tmp, ...(only && { select: (f) => only(f.source) }) });
+    const load = await loadDelivery(db, input, {
+      runId: 'check',
+      log: silentLogger(),
+      ingest,
+      tmpDir: tmp,
+      ...(only && { select: (f) => only(f.source) }),
+    });
     const tops = await topRejects(db, 'check', load.files, 3, 5);
     const files: CheckedFile[] = [];
     for (const f of load.files) {
       const fix: Partial<SourceIngestConfig> = { ...f.reading?.fix };
       if (f.reading) Object.assign(fix, await formatFixes(db, f, ingest.sources[f.source]));
-      const verdict = f.status === 'skipped' ? 'duplicate' : f.status === 'failed' || (f.rowsRead > 0 && f.rowsLoaded === 0) ? 'refused' : f.rowsRejected > 0 ? 'partial' : 'loads';
+      const verdict =
+        f.status === 'skipped'
+          ? 'duplicate'
+          : f.status === 'failed' || (f.rowsRead > 0 && f.rowsLoaded === 0)
+            ? 'refused'
+            : f.rowsRejected > 0
+              ? 'partial'
+              : 'loads';
       files.push({
-        file: f.file, source: f.source, status: f.status, read: f.rowsRead, loaded: f.rowsLoaded, rejected: f.rowsRejected,
+        file: f.file,
+        source: f.source,
+        status: f.status,
+        read: f.rowsRead,
+        loaded: f.rowsLoaded,
+        rejected: f.rowsRejected,
         ...(f.message !== undefined && { message: f.message }),
         ...(f.sheet !== undefined && { sheet: f.sheet, headerRow: f.headerRow }),
         ...(f.reading && { reading: f.reading }),
@@ -133,13 +196,23 @@ async function dryLoad(
 const dateForms = ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y/%m/%d', '%m/%d/%Y'] as const;
 
 function dateRegex(form: string, withTime: boolean): RegExp {
-  const body = form.replace(/[./-]/g, (c) => `\\${c}`).replace('%d', '(?<d>\\d{1,2})').replace('%m', '(?<m>\\d{1,2})').replace('%Y', '\\d{4}');
+  const body = form
+    .replace(/[./-]/g, (c) => `\\${c}`)
+    .replace('%d', '(?<d>\\d{1,2})')
+    .replace('%m', '(?<m>\\d{1,2})')
+    .replace('%Y', '\\d{4}');
   return new RegExp(`^${body}${withTime ? '( \\d{1,2}:\\d{2}(:\\d{2})?)?' : ''}$`);
 }
 
 const fitsForm = (v: string, re: RegExp) => {
   const m = re.exec(v.trim());
-  return !!m && Number(m.groups!.d) >= 1 && Number(m.groups!.d) <= 31 && Number(m.groups!.m) >= 1 && Number(m.groups!.m) <= 12;
+  return (
+    !!m &&
+    Number(m.groups!.d) >= 1 &&
+    Number(m.groups!.d) <= 31 &&
+    Number(m.groups!.m) >= 1 &&
+    Number(m.groups!.m) <= 12
+  );
 };
 
 /**
@@ -147,7 +220,11 @@ const fitsForm = (v: string, re: RegExp) => {
  * date format when dates or timestamps are written like `22/11/2026`, the digit grouping when
  * amounts are written like `1.250`, and a `rename` for a required column found under a near name.
  */
-async function formatFixes(db: Awaited<ReturnType<typeof openDb>>, f: FileLoad, configured: SourceIngestConfig | undefined): Promise<Partial<SourceIngestConfig>> {
+async function formatFixes(
+  db: Awaited<ReturnType<typeof openDb>>,
+  f: FileLoad,
+  configured: SourceIngestConfig | undefined,
+): Promise<Partial<SourceIngestConfig>> {
   const fix: Partial<SourceIngestConfig> = {};
   const spec = sources[f.source];
   const typeOf = new Map(spec.columns.map((c) => [c.name, c.type]));
@@ -157,7 +234,8 @@ async function formatFixes(db: Awaited<ReturnType<typeof openDb>>, f: FileLoad, 
        and (reason like 'not a date%' or reason like 'not an ISO 8601%' or reason like 'not a whole VND%') limit 500`,
     { fid: f.fileId ?? -1 },
   );
-  const byType = (t: string) => bad.filter((b) => typeOf.get(label.get(b.column) ?? b.column) === t).map((b) => b.value);
+  const byType = (t: string) =>
+    bad.filter((b) => typeOf.get(label.get(b.column) ?? b.column) === t).map((b) => b.value);
   const dates = byType('date');
   const stamps = byType('timestamp');
   if (!configured?.dateFormat && (dates.length || stamps.length)) {
@@ -169,9 +247,16 @@ async function formatFixes(db: Awaited<ReturnType<typeof openDb>>, f: FileLoad, 
     if (form) fix.dateFormat = form;
   }
   const amounts = byType('vnd');
-  if (amounts.length && configured?.thousands === undefined && configured?.decimal === undefined && !f.reading?.fix.thousands) {
-    if (amounts.every((v) => /^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(v.trim()))) Object.assign(fix, { thousands: '.', decimal: ',' });
-    else if (amounts.every((v) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v.trim()))) Object.assign(fix, { thousands: ',', decimal: '.' });
+  if (
+    amounts.length &&
+    configured?.thousands === undefined &&
+    configured?.decimal === undefined &&
+    !f.reading?.fix.thousands
+  ) {
+    if (amounts.every((v) => /^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(v.trim())))
+      Object.assign(fix, { thousands: '.', decimal: ',' });
+    else if (amounts.every((v) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v.trim())))
+      Object.assign(fix, { thousands: ',', decimal: '.' });
   }
   const missing = new Set(f.reading?.missingRequired ?? []);
   for (const s of f.reading?.suggestions ?? []) {
@@ -182,7 +267,8 @@ async function formatFixes(db: Awaited<ReturnType<typeof openDb>>, f: FileLoad, 
 
 const n = (x: number) => x.toLocaleString('vi-VN');
 const reasonLine = (t: FileRejects['top'][number]) =>
-  `${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} (line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`;
+  `${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} ` +
+  `(line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`;
 
 /**
  * The report as people read it: one block per file, the config snippet, one summary line.
@@ -191,21 +277,39 @@ const reasonLine = (t: FileRejects['top'][number]) =>
  */
 export function formatCheck(r: CheckReport): string[] {
   const out: string[] = [];
-  const verdicts = { loads: 'loads', partial: 'loads with rejects', refused: 'REFUSED', duplicate: 'skipped (same content as another file of the delivery)' };
+  const verdicts = {
+    loads: 'loads',
+    partial: 'loads with rejects',
+    refused: 'REFUSED',
+    duplicate: 'skipped (same content as another file of the delivery)',
+  };
   for (const f of r.files) {
     out.push(`${f.file} → ${f.source}: ${verdicts[f.verdict]}`);
     const rd = f.reading;
     if (f.sheet !== undefined) out.push(`  sheet:    "${f.sheet}", header on row ${f.headerRow}`);
-    if (rd?.encoding || rd?.dialect) out.push(`  read as:  ${[rd.encoding, rd.dialect && describeDialect(rd.dialect)].filter(Boolean).join(', ')}`);
-    if (rd?.amounts) out.push(`  amounts:  thousands '${rd.amounts.thousands}', decimal '${rd.amounts.decimal}' (${rd.amounts.how})`);
+    if (rd?.encoding || rd?.dialect)
+      out.push(`  read as:  ${[rd.encoding, rd.dialect && describeDialect(rd.dialect)].filter(Boolean).join(', ')}`);
+    if (rd?.amounts)
+      out.push(`  amounts:  thousands '${rd.amounts.thousands}', decimal '${rd.amounts.decimal}' (${rd.amounts.how})`);
     if (rd?.mapping) {
-      out.push(`  columns:  ${rd.mapping.map((m) => (m.fileColumn === m.contract ? m.contract : `${m.contract} ← "${m.fileColumn}"${m.how === 'exact' ? '' : ` (${m.how})`}`)).join(', ') || 'none of the contract'}`);
+      out.push(
+        `  columns:  ` +
+          (rd.mapping
+            .map((m) =>
+              m.fileColumn === m.contract
+                ? m.contract
+                : `${m.contract} ← "${m.fileColumn}"${m.how === 'exact' ? '' : ` (${m.how})`}`,
+            )
+            .join(', ') || 'none of the contract'),
+      );
     }
     if (rd?.missingRequired?.length) out.push(`  missing:  ${rd.missingRequired.join(', ')} (required)`);
-    if (rd?.extraColumns?.length) out.push(`  ignored:  ${rd.extraColumns.map((c) => `"${c}"`).join(', ')} (not in the contract)`);
+    if (rd?.extraColumns?.length)
+      out.push(`  ignored:  ${rd.extraColumns.map((c) => `"${c}"`).join(', ')} (not in the contract)`);
     for (const s of rd?.suggestions ?? []) out.push(`  did you mean: "${s.fileColumn}" → ${s.didYouMean}?`);
     if (f.status === 'failed') out.push(`  refused:  ${f.message}`);
-    else if (f.status !== 'skipped') out.push(`  rows:     ${n(f.read)} read → ${n(f.loaded)} would load, ${n(f.rejected)} rejected`);
+    else if (f.status !== 'skipped')
+      out.push(`  rows:     ${n(f.read)} read → ${n(f.loaded)} would load, ${n(f.rejected)} rejected`);
     for (const [k, t] of f.top.entries()) out.push(`  ${k === 0 ? 'rejects: ' : '         '} ${reasonLine(t)}`);
     for (const h of rd?.hints ?? []) out.push(`  note:     ${h}`);
     const w = f.withFix;
@@ -214,23 +318,31 @@ export function formatCheck(r: CheckReport): string[] {
     if (Object.keys(f.fix).length || changed) {
       // A source's snippet reads all its files: one that needed nothing is shown when the snippet changes it.
       if (w) {
-        out.push(w.status === 'failed'
-          ? `  with it:  still refused — ${w.message}`
-          : `  ${Object.keys(f.fix).length ? 'with it: ' : 'snippet: '} ${n(w.read)} read → ${n(w.loaded)} would load, ${n(w.rejected)} rejected${w.top[0] ? `; top: ${reasonLine(w.top[0])}` : ''}`);
+        out.push(
+          w.status === 'failed'
+            ? `  with it:  still refused — ${w.message}`
+            : `  ${Object.keys(f.fix).length ? 'with it: ' : 'snippet: '} ${n(w.read)} read → ${n(w.loaded)} ` +
+                `would load, ${n(w.rejected)} rejected${w.top[0] ? `; top: ${reasonLine(w.top[0])}` : ''}`,
+        );
       }
     }
     out.push('');
   }
   for (const name of r.ignored) out.push(`ignored ${name}: its name matches no source of the contract`, '');
-  for (const a of r.absent) out.push(`note: no ${a} file in this delivery; a run needs its rows loaded (now or by an earlier run) to score`);
+  for (const a of r.absent)
+    out.push(`note: no ${a} file in this delivery; a run needs its rows loaded (now or by an earlier run) to score`);
   if (r.absent.length) out.push('');
   if (Object.keys(r.snippet).length) {
-    out.push('config snippet (paste into the config file given to --config; it keeps what the config already says for these sources):');
+    out.push(
+      'config snippet (paste into the config file given to --config; it keeps what the config already says for ' +
+        'these sources):',
+    );
     out.push(...JSON.stringify({ ingest: { sources: r.snippet } }, null, 2).split('\n'), '');
   }
   const count = (v: CheckedFile['verdict']) => r.files.filter((f) => f.verdict === v).length;
   out.push(
-    `${r.files.length} file(s): ${count('loads')} load fully, ${count('partial')} load with rejects, ${count('refused')} refused` +
+    `${r.files.length} file(s): ${count('loads')} load fully, ${count('partial')} load with ` +
+      `rejects, ${count('refused')} refused` +
       (count('duplicate') ? `, ${count('duplicate')} duplicate(s)` : '') +
       (r.ok ? '' : ' — fix the refused files (the snippet above fixes what a setting can) and check again'),
   );

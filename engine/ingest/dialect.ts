@@ -19,7 +19,8 @@ export const escapeChoices = ['"', "'", '\\'] as const;
 
 export interface DialectSniff {
   dialect: CsvDialect;
-  /** Where the delimiter came from: the config, a `sep=` first line, detected from the head, or the default (nothing fit better). */
+  /** Where the delimiter came from: the config, a `sep=` first line, detected from the head, or the default
+   * (nothing fit better). */
   how: 'config' | 'sep= line' | 'detected' | 'default';
   /**
    * Other delimiters the head fits as well (an ambiguous detection), or, when the delimiter in use
@@ -54,11 +55,18 @@ interface Fit {
  * not fit and the config names none.
  *
  * @example sniffDialect('sep=;\ncarrier;waybill\nghn;W1\n', { wholeFile: true })
- *   // { dialect: { delimiter: ';', quote: '"', escape: '"', skip: 1 }, how: 'sep= line', header: ['carrier', 'waybill'], … }
+ * // { dialect: { delimiter: ';', quote: '"', escape: '"', skip: 1 }, how: 'sep= line', header: ['carrier',
+ * 'waybill'], … }
  */
 export function sniffDialect(
   text: string,
-  opts: { delimiter?: string; quote?: string; escape?: string; wholeFile: boolean; preferHeader?: (header: string[]) => number },
+  opts: {
+    delimiter?: string;
+    quote?: string;
+    escape?: string;
+    wholeFile: boolean;
+    preferHeader?: (header: string[]) => number;
+  },
 ): DialectSniff {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let skip = 0;
@@ -75,7 +83,7 @@ export function sniffDialect(
     if (lastBreak > 0) text = text.slice(0, lastBreak + 1);
   }
   const quote = opts.quote ?? '"';
-  const escapeChar = opts.escape ?? (opts.quote ?? '"');
+  const escapeChar = opts.escape ?? opts.quote ?? '"';
   const fitOf = (delimiter: string, q = quote, e = escapeChar) => measure(text, delimiter, q, e);
   const fits = (f: Fit) => f.header.length >= 2 && f.share >= FIT;
 
@@ -95,17 +103,23 @@ export function sniffDialect(
       const ranked = [...fitting].sort((a, b) => prefer(b.header) - prefer(a.header) || b.share - a.share);
       chosen = ranked[0]!;
       how = 'detected';
-      alternatives = ranked.slice(1).filter((f) => prefer(f.header) === prefer(chosen.header)).map((f) => f.delimiter);
+      alternatives = ranked
+        .slice(1)
+        .filter((f) => prefer(f.header) === prefer(chosen.header))
+        .map((f) => f.delimiter);
     } else {
       // Nothing fits (ragged rows, one column): the delimiter that splits the header best, else ','.
-      const split = all.filter((f) => f.header.length >= 2).sort((a, b) => b.share - a.share || b.header.length - a.header.length);
+      const split = all
+        .filter((f) => f.header.length >= 2)
+        .sort((a, b) => b.share - a.share || b.header.length - a.header.length);
       chosen = split[0] ?? all[0]!;
       how = 'default';
     }
   }
   // A quote or escape character other than `"`, only when `"` leaves records broken and another fits.
   if (chosen.share < 1 && opts.quote === undefined && opts.escape === undefined) {
-    // Only a character the head actually uses that way: `\"` for a backslash escape, a field opening with `'` for that quote.
+    // Only a character the head actually uses that way: `\"` for a backslash escape, a field opening with `'` for
+    // that quote.
     const d = chosen.delimiter.replace(/[|]/g, '\\|');
     const backslash = text.includes('\\"') || text.includes("\\'");
     const single = new RegExp(`(^|[${d}\\n])'`).test(text);
@@ -169,7 +183,8 @@ export function describeDialect(s: Pick<DialectSniff, 'dialect' | 'how' | 'alter
   const parts = [`delimiter ${showDelimiter(d.delimiter)} (${s.how})`];
   if (d.quote !== '"') parts.push(`quote ${d.quote}`);
   if (d.escape !== d.quote) parts.push(`escape ${d.escape}`);
-  if (s.how === 'detected' && s.alternatives.length) parts.push(`also fits ${s.alternatives.map(showDelimiter).join(', ')}: set the delimiter in the config to be sure`);
+  if (s.how === 'detected' && s.alternatives.length)
+    parts.push(`also fits ${s.alternatives.map(showDelimiter).join(', ')}: set the delimiter in the config to be sure`);
   return parts.join(', ');
 }
 

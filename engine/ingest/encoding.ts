@@ -62,7 +62,14 @@ export function encodingToRead(
   // A byte-order mark says what the file is, whatever the config expects of the source.
   if (sniffed.kind === 'bom') {
     if (configured) return sniffed.encoding;
-    throw new InputError(path, `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1, undefined, { encoding: sniffed.encoding });
+    throw new InputError(
+      path,
+      `the file is UTF-16 (Excel "Unicode text"), not UTF-8; save it as "CSV UTF-8" or set "encoding": ` +
+        `"utf-16le" in the config (ingest.sources.${source})`,
+      1,
+      undefined,
+      { encoding: sniffed.encoding },
+    );
   }
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return undefined;
   if (configured && !/^utf-?8$/i.test(configured)) {
@@ -70,17 +77,34 @@ export function encodingToRead(
     // decoding them as one would turn every accented letter into mojibake (Nhà → NhĂ ) and split
     // entities. Read the file as what it is, and say so.
     if (sniffed.kind === 'utf-8' && !/^utf-?16/i.test(configured) && head.some((b) => b >= 0x80)) {
-      warn(`the config says "encoding": "${configured}" (ingest.sources.${source}), but the file is valid UTF-8; read as UTF-8: remove that setting if the source now delivers UTF-8`);
+      warn(
+        `the config says "encoding": "${configured}" (ingest.sources.${source}), but the file is valid UTF-8; ` +
+          `read as UTF-8: remove that setting if the source now delivers UTF-8`,
+      );
       return undefined;
     }
     return configured;
   }
   if (sniffed.kind === 'utf-16-no-bom') {
-    throw new InputError(path, `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set "encoding": "utf-16le" in the config (ingest.sources.${source})`, 1, undefined, { encoding: 'utf-16le' });
+    throw new InputError(
+      path,
+      `the file looks like UTF-16 without a byte-order mark, not UTF-8; save it as "CSV UTF-8" or set ` +
+        `"encoding": "utf-16le" in the config (ingest.sources.${source})`,
+      1,
+      undefined,
+      { encoding: 'utf-16le' },
+    );
   }
   if (sniffed.kind === 'not-utf-8') {
     const lines = sniffed.lines.slice(0, 5).join(', ') + (sniffed.lines.length > 5 ? ', …' : '');
-    throw new InputError(path, `the file is not UTF-8 (invalid bytes on line ${lines} of its first 64 KB); save it as "CSV UTF-8" or name its encoding in the config, e.g. "encoding": "windows-1258" (ingest.sources.${source})`, sniffed.lines[0], undefined, { encoding: 'windows-1258' });
+    throw new InputError(
+      path,
+      `the file is not UTF-8 (invalid bytes on line ${lines} of its first 64 KB); save it as "CSV UTF-8" or ` +
+        `name its encoding in the config, e.g. "encoding": "windows-1258" (ingest.sources.${source})`,
+      sniffed.lines[0],
+      undefined,
+      { encoding: 'windows-1258' },
+    );
   }
   return undefined;
 }
@@ -95,7 +119,12 @@ export function encodingToRead(
 export async function convertToUtf8(path: string, encoding: string, tmpDir = tmpdir()): Promise<string> {
   const dir = mkdtempSync(join(tmpDir, 'sangloc-utf8-'));
   const out = join(dir, basename(path));
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), iconv.decodeStream(encoding), composeToUtf8(), createWriteStream(out));
+  await pipeline(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    iconv.decodeStream(encoding),
+    composeToUtf8(),
+    createWriteStream(out),
+  );
   return out;
 }
 

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readdirSync, realpathSync, statSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
+import {
+  createReadStream,
+  lstatSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  openSync,
+  readSync,
+  closeSync,
+  type Stats,
+} from 'node:fs';
 import { join, basename, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { sourceOfFile, type SourceName } from './sources.js';
@@ -47,7 +57,11 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
         const target = realpathSync(path);
         if (target !== realDir && !target.startsWith(realDir + sep)) {
           if (source) {
-            throw new InputError(path, 'is a symbolic link to a file outside the delivery folder; such links are not followed (one could expose any file the batch can read): copy the file itself into the folder');
+            throw new InputError(
+              path,
+              'is a symbolic link to a file outside the delivery folder; such links are not followed (one could ' +
+                'expose any file the batch can read): copy the file itself into the folder',
+            );
           }
           skipped.push(`${name}: a symbolic link leaving the delivery folder; not followed`);
           continue;
@@ -56,18 +70,35 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
       }
     } catch (err) {
       if (err instanceof InputError) throw err;
-      throw new InputError(path, 'cannot be read (removed while the folder was read, or a broken link); fix the delivery folder and run again');
+      throw new InputError(
+        path,
+        'cannot be read (removed while the folder was read, or a broken link); fix the delivery folder and run again',
+      );
     }
     if (!st.isFile()) {
       if (name.startsWith('.')) continue;
       if (st.isDirectory()) {
-        skipped.push(source
-          ? `${name}: a folder named like a ${source} file; nothing inside it is read: put its files in the delivery folder itself`
-          : `${name}: a folder; sub-folders of a delivery are not read`);
+        skipped.push(
+          source
+            ? `${name}: a folder named like a ${source} file; nothing inside it is read: put its files in the ` +
+                `delivery folder itself`
+            : `${name}: a folder; sub-folders of a delivery are not read`,
+        );
         continue;
       }
-      const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
-      if (source) throw new InputError(path, `is ${kind}, not a regular file; refused (reading it could block or never end): deliver the data as a regular file`);
+      const kind = st.isFIFO()
+        ? 'a FIFO (named pipe)'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : st.isSocket()
+            ? 'a socket'
+            : 'not a regular file';
+      if (source)
+        throw new InputError(
+          path,
+          `is ${kind}, not a regular file; refused (reading it could block or never end): deliver the data as a ` +
+            `regular file`,
+        );
       skipped.push(`${name}: ${kind}, not a regular file; not read`);
       continue;
     }
@@ -76,7 +107,13 @@ export function discoverDelivery(dir: string): { files: DeliveryFile[]; ignored:
       continue;
     }
     const ext = name.toLowerCase().slice(name.lastIndexOf('.') + 1);
-    files.push({ path, name: basename(path), source, format: ext === 'parquet' || ext === 'xlsx' || ext === 'xls' ? ext : 'csv', bytes: st.size });
+    files.push({
+      path,
+      name: basename(path),
+      source,
+      format: ext === 'parquet' || ext === 'xlsx' || ext === 'xls' ? ext : 'csv',
+      bytes: st.size,
+    });
   }
   return { files, ignored, skipped };
 }

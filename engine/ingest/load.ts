@@ -8,13 +8,27 @@ import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Logger } from '../log.js';
 import { InputError, withoutQuotedValues } from '../errors.js';
 import { convertToUtf8, encodingToRead } from './encoding.js';
-import { describeDialect, showDelimiter, sniffAmounts, sniffDialect, type CsvDialect, type DialectSniff } from './dialect.js';
+import {
+  describeDialect,
+  showDelimiter,
+  sniffAmounts,
+  sniffDialect,
+  type CsvDialect,
+  type DialectSniff,
+} from './dialect.js';
 import { discoverDelivery, hashFile, headBytes, type DeliveryFile } from './files.js';
 import { mapHeaders, type HeaderMapping } from './headers.js';
 import { contractFormSql, type IngestConfig, type SourceIngestConfig } from './options.js';
 import { scanCsv, type CsvScan } from './scan.js';
 import { sources, type SourceName } from './sources.js';
-import { checkExpressions, contractChecks, identifierWarnings, parsedColumns, warningListSql, type Check } from './validate.js';
+import {
+  checkExpressions,
+  contractChecks,
+  identifierWarnings,
+  parsedColumns,
+  warningListSql,
+  type Check,
+} from './validate.js';
 import { stageXlsx, type XlsxStaged } from './xlsx.js';
 
 export interface FileLoad {
@@ -29,7 +43,8 @@ export interface FileLoad {
   rowsWarned: number;
   message?: string;
   fileId?: number;
-  /** Workbooks: the sheet loaded and its header row (1-based); `line` in rejects and `_line` in raw_ are that sheet's row numbers. */
+  /** Workbooks: the sheet loaded and its header row (1-based); `line` in rejects and `_line` in raw_ are that
+   * sheet's row numbers. */
   sheet?: string;
   headerRow?: number;
   /** How the file was read, as far as reading got (absent for a skipped file). */
@@ -57,7 +72,6 @@ export interface FileReading {
   hints: string[];
 }
 
-
 export interface LoadSummary {
   files: FileLoad[];
   ignored: string[];
@@ -72,7 +86,8 @@ export interface LoadOptions {
   extraChecks?: Partial<Record<SourceName, Check[]>>;
   /** Per-source column names, formats and encodings (`config.ingest`); absent = files follow the contract. */
   ingest?: IngestConfig;
-  /** Folder for UTF-8 copies of files delivered in another encoding (the workspace's tmp); default the OS temp folder. */
+  /** Folder for UTF-8 copies of files delivered in another encoding (the workspace's tmp); default the OS temp
+   * folder. */
   tmpDir?: string;
   /** Which of the delivery's files to load (default all); `sangloc check` re-checks only the files a fix concerns. */
   select?: (file: DeliveryFile) => boolean;
@@ -89,7 +104,8 @@ export interface LoadOptions {
  * loaded, or a header without rows) is skipped. One
  * unreadable file never stops the others; each file is loaded whole or not at all.
  *
- * @example const summary = await loadDelivery(db, 'data-samples', { runId, log, ingest: config.ingest, tmpDir: ws.tmpDir });
+ * @example const summary = await loadDelivery(db, 'data-samples', { runId, log, ingest: config.ingest, tmpDir:
+ * ws.tmpDir });
  */
 export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Promise<LoadSummary> {
   await ensureIngestSchema(db);
@@ -98,7 +114,11 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   const ignored = found.ignored;
   for (const note of found.skipped) opts.log.warn(`skipped ${note}`);
   const files = opts.select ? found.files.filter(opts.select) : found.files;
-  if (files.length === 0) throw new InputError(dir, 'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see docs/contract.md)');
+  if (files.length === 0)
+    throw new InputError(
+      dir,
+      'no contract files found (expected e.g. taxpayers.csv, platform_sellers.csv; see docs/contract.md)',
+    );
   for (const name of ignored) opts.log.warn(`ignored ${name}: its name matches no source of the contract`);
   const loads: FileLoad[] = [];
   for (const file of files) loads.push(await loadFile(db, file, opts));
@@ -108,10 +128,13 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
     if (l.status !== 'skipped' || l.fileId === undefined) continue;
     const later = await restatedLater(db, l.source, l.fileId);
     if (later.records === 0) continue;
-    const note = `${later.records.toLocaleString('en')} of its records were restated with other values by later deliveries (${later.files.join(', ')}), and those later values stay`;
+    const note =
+      `${later.records.toLocaleString('en')} of its records were restated with other values by later ` +
+      `deliveries (${later.files.join(', ')}), and those later values stay`;
     l.message = `${l.message}; ${note}`;
     opts.log.warn(
-      `${l.file}: not loaded again (same content as a file loaded before); ${note}: content seen before is never re-applied. ` +
+      `${l.file}: not loaded again (same content as a file loaded before); ${note}: content seen before is ` +
+        `never re-applied. ` +
         'If these older values are the right ones, the sender must deliver them as a new correction file',
     );
   }
@@ -134,11 +157,19 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
  *
  * @example await restatedLater(db, 'cod_shipments', 3) // { records: 1, files: ['cod_shipments_ghn_fix.csv'] }
  */
-export async function restatedLater(db: Db, source: SourceName, fileId: number): Promise<{ records: number; files: string[] }> {
+export async function restatedLater(
+  db: Db,
+  source: SourceName,
+  fileId: number,
+): Promise<{ records: number; files: string[] }> {
   const spec = sources[source];
   const key = spec.key.map((k) => `record_key_text(${ident(k)})`).join(', ');
   // Key columns match by their key text (`W1` = `w1`); a change is in the other columns.
-  const differs = spec.columns.filter((c) => !spec.key.includes(c.name)).map((c) => `m.${ident(c.name)} is distinct from l.${ident(c.name)}`).join(' or ') || 'false';
+  const differs =
+    spec.columns
+      .filter((c) => !spec.key.includes(c.name))
+      .map((c) => `m.${ident(c.name)} is distinct from l.${ident(c.name)}`)
+      .join(' or ') || 'false';
   const rows = await db.all<{ records: number; files: string | null }>(
     `with mine as (select *, [${key}] as _k from ${ident(rawTable(source))} where _file_id = $fid),
      latest as (
@@ -169,10 +200,20 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   const seen = await db.one<{ file_id: number; name: string }>(
     // Only content that loaded counts as seen: a file that failed, or whose every row was rejected,
     // is read again on the next run (after a fix of the config, say), never skipped as "already loaded".
-    `select file_id, name from ingest_files where sha256 = $sha and status = 'loaded' and (rows_loaded > 0 or rows_read = 0) order by file_id limit 1`,
+    `select file_id, name from ingest_files where sha256 = $sha and status = 'loaded' and (rows_loaded > 0 or ` +
+      `rows_read = 0) order by file_id limit 1`,
     { sha: sha256 },
   );
-  const base: FileLoad = { file: file.name, source: file.source, sha256, status: 'skipped', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsWarned: 0 };
+  const base: FileLoad = {
+    file: file.name,
+    source: file.source,
+    sha256,
+    status: 'skipped',
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    rowsWarned: 0,
+  };
   if (seen) {
     opts.log.info(`${file.name}: already loaded (same content as file #${seen.file_id} ${seen.name}); skipped`);
     return { ...base, message: `same content as file #${seen.file_id} (${seen.name})`, fileId: seen.file_id };
@@ -189,7 +230,11 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     let lines = scan;
     let sniff: DialectSniff | undefined;
     if (file.format === 'xls') {
-      throw new InputError(file.path, 'an Excel 97–2003 workbook (.xls) cannot be read; open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8');
+      throw new InputError(
+        file.path,
+        'an Excel 97–2003 workbook (.xls) cannot be read; open it in Excel and save it as .xlsx (Excel ' +
+          'Workbook) or as CSV UTF-8',
+      );
     }
     let workbook: Staged | undefined;
     if (file.format === 'xlsx') {
@@ -200,8 +245,11 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     }
     if (file.format === 'csv') {
       const head = headBytes(file.path);
-      const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length, (m) => opts.log.warn(`${file.name}: ${m}`));
-      reading.encoding = encoding ?? (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 'UTF-8 with BOM' : 'UTF-8');
+      const encoding = encodingToRead(file.path, head, file.source, cfg?.encoding, file.bytes <= head.length, (m) =>
+        opts.log.warn(`${file.name}: ${m}`),
+      );
+      reading.encoding =
+        encoding ?? (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 'UTF-8 with BOM' : 'UTF-8');
       if (encoding) {
         // Lineage keeps the delivered file's name and hash; DuckDB reads a UTF-8 copy with the same lines.
         converted = await convertToUtf8(file.path, encoding, opts.tmpDir);
@@ -210,7 +258,8 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
       }
       sniff = sniffCsv(file, readPath, cfg, reading);
       // The scanner follows quotes as the reader does: a file quoting otherwise is scanned again.
-      if (!lines || sniff.dialect.quote !== '"' || sniff.dialect.escape !== '"') lines = scanCsv(readPath, { quote: sniff.dialect.quote, escape: sniff.dialect.escape });
+      if (!lines || sniff.dialect.quote !== '"' || sniff.dialect.escape !== '"')
+        lines = scanCsv(readPath, { quote: sniff.dialect.quote, escape: sniff.dialect.escape });
       opts.log.info(`${file.name}: ${describeDialect(sniff)}, ${reading.encoding}`);
     }
     const staged = workbook ?? (await stageFile(db, file, readPath, lines, cfg, opts, sniff, reading));
@@ -224,11 +273,19 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     const secs = (performance.now() - started) / 1000;
     opts.log.info(
       `${file.name}: ${counts.read.toLocaleString('en')} rows read, ${counts.loaded.toLocaleString('en')} loaded, ` +
-        `${counts.rejected.toLocaleString('en')} rejected${counts.warned ? `, ${counts.warned.toLocaleString('en')} with warnings` : ''} ` +
+        `${counts.rejected.toLocaleString('en')} ` +
+        `rejected${counts.warned ? `, ${counts.warned.toLocaleString('en')} with warnings` : ''} ` +
         `(${Math.round(counts.read / Math.max(secs, 1e-3)).toLocaleString('en')} rows/s)`,
     );
     return {
-      ...base, status: 'loaded', rowsRead: counts.read, rowsLoaded: counts.loaded, rowsRejected: counts.rejected, rowsWarned: counts.warned, fileId, reading,
+      ...base,
+      status: 'loaded',
+      rowsRead: counts.read,
+      rowsLoaded: counts.loaded,
+      rowsRejected: counts.rejected,
+      rowsWarned: counts.warned,
+      fileId,
+      reading,
       ...(xlsx && { sheet: xlsx.sheet, headerRow: xlsx.headerRow }),
     };
   } catch (err) {
@@ -238,7 +295,11 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     opts.log.warn(`${file.name}: ${message}; the other files still load`);
     await recordFile(db, fileId, file, sha256, opts.runId, { read: 0, loaded: 0, rejected: 0 }, 'failed', message, []);
     await db.exec(`insert into rejects values ($run, $fid, $src, $file, null, null, null, $reason)`, {
-      run: opts.runId, fid: fileId, src: file.source, file: file.name, reason: `file not loaded: ${message}`,
+      run: opts.runId,
+      fid: fileId,
+      src: file.source,
+      file: file.name,
+      reason: `file not loaded: ${message}`,
     });
     return { ...base, status: 'failed', message, fileId, reading };
   } finally {
@@ -247,12 +308,24 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
   }
 }
 
-const workTables = ['_ingest_file', '_ingest_bad', '_ingest_dup_rows', '_ingest_dups', '_ingest_raw', '_ingest_csv_bad', '_ingest_shift', '_ingest_drift', '_ingest_csv_rejects', '_ingest_csv_scans'];
+const workTables = [
+  '_ingest_file',
+  '_ingest_bad',
+  '_ingest_dup_rows',
+  '_ingest_dups',
+  '_ingest_raw',
+  '_ingest_csv_bad',
+  '_ingest_shift',
+  '_ingest_drift',
+  '_ingest_csv_rejects',
+  '_ingest_csv_scans',
+];
 
 /** Drops the temp tables and views of one file's load. */
 async function dropWorkTables(db: Db): Promise<void> {
   const temps = await db.all<{ name: string; kind: string }>(
-    `select table_name as name, table_type as kind from information_schema.tables where table_name in (${workTables.map(literal).join(', ')})`,
+    `select table_name as name, table_type as kind from information_schema.tables where table_name in ` +
+      `(${workTables.map(literal).join(', ')})`,
   );
   for (const t of temps) await db.exec(`drop ${t.kind === 'VIEW' ? 'view' : 'table'} if exists ${ident(t.name)}`);
 }
@@ -270,10 +343,17 @@ export async function loadErrorMessage(db: Db, file: DeliveryFile, err: Error): 
   const text = err.message ?? String(err);
   if (/out of memory|could not allocate/i.test(text)) {
     const limit = await db.value<string>(`select current_setting('memory_limit')`).catch(() => '?');
-    return `cannot be read: DuckDB ran out of memory reading it (memory limit ${limit}); raise "memoryLimit" in the config (e.g. "2GB") and run again`;
+    return (
+      `cannot be read: DuckDB ran out of memory reading it (memory limit ${limit}); raise "memoryLimit" in ` +
+      `the config (e.g. "2GB") and run again`
+    );
   }
   if (/invalid string encoding|invalid unicode|not valid utf-?8/i.test(text)) {
-    return `cannot be read: a text value is not valid UTF-8 (the ${file.format === 'parquet' ? 'Parquet writer' : 'exporting program'} stored another encoding); export the file again with UTF-8 text`;
+    return (
+      `cannot be read: a text value is not valid UTF-8 ` +
+      `(the ${file.format === 'parquet' ? 'Parquet writer' : 'exporting program'} stored another encoding); ` +
+      `export the file again with UTF-8 text`
+    );
   }
   return `cannot be read: ${withoutQuotedValues(firstLine(text), { [file.path]: file.name })}`;
 }
@@ -302,8 +382,14 @@ interface Staged {
  * number for Parquet. CSV records DuckDB could not parse go to `_ingest_csv_bad`.
  */
 async function stageFile(
-  db: Db, file: DeliveryFile, readPath: string, scan: CsvScan | undefined, configured: SourceIngestConfig | undefined, opts: LoadOptions,
-  sniff: DialectSniff | undefined, reading: FileReading,
+  db: Db,
+  file: DeliveryFile,
+  readPath: string,
+  scan: CsvScan | undefined,
+  configured: SourceIngestConfig | undefined,
+  opts: LoadOptions,
+  sniff: DialectSniff | undefined,
+  reading: FileReading,
 ): Promise<Staged> {
   let header: string[];
   let reader: string;
@@ -323,21 +409,32 @@ async function stageFile(
     readName = (i) => names[i]!;
     const columns = `{${names.map((h) => `${literal(h)}: 'varchar'`).join(', ')}}`;
     reader =
-      `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim = ${literal(dialect.delimiter)}, quote = ${literal(dialect.quote)}, ` +
+      `read_csv(${literal(readPath)}, header = true, auto_detect = false, delim ` +
+      `= ${literal(dialect.delimiter)}, quote = ${literal(dialect.quote)}, ` +
       `escape = ${literal(dialect.escape)}, skip = ${dialect.skip}, ` +
-      `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = '_ingest_csv_scans', ` +
+      `columns = ${columns}, store_rejects = true, rejects_table = '_ingest_csv_rejects', rejects_scan = ` +
+      `'_ingest_csv_scans', ` +
       `strict_mode = true, null_padding = false, max_line_size = 10000000)`;
     mapping = mapHeaders(file.source, header, configured?.rename);
   }
   recordMapping(reading, header, mapping);
   const cfg = withAmountFormat(file, configured, sniff, mapping, reading, opts);
-  const plan = planStage(file, mapping, readName, cfg, opts, file.format === 'parquet' ? 'file_row_number + 1 as _line' : undefined);
+  const plan = planStage(
+    file,
+    mapping,
+    readName,
+    cfg,
+    opts,
+    file.format === 'parquet' ? 'file_row_number + 1 as _line' : undefined,
+  );
   const delimiterHint = sniff && sniff.how !== 'detected' && sniff.alternatives.length ? reading.hints[0] : undefined;
   if (delimiterHint) {
     // A header read with the wrong delimiter lacks every column: say which delimiter fits. (Reasons
     // are looked up by rule number, so rewording them leaves the plan's SQL as it is.)
     plan.staged.checks = plan.staged.checks.map((k) =>
-      plan.staged.fileColumns.has(k.column) ? k : { ...k, reason: `required column is missing from the file header — ${delimiterHint}` },
+      plan.staged.fileColumns.has(k.column)
+        ? k
+        : { ...k, reason: `required column is missing from the file header — ${delimiterHint}` },
     );
   }
   await db.exec(`create temp table _ingest_raw as ${plan.select(reader)}`);
@@ -364,7 +461,12 @@ function recordMapping(reading: FileReading, header: string[], mapping: HeaderMa
  * written, while the next one is parsed (DuckDB works on its own threads). `_line` is the Excel row.
  */
 async function stageWorkbook(
-  db: Db, file: DeliveryFile, dir: string, cfg: SourceIngestConfig | undefined, opts: LoadOptions, reading: FileReading,
+  db: Db,
+  file: DeliveryFile,
+  dir: string,
+  cfg: SourceIngestConfig | undefined,
+  opts: LoadOptions,
+  reading: FileReading,
 ): Promise<{ staged: Staged; xlsx: XlsxStaged }> {
   let plan: ReturnType<typeof planStage> | undefined;
   let reader: (part: string) => string = () => '';
@@ -375,8 +477,13 @@ async function stageWorkbook(
   let failed: unknown;
   const load = (part: string) => {
     const select = plan!.select(reader(part));
-    const sql = tables++ === 0 ? `create temp table _ingest_raw as ${select}` : `insert into _ingest_raw select * from (${select})`;
-    chain = chain.then(() => (failed === undefined ? db.exec(sql) : undefined)).catch((err: unknown) => void (failed ??= err));
+    const sql =
+      tables++ === 0
+        ? `create temp table _ingest_raw as ${select}`
+        : `insert into _ingest_raw select * from (${select})`;
+    chain = chain
+      .then(() => (failed === undefined ? db.exec(sql) : undefined))
+      .catch((err: unknown) => void (failed ??= err));
   };
   let xlsx: XlsxStaged;
   try {
@@ -389,7 +496,9 @@ async function stageWorkbook(
         const names = mapping.columns.map((c) => `c${c.fileIndex}`);
         partHeader = ['_line', ...names].join(',') + '\n';
         const columns = `{'_line': 'bigint', ${names.map((n) => `${literal(n)}: 'varchar'`).join(', ')}}`;
-        reader = (part) => `read_csv(${literal(part)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${columns}, max_line_size = 10000000)`;
+        reader = (part) =>
+          `read_csv(${literal(part)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = ` +
+          `'"', columns = ${columns}, max_line_size = 10000000)`;
       },
       onPart: load,
       partRows: opts.xlsxPartRows,
@@ -416,8 +525,13 @@ async function stageWorkbook(
  * recognised.
  */
 function planStage(
-  file: DeliveryFile, mapping: HeaderMapping, readName: (i: number) => string, cfg: SourceIngestConfig | undefined, opts: LoadOptions,
-  lineColumn: string | undefined, sheet?: { sheet: string; headerRow: number },
+  file: DeliveryFile,
+  mapping: HeaderMapping,
+  readName: (i: number) => string,
+  cfg: SourceIngestConfig | undefined,
+  opts: LoadOptions,
+  lineColumn: string | undefined,
+  sheet?: { sheet: string; headerRow: number },
 ): { staged: Staged; select: (reader: string) => string } {
   const spec = sources[file.source];
   refuseAmbiguous(file, mapping, sheet);
@@ -427,7 +541,9 @@ function planStage(
   const staged: Staged = {
     fileColumns,
     extraColumns: mapping.ignored,
-    renamed: new Map(mapping.columns.filter((c) => c.fileColumn!.toLowerCase() !== c.contract).map((c) => [c.contract, c.fileColumn!])),
+    renamed: new Map(
+      mapping.columns.filter((c) => c.fileColumn!.toLowerCase() !== c.contract).map((c) => [c.contract, c.fileColumn!]),
+    ),
     converted: new Set(),
     checks: contractChecks(spec, fileColumns, opts.extraChecks?.[file.source] ?? []),
     warnings: identifierWarnings(spec, fileColumns),
@@ -456,44 +572,65 @@ function planStage(
   return { staged, select };
 }
 
-/** `_ingest_file` over a staged CSV: its rows with `_rid` (file order) and `_line`, the physical line each starts on. */
-async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined, file: DeliveryFile, sniff: DialectSniff): Promise<Staged> {
+/** `_ingest_file` over a staged CSV: its rows with `_rid` (file order) and `_line`, the physical line each starts
+ * on. */
+async function lineMappedView(
+  db: Db,
+  staged: Staged,
+  scan: CsvScan | undefined,
+  file: DeliveryFile,
+  sniff: DialectSniff,
+): Promise<Staged> {
   // Rows arrive in file order (insertion order is preserved); DuckDB numbers a CSV record counting
   // the header as 1. Accepted rows skip the rejected records, so the k-th accepted row is record
   // k + 1 + (number of rejected records before it); a quoted line break moves every later record
   // down a line (scanCsv). Both are sparse: ASOF joins over the few shifts, only where needed.
-  staged.csvRejects = (await db.tableExists('_ingest_csv_rejects')) && ((await db.value<number>('select count(*)::bigint from _ingest_csv_rejects')) ?? 0) > 0;
+  staged.csvRejects =
+    (await db.tableExists('_ingest_csv_rejects')) &&
+    ((await db.value<number>('select count(*)::bigint from _ingest_csv_rejects')) ?? 0) > 0;
   const drift = scan !== undefined && scan.drift.length > 0;
   if (drift) await insertDrift(db, scan.drift);
   // A `sep=` line is a record before the header: DuckDB counts it, so every record number is one more.
   const skip = sniff.dialect.skip;
   if (staged.csvRejects) {
-    await db.exec(`
+    await db.exec(
+      `
       create temp table _ingest_csv_bad as
         select line as rec, first(${csvErrorReason(file, sniff)} order by column_idx) as err,
-               first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), 200) order by column_idx) as val
+               first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), ` +
+        `200) order by column_idx) as val
         from _ingest_csv_rejects group by line;
       -- Adjacent rejected records share a 'before': keep the largest shift (ASOF ties are not ordered).
       create temp table _ingest_shift as
         select before, max(shift) as shift from (
-          select rec - ${1 + skip} - row_number() over (order by rec) as before, row_number() over (order by rec) as shift from _ingest_csv_bad
-        ) group by before;`);
+          select rec - ${1 + skip} - row_number() over (order by rec) as before, row_number() over (order by ` +
+        `rec) as shift from _ingest_csv_bad
+        ) group by before;`,
+    );
   }
   // Few shifts (the usual case) become a balanced CASE tree per row (a handful of comparisons);
   // many fall back to ASOF joins, which sort the whole file.
-  const shifts = staged.csvRejects ? await db.all<{ after: number; value: number }>(`select before as after, shift as value from _ingest_shift order by before`) : [];
+  const shifts = staged.csvRejects
+    ? await db.all<{ after: number; value: number }>(
+        `select before as after, shift as value from _ingest_shift order by before`,
+      )
+    : [];
   const drifts = drift ? scan.drift.map((d) => ({ after: d.afterRecord, value: d.extraLines })) : [];
   const record = !staged.csvRejects
     ? `(select *, rowid as _rid, rowid + ${2 + skip} as _rec from _ingest_raw)`
     : shifts.length <= MAX_CASE_STEPS
-      ? `(select *, _rid + ${2 + skip} + ${stepSql('_rid + 1', shifts)} as _rec from (select *, rowid as _rid from _ingest_raw))`
-      : `(select r.*, r._rid + ${2 + skip} + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from _ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
+      ? `(select *, _rid + ${2 + skip} + ${stepSql('_rid + 1', shifts)} as _rec from (select *, rowid as _rid ` +
+        `from _ingest_raw))`
+      : `(select r.*, r._rid + ${2 + skip} + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from ` +
+        `_ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
   await db.exec(
     !drift
       ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record}`
       : drifts.length <= MAX_CASE_STEPS
-        ? `create temp view _ingest_file as select * exclude (_rec), _rec + ${stepSql('_rec', drifts)} as _line from ${record}`
-        : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
+        ? `create temp view _ingest_file as select * exclude (_rec), _rec + ${stepSql('_rec', drifts)} as _line ` +
+          `from ${record}`
+        : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line ` +
+          `from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
   );
   return staged;
 }
@@ -502,12 +639,20 @@ async function lineMappedView(db: Db, staged: Staged, scan: CsvScan | undefined,
  * Reads a CSV's head for its dialect (config, `sep=` line, or detected) and header; records in
  * `reading` how, and the delimiter setting that would fit when the one in use does not.
  */
-function sniffCsv(file: DeliveryFile, readPath: string, cfg: SourceIngestConfig | undefined, reading: FileReading): DialectSniff {
+function sniffCsv(
+  file: DeliveryFile,
+  readPath: string,
+  cfg: SourceIngestConfig | undefined,
+  reading: FileReading,
+): DialectSniff {
   const head = headBytes(readPath);
   const text = head.toString('utf8');
-  if (text.replace(/^\uFEFF/, '').trim() === '') throw new InputError(file.path, 'the file is empty (no header row)', 1);
+  if (text.replace(/^\uFEFF/, '').trim() === '')
+    throw new InputError(file.path, 'the file is empty (no header row)', 1);
   const sniff = sniffDialect(text, {
-    delimiter: cfg?.delimiter, quote: cfg?.quote, escape: cfg?.escape,
+    delimiter: cfg?.delimiter,
+    quote: cfg?.quote,
+    escape: cfg?.escape,
     wholeFile: statSync(readPath).size <= head.length,
     preferHeader: (h) => mapHeaders(file.source, h, cfg?.rename).columns.length,
   });
@@ -516,13 +661,23 @@ function sniffCsv(file: DeliveryFile, readPath: string, cfg: SourceIngestConfig 
   if (sniff.alternatives.length && sniff.how !== 'detected') {
     const alt = sniff.alternatives[0]!;
     reading.fix.delimiter = alt as SourceIngestConfig['delimiter'];
-    reading.hints.push(`the file looks ${showDelimiter(alt)}-separated, not ${showDelimiter(sniff.dialect.delimiter)}: set ${setting(alt)}`);
+    reading.hints.push(
+      `the file looks ${showDelimiter(alt)}-separated, not ${showDelimiter(sniff.dialect.delimiter)}: ` +
+        `set ${setting(alt)}`,
+    );
   } else if (sniff.alternatives.length) {
     reading.fix.delimiter = sniff.dialect.delimiter as SourceIngestConfig['delimiter'];
-    reading.hints.push(`the head fits delimiter ${[sniff.dialect.delimiter, ...sniff.alternatives].map(showDelimiter).join(' and ')}; ${showDelimiter(sniff.dialect.delimiter)} was taken: set ${setting(sniff.dialect.delimiter)} to be sure`);
+    reading.hints.push(
+      `the head fits ` +
+        `delimiter ${[sniff.dialect.delimiter, ...sniff.alternatives].map(showDelimiter).join(' and ')}; ` +
+        `${showDelimiter(sniff.dialect.delimiter)} ` +
+        `was taken: set ${setting(sniff.dialect.delimiter)} to be sure`,
+    );
   }
-  if (sniff.dialect.quote !== '"' && cfg?.quote === undefined) reading.fix.quote = sniff.dialect.quote as SourceIngestConfig['quote'];
-  if (sniff.dialect.escape !== sniff.dialect.quote && cfg?.escape === undefined) reading.fix.escape = sniff.dialect.escape as SourceIngestConfig['escape'];
+  if (sniff.dialect.quote !== '"' && cfg?.quote === undefined)
+    reading.fix.quote = sniff.dialect.quote as SourceIngestConfig['quote'];
+  if (sniff.dialect.escape !== sniff.dialect.quote && cfg?.escape === undefined)
+    reading.fix.escape = sniff.dialect.escape as SourceIngestConfig['escape'];
   return sniff;
 }
 
@@ -531,10 +686,19 @@ function sniffCsv(file: DeliveryFile, readPath: string, cfg: SourceIngestConfig 
  * the head's values show one without doubt (`1.250.000`); records the choice in `reading`.
  */
 function withAmountFormat(
-  file: DeliveryFile, cfg: SourceIngestConfig | undefined, sniff: DialectSniff | undefined, mapping: HeaderMapping, reading: FileReading, opts: LoadOptions,
+  file: DeliveryFile,
+  cfg: SourceIngestConfig | undefined,
+  sniff: DialectSniff | undefined,
+  mapping: HeaderMapping,
+  reading: FileReading,
+  opts: LoadOptions,
 ): SourceIngestConfig | undefined {
   if (cfg?.decimal !== undefined || cfg?.thousands !== undefined) {
-    reading.amounts = { decimal: cfg.decimal ?? (cfg.thousands === '.' ? ',' : '.'), thousands: cfg.thousands ?? (cfg.decimal === ',' ? '.' : ','), how: 'config' };
+    reading.amounts = {
+      decimal: cfg.decimal ?? (cfg.thousands === '.' ? ',' : '.'),
+      thousands: cfg.thousands ?? (cfg.decimal === ',' ? '.' : ','),
+      how: 'config',
+    };
     return cfg;
   }
   if (!sniff) return cfg;
@@ -558,27 +722,79 @@ function csvErrorReason(file: DeliveryFile, sniff: DialectSniff): string {
   const at = `ingest.sources.${file.source}`;
   const alt = sniff.how !== 'detected' ? sniff.alternatives[0] : undefined;
   const d = showDelimiter(dialect.delimiter);
-  const fields = `regexp_extract(error_message, 'Found: ([0-9]+)', 1) || ' fields where the header has ' || regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+)', 1)`;
-  const altHint = alt ? ` — the file looks ${showDelimiter(alt)}-separated: set ${at}.delimiter = ${JSON.stringify(alt)}` : undefined;
+  const fields =
+    `regexp_extract(error_message, 'Found: ([0-9]+)', 1) || ' fields where the header has ' || ` +
+    `regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+)', 1)`;
+  const altHint = alt
+    ? ` — the file looks ${showDelimiter(alt)}-separated: set ${at}.delimiter = ${JSON.stringify(alt)}`
+    : undefined;
   // [when, reason] in SQL; the first that holds names the reason.
   const reasons: [string, string][] = [
-    ["error_type = 'TOO MANY COLUMNS'", `${fields} || ${literal(altHint ?? ` — a value holding ${d} must be in quotes (${dialect.quote}…${dialect.quote})`)}`],
-    ["error_type = 'MISSING COLUMNS'", `${fields} || ${literal(altHint ?? ' — the row is cut short, or a line break splits it (a value holding a line break must be in quotes)')}`],
+    [
+      "error_type = 'TOO MANY COLUMNS'",
+      `${fields} || ` +
+        literal(altHint ?? ` — a value holding ${d} must be in quotes (${dialect.quote}…${dialect.quote})`),
+    ],
+    [
+      "error_type = 'MISSING COLUMNS'",
+      `${fields} || ` +
+        literal(
+          altHint ??
+            ' — the row is cut short, or a line break splits it ' + '(a value holding a line break must be in quotes)',
+        ),
+    ],
     // DuckDB files a quote that never closes under UNQUOTED VALUE; its message tells them apart.
-    ["error_type = 'UNQUOTED VALUE' and error_message ilike '%unterminated%'", literal(`unterminated quote: a field opens with ${dialect.quote} and never closes — close it, or write a quote inside a value doubled (${dialect.quote}${dialect.quote})`)],
-    ["error_type = 'UNQUOTED VALUE'", literal(`a quote inside a field that does not start with one — quote the whole field and double the inner quote${dialect.escape === '"' ? `, or set ${at}.escape = "\\\\" if the file escapes quotes with a backslash` : ''}`)],
-    ["error_type = 'LINE SIZE OVER MAXIMUM'", literal('record longer than 10 MB (the reader\'s limit) — split the value, or look above for a quote that never closes')],
-    ["error_type = 'INVALID ENCODING'", literal(`bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. "windows-1258"), else re-export this row`)],
-    ["error_type = 'INVALID UNICODE'", literal(`bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. "windows-1258"), else re-export this row`)],
+    [
+      "error_type = 'UNQUOTED VALUE' and error_message ilike '%unterminated%'",
+      literal(
+        `unterminated quote: a field opens with ${dialect.quote} and never closes — close it, or write a quote ` +
+          `inside a value doubled (${dialect.quote}${dialect.quote})`,
+      ),
+    ],
+    [
+      "error_type = 'UNQUOTED VALUE'",
+      literal(
+        `a quote inside a field that does not start with one — quote the whole field and double the inner ` +
+          `quote` +
+          (dialect.escape === '"' ? `, or set ${at}.escape = "\\\\" if the file escapes quotes with a backslash` : ''),
+      ),
+    ],
+    [
+      "error_type = 'LINE SIZE OVER MAXIMUM'",
+      literal(
+        "record longer than 10 MB (the reader's limit) — split the value, or look above for a quote that never closes",
+      ),
+    ],
+    [
+      "error_type = 'INVALID ENCODING'",
+      literal(
+        `bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. ` +
+          `"windows-1258"), else re-export this row`,
+      ),
+    ],
+    [
+      "error_type = 'INVALID UNICODE'",
+      literal(
+        `bytes that are not UTF-8 — if the whole file is in another encoding set ${at}.encoding (e.g. ` +
+          `"windows-1258"), else re-export this row`,
+      ),
+    ],
   ];
-  return `case ${reasons.map(([when, r]) => `when ${when} then ${r}`).join(' ')} else 'cannot be read as CSV (' || error_type || ')' end`;
+  return (
+    `case ${reasons.map(([when, r]) => `when ${when} then ${r}`).join(' ')} else 'cannot be read as CSV (' ` +
+    `|| error_type || ')' end`
+  );
 }
 
 /**
  * Refuses a file in which two columns could be the same contract column (`MST` and `Mã số thuế`):
  * which one holds the data cannot be told, and the config's `rename` says it in one line.
  */
-function refuseAmbiguous(file: DeliveryFile, mapping: HeaderMapping, xlsx: { sheet: string; headerRow: number } | undefined): void {
+function refuseAmbiguous(
+  file: DeliveryFile,
+  mapping: HeaderMapping,
+  xlsx: { sheet: string; headerRow: number } | undefined,
+): void {
   if (mapping.ambiguous.length === 0) return;
   const a = mapping.ambiguous[0]!;
   const where = xlsx ? `sheet "${xlsx.sheet}", header row ${xlsx.headerRow}: ` : '';
@@ -586,7 +802,12 @@ function refuseAmbiguous(file: DeliveryFile, mapping: HeaderMapping, xlsx: { she
   throw new InputError(
     file.path,
     `${where}columns ${a.candidates.map((c) => `"${c}"`).join(' and ')} could each be ${a.contract}` +
-      (mapping.ambiguous.length > 1 ? ` (and ${mapping.ambiguous.length - 1} more such column(s): ${mapping.ambiguous.slice(1).map((m) => m.contract).join(', ')})` : '') +
+      (mapping.ambiguous.length > 1
+        ? ` (and ${mapping.ambiguous.length - 1} more such column(s): ${mapping.ambiguous
+            .slice(1)
+            .map((m) => m.contract)
+            .join(', ')})`
+        : '') +
       `; say which one in the config, e.g. ingest.sources.${file.source}.rename = ${fix}`,
     xlsx ? undefined : 1,
   );
@@ -596,11 +817,19 @@ function refuseAmbiguous(file: DeliveryFile, mapping: HeaderMapping, xlsx: { she
 function logMapping(file: DeliveryFile, mapping: HeaderMapping, log: Logger): void {
   const recognised = mapping.columns.filter((c) => c.how !== 'exact');
   if (recognised.length) {
-    log.info(`${file.name}: columns recognised: ${recognised.map((c) => `${c.contract} ← "${c.fileColumn}"${c.how === 'config' ? ' (config)' : ''}`).join(', ')}`);
+    log.info(
+      `${file.name}: columns ` +
+        `recognised: ` +
+        recognised.map((c) => `${c.contract} ← "${c.fileColumn}"${c.how === 'config' ? ' (config)' : ''}`).join(', '),
+    );
   }
-  if (mapping.ignored.length) log.info(`${file.name}: columns ignored (not in the contract): ${mapping.ignored.map((h) => `"${h}"`).join(', ')}`);
+  if (mapping.ignored.length)
+    log.info(`${file.name}: columns ignored (not in the contract): ${mapping.ignored.map((h) => `"${h}"`).join(', ')}`);
   for (const s of mapping.suggestions) {
-    log.warn(`${file.name}: column "${s.fileColumn}" is not recognised; did you mean ${s.didYouMean}? (ingest.sources.${file.source}.rename = ${JSON.stringify({ [s.fileColumn]: s.didYouMean })})`);
+    log.warn(
+      `${file.name}: column "${s.fileColumn}" is not recognised; did you mean ${s.didYouMean}? ` +
+        `(ingest.sources.${file.source}.rename = ${JSON.stringify({ [s.fileColumn]: s.didYouMean })})`,
+    );
   }
 }
 
@@ -610,11 +839,19 @@ function logMapping(file: DeliveryFile, mapping: HeaderMapping, log: Logger): vo
  * extra column gets a suffix and stays ignored.
  */
 function csvReadNames(file: DeliveryFile, header: string[], cfg: SourceIngestConfig | undefined): string[] {
-  const needed = new Set([...sources[file.source].columns.map((c) => c.name), ...Object.keys(cfg?.rename ?? {}).map((k) => k.trim().toLowerCase())]);
+  const needed = new Set([
+    ...sources[file.source].columns.map((c) => c.name),
+    ...Object.keys(cfg?.rename ?? {}).map((k) => k.trim().toLowerCase()),
+  ]);
   const count = new Map<string, number>();
   for (const h of header) count.set(h.toLowerCase(), (count.get(h.toLowerCase()) ?? 0) + 1);
   for (const [name, n] of count) {
-    if (n > 1 && needed.has(name)) throw new InputError(file.path, `column "${name}" appears ${n} times in the header; keep one (which one holds the data cannot be told)`, 1);
+    if (n > 1 && needed.has(name))
+      throw new InputError(
+        file.path,
+        `column "${name}" appears ${n} times in the header; keep one (which one holds the data cannot be told)`,
+        1,
+      );
   }
   const taken = new Set<string>();
   return header.map((h, i) => {
@@ -639,7 +876,10 @@ export function stepSql(x: string, steps: readonly { after: number; value: numbe
     // steps[lo..hi) decide; `below` is the value when x is at or under steps[lo].after
     if (lo >= hi) return String(below);
     const mid = (lo + hi) >> 1;
-    return `case when ${x} > ${steps[mid]!.after} then ${tree(mid + 1, hi, steps[mid]!.value)} else ${tree(lo, mid, below)} end`;
+    return (
+      `case when ${x} > ${steps[mid]!.after} then ${tree(mid + 1, hi, steps[mid]!.value)} ` +
+      `else ${tree(lo, mid, below)} end`
+    );
   };
   return tree(0, steps.length, 0);
 }
@@ -649,7 +889,9 @@ async function insertDrift(db: Db, drift: CsvScan['drift']): Promise<void> {
   await db.exec(`create temp table _ingest_drift (after_record bigint, extra bigint)`);
   for (let i = 0; i < drift.length; i += 5000) {
     const part = drift.slice(i, i + 5000);
-    await db.exec(`insert into _ingest_drift values ${part.map((d) => `(${d.afterRecord}, ${d.extraLines})`).join(', ')}`);
+    await db.exec(
+      `insert into _ingest_drift values ${part.map((d) => `(${d.afterRecord}, ${d.extraLines})`).join(', ')}`,
+    );
   }
 }
 
@@ -673,22 +915,31 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   // The same key text as staging's restatement rule (`record_key_text`): one record, one key, everywhere.
   const keys = spec.key.map((k) => `record_key_text(${ident(k)})`);
   // The few rows breaking a rule or carrying a warning, with their lines.
-  await db.exec(`create temp table _ingest_bad as select * from _ingest_file where _check is not null or _warn is not null`);
+  await db.exec(
+    `create temp table _ingest_bad as select * from _ingest_file where _check is not null or _warn is not null`,
+  );
   // Duplicate keys within the file: the first row that keeps every rule stays, later ones are
   // rejected. Grouping by a 64-bit hash of the key keeps the big aggregate small; the few groups
   // it flags are confirmed on the keys themselves.
-  await db.exec(`create temp table _ingest_dups as select hash(${keys.join(', ')}) as h from _ingest_raw where _check is null group by h having count(*) > 1`);
+  await db.exec(
+    `create temp table _ingest_dups as select hash(${keys.join(', ')}) as h from _ingest_raw where _check is ` +
+      `null group by h having count(*) > 1`,
+  );
   const hasDups = ((await db.value<number>(`select count(*)::bigint from _ingest_dups`)) ?? 0) > 0;
   if (hasDups) {
-    await db.exec(`
+    await db.exec(
+      `
       create temp table _ingest_dup_rows as
       with candidates as (
-        select _rid, _line, ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, left(concat_ws(':', ${spec.key.map(ident).join(', ')}), 200) as _value
+        select _rid, _line, ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, ` +
+        `left(concat_ws(':', ${spec.key.map(ident).join(', ')}), 200) as _value
         from _ingest_file where _check is null and hash(${keys.join(', ')}) in (select h from _ingest_dups)
       )
-      select _rid, _line, _value, min(_line) over (partition by ${keys.map((_, i) => `_k${i}`).join(', ')}) as _first_line
+      select _rid, _line, _value, min(_line) over (partition by ${keys.map((_, i) => `_k${i}`).join(', ')}) as ` +
+        `_first_line
       from candidates
-      qualify _line > _first_line`);
+      qualify _line > _first_line`,
+    );
   }
   const params = { run: opts.runId, fid: fileId, src: file.source, file: file.name };
   const parseErrors = staged.csvRejects
@@ -701,9 +952,14 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
        select _line, ${x.column} as _column, ${x.value} as _value, ${x.reason} as _reason
        from _ingest_bad where _check is not null
        ${parseErrors}
-       ${hasDups ? `union all
-       select _line, ${literal(spec.key.join('+'))}, _value, 'duplicate key (${spec.key.join(', ')}) already on line ' || _first_line || ' of this file'
-       from _ingest_dup_rows` : ''}
+       ${
+         hasDups
+           ? `union all
+       select _line, ${literal(spec.key.join('+'))}, _value, 'duplicate key (${spec.key.join(', ')}) already on ` +
+             `line ' || _first_line || ' of this file'
+       from _ingest_dup_rows`
+           : ''
+       }
      ) order by _line`,
     params,
   );
@@ -735,22 +991,63 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
     await db.exec(`set preserve_insertion_order = ${keepOrder ? 'true' : 'false'}`);
   }
   // Counted from what was written, not derived: read = loaded + rejected is checked, never assumed.
-  const read = ((await db.value<number>(`select count(*)::bigint from _ingest_raw`)) ?? 0) +
+  const read =
+    ((await db.value<number>(`select count(*)::bigint from _ingest_raw`)) ?? 0) +
     (staged.csvRejects ? ((await db.value<number>(`select count(*)::bigint from _ingest_csv_bad`)) ?? 0) : 0);
-  const loaded = (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(file.source))} where _file_id = $fid`, { fid: fileId })) ?? 0;
-  const rejected = (await db.value<number>(`select count(*)::bigint from rejects where file_id = $fid and run_id = $run`, { fid: fileId, run: opts.runId })) ?? 0;
-  const warned = warnings.length ? ((await db.value<number>(`select count(distinct line)::bigint from ingest_warnings where file_id = $fid and run_id = $run`, { fid: fileId, run: opts.runId })) ?? 0) : 0;
-  if (read !== loaded + rejected) throw new Error(`internal: ${read} rows read but ${loaded} loaded + ${rejected} rejected; nothing of this file was kept`);
+  const loaded =
+    (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(file.source))} where _file_id = $fid`, {
+      fid: fileId,
+    })) ?? 0;
+  const rejected =
+    (await db.value<number>(`select count(*)::bigint from rejects where file_id = $fid and run_id = $run`, {
+      fid: fileId,
+      run: opts.runId,
+    })) ?? 0;
+  const warned = warnings.length
+    ? ((await db.value<number>(
+        `select count(distinct line)::bigint from ingest_warnings where file_id = $fid and run_id = $run`,
+        { fid: fileId, run: opts.runId },
+      )) ?? 0)
+    : 0;
+  if (read !== loaded + rejected)
+    throw new Error(
+      `internal: ${read} rows read but ${loaded} loaded + ${rejected} rejected; nothing of this file was kept`,
+    );
   return { read, loaded, rejected, warned };
 }
 
-async function recordFile(db: Db, fileId: number, file: DeliveryFile, sha256: string, runId: string, counts: { read: number; loaded: number; rejected: number }, status: string, message: string | null, extra: string[], sheet?: string) {
+async function recordFile(
+  db: Db,
+  fileId: number,
+  file: DeliveryFile,
+  sha256: string,
+  runId: string,
+  counts: { read: number; loaded: number; rejected: number },
+  status: string,
+  message: string | null,
+  extra: string[],
+  sheet?: string,
+) {
   await db.exec(
-    `insert into ingest_files (file_id, load_seq, run_id, source, path, name, sha256, bytes, rows_read, rows_loaded, rows_rejected, status, message, extra_columns, loaded_at, sheet)
-     values ($id, $id, $run, $src, $path, $name, $sha, $bytes, $read, $loaded, $rejected, $status, $message, $extra, now(), $sheet)`,
+    `insert into ingest_files (file_id, load_seq, run_id, source, path, name, sha256, bytes, rows_read, ` +
+      `rows_loaded, rows_rejected, status, message, extra_columns, loaded_at, sheet)
+     values ($id, $id, $run, $src, $path, $name, $sha, $bytes, $read, $loaded, $rejected, $status, $message, ` +
+      `$extra, now(), $sheet)`,
     {
-      id: fileId, run: runId, src: file.source, path: file.path, name: basename(file.path), sha: sha256, bytes: file.bytes,
-      read: counts.read, loaded: counts.loaded, rejected: counts.rejected, status, message, extra: extra.join('|'), sheet: sheet ?? null,
+      id: fileId,
+      run: runId,
+      src: file.source,
+      path: file.path,
+      name: basename(file.path),
+      sha: sha256,
+      bytes: file.bytes,
+      read: counts.read,
+      loaded: counts.loaded,
+      rejected: counts.rejected,
+      status,
+      message,
+      extra: extra.join('|'),
+      sheet: sheet ?? null,
     },
   );
 }

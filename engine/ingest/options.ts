@@ -179,7 +179,8 @@ export function contractFormSql(col: ColumnSpec, expr: string, c: SourceIngestCo
     const digits = thousands ? `regexp_replace(${v}, ${literal(reChar(thousands))}, '', 'g')` : v;
     // An amount too long for decimal(38, 6) (a 35-digit typo) stays as delivered: the contract
     // check rejects that row, where a cast error would fail the whole file.
-    const whole = `case when strpos(${v}, ${literal(decimal)}) = 0 then ${digits} ` +
+    const whole =
+      `case when strpos(${v}, ${literal(decimal)}) = 0 then ${digits} ` +
       `else round(try_cast(replace(${digits}, ${literal(decimal)}, '.') as decimal(38, 6)))::hugeint::varchar end`;
     return `case when regexp_full_match(${v}, ${literal(shape)}) then coalesce(${whole}, ${expr}) else ${expr} end`;
   }

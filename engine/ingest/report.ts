@@ -20,9 +20,16 @@ export interface FileRejects {
  *
  * @example const files = await topRejects(db, runId, load.files); formatRejects(files)
  */
-export async function topRejects(db: Db, runId: string, files: readonly FileLoad[], top = 3, lines = 5): Promise<FileRejects[]> {
+export async function topRejects(
+  db: Db,
+  runId: string,
+  files: readonly FileLoad[],
+  top = 3,
+  lines = 5,
+): Promise<FileRejects[]> {
   const rows = await db.all<{ file_id: number; reason: string; column: string | null; n: number; lines: string }>(
-    `select file_id, reason, "column", count(*)::bigint as n, array_to_string(list(line order by line)[1:${lines}], ',') as lines
+    `select file_id, reason, "column", count(*)::bigint as n, array_to_string(list(line order by ` +
+      `line)[1:${lines}], ',') as lines
      from rejects where run_id = $r and line is not null group by all order by file_id, n desc, min(line)`,
     { r: runId },
   );
@@ -39,7 +46,12 @@ export async function topRejects(db: Db, runId: string, files: readonly FileLoad
       top: rows
         .filter((r) => r.file_id === f.fileId)
         .slice(0, top)
-        .map((r) => ({ reason: r.reason, column: r.column, count: Number(r.n), lines: r.lines.split(',').map(Number) })),
+        .map((r) => ({
+          reason: r.reason,
+          column: r.column,
+          count: Number(r.n),
+          lines: r.lines.split(',').map(Number),
+        })),
     }));
 }
 
@@ -49,7 +61,8 @@ const n = (x: number) => x.toLocaleString('vi-VN');
  * Lines for people: one per file that lost rows or failed, then its top reasons.
  *
  * @example formatRejects(files)
- *   // ['taxpayers.csv: 285 read, 0 loaded, 285 rejected', '  285 × tax_id: required column is missing … (lines 2, 3, 4, 5, 6, …)']
+ * // ['taxpayers.csv: 285 read, 0 loaded, 285 rejected', '  285 × tax_id: required column is missing … (lines 2, 3,
+ * 4, 5, 6, …)']
  */
 export function formatRejects(files: readonly FileRejects[], all = false): string[] {
   const out: string[] = [];
@@ -62,7 +75,10 @@ export function formatRejects(files: readonly FileRejects[], all = false): strin
     out.push(`${f.file}: ${n(f.read)} read, ${n(f.loaded)} loaded, ${n(f.rejected)} rejected`);
     for (const t of f.top) {
       const more = t.count > t.lines.length ? ', …' : '';
-      out.push(`  ${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} (line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${more})`);
+      out.push(
+        `  ${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} ` +
+          `(line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${more})`,
+      );
     }
   }
   return out;

@@ -46,7 +46,8 @@ export function scanCsv(path: string, options: { hash?: boolean; quote?: string;
   const hash = options.hash ? createHash('sha256') : undefined;
   const QUOTE = (options.quote ?? '"').charCodeAt(0);
   // An escape other than the quote itself (`\"`) hides the quote after it; a doubled quote toggles twice.
-  const ESCAPE = options.escape !== undefined && options.escape !== (options.quote ?? '"') ? options.escape.charCodeAt(0) : -1;
+  const ESCAPE =
+    options.escape !== undefined && options.escape !== (options.quote ?? '"') ? options.escape.charCodeAt(0) : -1;
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(CHUNK);
   let inQuotes = false;
@@ -114,7 +115,8 @@ export function scanCsv(path: string, options: { hash?: boolean; quote?: string;
   return { sha256: hash?.digest('hex'), bytes, records, lines, quotedNewlines, drift };
 }
 
-/** Whether the byte at `q` follows an odd run of escape bytes (the run may start in the previous chunk: its last byte). */
+/** Whether the byte at `q` follows an odd run of escape bytes (the run may start in the previous chunk: its last
+ * byte). */
 function escaped(buf: Buffer, q: number, escapeByte: number, prevByte: number): boolean {
   let run = 0;
   let k = q - 1;

@@ -30,7 +30,15 @@ export interface SourceSpec {
   recordKey: string;
 }
 
-export const sourceNames = ['taxpayers', 'declarations', 'platform_sellers', 'websites', 'cod_shipments', 'bank_transactions', 'outcomes'] as const;
+export const sourceNames = [
+  'taxpayers',
+  'declarations',
+  'platform_sellers',
+  'websites',
+  'cod_shipments',
+  'bank_transactions',
+  'outcomes',
+] as const;
 export type SourceName = (typeof sourceNames)[number];
 
 const t = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type: 'text', ...extra });
@@ -166,10 +174,13 @@ export const sources: Record<SourceName, SourceSpec> = {
 /** Column names of a source, in contract order (the order generators write). */
 export const columnNames = (s: SourceName): string[] => sources[s].columns.map((c) => c.name);
 
-/** Which source a file belongs to, from its name (`cod_shipments_ghn_2026-11.csv` → cod_shipments; `.csv`, `.parquet`, `.xlsx`, and `.xls` to be refused with a fix). */
+/** Which source a file belongs to, from its name (`cod_shipments_ghn_2026-11.csv` → cod_shipments; `.csv`,
+ * `.parquet`, `.xlsx`, and `.xls` to be refused with a fix). */
 export function sourceOfFile(fileName: string): SourceName | undefined {
   const base = fileName.toLowerCase();
   if (!/\.(csv|parquet|xlsx|xls)$/.test(base)) return undefined;
   // Longest name first so a future `platform_sellers_x` never matches a shorter source.
-  return [...sourceNames].sort((a, b) => b.length - a.length).find((s) => base.startsWith(`${s}_`) || base.startsWith(`${s}.`));
+  return [...sourceNames]
+    .sort((a, b) => b.length - a.length)
+    .find((s) => base.startsWith(`${s}_`) || base.startsWith(`${s}.`));
 }

@@ -15,7 +15,8 @@ const MAX_VND = 10_000_000_000_000; // 10,000 billion VND in one row is a typo, 
 export const parsedName = (column: string) => `_p_${column}`;
 
 /**
- * Typed parses the checks share, as select-list entries (`sql`) and the quoted column each makes (`name`): each value is parsed once per row
+ * Typed parses the checks share, as select-list entries (`sql`) and the quoted column each makes (`name`): each
+ * value is parsed once per row
  * instead of once per rule that needs it.
  */
 export function parsedColumns(spec: SourceSpec, fileColumns: ReadonlySet<string>): { name: string; sql: string }[] {
@@ -42,14 +43,20 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       broken: presentInFile ? `not ${present}` : 'true',
       reason: presentInFile
         ? 'required value is empty'
-        : `required column is missing from the file header — add it, or name the file's column for it in ingest.sources.${source}.rename`,
+        : `required column is missing from the file header — add it, or name the file's column for it ` +
+          `in ` +
+          `ingest.sources.${source}.rename`,
     });
   }
   if (!presentInFile) return checks;
-  const when = (cond: string, reason: string) => checks.push({ column: col.name, broken: `(${present} and (${cond}))`, reason });
+  const when = (cond: string, reason: string) =>
+    checks.push({ column: col.name, broken: `(${present} and (${cond}))`, reason });
   switch (col.type) {
     case 'vnd':
-      when(`${p} is null or not regexp_full_match(${v}, '-?[0-9]+')`, 'not a whole VND amount (digits only, e.g. 1250000)');
+      when(
+        `${p} is null or not regexp_full_match(${v}, '-?[0-9]+')`,
+        'not a whole VND amount (digits only, e.g. 1250000)',
+      );
       when(`${p} < 0`, 'negative amount');
       if (col.positive) when(`${p} = 0`, 'amount must be greater than 0');
       when(`${p} > ${MAX_VND}`, 'amount implausibly large (over 10,000 billion VND)');
@@ -58,7 +65,10 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       when(`not regexp_full_match(${v}, '[0-9]{1,12}')`, 'not a whole number ≥ 0');
       break;
     case 'date':
-      when(`${p} is null or not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`, 'not a date in YYYY-MM-DD form');
+      when(
+        `${p} is null or not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`,
+        'not a date in YYYY-MM-DD form',
+      );
       when(`year(${p}) not between 1990 and 2100`, 'date out of range (1990–2100)');
       break;
     case 'timestamp':
@@ -66,17 +76,26 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       when(`year(${p}) not between 1990 and 2100`, 'timestamp out of range (1990–2100)');
       break;
     case 'period':
-      when(`not regexp_full_match(${v}, '[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?')`, 'not a period (YYYY, YYYY-Qn or YYYY-MM)');
+      when(
+        `not regexp_full_match(${v}, '[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?')`,
+        'not a period (YYYY, YYYY-Qn or YYYY-MM)',
+      );
       when(`try_cast(left(${v}, 4) as integer) < 1990`, 'period out of range (before 1990)');
       // A typo'd year (2052-Q1) would otherwise become the run's tax year: no delivery describes a
       // period that has not begun on the day it is loaded.
-      when(`${periodStartSql(v)} > current_date`, 'period has not begun yet (after the delivery date): a typo in the year?');
+      when(
+        `${periodStartSql(v)} > current_date`,
+        'period has not begun yet (after the delivery date): a typo in the year?',
+      );
       break;
     case 'text':
       break;
   }
   if (col.values) {
-    when(`lower(${v}) not in (${col.values.map(literal).join(', ')})`, `unknown value; expected one of ${col.values.join(', ')}`);
+    when(
+      `lower(${v}) not in (${col.values.map(literal).join(', ')})`,
+      `unknown value; expected one of ${col.values.join(', ')}`,
+    );
   }
   if (col.format === 'tax_id' && col.malformed === 'reject') {
     // The registry's own key: exactly the contract's form, and a check digit that holds.
@@ -93,11 +112,17 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
  */
 export function periodStartSql(v: string): string {
   const year = `try_cast(left(${v}, 4) as integer)`;
-  const month = `case when length(${v}) = 4 then 1 when upper(${v}) like '____-Q_' then try_cast(right(${v}, 1) as integer) * 3 - 2 else try_cast(right(${v}, 2) as integer) end`;
+  const month =
+    `case when length(${v}) = 4 then 1 when upper(${v}) like '____-Q_' then try_cast(right(${v}, ` +
+    `1) ` +
+    `as integer) * 3 - 2 else try_cast(right(${v}, 2) as integer) end`;
   return `try_cast(make_date(${year}, ${month}, 1) as date)`;
 }
 
-const TAX_ID_REASON = 'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a 12-digit personal ID)';
+const TAX_ID_REASON =
+  'not a valid tax code (MST: 10 digits with a valid check digit, optionally -NNN for a branch, or a ' +
+  '12-digit ' +
+  'personal ID)';
 
 /**
  * Format rules whose breach keeps the row and records a warning (`ingest_warnings`): identifiers
@@ -105,7 +130,8 @@ const TAX_ID_REASON = 'not a valid tax code (MST: 10 digits with a valid check d
  * flagged, not a reason to drop the parcel, payment or shop it came with. Needs the normalise
  * macros (`mst_valid`, `norm_national_id`).
  *
- * @example identifierWarnings(sources.bank_transactions, new Set(['holder_tax_id'])) // [{ column: 'holder_tax_id', … }]
+ * @example identifierWarnings(sources.bank_transactions, new Set(['holder_tax_id'])) // [{ column: 'holder_tax_id',
+ * … }]
  */
 export function identifierWarnings(spec: SourceSpec, fileColumns: ReadonlySet<string>): Check[] {
   const out: Check[] = [];
@@ -114,9 +140,20 @@ export function identifierWarnings(spec: SourceSpec, fileColumns: ReadonlySet<st
     const v = `trim(${ident(col.name)})`;
     const present = `${ident(col.name)} is not null and ${v} <> ''`;
     if (col.format === 'tax_id') {
-      out.push({ column: col.name, broken: `(${present} and not mst_valid(${v}))`, reason: `malformed tax code (expected 10 digits with a valid check digit, optionally -NNN, or a 12-digit personal ID); row kept` });
+      out.push({
+        column: col.name,
+        broken: `(${present} and not mst_valid(${v}))`,
+        reason:
+          `malformed tax code (expected 10 digits with a valid check digit, optionally -NNN, or ` +
+          `a ` +
+          `12-digit personal ID); row kept`,
+      });
     } else {
-      out.push({ column: col.name, broken: `(${present} and norm_national_id(${v}) is null)`, reason: `malformed personal ID (expected 12 digits); row kept` });
+      out.push({
+        column: col.name,
+        broken: `(${present} and norm_national_id(${v}) is null)`,
+        reason: `malformed personal ID (expected 12 digits); row kept`,
+      });
     }
   }
   return out;
@@ -137,7 +174,8 @@ export function checkExpressions(
   checkVar = '_check',
   names: { label?: (column: string) => string; value?: (column: string) => string } = {},
 ): { check: string; reason: string; column: string; value: string } {
-  if (checks.length === 0) return { check: 'null::integer', reason: 'null::varchar', column: 'null::varchar', value: 'null::varchar' };
+  if (checks.length === 0)
+    return { check: 'null::integer', reason: 'null::varchar', column: 'null::varchar', value: 'null::varchar' };
   const c = ident(checkVar);
   const label = names.label ?? ((k: string) => k);
   const value = names.value ?? ((k: string) => ident(k));
@@ -156,6 +194,10 @@ export function checkExpressions(
  */
 export function warningListSql(warnings: Check[]): string {
   if (warnings.length === 0) return 'null::integer[]';
-  return `case when ${warnings.map((w) => w.broken).join(' or ')} then ` +
-    `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x is not null) end`;
+  return (
+    `case when ${warnings.map((w) => w.broken).join(' or ')} then ` +
+    `list_filter([${warnings.map((w, i) => `case when ${w.broken} then ${i + 1} end`).join(', ')}], x -> x ` +
+    `is ` +
+    `not null) end`
+  );
 }

@@ -51,8 +51,10 @@ const periodRe = /^([0-9]{4})(?:-?q([1-4])|-([0-9]{1,2}))?$/i;
 /**
  * Period text (`YYYY`, `YYYY-Qn`, `YYYY-MM`) → canonical form with its first and last day, or null.
  *
- * @example normPeriod('2026-q3') // { period: '2026-Q3', kind: 'quarter', year: 2026, start: '2026-07-01', end: '2026-09-30' }
- * @example normPeriod('2026-7')  // { period: '2026-07', kind: 'month', year: 2026, start: '2026-07-01', end: '2026-07-31' }
+ * @example normPeriod('2026-q3') // { period: '2026-Q3', kind: 'quarter', year: 2026, start: '2026-07-01', end:
+ * '2026-09-30' }
+ * @example normPeriod('2026-7')  // { period: '2026-07', kind: 'month', year: 2026, start: '2026-07-01', end:
+ * '2026-07-31' }
  */
 export function normPeriod(s: Raw): Period | null {
   if (s == null) return null;

@@ -2,7 +2,9 @@ import { collapseSpaces, type Raw } from './text.js';
 
 // Patterns shared with the SQL macro `norm_domain` (RE2 and JS read them alike; JS needs the `u` flag).
 /** A Google Play link: the package id after `id=`. */
-export const PLAY_STORE_PATTERN = '^(?:[a-z][a-z0-9+.-]*:)?(?://)?play\\.google\\.com/store/apps/details\\?(?:[^#]*&)?id=([a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)+)';
+export const PLAY_STORE_PATTERN =
+  '^(?:[a-z][a-z0-9+.-]*:)?(?://)?play\\.google\\.com/store/apps/details\\?' +
+  '(?:[^#]*&)?id=([a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)+)';
 /** An Apple App Store link: the `id123456789` segment. */
 export const APP_STORE_PATTERN = '^(?:[a-z][a-z0-9+.-]*:)?(?://)?(?:itunes|apps)\\.apple\\.com/(?:[^?#]*/)?(id[0-9]+)';
 /** Scheme (`https:`) and `//` in front of a host. */

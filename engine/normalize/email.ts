@@ -14,6 +14,8 @@ const email = new RegExp(EMAIL_PATTERN);
  */
 export function normEmail(s: Raw): string | null {
   if (s == null) return null;
-  const t = collapseSpaces(s).toLowerCase().replace(/^mailto:/, '');
+  const t = collapseSpaces(s)
+    .toLowerCase()
+    .replace(/^mailto:/, '');
   return email.test(t) ? t : null;
 }

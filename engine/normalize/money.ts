@@ -48,9 +48,10 @@ export function normMoney(s: Raw, format: MoneyFormat = {}): number | null {
   let n: number;
   if (scientific.test(t)) n = Number(t);
   else {
-    const read = format.decimal !== undefined || (format.thousands !== undefined && format.thousands !== ' ')
-      ? readWithFormat(t, format)
-      : readInferred(t);
+    const read =
+      format.decimal !== undefined || (format.thousands !== undefined && format.thousands !== ' ')
+        ? readWithFormat(t, format)
+        : readInferred(t);
     if (read === null) return null;
     n = Number(read);
   }

@@ -19,8 +19,14 @@ export function normName(s: Raw): NormName | null {
   if (key === '') return null;
   const display = t
     .split(' ')
-    // Upper-case the first letter only where that maps one letter to one letter and back (ß → SS would not be idempotent).
-    .map((w) => w.toLowerCase().replace(/\p{L}/u, (c) => { const u = c.toUpperCase(); return [...u].length === 1 && u.toLowerCase() === c ? u : c; }))
+    // Upper-case the first letter only where that maps one letter to one letter and back (ß → SS would not be
+    // idempotent).
+    .map((w) =>
+      w.toLowerCase().replace(/\p{L}/u, (c) => {
+        const u = c.toUpperCase();
+        return [...u].length === 1 && u.toLowerCase() === c ? u : c;
+      }),
+    )
     .join(' ');
   return { display, key };
 }

@@ -59,7 +59,21 @@ export const oldToCurrent: Readonly<Record<string, string>> = Object.fromEntries
 /** Spellings and abbreviations beyond the official names, → current province. */
 const extraAliases: Readonly<Record<string, readonly string[]>> = {
   'Hà Nội': ['HN', 'Ha Noi City', 'Hanoi City'],
-  'Hồ Chí Minh': ['HCM', 'HCMC', 'TPHCM', 'TP HCM', 'Sài Gòn', 'SG', 'Ho Chi Minh City', 'Saigon', 'BRVT', 'BR-VT', 'Vũng Tàu', 'Bà Rịa', 'Bà Rịa Vũng Tàu'],
+  'Hồ Chí Minh': [
+    'HCM',
+    'HCMC',
+    'TPHCM',
+    'TP HCM',
+    'Sài Gòn',
+    'SG',
+    'Ho Chi Minh City',
+    'Saigon',
+    'BRVT',
+    'BR-VT',
+    'Vũng Tàu',
+    'Bà Rịa',
+    'Bà Rịa Vũng Tàu',
+  ],
   Huế: ['Thừa Thiên - Huế', 'TT Huế', 'TT-Huế', 'TTH', 'Hue City'],
   'Đắk Lắk': ['Daklak', 'Dak Lak', 'Đắc Lắc', 'Đắk Lắc', 'Đắc Lắk'],
   'Lâm Đồng': ['Đắc Nông', 'Daknong'],
@@ -82,7 +96,8 @@ export const PROVINCE_PREFIX_PATTERN = '^(?:thanh pho|thu do|tinh|t\\.? ?p\\b\\.
  * (`Đường Hà Nội`, `Xã Hòa Bình`). Shared with `province_of_address`.
  */
 export const SUB_PROVINCE_PATTERN =
-  '^(?:xa|phuong|p|quan|q|huyen|h|thi xa|tx|thi tran|tt|duong|d|pho|ap|thon|xom|ban|khu pho|kp|khom|khu|to|so|ngo|ngach|hem|kiet)\\b';
+  '^(?:xa|phuong|p|quan|q|huyen|h|thi xa|tx|thi tran|tt|duong|d|pho|ap|thon|xom|ban|khu ' +
+  'pho|kp|khom|khu|to|so|ngo|ngach|hem|kiet)\\b';
 
 /** Postal codes and the country written after the province in the same part: dropped first. */
 export const ADDRESS_TAIL_PATTERN = '(?: (?:[0-9]{5,6}|viet ?nam|vn))+$';
@@ -107,7 +122,9 @@ const addressTail = new RegExp(ADDRESS_TAIL_PATTERN);
  */
 export function provinceKey(s: Raw): string {
   if (s == null) return '';
-  return textKey(s).replace(prefix, '').replace(/[^a-z0-9]/g, '');
+  return textKey(s)
+    .replace(prefix, '')
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /**
@@ -119,7 +136,8 @@ export const provinceAliases: ReadonlyMap<string, string> = (() => {
   const add = (alias: string, province: string) => {
     const key = provinceKey(alias);
     const seen = m.get(key);
-    if (seen !== undefined && seen !== province) throw new Error(`province alias ${key} is ambiguous: ${seen} / ${province}`);
+    if (seen !== undefined && seen !== province)
+      throw new Error(`province alias ${key} is ambiguous: ${seen} / ${province}`);
     m.set(key, province);
   };
   for (const p of currentProvinces) {

@@ -22,7 +22,13 @@ import { literal } from '../warehouse/db.js';
 import { ACCOUNT_SEPARATORS_JS, BANK_PREFIX_PATTERN, bankAliases } from './account.js';
 import { APP_STORE_PATTERN, DOMAIN_PATTERN, HOST_PATTERN, PLAY_STORE_PATTERN, SCHEME_PATTERN } from './domain.js';
 import { EMAIL_PATTERN } from './email.js';
-import { COMMA_GROUPED_PATTERN, CURRENCY_PATTERN, DOT_GROUPED_PATTERN, PLAIN_PATTERN, SCIENTIFIC_PATTERN } from './money.js';
+import {
+  COMMA_GROUPED_PATTERN,
+  CURRENCY_PATTERN,
+  DOT_GROUPED_PATTERN,
+  PLAIN_PATTERN,
+  SCIENTIFIC_PATTERN,
+} from './money.js';
 import { PHONE_DIGITS_PATTERN } from './phone.js';
 import {
   ADDRESS_SEPARATOR_PATTERN,
@@ -69,11 +75,13 @@ const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i
  * is_province_key, province_lookup_key, province_of_key, norm_province_row, norm_province,
  * province_of_address_row, province_of_address, norm_money.
  */
-export const normalizeMacrosSql = `
+export const normalizeMacrosSql =
+  `
 -- white space (incl. no-break spaces) trimmed and collapsed to one space
 -- (regexp_replace costs ~1 µs a call: the replace only runs when a match test says it must)
 create or replace macro ws_collapse(s) as
-  case when regexp_matches(s, ${L(`^ | $|  |${WS_NOT_SPACE}`)}) then trim(regexp_replace(s, ${L(WS + '+')}, ' ', 'g')) else s end;
+  case when regexp_matches(s, ${L(`^ | $|  |${WS_NOT_SPACE}`)}) then trim(regexp_replace(s, ${L(WS + '+')}, ' ` +
+  `', 'g')) else s end;
 -- diacritic-free lower-case matching key; strip_accents keeps đ, hence translate
 -- a record key's text as every check compares it (in-file duplicates, restatements across deliveries):
 -- letter case and surrounding spaces never make two records of one (ghn123 = GHN123)
@@ -87,7 +95,8 @@ create or replace macro norm_phone(s) as
 create or replace macro tax_id_digits(s) as regexp_replace(s, '[^0-9]+', '', 'g');
 create or replace macro mst_check_digit(n) as 10 - (${mstSum('n')}) % 11;
 create or replace macro mst10_valid(d) as
-  coalesce(regexp_full_match(d, '[0-9]{10}') and mst_check_digit(try_cast(d[1:9] as bigint)) = ascii(d[10]) - 48, false);
+  coalesce(regexp_full_match(d, '[0-9]{10}') and mst_check_digit(try_cast(d[1:9] as bigint)) = ascii(d[10]) - ` +
+  `48, false);
 create or replace macro tax_id_of_digits(d) as
   case length(d) when 10 then d when 12 then d when 13 then d[1:10] || '-' || d[11:13] end;
 create or replace macro norm_tax_id(s) as tax_id_of_digits(tax_id_digits(s));
@@ -123,19 +132,22 @@ create or replace macro domain_of_url(t) as coalesce(
 create or replace macro norm_domain(s) as domain_of_url(lower(ws_collapse(s)));
 
 create or replace macro bank_key(s) as
-  regexp_replace(regexp_replace(upper(strip_accents(translate(s, 'đĐ', 'dD'))), '[^A-Z0-9]+', '', 'g'), ${L(BANK_PREFIX_PATTERN)}, '');
+  regexp_replace(regexp_replace(upper(strip_accents(translate(s, 'đĐ', 'dD'))), '[^A-Z0-9]+', '', ` +
+  `'g'), ${L(BANK_PREFIX_PATTERN)}, '');
 create or replace macro bank_of_key(k) as nullif(coalesce(map_extract_value(${bankMap}, k), k), '');
 create or replace macro norm_bank_row(s) as bank_of_key(bank_key(s));
 -- a scalar subquery makes DuckDB compute each distinct bank name once (a few dozen per delivery)
 create or replace macro norm_bank(s) as (select norm_bank_row(s));
 create or replace macro account_of_digits(bank, a) as
   case when regexp_full_match(a, '[0-9]{6,19}') then norm_bank(bank) || ':' || a end;
-create or replace macro norm_account(bank, acct) as account_of_digits(bank, regexp_replace(acct, ${L(ACCOUNT_SEPARATORS)}, '', 'g'));
+create or replace macro norm_account(bank, acct) as account_of_digits(bank, ` +
+  `regexp_replace(acct, ${L(ACCOUNT_SEPARATORS)}, '', 'g'));
 
 -- province key of text that is already a text_key: prefix dropped, letters and digits only
 -- (every prefix starts with t; text of letters, digits and spaces only needs a plain replace)
 create or replace macro province_compact(t) as
-  case when regexp_full_match(t, '[a-z0-9 ]*') then replace(t, ' ', '') else regexp_replace(t, '[^a-z0-9]+', '', 'g') end;
+  case when regexp_full_match(t, '[a-z0-9 ]*') then replace(t, ' ', '') else regexp_replace(t, '[^a-z0-9]+', ` +
+  `'', 'g') end;
 create or replace macro province_key_of_text(t) as
   province_compact(case when starts_with(t, 't') then regexp_replace(t, ${L(PROVINCE_PREFIX_PATTERN)}, '') else t end);
 -- lookup key of a province name; join ref_province_alias on alias_key = province_key(x)
@@ -194,7 +206,8 @@ create or replace macro norm_money(s) as
   money_round(money_value(regexp_replace(money_unparen(money_text(s)), ${L(SPACES_AND_QUOTES)}, '', 'g')));
 `;
 
-const valuesList = (rows: ReadonlyArray<readonly string[]>) => rows.map((r) => '(' + r.map(L).join(', ') + ')').join(',\n  ');
+const valuesList = (rows: ReadonlyArray<readonly string[]>) =>
+  rows.map((r) => '(' + r.map(L).join(', ') + ')').join(',\n  ');
 
 /**
  * Reference tables the macros read, from the TS lists (one source of truth):

@@ -25,7 +25,9 @@ export const SPACE_CLASS_JS =
 
 /** The same class in RE2 syntax (DuckDB regexp functions), e.g. `[\x{0009}-\x{000D}…]`. */
 export const SPACE_CLASS_RE2 =
-  '[' + SPACE_RANGES.map(([a, b]) => (a === b ? `\\x{${hex(a, 4)}}` : `\\x{${hex(a, 4)}}-\\x{${hex(b, 4)}}`)).join('') + ']';
+  '[' +
+  SPACE_RANGES.map(([a, b]) => (a === b ? `\\x{${hex(a, 4)}}` : `\\x{${hex(a, 4)}}-\\x{${hex(b, 4)}}`)).join('') +
+  ']';
 
 const spaceRuns = new RegExp(SPACE_CLASS_JS + '+', 'g');
 

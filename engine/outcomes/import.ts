@@ -62,14 +62,21 @@ export async function importOutcomes(
   file: string,
   opts: { config: Config; log: Logger; at?: Date },
 ): Promise<OutcomeImport> {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(file, 'not found; give the path of an outcomes CSV or Parquet file');
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new InputError(file, 'not found; give the path of an outcomes CSV or Parquet file');
   const ext = extname(file).toLowerCase();
-  if (ext !== '.csv' && ext !== '.parquet') throw new InputError(file, 'expected a .csv or .parquet file in the outcomes format of docs/contract.md');
+  if (ext !== '.csv' && ext !== '.parquet')
+    throw new InputError(file, 'expected a .csv or .parquet file in the outcomes format of docs/contract.md');
   const at = opts.at ?? new Date();
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   // Two imports in the same second get their own id (their rejects stay apart) and archive copy.
   let importId = `outcomes-${stamp}`;
-  for (let n = 2; (await db.tableExists('ingest_files')) && (await db.value<number>(`select count(*)::int from ingest_files where run_id = $id`, { id: importId })) > 0; n++) {
+  for (
+    let n = 2;
+    (await db.tableExists('ingest_files')) &&
+    (await db.value<number>(`select count(*)::int from ingest_files where run_id = $id`, { id: importId })) > 0;
+    n++
+  ) {
     importId = `outcomes-${stamp}-${n}`;
   }
   // The loader finds a source by file name: the copy is named outcomes_<original name>.
@@ -78,18 +85,29 @@ export async function importOutcomes(
   mkdirSync(inbox, { recursive: true, mode: 0o700 });
   try {
     copyFileSync(file, join(inbox, name));
-    const summary = await loadDelivery(db, inbox, { runId: importId, log: opts.log, ingest: opts.config.ingest, tmpDir: ws.tmpDir });
+    const summary = await loadDelivery(db, inbox, {
+      runId: importId,
+      log: opts.log,
+      ingest: opts.config.ingest,
+      tmpDir: ws.tmpDir,
+    });
     const load = summary.files[0]!;
     if (load.status === 'failed') throw new InputError(file, load.message ?? 'the file could not be loaded');
     await installNormalizeMacros(db);
     const hasEntities = await db.tableExists('int_entities');
-    await runModels(db, (m) => m.name === 'stg_outcomes' || (hasEntities && m.name === 'mart_entity_outcomes'), opts.log);
+    await runModels(
+      db,
+      (m) => m.name === 'stg_outcomes' || (hasEntities && m.name === 'mart_entity_outcomes'),
+      opts.log,
+    );
     const rejects = await db.all<{ line: number | null; column: string | null; reason: string }>(
       `select line, "column", reason from rejects where run_id = $r order by line nulls first limit 20`,
       { r: importId },
     );
     const outcomesInWarehouse = (await db.value<number>(`select count(*)::bigint from stg_outcomes`)) ?? 0;
-    const outcomesMatched = hasEntities ? await db.value<number>(`select coalesce(sum(outcome_rows), 0)::bigint from mart_entity_outcomes`) : null;
+    const outcomesMatched = hasEntities
+      ? await db.value<number>(`select coalesce(sum(outcome_rows), 0)::bigint from mart_entity_outcomes`)
+      : null;
     const archived = load.status === 'loaded' ? archiveCopy(ws, file, importId.slice('outcomes-'.length)) : '';
     return { importId, file: load, rejects, outcomesInWarehouse, outcomesMatched, archived };
   } finally {

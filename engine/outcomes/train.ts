@@ -34,14 +34,18 @@ export function labelledRows(batch: EntityBatch): LabelledRows {
 }
 
 /** The id a model gets from its tax year and training data (same data ⇒ same id). */
-export const modelIdFor = (taxYear: number, dataHash: string) => `forest-${taxYear}-${dataHash.replace(/^sha256:/, '').slice(0, 12)}`;
+export const modelIdFor = (taxYear: number, dataHash: string) =>
+  `forest-${taxYear}-${dataHash.replace(/^sha256:/, '').slice(0, 12)}`;
 
 /**
  * The card saved beside a trained model.
  *
  * @example modelCard(fit, { taxYear: 2025, config, createdAt: new Date().toISOString() }).cv_auc
  */
-export function modelCard(fit: Extract<Fitted, { status: 'trained' }>, opts: { taxYear: number; config: Config; createdAt: string }): ModelCard {
+export function modelCard(
+  fit: Extract<Fitted, { status: 'trained' }>,
+  opts: { taxYear: number; config: Config; createdAt: string },
+): ModelCard {
   return {
     model_id: modelIdFor(opts.taxYear, fit.dataHash),
     created_at: opts.createdAt,
@@ -76,25 +80,42 @@ export async function trainOnOutcomes(
 ): Promise<TrainResult> {
   const { config } = opts;
   if (!(await db.tableExists('mart_entity_features'))) {
-    throw new WorkspaceError(`${ws.root} has no features yet; run \`sangloc run --input DIR --workspace ${ws.root}\` first`);
+    throw new WorkspaceError(
+      `${ws.root} has no features yet; run \`sangloc run --input DIR --workspace ${ws.root}\` first`,
+    );
   }
   const built = await db.value<number | null>(`select max(tax_year) from mart_entity_features`);
   if (built === null) throw new WorkspaceError(`${ws.root}: the features table is empty; run a batch first`);
   const taxYear = opts.taxYear ?? built;
   if (taxYear !== built) {
-    throw new WorkspaceError(`the warehouse holds features for tax year ${built}; run \`sangloc run --tax-year ${taxYear}\` first, then train`);
+    throw new WorkspaceError(
+      `the warehouse holds features for tax year ${built}; run \`sangloc run --tax-year ${taxYear}\` first, then train`,
+    );
   }
   await installNormalizeMacros(db);
   await setVariables(db, { tax_year: taxYear });
   await runModels(db, (m) => m.name === 'stg_outcomes' || m.name === 'mart_entity_outcomes', opts.log);
   const batch = await readEntityBatch(db);
-  const scored = scoreEntities(batch.batch, { rules: rulesForYear(taxYear, config.taxRules), lang: config.output.language, provinces: batch.provinces });
+  const scored = scoreEntities(batch.batch, {
+    rules: rulesForYear(taxYear, config.taxRules),
+    lang: config.output.language,
+    provinces: batch.provinces,
+  });
   const X = modelMatrix(batch.batch, scored);
-  const fit = fitSupervised(X, modelFeatureNames.length, labelledRows(batch), { ...defaultSupervisedOptions, seed: config.seed });
-  if (fit.status === 'skipped') return { status: 'skipped', taxYear, reason: fit.reason, labels: fit.labels, positives: fit.positives };
+  const fit = fitSupervised(X, modelFeatureNames.length, labelledRows(batch), {
+    ...defaultSupervisedOptions,
+    seed: config.seed,
+  });
+  if (fit.status === 'skipped')
+    return { status: 'skipped', taxYear, reason: fit.reason, labels: fit.labels, positives: fit.positives };
   const createdAt = (opts.now ?? new Date()).toISOString();
   const card = modelCard(fit, { taxYear, config, createdAt });
-  const text = serializeForest(fit.forest, { featureNames: [...modelFeatureNames], dataHash: fit.dataHash, configHash: card.config_hash, createdAt });
+  const text = serializeForest(fit.forest, {
+    featureNames: [...modelFeatureNames],
+    dataHash: fit.dataHash,
+    configHash: card.config_hash,
+    createdAt,
+  });
   const file = saveModel(ws, card, text);
   return { status: 'trained', card, file };
 }
@@ -106,13 +127,20 @@ export async function trainOnOutcomes(
  */
 export function formatTrainResult(r: TrainResult): string {
   if (r.status === 'skipped') {
-    return `sangloc: no model trained for tax year ${r.taxYear}: ${r.reason}. Import more outcomes (sangloc outcomes import FILE) and train again.\n`;
+    return (
+      `sangloc: no model trained for tax year ${r.taxYear}: ${r.reason}. Import more outcomes (sangloc ` +
+      `outcomes import FILE) and train again.\n`
+    );
   }
   const c = r.card;
-  const top = c.feature_importance.slice(0, 5).map((f) => `${f.feature} ${f.importance.toFixed(3)}`).join(', ');
+  const top = c.feature_importance
+    .slice(0, 5)
+    .map((f) => `${f.feature} ${f.importance.toFixed(3)}`)
+    .join(', ');
   return [
     `sangloc: model ${c.model_id} trained for tax year ${c.tax_year}`,
-    `  labels: ${c.labels} audit outcomes (${c.positives} undeclared, ${c.labels - c.positives} compliant; ${c.random_labels} from random audits, weighted up)`,
+    `  labels: ${c.labels} audit outcomes (${c.positives} undeclared, ${c.labels - c.positives} ` +
+      `compliant; ${c.random_labels} from random audits, weighted up)`,
     `  cross-validated AUC: ${c.cv_auc.toFixed(3)}`,
     `  cross-validated precision in the top 10 %: ${c.cv_precision_at_tenth.toFixed(3)}`,
     `  most important features: ${top}`,
@@ -126,13 +154,45 @@ export function formatTrainResult(r: TrainResult): string {
  *
  * @example process.stdout.write(formatModelList(listModels(ws), new Map()));
  */
-export function formatModelList(cards: readonly ModelCard[], usedBy: ReadonlyMap<string, string[]> = new Map()): string {
-  if (cards.length === 0) return 'sangloc: no models yet (a run trains one when enough audit outcomes link to sellers; see `sangloc train`)\n';
-  const header = ['model_id', 'created_at', 'tax_year', 'labels', 'undeclared', 'random', 'cv_auc', 'cv_prec@10%', 'runs'];
+export function formatModelList(
+  cards: readonly ModelCard[],
+  usedBy: ReadonlyMap<string, string[]> = new Map(),
+): string {
+  if (cards.length === 0)
+    return (
+      'sangloc: no models yet (a run trains one when enough audit outcomes link to sellers; see `sangloc ' + 'train`)\n'
+    );
+  const header = [
+    'model_id',
+    'created_at',
+    'tax_year',
+    'labels',
+    'undeclared',
+    'random',
+    'cv_auc',
+    'cv_prec@10%',
+    'runs',
+  ];
   const rows = cards.map((c) => [
-    c.model_id, c.created_at.slice(0, 19).replace('T', ' '), String(c.tax_year), String(c.labels), String(c.positives), String(c.random_labels),
-    c.cv_auc.toFixed(3), c.cv_precision_at_tenth.toFixed(3), String(usedBy.get(c.model_id)?.length ?? 0),
+    c.model_id,
+    c.created_at.slice(0, 19).replace('T', ' '),
+    String(c.tax_year),
+    String(c.labels),
+    String(c.positives),
+    String(c.random_labels),
+    c.cv_auc.toFixed(3),
+    c.cv_precision_at_tenth.toFixed(3),
+    String(usedBy.get(c.model_id)?.length ?? 0),
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  return [header, ...rows].map((r) => r.map((v, k) => v.padEnd(widths[k]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [header, ...rows]
+      .map((r) =>
+        r
+          .map((v, k) => v.padEnd(widths[k]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

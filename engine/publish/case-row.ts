@@ -63,7 +63,14 @@ export interface ReasonInfo {
   label_en: string;
 }
 
-const col = (name: CaseColumnName, kind: ColumnKind, width: number, label_vi: string, label_en: string, required = false): CaseColumn => ({
+const col = (
+  name: CaseColumnName,
+  kind: ColumnKind,
+  width: number,
+  label_vi: string,
+  label_en: string,
+  required = false,
+): CaseColumn => ({
   name,
   kind,
   label_vi,
@@ -79,27 +86,74 @@ const col = (name: CaseColumnName, kind: ColumnKind, width: number, label_vi: st
  */
 export const caseColumns: readonly CaseColumn[] = [
   col('rank', 'int', 7, 'Thứ hạng (1 = ưu tiên kiểm tra nhất)', 'Rank (1 = review first)', true),
-  col('entity_id', 'text', 16, 'Mã thực thể người bán do hệ thống gán', 'Seller entity id assigned by the engine', true),
+  col(
+    'entity_id',
+    'text',
+    16,
+    'Mã thực thể người bán do hệ thống gán',
+    'Seller entity id assigned by the engine',
+    true,
+  ),
   col('risk_score', 'score', 9, 'Điểm rủi ro (0–1)', 'Risk score (0–1)', true),
-  col('expected_yield_vnd', 'vnd', 16, 'Số thuế kỳ vọng thu được (VND) = điểm rủi ro × chênh lệch thuế', 'Expected tax yield (VND) = risk score × tax gap', true),
-  col('estimated_revenue_vnd', 'vnd', 16, 'Doanh thu ước tính từ mọi nguồn, không tính trùng (VND)', 'Estimated revenue from all sources, counted once (VND)', true),
+  col(
+    'expected_yield_vnd',
+    'vnd',
+    16,
+    'Số thuế kỳ vọng thu được (VND) = điểm rủi ro × chênh lệch thuế',
+    'Expected tax yield (VND) = risk score × tax gap',
+    true,
+  ),
+  col(
+    'estimated_revenue_vnd',
+    'vnd',
+    16,
+    'Doanh thu ước tính từ mọi nguồn, không tính trùng (VND)',
+    'Estimated revenue from all sources, counted once (VND)',
+    true,
+  ),
   col('declared_revenue_vnd', 'vnd', 16, 'Doanh thu đã kê khai (VND)', 'Declared revenue (VND)', true),
-  col('undeclared_revenue_vnd', 'vnd', 16, 'Doanh thu chưa kê khai ước tính (VND)', 'Estimated undeclared revenue (VND)', true),
+  col(
+    'undeclared_revenue_vnd',
+    'vnd',
+    16,
+    'Doanh thu chưa kê khai ước tính (VND)',
+    'Estimated undeclared revenue (VND)',
+    true,
+  ),
   col('tax_gap_vnd', 'vnd', 16, 'Chênh lệch thuế ước tính (VND)', 'Estimated tax gap (VND)', true),
   col('name', 'text', 28, 'Tên người bán', 'Seller name', true),
   col('tax_ids', 'list', 16, 'Mã số thuế', 'Tax codes (MST)', true),
   col('national_ids', 'list', 16, 'Số CCCD / định danh cá nhân', 'National ID numbers (CCCD)', true),
   col('phones', 'list', 14, 'Số điện thoại', 'Phone numbers', true),
-  col('province', 'text', 16, 'Tỉnh/thành phố (34 đơn vị sau sáp nhập)', 'Province (one of the 34 current provinces)', true),
+  col(
+    'province',
+    'text',
+    16,
+    'Tỉnh/thành phố (34 đơn vị sau sáp nhập)',
+    'Province (one of the 34 current provinces)',
+    true,
+  ),
   col('sources', 'list', 20, 'Nguồn dữ liệu có bản ghi của người bán', 'Sources holding records of the seller', true),
   col('reason_codes', 'list', 20, 'Mã lý do', 'Reason codes', true),
   col('reasons', 'list', 60, 'Lý do (diễn giải)', 'Reasons (readable text)', true),
-  col('control_slice', 'flag', 8, 'Mẫu đối chứng ngẫu nhiên (1 = chọn ngẫu nhiên)', 'Random control case (1 = drawn at random)'),
+  col(
+    'control_slice',
+    'flag',
+    8,
+    'Mẫu đối chứng ngẫu nhiên (1 = chọn ngẫu nhiên)',
+    'Random control case (1 = drawn at random)',
+  ),
   col('tax_year', 'int', 8, 'Năm tính thuế', 'Tax year'),
   col('activity_group', 'text', 14, 'Nhóm ngành nghề (quyết định thuế suất)', 'Activity group (selects the tax rate)'),
   col('platform_revenue_vnd', 'vnd', 16, 'Doanh thu trên sàn TMĐT (VND)', 'Marketplace revenue (VND)'),
   col('cod_revenue_vnd', 'vnd', 16, 'Doanh thu thu hộ COD đã giao (VND)', 'Delivered cash-on-delivery revenue (VND)'),
-  col('bank_revenue_vnd', 'vnd', 16, 'Tiền nhận qua ngân hàng được coi là doanh thu (VND)', 'Bank credits counted as sales (VND)'),
+  col(
+    'bank_revenue_vnd',
+    'vnd',
+    16,
+    'Tiền nhận qua ngân hàng được coi là doanh thu (VND)',
+    'Bank credits counted as sales (VND)',
+  ),
   col('tax_withheld_vnd', 'vnd', 16, 'Thuế sàn đã khấu trừ, nộp thay (VND)', 'Tax withheld by platforms (VND)'),
   col('emails', 'list', 20, 'Thư điện tử', 'E-mail addresses'),
   col('accounts', 'list', 20, 'Tài khoản ngân hàng (ngân hàng:số TK)', 'Bank accounts (bank:number)'),
@@ -109,7 +163,8 @@ export const caseColumns: readonly CaseColumn[] = [
 ];
 
 /** Column kinds written as numbers (never formula-neutralised, never masked). */
-export const isNumericKind = (kind: ColumnKind): boolean => kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag';
+export const isNumericKind = (kind: ColumnKind): boolean =>
+  kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag';
 
 /** Separator of list cells in csv, xlsx and parquet. */
 export const listSeparator = '|';

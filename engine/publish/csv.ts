@@ -44,7 +44,11 @@ export function caseCsvLine(row: CaseRow): string {
  *
  * @example await writeCasesCsv('runs/r1/cases.csv', rows, { maskPii: true });
  */
-export async function writeCasesCsv(file: string, rows: readonly CaseRow[], opts: CaseWriteOptions = {}): Promise<void> {
+export async function writeCasesCsv(
+  file: string,
+  rows: readonly CaseRow[],
+  opts: CaseWriteOptions = {},
+): Promise<void> {
   const handle = await open(file, 'w');
   try {
     await handle.write('\ufeff' + caseColumns.map((c) => c.name).join(',') + '\r\n');

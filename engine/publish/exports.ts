@@ -14,7 +14,8 @@ export interface CaseExportOptions {
   language?: Language;
   /** Reason codes the scorer used (explained in the xlsx). */
   reasons?: readonly ReasonInfo[];
-  /** Most cases in cases.xlsx (config `output.xlsxMaxRows`); csv, parquet and json always hold all. Default 20,000; 0 = all. */
+  /** Most cases in cases.xlsx (config `output.xlsxMaxRows`); csv, parquet and json always hold all. Default 20,000;
+   * 0 = all. */
   xlsxMaxRows?: number;
 }
 
@@ -26,7 +27,11 @@ export const caseFileNames = ['cases.csv', 'cases.xlsx', 'cases.parquet', 'cases
  *
  * @example await writeCaseExports('WS/runs/r1', rows, { maskPii: false, reasons });
  */
-export async function writeCaseExports(dir: string, rows: readonly CaseRow[], opts: CaseExportOptions = {}): Promise<string[]> {
+export async function writeCaseExports(
+  dir: string,
+  rows: readonly CaseRow[],
+  opts: CaseExportOptions = {},
+): Promise<string[]> {
   const [csv, xlsx, parquet, json] = caseFileNames.map((n) => join(dir, n)) as [string, string, string, string];
   const write = { maskPii: opts.maskPii ?? false };
   const results = await Promise.allSettled([

@@ -18,5 +18,8 @@ const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
  * @example scriptJson({ name: '</script>' }) // '{"name":"\\u003c/script\\u003e"}'
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }

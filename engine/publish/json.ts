@@ -25,7 +25,11 @@ export function caseJsonObject(row: CaseRow): Record<string, number | string | s
  *
  * @example await writeCasesJson('runs/r1/cases.json', rows);
  */
-export async function writeCasesJson(file: string, rows: readonly CaseRow[], opts: CaseWriteOptions = {}): Promise<void> {
+export async function writeCasesJson(
+  file: string,
+  rows: readonly CaseRow[],
+  opts: CaseWriteOptions = {},
+): Promise<void> {
   const handle = await open(file, 'w');
   try {
     await handle.write('[');

@@ -68,7 +68,8 @@ export function maskValue(kind: PiiKind, v: string): string {
   }
 }
 
-/** Columns whose free text may quote an identifier of the same row (a shop id that is a phone, a reason naming an account). */
+/** Columns whose free text may quote an identifier of the same row (a shop id that is a phone, a reason naming an
+ * account). */
 const textColumnsToScrub = ['name', 'reasons', 'shops', 'domains'] as const;
 
 /**

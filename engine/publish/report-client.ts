@@ -7,7 +7,8 @@
 export const reportCss = String.raw`
 :root { --ink:#1d2733; --muted:#5d6b7a; --line:#d9e0e7; --bg:#f5f7f9; --accent:#0b6e4f; --warn:#9a3412; }
 * { box-sizing: border-box; }
-body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; color:var(--ink); background:var(--bg); }
+body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+  color:var(--ink); background:var(--bg); }
 header { background:#fff; border-bottom:1px solid var(--line); padding:14px 24px; }
 h1 { margin:0; font-size:20px; } h2 { font-size:16px; margin:0 0 10px; }
 .en { color:var(--muted); font-size:11px; font-weight:normal; }
@@ -24,7 +25,8 @@ table { border-collapse:collapse; width:100%; font-variant-numeric: tabular-nums
 th, td { border-bottom:1px solid var(--line); padding:4px 6px; text-align:left; vertical-align:top; }
 td.num, th.num { text-align:right; white-space:nowrap; }
 #cases-table th { cursor:pointer; user-select:none; position:sticky; top:0; background:#eef2f5; }
-#cases-table th[aria-sort="ascending"]::after { content:" ▲"; } #cases-table th[aria-sort="descending"]::after { content:" ▼"; }
+#cases-table th[aria-sort="ascending"]::after { content:" ▲"; }
+#cases-table th[aria-sort="descending"]::after { content:" ▼"; }
 #cases-table tbody tr { cursor:pointer; } #cases-table tbody tr:hover { background:#eef6f2; }
 #cases-table tbody tr.selected { background:#d7efe4; }
 .scroll { max-height:560px; overflow:auto; border:1px solid var(--line); }
@@ -36,15 +38,21 @@ td.num, th.num { text-align:right; white-space:nowrap; }
 #detail dt { color:var(--muted); } #detail dd { margin:0; word-break:break-word; }
 #detail h3 { margin:12px 0 6px; font-size:14px; }
 #detail ul { margin:0; padding-left:18px; }
-.tag { display:inline-block; border:1px solid var(--line); border-radius:10px; padding:0 6px; margin:0 4px 2px 0; font-size:12px; }
+.tag { display:inline-block; border:1px solid var(--line); border-radius:10px; padding:0 6px; margin:0 4px 2px 0;
+  font-size:12px; }
 .muted { color:var(--muted); }
-.chart .line { fill:none; stroke:var(--accent); stroke-width:2; } .chart .line.random { stroke:var(--muted); stroke-dasharray:5 4; stroke-width:1.5; }
-.chart .grid { stroke:var(--line); stroke-width:1; } .chart .dot { fill:var(--accent); fill-opacity:.55; } .chart .dot.control { fill:var(--warn); }
+.chart .line { fill:none; stroke:var(--accent); stroke-width:2; }
+.chart .line.random { stroke:var(--muted); stroke-dasharray:5 4; stroke-width:1.5; }
+.chart .grid { stroke:var(--line); stroke-width:1; }
+.chart .dot { fill:var(--accent); fill-opacity:.55; }
+.chart .dot.control { fill:var(--warn); }
 .chart .c1 { fill:#0b6e4f; } .chart .c2 { fill:#d97706; } .chart .c3 { fill:#2563eb; } .chart .alt { fill:#9aa5b1; }
 figure { margin:0; }
 .scroll.short { max-height:320px; }
 tr.total td { font-weight:600; border-top:2px solid var(--ink); }
-.tag.chg-new { border-color:#2563eb; } .tag.chg-escalated { border-color:var(--warn); } .tag.chg-dropped, .tag.chg-de-escalated { color:var(--muted); }
+.tag.chg-new { border-color:#2563eb; }
+.tag.chg-escalated { border-color:var(--warn); }
+.tag.chg-dropped, .tag.chg-de-escalated { color:var(--muted); }
 code { background:#eef2f5; padding:1px 4px; border-radius:3px; word-break:break-all; }
 `;
 
@@ -163,15 +171,18 @@ export const reportScript = String.raw`
     rows.forEach(function (tr) { frag.appendChild(tr); });
     tbody.replaceChildren(frag);
     tableCols.forEach(function (name) {
-      headers[name].setAttribute('aria-sort', name === state.sort ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
+      headers[name].setAttribute('aria-sort',
+        name === state.sort ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
     });
     countEl.textContent = 'Hiển thị ' + nf.format(idx.length) + ' / ' + nf.format(cases.length) +
-      ' hồ sơ (showing ' + idx.length + ' of ' + cases.length + ' embedded cases; ' + nf.format(data.total_cases) + ' in the list)';
+      ' hồ sơ (showing ' + idx.length + ' of ' + cases.length + ' embedded cases; ' +
+        nf.format(data.total_cases) + ' in the list)';
   }
 
   var detail = document.getElementById('detail');
   var groups = [
-    ['Số liệu', 'Figures', ['rank', 'entity_id', 'risk_score', 'expected_yield_vnd', 'tax_gap_vnd', 'estimated_revenue_vnd',
+    ['Số liệu', 'Figures', ['rank', 'entity_id', 'risk_score', 'expected_yield_vnd', 'tax_gap_vnd',
+      'estimated_revenue_vnd',
       'declared_revenue_vnd', 'undeclared_revenue_vnd', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
       'tax_withheld_vnd', 'tax_year', 'activity_group', 'province', 'control_slice', 'record_count', 'sources']],
     ['Định danh', 'Identifiers', ['tax_ids', 'national_ids', 'phones', 'emails', 'accounts', 'domains', 'shops']]
@@ -189,7 +200,8 @@ export const reportScript = String.raw`
       ['Ngân hàng / bank', c.bank_revenue_vnd, 'c3'], ['Kê khai / declared', c.declared_revenue_vnd, 'alt']];
     var max = 1;
     bars.forEach(function (b) { if (b[1] > max) max = b[1]; });
-    var svg = svgEl('svg', { 'class': 'chart', role: 'img', 'aria-label': 'Doanh thu theo kênh / Amounts by channel', viewBox: '0 0 330 92', width: 330, height: 92 });
+    var svg = svgEl('svg', { 'class': 'chart', role: 'img', 'aria-label': 'Doanh thu theo kênh / Amounts by channel',
+      viewBox: '0 0 330 92', width: 330, height: 92 });
     bars.forEach(function (b, i) {
       var v = b[1] || 0;
       var w = Math.max(1, Math.round(v / max * 150));
@@ -237,9 +249,11 @@ export const reportScript = String.raw`
     });
     parts.push(bilingual('h3', 'Doanh thu theo kênh', 'Amounts by channel'));
     parts.push(channelBars(c));
-    var hint = bilingual('p', 'Hồ sơ đầy đủ (bản ghi, liên kết, cách tính):', 'Full dossier (records, links, computation):');
+    var hint = bilingual('p', 'Hồ sơ đầy đủ (bản ghi, liên kết, cách tính):',
+      'Full dossier (records, links, computation):');
     hint.appendChild(el('br'));
-    hint.appendChild(el('code', '', 'sangloc explain ' + c.entity_id + ' --workspace WS --format html --out dossier.html'));
+    hint.appendChild(el('code', '',
+      'sangloc explain ' + c.entity_id + ' --workspace WS --format html --out dossier.html'));
     parts.push(hint);
     var box = document.createDocumentFragment();
     parts.forEach(function (p) { box.appendChild(p); });
@@ -259,7 +273,8 @@ export const reportScript = String.raw`
       tr.appendChild(el('td', '', ch.entity_id));
       tr.appendChild(el('td', '', ch.name || ''));
       tr.appendChild(el('td', '', ch.province || ''));
-      tr.appendChild(el('td', 'num', (ch.rank_a === null ? '–' : ch.rank_a) + ' → ' + (ch.rank_b === null ? '–' : ch.rank_b)));
+      tr.appendChild(el('td', 'num',
+        (ch.rank_a === null ? '–' : ch.rank_a) + ' → ' + (ch.rank_b === null ? '–' : ch.rank_b)));
       tr.appendChild(el('td', '', ch.band_a + ' → ' + ch.band_b));
       var ya = ch.expected_yield_a === null ? '–' : nf.format(ch.expected_yield_a);
       var yb = ch.expected_yield_b === null ? '–' : nf.format(ch.expected_yield_b);

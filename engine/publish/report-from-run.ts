@@ -17,7 +17,8 @@ import { caseTotals, type ReportModel, type ReportRunInfo, type SourceQuality } 
 import { previousRunDir, readRunCases, readRunJson } from './run-ref.js';
 
 /** The reason codes every run explains (the scorer's rules). */
-export const ruleReasons = (): ReasonInfo[] => allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
+export const ruleReasons = (): ReasonInfo[] =>
+  allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
 
 /**
  * Data quality per source: the run's row counts and the 5 most frequent reject reasons of
@@ -26,7 +27,11 @@ export const ruleReasons = (): ReasonInfo[] => allRules.map((r) => ({ code: r.id
  *
  * @example await sourceQuality(db, `read_csv('WS/runs/r1/rejects.csv', all_varchar = true)`, run.rows)
  */
-export async function sourceQuality(db: Db, rejects: string, rows: Record<string, { read: number; loaded: number; rejected: number }>): Promise<SourceQuality[]> {
+export async function sourceQuality(
+  db: Db,
+  rejects: string,
+  rows: Record<string, { read: number; loaded: number; rejected: number }>,
+): Promise<SourceQuality[]> {
   const top = await db.all<{ source: string; reason: string; n: number }>(
     `select source, reason, count(*)::bigint as n from ${rejects} group by all order by source, n desc, reason`,
   );
@@ -35,7 +40,10 @@ export async function sourceQuality(db: Db, rejects: string, rows: Record<string
     read: s.read,
     loaded: s.loaded,
     rejected: s.rejected,
-    top_rejects: top.filter((t) => t.source === source).slice(0, 5).map((t) => ({ reason: t.reason, count: t.n })),
+    top_rejects: top
+      .filter((t) => t.source === source)
+      .slice(0, 5)
+      .map((t) => ({ reason: t.reason, count: t.n })),
   }));
 }
 
@@ -44,7 +52,11 @@ export async function sourceQualityFromRun(runDir: string): Promise<SourceQualit
   const run = readRunJson(runDir);
   const db = await openDb(':memory:');
   try {
-    return await sourceQuality(db, `read_csv(${literal(join(runDir, 'rejects.csv'))}, header = true, all_varchar = true)`, run.rows ?? {});
+    return await sourceQuality(
+      db,
+      `read_csv(${literal(join(runDir, 'rejects.csv'))}, header = true, all_varchar = true)`,
+      run.rows ?? {},
+    );
   } finally {
     db.close();
   }
@@ -90,7 +102,8 @@ export async function buildReportModel(
     const prev = previousRunDir(opts.ws, parts.run.run_id);
     model.diff = prev ? diffRuns(prev, runDir) : null;
   }
-  if (opts.db && parts.run.tax_year) model.stats = await periodStats(opts.db, parsePeriod(String(parts.run.tax_year)), { taxRules: opts.taxRules });
+  if (opts.db && parts.run.tax_year)
+    model.stats = await periodStats(opts.db, parsePeriod(String(parts.run.tax_year)), { taxRules: opts.taxRules });
   return model;
 }
 
@@ -100,7 +113,10 @@ export async function buildReportModel(
  *
  * @example const model = await reportModelFromRun(ws.runDir(id), { ws, db }); await writeReportHtml(file, model);
  */
-export async function reportModelFromRun(runDir: string, opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {}): Promise<ReportModel> {
+export async function reportModelFromRun(
+  runDir: string,
+  opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {},
+): Promise<ReportModel> {
   const run = readRunJson(runDir);
   const cases = readRunCases(runDir);
   const info: ReportRunInfo = {
@@ -113,7 +129,11 @@ export async function reportModelFromRun(runDir: string, opts: { ws?: Workspace;
     model_id: run.model_id,
   };
   const parts = {
-    run: info, sources: await sourceQualityFromRun(runDir), cases, entities: run.entities ?? cases.length, scorer: run.scorer,
+    run: info,
+    sources: await sourceQualityFromRun(runDir),
+    cases,
+    entities: run.entities ?? cases.length,
+    scorer: run.scorer,
     ...(run.unattributed && { unattributed: run.unattributed }),
   };
   return buildReportModel(runDir, parts, opts);

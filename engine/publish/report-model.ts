@@ -56,7 +56,8 @@ export interface ReportModel {
   diff?: RunDiff | null;
   /** Statistics of the tax year by province (`periodStats`). Absent = section not shown. */
   stats?: PeriodStats | null;
-  /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). Absent = not shown. */
+  /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). Absent = not
+   * shown. */
   unattributed?: { rows: number; vnd: number; source: string };
 }
 

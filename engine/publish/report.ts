@@ -10,7 +10,15 @@ import { maskCaseRow } from './mask.js';
 import { caseJsonObject } from './json.js';
 import { escapeHtml, scriptJson } from './html.js';
 import {
-  casesByProvince, channelBarSvg, channelTotals, histogramSvg, provinceChartSvg, revenueScatterSvg, scoreHistogram, yieldCurve, yieldCurveSvg,
+  casesByProvince,
+  channelBarSvg,
+  channelTotals,
+  histogramSvg,
+  provinceChartSvg,
+  revenueScatterSvg,
+  scoreHistogram,
+  yieldCurve,
+  yieldCurveSvg,
 } from './report-charts.js';
 import { bandLabel, type RunDiff } from '../diff/index.js';
 import type { PeriodStats } from '../stats/period.js';
@@ -32,7 +40,18 @@ export interface ReportData {
   cases: ReturnType<typeof caseJsonObject>[];
   total_cases: number;
   /** First changed cases since the previous run, for the changes table (built by the script, like the case table). */
-  changes: { change: string; entity_id: string; name: string | null; province: string | null; rank_a: number | null; rank_b: number | null; band_a: string; band_b: string; expected_yield_a: number | null; expected_yield_b: number | null }[];
+  changes: {
+    change: string;
+    entity_id: string;
+    name: string | null;
+    province: string | null;
+    rank_a: number | null;
+    rank_b: number | null;
+    band_a: string;
+    band_b: string;
+    expected_yield_a: number | null;
+    expected_yield_b: number | null;
+  }[];
 }
 
 /** Changed cases embedded in the page at most. */
@@ -43,11 +62,17 @@ const nf = new Intl.NumberFormat('vi-VN');
 /** Rows linked to no seller: counted in the data-quality section, never assigned as a block. */
 function unattributedNote(u: ReportModel['unattributed']): string {
   if (!u) return '';
-  return `<p id="unattributed">Không gán cho người bán nào <span class="en">Unattributed</span>: ${escapeHtml(nf.format(u.rows))} dòng ${escapeHtml(u.source)} ` +
-    `(${escapeHtml(nf.format(u.vnd))} VND đã giao) <span class="muted">— bưu phẩm do kho hàng gửi hộ, không còn tên, số điện thoại hay tài khoản nào của chính người bán. ` +
-    `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on them.</span></span></p>`;
+  return (
+    `<p id="unattributed">Không gán cho người bán nào <span ` +
+    `class="en">Unattributed</span>: ${escapeHtml(nf.format(u.rows))} dòng ${escapeHtml(u.source)} ` +
+    `(${escapeHtml(nf.format(u.vnd))} VND đã giao) <span class="muted">— bưu phẩm do kho hàng gửi hộ, không còn ` +
+    `tên, số điện thoại hay tài khoản nào của chính người bán. ` +
+    `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on ` +
+    `them.</span></span></p>`
+  );
 }
-const num = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(n));
+const num = (n: number | null | undefined): string =>
+  n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(n);
 
 /** The data block embedded in the page (first `maxCases` cases, masked when asked). */
 export function reportData(model: ReportModel, opts: ReportOptions = {}): ReportData {
@@ -74,12 +99,17 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Report
 }
 
 function card(vi: string, en: string, value: string): string {
-  return `<div class="card"><div class="k">${escapeHtml(vi)} <span class="en">${escapeHtml(en)}</span></div><div class="v">${escapeHtml(value)}</div></div>`;
+  return (
+    `<div class="card"><div class="k">${escapeHtml(vi)} <span ` +
+    `class="en">${escapeHtml(en)}</span></div><div class="v">${escapeHtml(value)}</div></div>`
+  );
 }
 
 function qualityRow(s: SourceQuality): string {
   const share = s.read > 0 ? `${((100 * s.rejected) / s.read).toFixed(2)} %` : '–';
-  const top = s.top_rejects.map((r) => `<li>${escapeHtml(r.reason)} <span class="muted">(${escapeHtml(nf.format(r.count))})</span></li>`).join('');
+  const top = s.top_rejects
+    .map((r) => `<li>${escapeHtml(r.reason)} <span class="muted">(${escapeHtml(nf.format(r.count))})</span></li>`)
+    .join('');
   return (
     `<tr><td>${escapeHtml(s.source)}</td><td class="num">${num(s.read)}</td><td class="num">${num(s.loaded)}</td>` +
     `<td class="num">${num(s.rejected)}</td><td class="num">${share}</td><td>${top ? `<ul>${top}</ul>` : ''}</td></tr>`
@@ -103,7 +133,10 @@ function importanceSvg(card: ModelCard): string {
     );
   });
   const h = top.length * rowH + 4;
-  return `<svg class="chart" role="img" aria-label="Mức quan trọng của biến / Feature importance" viewBox="0 0 460 ${h}" width="460" height="${h}">${bars.join('')}</svg>`;
+  return (
+    `<svg class="chart" role="img" aria-label="Mức quan trọng của biến / Feature importance" viewBox="0 0 ` +
+    `460 ${h}" width="460" height="${h}">${bars.join('')}</svg>`
+  );
 }
 
 function modelSection(model: ReportModel): string {
@@ -120,7 +153,8 @@ function modelSection(model: ReportModel): string {
         card('Năm tính thuế', 'Tax year', String(c.tax_year)),
         card('Huấn luyện lúc', 'Trained at', c.created_at),
       ].join('')}</div>
-<figure><figcaption>Mức quan trọng của biến <span class="en">Feature importance</span></figcaption>${importanceSvg(c)}</figure>`
+<figure><figcaption>Mức quan trọng của biến <span class="en">Feature ` +
+      `importance</span></figcaption>${importanceSvg(c)}</figure>`
     : `<p><b>Không có mô hình: chỉ dùng quy tắc.</b> <span class="en">No model: rules only.</span></p>`;
   const scorer = model.scorer ? `<p class="muted">${escapeHtml(model.scorer)}</p>` : '';
   return `<section id="model"><h2>Mô hình chấm điểm <span class="en">Model card</span></h2>${body}${scorer}</section>`;
@@ -129,7 +163,11 @@ function modelSection(model: ReportModel): string {
 function diffSection(diff: RunDiff | null | undefined): string {
   if (diff === undefined) return '';
   if (diff === null) {
-    return `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous run</span></h2><p class="muted">Lần chạy đầu tiên: chưa có gì để so sánh. <span class="en">First run: nothing to compare with.</span></p></section>`;
+    return (
+      `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the ` +
+      `previous run</span></h2><p class="muted">Lần chạy đầu tiên: chưa có gì để so sánh. <span ` +
+      `class="en">First run: nothing to compare with.</span></p></section>`
+    );
   }
   const labels: Record<string, [string, string]> = {
     new: ['Mới', 'New'],
@@ -138,27 +176,70 @@ function diffSection(diff: RunDiff | null | undefined): string {
     dropped: ['Ra khỏi danh sách', 'Dropped'],
     unchanged: ['Không đổi', 'Unchanged'],
   };
-  const cards = (Object.keys(labels) as (keyof RunDiff['counts'])[]).map((k) => card(labels[k]![0], labels[k]![1], num(diff.counts[k]))).join('') +
-    card('Thay đổi số thuế kỳ vọng (VND)', 'Expected yield change', (diff.expected_yield_delta > 0 ? '+' : '') + num(diff.expected_yield_delta));
+  const cards =
+    (Object.keys(labels) as (keyof RunDiff['counts'])[])
+      .map((k) => card(labels[k]![0], labels[k]![1], num(diff.counts[k])))
+      .join('') +
+    card(
+      'Thay đổi số thuế kỳ vọng (VND)',
+      'Expected yield change',
+      (diff.expected_yield_delta > 0 ? '+' : '') + num(diff.expected_yield_delta),
+    );
   const shown = Math.min(diff.changes.length, maxChanges);
-  const more = diff.changes.length > shown ? `<p class="muted">… ${num(diff.changes.length - shown)} thay đổi khác / more changes (sangloc diff --out FILE.csv)</p>` : '';
-  return `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous run (${escapeHtml(diff.run_a)})</span></h2>
+  const more =
+    diff.changes.length > shown
+      ? `<p class="muted">… ${num(diff.changes.length - shown)} thay đổi khác / more changes (sangloc diff ` +
+        `--out FILE.csv)</p>`
+      : '';
+  return (
+    `<section id="changes"><h2>Thay đổi so với lần chạy trước <span class="en">Changes since the previous ` +
+    `run (${escapeHtml(diff.run_a)})</span></h2>
 <div class="cards">${cards}</div>
-${shown ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span class="en">Band</span></th><th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead><tbody id="changes-body"></tbody></table></div>${more}` : ''}
-</section>`;
+` +
+    (shown
+      ? `<div class="scroll short"><table><thead><tr><th>Thay đổi <span ` +
+        `class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span ` +
+        `class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span ` +
+        `class="en">Band</span></th>` +
+        `<th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead>` +
+        `<tbody id="changes-body"></tbody></table></div>${more}`
+      : '') +
+    `
+</section>`
+  );
 }
 
 function statsSection(stats: PeriodStats | null | undefined): string {
   if (!stats) return '';
   const row = (r: PeriodStats['total']) =>
-    `<tr${r.province === null ? ' class="total"' : ''}><td>${escapeHtml(r.province === null ? 'Tổng / Total' : r.province || '(chưa rõ / unknown)')}</td>` +
-    [r.sellers, r.sellers_platform, r.sellers_cod, r.sellers_bank, r.observed_revenue_vnd, r.declared_revenue_vnd, r.tax_gap_vnd, r.audits].map((v) => `<td class="num">${num(v)}</td>`).join('') +
+    `<tr` +
+    (r.province === null ? ' class="total"' : '') +
+    `><td>${escapeHtml(r.province === null ? 'Tổng / Total' : r.province || '(chưa rõ / unknown)')}</td>` +
+    [
+      r.sellers,
+      r.sellers_platform,
+      r.sellers_cod,
+      r.sellers_bank,
+      r.observed_revenue_vnd,
+      r.declared_revenue_vnd,
+      r.tax_gap_vnd,
+      r.audits,
+    ]
+      .map((v) => `<td class="num">${num(v)}</td>`)
+      .join('') +
     `<td class="num">${pct(r.hit_rate)}</td><td class="num">${num(r.yield_per_case_vnd)}</td></tr>`;
-  return `<section id="stats"><h2>Thống kê kỳ ${escapeHtml(stats.period.label)} <span class="en">Period statistics by province (all sellers identified, not only the list)</span></h2>
-<div class="scroll short"><table><thead><tr><th>Tỉnh <span class="en">Province</span></th><th class="num">Người bán <span class="en">Sellers</span></th><th class="num">Sàn <span class="en">Platform</span></th><th class="num">COD</th><th class="num">Ngân hàng <span class="en">Bank</span></th>
-<th class="num">Doanh thu quan sát <span class="en">Observed (VND)</span></th><th class="num">Kê khai <span class="en">Declared (VND)</span></th><th class="num">Chênh lệch thuế <span class="en">Tax gap (VND)</span></th>
-<th class="num">Đã kiểm tra <span class="en">Audits</span></th><th class="num">Tỷ lệ phát hiện <span class="en">Hit rate</span></th><th class="num">Thuế/hồ sơ <span class="en">Yield per case</span></th></tr></thead>
-<tbody>${stats.rows.map(row).join('')}${row(stats.total)}</tbody></table></div></section>`;
+  return (
+    `<section id="stats"><h2>Thống kê kỳ ${escapeHtml(stats.period.label)} <span class="en">Period ` +
+    `statistics by province (all sellers identified, not only the list)</span></h2>
+<div class="scroll short"><table><thead><tr><th>Tỉnh <span class="en">Province</span></th><th class="num">Người ` +
+    `bán <span class="en">Sellers</span></th><th class="num">Sàn <span class="en">Platform</span></th><th ` +
+    `class="num">COD</th><th class="num">Ngân hàng <span class="en">Bank</span></th>
+<th class="num">Doanh thu quan sát <span class="en">Observed (VND)</span></th><th class="num">Kê khai <span ` +
+    `class="en">Declared (VND)</span></th><th class="num">Chênh lệch thuế <span class="en">Tax gap (VND)</span></th>
+<th class="num">Đã kiểm tra <span class="en">Audits</span></th><th class="num">Tỷ lệ phát hiện <span ` +
+    `class="en">Hit rate</span></th><th class="num">Thuế/hồ sơ <span class="en">Yield per case</span></th></tr></thead>
+<tbody>${stats.rows.map(row).join('')}${row(stats.total)}</tbody></table></div></section>`
+  );
 }
 
 /**
@@ -171,14 +252,26 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
   const data = reportData(model, opts);
   const byProvince = casesByProvince(model.cases);
   const reasonRows = model.reasons
-    .map((r) => `<tr><td><span class="tag">${escapeHtml(r.code)}</span></td><td>${escapeHtml(r.label_vi)}</td><td class="en">${escapeHtml(r.label_en)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td><span class="tag">${escapeHtml(r.code)}</span></td><td>${escapeHtml(r.label_vi)}</td><td ` +
+        `class="en">${escapeHtml(r.label_en)}</td></tr>`,
+    )
     .join('');
   const controlCases = model.cases.filter((r) => r.control_slice === 1).length;
   const channels = channelTotals(model.cases);
   const channelCards = [
-    card('Doanh thu trên sàn (VND)', `Marketplace, ${nf.format(channels.platform_cases)} cases`, num(channels.platform_vnd)),
+    card(
+      'Doanh thu trên sàn (VND)',
+      `Marketplace, ${nf.format(channels.platform_cases)} cases`,
+      num(channels.platform_vnd),
+    ),
     card('Doanh thu COD (VND)', `Cash on delivery, ${nf.format(channels.cod_cases)} cases`, num(channels.cod_vnd)),
-    card('Tiền bán hàng qua ngân hàng (VND)', `Bank credits from buyers, ${nf.format(channels.bank_cases)} cases`, num(channels.bank_vnd)),
+    card(
+      'Tiền bán hàng qua ngân hàng (VND)',
+      `Bank credits from buyers, ${nf.format(channels.bank_cases)} cases`,
+      num(channels.bank_vnd),
+    ),
     card('Doanh thu đã kê khai (VND)', 'Declared', num(channels.declared_vnd)),
     card('Thuế sàn đã khấu trừ (VND)', 'Withheld by platforms', num(channels.withheld_vnd)),
   ].join('');
@@ -197,12 +290,14 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
     card('Mô hình', 'Model id', run.model_id ?? '–'),
   ].join('');
 
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src ` +
+    `'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>Sàng lọc – ${escapeHtml(run.run_id)}</title>
@@ -211,45 +306,69 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
 <body>
 <header>
 <h1>Sàng lọc – danh sách hồ sơ cần kiểm tra <span class="en">Screening – cases to review</span></h1>
-<p class="note">Đây là danh sách gợi ý để cán bộ xác minh, không phải kết luận vi phạm; người nộp thuế luôn được giải trình trước mọi biện pháp.
-<span class="en">These are leads for an analyst to verify, not findings; a taxpayer is always heard before any action.</span></p>
-${opts.maskPii ? '<p class="note">Các mã định danh đã được che một phần. <span class="en">Identifiers are partly masked.</span></p>' : ''}
+<p class="note">Đây là danh sách gợi ý để cán bộ xác minh, không phải kết luận vi phạm; người nộp thuế luôn ` +
+    `được giải trình trước mọi biện pháp.
+<span class="en">These are leads for an analyst to verify, not findings; a taxpayer is always heard before any ` +
+    `action.</span></p>
+` +
+    (opts.maskPii
+      ? '<p class="note">Các mã định danh đã được che một phần. <span class="en">Identifiers are partly ' +
+        'masked.</span></p>'
+      : '') +
+    `
 </header>
 <main>
-<section id="overview"><h2>Tổng quan <span class="en">The run at a glance</span></h2><div class="cards">${runCards}</div></section>
-<section id="channels"><h2>Doanh thu theo kênh <span class="en">Channels at a glance (cases on the list)</span></h2><div class="cards">${channelCards}</div>${channelBarSvg(channels)}</section>
-<section id="charts"><h2>Biểu đồ <span class="en">Charts (all ${escapeHtml(nf.format(model.cases.length))} cases)</span></h2>
+<section id="overview"><h2>Tổng quan <span class="en">The run at a glance</span></h2><div ` +
+    `class="cards">${runCards}</div></section>
+<section id="channels"><h2>Doanh thu theo kênh <span class="en">Channels at a glance (cases on the ` +
+    `list)</span></h2><div class="cards">${channelCards}</div>${channelBarSvg(channels)}</section>
+<section id="charts"><h2>Biểu đồ <span class="en">Charts (all ${escapeHtml(nf.format(model.cases.length))} ` +
+    `cases)</span></h2>
 <div class="charts">
-<figure><figcaption>Số hồ sơ theo tỉnh <span class="en">Cases by province</span></figcaption>${provinceChartSvg(byProvince)}</figure>
-<figure><figcaption>Phân bố điểm rủi ro <span class="en">Risk score histogram</span></figcaption>${histogramSvg(scoreHistogram(model.cases))}</figure>
-<figure><figcaption>Số thuế kỳ vọng cộng dồn theo thứ hạng so với chọn ngẫu nhiên <span class="en">Cumulative expected yield by rank vs random selection</span></figcaption>${yieldCurveSvg(yieldCurve(model.cases))}</figure>
-<figure><figcaption>Doanh thu quan sát và kê khai <span class="en">Observed vs declared revenue (log scales; dots below the line declared less)</span></figcaption>${revenueScatterSvg(model.cases)}</figure>
+<figure><figcaption>Số hồ sơ theo tỉnh <span class="en">Cases by ` +
+    `province</span></figcaption>${provinceChartSvg(byProvince)}</figure>
+<figure><figcaption>Phân bố điểm rủi ro <span class="en">Risk score ` +
+    `histogram</span></figcaption>${histogramSvg(scoreHistogram(model.cases))}</figure>
+<figure><figcaption>Số thuế kỳ vọng cộng dồn theo thứ hạng so với chọn ngẫu nhiên <span class="en">Cumulative ` +
+    `expected yield by rank vs random selection</span></figcaption>${yieldCurveSvg(yieldCurve(model.cases))}</figure>
+<figure><figcaption>Doanh thu quan sát và kê khai <span class="en">Observed vs declared revenue (log scales; ` +
+    `dots below the line declared less)</span></figcaption>${revenueScatterSvg(model.cases)}</figure>
 </div></section>
 ${diffSection(model.diff)}
 <section id="cases"><h2>Hồ sơ <span class="en">Cases</span></h2>
 <div class="controls">
-<label>Tìm <span class="en">Filter</span> <input id="filter-text" type="search" placeholder="tên, MST, SĐT, lý do… / name, ID, reason…"></label>
-<label>Tỉnh <span class="en">Province</span> <select id="filter-province"><option value="">(tất cả / all)</option></select></label>
+<label>Tìm <span class="en">Filter</span> <input id="filter-text" type="search" placeholder="tên, MST, SĐT, lý ` +
+    `do… / name, ID, reason…"></label>
+<label>Tỉnh <span class="en">Province</span> <select id="filter-province"><option value="">(tất cả / ` +
+    `all)</option></select></label>
 <span id="cases-count" class="muted"></span>
 </div>
 <div class="layout">
-<div class="scroll"><table id="cases-table"><thead><tr id="cases-head"></tr></thead><tbody id="cases-body"></tbody></table></div>
-<aside id="detail"><p class="muted">Chọn một hồ sơ để xem chi tiết. <span class="en">Pick a case to see its details.</span></p></aside>
+<div class="scroll"><table id="cases-table"><thead><tr id="cases-head"></tr></thead><tbody ` +
+    `id="cases-body"></tbody></table></div>
+<aside id="detail"><p class="muted">Chọn một hồ sơ để xem chi tiết. <span class="en">Pick a case to see its ` +
+    `details.</span></p></aside>
 </div></section>
 ${modelSection(model)}
 ${statsSection(model.stats)}
 <section id="quality"><h2>Chất lượng dữ liệu <span class="en">Data quality</span></h2>
-<table><thead><tr><th>Nguồn <span class="en">Source</span></th><th class="num">Đọc <span class="en">Read</span></th><th class="num">Nạp <span class="en">Loaded</span></th><th class="num">Loại <span class="en">Rejected</span></th><th class="num">% loại <span class="en">% rejected</span></th><th>Lý do loại chính <span class="en">Top reject reasons</span></th></tr></thead>
+<table><thead><tr><th>Nguồn <span class="en">Source</span></th><th class="num">Đọc <span ` +
+    `class="en">Read</span></th><th class="num">Nạp <span class="en">Loaded</span></th><th class="num">Loại ` +
+    `<span class="en">Rejected</span></th><th class="num">% loại <span class="en">% rejected</span></th><th>Lý ` +
+    `do loại chính <span class="en">Top reject reasons</span></th></tr></thead>
 <tbody>${model.sources.map(qualityRow).join('')}</tbody></table>${unattributedNote(model.unattributed)}</section>
 <section id="reasons"><h2>Mã lý do <span class="en">Reason codes</span></h2>
-<table><thead><tr><th>Mã <span class="en">Code</span></th><th>Tiếng Việt</th><th>English</th></tr></thead><tbody>${reasonRows}</tbody></table></section>
+<table><thead><tr><th>Mã <span class="en">Code</span></th><th>Tiếng ` +
+    `Việt</th><th>English</th></tr></thead><tbody>${reasonRows}</tbody></table></section>
 </main>
-<noscript><p>Bảng hồ sơ cần JavaScript. <span class="en">The case table needs JavaScript; cases.csv holds the same list.</span></p></noscript>
+<noscript><p>Bảng hồ sơ cần JavaScript. <span class="en">The case table needs JavaScript; cases.csv holds the ` +
+    `same list.</span></p></noscript>
 <script type="application/json" id="sangloc-data">${scriptJson(data)}</script>
 <script>${reportScript}</script>
 </body>
 </html>
-`;
+`
+  );
 }
 
 /**

@@ -18,7 +18,16 @@ export function diffRuns(dirA: string, dirB: string, opts: DiffOptions = {}): Ru
 }
 
 export const diffCsvColumns = [
-  'change', 'entity_id', 'name', 'province', 'rank_a', 'rank_b', 'band_a', 'band_b', 'expected_yield_a_vnd', 'expected_yield_b_vnd',
+  'change',
+  'entity_id',
+  'name',
+  'province',
+  'rank_a',
+  'rank_b',
+  'band_a',
+  'band_b',
+  'expected_yield_a_vnd',
+  'expected_yield_b_vnd',
 ] as const;
 
 /**
@@ -32,9 +41,18 @@ export function diffCsv(diff: RunDiff): string {
   const lines = [diffCsvColumns.join(',')];
   for (const c of diff.changes) {
     lines.push(
-      [c.change, text(c.entity_id), text(c.name), text(c.province), num(c.rank_a), num(c.rank_b),
-        c.band_a === null ? '' : bandLabel(c.band_a, diff.bands), c.band_b === null ? '' : bandLabel(c.band_b, diff.bands),
-        num(c.expected_yield_a), num(c.expected_yield_b)].join(','),
+      [
+        c.change,
+        text(c.entity_id),
+        text(c.name),
+        text(c.province),
+        num(c.rank_a),
+        num(c.rank_b),
+        c.band_a === null ? '' : bandLabel(c.band_a, diff.bands),
+        c.band_b === null ? '' : bandLabel(c.band_b, diff.bands),
+        num(c.expected_yield_a),
+        num(c.expected_yield_b),
+      ].join(','),
     );
   }
   return '\ufeff' + lines.join('\r\n') + '\r\n';

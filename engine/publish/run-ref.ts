@@ -17,7 +17,8 @@ import { openWorkspace, type Workspace } from '../warehouse/workspace.js';
  */
 export function resolveRunDir(ref: string, ws?: Workspace): string {
   if (ws && (ref === 'latest' || ref === 'previous')) {
-    if (!existsSync(ws.latestLink)) throw new WorkspaceError(`${ws.root} has no published run yet; run \`sangloc run\` first`);
+    if (!existsSync(ws.latestLink))
+      throw new WorkspaceError(`${ws.root} has no published run yet; run \`sangloc run\` first`);
     const latest = realpathSync(ws.latestLink);
     if (ref === 'latest') return latest;
     const prev = previousRunDir(ws, latest.split('/').pop()!);
@@ -41,7 +42,9 @@ export function resolveRunDir(ref: string, ws?: Workspace): string {
  */
 export function openExistingWorkspace(root: string): Workspace {
   if (!existsSync(resolve(root)) || !statSync(resolve(root)).isDirectory()) {
-    throw new WorkspaceError(`workspace ${root} does not exist; run \`sangloc run --input DIR --workspace ${root}\` first`);
+    throw new WorkspaceError(
+      `workspace ${root} does not exist; run \`sangloc run --input DIR --workspace ${root}\` first`,
+    );
   }
   return openWorkspace(root);
 }

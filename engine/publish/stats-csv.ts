@@ -3,9 +3,23 @@ import type { PeriodStats, ProvinceStats } from '../stats/period.js';
 import { csvText } from './csv.js';
 
 export const statsColumns: readonly (keyof ProvinceStats)[] = [
-  'province', 'sellers', 'sellers_platform', 'sellers_cod', 'sellers_bank', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
-  'observed_revenue_vnd', 'declared_revenue_vnd', 'sellers_with_gap', 'tax_gap_vnd', 'audits', 'audits_undeclared', 'hit_rate',
-  'assessed_tax_vnd', 'yield_per_case_vnd',
+  'province',
+  'sellers',
+  'sellers_platform',
+  'sellers_cod',
+  'sellers_bank',
+  'platform_revenue_vnd',
+  'cod_revenue_vnd',
+  'bank_revenue_vnd',
+  'observed_revenue_vnd',
+  'declared_revenue_vnd',
+  'sellers_with_gap',
+  'tax_gap_vnd',
+  'audits',
+  'audits_undeclared',
+  'hit_rate',
+  'assessed_tax_vnd',
+  'yield_per_case_vnd',
 ];
 
 /**

@@ -53,8 +53,11 @@ const kindLabels: Record<CaseColumn['kind'], [vi: string, en: string]> = {
 /** Excel cells hold at most 32,767 characters. */
 const maxCellChars = 32_767;
 // Characters XML 1.0 cannot carry; an xlsx containing one will not open.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
-const xmlInvalid = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const xmlInvalid = new RegExp(
+  '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]' +
+    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
+  'g',
+);
 
 /** Text made safe for a worksheet cell: XML-invalid characters dropped, length capped. */
 export function xlsxText(text: string): string {
@@ -112,8 +115,10 @@ export function truncationNote(shown: number, total: number): [vi: string, en: s
   const vi = new Intl.NumberFormat('vi-VN');
   const en = new Intl.NumberFormat('en');
   return [
-    `Tệp này chỉ chứa ${vi.format(shown)} hồ sơ đầu tiên (xếp hạng cao nhất) trong tổng số ${vi.format(total)}. Danh sách đầy đủ nằm trong cases.csv và cases.parquet cùng thư mục.`,
-    `This workbook holds the first ${en.format(shown)} cases (best ranked) of ${en.format(total)}. The full list is in cases.csv and cases.parquet in the same folder.`,
+    `Tệp này chỉ chứa ${vi.format(shown)} hồ sơ đầu tiên (xếp hạng cao nhất) trong tổng số ${vi.format(total)}. ` +
+      `Danh sách đầy đủ nằm trong cases.csv và cases.parquet cùng thư mục.`,
+    `This workbook holds the first ${en.format(shown)} cases (best ranked) of ${en.format(total)}. The full ` +
+      `list is in cases.csv and cases.parquet in the same folder.`,
   ];
 }
 
@@ -136,7 +141,8 @@ function writeExplainSheet(sheet: ExcelJS.Worksheet, opts: XlsxOptions): void {
     r.font = { bold: true };
     r.commit();
   };
-  const add = (values: (string | null)[]) => sheet.addRow(values.map((v) => (v === null ? null : xlsxText(v)))).commit();
+  const add = (values: (string | null)[]) =>
+    sheet.addRow(values.map((v) => (v === null ? null : xlsxText(v)))).commit();
 
   bold(sheet.addRow(['Cột / Column', 'Kiểu / Kind', ...pair('Tiếng Việt', 'English'), 'Bắt buộc / Required']));
   for (const c of caseColumns) {
@@ -151,8 +157,10 @@ function writeExplainSheet(sheet: ExcelJS.Worksheet, opts: XlsxOptions): void {
     'Ghi chú / Note',
     '',
     ...pair(
-      "Ô văn bản bắt đầu bằng = + - @ được thêm dấu ' ở đầu để bảng tính không chạy như công thức. Danh sách này là gợi ý để kiểm tra, không phải kết luận vi phạm.",
-      "Text cells starting with = + - @ carry a leading ' so a spreadsheet never runs them as formulas. This list proposes leads to verify; it is not a finding of any breach.",
+      "Ô văn bản bắt đầu bằng = + - @ được thêm dấu ' ở đầu để bảng tính không chạy như công thức. Danh sách " +
+        'này là gợi ý để kiểm tra, không phải kết luận vi phạm.',
+      "Text cells starting with = + - @ carry a leading ' so a spreadsheet never runs them as formulas. This " +
+        'list proposes leads to verify; it is not a finding of any breach.',
     ),
   ]);
   sheet.commit();

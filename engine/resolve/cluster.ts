@@ -83,7 +83,9 @@ export function edgeOrder(edges: LinkEdges): Int32Array {
   const n = edges.a.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  return idx.sort((x, y) => edges.weight[y]! - edges.weight[x]! || edges.a[x]! - edges.a[y]! || edges.b[x]! - edges.b[y]!);
+  return idx.sort(
+    (x, y) => edges.weight[y]! - edges.weight[x]! || edges.a[x]! - edges.a[y]! || edges.b[x]! - edges.b[y]!,
+  );
 }
 
 /**
@@ -101,7 +103,8 @@ export function clusterRecords(n: number, edges: LinkEdges, guards: ClusterGuard
   // (a) weak-link guard.
   const eligible: number[] = [];
   for (const e of order) {
-    if (edges.weight[e]! >= guards.strongWeight || edges.sharedIdentifiers[e]! >= guards.minSharedIdentifiers) eligible.push(e);
+    if (edges.weight[e]! >= guards.strongWeight || edges.sharedIdentifiers[e]! >= guards.minSharedIdentifiers)
+      eligible.push(e);
     else status[e] = EDGE_WEAK;
   }
   // (c) bridges of the eligible graph.
@@ -243,7 +246,9 @@ function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration
   const { keys } = c;
   const k = keys.record.length;
   // Entries grouped by value.
-  const idx = Int32Array.from({ length: k }, (_, i) => i).sort((x, y) => keys.value[x]! - keys.value[y]! || keys.record[x]! - keys.record[y]!);
+  const idx = Int32Array.from({ length: k }, (_, i) => i).sort(
+    (x, y) => keys.value[x]! - keys.value[y]! || keys.record[x]! - keys.record[y]!,
+  );
   const done: Corroboration[] = [];
   const roots: number[] = [];
   // Values spread too wide before any corroboration stay non-decisive (merges must not shrink a hub's spread).
@@ -299,7 +304,13 @@ function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration
 }
 
 /** Finds bridges (iterative Tarjan over a CSR graph) and marks the ones that fail the guard. */
-function cutWeakBridges(n: number, edges: LinkEdges, eligible: number[], guards: ClusterGuards, status: Uint8Array): number {
+function cutWeakBridges(
+  n: number,
+  edges: LinkEdges,
+  eligible: number[],
+  guards: ClusterGuards,
+  status: Uint8Array,
+): number {
   const degree = new Int32Array(n + 1);
   for (const e of eligible) {
     degree[edges.a[e]! + 1]!++;
@@ -363,7 +374,11 @@ function cutWeakBridges(n: number, edges: LinkEdges, eligible: number[], guards:
     const total = size[root]!;
     for (const [e, child] of candidates) {
       const side = size[child]!;
-      if (side >= guards.bridgeMinSide && total - side >= guards.bridgeMinSide && edges.weight[e]! < guards.bridgeWeight) {
+      if (
+        side >= guards.bridgeMinSide &&
+        total - side >= guards.bridgeMinSide &&
+        edges.weight[e]! < guards.bridgeWeight
+      ) {
         status[e] = EDGE_BRIDGE;
         cut++;
       }

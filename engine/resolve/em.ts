@@ -94,11 +94,13 @@ export function expectationMaximisation(
         }
         if (freeSum <= 0) continue;
         const share = Math.max(0, 1 - fixedMass);
-        for (let g = 1; g < acc.length; g++) if (free[c]![g]) next[c]![g] = Math.max(M_FLOOR, (share * acc[g]!) / freeSum);
+        for (let g = 1; g < acc.length; g++)
+          if (free[c]![g]) next[c]![g] = Math.max(M_FLOOR, (share * acc[g]!) / freeSum);
       }
     }
     let moved = Math.abs(nextLam - lam);
-    for (let c = 0; c < k; c++) for (let g = 0; g < next[c]!.length; g++) moved = Math.max(moved, Math.abs(next[c]![g]! - cur[c]![g]!));
+    for (let c = 0; c < k; c++)
+      for (let g = 0; g < next[c]!.length; g++) moved = Math.max(moved, Math.abs(next[c]![g]! - cur[c]![g]!));
     lam = nextLam;
     cur = next;
     if (moved < tol) {

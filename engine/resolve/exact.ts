@@ -17,10 +17,15 @@ export interface ExactOptions {
  *
  * @example await resolveExact(db, { maxNamesPerValue: 3 });
  */
-export async function resolveExact(db: Db, opts: ExactOptions): Promise<{ records: number; clusters: number; edges: number }> {
+export async function resolveExact(
+  db: Db,
+  opts: ExactOptions,
+): Promise<{ records: number; clusters: number; edges: number }> {
   const unions = exactIdentifiers
     .map(
-      (c) => `select record_id, ${ident(c)} as v, '${c}' as kind, name_key from int_identity_records where ${ident(c)} is not null`,
+      (c) =>
+        `select record_id, ${ident(c)} as v, '${c}' as kind, name_key from int_identity_records ` +
+        `where ${ident(c)} is not null`,
     )
     .join(' union all ');
   const { columns, rowCount } = await db.numericColumns(`
@@ -50,7 +55,10 @@ export function unionFind(n: number, a: ArrayLike<number>, b: ArrayLike<number>,
 /** Writes `resolve_clusters` from a parent array (index = record_id). */
 export async function writeClusters(db: Db, parent: Int32Array): Promise<void> {
   await db.exec(`create or replace table resolve_clusters (record_id bigint, cluster_id bigint)`);
-  await db.appendRows('resolve_clusters', (function* () {
-    for (let i = 0; i < parent.length; i++) yield [BigInt(i), BigInt(parent[i]!)];
-  })());
+  await db.appendRows(
+    'resolve_clusters',
+    (function* () {
+      for (let i = 0; i < parent.length; i++) yield [BigInt(i), BigInt(parent[i]!)];
+    })(),
+  );
 }

@@ -34,7 +34,8 @@ export interface ResolveIdentitiesResult {
 }
 
 /**
- * Scores and clusters the identity records (`int_identity_records` or `identity_records`; columns: record_id dense from 0, source, name_key,
+ * Scores and clusters the identity records (`int_identity_records` or `identity_records`; columns: record_id dense
+ * from 0, source, name_key,
  * national_id, tax_id, phone, email, account, province, address_key …).
  *
  * @example
@@ -43,8 +44,12 @@ export interface ResolveIdentitiesResult {
  *   //    resolve_clusters(record_id, cluster_id) and resolve_corroborations(cluster_a, cluster_b, identifiers)
  */
 export async function resolveIdentities(db: Db, options: ResolveIdentitiesOptions): Promise<ResolveIdentitiesResult> {
-  const spec = normalizeLinkSpec(options.spec ?? defaultIdentitySpec, options.spec ? 'resolve spec' : 'default resolve spec');
-  const input = options.input ?? ((await db.tableExists('int_identity_records')) ? 'int_identity_records' : 'identity_records');
+  const spec = normalizeLinkSpec(
+    options.spec ?? defaultIdentitySpec,
+    options.spec ? 'resolve spec' : 'default resolve spec',
+  );
+  const input =
+    options.input ?? ((await db.tableExists('int_identity_records')) ? 'int_identity_records' : 'identity_records');
   const r = await linkRecords(db, {
     input,
     idColumn: 'record_id',

@@ -58,7 +58,15 @@ export function sweep(
   const point = (w: number, predicted: number, correct: number): SweepPoint => {
     const precision = predicted > 0 ? correct / predicted : 1;
     const recall = positives > 0 ? correct / positives : 1;
-    return { weight: w, probability: weightToProbability(w), precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, predicted, correct };
+    return {
+      weight: w,
+      probability: weightToProbability(w),
+      precision,
+      recall,
+      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+      predicted,
+      correct,
+    };
   };
   const curve: SweepPoint[] = [];
   let predicted = 0;
@@ -94,9 +102,15 @@ export function sweep(
  * entity labels every true pair (y = 1) — and, for entity labels, `link_label_records(r, ds, c)`.
  * Needs only the input table (`_record_id`, `_dataset`, `_id`), so it can run before linking.
  */
-export async function loadLabels(db: Db, o: { file: string; input: string; crossOnly: boolean; fileNames: string[] }): Promise<LabelQuality['kind']> {
+export async function loadLabels(
+  db: Db,
+  o: { file: string; input: string; crossOnly: boolean; fileNames: string[] },
+): Promise<LabelQuality['kind']> {
   try {
-    await db.exec(`create or replace table link_labels_raw as select * from read_csv(${literal(o.file)}, all_varchar = true, header = true)`);
+    await db.exec(
+      `create or replace table link_labels_raw as select * from read_csv(${literal(o.file)}, all_varchar = ` +
+        `true, header = true)`,
+    );
   } catch (err) {
     throw new InputError(o.file, `cannot read the labels as CSV: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -110,27 +124,39 @@ export async function loadLabels(db: Db, o: { file: string; input: string; cross
   if (left && right && label) {
     // Two files: left ids are of the first, right ids of the second.
     const two = o.fileNames.length === 2;
-    await db.exec(`create or replace table link_label_pairs as
-      select least(l._record_id, r._record_id) as a, greatest(l._record_id, r._record_id) as b, max(case when try_cast(x.${ident(label)} as double) >= 0.5 then 1 else 0 end)::utinyint as y
+    await db.exec(
+      `create or replace table link_label_pairs as
+      select least(l._record_id, r._record_id) as a, greatest(l._record_id, r._record_id) as b, max(case when ` +
+        `try_cast(x.${ident(label)} as double) >= 0.5 then 1 else 0 end)::utinyint as y
       from link_labels_raw x
       join ${I} l on l._id = x.${ident(left)}${two ? ' and l._dataset = 0' : ''}
       join ${I} r on r._id = x.${ident(right)}${two ? ' and r._dataset = 1' : ''}
-      where l._record_id <> r._record_id group by 1, 2`);
+      where l._record_id <> r._record_id group by 1, 2`,
+    );
     return 'pairs';
   }
   if (id && cluster) {
     // A record: its id in its file (the file column, when the labels have one, names the file).
     const fileCol = pick(cols, ['file']);
-    const fileCond = fileCol ? ` and i._dataset = list_position([${o.fileNames.map(literal).join(', ')}], ${ident(fileCol)}) - 1` : '';
-    await db.exec(`create or replace table link_label_records as
-      select i._record_id as r, i._dataset as ds, x.${ident(cluster)} as c from link_labels_raw x join ${I} i on i._id = x.${ident(id)}${fileCond}
-      where x.${ident(cluster)} is not null`);
-    await db.exec(`create or replace table link_label_pairs as
-      select l.r as a, r.r as b, 1::utinyint as y from link_label_records l join link_label_records r on l.c = r.c and l.r < r.r${o.crossOnly ? ' and l.ds <> r.ds' : ''}`);
+    const fileCond = fileCol
+      ? ` and i._dataset = list_position([${o.fileNames.map(literal).join(', ')}], ${ident(fileCol)}) - 1`
+      : '';
+    await db.exec(
+      `create or replace table link_label_records as
+      select i._record_id as r, i._dataset as ds, x.${ident(cluster)} as c from link_labels_raw x join ${I} i ` +
+        `on i._id = x.${ident(id)}${fileCond}
+      where x.${ident(cluster)} is not null`,
+    );
+    await db.exec(
+      `create or replace table link_label_pairs as
+      select l.r as a, r.r as b, 1::utinyint as y from link_label_records l join link_label_records r on l.c = ` +
+        `r.c and l.r < r.r${o.crossOnly ? ' and l.ds <> r.ds' : ''}`,
+    );
     return 'clusters';
   }
   throw new ConfigError(o.file, [
-    `labels: expected pair columns (left_id, right_id, match — or unique_id_l, unique_id_r, clerical_match_score) or entity columns (id, cluster); got ${cols.join(', ')}`,
+    `labels: expected pair columns (left_id, right_id, match — or unique_id_l, unique_id_r, ` +
+      `clerical_match_score) or entity columns (id, cluster); got ${cols.join(', ')}`,
   ]);
 }
 
@@ -140,7 +166,17 @@ export async function loadLabels(db: Db, o: { file: string; input: string; cross
  */
 export async function measureWithLabels(
   db: Db,
-  o: { file: string; input: string; scored: string; clusters: string; crossOnly: boolean; threshold: number; fileNames: string[]; sweepWeights?: number[]; loaded?: LabelQuality['kind'] },
+  o: {
+    file: string;
+    input: string;
+    scored: string;
+    clusters: string;
+    crossOnly: boolean;
+    threshold: number;
+    fileNames: string[];
+    sweepWeights?: number[];
+    loaded?: LabelQuality['kind'];
+  },
 ): Promise<LabelQuality> {
   const kind = o.loaded ?? (await loadLabels(db, o));
   // Entity labels: the candidate pairs among labelled records that the labels do not join are false.
@@ -155,32 +191,61 @@ export async function measureWithLabels(
         where s.record_a in (select r from link_label_records) and s.record_b in (select r from link_label_records)
       ) group by 1, 2`,
   );
-  const counts = await db.one<{ n: number; pos: number; lost: number }>(`select count(*)::bigint as n, count(*) filter (where y = 1)::bigint as pos,
+  const counts = await db.one<{
+    n: number;
+    pos: number;
+    lost: number;
+  }>(`select count(*)::bigint as n, count(*) filter (where y = 1)::bigint as pos,
       count(*) filter (where y = 1 and s.match_weight is null)::bigint as lost
     from link_truth t left join ${ident(o.scored)} s on s.record_a = t.a and s.record_b = t.b`);
-  if (!counts || counts.n === 0) throw new InputError(o.file, 'no labelled record matches an id of the input files (ids are the spec\'s unique_id, or line numbers)');
+  if (!counts || counts.n === 0)
+    throw new InputError(
+      o.file,
+      "no labelled record matches an id of the input files (ids are the spec's unique_id, or line numbers)",
+    );
   const e = await db.numericColumns(`select coalesce(s.match_weight, 'nan'::double) as w, t.y::double as y
     from link_truth t left join ${ident(o.scored)} s on s.record_a = t.a and s.record_b = t.b order by t.a, t.b`);
-  const { table, ...s } = sweep(e.columns[0]!, Uint8Array.from(e.columns[1]!), Number(counts.pos), o.threshold, o.sweepWeights);
+  const { table, ...s } = sweep(
+    e.columns[0]!,
+    Uint8Array.from(e.columns[1]!),
+    Number(counts.pos),
+    o.threshold,
+    o.sweepWeights,
+  );
   const pos = Number(counts.pos);
   let clustered: LabelQuality['clustered'];
   if (kind === 'clusters') {
     // Every pair inside a predicted cluster counts, among the labelled records.
-    const rows = await db.all<{ c: string; e: string; ds: number }>(`select k.cluster_id::varchar as c, l.c::varchar as e, l.ds::integer as ds
+    const rows = await db.all<{
+      c: string;
+      e: string;
+      ds: number;
+    }>(`select k.cluster_id::varchar as c, l.c::varchar as e, l.ds::integer as ds
       from link_label_records l join ${ident(o.clusters)} k on k.record_id = l.r`);
-    const q = pairwiseQuality(rows.map((r) => ({ cluster: r.c, entity: r.e, file: r.ds })), o.crossOnly);
+    const q = pairwiseQuality(
+      rows.map((r) => ({ cluster: r.c, entity: r.e, file: r.ds })),
+      o.crossOnly,
+    );
     clustered = { precision: q.precision, recall: q.recall, f1: q.f1 };
   } else {
-    const c = await db.one<{ pred: number; ok: number }>(`select count(*) filter (where ca.cluster_id = cb.cluster_id)::bigint as pred,
+    const c = await db.one<{
+      pred: number;
+      ok: number;
+    }>(
+      `select count(*) filter (where ca.cluster_id = cb.cluster_id)::bigint as pred,
         count(*) filter (where ca.cluster_id = cb.cluster_id and t.y = 1)::bigint as ok
-      from link_truth t join ${ident(o.clusters)} ca on ca.record_id = t.a join ${ident(o.clusters)} cb on cb.record_id = t.b`);
+      from link_truth t join ${ident(o.clusters)} ca on ca.record_id = t.a join ${ident(o.clusters)} cb on ` +
+        `cb.record_id = t.b`,
+    );
     const pred = Number(c?.pred ?? 0);
     const ok = Number(c?.ok ?? 0);
     const precision = pred > 0 ? ok / pred : 1;
     const recall = pos > 0 ? ok / pos : 1;
     clustered = { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
   }
-  const records = await db.value<number>(`select count(distinct r) from (select a as r from link_truth union all select b from link_truth)`);
+  const records = await db.value<number>(
+    `select count(distinct r) from (select a as r from link_truth union all select b from link_truth)`,
+  );
   return {
     kind,
     records: Number(records),

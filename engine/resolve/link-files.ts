@@ -33,9 +33,11 @@ export interface LinkFilesOptions {
   log?: Logger;
   /** Labels file (pairs with 0/1, or an entity column): measure precision, recall and F1 and sweep the threshold. */
   labels?: string;
-  /** With `labels`: m of every level not fixed in the spec counted on the labelled matches instead of estimated by EM. */
+  /** With `labels`: m of every level not fixed in the spec counted on the labelled matches instead of estimated by
+   * EM. */
   mFromLabels?: boolean;
-  /** How the files are read: text encoding (default UTF-8; e.g. `windows-1258`, `latin1`) and field delimiter (default sniffed). */
+  /** How the files are read: text encoding (default UTF-8; e.g. `windows-1258`, `latin1`) and field delimiter
+   * (default sniffed). */
   read?: { encoding?: string; delimiter?: string };
 }
 
@@ -73,7 +75,11 @@ export function readLinkSpec(path: string): ResolvedLinkSpec {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new ConfigError(path, [existsSync(path) ? `not valid JSON (${(err as Error).message})` : 'cannot read the file; check the path given to --spec']);
+    throw new ConfigError(path, [
+      existsSync(path)
+        ? `not valid JSON (${(err as Error).message})`
+        : 'cannot read the file; check the path given to --spec',
+    ]);
   }
   return normalizeLinkSpec(raw, path);
 }
@@ -96,10 +102,13 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
     const readable = await utf8Files(files, options.read?.encoding, converted);
     const warnings = await loadLinkInput(db, files, readable, spec, options.specSource, options.read?.delimiter);
     for (const w of warnings) log.warn(`link: ${w}`);
-    if (options.mFromLabels && !options.labels) throw new ConfigError(options.specSource, ['m from labels: give the labels file (--labels)']);
+    if (options.mFromLabels && !options.labels)
+      throw new ConfigError(options.specSource, ['m from labels: give the labels file (--labels)']);
     const crossOnly = (spec.link_type ?? (files.length === 2 ? 'link_only' : 'dedupe_only')) === 'link_only';
     const fileNames = files.map((f) => basename(f));
-    const loaded = options.labels ? await loadLabels(db, { file: options.labels, input: tables.input, crossOnly, fileNames }) : undefined;
+    const loaded = options.labels
+      ? await loadLabels(db, { file: options.labels, input: tables.input, crossOnly, fileNames })
+      : undefined;
     const result = await linkRecords(db, {
       ...(options.mFromLabels ? { mFromPairs: 'link_label_pairs' } : {}),
       input: tables.input,
@@ -114,7 +123,12 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
     });
     result.warnings.unshift(...warnings);
     mkdirSync(outDir, { recursive: true });
-    const outputs = { pairs: join(outDir, 'pairs.csv'), clusters: join(outDir, 'clusters.csv'), weights: join(outDir, 'weights.json'), report: join(outDir, 'link-report.html') };
+    const outputs = {
+      pairs: join(outDir, 'pairs.csv'),
+      clusters: join(outDir, 'clusters.csv'),
+      weights: join(outDir, 'weights.json'),
+      report: join(outDir, 'link-report.html'),
+    };
     await writePairsCsv(db, files, spec, outputs.pairs);
     await writeClustersCsv(db, files, outputs.clusters);
     writeFileSync(outputs.weights, JSON.stringify(result.weights, null, 2) + '\n');
@@ -135,7 +149,16 @@ export async function linkFiles(options: LinkFilesOptions): Promise<LinkFilesRes
         })
       : undefined;
     const sweepTable = quality?.sweep;
-    await writeLinkReport(db, { files, spec, result, quality, sweepTable, threshold, file: outputs.report, labelled: !!options.labels });
+    await writeLinkReport(db, {
+      files,
+      spec,
+      result,
+      quality,
+      sweepTable,
+      threshold,
+      file: outputs.report,
+      labelled: !!options.labels,
+    });
     return { ...result, outputs, quality, sweepTable };
   } finally {
     db.close();
@@ -163,9 +186,15 @@ async function utf8Files(files: LinkFileList, encoding: string | undefined, conv
     closeSync(fd);
     const sniffed = sniffEncoding(head.subarray(0, n), n < head.length);
     if (sniffed.kind === 'not-utf-8') {
-      throw new InputError(f, `the file is not UTF-8 (invalid bytes on line ${sniffed.lines.slice(0, 5).join(', ')}); name its encoding, e.g. \`--encoding windows-1258\` or \`--encoding latin1\`, or save it as "CSV UTF-8"`, sniffed.lines[0]);
+      throw new InputError(
+        f,
+        `the file is not UTF-8 (invalid bytes on line ${sniffed.lines.slice(0, 5).join(', ')}); name its ` +
+          `encoding, e.g. \`--encoding windows-1258\` or \`--encoding latin1\`, or save it as "CSV UTF-8"`,
+        sniffed.lines[0],
+      );
     }
-    if (sniffed.kind !== 'utf-8') throw new InputError(f, 'the file is UTF-16, not UTF-8; pass `--encoding utf-16le` or save it as "CSV UTF-8"', 1);
+    if (sniffed.kind !== 'utf-8')
+      throw new InputError(f, 'the file is UTF-16, not UTF-8; pass `--encoding utf-16le` or save it as "CSV UTF-8"', 1);
     out.push(f);
   }
   return out;
@@ -175,36 +204,59 @@ async function utf8Files(files: LinkFileList, encoding: string | undefined, conv
  * Loads the files as text tables and unions them into `link_input`: `_record_id` (dense, from 0),
  * `_dataset` (index of the file), `_id` (the spec's unique_id, else the line of data) and `_row`.
  */
-async function loadLinkInput(db: Db, files: LinkFileList, readable: string[], spec: ResolvedLinkSpec, specSource: string, delimiter?: string): Promise<string[]> {
+async function loadLinkInput(
+  db: Db,
+  files: LinkFileList,
+  readable: string[],
+  spec: ResolvedLinkSpec,
+  specSource: string,
+  delimiter?: string,
+): Promise<string[]> {
   const columns: Array<Set<string>> = [];
   for (const [i, f] of files.entries()) {
     const delim = delimiter === undefined ? '' : `, delim = ${literal(delimiter)}`;
     try {
-      await db.exec(`create table ${ident(fileTable(i))} as select * from read_csv(${literal(readable[i]!)}, all_varchar = true, header = true${delim})`);
+      await db.exec(
+        `create table ${ident(fileTable(i))} as select * from read_csv(${literal(readable[i]!)}, all_varchar = ` +
+          `true, header = true${delim})`,
+      );
     } catch (err) {
-      throw new InputError(f, `cannot read as CSV: ${(err as Error).message.split('\n')[0]}; check --delimiter and --encoding`);
+      throw new InputError(
+        f,
+        `cannot read as CSV: ${(err as Error).message.split('\n')[0]}; check --delimiter and --encoding`,
+      );
     }
-    columns.push(new Set((await db.all<{ column_name: string }>(`describe ${ident(fileTable(i))}`)).map((r) => r.column_name)));
+    columns.push(
+      new Set((await db.all<{ column_name: string }>(`describe ${ident(fileTable(i))}`)).map((r) => r.column_name)),
+    );
   }
-  // A field whose columns one file lacks is unknown on all its records: say so, since it silently makes no cross-file pairs.
+  // A field whose columns one file lacks is unknown on all its records: say so, since it silently makes no
+  // cross-file pairs.
   const warnings: string[] = [];
   if (files.length === 2) {
     for (const [name, f] of Object.entries(spec.fields)) {
       const has = columns.map((cols) => f.column.some((c) => cols.has(c)));
       if (has[0] !== has[1]) {
         const lacking = basename(files[has[0] ? 1 : 0]);
-        warnings.push(`field "${name}": ${lacking} has no column ${f.column.map((c) => `"${c}"`).join(' or ')}; the field is unknown on all its records, so comparisons and blocking rules on it link nothing across the files (name the column of each file: "column": ["a", "b"])`);
+        warnings.push(
+          `field "${name}": ${lacking} has no column ${f.column.map((c) => `"${c}"`).join(' or ')}; the field ` +
+            `is unknown on all its records, so comparisons and blocking rules on it link nothing across the ` +
+            `files (name the column of each file: "column": ["a", "b"])`,
+        );
       }
     }
   }
   if (spec.unique_id) {
     for (const [i, f] of files.entries()) {
       const cols = (await db.all<{ column_name: string }>(`describe ${ident(fileTable(i))}`)).map((r) => r.column_name);
-      if (!cols.includes(spec.unique_id)) throw new ConfigError(specSource, [`unique_id: ${basename(f)} has no column "${spec.unique_id}"`]);
+      if (!cols.includes(spec.unique_id))
+        throw new ConfigError(specSource, [`unique_id: ${basename(f)} has no column "${spec.unique_id}"`]);
     }
   }
   const idExpr = spec.unique_id ? ident(spec.unique_id) : rowNumberId;
-  const parts = files.map((_, i) => `select ${i}::tinyint as _dataset, ${idExpr} as _id, rowid as _row, * from ${ident(fileTable(i))}`);
+  const parts = files.map(
+    (_, i) => `select ${i}::tinyint as _dataset, ${idExpr} as _id, rowid as _row, * from ${ident(fileTable(i))}`,
+  );
   await db.exec(`create table ${tables.input} as
     select (row_number() over (order by _dataset, _row) - 1)::bigint as _record_id, *
     from (${parts.join(' union all by name ')})`);
@@ -234,19 +286,24 @@ function weightPartNames(spec: ResolvedLinkSpec): string[] {
 /** pairs.csv: every link at or above the threshold, strongest first, with every weight part. */
 async function writePairsCsv(db: Db, files: LinkFileList, spec: ResolvedLinkSpec, file: string): Promise<void> {
   const partCols = weightPartNames(spec).map((p) => `(l.parts ->> ${literal(p)})::double as ${ident(p)}`);
-  await db.exec(`copy (
-    select ${fileNameSql(files, 'la')} as left_file, ${idSql('la')} as left_id, ${fileNameSql(files, 'rb')} as right_file, ${idSql('rb')} as right_id,
+  await db.exec(
+    `copy (
+    select ${fileNameSql(files, 'la')} as left_file, ${idSql('la')} as left_id, ${fileNameSql(files, 'rb')} as ` +
+      `right_file, ${idSql('rb')} as right_id,
            l.match_weight, l.match_probability, l.confidence, l.kept, l.cut_reason, ${partCols.join(', ')}
     from ${tables.links} l
     join ${tables.input} la on la._record_id = l.record_a
     join ${tables.input} rb on rb._record_id = l.record_b
     order by l.match_weight desc, l.record_a, l.record_b
-  ) to ${literal(file)} (header, delimiter ',')`);
+  ) to ${literal(file)} (header, delimiter ',')`,
+  );
 }
 
 /** clusters.csv: every record and its cluster, named after its first record (`file:id` when linking two files). */
 async function writeClustersCsv(db: Db, files: LinkFileList, file: string): Promise<void> {
-  const clusterId = neutraliseFormulaSql(files.length === 2 ? `${rawFileNameSql(files, 'ci')} || ':' || ci._id` : 'ci._id');
+  const clusterId = neutraliseFormulaSql(
+    files.length === 2 ? `${rawFileNameSql(files, 'ci')} || ':' || ci._id` : 'ci._id',
+  );
   await db.exec(`copy (
     select ${fileNameSql(files, 'i')} as file, ${idSql('i')} as id, ${clusterId} as cluster_id,
            count(*) over (partition by c.cluster_id) as cluster_size
@@ -271,15 +328,26 @@ async function scoreAllPairs(db: Db, spec: ResolvedLinkSpec, result: LinkResult)
 /** link-report.html: summary, labels (curve and sweep), level weights, sample waterfalls, cluster sizes. */
 async function writeLinkReport(
   db: Db,
-  o: { files: LinkFileList; spec: ResolvedLinkSpec; result: LinkResult; quality?: LabelQuality; sweepTable?: SweepPoint[]; threshold: number; file: string; labelled: boolean },
+  o: {
+    files: LinkFileList;
+    spec: ResolvedLinkSpec;
+    result: LinkResult;
+    quality?: LabelQuality;
+    sweepTable?: SweepPoint[];
+    threshold: number;
+    file: string;
+    labelled: boolean;
+  },
 ): Promise<void> {
   const r = o.result;
   const names = weightPartNames(o.spec);
   const partCols = names.map((p) => `(s.parts ->> ${literal(p)})::double as ${ident(`p_${p}`)}`).join(', ');
   const truth = o.labelled ? 't.y' : 'null';
   const join = o.labelled ? 'left join link_truth t on t.a = s.record_a and t.b = s.record_b' : '';
-  const base = `select la._id as l, rb._id as r, s.match_weight as w, ${truth}::integer as y, ${partCols}
-    from ${tables.scored} s join ${tables.input} la on la._record_id = s.record_a join ${tables.input} rb on rb._record_id = s.record_b ${join}`;
+  const base =
+    `select la._id as l, rb._id as r, s.match_weight as w, ${truth}::integer as y, ${partCols}
+    from ${tables.scored} s join ${tables.input} la on la._record_id = s.record_a join ${tables.input} rb on ` +
+    `rb._record_id = s.record_b ${join}`;
   const picks: Array<[string, string]> = [
     ['the strongest pair', 'order by w desc, l, r'],
     ['the weakest pair at or above the threshold', `where w >= ${o.threshold} order by w, l, r`],
@@ -307,7 +375,8 @@ async function writeLinkReport(
     } as ReportPair);
   }
   const sizes = await db.all<{ size: number; n: number }>(
-    `select size::integer as size, count(*)::integer as n from (select cluster_id, count(*) as size from ${tables.clusters} group by 1) group by 1 order by 1`,
+    `select size::integer as size, count(*)::integer as n from (select cluster_id, count(*) as size ` +
+      `from ${tables.clusters} group by 1) group by 1 order by 1`,
   );
   const html = renderLinkReport({
     title: `Link report: ${o.files.map((f) => basename(f)).join(' + ')}`,
@@ -316,7 +385,9 @@ async function writeLinkReport(
       ['link type', r.linkType],
       ['clustering', o.spec.clustering.method],
       ['candidate pairs', String(r.candidatePairs)],
-      ...o.spec.blocking.map((b, i) => [`  blocking rule ${i + 1}`, `${blockingKeysLabel(b)}: ${r.rulePairs[i]} pairs`] as [string, string]),
+      ...o.spec.blocking.map(
+        (b, i) => [`  blocking rule ${i + 1}`, `${blockingKeysLabel(b)}: ${r.rulePairs[i]} pairs`] as [string, string],
+      ),
       ['links (at or above the threshold)', String(r.links)],
       ['links kept by clustering', String(r.keptLinks)],
       ['clusters of 2+ records', String(r.multiRecordClusters)],

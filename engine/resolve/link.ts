@@ -5,7 +5,17 @@
 import { ConfigError, InputError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { ident, type Db } from '../warehouse/db.js';
-import { clusterComponents, clusterOneToOne, clusterRecords, EDGE_BRIDGE, EDGE_CONFLICT, EDGE_KEPT, EDGE_TAKEN, type ClusterGuards, type ClusterResult } from './cluster.js';
+import {
+  clusterComponents,
+  clusterOneToOne,
+  clusterRecords,
+  EDGE_BRIDGE,
+  EDGE_CONFLICT,
+  EDGE_KEPT,
+  EDGE_TAKEN,
+  type ClusterGuards,
+  type ClusterResult,
+} from './cluster.js';
 import { blockingKeys, type BlockingRule, type LinkType, type ResolvedLinkSpec } from './spec.js';
 import { thresholdWeight } from './spec.js';
 import {
@@ -68,7 +78,8 @@ export interface LinkResult {
   oneToOneRefused: number;
   /** Candidate pairs each blocking rule produced (a pair several rules produce counts for each). */
   rulePairs: number[];
-  /** What looked wrong (also logged as warnings): too frequent blocking values, rules making no pairs, degenerate estimates. */
+  /** What looked wrong (also logged as warnings): too frequent blocking values, rules making no pairs, degenerate
+   * estimates. */
   warnings: string[];
   linkType: LinkType;
   /** Links refused because their clusters hold different exclusive values (two people). */
@@ -117,7 +128,8 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   return result;
 }
 
-/** prepare → block → compare → estimate → score → cluster, over the checked input; registers its work tables in `work`. */
+/** prepare → block → compare → estimate → score → cluster, over the checked input; registers its work tables in
+ * `work`. */
 async function linkSteps(
   db: Db,
   options: LinkOptions & { idColumn: string },
@@ -146,7 +158,15 @@ async function linkSteps(
   const stats = recordStats(spec);
   const records = t('records');
   const sizes = await timed('prepare', async () => {
-    await run(db, prepareRecordsSql(spec, { input: options.input, idColumn, datasetColumn: options.datasetColumn, table: t('base') }));
+    await run(
+      db,
+      prepareRecordsSql(spec, {
+        input: options.input,
+        idColumn,
+        datasetColumn: options.datasetColumn,
+        table: t('base'),
+      }),
+    );
     work.push(t('base'));
     const statTables = stats.map((stat, i) => ({ stat, table: t(`stat${i}`) }));
     for (const s of statTables) {
@@ -156,7 +176,8 @@ async function linkSteps(
     await run(db, recordsWithStatsSql(t('base'), statTables, records));
     work.push(records);
     const counts = await db.all<{ ds: number; n: number; max_id: number }>(
-      `select _ds as ds, count(*)::bigint as n, max(_rid)::bigint as max_id from ${ident(records)} group by 1 order by 1`,
+      `select _ds as ds, count(*)::bigint as n, max(_rid)::bigint as max_id from ${ident(records)} group by 1 ` +
+        `order by 1`,
     );
     const n0 = counts.find((c) => c.ds === 0)?.n ?? 0;
     const n1 = counts.find((c) => c.ds === 1)?.n ?? 0;
@@ -177,29 +198,57 @@ async function linkSteps(
       work.push(keys[i]!.table);
     }
     const estimate = blockingEstimateQuery(spec, keys);
-    const planned = await db.all<{ rule: number; pairs: number; skipped_blocks: number; skipped_records: number; largest: number }>(estimate.sql, estimate.params);
+    const planned = await db.all<{
+      rule: number;
+      pairs: number;
+      skipped_blocks: number;
+      skipped_records: number;
+      largest: number;
+    }>(estimate.sql, estimate.params);
     for (const p of planned) {
       if (p.skipped_blocks > 0) {
         const max = spec.blocking[p.rule]!.max_block_size ?? spec.max_block_size;
-        warn(`blocking rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): ${p.skipped_blocks} key value(s) shared by more than ${max} records (${p.skipped_records} records, largest ${p.largest}) make no pairs; raise max_block_size or block on a finer key if they should`);
+        warn(
+          `blocking rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): ${p.skipped_blocks} key value(s) ` +
+            `shared by more than ${max} records (${p.skipped_records} records, largest ${p.largest}) make no ` +
+            `pairs; raise max_block_size or block on a finer key if they should`,
+        );
       }
     }
     const plannedPairs = planned.reduce((s, p) => s + p.pairs, 0);
     if (plannedPairs > spec.max_pairs) {
-      const per = planned.map((p) => `rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): up to ${Math.round(p.pairs)}`).join('; ');
-      throw new ConfigError('link spec', [`blocking: the rules would make up to ${Math.round(plannedPairs)} candidate pairs, over the budget max_pairs = ${spec.max_pairs} (${per}). Block on finer keys, lower max_block_size, or raise max_pairs`]);
+      const per = planned
+        .map((p) => `rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): up to ${Math.round(p.pairs)}`)
+        .join('; ');
+      throw new ConfigError('link spec', [
+        `blocking: the rules would make up to ${Math.round(plannedPairs)} candidate pairs, over the budget ` +
+          `max_pairs = ${spec.max_pairs} (${per}). Block on finer keys, lower max_block_size, or raise max_pairs`,
+      ]);
     }
     await run(db, blockedPairsSql(spec, { records, table: t('pairs'), linkOnly, keys }));
     work.push(t('pairs'));
     const counts = await db.one<Record<string, number>>(
-      `select count(*)::bigint as total${spec.blocking.map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`).join('')} from ${ident(t('pairs'))}`,
+      `select count(*)::bigint as ` +
+        `total` +
+        spec.blocking
+          .map((_, i) => `, count(*) filter (where (rule_mask & ${2 ** i}) <> 0)::bigint as r${i}`)
+          .join('') +
+        ` ` +
+        `from ${ident(t('pairs'))}`,
     );
     const rulePairs = spec.blocking.map((_, i) => Number(counts?.[`r${i}`] ?? 0));
     return { candidatePairs: Number(counts?.total ?? 0), rulePairs };
   });
-  log.info(`link: ${nRecords} records, ${candidatePairs} candidate pairs (${spec.blocking.map((r, i) => `${ruleLabel(r)}: ${rulePairs[i]}`).join(', ')})`);
+  log.info(
+    `link: ${nRecords} records, ${candidatePairs} candidate pairs ` +
+      `(${spec.blocking.map((r, i) => `${ruleLabel(r)}: ${rulePairs[i]}`).join(', ')})`,
+  );
   spec.blocking.forEach((r, i) => {
-    if (rulePairs[i] === 0) warn(`blocking rule ${i + 1} (${ruleLabel(r)}) makes no candidate pairs: no two records${linkOnly ? ' of different files' : ''} share its key(s)`);
+    if (rulePairs[i] === 0)
+      warn(
+        `blocking rule ${i + 1} (${ruleLabel(r)}) makes no candidate pairs: no two ` +
+          `records${linkOnly ? ' of different files' : ''} share its key(s)`,
+      );
   });
 
   const gammas = spec.comparisons.map((c) => ident(gammaColumn(c.name)));
@@ -208,19 +257,33 @@ async function linkSteps(
     work.push(t('vectors'));
     const pooled = linkType === 'link_and_dedupe';
     const uSizes: [number, number] = pooled ? [nRecords, nRecords] : [sizes.n0, linkOnly ? sizes.n1 : sizes.n0];
-    await run(db, randomPairsSql({ records, table: t('upairs'), count: spec.estimate.u_sample_pairs, seed: options.seed, linkOnly, sizes: uSizes, pooled }));
+    await run(
+      db,
+      randomPairsSql({
+        records,
+        table: t('upairs'),
+        count: spec.estimate.u_sample_pairs,
+        seed: options.seed,
+        linkOnly,
+        sizes: uSizes,
+        pooled,
+      }),
+    );
     work.push(t('upairs'));
     await run(db, comparisonVectorsSql(spec, { pairs: t('upairs'), records, table: t('uvectors'), withStats: false }));
     work.push(t('uvectors'));
     const p = await db.numericColumns(
-      `select rule_mask, ${gammas.join(', ')}, count(*)::double as n from ${ident(t('vectors'))} group by all order by all`,
+      `select rule_mask, ${gammas.join(', ')}, count(*)::double as n from ${ident(t('vectors'))} group by all ` +
+        `order by all`,
     );
     const patterns: MaskedPatterns = {
       mask: p.columns[0]!,
       gamma: p.columns.slice(1, -1).map((c) => Uint8Array.from(c)),
       count: p.columns[p.columns.length - 1]!,
     };
-    const u = await db.numericColumns(`select ${gammas.join(', ')}, count(*)::double as n from ${ident(t('uvectors'))} group by all order by all`);
+    const u = await db.numericColumns(
+      `select ${gammas.join(', ')}, count(*)::double as n from ${ident(t('uvectors'))} group by all order by all`,
+    );
     const uCounts = spec.comparisons.map((c, ci) => {
       const counts = new Array<number>(c.levels.length).fill(0);
       const g = u.columns[ci]!;
@@ -233,23 +296,41 @@ async function linkSteps(
   });
 
   const totalPairs = linkOnly ? sizes.n0 * sizes.n1 : (nRecords * (nRecords - 1)) / 2;
-  const mFromLabels = options.mFromPairs ? await labelledLevelCounts(db, spec, t('vectors'), options.mFromPairs) : undefined;
-  if (mFromLabels && mFromLabels.pairs < 10) warn(`m from labels: only ${mFromLabels.pairs} labelled matches are candidate pairs; m rests on very few pairs`);
+  const mFromLabels = options.mFromPairs
+    ? await labelledLevelCounts(db, spec, t('vectors'), options.mFromPairs)
+    : undefined;
+  if (mFromLabels && mFromLabels.pairs < 10)
+    warn(`m from labels: only ${mFromLabels.pairs} labelled matches are candidate pairs; m rests on very few pairs`);
   const weights = await timed('estimate', async () =>
-    estimateWeights(spec, { uCounts, pairs: patterns, candidatePairs, totalPairs, uPairs, ...(mFromLabels ? { mCounts: mFromLabels.counts } : {}) }),
+    estimateWeights(spec, {
+      uCounts,
+      pairs: patterns,
+      candidatePairs,
+      totalPairs,
+      uPairs,
+      ...(mFromLabels ? { mCounts: mFromLabels.counts } : {}),
+    }),
   );
   for (const w of weightWarnings(weights)) warn(w);
 
   const threshold = thresholdWeight(spec.threshold);
   const links = await timed('score', async () => {
     const priorOdds = Math.log2(weights.prior / (1 - weights.prior));
-    const scoreWeights = { prior: priorOdds, comparisons: weights.comparisons.map((c) => ({ weights: c.levels.map((l) => l.weight), u: c.levels.map((l) => l.u) })) };
+    const scoreWeights = {
+      prior: priorOdds,
+      comparisons: weights.comparisons.map((c) => ({
+        weights: c.levels.map((l) => l.weight),
+        u: c.levels.map((l) => l.u),
+      })),
+    };
     await run(db, linksSql(spec, scoreWeights, { vectors: t('vectors'), table: out.links, threshold }));
     return db.value<number>(`select count(*)::bigint from ${ident(out.links)}`);
   });
 
   const clustered = await timed('cluster', async () => {
-    const e = await db.numericColumns(`select record_a, record_b, match_weight, shared_identifiers from ${ident(out.links)}`);
+    const e = await db.numericColumns(
+      `select record_a, record_b, match_weight, shared_identifiers from ${ident(out.links)}`,
+    );
     const [a, b, w, shared] = e.columns as [Float64Array, Float64Array, Float64Array, Float64Array];
     const guards: ClusterGuards = {
       strongWeight: thresholdWeight(spec.clustering.strong),
@@ -262,11 +343,18 @@ async function linkSteps(
     if (keysSql && spec.clustering.corroboration) {
       const k = await db.numericColumns(keysSql);
       guards.corroboration = {
-        keys: { record: Int32Array.from(k.columns[0]!), kind: Uint8Array.from(k.columns[1]!), value: Int32Array.from(k.columns[2]!) },
+        keys: {
+          record: Int32Array.from(k.columns[0]!),
+          kind: Uint8Array.from(k.columns[1]!),
+          value: Int32Array.from(k.columns[2]!),
+        },
         minKinds: spec.clustering.corroboration.min_identifiers,
         maxClustersPerValue: spec.clustering.corroboration.max_clusters_per_value,
         maxClustersPerDecisiveValue: spec.clustering.corroboration.max_clusters_per_decisive_value,
-        decisiveKinds: spec.comparisons.filter((c) => c.identifier).slice(0, 16).reduce((m, c, i) => (c.decisive ? m | (1 << i) : m), 0),
+        decisiveKinds: spec.comparisons
+          .filter((c) => c.identifier)
+          .slice(0, 16)
+          .reduce((m, c, i) => (c.decisive ? m | (1 << i) : m), 0),
       };
     }
     const exclusiveSql = exclusiveValuesQuery(spec, records);
@@ -277,27 +365,42 @@ async function linkSteps(
     const edges = { a, b, weight: w, sharedIdentifiers: shared };
     const method = spec.clustering.method;
     const result: ClusterResult =
-      method === 'components' ? clusterComponents(sizes.maxId + 1, edges)
-      : method === 'one_to_one' ? clusterOneToOne(sizes.maxId + 1, edges)
-      : clusterRecords(sizes.maxId + 1, edges, guards);
-    await db.exec(`create or replace table ${ident(out.corroborations)} (cluster_a bigint, cluster_b bigint, identifiers varchar)`);
+      method === 'components'
+        ? clusterComponents(sizes.maxId + 1, edges)
+        : method === 'one_to_one'
+          ? clusterOneToOne(sizes.maxId + 1, edges)
+          : clusterRecords(sizes.maxId + 1, edges, guards);
+    await db.exec(
+      `create or replace table ${ident(out.corroborations)} (cluster_a bigint, cluster_b bigint, identifiers varchar)`,
+    );
     await db.appendRows(
       out.corroborations,
-      result.corroborations.map((c) => [BigInt(c.a), BigInt(c.b), identifiers.filter((_, i) => (c.kinds >> i) & 1).join('|')]),
+      result.corroborations.map((c) => [
+        BigInt(c.a),
+        BigInt(c.b),
+        identifiers.filter((_, i) => (c.kinds >> i) & 1).join('|'),
+      ]),
     );
     await db.exec(`create or replace table ${ident(t('cut'))} (a bigint, b bigint, reason varchar)`);
     work.push(t('cut'));
     let weak = 0;
     let taken = 0;
-    await db.appendRows(t('cut'), (function* () {
-      for (let i = 0; i < e.rowCount; i++) {
-        const s = result.status[i]!;
-        if (s === EDGE_KEPT) continue;
-        if (s === EDGE_TAKEN) taken++;
-        else if (s !== EDGE_BRIDGE && s !== EDGE_CONFLICT) weak++;
-        yield [BigInt(a[i]!), BigInt(b[i]!), s === EDGE_BRIDGE ? 'bridge' : s === EDGE_CONFLICT ? 'conflict' : s === EDGE_TAKEN ? 'one_to_one' : 'weak'];
-      }
-    })());
+    await db.appendRows(
+      t('cut'),
+      (function* () {
+        for (let i = 0; i < e.rowCount; i++) {
+          const s = result.status[i]!;
+          if (s === EDGE_KEPT) continue;
+          if (s === EDGE_TAKEN) taken++;
+          else if (s !== EDGE_BRIDGE && s !== EDGE_CONFLICT) weak++;
+          yield [
+            BigInt(a[i]!),
+            BigInt(b[i]!),
+            s === EDGE_BRIDGE ? 'bridge' : s === EDGE_CONFLICT ? 'conflict' : s === EDGE_TAKEN ? 'one_to_one' : 'weak',
+          ];
+        }
+      })(),
+    );
     await run(db, markCutLinksSql({ links: out.links, cut: t('cut') }));
 
     // Only members of multi-record clusters go through the appender; SQL fills in singletons.
@@ -306,17 +409,28 @@ async function linkSteps(
     await db.exec(`create or replace table ${ident(t('members'))} (record_id bigint, cluster_id bigint)`);
     work.push(t('members'));
     let multi = 0;
-    await db.appendRows(t('members'), (function* () {
-      for (let i = 0; i < result.cluster.length; i++) {
-        const c = result.cluster[i]!;
-        if (size[c]! < 2) continue;
-        if (c === i) multi++;
-        yield [BigInt(i), BigInt(c)];
-      }
-    })());
+    await db.appendRows(
+      t('members'),
+      (function* () {
+        for (let i = 0; i < result.cluster.length; i++) {
+          const c = result.cluster[i]!;
+          if (size[c]! < 2) continue;
+          if (c === i) multi++;
+          yield [BigInt(i), BigInt(c)];
+        }
+      })(),
+    );
     await run(db, clustersSql({ records, members: t('members'), table: out.clusters }));
     const clusters = await db.value<number>(`select count(distinct cluster_id)::bigint from ${ident(out.clusters)}`);
-    return { weak, taken, bridgesCut: result.bridgesCut, conflicts: result.conflicts, corroborations: result.corroborations.length, clusters, multi };
+    return {
+      weak,
+      taken,
+      bridgesCut: result.bridgesCut,
+      conflicts: result.conflicts,
+      corroborations: result.corroborations.length,
+      clusters,
+      multi,
+    };
   });
 
   return {
@@ -341,10 +455,16 @@ async function linkSteps(
 }
 
 /** Per comparison, how many labelled matches among the candidate pairs fall in each level. */
-async function labelledLevelCounts(db: Db, spec: ResolvedLinkSpec, vectors: string, labels: string): Promise<{ pairs: number; counts: number[][] }> {
+async function labelledLevelCounts(
+  db: Db,
+  spec: ResolvedLinkSpec,
+  vectors: string,
+  labels: string,
+): Promise<{ pairs: number; counts: number[][] }> {
   const gammas = spec.comparisons.map((c) => ident(gammaColumn(c.name)));
   const g = await db.numericColumns(
-    `select ${gammas.map((x) => `v.${x}`).join(', ')}, count(*)::double as n from ${ident(vectors)} v join ${ident(labels)} t on t.a = v.a and t.b = v.b and t.y = 1 group by all order by all`,
+    `select ${gammas.map((x) => `v.${x}`).join(', ')}, count(*)::double as n from ${ident(vectors)} v ` +
+      `join ${ident(labels)} t on t.a = v.a and t.b = v.b and t.y = 1 group by all order by all`,
   );
   const n = g.columns[g.columns.length - 1]!;
   const counts = spec.comparisons.map((c, ci) => {
@@ -357,16 +477,21 @@ async function labelledLevelCounts(db: Db, spec: ResolvedLinkSpec, vectors: stri
 
 /** A rule as people read it: `surname+postcode`, `title:words`. */
 export function ruleLabel(rule: BlockingRule): string {
-  return blockingKeys(rule).map((k) => (k.key === 'value' ? k.field : `${k.field}:${k.key}${k.key === 'prefix' ? k.length : ''}`)).join('+');
+  return blockingKeys(rule)
+    .map((k) => (k.key === 'value' ? k.field : `${k.field}:${k.key}${k.key === 'prefix' ? k.length : ''}`))
+    .join('+');
 }
 
 /** The spec's link type, checked against the number of datasets (default: dedupe one, link two). */
 function resolveLinkType(spec: ResolvedLinkSpec, twoDatasets: boolean): LinkType {
   const type = spec.link_type ?? (twoDatasets ? 'link_only' : 'dedupe_only');
   const problems: string[] = [];
-  if (type === 'dedupe_only' && twoDatasets) problems.push('link_type: "dedupe_only" takes one file; for two files use "link_only" or "link_and_dedupe"');
-  if (type !== 'dedupe_only' && !twoDatasets) problems.push(`link_type: "${type}" needs two files (one file is deduped: "dedupe_only")`);
-  if (spec.clustering.method === 'one_to_one' && type !== 'link_only') problems.push('clustering.method: "one_to_one" needs two files linked with link_type "link_only"');
+  if (type === 'dedupe_only' && twoDatasets)
+    problems.push('link_type: "dedupe_only" takes one file; for two files use "link_only" or "link_and_dedupe"');
+  if (type !== 'dedupe_only' && !twoDatasets)
+    problems.push(`link_type: "${type}" needs two files (one file is deduped: "dedupe_only")`);
+  if (spec.clustering.method === 'one_to_one' && type !== 'link_only')
+    problems.push('clustering.method: "one_to_one" needs two files linked with link_type "link_only"');
   if (problems.length) throw new ConfigError('link spec', problems);
   return type;
 }
@@ -375,30 +500,54 @@ function resolveLinkType(spec: ResolvedLinkSpec, twoDatasets: boolean): LinkType
  * Every field has a column in the input (of a list, the absent ones are dropped), and ids are
  * unique non-negative integers. Returns the spec with its field columns narrowed to the input.
  */
-async function checkInput(db: Db, input: string, idColumn: string, datasetColumn: string | undefined, spec: ResolvedLinkSpec): Promise<ResolvedLinkSpec> {
+async function checkInput(
+  db: Db,
+  input: string,
+  idColumn: string,
+  datasetColumn: string | undefined,
+  spec: ResolvedLinkSpec,
+): Promise<ResolvedLinkSpec> {
   let columns: string[];
   try {
-    columns = (await db.all<{ column_name: string }>(`describe select * from ${ident(input)}`)).map((r) => r.column_name);
+    columns = (await db.all<{ column_name: string }>(`describe select * from ${ident(input)}`)).map(
+      (r) => r.column_name,
+    );
   } catch {
     throw new InputError(input, 'table not found; the linking stage needs its input table');
   }
   const have = new Set(columns);
   const problems: string[] = [];
-  for (const col of [idColumn, ...(datasetColumn ? [datasetColumn] : [])]) if (!have.has(col)) problems.push(`the input has no column "${col}"`);
+  for (const col of [idColumn, ...(datasetColumn ? [datasetColumn] : [])])
+    if (!have.has(col)) problems.push(`the input has no column "${col}"`);
   const fields: ResolvedLinkSpec['fields'] = {};
   for (const [name, f] of Object.entries(spec.fields)) {
     const present = f.column.filter((c) => have.has(c));
-    if (present.length === 0 && !f.optional) problems.push(`fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} (columns: ${columns.join(', ')})`);
+    if (present.length === 0 && !f.optional)
+      problems.push(
+        `fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} ` +
+          `(columns: ${columns.join(', ')})`,
+      );
     fields[name] = { ...f, column: present };
   }
   if (problems.length) throw new ConfigError('link spec', problems);
   const ids = await db.one<{ n: number; d: number; lo: number; hi: number; bad: number }>(
-    `select count(*)::bigint as n, count(distinct ${ident(idColumn)})::bigint as d, min(try_cast(${ident(idColumn)} as bigint)) as lo,
-            max(try_cast(${ident(idColumn)} as bigint)) as hi, count(*) filter (where try_cast(${ident(idColumn)} as bigint) is null)::bigint as bad
+    `select count(*)::bigint as n, count(distinct ${ident(idColumn)})::bigint as d, ` +
+      `min(try_cast(${ident(idColumn)} as bigint)) as lo,
+            max(try_cast(${ident(idColumn)} as bigint)) as hi, count(*) filter (where ` +
+      `try_cast(${ident(idColumn)} as bigint) is null)::bigint as bad
      from ${ident(input)}`,
   );
-  if (ids && ids.n > 0 && (ids.bad > 0 || ids.d !== ids.n || ids.lo < 0 || ids.hi > 2 ** 31 - 2 || ids.hi >= 8 * ids.n + 1_000_000)) {
-    throw new InputError(input, `column "${idColumn}" must hold unique integer ids from 0 (dense, below 2^31)`, undefined, idColumn);
+  if (
+    ids &&
+    ids.n > 0 &&
+    (ids.bad > 0 || ids.d !== ids.n || ids.lo < 0 || ids.hi > 2 ** 31 - 2 || ids.hi >= 8 * ids.n + 1_000_000)
+  ) {
+    throw new InputError(
+      input,
+      `column "${idColumn}" must hold unique integer ids from 0 (dense, below 2^31)`,
+      undefined,
+      idColumn,
+    );
   }
   return { ...spec, fields };
 }

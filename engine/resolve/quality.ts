@@ -21,7 +21,8 @@ export interface ScoredRecord {
 }
 
 /** Pairs of a group: n(n−1)/2 within one file, or n0·n1 across two. */
-const pairsOf = (n: [number, number], crossOnly: boolean) => (crossOnly ? n[0] * n[1] : ((n[0] + n[1]) * (n[0] + n[1] - 1)) / 2);
+const pairsOf = (n: [number, number], crossOnly: boolean) =>
+  crossOnly ? n[0] * n[1] : ((n[0] + n[1]) * (n[0] + n[1] - 1)) / 2;
 
 function count(records: readonly ScoredRecord[], key: (r: ScoredRecord) => string, crossOnly: boolean): number {
   const groups = new Map<string, [number, number]>();
@@ -40,7 +41,8 @@ function count(records: readonly ScoredRecord[], key: (r: ScoredRecord) => strin
  * Precision, recall and F1 over pairs.
  *
  * @example
- *   pairwiseQuality([{ cluster: 'a', entity: '1' }, { cluster: 'a', entity: '1' }, { cluster: 'b', entity: '1' }], false)
+ * pairwiseQuality([{ cluster: 'a', entity: '1' }, { cluster: 'a', entity: '1' }, { cluster: 'b', entity: '1' }],
+ * false)
  *   // { truePairs: 3, predictedPairs: 1, correctPairs: 1, precision: 1, recall: 0.333…, f1: 0.5 }
  */
 export function pairwiseQuality(records: readonly ScoredRecord[], crossOnly: boolean): PairwiseQuality {

@@ -6,7 +6,18 @@
 import { ConfigError } from '../errors.js';
 
 /** How a raw column is cleaned before comparison (the warehouse's identity_records are already clean: 'none'). */
-export const normalizers = ['none', 'trim', 'lower', 'name', 'text', 'number', 'digits', 'phone_vn', 'email', 'domain'] as const;
+export const normalizers = [
+  'none',
+  'trim',
+  'lower',
+  'name',
+  'text',
+  'number',
+  'digits',
+  'phone_vn',
+  'email',
+  'domain',
+] as const;
 export type Normalizer = (typeof normalizers)[number];
 
 export interface FieldSpec {
@@ -16,7 +27,8 @@ export interface FieldSpec {
    */
   column?: string | string[];
   normalize?: Normalizer;
-  /** With several columns: `first` non-empty one (default), or all non-empty ones `join`ed by a space (a name in two columns). */
+  /** With several columns: `first` non-empty one (default), or all non-empty ones `join`ed by a space (a name in
+   * two columns). */
   combine?: 'first' | 'join';
   /** The input may lack the column(s): the field is then unknown (null) on every record. */
   optional?: boolean;
@@ -110,7 +122,18 @@ export interface ComparisonSpec {
  * or `en`, Soundex-like), or a part of a date (`year`, `year_month`, `month_day`; `format` as in
  * strptime, e.g. `%Y%m%d`; default ISO).
  */
-export const blockingKeyKinds = ['value', 'prefix', 'sorted_words', 'words', 'digits', 'model', 'phonetic', 'year', 'year_month', 'month_day'] as const;
+export const blockingKeyKinds = [
+  'value',
+  'prefix',
+  'sorted_words',
+  'words',
+  'digits',
+  'model',
+  'phonetic',
+  'year',
+  'year_month',
+  'month_day',
+] as const;
 export type BlockingKeyKind = (typeof blockingKeyKinds)[number];
 export interface BlockingKey {
   field: string;
@@ -155,8 +178,13 @@ export interface ClusteringSpec {
    * identifier comparisons merge (one record has the phone, another the account). Hub values
    * (over the degree guard, or found in more than `max_clusters_per_value` clusters) do not count.
    */
-  corroboration?: { min_identifiers: number; max_clusters_per_value?: number; max_clusters_per_decisive_value?: number };
-  /** A field no entity may hold two unrelated values of (a holder's national ID): clusters whose known values are disjoint never merge. */
+  corroboration?: {
+    min_identifiers: number;
+    max_clusters_per_value?: number;
+    max_clusters_per_decisive_value?: number;
+  };
+  /** A field no entity may hold two unrelated values of (a holder's national ID): clusters whose known values are
+   * disjoint never merge. */
   exclusive_field?: string;
 }
 
@@ -169,7 +197,8 @@ export interface LinkSpec {
   comparisons: ComparisonSpec[];
   blocking: BlockingRule[];
   max_block_size?: number;
-  /** Pair budget: linking stops with an error when the blocking rules would make more candidate pairs; default 50,000,000. */
+  /** Pair budget: linking stops with an error when the blocking rules would make more candidate pairs; default
+   * 50,000,000. */
   max_pairs?: number;
   /** Prior probability that two random records match; estimated from EM when absent. */
   prior?: { match_probability: number };
@@ -194,13 +223,29 @@ export interface ResolvedLinkSpec extends LinkSpec {
   max_pairs: number;
   estimate: { u_sample_pairs: number; em_iterations: number; em_start_lambda: number };
   confidence: { A: number; B: number; C: number };
-  clustering: Required<Omit<ClusteringSpec, 'corroboration' | 'exclusive_field'>> & Pick<ClusteringSpec, 'exclusive_field'> & {
-    corroboration?: { min_identifiers: number; max_clusters_per_value: number; max_clusters_per_decisive_value: number };
-  };
+  clustering: Required<Omit<ClusteringSpec, 'corroboration' | 'exclusive_field'>> &
+    Pick<ClusteringSpec, 'exclusive_field'> & {
+      corroboration?: {
+        min_identifiers: number;
+        max_clusters_per_value: number;
+        max_clusters_per_decisive_value: number;
+      };
+    };
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const levelKinds: readonly LevelKind[] = ['null', 'exact', 'jaro_winkler', 'levenshtein', 'jaccard', 'tfidf_cosine', 'abs_diff', 'rel_diff', 'date_diff', 'else'];
+const levelKinds: readonly LevelKind[] = [
+  'null',
+  'exact',
+  'jaro_winkler',
+  'levenshtein',
+  'jaccard',
+  'tfidf_cosine',
+  'abs_diff',
+  'rel_diff',
+  'date_diff',
+  'else',
+];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isProb = (v: unknown): v is number => typeof v === 'number' && v > 0 && v < 1;
@@ -221,7 +266,10 @@ function checkThreshold(v: unknown, at: string, problems: string[]): void {
 function checkLevel(level: unknown, at: string, index: number, count: number, problems: string[]): void {
   if (!isObj(level)) return void problems.push(`${at}: expected an object with a "kind"`);
   const kind = level.kind as LevelKind;
-  if (!levelKinds.includes(kind)) return void problems.push(`${at}.kind: expected one of ${levelKinds.join(', ')}, got ${JSON.stringify(level.kind)}`);
+  if (!levelKinds.includes(kind))
+    return void problems.push(
+      `${at}.kind: expected one of ${levelKinds.join(', ')}, got ${JSON.stringify(level.kind)}`,
+    );
   if (kind === 'null' && index !== 0) problems.push(`${at}: the "null" level must come first`);
   if (kind === 'else' && index !== count - 1) problems.push(`${at}: the "else" level must come last`);
   for (const p of ['m', 'u'] as const) {
@@ -229,7 +277,8 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
       problems.push(`${at}.${p}: expected a probability in (0, 1]`);
     }
   }
-  if (kind === 'null' && (level.m !== undefined || level.u !== undefined)) problems.push(`${at}: the "null" level carries no m/u (it adds no evidence)`);
+  if (kind === 'null' && (level.m !== undefined || level.u !== undefined))
+    problems.push(`${at}: the "null" level carries no m/u (it adds no evidence)`);
   const need = (key: string, ok: (v: unknown) => boolean, what: string) => {
     if (!ok(level[key])) problems.push(`${at}.${key}: expected ${what}, got ${JSON.stringify(level[key])}`);
   };
@@ -237,7 +286,8 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
   switch (kind) {
     case 'jaro_winkler':
       need('min', (v) => isNum(v) && v > 0 && v <= 1, 'a similarity in (0, 1]');
-      if (level.word_order !== undefined && !['as_is', 'sorted', 'either'].includes(level.word_order as string)) problems.push(`${at}.word_order: expected "as_is", "sorted" or "either"`);
+      if (level.word_order !== undefined && !['as_is', 'sorted', 'either'].includes(level.word_order as string))
+        problems.push(`${at}.word_order: expected "as_is", "sorted" or "either"`);
       break;
     case 'levenshtein':
       need('max', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer ≥ 0');
@@ -248,19 +298,25 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
       break;
     case 'date_diff':
       need('max_days', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer number of days ≥ 0');
-      if (level.format !== undefined && !isFormats(level.format)) problems.push(`${at}.format: expected a strptime format or a list of them, e.g. "%Y%m%d"`);
+      if (level.format !== undefined && !isFormats(level.format))
+        problems.push(`${at}.format: expected a strptime format or a list of them, e.g. "%Y%m%d"`);
       break;
     case 'jaccard':
     case 'tfidf_cosine':
       need('min', (v) => isNum(v) && v > 0 && v <= 1, 'a similarity in (0, 1]');
       break;
     case 'exact':
-      if (level.word_order !== undefined && !['as_is', 'sorted'].includes(level.word_order as string)) problems.push(`${at}.word_order: expected "as_is" or "sorted"`);
-      if (level.tf_adjust !== undefined && typeof level.tf_adjust !== 'boolean') problems.push(`${at}.tf_adjust: expected true or false`);
-      if (level.tf_tokens !== undefined && typeof level.tf_tokens !== 'boolean') problems.push(`${at}.tf_tokens: expected true or false`);
+      if (level.word_order !== undefined && !['as_is', 'sorted'].includes(level.word_order as string))
+        problems.push(`${at}.word_order: expected "as_is" or "sorted"`);
+      if (level.tf_adjust !== undefined && typeof level.tf_adjust !== 'boolean')
+        problems.push(`${at}.tf_adjust: expected true or false`);
+      if (level.tf_tokens !== undefined && typeof level.tf_tokens !== 'boolean')
+        problems.push(`${at}.tf_tokens: expected true or false`);
       if (level.tf_tokens && !level.tf_adjust) problems.push(`${at}.tf_tokens: only meaningful with "tf_adjust": true`);
-      if (level.tf_weight !== undefined && !(isNum(level.tf_weight) && level.tf_weight >= 0 && level.tf_weight <= 1)) problems.push(`${at}.tf_weight: expected a number in [0, 1]`);
-      if (level.tf_min !== undefined && !isProb(level.tf_min)) problems.push(`${at}.tf_min: expected a probability in (0, 1)`);
+      if (level.tf_weight !== undefined && !(isNum(level.tf_weight) && level.tf_weight >= 0 && level.tf_weight <= 1))
+        problems.push(`${at}.tf_weight: expected a number in [0, 1]`);
+      if (level.tf_min !== undefined && !isProb(level.tf_min))
+        problems.push(`${at}.tf_min: expected a probability in (0, 1)`);
       break;
   }
   for (const key of Object.keys(level)) {
@@ -276,11 +332,17 @@ function checkLevel(level: unknown, at: string, index: number, count: number, pr
       tfidf_cosine: ['min'],
       else: [],
     };
-    if (!['kind', 'label', 'm', 'u', ...allowed[kind]].includes(key)) problems.push(`${at}: unknown key "${key}" for a "${kind}" level`);
+    if (!['kind', 'label', 'm', 'u', ...allowed[kind]].includes(key))
+      problems.push(`${at}: unknown key "${key}" for a "${kind}" level`);
   }
 }
 
-function checkBlockingKey(f: unknown, at: string, fieldRef: (v: unknown, at: string) => void, problems: string[]): void {
+function checkBlockingKey(
+  f: unknown,
+  at: string,
+  fieldRef: (v: unknown, at: string) => void,
+  problems: string[],
+): void {
   if (typeof f === 'string') {
     fieldRef(f, at);
     return;
@@ -295,15 +357,21 @@ function checkBlockingKey(f: unknown, at: string, fieldRef: (v: unknown, at: str
     problems.push(`${at}.key: expected one of ${blockingKeyKinds.join(', ')}`);
     return;
   }
-  for (const k of Object.keys(f)) if (!['field', 'key', 'length', 'language', 'format'].includes(k)) problems.push(`${at}: unknown key "${k}"`);
-  if (key === 'prefix' && !(Number.isInteger(f.length) && (f.length as number) >= 1)) problems.push(`${at}.length: a "prefix" key needs "length": an integer ≥ 1`);
+  for (const k of Object.keys(f))
+    if (!['field', 'key', 'length', 'language', 'format'].includes(k)) problems.push(`${at}: unknown key "${k}"`);
+  if (key === 'prefix' && !(Number.isInteger(f.length) && (f.length as number) >= 1))
+    problems.push(`${at}.length: a "prefix" key needs "length": an integer ≥ 1`);
   if (key !== 'prefix' && f.length !== undefined) problems.push(`${at}.length: only for "prefix" keys`);
-  if (f.language !== undefined && (key !== 'phonetic' || !['vi', 'en'].includes(f.language as string))) problems.push(`${at}.language: "vi" or "en", for "phonetic" keys only`);
+  if (f.language !== undefined && (key !== 'phonetic' || !['vi', 'en'].includes(f.language as string)))
+    problems.push(`${at}.language: "vi" or "en", for "phonetic" keys only`);
   const dates = ['year', 'year_month', 'month_day'].includes(key);
-  if (f.format !== undefined && (!dates || !isFormats(f.format))) problems.push(`${at}.format: a strptime format or a list of them (e.g. "%Y%m%d"), for date parts only`);
+  if (f.format !== undefined && (!dates || !isFormats(f.format)))
+    problems.push(`${at}.format: a strptime format or a list of them (e.g. "%Y%m%d"), for date parts only`);
 }
 
-const isFormats = (v: unknown) => (typeof v === 'string' && v.includes('%')) || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.includes('%')));
+const isFormats = (v: unknown) =>
+  (typeof v === 'string' && v.includes('%')) ||
+  (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.includes('%')));
 
 /** A rule's keys, with whole-value keys written out. */
 export function blockingKeys(rule: BlockingRule): Array<BlockingKey & { key: BlockingKeyKind }> {
@@ -323,33 +391,61 @@ export const blockingFields = (rule: BlockingRule): string[] => blockingKeys(rul
 export function linkSpecProblems(raw: unknown): string[] {
   const problems: string[] = [];
   if (!isObj(raw)) return ['the spec must be a JSON object'];
-  const known = ['unique_id', 'link_type', 'fields', 'comparisons', 'blocking', 'max_block_size', 'max_pairs', 'prior', 'estimate', 'threshold', 'confidence', 'clustering', '$comment'];
-  for (const k of Object.keys(raw)) if (!known.includes(k)) problems.push(`${k}: unknown key (expected one of ${known.join(', ')})`);
+  const known = [
+    'unique_id',
+    'link_type',
+    'fields',
+    'comparisons',
+    'blocking',
+    'max_block_size',
+    'max_pairs',
+    'prior',
+    'estimate',
+    'threshold',
+    'confidence',
+    'clustering',
+    '$comment',
+  ];
+  for (const k of Object.keys(raw))
+    if (!known.includes(k)) problems.push(`${k}: unknown key (expected one of ${known.join(', ')})`);
 
-  if (raw.unique_id !== undefined && (typeof raw.unique_id !== 'string' || raw.unique_id === '')) problems.push('unique_id: expected a column name');
-  if (raw.link_type !== undefined && !linkTypes.includes(raw.link_type as LinkType)) problems.push(`link_type: expected one of ${linkTypes.join(', ')}`);
+  if (raw.unique_id !== undefined && (typeof raw.unique_id !== 'string' || raw.unique_id === ''))
+    problems.push('unique_id: expected a column name');
+  if (raw.link_type !== undefined && !linkTypes.includes(raw.link_type as LinkType))
+    problems.push(`link_type: expected one of ${linkTypes.join(', ')}`);
   const fields = raw.fields;
   const fieldNames = new Set<string>();
-  if (!isObj(fields) || Object.keys(fields).length === 0) problems.push('fields: expected an object naming at least one field');
+  if (!isObj(fields) || Object.keys(fields).length === 0)
+    problems.push('fields: expected an object naming at least one field');
   else {
     for (const [name, f] of Object.entries(fields)) {
       fieldNames.add(name);
-      if (!NAME.test(name)) problems.push(`fields.${name}: field names are letters, digits and _ (not starting with a digit)`);
+      if (!NAME.test(name))
+        problems.push(`fields.${name}: field names are letters, digits and _ (not starting with a digit)`);
       if (name.includes('__')) problems.push(`fields.${name}: "__" is reserved for derived columns`);
-      if (!isObj(f)) { problems.push(`fields.${name}: expected an object like { "column": "phone", "normalize": "phone_vn" }`); continue; }
+      if (!isObj(f)) {
+        problems.push(`fields.${name}: expected an object like { "column": "phone", "normalize": "phone_vn" }`);
+        continue;
+      }
       const cols = Array.isArray(f.column) ? f.column : [f.column];
-      if (f.column !== undefined && (cols.length === 0 || cols.some((c) => typeof c !== 'string' || c === ''))) problems.push(`fields.${name}.column: expected a column name or a list of column names`);
-      if (f.normalize !== undefined && !normalizers.includes(f.normalize as Normalizer)) problems.push(`fields.${name}.normalize: expected one of ${normalizers.join(', ')}`);
-      if (f.combine !== undefined && !['first', 'join'].includes(f.combine as string)) problems.push(`fields.${name}.combine: expected "first" or "join"`);
-      if (f.optional !== undefined && typeof f.optional !== 'boolean') problems.push(`fields.${name}.optional: expected true or false`);
+      if (f.column !== undefined && (cols.length === 0 || cols.some((c) => typeof c !== 'string' || c === '')))
+        problems.push(`fields.${name}.column: expected a column name or a list of column names`);
+      if (f.normalize !== undefined && !normalizers.includes(f.normalize as Normalizer))
+        problems.push(`fields.${name}.normalize: expected one of ${normalizers.join(', ')}`);
+      if (f.combine !== undefined && !['first', 'join'].includes(f.combine as string))
+        problems.push(`fields.${name}.combine: expected "first" or "join"`);
+      if (f.optional !== undefined && typeof f.optional !== 'boolean')
+        problems.push(`fields.${name}.optional: expected true or false`);
     }
   }
   const fieldRef = (v: unknown, at: string) => {
-    if (typeof v !== 'string' || !fieldNames.has(v)) problems.push(`${at}: ${JSON.stringify(v)} is not a field declared in "fields"`);
+    if (typeof v !== 'string' || !fieldNames.has(v))
+      problems.push(`${at}: ${JSON.stringify(v)} is not a field declared in "fields"`);
   };
 
   const comparisons = raw.comparisons;
-  if (!Array.isArray(comparisons) || comparisons.length === 0) problems.push('comparisons: expected at least one comparison');
+  if (!Array.isArray(comparisons) || comparisons.length === 0)
+    problems.push('comparisons: expected at least one comparison');
   else {
     const seen = new Set<string>();
     comparisons.forEach((c, i) => {
@@ -363,91 +459,140 @@ export function linkSpecProblems(raw: unknown): string[] {
       if (!Array.isArray(c.levels) || c.levels.length === 0) problems.push(`${at}.levels: expected at least one level`);
       else {
         c.levels.forEach((l, j) => checkLevel(l, `${at}.levels[${j}]`, j, (c.levels as unknown[]).length, problems));
-        const real = (c.levels as Array<{ kind?: unknown }>).filter((l) => isObj(l) && l.kind !== 'null' && l.kind !== 'else');
+        const real = (c.levels as Array<{ kind?: unknown }>).filter(
+          (l) => isObj(l) && l.kind !== 'null' && l.kind !== 'else',
+        );
         if (real.length === 0) problems.push(`${at}.levels: expected at least one level besides "null" and "else"`);
       }
-      if (c.identifier !== undefined && typeof c.identifier !== 'boolean') problems.push(`${at}.identifier: expected true or false`);
-      if (c.decisive !== undefined && typeof c.decisive !== 'boolean') problems.push(`${at}.decisive: expected true or false`);
+      if (c.identifier !== undefined && typeof c.identifier !== 'boolean')
+        problems.push(`${at}.identifier: expected true or false`);
+      if (c.decisive !== undefined && typeof c.decisive !== 'boolean')
+        problems.push(`${at}.decisive: expected true or false`);
       if (c.decisive && !c.identifier) problems.push(`${at}.decisive: only meaningful with "identifier": true`);
       if (c.degree_guard !== undefined) {
         const g = c.degree_guard;
         if (!isObj(g)) problems.push(`${at}.degree_guard: expected { name_field, max_names, cap_weight? }`);
         else {
           fieldRef(g.name_field, `${at}.degree_guard.name_field`);
-          if (!(Number.isInteger(g.max_names) && (g.max_names as number) >= 1)) problems.push(`${at}.degree_guard.max_names: expected an integer ≥ 1`);
-          if (g.cap_weight !== undefined && !isNum(g.cap_weight)) problems.push(`${at}.degree_guard.cap_weight: expected a number`);
-          if (g.hubs_unknown !== undefined && typeof g.hubs_unknown !== 'boolean') problems.push(`${at}.degree_guard.hubs_unknown: expected true or false`);
+          if (!(Number.isInteger(g.max_names) && (g.max_names as number) >= 1))
+            problems.push(`${at}.degree_guard.max_names: expected an integer ≥ 1`);
+          if (g.cap_weight !== undefined && !isNum(g.cap_weight))
+            problems.push(`${at}.degree_guard.cap_weight: expected a number`);
+          if (g.hubs_unknown !== undefined && typeof g.hubs_unknown !== 'boolean')
+            problems.push(`${at}.degree_guard.hubs_unknown: expected true or false`);
         }
       }
     });
   }
 
   const blocking = raw.blocking;
-  if (!Array.isArray(blocking) || blocking.length === 0) problems.push('blocking: expected at least one rule like { "fields": ["phone"] }');
+  if (!Array.isArray(blocking) || blocking.length === 0)
+    problems.push('blocking: expected at least one rule like { "fields": ["phone"] }');
   else if (blocking.length > 30) problems.push('blocking: at most 30 rules');
   else {
     blocking.forEach((b, i) => {
       const at = `blocking[${i}]`;
-      if (!isObj(b) || !Array.isArray(b.fields) || b.fields.length === 0) return void problems.push(`${at}: expected { "fields": [field, …] }`);
+      if (!isObj(b) || !Array.isArray(b.fields) || b.fields.length === 0)
+        return void problems.push(`${at}: expected { "fields": [field, …] }`);
       b.fields.forEach((f, j) => checkBlockingKey(f, `${at}.fields[${j}]`, fieldRef, problems));
-      if (b.max_block_size !== undefined && !(Number.isInteger(b.max_block_size) && (b.max_block_size as number) >= 2)) problems.push(`${at}.max_block_size: expected an integer ≥ 2`);
+      if (b.max_block_size !== undefined && !(Number.isInteger(b.max_block_size) && (b.max_block_size as number) >= 2))
+        problems.push(`${at}.max_block_size: expected an integer ≥ 2`);
     });
   }
-  if (raw.max_block_size !== undefined && !(Number.isInteger(raw.max_block_size) && (raw.max_block_size as number) >= 2)) problems.push('max_block_size: expected an integer ≥ 2');
-  if (raw.max_pairs !== undefined && !(Number.isInteger(raw.max_pairs) && (raw.max_pairs as number) >= 1)) problems.push('max_pairs: expected an integer ≥ 1');
-  if (raw.prior !== undefined && !(isObj(raw.prior) && isProb(raw.prior.match_probability))) problems.push('prior: expected { "match_probability": p } with 0 < p < 1');
+  if (
+    raw.max_block_size !== undefined &&
+    !(Number.isInteger(raw.max_block_size) && (raw.max_block_size as number) >= 2)
+  )
+    problems.push('max_block_size: expected an integer ≥ 2');
+  if (raw.max_pairs !== undefined && !(Number.isInteger(raw.max_pairs) && (raw.max_pairs as number) >= 1))
+    problems.push('max_pairs: expected an integer ≥ 1');
+  if (raw.prior !== undefined && !(isObj(raw.prior) && isProb(raw.prior.match_probability)))
+    problems.push('prior: expected { "match_probability": p } with 0 < p < 1');
   if (raw.estimate !== undefined) {
     const e = raw.estimate;
     if (!isObj(e)) problems.push('estimate: expected an object');
     else {
-      if (e.u_sample_pairs !== undefined && !(Number.isInteger(e.u_sample_pairs) && (e.u_sample_pairs as number) >= 100)) problems.push('estimate.u_sample_pairs: expected an integer ≥ 100');
-      if (e.em_iterations !== undefined && !(Number.isInteger(e.em_iterations) && (e.em_iterations as number) >= 0 && (e.em_iterations as number) <= 1000)) problems.push('estimate.em_iterations: expected an integer 0–1000');
-      if (e.em_start_lambda !== undefined && !isProb(e.em_start_lambda)) problems.push('estimate.em_start_lambda: expected a probability in (0, 1)');
+      if (
+        e.u_sample_pairs !== undefined &&
+        !(Number.isInteger(e.u_sample_pairs) && (e.u_sample_pairs as number) >= 100)
+      )
+        problems.push('estimate.u_sample_pairs: expected an integer ≥ 100');
+      if (
+        e.em_iterations !== undefined &&
+        !(Number.isInteger(e.em_iterations) && (e.em_iterations as number) >= 0 && (e.em_iterations as number) <= 1000)
+      )
+        problems.push('estimate.em_iterations: expected an integer 0–1000');
+      if (e.em_start_lambda !== undefined && !isProb(e.em_start_lambda))
+        problems.push('estimate.em_start_lambda: expected a probability in (0, 1)');
     }
   }
   checkThreshold(raw.threshold, 'threshold', problems);
   if (raw.confidence !== undefined) {
     const c = raw.confidence;
-    if (!isObj(c) || !isProb(c.A) || !isProb(c.B) || !isProb(c.C)) problems.push('confidence: expected { "A": p, "B": p, "C": p } with probabilities in (0, 1)');
-    else if (!((c.A as number) > (c.B as number) && (c.B as number) > (c.C as number))) problems.push('confidence: expected A > B > C');
+    if (!isObj(c) || !isProb(c.A) || !isProb(c.B) || !isProb(c.C))
+      problems.push('confidence: expected { "A": p, "B": p, "C": p } with probabilities in (0, 1)');
+    else if (!((c.A as number) > (c.B as number) && (c.B as number) > (c.C as number)))
+      problems.push('confidence: expected A > B > C');
   }
   const cl = raw.clustering;
-  if (!isObj(cl)) problems.push('clustering: expected { "method"?, "strong"?: threshold, "min_shared_identifiers"?, "bridge"?, "corroboration"?, "exclusive_field"? }');
+  if (!isObj(cl))
+    problems.push(
+      'clustering: expected { "method"?, "strong"?: threshold, "min_shared_identifiers"?, "bridge"?, ' +
+        '"corroboration"?, "exclusive_field"? }',
+    );
   else {
-    if (cl.method !== undefined && !clusteringMethods.includes(cl.method as ClusteringMethod)) problems.push(`clustering.method: expected one of ${clusteringMethods.join(', ')}`);
-    if (cl.method === 'one_to_one' && raw.link_type !== undefined && raw.link_type !== 'link_only') problems.push('clustering.method: "one_to_one" links two files only (link_type "link_only")');
+    if (cl.method !== undefined && !clusteringMethods.includes(cl.method as ClusteringMethod))
+      problems.push(`clustering.method: expected one of ${clusteringMethods.join(', ')}`);
+    if (cl.method === 'one_to_one' && raw.link_type !== undefined && raw.link_type !== 'link_only')
+      problems.push('clustering.method: "one_to_one" links two files only (link_type "link_only")');
     const guarded = cl.method === undefined || cl.method === 'guarded';
     if (!guarded) {
       for (const k of ['strong', 'min_shared_identifiers', 'bridge', 'corroboration', 'exclusive_field']) {
-        if (cl[k] !== undefined) problems.push(`clustering.${k}: only for "method": "guarded" (${JSON.stringify(cl.method)} has no guards)`);
+        if (cl[k] !== undefined)
+          problems.push(`clustering.${k}: only for "method": "guarded" (${JSON.stringify(cl.method)} has no guards)`);
       }
     }
     for (const k of Object.keys(cl)) {
-      if (!['method', 'strong', 'min_shared_identifiers', 'bridge', 'corroboration', 'exclusive_field'].includes(k)) problems.push(`clustering.${k}: unknown key`);
+      if (!['method', 'strong', 'min_shared_identifiers', 'bridge', 'corroboration', 'exclusive_field'].includes(k))
+        problems.push(`clustering.${k}: unknown key`);
     }
     if (cl.corroboration !== undefined) {
       const c = cl.corroboration;
       if (!isObj(c) || !(Number.isInteger(c.min_identifiers) && (c.min_identifiers as number) >= 2)) {
-        problems.push('clustering.corroboration: expected { "min_identifiers": n ≥ 2, "max_clusters_per_value"?: n ≥ 2 }');
-      } else if (c.max_clusters_per_value !== undefined && !(Number.isInteger(c.max_clusters_per_value) && (c.max_clusters_per_value as number) >= 2)) {
+        problems.push(
+          'clustering.corroboration: expected { "min_identifiers": n ≥ 2, "max_clusters_per_value"?: n ≥ 2 }',
+        );
+      } else if (
+        c.max_clusters_per_value !== undefined &&
+        !(Number.isInteger(c.max_clusters_per_value) && (c.max_clusters_per_value as number) >= 2)
+      ) {
         problems.push('clustering.corroboration.max_clusters_per_value: expected an integer ≥ 2');
-      } else if (c.max_clusters_per_decisive_value !== undefined && !(Number.isInteger(c.max_clusters_per_decisive_value) && (c.max_clusters_per_decisive_value as number) >= 2)) {
+      } else if (
+        c.max_clusters_per_decisive_value !== undefined &&
+        !(Number.isInteger(c.max_clusters_per_decisive_value) && (c.max_clusters_per_decisive_value as number) >= 2)
+      ) {
         problems.push('clustering.corroboration.max_clusters_per_decisive_value: expected an integer ≥ 2');
       }
     }
     if (cl.exclusive_field !== undefined) fieldRef(cl.exclusive_field, 'clustering.exclusive_field');
     if (cl.strong !== undefined) checkThreshold(cl.strong, 'clustering.strong', problems);
-    if (cl.min_shared_identifiers !== undefined && !(Number.isInteger(cl.min_shared_identifiers) && (cl.min_shared_identifiers as number) >= 1)) problems.push('clustering.min_shared_identifiers: expected an integer ≥ 1');
+    if (
+      cl.min_shared_identifiers !== undefined &&
+      !(Number.isInteger(cl.min_shared_identifiers) && (cl.min_shared_identifiers as number) >= 1)
+    )
+      problems.push('clustering.min_shared_identifiers: expected an integer ≥ 1');
     if (cl.bridge !== undefined) {
       const b = cl.bridge;
       if (!isObj(b)) problems.push('clustering.bridge: expected { "min_side": s, "threshold": threshold }');
       else {
-        if (!(Number.isInteger(b.min_side) && (b.min_side as number) >= 1)) problems.push('clustering.bridge.min_side: expected an integer ≥ 1');
+        if (!(Number.isInteger(b.min_side) && (b.min_side as number) >= 1))
+          problems.push('clustering.bridge.min_side: expected an integer ≥ 1');
         checkThreshold(b.threshold, 'clustering.bridge.threshold', problems);
       }
     }
     if (isObj(cl.strong) && isObj(raw.threshold) && problems.length === 0) {
-      if (thresholdWeight(cl.strong as Threshold) < thresholdWeight(raw.threshold as Threshold)) problems.push('clustering.strong: must not be below "threshold"');
+      if (thresholdWeight(cl.strong as Threshold) < thresholdWeight(raw.threshold as Threshold))
+        problems.push('clustering.strong: must not be below "threshold"');
     }
   }
   return problems;
@@ -513,16 +658,26 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
 /** A readable label for a level, e.g. `jaro_winkler >= 0.88 (either order)`. */
 export function levelLabel(l: LevelSpec): string {
   switch (l.kind) {
-    case 'null': return 'null';
-    case 'else': return 'else';
-    case 'exact': return `exact${l.word_order === 'sorted' ? ' (words sorted)' : ''}${l.tf_adjust ? ' +tf' : ''}`;
-    case 'jaro_winkler': return `jaro_winkler >= ${l.min}${l.word_order && l.word_order !== 'as_is' ? ` (${l.word_order} order)` : ''}`;
-    case 'levenshtein': return `levenshtein <= ${l.max}`;
-    case 'abs_diff': return `abs diff <= ${l.max}`;
-    case 'rel_diff': return `rel diff <= ${l.max}`;
-    case 'date_diff': return `date diff <= ${l.max_days} days`;
-    case 'jaccard': return `jaccard >= ${l.min}`;
-    case 'tfidf_cosine': return `tfidf cosine >= ${l.min}`;
+    case 'null':
+      return 'null';
+    case 'else':
+      return 'else';
+    case 'exact':
+      return `exact${l.word_order === 'sorted' ? ' (words sorted)' : ''}${l.tf_adjust ? ' +tf' : ''}`;
+    case 'jaro_winkler':
+      return `jaro_winkler >= ${l.min}${l.word_order && l.word_order !== 'as_is' ? ` (${l.word_order} order)` : ''}`;
+    case 'levenshtein':
+      return `levenshtein <= ${l.max}`;
+    case 'abs_diff':
+      return `abs diff <= ${l.max}`;
+    case 'rel_diff':
+      return `rel diff <= ${l.max}`;
+    case 'date_diff':
+      return `date diff <= ${l.max_days} days`;
+    case 'jaccard':
+      return `jaccard >= ${l.min}`;
+    case 'tfidf_cosine':
+      return `tfidf cosine >= ${l.min}`;
   }
 }
 

@@ -4,7 +4,15 @@
  * Aliases `l` and `r` are the left and right record of a pair.
  */
 import { ident, type SqlValue } from '../warehouse/db.js';
-import { blockingKeys, type BlockingKey, type BlockingRule, type ComparisonSpec, type LevelSpec, type Normalizer, type ResolvedLinkSpec } from './spec.js';
+import {
+  blockingKeys,
+  type BlockingKey,
+  type BlockingRule,
+  type ComparisonSpec,
+  type LevelSpec,
+  type Normalizer,
+  type ResolvedLinkSpec,
+} from './spec.js';
 
 export interface SqlStep {
   sql: string;
@@ -30,7 +38,12 @@ const q = ident;
 /** SQL that cleans a raw text column (already cast to varchar) the way a normalizer says. */
 export function normalizeExpr(column: string | string[], how: Normalizer, combine: 'first' | 'join' = 'first'): string {
   const cols = (Array.isArray(column) ? column : [column]).map((c) => `nullif(trim(cast(${q(c)} as varchar)), '')`);
-  const x = cols.length === 1 ? cols[0]! : combine === 'join' ? `nullif(concat_ws(' ', ${cols.join(', ')}), '')` : `coalesce(${cols.join(', ')})`;
+  const x =
+    cols.length === 1
+      ? cols[0]!
+      : combine === 'join'
+        ? `nullif(concat_ws(' ', ${cols.join(', ')}), '')`
+        : `coalesce(${cols.join(', ')})`;
   const digits = `regexp_replace(${x}, '[^0-9]', '', 'g')`;
   switch (how) {
     case 'none':
@@ -43,7 +56,10 @@ export function normalizeExpr(column: string | string[], how: Normalizer, combin
     case 'name':
       return `nullif(trim(regexp_replace(strip_accents(replace(lower(${x}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
     case 'text':
-      return `nullif(trim(regexp_replace(strip_accents(replace(lower(${decodeHtmlEntities(x)}), 'đ', 'd')), '[^a-z0-9]+', ' ', 'g')), '')`;
+      return (
+        `nullif(trim(regexp_replace(strip_accents(replace(lower(${decodeHtmlEntities(x)}), 'đ', 'd')), ` +
+        `'[^a-z0-9]+', ' ', 'g')), '')`
+      );
     case 'number':
       return parseNumberExpr(x);
     case 'digits':
@@ -54,7 +70,10 @@ export function normalizeExpr(column: string | string[], how: Normalizer, combin
                             when length(d) = 9 and d[1] <> '0' then '0' || d end
                from (select ${digits} as d))`;
     case 'domain':
-      return `nullif(regexp_replace(regexp_replace(regexp_replace(lower(trim(${x})), '^[a-z]+://', ''), '^www\\.', ''), '[:/?#].*$', ''), '')`;
+      return (
+        `nullif(regexp_replace(regexp_replace(regexp_replace(lower(trim(${x})), '^[a-z]+://', ''), ` +
+        `'^www\\.', ''), '[:/?#].*$', ''), '')`
+      );
   }
 }
 
@@ -63,11 +82,24 @@ export function normalizeExpr(column: string | string[], how: Normalizer, combin
  * numeric ones (`&#39;`, `&#x27;`).
  */
 export function decodeHtmlEntities(x: string): string {
-  const named: Array<[string, string]> = [['&quot;', '"'], ['&apos;', "''"], ['&lt;', '<'], ['&gt;', '>'], ['&nbsp;', ' '], ['&ndash;', '-'], ['&mdash;', '-'], ['&reg;', ' '], ['&trade;', ' '], ['&copy;', ' ']];
+  const named: Array<[string, string]> = [
+    ['&quot;', '"'],
+    ['&apos;', "''"],
+    ['&lt;', '<'],
+    ['&gt;', '>'],
+    ['&nbsp;', ' '],
+    ['&ndash;', '-'],
+    ['&mdash;', '-'],
+    ['&reg;', ' '],
+    ['&trade;', ' '],
+    ['&copy;', ' '],
+  ];
   const numeric = (text: string) =>
     `array_to_string(list_transform(string_split(${text}, '&#'), (p, i) -> case when i = 1 then p
-       when regexp_matches(p, '^[0-9]{1,7};') then chr(regexp_extract(p, '^([0-9]+);', 1)::integer) || regexp_replace(p, '^[0-9]+;', '')
-       when regexp_matches(p, '^[xX][0-9a-fA-F]{1,6};') then chr(('0x' || regexp_extract(p, '^[xX]([0-9a-fA-F]+);', 1))::integer) || regexp_replace(p, '^[xX][0-9a-fA-F]+;', '')
+       when regexp_matches(p, '^[0-9]{1,7};') then chr(regexp_extract(p, '^([0-9]+);', 1)::integer) || ` +
+    `regexp_replace(p, '^[0-9]+;', '')
+       when regexp_matches(p, '^[xX][0-9a-fA-F]{1,6};') then chr(('0x' || regexp_extract(p, ` +
+    `'^[xX]([0-9a-fA-F]+);', 1))::integer) || regexp_replace(p, '^[xX][0-9a-fA-F]+;', '')
        else '&#' || p end), '')`;
   const decoded = named.reduce((acc, [from, to]) => `replace(${acc}, '${from}', '${to}')`, numeric(x));
   return `replace(${decoded}, '&amp;', '&')`;
@@ -81,18 +113,22 @@ export function decodeHtmlEntities(x: string): string {
  */
 export function parseNumberExpr(x: string): string {
   const n = `regexp_extract(replace(${x}, ' ', ''), '-?[0-9][0-9.,]*')`;
-  return `(select case
+  return (
+    `(select case
       when n = '' then null
       when n like '%.%' and n like '%,%' then
-        case when strpos(reverse(n), '.') < strpos(reverse(n), ',') then replace(n, ',', '') else replace(replace(n, '.', ''), ',', '.') end
+        case when strpos(reverse(n), '.') < strpos(reverse(n), ',') then replace(n, ',', '') else ` +
+    `replace(replace(n, '.', ''), ',', '.') end
       when regexp_matches(n, '^-?[0-9]{1,3}([.,][0-9]{3})+$') then regexp_replace(n, '[.,]', '', 'g')
       else replace(n, ',', '.') end::varchar
-    from (select regexp_replace(${n}, '[.,]+$', '') as n))`;
+    from (select regexp_replace(${n}, '[.,]+$', '') as n))`
+  );
 }
 
 /** The word-sorted copy of a field, e.g. `van hung nguyen` → `hung nguyen van`. */
 export const sortedColumn = (field: string) => `${field}__sorted`;
-export const tfColumn = (field: string, sorted: boolean, tokens: boolean) => `${field}${sorted ? '__sorted' : ''}__tf${tokens ? 't' : ''}`;
+export const tfColumn = (field: string, sorted: boolean, tokens: boolean) =>
+  `${field}${sorted ? '__sorted' : ''}__tf${tokens ? 't' : ''}`;
 export const tfidfColumn = (field: string) => `${field}__tfidf`;
 export const degreeColumn = (field: string, nameField: string) => `${field}__deg__${nameField}`;
 export const gammaColumn = (comparison: string) => `g_${comparison}`;
@@ -101,7 +137,9 @@ export const gammaColumn = (comparison: string) => `g_${comparison}`;
 export function fieldsNeedingSorted(spec: ResolvedLinkSpec): string[] {
   const out = new Set<string>();
   for (const c of spec.comparisons) {
-    for (const l of c.levels) if ((l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is') out.add(c.field);
+    for (const l of c.levels)
+      if ((l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is')
+        out.add(c.field);
   }
   return [...out];
 }
@@ -115,12 +153,17 @@ export function prepareRecordsSql(
   spec: ResolvedLinkSpec,
   o: { input: string; idColumn: string; datasetColumn?: string; table: string },
 ): SqlStep {
-  const cols = [`${q(o.idColumn)}::bigint as _rid`, o.datasetColumn ? `${q(o.datasetColumn)}::tinyint as _ds` : `0::tinyint as _ds`];
+  const cols = [
+    `${q(o.idColumn)}::bigint as _rid`,
+    o.datasetColumn ? `${q(o.datasetColumn)}::tinyint as _ds` : `0::tinyint as _ds`,
+  ];
   for (const [name, f] of Object.entries(spec.fields)) {
     cols.push(`${f.column.length ? normalizeExpr(f.column, f.normalize, f.combine) : 'null::varchar'} as ${q(name)}`);
   }
   const inner = `select ${cols.join(',\n       ')} from ${q(o.input)}`;
-  const sorted = fieldsNeedingSorted(spec).map((f) => `array_to_string(list_sort(string_split(${q(f)}, ' ')), ' ') as ${q(sortedColumn(f))}`);
+  const sorted = fieldsNeedingSorted(spec).map(
+    (f) => `array_to_string(list_sort(string_split(${q(f)}, ' ')), ' ') as ${q(sortedColumn(f))}`,
+  );
   const sql = `create or replace table ${q(o.table)} as
 select *${sorted.length ? ', ' + sorted.join(', ') : ''} from (${inner})`;
   return { sql, table: o.table, params: {} };
@@ -201,7 +244,11 @@ from v cross join tot${stat.tokens ? ' left join est using (value)' : ''}`;
 }
 
 /** Base table joined with its statistic tables: the record table every pair reads. */
-export function recordsWithStatsSql(base: string, stats: Array<{ stat: RecordStat; table: string }>, table: string): SqlStep {
+export function recordsWithStatsSql(
+  base: string,
+  stats: Array<{ stat: RecordStat; table: string }>,
+  table: string,
+): SqlStep {
   const joins = stats.map((s, i) => `left join ${q(s.table)} s${i} on s${i}.value = b.${q(s.stat.value)}`);
   const cols = stats.map((s, i) => `s${i}.stat as ${q(s.stat.column)}`);
   const sql = `create or replace table ${q(table)} as
@@ -217,7 +264,8 @@ from ${q(base)} b ${joins.join(' ')}`;
 export function dateExpr(x: string, format: string | string[] | undefined, b: Binder): string {
   if (format === undefined) return `try_cast(${x} as date)`;
   const formats = Array.isArray(format) ? format : [format];
-  const fmt = formats.length === 1 ? b.bind(formats[0]!) : `[${formats.map((f) => `${b.bind(f)}::varchar`).join(', ')}]`;
+  const fmt =
+    formats.length === 1 ? b.bind(formats[0]!) : `[${formats.map((f) => `${b.bind(f)}::varchar`).join(', ')}]`;
   return `try_strptime(${x}, ${fmt})::date`;
 }
 
@@ -231,8 +279,17 @@ const soundexWord = (w: string) => {
 /** A Vietnamese word (diacritics removed) with the spellings southern and northern speech confuse merged. */
 const vietPhoneticWord = (w: string) => {
   const rules: Array<[string, string]> = [
-    ['y', 'i'], ['^ngh', 'ng'], ['^gh', 'g'], ['^(gi|r|d)', 'z'], ['^tr', 'ch'], ['^s', 'x'], ['^[cq]([^h]|$)', 'k\\1'], ['^ph', 'f'],
-    ['(nh|ng)$', 'n'], ['c$', 't'], ['uo', 'u'],
+    ['y', 'i'],
+    ['^ngh', 'ng'],
+    ['^gh', 'g'],
+    ['^(gi|r|d)', 'z'],
+    ['^tr', 'ch'],
+    ['^s', 'x'],
+    ['^[cq]([^h]|$)', 'k\\1'],
+    ['^ph', 'f'],
+    ['(nh|ng)$', 'n'],
+    ['c$', 't'],
+    ['uo', 'u'],
   ];
   return rules.reduce((x, [from, to]) => `regexp_replace(${x}, '${from}', '${to}', 'g')`, w);
 };
@@ -242,22 +299,42 @@ function blockingKeyExpr(k: BlockingKey & { key: string }, b: Binder): { expr: s
   const f = q(k.field);
   const words = `string_split(${f}, ' ')`;
   switch (k.key) {
-    case 'prefix': return { expr: `left(${f}, ${b.bind(k.length!)})`, list: false };
-    case 'sorted_words': return { expr: `array_to_string(list_sort(${words}), ' ')`, list: false };
-    case 'words': return { expr: `list_distinct(list_filter(${words}, w -> w <> ''))`, list: true };
-    case 'digits': return { expr: `nullif(regexp_replace(${f}, '[^0-9]', '', 'g'), '')`, list: false };
+    case 'prefix':
+      return { expr: `left(${f}, ${b.bind(k.length!)})`, list: false };
+    case 'sorted_words':
+      return { expr: `array_to_string(list_sort(${words}), ' ')`, list: false };
+    case 'words':
+      return { expr: `list_distinct(list_filter(${words}, w -> w <> ''))`, list: true };
+    case 'digits':
+      return { expr: `nullif(regexp_replace(${f}, '[^0-9]', '', 'g'), '')`, list: false };
     case 'model': {
       // Words holding a digit, and two neighbouring words joined (a cleaner may have split `sm-g991b` into `sm g991b`).
-      const ws = `list_filter(list_transform(string_split(regexp_replace(lower(${f}), '[^a-z0-9/._-]+', ' ', 'g'), ' '), w -> regexp_replace(w, '[^a-z0-9]', '', 'g')), w -> w <> '')`;
+      const ws =
+        `list_filter(list_transform(string_split(regexp_replace(lower(${f}), '[^a-z0-9/._-]+', ' ', ` +
+        `'g'), ' '), w -> regexp_replace(w, '[^a-z0-9]', '', 'g')), w -> w <> '')`;
       const both = `list_concat(ws, list_transform(range(1, len(ws)), i -> ws[i] || ws[i + 1]))`;
-      return { expr: `(select list_distinct(list_filter(${both}, w -> length(w) >= 3 and regexp_matches(w, '[0-9]'))) from (select ${ws} as ws))`, list: true };
+      return {
+        expr:
+          `(select list_distinct(list_filter(${both}, w -> length(w) >= 3 and regexp_matches(w, '[0-9]'))) ` +
+          `from (select ${ws} as ws))`,
+        list: true,
+      };
     }
     case 'phonetic':
-      return { expr: `list_distinct(list_transform(list_filter(${words}, w -> w <> ''), w -> ${k.language === 'en' ? soundexWord('w') : vietPhoneticWord('w')}))`, list: true };
-    case 'year': return { expr: `strftime(${dateExpr(f, k.format, b)}, '%Y')`, list: false };
-    case 'year_month': return { expr: `strftime(${dateExpr(f, k.format, b)}, '%Y-%m')`, list: false };
-    case 'month_day': return { expr: `strftime(${dateExpr(f, k.format, b)}, '%m-%d')`, list: false };
-    default: return { expr: f, list: false };
+      return {
+        expr:
+          `list_distinct(list_transform(list_filter(${words}, w -> w <> ''), w ` +
+          `-> ${k.language === 'en' ? soundexWord('w') : vietPhoneticWord('w')}))`,
+        list: true,
+      };
+    case 'year':
+      return { expr: `strftime(${dateExpr(f, k.format, b)}, '%Y')`, list: false };
+    case 'year_month':
+      return { expr: `strftime(${dateExpr(f, k.format, b)}, '%Y-%m')`, list: false };
+    case 'month_day':
+      return { expr: `strftime(${dateExpr(f, k.format, b)}, '%m-%d')`, list: false };
+    default:
+      return { expr: f, list: false };
   }
 }
 
@@ -277,8 +354,10 @@ export function blockingKeysSql(rule: BlockingRule, o: { records: string; table:
     if (!k.list) return;
     from = `(select _rid, _ds, ${names.map((n, j) => (j === i ? `unnest(${n}) as ${n}` : n)).join(', ')} from ${from})`;
   });
-  const sql = `create or replace table ${q(o.table)} as
-select distinct _rid, _ds, ${names.join(', ')} from ${from} where ${names.map((n) => `${n} is not null and ${n}::varchar <> ''`).join(' and ')}`;
+  const sql =
+    `create or replace table ${q(o.table)} as
+select distinct _rid, _ds, ${names.join(', ')} from ${from} ` +
+    `where ${names.map((n) => `${n} is not null and ${n}::varchar <> ''`).join(' and ')}`;
   return { sql, table: o.table, params: b.params };
 }
 
@@ -290,25 +369,34 @@ export interface RuleKeys {
 
 export function ruleKeys(spec: ResolvedLinkSpec, records: string, keyTable: (i: number) => string): RuleKeys[] {
   return spec.blocking.map((rule, i) =>
-    isPlainRule(rule) ? { table: records, columns: blockingKeys(rule).map((k) => k.field) } : { table: keyTable(i), columns: blockingKeys(rule).map((_, j) => `k${j}`) },
+    isPlainRule(rule)
+      ? { table: records, columns: blockingKeys(rule).map((k) => k.field) }
+      : { table: keyTable(i), columns: blockingKeys(rule).map((_, j) => `k${j}`) },
   );
 }
 
 /**
  * Upper bound of the pairs each rule makes (Σ n(n−1)/2 over its blocks under the max block size),
- * and the blocks it leaves out as too large: one row per rule, `(rule, pairs, skipped_blocks, skipped_records, largest)`.
+ * and the blocks it leaves out as too large: one row per rule, `(rule, pairs, skipped_blocks, skipped_records,
+ * largest)`.
  */
-export function blockingEstimateQuery(spec: ResolvedLinkSpec, keys: RuleKeys[]): { sql: string; params: Record<string, SqlValue> } {
+export function blockingEstimateQuery(
+  spec: ResolvedLinkSpec,
+  keys: RuleKeys[],
+): { sql: string; params: Record<string, SqlValue> } {
   const b = new Binder();
   const parts = keys.map((k, i) => {
     const fs = k.columns.map(q);
     const max = b.bind(spec.blocking[i]!.max_block_size ?? spec.max_block_size);
-    return `select ${i} as rule,
+    return (
+      `select ${i} as rule,
     coalesce(sum(case when n <= ${max} then n * (n - 1) / 2 end), 0)::double as pairs,
     count(*) filter (where n > ${max})::bigint as skipped_blocks,
     coalesce(sum(n) filter (where n > ${max}), 0)::bigint as skipped_records,
     coalesce(max(n), 0)::bigint as largest
-  from (select count(*)::double as n from ${q(k.table)} where ${fs.map((f) => `${f} is not null`).join(' and ')} group by ${fs.join(', ')})`;
+  from (select count(*)::double as n from ${q(k.table)} ` +
+      `where ${fs.map((f) => `${f} is not null`).join(' and ')} group by ${fs.join(', ')})`
+    );
   });
   return { sql: `${parts.join('\nunion all\n')} order by rule`, params: b.params };
 }
@@ -319,7 +407,10 @@ export function blockingEstimateQuery(spec: ResolvedLinkSpec, keys: RuleKeys[]):
  * In link mode only pairs across datasets (`_ds` differs) are made. Rules with keys other than
  * whole values read their key tables (`blockingKeysSql`), given by `keys`.
  */
-export function blockedPairsSql(spec: ResolvedLinkSpec, o: { records: string; table: string; linkOnly: boolean; keys?: RuleKeys[] }): SqlStep {
+export function blockedPairsSql(
+  spec: ResolvedLinkSpec,
+  o: { records: string; table: string; linkOnly: boolean; keys?: RuleKeys[] },
+): SqlStep {
   const b = new Binder();
   const parts = spec.blocking.map((rule, i) => {
     const k = o.keys?.[i] ?? { table: o.records, columns: rule.fields as string[] };
@@ -368,8 +459,10 @@ select l._rid as a, r._rid as b from ${R} l join ${R} r on ${on}`;
     const seed = b.bind(o.seed);
     const count = b.bind(o.count);
     const draw = o.linkOnly
-      ? `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') % ${b.bind(n1)}::ubigint as kb`
-      : `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') % ${b.bind(n0 - 1)}::ubigint as kb0`;
+      ? `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') ` +
+        `% ${b.bind(n1)}::ubigint as kb`
+      : `hash(range, ${seed}::bigint, 'a') % ${b.bind(n0)}::ubigint as ka, hash(range, ${seed}::bigint, 'b') ` +
+        `% ${b.bind(n0 - 1)}::ubigint as kb0`;
     const kb = o.linkOnly ? 'kb' : 'case when kb0 >= ka then kb0 + 1 else kb0 end';
     sql = `create or replace table ${q(o.table)} as
 with idx as (select _rid, _ds, (row_number() over (partition by _ds order by _rid) - 1)::ubigint as k from ${R}),
@@ -409,7 +502,9 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
   const rf = `r.${f}`;
   const num = (x: string) => `try_cast(${x} as double)`;
   const shared = (expr: string) => (sims ? sims.alias(expr) : expr);
-  const dateLevel = c.levels.find((x) => x.kind === 'date_diff') as Extract<LevelSpec, { kind: 'date_diff' }> | undefined;
+  const dateLevel = c.levels.find((x) => x.kind === 'date_diff') as
+    | Extract<LevelSpec, { kind: 'date_diff' }>
+    | undefined;
   const date = (x: string) => dateExpr(x, dateLevel?.format, b);
   const words = (x: string) => `list_distinct(list_filter(string_split(${x}, ' '), _w -> _w <> ''))`;
   switch (l.kind) {
@@ -417,17 +512,23 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
       // A value a date or number level cannot read is unknown, never a disagreement.
       const unreadable = [
         ...(dateLevel ? [`${date(lf)} is null`, `${date(rf)} is null`] : []),
-        ...(c.levels.some((x) => x.kind === 'abs_diff' || x.kind === 'rel_diff') ? [`${num(lf)} is null`, `${num(rf)} is null`] : []),
+        ...(c.levels.some((x) => x.kind === 'abs_diff' || x.kind === 'rel_diff')
+          ? [`${num(lf)} is null`, `${num(rf)} is null`]
+          : []),
       ];
       return [`${lf} is null or ${rf} is null`, ...unreadable].join(' or ');
     }
     case 'jaccard': {
-      const jac = `(len(list_intersect(${words(lf)}, ${words(rf)})) / greatest(1, len(list_distinct(list_concat(${words(lf)}, ${words(rf)})))))::double`;
+      const jac =
+        `(len(list_intersect(${words(lf)}, ${words(rf)})) / greatest(1, ` +
+        `len(list_distinct(list_concat(${words(lf)}, ${words(rf)})))))::double`;
       return `${shared(jac)} >= ${b.bind(l.min)}`;
     }
     case 'tfidf_cosine': {
       const v = q(tfidfColumn(c.field));
-      const cos = `coalesce(list_sum(list_transform(l.${v}, _x -> _x.w * coalesce(list_extract(list_filter(r.${v}, _y -> _y.t = _x.t), 1).w, 0))), 0)`;
+      const cos =
+        `coalesce(list_sum(list_transform(l.${v}, _x -> _x.w * ` +
+        `coalesce(list_extract(list_filter(r.${v}, _y -> _y.t = _x.t), 1).w, 0))), 0)`;
       return `${shared(cos)} >= ${b.bind(l.min)}`;
     }
     case 'else':
@@ -448,7 +549,9 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
     case 'rel_diff':
       return `abs(${num(lf)} - ${num(rf)}) <= ${b.bind(l.max)} * greatest(abs(${num(lf)}), abs(${num(rf)}))`;
     case 'date_diff':
-      return `abs(datediff('day', ${dateExpr(lf, l.format, b)}, ${dateExpr(rf, l.format, b)})) <= ${b.bind(l.max_days)}`;
+      return (
+        `abs(datediff('day', ${dateExpr(lf, l.format, b)}, ${dateExpr(rf, l.format, b)})) ` + `<= ${b.bind(l.max_days)}`
+      );
   }
 }
 
@@ -465,7 +568,8 @@ export function gammaExpr(c: ComparisonSpec, b: Binder, sims?: Similarities): st
 export function tfLevels(c: ComparisonSpec): Array<{ index: number; column: string }> {
   const out: Array<{ index: number; column: string }> = [];
   c.levels.forEach((l, i) => {
-    if (l.kind === 'exact' && l.tf_adjust) out.push({ index: i, column: tfColumn(c.field, l.word_order === 'sorted', !!l.tf_tokens) });
+    if (l.kind === 'exact' && l.tf_adjust)
+      out.push({ index: i, column: tfColumn(c.field, l.word_order === 'sorted', !!l.tf_tokens) });
   });
   return out;
 }
@@ -491,7 +595,12 @@ export function comparisonVectorsSql(
   const fields = new Set<string>();
   for (const c of spec.comparisons) {
     fields.add(c.field);
-    if (c.levels.some((l) => (l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is')) fields.add(sortedColumn(c.field));
+    if (
+      c.levels.some(
+        (l) => (l.kind === 'exact' || l.kind === 'jaro_winkler') && l.word_order && l.word_order !== 'as_is',
+      )
+    )
+      fields.add(sortedColumn(c.field));
     if (c.levels.some((l) => l.kind === 'tfidf_cosine')) fields.add(tfidfColumn(c.field));
     const g = q(gammaColumn(c.name));
     const dg = c.degree_guard;
@@ -499,23 +608,34 @@ export function comparisonVectorsSql(
       const deg = degreeColumn(c.field, dg.name_field);
       fields.add(deg);
       const max = b.bind(dg.max_names);
-      gammas.push(`(case when coalesce(l.${q(deg)}, 0) > ${max} or coalesce(r.${q(deg)}, 0) > ${max} then 0 else ${gammaExpr(c, b, sims)} end)::tinyint as ${g}`);
+      gammas.push(
+        `(case when coalesce(l.${q(deg)}, 0) > ${max} or coalesce(r.${q(deg)}, 0) > ${max} then 0 ` +
+          `else ${gammaExpr(c, b, sims)} end)::tinyint as ${g}`,
+      );
     } else gammas.push(`${gammaExpr(c, b, sims)} as ${g}`);
     outer.push(g);
     if (!o.withStats) continue;
     const tfs = tfLevels(c);
     tfs.forEach((t, j) => carry.push(`l.${q(t.column)} as ${q(`_tf${j}_${c.name}`)}`));
-    if (tfs.length) outer.push(`(case ${g} ${tfs.map((t, j) => `when ${t.index} then ${q(`_tf${j}_${c.name}`)}`).join(' ')} end) as ${q(`tfv_${c.name}`)}`);
+    if (tfs.length)
+      outer.push(
+        `(case ${g} ${tfs.map((t, j) => `when ${t.index} then ${q(`_tf${j}_${c.name}`)}`).join(' ')} end) ` +
+          `as ${q(`tfv_${c.name}`)}`,
+      );
     if (c.degree_guard) {
       const exact = exactLevels(c);
       carry.push(`l.${q(degreeColumn(c.field, c.degree_guard.name_field))} as ${q(`_deg_${c.name}`)}`);
-      outer.push(`(case when ${g} in (${exact.join(', ') || '-1'}) then ${q(`_deg_${c.name}`)} end) as ${q(`deg_${c.name}`)}`);
+      outer.push(
+        `(case when ${g} in (${exact.join(', ') || '-1'}) then ${q(`_deg_${c.name}`)} end) as ${q(`deg_${c.name}`)}`,
+      );
     }
   }
   // The join names each side's field l_<field> / r_<field>; level SQL says l."field", so rewrite it.
   const sideCols = [...fields].flatMap((f) => [`l.${q(f)} as ${q(`l_${f}`)}`, `r.${q(f)} as ${q(`r_${f}`)}`]);
   const rewrite = (expr: string) =>
-    expr.replace(/\b([lr])\.("(?:[^"]|"")*")/g, (_m, side: string, name: string) => q(`${side}_${name.slice(1, -1).replaceAll('""', '"')}`));
+    expr.replace(/\b([lr])\.("(?:[^"]|"")*")/g, (_m, side: string, name: string) =>
+      q(`${side}_${name.slice(1, -1).replaceAll('""', '"')}`),
+    );
   const simCols = sims.columns().map(rewrite);
   const sql = `create or replace table ${q(o.table)} as
 with j as (
@@ -551,7 +671,11 @@ export interface ScoreWeights {
  * `cut_reason` 'weak' or 'bridge', for links its guards refuse). Rows carry no order: sort by
  * `match_weight desc, record_a, record_b`.
  */
-export function linksSql(spec: ResolvedLinkSpec, weights: ScoreWeights, o: { vectors: string; table: string; threshold: number }): SqlStep {
+export function linksSql(
+  spec: ResolvedLinkSpec,
+  weights: ScoreWeights,
+  o: { vectors: string; table: string; threshold: number },
+): SqlStep {
   const b = new Binder();
   const wCols: string[] = [];
   const gCols: string[] = [];
@@ -562,14 +686,19 @@ export function linksSql(spec: ResolvedLinkSpec, weights: ScoreWeights, o: { vec
     const g = q(gammaColumn(c.name));
     const w = weights.comparisons[ci]!;
     const [wc, tfc, gc] = [q(`w_${c.name}`), q(`tf_${c.name}`), q(`guard_${c.name}`)];
-    wCols.push(`(case ${g} ${w.weights.map((x, i) => `when ${i} then ${b.bind(x)}`).join(' ')} else 0 end)::double as ${wc}`);
+    wCols.push(
+      `(case ${g} ${w.weights.map((x, i) => `when ${i} then ${b.bind(x)}`).join(' ')} else 0 end)::double as ${wc}`,
+    );
     parts.push(wc);
     kv.push(`${b.bind(c.name)}, ${wc}`);
     const tfs = tfLevels(c);
     if (tfs.length) {
       const whens = tfs.map((t) => {
         const l = c.levels[t.index] as Extract<LevelSpec, { kind: 'exact' }>;
-        return `when ${t.index} then ${b.bind(l.tf_weight ?? 1)} * log2(${b.bind(w.u[t.index]!)} / greatest(${q(`tfv_${c.name}`)}, ${b.bind(l.tf_min ?? 0)}))`;
+        return (
+          `when ${t.index} then ${b.bind(l.tf_weight ?? 1)} * log2(${b.bind(w.u[t.index]!)} / ` +
+          `greatest(${q(`tfv_${c.name}`)}, ${b.bind(l.tf_min ?? 0)}))`
+        );
       });
       wCols.push(`coalesce(case ${g} ${whens.join(' ')} end, 0)::double as ${tfc}`);
       parts.push(tfc);
@@ -578,7 +707,10 @@ export function linksSql(spec: ResolvedLinkSpec, weights: ScoreWeights, o: { vec
     const dg = c.degree_guard;
     if (dg) {
       const own = tfs.length ? `${wc} + ${tfc}` : wc;
-      gCols.push(`(case when ${q(`deg_${c.name}`)} > ${b.bind(dg.max_names)} then least(0, ${b.bind(dg.cap_weight ?? 0)} - (${own})) else 0 end)::double as ${gc}`);
+      gCols.push(
+        `(case when ${q(`deg_${c.name}`)} > ${b.bind(dg.max_names)} then least(0, ${b.bind(dg.cap_weight ?? 0)} ` +
+          `- (${own})) else 0 end)::double as ${gc}`,
+      );
       parts.push(gc);
       kv.push(`${b.bind(`${c.name}_guard`)}, ${gc}`);
     }
@@ -589,11 +721,13 @@ export function linksSql(spec: ResolvedLinkSpec, weights: ScoreWeights, o: { vec
   });
   const prior = b.bind(weights.prior);
   const [A, B, C] = [b.bind(spec.confidence.A), b.bind(spec.confidence.B), b.bind(spec.confidence.C)];
-  const sql = `create or replace table ${q(o.table)} as
+  const sql =
+    `create or replace table ${q(o.table)} as
 with w as (select *, ${prior}::double as prior, ${wCols.join(',\n  ')} from ${q(o.vectors)}),
 g as (select *${gCols.length ? ', ' + gCols.join(',\n  ') : ''} from w),
 s as (select *, prior + ${parts.join(' + ')} as match_weight from g),
-k as (select *, 1 / (1 + pow(2, -match_weight)) as match_probability from s where match_weight >= ${b.bind(o.threshold)})
+k as (select *, 1 / (1 + pow(2, -match_weight)) as match_probability from s where match_weight ` +
+    `>= ${b.bind(o.threshold)})
 select a as record_a, b as record_b, match_weight, match_probability,
        case when match_probability >= ${A} then 'A' when match_probability >= ${B} then 'B'
             when match_probability >= ${C} then 'C' else 'D' end as confidence,
@@ -632,11 +766,17 @@ export function identifierKeysQuery(spec: ResolvedLinkSpec, records: string): st
     .slice(0, 16)
     .map((c, k) => {
       const f = q(c.field);
-      const hub = c.degree_guard ? ` and coalesce(${q(degreeColumn(c.field, c.degree_guard.name_field))}, 0) <= ${Number(c.degree_guard.max_names)}` : '';
+      const hub = c.degree_guard
+        ? ` and coalesce(${q(degreeColumn(c.field, c.degree_guard.name_field))}, 0) ` +
+          `<= ${Number(c.degree_guard.max_names)}`
+        : '';
       return `select _rid as r, ${k} as k, ${f}::varchar as v from ${q(records)} where ${f} is not null${hub}`;
     });
   if (parts.length === 0) return undefined;
-  return `select r, k, (dense_rank() over (order by k, v) - 1)::integer as v from (${parts.join(' union all ')}) order by v, r`;
+  return (
+    `select r, k, (dense_rank() over (order by k, v) - 1)::integer as v from ` +
+    `(${parts.join(' union all ')}) order by v, r`
+  );
 }
 
 /** `(r, v)`: each record's value of the exclusive field as a dense id, or undefined without one. */
@@ -644,5 +784,8 @@ export function exclusiveValuesQuery(spec: ResolvedLinkSpec, records: string): s
   const field = spec.clustering.exclusive_field;
   if (!field) return undefined;
   const f = q(field);
-  return `select _rid as r, (dense_rank() over (order by ${f}::varchar) - 1)::integer as v from ${q(records)} where ${f} is not null order by r`;
+  return (
+    `select _rid as r, (dense_rank() over (order by ${f}::varchar) - 1)::integer as v from ${q(records)} ` +
+    `where ${f} is not null order by r`
+  );
 }

@@ -14,7 +14,8 @@ export interface LevelWeight {
   /** log2(m / u); 0 for the null level. */
   weight: number;
   m_source: 'fixed' | 'em' | 'labels' | 'start' | 'none';
-  /** `smoothed`: never seen among random pairs, so u was raised until the level weighs no more than the one above it. */
+  /** `smoothed`: never seen among random pairs, so u was raised until the level weighs no more than the one above
+   * it. */
   u_source: 'fixed' | 'sampled' | 'default' | 'smoothed' | 'none';
   /** Random pairs observed at this level. */
   u_count: number;
@@ -58,7 +59,10 @@ export interface MaskedPatterns extends GammaPatterns {
  *
  * @example uFromCounts([5, 2, 98], [undefined, undefined, undefined]) // [1, 0.02, 0.98]
  */
-export function uFromCounts(counts: number[], fixed: Array<number | undefined>): { u: number[]; source: LevelWeight['u_source'][] } {
+export function uFromCounts(
+  counts: number[],
+  fixed: Array<number | undefined>,
+): { u: number[]; source: LevelWeight['u_source'][] } {
   const L = counts.length;
   const observed = counts.slice(1).reduce((s, c) => s + c, 0);
   const u = new Array<number>(L).fill(1);
@@ -71,10 +75,11 @@ export function uFromCounts(counts: number[], fixed: Array<number | undefined>):
     u[g] = (Math.max(0, 1 - fixedMass) * raw[i]!) / sum;
     source[g] = observed > 0 ? 'sampled' : 'default';
   });
-  for (let g = 1; g < L; g++) if (fixed[g] !== undefined) {
-    u[g] = fixed[g]!;
-    source[g] = 'fixed';
-  }
+  for (let g = 1; g < L; g++)
+    if (fixed[g] !== undefined) {
+      u[g] = fixed[g]!;
+      source[g] = 'fixed';
+    }
   return { u, source };
 }
 
@@ -88,7 +93,9 @@ export function mFromCounts(counts: number[], fixed: Array<number | undefined>):
   const fixedMass = fixed.slice(1).reduce<number>((s, v) => s + (v ?? 0), 0);
   const free = counts.map((_, g) => g > 0 && fixed[g] === undefined);
   const sum = counts.reduce((s, c, g) => s + (free[g] ? c + 0.5 : 0), 0);
-  return counts.map((c, g) => (g === 0 ? undefined : free[g] ? (Math.max(0, 1 - fixedMass) * (c + 0.5)) / sum : fixed[g]));
+  return counts.map((c, g) =>
+    g === 0 ? undefined : free[g] ? (Math.max(0, 1 - fixedMass) * (c + 0.5)) / sum : fixed[g],
+  );
 }
 
 /** Start values of m: best level most likely (4:1 between neighbours), fixed m kept. */
@@ -97,7 +104,7 @@ export function startM(fixed: Array<number | undefined>): number[] {
   const fixedMass = fixed.slice(1).reduce<number>((s, v) => s + (v ?? 0), 0);
   const raw = fixed.map((v, g) => (g === 0 || v !== undefined ? 0 : Math.pow(4, L - 1 - g)));
   const sum = raw.reduce((s, x) => s + x, 0) || 1;
-  return fixed.map((v, g) => (g === 0 ? 1 : v ?? (Math.max(0, 1 - fixedMass) * raw[g]!) / sum));
+  return fixed.map((v, g) => (g === 0 ? 1 : (v ?? (Math.max(0, 1 - fixedMass) * raw[g]!) / sum)));
 }
 
 function selectPatterns(p: MaskedPatterns, bit: number): GammaPatterns {
@@ -124,7 +131,8 @@ export function estimateWeights(
     candidatePairs: number;
     totalPairs: number;
     uPairs: number;
-    /** Labelled matches per comparison per level: m counted from them (half a pair added to each level) instead of EM. */
+    /** Labelled matches per comparison per level: m counted from them (half a pair added to each level) instead of
+     * EM. */
     mCounts?: number[][];
   },
 ): LinkWeights {
@@ -144,7 +152,9 @@ export function estimateWeights(
       const ruleFields = blockingFields(rule);
       // Whole-value keys make their fields agree on every pair of the session, so those say nothing
       // about m; keys made from a field (words, prefix, model…) do not, so its comparisons stay in.
-      const agreeing = blockingKeys(rule).filter((k) => k.key === 'value').map((k) => k.field);
+      const agreeing = blockingKeys(rule)
+        .filter((k) => k.key === 'value')
+        .map((k) => k.field);
       const active = spec.comparisons.map((c) => !agreeing.includes(c.field));
       const patterns = selectPatterns(input.pairs, 2 ** ri);
       const pairs = patterns.count.reduce((s, x) => s + x, 0);
@@ -166,9 +176,14 @@ export function estimateWeights(
       sessions.push({ rule: ruleFields, pairs, iterations: r.iterations, lambda: r.lambda, estimated });
     });
   }
-  const m = mStart.map((levels, ci) => (runs[ci]! > 0 ? levels.map((v, g) => (g === 0 ? 1 : free[ci]![g] ? sums[ci]![g]! / runs[ci]! : v)) : levels));
+  const m = mStart.map((levels, ci) =>
+    runs[ci]! > 0 ? levels.map((v, g) => (g === 0 ? 1 : free[ci]![g] ? sums[ci]![g]! / runs[ci]! : v)) : levels,
+  );
   // λ over all candidate pairs with every comparison in the model, m and u fixed.
-  const all = expectationMaximisation(input.pairs, spec.estimate.em_start_lambda, m, u, { iterations: 50, lambdaOnly: true });
+  const all = expectationMaximisation(input.pairs, spec.estimate.em_start_lambda, m, u, {
+    iterations: 50,
+    lambdaOnly: true,
+  });
   const lambda = all.lambda;
   const estimatedPrior = input.totalPairs > 0 ? (lambda * input.candidatePairs) / input.totalPairs : 0.5;
   const prior = spec.prior?.match_probability ?? Math.min(0.5, Math.max(1e-12, estimatedPrior));
@@ -181,7 +196,8 @@ export function estimateWeights(
       m: g === 0 ? 1 : m[ci]![g]!,
       u: g === 0 ? 1 : u[ci]![g]!,
       weight: g === 0 ? 0 : Math.log2(m[ci]![g]! / u[ci]![g]!),
-      m_source: g === 0 ? 'none' : specM[ci]![g] !== undefined ? 'fixed' : labelled ? 'labels' : runs[ci]! > 0 ? 'em' : 'start',
+      m_source:
+        g === 0 ? 'none' : specM[ci]![g] !== undefined ? 'fixed' : labelled ? 'labels' : runs[ci]! > 0 ? 'em' : 'start',
       u_source: us[ci]!.source[g]!,
       u_count: input.uCounts[ci]![g] ?? 0,
     })),
@@ -229,8 +245,10 @@ export function weightWarnings(w: LinkWeights): string[] {
   const out: string[] = [];
   if (w.prior_source === 'estimated' && (w.lambda_candidates < 1e-3 || w.prior < 1e-9)) {
     out.push(
-      `estimation looks degenerate: EM finds ${(w.lambda_candidates * 100).toPrecision(2)}% matches among ${w.candidate_pairs} candidate pairs (prior ${w.prior.toExponential(1)}); ` +
-        'the blocking rules may bring too few true pairs (block on finer keys: words, prefixes, phonetic), or fix "prior" and m in the spec',
+      `estimation looks degenerate: EM finds ${(w.lambda_candidates * 100).toPrecision(2)}% matches ` +
+        `among ${w.candidate_pairs} candidate pairs (prior ${w.prior.toExponential(1)}); ` +
+        'the blocking rules may bring too few true pairs (block on finer keys: words, prefixes, phonetic), or ' +
+        'fix "prior" and m in the spec',
     );
   }
   for (const c of w.comparisons) {
@@ -238,10 +256,18 @@ export function weightWarnings(w: LinkWeights): string[] {
     const first = real[0];
     const stronger = real.slice(1).find((l) => first && l.weight > first.weight + 1);
     if (first && stronger) {
-      out.push(`comparison "${c.name}": level "${stronger.label}" weighs ${stronger.weight.toFixed(1)} bits, more than "${first.label}" (${first.weight.toFixed(1)}): inverted weights, usually m learnt from too few pairs; check the blocking, or fix m of these levels`);
+      out.push(
+        `comparison "${c.name}": level "${stronger.label}" weighs ${stronger.weight.toFixed(1)} bits, more than ` +
+          `"${first.label}" (${first.weight.toFixed(1)}): inverted weights, usually m learnt from too few ` +
+          `pairs; check the blocking, or fix m of these levels`,
+      );
     }
     const smoothed = c.levels.filter((l) => l.u_source === 'smoothed').map((l) => `"${l.label}"`);
-    if (smoothed.length) out.push(`comparison "${c.name}": level(s) ${smoothed.join(', ')} never seen among ${w.u_pairs} random pairs; their weight is capped at the level above`);
+    if (smoothed.length)
+      out.push(
+        `comparison "${c.name}": level(s) ${smoothed.join(', ')} never seen among ${w.u_pairs} random pairs; ` +
+          `their weight is capped at the level above`,
+      );
   }
   return out;
 }

@@ -14,6 +14,13 @@ const formatters = new Map<string, Intl.NumberFormat>();
 function formatter(lang: 'vi' | 'en', digits: number): Intl.NumberFormat {
   const key = `${lang}${digits}`;
   let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits })));
+  if (!f)
+    formatters.set(
+      key,
+      (f = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', {
+        minimumFractionDigits: 0,
+        maximumFractionDigits: digits,
+      })),
+    );
   return f;
 }

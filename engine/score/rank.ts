@@ -21,7 +21,8 @@ export interface Ranking {
 
 /**
  * Orders entities by expected yield (ties: higher risk, then entity id), fills the work list of
- * `capacity` with the best (at most a province's quota from each province, when quotas are set), and reserves `controlShare` of it for entities drawn at random from the
+ * `capacity` with the best (at most a province's quota from each province, when quotas are set), and reserves
+ * `controlShare` of it for entities drawn at random from the
  * rest, so every list carries unbiased labels for the next training. Excluded entities (already under
  * audit) are left out entirely. Deterministic for a seed.
  *
@@ -62,7 +63,8 @@ export function rankCases(
 /** Takes the best `picked` candidates, skipping those whose province has used up its quota. */
 function fillWorkList(candidates: number[], picked: number, opts: RankOptions): { head: number[]; rest: number[] } {
   const quotas = opts.provinceQuotas;
-  if (!quotas || Object.keys(quotas).length === 0) return { head: candidates.slice(0, picked), rest: candidates.slice(picked) };
+  if (!quotas || Object.keys(quotas).length === 0)
+    return { head: candidates.slice(0, picked), rest: candidates.slice(picked) };
   const used = new Map<string, number>();
   const head: number[] = [];
   const rest: number[] = [];
@@ -84,7 +86,9 @@ function idRanks(ids: readonly string[]): Int32Array {
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
   if (sorted) return Int32Array.from({ length: n }, (_, i) => i);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+    ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b,
+  );
   const rank = new Int32Array(n);
   order.forEach((i, k) => (rank[i] = k));
   return rank;

@@ -1,4 +1,13 @@
-import { calibrate, calibrator, compileForest, crossValidate, featureImportance, hashTrainingData, precisionAtK, trainForest } from './forest/index.js';
+import {
+  calibrate,
+  calibrator,
+  compileForest,
+  crossValidate,
+  featureImportance,
+  hashTrainingData,
+  precisionAtK,
+  trainForest,
+} from './forest/index.js';
 import type { CalibrationParams, CompiledForest, Forest, TrainOptions } from './forest/index.js';
 
 export interface SupervisedOptions {
@@ -66,7 +75,9 @@ export function fitSupervised(X: Float64Array, d: number, labels: LabelledRows, 
   if (n < opts.minLabels || positives < opts.minPerClass || n - positives < opts.minPerClass) {
     return {
       status: 'skipped',
-      reason: `${n} audit outcomes (${positives} undeclared, ${n - positives} compliant) linked to entities; at least ${opts.minLabels} with ${opts.minPerClass} of each are needed`,
+      reason:
+        `${n} audit outcomes (${positives} undeclared, ${n - positives} compliant) linked to entities; at ` +
+        `least ${opts.minLabels} with ${opts.minPerClass} of each are needed`,
       labels: n,
       positives,
     };

@@ -27,7 +27,8 @@ export interface Period {
 /**
  * Parses a period.
  *
- * @example parsePeriod('2026-H1') // { label: '2026-H1', year: 2026, start: '2026-01-01', end: '2026-07-01', months: 6 }
+ * @example parsePeriod('2026-H1') // { label: '2026-H1', year: 2026, start: '2026-01-01', end: '2026-07-01',
+ * months: 6 }
  * @example parsePeriod('2026-Q3') // { …, start: '2026-07-01', end: '2026-10-01', months: 3 }
  * @example parsePeriod('2025')    // { …, start: '2025-01-01', end: '2026-01-01', months: 12 }
  */
@@ -47,7 +48,8 @@ export function parsePeriod(text: string): Period {
     months = 1;
     if (first < 1 || first > 12) throw bad();
   }
-  const ymd = (y: number, mo: number) => `${y + Math.floor((mo - 1) / 12)}-${String(((mo - 1) % 12) + 1).padStart(2, '0')}-01`;
+  const ymd = (y: number, mo: number) =>
+    `${y + Math.floor((mo - 1) / 12)}-${String(((mo - 1) % 12) + 1).padStart(2, '0')}-01`;
   return { label: t, year, start: ymd(year, first), end: ymd(year, first + months), months };
 }
 
@@ -83,9 +85,23 @@ export interface PeriodStats {
 }
 
 const emptyRow = (province: string | null): ProvinceStats => ({
-  province, sellers: 0, sellers_platform: 0, sellers_cod: 0, sellers_bank: 0, platform_revenue_vnd: 0, cod_revenue_vnd: 0,
-  bank_revenue_vnd: 0, observed_revenue_vnd: 0, declared_revenue_vnd: 0, sellers_with_gap: 0, tax_gap_vnd: 0, audits: 0,
-  audits_undeclared: 0, hit_rate: null, assessed_tax_vnd: 0, yield_per_case_vnd: null,
+  province,
+  sellers: 0,
+  sellers_platform: 0,
+  sellers_cod: 0,
+  sellers_bank: 0,
+  platform_revenue_vnd: 0,
+  cod_revenue_vnd: 0,
+  bank_revenue_vnd: 0,
+  observed_revenue_vnd: 0,
+  declared_revenue_vnd: 0,
+  sellers_with_gap: 0,
+  tax_gap_vnd: 0,
+  audits: 0,
+  audits_undeclared: 0,
+  hit_rate: null,
+  assessed_tax_vnd: 0,
+  yield_per_case_vnd: null,
 });
 
 // First month and length (months) of a contract period (YYYY, YYYY-Qn, YYYY-MM) as SQL over column `p`.
@@ -96,14 +112,19 @@ const periodStart = (p: string) => `case
 const periodMonths = (p: string) => `case when length(${p}) = 4 then 12 when upper(${p}) like '%-Q%' then 3 else 1 end`;
 /** Share of a delivered period inside [$start, $end): months in common / months of the period. */
 const overlap = (p: string) =>
-  `greatest(0, datediff('month', greatest(${periodStart(p)}, $start::date), least(${periodStart(p)} + to_months(${periodMonths(p)}), $end::date)))::double / ${periodMonths(p)}`;
+  `greatest(0, datediff('month', greatest(${periodStart(p)}, $start::date), least(${periodStart(p)} + ` +
+  `to_months(${periodMonths(p)}), $end::date)))::double / ${periodMonths(p)}`;
 
 /**
  * Statistics of one period from the warehouse (needs a run's entities; outcomes optional).
  *
  * @example const s = await periodStats(db, parsePeriod('2026-H1')); s.total.tax_gap_vnd
  */
-export async function periodStats(db: Db, period: Period, opts: { taxRules?: Record<string, TaxYearRules> } = {}): Promise<PeriodStats> {
+export async function periodStats(
+  db: Db,
+  period: Period,
+  opts: { taxRules?: Record<string, TaxYearRules> } = {},
+): Promise<PeriodStats> {
   const rules = rulesForYear(period.year, opts.taxRules);
   const range = { start: period.start, end: period.end };
   const { rows, provIndex } = await db.withWorkTables(async (work) => {
@@ -123,13 +144,16 @@ export async function periodStats(db: Db, period: Period, opts: { taxRules?: Rec
           union select entity_id, 'domain', domain from int_entities where domain is not null),
         closed as (
           select * from stg_outcomes o
-          where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null and ${overlap('o.period')} > 0)),
+          where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null ` +
+        `and ${overlap('o.period')} > 0)),
         linked as (
-          select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
+          select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, ` +
+        `any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
           from closed o left join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id
           group by all)
        select coalesce(p.province, '') as province, count(*)::bigint as audits,
-              count(*) filter (where l.result = 'undeclared')::bigint as undeclared, coalesce(sum(l.assessed_tax), 0)::bigint as assessed
+              count(*) filter (where l.result = 'undeclared')::bigint as undeclared, ` +
+        `coalesce(sum(l.assessed_tax), 0)::bigint as assessed
        from linked l left join mart_entity_profile p using (entity_id)
        group by 1 order by 1`,
       range,
@@ -154,25 +178,40 @@ export async function periodStats(db: Db, period: Period, opts: { taxRules?: Rec
     }
   }
   const finish = (r: ProvinceStats) => {
-    for (const k of ['platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd', 'observed_revenue_vnd', 'declared_revenue_vnd', 'tax_gap_vnd'] as const) r[k] = Math.round(r[k]);
+    for (const k of [
+      'platform_revenue_vnd',
+      'cod_revenue_vnd',
+      'bank_revenue_vnd',
+      'observed_revenue_vnd',
+      'declared_revenue_vnd',
+      'tax_gap_vnd',
+    ] as const)
+      r[k] = Math.round(r[k]);
     r.hit_rate = r.audits ? r.audits_undeclared / r.audits : null;
     r.yield_per_case_vnd = r.audits ? Math.round(r.assessed_tax_vnd / r.audits) : null;
   };
   rows.forEach(finish);
   finish(total);
-  rows.sort((a, b) => b.tax_gap_vnd - a.tax_gap_vnd || b.sellers - a.sellers || a.province!.localeCompare(b.province!, 'vi'));
+  rows.sort(
+    (a, b) => b.tax_gap_vnd - a.tax_gap_vnd || b.sellers - a.sellers || a.province!.localeCompare(b.province!, 'vi'),
+  );
   return { period, rows, total };
 }
 
 /** Per province, the sellers' revenue and tax gap in the period, through the work table `stats_entity`. */
-async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promise<{ rows: ProvinceStats[]; provIndex: Map<string, number> }> {
+async function provinceRows(
+  db: Db,
+  period: Period,
+  rules: TaxYearRules,
+): Promise<{ rows: ProvinceStats[]; provIndex: Map<string, number> }> {
   const range = { start: period.start, end: period.end };
   const hasFeatures = await db.tableExists('mart_entity_features');
   // As the scorer does (engine/score/gap.ts): a possible registered twin's tax paid counts × its weight
   const hasCandidates = await db.tableExists('mart_registry_candidates');
   await db.exec(`create or replace temp table stats_entity as
     with platform as (
-        select e.entity_id, sum(p.gmv * ${overlap('p.period')}) as gmv, sum(p.tax_withheld * ${overlap('p.period')}) as withheld
+        select e.entity_id, sum(p.gmv * ${overlap('p.period')}) as gmv, sum(p.tax_withheld ` +
+      `* ${overlap('p.period')}) as withheld
         from stg_platform_sellers p join int_entities e on e.source = 'platform_sellers' and e.source_key = p.shop_key
         group by 1),
     cod as (
@@ -182,7 +221,8 @@ async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promis
         select entity_id, sum(amount) as bank from int_bank_credits_classified
         where credit_class = 'trade' and booked_at >= $start::date and booked_at < $end::date group by 1),
     declared as (
-        select c.entity_id, sum(d.declared_revenue * ${overlap('d.period')}) as declared, sum(d.tax_paid * ${overlap('d.period')}) as paid
+        select c.entity_id, sum(d.declared_revenue * ${overlap('d.period')}) as declared, sum(d.tax_paid ` +
+      `* ${overlap('d.period')}) as paid
         from stg_declarations d join int_entity_tax_codes c on c.code = d.tax_id group by 1),
     twin as (
         ${hasCandidates
@@ -208,7 +248,15 @@ async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promis
      from stats_entity order by entity_id`,
   );
   const [prov, grp, gmv, withheld, cod, bank, declared, paid, rate] = cols.columns as Float64Array[] as [
-    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
   ];
   const rows = provinces.map((p) => emptyRow(p));
   const scale = 12 / period.months;
@@ -235,7 +283,8 @@ async function provinceRows(db: Db, period: Period, rules: TaxYearRules): Promis
   return { rows, provIndex };
 }
 
-const listLiteral = (values: readonly string[]) => `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::varchar[]`;
+const listLiteral = (values: readonly string[]) =>
+  `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::varchar[]`;
 
 /**
  * The statistics for a terminal (amounts in millions of VND).
@@ -244,14 +293,39 @@ const listLiteral = (values: readonly string[]) => `[${values.map((v) => `'${v.r
  */
 export function formatStatsText(s: PeriodStats): string {
   const m = (v: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(v / 1e6);
-  const header = ['province', 'sellers', 'platform', 'COD', 'bank', 'observed M', 'declared M', 'tax gap M', 'audits', 'hit rate', 'yield/case M'];
+  const header = [
+    'province',
+    'sellers',
+    'platform',
+    'COD',
+    'bank',
+    'observed M',
+    'declared M',
+    'tax gap M',
+    'audits',
+    'hit rate',
+    'yield/case M',
+  ];
   const row = (r: ProvinceStats) => [
-    r.province === null ? 'TOTAL' : r.province || '(unknown)', String(r.sellers), String(r.sellers_platform), String(r.sellers_cod), String(r.sellers_bank),
-    m(r.observed_revenue_vnd), m(r.declared_revenue_vnd), m(r.tax_gap_vnd), String(r.audits),
-    r.hit_rate === null ? '–' : `${(100 * r.hit_rate).toFixed(0)} %`, r.yield_per_case_vnd === null ? '–' : m(r.yield_per_case_vnd),
+    r.province === null ? 'TOTAL' : r.province || '(unknown)',
+    String(r.sellers),
+    String(r.sellers_platform),
+    String(r.sellers_cod),
+    String(r.sellers_bank),
+    m(r.observed_revenue_vnd),
+    m(r.declared_revenue_vnd),
+    m(r.tax_gap_vnd),
+    String(r.audits),
+    r.hit_rate === null ? '–' : `${(100 * r.hit_rate).toFixed(0)} %`,
+    r.yield_per_case_vnd === null ? '–' : m(r.yield_per_case_vnd),
   ];
   const rows = [...s.rows.map(row), row(s.total)];
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (r: string[]) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  ');
-  return [`period ${s.period.label} (${s.period.start} … ${s.period.end}, exclusive)`, line(header), ...rows.map(line), ''].join('\n');
+  return [
+    `period ${s.period.label} (${s.period.start} … ${s.period.end}, exclusive)`,
+    line(header),
+    ...rows.map(line),
+    '',
+  ].join('\n');
 }

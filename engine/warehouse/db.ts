@@ -156,7 +156,8 @@ export class Db {
     return result;
   }
 
-  /** Drops tables (temporary or not) if they exist, in reverse order of the list; tries every one, then throws the first failure. */
+  /** Drops tables (temporary or not) if they exist, in reverse order of the list; tries every one, then throws the
+   * first failure. */
   async dropTables(names: readonly string[]): Promise<void> {
     let failure: unknown;
     for (const name of [...names].reverse()) {
@@ -170,10 +171,9 @@ export class Db {
   }
 
   async tableExists(name: string): Promise<boolean> {
-    const n = await this.value<number>(
-      `select count(*)::int from information_schema.tables where table_name = $name`,
-      { name },
-    );
+    const n = await this.value<number>(`select count(*)::int from information_schema.tables where table_name = $name`, {
+      name,
+    });
     return n > 0;
   }
 

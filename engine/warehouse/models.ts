@@ -1,4 +1,14 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Workspace } from './workspace.js';
 
@@ -65,12 +75,19 @@ export function listModels(ws: Workspace): ModelCard[] {
     if (!f.endsWith('.card.json') || f.includes(TEMP_MARK)) continue;
     try {
       const card = JSON.parse(readFileSync(join(ws.modelsDir, f), 'utf8')) as ModelCard;
-      if (typeof card?.model_id !== 'string' || typeof card.created_at !== 'string' || `${card.model_id}.card.json` !== f) continue;
+      if (
+        typeof card?.model_id !== 'string' ||
+        typeof card.created_at !== 'string' ||
+        `${card.model_id}.card.json` !== f
+      )
+        continue;
       if (!existsSync(join(ws.modelsDir, `${card.model_id}.json`))) continue;
       cards.push(card);
     } catch {
       /* incomplete: left out */
     }
   }
-  return cards.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.model_id < b.model_id ? -1 : 1));
+  return cards.sort((a, b) =>
+    a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.model_id < b.model_id ? -1 : 1,
+  );
 }

@@ -23,10 +23,19 @@ const layers = ['staging', 'intermediate', 'marts'] as const;
 export function readModels(dir = pipelinesDir): Model[] {
   const models: Model[] = [];
   for (const layer of layers) {
-    for (const f of readdirSync(join(dir, layer)).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const f of readdirSync(join(dir, layer))
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       const file = join(dir, layer, f);
       const sql = readFileSync(file, 'utf8');
-      models.push({ name: basename(f, '.sql'), layer, file, sql, deps: [], grain: sql.split('\n')[0]!.replace(/^--\s*/, '') });
+      models.push({
+        name: basename(f, '.sql'),
+        layer,
+        file,
+        sql,
+        deps: [],
+        grain: sql.split('\n')[0]!.replace(/^--\s*/, ''),
+      });
     }
   }
   const names = new Set(models.map((m) => m.name));
@@ -67,7 +76,12 @@ export function orderModels(models: Model[]): Model[] {
  *
  * @example await runModels(db, (m) => m.layer === 'staging', log);
  */
-export async function runModels(db: Db, select: (m: Model) => boolean, log?: Logger, models = readModels()): Promise<string[]> {
+export async function runModels(
+  db: Db,
+  select: (m: Model) => boolean,
+  log?: Logger,
+  models = readModels(),
+): Promise<string[]> {
   const chosen = orderModels(models.filter(select));
   for (const m of chosen) {
     const started = performance.now();
@@ -76,7 +90,8 @@ export async function runModels(db: Db, select: (m: Model) => boolean, log?: Log
     } catch (err) {
       throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
     }
-    if (log && performance.now() - started > 2000) log.info(`  ${m.name} built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (log && performance.now() - started > 2000)
+      log.info(`  ${m.name} built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   return chosen.map((m) => m.name);
 }

@@ -1,4 +1,15 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync, chmodSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+  chmodSync,
+  statSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 
@@ -92,7 +103,11 @@ export async function acquireLock(
     try {
       const fd = openSync(ws.lockFile, 'wx', 0o600);
       const holder: LockHolder = {
-        pid: process.pid, started_at: new Date().toISOString(), command: opts.command ?? 'run', boot_id: bootId(), proc_start: processStart(process.pid),
+        pid: process.pid,
+        started_at: new Date().toISOString(),
+        command: opts.command ?? 'run',
+        boot_id: bootId(),
+        proc_start: processStart(process.pid),
       };
       writeSync(fd, JSON.stringify(holder));
       closeSync(fd);
@@ -115,7 +130,8 @@ export async function acquireLock(
     }
     if (!opts.wait || Date.now() > deadline) {
       throw new WorkspaceError(
-        `workspace ${ws.root} is in use by another run (pid ${holder?.pid ?? '?'}, started ${holder?.started_at ?? '?'}); ` +
+        `workspace ${ws.root} is in use by another run (pid ${holder?.pid ?? '?'}, ` +
+          `started ${holder?.started_at ?? '?'}); ` +
           'wait for it to finish or pass --wait to queue behind it',
       );
     }

@@ -11,7 +11,13 @@ import { Piscina } from 'piscina';
 import { SanglocError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { rowCount } from '../score/forest/compile.js';
-import { assembleForest, matrixShape, quantise, validateTrainOptions, defaultTrainOptions } from '../score/forest/train.js';
+import {
+  assembleForest,
+  matrixShape,
+  quantise,
+  validateTrainOptions,
+  defaultTrainOptions,
+} from '../score/forest/train.js';
 import type { CompiledForest, FeatureMatrix, Forest, ForestTree, TrainOptions } from '../score/forest/types.js';
 import type { PredictTask, ScoreTask, TrainTreesTask } from './worker.js';
 
@@ -29,7 +35,9 @@ export interface ScorePool {
  */
 export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.js') ? join(dirname(here), 'worker.js') : join(packageRoot, 'dist', 'engine', 'workers', 'worker.js');
+  const file = here.endsWith('.js')
+    ? join(dirname(here), 'worker.js')
+    : join(packageRoot, 'dist', 'engine', 'workers', 'worker.js');
   if (!existsSync(file)) throw new SanglocError(`worker file ${file} is missing: run \`npm run build\` first`);
   return file;
 }
@@ -45,12 +53,14 @@ export function workerFile(): string {
  */
 export function createScorePool(opts: { threads: number; filename?: string }): ScorePool {
   const threads = opts.threads;
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1))
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const filename = opts.filename ?? workerFile();
   const piscina = new Piscina({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
   return {
     threads,
-    run: <R>(task: ScoreTask, transferList?: TransferListItem[]) => piscina.run(task, transferList ? { transferList } : undefined) as Promise<R>,
+    run: <R>(task: ScoreTask, transferList?: TransferListItem[]) =>
+      piscina.run(task, transferList ? { transferList } : undefined) as Promise<R>,
     destroy: () => piscina.destroy(),
   };
 }
@@ -73,7 +83,12 @@ export function splitRange(n: number, parts: number): [number, number][] {
  * @example
  * const scores = await predictParallel(pool, cf, rowMajorX, 2);
  */
-export async function predictParallel(pool: ScorePool, cf: CompiledForest, X: FeatureMatrix, nThreads = pool.threads): Promise<Float64Array> {
+export async function predictParallel(
+  pool: ScorePool,
+  cf: CompiledForest,
+  X: FeatureMatrix,
+  nThreads = pool.threads,
+): Promise<Float64Array> {
   const n = rowCount(X, cf.nFeatures);
   const out = new Float64Array(n);
   const minChunk = 2048;
@@ -113,10 +128,17 @@ export async function trainForestParallel(
   const ranges = splitRange(options.trees, nThreads);
   const parts = await Promise.all(
     ranges.map(([from, to]) => {
-      const task: TrainTreesTask = { op: 'trainTrees', binned, y, sampleWeight: sampleWeight ?? null, options: plain as TrainOptions, from, to };
+      const task: TrainTreesTask = {
+        op: 'trainTrees',
+        binned,
+        y,
+        sampleWeight: sampleWeight ?? null,
+        options: plain as TrainOptions,
+        from,
+        to,
+      };
       return pool.run<ForestTree[]>(task);
     }),
   );
   return assembleForest(binned, y, options, parts.flat());
 }
-

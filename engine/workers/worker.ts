@@ -34,7 +34,8 @@ export default function runTask(task: ScoreTask): unknown {
       return move(predictCompiled(task.cf, task.X));
     case 'trainTrees': {
       const trees: ForestTree[] = [];
-      for (let t = task.from; t < task.to; t++) trees.push(trainTree(task.binned, task.y, task.sampleWeight, task.options, t));
+      for (let t = task.from; t < task.to; t++)
+        trees.push(trainTree(task.binned, task.y, task.sampleWeight, task.options, t));
       return trees;
     }
     default:

@@ -9,11 +9,15 @@ import { cycles, sourceFiles, unitGraph, type SourceFile } from './imports.js';
 function explain(graph: Map<string, Map<string, string>>, component: string[]): string[] {
   const inside = new Set(component);
   const lines: string[] = [];
-  for (const from of component) for (const [to, via] of graph.get(from) ?? []) if (inside.has(to)) lines.push(`${from} → ${to}: ${via}`);
+  for (const from of component)
+    for (const [to, via] of graph.get(from) ?? []) if (inside.has(to)) lines.push(`${from} → ${to}: ${via}`);
   return lines;
 }
 
-const file = (path: string, ...imports: string[]): SourceFile => ({ file: path, imports: imports.map((i) => ({ specifier: i, file: i })) });
+const file = (path: string, ...imports: string[]): SourceFile => ({
+  file: path,
+  imports: imports.map((i) => ({ specifier: i, file: i })),
+});
 
 describe('folder cycles', () => {
   it('engine/ has none', () => {
@@ -29,15 +33,35 @@ describe('folder cycles', () => {
   });
 
   it.each([
-    { name: 'two folders', files: [file('engine/a/x.ts', 'engine/b/y.ts'), file('engine/b/y.ts', 'engine/a/z.ts')], expected: [['engine/a', 'engine/b']] },
+    {
+      name: 'two folders',
+      files: [file('engine/a/x.ts', 'engine/b/y.ts'), file('engine/b/y.ts', 'engine/a/z.ts')],
+      expected: [['engine/a', 'engine/b']],
+    },
     {
       name: 'three folders',
-      files: [file('engine/a/x.ts', 'engine/b/y.ts'), file('engine/b/y.ts', 'engine/c/z.ts'), file('engine/c/z.ts', 'engine/a/w.ts')],
+      files: [
+        file('engine/a/x.ts', 'engine/b/y.ts'),
+        file('engine/b/y.ts', 'engine/c/z.ts'),
+        file('engine/c/z.ts', 'engine/a/w.ts'),
+      ],
       expected: [['engine/a', 'engine/b', 'engine/c']],
     },
-    { name: 'a root file and a folder', files: [file('engine/run.ts', 'engine/a/x.ts'), file('engine/a/x.ts', 'engine/run.ts')], expected: [['engine/a', 'engine/run.ts']] },
-    { name: 'one way only', files: [file('engine/a/x.ts', 'engine/b/y.ts', 'engine/errors.ts'), file('engine/b/y.ts', 'engine/errors.ts')], expected: [] },
-    { name: 'within one folder', files: [file('engine/a/x.ts', 'engine/a/y.ts'), file('engine/a/y.ts', 'engine/a/x.ts')], expected: [] },
+    {
+      name: 'a root file and a folder',
+      files: [file('engine/run.ts', 'engine/a/x.ts'), file('engine/a/x.ts', 'engine/run.ts')],
+      expected: [['engine/a', 'engine/run.ts']],
+    },
+    {
+      name: 'one way only',
+      files: [file('engine/a/x.ts', 'engine/b/y.ts', 'engine/errors.ts'), file('engine/b/y.ts', 'engine/errors.ts')],
+      expected: [],
+    },
+    {
+      name: 'within one folder',
+      files: [file('engine/a/x.ts', 'engine/a/y.ts'), file('engine/a/y.ts', 'engine/a/x.ts')],
+      expected: [],
+    },
   ])('finds the cycles of $name', ({ files, expected }) => {
     expect(cycles(unitGraph(files))).toEqual(expected);
   });

@@ -40,7 +40,11 @@ export function importsOf(file: string, text = readFileSync(join(repoRoot, file)
   return ts.preProcessFile(text, true, true).importedFiles.map(({ fileName: specifier }) => {
     if (!specifier.startsWith('.')) return { specifier };
     const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts');
-    const resolved = existsSync(join(repoRoot, target)) ? target : existsSync(join(repoRoot, target, 'index.ts')) ? `${target}/index.ts` : target;
+    const resolved = existsSync(join(repoRoot, target))
+      ? target
+      : existsSync(join(repoRoot, target, 'index.ts'))
+        ? `${target}/index.ts`
+        : target;
     return { specifier, file: resolved };
   });
 }

@@ -23,7 +23,11 @@ describe('row-object reference of the scoring-core bench agrees with engine/scor
       expect(e.reasons).toEqual(s.reasons[e.index]);
     }
     // every rule fires somewhere, so every rule's arithmetic is compared
-    for (const [id, r] of Object.entries(s.ruleResults)) expect(r.fired.some((v) => v === 1), id).toBe(true);
+    for (const [id, r] of Object.entries(s.ruleResults))
+      expect(
+        r.fired.some((v) => v === 1),
+        id,
+      ).toBe(true);
   });
 
   it('is deterministic for a seed', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fitPowerLaw, parseGnuTime, parseStageLines, project, rowsWithin, summariseLoad, topLevelStages } from '../../bench/lib/scaling.js';
+import {
+  fitPowerLaw,
+  parseGnuTime,
+  parseStageLines,
+  project,
+  rowsWithin,
+  summariseLoad,
+  topLevelStages,
+} from '../../bench/lib/scaling.js';
 
 describe('fitPowerLaw: log–log least squares', () => {
   it.each([
@@ -50,13 +58,23 @@ describe('parsers of what a child run leaves', () => {
       '\tMaximum resident set size (kbytes): 452992',
       '\tExit status: 0',
     ].join('\n');
-    expect(parseGnuTime(text)).toEqual({ peakRssKb: 452992, userS: 13.34, systemS: 1.16, cpuPercent: 111, wallS: 3723.5, exitStatus: 0 });
+    expect(parseGnuTime(text)).toEqual({
+      peakRssKb: 452992,
+      userS: 13.34,
+      systemS: 1.16,
+      cpuPercent: 111,
+      wallS: 3723.5,
+      exitStatus: 0,
+    });
     expect(parseGnuTime('nothing here')).toEqual({});
   });
 
   it.each([
     { stderr: 'sangloc: [publish] done in 1.5 s\n', expected: { publish: 1500 } },
-    { stderr: 'sangloc: [ingest] …\nsangloc: [ingest] done in 789 ms\nsangloc: [link: block] done in 25 ms\n', expected: { ingest: 789, 'link: block': 25 } },
+    {
+      stderr: 'sangloc: [ingest] …\nsangloc: [ingest] done in 789 ms\nsangloc: [link: block] done in 25 ms\n',
+      expected: { ingest: 789, 'link: block': 25 },
+    },
     { stderr: 'sangloc: [score] done in 2 s\nsangloc: [score] done in 500 ms\n', expected: { score: 2500 } },
     { stderr: 'sangloc: ingest: 21 new file(s)\n', expected: {} },
   ])('stage lines $expected', ({ stderr, expected }) => {
@@ -64,7 +82,11 @@ describe('parsers of what a child run leaves', () => {
   });
 
   it('keeps top-level stages in order and summarises load', () => {
-    expect(topLevelStages({ ingest: 1, 'link: block': 2, resolve: 3, publish: 4 })).toEqual(['ingest', 'resolve', 'publish']);
+    expect(topLevelStages({ ingest: 1, 'link: block': 2, resolve: 3, publish: 4 })).toEqual([
+      'ingest',
+      'resolve',
+      'publish',
+    ]);
     expect(summariseLoad([1, 2, 6])).toEqual({ mean: 3, max: 6, samples: 3 });
     expect(summariseLoad([])).toEqual({ mean: 0, max: 0, samples: 0 });
   });

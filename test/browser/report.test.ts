@@ -14,10 +14,17 @@ import { writeReportHtml } from '../../engine/publish/report.js';
 import { manyRows } from '../publish/fixtures.js';
 import { fullReportModel } from '../publish/report-fixtures.js';
 
-const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const candidates = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
 const chromium = candidates.find((p): p is string => !!p && existsSync(p));
 if (!chromium) {
-  console.warn('test/browser: skipped — no Chromium found (tried $CHROMIUM_PATH, /usr/bin/chromium, chromium-browser, google-chrome); install it with `apt-get install -y chromium`');
+  console.warn(
+    'test/browser: skipped — no Chromium found (tried $CHROMIUM_PATH, /usr/bin/chromium, chromium-browser, google-chrome); install it with `apt-get install -y chromium`',
+  );
 }
 
 const outDir = join(packageRoot, 'test', '.tmp');
@@ -30,9 +37,20 @@ function runChromium(profile: string, flags: string[]) {
   return spawnSync(
     chromium!,
     [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`,
-      '--enable-logging=stderr', '--v=0', ...flags, `file://${page}`,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--hide-scrollbars',
+      `--user-data-dir=${profile}`,
+      '--enable-logging=stderr',
+      '--v=0',
+      ...flags,
+      `file://${page}`,
     ],
     { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
   );
@@ -90,6 +108,8 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(consoleLines(r.stderr)).toEqual([]);
     expect(statSync(screenshot).size).toBeGreaterThan(20_000);
-    expect(readFileSync(screenshot).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(readFileSync(screenshot).subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
   });
 });

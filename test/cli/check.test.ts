@@ -25,7 +25,18 @@ const agencyShapes = {
 };
 
 // Values of identifier and personal columns in those files: none may appear in the report.
-const values = ['FT26326001', '0011004455667', 'NGUYEN VAN A', '0912345678', 'GHN001', 'Nguyễn', '0100109106', '0312345673', '1.250.000', '22/11/2026'];
+const values = [
+  'FT26326001',
+  '0011004455667',
+  'NGUYEN VAN A',
+  '0912345678',
+  'GHN001',
+  'Nguyễn',
+  '0100109106',
+  '0312345673',
+  '1.250.000',
+  '22/11/2026',
+];
 
 describe('sangloc check: a dry run that says how each file loads and which settings fix it', () => {
   it('agency CSV shapes: refused files named, the snippet fixes them, nothing printed of the values, exit 1', async () => {
@@ -37,11 +48,17 @@ describe('sangloc check: a dry run that says how each file loads and which setti
     expect(out).toContain('read as:  UTF-8, delimiter tab (detected)');
     expect(out).toContain("amounts:  thousands '.', decimal ',' (detected)");
     expect(out).toContain('4 × booked_at: not an ISO 8601 timestamp');
-    expect(out).toMatch(/fix: +ingest\.sources\.bank_transactions \{"thousands":".","decimal":",","dateFormat":"%d\/%m\/%Y"\}\n +with it: +4 read → 4 would load, 0 rejected/);
-    expect(out).toContain("cod_shipments_ghn.csv → cod_shipments: loads with rejects\n  read as:  UTF-8, delimiter ';' (sep= line)");
+    expect(out).toMatch(
+      /fix: +ingest\.sources\.bank_transactions \{"thousands":".","decimal":",","dateFormat":"%d\/%m\/%Y"\}\n +with it: +4 read → 4 would load, 0 rejected/,
+    );
+    expect(out).toContain(
+      "cod_shipments_ghn.csv → cod_shipments: loads with rejects\n  read as:  UTF-8, delimiter ';' (sep= line)",
+    );
     expect(out).toMatch(/1 × cod_amount: not a whole VND amount .*\(line 6\)/);
     expect(out).toContain('declarations.csv → declarations: loads');
-    expect(out).toMatch(/taxpayers\.csv → taxpayers: REFUSED\n +refused: .*not UTF-8.*\n +fix: +ingest\.sources\.taxpayers \{"encoding":"windows-1258"\}\n +with it: +2 read → 2 would load/);
+    expect(out).toMatch(
+      /taxpayers\.csv → taxpayers: REFUSED\n +refused: .*not UTF-8.*\n +fix: +ingest\.sources\.taxpayers \{"encoding":"windows-1258"\}\n +with it: +2 read → 2 would load/,
+    );
     expect(out).toContain('4 file(s): 1 load fully, 1 load with rejects, 2 refused');
     for (const v of values) expect(out).not.toContain(v);
     // The throw-away warehouse is gone; the delivery folder holds what it held.
@@ -61,16 +78,45 @@ describe('sangloc check: a dry run that says how each file loads and which setti
   }, 60_000);
 
   it.each<{ name: string; files: Record<string, string>; code: number; says: RegExp }>([
-    { name: 'a registry without tax_id is refused', files: { 'taxpayers.csv': 'missing-tax-id.csv' }, code: 1, says: /missing: +tax_id \(required\)/ },
-    { name: 'a file that cannot be read is refused', files: { 'declarations.csv': 'utf16.csv' }, code: 1, says: /fix: +ingest\.sources\.declarations \{"encoding":"utf-16le"\}\n +with it: +1 read → 1 would load/ },
-    { name: 'rows rejected for bad values are warnings', files: { 'declarations.csv': 'ragged-rows.csv' }, code: 0, says: /2 fields where the header has 5 .*\(line 3\)/ },
-    { name: 'extra columns are listed as ignored', files: { 'declarations.csv': 'extra-columns.csv' }, code: 0, says: /ignored: +"ghi_chu", "Nguon" \(not in the contract\)/ },
-    { name: 'escapes are detected and named', files: { 'websites.csv': 'backslash-escape.csv' }, code: 0, says: /delimiter ',' \(detected\), escape \\/ },
-  ])('$name (exit $code)', async ({ files, code, says }) => {
-    const { code: got, out } = await cli(['check', '--input', delivery(files)]);
-    expect(out).toMatch(says);
-    expect(got).toBe(code);
-  }, 60_000);
+    {
+      name: 'a registry without tax_id is refused',
+      files: { 'taxpayers.csv': 'missing-tax-id.csv' },
+      code: 1,
+      says: /missing: +tax_id \(required\)/,
+    },
+    {
+      name: 'a file that cannot be read is refused',
+      files: { 'declarations.csv': 'utf16.csv' },
+      code: 1,
+      says: /fix: +ingest\.sources\.declarations \{"encoding":"utf-16le"\}\n +with it: +1 read → 1 would load/,
+    },
+    {
+      name: 'rows rejected for bad values are warnings',
+      files: { 'declarations.csv': 'ragged-rows.csv' },
+      code: 0,
+      says: /2 fields where the header has 5 .*\(line 3\)/,
+    },
+    {
+      name: 'extra columns are listed as ignored',
+      files: { 'declarations.csv': 'extra-columns.csv' },
+      code: 0,
+      says: /ignored: +"ghi_chu", "Nguon" \(not in the contract\)/,
+    },
+    {
+      name: 'escapes are detected and named',
+      files: { 'websites.csv': 'backslash-escape.csv' },
+      code: 0,
+      says: /delimiter ',' \(detected\), escape \\/,
+    },
+  ])(
+    '$name (exit $code)',
+    async ({ files, code, says }) => {
+      const { code: got, out } = await cli(['check', '--input', delivery(files)]);
+      expect(out).toMatch(says);
+      expect(got).toBe(code);
+    },
+    60_000,
+  );
 
   it('a bank workbook: sheet and header row shown, synonyms mapped, and the fixes found one behind the other (dates, then amounts)', async () => {
     const dir = writeFiles(join(tempDir(), 'delivery'), {});
@@ -87,7 +133,9 @@ describe('sangloc check: a dry run that says how each file loads and which setti
     expect(out).toContain('  sheet:    "Sao kê", header on row 3');
     expect(out).toContain('amount ← "Số tiền" (synonym)');
     expect(out).toMatch(/1 × Ngày giao dịch: not an ISO 8601 timestamp .*\(line 4\)/);
-    expect(out).toMatch(/fix: +ingest\.sources\.bank_transactions \{"dateFormat":"%d\/%m\/%Y","thousands":".","decimal":","\}\n +with it: +2 read → 2 would load, 0 rejected/);
+    expect(out).toMatch(
+      /fix: +ingest\.sources\.bank_transactions \{"dateFormat":"%d\/%m\/%Y","thousands":".","decimal":","\}\n +with it: +2 read → 2 would load, 0 rejected/,
+    );
     expect(out).toContain('note: no taxpayers file in this delivery');
     for (const v of ['0011004455667', 'FT1', '1.250.000']) expect(out).not.toContain(v);
   }, 60_000);

@@ -55,17 +55,21 @@ describe('the run over data-samples', () => {
 });
 
 describe('--help', () => {
-  it.each(['explain', 'diff', 'outcomes', 'train', 'models', 'stats'])('%s has a usage line and an example', async (name) => {
-    const r = await cli([name, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^sangloc ${name} — `));
-    expect(r.out).toMatch(new RegExp(`usage: sangloc ${name} `));
-    expect(r.out).toMatch(new RegExp(`example:\\n  sangloc ${name} `));
-  });
+  it.each(['explain', 'diff', 'outcomes', 'train', 'models', 'stats'])(
+    '%s has a usage line and an example',
+    async (name) => {
+      const r = await cli([name, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^sangloc ${name} — `));
+      expect(r.out).toMatch(new RegExp(`usage: sangloc ${name} `));
+      expect(r.out).toMatch(new RegExp(`example:\\n  sangloc ${name} `));
+    },
+  );
 
   it('lists the new commands in the main help', async () => {
     const r = await cli(['--help']);
-    for (const name of ['explain', 'diff', 'outcomes', 'train', 'models', 'stats']) expect(r.out).toContain(`  ${name}\n`);
+    for (const name of ['explain', 'diff', 'outcomes', 'train', 'models', 'stats'])
+      expect(r.out).toContain(`  ${name}\n`);
   });
 });
 
@@ -75,7 +79,11 @@ describe('usage and workspace errors', () => {
     { args: ['stats', '--period', '2026-Q5', '--workspace', 'x'], code: 2, message: /expected YYYY/ },
     { args: ['explain', 'E1', '--workspace', '/nonexistent/ws'], code: 1, message: /does not exist/ },
     { args: ['explain', 'E1', 'E2', '--workspace', '/nonexistent/ws'], code: 2, message: /one entity id/ },
-    { args: ['explain', 'E1', '--workspace', '/tmp', '--format', 'pdf'], code: 2, message: /--format must be one of text, json, html/ },
+    {
+      args: ['explain', 'E1', '--workspace', '/tmp', '--format', 'pdf'],
+      code: 2,
+      message: /--format must be one of text, json, html/,
+    },
     { args: ['outcomes', 'export', 'f.csv', '--workspace', '/tmp'], code: 2, message: /outcomes import FILE/ },
   ])('sangloc $args.0 … exits $code', async ({ args, code, message }) => {
     const r = await cli(args);
@@ -97,7 +105,10 @@ describe('sangloc explain', () => {
 
   it.each([
     { format: 'json', check: (s: string, c: CaseRow) => expect(JSON.parse(s).revenue.tax_gap_vnd).toBe(c.tax_gap_vnd) },
-    { format: 'html', check: (s: string, c: CaseRow) => expect(s).toMatch(new RegExp(`<title>Hồ sơ ${c.entity_id}</title>`)) },
+    {
+      format: 'html',
+      check: (s: string, c: CaseRow) => expect(s).toMatch(new RegExp(`<title>Hồ sơ ${c.entity_id}</title>`)),
+    },
   ])('writes --format $format to --out', async ({ format, check }) => {
     const out = join(root, `dossier.${format}`);
     const r = await cli(['explain', cases[1]!.entity_id, '--workspace', ws, '--format', format, '--out', out]);
@@ -126,7 +137,10 @@ describe('sangloc diff', () => {
     later.push({ ...cases[0]!, entity_id: 'ENEW0000001' });
     later.forEach((c, k) => (c.rank = k + 1));
     writeFileSync(join(to, 'cases.json'), JSON.stringify(later));
-    writeFileSync(join(to, 'run.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(from, 'run.json'), 'utf8')), run_id: laterId }));
+    writeFileSync(
+      join(to, 'run.json'),
+      JSON.stringify({ ...JSON.parse(readFileSync(join(from, 'run.json'), 'utf8')), run_id: laterId }),
+    );
   });
 
   it('prints the counts and writes every change as CSV', async () => {
@@ -167,7 +181,7 @@ describe('sangloc diff', () => {
 });
 
 describe('outcomes import → train → models', () => {
-  it('trains nothing while the sample\'s outcomes are too few, and says why (exit 3)', async () => {
+  it("trains nothing while the sample's outcomes are too few, and says why (exit 3)", async () => {
     const r = await cli(['train', '--workspace', ws, '--quiet']);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/no model trained for tax year 2025: \d+ audit outcomes/);
@@ -199,7 +213,11 @@ describe('outcomes import → train → models', () => {
     const r = await cli(['models', '--workspace', ws]);
     expect(r.out).toMatch(/^model_id +created_at +tax_year/);
     expect(r.out).toMatch(/forest-2025-[0-9a-f]{12} /);
-    const json = JSON.parse((await cli(['models', '--workspace', ws, '--json'])).out) as { model_id: string; cv_auc: number; runs: string[] }[];
+    const json = JSON.parse((await cli(['models', '--workspace', ws, '--json'])).out) as {
+      model_id: string;
+      cv_auc: number;
+      runs: string[];
+    }[];
     expect(json).toHaveLength(1);
     expect(json[0]!.cv_auc).toBeGreaterThan(0.6);
     expect(json[0]!.runs).toEqual([]);
@@ -215,7 +233,7 @@ describe('outcomes import → train → models', () => {
 });
 
 describe('sangloc stats', () => {
-  it('counts the year\'s tax gap as the scorer does, per province, with a TOTAL row in the CSV', async () => {
+  it("counts the year's tax gap as the scorer does, per province, with a TOTAL row in the CSV", async () => {
     const out = join(root, 'stats-2025.csv');
     const r = await cli(['stats', '--period', '2025', '--workspace', ws, '--out', out]);
     expect(r.code, r.err).toBe(0);
@@ -246,7 +264,15 @@ describe('sangloc stats', () => {
   it('a half year holds less revenue than its year', async () => {
     const year = (await cli(['stats', '--period', '2025', '--workspace', ws])).out;
     const half = (await cli(['stats', '--period', '2025-H1', '--workspace', ws])).out;
-    const observed = (s: string) => Number(s.split('\n').find((l) => l.startsWith('TOTAL'))!.trim().split(/\s{2,}/)[5]!.replaceAll(',', ''));
+    const observed = (s: string) =>
+      Number(
+        s
+          .split('\n')
+          .find((l) => l.startsWith('TOTAL'))!
+          .trim()
+          .split(/\s{2,}/)[5]!
+          .replaceAll(',', ''),
+      );
     expect(observed(half)).toBeGreaterThan(0);
     expect(observed(half)).toBeLessThan(observed(year));
   });

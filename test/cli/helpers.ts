@@ -10,7 +10,12 @@ export const samplesDir = join(packageRoot, 'data-samples');
 
 /** Runs the batch over data-samples into `ws` (one thread, default config). */
 export function runSamples(ws: string): Promise<RunResult> {
-  return runBatch({ input: samplesDir, workspace: ws, config: loadConfig(undefined, { threads: 1 }), log: silentLogger() });
+  return runBatch({
+    input: samplesDir,
+    workspace: ws,
+    config: loadConfig(undefined, { threads: 1 }),
+    log: silentLogger(),
+  });
 }
 
 /** Runs `sangloc …` in-process; returns the exit code and what it wrote. */

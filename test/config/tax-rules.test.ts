@@ -7,7 +7,12 @@ import { tempDir, writeFiles } from '../helpers.js';
 describe('taxDue', () => {
   it.each([
     { year: 2025, revenue: 100_000_000, group: 'goods', total: 0 }, // at the threshold: not taxable
-    { year: 2025, revenue: 100_000_001, group: 'goods', total: Math.round(0.01 * 100_000_001) + Math.round(0.005 * 100_000_001) },
+    {
+      year: 2025,
+      revenue: 100_000_001,
+      group: 'goods',
+      total: Math.round(0.01 * 100_000_001) + Math.round(0.005 * 100_000_001),
+    },
     { year: 2025, revenue: 1_000_000_000, group: 'goods', total: 15_000_000 },
     { year: 2025, revenue: 1_000_000_000, group: 'services', total: 70_000_000 },
     { year: 2025, revenue: 1_000_000_000, group: 'production_transport', total: 45_000_000 },

@@ -24,24 +24,36 @@ function rows(text: string): { names: string[]; row: string }[] {
   return text
     .split('\n')
     .filter((l) => /^\|\s*[^\s-]/.test(l) && !/^\|\s*column\s*\|/.test(l))
-    .map((l) => ({ names: l.split('|')[1]!.split(',').map((n) => n.replace(/`/g, '').trim()), row: l }));
+    .map((l) => ({
+      names: l
+        .split('|')[1]!
+        .split(',')
+        .map((n) => n.replace(/`/g, '').trim()),
+      row: l,
+    }));
 }
 
 describe('docs/contract.md matches engine/ingest/sources.ts', () => {
-  it.each(sourceNames.map((s) => ({ source: s })))('$source: every column, its required flag, key and record key', ({ source }) => {
-    const spec = sources[source];
-    const text = section(source);
-    expect(text, `docs/contract.md has no "### ${source} …" section`).not.toBe('');
-    const documented = rows(text);
-    const byName = new Map(documented.flatMap((r) => r.names.map((n) => [n, r.row] as const)));
-    expect([...byName.keys()].sort()).toEqual(spec.columns.map((c) => c.name).sort());
-    for (const c of spec.columns) {
-      expect(byName.get(c.name)!.includes('**required**'), `${source}.${c.name} required flag`).toBe(Boolean(c.required));
-      for (const v of c.values ?? []) expect(byName.get(c.name), `${source}.${c.name} lists ${v}`).toContain(`\`${v}\``);
-    }
-    expect(text).toContain(`Key \`${spec.key.join(', ')}\``);
-    if (source !== 'outcomes' && source !== 'websites') expect(text).toContain(`record key \`${spec.recordKey}\``);
-  });
+  it.each(sourceNames.map((s) => ({ source: s })))(
+    '$source: every column, its required flag, key and record key',
+    ({ source }) => {
+      const spec = sources[source];
+      const text = section(source);
+      expect(text, `docs/contract.md has no "### ${source} …" section`).not.toBe('');
+      const documented = rows(text);
+      const byName = new Map(documented.flatMap((r) => r.names.map((n) => [n, r.row] as const)));
+      expect([...byName.keys()].sort()).toEqual(spec.columns.map((c) => c.name).sort());
+      for (const c of spec.columns) {
+        expect(byName.get(c.name)!.includes('**required**'), `${source}.${c.name} required flag`).toBe(
+          Boolean(c.required),
+        );
+        for (const v of c.values ?? [])
+          expect(byName.get(c.name), `${source}.${c.name} lists ${v}`).toContain(`\`${v}\``);
+      }
+      expect(text).toContain(`Key \`${spec.key.join(', ')}\``);
+      if (source !== 'outcomes' && source !== 'websites') expect(text).toContain(`record key \`${spec.recordKey}\``);
+    },
+  );
 });
 
 describe('docs/contract.md matches engine/publish/case-row.ts', () => {

@@ -21,13 +21,19 @@ describe('docs/domain.md matches the code', () => {
     const row = doc.split('\n').find((l) => l.startsWith(`| \`${group}\``));
     expect(row, `no row for ${group}`).toBeDefined();
     const cells = row!.split('|').map((c) => c.trim());
-    expect(cells.slice(2, 5)).toEqual([percent(rates[0]!.vat), percent(rates[0]!.pit), percent(rates[0]!.vat + rates[0]!.pit)]);
+    expect(cells.slice(2, 5)).toEqual([
+      percent(rates[0]!.vat),
+      percent(rates[0]!.pit),
+      percent(rates[0]!.vat + rates[0]!.pit),
+    ]);
   });
 
   it('thresholds and flags by tax year', () => {
     const [upTo2025, from2026] = [rulesForYear(2025), rulesForYear(2026)];
     const row = doc.split('\n').find((l) => l.startsWith('| non-taxable annual revenue'))!;
-    expect(row).toContain(`${upTo2025.threshold.toLocaleString('en')} VND | ${from2026.threshold.toLocaleString('en')} VND`);
+    expect(row).toContain(
+      `${upTo2025.threshold.toLocaleString('en')} VND | ${from2026.threshold.toLocaleString('en')} VND`,
+    );
     expect(upTo2025.pitOnExcessOnly).toBe(false);
     expect(from2026.pitOnExcessOnly).toBe(true);
     expect(from2026.vatOnWholeRevenue).toBe(true);

@@ -62,7 +62,9 @@ describe('documents are self-contained', () => {
       const text = readFileSync(join(root, f), 'utf8');
       for (const name of outside) {
         for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-          found.push(`${f}:${lineOf(text, i)} cites ${name}; point it at docs/contract.md, docs/domain.md or docs/architecture.md`);
+          found.push(
+            `${f}:${lineOf(text, i)} cites ${name}; point it at docs/contract.md, docs/domain.md or docs/architecture.md`,
+          );
         }
       }
     }
@@ -74,7 +76,8 @@ describe('documents are self-contained', () => {
     for (const f of files) {
       const text = readFileSync(join(root, f), 'utf8');
       for (const m of text.matchAll(/(?<![\w./-])docs\/[\w.-]+\.md\b/g)) {
-        if (!existsSync(join(root, m[0]))) missing.push(`${f}:${lineOf(text, m.index)} names ${m[0]}, which does not exist`);
+        if (!existsSync(join(root, m[0])))
+          missing.push(`${f}:${lineOf(text, m.index)} names ${m[0]}, which does not exist`);
       }
     }
     expect(missing).toEqual([]);

@@ -6,7 +6,8 @@ import { packageRoot } from '../../engine/paths.js';
 import { tempDir } from '../helpers.js';
 
 const bin = join(packageRoot, 'bin', 'sangloc.js');
-const sangloc = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' } });
+const sangloc = (args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' } });
 
 describe('generate → run → evaluate on a small world', () => {
   const root = tempDir('sangloc-e2e-');
@@ -25,26 +26,68 @@ describe('generate → run → evaluate on a small world', () => {
 
   it('publishes every file of the contract and points latest at the run', () => {
     const dir = join(ws, firstRun);
-    for (const f of ['cases.csv', 'cases.xlsx', 'cases.parquet', 'cases.json', 'members.csv', 'rejects.csv', 'run.json', 'report.html']) {
+    for (const f of [
+      'cases.csv',
+      'cases.xlsx',
+      'cases.parquet',
+      'cases.json',
+      'members.csv',
+      'rejects.csv',
+      'run.json',
+      'report.html',
+    ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     const runJson = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
-    expect(runJson).toMatchObject({ engine_version: expect.any(String), config_hash: expect.any(String), tax_year: 2025 });
-    for (const [source, c] of Object.entries(runJson.rows as Record<string, { read: number; loaded: number; rejected: number }>)) {
+    expect(runJson).toMatchObject({
+      engine_version: expect.any(String),
+      config_hash: expect.any(String),
+      tax_year: 2025,
+    });
+    for (const [source, c] of Object.entries(
+      runJson.rows as Record<string, { read: number; loaded: number; rejected: number }>,
+    )) {
       expect(c.read, source).toBe(c.loaded + c.rejected);
     }
-    expect(Object.keys(runJson.timings_ms)).toEqual(expect.arrayContaining(['ingest', 'staging', 'resolve', 'features', 'score']));
+    expect(Object.keys(runJson.timings_ms)).toEqual(
+      expect.arrayContaining(['ingest', 'staging', 'resolve', 'features', 'score']),
+    );
     const header = readFileSync(join(dir, 'cases.csv'), 'utf8').split('\r\n')[0]!;
-    expect(header.replace(/^\ufeff/, '').split(',').slice(0, 16)).toEqual([
-      'rank', 'entity_id', 'risk_score', 'expected_yield_vnd', 'estimated_revenue_vnd', 'declared_revenue_vnd', 'undeclared_revenue_vnd',
-      'tax_gap_vnd', 'name', 'tax_ids', 'national_ids', 'phones', 'province', 'sources', 'reason_codes', 'reasons',
+    expect(
+      header
+        .replace(/^\ufeff/, '')
+        .split(',')
+        .slice(0, 16),
+    ).toEqual([
+      'rank',
+      'entity_id',
+      'risk_score',
+      'expected_yield_vnd',
+      'estimated_revenue_vnd',
+      'declared_revenue_vnd',
+      'undeclared_revenue_vnd',
+      'tax_gap_vnd',
+      'name',
+      'tax_ids',
+      'national_ids',
+      'phones',
+      'province',
+      'sources',
+      'reason_codes',
+      'reasons',
     ]);
-    expect((statSync(join(ws, 'warehouse.duckdb')).mode & 0o077)).toBe(0);
+    expect(statSync(join(ws, 'warehouse.duckdb')).mode & 0o077).toBe(0);
   });
 
   it('every record of the truth reaches members.csv exactly once', () => {
-    const members = readFileSync(join(ws, firstRun, 'members.csv'), 'utf8').trim().split('\n').slice(1);
-    const truth = readFileSync(join(world, 'truth', 'records.csv'), 'utf8').trim().split('\n').slice(1);
+    const members = readFileSync(join(ws, firstRun, 'members.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    const truth = readFileSync(join(world, 'truth', 'records.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     const keys = new Set(members.map((l) => l.split(',').slice(1).join(',')));
     expect(keys.size).toBe(members.length);
     const missing = truth.filter((l) => !keys.has(l.split(',').slice(0, 2).join(',')));
@@ -71,16 +114,26 @@ describe('generate → run → evaluate on a small world', () => {
     const ws1 = join(root, 'ws-one-thread');
     const r = sangloc(['run', '--input', world, '--workspace', ws1, '--config', cfg]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('sangloc: config: '))).toEqual(['sangloc: config: threads = 1 (default 2)']);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('sangloc: config: '))).toEqual([
+      'sangloc: config: threads = 1 (default 2)',
+    ]);
     expect(readFileSync(join(ws1, 'latest', 'cases.csv'))).toEqual(readFileSync(join(ws, firstRun, 'cases.csv')));
   });
 
   it('evaluate reports precision@K, yield@K and pairwise figures as JSON', () => {
     const out = join(root, 'eval.json');
-    execFileSync(process.execPath, [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'], { encoding: 'utf8' });
+    execFileSync(
+      process.execPath,
+      [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'],
+      { encoding: 'utf8' },
+    );
     const e = JSON.parse(readFileSync(out, 'utf8'));
     expect(JSON.stringify(e)).toMatch(/precision/);
-    const text = execFileSync(process.execPath, [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'], { encoding: 'utf8' });
+    const text = execFileSync(
+      process.execPath,
+      [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'],
+      { encoding: 'utf8' },
+    );
     const p50 = Number(/^50\s+\d+\s+\d+\s+([\d.]+)%/m.exec(text)![1]);
     expect(p50).toBeGreaterThan(50); // far above the base rate of a random pick
   });

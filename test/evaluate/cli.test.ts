@@ -10,7 +10,8 @@ afterEach(() => vi.restoreAllMocks());
 
 /** Runs the CLI, capturing what it prints. */
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
+  let out = '',
+    err = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
   const code = await runCli(argv);
@@ -25,7 +26,10 @@ describe('sangloc evaluate', () => {
     expect(r.err).toBe('');
     expect(r.out).toMatch(/precision/);
     const json = JSON.parse(readFileSync(join(f.run, 'evaluation.json'), 'utf8'));
-    expect(json.ranking.atK.map((a: { k: number; hits: number }) => [a.k, a.hits])).toEqual([[1, 1], [5, 2]]);
+    expect(json.ranking.atK.map((a: { k: number; hits: number }) => [a.k, a.hits])).toEqual([
+      [1, 1],
+      [5, 2],
+    ]);
   });
 
   it('writes the JSON to --out', async () => {
@@ -38,17 +42,52 @@ describe('sangloc evaluate', () => {
   });
 
   it.each([
-    { why: 'missing truth folder', argv: ['--truth', join(f.root, 'no-truth'), '--run', f.run], code: 1, message: join(f.root, 'no-truth') },
-    { why: 'missing run folder', argv: ['--truth', f.truth, '--run', join(f.root, 'no-run')], code: 1, message: join(f.root, 'no-run') },
-    { why: 'missing input folder', argv: ['--truth', f.truth, '--run', f.run, '--input', join(f.root, 'no-input')], code: 1, message: join(f.root, 'no-input') },
-    { why: 'unwritable --out', argv: ['--truth', f.truth, '--run', f.run, '--out', join(f.root, 'no-dir', 'e.json')], code: 1, message: join(f.root, 'no-dir', 'e.json') },
+    {
+      why: 'missing truth folder',
+      argv: ['--truth', join(f.root, 'no-truth'), '--run', f.run],
+      code: 1,
+      message: join(f.root, 'no-truth'),
+    },
+    {
+      why: 'missing run folder',
+      argv: ['--truth', f.truth, '--run', join(f.root, 'no-run')],
+      code: 1,
+      message: join(f.root, 'no-run'),
+    },
+    {
+      why: 'missing input folder',
+      argv: ['--truth', f.truth, '--run', f.run, '--input', join(f.root, 'no-input')],
+      code: 1,
+      message: join(f.root, 'no-input'),
+    },
+    {
+      why: 'unwritable --out',
+      argv: ['--truth', f.truth, '--run', f.run, '--out', join(f.root, 'no-dir', 'e.json')],
+      code: 1,
+      message: join(f.root, 'no-dir', 'e.json'),
+    },
     { why: 'no --truth', argv: ['--run', f.run], code: 2, message: '--truth is required' },
     { why: 'no --run', argv: ['--truth', f.truth], code: 2, message: '--run is required' },
-    { why: 'bad --k', argv: ['--truth', f.truth, '--run', f.run, '--k', '50,x'], code: 2, message: '--k must be positive integers' },
-    { why: 'zero --k', argv: ['--truth', f.truth, '--run', f.run, '--k', '0'], code: 2, message: '--k must be positive integers' },
+    {
+      why: 'bad --k',
+      argv: ['--truth', f.truth, '--run', f.run, '--k', '50,x'],
+      code: 2,
+      message: '--k must be positive integers',
+    },
+    {
+      why: 'zero --k',
+      argv: ['--truth', f.truth, '--run', f.run, '--k', '0'],
+      code: 2,
+      message: '--k must be positive integers',
+    },
     { why: 'unknown flag', argv: ['--truth', f.truth, '--run', f.run, '--top', '5'], code: 2, message: 'top' },
   ])('fails clearly on $why', async ({ argv, code, message }) => {
-    const r = await cli(['evaluate', '--quiet', ...argv, ...(argv.includes('--out') ? [] : ['--out', join(f.root, 'never.json')])]);
+    const r = await cli([
+      'evaluate',
+      '--quiet',
+      ...argv,
+      ...(argv.includes('--out') ? [] : ['--out', join(f.root, 'never.json')]),
+    ]);
     expect(r.code).toBe(code);
     expect(r.err).toContain(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);

@@ -19,11 +19,66 @@ describe('evaluateRun: the case list', () => {
   // Counted list after skipping audited persons: E1 (hit p01) E6 (unmapped) E9 (p01 dup) E4 (compliant) E2 (hit p02) E10 (compliant).
   // Yield denominator 160 (p01 100 + p02 50 + p09 10); ceiling = top-K of [100, 50, 10].
   it.each([
-    { k: 1, counted: 1, hits: 1, precision: 1, dup: 0, unmapped: 0, skipped: 1, control: 0, yieldVnd: 100, ceilingVnd: 100 },
-    { k: 2, counted: 2, hits: 1, precision: 1 / 2, dup: 0, unmapped: 1, skipped: 1, control: 0, yieldVnd: 100, ceilingVnd: 150 },
-    { k: 3, counted: 3, hits: 1, precision: 1 / 3, dup: 1, unmapped: 1, skipped: 2, control: 0, yieldVnd: 100, ceilingVnd: 160 },
-    { k: 5, counted: 5, hits: 2, precision: 2 / 5, dup: 1, unmapped: 1, skipped: 2, control: 0, yieldVnd: 150, ceilingVnd: 160 },
-    { k: 10, counted: 6, hits: 2, precision: 2 / 10, dup: 1, unmapped: 1, skipped: 4, control: 1, yieldVnd: 150, ceilingVnd: 160 },
+    {
+      k: 1,
+      counted: 1,
+      hits: 1,
+      precision: 1,
+      dup: 0,
+      unmapped: 0,
+      skipped: 1,
+      control: 0,
+      yieldVnd: 100,
+      ceilingVnd: 100,
+    },
+    {
+      k: 2,
+      counted: 2,
+      hits: 1,
+      precision: 1 / 2,
+      dup: 0,
+      unmapped: 1,
+      skipped: 1,
+      control: 0,
+      yieldVnd: 100,
+      ceilingVnd: 150,
+    },
+    {
+      k: 3,
+      counted: 3,
+      hits: 1,
+      precision: 1 / 3,
+      dup: 1,
+      unmapped: 1,
+      skipped: 2,
+      control: 0,
+      yieldVnd: 100,
+      ceilingVnd: 160,
+    },
+    {
+      k: 5,
+      counted: 5,
+      hits: 2,
+      precision: 2 / 5,
+      dup: 1,
+      unmapped: 1,
+      skipped: 2,
+      control: 0,
+      yieldVnd: 150,
+      ceilingVnd: 160,
+    },
+    {
+      k: 10,
+      counted: 6,
+      hits: 2,
+      precision: 2 / 10,
+      dup: 1,
+      unmapped: 1,
+      skipped: 4,
+      control: 1,
+      yieldVnd: 150,
+      ceilingVnd: 160,
+    },
   ])('at K=$k: $hits hits, yield $yieldVnd of ceiling $ceilingVnd', async (x) => {
     const at = (await evaluation).ranking.atK.find((a) => a.k === x.k)!;
     expect(at).toMatchObject({
@@ -90,9 +145,33 @@ describe('evaluateRun: entities', () => {
   it.each([
     // All 16 truth records: person pairs p01 C(4,2)=6 + p02 C(3,2)=3 + p03 1 = 10; entity pairs E1 6 + E2 1 + E7 1 = 8;
     // agreeing pairs E1/p01 C(3,2)=3 + E2/p02 1 = 4.
-    { scope: 'all' as const, records: 16, entities: 9, unlinked: 2, mixed: 2, predicted: 8, truth: 10, tp: 4, p: 0.5, r: 0.4, f1: 0.4 / 0.9 },
+    {
+      scope: 'all' as const,
+      records: 16,
+      entities: 9,
+      unlinked: 2,
+      mixed: 2,
+      predicted: 8,
+      truth: 10,
+      tp: 4,
+      p: 0.5,
+      r: 0.4,
+      f1: 0.4 / 0.9,
+    },
     // Identity sources (9 records): p01 C(3,2)=3 + p02 1 = 4 true pairs, all found, no others.
-    { scope: 'identity' as const, records: 9, entities: 6, unlinked: 0, mixed: 0, predicted: 4, truth: 4, tp: 4, p: 1, r: 1, f1: 1 },
+    {
+      scope: 'identity' as const,
+      records: 9,
+      entities: 6,
+      unlinked: 0,
+      mixed: 0,
+      predicted: 4,
+      truth: 4,
+      tp: 4,
+      p: 1,
+      r: 1,
+      f1: 1,
+    },
   ])('$scope: P $p, R $r', async (x) => {
     const s = (await evaluation).entities[x.scope];
     expect(s).toMatchObject({
@@ -127,7 +206,12 @@ describe('evaluateRun: entities', () => {
     // Drop E1's taxpayer record: p01 loses 2 agreeing pairs inside E1 (C(3,2)=3 → C(2,2)=1), predicted 8 → 6.
     const f = fixture({ members: members.filter((m) => m[2] !== '0101234567') });
     const e = await evaluateRun({ truthDir: f.truth, runDir: f.run, ks: [1] });
-    expect(e.entities.all).toMatchObject({ unlinkedRecords: 3, predictedPairs: 5, truePairs: 10, truePositivePairs: 2 });
+    expect(e.entities.all).toMatchObject({
+      unlinkedRecords: 3,
+      predictedPairs: 5,
+      truePairs: 10,
+      truePositivePairs: 2,
+    });
     expect(e.entities.all.recall).toBeCloseTo(0.2, 12);
     expect(e.counts.truthRecordsNotInMembers).toBe(3);
   });
@@ -144,9 +228,21 @@ describe('evaluateRun: entities', () => {
 
 describe('evaluateRun: where the run is', () => {
   it.each([
-    { how: 'symlink', make: (f: Fixture) => symlinkSync(join('runs', 'r1'), join(f.workspace, 'latest')), run: (f: Fixture) => join(f.workspace, 'latest') },
-    { how: 'file holding the run id', make: (f: Fixture) => writeFileSync(join(f.workspace, 'latest'), 'r1\n'), run: (f: Fixture) => join(f.workspace, 'latest') },
-    { how: 'workspace folder', make: (f: Fixture) => writeFileSync(join(f.workspace, 'latest'), 'r1'), run: (f: Fixture) => f.workspace },
+    {
+      how: 'symlink',
+      make: (f: Fixture) => symlinkSync(join('runs', 'r1'), join(f.workspace, 'latest')),
+      run: (f: Fixture) => join(f.workspace, 'latest'),
+    },
+    {
+      how: 'file holding the run id',
+      make: (f: Fixture) => writeFileSync(join(f.workspace, 'latest'), 'r1\n'),
+      run: (f: Fixture) => join(f.workspace, 'latest'),
+    },
+    {
+      how: 'workspace folder',
+      make: (f: Fixture) => writeFileSync(join(f.workspace, 'latest'), 'r1'),
+      run: (f: Fixture) => f.workspace,
+    },
   ])('follows WS/latest as a $how', async ({ make, run }) => {
     const f = fixture();
     make(f);
@@ -157,9 +253,23 @@ describe('evaluateRun: where the run is', () => {
 
   it.each([
     { what: 'truth folder', opts: (f: Fixture) => ({ truthDir: join(f.root, 'nope'), runDir: f.run }), path: 'nope' },
-    { what: 'run folder', opts: (f: Fixture) => ({ truthDir: f.truth, runDir: join(f.workspace, 'runs', 'gone') }), path: 'gone' },
-    { what: 'latest pointing nowhere', opts: (f: Fixture) => (writeFileSync(join(f.workspace, 'latest'), 'r9'), { truthDir: f.truth, runDir: join(f.workspace, 'latest') }), path: 'latest' },
-    { what: 'members.csv', opts: (f: Fixture) => (rmSync(join(f.run, 'members.csv')), { truthDir: f.truth, runDir: f.run }), path: 'members.csv' },
+    {
+      what: 'run folder',
+      opts: (f: Fixture) => ({ truthDir: f.truth, runDir: join(f.workspace, 'runs', 'gone') }),
+      path: 'gone',
+    },
+    {
+      what: 'latest pointing nowhere',
+      opts: (f: Fixture) => (
+        writeFileSync(join(f.workspace, 'latest'), 'r9'), { truthDir: f.truth, runDir: join(f.workspace, 'latest') }
+      ),
+      path: 'latest',
+    },
+    {
+      what: 'members.csv',
+      opts: (f: Fixture) => (rmSync(join(f.run, 'members.csv')), { truthDir: f.truth, runDir: f.run }),
+      path: 'members.csv',
+    },
   ])('names the path when the $what is missing', async ({ opts, path }) => {
     const f = fixture();
     await expect(evaluateRun(opts(f))).rejects.toThrow(path);
@@ -179,7 +289,9 @@ describe('formatEvaluation', () => {
     expect(new Set(rows.map((r) => r.length)).size).toBe(1);
     expect(rows[3]).toMatch(/^5\s+5\s+2\s+40\.0%\s+0\.67\s+1\s+1\s+2\s+0\s+0\.0\s+0\.0\s+93\.8%\s+100\.0%\s+93\.8%$/);
     expect(text).toMatch(/all sources\s+16\s+9\s+2\s+2\s+50\.0%\s+40\.0%\s+0\.444/);
-    expect(text).toMatch(/identity \(taxpayers, platform_sellers, websites\)\s+9\s+6\s+0\s+0\s+100\.0%\s+100\.0%\s+1\.000/);
+    expect(text).toMatch(
+      /identity \(taxpayers, platform_sellers, websites\)\s+9\s+6\s+0\s+0\s+100\.0%\s+100\.0%\s+1\.000/,
+    );
   });
 
   it('leaves no file behind except where asked', async () => {

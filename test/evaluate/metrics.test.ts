@@ -17,7 +17,13 @@ describe('rankingAtK', () => {
     { name: 'all hits', list: [c('a', true, 5), c('b', true, 3)], k: 2, hits: 2, yieldVnd: 8 },
     { name: 'compliant miss', list: [c('a', false, 0), c('b', true, 3)], k: 2, hits: 1, yieldVnd: 3 },
     { name: 'duplicate person', list: [c('a', true, 5), c('a', true, 5), c('b', true, 3)], k: 2, hits: 1, yieldVnd: 5 },
-    { name: 'audited skipped, next takes place', list: [c('x', true, 50, true), c('a', true, 5), c('b', true, 3)], k: 2, hits: 2, yieldVnd: 8 },
+    {
+      name: 'audited skipped, next takes place',
+      list: [c('x', true, 50, true), c('a', true, 5), c('b', true, 3)],
+      k: 2,
+      hits: 2,
+      yieldVnd: 8,
+    },
     { name: 'unmapped miss', list: [c(null), c('b', true, 3)], k: 2, hits: 1, yieldVnd: 3 },
     { name: 'short list still divides by K', list: [c('a', true, 5)], k: 4, hits: 1, yieldVnd: 5 },
   ])('$name', ({ list, k, hits, yieldVnd }) => {
@@ -34,7 +40,12 @@ describe('rankingAtK', () => {
     { k: 2, ceilingVnd: 8 },
     { k: 9, ceilingVnd: 10 },
   ])('ceiling at K=$k is the top-K tax due', ({ k, ceilingVnd }) => {
-    expect(rankingAtK([], [k], [5, 3, 2], 10, null)[0]).toMatchObject({ ceilingVnd, ceiling: ceilingVnd / 10, yieldToCeiling: 0, lift: null });
+    expect(rankingAtK([], [k], [5, 3, 2], 10, null)[0]).toMatchObject({
+      ceilingVnd,
+      ceiling: ceilingVnd / 10,
+      yieldToCeiling: 0,
+      lift: null,
+    });
   });
 });
 
@@ -62,7 +73,12 @@ describe('pairwiseFromCounts', () => {
 
 describe('alignTable', () => {
   it('left-aligns the first column and right-aligns the rest', () => {
-    expect(alignTable([['K', 'hits'], ['100', '7']])).toBe('K    hits\n100     7');
+    expect(
+      alignTable([
+        ['K', 'hits'],
+        ['100', '7'],
+      ]),
+    ).toBe('K    hits\n100     7');
   });
 });
 

@@ -9,7 +9,17 @@ import { runSamples } from '../cli/helpers.js';
 import { tempDir } from '../helpers.js';
 
 const identity = (over: Partial<IdentityRecord>): IdentityRecord => ({
-  record_id: 0, source: 'taxpayers', label: 'x', name: null, tax_id: null, national_id: null, phone: null, email: null, account: null, domain: null, province: null,
+  record_id: 0,
+  source: 'taxpayers',
+  label: 'x',
+  name: null,
+  tax_id: null,
+  national_id: null,
+  phone: null,
+  email: null,
+  account: null,
+  domain: null,
+  province: null,
   ...over,
 });
 
@@ -17,12 +27,18 @@ describe('exactLinks', () => {
   it.each([
     {
       name: 'a shared phone links two records',
-      records: [identity({ label: '1', phone: '0912345678' }), identity({ source: 'websites', label: 'a.vn', phone: '0912345678' })],
+      records: [
+        identity({ label: '1', phone: '0912345678' }),
+        identity({ source: 'websites', label: 'a.vn', phone: '0912345678' }),
+      ],
       expected: [['taxpayers 1', 'websites a.vn', 'phone']],
     },
     {
       name: 'several shared kinds are all named',
-      records: [identity({ label: '1', tax_id: '0312345678', national_id: '079012341234' }), identity({ label: '2', tax_id: '0312345678', national_id: '079012341234' })],
+      records: [
+        identity({ label: '1', tax_id: '0312345678', national_id: '079012341234' }),
+        identity({ label: '2', tax_id: '0312345678', national_id: '079012341234' }),
+      ],
       expected: [['taxpayers 1', 'taxpayers 2', 'tax_id,national_id']],
     },
     {
@@ -47,11 +63,12 @@ describe('buildDossier on the data-samples warehouse', () => {
     runId = r.runId;
     cases = JSON.parse(readFileSync(`${r.runDir}/cases.json`, 'utf8')) as CaseRow[];
     db = await openDb(openWorkspace(root).warehouse);
-    for (const c of cases.slice(0, 8)) dossiers.push(await buildDossier(db, c.entity_id, { taxYear: r.taxYear, runId, caseRow: c, rowsPerSource: 3 }));
+    for (const c of cases.slice(0, 8))
+      dossiers.push(await buildDossier(db, c.entity_id, { taxYear: r.taxYear, runId, caseRow: c, rowsPerSource: 3 }));
     return () => db.close();
   }, 120_000);
 
-  it('recomputes each case\'s revenue and tax gap step by step to the same amounts as the case list', () => {
+  it("recomputes each case's revenue and tax gap step by step to the same amounts as the case list", () => {
     for (const [k, d] of dossiers.entries()) {
       const c = cases[k]!;
       expect(d.revenue!.estimated_revenue_vnd, c.entity_id).toBe(c.estimated_revenue_vnd);
@@ -114,7 +131,8 @@ describe('buildDossier on the data-samples warehouse', () => {
 
   it.each(['text', 'json', 'html'] as const)('renders as %s', (format) => {
     const d = dossiers[0]!;
-    const out = format === 'text' ? formatDossierText(d) : format === 'json' ? formatDossierJson(d) : renderDossierHtml(d);
+    const out =
+      format === 'text' ? formatDossierText(d) : format === 'json' ? formatDossierJson(d) : renderDossierHtml(d);
     expect(out).toContain(d.entity_id);
     if (format === 'json') expect(JSON.parse(out).revenue.tax_gap_vnd).toBe(cases[0]!.tax_gap_vnd);
     if (format === 'text') expect(out).toMatch(/= Tax gap +[\d,]+ VND/);
@@ -129,8 +147,26 @@ describe('renderDossierHtml safety', () => {
     run_id: 'r"1',
     case: null,
     identities: [identity({ label: '<img src=x onerror=alert(1)>', name: '</style><script>alert(1)</script>' })],
-    identifiers: { names: ['<b>x</b>'], tax_ids: [], national_ids: [], phones: [], emails: [], accounts: [], domains: [], shops: [] },
-    records: [{ source: 'websites', count: 1, amount_vnd: null, classes: [], columns: ['domain'], rows: [{ domain: '"><svg onload=alert(1)>' }] }],
+    identifiers: {
+      names: ['<b>x</b>'],
+      tax_ids: [],
+      national_ids: [],
+      phones: [],
+      emails: [],
+      accounts: [],
+      domains: [],
+      shops: [],
+    },
+    records: [
+      {
+        source: 'websites',
+        count: 1,
+        amount_vnd: null,
+        classes: [],
+        columns: ['domain'],
+        rows: [{ domain: '"><svg onload=alert(1)>' }],
+      },
+    ],
     links: [],
     related: [{ kind: 'shared_phone', value: '<script>0900</script>', entities: ['E<2>'], entity_count: 1 }],
     link_method: 'exact',

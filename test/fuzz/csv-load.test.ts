@@ -30,7 +30,9 @@ let serial = 0;
  * gets its own folder and is checked through its file_id. Content seen before is skipped by
  * design (same SHA-256), which the checks allow.
  */
-async function withWarehouse(fn: (load: (source: SourceName, content: Buffer) => Promise<Outcome>) => Promise<void>): Promise<void> {
+async function withWarehouse(
+  fn: (load: (source: SourceName, content: Buffer) => Promise<Outcome>) => Promise<void>,
+): Promise<void> {
   const db = await openDb(':memory:');
   const seen = new Set<string>();
   try {
@@ -45,8 +47,13 @@ async function withWarehouse(fn: (load: (source: SourceName, content: Buffer) =>
         const sha = createHash('sha256').update(content).digest('hex');
         const again = seen.has(sha);
         seen.add(sha);
-        const raw = (await db.value<number>(`select count(*)::bigint from ${rawTable(source)} where _file_id = $f`, { f: f.fileId ?? -1 })) ?? 0;
-        const rejects = (await db.value<number>(`select count(*)::bigint from rejects where file_id = $f`, { f: f.fileId ?? -1 })) ?? 0;
+        const raw =
+          (await db.value<number>(`select count(*)::bigint from ${rawTable(source)} where _file_id = $f`, {
+            f: f.fileId ?? -1,
+          })) ?? 0;
+        const rejects =
+          (await db.value<number>(`select count(*)::bigint from rejects where file_id = $f`, { f: f.fileId ?? -1 })) ??
+          0;
         return { f, raw, rejects, again };
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -94,7 +101,8 @@ const field = fc.oneof(
 );
 
 /** RFC 4180 quoting, applied when needed or at random. */
-const render = (v: string, forceQuote: boolean) => (forceQuote || /[",\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+const render = (v: string, forceQuote: boolean) =>
+  forceQuote || /[",\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 
 interface Table {
   source: SourceName;
@@ -124,9 +132,22 @@ const table: fc.Arbitrary<Table> = sourceArb.chain((source) => {
     })
     .chain((r) => {
       const header = [...r.order, ...(r.extra ? ['ghi_chu'] : [])].map((h) => (r.upper ? h.toUpperCase() : h));
-      return fc.array(fc.array(field, { minLength: header.length, maxLength: header.length }), { minLength: r.n, maxLength: r.n }).map(
-        (rows): Table => ({ source, header, rows, eol: r.eol, bom: r.bom, trailingEol: r.trailingEol, quoteAll: r.quoteAll }),
-      );
+      return fc
+        .array(fc.array(field, { minLength: header.length, maxLength: header.length }), {
+          minLength: r.n,
+          maxLength: r.n,
+        })
+        .map(
+          (rows): Table => ({
+            source,
+            header,
+            rows,
+            eol: r.eol,
+            bom: r.bom,
+            trailingEol: r.trailingEol,
+            quoteAll: r.quoteAll,
+          }),
+        );
     });
 });
 
@@ -144,46 +165,60 @@ describe('loadDelivery under fuzzing', () => {
   const opts = { seed, numRuns };
 
   it('well-formed files with any field text: rows read = records, read = loaded + rejected', async () => {
-    await withWarehouse((loadOne) => fc.assert(
-      fc.asyncProperty(table, async (t) => {
-        const out = await loadOne(t.source, Buffer.from(csvText(t), 'utf8'));
-        expectAccounted(out);
-        if (out.again) return;
-        expect(out.f.status).toBe('loaded');
-        expect(out.f.rowsRead).toBe(t.rows.filter((r) => !blankRecord(r)).length);
-      }),
-      opts,
-    ));
+    await withWarehouse((loadOne) =>
+      fc.assert(
+        fc.asyncProperty(table, async (t) => {
+          const out = await loadOne(t.source, Buffer.from(csvText(t), 'utf8'));
+          expectAccounted(out);
+          if (out.again) return;
+          expect(out.f.status).toBe('loaded');
+          expect(out.f.rowsRead).toBe(t.rows.filter((r) => !blankRecord(r)).length);
+        }),
+        opts,
+      ),
+    );
   });
 
   it('ragged rows (missing or extra fields) are rejected one by one, never lost', async () => {
     const ragged = table.chain((t) =>
-      fc.array(fc.integer({ min: -3, max: 3 }), { minLength: t.rows.length, maxLength: t.rows.length }).map((deltas) => ({
-        ...t,
-        rows: t.rows.map((r, i) => {
-          const d = deltas[i]!;
-          // Keep at least two fields so no record becomes a blank line.
-          return d < 0 ? r.slice(0, Math.max(2, r.length + d)) : [...r, ...Array.from({ length: d }, (_, k) => `x${k}`)];
-        }),
-      })),
+      fc
+        .array(fc.integer({ min: -3, max: 3 }), { minLength: t.rows.length, maxLength: t.rows.length })
+        .map((deltas) => ({
+          ...t,
+          rows: t.rows.map((r, i) => {
+            const d = deltas[i]!;
+            // Keep at least two fields so no record becomes a blank line.
+            return d < 0
+              ? r.slice(0, Math.max(2, r.length + d))
+              : [...r, ...Array.from({ length: d }, (_, k) => `x${k}`)];
+          }),
+        })),
     );
-    await withWarehouse((loadOne) => fc.assert(
-      fc.asyncProperty(ragged, async (t) => {
-        const out = await loadOne(t.source, Buffer.from(csvText(t), 'utf8'));
-        expectAccounted(out);
-        if (out.again) return;
-        expect(out.f.status).toBe('loaded');
-        expect(out.f.rowsRead).toBe(t.rows.length);
-        const width = t.header.length;
-        expect(out.f.rowsRejected).toBeGreaterThanOrEqual(t.rows.filter((r) => r.length !== width).length);
-      }),
-      opts,
-    ));
+    await withWarehouse((loadOne) =>
+      fc.assert(
+        fc.asyncProperty(ragged, async (t) => {
+          const out = await loadOne(t.source, Buffer.from(csvText(t), 'utf8'));
+          expectAccounted(out);
+          if (out.again) return;
+          expect(out.f.status).toBe('loaded');
+          expect(out.f.rowsRead).toBe(t.rows.length);
+          const width = t.header.length;
+          expect(out.f.rowsRejected).toBeGreaterThanOrEqual(t.rows.filter((r) => r.length !== width).length);
+        }),
+        opts,
+      ),
+    );
   });
 
   it('stray quotes, commas and line breaks anywhere: no crash, every row accounted for', async () => {
     const mangled = fc
-      .tuple(table, fc.array(fc.tuple(fc.nat(), fc.constantFrom('"', '""', ',', '\n', '\r\n', '"\n', '\r', ',"')), { minLength: 1, maxLength: 6 }))
+      .tuple(
+        table,
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('"', '""', ',', '\n', '\r\n', '"\n', '\r', ',"')), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+      )
       .map(([t, edits]) => {
         let text = csvText(t);
         const headerEnd = text.indexOf('\n') + 1 || text.length;
@@ -193,55 +228,70 @@ describe('loadDelivery under fuzzing', () => {
         }
         return { source: t.source, text };
       });
-    await withWarehouse((loadOne) => fc.assert(
-      fc.asyncProperty(mangled, async ({ source, text }) => {
-        expectAccounted(await loadOne(source, Buffer.from(text, 'utf8')));
-      }),
-      opts,
-    ));
+    await withWarehouse((loadOne) =>
+      fc.assert(
+        fc.asyncProperty(mangled, async ({ source, text }) => {
+          expectAccounted(await loadOne(source, Buffer.from(text, 'utf8')));
+        }),
+        opts,
+      ),
+    );
   });
 
   it('other encodings (UTF-16 with and without BOM, latin1, Windows-1258): a clear failure or every record accounted for', async () => {
-    const encoded = fc.tuple(table, fc.constantFrom('utf16le-bom', 'utf16be-bom', 'utf16le', 'latin1', 'windows1258')).map(([t, enc]) => {
-      const text = csvText({ ...t, bom: false });
-      const bytes =
-        enc === 'utf16le-bom' ? Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')])
-        : enc === 'utf16be-bom' ? Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(text, 'utf16be')])
-        : iconv.encode(text, enc);
-      return { t, enc, bytes };
-    });
-    await withWarehouse((loadOne) => fc.assert(
-      fc.asyncProperty(encoded, async ({ t, enc, bytes }) => {
-        const out = await loadOne(t.source, bytes);
-        expectAccounted(out);
-        if (out.again) return;
-        if (enc.endsWith('-bom')) {
-          expect(out.f.status).toBe('failed');
-          expect(out.f.message).toMatch(/UTF-16/);
-        }
-        if ((enc === 'latin1' || enc === 'windows1258') && out.f.status === 'failed') {
-          // Refused whole, naming the problem and the fix.
-          expect(out.f.message).toMatch(/not UTF-8.*encoding/);
-        }
-        if ((enc === 'latin1' || enc === 'windows1258') && out.f.status === 'loaded') {
-          // Single-byte encodings keep the record structure: each record is read (bad bytes → reject).
-          expect(out.f.rowsRead).toBe(t.rows.filter((r) => !blankRecord(r)).length);
-        }
-      }),
-      opts,
-    ));
+    const encoded = fc
+      .tuple(table, fc.constantFrom('utf16le-bom', 'utf16be-bom', 'utf16le', 'latin1', 'windows1258'))
+      .map(([t, enc]) => {
+        const text = csvText({ ...t, bom: false });
+        const bytes =
+          enc === 'utf16le-bom'
+            ? Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')])
+            : enc === 'utf16be-bom'
+              ? Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(text, 'utf16be')])
+              : iconv.encode(text, enc);
+        return { t, enc, bytes };
+      });
+    await withWarehouse((loadOne) =>
+      fc.assert(
+        fc.asyncProperty(encoded, async ({ t, enc, bytes }) => {
+          const out = await loadOne(t.source, bytes);
+          expectAccounted(out);
+          if (out.again) return;
+          if (enc.endsWith('-bom')) {
+            expect(out.f.status).toBe('failed');
+            expect(out.f.message).toMatch(/UTF-16/);
+          }
+          if ((enc === 'latin1' || enc === 'windows1258') && out.f.status === 'failed') {
+            // Refused whole, naming the problem and the fix.
+            expect(out.f.message).toMatch(/not UTF-8.*encoding/);
+          }
+          if ((enc === 'latin1' || enc === 'windows1258') && out.f.status === 'loaded') {
+            // Single-byte encodings keep the record structure: each record is read (bad bytes → reject).
+            expect(out.f.rowsRead).toBe(t.rows.filter((r) => !blankRecord(r)).length);
+          }
+        }),
+        opts,
+      ),
+    );
   });
 
   it('random bytes, alone or after a valid header: no crash, a reported outcome', async () => {
-    const bytes = fc.tuple(sourceArb, fc.boolean(), fc.uint8Array({ maxLength: 3000 })).map(([source, withHeader, b]) => ({
-      source,
-      content: Buffer.concat([withHeader ? Buffer.from(sources[source].columns.map((c) => c.name).join(',') + '\n') : Buffer.alloc(0), Buffer.from(b)]),
-    }));
-    await withWarehouse((loadOne) => fc.assert(
-      fc.asyncProperty(bytes, async ({ source, content }) => {
-        expectAccounted(await loadOne(source, content));
-      }),
-      opts,
-    ));
+    const bytes = fc
+      .tuple(sourceArb, fc.boolean(), fc.uint8Array({ maxLength: 3000 }))
+      .map(([source, withHeader, b]) => ({
+        source,
+        content: Buffer.concat([
+          withHeader ? Buffer.from(sources[source].columns.map((c) => c.name).join(',') + '\n') : Buffer.alloc(0),
+          Buffer.from(b),
+        ]),
+      }));
+    await withWarehouse((loadOne) =>
+      fc.assert(
+        fc.asyncProperty(bytes, async ({ source, content }) => {
+          expectAccounted(await loadOne(source, content));
+        }),
+        opts,
+      ),
+    );
   });
 });

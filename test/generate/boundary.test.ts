@@ -11,14 +11,18 @@ import { importsOf, tsFiles, type Import } from '../architecture/imports.js';
 const allowed: Record<string, string> = {
   'engine/errors.ts': 'error classes (UsageError for bad flags)',
   'engine/log.ts': 'progress lines on stderr',
-  'engine/ingest/sources.ts': 'the input contract as data: file names and column order of what it writes; computes nothing',
+  'engine/ingest/sources.ts':
+    'the input contract as data: file names and column order of what it writes; computes nothing',
 };
 
 const inGenerator = (file: string) => file.startsWith('engine/generate/');
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier);
 
 /** Every import reached from `roots` (files read from disk), with the file importing it. */
-function reach(roots: string[], read: (file: string) => Import[] = (f) => importsOf(f)): { from: string; to: Import }[] {
+function reach(
+  roots: string[],
+  read: (file: string) => Import[] = (f) => importsOf(f),
+): { from: string; to: Import }[] {
   const seen = new Set(roots);
   const queue = [...roots];
   const edges: { from: string; to: Import }[] = [];
@@ -58,9 +62,21 @@ describe('the generator boundary', () => {
   });
 
   it.each([
-    { name: 'the engine’s tax rules', text: `import { taxDue } from '../config/tax-rules.js';`, expected: ['engine/generate/x.ts → engine/config/tax-rules.ts'] },
-    { name: 'a scoring rule, type only', text: `import type { Rule } from '../score/types.js';`, expected: ['engine/generate/x.ts → engine/score/types.ts'] },
-    { name: 'a package', text: `import stats from 'simple-statistics';`, expected: ['engine/generate/x.ts → simple-statistics'] },
+    {
+      name: 'the engine’s tax rules',
+      text: `import { taxDue } from '../config/tax-rules.js';`,
+      expected: ['engine/generate/x.ts → engine/config/tax-rules.ts'],
+    },
+    {
+      name: 'a scoring rule, type only',
+      text: `import type { Rule } from '../score/types.js';`,
+      expected: ['engine/generate/x.ts → engine/score/types.ts'],
+    },
+    {
+      name: 'a package',
+      text: `import stats from 'simple-statistics';`,
+      expected: ['engine/generate/x.ts → simple-statistics'],
+    },
     { name: 'node builtins', text: `import { join } from 'node:path';\nimport { once } from 'events';`, expected: [] },
   ])('refuses $name / allows what is allowed', ({ text, expected }) => {
     const read = (f: string) => (f === 'engine/generate/x.ts' ? importsOf(f, text) : []);
@@ -74,6 +90,8 @@ describe('the generator boundary', () => {
         : f === 'engine/ingest/sources.ts'
           ? [{ specifier: '../normalize/name.js', file: 'engine/normalize/name.ts' }]
           : [];
-    expect(violations(reach(['engine/generate/x.ts'], read))).toEqual(['engine/ingest/sources.ts → engine/normalize/name.ts']);
+    expect(violations(reach(['engine/generate/x.ts'], read))).toEqual([
+      'engine/ingest/sources.ts → engine/normalize/name.ts',
+    ]);
   });
 });

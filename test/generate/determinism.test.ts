@@ -52,7 +52,10 @@ describe('determinism', () => {
   ])('withholds platform tax from $withheldFrom in tax year $taxYear', async ({ taxYear, withheldFrom }) => {
     const d = tmp();
     await generateWorld({ persons: 300, seed: 5, outDir: d, taxYear });
-    const withheld = readCsv(join(d, 'platform_sellers.csv')).records.map((r) => ({ period: r.period!, tax: r.tax_withheld! }));
+    const withheld = readCsv(join(d, 'platform_sellers.csv')).records.map((r) => ({
+      period: r.period!,
+      tax: r.tax_withheld!,
+    }));
     expect(withheld.some((w) => Number(w.tax) > 0)).toBe(true);
     expect(withheld.filter((w) => Number(w.tax) > 0 && w.period < withheldFrom)).toEqual([]);
     expect(withheld.every((w) => w.period.startsWith(String(taxYear)))).toBe(true);

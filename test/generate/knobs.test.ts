@@ -15,8 +15,12 @@ const tmp = () => {
 };
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const cod = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('cod_shipments_')).flatMap((f) => readCsv(join(dir, f)).records);
-const truthOf = (dir: string) => new Map(readCsv(join(dir, 'truth', 'records.csv')).records.map((r) => [`${r.source}|${r.record_key}`, r.person_id!]));
+const cod = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith('cod_shipments_'))
+    .flatMap((f) => readCsv(join(dir, f)).records);
+const truthOf = (dir: string) =>
+  new Map(readCsv(join(dir, 'truth', 'records.csv')).records.map((r) => [`${r.source}|${r.record_key}`, r.person_id!]));
 
 describe('parseKnobs', () => {
   it('merges over the defaults', () => {
@@ -50,7 +54,9 @@ describe('worlds with knobs', () => {
     expect(JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')).knobs).toBeUndefined();
     expect(JSON.parse(readFileSync(join(b, 'manifest.json'), 'utf8')).knobs.typo).toBe(0.5);
     // the same rows, keys and truth; only identifier cells differ
-    expect(readFileSync(join(a, 'truth', 'records.csv'), 'utf8')).toBe(readFileSync(join(b, 'truth', 'records.csv'), 'utf8'));
+    expect(readFileSync(join(a, 'truth', 'records.csv'), 'utf8')).toBe(
+      readFileSync(join(b, 'truth', 'records.csv'), 'utf8'),
+    );
     const ta = readCsv(join(a, 'taxpayers.csv')).records;
     const tb = readCsv(join(b, 'taxpayers.csv')).records;
     expect(tb.map((r) => r.tax_id)).toEqual(ta.map((r) => r.tax_id));

@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng, Weighted, permute } from '../../engine/generate/random.js';
-import { nationalId, normaliseDomain, phoneNumber, renderDomain, renderPhone, taxCode10, taxCodeCheckDigit } from '../../engine/generate/identifiers.js';
+import {
+  nationalId,
+  normaliseDomain,
+  phoneNumber,
+  renderDomain,
+  renderPhone,
+  taxCode10,
+  taxCodeCheckDigit,
+} from '../../engine/generate/identifiers.js';
 import { renderName, stripDiacritics } from '../../engine/generate/names.js';
 import { currentProvinces, oldProvinces, renderProvince } from '../../engine/generate/geo.js';
 import { CsvSink, csvField, csvLine } from '../../engine/generate/csv.js';
@@ -34,7 +42,10 @@ describe('random', () => {
   });
 
   it('picks with the given weights', () => {
-    const w = new Weighted([['a', 3], ['b', 1]] as const);
+    const w = new Weighted([
+      ['a', 3],
+      ['b', 1],
+    ] as const);
     const r = new Rng(9);
     const n = Array.from({ length: 8000 }, () => w.pick(r)).filter((x) => x === 'a').length;
     expect(n / 8000).toBeGreaterThan(0.72);
@@ -111,7 +122,8 @@ describe('identifiers', () => {
 
   it('renders domains that normalise back', () => {
     const r = new Rng(5);
-    for (let k = 0; k < 200; k++) expect(normaliseDomain(renderDomain(r, 'thoitrangmai.com.vn'))).toBe('thoitrangmai.com.vn');
+    for (let k = 0; k < 200; k++)
+      expect(normaliseDomain(renderDomain(r, 'thoitrangmai.com.vn'))).toBe('thoitrangmai.com.vn');
   });
 });
 
@@ -197,7 +209,10 @@ describe('splitExact', () => {
     const r = new Rng(6);
     for (let k = 0; k < 200; k++) {
       const total = r.int(1, 10_000) * 1000 + (k % 3 === 0 ? r.int(0, 999) : 0);
-      const parts = splitExact(total, Array.from({ length: r.int(1, 40) }, () => r.lognormal(0, 1)));
+      const parts = splitExact(
+        total,
+        Array.from({ length: r.int(1, 40) }, () => r.lognormal(0, 1)),
+      );
       expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
     }
   });

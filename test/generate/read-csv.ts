@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 
 /** Parses RFC 4180 CSV text into rows of fields; lines without quotes take a fast path. */
 export function parseCsv(text: string): string[][] {
-  if (!text.includes('"')) return text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).map((l) => l.replace(/\r$/, '').split(','));
+  if (!text.includes('"'))
+    return text
+      .split('\n')
+      .filter((l, i, all) => l !== '' || i < all.length - 1)
+      .map((l) => l.replace(/\r$/, '').split(','));
   const rows: string[][] = [];
   let start = 0;
   while (start < text.length) {

@@ -36,7 +36,10 @@ describe('the generator’s tax law', () => {
 
   it('agrees with the engine’s computation for every group, year and a spread of revenues', () => {
     expect([...activityGroups]).toEqual([...engineGroups]);
-    const revenues = [0, 99_999_999, 100_000_000, 100_000_001, 250_000_000, 499_999_999, 500_000_000, 500_000_001, 777_777_777, 3_000_000_000, 12_345_678_901];
+    const revenues = [
+      0, 99_999_999, 100_000_000, 100_000_001, 250_000_000, 499_999_999, 500_000_000, 500_000_001, 777_777_777,
+      3_000_000_000, 12_345_678_901,
+    ];
     const disagreements: string[] = [];
     for (let year = 2022; year <= 2030; year++) {
       for (const group of activityGroups) {

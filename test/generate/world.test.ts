@@ -24,7 +24,13 @@ function validMst10(code: string): boolean {
 const deliveryFiles = () => readdirSync(dir).filter((f) => sourceOfFile(f) !== undefined);
 const cache = new Map<SourceName, Record<string, string>[]>();
 const rowsOf = (source: SourceName) => {
-  if (!cache.has(source)) cache.set(source, deliveryFiles().filter((f) => sourceOfFile(f) === source).flatMap((f) => readCsv(join(dir, f)).records));
+  if (!cache.has(source))
+    cache.set(
+      source,
+      deliveryFiles()
+        .filter((f) => sourceOfFile(f) === source)
+        .flatMap((f) => readCsv(join(dir, f)).records),
+    );
   return cache.get(source)!;
 };
 
@@ -37,7 +43,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('generated delivery', () => {
   it('writes every contract source, split sources over several files', () => {
     const sources = new Set(deliveryFiles().map((f) => sourceOfFile(f)));
-    expect([...sources].sort()).toEqual(['bank_transactions', 'cod_shipments', 'declarations', 'outcomes', 'platform_sellers', 'taxpayers', 'websites']);
+    expect([...sources].sort()).toEqual([
+      'bank_transactions',
+      'cod_shipments',
+      'declarations',
+      'outcomes',
+      'platform_sellers',
+      'taxpayers',
+      'websites',
+    ]);
     expect(deliveryFiles().filter((f) => f.startsWith('cod_shipments_')).length).toBeGreaterThanOrEqual(5);
     expect(deliveryFiles().filter((f) => f.startsWith('bank_transactions_')).length).toBeGreaterThanOrEqual(5);
   });
@@ -47,7 +61,9 @@ describe('generated delivery', () => {
       const firstLine = readFileSync(join(dir, f), 'utf8').split('\n', 1)[0];
       expect(firstLine, f).toBe(columnNames(sourceOfFile(f)!).join(','));
     }
-    expect(readFileSync(join(dir, 'truth/persons.csv'), 'utf8').split('\n', 1)[0]).toBe('person_id,undeclared,true_revenue,true_tax_due,pattern');
+    expect(readFileSync(join(dir, 'truth/persons.csv'), 'utf8').split('\n', 1)[0]).toBe(
+      'person_id,undeclared,true_revenue,true_tax_due,pattern',
+    );
     expect(readFileSync(join(dir, 'truth/records.csv'), 'utf8').split('\n', 1)[0]).toBe('source,record_key,person_id');
   });
 
@@ -55,7 +71,8 @@ describe('generated delivery', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest).toEqual(summary);
     expect(manifest.persons).toBe(PERSONS);
-    for (const [file, rows] of Object.entries(manifest.files)) expect(readCsv(join(dir, file)).records.length, file).toBe(rows);
+    for (const [file, rows] of Object.entries(manifest.files))
+      expect(readCsv(join(dir, file)).records.length, file).toBe(rows);
   });
 
   it('gives every 10-digit tax code a valid check digit (branches: their parent)', () => {
@@ -74,7 +91,9 @@ describe('generated delivery', () => {
 
   it('gives personal IDs 12 digits starting with an old province code', () => {
     const codes = new Set(oldProvinces.map((p) => p.code));
-    const ids = rowsOf('taxpayers').map((r) => r.national_id!).filter((v) => v !== '');
+    const ids = rowsOf('taxpayers')
+      .map((r) => r.national_id!)
+      .filter((v) => v !== '');
     expect(ids.length).toBeGreaterThan(50);
     expect(ids.filter((id) => !/^\d{12}$/.test(id) || !codes.has(id.slice(0, 3)))).toEqual([]);
   });
@@ -133,13 +152,27 @@ describe('generated delivery', () => {
     const share = undeclared.length / sellers.length;
     expect(share).toBeGreaterThan(0.2);
     expect(share).toBeLessThan(0.42);
-    for (const p of ['compliant', 'unregistered', 'under_declaring', 'just_under_threshold', 'split_shops', 'stopped_filing', 'below_threshold', 'non_seller']) {
-      expect(persons.some((x) => x.pattern === p), p).toBe(true);
+    for (const p of [
+      'compliant',
+      'unregistered',
+      'under_declaring',
+      'just_under_threshold',
+      'split_shops',
+      'stopped_filing',
+      'below_threshold',
+      'non_seller',
+    ]) {
+      expect(
+        persons.some((x) => x.pattern === p),
+        p,
+      ).toBe(true);
     }
   });
 
   it('lets observed revenue exceed what undeclared sellers declared, and books split shops fully as GMV', () => {
-    const truth = new Map(readCsv(join(dir, 'truth/records.csv')).records.map((r) => [`${r.source}|${r.record_key}`, r.person_id!]));
+    const truth = new Map(
+      readCsv(join(dir, 'truth/records.csv')).records.map((r) => [`${r.source}|${r.record_key}`, r.person_id!]),
+    );
     const observed = new Map<string, number>();
     const add = (pid: string, v: number) => observed.set(pid, (observed.get(pid) ?? 0) + v);
     const gmv = new Map<string, number>();
@@ -149,9 +182,14 @@ describe('generated delivery', () => {
       add(pid, Number(r.gmv));
     }
     // Delivered COD whose cash reaches the seller (not the platform), counted once.
-    const platformAccounts = new Set(rowsOf('bank_transactions').filter((r) => /SHOPEE|LAZADA|TIKTOK|TIKI|SEN DO/.test(r.counterparty_name!)).map((r) => r.counterparty_account));
+    const platformAccounts = new Set(
+      rowsOf('bank_transactions')
+        .filter((r) => /SHOPEE|LAZADA|TIKTOK|TIKI|SEN DO/.test(r.counterparty_name!))
+        .map((r) => r.counterparty_account),
+    );
     for (const r of rowsOf('cod_shipments')) {
-      if (r.status === 'delivered' && !platformAccounts.has(r.remit_account)) add(truth.get(`cod_shipments|${r.carrier}:${r.waybill}`)!, Number(r.cod_amount));
+      if (r.status === 'delivered' && !platformAccounts.has(r.remit_account))
+        add(truth.get(`cod_shipments|${r.carrier}:${r.waybill}`)!, Number(r.cod_amount));
     }
     const owner = new Map(rowsOf('taxpayers').map((r) => [r.tax_id!, truth.get(`taxpayers|${r.tax_id}`)!]));
     const declared = new Map<string, number>();
@@ -161,12 +199,16 @@ describe('generated delivery', () => {
       declared.set(pid, (declared.get(pid) ?? 0) + Number(r.declared_revenue));
     }
     const persons = readCsv(join(dir, 'truth/persons.csv')).records;
-    const hiding = persons.filter((p) => ['unregistered', 'under_declaring', 'just_under_threshold', 'stopped_filing'].includes(p.pattern!));
+    const hiding = persons.filter((p) =>
+      ['unregistered', 'under_declaring', 'just_under_threshold', 'stopped_filing'].includes(p.pattern!),
+    );
     const visible = hiding.filter((p) => (observed.get(p.person_id!) ?? 0) > (declared.get(p.person_id!) ?? 0));
     expect(hiding.length).toBeGreaterThan(50);
     expect(visible.length / hiding.length).toBeGreaterThan(0.75);
     const compliant = persons.filter((p) => p.pattern === 'compliant');
-    const overstated = compliant.filter((p) => (observed.get(p.person_id!) ?? 0) > 1.05 * (declared.get(p.person_id!) ?? 0));
+    const overstated = compliant.filter(
+      (p) => (observed.get(p.person_id!) ?? 0) > 1.05 * (declared.get(p.person_id!) ?? 0),
+    );
     expect(overstated.length / compliant.length).toBeLessThan(0.1);
     // Split-shop sellers sell only on marketplaces: their GMV over all shops is the whole truth.
     const splitters = persons.filter((p) => p.pattern === 'split_shops');
@@ -188,7 +230,9 @@ describe('generated delivery', () => {
       byPhone.get(digits)!.add(r.sender_address!);
     }
     expect(Math.max(...[...byPhone.values()].map((s) => s.size))).toBeGreaterThan(5);
-    const platformAccounts = new Set(bank.filter((r) => /SHOPEE|LAZADA|TIKTOK|TIKI/.test(r.counterparty_name!)).map((r) => r.counterparty_account));
+    const platformAccounts = new Set(
+      bank.filter((r) => /SHOPEE|LAZADA|TIKTOK|TIKI/.test(r.counterparty_name!)).map((r) => r.counterparty_account),
+    );
     expect(cod.some((r) => platformAccounts.has(r.remit_account))).toBe(true);
   });
 
@@ -211,7 +255,9 @@ describe('generated delivery', () => {
     const sellers = readCsv(join(dir, 'truth/persons.csv')).records.filter((p) => p.pattern !== 'non_seller').length;
     expect(outcomes.length / sellers).toBeGreaterThan(0.02);
     expect(outcomes.length / sellers).toBeLessThan(0.09);
-    expect(outcomes.filter((o) => o.selection === 'risk').length).toBeGreaterThan(outcomes.filter((o) => o.selection === 'random').length);
+    expect(outcomes.filter((o) => o.selection === 'risk').length).toBeGreaterThan(
+      outcomes.filter((o) => o.selection === 'random').length,
+    );
     expect(outcomes.filter((o) => o.period !== '2025' || !o.closed_on!.startsWith('2026-'))).toEqual([]);
   });
 });

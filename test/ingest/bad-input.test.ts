@@ -47,7 +47,11 @@ function content(c: Case): Buffer {
   const bytes = readFileSync(join(corpus, c.file));
   if (!c.generate) return bytes;
   const at = bytes.indexOf(c.generate.token);
-  return Buffer.concat([bytes.subarray(0, at), Buffer.alloc(c.generate.times, c.generate.char), bytes.subarray(at + c.generate.token.length)]);
+  return Buffer.concat([
+    bytes.subarray(0, at),
+    Buffer.alloc(c.generate.times, c.generate.char),
+    bytes.subarray(at + c.generate.token.length),
+  ]);
 }
 
 function expectRows(got: Row[], expected: Row[]) {
@@ -69,7 +73,12 @@ describe('bad-input corpus (test/fixtures/bad-input/expected.json): every row is
     const root = tempDir();
     const dir = writeFiles(join(root, 'delivery'), { [`${c.source}.csv`]: content(c) });
     await withDb(async (db) => {
-      const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger(), ingest: c.config && { sources: { [c.source]: c.config } }, tmpDir: root });
+      const s = await loadDelivery(db, dir, {
+        runId: 'r1',
+        log: silentLogger(),
+        ingest: c.config && { sources: { [c.source]: c.config } },
+        tmpDir: root,
+      });
       const f = s.files[0]!;
       expect(f.status).toBe(c.status);
       if (c.dialect) expect({ ...f.reading?.dialect?.dialect, how: f.reading?.dialect?.how }).toMatchObject(c.dialect);
@@ -78,17 +87,28 @@ describe('bad-input corpus (test/fixtures/bad-input/expected.json): every row is
         expect(f.message).toContain(`${c.source}.csv`);
         expect(f.message).toContain(c.message);
         expect(await db.value(`select count(*)::int from ${ident(`raw_${c.source}`)}`)).toBe(0);
-        expect(await db.value(`select reason from rejects where file = $f`, { f: `${c.source}.csv` })).toContain(c.message);
+        expect(await db.value(`select reason from rejects where file = $f`, { f: `${c.source}.csv` })).toContain(
+          c.message,
+        );
         return;
       }
       expect({ read: f.rowsRead, loaded: f.rowsLoaded, rejected: f.rowsRejected, warned: f.rowsWarned }).toEqual({
-        read: c.read, loaded: c.loaded, rejected: c.rejected, warned: c.warned ?? 0,
+        read: c.read,
+        loaded: c.loaded,
+        rejected: c.rejected,
+        warned: c.warned ?? 0,
       });
       expect(await db.value(`select count(*)::int from ${ident(`raw_${c.source}`)}`)).toBe(c.loaded);
       expectRows(await db.all<Row>(`select line, "column", value, reason from rejects order by line`), c.rejects ?? []);
-      expectRows(await db.all<Row>(`select line, "column", value, reason from ingest_warnings order by line, "column"`), c.warnings ?? []);
+      expectRows(
+        await db.all<Row>(`select line, "column", value, reason from ingest_warnings order by line, "column"`),
+        c.warnings ?? [],
+      );
       for (const k of c.kept ?? []) {
-        const v = await db.value<string>(`select ${ident(k.column)} from ${ident(`raw_${c.source}`)} where _line = $l`, { l: k.line });
+        const v = await db.value<string>(
+          `select ${ident(k.column)} from ${ident(`raw_${c.source}`)} where _line = $l`,
+          { l: k.line },
+        );
         if (k.value !== undefined) expect(v).toBe(k.value);
         if (k.length !== undefined) expect(v.length).toBe(k.length);
       }

@@ -33,7 +33,10 @@ const cases: Case[] = [
     key: `waybill = 'W1'`,
     value: 'cod_amount',
     kept: 90000,
-    history: [[1, '100000'], [2, '90000']],
+    history: [
+      [1, '100000'],
+      [2, '90000'],
+    ],
   },
   {
     name: 'a platform restates a shop and period',
@@ -45,7 +48,10 @@ const cases: Case[] = [
     key: `shop_id = 's1' and period = '2026-10'`,
     value: 'gmv',
     kept: 1500000,
-    history: [[1, '1000000'], [2, '1500000']],
+    history: [
+      [1, '1000000'],
+      [2, '1500000'],
+    ],
   },
 ];
 
@@ -60,7 +66,9 @@ describe('nightly deliveries: the later delivery wins in stg_, raw_ keeps both w
       await runModels(db, (m) => m.name === stg);
       expect(await db.value(`select ${value} from ${stg} where ${key}`)).toBe(kept);
       expect(await db.value(`select count(*)::int from ${stg}`)).toBe(2);
-      const rows = await db.all<{ _file_id: number; v: string }>(`select _file_id, ${value} as v from ${raw} where ${key} order by _file_id`);
+      const rows = await db.all<{ _file_id: number; v: string }>(
+        `select _file_id, ${value} as v from ${raw} where ${key} order by _file_id`,
+      );
       expect(rows.map((r) => [r._file_id, r.v])).toEqual(history);
       expect(await db.all(`select file_id, run_id, name from ingest_files order by file_id`)).toEqual([
         { file_id: 1, run_id: 'r1', name: file },
@@ -76,7 +84,10 @@ describe('nightly deliveries: the later delivery wins in stg_, raw_ keeps both w
     });
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
-      expect(s.files.map((f) => [f.file, f.fileId])).toEqual([['cod_shipments_a.csv', 1], ['cod_shipments_b.csv', 2]]);
+      expect(s.files.map((f) => [f.file, f.fileId])).toEqual([
+        ['cod_shipments_a.csv', 1],
+        ['cod_shipments_b.csv', 2],
+      ]);
       await runModels(db, (m) => m.name === 'stg_cod_shipments');
       expect(await db.value(`select cod_amount from stg_cod_shipments`)).toBe(2);
       expect(await db.value(`select count(*)::int from raw_cod_shipments`)).toBe(2);

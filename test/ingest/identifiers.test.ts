@@ -21,10 +21,18 @@ describe('taxpayers.tax_id must be a valid tax code: the registry key is rejecte
     const dir = writeFiles(join(tempDir(), 'd'), { 'taxpayers.csv': `tax_id,name\n"${taxId}",HKD An\n` });
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
-      expect(s.files[0]).toMatchObject({ status: 'loaded', rowsRead: 1, rowsLoaded: ok ? 1 : 0, rowsRejected: ok ? 0 : 1 });
+      expect(s.files[0]).toMatchObject({
+        status: 'loaded',
+        rowsRead: 1,
+        rowsLoaded: ok ? 1 : 0,
+        rowsRejected: ok ? 0 : 1,
+      });
       if (!ok) {
         expect(await db.one(`select line, "column", value, reason from rejects`)).toEqual({
-          line: 2, column: 'tax_id', value: taxId, reason: expect.stringMatching(/not a valid tax code \(MST/),
+          line: 2,
+          column: 'tax_id',
+          value: taxId,
+          reason: expect.stringMatching(/not a valid tax code \(MST/),
         });
       }
     });
@@ -49,20 +57,49 @@ describe('optional identifiers of other sources: a malformed one keeps its row a
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
       expect(s.bySource.bank_transactions).toEqual({ read: 7, loaded: 5, rejected: 2, warnings: 3, files: 1 });
       expect(s.files[0]!.rowsWarned).toBe(3);
-      expect(await db.all(`select line, "column", value, reason from ingest_warnings order by line, "column"`)).toEqual([
-        { line: 3, column: 'holder_national_id', value: '07918176292', reason: 'malformed personal ID (expected 12 digits); row kept' },
-        { line: 4, column: 'holder_tax_id', value: '0100109107', reason: expect.stringMatching(/^malformed tax code .*row kept$/) },
-        { line: 5, column: 'holder_national_id', value: 'abc', reason: expect.stringMatching(/^malformed personal ID/) },
-        { line: 5, column: 'holder_tax_id', value: '12345', reason: expect.stringMatching(/^malformed tax code/) },
-      ]);
-      expect(await db.value(`select string_agg(txn_id, ',' order by _line) from raw_bank_transactions`)).toBe('T1,T2,T3,T4,T6');
+      expect(await db.all(`select line, "column", value, reason from ingest_warnings order by line, "column"`)).toEqual(
+        [
+          {
+            line: 3,
+            column: 'holder_national_id',
+            value: '07918176292',
+            reason: 'malformed personal ID (expected 12 digits); row kept',
+          },
+          {
+            line: 4,
+            column: 'holder_tax_id',
+            value: '0100109107',
+            reason: expect.stringMatching(/^malformed tax code .*row kept$/),
+          },
+          {
+            line: 5,
+            column: 'holder_national_id',
+            value: 'abc',
+            reason: expect.stringMatching(/^malformed personal ID/),
+          },
+          { line: 5, column: 'holder_tax_id', value: '12345', reason: expect.stringMatching(/^malformed tax code/) },
+        ],
+      );
+      expect(await db.value(`select string_agg(txn_id, ',' order by _line) from raw_bank_transactions`)).toBe(
+        'T1,T2,T3,T4,T6',
+      );
       expect(await db.value(`select string_agg(line::varchar, ',' order by line) from rejects`)).toBe('6,7');
     });
   });
 
   it.each([
-    { source: 'platform_sellers', header: 'platform,shop_id,period,gmv,owner_tax_id,owner_national_id', row: 'shopee,s1,2026-11,5,0100109107,123', columns: ['owner_national_id', 'owner_tax_id'] },
-    { source: 'websites', header: 'domain,owner_tax_id,owner_national_id', row: 'a.vn,12,079181762925', columns: ['owner_tax_id'] },
+    {
+      source: 'platform_sellers',
+      header: 'platform,shop_id,period,gmv,owner_tax_id,owner_national_id',
+      row: 'shopee,s1,2026-11,5,0100109107,123',
+      columns: ['owner_national_id', 'owner_tax_id'],
+    },
+    {
+      source: 'websites',
+      header: 'domain,owner_tax_id,owner_national_id',
+      row: 'a.vn,12,079181762925',
+      columns: ['owner_tax_id'],
+    },
     { source: 'taxpayers', header: 'tax_id,name,national_id', row: '0100109106,An,1234', columns: ['national_id'] },
     { source: 'declarations', header: 'tax_id,period,declared_revenue', row: '0100109107,2025,5', columns: ['tax_id'] },
   ])('$source warns on $columns', async ({ source, header: h, row, columns }) => {
@@ -70,7 +107,11 @@ describe('optional identifiers of other sources: a malformed one keeps its row a
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
       expect(s.files[0]).toMatchObject({ rowsLoaded: 1, rowsWarned: 1 });
-      expect((await db.all<{ column: string }>(`select "column" from ingest_warnings order by "column"`)).map((r) => r.column)).toEqual(columns);
+      expect(
+        (await db.all<{ column: string }>(`select "column" from ingest_warnings order by "column"`)).map(
+          (r) => r.column,
+        ),
+      ).toEqual(columns);
     });
   });
 });

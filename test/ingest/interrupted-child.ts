@@ -17,7 +17,9 @@ await loadDelivery(db, delivery, {
   beforeCommit: async (file) => {
     if (file.name !== dieIn) return;
     // Make sure the uncommitted rows are really there before dying.
-    const n = await db.value<number>(`select count(*)::int from raw_${file.source} where _file_id = (select max(file_id) from ingest_files)`);
+    const n = await db.value<number>(
+      `select count(*)::int from raw_${file.source} where _file_id = (select max(file_id) from ingest_files)`,
+    );
     process.stdout.write(`uncommitted rows: ${n}\n`);
     process.kill(process.pid, 'SIGKILL');
   },

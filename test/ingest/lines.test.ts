@@ -5,8 +5,10 @@ import { loadDelivery, stepSql } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
 
-const header = 'carrier,waybill,sender_name,sender_phone,sender_address,sender_province,picked_up_on,cod_amount,status,remit_bank,remit_account';
-const row = (waybill: string, address = 'Hà Nội', amount = '100000', date = '2026-11-02') => `ghn,${waybill},An,0912345678,${address},,${date},${amount},delivered,,`;
+const header =
+  'carrier,waybill,sender_name,sender_phone,sender_address,sender_province,picked_up_on,cod_amount,status,remit_bank,remit_account';
+const row = (waybill: string, address = 'Hà Nội', amount = '100000', date = '2026-11-02') =>
+  `ghn,${waybill},An,0912345678,${address},,${date},${amount},delivered,,`;
 
 interface Case {
   name: string;
@@ -20,7 +22,14 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'addresses spanning lines move every later row down',
-    lines: [header, row('W1', '"12 Lê Lợi\nP. Bến Thành"'), row('W2'), row('W3', '"a\n\nb"'), row('W4', 'x', '-5'), row('W5')],
+    lines: [
+      header,
+      row('W1', '"12 Lê Lợi\nP. Bến Thành"'),
+      row('W2'),
+      row('W3', '"a\n\nb"'),
+      row('W4', 'x', '-5'),
+      row('W5'),
+    ],
     loaded: { W1: 2, W2: 4, W3: 5, W5: 9 },
     rejects: [[8, /negative amount/]],
   },
@@ -28,7 +37,10 @@ const cases: Case[] = [
     name: 'a record the CSV reader rejects after a quoted break',
     lines: [header, row('W1', '"x\ny"'), 'ghn,W2,too,few', row('W3'), row('W4', 'z', '5', '2026-13-01')],
     loaded: { W1: 2, W3: 5 },
-    rejects: [[4, /fields where the header has/], [6, /not a date/]],
+    rejects: [
+      [4, /fields where the header has/],
+      [6, /not a date/],
+    ],
   },
   {
     name: 'empty lines are skipped, not counted as rows, and later lines stay right',
@@ -56,8 +68,14 @@ describe('rejects and _line give the physical line, also after quoted line break
     const dir = writeFiles(join(tempDir(), 'd'), { 'cod_shipments.csv': lines.join(eol) + eol });
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
-      expect(s.files[0]).toMatchObject({ status: 'loaded', rowsLoaded: Object.keys(loaded).length, rowsRejected: rejects.length });
-      const rows = await db.all<{ waybill: string; _line: number }>(`select waybill, _line from raw_cod_shipments order by _line`);
+      expect(s.files[0]).toMatchObject({
+        status: 'loaded',
+        rowsLoaded: Object.keys(loaded).length,
+        rowsRejected: rejects.length,
+      });
+      const rows = await db.all<{ waybill: string; _line: number }>(
+        `select waybill, _line from raw_cod_shipments order by _line`,
+      );
       expect(Object.fromEntries(rows.map((r) => [r.waybill, r._line]))).toEqual(loaded);
       const got = await db.all<{ line: number; reason: string }>(`select line, reason from rejects order by line`);
       expect(got.map((r) => r.line)).toEqual(rejects.map((r) => r[0]));
@@ -69,15 +87,23 @@ describe('rejects and _line give the physical line, also after quoted line break
 describe('many shifts: past the CASE tree limit, ASOF joins give the same lines', () => {
   it.each([
     { name: 'quoted breaks in 1,100 records', rowsOf: (i: number) => row(`W${i}`, '"a\nb"'), linesPerRow: 2 },
-    { name: '1,100 unparsable records between good ones', rowsOf: (i: number) => `${row(`W${i}`)}\nghn,X${i},too,few`, linesPerRow: 2 },
+    {
+      name: '1,100 unparsable records between good ones',
+      rowsOf: (i: number) => `${row(`W${i}`)}\nghn,X${i},too,few`,
+      linesPerRow: 2,
+    },
   ])('$name', async ({ rowsOf, linesPerRow }) => {
     const n = 1100;
     const body = Array.from({ length: n }, (_, i) => rowsOf(i));
-    const dir = writeFiles(join(tempDir(), 'd'), { 'cod_shipments.csv': [header, ...body, row('LAST', 'x', '-1')].join('\n') + '\n' });
+    const dir = writeFiles(join(tempDir(), 'd'), {
+      'cod_shipments.csv': [header, ...body, row('LAST', 'x', '-1')].join('\n') + '\n',
+    });
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
       expect(s.files[0]!.rowsLoaded).toBe(n);
-      const lines = await db.all<{ waybill: string; _line: number }>(`select waybill, _line from raw_cod_shipments where waybill in ('W0', 'W1', 'W1099') order by _line`);
+      const lines = await db.all<{ waybill: string; _line: number }>(
+        `select waybill, _line from raw_cod_shipments where waybill in ('W0', 'W1', 'W1099') order by _line`,
+      );
       expect(lines).toEqual([
         { waybill: 'W0', _line: 2 },
         { waybill: 'W1', _line: 2 + linesPerRow },
@@ -92,12 +118,18 @@ describe('stepSql: a balanced CASE tree equals the step function it encodes', ()
   it('for random steps and points', async () => {
     await withDb(async (db) => {
       await fc.assert(
-        fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 0, max: 500 }), { maxLength: 40 }), fc.array(fc.integer({ min: -5, max: 510 }), { minLength: 1, maxLength: 30 }), async (afters, xs) => {
-          const steps = [...afters].sort((a, b) => a - b).map((after, k) => ({ after, value: k + 1 }));
-          const expected = xs.map((x) => steps.filter((st) => st.after < x).length);
-          const got = await db.all<{ v: number }>(`select ${stepSql('x', steps)}::int as v from unnest([${xs.join(', ')}]::int[]) with ordinality t(x, k) order by k`);
-          expect(got.map((r) => r.v)).toEqual(expected);
-        }),
+        fc.asyncProperty(
+          fc.uniqueArray(fc.integer({ min: 0, max: 500 }), { maxLength: 40 }),
+          fc.array(fc.integer({ min: -5, max: 510 }), { minLength: 1, maxLength: 30 }),
+          async (afters, xs) => {
+            const steps = [...afters].sort((a, b) => a - b).map((after, k) => ({ after, value: k + 1 }));
+            const expected = xs.map((x) => steps.filter((st) => st.after < x).length);
+            const got = await db.all<{ v: number }>(
+              `select ${stepSql('x', steps)}::int as v from unnest([${xs.join(', ')}]::int[]) with ordinality t(x, k) order by k`,
+            );
+            expect(got.map((r) => r.v)).toEqual(expected);
+          },
+        ),
         { numRuns: 60, seed: 7 },
       );
     });

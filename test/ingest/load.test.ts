@@ -19,16 +19,37 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'clean LF', content: `${header}\n0100109106,2025,100,1,2026-01-10\n0100109106,2024,5,0,\n`, read: 2, loaded: 2, rejects: [] },
-  { name: 'BOM and CRLF', content: `\ufeff${header}\r\n0100109106,2025,100,1,2026-01-10\r\n`, read: 1, loaded: 1, rejects: [] },
-  { name: 'case-insensitive header, extra column', content: `TAX_ID,Period,Declared_Revenue,note\n0100109106,2025,7,hello\n`, read: 1, loaded: 1, rejects: [] },
+  {
+    name: 'clean LF',
+    content: `${header}\n0100109106,2025,100,1,2026-01-10\n0100109106,2024,5,0,\n`,
+    read: 2,
+    loaded: 2,
+    rejects: [],
+  },
+  {
+    name: 'BOM and CRLF',
+    content: `\ufeff${header}\r\n0100109106,2025,100,1,2026-01-10\r\n`,
+    read: 1,
+    loaded: 1,
+    rejects: [],
+  },
+  {
+    name: 'case-insensitive header, extra column',
+    content: `TAX_ID,Period,Declared_Revenue,note\n0100109106,2025,7,hello\n`,
+    read: 1,
+    loaded: 1,
+    rejects: [],
+  },
   { name: 'header only', content: `${header}\n`, read: 0, loaded: 0, rejects: [] },
   {
     name: 'missing required column',
     content: `tax_id,period\n0100109106,2025\n0100109107,2025\n`,
     read: 2,
     loaded: 0,
-    rejects: [[2, 'declared_revenue', /missing from the file header/], [3, 'declared_revenue', /missing from the file header/]],
+    rejects: [
+      [2, 'declared_revenue', /missing from the file header/],
+      [3, 'declared_revenue', /missing from the file header/],
+    ],
   },
   {
     name: 'wrong types and ranges',
@@ -49,7 +70,11 @@ const cases: Case[] = [
     content: `${header}\n0100109106,2025,1,0,2026-01-01\n0100109107,2025\n0100109108,2025,1,0,2026-01-01,extra\n0100109109,2025,3,0,2026-01-01\n0100109110,"2025,4,0,2026-01-01\n`,
     read: 5,
     loaded: 2,
-    rejects: [[3, 'declared_revenue', /2 fields where the header has 5/], [4, null, /6 fields where the header has 5/], [6, 'period', /unterminated quote/]],
+    rejects: [
+      [3, 'declared_revenue', /2 fields where the header has 5/],
+      [4, null, /6 fields where the header has 5/],
+      [6, 'period', /unterminated quote/],
+    ],
   },
   {
     name: 'duplicate keys in one file: the first stays',
@@ -60,7 +85,11 @@ const cases: Case[] = [
   },
   {
     name: 'invalid UTF-8 byte',
-    content: Buffer.concat([Buffer.from(`${header}\n0100109106,2025,1,,\n0100109107,20`), Buffer.from([0xff]), Buffer.from(`25,1,,\n`)]),
+    content: Buffer.concat([
+      Buffer.from(`${header}\n0100109106,2025,1,,\n0100109107,20`),
+      Buffer.from([0xff]),
+      Buffer.from(`25,1,,\n`),
+    ]),
     read: 2,
     loaded: 1,
     rejects: [[3, 'period', /not UTF-8 .*ingest\.sources\.declarations\.encoding/]],
@@ -92,7 +121,9 @@ describe('loadDelivery: every row is loaded or rejected with file, line, column,
   });
 
   it('keeps lineage: each loaded row knows its file and line', async () => {
-    const dir = writeFiles(join(tempDir(), 'd'), { 'declarations.csv': `${header}\n0100109106,2025,1,,\n,2025,1,,\n0100109107,2025,1,,\n` });
+    const dir = writeFiles(join(tempDir(), 'd'), {
+      'declarations.csv': `${header}\n0100109106,2025,1,,\n,2025,1,,\n0100109107,2025,1,,\n`,
+    });
     await withDb(async (db) => {
       await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
       expect(await db.all('select tax_id, _line, _file_id from raw_declarations order by _line')).toEqual([
@@ -103,7 +134,10 @@ describe('loadDelivery: every row is loaded or rejected with file, line, column,
   });
 
   it('refuses a UTF-16 file by name with the fix, and still loads the others', async () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${header}\n0100109106,2025,1,,\n`, 'utf16le')]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`${header}\n0100109106,2025,1,,\n`, 'utf16le'),
+    ]);
     const dir = writeFiles(join(tempDir(), 'd'), {
       'declarations_a.csv': utf16,
       'declarations_b.csv': `${header}\n0100109106,2025,1,,\n`,
@@ -112,7 +146,9 @@ describe('loadDelivery: every row is loaded or rejected with file, line, column,
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
       expect(s.files.map((f) => f.status)).toEqual(['failed', 'loaded']);
       expect(s.files[0]!.message).toMatch(/declarations_a\.csv.*UTF-16.*CSV UTF-8/);
-      expect(await db.value<string>(`select reason from rejects where file = 'declarations_a.csv'`)).toMatch(/file not loaded/);
+      expect(await db.value<string>(`select reason from rejects where file = 'declarations_a.csv'`)).toMatch(
+        /file not loaded/,
+      );
     });
   });
 
@@ -128,7 +164,9 @@ describe('loadDelivery: every row is loaded or rejected with file, line, column,
   it('refuses a folder with no contract file, naming the contract document that exists in the repo', async () => {
     const dir = writeFiles(join(tempDir(), 'none'), { 'notes.csv': 'a\n1\n' });
     await withDb(async (db) => {
-      await expect(loadDelivery(db, dir, { runId: 'r1', log: silentLogger() })).rejects.toThrow(/no contract files found .*see docs\/contract\.md/);
+      await expect(loadDelivery(db, dir, { runId: 'r1', log: silentLogger() })).rejects.toThrow(
+        /no contract files found .*see docs\/contract\.md/,
+      );
     });
     expect(existsSync(join(dirname(fileURLToPath(import.meta.url)), '../../docs/contract.md'))).toBe(true);
   });
@@ -137,7 +175,10 @@ describe('loadDelivery: every row is loaded or rejected with file, line, column,
     const dir = writeFiles(join(tempDir(), 'd'), { 'declarations.csv': `${header}\n0100109106,2025,1,,\n` });
     await withDb(async (db) => {
       await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
-      writeFiles(dir, { 'declarations_copy.csv': `${header}\n0100109106,2025,1,,\n`, 'declarations_q.csv': `${header}\n0100109106,2025-Q1,1,,\n` });
+      writeFiles(dir, {
+        'declarations_copy.csv': `${header}\n0100109106,2025,1,,\n`,
+        'declarations_q.csv': `${header}\n0100109106,2025-Q1,1,,\n`,
+      });
       const s = await loadDelivery(db, dir, { runId: 'r2', log: silentLogger() });
       expect(s.files.map((f) => [f.file, f.status])).toEqual([
         ['declarations.csv', 'skipped'],

@@ -13,26 +13,106 @@ describe('validateIngestConfig', () => {
     { name: 'empty', ingest: { sources: {} }, problems: [] },
     {
       name: 'a bank export',
-      ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amount' }, dateFormat: '%d/%m/%Y', decimal: ',', thousands: '.', encoding: 'windows-1258' } } },
+      ingest: {
+        sources: {
+          bank_transactions: {
+            rename: { 'Số tiền': 'amount' },
+            dateFormat: '%d/%m/%Y',
+            decimal: ',',
+            thousands: '.',
+            encoding: 'windows-1258',
+          },
+        },
+      },
       problems: [],
     },
-    { name: 'a CSV dialect', ingest: { sources: { cod_shipments: { delimiter: ';', quote: "'", escape: '\\' }, bank_transactions: { delimiter: '\t' } } }, problems: [] },
-    { name: 'a delimiter, quote or escape outside the lists', ingest: { sources: { cod_shipments: { delimiter: ':', quote: '`', escape: '/' } } }, problems: [/cod_shipments\.delimiter/, /cod_shipments\.quote/, /cod_shipments\.escape/] },
+    {
+      name: 'a CSV dialect',
+      ingest: {
+        sources: {
+          cod_shipments: { delimiter: ';', quote: "'", escape: '\\' },
+          bank_transactions: { delimiter: '\t' },
+        },
+      },
+      problems: [],
+    },
+    {
+      name: 'a delimiter, quote or escape outside the lists',
+      ingest: { sources: { cod_shipments: { delimiter: ':', quote: '`', escape: '/' } } },
+      problems: [/cod_shipments\.delimiter/, /cod_shipments\.quote/, /cod_shipments\.escape/],
+    },
     { name: 'not an object', ingest: [], problems: [/^ingest: expected object \{ sources \}, got an array/] },
-    { name: 'unknown source', ingest: { sources: { banks: {} } }, problems: [/ingest\.sources\.banks: unknown source/] },
-    { name: 'a source named like an object property', ingest: { sources: { constructor: { rename: { a: 'b' } } } }, problems: [/ingest\.sources\.constructor: unknown source/] },
-    { name: 'unknown setting, near a known one', ingest: { sources: { websites: { encodng: 'utf-8' } } }, problems: [/^ingest\.sources\.websites\.encodng: unknown key; did you mean "ingest\.sources\.websites\.encoding"\?$/] },
-    { name: 'unknown setting, near none', ingest: { sources: { websites: { colour: 'red' } } }, problems: [/^ingest\.sources\.websites\.colour: unknown key; expected one of rename, dateFormat, /] },
-    { name: 'a source that is not an object', ingest: { sources: { websites: 'utf-8', taxpayers: { rename: { MST: 'tax_idd' } } } }, problems: [/^ingest\.sources\.websites: expected object \{ rename, dateFormat, .* \}, got "utf-8"/, /rename\.MST: "tax_idd" is not a column of taxpayers/] },
-    { name: 'rename to a column the source lacks', ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amout' } } } }, problems: [/rename\.Số tiền: "amout" is not a column of bank_transactions/] },
-    { name: 'two names onto one column', ingest: { sources: { bank_transactions: { rename: { a: 'amount', b: 'amount' } } } }, problems: [/rename\.b: amount is already the target of "a"/] },
-    { name: 'date format without a year', ingest: { sources: { declarations: { dateFormat: '%d/%m' } } }, problems: [/declarations\.dateFormat: expected a strptime format/] },
-    { name: 'same decimal and thousands', ingest: { sources: { declarations: { decimal: '.', thousands: '.' } } }, problems: [/decimal and thousands are both/] },
-    { name: 'bad separators', ingest: { sources: { declarations: { decimal: ';', thousands: '_' } } }, problems: [/decimal: expected/, /thousands: expected/] },
-    { name: 'unknown encoding', ingest: { sources: { taxpayers: { encoding: 'tcvn-3000' } } }, problems: [/taxpayers\.encoding: unknown encoding "tcvn-3000"/] },
-    { name: 'a workbook sheet and header row', ingest: { sources: { bank_transactions: { sheet: 'Sao kê', headerRow: 4 } } }, problems: [] },
+    {
+      name: 'unknown source',
+      ingest: { sources: { banks: {} } },
+      problems: [/ingest\.sources\.banks: unknown source/],
+    },
+    {
+      name: 'a source named like an object property',
+      ingest: { sources: { constructor: { rename: { a: 'b' } } } },
+      problems: [/ingest\.sources\.constructor: unknown source/],
+    },
+    {
+      name: 'unknown setting, near a known one',
+      ingest: { sources: { websites: { encodng: 'utf-8' } } },
+      problems: [
+        /^ingest\.sources\.websites\.encodng: unknown key; did you mean "ingest\.sources\.websites\.encoding"\?$/,
+      ],
+    },
+    {
+      name: 'unknown setting, near none',
+      ingest: { sources: { websites: { colour: 'red' } } },
+      problems: [/^ingest\.sources\.websites\.colour: unknown key; expected one of rename, dateFormat, /],
+    },
+    {
+      name: 'a source that is not an object',
+      ingest: { sources: { websites: 'utf-8', taxpayers: { rename: { MST: 'tax_idd' } } } },
+      problems: [
+        /^ingest\.sources\.websites: expected object \{ rename, dateFormat, .* \}, got "utf-8"/,
+        /rename\.MST: "tax_idd" is not a column of taxpayers/,
+      ],
+    },
+    {
+      name: 'rename to a column the source lacks',
+      ingest: { sources: { bank_transactions: { rename: { 'Số tiền': 'amout' } } } },
+      problems: [/rename\.Số tiền: "amout" is not a column of bank_transactions/],
+    },
+    {
+      name: 'two names onto one column',
+      ingest: { sources: { bank_transactions: { rename: { a: 'amount', b: 'amount' } } } },
+      problems: [/rename\.b: amount is already the target of "a"/],
+    },
+    {
+      name: 'date format without a year',
+      ingest: { sources: { declarations: { dateFormat: '%d/%m' } } },
+      problems: [/declarations\.dateFormat: expected a strptime format/],
+    },
+    {
+      name: 'same decimal and thousands',
+      ingest: { sources: { declarations: { decimal: '.', thousands: '.' } } },
+      problems: [/decimal and thousands are both/],
+    },
+    {
+      name: 'bad separators',
+      ingest: { sources: { declarations: { decimal: ';', thousands: '_' } } },
+      problems: [/decimal: expected/, /thousands: expected/],
+    },
+    {
+      name: 'unknown encoding',
+      ingest: { sources: { taxpayers: { encoding: 'tcvn-3000' } } },
+      problems: [/taxpayers\.encoding: unknown encoding "tcvn-3000"/],
+    },
+    {
+      name: 'a workbook sheet and header row',
+      ingest: { sources: { bank_transactions: { sheet: 'Sao kê', headerRow: 4 } } },
+      problems: [],
+    },
     { name: 'a sheet by position', ingest: { sources: { bank_transactions: { sheet: 2 } } }, problems: [] },
-    { name: 'bad sheet and header row', ingest: { sources: { bank_transactions: { sheet: 0, headerRow: 'A4' } } }, problems: [/bank_transactions\.sheet: /, /bank_transactions\.headerRow: /] },
+    {
+      name: 'bad sheet and header row',
+      ingest: { sources: { bank_transactions: { sheet: 0, headerRow: 'A4' } } },
+      problems: [/bank_transactions\.sheet: /, /bank_transactions\.headerRow: /],
+    },
   ])('$name', ({ ingest, problems }) => {
     const got = validateIngestConfig(ingest);
     expect(got).toHaveLength(problems.length);
@@ -40,7 +120,12 @@ describe('validateIngestConfig', () => {
   });
 
   it('reports ingest problems together with the other config problems', () => {
-    const file = join(writeFiles(tempDir(), { 'c.json': JSON.stringify({ threads: 0, ingest: { sources: { bank_transactions: { encoding: 'nope' } } } }) }), 'c.json');
+    const file = join(
+      writeFiles(tempDir(), {
+        'c.json': JSON.stringify({ threads: 0, ingest: { sources: { bank_transactions: { encoding: 'nope' } } } }),
+      }),
+      'c.json',
+    );
     let err: unknown;
     try {
       loadConfig(file);
@@ -48,7 +133,9 @@ describe('validateIngestConfig', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).problems.join('\n')).toMatch(/threads:[\s\S]*ingest\.sources\.bank_transactions\.encoding/);
+    expect((err as ConfigError).problems.join('\n')).toMatch(
+      /threads:[\s\S]*ingest\.sources\.bank_transactions\.encoding/,
+    );
   });
 
   it('defaults to files that follow the contract', () => {
@@ -89,7 +176,9 @@ describe('contractFormSql: delivered text → contract form, or as delivered whe
     const sql = contractFormSql(spec, 'v', cfg)!;
     expect(sql).not.toBeNull();
     await withDb(async (db) => {
-      expect(await db.value(`select ${sql} from (select ${input === null ? 'null' : literal(input)}::varchar as v)`)).toBe(output);
+      expect(
+        await db.value(`select ${sql} from (select ${input === null ? 'null' : literal(input)}::varchar as v)`),
+      ).toBe(output);
     });
   });
 
@@ -104,12 +193,39 @@ describe('contractFormSql: delivered text → contract form, or as delivered whe
 });
 
 describe('mapHeaders with the config rename', () => {
-  it.each<{ name: string; header: string[]; rename: Record<string, string> | undefined; expected: Record<string, string> }>([
-    { name: 'contract names, any case', header: ['TAX_ID', 'Period'], rename: undefined, expected: { tax_id: 'TAX_ID', period: 'Period' } },
-    { name: 'renamed, matched case-insensitively', header: ['Mã số thuế', 'Kỳ'], rename: { 'mã số thuế': 'tax_id', 'KỲ': 'period' }, expected: { tax_id: 'Mã số thuế', period: 'Kỳ' } },
-    { name: 'a renamed column wins over the contract name', header: ['tax_id', 'MST'], rename: { MST: 'tax_id' }, expected: { tax_id: 'MST' } },
-    { name: 'a rename whose column is absent changes nothing', header: ['tax_id'], rename: { MST: 'tax_id' }, expected: { tax_id: 'tax_id' } },
+  it.each<{
+    name: string;
+    header: string[];
+    rename: Record<string, string> | undefined;
+    expected: Record<string, string>;
+  }>([
+    {
+      name: 'contract names, any case',
+      header: ['TAX_ID', 'Period'],
+      rename: undefined,
+      expected: { tax_id: 'TAX_ID', period: 'Period' },
+    },
+    {
+      name: 'renamed, matched case-insensitively',
+      header: ['Mã số thuế', 'Kỳ'],
+      rename: { 'mã số thuế': 'tax_id', KỲ: 'period' },
+      expected: { tax_id: 'Mã số thuế', period: 'Kỳ' },
+    },
+    {
+      name: 'a renamed column wins over the contract name',
+      header: ['tax_id', 'MST'],
+      rename: { MST: 'tax_id' },
+      expected: { tax_id: 'MST' },
+    },
+    {
+      name: 'a rename whose column is absent changes nothing',
+      header: ['tax_id'],
+      rename: { MST: 'tax_id' },
+      expected: { tax_id: 'tax_id' },
+    },
   ])('$name', ({ header, rename, expected }) => {
-    expect(Object.fromEntries(mapHeaders('declarations', header, rename).columns.map((c) => [c.contract, c.fileColumn]))).toEqual(expected);
+    expect(
+      Object.fromEntries(mapHeaders('declarations', header, rename).columns.map((c) => [c.contract, c.fileColumn])),
+    ).toEqual(expected);
   });
 });

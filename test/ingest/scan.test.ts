@@ -20,26 +20,77 @@ const cases: Case[] = [
   { name: 'header only, no final break', content: 'a,b', records: 1, lines: 1, quotedNewlines: 0, drift: [] },
   { name: 'plain LF', content: 'a,b\n1,2\n3,4\n', records: 3, lines: 3, quotedNewlines: 0, drift: [] },
   { name: 'CRLF', content: 'a,b\r\n1,2\r\n3,4\r\n', records: 3, lines: 3, quotedNewlines: 0, drift: [] },
-  { name: 'quoted comma and escaped quote', content: 'a,b\n"x, ""y""",2\n3,4\n', records: 3, lines: 3, quotedNewlines: 0, drift: [] },
-  { name: 'one quoted break', content: 'a,b\n1,"x\ny"\n2,z\n', records: 3, lines: 4, quotedNewlines: 1, drift: [[2, 1]] },
-  { name: 'quoted CRLF break', content: 'a,b\r\n1,"x\r\ny"\r\n2,z\r\n', records: 3, lines: 4, quotedNewlines: 1, drift: [[2, 1]] },
+  {
+    name: 'quoted comma and escaped quote',
+    content: 'a,b\n"x, ""y""",2\n3,4\n',
+    records: 3,
+    lines: 3,
+    quotedNewlines: 0,
+    drift: [],
+  },
+  {
+    name: 'one quoted break',
+    content: 'a,b\n1,"x\ny"\n2,z\n',
+    records: 3,
+    lines: 4,
+    quotedNewlines: 1,
+    drift: [[2, 1]],
+  },
+  {
+    name: 'quoted CRLF break',
+    content: 'a,b\r\n1,"x\r\ny"\r\n2,z\r\n',
+    records: 3,
+    lines: 4,
+    quotedNewlines: 1,
+    drift: [[2, 1]],
+  },
   {
     name: 'two breaks in one field, another later, escaped quotes around them',
     content: 'a,b\n1,"p\n""\n""q"\n2,z\n3,"r\ns"\n4,t\n',
     records: 5,
     lines: 8,
     quotedNewlines: 3,
-    drift: [[2, 2], [4, 3]],
+    drift: [
+      [2, 2],
+      [4, 3],
+    ],
   },
-  { name: 'unterminated quote runs to the end', content: 'a,b\n1,"x\n2,y\n', records: 2, lines: 3, quotedNewlines: 2, drift: [] },
-  { name: 'empty lines start no record', content: 'a,b\n1,2\n\n3,4\n\r\n\n5,6\n', records: 4, lines: 7, quotedNewlines: 0, drift: [[2, 1], [3, 3]] },
+  {
+    name: 'unterminated quote runs to the end',
+    content: 'a,b\n1,"x\n2,y\n',
+    records: 2,
+    lines: 3,
+    quotedNewlines: 2,
+    drift: [],
+  },
+  {
+    name: 'empty lines start no record',
+    content: 'a,b\n1,2\n\n3,4\n\r\n\n5,6\n',
+    records: 4,
+    lines: 7,
+    quotedNewlines: 0,
+    drift: [
+      [2, 1],
+      [3, 3],
+    ],
+  },
   { name: 'empty lines at the end', content: 'a\n1\n\n\n', records: 2, lines: 4, quotedNewlines: 0, drift: [[2, 2]] },
-  { name: 'a quoted break then an empty line after the same record', content: 'a,b\n1,"x\ny"\n\n2,z\n', records: 3, lines: 5, quotedNewlines: 1, drift: [[2, 2]] },
+  {
+    name: 'a quoted break then an empty line after the same record',
+    content: 'a,b\n1,"x\ny"\n\n2,z\n',
+    records: 3,
+    lines: 5,
+    quotedNewlines: 1,
+    drift: [[2, 2]],
+  },
 ];
 
 describe('scanCsv: record number → physical line', () => {
   it.each(cases)('$name', ({ name, content, records, lines, quotedNewlines, drift }) => {
-    const path = join(writeFiles(dir, { [`${name.replace(/\W+/g, '_')}.csv`]: content }), `${name.replace(/\W+/g, '_')}.csv`);
+    const path = join(
+      writeFiles(dir, { [`${name.replace(/\W+/g, '_')}.csv`]: content }),
+      `${name.replace(/\W+/g, '_')}.csv`,
+    );
     const s = scanCsv(path, { hash: true });
     expect(s.records).toBe(records);
     expect(s.lines).toBe(lines);
@@ -70,6 +121,11 @@ describe('scanCsv: record number → physical line', () => {
     [5, 8],
     [100, 103],
   ])('lineOfRecord(%i) under drift [(2, +2), (4, +3)] = %i', (record, line) => {
-    expect(lineOfRecord(record, [{ afterRecord: 2, extraLines: 2 }, { afterRecord: 4, extraLines: 3 }])).toBe(line);
+    expect(
+      lineOfRecord(record, [
+        { afterRecord: 2, extraLines: 2 },
+        { afterRecord: 4, extraLines: 3 },
+      ]),
+    ).toBe(line);
   });
 });

@@ -12,9 +12,12 @@ describe('normBank', () => {
     expect(normBank(once)).toBe(once);
   });
 
-  it.each([...new Set(Object.values(bankAliases))].map((code) => ({ code })))('keeps the code $code as it is', ({ code }) => {
-    expect(normBank(code)).toBe(code);
-  });
+  it.each([...new Set(Object.values(bankAliases))].map((code) => ({ code })))(
+    'keeps the code $code as it is',
+    ({ code }) => {
+      expect(normBank(code)).toBe(code);
+    },
+  );
 });
 
 describe('normAccount', () => {

@@ -54,10 +54,19 @@ export const taxIdCases: Case<TaxId | null>[] = [
   { input: '0100.109.106', expected: { taxId: '0100109106', parent: null, kind: 'mst10', valid: true } },
   { input: 'MST: 0100109106', expected: { taxId: '0100109106', parent: null, kind: 'mst10', valid: true } },
   { input: '0100109106-001', expected: { taxId: '0100109106-001', parent: '0100109106', kind: 'branch', valid: true } },
-  { input: '0100109106 - 012', expected: { taxId: '0100109106-012', parent: '0100109106', kind: 'branch', valid: true } },
+  {
+    input: '0100109106 - 012',
+    expected: { taxId: '0100109106-012', parent: '0100109106', kind: 'branch', valid: true },
+  },
   { input: '0100109106001', expected: { taxId: '0100109106-001', parent: '0100109106', kind: 'branch', valid: true } },
-  { input: '0100109106-000', expected: { taxId: '0100109106-000', parent: '0100109106', kind: 'branch', valid: false } },
-  { input: '0100109107-001', expected: { taxId: '0100109107-001', parent: '0100109107', kind: 'branch', valid: false } },
+  {
+    input: '0100109106-000',
+    expected: { taxId: '0100109106-000', parent: '0100109106', kind: 'branch', valid: false },
+  },
+  {
+    input: '0100109107-001',
+    expected: { taxId: '0100109107-001', parent: '0100109107', kind: 'branch', valid: false },
+  },
   { input: '001090012345', expected: { taxId: '001090012345', parent: null, kind: 'personal12', valid: true } },
   { input: '079 201 001 234', expected: { taxId: '079201001234', parent: null, kind: 'personal12', valid: true } },
   { input: '010010910', expected: null },
@@ -94,7 +103,10 @@ export const nameCases: Case<{ display: string; key: string } | null>[] = [
   { input: 'Võ Thị Hoà', expected: { display: 'Võ Thị Hoà', key: 'vo thi hoa' } },
   { input: 'Võ Thị Hòa', expected: { display: 'Võ Thị Hòa', key: 'vo thi hoa' } },
   { input: 'Shop Mẹ Bầu & Bé', expected: { display: 'Shop Mẹ Bầu & Bé', key: 'shop me bau & be' } },
-  { input: 'CÔNG TY TNHH THƯƠNG MẠI ABC', expected: { display: 'Công Ty Tnhh Thương Mại Abc', key: 'cong ty tnhh thuong mai abc' } },
+  {
+    input: 'CÔNG TY TNHH THƯƠNG MẠI ABC',
+    expected: { display: 'Công Ty Tnhh Thương Mại Abc', key: 'cong ty tnhh thuong mai abc' },
+  },
   { input: '\tHỒ  NGỌC\nHÀ ', expected: { display: 'Hồ Ngọc Hà', key: 'ho ngoc ha' } },
   { input: '', expected: null },
   { input: ' \u00a0 ', expected: null },
@@ -337,7 +349,11 @@ export const moneyFormatCases: Array<{ input: string; format: MoneyFormat; expec
   { input: '1.25.000', format: { decimal: ',', thousands: '.' }, expected: null },
 ];
 
-export const dateCases: Array<{ input: Raw; format?: 'YYYY-MM-DD' | 'DD/MM/YYYY' | 'MM/DD/YYYY'; expected: string | null }> = [
+export const dateCases: Array<{
+  input: Raw;
+  format?: 'YYYY-MM-DD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
+  expected: string | null;
+}> = [
   { input: '2026-11-22', expected: '2026-11-22' },
   { input: ' 2026-11-22 ', expected: '2026-11-22' },
   { input: '2026-1-5', expected: '2026-01-05' },
@@ -362,14 +378,38 @@ export const dateCases: Array<{ input: Raw; format?: 'YYYY-MM-DD' | 'DD/MM/YYYY'
   { input: null, expected: null },
 ];
 
-export const periodCases: Case<{ period: string; kind: 'year' | 'quarter' | 'month'; year: number; start: string; end: string } | null>[] = [
+export const periodCases: Case<{
+  period: string;
+  kind: 'year' | 'quarter' | 'month';
+  year: number;
+  start: string;
+  end: string;
+} | null>[] = [
   { input: '2026', expected: { period: '2026', kind: 'year', year: 2026, start: '2026-01-01', end: '2026-12-31' } },
-  { input: '2026-Q3', expected: { period: '2026-Q3', kind: 'quarter', year: 2026, start: '2026-07-01', end: '2026-09-30' } },
-  { input: '2026-q1', expected: { period: '2026-Q1', kind: 'quarter', year: 2026, start: '2026-01-01', end: '2026-03-31' } },
-  { input: '2026Q4', expected: { period: '2026-Q4', kind: 'quarter', year: 2026, start: '2026-10-01', end: '2026-12-31' } },
-  { input: '2026-07', expected: { period: '2026-07', kind: 'month', year: 2026, start: '2026-07-01', end: '2026-07-31' } },
-  { input: ' 2026-7 ', expected: { period: '2026-07', kind: 'month', year: 2026, start: '2026-07-01', end: '2026-07-31' } },
-  { input: '2024-02', expected: { period: '2024-02', kind: 'month', year: 2024, start: '2024-02-01', end: '2024-02-29' } },
+  {
+    input: '2026-Q3',
+    expected: { period: '2026-Q3', kind: 'quarter', year: 2026, start: '2026-07-01', end: '2026-09-30' },
+  },
+  {
+    input: '2026-q1',
+    expected: { period: '2026-Q1', kind: 'quarter', year: 2026, start: '2026-01-01', end: '2026-03-31' },
+  },
+  {
+    input: '2026Q4',
+    expected: { period: '2026-Q4', kind: 'quarter', year: 2026, start: '2026-10-01', end: '2026-12-31' },
+  },
+  {
+    input: '2026-07',
+    expected: { period: '2026-07', kind: 'month', year: 2026, start: '2026-07-01', end: '2026-07-31' },
+  },
+  {
+    input: ' 2026-7 ',
+    expected: { period: '2026-07', kind: 'month', year: 2026, start: '2026-07-01', end: '2026-07-31' },
+  },
+  {
+    input: '2024-02',
+    expected: { period: '2024-02', kind: 'month', year: 2024, start: '2024-02-01', end: '2024-02-29' },
+  },
   { input: '2026-13', expected: null },
   { input: '2026-00', expected: null },
   { input: '2026-Q5', expected: null },

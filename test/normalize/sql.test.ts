@@ -87,13 +87,21 @@ const tables: MacroTable[] = [
 
 describe('SQL macros give the tables’ expected outputs', () => {
   it.each(tables)('$macro', async ({ macro, rows }) => {
-    const out = await runMacro(macro, rows.map((r) => r.args));
-    expect(rows.map((r, i) => ({ args: r.args, out: out[i] }))).toEqual(rows.map((r) => ({ args: r.args, out: r.expected })));
+    const out = await runMacro(
+      macro,
+      rows.map((r) => r.args),
+    );
+    expect(rows.map((r, i) => ({ args: r.args, out: out[i] }))).toEqual(
+      rows.map((r) => ({ args: r.args, out: r.expected })),
+    );
   });
 
   it('province_key equals provinceKey and joins ref_province_alias', async () => {
     const inputs = [...provinceCases, ...oldSpellings].map((c) => c.input).filter((v): v is string => v !== null);
-    const keys = await runMacro('province_key', inputs.map((v) => [v]));
+    const keys = await runMacro(
+      'province_key',
+      inputs.map((v) => [v]),
+    );
     expect(keys).toEqual(inputs.map(provinceKey));
     const n = await db.value<number>('select count(*)::int from ref_province_alias');
     expect(n).toBe(provinceAliases.size);
@@ -112,31 +120,64 @@ describe('SQL macros give the tables’ expected outputs', () => {
 
 // Random dirty inputs built from the pieces deliveries are made of; TS and SQL must agree on all.
 const pieces = (...p: string[]) => fc.array(fc.constantFrom(...p), { maxLength: 12 }).map((a) => a.join(''));
-const vietnamese = 'aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠỄỆỜỚỮ';
+const vietnamese =
+  'aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠỄỆỜỚỮ';
 const provinceWords = [...provinceAliases.keys()].slice(0, 40).concat(Object.keys(oldToCurrent).slice(0, 40));
 
 const generators: Array<{ macro: string; ts: (...a: Raw[]) => Scalar; arb: fc.Arbitrary<Raw[]> }> = [
   {
     macro: 'norm_phone',
     ts: normPhone,
-    arb: pieces('0', '9', '1', '2', '3', '84', '+84', '0084', '912', '345', '678', ' ', '-', '.', '(', ')', 'x', '\u00a0').map((s) => [s]),
+    arb: pieces(
+      '0',
+      '9',
+      '1',
+      '2',
+      '3',
+      '84',
+      '+84',
+      '0084',
+      '912',
+      '345',
+      '678',
+      ' ',
+      '-',
+      '.',
+      '(',
+      ')',
+      'x',
+      '\u00a0',
+    ).map((s) => [s]),
   },
   {
     macro: 'norm_tax_id',
     ts: (s) => normTaxId(s)?.taxId ?? null,
     arb: pieces('0', '1', '9', '0100109106', '001', '-', ' ', '.', 'MST:', '12').map((s) => [s]),
   },
-  { macro: 'mst_valid', ts: (s) => normTaxId(s)?.valid ?? false, arb: fc.stringMatching(/^[0-9]{9,13}$/).map((s) => [s]) },
+  {
+    macro: 'mst_valid',
+    ts: (s) => normTaxId(s)?.valid ?? false,
+    arb: fc.stringMatching(/^[0-9]{9,13}$/).map((s) => [s]),
+  },
   {
     macro: 'tax_id_parent',
     ts: (s) => normTaxId(s)?.parent ?? null,
     arb: pieces('0', '5', '0100109106', '-', '001', ' ').map((s) => [s]),
   },
-  { macro: 'norm_national_id', ts: normNationalId, arb: pieces('0', '1', '079', '201', ' ', '.', 'E+', 'CCCD').map((s) => [s]) },
+  {
+    macro: 'norm_national_id',
+    ts: normNationalId,
+    arb: pieces('0', '1', '079', '201', ' ', '.', 'E+', 'CCCD').map((s) => [s]),
+  },
   {
     macro: 'name_key',
     ts: (s) => normName(s)?.key ?? null,
-    arb: fc.string({ unit: fc.constantFrom(...vietnamese, ' ', '  ', '\u00a0', '\t', '\u0303', '\u0301', '&', '.'), maxLength: 16 }).map((s) => [s]),
+    arb: fc
+      .string({
+        unit: fc.constantFrom(...vietnamese, ' ', '  ', '\u00a0', '\t', '\u0303', '\u0301', '&', '.'),
+        maxLength: 16,
+      })
+      .map((s) => [s]),
   },
   {
     macro: 'norm_email',
@@ -146,13 +187,47 @@ const generators: Array<{ macro: string; ts: (...a: Raw[]) => Scalar; arb: fc.Ar
   {
     macro: 'norm_domain',
     ts: normDomain,
-    arb: pieces('https://', 'HTTP://', '//', 'www.', 'shop', '-', '.', 'vn', 'com', ':8080', '/', '?', '#', 'id', '123', '_', 'Ă', ' ',
-      'play.google.com/store/apps/details?id=', 'apps.apple.com/vn/app/x/', '&', '=').map((s) => [s]),
+    arb: pieces(
+      'https://',
+      'HTTP://',
+      '//',
+      'www.',
+      'shop',
+      '-',
+      '.',
+      'vn',
+      'com',
+      ':8080',
+      '/',
+      '?',
+      '#',
+      'id',
+      '123',
+      '_',
+      'Ă',
+      ' ',
+      'play.google.com/store/apps/details?id=',
+      'apps.apple.com/vn/app/x/',
+      '&',
+      '=',
+    ).map((s) => [s]),
   },
   {
     macro: 'norm_bank',
     ts: normBank,
-    arb: pieces('Ngân hàng ', 'NH ', 'TMCP ', 'Vietcombank', 'MB', ' Bank', 'vcb', 'Á Châu', 'Công Thương', '-', ' ').map((s) => [s]),
+    arb: pieces(
+      'Ngân hàng ',
+      'NH ',
+      'TMCP ',
+      'Vietcombank',
+      'MB',
+      ' Bank',
+      'vcb',
+      'Á Châu',
+      'Công Thương',
+      '-',
+      ' ',
+    ).map((s) => [s]),
   },
   {
     macro: 'norm_account',
@@ -165,13 +240,54 @@ const generators: Array<{ macro: string; ts: (...a: Raw[]) => Scalar; arb: fc.Ar
   {
     macro: 'norm_province',
     ts: normProvince,
-    arb: pieces(...provinceWords, 'TP.', 'Tp ', 'Tỉnh ', 'Thành phố ', 'T.', 'Q.1', ', ', ' ', 'Phường 3', 'Số 5 ', 'Việt Nam', ' 700000',
-      '|', ';', '\n', 'Đường ', 'Xã Hòa Bình', '-', 'HCM', 'HN').map((s) => [s]),
+    arb: pieces(
+      ...provinceWords,
+      'TP.',
+      'Tp ',
+      'Tỉnh ',
+      'Thành phố ',
+      'T.',
+      'Q.1',
+      ', ',
+      ' ',
+      'Phường 3',
+      'Số 5 ',
+      'Việt Nam',
+      ' 700000',
+      '|',
+      ';',
+      '\n',
+      'Đường ',
+      'Xã Hòa Bình',
+      '-',
+      'HCM',
+      'HN',
+    ).map((s) => [s]),
   },
   {
     macro: 'norm_money',
     ts: (s) => normMoney(s),
-    arb: pieces('1', '2', '5', '0', '000', '.', ',', ' ', '-', '(', ')', 'đ', 'VND', 'vnđ', 'e+', "'", '₫', '+', '\u00a0').map((s) => [s]),
+    arb: pieces(
+      '1',
+      '2',
+      '5',
+      '0',
+      '000',
+      '.',
+      ',',
+      ' ',
+      '-',
+      '(',
+      ')',
+      'đ',
+      'VND',
+      'vnđ',
+      'e+',
+      "'",
+      '₫',
+      '+',
+      '\u00a0',
+    ).map((s) => [s]),
   },
 ];
 
@@ -179,6 +295,8 @@ describe('SQL macros agree with the TS functions on random dirty inputs', () => 
   it.each(generators)('$macro', async ({ macro, ts, arb }) => {
     const inputs = fc.sample(arb, { seed: 42, numRuns: 400 });
     const out = await runMacro(macro, inputs);
-    expect(inputs.map((args, i) => ({ args, out: out[i] }))).toEqual(inputs.map((args) => ({ args, out: ts(...args) })));
+    expect(inputs.map((args, i) => ({ args, out: out[i] }))).toEqual(
+      inputs.map((args) => ({ args, out: ts(...args) })),
+    );
   });
 });

@@ -46,7 +46,10 @@ const delivery = {
     'ghn,W4,Nguyen Van An,0912345678,,TP HCM,2025-05-03,4000000,returned,VCB,0071000123456',
     'ghn,W5,Nguyen Van An,0912345678,,TP HCM,2025-05-04,5000000,cancelled,VCB,0071000123456',
     'ghn,W6,Nguyen Van An,0912345678,,TP HCM,2025-05-05,6000000,delivered,TCB,999000111',
-    ...Array.from({ length: 12 }, (_, k) => `ghn,S${k},Người Bán ${k},09${String(10000000 + k)},,Hà Nội,2025-05-05,100000,delivered,TCB,999000111`),
+    ...Array.from(
+      { length: 12 },
+      (_, k) => `ghn,S${k},Người Bán ${k},09${String(10000000 + k)},,Hà Nội,2025-05-05,100000,delivered,TCB,999000111`,
+    ),
     'ghn,B1,Tran Thi Binh,0987654321,,Binh Duong,2025-06-01,150000000,delivered,,',
     'ghn,B2,Tran Thi Binh,0987654321,,Binh Duong,2025-07-01,50000000,delivered,,',
   ].join('\n'),
@@ -77,11 +80,14 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     await setVariables(db, featureVariables(2025));
     await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
     await resolveExact(db, { maxNamesPerValue: 3 });
-    await runModels(db, (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records');
+    await runModels(
+      db,
+      (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
+    );
     const rows = await db.all<{ name: string } & Record<string, number | string | boolean | null>>(
       `select p.name, f.* from mart_entity_features f join mart_entity_profile p using (entity_id)`,
     );
-    features = Object.fromEntries(rows.map((r) => [r.name.split(" ").at(-1)!, r]));
+    features = Object.fromEntries(rows.map((r) => [r.name.split(' ').at(-1)!, r]));
   });
   afterAll(() => db.close());
 
@@ -127,7 +133,9 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
   });
 
   it('a marketplace remittance account does not glue its many senders together', async () => {
-    const n = await db.value<number>(`select count(distinct entity_id)::int from int_entities where source = 'cod_shipments'`);
+    const n = await db.value<number>(
+      `select count(distinct entity_id)::int from int_entities where source = 'cod_shipments'`,
+    );
     expect(n).toBeGreaterThanOrEqual(14);
   });
 });

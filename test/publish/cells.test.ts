@@ -8,15 +8,40 @@ const column = (name: string) => caseColumns.find((c) => c.name === name)!;
 
 describe('caseColumns', () => {
   it('starts with the contract columns in contract order', () => {
-    expect(caseColumns.filter((c) => c.required).map((c) => c.name)).toEqual(caseColumns.slice(0, 16).map((c) => c.name));
+    expect(caseColumns.filter((c) => c.required).map((c) => c.name)).toEqual(
+      caseColumns.slice(0, 16).map((c) => c.name),
+    );
     expect(caseColumns.slice(0, 16).map((c) => c.name)).toEqual([
-      'rank', 'entity_id', 'risk_score', 'expected_yield_vnd', 'estimated_revenue_vnd', 'declared_revenue_vnd',
-      'undeclared_revenue_vnd', 'tax_gap_vnd', 'name', 'tax_ids', 'national_ids', 'phones', 'province', 'sources',
-      'reason_codes', 'reasons',
+      'rank',
+      'entity_id',
+      'risk_score',
+      'expected_yield_vnd',
+      'estimated_revenue_vnd',
+      'declared_revenue_vnd',
+      'undeclared_revenue_vnd',
+      'tax_gap_vnd',
+      'name',
+      'tax_ids',
+      'national_ids',
+      'phones',
+      'province',
+      'sources',
+      'reason_codes',
+      'reasons',
     ]);
     expect(caseColumns.slice(16).map((c) => c.name)).toEqual([
-      'control_slice', 'tax_year', 'activity_group', 'platform_revenue_vnd', 'cod_revenue_vnd', 'bank_revenue_vnd',
-      'tax_withheld_vnd', 'emails', 'accounts', 'domains', 'shops', 'record_count',
+      'control_slice',
+      'tax_year',
+      'activity_group',
+      'platform_revenue_vnd',
+      'cod_revenue_vnd',
+      'bank_revenue_vnd',
+      'tax_withheld_vnd',
+      'emails',
+      'accounts',
+      'domains',
+      'shops',
+      'record_count',
     ]);
   });
 

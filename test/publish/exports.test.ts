@@ -9,26 +9,34 @@ import { parseCsv, tempDir } from './helpers.js';
 const path = tempDir('exports');
 
 describe('writeCaseExports', () => {
-  it.each([{ maskPii: false }, { maskPii: true }])('writes all four files with the same rows (maskPii $maskPii)', async ({ maskPii }) => {
-    const rows = manyRows(300);
-    const dir = dirname(path('x'));
-    const sub = join(dir, `m${maskPii}`);
-    mkdirSync(sub);
-    const written = await writeCaseExports(sub, rows, { maskPii, reasons, language: 'vi' });
-    expect(written.map((f) => f.slice(sub.length + 1))).toEqual([...caseFileNames]);
-    for (const f of written) expect(existsSync(f)).toBe(true);
+  it.each([{ maskPii: false }, { maskPii: true }])(
+    'writes all four files with the same rows (maskPii $maskPii)',
+    async ({ maskPii }) => {
+      const rows = manyRows(300);
+      const dir = dirname(path('x'));
+      const sub = join(dir, `m${maskPii}`);
+      mkdirSync(sub);
+      const written = await writeCaseExports(sub, rows, { maskPii, reasons, language: 'vi' });
+      expect(written.map((f) => f.slice(sub.length + 1))).toEqual([...caseFileNames]);
+      for (const f of written) expect(existsSync(f)).toBe(true);
 
-    const csv = parseCsv(readFileSync(join(sub, 'cases.csv'), 'utf8').slice(1));
-    const json = JSON.parse(readFileSync(join(sub, 'cases.json'), 'utf8')) as { phones: string[]; entity_id: string }[];
-    const db = await openDb(':memory:');
-    const parquet = await db.all<{ entity_id: string; phones: string }>(`select entity_id, phones from read_parquet(${literal(join(sub, 'cases.parquet'))})`);
-    db.close();
-    const phoneCol = csv[0]!.indexOf('phones');
-    expect(csv.slice(1).map((r) => r[phoneCol])).toEqual(json.map((r) => r.phones.join('|')));
-    expect(parquet.map((r) => r.phones)).toEqual(json.map((r) => r.phones.join('|')));
-    expect(parquet.map((r) => r.entity_id)).toEqual(rows.map((r) => r.entity_id));
-    expect(json[0]!.phones[0]!.includes('***')).toBe(maskPii);
-  });
+      const csv = parseCsv(readFileSync(join(sub, 'cases.csv'), 'utf8').slice(1));
+      const json = JSON.parse(readFileSync(join(sub, 'cases.json'), 'utf8')) as {
+        phones: string[];
+        entity_id: string;
+      }[];
+      const db = await openDb(':memory:');
+      const parquet = await db.all<{ entity_id: string; phones: string }>(
+        `select entity_id, phones from read_parquet(${literal(join(sub, 'cases.parquet'))})`,
+      );
+      db.close();
+      const phoneCol = csv[0]!.indexOf('phones');
+      expect(csv.slice(1).map((r) => r[phoneCol])).toEqual(json.map((r) => r.phones.join('|')));
+      expect(parquet.map((r) => r.phones)).toEqual(json.map((r) => r.phones.join('|')));
+      expect(parquet.map((r) => r.entity_id)).toEqual(rows.map((r) => r.entity_id));
+      expect(json[0]!.phones[0]!.includes('***')).toBe(maskPii);
+    },
+  );
 
   it('rejects a folder that does not exist', async () => {
     await expect(writeCaseExports(path('missing/dir'), manyRows(3))).rejects.toThrow();

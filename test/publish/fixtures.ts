@@ -2,9 +2,17 @@
 import type { CaseRow, ReasonInfo } from '../../engine/publish/case-row.js';
 
 export const reasons: ReasonInfo[] = [
-  { code: 'COD_UNDECLARED', label_vi: 'Doanh thu COD lớn nhưng không kê khai', label_en: 'Large COD revenue, nothing declared' },
+  {
+    code: 'COD_UNDECLARED',
+    label_vi: 'Doanh thu COD lớn nhưng không kê khai',
+    label_en: 'Large COD revenue, nothing declared',
+  },
   { code: 'MULTI_SHOP', label_vi: 'Nhiều gian hàng cùng một người', label_en: 'Many shops behind one person' },
-  { code: 'BANK_INFLOW', label_vi: 'Tiền vào tài khoản vượt doanh thu kê khai', label_en: 'Bank inflow above declared revenue' },
+  {
+    code: 'BANK_INFLOW',
+    label_vi: 'Tiền vào tài khoản vượt doanh thu kê khai',
+    label_en: 'Bank inflow above declared revenue',
+  },
 ];
 
 /** A row with every field filled; override what a test needs. */

@@ -10,7 +10,15 @@ const path = tempDir('parquet');
 describe('writeCasesParquet', async () => {
   const rows = [
     caseRow(),
-    caseRow({ rank: 2, entity_id: 'E2', name: '=1+1', declared_revenue_vnd: null, tax_gap_vnd: -2_000_000, phones: [], province: null }),
+    caseRow({
+      rank: 2,
+      entity_id: 'E2',
+      name: '=1+1',
+      declared_revenue_vnd: null,
+      tax_gap_vnd: -2_000_000,
+      phones: [],
+      province: null,
+    }),
     ...manyRows(3_000).map((r) => ({ ...r, rank: r.rank + 2 })),
   ];
   const file = path('cases.parquet');
@@ -19,7 +27,9 @@ describe('writeCasesParquet', async () => {
   const src = `read_parquet(${literal(file)})`;
 
   it('has typed columns in order', async () => {
-    const described = await db.all<{ column_name: string; column_type: string }>(`select column_name, column_type from (describe select * from ${src})`);
+    const described = await db.all<{ column_name: string; column_type: string }>(
+      `select column_name, column_type from (describe select * from ${src})`,
+    );
     expect(described.map((d) => d.column_name)).toEqual(caseColumns.map((c) => c.name));
     const typeOf = Object.fromEntries(described.map((d) => [d.column_name, d.column_type]));
     expect(typeOf).toMatchObject({
@@ -41,7 +51,10 @@ describe('writeCasesParquet', async () => {
     { sql: `max(estimated_revenue_vnd) filter (where rank = 1)`, expected: 1_250_000_000 },
     { sql: `max(name) filter (where rank = 2)`, expected: '=1+1' },
     { sql: `max(tax_gap_vnd) filter (where rank = 2)`, expected: -2_000_000 },
-    { sql: `count(*) filter (where rank = 2 and declared_revenue_vnd is null and province is null and phones = '')`, expected: 1 },
+    {
+      sql: `count(*) filter (where rank = 2 and declared_revenue_vnd is null and province is null and phones = '')`,
+      expected: 1,
+    },
     { sql: `len(string_split(max(sources) filter (where rank = 1), '|'))`, expected: 2 },
   ])('$sql = $expected', async ({ sql, expected }) => {
     expect(await db.value(`select ${sql} from ${src}`)).toBe(expected);

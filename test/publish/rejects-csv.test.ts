@@ -26,7 +26,10 @@ describe('writeRejectsCsv', () => {
     const file = join(tempDir(), 'rejects.csv');
     await withDb(async (db) => {
       await ensureIngestSchema(db);
-      await db.exec(`insert into rejects values ('r1', 1, 'declarations', 'declarations.csv', 2, 'period', $v, 'not a period')`, { v: value });
+      await db.exec(
+        `insert into rejects values ('r1', 1, 'declarations', 'declarations.csv', 2, 'period', $v, 'not a period')`,
+        { v: value },
+      );
       expect(await writeRejectsCsv(db, file, 'r1')).toBe(1);
     });
     const lines = readFileSync(file, 'utf8').trim().split('\n');

@@ -25,9 +25,23 @@ export const modelCard: ModelCard = {
 };
 
 const provinceRow = (province: string | null, n: number): ProvinceStats => ({
-  province, sellers: n, sellers_platform: n - 1, sellers_cod: Math.floor(n / 2), sellers_bank: 1, platform_revenue_vnd: n * 1e9,
-  cod_revenue_vnd: n * 2e8, bank_revenue_vnd: 5e7, observed_revenue_vnd: n * 1.2e9 + 5e7, declared_revenue_vnd: n * 4e8, sellers_with_gap: n - 1,
-  tax_gap_vnd: n * 1.2e7, audits: 4, audits_undeclared: 3, hit_rate: 0.75, assessed_tax_vnd: 4e7, yield_per_case_vnd: 1e7,
+  province,
+  sellers: n,
+  sellers_platform: n - 1,
+  sellers_cod: Math.floor(n / 2),
+  sellers_bank: 1,
+  platform_revenue_vnd: n * 1e9,
+  cod_revenue_vnd: n * 2e8,
+  bank_revenue_vnd: 5e7,
+  observed_revenue_vnd: n * 1.2e9 + 5e7,
+  declared_revenue_vnd: n * 4e8,
+  sellers_with_gap: n - 1,
+  tax_gap_vnd: n * 1.2e7,
+  audits: 4,
+  audits_undeclared: 3,
+  hit_rate: 0.75,
+  assessed_tax_vnd: 4e7,
+  yield_per_case_vnd: 1e7,
 });
 
 export const periodStatsFixture: PeriodStats = {
@@ -50,7 +64,15 @@ export function fullReportModel(cases: CaseRow[]): ReportModel {
       config_hash: 'c0ffee',
       model_id: modelCard.model_id,
     },
-    sources: [{ source: 'cod_shipments', read: 1000, loaded: 990, rejected: 10, top_rejects: [{ reason: 'cod_amount: not a whole number', count: 10 }] }],
+    sources: [
+      {
+        source: 'cod_shipments',
+        read: 1000,
+        loaded: 990,
+        rejected: 10,
+        top_rejects: [{ reason: 'cod_amount: not a whole number', count: 10 }],
+      },
+    ],
     totals: caseTotals(cases, cases.length * 3),
     cases,
     reasons,

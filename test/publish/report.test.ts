@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { CaseRow } from '../../engine/publish/case-row.js';
 import { escapeHtml, scriptJson } from '../../engine/publish/html.js';
 import { caseJsonObject } from '../../engine/publish/json.js';
-import { casesByProvince, channelTotals, revenueScatterSvg, scoreHistogram, yieldCurve } from '../../engine/publish/report-charts.js';
+import {
+  casesByProvince,
+  channelTotals,
+  revenueScatterSvg,
+  scoreHistogram,
+  yieldCurve,
+} from '../../engine/publish/report-charts.js';
 import { caseTotals, type ReportModel } from '../../engine/publish/report-model.js';
 import { renderReportHtml, writeReportHtml, type ReportData } from '../../engine/publish/report.js';
 import { dataBlock, runReportScript } from './fake-dom.js';
@@ -25,7 +31,16 @@ function model(cases: CaseRow[]): ReportModel {
       model_id: null,
     },
     sources: [
-      { source: 'cod_shipments', read: 1000, loaded: 990, rejected: 10, top_rejects: [{ reason: 'cod_amount: not a whole number <x>', count: 7 }, { reason: 'waybill: required', count: 3 }] },
+      {
+        source: 'cod_shipments',
+        read: 1000,
+        loaded: 990,
+        rejected: 10,
+        top_rejects: [
+          { reason: 'cod_amount: not a whole number <x>', count: 7 },
+          { reason: 'waybill: required', count: 3 },
+        ],
+      },
       { source: 'taxpayers', read: 0, loaded: 0, rejected: 0, top_rejects: [] },
     ],
     totals: caseTotals(cases, 5_000),
@@ -43,7 +58,24 @@ const hostile = caseRow({
   shops: ['shopee:<iframe>'],
   risk_score: 0.42,
 });
-const rows = [caseRow(), hostile, caseRow({ rank: 3, entity_id: 'E3', name: 'Trần Văn Bình', province: 'Đà Nẵng', risk_score: 0.97, tax_ids: [], national_ids: [], phones: ['0388000111'], emails: [], accounts: [], domains: [], shops: [] })];
+const rows = [
+  caseRow(),
+  hostile,
+  caseRow({
+    rank: 3,
+    entity_id: 'E3',
+    name: 'Trần Văn Bình',
+    province: 'Đà Nẵng',
+    risk_score: 0.97,
+    tax_ids: [],
+    national_ids: [],
+    phones: ['0388000111'],
+    emails: [],
+    accounts: [],
+    domains: [],
+    shops: [],
+  }),
+];
 const html = renderReportHtml(model(rows));
 
 describe('report.html safety', () => {
@@ -55,7 +87,11 @@ describe('report.html safety', () => {
     const markup = html.replace(dataBlock(html), '');
     expect(dataBlock(html)).not.toMatch(/[<>]/);
     // The only reference is the empty data: favicon, which stops browsers asking for /favicon.ico.
-    expect([...markup.matchAll(/\s(src|href|srcset|action|poster|formaction|data)\s*=\s*"([^"]*)"/gi)].map((m) => m[0].trim())).toEqual(['href="data:,"']);
+    expect(
+      [...markup.matchAll(/\s(src|href|srcset|action|poster|formaction|data)\s*=\s*"([^"]*)"/gi)].map((m) =>
+        m[0].trim(),
+      ),
+    ).toEqual(['href="data:,"']);
     expect(markup.match(/\s(src|href|srcset|action|poster|formaction)\s*=/gi)).toHaveLength(1);
     expect(markup).not.toMatch(/<iframe|<object|<embed|@import|url\(/i);
   });
@@ -100,7 +136,9 @@ describe('report.html script', () => {
     expect(th.getAttribute('aria-sort')).toBe('descending');
     th.fire('click');
     expect(rowNames()[0]).toBe('<script>alert(1)</script>');
-    dom['cases-head']!.all('th').find((t) => t.textContent === 'rank')!.fire('click');
+    dom['cases-head']!.all('th')
+      .find((t) => t.textContent === 'rank')!
+      .fire('click');
   });
 
   it.each([
@@ -191,8 +229,17 @@ describe('report helpers', () => {
   });
 
   it('counts cases by province, most first, unknown as empty', () => {
-    const counts = casesByProvince([caseRow(), caseRow({ province: 'Đà Nẵng' }), caseRow(), caseRow({ province: null })]);
-    expect(counts.map((c) => [c.province, c.cases])).toEqual([['Hồ Chí Minh', 2], ['', 1], ['Đà Nẵng', 1]]);
+    const counts = casesByProvince([
+      caseRow(),
+      caseRow({ province: 'Đà Nẵng' }),
+      caseRow(),
+      caseRow({ province: null }),
+    ]);
+    expect(counts.map((c) => [c.province, c.cases])).toEqual([
+      ['Hồ Chí Minh', 2],
+      ['', 1],
+      ['Đà Nẵng', 1],
+    ]);
   });
 
   it('totals yield and gap over the cases', () => {
@@ -216,7 +263,9 @@ describe('report.html with every section', () => {
     const rows = dom['changes-body']!.all('tr');
     expect(rows.length).toBe(full.diff!.changes.length);
     expect(rows.map((r) => r.children[1]!.textContent)).toContain('E-gone');
-    expect(rows.find((r) => r.children[1]!.textContent === 'E000001')!.children[2]!.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(rows.find((r) => r.children[1]!.textContent === 'E000001')!.children[2]!.textContent).toBe(
+      '<img src=x onerror=alert(1)>',
+    );
   });
 
   it.each([
@@ -243,11 +292,30 @@ describe('report.html with every section', () => {
 
 describe('report charts', () => {
   it.each([
-    { yields: [10, 0, 0, 0], expected: [[0, 0, 0], [1, 10, 3], [2, 10, 5], [3, 10, 8], [4, 10, 10]] },
-    { yields: [null, 5], expected: [[0, 0, 0], [1, 0, 3], [2, 5, 5]] },
+    {
+      yields: [10, 0, 0, 0],
+      expected: [
+        [0, 0, 0],
+        [1, 10, 3],
+        [2, 10, 5],
+        [3, 10, 8],
+        [4, 10, 10],
+      ],
+    },
+    {
+      yields: [null, 5],
+      expected: [
+        [0, 0, 0],
+        [1, 0, 3],
+        [2, 5, 5],
+      ],
+    },
     { yields: [], expected: [[0, 0, 0]] },
   ])('yieldCurve $yields', ({ yields, expected }) => {
-    const curve = yieldCurve(yields.map((expected_yield_vnd) => ({ expected_yield_vnd })), 10);
+    const curve = yieldCurve(
+      yields.map((expected_yield_vnd) => ({ expected_yield_vnd })),
+      10,
+    );
     expect(curve.map((p) => [p.cases, p.by_rank_vnd, p.random_vnd])).toEqual(expected);
   });
 
@@ -262,7 +330,14 @@ describe('report charts', () => {
 
   it('sums channels and counts cases per channel', () => {
     const t = channelTotals([caseRow(), caseRow({ bank_revenue_vnd: 5, cod_revenue_vnd: null })]);
-    expect(t).toMatchObject({ platform_vnd: 800_000_000, cod_vnd: 850_000_000, bank_vnd: 5, platform_cases: 2, cod_cases: 1, bank_cases: 1 });
+    expect(t).toMatchObject({
+      platform_vnd: 800_000_000,
+      cod_vnd: 850_000_000,
+      bank_vnd: 5,
+      platform_cases: 2,
+      cod_cases: 1,
+      bank_cases: 1,
+    });
   });
 
   it('plots at most the asked number of dots, zero declared on its own line', () => {

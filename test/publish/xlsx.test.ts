@@ -1,7 +1,15 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { caseColumns } from '../../engine/publish/case-row.js';
-import { casesSheetName, defaultXlsxMaxRows, explainSheetName, noteSheetName, truncationNote, writeCasesXlsx, xlsxText } from '../../engine/publish/xlsx.js';
+import {
+  casesSheetName,
+  defaultXlsxMaxRows,
+  explainSheetName,
+  noteSheetName,
+  truncationNote,
+  writeCasesXlsx,
+  xlsxText,
+} from '../../engine/publish/xlsx.js';
 import { caseRow, manyRows, reasons } from './fixtures.js';
 import { tempDir } from './helpers.js';
 
@@ -11,7 +19,13 @@ const colNo = (name: string) => caseColumns.findIndex((c) => c.name === name) + 
 describe('writeCasesXlsx', async () => {
   const rows = [
     caseRow(),
-    caseRow({ rank: 2, name: '=HYPERLINK("http://evil.example","x")', reasons: ['+1', 'b'], tax_gap_vnd: -2_000_000, bank_revenue_vnd: null }),
+    caseRow({
+      rank: 2,
+      name: '=HYPERLINK("http://evil.example","x")',
+      reasons: ['+1', 'b'],
+      tax_gap_vnd: -2_000_000,
+      bank_revenue_vnd: null,
+    }),
     caseRow({ rank: 3, name: 'bell\u0007 in name' }),
   ];
   const file = path('cases.xlsx');
@@ -28,9 +42,12 @@ describe('writeCasesXlsx', async () => {
     expect(sheet.rowCount).toBe(4);
   });
 
-  it.each(caseColumns.map((c) => ({ name: c.name, width: c.width })))('column $name is $width wide', ({ name, width }) => {
-    expect(sheet.getColumn(colNo(name)).width).toBe(width);
-  });
+  it.each(caseColumns.map((c) => ({ name: c.name, width: c.width })))(
+    'column $name is $width wide',
+    ({ name, width }) => {
+      expect(sheet.getColumn(colNo(name)).width).toBe(width);
+    },
+  );
 
   it.each([
     { name: 'tax_gap_vnd', numFmt: '#,##0', value: 18_750_000 },
@@ -94,7 +111,9 @@ describe('writeCasesXlsx with a row limit', () => {
     if (note) {
       expect(back.worksheets[0]!.name).toBe(noteSheetName);
       expect(String(noteSheet!.getRow(3).getCell(1).value)).toBe(truncationNote(rows, total)[1]);
-      expect(truncationNote(rows, total)[1]).toMatch(/first 20 cases .* of 50\. The full list is in cases\.csv and cases\.parquet/);
+      expect(truncationNote(rows, total)[1]).toMatch(
+        /first 20 cases .* of 50\. The full list is in cases\.csv and cases\.parquet/,
+      );
     }
   });
 

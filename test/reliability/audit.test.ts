@@ -32,8 +32,16 @@ describe('appendAudit', () => {
   it('appends one JSON line per event with time, OS user, pid, action, run id and counts', () => {
     const ws = openWorkspace(join(tempDir(), 'ws'));
     const before = Date.now();
-    appendAudit(ws, { action: 'run', runId: '20261123-175332-b76ab5', rows: { cases: 554, members: 9120, rejects: 3, bad: NaN } });
-    appendAudit(ws.root, { action: 'run_failed', runId: '20261123-180000-000000', detail: 'taxpayers.csv: owner 0912345678 unreadable' });
+    appendAudit(ws, {
+      action: 'run',
+      runId: '20261123-175332-b76ab5',
+      rows: { cases: 554, members: 9120, rejects: 3, bad: NaN },
+    });
+    appendAudit(ws.root, {
+      action: 'run_failed',
+      runId: '20261123-180000-000000',
+      detail: 'taxpayers.csv: owner 0912345678 unreadable',
+    });
     const lines = readFileSync(auditPath(ws), 'utf8').split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
@@ -48,7 +56,11 @@ describe('appendAudit', () => {
       detail: null,
     });
     expect(Date.parse(run.ts)).toBeGreaterThanOrEqual(before - 1);
-    expect(failed).toMatchObject({ action: 'run_failed', detail: 'taxpayers.csv: owner [number] unreadable', rows: {} });
+    expect(failed).toMatchObject({
+      action: 'run_failed',
+      detail: 'taxpayers.csv: owner [number] unreadable',
+      rows: {},
+    });
     expect(readAudit(ws).map((e) => e.action)).toEqual(['run', 'run_failed']);
   });
 
@@ -79,15 +91,21 @@ describe('appendAudit', () => {
     const url = new URL('../../engine/warehouse/audit.ts', import.meta.url).href;
     const script = `const { appendAudit } = await import(${JSON.stringify(url)});
       for (let i = 0; i < 50; i++) appendAudit(${JSON.stringify(ws.root)}, { action: 'export', rows: { i }, detail: 'x'.repeat(300) });`;
-    const children = Array.from({ length: 3 }, () =>
-      new Promise<number | null>((done) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
-        p.on('exit', (code) => done(code));
-      }),
+    const children = Array.from(
+      { length: 3 },
+      () =>
+        new Promise<number | null>((done) => {
+          const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+            stdio: 'ignore',
+          });
+          p.on('exit', (code) => done(code));
+        }),
     );
     expect(await Promise.all(children)).toEqual([0, 0, 0]);
     // A writer racing another's torn-line check may add a blank line; readers skip those.
-    const lines = readFileSync(auditPath(ws), 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(auditPath(ws), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines).toHaveLength(150);
     const records = lines.map((l) => JSON.parse(l));
     expect(readAudit(ws)).toHaveLength(150);

@@ -63,7 +63,10 @@ child.on('close', (code, signal) => writeSync(3, JSON.stringify({ code, signal, 
  * Starts the CLI; with `kill`, it is sent SIGKILL once its stderr shows that stage started (plus
  * `delayMs`). `onStderr` sees stderr as it arrives (e.g. to start a second process at a marker).
  */
-export function startCli(args: string[], opts: { kill?: KillAt; onStderr?: (all: string) => void } = {}): Promise<Outcome> {
+export function startCli(
+  args: string[],
+  opts: { kill?: KillAt; onStderr?: (all: string) => void } = {},
+): Promise<Outcome> {
   const marker = opts.kill ? `sangloc: [${opts.kill.stage}] …` : null;
   const child = spawn(process.execPath, ['-e', supervisor], {
     env: { ...env, SANGLOC_SUPERVISE: JSON.stringify({ bin, args, marker, delayMs: opts.kill?.delayMs ?? 0 }) },

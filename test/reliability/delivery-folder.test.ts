@@ -43,25 +43,34 @@ describe('item 8: only regular files inside the delivery folder are read', () =>
   it('a link named like a source file pointing outside the folder refuses the delivery; the target is never read', async () => {
     const r = await loadWith((dir, root) => symlinkSync(join(root, 'secrets.env'), join(dir, 'cod_shipments_x.csv')));
     expect(r.error).toBeInstanceOf(InputError);
-    expect((r.error as Error).message).toMatch(/cod_shipments_x\.csv: is a symbolic link to a file outside the delivery folder; .*copy the file itself into the folder/);
+    expect((r.error as Error).message).toMatch(
+      /cod_shipments_x\.csv: is a symbolic link to a file outside the delivery folder; .*copy the file itself into the folder/,
+    );
     expect(r.rejects + r.log + (r.error as Error).message).not.toContain('s3cr3t');
   });
 
   it('a link to a device (/dev/zero) named like a source file is refused', async () => {
     const r = await loadWith((dir) => symlinkSync('/dev/zero', join(dir, 'bank_transactions_x.csv')));
-    expect((r.error as Error).message).toMatch(/bank_transactions_x\.csv: is a symbolic link to a file outside the delivery folder/);
+    expect((r.error as Error).message).toMatch(
+      /bank_transactions_x\.csv: is a symbolic link to a file outside the delivery folder/,
+    );
   });
 
   it('a FIFO named like a source file is refused at once (never opened, so nothing blocks)', async () => {
     const r = await loadWith((dir) => execFileSync('mkfifo', [join(dir, 'cod_shipments_pipe.csv')]));
     expect(r.error).toBeInstanceOf(InputError);
-    expect((r.error as Error).message).toMatch(/cod_shipments_pipe\.csv: is a FIFO \(named pipe\), not a regular file; refused/);
+    expect((r.error as Error).message).toMatch(
+      /cod_shipments_pipe\.csv: is a FIFO \(named pipe\), not a regular file; refused/,
+    );
   });
 
   it('a link staying inside the folder is followed as before', async () => {
     const r = await loadWith((dir) => {
       mkdirSync(join(dir, 'archive'));
-      writeFileSync(join(dir, 'archive', 'ghn.csv'), 'carrier,waybill,picked_up_on,cod_amount\nghn,W1,2025-03-01,100000\n');
+      writeFileSync(
+        join(dir, 'archive', 'ghn.csv'),
+        'carrier,waybill,picked_up_on,cod_amount\nghn,W1,2025-03-01,100000\n',
+      );
       symlinkSync(join('archive', 'ghn.csv'), join(dir, 'cod_shipments_ghn.csv'));
     });
     expect(r.error).toBeUndefined();
@@ -73,7 +82,9 @@ describe('item 16: a folder named like a source file is said, not skipped silent
   it('warns naming the folder and what to do', async () => {
     const r = await loadWith((dir) => writeFiles(join(dir, 'cod_shipments_2026-11.csv'), { 'part-1.csv': 'x\n' }));
     expect(r.error).toBeUndefined();
-    expect(r.log).toContain('sangloc: warning: skipped cod_shipments_2026-11.csv: a folder named like a cod_shipments file; nothing inside it is read');
+    expect(r.log).toContain(
+      'sangloc: warning: skipped cod_shipments_2026-11.csv: a folder named like a cod_shipments file; nothing inside it is read',
+    );
   });
 
   it('a FIFO with a name of no source is not opened, and said', async () => {

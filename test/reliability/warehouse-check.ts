@@ -22,15 +22,28 @@ export async function checkWarehouse(path: string): Promise<WarehouseState> {
   const db = await openDb(path);
   try {
     const files: Record<string, number> = {};
-    for (const r of await db.all<{ status: string; n: number }>(`select status, count(*)::bigint as n from ingest_files group by status`)) files[r.status] = r.n;
-    const ledger = await db.all<{ file_id: number; source: string; name: string; rows_loaded: number; rows_rejected: number }>(
+    for (const r of await db.all<{ status: string; n: number }>(
+      `select status, count(*)::bigint as n from ingest_files group by status`,
+    ))
+      files[r.status] = r.n;
+    const ledger = await db.all<{
+      file_id: number;
+      source: string;
+      name: string;
+      rows_loaded: number;
+      rows_rejected: number;
+    }>(
       `select file_id, source, name, rows_loaded, rows_rejected from ingest_files where status = 'loaded' order by file_id`,
     );
     const mismatches: string[] = [];
     let orphanRows = 0;
     for (const s of sourceNames) {
       const counts = new Map(
-        (await db.all<{ f: number; n: number }>(`select _file_id as f, count(*)::bigint as n from ${rawTable(s)} group by 1`)).map((r) => [r.f, r.n]),
+        (
+          await db.all<{ f: number; n: number }>(
+            `select _file_id as f, count(*)::bigint as n from ${rawTable(s)} group by 1`,
+          )
+        ).map((r) => [r.f, r.n]),
       );
       for (const f of ledger.filter((l) => l.source === s)) {
         const n = counts.get(f.file_id) ?? 0;
@@ -40,13 +53,18 @@ export async function checkWarehouse(path: string): Promise<WarehouseState> {
       for (const n of counts.values()) orphanRows += n;
     }
     const rejects = new Map(
-      (await db.all<{ f: number; n: number }>(`select file_id as f, count(*)::bigint as n from rejects group by 1`)).map((r) => [r.f, r.n]),
+      (
+        await db.all<{ f: number; n: number }>(`select file_id as f, count(*)::bigint as n from rejects group by 1`)
+      ).map((r) => [r.f, r.n]),
     );
     for (const f of ledger) {
-      if ((rejects.get(f.file_id) ?? 0) !== f.rows_rejected) mismatches.push(`${f.name}: ledger ${f.rows_rejected} rejected, rejects table ${rejects.get(f.file_id) ?? 0}`);
+      if ((rejects.get(f.file_id) ?? 0) !== f.rows_rejected)
+        mismatches.push(`${f.name}: ledger ${f.rows_rejected} rejected, rejects table ${rejects.get(f.file_id) ?? 0}`);
     }
     const loadedTwice = (
-      await db.all<{ sha256: string }>(`select sha256 from ingest_files where status = 'loaded' group by sha256 having count(*) > 1`)
+      await db.all<{ sha256: string }>(
+        `select sha256 from ingest_files where status = 'loaded' group by sha256 having count(*) > 1`,
+      )
     ).map((r) => r.sha256);
     return { files, mismatches, loadedTwice, orphanRows };
   } finally {

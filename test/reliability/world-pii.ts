@@ -35,9 +35,16 @@ export function worldPii(dir: string): WorldPii {
   const rawIdentifiers = new Set<string>();
   const words = new Set<string>();
   const seen: Record<keyof typeof columns, Set<string>> = {
-    phone: new Set(), national_id: new Set(), tax_id: new Set(), account: new Set(), name: new Set(), email: new Set(),
+    phone: new Set(),
+    national_id: new Set(),
+    tax_id: new Set(),
+    account: new Set(),
+    name: new Set(),
+    email: new Set(),
   };
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()) {
     const { header, records } = readCsv(join(dir, file));
     for (const [kind, names] of Object.entries(columns) as [keyof typeof columns, readonly string[]][]) {
       for (const col of names.filter((c) => header.includes(c))) {
@@ -51,7 +58,14 @@ export function worldPii(dir: string): WorldPii {
           } else if (kind === 'email') {
             words.add(v.toLowerCase());
           } else {
-            const norm = kind === 'phone' ? normPhone(v) : kind === 'national_id' ? normNationalId(v) : kind === 'tax_id' ? normTaxId(v)?.taxId : null;
+            const norm =
+              kind === 'phone'
+                ? normPhone(v)
+                : kind === 'national_id'
+                  ? normNationalId(v)
+                  : kind === 'tax_id'
+                    ? normTaxId(v)?.taxId
+                    : null;
             for (const f of [digits(v), norm ? digits(norm) : null]) if (f && f.length >= 8) numbers.add(f);
             if (norm?.includes('-')) for (const part of norm.split('-')) if (part.length >= 8) numbers.add(part);
             if (v.length >= 8) rawIdentifiers.add(v);

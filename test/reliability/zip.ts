@@ -43,5 +43,8 @@ export function readZip(path: string): Map<string, Buffer> {
 
 /** All XML parts of an .xlsx under xl/ (sheets, shared strings), concatenated as text. */
 export function xlsxXml(path: string): string {
-  return [...readZip(path)].filter(([name]) => name.startsWith('xl/') && name.endsWith('.xml')).map(([, b]) => b.toString('utf8')).join('\n');
+  return [...readZip(path)]
+    .filter(([name]) => name.startsWith('xl/') && name.endsWith('.xml'))
+    .map(([, b]) => b.toString('utf8'))
+    .join('\n');
 }

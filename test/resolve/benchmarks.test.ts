@@ -12,14 +12,22 @@ import { pairwiseQuality } from '../../engine/resolve/quality.js';
 
 /** The data folder: SANGLOC_ER_DATA, or `shared/er-data` beside the repository (or its worktree folder). */
 function erData(): string {
-  const candidates = [process.env.SANGLOC_ER_DATA, resolve('..', 'shared', 'er-data'), resolve('..', '..', 'shared', 'er-data')];
+  const candidates = [
+    process.env.SANGLOC_ER_DATA,
+    resolve('..', 'shared', 'er-data'),
+    resolve('..', '..', 'shared', 'er-data'),
+  ];
   const found = candidates.find((d) => d && existsSync(join(d, 'SHA256SUMS')));
-  if (!found) throw new Error('benchmark data not found: set SANGLOC_ER_DATA to the er-data folder (FEBRL 1–4, fake_1000)');
+  if (!found)
+    throw new Error('benchmark data not found: set SANGLOC_ER_DATA to the er-data folder (FEBRL 1–4, fake_1000)');
   return found;
 }
 
 const readCsv = (file: string) => {
-  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(',').map((c) => c.trim()));
+  const [header, ...rows] = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map((c) => c.trim()));
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
 };
 
@@ -44,12 +52,21 @@ describe('benchmarks with ground truth', () => {
     { name: 'FEBRL 1', spec: 'examples/link/febrl.json', files: ['febrl/dataset1.csv'], truePairs: 500 },
     { name: 'FEBRL 2', spec: 'examples/link/febrl.json', files: ['febrl/dataset2.csv'], truePairs: 1934 },
     { name: 'FEBRL 3', spec: 'examples/link/febrl.json', files: ['febrl/dataset3.csv'], truePairs: 6538 },
-    { name: 'FEBRL 4', spec: 'examples/link/febrl4.json', files: ['febrl/dataset4a.csv', 'febrl/dataset4b.csv'], truePairs: 5000 },
-  ])('$name: pairwise F1 ≥ 0.999', async ({ spec, files, truePairs }) => {
-    const q = await measure(spec, files.map((f) => join(data, f)) as unknown as LinkFileList, febrlEntity);
-    expect(q.truePairs).toBe(truePairs);
-    expect(q.f1).toBeGreaterThanOrEqual(0.999);
-  }, 60_000);
+    {
+      name: 'FEBRL 4',
+      spec: 'examples/link/febrl4.json',
+      files: ['febrl/dataset4a.csv', 'febrl/dataset4b.csv'],
+      truePairs: 5000,
+    },
+  ])(
+    '$name: pairwise F1 ≥ 0.999',
+    async ({ spec, files, truePairs }) => {
+      const q = await measure(spec, files.map((f) => join(data, f)) as unknown as LinkFileList, febrlEntity);
+      expect(q.truePairs).toBe(truePairs);
+      expect(q.f1).toBeGreaterThanOrEqual(0.999);
+    },
+    60_000,
+  );
 
   it('Splink fake_1000: pairwise F1 ≥ 0.90', async () => {
     const file = join(data, 'splink_fake_1000', 'fake_1000.csv');

@@ -4,7 +4,14 @@ import { startM, uFromCounts } from '../../engine/resolve/weights.js';
 import { rng } from './fixtures.js';
 
 /** Draws pairs from a known Fellegi–Sunter model and aggregates them into patterns. */
-function drawPatterns(seed: number, pairs: number, lambda: number, m: number[][], u: number[][], nullShare: number): GammaPatterns {
+function drawPatterns(
+  seed: number,
+  pairs: number,
+  lambda: number,
+  m: number[][],
+  u: number[][],
+  nullShare: number,
+): GammaPatterns {
   const r = rng(seed);
   const draw = (probs: number[]) => {
     let x = r();

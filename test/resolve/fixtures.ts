@@ -22,20 +22,99 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const identityColumns = ['source', 'name_display', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'account', 'domain', 'province', 'address_key', 'shop_key', 'holder_id'] as const;
+export const identityColumns = [
+  'source',
+  'name_display',
+  'name_key',
+  'national_id',
+  'tax_id',
+  'phone',
+  'email',
+  'account',
+  'domain',
+  'province',
+  'address_key',
+  'shop_key',
+  'holder_id',
+] as const;
 export type IdentityRow = Partial<Record<(typeof identityColumns)[number], string | null>>;
 
 /** Creates `identity_records` (record_id = row index) from rows. */
 export async function loadIdentityRecords(db: Db, rows: IdentityRow[], table = 'identity_records'): Promise<void> {
-  await db.exec(`create or replace table ${table} (record_id bigint, ${identityColumns.map((c) => `${c} varchar`).join(', ')})`);
-  await db.appendRows(table, rows.map((r, i) => [BigInt(i), ...identityColumns.map((c) => r[c] ?? null)]));
+  await db.exec(
+    `create or replace table ${table} (record_id bigint, ${identityColumns.map((c) => `${c} varchar`).join(', ')})`,
+  );
+  await db.appendRows(
+    table,
+    rows.map((r, i) => [BigInt(i), ...identityColumns.map((c) => r[c] ?? null)]),
+  );
 }
 
-const surnames = ['nguyen', 'nguyen', 'nguyen', 'tran', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'do', 'ho', 'ngo', 'duong', 'ly'];
+const surnames = [
+  'nguyen',
+  'nguyen',
+  'nguyen',
+  'tran',
+  'tran',
+  'le',
+  'pham',
+  'hoang',
+  'huynh',
+  'phan',
+  'vu',
+  'vo',
+  'dang',
+  'bui',
+  'do',
+  'ho',
+  'ngo',
+  'duong',
+  'ly',
+];
 const middles = ['van', 'van', 'thi', 'thi', 'duc', 'minh', 'ngoc', 'thanh', 'quang', 'huu', 'kim', 'xuan'];
-const givens = ['hung', 'lan', 'anh', 'tuan', 'huong', 'linh', 'dung', 'hoa', 'nam', 'mai', 'phuong', 'thao', 'long', 'son', 'trang', 'khanh', 'duy', 'ha', 'yen', 'quan', 'bao', 'vy', 'tam', 'hai', 'nhung', 'hieu', 'loc', 'phat', 'tien', 'chau'];
+const givens = [
+  'hung',
+  'lan',
+  'anh',
+  'tuan',
+  'huong',
+  'linh',
+  'dung',
+  'hoa',
+  'nam',
+  'mai',
+  'phuong',
+  'thao',
+  'long',
+  'son',
+  'trang',
+  'khanh',
+  'duy',
+  'ha',
+  'yen',
+  'quan',
+  'bao',
+  'vy',
+  'tam',
+  'hai',
+  'nhung',
+  'hieu',
+  'loc',
+  'phat',
+  'tien',
+  'chau',
+];
 const provinces = ['ha noi', 'ho chi minh', 'da nang', 'hai phong', 'can tho', 'khanh hoa', 'nghe an', 'thanh hoa'];
-const streets = ['le loi', 'tran hung dao', 'nguyen trai', 'hai ba trung', 'ly thuong kiet', 'quang trung', 'phan dinh phung', 'hung vuong'];
+const streets = [
+  'le loi',
+  'tran hung dao',
+  'nguyen trai',
+  'hai ba trung',
+  'ly thuong kiet',
+  'quang trung',
+  'phan dinh phung',
+  'hung vuong',
+];
 
 function typo(s: string, r: () => number): string {
   const i = Math.floor(r() * s.length);
@@ -93,7 +172,12 @@ export function syntheticWorld(seed: number, persons: number, hubRecords = 0): W
     }
   }
   for (let h = 0; h < hubRecords; h++) {
-    rows.push({ source: 'cod_shipments', name_key: `${pick(surnames)} ${pick(middles)} ${pick(givens)}`, phone: '0900000000', province: pick(provinces) });
+    rows.push({
+      source: 'cod_shipments',
+      name_key: `${pick(surnames)} ${pick(middles)} ${pick(givens)}`,
+      phone: '0900000000',
+      province: pick(provinces),
+    });
     person.push(persons + h);
   }
   return { rows, person };

@@ -15,10 +15,45 @@ type Row = Record<string, string | null | undefined>;
 
 const cols = {
   stg_taxpayers: ['record_key', 'name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'province', 'address'],
-  stg_platform_sellers: ['record_key', 'shop_key', 'shop_name', 'owner_name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'payout_account', 'province', 'address', 'period'],
-  stg_websites: ['record_key', 'owner_name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'domain', 'province', 'address'],
+  stg_platform_sellers: [
+    'record_key',
+    'shop_key',
+    'shop_name',
+    'owner_name',
+    'name_key',
+    'national_id',
+    'tax_id',
+    'phone',
+    'email',
+    'payout_account',
+    'province',
+    'address',
+    'period',
+  ],
+  stg_websites: [
+    'record_key',
+    'owner_name',
+    'name_key',
+    'national_id',
+    'tax_id',
+    'phone',
+    'email',
+    'domain',
+    'province',
+    'address',
+  ],
   stg_bank_transactions: ['record_key', 'account', 'holder_name', 'name_key', 'national_id', 'tax_id', 'booked_at'],
-  stg_cod_shipments: ['record_key', 'sender_name', 'name_key', 'phone', 'remit_account', 'province', 'address', 'cod_amount', 'status'],
+  stg_cod_shipments: [
+    'record_key',
+    'sender_name',
+    'name_key',
+    'phone',
+    'remit_account',
+    'province',
+    'address',
+    'cod_amount',
+    'status',
+  ],
 } as const;
 type Table = keyof typeof cols;
 
@@ -30,7 +65,11 @@ async function build(db: Db, d: Delivery): Promise<void> {
   await setVariables(db, { shared_remit_min_senders: 10 });
   for (const [t, columns] of Object.entries(cols) as [Table, readonly string[]][]) {
     await db.exec(`create or replace table ${t} (${columns.map((c) => `${c} varchar`).join(', ')})`);
-    for (const r of d[t] ?? []) await db.exec(`insert into ${t} values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, columns.map((c) => r[c] ?? null));
+    for (const r of d[t] ?? [])
+      await db.exec(
+        `insert into ${t} values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+        columns.map((c) => r[c] ?? null),
+      );
   }
   await db.exec(`alter table stg_cod_shipments alter cod_amount type bigint`);
   await runModels(db, (m) => ['int_cod_senders', 'int_identity_records', 'int_record_identity'].includes(m.name));
@@ -49,17 +88,69 @@ async function entities(db: Db): Promise<string[][]> {
 const entityOf = async (db: Db, person: string) => (await entities(db)).filter((e) => e.includes(person));
 
 let n = 0;
-const parcel = (person: string, name: string, phone: string | null, account: string | null, address: string, province = 'Hà Nội'): Row => ({
-  record_key: `${person}:${++n}`, sender_name: name, name_key: name, phone, remit_account: account, province, address, cod_amount: '200000', status: 'delivered',
+const parcel = (
+  person: string,
+  name: string,
+  phone: string | null,
+  account: string | null,
+  address: string,
+  province = 'Hà Nội',
+): Row => ({
+  record_key: `${person}:${++n}`,
+  sender_name: name,
+  name_key: name,
+  phone,
+  remit_account: account,
+  province,
+  address,
+  cod_amount: '200000',
+  status: 'delivered',
 });
 const bank = (person: string, account: string, holder: string, nid: string | null): Row => ({
-  record_key: `${person}:b${++n}`, account, holder_name: holder.toUpperCase(), name_key: holder, national_id: nid, booked_at: '2025-03-01',
+  record_key: `${person}:b${++n}`,
+  account,
+  holder_name: holder.toUpperCase(),
+  name_key: holder,
+  national_id: nid,
+  booked_at: '2025-03-01',
 });
-const taxpayer = (person: string, name: string, nid: string | null, phone: string | null, province = 'Hà Nội', address = '1 le loi'): Row => ({
-  record_key: `${person}:t${++n}`, name, name_key: name, national_id: nid, tax_id: nid, phone, province, address,
+const taxpayer = (
+  person: string,
+  name: string,
+  nid: string | null,
+  phone: string | null,
+  province = 'Hà Nội',
+  address = '1 le loi',
+): Row => ({
+  record_key: `${person}:t${++n}`,
+  name,
+  name_key: name,
+  national_id: nid,
+  tax_id: nid,
+  phone,
+  province,
+  address,
 });
-const shop = (person: string, key: string, owner: string, phone: string | null, account: string | null, province = 'Hà Nội', nid: string | null = null): Row => ({
-  record_key: `${person}:${key}:2025-01`, shop_key: key, shop_name: `${owner} shop`, owner_name: owner, name_key: owner, national_id: nid, phone, payout_account: account, province, address: '9 hang bac', period: '2025-01',
+const shop = (
+  person: string,
+  key: string,
+  owner: string,
+  phone: string | null,
+  account: string | null,
+  province = 'Hà Nội',
+  nid: string | null = null,
+): Row => ({
+  record_key: `${person}:${key}:2025-01`,
+  shop_key: key,
+  shop_name: `${owner} shop`,
+  owner_name: owner,
+  name_key: owner,
+  national_id: nid,
+  phone,
+  payout_account: account,
+  province,
+  address: '9 hang bac',
+  period: '2025-01',
 });
 
 describe('resolver guards', () => {
@@ -75,7 +166,10 @@ describe('resolver guards', () => {
         // the seller's own booking, and three through the warehouse from the seller's pickup address
         cod.push(parcel(p, `seller ${p.toLowerCase()} nguyen`, `091000000${i}`, own, `${i + 10} le loi, p. 1`));
         const remit = i < 2 ? own : i < 4 ? hub.account : null;
-        for (let k = 0; k < 3; k++) cod.push(parcel(p, hub.name, hub.phone, remit, k === 2 ? `${i + 10} Lê Lợi - Phường 1` : `${i + 10} le loi, p. 1`));
+        for (let k = 0; k < 3; k++)
+          cod.push(
+            parcel(p, hub.name, hub.phone, remit, k === 2 ? `${i + 10} Lê Lợi - Phường 1` : `${i + 10} le loi, p. 1`),
+          );
       });
       await build(db, { stg_cod_shipments: cod, stg_bank_transactions: accounts });
       // every sender profile holds one seller's parcels
@@ -87,9 +181,15 @@ describe('resolver guards', () => {
       const unattributed = await db.all<{ p: string; n: number }>(
         `select split_part(record_key, ':', 1) as p, count(*)::int as n from int_cod_senders where sender_key is null group by 1 order by 1`,
       );
-      expect(unattributed).toEqual([{ p: 'C', n: 3 }, { p: 'D', n: 3 }, { p: 'E', n: 3 }]);
+      expect(unattributed).toEqual([
+        { p: 'C', n: 3 },
+        { p: 'D', n: 3 },
+        { p: 'E', n: 3 },
+      ]);
       // the warehouse values are kept as a related party
-      expect(await db.value<number>(`select count(*)::int from int_identity_records where hub_phone = '${hub.phone}'`)).toBe(2);
+      expect(
+        await db.value<number>(`select count(*)::int from int_identity_records where hub_phone = '${hub.phone}'`),
+      ).toBe(2);
       // no entity holds two sellers; A's warehouse parcels (paid to A's account) are A's
       for (const e of await entities(db)) expect(e).toHaveLength(1);
       expect(await entityOf(db, 'A')).toHaveLength(1);
@@ -100,13 +200,18 @@ describe('resolver guards', () => {
     await withDb(async (db) => {
       const family = '0911111111';
       await build(db, {
-        stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000001', family), taxpayer('B', 'nguyen thi binh', '001190000222', family)],
+        stg_taxpayers: [
+          taxpayer('A', 'nguyen van an', '001190000001', family),
+          taxpayer('B', 'nguyen thi binh', '001190000222', family),
+        ],
         stg_platform_sellers: [shop('C', 'shopee:3', 'nguyen van cuong', family, null)],
       });
       const es = await entities(db);
       expect(es).toContainEqual(['C']);
       expect(es.every((e) => e.length === 1)).toBe(true);
-      expect(await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '${family}'`)).toBe(3);
+      expect(
+        await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '${family}'`),
+      ).toBe(3);
     });
   });
 
@@ -114,11 +219,23 @@ describe('resolver guards', () => {
     await withDb(async (db) => {
       const name = 'nguyen van hung';
       const filler = Array.from({ length: 30 }, (_, i) =>
-        shop('Z', `lazada:${i}`, `${['tran', 'le', 'pham', 'nguyen'][i % 4]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'hung', 'lan', 'mai', 'nam'][i % 5]}`, `09300000${String(i).padStart(2, '0')}`, null, 'Hà Nội', `0011900099${String(i).padStart(2, '0')}`),
+        shop(
+          'Z',
+          `lazada:${i}`,
+          `${['tran', 'le', 'pham', 'nguyen'][i % 4]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'hung', 'lan', 'mai', 'nam'][i % 5]}`,
+          `09300000${String(i).padStart(2, '0')}`,
+          null,
+          'Hà Nội',
+          `0011900099${String(i).padStart(2, '0')}`,
+        ),
       ).map((r, i) => ({ ...r, record_key: `${String.fromCharCode(97 + (i % 26))}${i}:x` }));
       await build(db, {
         stg_taxpayers: [taxpayer('A', name, '001190000001', '0912000001')],
-        stg_platform_sellers: [shop('A', 'shopee:1', name, '0912000001', 'TCB:1'), shop('B', 'shopee:2', name, '0913000002', 'TCB:2'), ...filler],
+        stg_platform_sellers: [
+          shop('A', 'shopee:1', name, '0912000001', 'TCB:1'),
+          shop('B', 'shopee:2', name, '0913000002', 'TCB:2'),
+          ...filler,
+        ],
         stg_cod_shipments: [parcel('B', name, '0913000002', 'TCB:2', '7 kim ma')],
       });
       expect(await entityOf(db, 'A')).toEqual([['A']]);
@@ -143,7 +260,10 @@ describe('resolver guards', () => {
       // 30 spellings: a letter dropped or two letters swapped, somewhere in the name
       const spellings = new Set<string>();
       for (let at = 1; spellings.size < 30 && at < name.length - 1; at++) {
-        for (const s of [name.slice(0, at) + name.slice(at + 1), name.slice(0, at) + name.charAt(at + 1) + name.charAt(at) + name.slice(at + 2)]) {
+        for (const s of [
+          name.slice(0, at) + name.slice(at + 1),
+          name.slice(0, at) + name.charAt(at + 1) + name.charAt(at) + name.slice(at + 2),
+        ]) {
           const t = s.replace(/\s+/g, ' ').trim();
           if (t !== name && spellings.size < 30) spellings.add(t);
         }
@@ -152,7 +272,15 @@ describe('resolver guards', () => {
       const cod: Row[] = [];
       // 1,020 parcels under 30 spellings, from home, paid to the marketplace (no account of her own on them)
       for (let k = 0; k < 1020; k++) cod.push(parcel('A', spell(k % 30), '0988000001', null, '5 hang dao'));
-      const agency = Array.from({ length: 30 }, (_, i) => shop('S', `sendo:${i}`, `${['tran', 'le', 'pham', 'vo', 'bui'][i % 5]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'binh', 'cuong', 'dung', 'giang', 'hai'][i % 6]}`, '0977000000', null));
+      const agency = Array.from({ length: 30 }, (_, i) =>
+        shop(
+          'S',
+          `sendo:${i}`,
+          `${['tran', 'le', 'pham', 'vo', 'bui'][i % 5]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'binh', 'cuong', 'dung', 'giang', 'hai'][i % 6]}`,
+          '0977000000',
+          null,
+        ),
+      );
       await build(db, {
         stg_taxpayers: [taxpayer('A', name, '001190000777', '0988000001')],
         stg_cod_shipments: cod,
@@ -161,15 +289,23 @@ describe('resolver guards', () => {
       expect(new Set(cod.map((r) => r.name_key)).size).toBe(30);
       // the registry record and every parcel of hers are one entity
       expect(await entityOf(db, 'A')).toEqual([['A']]);
-      expect(await db.value<number>(`select count(distinct c.cluster_id)::int from int_record_identity r join resolve_clusters c using (record_id) where r.record_key like 'A:%'`)).toBe(1);
+      expect(
+        await db.value<number>(
+          `select count(distinct c.cluster_id)::int from int_record_identity r join resolve_clusters c using (record_id) where r.record_key like 'A:%'`,
+        ),
+      ).toBe(1);
       // the agency's phone joins none of its 30 sellers
-      expect(await db.value<number>(`select max(n)::int from (select c.cluster_id, count(*) as n from int_record_identity r join resolve_clusters c using (record_id)
-        where r.source = 'platform_sellers' group by 1)`)).toBe(1);
-      expect(await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '0977000000'`)).toBe(30);
+      expect(
+        await db.value<number>(`select max(n)::int from (select c.cluster_id, count(*) as n from int_record_identity r join resolve_clusters c using (record_id)
+        where r.source = 'platform_sellers' group by 1)`),
+      ).toBe(1);
+      expect(
+        await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '0977000000'`),
+      ).toBe(30);
     });
   });
 
-  it('a seller who moved province: the registry\'s old province does not keep the new records away', async () => {
+  it("a seller who moved province: the registry's old province does not keep the new records away", async () => {
     await withDb(async (db) => {
       await build(db, {
         stg_taxpayers: [taxpayer('A', 'pham thi thu', '036190000007', '0987000007', 'Ninh Bình', '12 tran hung dao')],

@@ -14,26 +14,76 @@ type Row = Record<string, string | null>;
 async function table(db: Db, name: string, columns: string[], rows: Row[]): Promise<void> {
   await db.exec(`create or replace table ${name} (${columns.map((c) => `${c} varchar`).join(', ')})`);
   for (const r of rows) {
-    await db.exec(`insert into ${name} values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, columns.map((c) => r[c] ?? null));
+    await db.exec(
+      `insert into ${name} values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+      columns.map((c) => r[c] ?? null),
+    );
   }
 }
 
-const shopCols = ['shop_key', 'shop_name', 'owner_name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'payout_account', 'province', 'address', 'period'];
-const shop = (key: string, tradeName: string, owner: string, phone: string, account: string, nid: string | null = null): Row => ({
-  shop_key: key, shop_name: tradeName, owner_name: owner, name_key: owner, national_id: nid, phone, payout_account: account, province: 'Hà Nội', address: '1 Le Loi', period: '2025-01',
+const shopCols = [
+  'shop_key',
+  'shop_name',
+  'owner_name',
+  'name_key',
+  'national_id',
+  'tax_id',
+  'phone',
+  'email',
+  'payout_account',
+  'province',
+  'address',
+  'period',
+];
+const shop = (
+  key: string,
+  tradeName: string,
+  owner: string,
+  phone: string,
+  account: string,
+  nid: string | null = null,
+): Row => ({
+  shop_key: key,
+  shop_name: tradeName,
+  owner_name: owner,
+  name_key: owner,
+  national_id: nid,
+  phone,
+  payout_account: account,
+  province: 'Hà Nội',
+  address: '1 Le Loi',
+  period: '2025-01',
 });
 let waybill = 0;
 const cod = (name: string, phone: string, account: string): Row => ({
-  record_key: `ghn:${++waybill}`, sender_name: name, name_key: name, phone, remit_account: account, province: 'Hà Nội', address: '1 Le Loi', cod_amount: '100000', status: 'delivered',
+  record_key: `ghn:${++waybill}`,
+  sender_name: name,
+  name_key: name,
+  phone,
+  remit_account: account,
+  province: 'Hà Nội',
+  address: '1 Le Loi',
+  cod_amount: '100000',
+  status: 'delivered',
 });
 
 /** Seller An (account TCB:1) runs shopee:1 in her own name and two shops on other people's papers. */
 async function world(db: Db): Promise<void> {
   await installNormalizeMacros(db);
   await setVariables(db, { shared_remit_min_senders: 3 });
-  await table(db, 'stg_taxpayers', ['record_key', 'name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'province', 'address'], [
-    { record_key: '001190000001', name: 'Hộ kinh doanh Nguyễn Văn An', name_key: 'ho kinh doanh nguyen van an', tax_id: '001190000001' },
-  ]);
+  await table(
+    db,
+    'stg_taxpayers',
+    ['record_key', 'name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'province', 'address'],
+    [
+      {
+        record_key: '001190000001',
+        name: 'Hộ kinh doanh Nguyễn Văn An',
+        name_key: 'ho kinh doanh nguyen van an',
+        tax_id: '001190000001',
+      },
+    ],
+  );
   await table(db, 'stg_platform_sellers', shopCols, [
     shop('shopee:1', 'An Shop', 'an nguyen', '0901000001', 'TCB:1', '001190000001'),
     // Binh lent her papers and her phone: the payout goes to An's account.
@@ -43,48 +93,134 @@ async function world(db: Db): Promise<void> {
     // Dung's own shop, paid to Dung's account.
     shop('shopee:4', 'Dung Home', 'pham van dung', '0904000004', 'TCB:4'),
   ]);
-  await table(db, 'stg_websites', ['record_key', 'owner_name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'domain', 'province', 'address'], []);
-  await table(db, 'stg_bank_transactions', ['account', 'holder_name', 'name_key', 'national_id', 'tax_id', 'booked_at', 'record_key'], [
-    { account: 'TCB:1', holder_name: 'NGUYEN VAN AN', name_key: 'nguyen van an', national_id: '001190000001', booked_at: '2025-01-01', record_key: 'TCB:t1' },
-    { account: 'TCB:4', holder_name: 'PHAM VAN DUNG', name_key: 'pham van dung', booked_at: '2025-01-01', record_key: 'TCB:t2' },
-    { account: 'MB:0987654321', holder_name: 'LE THI E', name_key: 'le thi e', tax_id: '004190000005', booked_at: '2025-01-01', record_key: 'MB:t3' },
-  ]);
-  await table(db, 'stg_cod_shipments', ['record_key', 'sender_name', 'name_key', 'phone', 'remit_account', 'province', 'address', 'cod_amount', 'status'], [
-    // Marketplace parcels (cash remitted to Shopee's collection account VCB:9).
-    cod('hai store', '0902000002', 'VCB:9'),
-    cod('tran thi binh', '0902000002', 'VCB:9'),
-    cod('an nguyen', '0901000001', 'VCB:9'),
-    cod('dung home', '0904000004', 'VCB:9'),
-    // A social seller's own parcels, remitted to her account.
-    cod('an shop', '0901000001', 'TCB:1'),
-  ]);
+  await table(
+    db,
+    'stg_websites',
+    [
+      'record_key',
+      'owner_name',
+      'name_key',
+      'national_id',
+      'tax_id',
+      'phone',
+      'email',
+      'domain',
+      'province',
+      'address',
+    ],
+    [],
+  );
+  await table(
+    db,
+    'stg_bank_transactions',
+    ['account', 'holder_name', 'name_key', 'national_id', 'tax_id', 'booked_at', 'record_key'],
+    [
+      {
+        account: 'TCB:1',
+        holder_name: 'NGUYEN VAN AN',
+        name_key: 'nguyen van an',
+        national_id: '001190000001',
+        booked_at: '2025-01-01',
+        record_key: 'TCB:t1',
+      },
+      {
+        account: 'TCB:4',
+        holder_name: 'PHAM VAN DUNG',
+        name_key: 'pham van dung',
+        booked_at: '2025-01-01',
+        record_key: 'TCB:t2',
+      },
+      {
+        account: 'MB:0987654321',
+        holder_name: 'LE THI E',
+        name_key: 'le thi e',
+        tax_id: '004190000005',
+        booked_at: '2025-01-01',
+        record_key: 'MB:t3',
+      },
+    ],
+  );
+  await table(
+    db,
+    'stg_cod_shipments',
+    ['record_key', 'sender_name', 'name_key', 'phone', 'remit_account', 'province', 'address', 'cod_amount', 'status'],
+    [
+      // Marketplace parcels (cash remitted to Shopee's collection account VCB:9).
+      cod('hai store', '0902000002', 'VCB:9'),
+      cod('tran thi binh', '0902000002', 'VCB:9'),
+      cod('an nguyen', '0901000001', 'VCB:9'),
+      cod('dung home', '0904000004', 'VCB:9'),
+      // A social seller's own parcels, remitted to her account.
+      cod('an shop', '0901000001', 'TCB:1'),
+    ],
+  );
   await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
 }
 
 const recordOf = async (db: Db, source: string, where: string) =>
-  (await db.one<Row>(`select * exclude (record_id) from int_identity_records where source = '${source}' and ${where}`))!;
+  (await db.one<Row>(
+    `select * exclude (record_id) from int_identity_records where source = '${source}' and ${where}`,
+  ))!;
 
 describe('int_identity_records', () => {
   it.each([
-    { name: "An's own shop", key: 'shopee:1', want: { nominee: false, name_key: 'an nguyen', phone: '0901000001', owner_name_key: null, owner_phone: null } },
-    { name: 'a shop on lent papers and a lent phone', key: 'shopee:2', want: { nominee: true, name_key: null, phone: null, owner_name_key: 'tran thi binh', owner_phone: '0902000002' } },
-    { name: "a shop on lent papers with the operator's phone", key: 'tiki:3', want: { nominee: true, name_key: null, phone: '0901000001', owner_name_key: 'le van cuong', owner_phone: null } },
-    { name: "Dung's own shop", key: 'shopee:4', want: { nominee: false, name_key: 'pham van dung', phone: '0904000004', owner_name_key: null, owner_phone: null } },
+    {
+      name: "An's own shop",
+      key: 'shopee:1',
+      want: { nominee: false, name_key: 'an nguyen', phone: '0901000001', owner_name_key: null, owner_phone: null },
+    },
+    {
+      name: 'a shop on lent papers and a lent phone',
+      key: 'shopee:2',
+      want: { nominee: true, name_key: null, phone: null, owner_name_key: 'tran thi binh', owner_phone: '0902000002' },
+    },
+    {
+      name: "a shop on lent papers with the operator's phone",
+      key: 'tiki:3',
+      want: { nominee: true, name_key: null, phone: '0901000001', owner_name_key: 'le van cuong', owner_phone: null },
+    },
+    {
+      name: "Dung's own shop",
+      key: 'shopee:4',
+      want: { nominee: false, name_key: 'pham van dung', phone: '0904000004', owner_name_key: null, owner_phone: null },
+    },
   ])('$name', async ({ key, want: expected }) => {
     await withDb(async (db) => {
       await world(db);
       const r = await recordOf(db, 'platform_sellers', `source_key = '${key}'`);
-      expect({ nominee: r.nominee, name_key: r.name_key, phone: r.phone, owner_name_key: r.owner_name_key, owner_phone: r.owner_phone }).toEqual(expected);
+      expect({
+        nominee: r.nominee,
+        name_key: r.name_key,
+        phone: r.phone,
+        owner_name_key: r.owner_name_key,
+        owner_phone: r.owner_phone,
+      }).toEqual(expected);
       expect(r.shop_key).toBe(key);
       expect(r.national_id).toBe(expected.nominee ? null : key === 'shopee:1' ? '001190000001' : null);
     });
   });
 
   it.each([
-    { name: "a parcel under the shop's name and its lent phone: the shop's, lender's identity moved out", sender: 'hai store', want: { shop_key: 'shopee:2', name_key: null, phone: null } },
-    { name: "a parcel under the lender's name and phone: nobody's shop (it may be the lender's own)", sender: 'tran thi binh', want: { shop_key: null, name_key: 'tran thi binh', phone: '0902000002' } },
-    { name: "a parcel under the owner's name and the shop's phone", sender: 'an nguyen', want: { shop_key: 'shopee:1', name_key: 'an nguyen', phone: '0901000001' } },
-    { name: 'a social parcel remitted to the seller: no shop', sender: 'an shop', want: { shop_key: null, name_key: 'an shop', phone: '0901000001' } },
+    {
+      name: "a parcel under the shop's name and its lent phone: the shop's, lender's identity moved out",
+      sender: 'hai store',
+      want: { shop_key: 'shopee:2', name_key: null, phone: null },
+    },
+    {
+      name: "a parcel under the lender's name and phone: nobody's shop (it may be the lender's own)",
+      sender: 'tran thi binh',
+      want: { shop_key: null, name_key: 'tran thi binh', phone: '0902000002' },
+    },
+    {
+      name: "a parcel under the owner's name and the shop's phone",
+      sender: 'an nguyen',
+      want: { shop_key: 'shopee:1', name_key: 'an nguyen', phone: '0901000001' },
+    },
+    {
+      name: 'a social parcel remitted to the seller: no shop',
+      sender: 'an shop',
+      want: { shop_key: null, name_key: 'an shop', phone: '0901000001' },
+    },
   ])('$name', async ({ sender, want: expected }) => {
     await withDb(async (db) => {
       await world(db);

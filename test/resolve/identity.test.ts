@@ -6,16 +6,28 @@ import { normalizeLinkSpec, type LinkSpec } from '../../engine/resolve/spec.js';
 import type { Db } from '../../engine/warehouse/db.js';
 import { loadIdentityRecords, syntheticWorld, withDb, type IdentityRow } from './fixtures.js';
 
-const fast = (spec: LinkSpec, u = 200_000): LinkSpec => ({ ...spec, estimate: { ...spec.estimate, u_sample_pairs: u } });
+const fast = (spec: LinkSpec, u = 200_000): LinkSpec => ({
+  ...spec,
+  estimate: { ...spec.estimate, u_sample_pairs: u },
+});
 
 async function linksOf(db: Db) {
-  return db.all<{ record_a: number; record_b: number; match_weight: number; parts: string; kept: boolean; confidence: string }>(
+  return db.all<{
+    record_a: number;
+    record_b: number;
+    match_weight: number;
+    parts: string;
+    kept: boolean;
+    confidence: string;
+  }>(
     'select record_a, record_b, match_weight, match_probability, confidence, parts, kept, cut_reason from resolve_links order by match_weight desc, record_a, record_b',
   );
 }
 
 async function clusterMap(db: Db): Promise<Map<number, number>> {
-  const rows = await db.all<{ record_id: number; cluster_id: number }>('select record_id, cluster_id from resolve_clusters');
+  const rows = await db.all<{ record_id: number; cluster_id: number }>(
+    'select record_id, cluster_id from resolve_clusters',
+  );
   return new Map(rows.map((r) => [r.record_id, r.cluster_id]));
 }
 
@@ -61,14 +73,24 @@ describe('resolveIdentities on a synthetic world', () => {
   it('sellers whose parcels share a hub phone under the degree guard stay apart; each seller is one entity', async () => {
     await withDb(async (db) => {
       const world = syntheticWorld(5, 200);
-      const sellers = ['tran van hung', 'le thi mai', 'pham minh tuan', 'vo thi lan'].map((name, s) => ({ name, phone: `098765432${s}`, account: `TCB:5555000${s}` }));
+      const sellers = ['tran van hung', 'le thi mai', 'pham minh tuan', 'vo thi lan'].map((name, s) => ({
+        name,
+        phone: `098765432${s}`,
+        account: `TCB:5555000${s}`,
+      }));
       const first = world.rows.length;
       for (const [s, x] of sellers.entries()) {
         world.rows.push(
           { source: 'platform_sellers', name_key: x.name, phone: x.phone, account: x.account, province: 'ha noi' },
           { source: 'bank_transactions', name_key: x.name, account: x.account },
           // COD sender profile under a shop name, with the carrier's hub phone, remitted to the seller's account
-          { source: 'cod_shipments', name_key: `shop ${s}`, phone: '0911000000', account: x.account, province: 'ha noi' },
+          {
+            source: 'cod_shipments',
+            name_key: `shop ${s}`,
+            phone: '0911000000',
+            account: x.account,
+            province: 'ha noi',
+          },
         );
         world.person.push(1000 + s, 1000 + s, 1000 + s);
       }
@@ -112,7 +134,10 @@ describe('resolveIdentities on a synthetic world', () => {
       withDb(async (db) => {
         await loadIdentityRecords(db, world.rows);
         await resolveIdentities(db, { seed: 5, spec: fast(defaultIdentitySpec, 3000) });
-        return { links: await linksOf(db), clusters: await db.all('select * from resolve_clusters order by record_id') };
+        return {
+          links: await linksOf(db),
+          clusters: await db.all('select * from resolve_clusters order by record_id'),
+        };
       });
     const [a, b] = [await once(), await once()];
     expect(b).toEqual(a);
@@ -138,10 +163,16 @@ describe('term-frequency adjustment and degree guard', () => {
     ...Array.from({ length: 30 }, (_, i): IdentityRow => ({ phone: '0900000000', name_key: `stranger ${i}` })),
     { phone: '0911111111', name_key: 'tran van a' },
     { phone: '0911111111', name_key: 'tran van a' },
-    ...Array.from({ length: 68 }, (_, i): IdentityRow => ({ phone: `09220000${String(i).padStart(2, '0')}`, name_key: `other ${i}` })),
+    ...Array.from(
+      { length: 68 },
+      (_, i): IdentityRow => ({ phone: `09220000${String(i).padStart(2, '0')}`, name_key: `other ${i}` }),
+    ),
   ];
   const pair = async (db: Db, a: number, b: number) =>
-    (await db.one<{ match_weight: number; parts: string }>('select match_weight, parts from resolve_links where record_a = $a and record_b = $b', { a, b }))!;
+    (await db.one<{ match_weight: number; parts: string }>(
+      'select match_weight, parts from resolve_links where record_a = $a and record_b = $b',
+      { a, b },
+    ))!;
 
   it('a hub value weighs less than a rare one, by log2(u / tf)', async () => {
     await withDb(async (db) => {
@@ -167,7 +198,9 @@ describe('term-frequency adjustment and degree guard', () => {
       const hub = JSON.parse((await pair(db, 0, 1)).parts);
       expect(hub.phone + hub.phone_tf + hub.phone_guard).toBeCloseTo(0, 9);
       expect(JSON.parse((await pair(db, 30, 31)).parts).phone_guard).toBe(0);
-      const shared = await db.value<number>('select max(shared_identifiers) from resolve_links where record_a < 30 and record_b < 30');
+      const shared = await db.value<number>(
+        'select max(shared_identifiers) from resolve_links where record_a < 30 and record_b < 30',
+      );
       expect(shared).toBe(0);
     });
   });
@@ -175,35 +208,53 @@ describe('term-frequency adjustment and degree guard', () => {
   it.each([
     { hubsUnknown: false, hubAgree: 0, hubDisagree: Math.log2(0.1 / 0.99) },
     { hubsUnknown: true, hubAgree: 0, hubDisagree: 0 },
-  ])('with hubs_unknown $hubsUnknown a hub value says nothing when it disagrees either', async ({ hubsUnknown, hubAgree, hubDisagree }) => {
-    await withDb(async (db) => {
-      // record 100: a stranger's namesake with a phone of their own (a candidate through the name)
-      await loadIdentityRecords(db, [...rows, { phone: '0933333333', name_key: 'stranger 0' }]);
-      const spec = phoneSpec({
-        fields: { phone: {}, name_key: {} },
-        blocking: [{ fields: ['phone'] }, { fields: ['name_key'] }],
+  ])(
+    'with hubs_unknown $hubsUnknown a hub value says nothing when it disagrees either',
+    async ({ hubsUnknown, hubAgree, hubDisagree }) => {
+      await withDb(async (db) => {
+        // record 100: a stranger's namesake with a phone of their own (a candidate through the name)
+        await loadIdentityRecords(db, [...rows, { phone: '0933333333', name_key: 'stranger 0' }]);
+        const spec = phoneSpec({
+          fields: { phone: {}, name_key: {} },
+          blocking: [{ fields: ['phone'] }, { fields: ['name_key'] }],
+        });
+        spec.comparisons[0]!.levels = [
+          { kind: 'exact', m: 0.9, u: 0.01 },
+          { kind: 'else', m: 0.1, u: 0.99 },
+        ];
+        spec.comparisons[0]!.degree_guard = {
+          name_field: 'name_key',
+          max_names: 3,
+          cap_weight: 0,
+          hubs_unknown: hubsUnknown,
+        };
+        await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 });
+        const agree = JSON.parse((await pair(db, 0, 1)).parts);
+        expect(agree.phone + agree.phone_guard).toBeCloseTo(hubAgree, 9);
+        expect(JSON.parse((await pair(db, 0, 100)).parts).phone).toBeCloseTo(hubDisagree, 9);
+        expect(JSON.parse((await pair(db, 30, 31)).parts).phone).toBeCloseTo(Math.log2(0.9 / 0.01), 9);
       });
-      spec.comparisons[0]!.levels = [{ kind: 'exact', m: 0.9, u: 0.01 }, { kind: 'else', m: 0.1, u: 0.99 }];
-      spec.comparisons[0]!.degree_guard = { name_field: 'name_key', max_names: 3, cap_weight: 0, hubs_unknown: hubsUnknown };
-      await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 });
-      const agree = JSON.parse((await pair(db, 0, 1)).parts);
-      expect(agree.phone + agree.phone_guard).toBeCloseTo(hubAgree, 9);
-      expect(JSON.parse((await pair(db, 0, 100)).parts).phone).toBeCloseTo(hubDisagree, 9);
-      expect(JSON.parse((await pair(db, 30, 31)).parts).phone).toBeCloseTo(Math.log2(0.9 / 0.01), 9);
-    });
-  });
+    },
+  );
 
   it('common name words weigh less than rare ones (token frequencies)', async () => {
     const names = [
-      'nguyen van hung', 'nguyen van hung',
-      'trieu khac diep', 'trieu khac diep',
+      'nguyen van hung',
+      'nguyen van hung',
+      'trieu khac diep',
+      'trieu khac diep',
       ...Array.from({ length: 40 }, (_, i) => `${['nguyen', 'tran'][i % 2]} van hung ${i}`),
     ];
     await withDb(async (db) => {
-      await loadIdentityRecords(db, names.map((n) => ({ name_key: n })));
+      await loadIdentityRecords(
+        db,
+        names.map((n) => ({ name_key: n })),
+      );
       const spec: LinkSpec = {
         fields: { name_key: {} },
-        comparisons: [{ name: 'name', field: 'name_key', levels: [{ kind: 'exact', tf_adjust: true, tf_tokens: true }] }],
+        comparisons: [
+          { name: 'name', field: 'name_key', levels: [{ kind: 'exact', tf_adjust: true, tf_tokens: true }] },
+        ],
         blocking: [{ fields: ['name_key'] }],
         prior: { match_probability: 0.01 },
         estimate: { em_iterations: 0 },
@@ -231,7 +282,9 @@ describe('edge cases', () => {
 
   it('refuses ids that are not unique integers', async () => {
     await withDb(async (db) => {
-      await db.exec(`create table identity_records as select 1::bigint as record_id, 'a' as phone union all select 1, 'b'`);
+      await db.exec(
+        `create table identity_records as select 1::bigint as record_id, 'a' as phone union all select 1, 'b'`,
+      );
       const spec = normalizeLinkSpec(phoneSpec({ fields: { phone: {} } }));
       await expect(linkRecords(db, { input: 'identity_records', spec, seed: 1 })).rejects.toThrow(/unique integer ids/);
     });

@@ -28,7 +28,14 @@ const spec: LinkSpec = {
   unique_id: 'id',
   fields: { name: { normalize: 'name' }, city: { normalize: 'name' } },
   comparisons: [
-    { name: 'name', field: 'name', levels: [{ kind: 'exact', m: 0.8, u: 0.01 }, { kind: 'jaro_winkler', min: 0.9, m: 0.15, u: 0.05 }] },
+    {
+      name: 'name',
+      field: 'name',
+      levels: [
+        { kind: 'exact', m: 0.8, u: 0.01 },
+        { kind: 'jaro_winkler', min: 0.9, m: 0.15, u: 0.05 },
+      ],
+    },
     { name: 'city', field: 'city', levels: [{ kind: 'exact', m: 0.9, u: 0.3 }] },
   ],
   blocking: [{ fields: ['city'] }],
@@ -37,9 +44,14 @@ const spec: LinkSpec = {
   clustering: { method: 'components' },
 };
 
-async function run(files: Record<string, string | Buffer>, o: { labels?: string; read?: { encoding?: string; delimiter?: string }; spec?: LinkSpec; mFromLabels?: boolean } = {}) {
+async function run(
+  files: Record<string, string | Buffer>,
+  o: { labels?: string; read?: { encoding?: string; delimiter?: string }; spec?: LinkSpec; mFromLabels?: boolean } = {},
+) {
   const sub = writeFiles(join(dir, String(Math.random()).slice(2)), files);
-  const inputs = Object.keys(files).filter((f) => f !== 'labels.csv').map((f) => join(sub, f)) as [string] | [string, string];
+  const inputs = Object.keys(files)
+    .filter((f) => f !== 'labels.csv')
+    .map((f) => join(sub, f)) as [string] | [string, string];
   return linkFiles({
     files: inputs,
     spec: normalizeLinkSpec(o.spec ?? spec),
@@ -80,9 +92,18 @@ describe('sangloc link --labels', () => {
   });
 
   it('counts m on the labelled matches with --m-from-labels', async () => {
-    const free: LinkSpec = { ...spec, comparisons: [{ name: 'name', field: 'name', levels: [{ kind: 'exact' }, { kind: 'jaro_winkler', min: 0.9 }] }, spec.comparisons[1]!] };
+    const free: LinkSpec = {
+      ...spec,
+      comparisons: [
+        { name: 'name', field: 'name', levels: [{ kind: 'exact' }, { kind: 'jaro_winkler', min: 0.9 }] },
+        spec.comparisons[1]!,
+      ],
+    };
     const labels = 'left_id,right_id,match\n1,2,1\n4,5,1\n1,3,0\n';
-    const r = await run({ 'people.csv': people, 'labels.csv': labels }, { labels: 'labels.csv', spec: free, mFromLabels: true });
+    const r = await run(
+      { 'people.csv': people, 'labels.csv': labels },
+      { labels: 'labels.csv', spec: free, mFromLabels: true },
+    );
     const name = r.weights.comparisons[0]!.levels;
     // Both labelled matches agree exactly once cleaned: (2 + 0.5) / (2 + 0.5 + 0.5 + 0.5).
     expect(name.map((l) => l.m_source)).toEqual(['none', 'labels', 'labels', 'labels']);
@@ -91,7 +112,11 @@ describe('sangloc link --labels', () => {
   });
 
   it.each([
-    { counts: [3, 8, 1, 0], fixed: [undefined, undefined, undefined, undefined], m: [undefined, 8.5 / 10.5, 1.5 / 10.5, 0.5 / 10.5] },
+    {
+      counts: [3, 8, 1, 0],
+      fixed: [undefined, undefined, undefined, undefined],
+      m: [undefined, 8.5 / 10.5, 1.5 / 10.5, 0.5 / 10.5],
+    },
     { counts: [0, 4, 0], fixed: [undefined, undefined, 0.2], m: [undefined, 0.8, 0.2] },
   ])('mFromCounts($counts)', ({ counts, fixed, m }) => {
     const got = mFromCounts(counts, fixed);
@@ -99,16 +124,23 @@ describe('sangloc link --labels', () => {
   });
 
   it('refuses a labels file it cannot read, naming the columns it expects', async () => {
-    await expect(run({ 'people.csv': people, 'labels.csv': 'a,b\n1,2\n' }, { labels: 'labels.csv' })).rejects.toThrow(/expected pair columns \(left_id, right_id, match/);
+    await expect(run({ 'people.csv': people, 'labels.csv': 'a,b\n1,2\n' }, { labels: 'labels.csv' })).rejects.toThrow(
+      /expected pair columns \(left_id, right_id, match/,
+    );
   });
 });
 
 describe('reading files', () => {
-  const latin = iconv.encode('id;name;city\n1;José Müller;Zürich\n2;Jose Muller;Zurich\n3;Ana Gómez;Sevilla\n', 'latin1');
+  const latin = iconv.encode(
+    'id;name;city\n1;José Müller;Zürich\n2;Jose Muller;Zurich\n3;Ana Gómez;Sevilla\n',
+    'latin1',
+  );
   const latinSpec: LinkSpec = { ...spec, fields: { name: { normalize: 'name' }, city: { normalize: 'name' } } };
 
   it('refuses a file that is not UTF-8, naming the line and the option', async () => {
-    await expect(run({ 'people.csv': latin }, { spec: latinSpec })).rejects.toThrow(/people\.csv:2: the file is not UTF-8 \(invalid bytes on line 2, 4\); name its encoding, e\.g\. `--encoding windows-1258`/);
+    await expect(run({ 'people.csv': latin }, { spec: latinSpec })).rejects.toThrow(
+      /people\.csv:2: the file is not UTF-8 \(invalid bytes on line 2, 4\); name its encoding, e\.g\. `--encoding windows-1258`/,
+    );
   });
 
   it('reads it with the encoding and delimiter given', async () => {
@@ -116,7 +148,7 @@ describe('reading files', () => {
     expect(r.links).toBe(1);
   });
 
-  it('warns when one file lacks a field\'s column', async () => {
+  it("warns when one file lacks a field's column", async () => {
     const r = await run({ 'a.csv': people, 'b.csv': 'id,name\n9,Nguyen Van Hung\n' });
     expect(r.warnings.join('\n')).toMatch(/field "city": b\.csv has no column "city"/);
     expect(r.warnings.join('\n')).toMatch(/blocking rule 1 \(city\) makes no candidate pairs/);
@@ -124,7 +156,10 @@ describe('reading files', () => {
 });
 
 describe('weight warnings', () => {
-  const weights = (levels: Array<{ kind: string; m: number; u: number; u_count: number }>, lambda = 0.2): LinkWeights => ({
+  const weights = (
+    levels: Array<{ kind: string; m: number; u: number; u_count: number }>,
+    lambda = 0.2,
+  ): LinkWeights => ({
     prior: 1e-4,
     prior_source: 'estimated',
     lambda_candidates: lambda,
@@ -136,7 +171,13 @@ describe('weight warnings', () => {
       {
         name: 'title',
         field: 'title',
-        levels: levels.map((l) => ({ label: l.kind, ...l, weight: l.kind === 'null' ? 0 : Math.log2(l.m / l.u), m_source: 'em' as const, u_source: l.kind === 'null' ? ('none' as const) : ('sampled' as const) })),
+        levels: levels.map((l) => ({
+          label: l.kind,
+          ...l,
+          weight: l.kind === 'null' ? 0 : Math.log2(l.m / l.u),
+          m_source: 'em' as const,
+          u_source: l.kind === 'null' ? ('none' as const) : ('sampled' as const),
+        })),
       },
     ],
   });
@@ -153,7 +194,9 @@ describe('weight warnings', () => {
     );
     const text = weightWarnings(w).join('\n');
     expect(text).toMatch(/estimation looks degenerate: EM finds 0\.0030% matches among 358 candidate pairs/);
-    expect(text).toMatch(/comparison "title": level "jaccard" weighs 10\.5 bits, more than "exact" \(7\.6\): inverted weights/);
+    expect(text).toMatch(
+      /comparison "title": level "jaccard" weighs 10\.5 bits, more than "exact" \(7\.6\): inverted weights/,
+    );
   });
 
   it('caps a level never seen among random pairs at the weight of the level above', () => {

@@ -15,7 +15,8 @@ function gammaSql(level: LevelSpec) {
   });
   const b = new Binder();
   const expr = gammaExpr(spec.comparisons[0]!, b);
-  const side = (p: string) => `(select ${p}::varchar as x, array_to_string(list_sort(string_split(${p}::varchar, ' ')), ' ') as x__sorted)`;
+  const side = (p: string) =>
+    `(select ${p}::varchar as x, array_to_string(list_sort(string_split(${p}::varchar, ' ')), ' ') as x__sorted)`;
   return { sql: `select ${expr} as g from ${side('$lv')} l, ${side('$rv')} r`, params: b.params };
 }
 
@@ -29,8 +30,18 @@ describe('comparison levels', () => {
     { level: { kind: 'exact' }, l: 'van hung nguyen', r: 'nguyen van hung', g: 2 },
     { level: { kind: 'jaro_winkler', min: 0.9 }, l: 'nguyen van hung', r: 'nguyen van hong', g: 1 },
     { level: { kind: 'jaro_winkler', min: 0.9 }, l: 'hung', r: 'lan', g: 2 },
-    { level: { kind: 'jaro_winkler', min: 0.9, word_order: 'either' }, l: 'hung nguyen van', r: 'nguyen van hung', g: 1 },
-    { level: { kind: 'jaro_winkler', min: 0.9, word_order: 'as_is' }, l: 'hung nguyen van', r: 'nguyen van hung', g: 2 },
+    {
+      level: { kind: 'jaro_winkler', min: 0.9, word_order: 'either' },
+      l: 'hung nguyen van',
+      r: 'nguyen van hung',
+      g: 1,
+    },
+    {
+      level: { kind: 'jaro_winkler', min: 0.9, word_order: 'as_is' },
+      l: 'hung nguyen van',
+      r: 'nguyen van hung',
+      g: 2,
+    },
     { level: { kind: 'levenshtein', max: 1 }, l: 'abc', r: 'abd', g: 1 },
     { level: { kind: 'levenshtein', max: 1 }, l: 'abc', r: 'xyz', g: 2 },
     { level: { kind: 'abs_diff', max: 100 }, l: '1000', r: '1090', g: 1 },
@@ -63,20 +74,32 @@ describe('normalizers', () => {
     { how: 'none', raw: 'As Is', expected: 'As Is' },
   ])('$how($raw) = $expected', async ({ how, raw, expected }) => {
     await withDb(async (db) => {
-      expect(await db.value(`select ${normalizeExpr('v', how)} from (select $raw::varchar as v)`, { raw })).toBe(expected);
+      expect(await db.value(`select ${normalizeExpr('v', how)} from (select $raw::varchar as v)`, { raw })).toBe(
+        expected,
+      );
     });
   });
 
   it('takes the first non-empty of several columns', async () => {
     await withDb(async (db) => {
-      expect(await db.value(`select ${normalizeExpr(['a', 'b'], 'name')} from (select ' '::varchar as a, 'Lê Lợi'::varchar as b)`)).toBe('le loi');
+      expect(
+        await db.value(
+          `select ${normalizeExpr(['a', 'b'], 'name')} from (select ' '::varchar as a, 'Lê Lợi'::varchar as b)`,
+        ),
+      ).toBe('le loi');
     });
   });
 });
 
 describe('text, number and date comparisons', () => {
   /** Level index of (l, r) under a comparison of `levels` (null first, else last), with TF-IDF stats from `corpus`. */
-  async function level(levels: LevelSpec[], l: string | null, r: string | null, normalize: Normalizer = 'none', corpus: string[] = []) {
+  async function level(
+    levels: LevelSpec[],
+    l: string | null,
+    r: string | null,
+    normalize: Normalizer = 'none',
+    corpus: string[] = [],
+  ) {
     const spec = normalizeLinkSpec({
       fields: { x: { normalize } },
       comparisons: [{ name: 'c', field: 'x', levels }],
@@ -94,22 +117,84 @@ describe('text, number and date comparisons', () => {
       // Not a candidate pair (blocking on whole values): compute its level directly.
       const b = new Binder();
       const expr = gammaExpr(spec.comparisons[0]!, b);
-      return Number(await db.value(`select ${expr} from t_records l, t_records r where l._rid = 0 and r._rid = 1`, b.params));
+      return Number(
+        await db.value(`select ${expr} from t_records l, t_records r where l._rid = 0 and r._rid = 1`, b.params),
+      );
     });
   }
-  it.each<{ name: string; levels: LevelSpec[]; l: string | null; r: string | null; normalize?: Normalizer; g: number }>([
-    { name: 'jaccard: same words in another order', levels: [{ kind: 'jaccard', min: 0.99 }], l: 'galaxy samsung s21', r: 's21 samsung galaxy', g: 1 },
-    { name: 'jaccard: 2 of 4 words', levels: [{ kind: 'jaccard', min: 0.5 }], l: 'a b c', r: 'a b d', g: 1 },
-    { name: 'jaccard: 1 of 5 words', levels: [{ kind: 'jaccard', min: 0.5 }], l: 'a b c', r: 'a d e', g: 2 },
-    { name: 'date_diff reads YYYYMMDD', levels: [{ kind: 'date_diff', max_days: 31, format: '%Y%m%d' }], l: '19230114', r: '19230201', g: 1 },
-    { name: 'date_diff: an unreadable date is unknown', levels: [{ kind: 'date_diff', max_days: 31, format: '%Y%m%d' }], l: '19231164', r: '19230201', g: 0 },
-    { name: 'date_diff: ISO by default', levels: [{ kind: 'date_diff', max_days: 1 }], l: '2024-02-28', r: '2024-02-29', g: 1 },
-    { name: 'abs_diff on prices', levels: [{ kind: 'abs_diff', max: 1 }], l: '$399.00', r: '399', normalize: 'number', g: 1 },
-    { name: 'rel_diff on dong', levels: [{ kind: 'rel_diff', max: 0.01 }], l: '1.250.000 đ', r: '1,250,000 VND', normalize: 'number', g: 1 },
-    { name: 'a price without a number is unknown', levels: [{ kind: 'rel_diff', max: 0.01 }], l: 'liên hệ', r: '399', normalize: 'number', g: 0 },
-    { name: 'an unparsable number is unknown, not a disagreement', levels: [{ kind: 'abs_diff', max: 1 }], l: '$399.00', r: '399', g: 0 },
-    { name: 'HTML entities decoded', levels: [{ kind: 'exact' }], l: 'Tom &amp; Jerry&#39;s', r: 'tom & jerry’s', normalize: 'text', g: 1 },
-  ])('$name', async ({ levels, l, r, normalize, g }) => {
+  it.each<{ name: string; levels: LevelSpec[]; l: string | null; r: string | null; normalize?: Normalizer; g: number }>(
+    [
+      {
+        name: 'jaccard: same words in another order',
+        levels: [{ kind: 'jaccard', min: 0.99 }],
+        l: 'galaxy samsung s21',
+        r: 's21 samsung galaxy',
+        g: 1,
+      },
+      { name: 'jaccard: 2 of 4 words', levels: [{ kind: 'jaccard', min: 0.5 }], l: 'a b c', r: 'a b d', g: 1 },
+      { name: 'jaccard: 1 of 5 words', levels: [{ kind: 'jaccard', min: 0.5 }], l: 'a b c', r: 'a d e', g: 2 },
+      {
+        name: 'date_diff reads YYYYMMDD',
+        levels: [{ kind: 'date_diff', max_days: 31, format: '%Y%m%d' }],
+        l: '19230114',
+        r: '19230201',
+        g: 1,
+      },
+      {
+        name: 'date_diff: an unreadable date is unknown',
+        levels: [{ kind: 'date_diff', max_days: 31, format: '%Y%m%d' }],
+        l: '19231164',
+        r: '19230201',
+        g: 0,
+      },
+      {
+        name: 'date_diff: ISO by default',
+        levels: [{ kind: 'date_diff', max_days: 1 }],
+        l: '2024-02-28',
+        r: '2024-02-29',
+        g: 1,
+      },
+      {
+        name: 'abs_diff on prices',
+        levels: [{ kind: 'abs_diff', max: 1 }],
+        l: '$399.00',
+        r: '399',
+        normalize: 'number',
+        g: 1,
+      },
+      {
+        name: 'rel_diff on dong',
+        levels: [{ kind: 'rel_diff', max: 0.01 }],
+        l: '1.250.000 đ',
+        r: '1,250,000 VND',
+        normalize: 'number',
+        g: 1,
+      },
+      {
+        name: 'a price without a number is unknown',
+        levels: [{ kind: 'rel_diff', max: 0.01 }],
+        l: 'liên hệ',
+        r: '399',
+        normalize: 'number',
+        g: 0,
+      },
+      {
+        name: 'an unparsable number is unknown, not a disagreement',
+        levels: [{ kind: 'abs_diff', max: 1 }],
+        l: '$399.00',
+        r: '399',
+        g: 0,
+      },
+      {
+        name: 'HTML entities decoded',
+        levels: [{ kind: 'exact' }],
+        l: 'Tom &amp; Jerry&#39;s',
+        r: 'tom & jerry’s',
+        normalize: 'text',
+        g: 1,
+      },
+    ],
+  )('$name', async ({ levels, l, r, normalize, g }) => {
     expect(await level(levels, l, r, normalize)).toBe(g);
   });
 

@@ -14,10 +14,15 @@ const spec: LinkSpec = {
   threshold: { match_weight: -100 },
   clustering: { strong: { match_weight: -50 } },
 };
-const rows: IdentityRow[] = Array.from({ length: 20 }, (_, i) => ({ phone: `09000000${String(i % 5).padStart(2, '0')}`, name_key: `p ${i}` }));
+const rows: IdentityRow[] = Array.from({ length: 20 }, (_, i) => ({
+  phone: `09000000${String(i % 5).padStart(2, '0')}`,
+  name_key: `p ${i}`,
+}));
 
 const objects = async (db: Db) =>
-  (await db.all<{ name: string }>(`select table_name as name from information_schema.tables order by 1`)).map((r) => r.name);
+  (await db.all<{ name: string }>(`select table_name as name from information_schema.tables order by 1`)).map(
+    (r) => r.name,
+  );
 
 describe('linkRecords work tables', () => {
   it('drops its rs_ tables after linking, keeping input and outputs', async () => {
@@ -25,7 +30,12 @@ describe('linkRecords work tables', () => {
       await loadIdentityRecords(db, rows);
       const r = await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 });
       expect(r.multiRecordClusters).toBe(5);
-      expect(await objects(db)).toEqual(['identity_records', 'resolve_clusters', 'resolve_corroborations', 'resolve_links']);
+      expect(await objects(db)).toEqual([
+        'identity_records',
+        'resolve_clusters',
+        'resolve_corroborations',
+        'resolve_links',
+      ]);
     });
   });
 
@@ -34,7 +44,9 @@ describe('linkRecords work tables', () => {
       await loadIdentityRecords(db, rows);
       // A view in the way of the blocking step's table: prepare succeeds, block fails.
       await db.exec('create view rs_pairs as select 1 as x');
-      await expect(linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 })).rejects.toThrow(/rs_pairs/);
+      await expect(
+        linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 }),
+      ).rejects.toThrow(/rs_pairs/);
       expect(await objects(db)).toEqual(['identity_records', 'rs_pairs']);
     });
   });
@@ -43,7 +55,9 @@ describe('linkRecords work tables', () => {
     await withDb(async (db) => {
       await loadIdentityRecords(db, rows);
       await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1, keepWork: true });
-      expect((await objects(db)).filter((t) => t.startsWith('rs_'))).toEqual(expect.arrayContaining(['rs_records', 'rs_pairs', 'rs_vectors', 'rs_members']));
+      expect((await objects(db)).filter((t) => t.startsWith('rs_'))).toEqual(
+        expect.arrayContaining(['rs_records', 'rs_pairs', 'rs_vectors', 'rs_members']),
+      );
     });
   });
 });

@@ -56,7 +56,12 @@ describe('fitSupervised', () => {
 
   it('says why it trains nothing when labels are too few', () => {
     const { X, y } = world(20, 1);
-    const fit = fitSupervised(X, d, { rows: Int32Array.from({ length: 20 }, (_, i) => i), y, random: new Uint8Array(20) }, { ...defaultSupervisedOptions, seed: 1 });
+    const fit = fitSupervised(
+      X,
+      d,
+      { rows: Int32Array.from({ length: 20 }, (_, i) => i), y, random: new Uint8Array(20) },
+      { ...defaultSupervisedOptions, seed: 1 },
+    );
     expect(fit.status).toBe('skipped');
     if (fit.status === 'skipped') expect(fit.reason).toMatch(/20 audit outcomes.*at least 40/);
   });

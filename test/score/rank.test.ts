@@ -8,7 +8,13 @@ const none = new Uint8Array(ids.length);
 
 describe('rankCases', () => {
   it('orders by expected yield, best first, ties by entity id', () => {
-    const r = rankCases(Float64Array.from([5, 9, 9, 1]), new Float64Array(4).fill(0.1), ['d', 'c', 'b', 'a'], new Uint8Array(4), { capacity: 0, controlShare: 0, seed: 1 });
+    const r = rankCases(
+      Float64Array.from([5, 9, 9, 1]),
+      new Float64Array(4).fill(0.1),
+      ['d', 'c', 'b', 'a'],
+      new Uint8Array(4),
+      { capacity: 0, controlShare: 0, seed: 1 },
+    );
     expect([...r.order]).toEqual([2, 1, 0, 3]);
     expect([...r.control]).toEqual([0, 0, 0, 0]);
   });
@@ -42,7 +48,13 @@ describe('rankCases', () => {
 
   it('caps scored cases per province with quotas; the rest follow in score order', () => {
     const provinces = ids.map((_, i) => (i % 2 ? 'Hà Nội' : 'Huế'));
-    const r = rankCases(yields, risk, ids, none, { capacity: 20, controlShare: 0, seed: 1, provinceQuotas: { 'Hà Nội': 5 }, provinces });
+    const r = rankCases(yields, risk, ids, none, {
+      capacity: 20,
+      controlShare: 0,
+      seed: 1,
+      provinceQuotas: { 'Hà Nội': 5 },
+      provinces,
+    });
     const head = [...r.order.slice(0, 20)];
     expect(head.filter((i) => provinces[i] === 'Hà Nội')).toHaveLength(5);
     expect(r.order).toHaveLength(100);

@@ -6,9 +6,27 @@ import { scoreEntities } from '../../engine/score/score.js';
 import type { FeatureBatch } from '../../engine/score/types.js';
 
 const featureNames = [
-  'registered', 'observed_revenue', 'declared_revenue', 'gmv_withheld', 'tax_paid', 'tax_withheld', 'returns', 'returns_prev',
-  'months_active', 'identity_records', 'cod_sales', 'cod_parcels', 'bank_trade', 'distinct_payers', 'bank_trade_credits',
-  'distinct_names', 'national_ids', 'shops', 'websites', 'platform_months', 'withheld_rate',
+  'registered',
+  'observed_revenue',
+  'declared_revenue',
+  'gmv_withheld',
+  'tax_paid',
+  'tax_withheld',
+  'returns',
+  'returns_prev',
+  'months_active',
+  'identity_records',
+  'cod_sales',
+  'cod_parcels',
+  'bank_trade',
+  'distinct_payers',
+  'bank_trade_credits',
+  'distinct_names',
+  'national_ids',
+  'shops',
+  'websites',
+  'platform_months',
+  'withheld_rate',
 ];
 
 /** A batch of one entity per given feature object; unspecified features are 0. */
@@ -16,7 +34,9 @@ function batchOf(entities: Record<string, number | undefined>[], group = 'goods'
   const cols: Record<string, Float64Array> = {};
   for (const f of featureNames) cols[f] = Float64Array.from(entities.map((e) => e[f] ?? 0));
   // the rate a marketplace withheld, as the mart computes it
-  cols.withheld_rate = Float64Array.from(entities.map((e) => (e.gmv_withheld ? (e.tax_withheld ?? 0) / e.gmv_withheld : NaN)));
+  cols.withheld_rate = Float64Array.from(
+    entities.map((e) => (e.gmv_withheld ? (e.tax_withheld ?? 0) / e.gmv_withheld : NaN)),
+  );
   return { n: entities.length, cols, activityGroup: entities.map(() => group) };
 }
 
@@ -25,15 +45,51 @@ const M = 1_000_000;
 
 describe('each rule fires on its pattern and not on the compliant twin', () => {
   it.each([
-    { id: 'UNREGISTERED_ABOVE_THRESHOLD', hit: { registered: 0, observed_revenue: 500 * M, identity_records: 4 }, miss: { registered: 1, observed_revenue: 500 * M } },
-    { id: 'UNREGISTERED_ABOVE_THRESHOLD', hit: { registered: 0, observed_revenue: 101 * M }, miss: { registered: 0, observed_revenue: 99 * M } },
-    { id: 'OBSERVED_EXCEEDS_DECLARED', hit: { registered: 1, observed_revenue: 900 * M, declared_revenue: 300 * M }, miss: { registered: 1, observed_revenue: 400 * M, declared_revenue: 300 * M } },
-    { id: 'STOPPED_FILING', hit: { returns_prev: 4, returns: 0, observed_revenue: 300 * M }, miss: { returns_prev: 4, returns: 4, observed_revenue: 300 * M } },
-    { id: 'BUNCHING_UNDER_THRESHOLD', hit: { returns: 1, declared_revenue: 95 * M, observed_revenue: 400 * M }, miss: { returns: 1, declared_revenue: 40 * M, observed_revenue: 400 * M } },
-    { id: 'COD_TRADE_UNDECLARED', hit: { cod_sales: 200 * M, cod_parcels: 900 }, miss: { cod_sales: 200 * M, declared_revenue: 300 * M } },
-    { id: 'BANK_TRADE_UNDECLARED', hit: { bank_trade: 300 * M, distinct_payers: 150 }, miss: { bank_trade: 300 * M, distinct_payers: 3 } },
-    { id: 'SPLIT_IDENTITIES', hit: { shops: 3, distinct_names: 2 }, miss: { shops: 3, distinct_names: 1, national_ids: 1 } },
-    { id: 'WRONG_ACTIVITY_GROUP', hit: { gmv_withheld: 300 * M, tax_withheld: 21 * M, platform_months: 6 }, miss: { gmv_withheld: 300 * M, tax_withheld: 4.5 * M } },
+    {
+      id: 'UNREGISTERED_ABOVE_THRESHOLD',
+      hit: { registered: 0, observed_revenue: 500 * M, identity_records: 4 },
+      miss: { registered: 1, observed_revenue: 500 * M },
+    },
+    {
+      id: 'UNREGISTERED_ABOVE_THRESHOLD',
+      hit: { registered: 0, observed_revenue: 101 * M },
+      miss: { registered: 0, observed_revenue: 99 * M },
+    },
+    {
+      id: 'OBSERVED_EXCEEDS_DECLARED',
+      hit: { registered: 1, observed_revenue: 900 * M, declared_revenue: 300 * M },
+      miss: { registered: 1, observed_revenue: 400 * M, declared_revenue: 300 * M },
+    },
+    {
+      id: 'STOPPED_FILING',
+      hit: { returns_prev: 4, returns: 0, observed_revenue: 300 * M },
+      miss: { returns_prev: 4, returns: 4, observed_revenue: 300 * M },
+    },
+    {
+      id: 'BUNCHING_UNDER_THRESHOLD',
+      hit: { returns: 1, declared_revenue: 95 * M, observed_revenue: 400 * M },
+      miss: { returns: 1, declared_revenue: 40 * M, observed_revenue: 400 * M },
+    },
+    {
+      id: 'COD_TRADE_UNDECLARED',
+      hit: { cod_sales: 200 * M, cod_parcels: 900 },
+      miss: { cod_sales: 200 * M, declared_revenue: 300 * M },
+    },
+    {
+      id: 'BANK_TRADE_UNDECLARED',
+      hit: { bank_trade: 300 * M, distinct_payers: 150 },
+      miss: { bank_trade: 300 * M, distinct_payers: 3 },
+    },
+    {
+      id: 'SPLIT_IDENTITIES',
+      hit: { shops: 3, distinct_names: 2 },
+      miss: { shops: 3, distinct_names: 1, national_ids: 1 },
+    },
+    {
+      id: 'WRONG_ACTIVITY_GROUP',
+      hit: { gmv_withheld: 300 * M, tax_withheld: 21 * M, platform_months: 6 },
+      miss: { gmv_withheld: 300 * M, tax_withheld: 4.5 * M },
+    },
     { id: 'PEER_OUTLIER', hit: { observed_revenue: 900 * M, peer: 5 }, miss: { observed_revenue: 900 * M, peer: 1 } },
   ])('$id', ({ id, hit, miss }) => {
     const rule = allRules.find((r) => r.id === id)!;
@@ -58,9 +114,27 @@ describe('each rule fires on its pattern and not on the compliant twin', () => {
 
 describe('deriveAmounts: revenue counted once, gap net of tax paid and withheld', () => {
   it.each([
-    { name: 'unregistered goods seller', f: { observed_revenue: 1000 * M }, est: 1000 * M, undeclared: 1000 * M, gap: 15 * M },
-    { name: 'declared more than seen', f: { observed_revenue: 100 * M, declared_revenue: 300 * M, tax_paid: 4.5 * M }, est: 300 * M, undeclared: 0, gap: 0 },
-    { name: 'platform withheld part', f: { observed_revenue: 1000 * M, gmv_withheld: 400 * M, tax_withheld: 6 * M }, est: 1000 * M, undeclared: 600 * M, gap: 9 * M },
+    {
+      name: 'unregistered goods seller',
+      f: { observed_revenue: 1000 * M },
+      est: 1000 * M,
+      undeclared: 1000 * M,
+      gap: 15 * M,
+    },
+    {
+      name: 'declared more than seen',
+      f: { observed_revenue: 100 * M, declared_revenue: 300 * M, tax_paid: 4.5 * M },
+      est: 300 * M,
+      undeclared: 0,
+      gap: 0,
+    },
+    {
+      name: 'platform withheld part',
+      f: { observed_revenue: 1000 * M, gmv_withheld: 400 * M, tax_withheld: 6 * M },
+      est: 1000 * M,
+      undeclared: 600 * M,
+      gap: 9 * M,
+    },
     { name: 'under the threshold', f: { observed_revenue: 90 * M }, est: 90 * M, undeclared: 90 * M, gap: 0 },
   ])('$name', ({ f, est, undeclared, gap }) => {
     const d = deriveAmounts(batchOf([f]), rules2025);

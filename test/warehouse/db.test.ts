@@ -10,16 +10,22 @@ async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
-const tables = (db: Db) => db.all<{ name: string }>(`select table_name as name from information_schema.tables order by 1`).then((r) => r.map((t) => t.name));
+const tables = (db: Db) =>
+  db
+    .all<{ name: string }>(`select table_name as name from information_schema.tables order by 1`)
+    .then((r) => r.map((t) => t.name));
 
 describe('Db.appendRows', () => {
   it('appends every row, across data chunks, with nulls, in order', async () => {
     await withDb(async (db) => {
       await db.exec('create table t (id bigint, label varchar, score double)');
       const n = 5000; // more than two chunks of 2,048
-      const appended = await db.appendRows('t', (function* () {
-        for (let i = 0; i < n; i++) yield [BigInt(i), i % 7 === 0 ? null : `r${i}`, i / 4];
-      })());
+      const appended = await db.appendRows(
+        't',
+        (function* () {
+          for (let i = 0; i < n; i++) yield [BigInt(i), i % 7 === 0 ? null : `r${i}`, i / 4];
+        })(),
+      );
       expect(appended).toBe(n);
       const s = await db.one<{ n: number; nulls: number; sum: number; outOfOrder: number }>(
         `select count(*)::bigint as n, count(*) filter (where label is null)::bigint as nulls, sum(id)::bigint as sum,
@@ -44,7 +50,9 @@ describe('Db.appendRows', () => {
   it('refuses a row of the wrong width, naming the table', async () => {
     await withDb(async (db) => {
       await db.exec('create table pairs (a bigint, b bigint)');
-      await expect(db.appendRows('pairs', [[1n, 2n, 'x']])).rejects.toThrow('appendRows: pairs has 2 columns, a row has 3 values');
+      await expect(db.appendRows('pairs', [[1n, 2n, 'x']])).rejects.toThrow(
+        'appendRows: pairs has 2 columns, a row has 3 values',
+      );
     });
   });
 });
@@ -57,7 +65,11 @@ describe('Db.appender', () => {
       for (let i = 0; i < 2049; i++) app.append([BigInt(i), i === 5 ? null : `r${i}`]);
       expect(app.close()).toBe(2049);
       expect(() => app.append([1n, 'late'])).toThrow('appender of t: already closed');
-      expect(await db.one('select count(*)::int as n, count(label)::int as labelled, max(id) as top from t')).toEqual({ n: 2049, labelled: 2048, top: 2048 });
+      expect(await db.one('select count(*)::int as n, count(label)::int as labelled, max(id) as top from t')).toEqual({
+        n: 2049,
+        labelled: 2048,
+        top: 2048,
+      });
     });
   });
 

@@ -11,12 +11,7 @@ import { loadDelivery } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
 import { packageRoot } from '../../engine/paths.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
-import {
-  ensureIngestSchema,
-  migrations,
-  SCHEMA_VERSION,
-  warehouseSchemaVersion,
-} from '../../engine/ingest/schema.js';
+import { ensureIngestSchema, migrations, SCHEMA_VERSION, warehouseSchemaVersion } from '../../engine/ingest/schema.js';
 import { tempDir, withDb } from '../helpers.js';
 
 const samples = join(packageRoot, 'data-samples');

@@ -22,18 +22,33 @@ describe('SQL models', () => {
 
   it('orders models after their dependencies', () => {
     const order = orderModels(models).map((m) => m.name);
-    for (const m of models) for (const d of m.deps) expect(order.indexOf(d), `${d} before ${m.name}`).toBeLessThan(order.indexOf(m.name));
+    for (const m of models)
+      for (const d of m.deps) expect(order.indexOf(d), `${d} before ${m.name}`).toBeLessThan(order.indexOf(m.name));
   });
 
   it('reports a dependency cycle', () => {
-    const fake = (name: string, deps: string[]): Model => ({ name, deps, layer: 'intermediate', file: name, sql: '', grain: '' });
+    const fake = (name: string, deps: string[]): Model => ({
+      name,
+      deps,
+      layer: 'intermediate',
+      file: name,
+      sql: '',
+      grain: '',
+    });
     expect(() => orderModels([fake('int_a', ['int_b']), fake('int_b', ['int_a'])])).toThrow(/cycle/);
   });
 
   it('materialises models with bound variables, naming the file on error', async () => {
     await withDb(async (db) => {
       await setVariables(db, { tax_year: 2025 });
-      const m: Model = { name: 'int_x', layer: 'intermediate', file: 'x', deps: [], grain: '', sql: `select getvariable('tax_year') as y` };
+      const m: Model = {
+        name: 'int_x',
+        layer: 'intermediate',
+        file: 'x',
+        deps: [],
+        grain: '',
+        sql: `select getvariable('tax_year') as y`,
+      };
       await runModels(db, () => true, undefined, [m]);
       expect(await db.value('select y from int_x')).toBe(2025);
       const bad: Model = { ...m, name: 'int_bad', sql: 'select * from nowhere' };

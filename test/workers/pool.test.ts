@@ -3,7 +3,13 @@ import { makeClassification, toColumns } from '../../bench/lib/data.js';
 import { compileForest, predictCompiled } from '../../engine/score/forest/compile.js';
 import { serializeForest } from '../../engine/score/forest/model.js';
 import { trainForest } from '../../engine/score/forest/train.js';
-import { createScorePool, predictParallel, splitRange, trainForestParallel, type ScorePool } from '../../engine/workers/pool.js';
+import {
+  createScorePool,
+  predictParallel,
+  splitRange,
+  trainForestParallel,
+  type ScorePool,
+} from '../../engine/workers/pool.js';
 
 // Workers run the compiled JavaScript in dist/ (`npm test` builds it first).
 describe('score pool', () => {
@@ -41,9 +47,17 @@ describe('score pool', () => {
   });
 
   it('trains the same forest on 1 and 2 threads as trainForest', async () => {
-    const meta = { featureNames: Array.from({ length: d }, (_, i) => `f${i}`), dataHash: 'h', configHash: 'c', createdAt: 't' };
+    const meta = {
+      featureNames: Array.from({ length: d }, (_, i) => `f${i}`),
+      dataHash: 'h',
+      configHash: 'c',
+      createdAt: 't',
+    };
     const expected = serializeForest(forest, meta);
-    const [a, b] = await Promise.all([trainForestParallel(one, train.X, train.y, opts), trainForestParallel(two, train.X, train.y, opts)]);
+    const [a, b] = await Promise.all([
+      trainForestParallel(one, train.X, train.y, opts),
+      trainForestParallel(two, train.X, train.y, opts),
+    ]);
     expect(serializeForest(a, meta)).toBe(expected);
     expect(serializeForest(b, meta)).toBe(expected);
   });
@@ -53,8 +67,23 @@ describe('score pool', () => {
   });
 
   it.each([
-    { n: 10, parts: 3, expected: [[0, 3], [3, 6], [6, 10]] },
-    { n: 2, parts: 4, expected: [[0, 1], [1, 2]] },
+    {
+      n: 10,
+      parts: 3,
+      expected: [
+        [0, 3],
+        [3, 6],
+        [6, 10],
+      ],
+    },
+    {
+      n: 2,
+      parts: 4,
+      expected: [
+        [0, 1],
+        [1, 2],
+      ],
+    },
     { n: 0, parts: 2, expected: [] },
   ])('splitRange($n, $parts)', ({ n, parts, expected }) => {
     expect(splitRange(n, parts)).toEqual(expected);

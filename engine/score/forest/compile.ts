@@ -43,7 +43,12 @@ export function compileForest(forest: Forest): CompiledForest {
 }
 
 /** Allocates a compiled forest of `nodes` nodes (filled in by the caller). */
-export function emptyCompiled(nFeatures: number, nTrees: number, nodes: number, aggregate: CompiledForest['aggregate']): CompiledForest {
+export function emptyCompiled(
+  nFeatures: number,
+  nTrees: number,
+  nodes: number,
+  aggregate: CompiledForest['aggregate'],
+): CompiledForest {
   return {
     nFeatures,
     nTrees,
@@ -61,10 +66,12 @@ export function emptyCompiled(nFeatures: number, nTrees: number, nodes: number, 
 /** Number of rows of a matrix for a compiled forest of `nFeatures` features. */
 export function rowCount(X: FeatureMatrix, nFeatures: number): number {
   if (Array.isArray(X)) {
-    if (X.length !== nFeatures) throw new RangeError(`the model has ${nFeatures} features, the matrix ${X.length} columns`);
+    if (X.length !== nFeatures)
+      throw new RangeError(`the model has ${nFeatures} features, the matrix ${X.length} columns`);
     return X.length === 0 ? 0 : X[0]!.length;
   }
-  if (X.length % nFeatures !== 0) throw new RangeError(`row-major matrix of length ${X.length} is not a multiple of ${nFeatures} features`);
+  if (X.length % nFeatures !== 0)
+    throw new RangeError(`row-major matrix of length ${X.length} is not a multiple of ${nFeatures} features`);
   return X.length / nFeatures;
 }
 
@@ -127,7 +134,16 @@ function kernelOf(cf: CompiledForest): Kernel {
 }
 
 /** Leaves of rows [r0, r1) in the tree rooted at `root` into leaves[0 .. r1-r0), row-major X. */
-function walkRows(k: Kernel, X: Float64Array, d: number, r0: number, r1: number, root: number, steps: number, leaves: Int32Array): void {
+function walkRows(
+  k: Kernel,
+  X: Float64Array,
+  d: number,
+  r0: number,
+  r1: number,
+  root: number,
+  steps: number,
+  leaves: Int32Array,
+): void {
   const { feature, threshold, child, missingRight } = k;
   let r = r0;
   // Four rows at once: independent chains of loads keep the CPU busy while each one waits.
@@ -168,7 +184,15 @@ function walkRows(k: Kernel, X: Float64Array, d: number, r0: number, r1: number,
 }
 
 /** As walkRows, for one column per feature. */
-function walkColumns(k: Kernel, cols: Float64Array[], r0: number, r1: number, root: number, steps: number, leaves: Int32Array): void {
+function walkColumns(
+  k: Kernel,
+  cols: Float64Array[],
+  r0: number,
+  r1: number,
+  root: number,
+  steps: number,
+  leaves: Int32Array,
+): void {
   const { feature, threshold, child, missingRight } = k;
   let r = r0;
   for (; r + 4 <= r1; r += 4) {
@@ -238,7 +262,14 @@ export function predictCompiled(cf: CompiledForest, X: FeatureMatrix, out?: Floa
 }
 
 /** Majority label per row, ml-random-forest's arrayMode: the first label to reach the top count wins. */
-function tallyVotes(value: Float64Array, blockLeaves: Int32Array, nTrees: number, r0: number, r1: number, out: Float64Array): void {
+function tallyVotes(
+  value: Float64Array,
+  blockLeaves: Int32Array,
+  nTrees: number,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+): void {
   const counts = new Map<number, number>();
   for (let r = r0; r < r1; r++) {
     counts.clear();
@@ -282,6 +313,7 @@ function leafOf(cf: CompiledForest, X: FeatureMatrix, r: number, root: number): 
 export function predictLeaves(cf: CompiledForest, X: FeatureMatrix): Int32Array {
   const n = rowCount(X, cf.nFeatures);
   const out = new Int32Array(n * cf.nTrees);
-  for (let r = 0; r < n; r++) for (let t = 0; t < cf.nTrees; t++) out[r * cf.nTrees + t] = leafOf(cf, X, r, cf.roots[t]!);
+  for (let r = 0; r < n; r++)
+    for (let t = 0; t < cf.nTrees; t++) out[r * cf.nTrees + t] = leafOf(cf, X, r, cf.roots[t]!);
   return out;
 }

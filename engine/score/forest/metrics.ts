@@ -23,7 +23,8 @@ function orderByScoreDesc(scores: ArrayLike<number>): Int32Array {
  */
 export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>, weights?: ArrayLike<number>): number {
   const n = scores.length;
-  if (labels.length !== n || (weights && weights.length !== n)) throw new RangeError('auc: scores, labels and weights differ in length');
+  if (labels.length !== n || (weights && weights.length !== n))
+    throw new RangeError('auc: scores, labels and weights differ in length');
   const order = orderByScoreDesc(scores);
   let posTotal = 0;
   let negTotal = 0;
@@ -98,7 +99,8 @@ export function crossValidate(
   k: number,
 ): CrossValidation {
   const { nRows: n, nFeatures: d } = matrixShape(X, y.length);
-  if (!(Number.isInteger(k) && k >= 2 && k <= n)) throw new RangeError(`crossValidate: k must be an integer in 2..${n}, got ${k}`);
+  if (!(Number.isInteger(k) && k >= 2 && k <= n))
+    throw new RangeError(`crossValidate: k must be an integer in 2..${n}, got ${k}`);
   const rng = createRng(opts.seed, 0xcf01d);
   const folds = new Int32Array(n);
   // Stratify: deal shuffled positives, then shuffled negatives, round-robin across folds.
@@ -118,14 +120,24 @@ export function crossValidate(
     for (let i = 0; i < n; i++) (folds[i] === fold ? test : train).push(i);
     const pick = (rows: number[]) => columns.map((c) => Float64Array.from(rows, (r) => c[r]!));
     const sw = opts.sampleWeight;
-    const forest = trainForest(pick(train), Uint8Array.from(train, (r) => y[r]!), {
-      ...opts,
-      seed: opts.seed + fold,
-      sampleWeight: sw ? Float64Array.from(train, (r) => sw[r]!) : undefined,
-    });
+    const forest = trainForest(
+      pick(train),
+      Uint8Array.from(train, (r) => y[r]!),
+      {
+        ...opts,
+        seed: opts.seed + fold,
+        sampleWeight: sw ? Float64Array.from(train, (r) => sw[r]!) : undefined,
+      },
+    );
     const scores = predictCompiled(compileForest(forest), pick(test));
     test.forEach((r, i) => (oof[r] = scores[i]!));
-    foldAuc.push(auc(scores, Uint8Array.from(test, (r) => y[r]!), sw ? Float64Array.from(test, (r) => sw[r]!) : undefined));
+    foldAuc.push(
+      auc(
+        scores,
+        Uint8Array.from(test, (r) => y[r]!),
+        sw ? Float64Array.from(test, (r) => sw[r]!) : undefined,
+      ),
+    );
   }
   return { oof, folds, auc: auc(oof, y, opts.sampleWeight), foldAuc };
 }
@@ -161,8 +173,10 @@ export function calibrate(
   labels: ArrayLike<number>,
   opts: { method: 'isotonic' | 'platt'; weights?: ArrayLike<number> },
 ): Calibrator {
-  if (scores.length !== labels.length || scores.length === 0) throw new RangeError('calibrate: need equal, non-empty scores and labels');
-  const params = opts.method === 'platt' ? fitPlatt(scores, labels, opts.weights) : fitIsotonic(scores, labels, opts.weights);
+  if (scores.length !== labels.length || scores.length === 0)
+    throw new RangeError('calibrate: need equal, non-empty scores and labels');
+  const params =
+    opts.method === 'platt' ? fitPlatt(scores, labels, opts.weights) : fitIsotonic(scores, labels, opts.weights);
   return calibrator(params);
 }
 
@@ -192,7 +206,11 @@ export function calibrator(params: CalibrationParams): Calibrator {
   };
 }
 
-function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>, weights?: ArrayLike<number>): CalibrationParams {
+function fitIsotonic(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): CalibrationParams {
   const order = orderByScoreDesc(scores).reverse();
   // Pool ties first: one point per distinct score.
   const xs: number[] = [];
@@ -249,7 +267,11 @@ function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>, weigh
   return { method: 'isotonic', x, y };
 }
 
-function fitPlatt(scores: ArrayLike<number>, labels: ArrayLike<number>, weights?: ArrayLike<number>): CalibrationParams {
+function fitPlatt(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): CalibrationParams {
   const n = scores.length;
   let pos = 0;
   let neg = 0;

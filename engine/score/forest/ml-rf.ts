@@ -45,7 +45,8 @@ export function nextDown(x: number): number {
 function leafLabel(distribution: unknown): number {
   let row: ArrayLike<number>;
   const d = distribution as { to2DArray?: () => number[][] } | number[] | number[][];
-  if (d && typeof (d as { to2DArray?: unknown }).to2DArray === 'function') row = (d as { to2DArray: () => number[][] }).to2DArray()[0]!;
+  if (d && typeof (d as { to2DArray?: unknown }).to2DArray === 'function')
+    row = (d as { to2DArray: () => number[][] }).to2DArray()[0]!;
   else if (Array.isArray(d) && Array.isArray(d[0])) row = d[0] as number[];
   else if (Array.isArray(d)) row = d as number[];
   else throw new RangeError('ml-random-forest leaf without a class distribution (is this a regression model?)');
@@ -79,7 +80,8 @@ export function importMlRandomForest(
   const { estimators, indexes } = base;
   const nFeatures = opts.nFeatures ?? Math.max(0, ...indexes.flat()) + 1;
   // Count nodes first so the arrays are allocated once.
-  const countNodes = (node: MlNode): number => (node.left && node.right ? 1 + countNodes(node.left) + countNodes(node.right) : 1);
+  const countNodes = (node: MlNode): number =>
+    node.left && node.right ? 1 + countNodes(node.left) + countNodes(node.right) : 1;
   let total = 0;
   for (const est of estimators) {
     if (!est.root) throw new RangeError('ml-random-forest estimator without a root');
@@ -97,7 +99,10 @@ export function importMlRandomForest(
       const [node, id] = stack.pop()!;
       if (node.left && node.right) {
         const feature = used[node.splitColumn!];
-        if (feature === undefined || feature >= nFeatures) throw new RangeError(`ml-random-forest split on column ${node.splitColumn} outside the ${nFeatures} features`);
+        if (feature === undefined || feature >= nFeatures)
+          throw new RangeError(
+            `ml-random-forest split on column ${node.splitColumn} outside the ${nFeatures} features`,
+          );
         cf.feature[id] = feature;
         cf.threshold[id] = nextDown(node.splitValue!);
         cf.missingLeft[id] = 0;

@@ -40,7 +40,12 @@ function decodeFloats(values: unknown, where: string, source: string): Float64Ar
   });
 }
 
-function decodeInts<T extends Int32Array | Uint8Array>(values: unknown, make: (a: number[]) => T, where: string, source: string): T {
+function decodeInts<T extends Int32Array | Uint8Array>(
+  values: unknown,
+  make: (a: number[]) => T,
+  where: string,
+  source: string,
+): T {
   if (!Array.isArray(values) || !values.every((v) => Number.isInteger(v))) {
     throw new InputError(source, `${where} must be an array of integers`);
   }
@@ -91,21 +96,30 @@ export function serializeForest(forest: Forest, meta: ModelMeta): string {
  * @example
  * const { forest, meta } = deserializeForest(text, 'WS/models/m-2025-01-31.json');
  */
-export function deserializeForest(text: string, source = 'model'): { forest: Forest; meta: ModelMeta & { rows: number; positives: number; seed: number } } {
+export function deserializeForest(
+  text: string,
+  source = 'model',
+): { forest: Forest; meta: ModelMeta & { rows: number; positives: number; seed: number } } {
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
     throw new InputError(source, `not valid JSON (${(err as Error).message}); the model file is damaged, re-train it`);
   }
-  if (doc?.format !== MODEL_FORMAT) throw new InputError(source, `not a sangloc forest model (format ${JSON.stringify(doc?.format)})`);
+  if (doc?.format !== MODEL_FORMAT)
+    throw new InputError(source, `not a sangloc forest model (format ${JSON.stringify(doc?.format)})`);
   if (doc.version !== MODEL_VERSION) {
-    throw new InputError(source, `model version ${String(doc.version)} is not supported (expected ${MODEL_VERSION}); re-train the model`);
+    throw new InputError(
+      source,
+      `model version ${String(doc.version)} is not supported (expected ${MODEL_VERSION}); re-train the model`,
+    );
   }
   const nFeatures = doc.nFeatures;
-  if (!Number.isInteger(nFeatures) || (nFeatures as number) < 1) throw new InputError(source, 'nFeatures must be a positive integer');
+  if (!Number.isInteger(nFeatures) || (nFeatures as number) < 1)
+    throw new InputError(source, 'nFeatures must be a positive integer');
   const rawEdges = doc.edges;
-  if (!Array.isArray(rawEdges) || rawEdges.length !== nFeatures) throw new InputError(source, `edges must list ${String(nFeatures)} features`);
+  if (!Array.isArray(rawEdges) || rawEdges.length !== nFeatures)
+    throw new InputError(source, `edges must list ${String(nFeatures)} features`);
   const edges = rawEdges.map((e, f) => decodeFloats(e, `edges[${f}]`, source));
   const rawTrees = doc.trees;
   if (!Array.isArray(rawTrees) || rawTrees.length === 0) throw new InputError(source, 'the model has no trees');
@@ -129,7 +143,8 @@ export function deserializeForest(text: string, source = 'model'): { forest: For
     }
     for (let j = 0; j < size; j++) {
       const f = tree.feature[j]!;
-      if (f >= nFeatures) throw new InputError(source, `${at('feature')}[${j}] = ${f} is outside the ${String(nFeatures)} features`);
+      if (f >= nFeatures)
+        throw new InputError(source, `${at('feature')}[${j}] = ${f} is outside the ${String(nFeatures)} features`);
       if (f >= 0 && !(tree.left[j]! > j && tree.left[j]! < size && tree.right[j]! > j && tree.right[j]! < size)) {
         throw new InputError(source, `${at('left/right')}[${j}] point outside the tree`);
       }

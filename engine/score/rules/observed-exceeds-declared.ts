@@ -17,7 +17,11 @@ export const observedExceedsDeclared: Rule = {
     const declared = col(batch, 'declared_revenue');
     const returns = col(batch, 'returns');
     for (let i = 0; i < batch.n; i++) {
-      if (registered[i] === 1 && observed[i]! > ctx.rules.threshold && observed[i]! >= OBSERVED_TO_DECLARED_RATIO * declared[i]!) {
+      if (
+        registered[i] === 1 &&
+        observed[i]! > ctx.rules.threshold &&
+        observed[i]! >= OBSERVED_TO_DECLARED_RATIO * declared[i]!
+      ) {
         r.fired[i] = 1;
         r.amount[i] = observed[i]! - declared[i]!;
         r.evidence[i] = returns[i]!;

@@ -23,5 +23,7 @@ export const splitIdentities: Rule = {
     return r;
   },
   describe: (amount, evidence, lang) =>
-    lang === 'vi' ? `${evidence} gian hàng/website dưới ${amount} danh tính khác nhau` : `${evidence} shops/websites under ${amount} different identities`,
+    lang === 'vi'
+      ? `${evidence} gian hàng/website dưới ${amount} danh tính khác nhau`
+      : `${evidence} shops/websites under ${amount} different identities`,
 };

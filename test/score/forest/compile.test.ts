@@ -68,10 +68,16 @@ describe('compileForest / predictCompiled', () => {
     { x: -Infinity, missingLeft: 0, expected: 0 },
   ])('routes x=$x (missingLeft=$missingLeft) to leaf value $expected', ({ x, missingLeft, expected }) => {
     const stump = {
-      nFeatures: 1, nTrees: 1, aggregate: 'mean' as const,
-      feature: Int32Array.from([0, -1, -1]), threshold: Float64Array.from([0.4, 0, 0]),
-      left: Int32Array.from([1, -1, -1]), right: Int32Array.from([2, -1, -1]),
-      value: Float64Array.from([0, 0, 1]), missingLeft: Uint8Array.from([missingLeft, 0, 0]), roots: Int32Array.from([0]),
+      nFeatures: 1,
+      nTrees: 1,
+      aggregate: 'mean' as const,
+      feature: Int32Array.from([0, -1, -1]),
+      threshold: Float64Array.from([0.4, 0, 0]),
+      left: Int32Array.from([1, -1, -1]),
+      right: Int32Array.from([2, -1, -1]),
+      value: Float64Array.from([0, 0, 1]),
+      missingLeft: Uint8Array.from([missingLeft, 0, 0]),
+      roots: Int32Array.from([0]),
     };
     expect(predictCompiled(stump, Float64Array.from([x]))[0]).toBe(expected);
   });

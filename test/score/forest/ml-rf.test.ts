@@ -4,7 +4,8 @@ import { makeClassification } from '../../../bench/lib/data.js';
 import { predictCompiled } from '../../../engine/score/forest/compile.js';
 import { importMlRandomForest, nextDown } from '../../../engine/score/forest/ml-rf.js';
 
-const toRows = (X: Float64Array, n: number, d: number) => Array.from({ length: n }, (_, i) => Array.from(X.subarray(i * d, (i + 1) * d)));
+const toRows = (X: Float64Array, n: number, d: number) =>
+  Array.from({ length: n }, (_, i) => Array.from(X.subarray(i * d, (i + 1) * d)));
 
 describe('nextDown', () => {
   it.each([
@@ -56,6 +57,8 @@ describe('importMlRandomForest', () => {
   });
 
   it('refuses a model that is not an ml-random-forest classifier', () => {
-    expect(() => importMlRandomForest({ name: 'RFRegression', baseModel: {} })).toThrow(/not an ml-random-forest classifier/);
+    expect(() => importMlRandomForest({ name: 'RFRegression', baseModel: {} })).toThrow(
+      /not an ml-random-forest classifier/,
+    );
   });
 });

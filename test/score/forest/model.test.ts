@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { makeClassification } from '../../../bench/lib/data.js';
 import { InputError } from '../../../engine/errors.js';
 import { compileForest, predictCompiled } from '../../../engine/score/forest/compile.js';
-import { deserializeForest, featureImportance, hashTrainingData, serializeForest } from '../../../engine/score/forest/model.js';
+import {
+  deserializeForest,
+  featureImportance,
+  hashTrainingData,
+  serializeForest,
+} from '../../../engine/score/forest/model.js';
 import { createRng } from '../../../engine/score/forest/random.js';
 import { trainForest } from '../../../engine/score/forest/train.js';
 
@@ -22,7 +27,9 @@ describe('serializeForest / deserializeForest', () => {
     const text = serializeForest(forest, meta);
     const back = deserializeForest(text);
     expect(serializeForest(back.forest, meta)).toBe(text);
-    expect(Array.from(predictCompiled(compileForest(back.forest), data.X))).toEqual(Array.from(predictCompiled(compileForest(forest), data.X)));
+    expect(Array.from(predictCompiled(compileForest(back.forest), data.X))).toEqual(
+      Array.from(predictCompiled(compileForest(forest), data.X)),
+    );
     expect(back.forest.calibration).toEqual(forest.calibration);
   });
 

@@ -3,7 +3,14 @@ import { createRng, shuffleInPlace } from '../../../engine/score/forest/random.j
 
 describe('createRng', () => {
   it('repeats per (seed, stream) and differs across streams', () => {
-    const draw = (seed: number, stream: number) => Array.from({ length: 5 }, ((r) => () => r.nextU32())(createRng(seed, stream)));
+    const draw = (seed: number, stream: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (r) => () =>
+            r.nextU32()
+        )(createRng(seed, stream)),
+      );
     expect(draw(1, 0)).toEqual(draw(1, 0));
     expect(draw(1, 1)).not.toEqual(draw(1, 0));
     expect(draw(2, 0)).not.toEqual(draw(1, 0));
@@ -19,7 +26,10 @@ describe('createRng', () => {
   });
 
   it('shuffles into a permutation', () => {
-    const a = shuffleInPlace(Int32Array.from({ length: 50 }, (_, i) => i), createRng(9));
+    const a = shuffleInPlace(
+      Int32Array.from({ length: 50 }, (_, i) => i),
+      createRng(9),
+    );
     expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(Array.from(a)).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
   });

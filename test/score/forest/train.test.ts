@@ -5,7 +5,13 @@ import { compileForest, predictCompiled } from '../../../engine/score/forest/com
 import { auc } from '../../../engine/score/forest/metrics.js';
 import { serializeForest } from '../../../engine/score/forest/model.js';
 import { createRng } from '../../../engine/score/forest/random.js';
-import { featureEdges, featuresPerSplit, predictForest, quantise, trainForest } from '../../../engine/score/forest/train.js';
+import {
+  featureEdges,
+  featuresPerSplit,
+  predictForest,
+  quantise,
+  trainForest,
+} from '../../../engine/score/forest/train.js';
 
 const meta = (d: number) => ({
   featureNames: Array.from({ length: d }, (_, i) => `f${i}`),
@@ -146,7 +152,10 @@ describe('trainForest', () => {
       y[i] = missing ? 1 : 0;
     }
     const forest = trainForest([x0, x1], y, { trees: 10, maxDepth: 4, seed: 2, maxFeatures: 2 });
-    const p = predictCompiled(compileForest(forest), [Float64Array.from([NaN, 0.5, 0.01]), Float64Array.from([0.5, 0.5, 0.99])]);
+    const p = predictCompiled(compileForest(forest), [
+      Float64Array.from([NaN, 0.5, 0.01]),
+      Float64Array.from([0.5, 0.5, 0.99]),
+    ]);
     expect(p[0]).toBeGreaterThan(0.99);
     expect(p[1]).toBeLessThan(0.01);
     expect(p[2]).toBeLessThan(0.01);
