@@ -102,7 +102,10 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
       group,
       mismatch: revealed !== undefined && totalRate(revealed, rules) > totalRate(registryGroup, rules),
       est,
-      undeclared: Math.max(0, est - Math.max(r.declared_revenue + (w > 0 ? w * r.candidate_declared_revenue : 0), r.gmv_withheld)),
+      undeclared: Math.max(
+        0,
+        est - Math.max(r.declared_revenue + (w > 0 ? w * r.candidate_declared_revenue : 0), r.gmv_withheld),
+      ),
       gap: Math.max(0, due - (r.tax_paid + (w > 0 ? w * r.candidate_tax_paid : 0)) - r.tax_withheld),
       ratio: Math.log((est / 1e6 + 1) / (r.declared_revenue / 1e6 + 1)),
       z: 0,

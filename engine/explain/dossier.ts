@@ -122,7 +122,10 @@ export interface RegistryCandidate {
 
 export interface Dossier {
   entity_id: string;
-  /** Shown first: the registered taxpayer this seller may be; null when it has its own registry record or none matches. */
+  /**
+   * Shown first: the registered taxpayer this seller may be; null when it has its own registry
+   * record or none matches.
+   */
   registry_candidate: RegistryCandidate | null;
   tax_year: number;
   run_id: string | null;
@@ -244,7 +247,16 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
 
 async function registryCandidateOf(db: Db, entityId: string): Promise<RegistryCandidate | null> {
   if (!(await tableExists(db, 'mart_registry_candidates'))) return null;
-  const r = await db.one<{ candidate_id: string; candidate_tax_id: string | null; weight: number; evidence: string; candidate_declared_revenue: number; candidate_tax_paid: number; name: string | null; province: string | null }>(
+  const r = await db.one<{
+    candidate_id: string;
+    candidate_tax_id: string | null;
+    weight: number;
+    evidence: string;
+    candidate_declared_revenue: number;
+    candidate_tax_paid: number;
+    name: string | null;
+    province: string | null;
+  }>(
     `select c.*, p.name, p.province from mart_registry_candidates c
      left join mart_entity_profile p on p.entity_id = c.candidate_id where c.entity_id = $e`,
     { e: entityId },
@@ -523,24 +535,148 @@ async function revenueComputation(
   const gap = Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld'));
   const nf = new Intl.NumberFormat('en');
   const steps: RevenueStep[] = [
-    { key: 'platform_gmv', label_vi: 'Doanh thu trên sàn (GMV)', label_en: 'Marketplace sales (GMV)', amount_vnd: v('platform_gmv'), role: 'counted', note: `${v('platforms')} platform(s), ${v('platform_months')} period(s)` },
-    { key: 'cod_sales', label_vi: 'Hàng COD đã giao', label_en: 'Delivered COD parcels', amount_vnd: v('cod_sales'), role: 'counted', note: `${v('cod_parcels')} parcel(s), ${v('carriers')} carrier(s)` },
-    { key: 'cod_returned', label_vi: 'COD hoàn trả / hủy (không phải doanh thu)', label_en: 'Returned / cancelled parcels (not sales)', amount_vnd: returned.amount_vnd + cancelled.amount_vnd, role: 'excluded', note: `${returned.count + cancelled.count} parcel(s)` },
-    { key: 'cod_marketplace', label_vi: 'COD thu hộ cho sàn (đã nằm trong GMV)', label_en: 'COD collected for a marketplace (already in GMV)', amount_vnd: v('cod_marketplace'), role: 'excluded', note: 'remitted to an account shared by many senders' },
-    { key: 'bank_trade', label_vi: 'Tiền bán hàng qua ngân hàng', label_en: 'Bank credits from buyers', amount_vnd: v('bank_trade'), role: 'counted', note: `${v('bank_trade_credits')} credit(s) from ${v('distinct_payers')} payer(s)` },
-    { key: 'bank_carrier_remittance', label_vi: 'Tiền hãng vận chuyển chuyển trả COD (đã tính ở COD)', label_en: 'Carrier remittances of COD cash (counted as COD)', amount_vnd: v('bank_carrier_remittance'), role: 'excluded', note: 'same sales as the parcels' },
-    { key: 'bank_platform_payout', label_vi: 'Tiền sàn thanh toán (đã tính ở GMV)', label_en: 'Marketplace payouts (counted as GMV)', amount_vnd: v('bank_platform_payout'), role: 'excluded', note: 'same sales as the GMV' },
-    { key: 'bank_private', label_vi: 'Chuyển khoản cá nhân (lương, gia đình, vay, hoàn tiền)', label_en: 'Private credits (salary, family, loans, refunds)', amount_vnd: v('bank_private'), role: 'excluded', note: 'not sales' },
-    { key: 'observed_revenue', label_vi: 'Doanh thu quan sát (tính một lần)', label_en: 'Observed revenue (counted once)', amount_vnd: observed, role: 'result', note: 'GMV + delivered COD + bank credits from buyers' },
-    { key: 'declared_revenue', label_vi: 'Doanh thu đã kê khai', label_en: 'Declared revenue', amount_vnd: declared, role: 'info', note: `${v('returns')} return(s); tax paid ${nf.format(v('tax_paid'))} VND` },
+    {
+      key: 'platform_gmv',
+      label_vi: 'Doanh thu trên sàn (GMV)',
+      label_en: 'Marketplace sales (GMV)',
+      amount_vnd: v('platform_gmv'),
+      role: 'counted',
+      note: `${v('platforms')} platform(s), ${v('platform_months')} period(s)`,
+    },
+    {
+      key: 'cod_sales',
+      label_vi: 'Hàng COD đã giao',
+      label_en: 'Delivered COD parcels',
+      amount_vnd: v('cod_sales'),
+      role: 'counted',
+      note: `${v('cod_parcels')} parcel(s), ${v('carriers')} carrier(s)`,
+    },
+    {
+      key: 'cod_returned',
+      label_vi: 'COD hoàn trả / hủy (không phải doanh thu)',
+      label_en: 'Returned / cancelled parcels (not sales)',
+      amount_vnd: returned.amount_vnd + cancelled.amount_vnd,
+      role: 'excluded',
+      note: `${returned.count + cancelled.count} parcel(s)`,
+    },
+    {
+      key: 'cod_marketplace',
+      label_vi: 'COD thu hộ cho sàn (đã nằm trong GMV)',
+      label_en: 'COD collected for a marketplace (already in GMV)',
+      amount_vnd: v('cod_marketplace'),
+      role: 'excluded',
+      note: 'remitted to an account shared by many senders',
+    },
+    {
+      key: 'bank_trade',
+      label_vi: 'Tiền bán hàng qua ngân hàng',
+      label_en: 'Bank credits from buyers',
+      amount_vnd: v('bank_trade'),
+      role: 'counted',
+      note: `${v('bank_trade_credits')} credit(s) from ${v('distinct_payers')} payer(s)`,
+    },
+    {
+      key: 'bank_carrier_remittance',
+      label_vi: 'Tiền hãng vận chuyển chuyển trả COD (đã tính ở COD)',
+      label_en: 'Carrier remittances of COD cash (counted as COD)',
+      amount_vnd: v('bank_carrier_remittance'),
+      role: 'excluded',
+      note: 'same sales as the parcels',
+    },
+    {
+      key: 'bank_platform_payout',
+      label_vi: 'Tiền sàn thanh toán (đã tính ở GMV)',
+      label_en: 'Marketplace payouts (counted as GMV)',
+      amount_vnd: v('bank_platform_payout'),
+      role: 'excluded',
+      note: 'same sales as the GMV',
+    },
+    {
+      key: 'bank_private',
+      label_vi: 'Chuyển khoản cá nhân (lương, gia đình, vay, hoàn tiền)',
+      label_en: 'Private credits (salary, family, loans, refunds)',
+      amount_vnd: v('bank_private'),
+      role: 'excluded',
+      note: 'not sales',
+    },
+    {
+      key: 'observed_revenue',
+      label_vi: 'Doanh thu quan sát (tính một lần)',
+      label_en: 'Observed revenue (counted once)',
+      amount_vnd: observed,
+      role: 'result',
+      note: 'GMV + delivered COD + bank credits from buyers',
+    },
+    {
+      key: 'declared_revenue',
+      label_vi: 'Doanh thu đã kê khai',
+      label_en: 'Declared revenue',
+      amount_vnd: declared,
+      role: 'info',
+      note: `${v('returns')} return(s); tax paid ${nf.format(v('tax_paid'))} VND`,
+    },
     ...(w > 0
-      ? [{ key: 'candidate_declared', label_vi: 'Kê khai của người nộp thuế có thể trùng (theo độ tin cậy)', label_en: 'Declared by the possible registered twin (× weight)', amount_vnd: Math.round(candDeclared), role: 'info' as const, note: `weight ${nf.format(w)} × ${nf.format(v('candidate_declared_revenue'))}; tax paid ${nf.format(Math.round(candPaid))} VND` }]
+      ? [
+          {
+            key: 'candidate_declared',
+            label_vi: 'Kê khai của người nộp thuế có thể trùng (theo độ tin cậy)',
+            label_en: 'Declared by the possible registered twin (× weight)',
+            amount_vnd: Math.round(candDeclared),
+            role: 'info' as const,
+            note:
+              `weight ${nf.format(w)} × ${nf.format(v('candidate_declared_revenue'))}; ` +
+              `tax paid ${nf.format(Math.round(candPaid))} VND`,
+          },
+        ]
       : []),
-    { key: 'estimated_revenue', label_vi: 'Doanh thu ước tính', label_en: 'Estimated revenue', amount_vnd: estimated, role: 'result', note: 'max(observed, declared)' },
-    { key: 'gmv_withheld', label_vi: 'GMV đã được sàn khấu trừ thuế', label_en: 'GMV on which a platform withheld tax', amount_vnd: v('gmv_withheld'), role: 'info', note: `tax withheld ${nf.format(v('tax_withheld'))} VND` },
-    { key: 'undeclared_revenue', label_vi: 'Doanh thu chưa kê khai', label_en: 'Undeclared revenue', amount_vnd: undeclared, role: 'result', note: w > 0 ? 'estimated − max(declared + weighted twin declared, GMV with tax withheld)' : 'estimated − max(declared, GMV with tax withheld)' },
-    { key: 'tax_due', label_vi: 'Thuế phải nộp (GTGT + TNCN)', label_en: 'Tax due (VAT + PIT)', amount_vnd: due.total, role: 'result', note: `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; threshold ${nf.format(rules.threshold)}` },
-    { key: 'tax_gap', label_vi: 'Chênh lệch thuế', label_en: 'Tax gap', amount_vnd: gap, role: 'result', note: w > 0 ? 'tax due − tax paid − weighted twin tax paid − tax withheld, at least 0' : 'tax due − tax paid − tax withheld, at least 0' },
+    {
+      key: 'estimated_revenue',
+      label_vi: 'Doanh thu ước tính',
+      label_en: 'Estimated revenue',
+      amount_vnd: estimated,
+      role: 'result',
+      note: 'max(observed, declared)',
+    },
+    {
+      key: 'gmv_withheld',
+      label_vi: 'GMV đã được sàn khấu trừ thuế',
+      label_en: 'GMV on which a platform withheld tax',
+      amount_vnd: v('gmv_withheld'),
+      role: 'info',
+      note: `tax withheld ${nf.format(v('tax_withheld'))} VND`,
+    },
+    {
+      key: 'undeclared_revenue',
+      label_vi: 'Doanh thu chưa kê khai',
+      label_en: 'Undeclared revenue',
+      amount_vnd: undeclared,
+      role: 'result',
+      note:
+        w > 0
+          ? 'estimated − max(declared + weighted twin declared, GMV with tax withheld)'
+          : 'estimated − max(declared, GMV with tax withheld)',
+    },
+    {
+      key: 'tax_due',
+      label_vi: 'Thuế phải nộp (GTGT + TNCN)',
+      label_en: 'Tax due (VAT + PIT)',
+      amount_vnd: due.total,
+      role: 'result',
+      note:
+        `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; ` +
+        `threshold ${nf.format(rules.threshold)}`,
+    },
+    {
+      key: 'tax_gap',
+      label_vi: 'Chênh lệch thuế',
+      label_en: 'Tax gap',
+      amount_vnd: gap,
+      role: 'result',
+      note:
+        w > 0
+          ? 'tax due − tax paid − weighted twin tax paid − tax withheld, at least 0'
+          : 'tax due − tax paid − tax withheld, at least 0',
+    },
   ];
   return {
     tax_year: year,

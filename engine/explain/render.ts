@@ -77,9 +77,15 @@ function sourceBlock(s: SourceRecords): string[] {
  * @example process.stdout.write(formatDossierText(await buildDossier(db, id, opts)));
  */
 function candidateHtml(rc: NonNullable<Dossier['registry_candidate']>): string {
-  return `<section id="registry-candidate"><h2>Có thể đã đăng ký thuế <span class="en">Possibly registered: check this taxpayer first</span></h2>
-<p>MST <span class="en">tax code</span> <b>${h(rc.tax_id ?? '?')}</b> (${h(rc.entity_id)}) ${h(rc.name ?? '')} ${h(rc.province ?? '')}</p>
-<p>Căn cứ <span class="en">evidence</span>: ${h(rc.evidence.join(', '))}; độ tin cậy <span class="en">weight</span> ${h(rc.weight.toFixed(2))}; đã kê khai <span class="en">declared</span> ${h(money(rc.declared_revenue_vnd))} VND</p></section>`;
+  return (
+    '<section id="registry-candidate"><h2>Có thể đã đăng ký thuế ' +
+    '<span class="en">Possibly registered: check this taxpayer first</span></h2>\n' +
+    `<p>MST <span class="en">tax code</span> <b>${h(rc.tax_id ?? '?')}</b> (${h(rc.entity_id)}) ` +
+    `${h(rc.name ?? '')} ${h(rc.province ?? '')}</p>\n` +
+    `<p>Căn cứ <span class="en">evidence</span>: ${h(rc.evidence.join(', '))}; ` +
+    `độ tin cậy <span class="en">weight</span> ${h(rc.weight.toFixed(2))}; ` +
+    `đã kê khai <span class="en">declared</span> ${h(money(rc.declared_revenue_vnd))} VND</p></section>`
+  );
 }
 
 export function formatDossierText(d: Dossier): string {
@@ -91,9 +97,16 @@ export function formatDossierText(d: Dossier): string {
   const rc = d.registry_candidate;
   if (rc) {
     out.push('', 'POSSIBLY REGISTERED — check this registered taxpayer first');
-    out.push(`  tax code ${rc.tax_id ?? '?'} (entity ${rc.entity_id})${rc.name ? `, ${rc.name}` : ''}${rc.province ? `, ${rc.province}` : ''}`);
+    out.push(
+      `  tax code ${rc.tax_id ?? '?'} (entity ${rc.entity_id})` +
+        (rc.name ? `, ${rc.name}` : '') +
+        (rc.province ? `, ${rc.province}` : ''),
+    );
     out.push(`  evidence: ${rc.evidence.join(', ')}; weight ${rc.weight.toFixed(2)}`);
-    out.push(`  declared ${money(rc.declared_revenue_vnd)} VND, tax paid ${money(rc.tax_paid_vnd)} VND (counted × weight in the tax gap)`);
+    out.push(
+      `  declared ${money(rc.declared_revenue_vnd)} VND, tax paid ${money(rc.tax_paid_vnd)} VND ` +
+        '(counted × weight in the tax gap)',
+    );
   }
   if (c) {
     out.push('', 'Case');

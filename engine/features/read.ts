@@ -24,11 +24,15 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
   );
   // the registered taxpayer each entity may be: "tax code (evidence kinds)", cited by POSSIBLY_REGISTERED
   const candidates = new Map(
-    (await db.all<{ entity_id: string; candidate_tax_id: string | null; evidence: string }>(
-      `select entity_id, candidate_tax_id, evidence from mart_registry_candidates`,
-    )).map((r) => [r.entity_id, `${r.candidate_tax_id ?? '?'} (${r.evidence.replaceAll(',', ', ')})`]),
+    (
+      await db.all<{ entity_id: string; candidate_tax_id: string | null; evidence: string }>(
+        `select entity_id, candidate_tax_id, evidence from mart_registry_candidates`,
+      )
+    ).map((r) => [r.entity_id, `${r.candidate_tax_id ?? '?'} (${r.evidence.replaceAll(',', ', ')})`]),
   );
-  const numeric = await db.numericColumns(`select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`);
+  const numeric = await db.numericColumns(
+    `select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`,
+  );
   const cols: Record<string, Float64Array> = {};
   numeric.names.forEach((name, k) => (cols[name] = numeric.columns[k]!));
   const labels = (
@@ -38,7 +42,12 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
     )
   ).map((r) => ({ entityId: r.entity_id, undeclared: r.undeclared, random: r.random_selection }));
   return {
-    batch: { n: meta.length, cols, activityGroup: meta.map((m) => m.activity_group), text: { registry_candidate: meta.map((m) => candidates.get(m.entity_id) ?? null) } },
+    batch: {
+      n: meta.length,
+      cols,
+      activityGroup: meta.map((m) => m.activity_group),
+      text: { registry_candidate: meta.map((m) => candidates.get(m.entity_id) ?? null) },
+    },
     ids: meta.map((m) => m.entity_id),
     provinces: meta.map((m) => m.province),
     audited: new Set(labels.map((l) => l.entityId)),

@@ -188,8 +188,12 @@ export async function restatedLater(
 /** The warnings table, and the normalise macros the identifier rules call (when missing). */
 async function ensureIngestTables(db: Db): Promise<void> {
   await db.exec(`create table if not exists ingest_warnings (
-    run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar, reason varchar)`);
-  const macros = await db.value<number>(`select count(*)::int from duckdb_functions() where function_name in ('mst_valid', 'norm_national_id', 'record_key_text')`);
+    run_id varchar, file_id integer, source varchar, file varchar, line bigint, "column" varchar, value varchar,
+    reason varchar)`);
+  const macros = await db.value<number>(
+    `select count(*)::int from duckdb_functions()
+     where function_name in ('mst_valid', 'norm_national_id', 'record_key_text')`,
+  );
   if (macros < 3) await installNormalizeMacros(db);
 }
 

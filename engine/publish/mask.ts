@@ -93,7 +93,8 @@ export function maskCaseRow(row: CaseRow): CaseRow {
   }
   // A reason may quote another taxpayer's code (POSSIBLY_REGISTERED names its candidate): any bare
   // 10- or 12-digit code (with an optional -NNN branch) left in a reason is masked as a tax code.
-  const otherCodes = (text: string) => text.replace(/(?<![\d*])(?:\d{12}|\d{10})(?:-\d{3})?(?![\d*])/g, (m) => maskValue('tax_id', m));
+  const otherCodes = (text: string) =>
+    text.replace(/(?<![\d*])(?:\d{12}|\d{10})(?:-\d{3})?(?![\d*])/g, (m) => maskValue('tax_id', m));
   if (replacements.length === 0) {
     out.reasons = row.reasons.map(otherCodes);
     return out;

@@ -64,7 +64,9 @@ export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: re
     fired.sort((a, b) => results[b]!.amount[i]! - results[a]!.amount[i]! || a - b);
     const top = fired.slice(0, maxReasons);
     reasonCodes[i] = top.map((k) => rules[k]!.id);
-    reasons[i] = top.map((k) => rules[k]!.describe(results[k]!.amount[i]!, results[k]!.evidence[i]!, opts.lang, results[k]!.note?.[i]));
+    reasons[i] = top.map((k) =>
+      rules[k]!.describe(results[k]!.amount[i]!, results[k]!.evidence[i]!, opts.lang, results[k]!.note?.[i]),
+    );
   }
   const ruleResults = Object.fromEntries(rules.map((r, k) => [r.id, results[k]!]));
   return { derived, peer, risk, expectedYield, reasonCodes, reasons, ruleResults };

@@ -208,7 +208,8 @@ async function provinceRows(
   const hasFeatures = await db.tableExists('mart_entity_features');
   // As the scorer does (engine/score/gap.ts): a possible registered twin's tax paid counts × its weight
   const hasCandidates = await db.tableExists('mart_registry_candidates');
-  await db.exec(`create or replace temp table stats_entity as
+  await db.exec(
+    `create or replace temp table stats_entity as
     with platform as (
         select e.entity_id, sum(p.gmv * ${overlap('p.period')}) as gmv, sum(p.tax_withheld ` +
       `* ${overlap('p.period')}) as withheld
@@ -225,21 +226,30 @@ async function provinceRows(
       `* ${overlap('d.period')}) as paid
         from stg_declarations d join int_entity_tax_codes c on c.code = d.tax_id group by 1),
     twin as (
-        ${hasCandidates
-          ? `select rc.entity_id, rc.weight * coalesce(d.paid, 0) as paid from mart_registry_candidates rc left join declared d on d.entity_id = rc.candidate_id where rc.weight > 0`
-          : 'select null::varchar as entity_id, 0::double as paid where false'}),
+        ${
+          hasCandidates
+            ? `select rc.entity_id, rc.weight * coalesce(d.paid, 0) as paid
+               from mart_registry_candidates rc left join declared d on d.entity_id = rc.candidate_id
+               where rc.weight > 0`
+            : 'select null::varchar as entity_id, 0::double as paid where false'
+        }),
     final as (
         select pr.entity_id, coalesce(pr.province, '') as province,
             ${hasFeatures ? `coalesce(f.activity_group, 'goods')` : `'goods'`} as activity_group,
             ${hasFeatures ? 'f.withheld_rate' : 'null::double'} as withheld_rate,
-            coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) as withheld, coalesce(c.cod, 0) as cod, coalesce(b.bank, 0) as bank,
+            coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) as withheld,
+            coalesce(c.cod, 0) as cod, coalesce(b.bank, 0) as bank,
             coalesce(d.declared, 0) as declared, coalesce(d.paid, 0) + coalesce(t.paid, 0) as paid
         from mart_entity_profile pr
         ${hasFeatures ? 'left join mart_entity_features f using (entity_id)' : ''}
         left join platform pl using (entity_id) left join cod c using (entity_id)
         left join bank b using (entity_id) left join declared d using (entity_id) left join twin t using (entity_id))
-    select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`, range);
-  const provinces = (await db.all<{ province: string }>(`select distinct province from stats_entity order by province`)).map((r) => r.province);
+    select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`,
+    range,
+  );
+  const provinces = (
+    await db.all<{ province: string }>(`select distinct province from stats_entity order by province`)
+  ).map((r) => r.province);
   const provIndex = new Map(provinces.map((p, i) => [p, i]));
   const cols = await db.numericColumns(
     `select list_position(${listLiteral(provinces)}, province) - 1 as prov,

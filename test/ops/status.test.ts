@@ -69,7 +69,11 @@ function fakeWorkspace(f: Fake, at = NOW): string {
       join(ws, 'run.lock'),
       // As acquireLock writes it: the boot id and the process's start time tell its process from a later one.
       JSON.stringify({
-        pid: f.lock.pid, started_at: hoursAgo(f.lock.hoursAgo), command: f.lock.command, boot_id: bootId(), proc_start: processStart(f.lock.pid),
+        pid: f.lock.pid,
+        started_at: hoursAgo(f.lock.hoursAgo),
+        command: f.lock.command,
+        boot_id: bootId(),
+        proc_start: processStart(f.lock.pid),
       }),
     );
   return ws;

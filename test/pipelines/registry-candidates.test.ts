@@ -42,7 +42,11 @@ const delivery = {
   // Hưng's own bank account, opened under another national ID, no province: only his name to go by
   'bank_transactions.csv': [
     'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
-    ...Array.from({ length: 5 }, (_, k) => `ACB,77001234,DO VAN HUNG,,,H${k},2025-0${k + 3}-10T10:00:00,${90_000_000 + k},credit,VCB,10000${k},Khach Hang ${k},thanh toan don hang ${k}`),
+    ...Array.from(
+      { length: 5 },
+      (_, k) =>
+        `ACB,77001234,DO VAN HUNG,,,H${k},2025-0${k + 3}-10T10:00:00,${90_000_000 + k},credit,VCB,10000${k},Khach Hang ${k},thanh toan don hang ${k}`,
+    ),
   ].join('\n'),
 };
 
@@ -59,14 +63,26 @@ describe('registry candidates before "unregistered"', () => {
     await setVariables(db, featureVariables(2025));
     await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
     await resolveExact(db, { maxNamesPerValue: 3 });
-    await runModels(db, (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records');
+    await runModels(
+      db,
+      (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
+    );
     const eb = await readEntityBatch(db);
     const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
-    const names = new Map((await db.all<{ entity_id: string; name: string; sources: string }>(`select entity_id, name, sources from mart_entity_profile`)).map((r) => [r.entity_id, r]));
+    const names = new Map(
+      (
+        await db.all<{ entity_id: string; name: string; sources: string }>(
+          `select entity_id, name, sources from mart_entity_profile`,
+        )
+      ).map((r) => [r.entity_id, r]),
+    );
     byName = new Map(
       eb.ids.map((id, i) => {
         const p = names.get(id)!;
-        return [`${p.name.toLowerCase()}|${p.sources}`, { id, codes: scored.reasonCodes[i]!, reasons: scored.reasons[i]!, gap: scored.derived.taxGap[i]! }];
+        return [
+          `${p.name.toLowerCase()}|${p.sources}`,
+          { id, codes: scored.reasonCodes[i]!, reasons: scored.reasons[i]!, gap: scored.derived.taxGap[i]! },
+        ];
       }),
     );
   }, 60_000);
@@ -91,24 +107,33 @@ describe('registry candidates before "unregistered"', () => {
     expect(text).toContain('name_province');
   });
 
-  it('the candidate\'s declarations count in proportion to its weight', async () => {
+  it("the candidate's declarations count in proportion to its weight", async () => {
     const c = await db.one<{ weight: number; candidate_tax_id: string; candidate_declared_revenue: number }>(
-      `select weight, candidate_tax_id, candidate_declared_revenue from mart_registry_candidates where entity_id = $e`, { e: find('le thi hoa', 'platform_sellers').id });
+      `select weight, candidate_tax_id, candidate_declared_revenue from mart_registry_candidates where entity_id = $e`,
+      { e: find('le thi hoa', 'platform_sellers').id },
+    );
     expect(c).toMatchObject({ candidate_tax_id: '0100109106', weight: 0.5 });
     expect(Number(c!.candidate_declared_revenue)).toBe(600_000_000);
     // Tùng: same revenue, no candidate → the full gap; Hoa: half her twin's 9 M paid is taken off
-    expect(find('pham van tung', 'platform_sellers').gap - find('le thi hoa', 'platform_sellers').gap).toBeCloseTo(4_500_000, 0);
+    expect(find('pham van tung', 'platform_sellers').gap - find('le thi hoa', 'platform_sellers').gap).toBeCloseTo(
+      4_500_000,
+      0,
+    );
   });
 
   it('an account with a name and no province finds the one registered taxpayer of that name, at a lower weight', async () => {
     const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`, { e: find('do van hung', 'bank_transactions').id });
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: find('do van hung', 'bank_transactions').id },
+    );
     expect(c).toMatchObject({ candidate_tax_id: '0101234565', evidence: 'name_no_province', weight: 0.3 });
   });
 
   it('a seller who moved (registry in Hà Nội, shop in Cần Thơ) finds the one registered taxpayer of that name at a low weight', async () => {
     const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`, { e: find('vu thi mai', 'platform_sellers').id });
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: find('vu thi mai', 'platform_sellers').id },
+    );
     expect(c).toMatchObject({ candidate_tax_id: '0312345673', evidence: 'name_other_province', weight: 0.15 });
   });
 

@@ -51,11 +51,17 @@ describe('maskCaseRow', () => {
     expect(masked[column]).toEqual(expected);
   });
 
-  it('masks another taxpayer\'s code quoted in a reason (a POSSIBLY_REGISTERED candidate), with or without the row\'s own identifiers', () => {
-    const reason = 'Possibly registered: 0100109106 (name_province) (weight 0.5); branch 0100109106-002; ID 001085012345';
-    const expected = ['Possibly registered: 0100***106 (name_province) (weight 0.5); branch 0100***106-002; ID 0010****2345'];
+  it("masks another taxpayer's code quoted in a reason (a POSSIBLY_REGISTERED candidate), with or without the row's own identifiers", () => {
+    const reason =
+      'Possibly registered: 0100109106 (name_province) (weight 0.5); branch 0100109106-002; ID 001085012345';
+    const expected = [
+      'Possibly registered: 0100***106 (name_province) (weight 0.5); branch 0100***106-002; ID 0010****2345',
+    ];
     expect(maskCaseRow(caseRow({ reasons: [reason] })).reasons).toEqual(expected);
-    expect(maskCaseRow(caseRow({ reasons: [reason], phones: [], tax_ids: [], national_ids: [], accounts: [], emails: [] })).reasons).toEqual(expected);
+    expect(
+      maskCaseRow(caseRow({ reasons: [reason], phones: [], tax_ids: [], national_ids: [], accounts: [], emails: [] }))
+        .reasons,
+    ).toEqual(expected);
   });
 
   it('leaves the input row untouched', () => {

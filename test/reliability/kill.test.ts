@@ -186,7 +186,10 @@ describe('a run killed in any stage', () => {
       expect(r.status).not.toBe(0);
       expect(r.status).not.toBe(70); // an expected failure, not an internal error
       // The settings line every run starts with, then the one line of the failure.
-      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('sangloc: config:'));
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('sangloc: config:'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
         /warehouse\.duckdb cannot be opened as a DuckDB warehouse .*move it aside and run again/,

@@ -103,8 +103,14 @@ function tinyDelivery(name: string): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'platform_sellers.csv'), oneShop);
-  writeFileSync(join(dir, 'taxpayers.csv'), 'tax_id,name,province\n0100109106,Nhà sách Mít,Hà Nội\n0101243150,Trần Thị Hồng,Huế\n');
-  writeFileSync(join(dir, 'declarations.csv'), 'tax_id,period,declared_revenue\n0100109106,2025,101600000\n0101243150,2025,90000000\n');
+  writeFileSync(
+    join(dir, 'taxpayers.csv'),
+    'tax_id,name,province\n0100109106,Nhà sách Mít,Hà Nội\n0101243150,Trần Thị Hồng,Huế\n',
+  );
+  writeFileSync(
+    join(dir, 'declarations.csv'),
+    'tax_id,period,declared_revenue\n0100109106,2025,101600000\n0101243150,2025,90000000\n',
+  );
   return dir;
 }
 
@@ -140,25 +146,30 @@ describe('item 10: SIGTERM / SIGINT during a run that decoded a delivery', () =>
     writeFileSync(config, JSON.stringify({ ingest: { sources: { bank_transactions: { encoding: 'windows-1258' } } } }));
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s: the decoded copy is removed, the audit log records the interrupted run, the lock is released', async (signal) => {
-    const ws = join(root, `ws-${signal}`);
-    let sent = false;
-    const r = await startRun(['run', '--input', big, '--workspace', ws, '--config', config], (all, child) => {
-      if (!sent && /bank_transactions_vcb\.csv: delimiter .*windows-1258/.test(all)) {
-        sent = true;
-        expect(readdirSync(join(ws, 'tmp')).some((n) => n.startsWith('sangloc-utf8-'))).toBe(true);
-        child.kill(signal);
-      }
-    });
-    expect(sent, r.stderr).toBe(true);
-    expect(r.signal).toBe(signal);
-    expect(r.stderr).toContain(`sangloc: interrupted by ${signal}; nothing published`);
-    expect(readdirSync(join(ws, 'tmp')).filter((n) => n.startsWith('sangloc-utf8-'))).toEqual([]);
-    expect(existsSync(join(ws, 'run.lock'))).toBe(false);
-    expect(existsSync(join(ws, 'latest'))).toBe(false);
-    const audit = readAudit(ws);
-    expect(audit.map((e) => [e.action, e.detail])).toEqual([['run_failed', `interrupted by ${signal}; nothing published, temporary files removed`]]);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s: the decoded copy is removed, the audit log records the interrupted run, the lock is released',
+    async (signal) => {
+      const ws = join(root, `ws-${signal}`);
+      let sent = false;
+      const r = await startRun(['run', '--input', big, '--workspace', ws, '--config', config], (all, child) => {
+        if (!sent && /bank_transactions_vcb\.csv: delimiter .*windows-1258/.test(all)) {
+          sent = true;
+          expect(readdirSync(join(ws, 'tmp')).some((n) => n.startsWith('sangloc-utf8-'))).toBe(true);
+          child.kill(signal);
+        }
+      });
+      expect(sent, r.stderr).toBe(true);
+      expect(r.signal).toBe(signal);
+      expect(r.stderr).toContain(`sangloc: interrupted by ${signal}; nothing published`);
+      expect(readdirSync(join(ws, 'tmp')).filter((n) => n.startsWith('sangloc-utf8-'))).toEqual([]);
+      expect(existsSync(join(ws, 'run.lock'))).toBe(false);
+      expect(existsSync(join(ws, 'latest'))).toBe(false);
+      const audit = readAudit(ws);
+      expect(audit.map((e) => [e.action, e.detail])).toEqual([
+        ['run_failed', `interrupted by ${signal}; nothing published, temporary files removed`],
+      ]);
+    },
+  );
 
   it('a decoded copy left by a killed run (SIGKILL: no cleanup possible) is swept by the next run', () => {
     const ws = join(root, 'ws-sweep');
@@ -286,13 +297,19 @@ describe('item 1: the tax year comes from the bulk of the data and is printed wi
     const dir = join(root, 'typo-year');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'platform_sellers.csv'), oneShop);
-    writeFileSync(join(dir, 'taxpayers.csv'), ['tax_id,name', ...codes.map((c, k) => `${c},Hộ kinh doanh ${k}`)].join('\n') + '\n');
-    writeFileSync(join(dir, 'declarations.csv'), [
-      'tax_id,period,declared_revenue',
-      ...codes.map((c) => `${c},2025,120000000`),
-      `${codes[0]},2026-Q1,30000000`,
-      `${codes[1]},2052-Q1,30000000`,
-    ].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'taxpayers.csv'),
+      ['tax_id,name', ...codes.map((c, k) => `${c},Hộ kinh doanh ${k}`)].join('\n') + '\n',
+    );
+    writeFileSync(
+      join(dir, 'declarations.csv'),
+      [
+        'tax_id,period,declared_revenue',
+        ...codes.map((c) => `${c},2025,120000000`),
+        `${codes[0]},2026-Q1,30000000`,
+        `${codes[1]},2052-Q1,30000000`,
+      ].join('\n') + '\n',
+    );
     const ws = join(root, 'ws-typo-year');
     const r = sangloc(['run', '--input', dir, '--workspace', ws]);
     expect(r.status, r.stderr).toBe(0);

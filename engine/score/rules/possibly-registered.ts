@@ -33,7 +33,9 @@ export const possiblyRegistered: Rule = {
   describe: (amount, evidence, lang, note) => {
     const w = evidence.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en', { maximumFractionDigits: 2 });
     return lang === 'vi'
-      ? `Có thể đã đăng ký thuế: ${note ?? 'ứng viên'} (độ tin cậy ${w}); doanh thu quan sát ${formatVnd(amount, 'vi')} — kiểm tra trước khi kết luận chưa đăng ký`
-      : `Possibly registered: ${note ?? 'candidate'} (weight ${w}); observed revenue ${formatVnd(amount, 'en')} — check before calling it unregistered`;
+      ? `Có thể đã đăng ký thuế: ${note ?? 'ứng viên'} (độ tin cậy ${w}); ` +
+          `doanh thu quan sát ${formatVnd(amount, 'vi')} — kiểm tra trước khi kết luận chưa đăng ký`
+      : `Possibly registered: ${note ?? 'candidate'} (weight ${w}); ` +
+          `observed revenue ${formatVnd(amount, 'en')} — check before calling it unregistered`;
   },
 };
