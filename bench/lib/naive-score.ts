@@ -153,10 +153,6 @@ export function naiveScoreAndRank(rows: EntityRow[], opts: NaiveOptions) {
         ? { id: 'POSSIBLY_REGISTERED', amount: r.observed_revenue, evidence: r.registry_candidate_weight }
         : null,
     ({ row: r }) =>
-      r.registered === 0 && r.observed_revenue > t
-        ? { id: 'UNREGISTERED_ABOVE_THRESHOLD', amount: r.observed_revenue, evidence: r.identity_records }
-        : null,
-    ({ row: r }) =>
       r.registered === 1 &&
       r.observed_revenue > t &&
       r.observed_revenue >= OBSERVED_TO_DECLARED_RATIO * r.declared_revenue
