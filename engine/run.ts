@@ -3,11 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
 import type { TaxYearRules } from './config/tax-rules.js';
-import { InputError, RunFailedError } from './errors.js';
+import { RunFailedError } from './errors.js';
 import { formatRejects, topRejects, type FileRejects } from './ingest/report.js';
-import { rawTable } from './ingest/schema.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
-import { assertRequiredSourcesLoaded } from './ingest/required.js';
+import { assertRequiredSources } from './ingest/required.js';
 import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow } from './publish/case-row.js';
@@ -31,7 +30,7 @@ import { scoreEntities } from './score/score.js';
 import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
 import { scoreSupervised, type SupervisedScore } from './supervised-stage.js';
 import { engineVersion } from './version.js';
-import { ident, literal, type Db } from './warehouse/db.js';
+import { literal, type Db } from './warehouse/db.js';
 import { openWarehouse } from './warehouse/open.js';
 import { readModels, runModels, setVariables, type Model } from './warehouse/pipeline.js';
 import { ensureWarehouseSchema } from './warehouse/schema.js';
@@ -171,56 +170,6 @@ function printRejects(files: FileRejects[], opts: RunOptions): void {
   for (const line of lines) opts.log.info(`  ${line}`);
 }
 
-/**
- * Sources scoring cannot do without. With no registry or no declarations every seller would look
- * undeclared; with no channel of observed revenue none would. A run whose warehouse holds no row
- * of one of these (this delivery's files all rejected or failed, and none loaded before) stops.
- */
-const requiredForScoring: { sources: string[]; why: string }[] = [
-  { sources: ['taxpayers'], why: 'scoring needs the taxpayer registry (who is registered, under which tax code)' },
-  { sources: ['declarations'], why: 'scoring compares observed revenue with declared revenue' },
-  {
-    sources: ['platform_sellers', 'cod_shipments', 'bank_transactions'],
-    why: 'scoring needs observed revenue from platform sellers, COD shipments or bank transactions',
-  },
-];
-
-async function assertScoringSources(db: Db, input: string, runId: string, load: LoadSummary): Promise<void> {
-  const problems: string[] = [];
-  for (const need of requiredForScoring) {
-    let rows = 0;
-    for (const source of need.sources)
-      rows += (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(source as never))}`)) ?? 0;
-    if (rows > 0) continue;
-    const files = load.files.filter((f) => need.sources.includes(f.source));
-    const detail =
-      files.length === 0
-        ? `no ${need.sources.join(' / ')} file in this delivery and none loaded before`
-        : (await topRejects(db, runId, files, 1, 3))
-            .map((f) => {
-              if (f.status === 'failed') return `${f.file} not loaded: ${f.message}`;
-              const t = f.top[0];
-              return (
-                `${f.file}: ${f.read} read, ${f.rejected} ` +
-                `rejected` +
-                (t
-                  ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ` +
-                    `${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
-                  : '')
-              );
-            })
-            .join('; ');
-    problems.push(`${need.sources.join(' / ')}: 0 rows loaded (${detail}); ${need.why}`);
-  }
-  if (problems.length) {
-    throw new InputError(
-      input,
-      `${problems.join('; ')}. Fix the files or the config (\`sangloc check --input ${input}\` shows what would ` +
-        `load and the settings that fix it) and run again`,
-    );
-  }
-}
-
 function makeRunId(at: Date, config: Config): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const salt = createHash('sha256')
@@ -341,8 +290,7 @@ async function ingestStage(ctx: RunContext): Promise<void> {
 
 /** Stops the run when a source scoring cannot do without has no row in the warehouse. */
 async function requiredSources(ctx: RunContext): Promise<void> {
-  assertRequiredSourcesLoaded(need(ctx.load, 'the load summary'), ctx.opts.input);
-  await assertScoringSources(ctx.db, ctx.opts.input, ctx.runId, need(ctx.load, 'the load summary'));
+  await assertRequiredSources(ctx.db, ctx.opts.input, ctx.runId, need(ctx.load, 'the load summary'));
 }
 
 const rowsRead = (load: LoadSummary) => Object.values(load.bySource).reduce((n, s) => n + s.read, 0);

@@ -1,5 +1,8 @@
 import { InputError } from '../errors.js';
+import { ident, type Db } from '../warehouse/db.js';
 import type { LoadSummary } from './load.js';
+import { topRejects } from './report.js';
+import { rawTable } from './schema.js';
 import type { SourceName } from './sources.js';
 
 /**
@@ -28,4 +31,65 @@ export function assertRequiredSourcesLoaded(load: LoadSummary, input: string): v
       `so nothing was published: ${list}. ` +
       'Fix them and run again; the files that did load are not loaded twice',
   );
+}
+
+/**
+ * Sources scoring cannot do without. With no registry or no declarations every seller would look
+ * undeclared; with no channel of observed revenue none would. A run whose warehouse holds no row
+ * of one of these (this delivery's files all rejected or failed, and none loaded before) stops.
+ */
+const requiredForScoring: { sources: SourceName[]; why: string }[] = [
+  { sources: ['taxpayers'], why: 'scoring needs the taxpayer registry (who is registered, under which tax code)' },
+  { sources: ['declarations'], why: 'scoring compares observed revenue with declared revenue' },
+  {
+    sources: ['platform_sellers', 'cod_shipments', 'bank_transactions'],
+    why: 'scoring needs observed revenue from platform sellers, COD shipments or bank transactions',
+  },
+];
+
+async function assertScoringSources(db: Db, input: string, runId: string, load: LoadSummary): Promise<void> {
+  const problems: string[] = [];
+  for (const need of requiredForScoring) {
+    let rows = 0;
+    for (const source of need.sources)
+      rows += (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(source))}`)) ?? 0;
+    if (rows > 0) continue;
+    const files = load.files.filter((f) => need.sources.includes(f.source));
+    const detail =
+      files.length === 0
+        ? `no ${need.sources.join(' / ')} file in this delivery and none loaded before`
+        : (await topRejects(db, runId, files, 1, 3))
+            .map((f) => {
+              if (f.status === 'failed') return `${f.file} not loaded: ${f.message}`;
+              const t = f.top[0];
+              return (
+                `${f.file}: ${f.read} read, ${f.rejected} ` +
+                `rejected` +
+                (t
+                  ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ` +
+                    `${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
+                  : '')
+              );
+            })
+            .join('; ');
+    problems.push(`${need.sources.join(' / ')}: 0 rows loaded (${detail}); ${need.why}`);
+  }
+  if (problems.length) {
+    throw new InputError(
+      input,
+      `${problems.join('; ')}. Fix the files or the config (\`sangloc check --input ${input}\` shows what would ` +
+        `load and the settings that fix it) and run again`,
+    );
+  }
+}
+
+/**
+ * Both rules a load must pass before scoring, in order: no file of the registry or the returns
+ * failed in this delivery, and the warehouse holds rows of every source scoring needs.
+ *
+ * @example await assertRequiredSources(db, 'deliveries/2026-11', runId, summary)
+ */
+export async function assertRequiredSources(db: Db, input: string, runId: string, load: LoadSummary): Promise<void> {
+  assertRequiredSourcesLoaded(load, input);
+  await assertScoringSources(db, input, runId, load);
 }
