@@ -111,7 +111,9 @@ checked as (
         f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null) as hub_account
     )
     from flagged f
-    left join hub_account_places hp on f.hub_phone and hp.phone = f.phone and hp.remit_account = f.remit_account
+    -- (the warehouse's phone as an equi-join key: a condition on f alone in ON makes DuckDB loop over all pairs)
+    left join hub_account_places hp
+        on hp.phone = case when f.hub_phone then f.phone end and hp.remit_account = f.remit_account
     left join own_accounts o on o.remit_account = f.remit_account
 ),
 

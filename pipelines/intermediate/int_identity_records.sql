@@ -258,14 +258,22 @@ holder_ids as (
 -- A holder ID typed with one digit wrong or two swapped is the same person: each ID stands for the
 -- smallest ID within one such typo of it (same first or last six digits), so a mistyped ID never
 -- makes one person look like two. Used only to keep people apart, never to join records.
+-- (two equi-joins, one per half, rather than one join on `… or …`: DuckDB cannot hash an OR and
+-- compared every pair of IDs, minutes at 50,000 persons)
 holder_canonical as (
-    select a.id, min(b.id) as holder_id
-    from holder_ids a
-    join holder_ids b
-        on (left(a.id, 6) = left(b.id, 6) or right(a.id, 6) = right(b.id, 6))
-        and b.id <= a.id
-        and damerau_levenshtein(a.id, b.id) <= 1
-    group by a.id
+    select id, min(other) as holder_id
+    from (
+        select a.id, b.id as other
+        from holder_ids a
+        join holder_ids b on left(a.id, 6) = left(b.id, 6)
+        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+        union all
+        select a.id, b.id as other
+        from holder_ids a
+        join holder_ids b on right(a.id, 6) = right(b.id, 6)
+        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+    )
+    group by id
 ),
 
 holders as (

@@ -42,24 +42,48 @@ contact_spread as (
     select kind, value, count(distinct entity_id) as holders from contacts group by kind, value
 ),
 
-contact_evidence as (
-    select u.entity_id, c.entity_id as candidate_id, c.kind, 0.9 / s.holders as weight
-    from unregistered u,
-    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([u.phone, u.email, u.account]) as value) v
-    join contacts c on c.kind = v.kind and c.value = v.value
+-- the contacts that count, kept apart first (joined the other way round, an unregistered account
+-- shared by many registered entities made tens of millions of rows before the filter)
+rare_contacts as materialized (
+    select c.entity_id, c.kind, c.value, s.holders
+    from contacts c
     join contact_spread s on s.kind = c.kind and s.value = c.value
     where s.holders <= 3
 ),
 
-id_evidence as (
-    select u.entity_id, r.entity_id as candidate_id,
-        case when r.national_id = u.national_id then 'national_id' else 'national_id_typo' end as kind,
-        case when r.national_id = u.national_id then 0.9 else 0.7 end as weight
+contact_evidence as (
+    select u.entity_id, c.entity_id as candidate_id, c.kind, 0.9 / c.holders as weight
+    from unregistered u,
+    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([u.phone, u.email, u.account]) as value) v
+    join rare_contacts c on c.kind = v.kind and c.value = v.value
+),
+
+-- Two IDs of one length one edit apart differ in one digit, so one of their halves is equal: the
+-- pairs are found by joining on each half (equi-joins), not by comparing every pair in a province.
+id_pairs as (
+    select u.entity_id, r.entity_id as candidate_id, u.national_id as id, r.national_id as other
     from unregistered u
     join registered_values r
       on length(r.national_id) = length(u.national_id)
-     and left(r.national_id, 3) = left(u.national_id, 3)
-     and levenshtein(r.national_id, u.national_id) <= 1
+     and left(r.national_id, length(r.national_id) // 2) = left(u.national_id, length(u.national_id) // 2)
+    union all
+    select u.entity_id, r.entity_id as candidate_id, u.national_id as id, r.national_id as other
+    from unregistered u
+    join registered_values r
+      on length(r.national_id) = length(u.national_id)
+     and right(r.national_id, length(r.national_id) - length(r.national_id) // 2)
+         = right(u.national_id, length(u.national_id) - length(u.national_id) // 2)
+    -- a pair equal in both halves is found by the first join already
+    where left(r.national_id, length(r.national_id) // 2) <> left(u.national_id, length(u.national_id) // 2)
+),
+
+id_evidence as (
+    select entity_id, candidate_id,
+        case when other = id then 'national_id' else 'national_id_typo' end as kind,
+        case when other = id then 0.9 else 0.7 end as weight
+    from id_pairs
+    where left(other, 3) = left(id, 3)
+      and levenshtein(other, id) <= 1
 ),
 
 -- every name of an unregistered entity with every province it is seen in
