@@ -4,8 +4,8 @@
  * need a build: `npm run bench` builds first; `npm run bench:quick` builds only when dist/ is
  * missing (CI has just built it in `npm test`).
  *
- *   npm run bench          forest + scoring core at full sizes (several minutes)
- *   npm run bench:quick    the CI gate: small sizes, ~40 s on an idle 2-core machine
+ *   npm run bench          forest + scoring core at full sizes, the pipeline on 50,000 persons (~10 minutes)
+ *   npm run bench:quick    the CI gate: small sizes (the pipeline on 2,000 persons), ~1 min on an idle 2-core machine
  *   npx tsx bench/run-all.ts --scale   also the whole-batch scale curve (bench/scale.ts, long)
  */
 import { spawnSync } from 'node:child_process';
@@ -28,6 +28,8 @@ if (!existsSync(join(root, 'dist', 'engine', 'workers', 'worker.js'))) {
 const suites = [
   { name: 'forest', file: 'forest.ts' },
   { name: 'scoring core', file: 'score.ts' },
+  // the whole batch against DuckDB's plain read of its input (50,000 persons; quick: 2,000)
+  { name: 'pipeline', file: 'pipeline.ts' },
   ...(scale && !quick ? [{ name: 'scale', file: 'scale.ts' }] : []),
 ];
 const started = performance.now();

@@ -461,6 +461,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
     excluded_audited: excluded,
     unattributed: need(ctx.unattributed, 'the unattributed rows'),
     timings_ms: { ...log.timings },
+    cpu_ms: { ...log.cpuTimings },
+    peak_rss_mb: { ...log.peakRssMb },
   };
   writeJson(join(dir, 'run.json'), runJson);
   const report = await buildReportModel(
@@ -499,7 +501,12 @@ async function commitRun(ctx: RunContext): Promise<void> {
   const taxYear = need(ctx.taxYear, 'the tax year');
   const { dir, runJson, exported, finishedAt } = need(ctx.published, 'the published run');
   // Timings of publish itself are only known now: rewrite run.json before the folder goes live.
-  writeJson(join(dir, 'run.json'), { ...runJson, timings_ms: { ...log.timings } });
+  writeJson(join(dir, 'run.json'), {
+    ...runJson,
+    timings_ms: { ...log.timings },
+    cpu_ms: { ...log.cpuTimings },
+    peak_rss_mb: { ...log.peakRssMb },
+  });
   const finalDir = commitRunFolder(ws, runId);
   try {
     appendAudit(ws, {
