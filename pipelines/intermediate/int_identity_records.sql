@@ -19,9 +19,18 @@ cod as (
     select * from stg_cod_shipments
 ),
 
+-- each parcel address as a key once per distinct address (a sender's parcels repeat it)
+sender_addresses as (
+    select address, name_key(address) as address_key
+    from (select distinct address from int_cod_senders where sender_key is not null and address is not null)
+),
+
 -- parcels with the sender profile each belongs to (int_cod_senders.sql: warehouse values set aside)
 senders as (
-    select * from int_cod_senders where sender_key is not null
+    select s.*, a.address_key
+    from int_cod_senders s
+    left join sender_addresses a on a.address = s.address
+    where s.sender_key is not null
 ),
 
 taxpayer_records as (
@@ -90,7 +99,7 @@ sender_records as (
         any_value(name_key) as name_key,
         null::varchar as national_id, null::varchar as tax_id, any_value(phone) as phone, null::varchar as email,
         any_value(remit_account) as account, null::varchar as domain, any_value(province) as province,
-        max(name_key(address)) as address_key,
+        max(address_key) as address_key,
         -- who booked the parcels for the seller (a fulfilment warehouse): related, not the seller
         max(hub_name_key) as hub_name_key, max(hub_phone) as hub_phone, max(hub_account) as hub_account
     from senders
