@@ -11,6 +11,8 @@
  *
  * Options: --persons N  --seed S (1)  --input DIR  --cache DIR (bench/out/worlds, shared with scale.ts)
  *          --out DIR (bench/results)  --label L (file name part; default full / quick)  --keep
+ *          --tree DIR (run DIR/bin/sangloc.js, another engine's built tree, e.g. a worktree of an
+ *          earlier commit: a before measured beside an after on the same world)
  *
  * The floor (`--quick`, asserted: exit 1 under it): the batch's CPU time at most QUICK_MAX_CPU_RATIO×
  * the plain read's. CPU time, not wall: on a shared machine the neighbours move wall time of both
@@ -30,7 +32,6 @@ import { parseGnuTime, parseStageLines, summariseLoad, topLevelStages } from './
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const cli = join(root, 'bin', 'sangloc.js');
 
 /** The quick gate: batch CPU time / plain-read CPU time must stay at or under this. */
 export const QUICK_MAX_CPU_RATIO = 14;
@@ -45,8 +46,11 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(here, 'results') },
     label: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    // another engine's tree (its bin/sangloc.js, built): to measure a before beside an after
+    tree: { type: 'string' },
   },
 });
+const cli = join(values.tree ? resolve(values.tree) : root, 'bin', 'sangloc.js');
 const persons = Number(values.persons ?? (values.quick ? 2000 : 50000));
 const seed = Number(values.seed);
 const label = values.label ?? (values.quick ? 'quick' : 'full');
@@ -54,7 +58,7 @@ if (!Number.isInteger(persons) || persons < 1 || !Number.isInteger(seed)) {
   console.error('usage: tsx bench/pipeline.ts [--quick] [--persons N] [--seed S] [--input DIR] [--out DIR]');
   process.exit(2);
 }
-if (!existsSync(join(root, 'dist', 'engine', 'cli', 'main.js'))) {
+if (!existsSync(join(dirname(cli), '..', 'dist', 'engine', 'cli', 'main.js'))) {
   console.error('bench/pipeline: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }
@@ -132,6 +136,7 @@ const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? 
 const int = (n: number) => Math.round(n).toLocaleString('en');
 
 const started = performance.now();
+const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
 const input = await world();
 const scratch = join(tmpdir(), `sangloc-bench-pipeline-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
@@ -206,6 +211,7 @@ const result = {
   persons: values.input ? null : persons,
   seed: values.input ? null : seed,
   input,
+  engine: values.tree ? resolve(values.tree) : root,
   machine: { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
   rows_read: rowsRead,
   entities: runJson.entities,
@@ -233,6 +239,7 @@ const result = {
     })),
     substages_ms: Object.fromEntries(Object.entries(wall).filter(([k]) => k.includes(':'))),
   },
+  load_1_5_15: { start: loadAtStart, end: loadavg().map((l) => Math.round(l * 100) / 100) },
   ratio: { wall: Math.round(wallRatio * 100) / 100, cpu: cpuRatio === null ? null : Math.round(cpuRatio * 100) / 100 },
   floor: values.quick ? { max_cpu_ratio: QUICK_MAX_CPU_RATIO, ok: floorOk } : null,
   seconds: Math.round((performance.now() - started) / 1000),
