@@ -1,3 +1,4 @@
+import { fmt } from '../format.js';
 /**
  * What changed between two runs' case lists: cases that are new, escalated, de-escalated or
  * dropped. A case's priority is its rank band (top 50, 51–200, 201–1,000, the rest by default);
@@ -147,13 +148,14 @@ export function diffCases(
  * @example process.stdout.write(formatDiffText(d, 30));
  */
 export function formatDiffText(diff: RunDiff, limit = 30): string {
-  const nf = new Intl.NumberFormat('en');
+  const f = fmt();
   const out = [
     `cases: ${diff.run_a} → ${diff.run_b} (bands by ` +
       `rank: ${Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ')})`,
-    `  new ${diff.counts.new}, escalated ${diff.counts.escalated}, de-escalated ${diff.counts['de-escalated']}, ` +
-      `dropped ${diff.counts.dropped}, unchanged ${diff.counts.unchanged}`,
-    `  expected yield ${diff.expected_yield_delta >= 0 ? '+' : ''}${nf.format(diff.expected_yield_delta)} VND`,
+    `  new ${f.int(diff.counts.new)}, escalated ${f.int(diff.counts.escalated)}, de-escalated ` +
+      `${f.int(diff.counts['de-escalated'])}, dropped ${f.int(diff.counts.dropped)}, ` +
+      `unchanged ${f.int(diff.counts.unchanged)}`,
+    `  expected yield ${f.signed(diff.expected_yield_delta)} VND`,
   ];
   if (diff.changes.length === 0) return out.join('\n') + '\n';
   const header = ['change', 'entity_id', 'rank', 'band', 'expected yield (VND)', 'province'];
@@ -162,11 +164,11 @@ export function formatDiffText(diff: RunDiff, limit = 30): string {
     .map((c) => [
       c.change,
       c.entity_id,
-      `${c.rank_a ?? '–'} → ${c.rank_b ?? '–'}`,
+      `${c.rank_a === null ? '–' : f.int(c.rank_a)} → ${c.rank_b === null ? '–' : f.int(c.rank_b)}`,
       `${c.band_a === null ? '–' : bandLabel(c.band_a, diff.bands)} ` +
         `→ ${c.band_b === null ? '–' : bandLabel(c.band_b, diff.bands)}`,
-      `${c.expected_yield_a === null ? '–' : nf.format(c.expected_yield_a)} ` +
-        `→ ${c.expected_yield_b === null ? '–' : nf.format(c.expected_yield_b)}`,
+      `${c.expected_yield_a === null ? '–' : f.int(c.expected_yield_a)} ` +
+        `→ ${c.expected_yield_b === null ? '–' : f.int(c.expected_yield_b)}`,
       c.province ?? '',
     ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));

@@ -61,7 +61,9 @@ export const reportScript = String.raw`
   'use strict';
   var data = JSON.parse(document.getElementById('sangloc-data').textContent);
   var cases = data.cases;
-  var nf = new Intl.NumberFormat('vi-VN');
+  // The one formatter's shapes (engine/format.ts): grouped whole numbers, scores with 3 decimals, years bare.
+  var nf = new Intl.NumberFormat(data.locale, { maximumFractionDigits: 0 });
+  var nf3 = new Intl.NumberFormat(data.locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   var colByName = {};
   data.columns.forEach(function (c) { colByName[c.name] = c; });
   var reasonByCode = {};
@@ -81,12 +83,15 @@ export const reportScript = String.raw`
     e.appendChild(el('span', 'en', en));
     return e;
   }
-  function isNum(kind) { return kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag'; }
+  function isNum(kind) {
+    return kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag' || kind === 'year';
+  }
   function fmt(col, v) {
     if (v === null || v === undefined) return '';
     if (Array.isArray(v)) return v.join(' | ');
     if (col.kind === 'vnd' || col.kind === 'int') return nf.format(v);
-    if (col.kind === 'score') return Number(v).toFixed(3);
+    if (col.kind === 'score') return nf3.format(v);
+    if (col.kind === 'year') return String(v);
     if (col.kind === 'flag') return v ? '✓' : '';
     return String(v);
   }

@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { caseColumns, type CaseColumn, type CaseRow, type ReasonInfo } from './case-row.js';
 import { exportRow, spreadsheetCell, type CaseWriteOptions } from './cells.js';
+import { excelFormats, fmt } from '../format.js';
 
 export type Language = 'vi' | 'en';
 
@@ -35,10 +36,11 @@ export const noteSheetName = 'Ghi chú – Note';
 
 /** Excel number formats by column kind. */
 export const numberFormats: Partial<Record<CaseColumn['kind'], string>> = {
-  vnd: '#,##0',
-  score: '0.000',
-  int: '0',
-  flag: '0',
+  vnd: excelFormats.vnd,
+  score: excelFormats.score,
+  int: excelFormats.count,
+  year: excelFormats.year,
+  flag: excelFormats.flag,
 };
 
 const kindLabels: Record<CaseColumn['kind'], [vi: string, en: string]> = {
@@ -48,6 +50,7 @@ const kindLabels: Record<CaseColumn['kind'], [vi: string, en: string]> = {
   text: ['văn bản', 'text'],
   list: ['danh sách, ngăn cách bằng |', 'list, separated by |'],
   flag: ['0 hoặc 1', '0 or 1'],
+  year: ['năm', 'year'],
 };
 
 /** Excel cells hold at most 32,767 characters. */
@@ -112,12 +115,11 @@ export async function writeCasesXlsx(file: string, rows: readonly CaseRow[], opt
 
 /** The bilingual note of a cut list. */
 export function truncationNote(shown: number, total: number): [vi: string, en: string] {
-  const vi = new Intl.NumberFormat('vi-VN');
-  const en = new Intl.NumberFormat('en');
+  const f = fmt();
   return [
-    `Tệp này chỉ chứa ${vi.format(shown)} hồ sơ đầu tiên (xếp hạng cao nhất) trong tổng số ${vi.format(total)}. ` +
+    `Tệp này chỉ chứa ${f.int(shown)} hồ sơ đầu tiên (xếp hạng cao nhất) trong tổng số ${f.int(total)}. ` +
       `Danh sách đầy đủ nằm trong cases.csv và cases.parquet cùng thư mục.`,
-    `This workbook holds the first ${en.format(shown)} cases (best ranked) of ${en.format(total)}. The full ` +
+    `This workbook holds the first ${f.int(shown)} cases (best ranked) of ${f.int(total)}. The full ` +
       `list is in cases.csv and cases.parquet in the same folder.`,
   ];
 }

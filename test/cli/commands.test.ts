@@ -14,6 +14,7 @@ import { parseCsv } from '../publish/helpers.js';
 import { tempDir } from '../helpers.js';
 import { cli, runSamples } from './helpers.js';
 import { outcomesCsv } from './outcome-fixtures.js';
+import { fmt } from '../../engine/format.js';
 
 const root = tempDir('sangloc-cli-');
 const ws = join(root, 'ws');
@@ -99,7 +100,7 @@ describe('sangloc explain', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`Dossier ${top.entity_id} — tax year 2025, run ${runId}`);
     expect(r.out).toContain(`= Tax gap`);
-    expect(r.out).toContain(new Intl.NumberFormat('en').format(top.tax_gap_vnd!));
+    expect(r.out).toContain(fmt('vi').int(top.tax_gap_vnd!));
     for (const code of top.reason_codes) expect(r.out).toContain(`[${code}]`);
   });
 
@@ -204,7 +205,7 @@ describe('outcomes import → train → models', () => {
     const r = await cli(['train', '--workspace', ws, '--quiet']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/model forest-2025-[0-9a-f]{12} trained for tax year 2025/);
-    const auc = Number(/cross-validated AUC: ([\d.]+)/.exec(r.out)![1]);
+    const auc = Number(/cross-validated AUC: ([\d,]+)/.exec(r.out)![1]!.replace(',', '.'));
     expect(auc).toBeGreaterThan(0.6);
     expect(r.out).toMatch(/labels: (9\d|1\d\d) audit outcomes/);
   });

@@ -271,7 +271,7 @@ describe('report.html with every section', () => {
   it.each([
     { id: 'channels', text: 'Channels at a glance' },
     { id: 'model', text: 'forest-2026-0123456789ab' },
-    { id: 'model', text: '0.871' },
+    { id: 'model', text: '0,871' },
     { id: 'changes', text: 'Changes since the previous run (20261124-020000-ffffff)' },
     { id: 'stats', text: '&lt;i&gt;Hà Nội&lt;/i&gt;' },
     { id: 'charts', text: 'Cumulative expected yield by rank vs random selection' },

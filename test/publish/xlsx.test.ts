@@ -53,7 +53,8 @@ describe('writeCasesXlsx', async () => {
     { name: 'tax_gap_vnd', numFmt: '#,##0', value: 18_750_000 },
     { name: 'expected_yield_vnd', numFmt: '#,##0', value: 12_345_678 },
     { name: 'risk_score', numFmt: '0.000', value: 0.8731 },
-    { name: 'rank', numFmt: '0', value: 1 },
+    { name: 'rank', numFmt: '#,##0', value: 1 },
+    { name: 'tax_year', numFmt: '0', value: 2026 },
   ])('$name is a number formatted $numFmt', ({ name, numFmt, value }) => {
     const cell = sheet.getRow(2).getCell(colNo(name));
     expect(cell.value).toBe(value);
