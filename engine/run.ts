@@ -460,6 +460,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
     entities: batch.batch.n,
     cases: rows.length,
     excluded_audited: excluded,
+    // Which entities (engine ids, no personal data): `sangloc diff` says a case dropped as audited.
+    excluded_audited_entities: batch.ids.filter((id) => batch.audited.has(id)).sort(),
     unattributed: need(ctx.unattributed, 'the unattributed rows'),
     timings_ms: { ...log.timings },
   };

@@ -52,7 +52,7 @@ figure { margin:0; }
 tr.total td { font-weight:600; border-top:2px solid var(--ink); }
 .tag.chg-new { border-color:#2563eb; }
 .tag.chg-escalated { border-color:var(--warn); }
-.tag.chg-dropped, .tag.chg-de-escalated { color:var(--muted); }
+.tag.chg-dropped, .tag.chg-de-escalated, .tag.chg-moved-up, .tag.chg-moved-down { color:var(--muted); }
 code { background:#eef2f5; padding:1px 4px; border-radius:3px; word-break:break-all; }
 `;
 

@@ -176,6 +176,8 @@ function diffSection(diff: RunDiff | null | undefined): string {
     new: ['Mới', 'New'],
     escalated: ['Tăng mức ưu tiên', 'Escalated'],
     'de-escalated': ['Giảm mức ưu tiên', 'De-escalated'],
+    'moved-up': ['Lên hạng do hồ sơ khác rời đi', 'Moved up as others left'],
+    'moved-down': ['Xuống hạng do hồ sơ mới vào', 'Moved down as others came in'],
     dropped: ['Ra khỏi danh sách', 'Dropped'],
     unchanged: ['Không đổi', 'Unchanged'],
   };
