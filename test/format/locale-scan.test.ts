@@ -85,9 +85,6 @@ async function must(args: string[]): Promise<string> {
 beforeAll(async () => {
   const config = join(ws, 'config.json');
   writeFileSync(config, JSON.stringify({ threads: 1 }));
-  // A second config that cuts the list, so that the diff has changes to show.
-  const cut = join(ws, 'cut.json');
-  writeFileSync(cut, JSON.stringify({ threads: 1, seed: 2, rank: { capacity: 120 } }));
   const w = join(ws, 'ws');
   const runs = join(w, 'runs');
   const newestRun = () =>
@@ -118,7 +115,19 @@ beforeAll(async () => {
     o.check = await must(['check', '--input', samplesDir, ...flag]);
     o.status = (await cli(['status', '--workspace', w, ...flag])).out;
     o.models = await must(['models', '--workspace', w, ...flag]);
-    o['run (cut list)'] = await must(['run', '--input', samplesDir, '--workspace', w, '--config', cut, ...flag]);
+    // Another tax year, so that the diff has cases with yields to show.
+    o['run (2024)'] = await must([
+      'run',
+      '--input',
+      samplesDir,
+      '--workspace',
+      w,
+      '--config',
+      config,
+      '--tax-year',
+      '2024',
+      ...flag,
+    ]);
     o.diff = await must(['diff', dir, newestRun(), '--limit', '1000', ...flag]);
   }
 }, 600_000);
@@ -131,7 +140,7 @@ afterAll(() => {
 describe.each(['vi', 'en'] as const)('every person-facing output in %s', (lang) => {
   const names = [
     'run',
-    'run (cut list)',
+    'run (2024)',
     'report.html',
     'cases.xlsx text',
     'explain text',
@@ -153,6 +162,7 @@ describe.each(['vi', 'en'] as const)('every person-facing output in %s', (lang) 
     expect(outputs[lang].run).toMatch(own);
     expect(outputs[lang]['report.html']).toMatch(own);
     expect(outputs[lang]['explain text']).toMatch(own);
+    expect(outputs[lang].diff).toMatch(own);
   });
 
   it('writes the tax year bare, never grouped', () => {
