@@ -284,6 +284,7 @@ export const reportScript = String.raw`
       var ya = ch.expected_yield_a === null ? '–' : nf.format(ch.expected_yield_a);
       var yb = ch.expected_yield_b === null ? '–' : nf.format(ch.expected_yield_b);
       tr.appendChild(el('td', 'num', ya + ' → ' + yb));
+      tr.appendChild(el('td', '', ch.why || ''));
       frag2.appendChild(tr);
     });
     changesBody.replaceChildren(frag2);

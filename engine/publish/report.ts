@@ -21,7 +21,7 @@ import {
   yieldCurve,
   yieldCurveSvg,
 } from './report-charts.js';
-import { bandLabel, type RunDiff } from '../diff/index.js';
+import { bandLabel, changeWhy, type RunDiff } from '../diff/index.js';
 import type { PeriodStats } from '../stats/period.js';
 import type { ModelCard } from '../warehouse/models.js';
 import { reportCss, reportScript } from './report-client.js';
@@ -54,6 +54,8 @@ export interface ReportData {
     band_b: string;
     expected_yield_a: number | null;
     expected_yield_b: number | null;
+    /** Why it changed (`changeWhy`): passed others, only moved as others left, dropped as audited … */
+    why: string;
   }[];
 }
 
@@ -97,6 +99,7 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Report
       band_b: c.band_b === null ? '–' : bandLabel(c.band_b, model.diff!.bands),
       expected_yield_a: c.expected_yield_a,
       expected_yield_b: c.expected_yield_b,
+      why: changeWhy(c),
     })),
   };
 }
@@ -202,7 +205,8 @@ function diffSection(diff: RunDiff | null | undefined): string {
         `class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span ` +
         `class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span ` +
         `class="en">Band</span></th>` +
-        `<th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead>` +
+        `<th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th><th>Lý do <span ` +
+        `class="en">Why</span></th></tr></thead>` +
         `<tbody id="changes-body"></tbody></table></div>${more}`
       : '') +
     `
