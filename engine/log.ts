@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
  * Progress and timing on stderr. Never pass personal data (IDs, phones, accounts, names) here:
  * messages carry counts, stage names and file names only.
  */
+import { fmt } from './format.js';
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -67,7 +69,7 @@ export function peakRssBytes(): number {
 }
 
 export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return fmt().ms(ms);
 }
 
 /** A logger that prints nothing; for tests and library use. */

@@ -39,6 +39,7 @@ import { onInterrupt } from './interrupt.js';
 import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
 import { featureVariables } from './features/variables.js';
 import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
+import { fmt } from './format.js';
 
 export interface RunOptions {
   input: string;
@@ -299,7 +300,7 @@ function ingestSummary(ctx: RunContext): string {
   const load = need(ctx.load, 'the load summary');
   const files = (status: string) => load.files.filter((f) => f.status === status).length;
   return (
-    `ingest: ${files('loaded')} new file(s), ${rowsRead(load).toLocaleString('en')} rows read, ` +
+    `ingest: ${files('loaded')} new file(s), ${fmt().int(rowsRead(load))} rows read, ` +
     `${files('skipped')} already loaded, ${files('failed')} failed`
   );
 }
@@ -315,7 +316,7 @@ async function chooseTaxYear(ctx: RunContext): Promise<void> {
       : await chooseTaxYearFromReturns(ctx.db, ctx.opts.input);
   const taxYear = chosen.year;
   const rules = rulesForYear(taxYear, ctx.config.taxRules);
-  ctx.log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${rules.threshold.toLocaleString('en')} VND`);
+  ctx.log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${fmt().int(rules.threshold)} VND`);
   await setVariables(ctx.db, featureVariables(taxYear));
   ctx.taxYear = taxYear;
   ctx.rules = rules;
@@ -336,9 +337,9 @@ function resolveSummary(ctx: RunContext): string {
   const r = need(ctx.resolved, 'the resolved entities');
   const u = need(ctx.unattributed, 'the unattributed rows');
   return (
-    `resolve: ${r.records.toLocaleString('en')} identity records → ${r.clusters.toLocaleString('en')} entities` +
+    `resolve: ${fmt().int(r.records)} identity records → ${fmt().int(r.clusters)} entities` +
     (u.rows > 0
-      ? `; ${u.rows.toLocaleString('en')} COD parcel(s) booked by a warehouse with nothing of the seller's own ` +
+      ? `; ${fmt().int(u.rows)} COD parcel(s) booked by a warehouse with nothing of the seller's own ` +
         `left unattributed`
       : '')
   );
@@ -459,6 +460,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
     entities: batch.batch.n,
     cases: rows.length,
     excluded_audited: excluded,
+    // Which entities (engine ids, no personal data): `sangloc diff` says a case dropped as audited.
+    excluded_audited_entities: batch.ids.filter((id) => batch.audited.has(id)).sort(),
     unattributed: need(ctx.unattributed, 'the unattributed rows'),
     timings_ms: { ...log.timings },
     cpu_ms: { ...log.cpuTimings },

@@ -10,6 +10,7 @@ import { createScorePool, predictParallel } from './workers/pool.js';
 import { saveModel } from './warehouse/models.js';
 import { labelledRows, modelCard } from './outcomes/train.js';
 import type { Workspace } from './warehouse/workspace.js';
+import { fmt } from './format.js';
 
 export interface SupervisedScore {
   /** Probability of under-declaration per entity: the calibrated forest blended with the rules, or the rules alone. */
@@ -73,7 +74,7 @@ export async function scoreSupervised(
   log.info(
     `score: forest ${modelId} trained on ${fit.metrics.labels} outcomes (${fit.metrics.positives} ` +
       `undeclared, ${fit.metrics.randomLabels} random audits): ` +
-      `cross-validated AUC ${fit.metrics.cvAuc.toFixed(3)}; saved in ${join('models', modelId + '.json')}`,
+      `cross-validated AUC ${fmt().dec(fit.metrics.cvAuc, 3)}; saved in ${join('models', modelId + '.json')}`,
   );
   return {
     probability,

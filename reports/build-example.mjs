@@ -3,7 +3,16 @@
 // after `npm run build`): the analyst's report, the case list, a seller dossier and the year's
 // statistics, so a visitor sees the output without running anything. Uses the built engine in dist/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +27,59 @@ const sangloc = (...args) =>
     encoding: 'utf8',
     env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' },
   });
+
+/**
+ * The first printed page of cases.xlsx as LibreOffice draws it on a vi-VN desktop (PDF, then PNG
+ * with pdftoppm): what an analyst gets on paper. Skipped with a message when the tools are missing
+ * (`apt-get install -y --no-install-recommends libreoffice-calc poppler-utils`).
+ */
+function renderXlsxPage(xlsx, png) {
+  const soffice = ['/usr/bin/soffice', '/usr/local/bin/soffice'].find((p) => existsSync(p));
+  const pdftoppm = ['/usr/bin/pdftoppm', '/usr/local/bin/pdftoppm'].find((p) => existsSync(p));
+  if (!soffice || !pdftoppm) {
+    process.stderr.write('example: no LibreOffice or pdftoppm; cases-xlsx-page1.png not rebuilt\n');
+    return;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'sangloc-lo-'));
+  try {
+    mkdirSync(join(tmp, 'profile', 'user'), { recursive: true });
+    writeFileSync(
+      join(tmp, 'profile', 'user', 'registrymodifications.xcu'),
+      '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" ' +
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' +
+        '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">' +
+        '<value>vi-VN</value></prop></item>\n</oor:items>\n',
+    );
+    execFileSync(
+      soffice,
+      [
+        '--headless',
+        '--norestore',
+        `-env:UserInstallation=file://${join(tmp, 'profile')}`,
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        tmp,
+        xlsx,
+      ],
+      { stdio: 'ignore', timeout: 180_000 },
+    );
+    execFileSync(pdftoppm, [
+      '-png',
+      '-r',
+      '110',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      join(tmp, 'cases.pdf'),
+      png.replace(/\.png$/, ''),
+    ]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 try {
   process.stderr.write('example: running the batch over data-samples …\n');
@@ -56,6 +118,7 @@ try {
       '\nsangloc:',
     )[0] + '\n',
   );
+  renderXlsxPage(join(out, 'cases.xlsx'), join(out, 'cases-xlsx-page1.png'));
   process.stderr.write(
     `example: run ${run.run_id}, ${cases.length} cases → reports/example/ (report.html, cases, dossier-${top}, stats-${year})\n`,
   );

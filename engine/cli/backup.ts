@@ -1,5 +1,5 @@
 import { backupWorkspace } from '../ops/backup.js';
-import { formatBytes } from '../ops/format.js';
+import { fmt } from '../format.js';
 import { openExistingWorkspace } from '../publish/run-ref.js';
 import { requireString, type Command } from './command.js';
 
@@ -31,7 +31,7 @@ export const command: Command<typeof options> = {
       allRuns: Boolean(args.values['all-runs']),
     });
     process.stdout.write(
-      `sangloc: backup ${r.file} written (${formatBytes(r.bytes)}; ${r.manifest.files.length} files, ` +
+      `sangloc: backup ${r.file} written (${fmt().bytes(r.bytes)}; ${r.manifest.files.length} files, ` +
         `warehouse schema ${r.manifest.schema_version ?? 'none'}, ${r.manifest.runs.length} run(s), ` +
         `latest ${r.manifest.latest_run ?? 'none'})\n`,
     );

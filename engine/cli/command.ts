@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
+import { langs, parseLang, setLang } from '../format.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -30,11 +31,31 @@ export const workspaceOptions = {
   quiet: { type: 'boolean', short: 'q' },
 } as const satisfies Options;
 
+/** Flags every command takes: `--help`, and `--lang` for the language of numbers, dates and texts. */
+const sharedOptions = { help: { type: 'boolean', short: 'h' }, lang: { type: 'string' } } as const satisfies Options;
+
+/**
+ * Sets the language people read (numbers, dates) from `--lang`; vi when the flag is absent.
+ *
+ * @example applyLang(args) // after `sangloc stats … --lang en`, fmt().int(1234) === '1,234'
+ */
+export function applyLang(args: ParsedArgs): void {
+  const v = args.values.lang;
+  // Each command starts from vi: an earlier in-process command's --lang never leaks into the next.
+  if (v === undefined) {
+    setLang('vi');
+    return;
+  }
+  const lang = typeof v === 'string' ? parseLang(v) : undefined;
+  if (!lang) throw new UsageError(`--lang must be one of ${langs.join(', ')}, got "${String(v)}".`);
+  setLang(lang);
+}
+
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      options: { ...command.options, ...sharedOptions },
       allowPositionals: command.positionals ?? false,
       strict: true,
     });
@@ -51,6 +72,9 @@ export function commandHelp(command: Command): string {
     `usage: sangloc ${command.usage}`,
     '',
     ...command.help.map((l) => `  ${l}`),
+    ...(command.options.lang
+      ? []
+      : ['  --lang vi|en       language of numbers and dates (default vi: 1.234.567, 0,994)']),
     '',
     'example:',
     `  ${command.example}`,

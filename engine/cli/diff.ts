@@ -4,6 +4,7 @@ import { formatDiffText } from '../diff/index.js';
 import { diffCsv, diffRuns } from '../publish/run-diff.js';
 import { openExistingWorkspace, resolveRunDir } from '../publish/run-ref.js';
 import { optionalInt, type Command } from './command.js';
+import { fmt } from '../format.js';
 
 const options = {
   workspace: { type: 'string', short: 'w' },
@@ -25,12 +26,14 @@ function parseBands(v: string | undefined): number[] | undefined {
 
 export const command: Command<typeof options> = {
   name: 'diff',
-  summary: 'what changed between two runs: new, escalated, de-escalated and dropped cases',
+  summary:
+    'what changed between two runs: new, escalated, de-escalated, moved only because others left or came in, ' +
+    'and dropped cases with why',
   usage: 'diff RUN_A RUN_B [--workspace WS] [--out FILE.csv] [--bands 50,200,1000] [--limit N]',
   help: [
     'RUN_A RUN_B      run ids (with --workspace), "latest" / "previous", or run folders',
     '--workspace WS   workspace holding the runs',
-    '--out FILE.csv   write every changed case as CSV (change, entity, ranks, bands, expected yield)',
+    '--out FILE.csv   write every changed case as CSV (change, entity, ranks, bands, expected yield, cause, why)',
     '--bands LIST     upper ranks of the priority bands (default 50,200,1000)',
     '--limit N        changed cases printed on the terminal (default 30)',
   ],
@@ -47,7 +50,7 @@ export const command: Command<typeof options> = {
     const out = args.values.out as string | undefined;
     if (out) {
       writeFileSync(out, diffCsv(diff), { mode: 0o600 });
-      process.stdout.write(`  ${diff.changes.length} changed case(s) written to ${out}\n`);
+      process.stdout.write(`  ${fmt().int(diff.changes.length)} changed case(s) written to ${out}\n`);
     }
     return 0;
   },

@@ -4,6 +4,7 @@ import { generateWorld } from '../generate/index.js';
 import { MAX_PERSONS } from '../generate/identifiers.js';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { fmt } from '../format.js';
 
 function readKnobsFile(file: string): string {
   try {
@@ -51,8 +52,8 @@ export const command: Command = {
     const summary = await generateWorld({ persons, seed, outDir, taxYear, logger, knobs });
     const rows = Object.values(summary.sources).reduce((a, b) => a + b, 0);
     process.stdout.write(
-      `${outDir}: ${persons} persons, ${rows} rows in ${Object.keys(summary.files).length} files (seed ${seed}, ` +
-        `tax year ${taxYear})\n`,
+      `${outDir}: ${fmt().int(persons)} persons, ${fmt().int(rows)} rows in ` +
+        `${Object.keys(summary.files).length} files (seed ${seed}, tax year ${taxYear})\n`,
     );
     return 0;
   },

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { checkLinkFiles, linkFiles, readLinkSpec, type LinkFileList } from '../resolve/link-files.js';
 import { optionalInt, requireString, type Command } from './command.js';
+import { fmt } from '../format.js';
 
 const options = {
   spec: { type: 'string', short: 's' },
@@ -73,20 +74,20 @@ export const command: Command<typeof options> = {
     );
     const q = result.quality;
     if (q && result.sweepTable) {
-      const f = (x: number) => x.toLocaleString('vi-VN', { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+      const f = (x: number) => fmt().dec(x, 4);
       const lines = [
         `labels: ${q.records} records, ${q.positives} true pairs (${q.positivesNotBlocked} not brought by any ` +
           `blocking rule)`,
-        `  pairs at the threshold (${result.quality!.atThreshold.weight.toFixed(2)} bits): ` +
+        `  pairs at the threshold (${fmt().dec(result.quality!.atThreshold.weight, 2)} bits): ` +
           `precision ${f(q.atThreshold.precision)}, recall ${f(q.atThreshold.recall)}, F1 ${f(q.atThreshold.f1)}`,
         `  clusters:                      precision ${f(q.clustered.precision)}, ` +
           `recall ${f(q.clustered.recall)}, F1 ${f(q.clustered.f1)}`,
-        `  best F1 ${f(q.best.f1)} at match weight ${q.best.weight.toFixed(2)} ` +
-          `(probability ${q.best.probability.toPrecision(4)})`,
+        `  best F1 ${f(q.best.f1)} at match weight ${fmt().dec(q.best.weight, 2)} ` +
+          `(probability ${fmt().num(q.best.probability, 4)})`,
         '  sweep:  probability   weight  predicted  precision  recall      F1',
         ...result.sweepTable.map(
           (p) =>
-            `         ${p.probability.toFixed(4).padStart(10)} ${p.weight.toFixed(2).padStart(8)} ` +
+            `         ${fmt().dec(p.probability, 4).padStart(10)} ${fmt().dec(p.weight, 2).padStart(8)} ` +
             `${String(p.predicted).padStart(10)}    ${f(p.precision)}  ${f(p.recall)}  ${f(p.f1)}`,
         ),
       ];

@@ -1,5 +1,5 @@
 import { SanglocError, withoutQuotedValues } from '../errors.js';
-import { commandHelp, parseCommandArgs, type Command } from './command.js';
+import { applyLang, commandHelp, parseCommandArgs, type Command } from './command.js';
 import { engineVersion } from '../version.js';
 
 /** Commands load lazily so `sangloc --help` stays fast. One file per command. */
@@ -59,6 +59,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write(commandHelp(command));
       return 0;
     }
+    applyLang(args);
     return await command.run(args);
   } catch (err) {
     if (err instanceof SanglocError) {

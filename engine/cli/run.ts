@@ -3,6 +3,7 @@ import { loadConfig } from '../config/index.js';
 import { createLogger, formatMs } from '../log.js';
 import { runBatch } from '../run.js';
 import { optionalInt, requireString, workspaceOptions, type Command } from './command.js';
+import { fmt, setLang } from '../format.js';
 
 export const command: Command = {
   name: 'run',
@@ -16,7 +17,7 @@ export const command: Command = {
     '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …); every key: ' +
       'docs/config.md',
     '--mask-pii         mask IDs, phones and accounts in every export',
-    '--lang vi|en       language of reasons (default vi)',
+    '--lang vi|en       language of reasons, numbers and dates (default vi: 1.234.567, 0,994)',
     '--wait             wait for a run already holding the workspace instead of exiting',
     '--quiet            no progress on stderr',
   ],
@@ -40,6 +41,7 @@ export const command: Command = {
         ...(lang ? { language: lang as 'vi' | 'en' } : {}),
       },
     });
+    setLang(config.output.language);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
     const started = performance.now();
     const result = await runBatch({ input, workspace, config, taxYear, log, wait: Boolean(args.values.wait) });
@@ -49,7 +51,7 @@ export const command: Command = {
       [
         `sangloc: run ${result.runId} published in ${formatMs(performance.now() - started)} (tax ` +
           `year ${result.taxYear}):`,
-        `  ${result.entities.toLocaleString('en')} seller entities, ${result.cases.toLocaleString('en')} cases`,
+        `  ${fmt().int(result.entities)} seller entities, ${fmt().int(result.cases)} cases`,
         `  case list: ${rel}/cases.xlsx (also .csv, .parquet, .json)`,
         `  report:    ${rel}/report.html`,
         '',

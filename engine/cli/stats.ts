@@ -5,6 +5,7 @@ import { openExistingWorkspace } from '../publish/run-ref.js';
 import { statsCsv } from '../publish/stats-csv.js';
 import { formatStatsText, parsePeriod, periodStats } from '../stats/period.js';
 import { requireString, type Command } from './command.js';
+import { fmt } from '../format.js';
 
 const options = {
   workspace: { type: 'string', short: 'w' },
@@ -42,7 +43,9 @@ export const command: Command<typeof options> = {
     const out = args.values.out as string | undefined;
     if (out) {
       writeFileSync(out, statsCsv(stats), { mode: 0o600 });
-      process.stdout.write(`sangloc: ${stats.rows.length} province row(s) and the total written to ${out}\n`);
+      process.stdout.write(
+        `sangloc: ${fmt().int(stats.rows.length)} province row(s) and the total written to ${out}\n`,
+      );
     }
     return 0;
   },

@@ -124,7 +124,13 @@ export const configSchema = z.strictObject({
     .describe('How the work list is cut.'),
   output: z
     .strictObject({
-      language: z.enum(['vi', 'en']).default('vi').describe('Language of reasons and report texts.'),
+      language: z
+        .enum(['vi', 'en'])
+        .default('vi')
+        .describe(
+          'Language of reasons, report texts, numbers and dates people read (vi: 1.234.567, 0,994; en: ' +
+            '1,234,567, 0.994); `--lang` on any command.',
+        ),
       maskPii: z
         .boolean()
         .default(false)

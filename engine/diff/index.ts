@@ -1,18 +1,62 @@
 /**
- * What changed between two runs' case lists: cases that are new, escalated, de-escalated or
- * dropped. A case's priority is its rank band (top 50, 51–200, 201–1,000, the rest by default);
- * moving to a better band escalates it, to a worse one de-escalates it; within a band, expected
- * yield rising or falling by half or more does the same.
+ * What changed between two runs' case lists: cases that are new, escalated, de-escalated, moved
+ * or dropped. A case's priority is its rank band (top 50, 51–200, 201–1,000, the rest by default).
+ * A case that reaches another band is escalated / de-escalated only when it moved against the cases
+ * on both lists (it passed them, or they passed it); when its place among them is unchanged and
+ * only cases above it left (or new ones came in above it), it merely "moved up" / "moved down".
+ * Within a band, expected yield rising or falling by half or more escalates / de-escalates.
+ * A dropped case says why: audited (outcome recorded, left out of scoring), not on the list (the
+ * entity still exists: no expected yield, or beyond the list's capacity), relinked (its records now
+ * belong to other entities) or gone (none of its records are in the new run).
  */
+import { fmt } from '../format.js';
 
-export type ChangeKind = 'new' | 'escalated' | 'de-escalated' | 'dropped';
-export const changeKinds: readonly ChangeKind[] = ['new', 'escalated', 'de-escalated', 'dropped'];
+export type ChangeKind = 'new' | 'escalated' | 'de-escalated' | 'moved-up' | 'moved-down' | 'dropped';
+export const changeKinds: readonly ChangeKind[] = [
+  'new',
+  'escalated',
+  'de-escalated',
+  'moved-up',
+  'moved-down',
+  'dropped',
+];
+
+/**
+ * Why a case changed: `overtook` / `overtaken` (its place among the cases on both lists changed),
+ * `yield-up` / `yield-down` (same band, expected yield ±50 %), `others-left` / `others-entered`
+ * (moved only because cases above it left or came in), and for dropped cases `audited`,
+ * `not-on-list`, `relinked`, `gone`, or `unknown` (the run folders do not say).
+ */
+export type ChangeCause =
+  | 'overtook'
+  | 'overtaken'
+  | 'yield-up'
+  | 'yield-down'
+  | 'others-left'
+  | 'others-entered'
+  | 'audited'
+  | 'not-on-list'
+  | 'relinked'
+  | 'gone'
+  | 'unknown';
+
+/** What run B knows about entities off its list, for saying why a case dropped. */
+export interface DropContext {
+  /** Entities left out of run B's scoring because an audit outcome is recorded for them. */
+  audited?: ReadonlySet<string>;
+  /** Every entity of run B (on the list or not). */
+  entities?: ReadonlySet<string>;
+  /** Dropped entity of run A → the run-B entities its records now belong to. */
+  relinked?: ReadonlyMap<string, readonly string[]>;
+}
 
 export interface DiffOptions {
   /** Upper ranks of the bands, best first: [50, 200, 1000] makes bands 1–50, 51–200, 201–1000, 1001+. */
   bands?: readonly number[];
   /** Within a band, a relative change of expected yield at least this large counts (0.5 = ±50 %). */
   yieldChange?: number;
+  /** What run B knows of the entities off its list (why a case dropped); without it: `unknown`. */
+  drops?: DropContext;
 }
 
 export const defaultBands: readonly number[] = [50, 200, 1000];
@@ -38,6 +82,12 @@ export interface CaseChange {
   band_b: number | null;
   expected_yield_a: number | null;
   expected_yield_b: number | null;
+  /** Place among the cases on both lists (1 = first of them); null when not on both. */
+  common_rank_a: number | null;
+  common_rank_b: number | null;
+  cause: ChangeCause | null;
+  /** Cases above it in A that left (moved-up), or new cases above it in B (moved-down); relinked: the new entities. */
+  detail: string | null;
 }
 
 export interface RunDiff {
@@ -45,6 +95,8 @@ export interface RunDiff {
   run_b: string;
   bands: readonly number[];
   counts: Record<ChangeKind | 'unchanged', number>;
+  /** Dropped cases by cause. */
+  dropped_by: Partial<Record<ChangeCause, number>>;
   /** Expected yield of run B's list minus run A's (VND). */
   expected_yield_delta: number;
   /** Changed cases: new and escalated by run B's rank, then de-escalated by B's rank, then dropped by A's rank. */
@@ -87,9 +139,53 @@ export function diffCases(
   const ratio = opts.yieldChange ?? 0.5;
   const inA = new Map(a.map((r) => [r.entity_id, r]));
   const inB = new Map(b.map((r) => [r.entity_id, r]));
-  const counts: RunDiff['counts'] = { new: 0, escalated: 0, 'de-escalated': 0, dropped: 0, unchanged: 0 };
+  // Place among the cases on both lists, in each run's order.
+  const commonRank = (list: readonly DiffInput[], other: ReadonlyMap<string, DiffInput>) =>
+    new Map(
+      list
+        .filter((r) => other.has(r.entity_id))
+        .sort((x, y) => x.rank - y.rank)
+        .map((r, k) => [r.entity_id, k + 1]),
+    );
+  const commonA = commonRank(a, inB);
+  const commonB = commonRank(b, inA);
+  // Ranks of the cases that left (in A) and came in (in B), sorted, to count those above a case.
+  const leftRanks = a
+    .filter((r) => !inB.has(r.entity_id))
+    .map((r) => r.rank)
+    .sort((x, y) => x - y);
+  const newRanks = b
+    .filter((r) => !inA.has(r.entity_id))
+    .map((r) => r.rank)
+    .sort((x, y) => x - y);
+  const above = (sorted: readonly number[], rank: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < rank) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const counts: RunDiff['counts'] = {
+    new: 0,
+    escalated: 0,
+    'de-escalated': 0,
+    'moved-up': 0,
+    'moved-down': 0,
+    dropped: 0,
+    unchanged: 0,
+  };
+  const droppedBy: RunDiff['dropped_by'] = {};
   const changes: CaseChange[] = [];
-  const entry = (change: ChangeKind, ra: DiffInput | undefined, rb: DiffInput | undefined): CaseChange => {
+  const entry = (
+    change: ChangeKind,
+    ra: DiffInput | undefined,
+    rb: DiffInput | undefined,
+    cause: ChangeCause | null,
+    detail: string | null,
+  ): CaseChange => {
     const who = rb ?? ra!;
     return {
       change,
@@ -102,43 +198,132 @@ export function diffCases(
       band_b: rb ? rankBand(rb.rank, bands) : null,
       expected_yield_a: ra ? yieldOf(ra.expected_yield_vnd) : null,
       expected_yield_b: rb ? yieldOf(rb.expected_yield_vnd) : null,
+      common_rank_a: commonA.get(who.entity_id) ?? null,
+      common_rank_b: commonB.get(who.entity_id) ?? null,
+      cause,
+      detail,
     };
   };
   for (const rb of b) {
     const ra = inA.get(rb.entity_id);
-    let kind: ChangeKind | undefined;
-    if (!ra) kind = 'new';
-    else {
-      const ba = rankBand(ra.rank, bands);
-      const bb = rankBand(rb.rank, bands);
-      if (bb < ba) kind = 'escalated';
-      else if (bb > ba) kind = 'de-escalated';
-      else {
-        const ya = yieldOf(ra.expected_yield_vnd);
-        const yb = yieldOf(rb.expected_yield_vnd);
-        const base = Math.max(Math.abs(ya), 1);
-        if (yb - ya >= ratio * base) kind = 'escalated';
-        else if (ya - yb >= ratio * base) kind = 'de-escalated';
-      }
+    if (!ra) {
+      counts.new++;
+      changes.push(entry('new', undefined, rb, null, null));
+      continue;
     }
+    const ba = rankBand(ra.rank, bands);
+    const bb = rankBand(rb.rank, bands);
+    const ya = yieldOf(ra.expected_yield_vnd);
+    const yb = yieldOf(rb.expected_yield_vnd);
+    const base = Math.max(Math.abs(ya), 1);
+    const yieldUp = yb - ya >= ratio * base;
+    const yieldDown = ya - yb >= ratio * base;
+    const ca = commonA.get(rb.entity_id)!;
+    const cb = commonB.get(rb.entity_id)!;
+    let kind: ChangeKind | undefined;
+    let cause: ChangeCause | null = null;
+    let detail: string | null = null;
+    if (bb < ba) {
+      // A better band: on its own if it passed cases that remain (or its yield rose); else others left.
+      if (cb < ca || yieldUp) [kind, cause] = ['escalated', cb < ca ? 'overtook' : 'yield-up'];
+      else {
+        [kind, cause] = ['moved-up', 'others-left'];
+        detail = String(above(leftRanks, ra.rank));
+      }
+    } else if (bb > ba) {
+      if (cb > ca || yieldDown) [kind, cause] = ['de-escalated', cb > ca ? 'overtaken' : 'yield-down'];
+      else {
+        [kind, cause] = ['moved-down', 'others-entered'];
+        detail = String(above(newRanks, rb.rank));
+      }
+    } else if (yieldUp) [kind, cause] = ['escalated', 'yield-up'];
+    else if (yieldDown) [kind, cause] = ['de-escalated', 'yield-down'];
     if (!kind) {
       counts.unchanged++;
       continue;
     }
     counts[kind]++;
-    changes.push(entry(kind, ra, rb));
+    changes.push(entry(kind, ra, rb, cause, detail));
   }
+  const drops = opts.drops;
   for (const ra of a) {
     if (inB.has(ra.entity_id)) continue;
+    let cause: ChangeCause = 'unknown';
+    let detail: string | null = null;
+    const relinked = drops?.relinked?.get(ra.entity_id);
+    if (drops?.audited?.has(ra.entity_id)) cause = 'audited';
+    else if (drops?.entities?.has(ra.entity_id)) cause = 'not-on-list';
+    else if (relinked && relinked.length > 0) {
+      cause = 'relinked';
+      detail = relinked.join(' ');
+    } else if (drops?.entities) cause = 'gone';
     counts.dropped++;
-    changes.push(entry('dropped', ra, undefined));
+    droppedBy[cause] = (droppedBy[cause] ?? 0) + 1;
+    changes.push(entry('dropped', ra, undefined, cause, detail));
   }
-  const order: Record<ChangeKind, number> = { new: 0, escalated: 0, 'de-escalated': 1, dropped: 2 };
+  const order: Record<ChangeKind, number> = {
+    new: 0,
+    escalated: 0,
+    'de-escalated': 1,
+    'moved-up': 2,
+    'moved-down': 2,
+    dropped: 3,
+  };
   changes.sort((x, y) => order[x.change] - order[y.change] || (x.rank_b ?? x.rank_a!) - (y.rank_b ?? y.rank_a!));
   let delta = 0;
   for (const r of b) delta += yieldOf(r.expected_yield_vnd);
   for (const r of a) delta -= yieldOf(r.expected_yield_vnd);
-  return { run_a: runA, run_b: runB, bands, counts, expected_yield_delta: Math.round(delta), changes };
+  return {
+    run_a: runA,
+    run_b: runB,
+    bands,
+    counts,
+    dropped_by: droppedBy,
+    expected_yield_delta: Math.round(delta),
+    changes,
+  };
+}
+
+/**
+ * Why a case changed, in words (English, numbers in the formatter's language).
+ *
+ * @example changeWhy({ cause: 'others-left', detail: '7', … }) // '7 case(s) above it left the list'
+ */
+export function changeWhy(c: CaseChange): string {
+  const f = fmt();
+  const n = (s: string | null) => f.int(Number(s ?? 0));
+  switch (c.cause) {
+    case 'overtook':
+      return `passed cases on both lists (${f.int(c.common_rank_a!)} → ${f.int(c.common_rank_b!)} among them)`;
+    case 'overtaken':
+      return `passed by cases on both lists (${f.int(c.common_rank_a!)} → ${f.int(c.common_rank_b!)} among them)`;
+    case 'yield-up':
+      return 'expected yield rose by half or more';
+    case 'yield-down':
+      return 'expected yield fell by half or more';
+    case 'others-left':
+      return `only because ${n(c.detail)} case(s) above it left the list`;
+    case 'others-entered':
+      return `only because ${n(c.detail)} new case(s) came in above it`;
+    case 'audited':
+      return 'audited: an outcome is recorded, left out of scoring';
+    case 'not-on-list':
+      return 'still linked, not on the list (no expected yield, or beyond the capacity)';
+    case 'relinked':
+      return `its records now belong to ${c.detail}`;
+    case 'gone':
+      return 'none of its records are in the new run';
+    case 'unknown':
+      return 'reason unknown (run folders without members.csv)';
+    default:
+      return '';
+  }
+}
+
+/** ` (3 audited, 2 not on the list …)` after the dropped count; '' when none dropped. */
+function droppedSummary(diff: RunDiff): string {
+  const parts = Object.entries(diff.dropped_by).map(([k, v]) => `${fmt().int(v)} ${k}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /**
@@ -147,27 +332,30 @@ export function diffCases(
  * @example process.stdout.write(formatDiffText(d, 30));
  */
 export function formatDiffText(diff: RunDiff, limit = 30): string {
-  const nf = new Intl.NumberFormat('en');
+  const f = fmt();
   const out = [
     `cases: ${diff.run_a} → ${diff.run_b} (bands by ` +
       `rank: ${Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ')})`,
-    `  new ${diff.counts.new}, escalated ${diff.counts.escalated}, de-escalated ${diff.counts['de-escalated']}, ` +
-      `dropped ${diff.counts.dropped}, unchanged ${diff.counts.unchanged}`,
-    `  expected yield ${diff.expected_yield_delta >= 0 ? '+' : ''}${nf.format(diff.expected_yield_delta)} VND`,
+    `  new ${f.int(diff.counts.new)}, escalated ${f.int(diff.counts.escalated)}, de-escalated ` +
+      `${f.int(diff.counts['de-escalated'])}, moved up as others left ${f.int(diff.counts['moved-up'])}, ` +
+      `moved down as others came in ${f.int(diff.counts['moved-down'])}, dropped ${f.int(diff.counts.dropped)}` +
+      `${droppedSummary(diff)}, unchanged ${f.int(diff.counts.unchanged)}`,
+    `  expected yield ${f.signed(diff.expected_yield_delta)} VND`,
   ];
   if (diff.changes.length === 0) return out.join('\n') + '\n';
-  const header = ['change', 'entity_id', 'rank', 'band', 'expected yield (VND)', 'province'];
+  const header = ['change', 'entity_id', 'rank', 'band', 'expected yield (VND)', 'province', 'why'];
   const rows = diff.changes
     .slice(0, limit)
     .map((c) => [
       c.change,
       c.entity_id,
-      `${c.rank_a ?? '–'} → ${c.rank_b ?? '–'}`,
+      `${c.rank_a === null ? '–' : f.int(c.rank_a)} → ${c.rank_b === null ? '–' : f.int(c.rank_b)}`,
       `${c.band_a === null ? '–' : bandLabel(c.band_a, diff.bands)} ` +
         `→ ${c.band_b === null ? '–' : bandLabel(c.band_b, diff.bands)}`,
-      `${c.expected_yield_a === null ? '–' : nf.format(c.expected_yield_a)} ` +
-        `→ ${c.expected_yield_b === null ? '–' : nf.format(c.expected_yield_b)}`,
+      `${c.expected_yield_a === null ? '–' : f.int(c.expected_yield_a)} ` +
+        `→ ${c.expected_yield_b === null ? '–' : f.int(c.expected_yield_b)}`,
       c.province ?? '',
+      changeWhy(c),
     ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (r: string[]) =>

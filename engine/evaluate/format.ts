@@ -1,15 +1,15 @@
 /** The readable side of an evaluation: aligned plain-text tables for a terminal or a log. */
 import type { Evaluation } from './evaluate.js';
 import type { PairwiseScores } from './metrics.js';
+import { fmt } from '../format.js';
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const int = (n: number): string => fmt().int(n);
 /** Percent with one decimal; two below 1 % so small yields on big deliveries do not print as 0.0 %. */
 const pct = (x: number | null): string =>
-  x === null ? 'n/a' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.01 ? 2 : 1)}%`;
-const num = (x: number | null, digits = 3): string => (x === null ? 'n/a' : x.toFixed(digits));
+  x === null ? 'n/a' : `${fmt().dec(x * 100, x !== 0 && Math.abs(x) < 0.01 ? 2 : 1)}%`;
+const num = (x: number | null, digits = 3): string => (x === null ? 'n/a' : fmt().dec(x, digits));
 /** Million VND, the unit tax office reports use. */
-const mvnd = (vnd: number): string =>
-  (vnd / 1e6).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const mvnd = (vnd: number): string => fmt().dec(vnd / 1e6, 1);
 
 /**
  * Lays out rows as columns: first column left-aligned, the others right-aligned.
@@ -86,7 +86,7 @@ export function formatEvaluation(e: Evaluation): string {
         int(k.counted),
         int(k.hits),
         pct(k.precision),
-        k.lift === null ? 'n/a' : k.lift.toFixed(2),
+        k.lift === null ? 'n/a' : fmt().dec(k.lift, 2),
         int(k.duplicateCases),
         int(k.unmappedCases),
         int(k.skippedAudited),

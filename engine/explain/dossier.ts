@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import type { CaseRow } from '../publish/case-row.js';
 import { groupFromWithholding } from '../score/gap.js';
 import type { Db, Row } from '../warehouse/db.js';
+import { fmt } from '../format.js';
 
 /** One identity record of the entity (a registry entry, a shop, a site, a bank account, a COD sender profile). */
 export interface IdentityRecord {
@@ -436,7 +437,7 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
     for (const r of weak)
       out.push({
         kind: 'weak_link',
-        value: `${r.label} (${r.w.toFixed(1)} bits)`,
+        value: `${r.label} (${fmt().dec(r.w, 1)} bits)`,
         entities: [r.other],
         entity_count: 1,
       });
@@ -533,7 +534,6 @@ async function revenueComputation(
   const undeclared = Math.max(0, estimated - Math.max(declared + candDeclared, v('gmv_withheld')));
   const due = taxDue(estimated, group, rules);
   const gap = Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld'));
-  const nf = new Intl.NumberFormat('en');
   const steps: RevenueStep[] = [
     {
       key: 'platform_gmv',
@@ -541,7 +541,7 @@ async function revenueComputation(
       label_en: 'Marketplace sales (GMV)',
       amount_vnd: v('platform_gmv'),
       role: 'counted',
-      note: `${v('platforms')} platform(s), ${v('platform_months')} period(s)`,
+      note: `${fmt().int(v('platforms'))} platform(s), ${fmt().int(v('platform_months'))} period(s)`,
     },
     {
       key: 'cod_sales',
@@ -549,7 +549,7 @@ async function revenueComputation(
       label_en: 'Delivered COD parcels',
       amount_vnd: v('cod_sales'),
       role: 'counted',
-      note: `${v('cod_parcels')} parcel(s), ${v('carriers')} carrier(s)`,
+      note: `${fmt().int(v('cod_parcels'))} parcel(s), ${fmt().int(v('carriers'))} carrier(s)`,
     },
     {
       key: 'cod_returned',
@@ -557,7 +557,7 @@ async function revenueComputation(
       label_en: 'Returned / cancelled parcels (not sales)',
       amount_vnd: returned.amount_vnd + cancelled.amount_vnd,
       role: 'excluded',
-      note: `${returned.count + cancelled.count} parcel(s)`,
+      note: `${fmt().int(returned.count + cancelled.count)} parcel(s)`,
     },
     {
       key: 'cod_marketplace',
@@ -573,7 +573,7 @@ async function revenueComputation(
       label_en: 'Bank credits from buyers',
       amount_vnd: v('bank_trade'),
       role: 'counted',
-      note: `${v('bank_trade_credits')} credit(s) from ${v('distinct_payers')} payer(s)`,
+      note: `${fmt().int(v('bank_trade_credits'))} credit(s) from ${fmt().int(v('distinct_payers'))} payer(s)`,
     },
     {
       key: 'bank_carrier_remittance',
@@ -613,7 +613,7 @@ async function revenueComputation(
       label_en: 'Declared revenue',
       amount_vnd: declared,
       role: 'info',
-      note: `${v('returns')} return(s); tax paid ${nf.format(v('tax_paid'))} VND`,
+      note: `${fmt().int(v('returns'))} return(s); tax paid ${fmt().int(v('tax_paid'))} VND`,
     },
     ...(w > 0
       ? [
@@ -624,8 +624,8 @@ async function revenueComputation(
             amount_vnd: Math.round(candDeclared),
             role: 'info' as const,
             note:
-              `weight ${nf.format(w)} × ${nf.format(v('candidate_declared_revenue'))}; ` +
-              `tax paid ${nf.format(Math.round(candPaid))} VND`,
+              `weight ${fmt().num(w, 2)} × ${fmt().int(v('candidate_declared_revenue'))}; ` +
+              `tax paid ${fmt().int(Math.round(candPaid))} VND`,
           },
         ]
       : []),
@@ -643,7 +643,7 @@ async function revenueComputation(
       label_en: 'GMV on which a platform withheld tax',
       amount_vnd: v('gmv_withheld'),
       role: 'info',
-      note: `tax withheld ${nf.format(v('tax_withheld'))} VND`,
+      note: `tax withheld ${fmt().int(v('tax_withheld'))} VND`,
     },
     {
       key: 'undeclared_revenue',
@@ -663,8 +663,8 @@ async function revenueComputation(
       amount_vnd: due.total,
       role: 'result',
       note:
-        `VAT ${nf.format(due.vat)} + PIT ${nf.format(due.pit)} at ${group} rates; ` +
-        `threshold ${nf.format(rules.threshold)}`,
+        `VAT ${fmt().int(due.vat)} + PIT ${fmt().int(due.pit)} at ${group} rates; ` +
+        `threshold ${fmt().int(rules.threshold)}`,
     },
     {
       key: 'tax_gap',

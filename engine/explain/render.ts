@@ -5,18 +5,24 @@
 import { escapeHtml } from '../publish/html.js';
 import { reportCss } from '../publish/report-client.js';
 import type { Dossier, LinkEvidence, RelatedParty, SourceRecords } from './dossier.js';
+import { fmt } from '../format.js';
 
-const nf = new Intl.NumberFormat('en');
 const money = (n: number | null | undefined) =>
-  n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(Math.round(n));
-const pct = (r: number) => `${(r * 100).toFixed(1).replace(/\.0$/, '')} %`;
-const cell = (v: unknown): string =>
+  n === null || n === undefined || !Number.isFinite(n) ? '–' : fmt().int(n);
+const pct = (r: number) => fmt().pct(r, 1);
+const decimal = (v: number | null | undefined, digits: number) =>
+  v === null || v === undefined ? '–' : fmt().dec(v, digits);
+// Years, identifiers and codes keep their digits as written: `tax_year 2025`, never `2.025`.
+const bareColumn = /(^|_)(year|years|id|ids|key|code|codes|phone|phones|account|accounts|number|period|zip)(_|$)/;
+const cell = (v: unknown, column = ''): string =>
   v === null || v === undefined
     ? ''
     : typeof v === 'number'
-      ? Number.isInteger(v)
-        ? nf.format(v)
-        : v.toFixed(3)
+      ? bareColumn.test(column)
+        ? String(v)
+        : Number.isInteger(v)
+          ? fmt().int(v)
+          : fmt().dec(v, 3)
       : String(v);
 
 const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
@@ -32,15 +38,15 @@ const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
 
 function linkLine(l: LinkEvidence): string {
   if (l.method === 'exact') return `${l.record_a}  ⟷  ${l.record_b}: exact identifier (${l.shared.join(', ')})`;
-  const parts = l.parts.map((p) => `${p.part} ${p.weight >= 0 ? '+' : ''}${p.weight.toFixed(2)}`).join(', ');
+  const parts = l.parts.map((p) => `${p.part} ${p.weight >= 0 ? '+' : ''}${fmt().dec(p.weight, 2)}`).join(', ');
   return (
-    `${l.record_a}  ⟷  ${l.record_b}: weight ${l.match_weight?.toFixed(2)} ` +
-    `(p ${l.match_probability?.toFixed(4)}, confidence ${l.confidence ?? '–'}) = ${parts}`
+    `${l.record_a}  ⟷  ${l.record_b}: weight ${decimal(l.match_weight, 2)} ` +
+    `(p ${decimal(l.match_probability, 4)}, confidence ${l.confidence ?? '–'}) = ${parts}`
   );
 }
 
 function table(columns: string[], rows: Record<string, unknown>[], indent = '    '): string[] {
-  const cells = rows.map((r) => columns.map((c) => cell(r[c])));
+  const cells = rows.map((r) => columns.map((c) => cell(r[c], c)));
   const widths = columns.map((c, k) => Math.min(40, Math.max(c.length, ...cells.map((r) => r[k]!.length))));
   const fit = (v: string, w: number) => (v.length > w ? v.slice(0, w - 1) + '…' : v.padEnd(w));
   return [columns, ...cells].map(
@@ -55,19 +61,19 @@ function table(columns: string[], rows: Record<string, unknown>[], indent = '   
 
 function sourceBlock(s: SourceRecords): string[] {
   const head =
-    `  ${s.source}: ${nf.format(s.count)} ` + `record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
+    `  ${s.source}: ${fmt().int(s.count)} ` + `record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
   const classes = s.classes.length
     ? [
         `    by class: ` +
           s.classes
             .map(
-              (c) => `${c.class} ${nf.format(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`,
+              (c) => `${c.class} ${fmt().int(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`,
             )
             .join('; '),
       ]
     : [];
   const more =
-    s.count > s.rows.length ? [`    … ${nf.format(s.count - s.rows.length)} more (--rows N shows more)`] : [];
+    s.count > s.rows.length ? [`    … ${fmt().int(s.count - s.rows.length)} more (--rows N shows more)`] : [];
   return [head, ...classes, ...table(s.columns, s.rows), ...more];
 }
 
@@ -83,7 +89,7 @@ function candidateHtml(rc: NonNullable<Dossier['registry_candidate']>): string {
     `<p>MST <span class="en">tax code</span> <b>${h(rc.tax_id ?? '?')}</b> (${h(rc.entity_id)}) ` +
     `${h(rc.name ?? '')} ${h(rc.province ?? '')}</p>\n` +
     `<p>Căn cứ <span class="en">evidence</span>: ${h(rc.evidence.join(', '))}; ` +
-    `độ tin cậy <span class="en">weight</span> ${h(rc.weight.toFixed(2))}; ` +
+    `độ tin cậy <span class="en">weight</span> ${h(fmt().dec(rc.weight, 2))}; ` +
     `đã kê khai <span class="en">declared</span> ${h(money(rc.declared_revenue_vnd))} VND</p></section>`
   );
 }
@@ -102,7 +108,7 @@ export function formatDossierText(d: Dossier): string {
         (rc.name ? `, ${rc.name}` : '') +
         (rc.province ? `, ${rc.province}` : ''),
     );
-    out.push(`  evidence: ${rc.evidence.join(', ')}; weight ${rc.weight.toFixed(2)}`);
+    out.push(`  evidence: ${rc.evidence.join(', ')}; weight ${fmt().dec(rc.weight, 2)}`);
     out.push(
       `  declared ${money(rc.declared_revenue_vnd)} VND, tax paid ${money(rc.tax_paid_vnd)} VND ` +
         '(counted × weight in the tax gap)',
@@ -112,7 +118,7 @@ export function formatDossierText(d: Dossier): string {
     out.push('', 'Case');
     out.push(
       `  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk ` +
-        `score ${c.risk_score.toFixed(3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax ` +
+        `score ${fmt().dec(c.risk_score, 3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax ` +
         `gap ${money(c.tax_gap_vnd)} VND`,
     );
     out.push(`  ${c.name ?? '(no name)'}${c.province ? `, ${c.province}` : ''}`);
@@ -184,7 +190,7 @@ function htmlTable(
     .map(
       (r) =>
         `<tr>` +
-        columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c]))}</td>`).join('') +
+        columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c], c))}</td>`).join('') +
         `</tr>`,
     )
     .join('');
@@ -261,7 +267,7 @@ export function renderDossierHtml(d: Dossier): string {
   const records = d.records
     .map(
       (s) =>
-        `<h3>${h(s.source)} <span class="muted">${h(nf.format(s.count))} bản ghi / ` +
+        `<h3>${h(s.source)} <span class="muted">${h(fmt().int(s.count))} bản ghi / ` +
         `records${s.amount_vnd !== null ? `, ${h(money(s.amount_vnd))} VND` : ''}</span></h3>` +
         (s.classes.length
           ? `<p>` +
@@ -269,7 +275,7 @@ export function renderDossierHtml(d: Dossier): string {
               .map(
                 (k) =>
                   `<span class="tag">${h(k.class)}: ` +
-                  `${h(nf.format(k.count))}` +
+                  `${h(fmt().int(k.count))}` +
                   (s.amount_vnd !== null ? ` · ${h(money(k.amount_vnd))} VND` : '') +
                   `</span>`,
               )
@@ -277,7 +283,7 @@ export function renderDossierHtml(d: Dossier): string {
             `</p>`
           : '') +
         htmlTable(s.columns, s.rows as Record<string, unknown>[]) +
-        (s.count > s.rows.length ? `<p class="muted">… ${h(nf.format(s.count - s.rows.length))} more</p>` : ''),
+        (s.count > s.rows.length ? `<p class="muted">… ${h(fmt().int(s.count - s.rows.length))} more</p>` : ''),
     )
     .join('');
   const rv = d.revenue;
@@ -328,7 +334,7 @@ ${d.registry_candidate ? candidateHtml(d.registry_candidate) : ''}
 ` +
     (c
       ? `<p><b>${h(c.name ?? '')}</b> ${h(c.province ?? '')} — hạng <span class="en">rank</span> ` +
-        `${h(String(c.rank))}, điểm <span class="en">score</span> ${h(c.risk_score.toFixed(3))}, thuế kỳ vọng ` +
+        `${h(String(c.rank))}, điểm <span class="en">score</span> ${h(fmt().dec(c.risk_score, 3))}, thuế kỳ vọng ` +
         `<span class="en">expected yield</span> ${h(money(c.expected_yield_vnd))} VND</p>`
       : '<p class="muted">Không có trong danh sách. <span class="en">Not on the list.</span></p>') +
     `

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Db } from '../warehouse/db.js';
+import { fmt } from '../format.js';
 
 /** Share of the busiest year's filers a year needs to count as the bulk of the data. */
 export const BULK_SHARE = 0.1;
@@ -32,7 +33,7 @@ export async function chooseTaxYear(db: Db, input: string): Promise<TaxYearChoic
   const needed = Math.max(1, Math.ceil(busiest.filers * BULK_SHARE));
   const year = Math.max(...years.filter((y) => y.filers >= needed).map((y) => y.tax_year));
   const setAside = years.filter((y) => y.tax_year > year);
-  const plural = (n: number) => `${n.toLocaleString('en')} filer${n === 1 ? '' : 's'}`;
+  const plural = (n: number) => `${fmt().int(n)} filer${n === 1 ? '' : 's'}`;
   const rule = `latest year with returns from at least ${BULK_SHARE * 100} % of the busiest year's filers`;
   const aside = setAside.map((y) => `${y.tax_year} (${plural(y.filers)})`).join(', ');
   return {

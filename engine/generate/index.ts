@@ -14,6 +14,7 @@ import { carriers } from './parties.js';
 import type { TaxLaw } from './tax.js';
 import { World, type Emitter, type Row } from './world.js';
 import { knobsActive, parseKnobs, type KnobsInput, type WorldKnobs } from './knobs.js';
+import { fmt } from '../format.js';
 
 /** Bumped whenever the same seed would give different files. */
 export const GENERATOR_VERSION = '1.0.0';
@@ -169,7 +170,7 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
   };
   if (knobsActive(knobs)) summary.knobs = knobs;
   await writeFile(join(outDir, 'manifest.json'), JSON.stringify(summary, null, 2) + '\n');
-  log.info(`generate: done, ${rowsSoFar()} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log.info(`generate: done, ${rowsSoFar()} rows in ${fmt().ms(performance.now() - started)}`);
   return summary;
 }
 

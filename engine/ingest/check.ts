@@ -8,6 +8,7 @@ import { loadDelivery, type FileLoad, type FileReading } from './load.js';
 import type { IngestConfig, SourceIngestConfig } from './options.js';
 import { topRejects, type FileRejects } from './report.js';
 import { sources, type SourceName } from './sources.js';
+import { fmt } from '../format.js';
 
 /** What `sangloc check` found for one file. Counts, names and reasons only: never a value. */
 export interface CheckedFile {
@@ -265,7 +266,7 @@ async function formatFixes(
   return fix;
 }
 
-const n = (x: number) => x.toLocaleString('vi-VN');
+const n = (x: number) => fmt().int(x);
 const reasonLine = (t: FileRejects['top'][number]) =>
   `${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} ` +
   `(line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`;

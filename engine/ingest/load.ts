@@ -30,6 +30,7 @@ import {
   type Check,
 } from './validate.js';
 import { stageXlsx, type XlsxStaged } from './xlsx.js';
+import { fmt } from '../format.js';
 
 export interface FileLoad {
   file: string;
@@ -129,7 +130,7 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
     const later = await restatedLater(db, l.source, l.fileId);
     if (later.records === 0) continue;
     const note =
-      `${later.records.toLocaleString('en')} of its records were restated with other values by later ` +
+      `${fmt().int(later.records)} of its records were restated with other values by later ` +
       `deliveries (${later.files.join(', ')}), and those later values stay`;
     l.message = `${l.message}; ${note}`;
     opts.log.warn(
@@ -276,10 +277,10 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     await db.exec('commit');
     const secs = (performance.now() - started) / 1000;
     opts.log.info(
-      `${file.name}: ${counts.read.toLocaleString('en')} rows read, ${counts.loaded.toLocaleString('en')} loaded, ` +
-        `${counts.rejected.toLocaleString('en')} ` +
-        `rejected${counts.warned ? `, ${counts.warned.toLocaleString('en')} with warnings` : ''} ` +
-        `(${Math.round(counts.read / Math.max(secs, 1e-3)).toLocaleString('en')} rows/s)`,
+      `${file.name}: ${fmt().int(counts.read)} rows read, ${fmt().int(counts.loaded)} loaded, ` +
+        `${fmt().int(counts.rejected)} ` +
+        `rejected${counts.warned ? `, ${fmt().int(counts.warned)} with warnings` : ''} ` +
+        `(${fmt().int(counts.read / Math.max(secs, 1e-3))} rows/s)`,
     );
     return {
       ...base,

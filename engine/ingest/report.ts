@@ -1,5 +1,6 @@
 import type { Db } from '../warehouse/db.js';
 import type { FileLoad } from './load.js';
+import { fmt } from '../format.js';
 
 /** The most frequent reasons a file's rows were rejected: reason, column, count and the first lines. No values. */
 export interface FileRejects {
@@ -55,7 +56,7 @@ export async function topRejects(
     }));
 }
 
-const n = (x: number) => x.toLocaleString('vi-VN');
+const n = (x: number) => fmt().int(x);
 
 /**
  * Lines for people: one per file that lost rows or failed, then its top reasons.

@@ -4,6 +4,7 @@ import type { LoadSummary } from './load.js';
 import { topRejects } from './report.js';
 import { rawTable } from './schema.js';
 import type { SourceName } from './sources.js';
+import { fmt } from '../format.js';
 
 /**
  * Sources the scores cannot do without: the registry (who is registered) and the returns (what was
@@ -63,10 +64,10 @@ async function assertScoringSources(db: Db, input: string, runId: string, load: 
               if (f.status === 'failed') return `${f.file} not loaded: ${f.message}`;
               const t = f.top[0];
               return (
-                `${f.file}: ${f.read} read, ${f.rejected} ` +
+                `${f.file}: ${fmt().int(f.read)} read, ${fmt().int(f.rejected)} ` +
                 `rejected` +
                 (t
-                  ? `, ${t.count} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ` +
+                  ? `, ${fmt().int(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} (lines ` +
                     `${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
                   : '')
               );

@@ -24,7 +24,7 @@ import { appendAudit } from '../warehouse/audit.js';
 import { ident, literal, type Db } from '../warehouse/db.js';
 import { ensureIngestSchema, rawTable, warehouseSchemaVersion } from '../ingest/schema.js';
 import { acquireLock, type Workspace } from '../warehouse/workspace.js';
-import { formatBytes, formatCount, formatTime } from './format.js';
+import { fmt } from '../format.js';
 
 /** Sources keyed without a period: an old row can still be the current record of its key. */
 const REGISTRY_SOURCES: readonly SourceName[] = ['taxpayers', 'websites'];
@@ -159,28 +159,28 @@ export function formatPrune(r: PruneReport): string {
   const kept = Object.entries(r.rows_kept_current);
   const lines = [
     `sangloc prune${r.dry_run ? ' (dry run: nothing changed)' : ''}: ` +
-      `${verb} ${formatCount(r.runs_removed.length)} run folder(s), ` +
-      `${formatCount(rows.reduce((n, [, v]) => n + v, 0))} delivered row(s), ` +
-      `${formatCount(r.rejects_removed)} reject(s) and ${formatCount(r.warnings_removed)} warning(s) ` +
-      `of ${formatCount(r.files_expired)} file(s) loaded before ${formatTime(r.cutoff)}`,
+      `${verb} ${fmt().int(r.runs_removed.length)} run folder(s), ` +
+      `${fmt().int(rows.reduce((n, [, v]) => n + v, 0))} delivered row(s), ` +
+      `${fmt().int(r.rejects_removed)} reject(s) and ${fmt().int(r.warnings_removed)} warning(s) ` +
+      `of ${fmt().int(r.files_expired)} file(s) loaded before ${fmt().time(r.cutoff)}`,
     `runs kept (${r.runs_kept.length}):`,
     ...r.runs_kept.map((k) => `  ${k.run_id}  ${k.why.join(', ')}`),
     ...(r.runs_removed.length
       ? [`runs ${gone} (${r.runs_removed.length}):`, ...r.runs_removed.map((id) => `  ${id}`)]
       : []),
     ...(rows.length
-      ? [`delivered rows ${gone}:`, ...rows.map(([s, n]) => `  ${s.padEnd(18)} ${formatCount(n).padStart(12)}`)]
+      ? [`delivered rows ${gone}:`, ...rows.map(([s, n]) => `  ${s.padEnd(18)} ${fmt().int(n).padStart(12)}`)]
       : []),
     ...(kept.length
       ? [
           'expired registry rows kept (still the current record of their key):',
-          ...kept.map(([s, n]) => `  ${s.padEnd(18)} ${formatCount(n).padStart(12)}`),
+          ...kept.map(([s, n]) => `  ${s.padEnd(18)} ${fmt().int(n).padStart(12)}`),
         ]
       : []),
     r.warehouse_bytes_before === null
       ? 'warehouse: none'
-      : `warehouse: ${formatBytes(r.warehouse_bytes_before)}` +
-        (r.dry_run ? '' : ` → ${formatBytes(r.warehouse_bytes_after ?? 0)}`),
+      : `warehouse: ${fmt().bytes(r.warehouse_bytes_before)}` +
+        (r.dry_run ? '' : ` → ${fmt().bytes(r.warehouse_bytes_after ?? 0)}`),
   ];
   return lines.join('\n') + '\n';
 }

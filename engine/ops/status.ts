@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statfsSync, statSy
 import { basename, join } from 'node:path';
 import { readAudit } from '../warehouse/audit.js';
 import { readLock, type LockState, type Workspace } from '../warehouse/workspace.js';
-import { formatAge, formatBytes, formatCount, formatTime } from './format.js';
+import { fmt } from '../format.js';
 
 /** Exit codes of the Nagios plugin convention (0 OK, 1 WARNING, 2 CRITICAL). */
 export type StatusLevel = 'ok' | 'warning' | 'critical';
@@ -98,7 +98,7 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
     problems.push({
       level: 'critical',
       message:
-        `run ${lastFailure.run_id ?? '?'} failed at ${formatTime(lastFailure.at)}` +
+        `run ${lastFailure.run_id ?? '?'} failed at ${fmt().time(lastFailure.at)}` +
         (lastFailure.reason ? `: ${lastFailure.reason}` : ''),
     });
   }
@@ -106,7 +106,7 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
     problems.push({
       level: 'critical',
       message:
-        `a ${lock.command ?? 'run'} started ${lock.started_at === '?' ? '' : `at ${formatTime(lock.started_at)} `}` +
+        `a ${lock.command ?? 'run'} started ${lock.started_at === '?' ? '' : `at ${fmt().time(lock.started_at)} `}` +
         `died without finishing (process ${lock.pid} is gone; the next run takes its lock over)`,
     });
   }
@@ -114,7 +114,7 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
     problems.push({
       level: 'warning',
       message:
-        `the last successful run finished ${formatAge(lastSuccess.age_hours)} ago ` +
+        `the last successful run finished ${fmt().age(lastSuccess.age_hours)} ago ` +
         `(more than status.maxAgeHours = ${opts.maxAgeHours})`,
     });
   }
@@ -153,7 +153,7 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
     problems.push({
       level: 'warning',
       message:
-        `only ${formatBytes(diskFree)} free next to a ${formatBytes(warehouseBytes)} warehouse ` +
+        `only ${fmt().bytes(diskFree)} free next to a ${fmt().bytes(warehouseBytes)} warehouse ` +
         '(prune and backup need room for a copy)',
     });
   }
@@ -186,8 +186,8 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
 export function formatStatus(s: WorkspaceStatus): string {
   const head = s.problems.length
     ? s.problems.map((p) => p.message).join('; ')
-    : `run ${s.last_success!.run_id} published ${formatAge(s.last_success!.age_hours)} ago ` +
-      `(tax year ${s.last_success!.tax_year ?? '?'}, ${formatCount(s.last_success!.cases ?? 0)} cases)`;
+    : `run ${s.last_success!.run_id} published ${fmt().age(s.last_success!.age_hours)} ago ` +
+      `(tax year ${s.last_success!.tax_year ?? '?'}, ${fmt().int(s.last_success!.cases ?? 0)} cases)`;
   // Nagios perfdata: label=value[UOM];warn; `U` when unknown.
   const perf = [
     `age_hours=${s.last_success?.age_hours ?? 'U'};${s.max_age_hours}`,
@@ -199,15 +199,15 @@ export function formatStatus(s: WorkspaceStatus): string {
   const ls = s.last_success;
   lines.push(
     ls
-      ? `last success:  ${ls.run_id}, finished ${formatTime(ls.finished_at)} (${formatAge(ls.age_hours)} ago), ` +
+      ? `last success:  ${ls.run_id}, finished ${fmt().time(ls.finished_at)} (${fmt().age(ls.age_hours)} ago), ` +
           `tax year ${ls.tax_year ?? '?'}, ` +
-          `${formatCount(ls.cases ?? 0)} cases, ${formatCount(ls.entities ?? 0)} entities`
+          `${fmt().int(ls.cases ?? 0)} cases, ${fmt().int(ls.entities ?? 0)} entities`
       : 'last success:  none',
   );
   const lf = s.last_failure;
   lines.push(
     lf
-      ? `last failure:  ${lf.run_id ?? '(no run id)'} at ${formatTime(lf.at)}: ${lf.reason ?? 'no reason recorded'}` +
+      ? `last failure:  ${lf.run_id ?? '(no run id)'} at ${fmt().time(lf.at)}: ${lf.reason ?? 'no reason recorded'}` +
           (lf.after_last_success ? '' : ' (a success has followed)')
       : 'last failure:  none recorded',
   );
@@ -225,16 +225,16 @@ export function formatStatus(s: WorkspaceStatus): string {
     const w = Math.max(...sources.map(([n]) => n.length));
     for (const [name, r] of sources) {
       lines.push(
-        `  ${name.padEnd(w)}  ${formatCount(r.loaded).padStart(12)} loaded  ` +
-          `${formatCount(r.rejected).padStart(9)} rejected  ${formatCount(r.files).padStart(4)} new file(s)`,
+        `  ${name.padEnd(w)}  ${fmt().int(r.loaded).padStart(12)} loaded  ` +
+          `${fmt().int(r.rejected).padStart(9)} rejected  ${fmt().int(r.files).padStart(4)} new file(s)`,
       );
     }
   }
-  lines.push(`warehouse:     ${s.warehouse_bytes === null ? 'none yet' : formatBytes(s.warehouse_bytes)}`);
+  lines.push(`warehouse:     ${s.warehouse_bytes === null ? 'none yet' : fmt().bytes(s.warehouse_bytes)}`);
   lines.push(
     s.disk_free_bytes === null
       ? 'disk free:     ?'
-      : `disk free:     ${formatBytes(s.disk_free_bytes)} of ${formatBytes(s.disk_total_bytes ?? 0)}`,
+      : `disk free:     ${fmt().bytes(s.disk_free_bytes)} of ${fmt().bytes(s.disk_total_bytes ?? 0)}`,
   );
   return lines.join('\n') + '\n';
 }
@@ -335,4 +335,4 @@ function fileBytes(file: string): number | null {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 const since = (l: LockState & { age_hours: number | null }) =>
-  l.started_at === '?' ? '?' : `${formatTime(l.started_at)}${l.alive ? `, ${formatAge(l.age_hours ?? 0)}` : ''}`;
+  l.started_at === '?' ? '?' : `${fmt().time(l.started_at)}${l.alive ? `, ${fmt().age(l.age_hours ?? 0)}` : ''}`;

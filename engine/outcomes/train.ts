@@ -17,6 +17,7 @@ import type { Db } from '../warehouse/db.js';
 import { saveModel, type ModelCard } from '../warehouse/models.js';
 import { runModels, setVariables } from '../warehouse/pipeline.js';
 import type { Workspace } from '../warehouse/workspace.js';
+import { fmt } from '../format.js';
 
 /**
  * The labelled rows of a batch: entities with an outcome, 1 = undeclared, and whether the audit was random.
@@ -135,14 +136,14 @@ export function formatTrainResult(r: TrainResult): string {
   const c = r.card;
   const top = c.feature_importance
     .slice(0, 5)
-    .map((f) => `${f.feature} ${f.importance.toFixed(3)}`)
+    .map((f) => `${f.feature} ${fmt().dec(f.importance, 3)}`)
     .join(', ');
   return [
     `sangloc: model ${c.model_id} trained for tax year ${c.tax_year}`,
-    `  labels: ${c.labels} audit outcomes (${c.positives} undeclared, ${c.labels - c.positives} ` +
-      `compliant; ${c.random_labels} from random audits, weighted up)`,
-    `  cross-validated AUC: ${c.cv_auc.toFixed(3)}`,
-    `  cross-validated precision in the top 10 %: ${c.cv_precision_at_tenth.toFixed(3)}`,
+    `  labels: ${fmt().int(c.labels)} audit outcomes (${fmt().int(c.positives)} undeclared, ` +
+      `${fmt().int(c.labels - c.positives)} compliant; ${fmt().int(c.random_labels)} from random audits, weighted up)`,
+    `  cross-validated AUC: ${fmt().dec(c.cv_auc, 3)}`,
+    `  cross-validated precision in the top 10 %: ${fmt().dec(c.cv_precision_at_tenth, 3)}`,
     `  most important features: ${top}`,
     `  saved: ${r.file}`,
     '',
@@ -175,13 +176,13 @@ export function formatModelList(
   ];
   const rows = cards.map((c) => [
     c.model_id,
-    c.created_at.slice(0, 19).replace('T', ' '),
+    fmt().time(c.created_at),
     String(c.tax_year),
-    String(c.labels),
-    String(c.positives),
-    String(c.random_labels),
-    c.cv_auc.toFixed(3),
-    c.cv_precision_at_tenth.toFixed(3),
+    fmt().int(c.labels),
+    fmt().int(c.positives),
+    fmt().int(c.random_labels),
+    fmt().dec(c.cv_auc, 3),
+    fmt().dec(c.cv_precision_at_tenth, 3),
     String(usedBy.get(c.model_id)?.length ?? 0),
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));

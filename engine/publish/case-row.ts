@@ -4,8 +4,8 @@
  * contract's order; lists are string arrays here and `|`-joined in files.
  */
 
-/** How a column is typed in files: whole numbers, VND amounts, 0–1 scores, text, `|` lists, 0/1 flags. */
-export type ColumnKind = 'int' | 'vnd' | 'score' | 'text' | 'list' | 'flag';
+/** How a column is typed in files: whole numbers, VND amounts, 0–1 scores, text, `|` lists, 0/1 flags, years. */
+export type ColumnKind = 'int' | 'vnd' | 'score' | 'text' | 'list' | 'flag' | 'year';
 
 /** One seller entity on the case list, best first. `null` / `''` / `[]` mean unknown. */
 export interface CaseRow {
@@ -143,7 +143,7 @@ export const caseColumns: readonly CaseColumn[] = [
     'Mẫu đối chứng ngẫu nhiên (1 = chọn ngẫu nhiên)',
     'Random control case (1 = drawn at random)',
   ),
-  col('tax_year', 'int', 8, 'Năm tính thuế', 'Tax year'),
+  col('tax_year', 'year', 8, 'Năm tính thuế', 'Tax year'),
   col('activity_group', 'text', 14, 'Nhóm ngành nghề (quyết định thuế suất)', 'Activity group (selects the tax rate)'),
   col('platform_revenue_vnd', 'vnd', 16, 'Doanh thu trên sàn TMĐT (VND)', 'Marketplace revenue (VND)'),
   col('cod_revenue_vnd', 'vnd', 16, 'Doanh thu thu hộ COD đã giao (VND)', 'Delivered cash-on-delivery revenue (VND)'),
@@ -164,7 +164,7 @@ export const caseColumns: readonly CaseColumn[] = [
 
 /** Column kinds written as numbers (never formula-neutralised, never masked). */
 export const isNumericKind = (kind: ColumnKind): boolean =>
-  kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag';
+  kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag' || kind === 'year';
 
 /** Separator of list cells in csv, xlsx and parquet. */
 export const listSeparator = '|';

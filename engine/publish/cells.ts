@@ -50,22 +50,23 @@ export function numericCell(column: CaseColumn, v: unknown): number | null {
   return column.kind === 'score' ? v : Math.round(v);
 }
 
-/** Text or `|`-joined list as one string ('' for unknown), not yet neutralised. */
-export function textCell(v: unknown): string {
+/** Text or `|`-joined list as one string ('' for unknown), not yet neutralised; `separator` joins lists otherwise. */
+export function textCell(v: unknown, separator?: string): string {
   if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return joinList(v as string[]);
+  if (Array.isArray(v)) return separator === undefined ? joinList(v as string[]) : (v as string[]).join(separator);
   return String(v);
 }
 
 /**
- * The value a spreadsheet cell gets: a number, null (empty), or neutralised text.
+ * The value a spreadsheet cell gets: a number, null (empty), or neutralised text (lists joined
+ * with `|`, or with `separator`: the xlsx puts one item per line).
  *
  * @example spreadsheetCell(caseColumns[15], row) // "'=1+1|Doanh thu COD …" when the first reason starts with '='
  */
-export function spreadsheetCell(column: CaseColumn, row: CaseRow): number | string | null {
+export function spreadsheetCell(column: CaseColumn, row: CaseRow, separator?: string): number | string | null {
   const v = row[column.name];
   if (isNumericKind(column.kind)) return numericCell(column, v);
-  return neutraliseFormula(textCell(v));
+  return neutraliseFormula(textCell(v, separator));
 }
 
 /** A row as the writer should see it: masked when asked, otherwise the row itself. */

@@ -12,6 +12,7 @@ import { exportRow, numericCell, textCell, type CaseWriteOptions } from './cells
 /** DuckDB type of each column kind in cases.parquet. */
 export const parquetTypes: Record<CaseColumn['kind'], string> = {
   int: 'INTEGER',
+  year: 'INTEGER',
   flag: 'INTEGER',
   vnd: 'BIGINT',
   score: 'DOUBLE',
@@ -27,6 +28,7 @@ function duckValue(column: CaseColumn, row: CaseRow): SqlValue {
       return n === null ? null : BigInt(n);
     }
     case 'int':
+    case 'year':
     case 'flag':
     case 'score':
       return numericCell(column, v);

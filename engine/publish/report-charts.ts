@@ -6,8 +6,7 @@
  */
 import type { CaseRow } from './case-row.js';
 import { escapeHtml } from './html.js';
-
-const nf = new Intl.NumberFormat('vi-VN');
+import { fmt } from '../format.js';
 
 export interface ProvinceCount {
   province: string;
@@ -56,12 +55,12 @@ export function provinceChartSvg(counts: readonly ProvinceCount[]): string {
     const y = i * rowH + 2;
     const w = Math.max(1, Math.round((c.cases / max) * barW));
     const name = c.province === '' ? '(chưa rõ / unknown)' : c.province;
-    const tip = `${name}: ${nf.format(c.cases)} hồ sơ / cases, ${nf.format(Math.round(c.expected_yield_vnd))} VND`;
+    const tip = `${name}: ${fmt().int(c.cases)} hồ sơ / cases, ${fmt().int(Math.round(c.expected_yield_vnd))} VND`;
     return (
       `<g><title>${escapeHtml(tip)}</title>` +
       `<text x="${labelW - 6}" y="${y + 14}" text-anchor="end">${escapeHtml(name)}</text>` +
       `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 6}" rx="2" class="bar"></rect>` +
-      `<text x="${labelW + w + 6}" y="${y + 14}">${escapeHtml(nf.format(c.cases))}</text></g>`
+      `<text x="${labelW + w + 6}" y="${y + 14}">${escapeHtml(fmt().int(c.cases))}</text></g>`
     );
   });
   return (
@@ -83,12 +82,12 @@ export function histogramSvg(counts: readonly number[]): string {
   const bars = counts.map((n, i) => {
     const h = Math.round((n / max) * plotH);
     const x = gap + i * (barW + gap);
-    const lo = (i / bins).toFixed(1);
-    const hi = ((i + 1) / bins).toFixed(1);
+    const lo = fmt().dec(i / bins, 1);
+    const hi = fmt().dec((i + 1) / bins, 1);
     return (
-      `<g><title>${escapeHtml(`${lo}–${hi}: ${nf.format(n)}`)}</title>` +
+      `<g><title>${escapeHtml(`${lo}–${hi}: ${fmt().int(n)}`)}</title>` +
       `<rect x="${x}" y="${top + plotH - h}" width="${barW}" height="${h}" class="bar"></rect>` +
-      `<text x="${x + barW / 2}" y="${top + plotH - h - 4}" text-anchor="middle">${escapeHtml(nf.format(n))}</text>` +
+      `<text x="${x + barW / 2}" y="${top + plotH - h - 4}" text-anchor="middle">${escapeHtml(fmt().int(n))}</text>` +
       `<text x="${x + barW / 2}" y="${top + plotH + 16}" text-anchor="middle" class="axis">${lo}</text></g>`
     );
   });
@@ -130,9 +129,7 @@ export function yieldCurve(rows: readonly Pick<CaseRow, 'expected_yield_vnd'>[],
 
 /** Short VND amounts for axes: 1,2 tỷ / 850 tr. */
 function shortVnd(v: number): string {
-  if (Math.abs(v) >= 1e9) return `${(v / 1e9).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} tỷ`;
-  if (Math.abs(v) >= 1e6) return `${(v / 1e6).toLocaleString('vi-VN', { maximumFractionDigits: 0 })} tr`;
-  return nf.format(Math.round(v));
+  return fmt().shortVnd(v);
 }
 
 /** Line chart of the yield curve: by rank (solid) against random selection (dashed). */
@@ -160,7 +157,7 @@ export function yieldCurveSvg(curve: readonly YieldPoint[]): string {
   const xTicks = ticks.map(
     (t) =>
       `<text x="${x(t * last.cases).toFixed(1)}" y="${H - B + 16}" text-anchor="middle" ` +
-      `class="axis">${escapeHtml(nf.format(Math.round(t * last.cases)))}</text>`,
+      `class="axis">${escapeHtml(fmt().int(Math.round(t * last.cases)))}</text>`,
   );
   // Share of the total found in the first 10 % of the list, said in the title for screen readers.
   const tenth = curve.find((p) => p.cases >= last.cases / 10) ?? last;
@@ -243,7 +240,7 @@ export function revenueScatterSvg(rows: readonly CaseRow[], maxPoints = 1500): s
   return (
     `<svg class="chart" role="img" aria-label="Doanh thu quan sát và kê khai / Observed vs declared revenue" ` +
     `viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">` +
-    `<title>${escapeHtml(`${nf.format(shown.length)} / ${nf.format(rows.length)} hồ sơ / cases`)}</title>` +
+    `<title>${escapeHtml(`${fmt().int(shown.length)} / ${fmt().int(rows.length)} hồ sơ / cases`)}</title>` +
     decades.join('') +
     `<line x1="${x(10 ** lo).toFixed(1)}" y1="${y(10 ** lo).toFixed(1)}" x2="${x(10 ** hi).toFixed(1)}" ` +
     `y2="${y(10 ** hi).toFixed(1)}" class="line random"></line>` +
@@ -314,7 +311,7 @@ export function channelBarSvg(t: ChannelTotals): string {
   const segs = parts.map(([label, v, cls]) => {
     const w = (v / max) * barW;
     const seg =
-      `<g><title>${escapeHtml(`${label}: ${nf.format(Math.round(v))} VND`)}</title><rect ` +
+      `<g><title>${escapeHtml(`${label}: ${fmt().int(Math.round(v))} VND`)}</title><rect ` +
       `x="${x.toFixed(1)}" y="6" width="${w.toFixed(1)}" height="20" class="${cls}"></rect></g>`;
     x += w;
     return seg;

@@ -52,7 +52,7 @@ figure { margin:0; }
 tr.total td { font-weight:600; border-top:2px solid var(--ink); }
 .tag.chg-new { border-color:#2563eb; }
 .tag.chg-escalated { border-color:var(--warn); }
-.tag.chg-dropped, .tag.chg-de-escalated { color:var(--muted); }
+.tag.chg-dropped, .tag.chg-de-escalated, .tag.chg-moved-up, .tag.chg-moved-down { color:var(--muted); }
 code { background:#eef2f5; padding:1px 4px; border-radius:3px; word-break:break-all; }
 `;
 
@@ -61,7 +61,9 @@ export const reportScript = String.raw`
   'use strict';
   var data = JSON.parse(document.getElementById('sangloc-data').textContent);
   var cases = data.cases;
-  var nf = new Intl.NumberFormat('vi-VN');
+  // The one formatter's shapes (engine/format.ts): grouped whole numbers, scores with 3 decimals, years bare.
+  var nf = new Intl.NumberFormat(data.locale, { maximumFractionDigits: 0 });
+  var nf3 = new Intl.NumberFormat(data.locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   var colByName = {};
   data.columns.forEach(function (c) { colByName[c.name] = c; });
   var reasonByCode = {};
@@ -81,12 +83,15 @@ export const reportScript = String.raw`
     e.appendChild(el('span', 'en', en));
     return e;
   }
-  function isNum(kind) { return kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag'; }
+  function isNum(kind) {
+    return kind === 'int' || kind === 'vnd' || kind === 'score' || kind === 'flag' || kind === 'year';
+  }
   function fmt(col, v) {
     if (v === null || v === undefined) return '';
     if (Array.isArray(v)) return v.join(' | ');
     if (col.kind === 'vnd' || col.kind === 'int') return nf.format(v);
-    if (col.kind === 'score') return Number(v).toFixed(3);
+    if (col.kind === 'score') return nf3.format(v);
+    if (col.kind === 'year') return String(v);
     if (col.kind === 'flag') return v ? '✓' : '';
     return String(v);
   }
@@ -279,6 +284,7 @@ export const reportScript = String.raw`
       var ya = ch.expected_yield_a === null ? '–' : nf.format(ch.expected_yield_a);
       var yb = ch.expected_yield_b === null ? '–' : nf.format(ch.expected_yield_b);
       tr.appendChild(el('td', 'num', ya + ' → ' + yb));
+      tr.appendChild(el('td', '', ch.why || ''));
       frag2.appendChild(tr);
     });
     changesBody.replaceChildren(frag2);

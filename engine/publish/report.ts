@@ -9,6 +9,7 @@ import { caseColumns, type CaseRow } from './case-row.js';
 import { maskCaseRow } from './mask.js';
 import { caseJsonObject } from './json.js';
 import { escapeHtml, scriptJson } from './html.js';
+import { currentLang, fmt, localeTag } from '../format.js';
 import {
   casesByProvince,
   channelBarSvg,
@@ -20,7 +21,7 @@ import {
   yieldCurve,
   yieldCurveSvg,
 } from './report-charts.js';
-import { bandLabel, type RunDiff } from '../diff/index.js';
+import { bandLabel, changeWhy, type RunDiff } from '../diff/index.js';
 import type { PeriodStats } from '../stats/period.js';
 import type { ModelCard } from '../warehouse/models.js';
 import { reportCss, reportScript } from './report-client.js';
@@ -39,6 +40,8 @@ export interface ReportData {
   reasons: { code: string; label_vi: string; label_en: string }[];
   cases: ReturnType<typeof caseJsonObject>[];
   total_cases: number;
+  /** BCP 47 tag of the numbers (the one formatter's `localeTag`): vi-VN or en-US. */
+  locale: string;
   /** First changed cases since the previous run, for the changes table (built by the script, like the case table). */
   changes: {
     change: string;
@@ -51,28 +54,29 @@ export interface ReportData {
     band_b: string;
     expected_yield_a: number | null;
     expected_yield_b: number | null;
+    /** Why it changed (`changeWhy`): passed others, only moved as others left, dropped as audited … */
+    why: string;
   }[];
 }
 
 /** Changed cases embedded in the page at most. */
 const maxChanges = 100;
 
-const nf = new Intl.NumberFormat('vi-VN');
-
 /** Rows linked to no seller: counted in the data-quality section, never assigned as a block. */
 function unattributedNote(u: ReportModel['unattributed']): string {
   if (!u) return '';
   return (
     `<p id="unattributed">Không gán cho người bán nào <span ` +
-    `class="en">Unattributed</span>: ${escapeHtml(nf.format(u.rows))} dòng ${escapeHtml(u.source)} ` +
-    `(${escapeHtml(nf.format(u.vnd))} VND đã giao) <span class="muted">— bưu phẩm do kho hàng gửi hộ, không còn ` +
+    `class="en">Unattributed</span>: ${escapeHtml(fmt().int(u.rows))} dòng ${escapeHtml(u.source)} ` +
+    `(${escapeHtml(fmt().int(u.vnd))} VND đã giao) <span class="muted">— bưu phẩm do kho hàng gửi hộ, không còn ` +
     `tên, số điện thoại hay tài khoản nào của chính người bán. ` +
     `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on ` +
     `them.</span></span></p>`
   );
 }
 const num = (n: number | null | undefined): string =>
-  n === null || n === undefined || !Number.isFinite(n) ? '–' : nf.format(n);
+  n === null || n === undefined || !Number.isFinite(n) ? '–' : fmt().int(n);
+const time = (iso: string | null | undefined): string => (iso ? fmt().time(iso) : '–');
 
 /** The data block embedded in the page (first `maxCases` cases, masked when asked). */
 export function reportData(model: ReportModel, opts: ReportOptions = {}): ReportData {
@@ -82,6 +86,7 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Report
     columns: caseColumns.map((c) => ({ name: c.name, kind: c.kind, label_vi: c.label_vi, label_en: c.label_en })),
     reasons: model.reasons.map((r) => ({ code: r.code, label_vi: r.label_vi, label_en: r.label_en })),
     cases: shown,
+    locale: localeTag[currentLang()],
     total_cases: model.cases.length,
     changes: (model.diff?.changes ?? []).slice(0, maxChanges).map((c) => ({
       change: c.change,
@@ -94,6 +99,7 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Report
       band_b: c.band_b === null ? '–' : bandLabel(c.band_b, model.diff!.bands),
       expected_yield_a: c.expected_yield_a,
       expected_yield_b: c.expected_yield_b,
+      why: changeWhy(c),
     })),
   };
 }
@@ -106,9 +112,9 @@ function card(vi: string, en: string, value: string): string {
 }
 
 function qualityRow(s: SourceQuality): string {
-  const share = s.read > 0 ? `${((100 * s.rejected) / s.read).toFixed(2)} %` : '–';
+  const share = s.read > 0 ? fmt().pct(s.rejected / s.read, 2) : '–';
   const top = s.top_rejects
-    .map((r) => `<li>${escapeHtml(r.reason)} <span class="muted">(${escapeHtml(nf.format(r.count))})</span></li>`)
+    .map((r) => `<li>${escapeHtml(r.reason)} <span class="muted">(${escapeHtml(fmt().int(r.count))})</span></li>`)
     .join('');
   return (
     `<tr><td>${escapeHtml(s.source)}</td><td class="num">${num(s.read)}</td><td class="num">${num(s.loaded)}</td>` +
@@ -116,7 +122,7 @@ function qualityRow(s: SourceQuality): string {
   );
 }
 
-const pct = (r: number | null) => (r === null ? '–' : `${(100 * r).toFixed(1)} %`);
+const pct = (r: number | null) => (r === null ? '–' : fmt().pct(r, 1));
 
 /** Feature importance as horizontal bars (top 12). */
 function importanceSvg(card: ModelCard): string {
@@ -129,7 +135,7 @@ function importanceSvg(card: ModelCard): string {
     return (
       `<text x="174" y="${y + 13}" text-anchor="end">${escapeHtml(f.feature)}</text>` +
       `<rect x="180" y="${y + 3}" width="${w}" height="${rowH - 6}" class="bar"></rect>` +
-      `<text x="${186 + w}" y="${y + 13}">${escapeHtml(f.importance.toFixed(3))}</text>`
+      `<text x="${186 + w}" y="${y + 13}">${escapeHtml(fmt().dec(f.importance, 3))}</text>`
     );
   });
   const h = top.length * rowH + 4;
@@ -148,10 +154,10 @@ function modelSection(model: ReportModel): string {
         card('Nhãn huấn luyện', 'Training labels (audit outcomes)', num(c.labels)),
         card('Phát hiện sai phạm', 'Undeclared', num(c.positives)),
         card('Kiểm tra ngẫu nhiên', 'From random audits (weighted up)', num(c.random_labels)),
-        card('AUC kiểm định chéo', 'Cross-validated AUC', c.cv_auc.toFixed(3)),
-        card('Độ chính xác top 10 %', 'Cross-validated precision, top 10 %', c.cv_precision_at_tenth.toFixed(3)),
+        card('AUC kiểm định chéo', 'Cross-validated AUC', fmt().dec(c.cv_auc, 3)),
+        card('Độ chính xác top 10 %', 'Cross-validated precision, top 10 %', fmt().dec(c.cv_precision_at_tenth, 3)),
         card('Năm tính thuế', 'Tax year', String(c.tax_year)),
-        card('Huấn luyện lúc', 'Trained at', c.created_at),
+        card('Huấn luyện lúc', 'Trained at', time(c.created_at)),
       ].join('')}</div>
 <figure><figcaption>Mức quan trọng của biến <span class="en">Feature ` +
       `importance</span></figcaption>${importanceSvg(c)}</figure>`
@@ -173,6 +179,8 @@ function diffSection(diff: RunDiff | null | undefined): string {
     new: ['Mới', 'New'],
     escalated: ['Tăng mức ưu tiên', 'Escalated'],
     'de-escalated': ['Giảm mức ưu tiên', 'De-escalated'],
+    'moved-up': ['Lên hạng do hồ sơ khác rời đi', 'Moved up as others left'],
+    'moved-down': ['Xuống hạng do hồ sơ mới vào', 'Moved down as others came in'],
     dropped: ['Ra khỏi danh sách', 'Dropped'],
     unchanged: ['Không đổi', 'Unchanged'],
   };
@@ -180,11 +188,7 @@ function diffSection(diff: RunDiff | null | undefined): string {
     (Object.keys(labels) as (keyof RunDiff['counts'])[])
       .map((k) => card(labels[k]![0], labels[k]![1], num(diff.counts[k])))
       .join('') +
-    card(
-      'Thay đổi số thuế kỳ vọng (VND)',
-      'Expected yield change',
-      (diff.expected_yield_delta > 0 ? '+' : '') + num(diff.expected_yield_delta),
-    );
+    card('Thay đổi số thuế kỳ vọng (VND)', 'Expected yield change', fmt().signed(diff.expected_yield_delta));
   const shown = Math.min(diff.changes.length, maxChanges);
   const more =
     diff.changes.length > shown
@@ -201,7 +205,8 @@ function diffSection(diff: RunDiff | null | undefined): string {
         `class="en">Change</span></th><th>entity_id</th><th>Tên <span class="en">Name</span></th><th>Tỉnh <span ` +
         `class="en">Province</span></th><th class="num">Hạng <span class="en">Rank</span></th><th>Nhóm <span ` +
         `class="en">Band</span></th>` +
-        `<th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th></tr></thead>` +
+        `<th class="num">Thuế kỳ vọng <span class="en">Expected yield</span></th><th>Lý do <span ` +
+        `class="en">Why</span></th></tr></thead>` +
         `<tbody id="changes-body"></tbody></table></div>${more}`
       : '') +
     `
@@ -263,13 +268,13 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
   const channelCards = [
     card(
       'Doanh thu trên sàn (VND)',
-      `Marketplace, ${nf.format(channels.platform_cases)} cases`,
+      `Marketplace, ${fmt().int(channels.platform_cases)} cases`,
       num(channels.platform_vnd),
     ),
-    card('Doanh thu COD (VND)', `Cash on delivery, ${nf.format(channels.cod_cases)} cases`, num(channels.cod_vnd)),
+    card('Doanh thu COD (VND)', `Cash on delivery, ${fmt().int(channels.cod_cases)} cases`, num(channels.cod_vnd)),
     card(
       'Tiền bán hàng qua ngân hàng (VND)',
-      `Bank credits from buyers, ${nf.format(channels.bank_cases)} cases`,
+      `Bank credits from buyers, ${fmt().int(channels.bank_cases)} cases`,
       num(channels.bank_vnd),
     ),
     card('Doanh thu đã kê khai (VND)', 'Declared', num(channels.declared_vnd)),
@@ -283,8 +288,8 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
     card('Mẫu đối chứng ngẫu nhiên', 'Random control cases', num(controlCases)),
     card('Năm tính thuế', 'Tax year', run.tax_year === null ? '–' : String(run.tax_year)),
     card('Mã lần chạy', 'Run id', run.run_id),
-    card('Bắt đầu', 'Started', run.started_at),
-    card('Kết thúc', 'Finished', run.finished_at),
+    card('Bắt đầu', 'Started', time(run.started_at)),
+    card('Kết thúc', 'Finished', time(run.finished_at)),
     card('Phiên bản', 'Engine version', run.engine_version),
     card('Mã cấu hình', 'Config hash', run.config_hash),
     card('Mô hình', 'Model id', run.model_id ?? '–'),
@@ -322,7 +327,7 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
     `class="cards">${runCards}</div></section>
 <section id="channels"><h2>Doanh thu theo kênh <span class="en">Channels at a glance (cases on the ` +
     `list)</span></h2><div class="cards">${channelCards}</div>${channelBarSvg(channels)}</section>
-<section id="charts"><h2>Biểu đồ <span class="en">Charts (all ${escapeHtml(nf.format(model.cases.length))} ` +
+<section id="charts"><h2>Biểu đồ <span class="en">Charts (all ${escapeHtml(fmt().int(model.cases.length))} ` +
     `cases)</span></h2>
 <div class="charts">
 <figure><figcaption>Số hồ sơ theo tỉnh <span class="en">Cases by ` +

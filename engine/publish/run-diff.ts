@@ -2,19 +2,72 @@
  * The diff of two published runs: read from their folders (cases.json, run.json) and written as
  * diff.csv. The comparison itself is diff/'s (`diffCases`), which knows nothing of run folders.
  */
-import { bandLabel, diffCases, type DiffOptions, type RunDiff } from '../diff/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bandLabel, changeWhy, diffCases, type DropContext, type DiffOptions, type RunDiff } from '../diff/index.js';
 import { csvText } from './csv.js';
 import { readRunCases, readRunJson } from './run-ref.js';
 
 /**
- * Compares two published run folders (their cases.json).
+ * Compares two published run folders (their cases.json); run B's run.json (audited entities) and
+ * both members.csv say why a case dropped.
  *
  * @example const d = diffRuns('ws/runs/20261122-…', 'ws/runs/20261123-…'); d.counts.new
  */
 export function diffRuns(dirA: string, dirB: string, opts: DiffOptions = {}): RunDiff {
-  const idA = readRunJson(dirA).run_id;
-  const idB = readRunJson(dirB).run_id;
-  return diffCases(idA, readRunCases(dirA), idB, readRunCases(dirB), opts);
+  const runA = readRunJson(dirA);
+  const runB = readRunJson(dirB);
+  const a = readRunCases(dirA);
+  const b = readRunCases(dirB);
+  const inB = new Set(b.map((r) => r.entity_id));
+  const dropped = new Set(a.filter((r) => !inB.has(r.entity_id)).map((r) => r.entity_id));
+  const drops = dropped.size ? dropContext(dirA, dirB, runB.excluded_audited_entities, dropped) : undefined;
+  return diffCases(runA.run_id, a, runB.run_id, b, { ...opts, ...(drops ? { drops } : {}) });
+}
+
+/** Splits one members.csv line (entity_id,source,record_key; the key may be quoted). */
+function memberFields(line: string): [string, string] | undefined {
+  const comma = line.indexOf(',');
+  if (comma < 0) return undefined;
+  const second = line.indexOf(',', comma + 1);
+  if (second < 0) return undefined;
+  let key = line.slice(second + 1);
+  if (key.startsWith('"')) key = key.slice(1, -1).replaceAll('""', '"');
+  // A neutralised key (leading ') is the same key.
+  return [line.slice(0, comma), `${line.slice(comma + 1, second)}\u0000${key.replace(/^'/, '')}`];
+}
+
+/** What run B's folder says about the dropped entities of run A: audited, still there, relinked. */
+function dropContext(
+  dirA: string,
+  dirB: string,
+  audited: readonly string[] | undefined,
+  dropped: ReadonlySet<string>,
+): DropContext {
+  const out: DropContext = audited ? { audited: new Set(audited) } : {};
+  const membersA = join(dirA, 'members.csv');
+  const membersB = join(dirB, 'members.csv');
+  if (!existsSync(membersA) || !existsSync(membersB)) return out;
+  const recordsOf = new Map<string, string>();
+  for (const line of readFileSync(membersA, 'utf8').split(/\r?\n/).slice(1)) {
+    const f = memberFields(line);
+    if (f && dropped.has(f[0])) recordsOf.set(f[1], f[0]);
+  }
+  const entities = new Set<string>();
+  const relinked = new Map<string, string[]>();
+  for (const line of readFileSync(membersB, 'utf8').split(/\r?\n/).slice(1)) {
+    const f = memberFields(line);
+    if (!f) continue;
+    entities.add(f[0]);
+    const was = recordsOf.get(f[1]);
+    if (was !== undefined && was !== f[0]) {
+      const now = relinked.get(was) ?? [];
+      if (!now.includes(f[0])) now.push(f[0]);
+      relinked.set(was, now);
+    }
+  }
+  for (const list of relinked.values()) list.sort();
+  return { ...out, entities, relinked };
 }
 
 export const diffCsvColumns = [
@@ -28,6 +81,8 @@ export const diffCsvColumns = [
   'band_b',
   'expected_yield_a_vnd',
   'expected_yield_b_vnd',
+  'cause',
+  'why',
 ] as const;
 
 /**
@@ -52,6 +107,8 @@ export function diffCsv(diff: RunDiff): string {
         c.band_b === null ? '' : bandLabel(c.band_b, diff.bands),
         num(c.expected_yield_a),
         num(c.expected_yield_b),
+        c.cause ?? '',
+        text(changeWhy(c)),
       ].join(','),
     );
   }

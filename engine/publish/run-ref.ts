@@ -117,6 +117,8 @@ export interface RunJson {
   rows?: Record<string, { read: number; loaded: number; rejected: number }>;
   /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). */
   unattributed?: { rows: number; vnd: number; source: string };
+  /** Entities left out of scoring because an audit outcome is recorded (absent in older runs). */
+  excluded_audited_entities?: string[];
   [key: string]: unknown;
 }
 

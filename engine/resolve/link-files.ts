@@ -17,6 +17,7 @@ import { loadLabels, measureWithLabels, type LabelQuality, type SweepPoint } fro
 import { renderLinkReport, type ReportPair } from './link-report.js';
 import { linksSql, tfLevels } from './sql.js';
 import { thresholdWeight } from './spec.js';
+import { fmt } from '../format.js';
 
 /** One file: find duplicates within it. Two files: link records of the first with the second only. */
 export type LinkFileList = readonly [string] | readonly [string, string];
@@ -384,14 +385,18 @@ async function writeLinkReport(
       ['records', String(r.records)],
       ['link type', r.linkType],
       ['clustering', o.spec.clustering.method],
-      ['candidate pairs', String(r.candidatePairs)],
+      ['candidate pairs', fmt().int(r.candidatePairs)],
       ...o.spec.blocking.map(
-        (b, i) => [`  blocking rule ${i + 1}`, `${blockingKeysLabel(b)}: ${r.rulePairs[i]} pairs`] as [string, string],
+        (b, i) =>
+          [`  blocking rule ${i + 1}`, `${blockingKeysLabel(b)}: ${fmt().int(r.rulePairs[i]!)} pairs`] as [
+            string,
+            string,
+          ],
       ),
-      ['links (at or above the threshold)', String(r.links)],
-      ['links kept by clustering', String(r.keptLinks)],
-      ['clusters of 2+ records', String(r.multiRecordClusters)],
-      ['threshold (match weight)', o.threshold.toFixed(2)],
+      ['links (at or above the threshold)', fmt().int(r.links)],
+      ['links kept by clustering', fmt().int(r.keptLinks)],
+      ['clusters of 2+ records', fmt().int(r.multiRecordClusters)],
+      ['threshold (match weight)', fmt().dec(o.threshold, 2)],
     ],
     warnings: r.warnings,
     weights: r.weights,

@@ -6,6 +6,7 @@
  */
 import type { LabelQuality, SweepPoint } from './labels.js';
 import type { LinkWeights } from './weights.js';
+import { fmt } from '../format.js';
 
 export interface ReportPair {
   left: string;
@@ -33,9 +34,8 @@ export interface LinkReportData {
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-/** vi-VN number: 1.234.567 and 0,994. */
-const num = (x: number, digits = 0) =>
-  x.toLocaleString('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** Numbers of the one formatter (vi: 1.234.567 and 0,994). */
+const num = (x: number, digits = 0) => fmt().dec(x, digits);
 const W = 640;
 
 function prCurve(curve: SweepPoint[], at: SweepPoint, best: SweepPoint): string {
@@ -78,8 +78,8 @@ function levelChart(w: LinkWeights): string {
       const v = r.l.weight;
       const bx = v >= 0 ? mid : mid + v * scale;
       const tip =
-        `${r.c} / ${r.l.label}: m ${r.l.m.toPrecision(3)} (${r.l.m_source}), ` +
-        `u ${r.l.u.toPrecision(3)} (${r.l.u_source}), weight ${v.toFixed(2)} bits`;
+        `${r.c} / ${r.l.label}: m ${fmt().sig(r.l.m, 3)} (${r.l.m_source}), ` +
+        `u ${fmt().sig(r.l.u, 3)} (${r.l.u_source}), weight ${fmt().dec(v, 2)} bits`;
       return (
         `<text x="${left - 6}" y="${y0 + 13}" text-anchor="end">${esc(`${r.c}: ${r.l.label}`)}</text>
   <rect x="${bx.toFixed(1)}" y="${y0 + 3}" width="${Math.max(1, Math.abs(v) * scale).toFixed(1)}" ` +
@@ -117,7 +117,7 @@ function waterfall(p: ReportPair, threshold: number): string {
         `<rect x="${bx}" y="${Math.min(y(from), y(acc)).toFixed(1)}" width="${bw - 4}" ` +
         `height="${Math.max(1, Math.abs(y(acc) - y(from))).toFixed(1)}" ` +
         `fill="${x.weight >= 0 ? '#2da44e' : '#d73a49'}">` +
-        `<title>${esc(`${x.name}: ${x.weight.toFixed(2)} bits`)}</title></rect>
+        `<title>${esc(`${x.name}: ${fmt().dec(x.weight, 2)} bits`)}</title></rect>
   <text x="${bx + (bw - 4) / 2}" y="${h - 6}" text-anchor="middle" font-size="9">${esc(x.name.slice(0, 12))}</text>`
       );
     })
@@ -132,7 +132,7 @@ function waterfall(p: ReportPair, threshold: number): string {
   ${bars}
   <rect x="${total}" y="${Math.min(y(0), y(acc)).toFixed(1)}" width="${bw - 4}" ` +
     `height="${Math.max(1, Math.abs(y(acc) - y(0))).toFixed(1)}" fill="#1f6feb"><title>match ` +
-    `weight ${acc.toFixed(2)}</title></rect>
+    `weight ${fmt().dec(acc, 2)}</title></rect>
 </svg>`
   );
 }
@@ -236,7 +236,7 @@ ${table(
   d.weights.comparisons.flatMap((c) =>
     c.levels
       .filter((l) => l.kind !== 'null')
-      .map((l) => [c.name, l.label, l.m.toPrecision(3), l.u.toPrecision(3), num(l.weight, 2), l.m_source, l.u_source]),
+      .map((l) => [c.name, l.label, fmt().sig(l.m, 3), fmt().sig(l.u, 3), num(l.weight, 2), l.m_source, l.u_source]),
   ),
 )}`,
   );

@@ -39,6 +39,7 @@ import {
   type SqlStep,
 } from './sql.js';
 import { estimateWeights, weightWarnings, type LinkWeights, type MaskedPatterns } from './weights.js';
+import { fmt } from '../format.js';
 
 export interface LinkOptions {
   /** Table or view with one row per record. */
@@ -221,7 +222,7 @@ async function linkSteps(
         .map((p) => `rule ${p.rule + 1} (${ruleLabel(spec.blocking[p.rule]!)}): up to ${Math.round(p.pairs)}`)
         .join('; ');
       throw new ConfigError('link spec', [
-        `blocking: the rules would make up to ${Math.round(plannedPairs)} candidate pairs, over the budget ` +
+        `blocking: the rules would make up to ${fmt().int(plannedPairs)} candidate pairs, over the budget ` +
           `max_pairs = ${spec.max_pairs} (${per}). Block on finer keys, lower max_block_size, or raise max_pairs`,
       ]);
     }
@@ -240,8 +241,8 @@ async function linkSteps(
     return { candidatePairs: Number(counts?.total ?? 0), rulePairs };
   });
   log.info(
-    `link: ${nRecords} records, ${candidatePairs} candidate pairs ` +
-      `(${spec.blocking.map((r, i) => `${ruleLabel(r)}: ${rulePairs[i]}`).join(', ')})`,
+    `link: ${fmt().int(nRecords)} records, ${fmt().int(candidatePairs)} candidate pairs ` +
+      `(${spec.blocking.map((r, i) => `${ruleLabel(r)}: ${fmt().int(rulePairs[i]!)}`).join(', ')})`,
   );
   spec.blocking.forEach((r, i) => {
     if (rulePairs[i] === 0)

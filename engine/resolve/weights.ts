@@ -5,6 +5,7 @@
  */
 import { expectationMaximisation, type GammaPatterns } from './em.js';
 import { blockingFields, blockingKeys, type ResolvedLinkSpec } from './spec.js';
+import { fmt } from '../format.js';
 
 export interface LevelWeight {
   label: string;
@@ -245,7 +246,7 @@ export function weightWarnings(w: LinkWeights): string[] {
   const out: string[] = [];
   if (w.prior_source === 'estimated' && (w.lambda_candidates < 1e-3 || w.prior < 1e-9)) {
     out.push(
-      `estimation looks degenerate: EM finds ${(w.lambda_candidates * 100).toPrecision(2)}% matches ` +
+      `estimation looks degenerate: EM finds ${fmt().sig(w.lambda_candidates * 100, 2)} % matches ` +
         `among ${w.candidate_pairs} candidate pairs (prior ${w.prior.toExponential(1)}); ` +
         'the blocking rules may bring too few true pairs (block on finer keys: words, prefixes, phonetic), or ' +
         'fix "prior" and m in the spec',
@@ -257,8 +258,8 @@ export function weightWarnings(w: LinkWeights): string[] {
     const stronger = real.slice(1).find((l) => first && l.weight > first.weight + 1);
     if (first && stronger) {
       out.push(
-        `comparison "${c.name}": level "${stronger.label}" weighs ${stronger.weight.toFixed(1)} bits, more than ` +
-          `"${first.label}" (${first.weight.toFixed(1)}): inverted weights, usually m learnt from too few ` +
+        `comparison "${c.name}": level "${stronger.label}" weighs ${fmt().dec(stronger.weight, 1)} bits, more than ` +
+          `"${first.label}" (${fmt().dec(first.weight, 1)}): inverted weights, usually m learnt from too few ` +
           `pairs; check the blocking, or fix m of these levels`,
       );
     }

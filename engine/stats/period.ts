@@ -13,6 +13,7 @@ import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRule
 import { UsageError } from '../errors.js';
 import { groupFromWithholding } from '../score/gap.js';
 import type { Db } from '../warehouse/db.js';
+import { fmt } from '../format.js';
 
 export interface Period {
   /** As asked: 2026, 2026-H1, 2026-Q3 or 2026-07. */
@@ -302,7 +303,8 @@ const listLiteral = (values: readonly string[]) =>
  * @example process.stdout.write(formatStatsText(s));
  */
 export function formatStatsText(s: PeriodStats): string {
-  const m = (v: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(v / 1e6);
+  const f = fmt();
+  const m = (v: number) => f.int(v / 1e6);
   const header = [
     'province',
     'sellers',
@@ -318,22 +320,22 @@ export function formatStatsText(s: PeriodStats): string {
   ];
   const row = (r: ProvinceStats) => [
     r.province === null ? 'TOTAL' : r.province || '(unknown)',
-    String(r.sellers),
-    String(r.sellers_platform),
-    String(r.sellers_cod),
-    String(r.sellers_bank),
+    f.int(r.sellers),
+    f.int(r.sellers_platform),
+    f.int(r.sellers_cod),
+    f.int(r.sellers_bank),
     m(r.observed_revenue_vnd),
     m(r.declared_revenue_vnd),
     m(r.tax_gap_vnd),
-    String(r.audits),
-    r.hit_rate === null ? '–' : `${(100 * r.hit_rate).toFixed(0)} %`,
+    f.int(r.audits),
+    r.hit_rate === null ? '–' : f.pct(r.hit_rate, 0),
     r.yield_per_case_vnd === null ? '–' : m(r.yield_per_case_vnd),
   ];
   const rows = [...s.rows.map(row), row(s.total)];
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (r: string[]) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  ');
   return [
-    `period ${s.period.label} (${s.period.start} … ${s.period.end}, exclusive)`,
+    `period ${s.period.label} (${f.date(s.period.start)} … ${f.date(s.period.end)}, exclusive)`,
     line(header),
     ...rows.map(line),
     '',

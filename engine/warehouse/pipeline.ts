@@ -4,6 +4,7 @@ import type { Db } from './db.js';
 import { ident } from './db.js';
 import { pipelinesDir } from '../paths.js';
 import type { Logger } from '../log.js';
+import { fmt } from '../format.js';
 
 /** One SQL model: a file in pipelines/<layer>/, materialised as a table of the same name. */
 export interface Model {
@@ -91,7 +92,7 @@ export async function runModels(
       throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
     }
     if (log && performance.now() - started > 2000)
-      log.info(`  ${m.name} built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      log.info(`  ${m.name} built in ${fmt().ms(performance.now() - started)}`);
   }
   return chosen.map((m) => m.name);
 }

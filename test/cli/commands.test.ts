@@ -14,6 +14,7 @@ import { parseCsv } from '../publish/helpers.js';
 import { tempDir } from '../helpers.js';
 import { cli, runSamples } from './helpers.js';
 import { outcomesCsv } from './outcome-fixtures.js';
+import { fmt } from '../../engine/format.js';
 
 const root = tempDir('sangloc-cli-');
 const ws = join(root, 'ws');
@@ -99,7 +100,7 @@ describe('sangloc explain', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`Dossier ${top.entity_id} — tax year 2025, run ${runId}`);
     expect(r.out).toContain(`= Tax gap`);
-    expect(r.out).toContain(new Intl.NumberFormat('en').format(top.tax_gap_vnd!));
+    expect(r.out).toContain(fmt('vi').int(top.tax_gap_vnd!));
     for (const code of top.reason_codes) expect(r.out).toContain(`[${code}]`);
   });
 
@@ -125,7 +126,8 @@ describe('sangloc explain', () => {
 
 describe('sangloc diff', () => {
   // A later run whose list lost its first case, moved the 60th case to the top and gained a new one at
-  // the end: everyone below the 60th moves up one rank, so the 201st crosses into the 51–200 band too.
+  // the end: everyone below the 60th moves up one rank, so the 201st crosses into the 51–200 band too —
+  // only because the first case left (its place among the cases on both lists is unchanged).
   const laterId = '29991231-235959-ffffff';
   beforeAll(() => {
     const from = join(ws, 'runs', runId);
@@ -147,13 +149,20 @@ describe('sangloc diff', () => {
     const out = join(root, 'diff.csv');
     const r = await cli(['diff', runId, laterId, '--workspace', ws, '--out', out]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain(`new 1, escalated 2, de-escalated 0, dropped 1, unchanged ${cases.length - 3}`);
+    expect(r.out).toContain(
+      `new 1, escalated 1, de-escalated 0, moved up as others left 1, moved down as others came in 0, ` +
+        `dropped 1 (1 not-on-list), unchanged ${fmt('vi').int(cases.length - 3)}`,
+    );
+    expect(r.out).toMatch(/only because 1 case\(s\) above it left the list/);
     const rows = parseCsv(readFileSync(out, 'utf8').slice(1));
     const kinds = new Map(rows.slice(1).map((x) => [x[1], x[0]]));
     expect(kinds.get('ENEW0000001')).toBe('new');
     expect(kinds.get(cases[0]!.entity_id)).toBe('dropped');
     expect(kinds.get(cases[59]!.entity_id)).toBe('escalated');
-    expect(kinds.get(cases[200]!.entity_id)).toBe('escalated');
+    expect(kinds.get(cases[200]!.entity_id)).toBe('moved-up');
+    const causes = new Map(rows.slice(1).map((x) => [x[1], x[10]]));
+    expect(causes.get(cases[0]!.entity_id)).toBe('not-on-list');
+    expect(causes.get(cases[59]!.entity_id)).toBe('overtook');
   });
 
   it('accepts run folders without a workspace', async () => {
@@ -204,7 +213,7 @@ describe('outcomes import → train → models', () => {
     const r = await cli(['train', '--workspace', ws, '--quiet']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/model forest-2025-[0-9a-f]{12} trained for tax year 2025/);
-    const auc = Number(/cross-validated AUC: ([\d.]+)/.exec(r.out)![1]);
+    const auc = Number(/cross-validated AUC: ([\d,]+)/.exec(r.out)![1]!.replace(',', '.'));
     expect(auc).toBeGreaterThan(0.6);
     expect(r.out).toMatch(/labels: (9\d|1\d\d) audit outcomes/);
   });

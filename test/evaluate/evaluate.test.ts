@@ -287,10 +287,10 @@ describe('formatEvaluation', () => {
     const rows = text.split('\n').filter((l) => /^(1|2|3|5|10)\s/.test(l));
     expect(rows).toHaveLength(5);
     expect(new Set(rows.map((r) => r.length)).size).toBe(1);
-    expect(rows[3]).toMatch(/^5\s+5\s+2\s+40\.0%\s+0\.67\s+1\s+1\s+2\s+0\s+0\.0\s+0\.0\s+93\.8%\s+100\.0%\s+93\.8%$/);
-    expect(text).toMatch(/all sources\s+16\s+9\s+2\s+2\s+50\.0%\s+40\.0%\s+0\.444/);
+    expect(rows[3]).toMatch(/^5\s+5\s+2\s+40,0%\s+0,67\s+1\s+1\s+2\s+0\s+0,0\s+0,0\s+93,8%\s+100,0%\s+93,8%$/);
+    expect(text).toMatch(/all sources\s+16\s+9\s+2\s+2\s+50,0%\s+40,0%\s+0,444/);
     expect(text).toMatch(
-      /identity \(taxpayers, platform_sellers, websites\)\s+9\s+6\s+0\s+0\s+100\.0%\s+100\.0%\s+1\.000/,
+      /identity \(taxpayers, platform_sellers, websites\)\s+9\s+6\s+0\s+0\s+100,0%\s+100,0%\s+1,000/,
     );
   });
 

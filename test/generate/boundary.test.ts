@@ -11,6 +11,7 @@ import { importsOf, tsFiles, type Import } from '../architecture/imports.js';
 const allowed: Record<string, string> = {
   'engine/errors.ts': 'error classes (UsageError for bad flags)',
   'engine/log.ts': 'progress lines on stderr',
+  'engine/format.ts': 'number and date formats of the lines people read',
   'engine/ingest/sources.ts':
     'the input contract as data: file names and column order of what it writes; computes nothing',
 };

@@ -14,7 +14,7 @@ import { neutraliseFormula, neutraliseFormulaSql } from '../../engine/publish/ce
 import { caseCsvLine } from '../../engine/publish/csv.js';
 import { sourceQuality } from '../../engine/publish/report-from-run.js';
 import { writeMembersCsv, writeRejectsCsv } from '../../engine/publish/run-folder.js';
-import { writeCasesXlsx } from '../../engine/publish/xlsx.js';
+import { writeCasesXlsx, xlsxColumns } from '../../engine/publish/xlsx.js';
 import { statsCsv } from '../../engine/publish/stats-csv.js';
 import { literal } from '../../engine/warehouse/db.js';
 import { ensureIngestSchema } from '../../engine/ingest/schema.js';
@@ -80,7 +80,7 @@ describe('every spreadsheet-facing output neutralises', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     const sheet = wb.worksheets[0]!;
-    const col = caseColumns.findIndex((c) => c.name === 'name') + 1;
+    const col = xlsxColumns.findIndex((c) => c.name === 'name') + 1;
     expect(subtle.map((_, k) => sheet.getRow(k + 2).getCell(col).value)).toEqual(subtle.map((p) => `'${p}`));
   });
 

@@ -162,6 +162,15 @@ describe('report.html script', () => {
     expect(options).toContain('Đà Nẵng');
   });
 
+  it('writes numbers as the one formatter does: the tax year bare, the score with a decimal comma', () => {
+    body.all('tr')[0]!.fire('click');
+    const text = dom['detail']!.textContent;
+    expect(text).toContain('2026');
+    expect(text).not.toMatch(/2\.026/);
+    expect(text).toContain('0,873');
+    expect(text).toContain('12.345.678');
+  });
+
   it('shows a case in the detail panel as text, with its reasons and identifiers', () => {
     body.all('tr')[1]!.fire('click');
     const detail = dom['detail']!;
@@ -271,7 +280,7 @@ describe('report.html with every section', () => {
   it.each([
     { id: 'channels', text: 'Channels at a glance' },
     { id: 'model', text: 'forest-2026-0123456789ab' },
-    { id: 'model', text: '0.871' },
+    { id: 'model', text: '0,871' },
     { id: 'changes', text: 'Changes since the previous run (20261124-020000-ffffff)' },
     { id: 'stats', text: '&lt;i&gt;Hà Nội&lt;/i&gt;' },
     { id: 'charts', text: 'Cumulative expected yield by rank vs random selection' },

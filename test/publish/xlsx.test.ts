@@ -8,13 +8,16 @@ import {
   noteSheetName,
   truncationNote,
   writeCasesXlsx,
+  xlsxColumns,
+  xlsxHeader,
   xlsxText,
+  xlsxWidth,
 } from '../../engine/publish/xlsx.js';
 import { caseRow, manyRows, reasons } from './fixtures.js';
 import { tempDir } from './helpers.js';
 
 const path = tempDir('xlsx');
-const colNo = (name: string) => caseColumns.findIndex((c) => c.name === name) + 1;
+const colNo = (name: string) => xlsxColumns.findIndex((c) => c.name === name) + 1;
 
 describe('writeCasesXlsx', async () => {
   const rows = [
@@ -35,17 +38,20 @@ describe('writeCasesXlsx', async () => {
   const sheet = wb.getWorksheet(casesSheetName)!;
   const explain = wb.getWorksheet(explainSheetName)!;
 
-  it('freezes the header row and sets an autofilter', () => {
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  it('freezes the header row and the name column, sets an autofilter, heads columns for people', () => {
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 1 });
     expect(JSON.stringify(sheet.autoFilter)).toMatch(/A1|"row":1/);
-    expect(sheet.getRow(1).values).toEqual([undefined, ...caseColumns.map((c) => c.name)]);
+    expect(sheet.getRow(1).values).toEqual([undefined, ...xlsxColumns.map((c) => xlsxHeader(c, 'vi'))]);
+    expect(xlsxColumns.map((c) => c.name).sort()).toEqual(caseColumns.map((c) => c.name).sort());
     expect(sheet.rowCount).toBe(4);
   });
 
-  it.each(caseColumns.map((c) => ({ name: c.name, width: c.width })))(
-    'column $name is $width wide',
+  it.each(xlsxColumns.map((c) => ({ name: c.name, width: xlsxWidth(c, 'vi') })))(
+    'column $name is $width wide (its header fits)',
     ({ name, width }) => {
       expect(sheet.getColumn(colNo(name)).width).toBe(width);
+      const header = String(sheet.getRow(1).getCell(colNo(name)).value);
+      expect(Math.max(...header.split(' ').map((w) => w.length))).toBeLessThan(width);
     },
   );
 
@@ -53,7 +59,8 @@ describe('writeCasesXlsx', async () => {
     { name: 'tax_gap_vnd', numFmt: '#,##0', value: 18_750_000 },
     { name: 'expected_yield_vnd', numFmt: '#,##0', value: 12_345_678 },
     { name: 'risk_score', numFmt: '0.000', value: 0.8731 },
-    { name: 'rank', numFmt: '0', value: 1 },
+    { name: 'rank', numFmt: '#,##0', value: 1 },
+    { name: 'tax_year', numFmt: '0', value: 2026 },
   ])('$name is a number formatted $numFmt', ({ name, numFmt, value }) => {
     const cell = sheet.getRow(2).getCell(colNo(name));
     expect(cell.value).toBe(value);
@@ -63,7 +70,7 @@ describe('writeCasesXlsx', async () => {
   it('never writes a formula, neutralises text and keeps negative numbers numeric', () => {
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
     expect(sheet.getRow(3).getCell(colNo('name')).value).toBe(`'=HYPERLINK("http://evil.example","x")`);
-    expect(sheet.getRow(3).getCell(colNo('reasons')).value).toBe(`'+1|b`);
+    expect(sheet.getRow(3).getCell(colNo('reasons')).value).toBe(`'+1\nb`);
     expect(sheet.getRow(3).getCell(colNo('tax_gap_vnd')).value).toBe(-2_000_000);
     expect(sheet.getRow(3).getCell(colNo('bank_revenue_vnd')).value).toBeNull();
     expect(sheet.getRow(4).getCell(colNo('name')).value).toBe('bell in name');
@@ -88,7 +95,7 @@ describe('writeCasesXlsx', async () => {
     const s = back.getWorksheet(casesSheetName)!;
     expect(s.rowCount).toBe(3_001);
     expect(String(s.getRow(2).getCell(colNo('phones')).value)).toMatch(/^09\d\d\*\*\*\d{3}$/);
-    expect(back.getWorksheet(explainSheetName)!.getRow(1).getCell(3).value).toBe('English');
+    expect(back.getWorksheet(explainSheetName)!.getRow(1).getCell(4).value).toBe('English');
   });
 });
 

@@ -238,7 +238,7 @@ describe('sangloc link --labels', () => {
     }
     const text = written.join('');
     expect(text).toMatch(/labels: \d+ records, 4 true pairs/);
-    expect(text).toMatch(/pairs at the threshold \(3\.17 bits\): precision 1,0000, recall 1,0000, F1 1,0000/);
+    expect(text).toMatch(/pairs at the threshold \(3,17 bits\): precision 1,0000, recall 1,0000, F1 1,0000/);
     expect(text).toMatch(/sweep: +probability/);
     expect(readFileSync(join(out, 'link-report.html'), 'utf8')).toContain('Precision–recall curve');
   });

@@ -193,9 +193,9 @@ describe('weight warnings', () => {
       3e-5,
     );
     const text = weightWarnings(w).join('\n');
-    expect(text).toMatch(/estimation looks degenerate: EM finds 0\.0030% matches among 358 candidate pairs/);
+    expect(text).toMatch(/estimation looks degenerate: EM finds 0,003 % matches among 358 candidate pairs/);
     expect(text).toMatch(
-      /comparison "title": level "jaccard" weighs 10\.5 bits, more than "exact" \(7\.6\): inverted weights/,
+      /comparison "title": level "jaccard" weighs 10,5 bits, more than "exact" \(7,6\): inverted weights/,
     );
   });
 

@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /** Distinct payers above which bank credits look like sales to the public. */
@@ -25,8 +25,10 @@ export const bankTradeUndeclared: Rule = {
     }
     return r;
   },
-  describe: (amount, evidence, lang) =>
-    lang === 'vi'
-      ? `${evidence} giao dịch chuyển khoản bán hàng, tổng ${formatVnd(amount, 'vi')}`
-      : `${evidence} sales-like bank credits totalling ${formatVnd(amount, 'en')}`,
+  describe: (amount, evidence, lang) => {
+    const f = fmt(lang);
+    return lang === 'vi'
+      ? `${f.int(evidence)} giao dịch chuyển khoản bán hàng, tổng ${f.mvnd(amount)}`
+      : `${f.int(evidence)} sales-like bank credits totalling ${f.mvnd(amount)}`;
+  },
 };

@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /** Lower edge of the band just under the threshold, as a share of it. */
@@ -26,8 +26,10 @@ export const bunchingUnderThreshold: Rule = {
     }
     return r;
   },
-  describe: (amount, evidence, lang) =>
-    lang === 'vi'
-      ? `Kê khai ${formatVnd(amount, 'vi')}, sát dưới ngưỡng (${evidence} tờ khai)`
-      : `Declared ${formatVnd(amount, 'en')}, just under the threshold (${evidence} returns)`,
+  describe: (amount, evidence, lang) => {
+    const f = fmt(lang);
+    return lang === 'vi'
+      ? `Kê khai ${f.mvnd(amount)}, sát dưới ngưỡng (${f.int(evidence)} tờ khai)`
+      : `Declared ${f.mvnd(amount)}, just under the threshold (${f.int(evidence)} returns)`;
+  },
 };

@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /** Cash-on-delivery sales (delivered, not marketplace parcels) larger than everything declared. */
@@ -21,8 +21,10 @@ export const codTradeUndeclared: Rule = {
     }
     return r;
   },
-  describe: (amount, evidence, lang) =>
-    lang === 'vi'
-      ? `${evidence} bưu gửi COD đã giao, tổng ${formatVnd(amount, 'vi')}`
-      : `${evidence} delivered COD parcels totalling ${formatVnd(amount, 'en')}`,
+  describe: (amount, evidence, lang) => {
+    const f = fmt(lang);
+    return lang === 'vi'
+      ? `${f.int(evidence)} bưu gửi COD đã giao, tổng ${f.mvnd(amount)}`
+      : `${f.int(evidence)} delivered COD parcels totalling ${f.mvnd(amount)}`;
+  },
 };

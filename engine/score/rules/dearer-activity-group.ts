@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /** Registered in a cheaper activity group than the one its marketplace withholding reveals. */
@@ -20,8 +20,10 @@ export const dearerActivityGroup: Rule = {
     }
     return r;
   },
-  describe: (amount, evidence, lang) =>
-    lang === 'vi'
-      ? `Sàn khấu trừ theo nhóm ngành khác trên ${formatVnd(amount, 'vi')} doanh thu (${evidence} tháng)`
-      : `Marketplace withheld at another group's rate on ${formatVnd(amount, 'en')} of sales (${evidence} months)`,
+  describe: (amount, evidence, lang) => {
+    const f = fmt(lang);
+    return lang === 'vi'
+      ? `Sàn khấu trừ theo nhóm ngành khác trên ${f.mvnd(amount)} doanh thu (${f.int(evidence)} tháng)`
+      : `Marketplace withheld at another group's rate on ${f.mvnd(amount)} of sales (${f.int(evidence)} months)`;
+  },
 };

@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /** Multiple of declared revenue that observed revenue must reach. */
@@ -7,8 +7,13 @@ export const OBSERVED_TO_DECLARED_RATIO = 1.5;
 /** Registered, but revenue seen in the deliveries is well above what was declared. */
 export const observedExceedsDeclared: Rule = {
   id: 'OBSERVED_EXCEEDS_DECLARED',
-  label_vi: `Doanh thu quan sát ≥ ${OBSERVED_TO_DECLARED_RATIO} lần doanh thu kê khai`,
-  label_en: `Observed revenue ≥ ${OBSERVED_TO_DECLARED_RATIO} × declared revenue`,
+  // Getters: the number takes the shape of the language people read (1,5 in vi), set after load.
+  get label_vi() {
+    return `Doanh thu quan sát ≥ ${fmt().num(OBSERVED_TO_DECLARED_RATIO)} lần doanh thu kê khai`;
+  },
+  get label_en() {
+    return `Observed revenue ≥ ${fmt().num(OBSERVED_TO_DECLARED_RATIO)} × declared revenue`;
+  },
   weight: 1.6,
   evaluate(batch, ctx) {
     const r = emptyResult(batch.n);
@@ -29,8 +34,10 @@ export const observedExceedsDeclared: Rule = {
     }
     return r;
   },
-  describe: (amount, evidence, lang) =>
-    lang === 'vi'
-      ? `Doanh thu quan sát vượt doanh thu kê khai ${formatVnd(amount, 'vi')} (${evidence} tờ khai trong năm)`
-      : `Observed revenue exceeds declared revenue by ${formatVnd(amount, 'en')} (${evidence} returns in the year)`,
+  describe: (amount, evidence, lang) => {
+    const f = fmt(lang);
+    return lang === 'vi'
+      ? `Doanh thu quan sát vượt doanh thu kê khai ${f.mvnd(amount)} (${f.int(evidence)} tờ khai trong năm)`
+      : `Observed revenue exceeds declared revenue by ${f.mvnd(amount)} (${f.int(evidence)} returns in the year)`;
+  },
 };

@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /**
@@ -31,11 +31,12 @@ export const possiblyRegistered: Rule = {
     return r;
   },
   describe: (amount, evidence, lang, note) => {
-    const w = evidence.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en', { maximumFractionDigits: 2 });
+    const f = fmt(lang);
+    const w = f.num(evidence, 2);
     return lang === 'vi'
       ? `Có thể đã đăng ký thuế: ${note ?? 'ứng viên'} (độ tin cậy ${w}); ` +
-          `doanh thu quan sát ${formatVnd(amount, 'vi')} — kiểm tra trước khi kết luận chưa đăng ký`
+          `doanh thu quan sát ${f.mvnd(amount)} — kiểm tra trước khi kết luận chưa đăng ký`
       : `Possibly registered: ${note ?? 'candidate'} (weight ${w}); ` +
-          `observed revenue ${formatVnd(amount, 'en')} — check before calling it unregistered`;
+          `observed revenue ${f.mvnd(amount)} — check before calling it unregistered`;
   },
 };

@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /** Filed last year, nothing this year, still selling above the threshold. */
@@ -22,8 +22,10 @@ export const stoppedFiling: Rule = {
     }
     return r;
   },
-  describe: (amount, evidence, lang) =>
-    lang === 'vi'
-      ? `Ngừng kê khai; vẫn có doanh thu ${formatVnd(amount, 'vi')} trong ${evidence} tháng`
-      : `Stopped filing; still ${formatVnd(amount, 'en')} of revenue over ${evidence} months`,
+  describe: (amount, evidence, lang) => {
+    const f = fmt(lang);
+    return lang === 'vi'
+      ? `Ngừng kê khai; vẫn có doanh thu ${f.mvnd(amount)} trong ${f.int(evidence)} tháng`
+      : `Stopped filing; still ${f.mvnd(amount)} of revenue over ${f.int(evidence)} months`;
+  },
 };

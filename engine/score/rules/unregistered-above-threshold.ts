@@ -1,4 +1,4 @@
-import { formatVnd } from '../money.js';
+import { fmt } from '../../format.js';
 import { col, emptyResult, type Rule } from '../types.js';
 
 /**
@@ -25,8 +25,10 @@ export const unregisteredAboveThreshold: Rule = {
     }
     return r;
   },
-  describe: (amount, evidence, lang) =>
-    lang === 'vi'
-      ? `Chưa đăng ký thuế; doanh thu quan sát ${formatVnd(amount, 'vi')} vượt ngưỡng (${evidence} hồ sơ nguồn)`
-      : `Not registered; observed revenue ${formatVnd(amount, 'en')} above the threshold (${evidence} source records)`,
+  describe: (amount, evidence, lang) => {
+    const f = fmt(lang);
+    return lang === 'vi'
+      ? `Chưa đăng ký thuế; doanh thu quan sát ${f.mvnd(amount)} vượt ngưỡng (${f.int(evidence)} hồ sơ nguồn)`
+      : `Not registered; observed revenue ${f.mvnd(amount)} above the threshold (${f.int(evidence)} source records)`;
+  },
 };
