@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
  * Progress and timing on stderr. Never pass personal data (IDs, phones, accounts, names) here:
  * messages carry counts, stage names and file names only.
  */
-import { fmt } from './format.js';
+import { currentLang, fmt } from './format.js';
 
 export interface Logger {
   info(message: string): void;
@@ -117,7 +117,7 @@ export function peakRssBytes(): number {
 }
 
 /**
- * `45 % · about 12 s left`: the share done and the time left at the pace so far (nothing while
+ * `45 % · about 12 s left` (`45 % · còn khoảng 12 giây` in vi): the share done and the time left at the pace so far (nothing while
  * under 2 % or 1 s in: too early to say).
  *
  * @example progressText(0.5, 10_000) // '50 % · about 10 s left'
@@ -125,15 +125,18 @@ export function peakRssBytes(): number {
 export function progressText(share: number, elapsedMs: number): string {
   const pct = `${Math.floor(share * 100)} %`;
   if (share < 0.02 || elapsedMs < 1000 || share >= 1) return pct;
-  return `${pct} · about ${formatDuration((elapsedMs * (1 - share)) / share)} left`;
+  const left = formatDuration((elapsedMs * (1 - share)) / share);
+  return currentLang() === 'vi' ? `${pct} · còn khoảng ${left}` : `${pct} · about ${left} left`;
 }
 
-/** Whole seconds under a minute, then minutes (and hours): `12 s`, `3 min`, `1 h 20 min`. */
+/** Whole seconds under a minute, then minutes (and hours): `12 s`, `3 min`, `1 h 20 min` (`12 giây` in vi). */
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  const vi = currentLang() === 'vi';
+  if (s < 60) return vi ? `${s} giây` : `${s} s`;
   const min = Math.round(s / 60);
-  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+  const m = vi ? 'phút' : 'min';
+  return min < 60 ? `${min} ${m}` : `${Math.floor(min / 60)} ${vi ? 'giờ' : 'h'} ${min % 60} ${m}`;
 }
 
 export function formatMs(ms: number): string {

@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { exitCodes } from '../../engine/cli/exit-codes.js';
 import { buildDossier } from '../../engine/explain/dossier.js';
-import { createLogger } from '../../engine/log.js';
+import { setLang } from '../../engine/format.js';
+import { createLogger, progressText } from '../../engine/log.js';
 import { parsePeriod, periodStats } from '../../engine/stats/period.js';
 import { packageRoot } from '../../engine/paths.js';
 import type { CaseRow } from '../../engine/publish/case-row.js';
@@ -375,6 +376,8 @@ describe('CLI conventions (item 8)', () => {
   });
 
   it('progress: one redrawn line with percentage and time left on a terminal, a line per quarter otherwise', async () => {
+    setLang('en');
+    onTestFinished(() => setLang('vi'));
     let t = 0;
     const drawn: string[] = [];
     const tty = createLogger({ tty: true, write: () => undefined, redraw: (s) => drawn.push(s), now: () => t });
@@ -406,5 +409,7 @@ describe('CLI conventions (item 8)', () => {
       'sangloc: [resolve] 80 % · about 1 s left',
       'sangloc: [resolve] done in 5.0 s',
     ]);
+    setLang('vi');
+    expect(progressText(0.25, 3000)).toBe('25 % · còn khoảng 9 giây');
   });
 });
