@@ -11,6 +11,11 @@ export interface Logger {
   warn(message: string): void;
   /** Runs `fn` as a named stage, printing its start and duration; returns its result. */
   stage<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
+  /**
+   * Progress inside the current stage: `done` of `total` units (bytes, steps …). On a terminal one
+   * line is redrawn with the percentage and the time left; otherwise a plain line at each quarter.
+   */
+  progress(done: number, total: number): void;
   /** Milliseconds spent per stage so far, in order. */
   readonly timings: Record<string, number>;
   /** CPU milliseconds (user + system, every thread of the process: DuckDB's too) per stage so far. */
@@ -22,6 +27,12 @@ export interface Logger {
 export interface LoggerOptions {
   quiet?: boolean;
   write?: (line: string) => void;
+  /** Whether stderr is a terminal (default: `process.stderr.isTTY`): progress redraws one line there. */
+  tty?: boolean;
+  /** Redraws the progress line on a terminal (default: `\r` + text to stderr, no newline). */
+  redraw?: (text: string) => void;
+  /** Clock in milliseconds (tests pin it). */
+  now?: () => number;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -32,18 +43,39 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const timings: Record<string, number> = {};
   const cpuTimings: Record<string, number> = {};
   const peakRssMb: Record<string, number> = {};
+  const tty = options.tty ?? (options.write === undefined && process.stderr.isTTY === true);
+  const redraw = options.redraw ?? ((text: string) => process.stderr.write(`\r${text}\x1b[K`));
+  const now = options.now ?? (() => performance.now());
+  // The innermost running stage: what progress belongs to, when it started, the last quarter printed.
+  const running: { name: string; started: number; quarter: number; drawn: boolean }[] = [];
+  const clearLine = () => {
+    const top = running.at(-1);
+    if (top?.drawn && !options.quiet) redraw('');
+    if (top) top.drawn = false;
+  };
+  const say = (line: string) => {
+    clearLine();
+    emit(line);
+  };
   return {
     timings,
     cpuTimings,
     peakRssMb,
-    info: (message) => emit(`sangloc: ${message}`),
-    warn: (message) => emit(`sangloc: warning: ${message}`),
-    async stage(name, fn) {
-      const started = performance.now();
+    info: (message) => say(`sangloc: ${message}`),
+    warn: (message) => say(`sangloc: warning: ${message}`),
+    async stage<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+      const started = now();
       const cpuStarted = process.cpuUsage();
-      emit(`sangloc: [${name}] …`);
-      const result = await fn();
-      const ms = performance.now() - started;
+      say(`sangloc: [${name}] …`);
+      running.push({ name, started, quarter: 0, drawn: false });
+      let result: T;
+      try {
+        result = await fn();
+      } finally {
+        clearLine();
+        running.pop();
+      }
+      const ms = now() - started;
       const cpu = process.cpuUsage(cpuStarted);
       timings[name] = (timings[name] ?? 0) + Math.round(ms);
       cpuTimings[name] = (cpuTimings[name] ?? 0) + Math.round((cpu.user + cpu.system) / 1000);
@@ -51,7 +83,43 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit(`sangloc: [${name}] done in ${formatMs(ms)}`);
       return result;
     },
+    progress(done, total) {
+      const top = running.at(-1);
+      if (!top || options.quiet || !(total > 0)) return;
+      const share = Math.min(1, Math.max(0, done / total));
+      const text = `sangloc: [${top.name}] ${progressText(share, now() - top.started)}`;
+      if (tty) {
+        redraw(text);
+        top.drawn = true;
+        return;
+      }
+      const quarter = Math.floor(share * 4);
+      if (quarter > top.quarter && quarter < 4) {
+        top.quarter = quarter;
+        write(text);
+      }
+    },
   };
+}
+
+/**
+ * `45 % · about 12 s left`: the share done (whole percent) and the time left at the pace so far
+ * (nothing while under 2 % or 1 s in: too early to say). Whole numbers only: the same in vi and en.
+ *
+ * @example progressText(0.5, 10_000) // '50 % · about 10 s left'
+ */
+export function progressText(share: number, elapsedMs: number): string {
+  const pct = `${Math.floor(share * 100)} %`;
+  if (share < 0.02 || elapsedMs < 1000 || share >= 1) return pct;
+  return `${pct} · about ${formatDuration((elapsedMs * (1 - share)) / share)} left`;
+}
+
+/** Whole seconds under a minute, then minutes (and hours): `12 s`, `3 min`, `1 h 20 min`. */
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../config/zod-tools.js';
 import { UsageError } from '../errors.js';
 import { langs, parseLang, setLang } from '../format.js';
 
@@ -61,7 +62,17 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See \`sangloc ${command.name} --help\`.`);
+    const message = (err as Error).message;
+    // node:util names the flag it does not know: "Unknown option '--worksapce'. To specify …".
+    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+    if (unknown) {
+      const near = unknown[1] === '--' ? didYouMean(unknown[2]!, [...Object.keys(command.options), 'help']) : undefined;
+      throw new UsageError(
+        `unknown option ${unknown[1]}${unknown[2]}${near ? ` (did you mean --${near}?)` : ''}. ` +
+          `See \`sangloc ${command.name} --help\`.`,
+      );
+    }
+    throw new UsageError(`${message.replace(/\.?\s*$/, '')}. See \`sangloc ${command.name} --help\`.`);
   }
 }
 

@@ -1,34 +1,50 @@
 import { SanglocError, withoutQuotedValues } from '../errors.js';
 import { applyLang, commandHelp, parseCommandArgs, type Command } from './command.js';
+import { didYouMean } from '../config/zod-tools.js';
 import { engineVersion } from '../version.js';
+import { exitCodeLines } from './exit-codes.js';
 
-/** Commands load lazily so `sangloc --help` stays fast. One file per command. */
-const commands: Record<string, () => Promise<{ command: Command }>> = {
-  run: () => import('./run.js'),
-  check: () => import('./check.js'),
-  generate: () => import('./generate.js'),
-  evaluate: () => import('./evaluate.js'),
-  link: () => import('./link.js'),
-  explain: () => import('./explain.js'),
-  diff: () => import('./diff.js'),
-  outcomes: () => import('./outcomes.js'),
-  train: () => import('./train.js'),
-  models: () => import('./models.js'),
-  stats: () => import('./stats.js'),
-  status: () => import('./status.js'),
-  prune: () => import('./prune.js'),
-  backup: () => import('./backup.js'),
-  restore: () => import('./restore.js'),
+/**
+ * Commands load lazily so `sangloc --help` stays fast. One file per command; the line here is the
+ * main help's, one per command (each command's own `summary` says more under `--help`).
+ */
+const commands: Record<string, { line: string; load: () => Promise<{ command: Command }> }> = {
+  run: { line: 'load a delivery, link sellers, score and publish the case list', load: () => import('./run.js') },
+  check: {
+    line: 'dry-run a delivery: how each file would load (touches no workspace)',
+    load: () => import('./check.js'),
+  },
+  generate: { line: 'write a synthetic delivery with its truth, for trials', load: () => import('./generate.js') },
+  evaluate: { line: 'measure a run against the synthetic truth', load: () => import('./evaluate.js') },
+  link: { line: 'dedupe one CSV file or link two with a link spec', load: () => import('./link.js') },
+  explain: {
+    line: "one seller's dossier: records, links, revenue and tax, reasons",
+    load: () => import('./explain.js'),
+  },
+  diff: { line: 'what changed between two runs', load: () => import('./diff.js') },
+  outcomes: { line: 'bring audit results back in (outcomes import FILE)', load: () => import('./outcomes.js') },
+  train: { line: 'retrain the forest on the audit outcomes', load: () => import('./train.js') },
+  models: { line: 'list the trained models and their metrics', load: () => import('./models.js') },
+  stats: { line: 'period statistics by province', load: () => import('./stats.js') },
+  status: { line: "did last night's run succeed (for people and monitoring)", load: () => import('./status.js') },
+  prune: { line: 'apply the retention schedule to runs and delivered rows', load: () => import('./prune.js') },
+  backup: { line: 'one consistent backup file of the workspace', load: () => import('./backup.js') },
+  restore: { line: 'restore a backup into a new workspace', load: () => import('./restore.js') },
 };
 
 function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length)) + 2;
   return [
     `sangloc ${engineVersion} — screening e-commerce sellers for undeclared revenue`,
     '',
-    'usage: sangloc <command> [flags]    (sangloc <command> --help for details)',
+    'usage: sangloc <command> [flags]    (sangloc <command> --help for its flags and an example)',
+    '       sangloc --version',
     '',
     'commands:',
-    ...Object.keys(commands).map((c) => `  ${c}`),
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}${c.line}`),
+    '',
+    'exit codes:',
+    ...exitCodeLines(),
     '',
     'example:',
     '  sangloc run --input data-samples --workspace workspace',
@@ -36,23 +52,33 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+/** ` (did you mean x?)` for a misspelt name, or '' when nothing is close. */
+function suggestion(name: string, known: readonly string[]): string {
+  const near = didYouMean(name, known);
+  return near ? ` (did you mean ${near}?)` : '';
+}
+
 /** Runs the CLI with argv (without node and script); returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainHelp());
-    return name ? 0 : 2;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     process.stdout.write(engineVersion + '\n');
     return 0;
   }
-  const load = commands[name];
-  if (!load) {
-    process.stderr.write(`sangloc: unknown command "${name}". Commands: ${Object.keys(commands).join(', ')}.\n`);
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    const what = name.startsWith('-') ? 'option' : 'command';
+    process.stderr.write(
+      `sangloc: unknown ${what} ${name}${suggestion(name, [...Object.keys(commands), '--help', '--version'])}. ` +
+        `Commands: ${Object.keys(commands).join(', ')} (sangloc --help).\n`,
+    );
     return 2;
   }
-  const { command } = await load();
+  const { command } = await entry.load();
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {

@@ -122,7 +122,14 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
     );
   for (const name of ignored) opts.log.warn(`ignored ${name}: its name matches no source of the contract`);
   const loads: FileLoad[] = [];
-  for (const file of files) loads.push(await loadFile(db, file, opts));
+  // Progress by bytes: a large COD file is most of the wait, not one file in twenty.
+  const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
+  let doneBytes = 0;
+  for (const file of files) {
+    loads.push(await loadFile(db, file, opts));
+    doneBytes += file.bytes;
+    opts.log.progress(doneBytes, totalBytes);
+  }
   // Content seen before is never applied again; say when that keeps a later restatement in force
   // (checked after every file of the delivery is in, so a correction in the same folder counts).
   for (const l of loads) {

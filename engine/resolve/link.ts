@@ -129,6 +129,9 @@ export async function linkRecords(db: Db, options: LinkOptions): Promise<LinkRes
   return result;
 }
 
+/** The steps of `linkSteps`, for progress. */
+const linkStepCount = 6;
+
 /** prepare → block → compare → estimate → score → cluster, over the checked input; registers its work tables in
  * `work`. */
 async function linkSteps(
@@ -147,10 +150,13 @@ async function linkSteps(
     clusters: options.tables?.clusters ?? 'resolve_clusters',
     corroborations: options.tables?.corroborations ?? 'resolve_corroborations',
   };
+  // The six steps (prepare, block, compare, estimate, score, cluster) are the enclosing stage's progress.
+  let stepsDone = 0;
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     const result = await log.stage(`link: ${name}`, fn);
     timings[name] = Math.round(performance.now() - started);
+    log.progress(++stepsDone, linkStepCount);
     return result;
   };
   const linkType = resolveLinkType(spec, options.datasetColumn !== undefined);
