@@ -37,6 +37,7 @@ import { ensureWarehouseSchema } from './warehouse/schema.js';
 import { acquireLock, openWorkspace, sweepStaleTmp, type Workspace } from './warehouse/workspace.js';
 import { onInterrupt } from './interrupt.js';
 import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
+import { SNAPSHOT_FILE, writeRunSnapshot } from './publish/snapshot.js';
 import { featureVariables } from './features/variables.js';
 import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
 import { fmt } from './format.js';
@@ -50,6 +51,8 @@ export interface RunOptions {
   log: Logger;
   /** Wait for another run holding the workspace instead of exiting. */
   wait?: boolean;
+  /** The command line that started the run, for its audit line (scrubbed there). */
+  argv?: string[];
 }
 
 export interface RunResult {
@@ -433,6 +436,9 @@ async function publishStage(ctx: RunContext): Promise<void> {
   });
   const members = await writeMembersCsv(db, join(dir, 'members.csv'));
   const exported = { cases: rows.length, members, rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId) };
+  // What explain, stats and outcomes import read later, so they never need the live warehouse.
+  const snapshot = await writeRunSnapshot(db, join(dir, SNAPSHOT_FILE));
+  log.info(`snapshot: ${snapshot.tables} tables, ${snapshot.rows.toLocaleString('en')} rows for the analyst commands`);
   const finished = new Date();
   const runJson = {
     run_id: runId,
@@ -515,6 +521,7 @@ async function commitRun(ctx: RunContext): Promise<void> {
     appendAudit(ws, {
       action: 'run',
       runId,
+      ...(ctx.opts.argv ? { args: ctx.opts.argv } : {}),
       rows: { ...exported, entities: batch.batch.n, rows_read: rowsRead(load) },
       detail:
         `tax year ${taxYear}; exports ${config.output.maskPii ? 'masked' : 'unmasked'}; ` +

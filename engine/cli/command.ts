@@ -23,6 +23,8 @@ export interface Command<O extends Options = Options> {
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
+  /** The command line as given, command name first (for the audit log). */
+  argv: string[];
 }
 
 /** Flags shared by commands that touch a workspace. */
@@ -60,7 +62,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
       allowPositionals: command.positionals ?? false,
       strict: true,
     });
-    return { values: values as ParsedArgs['values'], positionals };
+    return { values: values as ParsedArgs['values'], positionals, argv: [command.name, ...argv] };
   } catch (err) {
     const message = (err as Error).message;
     // node:util names the flag it does not know: "Unknown option '--worksapce'. To specify …".

@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { formatDiffText } from '../diff/index.js';
 import { diffCsv, diffRuns } from '../publish/run-diff.js';
 import { openExistingWorkspace, resolveRunDir } from '../publish/run-ref.js';
+import { auditCommand } from './audit.js';
 import { optionalInt, type Command } from './command.js';
 import { fmt } from '../format.js';
 
@@ -43,11 +45,26 @@ export const command: Command<typeof options> = {
   async run(args) {
     if (args.positionals.length !== 2)
       throw new UsageError('diff: give two runs, e.g. `sangloc diff previous latest --workspace WS`.');
-    const ws = typeof args.values.workspace === 'string' ? openExistingWorkspace(args.values.workspace) : undefined;
+    const ws =
+      typeof args.values.workspace === 'string'
+        ? openExistingWorkspace(args.values.workspace, { readOnly: true })
+        : undefined;
     const [a, b] = args.positionals.map((p) => resolveRunDir(p, ws)) as [string, string];
     const diff = diffRuns(a, b, { bands: parseBands(args.values.bands as string | undefined) });
-    process.stdout.write(formatDiffText(diff, optionalInt(args, 'limit', 0, 1_000_000) ?? 30));
+    const limit = optionalInt(args, 'limit', 0, 1_000_000) ?? 30;
     const out = args.values.out as string | undefined;
+    // Run folders given without --workspace: the workspace holding run B (WS/runs/<id>), if it is in one.
+    const wsOfB = basename(dirname(b)) === 'runs' ? dirname(dirname(b)) : null;
+    auditCommand(ws ?? wsOfB, 'diff', args, {
+      runId: diff.run_b,
+      rows: {
+        changes: diff.changes.length,
+        shown: Math.min(limit, diff.changes.length),
+        ...(out ? { exported: diff.changes.length } : {}),
+      },
+      detail: `against run ${diff.run_a}${out ? '; changes exported to a file' : ''}`,
+    });
+    process.stdout.write(formatDiffText(diff, limit));
     if (out) {
       writeFileSync(out, diffCsv(diff), { mode: 0o600 });
       process.stdout.write(`  ${fmt().int(diff.changes.length)} changed case(s) written to ${out}\n`);

@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { buildDossier } from '../explain/dossier.js';
-import { openWarehouse } from '../explain/open.js';
 import { formatDossierJson, formatDossierText, renderDossierHtml } from '../explain/render.js';
 import { openExistingWorkspace, readRunCases, readRunJson, resolveRunDir } from '../publish/run-ref.js';
+import { openRunSnapshot } from '../publish/snapshot.js';
+import { auditCommand } from './audit.js';
 import { optionalInt, requireString, type Command } from './command.js';
 
 const options = {
@@ -28,11 +29,13 @@ export const command: Command<typeof options> = {
   help: [
     'ENTITY_ID        the entity_id column of cases.csv (e.g. EDAC4D33858)',
     '--workspace WS   the workspace the run wrote to',
-    '--run ID         run id, "latest" (default) or a run folder: where the case row and tax year come from',
+    '--run ID         run id, "latest" (default) or a run folder: its case row, tax year and snapshot are read',
     '--format F       text (default), json or html (a self-contained page)',
     '--rows N         source records listed per source (default 25; the summaries count all)',
     '--out FILE       write there instead of stdout',
     '--config FILE    the config the run used (tax rules, resolve method)',
+    'Reads the run folder and its snapshot.duckdb only (never the live warehouse): works while a run holds',
+    'the workspace and on a read-only workspace. Recorded in WS/audit.log (who, entity, counts).',
   ],
   example: 'sangloc explain EDAC4D33858 --workspace workspace --format html --out dossier.html',
   options,
@@ -44,12 +47,13 @@ export const command: Command<typeof options> = {
     const format = (args.values.format as string | undefined) ?? 'text';
     if (!(formats as readonly string[]).includes(format))
       throw new UsageError(`explain: --format must be one of ${formats.join(', ')}, got "${format}".`);
-    const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
+    const ws = openExistingWorkspace(requireString(this, args, 'workspace'), { readOnly: true });
     const config = loadConfig(args.values.config as string | undefined);
     const runDir = resolveRunDir((args.values.run as string | undefined) ?? 'latest', ws);
     const run = readRunJson(runDir);
     const caseRow = readRunCases(runDir).find((r) => r.entity_id === entityId) ?? null;
-    const db = await openWarehouse(ws, { threads: config.threads });
+    // The run's snapshot, never the live warehouse: works while the next batch runs, and read-only.
+    const db = await openRunSnapshot(runDir, { threads: config.threads });
     let dossier: Awaited<ReturnType<typeof buildDossier>>;
     try {
       dossier = await buildDossier(db, entityId, {
@@ -70,6 +74,16 @@ export const command: Command<typeof options> = {
           ? renderDossierHtml(dossier)
           : formatDossierText(dossier);
     const out = args.values.out as string | undefined;
+    auditCommand(ws, 'explain', args, {
+      runId: run.run_id,
+      rows: {
+        identity_records: dossier.identities.length,
+        source_records: dossier.records.reduce((s, r) => s + r.count, 0),
+        rows_shown: dossier.records.reduce((s, r) => s + r.rows.length, 0),
+        ...(out ? { exported: 1 } : {}),
+      },
+      detail: `dossier of entity ${entityId} (${format})${out ? ' exported to a file' : ''}`,
+    });
     if (out) {
       writeFileSync(out, text, { mode: 0o600 });
       process.stdout.write(`sangloc: dossier of ${entityId} written to ${out}\n`);

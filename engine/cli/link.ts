@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { checkLinkFiles, linkFiles, readLinkSpec, type LinkFileList } from '../resolve/link-files.js';
+import { openExistingWorkspace } from '../publish/run-ref.js';
+import { auditCommand } from './audit.js';
 import { optionalInt, requireString, type Command } from './command.js';
 import { fmt } from '../format.js';
 
@@ -13,6 +15,7 @@ const options = {
   encoding: { type: 'string' },
   delimiter: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  workspace: { type: 'string', short: 'w' },
 } as const;
 
 /** `sangloc link`: dedupe one CSV or link two with a JSON link spec. */
@@ -38,6 +41,8 @@ export const command: Command<typeof options> = {
     '--delimiter D     field delimiter (default: sniffed)',
     '--seed S          seed of the random pairs used to estimate u (default 1)',
     '--quiet, -q       no progress on stderr',
+    "--workspace WS    record the link in WS/audit.log (default: the reader's own audit log,",
+    '                  $XDG_STATE_HOME/sangloc/audit.log or SANGLOC_AUDIT_FALLBACK): who linked what, when, counts',
   ],
   example:
     'sangloc link --spec examples/link/spec.json examples/link/shops.csv examples/link/registry.csv --out out/link',
@@ -56,6 +61,7 @@ export const command: Command<typeof options> = {
     const files: LinkFileList = second === undefined ? [first] : [first, second];
     checkLinkFiles(files);
     const spec = readLinkSpec(specPath);
+    const ws = typeof args.values.workspace === 'string' ? openExistingWorkspace(args.values.workspace) : null;
     const log = createLogger({ quiet: args.values.quiet === true });
     const labels = typeof args.values.labels === 'string' ? args.values.labels : undefined;
     const read = {
@@ -72,6 +78,16 @@ export const command: Command<typeof options> = {
         `${result.multiRecordClusters} clusters of 2+ ` +
         `records${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}; wrote ${outDir}`,
     );
+    // The files linked are the operator's, not a workspace's: without --workspace the reader's own audit log.
+    auditCommand(ws, 'link', args, {
+      rows: {
+        records: result.records,
+        candidate_pairs: result.candidatePairs,
+        links: result.links,
+        clusters: result.multiRecordClusters,
+      },
+      detail: `${files.length} file(s) linked; pairs and clusters written to a folder`,
+    });
     const q = result.quality;
     if (q && result.sweepTable) {
       const f = (x: number) => fmt().dec(x, 4);

@@ -13,7 +13,7 @@ export const command: Command<typeof options> = {
   example: 'sangloc models --workspace workspace',
   options,
   async run(args) {
-    const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
+    const ws = openExistingWorkspace(requireString(this, args, 'workspace'), { readOnly: true });
     const cards = listModels(ws);
     const usedBy = new Map<string, string[]>();
     for (const id of listRunIds(ws)) {

@@ -1,21 +1,28 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { openWarehouse } from '../explain/open.js';
 import { createLogger } from '../log.js';
 import { importOutcomes } from '../outcomes/import.js';
-import { openExistingWorkspace } from '../publish/run-ref.js';
+import { openExistingWorkspace, readRunJson, resolveRunDir } from '../publish/run-ref.js';
 import { acquireLock } from '../warehouse/workspace.js';
+import { auditCommand } from './audit.js';
 import { requireString, workspaceOptions, type Command } from './command.js';
 
-const options = { ...workspaceOptions, wait: { type: 'boolean' } } as const;
+const options = { ...workspaceOptions, run: { type: 'string' }, wait: { type: 'boolean' } } as const;
 
 export const command: Command<typeof options> = {
   name: 'outcomes',
   summary: 'bring audit results back in: validate and append an outcomes file to the warehouse',
-  usage: 'outcomes import FILE --workspace WS [--config FILE] [--wait]',
+  usage: 'outcomes import FILE --workspace WS [--run ID] [--config FILE] [--wait]',
   help: [
     'import FILE      an outcomes file (CSV or Parquet, columns as in docs/contract.md: subject_type, subject_id,',
     '                 period, result, assessed_revenue, assessed_tax, closed_on, selection)',
+    "                 subject_type tax_id, national_id or phone: the value; entity_id: the case's entity_id;",
+    '                 platform_shop, domain, account (bank:number) or waybill (carrier:waybill): a record key',
+    '                 of the case as cases.csv / members.csv spell it',
+    '--run ID         the run whose entity ids and record keys the file uses (default latest): each is',
+    '                 resolved through its snapshot; one it does not know is rejected (line, column, reason)',
     '--workspace WS   the workspace to append to (rows breaking the contract are rejected with line and reason)',
     '--config FILE    config with per-source column names / formats (config.ingest)',
     '--wait           wait for a run holding the workspace instead of exiting',
@@ -31,16 +38,32 @@ export const command: Command<typeof options> = {
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
+    const runRef = args.values.run as string | undefined;
+    const runDir = runRef || existsSync(ws.latestLink) ? resolveRunDir(runRef ?? 'latest', ws) : null;
+    const run = runDir ? { runId: readRunJson(runDir).run_id, dir: runDir } : null;
     const lock = await acquireLock(ws, { wait: Boolean(args.values.wait), command: 'outcomes import' });
     try {
       const db = await openWarehouse(ws, { threads: config.threads, memoryLimit: config.memoryLimit });
       try {
-        const r = await importOutcomes(db, ws, file, { config, log });
+        const r = await importOutcomes(db, ws, file, { config, log, run });
         const f = r.file;
+        auditCommand(ws, 'outcomes_import', args, {
+          runId: run?.runId ?? null,
+          rows: {
+            rows_read: f.rowsRead,
+            rows_loaded: f.rowsLoaded,
+            rows_rejected: f.rowsRejected,
+            resolved_through_run: r.resolvedThroughRun,
+          },
+          detail: f.status === 'skipped' ? 'imported before; nothing added' : `import ${r.importId}`,
+        });
         const lines = [
           f.status === 'skipped'
             ? `sangloc: ${file} was imported before (same content); nothing added`
             : `sangloc: ${file}: ${f.rowsRead} row(s) read, ${f.rowsLoaded} loaded, ${f.rowsRejected} rejected`,
+          ...(r.resolvedThroughRun
+            ? [`  ${r.resolvedThroughRun} named by entity id or record key, found in run ${run?.runId}`]
+            : []),
           ...r.rejects.map((x) => `  line ${x.line ?? '?'}${x.column ? ` (${x.column})` : ''}: ${x.reason}`),
           ...(f.rowsRejected > r.rejects.length
             ? [`  … ${f.rowsRejected - r.rejects.length} more rejects (table rejects, run_id ${r.importId})`]

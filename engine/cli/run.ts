@@ -44,7 +44,15 @@ export const command: Command = {
     setLang(config.output.language);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
     const started = performance.now();
-    const result = await runBatch({ input, workspace, config, taxYear, log, wait: Boolean(args.values.wait) });
+    const result = await runBatch({
+      input,
+      workspace,
+      config,
+      taxYear,
+      log,
+      wait: Boolean(args.values.wait),
+      argv: args.argv,
+    });
     const fromHere = relative(process.cwd(), result.runDir);
     const rel = fromHere && !fromHere.startsWith('..') ? fromHere : result.runDir;
     process.stdout.write(

@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
-import { openWarehouse } from '../explain/open.js';
-import { openExistingWorkspace } from '../publish/run-ref.js';
+import { openExistingWorkspace, readRunJson, resolveRunDir } from '../publish/run-ref.js';
+import { openRunSnapshot } from '../publish/snapshot.js';
 import { statsCsv } from '../publish/stats-csv.js';
 import { formatStatsText, parsePeriod, periodStats } from '../stats/period.js';
+import { auditCommand } from './audit.js';
 import { requireString, type Command } from './command.js';
 import { fmt } from '../format.js';
 
@@ -11,16 +12,19 @@ const options = {
   workspace: { type: 'string', short: 'w' },
   config: { type: 'string', short: 'c' },
   period: { type: 'string', short: 'p' },
+  run: { type: 'string' },
   out: { type: 'string', short: 'o' },
 } as const;
 
 export const command: Command<typeof options> = {
   name: 'stats',
   summary: 'period statistics by province: sellers per channel, observed and declared revenue, tax gap, audit outcomes',
-  usage: 'stats --period 2026-H1|2026-Q3|2026-07|2025 --workspace WS [--out FILE.csv] [--config FILE]',
+  usage: 'stats --period 2026-H1|2026-Q3|2026-07|2025 --workspace WS [--run ID] [--out FILE.csv] [--config FILE]',
   help: [
     '--period P       a year (2025), half (2026-H1), quarter (2026-Q3) or month (2026-07)',
-    "--workspace WS   a workspace with at least one run (the warehouse's latest state is read)",
+    '--workspace WS   a workspace with at least one published run',
+    '--run ID         run id, "latest" (default) or a run folder: its snapshot.duckdb is read (the data as',
+    '                 that run saw it; never the live warehouse, so stats works while a run is going on)',
     '--out FILE.csv   also write the table as CSV (one row per province, then TOTAL)',
     '--config FILE    the config the runs use (tax rules)',
     'GMV and declarations delivered per quarter or year count for the months they share with the period;',
@@ -30,17 +34,29 @@ export const command: Command<typeof options> = {
   options,
   async run(args) {
     const period = parsePeriod(requireString(this, args, 'period'));
-    const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
+    const ws = openExistingWorkspace(requireString(this, args, 'workspace'), { readOnly: true });
     const config = loadConfig(args.values.config as string | undefined);
-    const db = await openWarehouse(ws, { threads: config.threads, memoryLimit: config.memoryLimit });
+    const runDir = resolveRunDir((args.values.run as string | undefined) ?? 'latest', ws);
+    const runId = readRunJson(runDir).run_id;
+    const db = await openRunSnapshot(runDir, { threads: config.threads, memoryLimit: config.memoryLimit });
     let stats: Awaited<ReturnType<typeof periodStats>>;
     try {
       stats = await periodStats(db, period, { taxRules: config.taxRules });
     } finally {
       db.close();
     }
-    process.stdout.write(formatStatsText(stats));
     const out = args.values.out as string | undefined;
+    auditCommand(ws, 'stats', args, {
+      runId,
+      rows: {
+        provinces: stats.rows.length,
+        sellers: stats.total.sellers,
+        audits: stats.total.audits,
+        ...(out ? { exported: stats.rows.length + 1 } : {}),
+      },
+      detail: `period ${stats.period.label}${out ? '; table exported to a file' : ''}`,
+    });
+    process.stdout.write(formatStatsText(stats));
     if (out) {
       writeFileSync(out, statsCsv(stats), { mode: 0o600 });
       process.stdout.write(

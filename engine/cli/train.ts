@@ -4,6 +4,7 @@ import { createLogger } from '../log.js';
 import { formatTrainResult, trainOnOutcomes } from '../outcomes/train.js';
 import { openExistingWorkspace } from '../publish/run-ref.js';
 import { acquireLock } from '../warehouse/workspace.js';
+import { auditCommand } from './audit.js';
 import { optionalInt, requireString, workspaceOptions, type Command } from './command.js';
 
 const options = { ...workspaceOptions, 'tax-year': { type: 'string' }, wait: { type: 'boolean' } } as const;
@@ -31,6 +32,15 @@ export const command: Command<typeof options> = {
       const db = await openWarehouse(ws, { threads: config.threads, memoryLimit: config.memoryLimit });
       try {
         const r = await log.stage('train', () => trainOnOutcomes(db, ws, { config, log, taxYear }));
+        // Training reads every audit outcome and the features of the entities they reach.
+        const counts: Record<string, number> =
+          r.status === 'trained'
+            ? { labels: r.card.labels, positives: r.card.positives, random_labels: r.card.random_labels }
+            : { labels: r.labels, positives: r.positives };
+        auditCommand(ws, 'train', args, {
+          rows: counts,
+          detail: r.status === 'trained' ? `model ${r.card.model_id} saved` : `no model: ${r.reason}`,
+        });
         process.stdout.write(formatTrainResult(r));
         return r.status === 'trained' ? 0 : 3;
       } finally {

@@ -35,6 +35,18 @@ export const migrations: readonly Migration[] = [
     description: 'ingest_files.sheet: which sheet of an Excel workbook was loaded (its row numbers are the lines)',
     up: (db) => db.exec(`alter table ingest_files add column if not exists sheet varchar`),
   },
+  {
+    version: 4,
+    description:
+      'outcome_subjects: the identity records an imported outcome (entity_id or record key) reached in the run ' +
+      'it was resolved through',
+    up: (db) =>
+      db.exec(
+        `create table if not exists outcome_subjects (
+           subject_type varchar, subject_id varchar, run_id varchar, entity_id varchar, source varchar,
+           source_key varchar, file_id integer)`,
+      ),
+  },
 ];
 
 /** Schema version this engine writes and reads. */

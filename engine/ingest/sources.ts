@@ -159,7 +159,10 @@ export const sources: Record<SourceName, SourceSpec> = {
     key: ['subject_type', 'subject_id', 'period'],
     recordKey: 'subject_type:subject_id:period',
     columns: [
-      t('subject_type', { required: true, values: ['tax_id', 'national_id', 'phone', 'platform_shop', 'domain'] }),
+      t('subject_type', {
+        required: true,
+        values: ['tax_id', 'national_id', 'phone', 'platform_shop', 'domain', 'account', 'waybill', 'entity_id'],
+      }),
       t('subject_id', { required: true }),
       { name: 'period', type: 'period', required: true },
       t('result', { required: true, values: ['undeclared', 'compliant'] }),

@@ -14,6 +14,7 @@ import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Db } from '../warehouse/db.js';
 import { runModels } from '../warehouse/pipeline.js';
 import type { Workspace } from '../warehouse/workspace.js';
+import { resolveThroughRun, type ResolvingRun } from './through-run.js';
 
 export interface OutcomeImport {
   /** Id the rejects are recorded under in the warehouse (`rejects.run_id`). */
@@ -26,6 +27,8 @@ export interface OutcomeImport {
   outcomesMatched: number | null;
   /** Where the copy of the file was kept. */
   archived: string;
+  /** Rows naming an entity id or record key, resolved through the run (`opts.run`). */
+  resolvedThroughRun: number;
 }
 
 /**
@@ -53,6 +56,8 @@ export const outcomesDir = (ws: Workspace) => join(ws.root, 'outcomes');
 
 /**
  * Validates and loads one outcomes file into the warehouse of `ws` (the caller holds the workspace lock).
+ * Rows naming the seller by a run's entity id or a record key are resolved through `opts.run`
+ * (through-run.ts); the ones it does not know are rejected.
  *
  * @example const r = await importOutcomes(db, ws, 'audits-2026-q3.csv', { config, log, at: new Date() });
  */
@@ -60,7 +65,7 @@ export async function importOutcomes(
   db: Db,
   ws: Workspace,
   file: string,
-  opts: { config: Config; log: Logger; at?: Date },
+  opts: { config: Config; log: Logger; at?: Date; run?: ResolvingRun | null },
 ): Promise<OutcomeImport> {
   if (!existsSync(file) || !statSync(file).isFile())
     throw new InputError(file, 'not found; give the path of an outcomes CSV or Parquet file');
@@ -95,9 +100,14 @@ export async function importOutcomes(
     if (load.status === 'failed') throw new InputError(file, load.message ?? 'the file could not be loaded');
     await installNormalizeMacros(db);
     const hasEntities = await db.tableExists('int_entities');
+    await runModels(db, (m) => m.name === 'stg_outcomes', opts.log);
+    // Entity ids and record keys are the run's: resolved through its snapshot, the rest rejected.
+    const throughRun = load.status === 'loaded' ? await resolveThroughRun(db, load, importId, opts.run ?? null) : null;
     await runModels(
       db,
-      (m) => m.name === 'stg_outcomes' || (hasEntities && m.name === 'mart_entity_outcomes'),
+      (m) =>
+        m.name === 'stg_outcomes' ||
+        (hasEntities && (m.name === 'int_outcome_entities' || m.name === 'mart_entity_outcomes')),
       opts.log,
     );
     const rejects = await db.all<{ line: number | null; column: string | null; reason: string }>(
@@ -109,7 +119,15 @@ export async function importOutcomes(
       ? await db.value<number>(`select coalesce(sum(outcome_rows), 0)::bigint from mart_entity_outcomes`)
       : null;
     const archived = load.status === 'loaded' ? archiveCopy(ws, file, importId.slice('outcomes-'.length)) : '';
-    return { importId, file: load, rejects, outcomesInWarehouse, outcomesMatched, archived };
+    return {
+      importId,
+      file: load,
+      rejects,
+      outcomesInWarehouse,
+      outcomesMatched,
+      archived,
+      resolvedThroughRun: throughRun?.resolved ?? 0,
+    };
   } finally {
     rmSync(inbox, { recursive: true, force: true });
   }

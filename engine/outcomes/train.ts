@@ -95,7 +95,11 @@ export async function trainOnOutcomes(
   }
   await installNormalizeMacros(db);
   await setVariables(db, { tax_year: taxYear });
-  await runModels(db, (m) => m.name === 'stg_outcomes' || m.name === 'mart_entity_outcomes', opts.log);
+  await runModels(
+    db,
+    (m) => ['stg_outcomes', 'int_outcome_entities', 'mart_entity_outcomes'].includes(m.name),
+    opts.log,
+  );
   const batch = await readEntityBatch(db);
   const scored = scoreEntities(batch.batch, {
     rules: rulesForYear(taxYear, config.taxRules),

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { join, resolve } from 'node:path';
 import { UsageError, WorkspaceError } from '../errors.js';
 import type { CaseRow } from './case-row.js';
-import { openWorkspace, type Workspace } from '../warehouse/workspace.js';
+import { openWorkspace, workspacePaths, type Workspace } from '../warehouse/workspace.js';
 
 /**
  * The folder of a run: an existing folder path, `latest`, or a run id under WS/runs.
@@ -36,17 +36,19 @@ export function resolveRunDir(ref: string, ws?: Workspace): string {
 }
 
 /**
- * A workspace that must already exist (analyst commands never create one by mistake).
+ * A workspace that must already exist (analyst commands never create one by mistake); with
+ * `readOnly` its paths only, for the commands that read (explain, stats, diff, models).
  *
  * @example const ws = openExistingWorkspace('workspace');
  */
-export function openExistingWorkspace(root: string): Workspace {
+export function openExistingWorkspace(root: string, opts: { readOnly?: boolean } = {}): Workspace {
   if (!existsSync(resolve(root)) || !statSync(resolve(root)).isDirectory()) {
     throw new WorkspaceError(
       `workspace ${root} does not exist; run \`sangloc run --input DIR --workspace ${root}\` first`,
     );
   }
-  return openWorkspace(root);
+  // A reading command changes nothing: no folder made, no permission touched (it may not own them).
+  return opts.readOnly ? workspacePaths(root) : openWorkspace(root);
 }
 
 /**

@@ -133,25 +133,18 @@ export async function periodStats(
     return provinceRows(db, period, rules);
   });
 
-  // Audits closed in the period (or, without a closing date, about a period overlapping it).
-  if (await db.tableExists('stg_outcomes')) {
+  // Audits closed in the period (or, without a closing date, about a period overlapping it), with the
+  // entity each reaches as int_outcome_entities.sql finds it.
+  if (await db.tableExists('int_outcome_entities')) {
     const audits = await db.all<{ province: string; audits: number; undeclared: number; assessed: number }>(
-      `with subjects as (
-          select entity_id, 'tax_id' as subject_type, tax_id as subject_id from int_entities where tax_id is not null
-          union select entity_id, 'tax_id', national_id from int_entities where national_id is not null
-          union select entity_id, 'national_id', national_id from int_entities where national_id is not null
-          union select entity_id, 'phone', phone from int_entities where phone is not null
-          union select entity_id, 'platform_shop', source_key from int_entities where source = 'platform_sellers'
-          union select entity_id, 'domain', domain from int_entities where domain is not null),
-        closed as (
-          select * from stg_outcomes o
+      `with closed as (
+          select * from int_outcome_entities o
           where (o.closed_on >= $start::date and o.closed_on < $end::date) or (o.closed_on is null ` +
         `and ${overlap('o.period')} > 0)),
         linked as (
           select o.subject_type, o.subject_id, o.period, any_value(o.result) as result, ` +
-        `any_value(o.assessed_tax) as assessed_tax, min(s.entity_id) as entity_id
-          from closed o left join subjects s on s.subject_type = o.subject_type and s.subject_id = o.subject_id
-          group by all)
+        `any_value(o.assessed_tax) as assessed_tax, min(o.entity_id) as entity_id
+          from closed o group by o.subject_type, o.subject_id, o.period)
        select coalesce(p.province, '') as province, count(*)::bigint as audits,
               count(*) filter (where l.result = 'undeclared')::bigint as undeclared, ` +
         `coalesce(sum(l.assessed_tax), 0)::bigint as assessed

@@ -5,9 +5,19 @@
  * short reason only; digit runs that look like an identifier and e-mail addresses in `detail`
  * are replaced before writing.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, writeSync, chmodSync, fstatSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+  chmodSync,
+  fstatSync,
+} from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 import type { Workspace } from './workspace.js';
 
@@ -24,6 +34,8 @@ export interface AuditEvent {
   rows?: Record<string, number>;
   /** Short free text (a failure reason); identifier-like digit runs and e-mails are scrubbed, 500 chars at most. */
   detail?: string | null;
+  /** The command line as given (flags and arguments), each scrubbed like `detail`. */
+  args?: readonly string[];
 }
 
 /** One line of WS/audit.log as written. */
@@ -35,6 +47,10 @@ export interface AuditRecord {
   run_id: string | null;
   rows: Record<string, number>;
   detail: string | null;
+  /** The command line, scrubbed (absent in lines of older releases and of events without one). */
+  args?: string[];
+  /** The workspace, in lines written to the fallback log (when WS/audit.log could not be appended to). */
+  workspace?: string;
 }
 
 /** Name of the audit file inside a workspace. */
@@ -84,18 +100,13 @@ function osUser(): string {
  *   // WS/audit.log gains: {"ts":"2026-11-23T10:53:32.120Z","user":"tax","pid":4242,"action":"run",…}
  */
 export function appendAudit(ws: Workspace | string, event: AuditEvent): AuditRecord {
-  const rows: Record<string, number> = {};
-  for (const [k, v] of Object.entries(event.rows ?? {})) if (typeof v === 'number' && Number.isFinite(v)) rows[k] = v;
-  const record: AuditRecord = {
-    ts: new Date().toISOString(),
-    user: event.user ?? osUser(),
-    pid: process.pid,
-    action: event.action,
-    run_id: event.runId ?? null,
-    rows,
-    detail: event.detail == null ? null : scrubDetail(event.detail),
-  };
-  const file = auditPath(ws);
+  const record = auditRecord(event);
+  writeAuditLine(auditPath(ws), record);
+  return record;
+}
+
+/** Appends one record to an audit file (0600, append mode, one write, fsync; a torn last line is closed first). */
+function writeAuditLine(file: string, record: AuditRecord): void {
   const fd = openSync(file, 'a+', 0o600);
   try {
     const st = fstatSync(fd);
@@ -109,7 +120,70 @@ export function appendAudit(ws: Workspace | string, event: AuditEvent): AuditRec
   } finally {
     closeSync(fd);
   }
-  return record;
+}
+
+/**
+ * Where a reading command records itself when `WS/audit.log` cannot be appended to (a workspace
+ * mounted read-only, or not the reader's to write): `SANGLOC_AUDIT_FALLBACK`, else
+ * `$XDG_STATE_HOME/sangloc/audit.log`, else `~/.local/state/sangloc/audit.log`.
+ */
+export function fallbackAuditPath(): string {
+  if (process.env.SANGLOC_AUDIT_FALLBACK) return resolve(process.env.SANGLOC_AUDIT_FALLBACK);
+  const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'sangloc', AUDIT_FILE);
+}
+
+/**
+ * Records that a command read or wrote personal data: in `WS/audit.log`, or, when that cannot be
+ * appended to (a read-only workspace), or without a workspace (`null`: run folders given by path),
+ * in the reader's own fallback log with the workspace named (`fallbackAuditPath`). Throws when
+ * neither can be written: personal data is not shown without a record of who saw it. Returns the
+ * file written to.
+ *
+ * @example recordAccess(ws, { action: 'explain', runId, args, rows: { records: 41 } }).file // '/…/ws/audit.log'
+ */
+export function recordAccess(ws: Workspace | string | null, event: AuditEvent): { file: string; record: AuditRecord } {
+  if (ws !== null) {
+    try {
+      return { file: auditPath(ws), record: appendAudit(ws, event) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') throw err;
+    }
+  }
+  const file = fallbackAuditPath();
+  const record: AuditRecord = {
+    ...auditRecord(event),
+    ...(ws !== null ? { workspace: typeof ws === 'string' ? resolve(ws) : ws.root } : {}),
+  };
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeAuditLine(file, record);
+  } catch (err) {
+    throw new WorkspaceError(
+      `${ws === null ? 'no workspace audit log' : `${auditPath(ws)} is read-only`} and ${file} cannot be written ` +
+        'either ' +
+        `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); personal data is shown only with a ` +
+        'record of who saw it: set SANGLOC_AUDIT_FALLBACK to a file you can append to',
+    );
+  }
+  return { file, record };
+}
+
+/** The record `appendAudit` would write for an event, without writing it. */
+function auditRecord(event: AuditEvent): AuditRecord {
+  const rows: Record<string, number> = {};
+  for (const [k, v] of Object.entries(event.rows ?? {})) if (typeof v === 'number' && Number.isFinite(v)) rows[k] = v;
+  return {
+    ts: new Date().toISOString(),
+    user: event.user ?? osUser(),
+    pid: process.pid,
+    action: event.action,
+    run_id: event.runId ?? null,
+    rows,
+    detail: event.detail == null ? null : scrubDetail(event.detail),
+    ...(event.args ? { args: event.args.map((a) => scrubDetail(a)) } : {}),
+  };
 }
 
 /**

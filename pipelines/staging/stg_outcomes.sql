@@ -11,6 +11,8 @@ renamed as (
             when 'national_id' then norm_national_id(subject_id)
             when 'phone' then norm_phone(subject_id)
             when 'domain' then norm_domain(subject_id)
+            when 'entity_id' then upper(trim(subject_id))
+            when 'account' then norm_account(split_part(trim(subject_id), ':', 1), trim(substr(trim(subject_id), strpos(trim(subject_id), ':') + 1)))
             else lower(split_part(trim(subject_id), ':', 1)) || ':' || trim(substr(trim(subject_id), strpos(trim(subject_id), ':') + 1))
         end                                            as subject_id,
         trim(period)                                   as period,

@@ -1,0 +1,70 @@
+/**
+ * The run's read-only snapshot: `WS/runs/<id>/snapshot.duckdb`, written at publish with the tables
+ * the analyst commands read (the modelled layers `stg_`, `int_`, `mart_`, the identity graph
+ * `resolve_`, the reference tables `ref_` and `outcome_subjects`; not the delivered rows `raw_`, the rejects or the
+ * ledgers). `explain`, `stats` and `outcomes import` read it instead of the live warehouse, so they
+ * work while the next batch holds the warehouse and on a workspace they may not write to.
+ */
+import { chmodSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkspaceError } from '../errors.js';
+import { ident, literal, openDb, type Db } from '../warehouse/db.js';
+
+/** Name of the snapshot inside a run folder. */
+export const SNAPSHOT_FILE = 'snapshot.duckdb';
+
+/** Prefixes of the warehouse tables a snapshot holds. */
+const snapshotPrefixes = ['stg_', 'int_', 'mart_', 'resolve_', 'ref_'];
+
+/** Whether a warehouse table belongs in the snapshot. */
+export const inSnapshot = (table: string) =>
+  table === 'outcome_subjects' || snapshotPrefixes.some((p) => table.startsWith(p));
+
+/**
+ * Copies the snapshot tables of the open warehouse into `file` (a new DuckDB database, owner-only).
+ * Returns the tables and rows copied.
+ *
+ * @example await writeRunSnapshot(db, join(runFolder, SNAPSHOT_FILE)) // { tables: 24, rows: 151830 }
+ */
+export async function writeRunSnapshot(db: Db, file: string): Promise<{ tables: number; rows: number }> {
+  const tables = (
+    await db.all<{ name: string }>(
+      `select table_name as name from duckdb_tables()
+       where database_name = current_database() and schema_name = 'main' and not temporary order by 1`,
+    )
+  )
+    .map((t) => t.name)
+    .filter(inSnapshot);
+  await db.exec(`attach ${literal(file)} as sangloc_snapshot`);
+  let rows = 0;
+  try {
+    for (const t of tables) {
+      await db.exec(`create table sangloc_snapshot.main.${ident(t)} as select * from main.${ident(t)}`);
+      rows += (await db.value<number>(`select count(*)::bigint from sangloc_snapshot.main.${ident(t)}`)) ?? 0;
+    }
+    await db.exec('checkpoint sangloc_snapshot');
+  } finally {
+    await db.exec('detach sangloc_snapshot');
+  }
+  chmodSync(file, 0o600);
+  return { tables: tables.length, rows };
+}
+
+/**
+ * Opens a run's snapshot read-only (nothing is written, no lock taken on the warehouse).
+ *
+ * @example const db = await openRunSnapshot(runDir); try { … } finally { db.close(); }
+ */
+export async function openRunSnapshot(runDir: string, opts: { threads?: number; memoryLimit?: string } = {}) {
+  const file = join(runDir, SNAPSHOT_FILE);
+  if (!existsSync(file))
+    throw new WorkspaceError(
+      `${runDir} has no ${SNAPSHOT_FILE} (a run published by an older release); ` +
+        'run the batch again, or give --run a run published since',
+    );
+  try {
+    return await openDb(file, { threads: opts.threads, memoryLimit: opts.memoryLimit, readOnly: true });
+  } catch (err) {
+    throw new WorkspaceError(`${file} cannot be opened (${(err as Error).message.split('\n')[0]})`);
+  }
+}
