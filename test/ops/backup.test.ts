@@ -61,7 +61,7 @@ describe('sangloc backup and restore', () => {
     const r = await cli(['backup', '--workspace', ws, '--out', out]);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toMatch(
-      /^sangloc: backup .*sangloc\.tar\.gz written \([\d,]+ (KiB|MiB); \d+ files, warehouse schema 3, 1 run\(s\), latest \d{8}-/,
+      /^sangloc: backup .*sangloc\.tar\.gz written \([\d,]+ (KiB|MiB); \d+ files, warehouse schema 4, 1 run\(s\), latest \d{8}-/,
     );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const again = await cli(['backup', '--workspace', ws, '--out', out]);

@@ -29,6 +29,7 @@ const runFiles = [
   'rejects.csv',
   'run.json',
   'report.html',
+  'snapshot.duckdb',
 ];
 const stages = ['ingest', 'staging', 'resolve', 'features', 'score', 'publish'] as const;
 
