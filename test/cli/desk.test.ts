@@ -17,6 +17,7 @@ import { readAudit } from '../../engine/warehouse/audit.js';
 import { openDb } from '../../engine/warehouse/db.js';
 import { acquireLock, openWorkspace } from '../../engine/warehouse/workspace.js';
 import { tempDir } from '../helpers.js';
+import { treeModes } from '../reliability/cli.js';
 import { cli, samplesDir } from './helpers.js';
 
 const root = tempDir('sangloc-desk-');
@@ -99,6 +100,17 @@ describe('outcomes import: a run’s entity id or a record key of the case (item
         { a: e1, b: shop.entity_id },
       );
       expect(labelled.map((x) => x.entity_id)).toEqual([e1, shop.entity_id].sort());
+      // What later runs find the seller by: the identity records of the run's entity, with the run named.
+      const kept = await db.all<{ subject_type: string; run_id: string; entity_id: string; records: number }>(
+        `select subject_type, run_id, entity_id, count(*)::int as records from outcome_subjects
+         where subject_type = 'entity_id' group by all`,
+      );
+      const snap = await openDb(join(ws, 'latest', 'snapshot.duckdb'), { readOnly: true });
+      const records = await snap.value<number>(`select count(*)::int from int_entities where entity_id = $e`, {
+        e: e1,
+      });
+      snap.close();
+      expect(kept).toEqual([{ subject_type: 'entity_id', run_id: runId(), entity_id: e1, records }]);
     } finally {
       db.close();
     }
@@ -269,6 +281,7 @@ describe('explain, stats, diff and models read the run’s snapshot, never the l
       chmodSync(root, 0o755);
     }
     spawnSync('chmod', ['-R', 'a-w', ro]);
+    const modes = treeModes(ro);
     const env = { SANGLOC_AUDIT_FALLBACK: join(fb, 'audit.log') };
     const auditBefore = readFileSync(join(ro, 'audit.log'), 'utf8');
     try {
@@ -279,6 +292,7 @@ describe('explain, stats, diff and models read the run’s snapshot, never the l
           expect(r.stderr).toContain(`this access is recorded in ${env.SANGLOC_AUDIT_FALLBACK}`);
       }
       expect(readFileSync(join(ro, 'audit.log'), 'utf8')).toBe(auditBefore);
+      expect(treeModes(ro)).toEqual(modes); // nothing made, nothing chmod'ed
       const recorded = readAudit(fb).map((e) => [e.action, e.workspace]);
       expect(recorded).toEqual([
         ['explain', ro],
