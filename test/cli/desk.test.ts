@@ -9,7 +9,9 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../engine/cli/exit-codes.js';
+import { buildDossier } from '../../engine/explain/dossier.js';
 import { createLogger } from '../../engine/log.js';
+import { parsePeriod, periodStats } from '../../engine/stats/period.js';
 import { packageRoot } from '../../engine/paths.js';
 import type { CaseRow } from '../../engine/publish/case-row.js';
 import { engineVersion } from '../../engine/version.js';
@@ -49,6 +51,26 @@ afterAll(() => {
 
 const runId = () => readAudit(ws).find((e) => e.action === 'run')!.run_id!;
 const header = 'subject_type,subject_id,period,result,assessed_revenue,assessed_tax,closed_on,selection';
+
+describe('the run’s snapshot holds what the analyst commands read (item 7)', () => {
+  it('dossiers and period statistics from the snapshot equal those from the warehouse it was taken of', async () => {
+    const warehouse = await openDb(openWorkspace(ws).warehouse, { readOnly: true });
+    const snapshot = await openDb(join(ws, 'latest', 'snapshot.duckdb'), { readOnly: true });
+    try {
+      for (const c of [cases[0]!, cases[7]!, cases.at(-1)!]) {
+        const opts = { taxYear: 2025, runId: runId(), caseRow: c };
+        expect(await buildDossier(snapshot, c.entity_id, opts)).toEqual(
+          await buildDossier(warehouse, c.entity_id, opts),
+        );
+      }
+      for (const p of ['2025', '2026', '2025-Q3'])
+        expect(await periodStats(snapshot, parsePeriod(p))).toEqual(await periodStats(warehouse, parsePeriod(p)));
+    } finally {
+      snapshot.close();
+      warehouse.close();
+    }
+  });
+});
 
 describe('outcomes import: a run’s entity id or a record key of the case (item 5)', () => {
   it('resolves entity ids, shops, waybills and accounts through the run; rejects the unknown by column', async () => {
