@@ -55,7 +55,7 @@ export const command: Command<typeof options> = {
             rows_rejected: f.rowsRejected,
             resolved_through_run: r.resolvedThroughRun,
           },
-          detail: f.status === 'skipped' ? 'imported before; nothing added' : `import ${r.importId}`,
+          detail: f.status === 'skipped' ? 'imported before; nothing added' : `file ${f.status}`,
         });
         const lines = [
           f.status === 'skipped'
