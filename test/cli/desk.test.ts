@@ -73,13 +73,16 @@ describe('the run’s snapshot holds what the analyst commands read (item 7)', (
 });
 
 describe('outcomes import: a run’s entity id or a record key of the case (item 5)', () => {
-  it('resolves entity ids, shops, waybills and accounts through the run; rejects the unknown by column', async () => {
+  it('resolves entity ids, shops, waybills, accounts and domains through the run; rejects the unknown by column', async () => {
     const e1 = cases[0]!.entity_id;
     const e2 = cases[1]!.entity_id;
     const shop = cases.find((c) => c.shops.length && ![e1, e2].includes(c.entity_id))!;
     const waybillOwner = members.find((m) => m[1] === 'cod_shipments' && ![e1, shop.entity_id].includes(m[0]!))!;
     const account = cases.find(
       (c) => c.accounts.length === 1 && ![e1, shop.entity_id, waybillOwner[0]].includes(c.entity_id),
+    )!;
+    const site = cases.find(
+      (c) => c.domains.length && ![e1, shop.entity_id, waybillOwner[0], account.entity_id].includes(c.entity_id),
     )!;
     const file = join(root, 'audits-0912345678.csv');
     writeFileSync(
@@ -90,6 +93,7 @@ describe('outcomes import: a run’s entity id or a record key of the case (item
         `platform_shop,${shop.shops[0]},2025,undeclared,,,2026-11-02,risk`,
         `waybill,${waybillOwner[2]},2025,compliant,,,2026-11-03,random`,
         `account,${account.accounts[0]},2025,undeclared,,,2026-11-04,risk`,
+        `domain,https://www.${site.domains[0]}/,2025,undeclared,,,2026-11-04,risk`,
         'entity_id,ENOSUCH00001,2025,undeclared,,,2026-11-05,risk',
         'waybill,ghn:0988777666,2025,undeclared,,,2026-11-05,risk',
         '',
@@ -97,10 +101,10 @@ describe('outcomes import: a run’s entity id or a record key of the case (item
     );
     const r = await cli(['outcomes', 'import', file, '--workspace', ws, '--quiet']);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('6 row(s) read, 4 loaded, 2 rejected');
-    expect(r.out).toContain(`4 named by entity id or record key, found in run ${runId()}`);
-    expect(r.out).toMatch(/line 6 \(subject_id\): no entity of run \S+ has this entity id/);
-    expect(r.out).toMatch(/line 7 \(subject_id\): no entity of run \S+ has this waybill/);
+    expect(r.out).toContain('7 row(s) read, 5 loaded, 2 rejected');
+    expect(r.out).toContain(`5 named by entity id or record key, found in run ${runId()}`);
+    expect(r.out).toMatch(/line 7 \(subject_id\): no entity of run \S+ has this entity id/);
+    expect(r.out).toMatch(/line 8 \(subject_id\): no entity of run \S+ has this waybill/);
     // The reason names the column, never the value.
     expect(r.out + r.err).not.toContain('ENOSUCH00001');
     expect(r.out + r.err).not.toContain('0988777666');
@@ -113,6 +117,7 @@ describe('outcomes import: a run’s entity id or a record key of the case (item
       );
       expect(reached).toEqual([
         { subject_type: 'account', entity_id: account.entity_id },
+        { subject_type: 'domain', entity_id: site.entity_id },
         { subject_type: 'entity_id', entity_id: e1 },
         { subject_type: 'platform_shop', entity_id: shop.entity_id },
         { subject_type: 'waybill', entity_id: waybillOwner[0] },
