@@ -5,7 +5,7 @@ import { buildDossier } from '../explain/dossier.js';
 import { openWarehouse } from '../explain/open.js';
 import { formatDossierJson, formatDossierText, renderDossierHtml } from '../explain/render.js';
 import { openExistingWorkspace, readRunCases, readRunJson, resolveRunDir } from '../publish/run-ref.js';
-import { optionalInt, requireString, type Command } from './command.js';
+import { optionalInt, requireString, type Command, langFromConfig } from './command.js';
 
 const options = {
   workspace: { type: 'string', short: 'w' },
@@ -46,6 +46,7 @@ export const command: Command<typeof options> = {
       throw new UsageError(`explain: --format must be one of ${formats.join(', ')}, got "${format}".`);
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
+    langFromConfig(args, config);
     const runDir = resolveRunDir((args.values.run as string | undefined) ?? 'latest', ws);
     const run = readRunJson(runDir);
     const caseRow = readRunCases(runDir).find((r) => r.entity_id === entityId) ?? null;

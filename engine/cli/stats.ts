@@ -4,7 +4,7 @@ import { openWarehouse } from '../explain/open.js';
 import { openExistingWorkspace } from '../publish/run-ref.js';
 import { statsCsv } from '../publish/stats-csv.js';
 import { formatStatsText, parsePeriod, periodStats } from '../stats/period.js';
-import { requireString, type Command } from './command.js';
+import { requireString, type Command, langFromConfig } from './command.js';
 import { fmt } from '../format.js';
 
 const options = {
@@ -32,6 +32,7 @@ export const command: Command<typeof options> = {
     const period = parsePeriod(requireString(this, args, 'period'));
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
+    langFromConfig(args, config);
     const db = await openWarehouse(ws, { threads: config.threads, memoryLimit: config.memoryLimit });
     let stats: Awaited<ReturnType<typeof periodStats>>;
     try {
