@@ -103,26 +103,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * `45 % · about 12 s left`: the share done (whole percent) and the time left at the pace so far
- * (nothing while under 2 % or 1 s in: too early to say). Whole numbers only: the same in vi and en.
- *
- * @example progressText(0.5, 10_000) // '50 % · about 10 s left'
- */
-export function progressText(share: number, elapsedMs: number): string {
-  const pct = `${Math.floor(share * 100)} %`;
-  if (share < 0.02 || elapsedMs < 1000 || share >= 1) return pct;
-  return `${pct} · about ${formatDuration((elapsedMs * (1 - share)) / share)} left`;
-}
-
-/** Whole seconds under a minute, then minutes (and hours): `12 s`, `3 min`, `1 h 20 min`. */
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
-}
-
-/**
  * The process's peak resident set size so far: Linux's VmHWM (DuckDB's memory counts, being in the
  * process), else Node's maxRSS (resourceUsage, also a peak, in KB).
  */
@@ -137,8 +117,8 @@ export function peakRssBytes(): number {
 }
 
 /**
- * `45 % · about 12 s left` (`45 % · còn khoảng 12 giây` in vi): the share done and the time left at the pace so far (nothing while
- * under 2 % or 1 s in: too early to say).
+ * `45 % · about 12 s left` (`45 % · còn khoảng 12 giây` in vi): the share done (whole percent) and
+ * the time left at the pace so far (nothing while under 2 % or 1 s in: too early to say).
  *
  * @example progressText(0.5, 10_000) // '50 % · about 10 s left'
  */

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/index.js';
 import { checkDelivery, formatCheck } from '../ingest/check.js';
-import { requireString, type Command } from './command.js';
+import { requireString, type Command, langFromConfig } from './command.js';
 
 export const command: Command = {
   name: 'check',
@@ -29,6 +29,7 @@ export const command: Command = {
   async run(args) {
     const input = requireString(this, args, 'input');
     const config = loadConfig(args.values.config as string | undefined);
+    langFromConfig(args, config);
     const report = await checkDelivery(input, config.ingest, { threads: config.threads });
     process.stdout.write(
       args.values.json ? JSON.stringify(report, null, 2) + '\n' : formatCheck(report).join('\n') + '\n',

@@ -54,6 +54,15 @@ export function applyLang(args: ParsedArgs): void {
   setLang(lang);
 }
 
+/**
+ * Takes the config's `output.language` when no `--lang` was given (`--lang` wins).
+ *
+ * @example langFromConfig(args, loadConfig(file)) // sangloc stats --config en.json → English numbers
+ */
+export function langFromConfig(args: ParsedArgs, config: { output: { language: 'vi' | 'en' } }): void {
+  if (args.values.lang === undefined) setLang(config.output.language);
+}
+
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({

@@ -6,7 +6,7 @@ import { formatDossierJson, formatDossierText, renderDossierHtml } from '../expl
 import { openExistingWorkspace, readRunCases, readRunJson, resolveRunDir } from '../publish/run-ref.js';
 import { openRunSnapshot } from '../publish/snapshot.js';
 import { auditCommand } from './audit.js';
-import { optionalInt, requireString, type Command } from './command.js';
+import { optionalInt, requireString, type Command, langFromConfig } from './command.js';
 
 const options = {
   workspace: { type: 'string', short: 'w' },
@@ -49,6 +49,7 @@ export const command: Command<typeof options> = {
       throw new UsageError(`explain: --format must be one of ${formats.join(', ')}, got "${format}".`);
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'), { readOnly: true });
     const config = loadConfig(args.values.config as string | undefined);
+    langFromConfig(args, config);
     const runDir = resolveRunDir((args.values.run as string | undefined) ?? 'latest', ws);
     const run = readRunJson(runDir);
     const caseRow = readRunCases(runDir).find((r) => r.entity_id === entityId) ?? null;

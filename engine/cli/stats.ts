@@ -5,7 +5,7 @@ import { openRunSnapshot } from '../publish/snapshot.js';
 import { statsCsv } from '../publish/stats-csv.js';
 import { formatStatsText, parsePeriod, periodStats } from '../stats/period.js';
 import { auditCommand } from './audit.js';
-import { requireString, type Command } from './command.js';
+import { requireString, type Command, langFromConfig } from './command.js';
 import { fmt } from '../format.js';
 
 const options = {
@@ -36,6 +36,7 @@ export const command: Command<typeof options> = {
     const period = parsePeriod(requireString(this, args, 'period'));
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'), { readOnly: true });
     const config = loadConfig(args.values.config as string | undefined);
+    langFromConfig(args, config);
     const runDir = resolveRunDir((args.values.run as string | undefined) ?? 'latest', ws);
     const runId = readRunJson(runDir).run_id;
     const db = await openRunSnapshot(runDir, { threads: config.threads, memoryLimit: config.memoryLimit });

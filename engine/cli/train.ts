@@ -5,7 +5,7 @@ import { formatTrainResult, trainOnOutcomes } from '../outcomes/train.js';
 import { openExistingWorkspace } from '../publish/run-ref.js';
 import { acquireLock } from '../warehouse/workspace.js';
 import { auditCommand } from './audit.js';
-import { optionalInt, requireString, workspaceOptions, type Command } from './command.js';
+import { optionalInt, requireString, workspaceOptions, type Command, langFromConfig } from './command.js';
 
 const options = { ...workspaceOptions, 'tax-year': { type: 'string' }, wait: { type: 'boolean' } } as const;
 
@@ -25,6 +25,7 @@ export const command: Command<typeof options> = {
   async run(args) {
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'));
     const config = loadConfig(args.values.config as string | undefined);
+    langFromConfig(args, config);
     const taxYear = optionalInt(args, 'tax-year', 2000, 2100);
     const log = createLogger({ quiet: Boolean(args.values.quiet) });
     const lock = await acquireLock(ws, { wait: Boolean(args.values.wait), command: 'train' });

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { excelFormats, fmt } from '../../engine/format.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { excelFormats, fmt, setLang } from '../../engine/format.js';
+import { cli, samplesDir } from '../cli/helpers.js';
 
 describe('fmt', () => {
   it.each([
@@ -39,5 +43,31 @@ describe('fmt', () => {
 
   it('gives Excel locale-neutral codes (the reader draws its own separators)', () => {
     expect(excelFormats).toEqual({ vnd: '#,##0', count: '#,##0', score: '0.000', year: '0', flag: '0' });
+  });
+});
+
+describe('the language of a command', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sangloc-lang-'));
+  const en = join(dir, 'en.json');
+  writeFileSync(en, JSON.stringify({ output: { language: 'en' } }));
+  afterAll(() => {
+    setLang('vi');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it.each([
+    { args: [], shape: /rows: +\d\.\d{3} read/ },
+    { args: ['--lang', 'en'], shape: /rows: +\d,\d{3} read/ },
+    { args: ['--config', en], shape: /rows: +\d,\d{3} read/ },
+    { args: ['--config', en, '--lang', 'vi'], shape: /rows: +\d\.\d{3} read/ },
+  ])('check $args', async ({ args, shape }) => {
+    const r = await cli(['check', '--input', samplesDir, ...args]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(shape);
+  });
+
+  it('refuses a language it does not have', async () => {
+    const r = await cli(['check', '--input', samplesDir, '--lang', 'fr']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--lang must be one of vi, en, got "fr"/);
   });
 });
