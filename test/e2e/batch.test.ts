@@ -134,7 +134,7 @@ describe('generate → run → evaluate on a small world', () => {
       [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'],
       { encoding: 'utf8' },
     );
-    const p50 = Number(/^50\s+\d+\s+\d+\s+([\d.]+)%/m.exec(text)![1]);
+    const p50 = Number(/^50\s+\d+\s+\d+\s+([\d,]+)%/m.exec(text)![1]!.replace(',', '.')); // vi: 62,0%
     expect(p50).toBeGreaterThan(50); // far above the base rate of a random pick
   });
 
