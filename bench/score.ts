@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     `  memory: feature columns ${columnsMb.toFixed(0)} MB (typed arrays); the same entities as row objects ${rowsMb.toFixed(0)} MB of heap`,
   );
 
-  // Reason sentences: formatVnd → Number.prototype.toLocaleString with options, once per reason.
+  // Reason sentences: fmt(lang).mvnd (engine/format.ts) → a cached Intl.NumberFormat, once per reason.
   const slice = makeEntityWorld({ n: TEXT_ENTITIES, seed: SEED });
   const identical = { full: identicalFull, withText: agree(typed(allRules, slice), naive(toRowObjects(slice), true)) };
   console.log(
