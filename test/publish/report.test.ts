@@ -10,7 +10,7 @@ import {
   scoreHistogram,
   yieldCurve,
 } from '../../engine/publish/report-charts.js';
-import { caseTotals, type ReportModel } from '../../engine/publish/report-model.js';
+import { caseTotals, type ReportModel, workListSummary } from '../../engine/publish/report-model.js';
 import { renderReportHtml, writeReportHtml, type ReportData } from '../../engine/publish/report.js';
 import { dataBlock, runReportScript } from './fake-dom.js';
 import { caseRow, manyRows, reasons } from './fixtures.js';
@@ -30,6 +30,7 @@ function model(cases: CaseRow[]): ReportModel {
       config_hash: 'c0ffee',
       model_id: null,
     },
+    workList: workListSummary(cases, cases.length),
     sources: [
       {
         source: 'cod_shipments',
