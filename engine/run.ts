@@ -515,7 +515,10 @@ async function publishStage(ctx: RunContext): Promise<void> {
     },
     { ws, db, taxRules: config.taxRules },
   );
-  await writeReportHtml(join(dir, 'report.html'), report, { maskPii: config.output.maskPii });
+  await writeReportHtml(join(dir, 'report.html'), report, {
+    maskPii: config.output.maskPii,
+    lang: config.output.language,
+  });
   ctx.published = { dir, runJson, exported, finishedAt: finished };
 }
 
