@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../engine/paths.js';
 import { writeReportHtml } from '../../engine/publish/report.js';
+import { renderDossierHtml } from '../../engine/explain/render.js';
+import { dossier } from '../explain/fixtures.js';
 import { manyRows } from '../publish/fixtures.js';
 import { type Browser, openBrowser } from './cdp.js';
 import { fullReportModel } from '../publish/report-fixtures.js';
@@ -196,4 +198,38 @@ describe.skipIf(!chromium)('report.html layout at 390, 1366 and 1920 px', () => 
       writeFileSync(join(outDir, `report-${width}.png`), png);
     },
   );
+});
+
+describe.skipIf(!chromium)("the dossier's network in headless Chromium", () => {
+  const profile = mkdtempSync(join(tmpdir(), 'sangloc-chromium-'));
+  const file = join(outDir, 'dossier.html');
+  let browser: Browser;
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  beforeAll(async () => {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(file, renderDossierHtml(dossier()));
+    browser = await openBrowser(chromium!, profile);
+  }, 120_000);
+
+  it('a click on a record node shows that record (its identities row becomes the target)', async () => {
+    const p = await browser.open(`file://${file}`, { width: 1366, height: 900 });
+    const r = await p.evaluate<{ target: string; background: string; scroll: number; inner: number; nodes: number }>(
+      `(function () {
+        var a = document.querySelector('#network a[href="#rec-31"]');
+        a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+        var t = document.querySelector(':target');
+        return { target: t ? t.id : '', background: t ? getComputedStyle(t).backgroundColor : '',
+          scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+          nodes: document.querySelectorAll('#network .node').length };
+      })()`,
+    );
+    expect(p.messages).toEqual([]);
+    expect(r.nodes).toBe(4);
+    expect(r.target).toBe('rec-31');
+    expect(r.background).toBe('rgb(255, 243, 196)');
+    expect(r.scroll).toBeLessThanOrEqual(r.inner);
+  });
 });
