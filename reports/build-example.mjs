@@ -163,7 +163,8 @@ try {
   );
   renderXlsxPage(join(out, 'cases.xlsx'), join(out, 'cases-xlsx-page1.png'));
   process.stderr.write(
-    `example: run ${run.run_id}, ${cases.length} cases → reports/example/ (report.html, cases, dossier-${top}, stats-${year})\n`,
+    `example: run ${run.run_id}, work list ${run.work_list?.cases ?? cases.length} of ${cases.length} ranked → ` +
+      `reports/example/ (report.html and screenshots, cases, dossier-${top}, stats-${year})\n`,
   );
 } finally {
   rmSync(ws, { recursive: true, force: true });
