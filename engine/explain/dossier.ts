@@ -163,6 +163,8 @@ export interface DossierOptions {
   taxRules?: Record<string, TaxYearRules>;
   /** Most rows shown per source (all rows still count in the summary). Default 25. */
   rowsPerSource?: number;
+  /** Length of the run's work list (run.json `work_list.cases`): a case ranked below it is said to be. */
+  workList?: number;
   /** How the run resolved identities (config `resolve.method`); 'exact' explains links by shared identifiers. */
   resolveMethod?: 'scored' | 'exact';
 }
@@ -232,6 +234,11 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
   const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
   const row = opts.caseRow ?? null;
   if (!row) notes.push('not on the case list of this run (already audited for the year, or no tax gap)');
+  else if (opts.workList !== undefined && row.rank > opts.workList)
+    notes.push(
+      `ranked ${row.rank} in the full ranking, below this run's work list of ${opts.workList} cases ` +
+        '(cases.csv keeps every entity; the work list is its first rows)',
+    );
   const reasons = row ? row.reason_codes.map((code, k) => ({ code, text: row.reasons[k] ?? '' })) : [];
   return {
     entity_id: entityId,

@@ -129,6 +129,17 @@ describe('buildDossier on the data-samples warehouse', () => {
     await db.exec(`update int_entities set shared_phone = null where entity_id in ($a, $b)`, { a, b });
   });
 
+  it('says when a ranked entity is below the work list', async () => {
+    const c = cases[5]!;
+    const below = await buildDossier(db, c.entity_id, { taxYear: 2025, caseRow: c, workList: 3 });
+    expect(below.notes).toContain(
+      "ranked 6 in the full ranking, below this run's work list of 3 cases " +
+        '(cases.csv keeps every entity; the work list is its first rows)',
+    );
+    const on = await buildDossier(db, c.entity_id, { taxYear: 2025, caseRow: c, workList: 6 });
+    expect(on.notes.join(' ')).not.toMatch(/below this run/);
+  });
+
   it('says when an entity is not on the list and refuses an unknown id', async () => {
     const audited = await db.value<string>(`select entity_id from mart_entity_outcomes order by entity_id limit 1`);
     const d = await buildDossier(db, audited, { taxYear: 2025 });
