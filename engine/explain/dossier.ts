@@ -487,7 +487,7 @@ async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
             l.confidence as c, l.parts::varchar as parts
      from resolve_links l join recs ra on ra.record_id = l.record_a join recs rb on rb.record_id = l.record_b
      where l.kept
-     order by l.match_weight desc, a, b`,
+     order by l.match_weight desc, a, b, ia, ib`,
     { e: entityId },
   );
   return rows.map((r) => {

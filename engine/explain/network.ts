@@ -7,6 +7,7 @@
  * in source order, parties stacked), so the same dossier draws the same picture. Nothing is shown that the dossier
  * does not already show: labels are the dossier's record labels and related values.
  */
+import { fmt } from '../format.js';
 import { escapeHtml } from '../publish/html.js';
 import type { Dossier, LinkEvidence, RelatedParty } from './dossier.js';
 
@@ -85,9 +86,12 @@ export function strongestEvidence(l: LinkEvidence): { evidence: string; short: s
   const best = l.parts
     .filter((p) => p.part !== 'prior' && p.weight > 0)
     .sort((x, y) => y.weight - x.weight || x.part.localeCompare(y.part))[0];
-  if (!best) return { evidence: `weight ${l.match_weight?.toFixed(1) ?? '?'}`, short: '?', kind: 'other' };
+  if (!best) {
+    const w = l.match_weight === null ? '?' : fmt().dec(l.match_weight, 1);
+    return { evidence: `weight ${w}`, short: '?', kind: 'other' };
+  }
   return {
-    evidence: `${best.part} +${best.weight.toFixed(1)}`,
+    evidence: `${best.part} +${fmt().dec(best.weight, 1)}`,
     short: shortEvidence[best.part] ?? best.part,
     kind: best.part,
   };
@@ -229,7 +233,7 @@ export function networkSvg(g: NetworkGraph): string {
   const partyMarks = g.parties
     .map((p, i) => {
       const [vi, en] = partyLabels[p.kind];
-      const others = p.entity_count ? ` · +${p.entity_count}` : '';
+      const others = p.entity_count ? ` · +${fmt().int(p.entity_count)}` : '';
       return (
         `<a href="#party-${i + 1}"><g class="party"><title>${h(`${p.key} ${vi} / ${en}: ${p.value}${others}`)}` +
         `</title><rect x="${p.x - 8}" y="${p.y - 8}" width="16" height="16" transform="rotate(45 ${p.x} ${p.y})">` +
@@ -293,7 +297,7 @@ tr:target, li:target { background:#fff3c4; }
 export function networkText(g: NetworkGraph): string[] {
   const out: string[] = [];
   for (const node of g.nodes) out.push(`  ${node.key.padEnd(4)} ${node.source}: ${node.label}`);
-  if (g.hidden) out.push(`  … ${g.hidden} more record(s), not drawn`);
+  if (g.hidden) out.push(`  … ${fmt().int(g.hidden)} more record(s), not drawn`);
   for (const e of g.edges) out.push(`  ${g.nodes[e.a]!.key} ── ${g.nodes[e.b]!.key}  ${e.evidence}`);
   for (const p of g.parties) {
     const [, en] = partyLabels[p.kind];

@@ -319,7 +319,7 @@ export interface QualityAlert {
  * What the analyst should know about the data before trusting the list: sources with rejected rows, sources that
  * delivered nothing, unattributed parcels, work-list cases without a province.
  *
- * @example qualityAlerts(model) // [{ vi: 'cod_shipments: 10 dòng bị loại (1,00 %)', en: '…' }]
+ * @example qualityAlerts(model) // [{ vi: 'cod_shipments: 10 dòng bị loại (1 %)', en: '…' }]
  */
 export function qualityAlerts(model: ReportModel): QualityAlert[] {
   const out: QualityAlert[] = [];

@@ -10,7 +10,7 @@ describe('strongestEvidence', () => {
         ['phone', 19.9],
         ['account', 19.7],
       ],
-      expected: ['phone +19.9', 'SĐT', 'phone'],
+      expected: ['phone +19,9', 'SĐT', 'phone'],
     },
     {
       parts: [
@@ -18,9 +18,9 @@ describe('strongestEvidence', () => {
         ['name', 2.5],
         ['province', -1],
       ],
-      expected: ['name +2.5', 'tên', 'name'],
+      expected: ['name +2,5', 'tên', 'name'],
     },
-    { parts: [['prior', -8.5]], expected: ['weight -8.5', '?', 'other'] },
+    { parts: [['prior', -8.5]], expected: ['weight -8,5', '?', 'other'] },
   ] as { parts: [string, number][]; expected: string[] }[])('scored link $parts → $expected', ({ parts, expected }) => {
     const e = strongestEvidence(scored(1, 2, parts));
     expect([e.evidence, e.short, e.kind]).toEqual(expected);
@@ -44,8 +44,8 @@ describe('dossierNetwork', () => {
     ]);
     expect(g.edges.map((e) => [g.nodes[e.a]!.key, g.nodes[e.b]!.key, e.evidence])).toEqual([
       ['R1', 'R2', 'phone, national_id'],
-      ['R2', 'R3', 'shop +18.1'],
-      ['R3', 'R4', 'phone +19.9'],
+      ['R2', 'R3', 'shop +18,1'],
+      ['R3', 'R4', 'phone +19,9'],
     ]);
   });
 
@@ -102,8 +102,8 @@ describe('networkSvg and networkText', () => {
       '  R3   cod_shipments: COD sender 0912 (Huế)',
       '  R4   cod_shipments: COD sender 0912 (Huế)',
       '  R1 ── R2  phone, national_id',
-      '  R2 ── R3  shop +18.1',
-      '  R3 ── R4  phone +19.9',
+      '  R2 ── R3  shop +18,1',
+      '  R3 ── R4  phone +19,9',
       '  P1   warehouse phone: 0287000000 (also 2 other entities) ┄ R3, R4',
       '  P2   weak link: websites x.vn (6.1 bits) (also 1 other entity) ┄ R2',
     ]);

@@ -468,7 +468,7 @@ describe('report.html: the work list first, in the analyst language', () => {
   });
 
   it.each([
-    { sources: [{ source: 's', read: 100, loaded: 99, rejected: 1 }], expected: ['s: 1 dòng bị loại (1,00 %)'] },
+    { sources: [{ source: 's', read: 100, loaded: 99, rejected: 1 }], expected: ['s: 1 dòng bị loại (1 %)'] },
     { sources: [{ source: 's', read: 0, loaded: 0, rejected: 0 }], expected: ['s: không có dòng nào'] },
     { sources: [{ source: 's', read: 10, loaded: 10, rejected: 0 }], expected: [] },
   ])('alerts on data quality: $expected', ({ sources, expected }) => {
