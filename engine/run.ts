@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow } from './publish/case-row.js';
 import { buildReportModel, ruleReasons, sourceQuality } from './publish/report-from-run.js';
+import { type WorkListSummary, workListSummary } from './publish/report-model.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
 import { nextRunSeq } from './publish/run-ref.js';
@@ -59,7 +60,10 @@ export interface RunResult {
   runId: string;
   runDir: string;
   taxYear: number;
+  /** Rows written to cases.csv (the full ranking). */
   cases: number;
+  /** The work list: cases worth an analyst's time (the first rows of the ranking). */
+  workList: WorkListSummary;
   entities: number;
   load: LoadSummary;
 }
@@ -203,7 +207,7 @@ interface RunContext {
   resolved?: { records: number; clusters: number };
   unattributed?: { rows: number; vnd: number; source: string };
   batch?: EntityBatch;
-  scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore };
+  scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore; workList: WorkListSummary };
   published?: {
     dir: string;
     runJson: Record<string, unknown>;
@@ -368,12 +372,17 @@ async function scoreStage(ctx: RunContext): Promise<void> {
       : await scoreSupervised(ctx.ws, batch, scored, { config, taxYear, log });
   const excludedMask = new Uint8Array(batch.batch.n);
   for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
+  // An entity with no reason and no tax gap is no case: it never fills the scored part of the work list.
+  const eligible = new Uint8Array(batch.batch.n);
+  for (let i = 0; i < batch.batch.n; i++)
+    eligible[i] = scored.derived.taxGap[i]! > 0 || scored.reasonCodes[i]!.length > 0 ? 1 : 0;
   const ranking = rankCases(model.expectedYield, model.probability, batch.ids, excludedMask, {
     capacity: config.rank.capacity,
     controlShare: config.rank.controlShare,
     seed: config.seed,
     provinceQuotas: config.rank.provinceQuotas,
     provinces: batch.provinces,
+    eligible,
   });
   const profiles = await readProfiles(ctx.db);
   const rows: CaseRow[] = [];
@@ -413,7 +422,12 @@ async function scoreStage(ctx: RunContext): Promise<void> {
       record_count: f('identity_records'),
     });
   }
-  ctx.scored = { rows, excluded: batch.batch.n - ranking.order.length, model };
+  ctx.scored = {
+    rows,
+    excluded: batch.batch.n - ranking.order.length,
+    model,
+    workList: workListSummary(rows, ranking.workList),
+  };
 }
 
 function scoreSummary(ctx: RunContext): string | undefined {
@@ -426,7 +440,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const load = need(ctx.load, 'the load summary');
   const batch = need(ctx.batch, 'the entity batch');
   const taxYear = need(ctx.taxYear, 'the tax year');
-  const { rows, excluded, model } = need(ctx.scored, 'the scored cases');
+  const { rows, excluded, model, workList } = need(ctx.scored, 'the scored cases');
   const dir = beginRunFolder(ws, runId);
   await writeCaseExports(dir, rows, {
     maskPii: config.output.maskPii,
@@ -464,7 +478,9 @@ async function publishStage(ctx: RunContext): Promise<void> {
     })),
     rows: load.bySource,
     entities: batch.batch.n,
-    cases: rows.length,
+    cases: workList.cases,
+    ranked: rows.length,
+    work_list: workList,
     excluded_audited: excluded,
     // Which entities (engine ids, no personal data): `sangloc diff` says a case dropped as audited.
     excluded_audited_entities: batch.ids.filter((id) => batch.audited.has(id)).sort(),
@@ -492,13 +508,17 @@ async function publishStage(ctx: RunContext): Promise<void> {
         load.bySource,
       ),
       cases: rows,
+      workList: workList.cases,
       entities: batch.batch.n,
       scorer: model.description,
       unattributed: need(ctx.unattributed, 'the unattributed rows'),
     },
     { ws, db, taxRules: config.taxRules },
   );
-  await writeReportHtml(join(dir, 'report.html'), report, { maskPii: config.output.maskPii });
+  await writeReportHtml(join(dir, 'report.html'), report, {
+    maskPii: config.output.maskPii,
+    lang: config.output.language,
+  });
   ctx.published = { dir, runJson, exported, finishedAt: finished };
 }
 
@@ -535,7 +555,8 @@ async function commitRun(ctx: RunContext): Promise<void> {
     y: taxYear,
     id: runId,
   });
-  ctx.result = { runId, runDir: finalDir, taxYear, cases: exported.cases, entities: batch.batch.n, load };
+  const { workList } = need(ctx.scored, 'the scored cases');
+  ctx.result = { runId, runDir: finalDir, taxYear, cases: exported.cases, workList, entities: batch.batch.n, load };
   printRejects(await topRejects(db, runId, load.files), ctx.opts);
 }
 

@@ -97,8 +97,11 @@ export const configSchema = z.strictObject({
         .number()
         .int()
         .min(0)
-        .default(0)
-        .describe('How many cases the list holds (0 = all entities with a positive gap).'),
+        .default(500)
+        .describe(
+          'How many cases the work list holds, its random control slice included (0 = every entity with a ' +
+            'reason or a positive tax gap). The full ranking of every entity stays in cases.csv / .parquet.',
+        ),
       controlShare: z
         .number()
         .min(0)

@@ -56,6 +56,9 @@ export interface LinkEvidence {
   parts: { part: string; weight: number }[];
   /** For exact links: the identifier kinds shared (tax_id, national_id, phone, account, email, domain). */
   shared: string[];
+  /** Record ids of the two ends (`IdentityRecord.record_id`): labels may repeat, ids do not. */
+  id_a?: number;
+  id_b?: number;
 }
 
 /** One step of the revenue computation: a label, an amount, and how it was obtained. */
@@ -105,6 +108,8 @@ export interface RelatedParty {
   entities: string[];
   /** How many other entities carry it. */
   entity_count: number;
+  /** Record ids of this entity's records that carry the value (or, for a weak link, that the link touches). */
+  records?: number[];
 }
 
 /** A registered taxpayer an entity without a registry record may be (mart_registry_candidates.sql). */
@@ -158,6 +163,8 @@ export interface DossierOptions {
   taxRules?: Record<string, TaxYearRules>;
   /** Most rows shown per source (all rows still count in the summary). Default 25. */
   rowsPerSource?: number;
+  /** Length of the run's work list (run.json `work_list.cases`): a case ranked below it is said to be. */
+  workList?: number;
   /** How the run resolved identities (config `resolve.method`); 'exact' explains links by shared identifiers. */
   resolveMethod?: 'scored' | 'exact';
 }
@@ -227,6 +234,11 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
   const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
   const row = opts.caseRow ?? null;
   if (!row) notes.push('not on the case list of this run (already audited for the year, or no tax gap)');
+  else if (opts.workList !== undefined && row.rank > opts.workList)
+    notes.push(
+      `ranked ${row.rank} in the full ranking, below this run's work list of ${opts.workList} cases ` +
+        '(cases.csv keeps every entity; the work list is its first rows)',
+    );
   const reasons = row ? row.reason_codes.map((code, k) => ({ code, text: row.reasons[k] ?? '' })) : [];
   return {
     entity_id: entityId,
@@ -402,12 +414,14 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
   const out: RelatedParty[] = [];
   for (const col of relatedColumns) {
     if (!have.has(col)) continue;
-    const rows = await db.all<{ value: string; entities: string | null; n: number }>(
-      `with mine as (select distinct ${col} as value from int_entities where entity_id = $e and ${col} is not null)
-       select m.value, string_agg(distinct o.entity_id, '|' order by o.entity_id) as entities,
+    const rows = await db.all<{ value: string; recs: string; entities: string | null; n: number }>(
+      `with mine as (
+         select ${col} as value, string_agg(distinct record_id::varchar, '|') as recs
+         from int_entities where entity_id = $e and ${col} is not null group by 1)
+       select m.value, m.recs, string_agg(distinct o.entity_id, '|' order by o.entity_id) as entities,
               count(distinct o.entity_id)::bigint as n
        from mine m left join int_entities o on o.${col} = m.value and o.entity_id <> $e
-       group by m.value order by m.value`,
+       group by m.value, m.recs order by m.value`,
       { e: entityId },
     );
     for (const r of rows)
@@ -416,18 +430,21 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
         value: r.value,
         entities: (r.entities ? r.entities.split('|') : []).slice(0, 20),
         entity_count: Number(r.n),
+        records: recordIds(r.recs),
       });
   }
   if (await tableExists(db, 'resolve_links')) {
-    const weak = await db.all<{ other: string; label: string; w: number }>(
+    const weak = await db.all<{ other: string; label: string; w: number; recs: string }>(
       `with mine as (select record_id from int_entities where entity_id = $e),
        cross_links as (
          select case when l.record_a in (select record_id from mine) then l.record_b else l.record_a end as ` +
-        `other_record, l.match_weight
+        `other_record, case when l.record_a in (select record_id from mine) then l.record_a else l.record_b end as ` +
+        `my_record, l.match_weight
          from resolve_links l
          where not l.kept and ((l.record_a in (select record_id from mine)) <> (l.record_b in (select record_id ` +
         `from mine))))
-       select o.entity_id as other, o.source || ' ' || o.label as label, max(c.match_weight) as w
+       select o.entity_id as other, o.source || ' ' || o.label as label, max(c.match_weight) as w,
+              string_agg(distinct c.my_record::varchar, '|') as recs
        from cross_links c
        join (select entity_id, record_id, source, ${recordLabelSql} as label from int_entities) o on ` +
         `o.record_id = c.other_record
@@ -440,22 +457,37 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
         value: `${r.label} (${fmt().dec(r.w, 1)} bits)`,
         entities: [r.other],
         entity_count: 1,
+        records: recordIds(r.recs),
       });
   }
   return out;
 }
 
+/** `'12|3|7'` → [3, 7, 12]. */
+const recordIds = (recs: string | null): number[] =>
+  (recs ? recs.split('|').map(Number) : []).filter(Number.isFinite).sort((a, b) => a - b);
+
 async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
-  const rows = await db.all<{ a: string; b: string; w: number; p: number; c: string | null; parts: string | null }>(
+  const rows = await db.all<{
+    a: string;
+    b: string;
+    ia: number;
+    ib: number;
+    w: number;
+    p: number;
+    c: string | null;
+    parts: string | null;
+  }>(
     `with recs as (
         select record_id, ${recordLabelSql} as label, source
         from int_entities where entity_id = $e)
-     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, l.match_weight as w, ` +
+     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, ` +
+      `ra.record_id::bigint as ia, rb.record_id::bigint as ib, l.match_weight as w, ` +
       `l.match_probability as p,
             l.confidence as c, l.parts::varchar as parts
      from resolve_links l join recs ra on ra.record_id = l.record_a join recs rb on rb.record_id = l.record_b
      where l.kept
-     order by l.match_weight desc, a, b`,
+     order by l.match_weight desc, a, b, ia, ib`,
     { e: entityId },
   );
   return rows.map((r) => {
@@ -472,6 +504,8 @@ async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
         .map(([part, weight]) => ({ part, weight: Math.round(weight * 1000) / 1000 }))
         .sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.part.localeCompare(y.part)),
       shared: [],
+      id_a: Number(r.ia),
+      id_b: Number(r.ib),
     };
   });
 }
@@ -496,6 +530,8 @@ export function exactLinks(identities: readonly IdentityRecord[]): LinkEvidence[
         confidence: null,
         parts: [],
         shared: [...shared],
+        id_a: a.record_id,
+        id_b: b.record_id,
       });
     }
   }

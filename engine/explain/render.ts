@@ -6,6 +6,7 @@ import { escapeHtml } from '../publish/html.js';
 import { reportCss } from '../publish/report-client.js';
 import type { Dossier, LinkEvidence, RelatedParty, SourceRecords } from './dossier.js';
 import { fmt } from '../format.js';
+import { dossierNetwork, networkCss, networkSvg, networkText } from './network.js';
 
 const money = (n: number | null | undefined) =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : fmt().int(n);
@@ -139,6 +140,12 @@ export function formatDossierText(d: Dossier): string {
     ),
   );
 
+  const net = dossierNetwork(d);
+  if (net.nodes.length > 1 || net.parties.length) {
+    out.push('', "The seller's network (records R, links with their strongest evidence, related parties P apart)");
+    out.push(...networkText(net));
+  }
+
   out.push(
     '',
     `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`,
@@ -184,12 +191,13 @@ function htmlTable(
   columns: string[],
   rows: Record<string, unknown>[],
   numeric: (c: string) => boolean = () => false,
+  rowId?: (r: Record<string, unknown>) => string,
 ): string {
   const head = columns.map((c) => `<th${numeric(c) ? ' class="num"' : ''}>${h(c)}</th>`).join('');
   const body = rows
     .map(
       (r) =>
-        `<tr>` +
+        (rowId ? `<tr id="${h(rowId(r))}">` : `<tr>`) +
         columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c], c))}</td>`).join('') +
         `</tr>`,
     )
@@ -245,6 +253,19 @@ function relatedLine(r: RelatedParty): string {
   return r.kind === 'weak_link'
     ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}`
     : `${relatedLabels[r.kind]}: ${r.value}${others}`;
+}
+
+/** The identity graph drawn as SVG; a click on a record shows its row in the identities table. */
+function networkSection(d: Dossier): string {
+  const net = dossierNetwork(d);
+  if (net.nodes.length <= 1 && net.parties.length === 0) return '';
+  return (
+    `<section id="network"><h2>Mạng lưới người bán <span class="en">The seller's network: records by source, ` +
+    `links with their strongest evidence, related parties (◇) apart; click a record to see it</span></h2>` +
+    networkSvg(net) +
+    (net.hidden ? `<p class="muted">… ${h(fmt().int(net.hidden))} bản ghi khác / more records (table below)</p>` : '') +
+    `</section>`
+  );
 }
 
 /**
@@ -318,7 +339,7 @@ export function renderDossierHtml(d: Dossier): string {
 <style>${reportCss}
 tr.excluded td { color: var(--muted); } tr.result td { font-weight: 600; } .chart .alt { fill: #9aa5b1; }
 dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { color: var(--muted); } dd { ` +
-    `margin: 0; }</style>
+    `margin: 0; }${networkCss}</style>
 </head>
 <body>
 <header>
@@ -340,12 +361,15 @@ ${d.registry_candidate ? candidateHtml(d.registry_candidate) : ''}
     `
 <ul>${d.reasons.map((r) => `<li><span class="tag">${h(r.code)}</span>${h(r.text)}</li>`).join('')}</ul>
 ${channelSvg(d)}</section>
+${networkSection(d)}
 <section id="revenue"><h2>Doanh thu và thuế <span class="en">Revenue and tax, step by step</span></h2>${steps}</section>
 <section id="identities"><h2>Định danh <span class="en">Identities</span></h2><dl>${idRows}</dl>
 ` +
     htmlTable(
       ['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'],
       d.identities as unknown as Record<string, unknown>[],
+      undefined,
+      (r) => `rec-${String(r.record_id)}`,
     ) +
     `</section>
 <section id="links"><h2>Liên kết <span class="en">Links ` +
@@ -355,7 +379,7 @@ ${channelSvg(d)}</section>
 <section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never ` +
     `merged)</span></h2>` +
     (d.related.length
-      ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>`
+      ? `<ul>${d.related.map((r, i) => `<li id="party-${i + 1}">P${i + 1} ${h(relatedLine(r))}</li>`).join('')}</ul>`
       : '<p class="muted">Không có. <span class="en">None.</span></p>') +
     `</section>
 <section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax ` +

@@ -13,7 +13,13 @@ import { listModels } from '../warehouse/models.js';
 import type { Workspace } from '../warehouse/workspace.js';
 import type { TaxYearRules } from '../config/tax-rules.js';
 import type { CaseRow, ReasonInfo } from './case-row.js';
-import { caseTotals, type ReportModel, type ReportRunInfo, type SourceQuality } from './report-model.js';
+import {
+  caseTotals,
+  type ReportModel,
+  type ReportRunInfo,
+  type SourceQuality,
+  workListSummary,
+} from './report-model.js';
 import { previousRunDir, readRunCases, readRunJson } from './run-ref.js';
 
 /** The reason codes every run explains (the scorer's rules). */
@@ -66,8 +72,10 @@ export async function sourceQualityFromRun(runDir: string): Promise<SourceQualit
 export interface ReportParts {
   run: ReportRunInfo;
   sources: SourceQuality[];
-  /** The case list, best first. */
+  /** The full ranking, best first. */
   cases: readonly CaseRow[];
+  /** Length of the work list (its first rows); absent = every row (a run from before the work list). */
+  workList?: number;
   /** Seller entities resolved (cases are the ones on the list). */
   entities: number;
   scorer?: string;
@@ -87,10 +95,12 @@ export async function buildReportModel(
   parts: ReportParts,
   opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {},
 ): Promise<ReportModel> {
+  const workList = workListSummary(parts.cases, parts.workList ?? parts.cases.length);
   const model: ReportModel = {
     run: parts.run,
+    workList,
     sources: parts.sources,
-    totals: caseTotals(parts.cases, parts.entities),
+    totals: caseTotals(parts.cases.slice(0, workList.cases), parts.entities),
     cases: parts.cases,
     reasons: ruleReasons(),
     scorer: parts.scorer,
@@ -133,6 +143,7 @@ export async function reportModelFromRun(
     sources: await sourceQualityFromRun(runDir),
     cases,
     entities: run.entities ?? cases.length,
+    ...(typeof run.work_list?.cases === 'number' && { workList: run.work_list.cases }),
     scorer: run.scorer,
     ...(run.unattributed && { unattributed: run.unattributed }),
   };
