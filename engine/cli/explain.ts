@@ -64,6 +64,7 @@ export const command: Command<typeof options> = {
         taxRules: config.taxRules,
         rowsPerSource: optionalInt(args, 'rows', 0, 1_000_000),
         resolveMethod: config.resolve.method,
+        activity: config.score.activity,
       });
     } finally {
       db.close();
