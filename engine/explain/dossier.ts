@@ -564,7 +564,8 @@ async function revenueComputation(
   const candPaid = w > 0 ? w * v('candidate_tax_paid') : 0;
   const undeclared = Math.max(0, estimated - Math.max(declared + candDeclared, v('gmv_withheld')));
   const due = expectedTax(estimated, basis, rules);
-  const gap = Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld'));
+  // whole VND, as the case list writes it
+  const gap = Math.round(Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld')));
   const steps: RevenueStep[] = [
     {
       key: 'platform_gmv',

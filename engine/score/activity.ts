@@ -373,7 +373,7 @@ export function rateBasisText(
     const who =
       `người bán` +
       (via.length ? ` qua ${via.join(' + ')}` : '') +
-      (verdict ? ` có tên hoặc chuyển khoản chỉ nhóm ${verdict}${said}` : '');
+      (verdict ? ` có tên hoặc nội dung chuyển khoản chỉ nhóm ${verdict}${said}` : '');
     return (
       `thuế suất ước tính ${pct(rate)}: ${pct(m.shares[first], 0)} ${who} đã đăng ký kinh doanh ` +
       `${groupName[first].vi}${others ? `, ${others}` : ''}${tail}`

@@ -131,6 +131,7 @@ describe('estimateActivity: evidence strongest first, then the mix of registered
       { via: 'wb' }, // 92: Khánh Hòa website seller → province mix
       { via: 'wb', province: 'Huế' }, // 93: no Huế group → national website mix (8 of 62)
       { via: 'c', province: 'Huế' }, // 94: no COD group → every registered seller (8 of 92)
+      { via: 'wb', province: 'Hà Nội' }, // 95: exactly the minimum (30) in Hà Nội → province mix
     ];
     const { batch, provinces } = batchOf(sellers);
     const a = estimateActivity(batch, rules, provinces, { method: 'mix', minGroupSize: 30 });
@@ -146,6 +147,7 @@ describe('estimateActivity: evidence strongest first, then the mix of registered
     expect(a.basis[93]!.mix).toMatchObject({ level: 'national', n: 62 });
     expect(a.basis[94]!.mix).toMatchObject({ level: 'all', n: 92 });
     expect(a.rate[94]).toBeCloseTo((8 / 92) * 0.07 + (84 / 92) * 0.015);
+    expect(a.basis[95]!.mix).toMatchObject({ level: 'province', province: 'Hà Nội', n: 30 });
   });
 
   it('falls back to the goods rate with fewer registered sellers than the minimum, and under method goods', () => {
