@@ -370,21 +370,18 @@ export function rateBasisText(
     : ` (${m.n} sellers${where}; from ${pct(lo)} to ${pct(hi)})`;
   const verdict = m.verdict ? groupName[m.verdict][lang] : null;
   if (vi) {
-    const who =
-      `người bán` +
-      (via.length ? ` qua ${via.join(' + ')}` : '') +
-      (verdict ? ` có tên hoặc nội dung chuyển khoản chỉ nhóm ${verdict}${said}` : '');
+    const saidVi = verdict ? `tên hoặc nội dung chuyển khoản chỉ nhóm ${verdict}${said}; ` : '';
+    const who = `người bán` + (via.length ? ` qua ${via.join(' + ')}` : '') + (verdict ? ' có từ ngữ như vậy' : '');
     return (
-      `thuế suất ước tính ${pct(rate)}: ${pct(m.shares[first], 0)} ${who} đã đăng ký kinh doanh ` +
+      `thuế suất ước tính ${pct(rate)}: ${saidVi}${pct(m.shares[first], 0)} ${who} đã đăng ký kinh doanh ` +
       `${groupName[first].vi}${others ? `, ${others}` : ''}${tail}`
     );
   }
+  const saidEn = verdict ? `names or transfers point to ${verdict}${said}; ` : '';
   const who =
-    `registered sellers` +
-    (via.length ? ` selling via ${via.join(' + ')}` : '') +
-    (verdict ? ` whose names or transfers point to ${verdict}${said}` : '');
+    `registered sellers` + (via.length ? ` selling via ${via.join(' + ')}` : '') + (verdict ? ' with such words' : '');
   return (
-    `estimated tax rate ${pct(rate)}: ${pct(m.shares[first], 0)} of ${who} trade in ` +
+    `estimated tax rate ${pct(rate)}: ${saidEn}${pct(m.shares[first], 0)} of ${who} trade in ` +
     `${groupName[first].en}${others ? `, ${others}` : ''}${tail}`
   );
 }

@@ -109,11 +109,16 @@ describe('estimateActivity: evidence strongest first, then the mix of registered
     const sellers = [
       ...registered(30, 'services', { words: services }),
       ...registered(10, 'goods', { words: services }),
-      { words: services },
+      { words: services, terms: 'services:spa' },
     ];
     const { batch, provinces } = batchOf(sellers);
     const a = estimateActivity(batch, rules, provinces);
     const b = a.basis[40]!;
+    expect(rateBasisText(b, { rate: a.rate[40]!, lo: a.rateMin[40]!, hi: a.rateMax[40]! }, rules, 'vi')).toBe(
+      'thuế suất ước tính 5,6 %: tên hoặc nội dung chuyển khoản chỉ nhóm dịch vụ (spa); 75 % người bán qua ' +
+        'chuyển khoản có từ ngữ như vậy đã đăng ký kinh doanh dịch vụ, 25 % hàng hóa ' +
+        '(40 người bán tại Khánh Hòa; từ 1,5 % đến 7 %)',
+    );
     expect(b.source).toBe('words');
     expect(b.mix?.shares.services).toBeCloseTo(0.75);
     expect(a.rate[40]).toBeCloseTo(0.75 * 0.07 + 0.25 * 0.015);
