@@ -31,12 +31,15 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
     ).map((r) => [r.entity_id, `${r.candidate_tax_id ?? '?'} (${r.evidence.replaceAll(',', ', ')})`]),
   );
   // the dictionary words each entity's texts hold (mart_entity_activity.sql), cited by the estimated rate
+  // (a warehouse built before the activity mart has none: no words)
   const terms = new Map(
-    (
-      await db.all<{ entity_id: string; activity_terms: string }>(
-        `select entity_id, activity_terms from mart_entity_activity where activity_terms is not null`,
-      )
-    ).map((r) => [r.entity_id, r.activity_terms]),
+    (await db.tableExists('mart_entity_activity'))
+      ? (
+          await db.all<{ entity_id: string; activity_terms: string }>(
+            `select entity_id, activity_terms from mart_entity_activity where activity_terms is not null`,
+          )
+        ).map((r) => [r.entity_id, r.activity_terms])
+      : [],
   );
   const numeric = await db.numericColumns(
     `select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`,
