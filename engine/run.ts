@@ -402,7 +402,8 @@ async function scoreStage(ctx: RunContext): Promise<void> {
       reasons: scored.reasons[i]!,
       control_slice: ranking.control[k]!,
       tax_year: taxYear,
-      activity_group: scored.derived.basis[i]!.source === 'mix' ? null : (scored.derived.group[i] ?? null),
+      // an expectation over several groups has no one group: see tax_rate_basis
+      activity_group: scored.derived.basis[i]!.mix ? null : (scored.derived.group[i] ?? null),
       tax_rate: Math.round(scored.derived.rate[i]! * 1e6) / 1e6,
       tax_rate_min: scored.derived.rateMin[i]!,
       tax_rate_max: scored.derived.rateMax[i]!,

@@ -31,6 +31,15 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
     ).map((r) => [r.entity_id, `${r.candidate_tax_id ?? '?'} (${r.evidence.replaceAll(',', ', ')})`]),
   );
   // the dictionary words each entity's texts hold (mart_entity_activity.sql), cited by the estimated rate
+  // the registry group of that possible twin: evidence of the activity (engine/score/activity.ts)
+  const candidateGroups = new Map(
+    (
+      await db.all<{ entity_id: string; activity_group: string | null }>(
+        `select rc.entity_id, f.activity_group from mart_registry_candidates rc
+         join mart_entity_features f on f.entity_id = rc.candidate_id where f.activity_group is not null`,
+      )
+    ).map((r) => [r.entity_id, r.activity_group]),
+  );
   // (a warehouse built before the activity mart has none: no words)
   const terms = new Map(
     (await db.tableExists('mart_entity_activity'))
@@ -60,6 +69,7 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
       text: {
         registry_candidate: meta.map((m) => candidates.get(m.entity_id) ?? null),
         activity_terms: meta.map((m) => terms.get(m.entity_id) ?? null),
+        candidate_activity_group: meta.map((m) => candidateGroups.get(m.entity_id) ?? null),
       },
     },
     ids: meta.map((m) => m.entity_id),

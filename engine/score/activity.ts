@@ -27,7 +27,7 @@ export interface ActivityOptions {
 export const defaultActivityOptions: ActivityOptions = { method: 'mix', minGroupSize: 30 };
 
 /** Where the rate came from, strongest first. */
-export type RateSource = 'withholding' | 'registry' | 'words' | 'mix' | 'default';
+export type RateSource = 'withholding' | 'registry' | 'candidate' | 'words' | 'mix' | 'default';
 
 export const channels = ['marketplace', 'cod', 'website', 'bank'] as const;
 export type Channel = (typeof channels)[number];
@@ -55,6 +55,12 @@ export interface ActivityBasis {
   mix?: ActivityMix;
   /** Dictionary terms found, for `words`. */
   terms?: string[];
+  /**
+   * For `candidate`: the registry group of the registered taxpayer the seller may be and its weight;
+   * `mix` then holds weight × that group + (1 − weight) × the estimate without it (`rest`).
+   */
+  candidate?: { group: ActivityGroup; weight: number };
+  rest?: ActivityBasis;
 }
 
 export interface ActivityResult {
@@ -227,6 +233,7 @@ export function estimateActivity(
     return m;
   };
   const termsOf = batch.text?.activity_terms;
+  const candidateGroups = batch.text?.candidate_activity_group;
   const rate = new Float64Array(n);
   const rateMin = new Float64Array(n);
   const rateMax = new Float64Array(n);
@@ -246,6 +253,29 @@ export function estimateActivity(
       } else if (words) basis[i] = { source: 'words', group: words, terms };
     }
     basis[i] ??= { source: 'default', group: 'goods' };
+    // a registered taxpayer the seller may be (mart_registry_candidates.sql): its group counts × the weight
+    const cg = candidateGroups?.[i];
+    const cw = c.registry_candidate_weight?.[i] ?? 0;
+    if (opts.method === 'mix' && cw > 0 && isActivityGroup(cg) && basis[i]!.source !== 'withholding') {
+      const rest = basis[i]!;
+      if (rest.source !== 'registry') {
+        const w = Math.min(1, cw);
+        const shares = Object.fromEntries(
+          activityGroups.map((g) => [
+            g,
+            w * (g === cg ? 1 : 0) + (1 - w) * (rest.mix ? rest.mix.shares[g] : g === rest.group ? 1 : 0),
+          ]),
+        ) as Record<ActivityGroup, number>;
+        const likeliest = activityGroups.reduce((a, b) => (shares[b] > shares[a] ? b : a));
+        basis[i] = {
+          source: 'candidate',
+          group: likeliest,
+          candidate: { group: cg, weight: w },
+          rest,
+          mix: { ...(rest.mix ?? { level: 'all', verdict: null, channels: [], province: null, n: 0 }), shares },
+        };
+      }
+    }
     const b = basis[i]!;
     if (b.mix) {
       let r = 0;
@@ -351,6 +381,16 @@ export function rateBasisText(
     return vi
       ? `thuế suất ${pct(rate)}: nhóm ${g} (thấp nhất), chưa có căn cứ xác định ngành nghề`
       : `tax rate ${pct(rate)}: ${g} (the lowest), nothing names the activity`;
+  if (b.source === 'candidate' && b.candidate && b.rest) {
+    const c = b.candidate;
+    const restRange = { rate: 0, lo, hi };
+    const rest = rateBasisText(b.rest, restRange, rules, lang).replace(/^[^:]*: /, '');
+    return vi
+      ? `thuế suất ước tính ${pct(rate)}: ${pct(c.weight, 0)} theo người nộp thuế có thể trùng ` +
+          `(đăng ký nhóm ${groupName[c.group].vi}), phần còn lại: ${rest}`
+      : `estimated tax rate ${pct(rate)}: ${pct(c.weight, 0)} from the registered taxpayer it may be ` +
+          `(registered as ${groupName[c.group].en}), the rest: ${rest}`;
+  }
   const m = b.mix;
   if (!m)
     return vi

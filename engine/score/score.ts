@@ -78,7 +78,7 @@ export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: re
       rules[k]!.describe(results[k]!.amount[i]!, results[k]!.evidence[i]!, opts.lang, results[k]!.note?.[i]),
     );
     const b = derived.basis[i]!;
-    if ((b.source === 'words' || b.source === 'mix') && derived.taxGap[i]! > 0) {
+    if ((b.source === 'words' || b.source === 'mix' || b.source === 'candidate') && derived.taxGap[i]! > 0) {
       reasonCodes[i]!.push(ESTIMATED_RATE_REASON.code);
       reasons[i]!.push(rateBasisOf(derived, i, opts.rules, opts.lang));
     }

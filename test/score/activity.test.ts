@@ -17,6 +17,8 @@ interface Seller {
   withheld_rate?: number;
   words?: Record<string, number>;
   terms?: string;
+  /** a registered taxpayer it may be: its registry group and the weight */
+  candidate?: [string, number];
   revenue?: number;
 }
 
@@ -41,6 +43,7 @@ function batchOf(sellers: Seller[]): { batch: FeatureBatch; provinces: (string |
     cod_sales: col((s) => share(s, 'c')),
     bank_trade: col((s) => share(s, 'b')),
     websites: col((s) => ((s.via ?? 'b').includes('w') ? 1 : 0)),
+    registry_candidate_weight: col((s) => s.candidate?.[1] ?? 0),
   };
   // what the rules read besides, all 0
   for (const f of ['returns', 'returns_prev', 'months_active', 'identity_records', 'cod_parcels', 'distinct_payers'])
@@ -53,7 +56,10 @@ function batchOf(sellers: Seller[]): { batch: FeatureBatch; provinces: (string |
       n,
       cols,
       activityGroup: sellers.map((s) => s.group ?? (null as unknown as string)),
-      text: { activity_terms: sellers.map((s) => s.terms ?? null) },
+      text: {
+        activity_terms: sellers.map((s) => s.terms ?? null),
+        candidate_activity_group: sellers.map((s) => s.candidate?.[0] ?? null),
+      },
     },
     provinces: sellers.map((s) => (s.province === undefined ? 'Khánh Hòa' : s.province)),
   };
@@ -175,6 +181,32 @@ describe('estimateActivity: evidence strongest first, then the mix of registered
       },
     );
     expect(goods.basis[40]).toEqual({ source: 'default', group: 'goods' });
+  });
+
+  it('counts the registry group of a registered taxpayer the seller may be, in proportion to its weight', () => {
+    const sellers = [
+      ...registered(30, 'services'),
+      {},
+      { candidate: ['goods', 0.9] },
+      { candidate: ['goods', 0.9], withheld_rate: 0.07 },
+    ];
+    const { batch, provinces } = batchOf(sellers);
+    const a = estimateActivity(batch, rules, provinces);
+    expect(a.basis[30]!.source).toBe('mix');
+    expect(a.rate[30]).toBeCloseTo(0.07);
+    expect(a.basis[31]).toMatchObject({
+      source: 'candidate',
+      group: 'goods',
+      candidate: { group: 'goods', weight: 0.9 },
+    });
+    expect(a.rate[31]).toBeCloseTo(0.9 * 0.015 + 0.1 * 0.07);
+    expect(
+      rateBasisText(a.basis[31]!, { rate: a.rate[31]!, lo: a.rateMin[31]!, hi: a.rateMax[31]! }, rules, 'vi'),
+    ).toMatch(
+      /^thuế suất ước tính 2,1 %: 90 % theo người nộp thuế có thể trùng \(đăng ký nhóm hàng hóa\), phần còn lại: /,
+    );
+    // a withheld rate still outvotes it
+    expect(a.basis[32]).toMatchObject({ source: 'withholding', group: 'services' });
   });
 
   it('learns only from active registered sellers with revenue seen', () => {
