@@ -444,7 +444,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const exported = { cases: rows.length, members, rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId) };
   // What explain, stats and outcomes import read later, so they never need the live warehouse.
   const snapshot = await writeRunSnapshot(db, join(dir, SNAPSHOT_FILE));
-  log.info(`snapshot: ${snapshot.tables} tables, ${snapshot.rows.toLocaleString('en')} rows for the analyst commands`);
+  log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
   const finished = new Date();
   const runJson = {
     run_id: runId,

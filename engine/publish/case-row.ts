@@ -153,7 +153,13 @@ export const caseColumns: readonly CaseColumn[] = [
   ),
   col('tax_year', 'year', 8, 'Năm tính thuế', 'Tax year'),
   col('activity_group', 'text', 14, 'Nhóm ngành nghề (quyết định thuế suất)', 'Activity group (selects the tax rate)'),
-  col('tax_rate', 'score', 8, 'Thuế suất GTGT + TNCN đã dùng (0,032 = 3,2 %)', 'VAT + PIT rate used (0.032 = 3.2 %)'),
+  col(
+    'tax_rate',
+    'score',
+    8,
+    'Thuế suất GTGT + TNCN đã dùng (tỷ lệ trên doanh thu)',
+    'VAT + PIT rate used (share of revenue)',
+  ),
   col('tax_rate_min', 'score', 8, 'Thuế suất thấp nhất có thể', 'Lowest rate the seller could owe'),
   col('tax_rate_max', 'score', 8, 'Thuế suất cao nhất có thể', 'Highest rate the seller could owe'),
   col(

@@ -184,7 +184,7 @@ describe('estimateActivity: evidence strongest first, then the mix of registered
   });
 
   it('counts the registry group of a registered taxpayer the seller may be, in proportion to its weight', () => {
-    const sellers = [
+    const sellers: Seller[] = [
       ...registered(30, 'services'),
       {},
       { candidate: ['goods', 0.9] },
