@@ -4,8 +4,12 @@
  * scored resolver and with the exact-identifier baseline (`{"resolve":{"method":"exact"}}`), and
  * prints pairwise precision / recall (all records and identity records), precision@100 and
  * yield/ceiling@100, and the COD rows / VND left unattributed (run.json), per world.
+ * Worlds with an `activity` knob (issue 21) are also run with unclassified sellers at the goods rate
+ * (`score.activity.method: goods`, the engine before) and print yield/ceiling@100 before → after;
+ * `--before` does so on every world, `--skip-exact` leaves the exact baseline out.
  *
  *   npx tsx bench/quality.ts [--persons 3000] [--label after] [--only fulfilment,plain] [--keep]
+ *   npx tsx bench/quality.ts --only activity-goods,activity-independent,activity-services-online --skip-exact
  *
  * Results → bench/results/quality-<label>.json. Worlds live under /tmp/sangloc-quality/ (removed
  * unless --keep). Goals per world (issue 14): precision ≥ 0.99, recall ≥ 0.96, precision@100 ≥ 0.95.
@@ -66,6 +70,34 @@ export const qualityWorlds: QualityWorld[] = [
       nameVariants: { share: 0.1 },
     },
   },
+  // What sellers trade in (issue 21): unclassified sellers are priced by words and the registered mix.
+  {
+    name: 'activity-independent',
+    seed: 11,
+    knobs: {
+      activity: { goods: 50, services: 25, production_transport: 12, property_lease: 3, other: 10, words: 0.5 },
+    },
+  },
+  {
+    name: 'activity-services-online',
+    seed: 12,
+    knobs: {
+      activity: {
+        goods: 55,
+        services: 25,
+        production_transport: 10,
+        property_lease: 3,
+        other: 7,
+        servicesOnline: 0.85,
+        words: 0.5,
+      },
+    },
+  },
+  {
+    name: 'activity-goods',
+    seed: 13,
+    knobs: { activity: { goods: 1, services: 0, production_transport: 0, property_lease: 0, other: 0 } },
+  },
 ];
 
 interface Side {
@@ -88,6 +120,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     keep: { type: 'boolean' },
     root: { type: 'string' },
+    before: { type: 'boolean' },
+    'skip-exact': { type: 'boolean' },
   },
 });
 const persons = Number(values.persons ?? 3000);
@@ -95,10 +129,15 @@ const label = values.label ?? 'now';
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const root = values.root ?? '/tmp/sangloc-quality';
 
-async function measure(input: string, ws: string, method: 'scored' | 'exact'): Promise<Side> {
+async function measure(
+  input: string,
+  ws: string,
+  method: 'scored' | 'exact',
+  activity: 'mix' | 'goods' = 'mix',
+): Promise<Side> {
   rmSync(ws, { recursive: true, force: true });
   const started = performance.now();
-  const config = loadConfig(undefined, { resolve: { method } });
+  const config = loadConfig(undefined, { resolve: { method }, score: { activity: { method: activity } } });
   const run = await runBatch({ input, workspace: ws, config, log: silentLogger() });
   const seconds = (performance.now() - started) / 1000;
   const e = await evaluateRun({ truthDir: join(input, 'truth'), runDir: run.runDir, ks: [100] });
@@ -124,21 +163,38 @@ const f = (x: number | null, d = 4) => (x === null ? '–' : x.toFixed(d));
 
 async function main() {
   mkdirSync(root, { recursive: true });
-  const results: Array<{ world: QualityWorld; scored: Side; exact: Side }> = [];
+  const results: Array<{ world: QualityWorld; scored: Side; exact: Side | null; goodsRate?: Side }> = [];
   for (const world of qualityWorlds) {
     if (only && !only.has(world.name)) continue;
     const input = join(root, world.name);
     if (!existsSync(join(input, 'manifest.json')) || !values.keep)
       await generateWorld({ persons, seed: world.seed, outDir: input, knobs: world.knobs });
     const scored = await measure(input, join(root, `${world.name}-ws-scored`), 'scored');
-    const exact = await measure(input, join(root, `${world.name}-ws-exact`), 'exact');
-    results.push({ world, scored, exact });
+    const exact = values['skip-exact'] ? null : await measure(input, join(root, `${world.name}-ws-exact`), 'exact');
+    // the engine before issue 21: a seller the registry does not classify at the goods rate
+    const goodsRate =
+      values.before || world.knobs.activity
+        ? await measure(input, join(root, `${world.name}-ws-goods`), 'scored', 'goods')
+        : undefined;
+    results.push({ world, scored, exact, goodsRate });
+    if (goodsRate)
+      process.stdout.write(
+        `${world.name.padEnd(20)} activity y/c@100 before ${f(goodsRate.yieldToCeiling100, 3)} → after ` +
+          `${f(scored.yieldToCeiling100, 3)} (p@100 ${f(goodsRate.p100, 2)} → ${f(scored.p100, 2)})\n`,
+      );
     process.stdout.write(
       `${world.name.padEnd(20)} scored P ${f(scored.precision)} R ${f(scored.recall)} | id P ${f(scored.idPrecision)} R ${f(scored.idRecall)} | p@100 ${f(scored.p100, 2)} y/c ${f(scored.yieldToCeiling100, 3)} | mixed ${scored.mixedEntities} | unattributed ${scored.unattributedRows ?? '–'} rows ${scored.unattributedVnd ?? '–'} VND | ${scored.seconds.toFixed(0)} s` +
-        `\n${''.padEnd(20)} exact  P ${f(exact.precision)} R ${f(exact.recall)} | id P ${f(exact.idPrecision)} R ${f(exact.idRecall)} | p@100 ${f(exact.p100, 2)} y/c ${f(exact.yieldToCeiling100, 3)}\n`,
+        (exact
+          ? `\n${''.padEnd(20)} exact  P ${f(exact.precision)} R ${f(exact.recall)} | id P ${f(exact.idPrecision)} R ${f(exact.idRecall)} | p@100 ${f(exact.p100, 2)} y/c ${f(exact.yieldToCeiling100, 3)}\n`
+          : '\n'),
     );
     if (!values.keep)
-      for (const d of [input, join(root, `${world.name}-ws-scored`), join(root, `${world.name}-ws-exact`)])
+      for (const d of [
+        input,
+        join(root, `${world.name}-ws-scored`),
+        join(root, `${world.name}-ws-exact`),
+        join(root, `${world.name}-ws-goods`),
+      ])
         rmSync(d, { recursive: true, force: true });
   }
   const out = join('bench', 'results', `quality-${label}.json`);

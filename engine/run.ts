@@ -27,7 +27,7 @@ import {
 import { resolveExact } from './resolve/exact.js';
 import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
-import { scoreEntities } from './score/score.js';
+import { rateBasisOf, scoreEntities } from './score/score.js';
 import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
 import { scoreSupervised, type SupervisedScore } from './supervised-stage.js';
 import { engineVersion } from './version.js';
@@ -365,6 +365,7 @@ async function scoreStage(ctx: RunContext): Promise<void> {
     rules: need(ctx.rules, 'the tax rules'),
     lang: config.output.language,
     provinces: batch.provinces,
+    activity: config.score.activity,
   });
   const model =
     config.score.mode === 'baseline'
@@ -410,7 +411,12 @@ async function scoreStage(ctx: RunContext): Promise<void> {
       reasons: scored.reasons[i]!,
       control_slice: ranking.control[k]!,
       tax_year: taxYear,
-      activity_group: scored.derived.group[i] ?? null,
+      // an expectation over several groups has no one group: see tax_rate_basis
+      activity_group: scored.derived.basis[i]!.mix ? null : (scored.derived.group[i] ?? null),
+      tax_rate: Math.round(scored.derived.rate[i]! * 1e6) / 1e6,
+      tax_rate_min: scored.derived.rateMin[i]!,
+      tax_rate_max: scored.derived.rateMax[i]!,
+      tax_rate_basis: rateBasisOf(scored.derived, i, need(ctx.rules, 'the tax rules'), config.output.language),
       platform_revenue_vnd: f('platform_gmv'),
       cod_revenue_vnd: f('cod_sales'),
       bank_revenue_vnd: f('bank_trade'),

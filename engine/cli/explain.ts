@@ -69,6 +69,7 @@ export const command: Command<typeof options> = {
         rowsPerSource: optionalInt(args, 'rows', 0, 1_000_000),
         resolveMethod: config.resolve.method,
         workList: run.work_list?.cases,
+        activity: config.score.activity,
       });
     } finally {
       db.close();

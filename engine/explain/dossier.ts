@@ -4,10 +4,19 @@
  * computation step by step under the tax year's rules, and the reasons of its case row.
  * The warehouse holds the latest state; the case row comes from the chosen run's cases.json.
  */
-import { rulesForYear, taxDue, isActivityGroup, type ActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
+import { rulesForYear, taxDue, type ActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
 import { InputError } from '../errors.js';
+import { readEntityBatch } from '../features/read.js';
 import type { CaseRow } from '../publish/case-row.js';
-import { groupFromWithholding } from '../score/gap.js';
+import {
+  expectedTax,
+  groupRange,
+  type ActivityBasis,
+  type ActivityOptions,
+  type RateSource,
+} from '../score/activity.js';
+import { deriveAmounts } from '../score/gap.js';
+import { rateBasisOf } from '../score/score.js';
 import type { Db, Row } from '../warehouse/db.js';
 import { fmt } from '../format.js';
 
@@ -75,8 +84,22 @@ export interface RevenueStep {
 export interface RevenueComputation {
   tax_year: number;
   activity_group: string;
-  /** Where the group came from: the registry, or the rate a marketplace withheld. */
-  group_source: 'registry' | 'withholding' | 'default';
+  /**
+   * Where the group came from, strongest first: the rate a marketplace withheld, the registry, the
+   * words of its names and transfers, the mix of registered sellers with its channels, or the
+   * goods rate for want of anything (engine/score/activity.ts).
+   */
+  group_source: RateSource;
+  /** The VAT + PIT rate used, the range the seller could owe, and its basis in both languages. */
+  rate: {
+    used: number;
+    min: number;
+    max: number;
+    basis_vi: string;
+    basis_en: string;
+    tax_due_min_vnd: number;
+    tax_due_max_vnd: number;
+  };
   rules: {
     threshold: number;
     vat_rate: number;
@@ -167,6 +190,8 @@ export interface DossierOptions {
   workList?: number;
   /** How the run resolved identities (config `resolve.method`); 'exact' explains links by shared identifiers. */
   resolveMethod?: 'scored' | 'exact';
+  /** How an unclassified seller's activity is estimated (config `score.activity`), as the run did. */
+  activity?: ActivityOptions;
 }
 
 /** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies
@@ -231,7 +256,7 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
       : exactLinks(identities);
   const related = await relatedParties(db, entityId);
   const registryCandidate = await registryCandidateOf(db, entityId);
-  const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
+  const revenue = await revenueComputation(db, entityId, year, opts, records);
   const row = opts.caseRow ?? null;
   if (!row) notes.push('not on the case list of this run (already audited for the year, or no tax gap)');
   else if (opts.workList !== undefined && row.rank > opts.workList)
@@ -542,9 +567,10 @@ async function revenueComputation(
   db: Db,
   entityId: string,
   year: number,
-  taxRules: Record<string, TaxYearRules> | undefined,
+  opts: DossierOptions,
   records: readonly SourceRecords[],
 ): Promise<RevenueComputation | null> {
+  const taxRules: Record<string, TaxYearRules> | undefined = opts.taxRules;
   const f = await db.one<Record<string, number | string | null>>(
     `select * from mart_entity_features where entity_id = $e`,
     { e: entityId },
@@ -556,10 +582,15 @@ async function revenueComputation(
     records.find((r) => r.source === source)?.classes.find((c) => c.class === klass) ?? { count: 0, amount_vnd: 0 };
   const returned = classAmount('cod_shipments', 'returned');
   const cancelled = classAmount('cod_shipments', 'cancelled');
-  const registry = typeof f.activity_group === 'string' && isActivityGroup(f.activity_group) ? f.activity_group : null;
-  const revealed = groupFromWithholding(v('withheld_rate'), rules);
-  const group: ActivityGroup = revealed ?? registry ?? 'goods';
-  const groupSource = revealed ? 'withholding' : registry ? 'registry' : 'default';
+  // the rate as the scorer sets it: the mix is learned from every entity of the warehouse
+  const all = await readEntityBatch(db);
+  const at = all.ids.indexOf(entityId);
+  if (at < 0) throw new Error(`explain: ${entityId} has features but is not in the scorer's batch`);
+  const derived = deriveAmounts(all.batch, rules, { provinces: all.provinces, activity: opts.activity });
+  const basis = derived.basis[at]!;
+  const group: ActivityGroup = basis.group;
+  const groupSource = basis.source;
+  const range = groupRange(basis, rules);
   const observed = v('observed_revenue');
   const declared = v('declared_revenue');
   const estimated = Math.max(observed, declared);
@@ -568,8 +599,9 @@ async function revenueComputation(
   const candDeclared = w > 0 ? w * v('candidate_declared_revenue') : 0;
   const candPaid = w > 0 ? w * v('candidate_tax_paid') : 0;
   const undeclared = Math.max(0, estimated - Math.max(declared + candDeclared, v('gmv_withheld')));
-  const due = taxDue(estimated, group, rules);
-  const gap = Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld'));
+  const due = expectedTax(estimated, basis, rules);
+  // whole VND, as the case list writes it
+  const gap = Math.round(Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld')));
   const steps: RevenueStep[] = [
     {
       key: 'platform_gmv',
@@ -699,8 +731,9 @@ async function revenueComputation(
       amount_vnd: due.total,
       role: 'result',
       note:
-        `VAT ${fmt().int(due.vat)} + PIT ${fmt().int(due.pit)} at ${group} rates; ` +
-        `threshold ${fmt().int(rules.threshold)}`,
+        `VAT ${fmt().int(due.vat)} + PIT ${fmt().int(due.pit)} at ` +
+        (basis.mix ? `the estimated rate ${fmt().pct(derived.rate[at]!, 1)}` : `${group} rates`) +
+        `; threshold ${fmt().int(rules.threshold)}`,
     },
     {
       key: 'tax_gap',
@@ -718,10 +751,19 @@ async function revenueComputation(
     tax_year: year,
     activity_group: group,
     group_source: groupSource,
+    rate: {
+      used: derived.rate[at]!,
+      min: derived.rateMin[at]!,
+      max: derived.rateMax[at]!,
+      basis_vi: rateBasisOf(derived, at, rules, 'vi'),
+      basis_en: rateBasisOf(derived, at, rules, 'en'),
+      tax_due_min_vnd: taxDue(estimated, range.lo, rules).total,
+      tax_due_max_vnd: taxDue(estimated, range.hi, rules).total,
+    },
     rules: {
       threshold: rules.threshold,
-      vat_rate: rules.rates[group].vat,
-      pit_rate: rules.rates[group].pit,
+      vat_rate: mixRate(basis, rules, 'vat'),
+      pit_rate: mixRate(basis, rules, 'pit'),
       pit_on_excess_only: rules.pitOnExcessOnly,
       vat_on_whole_revenue: rules.vatOnWholeRevenue,
     },
@@ -735,4 +777,12 @@ async function revenueComputation(
     pit_vnd: due.pit,
     tax_gap_vnd: gap,
   };
+}
+
+/** VAT or PIT rate of a basis: its group's, or the share-weighted mean over a mix. */
+function mixRate(b: ActivityBasis, rules: TaxYearRules, part: 'vat' | 'pit'): number {
+  if (!b.mix) return rules.rates[b.group][part];
+  let r = 0;
+  for (const [g, share] of Object.entries(b.mix.shares)) r += share * rules.rates[g as ActivityGroup][part];
+  return r;
 }

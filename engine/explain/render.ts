@@ -96,6 +96,7 @@ function candidateHtml(rc: NonNullable<Dossier['registry_candidate']>): string {
 }
 
 export function formatDossierText(d: Dossier): string {
+  const lang = fmt().lang;
   const out: string[] = [];
   const c = d.case;
   out.push(`Dossier ${d.entity_id} — tax year ${d.tax_year}${d.run_id ? `, run ${d.run_id}` : ''}`);
@@ -170,6 +171,14 @@ export function formatDossierText(d: Dossier): string {
         `(${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
         (rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : '') +
         `${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
+    );
+    out.push(
+      `  ${lang === 'vi' ? rv.rate.basis_vi : rv.rate.basis_en}`,
+      lang === 'vi'
+        ? `  thuế phải nộp từ ${money(rv.rate.tax_due_min_vnd)} đến ${money(rv.rate.tax_due_max_vnd)} ` +
+            `VND (thuế suất ${pct(rv.rate.min)} đến ${pct(rv.rate.max)})`
+        : `  tax due from ${money(rv.rate.tax_due_min_vnd)} to ${money(rv.rate.tax_due_max_vnd)} VND ` +
+            `(rate ${pct(rv.rate.min)}–${pct(rv.rate.max)})`,
     );
     const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
     const w = Math.max(...rv.steps.map((s) => s.label_en.length));
@@ -312,6 +321,10 @@ export function renderDossierHtml(d: Dossier): string {
     ? `<p>Quy tắc ${h(String(rv.tax_year))}: ngưỡng ${h(money(rv.rules.threshold))} VND; ` +
       `nhóm ${h(rv.activity_group)} (${h(rv.group_source)}): GTGT ${h(pct(rv.rules.vat_rate))} + ` +
       `TNCN ${h(pct(rv.rules.pit_rate))}.</p>` +
+      `<p>${h(rv.rate.basis_vi)} <span class="en">${h(rv.rate.basis_en)}</span></p>` +
+      `<p>Thuế phải nộp từ ${h(money(rv.rate.tax_due_min_vnd))} đến ${h(money(rv.rate.tax_due_max_vnd))} VND ` +
+      `<span class="en">Tax due from ${h(money(rv.rate.tax_due_min_vnd))} to ` +
+      `${h(money(rv.rate.tax_due_max_vnd))} VND</span></p>` +
       `<table><thead><tr><th></th><th>Bước <span class="en">Step</span></th><th class="num">VND</th><th>Ghi chú ` +
       `<span class="en">Note</span></th></tr></thead><tbody>` +
       rv.steps

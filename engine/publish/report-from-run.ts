@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { diffRuns } from './run-diff.js';
 import { allRules } from '../score/rules/index.js';
+import { ESTIMATED_RATE_REASON } from '../score/score.js';
 import { parsePeriod, periodStats } from '../stats/period.js';
 import { literal, openDb, type Db } from '../warehouse/db.js';
 import { listModels } from '../warehouse/models.js';
@@ -22,9 +23,11 @@ import {
 } from './report-model.js';
 import { previousRunDir, readRunCases, readRunJson } from './run-ref.js';
 
-/** The reason codes every run explains (the scorer's rules). */
-export const ruleReasons = (): ReasonInfo[] =>
-  allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
+/** The reason codes every run explains (the scorer's rules, and the estimated-rate line). */
+export const ruleReasons = (): ReasonInfo[] => [
+  ...allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en })),
+  { ...ESTIMATED_RATE_REASON },
+];
 
 /**
  * Data quality per source: the run's row counts and the 5 most frequent reject reasons of

@@ -24,7 +24,7 @@ classified as (
 final as (
     select
         a.entity_id,
-        c.record_key, c.account, c.tax_year, c.amount, c.booked_at, c.counterparty_account, c.counterparty_key, c.credit_class
+        c.record_key, c.account, c.tax_year, c.amount, c.booked_at, c.counterparty_account, c.counterparty_key, c.description, c.credit_class
     from classified c
     join accounts a on a.account = c.account
 )
