@@ -366,7 +366,11 @@ contacts_checked as (
 -- themselves. Values carrying more names than any one seller writes are hubs anyway.
 contact_names as (
     select kind, value, name_key, count(*) as n,
-        list_contains(surnames, words[1]) and len(words) between 3 and 5 as personal,
+        -- or one of those surnames before Văn / Thị, the middle names only people carry (Đỗ Thị Trang)
+        (list_contains(surnames, words[1])
+            or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                and words[2] in ('van', 'thi')))
+            and len(words) between 3 and 5 as personal,
         array_to_string(list_sort(words), ' ') as sorted
     from (
         select 'phone' as kind, phone as value, name_key, string_split(name_key, ' ') as words
@@ -447,8 +451,10 @@ people_checked as (
 -- names than the account guard allows (collection accounts) are hubs and stay as they are.
 account_names as (
     select account, name_key, bool_or(source = 'bank_transactions') as holder, count(*) as n,
-        list_contains(surnames, string_split(name_key, ' ')[1]) and len(string_split(name_key, ' ')) between 3 and 5
-            as personal,
+        (list_contains(surnames, string_split(name_key, ' ')[1])
+            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                and string_split(name_key, ' ')[2] in ('van', 'thi')))
+            and len(string_split(name_key, ' ')) between 3 and 5 as personal,
         array_to_string(list_sort(string_split(name_key, ' ')), ' ') as sorted
     from people_checked
     cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',

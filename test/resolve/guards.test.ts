@@ -395,4 +395,38 @@ describe('resolver guards', () => {
       expect(await entityOf(db, 'H')).toEqual([['H']]);
     });
   });
+
+  it("a warehouse's name on parcels where its phone is missing is the warehouse's, not a seller's", async () => {
+    await withDb(async (db) => {
+      const hub = { name: 'kho hang minh khang', phone: '0900000077' };
+      const cod: Row[] = [];
+      ['A', 'B', 'C', 'D', 'E'].forEach((p, i) => {
+        cod.push(parcel(p, `nguyen van ${p.toLowerCase()}`, `091100000${i}`, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
+        cod.push(parcel(p, hub.name, hub.phone, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
+      });
+      // the phone left blank: only the warehouse's name, from A's and from B's place
+      cod.push(parcel('A', hub.name, null, null, '20 kim ma, p. 2'));
+      cod.push(parcel('B', hub.name, null, null, '21 kim ma, p. 2'));
+      await build(db, { stg_cod_shipments: cod });
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+      expect(
+        await db.value<number>(`select count(*)::int from int_cod_senders where sender_key is null and phone is null`),
+      ).toBe(2);
+    });
+  });
+
+  it('a phone carrying Đỗ Thị Trang and Huỳnh Thị Trang is shared by two people (Đỗ is a surname before Thị)', async () => {
+    await withDb(async (db) => {
+      const family = '0912000555';
+      await build(db, {
+        stg_taxpayers: [taxpayer('A', 'do thi trang', '001190000555', family, 'Hà Nội', '5 hang bac')],
+        stg_cod_shipments: [
+          ...[1, 2, 3].map(() => parcel('A', 'do thi trang', family, 'VCB:55', '5 hang bac')),
+          parcel('B', 'huynh thi trang', family, 'ACB:66', '9 hang bac'),
+        ],
+      });
+      expect(await entityOf(db, 'B')).toEqual([['B']]);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+    });
+  });
 });
