@@ -8,7 +8,6 @@
 --   nationwide: 0,3 for an entity seen in no province (a bare bank account), 0,15 for one seen
 --   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
 --   taxpayers is ignored; a contact or name shared by several splits its weight among them.
---   Candidates weighing less than 0,3 in all are not named (see final).
 with entities as (
     select * from int_entities
 ),
@@ -180,10 +179,6 @@ final as (
         coalesce(d.tax_paid, 0)::bigint        as candidate_tax_paid
     from pairs p
     left join declared d on d.entity_id = p.candidate_id
-    -- a candidate is named only when its evidence weighs at least what a rare name on an account seen
-    -- nowhere else weighs (0,3): a rare name seen in another province (0,15), or a name or contact
-    -- several registered taxpayers share (the weight split among them), does not point at one taxpayer
-    where p.weight >= 0.3
     qualify row_number() over (partition by p.entity_id order by p.weight desc, candidate_tax_id) = 1
 )
 

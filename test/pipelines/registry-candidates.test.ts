@@ -129,12 +129,12 @@ describe('registry candidates before "unregistered"', () => {
     expect(c).toMatchObject({ candidate_tax_id: '0101234565', evidence: 'name_no_province', weight: 0.3 });
   });
 
-  it('a rare name seen only in another province (0,15) is too little to name a candidate: the floor of 0,3', async () => {
-    const c = await db.all(`select * from mart_registry_candidates where entity_id = $e`, {
-      e: find('vu thi mai', 'platform_sellers').id,
-    });
-    expect(c).toEqual([]);
-    expect(find('vu thi mai', 'platform_sellers').codes).toContain('UNREGISTERED_ABOVE_THRESHOLD');
+  it('a seller who moved (registry in Hà Nội, shop in Cần Thơ) finds the one registered taxpayer of that name at a low weight', async () => {
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: find('vu thi mai', 'platform_sellers').id },
+    );
+    expect(c).toMatchObject({ candidate_tax_id: '0312345673', evidence: 'name_other_province', weight: 0.15 });
   });
 
   it('a seller with no registered look-alike stays UNREGISTERED_ABOVE_THRESHOLD', () => {
