@@ -73,9 +73,10 @@ website_records as (
 
 -- A platform payout names the shop it pays (`SHOPEE PAYOUT 128700851 …`, `… doanh thu shop
 -- 128700851 …`): a credit whose description carries the id of a shop that declares this very
--- account for its payouts is that shop's money, whoever holds the account (a relative's account
--- receiving a seller's payouts). Such rows form their own record (account + shop), which links
--- through the shop alone (`shop_key`); the holder's record keeps the account's other rows.
+-- account for its payouts is that shop's money. When the account is a relative's (the shop's
+-- person on it is not the holder, see accounts_checked), such rows form their own record
+-- (account + shop), which links through the shop alone (`shop_key`); otherwise, and always for
+-- the account's other rows, they stay the holder's.
 shop_payout_accounts as (
     select distinct shop_key, payout_account as account, split_part(shop_key, ':', 2) as shop_number
     from shops
@@ -91,17 +92,6 @@ payout_rows as (
     ) b
     join shop_payout_accounts p on p.account = b.account and p.shop_number = b.number
     qualify count(*) over (partition by b.record_key) = 1
-),
-
-payout_records as (
-    select
-        'bank_transactions' as source, account || '>' || shop_key as source_key,
-        null::varchar as name_display, null::varchar as name_key, null::varchar as national_id,
-        null::varchar as tax_id, null::varchar as phone, null::varchar as email, null::varchar as account,
-        null::varchar as domain, null::varchar as province, null::varchar as address_key,
-        shop_key, list(record_key order by record_key) as bank_row_keys
-    from payout_rows
-    group by account, shop_key
 ),
 
 account_records as (
@@ -120,7 +110,7 @@ account_records as (
         null::varchar as email, account, null::varchar as domain,
         null::varchar as province, null::varchar as address_key
     from bank
-    where account is not null and record_key not in (select record_key from payout_rows)
+    where account is not null
     group by account
 ),
 
@@ -301,7 +291,6 @@ unioned as (
     union all by name select * from website_records
     union all by name select * from account_records
     union all by name select * from sender_linked
-    union all by name select * from payout_records
 ),
 
 -- the people the registry or a bank (KYC) knows: a taxpayer's or an account holder's national ID
@@ -505,13 +494,31 @@ accounts_checked as (
     left join account_anchors aa on aa.account = p.account
 ),
 
+-- payouts of a shop whose person on a shared account is not the holder's (see payout_rows)
+payout_records as (
+    select
+        'bank_transactions' as source, r.account || '>' || r.shop_key as source_key,
+        r.shop_key, list(r.record_key order by r.record_key) as bank_row_keys
+    from payout_rows r
+    join accounts_checked s on s.source = 'platform_sellers' and s.source_key = r.shop_key
+    join accounts_checked b on b.source = 'bank_transactions' and b.source_key = r.account
+    where s.account_key <> b.account_key
+    group by r.account, r.shop_key
+),
+
+with_payouts as (
+    select * from accounts_checked
+    union all by name
+    select * from payout_records
+),
+
 final as (
     select
         (row_number() over (order by source, source_key) - 1)::bigint as record_id,
         -- holder_id: the person the record is about, as the registry or the bank (KYC) knows them;
         -- a shop or a site names an owner who may lend their papers to someone else, so it has none
         *
-    from accounts_checked
+    from with_payouts
 )
 
 select * from final
