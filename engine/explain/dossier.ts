@@ -124,7 +124,14 @@ export interface RevenueComputation {
  * entity reached only by a link too weak to merge. Shown apart from the seller's own records.
  */
 export interface RelatedParty {
-  kind: 'warehouse_phone' | 'warehouse_name' | 'warehouse_account' | 'shared_phone' | 'shared_email' | 'weak_link';
+  kind:
+    | 'warehouse_phone'
+    | 'warehouse_name'
+    | 'warehouse_account'
+    | 'shared_phone'
+    | 'shared_email'
+    | 'shared_account'
+    | 'weak_link';
   /** The shared value; for a weak link, the other entity's record and the link's weight. */
   value: string;
   /** Other entities carrying the value (first 20). */
@@ -422,13 +429,21 @@ async function sourceRecords(db: Db, entityId: string, year: number, limit: numb
   return out;
 }
 
-const relatedColumns = ['hub_phone', 'hub_name_key', 'hub_account', 'shared_phone', 'shared_email'] as const;
+const relatedColumns = [
+  'hub_phone',
+  'hub_name_key',
+  'hub_account',
+  'shared_phone',
+  'shared_email',
+  'shared_account',
+] as const;
 const relatedKind: Record<(typeof relatedColumns)[number], RelatedParty['kind']> = {
   hub_phone: 'warehouse_phone',
   hub_name_key: 'warehouse_name',
   hub_account: 'warehouse_account',
   shared_phone: 'shared_phone',
   shared_email: 'shared_email',
+  shared_account: 'shared_account',
 };
 
 /** Warehouses, shared contacts and weak links of an entity, with the other entities that carry them. */

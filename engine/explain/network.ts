@@ -173,6 +173,7 @@ const partyLabels: Record<RelatedParty['kind'], [vi: string, en: string]> = {
   warehouse_account: ['TK kho hàng', 'warehouse account'],
   shared_phone: ['SĐT dùng chung', 'shared phone'],
   shared_email: ['email dùng chung', 'shared e-mail'],
+  shared_account: ['TK dùng chung', 'shared account'],
   weak_link: ['liên kết yếu', 'weak link'],
 };
 

@@ -250,6 +250,7 @@ const relatedLabels: Record<RelatedParty['kind'], string> = {
   warehouse_account: 'remitted to a warehouse account',
   shared_phone: 'phone shared with other people',
   shared_email: 'e-mail shared with other people',
+  shared_account: 'bank account shared with another person',
   weak_link: 'weak link (not merged) to',
 };
 

@@ -98,6 +98,10 @@ const shortLabels: Record<CaseColumnName, [vi: string, en: string]> = {
   domains: ['Website / ứng dụng', 'Websites / apps'],
   shops: ['Gian hàng', 'Marketplace shops'],
   record_count: ['Số bản ghi', 'Records'],
+  tax_rate: ['Thuế suất', 'Tax rate'],
+  tax_rate_min: ['Thuế suất thấp nhất', 'Lowest rate'],
+  tax_rate_max: ['Thuế suất cao nhất', 'Highest rate'],
+  tax_rate_basis: ['Căn cứ thuế suất', 'Rate basis'],
 };
 
 /** The case table's columns, in order: who and where first, then what it is worth and why. */

@@ -20,7 +20,8 @@ profile as (
         count(*) filter (where source = 'websites')                as websites,
         count(*) filter (where source = 'taxpayers')               as taxpayer_records,
         count(*) filter (where source = 'cod_shipments')           as sender_profiles,
-        count(*) filter (where source = 'bank_transactions')       as bank_accounts
+        -- a shop's payouts into an account are a record of their own, not another account
+        count(*) filter (where source = 'bank_transactions' and account is not null) as bank_accounts
     from entities
     group by entity_id
 ),
