@@ -19,10 +19,10 @@
  * Results → bench/results/quality-<label>.json. Worlds live under /tmp/sangloc-quality/ (removed
  * unless --keep). Goals per world (issue 14): precision ≥ 0.99, recall ≥ 0.96, precision@100 ≥ 0.95.
  */
+import { openDb } from '../engine/warehouse/db.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../engine/config/index.js';
 import { evaluateRun } from '../engine/evaluate/index.js';
 import { generateWorld, type KnobsInput } from '../engine/generate/index.js';
@@ -174,18 +174,18 @@ async function measure(
 
 /** entity id → the registry candidate's tax code the run named (none before issue 20). */
 async function candidateTaxCodes(warehouse: string): Promise<Map<string, string>> {
-  const instance = await DuckDBInstance.create(warehouse, { access_mode: 'READ_ONLY' });
-  const con = await instance.connect();
+  const db = await openDb(warehouse, { readOnly: true });
   try {
-    const has = await con.runAndReadAll(
-      `select count(*) from information_schema.tables where table_name = 'mart_registry_candidates'`,
+    const has = await db.all<{ n: number }>(
+      `select count(*)::int as n from information_schema.tables where table_name = 'mart_registry_candidates'`,
     );
-    if (Number(has.getRows()[0]![0]) === 0) return new Map();
-    const r = await con.runAndReadAll('select entity_id, candidate_tax_id from mart_registry_candidates');
-    return new Map(r.getRows().map(([e, t]) => [String(e), String(t)]));
+    if (Number(has[0]!.n) === 0) return new Map();
+    const r = await db.all<{ e: string; t: string }>(
+      'select entity_id as e, candidate_tax_id as t from mart_registry_candidates',
+    );
+    return new Map(r.map((x) => [String(x.e), String(x.t)]));
   } finally {
-    con.closeSync();
-    instance.closeSync();
+    db.close();
   }
 }
 
