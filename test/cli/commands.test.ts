@@ -150,10 +150,17 @@ describe('sangloc diff', () => {
     const r = await cli(['diff', runId, laterId, '--workspace', ws, '--out', out]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(
-      `new 1, escalated 1, de-escalated 0, moved up as others left 1, moved down as others came in 0, ` +
-        `dropped 1 (1 not-on-list), unchanged ${fmt('vi').int(cases.length - 3)}`,
+      `mới 1, tăng mức 1, giảm mức 0, lên hạng vì hồ sơ khác rời đi 1, xuống hạng vì hồ sơ mới vào 0, ` +
+        `rời danh sách 1 (1 không có trên danh sách), không đổi ${fmt('vi').int(cases.length - 3)}`,
     );
-    expect(r.out).toMatch(/only because 1 case\(s\) above it left the list/);
+    expect(r.out).toMatch(/chỉ vì 1 hồ sơ xếp trên đã rời danh sách/);
+    const en = await cli(['diff', runId, laterId, '--workspace', ws, '--lang', 'en']);
+    expect(en.code, en.err).toBe(0);
+    expect(en.out).toContain(
+      `new 1, escalated 1, de-escalated 0, moved up as others left 1, moved down as others came in 0, ` +
+        `dropped 1 (1 not-on-list), unchanged ${fmt('en').int(cases.length - 3)}`,
+    );
+    expect(en.out).toMatch(/only because 1 case\(s\) above it left the list/);
     const rows = parseCsv(readFileSync(out, 'utf8').slice(1));
     const kinds = new Map(rows.slice(1).map((x) => [x[1], x[0]]));
     expect(kinds.get('ENEW0000001')).toBe('new');
@@ -168,7 +175,7 @@ describe('sangloc diff', () => {
   it('accepts run folders without a workspace', async () => {
     const r = await cli(['diff', join(ws, 'runs', runId), join(ws, 'runs', laterId)]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/dropped 1/);
+    expect(r.out).toMatch(/rời danh sách 1/);
   });
 
   it('feeds the report: changes since the previous run, with the model card and statistics', async () => {
