@@ -470,6 +470,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
     tax_year: taxYear,
     model_id: model.modelId,
     scorer: model.description,
+    // How unclassified sellers were priced: a report rebuilt from this folder prices its statistics the same way.
+    activity: config.score.activity,
     model_metrics: model.metrics ?? null,
     input: ctx.opts.input,
     input_files: load.files.map((f) => ({
@@ -519,7 +521,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
       scorer: model.description,
       unattributed: need(ctx.unattributed, 'the unattributed rows'),
     },
-    { ws, db, taxRules: config.taxRules },
+    { ws, db, taxRules: config.taxRules, activity: config.score.activity },
   );
   await writeReportHtml(join(dir, 'report.html'), report, {
     maskPii: config.output.maskPii,
