@@ -179,10 +179,20 @@ const stages = topLevelStages(wall).map((name) => ({
   peakRssMbAtEnd: runJson.peak_rss_mb?.[name] ?? null,
 }));
 const wallRatio = batch.wallMs / plain.wallMs;
+/** A given delivery's size, from the generator's manifest.json if it has one (--persons is not read then). */
+function deliverySize(): { persons: number | null; seed: number | null } {
+  if (!values.input) return { persons, seed };
+  const file = join(input, 'manifest.json');
+  if (!existsSync(file)) return { persons: null, seed: null };
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { persons?: number; seed?: number };
+  return { persons: m.persons ?? null, seed: m.seed ?? null };
+}
+const given = deliverySize();
 const cpuRatio = batch.cpuS !== null && plain.cpuS ? batch.cpuS / plain.cpuS : null;
 
 console.log(
-  `\n${int(persons)} persons${values.input ? ` (${input})` : ''}: ${int(rowsRead)} rows read, ${int(runJson.entities)} entities, ` +
+  `\n${given.persons === null ? 'a delivery of unknown size' : `${int(given.persons)} persons`}` +
+    `${values.input ? ` (${input})` : ''}: ${int(rowsRead)} rows read, ${int(runJson.entities)} entities, ` +
     `${int(runJson.cases)} cases`,
 );
 console.log('| what | wall s | CPU s | rows/s | peak RSS MB |');
@@ -208,8 +218,8 @@ const floorOk = !values.quick || cpuRatio === null || cpuRatio <= QUICK_MAX_CPU_
 const result = {
   date: new Date().toISOString(),
   label,
-  persons: values.input ? null : persons,
-  seed: values.input ? null : seed,
+  persons: given.persons,
+  seed: given.seed,
   input,
   engine: values.tree ? resolve(values.tree) : root,
   machine: { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
