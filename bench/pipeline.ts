@@ -12,7 +12,7 @@
  * Options: --persons N  --seed S (1)  --input DIR  --cache DIR (bench/out/worlds, shared with scale.ts)
  *          --out DIR (bench/results)  --label L (file name part; default full / quick)  --keep
  *          --tree DIR (run DIR/bin/sangloc.js, another engine's built tree, e.g. a worktree of an
- *          earlier commit: a before measured beside an after on the same world)
+ *          earlier commit: a before measured beside an after on the same world)  --config FILE (the run's)
  *
  * The floor (`--quick`, asserted: exit 1 under it): the batch's CPU time at most QUICK_MAX_CPU_RATIO×
  * the plain read's. CPU time, not wall: on a shared machine the neighbours move wall time of both
@@ -48,6 +48,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     // another engine's tree (its bin/sangloc.js, built): to measure a before beside an after
     tree: { type: 'string' },
+    // a config file for the run (e.g. another memoryLimit)
+    config: { type: 'string' },
   },
 });
 const cli = join(values.tree ? resolve(values.tree) : root, 'bin', 'sangloc.js');
@@ -153,7 +155,7 @@ const read = JSON.parse(plain.stdout.trim().split('\n').pop()!) as { files: numb
 console.log('batch: sangloc run …');
 const ws = join(scratch, 'ws');
 const batch = await runChild(
-  [cli, 'run', '--input', input, '--workspace', ws],
+  [cli, 'run', '--input', input, '--workspace', ws, ...(values.config ? ['--config', resolve(values.config)] : [])],
   join(here, 'out', `pipeline-${label}-run.log`),
 );
 if (batch.code !== 0)
