@@ -208,6 +208,41 @@ describe('resolver guards', () => {
     });
   });
 
+  it('a warehouse booking for only two sellers (too few places for the place count) joins neither to the other', async () => {
+    await withDb(async (db) => {
+      const hub = { name: 'kho hang tin nghia', phone: '0900000019' };
+      const depot = 'kho 5 tran phu, p. 3';
+      const cod: Row[] = [];
+      ['A', 'B'].forEach((p, i) => {
+        // from the seller's home, paid into the seller's account; and from the warehouse's depot
+        const home = `${i + 10} le loi, p. 1`;
+        for (let k = 0; k < 3; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, home));
+        for (let k = 0; k < 2; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, depot));
+      });
+      await build(db, { stg_cod_shipments: cod });
+      // the phone is set aside as the warehouse's on every parcel, from all three places
+      expect(
+        await db.value<number>(`select count(distinct address_head)::int from int_cod_senders where phone is null`),
+      ).toBe(3);
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+      expect(await entityOf(db, 'B')).toEqual([['B']]);
+      // every parcel is attributed: each account comes from its seller's home only
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where sender_key is null`)).toBe(0);
+    });
+  });
+
+  it('a family phone whose households each write their own name is not taken for a warehouse', async () => {
+    await withDb(async (db) => {
+      const family = '0911000222';
+      const cod: Row[] = [];
+      for (let k = 0; k < 3; k++) cod.push(parcel('A', 'nguyen van an', family, 'TCB:11', '12 le loi, p. 1'));
+      for (let k = 0; k < 3; k++) cod.push(parcel('B', 'nguyen thi binh', family, 'TCB:12', '14 le loi, p. 1'));
+      await build(db, { stg_cod_shipments: cod });
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBe(0);
+    });
+  });
+
   it('a family phone the registry knows for two households links neither to a third household', async () => {
     await withDb(async (db) => {
       const family = '0911111111';
@@ -356,6 +391,27 @@ describe('resolver guards', () => {
       });
       expect(await entityOf(db, 'S')).toEqual([['S']]);
       expect(await entityOf(db, 'H')).toEqual([['H']]);
+    });
+  });
+
+  it("a shop's payouts are a record of the shop's whoever holds the account, and on the owner's own account stay with the owner", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [holder.taxpayer],
+        stg_platform_sellers: [shop('H', 'shopee:77701', 'tran thi lan', '0912000901', 'ACB:9')],
+        stg_bank_transactions: [
+          ...holder.own,
+          bank('H', 'ACB:9', 'tran thi lan', '001190000901', 'shopee payout 77701'),
+        ],
+        stg_cod_shipments: holder.parcels,
+      });
+      // nothing on the account names a second person, yet the payout goes where the shop goes
+      expect(
+        await db.value<string>(
+          `select array_to_string(bank_row_keys, ',') from int_identity_records where source_key = 'ACB:9>shopee:77701'`,
+        ),
+      ).toMatch(/^H:b\d+$/);
+      expect(await entities(db)).toEqual([['H']]);
     });
   });
 
