@@ -73,10 +73,9 @@ website_records as (
 
 -- A platform payout names the shop it pays (`SHOPEE PAYOUT 128700851 …`, `… doanh thu shop
 -- 128700851 …`): a credit whose description carries the id of a shop that declares this very
--- account for its payouts is that shop's money. When the account is a relative's (the shop's
--- person on it is not the holder, see accounts_checked), such rows form their own record
--- (account + shop), which links through the shop alone (`shop_key`); otherwise, and always for
--- the account's other rows, they stay the holder's.
+-- account for its payouts is that shop's money, whoever holds the account: such rows form their
+-- own record (account + shop, payout_records below), which links through the shop alone
+-- (`shop_key`); the account's other rows stay the holder's.
 shop_payout_accounts as (
     select distinct shop_key, payout_account as account, split_part(shop_key, ':', 2) as shop_number
     from shops
@@ -494,15 +493,15 @@ accounts_checked as (
     left join account_anchors aa on aa.account = p.account
 ),
 
--- payouts of a shop whose person on a shared account is not the holder's (see payout_rows)
+-- A shop's payouts (see payout_rows) are the shop's money, whoever holds the account: they form a
+-- record of their own that goes wherever the shop goes. On the seller's own account that is the
+-- holder's entity anyway; on a relative's account (whether or not its names gave it away as
+-- shared) they no longer ride with the holder's own rows.
 payout_records as (
     select
         'bank_transactions' as source, r.account || '>' || r.shop_key as source_key,
         r.shop_key, list(r.record_key order by r.record_key) as bank_row_keys
     from payout_rows r
-    join accounts_checked s on s.source = 'platform_sellers' and s.source_key = r.shop_key
-    join accounts_checked b on b.source = 'bank_transactions' and b.source_key = r.account
-    where s.account_key <> b.account_key
     group by r.account, r.shop_key
 ),
 
