@@ -160,7 +160,8 @@ shop_checked as (
             or (s.name_key is not null and h.name_key is not null
                 and not list_has_all(string_split(s.name_key, ' '), string_split(h.name_key, ' '))
                 and not list_has_all(string_split(h.name_key, ' '), string_split(s.name_key, ' ')))
-        ) as nominee
+        ) as nominee,
+        h.name_key as holder_name_key
     from shop_profiles s
     left join account_holders h on h.account = s.account
 ),
@@ -187,7 +188,11 @@ shop_phone_checked as (
 shop_records as (
     select
         source, source_key, name_display,
-        case when not nominee then name_key end as name_key,
+        -- a shop on borrowed papers is the account holder's: it goes by the holder's name as the bank
+        -- knows it, so the payout account and that name together tie it to its operator (a seller
+        -- running several such shops into one account would otherwise spread the account over so
+        -- many clusters that it decides nothing)
+        case when not nominee then name_key else holder_name_key end as name_key,
         case when not nominee then national_id end as national_id,
         case when not nominee then tax_id end as tax_id,
         case when operator_phone then phone end as phone,

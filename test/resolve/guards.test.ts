@@ -452,6 +452,41 @@ describe('resolver guards', () => {
     });
   });
 
+  it("a seller running three shops on relatives' papers, all paid into the seller's own account, keeps them", async () => {
+    await withDb(async (db) => {
+      const relatives = [
+        ['le thi hoa', '0913000001', '001190000961'],
+        ['pham van nam', '0913000002', '001190000962'],
+        ['vo thi mai', '0913000003', '001190000963'],
+      ] as const;
+      // other people, so that one identifier alone is as weak a link as in a real delivery
+      const others = Array.from({ length: 200 }, (_, i) => ({
+        ...taxpayer(
+          'Z',
+          `${['tran', 'le', 'pham', 'nguyen', 'do'][i % 5]} ${['van', 'thi', 'minh', 'duc'][i % 4]} ${['an', 'hung', 'lan', 'mai', 'nam', 'son', 'tu'][i % 7]}`,
+          `0011900${String(i).padStart(5, '0')}`,
+          `0935${String(i).padStart(6, '0')}`,
+          ['Hà Nội', 'Hải Phòng', 'Huế'][i % 3],
+          `${i} hang bong`,
+        ),
+        record_key: `z${i}:t`,
+      }));
+      await build(db, {
+        stg_taxpayers: [taxpayer('S', 'tran van binh', '001190000960', '0912000960'), ...others],
+        stg_bank_transactions: [
+          bank('S', 'ACB:960', 'tran van binh', '001190000960'),
+          bank('S', 'ACB:960', 'tran van binh', '001190000960', 'luong thang 3'),
+        ],
+        // each shop on a relative's name, ID and phone; the money goes to the seller
+        stg_platform_sellers: relatives.map(([name, phone, nid], i) =>
+          shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid),
+        ),
+      });
+      expect(await db.value<number>(`select count(*)::int from int_identity_records where nominee`)).toBe(3);
+      expect(await entityOf(db, 'S')).toEqual([['S']]);
+    });
+  });
+
   it("a warehouse's name on parcels where its phone is missing is the warehouse's, not a seller's", async () => {
     await withDb(async (db) => {
       const hub = { name: 'kho hang minh khang', phone: '0900000077' };
