@@ -139,8 +139,48 @@ name_only_evidence as (
       and not exists (select 1 from name_evidence e where e.entity_id = u.entity_id and e.candidate_id = n.entity_id)
 ),
 
+declared as (
+    select entity_id, declared_revenue, tax_paid from int_declarations_by_entity
+    where tax_year = getvariable('tax_year')::integer
+),
+
+seen as (
+    select entity_id, observed_revenue from int_revenue_by_entity
+    where tax_year = getvariable('tax_year')::integer and observed_revenue > 0
+),
+
+-- A compliant taxpayer declares all its sales, those whose traces stayed apart from its registry
+-- record too (an account opened without its ID, a shop under another name): the revenue it declares
+-- beyond what is seen of it is revenue seen somewhere else. A seller of its name whose seen revenue
+-- is that amount (from 90 % of it, cash sales never seen, to 105 %, a transfer read as a sale) is
+-- likely its: for names too common for the name alone to tell (commonly more than 3 registered holders).
+unexplained as (
+    select d.entity_id, d.declared_revenue - coalesce(s.observed_revenue, 0) as amount
+    from declared d
+    left join seen s using (entity_id)
+    where d.entity_id in (select entity_id from registered)
+      and d.declared_revenue > coalesce(s.observed_revenue, 0)
+),
+
+amount_matches as (
+    select distinct u.entity_id, n.entity_id as candidate_id
+    from entity_names u
+    join registered_names n using (name_key)
+    join seen s on s.entity_id = u.entity_id
+    join unexplained x on x.entity_id = n.entity_id
+    where s.observed_revenue between 0.9 * x.amount and 1.05 * x.amount
+),
+
+-- an amount explains one seller: shared by several sellers or candidates, the weight is split among them
+amount_evidence as (
+    select entity_id, candidate_id, 'name_declared' as kind,
+        0.6 / count(*) over (partition by entity_id) / count(*) over (partition by candidate_id) as weight
+    from amount_matches
+),
+
 evidence as (
-    select * from contact_evidence
+    select * from amount_evidence
+    union all select * from contact_evidence
     union all select * from name_only_evidence
     union all select * from id_evidence
     union all select * from name_evidence
@@ -161,11 +201,6 @@ pairs as (
         string_agg(kind, ',' order by kind)    as evidence
     from per_kind
     group by entity_id, candidate_id
-),
-
-declared as (
-    select entity_id, declared_revenue, tax_paid from int_declarations_by_entity
-    where tax_year = getvariable('tax_year')::integer
 ),
 
 final as (

@@ -19,6 +19,10 @@ import { tempDir, writeFiles } from '../helpers.js';
  * phone, old province Bình Dương) shares only her name and province (now Hồ Chí Minh) with her
  * marketplace shop, so the two stay apart. Tùng sells as much and no registered taxpayer looks like
  * him. Hưng is registered under another name in another province (no candidate for anyone).
+ * Hoa also sells for cash at her stall (declares 900 M, her shop shows 600 M).
+ * Nguyễn Văn Nam is a name four registered taxpayers carry; one of them (Hải Phòng) declares
+ * 500 M and nothing of his trade is seen: a bare account NGUYEN VAN NAM taking 480 M is likely his.
+ * Another (Huế) declares 2 bn and shows a shop of 1.95 bn: nothing of his left to explain.
  */
 const delivery = {
   'taxpayers.csv': [
@@ -26,10 +30,16 @@ const delivery = {
     '0100109106,household,Lê Thị Hoa,,,,,,Bình Dương,goods,2018-01-01,active',
     '0101234565,household,Đỗ Văn Hưng,001085099999,0987000111,,,,Hà Nội,goods,2019-01-01,active',
     '0312345673,household,Vũ Thị Mai,,,,,,Hà Nội,goods,2017-01-01,active',
+    '0200000014,household,Nguyễn Văn Nam,,,,,,Hải Phòng,goods,2016-01-01,active',
+    '3300000013,household,Nguyễn Văn Nam,031085000111,0911000222,,,,Huế,goods,2016-01-01,active',
+    '0400000011,household,NGUYỄN VĂN NAM,,,,,,Đà Nẵng,goods,2016-01-01,active',
+    '1800000018,individual,Nguyen Van Nam,,,,,,Cần Thơ,goods,2016-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
-    '0100109106,2025,600000000,9000000,2026-01-20',
+    '0100109106,2025,900000000,9000000,2026-01-20',
+    '0200000014,2025,500000000,7500000,2026-01-20',
+    '3300000013,2025,2000000000,30000000,2026-01-20',
     '0101234565,2025,200000000,3000000,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
@@ -38,6 +48,7 @@ const delivery = {
     'shopee,201,Hoa Shop,LE THI HOA,079190123456,,0901111222,,,TP HCM,VCB,0071000555111,2025-09,250000000,400,0',
     'tiki,401,Mai Store,VU THI MAI,092190555666,,0944555666,,,Cần Thơ,MB,5550001111,2025-04,400000000,600,0',
     'lazada,301,Tung Store,PHAM VAN TUNG,048090777888,,0933444555,,,Đà Nẵng,TCB,1903000777,2025-05,600000000,900,0',
+    'lazada,302,Nam Hue,NGUYEN VAN NAM,031085000111,,0911000222,,,Huế,TCB,1903000888,2025-05,1950000000,2900,0',
   ].join('\n'),
   // Hưng's own bank account, opened under another national ID, no province: only his name to go by
   'bank_transactions.csv': [
@@ -46,6 +57,12 @@ const delivery = {
       { length: 5 },
       (_, k) =>
         `ACB,77001234,DO VAN HUNG,,,H${k},2025-0${k + 3}-10T10:00:00,${90_000_000 + k},credit,VCB,10000${k},Khach Hang ${k},thanh toan don hang ${k}`,
+    ),
+    // the bare account of the Hải Phòng Nguyễn Văn Nam: no ID, no province
+    ...Array.from(
+      { length: 6 },
+      (_, k) =>
+        `VPB,88005678,NGUYEN VAN NAM,,,N${k},2025-0${k + 3}-12T10:00:00,80000000,credit,MB,20000${k},Khach Hang ${k},ck don hang ${k}`,
     ),
   ].join('\n'),
 };
@@ -113,7 +130,7 @@ describe('registry candidates before "unregistered"', () => {
       { e: find('le thi hoa', 'platform_sellers').id },
     );
     expect(c).toMatchObject({ candidate_tax_id: '0100109106', weight: 0.5 });
-    expect(Number(c!.candidate_declared_revenue)).toBe(600_000_000);
+    expect(Number(c!.candidate_declared_revenue)).toBe(900_000_000);
     // Tùng: same revenue, no candidate → the full gap; Hoa: half her twin's 9 M paid is taken off
     expect(find('pham van tung', 'platform_sellers').gap - find('le thi hoa', 'platform_sellers').gap).toBeCloseTo(
       4_500_000,
@@ -135,6 +152,17 @@ describe('registry candidates before "unregistered"', () => {
       { e: find('vu thi mai', 'platform_sellers').id },
     );
     expect(c).toMatchObject({ candidate_tax_id: '0312345673', evidence: 'name_other_province', weight: 0.15 });
+  });
+
+  it("a common name: the one namesake whose declarations nothing seen of it explains is the bare account's candidate", async () => {
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: find('nguyen van nam', 'bank_transactions').id },
+    );
+    expect(c).toMatchObject({ candidate_tax_id: '0200000014', evidence: 'name_declared', weight: 0.6 });
+    const nam = find('nguyen van nam', 'bank_transactions');
+    expect(nam.codes).toContain('POSSIBLY_REGISTERED');
+    expect(nam.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
   });
 
   it('a seller with no registered look-alike stays UNREGISTERED_ABOVE_THRESHOLD', () => {
