@@ -162,28 +162,51 @@ unexplained as (
       and d.declared_revenue > coalesce(s.observed_revenue, 0)
 ),
 
+-- A shop paid into someone else's account is taken to run on borrowed papers (int_identity_records:
+-- its owner's ID and phone are kept apart as owner_*): the owner it declares may have lent them, or
+-- be the seller paid into a relative's account. Either way the analyst must know that the shop's
+-- papers are a registered taxpayer's.
+owner_evidence as (
+    select u.entity_id, r.entity_id as candidate_id, 'owner' as kind, 0.35 as weight
+    from unregistered u
+    join registered_values r on r.national_id = u.owner_national_id
+    union all
+    select u.entity_id, c.entity_id as candidate_id, 'owner' as kind, 0.35 / c.holders as weight
+    from unregistered u
+    join rare_contacts c on c.kind = 'phone' and c.value = u.owner_phone
+),
+
+-- namesakes and owners whose unexplained declarations are about the seller's seen revenue
 amount_matches as (
-    select distinct u.entity_id, n.entity_id as candidate_id
-    from entity_names u
-    join registered_names n using (name_key)
-    join seen s on s.entity_id = u.entity_id
-    join unexplained x on x.entity_id = n.entity_id
+    select distinct p.entity_id, p.candidate_id
+    from (
+        select u.entity_id, n.entity_id as candidate_id
+        from entity_names u
+        join registered_names n using (name_key)
+        union all
+        select entity_id, candidate_id from owner_evidence
+    ) p
+    join seen s on s.entity_id = p.entity_id
+    join unexplained x on x.entity_id = p.candidate_id
     where s.observed_revenue between 0.9 * x.amount and 1.05 * x.amount
 ),
 
 -- an amount explains one seller: shared by several sellers or candidates, the weight is split among them
 amount_evidence as (
-    select entity_id, candidate_id, 'name_declared' as kind,
+    select entity_id, candidate_id, 'declared' as kind,
         0.6 / count(*) over (partition by entity_id) / count(*) over (partition by candidate_id) as weight
     from amount_matches
 ),
 
 evidence as (
     select * from amount_evidence
+    union all select * from owner_evidence
     union all select * from contact_evidence
-    union all select * from name_only_evidence
     union all select * from id_evidence
-    union all select * from name_evidence
+    -- a name alone points to a taxpayer who declares more than is seen of it (room for the seller's
+    -- sales); one whose declarations its own trade explains is a namesake
+    union all select * from name_only_evidence where candidate_id in (select entity_id from unexplained)
+    union all select * from name_evidence where candidate_id in (select entity_id from unexplained)
 ),
 
 -- the strongest weight of each kind per pair, then the kinds combined

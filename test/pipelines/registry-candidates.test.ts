@@ -23,6 +23,9 @@ import { tempDir, writeFiles } from '../helpers.js';
  * Nguyễn Văn Nam is a name four registered taxpayers carry; one of them (Hải Phòng) declares
  * 500 M and nothing of his trade is seen: a bare account NGUYEN VAN NAM taking 480 M is likely his.
  * Another (Huế) declares 2 bn and shows a shop of 1.95 bn: nothing of his left to explain.
+ * A registered Phạm Văn Tùng in Hà Nội declares what his own shop sells: no room for Tùng's trade.
+ * Mai declares 1 bn (more than her shop shows). Lan's name and ID are on a shop paid into Hoàng
+ * Văn Bảo's account (borrowed papers, or her relative's account): her registration must be shown.
  */
 const delivery = {
   'taxpayers.csv': [
@@ -34,6 +37,8 @@ const delivery = {
     '3300000013,household,Nguyễn Văn Nam,031085000111,0911000222,,,,Huế,goods,2016-01-01,active',
     '0400000011,household,NGUYỄN VĂN NAM,,,,,,Đà Nẵng,goods,2016-01-01,active',
     '1800000018,individual,Nguyen Van Nam,,,,,,Cần Thơ,goods,2016-01-01,active',
+    '0100000067,household,Phạm Văn Tùng,001090111222,0977111222,,,,Hà Nội,goods,2016-01-01,active',
+    '0100000074,household,Trần Thị Lan,001190333444,,,,,Hà Nội,goods,2016-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
@@ -41,6 +46,9 @@ const delivery = {
     '0200000014,2025,500000000,7500000,2026-01-20',
     '3300000013,2025,2000000000,30000000,2026-01-20',
     '0101234565,2025,200000000,3000000,2026-01-20',
+    '0312345673,2025,1000000000,15000000,2026-01-20',
+    '0100000067,2025,300000000,4500000,2026-01-20',
+    '0100000074,2025,100000000,1500000,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
@@ -49,6 +57,8 @@ const delivery = {
     'tiki,401,Mai Store,VU THI MAI,092190555666,,0944555666,,,Cần Thơ,MB,5550001111,2025-04,400000000,600,0',
     'lazada,301,Tung Store,PHAM VAN TUNG,048090777888,,0933444555,,,Đà Nẵng,TCB,1903000777,2025-05,600000000,900,0',
     'lazada,302,Nam Hue,NGUYEN VAN NAM,031085000111,,0911000222,,,Huế,TCB,1903000888,2025-05,1950000000,2900,0',
+    'lazada,303,Tung HN,PHAM VAN TUNG,001090111222,,0977111222,,,Hà Nội,TCB,1903000999,2025-05,300000000,450,0',
+    'shopee,202,Lan Boutique,TRAN THI LAN,001190333444,,0912333444,,,Hà Nội,ACB,66001111,2025-06,500000000,700,0',
   ].join('\n'),
   // Hưng's own bank account, opened under another national ID, no province: only his name to go by
   'bank_transactions.csv': [
@@ -58,6 +68,9 @@ const delivery = {
       (_, k) =>
         `ACB,77001234,DO VAN HUNG,,,H${k},2025-0${k + 3}-10T10:00:00,${90_000_000 + k},credit,VCB,10000${k},Khach Hang ${k},thanh toan don hang ${k}`,
     ),
+    // the account the shop of Lan's papers is paid into
+    'ACB,66001111,HOANG VAN BAO,001080555666,,B1,2025-07-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 1',
+    'ACB,66001111,HOANG VAN BAO,001080555666,,B2,2025-08-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 2',
     // the bare account of the Hải Phòng Nguyễn Văn Nam: no ID, no province
     ...Array.from(
       { length: 6 },
@@ -159,16 +172,31 @@ describe('registry candidates before "unregistered"', () => {
       `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
       { e: find('nguyen van nam', 'bank_transactions').id },
     );
-    expect(c).toMatchObject({ candidate_tax_id: '0200000014', evidence: 'name_declared', weight: 0.6 });
+    expect(c).toMatchObject({ candidate_tax_id: '0200000014', evidence: 'declared', weight: 0.6 });
     const nam = find('nguyen van nam', 'bank_transactions');
     expect(nam.codes).toContain('POSSIBLY_REGISTERED');
     expect(nam.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
   });
 
-  it('a seller with no registered look-alike stays UNREGISTERED_ABOVE_THRESHOLD', () => {
+  it("a shop on a registered taxpayer's papers, paid into someone else's account, names that taxpayer", async () => {
+    const lan = await db.one<{ entity_id: string }>(
+      `select entity_id from int_entities where source = 'platform_sellers' and source_key = 'shopee:202'`,
+    );
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: lan!.entity_id },
+    );
+    expect(c).toMatchObject({ candidate_tax_id: '0100000074', evidence: 'owner', weight: 0.35 });
+  });
+
+  it('a seller whose only registered namesake declares no more than his own trade stays UNREGISTERED_ABOVE_THRESHOLD', async () => {
     const tung = find('pham van tung', 'platform_sellers');
     expect(tung.codes).toContain('UNREGISTERED_ABOVE_THRESHOLD');
     expect(tung.codes).not.toContain('POSSIBLY_REGISTERED');
+    // the registered namesake in Hà Nội declares what his own shop sells: no room for Tùng's sales
+    expect(
+      await db.value<number>(`select count(*)::int from mart_registry_candidates where entity_id = $e`, { e: tung.id }),
+    ).toBe(0);
   });
 
   it('the dossier shows the candidate first', async () => {

@@ -314,6 +314,19 @@ describe('resolver guards', () => {
       expect(
         await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '0977000000'`),
       ).toBe(30);
+      // what the phone guard counts (phone_person; default-spec.ts: a hub above 5 people): her 31
+      // spellings (30 on parcels, the registry's) are at most a couple of people, the agency's 30 sellers are 30
+      const people = async (phone: string) =>
+        await db.value<number>(`select count(distinct phone_person)::int from int_identity_records where phone = $p`, {
+          p: phone,
+        });
+      expect(
+        await db.value<number>(
+          `select count(distinct name_key)::int from int_identity_records where phone = '0988000001'`,
+        ),
+      ).toBe(31);
+      expect(await people('0988000001')).toBeLessThanOrEqual(5);
+      expect(await people('0977000000')).toBe(30);
     });
   });
 
