@@ -1,6 +1,6 @@
 -- one row per entity with no registry record and the registered taxpayer it most likely is (best candidate only)
--- Evidence and its weight (combined as 1 − Π(1 − w) over the kinds found):
---   a phone, e-mail, account or national ID both carry (0,9; the resolver may have kept them apart,
+-- Evidence and its weight (combined as 1 − Π(1 − w) over the kinds found; docs/domain.md):
+--   a phone, e-mail, account, tax code or national ID both carry (0,9; the resolver may have kept them apart,
 --   e.g. a company's registry record and its owner's personal account), a national ID one typo
 --   apart (0,7), the same normalised name in the same province (0,5; name and province may come
 --   from different records of the entity; provinces are normalised to the current 34, so an old
@@ -8,6 +8,8 @@
 --   nationwide: 0,3 for an entity seen in no province (a bare bank account), 0,15 for one seen
 --   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
 --   taxpayers is ignored; a contact or name shared by several splits its weight among them.
+--   Further: declarations nothing seen of a namesake or of a shop's declared owner explains, about
+--   the entity's seen revenue (0,6), and a shop's declared owner (0,35); see below.
 with entities as (
     select * from int_entities
 ),
@@ -21,11 +23,13 @@ registered as (
 
 -- every value of a registered entity (all its records: the registry's own and those already merged)
 registered_values as (
-    select r.entity_id, r.candidate_tax_id, e.phone, e.email, e.account, e.national_id, e.name_key, e.province
+    select r.entity_id, r.candidate_tax_id, e.phone, e.email, e.account, e.tax_id, e.national_id, e.name_key, e.province
     from registered r
     join entities e using (entity_id)
 ),
 
+-- with no registry record at all (an entity holding only a closed or suspended code is a taxpayer
+-- the registry knows: lapsed, not unregistered; its own record tells who it is)
 unregistered as (
     select * from entities
     where entity_id not in (select entity_id from entities where source = 'taxpayers')
@@ -34,7 +38,7 @@ unregistered as (
 contacts as (
     select distinct entity_id, candidate_tax_id, kind, value
     from registered_values,
-    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([phone, email, account]) as value)
+    lateral (select unnest(['phone', 'email', 'account', 'tax_id']) as kind, unnest([phone, email, account, tax_id]) as value)
     where value is not null
 ),
 
@@ -54,7 +58,9 @@ rare_contacts as materialized (
 contact_evidence as (
     select u.entity_id, c.entity_id as candidate_id, c.kind, 0.9 / c.holders as weight
     from unregistered u,
-    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([u.phone, u.email, u.account]) as value) v
+    -- a tax code: an account whose holder gave a company's code, a shop declaring its owner's
+    lateral (select unnest(['phone', 'email', 'account', 'tax_id']) as kind,
+                    unnest([u.phone, u.email, u.account, u.tax_id]) as value) v
     join rare_contacts c on c.kind = v.kind and c.value = v.value
 ),
 
@@ -233,10 +239,15 @@ final as (
         (select min(candidate_tax_id) from registered r where r.entity_id = p.candidate_id) as candidate_tax_id,
         round(p.weight, 3)                     as weight,
         p.evidence,
-        coalesce(d.declared_revenue, 0)::bigint as candidate_declared_revenue,
-        coalesce(d.tax_paid, 0)::bigint        as candidate_tax_paid
+        -- sharing a tax code, the entity already holds the returns filed under it
+        -- (int_declarations_by_entity): only the candidate's others count again
+        (case when p.evidence like '%tax_id%' then greatest(0, coalesce(d.declared_revenue, 0) - coalesce(o.declared_revenue, 0))
+              else coalesce(d.declared_revenue, 0) end)::bigint as candidate_declared_revenue,
+        (case when p.evidence like '%tax_id%' then greatest(0, coalesce(d.tax_paid, 0) - coalesce(o.tax_paid, 0))
+              else coalesce(d.tax_paid, 0) end)::bigint        as candidate_tax_paid
     from pairs p
     left join declared d on d.entity_id = p.candidate_id
+    left join declared o on o.entity_id = p.entity_id
     qualify row_number() over (partition by p.entity_id order by p.weight desc, candidate_tax_id) = 1
 )
 

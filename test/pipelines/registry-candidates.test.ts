@@ -39,6 +39,7 @@ const delivery = {
     '1800000018,individual,Nguyen Van Nam,,,,,,Cần Thơ,goods,2016-01-01,active',
     '0100000067,household,Phạm Văn Tùng,001090111222,0977111222,,,,Hà Nội,goods,2016-01-01,active',
     '0100000074,household,Trần Thị Lan,001190333444,,,,,Hà Nội,goods,2016-01-01,active',
+    '0100000081,enterprise,CÔNG TY TNHH HIẾU PHÁT,,,,,,Hà Nội,goods,2020-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
@@ -49,6 +50,7 @@ const delivery = {
     '0312345673,2025,1000000000,15000000,2026-01-20',
     '0100000067,2025,300000000,4500000,2026-01-20',
     '0100000074,2025,100000000,1500000,2026-01-20',
+    '0100000081,2025,1000000000,15000000,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
@@ -71,6 +73,12 @@ const delivery = {
     // the account the shop of Lan's papers is paid into
     'ACB,66001111,HOANG VAN BAO,001080555666,,B1,2025-07-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 1',
     'ACB,66001111,HOANG VAN BAO,001080555666,,B2,2025-08-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 2',
+    // the owner's own account, opened with the company's tax code
+    ...Array.from(
+      { length: 5 },
+      (_, k) =>
+        `BIDV,55001234,TRAN VAN HIEU,,0100000081,T${k},2025-0${k + 3}-15T10:00:00,200000000,credit,MB,30000${k},Khach Hang ${k},ck don hang ${k}`,
+    ),
     // the bare account of the Hải Phòng Nguyễn Văn Nam: no ID, no province
     ...Array.from(
       { length: 6 },
@@ -93,6 +101,10 @@ describe('registry candidates before "unregistered"', () => {
     await setVariables(db, featureVariables(2025));
     await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
     await resolveExact(db, { maxNamesPerValue: 3 });
+    // the scored resolver keeps a person's account apart from a company's registry record even when
+    // the holder gave the company's code (two legal persons); the exact one would join them
+    await db.exec(`update resolve_clusters set cluster_id = -1 where record_id in
+      (select record_id from int_identity_records where source = 'bank_transactions' and account like '%55001234')`);
     await runModels(
       db,
       (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
@@ -187,6 +199,25 @@ describe('registry candidates before "unregistered"', () => {
       { e: lan!.entity_id },
     );
     expect(c).toMatchObject({ candidate_tax_id: '0100000074', evidence: 'owner', weight: 0.35 });
+  });
+
+  it("an account opened with a registered company's tax code names the company, its returns counted once", async () => {
+    const account = await db.one<{ entity_id: string }>(
+      `select entity_id from int_entities where source = 'bank_transactions' and account like '%55001234'`,
+    );
+    const c = await db.one<{
+      weight: number;
+      candidate_tax_id: string;
+      evidence: string;
+      candidate_declared_revenue: number;
+    }>(
+      `select weight, candidate_tax_id, evidence, candidate_declared_revenue from mart_registry_candidates where entity_id = $e`,
+      { e: account!.entity_id },
+    );
+    expect(c).toMatchObject({ candidate_tax_id: '0100000081', weight: 0.9 });
+    expect(c!.evidence.split(',')).toContain('tax_id');
+    // the account files under the code already (int_entity_tax_codes): the returns are not counted twice
+    expect(Number(c!.candidate_declared_revenue)).toBe(0);
   });
 
   it('a seller whose only registered namesake declares no more than his own trade stays UNREGISTERED_ABOVE_THRESHOLD', async () => {
