@@ -146,7 +146,7 @@ describe('registry candidates before "unregistered"', () => {
     expect(shop.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
     const text = shop.reasons[shop.codes.indexOf('POSSIBLY_REGISTERED')]!;
     expect(text).toContain('0100109106');
-    expect(text).toContain('name_province');
+    expect(text).toContain('name_province: same name, same province');
   });
 
   it("the candidate's declarations count in proportion to its weight", async () => {
