@@ -305,7 +305,8 @@ holder_ids as (
 ),
 
 -- A holder ID typed with one digit wrong or two swapped is the same person: each ID stands for the
--- smallest ID within one such typo of it (same first or last six digits), so a mistyped ID never
+-- smallest ID within one such typo of it (same first or last six digits, or both ends but for a
+-- swap across the middle), so a mistyped ID never
 -- makes one person look like two. Used only to keep people apart, never to join records.
 -- (two equi-joins, one per half, rather than one join on `… or …`: DuckDB cannot hash an OR and
 -- compared every pair of IDs, minutes at 50,000 persons)
@@ -320,6 +321,12 @@ holder_canonical as (
         select a.id, b.id as other
         from holder_ids a
         join holder_ids b on right(a.id, 6) = right(b.id, 6)
+        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+        union all
+        -- two digits swapped across the middle (the 6th and 7th) change both halves
+        select a.id, b.id as other
+        from holder_ids a
+        join holder_ids b on left(a.id, 5) || right(a.id, 5) = left(b.id, 5) || right(b.id, 5)
         where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
     )
     group by id

@@ -301,6 +301,24 @@ describe('resolver guards', () => {
     });
   });
 
+  it('two digits swapped across the middle of a national ID (both halves change) do not make one person two', async () => {
+    await withDb(async (db) => {
+      // the old code's record keeps the ID as first typed, the 12-digit code is the ID itself
+      await build(db, {
+        stg_taxpayers: [
+          { ...taxpayer('A', 'nguyen duc dung', '046077637326', '0829959086'), tax_id: '8442133882' },
+          taxpayer('A', 'nguyen duc dung', '046076737326', null),
+        ],
+        stg_bank_transactions: [bank('A', 'TCB:0829959086', 'nguyen duc dung', '046076737326')],
+        stg_platform_sellers: [
+          shop('A', 'lazada:1', 'nguyen duc dung', '0829959086', 'TCB:0829959086', 'Huế', '046076737326'),
+        ],
+        stg_cod_shipments: [parcel('A', 'nguyen duc dung', '0829959086', 'TCB:0829959086', '3 hang bong')],
+      });
+      expect(await entities(db)).toEqual([['A']]);
+    });
+  });
+
   it('degree guards count people, not spellings: 30 spellings of one seller keep the phone decisive, 30 sellers on one phone make it a hub', async () => {
     await withDb(async (db) => {
       const name = 'nguyen thi phuong thao';
@@ -349,6 +367,19 @@ describe('resolver guards', () => {
       expect(
         await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '0977000000'`),
       ).toBe(30);
+      // what the phone guard counts (phone_person; default-spec.ts: a hub above 5 people): her 31
+      // spellings (30 on parcels, the registry's) are at most a couple of people, the agency's 30 sellers are 30
+      const people = async (phone: string) =>
+        await db.value<number>(`select count(distinct phone_person)::int from int_identity_records where phone = $p`, {
+          p: phone,
+        });
+      expect(
+        await db.value<number>(
+          `select count(distinct name_key)::int from int_identity_records where phone = '0988000001'`,
+        ),
+      ).toBe(31);
+      expect(await people('0988000001')).toBeLessThanOrEqual(5);
+      expect(await people('0977000000')).toBe(30);
     });
   });
 
