@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesForYear } from '../../engine/config/tax-rules.js';
 import { buildDossier } from '../../engine/explain/dossier.js';
 import { formatDossierText } from '../../engine/explain/render.js';
+import { setLang } from '../../engine/format.js';
 import { readEntityBatch } from '../../engine/features/read.js';
 import { featureVariables } from '../../engine/features/variables.js';
 import { loadDelivery } from '../../engine/ingest/load.js';
@@ -234,8 +235,17 @@ describe('registry candidates before "unregistered"', () => {
     const d = await buildDossier(db, find('le thi hoa', 'platform_sellers').id, { taxYear: 2025 });
     expect(d.registry_candidate).toMatchObject({ tax_id: '0100109106', evidence: ['name_province'] });
     const text = formatDossierText(d);
-    expect(text.indexOf('POSSIBLY REGISTERED')).toBeGreaterThan(0);
-    expect(text.indexOf('POSSIBLY REGISTERED')).toBeLessThan(text.indexOf('Identities'));
-    expect(text).toContain('tax code 0100109106');
+    expect(text.indexOf('CÓ THỂ ĐÃ ĐĂNG KÝ THUẾ')).toBeGreaterThan(0);
+    expect(text.indexOf('CÓ THỂ ĐÃ ĐĂNG KÝ THUẾ')).toBeLessThan(text.indexOf('Danh tính'));
+    expect(text).toContain('MST 0100109106');
+    setLang('en');
+    try {
+      const en = formatDossierText(d);
+      expect(en.indexOf('POSSIBLY REGISTERED')).toBeGreaterThan(0);
+      expect(en.indexOf('POSSIBLY REGISTERED')).toBeLessThan(en.indexOf('Identities'));
+      expect(en).toContain('tax code 0100109106');
+    } finally {
+      setLang('vi');
+    }
   });
 });
