@@ -41,6 +41,8 @@ import { SNAPSHOT_FILE, writeRunSnapshot } from './publish/snapshot.js';
 import { featureVariables } from './features/variables.js';
 import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
 import { fmt } from './format.js';
+import { writeLake } from './spark/lake.js';
+import { runModelsOnSpark, type SparkRunState } from './spark/models.js';
 
 export interface RunOptions {
   input: string;
@@ -211,6 +213,10 @@ interface RunContext {
     finishedAt: Date;
   };
   result?: RunResult;
+  /** `engine.name: spark`: the lake and the models Spark built so far. */
+  spark?: SparkRunState;
+  /** The values models read with getvariable() (set with the tax year). */
+  variables?: Record<string, string | number>;
 }
 
 interface Stage {
@@ -267,7 +273,14 @@ function need<T>(value: T | undefined, what: string): T {
 
 /** Builds the SQL models `select` picks, in dependency order. */
 const buildModels = (ctx: RunContext, select: (m: Model) => boolean) =>
-  runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()));
+  ctx.spark
+    ? runModelsOnSpark(ctx.db, select, (ctx.models ??= readModels()), ctx.spark, {
+        config: ctx.config,
+        log: ctx.log,
+        variables: ctx.variables ?? {},
+        app: `sangloc ${ctx.runId}`,
+      })
+    : runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()));
 
 /** The models the resolve stage builds; the features stage builds the other intermediate ones. */
 const resolveModels = ['int_cod_senders', 'int_identity_records', 'int_entities', 'int_record_identity'];
@@ -290,6 +303,16 @@ async function ingestStage(ctx: RunContext): Promise<void> {
     ingest: ctx.config.ingest,
     tmpDir: ctx.ws.tmpDir,
   });
+  if (ctx.config.engine.name === 'spark') {
+    const lake = ctx.config.engine.lake ?? join(ctx.ws.root, 'lake');
+    const written = await writeLake(ctx.db, lake, ctx.runId);
+    ctx.log.info(
+      `lake: ${written.partitions} partition(s) written, ${written.rows.toLocaleString('en')} rows (${lake})`,
+    );
+    const workDir = join(ctx.ws.tmpDir, `spark-${ctx.runId}`);
+    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    ctx.spark = { lake, workDir, built: new Map(), jobs: 0, reports: [] };
+  }
 }
 
 /** Stops the run when a source scoring cannot do without has no row in the warehouse. */
@@ -320,7 +343,8 @@ async function chooseTaxYear(ctx: RunContext): Promise<void> {
   const taxYear = chosen.year;
   const rules = rulesForYear(taxYear, ctx.config.taxRules);
   ctx.log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${fmt().int(rules.threshold)} VND`);
-  await setVariables(ctx.db, featureVariables(taxYear));
+  ctx.variables = featureVariables(taxYear);
+  await setVariables(ctx.db, ctx.variables);
   ctx.taxYear = taxYear;
   ctx.rules = rules;
 }
@@ -332,7 +356,8 @@ async function resolveStage(ctx: RunContext): Promise<void> {
     config.resolve.method === 'exact'
       ? await resolveExact(db, { maxNamesPerValue: 3 })
       : await resolveIdentities(db, { seed: config.seed, log });
-  await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
+  // On Spark these two go with the features job (one spark-submit fewer); nothing reads them before.
+  if (!ctx.spark) await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
   ctx.unattributed = await unattributedRows(db);
 }
 
@@ -349,7 +374,13 @@ function resolveSummary(ctx: RunContext): string {
 }
 
 async function featuresStage(ctx: RunContext): Promise<void> {
-  await buildModels(ctx, (m) => m.layer === 'marts' || (m.layer === 'intermediate' && !resolveModels.includes(m.name)));
+  const afterResolve = ctx.spark ? ['int_entities', 'int_record_identity'] : [];
+  await buildModels(
+    ctx,
+    (m) =>
+      m.layer === 'marts' ||
+      (m.layer === 'intermediate' && (!resolveModels.includes(m.name) || afterResolve.includes(m.name))),
+  );
   ctx.batch = await readEntityBatch(ctx.db);
 }
 

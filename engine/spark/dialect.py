@@ -1,0 +1,336 @@
+"""
+Renders the project's DuckDB SQL (the models in pipelines/ and the normalisation macros of
+engine/normalize/sql.ts) as Spark SQL. One source of truth: the model files are DuckDB SQL as the
+embedded engine runs them; this module rewrites, per construct, what Spark spells differently.
+sqlglot (a maintained SQL transpiler) parses the DuckDB text and writes Spark's; the functions
+below handle what sqlglot cannot know (regular-expression dialects, macros, session variables,
+DuckDB functions Spark lacks). The list of differences and their rendering is docs/spark.md's.
+"""
+
+import re
+import unicodedata
+
+import sqlglot
+from sqlglot import exp
+
+# --- regular expressions: RE2 (DuckDB) -> java.util.regex (Spark) ---------------------------------
+
+_WORD = "[0-9A-Za-z_]"
+# RE2's \b is an ASCII word boundary; Java 17's is Unicode-aware.
+_ASCII_BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
+
+
+def java_regex(pattern: str) -> str:
+    """The Java pattern matching what RE2 matches for `pattern`.
+
+    - `(?d)` (UNIX_LINES): `.` excludes only \\n, as in RE2 (Java also excludes \\r, \\u0085 …).
+    - `$` outside a class -> `\\z`: RE2's `$` is the end of text; Java's also matches before a final
+      line terminator.
+    - `\\b` -> an ASCII word boundary; `\\s` -> `[\\t\\n\\f\\r ]` (Java's \\s also has \\x0B).
+    - `\\x{…}`, `\\p{L}`, `(?:…)`, classes and counted repetition are spelled the same.
+    """
+    out = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            n = pattern[i + 1]
+            if n == "b" and not in_class:
+                out.append(_ASCII_BOUNDARY)
+            elif n == "s":
+                out.append("\\t\\n\\f\\r " if in_class else "[\\t\\n\\f\\r ]")
+            else:
+                out.append(c + n)
+            i += 2
+            continue
+        if in_class:
+            if c == "]" and not (out and out[-1] in ("[", "[^")):
+                in_class = False
+            elif c == "[":
+                c = "\\["  # Java nests classes; RE2 reads [ in a class as itself
+            elif c == "&" and i + 1 < len(pattern) and pattern[i + 1] == "&":
+                c = "\\&"  # Java's class intersection
+        elif c == "[":
+            in_class = True
+            if i + 1 < len(pattern) and pattern[i + 1] == "^":
+                out.append("[^")
+                i += 2
+                if i < len(pattern) and pattern[i] == "]":
+                    out.append("\\]")
+                    i += 1
+                continue
+            if i + 1 < len(pattern) and pattern[i + 1] == "]":
+                out.append("[\\]")
+                i += 2
+                continue
+        elif c == "$":
+            c = "\\z"
+        out.append(c)
+        i += 1
+    return "(?d)" + "".join(out)
+
+
+# --- strip_accents: DuckDB removes combining marks after canonical decomposition -------------------
+
+
+def _accent_table() -> tuple[str, str, str]:
+    src, dst, marks = [], [], []
+    for cp in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and len(base) == 1:
+            src.append(ch)
+            dst.append(base)
+    for cp in range(0x0300, 0x0370):
+        marks.append(chr(cp))
+    return "".join(src), "".join(dst), "".join(marks)
+
+
+_ACCENT_FROM, _ACCENT_TO, _MARKS = _accent_table()
+
+
+def strip_accents(arg: exp.Expression) -> exp.Expression:
+    """translate() over every precomposed Latin letter with marks (Latin-1 … Latin Extended
+    Additional, which holds Vietnamese) to its base letter; combining marks are deleted (translate
+    drops characters of `from` with no partner in `to`)."""
+    return exp.Anonymous(
+        this="translate",
+        expressions=[arg, exp.Literal.string(_ACCENT_FROM + _MARKS), exp.Literal.string(_ACCENT_TO)],
+    )
+
+
+# --- the renderer --------------------------------------------------------------------------------
+
+
+def _lit(node):
+    return isinstance(node, exp.Literal) and node.is_string
+
+
+def _first_only(subject, pattern: str, replacement: exp.Expression) -> exp.Expression:
+    """DuckDB's regexp_replace without 'g' replaces the first match only; Spark's replaces every
+    match. `^(.*?)(?:p)` -> `$1<replacement>` replaces exactly the leftmost match."""
+    rep = replacement.name.replace("\\", "\\\\").replace("$", "\\$") if _lit(replacement) else None
+    if rep is None:
+        raise ValueError("regexp_replace without 'g' needs a literal replacement to render for Spark")
+    pat = java_regex(pattern)[4:]  # without (?d): re-added in front of the whole pattern
+    return exp.Anonymous(
+        this="regexp_replace",
+        expressions=[subject, exp.Literal.string("(?d)(?s:^(.*?))(?:" + pat + ")"), exp.Literal.string("$1" + rep)],
+    )
+
+
+def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
+    if isinstance(node, exp.Select) and node.args.get("qualify") is not None:
+        # QUALIFY q -> the condition as a column `_sangloc_q` of the select, kept rows filtered one
+        # level up; the driver drops `_sangloc_*` columns from what a model writes
+        cond = node.args["qualify"].this
+        inner = node.copy()
+        inner.set("qualify", None)
+        inner.set("expressions", [*inner.expressions, exp.alias_(cond, "_sangloc_q")])
+        return exp.select("*").from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("_sangloc_qualify")))).where(exp.column("_sangloc_q"))
+    if isinstance(node, exp.RegexpFullMatch):
+        pat = node.expression
+        if not _lit(pat):
+            raise ValueError("regexp_full_match needs a literal pattern to render for Spark")
+        return exp.RegexpLike(this=node.this, expression=exp.Literal.string(java_regex("^(?:" + pat.name + ")$")))
+    if isinstance(node, (exp.RegexpLike, exp.RegexpExtract)) and _lit(node.expression):
+        node.set("expression", exp.Literal.string(java_regex(node.expression.name)))
+        return node
+    if isinstance(node, exp.RegexpReplace) and _lit(node.expression):
+        mods = node.args.get("modifiers")
+        if mods is not None and "g" in mods.name:
+            node.set("modifiers", None)
+            node.set("expression", exp.Literal.string(java_regex(node.expression.name)))
+            return node
+        return _first_only(node.this, node.expression.name, node.args["replacement"])
+    if isinstance(node, exp.Anonymous):
+        name = node.name.lower()
+        args = node.expressions
+        if name == "strip_accents":
+            return strip_accents(args[0])
+        if name == "getvariable":
+            key = args[0].name
+            if key not in variables:
+                return exp.Null()  # DuckDB: an unset variable is NULL
+            v = variables[key]
+            if isinstance(v, bool):
+                return exp.Boolean(this=v)
+            if isinstance(v, (int, float)):
+                return exp.Literal.number(v)
+            return exp.Literal.string(str(v))
+        if name == "map_extract_value":
+            return exp.Anonymous(this="try_element_at", expressions=args)
+        if name == "list_reverse":
+            return exp.Anonymous(this="reverse", expressions=args)
+        if name == "list_has_all":
+            # every element of the second list is in the first
+            return exp.EQ(
+                this=exp.Anonymous(this="size", expressions=[exp.Anonymous(this="array_except", expressions=[args[1], args[0]])]),
+                expression=exp.Literal.number(0),
+            )
+        if name == "damerau_levenshtein":
+            return exp.Anonymous(this="sangloc_damerau_levenshtein", expressions=args)
+    if isinstance(node, exp.JarowinklerSimilarity):
+        return exp.Anonymous(this="sangloc_jaro_winkler", expressions=[node.this, node.expression])
+    if isinstance(node, exp.ToMap):
+        # DuckDB map {k: v, …} -> map(k, v, …)
+        pairs = []
+        for p in node.this.expressions:
+            pairs += [exp.Literal.string(p.this.name), p.expression]
+        return exp.Anonymous(this="map", expressions=pairs)
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and not isinstance(node.expressions[0], exp.Slice):
+        # list[i] (1-based): DuckDB gives NULL past the end, Spark's [] fails (ANSI); try_element_at is 1-based
+        # (sqlglot stores DuckDB's 1-based index 0-based: add the 1 back)
+        i = node.expressions[0]
+        one_based = exp.Literal.number(int(i.to_py()) + 1) if i.is_int else i
+        return exp.Anonymous(this="try_element_at", expressions=[node.this, one_based])
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
+        # string slice d[a:b] (1-based, inclusive; negative counts from the end)
+        s = node.expressions[0]
+        start, end = s.this, s.expression
+        start_n, end_n = int(start.to_py()), int(end.to_py())
+        if start_n <= 0:
+            raise ValueError("string slice with a non-positive start is not rendered")
+        if end_n >= 0:
+            length = exp.Literal.number(end_n - start_n + 1)
+        else:
+            length = exp.Sub(
+                this=exp.Length(this=node.this.copy()), expression=exp.Literal.number(start_n - end_n - 2)
+            )
+        return exp.Substring(this=node.this, start=exp.Literal.number(start_n), length=length)
+    return node
+
+
+_LEN = re.compile(r"\blen\(")
+_STR_INDEX = re.compile(r"\b([a-z_]+)\[(\d+)\]")
+
+
+def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d",)) -> str:
+    """One DuckDB statement or expression query -> Spark SQL."""
+    variables = variables or {}
+    # DuckDB's len() of a list (the models use it on lists only) is Spark's size().
+    sql = _LEN.sub("array_length(", sql)
+    # a single character of a string column: d[10] -> substr(d, 10, 1) (list indexing is left to sqlglot)
+    sql = _STR_INDEX.sub(lambda m: f"substr({m.group(1)}, {m.group(2)}, 1)" if m.group(1) in string_columns else m.group(0), sql)
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    tree = _inline_in_lambdas(tree)
+    return _post_order(tree, variables).sql(dialect="spark")
+
+
+# DuckDB macros by name: (parameters, body as parsed DuckDB SQL); filled by render_macros.
+_MACROS: dict = {}
+
+
+def _unwrap_subquery(node: exp.Expression) -> exp.Expression:
+    """`(select f(x))` without FROM -> `f(x)`."""
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and not node.this.args.get("from"):
+        if len(node.this.expressions) == 1:
+            return node.this.expressions[0]
+    return node
+
+
+def _expand(node: exp.Expression, depth: int = 0) -> exp.Expression:
+    """Every macro call in `node` replaced by the macro's body, its parameters by the arguments."""
+    if depth > 40:
+        raise ValueError("macro expansion too deep")
+
+    def step(n):
+        if isinstance(n, exp.Anonymous) and n.name.lower() in _MACROS:
+            params, body = _MACROS[n.name.lower()]
+            args = dict(zip(params, n.expressions))
+            inlined = body.copy().transform(
+                lambda c: args[c.name].copy() if isinstance(c, exp.Column) and not c.table and c.name in args else c
+            )
+            return exp.Paren(this=_expand(inlined, depth + 1))
+        return n
+
+    return node.transform(step)
+
+
+def _with_lambda(name: str, seen=()) -> bool:
+    """Whether a macro's body holds a lambda, itself or through the macros it calls."""
+    if name in seen:
+        return False
+    body = _MACROS[name][1]
+    if body.find(exp.Lambda):
+        return True
+    return any(
+        _with_lambda(c.name.lower(), seen + (name,))
+        for c in body.find_all(exp.Anonymous)
+        if c.name.lower() in _MACROS
+    )
+
+
+def _one_level(n: exp.Anonymous) -> exp.Expression:
+    params, body = _MACROS[n.name.lower()]
+    args = dict(zip(params, n.expressions))
+    return exp.Paren(
+        this=body.copy().transform(
+            lambda c: args[c.name].copy() if isinstance(c, exp.Column) and not c.table and c.name in args else c
+        )
+    )
+
+
+def _inline_in_lambdas(node: exp.Expression) -> exp.Expression:
+    """Spark refuses a SQL function inside a lambda of a higher-order function (filter, transform)
+    and a lambda inside a SQL function's arguments. So macros stay Spark functions except: in a
+    lambda every macro is written out in full (its parameters are the lambda's, so this stays small);
+    a macro whose body holds a lambda, or called with one in its arguments, is written out one level
+    and looked at again. DuckDB-only scalar subqueries `(select f(x))` are dropped."""
+    node = _unwrap_subquery(node)
+    if isinstance(node, exp.Lambda):
+        return exp.Lambda(this=_expand(node.this.transform(_unwrap_subquery)), expressions=node.expressions)
+    is_macro = isinstance(node, exp.Anonymous) and node.name.lower() in _MACROS
+    if is_macro and _with_lambda(node.name.lower()):
+        return _inline_in_lambdas(_one_level(node))
+    for key, value in list(node.args.items()):
+        if isinstance(value, exp.Expression):
+            node.set(key, _inline_in_lambdas(value))
+        elif isinstance(value, list):
+            node.set(key, [_inline_in_lambdas(v) if isinstance(v, exp.Expression) else v for v in value])
+    if is_macro and any(a.find(exp.Lambda) for a in node.expressions):
+        return _inline_in_lambdas(_one_level(node))
+    return node
+
+
+def _post_order(node: exp.Expression, variables: dict) -> exp.Expression:
+    """Rewrites the children first, then the node: a rewritten node's arguments are rendered too."""
+    for key, value in list(node.args.items()):
+        if isinstance(value, exp.Expression):
+            node.set(key, _post_order(value, variables))
+        elif isinstance(value, list):
+            node.set(key, [_post_order(v, variables) if isinstance(v, exp.Expression) else v for v in value])
+    return _transform(node, variables)
+
+
+_MACRO = re.compile(r"create or replace macro (\w+)\(([^)]*)\) as(.*)", re.S)
+# parameter types where a macro does not take text
+_PARAM_TYPES = {("mst_check_digit", "n"): "BIGINT", ("money_round", "v"): "DOUBLE"}
+
+
+def render_macros(script: str) -> list[str]:
+    """DuckDB `create or replace macro f(a) as body;` -> Spark SQL functions
+    `create or replace temporary function f(a STRING) return <body>` (Spark 4 SQL UDFs).
+    DuckDB-only performance idioms are dropped: a scalar subquery `(select f(x))` (DuckDB computes
+    it once per distinct value) is the plain call on Spark."""
+    out = []
+    body_only = re.sub(r"--[^\n]*", "", script)
+    for stmt in re.split(r";[ \t]*(?:\n|$)", body_only):
+        m = _MACRO.match(stmt.strip())
+        if not m:
+            if stmt.strip():
+                raise ValueError("not a macro statement: " + stmt.strip()[:80])
+            continue
+        name, params, body = m.group(1), [p.strip() for p in m.group(2).split(",")], m.group(3).strip()
+        sub = re.fullmatch(r"\(select (.*)\)", body, re.S)
+        if sub:
+            body = sub.group(1)
+        _MACROS[name] = (params, sqlglot.parse_one("select " + body, read="duckdb").expressions[0].transform(_unwrap_subquery))
+        if _with_lambda(name):
+            continue  # written out where called (_inline_in_lambdas)
+        rendered = render("select " + body)
+        assert rendered.upper().startswith("SELECT ")
+        typed = ", ".join(f"{p} {_PARAM_TYPES.get((name, p), 'STRING')}" for p in params)
+        out.append(f"create or replace temporary function {name}({typed}) return {rendered[7:]}")
+    return out

@@ -1,0 +1,112 @@
+/**
+ * The SQL models on Spark: the same model files the DuckDB engine runs (pipelines/), handed to the
+ * driver as DuckDB SQL and rendered there for Spark (engine/spark/dialect.py). Inputs are the lake's
+ * raw partitions, the models built by earlier Spark jobs of the run and the engine's tables they
+ * read (resolve_clusters); each output comes back as Parquet and is read into the warehouse as the
+ * table of the same name, so resolve, scoring and publishing read exactly what Spark computed.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { rawTable } from '../ingest/schema.js';
+import { sourceNames } from '../ingest/sources.js';
+import type { Logger } from '../log.js';
+import { normalizeMacrosSql } from '../normalize/sql.js';
+import { ident, literal, type Db } from '../warehouse/db.js';
+import { orderModels, type Model } from '../warehouse/pipeline.js';
+import { lakeFiles, lakePartitionColumns, sourceDir } from './lake.js';
+import { checkMaster, runSparkJob, type SparkInput, type SparkRunReport } from './submit.js';
+
+/** What the Spark jobs of one run share. */
+export interface SparkRunState {
+  lake: string;
+  /** Scratch folder of the run (job files, outputs): under WS/tmp, removed with it. */
+  workDir: string;
+  /** Models built so far: name → Parquet folder. */
+  built: Map<string, string>;
+  jobs: number;
+  reports: SparkRunReport[];
+}
+
+/** Engine tables (not models) a model may read, exported for Spark when a chosen model names them. */
+const engineTables = ['resolve_clusters'];
+
+/** The Spark settings of a job: the engine's config plus what keeps the answer the same as DuckDB's. */
+export function sparkConf(config: Config): Record<string, string> {
+  return {
+    'spark.sql.shuffle.partitions': String(config.engine.shufflePartitions),
+    // the warehouse's time zone (warehouse/db.ts): timestamps and year()/month() agree
+    'spark.sql.session.timeZone': 'Asia/Ho_Chi_Minh',
+    'spark.sql.parquet.outputTimestampType': 'TIMESTAMP_MICROS',
+    'spark.ui.enabled': 'false',
+    'spark.ui.showConsoleProgress': 'false',
+    ...config.engine.sparkConf,
+  };
+}
+
+/**
+ * Builds the chosen models on Spark (in dependency order, one spark-submit), then reads each into
+ * the warehouse. Throws SparkJobError naming the model and Spark's reason; nothing is published
+ * by a run whose job failed (the run fails before publish).
+ */
+export async function runModelsOnSpark(
+  db: Db,
+  select: (m: Model) => boolean,
+  models: Model[],
+  state: SparkRunState,
+  opts: { config: Config; log: Logger; variables: Record<string, string | number | boolean>; app: string },
+): Promise<string[]> {
+  const chosen = orderModels(models.filter(select));
+  if (chosen.length === 0) return [];
+  const master = opts.config.engine.sparkMaster;
+  await checkMaster(master);
+  const job = `job-${++state.jobs}`;
+  const jobDir = join(state.workDir, job);
+  rmSync(jobDir, { recursive: true, force: true });
+  mkdirSync(jobDir, { recursive: true });
+  const inputs: Record<string, SparkInput> = {};
+  const text = chosen.map((m) => m.sql).join('\n');
+  for (const s of sourceNames) {
+    const table = rawTable(s);
+    if (!new RegExp(`\\b${table}\\b`).test(text)) continue;
+    const paths = lakeFiles(state.lake, s);
+    if (paths.length) {
+      inputs[table] = { paths, base: sourceDir(state.lake, s), drop: [...lakePartitionColumns] };
+    } else {
+      // no row of the source in the lake: an empty file with the raw table's columns
+      const empty = join(jobDir, `${table}-empty.parquet`);
+      await db.exec(`copy (select * from ${ident(table)} limit 0) to ${literal(empty)} (format parquet)`);
+      inputs[table] = { paths: [empty] };
+    }
+  }
+  for (const t of engineTables) {
+    if (!new RegExp(`\\b${t}\\b`).test(text)) continue;
+    const file = join(jobDir, `${t}.parquet`);
+    await db.exec(`copy (select * from ${ident(t)}) to ${literal(file)} (format parquet)`);
+    inputs[t] = { paths: [file] };
+  }
+  for (const [name, dir] of state.built) inputs[name] = { paths: [dir] };
+  const out = join(state.workDir, 'models');
+  const report = await runSparkJob(
+    {
+      app: opts.app,
+      master,
+      conf: sparkConf(opts.config),
+      macros: normalizeMacrosSql,
+      variables: opts.variables,
+      inputs,
+      models: chosen.map((m) => ({ name: m.name, sql: m.sql })),
+      out,
+    },
+    { workDir: jobDir, log: opts.log, driverMemory: opts.config.engine.driverMemory },
+  );
+  state.reports.push(report);
+  for (const m of chosen) {
+    const dir = join(out, m.name);
+    state.built.set(m.name, dir);
+    await db.exec(
+      `create or replace table ${ident(m.name)} as select * from read_parquet(${literal(join(dir, '*.parquet'))})`,
+    );
+  }
+  return chosen.map((m) => m.name);
+}
