@@ -43,6 +43,7 @@ import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.j
 import { fmt } from './format.js';
 import { writeLake } from './spark/lake.js';
 import { runModelsOnSpark, type SparkRunState } from './spark/models.js';
+import { checkMaster, findSpark } from './spark/submit.js';
 
 export interface RunOptions {
   input: string;
@@ -286,6 +287,11 @@ const buildModels = (ctx: RunContext, select: (m: Model) => boolean) =>
 const resolveModels = ['int_cod_senders', 'int_identity_records', 'int_entities', 'int_record_identity'];
 
 async function openRun(ctx: RunContext): Promise<void> {
+  if (ctx.config.engine.name === 'spark') {
+    // before anything is loaded: Spark installed, the master answering (a few seconds, not Spark's retries)
+    findSpark();
+    await checkMaster(ctx.config.engine.sparkMaster);
+  }
   await ensureWarehouseSchema(ctx.db);
   await installNormalizeMacros(ctx.db);
   await ctx.db.exec(`insert into runs values ($id, $s, null, 'running', null, $h, $v, null)`, {

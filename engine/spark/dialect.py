@@ -206,14 +206,30 @@ _LEN = re.compile(r"\blen\(")
 _STR_INDEX = re.compile(r"\b([a-z_]+)\[(\d+)\]")
 
 
-def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d",)) -> str:
-    """One DuckDB statement or expression query -> Spark SQL."""
+def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d",), schema: dict | None = None) -> str:
+    """One DuckDB statement or expression query -> Spark SQL. `schema` ({table: {column: type}}) of
+    the tables the query reads lets DuckDB's `* exclude (…)` / `* replace (…)` be written out as
+    column lists (sqlglot's qualify), as Spark has neither."""
     variables = variables or {}
     # DuckDB's len() of a list (the models use it on lists only) is Spark's size().
     sql = _LEN.sub("array_length(", sql)
     # a single character of a string column: d[10] -> substr(d, 10, 1) (list indexing is left to sqlglot)
     sql = _STR_INDEX.sub(lambda m: f"substr({m.group(1)}, {m.group(2)}, 1)" if m.group(1) in string_columns else m.group(0), sql)
     tree = sqlglot.parse_one(sql, read="duckdb")
+    if any(st.args.get(k) for st in tree.find_all(exp.Star) for k in ("except", "except_", "replace")):
+        if schema is None:
+            raise ValueError("* exclude / * replace need the schema of the tables read to render for Spark")
+        from sqlglot.optimizer.qualify import qualify
+
+        tree = qualify(
+            tree,
+            dialect="duckdb",
+            schema=schema,
+            expand_stars=True,
+            validate_qualify_columns=False,
+            quote_identifiers=False,
+            identify=False,
+        )
     tree = _inline_in_lambdas(tree)
     return _post_order(tree, variables).sql(dialect="spark")
 
@@ -224,7 +240,7 @@ _MACROS: dict = {}
 
 def _unwrap_subquery(node: exp.Expression) -> exp.Expression:
     """`(select f(x))` without FROM -> `f(x)`."""
-    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and not node.this.args.get("from"):
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and not node.this.find(exp.From):
         if len(node.this.expressions) == 1:
             return node.this.expressions[0]
     return node

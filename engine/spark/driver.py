@@ -90,7 +90,12 @@ def main(path):
         for m in job["models"]:
             model = m["name"]
             t0 = time.time()
-            sql = dialect.render(m["sql"], job.get("variables", {}))
+            schema = {
+                t.name: {f.name: f.dataType.simpleString() for f in spark.table(t.name).schema.fields}
+                for t in spark.catalog.listTables()
+                if t.isTemporary
+            }
+            sql = dialect.render(m["sql"], job.get("variables", {}), schema=schema)
             target = os.path.join(out, model)
             tmp = target + ".partial"
             shutil.rmtree(tmp, ignore_errors=True)
