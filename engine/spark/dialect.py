@@ -125,10 +125,17 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
         # QUALIFY q -> the condition as a column `_sangloc_q` of the select, kept rows filtered one
         # level up; the driver drops `_sangloc_*` columns from what a model writes
         cond = node.args["qualify"].this
+        # Spark refuses a select's own aliases inside a window: write the aliased expressions out
+        aliases = {e.alias: e.this for e in node.expressions if isinstance(e, exp.Alias)}
+        cond = cond.transform(
+            lambda c: aliases[c.name].copy() if isinstance(c, exp.Column) and not c.table and c.name in aliases else c
+        )
         inner = node.copy()
         inner.set("qualify", None)
         inner.set("expressions", [*inner.expressions, exp.alias_(cond, "_sangloc_q")])
         return exp.select("*").from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("_sangloc_qualify")))).where(exp.column("_sangloc_q"))
+    if isinstance(node, exp.Select) and node.args.get("joins"):
+        _lateral_unnest(node)
     if isinstance(node, exp.RegexpFullMatch):
         pat = node.expression
         if not _lit(pat):
@@ -202,6 +209,66 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
     return node
 
 
+def _lateral_unnest(select: exp.Select) -> None:
+    """`from t, lateral (select unnest(l1) as a, unnest(l2) as b) v` -> `from t, lateral
+    inline(arrays_zip(l1, l2)) as v(a, b)` (explode for one list): DuckDB's unnests side by side."""
+    keep = []
+    for j in select.args["joins"]:
+        lat = j.this
+        sub = lat.this if isinstance(lat, exp.Lateral) else None
+        sel = sub.this if isinstance(sub, exp.Subquery) else sub
+        if (
+            isinstance(sel, exp.Select)
+            and not sel.find(exp.From)
+            and sel.expressions
+            and all(isinstance(e, exp.Alias) and isinstance(e.this, (exp.Unnest, exp.Explode)) for e in sel.expressions)
+        ):
+            lists = [e.this.this if isinstance(e.this, exp.Explode) else e.this.expressions[0] for e in sel.expressions]
+            names = [exp.to_identifier(e.alias) for e in sel.expressions]
+            alias = lat.args.get("alias") or (sub.args.get("alias") if isinstance(sub, exp.Subquery) else None)
+            table = exp.to_identifier(alias.name if alias is not None and alias.name else "_sangloc_unnest")
+            fn = (
+                exp.Anonymous(this="explode", expressions=lists)
+                if len(lists) == 1
+                else exp.Anonymous(this="inline", expressions=[exp.Anonymous(this="arrays_zip", expressions=lists)])
+            )
+            # a lateral join to the generator as a table function: later joins may use its columns
+            j.set("this", exp.Lateral(this=fn, view=False, alias=exp.TableAlias(this=table, columns=names)))
+        keep.append(j)
+    select.set("joins", keep)
+
+
+def _union_by_name(node: exp.Union) -> exp.Expression:
+    """UNION [ALL] BY NAME -> a positional union: every branch selects the union of the names (in
+    DuckDB's order: the first branch's, then new ones as they come), NULL where it lacks one."""
+    branches = []
+
+    def flat(n):
+        if isinstance(n, exp.Union) and n.args.get("by_name") and n.args.get("distinct") == node.args.get("distinct"):
+            flat(n.this)
+            flat(n.expression)
+        else:
+            branches.append(n)
+
+    flat(node)
+    if not all(isinstance(b, exp.Select) and all(e.alias_or_name and not isinstance(e, exp.Star) for e in b.expressions) for b in branches):
+        raise ValueError(
+            "UNION BY NAME needs explicit columns in every branch to render for Spark: "
+            + " | ".join(b.sql("duckdb")[:200] for b in branches if not isinstance(b, exp.Select) or any(isinstance(e, exp.Star) or not e.alias_or_name for e in b.expressions))
+        )
+    names = []
+    for b in branches:
+        for e in b.expressions:
+            if e.alias_or_name not in names:
+                names.append(e.alias_or_name)
+    out = None
+    for b in branches:
+        have = {e.alias_or_name: e for e in b.expressions}
+        b.set("expressions", [have[n] if n in have else exp.alias_(exp.Null(), n) for n in names])
+        out = b if out is None else exp.Union(this=out, expression=b, distinct=node.args.get("distinct"))
+    return out
+
+
 _LEN = re.compile(r"\blen\(")
 _STR_INDEX = re.compile(r"\b([a-z_]+)\[(\d+)\]")
 
@@ -216,7 +283,9 @@ def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d"
     # a single character of a string column: d[10] -> substr(d, 10, 1) (list indexing is left to sqlglot)
     sql = _STR_INDEX.sub(lambda m: f"substr({m.group(1)}, {m.group(2)}, 1)" if m.group(1) in string_columns else m.group(0), sql)
     tree = sqlglot.parse_one(sql, read="duckdb")
-    if any(st.args.get(k) for st in tree.find_all(exp.Star) for k in ("except", "except_", "replace")):
+    if any(st.args.get(k) for st in tree.find_all(exp.Star) for k in ("except", "except_", "replace")) or any(
+        u.args.get("by_name") for u in tree.find_all(exp.Union)
+    ):
         if schema is None:
             raise ValueError("* exclude / * replace need the schema of the tables read to render for Spark")
         from sqlglot.optimizer.qualify import qualify
@@ -230,6 +299,8 @@ def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d"
             quote_identifiers=False,
             identify=False,
         )
+        # before QUALIFY and the rest turn a branch into `select * from (…)`
+        tree = tree.transform(lambda n: _union_by_name(n) if isinstance(n, exp.Union) and n.args.get("by_name") else n)
     tree = _inline_in_lambdas(tree)
     return _post_order(tree, variables).sql(dialect="spark")
 
@@ -241,7 +312,7 @@ _MACROS: dict = {}
 def _unwrap_subquery(node: exp.Expression) -> exp.Expression:
     """`(select f(x))` without FROM -> `f(x)`."""
     if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and not node.this.find(exp.From):
-        if len(node.this.expressions) == 1:
+        if len(node.this.expressions) == 1 and not isinstance(node.this.expressions[0], exp.Alias):
             return node.this.expressions[0]
     return node
 
