@@ -83,7 +83,7 @@ export const configSchema = z.strictObject({
         .default(4)
         .describe('spark.sql.shuffle.partitions: raise it with the data (about 2–3 per executor core).'),
       sparkConf: z
-        .record(z.string(), z.string())
+        .record(z.string(), z.string().describe('The value of one Spark setting, e.g. `8g`.'))
         .default({})
         .describe('Further Spark settings passed to spark-submit as --conf KEY=VALUE (e.g. executor memory).'),
       lake: z
