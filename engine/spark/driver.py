@@ -31,8 +31,13 @@ def say(**fields):
 
 
 def reason(err: BaseException) -> str:
-    text = str(err).strip().split("\n")[0]
-    return text[:600]
+    """Spark's reason in one line: the error class line, or for a Java error the innermost cause."""
+    lines = [line.strip() for line in str(err).strip().split("\n") if line.strip()]
+    if lines and lines[0].startswith("An error occurred while calling"):
+        causes = [line for line in lines if line.startswith("Caused by:")]
+        picked = causes[-1] if causes else next((line for line in lines[1:] if "Exception" in line), lines[0])
+        return picked.replace("Caused by: ", "")[:600]
+    return (lines[0] if lines else type(err).__name__)[:600]
 
 
 def register_udfs(spark):
