@@ -136,6 +136,14 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
         return exp.select("*").from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("_sangloc_qualify")))).where(exp.column("_sangloc_q"))
     if isinstance(node, exp.Select) and node.args.get("joins"):
         _lateral_unnest(node)
+    if isinstance(node, exp.Filter) and isinstance(node.this, exp.GroupConcat):
+        agg = _distinct_sorted_concat(node.this, node.expression)
+        if agg is not None:
+            return agg
+    if isinstance(node, exp.GroupConcat) and not isinstance(node.parent, exp.Filter):
+        agg = _distinct_sorted_concat(node, None)
+        if agg is not None:
+            return agg
     if isinstance(node, exp.RegexpFullMatch):
         pat = node.expression
         if not _lit(pat):
@@ -267,6 +275,28 @@ def _union_by_name(node: exp.Union) -> exp.Expression:
         b.set("expressions", [have[n] if n in have else exp.alias_(exp.Null(), n) for n in names])
         out = b if out is None else exp.Union(this=out, expression=b, distinct=node.args.get("distinct"))
     return out
+
+
+def _distinct_sorted_concat(node: exp.GroupConcat, where) -> exp.Expression | None:
+    """string_agg(distinct x, sep order by x) [filter (where c)] -> the sorted distinct values
+    joined, NULL when there are none: Spark 4.3 fails executing `listagg(distinct x) within group
+    (order by x)` (ClassCastException), so it is written with collect_set."""
+    order = node.this
+    if not (isinstance(order, exp.Order) and isinstance(order.this, exp.Distinct)):
+        return None
+    values = order.this.expressions
+    keys = order.expressions
+    if len(values) != 1 or len(keys) != 1 or keys[0].args.get("desc") or keys[0].this != values[0]:
+        return None
+    collected = exp.Anonymous(this="collect_set", expressions=[values[0].copy()])
+    if where is not None:
+        collected = exp.Filter(this=collected, expression=where.copy())
+    arr = exp.Anonymous(this="array_sort", expressions=[collected])
+    sep = node.args.get("separator") or exp.Literal.string(",")
+    return exp.Case(
+        ifs=[exp.If(this=exp.EQ(this=exp.Anonymous(this="size", expressions=[arr.copy()]), expression=exp.Literal.number(0)), true=exp.Null())],
+        default=exp.Anonymous(this="array_join", expressions=[arr, sep.copy()]),
+    )
 
 
 _LEN = re.compile(r"\blen\(")
