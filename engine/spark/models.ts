@@ -95,8 +95,15 @@ export async function runModelsOnSpark(
       inputs[table] = { paths: [empty] };
     }
   }
-  for (const t of [...engineTables, ...Object.keys(engineOnlyModels)]) {
-    if (state.built.has(t)) continue;
+  // engine tables the models read (resolve_clusters, outcome_subjects …): every `from`/`join` name that
+  // is a warehouse table and neither a lake source, a model of this job nor one Spark built
+  const named = [...text.matchAll(/\b(?:from|join)\s+([a-z_][a-z0-9_]*)/gi)].map((x) => x[1]!.toLowerCase());
+  const chosenNames = new Set(chosen.map((m) => m.name));
+  const engineRead = new Set([...engineTables, ...Object.keys(engineOnlyModels)]);
+  for (const n of named)
+    if (!(n in inputs) && !chosenNames.has(n) && !state.built.has(n) && (await db.tableExists(n))) engineRead.add(n);
+  for (const t of engineRead) {
+    if (state.built.has(t) || t in inputs) continue;
     if (!new RegExp(`\\b${t}\\b`).test(text)) continue;
     const file = join(jobDir, `${t}.parquet`);
     await db.exec(`copy (select * from ${ident(t)}) to ${literal(file)} (format parquet)`);
