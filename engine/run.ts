@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow } from './publish/case-row.js';
 import { buildReportModel, ruleReasons, sourceQuality } from './publish/report-from-run.js';
+import { type WorkListSummary, workListSummary } from './publish/report-model.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
 import { nextRunSeq } from './publish/run-ref.js';
@@ -26,7 +27,7 @@ import {
 import { resolveExact } from './resolve/exact.js';
 import { resolveIdentities } from './resolve/identity.js';
 import { rankCases } from './score/rank.js';
-import { scoreEntities } from './score/score.js';
+import { rateBasisOf, scoreEntities } from './score/score.js';
 import { readEntityBatch, readProfiles, type EntityBatch } from './features/read.js';
 import { scoreSupervised, type SupervisedScore } from './supervised-stage.js';
 import { engineVersion } from './version.js';
@@ -62,7 +63,10 @@ export interface RunResult {
   runId: string;
   runDir: string;
   taxYear: number;
+  /** Rows written to cases.csv (the full ranking). */
   cases: number;
+  /** The work list: cases worth an analyst's time (the first rows of the ranking). */
+  workList: WorkListSummary;
   entities: number;
   load: LoadSummary;
 }
@@ -206,7 +210,7 @@ interface RunContext {
   resolved?: { records: number; clusters: number };
   unattributed?: { rows: number; vnd: number; source: string };
   batch?: EntityBatch;
-  scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore };
+  scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore; workList: WorkListSummary };
   published?: {
     dir: string;
     runJson: Record<string, unknown>;
@@ -398,6 +402,7 @@ async function scoreStage(ctx: RunContext): Promise<void> {
     rules: need(ctx.rules, 'the tax rules'),
     lang: config.output.language,
     provinces: batch.provinces,
+    activity: config.score.activity,
   });
   const model =
     config.score.mode === 'baseline'
@@ -405,12 +410,17 @@ async function scoreStage(ctx: RunContext): Promise<void> {
       : await scoreSupervised(ctx.ws, batch, scored, { config, taxYear, log });
   const excludedMask = new Uint8Array(batch.batch.n);
   for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
+  // An entity with no reason and no tax gap is no case: it never fills the scored part of the work list.
+  const eligible = new Uint8Array(batch.batch.n);
+  for (let i = 0; i < batch.batch.n; i++)
+    eligible[i] = scored.derived.taxGap[i]! > 0 || scored.reasonCodes[i]!.length > 0 ? 1 : 0;
   const ranking = rankCases(model.expectedYield, model.probability, batch.ids, excludedMask, {
     capacity: config.rank.capacity,
     controlShare: config.rank.controlShare,
     seed: config.seed,
     provinceQuotas: config.rank.provinceQuotas,
     provinces: batch.provinces,
+    eligible,
   });
   const profiles = await readProfiles(ctx.db);
   const rows: CaseRow[] = [];
@@ -438,7 +448,12 @@ async function scoreStage(ctx: RunContext): Promise<void> {
       reasons: scored.reasons[i]!,
       control_slice: ranking.control[k]!,
       tax_year: taxYear,
-      activity_group: scored.derived.group[i] ?? null,
+      // an expectation over several groups has no one group: see tax_rate_basis
+      activity_group: scored.derived.basis[i]!.mix ? null : (scored.derived.group[i] ?? null),
+      tax_rate: Math.round(scored.derived.rate[i]! * 1e6) / 1e6,
+      tax_rate_min: scored.derived.rateMin[i]!,
+      tax_rate_max: scored.derived.rateMax[i]!,
+      tax_rate_basis: rateBasisOf(scored.derived, i, need(ctx.rules, 'the tax rules'), config.output.language),
       platform_revenue_vnd: f('platform_gmv'),
       cod_revenue_vnd: f('cod_sales'),
       bank_revenue_vnd: f('bank_trade'),
@@ -450,7 +465,12 @@ async function scoreStage(ctx: RunContext): Promise<void> {
       record_count: f('identity_records'),
     });
   }
-  ctx.scored = { rows, excluded: batch.batch.n - ranking.order.length, model };
+  ctx.scored = {
+    rows,
+    excluded: batch.batch.n - ranking.order.length,
+    model,
+    workList: workListSummary(rows, ranking.workList),
+  };
 }
 
 function scoreSummary(ctx: RunContext): string | undefined {
@@ -463,7 +483,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const load = need(ctx.load, 'the load summary');
   const batch = need(ctx.batch, 'the entity batch');
   const taxYear = need(ctx.taxYear, 'the tax year');
-  const { rows, excluded, model } = need(ctx.scored, 'the scored cases');
+  const { rows, excluded, model, workList } = need(ctx.scored, 'the scored cases');
   const dir = beginRunFolder(ws, runId);
   await writeCaseExports(dir, rows, {
     maskPii: config.output.maskPii,
@@ -475,7 +495,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const exported = { cases: rows.length, members, rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId) };
   // What explain, stats and outcomes import read later, so they never need the live warehouse.
   const snapshot = await writeRunSnapshot(db, join(dir, SNAPSHOT_FILE));
-  log.info(`snapshot: ${snapshot.tables} tables, ${snapshot.rows.toLocaleString('en')} rows for the analyst commands`);
+  log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
   const finished = new Date();
   const runJson = {
     run_id: runId,
@@ -501,7 +521,9 @@ async function publishStage(ctx: RunContext): Promise<void> {
     })),
     rows: load.bySource,
     entities: batch.batch.n,
-    cases: rows.length,
+    cases: workList.cases,
+    ranked: rows.length,
+    work_list: workList,
     excluded_audited: excluded,
     // Which entities (engine ids, no personal data): `sangloc diff` says a case dropped as audited.
     excluded_audited_entities: batch.ids.filter((id) => batch.audited.has(id)).sort(),
@@ -529,13 +551,17 @@ async function publishStage(ctx: RunContext): Promise<void> {
         load.bySource,
       ),
       cases: rows,
+      workList: workList.cases,
       entities: batch.batch.n,
       scorer: model.description,
       unattributed: need(ctx.unattributed, 'the unattributed rows'),
     },
     { ws, db, taxRules: config.taxRules },
   );
-  await writeReportHtml(join(dir, 'report.html'), report, { maskPii: config.output.maskPii });
+  await writeReportHtml(join(dir, 'report.html'), report, {
+    maskPii: config.output.maskPii,
+    lang: config.output.language,
+  });
   ctx.published = { dir, runJson, exported, finishedAt: finished };
 }
 
@@ -572,7 +598,8 @@ async function commitRun(ctx: RunContext): Promise<void> {
     y: taxYear,
     id: runId,
   });
-  ctx.result = { runId, runDir: finalDir, taxYear, cases: exported.cases, entities: batch.batch.n, load };
+  const { workList } = need(ctx.scored, 'the scored cases');
+  ctx.result = { runId, runDir: finalDir, taxYear, cases: exported.cases, workList, entities: batch.batch.n, load };
   printRejects(await topRejects(db, runId, load.files), ctx.opts);
 }
 

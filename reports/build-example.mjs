@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Rebuilds the committed example in reports/example/ from data-samples/ (run with `npm run example`,
 // after `npm run build`): the analyst's report, the case list, a seller dossier and the year's
-// statistics, so a visitor sees the output without running anything. Uses the built engine in dist/.
+// statistics, so a visitor sees the output without running anything, and headless-Chromium screenshots of the
+// report's first screen at a phone's, an office PC's and a wide screen's width (report-390.png, report-1366.png,
+// report-1920.png) and of the dossier. Uses the built engine in dist/.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -21,6 +23,41 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(new URL(`../dist/engine/${p}`, import.meta.url).href);
 const out = join(root, 'reports', 'example');
 const ws = mkdtempSync(join(tmpdir(), 'sangloc-example-'));
+const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+  .filter(Boolean)
+  .find((p) => existsSync(p));
+
+/** Screenshots of a page's first screen, one per [file, width, height]; skipped with a message without Chromium. */
+function screenshots(page, shots) {
+  if (!chromium) {
+    process.stderr.write('example: no Chromium found (CHROMIUM_PATH, /usr/bin/chromium): screenshots skipped\n');
+    return;
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'sangloc-example-chromium-'));
+  try {
+    for (const [file, width, height] of shots) {
+      execFileSync(
+        chromium,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--hide-scrollbars',
+          '--no-first-run',
+          '--disable-background-networking',
+          `--user-data-dir=${profile}`,
+          `--window-size=${width},${height}`,
+          `--screenshot=${join(out, file)}`,
+          `file://${page}`,
+        ],
+        { stdio: 'ignore', timeout: 90_000 },
+      );
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 const sangloc = (...args) =>
   execFileSync(process.execPath, [join(root, 'bin', 'sangloc.js'), ...args], {
     cwd: root,
@@ -111,6 +148,12 @@ try {
   const top = cases[0].entity_id;
   sangloc('explain', top, '--workspace', ws, '--format', 'html', '--out', join(out, `dossier-${top}.html`));
   writeFileSync(join(out, `dossier-${top}.txt`), sangloc('explain', top, '--workspace', ws, '--rows', '10'));
+  screenshots(join(out, 'report.html'), [
+    ['report-390.png', 390, 844],
+    ['report-1366.png', 1366, 768],
+    ['report-1920.png', 1920, 1080],
+  ]);
+  screenshots(join(out, `dossier-${top}.html`), [[`dossier-${top}-1366.png`, 1366, 1400]]);
   const year = String(run.tax_year);
   writeFileSync(
     join(out, `stats-${year}.txt`),
@@ -120,7 +163,8 @@ try {
   );
   renderXlsxPage(join(out, 'cases.xlsx'), join(out, 'cases-xlsx-page1.png'));
   process.stderr.write(
-    `example: run ${run.run_id}, ${cases.length} cases → reports/example/ (report.html, cases, dossier-${top}, stats-${year})\n`,
+    `example: run ${run.run_id}, work list ${run.work_list?.cases ?? cases.length} of ${cases.length} ranked → ` +
+      `reports/example/ (report.html and screenshots, cases, dossier-${top}, stats-${year})\n`,
   );
 } finally {
   rmSync(ws, { recursive: true, force: true });

@@ -77,7 +77,10 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     // node:util names the flag it does not know: "Unknown option '--worksapce'. To specify …".
     const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
     if (unknown) {
-      const near = unknown[1] === '--' ? didYouMean(unknown[2]!, [...Object.keys(command.options), 'help']) : undefined;
+      const near =
+        unknown[1] === '--'
+          ? didYouMean(unknown[2]!, [...Object.keys(command.options), ...Object.keys(sharedOptions)])
+          : undefined;
       throw new UsageError(
         `unknown option ${unknown[1]}${unknown[2]}${near ? ` (did you mean --${near}?)` : ''}. ` +
           `See \`sangloc ${command.name} --help\`.`,

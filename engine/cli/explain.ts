@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { buildDossier } from '../explain/dossier.js';
+import { maskDossier } from '../explain/mask.js';
 import { formatDossierJson, formatDossierText, renderDossierHtml } from '../explain/render.js';
 import { openExistingWorkspace, readRunCases, readRunJson, resolveRunDir } from '../publish/run-ref.js';
 import { openRunSnapshot } from '../publish/snapshot.js';
@@ -15,6 +16,7 @@ const options = {
   format: { type: 'string', short: 'f' },
   rows: { type: 'string' },
   out: { type: 'string', short: 'o' },
+  'mask-pii': { type: 'boolean' },
 } as const;
 
 const formats = ['text', 'json', 'html'] as const;
@@ -25,7 +27,8 @@ export const command: Command<typeof options> = {
     "one seller's dossier: identities, records by source, links and their weights, revenue and tax step by " +
     'step, reasons',
   usage:
-    'explain ENTITY_ID --workspace WS [--run ID] [--format text|json|html] [--rows N] [--out FILE] [--config FILE]',
+    'explain ENTITY_ID --workspace WS [--run ID] [--format text|json|html] [--rows N] [--out FILE] [--config FILE] ' +
+    '[--mask-pii]',
   help: [
     'ENTITY_ID        the entity_id column of cases.csv (e.g. EDAC4D33858)',
     '--workspace WS   the workspace the run wrote to',
@@ -34,6 +37,7 @@ export const command: Command<typeof options> = {
     '--rows N         source records listed per source (default 25; the summaries count all)',
     '--out FILE       write there instead of stdout',
     '--config FILE    the config the run used (tax rules, resolve method)',
+    '--mask-pii       mask tax codes, IDs, phones, accounts and e-mails (also when the config sets output.maskPii)',
     'Reads the run folder and its snapshot.duckdb only (never the live warehouse): works while a run holds',
     'the workspace and on a read-only workspace. Recorded in WS/audit.log (who, entity, counts).',
   ],
@@ -64,10 +68,14 @@ export const command: Command<typeof options> = {
         taxRules: config.taxRules,
         rowsPerSource: optionalInt(args, 'rows', 0, 1_000_000),
         resolveMethod: config.resolve.method,
+        workList: run.work_list?.cases,
+        activity: config.score.activity,
       });
     } finally {
       db.close();
     }
+    const masked = Boolean(args.values['mask-pii'] || config.output.maskPii);
+    if (masked) dossier = maskDossier(dossier);
     const text =
       format === 'json'
         ? formatDossierJson(dossier)
@@ -83,7 +91,7 @@ export const command: Command<typeof options> = {
         rows_shown: dossier.records.reduce((s, r) => s + r.rows.length, 0),
         ...(out ? { exported: 1 } : {}),
       },
-      detail: `dossier of entity ${entityId} (${format})${out ? ' exported to a file' : ''}`,
+      detail: `dossier of entity ${entityId} (${format}${masked ? ', masked' : ''})${out ? ' exported to a file' : ''}`,
     });
     if (out) {
       writeFileSync(out, text, { mode: 0o600 });

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { createLogger, formatMs } from '../log.js';
-import { runBatch } from '../run.js';
+import { runBatch, type RunResult } from '../run.js';
 import { optionalInt, requireString, workspaceOptions, type Command } from './command.js';
 import { fmt, setLang } from '../format.js';
 
@@ -75,8 +75,8 @@ export const command: Command = {
       [
         `sangloc: run ${result.runId} published in ${formatMs(performance.now() - started)} (tax ` +
           `year ${result.taxYear}):`,
-        `  ${fmt().int(result.entities)} seller entities, ${fmt().int(result.cases)} cases`,
-        `  case list: ${rel}/cases.xlsx (also .csv, .parquet, .json)`,
+        ...workListLines(result),
+        `  case list: ${rel}/cases.xlsx (also .csv, .parquet, .json: the full ranking)`,
         `  report:    ${rel}/report.html`,
         '',
       ].join('\n'),
@@ -84,3 +84,17 @@ export const command: Command = {
     return 0;
   },
 };
+
+/**
+ * The headline's count of cases: the work list (scored picks and the random control slice) and how many of its cases
+ * have an expected yield; every other entity is only in the full ranking.
+ */
+export function workListLines(result: Pick<RunResult, 'entities' | 'cases' | 'workList'>): string[] {
+  const n = (v: number) => fmt().int(v);
+  const w = result.workList;
+  return [
+    `  work list: ${n(w.cases)} cases (${n(w.scored)} by expected yield + ${n(w.control)} random control), ` +
+      `${n(w.with_expected_yield)} with expected yield > 0, ${n(w.expected_yield_vnd)} VND expected in all`,
+    `  ${n(result.entities)} seller entities resolved; ${n(result.cases)} ranked in the case files`,
+  ];
+}

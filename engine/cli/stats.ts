@@ -42,7 +42,7 @@ export const command: Command<typeof options> = {
     const db = await openRunSnapshot(runDir, { threads: config.threads, memoryLimit: config.memoryLimit });
     let stats: Awaited<ReturnType<typeof periodStats>>;
     try {
-      stats = await periodStats(db, period, { taxRules: config.taxRules });
+      stats = await periodStats(db, period, { taxRules: config.taxRules, activity: config.score.activity });
     } finally {
       db.close();
     }

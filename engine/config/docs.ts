@@ -68,7 +68,7 @@ export function configReference(): string {
     '  (`rank.capasity: unknown key; did you mean "rank.capacity"?`), never silently ignored.',
     '- All problems of a config are reported at once, in one error naming the file and each key.',
     '- A run prints every setting that differs from its default on stderr, one line each:',
-    '  `sangloc: config: rank.capacity = 200 (default 0)` (or `sangloc: config: defaults only`).',
+    '  `sangloc: config: rank.capacity = 200 (default 500)` (or `sangloc: config: defaults only`).',
     '- `<name>` in a path stands for a key you choose (a tax year, a province, a source, a column).',
     '- A tax year present in the defaults may be given in part; a new year needs every part',
     '  (`threshold`, both flags and the rates of all five activity groups).',

@@ -124,6 +124,28 @@ export const configSchema = z.strictObject({
         .max(1)
         .default(0.5)
         .describe('Weight of the calibrated forest in the probability of under-declaration (the rest: rules).'),
+      activity: z
+        .strictObject({
+          method: z
+            .enum(['mix', 'goods'])
+            .default('mix')
+            .describe(
+              'How a seller the registry does not classify is priced: `mix`: the group its words name, else the ' +
+                'mix of groups among registered sellers with the same channels (docs/domain.md); ' +
+                '`goods`: the goods rate, the lowest (the engine before issue 21, for comparisons).',
+            ),
+          minGroupSize: z
+            .number()
+            .int()
+            .min(1)
+            .default(30)
+            .describe(
+              'Registered sellers a channel-profile group needs before its mix is used: in the province, ' +
+                'else nationally, else every registered seller, else the goods rate.',
+            ),
+        })
+        .prefault({})
+        .describe('The activity group (tax rate) of sellers the registry does not classify.'),
     })
     .prefault({})
     .describe('How entities are scored.'),
@@ -133,8 +155,11 @@ export const configSchema = z.strictObject({
         .number()
         .int()
         .min(0)
-        .default(0)
-        .describe('How many cases the list holds (0 = all entities with a positive gap).'),
+        .default(500)
+        .describe(
+          'How many cases the work list holds, its random control slice included (0 = every entity with a ' +
+            'reason or a positive tax gap). The full ranking of every entity stays in cases.csv / .parquet.',
+        ),
       controlShare: z
         .number()
         .min(0)

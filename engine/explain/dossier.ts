@@ -4,10 +4,19 @@
  * computation step by step under the tax year's rules, and the reasons of its case row.
  * The warehouse holds the latest state; the case row comes from the chosen run's cases.json.
  */
-import { rulesForYear, taxDue, isActivityGroup, type ActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
+import { rulesForYear, taxDue, type ActivityGroup, type TaxYearRules } from '../config/tax-rules.js';
 import { InputError } from '../errors.js';
+import { readEntityBatch } from '../features/read.js';
 import type { CaseRow } from '../publish/case-row.js';
-import { groupFromWithholding } from '../score/gap.js';
+import {
+  expectedTax,
+  groupRange,
+  type ActivityBasis,
+  type ActivityOptions,
+  type RateSource,
+} from '../score/activity.js';
+import { deriveAmounts } from '../score/gap.js';
+import { rateBasisOf } from '../score/score.js';
 import type { Db, Row } from '../warehouse/db.js';
 import { fmt } from '../format.js';
 
@@ -56,6 +65,9 @@ export interface LinkEvidence {
   parts: { part: string; weight: number }[];
   /** For exact links: the identifier kinds shared (tax_id, national_id, phone, account, email, domain). */
   shared: string[];
+  /** Record ids of the two ends (`IdentityRecord.record_id`): labels may repeat, ids do not. */
+  id_a?: number;
+  id_b?: number;
 }
 
 /** One step of the revenue computation: a label, an amount, and how it was obtained. */
@@ -72,8 +84,22 @@ export interface RevenueStep {
 export interface RevenueComputation {
   tax_year: number;
   activity_group: string;
-  /** Where the group came from: the registry, or the rate a marketplace withheld. */
-  group_source: 'registry' | 'withholding' | 'default';
+  /**
+   * Where the group came from, strongest first: the rate a marketplace withheld, the registry, the
+   * words of its names and transfers, the mix of registered sellers with its channels, or the
+   * goods rate for want of anything (engine/score/activity.ts).
+   */
+  group_source: RateSource;
+  /** The VAT + PIT rate used, the range the seller could owe, and its basis in both languages. */
+  rate: {
+    used: number;
+    min: number;
+    max: number;
+    basis_vi: string;
+    basis_en: string;
+    tax_due_min_vnd: number;
+    tax_due_max_vnd: number;
+  };
   rules: {
     threshold: number;
     vat_rate: number;
@@ -98,13 +124,22 @@ export interface RevenueComputation {
  * entity reached only by a link too weak to merge. Shown apart from the seller's own records.
  */
 export interface RelatedParty {
-  kind: 'warehouse_phone' | 'warehouse_name' | 'warehouse_account' | 'shared_phone' | 'shared_email' | 'weak_link';
+  kind:
+    | 'warehouse_phone'
+    | 'warehouse_name'
+    | 'warehouse_account'
+    | 'shared_phone'
+    | 'shared_email'
+    | 'shared_account'
+    | 'weak_link';
   /** The shared value; for a weak link, the other entity's record and the link's weight. */
   value: string;
   /** Other entities carrying the value (first 20). */
   entities: string[];
   /** How many other entities carry it. */
   entity_count: number;
+  /** Record ids of this entity's records that carry the value (or, for a weak link, that the link touches). */
+  records?: number[];
 }
 
 /** A registered taxpayer an entity without a registry record may be (mart_registry_candidates.sql). */
@@ -158,8 +193,12 @@ export interface DossierOptions {
   taxRules?: Record<string, TaxYearRules>;
   /** Most rows shown per source (all rows still count in the summary). Default 25. */
   rowsPerSource?: number;
+  /** Length of the run's work list (run.json `work_list.cases`): a case ranked below it is said to be. */
+  workList?: number;
   /** How the run resolved identities (config `resolve.method`); 'exact' explains links by shared identifiers. */
   resolveMethod?: 'scored' | 'exact';
+  /** How an unclassified seller's activity is estimated (config `score.activity`), as the run did. */
+  activity?: ActivityOptions;
 }
 
 /** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies
@@ -224,9 +263,14 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
       : exactLinks(identities);
   const related = await relatedParties(db, entityId);
   const registryCandidate = await registryCandidateOf(db, entityId);
-  const revenue = await revenueComputation(db, entityId, year, opts.taxRules, records);
+  const revenue = await revenueComputation(db, entityId, year, opts, records);
   const row = opts.caseRow ?? null;
   if (!row) notes.push('not on the case list of this run (already audited for the year, or no tax gap)');
+  else if (opts.workList !== undefined && row.rank > opts.workList)
+    notes.push(
+      `ranked ${row.rank} in the full ranking, below this run's work list of ${opts.workList} cases ` +
+        '(cases.csv keeps every entity; the work list is its first rows)',
+    );
   const reasons = row ? row.reason_codes.map((code, k) => ({ code, text: row.reasons[k] ?? '' })) : [];
   return {
     entity_id: entityId,
@@ -385,13 +429,21 @@ async function sourceRecords(db: Db, entityId: string, year: number, limit: numb
   return out;
 }
 
-const relatedColumns = ['hub_phone', 'hub_name_key', 'hub_account', 'shared_phone', 'shared_email'] as const;
+const relatedColumns = [
+  'hub_phone',
+  'hub_name_key',
+  'hub_account',
+  'shared_phone',
+  'shared_email',
+  'shared_account',
+] as const;
 const relatedKind: Record<(typeof relatedColumns)[number], RelatedParty['kind']> = {
   hub_phone: 'warehouse_phone',
   hub_name_key: 'warehouse_name',
   hub_account: 'warehouse_account',
   shared_phone: 'shared_phone',
   shared_email: 'shared_email',
+  shared_account: 'shared_account',
 };
 
 /** Warehouses, shared contacts and weak links of an entity, with the other entities that carry them. */
@@ -402,12 +454,14 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
   const out: RelatedParty[] = [];
   for (const col of relatedColumns) {
     if (!have.has(col)) continue;
-    const rows = await db.all<{ value: string; entities: string | null; n: number }>(
-      `with mine as (select distinct ${col} as value from int_entities where entity_id = $e and ${col} is not null)
-       select m.value, string_agg(distinct o.entity_id, '|' order by o.entity_id) as entities,
+    const rows = await db.all<{ value: string; recs: string; entities: string | null; n: number }>(
+      `with mine as (
+         select ${col} as value, string_agg(distinct record_id::varchar, '|') as recs
+         from int_entities where entity_id = $e and ${col} is not null group by 1)
+       select m.value, m.recs, string_agg(distinct o.entity_id, '|' order by o.entity_id) as entities,
               count(distinct o.entity_id)::bigint as n
        from mine m left join int_entities o on o.${col} = m.value and o.entity_id <> $e
-       group by m.value order by m.value`,
+       group by m.value, m.recs order by m.value`,
       { e: entityId },
     );
     for (const r of rows)
@@ -416,18 +470,21 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
         value: r.value,
         entities: (r.entities ? r.entities.split('|') : []).slice(0, 20),
         entity_count: Number(r.n),
+        records: recordIds(r.recs),
       });
   }
   if (await tableExists(db, 'resolve_links')) {
-    const weak = await db.all<{ other: string; label: string; w: number }>(
+    const weak = await db.all<{ other: string; label: string; w: number; recs: string }>(
       `with mine as (select record_id from int_entities where entity_id = $e),
        cross_links as (
          select case when l.record_a in (select record_id from mine) then l.record_b else l.record_a end as ` +
-        `other_record, l.match_weight
+        `other_record, case when l.record_a in (select record_id from mine) then l.record_a else l.record_b end as ` +
+        `my_record, l.match_weight
          from resolve_links l
          where not l.kept and ((l.record_a in (select record_id from mine)) <> (l.record_b in (select record_id ` +
         `from mine))))
-       select o.entity_id as other, o.source || ' ' || o.label as label, max(c.match_weight) as w
+       select o.entity_id as other, o.source || ' ' || o.label as label, max(c.match_weight) as w,
+              string_agg(distinct c.my_record::varchar, '|') as recs
        from cross_links c
        join (select entity_id, record_id, source, ${recordLabelSql} as label from int_entities) o on ` +
         `o.record_id = c.other_record
@@ -440,22 +497,37 @@ async function relatedParties(db: Db, entityId: string): Promise<RelatedParty[]>
         value: `${r.label} (${fmt().dec(r.w, 1)} bits)`,
         entities: [r.other],
         entity_count: 1,
+        records: recordIds(r.recs),
       });
   }
   return out;
 }
 
+/** `'12|3|7'` → [3, 7, 12]. */
+const recordIds = (recs: string | null): number[] =>
+  (recs ? recs.split('|').map(Number) : []).filter(Number.isFinite).sort((a, b) => a - b);
+
 async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
-  const rows = await db.all<{ a: string; b: string; w: number; p: number; c: string | null; parts: string | null }>(
+  const rows = await db.all<{
+    a: string;
+    b: string;
+    ia: number;
+    ib: number;
+    w: number;
+    p: number;
+    c: string | null;
+    parts: string | null;
+  }>(
     `with recs as (
         select record_id, ${recordLabelSql} as label, source
         from int_entities where entity_id = $e)
-     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, l.match_weight as w, ` +
+     select ra.source || ' ' || ra.label as a, rb.source || ' ' || rb.label as b, ` +
+      `ra.record_id::bigint as ia, rb.record_id::bigint as ib, l.match_weight as w, ` +
       `l.match_probability as p,
             l.confidence as c, l.parts::varchar as parts
      from resolve_links l join recs ra on ra.record_id = l.record_a join recs rb on rb.record_id = l.record_b
      where l.kept
-     order by l.match_weight desc, a, b`,
+     order by l.match_weight desc, a, b, ia, ib`,
     { e: entityId },
   );
   return rows.map((r) => {
@@ -472,6 +544,8 @@ async function scoredLinks(db: Db, entityId: string): Promise<LinkEvidence[]> {
         .map(([part, weight]) => ({ part, weight: Math.round(weight * 1000) / 1000 }))
         .sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.part.localeCompare(y.part)),
       shared: [],
+      id_a: Number(r.ia),
+      id_b: Number(r.ib),
     };
   });
 }
@@ -496,6 +570,8 @@ export function exactLinks(identities: readonly IdentityRecord[]): LinkEvidence[
         confidence: null,
         parts: [],
         shared: [...shared],
+        id_a: a.record_id,
+        id_b: b.record_id,
       });
     }
   }
@@ -506,9 +582,10 @@ async function revenueComputation(
   db: Db,
   entityId: string,
   year: number,
-  taxRules: Record<string, TaxYearRules> | undefined,
+  opts: DossierOptions,
   records: readonly SourceRecords[],
 ): Promise<RevenueComputation | null> {
+  const taxRules: Record<string, TaxYearRules> | undefined = opts.taxRules;
   const f = await db.one<Record<string, number | string | null>>(
     `select * from mart_entity_features where entity_id = $e`,
     { e: entityId },
@@ -520,10 +597,15 @@ async function revenueComputation(
     records.find((r) => r.source === source)?.classes.find((c) => c.class === klass) ?? { count: 0, amount_vnd: 0 };
   const returned = classAmount('cod_shipments', 'returned');
   const cancelled = classAmount('cod_shipments', 'cancelled');
-  const registry = typeof f.activity_group === 'string' && isActivityGroup(f.activity_group) ? f.activity_group : null;
-  const revealed = groupFromWithholding(v('withheld_rate'), rules);
-  const group: ActivityGroup = revealed ?? registry ?? 'goods';
-  const groupSource = revealed ? 'withholding' : registry ? 'registry' : 'default';
+  // the rate as the scorer sets it: the mix is learned from every entity of the warehouse
+  const all = await readEntityBatch(db);
+  const at = all.ids.indexOf(entityId);
+  if (at < 0) throw new Error(`explain: ${entityId} has features but is not in the scorer's batch`);
+  const derived = deriveAmounts(all.batch, rules, { provinces: all.provinces, activity: opts.activity });
+  const basis = derived.basis[at]!;
+  const group: ActivityGroup = basis.group;
+  const groupSource = basis.source;
+  const range = groupRange(basis, rules);
   const observed = v('observed_revenue');
   const declared = v('declared_revenue');
   const estimated = Math.max(observed, declared);
@@ -532,8 +614,9 @@ async function revenueComputation(
   const candDeclared = w > 0 ? w * v('candidate_declared_revenue') : 0;
   const candPaid = w > 0 ? w * v('candidate_tax_paid') : 0;
   const undeclared = Math.max(0, estimated - Math.max(declared + candDeclared, v('gmv_withheld')));
-  const due = taxDue(estimated, group, rules);
-  const gap = Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld'));
+  const due = expectedTax(estimated, basis, rules);
+  // whole VND, as the case list writes it
+  const gap = Math.round(Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld')));
   const steps: RevenueStep[] = [
     {
       key: 'platform_gmv',
@@ -663,8 +746,9 @@ async function revenueComputation(
       amount_vnd: due.total,
       role: 'result',
       note:
-        `VAT ${fmt().int(due.vat)} + PIT ${fmt().int(due.pit)} at ${group} rates; ` +
-        `threshold ${fmt().int(rules.threshold)}`,
+        `VAT ${fmt().int(due.vat)} + PIT ${fmt().int(due.pit)} at ` +
+        (basis.mix ? `the estimated rate ${fmt().pct(derived.rate[at]!, 1)}` : `${group} rates`) +
+        `; threshold ${fmt().int(rules.threshold)}`,
     },
     {
       key: 'tax_gap',
@@ -682,10 +766,19 @@ async function revenueComputation(
     tax_year: year,
     activity_group: group,
     group_source: groupSource,
+    rate: {
+      used: derived.rate[at]!,
+      min: derived.rateMin[at]!,
+      max: derived.rateMax[at]!,
+      basis_vi: rateBasisOf(derived, at, rules, 'vi'),
+      basis_en: rateBasisOf(derived, at, rules, 'en'),
+      tax_due_min_vnd: taxDue(estimated, range.lo, rules).total,
+      tax_due_max_vnd: taxDue(estimated, range.hi, rules).total,
+    },
     rules: {
       threshold: rules.threshold,
-      vat_rate: rules.rates[group].vat,
-      pit_rate: rules.rates[group].pit,
+      vat_rate: mixRate(basis, rules, 'vat'),
+      pit_rate: mixRate(basis, rules, 'pit'),
       pit_on_excess_only: rules.pitOnExcessOnly,
       vat_on_whole_revenue: rules.vatOnWholeRevenue,
     },
@@ -699,4 +792,12 @@ async function revenueComputation(
     pit_vnd: due.pit,
     tax_gap_vnd: gap,
   };
+}
+
+/** VAT or PIT rate of a basis: its group's, or the share-weighted mean over a mix. */
+function mixRate(b: ActivityBasis, rules: TaxYearRules, part: 'vat' | 'pit'): number {
+  if (!b.mix) return rules.rates[b.group][part];
+  let r = 0;
+  for (const [g, share] of Object.entries(b.mix.shares)) r += share * rules.rates[g as ActivityGroup][part];
+  return r;
 }

@@ -6,6 +6,7 @@ import { escapeHtml } from '../publish/html.js';
 import { reportCss } from '../publish/report-client.js';
 import type { Dossier, LinkEvidence, RelatedParty, SourceRecords } from './dossier.js';
 import { fmt } from '../format.js';
+import { dossierNetwork, networkCss, networkSvg, networkText } from './network.js';
 
 const money = (n: number | null | undefined) =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : fmt().int(n);
@@ -95,6 +96,7 @@ function candidateHtml(rc: NonNullable<Dossier['registry_candidate']>): string {
 }
 
 export function formatDossierText(d: Dossier): string {
+  const lang = fmt().lang;
   const out: string[] = [];
   const c = d.case;
   out.push(`Dossier ${d.entity_id} — tax year ${d.tax_year}${d.run_id ? `, run ${d.run_id}` : ''}`);
@@ -139,6 +141,12 @@ export function formatDossierText(d: Dossier): string {
     ),
   );
 
+  const net = dossierNetwork(d);
+  if (net.nodes.length > 1 || net.parties.length) {
+    out.push('', "The seller's network (records R, links with their strongest evidence, related parties P apart)");
+    out.push(...networkText(net));
+  }
+
   out.push(
     '',
     `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`,
@@ -164,6 +172,14 @@ export function formatDossierText(d: Dossier): string {
         (rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : '') +
         `${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
     );
+    out.push(
+      `  ${lang === 'vi' ? rv.rate.basis_vi : rv.rate.basis_en}`,
+      lang === 'vi'
+        ? `  thuế phải nộp từ ${money(rv.rate.tax_due_min_vnd)} đến ${money(rv.rate.tax_due_max_vnd)} ` +
+            `VND (thuế suất ${pct(rv.rate.min)} đến ${pct(rv.rate.max)})`
+        : `  tax due from ${money(rv.rate.tax_due_min_vnd)} to ${money(rv.rate.tax_due_max_vnd)} VND ` +
+            `(rate ${pct(rv.rate.min)}–${pct(rv.rate.max)})`,
+    );
     const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
     const w = Math.max(...rv.steps.map((s) => s.label_en.length));
     for (const s of rv.steps)
@@ -184,12 +200,13 @@ function htmlTable(
   columns: string[],
   rows: Record<string, unknown>[],
   numeric: (c: string) => boolean = () => false,
+  rowId?: (r: Record<string, unknown>) => string,
 ): string {
   const head = columns.map((c) => `<th${numeric(c) ? ' class="num"' : ''}>${h(c)}</th>`).join('');
   const body = rows
     .map(
       (r) =>
-        `<tr>` +
+        (rowId ? `<tr id="${h(rowId(r))}">` : `<tr>`) +
         columns.map((c) => `<td${typeof r[c] === 'number' ? ' class="num"' : ''}>${h(cell(r[c], c))}</td>`).join('') +
         `</tr>`,
     )
@@ -233,6 +250,7 @@ const relatedLabels: Record<RelatedParty['kind'], string> = {
   warehouse_account: 'remitted to a warehouse account',
   shared_phone: 'phone shared with other people',
   shared_email: 'e-mail shared with other people',
+  shared_account: 'bank account shared with another person',
   weak_link: 'weak link (not merged) to',
 };
 
@@ -245,6 +263,19 @@ function relatedLine(r: RelatedParty): string {
   return r.kind === 'weak_link'
     ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}`
     : `${relatedLabels[r.kind]}: ${r.value}${others}`;
+}
+
+/** The identity graph drawn as SVG; a click on a record shows its row in the identities table. */
+function networkSection(d: Dossier): string {
+  const net = dossierNetwork(d);
+  if (net.nodes.length <= 1 && net.parties.length === 0) return '';
+  return (
+    `<section id="network"><h2>Mạng lưới người bán <span class="en">The seller's network: records by source, ` +
+    `links with their strongest evidence, related parties (◇) apart; click a record to see it</span></h2>` +
+    networkSvg(net) +
+    (net.hidden ? `<p class="muted">… ${h(fmt().int(net.hidden))} bản ghi khác / more records (table below)</p>` : '') +
+    `</section>`
+  );
 }
 
 /**
@@ -291,6 +322,10 @@ export function renderDossierHtml(d: Dossier): string {
     ? `<p>Quy tắc ${h(String(rv.tax_year))}: ngưỡng ${h(money(rv.rules.threshold))} VND; ` +
       `nhóm ${h(rv.activity_group)} (${h(rv.group_source)}): GTGT ${h(pct(rv.rules.vat_rate))} + ` +
       `TNCN ${h(pct(rv.rules.pit_rate))}.</p>` +
+      `<p>${h(rv.rate.basis_vi)} <span class="en">${h(rv.rate.basis_en)}</span></p>` +
+      `<p>Thuế phải nộp từ ${h(money(rv.rate.tax_due_min_vnd))} đến ${h(money(rv.rate.tax_due_max_vnd))} VND ` +
+      `<span class="en">Tax due from ${h(money(rv.rate.tax_due_min_vnd))} to ` +
+      `${h(money(rv.rate.tax_due_max_vnd))} VND</span></p>` +
       `<table><thead><tr><th></th><th>Bước <span class="en">Step</span></th><th class="num">VND</th><th>Ghi chú ` +
       `<span class="en">Note</span></th></tr></thead><tbody>` +
       rv.steps
@@ -318,7 +353,7 @@ export function renderDossierHtml(d: Dossier): string {
 <style>${reportCss}
 tr.excluded td { color: var(--muted); } tr.result td { font-weight: 600; } .chart .alt { fill: #9aa5b1; }
 dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; } dt { color: var(--muted); } dd { ` +
-    `margin: 0; }</style>
+    `margin: 0; }${networkCss}</style>
 </head>
 <body>
 <header>
@@ -340,12 +375,15 @@ ${d.registry_candidate ? candidateHtml(d.registry_candidate) : ''}
     `
 <ul>${d.reasons.map((r) => `<li><span class="tag">${h(r.code)}</span>${h(r.text)}</li>`).join('')}</ul>
 ${channelSvg(d)}</section>
+${networkSection(d)}
 <section id="revenue"><h2>Doanh thu và thuế <span class="en">Revenue and tax, step by step</span></h2>${steps}</section>
 <section id="identities"><h2>Định danh <span class="en">Identities</span></h2><dl>${idRows}</dl>
 ` +
     htmlTable(
       ['source', 'label', 'name', 'tax_id', 'national_id', 'phone', 'email', 'account', 'domain', 'province'],
       d.identities as unknown as Record<string, unknown>[],
+      undefined,
+      (r) => `rec-${String(r.record_id)}`,
     ) +
     `</section>
 <section id="links"><h2>Liên kết <span class="en">Links ` +
@@ -355,7 +393,7 @@ ${channelSvg(d)}</section>
 <section id="related"><h2>Bên liên quan <span class="en">Related parties (not the seller: never ` +
     `merged)</span></h2>` +
     (d.related.length
-      ? `<ul>${d.related.map((r) => `<li>${h(relatedLine(r))}</li>`).join('')}</ul>`
+      ? `<ul>${d.related.map((r, i) => `<li id="party-${i + 1}">P${i + 1} ${h(relatedLine(r))}</li>`).join('')}</ul>`
       : '<p class="muted">Không có. <span class="en">None.</span></p>') +
     `</section>
 <section id="records"><h2>Bản ghi nguồn <span class="en">Source records, tax ` +

@@ -30,6 +30,26 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
       )
     ).map((r) => [r.entity_id, `${r.candidate_tax_id ?? '?'} (${r.evidence.replaceAll(',', ', ')})`]),
   );
+  // the dictionary words each entity's texts hold (mart_entity_activity.sql), cited by the estimated rate
+  // the registry group of that possible twin: evidence of the activity (engine/score/activity.ts)
+  const candidateGroups = new Map(
+    (
+      await db.all<{ entity_id: string; activity_group: string | null }>(
+        `select rc.entity_id, f.activity_group from mart_registry_candidates rc
+         join mart_entity_features f on f.entity_id = rc.candidate_id where f.activity_group is not null`,
+      )
+    ).map((r) => [r.entity_id, r.activity_group]),
+  );
+  // (a warehouse built before the activity mart has none: no words)
+  const terms = new Map(
+    (await db.tableExists('mart_entity_activity'))
+      ? (
+          await db.all<{ entity_id: string; activity_terms: string }>(
+            `select entity_id, activity_terms from mart_entity_activity where activity_terms is not null`,
+          )
+        ).map((r) => [r.entity_id, r.activity_terms])
+      : [],
+  );
   const numeric = await db.numericColumns(
     `select * exclude (entity_id, activity_group) from mart_entity_features order by entity_id`,
   );
@@ -46,7 +66,11 @@ export async function readEntityBatch(db: Db): Promise<EntityBatch> {
       n: meta.length,
       cols,
       activityGroup: meta.map((m) => m.activity_group),
-      text: { registry_candidate: meta.map((m) => candidates.get(m.entity_id) ?? null) },
+      text: {
+        registry_candidate: meta.map((m) => candidates.get(m.entity_id) ?? null),
+        activity_terms: meta.map((m) => terms.get(m.entity_id) ?? null),
+        candidate_activity_group: meta.map((m) => candidateGroups.get(m.entity_id) ?? null),
+      },
     },
     ids: meta.map((m) => m.entity_id),
     provinces: meta.map((m) => m.province),

@@ -1,3 +1,4 @@
+import { activityVariables } from './activity-terms.js';
 import { bankPatterns } from './bank-patterns.js';
 
 /** A remittance account collecting COD cash for this many distinct senders is a marketplace's, not a seller's. */
@@ -16,5 +17,6 @@ export function featureVariables(taxYear: number): Record<string, string | numbe
     re_carrier_remittance: bankPatterns.carrierRemittance,
     re_platform_payout: bankPatterns.platformPayout,
     re_private: bankPatterns.private,
+    ...activityVariables(),
   };
 }

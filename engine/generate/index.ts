@@ -84,7 +84,14 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
     banks.map((b) => [b.code, open(`bank_transactions_${b.code.toLowerCase()}.csv`, columnNames('bank_transactions'))]),
   );
   const outcomes = open('outcomes.csv', columnNames('outcomes'));
-  const persons_ = open('truth/persons.csv', ['person_id', 'undeclared', 'true_revenue', 'true_tax_due', 'pattern']);
+  const persons_ = open('truth/persons.csv', [
+    'person_id',
+    'undeclared',
+    'true_revenue',
+    'true_tax_due',
+    'pattern',
+    'activity_group',
+  ]);
   const records = open('truth/records.csv', ['source', 'record_key', 'person_id']);
 
   const col = (s: SourceName, c: string) => columnNames(s).indexOf(c);

@@ -47,6 +47,21 @@ export interface WorldKnobs {
   /** Share of COD sellers whose sender name comes in many spellings (letters dropped or swapped, no diacritics,
    * shop name). */
   nameVariants: { share: number; spellings: number };
+  /**
+   * What sellers really trade in: weights of the activity groups (default the world's own mix),
+   * the share of service sellers who sell only through their own website and bank transfers, and
+   * the share of a non-goods seller's buyer transfers that name the service (`dat lich spa`,
+   * `tien phong thang 3`) instead of the goods-like ones (`ck tien hang`).
+   */
+  activity: {
+    goods: number;
+    services: number;
+    production_transport: number;
+    property_lease: number;
+    other: number;
+    servicesOnline: number;
+    words: number;
+  };
 }
 
 export type KnobsInput = { [K in keyof WorldKnobs]?: WorldKnobs[K] extends number ? number : Partial<WorldKnobs[K]> };
@@ -69,6 +84,15 @@ export const defaultKnobs: WorldKnobs = {
   provinceMove: 0,
   nominee: 0,
   nameVariants: { share: 0, spellings: 12 },
+  activity: {
+    goods: 72,
+    services: 10,
+    production_transport: 10,
+    property_lease: 3,
+    other: 5,
+    servicesOnline: 0,
+    words: 0,
+  },
 };
 
 /** Keys whose values are counts (whole numbers ≥ 1), not shares. */
@@ -81,7 +105,16 @@ const counts = new Set([
   'nameVariants.spellings',
 ]);
 /** Keys that are weights (any number ≥ 0), not shares. */
-const weights = new Set(['fulfilment.remit.seller', 'fulfilment.remit.warehouse', 'fulfilment.remit.missing']);
+const weights = new Set([
+  'fulfilment.remit.seller',
+  'fulfilment.remit.warehouse',
+  'fulfilment.remit.missing',
+  'activity.goods',
+  'activity.services',
+  'activity.production_transport',
+  'activity.property_lease',
+  'activity.other',
+]);
 
 /**
  * Knobs from JSON text or an object, over the defaults; every problem is reported at once.
@@ -104,6 +137,9 @@ export function parseKnobs(input: string | KnobsInput | undefined): WorldKnobs {
   const merged = merge(defaultKnobs, raw, '', problems) as WorldKnobs;
   const r = merged.fulfilment.remit;
   if (r.seller + r.warehouse + r.missing <= 0) problems.push('fulfilment.remit: the weights must not all be 0');
+  const a = merged.activity;
+  if (a.goods + a.services + a.production_transport + a.property_lease + a.other <= 0)
+    problems.push('activity: the group weights must not all be 0');
   if (problems.length) throw new UsageError(`--knobs: ${problems.join('; ')}`);
   return merged;
 }

@@ -48,7 +48,7 @@ export interface Emitter {
   cod(carrier: string, row: Row, personId: string): void;
   bank(bank: string, row: Row, personId: string): void;
   outcome(row: Row): void;
-  /** truth/persons.csv: person_id, undeclared, true_revenue, true_tax_due, pattern. */
+  /** truth/persons.csv: person_id, undeclared, true_revenue, true_tax_due, pattern, activity_group. */
   person(row: Row): void;
 }
 
@@ -179,6 +179,33 @@ const tradeTemplates = [
   'ck',
   '{B} thanh toan',
 ];
+/** Transfers from the customers of a non-goods seller that name the service (knob `activity.words`). */
+const activityTemplates: Record<Exclude<ActivityGroup, 'goods' | 'other'>, string[]> = {
+  services: [
+    'dat lich spa {n}',
+    'thanh toan khoa hoc online',
+    'ck khoa hoc tieng anh thang {m}',
+    'coc tour {p}',
+    'tt tour du lich {p}',
+    'tien lam nail',
+    'phi dich vu thang {m}',
+    'tien sua chua dien thoai',
+    'coc chup anh cuoi',
+    'hoa hong livestream thang {m}',
+    'thanh toan thiet ke logo',
+    'tien gia su thang {m}',
+  ],
+  production_transport: [
+    'tien cuoc van chuyen {n}',
+    'thanh toan may do {k} bo',
+    'coc dat banh handmade',
+    'tien in an to roi',
+    'tt gia cong dot {k}',
+    'tien xe tai chuyen nha',
+  ],
+  property_lease: ['tien phong thang {m}', 'tien thue can ho thang {m}', 'coc homestay {n}', 'tien thue mat bang T{m}'],
+};
+
 const familyTemplates = [
   'me gui con',
   'chuyen tien',
@@ -290,6 +317,10 @@ export class World {
 
   readonly knobs: WorldKnobs;
   private readonly knobbed: boolean;
+  /** Knob `activity` differs from the default mix. */
+  private readonly activityKnob: boolean;
+  /** The seller being generated, when its buyers' transfers may name its service (knob `activity.words`). */
+  private sellerWords?: { group: ActivityGroup; rng: Rng };
   private readonly emit: Emitter;
 
   constructor(settings: WorldSettings, emit: Emitter) {
@@ -303,6 +334,7 @@ export class World {
     this.knobs = settings.knobs ?? defaultKnobs;
     const k = this.knobs;
     this.knobbed = knobsActive(k);
+    this.activityKnob = JSON.stringify(k.activity) !== JSON.stringify(defaultKnobs.activity);
     const rowNoise = k.typo > 0 || Object.values(k.missing).some((x) => x > 0);
     this.emit = rowNoise ? noisyEmitter(emit, k, settings.seed) : emit;
   }
@@ -438,14 +470,15 @@ export class World {
     if (held[0]!.inExtract && rng.chance(0.06)) this.groupCollections(rng, held[0]!, pid);
     // Risk lists sometimes pick people with busy accounts who sell nothing.
     if (rng.chance(0.003)) this.emitOutcome(rng, 'phone', renderPhone(rng, me.phone), false, 0, 0, 'risk');
-    this.truth(pid, 'non_seller', 0, 'goods', false);
+    this.truth(pid, 'non_seller', 0, undefined, false);
   }
 
   // ---------------------------------------------------------------- sellers
 
   private seller(rng: Rng, me: Identity, i: number, pid: string): void {
     const thr = this.rules.threshold;
-    const group = groups.pick(rng);
+    const drawn = groups.pick(rng);
+    const group = this.activityKnob ? this.activityOf(i) : drawn;
     let revenue = drawRevenue(rng, thr);
     const pattern = choosePattern(rng, revenue, thr);
     if (pattern === 'split_shops' && revenue > 3.2 * thr) revenue = thr * rng.range(1.3, 3.2);
@@ -477,7 +510,11 @@ export class World {
     const shopName = drawShopName(rng, group, me);
 
     // Channel mix: shares of the year's revenue.
-    const shares = channelShares(rng, pattern, revenue, thr);
+    const shares = this.servicesOnline(i, group, pattern, channelShares(rng, pattern, revenue, thr));
+    this.sellerWords =
+      this.activityKnob && this.knobs.activity.words > 0 && group !== 'goods' && group !== 'other'
+        ? { group, rng: new Rng(this.seed, i, 82) }
+        : undefined;
     const amounts = splitExact(revenue, [shares.platform, shares.social, shares.website, shares.direct]);
     const sales = this.salesAccounts(i, held);
     if (amounts[0]! > 0)
@@ -528,6 +565,7 @@ export class World {
       declaredNow = current ?? 0;
     }
 
+    this.sellerWords = undefined;
     this.privateFlows(rng, me, held, pid, true);
     if (rng.chance(0.7)) this.supplierPayments(rng, held[0]!, pid, revenue);
 
@@ -542,10 +580,37 @@ export class World {
     return this.idOf(slot, new Rng(this.seed, slot, 3).chance(0.6) ? me.name.surname : undefined);
   }
 
-  private truth(pid: string, pattern: Pattern, revenue: number, group: ActivityGroup, undeclared: boolean): void {
-    const due = taxOwed(revenue, group, this.rules);
+  private truth(
+    pid: string,
+    pattern: Pattern,
+    revenue: number,
+    group: ActivityGroup | undefined,
+    undeclared: boolean,
+  ): void {
+    const due = group ? taxOwed(revenue, group, this.rules) : 0;
     this.patternCounts[pattern] = (this.patternCounts[pattern] ?? 0) + 1;
-    this.emit.person([pid, undeclared ? 1 : 0, revenue, due, pattern]);
+    this.emit.person([pid, undeclared ? 1 : 0, revenue, due, pattern, group ?? '']);
+  }
+
+  /** Knob `activity`: what seller i really trades in, from its own stream. */
+  private activityOf(i: number): ActivityGroup {
+    const a = this.knobs.activity;
+    return new Weighted<ActivityGroup>([
+      ['goods', a.goods],
+      ['services', a.services],
+      ['production_transport', a.production_transport],
+      ['property_lease', a.property_lease],
+      ['other', a.other],
+    ]).pick(new Rng(this.seed, i, 80));
+  }
+
+  /** Knob `activity.servicesOnline`: a service seller selling only through its own website and bank transfers. */
+  private servicesOnline(i: number, group: ActivityGroup, pattern: Pattern, shares: Shares): Shares {
+    const share = this.knobs.activity.servicesOnline;
+    if (!(share > 0) || group !== 'services' || pattern === 'split_shops') return shares;
+    const r = new Rng(this.seed, i, 81);
+    if (!r.chance(share)) return shares;
+    return { platform: 0, social: 0, website: r.lognormal(0, 0.5), direct: r.lognormal(-0.3, 0.5) };
   }
 
   // ---------------------------------------------------------------- tax office
@@ -1202,7 +1267,15 @@ export class World {
     buyer = this.buyer(rng),
   ): void {
     if (!acct.inExtract) return;
-    const d = desc ?? fillTemplate(rng, rng.pick(tradeTemplates), buyer.name, this.taxYear);
+    let d = desc ?? fillTemplate(rng, rng.pick(tradeTemplates), buyer.name, this.taxYear);
+    const w = this.sellerWords;
+    if (!desc && w && w.rng.chance(this.knobs.activity.words))
+      d = fillTemplate(
+        w.rng,
+        w.rng.pick(activityTemplates[w.group as keyof typeof activityTemplates]),
+        buyer.name,
+        this.taxYear,
+      );
     this.credit(rng, acct, pid, day, rng.int(25_200, 84_600), value, buyer.bank, buyer.account, buyer.name, d);
   }
 

@@ -31,7 +31,15 @@ export interface CaseRow {
   /** 1 = drawn at random for the control slice, 0 = selected by score. */
   control_slice: number;
   tax_year: number | null;
+  /** Empty when the tax is an expectation over a mix of groups (see `tax_rate_basis`). */
   activity_group: string | null;
+  /** VAT + PIT rate the tax was computed at (a fraction; share-weighted for a mix). */
+  tax_rate: number | null;
+  /** Lowest and highest rate the seller could owe. */
+  tax_rate_min: number | null;
+  tax_rate_max: number | null;
+  /** Where the rate came from, in the output language. */
+  tax_rate_basis: string | null;
   platform_revenue_vnd: number | null;
   cod_revenue_vnd: number | null;
   bank_revenue_vnd: number | null;
@@ -145,6 +153,22 @@ export const caseColumns: readonly CaseColumn[] = [
   ),
   col('tax_year', 'year', 8, 'Năm tính thuế', 'Tax year'),
   col('activity_group', 'text', 14, 'Nhóm ngành nghề (quyết định thuế suất)', 'Activity group (selects the tax rate)'),
+  col(
+    'tax_rate',
+    'score',
+    8,
+    'Thuế suất GTGT + TNCN đã dùng (tỷ lệ trên doanh thu)',
+    'VAT + PIT rate used (share of revenue)',
+  ),
+  col('tax_rate_min', 'score', 8, 'Thuế suất thấp nhất có thể', 'Lowest rate the seller could owe'),
+  col('tax_rate_max', 'score', 8, 'Thuế suất cao nhất có thể', 'Highest rate the seller could owe'),
+  col(
+    'tax_rate_basis',
+    'text',
+    40,
+    'Căn cứ thuế suất (khấu trừ của sàn, đăng ký thuế, từ ngữ, hoặc cơ cấu ngành của người bán đã đăng ký)',
+    'Basis of the rate (marketplace withholding, registry, words, or the mix of registered sellers)',
+  ),
   col('platform_revenue_vnd', 'vnd', 16, 'Doanh thu trên sàn TMĐT (VND)', 'Marketplace revenue (VND)'),
   col('cod_revenue_vnd', 'vnd', 16, 'Doanh thu thu hộ COD đã giao (VND)', 'Delivered cash-on-delivery revenue (VND)'),
   col(

@@ -9,17 +9,25 @@ export const reportCss = String.raw`
 * { box-sizing: border-box; }
 body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
   color:var(--ink); background:var(--bg); }
-header { background:#fff; border-bottom:1px solid var(--line); padding:14px 24px; }
-h1 { margin:0; font-size:20px; } h2 { font-size:16px; margin:0 0 10px; }
+header { background:#fff; border-bottom:1px solid var(--line); padding:8px 24px; }
+h1 { margin:0; font-size:18px; } h2 { font-size:16px; margin:0 0 10px; }
+.sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 .en { color:var(--muted); font-size:11px; font-weight:normal; }
-main { padding:16px 24px; display:grid; gap:16px; }
-section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 16px; }
-.note { color:var(--warn); font-size:12px; margin:6px 0 0; }
+main { padding:10px 24px 16px; display:grid; gap:12px; grid-template-columns:minmax(0, 1fr); }
+section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:10px 16px; min-width:0; }
+.note { color:var(--warn); font-size:12px; margin:2px 0 0; }
+.kpis { display:flex; flex-wrap:wrap; gap:6px 28px; align-items:flex-start; }
+.kpi { display:flex; gap:8px; align-items:baseline; min-width:0; }
+.kpi .v { font-size:22px; font-weight:600; font-variant-numeric: tabular-nums; white-space:nowrap; }
+.kpi .k { font-size:12px; line-height:1.3; } .kpi.warn .v { color:var(--warn); }
+details#run-meta { margin-top:6px; font-size:12px; } details#run-meta summary { cursor:pointer; color:var(--muted); }
+details#run-meta .cards { margin-top:8px; }
+svg.chart { max-width:100%; height:auto; }
 .cards { display:grid; grid-template-columns:repeat(auto-fill, minmax(180px, 1fr)); gap:10px; }
 .card { border:1px solid var(--line); border-radius:6px; padding:8px 10px; }
 .card .v { font-size:18px; font-weight:600; font-variant-numeric: tabular-nums; word-break: break-all; }
 .card .k { font-size:12px; color:var(--muted); }
-.charts { display:flex; flex-wrap:wrap; gap:24px; }
+.charts { display:flex; flex-wrap:wrap; gap:24px; } .charts figure { max-width:100%; }
 .chart text { font-size:11px; fill:var(--ink); } .chart .axis { fill:var(--muted); } .chart .bar { fill:var(--accent); }
 table { border-collapse:collapse; width:100%; font-variant-numeric: tabular-nums; }
 th, td { border-bottom:1px solid var(--line); padding:4px 6px; text-align:left; vertical-align:top; }
@@ -29,11 +37,30 @@ td.num, th.num { text-align:right; white-space:nowrap; }
 #cases-table th[aria-sort="descending"]::after { content:" ▼"; }
 #cases-table tbody tr { cursor:pointer; } #cases-table tbody tr:hover { background:#eef6f2; }
 #cases-table tbody tr.selected { background:#d7efe4; }
+#cases-table td.name { font-weight:600; }
 .scroll { max-height:560px; overflow:auto; border:1px solid var(--line); }
-.controls { display:flex; flex-wrap:wrap; gap:10px; align-items:center; margin-bottom:8px; }
-.controls input, .controls select { font:inherit; padding:4px 6px; }
-.layout { display:grid; grid-template-columns: minmax(0, 3fr) minmax(260px, 1.2fr); gap:16px; }
-@media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+#cases-scroll { max-height:calc(100vh - 60px); min-height:240px; }
+.controls { display:flex; flex-wrap:wrap; gap:6px 12px; align-items:center; margin-bottom:6px; }
+.controls input, .controls select { font:inherit; padding:3px 6px; max-width:100%; }
+.controls select { width:15em; max-width:100%; }
+.controls label { max-width:100%; }
+.layout { display:grid; grid-template-columns: minmax(0, 1fr) minmax(240px, 340px); gap:16px; }
+#cases-table { font-size:13px; } #cases-table th, #cases-table td { padding:4px 5px; }
+#cases-table td.reasons .tag { font-size:10.5px; padding:0 4px; margin:0 2px 2px 0; }
+#detail { min-width:0; overflow-wrap:anywhere; }
+@media (max-width: 1000px) { .layout { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 700px) {
+  header, main { padding-left:8px; padding-right:8px; } section { padding:10px; }
+  .kpis { display:grid; grid-template-columns:1fr 1fr; gap:8px; } .kpi { display:block; }
+  #cases-scroll { max-height:none; border:0; overflow:visible; }
+  #cases-table, #cases-table tbody, #cases-table tr, #cases-table td { display:block; width:100%; }
+  #cases-table thead { display:none; }
+  #cases-table tbody tr { border:1px solid var(--line); border-radius:6px; margin:0 0 8px; padding:6px 8px; }
+  #cases-table td { border:0; padding:1px 0; text-align:left; white-space:normal; }
+  #cases-table td::before { content:attr(data-label) ": "; color:var(--muted); font-size:12px; }
+  #cases-table td.name { font-size:15px; } #cases-table td.name::before { content:none; }
+  #detail dl { grid-template-columns: minmax(0, 1fr); } #detail dt { margin-top:4px; }
+}
 #detail dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 10px; margin:0; }
 #detail dt { color:var(--muted); } #detail dd { margin:0; word-break:break-word; }
 #detail h3 { margin:12px 0 6px; font-size:14px; }
@@ -50,10 +77,11 @@ td.num, th.num { text-align:right; white-space:nowrap; }
 figure { margin:0; }
 .scroll.short { max-height:320px; }
 tr.total td { font-weight:600; border-top:2px solid var(--ink); }
-.tag.chg-new { border-color:#2563eb; }
+.tag.chg-new { border-color:#2563eb; } .tag.ctl { border-color:var(--warn); color:var(--warn); }
 .tag.chg-escalated { border-color:var(--warn); }
 .tag.chg-dropped, .tag.chg-de-escalated, .tag.chg-moved-up, .tag.chg-moved-down { color:var(--muted); }
 code { background:#eef2f5; padding:1px 4px; border-radius:3px; word-break:break-all; }
+.card .v { overflow-wrap:anywhere; }
 `;
 
 export const reportScript = String.raw`
@@ -64,13 +92,17 @@ export const reportScript = String.raw`
   // The one formatter's shapes (engine/format.ts): grouped whole numbers, scores with 3 decimals, years bare.
   var nf = new Intl.NumberFormat(data.locale, { maximumFractionDigits: 0 });
   var nf3 = new Intl.NumberFormat(data.locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  var en = data.lang === 'en';
+  function t(vi, english) { return en ? english : vi; }
+  var UNKNOWN = '\u0000unknown';
   var colByName = {};
   data.columns.forEach(function (c) { colByName[c.name] = c; });
   var reasonByCode = {};
   data.reasons.forEach(function (r) { reasonByCode[r.code] = r; });
-  var tableCols = ['rank', 'name', 'province', 'risk_score', 'expected_yield_vnd', 'tax_gap_vnd',
-    'estimated_revenue_vnd', 'declared_revenue_vnd', 'reason_codes', 'control_slice'];
-  var state = { sort: 'rank', dir: 1, text: '', province: '', selected: -1 };
+  var tableCols = data.table;
+  var state = { sort: 'rank', dir: 1, text: '', province: '', reason: '', kind: '', selected: -1 };
+  function label(col) { return en ? col.short_en : col.short_vi; }
+  function longLabel(col) { return en ? col.label_en + ' / ' + col.label_vi : col.label_vi + ' / ' + col.label_en; }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -78,9 +110,9 @@ export const reportScript = String.raw`
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
-  function bilingual(tag, vi, en) {
-    var e = el(tag, '', vi + ' ');
-    e.appendChild(el('span', 'en', en));
+  function bilingual(tag, vi, english) {
+    var e = el(tag, '', t(vi, english) + ' ');
+    e.appendChild(el('span', 'en', t(english, vi)));
     return e;
   }
   function isNum(kind) {
@@ -124,8 +156,8 @@ export const reportScript = String.raw`
   var headers = {};
   tableCols.forEach(function (name) {
     var col = colByName[name];
-    var th = el('th', isNum(col.kind) ? 'num' : '', name);
-    th.setAttribute('title', col.label_vi + ' / ' + col.label_en);
+    var th = el('th', isNum(col.kind) ? 'num' : '', label(col));
+    th.setAttribute('title', longLabel(col));
     th.setAttribute('tabindex', '0');
     th.setAttribute('scope', 'col');
     var sortBy = function () {
@@ -141,24 +173,46 @@ export const reportScript = String.raw`
 
   var filterInput = document.getElementById('filter-text');
   var provinceSelect = document.getElementById('filter-province');
-  var provinces = [];
-  cases.forEach(function (c) { if (c.province && provinces.indexOf(c.province) < 0) provinces.push(c.province); });
-  provinces.sort(function (a, b) { return a.localeCompare(b, 'vi'); });
-  provinces.forEach(function (p) {
-    var o = el('option', '', p);
-    o.value = p;
-    provinceSelect.appendChild(o);
+  var reasonSelect = document.getElementById('filter-reason');
+  var kindSelect = document.getElementById('filter-kind');
+  // Every value a case carries is offered, with its count; a case with no province is offered as "unknown".
+  function offer(select, counts, text) {
+    Object.keys(counts).sort(function (a, b) {
+      return a === UNKNOWN ? 1 : b === UNKNOWN ? -1 : a.localeCompare(b, 'vi');
+    }).forEach(function (v) {
+      var o = el('option', '', text(v) + ' (' + nf.format(counts[v]) + ')');
+      o.value = v;
+      select.appendChild(o);
+    });
+  }
+  var provinceCounts = {}, reasonCounts = {};
+  cases.forEach(function (c) {
+    var p = c.province || UNKNOWN;
+    provinceCounts[p] = (provinceCounts[p] || 0) + 1;
+    c.reason_codes.forEach(function (r) { reasonCounts[r] = (reasonCounts[r] || 0) + 1; });
+    if (c.reason_codes.length === 0) reasonCounts[UNKNOWN] = (reasonCounts[UNKNOWN] || 0) + 1;
+  });
+  offer(provinceSelect, provinceCounts, function (v) { return v === UNKNOWN ? t('(chưa rõ tỉnh)', '(unknown)') : v; });
+  offer(reasonSelect, reasonCounts, function (v) {
+    if (v === UNKNOWN) return t('(không có lý do)', '(no reason)');
+    var info = reasonByCode[v];
+    return info ? v + ' – ' + (en ? info.label_en : info.label_vi) : v;
   });
   filterInput.addEventListener('input', function () { state.text = fold(filterInput.value.trim()); render(); });
   provinceSelect.addEventListener('change', function () { state.province = provinceSelect.value; render(); });
+  reasonSelect.addEventListener('change', function () { state.reason = reasonSelect.value; render(); });
+  kindSelect.addEventListener('change', function () { state.kind = kindSelect.value; render(); });
+  function keep(c, i) {
+    if (state.province && (c.province || UNKNOWN) !== state.province) return false;
+    if (state.reason === UNKNOWN ? c.reason_codes.length > 0 :
+      state.reason && c.reason_codes.indexOf(state.reason) < 0) return false;
+    if (state.kind && (state.kind === 'control') !== (c.control_slice === 1)) return false;
+    return !state.text || haystacks[i].indexOf(state.text) >= 0;
+  }
 
   function render() {
     var idx = [];
-    for (var i = 0; i < cases.length; i++) {
-      if (state.province && cases[i].province !== state.province) continue;
-      if (state.text && haystacks[i].indexOf(state.text) < 0) continue;
-      idx.push(i);
-    }
+    for (var i = 0; i < cases.length; i++) if (keep(cases[i], i)) idx.push(i);
     idx.sort(function (a, b) { return compare(cases[a], cases[b]); });
     var rows = idx.map(function (i) {
       var c = cases[i];
@@ -166,10 +220,22 @@ export const reportScript = String.raw`
       tr.setAttribute('tabindex', '0');
       tableCols.forEach(function (name) {
         var col = colByName[name];
-        tr.appendChild(el('td', isNum(col.kind) ? 'num' : '', fmt(col, c[name])));
+        var td = el('td', (isNum(col.kind) ? 'num ' : '') + (name === 'reason_codes' ? 'reasons' : name));
+        if (name === 'reason_codes') {
+          c.reason_codes.forEach(function (code, k) {
+            var tag = el('span', 'tag', code);
+            tag.setAttribute('title', c.reasons[k] || '');
+            td.appendChild(tag);
+          });
+        } else td.textContent = fmt(col, c[name]);
+        if (name === 'reason_codes' && c.control_slice === 1) {
+          td.appendChild(el('span', 'tag ctl', t('đối chứng ngẫu nhiên', 'random control')));
+        }
+        td.setAttribute('data-label', label(col));
+        tr.appendChild(td);
       });
-      tr.addEventListener('click', function () { select(i); });
-      tr.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') select(i); });
+      tr.addEventListener('click', function () { select(i, true); });
+      tr.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') select(i, true); });
       return tr;
     });
     var frag = document.createDocumentFragment();
@@ -179,9 +245,9 @@ export const reportScript = String.raw`
       headers[name].setAttribute('aria-sort',
         name === state.sort ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
     });
-    countEl.textContent = 'Hiển thị ' + nf.format(idx.length) + ' / ' + nf.format(cases.length) +
-      ' hồ sơ (showing ' + idx.length + ' of ' + cases.length + ' embedded cases; ' +
-        nf.format(data.total_cases) + ' in the list)';
+    countEl.textContent = t('Hiển thị ', 'Showing ') + nf.format(idx.length) + ' / ' + nf.format(cases.length) +
+      t(' hồ sơ', ' cases') + (data.total_cases > cases.length ? ' (' + nf.format(data.total_cases) +
+      t(' trong danh sách)', ' on the work list)') : '');
   }
 
   var detail = document.getElementById('detail');
@@ -217,7 +283,7 @@ export const reportScript = String.raw`
     });
     return svg;
   }
-  function select(i) {
+  function select(i, scroll) {
     state.selected = i;
     var c = cases[i];
     var parts = [];
@@ -231,7 +297,7 @@ export const reportScript = String.raw`
       if (c.reason_codes.length) li.appendChild(el('span', 'tag', code));
       var text = c.reasons[k] || (info ? info.label_vi : '');
       li.appendChild(el('span', '', text));
-      if (info) li.appendChild(el('div', 'en', info.label_en));
+      if (info && !en) li.appendChild(el('div', 'en', info.label_en));
       ul.appendChild(li);
     });
     parts.push(ul);
@@ -242,8 +308,9 @@ export const reportScript = String.raw`
         var col = colByName[name];
         var v = c[name];
         if (v === null || v === undefined || (Array.isArray(v) && v.length === 0) || v === '') return;
-        var dt = el('dt', '', name);
-        dt.setAttribute('title', col.label_vi + ' / ' + col.label_en);
+        if (col.kind === 'flag' && !v) return;
+        var dt = el('dt', '', label(col));
+        dt.setAttribute('title', longLabel(col));
         dl.appendChild(dt);
         var dd = el('dd');
         if (Array.isArray(v)) v.forEach(function (x) { dd.appendChild(el('span', 'tag', x)); });
@@ -264,6 +331,8 @@ export const reportScript = String.raw`
     parts.forEach(function (p) { box.appendChild(p); });
     detail.replaceChildren(box);
     render();
+    var narrow = typeof window !== 'undefined' && window.matchMedia && window.matchMedia('(max-width: 1000px)').matches;
+    if (scroll && narrow) detail.scrollIntoView();
   }
 
   // Changes since the previous run: names are data, so they are set as text like the case table.

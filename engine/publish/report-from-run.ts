@@ -7,18 +7,27 @@
 import { join } from 'node:path';
 import { diffRuns } from './run-diff.js';
 import { allRules } from '../score/rules/index.js';
+import { ESTIMATED_RATE_REASON } from '../score/score.js';
 import { parsePeriod, periodStats } from '../stats/period.js';
 import { literal, openDb, type Db } from '../warehouse/db.js';
 import { listModels } from '../warehouse/models.js';
 import type { Workspace } from '../warehouse/workspace.js';
 import type { TaxYearRules } from '../config/tax-rules.js';
 import type { CaseRow, ReasonInfo } from './case-row.js';
-import { caseTotals, type ReportModel, type ReportRunInfo, type SourceQuality } from './report-model.js';
+import {
+  caseTotals,
+  type ReportModel,
+  type ReportRunInfo,
+  type SourceQuality,
+  workListSummary,
+} from './report-model.js';
 import { previousRunDir, readRunCases, readRunJson } from './run-ref.js';
 
-/** The reason codes every run explains (the scorer's rules). */
-export const ruleReasons = (): ReasonInfo[] =>
-  allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en }));
+/** The reason codes every run explains (the scorer's rules, and the estimated-rate line). */
+export const ruleReasons = (): ReasonInfo[] => [
+  ...allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en })),
+  { ...ESTIMATED_RATE_REASON },
+];
 
 /**
  * Data quality per source: the run's row counts and the 5 most frequent reject reasons of
@@ -66,8 +75,10 @@ export async function sourceQualityFromRun(runDir: string): Promise<SourceQualit
 export interface ReportParts {
   run: ReportRunInfo;
   sources: SourceQuality[];
-  /** The case list, best first. */
+  /** The full ranking, best first. */
   cases: readonly CaseRow[];
+  /** Length of the work list (its first rows); absent = every row (a run from before the work list). */
+  workList?: number;
   /** Seller entities resolved (cases are the ones on the list). */
   entities: number;
   scorer?: string;
@@ -87,10 +98,12 @@ export async function buildReportModel(
   parts: ReportParts,
   opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {},
 ): Promise<ReportModel> {
+  const workList = workListSummary(parts.cases, parts.workList ?? parts.cases.length);
   const model: ReportModel = {
     run: parts.run,
+    workList,
     sources: parts.sources,
-    totals: caseTotals(parts.cases, parts.entities),
+    totals: caseTotals(parts.cases.slice(0, workList.cases), parts.entities),
     cases: parts.cases,
     reasons: ruleReasons(),
     scorer: parts.scorer,
@@ -133,6 +146,7 @@ export async function reportModelFromRun(
     sources: await sourceQualityFromRun(runDir),
     cases,
     entities: run.entities ?? cases.length,
+    ...(typeof run.work_list?.cases === 'number' && { workList: run.work_list.cases }),
     scorer: run.scorer,
     ...(run.unattributed && { unattributed: run.unattributed }),
   };

@@ -41,8 +41,29 @@ export interface ReportTotals {
   tax_gap_vnd: number;
 }
 
+/**
+ * The work list of a run: the first `cases` rows of the ranking (scored picks, then the random control slice).
+ * Entities below it stay in cases.csv / .parquet as the full ranking; they are not "cases".
+ */
+export interface WorkListSummary {
+  /** Rows on the work list (scored + control). */
+  cases: number;
+  /** Picked by expected yield (each has a reason or a positive tax gap). */
+  scored: number;
+  /** Drawn at random for the control slice. */
+  control: number;
+  /** Work-list cases with expected yield > 0. */
+  with_expected_yield: number;
+  /** Expected yield summed over the work list (VND). */
+  expected_yield_vnd: number;
+  /** Every entity ranked (the full ranking in cases.csv). */
+  ranked: number;
+}
+
 export interface ReportModel {
   run: ReportRunInfo;
+  /** The work list: the table shows these rows; the full ranking stays in the files. */
+  workList: WorkListSummary;
   sources: SourceQuality[];
   totals: ReportTotals;
   /** All cases, best first; charts use all of them, the table embeds the first `maxCases`. */
@@ -74,4 +95,31 @@ export function caseTotals(rows: readonly CaseRow[], entities: number): ReportTo
     if (Number.isFinite(r.tax_gap_vnd)) gap += r.tax_gap_vnd!;
   }
   return { entities, cases: rows.length, expected_yield_vnd: Math.round(expected), tax_gap_vnd: Math.round(gap) };
+}
+
+/**
+ * The work list's counts from the ranking (best first) and its length.
+ *
+ * @example workListSummary(rows, 500) // { cases: 500, scored: 485, control: 15, with_expected_yield: 311, … }
+ */
+export function workListSummary(rows: readonly CaseRow[], length: number): WorkListSummary {
+  const list = rows.slice(0, Math.min(length, rows.length));
+  let control = 0;
+  let positive = 0;
+  let expected = 0;
+  for (const r of list) {
+    if (r.control_slice === 1) control++;
+    if (Number.isFinite(r.expected_yield_vnd) && r.expected_yield_vnd! > 0) {
+      positive++;
+      expected += r.expected_yield_vnd!;
+    }
+  }
+  return {
+    cases: list.length,
+    scored: list.length - control,
+    control,
+    with_expected_yield: positive,
+    expected_yield_vnd: Math.round(expected),
+    ranked: rows.length,
+  };
 }

@@ -5,7 +5,7 @@
  * builds the table with `textContent` only.
  */
 import { writeFile } from 'node:fs/promises';
-import { caseColumns, type CaseRow } from './case-row.js';
+import { type CaseColumnName, caseColumns, type CaseRow } from './case-row.js';
 import { maskCaseRow } from './mask.js';
 import { caseJsonObject } from './json.js';
 import { escapeHtml, scriptJson } from './html.js';
@@ -30,18 +30,27 @@ import type { ReportModel, SourceQuality } from './report-model.js';
 export interface ReportOptions {
   /** Mask identifiers in the embedded cases. Default false. */
   maskPii?: boolean;
-  /** Most cases embedded in the page's table (charts still count all). Default 2,000. */
+  /** Most work-list cases embedded in the page's table (charts still count the whole work list). Default 2,000. */
   maxCases?: number;
+  /** Language of the summary, the table and the detail panel (headings stay bilingual). Default 'vi'. */
+  lang?: 'vi' | 'en';
 }
 
 /** What the page's script reads from its JSON block. */
 export interface ReportData {
-  columns: { name: string; kind: string; label_vi: string; label_en: string }[];
+  lang: 'vi' | 'en';
+  columns: { name: string; kind: string; label_vi: string; label_en: string; short_vi: string; short_en: string }[];
+  /** Columns of the case table (cards on a phone), name and province first. */
+  table: string[];
   reasons: { code: string; label_vi: string; label_en: string }[];
+  /** The first work-list cases (at most `maxCases`). */
   cases: ReturnType<typeof caseJsonObject>[];
+  /** Cases on the work list. */
   total_cases: number;
   /** BCP 47 tag of the numbers (the one formatter's `localeTag`): vi-VN or en-US. */
   locale: string;
+  /** Rows in the full ranking (cases.csv). */
+  ranked: number;
   /** First changed cases since the previous run, for the changes table (built by the script, like the case table). */
   changes: {
     change: string;
@@ -58,6 +67,53 @@ export interface ReportData {
     why: string;
   }[];
 }
+
+/** Short column labels for the table header and the detail panel (the long ones are tooltips). */
+const shortLabels: Record<CaseColumnName, [vi: string, en: string]> = {
+  rank: ['Hạng', 'Rank'],
+  entity_id: ['Mã thực thể', 'Entity id'],
+  risk_score: ['Điểm rủi ro', 'Risk score'],
+  expected_yield_vnd: ['Thuế kỳ vọng (VND)', 'Expected yield (VND)'],
+  estimated_revenue_vnd: ['Doanh thu ước tính', 'Estimated revenue'],
+  declared_revenue_vnd: ['Doanh thu kê khai', 'Declared revenue'],
+  undeclared_revenue_vnd: ['Doanh thu chưa kê khai', 'Undeclared revenue'],
+  tax_gap_vnd: ['Chênh lệch thuế (VND)', 'Tax gap (VND)'],
+  name: ['Tên người bán', 'Seller'],
+  tax_ids: ['Mã số thuế', 'Tax codes'],
+  national_ids: ['Số CCCD', 'National IDs'],
+  phones: ['Điện thoại', 'Phones'],
+  province: ['Tỉnh/thành', 'Province'],
+  sources: ['Nguồn dữ liệu', 'Sources'],
+  reason_codes: ['Lý do', 'Reasons'],
+  reasons: ['Diễn giải lý do', 'Reasons (text)'],
+  control_slice: ['Đối chứng ngẫu nhiên', 'Random control'],
+  tax_year: ['Năm tính thuế', 'Tax year'],
+  activity_group: ['Nhóm ngành', 'Activity group'],
+  platform_revenue_vnd: ['Doanh thu sàn', 'Marketplace revenue'],
+  cod_revenue_vnd: ['Doanh thu COD', 'COD revenue'],
+  bank_revenue_vnd: ['Tiền bán hàng qua ngân hàng', 'Bank sales credits'],
+  tax_withheld_vnd: ['Thuế sàn đã khấu trừ', 'Tax withheld by platforms'],
+  emails: ['Thư điện tử', 'E-mails'],
+  accounts: ['Tài khoản ngân hàng', 'Bank accounts'],
+  domains: ['Website / ứng dụng', 'Websites / apps'],
+  shops: ['Gian hàng', 'Marketplace shops'],
+  record_count: ['Số bản ghi', 'Records'],
+  tax_rate: ['Thuế suất', 'Tax rate'],
+  tax_rate_min: ['Thuế suất thấp nhất', 'Lowest rate'],
+  tax_rate_max: ['Thuế suất cao nhất', 'Highest rate'],
+  tax_rate_basis: ['Căn cứ thuế suất', 'Rate basis'],
+};
+
+/** The case table's columns, in order: who and where first, then what it is worth and why. */
+export const tableColumns: readonly CaseColumnName[] = [
+  'name',
+  'province',
+  'expected_yield_vnd',
+  'risk_score',
+  'tax_gap_vnd',
+  'reason_codes',
+  'rank',
+];
 
 /** Changed cases embedded in the page at most. */
 const maxChanges = 100;
@@ -80,14 +136,24 @@ const time = (iso: string | null | undefined): string => (iso ? fmt().time(iso) 
 
 /** The data block embedded in the page (first `maxCases` cases, masked when asked). */
 export function reportData(model: ReportModel, opts: ReportOptions = {}): ReportData {
-  const max = opts.maxCases ?? 2000;
+  const max = Math.min(opts.maxCases ?? 2000, model.workList.cases);
   const shown = model.cases.slice(0, max).map((r: CaseRow) => caseJsonObject(opts.maskPii ? maskCaseRow(r) : r));
   return {
-    columns: caseColumns.map((c) => ({ name: c.name, kind: c.kind, label_vi: c.label_vi, label_en: c.label_en })),
+    lang: opts.lang ?? currentLang(),
+    columns: caseColumns.map((c) => ({
+      name: c.name,
+      kind: c.kind,
+      label_vi: c.label_vi,
+      label_en: c.label_en,
+      short_vi: shortLabels[c.name][0],
+      short_en: shortLabels[c.name][1],
+    })),
+    table: [...tableColumns],
     reasons: model.reasons.map((r) => ({ code: r.code, label_vi: r.label_vi, label_en: r.label_en })),
     cases: shown,
-    locale: localeTag[currentLang()],
-    total_cases: model.cases.length,
+    locale: localeTag[opts.lang ?? currentLang()],
+    total_cases: model.workList.cases,
+    ranked: model.cases.length,
     changes: (model.diff?.changes ?? []).slice(0, maxChanges).map((c) => ({
       change: c.change,
       entity_id: c.entity_id,
@@ -247,15 +313,121 @@ function statsSection(stats: PeriodStats | null | undefined): string {
   );
 }
 
+/** One data-quality alert, both languages. */
+export interface QualityAlert {
+  vi: string;
+  en: string;
+}
+
 /**
- * The whole page as a string.
+ * What the analyst should know about the data before trusting the list: sources with rejected rows, sources that
+ * delivered nothing, unattributed parcels, work-list cases without a province.
+ *
+ * @example qualityAlerts(model) // [{ vi: 'cod_shipments: 10 dòng bị loại (1 %)', en: '…' }]
+ */
+export function qualityAlerts(model: ReportModel): QualityAlert[] {
+  const out: QualityAlert[] = [];
+  const [vi, en] = [fmt('vi'), fmt('en')];
+  for (const s of model.sources) {
+    if (s.read === 0) out.push({ vi: `${s.source}: không có dòng nào`, en: `${s.source}: no rows delivered` });
+    else if (s.rejected > 0) {
+      const share = s.rejected / s.read;
+      out.push({
+        vi: `${s.source}: ${vi.int(s.rejected)} dòng bị loại (${vi.pct(share, 2)})`,
+        en: `${s.source}: ${en.int(s.rejected)} rows rejected (${en.pct(share, 2)})`,
+      });
+    }
+  }
+  const u = model.unattributed;
+  if (u && u.rows > 0)
+    out.push({
+      vi: `${vi.int(u.rows)} dòng ${u.source} không gán cho người bán nào`,
+      en: `${en.int(u.rows)} ${u.source} rows linked to no seller`,
+    });
+  const noProvince = model.cases.slice(0, model.workList.cases).filter((r) => !r.province).length;
+  if (noProvince > 0)
+    out.push({
+      vi: `${vi.int(noProvince)} hồ sơ chưa rõ tỉnh`,
+      en: `${en.int(noProvince)} cases with an unknown province`,
+    });
+  return out;
+}
+
+/** The compact block at the top: the work list, what it is worth, data-quality alerts; run metadata collapsed. */
+function summarySection(model: ReportModel, lang: 'vi' | 'en'): string {
+  const w = model.workList;
+  const { run } = model;
+  const t = (vi: string, en: string) => (lang === 'en' ? en : vi);
+  const n = (v: number) => fmt(lang).int(v);
+  const alerts = qualityAlerts(model);
+  const kpi = (id: string, label: string, value: string, sub: string) =>
+    `<div class="kpi" id="${id}"><div class="v">${escapeHtml(value)}</div><div class="k">${escapeHtml(label)}` +
+    (sub ? `<br><span class="muted">${escapeHtml(sub)}</span>` : '') +
+    `</div></div>`;
+  const alertKpi =
+    `<div class="kpi${alerts.length ? ' warn' : ''}" id="kpi-alerts">` +
+    `<div class="v">${escapeHtml(n(alerts.length))}</div>` +
+    `<div class="k"><a href="#quality">${escapeHtml(t('Cảnh báo chất lượng dữ liệu', 'Data-quality alerts'))}</a><br>` +
+    `<span class="muted">${escapeHtml(
+      alerts.length
+        ? alerts
+            .slice(0, 3)
+            .map((a) => t(a.vi, a.en))
+            .join('; ') + (alerts.length > 3 ? ' …' : '')
+        : t('không có', 'none'),
+    )}</span></div></div>`;
+  const kpis = [
+    kpi(
+      'kpi-cases',
+      t('Hồ sơ trong danh sách kiểm tra', 'Cases on the work list'),
+      n(w.cases),
+      t(
+        `${n(w.scored)} theo điểm + ${n(w.control)} đối chứng ngẫu nhiên`,
+        `${n(w.scored)} by expected yield + ${n(w.control)} random control`,
+      ),
+    ),
+    kpi(
+      'kpi-positive',
+      t('Có số thuế kỳ vọng > 0', 'With expected yield > 0'),
+      n(w.with_expected_yield),
+      t(`trong ${n(w.ranked)} người bán được xếp hạng`, `of ${n(w.ranked)} sellers ranked`),
+    ),
+    kpi(
+      'kpi-yield',
+      t('Tổng số thuế kỳ vọng (VND)', 'Total expected yield (VND)'),
+      n(w.expected_yield_vnd),
+      t(`năm tính thuế ${run.tax_year ?? '–'}`, `tax year ${run.tax_year ?? '–'}`),
+    ),
+    alertKpi,
+  ].join('');
+  const meta = [
+    card('Mã lần chạy', 'Run id', run.run_id),
+    card('Bắt đầu', 'Started', time(run.started_at)),
+    card('Kết thúc', 'Finished', time(run.finished_at)),
+    card('Người bán đã liên kết', 'Seller entities', n(model.totals.entities)),
+    card('Xếp hạng trong cases.csv', 'Ranked in cases.csv', n(w.ranked)),
+    card('Chênh lệch thuế của danh sách (VND)', 'Tax gap of the work list', n(model.totals.tax_gap_vnd)),
+    card('Phiên bản', 'Engine version', run.engine_version),
+    card('Mã cấu hình', 'Config hash', run.config_hash),
+    card('Mô hình', 'Model id', run.model_id ?? '–'),
+  ].join('');
+  return (
+    `<section id="summary"><h2 class="sr">${escapeHtml(t('Tóm tắt', 'Summary'))}</h2><div class="kpis">${kpis}</div>` +
+    `<details id="run-meta"><summary>${escapeHtml(t('Thông tin lần chạy', 'Run details'))} ` +
+    `<span class="muted">${escapeHtml(run.run_id)}</span></summary><div class="cards">${meta}</div></details></section>`
+  );
+}
+
+/**
+ * The whole page as a string: the summary and the case table first, everything else below.
  *
  * @example const html = renderReportHtml(model, { maskPii: true });
  */
 export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): string {
-  const { run, totals } = model;
+  const lang = opts.lang ?? currentLang();
   const data = reportData(model, opts);
-  const byProvince = casesByProvince(model.cases);
+  const workList = model.cases.slice(0, model.workList.cases);
+  const byProvince = casesByProvince(workList);
   const reasonRows = model.reasons
     .map(
       (r) =>
@@ -263,8 +435,7 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
         `class="en">${escapeHtml(r.label_en)}</td></tr>`,
     )
     .join('');
-  const controlCases = model.cases.filter((r) => r.control_slice === 1).length;
-  const channels = channelTotals(model.cases);
+  const channels = channelTotals(workList);
   const channelCards = [
     card(
       'Doanh thu trên sàn (VND)',
@@ -280,24 +451,11 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
     card('Doanh thu đã kê khai (VND)', 'Declared', num(channels.declared_vnd)),
     card('Thuế sàn đã khấu trừ (VND)', 'Withheld by platforms', num(channels.withheld_vnd)),
   ].join('');
-  const runCards = [
-    card('Hồ sơ trong danh sách', 'Cases', num(totals.cases)),
-    card('Người bán đã liên kết', 'Seller entities', num(totals.entities)),
-    card('Số thuế kỳ vọng (VND)', 'Expected yield', num(totals.expected_yield_vnd)),
-    card('Chênh lệch thuế (VND)', 'Tax gap', num(totals.tax_gap_vnd)),
-    card('Mẫu đối chứng ngẫu nhiên', 'Random control cases', num(controlCases)),
-    card('Năm tính thuế', 'Tax year', run.tax_year === null ? '–' : String(run.tax_year)),
-    card('Mã lần chạy', 'Run id', run.run_id),
-    card('Bắt đầu', 'Started', time(run.started_at)),
-    card('Kết thúc', 'Finished', time(run.finished_at)),
-    card('Phiên bản', 'Engine version', run.engine_version),
-    card('Mã cấu hình', 'Config hash', run.config_hash),
-    card('Mô hình', 'Model id', run.model_id ?? '–'),
-  ].join('');
+  const t = (vi: string, en: string) => escapeHtml(lang === 'en' ? en : vi);
 
   return (
     `<!doctype html>
-<html lang="vi">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -305,66 +463,74 @@ export function renderReportHtml(model: ReportModel, opts: ReportOptions = {}): 
     `'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
-<title>Sàng lọc – ${escapeHtml(run.run_id)}</title>
+<title>Sàng lọc – ${escapeHtml(model.run.run_id)}</title>
 <style>${reportCss}</style>
 </head>
 <body>
 <header>
-<h1>Sàng lọc – danh sách hồ sơ cần kiểm tra <span class="en">Screening – cases to review</span></h1>
-<p class="note">Đây là danh sách gợi ý để cán bộ xác minh, không phải kết luận vi phạm; người nộp thuế luôn ` +
-    `được giải trình trước mọi biện pháp.
-<span class="en">These are leads for an analyst to verify, not findings; a taxpayer is always heard before any ` +
-    `action.</span></p>
-` +
-    (opts.maskPii
-      ? '<p class="note">Các mã định danh đã được che một phần. <span class="en">Identifiers are partly ' +
-        'masked.</span></p>'
-      : '') +
-    `
+<h1>${t('Sàng lọc – danh sách hồ sơ cần kiểm tra', 'Screening – cases to review')}</h1>
+<p class="note">${t(
+      'Danh sách gợi ý để cán bộ xác minh, không phải kết luận vi phạm; người nộp thuế luôn được giải trình trước ' +
+        'mọi biện pháp.',
+      'Leads for an analyst to verify, not findings; a taxpayer is always heard before any action.',
+    )}` +
+    (opts.maskPii ? ` ${t('Các mã định danh đã được che một phần.', 'Identifiers are partly masked.')}` : '') +
+    `</p>
 </header>
 <main>
-<section id="overview"><h2>Tổng quan <span class="en">The run at a glance</span></h2><div ` +
-    `class="cards">${runCards}</div></section>
-<section id="channels"><h2>Doanh thu theo kênh <span class="en">Channels at a glance (cases on the ` +
-    `list)</span></h2><div class="cards">${channelCards}</div>${channelBarSvg(channels)}</section>
-<section id="charts"><h2>Biểu đồ <span class="en">Charts (all ${escapeHtml(fmt().int(model.cases.length))} ` +
-    `cases)</span></h2>
+${summarySection(model, lang)}
+<section id="cases"><h2>${t('Hồ sơ trong danh sách kiểm tra', 'Cases on the work list')} <span class="en">${t(
+      'cases.csv giữ toàn bộ xếp hạng',
+      'cases.csv holds the full ranking',
+    )}</span></h2>
+<div class="controls">
+<label>${t('Tìm', 'Filter')} <input id="filter-text" type="search" placeholder="${t(
+      'tên, MST, SĐT, lý do…',
+      'name, ID, phone, reason…',
+    )}"></label>
+<label>${t('Tỉnh', 'Province')} <select id="filter-province"><option value="">${t(
+      '(tất cả)',
+      '(all)',
+    )}</option></select></label>
+<label>${t('Lý do', 'Reason')} <select id="filter-reason"><option value="">${t('(tất cả)', '(all)')}</option>` +
+    `</select></label>
+<label>${t('Loại', 'Kind')} <select id="filter-kind"><option value="">${t('(tất cả)', '(all)')}</option>` +
+    `<option value="scored">${t('theo điểm', 'by score')}</option>` +
+    `<option value="control">${t('đối chứng ngẫu nhiên', 'random control')}</option></select></label>
+<span id="cases-count" class="muted"></span>
+</div>
+<div class="layout">
+<div class="scroll" id="cases-scroll"><table id="cases-table"><thead><tr id="cases-head"></tr></thead><tbody ` +
+    `id="cases-body"></tbody></table></div>
+<aside id="detail"><p class="muted">${t('Chọn một hồ sơ để xem chi tiết.', 'Pick a case to see its details.')}` +
+    `</p></aside>
+</div></section>
+<section id="channels"><h2>Doanh thu theo kênh <span class="en">Channels (cases on the ` +
+    `work list)</span></h2><div class="cards">${channelCards}</div>${channelBarSvg(channels)}</section>
+<section id="charts"><h2>Biểu đồ <span class="en">Charts (the ${escapeHtml(fmt().int(workList.length))} ` +
+    `cases on the work list)</span></h2>
 <div class="charts">
 <figure><figcaption>Số hồ sơ theo tỉnh <span class="en">Cases by ` +
     `province</span></figcaption>${provinceChartSvg(byProvince)}</figure>
 <figure><figcaption>Phân bố điểm rủi ro <span class="en">Risk score ` +
-    `histogram</span></figcaption>${histogramSvg(scoreHistogram(model.cases))}</figure>
+    `histogram</span></figcaption>${histogramSvg(scoreHistogram(workList))}</figure>
 <figure><figcaption>Số thuế kỳ vọng cộng dồn theo thứ hạng so với chọn ngẫu nhiên <span class="en">Cumulative ` +
-    `expected yield by rank vs random selection</span></figcaption>${yieldCurveSvg(yieldCurve(model.cases))}</figure>
+    `expected yield by rank vs random selection</span></figcaption>${yieldCurveSvg(yieldCurve(workList))}</figure>
 <figure><figcaption>Doanh thu quan sát và kê khai <span class="en">Observed vs declared revenue (log scales; ` +
-    `dots below the line declared less)</span></figcaption>${revenueScatterSvg(model.cases)}</figure>
+    `dots below the line declared less)</span></figcaption>${revenueScatterSvg(workList)}</figure>
 </div></section>
 ${diffSection(model.diff)}
-<section id="cases"><h2>Hồ sơ <span class="en">Cases</span></h2>
-<div class="controls">
-<label>Tìm <span class="en">Filter</span> <input id="filter-text" type="search" placeholder="tên, MST, SĐT, lý ` +
-    `do… / name, ID, reason…"></label>
-<label>Tỉnh <span class="en">Province</span> <select id="filter-province"><option value="">(tất cả / ` +
-    `all)</option></select></label>
-<span id="cases-count" class="muted"></span>
-</div>
-<div class="layout">
-<div class="scroll"><table id="cases-table"><thead><tr id="cases-head"></tr></thead><tbody ` +
-    `id="cases-body"></tbody></table></div>
-<aside id="detail"><p class="muted">Chọn một hồ sơ để xem chi tiết. <span class="en">Pick a case to see its ` +
-    `details.</span></p></aside>
-</div></section>
 ${modelSection(model)}
 ${statsSection(model.stats)}
 <section id="quality"><h2>Chất lượng dữ liệu <span class="en">Data quality</span></h2>
-<table><thead><tr><th>Nguồn <span class="en">Source</span></th><th class="num">Đọc <span ` +
+<div class="scroll short"><table><thead><tr><th>Nguồn <span class="en">Source</span></th><th class="num">Đọc <span ` +
     `class="en">Read</span></th><th class="num">Nạp <span class="en">Loaded</span></th><th class="num">Loại ` +
     `<span class="en">Rejected</span></th><th class="num">% loại <span class="en">% rejected</span></th><th>Lý ` +
     `do loại chính <span class="en">Top reject reasons</span></th></tr></thead>
-<tbody>${model.sources.map(qualityRow).join('')}</tbody></table>${unattributedNote(model.unattributed)}</section>
+<tbody>${model.sources.map(qualityRow).join('')}</tbody></table></div>${unattributedNote(model.unattributed)}</section>
 <section id="reasons"><h2>Mã lý do <span class="en">Reason codes</span></h2>
-<table><thead><tr><th>Mã <span class="en">Code</span></th><th>Tiếng ` +
-    `Việt</th><th>English</th></tr></thead><tbody>${reasonRows}</tbody></table></section>
+<div class="scroll short"><table><thead><tr><th>Mã <span class="en">Code</span></th><th>Tiếng ` +
+    `Việt</th><th>English</th></tr></thead><tbody>${reasonRows}</tbody></table></div></section>
 </main>
 <noscript><p>Bảng hồ sơ cần JavaScript. <span class="en">The case table needs JavaScript; cases.csv holds the ` +
     `same list.</span></p></noscript>

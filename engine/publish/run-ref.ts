@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, WorkspaceError } from '../errors.js';
+import type { WorkListSummary } from './report-model.js';
 import type { CaseRow } from './case-row.js';
 import { openWorkspace, workspacePaths, type Workspace } from '../warehouse/workspace.js';
 
@@ -115,7 +116,12 @@ export interface RunJson {
   model_id: string | null;
   scorer?: string;
   entities?: number;
+  /** Cases on the work list (runs from before the work list: every ranked entity). */
   cases?: number;
+  /** Every entity ranked in cases.csv (absent in runs from before the work list). */
+  ranked?: number;
+  /** The work list: the first `cases` rows of cases.csv (absent in runs from before it). */
+  work_list?: WorkListSummary;
   rows?: Record<string, { read: number; loaded: number; rejected: number }>;
   /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). */
   unattributed?: { rows: number; vnd: number; source: string };

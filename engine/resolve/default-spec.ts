@@ -48,7 +48,8 @@ export const defaultIdentitySpec: LinkSpec = {
   fields: {
     tax_id: {},
     national_id: {},
-    account: {},
+    // the account, with the person on it when it is shared (a relative's account; int_identity_records.sql)
+    account: { column: ['account_key', 'account'] },
     // the contact, with the person on it when it is shared (int_identity_records.sql); as written otherwise
     phone: { column: ['phone_key', 'phone'] },
     email: { column: ['email_key', 'email'] },

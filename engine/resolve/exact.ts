@@ -28,8 +28,12 @@ export async function resolveExact(
         `where ${ident(c)} is not null`,
     )
     .join(' union all ');
+  // a shop's payouts into an account are a record of their own (int_identity_records.sql): it goes with its shop
+  const payouts =
+    `select record_id, shop_key as v, 'shop_key' as kind, null as name_key from int_identity_records ` +
+    `where shop_key is not null and source in ('platform_sellers', 'bank_transactions')`;
   const { columns, rowCount } = await db.numericColumns(`
-    with vals as (${unions}),
+    with vals as (${unions} union all ${payouts}),
     allowed as (
       select kind, v from vals group by kind, v
       having count(distinct coalesce(name_key, '')) <= ${Number(opts.maxNamesPerValue)} and count(*) > 1

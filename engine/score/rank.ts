@@ -1,7 +1,7 @@
 import { createRng } from './forest/random.js';
 
 export interface RankOptions {
-  /** Cases in the work list (0 = every entity). */
+  /** Cases in the work list, control slice included (0 = every eligible entity plus its control share). */
   capacity: number;
   /** Share of the work list drawn at random as a control slice. */
   controlShare: number;
@@ -10,6 +10,11 @@ export interface RankOptions {
   provinceQuotas?: Record<string, number>;
   /** Province of each entity (needed with quotas). */
   provinces?: readonly (string | null)[];
+  /**
+   * 1 where the entity is a case at all (a reason or a positive tax gap); only these fill the scored part of the
+   * work list. Absent = every entity is eligible.
+   */
+  eligible?: Uint8Array;
 }
 
 export interface Ranking {
@@ -17,14 +22,17 @@ export interface Ranking {
   order: Int32Array;
   /** 1 where the entity at that position was drawn for the control slice. */
   control: Uint8Array;
+  /** Length of the work list: the first `workList` entries of `order` (scored picks, then control picks). */
+  workList: number;
 }
 
 /**
  * Orders entities by expected yield (ties: higher risk, then entity id), fills the work list of
- * `capacity` with the best (at most a province's quota from each province, when quotas are set), and reserves
- * `controlShare` of it for entities drawn at random from the
- * rest, so every list carries unbiased labels for the next training. Excluded entities (already under
- * audit) are left out entirely. Deterministic for a seed.
+ * `capacity` with the best eligible ones (at most a province's quota from each province, when quotas are set), and
+ * reserves `controlShare` of it for entities drawn at random from the
+ * rest, so every list carries unbiased labels for the next training. When fewer entities are eligible than the
+ * scored part needs, the list is shorter (never padded with entities that are no case) and its control slice keeps
+ * the same share. Excluded entities (already under audit) are left out entirely. Deterministic for a seed.
  *
  * @example rankCases(yieldArr, riskArr, ids, excluded, { capacity: 200, controlShare: 0.03, seed: 1 })
  */
@@ -40,10 +48,16 @@ export function rankCases(
   const idOrder = idRanks(entityIds);
   candidates.sort((a, b) => expectedYield[b]! - expectedYield[a]! || risk[b]! - risk[a]! || idOrder[a]! - idOrder[b]!);
   const total = candidates.length;
-  const capacity = opts.capacity > 0 ? Math.min(opts.capacity, total) : total;
-  const controlCount = Math.round(capacity * opts.controlShare);
-  const picked = capacity - controlCount;
-  const { head, rest } = fillWorkList(candidates, picked, opts);
+  const eligible = opts.eligible;
+  const eligibleCount = eligible ? candidates.reduce((n, c) => n + (eligible[c] ? 1 : 0), 0) : total;
+  const capacity = opts.capacity > 0 ? Math.min(opts.capacity, total) : eligibleCount;
+  const fullControl = Math.round(capacity * opts.controlShare);
+  const { head, rest } = fillWorkList(candidates, capacity - fullControl, opts);
+  // A short list keeps the control share: c / (picked + c) = controlShare.
+  const controlCount =
+    head.length === capacity - fullControl
+      ? fullControl
+      : Math.min(rest.length, Math.round((head.length * opts.controlShare) / (1 - opts.controlShare)));
   // Partial Fisher–Yates over the rest: the first controlCount entries become the control slice.
   const rng = createRng(opts.seed, 0x5eed);
   for (let i = 0; i < controlCount; i++) {
@@ -57,13 +71,14 @@ export function rankCases(
   const order = Int32Array.from([...head, ...controls, ...others]);
   const control = new Uint8Array(order.length);
   control.fill(1, head.length, head.length + controls.length);
-  return { order, control };
+  return { order, control, workList: head.length + controls.length };
 }
 
-/** Takes the best `picked` candidates, skipping those whose province has used up its quota. */
+/** Takes the best `picked` eligible candidates, skipping those whose province has used up its quota. */
 function fillWorkList(candidates: number[], picked: number, opts: RankOptions): { head: number[]; rest: number[] } {
-  const quotas = opts.provinceQuotas;
-  if (!quotas || Object.keys(quotas).length === 0)
+  const quotas = opts.provinceQuotas ?? {};
+  const eligible = opts.eligible;
+  if (!eligible && Object.keys(quotas).length === 0)
     return { head: candidates.slice(0, picked), rest: candidates.slice(picked) };
   const used = new Map<string, number>();
   const head: number[] = [];
@@ -72,7 +87,7 @@ function fillWorkList(candidates: number[], picked: number, opts: RankOptions): 
     const province = opts.provinces?.[c] ?? '';
     const quota = quotas[province];
     const count = used.get(province) ?? 0;
-    if (head.length < picked && (quota === undefined || count < quota)) {
+    if (head.length < picked && (!eligible || eligible[c]) && (quota === undefined || count < quota)) {
       head.push(c);
       used.set(province, count + 1);
     } else rest.push(c);

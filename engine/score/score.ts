@@ -1,4 +1,5 @@
 import type { TaxYearRules } from '../config/tax-rules.js';
+import { rateBasisText, type ActivityOptions } from './activity.js';
 import { deriveAmounts } from './gap.js';
 import { allRules } from './rules/index.js';
 import type { Derived, FeatureBatch, Rule, RuleResult } from './types.js';
@@ -11,9 +12,18 @@ export interface ScoreOptions {
   lang: 'vi' | 'en';
   /** Rule weights by id (log-odds), overriding each rule's default. */
   weights?: Record<string, number>;
-  /** How many reasons a case lists at most. */
+  /** How many reasons a case lists at most (besides the estimated-rate line). */
   maxReasons?: number;
+  /** How the activity of a seller the registry does not classify is estimated (config `score.activity`). */
+  activity?: ActivityOptions;
 }
+
+/** The reason code of the line saying an estimated tax rate and its basis (not a rule: it adds no risk). */
+export const ESTIMATED_RATE_REASON = {
+  code: 'ESTIMATED_TAX_RATE',
+  label_vi: 'Thuế suất ước tính: người bán chưa được xếp nhóm ngành, nêu căn cứ và khoảng thuế suất',
+  label_en: 'Estimated tax rate: the seller has no registered activity group; basis and range given',
+} as const;
 
 export interface Scored {
   derived: Derived;
@@ -39,7 +49,7 @@ const GAP_LOG_ODDS_PER_LN_MILLION = 0.35;
  */
 export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: readonly Rule[] = allRules): Scored {
   const { n } = batch;
-  const derived = deriveAmounts(batch, opts.rules);
+  const derived = deriveAmounts(batch, opts.rules, { provinces: opts.provinces, activity: opts.activity });
   const peer = peerGapStats(batch, derived, opts.provinces);
   const ctx = { rules: opts.rules, derived, peerZ: peer.z };
   const results = rules.map((r) => r.evaluate(batch, ctx));
@@ -67,9 +77,24 @@ export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: re
     reasons[i] = top.map((k) =>
       rules[k]!.describe(results[k]!.amount[i]!, results[k]!.evidence[i]!, opts.lang, results[k]!.note?.[i]),
     );
+    const b = derived.basis[i]!;
+    if ((b.source === 'words' || b.source === 'mix' || b.source === 'candidate') && derived.taxGap[i]! > 0) {
+      reasonCodes[i]!.push(ESTIMATED_RATE_REASON.code);
+      reasons[i]!.push(rateBasisOf(derived, i, opts.rules, opts.lang));
+    }
   }
   const ruleResults = Object.fromEntries(rules.map((r, k) => [r.id, results[k]!]));
   return { derived, peer, risk, expectedYield, reasonCodes, reasons, ruleResults };
+}
+
+/** The rate-and-basis line of entity i (cases.csv `tax_rate_basis`, the reason, the dossier). */
+export function rateBasisOf(derived: Derived, i: number, rules: TaxYearRules, lang: 'vi' | 'en'): string {
+  return rateBasisText(
+    derived.basis[i]!,
+    { rate: derived.rate[i]!, lo: derived.rateMin[i]!, hi: derived.rateMax[i]! },
+    rules,
+    lang,
+  );
 }
 
 /** Peers are compared on ln(estimated / declared revenue), VND in millions plus one. */

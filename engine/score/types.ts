@@ -1,4 +1,5 @@
 import type { TaxYearRules } from '../config/tax-rules.js';
+import type { ActivityBasis } from './activity.js';
 
 /** Features of many entities as columns (one Float64Array per feature, NaN = unknown). */
 export interface FeatureBatch {
@@ -6,14 +7,26 @@ export interface FeatureBatch {
   cols: Record<string, Float64Array>;
   /** Activity group per entity (selects the tax rates). */
   activityGroup: string[];
-  /** Per-entity text a rule may cite (e.g. `registry_candidate`: tax code and evidence); absent = none. */
+  /**
+   * Per-entity text a rule may cite (e.g. `registry_candidate`: tax code and evidence;
+   * `activity_terms`: dictionary words found, `group:term|…`); absent = none.
+   */
   text?: Record<string, (string | null)[]>;
 }
 
 /** Per-entity amounts derived from the tax rules (all VND). */
 export interface Derived {
-  /** Activity group the tax is computed with: the one a marketplace's withholding reveals, else the registry's. */
+  /**
+   * Activity group the tax is computed with: the one a marketplace's withholding reveals, else the
+   * registry's, else the one words name, else the likeliest of the mix (engine/score/activity.ts).
+   */
   group: string[];
+  /** Where the rate came from, with the mix or the words behind an estimate. */
+  basis: ActivityBasis[];
+  /** VAT + PIT rate used (share-weighted for a mix), and the lowest and highest the seller could owe. */
+  rate: Float64Array;
+  rateMin: Float64Array;
+  rateMax: Float64Array;
   /** 1 where the withholding rate shows a dearer group than the registry's. */
   groupMismatch: Uint8Array;
   estimatedRevenue: Float64Array;

@@ -7,10 +7,13 @@
  * they share with the asked period; parcels and bank credits count by their date. The tax gap of a
  * seller is computed on its revenue in the period scaled to a year (the threshold is annual) and
  * scaled back: gap = max(0, taxDue(12/m × revenue) × m/12 − tax paid − tax withheld), at the rates of
- * the activity group the scorer uses (the one a marketplace's withholding reveals, else the registry's).
+ * the activity group or mix the scorer uses (engine/score/activity.ts: the withholding, the registry, the
+ * words, else the mix of registered sellers with the same channels).
  */
 import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
 import { UsageError } from '../errors.js';
+import { readEntityBatch } from '../features/read.js';
+import { estimateActivity, expectedTax, type ActivityBasis, type ActivityOptions } from '../score/activity.js';
 import { groupFromWithholding } from '../score/gap.js';
 import type { Db } from '../warehouse/db.js';
 import { fmt } from '../format.js';
@@ -124,13 +127,13 @@ const overlap = (p: string) =>
 export async function periodStats(
   db: Db,
   period: Period,
-  opts: { taxRules?: Record<string, TaxYearRules> } = {},
+  opts: { taxRules?: Record<string, TaxYearRules>; activity?: ActivityOptions } = {},
 ): Promise<PeriodStats> {
   const rules = rulesForYear(period.year, opts.taxRules);
   const range = { start: period.start, end: period.end };
   const { rows, provIndex } = await db.withWorkTables(async (work) => {
     work.push('stats_entity');
-    return provinceRows(db, period, rules);
+    return provinceRows(db, period, rules, opts.activity);
   });
 
   // Audits closed in the period (or, without a closing date, about a period overlapping it), with the
@@ -197,9 +200,17 @@ async function provinceRows(
   db: Db,
   period: Period,
   rules: TaxYearRules,
+  activity?: ActivityOptions,
 ): Promise<{ rows: ProvinceStats[]; provIndex: Map<string, number> }> {
   const range = { start: period.start, end: period.end };
   const hasFeatures = await db.tableExists('mart_entity_features');
+  // As the scorer does (engine/score/activity.ts): the activity basis of each entity, the mix learned over all
+  const bases = new Map<string, ActivityBasis>();
+  if (hasFeatures && (await db.tableExists('mart_entity_activity'))) {
+    const all = await readEntityBatch(db);
+    const est = estimateActivity(all.batch, rules, all.provinces, activity);
+    all.ids.forEach((id, i) => bases.set(id, est.basis[i]!));
+  }
   // As the scorer does (engine/score/gap.ts): a possible registered twin's tax paid counts × its weight
   const hasCandidates = await db.tableExists('mart_registry_candidates');
   await db.exec(
@@ -262,6 +273,9 @@ async function provinceRows(
     Float64Array,
     Float64Array,
   ];
+  const ids = (await db.all<{ entity_id: string }>(`select entity_id from stats_entity order by entity_id`)).map(
+    (r) => r.entity_id,
+  );
   const rows = provinces.map((p) => emptyRow(p));
   const scale = 12 / period.months;
   for (let i = 0; i < cols.rowCount; i++) {
@@ -281,7 +295,9 @@ async function provinceRows(
     // As the scorer does: the group a marketplace's withholding reveals, else the registry's.
     const group = groupFromWithholding(rate[i]!, rules) ?? (g && isActivityGroup(g) ? g : 'goods');
     const estimated = Math.max(observed, declared[i]!);
-    const due = taxDue(estimated * scale, group, rules).total / scale;
+    const basis = bases.get(ids[i]!);
+    const due =
+      (basis ? expectedTax(estimated * scale, basis, rules) : taxDue(estimated * scale, group, rules)).total / scale;
     r.tax_gap_vnd += Math.max(0, due - paid[i]! - withheld[i]!);
   }
   return { rows, provIndex };

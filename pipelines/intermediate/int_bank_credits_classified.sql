@@ -3,8 +3,12 @@ with credits as (
     select * from stg_bank_transactions where direction = 'credit'
 ),
 
-accounts as (
-    select entity_id, account from int_entities where source = 'bank_transactions'
+-- the entity each credit went to: its account holder's, or the shop's a payout names (int_record_identity)
+credit_entities as (
+    select r.record_key, e.entity_id
+    from int_record_identity r
+    join int_entities e using (record_id)
+    where r.source = 'bank_transactions'
 ),
 
 -- the same money as parcels or GMV coming back, or money that is not a sale (patterns come from config)
@@ -24,9 +28,9 @@ classified as (
 final as (
     select
         a.entity_id,
-        c.record_key, c.account, c.tax_year, c.amount, c.booked_at, c.counterparty_account, c.counterparty_key, c.credit_class
+        c.record_key, c.account, c.tax_year, c.amount, c.booked_at, c.counterparty_account, c.counterparty_key, c.description, c.credit_class
     from classified c
-    join accounts a on a.account = c.account
+    join credit_entities a using (record_key)
 )
 
 select * from final

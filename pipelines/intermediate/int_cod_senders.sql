@@ -79,11 +79,17 @@ account_spread as (
     group by remit_account
 ),
 
+-- a warehouse's name (found with its phone above) is the warehouse's on parcels where the phone is missing too
+hub_names as (
+    select distinct name_key from phone_name_spread where places > coalesce(getvariable('sender_max_places'), 3)
+),
+
 flagged as (
     select
         p.*,
         coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false) as hub_phone,
-        coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_name,
+        coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false)
+            or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
     from places p
     left join phone_spread ps on ps.phone = p.phone

@@ -71,6 +71,29 @@ website_records as (
     from websites
 ),
 
+-- A platform payout names the shop it pays (`SHOPEE PAYOUT 128700851 …`, `… doanh thu shop
+-- 128700851 …`): a credit whose description carries the id of a shop that declares this very
+-- account for its payouts is that shop's money. When the account is a relative's (the shop's
+-- person on it is not the holder, see accounts_checked), such rows form their own record
+-- (account + shop), which links through the shop alone (`shop_key`); otherwise, and always for
+-- the account's other rows, they stay the holder's.
+shop_payout_accounts as (
+    select distinct shop_key, payout_account as account, split_part(shop_key, ':', 2) as shop_number
+    from shops
+    where payout_account is not null
+),
+
+payout_rows as (
+    select b.record_key, b.account, p.shop_key
+    from (
+        select record_key, account, unnest(regexp_extract_all(description_key, '[0-9]{5,}')) as number
+        from bank
+        where direction = 'credit' and account is not null
+    ) b
+    join shop_payout_accounts p on p.account = b.account and p.shop_number = b.number
+    qualify count(*) over (partition by b.record_key) = 1
+),
+
 account_records as (
     select
         'bank_transactions' as source, account as source_key,
@@ -117,10 +140,23 @@ account_holders as (
 -- owner's name, ID, e-mail and address do not link the shop to the person who lent them. Its
 -- phone stays only when another shop or COD sender paid into the same account uses it too (the
 -- operator's phone); otherwise it may be the lender's, and moves to owner_phone.
+-- Unless the owner also sends COD parcels under their own name paid into that account: then the
+-- owner trades there and the account is a relative's receiving their money (shared_account below).
+owner_sends as (
+    select distinct s.source_key
+    from shop_profiles s
+    join sender_records c on c.account = s.account
+    where s.name_key is not null and c.name_key is not null
+      and (c.name_key = s.name_key
+           or jaro_winkler_similarity(c.name_key, s.name_key) >= 0.94
+           or jaro_winkler_similarity(array_to_string(list_sort(string_split(c.name_key, ' ')), ' '),
+                                      array_to_string(list_sort(string_split(s.name_key, ' ')), ' ')) >= 0.94)
+),
+
 shop_checked as (
     select
         s.*,
-        h.account is not null and (
+        h.account is not null and s.source_key not in (select source_key from owner_sends) and (
             (s.national_id is not null and h.national_id is not null and s.national_id <> h.national_id)
             or (s.name_key is not null and h.name_key is not null
                 and not list_has_all(string_split(s.name_key, ' '), string_split(h.name_key, ' '))
@@ -319,7 +355,11 @@ contacts_checked as (
 -- themselves. Values carrying more names than any one seller writes are hubs anyway.
 contact_names as (
     select kind, value, name_key, count(*) as n,
-        list_contains(surnames, words[1]) and len(words) between 3 and 5 as personal,
+        -- or one of those surnames before Văn / Thị, the middle names only people carry (Đỗ Thị Trang)
+        (list_contains(surnames, words[1])
+            or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                and words[2] in ('van', 'thi')))
+            and len(words) between 3 and 5 as personal,
         array_to_string(list_sort(words), ' ') as sorted
     from (
         select 'phone' as kind, phone as value, name_key, string_split(name_key, ' ') as words
@@ -390,13 +430,95 @@ people_checked as (
     from people
 ),
 
+-- People on each bank account: the holder the bank knows, the owners of shops paid into it, the
+-- senders of COD parcels remitted to it. The holder (else the name most records carry) stands for
+-- the account's owner; a personal name reading like it (as in contact_names, or one name's words
+-- containing the other's) is the same person. A personal name that is someone else means a
+-- relative's account receiving a seller's money: like a shared contact, the resolver then compares
+-- `account_key` = the account with the person on it, so it joins each person's own records and none
+-- to another's (the account stays in `account`, and in `shared_account`: related). Accounts with more
+-- names than the account guard allows (collection accounts) are hubs and stay as they are.
+account_names as (
+    select account, name_key, bool_or(source = 'bank_transactions') as holder, count(*) as n,
+        (list_contains(surnames, string_split(name_key, ' ')[1])
+            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                and string_split(name_key, ' ')[2] in ('van', 'thi')))
+            and len(string_split(name_key, ' ')) between 3 and 5 as personal,
+        array_to_string(list_sort(string_split(name_key, ' ')), ' ') as sorted
+    from people_checked
+    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
+        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
+    where account is not null and name_key is not null
+    group by all
+),
+
+account_anchors as (
+    select account,
+        coalesce(arg_max(name_key, name_key) filter (where holder and personal),
+                 arg_max(name_key, (n, name_key)) filter (where personal)) as anchor
+    from account_names
+    group by account
+    having count(*) <= 20
+),
+
+account_people as (
+    select c.account, c.name_key, c.personal,
+        case when c.name_key = a.anchor
+              or greatest(jaro_winkler_similarity(c.name_key, a.anchor),
+                          jaro_winkler_similarity(c.sorted, array_to_string(list_sort(string_split(a.anchor, ' ')), ' '))) >= 0.94
+              or list_has_all(string_split(c.name_key, ' '), string_split(a.anchor, ' '))
+              or list_has_all(string_split(a.anchor, ' '), string_split(c.name_key, ' '))
+            then a.anchor else c.name_key end as person
+    from account_names c
+    join account_anchors a using (account)
+    where a.anchor is not null
+),
+
+shared_accounts as (
+    select account from account_people where personal group by account having count(distinct person) > 1
+),
+
+accounts_checked as (
+    select
+        p.*,
+        case when sa.account is not null then p.account end as shared_account,
+        case when sa.account is null then p.account
+             when ap.person is not null then p.account || '~' || ap.person
+             -- a shop on borrowed papers is the account holder's (the money shows who runs it)
+             when p.nominee then p.account || '~' || aa.anchor
+             else p.account || '~#' || p.source || ':' || p.source_key end as account_key
+    from people_checked p
+    left join shared_accounts sa on sa.account = p.account
+    left join account_people ap on ap.account = p.account and ap.name_key = p.name_key
+    left join account_anchors aa on aa.account = p.account
+),
+
+-- payouts of a shop whose person on a shared account is not the holder's (see payout_rows)
+payout_records as (
+    select
+        'bank_transactions' as source, r.account || '>' || r.shop_key as source_key,
+        r.shop_key, list(r.record_key order by r.record_key) as bank_row_keys
+    from payout_rows r
+    join accounts_checked s on s.source = 'platform_sellers' and s.source_key = r.shop_key
+    join accounts_checked b on b.source = 'bank_transactions' and b.source_key = r.account
+    where s.account_key <> b.account_key
+    group by r.account, r.shop_key
+),
+
+with_payouts as (
+    select * from accounts_checked
+    union all by name
+    select * from payout_records
+),
+
 final as (
     select
         (row_number() over (order by source, source_key) - 1)::bigint as record_id,
         -- holder_id: the person the record is about, as the registry or the bank (KYC) knows them;
         -- a shop or a site names an owner who may lend their papers to someone else, so it has none
         *
-    from people_checked
+    from with_payouts
 )
 
 select * from final

@@ -1,6 +1,6 @@
 -- one row per source record that can reach an entity: its record key (as in the synthetic truth) and identity record
 with identities as (
-    select record_id, source, source_key from int_identity_records
+    select record_id, source, source_key, bank_row_keys from int_identity_records
 ),
 
 taxpayers as (
@@ -21,10 +21,18 @@ parcels as (
     where sender_key is not null
 ),
 
+-- a shop's payouts into an account form their own record (int_identity_records.sql, payout_records)
+payouts as (
+    select unnest(bank_row_keys) as record_key, source_key
+    from identities
+    where bank_row_keys is not null
+),
+
 transactions as (
-    select 'bank_transactions' as source, record_key, account as source_key
-    from stg_bank_transactions
-    where account is not null
+    select 'bank_transactions' as source, t.record_key, coalesce(p.source_key, t.account) as source_key
+    from stg_bank_transactions t
+    left join payouts p using (record_key)
+    where t.account is not null
 ),
 
 unioned as (

@@ -20,7 +20,8 @@ profile as (
         count(*) filter (where source = 'websites')                as websites,
         count(*) filter (where source = 'taxpayers')               as taxpayer_records,
         count(*) filter (where source = 'cod_shipments')           as sender_profiles,
-        count(*) filter (where source = 'bank_transactions')       as bank_accounts
+        -- a shop's payouts into an account are a record of their own, not another account
+        count(*) filter (where source = 'bank_transactions' and account is not null) as bank_accounts
     from entities
     group by entity_id
 ),
@@ -94,6 +95,11 @@ declared as (
     group by entity_id
 ),
 
+-- words naming an activity group in its names and transfer descriptions (mart_entity_activity.sql)
+activity as (
+    select * exclude (activity_terms) from mart_entity_activity
+),
+
 -- the registered taxpayer an entity without a registry record may be (mart_registry_candidates.sql)
 candidate as (
     select entity_id, weight, candidate_declared_revenue, candidate_tax_paid from mart_registry_candidates
@@ -104,7 +110,8 @@ final as (
         p.entity_id,
         (select tax_year from year)                                 as tax_year,
         coalesce(r.registered_active, false)                        as registered,
-        coalesce(r.activity_group, 'goods')                         as activity_group,
+        -- null when the registry does not classify the seller: the scorer estimates it (engine/score/activity.ts)
+        r.activity_group                                            as activity_group,
         coalesce(pl.platform_gmv, 0)::bigint                        as platform_gmv,
         coalesce(pl.gmv_withheld, 0)::bigint                        as gmv_withheld,
         coalesce(pl.tax_withheld, 0)::bigint                        as tax_withheld,
@@ -136,7 +143,8 @@ final as (
         p.shops, p.websites, p.taxpayer_records, p.sender_profiles, p.bank_accounts,
         coalesce(rc.weight, 0)::double                              as registry_candidate_weight,
         coalesce(rc.candidate_declared_revenue, 0)::bigint          as candidate_declared_revenue,
-        coalesce(rc.candidate_tax_paid, 0)::bigint                  as candidate_tax_paid
+        coalesce(rc.candidate_tax_paid, 0)::bigint                  as candidate_tax_paid,
+        a.* exclude (entity_id)
     from profile p
     left join registry r using (entity_id)
     left join platform pl using (entity_id)
@@ -144,6 +152,7 @@ final as (
     left join bank b using (entity_id)
     left join declared d using (entity_id)
     left join candidate rc using (entity_id)
+    left join activity a using (entity_id)
 )
 
 select * from final order by entity_id

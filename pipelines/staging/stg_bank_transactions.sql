@@ -20,6 +20,7 @@ renamed as (
         trim(counterparty_name)                        as counterparty_name,
         -- free text only feeds pattern matching: lower case without marks is enough (no space collapsing)
         lower(strip_accents(translate(counterparty_name, 'đĐ', 'dD'))) as counterparty_key,
+        trim(description)                                             as description,
         lower(strip_accents(translate(description, 'đĐ', 'dD')))       as description_key,
         _file_id,
         _line,

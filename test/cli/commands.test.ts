@@ -256,7 +256,10 @@ describe('sangloc stats', () => {
     try {
       await setVariables(db, { tax_year: 2025 });
       const batch = await readEntityBatch(db);
-      const gap = deriveAmounts(batch.batch, rulesForYear(2025)).taxGap.reduce((s, v) => s + v, 0);
+      const gap = deriveAmounts(batch.batch, rulesForYear(2025), { provinces: batch.provinces }).taxGap.reduce(
+        (s, v) => s + v,
+        0,
+      );
       expect(Number(total[col('tax_gap_vnd')])).toBe(Math.round(gap));
     } finally {
       db.close();

@@ -255,7 +255,7 @@ describe('docs/config.md', () => {
 describe('a run prints the settings that differ from the defaults', () => {
   it.each([
     { name: 'defaults', config: {}, lines: [] },
-    { name: 'one key', config: { rank: { capacity: 500 } }, lines: ['rank.capacity = 500 (default 0)'] },
+    { name: 'one key', config: { rank: { capacity: 200 } }, lines: ['rank.capacity = 200 (default 500)'] },
     {
       name: 'a flag of a default tax year',
       config: { taxRules: { '2026': { vatOnWholeRevenue: false } } },
@@ -275,7 +275,7 @@ describe('a run prints the settings that differ from the defaults', () => {
   });
 
   it('sangloc run writes them on stderr before it starts, with the command-line overrides', async () => {
-    writeFiles(dir, { 'run.json': JSON.stringify({ rank: { capacity: 500 }, threads: 1 }) });
+    writeFiles(dir, { 'run.json': JSON.stringify({ rank: { capacity: 200 }, threads: 1 }) });
     const r = await cli([
       'run',
       '--input',
@@ -290,7 +290,7 @@ describe('a run prints the settings that differ from the defaults', () => {
     const lines = r.err.split('\n').filter((l) => l.startsWith('sangloc: config: '));
     expect(lines).toEqual([
       'sangloc: config: threads = 1 (default 2)',
-      'sangloc: config: rank.capacity = 500 (default 0)',
+      'sangloc: config: rank.capacity = 200 (default 500)',
       'sangloc: config: output.maskPii = true (default false)',
     ]);
   });

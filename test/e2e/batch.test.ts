@@ -1,3 +1,4 @@
+import type { CaseRow } from '../../engine/publish/case-row.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, writeFileSync, statSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +16,40 @@ describe('generate → run → evaluate on a small world', () => {
   const ws = join(root, 'ws');
   let firstRun = '';
 
+  let headline = '';
   beforeAll(() => {
     // 1,500 persons carry enough audit outcomes (~45) for the forest to train, so the worker pool runs.
     const g = sangloc(['generate', '--persons', '1500', '--seed', '3', '--out', world]);
     expect(g.status, g.stderr).toBe(0);
     const r = sangloc(['run', '--input', world, '--workspace', ws]);
     expect(r.status, r.stderr).toBe(0);
+    headline = r.stdout;
     firstRun = readlinkSync(join(ws, 'latest'));
   }, 300_000);
+
+  it('counts the work list in the headline and run.json: the first rows of the ranking, only cases picked by score', () => {
+    const dir = join(ws, firstRun);
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    const rows = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as CaseRow[];
+    const w = run.work_list;
+    expect(run.cases).toBe(w.cases);
+    expect(run.ranked).toBe(rows.length);
+    expect(w.cases).toBeLessThanOrEqual(500);
+    expect(w.cases).toBeLessThan(rows.length);
+    const list = rows.slice(0, w.cases);
+    expect(list.filter((c) => c.control_slice === 1)).toHaveLength(w.control);
+    expect(rows.slice(w.cases).every((c) => c.control_slice === 0)).toBe(true);
+    // Picked by score = a case: a reason or a positive tax gap.
+    for (const c of list.filter((x) => x.control_slice === 0))
+      expect(c.reason_codes.length > 0 || c.tax_gap_vnd! > 0, c.entity_id).toBe(true);
+    expect(list.filter((c) => c.expected_yield_vnd! > 0)).toHaveLength(w.with_expected_yield);
+    const n = (v: number) => new Intl.NumberFormat('vi-VN').format(v);
+    expect(headline).toContain(
+      `work list: ${n(w.cases)} cases (${n(w.scored)} by expected yield + ${n(w.control)} random control), ` +
+        `${n(w.with_expected_yield)} with expected yield > 0`,
+    );
+    expect(headline).toContain(`${n(rows.length)} ranked in the case files`);
+  });
 
   it('publishes every file of the contract and points latest at the run', () => {
     const dir = join(ws, firstRun);
@@ -134,7 +161,8 @@ describe('generate → run → evaluate on a small world', () => {
       [bin, 'evaluate', '--truth', join(world, 'truth'), '--run', join(ws, 'latest'), '--out', out, '--quiet'],
       { encoding: 'utf8' },
     );
-    const p50 = Number(/^50\s+\d+\s+\d+\s+([\d.]+)%/m.exec(text)![1]);
+    // vi numbers (the one formatter): 56,0 %
+    const p50 = Number(/^50\s+\d+\s+\d+\s+([\d.,]+) ?%/m.exec(text)![1]!.replace(',', '.'));
     expect(p50).toBeGreaterThan(50); // far above the base rate of a random pick
   });
 

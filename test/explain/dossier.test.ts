@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDossier, exactLinks, type Dossier, type IdentityRecord } from '../../engine/explain/dossier.js';
+import { dossierNetwork } from '../../engine/explain/network.js';
 import { formatDossierJson, formatDossierText, renderDossierHtml } from '../../engine/explain/render.js';
 import type { CaseRow } from '../../engine/publish/case-row.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
@@ -74,7 +75,11 @@ describe('buildDossier on the data-samples warehouse', () => {
       expect(d.revenue!.estimated_revenue_vnd, c.entity_id).toBe(c.estimated_revenue_vnd);
       expect(d.revenue!.undeclared_revenue_vnd, c.entity_id).toBe(c.undeclared_revenue_vnd);
       expect(d.revenue!.tax_gap_vnd, c.entity_id).toBe(c.tax_gap_vnd);
-      expect(d.revenue!.activity_group, c.entity_id).toBe(c.activity_group);
+      // a mix has no one group in the case list; the rate used is the same
+      if (c.activity_group === null) expect(['mix', 'words', 'candidate']).toContain(d.revenue!.group_source);
+      else expect(d.revenue!.activity_group, c.entity_id).toBe(c.activity_group);
+      expect(d.revenue!.rate.used, c.entity_id).toBeCloseTo(c.tax_rate!, 6);
+      expect(d.revenue!.rate.basis_vi, c.entity_id).toBe(c.tax_rate_basis);
       const counted = d.revenue!.steps.filter((s) => s.role === 'counted').reduce((n, s) => n + s.amount_vnd, 0);
       expect(counted, c.entity_id).toBe(d.revenue!.observed_revenue_vnd);
     }
@@ -116,9 +121,27 @@ describe('buildDossier on the data-samples warehouse', () => {
     await db.exec(`update int_entities set shared_phone = '0900000001' where entity_id in ($a, $b)`, { a, b });
     const d = await buildDossier(db, a, { taxYear: 2025 });
     const shared = d.related.filter((r) => r.kind === 'shared_phone');
-    expect(shared).toEqual([{ kind: 'shared_phone', value: '0900000001', entities: [b], entity_count: 1 }]);
+    const mine = d.identities.map((i) => i.record_id).sort((x, y) => x - y);
+    expect(shared).toEqual([
+      { kind: 'shared_phone', value: '0900000001', entities: [b], entity_count: 1, records: mine },
+    ]);
+    // The network draws the shared phone apart, tied to every record carrying it.
+    const net = dossierNetwork(d);
+    expect(net.parties.map((p) => [p.kind, p.nodes.length])).toContainEqual(['shared_phone', mine.length]);
+    expect(renderDossierHtml(d)).toMatch(/<a href="#party-\d+"><g class="party">/);
     expect(d.identities.every((i) => i.phone !== '0900000001')).toBe(true);
     await db.exec(`update int_entities set shared_phone = null where entity_id in ($a, $b)`, { a, b });
+  });
+
+  it('says when a ranked entity is below the work list', async () => {
+    const c = cases[5]!;
+    const below = await buildDossier(db, c.entity_id, { taxYear: 2025, caseRow: c, workList: 3 });
+    expect(below.notes).toContain(
+      "ranked 6 in the full ranking, below this run's work list of 3 cases " +
+        '(cases.csv keeps every entity; the work list is its first rows)',
+    );
+    const on = await buildDossier(db, c.entity_id, { taxYear: 2025, caseRow: c, workList: 6 });
+    expect(on.notes.join(' ')).not.toMatch(/below this run/);
   });
 
   it('says when an entity is not on the list and refuses an unknown id', async () => {
@@ -127,6 +150,24 @@ describe('buildDossier on the data-samples warehouse', () => {
     expect(d.case).toBeNull();
     expect(d.notes.join(' ')).toMatch(/not on the case list/);
     await expect(buildDossier(db, 'ENOPE', { taxYear: 2025 })).rejects.toThrow(/no such entity/);
+  });
+
+  it("draws the seller's network: one node per record, one edge per link, each node linked to its record", () => {
+    const multi = dossiers.filter((d) => d.identities.length > 1);
+    expect(multi.length).toBeGreaterThan(0);
+    for (const d of multi) {
+      const net = dossierNetwork(d);
+      expect(net.nodes).toHaveLength(Math.min(40, d.identities.length));
+      expect(net.edges).toHaveLength(d.links.length);
+      const html = renderDossierHtml(d);
+      const svg = /<section id="network">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+      const targets = [...svg.matchAll(/href="#(rec-\d+)"/g)].map((m) => m[1]!);
+      expect(targets).toHaveLength(net.nodes.length);
+      for (const t of targets) expect(html, t).toContain(`<tr id="${t}">`);
+      const text = formatDossierText(d);
+      expect(text).toContain("The seller's network");
+      expect(text.match(/^ {2}R\d+ ── R\d+ {2}/gm)).toHaveLength(d.links.length);
+    }
   });
 
   it.each(['text', 'json', 'html'] as const)('renders as %s', (format) => {

@@ -100,4 +100,64 @@ describe('worlds with knobs', () => {
     }
     expect(Math.max(...[...names.values()].map((s) => s.size))).toBeGreaterThanOrEqual(8);
   });
+
+  it('activity: an all-goods world, and service sellers only on their own sites and bank transfers, naming the service', async () => {
+    const goods = tmp();
+    await generateWorld({
+      persons: 300,
+      seed: 5,
+      outDir: goods,
+      knobs: { activity: { goods: 1, services: 0, production_transport: 0, property_lease: 0, other: 0 } },
+    });
+    const sellers = readCsv(join(goods, 'truth', 'persons.csv')).records.filter((p) => p.pattern !== 'non_seller');
+    expect(sellers.length).toBeGreaterThan(50);
+    expect(new Set(sellers.map((p) => p.activity_group))).toEqual(new Set(['goods']));
+
+    const online = tmp();
+    await generateWorld({
+      persons: 300,
+      seed: 5,
+      outDir: online,
+      knobs: {
+        activity: {
+          goods: 0,
+          services: 1,
+          other: 0,
+          production_transport: 0,
+          property_lease: 0,
+          servicesOnline: 1,
+          words: 1,
+        },
+      },
+    });
+    const persons = readCsv(join(online, 'truth', 'persons.csv')).records;
+    const services = new Set(
+      persons.filter((p) => p.activity_group === 'services' && p.pattern !== 'split_shops').map((p) => p.person_id),
+    );
+    expect(services.size).toBeGreaterThan(50);
+    const truth = truthOf(online);
+    const shopsOf = readdirSync(online)
+      .filter((f) => f.startsWith('platform_sellers'))
+      .flatMap((f) => readCsv(join(online, f)).records)
+      .map((r) => truth.get(`platform_sellers|${r.platform}:${r.shop_id}:${r.period}`));
+    expect(shopsOf.filter((p) => p && services.has(p))).toEqual([]);
+    const descriptions = readdirSync(online)
+      .filter((f) => f.startsWith('bank_transactions'))
+      .flatMap((f) => readCsv(join(online, f)).records)
+      .map((r) => r.description ?? '');
+    expect(descriptions.filter((d) => /dat lich spa|khoa hoc|coc tour|tien lam nail/.test(d)).length).toBeGreaterThan(
+      100,
+    );
+    // the truth prices each seller at its own activity: services at 7 % of revenue above the threshold
+    const p = persons.find((x) => x.activity_group === 'services' && Number(x.true_revenue) > 200_000_000)!;
+    expect(Number(p.true_tax_due)).toBe(
+      Math.round(0.05 * Number(p.true_revenue)) + Math.round(0.02 * Number(p.true_revenue)),
+    );
+  });
+
+  it('activity weights must not all be 0', () => {
+    expect(() =>
+      parseKnobs({ activity: { goods: 0, services: 0, production_transport: 0, property_lease: 0, other: 0 } }),
+    ).toThrow(/activity: the group weights must not all be 0/);
+  });
 });

@@ -62,7 +62,7 @@ describe('generated delivery', () => {
       expect(firstLine, f).toBe(columnNames(sourceOfFile(f)!).join(','));
     }
     expect(readFileSync(join(dir, 'truth/persons.csv'), 'utf8').split('\n', 1)[0]).toBe(
-      'person_id,undeclared,true_revenue,true_tax_due,pattern',
+      'person_id,undeclared,true_revenue,true_tax_due,pattern,activity_group',
     );
     expect(readFileSync(join(dir, 'truth/records.csv'), 'utf8').split('\n', 1)[0]).toBe('source,record_key,person_id');
   });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { defaultActivityPatterns, matchActivityWords } from '../../engine/features/activity-terms.js';
 import { featureVariables } from '../../engine/features/variables.js';
 import { loadDelivery } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
@@ -116,6 +117,24 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     ['returns filed in the year', 'returns', 1],
   ])('An: %s', (_, feature, expected) => {
     expect(Number(features.An![feature])).toBeCloseTo(expected, 0);
+  });
+
+  it("An: the activity words of its buyers' transfers, as the matcher in TypeScript finds them", async () => {
+    expect(features.An).toMatchObject({ words_bank: 2, words_bank_goods: 2, words_bank_services: 0, words_names: 0 });
+    const a = await db.one<{ activity_terms: string }>(
+      `select a.activity_terms from mart_entity_activity a join mart_entity_profile p using (entity_id) ` +
+        `where p.name like '%An'`,
+    );
+    const descriptions = await db.all<{ description: string }>(
+      `select description from int_bank_credits_classified where credit_class = 'trade'`,
+    );
+    const js = new Set(
+      descriptions.flatMap((d) =>
+        matchActivityWords(d.description, 'bank', defaultActivityPatterns()).map((m) => `${m.group}:${m.term}`),
+      ),
+    );
+    expect(a?.activity_terms.split('|').sort()).toEqual([...js].sort());
+    expect([...js].sort()).toEqual(['goods:tiền hàng', 'goods:áo']);
   });
 
   it('Binh: filed quarterly last year, nothing this year, still selling by COD', () => {

@@ -1,7 +1,7 @@
 /** A report model with every optional part filled (model card, diff, statistics), for page tests. */
 import { diffCases } from '../../engine/diff/index.js';
 import type { CaseRow } from '../../engine/publish/case-row.js';
-import { caseTotals, type ReportModel } from '../../engine/publish/report-model.js';
+import { caseTotals, type ReportModel, workListSummary } from '../../engine/publish/report-model.js';
 import type { PeriodStats, ProvinceStats } from '../../engine/stats/period.js';
 import type { ModelCard } from '../../engine/warehouse/models.js';
 import { reasons } from './fixtures.js';
@@ -64,6 +64,7 @@ export function fullReportModel(cases: CaseRow[]): ReportModel {
       config_hash: 'c0ffee',
       model_id: modelCard.model_id,
     },
+    workList: workListSummary(cases, cases.length),
     sources: [
       {
         source: 'cod_shipments',

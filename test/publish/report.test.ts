@@ -10,8 +10,8 @@ import {
   scoreHistogram,
   yieldCurve,
 } from '../../engine/publish/report-charts.js';
-import { caseTotals, type ReportModel } from '../../engine/publish/report-model.js';
-import { renderReportHtml, writeReportHtml, type ReportData } from '../../engine/publish/report.js';
+import { caseTotals, type ReportModel, workListSummary } from '../../engine/publish/report-model.js';
+import { qualityAlerts, renderReportHtml, writeReportHtml, type ReportData } from '../../engine/publish/report.js';
 import { dataBlock, runReportScript } from './fake-dom.js';
 import { caseRow, manyRows, reasons } from './fixtures.js';
 import { tempDir } from './helpers.js';
@@ -30,6 +30,7 @@ function model(cases: CaseRow[]): ReportModel {
       config_hash: 'c0ffee',
       model_id: null,
     },
+    workList: workListSummary(cases, cases.length),
     sources: [
       {
         source: 'cod_shipments',
@@ -91,8 +92,8 @@ describe('report.html safety', () => {
       [...markup.matchAll(/\s(src|href|srcset|action|poster|formaction|data)\s*=\s*"([^"]*)"/gi)].map((m) =>
         m[0].trim(),
       ),
-    ).toEqual(['href="data:,"']);
-    expect(markup.match(/\s(src|href|srcset|action|poster|formaction)\s*=/gi)).toHaveLength(1);
+    ).toEqual(['href="data:,"', 'href="#quality"']);
+    expect(markup.match(/\s(src|href|srcset|action|poster|formaction)\s*=/gi)).toHaveLength(2);
     expect(markup).not.toMatch(/<iframe|<object|<embed|@import|url\(/i);
   });
 
@@ -120,24 +121,32 @@ describe('report.html safety', () => {
 describe('report.html script', () => {
   const dom = runReportScript(html);
   const body = dom['cases-body']!;
-  const rowNames = () => body.all('tr').map((tr) => tr.children[1]!.textContent);
+  const rowNames = () => body.all('tr').map((tr) => tr.children[0]!.textContent);
 
   it('builds the table in rank order and shows the first case', () => {
-    expect(dom['cases-head']!.all('th').map((th) => th.textContent)).toContain('risk_score');
+    expect(dom['cases-head']!.all('th').map((th) => th.textContent)).toEqual([
+      'Tên người bán',
+      'Tỉnh/thành',
+      'Thuế kỳ vọng (VND)',
+      'Điểm rủi ro',
+      'Chênh lệch thuế (VND)',
+      'Lý do',
+      'Hạng',
+    ]);
     expect(rowNames()).toEqual(['Nguyễn Thị Hồng Nhung', '<script>alert(1)</script>', 'Trần Văn Bình']);
     expect(dom['detail']!.textContent).toContain('Nguyễn Thị Hồng Nhung');
     expect(dom['cases-count']!.textContent).toContain('3 / 3');
   });
 
   it('sorts when a header is clicked, and reverses on a second click', () => {
-    const th = dom['cases-head']!.all('th').find((t) => t.textContent === 'risk_score')!;
+    const th = dom['cases-head']!.all('th').find((t) => t.textContent === 'Điểm rủi ro')!;
     th.fire('click');
     expect(rowNames()[0]).toBe('Trần Văn Bình');
     expect(th.getAttribute('aria-sort')).toBe('descending');
     th.fire('click');
     expect(rowNames()[0]).toBe('<script>alert(1)</script>');
     dom['cases-head']!.all('th')
-      .find((t) => t.textContent === 'rank')!
+      .find((t) => t.textContent === 'Hạng')!
       .fire('click');
   });
 
@@ -193,7 +202,7 @@ describe('report.html size and masking', () => {
     const data = JSON.parse(dataBlock(page)) as ReportData;
     expect(data.cases).toHaveLength(2_000);
     expect(data.total_cases).toBe(2_500);
-    expect(page).toContain('(all 2.500 cases)');
+    expect(page).toContain('(the 2.500 cases on the work list)');
     const dom = runReportScript(page);
     expect(dom['cases-body']!.all('tr')).toHaveLength(2_000);
   });
@@ -278,7 +287,7 @@ describe('report.html with every section', () => {
   });
 
   it.each([
-    { id: 'channels', text: 'Channels at a glance' },
+    { id: 'channels', text: 'Channels (cases on the work list)' },
     { id: 'model', text: 'forest-2026-0123456789ab' },
     { id: 'model', text: '0,871' },
     { id: 'changes', text: 'Changes since the previous run (20261124-020000-ffffff)' },
@@ -354,5 +363,124 @@ describe('report charts', () => {
     expect((svg.match(/<circle/g) ?? []).length).toBeLessThanOrEqual(400);
     expect((svg.match(/<circle/g) ?? []).length).toBeGreaterThan(300);
     expect(revenueScatterSvg([])).toContain('No cases.');
+  });
+});
+
+describe('report.html: the work list first, in the analyst language', () => {
+  // Five ranked entities, the first three on the work list: one with no province, one random control.
+  const ranked = [
+    caseRow({ rank: 1, entity_id: 'W1', name: 'Một', province: 'Huế', expected_yield_vnd: 5_000_000 }),
+    caseRow({ rank: 2, entity_id: 'W2', name: 'Hai', province: null, reason_codes: [], reasons: [] }),
+    caseRow({ rank: 3, entity_id: 'W3', name: 'Ba', province: 'Huế', control_slice: 1, expected_yield_vnd: 0 }),
+    caseRow({ rank: 4, entity_id: 'R4', name: 'Bốn', province: 'Huế', expected_yield_vnd: 0 }),
+    caseRow({ rank: 5, entity_id: 'R5', name: 'Năm', province: 'Huế', expected_yield_vnd: 0 }),
+  ].map((r) => ({ ...r, control_slice: r.entity_id === 'W3' ? 1 : 0 }));
+  const m: ReportModel = { ...model(ranked), workList: workListSummary(ranked, 3) };
+  const page = renderReportHtml(m);
+  const dom = runReportScript(page);
+  const names = () => dom['cases-body']!.all('tr').map((tr) => tr.children[0]!.textContent);
+
+  it('counts the work list, its control slice and the cases with expected yield > 0', () => {
+    expect(m.workList).toEqual({
+      cases: 3,
+      scored: 2,
+      control: 1,
+      with_expected_yield: 2,
+      expected_yield_vnd: 5_000_000 + ranked[1]!.expected_yield_vnd!,
+      ranked: 5,
+    });
+    const summary = /<section id="summary">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? '';
+    expect(summary).toMatch(/id="kpi-cases"><div class="v">3<\/div>/);
+    expect(summary).toContain('2 theo điểm + 1 đối chứng ngẫu nhiên');
+    expect(summary).toMatch(/id="kpi-positive"><div class="v">2<\/div>/);
+    expect(summary).toContain('trong 5 người bán được xếp hạng');
+    // Run metadata is folded away.
+    expect(summary).toMatch(/<details id="run-meta"><summary>[\s\S]*Mã cấu hình[\s\S]*<\/details>/);
+    expect(page.indexOf('id="summary"')).toBeLessThan(page.indexOf('id="cases"'));
+    expect(page.indexOf('id="cases"')).toBeLessThan(page.indexOf('id="charts"'));
+  });
+
+  it('embeds only the work list in the table; the rest stays in the files', () => {
+    expect(names()).toEqual(['Một', 'Hai', 'Ba']);
+    expect((JSON.parse(dataBlock(page)) as ReportData).ranked).toBe(5);
+  });
+
+  it('offers every province, the unknown one included, and filters on it', () => {
+    const options = dom['filter-province']!.all('option').map((o) => o.textContent);
+    // The fake DOM holds only the options the script adds, not the page's "(tất cả)".
+    expect(options).toEqual(['Huế (2)', '(chưa rõ tỉnh) (1)']);
+    const select = dom['filter-province']!;
+    select.value = select.all('option')[1]!.value;
+    select.fire('change');
+    expect(names()).toEqual(['Hai']);
+    select.value = '';
+    select.fire('change');
+  });
+
+  it('filters by reason (none included) and by scored / control', () => {
+    const reason = dom['filter-reason']!;
+    const values = reason.all('option').map((o) => o.textContent);
+    expect(values).toContain('(không có lý do) (1)');
+    reason.value = reason.all('option').find((o) => o.textContent.startsWith('(không có lý do)'))!.value;
+    reason.fire('change');
+    expect(names()).toEqual(['Hai']);
+    reason.value = '';
+    reason.fire('change');
+    dom['filter-kind']!.value = 'control';
+    dom['filter-kind']!.fire('change');
+    expect(names()).toEqual(['Ba']);
+    dom['filter-kind']!.value = 'scored';
+    dom['filter-kind']!.fire('change');
+    expect(names()).toEqual(['Một', 'Hai']);
+  });
+
+  it('labels each cell for the phone layout and shows the tax year as a year', () => {
+    const first = dom['cases-body']!.all('tr')[0]!;
+    expect(first.children.map((td) => td.getAttribute('data-label'))).toEqual([
+      'Tên người bán',
+      'Tỉnh/thành',
+      'Thuế kỳ vọng (VND)',
+      'Điểm rủi ro',
+      'Chênh lệch thuế (VND)',
+      'Lý do',
+      'Hạng',
+    ]);
+    const detail = dom['detail']!.textContent;
+    expect(detail).toContain('Năm tính thuế2026');
+    expect(detail).not.toContain('2.026');
+  });
+
+  it('speaks English with --lang en', () => {
+    const en = renderReportHtml(m, { lang: 'en' });
+    const d = runReportScript(en);
+    expect(d['cases-head']!.all('th').map((th) => th.textContent)).toEqual([
+      'Seller',
+      'Province',
+      'Expected yield (VND)',
+      'Risk score',
+      'Tax gap (VND)',
+      'Reasons',
+      'Rank',
+    ]);
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Cases on the work list');
+    expect(d['filter-province']!.all('option').map((o) => o.textContent)).toContain('(unknown) (1)');
+  });
+
+  it.each([
+    { sources: [{ source: 's', read: 100, loaded: 99, rejected: 1 }], expected: ['s: 1 dòng bị loại (1 %)'] },
+    { sources: [{ source: 's', read: 0, loaded: 0, rejected: 0 }], expected: ['s: không có dòng nào'] },
+    { sources: [{ source: 's', read: 10, loaded: 10, rejected: 0 }], expected: [] },
+  ])('alerts on data quality: $expected', ({ sources, expected }) => {
+    const alerts = qualityAlerts({
+      ...m,
+      cases: ranked.map((r) => ({ ...r, province: 'Huế' })),
+      sources: sources.map((s) => ({ ...s, top_rejects: [] })),
+    });
+    expect(alerts.map((a) => a.vi)).toEqual(expected);
+  });
+
+  it('counts work-list cases without a province as an alert', () => {
+    expect(qualityAlerts({ ...m, sources: [] }).map((a) => a.en)).toEqual(['1 cases with an unknown province']);
   });
 });

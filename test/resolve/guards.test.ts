@@ -42,7 +42,17 @@ const cols = {
     'province',
     'address',
   ],
-  stg_bank_transactions: ['record_key', 'account', 'holder_name', 'name_key', 'national_id', 'tax_id', 'booked_at'],
+  stg_bank_transactions: [
+    'record_key',
+    'account',
+    'holder_name',
+    'name_key',
+    'national_id',
+    'tax_id',
+    'booked_at',
+    'direction',
+    'description_key',
+  ],
   stg_cod_shipments: [
     'record_key',
     'sender_name',
@@ -106,13 +116,15 @@ const parcel = (
   cod_amount: '200000',
   status: 'delivered',
 });
-const bank = (person: string, account: string, holder: string, nid: string | null): Row => ({
+const bank = (person: string, account: string, holder: string, nid: string | null, description = 'ck'): Row => ({
   record_key: `${person}:b${++n}`,
   account,
   holder_name: holder.toUpperCase(),
   name_key: holder,
   national_id: nid,
   booked_at: '2025-03-01',
+  direction: 'credit',
+  description_key: description,
 });
 const taxpayer = (
   person: string,
@@ -314,6 +326,107 @@ describe('resolver guards', () => {
         stg_bank_transactions: [bank('A', 'ACB:7', 'pham thi thu', '036190000007')],
       });
       expect(await entities(db)).toEqual([['A']]);
+    });
+  });
+
+  // A relative's account receiving a seller's money (issue 14): H holds ACB:9 and trades through it;
+  // S, another person, has their payouts and parcel money paid into it too.
+  const holder = {
+    taxpayer: taxpayer('H', 'tran thi lan', '001190000901', '0912000901'),
+    own: [
+      bank('H', 'ACB:9', 'tran thi lan', '001190000901'),
+      bank('H', 'ACB:9', 'tran thi lan', '001190000901', 'luong thang 2'),
+    ],
+    parcels: [1, 2, 3].map(() => parcel('H', 'tran thi lan', '0912000901', 'ACB:9', '4 hang ma')),
+  };
+
+  it("a shop's payouts into a relative's account go with the shop's seller, the holder's own rows stay the holder's", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
+        stg_platform_sellers: [
+          shop('S', 'shopee:55501', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902'),
+        ],
+        stg_bank_transactions: [
+          ...holder.own,
+          bank('S', 'ACB:9', 'tran thi lan', '001190000901', 'shopee payout 55501 01/2025 dot 1'),
+          bank('S', 'ACB:9', 'tran thi lan', '001190000901', 'shopee thanh toan doanh thu shop 55501 ky 2025-02'),
+        ],
+        stg_cod_shipments: [...holder.parcels, parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')],
+      });
+      expect(await entityOf(db, 'S')).toEqual([['S']]);
+      expect(await entityOf(db, 'H')).toEqual([['H']]);
+    });
+  });
+
+  it("parcels remitted to a relative's account under the seller's own name and phone do not join the holder", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
+        stg_bank_transactions: holder.own,
+        stg_cod_shipments: [
+          ...holder.parcels,
+          ...[1, 2, 3].map(() => parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')),
+        ],
+      });
+      expect(await entityOf(db, 'S')).toEqual([['S']]);
+      expect(await entityOf(db, 'H')).toEqual([['H']]);
+      expect(
+        await db.value<number>(`select count(*)::int from int_identity_records where shared_account = 'ACB:9'`),
+      ).toBeGreaterThan(2);
+    });
+  });
+
+  it("a shop paid into a relative's account is not a nominee when its owner sends parcels into that account too", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
+        stg_platform_sellers: [shop('S', 'shopee:556', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902')],
+        stg_bank_transactions: holder.own,
+        stg_cod_shipments: [
+          ...holder.parcels,
+          ...[1, 2].map(() => parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')),
+        ],
+      });
+      expect(await db.value<boolean>(`select nominee from int_identity_records where source_key = 'shopee:556'`)).toBe(
+        false,
+      );
+      expect(await entityOf(db, 'S')).toEqual([['S']]);
+      expect(await entityOf(db, 'H')).toEqual([['H']]);
+    });
+  });
+
+  it("a warehouse's name on parcels where its phone is missing is the warehouse's, not a seller's", async () => {
+    await withDb(async (db) => {
+      const hub = { name: 'kho hang minh khang', phone: '0900000077' };
+      const cod: Row[] = [];
+      ['A', 'B', 'C', 'D', 'E'].forEach((p, i) => {
+        cod.push(parcel(p, `nguyen van ${p.toLowerCase()}`, `091100000${i}`, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
+        cod.push(parcel(p, hub.name, hub.phone, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
+      });
+      // the phone left blank: only the warehouse's name, from A's and from B's place
+      cod.push(parcel('A', hub.name, null, null, '20 kim ma, p. 2'));
+      cod.push(parcel('B', hub.name, null, null, '21 kim ma, p. 2'));
+      await build(db, { stg_cod_shipments: cod });
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+      expect(
+        await db.value<number>(`select count(*)::int from int_cod_senders where sender_key is null and phone is null`),
+      ).toBe(2);
+    });
+  });
+
+  it('a phone carrying Đỗ Thị Trang and Huỳnh Thị Trang is shared by two people (Đỗ is a surname before Thị)', async () => {
+    await withDb(async (db) => {
+      const family = '0912000555';
+      await build(db, {
+        stg_taxpayers: [taxpayer('A', 'do thi trang', '001190000555', family, 'Hà Nội', '5 hang bac')],
+        stg_cod_shipments: [
+          ...[1, 2, 3].map(() => parcel('A', 'do thi trang', family, 'VCB:55', '5 hang bac')),
+          parcel('B', 'huynh thi trang', family, 'ACB:66', '9 hang bac'),
+        ],
+      });
+      expect(await entityOf(db, 'B')).toEqual([['B']]);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
     });
   });
 });

@@ -113,7 +113,17 @@ async function world(db: Db): Promise<void> {
   await table(
     db,
     'stg_bank_transactions',
-    ['account', 'holder_name', 'name_key', 'national_id', 'tax_id', 'booked_at', 'record_key'],
+    [
+      'account',
+      'holder_name',
+      'name_key',
+      'national_id',
+      'tax_id',
+      'booked_at',
+      'record_key',
+      'direction',
+      'description_key',
+    ],
     [
       {
         account: 'TCB:1',

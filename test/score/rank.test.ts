@@ -61,4 +61,27 @@ describe('rankCases', () => {
     const tail = [...r.order.slice(20)];
     for (let k = 1; k < tail.length; k++) expect(yields[tail[k - 1]!]! >= yields[tail[k]!]!).toBe(true);
   });
+
+  it('fills the scored part of the work list with eligible entities only (a reason or a gap), never padding it', () => {
+    // 10 entities are cases; capacity 40 asks for 38 scored picks: the list is 10 + a control share of it.
+    const eligible = new Uint8Array(ids.length);
+    for (let i = 0; i < 100; i += 10) eligible[i] = 1;
+    const r = rankCases(yields, risk, ids, none, { capacity: 40, controlShare: 0.1, seed: 3, eligible });
+    expect(r.workList).toBe(11);
+    expect(new Set(r.order.slice(0, 10))).toEqual(new Set([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]));
+    expect([...r.control.slice(0, 10)].every((c) => c === 0)).toBe(true);
+    expect(r.control[10]).toBe(1);
+    expect(r.control.slice(11).every((c) => c === 0)).toBe(true);
+    expect(r.order).toHaveLength(100);
+  });
+
+  it.each([
+    { capacity: 40, share: 0.05, workList: 40 },
+    { capacity: 0, share: 0, workList: 100 },
+    { capacity: 500, share: 0.03, workList: 100 },
+  ])('reports the work list length: capacity $capacity, share $share', ({ capacity, share, workList }) => {
+    const r = rankCases(yields, risk, ids, none, { capacity, controlShare: share, seed: 1 });
+    expect(r.workList).toBe(workList);
+    expect([...r.control].reduce((a, b) => a + b, 0)).toBe(Math.round(workList * share));
+  });
 });
