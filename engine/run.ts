@@ -43,7 +43,7 @@ import { featureVariables } from './features/variables.js';
 import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
 import { fmt } from './format.js';
 import { writeLake } from './spark/lake.js';
-import { runModelsOnSpark, type SparkRunState } from './spark/models.js';
+import { runModelsOnSpark, type SparkRunState, startSpark, stopSpark } from './spark/models.js';
 import { checkMaster, findSpark } from './spark/submit.js';
 
 export interface RunOptions {
@@ -259,13 +259,18 @@ async function runStages(
   progress: Progress,
 ): Promise<RunResult> {
   const ctx: RunContext = { db, ws, runId, startedAt, opts, log: opts.log, config: opts.config };
-  for (const stage of stages) {
-    progress.stage = stage.name;
-    if (stage.timed) await ctx.log.stage(stage.name, () => stage.run(ctx));
-    else await stage.run(ctx);
-    progress.load = ctx.load;
-    const line = stage.summary?.(ctx);
-    if (line) ctx.log.info(line);
+  try {
+    for (const stage of stages) {
+      progress.stage = stage.name;
+      if (stage.timed) await ctx.log.stage(stage.name, () => stage.run(ctx));
+      else await stage.run(ctx);
+      progress.load = ctx.load;
+      const line = stage.summary?.(ctx);
+      if (line) ctx.log.info(line);
+    }
+  } catch (err) {
+    await stopSpark(ctx.spark, true);
+    throw err;
   }
   return need(ctx.result, 'the run result');
 }
@@ -307,21 +312,25 @@ async function openRun(ctx: RunContext): Promise<void> {
 }
 
 async function ingestStage(ctx: RunContext): Promise<void> {
+  if (ctx.config.engine.name === 'spark') {
+    const lake = ctx.config.engine.lake ?? join(ctx.ws.root, 'lake');
+    const workDir = join(ctx.ws.tmpDir, `spark-${ctx.runId}`);
+    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    ctx.spark = { lake, workDir, built: new Map(), jobs: 0, reports: [] };
+    // the JVM and the session boot while ingest works; every Spark job of the run then reuses them
+    startSpark(ctx.spark, { config: ctx.config, log: ctx.log, app: `sangloc ${ctx.runId}` });
+  }
   ctx.load = await loadDelivery(ctx.db, ctx.opts.input, {
     runId: ctx.runId,
     log: ctx.log,
     ingest: ctx.config.ingest,
     tmpDir: ctx.ws.tmpDir,
   });
-  if (ctx.config.engine.name === 'spark') {
-    const lake = ctx.config.engine.lake ?? join(ctx.ws.root, 'lake');
-    const written = await writeLake(ctx.db, lake, ctx.runId);
+  if (ctx.spark) {
+    const written = await writeLake(ctx.db, ctx.spark.lake, ctx.runId);
     ctx.log.info(
-      `lake: ${written.partitions} partition(s) written, ${written.rows.toLocaleString('en')} rows (${lake})`,
+      `lake: ${written.partitions} partition(s) written, ${written.rows.toLocaleString('en')} rows (${ctx.spark.lake})`,
     );
-    const workDir = join(ctx.ws.tmpDir, `spark-${ctx.runId}`);
-    mkdirSync(workDir, { recursive: true, mode: 0o700 });
-    ctx.spark = { lake, workDir, built: new Map(), jobs: 0, reports: [] };
   }
 }
 
@@ -391,6 +400,8 @@ async function featuresStage(ctx: RunContext): Promise<void> {
       m.layer === 'marts' ||
       (m.layer === 'intermediate' && (!resolveModels.includes(m.name) || afterResolve.includes(m.name))),
   );
+  // the last Spark job of the run: its memory goes back to scoring and publishing
+  await stopSpark(ctx.spark);
   ctx.batch = await readEntityBatch(ctx.db);
 }
 

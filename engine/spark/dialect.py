@@ -133,7 +133,17 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
         inner = node.copy()
         inner.set("qualify", None)
         inner.set("expressions", [*inner.expressions, exp.alias_(cond, "_sangloc_q")])
-        return exp.select("*").from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("_sangloc_qualify")))).where(exp.column("_sangloc_q"))
+        # `* except (_sangloc_q)`: a CTE or union branch keeps exactly its own columns
+        star = exp.Star(except_=[exp.column("_sangloc_q")])
+        sub = exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("_sangloc_qualify")))
+        return exp.select(star).from_(sub).where(exp.column("_sangloc_q"))
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        # `as materialized`: a DuckDB planning hint; Spark decides reuse itself
+        node.set("materialized", None)
+        return node
+    if isinstance(node, (exp.Year, exp.Month, exp.Day)):
+        # DuckDB's year()/month()/day() are BIGINT, Spark's INT: the written column types agree
+        return exp.Cast(this=node, to=exp.DataType.build("bigint"))
     if isinstance(node, exp.Select) and node.args.get("joins"):
         _lateral_unnest(node)
     if isinstance(node, exp.Filter) and isinstance(node.this, exp.GroupConcat):
@@ -149,7 +159,19 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
         if not _lit(pat):
             raise ValueError("regexp_full_match needs a literal pattern to render for Spark")
         return exp.RegexpLike(this=node.this, expression=exp.Literal.string(java_regex("^(?:" + pat.name + ")$")))
-    if isinstance(node, (exp.RegexpLike, exp.RegexpExtract)) and _lit(node.expression):
+    if isinstance(node, exp.Explode) and any(
+        isinstance(e, exp.PropertyEQ) and e.this.name.lower() == "recursive" for e in node.expressions
+    ):
+        # unnest(from_json(x, '[{"a":"VARCHAR"}]'), recursive := true): one row per element, one column
+        # per key -> inline(from_json(x, 'array<struct<a:string>>'))
+        inner = node.this
+        if not (isinstance(inner, exp.FromJson) and _lit(inner.expression)):
+            raise ValueError("unnest(…, recursive := true) is rendered for Spark over from_json with a literal structure only")
+        return exp.Anonymous(
+            this="inline",
+            expressions=[exp.Anonymous(this="from_json", expressions=[inner.this, exp.Literal.string(_json_ddl(inner.expression.name))])],
+        )
+    if isinstance(node, (exp.RegexpLike, exp.RegexpExtract, exp.RegexpExtractAll)) and _lit(node.expression):
         node.set("expression", exp.Literal.string(java_regex(node.expression.name)))
         return node
     if isinstance(node, exp.RegexpReplace) and _lit(node.expression):
@@ -184,6 +206,8 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
                 this=exp.Anonymous(this="size", expressions=[exp.Anonymous(this="array_except", expressions=[args[1], args[0]])]),
                 expression=exp.Literal.number(0),
             )
+        if name == "nfc_normalize":
+            return exp.Anonymous(this="sangloc_nfc", expressions=args)
         if name == "damerau_levenshtein":
             return exp.Anonymous(this="sangloc_damerau_levenshtein", expressions=args)
     if isinstance(node, exp.JarowinklerSimilarity):
@@ -215,6 +239,25 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
             )
         return exp.Substring(this=node.this, start=exp.Literal.number(start_n), length=length)
     return node
+
+
+_JSON_TYPES = {"VARCHAR": "string", "BIGINT": "bigint", "INTEGER": "int", "DOUBLE": "double", "BOOLEAN": "boolean"}
+
+
+def _json_ddl(structure: str) -> str:
+    """DuckDB's from_json structure (JSON: a list, an object of keys, type names) -> Spark's DDL type."""
+    import json
+
+    def ddl(v):
+        if isinstance(v, list) and len(v) == 1:
+            return f"array<{ddl(v[0])}>"
+        if isinstance(v, dict):
+            return "struct<" + ",".join(f"`{k}`:{ddl(t)}" for k, t in v.items()) + ">"
+        if isinstance(v, str) and v.upper() in _JSON_TYPES:
+            return _JSON_TYPES[v.upper()]
+        raise ValueError(f"from_json structure {structure[:80]} is not rendered for Spark")
+
+    return ddl(json.loads(structure))
 
 
 def _lateral_unnest(select: exp.Select) -> None:

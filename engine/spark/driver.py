@@ -1,7 +1,8 @@
 """
 The Spark side of `sangloc run --engine spark`: a small driver run by spark-submit.
 
-    spark-submit engine/spark/driver.py JOB.json
+    spark-submit engine/spark/driver.py --serve SETUP.json   (jobs: files job-N.json beside it)
+    spark-submit engine/spark/driver.py JOB.json             (one job, then stop)
 
 JOB.json (written by engine/spark/submit.ts): the Spark configuration, the normalisation macros
 and the SQL models as DuckDB SQL (rendered here for Spark by dialect.py), the session variables,
@@ -43,7 +44,7 @@ def reason(err: BaseException) -> str:
 def register_udfs(spark):
     """DuckDB functions Spark lacks, from rapidfuzz (the library DuckDB's own are taken from)."""
     from pyspark.sql.functions import udf
-    from pyspark.sql.types import DoubleType, LongType
+    from pyspark.sql.types import DoubleType, LongType, StringType
 
     def jaro_winkler(a, b):
         if a is None or b is None:
@@ -59,42 +60,47 @@ def register_udfs(spark):
 
         return int(DamerauLevenshtein.distance(a, b))
 
+    def nfc(s):
+        import unicodedata
+
+        return None if s is None else unicodedata.normalize("NFC", s)
+
+    spark.udf.register("sangloc_nfc", udf(nfc, StringType()))
     spark.udf.register("sangloc_jaro_winkler", udf(jaro_winkler, DoubleType()))
     spark.udf.register("sangloc_damerau_levenshtein", udf(damerau, LongType()))
 
 
-def main(path):
-    job = json.load(open(path, encoding="utf-8"))
-    started = time.time()
-    try:
-        from pyspark.sql import SparkSession
+def start(setup):
+    """The one SparkSession of a run: Spark settings, the UDFs and the normalisation macros."""
+    from pyspark.sql import SparkSession
 
-        builder = SparkSession.builder.appName(job.get("app", "sangloc"))
-        for k, v in job.get("conf", {}).items():
-            builder = builder.config(k, str(v))
-        spark = builder.getOrCreate()
-        spark.sparkContext.setLogLevel(job.get("log_level", "WARN"))
-    except Exception as err:  # noqa: BLE001
-        say(event="failed", stage="session", reason=reason(err))
-        return 4
-    say(event="session", master=spark.sparkContext.master, version=spark.version, ms=int((time.time() - started) * 1000))
-    model = None
-    try:
-        register_udfs(spark)
-        for stmt in dialect.render_macros(job.get("macros", "")):
-            spark.sql(stmt)
-        for name, inp in job.get("inputs", {}).items():
-            reader = spark.read.option("basePath", inp["base"]) if inp.get("base") else spark.read
-            df = reader.parquet(*inp["paths"])
-            for col in inp.get("drop", []):
-                if col in df.columns:
-                    df = df.drop(col)
-            df.createOrReplaceTempView(name)
-        out = job["out"]
-        os.makedirs(out, exist_ok=True)
-        for m in job["models"]:
-            model = m["name"]
-            t0 = time.time()
+    builder = SparkSession.builder.appName(setup.get("app", "sangloc"))
+    for k, v in setup.get("conf", {}).items():
+        builder = builder.config(k, str(v))
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(setup.get("log_level", "WARN"))
+    register_udfs(spark)
+    for stmt in dialect.render_macros(setup.get("macros", "")):
+        spark.sql(stmt)
+    return spark
+
+
+def run_job(spark, job):
+    """Registers the job's inputs as views, then builds its models in order. Returns the failing
+    model's name when one fails (re-raising), None when all are written."""
+    for name, inp in job.get("inputs", {}).items():
+        reader = spark.read.option("basePath", inp["base"]) if inp.get("base") else spark.read
+        df = reader.parquet(*inp["paths"])
+        for col in inp.get("drop", []):
+            if col in df.columns:
+                df = df.drop(col)
+        df.createOrReplaceTempView(name)
+    out = job["out"]
+    os.makedirs(out, exist_ok=True)
+    for m in job["models"]:
+        model = m["name"]
+        t0 = time.time()
+        try:
             schema = {
                 t.name: {f.name: f.dataType.simpleString() for f in spark.table(t.name).schema.fields}
                 for t in spark.catalog.listTables()
@@ -112,11 +118,95 @@ def main(path):
             df = spark.read.parquet(target)
             df.createOrReplaceTempView(model)
             say(event="model", model=model, rows=df.count(), ms=int((time.time() - t0) * 1000))
-        model = None
+        except Exception as err:  # noqa: BLE001
+            raise JobFailed(model, err) from err
+
+
+class JobFailed(Exception):
+    def __init__(self, stage, err):
+        super().__init__(stage)
+        self.stage = stage
+        self.err = err
+
+
+def next_job(folder, n, parent):
+    """Waits for `job-<n>.json` (a job) or `stop` in `folder`. None: stop (also when the engine's
+    process is gone, so an orphaned driver never lingers)."""
+    job = os.path.join(folder, f"job-{n}.json")
+    stop = os.path.join(folder, "stop")
+    while True:
+        if os.path.exists(job):
+            return job
+        if os.path.exists(stop):
+            return None
+        if parent:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                return None
+        time.sleep(0.05)
+
+
+def serve(setup_path):
+    """`driver.py --serve SETUP.json`: one session for the whole run. The engine hands jobs over as
+    files `job-1.json`, `job-2.json` … in SETUP.json's folder (written whole, then renamed into place);
+    each job ends with a `job` (or `failed`) line on stdout. A file `stop` there stops Spark.
+    (The Python driver's stdin is not spark-submit's, so it cannot be the channel.)"""
+    setup = json.load(open(setup_path, encoding="utf-8"))
+    folder = os.path.dirname(os.path.abspath(setup_path))
+    started = time.time()
+    try:
+        spark = start(setup)
+    except Exception as err:  # noqa: BLE001
+        say(event="failed", stage="session", reason=reason(err))
+        return 4
+    say(event="session", master=spark.sparkContext.master, version=spark.version, ms=int((time.time() - started) * 1000))
+    status = 0
+    n = 0
+    try:
+        while True:
+            n += 1
+            path = next_job(folder, n, setup.get("parent"))
+            if path is None:
+                break
+            t0 = time.time()
+            try:
+                run_job(spark, json.load(open(path, encoding="utf-8")))
+                say(event="job", job=n, ms=int((time.time() - t0) * 1000))
+            except JobFailed as failed:
+                say(event="failed", stage=failed.stage, reason=reason(failed.err))
+                status = 3
+            except Exception as err:  # noqa: BLE001
+                say(event="failed", stage="setup", reason=reason(err))
+                status = 3
+        say(event="done", ms=int((time.time() - started) * 1000))
+        return status
+    finally:
+        try:
+            spark.stop()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def main(path):
+    """`driver.py JOB.json`: one job (setup and models in one file), then stop."""
+    job = json.load(open(path, encoding="utf-8"))
+    started = time.time()
+    try:
+        spark = start(job)
+    except Exception as err:  # noqa: BLE001
+        say(event="failed", stage="session", reason=reason(err))
+        return 4
+    say(event="session", master=spark.sparkContext.master, version=spark.version, ms=int((time.time() - started) * 1000))
+    try:
+        run_job(spark, job)
         say(event="done", ms=int((time.time() - started) * 1000))
         return 0
+    except JobFailed as failed:
+        say(event="failed", stage=failed.stage, reason=reason(failed.err))
+        return 3
     except Exception as err:  # noqa: BLE001
-        say(event="failed", stage=model or "setup", reason=reason(err))
+        say(event="failed", stage="setup", reason=reason(err))
         return 3
     finally:
         try:
@@ -126,4 +216,6 @@ def main(path):
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--serve":
+        sys.exit(serve(sys.argv[2]))
     sys.exit(main(sys.argv[1]))

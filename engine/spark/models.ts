@@ -15,7 +15,7 @@ import { normalizeMacrosSql } from '../normalize/sql.js';
 import { ident, literal, type Db } from '../warehouse/db.js';
 import { orderModels, runModels, type Model } from '../warehouse/pipeline.js';
 import { lakeFiles, lakePartitionColumns, sourceDir } from './lake.js';
-import { checkMaster, runSparkJob, type SparkInput, type SparkRunReport } from './submit.js';
+import { checkMaster, SparkDriver, type SparkInput, type SparkRunReport } from './submit.js';
 
 /** What the Spark jobs of one run share. */
 export interface SparkRunState {
@@ -26,6 +26,28 @@ export interface SparkRunState {
   built: Map<string, string>;
   jobs: number;
   reports: SparkRunReport[];
+  /** The run's one Spark driver (started by startSpark, stopped by stopSpark). */
+  driver?: SparkDriver;
+}
+
+/**
+ * Starts the run's Spark driver (JVM, session, UDFs, SQL functions) without waiting for it: it
+ * boots while ingest works, and every later job of the run reuses it.
+ */
+export function startSpark(state: SparkRunState, opts: { config: Config; log: Logger; app: string }): SparkDriver {
+  state.driver ??= new SparkDriver(
+    { app: opts.app, master: opts.config.engine.sparkMaster, conf: sparkConf(opts.config), macros: normalizeMacrosSql },
+    { workDir: state.workDir, log: opts.log, driverMemory: opts.config.engine.driverMemory },
+  );
+  return state.driver;
+}
+
+/** Stops the run's Spark driver: gracefully after the last job, at once (`failed`) when the run failed. */
+export async function stopSpark(state: SparkRunState | undefined, failed = false): Promise<void> {
+  const driver = state?.driver;
+  if (!driver) return;
+  state.driver = undefined;
+  await (failed ? driver.kill() : driver.close());
 }
 
 /** Engine tables (not models) a model may read, exported for Spark when a chosen model names them. */
@@ -111,19 +133,13 @@ export async function runModelsOnSpark(
   }
   for (const [name, dir] of state.built) inputs[name] = { paths: [dir] };
   const out = join(state.workDir, 'models');
-  const report = await runSparkJob(
-    {
-      app: opts.app,
-      master,
-      conf: sparkConf(opts.config),
-      macros: normalizeMacrosSql,
-      variables: opts.variables,
-      inputs,
-      models: chosen.map((m) => ({ name: m.name, sql: m.sql })),
-      out,
-    },
-    { workDir: jobDir, log: opts.log, driverMemory: opts.config.engine.driverMemory },
-  );
+  const driver = startSpark(state, opts);
+  const report = await driver.run({
+    variables: opts.variables,
+    inputs,
+    models: chosen.map((m) => ({ name: m.name, sql: m.sql })),
+    out,
+  });
   state.reports.push(report);
   for (const m of chosen) {
     const dir = join(out, m.name);

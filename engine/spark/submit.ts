@@ -5,8 +5,8 @@
  * point: it works unchanged against local[N], a standalone master, YARN and Kubernetes, and needs
  * no server of ours to keep alive (Spark Connect and the Thrift server would).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { SanglocError } from '../errors.js';
@@ -91,11 +91,16 @@ export interface SparkInput {
   drop?: string[];
 }
 
-export interface SparkJob {
+/** What the session of a run is started with: Spark settings and the normalisation macros. */
+export interface SparkSetup {
   app: string;
   master: string;
   conf: Record<string, string>;
   macros: string;
+}
+
+/** One job of a run: the inputs to register as views and the models to build, in order. */
+export interface SparkJob {
   variables: Record<string, string | number | boolean>;
   inputs: Record<string, SparkInput>;
   models: { name: string; sql: string }[];
@@ -111,96 +116,180 @@ export interface SparkModelReport {
 export interface SparkRunReport {
   models: SparkModelReport[];
   ms: number;
-  /** Peak resident memory of the spark-submit process tree's driver, when known. */
-  pid?: number;
 }
 
+type Pending = { resolve: (r: SparkRunReport) => void; reject: (e: Error) => void; started: number };
+
 /**
- * Runs a job with spark-submit and waits for it. Progress lines go to `log`; a failed model throws
- * SparkJobError with the model and Spark's first line of reason.
+ * The one Spark driver of a run: `spark-submit driver.py --serve SETUP.json`, started once (its
+ * JVM, SparkSession, UDFs and SQL functions are paid for once per run, not per stage), then handed
+ * one job file at a time in its work folder. A failed model rejects that job with SparkJobError (the model and
+ * Spark's reason); a driver that dies rejects whatever is pending with its exit and last error.
  */
-export async function runSparkJob(
-  job: SparkJob,
-  opts: {
-    workDir: string;
-    log?: Logger;
-    driverMemory?: string;
-    install?: SparkInstall;
-    onSpawn?: (pid: number) => void;
-  },
-): Promise<SparkRunReport> {
-  const install = opts.install ?? findSpark();
-  mkdirSync(opts.workDir, { recursive: true });
-  const jobFile = join(opts.workDir, 'job.json');
-  writeFileSync(jobFile, JSON.stringify(job), { mode: 0o600 });
-  const args = [
-    '--master',
-    job.master,
-    '--driver-memory',
-    opts.driverMemory ?? '1g',
-    '--conf',
-    `spark.pyspark.python=${install.python}`,
-    '--conf',
-    `spark.pyspark.driver.python=${install.python}`,
-    join(packageRoot, 'engine', 'spark', 'driver.py'),
-    jobFile,
-  ];
-  const env = {
-    ...process.env,
-    PATH: `${join(install.home, 'bin')}:${process.env.PATH ?? ''}`,
-    PYSPARK_PYTHON: install.python,
-    PYSPARK_DRIVER_PYTHON: install.python,
-    SPARK_LOCAL_IP: process.env.SPARK_LOCAL_IP ?? '127.0.0.1',
-  };
-  const started = performance.now();
-  return new Promise<SparkRunReport>((resolve, reject) => {
-    const child = spawn(install.submit, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.workDir });
-    if (child.pid) opts.onSpawn?.(child.pid);
-    const models: SparkModelReport[] = [];
-    let failed: { stage: string; reason: string } | undefined;
-    let done = false;
-    let stderrTail: string[] = [];
+export class SparkDriver {
+  private readonly child: ChildProcess;
+  private pending: Pending | undefined;
+  private models: SparkModelReport[] = [];
+  private failed: { stage: string; reason: string } | undefined;
+  private exited: Error | undefined;
+  private stderrTail: string[] = [];
+  private jobs = 0;
+  private readonly closed: Promise<void>;
+  /** When the session started, in ms after spawning (undefined until then). */
+  sessionMs: number | undefined;
+
+  constructor(
+    setup: SparkSetup,
+    private readonly opts: { workDir: string; log?: Logger; driverMemory?: string; install?: SparkInstall },
+  ) {
+    const install = opts.install ?? findSpark();
+    mkdirSync(opts.workDir, { recursive: true });
+    // a folder used before: its jobs and stop file are not this driver's
+    for (const f of readdirSync(opts.workDir))
+      if (f === 'stop' || /^job-\d+\.json/.test(f)) rmSync(join(opts.workDir, f));
+    const setupFile = join(opts.workDir, 'setup.json');
+    // the driver stops by itself when this process is gone (driver.py next_job)
+    writeFileSync(setupFile, JSON.stringify({ ...setup, parent: process.pid }), { mode: 0o600 });
+    const args = [
+      '--master',
+      setup.master,
+      '--driver-memory',
+      opts.driverMemory ?? '1g',
+      '--conf',
+      `spark.pyspark.python=${install.python}`,
+      '--conf',
+      `spark.pyspark.driver.python=${install.python}`,
+      join(packageRoot, 'engine', 'spark', 'driver.py'),
+      '--serve',
+      setupFile,
+    ];
+    const env = {
+      ...process.env,
+      PATH: `${join(install.home, 'bin')}:${process.env.PATH ?? ''}`,
+      PYSPARK_PYTHON: install.python,
+      PYSPARK_DRIVER_PYTHON: install.python,
+      SPARK_LOCAL_IP: process.env.SPARK_LOCAL_IP ?? '127.0.0.1',
+    };
+    const spawned = performance.now();
+    this.child = spawn(install.submit, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.workDir });
     let buf = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    this.child.stdout!.setEncoding('utf8');
+    this.child.stdout!.on('data', (chunk: string) => {
       buf += chunk;
       let nl = buf.indexOf('\n');
       while (nl >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         nl = buf.indexOf('\n');
-        if (!line.startsWith('SANGLOC ')) continue;
-        const ev = JSON.parse(line.slice(8)) as Record<string, unknown>;
-        if (ev.event === 'model') {
-          const r = { model: String(ev.model), rows: Number(ev.rows), ms: Number(ev.ms) };
-          models.push(r);
-          opts.log?.info(`  spark: ${r.model} ${r.rows.toLocaleString('en')} rows in ${(r.ms / 1000).toFixed(1)} s`);
-        } else if (ev.event === 'session') {
-          opts.log?.info(`  spark: session on ${String(ev.master)} (Spark ${String(ev.version)})`);
-        } else if (ev.event === 'failed') {
-          failed = { stage: String(ev.stage), reason: String(ev.reason) };
-        } else if (ev.event === 'done') done = true;
+        if (line.startsWith('SANGLOC ')) this.event(JSON.parse(line.slice(8)) as Record<string, unknown>, spawned);
       }
     });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderrTail = [...stderrTail, ...chunk.split('\n').filter((l) => /ERROR|Exception|Error:/.test(l))].slice(-5);
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (chunk: string) => {
+      const errors = chunk.split('\n').filter((l) => /ERROR|Exception|Error:/.test(l));
+      if (errors.length) this.stderrTail = [...this.stderrTail, ...errors].slice(-5);
     });
-    child.on('error', (err) => reject(new SparkJobError('spark-submit', err.message)));
-    child.on('close', (code, signal) => {
-      if (code === 0 && done) {
-        resolve({ models, ms: performance.now() - started });
-        return;
-      }
-      if (failed) reject(new SparkJobError(failed.stage, failed.reason));
-      else
-        reject(
-          new SparkJobError(
-            'spark-submit',
-            `exited with ${signal ?? `code ${code}`} before finishing` +
-              (stderrTail.length ? `; last error: ${stderrTail.at(-1)!.trim().slice(0, 300)}` : ''),
-          ),
-        );
+    this.closed = new Promise((resolve) => {
+      this.child.on('error', (err) => {
+        this.exited = new SparkJobError('spark-submit', err.message);
+        this.settle();
+        resolve();
+      });
+      this.child.on('close', (code, signal) => {
+        const why = this.failed
+          ? new SparkJobError(this.failed.stage, this.failed.reason)
+          : new SparkJobError(
+              'spark-submit',
+              `exited with ${signal ?? `code ${code}`}` +
+                (this.stderrTail.length ? `; last error: ${this.stderrTail.at(-1)!.trim().slice(0, 300)}` : ''),
+            );
+        this.exited ??= why;
+        this.settle();
+        resolve();
+      });
     });
-  });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private event(ev: Record<string, unknown>, spawned: number): void {
+    const log = this.opts.log;
+    if (ev.event === 'model') {
+      const r = { model: String(ev.model), rows: Number(ev.rows), ms: Number(ev.ms) };
+      this.models.push(r);
+      log?.info(`  spark: ${r.model} ${r.rows.toLocaleString('en')} rows in ${(r.ms / 1000).toFixed(1)} s`);
+    } else if (ev.event === 'session') {
+      this.sessionMs = performance.now() - spawned;
+      log?.info(
+        `  spark: session on ${String(ev.master)} (Spark ${String(ev.version)}) ready after ` +
+          `${(this.sessionMs / 1000).toFixed(1)} s`,
+      );
+    } else if (ev.event === 'failed') {
+      this.failed = { stage: String(ev.stage), reason: String(ev.reason) };
+      this.settle();
+    } else if (ev.event === 'job') {
+      this.settle();
+    }
+  }
+
+  /** Ends the pending job: done when the driver said so, failed otherwise. */
+  private settle(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    const models = this.models;
+    this.models = [];
+    if (this.failed) p.reject(new SparkJobError(this.failed.stage, this.failed.reason));
+    else if (this.exited) p.reject(this.exited);
+    else p.resolve({ models, ms: performance.now() - p.started });
+  }
+
+  /** Runs one job on the session; rejects with SparkJobError when a model or the driver fails. */
+  run(job: SparkJob): Promise<SparkRunReport> {
+    if (this.pending) return Promise.reject(new Error('SparkDriver.run: a job is already running'));
+    if (this.failed) return Promise.reject(new SparkJobError(this.failed.stage, this.failed.reason));
+    if (this.exited) return Promise.reject(this.exited);
+    const file = join(this.opts.workDir, `job-${++this.jobs}.json`);
+    return new Promise<SparkRunReport>((resolve, reject) => {
+      this.pending = { resolve, reject, started: performance.now() };
+      // written whole, then renamed: the driver never reads half a job
+      writeFileSync(`${file}.next`, JSON.stringify(job), { mode: 0o600 });
+      renameSync(`${file}.next`, file);
+    });
+  }
+
+  /** Stops Spark: a `stop` file lets the driver stop its session; killed after `graceMs`. */
+  async close(graceMs = 30_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    writeFileSync(join(this.opts.workDir, 'stop'), '');
+    const timer = setTimeout(() => void this.kill(), graceMs);
+    await this.closed;
+    clearTimeout(timer);
+  }
+
+  /** Stops the driver (a run that failed elsewhere): SIGTERM (Spark's shutdown hooks), SIGKILL after 10 s. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.closed;
+    clearTimeout(timer);
+  }
+}
+
+/** One job on a driver of its own (started, run, stopped): for tools and tests. */
+export async function runSparkJob(
+  job: SparkSetup & SparkJob,
+  opts: { workDir: string; log?: Logger; driverMemory?: string; install?: SparkInstall },
+): Promise<SparkRunReport> {
+  const driver = new SparkDriver(job, opts);
+  try {
+    const report = await driver.run(job);
+    await driver.close();
+    return report;
+  } finally {
+    await driver.kill();
+  }
 }
