@@ -346,9 +346,9 @@ _LEN = re.compile(r"\blen\(")
 _STR_INDEX = re.compile(r"\b([a-z_]+)\[(\d+)\]")
 
 
-def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d",), schema: dict | None = None) -> str:
-    """One DuckDB statement or expression query -> Spark SQL. `schema` ({table: {column: type}}) of
-    the tables the query reads lets DuckDB's `* exclude (…)` / `* replace (…)` be written out as
+def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d",), schema=None) -> str:
+    """One DuckDB statement or expression query -> Spark SQL. `schema` ({table: {column: type}}, or a
+    function returning it) of the tables the query reads lets DuckDB's `* exclude (…)` / `* replace (…)` be written out as
     column lists (sqlglot's qualify), as Spark has neither."""
     variables = variables or {}
     # DuckDB's len() of a list (the models use it on lists only) is Spark's size().
@@ -359,6 +359,8 @@ def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d"
     if any(st.args.get(k) for st in tree.find_all(exp.Star) for k in ("except", "except_", "replace")) or any(
         u.args.get("by_name") for u in tree.find_all(exp.Union)
     ):
+        if callable(schema):
+            schema = schema()  # looked up only for the queries that need it
         if schema is None:
             raise ValueError("* exclude / * replace need the schema of the tables read to render for Spark")
         from sqlglot.optimizer.qualify import qualify

@@ -17,6 +17,7 @@ engine parses; Spark's own log goes to stderr. Exit 0: every model written; 3: a
 
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -32,7 +33,13 @@ def say(**fields):
 
 
 def reason(err: BaseException) -> str:
-    """Spark's reason in one line: the error class line, or for a Java error the innermost cause."""
+    """Spark's reason in one line, values left out (Spark quotes a value it could not cast as 'value';
+    names stay: they are in backticks)."""
+    return re.sub(r"'[^'\n]*'", "'…'", _reason(err))
+
+
+def _reason(err: BaseException) -> str:
+    """The error class line, or for a Java error the innermost cause."""
     lines = [line.strip() for line in str(err).strip().split("\n") if line.strip()]
     if lines and lines[0].startswith("An error occurred while calling"):
         causes = [line for line in lines if line.startswith("Caused by:")]
@@ -101,23 +108,32 @@ def run_job(spark, job):
         model = m["name"]
         t0 = time.time()
         try:
-            schema = {
-                t.name: {f.name: f.dataType.simpleString() for f in spark.table(t.name).schema.fields}
-                for t in spark.catalog.listTables()
-                if t.isTemporary
-            }
+            def schema():
+                return {
+                    t.name: {f.name: f.dataType.simpleString() for f in spark.table(t.name).schema.fields}
+                    for t in spark.catalog.listTables()
+                    if t.isTemporary
+                }
+
             sql = dialect.render(m["sql"], job.get("variables", {}), schema=schema)
             target = os.path.join(out, model)
             tmp = target + ".partial"
             shutil.rmtree(tmp, ignore_errors=True)
+            t1 = time.time()
             df = spark.sql(sql)
             df = df.drop(*[c for c in df.columns if c.startswith("_sangloc_")])
+            t2 = time.time()
             df.write.mode("overwrite").parquet(tmp)
+            t3 = time.time()
             shutil.rmtree(target, ignore_errors=True)
             os.rename(tmp, target)
             df = spark.read.parquet(target)
             df.createOrReplaceTempView(model)
-            say(event="model", model=model, rows=df.count(), ms=int((time.time() - t0) * 1000))
+            rows = df.count()
+            ms = lambda a, b: int((b - a) * 1000)  # noqa: E731
+            # where the time went: rendering, Spark's analysis, planning and running the write
+            say(event="model", model=model, rows=rows, ms=ms(t0, time.time()), render_ms=ms(t0, t1),
+                analyse_ms=ms(t1, t2), write_ms=ms(t2, t3))
         except Exception as err:  # noqa: BLE001
             raise JobFailed(model, err) from err
 

@@ -5,7 +5,7 @@
  * Needs `npm run setup:spark` (npm run test:spark).
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import {
   stripDiacritics,
 } from '../../engine/normalize/index.js';
 import { sparkConf } from '../../engine/spark/models.js';
-import { runSparkJob } from '../../engine/spark/submit.js';
+import { SparkDriver, SparkJobError } from '../../engine/spark/submit.js';
 import { configSchema } from '../../engine/config/index.js';
 import { literal, openDb, type Db } from '../../engine/warehouse/db.js';
 import {
@@ -99,6 +99,7 @@ const tables: Array<{ macro: string; rows: Raw[][] }> = [
 let db: Db;
 let dir: string;
 let spark: Map<string, unknown[]>;
+let driver: SparkDriver | undefined;
 
 beforeAll(async () => {
   db = await openDb(':memory:');
@@ -121,19 +122,21 @@ beforeAll(async () => {
     const cols = Array.from({ length: t.rows[0]!.length }, (_, j) => `a${j}`);
     return `select i, ${t.macro}(${cols.join(', ')}) as out from cases_${t.macro}`;
   };
-  await runSparkJob(
+  driver = new SparkDriver(
     {
       app: 'sangloc normalize parity',
       master: 'local[2]',
       conf: sparkConf(configSchema.parse({})),
       macros: normalizeMacrosSql,
-      variables: {},
-      inputs: inputsSpec,
-      models: tables.map((t) => ({ name: `out_${t.macro}`, sql: sql(t) })),
-      out: join(dir, 'out'),
     },
     { workDir: join(dir, 'job') },
   );
+  await driver.run({
+    variables: {},
+    inputs: inputsSpec,
+    models: tables.map((t) => ({ name: `out_${t.macro}`, sql: sql(t) })),
+    out: join(dir, 'out'),
+  });
   spark = new Map();
   for (const t of tables) {
     const rows = await db.all<{ out: unknown }>(
@@ -146,7 +149,8 @@ beforeAll(async () => {
   }
 }, 900_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await driver?.kill();
   db?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -163,5 +167,23 @@ describe('normalisers: DuckDB macros and their Spark rendering agree on every ca
     expect(t.rows.map((args, i) => ({ args, out: norm(got[i]) }))).toEqual(
       t.rows.map((args, i) => ({ args, out: norm(duck[i]) })),
     );
+  });
+});
+
+describe('a failed Spark job names the model and Spark’s reason', () => {
+  it('a model reading a column that is not there: SparkJobError at that model, UNRESOLVED_COLUMN', async () => {
+    const job = driver!.run({
+      variables: {},
+      inputs: {},
+      models: [
+        { name: 'fine_model', sql: 'select 1 as a' },
+        { name: 'broken_model', sql: 'select no_such_column from cases_norm_phone' },
+      ],
+      out: join(dir, 'out-broken'),
+    });
+    await expect(job).rejects.toThrow(SparkJobError);
+    await expect(job).rejects.toThrow(/^Spark job failed at broken_model: .*UNRESOLVED_COLUMN/);
+    // the model before it was written whole; the failed one left nothing
+    expect(readdirSync(join(dir, 'out-broken')).sort()).toEqual(['fine_model']);
   });
 });
