@@ -12,7 +12,7 @@
  * Options: --persons N  --seed S (1)  --input DIR  --cache DIR (bench/out/worlds, shared with scale.ts)
  *          --out DIR (bench/results)  --label L (file name part; default full / quick)  --keep
  *          --tree DIR (run DIR/bin/sangloc.js, another engine's built tree, e.g. a worktree of an
- *          earlier commit: a before measured beside an after on the same world)
+ *          earlier commit: a before measured beside an after on the same world)  --config FILE (the run's)
  *
  * The floor (`--quick`, asserted: exit 1 under it): the batch's CPU time at most QUICK_MAX_CPU_RATIO×
  * the plain read's. CPU time, not wall: on a shared machine the neighbours move wall time of both
@@ -48,6 +48,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     // another engine's tree (its bin/sangloc.js, built): to measure a before beside an after
     tree: { type: 'string' },
+    // a config file for the run (e.g. another memoryLimit)
+    config: { type: 'string' },
   },
 });
 const cli = join(values.tree ? resolve(values.tree) : root, 'bin', 'sangloc.js');
@@ -153,7 +155,7 @@ const read = JSON.parse(plain.stdout.trim().split('\n').pop()!) as { files: numb
 console.log('batch: sangloc run …');
 const ws = join(scratch, 'ws');
 const batch = await runChild(
-  [cli, 'run', '--input', input, '--workspace', ws],
+  [cli, 'run', '--input', input, '--workspace', ws, ...(values.config ? ['--config', resolve(values.config)] : [])],
   join(here, 'out', `pipeline-${label}-run.log`),
 );
 if (batch.code !== 0)
@@ -179,10 +181,20 @@ const stages = topLevelStages(wall).map((name) => ({
   peakRssMbAtEnd: runJson.peak_rss_mb?.[name] ?? null,
 }));
 const wallRatio = batch.wallMs / plain.wallMs;
+/** A given delivery's size, from the generator's manifest.json if it has one (--persons is not read then). */
+function deliverySize(): { persons: number | null; seed: number | null } {
+  if (!values.input) return { persons, seed };
+  const file = join(input, 'manifest.json');
+  if (!existsSync(file)) return { persons: null, seed: null };
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { persons?: number; seed?: number };
+  return { persons: m.persons ?? null, seed: m.seed ?? null };
+}
+const given = deliverySize();
 const cpuRatio = batch.cpuS !== null && plain.cpuS ? batch.cpuS / plain.cpuS : null;
 
 console.log(
-  `\n${int(persons)} persons${values.input ? ` (${input})` : ''}: ${int(rowsRead)} rows read, ${int(runJson.entities)} entities, ` +
+  `\n${given.persons === null ? 'a delivery of unknown size' : `${int(given.persons)} persons`}` +
+    `${values.input ? ` (${input})` : ''}: ${int(rowsRead)} rows read, ${int(runJson.entities)} entities, ` +
     `${int(runJson.cases)} cases`,
 );
 console.log('| what | wall s | CPU s | rows/s | peak RSS MB |');
@@ -208,8 +220,8 @@ const floorOk = !values.quick || cpuRatio === null || cpuRatio <= QUICK_MAX_CPU_
 const result = {
   date: new Date().toISOString(),
   label,
-  persons: values.input ? null : persons,
-  seed: values.input ? null : seed,
+  persons: given.persons,
+  seed: given.seed,
   input,
   engine: values.tree ? resolve(values.tree) : root,
   machine: { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },

@@ -282,7 +282,7 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 /** Builds the SQL models `select` picks, in dependency order. */
-const buildModels = (ctx: RunContext, select: (m: Model) => boolean) =>
+const buildModels = (ctx: RunContext, select: (m: Model) => boolean, options: { progress?: boolean } = {}) =>
   ctx.spark
     ? runModelsOnSpark(ctx.db, select, (ctx.models ??= readModels()), ctx.spark, {
         config: ctx.config,
@@ -290,7 +290,10 @@ const buildModels = (ctx: RunContext, select: (m: Model) => boolean) =>
         variables: ctx.variables ?? {},
         app: `sangloc ${ctx.runId}`,
       })
-    : runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()));
+    : runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()), options);
+
+/** The parts of publish, each a step of its progress (`publishStage`). */
+const publishParts = 4;
 
 /** The models the resolve stage builds; the features stage builds the other intermediate ones. */
 const resolveModels = ['int_cod_senders', 'int_identity_records', 'int_entities', 'int_record_identity'];
@@ -351,7 +354,7 @@ function ingestSummary(ctx: RunContext): string {
 }
 
 async function stagingStage(ctx: RunContext): Promise<void> {
-  await buildModels(ctx, (m) => m.layer === 'staging');
+  await buildModels(ctx, (m) => m.layer === 'staging', { progress: true });
 }
 
 async function chooseTaxYear(ctx: RunContext): Promise<void> {
@@ -399,6 +402,7 @@ async function featuresStage(ctx: RunContext): Promise<void> {
     (m) =>
       m.layer === 'marts' ||
       (m.layer === 'intermediate' && (!resolveModels.includes(m.name) || afterResolve.includes(m.name))),
+    { progress: true },
   );
   // the last Spark job of the run: its memory goes back to scoring and publishing
   await stopSpark(ctx.spark);
@@ -415,10 +419,13 @@ async function scoreStage(ctx: RunContext): Promise<void> {
     provinces: batch.provinces,
     activity: config.score.activity,
   });
+  // Progress in three steps: the rules, the model (training one when none fits), the ranking.
+  log.progress(1, 3);
   const model =
     config.score.mode === 'baseline'
       ? baselineScore(batch)
       : await scoreSupervised(ctx.ws, batch, scored, { config, taxYear, log });
+  log.progress(2, 3);
   const excludedMask = new Uint8Array(batch.batch.n);
   for (let i = 0; i < batch.batch.n; i++) excludedMask[i] = batch.audited.has(batch.ids[i]!) ? 1 : 0;
   // An entity with no reason and no tax gap is no case: it never fills the scored part of the work list.
@@ -496,16 +503,28 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const taxYear = need(ctx.taxYear, 'the tax year');
   const { rows, excluded, model, workList } = need(ctx.scored, 'the scored cases');
   const dir = beginRunFolder(ws, runId);
-  await writeCaseExports(dir, rows, {
-    maskPii: config.output.maskPii,
-    language: config.output.language,
-    reasons: ruleReasons(),
-    xlsxMaxRows: config.output.xlsxMaxRows,
-  });
-  const members = await writeMembersCsv(db, join(dir, 'members.csv'));
-  const exported = { cases: rows.length, members, rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId) };
+  // Each part is a stage line of its own (`[publish: snapshot] …`) and a step of publish's progress.
+  let partsDone = 0;
+  const part = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const result = await log.stage(`publish: ${name}`, fn);
+    log.progress(++partsDone, publishParts);
+    return result;
+  };
+  await part('cases', () =>
+    writeCaseExports(dir, rows, {
+      maskPii: config.output.maskPii,
+      language: config.output.language,
+      reasons: ruleReasons(),
+      xlsxMaxRows: config.output.xlsxMaxRows,
+    }),
+  );
+  const exported = await part('members', async () => ({
+    cases: rows.length,
+    members: await writeMembersCsv(db, join(dir, 'members.csv')),
+    rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId),
+  }));
   // What explain, stats and outcomes import read later, so they never need the live warehouse.
-  const snapshot = await writeRunSnapshot(db, join(dir, SNAPSHOT_FILE));
+  const snapshot = await part('snapshot', () => writeRunSnapshot(db, join(dir, SNAPSHOT_FILE)));
   log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
   const finished = new Date();
   const runJson = {
@@ -518,6 +537,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
     tax_year: taxYear,
     model_id: model.modelId,
     scorer: model.description,
+    // How unclassified sellers were priced: a report rebuilt from this folder prices its statistics the same way.
+    activity: config.score.activity,
     model_metrics: model.metrics ?? null,
     input: ctx.opts.input,
     input_files: load.files.map((f) => ({
@@ -544,35 +565,38 @@ async function publishStage(ctx: RunContext): Promise<void> {
     peak_rss_mb: { ...log.peakRssMb },
   };
   writeJson(join(dir, 'run.json'), runJson);
-  const report = await buildReportModel(
-    dir,
-    {
-      run: {
-        run_id: runId,
-        started_at: startedAt.toISOString(),
-        finished_at: finished.toISOString(),
-        tax_year: taxYear,
-        engine_version: engineVersion,
-        config_hash: configHash(config),
-        model_id: model.modelId,
+  await part('report', async () => {
+    const report = await buildReportModel(
+      dir,
+      {
+        run: {
+          run_id: runId,
+          started_at: startedAt.toISOString(),
+          finished_at: finished.toISOString(),
+          tax_year: taxYear,
+          engine_version: engineVersion,
+          config_hash: configHash(config),
+          model_id: model.modelId,
+        },
+        sources: await sourceQuality(
+          db,
+          `(select source, reason from rejects where run_id = ${literal(runId)})`,
+          load.bySource,
+        ),
+        cases: rows,
+        workList: workList.cases,
+        entities: batch.batch.n,
+        scorer: model.description,
+        unattributed: need(ctx.unattributed, 'the unattributed rows'),
       },
-      sources: await sourceQuality(
-        db,
-        `(select source, reason from rejects where run_id = ${literal(runId)})`,
-        load.bySource,
-      ),
-      cases: rows,
-      workList: workList.cases,
-      entities: batch.batch.n,
-      scorer: model.description,
-      unattributed: need(ctx.unattributed, 'the unattributed rows'),
-    },
-    { ws, db, taxRules: config.taxRules },
-  );
-  await writeReportHtml(join(dir, 'report.html'), report, {
-    maskPii: config.output.maskPii,
-    lang: config.output.language,
+      { ws, db, taxRules: config.taxRules, activity: config.score.activity },
+    );
+    await writeReportHtml(join(dir, 'report.html'), report, {
+      maskPii: config.output.maskPii,
+      lang: config.output.language,
+    });
   });
+
   ctx.published = { dir, runJson, exported, finishedAt: finished };
 }
 

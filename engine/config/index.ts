@@ -52,7 +52,12 @@ const memorySize = z
  * not declared here is an error, never ignored. A JSON file passed with --config overrides any part.
  */
 export const configSchema = z.strictObject({
-  memoryLimit: memorySize.default('3GB').describe('DuckDB memory limit; spills to the workspace beyond it.'),
+  memoryLimit: memorySize
+    .default('2GB')
+    .describe(
+      'DuckDB memory limit; spills to the workspace beyond it. The process peaks about 0.2 GB above it ' +
+        '(Node and the scoring workers): 2.2 GB at 50,000 persons.',
+    ),
   threads: z.number().int().min(1).max(64).default(2).describe('DuckDB threads and scoring worker threads.'),
   seed: z
     .number()

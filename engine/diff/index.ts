@@ -9,7 +9,7 @@
  * entity still exists: no expected yield, or beyond the list's capacity), relinked (its records now
  * belong to other entities) or gone (none of its records are in the new run).
  */
-import { fmt } from '../format.js';
+import { fmt, type Lang } from '../format.js';
 
 export type ChangeKind = 'new' | 'escalated' | 'de-escalated' | 'moved-up' | 'moved-down' | 'dropped';
 export const changeKinds: readonly ChangeKind[] = [
@@ -285,44 +285,72 @@ export function diffCases(
 }
 
 /**
- * Why a case changed, in words (English, numbers in the formatter's language).
+ * Why a case changed, in words, in the process's language (or `lang`).
  *
- * @example changeWhy({ cause: 'others-left', detail: '7', … }) // '7 case(s) above it left the list'
+ * @example changeWhy({ cause: 'others-left', detail: '7', … }, 'en') // 'only because 7 case(s) above it left the list'
  */
-export function changeWhy(c: CaseChange): string {
-  const f = fmt();
+export function changeWhy(c: CaseChange, lang: Lang = fmt().lang): string {
+  const f = fmt(lang);
+  const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
   const n = (s: string | null) => f.int(Number(s ?? 0));
+  const among = () => `${f.int(c.common_rank_a!)} → ${f.int(c.common_rank_b!)}`;
   switch (c.cause) {
     case 'overtook':
-      return `passed cases on both lists (${f.int(c.common_rank_a!)} → ${f.int(c.common_rank_b!)} among them)`;
+      return t(
+        `vượt các hồ sơ có trên cả hai danh sách (${among()} trong số đó)`,
+        `passed cases on both lists (${among()} among them)`,
+      );
     case 'overtaken':
-      return `passed by cases on both lists (${f.int(c.common_rank_a!)} → ${f.int(c.common_rank_b!)} among them)`;
+      return t(
+        `bị các hồ sơ có trên cả hai danh sách vượt (${among()} trong số đó)`,
+        `passed by cases on both lists (${among()} among them)`,
+      );
     case 'yield-up':
-      return 'expected yield rose by half or more';
+      return t('số thuế dự kiến tăng từ một nửa trở lên', 'expected yield rose by half or more');
     case 'yield-down':
-      return 'expected yield fell by half or more';
+      return t('số thuế dự kiến giảm từ một nửa trở lên', 'expected yield fell by half or more');
     case 'others-left':
-      return `only because ${n(c.detail)} case(s) above it left the list`;
+      return t(
+        `chỉ vì ${n(c.detail)} hồ sơ xếp trên đã rời danh sách`,
+        `only because ${n(c.detail)} case(s) above it left the list`,
+      );
     case 'others-entered':
-      return `only because ${n(c.detail)} new case(s) came in above it`;
+      return t(`chỉ vì ${n(c.detail)} hồ sơ mới xếp trên`, `only because ${n(c.detail)} new case(s) came in above it`);
     case 'audited':
-      return 'audited: an outcome is recorded, left out of scoring';
+      return t(
+        'đã kiểm tra: có kết quả được ghi nhận, không chấm điểm nữa',
+        'audited: an outcome is recorded, left out of scoring',
+      );
     case 'not-on-list':
-      return 'still linked, not on the list (no expected yield, or beyond the capacity)';
+      return t(
+        'vẫn liên kết, không có trên danh sách (không có số thuế dự kiến, hoặc ngoài sức chứa danh sách)',
+        'still linked, not on the list (no expected yield, or beyond the capacity)',
+      );
     case 'relinked':
-      return `its records now belong to ${c.detail}`;
+      return t(`các bản ghi của nó nay thuộc về ${c.detail}`, `its records now belong to ${c.detail}`);
     case 'gone':
-      return 'none of its records are in the new run';
+      return t('không còn bản ghi nào của nó trong lần chạy mới', 'none of its records are in the new run');
     case 'unknown':
-      return 'reason unknown (run folders without members.csv)';
+      return t(
+        'không rõ lý do (thư mục lần chạy không có members.csv)',
+        'reason unknown (run folders without members.csv)',
+      );
     default:
       return '';
   }
 }
 
 /** ` (3 audited, 2 not on the list …)` after the dropped count; '' when none dropped. */
-function droppedSummary(diff: RunDiff): string {
-  const parts = Object.entries(diff.dropped_by).map(([k, v]) => `${fmt().int(v)} ${k}`);
+function droppedSummary(diff: RunDiff, lang: Lang): string {
+  const vi: Partial<Record<ChangeCause, string>> = {
+    audited: 'đã kiểm tra',
+    'not-on-list': 'không có trên danh sách',
+    relinked: 'liên kết lại',
+    gone: 'không còn',
+    unknown: 'không rõ',
+  };
+  const label = (k: string) => (lang === 'vi' ? (vi[k as ChangeCause] ?? k) : k);
+  const parts = Object.entries(diff.dropped_by).map(([k, v]) => `${fmt(lang).int(v)} ${label(k)}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -331,19 +359,36 @@ function droppedSummary(diff: RunDiff): string {
  *
  * @example process.stdout.write(formatDiffText(d, 30));
  */
-export function formatDiffText(diff: RunDiff, limit = 30): string {
-  const f = fmt();
+export function formatDiffText(diff: RunDiff, limit = 30, lang: Lang = fmt().lang): string {
+  const f = fmt(lang);
+  const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
+  const bandsText = Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ');
+  const k = diff.counts;
   const out = [
-    `cases: ${diff.run_a} → ${diff.run_b} (bands by ` +
-      `rank: ${Array.from({ length: diff.bands.length + 1 }, (_, k) => bandLabel(k + 1, diff.bands)).join(', ')})`,
-    `  new ${f.int(diff.counts.new)}, escalated ${f.int(diff.counts.escalated)}, de-escalated ` +
-      `${f.int(diff.counts['de-escalated'])}, moved up as others left ${f.int(diff.counts['moved-up'])}, ` +
-      `moved down as others came in ${f.int(diff.counts['moved-down'])}, dropped ${f.int(diff.counts.dropped)}` +
-      `${droppedSummary(diff)}, unchanged ${f.int(diff.counts.unchanged)}`,
-    `  expected yield ${f.signed(diff.expected_yield_delta)} VND`,
+    t(
+      `hồ sơ: ${diff.run_a} → ${diff.run_b} (nhóm theo hạng: ${bandsText})`,
+      `cases: ${diff.run_a} → ${diff.run_b} (bands by rank: ${bandsText})`,
+    ),
+    t(
+      `  mới ${f.int(k.new)}, tăng mức ${f.int(k.escalated)}, giảm mức ${f.int(k['de-escalated'])}, ` +
+        `lên hạng vì hồ sơ khác rời đi ${f.int(k['moved-up'])}, xuống hạng vì hồ sơ mới vào ` +
+        `${f.int(k['moved-down'])}, rời danh sách ${f.int(k.dropped)}${droppedSummary(diff, lang)}, ` +
+        `không đổi ${f.int(k.unchanged)}`,
+      `  new ${f.int(k.new)}, escalated ${f.int(k.escalated)}, de-escalated ${f.int(k['de-escalated'])}, ` +
+        `moved up as others left ${f.int(k['moved-up'])}, moved down as others came in ` +
+        `${f.int(k['moved-down'])}, dropped ${f.int(k.dropped)}${droppedSummary(diff, lang)}, ` +
+        `unchanged ${f.int(k.unchanged)}`,
+    ),
+    t(
+      `  số thuế dự kiến ${f.signed(diff.expected_yield_delta)} VND`,
+      `  expected yield ${f.signed(diff.expected_yield_delta)} VND`,
+    ),
   ];
   if (diff.changes.length === 0) return out.join('\n') + '\n';
-  const header = ['change', 'entity_id', 'rank', 'band', 'expected yield (VND)', 'province', 'why'];
+  const header =
+    lang === 'vi'
+      ? ['thay đổi', 'entity_id', 'hạng', 'nhóm', 'thuế dự kiến (VND)', 'tỉnh', 'lý do']
+      : ['change', 'entity_id', 'rank', 'band', 'expected yield (VND)', 'province', 'why'];
   const rows = diff.changes
     .slice(0, limit)
     .map((c) => [
@@ -355,7 +400,7 @@ export function formatDiffText(diff: RunDiff, limit = 30): string {
       `${c.expected_yield_a === null ? '–' : f.int(c.expected_yield_a)} ` +
         `→ ${c.expected_yield_b === null ? '–' : f.int(c.expected_yield_b)}`,
       c.province ?? '',
-      changeWhy(c),
+      changeWhy(c, lang),
     ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (r: string[]) =>
@@ -365,6 +410,9 @@ export function formatDiffText(diff: RunDiff, limit = 30): string {
       .join('  ')
       .trimEnd();
   out.push('', line(header), ...rows.map(line));
-  if (diff.changes.length > limit) out.push(`  … ${diff.changes.length - limit} more (use --out FILE.csv for all)`);
+  if (diff.changes.length > limit) {
+    const more = f.int(diff.changes.length - limit);
+    out.push(t(`  … còn ${more} (dùng --out TỆP.csv để có tất cả)`, `  … ${more} more (use --out FILE.csv for all)`));
+  }
   return out.join('\n') + '\n';
 }

@@ -13,6 +13,7 @@ import { literal, openDb, type Db } from '../warehouse/db.js';
 import { listModels } from '../warehouse/models.js';
 import type { Workspace } from '../warehouse/workspace.js';
 import type { TaxYearRules } from '../config/tax-rules.js';
+import type { ActivityOptions } from '../score/activity.js';
 import type { CaseRow, ReasonInfo } from './case-row.js';
 import {
   caseTotals,
@@ -28,6 +29,14 @@ export const ruleReasons = (): ReasonInfo[] => [
   ...allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en })),
   { ...ESTIMATED_RATE_REASON },
 ];
+
+/** Where the report's optional parts come from; `activity`: how the year's statistics price unclassified sellers. */
+export interface ReportSources {
+  ws?: Workspace;
+  db?: Db;
+  taxRules?: Record<string, TaxYearRules>;
+  activity?: ActivityOptions;
+}
 
 /**
  * Data quality per source: the run's row counts and the 5 most frequent reject reasons of
@@ -96,7 +105,7 @@ export interface ReportParts {
 export async function buildReportModel(
   runDir: string,
   parts: ReportParts,
-  opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {},
+  opts: ReportSources = {},
 ): Promise<ReportModel> {
   const workList = workListSummary(parts.cases, parts.workList ?? parts.cases.length);
   const model: ReportModel = {
@@ -116,7 +125,10 @@ export async function buildReportModel(
     model.diff = prev ? diffRuns(prev, runDir) : null;
   }
   if (opts.db && parts.run.tax_year)
-    model.stats = await periodStats(opts.db, parsePeriod(String(parts.run.tax_year)), { taxRules: opts.taxRules });
+    model.stats = await periodStats(opts.db, parsePeriod(String(parts.run.tax_year)), {
+      taxRules: opts.taxRules,
+      ...(opts.activity && { activity: opts.activity }),
+    });
   return model;
 }
 
@@ -126,10 +138,7 @@ export async function buildReportModel(
  *
  * @example const model = await reportModelFromRun(ws.runDir(id), { ws, db }); await writeReportHtml(file, model);
  */
-export async function reportModelFromRun(
-  runDir: string,
-  opts: { ws?: Workspace; db?: Db; taxRules?: Record<string, TaxYearRules> } = {},
-): Promise<ReportModel> {
+export async function reportModelFromRun(runDir: string, opts: ReportSources = {}): Promise<ReportModel> {
   const run = readRunJson(runDir);
   const cases = readRunCases(runDir);
   const info: ReportRunInfo = {
@@ -150,5 +159,7 @@ export async function reportModelFromRun(
     scorer: run.scorer,
     ...(run.unattributed && { unattributed: run.unattributed }),
   };
-  return buildReportModel(runDir, parts, opts);
+  // The statistics priced the way the run priced its cases (run.json's `activity`), unless the caller says.
+  const activity = opts.activity ?? run.activity;
+  return buildReportModel(runDir, parts, { ...opts, ...(activity && { activity }) });
 }

@@ -165,7 +165,7 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Report
       band_b: c.band_b === null ? '–' : bandLabel(c.band_b, model.diff!.bands),
       expected_yield_a: c.expected_yield_a,
       expected_yield_b: c.expected_yield_b,
-      why: changeWhy(c),
+      why: changeWhy(c, opts.lang ?? currentLang()),
     })),
   };
 }

@@ -2,6 +2,7 @@
  * Finding and reading published run folders: `latest`, a run id, or a folder path; the run
  * before a given one; its cases.json and run.json. Used by diff, explain and the report.
  */
+import type { ActivityOptions } from '../score/activity.js';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, WorkspaceError } from '../errors.js';
@@ -115,6 +116,8 @@ export interface RunJson {
   tax_year: number | null;
   model_id: string | null;
   scorer?: string;
+  /** How unclassified sellers were priced (`score.activity`; absent in older runs: the default). */
+  activity?: ActivityOptions;
   entities?: number;
   /** Cases on the work list (runs from before the work list: every ranked entity). */
   cases?: number;

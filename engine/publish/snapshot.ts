@@ -44,6 +44,10 @@ export async function writeRunSnapshot(db: Db, file: string): Promise<{ tables: 
     .map((t) => t.name)
     .filter(inSnapshot);
   await db.exec(`attach ${literal(file)} as sangloc_snapshot`);
+  // Text compressed with FSST only: DuckDB otherwise tries every method on every column segment.
+  // 50,000 persons: 9.3 → 6.7 CPU s, 283 → 311 MB. (A process-wide setting: put back after.)
+  const compression = await db.value<string>(`select current_setting('force_compression')`);
+  await db.exec(`set force_compression = 'fsst'`);
   let rows = 0;
   try {
     for (const t of tables) {
@@ -52,6 +56,7 @@ export async function writeRunSnapshot(db: Db, file: string): Promise<{ tables: 
     }
     await db.exec('checkpoint sangloc_snapshot');
   } finally {
+    await db.exec(`set force_compression = ${literal(compression ?? 'auto')}`);
     await db.exec('detach sangloc_snapshot');
   }
   chmodSync(file, 0o600);

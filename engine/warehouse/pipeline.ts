@@ -74,17 +74,24 @@ export function orderModels(models: Model[]): Model[] {
 /**
  * Materialises the chosen models (and nothing else) in dependency order. Values they need are
  * DuckDB variables set beforehand (`set variable tax_year = …`), never spliced into SQL text.
+ * With `progress`, each model built is the enclosing stage's progress (models done of chosen).
  *
- * @example await runModels(db, (m) => m.layer === 'staging', log);
+ * @example await runModels(db, (m) => m.layer === 'staging', log, readModels(), { progress: true });
  */
 export async function runModels(
   db: Db,
   select: (m: Model) => boolean,
   log?: Logger,
   models = readModels(),
+  options: { progress?: boolean } = {},
 ): Promise<string[]> {
   const chosen = orderModels(models.filter(select));
-  for (const m of chosen) {
+  // Progress counts rows: a model weighs the rows of the tables it reads (those there when the call
+  // starts; at least one row), so one big source is most of the bar, as it is most of the wait.
+  const weights = options.progress ? await inputRows(db, chosen) : chosen.map(() => 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let done = 0;
+  for (const [i, m] of chosen.entries()) {
     const started = performance.now();
     try {
       await db.exec(`create or replace table ${ident(m.name)} as ${m.sql}`);
@@ -93,8 +100,28 @@ export async function runModels(
     }
     if (log && performance.now() - started > 2000)
       log.info(`  ${m.name} built in ${fmt().ms(performance.now() - started)}`);
+    done += weights[i]!;
+    if (options.progress) log?.progress(done, total);
   }
   return chosen.map((m) => m.name);
+}
+
+/** Per model, the rows of the warehouse tables its SQL names (DuckDB's estimate; at least 1). */
+async function inputRows(db: Db, chosen: readonly Model[]): Promise<number[]> {
+  const rows = new Map(
+    (
+      await db.all<{ name: string; n: number }>(
+        `select table_name as name, estimated_size as n from duckdb_tables() where not temporary`,
+      )
+    ).map((t) => [t.name, Number(t.n)]),
+  );
+  return chosen.map((m) => {
+    const names = new Set(stripComments(m.sql).match(/\b[a-z][a-z0-9]*_[a-z0-9_]+\b/g) ?? []);
+    return Math.max(
+      1,
+      [...names].reduce((n, t) => n + (rows.get(t) ?? 0), 0),
+    );
+  });
 }
 
 /** Sets DuckDB session variables (bound values) read by models with getvariable(). */

@@ -12,7 +12,10 @@ import { setVariables } from '../../engine/warehouse/pipeline.js';
 import { openWorkspace } from '../../engine/warehouse/workspace.js';
 import { parseCsv } from '../publish/helpers.js';
 import { tempDir } from '../helpers.js';
-import { cli, runSamples } from './helpers.js';
+import { cli, runSamples, samplesDir } from './helpers.js';
+import { loadConfig } from '../../engine/config/index.js';
+import { silentLogger } from '../../engine/log.js';
+import { runBatch } from '../../engine/run.js';
 import { outcomesCsv } from './outcome-fixtures.js';
 import { fmt } from '../../engine/format.js';
 
@@ -49,6 +52,38 @@ describe('the run over data-samples', () => {
       const model = await reportModelFromRun(runDir, { ws: openWorkspace(ws), db });
       expect(model.sources.map((s) => s.source)).toContain('taxpayers');
       expect(renderReportHtml(model)).toBe(readFileSync(join(runDir, 'report.html'), 'utf8'));
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a run that prices unclassified sellers at the goods rate', () => {
+  const goodsWs = join(root, 'ws-goods');
+  let goodsRun = '';
+  beforeAll(async () => {
+    const r = await runBatch({
+      input: samplesDir,
+      workspace: goodsWs,
+      config: loadConfig(undefined, { threads: 1, score: { activity: { method: 'goods' } } }),
+      log: silentLogger(),
+    });
+    goodsRun = r.runId;
+  }, 120_000);
+
+  it("records the method in run.json, and the report rebuilt from the folder prices its statistics the run's way", async () => {
+    const runDir = join(goodsWs, 'runs', goodsRun);
+    expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).activity).toEqual({
+      method: 'goods',
+      minGroupSize: 30,
+    });
+    const db = await openDb(openWorkspace(goodsWs).warehouse);
+    try {
+      const rebuilt = await reportModelFromRun(runDir, { ws: openWorkspace(goodsWs), db });
+      expect(renderReportHtml(rebuilt)).toBe(readFileSync(join(runDir, 'report.html'), 'utf8'));
+      // The method matters on these samples: priced by the learned mix, the statistics differ.
+      const mix = await reportModelFromRun(runDir, { db, activity: { method: 'mix', minGroupSize: 30 } });
+      expect(mix.stats!.total.tax_gap_vnd).not.toBe(rebuilt.stats!.total.tax_gap_vnd);
     } finally {
       db.close();
     }
@@ -150,10 +185,17 @@ describe('sangloc diff', () => {
     const r = await cli(['diff', runId, laterId, '--workspace', ws, '--out', out]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(
-      `new 1, escalated 1, de-escalated 0, moved up as others left 1, moved down as others came in 0, ` +
-        `dropped 1 (1 not-on-list), unchanged ${fmt('vi').int(cases.length - 3)}`,
+      `mới 1, tăng mức 1, giảm mức 0, lên hạng vì hồ sơ khác rời đi 1, xuống hạng vì hồ sơ mới vào 0, ` +
+        `rời danh sách 1 (1 không có trên danh sách), không đổi ${fmt('vi').int(cases.length - 3)}`,
     );
-    expect(r.out).toMatch(/only because 1 case\(s\) above it left the list/);
+    expect(r.out).toMatch(/chỉ vì 1 hồ sơ xếp trên đã rời danh sách/);
+    const en = await cli(['diff', runId, laterId, '--workspace', ws, '--lang', 'en']);
+    expect(en.code, en.err).toBe(0);
+    expect(en.out).toContain(
+      `new 1, escalated 1, de-escalated 0, moved up as others left 1, moved down as others came in 0, ` +
+        `dropped 1 (1 not-on-list), unchanged ${fmt('en').int(cases.length - 3)}`,
+    );
+    expect(en.out).toMatch(/only because 1 case\(s\) above it left the list/);
     const rows = parseCsv(readFileSync(out, 'utf8').slice(1));
     const kinds = new Map(rows.slice(1).map((x) => [x[1], x[0]]));
     expect(kinds.get('ENEW0000001')).toBe('new');
@@ -168,7 +210,7 @@ describe('sangloc diff', () => {
   it('accepts run folders without a workspace', async () => {
     const r = await cli(['diff', join(ws, 'runs', runId), join(ws, 'runs', laterId)]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/dropped 1/);
+    expect(r.out).toMatch(/rời danh sách 1/);
   });
 
   it('feeds the report: changes since the previous run, with the model card and statistics', async () => {

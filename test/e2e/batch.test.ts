@@ -77,7 +77,17 @@ describe('generate → run → evaluate on a small world', () => {
       expect(c.read, source).toBe(c.loaded + c.rejected);
     }
     expect(Object.keys(runJson.timings_ms)).toEqual(
-      expect.arrayContaining(['ingest', 'staging', 'resolve', 'features', 'score']),
+      expect.arrayContaining([
+        'ingest',
+        'staging',
+        'resolve',
+        'features',
+        'score',
+        'publish: cases',
+        'publish: members',
+        'publish: snapshot',
+        'publish: report',
+      ]),
     );
     const header = readFileSync(join(dir, 'cases.csv'), 'utf8').split('\r\n')[0]!;
     expect(

@@ -128,10 +128,14 @@ describe('diffCases', () => {
         '5',
         '',
         'unknown',
-        'reason unknown (run folders without members.csv)',
+        'không rõ lý do (thư mục lần chạy không có members.csv)',
       ],
     ]);
-    const text = formatDiffText(d, 1);
+    expect(formatDiffText(d, 1, 'vi')).toMatch(
+      /mới 1, tăng mức 0, giảm mức 0, lên hạng vì hồ sơ khác rời đi 0, xuống hạng vì hồ sơ mới vào 0, rời danh sách 1 \(1 không rõ\), không đổi 0/,
+    );
+    expect(formatDiffText(d, 1, 'vi')).toMatch(/… còn 1/);
+    const text = formatDiffText(d, 1, 'en');
     expect(text).toMatch(
       /new 1, escalated 0, de-escalated 0, moved up as others left 0, moved down as others came in 0, dropped 1 \(1 unknown\), unchanged 0/,
     );
@@ -154,7 +158,8 @@ describe('diffCases: moved because others left, or on its own', () => {
       common_rank_a: 2,
       common_rank_b: 2,
     });
-    expect(changeWhy(e)).toBe('only because 2 case(s) above it left the list');
+    expect(changeWhy(e, 'en')).toBe('only because 2 case(s) above it left the list');
+    expect(changeWhy(e, 'vi')).toBe('chỉ vì 2 hồ sơ xếp trên đã rời danh sách');
     expect(d.counts.escalated).toBe(0);
   });
 
@@ -163,7 +168,7 @@ describe('diffCases: moved because others left, or on its own', () => {
     const b = [c('E', 1), c('X3', 2)];
     const e = diffCases('r1', a, 'r2', b, { bands }).changes.find((x) => x.entity_id === 'E')!;
     expect(e).toMatchObject({ change: 'escalated', cause: 'overtook', common_rank_a: 2, common_rank_b: 1 });
-    expect(changeWhy(e)).toMatch(/passed cases on both lists \(2 → 1 among them\)/);
+    expect(changeWhy(e, 'en')).toMatch(/passed cases on both lists \(2 → 1 among them\)/);
   });
 
   it('a case whose yield rose by half reaches a better band on its own even with its place unchanged', () => {
@@ -206,7 +211,8 @@ describe('diffCases: why a case dropped', () => {
     });
     const x = d.changes.find((ch) => ch.entity_id === id)!;
     expect(x).toMatchObject({ change: 'dropped', cause });
-    expect(changeWhy(x)).toMatch(why);
+    expect(changeWhy(x, 'en')).toMatch(why);
+    expect(changeWhy(x, 'vi')).not.toBe(changeWhy(x, 'en'));
     expect(d.dropped_by).toEqual({ audited: 1, 'not-on-list': 1, relinked: 1, gone: 1 });
   });
 });

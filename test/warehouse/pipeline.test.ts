@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { orderModels, readModels, runModels, setVariables, type Model } from '../../engine/warehouse/pipeline.js';
 import { unionFind } from '../../engine/resolve/exact.js';
 import { withDb } from '../helpers.js';
+import { silentLogger } from '../../engine/log.js';
 
 describe('SQL models', () => {
   const models = readModels();
@@ -53,6 +54,37 @@ describe('SQL models', () => {
       expect(await db.value('select y from int_x')).toBe(2025);
       const bad: Model = { ...m, name: 'int_bad', sql: 'select * from nowhere' };
       await expect(runModels(db, () => true, undefined, [bad])).rejects.toThrow(/int_bad\.sql/);
+    });
+  });
+
+  it('with progress, each model built advances the stage by the rows of the tables it reads', async () => {
+    await withDb(async (db) => {
+      await db.exec('create table raw_big as select range as x from range(300); create table raw_small (x int)');
+      await db.exec('insert into raw_small values (1)');
+      const model = (name: string, sql: string): Model => ({
+        name,
+        layer: 'staging',
+        file: name,
+        deps: [],
+        grain: '',
+        sql,
+      });
+      const steps: [number, number][] = [];
+      const log = { ...silentLogger(), progress: (done: number, total: number) => void steps.push([done, total]) };
+      const models = [
+        model('stg_a', 'select * from raw_big -- raw_small in a comment does not count'),
+        model('stg_b', 'select * from raw_small'),
+        model('stg_c', 'select 1 as x'),
+      ];
+      await runModels(db, () => true, log, models, { progress: true });
+      expect(steps).toEqual([
+        [300, 302],
+        [301, 302],
+        [302, 302],
+      ]);
+      steps.length = 0;
+      await runModels(db, () => true, log, models);
+      expect(steps).toEqual([]);
     });
   });
 });
