@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../engine/paths.js';
+import { compareRunFile, comparedFiles } from '../engine/spark/compare.js';
 import { startLoopbackCluster } from '../test/spark/helpers.js';
 
 const arg = (name: string, fallback: string) => {
@@ -127,7 +128,11 @@ async function main() {
     for (const r of runs) {
       const ws = join(work, `ws-${results.length}`);
       const m = await measured(['run', '--input', world, '--workspace', ws, '--quiet', ...r.args], r.roots);
-      const runJson = JSON.parse(readFileSync(join(ws, readlinkSync(join(ws, 'latest')), 'run.json'), 'utf8'));
+      const runDir = join(ws, readlinkSync(join(ws, 'latest')));
+      const runJson = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+      // the published files against DuckDB's (the first run): the same answer at this size too
+      const duckDir = join(work, 'ws-0', readlinkSync(join(work, 'ws-0', 'latest')));
+      const sameAsDuckDB = comparedFiles.every((f) => compareRunFile(duckDir, runDir, f).identical);
       const rows = Object.values(runJson.rows as Record<string, { read: number }>).reduce((n, s) => n + s.read, 0);
       results.push({
         engine: r.engine,
@@ -136,8 +141,9 @@ async function main() {
         cpuS: m.procs.reduce((n, p) => n + p.cpuTicks, 0) / TICK,
         timings: runJson.timings_ms as Record<string, number>,
         procs: m.procs,
+        sameAsDuckDB,
       });
-      console.log(`${r.engine}: ${m.wallS.toFixed(1)} s wall`);
+      console.log(`${r.engine}: ${m.wallS.toFixed(1)} s wall, same files as DuckDB: ${sameAsDuckDB}`);
     }
   } finally {
     cluster.stop();
@@ -150,11 +156,11 @@ async function main() {
   const lines = [
     `# Spark benchmark, ${persons.toLocaleString('en')} persons (${fmt(results[0]!.rows)} rows read), ${day}`,
     '',
-    `| engine | wall s | CPU s (all processes) | ${stages.map((s) => `${s} s (rows/s)`).join(' | ')} |`,
-    `| --- | ---: | ---: | ${stages.map(() => '---:').join(' | ')} |`,
+    `| engine | cases, members, rejects = DuckDB's | wall s | CPU s (all processes) | ${stages.map((s) => `${s} s (rows/s)`).join(' | ')} |`,
+    `| --- | --- | ---: | ---: | ${stages.map(() => '---:').join(' | ')} |`,
     ...results.map(
       (r) =>
-        `| ${r.engine} | ${fmt(r.wallS)} | ${fmt(r.cpuS)} | ` +
+        `| ${r.engine} | ${r.sameAsDuckDB ? 'byte-identical' : 'DIFFERENT'} | ${fmt(r.wallS)} | ${fmt(r.cpuS)} | ` +
         stages
           .map((s) => (r.timings[s] ? `${fmt(r.timings[s] / 1000)} (${fmt(r.rows / (r.timings[s] / 1000))})` : '–'))
           .join(' | ') +

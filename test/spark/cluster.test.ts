@@ -76,7 +76,7 @@ describe('loopback standalone cluster', () => {
       expect(existsSync(join(ws, 'latest')), 'nothing published').toBe(false);
     }
     console.log(
-      `kill-a-worker: run ${code === 0 ? 'finished with the same cases.csv' : `failed loudly (exit ${code})`}`,
+      `kill-a-worker: run ${code === 0 ? 'finished with the same cases.csv, members.csv and rejects.csv' : `failed loudly (exit ${code})`}`,
     );
   });
 
