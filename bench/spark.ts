@@ -8,7 +8,7 @@
  *   npm run build && npm run setup:spark && npx tsx bench/spark.ts --persons 50000
  *   npx tsx bench/spark.ts --persons 300 --out /tmp/spark-bench        a quick look
  *
- * Writes <out>/spark-<YYYY-MM-DD>.json and .md (default bench/results).
+ * Writes <out>/spark-<persons>-<YYYY-MM-DD>.json and .md (default bench/results).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -150,7 +150,7 @@ async function main() {
   }
   mkdirSync(outDir, { recursive: true });
   const day = new Date().toISOString().slice(0, 10);
-  writeFileSync(join(outDir, `spark-${day}.json`), JSON.stringify({ persons, results }, null, 2));
+  writeFileSync(join(outDir, `spark-${persons}-${day}.json`), JSON.stringify({ persons, results }, null, 2));
   const stages = ['ingest', 'staging', 'resolve', 'features', 'score', 'publish'];
   const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 1 });
   const lines = [
@@ -177,7 +177,7 @@ async function main() {
     '',
     `Produced by \`npx tsx bench/spark.ts --persons ${persons}\`; load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`,
   ];
-  writeFileSync(join(outDir, `spark-${day}.md`), `${lines.join('\n')}\n`);
+  writeFileSync(join(outDir, `spark-${persons}-${day}.md`), `${lines.join('\n')}\n`);
   console.log(lines.join('\n'));
 }
 
