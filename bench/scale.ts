@@ -338,7 +338,7 @@ function markdown(doc: ReturnType<typeof document>): string {
     `# Scale curve — ${doc.date}`,
     '',
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GiB, node ${m.node}, ${m.platform}; engine commit ${doc.commit ?? '?'}${doc.workingTreeChanges ? ' plus uncommitted changes' : ''} (${doc.measuredTree}); ` +
-      `seed ${doc.seed}; DuckDB memory limit and threads at their defaults (2GB, 2). The machine is shared: load average (1 min) during each run is shown.`,
+      `seed ${doc.seed}; DuckDB memory limit and threads at their defaults (1.5GB, 2). The machine is shared: load average (1 min) during each run is shown.`,
     '',
     `| persons | rows read | entities | total s | CPU s | rows/s | ${stageNames.map((s) => `${s} s`).join(' | ')} | peak RSS MB | warehouse MB | load mean / max |`,
     `| ---: | ---: | ---: | ---: | ---: | ---: | ${stageNames.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,

@@ -53,10 +53,11 @@ const memorySize = z
  */
 export const configSchema = z.strictObject({
   memoryLimit: memorySize
-    .default('2GB')
+    .default('1.5GB')
     .describe(
-      'DuckDB memory limit; spills to the workspace beyond it. The process peaks about 0.2 GB above it ' +
-        '(Node and the scoring workers): 2.2 GB at 50,000 persons.',
+      'DuckDB memory limit; spills to the workspace beyond it. The whole process peaks above it (Node, ' +
+        "the scoring workers, DuckDB's own overhead): 50,000 persons peaked at 1.7 GB with 1.5GB, " +
+        '2.2–2.7 GB with 2GB, 3.1–3.3 GB with 3GB.',
     ),
   threads: z.number().int().min(1).max(64).default(2).describe('DuckDB threads and scoring worker threads.'),
   seed: z

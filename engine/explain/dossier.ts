@@ -617,6 +617,9 @@ async function revenueComputation(
   const due = expectedTax(estimated, basis, rules);
   // whole VND, as the case list writes it
   const gap = Math.round(Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld')));
+  // Notes follow the process's language (`--lang`), like the numbers in them.
+  const t = (vi: string, en: string) => (fmt().lang === 'vi' ? vi : en);
+  const n = (x: number) => fmt().int(x);
   const steps: RevenueStep[] = [
     {
       key: 'platform_gmv',
@@ -624,7 +627,10 @@ async function revenueComputation(
       label_en: 'Marketplace sales (GMV)',
       amount_vnd: v('platform_gmv'),
       role: 'counted',
-      note: `${fmt().int(v('platforms'))} platform(s), ${fmt().int(v('platform_months'))} period(s)`,
+      note: t(
+        `${n(v('platforms'))} sàn, ${n(v('platform_months'))} kỳ`,
+        `${n(v('platforms'))} platform(s), ${n(v('platform_months'))} period(s)`,
+      ),
     },
     {
       key: 'cod_sales',
@@ -632,7 +638,10 @@ async function revenueComputation(
       label_en: 'Delivered COD parcels',
       amount_vnd: v('cod_sales'),
       role: 'counted',
-      note: `${fmt().int(v('cod_parcels'))} parcel(s), ${fmt().int(v('carriers'))} carrier(s)`,
+      note: t(
+        `${n(v('cod_parcels'))} đơn, ${n(v('carriers'))} hãng vận chuyển`,
+        `${n(v('cod_parcels'))} parcel(s), ${n(v('carriers'))} carrier(s)`,
+      ),
     },
     {
       key: 'cod_returned',
@@ -640,7 +649,7 @@ async function revenueComputation(
       label_en: 'Returned / cancelled parcels (not sales)',
       amount_vnd: returned.amount_vnd + cancelled.amount_vnd,
       role: 'excluded',
-      note: `${fmt().int(returned.count + cancelled.count)} parcel(s)`,
+      note: t(`${n(returned.count + cancelled.count)} đơn`, `${n(returned.count + cancelled.count)} parcel(s)`),
     },
     {
       key: 'cod_marketplace',
@@ -648,7 +657,7 @@ async function revenueComputation(
       label_en: 'COD collected for a marketplace (already in GMV)',
       amount_vnd: v('cod_marketplace'),
       role: 'excluded',
-      note: 'remitted to an account shared by many senders',
+      note: t('trả vào tài khoản dùng chung của nhiều người gửi', 'remitted to an account shared by many senders'),
     },
     {
       key: 'bank_trade',
@@ -656,7 +665,10 @@ async function revenueComputation(
       label_en: 'Bank credits from buyers',
       amount_vnd: v('bank_trade'),
       role: 'counted',
-      note: `${fmt().int(v('bank_trade_credits'))} credit(s) from ${fmt().int(v('distinct_payers'))} payer(s)`,
+      note: t(
+        `${n(v('bank_trade_credits'))} khoản nhận từ ${n(v('distinct_payers'))} người trả`,
+        `${n(v('bank_trade_credits'))} credit(s) from ${n(v('distinct_payers'))} payer(s)`,
+      ),
     },
     {
       key: 'bank_carrier_remittance',
@@ -664,7 +676,7 @@ async function revenueComputation(
       label_en: 'Carrier remittances of COD cash (counted as COD)',
       amount_vnd: v('bank_carrier_remittance'),
       role: 'excluded',
-      note: 'same sales as the parcels',
+      note: t('cùng doanh thu với các đơn COD', 'same sales as the parcels'),
     },
     {
       key: 'bank_platform_payout',
@@ -672,7 +684,7 @@ async function revenueComputation(
       label_en: 'Marketplace payouts (counted as GMV)',
       amount_vnd: v('bank_platform_payout'),
       role: 'excluded',
-      note: 'same sales as the GMV',
+      note: t('cùng doanh thu với GMV', 'same sales as the GMV'),
     },
     {
       key: 'bank_private',
@@ -680,7 +692,7 @@ async function revenueComputation(
       label_en: 'Private credits (salary, family, loans, refunds)',
       amount_vnd: v('bank_private'),
       role: 'excluded',
-      note: 'not sales',
+      note: t('không phải doanh thu', 'not sales'),
     },
     {
       key: 'observed_revenue',
@@ -688,7 +700,7 @@ async function revenueComputation(
       label_en: 'Observed revenue (counted once)',
       amount_vnd: observed,
       role: 'result',
-      note: 'GMV + delivered COD + bank credits from buyers',
+      note: t('GMV + COD đã giao + tiền người mua chuyển khoản', 'GMV + delivered COD + bank credits from buyers'),
     },
     {
       key: 'declared_revenue',
@@ -696,7 +708,10 @@ async function revenueComputation(
       label_en: 'Declared revenue',
       amount_vnd: declared,
       role: 'info',
-      note: `${fmt().int(v('returns'))} return(s); tax paid ${fmt().int(v('tax_paid'))} VND`,
+      note: t(
+        `${n(v('returns'))} tờ khai; đã nộp ${n(v('tax_paid'))} VND`,
+        `${n(v('returns'))} return(s); tax paid ${n(v('tax_paid'))} VND`,
+      ),
     },
     ...(w > 0
       ? [
@@ -706,9 +721,12 @@ async function revenueComputation(
             label_en: 'Declared by the possible registered twin (× weight)',
             amount_vnd: Math.round(candDeclared),
             role: 'info' as const,
-            note:
-              `weight ${fmt().num(w, 2)} × ${fmt().int(v('candidate_declared_revenue'))}; ` +
-              `tax paid ${fmt().int(Math.round(candPaid))} VND`,
+            note: t(
+              `độ tin cậy ${fmt().num(w, 2)} × ${n(v('candidate_declared_revenue'))}; ` +
+                `đã nộp ${n(Math.round(candPaid))} VND`,
+              `weight ${fmt().num(w, 2)} × ${n(v('candidate_declared_revenue'))}; ` +
+                `tax paid ${n(Math.round(candPaid))} VND`,
+            ),
           },
         ]
       : []),
@@ -718,7 +736,7 @@ async function revenueComputation(
       label_en: 'Estimated revenue',
       amount_vnd: estimated,
       role: 'result',
-      note: 'max(observed, declared)',
+      note: t('max(quan sát, kê khai)', 'max(observed, declared)'),
     },
     {
       key: 'gmv_withheld',
@@ -726,7 +744,7 @@ async function revenueComputation(
       label_en: 'GMV on which a platform withheld tax',
       amount_vnd: v('gmv_withheld'),
       role: 'info',
-      note: `tax withheld ${fmt().int(v('tax_withheld'))} VND`,
+      note: t(`thuế đã khấu trừ ${n(v('tax_withheld'))} VND`, `tax withheld ${n(v('tax_withheld'))} VND`),
     },
     {
       key: 'undeclared_revenue',
@@ -736,8 +754,11 @@ async function revenueComputation(
       role: 'result',
       note:
         w > 0
-          ? 'estimated − max(declared + weighted twin declared, GMV with tax withheld)'
-          : 'estimated − max(declared, GMV with tax withheld)',
+          ? t(
+              'ước tính − max(kê khai + kê khai của người có thể trùng × độ tin cậy, GMV đã khấu trừ thuế)',
+              'estimated − max(declared + weighted twin declared, GMV with tax withheld)',
+            )
+          : t('ước tính − max(kê khai, GMV đã khấu trừ thuế)', 'estimated − max(declared, GMV with tax withheld)'),
     },
     {
       key: 'tax_due',
@@ -745,10 +766,14 @@ async function revenueComputation(
       label_en: 'Tax due (VAT + PIT)',
       amount_vnd: due.total,
       role: 'result',
-      note:
-        `VAT ${fmt().int(due.vat)} + PIT ${fmt().int(due.pit)} at ` +
-        (basis.mix ? `the estimated rate ${fmt().pct(derived.rate[at]!, 1)}` : `${group} rates`) +
-        `; threshold ${fmt().int(rules.threshold)}`,
+      note: t(
+        `GTGT ${n(due.vat)} + TNCN ${n(due.pit)} theo ` +
+          (basis.mix ? `thuế suất ước tính ${fmt().pct(derived.rate[at]!, 1)}` : `thuế suất nhóm ${group}`) +
+          `; ngưỡng ${n(rules.threshold)}`,
+        `VAT ${n(due.vat)} + PIT ${n(due.pit)} at ` +
+          (basis.mix ? `the estimated rate ${fmt().pct(derived.rate[at]!, 1)}` : `${group} rates`) +
+          `; threshold ${n(rules.threshold)}`,
+      ),
     },
     {
       key: 'tax_gap',
@@ -758,8 +783,11 @@ async function revenueComputation(
       role: 'result',
       note:
         w > 0
-          ? 'tax due − tax paid − weighted twin tax paid − tax withheld, at least 0'
-          : 'tax due − tax paid − tax withheld, at least 0',
+          ? t(
+              'thuế phải nộp − đã nộp − đã nộp của người có thể trùng × độ tin cậy − đã khấu trừ, tối thiểu 0',
+              'tax due − tax paid − weighted twin tax paid − tax withheld, at least 0',
+            )
+          : t('thuế phải nộp − đã nộp − đã khấu trừ, tối thiểu 0', 'tax due − tax paid − tax withheld, at least 0'),
     },
   ];
   return {

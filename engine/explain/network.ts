@@ -298,14 +298,21 @@ tr:target, li:target { background:#fff3c4; }
 export function networkText(g: NetworkGraph): string[] {
   const out: string[] = [];
   for (const node of g.nodes) out.push(`  ${node.key.padEnd(4)} ${node.source}: ${node.label}`);
-  if (g.hidden) out.push(`  … ${fmt().int(g.hidden)} more record(s), not drawn`);
+  const vi = fmt().lang === 'vi';
+  if (g.hidden)
+    out.push(
+      vi ? `  … còn ${fmt().int(g.hidden)} bản ghi, không vẽ` : `  … ${fmt().int(g.hidden)} more record(s), not drawn`,
+    );
   for (const e of g.edges) out.push(`  ${g.nodes[e.a]!.key} ── ${g.nodes[e.b]!.key}  ${e.evidence}`);
   for (const p of g.parties) {
-    const [, en] = partyLabels[p.kind];
+    const [viLabel, en] = partyLabels[p.kind];
     const carriers = p.nodes.map((k) => g.nodes[k]!.key).join(', ');
+    const others = vi
+      ? ` (còn ở ${fmt().int(p.entity_count)} thực thể khác)`
+      : ` (also ${fmt().int(p.entity_count)} other entit${p.entity_count === 1 ? 'y' : 'ies'})`;
     out.push(
-      `  ${p.key.padEnd(4)} ${en}: ${p.value}` +
-        (p.entity_count ? ` (also ${p.entity_count} other entit${p.entity_count === 1 ? 'y' : 'ies'})` : '') +
+      `  ${p.key.padEnd(4)} ${vi ? viLabel : en}: ${p.value}` +
+        (p.entity_count ? others : '') +
         (carriers ? ` ┄ ${carriers}` : ''),
     );
   }

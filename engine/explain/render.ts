@@ -26,6 +26,20 @@ const cell = (v: unknown, column = ''): string =>
           : fmt().dec(v, 3)
       : String(v);
 
+/** Vietnamese or English by the process's language (`--lang`). */
+const t = (vi: string, en: string) => (fmt().lang === 'vi' ? vi : en);
+
+const identifierLabelsVi: Record<keyof Dossier['identifiers'], string> = {
+  names: 'tên',
+  tax_ids: 'mã số thuế',
+  national_ids: 'số định danh',
+  phones: 'điện thoại',
+  emails: 'e-mail',
+  accounts: 'tài khoản ngân hàng',
+  domains: 'website / ứng dụng',
+  shops: 'gian hàng trên sàn',
+};
+
 const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
   names: 'names',
   tax_ids: 'tax codes',
@@ -38,11 +52,12 @@ const identifierLabels: Record<keyof Dossier['identifiers'], string> = {
 };
 
 function linkLine(l: LinkEvidence): string {
-  if (l.method === 'exact') return `${l.record_a}  ⟷  ${l.record_b}: exact identifier (${l.shared.join(', ')})`;
+  if (l.method === 'exact')
+    return `${l.record_a}  ⟷  ${l.record_b}: ${t('định danh trùng khớp', 'exact identifier')} (${l.shared.join(', ')})`;
   const parts = l.parts.map((p) => `${p.part} ${p.weight >= 0 ? '+' : ''}${fmt().dec(p.weight, 2)}`).join(', ');
   return (
-    `${l.record_a}  ⟷  ${l.record_b}: weight ${decimal(l.match_weight, 2)} ` +
-    `(p ${decimal(l.match_probability, 4)}, confidence ${l.confidence ?? '–'}) = ${parts}`
+    `${l.record_a}  ⟷  ${l.record_b}: ${t('trọng số', 'weight')} ${decimal(l.match_weight, 2)} ` +
+    `(p ${decimal(l.match_probability, 4)}, ${t('độ tin cậy', 'confidence')} ${l.confidence ?? '–'}) = ${parts}`
   );
 }
 
@@ -62,10 +77,11 @@ function table(columns: string[], rows: Record<string, unknown>[], indent = '   
 
 function sourceBlock(s: SourceRecords): string[] {
   const head =
-    `  ${s.source}: ${fmt().int(s.count)} ` + `record(s)${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
+    `  ${s.source}: ${fmt().int(s.count)} ${t('bản ghi', 'record(s)')}` +
+    `${s.amount_vnd !== null ? `, ${money(s.amount_vnd)} VND` : ''}`;
   const classes = s.classes.length
     ? [
-        `    by class: ` +
+        `    ${t('theo loại', 'by class')}: ` +
           s.classes
             .map(
               (c) => `${c.class} ${fmt().int(c.count)}${s.amount_vnd !== null ? ` (${money(c.amount_vnd)} VND)` : ''}`,
@@ -74,7 +90,14 @@ function sourceBlock(s: SourceRecords): string[] {
       ]
     : [];
   const more =
-    s.count > s.rows.length ? [`    … ${fmt().int(s.count - s.rows.length)} more (--rows N shows more)`] : [];
+    s.count > s.rows.length
+      ? [
+          t(
+            `    … còn ${fmt().int(s.count - s.rows.length)} (--rows N để xem thêm)`,
+            `    … ${fmt().int(s.count - s.rows.length)} more (--rows N shows more)`,
+          ),
+        ]
+      : [];
   return [head, ...classes, ...table(s.columns, s.rows), ...more];
 }
 
@@ -99,38 +122,66 @@ export function formatDossierText(d: Dossier): string {
   const lang = fmt().lang;
   const out: string[] = [];
   const c = d.case;
-  out.push(`Dossier ${d.entity_id} — tax year ${d.tax_year}${d.run_id ? `, run ${d.run_id}` : ''}`);
-  out.push('A lead for an analyst to verify, not a finding; the taxpayer is always heard first.');
-  for (const n of d.notes) out.push(`note: ${n}`);
+  const run = d.run_id ? t(`, lần chạy ${d.run_id}`, `, run ${d.run_id}`) : '';
+  out.push(
+    t(`Hồ sơ ${d.entity_id} — năm thuế ${d.tax_year}${run}`, `Dossier ${d.entity_id} — tax year ${d.tax_year}${run}`),
+  );
+  out.push(
+    t(
+      'Đầu mối để cán bộ kiểm tra, chưa phải kết luận; luôn nghe người nộp thuế giải trình trước.',
+      'A lead for an analyst to verify, not a finding; the taxpayer is always heard first.',
+    ),
+  );
+  for (const n of d.notes) out.push(`${t('ghi chú', 'note')}: ${n}`);
   const rc = d.registry_candidate;
   if (rc) {
-    out.push('', 'POSSIBLY REGISTERED — check this registered taxpayer first');
     out.push(
-      `  tax code ${rc.tax_id ?? '?'} (entity ${rc.entity_id})` +
+      '',
+      t(
+        'CÓ THỂ ĐÃ ĐĂNG KÝ THUẾ — kiểm tra người nộp thuế đã đăng ký này trước',
+        'POSSIBLY REGISTERED — check this registered taxpayer first',
+      ),
+    );
+    out.push(
+      `  ${t('MST', 'tax code')} ${rc.tax_id ?? '?'} (${t('thực thể', 'entity')} ${rc.entity_id})` +
         (rc.name ? `, ${rc.name}` : '') +
         (rc.province ? `, ${rc.province}` : ''),
     );
-    out.push(`  evidence: ${rc.evidence.join(', ')}; weight ${fmt().dec(rc.weight, 2)}`);
     out.push(
-      `  declared ${money(rc.declared_revenue_vnd)} VND, tax paid ${money(rc.tax_paid_vnd)} VND ` +
-        '(counted × weight in the tax gap)',
+      `  ${t('căn cứ', 'evidence')}: ${rc.evidence.join(', ')}; ` +
+        `${t('độ tin cậy', 'weight')} ${fmt().dec(rc.weight, 2)}`,
+    );
+    out.push(
+      t(
+        `  đã kê khai ${money(rc.declared_revenue_vnd)} VND, đã nộp ${money(rc.tax_paid_vnd)} VND ` +
+          '(tính vào chênh lệch thuế theo độ tin cậy)',
+        `  declared ${money(rc.declared_revenue_vnd)} VND, tax paid ${money(rc.tax_paid_vnd)} VND ` +
+          '(counted × weight in the tax gap)',
+      ),
     );
   }
   if (c) {
-    out.push('', 'Case');
+    out.push('', t('Trường hợp', 'Case'));
     out.push(
-      `  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk ` +
-        `score ${fmt().dec(c.risk_score, 3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax ` +
-        `gap ${money(c.tax_gap_vnd)} VND`,
+      t(
+        `  hạng ${c.rank}${c.control_slice ? ' (trường hợp đối chứng ngẫu nhiên)' : ''}, điểm rủi ro ` +
+          `${fmt().dec(c.risk_score, 3)}, số thuế dự kiến thu ${money(c.expected_yield_vnd)} VND, chênh lệch ` +
+          `thuế ${money(c.tax_gap_vnd)} VND`,
+        `  rank ${c.rank}${c.control_slice ? ' (random control case)' : ''}, risk ` +
+          `score ${fmt().dec(c.risk_score, 3)}, expected yield ${money(c.expected_yield_vnd)} VND, tax ` +
+          `gap ${money(c.tax_gap_vnd)} VND`,
+      ),
     );
-    out.push(`  ${c.name ?? '(no name)'}${c.province ? `, ${c.province}` : ''}`);
+    out.push(`  ${c.name ?? t('(không có tên)', '(no name)')}${c.province ? `, ${c.province}` : ''}`);
   }
-  out.push('', 'Reasons');
-  if (d.reasons.length === 0) out.push('  (none: not on the list)');
+  out.push('', t('Lý do', 'Reasons'));
+  if (d.reasons.length === 0) out.push(t('  (không có: không nằm trong danh sách)', '  (none: not on the list)'));
   for (const r of d.reasons) out.push(`  [${r.code}] ${r.text}`);
 
-  out.push('', `Identities (${d.identities.length} record(s))`);
-  for (const [k, label] of Object.entries(identifierLabels) as [keyof Dossier['identifiers'], string][]) {
+  const n = fmt().int(d.identities.length);
+  out.push('', t(`Danh tính (${n} bản ghi)`, `Identities (${n} record(s))`));
+  for (const k of Object.keys(identifierLabels) as (keyof Dossier['identifiers'])[]) {
+    const label = lang === 'vi' ? identifierLabelsVi[k] : identifierLabels[k];
     if (d.identifiers[k].length) out.push(`  ${label}: ${d.identifiers[k].join(' | ')}`);
   }
   out.push(
@@ -143,34 +194,62 @@ export function formatDossierText(d: Dossier): string {
 
   const net = dossierNetwork(d);
   if (net.nodes.length > 1 || net.parties.length) {
-    out.push('', "The seller's network (records R, links with their strongest evidence, related parties P apart)");
+    out.push(
+      '',
+      t(
+        'Mạng lưới người bán (bản ghi R, liên kết với căn cứ mạnh nhất, bên liên quan P để riêng)',
+        "The seller's network (records R, links with their strongest evidence, related parties P apart)",
+      ),
+    );
     out.push(...networkText(net));
   }
 
   out.push(
     '',
-    `Links (${d.link_method === 'scored' ? 'scored resolver: weights are log2 Bayes factors' : 'exact identifier'})`,
+    d.link_method === 'scored'
+      ? t(
+          'Liên kết (bộ liên kết chấm điểm: trọng số là log2 của hệ số Bayes)',
+          'Links (scored resolver: weights are log2 Bayes factors)',
+        )
+      : t('Liên kết (định danh trùng khớp)', 'Links (exact identifier)'),
   );
-  if (d.links.length === 0) out.push('  (a single record: nothing to link)');
+  if (d.links.length === 0)
+    out.push(t('  (một bản ghi duy nhất: không có gì để liên kết)', '  (a single record: nothing to link)'));
   for (const l of d.links) out.push('  ' + linkLine(l));
 
-  out.push('', 'Related parties (not the seller: never merged)');
-  if (d.related.length === 0) out.push('  (none)');
+  out.push(
+    '',
+    t('Bên liên quan (không phải người bán: không bao giờ gộp)', 'Related parties (not the seller: never merged)'),
+  );
+  if (d.related.length === 0) out.push(t('  (không có)', '  (none)'));
   for (const r of d.related) out.push(`  ${relatedLine(r)}`);
 
-  out.push('', `Records in tax year ${d.tax_year} (registry and websites: all)`);
-  if (d.records.length === 0) out.push('  (none)');
+  out.push(
+    '',
+    t(
+      `Bản ghi năm thuế ${d.tax_year} (sổ đăng ký và website: tất cả)`,
+      `Records in tax year ${d.tax_year} (registry and websites: all)`,
+    ),
+  );
+  if (d.records.length === 0) out.push(t('  (không có)', '  (none)'));
   for (const s of d.records) out.push(...sourceBlock(s));
 
-  out.push('', 'Revenue and tax, step by step');
+  out.push('', t('Doanh thu và thuế, từng bước', 'Revenue and tax, step by step'));
   const rv = d.revenue;
-  if (!rv) out.push('  (no features for this entity)');
+  if (!rv) out.push(t('  (không có đặc trưng cho thực thể này)', '  (no features for this entity)'));
   else {
+    const r = rv.rules;
     out.push(
-      `  rules ${rv.tax_year}: threshold ${money(rv.rules.threshold)} VND, ${rv.activity_group} ` +
-        `(${rv.group_source}) VAT ${pct(rv.rules.vat_rate)} + PIT ${pct(rv.rules.pit_rate)}` +
-        (rv.rules.pit_on_excess_only ? ', PIT on revenue above the threshold' : '') +
-        `${rv.rules.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
+      t(
+        `  quy định ${rv.tax_year}: ngưỡng ${money(r.threshold)} VND, ${rv.activity_group} ` +
+          `(${rv.group_source}) GTGT ${pct(r.vat_rate)} + TNCN ${pct(r.pit_rate)}` +
+          (r.pit_on_excess_only ? ', TNCN trên phần doanh thu vượt ngưỡng' : '') +
+          `${r.vat_on_whole_revenue ? '' : ', GTGT trên phần doanh thu vượt ngưỡng'}`,
+        `  rules ${rv.tax_year}: threshold ${money(r.threshold)} VND, ${rv.activity_group} ` +
+          `(${rv.group_source}) VAT ${pct(r.vat_rate)} + PIT ${pct(r.pit_rate)}` +
+          (r.pit_on_excess_only ? ', PIT on revenue above the threshold' : '') +
+          `${r.vat_on_whole_revenue ? '' : ', VAT on revenue above the threshold'}`,
+      ),
     );
     out.push(
       `  ${lang === 'vi' ? rv.rate.basis_vi : rv.rate.basis_en}`,
@@ -181,10 +260,16 @@ export function formatDossierText(d: Dossier): string {
             `(rate ${pct(rv.rate.min)}–${pct(rv.rate.max)})`,
     );
     const sign = { counted: '+', excluded: '×', result: '=', info: ' ' } as const;
-    const w = Math.max(...rv.steps.map((s) => s.label_en.length));
+    const label = (s: (typeof rv.steps)[number]) => (lang === 'vi' ? s.label_vi : s.label_en);
+    const w = Math.max(...rv.steps.map((s) => label(s).length));
     for (const s of rv.steps)
-      out.push(`  ${sign[s.role]} ${s.label_en.padEnd(w)}  ${money(s.amount_vnd).padStart(16)} VND  ${s.note}`);
-    out.push('  (+ counted, × left out so money is counted once, = result)');
+      out.push(`  ${sign[s.role]} ${label(s).padEnd(w)}  ${money(s.amount_vnd).padStart(16)} VND  ${s.note}`);
+    out.push(
+      t(
+        '  (+ được tính, × bỏ ra để mỗi đồng chỉ tính một lần, = kết quả)',
+        '  (+ counted, × left out so money is counted once, = result)',
+      ),
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -254,15 +339,26 @@ const relatedLabels: Record<RelatedParty['kind'], string> = {
   weak_link: 'weak link (not merged) to',
 };
 
+const relatedLabelsVi: Record<RelatedParty['kind'], string> = {
+  warehouse_phone: 'kho hàng gửi đơn, số điện thoại',
+  warehouse_name: 'kho hàng gửi đơn, tên',
+  warehouse_account: 'tiền thu hộ trả vào tài khoản kho hàng',
+  shared_phone: 'số điện thoại dùng chung với người khác',
+  shared_email: 'e-mail dùng chung với người khác',
+  shared_account: 'tài khoản ngân hàng dùng chung với người khác',
+  weak_link: 'liên kết yếu (không gộp) với',
+};
+
 function relatedLine(r: RelatedParty): string {
+  const list = `${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`;
   const others = r.entity_count
-    ? ` — also on ${r.entity_count} other ` +
-      `entit${r.entity_count === 1 ? 'y' : 'ies'}: ` +
-      `${r.entities.join(', ')}${r.entity_count > r.entities.length ? ' …' : ''}`
+    ? t(
+        ` — còn ở ${fmt().int(r.entity_count)} thực thể khác: ${list}`,
+        ` — also on ${fmt().int(r.entity_count)} other entit${r.entity_count === 1 ? 'y' : 'ies'}: ${list}`,
+      )
     : '';
-  return r.kind === 'weak_link'
-    ? `${relatedLabels[r.kind]} ${r.entities[0]}: ${r.value}`
-    : `${relatedLabels[r.kind]}: ${r.value}${others}`;
+  const label = fmt().lang === 'vi' ? relatedLabelsVi[r.kind] : relatedLabels[r.kind];
+  return r.kind === 'weak_link' ? `${label} ${r.entities[0]}: ${r.value}` : `${label}: ${r.value}${others}`;
 }
 
 /** The identity graph drawn as SVG; a click on a record shows its row in the identities table. */

@@ -125,13 +125,11 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   // Progress by bytes: a large COD file is most of the wait, not one file in twenty.
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
   let doneBytes = 0;
-  await withOneCheckpoint(db, async () => {
-    for (const file of files) {
-      loads.push(await loadFile(db, file, opts));
-      doneBytes += file.bytes;
-      opts.log.progress(doneBytes, totalBytes);
-    }
-  });
+  for (const file of files) {
+    loads.push(await loadFile(db, file, opts));
+    doneBytes += file.bytes;
+    opts.log.progress(doneBytes, totalBytes);
+  }
   // Content seen before is never applied again; say when that keeps a later restatement in force
   // (checked after every file of the delivery is in, so a correction in the same folder counts).
   for (const l of loads) {
@@ -158,24 +156,6 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
     s.files += l.status === 'skipped' ? 0 : 1;
   }
   return { files: loads, ignored, bySource };
-}
-
-/**
- * Runs `fn` with DuckDB's automatic checkpoints held back, then checkpoints once. Each file commits
- * on its own (loaded whole or not at all), and DuckDB checkpoints after every commit that grows its
- * WAL past `checkpoint_threshold` (16 MB): ten files of one source rewrote and recompressed the same
- * table ten times (50,000 persons: 5.8 of 18 CPU s for the bank files). A run killed in between
- * loses nothing: DuckDB replays the WAL of the committed files when the warehouse is next opened.
- */
-async function withOneCheckpoint(db: Db, fn: () => Promise<void>): Promise<void> {
-  const threshold = await db.value<string>(`select current_setting('checkpoint_threshold')`);
-  await db.exec(`set checkpoint_threshold = '1000GiB'`);
-  try {
-    await fn();
-  } finally {
-    await db.exec(`set checkpoint_threshold = ${literal(threshold ?? '16MB')}`);
-  }
-  await db.exec('checkpoint');
 }
 
 /**

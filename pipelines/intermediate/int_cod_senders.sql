@@ -79,22 +79,49 @@ account_spread as (
     group by remit_account
 ),
 
+-- A seller's homes share the seller's accounts. A phone and name whose parcels leave from two homes
+-- each paid its own way — into one account, or never into any — and not the other's, books for two
+-- people or more: a warehouse serving only two or three sellers, which the place count above
+-- misses. A home here is a pickup place all of whose parcels under the phone and name are paid
+-- alike (places where several accounts meet, or accounts and none, are where the warehouse hands
+-- parcels over). The name counts: on a family phone each household writes its own.
+value_homes as (
+    select phone, name_key, address_head, min(paid) as paid
+    from (select *, coalesce(remit_account, '') as paid from places)
+    where phone is not null and name_key is not null and address_head is not null
+        and (remit_account is null or remit_account not in (select account from market_accounts))
+    group by phone, name_key, address_head
+    -- (a place seen once says little: an old home, a parcel dropped off elsewhere)
+    having count(distinct paid) = 1 and count(*) > 1
+),
+
+books_for_several as (
+    select phone, name_key
+    from value_homes
+    group by phone, name_key
+    having count(distinct paid) > 1
+),
+
 -- a warehouse's name (found with its phone above) is the warehouse's on parcels where the phone is missing too
 hub_names as (
     select distinct name_key from phone_name_spread where places > coalesce(getvariable('sender_max_places'), 3)
+    union
+    select name_key from books_for_several
 ),
 
 flagged as (
     select
         p.*,
-        coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false) as hub_phone,
-        coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false)
+        coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
+            or b.phone is not null as hub_phone,
+        coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
     from places p
     left join phone_spread ps on ps.phone = p.phone
     left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
     left join account_spread a on a.remit_account = p.remit_account
+    left join books_for_several b on b.phone = p.phone and b.name_key = p.name_key
 ),
 
 -- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place

@@ -73,10 +73,9 @@ website_records as (
 
 -- A platform payout names the shop it pays (`SHOPEE PAYOUT 128700851 …`, `… doanh thu shop
 -- 128700851 …`): a credit whose description carries the id of a shop that declares this very
--- account for its payouts is that shop's money. When the account is a relative's (the shop's
--- person on it is not the holder, see accounts_checked), such rows form their own record
--- (account + shop), which links through the shop alone (`shop_key`); otherwise, and always for
--- the account's other rows, they stay the holder's.
+-- account for its payouts is that shop's money, whoever holds the account: such rows form their
+-- own record (account + shop, payout_records below), which links through the shop alone
+-- (`shop_key`); the account's other rows stay the holder's.
 shop_payout_accounts as (
     select distinct shop_key, payout_account as account, split_part(shop_key, ':', 2) as shop_number
     from shops
@@ -161,7 +160,8 @@ shop_checked as (
             or (s.name_key is not null and h.name_key is not null
                 and not list_has_all(string_split(s.name_key, ' '), string_split(h.name_key, ' '))
                 and not list_has_all(string_split(h.name_key, ' '), string_split(s.name_key, ' ')))
-        ) as nominee
+        ) as nominee,
+        h.name_key as holder_name_key
     from shop_profiles s
     left join account_holders h on h.account = s.account
 ),
@@ -188,7 +188,11 @@ shop_phone_checked as (
 shop_records as (
     select
         source, source_key, name_display,
-        case when not nominee then name_key end as name_key,
+        -- a shop on borrowed papers is the account holder's: it goes by the holder's name as the bank
+        -- knows it, so the payout account and that name together tie it to its operator (a seller
+        -- running several such shops into one account would otherwise spread the account over so
+        -- many clusters that it decides nothing)
+        case when not nominee then name_key else holder_name_key end as name_key,
         case when not nominee then national_id end as national_id,
         case when not nominee then tax_id end as tax_id,
         case when operator_phone then phone end as phone,
@@ -301,7 +305,8 @@ holder_ids as (
 ),
 
 -- A holder ID typed with one digit wrong or two swapped is the same person: each ID stands for the
--- smallest ID within one such typo of it (same first or last six digits), so a mistyped ID never
+-- smallest ID within one such typo of it (same first or last six digits, or both ends but for a
+-- swap across the middle), so a mistyped ID never
 -- makes one person look like two. Used only to keep people apart, never to join records.
 -- (two equi-joins, one per half, rather than one join on `… or …`: DuckDB cannot hash an OR and
 -- compared every pair of IDs, minutes at 50,000 persons)
@@ -316,6 +321,12 @@ holder_canonical as (
         select a.id, b.id as other
         from holder_ids a
         join holder_ids b on right(a.id, 6) = right(b.id, 6)
+        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+        union all
+        -- two digits swapped across the middle (the 6th and 7th) change both halves
+        select a.id, b.id as other
+        from holder_ids a
+        join holder_ids b on left(a.id, 5) || right(a.id, 5) = left(b.id, 5) || right(b.id, 5)
         where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
     )
     group by id
@@ -494,15 +505,15 @@ accounts_checked as (
     left join account_anchors aa on aa.account = p.account
 ),
 
--- payouts of a shop whose person on a shared account is not the holder's (see payout_rows)
+-- A shop's payouts (see payout_rows) are the shop's money, whoever holds the account: they form a
+-- record of their own that goes wherever the shop goes. On the seller's own account that is the
+-- holder's entity anyway; on a relative's account (whether or not its names gave it away as
+-- shared) they no longer ride with the holder's own rows.
 payout_records as (
     select
         'bank_transactions' as source, r.account || '>' || r.shop_key as source_key,
         r.shop_key, list(r.record_key order by r.record_key) as bank_row_keys
     from payout_rows r
-    join accounts_checked s on s.source = 'platform_sellers' and s.source_key = r.shop_key
-    join accounts_checked b on b.source = 'bank_transactions' and b.source_key = r.account
-    where s.account_key <> b.account_key
     group by r.account, r.shop_key
 ),
 

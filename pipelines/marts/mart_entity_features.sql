@@ -41,7 +41,6 @@ registry as (
 platform as (
     select
         e.entity_id,
-        sum(p.gmv)                                                  as platform_gmv,
         sum(p.tax_withheld)                                         as tax_withheld,
         sum(p.gmv) filter (where p.tax_withheld > 0)                as gmv_withheld,
         count(distinct p.platform)                                  as platforms,
@@ -56,7 +55,6 @@ platform as (
 cod as (
     select
         entity_id,
-        sum(cod_amount) filter (where parcel_class = 'sale')        as cod_sales,
         count(*) filter (where parcel_class = 'sale')               as cod_parcels,
         count(*) filter (where parcel_class in ('returned', 'cancelled')) as cod_returned,
         sum(cod_amount) filter (where parcel_class = 'marketplace') as cod_marketplace,
@@ -70,7 +68,6 @@ cod as (
 bank as (
     select
         entity_id,
-        sum(amount) filter (where credit_class = 'trade')           as bank_trade,
         count(*) filter (where credit_class = 'trade')              as bank_trade_credits,
         -- a payer is its account, or its name when the bank gave no account
         count(distinct coalesce(counterparty_account, counterparty_key)) filter (where credit_class = 'trade') as distinct_payers,
@@ -81,6 +78,11 @@ bank as (
     from int_bank_credits_classified
     where tax_year = (select tax_year from year)
     group by entity_id
+),
+
+-- revenue seen per channel (int_revenue_by_entity.sql)
+revenue as (
+    select * from int_revenue_by_entity where tax_year = (select tax_year from year)
 ),
 
 declared as (
@@ -112,14 +114,14 @@ final as (
         coalesce(r.registered_active, false)                        as registered,
         -- null when the registry does not classify the seller: the scorer estimates it (engine/score/activity.ts)
         r.activity_group                                            as activity_group,
-        coalesce(pl.platform_gmv, 0)::bigint                        as platform_gmv,
+        coalesce(rv.platform_gmv, 0)::bigint                        as platform_gmv,
         coalesce(pl.gmv_withheld, 0)::bigint                        as gmv_withheld,
         coalesce(pl.tax_withheld, 0)::bigint                        as tax_withheld,
         -- the rate a marketplace withheld reveals the activity group it applied
         case when coalesce(pl.gmv_withheld, 0) > 0 then pl.tax_withheld::double / pl.gmv_withheld end as withheld_rate,
-        coalesce(c.cod_sales, 0)::bigint                            as cod_sales,
-        coalesce(b.bank_trade, 0)::bigint                           as bank_trade,
-        (coalesce(pl.platform_gmv, 0) + coalesce(c.cod_sales, 0) + coalesce(b.bank_trade, 0))::bigint as observed_revenue,
+        coalesce(rv.cod_sales, 0)::bigint                           as cod_sales,
+        coalesce(rv.bank_trade, 0)::bigint                          as bank_trade,
+        coalesce(rv.observed_revenue, 0)::bigint                    as observed_revenue,
         coalesce(d.declared_revenue, 0)::bigint                     as declared_revenue,
         coalesce(d.tax_paid, 0)::bigint                             as tax_paid,
         coalesce(d.returns, 0)::bigint                              as returns,
@@ -150,6 +152,7 @@ final as (
     left join platform pl using (entity_id)
     left join cod c using (entity_id)
     left join bank b using (entity_id)
+    left join revenue rv using (entity_id)
     left join declared d using (entity_id)
     left join candidate rc using (entity_id)
     left join activity a using (entity_id)

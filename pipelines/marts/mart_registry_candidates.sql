@@ -1,6 +1,6 @@
 -- one row per entity with no registry record and the registered taxpayer it most likely is (best candidate only)
--- Evidence and its weight (combined as 1 − Π(1 − w) over the kinds found):
---   a phone, e-mail, account or national ID both carry (0,9; the resolver may have kept them apart,
+-- Evidence and its weight (combined as 1 − Π(1 − w) over the kinds found; docs/domain.md):
+--   a phone, e-mail, account, tax code or national ID both carry (0,9; the resolver may have kept them apart,
 --   e.g. a company's registry record and its owner's personal account), a national ID one typo
 --   apart (0,7), the same normalised name in the same province (0,5; name and province may come
 --   from different records of the entity; provinces are normalised to the current 34, so an old
@@ -8,6 +8,8 @@
 --   nationwide: 0,3 for an entity seen in no province (a bare bank account), 0,15 for one seen
 --   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
 --   taxpayers is ignored; a contact or name shared by several splits its weight among them.
+--   Further: declarations nothing seen of a namesake or of a shop's declared owner explains, about
+--   the entity's seen revenue (0,6), and a shop's declared owner (0,35); see below.
 with entities as (
     select * from int_entities
 ),
@@ -21,11 +23,13 @@ registered as (
 
 -- every value of a registered entity (all its records: the registry's own and those already merged)
 registered_values as (
-    select r.entity_id, r.candidate_tax_id, e.phone, e.email, e.account, e.national_id, e.name_key, e.province
+    select r.entity_id, r.candidate_tax_id, e.phone, e.email, e.account, e.tax_id, e.national_id, e.name_key, e.province
     from registered r
     join entities e using (entity_id)
 ),
 
+-- with no registry record at all (an entity holding only a closed or suspended code is a taxpayer
+-- the registry knows: lapsed, not unregistered; its own record tells who it is)
 unregistered as (
     select * from entities
     where entity_id not in (select entity_id from entities where source = 'taxpayers')
@@ -34,7 +38,7 @@ unregistered as (
 contacts as (
     select distinct entity_id, candidate_tax_id, kind, value
     from registered_values,
-    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([phone, email, account]) as value)
+    lateral (select unnest(['phone', 'email', 'account', 'tax_id']) as kind, unnest([phone, email, account, tax_id]) as value)
     where value is not null
 ),
 
@@ -54,7 +58,9 @@ rare_contacts as materialized (
 contact_evidence as (
     select u.entity_id, c.entity_id as candidate_id, c.kind, 0.9 / c.holders as weight
     from unregistered u,
-    lateral (select unnest(['phone', 'email', 'account']) as kind, unnest([u.phone, u.email, u.account]) as value) v
+    -- a tax code: an account whose holder gave a company's code, a shop declaring its owner's
+    lateral (select unnest(['phone', 'email', 'account', 'tax_id']) as kind,
+                    unnest([u.phone, u.email, u.account, u.tax_id]) as value) v
     join rare_contacts c on c.kind = v.kind and c.value = v.value
 ),
 
@@ -139,11 +145,74 @@ name_only_evidence as (
       and not exists (select 1 from name_evidence e where e.entity_id = u.entity_id and e.candidate_id = n.entity_id)
 ),
 
+declared as (
+    select entity_id, declared_revenue, tax_paid from int_declarations_by_entity
+    where tax_year = getvariable('tax_year')::integer
+),
+
+seen as (
+    select entity_id, observed_revenue from int_revenue_by_entity
+    where tax_year = getvariable('tax_year')::integer and observed_revenue > 0
+),
+
+-- A compliant taxpayer declares all its sales, those whose traces stayed apart from its registry
+-- record too (an account opened without its ID, a shop under another name): the revenue it declares
+-- beyond what is seen of it is revenue seen somewhere else. A seller of its name whose seen revenue
+-- is that amount (from 90 % of it, cash sales never seen, to 105 %, a transfer read as a sale) is
+-- likely its: for names too common for the name alone to tell (commonly more than 3 registered holders).
+unexplained as (
+    select d.entity_id, d.declared_revenue - coalesce(s.observed_revenue, 0) as amount
+    from declared d
+    left join seen s using (entity_id)
+    where d.entity_id in (select entity_id from registered)
+      and d.declared_revenue > coalesce(s.observed_revenue, 0)
+),
+
+-- A shop paid into someone else's account is taken to run on borrowed papers (int_identity_records:
+-- its owner's ID and phone are kept apart as owner_*): the owner it declares may have lent them, or
+-- be the seller paid into a relative's account. Either way the analyst must know that the shop's
+-- papers are a registered taxpayer's.
+owner_evidence as (
+    select u.entity_id, r.entity_id as candidate_id, 'owner' as kind, 0.35 as weight
+    from unregistered u
+    join registered_values r on r.national_id = u.owner_national_id
+    union all
+    select u.entity_id, c.entity_id as candidate_id, 'owner' as kind, 0.35 / c.holders as weight
+    from unregistered u
+    join rare_contacts c on c.kind = 'phone' and c.value = u.owner_phone
+),
+
+-- namesakes and owners whose unexplained declarations are about the seller's seen revenue
+amount_matches as (
+    select distinct p.entity_id, p.candidate_id
+    from (
+        select u.entity_id, n.entity_id as candidate_id
+        from entity_names u
+        join registered_names n using (name_key)
+        union all
+        select entity_id, candidate_id from owner_evidence
+    ) p
+    join seen s on s.entity_id = p.entity_id
+    join unexplained x on x.entity_id = p.candidate_id
+    where s.observed_revenue between 0.9 * x.amount and 1.05 * x.amount
+),
+
+-- an amount explains one seller: shared by several sellers or candidates, the weight is split among them
+amount_evidence as (
+    select entity_id, candidate_id, 'declared' as kind,
+        0.6 / count(*) over (partition by entity_id) / count(*) over (partition by candidate_id) as weight
+    from amount_matches
+),
+
 evidence as (
-    select * from contact_evidence
-    union all select * from name_only_evidence
+    select * from amount_evidence
+    union all select * from owner_evidence
+    union all select * from contact_evidence
     union all select * from id_evidence
-    union all select * from name_evidence
+    -- a name alone points to a taxpayer who declares more than is seen of it (room for the seller's
+    -- sales); one whose declarations its own trade explains is a namesake
+    union all select * from name_only_evidence where candidate_id in (select entity_id from unexplained)
+    union all select * from name_evidence where candidate_id in (select entity_id from unexplained)
 ),
 
 -- the strongest weight of each kind per pair, then the kinds combined
@@ -163,11 +232,6 @@ pairs as (
     group by entity_id, candidate_id
 ),
 
-declared as (
-    select entity_id, declared_revenue, tax_paid from int_declarations_by_entity
-    where tax_year = getvariable('tax_year')::integer
-),
-
 final as (
     select
         p.entity_id,
@@ -175,10 +239,15 @@ final as (
         (select min(candidate_tax_id) from registered r where r.entity_id = p.candidate_id) as candidate_tax_id,
         round(p.weight, 3)                     as weight,
         p.evidence,
-        coalesce(d.declared_revenue, 0)::bigint as candidate_declared_revenue,
-        coalesce(d.tax_paid, 0)::bigint        as candidate_tax_paid
+        -- sharing a tax code, the entity already holds the returns filed under it
+        -- (int_declarations_by_entity): only the candidate's others count again
+        (case when p.evidence like '%tax_id%' then greatest(0, coalesce(d.declared_revenue, 0) - coalesce(o.declared_revenue, 0))
+              else coalesce(d.declared_revenue, 0) end)::bigint as candidate_declared_revenue,
+        (case when p.evidence like '%tax_id%' then greatest(0, coalesce(d.tax_paid, 0) - coalesce(o.tax_paid, 0))
+              else coalesce(d.tax_paid, 0) end)::bigint        as candidate_tax_paid
     from pairs p
     left join declared d on d.entity_id = p.candidate_id
+    left join declared o on o.entity_id = p.entity_id
     qualify row_number() over (partition by p.entity_id order by p.weight desc, candidate_tax_id) = 1
 )
 

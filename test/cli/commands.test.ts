@@ -133,8 +133,16 @@ describe('sangloc explain', () => {
     const top = cases[0]!;
     const r = await cli(['explain', top.entity_id, '--workspace', ws, '--rows', '2']);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain(`Dossier ${top.entity_id} — tax year 2025, run ${runId}`);
-    expect(r.out).toContain(`= Tax gap`);
+    expect(r.out).toContain(`Hồ sơ ${top.entity_id} — năm thuế 2025, lần chạy ${runId}`);
+    expect(r.out).toContain(`= Chênh lệch thuế`);
+    // Nothing of the terminal dossier's own words stays English in Vietnamese.
+    for (const en of ['Reasons', 'Identities', 'Related parties', 'step by step', 'record(s)', 'more (--rows'])
+      expect(r.out).not.toContain(en);
+    const en = await cli(['explain', top.entity_id, '--workspace', ws, '--rows', '2', '--lang', 'en']);
+    expect(en.code, en.err).toBe(0);
+    expect(en.out).toContain(`Dossier ${top.entity_id} — tax year 2025, run ${runId}`);
+    expect(en.out).toContain(`= Tax gap`);
+    expect(en.out).toContain(fmt('en').int(top.tax_gap_vnd!));
     expect(r.out).toContain(fmt('vi').int(top.tax_gap_vnd!));
     for (const code of top.reason_codes) expect(r.out).toContain(`[${code}]`);
   });

@@ -165,7 +165,7 @@ describe('buildDossier on the data-samples warehouse', () => {
       expect(targets).toHaveLength(net.nodes.length);
       for (const t of targets) expect(html, t).toContain(`<tr id="${t}">`);
       const text = formatDossierText(d);
-      expect(text).toContain("The seller's network");
+      expect(text).toContain('Mạng lưới người bán');
       expect(text.match(/^ {2}R\d+ ── R\d+ {2}/gm)).toHaveLength(d.links.length);
     }
   });
@@ -176,7 +176,7 @@ describe('buildDossier on the data-samples warehouse', () => {
       format === 'text' ? formatDossierText(d) : format === 'json' ? formatDossierJson(d) : renderDossierHtml(d);
     expect(out).toContain(d.entity_id);
     if (format === 'json') expect(JSON.parse(out).revenue.tax_gap_vnd).toBe(cases[0]!.tax_gap_vnd);
-    if (format === 'text') expect(out).toMatch(/= Tax gap +[\d.]+ VND/);
+    if (format === 'text') expect(out).toMatch(/= Chênh lệch thuế +[\d.]+ VND/);
   });
 });
 

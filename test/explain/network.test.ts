@@ -1,3 +1,4 @@
+import { setLang } from '../../engine/format.js';
 import { describe, expect, it } from 'vitest';
 import { dossierNetwork, networkSvg, networkText, strongestEvidence } from '../../engine/explain/network.js';
 import { dossier, rec, scored } from './fixtures.js';
@@ -70,7 +71,13 @@ describe('dossierNetwork', () => {
     expect(small.nodes).toHaveLength(2);
     expect(small.hidden).toBe(2);
     expect(small.edges).toHaveLength(1);
-    expect(networkText(small)).toContain('  … 2 more record(s), not drawn');
+    expect(networkText(small)).toContain('  … còn 2 bản ghi, không vẽ');
+    setLang('en');
+    try {
+      expect(networkText(small)).toContain('  … 2 more record(s), not drawn');
+    } finally {
+      setLang('vi');
+    }
   });
 });
 
@@ -96,17 +103,26 @@ describe('networkSvg and networkText', () => {
   });
 
   it('writes the graph as text: nodes, edges with evidence, parties with their carriers', () => {
-    expect(networkText(g)).toEqual([
-      '  R1   taxpayers: 0312345678',
-      '  R2   platform_sellers: shopee:1',
-      '  R3   cod_shipments: COD sender 0912 (Huế)',
-      '  R4   cod_shipments: COD sender 0912 (Huế)',
-      '  R1 ── R2  phone, national_id',
-      '  R2 ── R3  shop +18,1',
-      '  R3 ── R4  phone +19,9',
-      '  P1   warehouse phone: 0287000000 (also 2 other entities) ┄ R3, R4',
-      '  P2   weak link: websites x.vn (6.1 bits) (also 1 other entity) ┄ R2',
+    expect(networkText(g).slice(7)).toEqual([
+      '  P1   SĐT kho hàng: 0287000000 (còn ở 2 thực thể khác) ┄ R3, R4',
+      '  P2   liên kết yếu: websites x.vn (6.1 bits) (còn ở 1 thực thể khác) ┄ R2',
     ]);
+    setLang('en');
+    try {
+      expect(networkText(g)).toEqual([
+        '  R1   taxpayers: 0312345678',
+        '  R2   platform_sellers: shopee:1',
+        '  R3   cod_shipments: COD sender 0912 (Huế)',
+        '  R4   cod_shipments: COD sender 0912 (Huế)',
+        '  R1 ── R2  phone, national_id',
+        '  R2 ── R3  shop +18,1',
+        '  R3 ── R4  phone +19,9',
+        '  P1   warehouse phone: 0287000000 (also 2 other entities) ┄ R3, R4',
+        '  P2   weak link: websites x.vn (6.1 bits) (also 1 other entity) ┄ R2',
+      ]);
+    } finally {
+      setLang('vi');
+    }
   });
 
   it('escapes labels', () => {

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDelivery } from '../../engine/ingest/load.js';
@@ -102,29 +101,4 @@ describe('a load interrupted mid-file leaves nothing of that file, and the next 
       db.close();
     }
   }, 60_000);
-
-  it('a load checkpoints once, at its end: none between files, the WAL empty after it, the threshold restored', async () => {
-    const root = tempDir();
-    const dir = delivery(root);
-    const warehouse = join(root, 'warehouse.duckdb');
-    const db = await openDb(warehouse);
-    const threshold = () => db.value<string>(`select current_setting('checkpoint_threshold')`);
-    try {
-      const before = await threshold();
-      const during: string[] = [];
-      await loadDelivery(db, dir, {
-        runId: 'r1',
-        log: silentLogger(),
-        beforeCommit: async () => void during.push((await threshold())!),
-      });
-      // While files load, DuckDB never checkpoints on its own (each file's commit would rewrite the tables).
-      expect(during).toEqual(['1000.0 GiB', '1000.0 GiB']);
-      expect(await threshold()).toBe(before);
-      const wal = `${warehouse}.wal`;
-      expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
-      expect(await traces(db)).toEqual({ rows: 19_999, rejects: 1, loadedLedger: 1 });
-    } finally {
-      db.close();
-    }
-  });
 });

@@ -208,6 +208,41 @@ describe('resolver guards', () => {
     });
   });
 
+  it('a warehouse booking for only two sellers (too few places for the place count) joins neither to the other', async () => {
+    await withDb(async (db) => {
+      const hub = { name: 'kho hang tin nghia', phone: '0900000019' };
+      const depot = 'kho 5 tran phu, p. 3';
+      const cod: Row[] = [];
+      ['A', 'B'].forEach((p, i) => {
+        // from the seller's home, paid into the seller's account; and from the warehouse's depot
+        const home = `${i + 10} le loi, p. 1`;
+        for (let k = 0; k < 3; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, home));
+        for (let k = 0; k < 2; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, depot));
+      });
+      await build(db, { stg_cod_shipments: cod });
+      // the phone is set aside as the warehouse's on every parcel, from all three places
+      expect(
+        await db.value<number>(`select count(distinct address_head)::int from int_cod_senders where phone is null`),
+      ).toBe(3);
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+      expect(await entityOf(db, 'B')).toEqual([['B']]);
+      // every parcel is attributed: each account comes from its seller's home only
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where sender_key is null`)).toBe(0);
+    });
+  });
+
+  it('a family phone whose households each write their own name is not taken for a warehouse', async () => {
+    await withDb(async (db) => {
+      const family = '0911000222';
+      const cod: Row[] = [];
+      for (let k = 0; k < 3; k++) cod.push(parcel('A', 'nguyen van an', family, 'TCB:11', '12 le loi, p. 1'));
+      for (let k = 0; k < 3; k++) cod.push(parcel('B', 'nguyen thi binh', family, 'TCB:12', '14 le loi, p. 1'));
+      await build(db, { stg_cod_shipments: cod });
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBe(0);
+    });
+  });
+
   it('a family phone the registry knows for two households links neither to a third household', async () => {
     await withDb(async (db) => {
       const family = '0911111111';
@@ -266,6 +301,24 @@ describe('resolver guards', () => {
     });
   });
 
+  it('two digits swapped across the middle of a national ID (both halves change) do not make one person two', async () => {
+    await withDb(async (db) => {
+      // the old code's record keeps the ID as first typed, the 12-digit code is the ID itself
+      await build(db, {
+        stg_taxpayers: [
+          { ...taxpayer('A', 'nguyen duc dung', '046077637326', '0829959086'), tax_id: '8442133882' },
+          taxpayer('A', 'nguyen duc dung', '046076737326', null),
+        ],
+        stg_bank_transactions: [bank('A', 'TCB:0829959086', 'nguyen duc dung', '046076737326')],
+        stg_platform_sellers: [
+          shop('A', 'lazada:1', 'nguyen duc dung', '0829959086', 'TCB:0829959086', 'Huế', '046076737326'),
+        ],
+        stg_cod_shipments: [parcel('A', 'nguyen duc dung', '0829959086', 'TCB:0829959086', '3 hang bong')],
+      });
+      expect(await entities(db)).toEqual([['A']]);
+    });
+  });
+
   it('degree guards count people, not spellings: 30 spellings of one seller keep the phone decisive, 30 sellers on one phone make it a hub', async () => {
     await withDb(async (db) => {
       const name = 'nguyen thi phuong thao';
@@ -314,6 +367,19 @@ describe('resolver guards', () => {
       expect(
         await db.value<number>(`select count(*)::int from int_identity_records where shared_phone = '0977000000'`),
       ).toBe(30);
+      // what the phone guard counts (phone_person; default-spec.ts: a hub above 5 people): her 31
+      // spellings (30 on parcels, the registry's) are at most a couple of people, the agency's 30 sellers are 30
+      const people = async (phone: string) =>
+        await db.value<number>(`select count(distinct phone_person)::int from int_identity_records where phone = $p`, {
+          p: phone,
+        });
+      expect(
+        await db.value<number>(
+          `select count(distinct name_key)::int from int_identity_records where phone = '0988000001'`,
+        ),
+      ).toBe(31);
+      expect(await people('0988000001')).toBeLessThanOrEqual(5);
+      expect(await people('0977000000')).toBe(30);
     });
   });
 
@@ -359,6 +425,27 @@ describe('resolver guards', () => {
     });
   });
 
+  it("a shop's payouts are a record of the shop's whoever holds the account, and on the owner's own account stay with the owner", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [holder.taxpayer],
+        stg_platform_sellers: [shop('H', 'shopee:77701', 'tran thi lan', '0912000901', 'ACB:9')],
+        stg_bank_transactions: [
+          ...holder.own,
+          bank('H', 'ACB:9', 'tran thi lan', '001190000901', 'shopee payout 77701'),
+        ],
+        stg_cod_shipments: holder.parcels,
+      });
+      // nothing on the account names a second person, yet the payout goes where the shop goes
+      expect(
+        await db.value<string>(
+          `select array_to_string(bank_row_keys, ',') from int_identity_records where source_key = 'ACB:9>shopee:77701'`,
+        ),
+      ).toMatch(/^H:b\d+$/);
+      expect(await entities(db)).toEqual([['H']]);
+    });
+  });
+
   it("parcels remitted to a relative's account under the seller's own name and phone do not join the holder", async () => {
     await withDb(async (db) => {
       await build(db, {
@@ -393,6 +480,41 @@ describe('resolver guards', () => {
       );
       expect(await entityOf(db, 'S')).toEqual([['S']]);
       expect(await entityOf(db, 'H')).toEqual([['H']]);
+    });
+  });
+
+  it("a seller running three shops on relatives' papers, all paid into the seller's own account, keeps them", async () => {
+    await withDb(async (db) => {
+      const relatives = [
+        ['le thi hoa', '0913000001', '001190000961'],
+        ['pham van nam', '0913000002', '001190000962'],
+        ['vo thi mai', '0913000003', '001190000963'],
+      ] as const;
+      // other people, so that one identifier alone is as weak a link as in a real delivery
+      const others = Array.from({ length: 200 }, (_, i) => ({
+        ...taxpayer(
+          'Z',
+          `${['tran', 'le', 'pham', 'nguyen', 'do'][i % 5]} ${['van', 'thi', 'minh', 'duc'][i % 4]} ${['an', 'hung', 'lan', 'mai', 'nam', 'son', 'tu'][i % 7]}`,
+          `0011900${String(i).padStart(5, '0')}`,
+          `0935${String(i).padStart(6, '0')}`,
+          ['Hà Nội', 'Hải Phòng', 'Huế'][i % 3],
+          `${i} hang bong`,
+        ),
+        record_key: `z${i}:t`,
+      }));
+      await build(db, {
+        stg_taxpayers: [taxpayer('S', 'tran van binh', '001190000960', '0912000960'), ...others],
+        stg_bank_transactions: [
+          bank('S', 'ACB:960', 'tran van binh', '001190000960'),
+          bank('S', 'ACB:960', 'tran van binh', '001190000960', 'luong thang 3'),
+        ],
+        // each shop on a relative's name, ID and phone; the money goes to the seller
+        stg_platform_sellers: relatives.map(([name, phone, nid], i) =>
+          shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid),
+        ),
+      });
+      expect(await db.value<number>(`select count(*)::int from int_identity_records where nominee`)).toBe(3);
+      expect(await entityOf(db, 'S')).toEqual([['S']]);
     });
   });
 

@@ -7,6 +7,44 @@ import { col, emptyResult, type Rule } from '../types.js';
  * The analyst must check the candidate before calling the seller unregistered; the evidence count
  * is the candidate's weight (0..1) and the note its tax code and evidence kinds.
  */
+/** What each evidence kind of mart_registry_candidates.sql says, for the analyst. */
+const evidenceLabels: Record<'vi' | 'en', Record<string, string>> = {
+  vi: {
+    phone: 'cùng số điện thoại',
+    email: 'cùng e-mail',
+    account: 'cùng tài khoản',
+    tax_id: 'cùng mã số thuế',
+    national_id: 'cùng CCCD',
+    national_id_typo: 'CCCD lệch một chữ số',
+    declared: 'kê khai phần doanh thu không thấy ở nơi khác, khớp doanh thu quan sát ở đây',
+    owner: 'là chủ shop đứng tên',
+    name_province: 'cùng tên, cùng tỉnh',
+    name_no_province: 'cùng tên (ít người trùng)',
+    name_other_province: 'cùng tên, tỉnh khác',
+  },
+  en: {
+    phone: 'same phone',
+    email: 'same e-mail',
+    account: 'same account',
+    tax_id: 'same tax code',
+    national_id: 'same national ID',
+    national_id_typo: 'national ID one digit apart',
+    declared: 'declares revenue seen nowhere else of it, matching the revenue seen here',
+    owner: "the shop's declared owner",
+    name_province: 'same name, same province',
+    name_no_province: 'same rare name',
+    name_other_province: 'same name, another province',
+  },
+};
+
+/** "0100109106 (name_province, phone)" → the kinds as words, the codes kept: "… (name_province: same name …; …)". */
+function labelEvidence(note: string, lang: 'vi' | 'en'): string {
+  return note.replace(/\(([a-z_, ]+)\)$/, (_, kinds: string) => {
+    const words = kinds.split(', ').map((k) => (evidenceLabels[lang][k] ? `${k}: ${evidenceLabels[lang][k]}` : k));
+    return `(${words.join('; ')})`;
+  });
+}
+
 export const possiblyRegistered: Rule = {
   id: 'POSSIBLY_REGISTERED',
   label_vi: 'Có thể đã đăng ký thuế: trùng thông tin với người nộp thuế đã đăng ký',
@@ -33,10 +71,11 @@ export const possiblyRegistered: Rule = {
   describe: (amount, evidence, lang, note) => {
     const f = fmt(lang);
     const w = f.num(evidence, 2);
+    const said = note ? labelEvidence(note, lang) : null;
     return lang === 'vi'
-      ? `Có thể đã đăng ký thuế: ${note ?? 'ứng viên'} (độ tin cậy ${w}); ` +
+      ? `Có thể đã đăng ký thuế: ${said ?? 'ứng viên'} (độ tin cậy ${w}); ` +
           `doanh thu quan sát ${f.mvnd(amount)} — kiểm tra trước khi kết luận chưa đăng ký`
-      : `Possibly registered: ${note ?? 'candidate'} (weight ${w}); ` +
+      : `Possibly registered: ${said ?? 'candidate'} (weight ${w}); ` +
           `observed revenue ${f.mvnd(amount)} — check before calling it unregistered`;
   },
 };
