@@ -241,15 +241,17 @@ export class SparkDriver {
     this.pending = undefined;
     const models = this.models;
     this.models = [];
-    if (this.failed) p.reject(new SparkJobError(this.failed.stage, this.failed.reason));
-    else if (this.exited) p.reject(this.exited);
+    if (this.failed) {
+      // the job failed, the session did not: a later job may run (the run itself stops at the error)
+      p.reject(new SparkJobError(this.failed.stage, this.failed.reason));
+      this.failed = undefined;
+    } else if (this.exited) p.reject(this.exited);
     else p.resolve({ models, ms: performance.now() - p.started });
   }
 
   /** Runs one job on the session; rejects with SparkJobError when a model or the driver fails. */
   run(job: SparkJob): Promise<SparkRunReport> {
     if (this.pending) return Promise.reject(new Error('SparkDriver.run: a job is already running'));
-    if (this.failed) return Promise.reject(new SparkJobError(this.failed.stage, this.failed.reason));
     if (this.exited) return Promise.reject(this.exited);
     const file = join(this.opts.workDir, `job-${++this.jobs}.json`);
     return new Promise<SparkRunReport>((resolve, reject) => {

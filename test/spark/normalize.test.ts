@@ -186,4 +186,18 @@ describe('a failed Spark job names the model and Spark’s reason', () => {
     // the model before it was written whole; the failed one left nothing
     expect(readdirSync(join(dir, 'out-broken')).sort()).toEqual(['fine_model']);
   });
+
+  it('a value Spark could not cast is left out of the reason (no personal data in errors)', async () => {
+    const job = driver!.run({
+      variables: {},
+      inputs: {},
+      models: [{ name: 'cast_model', sql: 'select cast(a0 as bigint) as x from cases_norm_phone' }],
+      out: join(dir, 'out-cast'),
+    });
+    await expect(job).rejects.toThrow(/^Spark job failed at cast_model: .*CAST_INVALID_INPUT.*The value '…'/);
+    const message = ((await job.catch((e: Error) => e)) as Error).message;
+    const phones = tables[0]!.rows.map((r) => r[0]).filter((v): v is string => typeof v === 'string' && v.length > 3);
+    expect(phones.length).toBeGreaterThan(10);
+    for (const v of phones) expect(message).not.toContain(v);
+  });
 });
