@@ -13,6 +13,9 @@ export const slowTests = [
   'test/browser/**/*.test.ts',
 ];
 
+/** Tests that need Spark (`npm run setup:spark`): run by `npm run test:spark` (vitest.spark.config.ts) only. */
+export const sparkTests = ['test/spark/**'];
+
 export default defineConfig({
   test: {
     environment: 'node',
@@ -23,7 +26,7 @@ export default defineConfig({
     // Rebuilds dist/ when the sources changed (tests that start the CLI or workers run dist/).
     globalSetup: ['test/global-setup.ts'],
     projects: [
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: slowTests } },
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...slowTests, ...sparkTests] } },
       { extends: true, test: { name: 'slow', include: slowTests } },
     ],
   },

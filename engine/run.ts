@@ -42,6 +42,9 @@ import { SNAPSHOT_FILE, writeRunSnapshot } from './publish/snapshot.js';
 import { featureVariables } from './features/variables.js';
 import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
 import { fmt } from './format.js';
+import { writeLake } from './spark/lake.js';
+import { runModelsOnSpark, type SparkRunState, startSpark, stopSpark } from './spark/models.js';
+import { checkMaster, findSpark } from './spark/submit.js';
 
 export interface RunOptions {
   input: string;
@@ -215,6 +218,10 @@ interface RunContext {
     finishedAt: Date;
   };
   result?: RunResult;
+  /** `engine.name: spark`: the lake and the models Spark built so far. */
+  spark?: SparkRunState;
+  /** The values models read with getvariable() (set with the tax year). */
+  variables?: Record<string, string | number>;
 }
 
 interface Stage {
@@ -252,13 +259,18 @@ async function runStages(
   progress: Progress,
 ): Promise<RunResult> {
   const ctx: RunContext = { db, ws, runId, startedAt, opts, log: opts.log, config: opts.config };
-  for (const stage of stages) {
-    progress.stage = stage.name;
-    if (stage.timed) await ctx.log.stage(stage.name, () => stage.run(ctx));
-    else await stage.run(ctx);
-    progress.load = ctx.load;
-    const line = stage.summary?.(ctx);
-    if (line) ctx.log.info(line);
+  try {
+    for (const stage of stages) {
+      progress.stage = stage.name;
+      if (stage.timed) await ctx.log.stage(stage.name, () => stage.run(ctx));
+      else await stage.run(ctx);
+      progress.load = ctx.load;
+      const line = stage.summary?.(ctx);
+      if (line) ctx.log.info(line);
+    }
+  } catch (err) {
+    await stopSpark(ctx.spark, true);
+    throw err;
   }
   return need(ctx.result, 'the run result');
 }
@@ -271,7 +283,14 @@ function need<T>(value: T | undefined, what: string): T {
 
 /** Builds the SQL models `select` picks, in dependency order. */
 const buildModels = (ctx: RunContext, select: (m: Model) => boolean, options: { progress?: boolean } = {}) =>
-  runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()), options);
+  ctx.spark
+    ? runModelsOnSpark(ctx.db, select, (ctx.models ??= readModels()), ctx.spark, {
+        config: ctx.config,
+        log: ctx.log,
+        variables: ctx.variables ?? {},
+        app: `sangloc ${ctx.runId}`,
+      })
+    : runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()), options);
 
 /** The parts of publish, each a step of its progress (`publishStage`). */
 const publishParts = 4;
@@ -280,6 +299,11 @@ const publishParts = 4;
 const resolveModels = ['int_cod_senders', 'int_identity_records', 'int_entities', 'int_record_identity'];
 
 async function openRun(ctx: RunContext): Promise<void> {
+  if (ctx.config.engine.name === 'spark') {
+    // before anything is loaded: Spark installed, the master answering (a few seconds, not Spark's retries)
+    findSpark();
+    await checkMaster(ctx.config.engine.sparkMaster);
+  }
   await ensureWarehouseSchema(ctx.db);
   await installNormalizeMacros(ctx.db);
   await ctx.db.exec(`insert into runs values ($id, $s, null, 'running', null, $h, $v, null)`, {
@@ -291,12 +315,26 @@ async function openRun(ctx: RunContext): Promise<void> {
 }
 
 async function ingestStage(ctx: RunContext): Promise<void> {
+  if (ctx.config.engine.name === 'spark') {
+    const lake = ctx.config.engine.lake ?? join(ctx.ws.root, 'lake');
+    const workDir = join(ctx.ws.tmpDir, `spark-${ctx.runId}`);
+    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    ctx.spark = { lake, workDir, built: new Map(), jobs: 0, reports: [] };
+    // the JVM and the session boot while ingest works; every Spark job of the run then reuses them
+    startSpark(ctx.spark, { config: ctx.config, log: ctx.log, app: `sangloc ${ctx.runId}` });
+  }
   ctx.load = await loadDelivery(ctx.db, ctx.opts.input, {
     runId: ctx.runId,
     log: ctx.log,
     ingest: ctx.config.ingest,
     tmpDir: ctx.ws.tmpDir,
   });
+  if (ctx.spark) {
+    const written = await writeLake(ctx.db, ctx.spark.lake, ctx.runId);
+    ctx.log.info(
+      `lake: ${written.partitions} partition(s) written, ${written.rows.toLocaleString('en')} rows (${ctx.spark.lake})`,
+    );
+  }
 }
 
 /** Stops the run when a source scoring cannot do without has no row in the warehouse. */
@@ -327,7 +365,8 @@ async function chooseTaxYear(ctx: RunContext): Promise<void> {
   const taxYear = chosen.year;
   const rules = rulesForYear(taxYear, ctx.config.taxRules);
   ctx.log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${fmt().int(rules.threshold)} VND`);
-  await setVariables(ctx.db, featureVariables(taxYear));
+  ctx.variables = featureVariables(taxYear);
+  await setVariables(ctx.db, ctx.variables);
   ctx.taxYear = taxYear;
   ctx.rules = rules;
 }
@@ -339,7 +378,8 @@ async function resolveStage(ctx: RunContext): Promise<void> {
     config.resolve.method === 'exact'
       ? await resolveExact(db, { maxNamesPerValue: 3 })
       : await resolveIdentities(db, { seed: config.seed, log });
-  await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
+  // On Spark these two go with the features job (one spark-submit fewer); nothing reads them before.
+  if (!ctx.spark) await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
   ctx.unattributed = await unattributedRows(db);
 }
 
@@ -356,11 +396,16 @@ function resolveSummary(ctx: RunContext): string {
 }
 
 async function featuresStage(ctx: RunContext): Promise<void> {
+  const afterResolve = ctx.spark ? ['int_entities', 'int_record_identity'] : [];
   await buildModels(
     ctx,
-    (m) => m.layer === 'marts' || (m.layer === 'intermediate' && !resolveModels.includes(m.name)),
+    (m) =>
+      m.layer === 'marts' ||
+      (m.layer === 'intermediate' && (!resolveModels.includes(m.name) || afterResolve.includes(m.name))),
     { progress: true },
   );
+  // the last Spark job of the run: its memory goes back to scoring and publishing
+  await stopSpark(ctx.spark);
   ctx.batch = await readEntityBatch(ctx.db);
 }
 

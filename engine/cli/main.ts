@@ -22,6 +22,10 @@ const commands: Record<string, { line: string; load: () => Promise<{ command: Co
     load: () => import('./explain.js'),
   },
   diff: { line: 'what changed between two runs', load: () => import('./diff.js') },
+  'compare-engines': {
+    line: 'run a delivery on DuckDB and on Spark, compare the published files',
+    load: () => import('./compare-engines.js'),
+  },
   outcomes: { line: 'bring audit results back in (outcomes import FILE)', load: () => import('./outcomes.js') },
   train: { line: 'retrain the forest on the audit outcomes', load: () => import('./train.js') },
   models: { line: 'list the trained models and their metrics', load: () => import('./models.js') },

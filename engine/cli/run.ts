@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { loadConfig } from '../config/index.js';
+import { UsageError } from '../errors.js';
 import { createLogger, formatMs } from '../log.js';
 import { runBatch, type RunResult } from '../run.js';
 import { optionalInt, requireString, workspaceOptions, type Command } from './command.js';
@@ -8,7 +9,9 @@ import { fmt, setLang } from '../format.js';
 export const command: Command = {
   name: 'run',
   summary: 'load a delivery, link sellers, score and publish the case list',
-  usage: 'run --input DIR --workspace WS [--tax-year Y] [--config FILE] [--mask-pii] [--lang vi|en] [--wait]',
+  usage:
+    'run --input DIR --workspace WS [--tax-year Y] [--config FILE] [--mask-pii] [--lang vi|en] [--wait]' +
+    ' [--engine duckdb|spark] [--spark-master URL]',
   help: [
     '--input DIR        delivery folder (files named as in docs/contract.md: taxpayers.csv, cod_shipments_*.csv …)',
     '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
@@ -19,6 +22,9 @@ export const command: Command = {
     '--mask-pii         mask IDs, phones and accounts in every export',
     '--lang vi|en       language of reasons, numbers and dates (default vi: 1.234.567, 0,994)',
     '--wait             wait for a run already holding the workspace instead of exiting',
+    '--engine E         where the SQL models run: duckdb (default) or spark (needs `npm run setup:spark`; ' +
+      'docs/spark.md)',
+    '--spark-master URL Spark master with --engine spark: local[2] (default), spark://HOST:7077, yarn, k8s://…',
     '--quiet            no progress on stderr',
   ],
   example: 'sangloc run --input data-samples --workspace workspace',
@@ -29,13 +35,23 @@ export const command: Command = {
     'mask-pii': { type: 'boolean' },
     lang: { type: 'string' },
     wait: { type: 'boolean' },
+    engine: { type: 'string' },
+    'spark-master': { type: 'string' },
   },
   async run(args) {
     const input = requireString(this, args, 'input');
     const workspace = requireString(this, args, 'workspace');
     const taxYear = optionalInt(args, 'tax-year', 2000, 2100);
     const lang = args.values.lang as string | undefined;
+    const engine = args.values.engine as string | undefined;
+    if (engine !== undefined && engine !== 'duckdb' && engine !== 'spark')
+      throw new UsageError(`run: --engine ${engine}: use duckdb or spark`);
+    const master = args.values['spark-master'] as string | undefined;
+    if (master !== undefined && engine !== 'spark') throw new UsageError('run: --spark-master needs --engine spark');
     const config = loadConfig(args.values.config as string | undefined, {
+      ...(engine || master
+        ? { engine: { ...(engine ? { name: engine } : {}), ...(master ? { sparkMaster: master } : {}) } }
+        : {}),
       output: {
         ...(args.values['mask-pii'] ? { maskPii: true } : {}),
         ...(lang ? { language: lang as 'vi' | 'en' } : {}),

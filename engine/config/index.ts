@@ -67,6 +67,42 @@ export const configSchema = z.strictObject({
     .describe('Seed for every random choice of a run (control slice, forest, link sampling).'),
   taxRules: taxRulesSchema,
   ingest: ingestConfigSchema.prefault({}),
+  engine: z
+    .strictObject({
+      name: z
+        .enum(['duckdb', 'spark'])
+        .default('duckdb')
+        .describe(
+          'Where the SQL models run: `duckdb` (embedded, the default) or `spark` (staging, intermediate and ' +
+            'marts on Apache Spark over the Parquet lake; needs `npm run setup:spark`; docs/spark.md).',
+        ),
+      sparkMaster: z
+        .string()
+        .min(1)
+        .default('local[2]')
+        .describe('Spark master for `name: spark`: `local[N]`, `spark://HOST:7077`, `yarn` or `k8s://…`.'),
+      driverMemory: z.string().default('1g').describe('Memory of the Spark driver (spark-submit --driver-memory).'),
+      shufflePartitions: z
+        .number()
+        .int()
+        .min(1)
+        .default(4)
+        .describe('spark.sql.shuffle.partitions: raise it with the data (about 2–3 per executor core).'),
+      sparkConf: z
+        .record(z.string(), z.string().describe('The value of one Spark setting, e.g. `8g`.'))
+        .default({})
+        .describe('Further Spark settings passed to spark-submit as --conf KEY=VALUE (e.g. executor memory).'),
+      lake: z
+        .string()
+        .nullable()
+        .default(null)
+        .describe(
+          'Folder (or file-system URL Spark and DuckDB can both write) of the Parquet lake ingest writes for ' +
+            'Spark: `source=/tax_year=/month=` partitions; null: WS/lake. Written only with `name: spark`.',
+        ),
+    })
+    .prefault({})
+    .describe('The SQL engine of the row-level stages (docs/spark.md).'),
   resolve: z
     .strictObject({
       method: z

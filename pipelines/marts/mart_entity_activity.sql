@@ -73,8 +73,11 @@ matched_sites as (
 hits as (
     select distinct m.entity_id, m.scope, m.text_id, f.g as activity_group, f.t as term
     from (
-        select entity_id, scope, text_id, kind, regexp_replace(unnest(found), ' +', ' ', 'g') as form
-        from (select * from matched_texts union all select * from matched_sites)
+        select entity_id, scope, text_id, kind, regexp_replace(found_form, ' +', ' ', 'g') as form
+        from (
+            select entity_id, scope, text_id, kind, unnest(found) as found_form
+            from (select * from matched_texts union all select * from matched_sites)
+        )
     ) m
     join forms f on f.f = m.form and f.k = m.kind
 ),

@@ -184,7 +184,7 @@ describe('strict config: every problem at once, clear messages', () => {
   it('a "__proto__" key is an unknown key, not a way around the checks', () => {
     expect(refusal('{"__proto__": {"threads": 0}, "rank": {"__proto__": {"capacity": -1}}}').problems).toEqual([
       'rank.__proto__: unknown key; expected one of capacity, controlShare, provinceQuotas',
-      '__proto__: unknown key; expected one of memoryLimit, threads, seed, taxRules, ingest, resolve, score, rank, output, status, retention',
+      '__proto__: unknown key; expected one of memoryLimit, threads, seed, taxRules, ingest, engine, resolve, score, rank, output, status, retention',
     ]);
   });
 

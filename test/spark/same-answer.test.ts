@@ -1,0 +1,50 @@
+/**
+ * `--engine spark` publishes byte-identical cases.csv, members.csv and rejects.csv to the DuckDB
+ * engine: on a generated world with rejected rows, and after a re-delivery into the same workspace.
+ */
+import { mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { comparedFiles } from '../../engine/spark/compare.js';
+import { tempDir } from '../helpers.js';
+import { addRejects, reDelivery, sangloc } from './helpers.js';
+
+const root = tempDir('sangloc-spark-same-');
+const world = join(root, 'world');
+const again = join(root, 'again');
+const ws = { duckdb: join(root, 'ws-duckdb'), spark: join(root, 'ws-spark') };
+const published: Record<'duckdb' | 'spark', string[]> = { duckdb: [], spark: [] };
+
+const run = (engine: 'duckdb' | 'spark', input: string) => {
+  const r = sangloc(['run', '--input', input, '--workspace', ws[engine], '--engine', engine, '--quiet']);
+  expect(r.status, r.stderr).toBe(0);
+  published[engine].push(join(ws[engine], readlinkSync(join(ws[engine], 'latest'))));
+};
+
+beforeAll(() => {
+  const g = sangloc(['generate', '--persons', '300', '--seed', '11', '--out', world, '--quiet']);
+  expect(g.status, g.stderr).toBe(0);
+  addRejects(world);
+  mkdirSync(again);
+  reDelivery(world, again);
+  for (const engine of ['duckdb', 'spark'] as const) {
+    run(engine, world);
+    run(engine, again);
+  }
+}, 3_600_000);
+
+describe('the same answer on both engines', () => {
+  it.each([0, 1].flatMap((i) => comparedFiles.map((f) => ({ i, f }))))('run $i: $f is byte-identical', ({ i, f }) => {
+    const a = readFileSync(join(published.duckdb[i]!, f));
+    const b = readFileSync(join(published.spark[i]!, f));
+    expect(b.equals(a), `${f} of run ${i} differs`).toBe(true);
+  });
+
+  it('the delivery has rejects and the re-delivery changed the answer', () => {
+    const rejects = readFileSync(join(published.duckdb[0]!, 'rejects.csv'), 'utf8').trim().split('\n');
+    expect(rejects.length).toBeGreaterThanOrEqual(3);
+    const first = readFileSync(join(published.duckdb[0]!, 'cases.csv'));
+    const second = readFileSync(join(published.duckdb[1]!, 'cases.csv'));
+    expect(second.equals(first)).toBe(false);
+  });
+});
