@@ -163,6 +163,17 @@ def next_job(folder, n, parent):
         time.sleep(0.05)
 
 
+def open_session(setup, started):
+    """The SparkSession of `setup`, announced with a `session` line; None after a `failed` line."""
+    try:
+        spark = start(setup)
+    except Exception as err:  # noqa: BLE001
+        say(event="failed", stage="session", reason=reason(err))
+        return None
+    say(event="session", master=spark.sparkContext.master, version=spark.version, ms=int((time.time() - started) * 1000))
+    return spark
+
+
 def serve(setup_path):
     """`driver.py --serve SETUP.json`: one session for the whole run. The engine hands jobs over as
     files `job-1.json`, `job-2.json` … in SETUP.json's folder (written whole, then renamed into place);
@@ -171,12 +182,9 @@ def serve(setup_path):
     setup = json.load(open(setup_path, encoding="utf-8"))
     folder = os.path.dirname(os.path.abspath(setup_path))
     started = time.time()
-    try:
-        spark = start(setup)
-    except Exception as err:  # noqa: BLE001
-        say(event="failed", stage="session", reason=reason(err))
+    spark = open_session(setup, started)
+    if spark is None:
         return 4
-    say(event="session", master=spark.sparkContext.master, version=spark.version, ms=int((time.time() - started) * 1000))
     status = 0
     n = 0
     try:
@@ -208,12 +216,9 @@ def main(path):
     """`driver.py JOB.json`: one job (setup and models in one file), then stop."""
     job = json.load(open(path, encoding="utf-8"))
     started = time.time()
-    try:
-        spark = start(job)
-    except Exception as err:  # noqa: BLE001
-        say(event="failed", stage="session", reason=reason(err))
+    spark = open_session(job, started)
+    if spark is None:
         return 4
-    say(event="session", master=spark.sparkContext.master, version=spark.version, ms=int((time.time() - started) * 1000))
     try:
         run_job(spark, job)
         say(event="done", ms=int((time.time() - started) * 1000))
