@@ -510,21 +510,31 @@ async function publishStage(ctx: RunContext): Promise<void> {
     log.progress(++partsDone, publishParts);
     return result;
   };
-  await part('cases', () =>
-    writeCaseExports(dir, rows, {
-      maskPii: config.output.maskPii,
-      language: config.output.language,
-      reasons: ruleReasons(),
-      xlsxMaxRows: config.output.xlsxMaxRows,
-    }),
-  );
   const exported = await part('members', async () => ({
     cases: rows.length,
     members: await writeMembersCsv(db, join(dir, 'members.csv')),
     rejects: await writeRejectsCsv(db, join(dir, 'rejects.csv'), runId),
   }));
   // What explain, stats and outcomes import read later, so they never need the live warehouse.
-  const snapshot = await part('snapshot', () => writeRunSnapshot(db, join(dir, SNAPSHOT_FILE)));
+  // The snapshot is DuckDB's work on its own threads; the case files are node's (and a DuckDB of
+  // their own for the Parquet file): the two run at the same time. 'publish: snapshot' is the time
+  // it still took once the case files were written (its start overlaps 'publish: cases').
+  const snapshotting = writeRunSnapshot(db, join(dir, SNAPSHOT_FILE));
+  snapshotting.catch(() => undefined); // awaited below; a failure of the case files must not leave it unhandled
+  try {
+    await part('cases', () =>
+      writeCaseExports(dir, rows, {
+        maskPii: config.output.maskPii,
+        language: config.output.language,
+        reasons: ruleReasons(),
+        xlsxMaxRows: config.output.xlsxMaxRows,
+      }),
+    );
+  } catch (err) {
+    await snapshotting.catch(() => undefined); // the warehouse connection is free again before the error goes up
+    throw err;
+  }
+  const snapshot = await part('snapshot', () => snapshotting);
   log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
   const finished = new Date();
   const runJson = {

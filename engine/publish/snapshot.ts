@@ -50,11 +50,18 @@ export async function writeRunSnapshot(db: Db, file: string): Promise<{ tables: 
   await db.exec(`set force_compression = 'fsst'`);
   let rows = 0;
   try {
-    for (const t of tables) {
-      await db.exec(`create table sangloc_snapshot.main.${ident(t)} as select * from main.${ident(t)}`);
-      rows += (await db.value<number>(`select count(*)::bigint from sangloc_snapshot.main.${ident(t)}`)) ?? 0;
-    }
-    await db.exec('checkpoint sangloc_snapshot');
+    // One call for every table: DuckDB goes from one to the next without waiting for node's event
+    // loop, which is busy writing the case files meanwhile (publish runs the two at once).
+    await db.exec(
+      tables
+        .map((t) => `create table sangloc_snapshot.main.${ident(t)} as select * from main.${ident(t)};`)
+        .join('\n') + '\ncheckpoint sangloc_snapshot;',
+    );
+    if (tables.length)
+      rows =
+        (await db.value<number>(
+          `select ${tables.map((t) => `(select count(*) from sangloc_snapshot.main.${ident(t)})`).join(' + ')}::bigint`,
+        )) ?? 0;
   } finally {
     await db.exec(`set force_compression = ${literal(compression ?? 'auto')}`);
     await db.exec('detach sangloc_snapshot');
