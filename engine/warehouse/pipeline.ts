@@ -98,6 +98,9 @@ export async function runModels(
     } catch (err) {
       throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
     }
+    // SANGLOC_PROFILE=1: each model's name and milliseconds on stderr (as the linker's steps; no data)
+    if (process.env.SANGLOC_PROFILE)
+      process.stderr.write(`  model ${m.name}: ${Math.round(performance.now() - started)} ms\n`);
     if (log && performance.now() - started > 2000)
       log.info(`  ${m.name} built in ${fmt().ms(performance.now() - started)}`);
     done += weights[i]!;

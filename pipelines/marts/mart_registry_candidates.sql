@@ -183,8 +183,10 @@ owner_evidence as (
 ),
 
 -- namesakes and owners whose unexplained declarations are about the seller's seen revenue
-amount_matches as (
-    select distinct p.entity_id, p.candidate_id
+-- (the candidate's amount is put beside the pair first: joined in one go, the planner matched every
+-- seen revenue with every unexplained amount of its band, a range join that grows with n²)
+candidate_amounts as materialized (
+    select p.entity_id, p.candidate_id, x.amount
     from (
         select u.entity_id, n.entity_id as candidate_id
         from entity_names u
@@ -192,9 +194,14 @@ amount_matches as (
         union all
         select entity_id, candidate_id from owner_evidence
     ) p
-    join seen s on s.entity_id = p.entity_id
     join unexplained x on x.entity_id = p.candidate_id
-    where s.observed_revenue between 0.9 * x.amount and 1.05 * x.amount
+),
+
+amount_matches as (
+    select distinct p.entity_id, p.candidate_id
+    from candidate_amounts p
+    join seen s on s.entity_id = p.entity_id
+    where s.observed_revenue between 0.9 * p.amount and 1.05 * p.amount
 ),
 
 -- an amount explains one seller: shared by several sellers or candidates, the weight is split among them

@@ -1,6 +1,15 @@
 -- one row per parcel (carrier + waybill); a later delivery restates the same waybill
-with source as (
-    select * from raw_cod_shipments
+-- restatements are found on the key columns alone and the rows they replace left out before any
+-- normalising: no wide sort, and the rest keep the raw table's order (deterministic, parallel writes)
+with restated as (
+    select _file_id, _line from raw_cod_shipments
+    qualify row_number() over (partition by record_key_text(carrier), record_key_text(waybill) order by _load_seq desc, _line desc) > 1
+),
+
+source as (
+    select r.* from raw_cod_shipments as r
+    left join restated as x on x._file_id = r._file_id and x._line = r._line
+    where x._line is null
 ),
 
 renamed as (
@@ -25,7 +34,6 @@ renamed as (
 
 final as (
     select *, year(picked_up_on) as tax_year from renamed
-    qualify row_number() over (partition by record_key_text(carrier), record_key_text(waybill) order by _load_seq desc, _line desc) = 1
 )
 
 select * from final

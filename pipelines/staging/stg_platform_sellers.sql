@@ -1,6 +1,15 @@
 -- one row per platform shop per period; a later delivery restates the same shop and period
-with source as (
-    select * from raw_platform_sellers
+-- restatements are found on the key columns alone and the rows they replace left out before any
+-- normalising: no wide sort, and the rest keep the raw table's order (deterministic, parallel writes)
+with restated as (
+    select _file_id, _line from raw_platform_sellers
+    qualify row_number() over (partition by record_key_text(platform), record_key_text(shop_id), record_key_text(period) order by _load_seq desc, _line desc) > 1
+),
+
+source as (
+    select r.* from raw_platform_sellers as r
+    left join restated as x on x._file_id = r._file_id and x._line = r._line
+    where x._line is null
 ),
 
 renamed as (
@@ -32,7 +41,6 @@ renamed as (
 
 final as (
     select * from renamed
-    qualify row_number() over (partition by record_key_text(platform), record_key_text(shop_id), record_key_text(period) order by _load_seq desc, _line desc) = 1
 )
 
 select * from final
