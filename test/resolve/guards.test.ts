@@ -552,3 +552,32 @@ describe('resolver guards', () => {
     });
   });
 });
+
+// recall3: links the resolver missed on worlds it was not tuned on (issue 14)
+describe('resolver recall', () => {
+  it("on a family phone, the second person's spellings are one person: they link by the phone", async () => {
+    await withDb(async (db) => {
+      const family = '0913000777';
+      await build(db, {
+        // A: the most written name on the phone (taxpayer, shop, parcels)
+        stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000777', family, 'Hà Nội', '5 hang bac')],
+        stg_platform_sellers: [shop('A', 'shopee:77', 'nguyen van an', family, 'VCB:77')],
+        // B: parcels under B's name as three carriers' clerks typed it, never paid into any account
+        stg_cod_shipments: [
+          parcel('A', 'nguyen van an', family, 'VCB:77', '5 hang bac'),
+          parcel('B', 'tran thi binh', family, null, '9 hang bac'),
+          parcel('B', 'tran thi bnh', family, null, '9 hang bac'),
+          parcel('B', 'thi binh tran', family, null, '9 hang bac'),
+        ],
+      });
+      expect(await entityOf(db, 'B')).toEqual([['B']]);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+      // still a shared phone: each person links by it to their own records only
+      expect(
+        await db.value<number>(
+          `select count(distinct phone_key)::int from int_identity_records where shared_phone = '${family}'`,
+        ),
+      ).toBe(2);
+    });
+  });
+});
