@@ -580,4 +580,44 @@ describe('resolver recall', () => {
       ).toBe(2);
     });
   });
+
+  it("a seller's phone carrying the shop's name in several spellings is not a hub: the spellings are one name", async () => {
+    await withDb(async (db) => {
+      const own = '0913000888';
+      const spellings = ['hai san kho an', 'hai san ko an', 'hai san kh an', 'hai san khoa n', 'hai san kho a'];
+      await build(db, {
+        stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000888', own, 'Hà Nội', '5 hang bac')],
+        // parcels under the shop's name as carriers' clerks typed it, never paid into any account
+        stg_cod_shipments: spellings.map((name) => parcel('A', name, own, null, '5 hang bac')),
+      });
+      // two names on the phone (the seller's, the shop's), not six
+      expect(
+        await db.value<number>(
+          `select count(distinct phone_person)::int from int_identity_records where phone = '${own}'`,
+        ),
+      ).toBe(2);
+      expect(await entities(db)).toEqual([['A']]);
+    });
+  });
+
+  it("two sisters' shop names one letter apart on a family phone stay two people (a typo drops or swaps letters)", async () => {
+    await withDb(async (db) => {
+      const family = '0913000999';
+      await build(db, {
+        stg_taxpayers: [
+          taxpayer('A', 'nguyen thi linh', '001190000991', family),
+          taxpayer('B', 'nguyen thi minh', '001190000992', family, 'Hà Nội', '7 hang bac'),
+        ],
+        stg_cod_shipments: [
+          parcel('A', 'nha linh', family, 'TCB:91', '1 le loi'),
+          parcel('A', 'nha linh', family, null, '1 le loi'),
+          parcel('B', 'nha minh', family, null, '7 hang bac'),
+        ],
+      });
+      expect(
+        await db.value<string>(`select any_value(phone_person) from int_identity_records where name_key = 'nha minh'`),
+      ).toBe('nha minh');
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+    });
+  });
 });
