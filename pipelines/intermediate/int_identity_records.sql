@@ -359,11 +359,9 @@ contacts_checked as (
     left join shared_contacts se on se.kind = 'email' and se.value = h.email
 ),
 
--- Names on each phone and e-mail, counted as people rather than spellings. The name most records
--- on a value carry (a personal one: a Vietnamese surname first, or last when the given name comes
--- first) stands for its owner; any name reading like it, as typed or with its words sorted (a
--- letter dropped or swapped, diacritics, word order), is the same person. Other names count as
--- themselves. Values carrying more names than any one seller writes are hubs anyway.
+-- Names on each phone and e-mail, counted as people rather than spellings (name_people; a
+-- personal name: a Vietnamese surname first, or last when the given name comes first). Values
+-- carrying more names than any one seller writes are hubs anyway.
 contact_names as (
     select kind, value, name_key, count(*) as n,
         -- or one of those surnames before Văn / Thị, the middle names only people carry (Đỗ Thị Trang)
@@ -386,20 +384,41 @@ contact_names as (
     group by all
 ),
 
-anchors as (
-    select kind, value, arg_max(name_key, (n, name_key)) filter (where personal) as anchor,
-        arg_max(sorted, (n, name_key)) filter (where personal) as anchor_sorted
-    from contact_names
-    group by kind, value
-    having count(*) <= 40
+-- values with few enough names to be people's (more: a hub anyway)
+people_values as (
+    select kind, value from contact_names group by kind, value having count(*) <= 40
+),
+
+-- Every name on a value comes back in spellings, not only its owner's (a family phone: each
+-- member's name as carriers' clerks typed it; a shop's name). A spelling keeps the name's letters:
+-- the same words in another order, one letter dropped or two swapped; one letter for another is
+-- another name (Nguyễn Thị Linh and Nguyễn Thị Minh, sisters; their shops Nhà Linh, Nhà Minh).
+-- A name stands for the name reading like it that is personal, most written, and read like by
+-- the most others (the name itself, of which the typos are spellings), and that name for its own.
+spellings as (
+    select c.kind, c.value, c.name_key, p.name_key as other, p.personal, p.n
+    from contact_names c
+    join contact_names p on p.kind = c.kind and p.value = c.value
+    where c.name_key = p.name_key or c.sorted = p.sorted
+        or (jaro_winkler_similarity(c.name_key, p.name_key) >= 0.94 and damerau_levenshtein(c.name_key, p.name_key) = 1
+            and (length(c.name_key) <> length(p.name_key)
+                 or list_sort(string_split(c.name_key, '')) = list_sort(string_split(p.name_key, ''))))
+),
+
+name_alike as (
+    select s.kind, s.value, s.name_key, arg_max(s.other, (s.personal, s.n, d.spellings, s.other)) as person
+    from spellings s
+    join (select kind, value, name_key, count(*) as spellings from spellings group by all) d
+        on d.kind = s.kind and d.value = s.value and d.name_key = s.other
+    group by all
 ),
 
 name_people as (
-    select c.kind, c.value, c.name_key, c.personal,
-        case when greatest(jaro_winkler_similarity(c.name_key, a.anchor), jaro_winkler_similarity(c.sorted, a.anchor_sorted)) >= 0.94
-            then a.anchor else c.name_key end as person
+    select c.kind, c.value, c.name_key, c.personal, coalesce(b.person, l.person, c.name_key) as person
     from contact_names c
-    join anchors a on a.kind = c.kind and a.value = c.value
+    join people_values v on v.kind = c.kind and v.value = c.value
+    left join name_alike l on l.kind = c.kind and l.value = c.value and l.name_key = c.name_key
+    left join name_alike b on b.kind = c.kind and b.value = c.value and b.name_key = l.person
 ),
 
 -- two people or more on one phone or e-mail: a family phone, a bookkeeper's address

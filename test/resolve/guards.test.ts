@@ -552,3 +552,72 @@ describe('resolver guards', () => {
     });
   });
 });
+
+// recall3: links the resolver missed on worlds it was not tuned on (issue 14)
+describe('resolver recall', () => {
+  it("on a family phone, the second person's spellings are one person: they link by the phone", async () => {
+    await withDb(async (db) => {
+      const family = '0913000777';
+      await build(db, {
+        // A: the most written name on the phone (taxpayer, shop, parcels)
+        stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000777', family, 'Hà Nội', '5 hang bac')],
+        stg_platform_sellers: [shop('A', 'shopee:77', 'nguyen van an', family, 'VCB:77')],
+        // B: parcels under B's name as three carriers' clerks typed it, never paid into any account
+        stg_cod_shipments: [
+          parcel('A', 'nguyen van an', family, 'VCB:77', '5 hang bac'),
+          parcel('B', 'tran thi binh', family, null, '9 hang bac'),
+          parcel('B', 'tran thi bnh', family, null, '9 hang bac'),
+          parcel('B', 'thi binh tran', family, null, '9 hang bac'),
+        ],
+      });
+      expect(await entityOf(db, 'B')).toEqual([['B']]);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+      // still a shared phone: each person links by it to their own records only
+      expect(
+        await db.value<number>(
+          `select count(distinct phone_key)::int from int_identity_records where shared_phone = '${family}'`,
+        ),
+      ).toBe(2);
+    });
+  });
+
+  it("a seller's phone carrying the shop's name in several spellings is not a hub: the spellings are one name", async () => {
+    await withDb(async (db) => {
+      const own = '0913000888';
+      const spellings = ['hai san kho an', 'hai san ko an', 'hai san kh an', 'hai san khoa n', 'hai san kho a'];
+      await build(db, {
+        stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000888', own, 'Hà Nội', '5 hang bac')],
+        // parcels under the shop's name as carriers' clerks typed it, never paid into any account
+        stg_cod_shipments: spellings.map((name) => parcel('A', name, own, null, '5 hang bac')),
+      });
+      // two names on the phone (the seller's, the shop's), not six
+      expect(
+        await db.value<number>(
+          `select count(distinct phone_person)::int from int_identity_records where phone = '${own}'`,
+        ),
+      ).toBe(2);
+      expect(await entities(db)).toEqual([['A']]);
+    });
+  });
+
+  it("two sisters' shop names one letter apart on a family phone stay two people (a typo drops or swaps letters)", async () => {
+    await withDb(async (db) => {
+      const family = '0913000999';
+      await build(db, {
+        stg_taxpayers: [
+          taxpayer('A', 'nguyen thi linh', '001190000991', family),
+          taxpayer('B', 'nguyen thi minh', '001190000992', family, 'Hà Nội', '7 hang bac'),
+        ],
+        stg_cod_shipments: [
+          parcel('A', 'nha linh', family, 'TCB:91', '1 le loi'),
+          parcel('A', 'nha linh', family, null, '1 le loi'),
+          parcel('B', 'nha minh', family, null, '7 hang bac'),
+        ],
+      });
+      expect(
+        await db.value<string>(`select any_value(phone_person) from int_identity_records where name_key = 'nha minh'`),
+      ).toBe('nha minh');
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+    });
+  });
+});
