@@ -92,10 +92,11 @@ holder_remits as (
     join account_entities a on a.account = r.account and a.entity_id = r.entity_id
 ),
 
-bank_rows as (
+-- rows of accounts serving one seller, and payouts, go as they are; only a served account's other rows
+-- are read (the text patterns over every bank row cost the resolve stage a third more CPU)
+served_rows as (
     select
-        t.record_key, t.account, p.source_key as payout_key,
-        t.account in (select account from served_accounts) as served,
+        t.record_key, t.account,
         case
             when t.direction <> 'credit' then 'other'
             when regexp_matches(coalesce(t.counterparty_key, '') || ' ' || coalesce(t.description_key, ''),
@@ -106,22 +107,28 @@ bank_rows as (
             else 'trade'
         end as kind
     from stg_bank_transactions t
-    left join payouts p using (record_key)
-    where t.account is not null
+    join served_accounts s on s.account = t.account
+    anti join payouts p on p.record_key = t.record_key
 ),
 
 transactions as (
-    select 'bank_transactions' as source, record_key, coalesce(payout_key, account) as source_key
-    from bank_rows
-    where payout_key is not null or not served or kind = 'other'
+    select 'bank_transactions' as source, t.record_key, coalesce(p.source_key, t.account) as source_key
+    from stg_bank_transactions t
+    left join payouts p using (record_key)
+    left join served_accounts s on s.account = t.account
+    where t.account is not null and (p.source_key is not null or s.account is null)
+    union all
+    select 'bank_transactions' as source, record_key, account as source_key
+    from served_rows
+    where kind = 'other'
 ),
 
 -- a served account's carrier remittances: to the senders' entity (one of their sender records)
 remittances as (
     select b.record_key, o.record_id
-    from bank_rows b
+    from served_rows b
     join remittance_owner o on o.account = b.account
-    where b.payout_key is null and b.served and b.kind = 'carrier_remittance'
+    where b.kind = 'carrier_remittance'
       and b.account not in (select account from holder_remits)
 ),
 
