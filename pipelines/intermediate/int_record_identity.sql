@@ -49,17 +49,6 @@ account_entities as (
     where i.source = 'bank_transactions' and i.bank_row_keys is null
 ),
 
--- the entities COD parcels remitted to each account resolved to, with one sender record of each
--- (who a served account's carrier remittances belong to)
-remitted as (
-    select c.remit_account as account, e.entity_id, min(i.record_id) as record_id
-    from int_cod_senders c
-    join identities i on i.source = 'cod_shipments' and i.source_key = c.sender_key
-    join entities e on e.record_id = i.record_id
-    where c.sender_key is not null and c.remit_account is not null
-    group by c.remit_account, e.entity_id
-),
-
 paid_in as (
     select split_part(i.source_key, '>', 1) as account, e.entity_id
     from identities i
@@ -72,6 +61,18 @@ served_accounts as (
     from paid_in p
     join account_entities a on a.account = p.account
     where p.entity_id <> a.entity_id
+),
+
+-- the entities COD parcels remitted to each served account resolved to, with one sender record of each
+-- (who a served account's carrier remittances belong to)
+remitted as (
+    select c.remit_account as account, e.entity_id, min(i.record_id) as record_id
+    from int_cod_senders c
+    join identities i on i.source = 'cod_shipments' and i.source_key = c.sender_key
+    join entities e on e.record_id = i.record_id
+    join served_accounts s on s.account = c.remit_account
+    where c.sender_key is not null
+    group by c.remit_account, e.entity_id
 ),
 
 -- the one entity (not the holder's) whose parcels are remitted to a served account
