@@ -11,7 +11,7 @@ import type { Logger } from './log.js';
 import { installNormalizeMacros } from './normalize/sql.js';
 import type { CaseRow } from './publish/case-row.js';
 import { buildReportModel, ruleReasons, sourceQuality } from './publish/report-from-run.js';
-import { type WorkListSummary, workListSummary } from './publish/report-model.js';
+import { type Unattributed, type WorkListSummary, workListSummary } from './publish/report-model.js';
 import { writeCaseExports } from './publish/exports.js';
 import { writeReportHtml } from './publish/report.js';
 import { nextRunSeq } from './publish/run-ref.js';
@@ -208,7 +208,7 @@ interface RunContext {
   taxYear?: number;
   rules?: TaxYearRules;
   resolved?: { records: number; clusters: number };
-  unattributed?: { rows: number; vnd: number; source: string };
+  unattributed?: Unattributed;
   batch?: EntityBatch;
   scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore; workList: WorkListSummary };
   published?: {
@@ -380,7 +380,8 @@ async function resolveStage(ctx: RunContext): Promise<void> {
       : await resolveIdentities(db, { seed: config.seed, log });
   // On Spark these two go with the features job (one spark-submit fewer); nothing reads them before.
   if (!ctx.spark) await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
-  ctx.unattributed = await unattributedRows(db);
+  // COD parcels here (the resolve line); bank rows once int_record_identity is built (publish)
+  ctx.unattributed = await unattributedRows(db, false);
 }
 
 function resolveSummary(ctx: RunContext): string {
@@ -536,6 +537,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
   }
   const snapshot = await part('snapshot', () => snapshotting);
   log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
+  // every source now: on Spark int_record_identity comes with the features job
+  ctx.unattributed = await unattributedRows(db, true);
   const finished = new Date();
   const runJson = {
     run_id: runId,
@@ -665,12 +668,32 @@ const split = (v: string | null | undefined): string[] => (v ? v.split('|') : []
 
 /**
  * COD parcels no sender profile holds: booked by a fulfilment warehouse under its own name and
- * phone, with nothing of the seller's own on them (int_cod_senders.sql). Counted, never guessed.
+ * phone, with nothing of the seller's own on them (int_cod_senders.sql); with `withBank`, also the
+ * bank rows no record holds (buyer transfers into an account serving another seller,
+ * int_record_identity.sql). Counted, never guessed.
  */
-async function unattributedRows(db: Db): Promise<{ rows: number; vnd: number; source: string }> {
-  const r = await db.one<{ rows: number; vnd: number }>(
+async function unattributedRows(db: Db, withBank: boolean): Promise<Unattributed> {
+  const cod = await db.one<{ rows: number; vnd: number }>(
     `select count(*)::bigint as rows, coalesce(sum(cod_amount) filter (where status = 'delivered'), 0)::bigint as vnd
      from int_cod_senders where sender_key is null`,
   );
-  return { rows: Number(r?.rows ?? 0), vnd: Number(r?.vnd ?? 0), source: 'cod_shipments' };
+  const parts = [{ source: 'cod_shipments', rows: Number(cod?.rows ?? 0), vnd: Number(cod?.vnd ?? 0) }];
+  if (withBank) {
+    // Bank rows of an account that no record holds (int_record_identity.sql, served_accounts): buyer transfers
+    // into an account serving another seller, and remittances that could be either's. VND = credited amounts.
+    const bank = await db.one<{ rows: number; vnd: number }>(
+      `select count(*)::bigint as rows, coalesce(sum(t.amount) filter (where t.direction = 'credit'), 0)::bigint as vnd
+       from stg_bank_transactions t
+       anti join (select record_key from int_record_identity where source = 'bank_transactions') r using (record_key)
+       where t.account is not null`,
+    );
+    parts.push({ source: 'bank_transactions', rows: Number(bank?.rows ?? 0), vnd: Number(bank?.vnd ?? 0) });
+  }
+  const withRows = parts.filter((p) => p.rows > 0).map((p) => p.source);
+  return {
+    rows: parts.reduce((n, p) => n + p.rows, 0),
+    vnd: parts.reduce((n, p) => n + p.vnd, 0),
+    source: withRows.length > 0 ? withRows.join(', ') : 'cod_shipments',
+    by_source: parts,
+  };
 }

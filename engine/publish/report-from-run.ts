@@ -20,6 +20,7 @@ import {
   type ReportModel,
   type ReportRunInfo,
   type SourceQuality,
+  type Unattributed,
   workListSummary,
 } from './report-model.js';
 import { previousRunDir, readRunCases, readRunJson } from './run-ref.js';
@@ -91,8 +92,8 @@ export interface ReportParts {
   /** Seller entities resolved (cases are the ones on the list). */
   entities: number;
   scorer?: string;
-  /** COD parcels a fulfilment warehouse booked with nothing of the seller's own (run.json `unattributed`). */
-  unattributed?: { rows: number; vnd: number; source: string };
+  /** Rows linked to no seller (run.json `unattributed`): warehouse parcels, buyer transfers into a served account. */
+  unattributed?: Unattributed;
 }
 
 /**

@@ -77,9 +77,9 @@ export interface ReportModel {
   diff?: RunDiff | null;
   /** Statistics of the tax year by province (`periodStats`). Absent = section not shown. */
   stats?: PeriodStats | null;
-  /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). Absent = not
-   * shown. */
-  unattributed?: { rows: number; vnd: number; source: string };
+  /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own, buyer
+   * transfers into an account serving another seller). Absent = not shown. */
+  unattributed?: Unattributed;
 }
 
 /**
@@ -122,4 +122,16 @@ export function workListSummary(rows: readonly CaseRow[], length: number): WorkL
     expected_yield_vnd: Math.round(expected),
     ranked: rows.length,
   };
+}
+
+/**
+ * Source rows linked to no seller (run.json `unattributed`): in all (`rows`, `vnd`: delivered COD
+ * value plus credited amounts) and per source (`by_source`; absent in runs from before it). `source`
+ * names the sources with rows, comma-separated.
+ */
+export interface Unattributed {
+  rows: number;
+  vnd: number;
+  source: string;
+  by_source?: { source: string; rows: number; vnd: number }[];
 }

@@ -121,14 +121,31 @@ const maxChanges = 100;
 /** Rows linked to no seller: counted in the data-quality section, never assigned as a block. */
 function unattributedNote(u: ReportModel['unattributed']): string {
   if (!u) return '';
-  return (
-    `<p id="unattributed">Không gán cho người bán nào <span ` +
-    `class="en">Unattributed</span>: ${escapeHtml(fmt().int(u.rows))} dòng ${escapeHtml(u.source)} ` +
-    `(${escapeHtml(fmt().int(u.vnd))} VND đã giao) <span class="muted">— bưu phẩm do kho hàng gửi hộ, không còn ` +
-    `tên, số điện thoại hay tài khoản nào của chính người bán. ` +
-    `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on ` +
-    `them.</span></span></p>`
-  );
+  // runs from before `by_source` counted COD parcels only
+  const all = u.by_source ?? [{ source: u.source, rows: u.rows, vnd: u.vnd }];
+  const withRows = all.filter((p) => p.rows > 0);
+  const parts = withRows.length > 0 ? withRows : all.slice(0, 1);
+  const why: Record<string, string> = {
+    cod_shipments:
+      'bưu phẩm do kho hàng gửi hộ, không còn tên, số điện thoại hay tài khoản nào của chính người bán. ' +
+      `<span class="en">Parcels a fulfilment warehouse booked with nothing of the seller's own left on them.</span>`,
+    bank_transactions:
+      'tiền chuyển vào tài khoản đang nhận tiền của người bán khác (tài khoản người thân), không ghi tên ai. ' +
+      '<span class="en">Transfers into an account that receives another seller\'s payouts or remittances ' +
+      "(a relative's account), naming nobody.</span>",
+  };
+  return parts
+    .map((p) => {
+      const cod = p.source === 'cod_shipments';
+      const id = cod ? 'unattributed' : `unattributed-${p.source.replace(/_/g, '-')}`;
+      return (
+        `<p id="${escapeHtml(id)}">Không gán cho người bán nào <span class="en">Unattributed</span>: ` +
+        `${escapeHtml(fmt().int(p.rows))} dòng ${escapeHtml(p.source)} ` +
+        `(${escapeHtml(fmt().int(p.vnd))} VND${cod ? ' đã giao' : ''}) ` +
+        `<span class="muted">— ${why[p.source] ?? ''}</span></p>`
+      );
+    })
+    .join('');
 }
 const num = (n: number | null | undefined): string =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : fmt().int(n);
@@ -339,11 +356,12 @@ export function qualityAlerts(model: ReportModel): QualityAlert[] {
     }
   }
   const u = model.unattributed;
-  if (u && u.rows > 0)
-    out.push({
-      vi: `${vi.int(u.rows)} dòng ${u.source} không gán cho người bán nào`,
-      en: `${en.int(u.rows)} ${u.source} rows linked to no seller`,
-    });
+  for (const p of u ? (u.by_source ?? [u]) : [])
+    if (p.rows > 0)
+      out.push({
+        vi: `${vi.int(p.rows)} dòng ${p.source} không gán cho người bán nào`,
+        en: `${en.int(p.rows)} ${p.source} rows linked to no seller`,
+      });
   const noProvince = model.cases.slice(0, model.workList.cases).filter((r) => !r.province).length;
   if (noProvince > 0)
     out.push({

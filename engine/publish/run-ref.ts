@@ -6,7 +6,7 @@ import type { ActivityOptions } from '../score/activity.js';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, WorkspaceError } from '../errors.js';
-import type { WorkListSummary } from './report-model.js';
+import type { Unattributed, WorkListSummary } from './report-model.js';
 import type { CaseRow } from './case-row.js';
 import { openWorkspace, workspacePaths, type Workspace } from '../warehouse/workspace.js';
 
@@ -127,7 +127,7 @@ export interface RunJson {
   work_list?: WorkListSummary;
   rows?: Record<string, { read: number; loaded: number; rejected: number }>;
   /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). */
-  unattributed?: { rows: number; vnd: number; source: string };
+  unattributed?: Unattributed;
   /** Entities left out of scoring because an audit outcome is recorded (absent in older runs). */
   excluded_audited_entities?: string[];
   [key: string]: unknown;

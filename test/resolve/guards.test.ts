@@ -5,6 +5,7 @@
  * resolveIdentities; every assertion is about whose records end up together.
  */
 import { describe, expect, it } from 'vitest';
+import { featureVariables } from '../../engine/features/variables.js';
 import { installNormalizeMacros } from '../../engine/normalize/sql.js';
 import { resolveIdentities } from '../../engine/resolve/identity.js';
 import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
@@ -52,6 +53,8 @@ const cols = {
     'booked_at',
     'direction',
     'description_key',
+    'counterparty_key',
+    'amount',
   ],
   stg_cod_shipments: [
     'record_key',
@@ -72,7 +75,7 @@ type Delivery = Partial<Record<Table, Row[]>>;
 
 async function build(db: Db, d: Delivery): Promise<void> {
   await installNormalizeMacros(db);
-  await setVariables(db, { shared_remit_min_senders: 10 });
+  await setVariables(db, featureVariables(2025));
   for (const [t, columns] of Object.entries(cols) as [Table, readonly string[]][]) {
     await db.exec(`create or replace table ${t} (${columns.map((c) => `${c} varchar`).join(', ')})`);
     for (const r of d[t] ?? [])
@@ -82,8 +85,10 @@ async function build(db: Db, d: Delivery): Promise<void> {
       );
   }
   await db.exec(`alter table stg_cod_shipments alter cod_amount type bigint`);
-  await runModels(db, (m) => ['int_cod_senders', 'int_identity_records', 'int_record_identity'].includes(m.name));
+  await runModels(db, (m) => ['int_cod_senders', 'int_identity_records'].includes(m.name));
   await resolveIdentities(db, { seed: 1 });
+  // which rows each record holds depends on where the records resolved to (served accounts)
+  await runModels(db, (m) => ['int_entities', 'int_record_identity'].includes(m.name));
 }
 
 /** Person letters per entity, e.g. ['A', 'B'] for an entity holding records of A and of B. */
@@ -618,6 +623,101 @@ describe('resolver recall', () => {
         await db.value<string>(`select any_value(phone_person) from int_identity_records where name_key = 'nha minh'`),
       ).toBe('nha minh');
       for (const e of await entities(db)) expect(e).toHaveLength(1);
+    });
+  });
+});
+
+// Issue 14, item 1 (prec3): a bank account is one record only while it serves one seller. H holds
+// ACB:7; S, another person, has their shop payouts and parcel cash paid into it. Which rows stay
+// the holder's, which follow S, which are nobody's (int_record_identity.sql, served_accounts).
+describe("rows of an account serving another seller (a relative's account)", () => {
+  const credit = (person: string, description: string, counterparty = 'nguyen van khach'): Row => ({
+    ...bank(person, 'ACB:7', 'pham thi hoa', '001190000701', description),
+    counterparty_key: counterparty,
+    amount: '1000000',
+  });
+  const seller = () => ({
+    taxpayers: [
+      taxpayer('H', 'pham thi hoa', '001190000701', '0912000701'),
+      taxpayer('S', 'vu van nam', '001190000702', '0912000702'),
+    ],
+    shops: [shop('S', 'shopee:66601', 'vu van nam', '0912000702', 'ACB:7', 'Hà Nội', '001190000702')],
+    parcels: [1, 2, 3].map(() => parcel('S', 'vu van nam', '0912000702', 'ACB:7', '8 hang gai')),
+  });
+  /** Person letter → the record keys each entity holds, and the bank rows no record holds. */
+  const placed = async (db: Db) => ({
+    entities: await entities(db),
+    unattributed: (
+      await db.all<{ k: string }>(
+        `select record_key as k from stg_bank_transactions
+         where record_key not in (select record_key from int_record_identity) order by k`,
+      )
+    ).map((r) => r.k),
+  });
+
+  it('its carrier remittances follow the senders whose waybills name it, its buyer transfers stay unattributed', async () => {
+    await withDb(async (db) => {
+      const s = seller();
+      const own = credit('H', 'luong thang 3');
+      const payout = credit('S', 'shopee payout 66601 dot 1', 'shopee');
+      const remittances = [credit('S', 'doi soat cod 00012345', 'ghtk'), credit('S', 'tt cod 00012346', 'ghtk')];
+      // transfers naming nobody: one is the holder's sale, one the seller's; the bank row cannot tell
+      const transfers = [credit('H', 'ck'), credit('S', 'chuyen khoan')];
+      await build(db, {
+        stg_taxpayers: s.taxpayers,
+        stg_platform_sellers: s.shops,
+        stg_bank_transactions: [own, payout, ...remittances, ...transfers],
+        stg_cod_shipments: s.parcels,
+      });
+      const p = await placed(db);
+      expect(p.entities).toEqual([['H'], ['S']]);
+      // S's entity holds the remittances (bank rows) beside the parcels and the payout
+      const sRows = await db.all<{ k: string }>(
+        `select r.record_key as k from int_record_identity r join int_entities e using (record_id)
+         where r.source = 'bank_transactions'
+           and e.entity_id = (select e2.entity_id from int_record_identity r2 join int_entities e2 using (record_id)
+                              where r2.record_key = $k)
+         order by k`,
+        { k: payout.record_key! },
+      );
+      expect(sRows.map((r) => r.k).sort()).toEqual([payout, ...remittances].map((r) => r.record_key!).sort());
+      expect(p.unattributed).toEqual(transfers.map((r) => r.record_key!).sort());
+    });
+  });
+
+  it("a remittance into it stays unattributed when the holder's own parcels are remitted there too", async () => {
+    await withDb(async (db) => {
+      const s = seller();
+      const remittance = credit('S', 'doi soat cod 00012347', 'ghtk');
+      await build(db, {
+        stg_taxpayers: s.taxpayers,
+        stg_platform_sellers: s.shops,
+        stg_bank_transactions: [credit('S', 'shopee payout 66601 dot 2', 'shopee'), remittance],
+        stg_cod_shipments: [...s.parcels, parcel('H', 'pham thi hoa', '0912000701', 'ACB:7', '4 hang ma')],
+      });
+      const p = await placed(db);
+      expect(p.entities).toEqual([['H'], ['S']]);
+      expect(p.unattributed).toEqual([remittance.record_key]);
+    });
+  });
+
+  it('on an account serving only its holder every row stays with the holder', async () => {
+    await withDb(async (db) => {
+      const rows = [
+        { ...credit('S', 'shopee payout 66601 dot 3', 'shopee'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
+        { ...credit('S', 'doi soat cod 00012348', 'ghtk'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
+        { ...credit('S', 'ck'), holder_name: 'VU VAN NAM', name_key: 'vu van nam', national_id: '001190000702' },
+      ];
+      const s = seller();
+      await build(db, {
+        stg_taxpayers: s.taxpayers.slice(1),
+        stg_platform_sellers: s.shops,
+        stg_bank_transactions: rows,
+        stg_cod_shipments: s.parcels,
+      });
+      const p = await placed(db);
+      expect(p.entities).toEqual([['S']]);
+      expect(p.unattributed).toEqual([]);
     });
   });
 });
