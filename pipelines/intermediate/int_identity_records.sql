@@ -536,19 +536,37 @@ payout_records as (
     group by r.account, r.shop_key
 ),
 
-with_payouts as (
+with_payouts as materialized (
     select * from accounts_checked
     union all by name
     select * from payout_records
 ),
 
+-- Record ids are the records' ranks by (source, source_key), which is unique: numbered on the two
+-- key columns alone, per source (each source's ids start after the earlier sources'), then joined
+-- back. One window ordering the whole records sorted them wide on one thread (1,8 s at 50,000
+-- persons, 9× the 20,000 figure); the ids are the same.
+source_offsets as (
+    select source, sum(count(*)) over (order by source) - count(*) as first_id
+    from with_payouts
+    group by source
+),
+
+record_ids as (
+    select w.source, w.source_key,
+        (o.first_id + row_number() over (partition by w.source order by w.source_key) - 1)::bigint as record_id
+    from with_payouts w
+    join source_offsets o on o.source = w.source
+),
+
 final as (
     select
-        (row_number() over (order by source, source_key) - 1)::bigint as record_id,
+        i.record_id,
         -- holder_id: the person the record is about, as the registry or the bank (KYC) knows them;
         -- a shop or a site names an owner who may lend their papers to someone else, so it has none
-        *
-    from with_payouts
+        w.*
+    from with_payouts w
+    join record_ids i on i.source = w.source and i.source_key = w.source_key
 )
 
 select * from final

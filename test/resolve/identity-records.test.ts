@@ -271,6 +271,13 @@ describe('int_identity_records', () => {
         'select count(*)::int as n, count(distinct (source, source_key))::int as d, max(record_id)::int as hi from int_identity_records',
       ))!;
       expect(c).toEqual({ n: 1 + 4 + 3 + 5, d: 13, hi: 12 });
+      // each id is the record's rank by (source, source_key) from 0, across sources (numbered per source)
+      const ids = await db.all<{ id: number; rank: number }>(
+        `select record_id::int as id, (row_number() over (order by source, source_key) - 1)::int as rank
+         from int_identity_records order by source, source_key`,
+      );
+      expect(new Set(ids.map((r) => r.id)).size).toBe(13);
+      expect(ids.map((r) => r.id)).toEqual(ids.map((r) => r.rank));
     });
   });
 });
