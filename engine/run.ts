@@ -380,8 +380,8 @@ async function resolveStage(ctx: RunContext): Promise<void> {
       : await resolveIdentities(db, { seed: config.seed, log });
   // On Spark these two go with the features job (one spark-submit fewer); nothing reads them before.
   if (!ctx.spark) await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
-  // COD parcels here (the resolve line); bank rows once int_record_identity is built (publish)
-  ctx.unattributed = await unattributedRows(db, false);
+  // COD parcels here (the resolve line); bank rows added once int_record_identity is built (publish)
+  ctx.unattributed = await codUnattributed(db);
 }
 
 function resolveSummary(ctx: RunContext): string {
@@ -537,8 +537,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
   }
   const snapshot = await part('snapshot', () => snapshotting);
   log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
-  // every source now: on Spark int_record_identity comes with the features job
-  ctx.unattributed = await unattributedRows(db, true);
+  // the bank rows now (on Spark int_record_identity comes with the features job); COD counted at resolve
+  ctx.unattributed = await withBankRows(db, need(ctx.unattributed, 'the unattributed COD rows'));
   const finished = new Date();
   const runJson = {
     run_id: runId,
@@ -666,29 +666,41 @@ function baselineScore(batch: EntityBatch) {
 
 const split = (v: string | null | undefined): string[] => (v ? v.split('|') : []);
 
+type UnattributedPart = { source: string; rows: number; vnd: number };
+
 /**
  * COD parcels no sender profile holds: booked by a fulfilment warehouse under its own name and
- * phone, with nothing of the seller's own on them (int_cod_senders.sql); with `withBank`, also the
- * bank rows no record holds (buyer transfers into an account serving another seller,
- * int_record_identity.sql). Counted, never guessed.
+ * phone, with nothing of the seller's own on them (int_cod_senders.sql). Counted, never guessed;
+ * computed once after resolve, the bank part is added at publish (`withBankRows`).
  */
-async function unattributedRows(db: Db, withBank: boolean): Promise<Unattributed> {
+async function codUnattributed(db: Db): Promise<Unattributed> {
   const cod = await db.one<{ rows: number; vnd: number }>(
     `select count(*)::bigint as rows, coalesce(sum(cod_amount) filter (where status = 'delivered'), 0)::bigint as vnd
      from int_cod_senders where sender_key is null`,
   );
-  const parts = [{ source: 'cod_shipments', rows: Number(cod?.rows ?? 0), vnd: Number(cod?.vnd ?? 0) }];
-  if (withBank) {
-    // Bank rows of an account that no record holds (int_record_identity.sql, served_accounts): buyer transfers
-    // into an account serving another seller, and remittances that could be either's. VND = credited amounts.
-    const bank = await db.one<{ rows: number; vnd: number }>(
-      `select count(*)::bigint as rows, coalesce(sum(t.amount) filter (where t.direction = 'credit'), 0)::bigint as vnd
-       from stg_bank_transactions t
-       anti join (select record_key from int_record_identity where source = 'bank_transactions') r using (record_key)
-       where t.account is not null`,
-    );
-    parts.push({ source: 'bank_transactions', rows: Number(bank?.rows ?? 0), vnd: Number(bank?.vnd ?? 0) });
-  }
+  return unattributedOf([{ source: 'cod_shipments', rows: Number(cod?.rows ?? 0), vnd: Number(cod?.vnd ?? 0) }]);
+}
+
+/**
+ * `cod` (from `codUnattributed`) plus the bank rows no record holds (int_record_identity.sql,
+ * served_accounts): buyer transfers into an account serving another seller, and remittances that
+ * could be either's. VND = credited amounts. Needs int_record_identity (on Spark: the features job).
+ */
+async function withBankRows(db: Db, cod: Unattributed): Promise<Unattributed> {
+  const bank = await db.one<{ rows: number; vnd: number }>(
+    `select count(*)::bigint as rows, coalesce(sum(t.amount) filter (where t.direction = 'credit'), 0)::bigint as vnd
+     from stg_bank_transactions t
+     anti join (select record_key from int_record_identity where source = 'bank_transactions') r using (record_key)
+     where t.account is not null`,
+  );
+  const codParts = (cod.by_source ?? []).filter((p) => p.source !== 'bank_transactions');
+  return unattributedOf([
+    ...codParts,
+    { source: 'bank_transactions', rows: Number(bank?.rows ?? 0), vnd: Number(bank?.vnd ?? 0) },
+  ]);
+}
+
+function unattributedOf(parts: UnattributedPart[]): Unattributed {
   const withRows = parts.filter((p) => p.rows > 0).map((p) => p.source);
   return {
     rows: parts.reduce((n, p) => n + p.rows, 0),
