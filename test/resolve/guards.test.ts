@@ -91,6 +91,13 @@ async function build(db: Db, d: Delivery): Promise<void> {
   await runModels(db, (m) => ['int_entities', 'int_record_identity'].includes(m.name));
 }
 
+/** Builds delivery `d` in a fresh in-memory warehouse, resolves it, then runs the test's `check` on it. */
+const resolved = (d: Delivery, check: (db: Db) => Promise<void>): Promise<void> =>
+  withDb(async (db) => {
+    await build(db, d);
+    await check(db);
+  });
+
 /** Person letters per entity, e.g. ['A', 'B'] for an entity holding records of A and of B. */
 async function entities(db: Db): Promise<string[][]> {
   const rows = await db.all<{ people: string }>(`
@@ -172,23 +179,22 @@ const shop = (
 
 describe('resolver guards', () => {
   it('a fulfilment warehouse booking under its own name and phone never puts two sellers in one record or entity', async () => {
-    await withDb(async (db) => {
-      const hub = { name: 'kho hang an phat', phone: '0900000009', account: 'VCB:777' };
-      const sellers = ['A', 'B', 'C', 'D', 'E'];
-      const cod: Row[] = [];
-      const accounts: Row[] = [];
-      sellers.forEach((p, i) => {
-        const own = `TCB:${i + 1}`;
-        accounts.push(bank(p, own, `seller ${p.toLowerCase()} nguyen`, `00119000000${i}`));
-        // the seller's own booking, and three through the warehouse from the seller's pickup address
-        cod.push(parcel(p, `seller ${p.toLowerCase()} nguyen`, `091000000${i}`, own, `${i + 10} le loi, p. 1`));
-        const remit = i < 2 ? own : i < 4 ? hub.account : null;
-        for (let k = 0; k < 3; k++)
-          cod.push(
-            parcel(p, hub.name, hub.phone, remit, k === 2 ? `${i + 10} Lê Lợi - Phường 1` : `${i + 10} le loi, p. 1`),
-          );
-      });
-      await build(db, { stg_cod_shipments: cod, stg_bank_transactions: accounts });
+    const hub = { name: 'kho hang an phat', phone: '0900000009', account: 'VCB:777' };
+    const sellers = ['A', 'B', 'C', 'D', 'E'];
+    const cod: Row[] = [];
+    const accounts: Row[] = [];
+    sellers.forEach((p, i) => {
+      const own = `TCB:${i + 1}`;
+      accounts.push(bank(p, own, `seller ${p.toLowerCase()} nguyen`, `00119000000${i}`));
+      // the seller's own booking, and three through the warehouse from the seller's pickup address
+      cod.push(parcel(p, `seller ${p.toLowerCase()} nguyen`, `091000000${i}`, own, `${i + 10} le loi, p. 1`));
+      const remit = i < 2 ? own : i < 4 ? hub.account : null;
+      for (let k = 0; k < 3; k++)
+        cod.push(
+          parcel(p, hub.name, hub.phone, remit, k === 2 ? `${i + 10} Lê Lợi - Phường 1` : `${i + 10} le loi, p. 1`),
+        );
+    });
+    await resolved({ stg_cod_shipments: cod, stg_bank_transactions: accounts }, async (db) => {
       // every sender profile holds one seller's parcels
       const mixed = await db.value<number>(`
         select count(*)::int from (select sender_key from int_cod_senders where sender_key is not null
@@ -214,17 +220,16 @@ describe('resolver guards', () => {
   });
 
   it('a warehouse booking for only two sellers (too few places for the place count) joins neither to the other', async () => {
-    await withDb(async (db) => {
-      const hub = { name: 'kho hang tin nghia', phone: '0900000019' };
-      const depot = 'kho 5 tran phu, p. 3';
-      const cod: Row[] = [];
-      ['A', 'B'].forEach((p, i) => {
-        // from the seller's home, paid into the seller's account; and from the warehouse's depot
-        const home = `${i + 10} le loi, p. 1`;
-        for (let k = 0; k < 3; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, home));
-        for (let k = 0; k < 2; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, depot));
-      });
-      await build(db, { stg_cod_shipments: cod });
+    const hub = { name: 'kho hang tin nghia', phone: '0900000019' };
+    const depot = 'kho 5 tran phu, p. 3';
+    const cod: Row[] = [];
+    ['A', 'B'].forEach((p, i) => {
+      // from the seller's home, paid into the seller's account; and from the warehouse's depot
+      const home = `${i + 10} le loi, p. 1`;
+      for (let k = 0; k < 3; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, home));
+      for (let k = 0; k < 2; k++) cod.push(parcel(p, hub.name, hub.phone, `TCB:${i + 1}`, depot));
+    });
+    await resolved({ stg_cod_shipments: cod }, async (db) => {
       // the phone is set aside as the warehouse's on every parcel, from all three places
       expect(
         await db.value<number>(`select count(distinct address_head)::int from int_cod_senders where phone is null`),
@@ -238,26 +243,25 @@ describe('resolver guards', () => {
   });
 
   it('a family phone whose households each write their own name is not taken for a warehouse', async () => {
-    await withDb(async (db) => {
-      const family = '0911000222';
-      const cod: Row[] = [];
-      for (let k = 0; k < 3; k++) cod.push(parcel('A', 'nguyen van an', family, 'TCB:11', '12 le loi, p. 1'));
-      for (let k = 0; k < 3; k++) cod.push(parcel('B', 'nguyen thi binh', family, 'TCB:12', '14 le loi, p. 1'));
-      await build(db, { stg_cod_shipments: cod });
+    const family = '0911000222';
+    const cod: Row[] = [];
+    for (let k = 0; k < 3; k++) cod.push(parcel('A', 'nguyen van an', family, 'TCB:11', '12 le loi, p. 1'));
+    for (let k = 0; k < 3; k++) cod.push(parcel('B', 'nguyen thi binh', family, 'TCB:12', '14 le loi, p. 1'));
+    await resolved({ stg_cod_shipments: cod }, async (db) => {
       expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBe(0);
     });
   });
 
   it('a family phone the registry knows for two households links neither to a third household', async () => {
-    await withDb(async (db) => {
-      const family = '0911111111';
-      await build(db, {
-        stg_taxpayers: [
-          taxpayer('A', 'nguyen van an', '001190000001', family),
-          taxpayer('B', 'nguyen thi binh', '001190000222', family),
-        ],
-        stg_platform_sellers: [shop('C', 'shopee:3', 'nguyen van cuong', family, null)],
-      });
+    const family = '0911111111';
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        taxpayer('A', 'nguyen van an', '001190000001', family),
+        taxpayer('B', 'nguyen thi binh', '001190000222', family),
+      ],
+      stg_platform_sellers: [shop('C', 'shopee:3', 'nguyen van cuong', family, null)],
+    };
+    await resolved(delivery, async (db) => {
       const es = await entities(db);
       expect(es).toContainEqual(['C']);
       expect(es.every((e) => e.length === 1)).toBe(true);
@@ -268,94 +272,94 @@ describe('resolver guards', () => {
   });
 
   it('namesakes in one province with no shared identifier stay two people', async () => {
-    await withDb(async (db) => {
-      const name = 'nguyen van hung';
-      const filler = Array.from({ length: 30 }, (_, i) =>
-        shop(
-          'Z',
-          `lazada:${i}`,
-          `${['tran', 'le', 'pham', 'nguyen'][i % 4]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'hung', 'lan', 'mai', 'nam'][i % 5]}`,
-          `09300000${String(i).padStart(2, '0')}`,
-          null,
-          'Hà Nội',
-          `0011900099${String(i).padStart(2, '0')}`,
-        ),
-      ).map((r, i) => ({ ...r, record_key: `${String.fromCharCode(97 + (i % 26))}${i}:x` }));
-      await build(db, {
-        stg_taxpayers: [taxpayer('A', name, '001190000001', '0912000001')],
-        stg_platform_sellers: [
-          shop('A', 'shopee:1', name, '0912000001', 'TCB:1'),
-          shop('B', 'shopee:2', name, '0913000002', 'TCB:2'),
-          ...filler,
-        ],
-        stg_cod_shipments: [parcel('B', name, '0913000002', 'TCB:2', '7 kim ma')],
-      });
+    const name = 'nguyen van hung';
+    const filler = Array.from({ length: 30 }, (_, i) =>
+      shop(
+        'Z',
+        `lazada:${i}`,
+        `${['tran', 'le', 'pham', 'nguyen'][i % 4]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'hung', 'lan', 'mai', 'nam'][i % 5]}`,
+        `09300000${String(i).padStart(2, '0')}`,
+        null,
+        'Hà Nội',
+        `0011900099${String(i).padStart(2, '0')}`,
+      ),
+    ).map((r, i) => ({ ...r, record_key: `${String.fromCharCode(97 + (i % 26))}${i}:x` }));
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('A', name, '001190000001', '0912000001')],
+      stg_platform_sellers: [
+        shop('A', 'shopee:1', name, '0912000001', 'TCB:1'),
+        shop('B', 'shopee:2', name, '0913000002', 'TCB:2'),
+        ...filler,
+      ],
+      stg_cod_shipments: [parcel('B', name, '0913000002', 'TCB:2', '7 kim ma')],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entityOf(db, 'A')).toEqual([['A']]);
       expect(await entityOf(db, 'B')).toEqual([['B']]);
     });
   });
 
   it('a national ID mistyped at the bank (two digits swapped) does not make one person two', async () => {
-    await withDb(async (db) => {
-      await build(db, {
-        stg_taxpayers: [taxpayer('A', 'le thi hoa', '001190000012', '0912000001')],
-        stg_bank_transactions: [bank('A', 'TCB:1', 'le thi hoa', '001190000021')],
-        stg_cod_shipments: [parcel('A', 'le thi hoa', '0912000001', 'TCB:1', '3 hang bong')],
-      });
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('A', 'le thi hoa', '001190000012', '0912000001')],
+      stg_bank_transactions: [bank('A', 'TCB:1', 'le thi hoa', '001190000021')],
+      stg_cod_shipments: [parcel('A', 'le thi hoa', '0912000001', 'TCB:1', '3 hang bong')],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entities(db)).toEqual([['A']]);
     });
   });
 
   it('two digits swapped across the middle of a national ID (both halves change) do not make one person two', async () => {
-    await withDb(async (db) => {
-      // the old code's record keeps the ID as first typed, the 12-digit code is the ID itself
-      await build(db, {
-        stg_taxpayers: [
-          { ...taxpayer('A', 'nguyen duc dung', '046077637326', '0829959086'), tax_id: '8442133882' },
-          taxpayer('A', 'nguyen duc dung', '046076737326', null),
-        ],
-        stg_bank_transactions: [bank('A', 'TCB:0829959086', 'nguyen duc dung', '046076737326')],
-        stg_platform_sellers: [
-          shop('A', 'lazada:1', 'nguyen duc dung', '0829959086', 'TCB:0829959086', 'Huế', '046076737326'),
-        ],
-        stg_cod_shipments: [parcel('A', 'nguyen duc dung', '0829959086', 'TCB:0829959086', '3 hang bong')],
-      });
+    // the old code's record keeps the ID as first typed, the 12-digit code is the ID itself
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        { ...taxpayer('A', 'nguyen duc dung', '046077637326', '0829959086'), tax_id: '8442133882' },
+        taxpayer('A', 'nguyen duc dung', '046076737326', null),
+      ],
+      stg_bank_transactions: [bank('A', 'TCB:0829959086', 'nguyen duc dung', '046076737326')],
+      stg_platform_sellers: [
+        shop('A', 'lazada:1', 'nguyen duc dung', '0829959086', 'TCB:0829959086', 'Huế', '046076737326'),
+      ],
+      stg_cod_shipments: [parcel('A', 'nguyen duc dung', '0829959086', 'TCB:0829959086', '3 hang bong')],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entities(db)).toEqual([['A']]);
     });
   });
 
   it('degree guards count people, not spellings: 30 spellings of one seller keep the phone decisive, 30 sellers on one phone make it a hub', async () => {
-    await withDb(async (db) => {
-      const name = 'nguyen thi phuong thao';
-      // 30 spellings: a letter dropped or two letters swapped, somewhere in the name
-      const spellings = new Set<string>();
-      for (let at = 1; spellings.size < 30 && at < name.length - 1; at++) {
-        for (const s of [
-          name.slice(0, at) + name.slice(at + 1),
-          name.slice(0, at) + name.charAt(at + 1) + name.charAt(at) + name.slice(at + 2),
-        ]) {
-          const t = s.replace(/\s+/g, ' ').trim();
-          if (t !== name && spellings.size < 30) spellings.add(t);
-        }
+    const name = 'nguyen thi phuong thao';
+    // 30 spellings: a letter dropped or two letters swapped, somewhere in the name
+    const spellings = new Set<string>();
+    for (let at = 1; spellings.size < 30 && at < name.length - 1; at++) {
+      for (const s of [
+        name.slice(0, at) + name.slice(at + 1),
+        name.slice(0, at) + name.charAt(at + 1) + name.charAt(at) + name.slice(at + 2),
+      ]) {
+        const t = s.replace(/\s+/g, ' ').trim();
+        if (t !== name && spellings.size < 30) spellings.add(t);
       }
-      const spell = (k: number) => [...spellings][k % spellings.size]!;
-      const cod: Row[] = [];
-      // 1,020 parcels under 30 spellings, from home, paid to the marketplace (no account of her own on them)
-      for (let k = 0; k < 1020; k++) cod.push(parcel('A', spell(k % 30), '0988000001', null, '5 hang dao'));
-      const agency = Array.from({ length: 30 }, (_, i) =>
-        shop(
-          'S',
-          `sendo:${i}`,
-          `${['tran', 'le', 'pham', 'vo', 'bui'][i % 5]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'binh', 'cuong', 'dung', 'giang', 'hai'][i % 6]}`,
-          '0977000000',
-          null,
-        ),
-      );
-      await build(db, {
-        stg_taxpayers: [taxpayer('A', name, '001190000777', '0988000001')],
-        stg_cod_shipments: cod,
-        stg_platform_sellers: agency,
-      });
+    }
+    const spell = (k: number) => [...spellings][k % spellings.size]!;
+    const cod: Row[] = [];
+    // 1,020 parcels under 30 spellings, from home, paid to the marketplace (no account of her own on them)
+    for (let k = 0; k < 1020; k++) cod.push(parcel('A', spell(k % 30), '0988000001', null, '5 hang dao'));
+    const agency = Array.from({ length: 30 }, (_, i) =>
+      shop(
+        'S',
+        `sendo:${i}`,
+        `${['tran', 'le', 'pham', 'vo', 'bui'][i % 5]} ${['van', 'thi', 'minh'][i % 3]} ${['an', 'binh', 'cuong', 'dung', 'giang', 'hai'][i % 6]}`,
+        '0977000000',
+        null,
+      ),
+    );
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('A', name, '001190000777', '0988000001')],
+      stg_cod_shipments: cod,
+      stg_platform_sellers: agency,
+    };
+    await resolved(delivery, async (db) => {
       expect(new Set(cod.map((r) => r.name_key)).size).toBe(30);
       // the registry record and every parcel of hers are one entity
       expect(await entityOf(db, 'A')).toEqual([['A']]);
@@ -389,13 +393,13 @@ describe('resolver guards', () => {
   });
 
   it("a seller who moved province: the registry's old province does not keep the new records away", async () => {
-    await withDb(async (db) => {
-      await build(db, {
-        stg_taxpayers: [taxpayer('A', 'pham thi thu', '036190000007', '0987000007', 'Ninh Bình', '12 tran hung dao')],
-        stg_platform_sellers: [shop('A', 'tiki:7', 'pham thi thu', '0987000007', 'ACB:7', 'Hồ Chí Minh')],
-        stg_cod_shipments: [parcel('A', 'pham thi thu', '0987000007', 'ACB:7', '45 le van sy', 'Hồ Chí Minh')],
-        stg_bank_transactions: [bank('A', 'ACB:7', 'pham thi thu', '036190000007')],
-      });
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('A', 'pham thi thu', '036190000007', '0987000007', 'Ninh Bình', '12 tran hung dao')],
+      stg_platform_sellers: [shop('A', 'tiki:7', 'pham thi thu', '0987000007', 'ACB:7', 'Hồ Chí Minh')],
+      stg_cod_shipments: [parcel('A', 'pham thi thu', '0987000007', 'ACB:7', '45 le van sy', 'Hồ Chí Minh')],
+      stg_bank_transactions: [bank('A', 'ACB:7', 'pham thi thu', '036190000007')],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entities(db)).toEqual([['A']]);
     });
   });
@@ -412,35 +416,30 @@ describe('resolver guards', () => {
   };
 
   it("a shop's payouts into a relative's account go with the shop's seller, the holder's own rows stay the holder's", async () => {
-    await withDb(async (db) => {
-      await build(db, {
-        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
-        stg_platform_sellers: [
-          shop('S', 'shopee:55501', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902'),
-        ],
-        stg_bank_transactions: [
-          ...holder.own,
-          bank('S', 'ACB:9', 'tran thi lan', '001190000901', 'shopee payout 55501 01/2025 dot 1'),
-          bank('S', 'ACB:9', 'tran thi lan', '001190000901', 'shopee thanh toan doanh thu shop 55501 ky 2025-02'),
-        ],
-        stg_cod_shipments: [...holder.parcels, parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')],
-      });
+    const delivery: Delivery = {
+      stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
+      stg_platform_sellers: [shop('S', 'shopee:55501', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902')],
+      stg_bank_transactions: [
+        ...holder.own,
+        bank('S', 'ACB:9', 'tran thi lan', '001190000901', 'shopee payout 55501 01/2025 dot 1'),
+        bank('S', 'ACB:9', 'tran thi lan', '001190000901', 'shopee thanh toan doanh thu shop 55501 ky 2025-02'),
+      ],
+      stg_cod_shipments: [...holder.parcels, parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entityOf(db, 'S')).toEqual([['S']]);
       expect(await entityOf(db, 'H')).toEqual([['H']]);
     });
   });
 
   it("a shop's payouts are a record of the shop's whoever holds the account, and on the owner's own account stay with the owner", async () => {
-    await withDb(async (db) => {
-      await build(db, {
-        stg_taxpayers: [holder.taxpayer],
-        stg_platform_sellers: [shop('H', 'shopee:77701', 'tran thi lan', '0912000901', 'ACB:9')],
-        stg_bank_transactions: [
-          ...holder.own,
-          bank('H', 'ACB:9', 'tran thi lan', '001190000901', 'shopee payout 77701'),
-        ],
-        stg_cod_shipments: holder.parcels,
-      });
+    const delivery: Delivery = {
+      stg_taxpayers: [holder.taxpayer],
+      stg_platform_sellers: [shop('H', 'shopee:77701', 'tran thi lan', '0912000901', 'ACB:9')],
+      stg_bank_transactions: [...holder.own, bank('H', 'ACB:9', 'tran thi lan', '001190000901', 'shopee payout 77701')],
+      stg_cod_shipments: holder.parcels,
+    };
+    await resolved(delivery, async (db) => {
       // nothing on the account names a second person, yet the payout goes where the shop goes
       expect(
         await db.value<string>(
@@ -452,15 +451,15 @@ describe('resolver guards', () => {
   });
 
   it("parcels remitted to a relative's account under the seller's own name and phone do not join the holder", async () => {
-    await withDb(async (db) => {
-      await build(db, {
-        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
-        stg_bank_transactions: holder.own,
-        stg_cod_shipments: [
-          ...holder.parcels,
-          ...[1, 2, 3].map(() => parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')),
-        ],
-      });
+    const delivery: Delivery = {
+      stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
+      stg_bank_transactions: holder.own,
+      stg_cod_shipments: [
+        ...holder.parcels,
+        ...[1, 2, 3].map(() => parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')),
+      ],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entityOf(db, 'S')).toEqual([['S']]);
       expect(await entityOf(db, 'H')).toEqual([['H']]);
       expect(
@@ -470,16 +469,16 @@ describe('resolver guards', () => {
   });
 
   it("a shop paid into a relative's account is not a nominee when its owner sends parcels into that account too", async () => {
-    await withDb(async (db) => {
-      await build(db, {
-        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
-        stg_platform_sellers: [shop('S', 'shopee:556', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902')],
-        stg_bank_transactions: holder.own,
-        stg_cod_shipments: [
-          ...holder.parcels,
-          ...[1, 2].map(() => parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')),
-        ],
-      });
+    const delivery: Delivery = {
+      stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
+      stg_platform_sellers: [shop('S', 'shopee:556', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902')],
+      stg_bank_transactions: holder.own,
+      stg_cod_shipments: [
+        ...holder.parcels,
+        ...[1, 2].map(() => parcel('S', 'le van minh', '0912000902', 'ACB:9', '8 hang gai')),
+      ],
+    };
+    await resolved(delivery, async (db) => {
       expect(await db.value<boolean>(`select nominee from int_identity_records where source_key = 'shopee:556'`)).toBe(
         false,
       );
@@ -489,52 +488,51 @@ describe('resolver guards', () => {
   });
 
   it("a seller running three shops on relatives' papers, all paid into the seller's own account, keeps them", async () => {
-    await withDb(async (db) => {
-      const relatives = [
-        ['le thi hoa', '0913000001', '001190000961'],
-        ['pham van nam', '0913000002', '001190000962'],
-        ['vo thi mai', '0913000003', '001190000963'],
-      ] as const;
-      // other people, so that one identifier alone is as weak a link as in a real delivery
-      const others = Array.from({ length: 200 }, (_, i) => ({
-        ...taxpayer(
-          'Z',
-          `${['tran', 'le', 'pham', 'nguyen', 'do'][i % 5]} ${['van', 'thi', 'minh', 'duc'][i % 4]} ${['an', 'hung', 'lan', 'mai', 'nam', 'son', 'tu'][i % 7]}`,
-          `0011900${String(i).padStart(5, '0')}`,
-          `0935${String(i).padStart(6, '0')}`,
-          ['Hà Nội', 'Hải Phòng', 'Huế'][i % 3],
-          `${i} hang bong`,
-        ),
-        record_key: `z${i}:t`,
-      }));
-      await build(db, {
-        stg_taxpayers: [taxpayer('S', 'tran van binh', '001190000960', '0912000960'), ...others],
-        stg_bank_transactions: [
-          bank('S', 'ACB:960', 'tran van binh', '001190000960'),
-          bank('S', 'ACB:960', 'tran van binh', '001190000960', 'luong thang 3'),
-        ],
-        // each shop on a relative's name, ID and phone; the money goes to the seller
-        stg_platform_sellers: relatives.map(([name, phone, nid], i) =>
-          shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid),
-        ),
-      });
+    const relatives = [
+      ['le thi hoa', '0913000001', '001190000961'],
+      ['pham van nam', '0913000002', '001190000962'],
+      ['vo thi mai', '0913000003', '001190000963'],
+    ] as const;
+    // other people, so that one identifier alone is as weak a link as in a real delivery
+    const others = Array.from({ length: 200 }, (_, i) => ({
+      ...taxpayer(
+        'Z',
+        `${['tran', 'le', 'pham', 'nguyen', 'do'][i % 5]} ${['van', 'thi', 'minh', 'duc'][i % 4]} ${['an', 'hung', 'lan', 'mai', 'nam', 'son', 'tu'][i % 7]}`,
+        `0011900${String(i).padStart(5, '0')}`,
+        `0935${String(i).padStart(6, '0')}`,
+        ['Hà Nội', 'Hải Phòng', 'Huế'][i % 3],
+        `${i} hang bong`,
+      ),
+      record_key: `z${i}:t`,
+    }));
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('S', 'tran van binh', '001190000960', '0912000960'), ...others],
+      stg_bank_transactions: [
+        bank('S', 'ACB:960', 'tran van binh', '001190000960'),
+        bank('S', 'ACB:960', 'tran van binh', '001190000960', 'luong thang 3'),
+      ],
+      // each shop on a relative's name, ID and phone; the money goes to the seller
+      stg_platform_sellers: relatives.map(([name, phone, nid], i) =>
+        shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid),
+      ),
+    };
+    await resolved(delivery, async (db) => {
       expect(await db.value<number>(`select count(*)::int from int_identity_records where nominee`)).toBe(3);
       expect(await entityOf(db, 'S')).toEqual([['S']]);
     });
   });
 
   it("a warehouse's name on parcels where its phone is missing is the warehouse's, not a seller's", async () => {
-    await withDb(async (db) => {
-      const hub = { name: 'kho hang minh khang', phone: '0900000077' };
-      const cod: Row[] = [];
-      ['A', 'B', 'C', 'D', 'E'].forEach((p, i) => {
-        cod.push(parcel(p, `nguyen van ${p.toLowerCase()}`, `091100000${i}`, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
-        cod.push(parcel(p, hub.name, hub.phone, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
-      });
-      // the phone left blank: only the warehouse's name, from A's and from B's place
-      cod.push(parcel('A', hub.name, null, null, '20 kim ma, p. 2'));
-      cod.push(parcel('B', hub.name, null, null, '21 kim ma, p. 2'));
-      await build(db, { stg_cod_shipments: cod });
+    const hub = { name: 'kho hang minh khang', phone: '0900000077' };
+    const cod: Row[] = [];
+    ['A', 'B', 'C', 'D', 'E'].forEach((p, i) => {
+      cod.push(parcel(p, `nguyen van ${p.toLowerCase()}`, `091100000${i}`, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
+      cod.push(parcel(p, hub.name, hub.phone, `TCB:7${i}`, `${i + 20} kim ma, p. 2`));
+    });
+    // the phone left blank: only the warehouse's name, from A's and from B's place
+    cod.push(parcel('A', hub.name, null, null, '20 kim ma, p. 2'));
+    cod.push(parcel('B', hub.name, null, null, '21 kim ma, p. 2'));
+    await resolved({ stg_cod_shipments: cod }, async (db) => {
       for (const e of await entities(db)) expect(e).toHaveLength(1);
       expect(
         await db.value<number>(`select count(*)::int from int_cod_senders where sender_key is null and phone is null`),
@@ -543,15 +541,15 @@ describe('resolver guards', () => {
   });
 
   it('a phone carrying Đỗ Thị Trang and Huỳnh Thị Trang is shared by two people (Đỗ is a surname before Thị)', async () => {
-    await withDb(async (db) => {
-      const family = '0912000555';
-      await build(db, {
-        stg_taxpayers: [taxpayer('A', 'do thi trang', '001190000555', family, 'Hà Nội', '5 hang bac')],
-        stg_cod_shipments: [
-          ...[1, 2, 3].map(() => parcel('A', 'do thi trang', family, 'VCB:55', '5 hang bac')),
-          parcel('B', 'huynh thi trang', family, 'ACB:66', '9 hang bac'),
-        ],
-      });
+    const family = '0912000555';
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('A', 'do thi trang', '001190000555', family, 'Hà Nội', '5 hang bac')],
+      stg_cod_shipments: [
+        ...[1, 2, 3].map(() => parcel('A', 'do thi trang', family, 'VCB:55', '5 hang bac')),
+        parcel('B', 'huynh thi trang', family, 'ACB:66', '9 hang bac'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entityOf(db, 'B')).toEqual([['B']]);
       expect(await entityOf(db, 'A')).toEqual([['A']]);
     });
@@ -561,20 +559,20 @@ describe('resolver guards', () => {
 // recall3: links the resolver missed on worlds it was not tuned on (issue 14)
 describe('resolver recall', () => {
   it("on a family phone, the second person's spellings are one person: they link by the phone", async () => {
-    await withDb(async (db) => {
-      const family = '0913000777';
-      await build(db, {
-        // A: the most written name on the phone (taxpayer, shop, parcels)
-        stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000777', family, 'Hà Nội', '5 hang bac')],
-        stg_platform_sellers: [shop('A', 'shopee:77', 'nguyen van an', family, 'VCB:77')],
-        // B: parcels under B's name as three carriers' clerks typed it, never paid into any account
-        stg_cod_shipments: [
-          parcel('A', 'nguyen van an', family, 'VCB:77', '5 hang bac'),
-          parcel('B', 'tran thi binh', family, null, '9 hang bac'),
-          parcel('B', 'tran thi bnh', family, null, '9 hang bac'),
-          parcel('B', 'thi binh tran', family, null, '9 hang bac'),
-        ],
-      });
+    const family = '0913000777';
+    const delivery: Delivery = {
+      // A: the most written name on the phone (taxpayer, shop, parcels)
+      stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000777', family, 'Hà Nội', '5 hang bac')],
+      stg_platform_sellers: [shop('A', 'shopee:77', 'nguyen van an', family, 'VCB:77')],
+      // B: parcels under B's name as three carriers' clerks typed it, never paid into any account
+      stg_cod_shipments: [
+        parcel('A', 'nguyen van an', family, 'VCB:77', '5 hang bac'),
+        parcel('B', 'tran thi binh', family, null, '9 hang bac'),
+        parcel('B', 'tran thi bnh', family, null, '9 hang bac'),
+        parcel('B', 'thi binh tran', family, null, '9 hang bac'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
       expect(await entityOf(db, 'B')).toEqual([['B']]);
       expect(await entityOf(db, 'A')).toEqual([['A']]);
       // still a shared phone: each person links by it to their own records only
@@ -587,14 +585,14 @@ describe('resolver recall', () => {
   });
 
   it("a seller's phone carrying the shop's name in several spellings is not a hub: the spellings are one name", async () => {
-    await withDb(async (db) => {
-      const own = '0913000888';
-      const spellings = ['hai san kho an', 'hai san ko an', 'hai san kh an', 'hai san khoa n', 'hai san kho a'];
-      await build(db, {
-        stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000888', own, 'Hà Nội', '5 hang bac')],
-        // parcels under the shop's name as carriers' clerks typed it, never paid into any account
-        stg_cod_shipments: spellings.map((name) => parcel('A', name, own, null, '5 hang bac')),
-      });
+    const own = '0913000888';
+    const spellings = ['hai san kho an', 'hai san ko an', 'hai san kh an', 'hai san khoa n', 'hai san kho a'];
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('A', 'nguyen van an', '001190000888', own, 'Hà Nội', '5 hang bac')],
+      // parcels under the shop's name as carriers' clerks typed it, never paid into any account
+      stg_cod_shipments: spellings.map((name) => parcel('A', name, own, null, '5 hang bac')),
+    };
+    await resolved(delivery, async (db) => {
       // two names on the phone (the seller's, the shop's), not six
       expect(
         await db.value<number>(
@@ -606,19 +604,19 @@ describe('resolver recall', () => {
   });
 
   it("two sisters' shop names one letter apart on a family phone stay two people (a typo drops or swaps letters)", async () => {
-    await withDb(async (db) => {
-      const family = '0913000999';
-      await build(db, {
-        stg_taxpayers: [
-          taxpayer('A', 'nguyen thi linh', '001190000991', family),
-          taxpayer('B', 'nguyen thi minh', '001190000992', family, 'Hà Nội', '7 hang bac'),
-        ],
-        stg_cod_shipments: [
-          parcel('A', 'nha linh', family, 'TCB:91', '1 le loi'),
-          parcel('A', 'nha linh', family, null, '1 le loi'),
-          parcel('B', 'nha minh', family, null, '7 hang bac'),
-        ],
-      });
+    const family = '0913000999';
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        taxpayer('A', 'nguyen thi linh', '001190000991', family),
+        taxpayer('B', 'nguyen thi minh', '001190000992', family, 'Hà Nội', '7 hang bac'),
+      ],
+      stg_cod_shipments: [
+        parcel('A', 'nha linh', family, 'TCB:91', '1 le loi'),
+        parcel('A', 'nha linh', family, null, '1 le loi'),
+        parcel('B', 'nha minh', family, null, '7 hang bac'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
       expect(
         await db.value<string>(`select any_value(phone_person) from int_identity_records where name_key = 'nha minh'`),
       ).toBe('nha minh');
@@ -656,19 +654,19 @@ describe("rows of an account serving another seller (a relative's account)", () 
   });
 
   it('its carrier remittances follow the senders whose waybills name it, its buyer transfers stay unattributed', async () => {
-    await withDb(async (db) => {
-      const s = seller();
-      const own = credit('H', 'luong thang 3');
-      const payout = credit('S', 'shopee payout 66601 dot 1', 'shopee');
-      const remittances = [credit('S', 'doi soat cod 00012345', 'ghtk'), credit('S', 'tt cod 00012346', 'ghtk')];
-      // transfers naming nobody: one is the holder's sale, one the seller's; the bank row cannot tell
-      const transfers = [credit('H', 'ck'), credit('S', 'chuyen khoan')];
-      await build(db, {
-        stg_taxpayers: s.taxpayers,
-        stg_platform_sellers: s.shops,
-        stg_bank_transactions: [own, payout, ...remittances, ...transfers],
-        stg_cod_shipments: s.parcels,
-      });
+    const s = seller();
+    const own = credit('H', 'luong thang 3');
+    const payout = credit('S', 'shopee payout 66601 dot 1', 'shopee');
+    const remittances = [credit('S', 'doi soat cod 00012345', 'ghtk'), credit('S', 'tt cod 00012346', 'ghtk')];
+    // transfers naming nobody: one is the holder's sale, one the seller's; the bank row cannot tell
+    const transfers = [credit('H', 'ck'), credit('S', 'chuyen khoan')];
+    const delivery: Delivery = {
+      stg_taxpayers: s.taxpayers,
+      stg_platform_sellers: s.shops,
+      stg_bank_transactions: [own, payout, ...remittances, ...transfers],
+      stg_cod_shipments: s.parcels,
+    };
+    await resolved(delivery, async (db) => {
       const p = await placed(db);
       expect(p.entities).toEqual([['H'], ['S']]);
       // S's entity holds the remittances (bank rows) beside the parcels and the payout
@@ -686,15 +684,15 @@ describe("rows of an account serving another seller (a relative's account)", () 
   });
 
   it("a remittance into it stays unattributed when the holder's own parcels are remitted there too", async () => {
-    await withDb(async (db) => {
-      const s = seller();
-      const remittance = credit('S', 'doi soat cod 00012347', 'ghtk');
-      await build(db, {
-        stg_taxpayers: s.taxpayers,
-        stg_platform_sellers: s.shops,
-        stg_bank_transactions: [credit('S', 'shopee payout 66601 dot 2', 'shopee'), remittance],
-        stg_cod_shipments: [...s.parcels, parcel('H', 'pham thi hoa', '0912000701', 'ACB:7', '4 hang ma')],
-      });
+    const s = seller();
+    const remittance = credit('S', 'doi soat cod 00012347', 'ghtk');
+    const delivery: Delivery = {
+      stg_taxpayers: s.taxpayers,
+      stg_platform_sellers: s.shops,
+      stg_bank_transactions: [credit('S', 'shopee payout 66601 dot 2', 'shopee'), remittance],
+      stg_cod_shipments: [...s.parcels, parcel('H', 'pham thi hoa', '0912000701', 'ACB:7', '4 hang ma')],
+    };
+    await resolved(delivery, async (db) => {
       const p = await placed(db);
       expect(p.entities).toEqual([['H'], ['S']]);
       expect(p.unattributed).toEqual([remittance.record_key]);
@@ -702,19 +700,19 @@ describe("rows of an account serving another seller (a relative's account)", () 
   });
 
   it('on an account serving only its holder every row stays with the holder', async () => {
-    await withDb(async (db) => {
-      const rows = [
-        { ...credit('S', 'shopee payout 66601 dot 3', 'shopee'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
-        { ...credit('S', 'doi soat cod 00012348', 'ghtk'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
-        { ...credit('S', 'ck'), holder_name: 'VU VAN NAM', name_key: 'vu van nam', national_id: '001190000702' },
-      ];
-      const s = seller();
-      await build(db, {
-        stg_taxpayers: s.taxpayers.slice(1),
-        stg_platform_sellers: s.shops,
-        stg_bank_transactions: rows,
-        stg_cod_shipments: s.parcels,
-      });
+    const rows = [
+      { ...credit('S', 'shopee payout 66601 dot 3', 'shopee'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
+      { ...credit('S', 'doi soat cod 00012348', 'ghtk'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
+      { ...credit('S', 'ck'), holder_name: 'VU VAN NAM', name_key: 'vu van nam', national_id: '001190000702' },
+    ];
+    const s = seller();
+    const delivery: Delivery = {
+      stg_taxpayers: s.taxpayers.slice(1),
+      stg_platform_sellers: s.shops,
+      stg_bank_transactions: rows,
+      stg_cod_shipments: s.parcels,
+    };
+    await resolved(delivery, async (db) => {
       const p = await placed(db);
       expect(p.entities).toEqual([['S']]);
       expect(p.unattributed).toEqual([]);
