@@ -699,6 +699,37 @@ describe("rows of an account serving another seller (a relative's account)", () 
     });
   });
 
+  it("parcels alone do not make it served: the holder's own parcels split off under many spellings leave its rows with the holder", async () => {
+    // H's parcels into H's own account under 30 spellings of H's name (carriers' clerks), no phone:
+    // more names than the account guard allows, so the account does not tie them to H and they
+    // resolve apart. Nothing else is paid into the account: its buyer transfers are H's.
+    const name = 'pham thi hoa';
+    const spellings = new Set<string>([name]);
+    for (let at = 1; spellings.size < 30 && at < name.length - 1; at++)
+      for (const s of [
+        name.slice(0, at) + name.slice(at + 1),
+        name.slice(0, at) + name.charAt(at + 1) + name.charAt(at) + name.slice(at + 2),
+      ])
+        if (spellings.size < 30) spellings.add(s.replace(/\s+/g, ' ').trim());
+    const own = [credit('H', 'ck'), credit('H', 'chuyen khoan'), credit('H', 'luong thang 3')];
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('H', name, '001190000701', '0912000701')],
+      stg_bank_transactions: own,
+      stg_cod_shipments: [...spellings].map((s) => parcel('H', s, null, 'ACB:7', '3 kim ma')),
+    };
+    await resolved(delivery, async (db) => {
+      const p = await placed(db);
+      // the parcels resolved apart from the account's holder
+      expect(p.entities.filter((e) => e.includes('H')).length).toBeGreaterThan(1);
+      expect(p.unattributed).toEqual([]);
+      const holderRows = await db.value<number>(
+        `select count(*)::int from int_record_identity r join int_identity_records i using (record_id)
+         where r.source = 'bank_transactions' and i.source_key = 'ACB:7'`,
+      );
+      expect(holderRows).toBe(own.length);
+    });
+  });
+
   it('on an account serving only its holder every row stays with the holder', async () => {
     const rows = [
       { ...credit('S', 'shopee payout 66601 dot 3', 'shopee'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
