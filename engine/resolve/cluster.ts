@@ -55,6 +55,8 @@ export interface ClusterGuards {
     decisiveKinds?: number;
     /** A decisive value spread over more clusters than this merges nothing by itself (an undetected hub). */
     maxClustersPerDecisiveValue?: number;
+    /** Decisive kinds (bit mask) the spread cap does not apply to: values the model gives one business (a shop key). */
+    neverHubKinds?: number;
   };
   /** Exclusive values (kind ignored): clusters whose known values are disjoint never merge. */
   exclusive?: { record: ArrayLike<number>; value: ArrayLike<number> };
@@ -268,7 +270,8 @@ function corroborate(uf: Components, c: NonNullable<ClusterGuards['corroboration
       while (e < k && keys.value[idx[e]!] === v) e++;
       s = e;
       if (roots.length < 2 || roots.length > c.maxClustersPerValue) continue;
-      if (round === 0 && roots.length > (c.maxClustersPerDecisiveValue ?? Infinity)) spread.add(v);
+      if (round === 0 && roots.length > (c.maxClustersPerDecisiveValue ?? Infinity) && !((c.neverHubKinds ?? 0) & bit))
+        spread.add(v);
       // Low 16 bits: kinds shared; high 16 bits: kinds whose value may decide alone.
       const kindBit = spread.has(v) ? bit : (bit | (bit << 16)) >>> 0;
       for (let i = 0; i < roots.length; i++) {

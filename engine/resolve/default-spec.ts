@@ -15,10 +15,11 @@
  * - A bank account, a mobile phone (both registered to one person's ID in Vietnam) and a shop
  *   (the shop's own record and its marketplace parcels, `shop_key`) are decisive: clusters
  *   sharing one belong together, unless the value is spread over more than 3 clusters (a hub the
- *   degree guard missed). Clusters sharing two different identifiers merge (cluster-level
- *   corroboration), and clusters holding different holders' national IDs (registry or bank KYC,
- *   `holder_id`) never merge. Nominee shops come with their lender's identity moved out of the
- *   way (int_identity_records.sql), so the phone a shop borrowed decides nothing.
+ *   degree guard missed; not a shop key, which the SQL gives to one shop's records only). Clusters
+ *   sharing two different identifiers merge (cluster-level corroboration), and clusters holding
+ *   different holders' national IDs (registry or bank KYC, `holder_id`) never merge. Nominee shops
+ *   come with their lender's identity moved out of the way (int_identity_records.sql), so the
+ *   phone a shop borrowed decides nothing.
  */
 import type { ComparisonSpec, LinkSpec } from './spec.js';
 
@@ -74,7 +75,8 @@ export const defaultIdentitySpec: LinkSpec = {
       degree_guard: emailGuard,
       levels: [{ kind: 'null' }, { kind: 'exact', tf_adjust: true }, { kind: 'else' }],
     },
-    identifier('shop', { field: 'shop_key', decisive: true }),
+    // a shop key is given by the SQL to one shop's own records: never a hub, however many clusters hold it
+    identifier('shop', { field: 'shop_key', decisive: true, never_hub: true }),
     {
       name: 'name',
       field: 'name_key',

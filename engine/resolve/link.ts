@@ -362,6 +362,10 @@ async function linkSteps(
           .filter((c) => c.identifier)
           .slice(0, 16)
           .reduce((m, c, i) => (c.decisive ? m | (1 << i) : m), 0),
+        neverHubKinds: spec.comparisons
+          .filter((c) => c.identifier)
+          .slice(0, 16)
+          .reduce((m, c, i) => (c.decisive && c.never_hub ? m | (1 << i) : m), 0),
       };
     }
     const exclusiveSql = exclusiveValuesQuery(spec, records);

@@ -110,6 +110,13 @@ export interface ComparisonSpec {
    * holder, and payouts and remittances go to whoever runs the business.
    */
   decisive?: boolean;
+  /**
+   * With `decisive`: the value is given by the delivery's own model to one business (a shop's key on
+   * its record, its payouts and the marketplace parcels paired with it, int_identity_records.sql),
+   * so it is never an undetected hub: it stays decisive however many clusters hold it
+   * (`clustering.corroboration.max_clusters_per_decisive_value` does not apply).
+   */
+  never_hub?: boolean;
   degree_guard?: DegreeGuard;
 }
 
@@ -469,6 +476,9 @@ export function linkSpecProblems(raw: unknown): string[] {
       if (c.decisive !== undefined && typeof c.decisive !== 'boolean')
         problems.push(`${at}.decisive: expected true or false`);
       if (c.decisive && !c.identifier) problems.push(`${at}.decisive: only meaningful with "identifier": true`);
+      if (c.never_hub !== undefined && typeof c.never_hub !== 'boolean')
+        problems.push(`${at}.never_hub: expected true or false`);
+      if (c.never_hub && !c.decisive) problems.push(`${at}.never_hub: only meaningful with "decisive": true`);
       if (c.degree_guard !== undefined) {
         const g = c.degree_guard;
         if (!isObj(g)) problems.push(`${at}.degree_guard: expected { name_field, max_names, cap_weight? }`);

@@ -258,6 +258,21 @@ describe('clusterRecords: corroboration', () => {
       cluster: [0, 1, 2, 3],
     },
     {
+      // prec4: a shop's key (its record, payouts and marketplace parcels, int_identity_records.sql) is
+      // given by the SQL to one shop: however many clusters hold it, it decides
+      name: 'a never-hub decisive value merges however many clusters hold it',
+      n: 4,
+      list: [],
+      k: [
+        [0, PHONE, 1],
+        [1, PHONE, 1],
+        [2, PHONE, 1],
+        [3, PHONE, 1],
+      ],
+      extra: { decisiveKinds: 1 << PHONE, neverHubKinds: 1 << PHONE, maxClustersPerDecisiveValue: 3 },
+      cluster: [0, 0, 0, 0],
+    },
+    {
       name: '… but still counts as one of two identifiers',
       n: 4,
       list: [],

@@ -276,6 +276,20 @@ add(
   ),
 );
 
+// A shop's key on its record and three marketplace parcels under other names, from other
+// provinces: weak links, four clusters; the key is the SQL's, never a hub, so it decides (prec4).
+add(
+  'spreadShop',
+  ...['tiem vai hoa', 'vai hoa store', 'luu thi hoa', 'hoa vai dep'].map(
+    (name_key, i): IdentityRow => ({
+      source: i === 0 ? 'platform_sellers' : 'cod_shipments',
+      name_key,
+      shop_key: 'shopee:990000077',
+      province: ['hue', 'vinh', 'can tho', 'hai phong'][i],
+    }),
+  ),
+);
+
 // Weak-link guard: an e-mail, the name and the province agreeing make a link under the strong
 // threshold with one shared identifier (not decisive): it merges nothing.
 add(
@@ -553,6 +567,12 @@ describe('default spec: clustering guards', () => {
 
   it('a decisive value spread over four clusters decides nothing', () => {
     expect(clustersOf('spreadPhone')).toBe(4);
+  });
+
+  it("a shop's key decides however many clusters hold it (the SQL gives it to one shop)", () => {
+    const [a, b, c, d] = ids('spreadShop');
+    expect([b, c, d].map((x) => link(a!, x!)?.kept ?? false)).toEqual([false, false, false]);
+    expect(clustersOf('spreadShop')).toBe(1);
   });
 
   it('a link under the strong threshold with one shared (non-decisive) identifier merges nothing', () => {

@@ -94,6 +94,11 @@ describe('linkSpecProblems', () => {
       expected: ['comparisons[0].decisive: only meaningful with "identifier": true'],
     },
     {
+      name: 'never_hub without decisive',
+      spec: broken((s) => ((s.comparisons as { never_hub?: boolean }[])[0]!.never_hub = true)),
+      expected: ['comparisons[0].never_hub: only meaningful with "decisive": true'],
+    },
+    {
       name: 'hubs_unknown not a boolean',
       spec: broken(
         (s) =>
