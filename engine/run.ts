@@ -381,7 +381,7 @@ async function resolveStage(ctx: RunContext): Promise<void> {
   // On Spark these two go with the features job (one spark-submit fewer); nothing reads them before.
   if (!ctx.spark) await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
   // COD parcels here (the resolve line); bank rows once int_record_identity is built (publish)
-  ctx.unattributed = await unattributedRows(db, false);
+  ctx.unattributed = await unattributedRows(db, false, !ctx.spark);
 }
 
 function resolveSummary(ctx: RunContext): string {
@@ -538,7 +538,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
   const snapshot = await part('snapshot', () => snapshotting);
   log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
   // every source now: on Spark int_record_identity comes with the features job
-  ctx.unattributed = await unattributedRows(db, true);
+  ctx.unattributed = await unattributedRows(db, true, true);
   const finished = new Date();
   const runJson = {
     run_id: runId,
@@ -668,14 +668,18 @@ const split = (v: string | null | undefined): string[] => (v ? v.split('|') : []
 
 /**
  * COD parcels no sender profile holds: booked by a fulfilment warehouse under its own name and
- * phone, with nothing of the seller's own on them (int_cod_senders.sql); with `withBank`, also the
- * bank rows no record holds (buyer transfers into an account serving another seller,
- * int_record_identity.sql). Counted, never guessed.
+ * phone, with nothing of the seller's own on them (int_cod_senders.sql) — with `recordIdentity`
+ * (int_record_identity built), less those given to the one seller living at their pickup place
+ * (home_parcels); with `withBank`, also the bank rows no record holds (buyer transfers into an
+ * account serving another seller, int_record_identity.sql). Counted, never guessed.
  */
-async function unattributedRows(db: Db, withBank: boolean): Promise<Unattributed> {
+async function unattributedRows(db: Db, withBank: boolean, recordIdentity: boolean): Promise<Unattributed> {
+  const given = recordIdentity
+    ? `anti join (select record_key from int_record_identity where source = 'cod_shipments') r using (record_key)`
+    : '';
   const cod = await db.one<{ rows: number; vnd: number }>(
     `select count(*)::bigint as rows, coalesce(sum(cod_amount) filter (where status = 'delivered'), 0)::bigint as vnd
-     from int_cod_senders where sender_key is null`,
+     from int_cod_senders ${given} where sender_key is null`,
   );
   const parts = [{ source: 'cod_shipments', rows: Number(cod?.rows ?? 0), vnd: Number(cod?.vnd ?? 0) }];
   if (withBank) {

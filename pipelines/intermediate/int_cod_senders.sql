@@ -12,9 +12,19 @@ address_heads as (
         address,
         nullif(concat_ws(' / ',
             nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
-            nullif(regexp_replace(name_key(split_part(replace(address, ' - ', ','), ',', 2)), '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', ''), '')
+            nullif(ward_name, '')
         ), '') as address_head
-    from (select distinct address from cod where address is not null)
+    from (
+        select address, case
+            -- a numbered ward typed without a space (P.13, P13): name_key makes it p13
+            when regexp_matches(ward_key, '^p[0-9]+$') then regexp_replace(ward_key, '^p0*', '')
+            else regexp_replace(ward_key, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
+        end as ward_name
+        from (
+            select address, name_key(split_part(replace(address, ' - ', ','), ',', 2)) as ward_key
+            from (select distinct address from cod where address is not null)
+        )
+    )
 ),
 
 parcels as (
@@ -144,9 +154,12 @@ hub_account_places as (
     group by f.phone, f.remit_account
 ),
 
--- accounts the seller also uses on parcels booked without a warehouse: theirs, wherever seen
+-- accounts the seller also uses on parcels booked without a warehouse: theirs, wherever seen (a parcel
+-- under the warehouse's name with its phone missing is the warehouse's booking too)
 own_accounts as (
-    select distinct remit_account from flagged where not hub_phone and not hub_account and remit_account is not null
+    select distinct remit_account
+    from flagged
+    where not hub_phone and not hub_name and not hub_account and remit_account is not null
 ),
 
 checked as (
@@ -170,9 +183,26 @@ own as (
     from checked
 ),
 
+-- A pickup place that is one household's home: a house number (not a hamlet, a market or a
+-- building's name alone, places many households share), not a post office, and not where a
+-- warehouse hands over parcels paid in several ways (its depot). A warehouse parcel with nothing
+-- of the seller's own left is given, after clustering, to the one seller whose own records come
+-- from that home (int_record_identity.sql, home_owner); the seller's own parcels booked from it
+-- are such records.
+homes as (
+    select
+        o.*,
+        case
+            when regexp_matches(o.address_head, '^(so )?[0-9]') and h.phone is null then o.address_head
+        end as home_place
+    from own o
+    left join hub_places h on h.phone = o.phone and h.address_head = o.address_head
+),
+
 final as (
     select
-        record_key, sender_name, province, address, pickup_head as address_head, cod_amount, status, via_hub,
+        record_key, sender_name, province, address, pickup_head as address_head, home_place, cod_amount, status,
+        via_hub,
         own_name_key as name_key, own_phone as phone, own_account as remit_account,
         -- the values of whoever booked for the seller: a related party, never the seller's identity
         case when hub_name then name_key end as hub_name_key,
@@ -185,7 +215,7 @@ final as (
             when own_name_key is not null or own_phone is not null or own_account is not null
                 then md5(concat_ws('|', 'via_hub', own_name_key, own_phone, own_account, province, address_head))
         end as sender_key
-    from own
+    from homes
 )
 
 select * from final
