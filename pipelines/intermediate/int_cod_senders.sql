@@ -162,15 +162,26 @@ own_accounts as (
     where not hub_phone and not hub_name and not hub_account and remit_account is not null
 ),
 
+-- accounts found the warehouse's under some warehouse phone: the warehouse's too on parcels under
+-- its name whose phone is missing (nothing else says which warehouse booked them)
+warehouse_accounts as (
+    select distinct hp.remit_account
+    from hub_account_places hp
+    anti join own_accounts o on o.remit_account = hp.remit_account
+    where hp.places <> 1
+),
+
 checked as (
     select f.* replace (
-        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null) as hub_account
+        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null)
+            or (f.hub_name and f.phone is null and wa.remit_account is not null) as hub_account
     )
     from flagged f
     -- (the warehouse's phone as an equi-join key: a condition on f alone in ON makes DuckDB loop over all pairs)
     left join hub_account_places hp
         on hp.phone = case when f.hub_phone then f.phone end and hp.remit_account = f.remit_account
     left join own_accounts o on o.remit_account = f.remit_account
+    left join warehouse_accounts wa on wa.remit_account = case when f.phone is null then f.remit_account end
 ),
 
 own as (
