@@ -211,6 +211,45 @@ describe('warehouse parcels attributed by the pickup home', () => {
     });
   });
 
+  it("a nominee shop's address is its lender's home: the lender's warehouse parcels do not go to the operator", async () => {
+    await withDb(async (db) => {
+      // O runs a shop on A's papers at A's home, paid into O's own account (the bank knows O)
+      const shop: Row = {
+        record_key: 'O:shopee:1:2025-01',
+        shop_key: 'shopee:1',
+        shop_name: 'nha an',
+        owner_name: 'tran van an',
+        name_key: 'tran van an',
+        national_id: '001190000001',
+        phone: '0911000001',
+        payout_account: 'TCB:9',
+        province: 'Hà Nội',
+        address: homeOf(0),
+        period: '2025-01',
+      };
+      const holder = (k: number): Row => ({
+        record_key: `O:b${k}`,
+        account: 'TCB:9',
+        holder_name: 'PHAM VAN OANH',
+        name_key: 'pham van oanh',
+        national_id: '001190000099',
+        booked_at: '2025-03-01',
+        direction: 'credit',
+        description_key: 'ck',
+        amount: '100000',
+      });
+      await build(db, {
+        stg_cod_shipments: warehouseDelivery(() => null),
+        stg_platform_sellers: [shop],
+        stg_bank_transactions: [holder(1), holder(2)],
+      });
+      expect(await db.value<boolean>(`select nominee from int_identity_records where source_key = 'shopee:1'`)).toBe(
+        true,
+      );
+      expect((await unattributed(db)).A).toBe(3);
+    });
+  });
+
   it('a hamlet (no house number) is many households: it attributes nothing', async () => {
     await withDb(async (db) => {
       const cod = warehouseDelivery(() => null);
