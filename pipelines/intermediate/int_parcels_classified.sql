@@ -1,4 +1,4 @@
--- one row per COD parcel of an entity's sender profiles: a seller sale, a marketplace parcel (cash remitted to a platform), returned or cancelled
+-- one row per COD parcel that went to an entity: a seller sale, a marketplace parcel (cash remitted to a platform), returned or cancelled
 with parcels as (
     select * from stg_cod_shipments
 ),
