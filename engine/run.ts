@@ -381,7 +381,7 @@ async function resolveStage(ctx: RunContext): Promise<void> {
   // On Spark these two go with the features job (one spark-submit fewer); nothing reads them before.
   if (!ctx.spark) await buildModels(ctx, (m) => m.name === 'int_entities' || m.name === 'int_record_identity');
   // COD parcels here (the resolve line); bank rows added once int_record_identity is built (publish)
-  ctx.unattributed = await codUnattributed(db);
+  ctx.unattributed = await codUnattributed(db, !ctx.spark);
 }
 
 function resolveSummary(ctx: RunContext): string {
@@ -537,8 +537,10 @@ async function publishStage(ctx: RunContext): Promise<void> {
   }
   const snapshot = await part('snapshot', () => snapshotting);
   log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
-  // the bank rows now (on Spark int_record_identity comes with the features job); COD counted at resolve
-  ctx.unattributed = await withBankRows(db, need(ctx.unattributed, 'the unattributed COD rows'));
+  // the bank rows now, and on Spark the COD parcels again: int_record_identity (home_parcels) comes with
+  // the features job there, so the resolve line counted them before the parcels given by their home
+  const cod = ctx.spark ? await codUnattributed(db, true) : need(ctx.unattributed, 'the unattributed COD rows');
+  ctx.unattributed = await withBankRows(db, cod);
   const finished = new Date();
   const runJson = {
     run_id: runId,
@@ -670,13 +672,18 @@ type UnattributedPart = { source: string; rows: number; vnd: number };
 
 /**
  * COD parcels no sender profile holds: booked by a fulfilment warehouse under its own name and
- * phone, with nothing of the seller's own on them (int_cod_senders.sql). Counted, never guessed;
- * computed once after resolve, the bank part is added at publish (`withBankRows`).
+ * phone, with nothing of the seller's own on them (int_cod_senders.sql) — with `recordIdentity`
+ * (int_record_identity built), less those given to the one seller living at their pickup place
+ * (home_parcels). Counted, never guessed; computed once after resolve (on Spark again at publish),
+ * the bank part is added at publish (`withBankRows`).
  */
-async function codUnattributed(db: Db): Promise<Unattributed> {
+async function codUnattributed(db: Db, recordIdentity: boolean): Promise<Unattributed> {
+  const given = recordIdentity
+    ? `anti join (select record_key from int_record_identity where source = 'cod_shipments') r using (record_key)`
+    : '';
   const cod = await db.one<{ rows: number; vnd: number }>(
     `select count(*)::bigint as rows, coalesce(sum(cod_amount) filter (where status = 'delivered'), 0)::bigint as vnd
-     from int_cod_senders where sender_key is null`,
+     from int_cod_senders ${given} where sender_key is null`,
   );
   return unattributedOf([{ source: 'cod_shipments', rows: Number(cod?.rows ?? 0), vnd: Number(cod?.vnd ?? 0) }]);
 }

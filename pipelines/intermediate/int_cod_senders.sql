@@ -12,9 +12,19 @@ address_heads as (
         address,
         nullif(concat_ws(' / ',
             nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
-            nullif(regexp_replace(name_key(split_part(replace(address, ' - ', ','), ',', 2)), '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', ''), '')
+            nullif(ward_name, '')
         ), '') as address_head
-    from (select distinct address from cod where address is not null)
+    from (
+        select address, case
+            -- a numbered ward typed without a space (P.13, P13): name_key makes it p13
+            when regexp_matches(ward_key, '^p[0-9]+$') then regexp_replace(ward_key, '^p0*', '')
+            else regexp_replace(ward_key, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
+        end as ward_name
+        from (
+            select address, name_key(split_part(replace(address, ' - ', ','), ',', 2)) as ward_key
+            from (select distinct address from cod where address is not null)
+        )
+    )
 ),
 
 parcels as (
@@ -144,20 +154,34 @@ hub_account_places as (
     group by f.phone, f.remit_account
 ),
 
--- accounts the seller also uses on parcels booked without a warehouse: theirs, wherever seen
+-- accounts the seller also uses on parcels booked without a warehouse: theirs, wherever seen (a parcel
+-- under the warehouse's name with its phone missing is the warehouse's booking too)
 own_accounts as (
-    select distinct remit_account from flagged where not hub_phone and not hub_account and remit_account is not null
+    select distinct remit_account
+    from flagged
+    where not hub_phone and not hub_name and not hub_account and remit_account is not null
+),
+
+-- accounts found the warehouse's under some warehouse phone: the warehouse's too on parcels under
+-- its name whose phone is missing (nothing else says which warehouse booked them)
+warehouse_accounts as (
+    select distinct hp.remit_account
+    from hub_account_places hp
+    anti join own_accounts o on o.remit_account = hp.remit_account
+    where hp.places <> 1
 ),
 
 checked as (
     select f.* replace (
-        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null) as hub_account
+        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null)
+            or (f.hub_name and f.phone is null and wa.remit_account is not null) as hub_account
     )
     from flagged f
     -- (the warehouse's phone as an equi-join key: a condition on f alone in ON makes DuckDB loop over all pairs)
     left join hub_account_places hp
         on hp.phone = case when f.hub_phone then f.phone end and hp.remit_account = f.remit_account
     left join own_accounts o on o.remit_account = f.remit_account
+    left join warehouse_accounts wa on wa.remit_account = case when f.phone is null then f.remit_account end
 ),
 
 own as (
@@ -170,9 +194,26 @@ own as (
     from checked
 ),
 
+-- A pickup place that is one household's home: a house number (not a hamlet, a market or a
+-- building's name alone, places many households share), not a post office, and not where a
+-- warehouse hands over parcels paid in several ways (its depot). A warehouse parcel with nothing
+-- of the seller's own left is given, after clustering, to the one seller whose own records come
+-- from that home (int_record_identity.sql, home_owner); the seller's own parcels booked from it
+-- are such records.
+homes as (
+    select
+        o.*,
+        case
+            when regexp_matches(o.address_head, '^(so )?[0-9]') and h.phone is null then o.address_head
+        end as home_place
+    from own o
+    left join hub_places h on h.phone = o.phone and h.address_head = o.address_head
+),
+
 final as (
     select
-        record_key, sender_name, province, address, pickup_head as address_head, cod_amount, status, via_hub,
+        record_key, sender_name, province, address, pickup_head as address_head, home_place, cod_amount, status,
+        via_hub,
         own_name_key as name_key, own_phone as phone, own_account as remit_account,
         -- the values of whoever booked for the seller: a related party, never the seller's identity
         case when hub_name then name_key end as hub_name_key,
@@ -185,7 +226,7 @@ final as (
             when own_name_key is not null or own_phone is not null or own_account is not null
                 then md5(concat_ws('|', 'via_hub', own_name_key, own_phone, own_account, province, address_head))
         end as sender_key
-    from own
+    from homes
 )
 
 select * from final

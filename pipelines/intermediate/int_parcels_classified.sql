@@ -1,10 +1,15 @@
--- one row per COD parcel of an entity's sender profiles: a seller sale, a marketplace parcel (cash remitted to a platform), returned or cancelled
+-- one row per COD parcel that went to an entity: a seller sale, a marketplace parcel (cash remitted to a platform), returned or cancelled
 with parcels as (
     select * from stg_cod_shipments
 ),
 
+-- the entity each parcel went to (int_record_identity.sql): its sender profile's, including profiles
+-- of warehouse parcels split by the seller's own values, or the seller living at its pickup place
 senders as (
-    select entity_id, source_key from int_entities where source = 'cod_shipments'
+    select r.record_key, e.entity_id
+    from int_record_identity r
+    join int_entities e using (record_id)
+    where r.source = 'cod_shipments'
 ),
 
 -- a remittance account collecting for many unrelated senders is a marketplace's, not a seller's
@@ -26,7 +31,7 @@ final as (
             else 'sale'
         end as parcel_class
     from parcels p
-    join senders s on s.source_key = md5(concat_ws('|', p.name_key, p.phone, p.remit_account, p.province))
+    join senders s on s.record_key = p.record_key
     left join shared_remit sr on sr.remit_account = p.remit_account
 )
 

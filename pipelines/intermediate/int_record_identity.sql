@@ -1,5 +1,5 @@
 -- one row per source record that can reach an entity: its record key (as in the synthetic truth) and identity record
--- (a bank row missing here is unattributed: see served_accounts)
+-- (a bank row missing here is unattributed: see served_accounts; a COD parcel: see home_parcels)
 with identities as (
     select record_id, source, source_key, bank_row_keys from int_identity_records
 ),
@@ -133,6 +133,86 @@ remittances as (
       and b.account not in (select account from holder_remits)
 ),
 
+-- A warehouse parcel with nothing of the seller's own on it but a home as its pickup place
+-- (int_cod_senders.sql, home_place) is the parcel of the one seller whose own records come from
+-- that home: the registry's, a shop's or a website's address there, or parcels the seller booked
+-- from it. A home where the records of two entities or more sit (a family, neighbours, a house
+-- number two people write) names nobody, and the parcel stays unattributed; so does one whose
+-- only seller there is the one who booked it (a warehouse registered at its depot). Decided after
+-- clustering, like the served accounts; the identity records and their links do not change.
+record_values as (
+    select i.record_id, e.entity_id, i.phone, i.account, i.name_key, coalesce(i.nominee, false) as nominee
+    from int_identity_records i
+    join entities e using (record_id)
+),
+
+pickups as (
+    select record_key, home_place, province, hub_phone, hub_name_key, hub_account
+    from int_cod_senders
+    where sender_key is null and home_place is not null and province is not null
+),
+
+registered_addresses as (
+    select 'taxpayers' as source, record_key as source_key, address, province from stg_taxpayers
+    union all
+    select distinct 'platform_sellers' as source, shop_key as source_key, address, province from stg_platform_sellers
+    union all
+    select 'websites' as source, record_key as source_key, address, province from stg_websites
+),
+
+-- each address as the pickup place int_cod_senders.sql makes of it (house number and street, ward
+-- without its kind), once per distinct address
+registered_places as (
+    select
+        address,
+        nullif(concat_ws(' / ',
+            nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
+            nullif(case
+                when regexp_matches(ward_key, '^p[0-9]+$') then regexp_replace(ward_key, '^p0*', '')
+                else regexp_replace(ward_key, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
+            end, '')
+        ), '') as home_place
+    from (
+        select address, name_key(split_part(replace(address, ' - ', ','), ',', 2)) as ward_key
+        from (select distinct address from registered_addresses where address is not null)
+    )
+),
+
+-- the records each home is seen on (a nominee shop's address is its lender's, not the operator's)
+home_records as (
+    select p.home_place, a.province, i.record_id
+    from registered_addresses a
+    join registered_places p using (address)
+    join identities i on i.source = a.source and i.source_key = a.source_key
+    where regexp_matches(p.home_place, '^(so )?[0-9]')
+    union all
+    select distinct c.home_place, c.province, i.record_id
+    from int_cod_senders c
+    join identities i on i.source = 'cod_shipments' and i.source_key = c.sender_key
+    where not c.via_hub and c.home_place is not null
+),
+
+home_owner as (
+    select h.home_place, h.province, min(v.entity_id) as entity_id, min(h.record_id) as record_id
+    from home_records h
+    join (select distinct home_place, province from pickups) q
+        on q.home_place = h.home_place and q.province = h.province
+    join record_values v on v.record_id = h.record_id
+    where not v.nominee
+    group by h.home_place, h.province
+    having count(distinct v.entity_id) = 1
+),
+
+home_parcels as (
+    select p.record_key, o.record_id
+    from pickups p
+    join home_owner o on o.home_place = p.home_place and o.province = p.province
+    -- the entity booking the parcel is not its seller
+    anti join record_values b1 on b1.entity_id = o.entity_id and b1.phone = p.hub_phone
+    anti join record_values b2 on b2.entity_id = o.entity_id and b2.account = p.hub_account
+    anti join record_values b3 on b3.entity_id = o.entity_id and b3.name_key = p.hub_name_key
+),
+
 unioned as (
     select * from taxpayers
     union all select * from shops
@@ -147,6 +227,8 @@ final as (
     join identities i on i.source = u.source and i.source_key = u.source_key
     union all
     select 'bank_transactions' as source, record_key, record_id from remittances
+    union all
+    select 'cod_shipments' as source, record_key, record_id from home_parcels
 )
 
 select * from final
