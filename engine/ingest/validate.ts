@@ -14,26 +14,35 @@ const MAX_VND = 10_000_000_000_000; // 10,000 billion VND in one row is a typo, 
 /** Name of the helper column holding a typed parse of a text column (computed once per row). */
 export const parsedName = (column: string) => `_p_${column}`;
 
+/** Name of the helper column holding a text column's trimmed value (computed once per row, not once per rule). */
+export const trimmedName = (column: string) => `_t_${column}`;
+
+/** Whether any contract rule looks at a column's value (and so at its trimmed text). */
+const checked = (c: ColumnSpec) =>
+  c.required || c.type !== 'text' || c.values !== undefined || (c.format === 'tax_id' && c.malformed === 'reject');
+
 /**
- * Typed parses the checks share, as select-list entries (`sql`) and the quoted column each makes (`name`): each
- * value is parsed once per row
- * instead of once per rule that needs it.
+ * Helper columns the checks share, as select-list entries (`sql`) and the quoted column each makes (`name`): each
+ * checked value trimmed once per row, and typed parses computed once per row instead of once per rule that needs
+ * them. Entries are in order: a parse refers to the trimmed column before it (DuckDB's lateral column alias).
  */
 export function parsedColumns(spec: SourceSpec, fileColumns: ReadonlySet<string>): { name: string; sql: string }[] {
   const out: { name: string; sql: string }[] = [];
   for (const c of spec.columns) {
-    if (!fileColumns.has(c.name)) continue;
-    const v = `trim(${ident(c.name)})`;
+    if (!fileColumns.has(c.name) || !checked(c)) continue;
+    const t = ident(trimmedName(c.name));
+    out.push({ name: t, sql: `trim(${ident(c.name)}) as ${t}` });
     const name = ident(parsedName(c.name));
-    if (c.type === 'vnd') out.push({ name, sql: `try_cast(${v} as hugeint) as ${name}` });
-    else if (c.type === 'date') out.push({ name, sql: `try_strptime(${v}, '%Y-%m-%d') as ${name}` });
-    else if (c.type === 'timestamp') out.push({ name, sql: `try_cast(${v} as timestamptz) as ${name}` });
+    if (c.type === 'vnd') out.push({ name, sql: `try_cast(${t} as hugeint) as ${name}` });
+    else if (c.type === 'date') out.push({ name, sql: `try_strptime(${t}, '%Y-%m-%d') as ${name}` });
+    else if (c.type === 'timestamp') out.push({ name, sql: `try_cast(${t} as timestamptz) as ${name}` });
   }
   return out;
 }
 
 function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Check[] {
-  const v = `trim(${ident(col.name)})`;
+  // The trimmed text from `parsedColumns` (a rule is only evaluated where those columns exist).
+  const v = ident(trimmedName(col.name));
   const p = ident(parsedName(col.name));
   const present = `(${ident(col.name)} is not null and ${v} <> '')`;
   const checks: Check[] = [];
