@@ -87,6 +87,28 @@ describe('optional identifiers of other sources: a malformed one keeps its row a
     });
   });
 
+  it('warns on every row holding a malformed value, however often it repeats (rules run once per distinct value)', async () => {
+    // The same bad tax code on three kept rows (once with spaces around it), a good one in between,
+    // and a value that is a malformed personal ID in one column and a valid tax code in the other.
+    const lines = [
+      'VCB,001,An,,0100109107,T1,2026-11-22T08:15:00+07:00,100,credit',
+      'VCB,001,An,,0100109106,T2,2026-11-22T08:15:00+07:00,100,credit',
+      'VCB,001,An,,0100109107,T3,2026-11-22T08:15:00+07:00,100,credit',
+      'VCB,001,An,0100109106," 0100109107 ",T4,2026-11-22T08:15:00+07:00,100,credit',
+    ];
+    const dir = writeFiles(join(tempDir(), 'd'), { 'bank_transactions.csv': [header, ...lines].join('\n') + '\n' });
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
+      expect(s.files[0]).toMatchObject({ rowsLoaded: 4, rowsWarned: 3 });
+      expect(await db.all(`select line, "column", value from ingest_warnings order by line, "column"`)).toEqual([
+        { line: 2, column: 'holder_tax_id', value: '0100109107' },
+        { line: 4, column: 'holder_tax_id', value: '0100109107' },
+        { line: 5, column: 'holder_national_id', value: '0100109106' },
+        { line: 5, column: 'holder_tax_id', value: ' 0100109107 ' },
+      ]);
+    });
+  });
+
   it.each([
     {
       source: 'platform_sellers',
