@@ -984,7 +984,9 @@ async function flagWarnedValues(db: Db, warnings: Check[]): Promise<string> {
       )
       .join(' union ')}`,
   );
-  return `_rid in (select _rid from _ingest_warned)`;
+  // None (the usual case): a plain filter the scan takes, not a join over every row of the file.
+  const any = ((await db.value<number>(`select count(*)::bigint from _ingest_warned`)) ?? 0) > 0;
+  return any ? `_rid in (select _rid from _ingest_warned)` : 'false';
 }
 
 async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, staged: Staged, opts: LoadOptions) {
