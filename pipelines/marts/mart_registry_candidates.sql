@@ -145,6 +145,67 @@ name_only_evidence as (
       and not exists (select 1 from name_evidence e where e.entity_id = u.entity_id and e.candidate_id = n.entity_id)
 ),
 
+-- A COD profile's pickup place (house number and street, or hamlet, and ward: int_cod_senders.sql,
+-- address_head) in a province where a registered taxpayer's registry, shop or website address is.
+-- Parcels a warehouse books for a seller carry the warehouse's name and phone, often an account
+-- no bank file holds, and the seller's home as pickup place: the home is all they say of the
+-- seller. A house is one household's (0,5), a hamlet or a street without a number many (0,25);
+-- shared by several registered taxpayers, the weight is split among them. A taxpayer holding the
+-- warehouse's own phone, name or account (a warehouse registered at its depot) is the booker, not
+-- the seller (as int_record_identity.sql, home_parcels).
+pickup_places as (
+    select distinct e.entity_id, c.address_head as place, c.province, c.hub_phone, c.hub_name_key, c.hub_account
+    from int_cod_senders c
+    join unregistered e on e.source = 'cod_shipments' and e.source_key = c.sender_key
+    where c.address_head is not null and c.province is not null
+),
+
+registered_addresses as (
+    select r.entity_id, a.address, a.province
+    from registered r
+    join entities e using (entity_id)
+    join (
+        select 'taxpayers' as source, record_key as source_key, address, province from stg_taxpayers
+        union all
+        select distinct 'platform_sellers' as source, shop_key as source_key, address, province from stg_platform_sellers
+        union all
+        select 'websites' as source, record_key as source_key, address, province from stg_websites
+    ) a on a.source = e.source and a.source_key = e.source_key
+    -- a nominee shop's address is its lender's
+    where a.address is not null and a.province is not null and not coalesce(e.nominee, false)
+),
+
+-- each address as the pickup place int_cod_senders.sql makes of it (int_record_identity.sql, registered_places)
+registered_places as (
+    select distinct entity_id, province,
+        nullif(concat_ws(' / ',
+            nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
+            nullif(case
+                when regexp_matches(ward_key, '^p[0-9]+$') then regexp_replace(ward_key, '^p0*', '')
+                else regexp_replace(ward_key, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
+            end, '')
+        ), '') as place
+    from (
+        select entity_id, province, address, name_key(split_part(replace(address, ' - ', ','), ',', 2)) as ward_key
+        from registered_addresses
+    )
+),
+
+place_spread as (
+    select place, province, count(distinct entity_id) as holders from registered_places group by place, province
+),
+
+address_evidence as (
+    select u.entity_id, r.entity_id as candidate_id, 'pickup_address' as kind,
+        (case when regexp_matches(u.place, '^(so )?[0-9]') then 0.5 else 0.25 end) / s.holders as weight
+    from pickup_places u
+    join registered_places r on r.place = u.place and r.province = u.province
+    join place_spread s on s.place = r.place and s.province = r.province
+    anti join registered_values b1 on b1.entity_id = r.entity_id and b1.phone = u.hub_phone
+    anti join registered_values b2 on b2.entity_id = r.entity_id and b2.account = u.hub_account
+    anti join registered_values b3 on b3.entity_id = r.entity_id and b3.name_key = u.hub_name_key
+),
+
 declared as (
     select entity_id, declared_revenue, tax_paid from int_declarations_by_entity
     where tax_year = getvariable('tax_year')::integer
@@ -220,6 +281,8 @@ evidence as (
     -- sales); one whose declarations its own trade explains is a namesake
     union all select * from name_only_evidence where candidate_id in (select entity_id from unexplained)
     union all select * from name_evidence where candidate_id in (select entity_id from unexplained)
+    -- so does a place: a neighbour whose own trade explains its declarations is not the seller
+    union all select * from address_evidence where candidate_id in (select entity_id from unexplained)
 ),
 
 -- the strongest weight of each kind per pair, then the kinds combined

@@ -27,6 +27,10 @@ import { tempDir, writeFiles } from '../helpers.js';
  * A registered Phạm Văn Tùng in Hà Nội declares what his own shop sells: no room for Tùng's trade.
  * Mai declares 1 bn (more than her shop shows). Lan's name and ID are on a shop paid into Hoàng
  * Văn Bảo's account (borrowed papers, or her relative's account): her registration must be shown.
+ * Phan Văn Bảo is registered at his hamlet in Tây Ninh and declares 400 M; a warehouse books his
+ * parcels under its own name and phone, paid into an account no bank file holds, picked up at his
+ * home: the pickup place is all the parcels say of him. Khải's parcels, booked the same way by
+ * another warehouse, leave from a hamlet where no registered taxpayer lives.
  */
 const delivery = {
   'taxpayers.csv': [
@@ -41,6 +45,7 @@ const delivery = {
     '0100000067,household,Phạm Văn Tùng,001090111222,0977111222,,,,Hà Nội,goods,2016-01-01,active',
     '0100000074,household,Trần Thị Lan,001190333444,,,,,Hà Nội,goods,2016-01-01,active',
     '0100000081,enterprise,CÔNG TY TNHH HIẾU PHÁT,,,,,,Hà Nội,goods,2020-01-01,active',
+    '8400145276,household,HKD Phan Văn Bảo,,,,"Ấp Tân Thành, Thị trấn Hòa Thạnh, H. Châu Thành, Tây Ninh",Thị trấn Hòa Thạnh,Tây Ninh,goods,2013-10-16,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
@@ -52,6 +57,7 @@ const delivery = {
     '0100000067,2025,300000000,4500000,2026-01-20',
     '0100000074,2025,100000000,1500000,2026-01-20',
     '0100000081,2025,1000000000,15000000,2026-01-20',
+    '8400145276,2025,400000000,6000000,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
@@ -62,6 +68,20 @@ const delivery = {
     'lazada,302,Nam Hue,NGUYEN VAN NAM,031085000111,,0911000222,,,Huế,TCB,1903000888,2025-05,1950000000,2900,0',
     'lazada,303,Tung HN,PHAM VAN TUNG,001090111222,,0977111222,,,Hà Nội,TCB,1903000999,2025-05,300000000,450,0',
     'shopee,202,Lan Boutique,TRAN THI LAN,001190333444,,0912333444,,,Hà Nội,ACB,66001111,2025-06,500000000,700,0',
+  ].join('\n'),
+  // 30 parcels of 10 M each for Bảo (his hamlet, the ward's kind abbreviated) and for Khải
+  'cod_shipments.csv': [
+    'carrier,waybill,sender_name,sender_phone,sender_address,sender_province,picked_up_on,cod_amount,status,remit_bank,remit_account',
+    ...Array.from(
+      { length: 30 },
+      (_, k) =>
+        `ghn,W${k},Kho Hoàng Gia,0840511654,"Ấp Tân Thành, TT. Hòa Thạnh, Tây Ninh",Tây Ninh,2025-${String((k % 12) + 1).padStart(2, '0')}-10,10000000,delivered,VPB,113618390`,
+    ),
+    ...Array.from(
+      { length: 30 },
+      (_, k) =>
+        `ghn,K${k},Kho Minh Long,0850000111,"Ấp Phú Hòa, Xã Long Hựu, Tây Ninh",Tây Ninh,2025-${String((k % 12) + 1).padStart(2, '0')}-12,10000000,delivered,VPB,113618391`,
+    ),
   ].join('\n'),
   // Hưng's own bank account, opened under another national ID, no province: only his name to go by
   'bank_transactions.csv': [
@@ -228,6 +248,29 @@ describe('registry candidates before "unregistered"', () => {
     // the registered namesake in Hà Nội declares what his own shop sells: no room for Tùng's sales
     expect(
       await db.value<number>(`select count(*)::int from mart_registry_candidates where entity_id = $e`, { e: tung.id }),
+    ).toBe(0);
+  });
+
+  it("warehouse-booked parcels picked up at a registered taxpayer's hamlet name that taxpayer, not UNREGISTERED", async () => {
+    const bao = find('kho hoàng gia', 'cod_shipments');
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: bao.id },
+    );
+    // a hamlet is many households' place: a low weight
+    expect(c).toMatchObject({ candidate_tax_id: '8400145276', evidence: 'pickup_address', weight: 0.25 });
+    expect(bao.codes).toContain('POSSIBLY_REGISTERED');
+    expect(bao.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    expect(bao.reasons[bao.codes.indexOf('POSSIBLY_REGISTERED')]).toContain(
+      "pickup_address: parcels picked up at the taxpayer's address",
+    );
+  });
+
+  it('warehouse-booked parcels from a place no registered taxpayer lives stay UNREGISTERED_ABOVE_THRESHOLD', async () => {
+    const khai = find('kho minh long', 'cod_shipments');
+    expect(khai.codes).toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    expect(
+      await db.value<number>(`select count(*)::int from mart_registry_candidates where entity_id = $e`, { e: khai.id }),
     ).toBe(0);
   });
 

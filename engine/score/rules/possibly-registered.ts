@@ -3,7 +3,8 @@ import { col, emptyResult, type Rule } from '../types.js';
 
 /**
  * Sells above the threshold with no registry record of its own, but a registered taxpayer shares a
- * contact, a national ID up to a typo, or its name in its province (mart_registry_candidates.sql).
+ * contact, a national ID up to a typo, its name in its province, or its address as the pickup
+ * place of its parcels (mart_registry_candidates.sql).
  * The analyst must check the candidate before calling the seller unregistered; the evidence count
  * is the candidate's weight (0..1) and the note its tax code and evidence kinds.
  */
@@ -21,6 +22,7 @@ const evidenceLabels: Record<'vi' | 'en', Record<string, string>> = {
     name_province: 'cùng tên, cùng tỉnh',
     name_no_province: 'cùng tên (ít người trùng)',
     name_other_province: 'cùng tên, tỉnh khác',
+    pickup_address: 'bưu gửi lấy tại địa chỉ của người nộp thuế',
   },
   en: {
     phone: 'same phone',
@@ -34,6 +36,7 @@ const evidenceLabels: Record<'vi' | 'en', Record<string, string>> = {
     name_province: 'same name, same province',
     name_no_province: 'same rare name',
     name_other_province: 'same name, another province',
+    pickup_address: "parcels picked up at the taxpayer's address",
   },
 };
 
