@@ -9,7 +9,8 @@
 --   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
 --   taxpayers is ignored; a contact or name shared by several splits its weight among them.
 --   Further: declarations nothing seen of a namesake or of a shop's declared owner explains, about
---   the entity's seen revenue (0,6), and a shop's declared owner (0,35); see below.
+--   the entity's seen revenue (0,6), a shop's declared owner (0,35), and a registered address at a
+--   COD profile's pickup place (0,5 a house, 0,25 a hamlet; address_evidence); see below.
 with entities as (
     select * from int_entities
 ),
@@ -146,11 +147,12 @@ name_only_evidence as (
 ),
 
 -- A COD profile's pickup place (house number and street, or hamlet, and ward: int_cod_senders.sql,
--- address_head) in a province where a registered taxpayer's registry, shop or website address is.
--- Parcels a warehouse books for a seller carry the warehouse's name and phone, often an account
--- no bank file holds, and the seller's home as pickup place: the home is all they say of the
--- seller. A house is one household's (0,5), a hamlet or a street without a number many (0,25);
--- shared by several registered taxpayers, the weight is split among them. A taxpayer holding the
+-- address_head) where a registered taxpayer's registry, shop or website address is, in the same
+-- province. Parcels a warehouse books for a seller carry the warehouse's name and phone, often an
+-- account no bank file holds, and the seller's home as pickup place: the home is all they say of
+-- the seller. A house is one household's (0,5), a hamlet or a street without a number many (0,25);
+-- a place several registered taxpayers give as their address is shared (a warehouse's depot some
+-- sellers give as their shop's, a post office, a market) and says nothing. A taxpayer holding the
 -- warehouse's own phone, name or account (a warehouse registered at its depot) is the booker, not
 -- the seller (as int_record_identity.sql, home_parcels).
 pickup_places as (
@@ -197,10 +199,10 @@ place_spread as (
 
 address_evidence as (
     select u.entity_id, r.entity_id as candidate_id, 'pickup_address' as kind,
-        (case when regexp_matches(u.place, '^(so )?[0-9]') then 0.5 else 0.25 end) / s.holders as weight
+        case when regexp_matches(u.place, '^(so )?[0-9]') then 0.5 else 0.25 end as weight
     from pickup_places u
     join registered_places r on r.place = u.place and r.province = u.province
-    join place_spread s on s.place = r.place and s.province = r.province
+    join place_spread s on s.place = r.place and s.province = r.province and s.holders = 1
     anti join registered_values b1 on b1.entity_id = r.entity_id and b1.phone = u.hub_phone
     anti join registered_values b2 on b2.entity_id = r.entity_id and b2.account = u.hub_account
     anti join registered_values b3 on b3.entity_id = r.entity_id and b3.name_key = u.hub_name_key
