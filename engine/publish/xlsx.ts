@@ -240,6 +240,7 @@ export async function writeCasesXlsx(file: string, rows: readonly CaseRow[], opt
       alignment: { vertical: 'top', ...(c.kind === 'list' || c.kind === 'text' ? { wrapText: true } : {}) },
     },
   }));
+  const columnStyles = xlsxColumns.map((_, k) => sheet.getColumn(k + 1).style);
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: last } };
   const widths = xlsxColumns.map((c) => xlsxWidth(c, lang));
   const headers = xlsxColumns.map((c) => xlsxHeader(c, lang));
@@ -256,6 +257,9 @@ export async function writeCasesXlsx(file: string, rows: readonly CaseRow[], opt
       return typeof v === 'string' ? xlsxText(v) : v;
     });
     const added = sheet.addRow(values);
+    // The column's own style object on every cell: exceljs then finds its style id by identity,
+    // instead of rendering a fresh copy of the style to XML for each of the 32 cells of each row.
+    for (let k = 0; k < last; k++) added.getCell(k + 1).style = columnStyles[k]!;
     // Excel and LibreOffice do not grow a row for wrapped text on opening a file: set its height.
     added.height = lineHeight * linesOf(values, widths);
     added.commit();

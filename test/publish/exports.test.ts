@@ -38,6 +38,15 @@ describe('writeCaseExports', () => {
     },
   );
 
+  it('writes the other files when cases.json fails, then rethrows its error; no parquet without the json', async () => {
+    const sub = join(dirname(path('x')), 'json-fails');
+    mkdirSync(join(sub, 'cases.json'), { recursive: true }); // a folder where the file should go
+    await expect(writeCaseExports(sub, manyRows(5))).rejects.toThrow(/EISDIR/);
+    expect(existsSync(join(sub, 'cases.csv'))).toBe(true);
+    expect(existsSync(join(sub, 'cases.xlsx'))).toBe(true);
+    expect(existsSync(join(sub, 'cases.parquet'))).toBe(false);
+  });
+
   it('rejects a folder that does not exist', async () => {
     await expect(writeCaseExports(path('missing/dir'), manyRows(3))).rejects.toThrow();
   });

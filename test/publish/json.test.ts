@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { caseColumns } from '../../engine/publish/case-row.js';
-import { writeCasesJson } from '../../engine/publish/json.js';
+import { caseJsonLine, caseJsonObject, writeCasesJson } from '../../engine/publish/json.js';
 import { caseRow, manyRows } from './fixtures.js';
+import type { CaseRow } from '../../engine/publish/case-row.js';
 import { tempDir } from './helpers.js';
 
 const path = tempDir('json');
@@ -43,5 +44,20 @@ describe('writeCasesJson', async () => {
       expect(parsed.at(-1)!.rank).toBe(expected);
       expect(parsed[0]!.phones[0]).toMatch(/^09\d\d\*\*\*\d{3}$/);
     }
+  });
+});
+
+describe('caseJsonLine', () => {
+  // cases.json must stay byte-identical to the object it stood in for
+  it.each([
+    { what: 'a full row', row: caseRow() },
+    { what: 'text needing escapes', row: caseRow({ name: 'Hà "Nội"\\ \n\t\u2028\ud800 x', province: null }) },
+    { what: 'unknown numbers', row: caseRow({ risk_score: NaN, tax_rate: Infinity, tax_gap_vnd: null }) },
+    { what: 'rounded VND, kept score', row: caseRow({ expected_yield_vnd: 12.5, risk_score: 1e-7, tax_year: null }) },
+    { what: 'empty and missing lists', row: caseRow({ phones: [], emails: undefined as unknown as string[] }) },
+    { what: 'non-string list items', row: caseRow({ shops: [1, null] as unknown as string[] }) },
+    { what: 'missing text', row: { ...caseRow(), name: undefined } as unknown as CaseRow },
+  ])('$what', ({ row }) => {
+    expect(caseJsonLine(row)).toBe(JSON.stringify(caseJsonObject(row)));
   });
 });

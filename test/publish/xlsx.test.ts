@@ -67,6 +67,19 @@ describe('writeCasesXlsx', async () => {
     expect(cell.numFmt).toBe(numFmt);
   });
 
+  // the writer hands each cell its column's style object (exceljs then finds the style by identity)
+  it.each([2, 3, 4])("every cell of row %i has its own column's number format and alignment", (r) => {
+    for (const [k, c] of xlsxColumns.entries()) {
+      const cell = sheet.getRow(r).getCell(k + 1);
+      const column = sheet.getColumn(k + 1);
+      expect({ name: c.name, numFmt: cell.numFmt, alignment: cell.alignment }).toEqual({
+        name: c.name,
+        numFmt: column.numFmt,
+        alignment: column.alignment,
+      });
+    }
+  });
+
   it('never writes a formula, neutralises text and keeps negative numbers numeric', () => {
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
     expect(sheet.getRow(3).getCell(colNo('name')).value).toBe(`'=HYPERLINK("http://evil.example","x")`);
