@@ -6,19 +6,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bandLabel, changeWhy, diffCases, type DropContext, type DiffOptions, type RunDiff } from '../diff/index.js';
 import { csvText } from './csv.js';
-import { readRunCases, readRunJson } from './run-ref.js';
+import { readRunDiffInput, readRunJson } from './run-ref.js';
 
 /**
  * Compares two published run folders (their cases.json); run B's run.json (audited entities) and
- * both members.csv say why a case dropped.
+ * both members.csv say why a case dropped. Of each case only what the diff reads is kept
+ * (`readRunDiffInput`).
  *
  * @example const d = diffRuns('ws/runs/20261122-…', 'ws/runs/20261123-…'); d.counts.new
  */
 export function diffRuns(dirA: string, dirB: string, opts: DiffOptions = {}): RunDiff {
   const runA = readRunJson(dirA);
   const runB = readRunJson(dirB);
-  const a = readRunCases(dirA);
-  const b = readRunCases(dirB);
+  const a = readRunDiffInput(dirA);
+  const b = readRunDiffInput(dirB);
   const inB = new Set(b.map((r) => r.entity_id));
   const dropped = new Set(a.filter((r) => !inB.has(r.entity_id)).map((r) => r.entity_id));
   const drops = dropped.size ? dropContext(dirA, dirB, runB.excluded_audited_entities, dropped) : undefined;

@@ -3,7 +3,9 @@
  * before a given one; its cases.json and run.json. Used by diff, explain and the report.
  */
 import type { ActivityOptions } from '../score/activity.js';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import type { DiffInput } from '../diff/index.js';
 import { join, resolve } from 'node:path';
 import { UsageError, WorkspaceError } from '../errors.js';
 import type { Unattributed, WorkListSummary } from './report-model.js';
@@ -145,4 +147,56 @@ export function readRunCases(dir: string): CaseRow[] {
   const file = join(dir, 'cases.json');
   if (!existsSync(file)) throw new WorkspaceError(`${dir} is not a run folder (no cases.json)`);
   return JSON.parse(readFileSync(file, 'utf8')) as CaseRow[];
+}
+
+/** Bytes read at a time by `readRunDiffInput`. */
+const readChunkBytes = 1 << 20;
+
+/** What a diff reads of a case (the rest of the row is dropped as soon as it is parsed). */
+const diffInputOf = (r: DiffInput): DiffInput => ({
+  rank: r.rank,
+  entity_id: r.entity_id,
+  name: r.name ?? null,
+  province: r.province ?? null,
+  expected_yield_vnd: r.expected_yield_vnd ?? null,
+});
+
+/**
+ * The cases of a run folder as a diff reads them (rank, entity, name, province, expected yield), in
+ * file order. cases.json holds one case per line: each line is parsed and cut down on its own, so a
+ * list of 170,000 cases never sits in memory whole (as text and as full rows it took over 1 GB);
+ * a file laid out otherwise is parsed whole.
+ *
+ * @example readRunDiffInput(prevRunDir).length // 41769
+ */
+export function readRunDiffInput(dir: string): DiffInput[] {
+  const file = join(dir, 'cases.json');
+  if (!existsSync(file)) throw new WorkspaceError(`${dir} is not a run folder (no cases.json)`);
+  const out: DiffInput[] = [];
+  const fd = openSync(file, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.allocUnsafe(readChunkBytes);
+    let rest = '';
+    const take = (line: string): boolean => {
+      const text = line.endsWith(',') ? line.slice(0, -1) : line;
+      if (text === '' || text === '[' || text === ']' || text === '[]') return true;
+      if (!text.startsWith('{')) return false;
+      try {
+        out.push(diffInputOf(JSON.parse(text) as DiffInput));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (!take(line)) return readRunCases(dir).map(diffInputOf);
+    }
+    if (!take(rest + decoder.end())) return readRunCases(dir).map(diffInputOf);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
