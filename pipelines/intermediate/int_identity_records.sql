@@ -338,24 +338,84 @@ holders as (
     left join holder_canonical c on c.id = u.national_id
 ),
 
+-- A phone typed with one digit wrong or two neighbours swapped (a carrier's clerk) makes one person
+-- two: on one name, a phone written on few records and by that name alone, one such typo from a
+-- phone the same name writes on more records, stands for that phone (`phone_typo_of`; the contact
+-- checks and `phone_key` use it, `phone` stays as written). Only within one name: two names with
+-- phones one digit apart are two people; and the typo brings no new name to the phone, so it
+-- never makes a family phone or a hub. (Three equi-joins, one per half and one for a swap across
+-- the middle, as in holder_canonical.)
+phone_uses as (
+    select phone, name_key, count(*) as n
+    from holders
+    where phone is not null and name_key is not null
+    group by all
+),
+
+phone_totals as (
+    select phone, count(*) as names, sum(n) as n from phone_uses group by phone
+),
+
+phone_near as (
+    select t.name_key, t.phone, c.phone as other, c.n
+    from phone_uses t join phone_uses c on c.name_key = t.name_key and left(c.phone, 5) = left(t.phone, 5)
+    where c.phone <> t.phone and length(c.phone) = length(t.phone) and damerau_levenshtein(c.phone, t.phone) = 1
+    union all
+    select t.name_key, t.phone, c.phone, c.n
+    from phone_uses t join phone_uses c on c.name_key = t.name_key and right(c.phone, 5) = right(t.phone, 5)
+    where c.phone <> t.phone and length(c.phone) = length(t.phone) and damerau_levenshtein(c.phone, t.phone) = 1
+    union all
+    select t.name_key, t.phone, c.phone, c.n
+    from phone_uses t
+    join phone_uses c on c.name_key = t.name_key
+        and left(c.phone, 4) || right(c.phone, 4) = left(t.phone, 4) || right(t.phone, 4)
+    where c.phone <> t.phone and length(c.phone) = length(t.phone) and damerau_levenshtein(c.phone, t.phone) = 1
+),
+
+phone_typos as (
+    select t.name_key, t.phone, arg_max(p.other, (p.n, o.n, p.other)) as typo_of
+    from phone_uses t
+    join phone_totals a on a.phone = t.phone
+    join phone_near p on p.name_key = t.name_key and p.phone = t.phone
+    join phone_totals o on o.phone = p.other
+    -- few records, one name; the phone it stands for written more by that name (or as often, and
+    -- more in all; or, all alike, the smaller: one of two stands for the other, as holder IDs do)
+    where a.names = 1 and t.n <= 2
+        and (p.n > t.n or (p.n = t.n and (o.n > a.n or (o.n = a.n and p.other < t.phone))))
+    group by all
+),
+
+-- a typo of a typo (three phones in a row): the last one
+phone_typos_final as (
+    select t.name_key, t.phone, coalesce(u.typo_of, t.typo_of) as typo_of
+    from phone_typos t
+    left join phone_typos u on u.name_key = t.name_key and u.phone = t.typo_of
+),
+
+phones_checked as (
+    select h.*, p.typo_of as phone_typo_of, coalesce(p.typo_of, h.phone) as phone_contact
+    from holders h
+    left join phone_typos_final p on p.name_key = h.name_key and p.phone = h.phone
+),
+
 -- A phone or an e-mail that the registry or a bank knows for two different people is a shared
 -- contact (a family phone, a bookkeeper's address): it says the records are related, not that they
 -- are one person (shared_phone / shared_email; see people_checked).
 shared_contacts as (
-    select 'phone' as kind, phone as value from holders where holder_id is not null and phone is not null
-    group by phone having count(distinct holder_id) > 1
+    select 'phone' as kind, phone_contact as value from phones_checked where holder_id is not null and phone is not null
+    group by phone_contact having count(distinct holder_id) > 1
     union all
-    select 'email' as kind, email as value from holders where holder_id is not null and email is not null
+    select 'email' as kind, email as value from phones_checked where holder_id is not null and email is not null
     group by email having count(distinct holder_id) > 1
 ),
 
 contacts_checked as (
     select
         h.*,
-        case when sp.value is not null then h.phone end as shared_phone,
+        case when sp.value is not null then h.phone_contact end as shared_phone,
         case when se.value is not null then h.email end as shared_email
-    from holders h
-    left join shared_contacts sp on sp.kind = 'phone' and sp.value = h.phone
+    from phones_checked h
+    left join shared_contacts sp on sp.kind = 'phone' and sp.value = h.phone_contact
     left join shared_contacts se on se.kind = 'email' and se.value = h.email
 ),
 
@@ -371,7 +431,7 @@ contact_names as (
             and len(words) between 3 and 5 as personal,
         array_to_string(list_sort(words), ' ') as sorted
     from (
-        select 'phone' as kind, phone as value, name_key, string_split(name_key, ' ') as words
+        select 'phone' as kind, phone_contact as value, name_key, string_split(name_key, ' ') as words
         from contacts_checked where phone is not null and name_key is not null
         union all
         select 'email', email, name_key, string_split(name_key, ' ')
@@ -435,9 +495,9 @@ people as (
         sp.value is not null or c.shared_phone is not null as phone_shared,
         se.value is not null or c.shared_email is not null as email_shared
     from contacts_checked c
-    left join shared_by_names sp on sp.kind = 'phone' and sp.value = c.phone
+    left join shared_by_names sp on sp.kind = 'phone' and sp.value = c.phone_contact
     left join shared_by_names se on se.kind = 'email' and se.value = c.email
-    left join name_people pp on pp.kind = 'phone' and pp.value = c.phone and pp.name_key = c.name_key
+    left join name_people pp on pp.kind = 'phone' and pp.value = c.phone_contact and pp.name_key = c.name_key
     left join name_people pe on pe.kind = 'email' and pe.value = c.email and pe.name_key = c.name_key
 ),
 
@@ -447,13 +507,13 @@ people as (
 -- it links by it to nobody. phone and email stay as written (shown to the analyst).
 people_checked as (
     select
-        * exclude (phone_shared, email_shared) replace (
-            case when phone_shared then phone end as shared_phone,
+        * exclude (phone_shared, email_shared, phone_contact) replace (
+            case when phone_shared then phone_contact end as shared_phone,
             case when email_shared then email end as shared_email
         ),
-        case when not phone_shared then phone
-             when phone_person is not null then phone || '~' || phone_person
-             else phone || '~#' || source || ':' || source_key end as phone_key,
+        case when not phone_shared then phone_contact
+             when phone_person is not null then phone_contact || '~' || phone_person
+             else phone_contact || '~#' || source || ':' || source_key end as phone_key,
         case when not email_shared then email
              when email_person is not null then email || '~' || email_person
              else email || '~#' || source || ':' || source_key end as email_key
