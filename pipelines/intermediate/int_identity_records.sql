@@ -343,11 +343,21 @@ holders as (
 -- phone the same name writes on more records, stands for that phone (`phone_typo_of`; the contact
 -- checks and `phone_key` use it, `phone` stays as written). Only within one name: two names with
 -- phones one digit apart are two people; and the typo brings no new name to the phone, so it
--- never makes a family phone or a hub. (Three equi-joins, one per half and one for a swap across
--- the middle, as in holder_canonical.)
+-- never makes a family phone or a hub. A name that is not a person's (a shop's, a warehouse's)
+-- only on a phone with 2 to 5 names (a shop name beside its owner's): a warehouse's name alone on
+-- its phone is many sellers'. (Three equi-joins, one per half and one for a swap across the
+-- middle, as in holder_canonical.)
 phone_uses as (
-    select phone, name_key, count(*) as n
+    select phone, name_key, count(*) as n,
+        -- a personal name (as in contact_names): a warehouse's or a shop's name is many people's
+        (list_contains(surnames, string_split(name_key, ' ')[1])
+            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                and string_split(name_key, ' ')[2] in ('van', 'thi')))
+            and len(string_split(name_key, ' ')) between 3 and 5 as personal
     from holders
+    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
+        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
     where phone is not null and name_key is not null
     group by all
 ),
@@ -380,7 +390,8 @@ phone_typos as (
     join phone_totals o on o.phone = p.other
     -- few records, one name; the phone it stands for written more by that name (or as often, and
     -- more in all; or, all alike, the smaller: one of two stands for the other, as holder IDs do)
-    where a.names = 1 and t.n <= 2
+    -- (arg_max: the one written most by the name, then in all, then the larger number)
+    where (t.personal or o.names between 2 and 5) and a.names = 1 and t.n <= 2
         and (p.n > t.n or (p.n = t.n and (o.n > a.n or (o.n = a.n and p.other < t.phone))))
     group by all
 ),

@@ -180,4 +180,17 @@ describe('a phone with one typo stands for the phone its name writes most', () =
       expect(await db.value<number>(`select count(phone_typo_of)::int from int_identity_records`)).toBe(0);
     });
   });
+
+  it("a warehouse's name alone on its phone: a parcel one digit off is not taken for the warehouse's", async () => {
+    await withDb(async (db) => {
+      // the warehouse books under its own name and phone for many sellers; one parcel of F's under
+      // the warehouse's name carries F's own phone, one digit from the warehouse's
+      const wh = ['A', 'B', 'C'].map((p, i) =>
+        parcel(p, 'kho hang an phat', '0900000009', null, `${i + 10} le loi, p. 1`),
+      );
+      const f = parcel('F', 'kho hang an phat', '0900000008', 'TCB:6', '5 tran phu, p. 3');
+      await build(db, { stg_cod_shipments: [...wh, f] });
+      expect(await db.value<number>(`select count(phone_typo_of)::int from int_identity_records`)).toBe(0);
+    });
+  });
 });
