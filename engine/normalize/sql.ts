@@ -73,7 +73,7 @@ const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i
  * tax_id_parent, tax_id_root, mst_check_digit, mst10_valid, mst_valid, norm_national_id, norm_email,
  * norm_domain, bank_key, norm_bank, norm_account, province_key, province_candidates,
  * is_province_key, province_lookup_key, province_of_key, norm_province_row, norm_province,
- * province_of_address_row, province_of_address, norm_money.
+ * province_of_address_row, province_of_address, place_ward, pickup_place, norm_money.
  */
 export const normalizeMacrosSql =
   `
@@ -189,6 +189,17 @@ create or replace macro province_of_address_row(s) as province_of_key(coalesce(
 -- (40× faster on a column of repeated addresses, no slower on unique ones)
 create or replace macro norm_province(s) as (select norm_province_row(s));
 create or replace macro province_of_address(s) as (select province_of_address_row(s));
+
+-- a COD parcel's pickup place as house number and street (or hamlet) and ward, without the ward's
+-- kind (phường, P., xã …): the parts of an address clerks type alike (int_cod_senders.sql, and the
+-- registered homes it is compared with); a numbered ward typed without a space (P.13, P13) is p13
+create or replace macro place_ward(w) as nullif(case
+    when regexp_matches(w, '^p[0-9]+$') then regexp_replace(w, '^p0*', '')
+    else regexp_replace(w, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
+  end, '');
+create or replace macro pickup_place(a) as nullif(concat_ws(' / ',
+  nullif(name_key(split_part(replace(a, ' - ', ','), ',', 1)), ''),
+  place_ward(name_key(split_part(replace(a, ' - ', ','), ',', 2)))), '');
 
 create or replace macro money_text(s) as
   regexp_replace(lower(ws_collapse(s)), ${L(CURRENCY_PATTERN)}, '', 'g');

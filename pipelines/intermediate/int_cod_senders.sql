@@ -8,23 +8,8 @@ with cod as (
 -- (phường, P., xã …): the parts of an address clerks type alike. Once per distinct address (a
 -- sender's parcels repeat it: ~120,000 addresses on 1.3 M parcels at 50,000 persons).
 address_heads as (
-    select
-        address,
-        nullif(concat_ws(' / ',
-            nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
-            nullif(ward_name, '')
-        ), '') as address_head
-    from (
-        select address, case
-            -- a numbered ward typed without a space (P.13, P13): name_key makes it p13
-            when regexp_matches(ward_key, '^p[0-9]+$') then regexp_replace(ward_key, '^p0*', '')
-            else regexp_replace(ward_key, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
-        end as ward_name
-        from (
-            select address, name_key(split_part(replace(address, ' - ', ','), ',', 2)) as ward_key
-            from (select distinct address from cod where address is not null)
-        )
-    )
+    select address, pickup_place(address) as address_head
+    from (select distinct address from cod where address is not null)
 ),
 
 parcels as (

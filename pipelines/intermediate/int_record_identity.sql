@@ -163,19 +163,8 @@ registered_addresses as (
 -- each address as the pickup place int_cod_senders.sql makes of it (house number and street, ward
 -- without its kind), once per distinct address
 registered_places as (
-    select
-        address,
-        nullif(concat_ws(' / ',
-            nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
-            nullif(case
-                when regexp_matches(ward_key, '^p[0-9]+$') then regexp_replace(ward_key, '^p0*', '')
-                else regexp_replace(ward_key, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
-            end, '')
-        ), '') as home_place
-    from (
-        select address, name_key(split_part(replace(address, ' - ', ','), ',', 2)) as ward_key
-        from (select distinct address from registered_addresses where address is not null)
-    )
+    select address, pickup_place(address) as home_place
+    from (select distinct address from registered_addresses where address is not null)
 ),
 
 -- the records each home is seen on (a nominee shop's address is its lender's, not the operator's)

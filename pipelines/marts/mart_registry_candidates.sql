@@ -177,20 +177,10 @@ registered_addresses as (
     where a.address is not null and a.province is not null and not coalesce(e.nominee, false)
 ),
 
--- each address as the pickup place int_cod_senders.sql makes of it (int_record_identity.sql, registered_places)
+-- each address as the pickup place int_cod_senders.sql makes of it (the pickup_place macro)
 registered_places as (
-    select distinct entity_id, province,
-        nullif(concat_ws(' / ',
-            nullif(name_key(split_part(replace(address, ' - ', ','), ',', 1)), ''),
-            nullif(case
-                when regexp_matches(ward_key, '^p[0-9]+$') then regexp_replace(ward_key, '^p0*', '')
-                else regexp_replace(ward_key, '^(phuong|p|xa|x|thi tran|tt)[. ]+0*', '')
-            end, '')
-        ), '') as place
-    from (
-        select entity_id, province, address, name_key(split_part(replace(address, ' - ', ','), ',', 2)) as ward_key
-        from registered_addresses
-    )
+    select distinct entity_id, province, pickup_place(address) as place
+    from registered_addresses
 ),
 
 place_spread as (

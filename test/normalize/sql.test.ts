@@ -107,6 +107,30 @@ describe('SQL macros give the tables’ expected outputs', () => {
     expect(n).toBe(provinceAliases.size);
   });
 
+  it('pickup_place: house number and street with the ward, whichever way the clerk typed the ward', async () => {
+    const places = await runMacro(
+      'pickup_place',
+      [
+        '12 Lê Lợi, Phường 13, Quận 5, TP. Hồ Chí Minh',
+        '12 le loi, P. 13, Q5, HCM',
+        '12 Lê Lợi, P13, Quận 5',
+        '12 Lê Lợi - P.013 - Quận 5',
+        'Thôn 2, Xã Tân Phú, Đồng Nai',
+        '12 Lê Lợi, Phường 3, Quận 5',
+        '',
+      ].map((a) => [a]),
+    );
+    expect(places).toEqual([
+      '12 le loi / 13',
+      '12 le loi / 13',
+      '12 le loi / 13',
+      '12 le loi / 13',
+      'thon 2 / tan phu',
+      '12 le loi / 3',
+      null,
+    ]);
+  });
+
   it('province_of_address equals provinceOfAddress', async () => {
     const inputs = provinceCases.map((c) => [c.input]);
     expect(await runMacro('province_of_address', inputs)).toEqual(inputs.map(([v]) => provinceOfAddress(v)));
