@@ -123,7 +123,13 @@ export async function acquireLock(
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = readLockHolder(ws.lockFile);
+    // A lock file being written at this instant reads empty (taken with `wx`, then written): give its
+    // writer a moment, so the message names the run that holds the workspace.
+    let holder = readLockHolder(ws.lockFile);
+    for (let i = 0; !holder && i < 20 && existsSync(ws.lockFile); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      holder = readLockHolder(ws.lockFile);
+    }
     if (holder && !holderAlive(holder)) {
       rmSync(ws.lockFile, { force: true }); // stale: its process died (killed run), even if its pid lives again
       continue;

@@ -13,6 +13,7 @@ import { mstCheckDigit } from '../../engine/normalize/tax-id.js';
 import { packageRoot } from '../../engine/paths.js';
 import { openDb } from '../../engine/warehouse/db.js';
 import { literal } from '../../engine/warehouse/db.js';
+import { acquireLock, workspacePaths } from '../../engine/warehouse/workspace.js';
 import { readAudit } from '../../engine/warehouse/audit.js';
 import { tempDir } from '../helpers.js';
 import { bin, lastLine, makeWorld, sangloc } from './cli.js';
@@ -233,6 +234,20 @@ describe('item 11: a lock whose pid is alive again (pid reused, pid 1 in a conta
     const r = sangloc(['run', '--input', tinyDelivery('lock'), '--workspace', ws, '--quiet']);
     expect(r.status).toBe(1);
     expect(lastLine(r.stderr)).toContain(`is in use by another run (pid ${sleeper.pid}`);
+  });
+
+  it('a lock being written at that instant (empty for a moment) is named by its holder, not "pid ?"', async () => {
+    const ws = workspacePaths(join(root, 'ws-lock-writing'));
+    mkdirSync(ws.root, { recursive: true });
+    writeFileSync(ws.lockFile, ''); // taken with `wx`, not written yet
+    const holder = {
+      pid: sleeper.pid,
+      started_at: new Date().toISOString(),
+      boot_id: bootId,
+      proc_start: startOf(sleeper.pid!),
+    };
+    setTimeout(() => writeFileSync(ws.lockFile, JSON.stringify(holder)), 150);
+    await expect(acquireLock(ws)).rejects.toThrow(`is in use by another run (pid ${sleeper.pid}`);
   });
 });
 
