@@ -5,91 +5,9 @@
  * resolveIdentities; every assertion is about whose records end up together.
  */
 import { describe, expect, it } from 'vitest';
-import { featureVariables } from '../../engine/features/variables.js';
-import { installNormalizeMacros } from '../../engine/normalize/sql.js';
-import { resolveIdentities } from '../../engine/resolve/identity.js';
-import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
 import type { Db } from '../../engine/warehouse/db.js';
 import { withDb } from './fixtures.js';
-
-type Row = Record<string, string | null | undefined>;
-
-const cols = {
-  stg_taxpayers: ['record_key', 'name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'province', 'address'],
-  stg_platform_sellers: [
-    'record_key',
-    'shop_key',
-    'shop_name',
-    'owner_name',
-    'name_key',
-    'national_id',
-    'tax_id',
-    'phone',
-    'email',
-    'payout_account',
-    'province',
-    'address',
-    'period',
-  ],
-  stg_websites: [
-    'record_key',
-    'owner_name',
-    'name_key',
-    'national_id',
-    'tax_id',
-    'phone',
-    'email',
-    'domain',
-    'province',
-    'address',
-  ],
-  stg_bank_transactions: [
-    'record_key',
-    'account',
-    'holder_name',
-    'name_key',
-    'national_id',
-    'tax_id',
-    'booked_at',
-    'direction',
-    'description_key',
-    'counterparty_key',
-    'amount',
-  ],
-  stg_cod_shipments: [
-    'record_key',
-    'sender_name',
-    'name_key',
-    'phone',
-    'remit_account',
-    'province',
-    'address',
-    'cod_amount',
-    'status',
-  ],
-} as const;
-type Table = keyof typeof cols;
-
-/** A delivery: rows per staging table; every record key starts with its person (`A:…`). */
-type Delivery = Partial<Record<Table, Row[]>>;
-
-async function build(db: Db, d: Delivery): Promise<void> {
-  await installNormalizeMacros(db);
-  await setVariables(db, featureVariables(2025));
-  for (const [t, columns] of Object.entries(cols) as [Table, readonly string[]][]) {
-    await db.exec(`create or replace table ${t} (${columns.map((c) => `${c} varchar`).join(', ')})`);
-    for (const r of d[t] ?? [])
-      await db.exec(
-        `insert into ${t} values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-        columns.map((c) => r[c] ?? null),
-      );
-  }
-  await db.exec(`alter table stg_cod_shipments alter cod_amount type bigint`);
-  await runModels(db, (m) => ['int_cod_senders', 'int_identity_records'].includes(m.name));
-  await resolveIdentities(db, { seed: 1 });
-  // which rows each record holds depends on where the records resolved to (served accounts)
-  await runModels(db, (m) => ['int_entities', 'int_record_identity'].includes(m.name));
-}
+import { build, entities, type Delivery, type Row } from './parcel-delivery.js';
 
 /** Builds delivery `d` in a fresh in-memory warehouse, resolves it, then runs the test's `check` on it. */
 const resolved = (d: Delivery, check: (db: Db) => Promise<void>): Promise<void> =>
@@ -97,15 +15,6 @@ const resolved = (d: Delivery, check: (db: Db) => Promise<void>): Promise<void> 
     await build(db, d);
     await check(db);
   });
-
-/** Person letters per entity, e.g. ['A', 'B'] for an entity holding records of A and of B. */
-async function entities(db: Db): Promise<string[][]> {
-  const rows = await db.all<{ people: string }>(`
-    select string_agg(distinct split_part(r.record_key, ':', 1), '' order by split_part(r.record_key, ':', 1)) as people
-    from int_record_identity r join resolve_clusters c using (record_id)
-    group by c.cluster_id order by people`);
-  return rows.map((r) => r.people.split(''));
-}
 
 const entityOf = async (db: Db, person: string) => (await entities(db)).filter((e) => e.includes(person));
 

@@ -1,5 +1,5 @@
 /**
- * Hand-built deliveries for the resolver's guard tests on COD parcels (guards-fulfilment,
+ * Hand-built deliveries for the resolver's guard tests (guards, guards-fulfilment,
  * guards-typos): rows per staging table, every record key starting with its person (`A:…`), run
  * through int_cod_senders → int_identity_records → resolveIdentities → int_entities →
  * int_record_identity → int_parcels_classified.
