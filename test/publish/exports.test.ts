@@ -1,10 +1,17 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { caseFileNames, writeCaseExports } from '../../engine/publish/exports.js';
+import { writeCasesParquetFromJson } from '../../engine/publish/parquet.js';
 import { openDb, literal } from '../../engine/warehouse/db.js';
 import { manyRows, reasons } from './fixtures.js';
 import { parseCsv, tempDir } from './helpers.js';
+
+// the real writer, watched: a test asserts it is not even started without cases.json
+vi.mock('../../engine/publish/parquet.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../engine/publish/parquet.js')>();
+  return { ...real, writeCasesParquetFromJson: vi.fn(real.writeCasesParquetFromJson) };
+});
 
 const path = tempDir('exports');
 
@@ -41,7 +48,9 @@ describe('writeCaseExports', () => {
   it('writes the other files when cases.json fails, then rethrows its error; no parquet without the json', async () => {
     const sub = join(dirname(path('x')), 'json-fails');
     mkdirSync(join(sub, 'cases.json'), { recursive: true }); // a folder where the file should go
+    vi.mocked(writeCasesParquetFromJson).mockClear();
     await expect(writeCaseExports(sub, manyRows(5))).rejects.toThrow(/EISDIR/);
+    expect(writeCasesParquetFromJson).not.toHaveBeenCalled();
     expect(existsSync(join(sub, 'cases.csv'))).toBe(true);
     expect(existsSync(join(sub, 'cases.xlsx'))).toBe(true);
     expect(existsSync(join(sub, 'cases.parquet'))).toBe(false);
