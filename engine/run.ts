@@ -253,7 +253,7 @@ const stages: readonly Stage[] = [
   { name: 'tax year', timed: false, run: chooseTaxYear },
   { name: 'resolve', timed: true, run: resolveStage, summary: resolveSummary },
   { name: 'features', timed: true, run: featuresStage },
-  { name: 'reconcile revenue', timed: false, run: reconcileStage, summary: reconcileSummary },
+  { name: 'reconcile revenue', timed: true, run: reconcileStage, summary: reconcileSummary },
   { name: 'score', timed: true, run: scoreStage, summary: scoreSummary },
   { name: 'publish', timed: true, run: publishStage },
   { name: 'commit run', timed: false, run: commitRun },

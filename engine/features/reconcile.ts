@@ -5,7 +5,10 @@ import type { Db } from '../warehouse/db.js';
 /**
  * Why a COD parcel or bank credit is, or is not, in some seller's revenue of the tax year. Every row
  * lands in exactly one bucket, in this order of precedence; `unexplained` (attributed to a seller,
- * yet in no revenue and with no reason) is a bug of the models.
+ * yet in no revenue and with no reason) is a bug of the models. `carrier_remittance_no_parcels`: COD
+ * cash a carrier paid to a seller none of whose parcels of the year is counted (the parcels it pays
+ * for are among the unattributed ones, booked by a warehouse): left out like any remittance, but
+ * shown apart, as revenue the list does not see.
  */
 export const reconciliationBuckets = {
   cod_shipments: ['counted', 'other_year', 'returned', 'cancelled', 'unattributed', 'marketplace', 'unexplained'],
@@ -14,6 +17,7 @@ export const reconciliationBuckets = {
     'other_year',
     'unattributed',
     'carrier_remittance',
+    'carrier_remittance_no_parcels',
     'platform_payout',
     'private',
     'unexplained',
@@ -82,7 +86,12 @@ const bucketSql: Record<ReconciledSource, string> = {
         select distinct record_key from int_record_identity where source = 'bank_transactions'
     ),
     classified as (
-        select record_key, min(credit_class) as credit_class from int_bank_credits_classified group by record_key
+        select record_key, min(credit_class) as credit_class, min(entity_id) as entity_id
+        from int_bank_credits_classified
+        group by record_key
+    ),
+    selling as (
+        select distinct entity_id from int_parcels_classified where parcel_class = 'sale' and tax_year = $year
     ),
     bucketed as (
         select
@@ -90,6 +99,7 @@ const bucketSql: Record<ReconciledSource, string> = {
             case
                 when s.tax_year is distinct from $year then 'other_year'
                 when a.record_key is null then 'unattributed'
+                when c.credit_class = 'carrier_remittance' and sp.entity_id is null then 'carrier_remittance_no_parcels'
                 when c.credit_class in ('carrier_remittance', 'platform_payout', 'private') then c.credit_class
                 when c.credit_class = 'trade' then 'counted'
                 else 'unexplained'
@@ -97,6 +107,7 @@ const bucketSql: Record<ReconciledSource, string> = {
         from stg_bank_transactions s
         left join attributed a on a.record_key = s.record_key
         left join classified c on c.record_key = s.record_key
+        left join selling sp on sp.entity_id = c.entity_id
         where s.direction = 'credit'
     )
     select bucket, count(*)::bigint as rows, coalesce(sum(vnd), 0)::bigint as vnd from bucketed group by bucket`,

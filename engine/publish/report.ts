@@ -159,6 +159,10 @@ const bucketLabels: Record<string, [string, string]> = {
     'tiền COD hãng vận chuyển trả về (đã tính theo bưu phẩm)',
     'carrier COD remittance (counted as parcels)',
   ],
+  carrier_remittance_no_parcels: [
+    'tiền COD hãng vận chuyển trả cho người bán không có bưu phẩm nào được tính (bưu phẩm do kho gửi hộ)',
+    'carrier COD remittance to a seller with no parcel counted (its parcels are among the unattributed)',
+  ],
   platform_payout: ['sàn thanh toán (đã tính trong GMV)', 'marketplace payout (counted as GMV)'],
   private: ['không phải tiền bán hàng (lương, gia đình…)', 'not a sale (salary, family…)'],
   unexplained: [

@@ -28,7 +28,8 @@ vi.mock('../../engine/warehouse/pipeline.js', async (original) => {
  * the tax year before, 1 marketplace parcel on a platform's account that collects for 12 more
  * senders; a warehouse's 4 parcels from 4 places with nothing of their seller on them (linked to no
  * one). His bank account: a carrier remittance, a marketplace payout, a salary, 2 buyer transfers
- * (1.5 M), one credit of the year before and a debit.
+ * (1.5 M), one credit of the year before and a debit. Dung: a carrier remits him 3 M for parcels no
+ * record links to him.
  */
 const delivery = {
   'taxpayers.csv': [
@@ -67,6 +68,7 @@ const delivery = {
     'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T5,2025-04-11T10:00:00,800000,credit,VCB,1000070,Pham Thi D,thanh toan don 12',
     'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T6,2024-12-12T10:00:00,900000,credit,ACB,1000080,Hoang Van E,mua 2 ao',
     'VCB,0071000123456,NGUYEN VAN AN,001085012345,,T7,2025-04-13T10:00:00,300000,debit,ACB,1000080,Hoang Van E,hoan tien',
+    'ACB,22334455,TRAN VAN DUNG,079088000222,,D1,2025-07-01T10:00:00,3000000,credit,VCB,1000010,CONG TY CP DICH VU GIAO HANG NHANH,GHN doi soat COD 456',
   ].join('\n'),
 };
 
@@ -91,13 +93,14 @@ const reconciled: RevenueReconciliation = {
     },
     {
       source: 'bank_transactions',
-      rows: 6,
-      vnd: 1.5 * M + 0.9 * M + 6 * M + 480 * M + 10 * M,
+      rows: 7,
+      vnd: 1.5 * M + 0.9 * M + 6 * M + 3 * M + 480 * M + 10 * M,
       buckets: [
         { bucket: 'counted', rows: 2, vnd: 1.5 * M },
         { bucket: 'other_year', rows: 1, vnd: 0.9 * M },
         { bucket: 'unattributed', rows: 0, vnd: 0 },
         { bucket: 'carrier_remittance', rows: 1, vnd: 6 * M },
+        { bucket: 'carrier_remittance_no_parcels', rows: 1, vnd: 3 * M },
         { bucket: 'platform_payout', rows: 1, vnd: 480 * M },
         { bucket: 'private', rows: 1, vnd: 10 * M },
         { bucket: 'unexplained', rows: 0, vnd: 0 },
