@@ -78,7 +78,7 @@ export interface RunResult {
 }
 
 /**
- * The nightly batch: ingest → staging → resolve → features → score → rank → publish.
+ * The nightly batch: ingest → staging → resolve → features → reconcile revenue → score → rank → publish.
  * Publishes WS/runs/<run_id>/ atomically and points WS/latest at it; on failure publishes nothing.
  *
  * @example await runBatch({ input: 'data-samples', workspace: 'workspace', config: loadConfig(), log });
