@@ -60,6 +60,18 @@ export function withoutQuotedValues(message: string, keep: Record<string, string
 export class WorkspaceError extends SanglocError {}
 
 /**
+ * Revenue that does not add up (engine/features/reconcile.ts): COD parcels or bank credits attributed
+ * to a seller yet counted in no revenue with no reason, or a revenue other than the rows it counts.
+ * The models lost or doubled money: a bug (exit 70), never a list published on wrong figures. Counts only.
+ */
+export class RevenueReconciliationError extends SanglocError {
+  override readonly exitCode = 70;
+  constructor(readonly problems: string[]) {
+    super(`revenue does not reconcile: ${problems.join('; ')}`);
+  }
+}
+
+/**
  * A run that failed after it opened the warehouse: the original error, and the folder keeping its
  * rejects and diagnostics (WS/failed/<run_id>/), named in the message so the last line says where.
  */

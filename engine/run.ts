@@ -40,6 +40,12 @@ import { onInterrupt } from './interrupt.js';
 import { appendAudit, assertAuditWritable } from './warehouse/audit.js';
 import { SNAPSHOT_FILE, writeRunSnapshot } from './publish/snapshot.js';
 import { featureVariables } from './features/variables.js';
+import {
+  assertReconciled,
+  reconcileRevenue,
+  reconciliationSummary,
+  type RevenueReconciliation,
+} from './features/reconcile.js';
 import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
 import { fmt } from './format.js';
 import { writeLake } from './spark/lake.js';
@@ -72,7 +78,7 @@ export interface RunResult {
 }
 
 /**
- * The nightly batch: ingest → staging → resolve → features → score → rank → publish.
+ * The nightly batch: ingest → staging → resolve → features → reconcile revenue → score → rank → publish.
  * Publishes WS/runs/<run_id>/ atomically and points WS/latest at it; on failure publishes nothing.
  *
  * @example await runBatch({ input: 'data-samples', workspace: 'workspace', config: loadConfig(), log });
@@ -209,6 +215,8 @@ interface RunContext {
   rules?: TaxYearRules;
   resolved?: { records: number; clusters: number };
   unattributed?: Unattributed;
+  /** Every COD parcel and bank credit of the tax year counted in revenue or excluded for a reason. */
+  reconciliation?: RevenueReconciliation;
   batch?: EntityBatch;
   scored?: { rows: CaseRow[]; excluded: number; model: SupervisedScore; workList: WorkListSummary };
   published?: {
@@ -245,6 +253,7 @@ const stages: readonly Stage[] = [
   { name: 'tax year', timed: false, run: chooseTaxYear },
   { name: 'resolve', timed: true, run: resolveStage, summary: resolveSummary },
   { name: 'features', timed: true, run: featuresStage },
+  { name: 'reconcile revenue', timed: true, run: reconcileStage, summary: reconcileSummary },
   { name: 'score', timed: true, run: scoreStage, summary: scoreSummary },
   { name: 'publish', timed: true, run: publishStage },
   { name: 'commit run', timed: false, run: commitRun },
@@ -433,6 +442,20 @@ async function featuresStage(ctx: RunContext): Promise<void> {
   ctx.batch = await readEntityBatch(ctx.db);
 }
 
+/**
+ * Every COD parcel and bank credit of the tax year counted in some seller's revenue or excluded for a
+ * stated reason (run.json `revenue_reconciliation`); money attributed yet counted nowhere, or counted
+ * twice, fails the run as a bug before anything is scored or published on it.
+ */
+async function reconcileStage(ctx: RunContext): Promise<void> {
+  ctx.reconciliation = await reconcileRevenue(ctx.db, need(ctx.taxYear, 'the tax year'));
+  assertReconciled(ctx.reconciliation);
+}
+
+function reconcileSummary(ctx: RunContext): string {
+  return reconciliationSummary(need(ctx.reconciliation, 'the revenue reconciliation'));
+}
+
 async function scoreStage(ctx: RunContext): Promise<void> {
   const { config, log } = ctx;
   const batch = need(ctx.batch, 'the entity batch');
@@ -603,6 +626,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
     // Which entities (engine ids, no personal data): `sangloc diff` says a case dropped as audited.
     excluded_audited_entities: batch.ids.filter((id) => batch.audited.has(id)).sort(),
     unattributed: need(ctx.unattributed, 'the unattributed rows'),
+    revenue_reconciliation: need(ctx.reconciliation, 'the revenue reconciliation'),
     timings_ms: { ...log.timings },
     cpu_ms: { ...log.cpuTimings },
     peak_rss_mb: { ...log.peakRssMb },
@@ -631,6 +655,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
         entities: batch.batch.n,
         scorer: model.description,
         unattributed: need(ctx.unattributed, 'the unattributed rows'),
+        reconciliation: need(ctx.reconciliation, 'the revenue reconciliation'),
       },
       { ws, db, taxRules: config.taxRules, activity: config.score.activity },
     );

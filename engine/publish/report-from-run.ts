@@ -14,6 +14,7 @@ import { listModels } from '../warehouse/models.js';
 import type { Workspace } from '../warehouse/workspace.js';
 import type { TaxYearRules } from '../config/tax-rules.js';
 import type { ActivityOptions } from '../score/activity.js';
+import type { RevenueReconciliation } from '../features/reconcile.js';
 import type { CaseRow, ReasonInfo } from './case-row.js';
 import {
   caseTotals,
@@ -94,6 +95,8 @@ export interface ReportParts {
   scorer?: string;
   /** Rows linked to no seller (run.json `unattributed`): warehouse parcels, buyer transfers into a served account. */
   unattributed?: Unattributed;
+  /** COD parcels and bank credits of the tax year counted in revenue or why not (run.json `revenue_reconciliation`). */
+  reconciliation?: RevenueReconciliation;
 }
 
 /**
@@ -119,6 +122,7 @@ export async function buildReportModel(
     scorer: parts.scorer,
   };
   if (parts.unattributed) model.unattributed = parts.unattributed;
+  if (parts.reconciliation) model.reconciliation = parts.reconciliation;
   if (opts.ws) {
     const modelId = parts.run.model_id;
     model.model = modelId ? (listModels(opts.ws).find((c) => c.model_id === modelId) ?? null) : null;
@@ -159,6 +163,7 @@ export async function reportModelFromRun(runDir: string, opts: ReportSources = {
     ...(typeof run.work_list?.cases === 'number' && { workList: run.work_list.cases }),
     scorer: run.scorer,
     ...(run.unattributed && { unattributed: run.unattributed }),
+    ...(run.revenue_reconciliation && { reconciliation: run.revenue_reconciliation }),
   };
   // The statistics priced the way the run priced its cases (run.json's `activity`), unless the caller says.
   const activity = opts.activity ?? run.activity;

@@ -6,6 +6,7 @@ import type { CaseRow, ReasonInfo } from './case-row.js';
 import type { RunDiff } from '../diff/index.js';
 import type { PeriodStats } from '../stats/period.js';
 import type { ModelCard } from '../warehouse/models.js';
+import type { RevenueReconciliation } from '../features/reconcile.js';
 
 export interface ReportRunInfo {
   run_id: string;
@@ -80,6 +81,9 @@ export interface ReportModel {
   /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own, buyer
    * transfers into an account serving another seller). Absent = not shown. */
   unattributed?: Unattributed;
+  /** Every COD parcel and bank credit of the tax year counted in revenue or not, and why (run.json
+   * `revenue_reconciliation`). Absent = not shown (runs from before it). */
+  reconciliation?: RevenueReconciliation;
 }
 
 /**

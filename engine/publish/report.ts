@@ -147,6 +147,63 @@ function unattributedNote(u: ReportModel['unattributed']): string {
     })
     .join('');
 }
+/** What each reconciliation bucket means, in both languages (engine/features/reconcile.ts). */
+const bucketLabels: Record<string, [string, string]> = {
+  counted: ['tính vào doanh thu', 'counted in revenue'],
+  other_year: ['năm thuế khác', 'another tax year'],
+  returned: ['bị hoàn', 'returned'],
+  cancelled: ['bị hủy', 'cancelled'],
+  unattributed: ['không gán cho người bán nào', 'linked to no seller'],
+  marketplace: ['thu hộ cho sàn (đã có trong GMV)', 'collected for a marketplace (already in GMV)'],
+  carrier_remittance: [
+    'tiền COD hãng vận chuyển trả về (đã tính theo bưu phẩm)',
+    'carrier COD remittance (counted as parcels)',
+  ],
+  carrier_remittance_no_parcels: [
+    'tiền COD hãng vận chuyển trả cho người bán không có bưu phẩm nào được tính (bưu phẩm do kho gửi hộ)',
+    'carrier COD remittance to a seller with no parcel counted (its parcels are among the unattributed)',
+  ],
+  platform_payout: ['sàn thanh toán (đã tính trong GMV)', 'marketplace payout (counted as GMV)'],
+  private: ['không phải tiền bán hàng (lương, gia đình…)', 'not a sale (salary, family…)'],
+  unexplained: [
+    'đã gán cho người bán nhưng không tính, không rõ lý do',
+    'attributed to a seller, not counted, no reason',
+  ],
+};
+
+/**
+ * Every COD parcel and bank credit of the tax year: counted in some seller's revenue, or why not
+ * (run.json `revenue_reconciliation`), with the revenue the counted rows add up to.
+ */
+function reconciliationTable(r: ReportModel['reconciliation']): string {
+  if (!r) return '';
+  const rows = r.sources.flatMap((s) =>
+    s.buckets
+      .filter((b) => b.rows > 0 || b.bucket === 'counted' || b.bucket === 'unexplained')
+      .map((b) => {
+        const [vi, en] = bucketLabels[b.bucket] ?? [b.bucket, b.bucket];
+        const bad = b.bucket === 'unexplained' && b.rows > 0;
+        return (
+          `<tr${bad ? ' class="note"' : ''}><td>${escapeHtml(s.source)}</td><td>${escapeHtml(vi)} ` +
+          `<span class="en">${escapeHtml(en)}</span></td><td class="num">${num(b.rows)}</td>` +
+          `<td class="num">${num(b.vnd)}</td></tr>`
+        );
+      }),
+  );
+  const revenue = r.sources
+    .map((s) => `${escapeHtml(s.source)} ${escapeHtml(fmt().int(s.revenue_vnd))} VND`)
+    .join(', ');
+  return (
+    `<h3 id="reconciliation">Đối soát doanh thu năm ${escapeHtml(String(r.tax_year))} <span class="en">Revenue ` +
+    `reconciliation</span></h3><p class="muted">Mỗi bưu phẩm COD và khoản tiền vào tài khoản: tính vào doanh thu ` +
+    `của một người bán, hoặc lý do không tính. Doanh thu đã tính: ${revenue}. <span class="en">Every COD parcel ` +
+    `and bank credit: counted in a seller's revenue, or why not.</span></p>` +
+    `<div class="scroll short"><table><thead><tr><th>Nguồn <span class="en">Source</span></th><th>Nhóm ` +
+    `<span class="en">Bucket</span></th><th class="num">Dòng <span class="en">Rows</span></th>` +
+    `<th class="num">VND</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+  );
+}
+
 const num = (n: number | null | undefined): string =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : fmt().int(n);
 const time = (iso: string | null | undefined): string => (iso ? fmt().time(iso) : '–');
@@ -362,6 +419,16 @@ export function qualityAlerts(model: ReportModel): QualityAlert[] {
         vi: `${vi.int(p.rows)} dòng ${p.source} không gán cho người bán nào`,
         en: `${en.int(p.rows)} ${p.source} rows linked to no seller`,
       });
+  const r = model.reconciliation;
+  if (r && (r.unexplained.rows > 0 || r.unexplained.revenue_mismatch_vnd !== 0))
+    out.push({
+      vi:
+        `Doanh thu không khớp: ${vi.int(r.unexplained.rows)} dòng (${vi.int(r.unexplained.vnd)} VND) đã gán ` +
+        `cho người bán nhưng không tính, chênh lệch ${vi.int(r.unexplained.revenue_mismatch_vnd)} VND`,
+      en:
+        `Revenue does not reconcile: ${en.int(r.unexplained.rows)} rows (${en.int(r.unexplained.vnd)} VND) ` +
+        `attributed but not counted, ${en.int(r.unexplained.revenue_mismatch_vnd)} VND difference`,
+    });
   const noProvince = model.cases.slice(0, model.workList.cases).filter((r) => !r.province).length;
   if (noProvince > 0)
     out.push({
@@ -545,7 +612,8 @@ ${statsSection(model.stats)}
     `class="en">Read</span></th><th class="num">Nạp <span class="en">Loaded</span></th><th class="num">Loại ` +
     `<span class="en">Rejected</span></th><th class="num">% loại <span class="en">% rejected</span></th><th>Lý ` +
     `do loại chính <span class="en">Top reject reasons</span></th></tr></thead>
-<tbody>${model.sources.map(qualityRow).join('')}</tbody></table></div>${unattributedNote(model.unattributed)}</section>
+<tbody>${model.sources.map(qualityRow).join('')}</tbody></table></div>${unattributedNote(model.unattributed)}
+${reconciliationTable(model.reconciliation)}</section>
 <section id="reasons"><h2>Mã lý do <span class="en">Reason codes</span></h2>
 <div class="scroll short"><table><thead><tr><th>Mã <span class="en">Code</span></th><th>Tiếng ` +
     `Việt</th><th>English</th></tr></thead><tbody>${reasonRows}</tbody></table></div></section>

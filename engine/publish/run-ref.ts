@@ -9,6 +9,7 @@ import type { DiffInput } from '../diff/index.js';
 import { join, resolve } from 'node:path';
 import { UsageError, WorkspaceError } from '../errors.js';
 import type { Unattributed, WorkListSummary } from './report-model.js';
+import type { RevenueReconciliation } from '../features/reconcile.js';
 import type { CaseRow } from './case-row.js';
 import { openWorkspace, workspacePaths, type Workspace } from '../warehouse/workspace.js';
 
@@ -130,6 +131,8 @@ export interface RunJson {
   rows?: Record<string, { read: number; loaded: number; rejected: number }>;
   /** Rows no seller's record holds (COD parcels a warehouse booked with nothing of the seller's own). */
   unattributed?: Unattributed;
+  /** Every COD parcel and bank credit of the tax year counted in revenue or not, and why (absent in older runs). */
+  revenue_reconciliation?: RevenueReconciliation;
   /** Entities left out of scoring because an audit outcome is recorded (absent in older runs). */
   excluded_audited_entities?: string[];
   [key: string]: unknown;

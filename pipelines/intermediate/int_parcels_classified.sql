@@ -12,13 +12,20 @@ senders as (
     where r.source = 'cod_shipments'
 ),
 
--- a remittance account collecting for many unrelated senders is a marketplace's, not a seller's
+-- a remittance account collecting for many unrelated senders is a marketplace's, not a seller's: many
+-- sender names, phones and sellers (entities) at once. One seller's own account sees many names when
+-- carriers spell it many ways (knob nameVariants: on busy-spellings 65 % of the COD sales went out as
+-- marketplace parcels), and many entities when the resolver splits those spellings, but few phones; a
+-- warehouse's account sees many sellers under its one name and phone: all of them stay sales
 shared_remit as (
-    select remit_account
-    from parcels
-    where remit_account is not null
-    group by remit_account
-    having count(distinct name_key) >= getvariable('shared_remit_min_senders')
+    select p.remit_account
+    from parcels p
+    join senders s on s.record_key = p.record_key
+    where p.remit_account is not null
+    group by p.remit_account
+    having count(distinct p.name_key) >= getvariable('shared_remit_min_senders')
+       and count(distinct p.phone) >= getvariable('shared_remit_min_senders')
+       and count(distinct s.entity_id) >= getvariable('shared_remit_min_senders')
 ),
 
 final as (

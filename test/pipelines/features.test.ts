@@ -51,6 +51,21 @@ const delivery = {
       { length: 12 },
       (_, k) => `ghn,S${k},Người Bán ${k},09${String(10000000 + k)},,Hà Nội,2025-05-05,100000,delivered,TCB,999000111`,
     ),
+    // Cuong spells his sender name 12 ways on one phone, all remitted to his own account
+    ...[
+      'Cuong',
+      'Cường',
+      'Shop Cường',
+      'Cường Store',
+      'Phụ kiện Cường',
+      'Cường Phụ Kiện',
+      'Đồ da Cường',
+      'Cường Đồ Da',
+      'Le Van Cuong',
+      'Lê Văn Cường',
+      'Cuong Shop',
+      'Cường Lê',
+    ].map((name, k) => `ghn,C${k},${name},0903111222,,Hà Nội,2025-06-0${1 + (k % 9)},1000000,delivered,ACB,5551112`),
     'ghn,B1,Tran Thi Binh,0987654321,,Binh Duong,2025-06-01,150000000,delivered,,',
     'ghn,B2,Tran Thi Binh,0987654321,,Binh Duong,2025-07-01,50000000,delivered,,',
   ].join('\n'),
@@ -149,6 +164,19 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
   it('withholding rate and return rate', () => {
     expect(Number(features.An!.withheld_rate)).toBeCloseTo(0.015, 6);
     expect(Number(features.An!.cod_return_rate)).toBeCloseTo(2 / 5, 6);
+  });
+
+  it("a seller's own account under many spellings of his name is not a marketplace's: his parcels are sales", async () => {
+    const rows = await db.all<{ parcel_class: string; n: number; vnd: number }>(
+      `select parcel_class, count(*)::int as n, sum(cod_amount)::bigint as vnd from int_parcels_classified
+       where record_key like 'ghn:C%' group by all`,
+    );
+    expect(rows).toEqual([{ parcel_class: 'sale', n: 12, vnd: 12 * M }]);
+    const counted = await db.value<number>(
+      `select sum(r.cod_sales)::bigint from int_revenue_by_entity r
+       where r.entity_id in (select entity_id from int_parcels_classified where record_key like 'ghn:C%')`,
+    );
+    expect(counted).toBe(12 * M);
   });
 
   it('a marketplace remittance account does not glue its many senders together', async () => {
