@@ -137,6 +137,10 @@ export const sweepWorlds: QualityWorld[] = [
       relativeAccount: 0.3,
     },
   },
+  // big-families one knob at a time
+  { name: 'relative-account', seed: 112, knobs: { relativeAccount: 0.3 } },
+  { name: 'family-phone-6', seed: 113, knobs: { familyPhone: { share: 0.4, households: 6 } } },
+  { name: 'bookkeeper-50', seed: 114, knobs: { bookkeeperEmail: { share: 0.3, clients: 50 } } },
   {
     name: 'typos-missing-heavy',
     seed: 107,
