@@ -169,10 +169,11 @@ checked as (
     left join warehouse_accounts wa on wa.remit_account = case when f.phone is null then f.remit_account end
 ),
 
--- A marketplace's collection account is paid on the parcels of every seller of the platform: on a
--- parcel someone else booked it names none of them (a warehouse whose waybills write each seller's
--- shop name has many names on its own account, so it passes for one). Without a phone it leaves a
--- name and a province, which namesakes share: the pickup place goes with them.
+-- A marketplace's collection account is paid on the parcels of every seller of the platform, so it
+-- never stands for a seller alone: on a parcel with neither the seller's own name nor phone left
+-- (a warehouse's name and phone) it names nobody; a warehouse whose waybills write each seller's shop
+-- name has many names on its own account, so it passes for a market's. With a name but no phone it
+-- leaves a name and a province, which namesakes share: the pickup place goes with them.
 own as (
     select
         c.*,
@@ -180,7 +181,8 @@ own as (
         case when not c.hub_name then c.name_key end as own_name_key,
         case when not c.hub_phone then c.phone end as own_phone,
         case
-            when not c.hub_account and not ((c.hub_phone or c.hub_name) and m.account is not null)
+            when not c.hub_account
+                and not (m.account is not null and (c.hub_name or c.name_key is null) and (c.hub_phone or c.phone is null))
                 then c.remit_account
         end as own_account,
         c.phone is null and (c.remit_account is null or m.account is not null) as name_only
