@@ -33,7 +33,9 @@ payouts as (
 -- resolved to an entity other than the account holder's record (a relative's account receiving a
 -- seller's money). Parcels remitted there and resolved elsewhere are not enough: a busy seller's
 -- many spellings split off their own account would be taken for another seller (bench/quality.ts
--- busy-spellings lost 1.7 points of recall that way). On such an account
+-- busy-spellings lost 1.7 points of recall that way); they are when they carry another person's own
+-- name (other_person_on_account) and went to an entity with records of its own elsewhere (a seller
+-- without a shop paid into a relative's account). On such an account
 -- a carrier remittance is the money of the senders whose waybills name the account: it goes to
 -- them when they are one entity other than the holder's; a buyer transfer names nobody, so it is
 -- ambiguous and stays unattributed (counted in run.json `unattributed`), never given to the holder
