@@ -14,6 +14,7 @@
  * `--before` does so on every world, `--skip-exact` leaves the exact baseline out.
  *
  *   npx tsx bench/quality.ts [--persons 3000] [--label after] [--only fulfilment,plain] [--keep]
+ *   npx tsx bench/quality.ts --sweep --skip-exact --label sweep   # the off-grid worlds (sweepWorlds)
  *   npx tsx bench/quality.ts --only activity-goods,activity-independent,activity-services-online --skip-exact
  *
  * Results → bench/results/quality-<label>.json. Worlds live under /tmp/sangloc-quality/ (removed
@@ -110,6 +111,69 @@ export const qualityWorlds: QualityWorld[] = [
   },
 ];
 
+/**
+ * Off the grid (issue 14: "tuning to one generator's habits will not carry over"): settings none of
+ * the worlds above uses — few big warehouses or hundreds of tiny ones, sellers who also book their
+ * own parcels, waybills naming the seller's shop under the warehouse phone, remittance always the
+ * warehouse's, big households and bookkeepers, heavy typos / missing identifiers, one or two very
+ * common names, many nominees — and mixes of them, on seeds no grid world uses. Run with `--sweep`.
+ */
+export const sweepWorlds: QualityWorld[] = [
+  { name: 'hubs-few', seed: 101, knobs: { fulfilment: { share: 0.3, hubs: 4 } } },
+  { name: 'hubs-many', seed: 102, knobs: { fulfilment: { share: 0.3, hubs: 300 } } },
+  { name: 'self-booking', seed: 103, knobs: { fulfilment: { share: 0.3, parcelShare: 0.5 } } },
+  { name: 'seller-name', seed: 104, knobs: { fulfilment: { share: 0.3, sellerName: 0.5 } } },
+  {
+    name: 'warehouse-remit',
+    seed: 105,
+    knobs: { fulfilment: { share: 0.6, remit: { seller: 0, warehouse: 1, missing: 0 } } },
+  },
+  {
+    name: 'big-families',
+    seed: 106,
+    knobs: {
+      familyPhone: { share: 0.4, households: 6 },
+      bookkeeperEmail: { share: 0.3, clients: 50 },
+      relativeAccount: 0.3,
+    },
+  },
+  // big-families one knob at a time
+  { name: 'relative-account', seed: 112, knobs: { relativeAccount: 0.3 } },
+  { name: 'family-phone-6', seed: 113, knobs: { familyPhone: { share: 0.4, households: 6 } } },
+  { name: 'bookkeeper-50', seed: 114, knobs: { bookkeeperEmail: { share: 0.3, clients: 50 } } },
+  {
+    name: 'typos-missing-heavy',
+    seed: 107,
+    knobs: { typo: 0.05, missing: { cod_shipments: 0.4, bank_transactions: 0.4 } },
+  },
+  { name: 'namesakes-dense', seed: 108, knobs: { commonNames: { share: 0.5, names: 2, provinces: 1 } } },
+  { name: 'nominees-heavy', seed: 109, knobs: { nominee: 0.4, provinceMove: 0.3 } },
+  {
+    name: 'mix-few-hubs',
+    seed: 110,
+    knobs: {
+      fulfilment: { share: 0.4, hubs: 5, parcelShare: 0.5, sellerName: 0.5 },
+      familyPhone: { share: 0.3, households: 6 },
+      typo: 0.03,
+      missing: { cod_shipments: 0.3 },
+      commonNames: { share: 0.3, names: 2 },
+    },
+  },
+  {
+    name: 'mix-many-hubs',
+    seed: 111,
+    knobs: {
+      fulfilment: { share: 0.3, hubs: 300, remit: { seller: 0.1, warehouse: 0.8, missing: 0.1 }, pickupAddress: 0.3 },
+      bookkeeperEmail: { share: 0.3, clients: 50 },
+      relativeAccount: 0.2,
+      missing: { bank_transactions: 0.4 },
+      nominee: 0.3,
+      provinceMove: 0.3,
+      nameVariants: { share: 0.3 },
+    },
+  },
+];
+
 interface Side {
   precision: number | null;
   recall: number | null;
@@ -133,6 +197,7 @@ const { values } = parseArgs({
     root: { type: 'string' },
     before: { type: 'boolean' },
     'skip-exact': { type: 'boolean' },
+    sweep: { type: 'boolean' },
   },
 });
 const persons = Number(values.persons ?? 3000);
@@ -202,7 +267,7 @@ const reg = (t: TruthFigures) =>
 async function main() {
   mkdirSync(root, { recursive: true });
   const results: Array<{ world: QualityWorld; scored: Side; exact: Side | null; goodsRate?: Side }> = [];
-  for (const world of qualityWorlds) {
+  for (const world of values.sweep ? sweepWorlds : qualityWorlds) {
     if (only && !only.has(world.name)) continue;
     const input = join(root, world.name);
     if (!existsSync(join(input, 'manifest.json')) || !values.keep)
@@ -239,7 +304,11 @@ async function main() {
   const out = join('bench', 'results', `quality-${label}.json`);
   writeFileSync(
     out,
-    JSON.stringify({ label, persons, measured_at: new Date().toISOString(), results }, null, 2) + '\n',
+    JSON.stringify(
+      { label, persons, worlds: values.sweep ? 'sweep' : 'grid', measured_at: new Date().toISOString(), results },
+      null,
+      2,
+    ) + '\n',
   );
   process.stdout.write(`→ ${out}\n`);
 }

@@ -169,14 +169,25 @@ checked as (
     left join warehouse_accounts wa on wa.remit_account = case when f.phone is null then f.remit_account end
 ),
 
+-- A marketplace's collection account is paid on the parcels of every seller of the platform, so it
+-- never stands for a seller alone: on a parcel with neither the seller's own name nor phone left
+-- (a warehouse's name and phone) it names nobody; a warehouse whose waybills write each seller's shop
+-- name has many names on its own account, so it passes for a market's. With a name but no phone it
+-- leaves a name and a province, which namesakes share: the pickup place goes with them.
 own as (
     select
-        *,
-        hub_phone or hub_name or hub_account as via_hub,
-        case when not hub_name then name_key end as own_name_key,
-        case when not hub_phone then phone end as own_phone,
-        case when not hub_account then remit_account end as own_account
-    from checked
+        c.*,
+        c.hub_phone or c.hub_name or c.hub_account as via_hub,
+        case when not c.hub_name then c.name_key end as own_name_key,
+        case when not c.hub_phone then c.phone end as own_phone,
+        case
+            when not c.hub_account
+                and not (m.account is not null and (c.hub_name or c.name_key is null) and (c.hub_phone or c.phone is null))
+                then c.remit_account
+        end as own_account,
+        c.phone is null and (c.remit_account is null or m.account is not null) as name_only
+    from checked c
+    left join market_accounts m on m.account = c.remit_account
 ),
 
 -- A pickup place that is one household's home: a house number (not a hamlet, a market or a
@@ -206,7 +217,8 @@ final as (
         case when hub_account then remit_account end as hub_account,
         case
             -- as before the warehouse check: one profile per name, phone, account and province
-            when not via_hub then md5(concat_ws('|', name_key, phone, remit_account, province))
+            when not via_hub and not name_only then md5(concat_ws('|', name_key, phone, remit_account, province))
+            when not via_hub then md5(concat_ws('|', name_key, phone, remit_account, province, pickup_head))
             -- booked by a warehouse: split by what is left of the seller's own, and the pickup place
             when own_name_key is not null or own_phone is not null or own_account is not null
                 then md5(concat_ws('|', 'via_hub', own_name_key, own_phone, own_account, province, address_head))

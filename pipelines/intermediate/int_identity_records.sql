@@ -588,7 +588,10 @@ accounts_checked as (
              when ap.person is not null then p.account || '~' || ap.person
              -- a shop on borrowed papers is the account holder's (the money shows who runs it)
              when p.nominee then p.account || '~' || aa.anchor
-             else p.account || '~#' || p.source || ':' || p.source_key end as account_key
+             else p.account || '~#' || p.source || ':' || p.source_key end as account_key,
+        -- a personal name on a shared account that is not the account's owner: the record of another
+        -- person paid into it (int_record_identity.sql, served_accounts)
+        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor as other_person_on_account
     from people_checked p
     left join shared_accounts sa on sa.account = p.account
     left join account_people ap on ap.account = p.account and ap.name_key = p.name_key

@@ -639,6 +639,56 @@ describe("rows of an account serving another seller (a relative's account)", () 
     });
   });
 
+  // issue 14, sweep5: a seller with no shop, whose parcels name the relative's account
+  it("parcels under another person's name, resolved to that person elsewhere, make it served: remittances follow them", async () => {
+    const s = seller();
+    const remittances = [credit('S', 'doi soat cod 00012349', 'ghtk'), credit('S', 'tt cod 00012350', 'ghtk')];
+    const transfers = [credit('H', 'ck'), credit('S', 'chuyen khoan')];
+    const own = credit('H', 'luong thang 3');
+    const delivery: Delivery = {
+      stg_taxpayers: s.taxpayers,
+      stg_bank_transactions: [own, ...remittances, ...transfers],
+      stg_cod_shipments: s.parcels,
+    };
+    await resolved(delivery, async (db) => {
+      const p = await placed(db);
+      expect(p.entities).toEqual([['H'], ['S']]);
+      const sRows = await db.all<{ k: string }>(
+        `select r.record_key as k from int_record_identity r join int_entities e using (record_id)
+         where r.source = 'bank_transactions'
+           and e.entity_id = (select e2.entity_id from int_record_identity r2 join int_entities e2 using (record_id)
+                              where r2.record_key = $k)
+         order by k`,
+        { k: s.parcels[0]!.record_key! },
+      );
+      expect(sRows.map((r) => r.k).sort()).toEqual(remittances.map((r) => r.record_key!).sort());
+      expect(p.unattributed).toEqual(transfers.map((r) => r.record_key!).sort());
+    });
+  });
+
+  it("parcels under another person's name that are nobody else's records leave the account's rows with the holder", async () => {
+    // the same parcels, but S has no record of their own anywhere (no registry entry, shop, site or
+    // account): nothing shows a second seller rather than parcels split off, so the holder keeps the rows
+    const s = seller();
+    const rows = [credit('S', 'doi soat cod 00012351', 'ghtk'), credit('H', 'ck'), credit('H', 'luong thang 3')];
+    const delivery: Delivery = {
+      stg_taxpayers: s.taxpayers.slice(0, 1),
+      stg_bank_transactions: rows,
+      stg_cod_shipments: s.parcels,
+    };
+    await resolved(delivery, async (db) => {
+      const p = await placed(db);
+      // the remittance (S's by the truth) rides with the holder's record: nothing showed a second seller
+      expect(p.entities).toEqual([['H', 'S'], ['S']]);
+      expect(p.unattributed).toEqual([]);
+      const holderRows = await db.value<number>(
+        `select count(*)::int from int_record_identity r join int_identity_records i using (record_id)
+         where r.source = 'bank_transactions' and i.source_key = 'ACB:7'`,
+      );
+      expect(holderRows).toBe(rows.length);
+    });
+  });
+
   it('on an account serving only its holder every row stays with the holder', async () => {
     const rows = [
       { ...credit('S', 'shopee payout 66601 dot 3', 'shopee'), holder_name: 'VU VAN NAM', name_key: 'vu van nam' },
