@@ -71,7 +71,7 @@ const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i
  *
  * Macros: record_key_text, text_key, name_key, norm_phone, tax_id_digits, norm_tax_id, tax_id_kind,
  * tax_id_parent, tax_id_root, mst_check_digit, mst10_valid, mst_valid, norm_national_id, norm_email,
- * norm_domain, bank_key, norm_bank, norm_account, province_key, province_candidates,
+ * norm_domain, bank_key, norm_bank, norm_account_of, norm_account, province_key, province_candidates,
  * is_province_key, province_lookup_key, province_of_key, norm_province_row, norm_province,
  * province_of_address_row, province_of_address, place_ward, pickup_place, norm_money.
  */
@@ -138,10 +138,14 @@ create or replace macro bank_of_key(k) as nullif(coalesce(map_extract_value(${ba
 create or replace macro norm_bank_row(s) as bank_of_key(bank_key(s));
 -- a scalar subquery makes DuckDB compute each distinct bank name once (a few dozen per delivery)
 create or replace macro norm_bank(s) as (select norm_bank_row(s));
-create or replace macro account_of_digits(bank, a) as
-  case when regexp_full_match(a, '[0-9]{6,19}') then norm_bank(bank) || ':' || a end;
-create or replace macro norm_account(bank, acct) as account_of_digits(bank, ` +
+-- an account of a bank already normalised (nb: norm_bank of its name); norm_account(bank, acct) is
+-- norm_account_of(norm_bank(bank), acct). A model of many wide rows joins its few distinct bank names
+-- normalised once instead: norm_bank's subquery would hold every row in memory until they are done
+create or replace macro account_of_digits(nb, a) as
+  case when regexp_full_match(a, '[0-9]{6,19}') then nb || ':' || a end;
+create or replace macro norm_account_of(nb, acct) as account_of_digits(nb, ` +
   `regexp_replace(acct, ${L(ACCOUNT_SEPARATORS)}, '', 'g'));
+create or replace macro norm_account(bank, acct) as norm_account_of(norm_bank(bank), acct);
 
 -- province key of text that is already a text_key: prefix dropped, letters and digits only
 -- (every prefix starts with t; text of letters, digits and spaces only needs a plain replace)

@@ -5,6 +5,7 @@ import { ident } from './db.js';
 import { pipelinesDir } from '../paths.js';
 import type { Logger } from '../log.js';
 import { fmt } from '../format.js';
+import { peakRssBytes } from '../log.js';
 
 /** One SQL model: a file in pipelines/<layer>/, materialised as a table of the same name. */
 export interface Model {
@@ -98,15 +99,27 @@ export async function runModels(
     } catch (err) {
       throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
     }
-    // SANGLOC_PROFILE=1: each model's name and milliseconds on stderr (as the linker's steps; no data)
+    // SANGLOC_PROFILE=1: each model's name, milliseconds and memory on stderr (as the linker's steps; no data)
     if (process.env.SANGLOC_PROFILE)
-      process.stderr.write(`  model ${m.name}: ${Math.round(performance.now() - started)} ms\n`);
+      process.stderr.write(
+        `  model ${m.name}: ${Math.round(performance.now() - started)} ms, ${await memoryNow(db)}\n`,
+      );
     if (log && performance.now() - started > 2000)
       log.info(`  ${m.name} built in ${fmt().ms(performance.now() - started)}`);
     done += weights[i]!;
     if (options.progress) log?.progress(done, total);
   }
   return chosen.map((m) => m.name);
+}
+
+/**
+ * The process's resident set now and its peak so far, and what DuckDB's buffer manager holds (its
+ * `duckdb_memory()`, the part `memory_limit` bounds): sizes only, for SANGLOC_PROFILE.
+ */
+async function memoryNow(db: Db): Promise<string> {
+  const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+  const duck = Number(await db.value(`select sum(memory_usage_bytes)::bigint from duckdb_memory()`));
+  return `rss ${mb(process.memoryUsage().rss)} (peak ${mb(peakRssBytes())}), duckdb ${mb(duck)}`;
 }
 
 /** Per model, the rows of the warehouse tables its SQL names (DuckDB's estimate; at least 1). */

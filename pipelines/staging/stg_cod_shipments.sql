@@ -12,6 +12,22 @@ source as (
     where x._line is null
 ),
 
+-- each province text and address, and each bank name, normalised once and joined back (most repeat):
+-- norm_province's and norm_bank's scalar subqueries here would hold every wide row in memory until
+-- the distinct values are done (the values are read from the raw table: source read twice would be
+-- materialised whole)
+provinces as (
+    select province_text, norm_province_row(province_text) as province_norm
+    from (select sender_province as province_text from raw_cod_shipments union select sender_address from raw_cod_shipments)
+    where province_text is not null
+),
+
+banks as (
+    select bank_text, norm_bank_row(bank_text) as bank_norm
+    from (select distinct remit_bank as bank_text from raw_cod_shipments)
+    where bank_text is not null
+),
+
 renamed as (
     select
         trim(carrier) || ':' || trim(waybill)          as record_key,
@@ -21,15 +37,18 @@ renamed as (
         name_key(sender_name)                          as name_key,
         norm_phone(sender_phone)                       as phone,
         trim(sender_address)                           as address,
-        coalesce(norm_province(sender_province), norm_province(sender_address)) as province,
+        coalesce(p.province_norm, a.province_norm)     as province,
         cast(trim(picked_up_on) as date)               as picked_up_on,
         cast(trim(cod_amount) as bigint)               as cod_amount,
         coalesce(lower(trim(status)), 'delivered')     as status,
-        norm_account(remit_bank, remit_account)        as remit_account,
+        norm_account_of(b.bank_norm, remit_account)   as remit_account,
         _file_id,
         _line,
         _load_seq
     from source
+    left join provinces as p on p.province_text = source.sender_province
+    left join provinces as a on a.province_text = source.sender_address
+    left join banks as b on b.bank_text = source.remit_bank
 ),
 
 final as (

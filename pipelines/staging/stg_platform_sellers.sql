@@ -12,6 +12,22 @@ source as (
     where x._line is null
 ),
 
+-- each province text and address, and each payout bank name, normalised once and joined back (most
+-- repeat): norm_province's and norm_bank's scalar subqueries here would hold every wide row in memory
+-- until the distinct values are done (the values are read from the raw table: source read twice would
+-- be materialised whole)
+provinces as (
+    select province_text, norm_province_row(province_text) as province_norm
+    from (select province as province_text from raw_platform_sellers union select address from raw_platform_sellers)
+    where province_text is not null
+),
+
+banks as (
+    select bank_text, norm_bank_row(bank_text) as bank_norm
+    from (select distinct payout_bank as bank_text from raw_platform_sellers)
+    where bank_text is not null
+),
+
 renamed as (
     select
         trim(platform) || ':' || trim(shop_id) || ':' || trim(period) as record_key,
@@ -26,8 +42,8 @@ renamed as (
         norm_phone(phone)                              as phone,
         norm_email(email)                              as email,
         trim(address)                                  as address,
-        coalesce(norm_province(province), norm_province(address)) as province,
-        norm_account(payout_bank, payout_account)      as payout_account,
+        coalesce(p.province_norm, a.province_norm)     as province,
+        norm_account_of(b.bank_norm, payout_account)   as payout_account,
         trim(period)                                   as period,
         cast(left(trim(period), 4) as integer)         as tax_year,
         cast(trim(gmv) as bigint)                      as gmv,
@@ -37,6 +53,9 @@ renamed as (
         _line,
         _load_seq
     from source
+    left join provinces as p on p.province_text = source.province
+    left join provinces as a on a.province_text = source.address
+    left join banks as b on b.bank_text = source.payout_bank
 ),
 
 final as (
