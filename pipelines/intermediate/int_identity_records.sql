@@ -166,6 +166,30 @@ shop_checked as (
     left join account_holders h on h.account = s.account
 ),
 
+-- A nominee-suspect shop may as well be paying into a relative's account (the declared owner runs
+-- it and receives the money there); what was tried to tell the two apart (the owner's or the
+-- holder's phone, the holder's other shops or parcels, the owner's ID elsewhere) was right about as
+-- often as a coin. The holder is taken to run it only when shops of two declared owners or more are
+-- paid into the account and none of those owners sends COD parcels into it (owner_sends: a seller
+-- paying a relative), or when the shop is named after the holder's given name and not the owner's.
+-- Otherwise the shop keeps neither identity (undecided below): no name, ID, phone, e-mail, address
+-- or account to link by; it goes with its own records only (shop_key: its payouts, its marketplace
+-- parcels), its declared owner in owner_*, and the account in shared_account (a related party).
+holder_trades as (
+    select account from shop_checked where nominee group by account having count(distinct name_key) > 1
+    except
+    select s.account from shop_profiles s where s.source_key in (select source_key from owner_sends)
+),
+
+-- a shop named after the holder's given name and not the declared owner's ("Bình House", holder Võ Văn Bình)
+holder_named as (
+    select source_key
+    from shop_checked
+    where nominee and trade_name_key is not null and holder_name_key is not null and name_key is not null
+      and list_contains(string_split(trade_name_key, ' '), list_reverse(string_split(holder_name_key, ' '))[1])
+      and not list_contains(string_split(trade_name_key, ' '), list_reverse(string_split(name_key, ' '))[1])
+),
+
 -- (account, phone) pairs used by more than one shop or COD sender profile
 operator_phones as (
     select account, phone
@@ -180,7 +204,9 @@ operator_phones as (
 ),
 
 shop_phone_checked as (
-    select s.*, not s.nominee or o.phone is not null as operator_phone
+    select s.*, not s.nominee or o.phone is not null as operator_phone,
+        s.nominee and s.account not in (select account from holder_trades)
+            and s.source_key not in (select source_key from holder_named) as undecided
     from shop_checked s
     left join operator_phones o on o.account = s.account and o.phone = s.phone
 ),
@@ -188,16 +214,19 @@ shop_phone_checked as (
 shop_records as (
     select
         source, source_key, name_display,
-        -- a shop on borrowed papers is the account holder's: it goes by the holder's name as the bank
+        -- a shop on borrowed papers (the holder shown to run it, see undecided) is the account holder's:
+        -- it goes by the holder's name as the bank
         -- knows it, so the payout account and that name together tie it to its operator (a seller
         -- running several such shops into one account would otherwise spread the account over so
         -- many clusters that it decides nothing)
-        case when not nominee then name_key else holder_name_key end as name_key,
+        case when not nominee then name_key when not undecided then holder_name_key end as name_key,
         case when not nominee then national_id end as national_id,
         case when not nominee then tax_id end as tax_id,
-        case when operator_phone then phone end as phone,
+        case when operator_phone and not undecided then phone end as phone,
         case when not nominee then email end as email,
-        account, domain, province,
+        case when not undecided then account end as account,
+        case when undecided then account end as undecided_account,
+        domain, province,
         case when not nominee then address_key end as address_key,
         nominee,
         case when nominee then name_key end as owner_name_key,
@@ -205,7 +234,7 @@ shop_records as (
         case when nominee then tax_id end as owner_tax_id,
         case when nominee then email end as owner_email,
         case when nominee then address_key end as owner_address_key,
-        case when not operator_phone then phone end as owner_phone,
+        case when not operator_phone or undecided then phone end as owner_phone,
         trade_name_key,
         source_key as shop_key
     from shop_phone_checked
@@ -582,8 +611,10 @@ shared_accounts as (
 
 accounts_checked as (
     select
-        p.*,
-        case when sa.account is not null then p.account end as shared_account,
+        p.* exclude (undecided_account),
+        -- an undecided nominee shop's account (shop_records), on the shop and on the holder's records
+        case when sa.account is not null or ua.account is not null then p.account
+             else p.undecided_account end as shared_account,
         case when sa.account is null then p.account
              when ap.person is not null then p.account || '~' || ap.person
              -- a shop on borrowed papers is the account holder's (the money shows who runs it)
@@ -596,6 +627,8 @@ accounts_checked as (
     left join shared_accounts sa on sa.account = p.account
     left join account_people ap on ap.account = p.account and ap.name_key = p.name_key
     left join account_anchors aa on aa.account = p.account
+    left join (select distinct undecided_account as account from shop_records where undecided_account is not null) ua
+        on ua.account = p.account
 ),
 
 -- A shop's payouts (see payout_rows) are the shop's money, whoever holds the account: they form a

@@ -9,7 +9,8 @@
 --   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
 --   taxpayers is ignored; a contact or name shared by several splits its weight among them.
 --   Further: declarations nothing seen of a namesake or of a shop's declared owner explains, about
---   the entity's seen revenue (0,6), a shop's declared owner (0,35), and a registered address at a
+--   the entity's seen revenue (0,6), a shop's declared owner (0,35) or, for a shop that keeps neither
+--   identity, the holder of the account it is paid into (0,35), and a registered address at a
 --   COD profile's pickup place (0,5 a house, 0,25 a hamlet; address_evidence); see below.
 with entities as (
     select * from int_entities
@@ -233,6 +234,13 @@ owner_evidence as (
     select u.entity_id, c.entity_id as candidate_id, 'owner' as kind, 0.35 / c.holders as weight
     from unregistered u
     join rare_contacts c on c.kind = 'phone' and c.value = u.owner_phone
+    union all
+    -- a shop whose papers and payout account name two people and nothing tells who runs it keeps
+    -- neither identity (int_identity_records.sql, undecided): the account's holder may run it too
+    select u.entity_id, c.entity_id as candidate_id, 'payout_account' as kind, 0.35 / c.holders as weight
+    from unregistered u
+    join rare_contacts c on c.kind = 'account' and c.value = u.shared_account
+    where u.source = 'platform_sellers' and u.nominee
 ),
 
 -- namesakes and owners whose unexplained declarations are about the seller's seen revenue

@@ -45,6 +45,7 @@ const delivery = {
     '1800000018,individual,Nguyen Van Nam,,,,,,Cần Thơ,goods,2016-01-01,active',
     '0100000067,household,Phạm Văn Tùng,001090111222,0977111222,,,,Hà Nội,goods,2016-01-01,active',
     '0100000074,household,Trần Thị Lan,001190333444,,,,,Hà Nội,goods,2016-01-01,active',
+    '0100000109,household,Đinh Văn Quang,001080777999,,,,,Hà Nội,goods,2016-01-01,active',
     '0100000081,enterprise,CÔNG TY TNHH HIẾU PHÁT,,,,,,Hà Nội,goods,2020-01-01,active',
     '3900000015,household,Ngô Văn Sơn,,,,"Kho hàng 96 Quốc lộ 1A, Xã Long Hựu, Tây Ninh",Xã Long Hựu,Tây Ninh,goods,2020-01-01,active',
     '3900000022,household,Đặng Thị Thu,,,,"Kho hàng 96 Quốc lộ 1A, X. Long Hựu, Tây Ninh",Xã Long Hựu,Tây Ninh,goods,2021-01-01,active',
@@ -73,6 +74,7 @@ const delivery = {
     'lazada,302,Nam Hue,NGUYEN VAN NAM,031085000111,,0911000222,,,Huế,TCB,1903000888,2025-05,1950000000,2900,0',
     'lazada,303,Tung HN,PHAM VAN TUNG,001090111222,,0977111222,,,Hà Nội,TCB,1903000999,2025-05,300000000,450,0',
     'shopee,202,Lan Boutique,TRAN THI LAN,001190333444,,0912333444,,,Hà Nội,ACB,66001111,2025-06,500000000,700,0',
+    'shopee,205,Kim Shop,LY THI KIM,,,,,,Hà Nội,ACB,66002222,2025-06,400000000,600,0',
   ].join('\n'),
   // 30 parcels of 10 M each for Bảo (his hamlet, the ward's kind abbreviated) and for Khải
   'cod_shipments.csv': [
@@ -99,6 +101,9 @@ const delivery = {
     // the account the shop of Lan's papers is paid into
     'ACB,66001111,HOANG VAN BAO,001080555666,,B1,2025-07-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 1',
     'ACB,66001111,HOANG VAN BAO,001080555666,,B2,2025-08-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 2',
+    // the account of a registered taxpayer that a shop of another person's papers is paid into
+    'ACB,66002222,DINH VAN QUANG,001080777999,,Q1,2025-07-05T10:00:00,200000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 205 dot 1',
+    'ACB,66002222,DINH VAN QUANG,001080777999,,Q2,2025-08-05T10:00:00,200000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 205 dot 2',
     // the owner's own account, opened with the company's tax code
     ...Array.from(
       { length: 5 },
@@ -225,6 +230,18 @@ describe('registry candidates before "unregistered"', () => {
       { e: lan!.entity_id },
     );
     expect(c).toMatchObject({ candidate_tax_id: '0100000074', evidence: 'owner', weight: 0.35 });
+  });
+
+  it('a shop that keeps neither identity names the registered holder of the account it is paid into', async () => {
+    const kim = await db.one<{ entity_id: string; nominee: boolean; account: string | null }>(
+      `select entity_id, nominee, account from int_entities where source = 'platform_sellers' and source_key = 'shopee:205'`,
+    );
+    expect(kim).toMatchObject({ nominee: true, account: null });
+    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: kim!.entity_id },
+    );
+    expect(c).toMatchObject({ candidate_tax_id: '0100000109', evidence: 'payout_account', weight: 0.35 });
   });
 
   it("an account opened with a registered company's tax code names the company, its returns counted once", async () => {

@@ -396,6 +396,63 @@ describe('resolver guards', () => {
     });
   });
 
+  it("a shop paid into another person's account, with nothing telling who runs it, joins neither of them", async () => {
+    // X: the shop and its payouts; S declares it (registered); R holds the account and trades
+    // nowhere through it: borrowed papers (R runs it) or a relative's account (S runs it)
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        taxpayer('S', 'le van minh', '001190000972', '0912000972'),
+        taxpayer('R', 'tran thi thu', '001190000971', '0912000971', 'Hà Nội', '3 hang dao'),
+      ],
+      stg_bank_transactions: [
+        bank('R', 'ACB:971', 'tran thi thu', '001190000971'),
+        bank('R', 'ACB:971', 'tran thi thu', '001190000971', 'luong thang 4'),
+        bank('X', 'ACB:971', 'tran thi thu', '001190000971', 'shopee payout 97201 01/2025'),
+      ],
+      stg_platform_sellers: [
+        shop('X', 'shopee:97201', 'le van minh', '0912000972', 'ACB:971', 'Hà Nội', '001190000972'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      const r = await db.one<Row>(
+        `select name_key, national_id, phone, account, shared_account, owner_name_key, owner_phone
+         from int_identity_records where source_key = 'shopee:97201'`,
+      );
+      expect(r).toEqual({
+        name_key: null,
+        national_id: null,
+        phone: null,
+        account: null,
+        shared_account: 'ACB:971',
+        owner_name_key: 'le van minh',
+        owner_phone: '0912000972',
+      });
+      expect(await entities(db)).toEqual([['R'], ['S'], ['X']]);
+    });
+  });
+
+  it("a shop named after the account holder's given name, not its declared owner's, goes with the holder", async () => {
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        taxpayer('S', 'le van minh', '001190000982', '0912000982'),
+        taxpayer('R', 'tran thi thu', '001190000981', '0912000981', 'Hà Nội', '3 hang dao'),
+      ],
+      stg_bank_transactions: [
+        bank('R', 'ACB:981', 'tran thi thu', '001190000981'),
+        bank('R', 'ACB:981', 'tran thi thu', '001190000981', 'shopee payout 98201 01/2025'),
+      ],
+      stg_platform_sellers: [
+        {
+          ...shop('R', 'shopee:98201', 'le van minh', '0912000982', 'ACB:981', 'Hà Nội', '001190000982'),
+          shop_name: 'thu house',
+        },
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['R'], ['S']]);
+    });
+  });
+
   it("a seller running three shops on relatives' papers, all paid into the seller's own account, keeps them", async () => {
     const relatives = [
       ['le thi hoa', '0913000001', '001190000961'],
