@@ -116,7 +116,7 @@ describe('generate → run → evaluate on a small world', () => {
     expect(statSync(join(ws, 'warehouse.duckdb')).mode & 0o077).toBe(0);
   });
 
-  it('every record of the truth reaches members.csv exactly once', () => {
+  it("every record of the truth reaches members.csv exactly once, or is counted in run.json's unattributed", () => {
     const members = readFileSync(join(ws, firstRun, 'members.csv'), 'utf8')
       .trim()
       .split('\n')
@@ -128,7 +128,17 @@ describe('generate → run → evaluate on a small world', () => {
     const keys = new Set(members.map((l) => l.split(',').slice(1).join(',')));
     expect(keys.size).toBe(members.length);
     const missing = truth.filter((l) => !keys.has(l.split(',').slice(0, 2).join(',')));
-    expect(missing).toEqual([]);
+    // rows no seller's record holds (docs/linking.md) are left out of members.csv and counted per source
+    const runJson = JSON.parse(readFileSync(join(ws, firstRun, 'run.json'), 'utf8'));
+    const missingBySource = new Map<string, number>();
+    for (const l of missing) missingBySource.set(l.split(',')[0], (missingBySource.get(l.split(',')[0]) ?? 0) + 1);
+    const unattributed = new Map<string, number>(
+      (runJson.unattributed.by_source as { source: string; rows: number }[])
+        .filter((s) => s.rows > 0)
+        .map((s) => [s.source, s.rows]),
+    );
+    expect(missingBySource).toEqual(unattributed);
+    expect(missing.length).toBeLessThan(truth.length / 100);
   });
 
   it('a second run over the same folder loads nothing twice and gives a byte-identical case list', () => {
