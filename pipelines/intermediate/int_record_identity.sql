@@ -1,7 +1,8 @@
 -- one row per source record that can reach an entity: its record key (as in the synthetic truth) and identity record
 -- (a bank row missing here is unattributed: see served_accounts; a COD parcel: see home_parcels)
 with identities as (
-    select record_id, source, source_key, bank_row_keys, account, other_person_on_account from int_identity_records
+    select record_id, source, source_key, bank_row_keys, account, other_person_on_account, other_name_on_account
+    from int_identity_records
 ),
 
 taxpayers as (
@@ -72,11 +73,11 @@ served_accounts as (
     join entities e using (record_id)
     join account_entities a on a.account = i.account
     where i.source = 'cod_shipments' and i.other_person_on_account and e.entity_id <> a.entity_id
-      and e.entity_id in (
+      and (i.other_name_on_account or e.entity_id in (
         select e2.entity_id from identities i2 join entities e2 using (record_id)
         where i2.source in ('taxpayers', 'platform_sellers', 'websites')
            or (i2.source = 'bank_transactions' and i2.bank_row_keys is null)
-      )
+      ))
 ),
 
 -- the entities COD parcels remitted to each served account resolved to, with one sender record of each
