@@ -626,7 +626,8 @@ accounts_checked as (
         -- ... and two of its words or more are not the owner's: a clerk's spelling drops or swaps a
         -- letter in one word or reorders the words, so it is never that (int_record_identity.sql)
         sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor
-            and len(list_filter(string_split(p.name_key, ' '), w -> not list_contains(string_split(aa.anchor, ' '), w))) >= 2
+            and len(list_filter(string_split(p.name_key, ' '),
+                                w -> not list_contains(string_split(aa.anchor, ' '), w))) >= 2
             as other_name_on_account
     from people_checked p
     left join shared_accounts sa on sa.account = p.account
