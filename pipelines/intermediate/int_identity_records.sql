@@ -622,7 +622,13 @@ accounts_checked as (
              else p.account || '~#' || p.source || ':' || p.source_key end as account_key,
         -- a personal name on a shared account that is not the account's owner: the record of another
         -- person paid into it (int_record_identity.sql, served_accounts)
-        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor as other_person_on_account
+        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor as other_person_on_account,
+        -- ... and two of its words or more are not the owner's: a clerk's spelling drops or swaps a
+        -- letter in one word or reorders the words, so it is never that (int_record_identity.sql)
+        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor
+            and len(list_filter(string_split(p.name_key, ' '),
+                                w -> not list_contains(string_split(aa.anchor, ' '), w))) >= 2
+            as other_name_on_account
     from people_checked p
     left join shared_accounts sa on sa.account = p.account
     left join account_people ap on ap.account = p.account and ap.name_key = p.name_key

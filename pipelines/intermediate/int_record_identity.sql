@@ -1,7 +1,8 @@
 -- one row per source record that can reach an entity: its record key (as in the synthetic truth) and identity record
 -- (a bank row missing here is unattributed: see served_accounts; a COD parcel: see home_parcels)
 with identities as (
-    select record_id, source, source_key, bank_row_keys, account, other_person_on_account from int_identity_records
+    select record_id, source, source_key, bank_row_keys, account, other_person_on_account, other_name_on_account
+    from int_identity_records
 ),
 
 taxpayers as (
@@ -35,7 +36,8 @@ payouts as (
 -- many spellings split off their own account would be taken for another seller (bench/quality.ts
 -- busy-spellings lost 1.7 points of recall that way); they are when they carry another person's own
 -- name (other_person_on_account) and went to an entity with records of its own elsewhere (a seller
--- without a shop paid into a relative's account). On such an account
+-- without a shop paid into a relative's account), or under a name two words or more from the
+-- holder's (other_name_on_account: a clerk's spelling changes one word at most). On such an account
 -- a carrier remittance is the money of the senders whose waybills name the account: it goes to
 -- them when they are one entity other than the holder's; a buyer transfer names nobody, so it is
 -- ambiguous and stays unattributed (counted in run.json `unattributed`), never given to the holder
@@ -66,17 +68,18 @@ served_accounts as (
     union
     -- COD parcels sent under another person's own name (not a spelling of the holder's, not a shop's)
     -- paid into the account, resolved to an entity other than the holder's that is a person of its
-    -- own elsewhere (a registry entry, a shop, a website or a bank account): not parcels split off
+    -- own elsewhere (a registry entry, a shop, a website or a bank account), or whose name is two words or
+    -- more from the holder's: not parcels split off
     select distinct i.account
     from identities i
     join entities e using (record_id)
     join account_entities a on a.account = i.account
     where i.source = 'cod_shipments' and i.other_person_on_account and e.entity_id <> a.entity_id
-      and e.entity_id in (
+      and (i.other_name_on_account or e.entity_id in (
         select e2.entity_id from identities i2 join entities e2 using (record_id)
         where i2.source in ('taxpayers', 'platform_sellers', 'websites')
            or (i2.source = 'bank_transactions' and i2.bank_row_keys is null)
-      )
+      ))
 ),
 
 -- the entities COD parcels remitted to each served account resolved to, with one sender record of each

@@ -723,15 +723,16 @@ describe("rows of an account serving another seller (a relative's account)", () 
     });
   });
 
-  it("parcels under another person's name that are nobody else's records leave the account's rows with the holder", async () => {
-    // the same parcels, but S has no record of their own anywhere (no registry entry, shop, site or
-    // account): nothing shows a second seller rather than parcels split off, so the holder keeps the rows
+  it("parcels under a name one word from the holder's, nobody else's records, leave the account's rows with the holder", async () => {
+    // S (Phạm Thị Lan, one word from the holder Phạm Thị Hoa) has no record of their own anywhere (no
+    // registry entry, shop, site or account): nothing shows a second seller rather than parcels
+    // split off, so the holder keeps the rows
     const s = seller();
     const rows = [credit('S', 'doi soat cod 00012351', 'ghtk'), credit('H', 'ck'), credit('H', 'luong thang 3')];
     const delivery: Delivery = {
       stg_taxpayers: s.taxpayers.slice(0, 1),
       stg_bank_transactions: rows,
-      stg_cod_shipments: s.parcels,
+      stg_cod_shipments: [1, 2, 3].map(() => parcel('S', 'pham thi lan', '0912000702', 'ACB:7', '8 hang gai')),
     };
     await resolved(delivery, async (db) => {
       const p = await placed(db);
@@ -743,6 +744,34 @@ describe("rows of an account serving another seller (a relative's account)", () 
          where r.source = 'bank_transactions' and i.source_key = 'ACB:7'`,
       );
       expect(holderRows).toBe(rows.length);
+    });
+  });
+
+  // issue 14, rel6: a seller with no shop and no record of their own but these parcels
+  it("parcels under a name two words from the holder's make it served though they are nobody else's records", async () => {
+    // Vũ Văn Nam shares no word with Phạm Thị Hoa: a carrier's clerk drops or swaps a letter in one word,
+    // or reorders the words, so this is another person, not the holder's parcels split off
+    const s = seller();
+    const remittance = credit('S', 'doi soat cod 00012352', 'ghtk');
+    const transfers = [credit('H', 'ck'), credit('S', 'chuyen khoan')];
+    const own = credit('H', 'luong thang 3');
+    const delivery: Delivery = {
+      stg_taxpayers: s.taxpayers.slice(0, 1),
+      stg_bank_transactions: [own, remittance, ...transfers],
+      stg_cod_shipments: s.parcels,
+    };
+    await resolved(delivery, async (db) => {
+      const p = await placed(db);
+      expect(p.entities).toEqual([['H'], ['S']]);
+      const sRows = await db.all<{ k: string }>(
+        `select r.record_key as k from int_record_identity r join int_entities e using (record_id)
+         where r.source = 'bank_transactions'
+           and e.entity_id = (select e2.entity_id from int_record_identity r2 join int_entities e2 using (record_id)
+                              where r2.record_key = $k)`,
+        { k: s.parcels[0]!.record_key! },
+      );
+      expect(sRows.map((r) => r.k)).toEqual([remittance.record_key]);
+      expect(p.unattributed).toEqual(transfers.map((r) => r.record_key!).sort());
     });
   });
 
