@@ -131,7 +131,10 @@ describe('generate → run → evaluate on a small world', () => {
     // rows no seller's record holds (docs/linking.md) are left out of members.csv and counted per source
     const runJson = JSON.parse(readFileSync(join(ws, firstRun, 'run.json'), 'utf8'));
     const missingBySource = new Map<string, number>();
-    for (const l of missing) missingBySource.set(l.split(',')[0], (missingBySource.get(l.split(',')[0]) ?? 0) + 1);
+    for (const l of missing) {
+      const source = l.slice(0, l.indexOf(','));
+      missingBySource.set(source, (missingBySource.get(source) ?? 0) + 1);
+    }
     const unattributed = new Map<string, number>(
       (runJson.unattributed.by_source as { source: string; rows: number }[])
         .filter((s) => s.rows > 0)
