@@ -219,7 +219,8 @@ final as (
         case when h.hub_account then h.remit_account end as hub_account,
         case
             -- as before the warehouse check: one profile per name, phone, account and province
-            when not h.via_hub and not h.name_only then md5(concat_ws('|', h.name_key, h.phone, h.remit_account, h.province))
+            when not h.via_hub and not h.name_only
+                then md5(concat_ws('|', h.name_key, h.phone, h.remit_account, h.province))
             when not h.via_hub then md5(concat_ws('|', h.name_key, h.phone, h.remit_account, h.province, h.pickup_head))
             -- booked by a warehouse: split by what is left of the seller's own, and the pickup place
             when h.own_name_key is not null or h.own_phone is not null or h.own_account is not null
