@@ -1,6 +1,9 @@
 -- one row per COD parcel: the sender profile it is grouped into, or none when nothing on it names the seller
-with cod as (
-    select record_key, sender_name, name_key, phone, remit_account, province, address, cod_amount, status
+-- (the checks below read only the columns that say who a sender is; the parcel's name, address, amount
+-- and status are joined back by record_key at the end: the CTEs read several times are materialised,
+-- and carrying the wide text columns through them cost a third of the model: perf6, issue 18)
+with cod as not materialized (
+    select record_key, name_key, phone, remit_account, province, address
     from stg_cod_shipments
 ),
 
@@ -14,8 +17,7 @@ address_heads as (
 
 parcels as (
     select
-        c.record_key, c.sender_name, c.name_key, c.phone, c.remit_account, c.province, c.address, c.cod_amount,
-        c.status, h.address_head
+        c.record_key, c.name_key, c.phone, c.remit_account, c.province, h.address_head
     from cod c
     left join address_heads h on h.address = c.address
 ),
@@ -208,22 +210,24 @@ homes as (
 
 final as (
     select
-        record_key, sender_name, province, address, pickup_head as address_head, home_place, cod_amount, status,
-        via_hub,
-        own_name_key as name_key, own_phone as phone, own_account as remit_account,
+        h.record_key, t.sender_name, h.province, t.address, h.pickup_head as address_head, h.home_place, t.cod_amount,
+        t.status, h.via_hub,
+        h.own_name_key as name_key, h.own_phone as phone, h.own_account as remit_account,
         -- the values of whoever booked for the seller: a related party, never the seller's identity
-        case when hub_name then name_key end as hub_name_key,
-        case when hub_phone then phone end as hub_phone,
-        case when hub_account then remit_account end as hub_account,
+        case when h.hub_name then h.name_key end as hub_name_key,
+        case when h.hub_phone then h.phone end as hub_phone,
+        case when h.hub_account then h.remit_account end as hub_account,
         case
             -- as before the warehouse check: one profile per name, phone, account and province
-            when not via_hub and not name_only then md5(concat_ws('|', name_key, phone, remit_account, province))
-            when not via_hub then md5(concat_ws('|', name_key, phone, remit_account, province, pickup_head))
+            when not h.via_hub and not h.name_only
+                then md5(concat_ws('|', h.name_key, h.phone, h.remit_account, h.province))
+            when not h.via_hub then md5(concat_ws('|', h.name_key, h.phone, h.remit_account, h.province, h.pickup_head))
             -- booked by a warehouse: split by what is left of the seller's own, and the pickup place
-            when own_name_key is not null or own_phone is not null or own_account is not null
-                then md5(concat_ws('|', 'via_hub', own_name_key, own_phone, own_account, province, address_head))
+            when h.own_name_key is not null or h.own_phone is not null or h.own_account is not null
+                then md5(concat_ws('|', 'via_hub', h.own_name_key, h.own_phone, h.own_account, h.province, h.address_head))
         end as sender_key
-    from homes
+    from homes h
+    join stg_cod_shipments t on t.record_key = h.record_key
 )
 
 select * from final

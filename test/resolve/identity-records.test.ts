@@ -264,6 +264,37 @@ describe('int_identity_records', () => {
     });
   });
 
+  // The keys are computed once per distinct address and shop name, then the latest period's taken
+  // (perf6): a latest value with no key (blank) must leave the latest key there is, as per row.
+  it("keys a shop's address and trade name from its latest period that has a key", async () => {
+    await withDb(async (db) => {
+      await world(db);
+      const p = (period: string, address: string | null, tradeName: string | null): Row => ({
+        ...shop('lazada:5', 'x', 'vo van nam', '0905000005', 'TCB:5'),
+        shop_name: tradeName,
+        address,
+        period,
+      });
+      await table(db, 'stg_platform_sellers', shopCols, [
+        p('2025-01', '3 Hàng Bạc', 'Nam Cũ'),
+        p('2025-02', '5 Hàng Bạc', 'Nhà Nam'),
+        p('2025-03', '   ', '  '),
+        p('2025-04', null, null),
+        { ...p('2025-01', '7 Lý Nam Đế', 'Đông Shop'), shop_key: 'lazada:6' },
+        { ...p('2025-02', '9 Lý Nam Đế', 'Đông Store'), shop_key: 'lazada:6' },
+      ]);
+      await runModels(db, (m) => m.name === 'int_identity_records');
+      const keys = await db.all<Row>(
+        `select source_key, address_key, trade_name_key from int_identity_records
+         where source = 'platform_sellers' order by source_key`,
+      );
+      expect(keys).toEqual([
+        { source_key: 'lazada:5', address_key: '5 hang bac', trade_name_key: 'nha nam' },
+        { source_key: 'lazada:6', address_key: '9 ly nam de', trade_name_key: 'dong store' },
+      ]);
+    });
+  });
+
   it('keeps one row per source record, with dense record ids', async () => {
     await withDb(async (db) => {
       await world(db);
