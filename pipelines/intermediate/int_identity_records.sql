@@ -193,6 +193,11 @@ shop_checked as (
 -- parcels), its declared owner in owner_*, and the account in shared_account (a related party).
 holder_trades as (
     select account from shop_checked where nominee group by account having count(distinct name_key) > 1
+    intersect
+    -- a seller splitting sales over relatives' papers keeps a shop on their own papers paid into their own
+    -- account; shops of several lenders and none of the holder's may as well be one seller's shops (their
+    -- own and relatives') paid into a relative's account (knobs split_shops + relativeAccount)
+    select account from shop_checked where not nominee and account is not null
     except
     select s.account from shop_profiles s where s.source_key in (select source_key from owner_sends)
 ),
