@@ -481,7 +481,9 @@ describe('resolver guards', () => {
       ],
       // each shop on a relative's name, ID and phone, and the seller's own; the money goes to the seller
       stg_platform_sellers: [
-        ...relatives.map(([name, phone, nid], i) => shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid)),
+        ...relatives.map(([name, phone, nid], i) =>
+          shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid),
+        ),
         shop('S', 'shopee:96009', 'tran van binh', '0912000960', 'ACB:960', 'Hà Nội', '001190000960'),
       ],
     };
