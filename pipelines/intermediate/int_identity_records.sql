@@ -186,8 +186,9 @@ shop_checked as (
 -- it and receives the money there); what was tried to tell the two apart (the owner's or the
 -- holder's phone, the holder's other shops or parcels, the owner's ID elsewhere) was right about as
 -- often as a coin. The holder is taken to run it only when shops of two declared owners or more are
--- paid into the account and none of those owners sends COD parcels into it (owner_sends: a seller
--- paying a relative), or when the shop is named after the holder's given name and not the owner's.
+-- paid into the account, a shop on the holder's own papers is paid there too, and none of those
+-- owners sends COD parcels into it (owner_sends: a seller paying a relative), or when the shop is
+-- named after the holder's given name and not the owner's.
 -- Otherwise the shop keeps neither identity (undecided below): no name, ID, phone, e-mail, address
 -- or account to link by; it goes with its own records only (shop_key: its payouts, its marketplace
 -- parcels), its declared owner in owner_*, and the account in shared_account (a related party).
