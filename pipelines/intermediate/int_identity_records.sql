@@ -294,6 +294,13 @@ sender_shop_pairs as (
     select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform, true as by_trade
     from market_senders c
     join shop_records s on c.phone = s.owner_phone and c.name_key = s.trade_name_key
+    union
+    -- a shop on borrowed papers books its parcels under the lender's name too, with the shop's phone
+    -- (the lender's or the operator's); the lender's own shop there, if any, fits as well and the
+    -- parcels then name neither (sender_shop keeps only profiles one shop fits)
+    select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform, false as by_trade
+    from market_senders c
+    join shop_records s on c.name_key = s.owner_name_key and (c.phone = s.phone or c.phone = s.owner_phone)
 ),
 
 -- the platform each collection account serves: the one most of its senders' shops sell on
