@@ -186,13 +186,19 @@ shop_checked as (
 -- it and receives the money there); what was tried to tell the two apart (the owner's or the
 -- holder's phone, the holder's other shops or parcels, the owner's ID elsewhere) was right about as
 -- often as a coin. The holder is taken to run it only when shops of two declared owners or more are
--- paid into the account and none of those owners sends COD parcels into it (owner_sends: a seller
--- paying a relative), or when the shop is named after the holder's given name and not the owner's.
+-- paid into the account, a shop on the holder's own papers is paid there too, and none of those
+-- owners sends COD parcels into it (owner_sends: a seller paying a relative), or when the shop is
+-- named after the holder's given name and not the owner's.
 -- Otherwise the shop keeps neither identity (undecided below): no name, ID, phone, e-mail, address
 -- or account to link by; it goes with its own records only (shop_key: its payouts, its marketplace
 -- parcels), its declared owner in owner_*, and the account in shared_account (a related party).
 holder_trades as (
     select account from shop_checked where nominee group by account having count(distinct name_key) > 1
+    intersect
+    -- a seller splitting sales over relatives' papers keeps a shop on their own papers paid into their own
+    -- account; shops of several lenders and none of the holder's may as well be one seller's shops (their
+    -- own and relatives') paid into a relative's account (knobs split_shops + relativeAccount)
+    select account from shop_checked where not nominee and account is not null
     except
     select s.account from shop_profiles s where s.source_key in (select source_key from owner_sends)
 ),
@@ -288,6 +294,13 @@ sender_shop_pairs as (
     select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform, true as by_trade
     from market_senders c
     join shop_records s on c.phone = s.owner_phone and c.name_key = s.trade_name_key
+    union
+    -- a shop on borrowed papers books its parcels under the lender's name too, with the shop's phone
+    -- (the lender's or the operator's); the lender's own shop there, if any, fits as well and the
+    -- parcels then name neither (sender_shop keeps only profiles one shop fits)
+    select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform, false as by_trade
+    from market_senders c
+    join shop_records s on c.name_key = s.owner_name_key and (c.phone = s.phone or c.phone = s.owner_phone)
 ),
 
 -- the platform each collection account serves: the one most of its senders' shops sell on

@@ -10,8 +10,9 @@
 --   taxpayers is ignored; a contact or name shared by several splits its weight among them.
 --   Further: declarations nothing seen of a namesake or of a shop's declared owner explains, about
 --   the entity's seen revenue (0,6), a shop's declared owner (0,35) or, for a shop that keeps neither
---   identity, the holder of the account it is paid into (0,35), and a registered address at a
---   COD profile's pickup place (0,5 a house, 0,25 a hamlet; address_evidence); see below.
+--   identity, the holder of the account it is paid into (0,35) or the declared owners of the other
+--   shops paid there (0,35 split among them), and a registered address at a COD profile's pickup
+--   place (0,5 a house, 0,25 a hamlet; address_evidence); see below.
 with entities as (
     select * from int_entities
 ),
@@ -222,6 +223,28 @@ unexplained as (
       and d.declared_revenue > coalesce(s.observed_revenue, 0)
 ),
 
+-- the registered taxpayers declaring the other shops paid into an undecided shop's account (by
+-- national ID, or a phone at most 3 registered taxpayers carry), other than the shop's own owner
+account_shop_owners as (
+    select distinct u.entity_id, r.entity_id as candidate_id
+    from unregistered u
+    join entities o
+      on o.source = 'platform_sellers' and o.nominee and o.source_key <> u.source_key
+     and coalesce(o.account, o.shared_account) = u.shared_account
+    join registered_values r on r.national_id = o.owner_national_id
+    where u.source = 'platform_sellers' and u.nominee
+      and o.owner_national_id is distinct from u.owner_national_id
+    union
+    select u.entity_id, c.entity_id as candidate_id
+    from unregistered u
+    join entities o
+      on o.source = 'platform_sellers' and o.nominee and o.source_key <> u.source_key
+     and coalesce(o.account, o.shared_account) = u.shared_account
+    join rare_contacts c on c.kind = 'phone' and c.value = o.owner_phone
+    where u.source = 'platform_sellers' and u.nominee
+      and o.owner_phone is distinct from u.owner_phone
+),
+
 -- A shop paid into someone else's account is taken to run on borrowed papers (int_identity_records:
 -- its owner's ID and phone are kept apart as owner_*): the owner it declares may have lent them, or
 -- be the seller paid into a relative's account. Either way the analyst must know that the shop's
@@ -241,6 +264,13 @@ owner_evidence as (
     from unregistered u
     join rare_contacts c on c.kind = 'account' and c.value = u.shared_account
     where u.source = 'platform_sellers' and u.nominee
+    union all
+    -- ... or be one of a seller's shops on relatives' papers paid into a relative's account (knobs
+    -- split_shops + relativeAccount): the seller's other shops are paid there too, one of them often
+    -- on the seller's own papers, so the declared owners of the other shops on that account are
+    -- candidates (issue 14, rel7), the weight split among them
+    select entity_id, candidate_id, 'account_shop_owner' as kind, 0.35 / count(*) over (partition by entity_id) as weight
+    from account_shop_owners
 ),
 
 -- namesakes and owners whose unexplained declarations are about the seller's seen revenue

@@ -32,6 +32,9 @@ import { tempDir, writeFiles } from '../helpers.js';
  * home: the pickup place is all the parcels say of him. Khải's parcels, booked the same way by
  * another warehouse, leave from its depot, which two registered sellers (who declare more than is
  * seen of them) give as their address: a shared place, not a home.
+ * Bùi Thị Ngọc is registered; she sells through a shop on her own papers and one on Lưu Thị Yến's,
+ * both paid into the account of Cao Văn Đức (a relative): nothing tells who runs them, so each keeps
+ * neither identity, and Yến's shop names Ngọc, the declared owner of the other shop paid there.
  */
 const delivery = {
   'taxpayers.csv': [
@@ -49,6 +52,7 @@ const delivery = {
     '0100000081,enterprise,CÔNG TY TNHH HIẾU PHÁT,,,,,,Hà Nội,goods,2020-01-01,active',
     '3900000015,household,Ngô Văn Sơn,,,,"Kho hàng 96 Quốc lộ 1A, Xã Long Hựu, Tây Ninh",Xã Long Hựu,Tây Ninh,goods,2020-01-01,active',
     '3900000022,household,Đặng Thị Thu,,,,"Kho hàng 96 Quốc lộ 1A, X. Long Hựu, Tây Ninh",Xã Long Hựu,Tây Ninh,goods,2021-01-01,active',
+    '0100000116,household,Bùi Thị Ngọc,001190888111,,,,,Hà Nội,goods,2016-01-01,active',
     '8400145276,household,HKD Phan Văn Bảo,,,,"Ấp Tân Thành, Thị trấn Hòa Thạnh, H. Châu Thành, Tây Ninh",Thị trấn Hòa Thạnh,Tây Ninh,goods,2013-10-16,active',
   ].join('\n'),
   'declarations.csv': [
@@ -62,6 +66,7 @@ const delivery = {
     '0100000074,2025,100000000,1500000,2026-01-20',
     '0100000081,2025,1000000000,15000000,2026-01-20',
     '8400145276,2025,400000000,6000000,2026-01-20',
+    '0100000116,2025,900000000,13500000,2026-01-20',
     '3900000015,2025,300000000,4500000,2026-01-20',
     '3900000022,2025,300000000,4500000,2026-01-20',
   ].join('\n'),
@@ -75,6 +80,8 @@ const delivery = {
     'lazada,303,Tung HN,PHAM VAN TUNG,001090111222,,0977111222,,,Hà Nội,TCB,1903000999,2025-05,300000000,450,0',
     'shopee,202,Lan Boutique,TRAN THI LAN,001190333444,,0912333444,,,Hà Nội,ACB,66001111,2025-06,500000000,700,0',
     'shopee,205,Kim Shop,LY THI KIM,,,,,,Hà Nội,ACB,66002222,2025-06,400000000,600,0',
+    'shopee,206,Ngoc Shop,BUI THI NGOC,001190888111,,0912888111,,,Hà Nội,ACB,66003333,2025-06,300000000,450,0',
+    'shopee,207,Yen Store,LUU THI YEN,001190888333,,0912888333,,,Hà Nội,ACB,66003333,2025-06,600000000,900,0',
   ].join('\n'),
   // 30 parcels of 10 M each for Bảo (his hamlet, the ward's kind abbreviated) and for Khải
   'cod_shipments.csv': [
@@ -104,6 +111,9 @@ const delivery = {
     // the account of a registered taxpayer that a shop of another person's papers is paid into
     'ACB,66002222,DINH VAN QUANG,001080777999,,Q1,2025-07-05T10:00:00,200000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 205 dot 1',
     'ACB,66002222,DINH VAN QUANG,001080777999,,Q2,2025-08-05T10:00:00,200000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 205 dot 2',
+    // the relative's account Ngọc's two shops are paid into
+    'ACB,66003333,CAO VAN DUC,001080888222,,D1,2025-07-05T10:00:00,300000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 206 dot 1',
+    'ACB,66003333,CAO VAN DUC,001080888222,,D2,2025-07-06T10:00:00,600000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 207 dot 1',
     // the owner's own account, opened with the company's tax code
     ...Array.from(
       { length: 5 },
@@ -242,6 +252,36 @@ describe('registry candidates before "unregistered"', () => {
       { e: kim!.entity_id },
     );
     expect(c).toMatchObject({ candidate_tax_id: '0100000109', evidence: 'payout_account', weight: 0.35 });
+  });
+
+  it('a shop that keeps neither identity names the registered owner of another shop paid into its account', async () => {
+    const shops = await db.all<{ source_key: string; entity_id: string; nominee: boolean; account: string | null }>(
+      `select source_key, entity_id, nominee, account from int_entities
+       where source = 'platform_sellers' and source_key in ('shopee:206', 'shopee:207') order by source_key`,
+    );
+    // both undecided: neither goes with the account's holder nor with the other
+    expect(shops.map((r) => [r.nominee, r.account])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
+    expect(shops[0]!.entity_id).not.toBe(shops[1]!.entity_id);
+    const yen = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
+      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: shops[1]!.entity_id },
+    );
+    expect(yen).toMatchObject({ candidate_tax_id: '0100000116', evidence: 'account_shop_owner', weight: 0.35 });
+    const store = find('luu thi yen', 'platform_sellers');
+    expect(store.codes).toContain('POSSIBLY_REGISTERED');
+    expect(store.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    expect(store.reasons[store.codes.indexOf('POSSIBLY_REGISTERED')]).toContain(
+      'account_shop_owner: declares another shop paid into the same account',
+    );
+    // Ngọc's own shop names her as its declared owner, as before
+    const ngoc = await db.one<{ candidate_tax_id: string; evidence: string }>(
+      `select candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
+      { e: shops[0]!.entity_id },
+    );
+    expect(ngoc).toMatchObject({ candidate_tax_id: '0100000116', evidence: 'owner' });
   });
 
   it("an account opened with a registered company's tax code names the company, its returns counted once", async () => {

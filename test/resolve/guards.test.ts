@@ -453,38 +453,69 @@ describe('resolver guards', () => {
     });
   });
 
-  it("a seller running three shops on relatives' papers, all paid into the seller's own account, keeps them", async () => {
-    const relatives = [
-      ['le thi hoa', '0913000001', '001190000961'],
-      ['pham van nam', '0913000002', '001190000962'],
-      ['vo thi mai', '0913000003', '001190000963'],
-    ] as const;
-    // other people, so that one identifier alone is as weak a link as in a real delivery
-    const others = Array.from({ length: 200 }, (_, i) => ({
-      ...taxpayer(
-        'Z',
-        `${['tran', 'le', 'pham', 'nguyen', 'do'][i % 5]} ${['van', 'thi', 'minh', 'duc'][i % 4]} ${['an', 'hung', 'lan', 'mai', 'nam', 'son', 'tu'][i % 7]}`,
-        `0011900${String(i).padStart(5, '0')}`,
-        `0935${String(i).padStart(6, '0')}`,
-        ['Hà Nội', 'Hải Phòng', 'Huế'][i % 3],
-        `${i} hang bong`,
-      ),
-      record_key: `z${i}:t`,
-    }));
+  // a seller splitting sales over relatives' papers (split_shops) keeps a shop on their own papers
+  const relatives = [
+    ['le thi hoa', '0913000001', '001190000961'],
+    ['pham van nam', '0913000002', '001190000962'],
+    ['vo thi mai', '0913000003', '001190000963'],
+  ] as const;
+  // other people, so that one identifier alone is as weak a link as in a real delivery
+  const others = Array.from({ length: 200 }, (_, i) => ({
+    ...taxpayer(
+      'Z',
+      `${['tran', 'le', 'pham', 'nguyen', 'do'][i % 5]} ${['van', 'thi', 'minh', 'duc'][i % 4]} ${['an', 'hung', 'lan', 'mai', 'nam', 'son', 'tu'][i % 7]}`,
+      `0011900${String(i).padStart(5, '0')}`,
+      `0935${String(i).padStart(6, '0')}`,
+      ['Hà Nội', 'Hải Phòng', 'Huế'][i % 3],
+      `${i} hang bong`,
+    ),
+    record_key: `z${i}:t`,
+  }));
+
+  it("a seller running three shops on relatives' papers and one on their own, all paid into the seller's own account, keeps them", async () => {
     const delivery: Delivery = {
       stg_taxpayers: [taxpayer('S', 'tran van binh', '001190000960', '0912000960'), ...others],
       stg_bank_transactions: [
         bank('S', 'ACB:960', 'tran van binh', '001190000960'),
         bank('S', 'ACB:960', 'tran van binh', '001190000960', 'luong thang 3'),
       ],
-      // each shop on a relative's name, ID and phone; the money goes to the seller
-      stg_platform_sellers: relatives.map(([name, phone, nid], i) =>
-        shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid),
-      ),
+      // each shop on a relative's name, ID and phone, and the seller's own; the money goes to the seller
+      stg_platform_sellers: [
+        ...relatives.map(([name, phone, nid], i) =>
+          shop('S', `shopee:9600${i}`, name, phone, 'ACB:960', 'Hà Nội', nid),
+        ),
+        shop('S', 'shopee:96009', 'tran van binh', '0912000960', 'ACB:960', 'Hà Nội', '001190000960'),
+      ],
     };
     await resolved(delivery, async (db) => {
       expect(await db.value<number>(`select count(*)::int from int_identity_records where nominee`)).toBe(3);
       expect(await entityOf(db, 'S')).toEqual([['S']]);
+    });
+  });
+
+  // issue 14, rel6: the same shops paid into a relative's account (knobs split_shops + relativeAccount)
+  it("a seller's own shop and two on relatives' papers, all paid into a relative's account, do not join the holder", async () => {
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        taxpayer('S', 'tran van binh', '001190000960', '0912000960'),
+        taxpayer('H', 'dang thi cuc', '001190000969', '0912000969', 'Hà Nội', '3 hang dao'),
+        ...others,
+      ],
+      stg_bank_transactions: [
+        bank('H', 'ACB:969', 'dang thi cuc', '001190000969'),
+        bank('H', 'ACB:969', 'dang thi cuc', '001190000969', 'luong thang 3'),
+      ],
+      // no shop on the holder's own papers is paid there: nothing shows the holder runs them
+      stg_platform_sellers: [
+        shop('S', 'shopee:96909', 'tran van binh', '0912000960', 'ACB:969', 'Hà Nội', '001190000960'),
+        ...relatives
+          .slice(0, 2)
+          .map(([name, phone, nid], i) => shop('S', `shopee:9690${i}`, name, phone, 'ACB:969', 'Hà Nội', nid)),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await db.value<number>(`select count(*)::int from int_identity_records where nominee`)).toBe(3);
+      expect(await entityOf(db, 'H')).toEqual([['H']]);
     });
   });
 

@@ -230,9 +230,10 @@ describe('int_identity_records', () => {
       want: { shop_key: 'shopee:2', name_key: null, phone: null },
     },
     {
-      name: "a parcel under the lender's name and phone: nobody's shop (it may be the lender's own)",
+      // issue 14, rel6: no shop of the lender's own sells there, so it can only be the lent shop's
+      name: "a parcel under the lender's name and phone: the shop on her papers, lender's identity moved out",
       sender: 'tran thi binh',
-      want: { shop_key: null, name_key: 'tran thi binh', phone: '0902000002' },
+      want: { shop_key: 'shopee:2', name_key: null, phone: null },
     },
     {
       name: "a parcel under the owner's name and the shop's phone",
@@ -249,6 +250,24 @@ describe('int_identity_records', () => {
       await world(db);
       const r = await recordOf(db, 'cod_shipments', `name_display = '${sender}'`);
       expect({ shop_key: r.shop_key, name_key: r.name_key, phone: r.phone }).toEqual(expected);
+    });
+  });
+
+  it("a parcel under the lender's name and phone names no shop when the lender has a shop of her own there", async () => {
+    await withDb(async (db) => {
+      await world(db);
+      const own = shop('shopee:5', 'Binh Nail', 'tran thi binh', '0902000002', 'TCB:5', '002190000002');
+      await db.exec(
+        `insert into stg_platform_sellers (${shopCols.join(', ')}) values (${shopCols.map((_, i) => `$${i + 1}`).join(', ')})`,
+        shopCols.map((c) => own[c] ?? null),
+      );
+      await runModels(db, (m) => m.name === 'int_identity_records');
+      const r = await recordOf(db, 'cod_shipments', `name_display = 'tran thi binh'`);
+      expect({ shop_key: r.shop_key, name_key: r.name_key, phone: r.phone }).toEqual({
+        shop_key: null,
+        name_key: 'tran thi binh',
+        phone: '0902000002',
+      });
     });
   });
 
