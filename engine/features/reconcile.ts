@@ -115,6 +115,10 @@ const bucketSql: Record<ReconciledSource, string> = {
 
 const revenueColumn: Record<ReconciledSource, string> = { cod_shipments: 'cod_sales', bank_transactions: 'bank_trade' };
 
+/** A source's bucket by name (every bucket of `reconciliationBuckets` is there, zeros included). */
+const bucketOf = (s: SourceReconciliation, name: string): ReconciliationBucket =>
+  s.buckets.find((b) => b.bucket === name)!;
+
 /**
  * Puts every COD parcel and bank credit of the warehouse in its bucket for `taxYear` and sums the
  * revenue int_revenue_by_entity holds. Reads tables both engines write (staging, int_record_identity,
@@ -145,7 +149,6 @@ export async function reconcileRevenue(db: Db, taxYear: number): Promise<Revenue
       revenue_vnd: Number(revenue ?? 0),
     });
   }
-  const bucketOf = (s: SourceReconciliation, name: string) => s.buckets.find((b) => b.bucket === name)!;
   return {
     tax_year: taxYear,
     sources,
@@ -162,13 +165,13 @@ export function reconciliationProblems(r: RevenueReconciliation): string[] {
   const n = fmt();
   const out: string[] = [];
   for (const s of r.sources) {
-    const u = s.buckets.find((b) => b.bucket === 'unexplained')!;
+    const u = bucketOf(s, 'unexplained');
     if (u.rows > 0)
       out.push(
         `${n.int(u.rows)} ${s.source} row(s) of ${r.tax_year} (${n.int(u.vnd)} VND) attributed to a seller ` +
           'but counted in no revenue, with no reason',
       );
-    const counted = s.buckets.find((b) => b.bucket === 'counted')!.vnd;
+    const counted = bucketOf(s, 'counted').vnd;
     if (s.revenue_vnd !== counted)
       out.push(
         `int_revenue_by_entity holds ${n.int(s.revenue_vnd)} VND of ${s.source} revenue for ${r.tax_year}, ` +
