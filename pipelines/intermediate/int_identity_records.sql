@@ -182,6 +182,22 @@ shop_checked as (
     left join account_holders h on h.account = s.account
 ),
 
+-- Shops on borrowed papers run by someone other than the holder: two of them on one phone that no shop
+-- on the holder's own papers there carries. A seller running shops on relatives' papers writes their
+-- own phone on some of them (engine/generate/world.ts: split_shops, 45 %); when the holder runs them,
+-- that phone is the holder's, on the holder's own shop too; when a seller's money goes to a relative's
+-- account (knob relativeAccount), it is the seller's, on none of the holder's shops.
+other_operator as (
+    select account
+    from (
+        select account, phone, count(*) filter (where nominee) as lent, count(*) filter (where not nominee) as own
+        from shop_checked
+        where account is not null and phone is not null
+        group by all
+    )
+    where lent > 1 and own = 0
+),
+
 -- A nominee-suspect shop may as well be paying into a relative's account (the declared owner runs
 -- it and receives the money there); what was tried to tell the two apart (the owner's or the
 -- holder's phone, the holder's other shops or parcels, the owner's ID elsewhere) was right about as
@@ -201,6 +217,8 @@ holder_trades as (
     select account from shop_checked where not nominee and account is not null
     except
     select s.account from shop_profiles s where s.source_key in (select source_key from owner_sends)
+    except
+    select account from other_operator
 ),
 
 -- a shop named after the holder's given name and not the declared owner's ("Bình House", holder Võ Văn Bình)

@@ -519,6 +519,66 @@ describe('resolver guards', () => {
     });
   });
 
+  // issue 14, rel8: the seller's own phone on the relatives' shops is on the seller's own shop too
+  it("a seller writing their own phone on two relatives' shops paid into the seller's own account keeps them", async () => {
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('S', 'tran van binh', '001190000960', '0912000960'), ...others],
+      stg_bank_transactions: [
+        bank('S', 'ACB:960', 'tran van binh', '001190000960'),
+        bank('S', 'ACB:960', 'tran van binh', '001190000960', 'luong thang 3'),
+      ],
+      stg_platform_sellers: [
+        ...relatives
+          .slice(0, 2)
+          .map(([name, , nid], i) => shop('S', `shopee:9600${i}`, name, '0912000960', 'ACB:960', 'Hà Nội', nid)),
+        shop('S', 'shopee:96009', 'tran van binh', '0912000960', 'ACB:960', 'Hà Nội', '001190000960'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await db.value<number>(`select count(*)::int from int_identity_records where nominee`)).toBe(2);
+      expect(await entityOf(db, 'S')).toEqual([['S']]);
+    });
+  });
+
+  // issue 14, rel8: as above, but the holder has a shop of their own there (the holder is a seller too), and
+  // the seller writes their own phone on the relatives' shops: that phone is on none of the holder's shops
+  it("a seller's shops paid into a relative's account that has a shop of the holder's own, on a phone none of the holder's shops carries, do not join the holder", async () => {
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        taxpayer('S', 'tran van binh', '001190000960', '0912000960'),
+        taxpayer('H', 'dang thi cuc', '001190000969', '0912000969', 'Hà Nội', '3 hang dao'),
+        ...others,
+      ],
+      stg_bank_transactions: [
+        bank('H', 'ACB:969', 'dang thi cuc', '001190000969'),
+        bank('H', 'ACB:969', 'dang thi cuc', '001190000969', 'luong thang 3'),
+      ],
+      stg_platform_sellers: [
+        shop('H', 'shopee:96919', 'dang thi cuc', '0912000969', 'ACB:969', 'Hà Nội', '001190000969'),
+        shop('S', 'shopee:96909', 'tran van binh', '0912000960', 'ACB:969', 'Hà Nội', '001190000960'),
+        ...relatives
+          .slice(0, 2)
+          .map(([name, , nid], i) => shop('S', `shopee:9690${i}`, name, '0912000960', 'ACB:969', 'Hà Nội', nid)),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      // the three shops keep neither identity; the account shows on them and on the holder's records (related)
+      expect(
+        await db.all(
+          `select source_key, account, shared_account from int_identity_records
+           where source = 'platform_sellers' and nominee order by source_key`,
+        ),
+      ).toEqual(
+        ['shopee:96900', 'shopee:96901', 'shopee:96909'].map((k) => ({
+          source_key: k,
+          account: null,
+          shared_account: 'ACB:969',
+        })),
+      );
+      expect(await entityOf(db, 'H')).toEqual([['H']]);
+    });
+  });
+
   it("a warehouse's name on parcels where its phone is missing is the warehouse's, not a seller's", async () => {
     const hub = { name: 'kho hang minh khang', phone: '0900000077' };
     const cod: Row[] = [];
