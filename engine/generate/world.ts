@@ -741,15 +741,25 @@ export class World {
         0.27 * rng.lognormal(0, 0.1),
       ]);
       const ps = amount > 0 ? splitExact(paid, qs, 1) : [0, 0, 0, 0];
+      // A seller registered during the year reports the sales of the quarters before it in its first
+      // return: what the pattern declares is the year's (a compliant late registrant is compliant).
+      let carried = 0;
+      let carriedPaid = 0;
       for (let q = 1; q <= 4; q++) {
         const end = `${year}-${pad(q * 3, 2)}-${q === 1 || q === 4 ? 31 : 30}`;
-        if (reg.from > end) continue;
+        if (reg.from > end) {
+          carried += qs[q - 1]!;
+          carriedPaid += ps[q - 1]!;
+          continue;
+        }
         const code = end < '2025-07-01' ? reg.early : reg.late;
         const filed =
           q === 4
             ? `${year + 1}-01-${pad(rng.int(10, 30), 2)}`
             : `${year}-${pad(q * 3 + 1, 2)}-${pad(rng.int(10, 30), 2)}`;
-        this.emit.declaration([code, `${year}-Q${q}`, qs[q - 1]!, ps[q - 1]!, filed]);
+        this.emit.declaration([code, `${year}-Q${q}`, qs[q - 1]! + carried, ps[q - 1]! + carriedPaid, filed]);
+        carried = 0;
+        carriedPaid = 0;
       }
     }
   }

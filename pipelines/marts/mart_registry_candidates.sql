@@ -8,8 +8,8 @@
 --   nationwide: 0,3 for an entity seen in no province (a bare bank account), 0,15 for one seen
 --   elsewhere (a move the registry does not know). A contact carried by more than 3 registered
 --   taxpayers is ignored; a contact or name shared by several splits its weight among them.
---   Further: declarations nothing seen of a namesake or of a shop's declared owner explains, about
---   the entity's seen revenue (0,6), a shop's declared owner (0,35) or, for a shop that keeps neither
+--   Further: declarations nothing seen of a namesake, of a shop's declared owner or of a taxpayer at
+--   a COD profile's pickup home explains, about the entity's seen revenue (0,6), a shop's declared owner (0,35) or, for a shop that keeps neither
 --   identity, the holder of the account it is paid into (0,35) or the declared owners of the other
 --   shops paid there (0,35 split among them), and a registered address at a COD profile's pickup
 --   place (0,5 a house, 0,25 a hamlet; address_evidence); see below.
@@ -284,6 +284,10 @@ candidate_amounts as materialized (
         join registered_names n using (name_key)
         union all
         select entity_id, candidate_id from owner_evidence
+        -- a registered seller at a warehouse profile's pickup home declares the parcels the warehouse
+        -- booked for it: its declarations beyond what is seen of it are about the profile's revenue
+        union all
+        select entity_id, candidate_id from address_evidence
     ) p
     join unexplained x on x.entity_id = p.candidate_id
 ),

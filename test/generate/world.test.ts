@@ -216,6 +216,29 @@ describe('generated delivery', () => {
     for (const p of splitters) expect(gmv.get(p.person_id!)).toBe(Number(p.true_revenue));
   });
 
+  it('a compliant seller declares the whole tax year, whenever in it the seller registered', () => {
+    const truth = new Map(
+      readCsv(join(dir, 'truth/records.csv')).records.map((r) => [`${r.source}|${r.record_key}`, r.person_id!]),
+    );
+    const owner = new Map(rowsOf('taxpayers').map((r) => [r.tax_id!, truth.get(`taxpayers|${r.tax_id}`)!]));
+    const registeredIn2025 = new Set(
+      rowsOf('taxpayers')
+        .filter((r) => r.registered_on!.startsWith('2025'))
+        .map((r) => owner.get(r.tax_id!)),
+    );
+    const declared = new Map<string, number>();
+    for (const r of rowsOf('declarations')) {
+      if (!r.period!.startsWith('2025')) continue;
+      const pid = owner.get(r.tax_id!)!;
+      declared.set(pid, (declared.get(pid) ?? 0) + Number(r.declared_revenue));
+    }
+    const compliant = readCsv(join(dir, 'truth/persons.csv')).records.filter((p) => p.pattern === 'compliant');
+    // compliant: the revenue, or 97–100 % of it (rounding, a small slip), in returns from registration on
+    const short = compliant.filter((p) => (declared.get(p.person_id!) ?? 0) < 0.97 * Number(p.true_revenue) - 1000);
+    expect(compliant.filter((p) => registeredIn2025.has(p.person_id!)).length).toBeGreaterThan(5);
+    expect(short.map((p) => p.person_id)).toEqual([]);
+  });
+
   it('plants the traps: carrier remittances, platform payouts, hub phones, platform-remitted COD', () => {
     const bank = rowsOf('bank_transactions');
     expect(bank.some((r) => /doi soat COD \d+/.test(r.description!))).toBe(true);
