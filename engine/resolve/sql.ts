@@ -476,32 +476,61 @@ join idx r on r._ds = ${o.linkOnly ? 1 : 0} and r.k = d.kb`;
 
 /**
  * Similarity expressions shared by several levels (Jaro–Winkler of a name, as given and sorted)
- * are computed once per pair: levels refer to them by alias.
+ * are computed once per pair: levels refer to them by alias. A similarity is computed only for
+ * the pairs no earlier level of its comparison took (`guard`: those levels' conditions OR-ed; a
+ * pair whose name agrees exactly never reaches the Jaro–Winkler levels), else it is null: most
+ * candidate pairs agree on the name, most random pairs have no address.
  */
 export class Similarities {
-  private readonly byExpr = new Map<string, string>();
-  /** Alias of an expression, registering it on first use. */
-  alias(expr: string): string {
-    let a = this.byExpr.get(expr);
-    if (!a) {
-      a = `_sim${this.byExpr.size}`;
-      this.byExpr.set(expr, a);
+  /** expression → alias, and the guard under which it is not needed (undefined: always needed). */
+  private readonly byExpr = new Map<string, { alias: string; guard: string | undefined }>();
+  /**
+   * Alias of an expression, registering it on first use. `guard`: a condition true only for pairs
+   * that never read it (an earlier level took them). One expression read by several comparisons
+   * is left out only where all their guards hold.
+   */
+  alias(expr: string, guard?: string): string {
+    const had = this.byExpr.get(expr);
+    if (had) {
+      if (had.guard !== guard)
+        had.guard = had.guard !== undefined && guard !== undefined ? `(${had.guard}) and (${guard})` : undefined;
+      return had.alias;
     }
-    return a;
+    const alias = `_sim${this.byExpr.size}`;
+    this.byExpr.set(expr, { alias, guard });
+    return alias;
   }
   /** `expr as alias` select items. */
   columns(): string[] {
-    return [...this.byExpr].map(([expr, a]) => `${expr} as ${a}`);
+    return [...this.byExpr].map(([expr, { alias, guard }]) =>
+      guard === undefined ? `${expr} as ${alias}` : `(case when ${guard} then null else ${expr} end) as ${alias}`,
+    );
   }
 }
 
-function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Similarities): string {
+/**
+ * The SQL condition of one level. With `sims`, similarities become aliases (see `Similarities`),
+ * computed only where `guard` (earlier levels' conditions) does not hold; `onShared` is told when
+ * the condition reads one.
+ */
+function levelCondition(
+  c: ComparisonSpec,
+  l: LevelSpec,
+  b: Binder,
+  sims?: Similarities,
+  guard?: string,
+  onShared?: () => void,
+): string {
   const f = q(c.field);
   const s = q(sortedColumn(c.field));
   const lf = `l.${f}`;
   const rf = `r.${f}`;
   const num = (x: string) => `try_cast(${x} as double)`;
-  const shared = (expr: string) => (sims ? sims.alias(expr) : expr);
+  const shared = (expr: string) => {
+    if (!sims) return expr;
+    onShared?.();
+    return sims.alias(expr, guard);
+  };
   const dateLevel = c.levels.find((x) => x.kind === 'date_diff') as
     | Extract<LevelSpec, { kind: 'date_diff' }>
     | undefined;
@@ -560,7 +589,15 @@ function levelCondition(c: ComparisonSpec, l: LevelSpec, b: Binder, sims?: Simil
  * similarity expressions become aliases the caller must compute (see `Similarities`).
  */
 export function gammaExpr(c: ComparisonSpec, b: Binder, sims?: Similarities): string {
-  const whens = c.levels.slice(0, -1).map((l, i) => `when ${levelCondition(c, l, b, sims)} then ${i}`);
+  // Earlier levels' conditions that read no similarity (an alias cannot guard its neighbours in one select).
+  const earlier: string[] = [];
+  const whens = c.levels.slice(0, -1).map((l, i) => {
+    let readsShared = false;
+    const guard = earlier.length ? earlier.map((x) => `(${x})`).join(' or ') : undefined;
+    const cond = levelCondition(c, l, b, sims, guard, () => (readsShared = true));
+    if (!readsShared) earlier.push(cond);
+    return `when ${cond} then ${i}`;
+  });
   return `(case ${whens.join(' ')} else ${c.levels.length - 1} end)::tinyint`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeLinkSpec, type LevelSpec } from '../../engine/resolve/spec.js';
-import { Binder, gammaExpr, normalizeExpr } from '../../engine/resolve/sql.js';
+import { Binder, comparisonVectorsSql, gammaExpr, normalizeExpr } from '../../engine/resolve/sql.js';
 import type { Normalizer } from '../../engine/resolve/spec.js';
 import { withDb } from './fixtures.js';
 
@@ -203,5 +203,75 @@ describe('text, number and date comparisons', () => {
     const levels: LevelSpec[] = [{ kind: 'tfidf_cosine', min: 0.5 }];
     expect(await level(levels, 'apple iphone 13 pro', 'iphone 13 pro max', 'text', corpus)).toBe(1);
     expect(await level(levels, 'apple iphone 13 pro', 'apple watch series', 'text', corpus)).toBe(2);
+  });
+});
+
+describe('comparison vectors: similarities computed only where no earlier level took the pair', () => {
+  // Two comparisons read one Jaro–Winkler of x: `name` only after its null and exact levels,
+  // `loose` right after null. Pairs: equal, close, far, word order swapped, one unknown.
+  const spec = normalizeLinkSpec({
+    fields: { x: {} },
+    comparisons: [
+      {
+        name: 'name',
+        field: 'x',
+        levels: [
+          { kind: 'null' },
+          { kind: 'exact' },
+          { kind: 'exact', word_order: 'sorted' },
+          { kind: 'jaro_winkler', min: 0.95, word_order: 'either' },
+          { kind: 'jaro_winkler', min: 0.8 },
+          { kind: 'else' },
+        ],
+      },
+      { name: 'loose', field: 'x', levels: [{ kind: 'null' }, { kind: 'jaro_winkler', min: 0.8 }, { kind: 'else' }] },
+    ],
+    blocking: [{ fields: ['x'] }],
+    threshold: { match_probability: 0.9 },
+    clustering: { method: 'components' },
+  });
+  const values = [
+    'nguyen van hung',
+    'nguyen van hung',
+    'nguyen van hong',
+    'tran thi lan',
+    'hung nguyen van',
+    null,
+    'nguyen thanh tung',
+  ];
+  // equal, close (0.97), far (0.58), word order swapped, one unknown, 0.92
+  const pairs = [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [0, 4],
+    [0, 5],
+    [0, 6],
+  ];
+
+  it('gives each pair the level the plain CASE gives it, in both comparisons', async () => {
+    await withDb(async (db) => {
+      const rows = values.map((v, i) => `(${i}, ${v === null ? 'null' : `'${v}'`})`).join(', ');
+      await db.exec(`create table input as select * from (values ${rows}) t(record_id, x)`);
+      await db.exec(`create table recs as select record_id::bigint as _rid, 0::tinyint as _ds, x::varchar as x,
+        array_to_string(list_sort(string_split(x, ' ')), ' ') as x__sorted from input`);
+      await db.exec(
+        `create table prs as select * from (values ${pairs.map(([a, b]) => `(${a}, ${b})`).join(', ')}) t(a, b)`,
+      );
+      const step = comparisonVectorsSql(spec, { pairs: 'prs', records: 'recs', table: 'vec', withStats: false });
+      expect(step.sql).toContain('then null else');
+      await db.exec(step.sql, step.params);
+      const b = new Binder();
+      const plain = spec.comparisons.map((c) => `${gammaExpr(c, b)} as g_${c.name}`).join(', ');
+      const want = await db.all(
+        `select p.a, p.b, ${plain} from prs p join recs l on l._rid = p.a join recs r on r._rid = p.b order by 1, 2`,
+        b.params,
+      );
+      const got = await db.all('select a, b, g_name, g_loose from vec order by 1, 2');
+      expect(got).toEqual(want);
+      // every level of `name` is reached; `loose` needs the similarity where `name` took the pair earlier
+      expect(got.map((r) => Number(r.g_name))).toEqual([1, 3, 5, 2, 0, 4]);
+      expect(got.map((r) => Number(r.g_loose))).toEqual([1, 1, 2, 2, 0, 1]);
+    });
   });
 });

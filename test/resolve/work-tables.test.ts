@@ -1,5 +1,6 @@
 /** linkRecords leaves no work tables behind in the warehouse: not after a run, not after a failed step. */
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../engine/log.js';
 import { linkRecords } from '../../engine/resolve/link.js';
 import { normalizeLinkSpec, type LinkSpec } from '../../engine/resolve/spec.js';
 import type { Db } from '../../engine/warehouse/db.js';
@@ -42,13 +43,40 @@ describe('linkRecords work tables', () => {
   it('drops the rs_ tables it made when a step fails, and reports that step’s error', async () => {
     await withDb(async (db) => {
       await loadIdentityRecords(db, rows);
-      // A view in the way of the blocking step's table: prepare succeeds, block fails.
-      await db.exec('create view rs_pairs as select 1 as x');
+      // A view in the way of the blocking step's (temporary) table: prepare succeeds, block fails.
+      await db.exec('create temp view rs_pairs as select 1 as x');
       await expect(
         linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1 }),
       ).rejects.toThrow(/rs_pairs/);
       expect(await objects(db)).toEqual(['identity_records', 'rs_pairs']);
     });
+  });
+
+  it('makes them temporary (never written to the warehouse file) unless kept', async () => {
+    for (const keepWork of [false, true]) {
+      await withDb(async (db) => {
+        await loadIdentityRecords(db, rows);
+        // The work tables as the last step (cluster) starts: name → temporary.
+        let seen: Record<string, boolean> = {};
+        const log = {
+          ...silentLogger(),
+          stage: async <T>(name: string, fn: () => Promise<T> | T) => {
+            if (name === 'link: cluster')
+              for (const t of await db.all<{ name: string; temporary: boolean }>(
+                `select table_name as name, temporary from duckdb_tables() where table_name like 'rs\\_%' escape '\\'`,
+              ))
+                seen[t.name] = t.temporary;
+            return fn();
+          },
+        };
+        await linkRecords(db, { input: 'identity_records', spec: normalizeLinkSpec(spec), seed: 1, log, keepWork });
+        expect(Object.keys(seen)).toEqual(
+          expect.arrayContaining(['rs_base', 'rs_records', 'rs_pairs', 'rs_vectors', 'rs_upairs', 'rs_uvectors']),
+        );
+        expect(new Set(Object.values(seen))).toEqual(new Set([!keepWork]));
+        seen = {};
+      });
+    }
   });
 
   it('keeps them with keepWork', async () => {
