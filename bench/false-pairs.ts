@@ -11,9 +11,7 @@
  *
  *   npx tsx bench/false-pairs.ts /tmp/sangloc-quality family-contacts everything
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { openDb } from '../engine/warehouse/db.js';
+import { openKeptWorld } from './lib/kept-world.js';
 
 const [root, ...worlds] = process.argv.slice(2);
 if (!root || worlds.length === 0) {
@@ -32,15 +30,11 @@ const kindSql = `case
     else i.source end`;
 
 for (const world of worlds) {
-  const ws = join(root, `${world}-ws-scored`);
-  const warehouse = join(ws, 'warehouse.duckdb');
-  if (!existsSync(warehouse)) throw new Error(`${warehouse}: no kept world; run bench/quality.ts --keep first`);
-  const db = await openDb(warehouse, { readOnly: true });
-  const q = (p: string) => p.replaceAll("'", "''");
+  const { db, truthCsv, membersCsv } = await openKeptWorld(root, world);
   await db.exec(`create temp table mem as
     select m.entity_id, t.person_id, ri.record_id
-    from read_csv('${q(join(ws, 'latest', 'members.csv'))}', all_varchar = true) m
-    join read_csv('${q(join(root, world, 'truth', 'records.csv'))}', all_varchar = true) t using (source, record_key)
+    from read_csv('${membersCsv}', all_varchar = true) m
+    join read_csv('${truthCsv}', all_varchar = true) t using (source, record_key)
     left join int_record_identity ri using (source, record_key)`);
   await db.exec(`create temp table ep as select entity_id, person_id, count(*) as n from mem group by all`);
   await db.exec(`create temp table ent as

@@ -13,9 +13,7 @@
  *
  *   npx tsx bench/missed-pairs.ts /tmp/sangloc-quality typos-missing plain
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { openDb } from '../engine/warehouse/db.js';
+import { openKeptWorld } from './lib/kept-world.js';
 
 const [root, ...worlds] = process.argv.slice(2);
 if (!root || worlds.length === 0) {
@@ -29,11 +27,8 @@ const col = (side: string, f: string): string =>
 const agree = (f: string): string => `case when ${col('a', f)} = ${col('b', f)} then '${f} ' else '' end`;
 
 for (const world of worlds) {
-  const warehouse = join(root, `${world}-ws-scored`, 'warehouse.duckdb');
-  if (!existsSync(warehouse)) throw new Error(`${warehouse}: no kept world; run bench/quality.ts --keep first`);
-  const db = await openDb(warehouse, { readOnly: true });
-  const truth = join(root, world, 'truth', 'records.csv').replaceAll("'", "''");
-  await db.exec(`create temp table truth as select * from read_csv('${truth}', all_varchar = true)`);
+  const { db, truthCsv } = await openKeptWorld(root, world);
+  await db.exec(`create temp table truth as select * from read_csv('${truthCsv}', all_varchar = true)`);
   await db.exec(`create temp table rp as
     select r.record_id, r.person_id, r.n, i.source as kind, c.cluster_id
     from (select ri.record_id, t.person_id, count(*) as n

@@ -21,9 +21,7 @@
  *
  *   npx tsx bench/wrong-merges.ts /tmp/rel8/base relative-account big-families mix-many-hubs
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { openDb } from '../engine/warehouse/db.js';
+import { openKeptWorld } from './lib/kept-world.js';
 
 const [root, ...worlds] = process.argv.slice(2);
 if (!root || worlds.length === 0) {
@@ -117,14 +115,8 @@ create temp table wrong as
   where m.person_id <> e.person`;
 
 for (const world of worlds) {
-  const ws = join(root, `${world}-ws-scored`);
-  const warehouse = join(ws, 'warehouse.duckdb');
-  if (!existsSync(warehouse)) throw new Error(`${warehouse}: no kept world; run bench/quality.ts --keep first`);
-  const db = await openDb(warehouse, { readOnly: true });
-  const q = (p: string) => p.replaceAll("'", "''");
-  const sql = steps
-    .replace('{truth}', q(join(root, world, 'truth', 'records.csv')))
-    .replace('{members}', q(join(ws, 'latest', 'members.csv')));
+  const { db, truthCsv, membersCsv } = await openKeptWorld(root, world);
+  const sql = steps.replace('{truth}', truthCsv).replace('{members}', membersCsv);
   for (const s of sql.split(';').map((x) => x.trim())) if (s) await db.exec(s);
   const total = Number(await db.value(`select sum(pairs) from wrong`));
   const rows = await db.all<{ cause: string; rows: number; pairs: number }>(
