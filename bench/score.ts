@@ -130,11 +130,27 @@ async function main(): Promise<void> {
     [{ name: 'row objects (map/filter/sort reference)', fn: () => naive(rows!), heavy: true }],
     { maxTime: 1, extra: perSec(n) },
   );
+  // The gate's own figure: the two measured in turn, five rounds, fastest of each. The suites above
+  // run one after the other for about a second each (two or three runs of this size), so a burst of
+  // load on this shared machine can fall on one side only (CI: 0.86× with ±195 % on the typed side, at
+  // load 4.3, for a core measured 1.4× alone); in turn, both sides see the same machine.
+  let typedBest = Infinity;
+  let rowsBest = Infinity;
+  for (let k = 0; k < 5; k++) {
+    let t0 = performance.now();
+    typed();
+    typedBest = Math.min(typedBest, performance.now() - t0);
+    t0 = performance.now();
+    naive(rows);
+    rowsBest = Math.min(rowsBest, performance.now() - t0);
+  }
   rows = null;
   const ratio = typedMeasured!.hz / rowsMeasured!.hz;
   const bestRatio = rowsMeasured!.minMs / typedMeasured!.minMs;
+  const turnRatio = rowsBest / typedBest;
   console.log(
-    `  ratio typed / row objects: ${ratio.toFixed(2)}× (mean), ${bestRatio.toFixed(2)}× (fastest run of each)`,
+    `  ratio typed / row objects: ${ratio.toFixed(2)}× (mean), ${bestRatio.toFixed(2)}× (fastest run of each), ` +
+      `${turnRatio.toFixed(2)}× (in turn, fastest of 5 each: the gate)`,
   );
   console.log(
     `  memory: feature columns ${columnsMb.toFixed(0)} MB (typed arrays); the same entities as row objects ${rowsMb.toFixed(0)} MB of heap`,
@@ -169,8 +185,8 @@ async function main(): Promise<void> {
     !identical.withText.yieldAndReasons
   )
     failures.push('typed core and row-object reference disagree');
-  if (Math.max(ratio, bestRatio) < floors.typedVsRowsRatio)
-    failures.push(`typed vs row objects ${Math.max(ratio, bestRatio).toFixed(2)}× < ${floors.typedVsRowsRatio}×`);
+  if (turnRatio < floors.typedVsRowsRatio)
+    failures.push(`typed vs row objects ${turnRatio.toFixed(2)}× (in turn) < ${floors.typedVsRowsRatio}×`);
   const results = {
     bench: 'score',
     mode: quick ? 'quick' : 'full',
@@ -187,6 +203,7 @@ async function main(): Promise<void> {
     typed: { ...typedMeasured, entitiesPerSec: n * typedMeasured!.hz },
     ratio,
     bestRatio,
+    turnRatio,
     reasonText: { entities: TEXT_ENTITIES, codesOnly: text[0], withSentences: text[1], usPerReason: textUsPerReason },
     floors,
     failures,
