@@ -187,6 +187,14 @@ describe('registry candidates before "unregistered"', () => {
     return hit![1];
   };
 
+  /** The entity's registry candidate (mart_registry_candidates.sql), or undefined. */
+  const candidateOf = (entityId: string) =>
+    db.one<{ weight: number; candidate_tax_id: string; evidence: string; candidate_declared_revenue: number }>(
+      `select weight, candidate_tax_id, evidence, candidate_declared_revenue from mart_registry_candidates
+       where entity_id = $e`,
+      { e: entityId },
+    );
+
   it('the shop and the registry record stay apart (only name and province shared)', () => {
     expect(find('le thi hoa', 'platform_sellers').id).not.toBe(find('lê thị hoa', 'taxpayers').id);
   });
@@ -201,10 +209,7 @@ describe('registry candidates before "unregistered"', () => {
   });
 
   it("the candidate's declarations count in proportion to its weight", async () => {
-    const c = await db.one<{ weight: number; candidate_tax_id: string; candidate_declared_revenue: number }>(
-      `select weight, candidate_tax_id, candidate_declared_revenue from mart_registry_candidates where entity_id = $e`,
-      { e: find('le thi hoa', 'platform_sellers').id },
-    );
+    const c = await candidateOf(find('le thi hoa', 'platform_sellers').id);
     expect(c).toMatchObject({ candidate_tax_id: '0100109106', weight: 0.5 });
     expect(Number(c!.candidate_declared_revenue)).toBe(900_000_000);
     // Tùng: same revenue, no candidate → the full gap; Hoa: half her twin's 9 M paid is taken off
@@ -215,26 +220,17 @@ describe('registry candidates before "unregistered"', () => {
   });
 
   it('an account with a name and no province finds the one registered taxpayer of that name, at a lower weight', async () => {
-    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: find('do van hung', 'bank_transactions').id },
-    );
+    const c = await candidateOf(find('do van hung', 'bank_transactions').id);
     expect(c).toMatchObject({ candidate_tax_id: '0101234565', evidence: 'name_no_province', weight: 0.3 });
   });
 
   it('a seller who moved (registry in Hà Nội, shop in Cần Thơ) finds the one registered taxpayer of that name at a low weight', async () => {
-    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: find('vu thi mai', 'platform_sellers').id },
-    );
+    const c = await candidateOf(find('vu thi mai', 'platform_sellers').id);
     expect(c).toMatchObject({ candidate_tax_id: '0312345673', evidence: 'name_other_province', weight: 0.15 });
   });
 
   it("a common name: the one namesake whose declarations nothing seen of it explains is the bare account's candidate", async () => {
-    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: find('nguyen van nam', 'bank_transactions').id },
-    );
+    const c = await candidateOf(find('nguyen van nam', 'bank_transactions').id);
     expect(c).toMatchObject({ candidate_tax_id: '0200000014', evidence: 'declared', weight: 0.6 });
     const nam = find('nguyen van nam', 'bank_transactions');
     expect(nam.codes).toContain('POSSIBLY_REGISTERED');
@@ -245,10 +241,7 @@ describe('registry candidates before "unregistered"', () => {
     const lan = await db.one<{ entity_id: string }>(
       `select entity_id from int_entities where source = 'platform_sellers' and source_key = 'shopee:202'`,
     );
-    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: lan!.entity_id },
-    );
+    const c = await candidateOf(lan!.entity_id);
     expect(c).toMatchObject({ candidate_tax_id: '0100000074', evidence: 'owner', weight: 0.35 });
   });
 
@@ -257,10 +250,7 @@ describe('registry candidates before "unregistered"', () => {
       `select entity_id, nominee, account from int_entities where source = 'platform_sellers' and source_key = 'shopee:205'`,
     );
     expect(kim).toMatchObject({ nominee: true, account: null });
-    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: kim!.entity_id },
-    );
+    const c = await candidateOf(kim!.entity_id);
     expect(c).toMatchObject({ candidate_tax_id: '0100000109', evidence: 'payout_account', weight: 0.35 });
   });
 
@@ -275,10 +265,7 @@ describe('registry candidates before "unregistered"', () => {
       [true, null],
     ]);
     expect(shops[0]!.entity_id).not.toBe(shops[1]!.entity_id);
-    const yen = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: shops[1]!.entity_id },
-    );
+    const yen = await candidateOf(shops[1]!.entity_id);
     expect(yen).toMatchObject({ candidate_tax_id: '0100000116', evidence: 'account_shop_owner', weight: 0.35 });
     const store = find('luu thi yen', 'platform_sellers');
     expect(store.codes).toContain('POSSIBLY_REGISTERED');
@@ -287,10 +274,7 @@ describe('registry candidates before "unregistered"', () => {
       'account_shop_owner: declares another shop paid into the same account',
     );
     // Ngọc's own shop names her as its declared owner, as before
-    const ngoc = await db.one<{ candidate_tax_id: string; evidence: string }>(
-      `select candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: shops[0]!.entity_id },
-    );
+    const ngoc = await candidateOf(shops[0]!.entity_id);
     expect(ngoc).toMatchObject({ candidate_tax_id: '0100000116', evidence: 'owner' });
   });
 
@@ -298,15 +282,7 @@ describe('registry candidates before "unregistered"', () => {
     const account = await db.one<{ entity_id: string }>(
       `select entity_id from int_entities where source = 'bank_transactions' and account like '%55001234'`,
     );
-    const c = await db.one<{
-      weight: number;
-      candidate_tax_id: string;
-      evidence: string;
-      candidate_declared_revenue: number;
-    }>(
-      `select weight, candidate_tax_id, evidence, candidate_declared_revenue from mart_registry_candidates where entity_id = $e`,
-      { e: account!.entity_id },
-    );
+    const c = await candidateOf(account!.entity_id);
     expect(c).toMatchObject({ candidate_tax_id: '0100000081', weight: 0.9 });
     expect(c!.evidence.split(',')).toContain('tax_id');
     // the account files under the code already (int_entity_tax_codes): the returns are not counted twice
@@ -325,10 +301,7 @@ describe('registry candidates before "unregistered"', () => {
 
   it("warehouse-booked parcels picked up at a registered taxpayer's hamlet name that taxpayer, not UNREGISTERED", async () => {
     const bao = find('kho hoàng gia', 'cod_shipments');
-    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: bao.id },
-    );
+    const c = await candidateOf(bao.id);
     // a hamlet is many households' place: a low weight
     expect(c).toMatchObject({ candidate_tax_id: '8400145276', evidence: 'pickup_address', weight: 0.25 });
     expect(bao.codes).toContain('POSSIBLY_REGISTERED');
@@ -340,10 +313,7 @@ describe('registry candidates before "unregistered"', () => {
 
   it("a warehouse profile picked up at a registered seller's house, of the revenue her declarations leave unexplained, names her on both counts", async () => {
     const nga = find('kho phúc an', 'cod_shipments');
-    const c = await db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: nga.id },
-    );
+    const c = await candidateOf(nga.id);
     // a house (0,5) and her declarations nothing else seen of her explains, 300 M = the profile's (0,6)
     expect(c).toMatchObject({ candidate_tax_id: '0100000130', evidence: 'declared,pickup_address', weight: 0.8 });
     expect(nga.codes).toContain('POSSIBLY_REGISTERED');
