@@ -11,7 +11,7 @@
  *
  *   npx tsx bench/false-pairs.ts /tmp/sangloc-quality family-contacts everything
  */
-import { openKeptWorld } from './lib/kept-world.js';
+import { openKeptWorld, printFalsePairs } from './lib/kept-world.js';
 
 const [root, ...worlds] = process.argv.slice(2);
 if (!root || worlds.length === 0) {
@@ -62,11 +62,10 @@ for (const world of worlds) {
     left join int_identity_records i using (record_id)
     group by all order by pairs desc`);
   db.close();
-  console.log(`\n${world}: ${total.toLocaleString('en')} false pairs (wrong rows weighed by the pairs they make)`);
-  console.log('| rows of another person in an entity | identity record | records | rows | pairs | share |');
-  console.log('|---|---|---|---|---|---|');
-  for (const r of rows)
-    console.log(
-      `| ${r.kind} | ${r.record} | ${r.records} | ${r.rows} | ${Math.round(r.pairs).toLocaleString('en')} | ${(r.pairs / total).toFixed(3)} |`,
-    );
+  printFalsePairs(
+    world,
+    total,
+    ['rows of another person in an entity', 'identity record', 'records', 'rows'],
+    rows.map((r) => ({ cells: [r.kind, r.record, r.records, r.rows], pairs: r.pairs })),
+  );
 }

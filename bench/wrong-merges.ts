@@ -21,7 +21,7 @@
  *
  *   npx tsx bench/wrong-merges.ts /tmp/rel8/base relative-account big-families mix-many-hubs
  */
-import { openKeptWorld } from './lib/kept-world.js';
+import { openKeptWorld, printFalsePairs } from './lib/kept-world.js';
 
 const [root, ...worlds] = process.argv.slice(2);
 if (!root || worlds.length === 0) {
@@ -123,11 +123,10 @@ for (const world of worlds) {
     `select cause, count(*)::int as rows, sum(pairs)::double as pairs from wrong group by 1 order by pairs desc`,
   );
   db.close();
-  console.log(`\n${world}: ${total.toLocaleString('en')} false pairs (wrong rows weighed by the pairs they make)`);
-  console.log('| cause | rows | pairs | share |');
-  console.log('|---|---|---|---|');
-  for (const r of rows)
-    console.log(
-      `| ${r.cause} | ${r.rows} | ${Math.round(r.pairs).toLocaleString('en')} | ${(r.pairs / total).toFixed(3)} |`,
-    );
+  printFalsePairs(
+    world,
+    total,
+    ['cause', 'rows'],
+    rows.map((r) => ({ cells: [r.cause, r.rows], pairs: r.pairs })),
+  );
 }

@@ -29,3 +29,22 @@ export async function openKeptWorld(root: string, world: string): Promise<KeptWo
     membersCsv: q(join(ws, 'latest', 'members.csv')),
   };
 }
+
+/**
+ * Prints a world's false pairs as a markdown table: the given columns of each row, then its pairs
+ * and their share of `total` (bench/false-pairs.ts, bench/wrong-merges.ts).
+ */
+export function printFalsePairs(
+  world: string,
+  total: number,
+  columns: string[],
+  rows: { cells: (string | number)[]; pairs: number }[],
+): void {
+  console.log(`\n${world}: ${total.toLocaleString('en')} false pairs (wrong rows weighed by the pairs they make)`);
+  console.log(`| ${[...columns, 'pairs', 'share'].join(' | ')} |`);
+  console.log(`|${'---|'.repeat(columns.length + 2)}`);
+  for (const r of rows)
+    console.log(
+      `| ${[...r.cells, Math.round(r.pairs).toLocaleString('en'), (r.pairs / total).toFixed(3)].join(' | ')} |`,
+    );
+}
