@@ -87,7 +87,10 @@ export interface ReportModel {
 }
 
 /**
- * Totals over a case list; `entities` comes from the resolver, not from the cases.
+ * Totals over a case list; `entities` comes from the resolver, not from the cases. Each case counts
+ * in whole VND, as the published list shows it (cells.ts), so a report rebuilt from the run folder
+ * gives the same totals as the run's own (summing the unrounded figures was 1 VND off on
+ * data-samples once the bank patterns changed, issue 14 rel9).
  *
  * @example caseTotals(rows, 5120) // { entities: 5120, cases: 812, expected_yield_vnd: …, tax_gap_vnd: … }
  */
@@ -95,8 +98,8 @@ export function caseTotals(rows: readonly CaseRow[], entities: number): ReportTo
   let expected = 0;
   let gap = 0;
   for (const r of rows) {
-    if (Number.isFinite(r.expected_yield_vnd)) expected += r.expected_yield_vnd!;
-    if (Number.isFinite(r.tax_gap_vnd)) gap += r.tax_gap_vnd!;
+    if (Number.isFinite(r.expected_yield_vnd)) expected += Math.round(r.expected_yield_vnd!);
+    if (Number.isFinite(r.tax_gap_vnd)) gap += Math.round(r.tax_gap_vnd!);
   }
   return { entities, cases: rows.length, expected_yield_vnd: Math.round(expected), tax_gap_vnd: Math.round(gap) };
 }

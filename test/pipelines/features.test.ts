@@ -152,6 +152,25 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     expect([...js].sort()).toEqual(['goods:tiền hàng', 'goods:áo']);
   });
 
+  // issue 14, rel9: a phrase of the private patterns is whole syllables, not a piece of another word
+  it("a buyer's 'chuyen khoan tien hang' is trade, not a refund ('hoan tien' inside 'khoan tien')", async () => {
+    const rows = await db.all<{ d: string; private: boolean }>(
+      `select d, regexp_matches(d, getvariable('re_private')) as private
+       from (values ('chuyen khoan tien hang'), ('chuyen khoan tra tien hang'), ('ck tra tien nhap hang'),
+                    ('hoan tien don hang 12'), ('hoan tra tien coc'), ('tien nha thang 3'), ('luong thang 3')) v(d)
+       order by d`,
+    );
+    expect(rows).toEqual([
+      { d: 'chuyen khoan tien hang', private: false },
+      { d: 'chuyen khoan tra tien hang', private: false },
+      { d: 'ck tra tien nhap hang', private: false },
+      { d: 'hoan tien don hang 12', private: true },
+      { d: 'hoan tra tien coc', private: true },
+      { d: 'luong thang 3', private: true },
+      { d: 'tien nha thang 3', private: true },
+    ]);
+  });
+
   it('Binh: filed quarterly last year, nothing this year, still selling by COD', () => {
     const b = features['Bình']!;
     expect(b.returns).toBe(0);

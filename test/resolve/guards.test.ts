@@ -740,6 +740,33 @@ describe("rows of an account serving another seller (a relative's account)", () 
     });
   });
 
+  // issue 14, rel9: the most common way a buyer writes a transfer for goods holds a refund's words
+  // inside another syllable (`khoan tien` ⊃ `hoan tien`, `khoan tra` ⊃ `hoan tra`); read as private
+  // money, the seller's transfers stayed in the holder's record as the holder's own
+  it("buyer transfers written 'chuyen khoan tien hang' are transfers, not refunds: they stay unattributed too", async () => {
+    const s = seller();
+    const own = [credit('H', 'luong thang 3'), credit('H', 'hoan tien don hang 123')];
+    const payout = credit('S', 'shopee payout 66601 dot 1', 'shopee');
+    const transfers = [credit('S', 'chuyen khoan tien hang'), credit('S', 'chuyen khoan tra tien hang')];
+    const delivery: Delivery = {
+      stg_taxpayers: s.taxpayers,
+      stg_platform_sellers: s.shops,
+      stg_bank_transactions: [...own, payout, ...transfers],
+      stg_cod_shipments: s.parcels,
+    };
+    await resolved(delivery, async (db) => {
+      const p = await placed(db);
+      expect(p.entities).toEqual([['H'], ['S']]);
+      expect(p.unattributed).toEqual(transfers.map((r) => r.record_key!).sort());
+      // the holder's salary and refund stay the holder's
+      const holderRows = await db.value<number>(
+        `select count(*)::int from int_record_identity r join int_identity_records i using (record_id)
+         where r.source = 'bank_transactions' and i.source_key = 'ACB:7'`,
+      );
+      expect(holderRows).toBe(own.length);
+    });
+  });
+
   it("a remittance into it stays unattributed when the holder's own parcels are remitted there too", async () => {
     const s = seller();
     const remittance = credit('S', 'doi soat cod 00012347', 'ghtk');
