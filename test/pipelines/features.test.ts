@@ -198,9 +198,7 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
        from mart_entity_profile order by entity_id`,
     );
     expect(profile).toEqual(expected);
-    const an = await db.one<Record<string, string | null>>(
-      `select * from mart_entity_profile where name like '%An'`,
-    );
+    const an = await db.one<Record<string, string | null>>(`select * from mart_entity_profile where name like '%An'`);
     // four sources and two accounts (W6 was remitted to the marketplace's), each sorted; no website, so no domain
     expect(an).toMatchObject({
       sources: 'bank_transactions|cod_shipments|platform_sellers|taxpayers',
