@@ -1,10 +1,15 @@
 /**
- * Each named model of a finished workspace, built again on a copy of its warehouse: wall ms, and
- * with --json DIR DuckDB's JSON profile of each (PRAGMA enable_profiling). Not a test.
+ * Each named model of a finished workspace, built again on a copy of its warehouse (the copy's
+ * table is replaced; the workspace is not touched): wall and CPU ms of this process (DuckDB's
+ * threads included), and with --json DIR DuckDB's JSON profile of each (PRAGMA enable_profiling).
+ * Not a test.
  *
  *   npx tsx bench/profile-models.ts --workspace WS --tax-year 2025 [--json DIR] [--repeat N] model ...
+ *   --pipelines DIR   another tree's pipelines/ (a before beside an after on one warehouse)
+ *   --copy FILE       where the copy goes (default: the OS temp folder); --no-copy reuses it
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb, ident, literal } from '../engine/warehouse/db.js';
@@ -19,7 +24,7 @@ const { values, positionals } = parseArgs({
     'tax-year': { type: 'string', default: '2025' },
     json: { type: 'string' },
     repeat: { type: 'string', default: '1' },
-    copy: { type: 'string', default: '/tmp/perf9a/profile-copy.duckdb' },
+    copy: { type: 'string', default: join(tmpdir(), 'sangloc-profile-models.duckdb') },
     threads: { type: 'string' },
     // another tree's pipelines/ (e.g. main's, for a before beside an after on one warehouse)
     pipelines: { type: 'string' },
