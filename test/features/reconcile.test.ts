@@ -124,8 +124,8 @@ function withBug(name: string, from: string, to: string): Model[] {
 const loseW2 = () =>
   withBug(
     'int_parcels_classified',
-    'join senders s on s.record_key = p.record_key\n    left join',
-    "join senders s on s.record_key = p.record_key and p.record_key <> 'ghn:W2'\n    left join",
+    'join senders s on s.record_key = p.record_key\n),',
+    "join senders s on s.record_key = p.record_key and p.record_key <> 'ghn:W2'\n),",
   );
 
 /** The delivery through the models (`models`: as they are, or with a bug), then reconciled for 2025. */

@@ -198,6 +198,67 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     expect(counted).toBe(12 * M);
   });
 
+  it("the profile's identifier lists: each kind's distinct values sorted and joined with |, null when an entity has none", async () => {
+    // the same lists as DuckDB's ordered string_agg makes them (the model builds them as sorted lists)
+    const expected = await db.all(
+      `select entity_id,
+              string_agg(distinct tax_id, '|' order by tax_id) as tax_ids,
+              string_agg(distinct national_id, '|' order by national_id) as national_ids,
+              string_agg(distinct phone, '|' order by phone) as phones,
+              string_agg(distinct email, '|' order by email) as emails,
+              string_agg(distinct account, '|' order by account) as accounts,
+              string_agg(distinct domain, '|' order by domain) as domains,
+              string_agg(distinct source_key, '|' order by source_key) filter (where source = 'platform_sellers') as shops,
+              string_agg(distinct source, '|' order by source) as sources
+       from int_entities group by entity_id order by entity_id`,
+    );
+    const profile = await db.all(
+      `select entity_id, tax_ids, national_ids, phones, emails, accounts, domains, shops, sources
+       from mart_entity_profile order by entity_id`,
+    );
+    expect(profile).toEqual(expected);
+    const an = await db.one<Record<string, string | null>>(`select * from mart_entity_profile where name like '%An'`);
+    // four sources and two accounts (W6 was remitted to the marketplace's), each sorted; no website, so no domain
+    expect(an).toMatchObject({
+      sources: 'bank_transactions|cod_shipments|platform_sellers|taxpayers',
+      accounts: 'TCB:999000111|VCB:0071000123456',
+      domains: null,
+    });
+    expect(an?.shops?.split('|')).toHaveLength(1);
+  });
+
+  it('outcomes reach the entity holding the value they name (phone, waybill, tax code), and none when nobody does', async () => {
+    const an = await db.value<string>(`select entity_id from mart_entity_profile where name like '%An'`);
+    const binh = await db.value<string>(`select entity_id from mart_entity_profile where name like '%Bình'`);
+    const anPhone = await db.value<string>(`select phones from mart_entity_profile where entity_id = $e`, { e: an });
+    await db.exec(`create or replace temp table saved_outcomes as select * from stg_outcomes`);
+    try {
+      await db.exec(
+        `insert into stg_outcomes by name
+         select * from (values
+             ('phone', $phone, '2024', 2024, 'undeclared', 1, 1, null::date, 'risk', 0, 1, 1),
+             ('waybill', 'ghn:B1', '2024', 2024, 'compliant', null, null, null::date, 'random', 0, 2, 1),
+             ('tax_id', '0101234565', '2023', 2023, 'compliant', null, null, null::date, 'risk', 0, 3, 1),
+             ('phone', '0999999999', '2024', 2024, 'undeclared', 1, 1, null::date, 'risk', 0, 4, 1)
+         ) t(subject_type, subject_id, period, tax_year, result, assessed_revenue, assessed_tax, closed_on, selection, _file_id, _line, _load_seq)`,
+        { phone: anPhone },
+      );
+      await runModels(db, (m) => m.name === 'int_outcome_entities');
+      const rows = await db.all<{ subject_type: string; subject_id: string; entity_id: string | null }>(
+        `select subject_type, subject_id, entity_id from int_outcome_entities order by subject_type, subject_id`,
+      );
+      expect(rows).toEqual([
+        { subject_type: 'phone', subject_id: anPhone, entity_id: an },
+        { subject_type: 'phone', subject_id: '0999999999', entity_id: null },
+        { subject_type: 'tax_id', subject_id: '0101234565', entity_id: binh },
+        { subject_type: 'waybill', subject_id: 'ghn:B1', entity_id: binh },
+      ]);
+    } finally {
+      await db.exec(`delete from stg_outcomes; insert into stg_outcomes select * from saved_outcomes`);
+      await runModels(db, (m) => m.name === 'int_outcome_entities');
+    }
+  });
+
   it('a marketplace remittance account does not glue its many senders together', async () => {
     const n = await db.value<number>(
       `select count(distinct entity_id)::int from int_entities where source = 'cod_shipments'`,
