@@ -689,7 +689,11 @@ accounts_checked as (
         -- an undecided nominee shop's account (shop_records), on the shop and on the holder's records
         case when sa.account is not null or ua.account is not null then p.account
              else p.undecided_account end as shared_account,
-        case when sa.account is null then p.account
+        -- an undecided shop's operator's own parcels (own_sales_shop): the account holder may be the
+        -- operator (borrowed papers) or a relative paid in the operator's stead, so the account tells
+        -- neither; the parcels go by their phone and the shop
+        case when os.source_key is not null then p.account || '~#' || p.source || ':' || p.source_key
+             when sa.account is null then p.account
              when ap.person is not null then p.account || '~' || ap.person
              -- a shop on borrowed papers is the account holder's (the money shows who runs it)
              when p.nominee then p.account || '~' || aa.anchor
@@ -707,6 +711,7 @@ accounts_checked as (
     left join shared_accounts sa on sa.account = p.account
     left join account_people ap on ap.account = p.account and ap.name_key = p.name_key
     left join account_anchors aa on aa.account = p.account
+    left join own_sales_shop os on p.source = 'cod_shipments' and os.source_key = p.source_key
     left join (select distinct undecided_account as account from shop_records where undecided_account is not null) ua
         on ua.account = p.account
 ),

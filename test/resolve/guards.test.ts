@@ -516,6 +516,26 @@ describe('resolver guards', () => {
     });
   });
 
+  it("a seller's own shop paid into a relative's account, parcels there under the shop's name only, goes with the seller, not the holder", async () => {
+    // no personal name but the holder's on the account: the parcels' account says nothing of who sends them
+    const delivery: Delivery = {
+      ...undecidedPeople,
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'luong thang 4'),
+        bank('S', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('S', '0912000992')],
+      stg_cod_shipments: [
+        parcel('S', 'hoa moc store', '0912000992', 'ACB:991', '8 hang gai'),
+        parcel('S', 'hoa moc store', '0912000992', 'ACB:991', '8 hang gai'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['R'], ['S']]);
+    });
+  });
+
   it("parcels under the shop's name paid into another account do not tell who runs it", async () => {
     // T sells under a shop name like the undecided shop's, paid into T's own account
     const delivery: Delivery = {
