@@ -536,39 +536,6 @@ describe('resolver guards', () => {
     });
   });
 
-  it('a shop on borrowed papers carrying the phone the holder writes on their own records goes with the holder', async () => {
-    const delivery: Delivery = {
-      ...undecidedPeople,
-      stg_bank_transactions: [
-        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
-        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
-      ],
-      stg_platform_sellers: [undecidedShop('R', '0912000991')],
-    };
-    await resolved(delivery, async (db) => {
-      expect(await entities(db)).toEqual([['R'], ['S']]);
-    });
-  });
-
-  it("a shop paid into the holder's account on a family phone (the holder's and another person's name) joins neither", async () => {
-    // Q, of the holder's household, writes the phone too: it is not the holder's alone
-    const delivery: Delivery = {
-      stg_taxpayers: [
-        ...undecidedPeople.stg_taxpayers,
-        taxpayer('Q', 'pham thi hoa', '001190000995', '0912000991', 'Hà Nội', '3 hang dao'),
-      ],
-      stg_bank_transactions: [
-        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
-        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'luong thang 4'),
-        bank('X', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
-      ],
-      stg_platform_sellers: [undecidedShop('X', '0912000991')],
-    };
-    await resolved(delivery, async (db) => {
-      expect(await entities(db)).toEqual([['Q'], ['R'], ['S'], ['X']]);
-    });
-  });
-
   it("parcels under the shop's name paid into another account do not tell who runs it", async () => {
     // T sells under a shop name like the undecided shop's, paid into T's own account
     const delivery: Delivery = {
