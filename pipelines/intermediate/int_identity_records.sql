@@ -345,8 +345,34 @@ sender_shop as (
     having count(distinct shop_key) = 1
 ),
 
+-- A shop that keeps neither identity (undecided, above) is run by whoever sends COD parcels under
+-- its shop name paid into the account its payouts go to: a seller writes the shop's name as the
+-- sender on their own parcels (engine/generate/world.ts socialChannel: half the profiles) and is
+-- paid for them into their sales account, the account the shop's payouts go to; a lender writes
+-- their own name and is paid into their own account, and a marketplace's parcels are remitted to
+-- its collection account. Such a profile is the operator's own: it keeps its name, phone and
+-- account and carries the shop's shop_key, so the shop goes with its operator, whoever holds the
+-- account (the holder on borrowed papers, the seller on a relative's account). The name as written
+-- or a clerk's spelling of it (the words reordered, one letter dropped or two swapped: as in
+-- `spellings` below); one letter for another is another shop (Nhà Linh, Nhà Minh).
+own_sales_shop as (
+    select c.source_key, min(s.shop_key) as shop_key
+    from sender_records c
+    join shop_records s on s.undecided_account = c.account
+    where c.account not in (select account from market_accounts)
+      and (c.name_key = s.trade_name_key
+           or array_to_string(list_sort(string_split(c.name_key, ' ')), ' ')
+              = array_to_string(list_sort(string_split(s.trade_name_key, ' ')), ' ')
+           or (jaro_winkler_similarity(c.name_key, s.trade_name_key) >= 0.94
+               and damerau_levenshtein(c.name_key, s.trade_name_key) = 1
+               and (length(c.name_key) <> length(s.trade_name_key)
+                    or list_sort(string_split(c.name_key, '')) = list_sort(string_split(s.trade_name_key, '')))))
+    group by c.source_key
+    having count(distinct s.shop_key) = 1
+),
+
 -- parcels of a shop on borrowed papers carry the lender's name, phone and address, like the shop:
--- they link through the shop only
+-- they link through the shop only (the operator's own parcels, own_sales_shop, keep theirs)
 sender_linked as (
     select
         c.source, c.source_key, c.name_display,
@@ -359,10 +385,11 @@ sender_linked as (
         case when s.nominee then c.phone end as owner_phone,
         case when s.nominee then c.address_key end as owner_address_key,
         c.hub_name_key, c.hub_phone, c.hub_account,
-        x.shop_key
+        coalesce(x.shop_key, o.shop_key) as shop_key
     from sender_records c
     left join sender_shop x using (source_key)
     left join shop_records s on s.shop_key = x.shop_key
+    left join own_sales_shop o using (source_key)
 ),
 
 unioned as (
@@ -662,7 +689,11 @@ accounts_checked as (
         -- an undecided nominee shop's account (shop_records), on the shop and on the holder's records
         case when sa.account is not null or ua.account is not null then p.account
              else p.undecided_account end as shared_account,
-        case when sa.account is null then p.account
+        -- an undecided shop's operator's own parcels (own_sales_shop): the account holder may be the
+        -- operator (borrowed papers) or a relative paid in the operator's stead, so the account tells
+        -- neither; the parcels go by their phone and the shop
+        case when os.source_key is not null then p.account || '~#' || p.source || ':' || p.source_key
+             when sa.account is null then p.account
              when ap.person is not null then p.account || '~' || ap.person
              -- a shop on borrowed papers is the account holder's (the money shows who runs it)
              when p.nominee then p.account || '~' || aa.anchor
@@ -680,6 +711,7 @@ accounts_checked as (
     left join shared_accounts sa on sa.account = p.account
     left join account_people ap on ap.account = p.account and ap.name_key = p.name_key
     left join account_anchors aa on aa.account = p.account
+    left join own_sales_shop os on p.source = 'cod_shipments' and os.source_key = p.source_key
     left join (select distinct undecided_account as account from shop_records where undecided_account is not null) ua
         on ua.account = p.account
 ),

@@ -453,6 +453,113 @@ describe('resolver guards', () => {
     });
   });
 
+  // A shop on someone else's papers (S declares it) paid into R's account, which nothing else decides
+  // (undecided): its operator is whoever sends COD parcels under the shop's name into that account.
+  const undecidedShop = (operator: string, shopPhone: string): Row => ({
+    ...shop(operator, 'shopee:99201', 'le van minh', shopPhone, 'ACB:991', 'Hà Nội', '001190000992'),
+    shop_name: 'Hoa Mộc Store',
+  });
+  const undecidedPeople = {
+    stg_taxpayers: [
+      taxpayer('S', 'le van minh', '001190000992', '0912000992'),
+      taxpayer('R', 'tran thi thu', '001190000991', '0912000991', 'Hà Nội', '3 hang dao'),
+    ],
+  };
+
+  it("a shop on borrowed papers goes with the holder who sends parcels under the shop's name into its payout account", async () => {
+    const delivery: Delivery = {
+      ...undecidedPeople,
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      // the lender's phone on the shop: only the parcels tell who runs it
+      stg_platform_sellers: [undecidedShop('R', '0912000992')],
+      stg_cod_shipments: [
+        parcel('R', 'hoa moc store', '0912000991', 'ACB:991', '3 hang dao'),
+        parcel('R', 'hoa moc stroe', '0912000991', 'ACB:991', '3 hang dao'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      // the shop itself still keeps neither identity; its operator's parcels carry its shop_key
+      const r = await db.one<Row>(
+        `select name_key, account, shared_account from int_identity_records where source_key = 'shopee:99201'`,
+      );
+      expect(r).toEqual({ name_key: null, account: null, shared_account: 'ACB:991' });
+      expect(await entities(db)).toEqual([['R'], ['S']]);
+    });
+  });
+
+  it("a shop on borrowed papers paid into a relative's account goes with the seller who sends parcels under its name there, not the holder", async () => {
+    // S runs the shop on L's papers; the money goes to S's relative R, and so do S's parcels, some under
+    // the shop's name and some under S's own
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        taxpayer('L', 'le van minh', '001190000992', '0912000992'),
+        taxpayer('R', 'tran thi thu', '001190000991', '0912000991', 'Hà Nội', '3 hang dao'),
+        taxpayer('S', 'pham van long', '001190000994', '0912000994', 'Hà Nội', '8 hang gai'),
+      ],
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'luong thang 4'),
+        bank('S', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('S', '0912000992')],
+      stg_cod_shipments: [
+        parcel('S', 'hoa moc store', '0912000994', 'ACB:991', '8 hang gai'),
+        parcel('S', 'hoa moc store', '0912000994', 'ACB:991', '8 hang gai'),
+        parcel('S', 'pham van long', '0912000994', 'ACB:991', '8 hang gai'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['L'], ['R'], ['S']]);
+    });
+  });
+
+  it("a seller's own shop paid into a relative's account, parcels there under the shop's name only, goes with the seller, not the holder", async () => {
+    // no personal name but the holder's on the account: the parcels' account says nothing of who sends them
+    const delivery: Delivery = {
+      ...undecidedPeople,
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'luong thang 4'),
+        bank('S', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('S', '0912000992')],
+      stg_cod_shipments: [
+        parcel('S', 'hoa moc store', '0912000992', 'ACB:991', '8 hang gai'),
+        parcel('S', 'hoa moc store', '0912000992', 'ACB:991', '8 hang gai'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['R'], ['S']]);
+    });
+  });
+
+  it("parcels under the shop's name paid into another account do not tell who runs it", async () => {
+    // T sells under a shop name like the undecided shop's, paid into T's own account
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        ...undecidedPeople.stg_taxpayers,
+        taxpayer('T', 'hoang van tuan', '001190000993', '0912000993', 'Hà Nội', '5 hang ma'),
+      ],
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'luong thang 4'),
+        bank('X', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+        bank('T', 'ACB:993', 'hoang van tuan', '001190000993'),
+      ],
+      stg_platform_sellers: [undecidedShop('X', '0912000992')],
+      stg_cod_shipments: [
+        parcel('T', 'hoa moc store', '0912000993', 'ACB:993', '5 hang ma'),
+        parcel('T', 'hoa moc store', '0912000993', 'ACB:993', '5 hang ma'),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['R'], ['S'], ['T'], ['X']]);
+    });
+  });
+
   // a seller splitting sales over relatives' papers (split_shops) keeps a shop on their own papers
   const relatives = [
     ['le thi hoa', '0913000001', '001190000961'],
