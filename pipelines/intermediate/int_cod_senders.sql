@@ -176,9 +176,11 @@ own_accounts as (
 
 -- accounts found the warehouse's under some warehouse phone: the warehouse's too on parcels under
 -- its name whose phone is missing (nothing else says which warehouse booked them)
--- accounts a bank holds for someone other than a warehouse (the holder's name does not say one): under
--- a phone found a warehouse's by its name alone, such an account on the waybill is its client's, from
--- however many places (a single client's parcels leave from the depot and from home alike)
+-- accounts a bank holds for someone other than a warehouse (the holder's name does not say one). Under a
+-- phone found a warehouse's by its name alone, the pickup places say nothing of whose an account is (a
+-- single client's parcels leave from the depot and from home alike, and an account from one home may be
+-- the warehouse's own, paid for its one client there): the account is the client's when a bank holds it
+-- so, or the client uses it on parcels booked without the warehouse; otherwise the warehouse's
 held_accounts as (
     select distinct account as remit_account
     from stg_bank_transactions
@@ -194,8 +196,9 @@ warehouse_accounts as (
 
 checked as (
     select f.* replace (
-        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null
-                and not (f.named_only and ha.remit_account is not null))
+        f.hub_account
+            or (not f.named_only and coalesce(hp.places <> 1, false) and o.remit_account is null)
+            or (f.named_only and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
             or (f.hub_name and f.phone is null and wa.remit_account is not null) as hub_account
     )
     from flagged f
