@@ -133,8 +133,8 @@ flagged as (
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
             or (nw.phone is not null and regexp_matches(p.name_key, '^(kho|dich vu kho|fulfill?ment)( |$)'))
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
-        -- a warehouse's phone by its name alone (its spread is one seller's)
-        nw.phone is not null and b.phone is null
+        -- a warehouse's phone by its name, with the spread of one seller or two (few places and accounts)
+        nw.phone is not null
             and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
             as named_only,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
