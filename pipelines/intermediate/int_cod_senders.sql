@@ -17,7 +17,9 @@ address_heads as (
 
 parcels as (
     select
-        c.record_key, c.name_key, c.phone, c.remit_account, c.province, h.address_head
+        c.record_key, c.name_key, c.phone, c.remit_account, c.province, h.address_head,
+        -- a name a fulfilment service trades under (`Kho hàng …`, `Kho vận …`, `Dịch vụ kho …`, `Fulfillment …`)
+        coalesce(regexp_matches(c.name_key, getvariable('re_warehouse_name')), false) as warehouse_name
     from cod c
     left join address_heads h on h.address = c.address
 ),
@@ -108,7 +110,7 @@ books_for_several as (
 named_warehouses as (
     select distinct p.phone
     from parcels p
-    where p.phone is not null and regexp_matches(p.name_key, '^(kho|dich vu kho|fulfill?ment)( |$)')
+    where p.phone is not null and p.warehouse_name
       and p.phone not in (
           select phone from stg_taxpayers where phone is not null
           union all select phone from stg_platform_sellers where phone is not null
@@ -122,7 +124,7 @@ hub_names as (
     select name_key from books_for_several
     union
     select distinct p.name_key from parcels p join named_warehouses nw on nw.phone = p.phone
-    where regexp_matches(p.name_key, '^(kho|dich vu kho|fulfill?ment)( |$)')
+    where p.warehouse_name
 ),
 
 flagged as (
@@ -131,12 +133,12 @@ flagged as (
         coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
             or b.phone is not null or nw.phone is not null as hub_phone,
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
-            or (nw.phone is not null and regexp_matches(p.name_key, '^(kho|dich vu kho|fulfill?ment)( |$)'))
+            or (nw.phone is not null and p.warehouse_name)
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
         -- a warehouse's phone by its name, with the spread of one seller or two (few places and accounts)
         nw.phone is not null
             and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
-            as named_only,
+            as named_few,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
     from places p
     left join phone_spread ps on ps.phone = p.phone
@@ -174,19 +176,21 @@ own_accounts as (
     where not hub_phone and not hub_name and not hub_account and remit_account is not null
 ),
 
--- accounts found the warehouse's under some warehouse phone: the warehouse's too on parcels under
--- its name whose phone is missing (nothing else says which warehouse booked them)
 -- accounts a bank holds for someone other than a warehouse (the holder's name does not say one). Under a
--- phone found a warehouse's by its name alone, the pickup places say nothing of whose an account is (a
+-- phone found a warehouse's by its name, with few places and accounts (one client or two), the pickup places say nothing of whose an account is (a
 -- single client's parcels leave from the depot and from home alike, and an account from one home may be
 -- the warehouse's own, paid for its one client there): the account is the client's when a bank holds it
--- so, or the client uses it on parcels booked without the warehouse; otherwise the warehouse's
+-- so, or the client uses it on parcels booked without the warehouse; otherwise the warehouse's (with
+-- more places or accounts, the rule above: the warehouse serves many, and an account from one home is
+-- that home's seller's)
 held_accounts as (
     select distinct account as remit_account
     from stg_bank_transactions
-    where account is not null and not regexp_matches(coalesce(name_key, ''), '^(kho|dich vu kho|fulfill?ment)( |$)')
+    where account is not null and not coalesce(regexp_matches(name_key, getvariable('re_warehouse_name')), false)
 ),
 
+-- accounts found the warehouse's under some warehouse phone: the warehouse's too on parcels under
+-- its name whose phone is missing (nothing else says which warehouse booked them)
 warehouse_accounts as (
     select distinct hp.remit_account
     from hub_account_places hp
@@ -197,8 +201,8 @@ warehouse_accounts as (
 checked as (
     select f.* replace (
         f.hub_account
-            or (not f.named_only and coalesce(hp.places <> 1, false) and o.remit_account is null)
-            or (f.named_only and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
+            or (not f.named_few and coalesce(hp.places <> 1, false) and o.remit_account is null)
+            or (f.named_few and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
             or (f.hub_name and f.phone is null and wa.remit_account is not null) as hub_account
     )
     from flagged f
