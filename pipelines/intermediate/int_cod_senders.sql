@@ -135,10 +135,10 @@ flagged as (
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
             or (nw.phone is not null and p.warehouse_name)
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
-        -- a warehouse's phone by its name, with the spread of one seller or two (few places and accounts)
-        nw.phone is not null
+        -- a warehouse's phone by its name alone (its places and accounts are one seller's)
+        nw.phone is not null and b.phone is null
             and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
-            as named_few,
+            as named_only,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
     from places p
     left join phone_spread ps on ps.phone = p.phone
@@ -177,12 +177,12 @@ own_accounts as (
 ),
 
 -- accounts a bank holds for someone other than a warehouse (the holder's name does not say one). Under a
--- phone found a warehouse's by its name, with few places and accounts (one client or two), the pickup places say nothing of whose an account is (a
+-- phone found a warehouse's by its name alone (one seller's places and accounts), the pickup places say nothing of whose an account is (a
 -- single client's parcels leave from the depot and from home alike, and an account from one home may be
 -- the warehouse's own, paid for its one client there): the account is the client's when a bank holds it
--- so, or the client uses it on parcels booked without the warehouse; otherwise the warehouse's (with
--- more places or accounts, the rule above: the warehouse serves many, and an account from one home is
--- that home's seller's)
+-- so, or the client uses it on parcels booked without the warehouse; otherwise the warehouse's (a
+-- warehouse found by its spread or by two homes paid apart keeps the rule above: an account from one
+-- home is that home's seller's)
 held_accounts as (
     select distinct account as remit_account
     from stg_bank_transactions
@@ -201,8 +201,8 @@ warehouse_accounts as (
 checked as (
     select f.* replace (
         f.hub_account
-            or (not f.named_few and coalesce(hp.places <> 1, false) and o.remit_account is null)
-            or (f.named_few and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
+            or (not f.named_only and coalesce(hp.places <> 1, false) and o.remit_account is null)
+            or (f.named_only and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
             or (f.hub_name and f.phone is null and wa.remit_account is not null) as hub_account
     )
     from flagged f
