@@ -5,6 +5,12 @@ import { bankPatterns } from './bank-patterns.js';
 export const SHARED_REMIT_MIN_SENDERS = 10;
 
 /**
+ * A sender name a fulfilment service trades under (`Kho hàng An Phát`, `Kho vận …`, `Dịch vụ kho …`,
+ * `Fulfillment …`), on name keys: its phone is the warehouse's (int_cod_senders.sql, issue 14).
+ */
+export const WAREHOUSE_NAME = '^(kho|dich vu kho|fulfill?ment)( |$)';
+
+/**
  * The DuckDB variables the intermediate and mart models read with getvariable(): the tax year and
  * the classification parameters. One place, so a run and a test build the same features.
  *
@@ -17,6 +23,7 @@ export function featureVariables(taxYear: number): Record<string, string | numbe
     re_carrier_remittance: bankPatterns.carrierRemittance,
     re_platform_payout: bankPatterns.platformPayout,
     re_private: bankPatterns.private,
+    re_warehouse_name: WAREHOUSE_NAME,
     ...activityVariables(),
   };
 }

@@ -17,7 +17,9 @@ address_heads as (
 
 parcels as (
     select
-        c.record_key, c.name_key, c.phone, c.remit_account, c.province, h.address_head
+        c.record_key, c.name_key, c.phone, c.remit_account, c.province, h.address_head,
+        -- a name a fulfilment service trades under (`Kho hàng …`, `Kho vận …`, `Dịch vụ kho …`, `Fulfillment …`)
+        coalesce(regexp_matches(c.name_key, getvariable('re_warehouse_name')), false) as warehouse_name
     from cod c
     left join address_heads h on h.address = c.address
 ),
@@ -99,26 +101,51 @@ books_for_several as (
     having count(distinct paid) > 1
 ),
 
+-- A fulfilment service trades under a name that says so (`Kho hàng An Phát`, `Kho vận …`, `Dịch vụ
+-- kho …`, `Fulfillment …`) and writes it, with its own phone, on the parcels it books for its clients.
+-- One serving a single client has one name, one phone, one account and two places (its depot, the
+-- client's home): by spread, a seller. Its name still says what it is. A phone written with such a
+-- name is the warehouse's, unless a registry, shop or website record gives it as someone's own (a
+-- wholesale seller calling its shop `Kho sỉ …` on its own phone keeps it); so is the name.
+named_warehouses as (
+    select distinct p.phone
+    from parcels p
+    where p.phone is not null and p.warehouse_name
+      and p.phone not in (
+          select phone from stg_taxpayers where phone is not null
+          union all select phone from stg_platform_sellers where phone is not null
+          union all select phone from stg_websites where phone is not null)
+),
+
 -- a warehouse's name (found with its phone above) is the warehouse's on parcels where the phone is missing too
 hub_names as (
     select distinct name_key from phone_name_spread where places > coalesce(getvariable('sender_max_places'), 3)
     union
     select name_key from books_for_several
+    union
+    select distinct p.name_key from parcels p join named_warehouses nw on nw.phone = p.phone
+    where p.warehouse_name
 ),
 
 flagged as (
     select
         p.*,
         coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
-            or b.phone is not null as hub_phone,
+            or b.phone is not null or nw.phone is not null as hub_phone,
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
+            or (nw.phone is not null and p.warehouse_name)
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
+        -- a warehouse's phone by its name alone (its places and accounts are one seller's)
+        nw.phone is not null and b.phone is null
+            and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
+            as named_only,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
     from places p
     left join phone_spread ps on ps.phone = p.phone
     left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
     left join account_spread a on a.remit_account = p.remit_account
     left join books_for_several b on b.phone = p.phone and b.name_key = p.name_key
+    left join named_warehouses nw on nw.phone = p.phone
 ),
 
 -- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
@@ -149,6 +176,19 @@ own_accounts as (
     where not hub_phone and not hub_name and not hub_account and remit_account is not null
 ),
 
+-- accounts a bank holds for someone other than a warehouse (the holder's name does not say one). Under a
+-- phone found a warehouse's by its name alone (one seller's places and accounts), the pickup places say nothing of whose an account is (a
+-- single client's parcels leave from the depot and from home alike, and an account from one home may be
+-- the warehouse's own, paid for its one client there): the account is the client's when a bank holds it
+-- so, or the client uses it on parcels booked without the warehouse; otherwise the warehouse's (a
+-- warehouse found by its spread or by two homes paid apart keeps the rule above: an account from one
+-- home is that home's seller's)
+held_accounts as (
+    select distinct account as remit_account
+    from stg_bank_transactions
+    where account is not null and not coalesce(regexp_matches(name_key, getvariable('re_warehouse_name')), false)
+),
+
 -- accounts found the warehouse's under some warehouse phone: the warehouse's too on parcels under
 -- its name whose phone is missing (nothing else says which warehouse booked them)
 warehouse_accounts as (
@@ -160,7 +200,9 @@ warehouse_accounts as (
 
 checked as (
     select f.* replace (
-        f.hub_account or (coalesce(hp.places <> 1, false) and o.remit_account is null)
+        f.hub_account
+            or (not f.named_only and coalesce(hp.places <> 1, false) and o.remit_account is null)
+            or (f.named_only and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
             or (f.hub_name and f.phone is null and wa.remit_account is not null) as hub_account
     )
     from flagged f
@@ -169,6 +211,7 @@ checked as (
         on hp.phone = case when f.hub_phone then f.phone end and hp.remit_account = f.remit_account
     left join own_accounts o on o.remit_account = f.remit_account
     left join warehouse_accounts wa on wa.remit_account = case when f.phone is null then f.remit_account end
+    left join held_accounts ha on ha.remit_account = f.remit_account
 ),
 
 -- A marketplace's collection account is paid on the parcels of every seller of the platform, so it
