@@ -3,14 +3,6 @@ with source as (
     select * from raw_taxpayers
 ),
 
--- each province and address normalised once and joined back (norm_province's scalar subquery per
--- row joins every row to its distinct values): as stg_cod_shipments and stg_platform_sellers do
-provinces as (
-    select province_text, norm_province_row(province_text) as province_norm
-    from (select province as province_text from raw_taxpayers union select address from raw_taxpayers)
-    where province_text is not null
-),
-
 renamed as (
     select
         trim(tax_id)                                        as record_key,
@@ -24,7 +16,7 @@ renamed as (
         norm_email(email)                                   as email,
         trim(address)                                       as address,
         trim(ward)                                          as ward,
-        coalesce(p.province_norm, a.province_norm)          as province,
+        coalesce(norm_province(province), norm_province(address)) as province,
         coalesce(lower(trim(activity_group)), 'goods')      as activity_group,
         try_cast(trim(registered_on) as date)               as registered_on,
         coalesce(lower(trim(status)), 'active')             as status,
@@ -32,8 +24,6 @@ renamed as (
         _line,
         _load_seq
     from source
-    left join provinces as p on p.province_text = source.province
-    left join provinces as a on a.province_text = source.address
 ),
 
 final as (
