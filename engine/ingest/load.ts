@@ -26,6 +26,7 @@ import {
   contractChecks,
   identifierWarnings,
   parsedColumns,
+  trimmedName,
   warningListSql,
   type Check,
 } from './validate.js';
@@ -608,12 +609,17 @@ function planStage(
   const x = checkExpressions(staged.checks);
   // Every contract rule runs while the file is read (one pass, in parallel with parsing); the
   // trimmed texts and typed parses the rules share are computed once per row and dropped. (The
-  // identifier warnings run afterwards, once per distinct value: validateAndInsert.)
+  // identifier warnings run afterwards, once per distinct value: validateAndInsert.) `_key_hash`
+  // is the 64-bit hash of the row's key text for the duplicate-key check, taken here from the
+  // trimmed key columns the required rules already made (`lower` of them is `record_key_text`).
+  const trimmed = new Set(parsed.map((p) => p.name));
+  const keyText = (k: string) =>
+    trimmed.has(ident(trimmedName(k))) ? `lower(${ident(trimmedName(k))})` : `record_key_text(${ident(k)})`;
   const select = (reader: string) => `
     with delivered as (select ${projection.join(', ')} from ${reader}),
     parsed as (select *${parsed.map((p) => ', ' + p.sql).join('')} from delivered)
     select ${parsed.length ? `* exclude (${parsed.map((p) => p.name).join(', ')})` : '*'},
-      ${x.check} as _check
+      ${x.check} as _check, hash(${spec.key.map(keyText).join(', ')}) as _key_hash
     from parsed`;
   return { staged, select };
 }
@@ -1010,10 +1016,10 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
       `where _check is not null or ${warnedRow}`,
   );
   // Duplicate keys within the file: the first row that keeps every rule stays, later ones are
-  // rejected. Grouping by a 64-bit hash of the key keeps the big aggregate small; the few groups
-  // it flags are confirmed on the keys themselves.
+  // rejected. Grouping by a 64-bit hash of the key (`_key_hash`, made while the file was read)
+  // keeps the big aggregate small; the few groups it flags are confirmed on the keys themselves.
   await db.exec(
-    `create temp table _ingest_dups as select hash(${keys.join(', ')}) as h from _ingest_raw where _check is ` +
+    `create temp table _ingest_dups as select _key_hash as h from _ingest_raw where _check is ` +
       `null group by h having count(*) > 1`,
   );
   const hasDups = ((await db.value<number>(`select count(*)::bigint from _ingest_dups`)) ?? 0) > 0;
@@ -1025,7 +1031,7 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
       with candidates as (
         select _rid, _line, ${keys.map((k, i) => `${k} as _k${i}`).join(', ')}, ` +
         `left(concat_ws(':', ${spec.key.map(ident).join(', ')}), 200) as _value
-        from _ingest_file where _check is null and hash(${keys.join(', ')}) in (select h from _ingest_dups)
+        from _ingest_file where _check is null and _key_hash in (select h from _ingest_dups)
       )
       select _rid, _line, _value, min(_line) over (partition by ${keys.map((_, i) => `_k${i}`).join(', ')}) as ` +
         `_first_line

@@ -84,6 +84,14 @@ const cases: Case[] = [
     rejects: [[3, 'tax_id+period', /duplicate key .* line 2/]],
   },
   {
+    // The key is compared as its key text (trimmed, any letter case), as staging's restatement rule does.
+    name: 'duplicate keys written with other spacing: the same key',
+    content: `${header}\n0100109106,2025,1,,\n 0100109106 , 2025 ,2,,\n`,
+    read: 2,
+    loaded: 1,
+    rejects: [[3, 'tax_id+period', /duplicate key .* line 2/]],
+  },
+  {
     name: 'invalid UTF-8 byte',
     content: Buffer.concat([
       Buffer.from(`${header}\n0100109106,2025,1,,\n0100109107,20`),
