@@ -213,10 +213,11 @@ seen as (
 -- A compliant taxpayer declares all its sales, those whose traces stayed apart from its registry
 -- record too (an account opened without its ID, a shop under another name): the revenue it declares
 -- beyond what is seen of it is revenue seen somewhere else. A seller of its name whose seen revenue
--- is that amount (from 90 % of it, cash sales never seen, to 105 %, a transfer read as a sale) is
--- likely its: for names too common for the name alone to tell (commonly more than 3 registered holders).
+-- is that amount (from 90 % of it, cash sales never seen, to it plus 5 % of all the taxpayer declares:
+-- a transfer read as a sale, or a return a few per cent off the whole, all of which falls on the
+-- remainder) is likely its: for names too common for the name alone to tell (commonly more than 3 registered holders).
 unexplained as (
-    select d.entity_id, d.declared_revenue - coalesce(s.observed_revenue, 0) as amount
+    select d.entity_id, d.declared_revenue - coalesce(s.observed_revenue, 0) as amount, d.declared_revenue
     from declared d
     left join seen s using (entity_id)
     where d.entity_id in (select entity_id from registered)
@@ -277,7 +278,7 @@ owner_evidence as (
 -- (the candidate's amount is put beside the pair first: joined in one go, the planner matched every
 -- seen revenue with every unexplained amount of its band, a range join that grows with n²)
 candidate_amounts as materialized (
-    select p.entity_id, p.candidate_id, x.amount
+    select p.entity_id, p.candidate_id, x.amount, x.declared_revenue
     from (
         select u.entity_id, n.entity_id as candidate_id
         from entity_names u
@@ -296,7 +297,7 @@ amount_matches as (
     select distinct p.entity_id, p.candidate_id
     from candidate_amounts p
     join seen s on s.entity_id = p.entity_id
-    where s.observed_revenue between 0.9 * p.amount and 1.05 * p.amount
+    where s.observed_revenue between 0.9 * p.amount and p.amount + 0.05 * p.declared_revenue
 ),
 
 -- an amount explains one seller: shared by several sellers or candidates, the weight is split among them
