@@ -10,17 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../engine/warehouse/db.js';
 import { withDb } from './fixtures.js';
-import { build, entities, parcel, taxpayer, type Row } from './parcel-delivery.js';
-
-/** Parcels no record holds, per person: `{ C: 3 }`. */
-async function unattributed(db: Db): Promise<Record<string, number>> {
-  const rows = await db.all<{ p: string; n: number }>(`
-    select split_part(record_key, ':', 1) as p, count(*)::int as n
-    from stg_cod_shipments
-    where record_key not in (select record_key from int_record_identity where source = 'cod_shipments')
-    group by 1 order by 1`);
-  return Object.fromEntries(rows.map((r) => [r.p, r.n]));
-}
+import { build, entities, parcel, taxpayer, type Row, unattributed } from './parcel-delivery.js';
 
 /** The person letters of the records in the entity holding `recordKey`. */
 async function peopleWith(db: Db, recordKey: string): Promise<string> {

@@ -9,19 +9,8 @@
  * guards-fulfilment.test.ts; every record key starts with its person (`A:…`).
  */
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../engine/warehouse/db.js';
 import { withDb } from './fixtures.js';
-import { build, entities, parcel, type Row, taxpayer } from './parcel-delivery.js';
-
-/** Parcels no record holds, per person: `{ C: 3 }`. */
-async function unattributed(db: Db): Promise<Record<string, number>> {
-  const rows = await db.all<{ p: string; n: number }>(`
-    select split_part(record_key, ':', 1) as p, count(*)::int as n
-    from stg_cod_shipments
-    where record_key not in (select record_key from int_record_identity where source = 'cod_shipments')
-    group by 1 order by 1`);
-  return Object.fromEntries(rows.map((r) => [r.p, r.n]));
-}
+import { build, entities, parcel, type Row, taxpayer, unattributed } from './parcel-delivery.js';
 
 const wh = { name: 'dich vu kho phu quy 12', phone: '0900000012', account: 'TPB:555', depot: 'kho 5 quoc lo 1a, p. 9' };
 const homeA = '10 le loi, p. 1';

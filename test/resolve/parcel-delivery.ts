@@ -101,6 +101,16 @@ export async function entities(db: Db): Promise<string[][]> {
 
 let n = 0;
 /** A delivered COD parcel of `person` (record key `person:N`). */
+/** Parcels no record holds, per person: `{ C: 3 }`. */
+export async function unattributed(db: Db): Promise<Record<string, number>> {
+  const rows = await db.all<{ p: string; n: number }>(`
+    select split_part(record_key, ':', 1) as p, count(*)::int as n
+    from stg_cod_shipments
+    where record_key not in (select record_key from int_record_identity where source = 'cod_shipments')
+    group by 1 order by 1`);
+  return Object.fromEntries(rows.map((r) => [r.p, r.n]));
+}
+
 export const parcel = (
   person: string,
   name: string,
