@@ -569,6 +569,22 @@ describe('resolver guards', () => {
     });
   });
 
+  it("a shop on borrowed papers carrying the phone on the holder's own parcels into its payout account goes with the holder", async () => {
+    // the registry has another phone for R: only R's parcels, remitted into the account, carry this one
+    const delivery: Delivery = {
+      ...undecidedPeople,
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('R', '0912000994')],
+      stg_cod_shipments: [parcel('R', 'tran thi thu', '0912000994', 'ACB:991', '3 hang dao')],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['R'], ['S']]);
+    });
+  });
+
   it("a shop on borrowed papers carrying the phone of the holder's namesake (another national ID, no tie to the account) joins neither", async () => {
     // N has the holder's name but is another person: the phone is N's, not the holder's
     const delivery: Delivery = {
