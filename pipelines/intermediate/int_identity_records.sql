@@ -230,6 +230,51 @@ holder_named as (
       and not list_contains(string_split(trade_name_key, ' '), list_reverse(string_split(name_key, ' '))[1])
 ),
 
+-- The phone declared on a nominee-suspect shop is the holder's when the holder writes it on their
+-- own records (the registry's, a shop on the holder's papers, COD parcels or a website under the
+-- holder's name or a clerk's spelling of it) and no other person's name is written with it (not
+-- the declared owner's, not a family member's): the operator writes their own phone on the shops
+-- they run, on relatives' papers or not (engine/generate/world.ts: the `nominee` knob, half the
+-- shops; split_shops, 45 %), while a shop paid into a relative's account carries the seller's phone,
+-- under the seller's name elsewhere. A shop given to the holder (holder_trades, holder_named) goes
+-- by the holder's name: it is not counted, so one decision does not make the next.
+phone_records as (
+    select phone, name_key, national_id, account from taxpayer_records where phone is not null and name_key is not null
+    union all
+    select phone, name_key, national_id, account from sender_records where phone is not null and name_key is not null
+    union all
+    select phone, name_key, national_id, account from website_records where phone is not null and name_key is not null
+    union all
+    select phone, name_key, national_id, account from shop_checked
+    where not nominee and phone is not null and name_key is not null
+),
+
+holder_phone_shops as (
+    select s.source_key
+    from shop_checked s
+    join phone_records r on r.phone = s.phone
+    join account_holders h on h.account = s.account
+    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
+        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
+    where s.nominee and s.holder_name_key is not null
+    group by s.source_key
+    -- the holder writes it on a record that is theirs beyond the name: their national ID or this
+    -- account on it (a namesake of the holder writing their own phone carries neither)
+    having bool_or(r.name_key = s.holder_name_key
+            and (r.account = s.account or (r.national_id is not null and r.national_id = h.national_id)))
+        -- every personal name written with the phone reads like the holder's
+        and not bool_or(
+            (list_contains(surnames, string_split(r.name_key, ' ')[1])
+                or (string_split(r.name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                    and string_split(r.name_key, ' ')[2] in ('van', 'thi')))
+            and len(string_split(r.name_key, ' ')) between 3 and 5
+            and r.name_key <> s.holder_name_key
+            and jaro_winkler_similarity(r.name_key, s.holder_name_key) < 0.94
+            and jaro_winkler_similarity(array_to_string(list_sort(string_split(r.name_key, ' ')), ' '),
+                                        array_to_string(list_sort(string_split(s.holder_name_key, ' ')), ' ')) < 0.94)
+),
+
 -- (account, phone) pairs used by more than one shop or COD sender profile
 operator_phones as (
     select account, phone
@@ -244,11 +289,13 @@ operator_phones as (
 ),
 
 shop_phone_checked as (
-    select s.*, not s.nominee or o.phone is not null as operator_phone,
+    select s.*, not s.nominee or o.phone is not null or hp.source_key is not null as operator_phone,
         s.nominee and s.account not in (select account from holder_trades)
-            and s.source_key not in (select source_key from holder_named) as undecided
+            and s.source_key not in (select source_key from holder_named)
+            and hp.source_key is null as undecided
     from shop_checked s
     left join operator_phones o on o.account = s.account and o.phone = s.phone
+    left join holder_phone_shops hp on hp.source_key = s.source_key
 ),
 
 shop_records as (

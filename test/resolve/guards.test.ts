@@ -536,6 +536,77 @@ describe('resolver guards', () => {
     });
   });
 
+  it('a shop on borrowed papers carrying the phone the holder writes on their own records goes with the holder', async () => {
+    const delivery: Delivery = {
+      ...undecidedPeople,
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('R', '0912000991')],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['R'], ['S']]);
+    });
+  });
+
+  it("a shop paid into the holder's account on a family phone (the holder's and another person's name) joins neither", async () => {
+    // Q, of the holder's household, writes the phone too: it is not the holder's alone
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        ...undecidedPeople.stg_taxpayers,
+        taxpayer('Q', 'pham thi hoa', '001190000995', '0912000991', 'Hà Nội', '3 hang dao'),
+      ],
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'luong thang 4'),
+        bank('X', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('X', '0912000991')],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['Q'], ['R'], ['S'], ['X']]);
+    });
+  });
+
+  it("a shop on borrowed papers carrying the phone on the holder's own parcels into its payout account goes with the holder", async () => {
+    // the registry has another phone for R: only R's parcels, remitted into the account, carry this one
+    const delivery: Delivery = {
+      ...undecidedPeople,
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('R', '0912000994')],
+      stg_cod_shipments: [parcel('R', 'tran thi thu', '0912000994', 'ACB:991', '3 hang dao')],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entities(db)).toEqual([['R'], ['S']]);
+    });
+  });
+
+  it("a shop on borrowed papers carrying the phone of the holder's namesake (another national ID, no tie to the account) joins neither", async () => {
+    // N has the holder's name but is another person: the phone is N's, not the holder's
+    const delivery: Delivery = {
+      stg_taxpayers: [
+        ...undecidedPeople.stg_taxpayers,
+        taxpayer('N', 'tran thi thu', '001190000993', '0912000993', 'Hà Nội', '9 hang bac'),
+      ],
+      stg_bank_transactions: [
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991'),
+        bank('R', 'ACB:991', 'tran thi thu', '001190000991', 'shopee payout 99201 01/2025'),
+      ],
+      stg_platform_sellers: [undecidedShop('R', '0912000993')],
+    };
+    await resolved(delivery, async (db) => {
+      // the shop keeps neither identity: the holder is not shown to run it
+      const r = await db.one<Row>(
+        `select name_key, account, shared_account from int_identity_records where source_key = 'shopee:99201'`,
+      );
+      expect(r).toEqual({ name_key: null, account: null, shared_account: 'ACB:991' });
+    });
+  });
+
   it("parcels under the shop's name paid into another account do not tell who runs it", async () => {
     // T sells under a shop name like the undecided shop's, paid into T's own account
     const delivery: Delivery = {
