@@ -5,6 +5,15 @@ with taxpayers as (
     select * from stg_taxpayers
 ),
 
+-- Vietnamese surnames that are not also everyday shop words once diacritics are gone (Đỗ / đồ, Tô /
+-- tổ, Mai, Hà … count only before `van` / `thi`): what makes a name key read as a person's, in the
+-- `personal` tests below
+surnames as (
+    select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
+        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames
+),
+
 shops as not materialized (
     select * from stg_platform_sellers
 ),
@@ -254,9 +263,7 @@ holder_phone_shops as (
     from shop_checked s
     join phone_records r on r.phone = s.phone
     join account_holders h on h.account = s.account
-    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
-        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
-        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
+    cross join surnames
     where s.nominee and s.holder_name_key is not null
     group by s.source_key
     -- the holder writes it on a record that is theirs beyond the name: their national ID or this
@@ -505,9 +512,7 @@ phone_uses as (
                 and string_split(name_key, ' ')[2] in ('van', 'thi')))
             and len(string_split(name_key, ' ')) between 3 and 5 as personal
     from holders
-    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
-        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
-        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
+    cross join surnames
     where phone is not null and name_key is not null
     group by all
 ),
@@ -598,10 +603,7 @@ contact_names as (
         select 'email', email, name_key, string_split(name_key, ' ')
         from contacts_checked where email is not null and name_key is not null
     )
-    -- surnames that are not also everyday shop words once diacritics are gone (Đỗ / đồ, Tô / tổ, Mai, Hà …)
-    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
-        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
-        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
+    cross join surnames
     group by all
 ),
 
@@ -697,9 +699,7 @@ account_names as (
             and len(string_split(name_key, ' ')) between 3 and 5 as personal,
         array_to_string(list_sort(string_split(name_key, ' ')), ' ') as sorted
     from people_checked
-    cross join (select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
-        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
-        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames)
+    cross join surnames
     where account is not null and name_key is not null
     group by all
 ),
