@@ -101,7 +101,7 @@ export function caseTotals(rows: readonly CaseRow[], entities: number): ReportTo
     if (Number.isFinite(r.expected_yield_vnd)) expected += Math.round(r.expected_yield_vnd!);
     if (Number.isFinite(r.tax_gap_vnd)) gap += Math.round(r.tax_gap_vnd!);
   }
-  return { entities, cases: rows.length, expected_yield_vnd: Math.round(expected), tax_gap_vnd: Math.round(gap) };
+  return { entities, cases: rows.length, expected_yield_vnd: expected, tax_gap_vnd: gap };
 }
 
 /**
