@@ -382,9 +382,22 @@ market_platforms as (
     group by account
 ),
 
+-- A parcel whose phone is missing (not another phone) has the shop's own name left: it pairs with the
+-- shop of that name in the parcel's province on the account's platform (sender_shop keeps it only when
+-- no other shop of the platform there has that name). The platform is the one the account's parcels
+-- with a phone name: a warehouse's own account passes for a marketplace's by the many shop names its
+-- waybills carry, but none of its parcels carries a shop's phone, so it has none, and a seller with no
+-- shop writing a shop name another has there pairs with nobody.
+sender_shop_named as (
+    select c.source_key, c.account, s.shop_key, split_part(s.shop_key, ':', 1) as platform, true as by_trade
+    from market_senders c
+    join shop_records s on c.name_key = s.trade_name_key and c.province = s.province
+    where c.phone is null
+),
+
 sender_shop_candidates as (
     select p.source_key, p.shop_key, p.by_trade
-    from sender_shop_pairs p
+    from (select * from sender_shop_pairs union select * from sender_shop_named) p
     join market_platforms m on m.account = p.account and m.platform = p.platform
 ),
 
