@@ -76,3 +76,92 @@ describe('a marketplace collection account names no seller', () => {
     });
   });
 });
+
+/** A platform shop of `person` (one period), its name as the platform shows it. */
+const shop = (
+  person: string,
+  key: string,
+  shopName: string,
+  owner: string,
+  phone: string,
+  province = 'Hà Nội',
+): Row => ({
+  record_key: `${person}:${key}:2025-01`,
+  shop_key: key,
+  shop_name: shopName,
+  owner_name: owner,
+  name_key: owner,
+  phone,
+  payout_account: `TCB:${person}1`,
+  province,
+  address: `${person.charCodeAt(0)} hang bac`,
+  period: '2025-01',
+});
+
+/** The ten market sellers' shops on shopee: their parcels (name and phone) tell the account serves shopee. */
+const marketShops = (): Row[] =>
+  Array.from({ length: 10 }, (_, i) =>
+    shop(`${'FGHIJKLMNO'[i]}`, `shopee:10${i}`, `shop so ${i}`, `tran van ${i}`, `09120000${10 + i}`),
+  );
+
+/** The person letters of each entity holding one of `person`'s records. */
+const entitiesOf = async (db: Db, person: string): Promise<string[]> =>
+  (await entities(db)).filter((e) => e.includes(person)).map((e) => e.join(''));
+
+describe("a shop's marketplace parcels whose phone is missing (issue 14, rec11)", () => {
+  it.each([
+    { label: 'the only shop of that name', others: [] as Row[], together: true },
+    {
+      label: 'a shop of that name in another province does not count',
+      others: [shop('C', 'shopee:3', 'Nhà Hải', 'pham van cuong', '0903333333', 'Đà Nẵng')],
+      together: true,
+    },
+    {
+      label: 'two shops of that name in the province: neither',
+      others: [shop('D', 'shopee:4', 'Nhà Hải', 'vo thi dung', '0904444444')],
+      together: false,
+    },
+  ])('go with the shop of their name in their province on the platform: $label', async ({ others, together }) => {
+    await withDb(async (db) => {
+      const cod = [...marketSellers()];
+      // A's shop Nhà Hải; its marketplace parcels under the shop's name, the phone left off the waybill
+      for (let j = 0; j < 3; j++) cod.push(parcel('A', 'nha hai', null, market, '12 le loi, p. 1'));
+      await build(db, {
+        stg_platform_sellers: [
+          ...marketShops(),
+          shop('A', 'shopee:1', 'Nhà Hải', 'le thi hanh', '0901111111'),
+          ...others,
+        ],
+        stg_cod_shipments: cod,
+      });
+      const a = await entitiesOf(db, 'A');
+      if (together) expect(a).toEqual(['A']);
+      else {
+        // A's parcels stand apart from both shops of the name, and never with D's
+        expect(a).toHaveLength(2);
+        for (const e of a) expect(e).toBe('A');
+      }
+    });
+  });
+
+  it("not on a warehouse's account passing for a market's: a seller with no shop writes a name another's shop has", async () => {
+    await withDb(async (db) => {
+      const wh = { phone: '0900000009', account: 'MB:0925664874331' };
+      // ten sellers A–J booked by the warehouse from their homes under their own shops' names (ten names on
+      // its account: it passes for a market's), its phone on the waybills; none has a platform shop
+      const cod: Row[] = [...marketSellers()];
+      [...'ABCDEPQRST'].forEach((p, i) => {
+        const home = `${i + 10} le loi, p. 1`;
+        for (let j = 0; j < 2; j++) cod.push(parcel(p, `nha ${p.toLowerCase()}`, wh.phone, wh.account, home));
+        // the phone left off one waybill: a shop's name and a "market's" account, as on a marketplace parcel
+        cod.push(parcel(p, `nha ${p.toLowerCase()}`, null, wh.account, home));
+      });
+      // Z's shopee shop is called Nhà A too
+      await build(db, {
+        stg_platform_sellers: [...marketShops(), shop('Z', 'shopee:9', 'Nhà A', 'dang van z', '0909999999')],
+        stg_cod_shipments: cod,
+      });
+      for (const e of await entitiesOf(db, 'Z')) expect(e).toBe('Z');
+    });
+  });
+});
