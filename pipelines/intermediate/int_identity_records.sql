@@ -397,7 +397,8 @@ sender_shop_named as (
 
 sender_shop_candidates as (
     select p.source_key, p.shop_key, p.by_trade
-    from (select * from sender_shop_pairs union select * from sender_shop_named) p
+    -- (disjoint: every pair of sender_shop_pairs has a phone)
+    from (select * from sender_shop_pairs union all select * from sender_shop_named) p
     join market_platforms m on m.account = p.account and m.platform = p.platform
 ),
 
