@@ -38,6 +38,10 @@ import { tempDir, writeFiles } from '../helpers.js';
  * Bùi Thị Ngọc is registered; she sells through a shop on her own papers and one on Lưu Thị Yến's,
  * both paid into the account of Cao Văn Đức (a relative): nothing tells who runs them, so each keeps
  * neither identity, and Yến's shop names Ngọc, the declared owner of the other shop paid there.
+ * Hồ Thị Vân is registered (tax code only, no ID or phone on file) and declares 600 M; her shop gives
+ * that tax code as its owner's and is paid into the account of Đặng Văn Toàn (a relative): the shop keeps
+ * neither identity. The marketplace withheld 9 M on it, under her code, and her return says 0 paid
+ * (owed 9 M less the 9 M withheld).
  */
 const delivery = {
   'taxpayers.csv': [
@@ -58,6 +62,7 @@ const delivery = {
     '0100000116,household,Bùi Thị Ngọc,001190888111,,,,,Hà Nội,goods,2016-01-01,active',
     '0100000130,household,Trịnh Thị Nga,,,,"25 Lê Lợi, Phường Bến Thành, TP HCM",Phường Bến Thành,Hồ Chí Minh,goods,2016-01-01,active',
     '2200000018,household,Lương Văn Khoa,022085444555,,,,,Quảng Ninh,goods,2016-01-01,active',
+    '0100000148,individual,Hồ Thị Vân,,,,,,Hà Nội,goods,2016-01-01,active',
     '8400145276,household,HKD Phan Văn Bảo,,,,"Ấp Tân Thành, Thị trấn Hòa Thạnh, H. Châu Thành, Tây Ninh",Thị trấn Hòa Thạnh,Tây Ninh,goods,2013-10-16,active',
   ].join('\n'),
   'declarations.csv': [
@@ -76,6 +81,7 @@ const delivery = {
     '3900000015,2025,300000000,4500000,2026-01-20',
     '3900000022,2025,300000000,4500000,2026-01-20',
     '2200000018,2025,1000000000,15000000,2026-01-20',
+    '0100000148,2025,600000000,0,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
@@ -90,6 +96,7 @@ const delivery = {
     'shopee,206,Ngoc Shop,BUI THI NGOC,001190888111,,0912888111,,,Hà Nội,ACB,66003333,2025-06,300000000,450,0',
     'shopee,207,Yen Store,LUU THI YEN,001190888333,,0912888333,,,Hà Nội,ACB,66003333,2025-06,600000000,900,0',
     'shopee,208,Khoa Store,LUONG VAN KHOA,022085444555,,,,,Quảng Ninh,VCB,0071000999222,2025-06,700000000,1000,0',
+    'tiktokshop,601,Van Corner,HO THI VAN,,0100000148,0912777000,,,Hà Nội,ACB,66004444,2025-09,600000000,900,9000000',
   ].join('\n'),
   // 30 parcels of 10 M each for Bảo (his hamlet, the ward's kind abbreviated), for Khải and for Nga, booked
   // by one-client warehouses whose names do not say they are (a `Kho …` name is a warehouse's phone and name,
@@ -129,6 +136,8 @@ const delivery = {
     // the relative's account Ngọc's two shops are paid into
     'ACB,66003333,CAO VAN DUC,001080888222,,D1,2025-07-05T10:00:00,300000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 206 dot 1',
     'ACB,66003333,CAO VAN DUC,001080888222,,D2,2025-07-06T10:00:00,600000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 207 dot 1',
+    // the relative's account Vân's shop is paid into
+    'ACB,66004444,DANG VAN TOAN,001080999333,,V1,2025-10-05T10:00:00,591000000,credit,VCB,900002,TIKTOK SHOP,TIKTOK SHOP PAYOUT 601 dot 1',
     // the owner's own account, opened with the company's tax code
     ...Array.from(
       { length: 5 },
@@ -347,6 +356,27 @@ describe('registry candidates before "unregistered"', () => {
     expect(
       await db.value<number>(`select count(*)::int from mart_registry_candidates where entity_id = $e`, { e: khai.id }),
     ).toBe(0);
+  });
+
+  it("a shop that keeps neither identity names the registered taxpayer whose tax code it declares for its owner", async () => {
+    const shop = await db.one<{ entity_id: string; nominee: boolean; account: string | null; owner_tax_id: string }>(
+      `select entity_id, nominee, account, owner_tax_id from int_entities where source = 'platform_sellers' and source_key = 'tiktokshop:601'`,
+    );
+    expect(shop).toMatchObject({ nominee: true, account: null, owner_tax_id: '0100000148' });
+    const c = await candidateOf(shop!.entity_id);
+    expect(c?.candidate_tax_id).toBe('0100000148');
+    expect(c!.evidence.split(',')).toContain('owner');
+  });
+
+  it("tax withheld on that shop under her code counts as paid on her registry record: no gap on a return that says 0 paid", async () => {
+    const van = find('hồ thị vân', 'taxpayers');
+    const f = await db.one<{ tax_paid: number; tax_withheld: number; withheld_rate: number | null }>(
+      `select tax_paid, tax_withheld, withheld_rate from mart_entity_features where entity_id = $e`,
+      { e: van.id },
+    );
+    expect(f).toMatchObject({ tax_paid: 0, tax_withheld: 9_000_000, withheld_rate: null });
+    expect(van.gap).toBe(0);
+    expect(van.codes).toEqual([]);
   });
 
   it('the dossier shows the candidate first', async () => {
