@@ -52,30 +52,11 @@ platform as (
     group by e.entity_id
 ),
 
--- Tax a marketplace withheld for a shop is reported under the tax code the shop declares for its owner
--- (or, failing a registered one, the owner's national ID), and that taxpayer's return counts it as paid:
--- what the return says was paid is what was owed less the withholding (Decree 117/2025). A shop resolved
--- into another entity (paid into a relative's account, its owner's papers kept apart) takes its
--- withholding with it; the entity holding the registry record of that code is credited with it as well,
--- or its return would read as tax unpaid.
-registry_codes as (
-    select e.entity_id, t.tax_id, t.national_id
-    from entities e
-    join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
-),
-
+-- tax withheld on shops of other entities under a code this one files under (int_withholding_credited.sql)
 withheld_under_code as (
     select entity_id, sum(tax_withheld) as tax_withheld
-    from (
-        select c.entity_id, p.shop_key, p.tax_withheld
-        from stg_platform_sellers p
-        join registry_codes c on c.tax_id = p.tax_id or (c.national_id = p.national_id and c.tax_id is distinct from p.tax_id)
-        where p.tax_year = (select tax_year from year) and p.tax_withheld > 0
-        -- one taxpayer per return line: the tax code before the national ID
-        qualify row_number() over (partition by p.record_key order by (c.tax_id = p.tax_id) desc nulls last, c.entity_id) = 1
-    ) w
-    -- the shops of the entity itself are counted in platform above
-    anti join entities e on e.entity_id = w.entity_id and e.source = 'platform_sellers' and e.source_key = w.shop_key
+    from int_withholding_credited
+    where tax_year = (select tax_year from year)
     group by entity_id
 ),
 
