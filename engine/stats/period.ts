@@ -213,7 +213,7 @@ async function provinceRows(
   }
   // As the scorer does (engine/score/gap.ts): a possible registered twin's tax paid counts × its weight
   const hasCandidates = await db.tableExists('mart_registry_candidates');
-  // As the scorer does (mart_entity_features.sql): tax withheld on other entities' shops under a code this one files under
+  // As the scorer does (mart_entity_features.sql): tax withheld on other entities' shops under this one's codes
   const hasCredited = await db.tableExists('int_withholding_credited');
   await db.exec(
     `create or replace temp table stats_entity as
@@ -235,7 +235,8 @@ async function provinceRows(
     credited as (
         ${
           hasCredited
-            ? `select entity_id, sum(tax_withheld * ${overlap('period')}) as withheld from int_withholding_credited group by 1`
+            ? `select entity_id, sum(tax_withheld * ${overlap('period')}) as withheld
+               from int_withholding_credited group by 1`
             : 'select null::varchar as entity_id, 0::double as withheld where false'
         }),
     twin as (
@@ -255,8 +256,9 @@ async function provinceRows(
             coalesce(d.declared, 0) as declared, coalesce(d.paid, 0) + coalesce(t.paid, 0) as paid
         from mart_entity_profile pr
         ${hasFeatures ? 'left join mart_entity_features f using (entity_id)' : ''}
-        left join platform pl using (entity_id) left join credited cw using (entity_id) left join cod c using (entity_id)
-        left join bank b using (entity_id) left join declared d using (entity_id) left join twin t using (entity_id))
+        left join platform pl using (entity_id) left join credited cw using (entity_id)
+        left join cod c using (entity_id) left join bank b using (entity_id)
+        left join declared d using (entity_id) left join twin t using (entity_id))
     select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`,
     range,
   );

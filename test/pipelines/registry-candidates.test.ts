@@ -358,7 +358,7 @@ describe('registry candidates before "unregistered"', () => {
     ).toBe(0);
   });
 
-  it("a shop that keeps neither identity names the registered taxpayer whose tax code it declares for its owner", async () => {
+  it('a shop that keeps neither identity names the registered taxpayer whose tax code it declares for its owner', async () => {
     const shop = await db.one<{ entity_id: string; nominee: boolean; account: string | null; owner_tax_id: string }>(
       `select entity_id, nominee, account, owner_tax_id from int_entities where source = 'platform_sellers' and source_key = 'tiktokshop:601'`,
     );
@@ -368,7 +368,7 @@ describe('registry candidates before "unregistered"', () => {
     expect(c!.evidence.split(',')).toContain('owner');
   });
 
-  it("tax withheld on that shop under her code counts as paid on her registry record: no gap on a return that says 0 paid", async () => {
+  it('tax withheld on that shop under her code counts as paid on her registry record: no gap on a return that says 0 paid', async () => {
     const van = find('hồ thị vân', 'taxpayers');
     const f = await db.one<{ tax_paid: number; tax_withheld: number; withheld_rate: number | null }>(
       `select tax_paid, tax_withheld, withheld_rate from mart_entity_features where entity_id = $e`,
