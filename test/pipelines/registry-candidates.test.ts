@@ -11,6 +11,7 @@ import { silentLogger } from '../../engine/log.js';
 import { installNormalizeMacros } from '../../engine/normalize/sql.js';
 import { resolveExact } from '../../engine/resolve/exact.js';
 import { scoreEntities } from '../../engine/score/score.js';
+import { parsePeriod, periodStats } from '../../engine/stats/period.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
 import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
 import { tempDir, writeFiles } from '../helpers.js';
@@ -163,6 +164,7 @@ const delivery = {
 describe('registry candidates before "unregistered"', () => {
   let db: Db;
   let byName: Map<string, { codes: string[]; reasons: string[]; gap: number; id: string }>;
+  let totalGap: number;
 
   beforeAll(async () => {
     const dir = writeFiles(join(tempDir(), 'delivery'), delivery);
@@ -183,6 +185,7 @@ describe('registry candidates before "unregistered"', () => {
     );
     const eb = await readEntityBatch(db);
     const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
+    totalGap = scored.derived.taxGap.reduce((sum, g) => sum + g, 0);
     const names = new Map(
       (
         await db.all<{ entity_id: string; name: string; sources: string }>(
@@ -377,6 +380,11 @@ describe('registry candidates before "unregistered"', () => {
     expect(f).toMatchObject({ tax_paid: 0, tax_withheld: 9_000_000, withheld_rate: null });
     expect(van.gap).toBe(0);
     expect(van.codes).toEqual([]);
+  });
+
+  it("the year's statistics count that withholding as the scorer does: the province gaps sum to the cases' gaps", async () => {
+    const stats = await periodStats(db, parsePeriod('2025'));
+    expect(stats.total.tax_gap_vnd).toBeCloseTo(totalGap, 0);
   });
 
   it('the dossier shows the candidate first', async () => {
