@@ -42,7 +42,8 @@ import { tempDir, writeFiles } from '../helpers.js';
  * Hồ Thị Vân is registered (tax code only, no ID or phone on file) and declares 600 M; her shop gives
  * that tax code as its owner's and is paid into the account of Đặng Văn Toàn (a relative): the shop keeps
  * neither identity. The marketplace withheld 9 M on it, under her code, and her return says 0 paid
- * (owed 9 M less the 9 M withheld).
+ * (owed 9 M less the 9 M withheld). Lâm Thị Hạnh, registered the same way, stopped filing after 2024; her
+ * shop, paid into Trịnh Văn Phú's account, had 6 M withheld in 2025: no return of hers nets it.
  */
 const delivery = {
   'taxpayers.csv': [
@@ -64,6 +65,7 @@ const delivery = {
     '0100000130,household,Trịnh Thị Nga,,,,"25 Lê Lợi, Phường Bến Thành, TP HCM",Phường Bến Thành,Hồ Chí Minh,goods,2016-01-01,active',
     '2200000018,household,Lương Văn Khoa,022085444555,,,,,Quảng Ninh,goods,2016-01-01,active',
     '0100000148,individual,Hồ Thị Vân,,,,,,Hà Nội,goods,2016-01-01,active',
+    '0100000155,individual,Lâm Thị Hạnh,,,,,,Hà Nội,goods,2016-01-01,active',
     '8400145276,household,HKD Phan Văn Bảo,,,,"Ấp Tân Thành, Thị trấn Hòa Thạnh, H. Châu Thành, Tây Ninh",Thị trấn Hòa Thạnh,Tây Ninh,goods,2013-10-16,active',
   ].join('\n'),
   'declarations.csv': [
@@ -83,6 +85,7 @@ const delivery = {
     '3900000022,2025,300000000,4500000,2026-01-20',
     '2200000018,2025,1000000000,15000000,2026-01-20',
     '0100000148,2025,600000000,0,2026-01-20',
+    '0100000155,2024,300000000,4500000,2025-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
@@ -98,6 +101,7 @@ const delivery = {
     'shopee,207,Yen Store,LUU THI YEN,001190888333,,0912888333,,,Hà Nội,ACB,66003333,2025-06,600000000,900,0',
     'shopee,208,Khoa Store,LUONG VAN KHOA,022085444555,,,,,Quảng Ninh,VCB,0071000999222,2025-06,700000000,1000,0',
     'tiktokshop,601,Van Corner,HO THI VAN,,0100000148,0912777000,,,Hà Nội,ACB,66004444,2025-09,600000000,900,9000000',
+    'tiktokshop,602,Hanh Corner,LAM THI HANH,,0100000155,0912777111,,,Hà Nội,ACB,66005555,2025-09,400000000,600,6000000',
   ].join('\n'),
   // 30 parcels of 10 M each for Bảo (his hamlet, the ward's kind abbreviated), for Khải and for Nga, booked
   // by one-client warehouses whose names do not say they are (a `Kho …` name is a warehouse's phone and name,
@@ -139,6 +143,7 @@ const delivery = {
     'ACB,66003333,CAO VAN DUC,001080888222,,D2,2025-07-06T10:00:00,600000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 207 dot 1',
     // the relative's account Vân's shop is paid into
     'ACB,66004444,DANG VAN TOAN,001080999333,,V1,2025-10-05T10:00:00,591000000,credit,VCB,900002,TIKTOK SHOP,TIKTOK SHOP PAYOUT 601 dot 1',
+    'ACB,66005555,TRINH VAN PHU,001080999444,,P1,2025-10-05T10:00:00,394000000,credit,VCB,900002,TIKTOK SHOP,TIKTOK SHOP PAYOUT 602 dot 1',
     // the owner's own account, opened with the company's tax code
     ...Array.from(
       { length: 5 },
@@ -380,6 +385,21 @@ describe('registry candidates before "unregistered"', () => {
     expect(f).toMatchObject({ tax_paid: 0, tax_withheld: 9_000_000, withheld_rate: null });
     expect(van.gap).toBe(0);
     expect(van.codes).toEqual([]);
+  });
+
+  it('a registered seller who filed no return for the year is not credited with the withholding on her shop elsewhere', async () => {
+    const hanh = find('lâm thị hạnh', 'taxpayers');
+    const f = await db.one<{ tax_withheld: number }>(
+      `select tax_withheld from mart_entity_features where entity_id = $e`,
+      { e: hanh.id },
+    );
+    expect(f).toMatchObject({ tax_withheld: 0 });
+    // the shop keeps its own withholding
+    const shop = await db.one<{ tax_withheld: number }>(
+      `select f.tax_withheld from mart_entity_features f join int_entities e using (entity_id)
+       where e.source = 'platform_sellers' and e.source_key = 'tiktokshop:602'`,
+    );
+    expect(shop).toMatchObject({ tax_withheld: 6_000_000 });
   });
 
   it("the year's statistics count that withholding as the scorer does: the province gaps sum to the cases' gaps", async () => {
