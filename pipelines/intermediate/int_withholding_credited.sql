@@ -26,7 +26,7 @@ matched as (
     select l.record_key, l.shop_key, l.period, l.tax_year, l.tax_withheld, c.entity_id, c.code
     from lines l
     join codes c on c.code = l.tax_id or c.code = l.national_id
-    qualify dense_rank() over (partition by l.record_key order by (c.code = l.tax_id) desc nulls last) = 1
+    qualify dense_rank() over (partition by l.record_key order by case when c.code = l.tax_id then 0 else 1 end) = 1
 ),
 
 final as (
