@@ -213,6 +213,8 @@ async function provinceRows(
   }
   // As the scorer does (engine/score/gap.ts): a possible registered twin's tax paid counts × its weight
   const hasCandidates = await db.tableExists('mart_registry_candidates');
+  // As the scorer does (mart_entity_features.sql): tax withheld on other entities' shops under this one's codes
+  const hasCredited = await db.tableExists('int_withholding_credited');
   await db.exec(
     `create or replace temp table stats_entity as
     with platform as (
@@ -230,6 +232,13 @@ async function provinceRows(
         select c.entity_id, sum(d.declared_revenue * ${overlap('d.period')}) as declared, sum(d.tax_paid ` +
       `* ${overlap('d.period')}) as paid
         from stg_declarations d join int_entity_tax_codes c on c.code = d.tax_id group by 1),
+    credited as (
+        ${
+          hasCredited
+            ? `select entity_id, sum(tax_withheld * ${overlap('period')}) as withheld
+               from int_withholding_credited group by 1`
+            : 'select null::varchar as entity_id, 0::double as withheld where false'
+        }),
     twin as (
         ${
           hasCandidates
@@ -242,13 +251,14 @@ async function provinceRows(
         select pr.entity_id, coalesce(pr.province, '') as province,
             ${hasFeatures ? `coalesce(f.activity_group, 'goods')` : `'goods'`} as activity_group,
             ${hasFeatures ? 'f.withheld_rate' : 'null::double'} as withheld_rate,
-            coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) as withheld,
+            coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) + coalesce(cw.withheld, 0) as withheld,
             coalesce(c.cod, 0) as cod, coalesce(b.bank, 0) as bank,
             coalesce(d.declared, 0) as declared, coalesce(d.paid, 0) + coalesce(t.paid, 0) as paid
         from mart_entity_profile pr
         ${hasFeatures ? 'left join mart_entity_features f using (entity_id)' : ''}
-        left join platform pl using (entity_id) left join cod c using (entity_id)
-        left join bank b using (entity_id) left join declared d using (entity_id) left join twin t using (entity_id))
+        left join platform pl using (entity_id) left join credited cw using (entity_id)
+        left join cod c using (entity_id) left join bank b using (entity_id)
+        left join declared d using (entity_id) left join twin t using (entity_id))
     select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`,
     range,
   );

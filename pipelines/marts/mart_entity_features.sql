@@ -52,6 +52,14 @@ platform as (
     group by e.entity_id
 ),
 
+-- tax withheld on shops of other entities under a code this one files under (int_withholding_credited.sql)
+withheld_under_code as (
+    select entity_id, sum(tax_withheld) as tax_withheld
+    from int_withholding_credited
+    where tax_year = (select tax_year from year)
+    group by entity_id
+),
+
 cod as (
     select
         entity_id,
@@ -116,7 +124,7 @@ final as (
         r.activity_group                                            as activity_group,
         coalesce(rv.platform_gmv, 0)::bigint                        as platform_gmv,
         coalesce(pl.gmv_withheld, 0)::bigint                        as gmv_withheld,
-        coalesce(pl.tax_withheld, 0)::bigint                        as tax_withheld,
+        (coalesce(pl.tax_withheld, 0) + coalesce(wc.tax_withheld, 0))::bigint as tax_withheld,
         -- the rate a marketplace withheld reveals the activity group it applied
         case when coalesce(pl.gmv_withheld, 0) > 0 then pl.tax_withheld::double / pl.gmv_withheld end as withheld_rate,
         coalesce(rv.cod_sales, 0)::bigint                           as cod_sales,
@@ -150,6 +158,7 @@ final as (
     from profile p
     left join registry r using (entity_id)
     left join platform pl using (entity_id)
+    left join withheld_under_code wc using (entity_id)
     left join cod c using (entity_id)
     left join bank b using (entity_id)
     left join revenue rv using (entity_id)

@@ -11,6 +11,7 @@ import { silentLogger } from '../../engine/log.js';
 import { installNormalizeMacros } from '../../engine/normalize/sql.js';
 import { resolveExact } from '../../engine/resolve/exact.js';
 import { scoreEntities } from '../../engine/score/score.js';
+import { parsePeriod, periodStats } from '../../engine/stats/period.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
 import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
 import { tempDir, writeFiles } from '../helpers.js';
@@ -38,6 +39,11 @@ import { tempDir, writeFiles } from '../helpers.js';
  * Bùi Thị Ngọc is registered; she sells through a shop on her own papers and one on Lưu Thị Yến's,
  * both paid into the account of Cao Văn Đức (a relative): nothing tells who runs them, so each keeps
  * neither identity, and Yến's shop names Ngọc, the declared owner of the other shop paid there.
+ * Hồ Thị Vân is registered (tax code only, no ID or phone on file) and declares 600 M; her shop gives
+ * that tax code as its owner's and is paid into the account of Đặng Văn Toàn (a relative): the shop keeps
+ * neither identity. The marketplace withheld 9 M on it, under her code, and her return says 0 paid
+ * (owed 9 M less the 9 M withheld). Lâm Thị Hạnh, registered the same way, stopped filing after 2024; her
+ * shop, paid into Trịnh Văn Phú's account, had 6 M withheld in 2025: no return of hers nets it.
  */
 const delivery = {
   'taxpayers.csv': [
@@ -58,6 +64,8 @@ const delivery = {
     '0100000116,household,Bùi Thị Ngọc,001190888111,,,,,Hà Nội,goods,2016-01-01,active',
     '0100000130,household,Trịnh Thị Nga,,,,"25 Lê Lợi, Phường Bến Thành, TP HCM",Phường Bến Thành,Hồ Chí Minh,goods,2016-01-01,active',
     '2200000018,household,Lương Văn Khoa,022085444555,,,,,Quảng Ninh,goods,2016-01-01,active',
+    '0100000148,individual,Hồ Thị Vân,,,,,,Hà Nội,goods,2016-01-01,active',
+    '0100000155,individual,Lâm Thị Hạnh,,,,,,Hà Nội,goods,2016-01-01,active',
     '8400145276,household,HKD Phan Văn Bảo,,,,"Ấp Tân Thành, Thị trấn Hòa Thạnh, H. Châu Thành, Tây Ninh",Thị trấn Hòa Thạnh,Tây Ninh,goods,2013-10-16,active',
   ].join('\n'),
   'declarations.csv': [
@@ -76,6 +84,8 @@ const delivery = {
     '3900000015,2025,300000000,4500000,2026-01-20',
     '3900000022,2025,300000000,4500000,2026-01-20',
     '2200000018,2025,1000000000,15000000,2026-01-20',
+    '0100000148,2025,600000000,0,2026-01-20',
+    '0100000155,2024,300000000,4500000,2025-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
@@ -90,6 +100,8 @@ const delivery = {
     'shopee,206,Ngoc Shop,BUI THI NGOC,001190888111,,0912888111,,,Hà Nội,ACB,66003333,2025-06,300000000,450,0',
     'shopee,207,Yen Store,LUU THI YEN,001190888333,,0912888333,,,Hà Nội,ACB,66003333,2025-06,600000000,900,0',
     'shopee,208,Khoa Store,LUONG VAN KHOA,022085444555,,,,,Quảng Ninh,VCB,0071000999222,2025-06,700000000,1000,0',
+    'tiktokshop,601,Van Corner,HO THI VAN,,0100000148,0912777000,,,Hà Nội,ACB,66004444,2025-09,600000000,900,9000000',
+    'tiktokshop,602,Hanh Corner,LAM THI HANH,,0100000155,0912777111,,,Hà Nội,ACB,66005555,2025-09,400000000,600,6000000',
   ].join('\n'),
   // 30 parcels of 10 M each for Bảo (his hamlet, the ward's kind abbreviated), for Khải and for Nga, booked
   // by one-client warehouses whose names do not say they are (a `Kho …` name is a warehouse's phone and name,
@@ -129,6 +141,9 @@ const delivery = {
     // the relative's account Ngọc's two shops are paid into
     'ACB,66003333,CAO VAN DUC,001080888222,,D1,2025-07-05T10:00:00,300000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 206 dot 1',
     'ACB,66003333,CAO VAN DUC,001080888222,,D2,2025-07-06T10:00:00,600000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 207 dot 1',
+    // the relative's account Vân's shop is paid into
+    'ACB,66004444,DANG VAN TOAN,001080999333,,V1,2025-10-05T10:00:00,591000000,credit,VCB,900002,TIKTOK SHOP,TIKTOK SHOP PAYOUT 601 dot 1',
+    'ACB,66005555,TRINH VAN PHU,001080999444,,P1,2025-10-05T10:00:00,394000000,credit,VCB,900002,TIKTOK SHOP,TIKTOK SHOP PAYOUT 602 dot 1',
     // the owner's own account, opened with the company's tax code
     ...Array.from(
       { length: 5 },
@@ -154,6 +169,7 @@ const delivery = {
 describe('registry candidates before "unregistered"', () => {
   let db: Db;
   let byName: Map<string, { codes: string[]; reasons: string[]; gap: number; id: string }>;
+  let totalGap: number;
 
   beforeAll(async () => {
     const dir = writeFiles(join(tempDir(), 'delivery'), delivery);
@@ -174,6 +190,7 @@ describe('registry candidates before "unregistered"', () => {
     );
     const eb = await readEntityBatch(db);
     const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
+    totalGap = scored.derived.taxGap.reduce((sum, g) => sum + g, 0);
     const names = new Map(
       (
         await db.all<{ entity_id: string; name: string; sources: string }>(
@@ -347,6 +364,47 @@ describe('registry candidates before "unregistered"', () => {
     expect(
       await db.value<number>(`select count(*)::int from mart_registry_candidates where entity_id = $e`, { e: khai.id }),
     ).toBe(0);
+  });
+
+  it('a shop that keeps neither identity names the registered taxpayer whose tax code it declares for its owner', async () => {
+    const shop = await db.one<{ entity_id: string; nominee: boolean; account: string | null; owner_tax_id: string }>(
+      `select entity_id, nominee, account, owner_tax_id from int_entities where source = 'platform_sellers' and source_key = 'tiktokshop:601'`,
+    );
+    expect(shop).toMatchObject({ nominee: true, account: null, owner_tax_id: '0100000148' });
+    const c = await candidateOf(shop!.entity_id);
+    expect(c?.candidate_tax_id).toBe('0100000148');
+    expect(c!.evidence.split(',')).toContain('owner');
+  });
+
+  it('tax withheld on that shop under her code counts as paid on her registry record: no gap on a return that says 0 paid', async () => {
+    const van = find('hồ thị vân', 'taxpayers');
+    const f = await db.one<{ tax_paid: number; tax_withheld: number; withheld_rate: number | null }>(
+      `select tax_paid, tax_withheld, withheld_rate from mart_entity_features where entity_id = $e`,
+      { e: van.id },
+    );
+    expect(f).toMatchObject({ tax_paid: 0, tax_withheld: 9_000_000, withheld_rate: null });
+    expect(van.gap).toBe(0);
+    expect(van.codes).toEqual([]);
+  });
+
+  it('a registered seller who filed no return for the year is not credited with the withholding on her shop elsewhere', async () => {
+    const hanh = find('lâm thị hạnh', 'taxpayers');
+    const f = await db.one<{ tax_withheld: number }>(
+      `select tax_withheld from mart_entity_features where entity_id = $e`,
+      { e: hanh.id },
+    );
+    expect(f).toMatchObject({ tax_withheld: 0 });
+    // the shop keeps its own withholding
+    const shop = await db.one<{ tax_withheld: number }>(
+      `select f.tax_withheld from mart_entity_features f join int_entities e using (entity_id)
+       where e.source = 'platform_sellers' and e.source_key = 'tiktokshop:602'`,
+    );
+    expect(shop).toMatchObject({ tax_withheld: 6_000_000 });
+  });
+
+  it("the year's statistics count that withholding as the scorer does: the province gaps sum to the cases' gaps", async () => {
+    const stats = await periodStats(db, parsePeriod('2025'));
+    expect(stats.total.tax_gap_vnd).toBeCloseTo(totalGap, 0);
   });
 
   it('the dossier shows the candidate first', async () => {
