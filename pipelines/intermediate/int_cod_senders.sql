@@ -94,11 +94,67 @@ value_homes as (
     having count(distinct paid) = 1 and count(*) > 1
 ),
 
+-- The same from the other sources, whatever the parcels are paid into: a seller books from her own
+-- home, where her registry, shop or website records give her own phone. A phone and name whose
+-- parcels leave from two homes that are the registered addresses of two other people — records
+-- there giving phones none of which the other home's records give, and none of them this phone —
+-- books for them: a warehouse serving two clients into its one account, whatever its name says.
+-- (each registered address as a pickup place once; homes only: a house number, not a hamlet)
+registered_places as (
+    select address, pickup_place(address) as address_head
+    from (
+        select distinct address from (
+            select address from stg_taxpayers
+            union all select address from stg_platform_sellers
+            union all select address from stg_websites)
+        where address is not null)
+),
+
+registered_phones as (
+    select distinct rp.address_head, r.province, r.phone
+    from (
+        select address, province, phone from stg_taxpayers
+        union all select address, province, phone from stg_platform_sellers
+        union all select address, province, phone from stg_websites) r
+    join registered_places rp using (address)
+    where r.phone is not null and r.province is not null and regexp_matches(rp.address_head, '^(so )?[0-9]')
+),
+
+sender_homes as (
+    select phone, name_key, province, address_head
+    from places
+    where phone is not null and name_key is not null and address_head is not null and province is not null
+    group by phone, name_key, province, address_head
+    -- (a place seen once says little: an old home, a parcel dropped off elsewhere)
+    having count(*) > 1
+),
+
+others_homes as (
+    select h.phone, h.name_key, h.province, h.address_head
+    from sender_homes h
+    join registered_phones r on r.address_head = h.address_head and r.province = h.province
+    group by all
+    having count(*) filter (where r.phone = h.phone) = 0
+),
+
+-- two homes whose records give one phone between them are one person's (or one family's)
+homes_sharing_a_phone as (
+    select distinct a.address_head as head_a, a.province as province_a, b.address_head as head_b, b.province as province_b
+    from registered_phones a
+    join registered_phones b on b.phone = a.phone
+),
+
 books_for_several as (
     select phone, name_key
     from value_homes
     group by phone, name_key
     having count(distinct paid) > 1
+    union
+    select distinct a.phone, a.name_key
+    from others_homes a
+    join others_homes b on b.phone = a.phone and b.name_key = a.name_key and b.address_head > a.address_head
+    anti join homes_sharing_a_phone s
+        on s.head_a = a.address_head and s.province_a = a.province and s.head_b = b.address_head and s.province_b = b.province
 ),
 
 -- A fulfilment service trades under a name that says so (`Kho hàng An Phát`, `Kho vận …`, `Dịch vụ
