@@ -617,6 +617,16 @@ async function revenueComputation(
   const due = expectedTax(estimated, basis, rules);
   // whole VND, as the case list writes it
   const gap = Math.round(Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld')));
+  // tax withheld on shops of other entities, credited here because it was reported under a code this
+  // entity files its returns under (pipelines/intermediate/int_withholding_credited.sql)
+  const credited = (await db.tableExists('int_withholding_credited'))
+    ? await db.all<{ shop_key: string; tax_withheld: number }>(
+        `select s.shop_key, sum(c.tax_withheld)::double as tax_withheld
+         from int_withholding_credited c join stg_platform_sellers s on s.record_key = c.record_key
+         where c.entity_id = $e group by 1 order by 1`,
+        { e: entityId },
+      )
+    : [];
   // Notes follow the process's language (`--lang`), like the numbers in them.
   const t = (vi: string, en: string) => (fmt().lang === 'vi' ? vi : en);
   const n = (x: number) => fmt().int(x);
@@ -744,7 +754,16 @@ async function revenueComputation(
       label_en: 'GMV on which a platform withheld tax',
       amount_vnd: v('gmv_withheld'),
       role: 'info',
-      note: t(`thuế đã khấu trừ ${n(v('tax_withheld'))} VND`, `tax withheld ${n(v('tax_withheld'))} VND`),
+      note:
+        t(`thuế đã khấu trừ ${n(v('tax_withheld'))} VND`, `tax withheld ${n(v('tax_withheld'))} VND`) +
+        (credited.length === 0
+          ? ''
+          : t(
+              `, trong đó ${n(credited.reduce((a, c) => a + c.tax_withheld, 0))} VND khấu trừ trên gian hàng ` +
+                `của hồ sơ khác, kê khai theo mã số của người này: ${credited.map((c) => c.shop_key).join(', ')}`,
+              `, of which ${n(credited.reduce((a, c) => a + c.tax_withheld, 0))} VND withheld on shops of other ` +
+                `entities, reported under this seller's code: ${credited.map((c) => c.shop_key).join(', ')}`,
+            )),
     },
     {
       key: 'undeclared_revenue',

@@ -385,6 +385,11 @@ describe('registry candidates before "unregistered"', () => {
     expect(f).toMatchObject({ tax_paid: 0, tax_withheld: 9_000_000, withheld_rate: null });
     expect(van.gap).toBe(0);
     expect(van.codes).toEqual([]);
+    // the dossier says where the withholding it credits comes from
+    const d = await buildDossier(db, van.id, { taxYear: 2025 });
+    const step = d.revenue?.steps.find((s) => s.key === 'gmv_withheld');
+    expect(step?.note).toContain('tiktokshop:601');
+    expect(step?.note).toMatch(/9[.]000[.]000 VND khấu trừ trên gian hàng của hồ sơ khác/);
   });
 
   it('a registered seller who filed no return for the year is not credited with the withholding on her shop elsewhere', async () => {
