@@ -634,10 +634,10 @@ class World:
                     p.tags.add("bookkeeper")
 
     # ---- registry and returns ------------------------------------------------------------
-    def new_mst(self):
+    def new_mst(self, first="8"):
         def f(r):
             while True:
-                d9 = "8" + "".join(r.choice("0123456789") for _ in range(8))
+                d9 = first + "".join(r.choice("0123456789") for _ in range(8))
                 c = mst_check(d9)
                 if c is not None:
                     return d9 + c
@@ -873,6 +873,18 @@ class World:
                                 "account": (bank, acc), "carriers": [wchoice(self.r_hub, CARRIERS) for _ in range(2)],
                                 "in_extract": self.r_hub.random() < 0.6, "fees": 0}
                 op.tags.add("warehouse_operator")
+                op.info["register"] = kind == "brand" or self.r_hub.random() < 0.6
+                # many warehouses are sellers too: a wholesaler or a big shop that ships for small ones under
+                # its own name, phone and account
+                if self.r_hub.random() < a.hub_self_sell * (0.4 if kind == "brand" else 1.0):
+                    op.seller = True
+                    op.group = "goods"
+                    op.revenue = int(math.exp(self.r_hub.gauss(math.log(400_000_000), 0.8)) // 1000 * 1000)
+                    op.channels = {"cod": 0.75, "platform": 0.25} if self.r_hub.random() < 0.6 else {"cod": 1.0}
+                    op.pattern = ("compliant" if op.info["register"] else "unregistered") \
+                        if op.revenue > THRESHOLD else "below_threshold"
+                    op.tags.add("warehouse_self_seller")
+                    sellers.append(op)
                 self.hubs.append(op)
             # hubs are regional: sellers choose one in their current province when there is one
             for p in sellers:
@@ -885,6 +897,8 @@ class World:
         if a.relative_account > 0:
             for p in sellers:
                 if self.r_rel.random() < a.relative_account:
+                    if p.household is None:
+                        continue
                     fam = [q for q in self.households[p.household] if q is not p] or \
                           [q for q in self.persons if q.family == p.family and q is not p]
                     if not fam:
@@ -899,14 +913,14 @@ class World:
                 p.money_account = p.accounts[0]
         # which accounts the State Bank branch extracted
         for p in self.persons:
-            if p.seller:
+            if p.warehouse:
+                if p.warehouse["in_extract"]:
+                    self.open_extract(*p.warehouse["account"])
+            elif p.seller:
                 if rng.random() < 0.75:
                     self.open_extract(*p.money_account)
                 if len(p.accounts) > 1 and rng.random() < 0.3:
                     self.open_extract(*p.accounts[1])
-            elif p.pattern == "warehouse":
-                if p.warehouse["in_extract"]:
-                    self.open_extract(*p.warehouse["account"])
             elif rng.random() < 0.2:
                 self.open_extract(*p.accounts[0])
         for (bank, acc), info in sorted(self.bank_accounts.items()):
@@ -1074,6 +1088,12 @@ class World:
         own_addr = R.address(p.home, p.prov_old, p.prov_new, 0.7)
         own_prov = R.province(p.prov_old, p.prov_new, 0.7) if rng.random() < 0.85 else ""
         own_phone = R.phone(p.phone)
+        if p.warehouse:  # a warehouse that sells too books its own parcels as it books everyone's
+            w = p.warehouse
+            carriers = list(w["carriers"])
+            sender_names = [w["name"], w["name"], R.name(p.full, "as")]
+            own_phone = R.phone(w["phone"], 0.1)
+            own_addr = R.address(w["depot"], p.prov_old, p.prov_new, 0.7)
         base_tags = R.typo_log
         R.typo_log = []
         hub = p.hub
@@ -1193,7 +1213,8 @@ class World:
                     self.bank_row(sb, sa, seller, when, v - fee, "credit", bank, acc,
                                   strip_marks(w["name"]).upper(), desc, seller.pid,
                                   ["hub_forward"] + (["relative_account"] if seller.relative else []))
-        op.revenue = w["fees"]
+        if not op.seller:
+            op.revenue = w["fees"]
 
     def website(self, p, amt, months, mt, tags, money_tag):
         rng, R = self.rng, self.render
@@ -1235,14 +1256,12 @@ class World:
         for op in self.hubs:
             w = op.warehouse
             if w["kind"] == "brand":
-                tid = "0" + self.new_mst()[1:]
-                while mst_check(tid[:9]) != tid[9]:
-                    tid = "0" + self.new_mst()[1:]
+                tid = self.new_mst("0")
                 name = "CÔNG TY TNHH " + w["name"].upper()
                 typ = "enterprise"
-            elif rng.random() < 0.6:
-                tid, name, typ = self.new_mst(), "HKD " + w["name"], "household"
             else:
+                tid, name, typ = self.new_mst(), "HKD " + w["name"], "household"
+            if not op.info["register"]:
                 continue  # an unregistered warehouse
             op.tax_ids.append((tid, dt.date(rng.randint(2018, 2024), rng.randint(1, 12), 1), "active"))
             op.reg_group = "services"
@@ -1252,9 +1271,9 @@ class World:
                 "ward": "", "province": R.province(op.prov_old, op.prov_new, 0.6), "activity_group": "services",
                 "registered_on": op.tax_ids[0][1].isoformat(), "status": "active"}, tid, op.pid, ["registry", "warehouse"])
             R.typo_log = []
-            fees = w["fees"]
+            fees = w["fees"] + (int(op.revenue * rng.uniform(0.97, 1.0)) // 1000 * 1000 if op.seller else 0)
             self.rows["declarations.csv"].append({"tax_id": tid, "period": str(TAX_YEAR), "declared_revenue": fees,
-                                                  "tax_paid": tax_rates_due(fees, "services"),
+                                                  "tax_paid": max(0, tax_rates_due(fees, "services") - op.withheld),
                                                   "filed_on": f"{TAX_YEAR + 1}-03-15"})
             op.decl = fees
 
@@ -1334,6 +1353,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--hub-share", type=float, default=0.0, help="share of COD sellers behind a fulfilment warehouse")
     ap.add_argument("--hubs", type=int, default=30, help="number of fulfilment warehouses")
+    ap.add_argument("--hub-self-sell", type=float, default=0.4,
+                    help="share of warehouses (named after a person or a shop) whose operator sells too")
     ap.add_argument("--hub-parcel-share", type=float, default=0.9, help="share of a hub seller's parcels the hub books")
     ap.add_argument("--hub-seller-name", type=float, default=0.15,
                     help="share of hub parcels naming the seller's page as sender")
