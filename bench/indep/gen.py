@@ -1054,6 +1054,19 @@ class World:
         coll_bank, coll_acc = PLATFORM_ACCOUNT[plat]
         addr = R.address(p.home, p.prov_old, p.prov_new, 0.7)
         prov = R.province(p.prov_old, p.prov_new, 0.7)
+        ptags = ["marketplace_parcel"]
+        if p.hub and self.a.hub_marketplace > 0 and self.r_hub.random() < self.a.hub_marketplace:
+            # the warehouse packs and books the shop's marketplace orders too: the shop's name (or the
+            # warehouse's) as sender, the warehouse's phone, its depot (or the seller's home) as pickup
+            rh, w = self.r_hub, p.hub.warehouse
+            carrier = "spx" if plat == "shopee" and rh.random() < 0.7 else rh.choice(w["carriers"])
+            shop_name = shop_name if rh.random() < 0.6 else w["name"]
+            phone = R.phone(w["phone"], 0.1)
+            if rh.random() < 0.7:
+                addr = R.address(w["depot"], p.hub.prov_old, p.hub.prov_new, 0.7)
+                prov = R.province(p.hub.prov_old, p.hub.prov_new, 0.8)
+            R.typo_log = []
+            ptags += ["hub_parcel", "hub_marketplace"]
         for _ in range(n):
             d = dt.date(TAX_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(365))
             wb = self.waybill(carrier)
@@ -1063,7 +1076,7 @@ class World:
                 "cod_amount": rng.randint(60, 900) * 1000,
                 "status": wchoice(rng, [("delivered", 88), ("returned", 9), ("cancelled", 3)]),
                 "remit_bank": coll_bank, "remit_account": coll_acc,
-            }, f"{carrier}:{wb}", p.pid, ["marketplace_parcel"] + tags)
+            }, f"{carrier}:{wb}", p.pid, ptags + tags)
 
     def waybill(self, carrier):
         def f(r):
@@ -1355,6 +1368,8 @@ def main():
     ap.add_argument("--hubs", type=int, default=30, help="number of fulfilment warehouses")
     ap.add_argument("--hub-self-sell", type=float, default=0.4,
                     help="share of warehouses (named after a person or a shop) whose operator sells too")
+    ap.add_argument("--hub-marketplace", type=float, default=0.0,
+                    help="share of a hub seller's shops whose marketplace COD parcels the warehouse books")
     ap.add_argument("--hub-parcel-share", type=float, default=0.9, help="share of a hub seller's parcels the hub books")
     ap.add_argument("--hub-seller-name", type=float, default=0.15,
                     help="share of hub parcels naming the seller's page as sender")
