@@ -131,6 +131,18 @@ BANK_OFFSET = {"VCB": True, "TCB": False, "MB": True, "ACB": True, "BIDV": False
 PLATFORM_ACCOUNT = {"shopee": ("VCB", "1029384756001"), "tiktokshop": ("TCB", "19033666220145"),
                     "lazada": ("VCB", "1047755210093"), "tiki": ("VCB", "1016622334455"),
                     "sendo": ("BIDV", "21510001122334")}
+BANK_NAMES = {
+    "VCB": ["Vietcombank", "Ngân hàng TMCP Ngoại thương Việt Nam", "NH Ngoai Thuong"],
+    "TCB": ["Techcombank", "Ngân hàng TMCP Kỹ Thương Việt Nam"],
+    "MB": ["MB Bank", "MBBank", "Ngân hàng TMCP Quân đội"],
+    "ACB": ["Ngân hàng TMCP Á Châu", "ACB Bank"],
+    "BIDV": ["Ngân hàng TMCP Đầu tư và Phát triển Việt Nam", "BIDV Bank"],
+    "VPB": ["VPBank", "Ngân hàng TMCP Việt Nam Thịnh Vượng"],
+    "TPB": ["TPBank", "Ngân hàng TMCP Tiên Phong"],
+    "STB": ["Sacombank", "Ngân hàng TMCP Sài Gòn Thương Tín"],
+    "CTG": ["VietinBank", "Ngân hàng TMCP Công Thương Việt Nam"],
+    "AGR": ["Agribank", "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam"],
+}
 GATEWAY = ("VNPAY", "CONG TY CP GIAI PHAP THANH TOAN VIET NAM")
 
 ACTIVITY = [("goods", 72), ("services", 10), ("production_transport", 10), ("property_lease", 3), ("other", 5)]
@@ -405,6 +417,7 @@ class World:
         self.r_common = random.Random(f"{s}:common")
         self.r_move = random.Random(f"{s}:move")
         self.r_book = random.Random(f"{s}:book")
+        self.r_bankname = random.Random(f"{s}:bankname")
         self.ids = Ids(random.Random(f"{s}:ids"))
         self.render = Render(self.r_render, a.typo, {k: a.missing for k in
                                                      ["taxpayers", "platform_sellers", "websites",
@@ -415,6 +428,12 @@ class World:
         self.persons: list[Person] = []
         self.bank_accounts = {}  # (bank, account) -> dict(holder person, in_extract)
         self.txn_ids = defaultdict(set)
+
+    def bank_name(self, code):
+        """A bank as a clerk types it: the code, or (--bank-names) the brand or the legal name."""
+        if not code or self.a.bank_names <= 0 or self.r_bankname.random() >= self.a.bank_names:
+            return code
+        return self.r_bankname.choice(BANK_NAMES[code])
 
     # ---- records -------------------------------------------------------------------------
     def emit(self, fname, source, row, key, pid, tags=()):
@@ -1026,7 +1045,7 @@ class World:
                 self.emit("platform_sellers.csv", "platform_sellers", {
                     "platform": plat, "shop_id": sid, "shop_name": name, "owner_name": oname,
                     "owner_national_id": nid, "owner_tax_id": tid, "phone": phone, "email": email,
-                    "address": addr, "province": prov, "payout_bank": pay_bank, "payout_account": pay_acc,
+                    "address": addr, "province": prov, "payout_bank": self.bank_name(pay_bank), "payout_account": pay_acc,
                     "period": f"{TAX_YEAR}-{m:02d}", "gmv": gmv, "orders": orders, "tax_withheld": wh,
                 }, key, p.pid, ["shop"] + o_tags + tags)
                 total += gmv
@@ -1075,7 +1094,7 @@ class World:
                 "sender_address": addr, "sender_province": prov, "picked_up_on": d.isoformat(),
                 "cod_amount": rng.randint(60, 900) * 1000,
                 "status": wchoice(rng, [("delivered", 88), ("returned", 9), ("cancelled", 3)]),
-                "remit_bank": coll_bank, "remit_account": coll_acc,
+                "remit_bank": self.bank_name(coll_bank), "remit_account": coll_acc,
             }, f"{carrier}:{wb}", p.pid, ptags + tags)
 
     def waybill(self, carrier):
@@ -1121,8 +1140,8 @@ class World:
             hub_prov = R.province(hub.prov_old, hub.prov_new, 0.8)
             hub_phone = R.phone(w["phone"], 0.1)
             R.typo_log = []
-            remit_mode = wchoice(self.r_hub, [("seller", 40), ("warehouse", 40), ("missing", 20)])
-            pickup_seller = self.r_hub.random() < 0.7
+            remit_mode = wchoice(self.r_hub, list(zip(("seller", "warehouse", "missing"), self.a.hub_remit)))
+            pickup_seller = self.r_hub.random() < self.a.hub_pickup_seller
             hub_name_variant = w["name"] if self.r_hub.random() < 0.8 else strip_marks(w["name"]).upper()
         amounts = [max(20_000, int(rng.lognormvariate(math.log(avg), 0.5)) // 1000 * 1000) for _ in range(n)]
         scale = amt / max(1, sum(amounts))
@@ -1157,7 +1176,7 @@ class World:
             self.emit(f"cod_shipments_{carrier}.csv", "cod_shipments", {
                 "carrier": carrier, "waybill": wb, "sender_name": name, "sender_phone": phone,
                 "sender_address": addr, "sender_province": prov, "picked_up_on": d.isoformat(),
-                "cod_amount": v, "status": status, "remit_bank": rb, "remit_account": ra,
+                "cod_amount": v, "status": status, "remit_bank": self.bank_name(rb), "remit_account": ra,
             }, f"{carrier}:{wb}", p.pid, ptags + tags)
             if status == "delivered":
                 delivered_total += v
@@ -1370,6 +1389,12 @@ def main():
                     help="share of warehouses (named after a person or a shop) whose operator sells too")
     ap.add_argument("--hub-marketplace", type=float, default=0.0,
                     help="share of a hub seller's shops whose marketplace COD parcels the warehouse books")
+    ap.add_argument("--bank-names", type=float, default=0.0,
+                    help="share of payout_bank / remit_bank cells typed as a brand or legal name, not the code")
+    ap.add_argument("--hub-remit", type=lambda v: [float(x) for x in v.split(",")], default=[40, 40, 20],
+                    help="weights of the account on a warehouse parcel: seller's,warehouse's,none")
+    ap.add_argument("--hub-pickup-seller", type=float, default=0.7,
+                    help="share of hub sellers whose warehouse parcels name the seller's home as pickup place")
     ap.add_argument("--hub-parcel-share", type=float, default=0.9, help="share of a hub seller's parcels the hub books")
     ap.add_argument("--hub-seller-name", type=float, default=0.15,
                     help="share of hub parcels naming the seller's page as sender")
