@@ -5,7 +5,7 @@ import { SPACE_CLASS_JS, stripDiacritics, type Raw } from './text.js';
  * only, `NGAN HANG` / `NH` / `TMCP` dropped) → one short code (the VietQR short codes). A key not
  * listed is kept as it is, so `VCB` stays `VCB`. Shared with the SQL macro `norm_bank`.
  */
-export const bankAliases: Readonly<Record<string, string>> = {
+const namedAliases: Readonly<Record<string, string>> = {
   VIETCOMBANK: 'VCB',
   NGOAITHUONG: 'VCB',
   NGOAITHUONGVIETNAM: 'VCB',
@@ -81,6 +81,20 @@ export const bankAliases: Readonly<Record<string, string>> = {
   BAOVIETBANK: 'BVB',
   BAOVIET: 'BVB',
 };
+
+/**
+ * The short codes themselves (and their older spellings) with `Bank` after them, as clerks write them
+ * in a payout form's bank field (`BIDV Bank`, `VCB Bank`, `SHB Bank`), map to the code: `BIDVBANK`
+ * would otherwise be a bank of its own and its accounts would never meet the same accounts in the
+ * bank's statement. Only codes (four letters at most) get it: `VIETCOM` + `BANK` is an alias already.
+ */
+const codeWithBank: Record<string, string> = Object.fromEntries(
+  [...new Set([...Object.values(namedAliases), ...Object.keys(namedAliases).filter((k) => k.length <= 4), 'BIDV'])]
+    .map((k) => [`${k}BANK`, namedAliases[k] ?? k] as const)
+    .filter(([k]) => !(k in namedAliases) && !k.endsWith('BANKBANK')),
+);
+
+export const bankAliases: Readonly<Record<string, string>> = { ...namedAliases, ...codeWithBank };
 
 /** Prefix words that are not part of a bank's name (after upper-casing and compaction). */
 export const BANK_PREFIX_PATTERN = '^(?:NGANHANG|NH|TMCP|THUONGMAICOPHAN)*';

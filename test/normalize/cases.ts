@@ -180,6 +180,11 @@ export const bankCases: Case<string | null>[] = [
   { input: 'Ngân hàng TMCP Á Châu', expected: 'ACB' },
   { input: 'Sacombank', expected: 'STB' },
   { input: 'BIDV', expected: 'BIDV' },
+  // a code with "Bank" after it, as payout forms write it
+  { input: 'BIDV Bank', expected: 'BIDV' },
+  { input: 'VCB Bank', expected: 'VCB' },
+  { input: 'CTG Bank', expected: 'ICB' },
+  { input: 'Ngân hàng SHB Bank', expected: 'SHB' },
   { input: 'Cake', expected: 'CAKE' },
   { input: '', expected: null },
   { input: ' - ', expected: null },
