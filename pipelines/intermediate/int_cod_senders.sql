@@ -144,6 +144,48 @@ homes_sharing_a_phone as (
     join registered_phones b on b.phone = a.phone
 ),
 
+-- A carrier pays the COD of a parcel into the account on its waybill. An account that passes that money
+-- on to several other people's accounts (bank credits in their statements naming it as counterparty,
+-- at least two holders other than its own by national ID) collects for others: a fulfilment warehouse
+-- forwarding each client's share, or a marketplace paying its sellers out. A marketplace is paid on the
+-- parcels of hundreds of senders; a warehouse on parcels it books itself, under one phone. So the phone
+-- carrying most of such an account's parcels books for the people the money goes to (issue 14, fwd11),
+-- and the account says who booked, not whose the parcel is.
+forwarding_accounts as (
+    select b.counterparty_account as account
+    from stg_bank_transactions b
+    where b.direction = 'credit' and b.counterparty_account is not null
+        and b.counterparty_account in (select remit_account from cod where remit_account is not null)
+        -- (a holder's transfers between their own accounts are not passed on)
+        and not exists (
+            select 1 from stg_bank_transactions o
+            where o.account = b.counterparty_account and o.national_id = b.national_id)
+    group by b.counterparty_account
+    having count(distinct coalesce(b.national_id, b.account)) >= coalesce(getvariable('forward_min_holders'), 2)
+),
+
+forwarding_phones as (
+    select remit_account, phone
+    from (
+        select remit_account, phone, count(*) as parcels, sum(count(*)) over (partition by remit_account) as all_parcels
+        from parcels
+        where remit_account in (select account from forwarding_accounts) and phone is not null
+        group by remit_account, phone)
+    where parcels * 2 > all_parcels
+),
+
+-- the names the booking party writes on most of its parcels under that phone (its own, not a client's
+-- written on a few of them)
+forwarding_senders as (
+    select phone, name_key
+    from (
+        select phone, name_key, count(*) as parcels, sum(count(*)) over (partition by phone) as all_parcels
+        from parcels
+        where phone in (select phone from forwarding_phones) and name_key is not null
+        group by phone, name_key)
+    where parcels * 4 >= all_parcels
+),
+
 books_for_several as (
     select phone, name_key
     from value_homes
@@ -155,6 +197,8 @@ books_for_several as (
     join others_homes b on b.phone = a.phone and b.name_key = a.name_key and b.address_head > a.address_head
     anti join homes_sharing_a_phone s
         on s.head_a = a.address_head and s.province_a = a.province and s.head_b = b.address_head and s.province_b = b.province
+    union
+    select phone, name_key from forwarding_senders
 ),
 
 -- A fulfilment service trades under a name that says so (`Kho hàng An Phát`, `Kho vận …`, `Dịch vụ
@@ -187,7 +231,7 @@ flagged as (
     select
         p.*,
         coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
-            or b.phone is not null or nw.phone is not null as hub_phone,
+            or b.phone is not null or nw.phone is not null or fp.phone is not null as hub_phone,
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
             or (nw.phone is not null and p.warehouse_name)
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
@@ -195,13 +239,16 @@ flagged as (
         nw.phone is not null and b.phone is null
             and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
             as named_only,
-        coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) as hub_account
+        coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) or fa.remit_account is not null as hub_account
     from places p
     left join phone_spread ps on ps.phone = p.phone
     left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
     left join account_spread a on a.remit_account = p.remit_account
     left join books_for_several b on b.phone = p.phone and b.name_key = p.name_key
     left join named_warehouses nw on nw.phone = p.phone
+    left join (select distinct phone from forwarding_phones) fp on fp.phone = p.phone
+    -- (a marketplace's collection account keeps the rules below: many senders, no one booking for them)
+    left join (select distinct remit_account from forwarding_phones) fa on fa.remit_account = p.remit_account
 ),
 
 -- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
