@@ -51,6 +51,7 @@ const cols = {
     'booked_at',
     'direction',
     'description_key',
+    'counterparty_account',
     'counterparty_key',
     'amount',
   ],
