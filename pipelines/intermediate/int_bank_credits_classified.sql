@@ -1,4 +1,4 @@
--- one row per bank credit into an entity's account, classified: trade, carrier_remittance, platform_payout, private
+-- one row per bank credit into an entity's account, classified: trade, carrier_remittance (a carrier's or a warehouse's forward), platform_payout, private
 with credits as (
     select * from stg_bank_transactions where direction = 'credit'
 ),
@@ -11,6 +11,14 @@ credit_entities as (
     where r.source = 'bank_transactions'
 ),
 
+-- accounts a warehouse is paid COD into and passes each client's share on from (int_cod_senders.sql,
+-- issue 14 fwd11): a credit from one is COD cash forwarded, the money of parcels, not a buyer's payment
+forwarding_accounts as (
+    select distinct forwarding_account as account
+    from int_cod_senders
+    where forwarding_account is not null
+),
+
 -- the same money as parcels or GMV coming back, or money that is not a sale (patterns come from config)
 classified as (
     select
@@ -18,6 +26,7 @@ classified as (
         coalesce(counterparty_key, '') || ' ' || coalesce(description_key, '') as text_key,
         case
             when regexp_matches(coalesce(counterparty_key, '') || ' ' || coalesce(description_key, ''), getvariable('re_carrier_remittance')) then 'carrier_remittance'
+            when counterparty_account in (select account from forwarding_accounts) then 'carrier_remittance'
             when regexp_matches(coalesce(counterparty_key, '') || ' ' || coalesce(description_key, ''), getvariable('re_platform_payout')) then 'platform_payout'
             when regexp_matches(coalesce(description_key, ''), getvariable('re_private')) then 'private'
             else 'trade'

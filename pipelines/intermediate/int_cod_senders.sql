@@ -154,12 +154,11 @@ homes_sharing_a_phone as (
 forwarding_accounts as (
     select b.counterparty_account as account
     from stg_bank_transactions b
+    -- (a holder's transfers between their own accounts are not passed on)
+    anti join (select distinct account, national_id from stg_bank_transactions where national_id is not null) o
+        on o.account = b.counterparty_account and o.national_id = b.national_id
     where b.direction = 'credit' and b.counterparty_account is not null
         and b.counterparty_account in (select remit_account from cod where remit_account is not null)
-        -- (a holder's transfers between their own accounts are not passed on)
-        and not exists (
-            select 1 from stg_bank_transactions o
-            where o.account = b.counterparty_account and o.national_id = b.national_id)
     group by b.counterparty_account
     having count(distinct coalesce(b.national_id, b.account)) >= coalesce(getvariable('forward_min_holders'), 2)
 ),
@@ -239,7 +238,8 @@ flagged as (
         nw.phone is not null and b.phone is null
             and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
             as named_only,
-        coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) or fa.remit_account is not null as hub_account
+        coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) or fa.remit_account is not null as hub_account,
+        fa.remit_account is not null as forwarding
     from places p
     left join phone_spread ps on ps.phone = p.phone
     left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
@@ -363,6 +363,9 @@ final as (
         case when h.hub_name then h.name_key end as hub_name_key,
         case when h.hub_phone then h.phone end as hub_phone,
         case when h.hub_account then h.remit_account end as hub_account,
+        -- an account passing the COD paid into it on to its clients (int_bank_credits_classified: their
+        -- credits from it are that COD, not trade)
+        case when h.forwarding then h.remit_account end as forwarding_account,
         case
             -- as before the warehouse check: one profile per name, phone, account and province
             when not h.via_hub and not h.name_only

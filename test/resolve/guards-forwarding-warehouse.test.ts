@@ -10,6 +10,7 @@
  * starts with its person (`A:…`).
  */
 import { describe, expect, it } from 'vitest';
+import { runModels } from '../../engine/warehouse/pipeline.js';
 import { withDb } from './fixtures.js';
 import { build, entities, parcel, type Row, unattributed } from './parcel-delivery.js';
 
@@ -29,9 +30,11 @@ const credit = (person: string, nid: string, account: string, from: string): Row
   national_id: nid,
   booked_at: '2025-03-08 10:00:00',
   direction: 'credit',
+  description: 'chuyen tien',
   description_key: 'chuyen tien',
   counterparty_account: from,
   amount: '950000',
+  tax_year: '2025',
 });
 
 describe('a warehouse forwarding its clients their COD cash', () => {
@@ -51,6 +54,11 @@ describe('a warehouse forwarding its clients their COD cash', () => {
       // before: one sender profile of the 8 parcels, an entity holding A's and B's
       expect(await entities(db)).toEqual([['A'], ['B']]);
       expect(await unattributed(db)).toEqual({ A: 4, B: 4 });
+      // the clients' credits from its account are their COD cash passed on, not buyers paying them
+      await runModels(db, (m) => m.name === 'int_bank_credits_classified');
+      expect(
+        await db.value<string>(`select string_agg(distinct credit_class, ',') from int_bank_credits_classified`),
+      ).toBe('carrier_remittance');
     });
   });
 
@@ -86,6 +94,10 @@ describe('a warehouse forwarding its clients their COD cash', () => {
       });
       expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBe(0);
       expect(await unattributed(db)).toEqual({});
+      await runModels(db, (m) => m.name === 'int_bank_credits_classified');
+      expect(
+        await db.value<string>(`select string_agg(distinct credit_class, ',') from int_bank_credits_classified`),
+      ).toBe('trade');
     });
   });
 });
