@@ -123,6 +123,7 @@ async function world(db: Db): Promise<void> {
       'record_key',
       'direction',
       'description_key',
+      'counterparty_account',
     ],
     [
       {
