@@ -623,8 +623,8 @@ async function revenueComputation(
     ? await db.all<{ shop_key: string; tax_withheld: number }>(
         `select s.shop_key, sum(c.tax_withheld)::double as tax_withheld
          from int_withholding_credited c join stg_platform_sellers s on s.record_key = c.record_key
-         where c.entity_id = $e group by 1 order by 1`,
-        { e: entityId },
+         where c.entity_id = $e and c.tax_year = $y group by 1 order by 1`,
+        { e: entityId, y: year },
       )
     : [];
   // Notes follow the process's language (`--lang`), like the numbers in them.
