@@ -100,22 +100,20 @@ value_homes as (
 -- there giving phones none of which the other home's records give, and none of them this phone —
 -- books for them: a warehouse serving two clients into its one account, whatever its name says.
 -- (each registered address as a pickup place once; homes only: a house number, not a hamlet)
+registered as (
+    select address, province, phone from stg_taxpayers
+    union all select address, province, phone from stg_platform_sellers
+    union all select address, province, phone from stg_websites
+),
+
 registered_places as (
     select address, pickup_place(address) as address_head
-    from (
-        select distinct address from (
-            select address from stg_taxpayers
-            union all select address from stg_platform_sellers
-            union all select address from stg_websites)
-        where address is not null)
+    from (select distinct address from registered where address is not null)
 ),
 
 registered_phones as (
     select distinct rp.address_head, r.province, r.phone
-    from (
-        select address, province, phone from stg_taxpayers
-        union all select address, province, phone from stg_platform_sellers
-        union all select address, province, phone from stg_websites) r
+    from registered r
     join registered_places rp using (address)
     where r.phone is not null and r.province is not null and regexp_matches(rp.address_head, '^(so )?[0-9]')
 ),
