@@ -65,7 +65,8 @@ phone_spread as (
 ),
 
 phone_name_spread as (
-    select phone, name_key, count(distinct address_head) as places
+    select phone, name_key, count(distinct address_head) as places,
+        count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) as accounts
     from places
     where phone is not null and name_key is not null
     group by phone, name_key
@@ -119,11 +120,11 @@ registered_phones as (
     where r.phone is not null and r.province is not null and regexp_matches(rp.address_head, '^(so )?[0-9]')
 ),
 
--- A phone a registry, shop or website record gives as a person's own, written with that person's name on
--- parcels leaving from the address of that record, is that person's: a household's phone, on which the
--- members each book under their own name and are paid into their own accounts (or a relative's). Those
--- accounts are many, but they are the family's, not a warehouse's clients' (issue 14, fph12): the
--- phone is not taken for a warehouse by its accounts (its places still count).
+-- A phone a registry, shop or website record gives as a person's own, written with that person's name (not
+-- a warehouse's) on parcels leaving from the address of that record, is that person's: a household's
+-- phone, on which the members each book under their own name and are paid into their own accounts (or a
+-- relative's). Those accounts are many, but they are the family's, not a warehouse's clients' (issue 14,
+-- fph12): the phone is not taken for a warehouse by its accounts (its places still count).
 registered_owners as (
     select distinct rp.address_head, r.province, r.phone, r.name_key
     from registered r
@@ -136,6 +137,11 @@ own_phones as (
     from places p
     join registered_owners r
         on r.phone = p.phone and r.address_head = p.address_head and r.province = p.province and r.name_key = p.name_key
+    where not p.warehouse_name
+        -- (each member is paid into a few accounts of their own: one name written with many accounts is
+        -- someone booking for others under one name, a warehouse registered at its depot)
+        and p.phone not in (
+            select phone from phone_name_spread where accounts > coalesce(getvariable('sender_max_places'), 3))
 ),
 
 sender_homes as (
