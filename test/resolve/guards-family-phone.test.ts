@@ -69,7 +69,11 @@ describe("a household's phone", () => {
     await withDb(async (db) => {
       await build(db, {
         stg_taxpayers: [taxpayer('Q', 'mai quoc quang', '001190000001', phone, home)],
-        stg_bank_transactions: [transfer('Q', 'mai dieu trinh'), transfer('Q', 'mai dieu trinh'), transfer('Q', 'mai dieu trinh')],
+        stg_bank_transactions: [
+          transfer('Q', 'mai dieu trinh'),
+          transfer('Q', 'mai dieu trinh'),
+          transfer('Q', 'mai dieu trinh'),
+        ],
         stg_cod_shipments: [
           ...from('Q', 'mai quoc quang', 'VCB:500'),
           ...from('S', 'mai quoc son', 'MB:200'),
