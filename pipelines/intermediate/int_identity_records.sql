@@ -509,6 +509,16 @@ holders as (
     left join holder_canonical c on c.id = u.national_id
 ),
 
+-- A name a registry entry or a bank account carries with a personal national ID is a person's, whatever
+-- its first word (`Mai Quốc Quang`, `Đỗ Minh Khoa`: surnames that also begin shop names, which the
+-- `personal` tests below otherwise take for a person's only before Văn / Thị; issue 14, pn12).
+person_names as (
+    select distinct name_key
+    from holders
+    where source in ('taxpayers', 'bank_transactions') and national_id is not null and name_key is not null
+        and len(string_split(name_key, ' ')) between 3 and 5
+),
+
 -- A phone typed with one digit wrong or two neighbours swapped (a carrier's clerk) makes one person
 -- two: on one name, a phone written on few records and by that name alone, one such typo from a
 -- phone the same name writes on more records, stands for that phone (`phone_typo_of`; the contact
@@ -524,7 +534,8 @@ phone_uses as (
         (list_contains(surnames, string_split(name_key, ' ')[1])
             or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
                 and string_split(name_key, ' ')[2] in ('van', 'thi')))
-            and len(string_split(name_key, ' ')) between 3 and 5 as personal
+            and len(string_split(name_key, ' ')) between 3 and 5
+            or name_key in (select name_key from person_names) as personal
     from holders
     cross join surnames
     where phone is not null and name_key is not null
@@ -608,7 +619,8 @@ contact_names as (
         (list_contains(surnames, words[1])
             or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
                 and words[2] in ('van', 'thi')))
-            and len(words) between 3 and 5 as personal,
+            and len(words) between 3 and 5
+            or name_key in (select name_key from person_names) as personal,
         array_to_string(list_sort(words), ' ') as sorted
     from (
         select 'phone' as kind, phone_contact as value, name_key, string_split(name_key, ' ') as words
@@ -710,7 +722,8 @@ account_names as (
         (list_contains(surnames, string_split(name_key, ' ')[1])
             or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
                 and string_split(name_key, ' ')[2] in ('van', 'thi')))
-            and len(string_split(name_key, ' ')) between 3 and 5 as personal,
+            and len(string_split(name_key, ' ')) between 3 and 5
+            or name_key in (select name_key from person_names) as personal,
         array_to_string(list_sort(string_split(name_key, ' ')), ' ') as sorted
     from people_checked
     cross join surnames

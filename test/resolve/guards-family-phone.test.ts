@@ -1,0 +1,114 @@
+/**
+ * A household's phone (issue 14, fph12): the registry gives it as one member's own, at the family's
+ * home; three members book COD parcels on it from that home, each under their own name and paid
+ * into their own accounts — one of them into a relative's. Five accounts on one phone: by its
+ * spread alone a warehouse booking for its clients, which made every account on it a warehouse's and
+ * left the relative's account looking like one person's (her buyer transfers on the holder's case).
+ * The registry says whose the phone is, and each name keeps to a few accounts of its own, so the
+ * phone is the family's, not a warehouse's (int_cod_senders.sql `own_phones`). A warehouse that
+ * writes one name, its registered one, on parcels paid into many accounts stays a warehouse.
+ * Hand-built deliveries as in guards-fulfilment.test.ts; every record key starts with its person.
+ */
+import { describe, expect, it } from 'vitest';
+import { withDb } from './fixtures.js';
+import { build, entities, parcel, type Row, taxpayer } from './parcel-delivery.js';
+
+const phone = '0911000050';
+const home = '202 to hien thanh, p. tan lap';
+
+/** `k` parcels of `person` from the family's home under `name`, paid into `account`. */
+const from = (person: string, name: string, account: string, k = 3): Row[] =>
+  Array.from({ length: k }, () => parcel(person, name, phone, account, home));
+
+let t = 0;
+/** A buyer's transfer into the relative's account (R holds it; the money is Q's). */
+const transfer = (person: string, holder = 'le thi trinh'): Row => ({
+  record_key: `${person}:b${++t}`,
+  account: 'VCB:500',
+  holder_name: holder,
+  name_key: holder,
+  national_id: '001190000099',
+  booked_at: '2025-03-08 10:00:00',
+  direction: 'credit',
+  description: 'ck tien hang',
+  description_key: 'ck tien hang',
+  counterparty_account: `ACB:9${t}`,
+  amount: '950000',
+  tax_year: '2025',
+});
+
+describe("a household's phone", () => {
+  it('its members each paid their own way make it no warehouse: the relative account is seen serving Q', async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [taxpayer('Q', 'tran quoc quang', '001190000001', phone, home)],
+        stg_bank_transactions: [transfer('Q'), transfer('Q'), transfer('Q')],
+        stg_cod_shipments: [
+          ...from('Q', 'tran quoc quang', 'VCB:500'),
+          ...from('S', 'tran quoc son', 'MB:200'),
+          ...from('S', 'tran quoc son', 'MB:201'),
+          ...from('N', 'tran van nam', 'ICB:300'),
+          ...from('N', 'tran van nam', 'ICB:301'),
+        ],
+      });
+      // before: five accounts on one phone, a warehouse's phone and every account on it a warehouse's
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBe(0);
+      // Q's parcels are paid into an account the bank holds for someone else: Q's buyer transfers there
+      // name nobody, so they are on no one's record (not on the holder's as her own trade)
+      expect(
+        await db.value<number>(
+          `select count(*)::int from int_record_identity where source = 'bank_transactions' and record_key like 'Q:%'`,
+        ),
+      ).toBe(0);
+      // each member is her own seller (the phone is compared with the name on it)
+      expect(await entities(db)).toEqual([['N'], ['Q'], ['S']]);
+    });
+  });
+
+  it('so with a surname that also begins shop names (Mai): the registry and the bank know them as people', async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [taxpayer('Q', 'mai quoc quang', '001190000001', phone, home)],
+        stg_bank_transactions: [
+          transfer('Q', 'mai dieu trinh'),
+          transfer('Q', 'mai dieu trinh'),
+          transfer('Q', 'mai dieu trinh'),
+        ],
+        stg_cod_shipments: [
+          ...from('Q', 'mai quoc quang', 'VCB:500'),
+          ...from('S', 'mai quoc son', 'MB:200'),
+          ...from('S', 'mai quoc son', 'MB:201'),
+          ...from('N', 'mai van nam', 'ICB:300'),
+          ...from('N', 'mai van nam', 'ICB:301'),
+        ],
+      });
+      // before: five accounts on one phone, a warehouse's phone and every account on it a warehouse's
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBe(0);
+      // Q's parcels are paid into an account the bank holds for someone else: Q's buyer transfers there
+      // name nobody, so they are on no one's record (not on the holder's as her own trade)
+      expect(
+        await db.value<number>(
+          `select count(*)::int from int_record_identity where source = 'bank_transactions' and record_key like 'Q:%'`,
+        ),
+      ).toBe(0);
+      // each member is her own seller (the phone is compared with the name on it)
+      expect(await entities(db)).toEqual([['N'], ['Q'], ['S']]);
+    });
+  });
+
+  it('one registered name written with many accounts is a warehouse booking for others under it', async () => {
+    await withDb(async (db) => {
+      const wh = 'nguyen van hung';
+      await build(db, {
+        stg_taxpayers: [taxpayer('W', wh, '001190000007', phone, home)],
+        stg_cod_shipments: [
+          ...from('A', wh, 'MB:200'),
+          ...from('B', wh, 'MB:201'),
+          ...from('C', wh, 'ICB:300'),
+          ...from('D', wh, 'ICB:301'),
+        ],
+      });
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where not via_hub`)).toBe(0);
+    });
+  });
+});
