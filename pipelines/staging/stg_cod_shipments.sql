@@ -18,8 +18,21 @@ source as (
 -- materialised whole)
 provinces as (
     select province_text, norm_province_row(province_text) as province_norm
-    from (select sender_province as province_text from raw_cod_shipments union select sender_address from raw_cod_shipments)
+    from (select distinct sender_province as province_text from raw_cod_shipments)
     where province_text is not null
+),
+
+-- an address is read for its province only where the province column gives none (most rows name
+-- their province: at 50,000 persons 18,000 of the 119,000 distinct parcel addresses are needed)
+addresses as (
+    select address_text, norm_province_row(address_text) as province_norm
+    from (
+        select distinct r.sender_address as address_text
+        from raw_cod_shipments as r
+        left join provinces as p on p.province_text = r.sender_province
+        where p.province_norm is null
+    )
+    where address_text is not null
 ),
 
 banks as (
@@ -47,7 +60,7 @@ renamed as (
         _load_seq
     from source
     left join provinces as p on p.province_text = source.sender_province
-    left join provinces as a on a.province_text = source.sender_address
+    left join addresses as a on a.address_text = source.sender_address
     left join banks as b on b.bank_text = source.remit_bank
 ),
 

@@ -18,6 +18,14 @@ beforeAll(async () => {
   db = await openDb(':memory:');
   await installNormalizeMacros(db);
   await loadDelivery(db, join(packageRoot, 'data-samples'), { runId: 'r', log: silentLogger() });
+  // A province typed but naming no province: the address must give it (the models read an address
+  // only where the province text gives none). Copies of sample rows, under a file id of their own.
+  await db.exec(`insert into raw_cod_shipments by name
+    select * replace ('không rõ' as sender_province, waybill || '-x' as waybill, 9001 as _file_id)
+    from raw_cod_shipments where norm_province(sender_address) is not null limit 3`);
+  await db.exec(`insert into raw_platform_sellers by name
+    select * replace ('không rõ' as province, shop_id || '-x' as shop_id, 9002 as _file_id)
+    from raw_platform_sellers where norm_province(address) is not null limit 3`);
   await runModels(db, (m) => m.layer === 'staging');
 }, 120_000);
 afterAll(() => db.close());
@@ -65,5 +73,22 @@ describe('staging: values normalised once per distinct value are the row-wise ma
        where r.sender_province is null and s.province is not null`,
     );
     expect(n).toBeGreaterThan(0);
+  });
+
+  it('a row whose province text names no province takes the province of its address', async () => {
+    for (const [model, raw, province, fileId] of [
+      ['stg_cod_shipments', 'raw_cod_shipments', 'sender_province', 9001],
+      ['stg_platform_sellers', 'raw_platform_sellers', 'province', 9002],
+    ] as const) {
+      const rows = await db.all<{ typed: string; province: string | null }>(
+        `select r.${province} as typed, s.province from ${model} s join ${raw} r using (_file_id, _line)
+         where r._file_id = ${fileId}`,
+      );
+      expect(rows, model).toHaveLength(3);
+      for (const row of rows) {
+        expect(await db.value(`select norm_province($t)`, { t: row.typed }), model).toBeNull();
+        expect(row.province, model).not.toBeNull();
+      }
+    }
   });
 });
