@@ -81,7 +81,7 @@ export const configSchema = z.strictObject({
         .min(1)
         .default('local[2]')
         .describe('Spark master for `name: spark`: `local[N]`, `spark://HOST:7077`, `yarn` or `k8s://…`.'),
-      driverMemory: z.string().default('1g').describe('Memory of the Spark driver (spark-submit --driver-memory).'),
+      driverMemory: z.string().default('2g').describe('Memory of the Spark driver (spark-submit --driver-memory).'),
       shufflePartitions: z
         .number()
         .int()

@@ -72,6 +72,11 @@ export function sparkConf(config: Config): Record<string, string> {
     'spark.sql.parquet.outputTimestampType': 'TIMESTAMP_MICROS',
     'spark.ui.enabled': 'false',
     'spark.ui.showConsoleProgress': 'false',
+    // Adaptive execution writes the whole plan out as text on every re-plan (for the UI's events, even
+    // with the UI off); int_cod_senders' CTEs, inlined at every use, made that text exhaust the 1 GB
+    // driver heap (java.lang.OutOfMemoryError in QueryExecution.explainString). Plans are only ever
+    // read as text in logs: a million characters is plenty.
+    'spark.sql.maxPlanStringLength': '1000000',
     ...config.engine.sparkConf,
   };
 }

@@ -154,7 +154,7 @@ export class SparkDriver {
       '--master',
       setup.master,
       '--driver-memory',
-      opts.driverMemory ?? '1g',
+      opts.driverMemory ?? '2g',
       '--conf',
       `spark.pyspark.python=${install.python}`,
       '--conf',
