@@ -164,10 +164,10 @@ pickup_places as (
     where c.address_head is not null and c.province is not null
 ),
 
-registered_addresses as (
-    select r.entity_id, a.address, a.province
-    from registered r
-    join entities e using (entity_id)
+-- every address an entity's records give (registry record, shop, website)
+entity_addresses as (
+    select e.entity_id, a.address, a.province
+    from entities e
     join (
         select 'taxpayers' as source, record_key as source_key, address, province from stg_taxpayers
         union all
@@ -180,9 +180,13 @@ registered_addresses as (
 ),
 
 -- each address as the pickup place int_cod_senders.sql makes of it (the pickup_place macro)
-registered_places as (
+entity_places as materialized (
     select distinct entity_id, province, pickup_place(address) as place
-    from registered_addresses
+    from entity_addresses
+),
+
+registered_places as (
+    select * from entity_places where entity_id in (select entity_id from registered)
 ),
 
 place_spread as (
@@ -222,6 +226,52 @@ unexplained as (
     left join seen s using (entity_id)
     where d.entity_id in (select entity_id from registered)
       and d.declared_revenue > coalesce(s.observed_revenue, 0)
+),
+
+-- A seller paid into a relative's account (knob relativeAccount; a spouse, parent or child in the
+-- same house) leaves her buyer transfers on the relative's account, nothing in them naming her. When
+-- the relative is registered, the account sits in the relative's entity, which is then seen selling
+-- beyond its own returns; the seller's registry record declares that trade with nothing seen of it.
+-- A registered taxpayer with a registry record at a house of the entity's (the one household's: at
+-- most 3 registered taxpayers there; a hamlet counts for less, many households share it) whose
+-- unexplained declarations are what the entity sells beyond its own returns (90 % of the amount to
+-- the amount plus 5 % of what both declare: each return may differ from its sales by a few per cent,
+-- and the difference falls on the remainder) is likely the one whose trade it is. Registered entities
+-- only: an unregistered seller living with a registered relative whose declarations no trade
+-- explains (an offline shop) is the undeclared seller it looks like, however close the amounts.
+household_places as (
+    select e.entity_id, r.entity_id as candidate_id,
+        max(case when regexp_matches(e.place, '^(so )?[0-9]') then 0.5 else 0.25 end) as weight
+    from entity_places e
+    join registered_places r on r.place = e.place and r.province = e.province and r.entity_id <> e.entity_id
+    join place_spread s on s.place = r.place and s.province = r.province and s.holders <= 3
+    where e.entity_id in (select entity_id from registered)
+    group by all
+),
+
+-- what a registered entity is seen selling beyond its own returns
+beyond_returns as (
+    select s.entity_id, s.observed_revenue - coalesce(d.declared_revenue, 0) as amount,
+        coalesce(d.declared_revenue, 0) as declared_revenue
+    from seen s
+    left join declared d using (entity_id)
+    where s.observed_revenue > coalesce(d.declared_revenue, 0)
+),
+
+household_matches as (
+    select h.entity_id, h.candidate_id, h.weight
+    from household_places h
+    join beyond_returns b on b.entity_id = h.entity_id
+    join unexplained x on x.entity_id = h.candidate_id
+    where b.amount between 0.9 * x.amount and x.amount + 0.05 * (x.declared_revenue + b.declared_revenue)
+),
+
+household_evidence as (
+    select entity_id, candidate_id, 'household' as kind, weight from household_matches
+    union all
+    select entity_id, candidate_id, 'declared' as kind,
+        0.85 / count(*) over (partition by entity_id) / count(*) over (partition by candidate_id) as weight
+    from household_matches
 ),
 
 -- the registered taxpayers declaring the other shops paid into an undecided shop's account (by
@@ -309,7 +359,7 @@ amount_matches as (
 -- an amount explains one seller: shared by several sellers or candidates, the weight is split among them
 amount_evidence as (
     select entity_id, candidate_id, 'declared' as kind,
-        0.6 / count(*) over (partition by entity_id) / count(*) over (partition by candidate_id) as weight
+        0.85 / count(*) over (partition by entity_id) / count(*) over (partition by candidate_id) as weight
     from amount_matches
 ),
 
@@ -324,6 +374,7 @@ evidence as (
     union all select * from name_evidence where candidate_id in (select entity_id from unexplained)
     -- so does a place: a neighbour whose own trade explains its declarations is not the seller
     union all select * from address_evidence where candidate_id in (select entity_id from unexplained)
+    union all select * from household_evidence
 ),
 
 -- the strongest weight of each kind per pair, then the kinds combined
