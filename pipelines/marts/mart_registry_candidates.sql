@@ -249,13 +249,13 @@ household_places as (
     group by all
 ),
 
--- what a registered entity is seen selling beyond its own returns
+-- what a registered entity that files returns for the year is seen selling beyond them (one that
+-- stopped filing sells undeclared whatever a housemate declares)
 beyond_returns as (
-    select s.entity_id, s.observed_revenue - coalesce(d.declared_revenue, 0) as amount,
-        coalesce(d.declared_revenue, 0) as declared_revenue
+    select s.entity_id, s.observed_revenue - d.declared_revenue as amount, d.declared_revenue
     from seen s
-    left join declared d using (entity_id)
-    where s.observed_revenue > coalesce(d.declared_revenue, 0)
+    join declared d using (entity_id)
+    where d.declared_revenue > 0 and s.observed_revenue > d.declared_revenue
 ),
 
 household_matches as (
@@ -263,7 +263,8 @@ household_matches as (
     from household_places h
     join beyond_returns b on b.entity_id = h.entity_id
     join unexplained x on x.entity_id = h.candidate_id
-    where b.amount between 0.9 * x.amount and x.amount + 0.05 * (x.declared_revenue + b.declared_revenue)
+    where b.amount between 0.9 * x.amount - 0.1 * b.declared_revenue and x.amount + 0.05 * (x.declared_revenue + b.declared_revenue)
+      and b.declared_revenue <= x.amount
 ),
 
 household_evidence as (
