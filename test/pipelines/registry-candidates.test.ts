@@ -446,6 +446,10 @@ describe('registry candidates before "unregistered"', () => {
  * Đoàn Văn Phúc, registered at 3 Bạch Đằng (Huế), declares 500 M and takes 540 M; Đoàn Thị Mơ,
  * registered there, declares 40 M from a cash stall: about what he takes beyond his returns, but
  * his own returns are most of his trade, so the amounts say nothing.
+ * Phan Thị Vân, registered at 7 Trần Phú (Lâm Đồng), declares 90 M, just under the threshold, and
+ * her shop sells 260 M; Trần Diệu Hạnh, registered at the same house, declares 175 M unseen. The
+ * amounts fit, but no buyer pays into Vân's account: what a seller paid into a relative's account
+ * leaves there is her buyers' transfers.
  */
 const household = {
   'taxpayers.csv': [
@@ -459,6 +463,8 @@ const household = {
     '0400000036,household,Trương Thị Na,,,,"12 Lý Thái Tổ, P. Hải Châu, Đà Nẵng",,Đà Nẵng,goods,2018-01-01,active',
     '3300000020,household,Đoàn Văn Phúc,046085555666,,,"3 Bạch Đằng, Phường Phú Hội, Huế",,Huế,goods,2018-01-01,active',
     '3300000038,household,Đoàn Thị Mơ,,,,"3 Bạch Đằng, P. Phú Hội, Huế",,Huế,goods,2018-01-01,active',
+    '5800000015,household,Phan Thị Vân,068191588194,,,"7 Trần Phú, Phường Lộc Thọ, Lâm Đồng",,Lâm Đồng,goods,2019-01-01,active',
+    '5800000022,household,Trần Diệu Hạnh,,,,"7 Trần Phú, P. Lộc Thọ, Lâm Đồng",,Lâm Đồng,goods,2019-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
@@ -471,10 +477,13 @@ const household = {
     '0400000036,2025,300000000,4500000,2026-01-20',
     '3300000020,2025,500000000,7500000,2026-01-20',
     '3300000038,2025,40000000,0,2026-01-20',
+    '5800000015,2025,90000000,0,2026-01-20',
+    '5800000022,2025,175000000,2625000,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
     'shopee,701,Ut Store,PHAN VAN UT,056090111222,,0905111222,,"45 Trần Phú, P. Lộc Thọ, Khánh Hòa",Khánh Hòa,VCB,0071000777111,2025-06,480000000,700,0',
+    'shopee,702,Van Shop,PHAN THI VAN,068191588194,,0905333444,,"7 Trần Phú, P. Lộc Thọ, Lâm Đồng",Lâm Đồng,VCB,0071000777222,2025-06,260000000,400,0',
   ].join('\n'),
   'bank_transactions.csv': [
     'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
@@ -559,6 +568,11 @@ describe('a registered relative whose account takes a registered seller’s sale
     // the 9,6 M due on his 640 M less her 9 M paid at 0,925 (without her: 9,6 M less his 0)
     expect(viet.gap).toBeCloseTo(9_600_000 - 0.925 * 9_000_000, 0);
     expect(viet.codes).not.toContain('POSSIBLY_REGISTERED');
+    // his dossier names her as the housemate whose returns to check, not as a registration he may hold
+    const text = formatDossierText(await buildDossier(db, viet.id, { taxYear: 2025 }));
+    expect(text).toContain('NGƯỜI CÙNG NHÀ CÓ THỂ ĐÃ KÊ KHAI DOANH THU NÀY');
+    expect(text).not.toContain('CÓ THỂ ĐÃ ĐĂNG KÝ THUẾ');
+    expect(text).toContain('MST 074197440801');
   });
 
   it("a housemate whose unexplained declarations are a third of what he sells beyond his returns is not his trade", async () => {
@@ -575,6 +589,12 @@ describe('a registered relative whose account takes a registered seller’s sale
 
   it('a small unexplained amount beside returns that are most of his trade names no housemate', async () => {
     expect(await candidateOf(find('đoàn văn phúc', 'bank_transactions').id)).toBeUndefined();
+  });
+
+  it("a seller whose own shop sells a housemate's amount beyond her returns, no buyer paying into her account, names nobody", async () => {
+    const van = find('phan thị vân', 'platform_sellers');
+    expect(await candidateOf(van.id)).toBeUndefined();
+    expect(van.gap).toBeGreaterThan(2_000_000);
   });
 
   it('an unregistered seller at the house of a registered taxpayer declaring as much with no trace stays UNREGISTERED', async () => {
