@@ -575,7 +575,7 @@ describe('a registered relative whose account takes a registered seller’s sale
     expect(text).toContain('MST 074197440801');
   });
 
-  it("a housemate whose unexplained declarations are a third of what he sells beyond his returns is not his trade", async () => {
+  it('a housemate whose unexplained declarations are a third of what he sells beyond his returns is not his trade', async () => {
     const tam = find('lý văn tâm', 'bank_transactions');
     expect(await candidateOf(tam.id)).toBeUndefined();
     expect(tam.gap).toBeGreaterThan(5_000_000);
