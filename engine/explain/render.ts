@@ -106,10 +106,24 @@ function sourceBlock(s: SourceRecords): string[] {
  *
  * @example process.stdout.write(formatDossierText(await buildDossier(db, id, opts)));
  */
+/**
+ * A registered entity's candidate is a housemate who declares the trade seen on it (evidence `household`,
+ * mart_registry_candidates.sql); any other entity's is a registered taxpayer it may be.
+ */
+function candidateHeading(rc: NonNullable<Dossier['registry_candidate']>): { vi: string; en: string } {
+  return rc.evidence.includes('household')
+    ? {
+        vi: 'Người cùng nhà có thể đã kê khai doanh thu này',
+        en: 'A registered housemate may declare this trade: check her returns first',
+      }
+    : { vi: 'Có thể đã đăng ký thuế', en: 'Possibly registered: check this taxpayer first' };
+}
+
 function candidateHtml(rc: NonNullable<Dossier['registry_candidate']>): string {
+  const head = candidateHeading(rc);
   return (
-    '<section id="registry-candidate"><h2>Có thể đã đăng ký thuế ' +
-    '<span class="en">Possibly registered: check this taxpayer first</span></h2>\n' +
+    `<section id="registry-candidate"><h2>${h(head.vi)} ` +
+    `<span class="en">${h(head.en)}</span></h2>\n` +
     `<p>MST <span class="en">tax code</span> <b>${h(rc.tax_id ?? '?')}</b> (${h(rc.entity_id)}) ` +
     `${h(rc.name ?? '')} ${h(rc.province ?? '')}</p>\n` +
     `<p>Căn cứ <span class="en">evidence</span>: ${h(rc.evidence.join(', '))}; ` +
@@ -137,10 +151,15 @@ export function formatDossierText(d: Dossier): string {
   if (rc) {
     out.push(
       '',
-      t(
-        'CÓ THỂ ĐÃ ĐĂNG KÝ THUẾ — kiểm tra người nộp thuế đã đăng ký này trước',
-        'POSSIBLY REGISTERED — check this registered taxpayer first',
-      ),
+      rc.evidence.includes('household')
+        ? t(
+            'NGƯỜI CÙNG NHÀ CÓ THỂ ĐÃ KÊ KHAI DOANH THU NÀY — kiểm tra tờ khai của người nộp thuế này trước',
+            'A REGISTERED HOUSEMATE MAY DECLARE THIS TRADE — check this taxpayer’s returns first',
+          )
+        : t(
+            'CÓ THỂ ĐÃ ĐĂNG KÝ THUẾ — kiểm tra người nộp thuế đã đăng ký này trước',
+            'POSSIBLY REGISTERED — check this registered taxpayer first',
+          ),
     );
     out.push(
       `  ${t('MST', 'tax code')} ${rc.tax_id ?? '?'} (${t('thực thể', 'entity')} ${rc.entity_id})` +

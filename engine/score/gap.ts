@@ -12,9 +12,10 @@ export { groupFromWithholding } from './activity.js';
  *   at the rates of the group a marketplace's withholding reveals when there is one (it is what the
  *   platform applied), else the registry's group, else the group the words name, else the expected
  *   tax under the mix of registered sellers with the same channels (engine/score/activity.ts);
- * - for an entity without a registry record that may be a registered taxpayer
- *   (mart_registry_candidates.sql), the candidate's declared revenue and tax paid count as the
- *   entity's in proportion to the candidate's weight (0..1).
+ * - for an entity without a registry record that may be a registered taxpayer, or a registered one
+ *   whose trade beyond its returns a registered housemate declares (mart_registry_candidates.sql),
+ *   the candidate's declared revenue and tax paid count as the entity's in proportion to the
+ *   candidate's weight (0..1).
  *
  * @example deriveAmounts(batch, rulesForYear(2025)).taxGap[0]
  */
