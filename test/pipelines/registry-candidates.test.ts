@@ -166,47 +166,71 @@ const delivery = {
   ].join('\n'),
 };
 
+type Scored = { codes: string[]; reasons: string[]; gap: number; id: string };
+
+/**
+ * Loads `files` into `db` and runs the models with the exact resolver (`adjust` may edit its clusters
+ * before the marts), then scores the entities: each by `name|sources` of its profile, and the total gap.
+ */
+async function scoreDelivery(
+  db: Db,
+  files: Record<string, string>,
+  adjust?: (db: Db) => Promise<void>,
+): Promise<{ byName: Map<string, Scored>; totalGap: number }> {
+  const dir = writeFiles(join(tempDir(), 'delivery'), files);
+  await installNormalizeMacros(db);
+  await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
+  await runModels(db, (m) => m.layer === 'staging');
+  await setVariables(db, featureVariables(2025));
+  await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
+  await resolveExact(db, { maxNamesPerValue: 3 });
+  await adjust?.(db);
+  await runModels(
+    db,
+    (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
+  );
+  const eb = await readEntityBatch(db);
+  const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
+  const names = new Map(
+    (
+      await db.all<{ entity_id: string; name: string; sources: string }>(
+        `select entity_id, name, sources from mart_entity_profile`,
+      )
+    ).map((r) => [r.entity_id, r]),
+  );
+  const byName = new Map(
+    eb.ids.map((id, i) => {
+      const p = names.get(id)!;
+      return [
+        `${p.name.toLowerCase()}|${p.sources}`,
+        { id, codes: scored.reasonCodes[i]!, reasons: scored.reasons[i]!, gap: scored.derived.taxGap[i]! },
+      ];
+    }),
+  );
+  return { byName, totalGap: scored.derived.taxGap.reduce((sum, g) => sum + g, 0) };
+}
+
+/** The entity's registry candidate (mart_registry_candidates.sql), or undefined. */
+const registryCandidate = (db: Db, entityId: string) =>
+  db.one<{ weight: number; candidate_tax_id: string; evidence: string; candidate_declared_revenue: number }>(
+    `select weight, candidate_tax_id, evidence, candidate_declared_revenue from mart_registry_candidates
+     where entity_id = $e`,
+    { e: entityId },
+  );
+
 describe('registry candidates before "unregistered"', () => {
   let db: Db;
-  let byName: Map<string, { codes: string[]; reasons: string[]; gap: number; id: string }>;
+  let byName: Map<string, Scored>;
   let totalGap: number;
 
   beforeAll(async () => {
-    const dir = writeFiles(join(tempDir(), 'delivery'), delivery);
     db = await openDb(':memory:');
-    await installNormalizeMacros(db);
-    await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
-    await runModels(db, (m) => m.layer === 'staging');
-    await setVariables(db, featureVariables(2025));
-    await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
-    await resolveExact(db, { maxNamesPerValue: 3 });
-    // the scored resolver keeps a person's account apart from a company's registry record even when
-    // the holder gave the company's code (two legal persons); the exact one would join them
-    await db.exec(`update resolve_clusters set cluster_id = -1 where record_id in
-      (select record_id from int_identity_records where source = 'bank_transactions' and account like '%55001234')`);
-    await runModels(
-      db,
-      (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
-    );
-    const eb = await readEntityBatch(db);
-    const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
-    totalGap = scored.derived.taxGap.reduce((sum, g) => sum + g, 0);
-    const names = new Map(
-      (
-        await db.all<{ entity_id: string; name: string; sources: string }>(
-          `select entity_id, name, sources from mart_entity_profile`,
-        )
-      ).map((r) => [r.entity_id, r]),
-    );
-    byName = new Map(
-      eb.ids.map((id, i) => {
-        const p = names.get(id)!;
-        return [
-          `${p.name.toLowerCase()}|${p.sources}`,
-          { id, codes: scored.reasonCodes[i]!, reasons: scored.reasons[i]!, gap: scored.derived.taxGap[i]! },
-        ];
-      }),
-    );
+    ({ byName, totalGap } = await scoreDelivery(db, delivery, async (db) => {
+      // the scored resolver keeps a person's account apart from a company's registry record even when
+      // the holder gave the company's code (two legal persons); the exact one would join them
+      await db.exec(`update resolve_clusters set cluster_id = -1 where record_id in
+        (select record_id from int_identity_records where source = 'bank_transactions' and account like '%55001234')`);
+    }));
   }, 60_000);
   afterAll(() => db.close());
 
@@ -216,13 +240,7 @@ describe('registry candidates before "unregistered"', () => {
     return hit![1];
   };
 
-  /** The entity's registry candidate (mart_registry_candidates.sql), or undefined. */
-  const candidateOf = (entityId: string) =>
-    db.one<{ weight: number; candidate_tax_id: string; evidence: string; candidate_declared_revenue: number }>(
-      `select weight, candidate_tax_id, evidence, candidate_declared_revenue from mart_registry_candidates
-       where entity_id = $e`,
-      { e: entityId },
-    );
+  const candidateOf = (entityId: string) => registryCandidate(db, entityId);
 
   it('the shop and the registry record stay apart (only name and province shared)', () => {
     expect(find('le thi hoa', 'platform_sellers').id).not.toBe(find('lê thị hoa', 'taxpayers').id);
@@ -512,39 +530,11 @@ const household = {
 
 describe('a registered relative whose account takes a registered seller’s sales (same house)', () => {
   let db: Db;
-  let byName: Map<string, { codes: string[]; gap: number; id: string }>;
+  let byName: Map<string, Scored>;
 
   beforeAll(async () => {
-    const dir = writeFiles(join(tempDir(), 'delivery'), household);
     db = await openDb(':memory:');
-    await installNormalizeMacros(db);
-    await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
-    await runModels(db, (m) => m.layer === 'staging');
-    await setVariables(db, featureVariables(2025));
-    await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
-    await resolveExact(db, { maxNamesPerValue: 3 });
-    await runModels(
-      db,
-      (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
-    );
-    const eb = await readEntityBatch(db);
-    const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
-    const names = new Map(
-      (
-        await db.all<{ entity_id: string; name: string; sources: string }>(
-          `select entity_id, name, sources from mart_entity_profile`,
-        )
-      ).map((r) => [r.entity_id, r]),
-    );
-    byName = new Map(
-      eb.ids.map((id, i) => {
-        const p = names.get(id)!;
-        return [
-          `${p.name.toLowerCase()}|${p.sources}`,
-          { id, codes: scored.reasonCodes[i]!, gap: scored.derived.taxGap[i]! },
-        ];
-      }),
-    );
+    ({ byName } = await scoreDelivery(db, household));
   }, 60_000);
   afterAll(() => db.close());
 
@@ -553,11 +543,7 @@ describe('a registered relative whose account takes a registered seller’s sale
     expect(hit, `${name} ${source}`).toBeDefined();
     return hit![1];
   };
-  const candidateOf = (entityId: string) =>
-    db.one<{ weight: number; candidate_tax_id: string; evidence: string }>(
-      `select weight, candidate_tax_id, evidence from mart_registry_candidates where entity_id = $e`,
-      { e: entityId },
-    );
+  const candidateOf = (entityId: string) => registryCandidate(db, entityId);
 
   it("the relative's entity, seen selling beyond his returns by what she declares unexplained at his house, names her", async () => {
     const viet = find('hồ công việt', 'bank_transactions');
