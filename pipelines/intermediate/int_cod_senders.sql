@@ -65,7 +65,8 @@ phone_spread as (
 ),
 
 phone_name_spread as (
-    select phone, name_key, count(distinct address_head) as places
+    select phone, name_key, count(distinct address_head) as places,
+        count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) as accounts
     from places
     where phone is not null and name_key is not null
     group by phone, name_key
@@ -101,9 +102,10 @@ value_homes as (
 -- books for them: a warehouse serving two clients into its one account, whatever its name says.
 -- (each registered address as a pickup place once; homes only: a house number, not a hamlet)
 registered as (
-    select address, province, phone from stg_taxpayers
-    union all select address, province, phone from stg_platform_sellers
-    union all select address, province, phone from stg_websites
+    select address, province, phone, nullif(regexp_replace(name_key, '^(ho kinh doanh|hkd|ho kd)\s+', ''), '') as name_key
+    from stg_taxpayers
+    union all select address, province, phone, name_key from stg_platform_sellers
+    union all select address, province, phone, name_key from stg_websites
 ),
 
 registered_places as (
@@ -116,6 +118,32 @@ registered_phones as (
     from registered r
     join registered_places rp using (address)
     where r.phone is not null and r.province is not null and regexp_matches(rp.address_head, '^(so )?[0-9]')
+),
+
+-- A phone a registry, shop or website record gives as a person's own, written with that person's name (not
+-- a warehouse's) on parcels leaving from the address of that record, is that person's: a household's
+-- phone, on which the members each book under their own name and are paid into their own accounts (or a
+-- relative's). Those accounts are many, but they are the family's, not a warehouse's clients' (issue 14,
+-- fph12): the phone is not taken for a warehouse by its accounts (its places still count).
+registered_owners as (
+    select distinct rp.address_head, r.province, r.phone, r.name_key
+    from registered r
+    join registered_places rp using (address)
+    where r.phone is not null and r.province is not null and r.name_key is not null
+),
+
+own_phones as (
+    select distinct p.phone
+    from places p
+    join registered_owners r
+        on r.phone = p.phone and r.address_head = p.address_head and r.province = p.province and r.name_key = p.name_key
+    -- (each member is paid into a few accounts of their own: one name written with many accounts is
+    -- someone booking for others under one name, a warehouse registered at its depot; an anti join, not
+    -- `not in`: Spark plans a null-aware `not in` as a broadcast nested loop)
+    anti join (
+        select distinct phone from phone_name_spread where accounts > coalesce(getvariable('sender_max_places'), 3)
+    ) busy on busy.phone = p.phone
+    where not p.warehouse_name
 ),
 
 sender_homes as (
@@ -227,19 +255,20 @@ hub_names as (
 flagged as (
     select
         p.*,
-        coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
+        coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or (ps.accounts > coalesce(getvariable('sender_max_places'), 3) and op.phone is null), false)
             or b.phone is not null or nw.phone is not null or fp.phone is not null as hub_phone,
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
             or (nw.phone is not null and p.warehouse_name)
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
         -- a warehouse's phone by its name alone (its places and accounts are one seller's)
         nw.phone is not null and b.phone is null
-            and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or ps.accounts > coalesce(getvariable('sender_max_places'), 3), false)
+            and not coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or (ps.accounts > coalesce(getvariable('sender_max_places'), 3) and op.phone is null), false)
             as named_only,
         coalesce(a.places > coalesce(getvariable('sender_max_places'), 3), false) or fa.remit_account is not null as hub_account,
         fa.remit_account is not null as forwarding
     from places p
     left join phone_spread ps on ps.phone = p.phone
+    left join own_phones op on op.phone = p.phone
     left join phone_name_spread pn on pn.phone = p.phone and pn.name_key = p.name_key
     left join account_spread a on a.remit_account = p.remit_account
     left join books_for_several b on b.phone = p.phone and b.name_key = p.name_key

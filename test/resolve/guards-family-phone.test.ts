@@ -1,12 +1,13 @@
 /**
- * A household's phone whose members' names begin with a surname that also begins shop names (issue 14,
- * pn12): Mai Quốc Quang, Mai Quốc Sơn and Mai Văn Nam book COD parcels on one family phone from their
- * home, each under their own name and paid into their own account — Quang into his relative Mai Diệu
- * Trinh's. `Mai …` not followed by Văn / Thị was never read as a person's name, so neither the phone nor
- * the account was found shared: the three were one entity and Quang's buyer transfers sat on Trinh's
- * record as her own trade. A name the registry or a bank carries with a personal national ID is a
- * person's (int_identity_records.sql `person_names`). Hand-built deliveries as in
- * guards-fulfilment.test.ts; every record key starts with its person.
+ * A household's phone (issue 14, fph12): the registry gives it as one member's own, at the family's
+ * home; three members book COD parcels on it from that home, each under their own name and paid
+ * into their own accounts — one of them into a relative's. Five accounts on one phone: by its
+ * spread alone a warehouse booking for its clients, which made every account on it a warehouse's and
+ * left the relative's account looking like one person's (her buyer transfers on the holder's case).
+ * The registry says whose the phone is, and each name keeps to a few accounts of its own, so the
+ * phone is the family's, not a warehouse's (int_cod_senders.sql `own_phones`). A warehouse that
+ * writes one name, its registered one, on parcels paid into many accounts stays a warehouse.
+ * Hand-built deliveries as in guards-fulfilment.test.ts; every record key starts with its person.
  */
 import { describe, expect, it } from 'vitest';
 import { withDb } from './fixtures.js';
@@ -20,12 +21,12 @@ const from = (person: string, name: string, account: string, k = 3): Row[] =>
   Array.from({ length: k }, () => parcel(person, name, phone, account, home));
 
 let t = 0;
-/** A buyer's transfer into the relative's account (Trinh holds it; the money is Quang's). */
-const transfer = (person: string): Row => ({
+/** A buyer's transfer into the relative's account (R holds it; the money is Q's). */
+const transfer = (person: string, holder = 'le thi trinh'): Row => ({
   record_key: `${person}:b${++t}`,
   account: 'VCB:500',
-  holder_name: 'mai dieu trinh',
-  name_key: 'mai dieu trinh',
+  holder_name: holder,
+  name_key: holder,
   national_id: '001190000099',
   booked_at: '2025-03-08 10:00:00',
   direction: 'credit',
@@ -37,19 +38,33 @@ const transfer = (person: string): Row => ({
 });
 
 describe("a household's phone", () => {
-  it('members named Mai …: the registry and the bank know them as people, so phone and account are shared', async () => {
+  // the household of Quang, Sơn and Nam, Quang paid into his relative Trinh's account: once with common
+  // surnames (fph12), once with Mai, which also begins shop names (pn12: the registry and the bank know
+  // these names as people's, so the phone and the account are found shared)
+  it.each([
+    ['tran', 'le thi trinh', 'its members each paid their own way make it no warehouse: the relative account serves Q'],
+    [
+      'mai',
+      'mai dieu trinh',
+      'so with a surname that also begins shop names (Mai): registry and bank know them as people',
+    ],
+  ])('%s: %s — %s', async (surname, holder) => {
     await withDb(async (db) => {
       await build(db, {
-        stg_taxpayers: [taxpayer('Q', 'mai quoc quang', '001190000001', phone, home)],
-        stg_bank_transactions: [transfer('Q'), transfer('Q'), transfer('Q')],
+        stg_taxpayers: [taxpayer('Q', `${surname} quoc quang`, '001190000001', phone, home)],
+        stg_bank_transactions: [transfer('Q', holder), transfer('Q', holder), transfer('Q', holder)],
         stg_cod_shipments: [
-          ...from('Q', 'mai quoc quang', 'VCB:500'),
-          ...from('S', 'mai quoc son', 'MB:200'),
-          ...from('N', 'mai van nam', 'ICB:300'),
+          ...from('Q', `${surname} quoc quang`, 'VCB:500'),
+          ...from('S', `${surname} quoc son`, 'MB:200'),
+          ...from('S', `${surname} quoc son`, 'MB:201'),
+          ...from('N', `${surname} van nam`, 'ICB:300'),
+          ...from('N', `${surname} van nam`, 'ICB:301'),
         ],
       });
-      // Quang's parcels are paid into an account the bank holds for someone else: his buyer transfers
-      // there name nobody, so they are on no one's record (not on the holder's as her own trade)
+      // before: five accounts on one phone, a warehouse's phone and every account on it a warehouse's
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBe(0);
+      // Q's parcels are paid into an account the bank holds for someone else: Q's buyer transfers there
+      // name nobody, so they are on no one's record (not on the holder's as her own trade)
       expect(
         await db.value<number>(
           `select count(*)::int from int_record_identity where source = 'bank_transactions' and record_key like 'Q:%'`,
@@ -57,6 +72,22 @@ describe("a household's phone", () => {
       ).toBe(0);
       // each member is her own seller (the phone is compared with the name on it)
       expect(await entities(db)).toEqual([['N'], ['Q'], ['S']]);
+    });
+  });
+
+  it('one registered name written with many accounts is a warehouse booking for others under it', async () => {
+    await withDb(async (db) => {
+      const wh = 'nguyen van hung';
+      await build(db, {
+        stg_taxpayers: [taxpayer('W', wh, '001190000007', phone, home)],
+        stg_cod_shipments: [
+          ...from('A', wh, 'MB:200'),
+          ...from('B', wh, 'MB:201'),
+          ...from('C', wh, 'ICB:300'),
+          ...from('D', wh, 'ICB:301'),
+        ],
+      });
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where not via_hub`)).toBe(0);
     });
   });
 });
