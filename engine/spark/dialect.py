@@ -350,6 +350,11 @@ def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d"
     """One DuckDB statement or expression query -> Spark SQL. `schema` ({table: {column: type}}, or a
     function returning it) of the tables the query reads lets DuckDB's `* exclude (…)` / `* replace (…)` be written out as
     column lists (sqlglot's qualify), as Spark has neither."""
+    return _render_tree(sql, variables, string_columns, schema).sql(dialect="spark")
+
+
+def _render_tree(sql: str, variables: dict | None, string_columns: tuple = ("d",), schema=None) -> exp.Expression:
+    """render()'s work, before writing the tree out as Spark SQL."""
     variables = variables or {}
     # DuckDB's len() of a list (the models use it on lists only) is Spark's size().
     sql = _LEN.sub("array_length(", sql)
@@ -377,7 +382,77 @@ def render(sql: str, variables: dict | None = None, string_columns: tuple = ("d"
         # before QUALIFY and the rest turn a branch into `select * from (…)`
         tree = tree.transform(lambda n: _union_by_name(n) if isinstance(n, exp.Union) and n.args.get("by_name") else n)
     tree = _inline_in_lambdas(tree)
-    return _post_order(tree, variables).sql(dialect="spark")
+    return _post_order(tree, variables)
+
+
+CTE_VIEW = "_sangloc_cte_"
+
+
+def split_shared_ctes(sql: str, variables: dict | None = None, schema=None) -> list[tuple[str | None, str]]:
+    """One DuckDB model -> its Spark statements: first one `(view, sql)` per CTE the model reads
+    more than once (in order; the driver writes each out and reads it back as temp view `view`),
+    then `(None, sql)`, the model itself reading those views.
+
+    Why: Spark inlines a CTE at every use, and a CTE built on CTEs is inlined inside each copy, so a
+    model of chained CTEs (int_cod_senders: `places` read 7 times, and `flagged` built on it read 4)
+    becomes a plan many times the size of its SQL. Planning it took 70 s for 7,000 parcels, and the
+    driver intermittently ran out of heap building its broadcast tables. Written out, each shared
+    CTE is computed once and read back as a plain table: the same rows, a plan as wide as the SQL.
+    A CTE marked `not materialized` (DuckDB's hint to inline) stays inlined."""
+    shared = set(shared_ctes(sql))
+    rendered = _render_tree(sql, variables, schema=schema)
+    w = rendered.find(exp.With)
+    if w is None or not shared:
+        return [(None, rendered.sql(dialect="spark"))]
+    for t in list(rendered.find_all(exp.Table)):
+        if not t.db and t.name in shared:
+            if not t.alias:
+                # columns qualified by the CTE's name still find it
+                t.set("alias", exp.TableAlias(this=exp.to_identifier(t.name)))
+            t.set("this", exp.to_identifier(CTE_VIEW + t.name))
+    ctes = {c.alias: c for c in w.expressions}
+    inlined = [c for c in w.expressions if c.alias not in shared]
+
+    def needs(node: exp.Expression) -> list[exp.CTE]:
+        """The inlined CTEs `node` reads, directly or through each other, in their order."""
+        seen: set[str] = set()
+        todo = [node]
+        while todo:
+            for t in todo.pop().find_all(exp.Table):
+                if not t.db and t.name in ctes and t.name not in shared and t.name not in seen:
+                    seen.add(t.name)
+                    todo.append(ctes[t.name].this)
+        return [c for c in inlined if c.alias in seen]
+
+    parts: list[tuple[str | None, str]] = []
+    for c in w.expressions:
+        if c.alias not in shared:
+            continue
+        body = c.this.copy()
+        used = needs(c.this)
+        if used:
+            body.set("with_", exp.With(expressions=[u.copy() for u in used]))
+        parts.append((CTE_VIEW + c.alias, body.sql(dialect="spark")))
+    parent, key = w.parent, w.arg_key
+    w.pop()
+    used = needs(rendered)
+    if used:
+        parent.set(key, exp.With(expressions=used))
+    parts.append((None, rendered.sql(dialect="spark")))
+    return parts
+
+
+def shared_ctes(sql: str) -> list[str]:
+    """The CTEs of a DuckDB model read more than once, in order, but those marked `not materialized`."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    w = tree.find(exp.With)
+    if w is None:
+        return []
+    refs = {c.alias: 0 for c in w.expressions}
+    for t in tree.find_all(exp.Table):
+        if not t.db and t.name in refs:
+            refs[t.name] += 1
+    return [c.alias for c in w.expressions if refs[c.alias] > 1 and c.args.get("materialized") is not False]
 
 
 # DuckDB macros by name: (parameters, body as parsed DuckDB SQL); filled by render_macros.

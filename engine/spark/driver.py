@@ -115,11 +115,19 @@ def run_job(spark, job):
                     if t.isTemporary
                 }
 
-            sql = dialect.render(m["sql"], job.get("variables", {}), schema=schema)
+            parts = dialect.split_shared_ctes(m["sql"], job.get("variables", {}), schema=schema)
             target = os.path.join(out, model)
             tmp = target + ".partial"
             shutil.rmtree(tmp, ignore_errors=True)
             t1 = time.time()
+            # the CTEs the model reads more than once, each written once and read back as a table
+            shared = os.path.join(out, "_shared_ctes", model)
+            shutil.rmtree(shared, ignore_errors=True)
+            for view, sql in parts[:-1]:
+                path = os.path.join(shared, view)
+                spark.sql(sql).write.parquet(path)
+                spark.read.parquet(path).createOrReplaceTempView(view)
+            sql = parts[-1][1]
             df = spark.sql(sql)
             df = df.drop(*[c for c in df.columns if c.startswith("_sangloc_")])
             t2 = time.time()
@@ -129,6 +137,9 @@ def run_job(spark, job):
             os.rename(tmp, target)
             df = spark.read.parquet(target)
             df.createOrReplaceTempView(model)
+            for view, _ in parts[:-1]:
+                spark.catalog.dropTempView(view)
+            shutil.rmtree(shared, ignore_errors=True)
             rows = df.count()
             ms = lambda a, b: int((b - a) * 1000)  # noqa: E731
             # where the time went: rendering, Spark's analysis, planning and running the write
