@@ -113,11 +113,18 @@ registered_places as (
     from (select distinct address from registered where address is not null)
 ),
 
-registered_phones as (
-    select distinct rp.address_head, r.province, r.phone
+-- each record's place, province, phone and name (read by registered_phones and registered_owners)
+registered_heads as (
+    select rp.address_head, r.province, r.phone, r.name_key
     from registered r
     join registered_places rp using (address)
-    where r.phone is not null and r.province is not null and regexp_matches(rp.address_head, '^(so )?[0-9]')
+    where r.phone is not null and r.province is not null
+),
+
+registered_phones as (
+    select distinct address_head, province, phone
+    from registered_heads
+    where regexp_matches(address_head, '^(so )?[0-9]')
 ),
 
 -- A phone a registry, shop or website record gives as a person's own, written with that person's name (not
@@ -126,10 +133,9 @@ registered_phones as (
 -- relative's). Those accounts are many, but they are the family's, not a warehouse's clients' (issue 14,
 -- fph12): the phone is not taken for a warehouse by its accounts (its places still count).
 registered_owners as (
-    select distinct rp.address_head, r.province, r.phone, r.name_key
-    from registered r
-    join registered_places rp using (address)
-    where r.phone is not null and r.province is not null and r.name_key is not null
+    select distinct address_head, province, phone, name_key
+    from registered_heads
+    where name_key is not null
 ),
 
 own_phones as (
