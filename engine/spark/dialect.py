@@ -154,6 +154,8 @@ def _transform(node: exp.Expression, variables: dict) -> exp.Expression:
         agg = _distinct_sorted_concat(node, None)
         if agg is not None:
             return agg
+    if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
+        return _ordered_list(node.this)
     if isinstance(node, exp.RegexpFullMatch):
         pat = node.expression
         if not _lit(pat):
@@ -318,6 +320,30 @@ def _union_by_name(node: exp.Union) -> exp.Expression:
         b.set("expressions", [have[n] if n in have else exp.alias_(exp.Null(), n) for n in names])
         out = b if out is None else exp.Union(this=out, expression=b, distinct=node.args.get("distinct"))
     return out
+
+
+def _ordered_list(order: exp.Order) -> exp.Expression:
+    """DuckDB `list(v order by k1, k2 …)` -> `transform(array_sort(collect_list(struct(k1 is null, k1, …,
+    v))), s -> s.v)`. sqlglot writes plain `collect_list(v)`, dropping the order without a word (Spark's
+    collect_list keeps no order). Each key is preceded by its null flag, so NULL keys sort last as in
+    DuckDB; a row whose v is NULL stays, as in DuckDB's list()."""
+    fields: list[exp.Expression] = []
+    for i, key in enumerate(order.expressions):
+        if key.args.get("desc"):
+            raise ValueError("list(… order by … desc) is not rendered for Spark")
+        null = exp.Is(this=key.this.copy(), expression=exp.Null())
+        flag = exp.Not(this=null) if key.args.get("nulls_first") else null
+        fields += [exp.PropertyEQ(this=exp.to_identifier(f"n{i}"), expression=flag),
+                   exp.PropertyEQ(this=exp.to_identifier(f"k{i}"), expression=key.this.copy())]
+    fields.append(exp.PropertyEQ(this=exp.to_identifier("v"), expression=order.this.copy()))
+    collected = exp.ArrayAgg(this=exp.Struct(expressions=fields), nulls_excluded=True)
+    return exp.Transform(
+        this=exp.ArraySort(this=collected),
+        expression=exp.Lambda(
+            this=exp.Dot(this=exp.to_identifier("_s"), expression=exp.to_identifier("v")),
+            expressions=[exp.to_identifier("_s")],
+        ),
+    )
 
 
 def _distinct_sorted_concat(node: exp.GroupConcat, where) -> exp.Expression | None:
