@@ -4,15 +4,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../engine/config/index.js';
 import { RevenueReconciliationError, RunFailedError } from '../../engine/errors.js';
 import { assertReconciled, reconcileRevenue, type RevenueReconciliation } from '../../engine/features/reconcile.js';
-import { featureVariables } from '../../engine/features/variables.js';
-import { loadDelivery } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
-import { installNormalizeMacros } from '../../engine/normalize/sql.js';
-import { resolveExact } from '../../engine/resolve/exact.js';
 import { runBatch } from '../../engine/run.js';
 import { openDb } from '../../engine/warehouse/db.js';
-import { readModels, runModels, setVariables, type Model } from '../../engine/warehouse/pipeline.js';
+import { readModels, type Model } from '../../engine/warehouse/pipeline.js';
 import { tempDir, writeFiles } from '../helpers.js';
+import { buildWithExactResolver } from '../pipelines/build.js';
 
 const M = 1_000_000;
 
@@ -133,23 +130,7 @@ async function reconcileDelivery(models = readModels()): Promise<RevenueReconcil
   const dir = writeFiles(join(tempDir(), 'delivery'), delivery);
   const db = await openDb(':memory:');
   try {
-    await installNormalizeMacros(db);
-    await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
-    await runModels(db, (m) => m.layer === 'staging', silentLogger(), models);
-    await setVariables(db, featureVariables(2025));
-    await runModels(
-      db,
-      (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records',
-      silentLogger(),
-      models,
-    );
-    await resolveExact(db, { maxNamesPerValue: 3 });
-    await runModels(
-      db,
-      (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
-      silentLogger(),
-      models,
-    );
+    await buildWithExactResolver(db, dir, { models });
     return await reconcileRevenue(db, 2025);
   } finally {
     db.close();

@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { defaultActivityPatterns, matchActivityWords } from '../../engine/features/activity-terms.js';
-import { featureVariables } from '../../engine/features/variables.js';
-import { loadDelivery } from '../../engine/ingest/load.js';
-import { silentLogger } from '../../engine/log.js';
-import { installNormalizeMacros } from '../../engine/normalize/sql.js';
-import { resolveExact } from '../../engine/resolve/exact.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
-import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
+import { runModels } from '../../engine/warehouse/pipeline.js';
 import { tempDir, writeFiles } from '../helpers.js';
+import { buildWithExactResolver } from './build.js';
 
 const M = 1_000_000;
 
@@ -88,18 +84,8 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
   let features: Record<string, Record<string, number | string | boolean | null>>;
 
   beforeAll(async () => {
-    const dir = writeFiles(join(tempDir(), 'delivery'), delivery);
     db = await openDb(':memory:');
-    await installNormalizeMacros(db);
-    await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
-    await runModels(db, (m) => m.layer === 'staging');
-    await setVariables(db, featureVariables(2025));
-    await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
-    await resolveExact(db, { maxNamesPerValue: 3 });
-    await runModels(
-      db,
-      (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
-    );
+    await buildWithExactResolver(db, writeFiles(join(tempDir(), 'delivery'), delivery));
     const rows = await db.all<{ name: string } & Record<string, number | string | boolean | null>>(
       `select p.name, f.* from mart_entity_features f join mart_entity_profile p using (entity_id)`,
     );

@@ -5,16 +5,11 @@ import { buildDossier } from '../../engine/explain/dossier.js';
 import { formatDossierText } from '../../engine/explain/render.js';
 import { setLang } from '../../engine/format.js';
 import { readEntityBatch } from '../../engine/features/read.js';
-import { featureVariables } from '../../engine/features/variables.js';
-import { loadDelivery } from '../../engine/ingest/load.js';
-import { silentLogger } from '../../engine/log.js';
-import { installNormalizeMacros } from '../../engine/normalize/sql.js';
-import { resolveExact } from '../../engine/resolve/exact.js';
 import { scoreEntities } from '../../engine/score/score.js';
 import { parsePeriod, periodStats } from '../../engine/stats/period.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
-import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
 import { tempDir, writeFiles } from '../helpers.js';
+import { buildWithExactResolver } from './build.js';
 
 /**
  * Hoa is registered and compliant: her registry record (older 10-digit code, no national ID, no
@@ -177,18 +172,7 @@ async function scoreDelivery(
   files: Record<string, string>,
   adjust?: (db: Db) => Promise<void>,
 ): Promise<{ byName: Map<string, Scored>; totalGap: number }> {
-  const dir = writeFiles(join(tempDir(), 'delivery'), files);
-  await installNormalizeMacros(db);
-  await loadDelivery(db, dir, { runId: 'r', log: silentLogger() });
-  await runModels(db, (m) => m.layer === 'staging');
-  await setVariables(db, featureVariables(2025));
-  await runModels(db, (m) => m.name === 'int_cod_senders' || m.name === 'int_identity_records');
-  await resolveExact(db, { maxNamesPerValue: 3 });
-  await adjust?.(db);
-  await runModels(
-    db,
-    (m) => m.layer !== 'staging' && m.name !== 'int_cod_senders' && m.name !== 'int_identity_records',
-  );
+  await buildWithExactResolver(db, writeFiles(join(tempDir(), 'delivery'), files), { adjust });
   const eb = await readEntityBatch(db);
   const scored = scoreEntities(eb.batch, { rules: rulesForYear(2025), lang: 'en' });
   const names = new Map(
