@@ -59,6 +59,9 @@ const delivery = {
     '0100000116,household,Bùi Thị Ngọc,001190888111,,,,,Hà Nội,goods,2016-01-01,active',
     '0100000130,household,Trịnh Thị Nga,,,,"25 Lê Lợi, Phường Bến Thành, TP HCM",Phường Bến Thành,Hồ Chí Minh,goods,2016-01-01,active',
     '2200000018,household,Lương Văn Khoa,022085444555,,,,,Quảng Ninh,goods,2016-01-01,active',
+    '3600000014,household,Tạ Thị Xuân,,,,,,Ninh Bình,goods,2016-01-01,active',
+    '3600000021,household,Kiều Văn Định,,,,,,Ninh Bình,goods,2016-01-01,active',
+    '3600000039,household,Quách Thị Yên,,,,,,Ninh Bình,goods,2016-01-01,active',
     '0100000148,individual,Hồ Thị Vân,,,,,,Hà Nội,goods,2016-01-01,active',
     '0100000155,individual,Lâm Thị Hạnh,,,,,,Hà Nội,goods,2016-01-01,active',
     '8400145276,household,HKD Phan Văn Bảo,,,,"Ấp Tân Thành, Thị trấn Hòa Thạnh, H. Châu Thành, Tây Ninh",Thị trấn Hòa Thạnh,Tây Ninh,goods,2013-10-16,active',
@@ -79,6 +82,9 @@ const delivery = {
     '3900000015,2025,300000000,4500000,2026-01-20',
     '3900000022,2025,300000000,4500000,2026-01-20',
     '2200000018,2025,1000000000,15000000,2026-01-20',
+    '3600000014,2025,400000000,6000000,2026-01-20',
+    '3600000021,2025,400000000,6000000,2026-01-20',
+    '3600000039,2025,400000000,6000000,2026-01-20',
     '0100000148,2025,600000000,0,2026-01-20',
     '0100000155,2024,300000000,4500000,2025-01-20',
   ].join('\n'),
@@ -95,6 +101,7 @@ const delivery = {
     'shopee,206,Ngoc Shop,BUI THI NGOC,001190888111,,0912888111,,,Hà Nội,ACB,66003333,2025-06,300000000,450,0',
     'shopee,207,Yen Store,LUU THI YEN,001190888333,,0912888333,,,Hà Nội,ACB,66003333,2025-06,600000000,900,0',
     'shopee,208,Khoa Store,LUONG VAN KHOA,022085444555,,,,,Quảng Ninh,VCB,0071000999222,2025-06,700000000,1000,0',
+    'shopee,209,Yen Corner,QUACH THI YEN,,,0912555333,,,Ninh Bình,VCB,0071000777333,2025-06,440000000,600,0',
     'tiktokshop,601,Van Corner,HO THI VAN,,0100000148,0912777000,,,Hà Nội,ACB,66004444,2025-09,600000000,900,9000000',
     'tiktokshop,602,Hanh Corner,LAM THI HANH,,0100000155,0912777111,,,Hà Nội,ACB,66005555,2025-09,400000000,600,6000000',
   ].join('\n'),
@@ -157,6 +164,19 @@ const delivery = {
       { length: 4 },
       (_, k) =>
         `VPB,88009999,LUONG VAN KHOA,,,L${k},2025-0${k + 3}-14T10:00:00,80000000,credit,MB,40000${k},Khach Hang ${k},ck don hang ${k}`,
+    ),
+    // Xuân's and Định's bare accounts (no ID, no province); each declares 400 M and nothing else of
+    // theirs is seen. Xuân's takes 432 M: her buyers, and her family's transfers that name nothing private;
+    // Định's takes 500 M, a quarter more than he declares
+    ...Array.from(
+      { length: 6 },
+      (_, k) =>
+        `VPB,88007777,TA THI XUAN,,,X${k},2025-0${k + 3}-16T10:00:00,72000000,credit,MB,50000${k},Khach Hang ${k},ck don hang ${k}`,
+    ),
+    ...Array.from(
+      { length: 5 },
+      (_, k) =>
+        `VPB,88006666,KIEU VAN DINH,,,D${k},2025-0${k + 3}-17T10:00:00,100000000,credit,MB,60000${k},Khach Hang ${k},ck don hang ${k}`,
     ),
   ].join('\n'),
 };
@@ -274,6 +294,20 @@ describe('registry candidates before "unregistered"', () => {
     const c = await candidateOf(find('luong van khoa', 'bank_transactions').id);
     expect(c?.candidate_tax_id).toBe('2200000018');
     expect(c!.evidence.split(',')).toContain('declared');
+  });
+
+  // issue 14, band15: an account holds its holder's own money too, and transfers that name nothing private read as sales
+  it("a bare account seen at 1.08 × what a seller declares with nothing of hers seen is hers by the amount; one at 1.25 × is not", async () => {
+    const xuan = await candidateOf(find('ta thi xuan', 'bank_transactions').id);
+    expect(xuan).toMatchObject({ candidate_tax_id: '3600000014', evidence: 'declared,name_no_province', weight: 0.895 });
+    // 500 M against 400 M declared: beyond a tenth more than she declares, the rest is his own trade
+    const dinh = await candidateOf(find('kieu van dinh', 'bank_transactions').id);
+    expect(dinh).toMatchObject({ candidate_tax_id: '3600000021', evidence: 'name_no_province', weight: 0.3 });
+  });
+
+  it("a shop selling 1.1 × what a namesake declares with nothing of hers seen is not hers by the amount: a shop's GMV holds no one's private money", async () => {
+    const yen = await candidateOf(find('quach thi yen', 'platform_sellers').id);
+    expect(yen).toMatchObject({ candidate_tax_id: '3600000039', evidence: 'name_province', weight: 0.5 });
   });
 
   it("a shop on a registered taxpayer's papers, paid into someone else's account, names that taxpayer", async () => {
