@@ -107,11 +107,15 @@ function sourceBlock(s: SourceRecords): string[] {
  * @example process.stdout.write(formatDossierText(await buildDossier(db, id, opts)));
  */
 /**
- * A registered entity's candidate is a housemate who declares the trade seen on it (evidence `household`,
- * mart_registry_candidates.sql); any other entity's is a registered taxpayer it may be.
+ * A housemate who declares the trade seen on the entity (evidence `household`: a registered entity's;
+ * `holder_household`: a bare account's whose holder she lives with; mart_registry_candidates.sql), or a
+ * registered taxpayer the entity may be.
  */
+const housemateEvidence = (rc: NonNullable<Dossier['registry_candidate']>): boolean =>
+  rc.evidence.includes('household') || rc.evidence.includes('holder_household');
+
 function candidateHeading(rc: NonNullable<Dossier['registry_candidate']>): { vi: string; en: string } {
-  return rc.evidence.includes('household')
+  return housemateEvidence(rc)
     ? {
         vi: 'Người cùng nhà có thể đã kê khai doanh thu này',
         en: 'A registered housemate may declare this trade: check her returns first',
@@ -151,7 +155,7 @@ export function formatDossierText(d: Dossier): string {
   if (rc) {
     out.push(
       '',
-      rc.evidence.includes('household')
+      housemateEvidence(rc)
         ? t(
             'NGƯỜI CÙNG NHÀ CÓ THỂ ĐÃ KÊ KHAI DOANH THU NÀY — kiểm tra tờ khai của người nộp thuế này trước',
             'A REGISTERED HOUSEMATE MAY DECLARE THIS TRADE — check this taxpayer’s returns first',

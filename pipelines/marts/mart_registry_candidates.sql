@@ -288,12 +288,35 @@ household_matches as (
       and b.bank_trade >= 0.9 * x.amount
 ),
 
+-- The same trade in a relative's account opened without his ID: an account under a rare registered
+-- name (name_only_evidence: 0,3 seen in no province, 0,15 elsewhere) is likely that taxpayer's, and her
+-- buyer transfers on it name nothing of hers. A taxpayer registered at a house of the named holder (as
+-- above) whose unexplained declarations are the account's trade (the amount band of amount_matches,
+-- below, and buyer transfers of at least 90 % of her amount) is likely the one whose trade it is:
+-- `holder_household` at the name's weight, `declared` as above (issue 14, hh15). The account's holder
+-- stays its holder: the candidate mart never joins records.
+holder_household_matches as (
+    select n.entity_id, h.candidate_id, n.weight
+    from name_only_evidence n
+    join household_places h on h.entity_id = n.candidate_id
+    join seen s on s.entity_id = n.entity_id
+    join unexplained x on x.entity_id = h.candidate_id
+    where s.bank_trade >= 0.9 * x.amount
+      and s.observed_revenue between 0.9 * x.amount and x.amount + 0.05 * x.declared_revenue + 0.1 * s.bank_trade
+),
+
 household_evidence as (
     select entity_id, candidate_id, 'household' as kind, weight from household_matches
     union all
+    select entity_id, candidate_id, 'holder_household' as kind, weight from holder_household_matches
+    union all
     select entity_id, candidate_id, 'declared' as kind,
         0.85 / count(*) over (partition by entity_id) / count(*) over (partition by candidate_id) as weight
-    from household_matches
+    from (
+        select entity_id, candidate_id from household_matches
+        union all
+        select entity_id, candidate_id from holder_household_matches
+    )
 ),
 
 -- the registered taxpayers declaring the other shops paid into an undecided shop's account (by

@@ -486,6 +486,12 @@ describe('registry candidates before "unregistered"', () => {
  * her shop sells 260 M; Trần Diệu Hạnh, registered at the same house, declares 175 M unseen. The
  * amounts fit, but no buyer pays into Vân's account: what a seller paid into a relative's account
  * leaves there is her buyers' transfers.
+ * Mạc Thị Duyên, registered at 21 Phan Đình Phùng (Ninh Bình), declares 500 M; buyers pay her into an
+ * account of Tôn Thất Bình, registered at her house (30 M declared), opened without his ID: 520 M,
+ * nothing on it but his name. Âu Văn Lực, registered at 9 Lê Lợi (Ninh Bình, 20 M declared), takes
+ * 900 M into an account opened the same way; Âu Thị Hà, at his house, declares 300 M unseen.
+ * Diệp Văn Hòa, registered at 15 Hùng Vương (Ninh Bình, 5 M declared), has a namesake's shop in Hà Nội
+ * selling 410 M; Diệp Thị Thoa, at his house, declares 400 M unseen. No buyer pays into an account.
  */
 const household = {
   'taxpayers.csv': [
@@ -501,6 +507,12 @@ const household = {
     '3300000038,household,Đoàn Thị Mơ,,,,"3 Bạch Đằng, P. Phú Hội, Huế",,Huế,goods,2018-01-01,active',
     '5800000015,household,Phan Thị Vân,068191588194,,,"7 Trần Phú, Phường Lộc Thọ, Lâm Đồng",,Lâm Đồng,goods,2019-01-01,active',
     '5800000022,household,Trần Diệu Hạnh,,,,"7 Trần Phú, P. Lộc Thọ, Lâm Đồng",,Lâm Đồng,goods,2019-01-01,active',
+    '3700000018,household,Mạc Thị Duyên,,,,"21 Phan Đình Phùng, Phường Nam Định, Ninh Bình",,Ninh Bình,goods,2019-01-01,active',
+    '3700000025,individual,Tôn Thất Bình,037085111222,,,"21 Phan Đình Phùng, P. Nam Định, Ninh Bình",,Ninh Bình,goods,2020-01-01,active',
+    '3700000032,individual,Âu Văn Lực,037085333444,,,"9 Lê Lợi, Phường Nam Định, Ninh Bình",,Ninh Bình,goods,2020-01-01,active',
+    '3700000057,household,Âu Thị Hà,,,,"9 Lê Lợi, P. Nam Định, Ninh Bình",,Ninh Bình,goods,2019-01-01,active',
+    '3700000064,individual,Diệp Văn Hòa,037085555666,,,"15 Hùng Vương, Phường Nam Định, Ninh Bình",,Ninh Bình,goods,2020-01-01,active',
+    '3700000071,household,Diệp Thị Thoa,,,,"15 Hùng Vương, P. Nam Định, Ninh Bình",,Ninh Bình,goods,2019-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
@@ -515,11 +527,18 @@ const household = {
     '3300000038,2025,40000000,0,2026-01-20',
     '5800000015,2025,90000000,0,2026-01-20',
     '5800000022,2025,175000000,2625000,2026-01-20',
+    '3700000018,2025,500000000,7500000,2026-01-20',
+    '3700000025,2025,30000000,0,2026-01-20',
+    '3700000032,2025,20000000,0,2026-01-20',
+    '3700000057,2025,300000000,4500000,2026-01-20',
+    '3700000064,2025,5000000,0,2026-01-20',
+    '3700000071,2025,400000000,6000000,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
     'shopee,701,Ut Store,PHAN VAN UT,056090111222,,0905111222,,"45 Trần Phú, P. Lộc Thọ, Khánh Hòa",Khánh Hòa,VCB,0071000777111,2025-06,480000000,700,0',
     'shopee,702,Van Shop,PHAN THI VAN,068191588194,,0905333444,,"7 Trần Phú, P. Lộc Thọ, Lâm Đồng",Lâm Đồng,VCB,0071000777222,2025-06,260000000,400,0',
+    'shopee,703,Hoa Corner,DIEP VAN HOA,,,0905555666,,,Hà Nội,VCB,0071000777333,2025-06,410000000,600,0',
   ].join('\n'),
   'bank_transactions.csv': [
     'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
@@ -542,6 +561,17 @@ const household = {
       { length: 6 },
       (_, k) =>
         `TCB,1903000666,DOAN VAN PHUC,046085555666,,P${k},2025-0${k + 3}-13T10:00:00,90000000,credit,VCB,73000${k},Khach Hang ${k},ck tien hang ${k}`,
+    ),
+    // the two accounts opened without an ID: nothing on them but the holder's name
+    ...Array.from(
+      { length: 8 },
+      (_, k) =>
+        `VPB,88004444,TON THAT BINH,,,B${k},2025-0${k + 2}-14T10:00:00,65000000,credit,VCB,74000${k},Khach Hang ${k},ck tien hang ${k}`,
+    ),
+    ...Array.from(
+      { length: 9 },
+      (_, k) =>
+        `VPB,88003333,AU VAN LUC,,,A${k},2025-0${k + 1}-15T10:00:00,100000000,credit,VCB,75000${k},Khach Hang ${k},ck tien hang ${k}`,
     ),
   ].join('\n'),
 };
@@ -577,6 +607,26 @@ describe('a registered relative whose account takes a registered seller’s sale
     expect(text).toContain('NGƯỜI CÙNG NHÀ CÓ THỂ ĐÃ KÊ KHAI DOANH THU NÀY');
     expect(text).not.toContain('CÓ THỂ ĐÃ ĐĂNG KÝ THUẾ');
     expect(text).toContain('MST 074197440801');
+  });
+
+  // issue 14, hh15
+  it("a bare account under a registered relative's name, taking what a taxpayer at his house declares unexplained, names her", async () => {
+    const binh = find('ton that binh', 'bank_transactions');
+    const c = await candidateOf(binh.id);
+    // his rare name (0,3) puts the account at her house; her 500 M against its 520 M (0,85)
+    expect(c).toMatchObject({ candidate_tax_id: '3700000018', evidence: 'declared,holder_household', weight: 0.895 });
+    expect(binh.codes).toContain('POSSIBLY_REGISTERED');
+    expect(binh.reasons[binh.codes.indexOf('POSSIBLY_REGISTERED')]).toContain('3700000018');
+    const text = formatDossierText(await buildDossier(db, binh.id, { taxYear: 2025 }));
+    expect(text).toContain('NGƯỜI CÙNG NHÀ CÓ THỂ ĐÃ KÊ KHAI DOANH THU NÀY');
+    // three times what the housemate declares: the account names only its holder, by his name
+    const luc = await candidateOf(find('au van luc', 'bank_transactions').id);
+    expect(luc).toMatchObject({ candidate_tax_id: '3700000032', evidence: 'name_no_province', weight: 0.3 });
+  });
+
+  it("a namesake's shop selling what a taxpayer at the named one's house declares unexplained, no buyer paying into an account, names only him", async () => {
+    const hoa = await candidateOf(find('diep van hoa', 'platform_sellers').id);
+    expect(hoa).toMatchObject({ candidate_tax_id: '3700000064', evidence: 'name_other_province', weight: 0.15 });
   });
 
   it('a housemate whose unexplained declarations are a third of what he sells beyond his returns is not his trade', async () => {

@@ -25,6 +25,7 @@ const evidenceLabels: Record<'vi' | 'en', Record<string, string>> = {
     name_no_province: 'cùng tên (ít người trùng)',
     name_other_province: 'cùng tên, tỉnh khác',
     pickup_address: 'bưu gửi lấy tại địa chỉ của người nộp thuế',
+    holder_household: 'ở cùng nhà với người đứng tên tài khoản (theo tên)',
   },
   en: {
     phone: 'same phone',
@@ -41,6 +42,7 @@ const evidenceLabels: Record<'vi' | 'en', Record<string, string>> = {
     name_no_province: 'same rare name',
     name_other_province: 'same name, another province',
     pickup_address: "parcels picked up at the taxpayer's address",
+    holder_household: "lives at the house of the account's holder (by his name)",
   },
 };
 
