@@ -24,7 +24,8 @@ export const bankPatterns = {
    */
   private:
     '\\b(\\bluong\\b|tien luong|salary|thuong tet|\\bme gui\\b|\\bbo gui\\b|\\bgui con\\b|con gui me|' +
-    'gui bo me|cho con|\\bme cho\\b|chuyen tien cho em|\\banh gui\\b|\\bchi gui\\b|gui tien an hoc|gui tien sinh hoat|' +
+    'gui bo me|cho con|\\bme cho\\b|chuyen tien cho em|\\banh gui\\b|\\bchi gui\\b|gui tien an hoc|' +
+    'gui tien sinh hoat|' +
     'tra no|\\bvay\\b|cho vay|hoan tien|\\brefund\\b|hoan tra|mung cuoi|sinh nhat|bieu bo me|' +
     // collections for a class fund, a party, a rotating savings group (hụi): many payers, no sales
     'gop tien|quy lop|lien hoan|di choi|\\bhui\\b)\\b',
