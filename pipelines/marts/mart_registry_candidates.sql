@@ -20,6 +20,9 @@
 --   For a registered entity (a relative's account in the relative's registry record): a taxpayer
 --   registered at a house of its (0,5; a hamlet 0,25) whose unexplained declarations, with the entity's
 --   own returns, are what the entity is seen selling (0,85; household_evidence, below).
+--   For an account under a rare registered name (a relative's account opened without his ID): a
+--   taxpayer registered at the named holder's house whose unexplained declarations are what the
+--   account is seen selling (the name's weight + 0,85; holder_household_matches, below).
 with entities as (
     select * from int_entities
 ),
@@ -316,7 +319,7 @@ household_evidence as (
         select entity_id, candidate_id from household_matches
         union all
         select entity_id, candidate_id from holder_household_matches
-    )
+    ) m
 ),
 
 -- the registered taxpayers declaring the other shops paid into an undecided shop's account (by
