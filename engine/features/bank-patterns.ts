@@ -29,4 +29,10 @@ export const bankPatterns = {
     'tra no|\\bvay\\b|cho vay|hoan tien|\\brefund\\b|hoan tra|mung cuoi|sinh nhat|bieu bo me|' +
     // collections for a class fund, a party, a rotating savings group (hụi): many payers, no sales
     'gop tien|quy lop|lien hoan|di choi|\\bhui\\b)\\b',
+  /**
+   * A whole description (lower case, no diacritics) that names nothing but a transfer: empty, `ck`,
+   * `chuyen tien`, `chuyen khoan`, after the payer's name or a bank's reference. A buyer writes it, and
+   * so does a relative: such trade credits may be the holder's own money (engine/score/gap.ts).
+   */
+  unnamedTransfer: '^\\s*((mbvcb|ibft|ft)[a-z0-9.]*\\s+)?(([a-z]+\\s+)*(chuyen tien|chuyen khoan|ck))?\\s*$',
 } as const;

@@ -23,6 +23,7 @@ export function featureVariables(taxYear: number): Record<string, string | numbe
     re_carrier_remittance: bankPatterns.carrierRemittance,
     re_platform_payout: bankPatterns.platformPayout,
     re_private: bankPatterns.private,
+    re_unnamed_transfer: bankPatterns.unnamedTransfer,
     re_warehouse_name: WAREHOUSE_NAME,
     ...activityVariables(),
   };

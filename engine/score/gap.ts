@@ -5,10 +5,25 @@ import { col, type Derived, type FeatureBatch } from './types.js';
 export { groupFromWithholding } from './activity.js';
 
 /**
+ * The chance that revenue seen at `est` passes the threshold when `unnamed` of it is bank transfers
+ * that name nothing but a transfer (`ck`, `X chuyen tien`): a buyer's and a relative's look alike, so
+ * any share of them may be the holder's own money, taken as equally likely. 1 when the rest passes the
+ * threshold alone, when the seller itself declares above it, or when it is not passed at all (nothing
+ * due). Issue 14, thr16: sellers just under the threshold whose family transfers read as sales.
+ *
+ * @example thresholdChance(120e6, 0, 40e6, 100e6) // 0.5: 20 of the 40 M must be sales
+ */
+export function thresholdChance(est: number, declared: number, unnamed: number, threshold: number): number {
+  if (!(est > threshold) || declared > threshold || !(unnamed > 0) || est - unnamed > threshold) return 1;
+  return (est - threshold) / unnamed;
+}
+
+/**
  * Revenue counted once and the tax gap per entity, under one tax year's rules.
  * - estimated revenue = max(observed revenue across channels, declared revenue);
  * - undeclared revenue = estimated − max(declared, GMV on which a platform withheld tax);
- * - tax gap = tax due on the estimated revenue − tax paid − tax withheld by platforms (≥ 0),
+ * - tax gap = tax due on the estimated revenue − tax paid − tax withheld by platforms (≥ 0), the tax
+ *   due × the chance the revenue passes the threshold (`thresholdChance`),
  *   at the rates of the group a marketplace's withholding reveals when there is one (it is what the
  *   platform applied), else the registry's group, else the group the words name, else the expected
  *   tax under the mix of registered sellers with the same channels (engine/score/activity.ts);
@@ -33,6 +48,7 @@ export function deriveAmounts(
   const candWeight = batch.cols.registry_candidate_weight;
   const candDeclared = batch.cols.candidate_declared_revenue;
   const candPaid = batch.cols.candidate_tax_paid;
+  const unnamed = batch.cols.bank_trade_unnamed;
   const activity = estimateActivity(batch, rules, opts.provinces, opts.activity);
   const out: Derived = {
     group: new Array(n),
@@ -58,7 +74,7 @@ export function deriveAmounts(
     const registryGroup = isActivityGroup(registered) ? registered : 'goods';
     out.groupMismatch[i] =
       b.source === 'withholding' && totalRate(b.group, rules) > totalRate(registryGroup, rules) ? 1 : 0;
-    const due = expectedTaxDue(est, b, rules);
+    const due = expectedTaxDue(est, b, rules) * thresholdChance(est, declared[i]!, unnamed?.[i] ?? 0, rules.threshold);
     out.estimatedRevenue[i] = est;
     out.undeclaredRevenue[i] = Math.max(0, est - Math.max(declaredHere, withheldGmv[i]!));
     out.taxDue[i] = due;

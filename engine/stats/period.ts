@@ -12,9 +12,10 @@
  */
 import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
 import { UsageError } from '../errors.js';
+import { bankPatterns } from '../features/bank-patterns.js';
 import { readEntityBatch } from '../features/read.js';
 import { estimateActivity, expectedTax, type ActivityBasis, type ActivityOptions } from '../score/activity.js';
-import { groupFromWithholding } from '../score/gap.js';
+import { groupFromWithholding, thresholdChance } from '../score/gap.js';
 import type { Db } from '../warehouse/db.js';
 import { fmt } from '../format.js';
 
@@ -226,7 +227,10 @@ async function provinceRows(
         select entity_id, sum(cod_amount) as cod from int_parcels_classified
         where parcel_class = 'sale' and picked_up_on >= $start::date and picked_up_on < $end::date group by 1),
     bank as (
-        select entity_id, sum(amount) as bank from int_bank_credits_classified
+        select entity_id, sum(amount) as bank,
+            sum(amount) filter (where regexp_full_match(coalesce(lower(strip_accents(description)), ''), $unnamed))
+                as bank_unnamed
+        from int_bank_credits_classified
         where credit_class = 'trade' and booked_at >= $start::date and booked_at < $end::date group by 1),
     declared as (
         select c.entity_id, sum(d.declared_revenue * ${overlap('d.period')}) as declared, sum(d.tax_paid ` +
@@ -252,7 +256,7 @@ async function provinceRows(
             ${hasFeatures ? `coalesce(f.activity_group, 'goods')` : `'goods'`} as activity_group,
             ${hasFeatures ? 'f.withheld_rate' : 'null::double'} as withheld_rate,
             coalesce(pl.gmv, 0) as gmv, coalesce(pl.withheld, 0) + coalesce(cw.withheld, 0) as withheld,
-            coalesce(c.cod, 0) as cod, coalesce(b.bank, 0) as bank,
+            coalesce(c.cod, 0) as cod, coalesce(b.bank, 0) as bank, coalesce(b.bank_unnamed, 0) as bank_unnamed,
             coalesce(d.declared, 0) as declared, coalesce(d.paid, 0) + coalesce(t.paid, 0) as paid
         from mart_entity_profile pr
         ${hasFeatures ? 'left join mart_entity_features f using (entity_id)' : ''}
@@ -260,7 +264,7 @@ async function provinceRows(
         left join cod c using (entity_id) left join bank b using (entity_id)
         left join declared d using (entity_id) left join twin t using (entity_id))
     select * from final where gmv > 0 or cod > 0 or bank > 0 or declared > 0`,
-    range,
+    { ...range, unnamed: bankPatterns.unnamedTransfer },
   );
   const provinces = (
     await db.all<{ province: string }>(`select distinct province from stats_entity order by province`)
@@ -269,10 +273,11 @@ async function provinceRows(
   const cols = await db.numericColumns(
     `select list_position(${listLiteral(provinces)}, province) - 1 as prov,
             list_position(${listLiteral([...activityGroups])}, activity_group) - 1 as grp,
-            gmv, withheld, cod, bank, declared, paid, withheld_rate
+            gmv, withheld, cod, bank, declared, paid, withheld_rate, bank_unnamed
      from stats_entity order by entity_id`,
   );
-  const [prov, grp, gmv, withheld, cod, bank, declared, paid, rate] = cols.columns as Float64Array[] as [
+  const [prov, grp, gmv, withheld, cod, bank, declared, paid, rate, unnamed] = cols.columns as Float64Array[] as [
+    Float64Array,
     Float64Array,
     Float64Array,
     Float64Array,
@@ -307,7 +312,8 @@ async function provinceRows(
     const estimated = Math.max(observed, declared[i]!);
     const basis = bases.get(ids[i]!);
     const due =
-      (basis ? expectedTax(estimated * scale, basis, rules) : taxDue(estimated * scale, group, rules)).total / scale;
+      ((basis ? expectedTax(estimated * scale, basis, rules) : taxDue(estimated * scale, group, rules)).total / scale) *
+      thresholdChance(estimated * scale, declared[i]! * scale, unnamed[i]! * scale, rules.threshold);
     r.tax_gap_vnd += Math.max(0, due - paid[i]! - withheld[i]!);
   }
   return { rows, provIndex };

@@ -82,6 +82,11 @@ bank as (
         sum(amount) filter (where credit_class = 'carrier_remittance') as bank_carrier_remittance,
         sum(amount) filter (where credit_class = 'platform_payout') as bank_platform_payout,
         sum(amount) filter (where credit_class = 'private')         as bank_private,
+        -- trade credits whose description names nothing but a transfer (`ck`, `X chuyen tien`, none):
+        -- a buyer's, or the holder's family's money that no private word marks (engine/score/gap.ts)
+        sum(amount) filter (where credit_class = 'trade'
+            and regexp_full_match(coalesce(lower(strip_accents(description)), ''), getvariable('re_unnamed_transfer')))
+                                                                    as bank_trade_unnamed,
         count(distinct month(booked_at)) filter (where credit_class = 'trade') as bank_months
     from int_bank_credits_classified
     where tax_year = (select tax_year from year)
@@ -148,6 +153,7 @@ final as (
         coalesce(b.bank_carrier_remittance, 0)::bigint              as bank_carrier_remittance,
         coalesce(b.bank_platform_payout, 0)::bigint                 as bank_platform_payout,
         coalesce(b.bank_private, 0)::bigint                         as bank_private,
+        coalesce(b.bank_trade_unnamed, 0)::bigint                   as bank_trade_unnamed,
         greatest(coalesce(pl.platform_months, 0), coalesce(c.cod_months, 0), coalesce(b.bank_months, 0))::bigint as months_active,
         p.identity_records, p.distinct_names, p.national_ids, p.tax_ids, p.phones, p.accounts,
         p.shops, p.websites, p.taxpayer_records, p.sender_profiles, p.bank_accounts,

@@ -194,6 +194,25 @@ describe('feature marts: revenue counted once, declarations, behaviour', () => {
     });
   });
 
+  // issue 14, thr16: trade credits that name nothing but a transfer may be the holder's own money
+  it("a description naming nothing but a transfer ('ck', 'X chuyen tien', none) is unnamed; one naming a sale is not", async () => {
+    const rows = await db.all<{ d: string; unnamed: boolean }>(
+      `select d, regexp_full_match(d, getvariable('re_unnamed_transfer')) as unnamed
+       from (values ('ck'), ('tran ngoc oanh chuyen tien'), (''), ('mbvcb.123.nguyen van a chuyen khoan'),
+                    ('ck tien hang'), ('thanh toan don 12'), ('tien nha thang 3'), ('mua ao ')) v(d)`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.d, r.unnamed]))).toEqual({
+      ck: true,
+      'tran ngoc oanh chuyen tien': true,
+      '': true,
+      'mbvcb.123.nguyen van a chuyen khoan': true,
+      'ck tien hang': false,
+      'thanh toan don 12': false,
+      'tien nha thang 3': false,
+      'mua ao ': false,
+    });
+  });
+
   it('Binh: filed quarterly last year, nothing this year, still selling by COD', () => {
     const b = features['Bình']!;
     expect(b.returns).toBe(0);

@@ -27,6 +27,7 @@ const featureNames = [
   'websites',
   'platform_months',
   'withheld_rate',
+  'bank_trade_unnamed',
 ];
 
 /** A batch of one entity per given feature object; unspecified features are 0. */
@@ -136,6 +137,29 @@ describe('deriveAmounts: revenue counted once, gap net of tax paid and withheld'
       gap: 9 * M,
     },
     { name: 'under the threshold', f: { observed_revenue: 90 * M }, est: 90 * M, undeclared: 90 * M, gap: 0 },
+    // issue 14, thr16: 120 M seen, 40 M of it transfers that name nothing: 20 of those 40 M must be sales
+    // for the threshold to be passed — half the tax due on 120 M
+    {
+      name: 'above the threshold only through transfers that name nothing',
+      f: { observed_revenue: 120 * M, bank_trade: 120 * M, bank_trade_unnamed: 40 * M },
+      est: 120 * M,
+      undeclared: 120 * M,
+      gap: 0.9 * M,
+    },
+    {
+      name: 'above the threshold without them',
+      f: { observed_revenue: 160 * M, bank_trade: 160 * M, bank_trade_unnamed: 40 * M },
+      est: 160 * M,
+      undeclared: 160 * M,
+      gap: 2.4 * M,
+    },
+    {
+      name: 'declaring above the threshold itself',
+      f: { observed_revenue: 120 * M, declared_revenue: 101 * M, bank_trade_unnamed: 40 * M },
+      est: 120 * M,
+      undeclared: 19 * M,
+      gap: 1.8 * M,
+    },
   ])('$name', ({ f, est, undeclared, gap }) => {
     const d = deriveAmounts(batchOf([f]), rules2025);
     expect(d.estimatedRevenue[0]).toBe(est);
