@@ -15,7 +15,7 @@ import {
   type ActivityOptions,
   type RateSource,
 } from '../score/activity.js';
-import { deriveAmounts } from '../score/gap.js';
+import { deriveAmounts, thresholdChance } from '../score/gap.js';
 import { rateBasisOf } from '../score/score.js';
 import type { Db, Row } from '../warehouse/db.js';
 import { fmt } from '../format.js';
@@ -614,7 +614,12 @@ async function revenueComputation(
   const candDeclared = w > 0 ? w * v('candidate_declared_revenue') : 0;
   const candPaid = w > 0 ? w * v('candidate_tax_paid') : 0;
   const undeclared = Math.max(0, estimated - Math.max(declared + candDeclared, v('gmv_withheld')));
-  const due = expectedTax(estimated, basis, rules);
+  // × the chance the revenue passes the threshold when only transfers that name nothing take it there
+  // (engine/score/gap.ts thresholdChance)
+  const unnamed = v('bank_trade_unnamed');
+  const chance = thresholdChance(estimated, declared, unnamed, rules.threshold);
+  const dueAll = expectedTax(estimated, basis, rules);
+  const due = { vat: dueAll.vat * chance, pit: dueAll.pit * chance, total: dueAll.total * chance };
   // whole VND, as the case list writes it
   const gap = Math.round(Math.max(0, due.total - v('tax_paid') - candPaid - v('tax_withheld')));
   // tax withheld on shops of other entities, credited here because it was reported under a code this
@@ -788,10 +793,18 @@ async function revenueComputation(
       note: t(
         `GTGT ${n(due.vat)} + TNCN ${n(due.pit)} theo ` +
           (basis.mix ? `thuế suất ước tính ${fmt().pct(derived.rate[at]!, 1)}` : `thuế suất nhóm ${group}`) +
-          `; ngưỡng ${n(rules.threshold)}`,
+          `; ngưỡng ${n(rules.threshold)}` +
+          (chance < 1
+            ? `; × ${fmt().pct(chance, 0)} khả năng vượt ngưỡng: chỉ vượt nhờ ${n(unnamed)} chuyển khoản ` +
+              'không ghi nội dung (có thể là tiền của gia đình)'
+            : ''),
         `VAT ${n(due.vat)} + PIT ${n(due.pit)} at ` +
           (basis.mix ? `the estimated rate ${fmt().pct(derived.rate[at]!, 1)}` : `${group} rates`) +
-          `; threshold ${n(rules.threshold)}`,
+          `; threshold ${n(rules.threshold)}` +
+          (chance < 1
+            ? `; × ${fmt().pct(chance, 0)} chance of passing it: only ${n(unnamed)} of transfers that name ` +
+              'nothing (possibly family money) take the revenue there'
+            : ''),
       ),
     },
     {
@@ -819,8 +832,8 @@ async function revenueComputation(
       max: derived.rateMax[at]!,
       basis_vi: rateBasisOf(derived, at, rules, 'vi'),
       basis_en: rateBasisOf(derived, at, rules, 'en'),
-      tax_due_min_vnd: taxDue(estimated, range.lo, rules).total,
-      tax_due_max_vnd: taxDue(estimated, range.hi, rules).total,
+      tax_due_min_vnd: taxDue(estimated, range.lo, rules).total * chance,
+      tax_due_max_vnd: taxDue(estimated, range.hi, rules).total * chance,
     },
     rules: {
       threshold: rules.threshold,

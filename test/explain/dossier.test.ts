@@ -85,6 +85,24 @@ describe('buildDossier on the data-samples warehouse', () => {
     }
   });
 
+  // issue 14, thr16: a seller above the threshold only through transfers that name nothing
+  it('recomputes the tax due × the chance of passing the threshold, as the case list does, and says why', async () => {
+    const near = await db.all<{ entity_id: string }>(
+      `select entity_id from mart_entity_features
+       where bank_trade_unnamed > 0 and declared_revenue <= 100000000
+         and observed_revenue > 100000000 and observed_revenue - bank_trade_unnamed <= 100000000
+       order by entity_id`,
+    );
+    expect(near.length).toBeGreaterThan(0);
+    for (const { entity_id } of near) {
+      const c = cases.find((x) => x.entity_id === entity_id)!;
+      const d = await buildDossier(db, entity_id, { taxYear: 2025, runId, caseRow: c, rowsPerSource: 3 });
+      expect(d.revenue!.tax_gap_vnd, entity_id).toBe(c.tax_gap_vnd);
+      const due = d.revenue!.steps.find((s) => s.key === 'tax_due')!;
+      expect(due.note, entity_id).toContain('khả năng vượt ngưỡng');
+    }
+  });
+
   it('lists every identity record of the entity and its identifiers', () => {
     for (const [k, d] of dossiers.entries()) {
       const c = cases[k]!;
