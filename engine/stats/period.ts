@@ -8,7 +8,8 @@
  * seller is computed on its revenue in the period scaled to a year (the threshold is annual) and
  * scaled back: gap = max(0, taxDue(12/m × revenue) × m/12 − tax paid − tax withheld), at the rates of
  * the activity group or mix the scorer uses (engine/score/activity.ts: the withholding, the registry, the
- * words, else the mix of registered sellers with the same channels).
+ * words, else the mix of registered sellers with the same channels), the tax due × the chance the revenue
+ * passes the threshold when only transfers that name nothing take it there (engine/score/gap.ts).
  */
 import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
 import { UsageError } from '../errors.js';
