@@ -7,6 +7,9 @@
  *   npx tsx bench/profile-models.ts --workspace WS --tax-year 2025 [--json DIR] [--repeat N] model ...
  *   --pipelines DIR   another tree's pipelines/ (a before beside an after on one warehouse)
  *   --copy FILE       where the copy goes (default: the OS temp folder); --no-copy reuses it
+ *   --set K=V         a DuckDB setting for the builds (repeatable), e.g. --set "memory_limit='1.5GB'": the
+ *                     batch's own limit (config memoryLimit); without it DuckDB takes 80 % of RAM and
+ *                     nothing spills, so a model spilling in the batch looks faster here than it is
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,12 +32,15 @@ const { values, positionals } = parseArgs({
     // another tree's pipelines/ (e.g. main's, for a before beside an after on one warehouse)
     pipelines: { type: 'string' },
     'no-copy': { type: 'boolean', default: false },
+    // a DuckDB setting for the builds, e.g. --set preserve_insertion_order=false
+    set: { type: 'string', multiple: true },
   },
 });
 const src = join(values.workspace!, 'warehouse.duckdb');
 if (!values['no-copy']) copyFileSync(src, values.copy!);
 const db = await openDb(values.copy!, { threads: values.threads ? Number(values.threads) : undefined });
 await setVariables(db, featureVariables(Number(values['tax-year'])));
+for (const kv of values.set ?? []) await db.exec(`set ${kv}`);
 const models = new Map(readModels(values.pipelines).map((m) => [m.name, m]));
 if (values.json) mkdirSync(values.json, { recursive: true });
 for (const name of positionals) {

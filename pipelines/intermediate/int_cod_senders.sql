@@ -1,10 +1,12 @@
 -- one row per COD parcel: the sender profile it is grouped into, or none when nothing on it names the seller
--- (the checks below read only the columns that say who a sender is; the parcel's name, address, amount
--- and status are joined back by record_key at the end: the CTEs read several times are materialised,
--- and carrying the wide text columns through them cost a third of the model: perf6, issue 18)
-with cod as not materialized (
-    select record_key, name_key, phone, remit_account, province, address
+-- (the checks below read only the columns that say who a sender is, and a sender's parcels repeat them:
+-- they run once per distinct name, phone, account, province and pickup address, `n` parcels each — ~8
+-- times fewer rows than parcels — and each parcel takes its group's answer at the end. perf17, issue 18:
+-- the row-level CTEs were the run's peak memory at 50,000 persons and spilled at 200,000)
+with cod as materialized (
+    select name_key, phone, remit_account, province, address, count(*) as n
     from stg_cod_shipments
+    group by name_key, phone, remit_account, province, address
 ),
 
 -- the pickup place as house number and street (or hamlet) and ward, without the ward's kind
@@ -17,7 +19,7 @@ address_heads as (
 
 parcels as (
     select
-        c.record_key, c.name_key, c.phone, c.remit_account, c.province, h.address_head,
+        c.address, c.n, c.name_key, c.phone, c.remit_account, c.province, h.address_head,
         -- a name a fulfilment service trades under (`Kho hàng …`, `Kho vận …`, `Dịch vụ kho …`, `Fulfillment …`)
         coalesce(regexp_matches(c.name_key, getvariable('re_warehouse_name')), false) as warehouse_name
     from cod c
@@ -92,7 +94,7 @@ value_homes as (
         and (remit_account is null or remit_account not in (select account from market_accounts))
     group by phone, name_key, address_head
     -- (a place seen once says little: an old home, a parcel dropped off elsewhere)
-    having count(distinct paid) = 1 and count(*) > 1
+    having count(distinct paid) = 1 and sum(n) > 1
 ),
 
 -- The same from the other sources, whatever the parcels are paid into: a seller books from her own
@@ -158,7 +160,7 @@ sender_homes as (
     where phone is not null and name_key is not null and address_head is not null and province is not null
     group by phone, name_key, province, address_head
     -- (a place seen once says little: an old home, a parcel dropped off elsewhere)
-    having count(*) > 1
+    having sum(n) > 1
 ),
 
 others_homes as (
@@ -198,7 +200,7 @@ forwarding_accounts as (
 forwarding_phones as (
     select remit_account, phone
     from (
-        select remit_account, phone, count(*) as parcels, sum(count(*)) over (partition by remit_account) as all_parcels
+        select remit_account, phone, sum(n) as parcels, sum(sum(n)) over (partition by remit_account) as all_parcels
         from parcels
         where remit_account in (select account from forwarding_accounts) and phone is not null
         group by remit_account, phone)
@@ -210,7 +212,7 @@ forwarding_phones as (
 forwarding_senders as (
     select phone, name_key
     from (
-        select phone, name_key, count(*) as parcels, sum(count(*)) over (partition by phone) as all_parcels
+        select phone, name_key, sum(n) as parcels, sum(sum(n)) over (partition by phone) as all_parcels
         from parcels
         where phone in (select phone from forwarding_phones) and name_key is not null
         group by phone, name_key)
@@ -389,7 +391,7 @@ homes as (
 
 final as (
     select
-        h.record_key, t.sender_name, h.province, t.address, h.pickup_head as address_head, h.home_place, t.cod_amount,
+        t.record_key, t.sender_name, h.province, t.address, h.pickup_head as address_head, h.home_place, t.cod_amount,
         t.status, h.via_hub,
         h.own_name_key as name_key, h.own_phone as phone, h.own_account as remit_account,
         -- the values of whoever booked for the seller: a related party, never the seller's identity
@@ -409,7 +411,11 @@ final as (
                 then md5(concat_ws('|', 'via_hub', h.own_name_key, h.own_phone, h.own_account, h.province, h.address_head))
         end as sender_key
     from homes h
-    join stg_cod_shipments t on t.record_key = h.record_key
+    -- (each parcel its group's row: the group's columns null-safe equal, as `group by` put it there)
+    join stg_cod_shipments t
+        on t.name_key is not distinct from h.name_key and t.phone is not distinct from h.phone
+        and t.remit_account is not distinct from h.remit_account and t.province is not distinct from h.province
+        and t.address is not distinct from h.address
 )
 
 select * from final

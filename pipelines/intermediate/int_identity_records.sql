@@ -476,29 +476,54 @@ holder_ids as (
 ),
 
 -- A holder ID typed with one digit wrong or two swapped is the same person: each ID stands for the
--- smallest ID within one such typo of it (same first or last six digits, or both ends but for a
--- swap across the middle), so a mistyped ID never
--- makes one person look like two. Used only to keep people apart, never to join records.
--- (two equi-joins, one per half, rather than one join on `… or …`: DuckDB cannot hash an OR and
--- compared every pair of IDs, minutes at 50,000 persons)
+-- smallest ID within one such typo of it, so a mistyped ID never makes one person look like two. Used
+-- only to keep people apart, never to join records. Pairs are looked for among IDs sharing a block key
+-- that every such pair shares (equi-joins rather than one join on `… or …`: DuckDB cannot hash an OR
+-- and compared every pair of IDs, minutes at 50,000 persons):
+-- - an error in the first six digits (a CCCD's birth province, century/sex and birth year) leaves the
+--   last six alike; a swap of the 6th and 7th leaves the first five and the last five alike;
+-- - an error in the last six of a 12-digit CCCD leaves the first nine alike (in digits 10–12), or the
+--   first six and last three (in 7–9), or the first eight and last two (a swap of the 9th and 10th).
+--   The first six alone are the people born in one province in one year: a block growing with the
+--   population, whose pairs grew with its square (perf17, issue 18: 10 of 32 s at 200,000 persons);
+-- - an ID of another length (a 9-digit CMND, a digit dropped or added) keeps the first-six block: few.
+holder_ids_other_length as (
+    select id from holder_ids where length(id) <> 12
+),
+
 holder_canonical as (
     select id, min(other) as holder_id
     from (
         select a.id, b.id as other
         from holder_ids a
-        join holder_ids b on left(a.id, 6) = left(b.id, 6)
-        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
-        union all
-        select a.id, b.id as other
-        from holder_ids a
         join holder_ids b on right(a.id, 6) = right(b.id, 6)
         where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
         union all
-        -- two digits swapped across the middle (the 6th and 7th) change both halves
         select a.id, b.id as other
         from holder_ids a
         join holder_ids b on left(a.id, 5) || right(a.id, 5) = left(b.id, 5) || right(b.id, 5)
         where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+        union all
+        select a.id, b.id as other
+        from holder_ids a
+        join holder_ids b on left(a.id, 9) = left(b.id, 9)
+        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+        union all
+        select a.id, b.id as other
+        from holder_ids a
+        join holder_ids b on left(a.id, 6) || right(a.id, 3) = left(b.id, 6) || right(b.id, 3)
+        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+        union all
+        select a.id, b.id as other
+        from holder_ids a
+        join holder_ids b on left(a.id, 8) || right(a.id, 2) = left(b.id, 8) || right(b.id, 2)
+        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
+        union all
+        -- (either of the two may be the other-length one: each pair as (larger, smaller))
+        select greatest(a.id, b.id) as id, least(a.id, b.id) as other
+        from holder_ids_other_length a
+        join holder_ids b on left(a.id, 6) = left(b.id, 6)
+        where damerau_levenshtein(a.id, b.id) <= 1
     )
     group by id
 ),

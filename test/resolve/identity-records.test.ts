@@ -315,6 +315,51 @@ describe('int_identity_records', () => {
     });
   });
 
+  // perf17 (issue 18): the typo blocks. Each variant differs from 001190123456 in one place that only
+  // one block key still has in common; both stand for the smaller of the two.
+  it.each([
+    { typo: 'a digit of the first six (birth province, sex, year)', id: '002190123456' },
+    { typo: 'the 6th and 7th digits swapped', id: '001191023456' },
+    { typo: 'a digit among the 7th to 9th', id: '001190193456' },
+    { typo: 'a digit among the 10th to 12th', id: '001190123436' },
+    { typo: 'the 9th and 10th digits swapped', id: '001190124356' },
+    { typo: 'a digit dropped', id: '00119012356' },
+  ])('takes a holder ID with $typo for the ID it is a typo of', async ({ id }) => {
+    await withDb(async (db) => {
+      await world(db);
+      await db.exec(
+        `insert into stg_taxpayers (record_key, name_key, national_id) values
+           ('t-base', 'vo van base', '001190123456'), ('t-typo', 'vo van typo', $1), ('t-far', 'vo van far', '001190654321')`,
+        [id],
+      );
+      await runModels(db, (m) => m.name === 'int_identity_records');
+      const holder = async (key: string) => (await recordOf(db, 'taxpayers', `source_key = '${key}'`)).holder_id;
+      const smaller = id < '001190123456' ? id : '001190123456';
+      expect([await holder('t-base'), await holder('t-typo'), await holder('t-far')]).toEqual([
+        smaller,
+        smaller,
+        '001190654321',
+      ]);
+    });
+  });
+
+  it('takes a 9-digit ID (CMND) with one digit wrong in its last three for the other', async () => {
+    await withDb(async (db) => {
+      await world(db);
+      await db.exec(
+        `insert into stg_taxpayers (record_key, name_key, national_id) values
+           ('t-a', 'vo van a', '123456789'), ('t-b', 'vo van b', '123456189'), ('t-c', 'vo van c', '123456788')`,
+      );
+      await runModels(db, (m) => m.name === 'int_identity_records');
+      const holder = async (key: string) => (await recordOf(db, 'taxpayers', `source_key = '${key}'`)).holder_id;
+      expect([await holder('t-a'), await holder('t-b'), await holder('t-c')]).toEqual([
+        '123456189',
+        '123456189',
+        '123456788',
+      ]);
+    });
+  });
+
   it('keeps one row per source record, with dense record ids', async () => {
     await withDb(async (db) => {
       await world(db);
