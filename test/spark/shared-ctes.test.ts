@@ -63,13 +63,21 @@ describe('shared CTEs on Spark', () => {
     );
   });
 
-  it('int_cod_senders: every CTE it reads more than once, but the hinted one, is written out', () => {
-    const sql = readFileSync(join(packageRoot, 'pipelines', 'intermediate', 'int_cod_senders.sql'), 'utf8');
-    // (rendering it needs the staging tables' columns: the driver's split reads this same list)
-    const views = py<string[]>('shared_ctes(sys.stdin.read())', sql);
-    expect(views).toContain('places');
-    expect(views).toContain('flagged');
-    expect(views).not.toContain('cod'); // `not materialized`
-    expect(views.length).toBeGreaterThanOrEqual(10);
+  it('int_cod_senders and int_identity_records: every CTE read more than once, but the hinted ones, is written out', () => {
+    const views = (model: string) =>
+      py<string[]>(
+        'shared_ctes(sys.stdin.read())',
+        readFileSync(join(packageRoot, 'pipelines', 'intermediate', `${model}.sql`), 'utf8'),
+      );
+    // (rendering them needs the staging tables' columns: the driver's split reads this same list)
+    const senders = views('int_cod_senders');
+    expect(senders).toContain('cod'); // the sender groups (perf17), read four times
+    expect(senders).toContain('places');
+    expect(senders).toContain('flagged');
+    expect(senders.length).toBeGreaterThanOrEqual(10);
+    const records = views('int_identity_records');
+    expect(records).toContain('holder_ids');
+    expect(records).not.toContain('bank'); // `not materialized`
+    expect(records).not.toContain('shops');
   });
 });
