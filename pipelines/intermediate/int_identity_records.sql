@@ -36,12 +36,19 @@ sender_addresses as (
     from (select distinct address from int_cod_senders where sender_key is not null and address is not null)
 ),
 
--- parcels with the sender profile each belongs to (int_cod_senders.sql: warehouse values set aside)
+-- parcels with the sender profile each belongs to (int_cod_senders.sql: warehouse values set aside),
+-- once per distinct values of what sender_records reads (a sender's parcels repeat them: perf17)
 senders as (
     select s.*, a.address_key
-    from int_cod_senders s
+    from (
+        select sender_key, sender_name, name_key, phone, remit_account, province, address, hub_name_key, hub_phone,
+            hub_account
+        from int_cod_senders
+        where sender_key is not null
+        group by sender_key, sender_name, name_key, phone, remit_account, province, address, hub_name_key, hub_phone,
+            hub_account
+    ) s
     left join sender_addresses a on a.address = s.address
-    where s.sender_key is not null
 ),
 
 taxpayer_records as (

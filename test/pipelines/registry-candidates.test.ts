@@ -134,6 +134,11 @@ const delivery = {
       (_, k) =>
         `ACB,77001234,DO VAN HUNG,,,H${k},2025-0${k + 3}-10T10:00:00,${90_000_000 + k},credit,VCB,10000${k},Khach Hang ${k},thanh toan don hang ${k}`,
     ),
+    // perf17: accounts under other names whose holder ID is one digit off a registered taxpayer's, in
+    // the first half (Hưng's), in the 7th–9th digits (Tùng's) and in the 10th–12th (Lan's)
+    'ACB,88000001,LY VAN MOT,001095099999,,T1,2025-03-10T10:00:00,1000000,credit,VCB,900101,NGUYEN VAN A,ck',
+    'ACB,88000002,LY VAN HAI,001090181222,,T2,2025-03-10T10:00:00,1000000,credit,VCB,900102,NGUYEN VAN B,ck',
+    'ACB,88000003,LY VAN BA,001190333454,,T3,2025-03-10T10:00:00,1000000,credit,VCB,900103,NGUYEN VAN C,ck',
     // the account the shop of Lan's papers is paid into
     'ACB,66001111,HOANG VAN BAO,001080555666,,B1,2025-07-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 1',
     'ACB,66001111,HOANG VAN BAO,001080555666,,B2,2025-08-05T10:00:00,250000000,credit,VCB,900001,SHOPEE,SHOPEE PAYOUT 202 dot 2',
@@ -354,6 +359,23 @@ describe('registry candidates before "unregistered"', () => {
     const ngoc = await candidateOf(shops[0]!.entity_id);
     expect(ngoc).toMatchObject({ candidate_tax_id: '0100000116', evidence: 'owner' });
   });
+
+  it.each([
+    { account: '88000001', typo: 'the first half', taxId: '0101234565' },
+    { account: '88000002', typo: 'the 7th–9th digits', taxId: '0100000067' },
+    { account: '88000003', typo: 'the 10th–12th digits', taxId: '0100000074' },
+  ])(
+    'an account whose holder ID is one digit off a registered ID in $typo names that taxpayer',
+    async ({ account, taxId }) => {
+      const e = await db.one<{ entity_id: string }>(
+        `select entity_id from int_entities where source = 'bank_transactions' and account like $a`,
+        { a: `%${account}` },
+      );
+      const c = await candidateOf(e!.entity_id);
+      expect(c?.candidate_tax_id).toBe(taxId);
+      expect(c!.evidence.split(',')).toContain('national_id_typo');
+    },
+  );
 
   it("an account opened with a registered company's tax code names the company, its returns counted once", async () => {
     const account = await db.one<{ entity_id: string }>(
