@@ -498,32 +498,23 @@ holder_ids_other_length as (
     select id from holder_ids where length(id) <> 12
 ),
 
+-- each ID with its block keys, by kind (a key of one kind is compared with keys of that kind only)
+holder_id_blocks as (
+    select id, k.kind, k.block
+    from holder_ids,
+    lateral (
+        select unnest(['last6', 'first5last5', 'first9', 'first6last3', 'first8last2']) as kind,
+            unnest([right(id, 6), left(id, 5) || right(id, 5), left(id, 9), left(id, 6) || right(id, 3),
+                left(id, 8) || right(id, 2)]) as block
+    ) k
+),
+
 holder_canonical as (
     select id, min(other) as holder_id
     from (
         select a.id, b.id as other
-        from holder_ids a
-        join holder_ids b on right(a.id, 6) = right(b.id, 6)
-        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
-        union all
-        select a.id, b.id as other
-        from holder_ids a
-        join holder_ids b on left(a.id, 5) || right(a.id, 5) = left(b.id, 5) || right(b.id, 5)
-        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
-        union all
-        select a.id, b.id as other
-        from holder_ids a
-        join holder_ids b on left(a.id, 9) = left(b.id, 9)
-        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
-        union all
-        select a.id, b.id as other
-        from holder_ids a
-        join holder_ids b on left(a.id, 6) || right(a.id, 3) = left(b.id, 6) || right(b.id, 3)
-        where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
-        union all
-        select a.id, b.id as other
-        from holder_ids a
-        join holder_ids b on left(a.id, 8) || right(a.id, 2) = left(b.id, 8) || right(b.id, 2)
+        from holder_id_blocks a
+        join holder_id_blocks b on b.kind = a.kind and b.block = a.block
         where b.id <= a.id and damerau_levenshtein(a.id, b.id) <= 1
         union all
         -- (either of the two may be the other-length one: each pair as (larger, smaller))
