@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Db } from './db.js';
-import { ident, literal } from './db.js';
+import { ident } from './db.js';
 import { pipelinesDir } from '../paths.js';
 import type { Logger } from '../log.js';
 import { fmt } from '../format.js';
@@ -92,47 +92,24 @@ export async function runModels(
   const weights = options.progress ? await inputRows(db, chosen) : chosen.map(() => 1);
   const total = weights.reduce((a, b) => a + b, 0);
   let done = 0;
-  const restore = await withoutFsst(db);
-  try {
-    for (const [i, m] of chosen.entries()) {
-      const started = performance.now();
-      try {
-        await db.exec(`create or replace table ${ident(m.name)} as ${m.sql}`);
-      } catch (err) {
-        throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
-      }
-      // SANGLOC_PROFILE=1: each model's name, milliseconds and memory on stderr (as the linker's steps; no data)
-      if (process.env.SANGLOC_PROFILE)
-        process.stderr.write(
-          `  model ${m.name}: ${Math.round(performance.now() - started)} ms, ${await memoryNow(db)}\n`,
-        );
-      if (log && performance.now() - started > 2000)
-        log.info(`  ${m.name} built in ${fmt().ms(performance.now() - started)}`);
-      done += weights[i]!;
-      if (options.progress) log?.progress(done, total);
+  for (const [i, m] of chosen.entries()) {
+    const started = performance.now();
+    try {
+      await db.exec(`create or replace table ${ident(m.name)} as ${m.sql}`);
+    } catch (err) {
+      throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
     }
-  } finally {
-    await restore();
+    // SANGLOC_PROFILE=1: each model's name, milliseconds and memory on stderr (as the linker's steps; no data)
+    if (process.env.SANGLOC_PROFILE)
+      process.stderr.write(
+        `  model ${m.name}: ${Math.round(performance.now() - started)} ms, ${await memoryNow(db)}\n`,
+      );
+    if (log && performance.now() - started > 2000)
+      log.info(`  ${m.name} built in ${fmt().ms(performance.now() - started)}`);
+    done += weights[i]!;
+    if (options.progress) log?.progress(done, total);
   }
   return chosen.map((m) => m.name);
-}
-
-/**
- * Model tables are written without FSST, DuckDB's costliest text compression: they are rebuilt by
- * every run and read a few times in it, while the raw tables (kept for years) and the run's snapshot
- * keep it. 50,000 persons, alternating runs: the batch 58.3–61.9 → 55.5–56.8 s wall, 89–93 → 83 CPU s;
- * the warehouse file 692 → 1,025 MB (bench/README.md, perf18). Returns what puts the setting back
- * (a process-wide one, as the snapshot's force_compression).
- */
-async function withoutFsst(db: Db): Promise<() => Promise<void>> {
-  const before = (await db.value<string>(`select current_setting('disabled_compression_methods')`)) ?? '';
-  if (/(^|,)\s*fsst\s*(,|$)/i.test(before)) return async () => undefined;
-  await db.exec(`set disabled_compression_methods = ${literal(before ? `${before},fsst` : 'fsst')}`);
-  return async () => {
-    await db.exec(
-      before ? `set disabled_compression_methods = ${literal(before)}` : 'reset disabled_compression_methods',
-    );
-  };
 }
 
 /**

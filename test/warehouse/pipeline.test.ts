@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderModels, readModels, runModels, setVariables, type Model } from '../../engine/warehouse/pipeline.js';
 import { unionFind } from '../../engine/resolve/exact.js';
-import { tempDir, withDb } from '../helpers.js';
-import { openDb, literal } from '../../engine/warehouse/db.js';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { withDb } from '../helpers.js';
 import { silentLogger } from '../../engine/log.js';
 
 describe('SQL models', () => {
@@ -95,45 +92,6 @@ describe('SQL models', () => {
       await runModels(db, () => true, log, models);
       expect(steps).toEqual([]);
     });
-  });
-});
-
-describe('model tables and compression', () => {
-  it('writes model tables without FSST, keeps it for other tables, and puts the setting back', async () => {
-    const dir = tempDir();
-    const db = await openDb(join(dir, 'w.duckdb'));
-    try {
-      // Addresses that all differ but share most of their text: what FSST is chosen for.
-      const text = `'Xóm ' || range || ', Xã Xuân Phú, Huyện Yên Phong, Tỉnh Ninh Bình, số nhà ' || (range * 7919 % 100003)`;
-      await db.exec(`create table raw_addresses as select ${text} as address from range(200000)`);
-      const model: Model = {
-        name: 'stg_addresses',
-        layer: 'staging',
-        file: 'stg_addresses',
-        deps: [],
-        grain: '',
-        sql: 'select address from raw_addresses',
-      };
-      await runModels(db, () => true, undefined, [model]);
-      await db.exec('checkpoint');
-      const methods = async (table: string) =>
-        (
-          await db.all<{ c: string }>(
-            `select distinct compression as c from pragma_storage_info(${literal(table)}) where segment_type = 'VARCHAR'`,
-          )
-        ).map((r) => r.c);
-      expect(await methods('raw_addresses')).toContain('FSST');
-      expect(await methods('stg_addresses')).not.toContain('FSST');
-      expect(await db.value(`select current_setting('disabled_compression_methods')`)).toBe('');
-      // put back after a model that fails too, and a setting of the operator's own kept
-      await db.exec(`set disabled_compression_methods = 'chimp'`);
-      const bad: Model = { ...model, name: 'stg_bad', sql: 'select * from nowhere' };
-      await expect(runModels(db, () => true, undefined, [bad])).rejects.toThrow(/stg_bad/);
-      expect(await db.value(`select lower(current_setting('disabled_compression_methods'))`)).toBe('chimp');
-    } finally {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 
