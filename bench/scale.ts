@@ -170,6 +170,8 @@ async function measure(persons: number): Promise<SizeResult> {
   const world = await ensureWorld(persons);
   const ws = join(here, 'out', `ws-${persons}`);
   rmSync(ws, { recursive: true, force: true });
+  // bench/out/ holds the run's workspace and log even when the worlds are cached elsewhere (--cache)
+  mkdirSync(join(here, 'out'), { recursive: true });
   const logFile = join(here, 'out', `scale-run-${persons}.log`);
   const r = await runChild([cli, 'run', '--input', world.dir, '--workspace', ws], logFile);
   if (r.code !== 0) throw new Error(`sangloc run failed on ${persons} persons (exit ${r.code}); see ${logFile}`);
