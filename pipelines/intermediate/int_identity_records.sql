@@ -643,8 +643,19 @@ contact_names as (
             or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
                 and words[2] in ('van', 'thi')))
             and len(words) between 3 and 5
-            or name_key in (select name_key from person_names) as personal,
-        array_to_string(list_sort(words), ' ') as sorted
+            or name_key in (select name_key from person_names)
+            -- the given name first (`Hiền Nguyễn`, as social networks and many carriers' forms write it):
+            -- two words, a surname last and none first, the first no word a shop or a warehouse begins
+            -- its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`)
+            or len(words) = 2 and list_contains(surnames, words[2]) and not list_contains(surnames, words[1])
+                and words[1] not in ('shop', 'kho', 'nha', 'tiem', 'cua', 'hang', 'quan', 'store', 'cty', 'mart',
+                    'xuong', 'sieu', 'tap', 'dai', 'chi', 'anh', 'em', 'co', 'ba', 'ong', 'be', 'me', 'bo', 'thay')
+            as personal,
+        array_to_string(list_sort(words), ' ') as sorted,
+        -- a given-first name is the full name with that surname first and that given name last
+        -- (`hien nguyen` is `nguyen thi hien`, not `nguyen thi thuy`): both keyed alike (spellings)
+        case when len(words) = 2 then words[2] || ' ' || words[1]
+             when len(words) between 3 and 5 then words[1] || ' ' || words[-1] end as surname_given
     from (
         select 'phone' as kind, phone_contact as value, name_key, string_split(name_key, ' ') as words
         from contacts_checked where phone is not null and name_key is not null
@@ -672,6 +683,9 @@ spellings as (
     from contact_names c
     join contact_names p on p.kind = c.kind and p.value = c.value
     where c.name_key = p.name_key or c.sorted = p.sorted
+        -- one of the two written given name first (two words), the other in full
+        or (c.personal and p.personal and c.surname_given = p.surname_given
+            and (len(string_split(c.name_key, ' ')) = 2) <> (len(string_split(p.name_key, ' ')) = 2))
         or (jaro_winkler_similarity(c.name_key, p.name_key) >= 0.94 and damerau_levenshtein(c.name_key, p.name_key) = 1
             and (length(c.name_key) <> length(p.name_key)
                  or list_sort(string_split(c.name_key, '')) = list_sort(string_split(p.name_key, ''))))

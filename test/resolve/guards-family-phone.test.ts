@@ -91,3 +91,45 @@ describe("a household's phone", () => {
     });
   });
 });
+
+/**
+ * Names written given name first (`Hiền Nguyễn`, as social-media accounts and many carriers' forms
+ * write them): two words, the surname last. Before, such a name did not read as a person's, so a
+ * family phone carrying one member's full name and another's given-first name was not found shared,
+ * and the phone (a decisive identifier) merged the two sellers. The same name written both ways by
+ * one seller stays one person.
+ */
+describe('names written given name first', () => {
+  const phone2 = '0911000060';
+  const home2 = '15 ly thuong kiet, p. 3';
+  const other = '8 tran phu, p. 5';
+
+  it("a relative's given-first name on the household's phone is another person", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        // Thủy's registry record gives the phone as hers; Hiền, her relative, books on it from her
+        // own house under `hien nguyen` and her shop's name, paid into her own account
+        stg_taxpayers: [taxpayer('T', 'nguyen thi thuy', '001190000011', phone2, home2)],
+        stg_cod_shipments: [
+          ...Array.from({ length: 3 }, () => parcel('T', 'nguyen thi thuy', phone2, 'MB:700', home2)),
+          ...Array.from({ length: 4 }, () => parcel('H', 'hien nguyen', phone2, 'VCB:800', other)),
+          ...Array.from({ length: 4 }, () => parcel('H', 'shop hai san kho hien', phone2, 'VCB:800', other)),
+        ],
+      });
+      expect(await entities(db)).toEqual([['H'], ['T']]);
+    });
+  });
+
+  it('one seller writing her name both ways, paid into two accounts, stays one', async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [taxpayer('T', 'nguyen thi thuy', '001190000011', phone2, home2)],
+        stg_cod_shipments: [
+          ...Array.from({ length: 3 }, () => parcel('T', 'nguyen thi thuy', phone2, 'MB:700', home2)),
+          ...Array.from({ length: 3 }, () => parcel('T', 'thuy nguyen', phone2, 'VCB:800', home2)),
+        ],
+      });
+      expect(await entities(db)).toEqual([['T']]);
+    });
+  });
+});
