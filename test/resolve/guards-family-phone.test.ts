@@ -103,17 +103,21 @@ describe('names written given name first', () => {
   const phone2 = '0911000060';
   const home2 = '15 ly thuong kiet, p. 3';
   const other = '8 tran phu, p. 5';
+  /** Thủy's registry record (the phone hers, at her home) and `k` parcels of `person` on the phone. */
+  const registered = { stg_taxpayers: [taxpayer('T', 'nguyen thi thuy', '001190000011', phone2, home2)] };
+  const on = (person: string, name: string, account: string, k: number, address = home2): Row[] =>
+    Array.from({ length: k }, () => parcel(person, name, phone2, account, address));
 
   it("a relative's given-first name on the household's phone is another person", async () => {
     await withDb(async (db) => {
       await build(db, {
-        // Thủy's registry record gives the phone as hers; Hiền, her relative, books on it from her
-        // own house under `hien nguyen` and her shop's name, paid into her own account
-        stg_taxpayers: [taxpayer('T', 'nguyen thi thuy', '001190000011', phone2, home2)],
+        // Hiền, Thủy's relative, books on Thủy's phone from her own house under `hien nguyen` and her
+        // shop's name, paid into her own account
+        ...registered,
         stg_cod_shipments: [
-          ...Array.from({ length: 3 }, () => parcel('T', 'nguyen thi thuy', phone2, 'MB:700', home2)),
-          ...Array.from({ length: 4 }, () => parcel('H', 'hien nguyen', phone2, 'VCB:800', other)),
-          ...Array.from({ length: 4 }, () => parcel('H', 'shop hai san kho hien', phone2, 'VCB:800', other)),
+          ...on('T', 'nguyen thi thuy', 'MB:700', 3),
+          ...on('H', 'hien nguyen', 'VCB:800', 4, other),
+          ...on('H', 'shop hai san kho hien', 'VCB:800', 4, other),
         ],
       });
       expect(await entities(db)).toEqual([['H'], ['T']]);
@@ -123,11 +127,8 @@ describe('names written given name first', () => {
   it('one seller writing her name both ways, paid into two accounts, stays one', async () => {
     await withDb(async (db) => {
       await build(db, {
-        stg_taxpayers: [taxpayer('T', 'nguyen thi thuy', '001190000011', phone2, home2)],
-        stg_cod_shipments: [
-          ...Array.from({ length: 3 }, () => parcel('T', 'nguyen thi thuy', phone2, 'MB:700', home2)),
-          ...Array.from({ length: 3 }, () => parcel('T', 'thuy nguyen', phone2, 'VCB:800', home2)),
-        ],
+        ...registered,
+        stg_cod_shipments: [...on('T', 'nguyen thi thuy', 'MB:700', 3), ...on('T', 'thuy nguyen', 'VCB:800', 3)],
       });
       expect(await entities(db)).toEqual([['T']]);
     });
