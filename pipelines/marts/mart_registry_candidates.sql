@@ -83,36 +83,43 @@ contact_evidence as (
 -- born in one province in one year, a block growing with the population whose pairs grew with its
 -- square (perf17: 7 of 16 s at 200,000 persons). So a pair equal in the first half is found by the
 -- first half and the first or the second part of the second half (whichever the digit left alone).
+-- each national ID of either side with its blocks: h digits in the first half, q in the first part of
+-- the second half (12-digit CCCD: 6 and 3)
+national_ids as (
+    select side, entity_id, national_id, length(national_id) as n,
+        left(national_id, h) as first_half,
+        left(national_id, h + q) as first_part,
+        left(national_id, h) || right(national_id, length(national_id) - h - q) as first_rest,
+        right(national_id, length(national_id) - h) as second_half
+    from (
+        select side, entity_id, national_id, length(national_id) // 2 as h,
+            (length(national_id) - length(national_id) // 2) // 2 as q
+        from (
+            select 'unregistered' as side, entity_id, national_id from unregistered
+            union all
+            select 'registered', entity_id, national_id from registered_values
+        )
+        where national_id is not null
+    )
+),
+
 id_pairs as (
     select u.entity_id, r.entity_id as candidate_id, u.national_id as id, r.national_id as other
-    from unregistered u
-    join registered_values r
-      on length(r.national_id) = length(u.national_id)
-     and left(r.national_id, length(r.national_id) // 2 + (length(r.national_id) - length(r.national_id) // 2) // 2)
-         = left(u.national_id, length(u.national_id) // 2 + (length(u.national_id) - length(u.national_id) // 2) // 2)
+    from national_ids u
+    join national_ids r on r.side = 'registered' and r.n = u.n and r.first_part = u.first_part
+    where u.side = 'unregistered'
     union all
     select u.entity_id, r.entity_id as candidate_id, u.national_id as id, r.national_id as other
-    from unregistered u
-    join registered_values r
-      on length(r.national_id) = length(u.national_id)
-     and left(r.national_id, length(r.national_id) // 2)
-         || right(r.national_id, length(r.national_id) - length(r.national_id) // 2
-             - (length(r.national_id) - length(r.national_id) // 2) // 2)
-         = left(u.national_id, length(u.national_id) // 2)
-         || right(u.national_id, length(u.national_id) - length(u.national_id) // 2
-             - (length(u.national_id) - length(u.national_id) // 2) // 2)
+    from national_ids u
+    join national_ids r on r.side = 'registered' and r.n = u.n and r.first_rest = u.first_rest
     -- a pair equal there and in the part the join before compares is found by it already
-    where left(r.national_id, length(r.national_id) // 2 + (length(r.national_id) - length(r.national_id) // 2) // 2)
-        <> left(u.national_id, length(u.national_id) // 2 + (length(u.national_id) - length(u.national_id) // 2) // 2)
+    where u.side = 'unregistered' and r.first_part <> u.first_part
     union all
     select u.entity_id, r.entity_id as candidate_id, u.national_id as id, r.national_id as other
-    from unregistered u
-    join registered_values r
-      on length(r.national_id) = length(u.national_id)
-     and right(r.national_id, length(r.national_id) - length(r.national_id) // 2)
-         = right(u.national_id, length(u.national_id) - length(u.national_id) // 2)
+    from national_ids u
+    join national_ids r on r.side = 'registered' and r.n = u.n and r.second_half = u.second_half
     -- a pair equal in both halves is found by the first join already
-    where left(r.national_id, length(r.national_id) // 2) <> left(u.national_id, length(u.national_id) // 2)
+    where u.side = 'unregistered' and r.first_half <> u.first_half
 ),
 
 id_evidence as (
