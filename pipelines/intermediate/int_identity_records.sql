@@ -652,6 +652,7 @@ contact_names as (
                     'xuong', 'sieu', 'tap', 'dai', 'chi', 'anh', 'em', 'co', 'ba', 'ong', 'be', 'me', 'bo', 'thay')
             as personal,
         array_to_string(list_sort(words), ' ') as sorted,
+        len(words) = 2 as two_words,
         -- a given-first name is the full name with that surname first and that given name last
         -- (`hien nguyen` is `nguyen thi hien`, not `nguyen thi thuy`): both keyed alike (spellings)
         case when len(words) = 2 then words[2] || ' ' || words[1]
@@ -685,7 +686,7 @@ spellings as (
     where c.name_key = p.name_key or c.sorted = p.sorted
         -- one of the two written given name first (two words), the other in full
         or (c.personal and p.personal and c.surname_given = p.surname_given
-            and (len(string_split(c.name_key, ' ')) = 2) <> (len(string_split(p.name_key, ' ')) = 2))
+            and c.two_words <> p.two_words)
         or (jaro_winkler_similarity(c.name_key, p.name_key) >= 0.94 and damerau_levenshtein(c.name_key, p.name_key) = 1
             and (length(c.name_key) <> length(p.name_key)
                  or list_sort(string_split(c.name_key, '')) = list_sort(string_split(p.name_key, ''))))
