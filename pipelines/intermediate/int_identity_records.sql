@@ -193,7 +193,9 @@ shop_checked as (
                 and not list_has_all(string_split(s.name_key, ' '), string_split(h.name_key, ' '))
                 and not list_has_all(string_split(h.name_key, ' '), string_split(s.name_key, ' ')))
         ) as nominee,
-        h.name_key as holder_name_key
+        h.name_key as holder_name_key,
+        -- the trade name's words, a possessive taken apart (`Đạt's Mỹ phẩm`: dat, s, my, pham)
+        string_split_regex(s.trade_name_key, '[^a-z0-9]+') as trade_words
     from shop_profiles s
     left join account_holders h on h.account = s.account
 ),
@@ -242,8 +244,8 @@ holder_named as (
     select source_key
     from shop_checked
     where nominee and trade_name_key is not null and holder_name_key is not null and name_key is not null
-      and list_contains(string_split(trade_name_key, ' '), list_reverse(string_split(holder_name_key, ' '))[1])
-      and not list_contains(string_split(trade_name_key, ' '), list_reverse(string_split(name_key, ' '))[1])
+      and list_contains(trade_words, string_split(holder_name_key, ' ')[-1])
+      and not list_contains(trade_words, string_split(name_key, ' ')[-1])
 ),
 
 -- The phone declared on a nominee-suspect shop is the holder's when the holder writes it on their

@@ -272,6 +272,22 @@ describe('int_identity_records', () => {
     });
   });
 
+  // pos20: one lender's shop named after the holder with a possessive (holder_named reads `An's` as An)
+  it("a lender's shop named `An's …` paid into An's account is An's", async () => {
+    await withDb(async (db) => {
+      await world(db);
+      await db.exec(`delete from stg_platform_sellers where shop_key = 'tiki:3';
+        update stg_platform_sellers set shop_name = 'An''s Nail' where shop_key = 'shopee:2'`);
+      await runModels(db, (m) => m.name === 'int_identity_records');
+      const r = await recordOf(db, 'platform_sellers', `source_key = 'shopee:2'`);
+      expect({ nominee: r.nominee, name_key: r.name_key, owner: r.owner_name_key }).toEqual({
+        nominee: true,
+        name_key: 'nguyen van an',
+        owner: 'tran thi binh',
+      });
+    });
+  });
+
   it('takes the household-business prefix off a name, a 12-digit tax code as national ID, and registry/bank IDs as holders', async () => {
     await withDb(async (db) => {
       await world(db);
