@@ -635,38 +635,49 @@ contacts_checked as (
     left join shared_contacts se on se.kind = 'email' and se.value = h.email
 ),
 
--- Names on each phone and e-mail, counted as people rather than spellings (name_people; a
--- personal name: a Vietnamese surname first, or last when the given name comes first). Values
--- carrying more names than any one seller writes are hubs anyway.
-contact_names as (
-    select kind, value, name_key, count(*) as n,
-        -- or one of those surnames before Văn / Thị, the middle names only people carry (Đỗ Thị Trang)
+-- Whether a name is a person's: a Vietnamese surname first and 3 to 5 words, or one of those surnames
+-- before Văn / Thị, the middle names only people carry (Đỗ Thị Trang), or a registry or bank holder's
+-- name with a national ID; or the given name first (`Hiền Nguyễn`, as social networks and many
+-- carriers' forms write it): two words, a surname last and none first, the first no word a shop or a
+-- warehouse begins its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`).
+-- Computed once per name, for the contact checks and the account checks below.
+name_personal as (
+    select name_key, words,
         (list_contains(surnames, words[1])
             or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
                 and words[2] in ('van', 'thi')))
             and len(words) between 3 and 5
             or name_key in (select name_key from person_names)
-            -- the given name first (`Hiền Nguyễn`, as social networks and many carriers' forms write it):
-            -- two words, a surname last and none first, the first no word a shop or a warehouse begins
-            -- its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`)
             or len(words) = 2 and list_contains(surnames, words[2]) and not list_contains(surnames, words[1])
                 and words[1] not in ('shop', 'kho', 'nha', 'tiem', 'cua', 'hang', 'quan', 'store', 'cty', 'mart',
                     'xuong', 'sieu', 'tap', 'dai', 'chi', 'anh', 'em', 'co', 'ba', 'ong', 'be', 'me', 'bo', 'thay')
-            as personal,
-        array_to_string(list_sort(words), ' ') as sorted,
-        len(words) = 2 as two_words,
-        -- a given-first name is the full name with that surname first and that given name last
-        -- (`hien nguyen` is `nguyen thi hien`, not `nguyen thi thuy`): both keyed alike (spellings)
-        case when len(words) = 2 then words[2] || ' ' || words[1]
-             when len(words) between 3 and 5 then words[1] || ' ' || words[-1] end as surname_given
+            as personal
     from (
-        select 'phone' as kind, phone_contact as value, name_key, string_split(name_key, ' ') as words
-        from contacts_checked where phone is not null and name_key is not null
-        union all
-        select 'email', email, name_key, string_split(name_key, ' ')
-        from contacts_checked where email is not null and name_key is not null
+        select name_key, string_split(name_key, ' ') as words
+        from (select distinct name_key from contacts_checked where name_key is not null)
     )
     cross join surnames
+),
+
+-- Names on each phone and e-mail, counted as people rather than spellings (name_people; a
+-- personal name as in name_personal). Values carrying more names than any one seller writes are
+-- hubs anyway.
+contact_names as (
+    select kind, value, c.name_key, count(*) as n, np.personal,
+        array_to_string(list_sort(np.words), ' ') as sorted,
+        len(np.words) = 2 as two_words,
+        -- a given-first name is the full name with that surname first and that given name last
+        -- (`hien nguyen` is `nguyen thi hien`, not `nguyen thi thuy`): both keyed alike (spellings)
+        case when len(np.words) = 2 then np.words[2] || ' ' || np.words[1]
+             when len(np.words) between 3 and 5 then np.words[1] || ' ' || np.words[-1] end as surname_given
+    from (
+        select 'phone' as kind, phone_contact as value, name_key
+        from contacts_checked where phone is not null and name_key is not null
+        union all
+        select 'email', email, name_key
+        from contacts_checked where email is not null and name_key is not null
+    ) c
+    join name_personal np on np.name_key = c.name_key
     group by all
 ),
 
@@ -758,16 +769,11 @@ people_checked as (
 -- to another's (the account stays in `account`, and in `shared_account`: related). Accounts with more
 -- names than the account guard allows (collection accounts) are hubs and stay as they are.
 account_names as (
-    select account, name_key, bool_or(source = 'bank_transactions') as holder, count(*) as n,
-        (list_contains(surnames, string_split(name_key, ' ')[1])
-            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
-                and string_split(name_key, ' ')[2] in ('van', 'thi')))
-            and len(string_split(name_key, ' ')) between 3 and 5
-            or name_key in (select name_key from person_names) as personal,
-        array_to_string(list_sort(string_split(name_key, ' ')), ' ') as sorted
-    from people_checked
-    cross join surnames
-    where account is not null and name_key is not null
+    select p.account, p.name_key, bool_or(p.source = 'bank_transactions') as holder, count(*) as n, np.personal,
+        array_to_string(list_sort(np.words), ' ') as sorted
+    from people_checked p
+    join name_personal np on np.name_key = p.name_key
+    where p.account is not null
     group by all
 ),
 
