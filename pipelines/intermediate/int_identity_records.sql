@@ -51,16 +51,49 @@ senders as (
     left join sender_addresses a on a.address = s.address
 ),
 
+-- a household business is registered under its owner's name: "Hộ kinh doanh Nguyễn Văn A"
+taxpayer_names as (
+    select *, nullif(regexp_replace(name_key, '^(ho kinh doanh|hkd|ho kd)\s+', ''), '') as owner_key
+    from taxpayers
+),
+
+-- A household or individual re-registered under its personal ID (the tax code of individuals and
+-- households since 1 July 2025, docs/domain.md) closes its 10-digit code, which stays in the registry
+-- with its returns. A closed 10-digit record with no national ID on file is the person of the one
+-- 12-digit record registered since then under the same name, in the same province and activity,
+-- when the two codes are the only ones the registry holds under that name in the province (a
+-- namesake's code there, old or new, makes the name no evidence: Nguyễn Văn Hùng in Hồ Chí Minh).
+-- It then carries that ID, so the two records link and the returns of both count (mig21).
+registry_names as (
+    select owner_key, province, count(distinct tax_id) as codes
+    from taxpayer_names
+    where owner_key is not null
+    group by all
+),
+
+registry_successors as (
+    select o.record_key, n.tax_id as successor_id
+    from taxpayer_names o
+    join taxpayer_names n
+        on n.owner_key = o.owner_key and n.province = o.province and n.activity_group = o.activity_group
+    join registry_names c on c.owner_key = o.owner_key and c.province = o.province and c.codes = 2
+    where o.status = 'closed' and o.national_id is null and regexp_full_match(o.tax_id, '[0-9]{10}')
+      and o.taxpayer_type in ('household', 'individual') and n.taxpayer_type in ('household', 'individual')
+      and regexp_full_match(n.tax_id, '[0-9]{12}') and n.registered_on::date >= date '2025-07-01'
+),
+
 taxpayer_records as (
     select
-        'taxpayers' as source, record_key as source_key,
-        name as name_display,
-        -- a household business is registered under its owner's name: "Hộ kinh doanh Nguyễn Văn A"
-        nullif(regexp_replace(name_key, '^(ho kinh doanh|hkd|ho kd)\s+', ''), '') as name_key,
+        'taxpayers' as source, t.record_key as source_key,
+        t.name as name_display,
+        t.owner_key as name_key,
         -- a 12-digit personal ID used as tax code is the person's national ID too
-        coalesce(national_id, case when regexp_full_match(tax_id, '[0-9]{12}') then tax_id end) as national_id,
-        tax_id, phone, email, null::varchar as account, null::varchar as domain, province, name_key(address) as address_key
-    from taxpayers
+        coalesce(t.national_id, case when regexp_full_match(t.tax_id, '[0-9]{12}') then t.tax_id end, m.successor_id)
+            as national_id,
+        t.tax_id, t.phone, t.email, null::varchar as account, null::varchar as domain, t.province,
+        name_key(t.address) as address_key
+    from taxpayer_names t
+    left join registry_successors m on m.record_key = t.record_key
 ),
 
 -- a shop's address and name as keys once per distinct value (a shop repeats them every period:

@@ -74,7 +74,21 @@ async function world(db: Db): Promise<void> {
   await table(
     db,
     'stg_taxpayers',
-    ['record_key', 'name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'province', 'address'],
+    [
+      'record_key',
+      'name',
+      'name_key',
+      'national_id',
+      'tax_id',
+      'phone',
+      'email',
+      'province',
+      'address',
+      'taxpayer_type',
+      'activity_group',
+      'registered_on',
+      'status',
+    ],
     [
       {
         record_key: '001190000001',

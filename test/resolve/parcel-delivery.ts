@@ -13,7 +13,21 @@ import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
 export type Row = Record<string, string | null | undefined>;
 
 const cols = {
-  stg_taxpayers: ['record_key', 'name', 'name_key', 'national_id', 'tax_id', 'phone', 'email', 'province', 'address'],
+  stg_taxpayers: [
+    'record_key',
+    'name',
+    'name_key',
+    'national_id',
+    'tax_id',
+    'phone',
+    'email',
+    'province',
+    'address',
+    'taxpayer_type',
+    'activity_group',
+    'registered_on',
+    'status',
+  ],
   stg_platform_sellers: [
     'record_key',
     'shop_key',
