@@ -8,6 +8,7 @@ import { installNormalizeMacros } from '../../engine/normalize/sql.js';
 import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
 import type { Db } from '../../engine/warehouse/db.js';
 import { withDb } from './fixtures.js';
+import { cols } from './parcel-delivery.js';
 
 type Row = Record<string, string | null>;
 
@@ -74,21 +75,7 @@ async function world(db: Db): Promise<void> {
   await table(
     db,
     'stg_taxpayers',
-    [
-      'record_key',
-      'name',
-      'name_key',
-      'national_id',
-      'tax_id',
-      'phone',
-      'email',
-      'province',
-      'address',
-      'taxpayer_type',
-      'activity_group',
-      'registered_on',
-      'status',
-    ],
+    [...cols.stg_taxpayers],
     [
       {
         record_key: '001190000001',

@@ -12,7 +12,8 @@ import { runModels, setVariables } from '../../engine/warehouse/pipeline.js';
 
 export type Row = Record<string, string | null | undefined>;
 
-const cols = {
+/** The staging columns each hand-built delivery table has (all varchar). */
+export const cols = {
   stg_taxpayers: [
     'record_key',
     'name',
