@@ -673,9 +673,9 @@ contacts_checked as (
 -- name with a national ID; or the given name first (`Hiền Nguyễn`, as social networks and many
 -- carriers' forms write it): two words, a surname last and none first, the first no word a shop or a
 -- warehouse begins its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`).
--- Computed once per name, for the contact checks and the account checks below.
+-- Computed once per name (with its words sorted, for spellings), for the contact and account checks below.
 name_personal as (
-    select name_key, words,
+    select name_key, words, array_to_string(list_sort(words), ' ') as sorted,
         (list_contains(surnames, words[1])
             or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
                 and words[2] in ('van', 'thi')))
@@ -696,8 +696,7 @@ name_personal as (
 -- personal name as in name_personal). Values carrying more names than any one seller writes are
 -- hubs anyway.
 contact_names as (
-    select kind, value, c.name_key, count(*) as n, np.personal,
-        array_to_string(list_sort(np.words), ' ') as sorted,
+    select kind, value, c.name_key, count(*) as n, np.personal, np.sorted,
         len(np.words) = 2 as two_words,
         -- a given-first name is the full name with that surname first and that given name last
         -- (`hien nguyen` is `nguyen thi hien`, not `nguyen thi thuy`): both keyed alike (spellings)
@@ -803,7 +802,7 @@ people_checked as (
 -- names than the account guard allows (collection accounts) are hubs and stay as they are.
 account_names as (
     select p.account, p.name_key, bool_or(p.source = 'bank_transactions') as holder, count(*) as n, np.personal,
-        array_to_string(list_sort(np.words), ' ') as sorted
+        np.sorted
     from people_checked p
     join name_personal np on np.name_key = p.name_key
     where p.account is not null
