@@ -9,9 +9,11 @@ its rows belong to; the rows of each other person in it form a wrongly attached 
 false pairs are its rows × the majority's rows plus half its rows × the other minorities' rows, so
 the groups add up to the world's false pairs (Σ over entities of C(n, 2) − Σ over its persons of
 C(n_p, 2)). Each group is classed by the source of its rows, by the generator tags of its rows
-(hub_parcel, relative_account, nominee_shop, family_phone, typo, missing …) and by how its person
-relates to the majority person (same warehouse, relative's account, household, family phone,
-namesake, bookkeeper, nothing known). Also prints the records the run left out of every entity
+(hub_parcel, relative_account, nominee_shop, family_phone, typo, missing, phone_reissued,
+post_office, counter_phone, name_storm, collector_remit …) and by how its person relates to the
+majority person (COD collector / its client, same warehouse, relative's account, re-issued phone
+number, household, family phone, same post-office counter, same COD collector, namesake,
+bookkeeper, nothing known). Also prints the records the run left out of every entity
 (recall's side) by source and tag. Standard library only.
 """
 from __future__ import annotations
@@ -31,10 +33,24 @@ def unformula(k):
     return k[1:] if k[:2] in ("'=", "'+", "'-", "'@") else k
 
 
+def links(i):
+    """The `links` column of person_info.csv (worlds made with --recycled-phone, --post-office or
+    --collector-account): kind -> set of ids."""
+    out = {}
+    for x in (i.get("links") or "").split("|"):
+        if ":" in x:
+            k, v = x.split(":", 1)
+            out.setdefault(k, set()).add(v)
+    return out
+
+
 def relation(a, b, info):
     """How person b relates to person a (the entity's majority), strongest first."""
     ia, ib = info.get(a, {}), info.get(b, {})
+    la, lb = links(ia), links(ib)
     rel = []
+    if a in lb.get("collector", ()) or b in la.get("collector", ()):
+        rel.append("COD collector / its client")
     if ia.get("hub") and ia.get("hub") == ib.get("hub"):
         if "warehouse_operator" in ia.get("tags", "") or "warehouse_operator" in ib.get("tags", ""):
             rel.append("warehouse operator / its seller")
@@ -42,6 +58,8 @@ def relation(a, b, info):
             rel.append("same warehouse")
     if ia.get("relative") == b or ib.get("relative") == a:
         rel.append("relative's account")
+    if b in la.get("phone_to", ()) or b in la.get("phone_from", ()):
+        rel.append("re-issued phone number")
     if ia.get("household") and ia.get("household") == ib.get("household"):
         rel.append("same household")
     elif ia.get("family") and ia.get("family") == ib.get("family"):
@@ -50,6 +68,10 @@ def relation(a, b, info):
     pb = ib.get("phone_shared_from") or ""
     if (pa or pb) and (pa == pb or ia.get("family") == ib.get("family")):
         rel.append("family phone")
+    if la.get("counter", set()) & lb.get("counter", set()):
+        rel.append("same post-office counter")
+    if la.get("collector", set()) & lb.get("collector", set()):
+        rel.append("same COD collector")
     if ia.get("name_key") and ia.get("name_key") == ib.get("name_key"):
         rel.append("namesake")
     if ia.get("bookkeeper") and ia.get("bookkeeper") == ib.get("bookkeeper"):
@@ -99,7 +121,10 @@ def analyse(world, run):
                     if t.startswith("hub_") or t in ("relative_account", "nominee_shop", "owner_account", "family_phone",
                                                      "common_name", "moved", "bookkeeper", "typo", "missing",
                                                      "marketplace_parcel", "cod_own", "payout", "carrier_remit",
-                                                     "trade", "private", "registry", "shop", "website", "gateway"):
+                                                     "trade", "private", "registry", "shop", "website", "gateway",
+                                                     "phone_dropped", "phone_new", "phone_reissued", "post_office",
+                                                     "counter_phone", "name_storm", "collector_remit",
+                                                     "collector_account", "collector_forward"):
                         tcount[t] += 1
             by_rel[rel] += fp
             for s, c in srcs.items():

@@ -159,6 +159,20 @@ WAREHOUSE_BRANDS = ["Kho hàng {x}", "Fulfillment {x}", "Kho {x}", "KHO HÀNG {X
                     "Kho sỉ {x}", "Fulfilment {x}"]
 WAREHOUSE_X = ["Minh Phát", "Sài Gòn", "Hà Thành", "Phú Thịnh", "An Khang", "Tân Phú", "Bình Minh",
                "Hưng Thịnh", "Đại Phát", "Nhật Minh", "Thành Công", "Việt Tiến", "Kim Long", "Phương Nam"]
+# --post-office: who runs a parcel counter (carrier -> label on the counter's sign)
+COUNTER_BRAND = {"ghn": "GHN", "ghtk": "GHTK", "jnt": "J&T", "spx": "SPX"}
+# --cod-name-storm: decorations a page name is typed with, and the children mothers sell as ("Mẹ Bin")
+STORM_EMOJI = ["🌸", "💖", "✨", "🍀", "⭐", "🎀", "🌷", "🔥", "💕", "🌼"]
+STORM_KIDS = ["Bin", "Su", "Bông", "Bắp", "Tít", "Na", "Bơ", "Cún", "Mít", "Sóc", "Gạo", "Bi"]
+# --collector-account: COD collection intermediaries (a few in the country)
+COLLECTORS = ["Công ty TNHH Thu hộ Đông Dương", "Công ty CP Dịch vụ Thu hộ COD Việt", "Công ty TNHH Thu hộ An Tâm",
+              "Công ty TNHH Giải pháp Thu hộ Sao Việt", "Công ty CP Thanh toán Thu hộ Phương Nam",
+              "Công ty TNHH Thu hộ và Chuyển tiền Kim Ngân"]
+# the knobs added after the first worlds: 0 leaves every file byte-identical to a generator without them
+NEW_KNOBS = ("recycled_phone", "post_office", "cod_name_storm", "collector_account")
+NEW_RECORD_TAGS = ("phone_dropped", "phone_new", "phone_reissued", "post_office", "counter_phone", "name_storm",
+                   "collector_remit", "collector_account", "collector_forward")
+
 SHOPLIKE_WAREHOUSE = ["Hàng Quảng Châu Giá Sỉ", "Tổng kho gia dụng", "Sỉ lẻ mỹ phẩm Hàn", "Kho order 247",
                       "Hàng nội địa Trung", "Xưởng sỉ đồ bộ", "Sỉ giày dép 68", "Kho tạp hóa online"]
 
@@ -202,9 +216,11 @@ class Ids:
         self.rng = rng
         self.used = defaultdict(set)
 
-    def make(self, kind, fn):
+    def make(self, kind, fn, rng=None):
+        """A fresh value of kind; rng (a knob's own stream) instead of the shared one when given."""
+        r = rng or self.rng
         for _ in range(1000):
-            v = fn(self.rng)
+            v = fn(r)
             if v not in self.used[kind]:
                 self.used[kind].add(v)
                 return v
@@ -418,6 +434,21 @@ class World:
         self.r_move = random.Random(f"{s}:move")
         self.r_book = random.Random(f"{s}:book")
         self.r_bankname = random.Random(f"{s}:bankname")
+        # the later knobs: each its own streams (drawing, and rendering the values it adds), so that at 0
+        # nothing is drawn and turning one on leaves the other streams where they were
+        self.r_recycle = random.Random(f"{s}:recycled-phone")
+        self.r_post = random.Random(f"{s}:post-office")
+        self.r_storm = random.Random(f"{s}:cod-name-storm")
+        self.r_coll = random.Random(f"{s}:collector-account")
+        self.render_recycle = Render(random.Random(f"{s}:recycled-phone-render"), 0.0, {})
+        self.render_post = Render(random.Random(f"{s}:post-office-render"), 0.0, {})
+        self.render_coll = Render(random.Random(f"{s}:collector-account-render"), 0.0, {})
+        self.phone_tl = {}  # --recycled-phone: pid -> (changer|recipient, from date, number, other pid)
+        self.phone_cache = {}  # (pid, where) -> the new number as typed there
+        self.counters = {}  # --post-office: current province -> its counters
+        self.n_counters = 0
+        self.collectors = []  # --collector-account: the intermediaries (Person objects, pid P9xxxxx)
+        self.links = defaultdict(set)  # pid -> "kind:id" written to person_info.csv (links) when a new knob is on
         self.ids = Ids(random.Random(f"{s}:ids"))
         self.render = Render(self.r_render, a.typo, {k: a.missing for k in
                                                      ["taxpayers", "platform_sellers", "websites",
@@ -653,14 +684,14 @@ class World:
                     p.tags.add("bookkeeper")
 
     # ---- registry and returns ------------------------------------------------------------
-    def new_mst(self, first="8"):
+    def new_mst(self, first="8", rng=None):
         def f(r):
             while True:
                 d9 = first + "".join(r.choice("0123456789") for _ in range(8))
                 c = mst_check(d9)
                 if c is not None:
                     return d9 + c
-        return self.ids.make("mst", f)
+        return self.ids.make("mst", f, rng)
 
     def assign_tax_ids(self):
         rng = self.rng
@@ -712,7 +743,8 @@ class World:
                     "ward": ward, "province": R.province(po, pn, 0.3 if reg_on.year < 2025 else 0.8),
                     "activity_group": p.reg_group, "registered_on": reg_on.isoformat(), "status": status,
                 }
-                self.emit("taxpayers.csv", "taxpayers", row, tid, p.pid, ["registry"] + sorted(p.tags))
+                row["phone"], xt = self.phone_at(p, row["phone"], reg_on, f"reg:{tid}")
+                self.emit("taxpayers.csv", "taxpayers", row, tid, p.pid, ["registry"] + sorted(p.tags) + xt)
 
     def declare(self):
         rng = self.rng
@@ -767,7 +799,7 @@ class World:
                         "filed_on": fd.isoformat()})
 
     # ---- money ---------------------------------------------------------------------------
-    def txn_id(self, bank, when):
+    def txn_id(self, bank, when, id_rng=None):
         rng = self.ids.rng
 
         def f(r):
@@ -777,13 +809,14 @@ class World:
                     "MB": lambda: f"FT{y}{''.join(r.choice('0123456789') for _ in range(9))}",
                     "BIDV": lambda: f"{when:%m%d}{''.join(r.choice('0123456789') for _ in range(8))}",
                     }.get(bank, lambda: f"{bank[0]}{''.join(r.choice('0123456789') for _ in range(11))}")()
-        return self.ids.make(("txn", bank), f) if rng else None
+        return self.ids.make(("txn", bank), f, id_rng) if rng else None
 
     def when(self, rng, day=None):
         d = day or dt.date(TAX_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(365))
         return dt.datetime(d.year, d.month, d.day, rng.randint(6, 22), rng.randrange(60), rng.randrange(60))
 
-    def bank_row(self, bank, acc, holder, when, amount, direction, cp_bank, cp_acc, cp_name, desc, owner_pid, tags):
+    def bank_row(self, bank, acc, holder, when, amount, direction, cp_bank, cp_acc, cp_name, desc, owner_pid, tags,
+                 id_rng=None):
         if amount <= 0:
             return
         R = self.render
@@ -792,7 +825,7 @@ class World:
             return
         st = info["style"]
         ts = when.strftime("%Y-%m-%dT%H:%M:%S") + ("+07:00" if BANK_OFFSET[bank] else "")
-        tid = self.txn_id(bank, when)
+        tid = self.txn_id(bank, when, id_rng)
         row = {"bank": bank, "account": acc, "holder_name": st["name"],
                "holder_national_id": st["nid"], "holder_tax_id": st["tid"], "txn_id": tid, "booked_at": ts,
                "amount": int(amount), "direction": direction, "counterparty_bank": cp_bank,
@@ -847,6 +880,209 @@ class World:
                                "tra tien hang ncc", "rut tien ATM", "dong hoc phi", "tra gop"])
             self.bank_row(bank, acc, p, self.when(rng), rng.randint(50, 10000) * 1000, "debit", cb, ca, cn, desc,
                           p.pid, ["private"])
+
+    # ---- --recycled-phone ---------------------------------------------------------------
+    def recycle_phones(self):
+        """A share of persons take a new number during the year (every form after that day gives it); the
+        carrier re-issues the dropped number 2–5 months later to an unrelated person of the world (a seller
+        4× as likely), who gives it on their own records from then on."""
+        a, r = self.a, self.r_recycle
+        if a.recycled_phone <= 0:
+            return
+        people = [p for p in self.persons
+                  if p.phone == p.own_phone and not p.warehouse and "family_phone_owner" not in p.tags]
+        changers = [p for p in people if r.random() < a.recycled_phone]
+        taken = {p.pid for p in changers}
+        # recipients in a weighted random order (Efraimidis–Spirakis keys), each used once
+        keyed = []
+        for q in people:
+            w = 4.0 if q.seller and ("cod" in q.channels or "platform" in q.channels) else 1.0
+            keyed.append((r.random() ** (1 / w), q.pid, q))
+        pool = [q for _, _, q in sorted(keyed, reverse=True) if q.pid not in taken]
+        for p in changers:
+            since = dt.date(TAX_YEAR, 1, 15) + dt.timedelta(days=r.randrange(230))
+            new = self.ids.make("phone", phone_number, r)
+            reissued = min(since + dt.timedelta(days=r.randint(60, 150)), dt.date(TAX_YEAR, 12, 1))
+            j = next((i for i, q in enumerate(pool[:50]) if q.family != p.family), None)
+            q = pool.pop(j) if j is not None else None
+            self.phone_tl[p.pid] = ("changer", since, new, q.pid if q else "")
+            p.tags.add("phone_changer")
+            if q is None:
+                continue
+            self.phone_tl[q.pid] = ("recipient", reissued, p.own_phone, p.pid)
+            q.tags.add("phone_recipient")
+            self.links[p.pid].add(f"phone_to:{q.pid}")
+            self.links[q.pid].add(f"phone_from:{p.pid}")
+
+    def phone_at(self, person, typed, day, where):
+        """The phone cell of a record of day: typed (the number person gave before) or, after a change
+        (--recycled-phone), the new number, typed once per place (where) as a clerk would. Returns the
+        cell and the record's tags."""
+        tl = self.phone_tl.get(person.pid) if person is not None and self.phone_tl else None
+        if tl is None or not typed:
+            return typed, []
+        kind, since, number, other = tl
+        if day < since:
+            return typed, (["phone_dropped"] if kind == "changer" and other else [])
+        ck = (person.pid, where)
+        if ck not in self.phone_cache:
+            self.phone_cache[ck] = self.render_recycle.phone(number)
+        return self.phone_cache[ck], ["phone_new" if kind == "changer" else "phone_reissued"]
+
+    # ---- --post-office --------------------------------------------------------------------
+    def counters_in(self, prov_new):
+        """The parcel counters of a (current) province, made on first use: the post office (VNPost), a
+        Viettel Post counter, and one to three drop-off points of the other carriers."""
+        if prov_new in self.counters:
+            return self.counters[prov_new]
+        r, R = self.r_post, self.render_post
+        olds = [(x, x[3]) for x in PROVINCES if x[2] == prov_new]
+        big = sum(w for _, w in olds) >= 5
+        agents = [sorted(COUNTER_BRAND) if r.random() < 0.5 else sorted(r.sample(sorted(COUNTER_BRAND), r.randint(1, 3)))
+                  for _ in range(r.randint(2, 3) if big else 1)]
+        for c in sorted(COUNTER_BRAND):  # every carrier takes parcels somewhere in the province
+            if not any(c in g for g in agents):
+                agents[0].append(c)
+        out = []
+        for carriers in [["vnpost"], ["vtp"]] + [sorted(g) for g in agents]:
+            x = wchoice(r, olds)
+            home = self.make_home(r, x[2])
+            place = home["district"].split(" ", 1)[1].replace("xã ", "").replace("phố ", "")
+            place = home["ward"] if r.random() < 0.6 else (f"Quận {place}" if place.isdigit() else place)
+            if carriers == ["vnpost"]:
+                name = f"Bưu điện Văn hóa xã {home['ward']}" if home["rural"] else \
+                    r.choice([f"Bưu cục {place}", f"Bưu điện {place}"])
+            elif carriers == ["vtp"]:
+                name = f"Bưu cục Viettel Post {place}"
+            elif len(carriers) == 1:
+                name = r.choice([f"Bưu cục {COUNTER_BRAND[carriers[0]]} {place}",
+                                 f"Điểm giao nhận {COUNTER_BRAND[carriers[0]]} {place}"])
+            else:
+                name = r.choice([f"Điểm giao nhận {' - '.join(COUNTER_BRAND[c] for c in carriers)} {place}",
+                                 f"Điểm gửi hàng {place}", f"Bưu cục {place}"])
+            number = self.ids.make("phone", phone_number, r)
+            addrs = [R.address(home, x[1], x[2], 0.7) for _ in range(2)]
+            addrs.append(f"{name}, {addrs[0]}")
+            out.append({"id": f"C{self.n_counters:03d}", "name": name, "carriers": carriers, "address": addrs,
+                        "province": R.province(x[1], x[2], 0.7), "phone": R.phone(number), "senders": set()})
+            self.n_counters += 1
+        self.counters[prov_new] = out
+        return out
+
+    # ---- --cod-name-storm -----------------------------------------------------------------
+    def storm_names(self, p, page):
+        """The sender names a social seller writes on parcels besides her own: nickname and phone digits,
+        "Shop <given>", the page name decorated, the given name alone, the name in plain capitals."""
+        r = self.r_storm
+        g, ph = p.given, p.phone
+        title = "Anh" if p.male else "Chị"
+        pg = page or r.choice([f"Tiệm nhà {g}", f"Nhà {g}", f"{g} Store"])
+        e = r.choice(STORM_EMOJI)
+        cands = [f"{g} {ph[:4]}", f"{g} {ph[-4:]}", f"{title} {g} {ph[-3:]}", f"Shop {g}",
+                 f"shop {strip_marks(g).lower()}", f"{e} {pg} {e}", f"{e}{pg}{e}", f"★ {pg} ★", f"【{pg}】",
+                 f"{strip_marks(g).upper()}-SHOP", strip_marks(pg).upper().replace(" ", "-"), g, f"{title} {g}",
+                 strip_marks(p.full).upper(), f"Mẹ {r.choice(STORM_KIDS)}"]
+        return r.sample(cands, r.randint(4, 7))
+
+    # ---- --collector-account --------------------------------------------------------------
+    def make_collectors(self):
+        """A few COD collection intermediaries: companies whose account a warehouse names on its clients'
+        parcels; the carriers pay it, it forwards each seller's cash. In the bank extract, registered."""
+        r, R = self.r_coll, self.render_coll
+        for i in range(4):
+            name = COLLECTORS[i]
+            c = Person(f"P9{i:05d}")
+            c.male, c.surname, c.given, c.full, c.birth_year, c.cccd = False, "", "", name, 0, ""
+            x = r.choice([y for y in PROVINCES if y[1] in ("Hà Nội", "Hồ Chí Minh")])
+            c.prov_old, c.prov_new = x[1], x[2]
+            c.home = self.make_home(r, x[2])
+            c.home["rural"] = False
+            c.phone = c.own_phone = self.ids.make("phone", phone_number, r)
+            c.email = f"doisoat@{strip_marks(name).lower().split()[-2]}{strip_marks(name).lower().split()[-1]}.vn"
+            c.family = c.household = None
+            c.seller, c.group, c.channels, c.revenue, c.pattern = False, "services", {}, 0, "collector"
+            c.reg_group, c.decl, c.nick = "", None, None
+            bank = wchoice(r, BANKS)
+            acc = self.ids.make("acct", lambda rr, b=bank: (b, account_number(rr, b)), r)[1]
+            c.accounts.append((bank, acc))
+            c.money_account = (bank, acc)
+            tid = self.new_mst("0", r)
+            self.bank_accounts[(bank, acc)] = {"holder": c, "extract": True, "style": {
+                "name": strip_marks(name).upper(), "nid": "", "tid": tid if r.random() < 0.5 else ""}}
+            c.info["collector"] = {"id": c.pid, "account": (bank, acc), "tid": tid, "fees": 0,
+                                   "reg_on": dt.date(r.randint(2015, 2023), r.randint(1, 12), r.randint(1, 28)),
+                                   "credits": defaultdict(int), "owed": defaultdict(lambda: defaultdict(int)),
+                                   "clients": {}}
+            c.tags.add("collector")
+            self.collectors.append(c)
+
+    def coll_bank_name(self, code):
+        """The intermediary's bank on a waybill, typed as --bank-names says, from this knob's own stream."""
+        if self.a.bank_names <= 0 or self.r_coll.random() >= self.a.bank_names:
+            return code
+        return self.r_coll.choice(BANK_NAMES[code])
+
+    def collector_of(self, hub):
+        """The intermediary a warehouse works with (a few big ones share the country's warehouses)."""
+        w = hub.warehouse
+        if "collector" not in w:
+            w["collector"] = wchoice(self.r_coll, list(zip(self.collectors, [5, 3, 2, 1])))
+        return w["collector"]
+
+    def collector_flow(self, c):
+        """The intermediary's account: the carriers' weekly credits for all its clients' parcels, and a
+        weekly transfer to each seller (less 1.5 %) naming the seller or the warehouse."""
+        r = self.r_coll
+        k = c.info["collector"]
+        bank, acc = k["account"]
+        short = strip_marks(c.full).upper().replace("CONG TY TNHH ", "").replace("CONG TY CP ", "")
+        for (carrier, wk), v in sorted(k["credits"].items()):
+            d = min(dt.date(TAX_YEAR, 1, 1) + dt.timedelta(days=7 * wk + r.randint(3, 6)), dt.date(TAX_YEAR, 12, 31))
+            desc = r.choice(CARRIER_REMIT_TEXT[carrier]).format(ref=r.randint(10**6, 10**8), d=d.strftime("%d/%m"))
+            self.bank_row(bank, acc, c, self.when(r, d), v, "credit", "VCB", "1012345678999", CARRIER_COMPANY[carrier],
+                          desc, c.pid, ["collector_account", "carrier_remit"], id_rng=r)
+        for pid, weeks in sorted(k["owed"].items()):
+            seller, hub = k["clients"][pid]
+            sb, sa = seller.money_account
+            holder = self.bank_accounts[(sb, sa)]["holder"] if (sb, sa) in self.bank_accounts else seller
+            wname = strip_marks(hub.warehouse["name"]).upper()
+            for wk, v in sorted(weeks.items()):
+                d = min(dt.date(TAX_YEAR, 1, 1) + dt.timedelta(days=7 * wk + r.randint(6, 10)), dt.date(TAX_YEAR, 12, 31))
+                fee = int(v * 0.015) // 1000 * 1000
+                k["fees"] += fee
+                desc = r.choice([f"{short} chi tra COD {strip_marks(seller.full).upper()} tuan {wk + 1}",
+                                 f"TT thu ho COD kho {wname} - {strip_marks(seller.given)}",
+                                 f"chuyen tien thu ho don hang {wname} {d:%d/%m}",
+                                 f"DOI SOAT COD {strip_marks(seller.full).upper()} {r.randint(10**5, 10**7)}",
+                                 f"tra tien thu ho tuan {wk + 1} KH {strip_marks(seller.given).upper()}"])
+                when = self.when(r, d)
+                self.bank_row(bank, acc, c, when, v - fee, "debit", sb, sa, strip_marks(holder.full).upper(), desc,
+                              c.pid, ["collector_account", "collector_forward"], id_rng=r)
+                if (sb, sa) in self.bank_accounts:
+                    self.bank_row(sb, sa, seller, when, v - fee, "credit", bank, acc, strip_marks(c.full).upper(),
+                                  desc, seller.pid,
+                                  ["collector_forward"] + (["relative_account"] if seller.relative else []), id_rng=r)
+        c.revenue = k["fees"]
+
+    def register_collectors(self):
+        """Each intermediary is a registered company that declares its fees."""
+        R = self.render_coll
+        for c in self.collectors:
+            k = c.info["collector"]
+            tid = k["tid"]
+            c.tax_ids.append((tid, k["reg_on"], "active"))
+            c.reg_group = "services"
+            self.emit("taxpayers.csv", "taxpayers", {
+                "tax_id": tid, "taxpayer_type": "enterprise", "name": c.full.upper(), "national_id": "",
+                "phone": R.phone(c.phone), "email": c.email,
+                "address": R.address(c.home, c.prov_old, c.prov_new, 0.5), "ward": "",
+                "province": R.province(c.prov_old, c.prov_new, 0.6), "activity_group": "services",
+                "registered_on": k["reg_on"].isoformat(), "status": "active"}, tid, c.pid, ["registry", "collector"])
+            fees = k["fees"]
+            self.rows["declarations.csv"].append({"tax_id": tid, "period": str(TAX_YEAR), "declared_revenue": fees,
+                                                  "tax_paid": tax_rates_due(fees, "services"),
+                                                  "filed_on": f"{TAX_YEAR + 1}-03-20"})
+            c.decl = fees
 
     # ---- selling -------------------------------------------------------------------------
     def shop_name(self, rng, p):
@@ -930,6 +1166,7 @@ class World:
         for p in self.persons:
             if p.money_account is None:
                 p.money_account = p.accounts[0]
+        self.recycle_phones()
         # which accounts the State Bank branch extracted
         for p in self.persons:
             if p.warehouse:
@@ -945,11 +1182,17 @@ class World:
         for (bank, acc), info in sorted(self.bank_accounts.items()):
             if info["extract"]:
                 self.private_flow(info["holder"], bank, acc)
+        if self.a.collector_account > 0 and self.hubs:
+            self.make_collectors()
         for p in sellers:
             self.sell_one(p)
         # warehouses forward the cash they collected (debits from the warehouse's account)
         for op in self.hubs:
             self.forward(op)
+        # intermediaries too (--collector-account); they join the world's persons last (pids P9xxxxx)
+        for c in self.collectors:
+            self.collector_flow(c)
+        self.persons.extend(self.collectors)
 
     def sell_one(self, p):
         rng, R = self.rng, self.render
@@ -1020,7 +1263,8 @@ class World:
                                                      ("lower", 5)]))
             nid = R.drop("platform_sellers", R.typo(owner.cccd), 0.45)
             tid = R.drop("platform_sellers", R.typo(owner.tax_ids[0][0]) if owner.tax_ids else "", 0.4)
-            phone = R.drop("platform_sellers", R.phone(p.phone if owner is p or rng.random() < 0.5 else owner.phone), 0.05)
+            ph_person = p if owner is p or rng.random() < 0.5 else owner
+            phone = R.drop("platform_sellers", R.phone(ph_person.phone), 0.05)
             email = self.bookkeepers[p.bookkeeper] if p.bookkeeper is not None and rng.random() < 0.5 else \
                 (p.email or f"{strip_marks(name).lower().replace(' ', '').replace(chr(39), '')}@gmail.com")
             email = R.drop("platform_sellers", email, 0.1)
@@ -1040,14 +1284,15 @@ class World:
                 wh = int(gmv * wr) if withholds and m >= 7 else (0 if rng.random() < 0.5 else "")
                 if wh:
                     p.withheld += wh
+                mphone, ptags = self.phone_at(ph_person, phone, dt.date(TAX_YEAR, m, 1), f"shop:{plat}:{sid}")
                 R.typo_log = list(stags)
                 key = f"{plat}:{sid}:{TAX_YEAR}-{m:02d}"
                 self.emit("platform_sellers.csv", "platform_sellers", {
                     "platform": plat, "shop_id": sid, "shop_name": name, "owner_name": oname,
-                    "owner_national_id": nid, "owner_tax_id": tid, "phone": phone, "email": email,
+                    "owner_national_id": nid, "owner_tax_id": tid, "phone": mphone, "email": email,
                     "address": addr, "province": prov, "payout_bank": self.bank_name(pay_bank), "payout_account": pay_acc,
                     "period": f"{TAX_YEAR}-{m:02d}", "gmv": gmv, "orders": orders, "tax_withheld": wh,
-                }, key, p.pid, ["shop"] + o_tags + tags)
+                }, key, p.pid, ["shop"] + o_tags + tags + ptags)
                 total += gmv
                 # payout into the payout account, net of fees and withheld tax
                 if gmv:
@@ -1061,10 +1306,10 @@ class World:
                                       PLATFORM_COMPANY[plat], desc, p.pid,
                                       ["payout"] + money_tag + o_tags + tags)
             # a share of the shop's orders are COD parcels whose cash the carrier pays to the platform
-            self.marketplace_parcels(p, plat, name, phone, int(cod_budget), tags + o_tags)
+            self.marketplace_parcels(p, plat, name, phone, int(cod_budget), tags + o_tags, ph_person, f"mp:{plat}:{sid}")
         return total
 
-    def marketplace_parcels(self, p, plat, shop_name, phone, budget, tags):
+    def marketplace_parcels(self, p, plat, shop_name, phone, budget, tags, ph_person=None, where=""):
         rng, R = self.rng, self.render
         if budget <= 0:
             return
@@ -1086,16 +1331,18 @@ class World:
                 prov = R.province(p.hub.prov_old, p.hub.prov_new, 0.8)
             R.typo_log = []
             ptags += ["hub_parcel", "hub_marketplace"]
+            ph_person = None  # the warehouse's phone
         for _ in range(n):
             d = dt.date(TAX_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(365))
+            dphone, xtags = self.phone_at(ph_person, phone, d, where)
             wb = self.waybill(carrier)
             self.emit(f"cod_shipments_{carrier}.csv", "cod_shipments", {
-                "carrier": carrier, "waybill": wb, "sender_name": shop_name, "sender_phone": phone,
+                "carrier": carrier, "waybill": wb, "sender_name": shop_name, "sender_phone": dphone,
                 "sender_address": addr, "sender_province": prov, "picked_up_on": d.isoformat(),
                 "cod_amount": rng.randint(60, 900) * 1000,
                 "status": wchoice(rng, [("delivered", 88), ("returned", 9), ("cancelled", 3)]),
                 "remit_bank": self.bank_name(coll_bank), "remit_account": coll_acc,
-            }, f"{carrier}:{wb}", p.pid, ptags + tags)
+            }, f"{carrier}:{wb}", p.pid, ptags + tags + xtags)
 
     def waybill(self, carrier):
         def f(r):
@@ -1128,6 +1375,19 @@ class World:
             own_addr = R.address(w["depot"], p.prov_old, p.prov_new, 0.7)
         base_tags = R.typo_log
         R.typo_log = []
+        # --cod-name-storm: the seller writes other names on many of her own parcels
+        storm = None
+        if self.a.cod_name_storm > 0 and not p.warehouse and self.r_storm.random() < self.a.cod_name_storm:
+            storm = self.storm_names(p, page)
+            storm_share = self.r_storm.uniform(0.5, 0.85)
+            p.tags.add("name_storm_seller")
+        # --post-office: the seller drops her own parcels at a counter of her province, one per carrier
+        counter_of = None
+        if self.a.post_office > 0 and not p.warehouse and self.r_post.random() < self.a.post_office:
+            here = self.counters_in(p.prov_new)
+            counter_of = {c: self.r_post.choice([k for k in here if c in k["carriers"]]) for c in sorted(set(carriers))}
+            counter_share = self.r_post.uniform(0.7, 1.0)
+            p.tags.add("counter_sender")
         hub = p.hub
         avg = rng.randint(150, 700) * 1000
         n = max(3, min(300, amt // avg))
@@ -1143,6 +1403,17 @@ class World:
             remit_mode = wchoice(self.r_hub, list(zip(("seller", "warehouse", "missing"), self.a.hub_remit)))
             pickup_seller = self.r_hub.random() < self.a.hub_pickup_seller
             hub_name_variant = w["name"] if self.r_hub.random() < 0.8 else strip_marks(w["name"]).upper()
+            # --collector-account: the warehouse names its intermediary's account on this seller's parcels in place
+            # of its own or of none (a seller paid directly keeps her account): drawn so that the share of
+            # warehouse parcels is the knob's (at most the warehouse's and none's weights, 60 % by default)
+            hr = self.a.hub_remit
+            not_seller = (hr[1] + hr[2]) / sum(hr) if sum(hr) > 0 else 0
+            if self.collectors and remit_mode != "seller" and \
+                    self.r_coll.random() < self.a.collector_account / max(not_seller, 1e-9):
+                remit_mode = "collector"
+                coll = self.collector_of(hub)
+                p.tags.add("collector_client")
+                self.links[p.pid].add(f"collector:{coll.pid}")
         amounts = [max(20_000, int(rng.lognormvariate(math.log(avg), 0.5)) // 1000 * 1000) for _ in range(n)]
         scale = amt / max(1, sum(amounts))
         for i in range(n):
@@ -1161,27 +1432,53 @@ class World:
                     rb, ra = p.money_account
                 elif remit_mode == "warehouse":
                     rb, ra = w["account"]
+                elif remit_mode == "collector":
+                    rb, ra = coll.info["collector"]["account"]
                 else:
                     rb, ra = "", ""
                 ptags = ["hub_parcel", f"hub_remit_{remit_mode}", "hub_pickup_" + ("seller" if pickup_seller else "depot")]
                 if remit_mode == "seller":
                     ptags += money_tag
+                elif remit_mode == "collector":
+                    ptags.append("collector_remit")
             else:
                 carrier = rng.choice(carriers)
                 name = rng.choice(sender_names)
                 phone, addr, prov = own_phone, own_addr, own_prov
                 rb, ra = p.money_account
                 ptags = ["cod_own"] + money_tag + base_tags
+                if self.phone_tl:
+                    phone, xt = self.phone_at(p, phone, d, "cod")
+                    ptags = ptags + xt
+                if storm and self.r_storm.random() < storm_share:
+                    name = self.r_storm.choice(storm)
+                    ptags.append("name_storm")
+                if counter_of and self.r_post.random() < counter_share:
+                    k = counter_of[carrier]
+                    addr, prov = self.r_post.choice(k["address"]), k["province"]
+                    ptags.append("post_office")
+                    k["senders"].add(p.pid)
+                    self.links[p.pid].add(f"counter:{k['id']}")
+                    if self.r_post.random() < 0.3:  # the clerk types the counter's own phone
+                        phone = k["phone"]
+                        ptags = [t for t in ptags if not t.startswith("phone_")] + ["counter_phone"]
             wb = self.waybill(carrier)
             self.emit(f"cod_shipments_{carrier}.csv", "cod_shipments", {
                 "carrier": carrier, "waybill": wb, "sender_name": name, "sender_phone": phone,
                 "sender_address": addr, "sender_province": prov, "picked_up_on": d.isoformat(),
-                "cod_amount": v, "status": status, "remit_bank": self.bank_name(rb), "remit_account": ra,
+                "cod_amount": v, "status": status,
+                "remit_bank": self.coll_bank_name(rb) if via_hub and remit_mode == "collector" else self.bank_name(rb),
+                "remit_account": ra,
             }, f"{carrier}:{wb}", p.pid, ptags + tags)
             if status == "delivered":
                 delivered_total += v
                 week = min(51, (d - dt.date(TAX_YEAR, 1, 1)).days // 7)
-                if via_hub and remit_mode != "seller":
+                if via_hub and remit_mode == "collector":
+                    k = coll.info["collector"]
+                    k["credits"][(carrier, week)] += v
+                    k["owed"][p.pid][week] += v
+                    k["clients"][p.pid] = (p, hub)
+                elif via_hub and remit_mode != "seller":
                     w = hub.warehouse
                     weekly[(carrier, w["account"], "hub")][week] += v
                     w.setdefault("owed", defaultdict(lambda: defaultdict(int)))[p.pid][week] += v
@@ -1260,7 +1557,7 @@ class World:
                 owner = p.relative
             typed = rng.choice([dom, f"https://www.{dom}/", f"WWW.{dom.upper()}", f"{dom}:443/lien-he", f"http://{dom}"])
             kind = "service_website" if p.group != "goods" and rng.random() < 0.6 else "sales_website"
-            self.emit("websites.csv", "websites", {
+            row = {
                 "domain": typed, "kind": kind, "owner_name": R.name(owner.full, rng.choice(["as", "plain", "upper"])),
                 "owner_tax_id": R.drop("websites", R.typo(owner.tax_ids[0][0]) if owner.tax_ids else "", 0.2),
                 "owner_national_id": R.drop("websites", R.typo(owner.cccd), 0.3),
@@ -1269,7 +1566,10 @@ class World:
                 "province": R.province(owner.prov_old, owner.prov_new, 0.6),
                 "notified_on": dt.date(rng.randint(2016, 2025), rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
                 "status": wchoice(rng, [("notified", 45), ("registered", 45), ("revoked", 10)]),
-            }, dom, p.pid, ["website"] + (["relative_account"] if owner is not p else []) + tags)
+            }
+            row["phone"], xt = self.phone_at(owner, row["phone"], dt.date.fromisoformat(row["notified_on"]), f"web:{dom}")
+            self.emit("websites.csv", "websites", row, dom, p.pid,
+                      ["website"] + (["relative_account"] if owner is not p else []) + tags + xt)
         # weekly gateway settlements
         mbank, macc = p.money_account
         weeks = rng.sample(range(52), rng.randint(10, 52))
@@ -1351,31 +1651,61 @@ class World:
                 pat = p.pattern
                 if pat == "offline":
                     pat = "compliant"
-                if pat == "warehouse":
+                if pat in ("warehouse", "collector"):
                     pat = "compliant"
-                g = p.group if (p.seller or p.pattern in ("offline", "warehouse")) else ""
+                g = p.group if (p.seller or p.pattern in ("offline", "warehouse", "collector")) else ""
                 due = tax_rates_due(p.revenue, g) if g else 0
                 hidden = pat in ("unregistered", "under_declaring", "just_under_threshold", "stopped_filing",
                                  "split_shops") and p.revenue > THRESHOLD
                 patterns[pat] += 1
                 wr.writerow([p.pid, 1 if hidden else 0, p.revenue if g else 0, due, pat, g])
+        # a column of links (recycled phone, counters, collector) only when one of the later knobs is on
+        links = any(getattr(self.a, k) > 0 for k in NEW_KNOBS)
         with open(os.path.join(out, "truth", "person_info.csv"), "w", newline="", encoding="utf-8") as f:
             wr = csv.writer(f, lineterminator="\n")
             wr.writerow(["person_id", "name_key", "province", "household", "family", "hub", "relative",
-                         "bookkeeper", "phone_shared_from", "tags"])
+                         "bookkeeper", "phone_shared_from", "tags"] + (["links"] if links else []))
             for p in self.persons:
                 wr.writerow([p.pid, strip_marks(p.full).lower(), p.prov_new, p.household, p.family,
                              p.hub.warehouse["id"] if p.hub else (p.warehouse["id"] if p.warehouse else ""),
                              p.relative.pid if p.relative else "",
                              "" if p.bookkeeper is None else p.bookkeeper,
-                             "" if p.phone == p.own_phone else p.phone, "|".join(sorted(p.tags))])
+                             "" if p.phone == p.own_phone else p.phone, "|".join(sorted(p.tags))]
+                            + (["|".join(sorted(self.links.get(p.pid, ())))] if links else []))
         manifest = {"generator": "bench/indep/gen.py", "seed": self.a.seed, "persons": len(self.persons),
-                    "tax_year": TAX_YEAR, "knobs": {k: v for k, v in vars(self.a).items() if k not in ("out",)},
+                    "tax_year": TAX_YEAR, "knobs": {k: v for k, v in vars(self.a).items()
+                                                    if k not in ("out",) and not (k in NEW_KNOBS and not v)},
                     "files": counts, "patterns": dict(sorted(patterns.items()))}
         with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=2, ensure_ascii=False)
             f.write("\n")
         return manifest
+
+    def knob_stats(self):
+        """What the later knobs did (printed, not written: the files stay as they were)."""
+        st = {}
+        if self.a.recycled_phone > 0:
+            kinds = [tl[0] for tl in self.phone_tl.values()]
+            st["persons_changed_phone"] = kinds.count("changer")
+            st["numbers_reissued"] = kinds.count("recipient")
+        if self.a.post_office > 0:
+            cs = [k for v in self.counters.values() for k in v]
+            st["counters"] = len(cs)
+            st["counters_with_2+_senders"] = sum(1 for k in cs if len(k["senders"]) > 1)
+            st["max_senders_at_a_counter"] = max((len(k["senders"]) for k in cs), default=0)
+            st["sellers_at_counters"] = len({s for k in cs for s in k["senders"]})
+        if self.a.collector_account > 0:
+            st["collectors"] = {c.pid: {"clients": len(c.info["collector"]["clients"]),
+                                        "warehouses": len({h.pid for _, h in c.info["collector"]["clients"].values()}),
+                                        "fees": c.info["collector"]["fees"]} for c in self.collectors}
+        tags = defaultdict(int)
+        for src, _, t in self.tags:
+            for x in t.split("|"):
+                if x in NEW_RECORD_TAGS:
+                    tags[f"{src}:{x}"] += 1
+        if tags:
+            st["records_by_tag"] = dict(sorted(tags.items()))
+        return st
 
 
 def main():
@@ -1406,6 +1736,15 @@ def main():
     ap.add_argument("--missing", type=float, default=0.0, help="extra share of identifier cells left empty")
     ap.add_argument("--common-names", type=float, default=0.0, help="share of persons with a very common full name")
     ap.add_argument("--moves", type=float, default=0.0, help="share of persons who moved province")
+    ap.add_argument("--recycled-phone", type=float, default=0.0,
+                    help="share of persons who change phone during the year; the dropped number is re-issued "
+                         "to an unrelated person")
+    ap.add_argument("--post-office", type=float, default=0.0,
+                    help="share of social COD sellers dropping parcels at a post-office / carrier counter")
+    ap.add_argument("--cod-name-storm", type=float, default=0.0,
+                    help="share of social COD sellers writing many other sender names on their parcels")
+    ap.add_argument("--collector-account", type=float, default=0.0,
+                    help="share of hub sellers whose warehouse parcels name a COD collection intermediary's account")
     a = ap.parse_args()
     w = World(a)
     w.build_people()
@@ -1415,8 +1754,12 @@ def main():
     w.build_registry()
     w.declare()
     w.register_hubs()
+    w.register_collectors()
     m = w.write(a.out)
     print(json.dumps({"persons": m["persons"], "rows": sum(m["files"].values()), "patterns": m["patterns"]}))
+    st = w.knob_stats()
+    if st:
+        print(json.dumps(st, ensure_ascii=False))
 
 
 if __name__ == "__main__":
