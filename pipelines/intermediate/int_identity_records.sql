@@ -753,6 +753,65 @@ name_people as (
     left join name_alike b on b.kind = c.kind and b.value = c.value and b.name_key = l.person
 ),
 
+-- A carrier re-issues a number some weeks after its owner gave it up, to someone else. A phone
+-- whose dated uses (parcels by pickup day, shop months) fall into two spans a month or more apart,
+-- with no name and no place (pickup or shop address) in common between them, changed hands: like a
+-- shared contact it then links only the records of one name on it (rph22). A seller who pauses
+-- keeps her names, one who moves her name, and a family's members book from the family's home.
+phone_name_uses as (
+    select phone, name_key, address, min(cast(picked_up_on as date)) as first_day,
+        max(cast(picked_up_on as date)) as last_day
+    from stg_cod_shipments
+    where phone is not null and name_key is not null and picked_up_on is not null
+    group by all
+    union all
+    select phone, name_key, address, min(cast(period || '-01' as date)), max(last_day(cast(period || '-01' as date)))
+    from stg_platform_sellers
+    where phone is not null and name_key is not null and regexp_full_match(period, '[0-9]{4}-[0-9]{2}')
+    group by all
+),
+
+phone_name_spans as (
+    select phone, name_key, min(first_day) as first_day, max(last_day) as last_day
+    from phone_name_uses
+    where phone in (select phone from phone_name_uses group by phone having count(distinct name_key) > 1)
+    group by all
+),
+
+-- the first day of each later span that begins a month or more after every earlier span ended
+phone_gaps as (
+    select phone, next_first as split_day
+    from (
+        select phone, lead(first_day) over (partition by phone order by first_day, name_key) as next_first,
+            max(last_day) over (partition by phone order by first_day, name_key
+                rows between unbounded preceding and current row) as ended
+        from phone_name_spans
+    )
+    where date_diff('day', ended, next_first) >= 30
+),
+
+-- each name's places on the side of the gap its span lies (places once per distinct address)
+phone_gap_places as (
+    select g.phone, g.split_day, u.address, s.first_day < g.split_day as before
+    from phone_gaps g
+    join phone_name_spans s on s.phone = g.phone
+    join phone_name_uses u on u.phone = s.phone and u.name_key = s.name_key
+    where u.address is not null
+),
+
+reissued_phones as (
+    select distinct phone
+    from phone_gap_places g
+    join (select address, pickup_place(address) as place from (select distinct address from phone_gap_places)) p
+        on p.address = g.address
+    where p.place is not null
+    group by phone, split_day
+    having count(distinct place) filter (where before) > 0
+        and count(distinct place) filter (where not before) > 0
+        and count(distinct place)
+            = count(distinct place) filter (where before) + count(distinct place) filter (where not before)
+),
+
 -- two people or more on one phone or e-mail: a family phone, a bookkeeper's address
 shared_by_names as (
     select kind, value from name_people where personal group by all having count(distinct person) > 1
@@ -764,10 +823,11 @@ people as (
         -- the person each record's name stands for on its phone / e-mail (the degree guards count these)
         coalesce(pp.person, c.name_key) as phone_person,
         coalesce(pe.person, c.name_key) as email_person,
-        sp.value is not null or c.shared_phone is not null as phone_shared,
+        sp.value is not null or c.shared_phone is not null or rp.phone is not null as phone_shared,
         se.value is not null or c.shared_email is not null as email_shared
     from contacts_checked c
     left join shared_by_names sp on sp.kind = 'phone' and sp.value = c.phone_contact
+    left join reissued_phones rp on rp.phone = c.phone_contact
     left join shared_by_names se on se.kind = 'email' and se.value = c.email
     left join name_people pp on pp.kind = 'phone' and pp.value = c.phone_contact and pp.name_key = c.name_key
     left join name_people pe on pe.kind = 'email' and pe.value = c.email and pe.name_key = c.name_key
