@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
 import type { TaxYearRules } from './config/tax-rules.js';
 import { RunFailedError } from './errors.js';
-import { formatRejects, topRejects, type FileRejects } from './ingest/report.js';
+import { formatRejects, loadProblems, topRejects, type FileRejects, type LoadProblem } from './ingest/report.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import { assertRequiredSources } from './ingest/required.js';
 import type { Logger } from './log.js';
@@ -46,7 +46,11 @@ import {
   reconciliationSummary,
   type RevenueReconciliation,
 } from './features/reconcile.js';
-import { chooseTaxYear as chooseTaxYearFromReturns } from './features/tax-year.js';
+import {
+  assertObservedRevenueIn,
+  assertTaxYearEnded,
+  chooseTaxYear as chooseTaxYearFromReturns,
+} from './features/tax-year.js';
 import { fmt } from './format.js';
 import { writeLake } from './spark/lake.js';
 import { runModelsOnSpark, type SparkRunState, startSpark, stopSpark } from './spark/models.js';
@@ -56,8 +60,11 @@ export interface RunOptions {
   input: string;
   workspace: string;
   config: Config;
-  /** Tax year to screen; default: chosen from the bulk of the returns (`chooseTaxYear`). */
+  /** Tax year to screen; default: chosen from the bulk of the returns (`chooseTaxYear`). It must have ended
+   * (`assertTaxYearEnded`) and hold observed revenue (`assertObservedRevenueIn`), or the run is refused. */
   taxYear?: number;
+  /** Today, for the tax year's "has it ended" check (default the machine's clock); tests pin it. */
+  now?: Date;
   log: Logger;
   /** Wait for another run holding the workspace instead of exiting. */
   wait?: boolean;
@@ -75,6 +82,9 @@ export interface RunResult {
   workList: WorkListSummary;
   entities: number;
   load: LoadSummary;
+  /** Files of an observed source this run lost whole (refused, or every row rejected): the list is published
+   * without them, and says so (run.json `load_problems`, the headline, the report, `sangloc status`). */
+  loadProblems: LoadProblem[];
 }
 
 /**
@@ -84,6 +94,8 @@ export interface RunResult {
  * @example await runBatch({ input: 'data-samples', workspace: 'workspace', config: loadConfig(), log });
  */
 export async function runBatch(opts: RunOptions): Promise<RunResult> {
+  // A tax year still running is refused before the workspace is touched (exit 2, nothing created).
+  if (opts.taxYear !== undefined) assertTaxYearEnded(opts.taxYear, opts.now);
   // Personal data: everything the run creates is readable by its owner only.
   process.umask(0o077);
   const changed = changedSettings(opts.config);
@@ -211,6 +223,8 @@ interface RunContext {
   /** The SQL models, read once on first use; each stage builds its share of them, in dependency order. */
   models?: Model[];
   load?: LoadSummary;
+  /** Files lost whole (refused or every row rejected) of the sources a run may go on without. */
+  loadProblems?: LoadProblem[];
   taxYear?: number;
   rules?: TaxYearRules;
   resolved?: { records: number; clusters: number };
@@ -369,9 +383,17 @@ async function ingestStage(ctx: RunContext): Promise<void> {
   }
 }
 
-/** Stops the run when a source scoring cannot do without has no row in the warehouse. */
+/**
+ * Stops the run when a file of the registry or the returns was lost or a source scoring cannot do
+ * without has no row in the warehouse; otherwise notes the files of observed sources lost whole,
+ * which the run publishes without, loudly (docs/ingest.md "Files that cannot be read").
+ */
 async function requiredSources(ctx: RunContext): Promise<void> {
-  await assertRequiredSources(ctx.db, ctx.opts.input, ctx.runId, need(ctx.load, 'the load summary'));
+  const load = need(ctx.load, 'the load summary');
+  await assertRequiredSources(ctx.db, ctx.opts.input, ctx.runId, load);
+  ctx.loadProblems = loadProblems(await topRejects(ctx.db, ctx.runId, load.files, 1, 3));
+  for (const p of ctx.loadProblems)
+    ctx.log.warn(`${p.file}: not loaded, ${p.reason}; the case list is published without its rows`);
 }
 
 const rowsRead = (load: LoadSummary) => Object.values(load.bySource).reduce((n, s) => n + s.read, 0);
@@ -381,7 +403,8 @@ function ingestSummary(ctx: RunContext): string {
   const files = (status: string) => load.files.filter((f) => f.status === status).length;
   return (
     `ingest: ${files('loaded')} new file(s), ${fmt().int(rowsRead(load))} rows read, ` +
-    `${files('skipped')} already loaded, ${files('failed')} failed`
+    `${files('skipped')} already loaded, ${files('failed')} failed` +
+    (files('rejected') ? `, ${files('rejected')} with every row rejected` : '')
   );
 }
 
@@ -395,6 +418,7 @@ async function chooseTaxYear(ctx: RunContext): Promise<void> {
       ? { year: ctx.opts.taxYear, reason: 'from --tax-year' }
       : await chooseTaxYearFromReturns(ctx.db, ctx.opts.input);
   const taxYear = chosen.year;
+  await assertObservedRevenueIn(ctx.db, ctx.opts.input, taxYear, chosen.reason.split(' (')[0]!);
   const rules = rulesForYear(taxYear, ctx.config.taxRules);
   ctx.log.info(`tax year ${taxYear} (${chosen.reason}): threshold ${fmt().int(rules.threshold)} VND`);
   ctx.variables = featureVariables(taxYear);
@@ -617,6 +641,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
       rows_rejected: f.rowsRejected,
       message: f.message ?? null,
     })),
+    // files lost whole (refused, or every row rejected): `sangloc status` warns on them
+    load_problems: need(ctx.loadProblems, 'the load problems'),
     rows: load.bySource,
     entities: batch.batch.n,
     cases: workList.cases,
@@ -656,6 +682,7 @@ async function publishStage(ctx: RunContext): Promise<void> {
         scorer: model.description,
         unattributed: need(ctx.unattributed, 'the unattributed rows'),
         reconciliation: need(ctx.reconciliation, 'the revenue reconciliation'),
+        loadProblems: need(ctx.loadProblems, 'the load problems'),
       },
       { ws, db, taxRules: config.taxRules, activity: config.score.activity },
     );
@@ -702,7 +729,16 @@ async function commitRun(ctx: RunContext): Promise<void> {
     id: runId,
   });
   const { workList } = need(ctx.scored, 'the scored cases');
-  ctx.result = { runId, runDir: finalDir, taxYear, cases: exported.cases, workList, entities: batch.batch.n, load };
+  ctx.result = {
+    runId,
+    runDir: finalDir,
+    taxYear,
+    cases: exported.cases,
+    workList,
+    entities: batch.batch.n,
+    load,
+    loadProblems: need(ctx.loadProblems, 'the load problems'),
+  };
   printRejects(await topRejects(db, runId, load.files), ctx.opts);
 }
 

@@ -5,6 +5,7 @@ import { createLogger, formatMs } from '../log.js';
 import { runBatch, type RunResult } from '../run.js';
 import { optionalInt, requireString, workspaceOptions, type Command } from './command.js';
 import { fmt, setLang } from '../format.js';
+import type { LoadProblem } from '../ingest/report.js';
 
 export const command: Command = {
   name: 'run',
@@ -16,7 +17,8 @@ export const command: Command = {
     '--input DIR        delivery folder (files named as in docs/contract.md: taxpayers.csv, cod_shipments_*.csv …)',
     '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
     '--tax-year Y       tax year to screen (default: the latest year with returns from at least 10 % of the ' +
-      'filers of the busiest year)',
+      'filers of the busiest year); it must have ended (exit 2 otherwise) and hold observed revenue (the run ' +
+      'fails otherwise, naming the years it does)',
     '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …); every key: ' +
       'docs/config.md',
     '--mask-pii         mask IDs, phones and accounts in every export',
@@ -71,10 +73,13 @@ export const command: Command = {
     });
     const fromHere = relative(process.cwd(), result.runDir);
     const rel = fromHere && !fromHere.startsWith('..') ? fromHere : result.runDir;
+    const lost = result.loadProblems;
     process.stdout.write(
       [
         `sangloc: run ${result.runId} published in ${formatMs(performance.now() - started)} (tax ` +
-          `year ${result.taxYear}):`,
+          `year ${result.taxYear})` +
+          (lost.length ? `, WITHOUT ${fmt().int(lost.length)} file(s) that could not be loaded:` : ':'),
+        ...lostLines(lost, input),
         ...workListLines(result),
         `  case list: ${rel}/cases.xlsx (also .csv, .parquet, .json: the full ranking)`,
         `  report:    ${rel}/report.html`,
@@ -84,6 +89,20 @@ export const command: Command = {
     return 0;
   },
 };
+
+/**
+ * The headline's lines for the files of an observed source the run lost whole (refused, or every row rejected),
+ * first, so a person reading only the headline sees the list is incomplete and what to do.
+ */
+export function lostLines(lost: readonly LoadProblem[], input: string): string[] {
+  if (lost.length === 0) return [];
+  return [
+    ...lost.map((p) => `  NOT LOADED: ${p.file} (${p.source}): ${p.reason}`),
+    `  the list lacks the rows of ${lost.length === 1 ? 'this file' : 'these files'}; fix ` +
+      `${lost.length === 1 ? 'it' : 'them'} (\`sangloc check --input ${input}\` shows how) and run again: ` +
+      'only the files not loaded are read again',
+  ];
+}
 
 /**
  * The headline's count of cases: the work list (scored picks and the random control slice) and how many of its cases

@@ -1,6 +1,6 @@
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { Db } from '../warehouse/db.js';
-import { fmt } from '../format.js';
+import { fmt, timeZone } from '../format.js';
 
 /** Share of the busiest year's filers a year needs to count as the bulk of the data. */
 export const BULK_SHARE = 0.1;
@@ -42,4 +42,55 @@ export async function chooseTaxYear(db: Db, input: string): Promise<TaxYearChoic
       `${rule} (${plural(busiest.filers)} in ${busiest.tax_year})` +
       (setAside.length ? `; set aside: ${aside}; pass --tax-year to screen one of them` : ''),
   };
+}
+
+/** The calendar year of `now` in Asia/Ho_Chi_Minh (31/12 18:00 UTC is already 1/1 there). */
+export function currentYear(now: Date = new Date()): number {
+  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(now));
+}
+
+/**
+ * A tax year asked for with `--tax-year` must have ended (by the machine's clock, in Asia/Ho_Chi_Minh):
+ * a year still running has neither its full revenue nor its returns, and its annual threshold would
+ * be applied to part of a year. Throws a UsageError (exit 2) before the run touches the workspace.
+ *
+ * @example assertTaxYearEnded(2026, new Date('2026-12-06T00:00:00Z')) // throws: 2026 has not ended
+ */
+export function assertTaxYearEnded(year: number, now: Date = new Date()): void {
+  const current = currentYear(now);
+  if (year < current) return;
+  throw new UsageError(
+    `--tax-year ${year} has not ended yet (today is ${fmt().date(now.toISOString())} in ${timeZone}); ` +
+      `screen a year up to ${current - 1}, or leave --tax-year out to let the returns choose. Nothing was run`,
+  );
+}
+
+/**
+ * The tax year must hold observed revenue: platform sales (GMV > 0), delivered COD parcels or bank
+ * credits dated in it. A year with none would publish a list ranked on declarations alone, every
+ * observed figure 0 (issue: `--tax-year 2052` published 70 cases, exit 0). Throws an InputError
+ * naming the years the observed revenue does fall in.
+ *
+ * @example await assertObservedRevenueIn(db, 'deliveries/2026-11', 2052, 'from --tax-year')
+ */
+export async function assertObservedRevenueIn(db: Db, input: string, year: number, why: string): Promise<void> {
+  const years = await db.all<{ tax_year: number; rows: number }>(
+    `select tax_year, count(*)::bigint as rows from (
+       select tax_year from stg_platform_sellers where gmv > 0
+       union all select tax_year from stg_cod_shipments where status = 'delivered'
+       union all select tax_year from stg_bank_transactions where direction = 'credit'
+     ) where tax_year is not null group by tax_year order by tax_year desc`,
+  );
+  if (years.some((y) => y.tax_year === year)) return;
+  const found = years
+    .slice(0, 5)
+    .map((y) => `${y.tax_year} (${fmt().int(Number(y.rows))} rows)`)
+    .join(', ');
+  throw new InputError(
+    input,
+    `tax year ${year} (${why}): none of the observed revenue (platform sales, delivered COD parcels, bank credits) ` +
+      `is dated in it, so every seller would show 0 observed revenue; nothing was published. ` +
+      (found ? `The observed revenue falls in ${found}${years.length > 5 ? ', …' : ''}; ` : '') +
+      'pass --tax-year with one of those years, or leave it out to let the returns choose',
+  );
 }

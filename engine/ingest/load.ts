@@ -37,7 +37,11 @@ export interface FileLoad {
   file: string;
   source: SourceName;
   sha256: string;
-  status: 'loaded' | 'skipped' | 'failed';
+  /**
+   * `loaded`: at least one row in `raw_<source>` (or a header without rows); `rejected`: read, but every row of
+   * it went to rejects (a failed load, like `failed`, only with its rows' reasons); `failed`: not read at all.
+   */
+  status: 'loaded' | 'skipped' | 'failed' | 'rejected';
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
@@ -309,7 +313,11 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
     // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
     const counts = await validateAndInsert(db, file, fileId, staged, opts);
-    await recordFile(db, fileId, file, sha256, opts.runId, counts, 'loaded', null, staged.extraColumns, xlsx?.sheet);
+    // Read, yet not one row loaded: the file is lost as surely as one that could not be read.
+    const status = counts.read > 0 && counts.loaded === 0 ? 'rejected' : 'loaded';
+    const message =
+      status === 'rejected' ? `every row rejected (${fmt().int(counts.read)} of ${fmt().int(counts.read)})` : null;
+    await recordFile(db, fileId, file, sha256, opts.runId, counts, status, message, staged.extraColumns, xlsx?.sheet);
     await opts.beforeCommit?.(file);
     await db.exec('commit');
     step('record+commit');
@@ -320,9 +328,12 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
         `rejected${counts.warned ? `, ${fmt().int(counts.warned)} with warnings` : ''} ` +
         `(${fmt().int(counts.read / Math.max(secs, 1e-3))} rows/s)`,
     );
+    if (message)
+      opts.log.warn(`${file.name}: ${message}; nothing of it is loaded (rejects.csv has every row with its reason)`);
     return {
       ...base,
-      status: 'loaded',
+      status,
+      ...(message && { message }),
       rowsRead: counts.read,
       rowsLoaded: counts.loaded,
       rowsRejected: counts.rejected,

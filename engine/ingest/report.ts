@@ -10,7 +10,7 @@ export interface FileRejects {
   read: number;
   loaded: number;
   rejected: number;
-  /** Why the file as a whole was not loaded (status failed). */
+  /** Why the file as a whole was not loaded (status failed or rejected). */
   message?: string;
   top: { reason: string; column: string | null; count: number; lines: number[] }[];
 }
@@ -43,7 +43,7 @@ export async function topRejects(
       read: f.rowsRead,
       loaded: f.rowsLoaded,
       rejected: f.rowsRejected,
-      ...(f.message !== undefined && f.status === 'failed' ? { message: f.message } : {}),
+      ...(f.message !== undefined && (f.status === 'failed' || f.status === 'rejected') ? { message: f.message } : {}),
       top: rows
         .filter((r) => r.file_id === f.fileId)
         .slice(0, top)
@@ -83,4 +83,48 @@ export function formatRejects(files: readonly FileRejects[], all = false): strin
     }
   }
   return out;
+}
+
+/**
+ * A file this run tried to load and lost whole: refused (`failed`) or every row rejected (`rejected`).
+ * run.json `load_problems`; the headline, the report's summary and `sangloc status` name each one.
+ */
+export interface LoadProblem {
+  file: string;
+  source: string;
+  status: 'failed' | 'rejected';
+  rows_read: number;
+  rows_rejected: number;
+  /** Why, in one line without values: the refusal, or the count and the top reject reason with its first lines. */
+  reason: string;
+}
+
+/**
+ * The files of a load that were refused or lost every row, each with its reason (`topRejects`'s output, so the
+ * top reject reason and its lines come with a `rejected` file).
+ *
+ * @example loadProblems(await topRejects(db, runId, load.files, 1, 3))
+ * // [{ file: 'cod_shipments_ghn.csv', status: 'rejected', reason: 'every row rejected (552 of 552); top: 552 × …' }]
+ */
+export function loadProblems(files: readonly FileRejects[]): LoadProblem[] {
+  return files
+    .filter((f) => f.status === 'failed' || f.status === 'rejected')
+    .map((f) => {
+      const t = f.top[0];
+      const top = t
+        ? `; top: ${n(t.count)} × ${t.column ? `${t.column}: ` : ''}${t.reason} ` +
+          `(line${t.lines.length > 1 ? 's' : ''} ${t.lines.join(', ')}${t.count > t.lines.length ? ', …' : ''})`
+        : '';
+      return {
+        file: f.file,
+        source: f.source,
+        status: f.status as LoadProblem['status'],
+        rows_read: f.read,
+        rows_rejected: f.rejected,
+        reason:
+          f.status === 'failed'
+            ? `refused: ${f.message ?? 'not loaded'}`
+            : `every row rejected (${n(f.rejected)} of ${n(f.read)})${top}`,
+      };
+    });
 }

@@ -53,7 +53,8 @@ const OCCASIONAL_SOURCES = new Set(['outcomes']);
 /**
  * Reads the state of a workspace and grades it: critical when no run ever succeeded or the last
  * run failed (or died) after the last success; warning when the last success is older than
- * `maxAgeHours`, a source loaded 0 rows, or the disk has less room than the warehouse takes.
+ * `maxAgeHours`, was published without a file it could not load (refused, or every row rejected),
+ * a source loaded 0 rows, or the disk has less room than the warehouse takes.
  *
  * @example const s = workspaceStatus(ws, { maxAgeHours: 26 }); process.exitCode = s.exit_code;
  */
@@ -116,6 +117,16 @@ export function workspaceStatus(ws: Workspace, opts: { maxAgeHours: number; now?
       message:
         `the last successful run finished ${fmt().age(lastSuccess.age_hours)} ago ` +
         `(more than status.maxAgeHours = ${opts.maxAgeHours})`,
+    });
+  }
+
+  // Files the last success lost whole: its list was published without them.
+  if (last?.lost.length) {
+    problems.push({
+      level: 'warning',
+      message:
+        `run ${last.run_id} was published without ${fmt().int(last.lost.length)} file(s) it could not load: ` +
+        last.lost.map((f) => `${f.file} (${f.status === 'rejected' ? 'every row rejected' : 'refused'})`).join(', '),
     });
   }
 
@@ -288,6 +299,8 @@ interface RunInfo {
   cases: number | null;
   entities: number | null;
   rows: Record<string, SourceRows>;
+  /** Files the run lost whole: run.json `load_problems`, or (older runs) its `input_files` with status failed. */
+  lost: { file: string; source: string; status: string; reason: string }[];
   published: boolean;
 }
 
@@ -307,6 +320,16 @@ function readRunJsons(ws: Workspace): RunInfo[] {
         cases: typeof j.cases === 'number' ? j.cases : null,
         entities: typeof j.entities === 'number' ? j.entities : null,
         rows: (j.rows ?? {}) as Record<string, SourceRows>,
+        lost: Array.isArray(j.load_problems)
+          ? j.load_problems
+          : (Array.isArray(j.input_files) ? j.input_files : [])
+              .filter((f: { status?: string }) => f.status === 'failed' || f.status === 'rejected')
+              .map((f: { file: string; source: string; status: string; message?: string | null }) => ({
+                file: f.file,
+                source: f.source,
+                status: f.status,
+                reason: f.message ?? f.status,
+              })),
         published: existsSync(join(ws.runsDir, id, 'cases.csv')),
       });
     } catch {

@@ -102,7 +102,9 @@ export async function importOutcomes(
     const hasEntities = await db.tableExists('int_entities');
     await runModels(db, (m) => m.name === 'stg_outcomes', opts.log);
     // Entity ids and record keys are the run's: resolved through its snapshot, the rest rejected.
-    const throughRun = load.status === 'loaded' ? await resolveThroughRun(db, load, importId, opts.run ?? null) : null;
+    // 'rejected' (every row rejected) still resolves and archives: the rejects name each row's reason
+    const read = load.status === 'loaded' || load.status === 'rejected';
+    const throughRun = read ? await resolveThroughRun(db, load, importId, opts.run ?? null) : null;
     await runModels(
       db,
       (m) =>
@@ -118,7 +120,7 @@ export async function importOutcomes(
     const outcomesMatched = hasEntities
       ? await db.value<number>(`select coalesce(sum(outcome_rows), 0)::bigint from mart_entity_outcomes`)
       : null;
-    const archived = load.status === 'loaded' ? archiveCopy(ws, file, importId.slice('outcomes-'.length)) : '';
+    const archived = read ? archiveCopy(ws, file, importId.slice('outcomes-'.length)) : '';
     return {
       importId,
       file: load,

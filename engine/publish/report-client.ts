@@ -20,6 +20,7 @@ section { background:#fff; border:1px solid var(--line); border-radius:6px; padd
 .kpi { display:flex; gap:8px; align-items:baseline; min-width:0; }
 .kpi .v { font-size:22px; font-weight:600; font-variant-numeric: tabular-nums; white-space:nowrap; }
 .kpi .k { font-size:12px; line-height:1.3; } .kpi.warn .v { color:var(--warn); }
+.lost { border:2px solid var(--warn); padding:6px 10px; margin:6px 0; } .lost ul { margin:4px 0 0; }
 details#run-meta { margin-top:6px; font-size:12px; } details#run-meta summary { cursor:pointer; color:var(--muted); }
 details#run-meta .cards { margin-top:8px; }
 svg.chart { max-width:100%; height:auto; }

@@ -16,6 +16,7 @@ import type { TaxYearRules } from '../config/tax-rules.js';
 import type { ActivityOptions } from '../score/activity.js';
 import type { RevenueReconciliation } from '../features/reconcile.js';
 import type { CaseRow, ReasonInfo } from './case-row.js';
+import type { LoadProblem } from '../ingest/report.js';
 import {
   caseTotals,
   type ReportModel,
@@ -97,6 +98,8 @@ export interface ReportParts {
   unattributed?: Unattributed;
   /** COD parcels and bank credits of the tax year counted in revenue or why not (run.json `revenue_reconciliation`). */
   reconciliation?: RevenueReconciliation;
+  /** Files of an observed source lost whole (run.json `load_problems`). */
+  loadProblems?: LoadProblem[];
 }
 
 /**
@@ -123,6 +126,7 @@ export async function buildReportModel(
   };
   if (parts.unattributed) model.unattributed = parts.unattributed;
   if (parts.reconciliation) model.reconciliation = parts.reconciliation;
+  if (parts.loadProblems) model.loadProblems = parts.loadProblems;
   if (opts.ws) {
     const modelId = parts.run.model_id;
     model.model = modelId ? (listModels(opts.ws).find((c) => c.model_id === modelId) ?? null) : null;
@@ -164,6 +168,7 @@ export async function reportModelFromRun(runDir: string, opts: ReportSources = {
     scorer: run.scorer,
     ...(run.unattributed && { unattributed: run.unattributed }),
     ...(run.revenue_reconciliation && { reconciliation: run.revenue_reconciliation }),
+    ...(run.load_problems && { loadProblems: run.load_problems }),
   };
   // The statistics priced the way the run priced its cases (run.json's `activity`), unless the caller says.
   const activity = opts.activity ?? run.activity;

@@ -7,6 +7,7 @@ import type { RunDiff } from '../diff/index.js';
 import type { PeriodStats } from '../stats/period.js';
 import type { ModelCard } from '../warehouse/models.js';
 import type { RevenueReconciliation } from '../features/reconcile.js';
+import type { LoadProblem } from '../ingest/report.js';
 
 export interface ReportRunInfo {
   run_id: string;
@@ -84,6 +85,9 @@ export interface ReportModel {
   /** Every COD parcel and bank credit of the tax year counted in revenue or not, and why (run.json
    * `revenue_reconciliation`). Absent = not shown (runs from before it). */
   reconciliation?: RevenueReconciliation;
+  /** Files of an observed source this run lost whole (run.json `load_problems`): the first alerts of the summary.
+   * Absent = none known (runs from before it). */
+  loadProblems?: LoadProblem[];
 }
 
 /**

@@ -394,14 +394,31 @@ export interface QualityAlert {
 }
 
 /**
- * What the analyst should know about the data before trusting the list: sources with rejected rows, sources that
- * delivered nothing, unattributed parcels, work-list cases without a province.
+ * What the analyst should know about the data before trusting the list: files lost whole (refused, or every row
+ * rejected: first, so the summary names them), sources with rejected rows, sources that delivered nothing,
+ * unattributed parcels, work-list cases without a province.
  *
  * @example qualityAlerts(model) // [{ vi: 'cod_shipments: 10 dòng bị loại (1 %)', en: '…' }]
  */
 export function qualityAlerts(model: ReportModel): QualityAlert[] {
   const out: QualityAlert[] = [];
   const [vi, en] = [fmt('vi'), fmt('en')];
+  for (const p of model.loadProblems ?? [])
+    out.push(
+      p.status === 'failed'
+        ? {
+            vi: `${p.file}: KHÔNG NẠP được tệp (bị từ chối), danh sách thiếu dữ liệu ${p.source} của tệp này`,
+            en: `${p.file}: NOT LOADED (file refused); the list lacks its ${p.source} rows`,
+          }
+        : {
+            vi:
+              `${p.file}: KHÔNG NẠP được tệp, cả ${vi.int(p.rows_rejected)} dòng bị loại; danh sách thiếu ` +
+              `dữ liệu ${p.source} của tệp này`,
+            en:
+              `${p.file}: NOT LOADED, all ${en.int(p.rows_rejected)} rows rejected; the list lacks its ` +
+              `${p.source} rows`,
+          },
+    );
   for (const s of model.sources) {
     if (s.read === 0) out.push({ vi: `${s.source}: không có dòng nào`, en: `${s.source}: no rows delivered` });
     else if (s.rejected > 0) {
@@ -496,8 +513,21 @@ function summarySection(model: ReportModel, lang: 'vi' | 'en'): string {
     card('Mã cấu hình', 'Config hash', run.config_hash),
     card('Mô hình', 'Model id', run.model_id ?? '–'),
   ].join('');
+  // Files lost whole, each with why: above everything else, the list is incomplete without them.
+  const lost = model.loadProblems ?? [];
+  const lostBlock = lost.length
+    ? `<div id="load-problems" class="lost"><strong>${escapeHtml(
+        t(
+          `${n(lost.length)} tệp không nạp được — danh sách này thiếu dữ liệu của chúng; sửa tệp rồi chạy lại:`,
+          `${n(lost.length)} file(s) not loaded — this list lacks their rows; fix them and run again:`,
+        ),
+      )}</strong><ul>${lost
+        .map((p) => `<li>${escapeHtml(`${p.file} (${p.source}): ${p.reason}`)}</li>`)
+        .join('')}</ul></div>`
+    : '';
   return (
-    `<section id="summary"><h2 class="sr">${escapeHtml(t('Tóm tắt', 'Summary'))}</h2><div class="kpis">${kpis}</div>` +
+    `<section id="summary"><h2 class="sr">${escapeHtml(t('Tóm tắt', 'Summary'))}</h2>${lostBlock}` +
+    `<div class="kpis">${kpis}</div>` +
     `<details id="run-meta"><summary>${escapeHtml(t('Thông tin lần chạy', 'Run details'))} ` +
     `<span class="muted">${escapeHtml(run.run_id)}</span></summary><div class="cards">${meta}</div></details></section>`
   );

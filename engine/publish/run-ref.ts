@@ -11,6 +11,7 @@ import { UsageError, WorkspaceError } from '../errors.js';
 import type { Unattributed, WorkListSummary } from './report-model.js';
 import type { RevenueReconciliation } from '../features/reconcile.js';
 import type { CaseRow } from './case-row.js';
+import type { LoadProblem } from '../ingest/report.js';
 import { openWorkspace, workspacePaths, type Workspace } from '../warehouse/workspace.js';
 
 /**
@@ -133,6 +134,8 @@ export interface RunJson {
   unattributed?: Unattributed;
   /** Every COD parcel and bank credit of the tax year counted in revenue or not, and why (absent in older runs). */
   revenue_reconciliation?: RevenueReconciliation;
+  /** Files of an observed source lost whole (refused, or every row rejected); absent in older runs. */
+  load_problems?: LoadProblem[];
   /** Entities left out of scoring because an audit outcome is recorded (absent in older runs). */
   excluded_audited_entities?: string[];
   [key: string]: unknown;

@@ -25,7 +25,7 @@ interface Case {
   case: string;
   workbook: keyof typeof workbooks;
   config?: SourceIngestConfig;
-  status: 'loaded' | 'failed';
+  status: 'loaded' | 'failed' | 'rejected';
   sheet?: string;
   headerRow?: number;
   read?: number;

@@ -22,7 +22,7 @@ interface Case {
   file: string;
   source: SourceName;
   case: string;
-  status: 'loaded' | 'failed';
+  status: 'loaded' | 'failed' | 'rejected';
   read?: number;
   loaded?: number;
   rejected?: number;

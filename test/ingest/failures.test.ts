@@ -7,6 +7,9 @@ import { loadDelivery } from '../../engine/ingest/load.js';
 import { createLogger, silentLogger } from '../../engine/log.js';
 import { packageRoot } from '../../engine/paths.js';
 import { runBatch } from '../../engine/run.js';
+import { lostLines } from '../../engine/cli/run.js';
+import { workspaceStatus } from '../../engine/ops/status.js';
+import { openWorkspace } from '../../engine/warehouse/workspace.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
 
 const header = 'tax_id,period,declared_revenue,tax_paid,filed_on';
@@ -16,14 +19,14 @@ describe('only content that loaded counts as "already loaded" (issue 12, item 5)
     {
       name: 'every row rejected: read again',
       content: `${header}\n0100109106,2025,-1,0,2026-01-01\n`,
-      first: 'loaded',
-      again: 'loaded',
+      first: 'rejected',
+      again: 'rejected',
     },
     {
       name: 'required column missing: read again',
       content: 'period,declared_revenue\n2025,1\n',
-      first: 'loaded',
-      again: 'loaded',
+      first: 'rejected',
+      again: 'rejected',
     },
     { name: 'a file that failed: read again', content: '', first: 'failed', again: 'failed' },
     {
@@ -106,5 +109,113 @@ describe('a run that cannot score says why, keeps its rejects, and loads the fix
       rowsLoaded: 285,
     });
     expect(result.cases).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+/** data-samples copied into `root/name`, then `change` applied to the copy. */
+function samplesCopy(root: string, name: string, change: (dir: string) => void): string {
+  const samples = join(packageRoot, 'data-samples');
+  const dir = join(root, name);
+  writeFiles(dir, {});
+  for (const f of readdirSync(samples).filter((n) => n.endsWith('.csv'))) copyFileSync(join(samples, f), join(dir, f));
+  change(dir);
+  return dir;
+}
+
+describe('a file of an observed source lost whole is published loudly, never as "loaded" (QA item 4)', () => {
+  it('a carrier file whose every row is rejected and a bank file refused: status, run.json, headline, report, sangloc status', async () => {
+    const root = tempDir();
+    const input = samplesCopy(root, 'delivery', (dir) => {
+      // every cod_amount written as the carrier's export shows it: "478.000" (not a whole VND amount)
+      const ghn = readFileSync(join(dir, 'cod_shipments_ghn.csv'), 'utf8').trimEnd().split('\n');
+      writeFileSync(
+        join(dir, 'cod_shipments_ghn.csv'),
+        `${[ghn[0], ...ghn.slice(1).map((l) => l.replace(/,(\d+)(\d{3}),([a-z_]+),/, ',$1.$2,$3,'))].join('\n')}\n`,
+      );
+      // a bank statement saved as Excel's "Unicode text": UTF-16LE with a BOM, tab-separated
+      const vcb = readFileSync(join(dir, 'bank_transactions_vcb.csv'), 'utf8').replaceAll(',', '\t');
+      writeFileSync(
+        join(dir, 'bank_transactions_vcb.csv'),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(vcb, 'utf16le')]),
+      );
+    });
+    const ws = join(root, 'ws');
+    const result = await runBatch({
+      input,
+      workspace: ws,
+      config: loadConfig(undefined, { threads: 1 }),
+      log: silentLogger(),
+    });
+    const ghn = result.load.files.find((f) => f.file === 'cod_shipments_ghn.csv')!;
+    expect(ghn).toMatchObject({ status: 'rejected', rowsLoaded: 0 });
+    expect(ghn.rowsRejected).toBeGreaterThan(100);
+    expect(result.loadProblems.map((p) => [p.file, p.status])).toEqual([
+      ['bank_transactions_vcb.csv', 'failed'],
+      ['cod_shipments_ghn.csv', 'rejected'],
+    ]);
+    expect(result.loadProblems[1]!.reason).toMatch(
+      /^every row rejected \([\d.]+ of [\d.]+\); top: [\d.]+ × cod_amount: /,
+    );
+
+    const runJson = JSON.parse(readFileSync(join(result.runDir, 'run.json'), 'utf8'));
+    expect(runJson.input_files.find((f: { file: string }) => f.file === 'cod_shipments_ghn.csv').status).toBe(
+      'rejected',
+    );
+    expect(runJson.load_problems.map((p: { file: string }) => p.file)).toEqual([
+      'bank_transactions_vcb.csv',
+      'cod_shipments_ghn.csv',
+    ]);
+    // the headline names both files and what to do
+    const headline = lostLines(result.loadProblems, input).join('\n');
+    expect(headline).toMatch(/NOT LOADED: bank_transactions_vcb\.csv \(bank_transactions\): refused: .*UTF-16/);
+    expect(headline).toMatch(/NOT LOADED: cod_shipments_ghn\.csv \(cod_shipments\): every row rejected/);
+    expect(headline).toContain('sangloc check --input');
+    // the report's summary: the block naming them, and the first alerts
+    const html = readFileSync(join(result.runDir, 'report.html'), 'utf8');
+    const summary = html.slice(
+      html.indexOf('<section id="summary">'),
+      html.indexOf('</section>', html.indexOf('<section id="summary">')),
+    );
+    expect(summary).toContain('id="load-problems"');
+    expect(summary).toContain('bank_transactions_vcb.csv');
+    expect(summary).toContain('cod_shipments_ghn.csv');
+    // monitoring: WARNING naming both
+    const status = workspaceStatus(openWorkspace(ws), { maxAgeHours: 26 });
+    expect(status.level).toBe('warning');
+    expect(status.problems.map((p) => p.message).join('\n')).toMatch(
+      /published without 2 file\(s\) it could not load: bank_transactions_vcb\.csv \(refused\), cod_shipments_ghn\.csv \(every row rejected\)/,
+    );
+  }, 300_000);
+
+  it('a returns file whose every row is rejected fails the run, also when earlier returns are in the warehouse', async () => {
+    const root = tempDir();
+    const ws = join(root, 'ws');
+    const config = loadConfig(undefined, { threads: 1 });
+    const first = samplesCopy(root, 'night1', () => undefined);
+    await runBatch({ input: first, workspace: ws, config, log: silentLogger() });
+    const second = samplesCopy(root, 'night2', (dir) => {
+      // the next night's returns with every declared_revenue written as "1tr2": new content, every row rejected
+      const lines = readFileSync(join(dir, 'declarations.csv'), 'utf8').trimEnd().split('\n');
+      const col = lines[0]!.split(',').indexOf('declared_revenue');
+      writeFileSync(
+        join(dir, 'declarations.csv'),
+        `${[
+          lines[0],
+          ...lines.slice(1).map((l) =>
+            l
+              .split(',')
+              .map((v, i) => (i === col ? '1tr2' : v))
+              .join(','),
+          ),
+        ].join('\n')}\n`,
+      );
+    });
+    const latestBefore = readFileSync(join(ws, 'latest', 'run.json'), 'utf8');
+    const err = await runBatch({ input: second, workspace: ws, config, log: silentLogger() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunFailedError);
+    expect((err as Error).message).toMatch(
+      /lost every row to rejects, so nothing was published: declarations\.csv: [\d.]+ read, [\d.]+ rejected, [\d.]+ × declared_revenue: /,
+    );
+    expect(readFileSync(join(ws, 'latest', 'run.json'), 'utf8')).toBe(latestBefore);
   }, 300_000);
 });

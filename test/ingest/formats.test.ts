@@ -139,7 +139,7 @@ describe('config.ingest: an agency export loads without editing the file', () =>
 
   it('without the config, the Vietnamese headers are recognised, and the day-first dates refuse every row, naming the column as written', async () => {
     const got = await loadBank({ 'bank_transactions_vcb.csv': bankExport }, undefined);
-    expect(got.summary.files[0]).toMatchObject({ status: 'loaded', rowsRead: 5, rowsLoaded: 0, rowsRejected: 5 });
+    expect(got.summary.files[0]).toMatchObject({ status: 'rejected', rowsRead: 5, rowsLoaded: 0, rowsRejected: 5 });
     expect(new Set(got.rejects.map((r) => `${r.column}: ${r.reason}`))).toEqual(
       new Set(['Ngày GD: not an ISO 8601 timestamp (e.g. 2026-11-22T08:15:00+07:00)']),
     );
