@@ -1,3 +1,4 @@
+import { identifierKind, typedValueForMessage } from '../normalize/identifier-kind.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { didYouMean } from '../config/zod-tools.js';
 import { UsageError } from '../errors.js';
@@ -86,7 +87,11 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
           `See \`sangloc ${command.name} --help\`.`,
       );
     }
-    throw new UsageError(`${message.replace(/\.?\s*$/, '')}. See \`sangloc ${command.name} --help\`.`);
+    // node:util quotes the argument it did not expect ("Unexpected argument '0912345678'"): never an ID back.
+    const shown = message.replace(/'([^']*)'/g, (quoted, inner: string) =>
+      identifierKind(inner) ? typedValueForMessage(inner) : quoted,
+    );
+    throw new UsageError(`${shown.replace(/\.?\s*$/, '')}. See \`sangloc ${command.name} --help\`.`);
   }
 }
 
@@ -122,7 +127,9 @@ export function optionalInt(args: ParsedArgs, flag: string, min = -Infinity, max
   if (v === undefined) return undefined;
   const n = Number(v);
   if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${flag} must be an integer between ${min} and ${max}, got "${String(v)}".`);
+    throw new UsageError(
+      `--${flag} must be an integer between ${min} and ${max}, got ${typedValueForMessage(String(v))}.`,
+    );
   }
   return n;
 }

@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
+import { identifierKind } from '../normalize/identifier-kind.js';
 import { buildDossier } from '../explain/dossier.js';
 import { maskDossier } from '../explain/mask.js';
 import { formatDossierJson, formatDossierText, renderDossierHtml } from '../explain/render.js';
@@ -21,6 +23,26 @@ const options = {
 
 const formats = ['text', 'json', 'html'] as const;
 
+/** An entity id as int_entities.sql writes it: `E` and ten upper-case hex digits of an md5. */
+const ENTITY_ID = /^E[0-9A-F]{10}$/i;
+
+/**
+ * The entity id typed on the command line, upper-cased (ids are hex: `ec364b5e083` is EC364B5E083).
+ * Anything else is refused without repeating it: a tax code, ID or phone typed here is personal data
+ * that must not reach stderr or a log; the message names its kind and where to find the entity id.
+ */
+function entityIdArgument(typed: string, runId: string): string {
+  const t = typed.trim();
+  if (ENTITY_ID.test(t)) return t.toUpperCase();
+  const kind = identifierKind(t);
+  throw new UsageError(
+    `explain: the argument is ${kind ?? 'text'} (not repeated here), not an entity id (E and 10 hex digits, ` +
+      `e.g. EDAC4D33858). To find a seller by tax code, national ID or phone, search ` +
+      `its row in cases.xlsx or cases.csv of run ${runId} (columns tax_ids, national_ids, phones) and give its ` +
+      `entity_id.`,
+  );
+}
+
 export const command: Command<typeof options> = {
   name: 'explain',
   summary:
@@ -30,7 +52,7 @@ export const command: Command<typeof options> = {
     'explain ENTITY_ID --workspace WS [--run ID] [--format text|json|html] [--rows N] [--out FILE] [--config FILE] ' +
     '[--mask-pii]',
   help: [
-    'ENTITY_ID        the entity_id column of cases.csv (e.g. EDAC4D33858)',
+    'ENTITY_ID        the entity_id column of cases.csv (e.g. EDAC4D33858; upper or lower case)',
     '--workspace WS   the workspace the run wrote to',
     '--run ID         run id, "latest" (default) or a run folder: its case row, tax year and snapshot are read',
     '--format F       text (default), json or html (a self-contained page)',
@@ -47,7 +69,7 @@ export const command: Command<typeof options> = {
   async run(args) {
     if (args.positionals.length !== 1)
       throw new UsageError('explain: give one entity id, e.g. `sangloc explain EDAC4D33858 --workspace WS`.');
-    const entityId = args.positionals[0]!;
+    const typed = args.positionals[0]!;
     const format = (args.values.format as string | undefined) ?? 'text';
     if (!(formats as readonly string[]).includes(format))
       throw new UsageError(`explain: --format must be one of ${formats.join(', ')}, got "${format}".`);
@@ -56,6 +78,7 @@ export const command: Command<typeof options> = {
     langFromConfig(args, config);
     const runDir = resolveRunDir((args.values.run as string | undefined) ?? 'latest', ws);
     const run = readRunJson(runDir);
+    const entityId = entityIdArgument(typed, run.run_id);
     const caseRow = readRunCases(runDir).find((r) => r.entity_id === entityId) ?? null;
     // The run's snapshot, never the live warehouse: works while the next batch runs, and read-only.
     const db = await openRunSnapshot(runDir, { threads: config.threads });
@@ -70,6 +93,7 @@ export const command: Command<typeof options> = {
         resolveMethod: config.resolve.method,
         workList: run.work_list?.cases,
         activity: config.score.activity,
+        searched: `the snapshot of run ${run.run_id} (${join(runDir, 'snapshot.duckdb')})`,
       });
     } finally {
       db.close();

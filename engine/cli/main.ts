@@ -1,3 +1,4 @@
+import { identifierKind, typedValueForMessage } from '../normalize/identifier-kind.js';
 import { SanglocError, withoutQuotedValues } from '../errors.js';
 import { applyLang, commandHelp, parseCommandArgs, type Command } from './command.js';
 import { didYouMean } from '../config/zod-tools.js';
@@ -76,8 +77,10 @@ export async function runCli(argv: string[]): Promise<number> {
   const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!entry) {
     const what = name.startsWith('-') ? 'option' : 'command';
+    // An ID or phone typed as the command is named by its kind, never echoed.
+    const shown = identifierKind(name) ? typedValueForMessage(name) : name;
     process.stderr.write(
-      `sangloc: unknown ${what} ${name}${suggestion(name, [...Object.keys(commands), '--help', '--version'])}. ` +
+      `sangloc: unknown ${what} ${shown}${suggestion(name, [...Object.keys(commands), '--help', '--version'])}. ` +
         `Commands: ${Object.keys(commands).join(', ')} (sangloc --help).\n`,
     );
     return 2;

@@ -199,6 +199,8 @@ export interface DossierOptions {
   resolveMethod?: 'scored' | 'exact';
   /** How an unclassified seller's activity is estimated (config `score.activity`), as the run did. */
   activity?: ActivityOptions;
+  /** What `db` is, for the message when the entity is not in it (default: the warehouse). */
+  searched?: string;
 }
 
 /** How a record is named in the dossier; a COD sender profile has a hashed key, so it is named by what identifies
@@ -229,7 +231,8 @@ export async function buildDossier(db: Db, entityId: string, opts: DossierOption
   if (identities.length === 0) {
     throw new InputError(
       entityId,
-      'no such entity in the warehouse (entity ids look like E1A2B3C4D5E; see cases.csv of the latest run)',
+      `no such entity in ${opts.searched ?? 'the warehouse'}; entity ids look like E1A2B3C4D5E and belong to ` +
+        `a run: take it from that run's cases.csv, and give --run when it is not the latest`,
     );
   }
   const distinct = (f: (r: IdentityRecord) => string | null) =>

@@ -2,6 +2,7 @@
  * Finding and reading published run folders: `latest`, a run id, or a folder path; the run
  * before a given one; its cases.json and run.json. Used by diff, explain and the report.
  */
+import { typedValueForMessage } from '../normalize/identifier-kind.js';
 import type { ActivityOptions } from '../score/activity.js';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -36,8 +37,9 @@ export function resolveRunDir(ref: string, ws?: Workspace): string {
   if (existsSync(abs) && statSync(abs).isDirectory()) return realpathSync(abs);
   throw new UsageError(
     ws
-      ? `run "${ref}" not found: expected a run id under ${ws.runsDir}, "latest", "previous" or a run folder`
-      : `run "${ref}" not found: pass a run folder, or --workspace WS with a run id`,
+      ? `run ${typedValueForMessage(ref)} not found: expected a run id under ${ws.runsDir}, "latest", ` +
+          `"previous" or a run folder`
+      : `run ${typedValueForMessage(ref)} not found: pass a run folder, or --workspace WS with a run id`,
   );
 }
 

@@ -11,6 +11,7 @@
  * words, else the mix of registered sellers with the same channels), the tax due × the chance the revenue
  * passes the threshold when only transfers that name nothing take it there (engine/score/gap.ts).
  */
+import { typedValueForMessage } from '../normalize/identifier-kind.js';
 import { activityGroups, isActivityGroup, rulesForYear, taxDue, type TaxYearRules } from '../config/tax-rules.js';
 import { UsageError } from '../errors.js';
 import { bankPatterns } from '../features/bank-patterns.js';
@@ -41,7 +42,10 @@ export interface Period {
 export function parsePeriod(text: string): Period {
   const t = text.trim().toUpperCase();
   const m = /^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$/.exec(t);
-  const bad = () => new UsageError(`period "${text}": expected YYYY, YYYY-H1/H2, YYYY-Q1…Q4 or YYYY-MM (e.g. 2026-H1)`);
+  const bad = () =>
+    new UsageError(
+      `period ${typedValueForMessage(text)}: expected YYYY, YYYY-H1/H2, YYYY-Q1…Q4 or YYYY-MM (e.g. 2026-H1)`,
+    );
   if (!m) throw bad();
   const year = Number(m[1]);
   let first = 1;

@@ -161,7 +161,7 @@ describe('sangloc explain', () => {
   });
 
   it('refuses an unknown entity', async () => {
-    const r = await cli(['explain', 'ENOSUCH', '--workspace', ws]);
+    const r = await cli(['explain', 'E0000000000', '--workspace', ws]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/no such entity/);
   });

@@ -254,7 +254,7 @@ describe('the audit line of every command that reads or writes personal data (it
 
   it('records nothing when the command showed nothing (unknown entity)', async () => {
     const before = readAudit(ws).length;
-    const r = await cli(['explain', 'ENOSUCH', '--workspace', ws]);
+    const r = await cli(['explain', 'E0000000000', '--workspace', ws]);
     expect(r.code).toBe(1);
     expect(readAudit(ws)).toHaveLength(before);
   });

@@ -1,0 +1,85 @@
+/**
+ * What the analyst commands say about the values a person typed: an ID or phone typed where an
+ * entity id, run or period belongs is named by its kind and never repeated (stderr ends up in logs).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { identifierKind } from '../../engine/normalize/identifier-kind.js';
+import type { CaseRow } from '../../engine/publish/case-row.js';
+import { tempDir } from '../helpers.js';
+import { cli, runSamples } from './helpers.js';
+
+const root = tempDir('sangloc-typed-');
+const ws = join(root, 'ws');
+let runId = '';
+let cases: CaseRow[] = [];
+
+beforeAll(async () => {
+  const r = await runSamples(ws);
+  runId = r.runId;
+  cases = JSON.parse(readFileSync(join(r.runDir, 'cases.json'), 'utf8')) as CaseRow[];
+}, 180_000);
+
+describe('identifierKind', () => {
+  it.each([
+    ['034180908307', 'a 12-digit national ID (CCCD) or personal tax code'],
+    ['034 180 908 307', 'a 12-digit national ID (CCCD) or personal tax code'],
+    ['0912345678', 'a phone number'],
+    ['+84 912 345 678', 'a phone number'],
+    ['0100109106', 'a 10-digit tax code'],
+    ['0300588569', 'a 10-digit phone number or tax code'],
+    ['0100109106-001', 'a branch tax code'],
+    ['19036612345', 'an 11-digit number (an account or ID number)'],
+    ['shop.abc@gmail.com', 'an e-mail address'],
+  ])('%s is %s', (v, kind) => expect(identifierKind(v)).toBe(kind));
+
+  it.each(['latest', '2026-Q3', '20261205-234857-a14551', 'E0000000000', '2025', 'cases.csv'])(
+    '%s is no identifier',
+    (v) => expect(identifierKind(v)).toBeNull(),
+  );
+});
+
+describe('sangloc explain with something other than an entity id (QA item 8)', () => {
+  it.each([
+    { typed: '034180908307', kind: 'a 12-digit national ID' },
+    { typed: '0987654321', kind: 'a phone number' },
+    { typed: 'Nguyễn Văn An', kind: 'text' },
+  ])('$kind: says what it looks like and where entity ids are, never the value, exit 2', async ({ typed, kind }) => {
+    const r = await cli(['explain', typed, '--workspace', ws]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`the argument is ${kind}`);
+    expect(r.err).toContain(`cases.csv of run ${runId}`);
+    expect(r.err).toContain('national_ids');
+    expect(r.err + r.out).not.toContain(typed);
+    expect(r.err + r.out).not.toContain(typed.slice(-6));
+  });
+
+  it('finds an entity typed in lower case, and says which snapshot it searched for an unknown one (item 11)', async () => {
+    const id = cases[0]!.entity_id;
+    const lower = await cli(['explain', id.toLowerCase(), '--workspace', ws, '--rows', '1']);
+    expect(lower.code, lower.err).toBe(0);
+    expect(lower.out).toContain(`Hồ sơ ${id}`);
+    const none = await cli(['explain', 'E0000000000', '--workspace', ws]);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain(`no such entity in the snapshot of run ${runId}`);
+    expect(none.err).not.toContain('warehouse');
+  });
+});
+
+describe('other commands never echo an identifier typed by mistake (QA item 8)', () => {
+  const national = '034180908307';
+  it.each([
+    { args: ['diff', national, 'latest', '--workspace', ws], code: 2, says: /run a 12-digit national ID/ },
+    { args: ['stats', '--period', national, '--workspace', ws], code: 2, says: /period a 12-digit national ID/ },
+    { args: ['stats', national, '--period', '2025', '--workspace', ws], code: 2, says: /Unexpected argument a 12/ },
+    { args: [national], code: 2, says: /unknown command a 12-digit national ID/ },
+    { args: ['diff', 'latest', 'latest', '--workspace', ws, '--limit', national], code: 2, says: /--limit must/ },
+  ])('sangloc $args.0 … exits $code naming the kind', async ({ args, code, says }) => {
+    const r = await cli(args);
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(says);
+    expect(r.err).toContain('not repeated here');
+    expect(r.err + r.out).not.toContain(national);
+  });
+});
