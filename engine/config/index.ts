@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { taxRulesSchema } from './tax-rules.js';
 import { ingestConfigSchema } from '../ingest/options.js';
 import { schemaProblems } from './zod-tools.js';
+import { provinceQuotaKeys } from './province-keys.js';
 
 export * from './tax-rules.js';
 
@@ -180,12 +181,20 @@ export const configSchema = z.strictObject({
             .int()
             .min(0)
             .describe(
-              'Most cases the work list takes from this province (named as in the province column of cases.csv).',
+              'Most cases the work list takes from this province (one of the 34 current provinces, as in the ' +
+                'province column of cases.csv; written without diacritics or as an alias the engine reads, ' +
+                'e.g. "Ho Chi Minh", "TP.HCM", "Sài Gòn", it counts for that province).',
             ),
         )
+        .superRefine(provinceQuotaKeys.check)
+        .transform(provinceQuotaKeys.canonical)
         .default({})
         .meta({ keyName: 'province' })
-        .describe('Optional cap on scored cases per province in the work list, e.g. `{ "Hồ Chí Minh": 60 }`.'),
+        .describe(
+          'Optional cap on scored cases per province in the work list, e.g. `{ "Hồ Chí Minh": 60 }`; a name ' +
+            'that is not a current province (a typo, a pre-2025 province such as "Bình Dương", one province ' +
+            'twice) is a config error with a did-you-mean.',
+        ),
     })
     .prefault({})
     .describe('How the work list is cut.'),

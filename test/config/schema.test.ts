@@ -210,6 +210,35 @@ describe('strict config: every problem at once, clear messages', () => {
   });
 });
 
+describe('rank.provinceQuotas names provinces (QA item 6)', () => {
+  it('reads a key without diacritics or an alias as its province, the name the ranker compares with', () => {
+    const quotas = (q: Record<string, number>) => {
+      writeFiles(dir, { 'quota.json': JSON.stringify({ rank: { provinceQuotas: q } }) });
+      return loadConfig(join(dir, 'quota.json')).rank.provinceQuotas;
+    };
+    expect(quotas({ 'Ho Chi Minh': 10, 'ha noi': 4 })).toEqual({ 'Hồ Chí Minh': 10, 'Hà Nội': 4 });
+    expect(quotas({ 'Sài Gòn': 5, 'TP. Đà Nẵng': 2 })).toEqual({ 'Hồ Chí Minh': 5, 'Đà Nẵng': 2 });
+    expect(quotas({ 'Hồ Chí Minh': 60 })).toEqual({ 'Hồ Chí Minh': 60 });
+  });
+
+  it('refuses a key that is no province, with a did-you-mean; one province twice; a pre-2025 province', () => {
+    expect(refusal({ rank: { provinceQuotas: { 'Ho Chi Mihn': 10, Atlantis: 1 } } }, 'quota.json').problems).toEqual([
+      'rank.provinceQuotas.Ho Chi Mihn: not one of the 34 current provinces listed in docs/domain.md; ' +
+        'did you mean "Hồ Chí Minh"?',
+      'rank.provinceQuotas.Atlantis: not one of the 34 current provinces listed in docs/domain.md ' +
+        '(e.g. "Hồ Chí Minh", "Hà Nội")',
+    ]);
+    // The QA report's /tmp/qa/cfg/quota.json: before, accepted and without effect on the list.
+    expect(refusal({ rank: { provinceQuotas: { 'Ho Chi Minh': 10, 'Sài Gòn': 5 } } }, 'quota.json').problems).toEqual([
+      'rank.provinceQuotas.Sài Gòn: names Hồ Chí Minh as "Ho Chi Minh" does; give each province one quota',
+    ]);
+    expect(refusal({ rank: { provinceQuotas: { 'Bình Dương': 3 } } }, 'quota.json').problems).toEqual([
+      'rank.provinceQuotas.Bình Dương: Bình Dương is part of Hồ Chí Minh since the 2025 merger and quotas count ' +
+        'current provinces; write "Hồ Chí Minh"',
+    ]);
+  });
+});
+
 describe('docs/config.md', () => {
   it('is what `npm run docs:config` generates from the schema (run it after changing the schema)', () => {
     expect(readFileSync(configReferencePath, 'utf8')).toBe(configReference());
