@@ -1,7 +1,9 @@
 import { identifierKind, typedValueForMessage } from '../normalize/identifier-kind.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { didYouMean } from '../config/zod-tools.js';
-import { UsageError } from '../errors.js';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { SanglocError, UsageError } from '../errors.js';
 import { langs, parseLang, setLang } from '../format.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -138,4 +140,34 @@ export function optionalInt(args: ParsedArgs, flag: string, min = -Infinity, max
 export function requireInt(command: Command, args: ParsedArgs, flag: string, min = -Infinity, max = Infinity): number {
   requireString(command, args, flag);
   return optionalInt(args, flag, min, max)!;
+}
+
+/**
+ * The `--out FILE` of a command, checked before the command does its work: its folder must exist
+ * (nothing is created by guess) and the path must not be a folder. Undefined when the flag is absent.
+ *
+ * @example const out = optionalOutFile(this, args) // --out /nonexistent/x.csv → UsageError, exit 2
+ */
+export function optionalOutFile(command: Command, args: ParsedArgs, flag = 'out'): string | undefined {
+  const v = args.values[flag];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '')
+    throw new UsageError(`--${flag} needs a file name. See \`sangloc ${command.name} --help\`.`);
+  const abs = resolve(v);
+  const dir = dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`--${flag} ${v}: the folder ${dirname(v)} does not exist; create it first or write elsewhere`);
+  if (existsSync(abs) && statSync(abs).isDirectory())
+    throw new UsageError(`--${flag} ${v} is a folder; give a file name inside it`);
+  return v;
+}
+
+/** Writes an output file (owner-only: it may hold personal data); a failure names the file and the cause. */
+export function writeOutFile(out: string, text: string): void {
+  try {
+    writeFileSync(out, text, { mode: 0o600 });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new SanglocError(`cannot write ${out} (${e.code ?? e.message}); check the folder and its permissions`);
+  }
 }

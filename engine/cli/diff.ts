@@ -1,11 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { formatDiffText } from '../diff/index.js';
 import { diffCsv, diffRuns } from '../publish/run-diff.js';
 import { openExistingWorkspace, resolveRunDir } from '../publish/run-ref.js';
 import { auditCommand } from './audit.js';
-import { optionalInt, type Command } from './command.js';
+import { optionalInt, optionalOutFile, writeOutFile, type Command } from './command.js';
 import { fmt } from '../format.js';
 
 const options = {
@@ -45,6 +44,7 @@ export const command: Command<typeof options> = {
   async run(args) {
     if (args.positionals.length !== 2)
       throw new UsageError('diff: give two runs, e.g. `sangloc diff previous latest --workspace WS`.');
+    const out = optionalOutFile(this, args);
     const ws =
       typeof args.values.workspace === 'string'
         ? openExistingWorkspace(args.values.workspace, { readOnly: true })
@@ -52,7 +52,6 @@ export const command: Command<typeof options> = {
     const [a, b] = args.positionals.map((p) => resolveRunDir(p, ws)) as [string, string];
     const diff = diffRuns(a, b, { bands: parseBands(args.values.bands as string | undefined) });
     const limit = optionalInt(args, 'limit', 0, 1_000_000) ?? 30;
-    const out = args.values.out as string | undefined;
     // Run folders given without --workspace: the workspace holding run B (WS/runs/<id>), if it is in one.
     const wsOfB = basename(dirname(b)) === 'runs' ? dirname(dirname(b)) : null;
     auditCommand(ws ?? wsOfB, 'diff', args, {
@@ -66,7 +65,7 @@ export const command: Command<typeof options> = {
     });
     process.stdout.write(formatDiffText(diff, limit));
     if (out) {
-      writeFileSync(out, diffCsv(diff), { mode: 0o600 });
+      writeOutFile(out, diffCsv(diff));
       process.stdout.write(`  ${fmt().int(diff.changes.length)} changed case(s) written to ${out}\n`);
     }
     return 0;

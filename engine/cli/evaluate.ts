@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { defaultKs, evaluateRun, formatEvaluation, saveEvaluation } from '../evaluate/index.js';
-import { requireString, type Command } from './command.js';
+import { optionalOutFile, requireString, type Command } from './command.js';
 
 const options = {
   truth: { type: 'string' },
@@ -43,6 +43,7 @@ export const command: Command<typeof options> = {
     const truthDir = requireString(command, args, 'truth');
     const runDir = requireString(command, args, 'run');
     const ks = parseKs(args.values.k as string | undefined);
+    const outFile = optionalOutFile(command, args);
     const logger = createLogger({ quiet: args.values.quiet === true });
     const evaluation = await evaluateRun({
       truthDir,
@@ -51,7 +52,7 @@ export const command: Command<typeof options> = {
       ks,
       logger,
     });
-    const out = (args.values.out as string | undefined) ?? join(evaluation.runDir, 'evaluation.json');
+    const out = outFile ?? join(evaluation.runDir, 'evaluation.json');
     saveEvaluation(evaluation, out);
     process.stdout.write(formatEvaluation(evaluation));
     logger.info(`evaluation written to ${out}`);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
@@ -9,7 +8,7 @@ import { formatDossierJson, formatDossierText, renderDossierHtml } from '../expl
 import { openExistingWorkspace, readRunCases, readRunJson, resolveRunDir } from '../publish/run-ref.js';
 import { openRunSnapshot } from '../publish/snapshot.js';
 import { auditCommand } from './audit.js';
-import { optionalInt, requireString, type Command, langFromConfig } from './command.js';
+import { optionalInt, optionalOutFile, requireString, writeOutFile, type Command, langFromConfig } from './command.js';
 
 const options = {
   workspace: { type: 'string', short: 'w' },
@@ -73,6 +72,7 @@ export const command: Command<typeof options> = {
     const format = (args.values.format as string | undefined) ?? 'text';
     if (!(formats as readonly string[]).includes(format))
       throw new UsageError(`explain: --format must be one of ${formats.join(', ')}, got "${format}".`);
+    const out = optionalOutFile(this, args);
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'), { readOnly: true });
     const config = loadConfig(args.values.config as string | undefined);
     langFromConfig(args, config);
@@ -106,7 +106,6 @@ export const command: Command<typeof options> = {
         : format === 'html'
           ? renderDossierHtml(dossier)
           : formatDossierText(dossier);
-    const out = args.values.out as string | undefined;
     auditCommand(ws, 'explain', args, {
       runId: run.run_id,
       rows: {
@@ -118,7 +117,7 @@ export const command: Command<typeof options> = {
       detail: `dossier of entity ${entityId} (${format}${masked ? ', masked' : ''})${out ? ' exported to a file' : ''}`,
     });
     if (out) {
-      writeFileSync(out, text, { mode: 0o600 });
+      writeOutFile(out, text);
       process.stdout.write(`sangloc: dossier of ${entityId} written to ${out}\n`);
     } else process.stdout.write(text);
     return 0;

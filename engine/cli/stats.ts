@@ -1,11 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { openExistingWorkspace, readRunJson, resolveRunDir } from '../publish/run-ref.js';
 import { openRunSnapshot } from '../publish/snapshot.js';
 import { statsCsv } from '../publish/stats-csv.js';
 import { formatStatsText, parsePeriod, periodStats } from '../stats/period.js';
 import { auditCommand } from './audit.js';
-import { requireString, type Command, langFromConfig } from './command.js';
+import { optionalOutFile, requireString, writeOutFile, type Command, langFromConfig } from './command.js';
 import { fmt } from '../format.js';
 
 const options = {
@@ -34,6 +33,7 @@ export const command: Command<typeof options> = {
   options,
   async run(args) {
     const period = parsePeriod(requireString(this, args, 'period'));
+    const out = optionalOutFile(this, args);
     const ws = openExistingWorkspace(requireString(this, args, 'workspace'), { readOnly: true });
     const config = loadConfig(args.values.config as string | undefined);
     langFromConfig(args, config);
@@ -46,7 +46,6 @@ export const command: Command<typeof options> = {
     } finally {
       db.close();
     }
-    const out = args.values.out as string | undefined;
     auditCommand(ws, 'stats', args, {
       runId,
       rows: {
@@ -59,7 +58,7 @@ export const command: Command<typeof options> = {
     });
     process.stdout.write(formatStatsText(stats));
     if (out) {
-      writeFileSync(out, statsCsv(stats), { mode: 0o600 });
+      writeOutFile(out, statsCsv(stats));
       process.stdout.write(
         `sangloc: ${fmt().int(stats.rows.length)} province row(s) and the total written to ${out}\n`,
       );

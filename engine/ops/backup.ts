@@ -20,6 +20,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -187,6 +188,10 @@ export async function restoreWorkspace(file: string, workspace: string): Promise
   process.umask(0o077);
   if (!existsSync(file) || !statSync(file).isFile())
     throw new UsageError(`${file} not found; give the path of a file written by \`sangloc backup\``);
+  // Before any folder is made: a file that is not even a gzip stream is the wrong argument.
+  const notBackup = notGzipped(file);
+  if (notBackup)
+    throw new UsageError(`${file} ${notBackup}; not a sangloc backup: give a file written by \`sangloc backup\``);
   const ws = workspacePaths(workspace);
   if (existsSync(ws.root)) {
     if (!statSync(ws.root).isDirectory())
@@ -198,7 +203,7 @@ export async function restoreWorkspace(file: string, workspace: string): Promise
   mkdirSync(ws.root, { recursive: true, mode: 0o700 });
   try {
     const refused: string[] = [];
-    await tar.x({
+    await extract({
       file,
       cwd: ws.root,
       strict: true,
@@ -214,9 +219,9 @@ export async function restoreWorkspace(file: string, workspace: string): Promise
       },
     });
     if (refused.length)
-      throw new WorkspaceError(`${file}: unexpected entries (${refused.slice(0, 3).join(', ')}); not a sangloc backup`);
+      throw new UsageError(`${file}: unexpected entries (${refused.slice(0, 3).join(', ')}); not a sangloc backup`);
     const manifestFile = join(ws.root, MANIFEST);
-    if (!existsSync(manifestFile)) throw new WorkspaceError(`${file} has no ${MANIFEST}; not a sangloc backup`);
+    if (!existsSync(manifestFile)) throw new UsageError(`${file} has no ${MANIFEST}; not a sangloc backup`);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
     if (manifest.format !== FORMAT)
       throw new WorkspaceError(
@@ -260,6 +265,34 @@ export async function restoreWorkspace(file: string, workspace: string): Promise
     // Leave nothing half-restored behind: the folder was empty (or absent) before.
     if (created) rmSync(ws.root, { recursive: true, force: true });
     else for (const n of readdirSync(ws.root)) rmSync(join(ws.root, n), { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Why `file` cannot be a gzip'd tar (empty, or without the gzip magic bytes), or null when it may be one. */
+function notGzipped(file: string): string | null {
+  if (statSync(file).size === 0) return 'is empty';
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const n = readSync(fd, head, 0, 2, 0);
+    return n === 2 && head[0] === 0x1f && head[1] === 0x8b ? null : 'is not a gzip-compressed tar file (.tar.gz)';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** tar.x, with the archive's own read errors (truncated, corrupt) said as a damaged backup, not a bug. */
+async function extract(opts: Parameters<typeof tar.x>[0] & { file: string }): Promise<void> {
+  try {
+    await tar.x(opts);
+  } catch (err) {
+    const code = String((err as NodeJS.ErrnoException).code ?? '');
+    if (code.startsWith('TAR_') || code.startsWith('Z_') || /zlib|unexpected end of file/i.test(String(err)))
+      throw new WorkspaceError(
+        `${opts.file}: the archive cannot be read to its end (${code || 'damaged'}); the backup is truncated or ` +
+          `damaged, use another one`,
+      );
     throw err;
   }
 }

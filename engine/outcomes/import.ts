@@ -87,17 +87,40 @@ export async function importOutcomes(
   // The loader finds a source by file name: the copy is named outcomes_<original name>.
   const name = `outcomes_${basename(file).replace(/^outcomes[_-]?/i, '')}`;
   const inbox = join(ws.tmpDir, `${importId}-${process.pid}`);
+  const copy = join(inbox, name);
+  // What the loader says of the copy is said of the person's file: never the internal tmp path.
+  const asGiven = (m: string) => m.split(copy).join(file).split(name).join(basename(file));
+  const log: Logger = {
+    info: (m) => opts.log.info(asGiven(m)),
+    warn: (m) => opts.log.warn(asGiven(m)),
+    stage: (stage, fn) => opts.log.stage(stage, fn),
+    progress: (done, total) => opts.log.progress(done, total),
+    get timings() {
+      return opts.log.timings;
+    },
+    get cpuTimings() {
+      return opts.log.cpuTimings;
+    },
+    get peakRssMb() {
+      return opts.log.peakRssMb;
+    },
+  };
   mkdirSync(inbox, { recursive: true, mode: 0o700 });
   try {
-    copyFileSync(file, join(inbox, name));
+    copyFileSync(file, copy);
     const summary = await loadDelivery(db, inbox, {
       runId: importId,
-      log: opts.log,
+      log,
       ingest: opts.config.ingest,
       tmpDir: ws.tmpDir,
     });
     const load = summary.files[0]!;
-    if (load.status === 'failed') throw new InputError(file, load.message ?? 'the file could not be loaded');
+    if (load.status === 'failed') {
+      // The loader's message starts with the copy's path (and line): said as the given file's.
+      const said = asGiven(load.message ?? 'the file could not be loaded');
+      const at = said.startsWith(`${file}:`) ? /^(\d+): ([\s\S]*)$/.exec(said.slice(file.length + 1)) : null;
+      throw at ? new InputError(file, at[2]!, Number(at[1])) : new InputError(file, said.replace(`${file}: `, ''));
+    }
     await installNormalizeMacros(db);
     const hasEntities = await db.tableExists('int_entities');
     await runModels(db, (m) => m.name === 'stg_outcomes', opts.log);

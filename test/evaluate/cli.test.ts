@@ -63,7 +63,8 @@ describe('sangloc evaluate', () => {
     {
       why: 'unwritable --out',
       argv: ['--truth', f.truth, '--run', f.run, '--out', join(f.root, 'no-dir', 'e.json')],
-      code: 1,
+      // A wrong --out is refused before the evaluation, as every command's --out (exit 2, like backup's).
+      code: 2,
       message: join(f.root, 'no-dir', 'e.json'),
     },
     { why: 'no --truth', argv: ['--run', f.run], code: 2, message: '--truth is required' },

@@ -80,8 +80,22 @@ describe('sangloc backup and restore', () => {
     copyFileSync(out, damaged);
     truncateSync(damaged, Math.floor(statSync(damaged).size / 2));
     const d = await cli(['restore', damaged, '--workspace', join(root, 'never')]);
-    expect(d.code).not.toBe(0);
+    expect(d.code).toBe(1);
+    expect(d.err).toMatch(/the backup is truncated or damaged, use another one/);
     expect(existsSync(join(root, 'never'))).toBe(false);
+  });
+
+  it.each([
+    { what: 'an empty file', content: '', says: 'is empty; not a sangloc backup' },
+    { what: 'a file that is no tar.gz', content: 'taxpayers\n', says: 'is not a gzip-compressed tar file' },
+  ])('restore of $what: "not a sangloc backup", exit 2, nothing left behind (QA item 9)', async ({ content, says }) => {
+    const file = join(root, 'backups', 'not-a-backup.tar.gz');
+    writeFileSync(file, content);
+    const target = join(root, 'never-2');
+    const r = await cli(['restore', file, '--workspace', target]);
+    expect([r.code, r.err]).toEqual([2, expect.stringContaining(`${file} ${says}`)]);
+    expect(r.err).not.toMatch(/internal error|TAR_/);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('restores into a new workspace: latest, owner-only files, status OK, audit trail continued', async () => {

@@ -1,8 +1,10 @@
 /**
- * What the analyst commands say about the values a person typed: an ID or phone typed where an
- * entity id, run or period belongs is named by its kind and never repeated (stderr ends up in logs).
+ * What the analyst commands say when given the wrong thing (QA report items 8, 9, 10, 11): an ID or
+ * phone typed where an entity id, run or period belongs is named by its kind and never repeated
+ * (stderr ends up in logs); an --out into a missing folder is refused before the work; an outcomes
+ * file is named as the person gave it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { identifierKind } from '../../engine/normalize/identifier-kind.js';
@@ -10,7 +12,7 @@ import type { CaseRow } from '../../engine/publish/case-row.js';
 import { tempDir } from '../helpers.js';
 import { cli, runSamples } from './helpers.js';
 
-const root = tempDir('sangloc-typed-');
+const root = tempDir('sangloc-messages-');
 const ws = join(root, 'ws');
 let runId = '';
 let cases: CaseRow[] = [];
@@ -81,5 +83,42 @@ describe('other commands never echo an identifier typed by mistake (QA item 8)',
     expect(r.err).toMatch(says);
     expect(r.err).toContain('not repeated here');
     expect(r.err + r.out).not.toContain(national);
+  });
+});
+
+describe('--out into a folder that does not exist (QA item 9)', () => {
+  const missing = join(root, 'no-such-folder', 'x.csv');
+  it.each([
+    { cmd: 'diff', args: () => ['diff', 'latest', 'latest', '--workspace', ws, '--out', missing] },
+    { cmd: 'stats', args: () => ['stats', '--period', '2025', '--workspace', ws, '--out', missing] },
+    { cmd: 'explain', args: () => ['explain', cases[0]!.entity_id, '--workspace', ws, '--out', missing] },
+  ])('sangloc $cmd … exits 2 before doing the work, naming the folder', async ({ args }) => {
+    const before = readFileSync(join(ws, 'audit.log'), 'utf8');
+    const r = await cli(args());
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain(`the folder ${join(root, 'no-such-folder')} does not exist`);
+    expect(r.err).not.toContain('internal error');
+    // Nothing shown, nothing recorded as shown.
+    expect(r.out).toBe('');
+    expect(readFileSync(join(ws, 'audit.log'), 'utf8')).toBe(before);
+  });
+
+  it('an --out that is a folder is refused the same way', async () => {
+    const r = await cli(['stats', '--period', '2025', '--workspace', ws, '--out', root]);
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toContain('is a folder; give a file name');
+  });
+});
+
+describe('outcomes import names the file as given (QA item 9)', () => {
+  it('an empty file: the error names it and its line, never the workspace tmp copy', async () => {
+    const file = join(root, 'audits-empty.csv');
+    writeFileSync(file, '');
+    const r = await cli(['outcomes', 'import', file, '--workspace', ws]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`sangloc outcomes: ${file}:1: the file is empty`);
+    expect(r.err).not.toContain(join(ws, 'tmp'));
+    expect(r.err).not.toContain('outcomes_audits-empty.csv');
+    expect(existsSync(join(ws, 'tmp')) ? readdirSync(join(ws, 'tmp')) : []).toEqual([]);
   });
 });
