@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { openWarehouse } from '../explain/open.js';
@@ -7,6 +8,7 @@ import { importOutcomes } from '../outcomes/import.js';
 import { openExistingWorkspace, readRunJson, resolveRunDir } from '../publish/run-ref.js';
 import { acquireLock } from '../warehouse/workspace.js';
 import { auditCommand } from './audit.js';
+import { fmt } from '../format.js';
 import { requireString, workspaceOptions, type Command } from './command.js';
 
 const options = { ...workspaceOptions, run: { type: 'string' }, wait: { type: 'boolean' } } as const;
@@ -53,6 +55,7 @@ export const command: Command<typeof options> = {
             rows_read: f.rowsRead,
             rows_loaded: f.rowsLoaded,
             rows_rejected: f.rowsRejected,
+            rows_reaching_no_seller: f.rowsWarned,
             resolved_through_run: r.resolvedThroughRun,
           },
           detail: f.status === 'skipped' ? 'imported before; nothing added' : `file ${f.status}`,
@@ -60,13 +63,24 @@ export const command: Command<typeof options> = {
         const lines = [
           f.status === 'skipped'
             ? `sangloc: ${file} was imported before (same content); nothing added`
-            : `sangloc: ${file}: ${f.rowsRead} row(s) read, ${f.rowsLoaded} loaded, ${f.rowsRejected} rejected`,
+            : `sangloc: ${file}: ${f.rowsRead} row(s) read, ${f.rowsLoaded} loaded, ${f.rowsRejected} rejected` +
+              (f.rowsWarned ? `, ${f.rowsWarned} naming no seller` : ''),
           ...(r.resolvedThroughRun
             ? [`  ${r.resolvedThroughRun} named by entity id or record key, found in run ${run?.runId}`]
             : []),
           ...r.rejects.map((x) => `  line ${x.line ?? '?'}${x.column ? ` (${x.column})` : ''}: ${x.reason}`),
           ...(f.rowsRejected > r.rejects.length
             ? [`  … ${f.rowsRejected - r.rejects.length} more rejects (table rejects, run_id ${r.importId})`]
+            : []),
+          ...(f.rowsWarned
+            ? [
+                `  warning: ${basename(file)}: ${fmt().int(f.rowsWarned)} loaded row(s) name no seller entity ` +
+                  'in the warehouse (kept; they count once a run links a seller to them):',
+                ...r.warnings.map((x) => `  line ${x.line ?? '?'}${x.column ? ` (${x.column})` : ''}: ${x.reason}`),
+                ...(f.rowsWarned > r.warnings.length
+                  ? [`  … ${f.rowsWarned - r.warnings.length} more (table ingest_warnings, run_id ${r.importId})`]
+                  : []),
+              ]
             : []),
           `  outcomes in the ` +
             `warehouse: ${r.outcomesInWarehouse}` +

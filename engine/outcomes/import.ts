@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import { loadDelivery, type FileLoad } from '../ingest/load.js';
 import type { Logger } from '../log.js';
 import { installNormalizeMacros } from '../normalize/sql.js';
-import type { Db } from '../warehouse/db.js';
+import { literal, type Db } from '../warehouse/db.js';
 import { runModels } from '../warehouse/pipeline.js';
 import type { Workspace } from '../warehouse/workspace.js';
 import { resolveThroughRun, type ResolvingRun } from './through-run.js';
@@ -22,6 +22,11 @@ export interface OutcomeImport {
   file: FileLoad;
   /** The first rejects (line, column, reason), for the terminal. */
   rejects: { line: number | null; column: string | null; reason: string }[];
+  /**
+   * The first loaded rows whose subject reaches no seller entity of the warehouse (line, column, reason;
+   * every one in `ingest_warnings` and counted in `file.rowsWarned`). Empty before the first run.
+   */
+  warnings: { line: number | null; column: string | null; reason: string }[];
   /** Outcome rows (subject × period) now in the warehouse, and how many reach an entity. */
   outcomesInWarehouse: number;
   outcomesMatched: number | null;
@@ -135,6 +140,8 @@ export async function importOutcomes(
         (hasEntities && (m.name === 'int_outcome_entities' || m.name === 'mart_entity_outcomes')),
       opts.log,
     );
+    const warnings =
+      hasEntities && load.status === 'loaded' ? await warnUnmatched(db, load, importId, basename(file)) : [];
     const rejects = await db.all<{ line: number | null; column: string | null; reason: string }>(
       `select line, "column", reason from rejects where run_id = $r order by line nulls first limit 20`,
       { r: importId },
@@ -148,6 +155,7 @@ export async function importOutcomes(
       importId,
       file: load,
       rejects,
+      warnings,
       outcomesInWarehouse,
       outcomesMatched,
       archived,
@@ -156,4 +164,55 @@ export async function importOutcomes(
   } finally {
     rmSync(inbox, { recursive: true, force: true });
   }
+}
+
+/** The identifier kinds of a subject as a warning names them (never the value). */
+const subjectKindText: Record<string, string> = {
+  tax_id: 'tax code',
+  national_id: 'national ID',
+  phone: 'phone number',
+  entity_id: 'entity id',
+  platform_shop: 'shop',
+  domain: 'website domain',
+  account: 'bank account',
+  waybill: 'waybill',
+};
+
+/**
+ * Records a warning (`ingest_warnings`, column subject_id) for each loaded row of this file whose
+ * subject reaches no seller entity of the warehouse (`int_outcome_entities`, just rebuilt): the row
+ * is kept, since a later run may link a seller to it, but trains nothing until then. Counts them in
+ * `load.rowsWarned`; returns the first 20 for the terminal. Reasons name the identifier kind only.
+ */
+async function warnUnmatched(
+  db: Db,
+  load: FileLoad,
+  importId: string,
+  fileName: string,
+): Promise<{ line: number | null; column: string | null; reason: string }[]> {
+  const kindSql = `case o.subject_type ${Object.entries(subjectKindText)
+    .map(([t, k]) => `when ${literal(t)} then ${literal(k)}`)
+    .join(' ')} else o.subject_type end`;
+  await db.exec(
+    `insert into ingest_warnings
+     select $run, $f, 'outcomes', $file, o._line, 'subject_id', o.subject_id,
+            'no seller entity in the warehouse has this ' || ${kindSql} || ' (as of the last run): the outcome ' ||
+            'is kept but trains nothing and excludes no case until a run links a seller to it; check the ' ||
+            'subject_type and subject_id'
+     from stg_outcomes o
+     where o._file_id = $f and not exists (
+       select 1 from int_outcome_entities e
+       where e.subject_type = o.subject_type and e.subject_id = o.subject_id and e.entity_id is not null)
+     order by o._line`,
+    { run: importId, f: load.fileId!, file: fileName },
+  );
+  load.rowsWarned =
+    (await db.value<number>(
+      `select count(distinct line)::bigint from ingest_warnings where run_id = $run and file_id = $f`,
+      { run: importId, f: load.fileId! },
+    )) ?? 0;
+  return db.all<{ line: number | null; column: string | null; reason: string }>(
+    `select line, "column", reason from ingest_warnings where run_id = $run and file_id = $f order by line limit 20`,
+    { run: importId, f: load.fileId! },
+  );
 }

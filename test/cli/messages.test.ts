@@ -122,3 +122,29 @@ describe('outcomes import names the file as given (QA item 9)', () => {
     expect(existsSync(join(ws, 'tmp')) ? readdirSync(join(ws, 'tmp')) : []).toEqual([]);
   });
 });
+
+describe('outcomes naming no seller (QA item 10)', () => {
+  it('are kept, counted and warned per row with the identifier kind, never the value', async () => {
+    const known = cases.find((c) => c.tax_ids.length > 0)!.tax_ids[0]!;
+    const file = join(root, 'audits-unmatched.csv');
+    writeFileSync(
+      file,
+      [
+        'subject_type,subject_id,period,result,assessed_revenue,assessed_tax,closed_on,selection',
+        'national_id,079999999999,2025,undeclared,1000,10,2026-08-20,risk',
+        'phone,0912 345 678,2025,undeclared,1000,10,2026-08-20,risk',
+        `tax_id,${known},2025,compliant,,,2026-08-20,random`,
+      ].join('\n') + '\n',
+    );
+    const r = await cli(['outcomes', 'import', file, '--workspace', ws, '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`${file}: 3 row(s) read, 3 loaded, 0 rejected, 2 naming no seller`);
+    expect(r.out).toContain('warning: audits-unmatched.csv: 2 loaded row(s) name no seller entity');
+    expect(r.out).toContain('line 2 (subject_id): no seller entity in the warehouse has this national ID');
+    expect(r.out).toContain('line 3 (subject_id): no seller entity in the warehouse has this phone number');
+    expect(r.out).not.toContain('line 4 (subject_id)');
+    for (const v of ['079999999999', '0912 345 678', '0912345678', known]) expect(r.out + r.err).not.toContain(v);
+    const audit = readFileSync(join(ws, 'audit.log'), 'utf8').trim().split('\n').at(-1)!;
+    expect(JSON.parse(audit).rows).toMatchObject({ rows_loaded: 3, rows_reaching_no_seller: 2 });
+  });
+});
