@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { changedSettings, configHash, rulesForYear, type Config } from './config/index.js';
 import type { TaxYearRules } from './config/tax-rules.js';
-import { RunFailedError } from './errors.js';
+import { InputError, RunFailedError } from './errors.js';
 import { formatRejects, loadProblems, topRejects, type FileRejects, type LoadProblem } from './ingest/report.js';
 import { loadDelivery, type LoadSummary } from './ingest/load.js';
 import { assertRequiredSources } from './ingest/required.js';
@@ -100,6 +100,14 @@ export async function runBatch(opts: RunOptions): Promise<RunResult> {
   process.umask(0o077);
   const changed = changedSettings(opts.config);
   for (const line of changed.length ? changed : ['defaults only']) opts.log.info(`config: ${line}`);
+  // Before the workspace is made: a missing --input is a typo, not a failed run to keep in failed/.
+  if (!existsSync(opts.input) || !statSync(opts.input).isDirectory())
+    throw new InputError(
+      opts.input,
+      existsSync(opts.input)
+        ? 'not a folder; --input takes the folder holding the delivery files'
+        : 'no such folder; check the path given to --input',
+    );
   const ws = openWorkspace(opts.workspace);
   const lock = await acquireLock(ws, { wait: opts.wait });
   const startedAt = new Date();

@@ -128,7 +128,8 @@ export function optionalInt(args: ParsedArgs, flag: string, min = -Infinity, max
   const v = args.values[flag];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) {
+  // Digits only: Number() also reads 2025.0, 2e3, 0x7e9 and ' 2025 ' as integers.
+  if (typeof v !== 'string' || !/^-?[0-9]+$/.test(v) || !Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(
       `--${flag} must be an integer between ${min} and ${max}, got ${typedValueForMessage(String(v))}.`,
     );

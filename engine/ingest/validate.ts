@@ -74,10 +74,9 @@ function checksFor(col: ColumnSpec, presentInFile: boolean, source: string): Che
       when(`not regexp_full_match(${v}, '[0-9]{1,12}')`, 'not a whole number ≥ 0');
       break;
     case 'date':
-      when(
-        `${p} is null or not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`,
-        'not a date in YYYY-MM-DD form',
-      );
+      when(`not regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')`, 'not a date in YYYY-MM-DD form');
+      // In the form but no such day (2025-02-30, 2025-13-01): say so, not that the form is wrong.
+      when(`${p} is null`, 'not a real date (no such day or month; the YYYY-MM-DD form is right)');
       when(`year(${p}) not between 1990 and 2100`, 'date out of range (1990–2100)');
       break;
     case 'timestamp':

@@ -148,3 +148,28 @@ describe('outcomes naming no seller (QA item 10)', () => {
     expect(JSON.parse(audit).rows).toMatchObject({ rows_loaded: 3, rows_reaching_no_seller: 2 });
   });
 });
+
+describe('cheap ones of QA item 11', () => {
+  it.each(['2025.0', '2e3', '0x7e9', ' 2025'])('--tax-year %s is not an integer as typed: exit 2', async (y) => {
+    const r = await cli([
+      'run',
+      '--input',
+      join(root, 'never'),
+      '--workspace',
+      join(root, 'ws-never'),
+      '--tax-year',
+      y,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--tax-year must be an integer between 2000 and 2100');
+    expect(existsSync(join(root, 'ws-never'))).toBe(false);
+  });
+
+  it('run --input of a folder that does not exist fails before a workspace or failed/ folder is made', async () => {
+    const target = join(root, 'ws-no-input');
+    const r = await cli(['run', '--input', join(root, 'no-such-delivery'), '--workspace', target, '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${join(root, 'no-such-delivery')}: no such folder; check the path given to --input`);
+    expect(existsSync(target)).toBe(false);
+  });
+});

@@ -39,7 +39,7 @@ const cases: Case[] = [
     loaded: { W1: 2, W3: 5 },
     rejects: [
       [4, /fields where the header has/],
-      [6, /not a date/],
+      [6, /not a real date/], // month 13: in the form, no such date
     ],
   },
   {

@@ -60,7 +60,7 @@ const cases: Case[] = [
       [2, 'declared_revenue', /negative amount/],
       [3, 'period', /not a period/],
       [4, 'declared_revenue', /not a whole VND amount/],
-      [5, 'filed_on', /not a date/],
+      [5, 'filed_on', /^not a real date/],
       [6, 'tax_id', /required value is empty/],
       [7, 'declared_revenue', /implausibly large/],
     ],
