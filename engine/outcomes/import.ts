@@ -94,7 +94,14 @@ export async function importOutcomes(
   const inbox = join(ws.tmpDir, `${importId}-${process.pid}`);
   const copy = join(inbox, name);
   // What the loader says of the copy is said of the person's file: never the internal tmp path.
-  const asGiven = (m: string) => m.split(copy).join(file).split(name).join(basename(file));
+  // One file is imported: the loader's "the other files still load" says nothing here.
+  const asGiven = (m: string) =>
+    m
+      .split(copy)
+      .join(file)
+      .split(name)
+      .join(basename(file))
+      .replace(/; the other files still load$/, '');
   const log: Logger = {
     info: (m) => opts.log.info(asGiven(m)),
     warn: (m) => opts.log.warn(asGiven(m)),

@@ -119,6 +119,7 @@ describe('outcomes import names the file as given (QA item 9)', () => {
     expect(r.err).toContain(`sangloc outcomes: ${file}:1: the file is empty`);
     expect(r.err).not.toContain(join(ws, 'tmp'));
     expect(r.err).not.toContain('outcomes_audits-empty.csv');
+    expect(r.err).not.toContain('the other files still load');
     expect(existsSync(join(ws, 'tmp')) ? readdirSync(join(ws, 'tmp')) : []).toEqual([]);
   });
 });
