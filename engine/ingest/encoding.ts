@@ -151,3 +151,34 @@ function composeToUtf8(): Transform {
     },
   });
 }
+
+/**
+ * Copies a CSV with every `\r\n` written `\n` into `dir` and returns the copy's path: DuckDB's reader
+ * refuses a file whose lines end both ways (an LF export with a CRLF line or CRLF blank lines
+ * appended, a CRLF file with `\n\n` at its end) whole, with "the CSV Parser state machine reached an
+ * invalid state". Every line keeps its number, so rejects name the delivered file's lines; a
+ * `\r\n` inside a quoted value becomes `\n` too.
+ *
+ * @example const lf = await normalizeLineEndings('cod_shipments_ghn.csv', tmp); // tmp/lf-cod_shipments_ghn.csv
+ */
+export async function normalizeLineEndings(path: string, dir: string): Promise<string> {
+  const out = join(dir, `lf-${basename(path)}`);
+  let carry = false; // the previous chunk ended with `\r`
+  await pipeline(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        // latin1 maps bytes to characters one to one: the UTF-8 bytes pass through unchanged.
+        let text = (carry ? '\r' : '') + chunk.toString('latin1');
+        carry = text.endsWith('\r');
+        if (carry) text = text.slice(0, -1);
+        done(null, Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1'));
+      },
+      flush(done) {
+        done(null, carry ? Buffer.from('\r', 'latin1') : undefined);
+      },
+    }),
+    createWriteStream(out),
+  );
+  return out;
+}

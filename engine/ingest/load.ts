@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from '../warehouse/db.js';
@@ -7,7 +7,7 @@ import { ensureIngestSchema, rawTable } from './schema.js';
 import { installNormalizeMacros } from '../normalize/sql.js';
 import type { Logger } from '../log.js';
 import { InputError, withoutQuotedValues } from '../errors.js';
-import { convertToUtf8, encodingToRead } from './encoding.js';
+import { convertToUtf8, encodingToRead, normalizeLineEndings } from './encoding.js';
 import {
   describeDialect,
   showDelimiter,
@@ -304,6 +304,17 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
       // The scanner follows quotes as the reader does: a file quoting otherwise is scanned again.
       if (!lines || sniff.dialect.quote !== '"' || sniff.dialect.escape !== '"')
         lines = scanCsv(readPath, { quote: sniff.dialect.quote, escape: sniff.dialect.escape });
+      if (lines.crlfBreaks > 0 && lines.lfBreaks > 0) {
+        // DuckDB refuses a file whose lines end both ways; a copy ending every line in LF has the same lines.
+        const dir = converted ? dirname(converted) : mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sangloc-lf-'));
+        readPath = await normalizeLineEndings(readPath, dir);
+        converted ??= readPath;
+        const note =
+          `mixed line endings (${fmt().int(lines.crlfBreaks)} line(s) end in CRLF, ${fmt().int(lines.lfBreaks)} ` +
+          `in LF, empty lines included): read as if every line ended in LF; line numbers are the file's`;
+        reading.hints.push(note);
+        opts.log.info(`${file.name}: ${note}`);
+      }
       opts.log.info(`${file.name}: ${describeDialect(sniff)}, ${reading.encoding}`);
     }
     step('sniff');
@@ -344,7 +355,10 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     };
   } catch (err) {
     await db.exec('rollback').catch(() => undefined);
-    const message = err instanceof InputError ? err.message : await loadErrorMessage(db, file, err as Error);
+    const message =
+      err instanceof InputError
+        ? err.message
+        : await loadErrorMessage(db, file, err as Error, file.format === 'csv' ? (converted ?? file.path) : undefined);
     if (err instanceof InputError && err.fix) Object.assign(reading.fix, err.fix);
     opts.log.warn(`${file.name}: ${message}; the other files still load`);
     await recordFile(db, fileId, file, sha256, opts.runId, { read: 0, loaded: 0, rejected: 0 }, 'failed', message, []);
@@ -396,8 +410,20 @@ const firstLine = (s: string) => s.split('\n')[0]!.slice(0, 300);
  *
  * @example await loadErrorMessage(db, file, err) // 'cannot be read: a text value is not valid UTF-8 …'
  */
-export async function loadErrorMessage(db: Db, file: DeliveryFile, err: Error): Promise<string> {
+export async function loadErrorMessage(db: Db, file: DeliveryFile, err: Error, csvPath?: string): Promise<string> {
   const text = err.message ?? String(err);
+  if (/state machine reached an invalid state/i.test(text)) {
+    // Mixed CRLF / LF line ends are read (normalizeLineEndings); what is left is a line break DuckDB cannot
+    // follow, such as a lone CR (old Mac line end) among LF or CRLF lines.
+    const line = csvPath ? firstLoneCr(csvPath) : undefined;
+    return new InputError(
+      file.path,
+      `cannot be read: its line breaks are mixed in a way the CSV reader cannot follow` +
+        (line ? ` (a lone carriage return, CR without LF, on line ${line})` : '') +
+        `; save the file again as "CSV UTF-8", or replace every line break with LF (or every one with CRLF)`,
+      line,
+    ).message;
+  }
   if (/out of memory|could not allocate/i.test(text)) {
     const limit = await db.value<string>(`select current_setting('memory_limit')`).catch(() => '?');
     return (
@@ -413,6 +439,32 @@ export async function loadErrorMessage(db: Db, file: DeliveryFile, err: Error): 
     );
   }
   return `cannot be read: ${withoutQuotedValues(firstLine(text), { [file.path]: file.name })}`;
+}
+
+/** The line (1-based) of the first carriage return not followed by a line feed, if any. Read in 1 MB chunks. */
+export function firstLoneCr(path: string): number | undefined {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let line = 1;
+  let pendingCr = false; // the previous chunk ended with CR
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return pendingCr ? line : undefined;
+      if (pendingCr && buf[0] !== 0x0a) return line;
+      for (let i = buf.indexOf(0x0d); i !== -1 && i < n; i = buf.indexOf(0x0d, i + 1)) {
+        if (i === n - 1) break;
+        if (buf[i + 1] !== 0x0a) {
+          for (let k = 0; k < i; k++) if (buf[k] === 0x0a) line++;
+          return line;
+        }
+      }
+      pendingCr = buf[n - 1] === 0x0d;
+      for (let k = buf.indexOf(0x0a); k !== -1 && k < n; k = buf.indexOf(0x0a, k + 1)) line++;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Name of the column keeping a value as delivered when the config converts it to contract form. */

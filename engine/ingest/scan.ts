@@ -23,6 +23,10 @@ export interface CsvScan {
   /** Line breaks inside quoted fields; 0 means record number = line number throughout. */
   quotedNewlines: number;
   drift: LineDrift[];
+  /** Line breaks outside quotes written `\r\n` and `\n` alone (empty lines included): both > 0 is a file of mixed
+   * line endings, which DuckDB's reader refuses whole (normalizeLineEndings). */
+  crlfBreaks: number;
+  lfBreaks: number;
 }
 
 const LF = 0x0a;
@@ -59,6 +63,8 @@ export function scanCsv(path: string, options: { hash?: boolean; quote?: string;
   let prevByte = -1; // last byte of the previous chunk
   const drift: LineDrift[] = [];
   let offset = 0; // start line − record number of the current record
+  let crlfBreaks = 0;
+  let lfBreaks = 0;
   // Called when record `records` starts on line `lines`: a change of offset is a drift entry.
   const started = () => {
     if (lines - records === offset) return;
@@ -86,6 +92,8 @@ export function scanCsv(path: string, options: { hash?: boolean; quote?: string;
             // DuckDB skips empty lines (LF or CR LF alone): they start no record.
             const length = bytes + nl - recordStart;
             const before = nl > 0 ? buf[nl - 1] : prevByte;
+            if (before === CR) crlfBreaks++;
+            else lfBreaks++;
             if (!(length === 0 || (length === 1 && before === CR))) records++;
             recordStart = bytes + nl + 1;
             started();
@@ -112,7 +120,7 @@ export function scanCsv(path: string, options: { hash?: boolean; quote?: string;
     records = 0;
     lines = 0;
   }
-  return { sha256: hash?.digest('hex'), bytes, records, lines, quotedNewlines, drift };
+  return { sha256: hash?.digest('hex'), bytes, records, lines, quotedNewlines, drift, crlfBreaks, lfBreaks };
 }
 
 /** Whether the byte at `q` follows an odd run of escape bytes (the run may start in the previous chunk: its last

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { normalizeLineEndings } from '../../engine/ingest/encoding.js';
 import { lineOfRecord, scanCsv } from '../../engine/ingest/scan.js';
 import { tempDir, writeFiles } from '../helpers.js';
 
@@ -127,5 +129,28 @@ describe('scanCsv: record number → physical line', () => {
         { afterRecord: 4, extraLines: 3 },
       ]),
     ).toBe(line);
+  });
+});
+
+describe('mixed line endings (QA item 5): counted outside quotes, normalised to LF with the same lines', () => {
+  it.each([
+    ['LF', 'a,b\n1,2\n', 0, 2],
+    ['CRLF', 'a,b\r\n1,2\r\n', 2, 0],
+    ['LF with CRLF blank lines appended', 'a,b\n1,2\r\n\r\n', 2, 1],
+    ['CRLF with LF blank lines appended', 'a,b\r\n1,2\r\n\n\n', 2, 2],
+    ['a quoted CRLF in an LF file is not a line end', 'a,b\n1,"x\r\ny"\n', 0, 2],
+  ])('%s', (name, content, crlf, lf) => {
+    const file = `${name.replace(/\W+/g, '_')}.csv`;
+    const s = scanCsv(join(writeFiles(dir, { [file]: content }), file));
+    expect([s.crlfBreaks, s.lfBreaks]).toEqual([crlf, lf]);
+  });
+
+  it('normalizeLineEndings writes every CRLF as LF, also one split across 1 MB chunks', async () => {
+    // The first chunk ends with the `\r` of a CRLF whose `\n` opens the next one.
+    const content = 'a,b\n' + 'x'.repeat((1 << 20) - 5) + '\r\n1,"ễ\r\nq"\r\n2,z\n';
+    const path = join(writeFiles(dir, { 'mixed.csv': content }), 'mixed.csv');
+    const out = await normalizeLineEndings(path, dir);
+    expect(readFileSync(out, 'utf8')).toBe(content.replace(/\r\n/g, '\n'));
+    expect(scanCsv(out).lines).toBe(scanCsv(path).lines);
   });
 });
