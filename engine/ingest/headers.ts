@@ -429,6 +429,9 @@ export function mapHeaders(
   source: SourceName,
   fileHeaders: string[],
   override?: Record<string, string>,
+  /** Further names per column, tried in order when the header itself names no column (a two-row header's
+   * group and sub-header, joined: `joinTwoRowHeader`). */
+  alternatives?: readonly (readonly string[] | undefined)[],
 ): HeaderMapping {
   const spec = sources[source];
   const idx = synonymIndex(source);
@@ -438,19 +441,22 @@ export function mapHeaders(
   const found = new Map<string, { how: keyof typeof RANK; at: number[] }>();
   const claimed = new Set<number>();
   fileHeaders.forEach((h, i) => {
-    const n = normalizeHeader(h ?? '');
-    if (n === '') return;
+    if (normalizeHeader(h ?? '') === '') return;
     let contract: string | undefined;
-    let how: keyof typeof RANK;
-    if (overrides.has(n)) {
-      contract = overrides.get(n);
-      how = 'config';
-    } else if (idx.exact.has(n)) {
-      contract = idx.exact.get(n);
-      how = 'exact';
-    } else {
-      contract = idx.synonym.get(n);
-      how = 'synonym';
+    let how: keyof typeof RANK = 'synonym';
+    for (const name of [h ?? '', ...(alternatives?.[i] ?? [])]) {
+      const n = normalizeHeader(name);
+      if (overrides.has(n)) {
+        contract = overrides.get(n);
+        how = 'config';
+      } else if (idx.exact.has(n)) {
+        contract = idx.exact.get(n);
+        how = 'exact';
+      } else {
+        contract = idx.synonym.get(n);
+        how = 'synonym';
+      }
+      if (contract !== undefined) break;
     }
     if (contract === undefined || !spec.columns.some((c) => c.name === contract)) return;
     claimed.add(i);
@@ -553,4 +559,60 @@ export function findHeaderRow(
     if (reqFound >= need && (mappedCount >= 2 || mappedCount === nonEmpty)) return { rowIndex: r, mapping };
   }
   return null;
+}
+
+/**
+ * A header written over two rows (agency exports: a group cell such as `Người gửi` merged across the
+ * sub-headers `Họ tên`, `Số điện thoại`, `Địa chỉ` below it, every other header cell merged down over
+ * both rows), read as one: the sub-header columns become `Người gửi / Số điện thoại`, recognised
+ * under `Số điện thoại người gửi` or `Người gửi số điện thoại`, or under the sub-header alone when
+ * the group itself names a column of the source (`Người gửi`, `Tài khoản nhận tiền`; a group such as
+ * `Người nhận` does not, so its `Số điện thoại` is not taken for the sender's). Undefined unless
+ * `below` (the row under `top`) is such a sub-header row: text only, every value under a group
+ * cell's span (the group cell, then empty top cells), none under a header cell that spans no
+ * sub-headers (a data row fills those), at least one under an empty top cell. A merged cell's value
+ * is in its first cell, the others are empty.
+ *
+ * @example joinTwoRowHeader('cod_shipments', ['Mã vận đơn', 'Người gửi', '', 'Tiền thu hộ'],
+ *   ['', 'Họ tên', 'Số điện thoại', ''])
+ *   // { header: ['Mã vận đơn', 'Người gửi / Họ tên', 'Người gửi / Số điện thoại', 'Tiền thu hộ'], … }
+ */
+export function joinTwoRowHeader(
+  source: SourceName,
+  top: readonly string[],
+  below: readonly string[],
+  override?: Record<string, string>,
+): { header: string[]; alternatives: string[][] } | undefined {
+  const width = Math.max(top.length, below.length);
+  const t = (j: number) => (normalizeHeader(top[j] ?? '') === '' ? '' : (top[j] ?? '').trim());
+  const b = (j: number) => (normalizeHeader(below[j] ?? '') === '' ? '' : (below[j] ?? '').trim());
+  let underEmpty = 0;
+  const group: (string | undefined)[] = [];
+  for (let j = 0, current: string | undefined; j < width; j++) {
+    if (t(j) !== '') current = t(j);
+    group.push(current);
+    if (b(j) === '') continue;
+    // Header words, not values: no number, date or amount.
+    if (/^[\d\s.,:/+-]+$/.test(b(j))) return undefined;
+    if (current === undefined) return undefined;
+    if (t(j) === '') underEmpty++;
+    // A header cell with a sub-header below it must span further sub-headers (a group), else it is a
+    // header merged down and a value below it is data.
+    else if (!(j + 1 < width && t(j + 1) === '' && b(j + 1) !== '')) return undefined;
+  }
+  if (underEmpty === 0) return undefined;
+  const groupNames = (g: string) => mapHeaders(source, [g], override).columns.length > 0;
+  const header: string[] = [];
+  const alternatives: string[][] = [];
+  for (let j = 0; j < width; j++) {
+    const g = group[j];
+    if (b(j) === '' || g === undefined) {
+      header.push(t(j) !== '' ? t(j) : b(j));
+      alternatives.push([]);
+      continue;
+    }
+    header.push(`${g} / ${b(j)}`);
+    alternatives.push([`${b(j)} ${g}`, `${g} ${b(j)}`, ...(groupNames(g) ? [b(j)] : [])]);
+  }
+  return { header, alternatives };
 }

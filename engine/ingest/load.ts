@@ -286,6 +286,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
       converted = join(mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sangloc-xlsx-')), 'part');
       ({ staged: workbook, xlsx } = await stageWorkbook(db, file, dirname(converted), cfg, opts, reading));
       for (const note of xlsx.notes) opts.log.warn(`${file.name}: ${note}`);
+      if (xlsx.twoRowHeader) reading.hints.push(xlsx.twoRowHeader);
     }
     if (file.format === 'csv') {
       const head = headBytes(file.path);

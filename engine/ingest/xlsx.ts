@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { InputError } from '../errors.js';
-import { findHeaderRow, mapHeaders, type HeaderMapping } from './headers.js';
+import { findHeaderRow, joinTwoRowHeader, mapHeaders, type HeaderMapping } from './headers.js';
 import type { SourceIngestConfig } from './options.js';
 import { sources, type ColumnType, type SourceName } from './sources.js';
 
@@ -108,6 +108,8 @@ export interface XlsxStaged {
   parts: string[];
   /** What happened to the other sheets (empty, duplicate, no header), for the log. */
   notes: string[];
+  /** Set when the header is written over two rows and was read as one (also in `notes`). */
+  twoRowHeader?: string;
 }
 
 /** Rows per CSV part: parts are loaded while the next ones are parsed. */
@@ -133,6 +135,10 @@ interface SheetScan {
 interface Chosen {
   scan: SheetScan;
   rowIndex: number;
+  /** The header's cells: the header row's, or a two-row header's joined (`Người gửi / Số điện thoại`). */
+  header: string[];
+  /** The last header row (1-based): the row below `rowIndex` for a two-row header. */
+  lastHeaderRow: number;
   mapping: HeaderMapping;
   /** File columns written (0-based) and the contract type of the column each feeds. */
   cols: number[];
@@ -175,6 +181,7 @@ export async function stageXlsx(
   let rows = 0;
   let partRows = 0;
   let blankRows = 0;
+  let twoRowNote: string | undefined;
   const flush = () => {
     if (!buf) return;
     if (out === undefined) {
@@ -218,7 +225,8 @@ export async function stageXlsx(
       const scan: SheetScan = { name, head: [], found: null, nonEmptyRows: 0 };
       scans.push(scan);
       const wanted = wantSheet === undefined || wantSheet === name || wantSheet === sheetNo;
-      const scanUntil = wantRow !== undefined ? Math.max(wantRow, 1) : HEADER_SCAN_ROWS;
+      // (a configured header row's next row too: it may be the second row of a two-row header)
+      const scanUntil = wantRow !== undefined ? Math.max(wantRow, 1) + 1 : HEADER_SCAN_ROWS;
       // The first rows are kept as read until the header is known (they may be data rows).
       const held: { n: number; values: unknown[]; row: ExcelJS.Row }[] = [];
       let decided = false;
@@ -238,13 +246,18 @@ export async function stageXlsx(
           conflicts.push(name);
           return;
         }
-        const { mapping, rowIndex } = scan.found;
+        const { rowIndex } = scan.found;
+        const two = twoRowHeader(path, source, name, scan.head, rowIndex, rename);
+        const mapping = two?.mapping ?? scan.found.mapping;
+        const header = two?.header ?? scan.head[rowIndex]!;
+        const lastHeaderRow = rowIndex + (two ? 2 : 1);
+        if (two) twoRowNote = two.note;
         const cols = mapping.columns.map((c) => c.fileIndex);
         const types = mapping.columns.map((c) => spec.columns.find((s) => s.name === c.contract)!.type);
-        chosen = writing = { scan, rowIndex, mapping, types, cols };
-        sink.onHeader?.(name, rowIndex + 1, scan.head[rowIndex]!, mapping);
+        chosen = writing = { scan, rowIndex, header, lastHeaderRow, mapping, types, cols };
+        sink.onHeader?.(name, rowIndex + 1, header, mapping);
         partHeader = ['_line', ...cols.map((i) => `c${i}`)].join(',') + '\n';
-        for (const h of held) if (h.n > rowIndex + 1) writeRow(writing, h.n, h.values, h.row);
+        for (const h of held) if (h.n > lastHeaderRow) writeRow(writing, h.n, h.values, h.row);
       };
       for await (const r of ws) {
         const row = r as ExcelJS.Row;
@@ -286,6 +299,10 @@ export async function stageXlsx(
     if (out !== undefined) closeSync(out);
   }
   const staged = finish(path, source, cfg, scans, chosen, conflicts, rows, parts);
+  if (twoRowNote) {
+    staged.notes.push(twoRowNote);
+    staged.twoRowHeader = twoRowNote;
+  }
   if (blankRows)
     staged.notes.push(
       `${blankRows} row(s) below the header of sheet "${staged.sheet}" have no value in a recognised column ` +
@@ -308,6 +325,49 @@ export async function stageXlsx(
       staged.notes.push(`sheet "${c}" has the same content as sheet "${staged.sheet}"; loaded once`);
   }
   return staged;
+}
+
+/**
+ * The header of a sheet whose header row `rowIndex` has a second header row below it (group cells
+ * merged over sub-headers, `joinTwoRowHeader`): the joined header, its mapping and a note for the
+ * log. Undefined when the next row is not a header row. A next row that names columns of the source
+ * by itself but is not laid out under the header's groups refuses the file: taking either row alone
+ * would map columns wrongly or reject every row.
+ */
+function twoRowHeader(
+  path: string,
+  source: SourceName,
+  sheet: string,
+  head: string[][],
+  rowIndex: number,
+  rename: Record<string, string> | undefined,
+): { header: string[]; mapping: HeaderMapping; note: string } | undefined {
+  const top = head[rowIndex] ?? [];
+  const below = head[rowIndex + 1];
+  if (!below) return undefined;
+  const joined = joinTwoRowHeader(source, top, below, rename);
+  if (!joined) {
+    const own = mapHeaders(source, below, rename);
+    const numbers = below.some((c) => /^[\d\s.,:/+-]+$/.test(c) && /\d/.test(c));
+    if (own.columns.length + own.ambiguous.length >= 2 && !numbers) {
+      throw new InputError(
+        path,
+        `sheet "${sheet}": rows ${rowIndex + 1} and ${rowIndex + 2} both hold column names, but not as a ` +
+          `header over two rows (group cells above their sub-headers) can be read; make the header one row, ` +
+          `or set ingest.sources.${source}.headerRow to the row holding the column names`,
+      );
+    }
+    return undefined;
+  }
+  const mapping = mapHeaders(source, joined.header, rename, joined.alternatives);
+  const subs = joined.header.filter((h, j) => h !== (top[j] ?? '').trim() && h.includes(' / '));
+  return {
+    header: joined.header,
+    mapping,
+    note:
+      `sheet "${sheet}": header over rows ${rowIndex + 1}–${rowIndex + 2} (group cells above sub-headers), ` +
+      `read as one row: ${subs.map((h) => `"${h}"`).join(', ')}`,
+  };
 }
 
 const hasValue = (values: unknown[]) => values.some((v) => v !== null && v !== undefined && v !== '');
@@ -387,7 +447,7 @@ function finish(
       notes.push(`sheet "${s.name}" not loaded (config ${at}.sheet = ${JSON.stringify(cfg.sheet)})`);
     else notes.push(`sheet "${s.name}" has no header row for ${source}; skipped`);
   }
-  const header = (chosen.scan.head[chosen.rowIndex] ?? []).map((h) => h ?? '');
+  const header = chosen.header.map((h) => h ?? '');
   return {
     sheet: chosen.scan.name,
     headerRow: chosen.rowIndex + 1,

@@ -196,6 +196,74 @@ const workbooks = {
       ],
     },
   ],
+  // A carrier's COD list with its header over two rows (QA item 1): group cells ("Người gửi", "Tài khoản nhận
+  // tiền", "Người nhận") merged across their sub-headers, every other header cell merged down over both rows.
+  twoRowHeader: [
+    {
+      name: 'Data',
+      merges: ['A1:M1', 'A3:A4', 'B3:B4', 'C3:F3', 'G3:G4', 'H3:H4', 'I3:I4', 'J3:K3', 'L3:M3'],
+      rows: [
+        ['BẢNG KÊ ĐƠN HÀNG THU HỘ (COD) THÁNG 11/2026'],
+        null,
+        [
+          'Đơn vị vận chuyển',
+          'Mã vận đơn',
+          'Người gửi',
+          null,
+          null,
+          null,
+          'Ngày lấy hàng',
+          'Tiền thu hộ',
+          'Trạng thái',
+          'Tài khoản nhận tiền',
+          null,
+          'Người nhận',
+        ],
+        [
+          null,
+          null,
+          'Họ tên',
+          'Số điện thoại',
+          'Địa chỉ',
+          'Tỉnh',
+          null,
+          null,
+          null,
+          'Ngân hàng',
+          'Số tài khoản',
+          'Họ tên',
+          'Số điện thoại',
+        ],
+        [
+          'JNT',
+          'JNT0001',
+          'Nguyễn Văn An',
+          '0912345678',
+          '12 Lê Lợi',
+          'Khánh Hòa',
+          day('2026-11-02'),
+          350000,
+          'delivered',
+          'VCB',
+          '0011001234567',
+          'Trần Thị Bình',
+          '0987654321',
+        ],
+        ['JNT', 'JNT0002', 'Nguyễn Văn An', '0912345678', '12 Lê Lợi', 'Khánh Hòa', day('2026-11-03'), 420000],
+      ],
+    },
+  ],
+  /** A second row of column names that is not laid out under group cells: which row is the header cannot be told. */
+  twoHeaderRows: [
+    {
+      name: 'Data',
+      rows: [
+        ['Đơn vị vận chuyển', 'Mã vận đơn', 'Người gửi', 'Tiền thu hộ'],
+        ['ĐVVC', 'Mã VĐ', 'Tên người gửi', 'Thu hộ'],
+        ['JNT', 'JNT0001', 'Nguyễn Văn An', 350000],
+      ],
+    },
+  ],
   /** Not a workbook exceljs could write: the first bytes of an OLE2 (.xls) file. */
   legacyXls: null,
   /** Half a zip file. */
