@@ -30,6 +30,7 @@ import {
   warningListSql,
   type Check,
 } from './validate.js';
+import { builtinFormSql } from './values.js';
 import { stageXlsx, type XlsxStaged } from './xlsx.js';
 import { fmt } from '../format.js';
 
@@ -321,6 +322,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     step('sniff');
     const staged = workbook ?? (await stageFile(db, file, readPath, lines, cfg, opts, sniff, reading));
     step('read+check');
+    await noteValueForms(db, file, staged, reading, opts);
     // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
     // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
@@ -468,6 +470,37 @@ export function firstLoneCr(path: string): number | undefined {
   }
 }
 
+/**
+ * Says how many values of each column were read in the contract's form from a field shape
+ * (`Có` → credit, `Đã giao` → delivered, `01/2025` → 2025-01), in the log and `sangloc check`. No
+ * values, only the shapes' count.
+ */
+async function noteValueForms(
+  db: Db,
+  file: DeliveryFile,
+  staged: Staged,
+  reading: FileReading,
+  opts: LoadOptions,
+): Promise<void> {
+  if (staged.valueForms.size === 0) return;
+  const columns = [...staged.valueForms];
+  const row = await db.one<Record<string, number>>(
+    `select ${columns
+      .map((c, i) => `count(*) filter (where ${ident(c)} is distinct from ${ident(originalName(c))})::bigint as c${i}`)
+      .join(', ')} from _ingest_raw`,
+  );
+  const parts = columns
+    .map((c, i) => ({ c, n: Number(row?.[`c${i}`] ?? 0) }))
+    .filter((p) => p.n > 0)
+    .map((p) => `${fmt().int(p.n)} ${staged.renamed.get(p.c) ?? p.c} value(s) as ${p.c}`);
+  if (parts.length === 0) return;
+  const note =
+    `read in the contract's form from the usual field shapes (docs/contract.md, "Values read in the ` +
+    `contract's form"): ${parts.join(', ')}`;
+  reading.hints.push(note);
+  opts.log.info(`${file.name}: ${note}`);
+}
+
 /** Name of the column keeping a value as delivered when the config converts it to contract form. */
 const originalName = (column: string) => `_o_${column}`;
 
@@ -478,6 +511,8 @@ interface Staged {
   renamed: Map<string, string>;
   /** Contract columns converted to contract form (their delivered text is in `originalName(column)`). */
   converted: Set<string>;
+  /** Of those, the ones read in the contract's form by a built-in field shape (`builtinFormSql`: `Có`, `01/2025`). */
+  valueForms: Set<string>;
   checks: Check[];
   warnings: Check[];
   /** CSV records the reader could not parse are in `_ingest_csv_bad(rec, err, col, val)`. */
@@ -655,6 +690,7 @@ function planStage(
       mapping.columns.filter((c) => c.fileColumn!.toLowerCase() !== c.contract).map((c) => [c.contract, c.fileColumn!]),
     ),
     converted: new Set(),
+    valueForms: new Set(),
     checks: contractChecks(spec, fileColumns, opts.extraChecks?.[file.source] ?? []),
     warnings: identifierWarnings(spec, fileColumns),
     csvRejects: false,
@@ -663,9 +699,11 @@ function planStage(
     const m = byContract.get(c.name);
     if (m === undefined) return `null::varchar as ${ident(c.name)}`;
     const delivered = `${ident(readName(m.fileIndex))}::varchar`;
-    const contractForm = contractFormSql(c, delivered, cfg);
+    const builtin = builtinFormSql(c, delivered);
+    const contractForm = contractFormSql(c, delivered, cfg) ?? builtin;
     if (!contractForm) return `${delivered} as ${ident(c.name)}`;
     staged.converted.add(c.name);
+    if (contractForm === builtin) staged.valueForms.add(c.name);
     return `${contractForm} as ${ident(c.name)}, ${delivered} as ${ident(originalName(c.name))}`;
   });
   if (lineColumn) projection.push(lineColumn);
