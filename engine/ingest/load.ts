@@ -30,7 +30,7 @@ import {
   warningListSql,
   type Check,
 } from './validate.js';
-import { builtinFormSql } from './values.js';
+import { builtinFormSql, restoredIdSql } from './values.js';
 import { stageXlsx, type XlsxStaged } from './xlsx.js';
 import { fmt } from '../format.js';
 
@@ -48,6 +48,8 @@ export interface FileLoad {
   rowsRejected: number;
   /** Loaded rows that carry a warning (`ingest_warnings`), e.g. a malformed optional identifier. */
   rowsWarned: number;
+  /** Tax codes and personal IDs whose leading zero (dropped by Excel) was restored, in rows that keep every rule. */
+  idsRestored?: number;
   message?: string;
   fileId?: number;
   /** Workbooks: the sheet loaded and its header row (1-based); `line` in rejects and `_line` in raw_ are that
@@ -83,7 +85,10 @@ export interface LoadSummary {
   files: FileLoad[];
   ignored: string[];
   /** Per source: rows read / loaded / rejected / loaded with a warning in this run's new files. */
-  bySource: Record<string, { read: number; loaded: number; rejected: number; warnings: number; files: number }>;
+  bySource: Record<
+    string,
+    { read: number; loaded: number; rejected: number; warnings: number; restored: number; files: number }
+  >;
 }
 
 export interface LoadOptions {
@@ -179,11 +184,12 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   }
   const bySource: LoadSummary['bySource'] = {};
   for (const l of loads) {
-    const s = (bySource[l.source] ??= { read: 0, loaded: 0, rejected: 0, warnings: 0, files: 0 });
+    const s = (bySource[l.source] ??= { read: 0, loaded: 0, rejected: 0, warnings: 0, restored: 0, files: 0 });
     s.read += l.rowsRead;
     s.loaded += l.rowsLoaded;
     s.rejected += l.rowsRejected;
     s.warnings += l.rowsWarned;
+    s.restored += l.idsRestored ?? 0;
     s.files += l.status === 'skipped' ? 0 : 1;
   }
   return { files: loads, ignored, bySource };
@@ -322,7 +328,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     step('sniff');
     const staged = workbook ?? (await stageFile(db, file, readPath, lines, cfg, opts, sniff, reading));
     step('read+check');
-    await noteValueForms(db, file, staged, reading, opts);
+    const restored = await noteValueForms(db, file, staged, reading, opts);
     // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
     // the next run. (Staging into temp tables stays outside: in a transaction rowids are not file order.)
@@ -352,6 +358,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
       rowsLoaded: counts.loaded,
       rowsRejected: counts.rejected,
       rowsWarned: counts.warned,
+      idsRestored: restored,
       fileId,
       reading,
       ...(xlsx && { sheet: xlsx.sheet, headerRow: xlsx.headerRow }),
@@ -472,8 +479,10 @@ export function firstLoneCr(path: string): number | undefined {
 
 /**
  * Says how many values of each column were read in the contract's form from a field shape
- * (`Có` → credit, `Đã giao` → delivered, `01/2025` → 2025-01), in the log and `sangloc check`. No
- * values, only the shapes' count.
+ * (`Có` → credit, `Đã giao` → delivered, `01/2025` → 2025-01), and how many tax codes and personal
+ * IDs got back the leading zero Excel dropped (a warning: `30202460142` → `030202460142`), in the
+ * log and `sangloc check`; returns the number of identifiers restored (in rows that keep every rule).
+ * No values, only counts.
  */
 async function noteValueForms(
   db: Db,
@@ -481,24 +490,41 @@ async function noteValueForms(
   staged: Staged,
   reading: FileReading,
   opts: LoadOptions,
-): Promise<void> {
-  if (staged.valueForms.size === 0) return;
-  const columns = [...staged.valueForms];
+): Promise<number> {
+  const columns = [...staged.valueForms, ...staged.restoredIds];
+  if (columns.length === 0) return 0;
   const row = await db.one<Record<string, number>>(
     `select ${columns
-      .map((c, i) => `count(*) filter (where ${ident(c)} is distinct from ${ident(originalName(c))})::bigint as c${i}`)
+      .map(
+        (c, i) =>
+          `count(*) filter (where _check is null and ${ident(c)} is distinct from ${ident(originalName(c))})::bigint ` +
+          `as c${i}`,
+      )
       .join(', ')} from _ingest_raw`,
   );
-  const parts = columns
-    .map((c, i) => ({ c, n: Number(row?.[`c${i}`] ?? 0) }))
-    .filter((p) => p.n > 0)
-    .map((p) => `${fmt().int(p.n)} ${staged.renamed.get(p.c) ?? p.c} value(s) as ${p.c}`);
-  if (parts.length === 0) return;
-  const note =
-    `read in the contract's form from the usual field shapes (docs/contract.md, "Values read in the ` +
-    `contract's form"): ${parts.join(', ')}`;
-  reading.hints.push(note);
-  opts.log.info(`${file.name}: ${note}`);
+  const counted = columns.map((c, i) => ({ c, n: Number(row?.[`c${i}`] ?? 0) })).filter((p) => p.n > 0);
+  const label = (c: string) => staged.renamed.get(c) ?? c;
+  const forms = counted
+    .filter((p) => staged.valueForms.has(p.c))
+    .map((p) => `${fmt().int(p.n)} ${label(p.c)} value(s) as ${p.c}`);
+  if (forms.length) {
+    const note =
+      `read in the contract's form from the usual field shapes (docs/contract.md, "Values read in the ` +
+      `contract's form"): ${forms.join(', ')}`;
+    reading.hints.push(note);
+    opts.log.info(`${file.name}: ${note}`);
+  }
+  const ids = counted.filter((p) => staged.restoredIds.has(p.c));
+  if (ids.length) {
+    const note =
+      `leading zero restored (lost when the file passed through Excel): ` +
+      `${ids.map((p) => `${fmt().int(p.n)} ${label(p.c)} value(s)`).join(', ')}, each 11 digits whose ` +
+      `0-prefixed form is a personal ID, or 9 whose 0-prefixed form is a tax code with a valid check digit ` +
+      `(docs/contract.md, "Identifiers"); ask the sender to keep these columns as text`;
+    reading.hints.push(note);
+    opts.log.warn(`${file.name}: ${note}`);
+  }
+  return ids.reduce((n, p) => n + p.n, 0);
 }
 
 /** Name of the column keeping a value as delivered when the config converts it to contract form. */
@@ -513,6 +539,8 @@ interface Staged {
   converted: Set<string>;
   /** Of those, the ones read in the contract's form by a built-in field shape (`builtinFormSql`: `Có`, `01/2025`). */
   valueForms: Set<string>;
+  /** Of those, the tax code and personal ID columns, whose lost leading zero is restored (`restoredIdSql`). */
+  restoredIds: Set<string>;
   checks: Check[];
   warnings: Check[];
   /** CSV records the reader could not parse are in `_ingest_csv_bad(rec, err, col, val)`. */
@@ -691,6 +719,7 @@ function planStage(
     ),
     converted: new Set(),
     valueForms: new Set(),
+    restoredIds: new Set(),
     checks: contractChecks(spec, fileColumns, opts.extraChecks?.[file.source] ?? []),
     warnings: identifierWarnings(spec, fileColumns),
     csvRejects: false,
@@ -700,10 +729,12 @@ function planStage(
     if (m === undefined) return `null::varchar as ${ident(c.name)}`;
     const delivered = `${ident(readName(m.fileIndex))}::varchar`;
     const builtin = builtinFormSql(c, delivered);
-    const contractForm = contractFormSql(c, delivered, cfg) ?? builtin;
+    const restored = restoredIdSql(c, delivered);
+    const contractForm = contractFormSql(c, delivered, cfg) ?? builtin ?? restored;
     if (!contractForm) return `${delivered} as ${ident(c.name)}`;
     staged.converted.add(c.name);
     if (contractForm === builtin) staged.valueForms.add(c.name);
+    if (contractForm === restored) staged.restoredIds.add(c.name);
     return `${contractForm} as ${ident(c.name)}, ${delivered} as ${ident(originalName(c.name))}`;
   });
   if (lineColumn) projection.push(lineColumn);

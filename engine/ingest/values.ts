@@ -1,3 +1,4 @@
+import { cccdProvinceCodes } from '../normalize/national-id.js';
 import { literal } from '../warehouse/db.js';
 import { normalizeHeader } from './headers.js';
 import type { ColumnSpec } from './sources.js';
@@ -96,4 +97,46 @@ export function builtinFormSql(col: ColumnSpec, expr: string): string | null {
   if (forms.length === 0) return null;
   const whens = [...new Map(forms).entries()].map(([s, value]) => `when ${literal(s)} then ${literal(value)}`);
   return `case ${n} ${whens.join(' ')} else ${expr} end`;
+}
+
+/**
+ * SQL restoring the leading zero Excel drops from an identifier typed as a number, where the
+ * restored form is unambiguous, else `expr` unchanged; `null` for columns that hold no tax code or
+ * personal ID. Only digits as delivered (an Excel number cell, or a CSV saved from one):
+ *
+ * - 11 digits whose 12-digit form `0…` is a personal ID (CCCD): it opens with a province code of
+ *   birth registration (`cccdProvinceCodes`) and a gender/century digit 0–3 (born 1900–2099); in a
+ *   personal ID column also 10 digits whose form `00…` is one (provinces 001–008 lose two zeros);
+ * - tax code columns also: 9 digits whose 10-digit form `0…` has a valid check digit (`mst10_valid`,
+ *   a tax office code 01–09), and the same with a branch suffix (`100109106-001`).
+ *
+ * A value that fits neither stays as delivered (and is warned about or rejected as malformed).
+ *
+ * @example restoredIdSql({ name: 'tax_id', type: 'text', format: 'tax_id' }, '"MST"')
+ *   // case when … then '0' || trim("MST") … else "MST" end
+ */
+export function restoredIdSql(col: ColumnSpec, expr: string): string | null {
+  if (col.format !== 'tax_id' && col.format !== 'national_id') return null;
+  const v = `trim(${expr})`;
+  const provinces = cccdProvinceCodes.map((c) => literal(c.slice(1))).join(', ');
+  const cccd =
+    `regexp_full_match(${v}, '[0-9]{11}') and left(${v}, 2) in (${provinces}) and ` +
+    `substr(${v}, 3, 1) in ('0', '1', '2', '3')`;
+  const whens = [`when ${cccd} then '0' || ${v}`];
+  if (col.format === 'national_id') {
+    // A CCCD of a province 001–008 loses two zeros; 10 digits is no personal ID (a tax code column keeps
+    // them: 10 digits is a tax code's own form, and one failing its check digit is a typo as likely).
+    whens.push(
+      `when regexp_full_match(${v}, '[0-9]{10}') and '0' || left(${v}, 1) in (${provinces}) and ` +
+        `substr(${v}, 2, 1) in ('0', '1', '2', '3') then '00' || ${v}`,
+    );
+  }
+  if (col.format === 'tax_id') {
+    whens.push(
+      `when regexp_full_match(${v}, '[1-9][0-9]{8}') and mst10_valid('0' || ${v}) then '0' || ${v}`,
+      `when regexp_full_match(${v}, '[1-9][0-9]{8}-[0-9]{3}') and mst10_valid('0' || left(${v}, 9)) and ` +
+        `right(${v}, 3) <> '000' then '0' || ${v}`,
+    );
+  }
+  return `case ${whens.join(' ')} else ${expr} end`;
 }

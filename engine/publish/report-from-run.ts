@@ -51,7 +51,7 @@ export interface ReportSources {
 export async function sourceQuality(
   db: Db,
   rejects: string,
-  rows: Record<string, { read: number; loaded: number; rejected: number }>,
+  rows: Record<string, { read: number; loaded: number; rejected: number; warnings?: number; restored?: number }>,
 ): Promise<SourceQuality[]> {
   const top = await db.all<{ source: string; reason: string; n: number }>(
     `select source, reason, count(*)::bigint as n from ${rejects} group by all order by source, n desc, reason`,
@@ -61,6 +61,8 @@ export async function sourceQuality(
     read: s.read,
     loaded: s.loaded,
     rejected: s.rejected,
+    ...(s.restored ? { restored: s.restored } : {}),
+    ...(s.warnings ? { warnings: s.warnings } : {}),
     top_rejects: top
       .filter((t) => t.source === source)
       .slice(0, 5)

@@ -31,6 +31,10 @@ export interface SourceQuality {
   read: number;
   loaded: number;
   rejected: number;
+  /** Tax codes and personal IDs whose leading zero, dropped by Excel, the loader restored (run.json `rows`). */
+  restored?: number;
+  /** Rows loaded with a warning (a malformed tax code or personal ID of another agency; run.json `rows`). */
+  warnings?: number;
   /** Most frequent reject reasons, most frequent first. */
   top_rejects: RejectReasonCount[];
 }

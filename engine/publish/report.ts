@@ -428,6 +428,16 @@ export function qualityAlerts(model: ReportModel): QualityAlert[] {
         en: `${s.source}: ${en.int(s.rejected)} rows rejected (${en.pct(share, 2)})`,
       });
     }
+    if (s.warnings)
+      out.push({
+        vi: `${s.source}: ${vi.int(s.warnings)} dòng có mã số thuế / số CCCD sai dạng (vẫn nạp, không dùng liên kết)`,
+        en: `${s.source}: ${en.int(s.warnings)} rows with a malformed tax code / personal ID (loaded, not linked on)`,
+      });
+    if (s.restored)
+      out.push({
+        vi: `${s.source}: ${vi.int(s.restored)} mã số thuế / số CCCD bị Excel làm mất số 0 đầu, đã khôi phục`,
+        en: `${s.source}: ${en.int(s.restored)} tax codes / personal IDs had lost their leading zero (Excel); restored`,
+      });
   }
   const u = model.unattributed;
   for (const p of u ? (u.by_source ?? [u]) : [])

@@ -264,6 +264,20 @@ const workbooks = {
       ],
     },
   ],
+  /** Tax codes and personal IDs typed as numbers in General format: Excel shows and keeps them without the 0. */
+  lostZeros: [
+    {
+      name: 'Tờ khai',
+      rows: [
+        ['DANH SÁCH TỜ KHAI HỘ KINH DOANH QUÝ 3/2026'],
+        ['MST', 'Kỳ tính thuế', 'Doanh thu', 'Số thuế đã nộp'],
+        [100109106, 'Quý III/2026', 120000000, 1500000],
+        [30202460142, '2026-Q3', 80000000, 0],
+        [{ number: 312345673, numFmt: '0000000000' }, '2026-Q3', 50000000, 0],
+        [100109107, '2026-Q3', 50000000, 0],
+      ],
+    },
+  ],
   /** Not a workbook exceljs could write: the first bytes of an OLE2 (.xls) file. */
   legacyXls: null,
   /** Half a zip file. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDelivery } from '../../engine/ingest/load.js';
-import { silentLogger } from '../../engine/log.js';
+import { createLogger, silentLogger } from '../../engine/log.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
 
 // Valid tax codes (check digit holds): 0100109106, 0312345673, 0101234565, 8125174327.
@@ -56,7 +56,14 @@ describe('optional identifiers of other sources: a malformed one keeps its row a
     const dir = writeFiles(join(tempDir(), 'd'), { 'bank_transactions.csv': [header, ...rows].join('\n') + '\n' });
     await withDb(async (db) => {
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
-      expect(s.bySource.bank_transactions).toEqual({ read: 7, loaded: 5, rejected: 2, warnings: 3, files: 1 });
+      expect(s.bySource.bank_transactions).toEqual({
+        read: 7,
+        loaded: 5,
+        rejected: 2,
+        warnings: 3,
+        restored: 0,
+        files: 1,
+      });
       expect(s.files[0]!.rowsWarned).toBe(3);
       expect(await db.all(`select line, "column", value, reason from ingest_warnings order by line, "column"`)).toEqual(
         [
@@ -135,6 +142,66 @@ describe('optional identifiers of other sources: a malformed one keeps its row a
           (r) => r.column,
         ),
       ).toEqual(columns);
+    });
+  });
+});
+
+// QA item 2: Excel shows an identifier typed as a number without its leading zero, and saves it so.
+describe('tax codes and personal IDs that lost their leading zero (Excel) are restored when unambiguous, and counted', () => {
+  // Semicolon-separated, Vietnamese headers: a return list saved from Excel.
+  const header = 'MST;Kỳ tính thuế;Doanh thu;Số thuế đã nộp';
+  const cases: [string, string, 'restored' | 'warned' | 'kept'][] = [
+    ['0312345673', '0312345673', 'kept'], // a tax code as it should be
+    ['30202460142', '030202460142', 'restored'], // CCCD of Hải Dương (030), born 1900s: 11 digits
+    ['79181762925', '079181762925', 'restored'], // CCCD of TP.HCM (079)
+    ['100109106', '0100109106', 'restored'], // tax code of Hà Nội (01…), check digit holds with the 0
+    ['100109106-001', '0100109106-001', 'restored'], // a branch of it
+    ['100109107', '100109107', 'warned'], // 0100109107: check digit broken, so no tax code
+    ['07918176292', '07918176292', 'warned'], // 007… opens no CCCD
+    ['99018176292', '99018176292', 'warned'], // 099… is no province code (its digit 0 after it would fit)
+    ['30592460142', '30592460142', 'warned'], // 030 5…: gender/century digit 5 is no CCCD born 1900–2099
+  ];
+
+  it('declarations.tax_id: restored in raw_, the rest warned as before; the count in bySource and the log', async () => {
+    const lines = cases.map(([v], i) => `${v};2025-Q${(i % 4) + 1};1000;0`);
+    // distinct keys: periods 2025-Q1..Q4 repeat, tax codes differ
+    const dir = writeFiles(join(tempDir(), 'd'), { 'declarations.csv': [header, ...lines].join('\r\n') + '\r\n' });
+    const log: string[] = [];
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: createLogger({ write: (l) => log.push(l) }) });
+      const restored = cases.filter((c) => c[2] === 'restored').length;
+      const warned = cases.filter((c) => c[2] === 'warned').length;
+      expect(s.bySource.declarations).toEqual({
+        read: cases.length,
+        loaded: cases.length,
+        rejected: 0,
+        warnings: warned,
+        restored,
+        files: 1,
+      });
+      expect(s.files[0]!.idsRestored).toBe(restored);
+      const raw = await db.all<{ tax_id: string }>(`select tax_id from raw_declarations order by _line`);
+      expect(raw.map((r) => r.tax_id)).toEqual(cases.map((c) => c[1]));
+      const warnings = await db.all<{ value: string }>(`select value from ingest_warnings order by line`);
+      expect(warnings.map((w) => w.value)).toEqual(cases.filter((c) => c[2] === 'warned').map((c) => c[0]));
+      const line = log.find((l) => l.includes('leading zero restored'));
+      expect(line).toContain(`${restored} MST value(s)`);
+      // counts only: no identifier in the log
+      for (const [v] of cases) expect(line).not.toContain(v);
+    });
+  });
+
+  it('taxpayers: a tax code without its zero is loaded, not rejected; a national ID that lost two zeros (001…) too', async () => {
+    const dir = writeFiles(join(tempDir(), 'd'), {
+      'taxpayers.csv': 'tax_id,name,national_id\n100109106,HKD An,1180123456\n312345673,HKD Bình,79181762925\n',
+    });
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
+      expect(s.bySource.taxpayers).toMatchObject({ read: 2, loaded: 2, rejected: 0, warnings: 0, restored: 4 });
+      expect(await db.all(`select tax_id, national_id from raw_taxpayers order by _line`)).toEqual([
+        { tax_id: '0100109106', national_id: '001180123456' },
+        { tax_id: '0312345673', national_id: '079181762925' },
+      ]);
     });
   });
 });

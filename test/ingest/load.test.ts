@@ -205,7 +205,7 @@ describe('loadDelivery: every row is loaded or rejected with file, line, column,
       await db.exec(`copy (select * from (values ('0100109106', '2025', '5'), ('0100109107', '2025', '-1')) t(tax_id, period, declared_revenue))
                      to '${dir}/declarations.parquet' (format parquet)`);
       const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
-      expect(s.bySource.declarations).toEqual({ read: 2, loaded: 1, rejected: 1, warnings: 0, files: 1 });
+      expect(s.bySource.declarations).toEqual({ read: 2, loaded: 1, rejected: 1, warnings: 0, restored: 0, files: 1 });
       expect(await db.value<number>(`select line from rejects`)).toBe(2);
     });
   });

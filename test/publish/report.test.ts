@@ -471,6 +471,13 @@ describe('report.html: the work list first, in the analyst language', () => {
     { sources: [{ source: 's', read: 100, loaded: 99, rejected: 1 }], expected: ['s: 1 dòng bị loại (1 %)'] },
     { sources: [{ source: 's', read: 0, loaded: 0, rejected: 0 }], expected: ['s: không có dòng nào'] },
     { sources: [{ source: 's', read: 10, loaded: 10, rejected: 0 }], expected: [] },
+    {
+      sources: [{ source: 'declarations', read: 10, loaded: 10, rejected: 0, restored: 4, warnings: 1 }],
+      expected: [
+        'declarations: 1 dòng có mã số thuế / số CCCD sai dạng (vẫn nạp, không dùng liên kết)',
+        'declarations: 4 mã số thuế / số CCCD bị Excel làm mất số 0 đầu, đã khôi phục',
+      ],
+    },
   ])('alerts on data quality: $expected', ({ sources, expected }) => {
     const alerts = qualityAlerts({
       ...m,
