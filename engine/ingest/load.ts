@@ -33,6 +33,7 @@ import {
 import { builtinFormSql, restoredIdSql } from './values.js';
 import { stageXlsx, type XlsxStaged } from './xlsx.js';
 import { fmt } from '../format.js';
+import { bankAliases } from '../normalize/account.js';
 
 export interface FileLoad {
   file: string;
@@ -328,6 +329,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     step('sniff');
     const staged = workbook ?? (await stageFile(db, file, readPath, lines, cfg, opts, sniff, reading));
     step('read+check');
+    await refuseMisfitColumns(db, file, staged, xlsx);
     const restored = await noteValueForms(db, file, staged, reading, opts);
     // validateAndInsert opens one transaction per file for what persists: a run killed mid-file
     // leaves no half-loaded rows behind, and the file (not recorded as loaded) is loaded whole by
@@ -474,6 +476,51 @@ export function firstLoneCr(path: string): number | undefined {
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Fewest filled cells of a column before its content can say the header was read wrongly. */
+const MISFIT_MIN_VALUES = 5;
+
+/**
+ * Refuses a file whose header put a column of bank names or codes under an account column (`VCB`,
+ * `Techcombank` under `remit_account`): a header read wrongly (a header over two rows, shifted
+ * columns), whose rows would otherwise load with the accounts that link a seller missing and no
+ * reject to show it. Only when 95 % or more of at least 5 filled cells name a known bank
+ * (`bankAliases`, as `norm_bank` reads them). Counts only; no value is named.
+ */
+async function refuseMisfitColumns(
+  db: Db,
+  file: DeliveryFile,
+  staged: Staged,
+  xlsx: XlsxStaged | undefined,
+): Promise<void> {
+  const accounts = sources[file.source].columns
+    .map((c) => c.name)
+    .filter((c) => /(^|_)account$/.test(c) && staged.fileColumns.has(c));
+  if (accounts.length === 0) return;
+  const banks = [...new Set([...Object.keys(bankAliases), ...Object.values(bankAliases)])].map(literal).join(', ');
+  const row = await db.one<Record<string, number>>(
+    `select ${accounts
+      .map(
+        (c, i) =>
+          `count(*) filter (where trim(${ident(c)}) <> '')::bigint as f${i}, ` +
+          `count(*) filter (where bank_key(${ident(c)}) in (${banks}))::bigint as b${i}`,
+      )
+      .join(', ')} from _ingest_raw`,
+  );
+  for (const [i, c] of accounts.entries()) {
+    const filled = Number(row?.[`f${i}`] ?? 0);
+    const bankNames = Number(row?.[`b${i}`] ?? 0);
+    if (filled < MISFIT_MIN_VALUES || bankNames < 0.95 * filled) continue;
+    const column = staged.renamed.get(c) ?? c;
+    const where = xlsx ? `sheet "${xlsx.sheet}", header row ${xlsx.headerRow}: ` : '';
+    throw new InputError(
+      file.path,
+      `${where}column "${column}" was taken as ${c}, but ${fmt().int(bankNames)} of its ${fmt().int(filled)} values ` +
+        `are bank names or codes, not account numbers: the header is read wrongly, e.g. a header over two rows or ` +
+        `shifted columns; fix the header, or name the right column in ingest.sources.${file.source}.rename`,
+    );
   }
 }
 
