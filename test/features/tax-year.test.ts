@@ -19,6 +19,17 @@ function samples(root: string): string {
   return dir;
 }
 
+/** A batch over a copy of data-samples into `ws` for `taxYear`: the error it fails with. */
+const failure = (root: string, ws: string, taxYear: number, now?: Date): Promise<unknown> =>
+  runBatch({
+    input: samples(root),
+    workspace: ws,
+    config: loadConfig(undefined, { threads: 1 }),
+    taxYear,
+    log: silentLogger(),
+    ...(now && { now }),
+  }).catch((e: unknown) => e);
+
 describe('a tax year that has not ended is refused (QA item 3)', () => {
   it('the year of the clock in Asia/Ho_Chi_Minh, or later, is refused; the year before is not', () => {
     // 31/12/2026 23:59:59 in Ho Chi Minh City: 2026 still running
@@ -36,13 +47,7 @@ describe('a tax year that has not ended is refused (QA item 3)', () => {
   it('run --tax-year of the running year: exit 2 before the workspace is created', async () => {
     const root = tempDir();
     const ws = join(root, 'ws');
-    const err = await runBatch({
-      input: samples(root),
-      workspace: ws,
-      config: loadConfig(undefined, { threads: 1 }),
-      taxYear: currentYear(),
-      log: silentLogger(),
-    }).catch((e: unknown) => e);
+    const err = await failure(root, ws, currentYear());
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(2);
     expect(existsSync(ws)).toBe(false);
@@ -58,14 +63,7 @@ describe('a tax year in which none of the observed revenue falls is refused (QA 
     async ({ year, now }) => {
       const root = tempDir();
       const ws = join(root, 'ws');
-      const err = await runBatch({
-        input: samples(root),
-        workspace: ws,
-        config: loadConfig(undefined, { threads: 1 }),
-        taxYear: year,
-        log: silentLogger(),
-        ...(now && { now }),
-      }).catch((e: unknown) => e);
+      const err = await failure(root, ws, year, now);
       expect(err).toBeInstanceOf(RunFailedError);
       expect((err as Error).message).toMatch(
         new RegExp(

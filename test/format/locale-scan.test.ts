@@ -85,6 +85,8 @@ async function must(args: string[]): Promise<string> {
 beforeAll(async () => {
   const config = join(ws, 'config.json');
   writeFileSync(config, JSON.stringify({ threads: 1 }));
+  const config2 = join(ws, 'config-threshold.json');
+  writeFileSync(config2, JSON.stringify({ threads: 1, taxRules: { 2025: { threshold: 300_000_000 } } }));
   const w = join(ws, 'ws');
   const runs = join(w, 'runs');
   const newestRun = () =>
@@ -115,19 +117,9 @@ beforeAll(async () => {
     o.check = await must(['check', '--input', samplesDir, ...flag]);
     o.status = (await cli(['status', '--workspace', w, ...flag])).out;
     o.models = await must(['models', '--workspace', w, ...flag]);
-    // Another tax year, so that the diff has cases with yields to show.
-    o['run (2024)'] = await must([
-      'run',
-      '--input',
-      samplesDir,
-      '--workspace',
-      w,
-      '--config',
-      config,
-      '--tax-year',
-      '2024',
-      ...flag,
-    ]);
+    // Another threshold, so that the diff has cases with yields to show (another tax year, used
+    // before, holds none of the samples' observed revenue: such a run is refused).
+    o['run (threshold)'] = await must(['run', '--input', samplesDir, '--workspace', w, '--config', config2, ...flag]);
     o.diff = await must(['diff', dir, newestRun(), '--limit', '1000', ...flag]);
   }
 }, 600_000);
@@ -140,7 +132,7 @@ afterAll(() => {
 describe.each(['vi', 'en'] as const)('every person-facing output in %s', (lang) => {
   const names = [
     'run',
-    'run (2024)',
+    'run (threshold)',
     'report.html',
     'cases.xlsx text',
     'explain text',

@@ -72,6 +72,9 @@ interface Outcome {
   again: boolean;
 }
 
+/** Read, and every row rejected: such a file is recorded `rejected`, not `loaded`. */
+const readNoneLoaded = (f: FileLoad) => f.rowsRead > 0 && f.rowsLoaded === 0;
+
 /** The invariants every outcome must keep, well-formed input or not. */
 function expectAccounted({ f, raw, rejects, again }: Outcome) {
   expect(f.rowsRead).toBe(f.rowsLoaded + f.rowsRejected);
@@ -79,10 +82,12 @@ function expectAccounted({ f, raw, rejects, again }: Outcome) {
     expect(again).toBe(true);
     return;
   }
-  expect(['loaded', 'failed']).toContain(f.status);
-  if (f.status === 'loaded') {
+  expect(['loaded', 'rejected', 'failed']).toContain(f.status);
+  if (f.status === 'loaded' || f.status === 'rejected') {
     expect(raw).toBe(f.rowsLoaded);
     expect(rejects).toBe(f.rowsRejected);
+    // `rejected`: read, and every row of it rejected (a file lost as surely as a refused one)
+    expect(f.status === 'rejected').toBe(readNoneLoaded(f));
   } else {
     // A whole-file failure: nothing half-loaded, one reject row that says why.
     expect(f.message).toBeTruthy();
@@ -171,7 +176,7 @@ describe('loadDelivery under fuzzing', () => {
           const out = await loadOne(t.source, Buffer.from(csvText(t), 'utf8'));
           expectAccounted(out);
           if (out.again) return;
-          expect(out.f.status).toBe('loaded');
+          expect(out.f.status).toBe(readNoneLoaded(out.f) ? 'rejected' : 'loaded');
           expect(out.f.rowsRead).toBe(t.rows.filter((r) => !blankRecord(r)).length);
         }),
         opts,
@@ -200,7 +205,7 @@ describe('loadDelivery under fuzzing', () => {
           const out = await loadOne(t.source, Buffer.from(csvText(t), 'utf8'));
           expectAccounted(out);
           if (out.again) return;
-          expect(out.f.status).toBe('loaded');
+          expect(out.f.status).toBe(readNoneLoaded(out.f) ? 'rejected' : 'loaded');
           expect(out.f.rowsRead).toBe(t.rows.length);
           const width = t.header.length;
           expect(out.f.rowsRejected).toBeGreaterThanOrEqual(t.rows.filter((r) => r.length !== width).length);

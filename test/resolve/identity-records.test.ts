@@ -155,7 +155,7 @@ async function world(db: Db): Promise<void> {
   await table(
     db,
     'stg_cod_shipments',
-    ['record_key', 'sender_name', 'name_key', 'phone', 'remit_account', 'province', 'address', 'cod_amount', 'status'],
+    [...cols.stg_cod_shipments],
     [
       // Marketplace parcels (cash remitted to Shopee's collection account VCB:9).
       cod('hai store', '0902000002', 'VCB:9'),
