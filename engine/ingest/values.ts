@@ -96,7 +96,9 @@ export function builtinFormSql(col: ColumnSpec, expr: string): string | null {
   );
   if (forms.length === 0) return null;
   const whens = [...new Map(forms).entries()].map(([s, value]) => `when ${literal(s)} then ${literal(value)}`);
-  return `case ${n} ${whens.join(' ')} else ${expr} end`;
+  // (a value already in the contract's form, nearly every one, skips the normalising)
+  const contract = col.values.map(literal).join(', ');
+  return `case when ${expr} in (${contract}) then ${expr} else case ${n} ${whens.join(' ')} else ${expr} end end`;
 }
 
 /**
@@ -122,7 +124,8 @@ export function restoredIdSql(col: ColumnSpec, expr: string): string | null {
   const cccd =
     `regexp_full_match(${v}, '[0-9]{11}') and left(${v}, 2) in (${provinces}) and ` +
     `substr(${v}, 3, 1) in ('0', '1', '2', '3')`;
-  const whens = [`when ${cccd} then '0' || ${v}`];
+  // (lengths no lost zero leaves, the 12-digit IDs and 10-digit codes of nearly every row, skip the tests)
+  const whens = [`when length(${v}) not in (9, 10, 11, 13) then ${expr}`, `when ${cccd} then '0' || ${v}`];
   if (col.format === 'national_id') {
     // A CCCD of a province 001–008 loses two zeros; 10 digits is no personal ID (a tax code column keeps
     // them: 10 digits is a tax code's own form, and one failing its check digit is a typo as likely).
