@@ -525,8 +525,8 @@ async function refuseMisfitColumns(
     const where = xlsx ? `sheet "${xlsx.sheet}", header row ${xlsx.headerRow}: ` : '';
     throw new InputError(
       file.path,
-      `${where}column "${column}" was taken as ${c}, but ${fmt().int(bankNames)} of its first ${fmt().int(filled)} values ` +
-        `are bank names or codes, not account numbers: the header is read wrongly, e.g. a header over two rows or ` +
+      `${where}column "${column}" was taken as ${c}, but ${fmt().int(bankNames)} of its first ` +
+        `${fmt().int(filled)} values are bank names or codes, not account numbers: the header is read wrongly, e.g. a header over two rows or ` +
         `shifted columns; fix the header, or name the right column in ingest.sources.${file.source}.rename`,
     );
   }
@@ -812,10 +812,11 @@ function planStage(
       `case when ${ident(c)} is distinct from ${ident(originalName(c))} then ${ident(originalName(c))} end ` +
       `as ${ident(originalName(c))}`,
   );
+  const replaced = kept.length ? ` replace (${kept.join(', ')})` : '';
   const select = (reader: string) => `
     with delivered as (select ${projection.join(', ')} from ${reader}),
     parsed as (select *${parsed.map((p) => ', ' + p.sql).join('')} from delivered)
-    select ${parsed.length ? `* exclude (${parsed.map((p) => p.name).join(', ')})` : '*'}${kept.length ? ` replace (${kept.join(', ')})` : ''},
+    select ${parsed.length ? `* exclude (${parsed.map((p) => p.name).join(', ')})` : '*'}${replaced},
       ${x.check} as _check, hash(${spec.key.map(keyText).join(', ')}) as _key_hash
     from parsed`;
   return { staged, select };
