@@ -527,7 +527,8 @@ async function refuseMisfitColumns(
       file.path,
       `${where}column "${column}" was taken as ${c}, but ${fmt().int(bankNames)} of its first ` +
         `${fmt().int(filled)} values are bank names or codes, not account numbers: the header is read wrongly, ` +
-        `e.g. a header over two rows or shifted columns; fix the header, or name the right column in ingest.sources.${file.source}.rename`,
+        `e.g. a header over two rows or shifted columns; fix the header, or name the right column in ` +
+        `ingest.sources.${file.source}.rename`,
     );
   }
 }
