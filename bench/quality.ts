@@ -148,6 +148,8 @@ export const sweepWorlds: QualityWorld[] = [
   },
   { name: 'namesakes-dense', seed: 108, knobs: { commonNames: { share: 0.5, names: 2, provinces: 1 } } },
   { name: 'nominees-heavy', seed: 109, knobs: { nominee: 0.4, provinceMove: 0.3 } },
+  // rph22: a fifth of the persons change number during the year; the dropped ones go to others 60–150 days later
+  { name: 'reissued-phones', seed: 115, knobs: { reissuedPhone: 0.2 } },
   {
     name: 'mix-few-hubs',
     seed: 110,

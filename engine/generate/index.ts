@@ -13,7 +13,7 @@ import { MAX_PERSONS, banks } from './identifiers.js';
 import { carriers } from './parties.js';
 import type { TaxLaw } from './tax.js';
 import { World, type Emitter, type Row } from './world.js';
-import { knobsActive, parseKnobs, type KnobsInput, type WorldKnobs } from './knobs.js';
+import { knobsActive, manifestKnobs, parseKnobs, type KnobsInput, type WorldKnobs } from './knobs.js';
 import { fmt } from '../format.js';
 
 /** Bumped whenever the same seed would give different files. */
@@ -47,7 +47,7 @@ export interface GenerateSummary {
   /** Persons per compliance pattern. */
   patterns: Record<string, number>;
   /** The knobs, when any differs from its default (absent for a plain world). */
-  knobs?: WorldKnobs;
+  knobs?: Partial<WorldKnobs>;
 }
 
 const truthFiles = ['truth/persons.csv', 'truth/records.csv'];
@@ -175,7 +175,7 @@ export async function generateWorld(options: GenerateOptions): Promise<GenerateS
     sources,
     patterns,
   };
-  if (knobsActive(knobs)) summary.knobs = knobs;
+  if (knobsActive(knobs)) summary.knobs = manifestKnobs(knobs);
   await writeFile(join(outDir, 'manifest.json'), JSON.stringify(summary, null, 2) + '\n');
   log.info(`generate: done, ${rowsSoFar()} rows in ${fmt().ms(performance.now() - started)}`);
   return summary;

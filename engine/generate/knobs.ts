@@ -42,6 +42,12 @@ export interface WorldKnobs {
   commonNames: { share: number; names: number; provinces: number };
   /** Share of persons who moved province: the registry keeps the old address, everything else the new one. */
   provinceMove: number;
+  /**
+   * Share of persons who change phone number during the tax year: their records dated from that day
+   * on carry the new number, and the carrier re-issues the one they dropped 60–150 days later to an
+   * unrelated person (a seller more likely), whose own records carry it from then on.
+   */
+  reissuedPhone: number;
   /** Share of sellers whose main shop is registered on a neighbour's or relative's papers. */
   nominee: number;
   /** Share of COD sellers whose sender name comes in many spellings (letters dropped or swapped, no diacritics,
@@ -82,6 +88,7 @@ export const defaultKnobs: WorldKnobs = {
   typo: 0,
   commonNames: { share: 0, names: 4, provinces: 2 },
   provinceMove: 0,
+  reissuedPhone: 0,
   nominee: 0,
   nameVariants: { share: 0, spellings: 12 },
   activity: {
@@ -186,6 +193,19 @@ function merge(base: unknown, over: unknown, path: string, problems: string[]): 
     }
     out[k] = merge(b[k], v, p, problems);
   }
+  return out;
+}
+
+/**
+ * Knobs added after worlds with knobs were first generated: written to the manifest only when on,
+ * so a world generated without them keeps its manifest byte for byte.
+ */
+const laterKnobs: ReadonlyArray<keyof WorldKnobs> = ['reissuedPhone'];
+
+/** The knobs as the manifest records them (later knobs left out while at their default). */
+export function manifestKnobs(k: WorldKnobs): Partial<WorldKnobs> {
+  const out: Partial<WorldKnobs> = { ...k };
+  for (const key of laterKnobs) if (JSON.stringify(k[key]) === JSON.stringify(defaultKnobs[key])) delete out[key];
   return out;
 }
 

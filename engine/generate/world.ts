@@ -319,6 +319,10 @@ export class World {
   private readonly knobbed: boolean;
   /** Knob `activity` differs from the default mix. */
   private readonly activityKnob: boolean;
+  /** Knob `reissuedPhone`: a person's own number → the number it reads as from a date on. */
+  private readonly phoneChanges?: Map<string, PhoneChange>;
+  /** The last day of the tax year: the day a registry, website or audit phone is current on. */
+  private readonly yearEnd: string;
   /** The seller being generated, when its buyers' transfers may name its service (knob `activity.words`). */
   private sellerWords?: { group: ActivityGroup; rng: Rng };
   private readonly emit: Emitter;
@@ -337,6 +341,8 @@ export class World {
     this.activityKnob = JSON.stringify(k.activity) !== JSON.stringify(defaultKnobs.activity);
     const rowNoise = k.typo > 0 || Object.values(k.missing).some((x) => x > 0);
     this.emit = rowNoise ? noisyEmitter(emit, k, settings.seed) : emit;
+    this.yearEnd = `${settings.taxYear}-12-31`;
+    if (k.reissuedPhone > 0) this.phoneChanges = this.reissuedPhones();
   }
 
   // ---------------------------------------------------------------- knobs (each on its own stream)
@@ -364,7 +370,7 @@ export class World {
         };
       }
     }
-    if (k.familyPhone.share > 0 && new Rng(this.seed, slot, 72).chance(k.familyPhone.share)) {
+    if (this.onFamilyPhone(slot)) {
       id = {
         ...id,
         phone: phoneNumber(this.seed, SPECIAL_BASE + 10_000 + Math.floor(slot / k.familyPhone.households)),
@@ -389,6 +395,66 @@ export class World {
       }
     }
     return id;
+  }
+
+  /** Knob `familyPhone`: whether the identity in a slot uses its family's phone. */
+  private onFamilyPhone(slot: number): boolean {
+    const share = this.knobs.familyPhone.share;
+    return share > 0 && new Rng(this.seed, slot, 72).chance(share);
+  }
+
+  /**
+   * Knob `reissuedPhone`, from each person's own stream: who gives up their number on which day of
+   * the tax year (taking a new one), and who the carrier gives it to 60–150 days later (maybe after
+   * the year): an unrelated person (no neighbour or relative: more than 40 slots away), a seller more
+   * likely, who keeps their own number until then and gets no other. A family phone is kept. Keyed
+   * by the person's own number; a number nobody suitable is found for is not re-issued in the world.
+   */
+  private reissuedPhones(): Map<string, PhoneChange> {
+    const share = this.knobs.reissuedPhone;
+    const days = this.calendar.days;
+    const droppers: { i: number; r: Rng; on: string; gap: number }[] = [];
+    for (let i = 0; i < this.persons; i++) {
+      if (this.onFamilyPhone(i)) continue;
+      const r = new Rng(this.seed, i, 83);
+      if (r.chance(share)) droppers.push({ i, r, on: days[r.int(14, 300)]!.date, gap: r.int(60, 150) });
+    }
+    const dropping = new Set(droppers.map((d) => d.i));
+    const given = new Set<number>();
+    const out = new Map<string, PhoneChange>();
+    for (const d of droppers) {
+      const old = phoneNumber(this.seed, d.i);
+      out.set(old, { on: d.on, phone: phoneNumber(this.seed, NEW_PHONE_BASE + d.i) });
+      for (let t = 0; t < 40; t++) {
+        const j = d.r.int(0, this.persons - 1);
+        if (Math.abs(j - d.i) <= 40 || dropping.has(j) || given.has(j) || this.onFamilyPhone(j)) continue;
+        if (!this.isSeller(j) && !d.r.chance(0.25)) continue;
+        given.add(j);
+        out.set(phoneNumber(this.seed, j), { on: addDays(d.on, d.gap), phone: old });
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `rendered`, a rendering of an identity's number `phone`, as a record dated `date` gives it (knob
+   * `reissuedPhone`): in the same style, the new number once its holder gave it up, the re-issued one
+   * once they were given it.
+   */
+  private phoneOn(rendered: string, phone: string, date: string): string {
+    const c = this.phoneChanges?.get(phone);
+    return c && date >= c.on ? restyle(rendered, phone, c.phone) : rendered;
+  }
+
+  /** An identity's number as typed on an undated record (registry, website, audit): the current one. */
+  private currentPhone(rng: Rng, phone: string): string {
+    return this.phoneOn(renderPhone(rng, phone), phone, this.yearEnd);
+  }
+
+  /** Whether person i sells (the first draw of their stream in `generatePerson`). */
+  private isSeller(i: number): boolean {
+    return new Rng(this.seed, i, 2).chance(SELLER_SHARE);
   }
 
   /** The accounts sales money goes to: the seller's own, or (knob `relativeAccount`) a relative's first. */
@@ -455,7 +521,7 @@ export class World {
     const me = this.idOf(i);
     const rng = new Rng(this.seed, i, 2);
     const pid = personId(i);
-    if (!rng.chance(0.62)) {
+    if (!rng.chance(SELLER_SHARE)) {
       this.nonSeller(rng, me, pid);
       return;
     }
@@ -469,7 +535,7 @@ export class World {
     this.privateFlows(rng, me, held, pid, false);
     if (held[0]!.inExtract && rng.chance(0.06)) this.groupCollections(rng, held[0]!, pid);
     // Risk lists sometimes pick people with busy accounts who sell nothing.
-    if (rng.chance(0.003)) this.emitOutcome(rng, 'phone', renderPhone(rng, me.phone), false, 0, 0, 'risk');
+    if (rng.chance(0.003)) this.emitOutcome(rng, 'phone', this.currentPhone(rng, me.phone), false, 0, 0, 'risk');
     this.truth(pid, 'non_seller', 0, undefined, false);
   }
 
@@ -637,7 +703,7 @@ export class World {
       type,
       name,
       rng.chance(0.92) ? who.nationalId : '',
-      rng.chance(0.85) ? renderPhone(rng, who.phone) : '',
+      rng.chance(0.85) ? this.currentPhone(rng, who.phone) : '',
       rng.chance(0.5) ? who.email : '',
       rng.chance(0.95) ? renderAddress(rng, home) : '',
       rng.chance(0.7) ? renderWard(rng, home) : '',
@@ -909,7 +975,7 @@ export class World {
           master[0],
           master[1],
           master[2],
-          master[3],
+          this.phoneOn(master[3]!, shop.phone, `${period}-01`),
           master[4],
           master[5],
           master[6],
@@ -937,7 +1003,7 @@ export class World {
             carrier,
             this.nextWaybill(carrier),
             rng.chance(0.6) ? shop.name : master[0],
-            master[3],
+            this.phoneOn(master[3]!, shop.phone, day.date),
             master[5],
             master[6],
             day.date,
@@ -1054,7 +1120,7 @@ export class World {
           carrier.code,
           waybill,
           name,
-          p.phone,
+          this.phoneOn(p.phone, me.phone, day.date),
           p.address,
           p.province,
           day.date,
@@ -1159,7 +1225,7 @@ export class World {
           renderName(rng, owner.name.full),
           !byRelative && reg && rng.chance(0.4) ? reg.late : '',
           rng.chance(0.6) ? owner.nationalId : '',
-          renderPhone(rng, rng.chance(0.5) ? me.phone : owner.phone),
+          this.currentPhone(rng, rng.chance(0.5) ? me.phone : owner.phone),
           rng.chance(0.5) ? `cskh@${names[k]}` : owner.email,
           rng.chance(0.9) ? renderAddress(rng, owner.home) : '',
           rng.chance(0.9) ? renderProvince(rng, owner.home.province) : '',
@@ -1577,7 +1643,11 @@ export class World {
     const options: [string, () => string, number][] = [];
     if (reg) options.push(['tax_id', () => reg.late, 3]);
     options.push(['national_id', () => me.nationalId, 2]);
-    options.push(['phone', () => (rng.chance(0.3) ? renderPhone(rng, me.phone) : me.phone), 2]);
+    options.push([
+      'phone',
+      () => (rng.chance(0.3) ? this.currentPhone(rng, me.phone) : this.phoneOn(me.phone, me.phone, this.yearEnd)),
+      2,
+    ]);
     const own = stats.shops.filter((s) => s.owner === me);
     if (own.length)
       options.push([
@@ -1679,6 +1749,39 @@ interface Fulfilment {
   address: string;
   province: number;
   remit: 'seller' | 'warehouse' | 'missing';
+}
+
+/** Knob `reissuedPhone`: from `on` (`YYYY-MM-DD`) on, a person's own number reads as `phone`. */
+interface PhoneChange {
+  on: string;
+  phone: string;
+}
+
+/**
+ * Slots of the numbers persons change to (knob `reissuedPhone`): NEW_PHONE_BASE + person, above
+ * every other slot with a phone; numbers stay unique below 10^7 slots (identifiers.ts).
+ */
+const NEW_PHONE_BASE = 3_000_000;
+
+/** Share of persons who sell. */
+const SELLER_SHARE = 0.62;
+
+/**
+ * `rendered` (a rendering of `from`: `0912…`, `+84 912 …`, `84-912-…`) with the digits of `to` in the
+ * same style; a rendering of another number is left as it is.
+ *
+ * @example restyle('+84 912 345 678', '0912345678', '0387654321') // '+84 387 654 321'
+ */
+export function restyle(rendered: string, from: string, to: string): string {
+  const digits = rendered.replace(/\D/g, '');
+  const target = digits === from ? to : digits === `84${from.slice(1)}` ? `84${to.slice(1)}` : undefined;
+  if (target === undefined) return rendered;
+  let k = 0;
+  return rendered.replace(/\d/g, () => target[k++]!);
+}
+
+function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The most common full names (knob `commonNames`), and the provinces namesakes crowd in. */

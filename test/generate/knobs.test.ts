@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateWorld, parseKnobs, defaultKnobs } from '../../engine/generate/index.js';
+import { createHash } from 'node:crypto';
+import { generateWorld, parseKnobs, defaultKnobs, type KnobsInput } from '../../engine/generate/index.js';
 import { UsageError } from '../../engine/errors.js';
 import { readCsv } from './read-csv.js';
 
@@ -153,6 +154,135 @@ describe('worlds with knobs', () => {
     expect(Number(p.true_tax_due)).toBe(
       Math.round(0.05 * Number(p.true_revenue)) + Math.round(0.02 * Number(p.true_revenue)),
     );
+  });
+
+  it('off, a re-issued phone leaves the world byte for byte as it was, with other knobs on too', async () => {
+    // Digests of every file of these worlds as the generator wrote them before the knob existed
+    // (GENERATOR_VERSION 1.0.0): a change that alters them on purpose bumps the version and these.
+    const before: [KnobsInput, string][] = [
+      [{}, '6f70f1051b6519cd86970ceec8fde5bc28eedc92e61834a103c9b78a402f97df'],
+      [
+        { typo: 0.05, familyPhone: { share: 0.3 }, fulfilment: { share: 0.3 } },
+        '0350d90d1566721b3c9ca93fc1acbc1bb47da33425083b2ccb067b747018d9b5',
+      ],
+    ];
+    const digest = (dir: string) => {
+      const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+        .sort();
+      const h = createHash('sha256');
+      for (const f of files)
+        h.update(
+          `${f}\n${createHash('sha256')
+            .update(readFileSync(join(dir, f)))
+            .digest('hex')}\n`,
+        );
+      return `${files.length} ${h.digest('hex')}`;
+    };
+    for (const [knobs, sha] of before)
+      for (const k of [knobs, { ...knobs, reissuedPhone: 0 }]) {
+        const d = tmp();
+        await generateWorld({ persons: 150, seed: 8, outDir: d, knobs: k });
+        expect(digest(d), JSON.stringify(k)).toBe(`24 ${sha}`);
+      }
+  });
+
+  it('re-issued phones: numbers change on a day and go to other persons 60+ days on; only phones change', async () => {
+    const [plain, knob] = [tmp(), tmp()];
+    await generateWorld({ persons: 800, seed: 2, outDir: plain });
+    await generateWorld({ persons: 800, seed: 2, outDir: knob, knobs: { reissuedPhone: 0.3 } });
+    // the same rows, keys and truth: each record stays with the person whose business it is
+    expect(readFileSync(join(knob, 'truth', 'records.csv'), 'utf8')).toBe(
+      readFileSync(join(plain, 'truth', 'records.csv'), 'utf8'),
+    );
+    const phoneColumn: Record<string, string> = {
+      taxpayers: 'phone',
+      platform_sellers: 'phone',
+      websites: 'phone',
+      cod_shipments: 'sender_phone',
+      outcomes: 'subject_id',
+    };
+    const digits = (s: string) => s.replace(/\D/g, '').replace(/^84/, '0');
+    const truth = truthOf(plain);
+    /** Dated uses whose number changed: old number → [date, person, new number]. */
+    const changed = new Map<string, [string, string, string][]>();
+    /** Dated uses of each number as the knob world writes it: number → [date, person, changed]. */
+    const uses = new Map<string, [string, string, boolean][]>();
+    const undated: [string, string][] = [];
+    for (const f of readdirSync(plain).filter((x) => x.endsWith('.csv'))) {
+      const source = Object.keys(phoneColumn).find((s) => f.startsWith(s));
+      const a = readCsv(join(plain, f)).records;
+      const b = readCsv(join(knob, f)).records;
+      expect(b.length, f).toBe(a.length);
+      for (let i = 0; i < a.length; i++) {
+        const col = source && (source !== 'outcomes' || a[i]!.subject_type === 'phone') ? phoneColumn[source] : '';
+        // nothing but the phone cell differs
+        expect({ ...b[i], [col!]: '' }, f).toEqual({ ...a[i], [col!]: '' });
+        if (!col || !a[i]![col]) continue;
+        const [from, to] = [digits(a[i]![col]!), digits(b[i]![col]!)];
+        if (source === 'cod_shipments' || source === 'platform_sellers') {
+          const r = a[i]!;
+          const key =
+            source === 'cod_shipments' ? `${r.carrier}:${r.waybill}` : `${r.platform}:${r.shop_id}:${r.period}`;
+          const date = source === 'cod_shipments' ? r.picked_up_on! : `${r.period}-01`;
+          const person = truth.get(`${source}|${key}`)!;
+          if (from !== to) changed.set(from, [...(changed.get(from) ?? []), [date, person, to]]);
+          uses.set(to, [...(uses.get(to) ?? []), [date, person, from !== to]]);
+        } else if (from !== to) undated.push([from, to]);
+      }
+    }
+    // a number changes on one day: every dated use from then on gives one other number, none before
+    const plainUses = new Map<string, string[]>();
+    for (const [n, u] of uses) for (const [d, , c] of u) if (!c) plainUses.set(n, [...(plainUses.get(n) ?? []), d]);
+    const becomes = new Map<string, string>();
+    for (const [from, list] of changed) {
+      expect(new Set(list.map((x) => x[2])).size, from).toBe(1);
+      becomes.set(from, list[0]![2]);
+      const first = list.map((x) => x[0]).sort()[0]!;
+      expect(
+        (plainUses.get(from) ?? []).filter((d) => d >= first),
+        from,
+      ).toEqual([]);
+    }
+    // registry, website and audit numbers give the current one
+    expect(undated.length).toBeGreaterThan(20);
+    for (const [from, to] of undated) if (becomes.has(from)) expect(to).toBe(becomes.get(from));
+    // a fresh number (nobody's before), or a dropped one given to another person 60–150+ days on
+    const plainNumbers = new Set(
+      readdirSync(plain)
+        .filter((f) => f.startsWith('cod_shipments') || f.startsWith('platform_sellers'))
+        .flatMap((f) => readCsv(join(plain, f)).records.map((r) => digits(r.sender_phone ?? r.phone ?? ''))),
+    );
+    const fresh = [...becomes.values()].filter((n) => !plainNumbers.has(n));
+    const reissued = [...new Set(becomes.values())].filter((n) => plainNumbers.has(n));
+    expect(fresh.length).toBeGreaterThan(60);
+    expect(reissued.length).toBeGreaterThan(40);
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+    for (const n of reissued) {
+      const own = uses.get(n)!.filter((x) => !x[2]);
+      const given = uses.get(n)!.filter((x) => x[2]);
+      if (!own.length) continue;
+      // the dropped number's last use and the new holder's first are 60 days or more apart
+      const lastOwn = Math.max(...own.map((x) => day(x[0])));
+      expect(Math.min(...given.map((x) => day(x[0]))) - lastOwn, n).toBeGreaterThanOrEqual(60);
+      // by other people: none of the new holder's records is the old holder's
+      const owners = new Set(own.map((x) => x[1]));
+      expect(
+        given.filter((x) => owners.has(x[1])),
+        n,
+      ).toEqual([]);
+      // and unrelated: the main users of the number before and after are no neighbours (relatives
+      // live within 40 persons of each other, nearbyPerson in world.ts)
+      const main = (u: [string, string, boolean][]) => {
+        const count = new Map<string, number>();
+        for (const x of u) count.set(x[1], (count.get(x[1]) ?? 0) + 1);
+        return Number([...count].sort((p, q) => q[1] - p[1] || (p[0] < q[0] ? -1 : 1))[0]![0].slice(1));
+      };
+      expect(Math.abs(main(own) - main(given)), n).toBeGreaterThan(40);
+    }
+    // the old holder went on with a fresh number, not with someone else's
+    for (const n of reissued) if (becomes.has(n)) expect(plainNumbers.has(becomes.get(n)!), n).toBe(false);
   });
 
   it('activity weights must not all be 0', () => {
