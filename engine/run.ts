@@ -647,6 +647,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
       rows_read: f.rowsRead,
       rows_loaded: f.rowsLoaded,
       rows_rejected: f.rowsRejected,
+      // records with every field empty (`,,,,` below a table; a workbook's blank rows): skipped, not rows
+      rows_empty_skipped: f.rowsEmpty ?? 0,
       message: f.message ?? null,
     })),
     // files lost whole (refused, or every row rejected): `sangloc status` warns on them

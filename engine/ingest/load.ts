@@ -49,6 +49,12 @@ export interface FileLoad {
   rowsRejected: number;
   /** Loaded rows that carry a warning (`ingest_warnings`), e.g. a malformed optional identifier. */
   rowsWarned: number;
+  /**
+   * Records skipped as no record, counted apart from `rowsRead`: a CSV record whose every field is empty after trim
+   * (`,,,,` lines Excel writes below a table), a workbook row with no value in a recognised column. Empty lines
+   * are not counted: they are not records.
+   */
+  rowsEmpty?: number;
   /** Tax codes and personal IDs whose leading zero (dropped by Excel) was restored, in rows that keep every rule. */
   idsRestored?: number;
   message?: string;
@@ -346,10 +352,21 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
     await db.exec('commit');
     step('record+commit');
     const secs = (performance.now() - started) / 1000;
+    const empty = counts.empty + (xlsx?.blankRows ?? 0);
+    if (empty > 0) {
+      reading.hints.push(
+        `${fmt().int(empty)} empty row(s) skipped: ` +
+          (xlsx
+            ? 'no value in a recognised column (notes, signature lines)'
+            : 'every field empty, such as the ",,,," lines a spreadsheet writes below a table') +
+          '; not rows, neither loaded nor rejected',
+      );
+    }
     opts.log.info(
       `${file.name}: ${fmt().int(counts.read)} rows read, ${fmt().int(counts.loaded)} loaded, ` +
         `${fmt().int(counts.rejected)} ` +
-        `rejected${counts.warned ? `, ${fmt().int(counts.warned)} with warnings` : ''} ` +
+        `rejected${counts.warned ? `, ${fmt().int(counts.warned)} with warnings` : ''}` +
+        `${empty ? `, ${fmt().int(empty)} empty row(s) skipped` : ''} ` +
         `(${fmt().int(counts.read / Math.max(secs, 1e-3))} rows/s)`,
     );
     if (message)
@@ -362,6 +379,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions): Promise<
       rowsLoaded: counts.loaded,
       rowsRejected: counts.rejected,
       rowsWarned: counts.warned,
+      ...(empty > 0 && { rowsEmpty: empty }),
       idsRestored: restored,
       fileId,
       reading,
@@ -655,6 +673,8 @@ async function stageFile(
     cfg,
     opts,
     file.format === 'parquet' ? 'file_row_number + 1 as _line' : undefined,
+    undefined,
+    file.format === 'csv' ? emptyRecordSql(header.map((_, i) => readName(i))) : undefined,
   );
   const delimiterHint = sniff && sniff.how !== 'detected' && sniff.alternatives.length ? reading.hints[0] : undefined;
   if (delimiterHint) {
@@ -668,7 +688,7 @@ async function stageFile(
   }
   await db.exec(`create temp table _ingest_raw as ${plan.select(reader)}`);
   if (file.format === 'parquet') {
-    await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
+    await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw where not _empty`);
     return plan.staged;
   }
   return lineMappedView(db, plan.staged, scan, file, sniff!);
@@ -743,7 +763,7 @@ async function stageWorkbook(
     await chain;
   }
   if (failed !== undefined) throw failed;
-  await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw`);
+  await db.exec(`create temp view _ingest_file as select *, rowid as _rid from _ingest_raw where not _empty`);
   return { staged: plan!.staged, xlsx };
 }
 
@@ -761,6 +781,7 @@ function planStage(
   opts: LoadOptions,
   lineColumn: string | undefined,
   sheet?: { sheet: string; headerRow: number },
+  emptySql = 'false',
 ): { staged: Staged; select: (reader: string) => string } {
   const spec = sources[file.source];
   refuseAmbiguous(file, mapping, sheet);
@@ -794,6 +815,7 @@ function planStage(
     return `${contractForm} as ${ident(c.name)}, ${delivered} as ${ident(originalName(c.name))}`;
   });
   if (lineColumn) projection.push(lineColumn);
+  projection.push(`${emptySql} as _empty`);
   const parsed = parsedColumns(spec, fileColumns);
   const x = checkExpressions(staged.checks);
   // Every contract rule runs while the file is read (one pass, in parallel with parsing); the
@@ -849,7 +871,9 @@ async function lineMappedView(
       create temp table _ingest_csv_bad as
         select line as rec, first(${csvErrorReason(file, sniff)} order by column_idx) as err,
                first(column_name order by column_idx) as col, first(left(trim(csv_line, chr(10) || chr(13)), ` +
-        `200) order by column_idx) as val
+        `200) order by column_idx) as val,
+               -- fields all empty, too few or too many of them (',,' under five columns): no record either
+               bool_and(regexp_full_match(csv_line, ${literal(`[ \t\r\n${sniff.dialect.delimiter}]*`)})) as empty
         from _ingest_csv_rejects group by line;
       -- Adjacent rejected records share a 'before': keep the largest shift (ASOF ties are not ordered).
       create temp table _ingest_shift as
@@ -874,14 +898,15 @@ async function lineMappedView(
         `from _ingest_raw))`
       : `(select r.*, r._rid + ${2 + skip} + coalesce(s.shift, 0) as _rec from (select *, rowid as _rid from ` +
         `_ingest_raw) r asof left join _ingest_shift s on r._rid + 1 > s.before)`;
+  // Empty records (every field empty) are filtered after the numbering: the rows after them keep their lines.
   await db.exec(
     !drift
-      ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record}`
+      ? `create temp view _ingest_file as select * exclude (_rec), _rec as _line from ${record} where not _empty`
       : drifts.length <= MAX_CASE_STEPS
         ? `create temp view _ingest_file as select * exclude (_rec), _rec + ${stepSql('_rec', drifts)} as _line ` +
-          `from ${record}`
+          `from ${record} where not _empty`
         : `create temp view _ingest_file as select n.* exclude (_rec), n._rec + coalesce(d.extra, 0) as _line ` +
-          `from ${record} n asof left join _ingest_drift d on n._rec > d.after_record`,
+          `from ${record} n asof left join _ingest_drift d on n._rec > d.after_record where not n._empty`,
   );
   return staged;
 }
@@ -1116,6 +1141,19 @@ function csvReadNames(file: DeliveryFile, header: string[], cfg: SourceIngestCon
 const MAX_CASE_STEPS = 1024;
 
 /**
+ * SQL over a CSV record that holds when every one of its fields is empty after trim (`,,,,` below a table, as
+ * Excel writes it): no record, skipped as an empty line is (counted, never loaded nor rejected). The first field
+ * decides alone for almost every row; only rows whose first field is empty test the rest.
+ *
+ * @example emptyRecordSql(['a', 'b']) // case when coalesce(trim("a"), '') <> '' then false else … end
+ */
+export function emptyRecordSql(readNames: readonly string[]): string {
+  const blank = (n: string) => `coalesce(trim(${ident(n)}), '') = ''`;
+  if (readNames.length === 0) return 'false';
+  return `case when not ${blank(readNames[0]!)} then false else ${readNames.map(blank).join(' and ')} end`;
+}
+
+/**
  * SQL for a step function of `x`: the `value` of the last step whose `after` is below `x`, 0 before
  * the first; `steps` sorted by `after`. A balanced CASE tree: log2(steps) comparisons per row.
  *
@@ -1219,7 +1257,7 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   // keeps the big aggregate small; the few groups it flags are confirmed on the keys themselves.
   await db.exec(
     `create temp table _ingest_dups as select _key_hash as h from _ingest_raw where _check is ` +
-      `null group by h having count(*) > 1`,
+      `null and not _empty group by h having count(*) > 1`,
   );
   const hasDups = ((await db.value<number>(`select count(*)::bigint from _ingest_dups`)) ?? 0) > 0;
   step('bad+dups');
@@ -1241,7 +1279,7 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   step('dup rows');
   const params = { run: opts.runId, fid: fileId, src: file.source, file: file.name };
   const parseErrors = staged.csvRejects
-    ? `union all select ${await physicalLine(db, 'rec')}, col, val, err from _ingest_csv_bad`
+    ? `union all select ${await physicalLine(db, 'rec')}, col, val, err from _ingest_csv_bad where not empty`
     : '';
   await db.exec('begin transaction');
   await db.exec(
@@ -1291,9 +1329,18 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
   }
   step('insert raw');
   // Counted from what was written, not derived: read = loaded + rejected is checked, never assumed.
-  const read =
-    ((await db.value<number>(`select count(*)::bigint from _ingest_raw`)) ?? 0) +
-    (staged.csvRejects ? ((await db.value<number>(`select count(*)::bigint from _ingest_csv_bad`)) ?? 0) : 0);
+  // Empty records (every field empty) are no rows: counted apart, neither read nor rejected.
+  const counted = async (table: string, empty: string) => {
+    const r = await db.one<{ read: number; empty: number }>(
+      `select count(*) filter (where not ${empty})::bigint as read, count(*) filter (where ${empty})::bigint ` +
+        `as empty from ${table}`,
+    );
+    return { read: Number(r?.read ?? 0), empty: Number(r?.empty ?? 0) };
+  };
+  const inRaw = await counted('_ingest_raw', '_empty');
+  const inBad = staged.csvRejects ? await counted('_ingest_csv_bad', 'empty') : { read: 0, empty: 0 };
+  const read = inRaw.read + inBad.read;
+  const empty = inRaw.empty + inBad.empty;
   const loaded =
     (await db.value<number>(`select count(*)::bigint from ${ident(rawTable(file.source))} where _file_id = $fid`, {
       fid: fileId,
@@ -1314,7 +1361,7 @@ async function validateAndInsert(db: Db, file: DeliveryFile, fileId: number, sta
     throw new Error(
       `internal: ${read} rows read but ${loaded} loaded + ${rejected} rejected; nothing of this file was kept`,
     );
-  return { read, loaded, rejected, warned };
+  return { read, loaded, rejected, warned, empty };
 }
 
 async function recordFile(

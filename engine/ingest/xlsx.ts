@@ -100,6 +100,8 @@ export interface XlsxStaged {
   mapping: HeaderMapping;
   /** Data rows written to the parts (rows with no value in a recognised column are not rows). */
   rows: number;
+  /** Rows below the header with no value in a recognised column: not rows, counted here only. */
+  blankRows: number;
   /**
    * CSV files of the data rows in order (`part-0001.csv`, …, each with its header line): `_line`
    * (the Excel row number) then `c<i>` for each mapped file column `i` (0-based), every value as
@@ -298,7 +300,7 @@ export async function stageXlsx(
   } finally {
     if (out !== undefined) closeSync(out);
   }
-  const staged = finish(path, source, cfg, scans, chosen, conflicts, rows, parts);
+  const staged = { ...finish(path, source, cfg, scans, chosen, conflicts, rows, parts), blankRows };
   if (twoRowNote) {
     staged.notes.push(twoRowNote);
     staged.twoRowHeader = twoRowNote;
@@ -409,7 +411,7 @@ function finish(
   conflicts: string[],
   rows: number,
   parts: string[],
-): XlsxStaged & { conflicts: string[] } {
+): Omit<XlsxStaged, 'blankRows'> & { conflicts: string[] } {
   const at = `ingest.sources.${source}`;
   const list = scans.map((s) => `"${s.name}"`).join(', ');
   if (scans.length === 0) throw new InputError(path, 'the workbook has no sheets; is it really an .xlsx file?');

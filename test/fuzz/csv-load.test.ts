@@ -161,8 +161,12 @@ function csvText(t: Table): string {
   return (t.bom ? '\ufeff' : '') + lines.join(t.eol) + (t.trailingEol ? t.eol : '');
 }
 
-/** A record whose fields are all empty ends up as a blank line, which CSV readers skip. */
-const blankRecord = (r: string[]) => r.length === 1 && r[0] === '';
+/**
+ * A record whose fields are all empty is no row: one field ends up as a blank line, which CSV readers skip;
+ * more are `,,,,` (Excel's lines below a table), which the loader skips and counts (`rowsEmpty`). Empty means
+ * empty after SQL's trim, which takes spaces (not tabs or line breaks).
+ */
+const blankRecord = (r: string[]) => r.every((v) => /^ *$/.test(v));
 
 // --- properties -------------------------------------------------------------------------------
 

@@ -84,6 +84,59 @@ describe('rejects and _line give the physical line, also after quoted line break
   });
 });
 
+describe('records whose every field is empty (",,,," below a table, as Excel writes) are skipped, not rejected', () => {
+  const empty = ','.repeat(10); // eleven empty fields, as many as the header has
+  it.each([
+    {
+      name: 'between and after rows: later lines stay right, a bad row after them is rejected on its own line',
+      lines: [header, row('W1'), empty, ' , ,\t,  ', row('W2', '"a\nb"'), empty, row('W3', 'x', '-1'), empty, empty],
+      loaded: { W1: 2, W2: 5 },
+      rejects: [[8, /negative amount/]] as [number, RegExp][],
+      skipped: 5,
+    },
+    {
+      name: 'with too few or too many separators, and after a record the CSV reader rejects',
+      lines: [header, row('W1'), ',,', 'ghn,W2,too,few', ',,,,,,,,,,,,,', row('W3'), '""' + empty],
+      loaded: { W1: 2, W3: 6 },
+      rejects: [[4, /fields where the header has/]] as [number, RegExp][],
+      skipped: 3,
+    },
+  ])('$name', async ({ lines, loaded, rejects, skipped }) => {
+    const dir = writeFiles(join(tempDir(), 'd'), { 'cod_shipments.csv': lines.join('\n') + '\n' });
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
+      const n = Object.keys(loaded).length;
+      expect(s.files[0]).toMatchObject({
+        status: 'loaded',
+        rowsRead: n + rejects.length,
+        rowsLoaded: n,
+        rowsRejected: rejects.length,
+        rowsEmpty: skipped,
+      });
+      expect(s.files[0]!.reading!.hints.join('\n')).toMatch(new RegExp(`${skipped} empty row\\(s\\) skipped`));
+      const rows = await db.all<{ waybill: string; _line: number }>(
+        `select waybill, _line from raw_cod_shipments order by _line`,
+      );
+      expect(Object.fromEntries(rows.map((r) => [r.waybill, r._line]))).toEqual(loaded);
+      const got = await db.all<{ line: number; reason: string }>(`select line, reason from rejects order by line`);
+      expect(got.map((r) => r.line)).toEqual(rejects.map((r) => r[0]));
+      rejects.forEach(([, reason], k) => expect(got[k]!.reason).toMatch(reason));
+    });
+  });
+
+  it('a row with one field filled is still a row (rejected for what it lacks)', async () => {
+    const dir = writeFiles(join(tempDir(), 'd'), {
+      'cod_shipments.csv': [header, row('W1'), `${','.repeat(9)},x`].join('\n') + '\n',
+    });
+    await withDb(async (db) => {
+      const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger() });
+      expect(s.files[0]).toMatchObject({ rowsRead: 2, rowsLoaded: 1, rowsRejected: 1 });
+      expect(s.files[0]!.rowsEmpty).toBeUndefined();
+      expect(await db.value(`select line from rejects`)).toBe(3);
+    });
+  });
+});
+
 describe('many shifts: past the CASE tree limit, ASOF joins give the same lines', () => {
   it.each([
     { name: 'quoted breaks in 1,100 records', rowsOf: (i: number) => row(`W${i}`, '"a\nb"'), linesPerRow: 2 },
