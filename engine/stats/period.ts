@@ -63,6 +63,32 @@ export function parsePeriod(text: string): Period {
   return { label: t, year, start: ymd(year, first), end: ymd(year, first + months), months };
 }
 
+/**
+ * The years the data of a snapshot falls in (marketplace and declaration periods, COD parcels, bank credits,
+ * audits closed or their periods), ascending: what `sangloc stats` names when asked for a period holding none.
+ *
+ * @example await dataYears(db) // [2024, 2025, 2026]
+ */
+export async function dataYears(db: Db): Promise<number[]> {
+  const parts: string[] = [];
+  const add = async (table: string, sql: string) => {
+    if (await db.tableExists(table)) parts.push(sql);
+  };
+  await add('stg_platform_sellers', `select distinct left(period, 4)::int as y from stg_platform_sellers`);
+  await add('stg_declarations', `select distinct left(period, 4)::int as y from stg_declarations`);
+  await add('int_parcels_classified', `select distinct year(picked_up_on) as y from int_parcels_classified`);
+  await add('int_bank_credits_classified', `select distinct year(booked_at) as y from int_bank_credits_classified`);
+  await add(
+    'int_outcome_entities',
+    `select distinct coalesce(year(closed_on), left(period, 4)::int) as y from int_outcome_entities`,
+  );
+  if (parts.length === 0) return [];
+  const rows = await db.all<{ y: number }>(
+    `select distinct y::int as y from (${parts.join(' union all ')}) where y is not null order by y`,
+  );
+  return rows.map((r) => Number(r.y));
+}
+
 /** One row of the statistics: a province, or the total (province `null`). */
 export interface ProvinceStats {
   /** '' = sellers whose province is unknown; null on the total row. */

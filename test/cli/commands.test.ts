@@ -324,6 +324,16 @@ describe('sangloc stats', () => {
     expect(total).toMatch(/\s16\s+\d+ %\s/);
   });
 
+  it('refuses a period no data falls in (exit 2, nothing shown or written), naming the years the data covers', async () => {
+    const out = join(root, 'stats-2052.csv');
+    const r = await cli(['stats', '--period', '2052', '--workspace', ws, '--out', out]);
+    expect(r.code, r.out).toBe(2);
+    expect(r.out).toBe('');
+    expect(existsSync(out)).toBe(false);
+    expect(r.err).toMatch(/no data of run \S+ falls in period 2052 \(01\/01\/2052 … 31\/12\/2052\)/);
+    expect(r.err).toMatch(/its data covers (\d{4}, )*2025\b.*e\.g\. --period \d{4}/);
+  });
+
   it('a half year holds less revenue than its year', async () => {
     const year = (await cli(['stats', '--period', '2025', '--workspace', ws])).out;
     const half = (await cli(['stats', '--period', '2025-H1', '--workspace', ws])).out;
