@@ -424,7 +424,7 @@ async function chooseTaxYear(ctx: RunContext): Promise<void> {
   const chosen =
     ctx.opts.taxYear !== undefined
       ? { year: ctx.opts.taxYear, reason: 'from --tax-year' }
-      : await chooseTaxYearFromReturns(ctx.db, ctx.opts.input);
+      : await chooseTaxYearFromReturns(ctx.db, ctx.opts.input, ctx.opts.now);
   const taxYear = chosen.year;
   await assertObservedRevenueIn(ctx.db, ctx.opts.input, taxYear, chosen.reason.split(' (')[0]!);
   const rules = rulesForYear(taxYear, ctx.config.taxRules);

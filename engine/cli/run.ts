@@ -16,9 +16,9 @@ export const command: Command = {
   help: [
     '--input DIR        delivery folder (files named as in docs/contract.md: taxpayers.csv, cod_shipments_*.csv …)',
     '--workspace WS     workspace folder; created if missing (warehouse.duckdb, runs/, latest)',
-    '--tax-year Y       tax year to screen (default: the latest year with returns from at least 10 % of the ' +
-      'filers of the busiest year); it must have ended (exit 2 otherwise) and hold observed revenue (the run ' +
-      'fails otherwise, naming the years it does)',
+    '--tax-year Y       tax year to screen (default: the latest year that has ended with returns from at least ' +
+      '10 % of the filers of the busiest such year; the running year is set aside until it ends); it must have ' +
+      'ended (exit 2 otherwise) and hold observed revenue (the run fails otherwise, naming the years it does)',
     '--config FILE      JSON config overriding the defaults (tax rules, capacity, memory limit …); every key: ' +
       'docs/config.md',
     '--mask-pii         mask IDs, phones and accounts in every export',

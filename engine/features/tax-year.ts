@@ -12,35 +12,59 @@ export interface TaxYearChoice {
 }
 
 /**
- * The tax year a run screens when none is given: the latest year with returns from at least 10 %
- * of the busiest year's filers (distinct tax codes in `stg_declarations`). A handful of returns
- * for a later year (a typo that still passed the period checks, a few early filers) does not
- * move the whole run to a year in which nobody else has filed, where every expected yield is 0.
+ * The tax year a run screens when none is given: the latest year **that has ended** (by the clock, in
+ * Asia/Ho_Chi_Minh, as `assertTaxYearEnded` asks of `--tax-year`) with returns from at least 10 % of the
+ * busiest such year's filers (distinct tax codes in `stg_declarations`). A handful of returns for a later
+ * year (a typo that still passed the period checks, a few early filers) does not move the whole run to a
+ * year in which nobody else has filed, where every expected yield is 0; and the returns of the year still
+ * running (quarterly returns fill it all year) never make the nightly run screen part of a year against an
+ * annual threshold: it is set aside until it ends, and the run moves to it on its own the first night after.
+ * Throws an InputError when no year with returns has ended.
  *
  * @example await chooseTaxYear(db, 'deliveries/2026-11')
  *   // { year: 2025, reason: 'latest year with returns from at least 10 % of the busiest year's filers
- *   //   (480 filers in 2025); set aside: 2026 (1 filer); …' }
+ *   //   (480 filers in 2025); set aside: 2026 (1 filer, not ended yet); …' }
  */
-export async function chooseTaxYear(db: Db, input: string): Promise<TaxYearChoice> {
-  const years = await db.all<{ tax_year: number; filers: number }>(
+export async function chooseTaxYear(db: Db, input: string, now: Date = new Date()): Promise<TaxYearChoice> {
+  const all = await db.all<{ tax_year: number; filers: number }>(
     `select tax_year, count(distinct tax_id)::int as filers from stg_declarations
      where tax_year is not null group by tax_year order by tax_year`,
   );
-  if (years.length === 0) {
+  if (all.length === 0) {
     throw new InputError(input, 'no declarations loaded, so the tax year cannot be chosen; pass --tax-year');
+  }
+  const current = currentYear(now);
+  const plural = (n: number) => `${fmt().int(n)} filer${n === 1 ? '' : 's'}`;
+  const years = all.filter((y) => y.tax_year < current);
+  const running = all.filter((y) => y.tax_year >= current);
+  if (years.length === 0) {
+    throw new InputError(
+      input,
+      `the returns are all for years that have not ended (${running
+        .map((y) => `${y.tax_year}: ${plural(y.filers)}`)
+        .join(', ')}; today is ${fmt().date(now.toISOString())} in ${timeZone}), so no tax year can be ` +
+        `screened yet: a year is screened once it has ended; deliver the returns of an ended year, or pass ` +
+        `--tax-year with a year up to ${current - 1} that the observed revenue falls in`,
+    );
   }
   const busiest = years.reduce((a, b) => (b.filers > a.filers ? b : a));
   const needed = Math.max(1, Math.ceil(busiest.filers * BULK_SHARE));
   const year = Math.max(...years.filter((y) => y.filers >= needed).map((y) => y.tax_year));
-  const setAside = years.filter((y) => y.tax_year > year);
-  const plural = (n: number) => `${fmt().int(n)} filer${n === 1 ? '' : 's'}`;
+  const few = years.filter((y) => y.tax_year > year);
   const rule = `latest year with returns from at least ${BULK_SHARE * 100} % of the busiest year's filers`;
-  const aside = setAside.map((y) => `${y.tax_year} (${plural(y.filers)})`).join(', ');
+  const aside = [
+    ...few.map((y) => `${y.tax_year} (${plural(y.filers)})`),
+    ...running.map((y) => `${y.tax_year} (${plural(y.filers)}, not ended yet)`),
+  ].join(', ');
   return {
     year,
     reason:
       `${rule} (${plural(busiest.filers)} in ${busiest.tax_year})` +
-      (setAside.length ? `; set aside: ${aside}; pass --tax-year to screen one of them` : ''),
+      (aside ? `; set aside: ${aside}` : '') +
+      (few.length
+        ? `; pass --tax-year to screen ${running.length ? few.map((y) => y.tax_year).join(' or ') : 'one of them'}`
+        : '') +
+      (running.length && !few.length ? `; a year is screened once it has ended` : ''),
   };
 }
 
