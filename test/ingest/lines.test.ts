@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadDelivery, stepSql } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
+import type { Db } from '../../engine/warehouse/db.js';
 import { tempDir, withDb, writeFiles } from '../helpers.js';
 
 const header =
@@ -62,6 +63,21 @@ const cases: Case[] = [
   },
 ];
 
+/** The loaded waybills on their physical lines, and the rejects on theirs with their reasons. */
+async function expectLines(
+  db: Db,
+  loaded: Record<string, number | undefined>,
+  rejects: readonly (readonly [number, RegExp])[],
+) {
+  const rows = await db.all<{ waybill: string; _line: number }>(
+    `select waybill, _line from raw_cod_shipments order by _line`,
+  );
+  expect(Object.fromEntries(rows.map((r) => [r.waybill, r._line]))).toEqual(loaded);
+  const got = await db.all<{ line: number; reason: string }>(`select line, reason from rejects order by line`);
+  expect(got.map((r) => r.line)).toEqual(rejects.map((r) => r[0]));
+  rejects.forEach(([, reason], k) => expect(got[k]!.reason).toMatch(reason));
+}
+
 describe('rejects and _line give the physical line, also after quoted line breaks', () => {
   it.each(cases)('$name', async ({ name, lines, loaded, rejects }) => {
     const eol = name.startsWith('CRLF') ? '\r\n' : '\n';
@@ -73,13 +89,7 @@ describe('rejects and _line give the physical line, also after quoted line break
         rowsLoaded: Object.keys(loaded).length,
         rowsRejected: rejects.length,
       });
-      const rows = await db.all<{ waybill: string; _line: number }>(
-        `select waybill, _line from raw_cod_shipments order by _line`,
-      );
-      expect(Object.fromEntries(rows.map((r) => [r.waybill, r._line]))).toEqual(loaded);
-      const got = await db.all<{ line: number; reason: string }>(`select line, reason from rejects order by line`);
-      expect(got.map((r) => r.line)).toEqual(rejects.map((r) => r[0]));
-      rejects.forEach(([, reason], k) => expect(got[k]!.reason).toMatch(reason));
+      await expectLines(db, loaded, rejects);
     });
   });
 });
@@ -114,13 +124,7 @@ describe('records whose every field is empty (",,,," below a table, as Excel wri
         rowsEmpty: skipped,
       });
       expect(s.files[0]!.reading!.hints.join('\n')).toMatch(new RegExp(`${skipped} empty row\\(s\\) skipped`));
-      const rows = await db.all<{ waybill: string; _line: number }>(
-        `select waybill, _line from raw_cod_shipments order by _line`,
-      );
-      expect(Object.fromEntries(rows.map((r) => [r.waybill, r._line]))).toEqual(loaded);
-      const got = await db.all<{ line: number; reason: string }>(`select line, reason from rejects order by line`);
-      expect(got.map((r) => r.line)).toEqual(rejects.map((r) => r[0]));
-      rejects.forEach(([, reason], k) => expect(got[k]!.reason).toMatch(reason));
+      await expectLines(db, loaded, rejects);
     });
   });
 
