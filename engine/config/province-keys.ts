@@ -6,9 +6,9 @@
  * diacritics or an alias it knows counts for its province; anything else is a config error with a
  * did-you-mean.
  */
-import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { currentProvinces, oldToCurrent, provinceAliases, provinceKey } from '../normalize/province.js';
+import { didYouMean } from './zod-tools.js';
 
 const oldNameOf = new Map(
   Object.entries(oldToCurrent)
@@ -30,12 +30,11 @@ function resolveKey(key: string): { province: string } | { problem: string } {
   const province = provinceAliases.get(k);
   if (province !== undefined) return { province };
   // Did you mean: the nearest current province, compared without diacritics, case or spaces.
-  let best: { name: string; d: number } | undefined;
-  for (const p of currentProvinces) {
-    const d = distance(k, provinceKey(p.name));
-    if (!best || d < best.d) best = { name: p.name, d };
-  }
-  const near = best && best.d <= Math.max(2, Math.floor(k.length / 3)) && best.d < k.length ? best.name : undefined;
+  const near = didYouMean(
+    key,
+    currentProvinces.map((p) => p.name),
+    provinceKey,
+  );
   const list = 'one of the 34 current provinces listed in docs/domain.md';
   return {
     problem: near ? `not ${list}; did you mean "${near}"?` : `not ${list} (e.g. "Hồ Chí Minh", "Hà Nội")`,

@@ -135,14 +135,22 @@ export function pathText(path: Path, rootName = 'config'): string {
   return path.length ? path.map((key) => (key === '' ? '""' : String(key))).join('.') : rootName;
 }
 
-/** The closest allowed key to a misspelt one, if it is close enough to be a typo (case ignored). */
-export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
+/**
+ * The closest allowed key to a misspelt one, if it is close enough to be a typo, both compared as
+ * `key` makes them (case ignored by default; province names compare diacritics and spaces aside).
+ */
+export function didYouMean(
+  typed: string,
+  allowed: readonly string[],
+  key: (s: string) => string = (s) => s.toLowerCase(),
+): string | undefined {
   if (allowed.length === 0) return undefined;
-  const lower = allowed.map((a) => a.toLowerCase());
-  const best = closest(key.toLowerCase(), lower);
-  const d = distance(key.toLowerCase(), best);
+  const keys = allowed.map(key);
+  const k = key(typed);
+  const best = closest(k, keys);
+  const d = distance(k, best);
   // A typo changes a few letters, never all of them (`b` is not a typo of `a`).
-  return d < key.length && d <= Math.max(2, Math.floor(key.length / 3)) ? allowed[lower.indexOf(best)] : undefined;
+  return d < k.length && d <= Math.max(2, Math.floor(k.length / 3)) ? allowed[keys.indexOf(best)] : undefined;
 }
 
 /** A value as an error shows it: short, and never more than the start of a long string. */
