@@ -49,11 +49,10 @@ export const valueSynonyms: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * SQL of `normalizeHeader` for values: lower case, `đ` → `d`, diacritics stripped, every run of other
- * characters → one space, trimmed.
+ * SQL of `normalizeHeader` for values: the engine's `text_key` (lower case, `đ` → `d`, diacritics
+ * stripped), then every run of other characters → one space, trimmed.
  */
-export const normalizedValueSql = (v: string) =>
-  `trim(regexp_replace(strip_accents(lower(replace(replace(${v}, 'đ', 'd'), 'Đ', 'd'))), '[^a-z0-9]+', ' ', 'g'))`;
+export const normalizedValueSql = (v: string) => `trim(regexp_replace(text_key(${v}), '[^a-z0-9]+', ' ', 'g'))`;
 
 const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
 
