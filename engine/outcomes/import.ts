@@ -102,21 +102,7 @@ export async function importOutcomes(
       .split(name)
       .join(basename(file))
       .replace(/; the other files still load$/, '');
-  const log: Logger = {
-    info: (m) => opts.log.info(asGiven(m)),
-    warn: (m) => opts.log.warn(asGiven(m)),
-    stage: (stage, fn) => opts.log.stage(stage, fn),
-    progress: (done, total) => opts.log.progress(done, total),
-    get timings() {
-      return opts.log.timings;
-    },
-    get cpuTimings() {
-      return opts.log.cpuTimings;
-    },
-    get peakRssMb() {
-      return opts.log.peakRssMb;
-    },
-  };
+  const log: Logger = { ...opts.log, info: (m) => opts.log.info(asGiven(m)), warn: (m) => opts.log.warn(asGiven(m)) };
   mkdirSync(inbox, { recursive: true, mode: 0o700 });
   try {
     copyFileSync(file, copy);
