@@ -281,6 +281,56 @@ holder_named as (
       and not list_contains(trade_words, string_split(name_key, ' ')[-1])
 ),
 
+-- A shop on a relative's papers and paid into the relative's own account shows the relative as
+-- its owner in every field but the ones the operator fills in: its name and its contacts. It is the
+-- operator's when its trade name carries the given name of one other person (not the declared
+-- owner's given name) who writes the shop's phone or e-mail on records of their own: the registry,
+-- COD parcels, a website, a shop on their own papers (`Đồ ăn vặt Quân` on Nguyễn Thu Linh's papers,
+-- with the phone and e-mail on Nguyễn Văn Quân's parcels; issue 14, cn23). A relative trading on
+-- their own papers names the shop after themselves or after nothing (this generator, drawShopName;
+-- the independent one names every shop after its seller). Personal names as in holder_phone_shops.
+contact_people as (
+    select kind, value, name_key, source_key
+    from (
+        select 'phone' as kind, phone as value, name_key, source_key from taxpayer_records
+        union all
+        select 'phone', phone, name_key, source_key from sender_records
+        union all
+        select 'phone', phone, name_key, source_key from website_records
+        union all
+        select 'email', email, name_key, source_key from website_records
+        union all
+        select 'phone', phone, name_key, source_key from shop_checked where not nominee
+        union all
+        select 'email', email, name_key, source_key from shop_checked where not nominee
+        union all
+        select 'email', email, name_key, source_key from taxpayer_records
+    )
+    cross join surnames
+    where value is not null and name_key is not null
+      and (list_contains(surnames, string_split(name_key, ' ')[1])
+           or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+               and string_split(name_key, ' ')[2] in ('van', 'thi')))
+      and len(string_split(name_key, ' ')) between 3 and 5
+),
+
+contact_named as (
+    select source_key, min(operator_key) as operator_key, bool_or(kind = 'phone') as on_phone
+    from (
+        select s.source_key, c.name_key as operator_key, c.kind
+        from shop_checked s
+        join contact_people c
+            on (c.kind = 'phone' and c.value = s.phone) or (c.kind = 'email' and c.value = s.email)
+        where not s.nominee and s.name_key is not null and s.trade_name_key is not null
+          and c.source_key <> s.source_key and c.name_key <> s.name_key
+          and list_contains(s.trade_words, string_split(c.name_key, ' ')[-1])
+          and not list_contains(string_split(s.name_key, ' '), string_split(c.name_key, ' ')[-1])
+          and not list_contains(s.trade_words, string_split(s.name_key, ' ')[-1])
+    )
+    group by source_key
+    having count(distinct operator_key) = 1
+),
+
 -- The phone declared on a nominee-suspect shop is the holder's when the holder writes it on their
 -- own records (the registry's, a shop on the holder's papers, COD parcels or a website under the
 -- holder's name or a clerk's spelling of it) and no other person's name is written with it (not
@@ -338,13 +388,17 @@ operator_phones as (
 ),
 
 shop_phone_checked as (
-    select s.*, not s.nominee or o.phone is not null or hp.source_key is not null as operator_phone,
+    select s.*,
+        case when cn.source_key is not null then cn.on_phone
+             else not s.nominee or o.phone is not null or hp.source_key is not null end as operator_phone,
         s.nominee and s.account not in (select account from holder_trades)
             and s.source_key not in (select source_key from holder_named)
-            and hp.source_key is null as undecided
+            and hp.source_key is null as undecided,
+        cn.operator_key
     from shop_checked s
     left join operator_phones o on o.account = s.account and o.phone = s.phone
     left join holder_phone_shops hp on hp.source_key = s.source_key
+    left join contact_named cn on cn.source_key = s.source_key
 ),
 
 shop_records as (
@@ -354,20 +408,22 @@ shop_records as (
         -- it goes by the holder's name as the bank
         -- knows it, so the payout account and that name together tie it to its operator (a seller
         -- running several such shops into one account would otherwise spread the account over so
-        -- many clusters that it decides nothing)
-        case when not nominee then name_key when not undecided then holder_name_key end as name_key,
-        case when not nominee then national_id end as national_id,
-        case when not nominee then tax_id end as tax_id,
+        -- many clusters that it decides nothing); a shop named after a person on its contacts
+        -- (contact_named) is that person's, its owner's account a related party's
+        case when operator_key is not null then operator_key
+             when not nominee then name_key when not undecided then holder_name_key end as name_key,
+        case when not nominee and operator_key is null then national_id end as national_id,
+        case when not nominee and operator_key is null then tax_id end as tax_id,
         case when operator_phone and not undecided then phone end as phone,
         case when not nominee then email end as email,
-        case when not undecided then account end as account,
-        case when undecided then account end as undecided_account,
+        case when not undecided and operator_key is null then account end as account,
+        case when undecided or operator_key is not null then account end as undecided_account,
         domain, province,
         case when not nominee then address_key end as address_key,
         nominee,
-        case when nominee then name_key end as owner_name_key,
-        case when nominee then national_id end as owner_national_id,
-        case when nominee then tax_id end as owner_tax_id,
+        case when nominee or operator_key is not null then name_key end as owner_name_key,
+        case when nominee or operator_key is not null then national_id end as owner_national_id,
+        case when nominee or operator_key is not null then tax_id end as owner_tax_id,
         case when nominee then email end as owner_email,
         case when nominee then address_key end as owner_address_key,
         case when not operator_phone or undecided then phone end as owner_phone,

@@ -1,0 +1,88 @@
+/**
+ * A shop on a relative's papers, paid into the relative's own account (issue 14, cn23): the
+ * registry's owner, ID and bank account are all the relative's, so the shop looked like the
+ * relative's own. What the operator fills in tells otherwise: the shop is named after the seller
+ * (`Đồ ăn vặt Quân`) and carries the seller's phone or e-mail, which the seller writes on their own
+ * parcels. Such a shop goes with the person on its contacts whose given name it carries
+ * (int_identity_records.sql `contact_named`); its payouts go with it, the relative's own rows stay
+ * the relative's. A relative's shop named after herself or after no one, or after two people, or
+ * after a name two people on the phone carry, stays its declared owner's. Hand-built deliveries as in guards.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { withDb } from './fixtures.js';
+import { build, entities, parcel, taxpayer, type Delivery, type Row } from './parcel-delivery.js';
+
+const sellerPhone = '0945720685';
+
+let n = 0;
+const line = (person: string, account: string, holder: string, nid: string, description: string): Row => ({
+  record_key: `${person}:b${++n}`,
+  account,
+  holder_name: holder.toUpperCase(),
+  name_key: holder,
+  national_id: nid,
+  booked_at: '2025-05-10',
+  direction: 'credit',
+  description_key: description,
+});
+
+/** A shop on Linh's papers (her name and ID), paid into her account, on the seller's phone. */
+const linhsShop = (person: string, shopName: string): Row => ({
+  record_key: `${person}:sendo:55010:2025-05`,
+  shop_key: 'sendo:55010',
+  shop_name: shopName,
+  owner_name: 'Nguyễn Thu Linh',
+  name_key: 'nguyen thu linh',
+  national_id: '079193290394',
+  phone: sellerPhone,
+  payout_account: 'VCB:1075146811562',
+  province: 'Đồng Tháp',
+  address: '145 ly thuong kiet',
+  period: '2025-05',
+});
+
+/** Quân (the seller) books parcels under his name on his phone; Linh is registered and banks on her own. */
+const family = (shop: Row, payoutOf: string, others: Row[] = []): Delivery => ({
+  stg_taxpayers: [
+    taxpayer('S', 'nguyen van quan', '082069310878', sellerPhone, '145 ly thuong kiet'),
+    taxpayer('L', 'nguyen thu linh', '079193290394', '0912000394', '8 tran phu'),
+  ],
+  stg_cod_shipments: [
+    parcel('S', 'nguyen van quan', sellerPhone, 'CTG:105336750358', '145 ly thuong kiet'),
+    parcel('S', 'nguyen van quan', sellerPhone, 'CTG:105336750358', '145 ly thuong kiet'),
+    ...others,
+  ],
+  stg_bank_transactions: [
+    line('L', 'VCB:1075146811562', 'nguyen thu linh', '079193290394', 'luong thang 4'),
+    line(payoutOf, 'VCB:1075146811562', 'nguyen thu linh', '079193290394', 'sendo thanh toan doanh thu t05 55010'),
+  ],
+  stg_platform_sellers: [shop],
+});
+
+describe("a shop on a relative's papers paid into the relative's account", () => {
+  it("named after the seller whose phone it carries, goes with the seller with its payouts; the relative's own rows stay hers", async () => {
+    await withDb(async (db) => {
+      await build(db, family(linhsShop('S', 'Đồ ăn vặt Quân'), 'S'));
+      expect(await entities(db)).toEqual([['L'], ['S']]);
+    });
+  });
+
+  it.each([
+    ['named after herself', 'Nhà Linh', []],
+    ['named after no one', 'Đồ ăn vặt Sài Gòn', []],
+    ['named after her and the seller', 'Linh Quân Store', []],
+    // a second Quân writes the phone too (a family phone): the name tells neither
+    [
+      'named after a name two people on the phone carry',
+      'Đồ ăn vặt Quân',
+      [parcel('T', 'tran minh quan', sellerPhone, null, '145 ly thuong kiet')],
+    ],
+  ])("%s, stays the relative's", async (_, shopName, others) => {
+    await withDb(async (db) => {
+      await build(db, family(linhsShop('L', String(shopName)), 'L', others as Row[]));
+      const found = await entities(db);
+      expect(found.filter((e) => e.includes('L'))).toEqual([['L']]);
+      expect(found.filter((e) => e.includes('S'))).toEqual([['S']]);
+    });
+  });
+});
