@@ -538,23 +538,26 @@ own_sales_shop as (
 ),
 
 -- parcels of a shop on borrowed papers carry the lender's name, phone and address, like the shop:
--- they link through the shop only (the operator's own parcels, own_sales_shop, keep theirs)
+-- they link through the shop only (the operator's own parcels, own_sales_shop, keep theirs); so do
+-- the parcels of a shop on a relative's papers named after its operator (contact_named), whose
+-- phone may be the relative's
 sender_linked as (
     select
         c.source, c.source_key, c.name_display,
-        case when s.nominee then null else c.name_key end as name_key,
+        case when s.lent then null else c.name_key end as name_key,
         c.national_id, c.tax_id,
-        case when s.nominee then null else c.phone end as phone,
+        case when s.lent then null else c.phone end as phone,
         c.email, c.account, c.domain, c.province,
-        case when s.nominee then null else c.address_key end as address_key,
-        case when s.nominee then c.name_key end as owner_name_key,
-        case when s.nominee then c.phone end as owner_phone,
-        case when s.nominee then c.address_key end as owner_address_key,
+        case when s.lent then null else c.address_key end as address_key,
+        case when s.lent then c.name_key end as owner_name_key,
+        case when s.lent then c.phone end as owner_phone,
+        case when s.lent then c.address_key end as owner_address_key,
         c.hub_name_key, c.hub_phone, c.hub_account,
         coalesce(x.shop_key, o.shop_key) as shop_key
     from sender_records c
     left join sender_shop x using (source_key)
-    left join shop_records s on s.shop_key = x.shop_key
+    left join (select shop_key, nominee or owner_name_key is not null as lent from shop_records) s
+        on s.shop_key = x.shop_key
     left join own_sales_shop o using (source_key)
 ),
 
