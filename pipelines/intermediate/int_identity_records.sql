@@ -804,12 +804,37 @@ name_alike as (
     group by all
 ),
 
-name_people as (
+name_spelled as (
     select c.kind, c.value, c.name_key, c.personal, coalesce(b.person, l.person, c.name_key) as person
     from contact_names c
     join people_values v on v.kind = c.kind and v.value = c.value
     left join name_alike l on l.kind = c.kind and l.value = c.value and l.name_key = c.name_key
     left join name_alike b on b.kind = c.kind and b.value = c.value and b.name_key = l.person
+),
+
+-- A shop's or a page's name (not a person's, and no spelling of one) that carries the given name of
+-- one person on the value and of no other (`Lộc's Túi xách`, `Tiệm trà Trung` on a family phone
+-- where Nguyễn Duy Lộc and Phạm Bá Trung write their names) is that person's: sellers name their shops
+-- after themselves (issue 14, gn23). A name carrying two people's given names, or none, stays its own.
+given_named as (
+    select c.kind, c.value, c.name_key, min(p.person) as person
+    from name_spelled c
+    join (
+        -- (the given name: the last word, the first of a name written given name first)
+        select distinct kind, value, person,
+            case when len(string_split(person, ' ')) = 2 then string_split(person, ' ')[1] else string_split(person, ' ')[-1] end as given
+        from name_spelled where personal
+    ) p on p.kind = c.kind and p.value = c.value
+    where not c.personal and c.person = c.name_key
+      and list_contains(string_split_regex(c.name_key, '[^a-z0-9]+'), p.given)
+    group by all
+    having count(distinct p.person) = 1
+),
+
+name_people as (
+    select c.kind, c.value, c.name_key, c.personal, coalesce(g.person, c.person) as person
+    from name_spelled c
+    left join given_named g on g.kind = c.kind and g.value = c.value and g.name_key = c.name_key
 ),
 
 -- A carrier re-issues a number some weeks after its owner gave it up, to someone else. A phone
@@ -937,7 +962,7 @@ account_anchors as (
     having count(*) <= 20
 ),
 
-account_people as (
+account_spelled as (
     select c.account, c.name_key, c.personal,
         case when c.name_key = a.anchor
               or greatest(jaro_winkler_similarity(c.name_key, a.anchor),
@@ -948,6 +973,28 @@ account_people as (
     from account_names c
     join account_anchors a using (account)
     where a.anchor is not null
+),
+
+-- a shop's name on the account carrying the given name of one person on it and of no other is that
+-- person's (as given_named)
+account_given as (
+    select c.account, c.name_key, min(p.person) as person
+    from account_spelled c
+    join (
+        select distinct account, person,
+            case when len(string_split(person, ' ')) = 2 then string_split(person, ' ')[1] else string_split(person, ' ')[-1] end as given
+        from account_spelled where personal
+    ) p on p.account = c.account
+    where not c.personal and c.person = c.name_key
+      and list_contains(string_split_regex(c.name_key, '[^a-z0-9]+'), p.given)
+    group by all
+    having count(distinct p.person) = 1
+),
+
+account_people as (
+    select c.account, c.name_key, c.personal, coalesce(g.person, c.person) as person
+    from account_spelled c
+    left join account_given g on g.account = c.account and g.name_key = c.name_key
 ),
 
 shared_accounts as (

@@ -1,0 +1,102 @@
+/**
+ * A shop's name on a shared contact (issue 14, gn23). On a family phone, or on an account a relative
+ * is paid into too, each person's records link by the value and their own name (`phone~person`). A
+ * seller's parcels under the shop's name (`Lộc's Túi xách`) named nobody there, so they formed a
+ * seller of their own. A shop's name carrying the given name of one person on the value, and of no
+ * other, is that person's (int_identity_records.sql `given_named`, `account_given`); one carrying two
+ * people's given names stays its own. Hand-built deliveries as in guards.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { withDb } from './fixtures.js';
+import { build, entities, parcel, taxpayer, type Delivery, type Row } from './parcel-delivery.js';
+
+const family = '0379966329';
+const account = 'VCB:1017133168693';
+
+/** Lộc and Quang, registered on the family phone; Lộc books under his name and his shop's. */
+const onePhone = (shopName: string): Delivery => ({
+  stg_taxpayers: [
+    taxpayer('L', 'nguyen duy loc', '036079105911', family, '478 tinh lo 8'),
+    taxpayer('Q', 'tran thanh quang', '056098063961', family, '12 le loi'),
+  ],
+  stg_cod_shipments: [
+    parcel('L', 'nguyen duy loc', family, null, '478 tinh lo 8'),
+    parcel('L', 'nguyen duy loc', family, null, '478 tinh lo 8'),
+    parcel('L', shopName, family, null, '478 tinh lo 8'),
+    parcel('L', shopName, family, null, '478 tinh lo 8'),
+    parcel('Q', 'tran thanh quang', family, null, '12 le loi'),
+  ],
+});
+
+const bankLine = (person: string, description: string): Row => ({
+  record_key: `${person}:b${description.length}`,
+  account,
+  holder_name: 'NGUYEN DUY LOC',
+  name_key: 'nguyen duy loc',
+  national_id: '036079105911',
+  booked_at: '2025-03-01',
+  direction: 'debit',
+  description_key: description,
+});
+
+/** Lộc's account, into which his relative Quyên is paid too; Lộc's shop books on a phone of its own. */
+const oneAccount = (shopName: string): Delivery => ({
+  stg_taxpayers: [taxpayer('L', 'nguyen duy loc', '036079105911', '0379966329', '478 tinh lo 8')],
+  stg_bank_transactions: [bankLine('L', 'tien dien')],
+  stg_cod_shipments: [
+    parcel('L', 'nguyen duy loc', '0379966329', account, '478 tinh lo 8'),
+    parcel('L', shopName, '0911222333', account, '478 tinh lo 8'),
+    parcel('L', shopName, '0911222333', account, '478 tinh lo 8'),
+    parcel('Y', 'nguyen khanh quyen', '0860410350', account, '9 hang gai'),
+    parcel('Y', 'nguyen khanh quyen', '0860410350', account, '9 hang gai'),
+  ],
+});
+
+/** The entity holding the parcels under `name`, as its people's letters. */
+const entityOfName = async (db: Parameters<Parameters<typeof withDb>[0]>[0], name: string) =>
+  db.value<string>(`
+    select string_agg(distinct split_part(r.record_key, ':', 1), '' order by split_part(r.record_key, ':', 1))
+    from int_record_identity r join resolve_clusters c using (record_id)
+    where c.cluster_id in (
+        select c2.cluster_id from int_record_identity r2 join resolve_clusters c2 using (record_id)
+        join stg_cod_shipments s on s.record_key = r2.record_key
+        where s.name_key = '${name}')`);
+
+describe("a shop's name on a family phone", () => {
+  it("carrying the given name of one person on the phone is that person's", async () => {
+    await withDb(async (db) => {
+      await build(db, onePhone("loc's tui xach"));
+      expect(await entities(db)).toEqual([['L'], ['Q']]);
+    });
+  });
+
+  it.each([
+    ["carrying two people's given names", 'loc quang store'],
+    ['carrying no one', 'tui xach sai gon'],
+  ])('%s stays its own', async (_, shopName) => {
+    await withDb(async (db) => {
+      await build(db, onePhone(shopName));
+      const found = await entities(db);
+      expect(found.filter((e) => e.includes('Q'))).toEqual([['Q']]);
+      // the shop's parcels are a seller of their own: two entities of L's
+      expect(found.filter((e) => e.includes('L'))).toEqual([['L'], ['L']]);
+      expect(await entityOfName(db, shopName)).toBe('L');
+    });
+  });
+});
+
+describe("a shop's name on an account a relative is paid into too", () => {
+  it("carrying the holder's given name is the holder's", async () => {
+    await withDb(async (db) => {
+      await build(db, oneAccount('loc store'));
+      expect(await entities(db)).toEqual([['L'], ['Y']]);
+    });
+  });
+
+  it("carrying the holder's and the relative's given names stays its own", async () => {
+    await withDb(async (db) => {
+      await build(db, oneAccount('loc quyen store'));
+      expect(await entities(db)).toEqual([['L'], ['L'], ['Y']]);
+    });
+  });
+});
