@@ -214,7 +214,11 @@ owner_sends as (
       and (c.name_key = s.name_key
            or jaro_winkler_similarity(c.name_key, s.name_key) >= 0.94
            or jaro_winkler_similarity(array_to_string(list_sort(string_split(c.name_key, ' ')), ' '),
-                                      array_to_string(list_sort(string_split(s.name_key, ' ')), ' ')) >= 0.94)
+                                      array_to_string(list_sort(string_split(s.name_key, ' ')), ' ')) >= 0.94
+           -- the name written given name first (`Tài Nguyễn` of `Nguyễn Anh Tài`), as in `spellings` below
+           or (len(string_split(c.name_key, ' ')) = 2 and len(string_split(s.name_key, ' ')) between 3 and 5
+               and string_split(c.name_key, ' ')[1] = string_split(s.name_key, ' ')[-1]
+               and string_split(c.name_key, ' ')[2] = string_split(s.name_key, ' ')[1]))
 ),
 
 shop_checked as (
