@@ -232,7 +232,11 @@ shop_checked as (
         ) as nominee,
         h.name_key as holder_name_key,
         -- the trade name's words, a possessive taken apart (`Đạt's Mỹ phẩm`: dat, s, my, pham)
-        string_split_regex(s.trade_name_key, '[^a-z0-9]+') as trade_words
+        string_split_regex(s.trade_name_key, '[^a-z0-9]+') as trade_words,
+        -- ... without numbers: a shop named after someone carries the name first or last (`Quân's Phụ
+        -- kiện`, `Shop trà Quân 3`; `Phụ kiện Kem Xinh` is named after no Kiên, `Học tiếng Anh` after no Anh)
+        list_filter(string_split_regex(s.trade_name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
+            as name_words
     from shop_profiles s
     left join account_holders h on h.account = s.account
 ),
@@ -327,7 +331,7 @@ contact_named as (
             on (c.kind = 'phone' and c.value = s.phone) or (c.kind = 'email' and c.value = s.email)
         where not s.nominee and s.name_key is not null and s.trade_name_key is not null
           and c.source_key <> s.source_key and c.name_key <> s.name_key
-          and list_contains(s.trade_words, string_split(c.name_key, ' ')[-1])
+          and string_split(c.name_key, ' ')[-1] in (s.name_words[1], s.name_words[-1])
           and not list_contains(string_split(s.name_key, ' '), string_split(c.name_key, ' ')[-1])
           and not list_contains(s.trade_words, string_split(s.name_key, ' ')[-1])
     )
@@ -822,7 +826,23 @@ name_spelled as (
 -- after themselves (issue 14, gn23). A name carrying two people's given names, or none, stays its own.
 given_named as (
     select c.kind, c.value, c.name_key, min(p.person) as person
-    from name_spelled c
+    from (
+        -- the name's words without numbers: a shop named after someone carries the name first or last
+        -- (as `name_words` of shop_checked: `Phụ kiện Kem Xinh` is named after no Kiên)
+        select *, list_filter(string_split_regex(name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
+            as name_words
+        from name_spelled
+        where not personal and person = name_key
+    ) c
+    -- on parcels the seller booked as their own sales (a marketplace parcel goes with its shop, whoever
+    -- that is: sender_shop)
+    semi join (
+        select 'phone' as kind, phone_contact as value, name_key from contacts_checked
+        where source = 'cod_shipments' and shop_key is null and phone is not null
+        union all
+        select 'email', email, name_key from contacts_checked
+        where source = 'cod_shipments' and shop_key is null and email is not null
+    ) o on o.kind = c.kind and o.value = c.value and o.name_key = c.name_key
     join (
         -- (the given name: the last word, the first of a name written given name first)
         select distinct kind, value, person,
@@ -830,7 +850,7 @@ given_named as (
         from name_spelled where personal
     ) p on p.kind = c.kind and p.value = c.value
     where not c.personal and c.person = c.name_key
-      and list_contains(string_split_regex(c.name_key, '[^a-z0-9]+'), p.given)
+      and p.given in (c.name_words[1], c.name_words[-1])
     group by all
     having count(distinct p.person) = 1
 ),
@@ -983,14 +1003,21 @@ account_spelled as (
 -- person's (as given_named)
 account_given as (
     select c.account, c.name_key, min(p.person) as person
-    from account_spelled c
+    from (
+        select *, list_filter(string_split_regex(name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
+            as name_words
+        from account_spelled
+        where not personal and person = name_key
+    ) c
+    semi join (select account, name_key from people_checked where source = 'cod_shipments' and shop_key is null) o
+        on o.account = c.account and o.name_key = c.name_key
     join (
         select distinct account, person,
             case when len(string_split(person, ' ')) = 2 then string_split(person, ' ')[1] else string_split(person, ' ')[-1] end as given
         from account_spelled where personal
     ) p on p.account = c.account
     where not c.personal and c.person = c.name_key
-      and list_contains(string_split_regex(c.name_key, '[^a-z0-9]+'), p.given)
+      and p.given in (c.name_words[1], c.name_words[-1])
     group by all
     having count(distinct p.person) = 1
 ),

@@ -103,6 +103,7 @@ describe("a shop on a relative's papers paid into the relative's account", () =>
   it.each([
     ['named after herself', 'Nhà Linh', []],
     ['named after no one', 'Đồ ăn vặt Sài Gòn', []],
+    ["with the seller's given name between other words", 'Tiệm Quân Xinh', []],
     ['named after her and the seller', 'Linh Quân Store', []],
     // a second Quân writes the phone too (a family phone): the name tells neither
     [
