@@ -315,6 +315,8 @@ contact_people as (
         select 'email', email, name_key, source_key from taxpayer_records
     )
     cross join surnames
+    -- (a shop's own name on its parcels is no person, even one beginning with a surname: `Vũ Đặc sản`)
+    anti join shop_name_keys t on t.trade_name_key = name_key
     where value is not null and name_key is not null
       and (list_contains(surnames, string_split(name_key, ' ')[1])
            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')

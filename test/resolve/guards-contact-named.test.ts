@@ -120,3 +120,40 @@ describe("a shop on a relative's papers paid into the relative's account", () =>
     });
   });
 });
+
+describe("a seller's own shop", () => {
+  // its name begins with a surname (Vũ) and has three words: as a sender on its own parcels it still
+  // names no other person on the shop's phone
+  it("named `Vũ Đặc sản`, with parcels under that name on its phone, stays the seller's", async () => {
+    const phone = '0939854696';
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [taxpayer('V', 'le xuan vu', '001093493951', phone, '479 ngo quyen')],
+        stg_platform_sellers: [
+          {
+            record_key: 'V:tiktokshop:749450935925:2025-02',
+            shop_key: 'tiktokshop:749450935925',
+            shop_name: 'Vũ Đặc sản',
+            owner_name: 'vu le',
+            name_key: 'vu le',
+            national_id: '001093493951',
+            phone,
+            payout_account: 'MB:0236264851822',
+            province: 'Hà Nội',
+            address: '479 ngo quyen',
+            period: '2025-02',
+          },
+        ],
+        stg_cod_shipments: [
+          parcel('V', 'vu dac san', phone, 'TCB:19036894719600', '479 ngo quyen'),
+          parcel('V', 'vu dac san', phone, 'TCB:19036894719600', '479 ngo quyen'),
+        ],
+      });
+      expect(
+        await db.value<string | null>(
+          `select owner_name_key from int_identity_records where source_key = 'tiktokshop:749450935925'`,
+        ),
+      ).toBeNull();
+    });
+  });
+});
