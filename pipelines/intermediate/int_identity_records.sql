@@ -335,7 +335,9 @@ contact_named as (
           and c.source_key <> s.source_key and c.name_key <> s.name_key
           and string_split(c.name_key, ' ')[-1] in (s.name_words[1], s.name_words[-1])
           and not list_contains(string_split(s.name_key, ' '), string_split(c.name_key, ' ')[-1])
-          and not list_contains(s.trade_words, string_split(s.name_key, ' ')[-1])
+          -- (the owner's given name: the last word, the first of a name written given name first)
+          and not list_contains(s.trade_words, case when len(string_split(s.name_key, ' ')) = 2
+              then string_split(s.name_key, ' ')[1] else string_split(s.name_key, ' ')[-1] end)
     )
     group by source_key
     having count(distinct operator_key) = 1

@@ -156,4 +156,39 @@ describe("a seller's own shop", () => {
       ).toBeNull();
     });
   });
+
+  // the owner written given name first (`Hiếu Lê`): the shop carries the owner's given name, so the
+  // Anh on the family phone (`… tiếng Anh`) is not who runs it
+  it("named after its owner written given name first, on a family phone, stays the owner's", async () => {
+    const phone = '0563285042';
+    await withDb(async (db) => {
+      await build(db, {
+        stg_taxpayers: [
+          taxpayer('H', 'le duc hieu', '066081499752', phone, 'thon 11 hung loi'),
+          taxpayer('A', 'nguyen van anh', '079090000001', phone, 'thon 10 trung hoa'),
+        ],
+        stg_platform_sellers: [
+          {
+            record_key: 'H:shopee:195606082:2025-02',
+            shop_key: 'shopee:195606082',
+            shop_name: 'Hiếu Học tiếng Anh',
+            owner_name: 'HIEU LE',
+            name_key: 'hieu le',
+            national_id: '066081499752',
+            phone,
+            payout_account: 'VCB:1054359863084',
+            province: 'Đắk Lắk',
+            address: 'thon 11 hung loi',
+            period: '2025-02',
+          },
+        ],
+        stg_cod_shipments: [parcel('A', 'nguyen van anh', phone, 'VCB:1019204413941', 'thon 10 trung hoa')],
+      });
+      expect(
+        await db.value<string | null>(
+          `select owner_name_key from int_identity_records where source_key = 'shopee:195606082'`,
+        ),
+      ).toBeNull();
+    });
+  });
 });
