@@ -134,23 +134,39 @@ async function main(): Promise<void> {
   // run one after the other for about a second each (two or three runs of this size), so a burst of
   // load on this shared machine can fall on one side only (CI: 0.86× with ±195 % on the typed side, at
   // load 4.3, for a core measured 1.4× alone); in turn, both sides see the same machine.
+  // Both sides run on this one thread: the gate compares the CPU time each takes (process.cpuUsage),
+  // which a busy machine does not charge while the process waits for a core. Wall time in turn
+  // still fell to 0.98× in a fresh-clone CI at load 4.9 (6 Dec 2026, other benchmarks running beside
+  // it) for a core measured 1.4–1.9× alone; it is printed, not asserted.
   let typedBest = Infinity;
   let rowsBest = Infinity;
+  let typedCpuBest = Infinity;
+  let rowsCpuBest = Infinity;
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   for (let k = 0; k < 5; k++) {
     let t0 = performance.now();
+    let c0 = cpuMs();
     typed();
     typedBest = Math.min(typedBest, performance.now() - t0);
+    typedCpuBest = Math.min(typedCpuBest, cpuMs() - c0);
     t0 = performance.now();
+    c0 = cpuMs();
     naive(rows);
     rowsBest = Math.min(rowsBest, performance.now() - t0);
+    rowsCpuBest = Math.min(rowsCpuBest, cpuMs() - c0);
   }
   rows = null;
   const ratio = typedMeasured!.hz / rowsMeasured!.hz;
   const bestRatio = rowsMeasured!.minMs / typedMeasured!.minMs;
-  const turnRatio = rowsBest / typedBest;
+  const wallTurnRatio = rowsBest / typedBest;
+  const turnRatio = rowsCpuBest / typedCpuBest;
   console.log(
     `  ratio typed / row objects: ${ratio.toFixed(2)}× (mean), ${bestRatio.toFixed(2)}× (fastest run of each), ` +
-      `${turnRatio.toFixed(2)}× (in turn, fastest of 5 each: the gate)`,
+      `${wallTurnRatio.toFixed(2)}× (wall, in turn, fastest of 5 each), ` +
+      `${turnRatio.toFixed(2)}× (CPU, in turn, fastest of 5 each: the gate)`,
   );
   console.log(
     `  memory: feature columns ${columnsMb.toFixed(0)} MB (typed arrays); the same entities as row objects ${rowsMb.toFixed(0)} MB of heap`,
@@ -186,7 +202,7 @@ async function main(): Promise<void> {
   )
     failures.push('typed core and row-object reference disagree');
   if (turnRatio < floors.typedVsRowsRatio)
-    failures.push(`typed vs row objects ${turnRatio.toFixed(2)}× (in turn) < ${floors.typedVsRowsRatio}×`);
+    failures.push(`typed vs row objects ${turnRatio.toFixed(2)}× (CPU, in turn) < ${floors.typedVsRowsRatio}×`);
   const results = {
     bench: 'score',
     mode: quick ? 'quick' : 'full',
@@ -204,6 +220,7 @@ async function main(): Promise<void> {
     ratio,
     bestRatio,
     turnRatio,
+    wallTurnRatio,
     reasonText: { entities: TEXT_ENTITIES, codesOnly: text[0], withSentences: text[1], usPerReason: textUsPerReason },
     floors,
     failures,
