@@ -847,6 +847,13 @@ given_named as (
         select 'email', email, name_key from contacts_checked
         where source = 'cod_shipments' and shop_key is null and email is not null
     ) o on o.kind = c.kind and o.value = c.value and o.name_key = c.name_key
+    -- a platform shop's name whose shop gives another phone or e-mail is that shop's (its seller's
+    -- parcels on a relative's phone; a namesake on the value is no evidence)
+    anti join (
+        select 'phone' as kind, trade_name_key, phone as value from shop_profiles where trade_name_key is not null
+        union all
+        select 'email', trade_name_key, email from shop_profiles where trade_name_key is not null
+    ) t on t.kind = c.kind and t.trade_name_key = c.name_key and t.value is distinct from c.value
     join (
         -- (the given name: the last word, the first of a name written given name first)
         select distinct kind, value, person,
@@ -1015,6 +1022,7 @@ account_given as (
     ) c
     semi join (select account, name_key from people_checked where source = 'cod_shipments' and shop_key is null) o
         on o.account = c.account and o.name_key = c.name_key
+    anti join shop_profiles t on t.trade_name_key = c.name_key and t.account is distinct from c.account
     join (
         select distinct account, person,
             case when len(string_split(person, ' ')) = 2 then string_split(person, ' ')[1] else string_split(person, ' ')[-1] end as given

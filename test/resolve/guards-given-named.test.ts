@@ -149,3 +149,39 @@ describe("a shop's marketplace parcels on a family phone", () => {
     });
   });
 });
+
+// The shop's name on the family phone is a platform shop's whose own phone is another (its seller, a
+// namesake of the Lộc on the family phone, booked a few parcels on the relative's phone, paid into
+// his own account): the name says the shop's seller, not the family's Lộc.
+describe("a platform shop's name on a family phone, the shop on another phone", () => {
+  it('does not join the namesake on the family phone', async () => {
+    await withDb(async (db) => {
+      const d = onePhone('nguyen duy loc');
+      await build(db, {
+        ...d,
+        stg_platform_sellers: [
+          {
+            record_key: 'N:tiktokshop:749418:2025-02',
+            shop_key: 'tiktokshop:749418',
+            shop_name: "Lộc's Túi xách",
+            owner_name: 'nguyen duy loc',
+            name_key: 'nguyen duy loc',
+            national_id: '086092949541',
+            phone: '0988000111',
+            payout_account: 'ICB:109315111330',
+            province: 'Hà Nội',
+            address: '61 le thanh tong',
+            period: '2025-02',
+          },
+        ],
+        stg_cod_shipments: [
+          ...(d.stg_cod_shipments ?? []),
+          parcel('N', "loc's tui xach", family, 'ICB:109315111330', '61 le thanh tong'),
+          parcel('N', "loc's tui xach", family, 'ICB:109315111330', '61 le thanh tong'),
+        ],
+      });
+      const found = await entities(db);
+      expect(found.filter((e) => e.includes('L') && e.includes('N'))).toEqual([]);
+    });
+  });
+});
