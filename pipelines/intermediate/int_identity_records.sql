@@ -328,9 +328,13 @@ contact_named as (
     select source_key, min(operator_key) as operator_key, bool_or(kind = 'phone') as on_phone
     from (
         select s.source_key, c.name_key as operator_key, c.kind
-        from shop_checked s
-        join contact_people c
-            on (c.kind = 'phone' and c.value = s.phone) or (c.kind = 'email' and c.value = s.email)
+        from (
+            -- (one equi-join per contact: DuckDB cannot hash a join on `… or …` and compares every pair)
+            select *, 'phone' as contact_kind, phone as contact from shop_checked where phone is not null
+            union all
+            select *, 'email', email from shop_checked where email is not null
+        ) s
+        join contact_people c on c.kind = s.contact_kind and c.value = s.contact
         where not s.nominee and s.name_key is not null and s.trade_name_key is not null
           and c.source_key <> s.source_key and c.name_key <> s.name_key
           and string_split(c.name_key, ' ')[-1] in (s.name_words[1], s.name_words[-1])
