@@ -751,6 +751,11 @@ contacts_checked as (
 -- Computed once per name (with its words sorted, for spellings), for the contact and account checks below.
 name_personal as (
     select name_key, words, array_to_string(list_sort(words), ' ') as sorted,
+        -- the given name (the last word; the first of a name written given name first), and the words
+        -- without numbers split on all else (`Quân's Phụ kiện 3`: quan, s, phu, kien), for gn23 below
+        case when len(words) = 2 then words[1] else words[-1] end as given,
+        list_filter(string_split_regex(name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
+            as name_words,
         (list_contains(surnames, words[1])
             or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
                 and words[2] in ('van', 'thi')))
@@ -834,14 +839,9 @@ name_spelled as (
 -- after themselves (issue 14, gn23). A name carrying two people's given names, or none, stays its own.
 given_named as (
     select c.kind, c.value, c.name_key, min(p.person) as person
-    from (
-        -- the name's words without numbers: a shop named after someone carries the name first or last
-        -- (as `name_words` of shop_checked: `Phụ kiện Kem Xinh` is named after no Kiên)
-        select *, list_filter(string_split_regex(name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
-            as name_words
-        from name_spelled
-        where not personal and person = name_key
-    ) c
+    from name_spelled c
+    -- (a shop named after someone carries the name first or last: `Phụ kiện Kem Xinh` is named after no Kiên)
+    join name_personal w on w.name_key = c.name_key
     -- on parcels the seller booked as their own sales (a marketplace parcel goes with its shop, whoever
     -- that is: sender_shop)
     semi join (
@@ -859,13 +859,12 @@ given_named as (
         select 'email', trade_name_key, email from shop_profiles where trade_name_key is not null
     ) t on t.kind = c.kind and t.trade_name_key = c.name_key and t.value is distinct from c.value
     join (
-        -- (the given name: the last word, the first of a name written given name first)
-        select distinct kind, value, person,
-            case when len(string_split(person, ' ')) = 2 then string_split(person, ' ')[1] else string_split(person, ' ')[-1] end as given
-        from name_spelled where personal
+        select distinct s.kind, s.value, s.person, g.given
+        from name_spelled s join name_personal g on g.name_key = s.person
+        where s.personal
     ) p on p.kind = c.kind and p.value = c.value
     where not c.personal and c.person = c.name_key
-      and p.given in (c.name_words[1], c.name_words[-1])
+      and p.given in (w.name_words[1], w.name_words[-1])
     group by all
     having count(distinct p.person) = 1
 ),
@@ -1018,22 +1017,18 @@ account_spelled as (
 -- person's (as given_named)
 account_given as (
     select c.account, c.name_key, min(p.person) as person
-    from (
-        select *, list_filter(string_split_regex(name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
-            as name_words
-        from account_spelled
-        where not personal and person = name_key
-    ) c
+    from account_spelled c
+    join name_personal w on w.name_key = c.name_key
     semi join (select account, name_key from people_checked where source = 'cod_shipments' and shop_key is null) o
         on o.account = c.account and o.name_key = c.name_key
     anti join shop_profiles t on t.trade_name_key = c.name_key and t.account is distinct from c.account
     join (
-        select distinct account, person,
-            case when len(string_split(person, ' ')) = 2 then string_split(person, ' ')[1] else string_split(person, ' ')[-1] end as given
-        from account_spelled where personal
+        select distinct s.account, s.person, g.given
+        from account_spelled s join name_personal g on g.name_key = s.person
+        where s.personal
     ) p on p.account = c.account
     where not c.personal and c.person = c.name_key
-      and p.given in (c.name_words[1], c.name_words[-1])
+      and p.given in (w.name_words[1], w.name_words[-1])
     group by all
     having count(distinct p.person) = 1
 ),
