@@ -296,32 +296,48 @@ holder_named as (
 -- COD parcels, a website, a shop on their own papers (`Đồ ăn vặt Quân` on Nguyễn Thu Linh's papers,
 -- with the phone and e-mail on Nguyễn Văn Quân's parcels; issue 14, cn23). A relative trading on
 -- their own papers names the shop after themselves or after nothing (this generator, drawShopName;
--- the independent one names every shop after its seller). Personal names as in holder_phone_shops.
-contact_people as (
-    select kind, value, name_key, source_key
+-- the independent one names every shop after its seller).
+-- Every phone and e-mail written on a record of its own (the registry, COD senders, websites, shops on
+-- their owners' own papers), with the name on it; and once per name, whether it reads as a person's:
+-- a Vietnamese surname first (or one that also begins shop names before Văn / Thị), 3 to 5 words
+-- (the checks of shops below; name_personal, later, also knows the bank's and the registry's holders)
+contact_records as (
+    select kind, value, name_key, national_id, account, source_key
     from (
-        select 'phone' as kind, phone as value, name_key, source_key from taxpayer_records
+        select 'phone' as kind, phone as value, name_key, national_id, account, source_key from taxpayer_records
         union all
-        select 'phone', phone, name_key, source_key from sender_records
+        select 'email', email, name_key, national_id, account, source_key from taxpayer_records
         union all
-        select 'phone', phone, name_key, source_key from website_records
+        select 'phone', phone, name_key, national_id, account, source_key from sender_records
         union all
-        select 'email', email, name_key, source_key from website_records
+        select 'phone', phone, name_key, national_id, account, source_key from website_records
         union all
-        select 'phone', phone, name_key, source_key from shop_checked where not nominee
+        select 'email', email, name_key, national_id, account, source_key from website_records
         union all
-        select 'email', email, name_key, source_key from shop_checked where not nominee
+        select 'phone', phone, name_key, national_id, account, source_key from shop_checked where not nominee
         union all
-        select 'email', email, name_key, source_key from taxpayer_records
+        select 'email', email, name_key, national_id, account, source_key from shop_checked where not nominee
     )
-    cross join surnames
-    -- (a shop's own name on its parcels is no person, even one beginning with a surname: `Vũ Đặc sản`)
-    anti join shop_name_keys t on t.trade_name_key = name_key
     where value is not null and name_key is not null
-      and (list_contains(surnames, string_split(name_key, ' ')[1])
-           or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
-               and string_split(name_key, ' ')[2] in ('van', 'thi')))
-      and len(string_split(name_key, ' ')) between 3 and 5
+),
+
+record_names as (
+    select name_key,
+        (list_contains(surnames, string_split(name_key, ' ')[1])
+            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                and string_split(name_key, ' ')[2] in ('van', 'thi')))
+            and len(string_split(name_key, ' ')) between 3 and 5 as personal
+    from (select distinct name_key from contact_records)
+    cross join surnames
+),
+
+contact_people as (
+    select c.kind, c.value, c.name_key, c.source_key
+    from contact_records c
+    join record_names n on n.name_key = c.name_key
+    -- (a shop's own name on its parcels is no person, even one beginning with a surname: `Vũ Đặc sản`)
+    anti join shop_name_keys t on t.trade_name_key = c.name_key
+    where n.personal
 ),
 
 contact_named as (
@@ -355,23 +371,12 @@ contact_named as (
 -- shops; split_shops, 45 %), while a shop paid into a relative's account carries the seller's phone,
 -- under the seller's name elsewhere. A shop given to the holder (holder_trades, holder_named) goes
 -- by the holder's name: it is not counted, so one decision does not make the next.
-phone_records as (
-    select phone, name_key, national_id, account from taxpayer_records where phone is not null and name_key is not null
-    union all
-    select phone, name_key, national_id, account from sender_records where phone is not null and name_key is not null
-    union all
-    select phone, name_key, national_id, account from website_records where phone is not null and name_key is not null
-    union all
-    select phone, name_key, national_id, account from shop_checked
-    where not nominee and phone is not null and name_key is not null
-),
-
 holder_phone_shops as (
     select s.source_key
     from shop_checked s
-    join phone_records r on r.phone = s.phone
+    join contact_records r on r.kind = 'phone' and r.value = s.phone
+    join record_names n on n.name_key = r.name_key
     join account_holders h on h.account = s.account
-    cross join surnames
     where s.nominee and s.holder_name_key is not null
     group by s.source_key
     -- the holder writes it on a record that is theirs beyond the name: their national ID or this
@@ -380,10 +385,7 @@ holder_phone_shops as (
             and (r.account = s.account or (r.national_id is not null and r.national_id = h.national_id)))
         -- every personal name written with the phone reads like the holder's
         and not bool_or(
-            (list_contains(surnames, string_split(r.name_key, ' ')[1])
-                or (string_split(r.name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
-                    and string_split(r.name_key, ' ')[2] in ('van', 'thi')))
-            and len(string_split(r.name_key, ' ')) between 3 and 5
+            n.personal
             and r.name_key <> s.holder_name_key
             and jaro_winkler_similarity(r.name_key, s.holder_name_key) < 0.94
             and jaro_winkler_similarity(array_to_string(list_sort(string_split(r.name_key, ' ')), ' '),
