@@ -359,22 +359,27 @@ describe('resolver guards', () => {
     });
   });
 
-  // acct21: a name written given name first (`Minh Lê`) is a person on an account as on a phone (gf19)
-  it.each([
+  // The seller S (registered, Lê Văn Minh) sends `parcels` COD parcels under `name` into H's account ACB:9,
+  // beside `shops` of S's; a name written given name first (`Minh Lê`) is a person on an account as on a
+  // phone (acct21, gf19) and the owner's own (gn23)
+  const sellerNames = [
     ['own name', 'le van minh'],
     ['given-first name', 'minh le'],
-  ])(
+  ] as const;
+  const intoRelativeAccount = (name: string, parcels: number, shops: Row[] = []): Delivery => ({
+    stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
+    stg_platform_sellers: shops,
+    stg_bank_transactions: holder.own,
+    stg_cod_shipments: [
+      ...holder.parcels,
+      ...Array.from({ length: parcels }, () => parcel('S', name, '0912000902', 'ACB:9', '8 hang gai')),
+    ],
+  });
+
+  it.each(sellerNames)(
     "parcels remitted to a relative's account under the seller's %s and phone do not join the holder",
     async (_, name) => {
-      const delivery: Delivery = {
-        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
-        stg_bank_transactions: holder.own,
-        stg_cod_shipments: [
-          ...holder.parcels,
-          ...[1, 2, 3].map(() => parcel('S', name, '0912000902', 'ACB:9', '8 hang gai')),
-        ],
-      };
-      await resolved(delivery, async (db) => {
+      await resolved(intoRelativeAccount(name, 3), async (db) => {
         expect(await entityOf(db, 'S')).toEqual([['S']]);
         expect(await entityOf(db, 'H')).toEqual([['H']]);
         expect(
@@ -384,23 +389,11 @@ describe('resolver guards', () => {
     },
   );
 
-  // (gn23: the owner's name written given name first on the parcels is the owner's too)
-  it.each([
-    ['own name', 'le van minh'],
-    ['given-first name', 'minh le'],
-  ])(
+  it.each(sellerNames)(
     "a shop paid into a relative's account is not a nominee when its owner sends parcels into that account too (%s)",
     async (_, name) => {
-      const delivery: Delivery = {
-        stg_taxpayers: [holder.taxpayer, taxpayer('S', 'le van minh', '001190000902', '0912000902')],
-        stg_platform_sellers: [shop('S', 'shopee:556', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902')],
-        stg_bank_transactions: holder.own,
-        stg_cod_shipments: [
-          ...holder.parcels,
-          ...[1, 2].map(() => parcel('S', name, '0912000902', 'ACB:9', '8 hang gai')),
-        ],
-      };
-      await resolved(delivery, async (db) => {
+      const own = shop('S', 'shopee:556', 'le van minh', '0912000902', 'ACB:9', 'Hà Nội', '001190000902');
+      await resolved(intoRelativeAccount(name, 2, [own]), async (db) => {
         expect(
           await db.value<boolean>(`select nominee from int_identity_records where source_key = 'shopee:556'`),
         ).toBe(false);
