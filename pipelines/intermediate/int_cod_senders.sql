@@ -384,14 +384,18 @@ homes as (
         o.*,
         case
             when regexp_matches(o.address_head, '^(so )?[0-9]') and h.phone is null then o.address_head
-        end as home_place
+        end as home_place,
+        -- the place the parcel was picked up from, unless a public one or the warehouse's depot (a
+        -- house number or a hamlet: whose it is, the warehouse's own waybills from there may say)
+        case when h.phone is null then o.address_head end as booked_place
     from own o
     left join hub_places h on h.phone = o.phone and h.address_head = o.address_head
 ),
 
 final as (
     select
-        t.record_key, t.sender_name, h.province, t.address, h.pickup_head as address_head, h.home_place, t.cod_amount,
+        t.record_key, t.sender_name, h.province, t.address, h.pickup_head as address_head, h.home_place, h.booked_place,
+        t.cod_amount,
         t.status, h.via_hub,
         h.own_name_key as name_key, h.own_phone as phone, h.own_account as remit_account,
         -- the values of whoever booked for the seller: a related party, never the seller's identity

@@ -219,14 +219,61 @@ home_owner as (
     having count(distinct v.entity_id) = 1
 ),
 
-home_parcels as (
-    select p.record_key, o.record_id
+-- A warehouse writes its clients' names on some of their parcels and its own on others. A parcel under
+-- its name and phone with nothing of the seller's own on it, picked up from a place (a house number or
+-- a hamlet; not a public place nor the warehouse's depot) from which the same warehouse phone booked
+-- parcels under one seller's own name, and under no other's, is that seller's: the warehouse itself
+-- named who it collects from there (issue 14, hp24). A hamlet alone names nobody (many households
+-- share it, see home_parcels), but the warehouse does not write two neighbours' parcels under one
+-- name; where it wrote two sellers' names from one place, or none, the parcel stays unattributed.
+place_pickups as (
+    select record_key, booked_place, province, hub_phone, hub_name_key, hub_account
+    from int_cod_senders
+    where sender_key is null and hub_phone is not null and booked_place is not null and province is not null
+),
+
+place_owner as (
+    select c.hub_phone, c.booked_place, c.province, min(v.entity_id) as entity_id, min(v.record_id) as record_id
+    from int_cod_senders c
+    join (select distinct hub_phone, booked_place, province from place_pickups) q
+        on q.hub_phone = c.hub_phone and q.booked_place = c.booked_place and q.province = c.province
+    join identities i on i.source = 'cod_shipments' and i.source_key = c.sender_key
+    join record_values v on v.record_id = i.record_id
+    where c.name_key is not null
+    group by c.hub_phone, c.booked_place, c.province
+    having count(distinct v.entity_id) = 1
+),
+
+-- each such parcel with the seller its home or its place names
+pickup_sellers as (
+    select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, o.entity_id, o.record_id, 'home' as by_what
     from pickups p
     join home_owner o on o.home_place = p.home_place and o.province = p.province
+    union all
+    select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, o.entity_id, o.record_id, 'place' as by_what
+    from place_pickups p
+    join place_owner o on o.hub_phone = p.hub_phone and o.booked_place = p.booked_place and o.province = p.province
+),
+
+given_parcels as (
+    select s.record_key, s.record_id, s.by_what
+    from pickup_sellers s
     -- the entity booking the parcel is not its seller
-    anti join record_values b1 on b1.entity_id = o.entity_id and b1.phone = p.hub_phone
-    anti join record_values b2 on b2.entity_id = o.entity_id and b2.account = p.hub_account
-    anti join record_values b3 on b3.entity_id = o.entity_id and b3.name_key = p.hub_name_key
+    anti join record_values b1 on b1.entity_id = s.entity_id and b1.phone = s.hub_phone
+    anti join record_values b2 on b2.entity_id = s.entity_id and b2.account = s.hub_account
+    anti join record_values b3 on b3.entity_id = s.entity_id and b3.name_key = s.hub_name_key
+),
+
+home_parcels as (
+    select record_key, record_id from given_parcels where by_what = 'home'
+),
+
+-- (a parcel both rules give goes by its home)
+place_parcels as (
+    select g.record_key, g.record_id
+    from given_parcels g
+    anti join home_parcels h on h.record_key = g.record_key
+    where g.by_what = 'place'
 ),
 
 unioned as (
@@ -245,6 +292,8 @@ final as (
     select 'bank_transactions' as source, record_key, record_id from remittances
     union all
     select 'cod_shipments' as source, record_key, record_id from home_parcels
+    union all
+    select 'cod_shipments' as source, record_key, record_id from place_parcels
 )
 
 select * from final
