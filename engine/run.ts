@@ -620,8 +620,8 @@ async function publishStage(ctx: RunContext): Promise<void> {
   }
   const snapshot = await part('snapshot', () => snapshotting);
   log.info(`snapshot: ${snapshot.tables} tables, ${fmt().int(snapshot.rows)} rows for the analyst commands`);
-  // the bank rows now, and on Spark the COD parcels again: int_record_identity (home_parcels) comes with
-  // the features job there, so the resolve line counted them before the parcels given by their home
+  // the bank rows now, and on Spark the COD parcels again: int_record_identity (home_parcels, place_parcels)
+  // comes with the features job there, so the resolve line counted them before the parcels given by their place
   const cod = ctx.spark ? await codUnattributed(db, true) : need(ctx.unattributed, 'the unattributed COD rows');
   ctx.unattributed = await withBankRows(db, cod);
   const finished = new Date();
@@ -773,8 +773,9 @@ type UnattributedPart = { source: string; rows: number; vnd: number };
  * COD parcels no sender profile holds: booked by a fulfilment warehouse under its own name and
  * phone, with nothing of the seller's own on them (int_cod_senders.sql) — with `recordIdentity`
  * (int_record_identity built), less those given to the one seller living at their pickup place
- * (home_parcels). Counted, never guessed; computed once after resolve (on Spark again at publish),
- * the bank part is added at publish (`withBankRows`).
+ * (home_parcels) or named by the warehouse's own waybills from there (place_parcels). Counted,
+ * never guessed; computed once after resolve (on Spark again at publish), the bank part is added at
+ * publish (`withBankRows`).
  */
 async function codUnattributed(db: Db, recordIdentity: boolean): Promise<Unattributed> {
   const given = recordIdentity

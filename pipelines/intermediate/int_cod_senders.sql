@@ -405,6 +405,13 @@ final as (
         -- an account passing the COD paid into it on to its clients (int_bank_credits_classified: their
         -- credits from it are that COD, not trade)
         case when h.forwarding then h.remit_account end as forwarding_account,
+        -- on a parcel with nothing of the seller's own, the account its COD is paid into, whatever it was
+        -- found to be (a warehouse's, a collector's or a market's): whoever holds it is not the seller
+        -- (int_record_identity.sql, given_parcels)
+        case
+            when h.via_hub and h.own_name_key is null and h.own_phone is null and h.own_account is null
+                then h.remit_account
+        end as paid_account,
         case
             -- as before the warehouse check: one profile per name, phone, account and province
             when not h.via_hub and not h.name_only

@@ -168,13 +168,13 @@ remittances as (
 -- only seller there is the one who booked it (a warehouse registered at its depot). Decided after
 -- clustering, like the served accounts; the identity records and their links do not change.
 record_values as (
-    select i.record_id, e.entity_id, i.phone, i.account, i.name_key, coalesce(i.nominee, false) as nominee
+    select i.record_id, e.entity_id, i.source, i.phone, i.account, i.name_key, coalesce(i.nominee, false) as nominee
     from int_identity_records i
     join entities e using (record_id)
 ),
 
 pickups as (
-    select record_key, home_place, province, hub_phone, hub_name_key, hub_account
+    select record_key, home_place, province, hub_phone, hub_name_key, hub_account, paid_account
     from int_cod_senders
     where sender_key is null and home_place is not null and province is not null
 ),
@@ -227,7 +227,7 @@ home_owner as (
 -- share it, see home_parcels), but the warehouse does not write two neighbours' parcels under one
 -- name; where it wrote two sellers' names from one place, or none, the parcel stays unattributed.
 place_pickups as (
-    select record_key, booked_place, province, hub_phone, hub_name_key, hub_account
+    select record_key, booked_place, province, hub_phone, hub_name_key, hub_account, paid_account
     from int_cod_senders
     where sender_key is null and hub_phone is not null and booked_place is not null and province is not null
 ),
@@ -246,11 +246,11 @@ place_owner as (
 
 -- each such parcel with the seller its home or its place names
 pickup_sellers as (
-    select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, o.entity_id, o.record_id, 'home' as by_what
+    select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, p.paid_account, o.entity_id, o.record_id, 'home' as by_what
     from pickups p
     join home_owner o on o.home_place = p.home_place and o.province = p.province
     union all
-    select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, o.entity_id, o.record_id, 'place' as by_what
+    select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, p.paid_account, o.entity_id, o.record_id, 'place' as by_what
     from place_pickups p
     join place_owner o on o.hub_phone = p.hub_phone and o.booked_place = p.booked_place and o.province = p.province
 ),
@@ -262,6 +262,10 @@ given_parcels as (
     anti join record_values b1 on b1.entity_id = s.entity_id and b1.phone = s.hub_phone
     anti join record_values b2 on b2.entity_id = s.entity_id and b2.account = s.hub_account
     anti join record_values b3 on b3.entity_id = s.entity_id and b3.name_key = s.hub_name_key
+    -- nor is the holder of the account its COD was paid into, whoever that collects for (a warehouse,
+    -- a COD collector: on a parcel with nothing of the seller's own, the account is never hers)
+    anti join record_values b4
+        on b4.entity_id = s.entity_id and b4.source = 'bank_transactions' and b4.account = s.paid_account
 ),
 
 home_parcels as (

@@ -30,6 +30,14 @@ function delivery(): Row[] {
   return cod;
 }
 
+/** `delivery()` paid into a COD collector's account `collector`, which ten other sellers are paid into under their own names. */
+function collected(collector: string): Row[] {
+  const cod = delivery().map((r) => ({ ...r, remit_account: collector }));
+  for (let i = 0; i < 10; i++)
+    cod.push(parcel('S', `pham van si ${'abcdefghij'[i]}`, `09110000${10 + i}`, collector, `${i + 1} tran phu, p. 2`));
+  return cod;
+}
+
 const firstOf = (cod: Row[], p: string, name = hub.name) =>
   cod.find((r) => r.record_key!.startsWith(`${p}:`) && r.sender_name === name)!.record_key!;
 
@@ -105,6 +113,46 @@ describe('warehouse parcels from a place where the warehouse wrote one seller’
       await build(db, { stg_cod_shipments: cod });
       expect((await unattributed(db)).F).toBe(3);
       expect(await entities(db)).toEqual([['A']]);
+    });
+  });
+
+  it('go with her when paid into a COD collector’s account she does not hold, her named parcels too', async () => {
+    await withDb(async (db) => {
+      const cod = collected('ICB:104');
+      await build(db, { stg_cod_shipments: cod });
+      expect(await unattributed(db)).toEqual({ B: 3, C: 3, D: 3, E: 3 });
+      expect(await entities(db)).toContainEqual(['A']);
+    });
+  });
+
+  it('do not go to the seller holding the account their COD is paid into, which collects for many', async () => {
+    await withDb(async (db) => {
+      const collector = 'ICB:104';
+      // A collects COD cash for ten other sellers, paid into her account under their own names and
+      // phones (a market's account, by its spread); the warehouse's parcels are paid into it too
+      const cod = collected(collector);
+      // A's statement of that account
+      const statement: Row[] = [1, 2].map((k) => ({
+        record_key: `A:b${k}`,
+        account: collector,
+        holder_name: 'TRAN VAN AN',
+        name_key: names.A,
+        national_id: '001190000001',
+        booked_at: '2025-03-08 10:00:00',
+        direction: 'credit',
+        description_key: 'thu ho cod',
+        amount: '950000',
+        tax_year: '2025',
+      }));
+      await build(db, { stg_cod_shipments: cod, stg_bank_transactions: statement });
+      // A's parcels under her own name and her statement both carry the account
+      expect(
+        await db.value<number>(`
+          select count(distinct source)::int from int_identity_records
+          where name_key = '${names.A}' and account = '${collector}'`),
+      ).toBe(2);
+      // the warehouse's parcels paid into her collecting account are no more hers than the ten others'
+      expect((await unattributed(db)).A).toBe(3);
     });
   });
 });
