@@ -764,12 +764,26 @@ name_personal as (
             and len(words) between 3 and 5
             or name_key in (select name_key from person_names)
             or len(words) = 2 and list_contains(surnames, words[2]) and not list_contains(surnames, words[1])
-                and words[1] not in ('shop', 'kho', 'nha', 'tiem', 'cua', 'hang', 'quan', 'store', 'cty', 'mart',
-                    'xuong', 'sieu', 'tap', 'dai', 'chi', 'anh', 'em', 'co', 'ba', 'ong', 'be', 'me', 'bo', 'thay')
+                -- unless the first word begins shop or warehouse names or addresses someone, read with its
+                -- tones where the name is written with them: `Hằng Nguyễn`, `Quân Hoàng`, `Chi Phạm` are
+                -- given names, `Hàng …`, `Quán …`, `Chị …` are not (without tones the two read alike)
+                and coalesce(
+                    toned_first not in ('shop', 'kho', 'nhà', 'tiệm', 'cửa', 'hàng', 'quán', 'store', 'cty', 'mart',
+                        'xưởng', 'siêu', 'tạp', 'đại', 'chị', 'anh', 'em', 'cô', 'bà', 'ông', 'bé', 'mẹ', 'bố', 'thầy'),
+                    words[1] not in ('shop', 'kho', 'nha', 'tiem', 'cua', 'hang', 'quan', 'store', 'cty', 'mart',
+                        'xuong', 'sieu', 'tap', 'dai', 'chi', 'anh', 'em', 'co', 'ba', 'ong', 'be', 'me', 'bo', 'thay'))
             as personal
     from (
-        select name_key, string_split(name_key, ' ') as words
-        from (select distinct name_key from contacts_checked where name_key is not null)
+        select name_key, string_split(name_key, ' ') as words,
+            -- the first word as written, where a record writes the name with its tones
+            min(split_part(written, ' ', 1)) filter (where written <> strip_accents(written) or written like '%đ%')
+                as toned_first
+        from (
+            select name_key, nfc_normalize(lower(trim(name_display))) as written
+            from contacts_checked
+            where name_key is not null
+        )
+        group by name_key
     )
     cross join surnames
 ),

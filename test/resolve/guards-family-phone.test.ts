@@ -124,6 +124,55 @@ describe('names written given name first', () => {
     });
   });
 
+  // A first word that begins shop names or addresses someone (`hang`, `quan`, `chi`) reads with its
+  // tones where the name is written with them: `Hằng Nguyễn` is a person, `Nhà Lâm` a shop's name.
+  const written = (rows: Row[], name: string): Row[] => rows.map((r) => ({ ...r, sender_name: name }));
+  /** Tuấn's statement of his account MB:700 (the holder the bank knows). */
+  const statement: Row[] = [1, 2].map((k) => ({
+    record_key: `T:b${k}`,
+    account: 'MB:700',
+    holder_name: 'NGUYEN VAN TUAN',
+    name_key: 'nguyen van tuan',
+    national_id: '001190000011',
+    booked_at: '2025-03-08 10:00:00',
+    direction: 'credit',
+    description_key: 'ck',
+    amount: '950000',
+    tax_year: '2025',
+  }));
+  const tuan = { stg_taxpayers: [taxpayer('T', 'nguyen van tuan', '001190000011', phone2, home2)] };
+
+  it("a relative's given-first name written with its tones, on the household's phone and paid into the holder's account, is another person", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        // Hằng books on Tuấn's phone from their home as `Hằng Nguyễn`, paid into Tuấn's account
+        ...tuan,
+        stg_bank_transactions: statement,
+        stg_cod_shipments: [
+          ...written(on('T', 'nguyen van tuan', 'MB:700', 3), 'Nguyễn Văn Tuấn'),
+          ...written(on('H', 'hang nguyen', 'MB:700', 4), 'Hằng Nguyễn'),
+        ],
+      });
+      expect(await entities(db)).toEqual([['H'], ['T']]);
+    });
+  });
+
+  it("a shop's name beginning with such a word, written with its tones, is no person", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        // Tuấn's own parcels under his shop's name `Nhà Lâm` on his phone
+        ...tuan,
+        stg_bank_transactions: statement,
+        stg_cod_shipments: [
+          ...written(on('T', 'nguyen van tuan', 'MB:700', 3), 'Nguyễn Văn Tuấn'),
+          ...written(on('U', 'nha lam', 'MB:700', 4), 'Nhà Lâm'),
+        ],
+      });
+      // (U: the shop's parcels, Tuấn's too)
+      expect(await entities(db)).toEqual([['T', 'U']]);
+    });
+  });
+
   it('one seller writing her name both ways, paid into two accounts, stays one', async () => {
     await withDb(async (db) => {
       await build(db, {
