@@ -30,9 +30,12 @@ function delivery(): Row[] {
   return cod;
 }
 
-/** `delivery()` paid into a COD collector's account `collector`, which ten other sellers are paid into under their own names. */
+/**
+ * `delivery()` paid into a COD collector's account `collector`, which ten other sellers are paid into
+ * under their own names.
+ */
 function collected(collector: string): Row[] {
-  const cod = delivery().map((r) => ({ ...r, remit_account: collector }));
+  const cod: Row[] = delivery().map((r) => ({ ...r, remit_account: collector }));
   for (let i = 0; i < 10; i++)
     cod.push(parcel('S', `pham van si ${'abcdefghij'[i]}`, `09110000${10 + i}`, collector, `${i + 1} tran phu, p. 2`));
   return cod;
