@@ -140,35 +140,31 @@ describe('names written given name first', () => {
     amount: '950000',
     tax_year: '2025',
   }));
-  const tuan = { stg_taxpayers: [taxpayer('T', 'nguyen van tuan', '001190000011', phone2, home2)] };
+  /**
+   * Tuấn's registry record, statement and parcels on his phone (`Nguyễn Văn Tuấn`), and 4 parcels of
+   * `person` on the same phone from the same home, paid into Tuấn's account, under `name` written `as`.
+   */
+  const besideTuan = (person: string, name: string, as: string) => ({
+    stg_taxpayers: [taxpayer('T', 'nguyen van tuan', '001190000011', phone2, home2)],
+    stg_bank_transactions: statement,
+    stg_cod_shipments: [
+      ...written(on('T', 'nguyen van tuan', 'MB:700', 3), 'Nguyễn Văn Tuấn'),
+      ...written(on(person, name, 'MB:700', 4), as),
+    ],
+  });
 
   it("a relative's given-first name written with its tones, on the household's phone and paid into the holder's account, is another person", async () => {
     await withDb(async (db) => {
-      await build(db, {
-        // Hằng books on Tuấn's phone from their home as `Hằng Nguyễn`, paid into Tuấn's account
-        ...tuan,
-        stg_bank_transactions: statement,
-        stg_cod_shipments: [
-          ...written(on('T', 'nguyen van tuan', 'MB:700', 3), 'Nguyễn Văn Tuấn'),
-          ...written(on('H', 'hang nguyen', 'MB:700', 4), 'Hằng Nguyễn'),
-        ],
-      });
+      // Hằng books on Tuấn's phone from their home as `Hằng Nguyễn`, paid into Tuấn's account
+      await build(db, besideTuan('H', 'hang nguyen', 'Hằng Nguyễn'));
       expect(await entities(db)).toEqual([['H'], ['T']]);
     });
   });
 
   it("a shop's name beginning with such a word, written with its tones, is no person", async () => {
     await withDb(async (db) => {
-      await build(db, {
-        // Tuấn's own parcels under his shop's name `Nhà Lâm` on his phone
-        ...tuan,
-        stg_bank_transactions: statement,
-        stg_cod_shipments: [
-          ...written(on('T', 'nguyen van tuan', 'MB:700', 3), 'Nguyễn Văn Tuấn'),
-          ...written(on('U', 'nha lam', 'MB:700', 4), 'Nhà Lâm'),
-        ],
-      });
-      // (U: the shop's parcels, Tuấn's too)
+      // Tuấn's own parcels under his shop's name `Nhà Lâm` on his phone (U: the shop's parcels, Tuấn's too)
+      await build(db, besideTuan('U', 'nha lam', 'Nhà Lâm'));
       expect(await entities(db)).toEqual([['T', 'U']]);
     });
   });
