@@ -37,13 +37,11 @@ market_accounts as (
 
 -- Post offices and public drop-off points: places parcels of many phones, paid to many accounts,
 -- leave from. They say nothing about who a sender is, so they are not counted as anyone's place.
--- A place is in its province: hamlet and commune names recur across the country (`Xóm 3, Nghĩa
--- Trung` in Gia Lai and in Huế are two places, each one household's or a few).
 public_places as (
-    select address_head, province
+    select address_head
     from parcels
     where address_head is not null
-    group by address_head, province
+    group by address_head
     having count(distinct phone) > coalesce(getvariable('sender_max_places'), 3)
         and count(distinct remit_account) filter (where remit_account not in (select account from market_accounts)) > coalesce(getvariable('sender_max_places'), 3)
 ),
@@ -51,7 +49,7 @@ public_places as (
 places as (
     select p.* replace (case when pp.address_head is null then p.address_head end as address_head), p.address_head as pickup_head
     from parcels p
-    left join public_places pp on pp.address_head = p.address_head and pp.province is not distinct from p.province
+    left join public_places pp on pp.address_head = p.address_head
 ),
 
 -- A seller books parcels from a home (perhaps a former one too) and is paid into a few accounts of

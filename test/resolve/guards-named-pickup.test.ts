@@ -158,26 +158,4 @@ describe('warehouse parcels from a place where the warehouse wrote one seller’
       expect((await unattributed(db)).A).toBe(3);
     });
   });
-
-  it('go with her though other provinces have a place of that name that many send from', async () => {
-    await withDb(async (db) => {
-      const cod = delivery();
-      // a hamlet and commune named like A's in five other provinces, each some seller's own home
-      ['F', 'G', 'H', 'I', 'J'].forEach((p, i) =>
-        cod.push(
-          parcel(
-            p,
-            `pham van ${p.toLowerCase()}`,
-            `09120000${i}`,
-            `TCB:6${i}`,
-            hamletOf(0),
-            ['Huế', 'Gia Lai', 'Nghệ An', 'Cà Mau', 'Lào Cai'][i],
-          ),
-        ),
-      );
-      await build(db, { stg_cod_shipments: cod });
-      expect((await unattributed(db)).A).toBeUndefined();
-      expect(await entities(db)).toContainEqual(['A']);
-    });
-  });
 });
