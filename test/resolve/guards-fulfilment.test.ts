@@ -197,4 +197,23 @@ describe('warehouse parcels attributed by the pickup home', () => {
       expect(await unattributed(db)).toEqual({ A: 4, B: 4, C: 3, D: 3, E: 3 });
     });
   });
+
+  it("a post office many senders use is nobody's place: it does not make a seller's phone a warehouse's", async () => {
+    await withDb(async (db) => {
+      const office = 'Bưu cục Ba Đình, 5 Đội Cấn';
+      // A books her own parcels from her home, her former home, her mother's and the post office;
+      // four other sellers drop theirs there too, each with a phone and an account of their own
+      const cod: Row[] = ['10 le loi, p. 1', '22 hang bong, p. 2', '31 tran phu, p. 3', office].map((a) =>
+        parcel('A', 'tran thi an', '0911000001', 'TCB:1', a),
+      );
+      ['B', 'C', 'D', 'E'].forEach((p, i) =>
+        cod.push(parcel(p, `le van ${p.toLowerCase()}`, `091100001${i}`, `ACB:2${i}`, office)),
+      );
+      await build(db, { stg_cod_shipments: cod });
+      expect(
+        await db.value<number>(`select count(*)::int from int_cod_senders where record_key like 'A:%' and via_hub`),
+      ).toBe(0);
+      expect(await entities(db)).toContainEqual(['A']);
+    });
+  });
 });
