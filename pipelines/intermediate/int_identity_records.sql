@@ -763,7 +763,9 @@ name_personal as (
                 and words[2] in ('van', 'thi')))
             and len(words) between 3 and 5
             or name_key in (select name_key from person_names)
-            or len(words) = 2 and list_contains(surnames, words[2]) and not list_contains(surnames, words[1])
+            -- (a given name that is a surname too, `Lâm Nguyễn`, `Hoàng Võ`, `Trinh Phạm`: two surnames are a
+            -- person's name whichever is the given one)
+            or len(words) = 2 and list_contains(surnames, words[2])
                 -- unless the first word begins shop or warehouse names or addresses someone, read with its
                 -- tones where the name is written with them: `Hằng Nguyễn`, `Quân Hoàng`, `Chi Phạm` are
                 -- given names, `Hàng …`, `Quán …`, `Chị …` are not (without tones the two read alike)

@@ -161,6 +161,13 @@ describe('names written given name first', () => {
     });
   });
 
+  it("a relative's given-first name whose given name is a surname too (`Lâm Nguyễn`) is another person", async () => {
+    await withDb(async (db) => {
+      await build(db, besideTuan('L', 'lam nguyen', 'Lâm Nguyễn'));
+      expect(await entities(db)).toEqual([['L'], ['T']]);
+    });
+  });
+
   it("a shop's name beginning with such a word, written with its tones, is no person", async () => {
     await withDb(async (db) => {
       // Tuấn's own parcels under his shop's name `Nhà Lâm` on his phone (U: the shop's parcels, Tuấn's too)
