@@ -260,7 +260,7 @@ hub_names as (
     where p.warehouse_name
 ),
 
-flagged as (
+flagged_values as (
     select
         p.*,
         coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or (ps.accounts > coalesce(getvariable('sender_max_places'), 3) and op.phone is null), false)
@@ -284,6 +284,15 @@ flagged as (
     left join (select distinct phone from forwarding_phones) fp on fp.phone = p.phone
     -- (a marketplace's collection account keeps the rules below: many senders, no one booking for them)
     left join (select distinct remit_account from forwarding_phones) fa on fa.remit_account = p.remit_account
+),
+
+-- A name that says a warehouse (`Fulfillment Hà Thành`), written with a phone that books for others,
+-- is the warehouse's too, however few places it is written from itself: on a client's parcels it says
+-- who booked them, not whose they are (hw26: a self-selling operator's shop record gives the phone as
+-- hers, so `named_warehouses` does not take it, and the name alone joined clients through the depot)
+flagged as (
+    select f.* replace (f.hub_name or (f.warehouse_name and f.hub_phone) as hub_name)
+    from flagged_values f
 ),
 
 -- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
