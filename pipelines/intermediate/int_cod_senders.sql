@@ -286,26 +286,41 @@ flagged_values as (
     left join (select distinct remit_account from forwarding_phones) fa on fa.remit_account = p.remit_account
 ),
 
--- A name that says a warehouse (`Fulfillment Hà Thành`), written with a phone that books for others,
--- is the warehouse's too, however few places it is written from itself: on a client's parcels it says
--- who booked them, not whose they are (hw26: a self-selling operator's shop record gives the phone as
--- hers, so `named_warehouses` does not take it, and the name alone joined clients through the depot)
-flagged as (
-    select f.* replace (f.hub_name or (f.warehouse_name and f.hub_phone) as hub_name)
-    from flagged_values f
-),
-
--- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
--- (the seller's), or when the seller also uses it on parcels booked without a warehouse. Places where the warehouse itself hands parcels over (seen with several
--- remittance accounts, or with and without one) are not counted; an account seen from two sellers'
--- places, or only from the warehouse's, is the warehouse's.
+-- The places where a warehouse's phone hands over parcels paid in several ways (seen with several
+-- remittance accounts, or with and without one): its depot
 hub_places as (
     select phone, address_head
-    from flagged
+    from flagged_values
     where hub_phone
     group by phone, address_head
     having count(distinct coalesce(remit_account, '')) > 1
 ),
+
+-- A name that says a warehouse (`Fulfillment Hà Thành`), written with a phone that books for others at
+-- its depot or from more than one place, is the warehouse's too, however few places that is: on a
+-- client's parcels it says who booked them, not whose they are (hw26: a self-selling operator's shop
+-- record gives the phone as hers, so `named_warehouses` does not take it, and the name alone joined
+-- clients through the depot). A client's shop called `Kho order …`, which the warehouse writes from
+-- her home alone, stays hers.
+warehouse_written as (
+    select f.phone, f.name_key
+    from flagged_values f
+    left join hub_places h on h.phone = f.phone and h.address_head = f.address_head
+    where f.warehouse_name and f.hub_phone
+    group by f.phone, f.name_key
+    having count(distinct f.address_head) > 1 or count(h.phone) > 0
+),
+
+flagged as (
+    select f.* replace (f.hub_name or ww.phone is not null as hub_name)
+    from flagged_values f
+    left join warehouse_written ww on ww.phone = f.phone and ww.name_key = f.name_key
+),
+
+-- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
+-- (the seller's), or when the seller also uses it on parcels booked without a warehouse. Places where the warehouse itself hands parcels over (seen with several
+-- remittance accounts, or with and without one) are not counted (hub_places, above); an account seen from two sellers'
+-- places, or only from the warehouse's, is the warehouse's.
 
 hub_account_places as (
     select f.phone, f.remit_account, count(distinct f.address_head) filter (where h.phone is null) as places

@@ -8,6 +8,8 @@
  * name, handed over at the depot and paid into the warehouse's account, were a seller of the
  * warehouse's name (a sender profile keyed by it); on an independent world (all-s7) that profile
  * joined another client's parcels under the name at the depot (name, province and address agree).
+ * Only a name the phone writes at its depot or from more than one place: a client's own shop called
+ * `Kho order …`, which the warehouse writes from her home alone, is hers.
  * Hand-built deliveries as in guards-fulfilment.test.ts; every record key starts with its person.
  */
 import { describe, expect, it } from 'vitest';
@@ -78,6 +80,35 @@ describe("a warehouse's name on a phone that books for others", () => {
       expect(await entities(db)).toContainEqual(['Q']);
       expect((await unattributed(db)).K).toBe(4);
       expect(await unattributed(db)).not.toHaveProperty('Q');
+    });
+  });
+
+  it("a client's shop called `Kho order …`, written by the warehouse from her home alone, is hers: her home parcels go with it", async () => {
+    await withDb(async (db) => {
+      await build(db, {
+        ...delivery,
+        stg_cod_shipments: [
+          ...delivery.stg_cod_shipments,
+          // C: parcels under her shop's name and under the warehouse's from her home, all paid into its account
+          ...Array.from({ length: 3 }, () =>
+            parcel('C', 'kho order 247', wh.phone, wh.account, '147/32 tran phu, p. 5'),
+          ),
+          ...booked('C', '147/32 tran phu, p. 5', wh.account, 2),
+        ],
+      });
+      expect(
+        await db.value<number>(
+          `select count(*)::int from int_cod_senders where name_key = 'kho order 247' and sender_key is not null`,
+        ),
+      ).toBe(3);
+      // the warehouse's own name from her home goes with her too (her shop's record comes from there)
+      expect(await unattributed(db)).not.toHaveProperty('C');
+      expect(await entities(db)).toContainEqual(['C']);
+      expect(
+        await db.value<number>(
+          `select count(*)::int from int_record_identity where source = 'cod_shipments' and record_key like 'C:%'`,
+        ),
+      ).toBe(5);
     });
   });
 });
