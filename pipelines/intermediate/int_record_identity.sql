@@ -244,6 +244,25 @@ place_owner as (
     having count(distinct v.entity_id) = 1
 ),
 
+-- A place (a house number) where the records of the entity whose phone booked the parcels sit — its
+-- registry, shop or website address, parcels it booked itself — is the warehouse's own premises: its
+-- depot, where it may write the one client's name it writes at all. There the warehouse's naming
+-- does not tell its own parcels from that client's, and the place names nobody (pl27).
+warehouse_premises as (
+    select distinct q.hub_phone, h.home_place, h.province
+    from home_records h
+    join record_values v on v.record_id = h.record_id
+    join record_values w on w.entity_id = v.entity_id
+    join (select distinct hub_phone from place_pickups) q on q.hub_phone = w.phone
+),
+
+place_owner_alone as (
+    select o.*
+    from place_owner o
+    anti join warehouse_premises x
+        on x.hub_phone = o.hub_phone and x.home_place = o.booked_place and x.province = o.province
+),
+
 -- each such parcel with the seller its home or its place names
 pickup_sellers as (
     select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, p.paid_account, o.entity_id, o.record_id, 'home' as by_what
@@ -252,7 +271,7 @@ pickup_sellers as (
     union all
     select p.record_key, p.hub_phone, p.hub_account, p.hub_name_key, p.paid_account, o.entity_id, o.record_id, 'place' as by_what
     from place_pickups p
-    join place_owner o on o.hub_phone = p.hub_phone and o.booked_place = p.booked_place and o.province = p.province
+    join place_owner_alone o on o.hub_phone = p.hub_phone and o.booked_place = p.booked_place and o.province = p.province
 ),
 
 given_parcels as (

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withDb } from './fixtures.js';
-import { build, entities, parcel, type Row, unattributed } from './parcel-delivery.js';
+import { build, entities, parcel, type Row, taxpayer, unattributed } from './parcel-delivery.js';
 
 const hub = { name: 'kho hang an phat', phone: '0900000009', account: 'VCB:777' };
 const other = { name: 'kho van minh chau', phone: '0900000008' };
@@ -156,6 +156,30 @@ describe('warehouse parcels from a place where the warehouse wrote one seller’
       ).toBe(2);
       // the warehouse's parcels paid into her collecting account are no more hers than the ten others'
       expect((await unattributed(db)).A).toBe(3);
+    });
+  });
+
+  it('stay unattributed at the warehouse’s registered premises, where it wrote one client’s name (pl27)', async () => {
+    await withDb(async (db) => {
+      // the operator W is registered at the depot with the warehouse's phone; every parcel there is
+      // paid one way (into nothing), so the depot is not found by its payments: A's under A's name,
+      // B's under the warehouse's
+      const depot = '24 quang trung, p. tan lap';
+      const cod = delivery();
+      cod.push(
+        parcel('A', names.A!, hub.phone, null, depot),
+        parcel('A', names.A!, hub.phone, null, depot),
+        ...[1, 2, 3].map(() => parcel('B', hub.name, hub.phone, null, depot)),
+      );
+      await build(db, {
+        stg_cod_shipments: cod,
+        stg_taxpayers: [taxpayer('W', 'ho kinh doanh kho hang an phat', '001180000007', hub.phone, depot)],
+      });
+      // A's hamlet still names A; the depot names nobody: B's parcels there are not A's
+      const left = await unattributed(db);
+      expect(left.B).toBe(6);
+      expect(left).not.toHaveProperty('A');
+      for (const e of await entities(db)) expect(e).not.toEqual(expect.arrayContaining(['A', 'B']));
     });
   });
 });
