@@ -321,7 +321,6 @@ flagged as (
 -- (the seller's), or when the seller also uses it on parcels booked without a warehouse. Places where the warehouse itself hands parcels over (seen with several
 -- remittance accounts, or with and without one) are not counted (hub_places, above); an account seen from two sellers'
 -- places, or only from the warehouse's, is the warehouse's.
-
 hub_account_places as (
     select f.phone, f.remit_account, count(distinct f.address_head) filter (where h.phone is null) as places
     from flagged f

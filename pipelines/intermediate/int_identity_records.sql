@@ -751,6 +751,14 @@ contacts_checked as (
 -- carriers' forms write it): two words, a surname last and none first, the first no word a shop or a
 -- warehouse begins its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`).
 -- Computed once per name (with its words sorted, for spellings), for the contact and account checks below.
+-- the words shop and warehouse names begin with, and those addressing someone, as written with their
+-- tones and as name keys have them (without: `hàng` and `Hằng` read alike), once
+first_words as (
+    select toned, list_transform(toned, w -> strip_accents(replace(w, 'đ', 'd'))) as plain
+    from (select ['shop', 'kho', 'nhà', 'tiệm', 'cửa', 'hàng', 'quán', 'store', 'cty', 'mart', 'xưởng', 'siêu', 'tạp',
+        'đại', 'chị', 'anh', 'em', 'cô', 'bà', 'ông', 'bé', 'mẹ', 'bố', 'thầy'] as toned)
+),
+
 name_personal as (
     select name_key, words, array_to_string(list_sort(words), ' ') as sorted,
         -- the given name (the last word; the first of a name written given name first), and the words
@@ -769,11 +777,7 @@ name_personal as (
                 -- unless the first word begins shop or warehouse names or addresses someone, read with its
                 -- tones where the name is written with them: `Hằng Nguyễn`, `Quân Hoàng`, `Chi Phạm` are
                 -- given names, `Hàng …`, `Quán …`, `Chị …` are not (without tones the two read alike)
-                and coalesce(
-                    toned_first not in ('shop', 'kho', 'nhà', 'tiệm', 'cửa', 'hàng', 'quán', 'store', 'cty', 'mart',
-                        'xưởng', 'siêu', 'tạp', 'đại', 'chị', 'anh', 'em', 'cô', 'bà', 'ông', 'bé', 'mẹ', 'bố', 'thầy'),
-                    words[1] not in ('shop', 'kho', 'nha', 'tiem', 'cua', 'hang', 'quan', 'store', 'cty', 'mart',
-                        'xuong', 'sieu', 'tap', 'dai', 'chi', 'anh', 'em', 'co', 'ba', 'ong', 'be', 'me', 'bo', 'thay'))
+                and coalesce(not list_contains(first_words.toned, toned_first), not list_contains(first_words.plain, words[1]))
             as personal
     from (
         select name_key, string_split(name_key, ' ') as words,
@@ -788,6 +792,7 @@ name_personal as (
         group by name_key
     )
     cross join surnames
+    cross join first_words
 ),
 
 -- Names on each phone and e-mail, counted as people rather than spellings (name_people; a
