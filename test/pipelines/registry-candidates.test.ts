@@ -683,3 +683,84 @@ describe('a registered relative whose account takes a registered seller’s sale
     expect(ut.codes).toContain('UNREGISTERED_ABOVE_THRESHOLD');
   });
 });
+
+/**
+ * Issue 14, sus28. Tô Văn Lực's household is `suspended` in the registry, yet he files his quarterly
+ * returns for 2025 (400 M) and nothing of his is seen under his code; his bare account (no ID, no
+ * province) takes 420 M of buyer transfers. Mạc Thị Hằng's household is suspended too, with returns up to
+ * 2024 only; her account, opened with her national ID, takes as much and is kept apart from her registry
+ * record (as the scored resolver may: the ID is then evidence of 0,9 for a registration). Đinh Văn Phong's code is closed and his returns of 2025 say
+ * nothing was sold (0): a code that filed nothing is no registration in fact. Khúc Văn Thành's suspended
+ * household files 1,000 M for 2025, nothing of it seen; his bare account takes 420 M: his rare name
+ * alone would name an active taxpayer (0,3), not a lapsed one.
+ */
+const suspendedDelivery = {
+  'taxpayers.csv': [
+    'tax_id,taxpayer_type,name,national_id,phone,email,address,ward,province,activity_group,registered_on,status',
+    '8100000015,household,HKD Tô Văn Lực,,,,,,Hà Nội,goods,2015-01-01,suspended',
+    '8100000022,household,HKD Mạc Thị Hằng,001190444555,,,,,Hà Nội,goods,2015-01-01,suspended',
+    '8100000047,household,HKD Đinh Văn Phong,,,,,,Hà Nội,goods,2015-01-01,closed',
+    '8100000054,household,HKD Khúc Văn Thành,,,,,,Hà Nội,goods,2015-01-01,suspended',
+  ].join('\n'),
+  'declarations.csv': [
+    'tax_id,period,declared_revenue,tax_paid,filed_on',
+    ...[1, 2, 3, 4].map((q) => `8100000015,2025-Q${q},100000000,1500000,2026-01-20`),
+    '8100000022,2024,400000000,6000000,2025-01-20',
+    '8100000047,2025,0,0,2026-01-20',
+    '8100000054,2025,1000000000,15000000,2026-01-20',
+  ].join('\n'),
+  'bank_transactions.csv': [
+    'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
+    ...['TO VAN LUC,', 'MAC THI HANG,001190444555', 'DINH VAN PHONG,', 'KHUC VAN THANH,'].flatMap((holder, a) =>
+      Array.from(
+        { length: 6 },
+        (_, k) =>
+          `VPB,8801000${a},${holder},,S${a}${k},2025-0${k + 3}-12T10:00:00,70000000,credit,MB,2100${a}${k},Khach Hang ${k},ck don hang ${k}`,
+      ),
+    ),
+  ].join('\n'),
+};
+
+describe('a registry record whose status lags its returns (sus28)', () => {
+  let db: Db;
+  let byName: Map<string, Scored>;
+
+  beforeAll(async () => {
+    db = await openDb(':memory:');
+    ({ byName } = await scoreDelivery(db, suspendedDelivery, async (db) => {
+      await db.exec(`update resolve_clusters set cluster_id = -1 where record_id in
+        (select record_id from int_identity_records where source = 'bank_transactions' and account like '%88010001')`);
+    }));
+  }, 60_000);
+  afterAll(() => db.close());
+
+  const find = (name: string) => {
+    const hit = [...byName.entries()].find(([k]) => k.startsWith(name) && k.includes('bank_transactions'));
+    expect(hit, name).toBeDefined();
+    return hit![1];
+  };
+
+  it('a suspended household filing its returns for the year is a candidate on them: its bare account is POSSIBLY_REGISTERED', async () => {
+    const luc = find('to van luc');
+    const c = await registryCandidate(db, luc.id);
+    // his 400 M declared, nothing of it seen, against the 420 M on the account (0,85); a lapsed code is a
+    // candidate on its returns alone, not on his name
+    expect(c).toMatchObject({ candidate_tax_id: '8100000015', evidence: 'declared', weight: 0.85 });
+    expect(luc.codes).toContain('POSSIBLY_REGISTERED');
+    expect(luc.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
+  });
+
+  it('a lapsed code whose returns do not match the account is no candidate on its name alone', async () => {
+    const thanh = find('khuc van thanh');
+    expect(await registryCandidate(db, thanh.id)).toBeUndefined();
+    expect(thanh.codes).toContain('UNREGISTERED_ABOVE_THRESHOLD');
+  });
+
+  it('a suspended or closed code that filed nothing for the year is no candidate: the account stays UNREGISTERED', async () => {
+    for (const name of ['mac thi hang', 'dinh van phong']) {
+      const e = find(name);
+      expect(await registryCandidate(db, e.id), name).toBeUndefined();
+      expect(e.codes, name).toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    }
+  });
+});
