@@ -181,16 +181,22 @@ export function estimateActivity(
   const basis: ActivityBasis[] = new Array(n);
   const verdicts: (ActivityGroup | undefined)[] = new Array(n);
   const profiles = new Int32Array(n);
+  const mixing = opts.method === 'mix';
+  // One basis object per (source, group) where nothing else is told: read-only downstream, so shared
+  // (the scoring core built one per entity, half its time at 100,000 entities: bench/score.ts)
+  const shared = sharedBases();
+  const withheldRate = c.withheld_rate;
   for (let i = 0; i < n; i++) {
-    const revealed = c.withheld_rate ? groupFromWithholding(c.withheld_rate[i]!, rules) : undefined;
+    const revealed = withheldRate ? groupFromWithholding(withheldRate[i]!, rules) : undefined;
     const registered = batch.activityGroup[i];
-    if (revealed) basis[i] = { source: 'withholding', group: revealed };
-    else if (isActivityGroup(registered)) basis[i] = { source: 'registry', group: registered };
-    if (opts.method === 'mix')
+    if (revealed) basis[i] = shared.withholding[revealed];
+    else if (isActivityGroup(registered)) basis[i] = shared.registry[registered];
+    if (mixing) {
       verdicts[i] = groupFromWords(
         (name) => (name === 'service_sites' ? c.service_sites : c[`words_${name}`])?.[i] ?? 0,
       );
-    profiles[i] = profileOf(batch, i);
+      profiles[i] = profileOf(batch, i);
+    }
   }
   // What registered sellers trade in, by words × channel profile (× province), learned from this delivery.
   const counts = new Map<string, Counts>();
@@ -237,6 +243,10 @@ export function estimateActivity(
   const rate = new Float64Array(n);
   const rateMin = new Float64Array(n);
   const rateMax = new Float64Array(n);
+  const groupRate = Object.fromEntries(activityGroups.map((g) => [g, totalRate(g, rules)])) as Record<
+    ActivityGroup,
+    number
+  >;
   for (let i = 0; i < n; i++) {
     if (!basis[i] && opts.method === 'mix') {
       const words = verdicts[i];
@@ -252,7 +262,7 @@ export function estimateActivity(
         basis[i] = { source: words ? 'words' : 'mix', group: likeliest, mix, terms };
       } else if (words) basis[i] = { source: 'words', group: words, terms };
     }
-    basis[i] ??= { source: 'default', group: 'goods' };
+    basis[i] ??= shared.default;
     // a registered taxpayer the seller may be (mart_registry_candidates.sql): its group counts × the weight
     const cg = candidateGroups?.[i];
     const cw = c.registry_candidate_weight?.[i] ?? 0;
@@ -292,9 +302,29 @@ export function estimateActivity(
       rate[i] = r;
       rateMin[i] = lo;
       rateMax[i] = hi;
-    } else rate[i] = rateMin[i] = rateMax[i] = totalRate(b.group, rules);
+    } else rate[i] = rateMin[i] = rateMax[i] = groupRate[b.group];
   }
   return { basis, rate, rateMin, rateMax };
+}
+
+type SharedBases = {
+  withholding: Record<ActivityGroup, ActivityBasis>;
+  registry: Record<ActivityGroup, ActivityBasis>;
+  default: ActivityBasis;
+};
+
+/** Fresh each call: a caller may keep a run's bases; frozen, so no one edits one entity's for all. */
+function sharedBases(): SharedBases {
+  const per = (source: RateSource) =>
+    Object.fromEntries(activityGroups.map((g) => [g, Object.freeze({ source, group: g })])) as Record<
+      ActivityGroup,
+      ActivityBasis
+    >;
+  return {
+    withholding: per('withholding'),
+    registry: per('registry'),
+    default: Object.freeze({ source: 'default', group: 'goods' }),
+  };
 }
 
 /**
