@@ -72,6 +72,20 @@ export interface ActivityResult {
   rateMax: Float64Array;
 }
 
+/** One basis per source × group, for the entities of which nothing else is told: read-only downstream, so
+ * shared (one object per entity was half the scoring core's time at 100,000 entities: bench/score.ts);
+ * frozen, so no one edits one entity's basis for all. */
+const basesOf = (source: RateSource) =>
+  Object.fromEntries(activityGroups.map((g) => [g, Object.freeze({ source, group: g })])) as Record<
+    ActivityGroup,
+    ActivityBasis
+  >;
+const SHARED_BASES = {
+  withholding: basesOf('withholding'),
+  registry: basesOf('registry'),
+  default: Object.freeze<ActivityBasis>({ source: 'default', group: 'goods' }),
+};
+
 /** Relative distance within which a withholding rate is taken as a group's VAT + PIT rate. */
 const RATE_TOLERANCE = 0.15;
 
@@ -182,15 +196,12 @@ export function estimateActivity(
   const verdicts: (ActivityGroup | undefined)[] = new Array(n);
   const profiles = new Int32Array(n);
   const mixing = opts.method === 'mix';
-  // One basis object per (source, group) where nothing else is told: read-only downstream, so shared
-  // (the scoring core built one per entity, half its time at 100,000 entities: bench/score.ts)
-  const shared = sharedBases();
   const withheldRate = c.withheld_rate;
   for (let i = 0; i < n; i++) {
     const revealed = withheldRate ? groupFromWithholding(withheldRate[i]!, rules) : undefined;
     const registered = batch.activityGroup[i];
-    if (revealed) basis[i] = shared.withholding[revealed];
-    else if (isActivityGroup(registered)) basis[i] = shared.registry[registered];
+    if (revealed) basis[i] = SHARED_BASES.withholding[revealed];
+    else if (isActivityGroup(registered)) basis[i] = SHARED_BASES.registry[registered];
     if (mixing) {
       verdicts[i] = groupFromWords(
         (name) => (name === 'service_sites' ? c.service_sites : c[`words_${name}`])?.[i] ?? 0,
@@ -201,7 +212,7 @@ export function estimateActivity(
   // What registered sellers trade in, by words × channel profile (× province), learned from this delivery.
   const counts = new Map<string, Counts>();
   const all = new Counts();
-  if (opts.method === 'mix') {
+  if (mixing) {
     for (let i = 0; i < n; i++) {
       const g = basis[i]?.group;
       if (!g || !((c.registered?.[i] ?? 0) > 0) || !((c.observed_revenue?.[i] ?? 0) > 0)) continue;
@@ -248,7 +259,7 @@ export function estimateActivity(
     number
   >;
   for (let i = 0; i < n; i++) {
-    if (!basis[i] && opts.method === 'mix') {
+    if (!basis[i] && mixing) {
       const words = verdicts[i];
       const terms = words
         ? (termsOf?.[i] ?? '')
@@ -262,11 +273,11 @@ export function estimateActivity(
         basis[i] = { source: words ? 'words' : 'mix', group: likeliest, mix, terms };
       } else if (words) basis[i] = { source: 'words', group: words, terms };
     }
-    basis[i] ??= shared.default;
+    basis[i] ??= SHARED_BASES.default;
     // a registered taxpayer the seller may be (mart_registry_candidates.sql): its group counts × the weight
     const cg = candidateGroups?.[i];
     const cw = c.registry_candidate_weight?.[i] ?? 0;
-    if (opts.method === 'mix' && cw > 0 && isActivityGroup(cg) && basis[i]!.source !== 'withholding') {
+    if (mixing && cw > 0 && isActivityGroup(cg) && basis[i]!.source !== 'withholding') {
       const rest = basis[i]!;
       if (rest.source !== 'registry') {
         const w = Math.min(1, cw);
@@ -294,7 +305,7 @@ export function estimateActivity(
       for (const g of activityGroups) {
         const s = b.mix.shares[g];
         if (!(s > 0)) continue;
-        const t = totalRate(g, rules);
+        const t = groupRate[g];
         r += s * t;
         lo = Math.min(lo, t);
         hi = Math.max(hi, t);
@@ -305,26 +316,6 @@ export function estimateActivity(
     } else rate[i] = rateMin[i] = rateMax[i] = groupRate[b.group];
   }
   return { basis, rate, rateMin, rateMax };
-}
-
-type SharedBases = {
-  withholding: Record<ActivityGroup, ActivityBasis>;
-  registry: Record<ActivityGroup, ActivityBasis>;
-  default: ActivityBasis;
-};
-
-/** Fresh each call: a caller may keep a run's bases; frozen, so no one edits one entity's for all. */
-function sharedBases(): SharedBases {
-  const per = (source: RateSource) =>
-    Object.fromEntries(activityGroups.map((g) => [g, Object.freeze({ source, group: g })])) as Record<
-      ActivityGroup,
-      ActivityBasis
-    >;
-  return {
-    withholding: per('withholding'),
-    registry: per('registry'),
-    default: Object.freeze({ source: 'default', group: 'goods' }),
-  };
 }
 
 /**

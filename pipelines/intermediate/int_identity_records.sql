@@ -745,12 +745,6 @@ contacts_checked as (
     left join shared_contacts se on se.kind = 'email' and se.value = h.email
 ),
 
--- Whether a name is a person's: a Vietnamese surname first and 3 to 5 words, or one of those surnames
--- before Văn / Thị, the middle names only people carry (Đỗ Thị Trang), or a registry or bank holder's
--- name with a national ID; or the given name first (`Hiền Nguyễn`, as social networks and many
--- carriers' forms write it): two words, a surname last and none first, the first no word a shop or a
--- warehouse begins its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`).
--- Computed once per name (with its words sorted, for spellings), for the contact and account checks below.
 -- the words shop and warehouse names begin with, and those addressing someone, as written with their
 -- tones and as name keys have them (without: `hàng` and `Hằng` read alike), once
 first_words as (
@@ -759,6 +753,12 @@ first_words as (
         'đại', 'chị', 'anh', 'em', 'cô', 'bà', 'ông', 'bé', 'mẹ', 'bố', 'thầy'] as toned)
 ),
 
+-- Whether a name is a person's: a Vietnamese surname first and 3 to 5 words, or one of those surnames
+-- before Văn / Thị, the middle names only people carry (Đỗ Thị Trang), or a registry or bank holder's
+-- name with a national ID; or the given name first (`Hiền Nguyễn`, as social networks and many
+-- carriers' forms write it): two words, a surname last and none first, the first no word a shop or a
+-- warehouse begins its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`).
+-- Computed once per name (with its words sorted, for spellings), for the contact and account checks below.
 name_personal as (
     select name_key, words, array_to_string(list_sort(words), ' ') as sorted,
         -- the given name (the last word; the first of a name written given name first), and the words

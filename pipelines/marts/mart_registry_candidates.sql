@@ -27,11 +27,15 @@ with entities as (
     select * from int_entities
 ),
 
-registered as (
-    select distinct e.entity_id, e.tax_id as candidate_tax_id
+-- each registry record's entity, with the record's status
+registry_records as (
+    select distinct e.entity_id, e.tax_id as candidate_tax_id, t.tax_id as code, t.status
     from entities e
     join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
-    where t.status = 'active'
+),
+
+registered as (
+    select distinct entity_id, candidate_tax_id from registry_records where status = 'active'
 ),
 
 -- A registry's status lags what taxpayers do: a household suspended in the registry may go on filing
@@ -45,14 +49,13 @@ registered as (
 -- codes also named undeclared sellers through names, e-mails and pickup places). A suspended or closed
 -- code that files nothing for the year is no candidate.
 lapsed_filers as (
-    select distinct e.entity_id, e.tax_id as candidate_tax_id
-    from entities e
-    join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
-    join (
-        select distinct tax_id from stg_declarations
+    select distinct entity_id, candidate_tax_id
+    from registry_records
+    where status <> 'active'
+      and code in (
+        select tax_id from stg_declarations
         where tax_year = getvariable('tax_year')::integer and declared_revenue > 0
-    ) f on f.tax_id = t.tax_id
-    where t.status <> 'active'
+      )
 ),
 
 -- every value of a registered entity (all its records: the registry's own and those already merged)
