@@ -764,3 +764,74 @@ describe('a registry record whose status lags its returns (sus28)', () => {
     }
   });
 });
+
+/**
+ * cn29: a phone a family shares. Trần Văn Bình is registered with the family's phone and declares
+ * 300 M; his wife Nguyễn Thị Hoa sells 600 M through a shop of her own that gives the same phone, and
+ * is not registered. Ngô Thị Hà's shop gives the phone of her own registry record, and Lê Văn Minh's
+ * the phone of the company he runs (its registry name is the company's). The resolver keeps each shop
+ * apart from the registry record (the test's clusters say so).
+ */
+const familyPhoneDelivery = {
+  'taxpayers.csv': [
+    'tax_id,taxpayer_type,name,national_id,phone,email,address,ward,province,activity_group,registered_on,status',
+    '8100000167,household,Trần Văn Bình,,0912000111,,,,Hà Nội,goods,2016-01-01,active',
+    '8100000174,household,Ngô Thị Hà,,0912000222,,,,Hà Nội,goods,2016-01-01,active',
+    '8100000181,enterprise,CÔNG TY TNHH MINH AN,,0912000333,,,,Hà Nội,goods,2020-01-01,active',
+  ].join('\n'),
+  'declarations.csv': [
+    'tax_id,period,declared_revenue,tax_paid,filed_on',
+    '8100000167,2025,300000000,4500000,2026-01-20',
+    '8100000174,2025,300000000,4500000,2026-01-20',
+    '8100000181,2025,1000000000,15000000,2026-01-20',
+  ].join('\n'),
+  'platform_sellers.csv': [
+    'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
+    'shopee,801,Hoa Corner,NGUYEN THI HOA,001190123777,,0912000111,,,Hà Nội,VCB,0071000111777,2025-06,600000000,900,0',
+    'shopee,802,Ha Store,NGO THI HA,001190123888,,0912000222,,,Hà Nội,VCB,0071000111888,2025-06,600000000,900,0',
+    'shopee,803,Minh An Shop,LE VAN MINH,001090123999,,0912000333,,,Hà Nội,VCB,0071000111999,2025-06,600000000,900,0',
+  ].join('\n'),
+};
+
+describe('a contact shared with a registered taxpayer of another name (cn29)', () => {
+  let db: Db;
+  let byName: Map<string, Scored>;
+
+  beforeAll(async () => {
+    db = await openDb(':memory:');
+    ({ byName } = await scoreDelivery(db, familyPhoneDelivery, async (db) => {
+      await db.exec(`update resolve_clusters set cluster_id = -1 - abs(hash(i.shop_key) % 1000000)
+        from int_identity_records i where i.record_id = resolve_clusters.record_id and i.source = 'platform_sellers'`);
+    }));
+  }, 60_000);
+  afterAll(() => db.close());
+
+  const find = (name: string) => {
+    const hit = [...byName.entries()].find(([k]) => k.startsWith(name) && k.includes('platform_sellers'));
+    expect(hit, name).toBeDefined();
+    expect(hit![0], name).not.toContain('taxpayers'); // kept apart from the registry record
+    return hit![1];
+  };
+
+  it("a shop giving a registered housemate's phone names him at 0,1 (a housemate's phone), its gap nearly whole", async () => {
+    const hoa = find('nguyen thi hoa');
+    const c = await registryCandidate(db, hoa.id);
+    expect(c).toMatchObject({ candidate_tax_id: '8100000167', evidence: 'phone_other_name', weight: 0.1 });
+    expect(hoa.codes).toContain('POSSIBLY_REGISTERED');
+    expect(hoa.reasons.join(' ')).toContain('same phone, another name');
+    // 600 M of goods at 1,5 %: 9 M due, of which a tenth of Bình's 4,5 M paid counts as hers
+    expect(hoa.gap).toBeCloseTo(9_000_000 - 0.1 * 4_500_000, -3);
+  });
+
+  it('a shop giving the phone of a registry record of her own name names it at 0,9', async () => {
+    const c = await registryCandidate(db, find('ngo thi ha').id);
+    expect(c!.candidate_tax_id).toBe('8100000174');
+    expect(c!.evidence.split(',')).toContain('phone');
+    expect(c!.weight).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("a shop giving the phone of a registered company names the company at 0,9: a company's name is no person's", async () => {
+    const c = await registryCandidate(db, find('le van minh').id);
+    expect(c).toMatchObject({ candidate_tax_id: '8100000181', evidence: 'phone', weight: 0.9 });
+  });
+});
