@@ -105,25 +105,35 @@ contact_pairs as (
 -- A phone, an e-mail or an account is a household's as often as a person's: a family shares one
 -- phone, a bookkeeper's e-mail is on her clients' forms, a seller is paid into a relative's account.
 -- The resolver keeps two records apart that share one when their names disagree, and so does this
--- mart: shared with a registered taxpayer whose every name has another given name (a name's last
--- word; the entity named at all, the taxpayer no enterprise, whose registry name is a company's), the
--- contact says the seller lives or works with that taxpayer, not that she is one: `phone_other_name`
--- (likewise e-mail, account) at 0,1 instead of 0,9. Issue 14, cn29: at 0,9 such a contact took 90 %
--- of a registered housemate's returns off the tax gap of true unregistered sellers (ranks 144, 234,
--- 246, 336 of all-s7, 5, 51, 119, 344, 371 of this generator's family-phone world); the candidate it
--- named was the entity's person for 1–2 % of such pairs on six independent worlds, 0–36 % (by kind)
--- on two of this generator's. A tax code names one registry record: always 0,9.
-given_names as (
-    select distinct entity_id, string_split(name_key, ' ')[-1] as given
-    from entities
-    where name_key is not null
+-- mart: shared with a registered taxpayer whose every person's name has another given name than
+-- every person's name of the entity's (both carrying one: a company's registry name is no person's),
+-- the contact says the seller lives or works with that taxpayer, not that she
+-- is one: `phone_other_name` (likewise e-mail, account) at 0,1 instead of 0,9. Issue 14, cn29: at 0,9
+-- such a contact took 90 % of a registered housemate's returns off the tax gap of true unregistered
+-- sellers (ranks 144, 234, 246, 336 of the independent all-s7 world; 5, 51, 119, 344, 371 of this
+-- generator's family-phone world); the candidate it named was the entity's person for 1–2 % of such
+-- pairs on six independent worlds, 0–36 % (by kind) on two of this generator's. A tax code names one
+-- registry record: always 0,9. Shop names (`Thu Store`, `Nhà Hương`) are no person's and say nothing
+-- here: read as names, their last words matched other people's shops.
+-- A person's name as int_identity_records.sql (name_personal) reads one: a Vietnamese surname first
+-- and 3 to 5 words, the given name last; or two words, a surname last (`Thu Nguyễn`, as marketplaces
+-- and carriers' forms write it), the given name first. Its surnames are that model's.
+surnames as (
+    select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
+        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames
 ),
 
-enterprises as (
-    select distinct e.entity_id
-    from entities e
-    join stg_taxpayers t on t.record_key = e.source_key and e.source = 'taxpayers'
-    where t.taxpayer_type = 'enterprise'
+given_names as (
+    select distinct entity_id, case when len(words) = 2 then words[1] else words[-1] end as given
+    from (select distinct entity_id, string_split(name_key, ' ') as words from entities where name_key is not null)
+    cross join surnames
+    where (list_contains(surnames, words[1])
+            or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+                and words[2] in ('van', 'thi')))
+          and len(words) between 3 and 5
+       or len(words) = 2 and list_contains(surnames, words[2])
+          and words[1] not in ('shop', 'kho', 'nha', 'tiem', 'cua', 'quan', 'store', 'cty', 'mart', 'xuong')
 ),
 
 given_pairs as (
@@ -139,10 +149,11 @@ contact_evidence as (
         (case when other_name then 0.1 else 0.9 end) / holders as weight
     from (
         select p.entity_id, p.candidate_id, p.kind, p.holders,
-            p.kind <> 'tax_id' and n.entity_id is not null and x.entity_id is null and g.entity_id is null as other_name
+            p.kind <> 'tax_id' and n.entity_id is not null and m.entity_id is not null and g.entity_id is null
+                as other_name
         from contact_pairs p
         left join (select distinct entity_id from given_names) n on n.entity_id = p.entity_id
-        left join enterprises x on x.entity_id = p.candidate_id
+        left join (select distinct entity_id from given_names) m on m.entity_id = p.candidate_id
         left join given_pairs g on g.entity_id = p.entity_id and g.candidate_id = p.candidate_id
     )
 ),

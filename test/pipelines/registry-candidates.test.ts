@@ -768,9 +768,11 @@ describe('a registry record whose status lags its returns (sus28)', () => {
 /**
  * cn29: a phone a family shares. Trần Văn Bình is registered with the family's phone and declares
  * 300 M; his wife Nguyễn Thị Hoa sells 600 M through a shop of her own that gives the same phone, and
- * is not registered. Ngô Thị Hà's shop gives the phone of her own registry record, and Lê Văn Minh's
- * the phone of the company he runs (its registry name is the company's). The resolver keeps each shop
- * apart from the registry record (the test's clusters say so).
+ * is not registered. Ngô Thị Hà's shop gives the phone of her own registry record, under her name
+ * written given name first (`Ha Ngo`, as marketplaces write it); Lê Văn Minh's the phone of the company
+ * he runs (its registry name is the company's); Đào Văn Phúc's the phone of Đào Thị Lụa, his sister,
+ * under the shop name `Phuc Store` only (the last word of a shop's name is no given name).
+ * The resolver keeps each shop apart from the registry record (the test's clusters say so).
  */
 const familyPhoneDelivery = {
   'taxpayers.csv': [
@@ -778,18 +780,28 @@ const familyPhoneDelivery = {
     '8100000167,household,Trần Văn Bình,,0912000111,,,,Hà Nội,goods,2016-01-01,active',
     '8100000174,household,Ngô Thị Hà,,0912000222,,,,Hà Nội,goods,2016-01-01,active',
     '8100000181,enterprise,CÔNG TY TNHH MINH AN,,0912000333,,,,Hà Nội,goods,2020-01-01,active',
+    '8100000199,household,Đào Thị Lụa,,0912000444,,,,Hà Nội,goods,2016-01-01,active',
   ].join('\n'),
   'declarations.csv': [
     'tax_id,period,declared_revenue,tax_paid,filed_on',
     '8100000167,2025,300000000,4500000,2026-01-20',
     '8100000174,2025,300000000,4500000,2026-01-20',
     '8100000181,2025,1000000000,15000000,2026-01-20',
+    '8100000199,2025,300000000,4500000,2026-01-20',
   ].join('\n'),
   'platform_sellers.csv': [
     'platform,shop_id,shop_name,owner_name,owner_national_id,owner_tax_id,phone,email,address,province,payout_bank,payout_account,period,gmv,orders,tax_withheld',
     'shopee,801,Hoa Corner,NGUYEN THI HOA,001190123777,,0912000111,,,Hà Nội,VCB,0071000111777,2025-06,600000000,900,0',
-    'shopee,802,Ha Store,NGO THI HA,001190123888,,0912000222,,,Hà Nội,VCB,0071000111888,2025-06,600000000,900,0',
+    'shopee,802,Ha Store,HA NGO,001190123888,,0912000222,,,Hà Nội,VCB,0071000111888,2025-06,600000000,900,0',
     'shopee,803,Minh An Shop,LE VAN MINH,001090123999,,0912000333,,,Hà Nội,VCB,0071000111999,2025-06,600000000,900,0',
+  ].join('\n'),
+  'cod_shipments.csv': [
+    'carrier,waybill,sender_name,sender_phone,sender_address,sender_province,picked_up_on,cod_amount,status,remit_bank,remit_account',
+    ...Array.from(
+      { length: 30 },
+      (_, k) =>
+        `ghn,P${k},Phuc Store,0912000444,"12 Hàng Bạc, Hoàn Kiếm, Hà Nội",Hà Nội,2025-${String((k % 12) + 1).padStart(2, '0')}-10,20000000,delivered,VPB,113618777`,
+    ),
   ].join('\n'),
 };
 
@@ -800,14 +812,17 @@ describe('a contact shared with a registered taxpayer of another name (cn29)', (
   beforeAll(async () => {
     db = await openDb(':memory:');
     ({ byName } = await scoreDelivery(db, familyPhoneDelivery, async (db) => {
-      await db.exec(`update resolve_clusters set cluster_id = -1 - abs(hash(i.shop_key) % 1000000)
-        from int_identity_records i where i.record_id = resolve_clusters.record_id and i.source = 'platform_sellers'`);
+      await db.exec(`update resolve_clusters set cluster_id = -1 - abs(hash(coalesce(i.shop_key, i.source)) % 1000000)
+        from int_identity_records i where i.record_id = resolve_clusters.record_id
+          and i.source in ('platform_sellers', 'cod_shipments')`);
     }));
   }, 60_000);
   afterAll(() => db.close());
 
   const find = (name: string) => {
-    const hit = [...byName.entries()].find(([k]) => k.startsWith(name) && k.includes('platform_sellers'));
+    const hit = [...byName.entries()].find(
+      ([k]) => k.startsWith(name) && (k.includes('platform_sellers') || k.includes('cod_shipments')),
+    );
     expect(hit, name).toBeDefined();
     expect(hit![0], name).not.toContain('taxpayers'); // kept apart from the registry record
     return hit![1];
@@ -823,8 +838,8 @@ describe('a contact shared with a registered taxpayer of another name (cn29)', (
     expect(hoa.gap).toBeCloseTo(9_000_000 - 0.1 * 4_500_000, -3);
   });
 
-  it('a shop giving the phone of a registry record of her own name names it at 0,9', async () => {
-    const c = await registryCandidate(db, find('ngo thi ha').id);
+  it('a shop giving the phone of a registry record of her own name (written given name first) names it at 0,9', async () => {
+    const c = await registryCandidate(db, find('ha ngo').id);
     expect(c!.candidate_tax_id).toBe('8100000174');
     expect(c!.evidence.split(',')).toContain('phone');
     expect(c!.weight).toBeGreaterThanOrEqual(0.9);
@@ -833,5 +848,10 @@ describe('a contact shared with a registered taxpayer of another name (cn29)', (
   it("a shop giving the phone of a registered company names the company at 0,9: a company's name is no person's", async () => {
     const c = await registryCandidate(db, find('le van minh').id);
     expect(c).toMatchObject({ candidate_tax_id: '8100000181', evidence: 'phone', weight: 0.9 });
+  });
+
+  it("parcels under a shop's name only, giving a registered taxpayer's phone, name her at 0,9: a shop's name is no person's", async () => {
+    const c = await registryCandidate(db, find('phuc store').id);
+    expect(c).toMatchObject({ candidate_tax_id: '8100000199', evidence: 'phone', weight: 0.9 });
   });
 });
