@@ -721,28 +721,38 @@ const suspendedDelivery = {
   ].join('\n'),
 };
 
-describe('a registry record whose status lags its returns (sus28)', () => {
-  let db: Db;
-  let byName: Map<string, Scored>;
-
+/**
+ * A delivery loaded and scored once for a describe block, the resolver's clusters edited by the SQL
+ * `split` first (records kept apart that the exact resolver would join). `find(name, sources)`: the
+ * entity whose profile name starts with `name`, seen in one of `sources` and not holding a registry record.
+ */
+function scoredDelivery(files: Record<string, string>, split: string) {
+  const run = {} as { db: Db; byName: Map<string, Scored> };
   beforeAll(async () => {
-    db = await openDb(':memory:');
-    ({ byName } = await scoreDelivery(db, suspendedDelivery, async (db) => {
-      await db.exec(`update resolve_clusters set cluster_id = -1 where record_id in
-        (select record_id from int_identity_records where source = 'bank_transactions' and account like '%88010001')`);
-    }));
+    run.db = await openDb(':memory:');
+    ({ byName: run.byName } = await scoreDelivery(run.db, files, (db) => db.exec(split)));
   }, 60_000);
-  afterAll(() => db.close());
-
-  const find = (name: string) => {
-    const hit = [...byName.entries()].find(([k]) => k.startsWith(name) && k.includes('bank_transactions'));
+  afterAll(() => run.db.close());
+  const find = (name: string, sources: readonly string[]) => {
+    const hit = [...run.byName.entries()].find(([k]) => k.startsWith(name) && sources.some((s) => k.includes(s)));
     expect(hit, name).toBeDefined();
+    expect(hit![0], name).not.toContain('taxpayers'); // kept apart from the registry record
     return hit![1];
   };
+  return { run, find };
+}
+
+describe('a registry record whose status lags its returns (sus28)', () => {
+  const { run, find: findIn } = scoredDelivery(
+    suspendedDelivery,
+    `update resolve_clusters set cluster_id = -1 where record_id in
+      (select record_id from int_identity_records where source = 'bank_transactions' and account like '%88010001')`,
+  );
+  const find = (name: string) => findIn(name, ['bank_transactions']);
 
   it('a suspended household filing its returns for the year is a candidate on them: its bare account is POSSIBLY_REGISTERED', async () => {
     const luc = find('to van luc');
-    const c = await registryCandidate(db, luc.id);
+    const c = await registryCandidate(run.db, luc.id);
     // his 400 M declared, nothing of it seen, against the 420 M on the account (0,85); a lapsed code is a
     // candidate on its returns alone, not on his name
     expect(c).toMatchObject({ candidate_tax_id: '8100000015', evidence: 'declared', weight: 0.85 });
@@ -752,14 +762,14 @@ describe('a registry record whose status lags its returns (sus28)', () => {
 
   it('a lapsed code whose returns do not match the account is no candidate on its name alone', async () => {
     const thanh = find('khuc van thanh');
-    expect(await registryCandidate(db, thanh.id)).toBeUndefined();
+    expect(await registryCandidate(run.db, thanh.id)).toBeUndefined();
     expect(thanh.codes).toContain('UNREGISTERED_ABOVE_THRESHOLD');
   });
 
   it('a suspended or closed code that filed nothing for the year is no candidate: the account stays UNREGISTERED', async () => {
     for (const name of ['mac thi hang', 'dinh van phong']) {
       const e = find(name);
-      expect(await registryCandidate(db, e.id), name).toBeUndefined();
+      expect(await registryCandidate(run.db, e.id), name).toBeUndefined();
       expect(e.codes, name).toContain('UNREGISTERED_ABOVE_THRESHOLD');
     }
   });
@@ -806,31 +816,17 @@ const familyPhoneDelivery = {
 };
 
 describe('a contact shared with a registered taxpayer of another name (cn29)', () => {
-  let db: Db;
-  let byName: Map<string, Scored>;
-
-  beforeAll(async () => {
-    db = await openDb(':memory:');
-    ({ byName } = await scoreDelivery(db, familyPhoneDelivery, async (db) => {
-      await db.exec(`update resolve_clusters set cluster_id = -1 - abs(hash(coalesce(i.shop_key, i.source)) % 1000000)
-        from int_identity_records i where i.record_id = resolve_clusters.record_id
-          and i.source in ('platform_sellers', 'cod_shipments')`);
-    }));
-  }, 60_000);
-  afterAll(() => db.close());
-
-  const find = (name: string) => {
-    const hit = [...byName.entries()].find(
-      ([k]) => k.startsWith(name) && (k.includes('platform_sellers') || k.includes('cod_shipments')),
-    );
-    expect(hit, name).toBeDefined();
-    expect(hit![0], name).not.toContain('taxpayers'); // kept apart from the registry record
-    return hit![1];
-  };
+  const { run, find: findIn } = scoredDelivery(
+    familyPhoneDelivery,
+    `update resolve_clusters set cluster_id = -1 - abs(hash(coalesce(i.shop_key, i.source)) % 1000000)
+      from int_identity_records i where i.record_id = resolve_clusters.record_id
+        and i.source in ('platform_sellers', 'cod_shipments')`,
+  );
+  const find = (name: string) => findIn(name, ['platform_sellers', 'cod_shipments']);
 
   it("a shop giving a registered housemate's phone names him at 0,1 (a housemate's phone), its gap nearly whole", async () => {
     const hoa = find('nguyen thi hoa');
-    const c = await registryCandidate(db, hoa.id);
+    const c = await registryCandidate(run.db, hoa.id);
     expect(c).toMatchObject({ candidate_tax_id: '8100000167', evidence: 'phone_other_name', weight: 0.1 });
     expect(hoa.codes).toContain('POSSIBLY_REGISTERED');
     expect(hoa.reasons.join(' ')).toContain('same phone, another name');
@@ -839,19 +835,19 @@ describe('a contact shared with a registered taxpayer of another name (cn29)', (
   });
 
   it('a shop giving the phone of a registry record of her own name (written given name first) names it at 0,9', async () => {
-    const c = await registryCandidate(db, find('ha ngo').id);
+    const c = await registryCandidate(run.db, find('ha ngo').id);
     expect(c!.candidate_tax_id).toBe('8100000174');
     expect(c!.evidence.split(',')).toContain('phone');
     expect(c!.weight).toBeGreaterThanOrEqual(0.9);
   });
 
   it("a shop giving the phone of a registered company names the company at 0,9: a company's name is no person's", async () => {
-    const c = await registryCandidate(db, find('le van minh').id);
+    const c = await registryCandidate(run.db, find('le van minh').id);
     expect(c).toMatchObject({ candidate_tax_id: '8100000181', evidence: 'phone', weight: 0.9 });
   });
 
   it("parcels under a shop's name only, giving a registered taxpayer's phone, name her at 0,9: a shop's name is no person's", async () => {
-    const c = await registryCandidate(db, find('phuc store').id);
+    const c = await registryCandidate(run.db, find('phuc store').id);
     expect(c).toMatchObject({ candidate_tax_id: '8100000199', evidence: 'phone', weight: 0.9 });
   });
 });
