@@ -124,9 +124,15 @@ surnames as (
         'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames
 ),
 
+-- (of the entities a contact pairs only: the rest need no given name)
 given_names as (
     select distinct entity_id, case when len(words) = 2 then words[1] else words[-1] end as given
-    from (select distinct entity_id, string_split(name_key, ' ') as words from entities where name_key is not null)
+    from (
+        select distinct entity_id, string_split(name_key, ' ') as words
+        from entities
+        where name_key is not null
+          and entity_id in (select entity_id from contact_pairs union select candidate_id from contact_pairs)
+    )
     cross join surnames
     where (list_contains(surnames, words[1])
             or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
