@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { diffRuns } from './run-diff.js';
 import { allRules } from '../score/rules/index.js';
-import { ESTIMATED_RATE_REASON } from '../score/score.js';
+import { ESTIMATED_RATE_REASON, TRANSFERS_GROUP_REASON } from '../score/score.js';
 import { parsePeriod, periodStats } from '../stats/period.js';
 import { literal, openDb, type Db } from '../warehouse/db.js';
 import { listModels } from '../warehouse/models.js';
@@ -31,6 +31,7 @@ import { previousRunDir, readRunCases, readRunJson } from './run-ref.js';
 export const ruleReasons = (): ReasonInfo[] => [
   ...allRules.map((r) => ({ code: r.id, label_vi: r.label_vi, label_en: r.label_en })),
   { ...ESTIMATED_RATE_REASON },
+  { ...TRANSFERS_GROUP_REASON },
 ];
 
 /** Where the report's optional parts come from; `activity`: how the year's statistics price unclassified sellers. */

@@ -27,7 +27,7 @@ export interface ActivityOptions {
 export const defaultActivityOptions: ActivityOptions = { method: 'mix', minGroupSize: 30 };
 
 /** Where the rate came from, strongest first. */
-export type RateSource = 'withholding' | 'registry' | 'candidate' | 'words' | 'mix' | 'default';
+export type RateSource = 'withholding' | 'registry' | 'transfers' | 'candidate' | 'words' | 'mix' | 'default';
 
 export const channels = ['marketplace', 'cod', 'website', 'bank'] as const;
 export type Channel = (typeof channels)[number];
@@ -61,6 +61,11 @@ export interface ActivityBasis {
    */
   candidate?: { group: ActivityGroup; weight: number };
   rest?: ActivityBasis;
+  /**
+   * For `transfers`: the registry's group, the dearer group the seller's buyers' transfers name, and
+   * the share of its revenue they name it for (`mix` holds that share of `named`, the rest `registered`).
+   */
+  transfers?: { registered: ActivityGroup; named: ActivityGroup; share: number; credits: number; of: number };
 }
 
 export interface ActivityResult {
@@ -118,6 +123,56 @@ const WORDS_MARGIN = 2;
 /** Bank descriptions count as a share of at least this many matching credits (one stray word is not a trade). */
 const WORDS_MIN_CREDITS = 3;
 
+/** Trade credits naming a dearer group than the registry's before they count (a tenant pays monthly: a year's rent). */
+const TRANSFERS_MIN_CREDITS = 12;
+/** … and the share of the seller's trade credits they must be (a stray word is not an activity). */
+const TRANSFERS_MIN_SHARE = 0.25;
+
+/**
+ * A registered seller whose buyers' transfers name a dearer activity group than the registry's
+ * (`tien phong thang 5`, `thue nha` into the account of a household registered for goods): the
+ * share of its undeclared revenue those transfers are, priced at the group they name, the rest
+ * (and what it declared: a return filed under the registry's group stands as filed) at the
+ * registry's. The named group must lead the transfers' words (twice the next group's credits), be
+ * named by at least 12 trade credits and a quarter of them. Issue 14, rate30.
+ *
+ * @example transfersNamingDearer(batch, i, 'goods', rules) // { named: 'property_lease', share: 0.7, … }
+ */
+export function transfersNamingDearer(
+  batch: FeatureBatch,
+  i: number,
+  registered: ActivityGroup,
+  rules: TaxYearRules,
+): ActivityBasis['transfers'] | undefined {
+  const c = batch.cols;
+  const credits = c.bank_trade_credits?.[i] ?? 0;
+  if (!(credits > 0)) return undefined;
+  let best: ActivityGroup | undefined;
+  let top = 0;
+  let second = 0;
+  for (const g of activityGroups) {
+    const k = c[`words_bank_${g}`]?.[i] ?? 0;
+    if (k > top) {
+      second = top;
+      top = k;
+      best = g;
+    } else if (k > second) second = k;
+  }
+  if (!best || top < TRANSFERS_MIN_CREDITS || top < WORDS_MARGIN * second || top / credits < TRANSFERS_MIN_SHARE)
+    return undefined;
+  if (!(totalRate(best, rules) > totalRate(registered, rules))) return undefined;
+  // the revenue the transfers name: the named credits' share of the bank trade × the bank's share of the
+  // revenue, of the part not declared (a return filed under the registry's group stands as filed)
+  const observed = c.observed_revenue?.[i] ?? 0;
+  const declared = c.declared_revenue?.[i] ?? 0;
+  const est = Math.max(observed, declared);
+  const undeclared = Math.max(0, est - Math.max(declared, c.gmv_withheld?.[i] ?? 0));
+  const bank = c.bank_trade?.[i] ?? 0;
+  const share = observed > 0 ? Math.min(1, top / credits) * Math.min(1, bank / observed) * (undeclared / est) : 0;
+  if (!(share > 0)) return undefined;
+  return { registered, named: best, share, credits: top, of: credits };
+}
+
 /**
  * The group the words name, if one clearly does. Score per group = share of the seller's matching
  * names that name it + matching transfer descriptions naming it ÷ max(matching descriptions, 3)
@@ -144,6 +199,13 @@ export function groupFromWords(count: (name: string) => number): ActivityGroup |
   }
   return best && bestScore >= WORDS_MIN_SCORE && bestScore >= WORDS_MARGIN * second ? best : undefined;
 }
+
+/** The dictionary terms of `group` among an entity's `group:term|…` list. */
+const termsNaming = (list: string | null | undefined, group: ActivityGroup): string[] =>
+  (list ?? '')
+    .split('|')
+    .filter((t) => t.startsWith(`${group}:`))
+    .map((t) => t.slice(group.length + 1));
 
 /** Channels a seller sold through in the tax year, as a bit set over `channels`. */
 function profileOf(batch: FeatureBatch, i: number): number {
@@ -201,7 +263,27 @@ export function estimateActivity(
     const revealed = withheldRate ? groupFromWithholding(withheldRate[i]!, rules) : undefined;
     const registered = batch.activityGroup[i];
     if (revealed) basis[i] = SHARED_BASES.withholding[revealed];
-    else if (isActivityGroup(registered)) basis[i] = SHARED_BASES.registry[registered];
+    else if (isActivityGroup(registered)) {
+      const t = mixing ? transfersNamingDearer(batch, i, registered, rules) : undefined;
+      basis[i] = t
+        ? {
+            source: 'transfers',
+            group: t.share >= 0.5 ? t.named : registered,
+            transfers: t,
+            terms: termsNaming(batch.text?.activity_terms?.[i], t.named),
+            mix: {
+              level: 'all',
+              verdict: t.named,
+              channels: ['bank'],
+              province: null,
+              n: 0,
+              shares: Object.fromEntries(
+                activityGroups.map((g) => [g, g === t.named ? t.share : g === registered ? 1 - t.share : 0]),
+              ) as Record<ActivityGroup, number>,
+            },
+          }
+        : SHARED_BASES.registry[registered];
+    }
     if (mixing) {
       verdicts[i] = groupFromWords(
         (name) => (name === 'service_sites' ? c.service_sites : c[`words_${name}`])?.[i] ?? 0,
@@ -214,7 +296,8 @@ export function estimateActivity(
   const all = new Counts();
   if (mixing) {
     for (let i = 0; i < n; i++) {
-      const g = basis[i]?.group;
+      // the registry's group, also where transfers name a dearer one: the mix says what registered sellers register as
+      const g = basis[i]?.transfers?.registered ?? basis[i]?.group;
       if (!g || !((c.registered?.[i] ?? 0) > 0) || !((c.observed_revenue?.[i] ?? 0) > 0)) continue;
       const v = verdicts[i] ?? '-';
       const prov = provinces?.[i];
@@ -261,12 +344,7 @@ export function estimateActivity(
   for (let i = 0; i < n; i++) {
     if (!basis[i] && mixing) {
       const words = verdicts[i];
-      const terms = words
-        ? (termsOf?.[i] ?? '')
-            .split('|')
-            .filter((t) => t.startsWith(`${words}:`))
-            .map((t) => t.slice(words.length + 1))
-        : undefined;
+      const terms = words ? termsNaming(termsOf?.[i], words) : undefined;
       const mix = mixFor(words, profiles[i]!, provinces?.[i] ?? null);
       if (mix) {
         const likeliest = activityGroups.reduce((a, b) => (mix.shares[b] > mix.shares[a] ? b : a));
@@ -279,7 +357,7 @@ export function estimateActivity(
     const cw = c.registry_candidate_weight?.[i] ?? 0;
     if (mixing && cw > 0 && isActivityGroup(cg) && basis[i]!.source !== 'withholding') {
       const rest = basis[i]!;
-      if (rest.source !== 'registry') {
+      if (rest.source !== 'registry' && rest.source !== 'transfers') {
         const w = Math.min(1, cw);
         const shares = Object.fromEntries(
           activityGroups.map((g) => [
@@ -394,6 +472,18 @@ export function rateBasisText(
     return vi
       ? `thuế suất ${pct(rate)}: nhóm ${g} theo mức sàn TMĐT đã khấu trừ`
       : `tax rate ${pct(rate)}: ${g}, the group the marketplace withheld at`;
+  if (b.source === 'transfers' && b.transfers) {
+    const t = b.transfers;
+    const [reg, named] = [groupName[t.registered][lang], groupName[t.named][lang]];
+    const [k, of] = [fmt(lang).int(t.credits), fmt(lang).int(t.of)];
+    return vi
+      ? `thuế suất ước tính ${pct(rate)}: đăng ký nhóm ${reg} nhưng ${k}/${of} khoản chuyển khoản bán hàng ghi ` +
+          `${named}${said}: ${pct(t.share, 0)} doanh thu (phần chưa kê khai các khoản này chiếm) tính theo nhóm ` +
+          `${named}, phần còn lại theo nhóm đã đăng ký`
+      : `estimated tax rate ${pct(rate)}: registered as ${reg}, but ${k} of ${of} buyers' transfers name ` +
+          `${named}${said}: ${pct(t.share, 0)} of the revenue (the undeclared part they make up) priced as ` +
+          `${named}, the rest as registered`;
+  }
   if (b.source === 'registry')
     return vi
       ? `thuế suất ${pct(rate)}: nhóm ${g} đã đăng ký thuế`

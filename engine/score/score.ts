@@ -25,6 +25,14 @@ export const ESTIMATED_RATE_REASON = {
   label_en: 'Estimated tax rate: the seller has no registered activity group; basis and range given',
 } as const;
 
+/** The reason code of the line saying a registered seller's buyers' transfers name a dearer group than its
+ * registry's, and the rate used (not a rule: it adds no risk; the tax gap carries it). Issue 14, rate30. */
+export const TRANSFERS_GROUP_REASON = {
+  code: 'TRANSFERS_NAME_DEARER_GROUP',
+  label_vi: 'Nội dung chuyển khoản bán hàng ghi nhóm ngành có thuế suất cao hơn nhóm đã đăng ký',
+  label_en: "Buyers' transfers name a dearer activity group than the one registered",
+} as const;
+
 export interface Scored {
   derived: Derived;
   peer: PeerStats;
@@ -80,6 +88,9 @@ export function scoreEntities(batch: FeatureBatch, opts: ScoreOptions, rules: re
     const b = derived.basis[i]!;
     if ((b.source === 'words' || b.source === 'mix' || b.source === 'candidate') && derived.taxGap[i]! > 0) {
       reasonCodes[i]!.push(ESTIMATED_RATE_REASON.code);
+      reasons[i]!.push(rateBasisOf(derived, i, opts.rules, opts.lang));
+    } else if (b.source === 'transfers' && derived.taxGap[i]! > 0) {
+      reasonCodes[i]!.push(TRANSFERS_GROUP_REASON.code);
       reasons[i]!.push(rateBasisOf(derived, i, opts.rules, opts.lang));
     }
   }

@@ -20,6 +20,9 @@ interface Seller {
   /** a registered taxpayer it may be: its registry group and the weight */
   candidate?: [string, number];
   revenue?: number;
+  /** trade credits in the bank (the words' `bank` counts are among them) */
+  credits?: number;
+  declared?: number;
 }
 
 const wordCols = ['names', 'bank', 'service_sites'].concat(
@@ -34,7 +37,7 @@ function batchOf(sellers: Seller[]): { batch: FeatureBatch; provinces: (string |
   const cols: Record<string, Float64Array> = {
     registered: col((s) => s.registered ?? 0),
     observed_revenue: col(rev),
-    declared_revenue: col(() => 0),
+    declared_revenue: col((s) => s.declared ?? 0),
     gmv_withheld: col(() => 0),
     tax_paid: col(() => 0),
     tax_withheld: col(() => 0),
@@ -48,8 +51,8 @@ function batchOf(sellers: Seller[]): { batch: FeatureBatch; provinces: (string |
   // what the rules read besides, all 0
   for (const f of ['returns', 'returns_prev', 'months_active', 'identity_records', 'cod_parcels', 'distinct_payers'])
     cols[f] = col(() => 0);
-  for (const f of ['bank_trade_credits', 'distinct_names', 'national_ids', 'shops', 'platform_months'])
-    cols[f] = col(() => 0);
+  for (const f of ['distinct_names', 'national_ids', 'shops', 'platform_months']) cols[f] = col(() => 0);
+  cols.bank_trade_credits = col((s) => s.credits ?? 0);
   for (const w of wordCols) cols[w === 'service_sites' ? w : `words_${w}`] = col((s) => s.words?.[w] ?? 0);
   return {
     batch: {
@@ -218,6 +221,87 @@ describe('estimateActivity: evidence strongest first, then the mix of registered
     const { batch, provinces } = batchOf(sellers);
     const a = estimateActivity(batch, rules, provinces);
     expect(a.basis[60]!.mix?.shares).toMatchObject({ goods: 1, services: 0 });
+  });
+});
+
+describe("a registered seller whose buyers' transfers name a dearer group (rate30)", () => {
+  // 30 of 40 trade credits say rent, into the account of a household registered for goods
+  const rent = { bank: 32, bank_property_lease: 30, bank_goods: 2 };
+  const seller = (over: Seller = {}): Seller => ({
+    registered: 1,
+    group: 'goods',
+    credits: 40,
+    words: rent,
+    terms: 'goods:áo|property_lease:thuê nhà|property_lease:tiền phòng',
+    ...over,
+  });
+
+  it("prices the transfers' share of the revenue at the group they name, the rest at the registry's", () => {
+    const { batch, provinces } = batchOf([seller(), seller({ via: 'bm' })]);
+    const a = estimateActivity(batch, rules, provinces);
+    expect(a.basis[0]).toMatchObject({
+      source: 'transfers',
+      group: 'property_lease',
+      terms: ['thuê nhà', 'tiền phòng'],
+      transfers: { registered: 'goods', named: 'property_lease', share: 0.75, credits: 30, of: 40 },
+    });
+    expect(a.rate[0]).toBeCloseTo(0.75 * 0.1 + 0.25 * 0.015);
+    // half the revenue on a marketplace: the transfers name half as much of it
+    expect(a.basis[1]!.transfers!.share).toBeCloseTo(0.375);
+    expect(a.basis[1]!.group).toBe('goods');
+    const d = deriveAmounts(batch, rules, { provinces });
+    const due = 0.75 * taxDue(800 * M, 'property_lease', rules).total + 0.25 * taxDue(800 * M, 'goods', rules).total;
+    expect(d.taxGap[0]).toBe(Math.round(due));
+  });
+
+  it('prices only the undeclared part so: a return filed under the registry group stands as filed', () => {
+    const { batch, provinces } = batchOf([seller({ declared: 200 * M }), seller({ declared: 800 * M })]);
+    const a = estimateActivity(batch, rules, provinces);
+    expect(a.basis[0]!.transfers!.share).toBeCloseTo(0.75 * 0.75);
+    expect(a.rate[0]).toBeCloseTo(0.5625 * 0.1 + 0.4375 * 0.015);
+    // everything declared: nothing left for the transfers to reprice
+    expect(a.basis[1]).toMatchObject({ source: 'registry', group: 'goods' });
+  });
+
+  it.each([
+    ['fewer than 12 credits name it', { credits: 10, words: { bank: 9, bank_property_lease: 9 } }],
+    ['they are under a quarter of its trade credits', { credits: 200 }],
+    ['another group is named nearly as often', { words: { bank: 32, bank_property_lease: 16, bank_services: 12 } }],
+    [
+      'the named group is not dearer than the registry group',
+      { group: 'property_lease', words: { bank: 30, bank_services: 30 } },
+    ],
+    ['no bank trade is seen', { via: 'm' }],
+  ])('keeps the registry group when %s', (_, over) => {
+    const { batch, provinces } = batchOf([seller(over)]);
+    expect(estimateActivity(batch, rules, provinces).basis[0]).toMatchObject({ source: 'registry' });
+  });
+
+  it('keeps the registry group under method goods (the engine before)', () => {
+    const { batch, provinces } = batchOf([seller()]);
+    const a = estimateActivity(batch, rules, provinces, { method: 'goods', minGroupSize: 30 });
+    expect(a.basis[0]).toMatchObject({ source: 'registry', group: 'goods' });
+  });
+
+  it("says so as a reason, in Vietnamese and in English, and learns the mix from the registry's group", () => {
+    const sellers = [seller(), ...registered(30, 'goods', { words: rent, credits: 40 }), { words: rent, credits: 40 }];
+    const { batch, provinces } = batchOf(sellers);
+    const vi = scoreEntities(batch, { rules, lang: 'vi', provinces });
+    expect(vi.reasonCodes[0]).toContain('TRANSFERS_NAME_DEARER_GROUP');
+    expect(vi.reasons[0]!.at(-1)).toBe(
+      'thuế suất ước tính 7,9 %: đăng ký nhóm hàng hóa nhưng 30/40 khoản chuyển khoản bán hàng ghi cho thuê tài ' +
+        'sản (thuê nhà, tiền phòng): 75 % doanh thu (phần chưa kê khai các khoản này chiếm) tính theo nhóm cho thuê ' +
+        'tài sản, phần còn lại theo nhóm đã đăng ký',
+    );
+    const en = scoreEntities(batch, { rules, lang: 'en', provinces });
+    expect(en.reasons[0]!.at(-1)).toBe(
+      "estimated tax rate 7.9 %: registered as goods, but 30 of 40 buyers' transfers name property lease (thuê nhà, " +
+        'tiền phòng): 75 % of the revenue (the undeclared part they make up) priced as property lease, the rest as ' +
+        'registered',
+    );
+    // 31 registered sellers with these words registered goods: the unregistered one is read as goods
+    expect(vi.derived.basis[31]).toMatchObject({ source: 'words' });
+    expect(vi.derived.basis[31]!.mix!.shares.goods).toBe(1);
   });
 });
 
