@@ -124,7 +124,10 @@ final as (
     select
         p.entity_id,
         (select tax_year from year)                                 as tax_year,
-        coalesce(r.registered_active, false)                        as registered,
+        -- registered in fact: an active registry record, or one whose code declared revenue for the year whatever
+        -- its status says (a suspended household filing its quarterly returns; issue 14, reg31)
+        coalesce(r.registered_active, false)
+            or (r.entity_id is not null and coalesce(d.declared_revenue, 0) > 0)       as registered,
         -- null when the registry does not classify the seller: the scorer estimates it (engine/score/activity.ts)
         r.activity_group                                            as activity_group,
         coalesce(rv.platform_gmv, 0)::bigint                        as platform_gmv,

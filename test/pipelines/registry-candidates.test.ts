@@ -851,3 +851,71 @@ describe('a contact shared with a registered taxpayer of another name (cn29)', (
     expect(c).toMatchObject({ candidate_tax_id: '8100000199', evidence: 'phone', weight: 0.9 });
   });
 });
+
+/**
+ * reg31: the same lag, on the seller's own registry record. Hà Văn An's household is `suspended`, yet
+ * he files his quarterly returns for 2025 (400 M); his account, opened with his tax code, takes 660 M
+ * and joins his registry record. Lò Thị Bé's household is suspended too, with returns up to 2024 only,
+ * and her account (her tax code) takes as much. Vi Văn Cường's code is closed and his return for 2025
+ * says nothing was sold (0). Registered in fact is a code that files for the year; one that filed
+ * nothing is not, whatever the registry says.
+ */
+const lapsedOwnDelivery = {
+  'taxpayers.csv': [
+    'tax_id,taxpayer_type,name,national_id,phone,email,address,ward,province,activity_group,registered_on,status',
+    '8100000209,household,HKD Hà Văn An,,,,,,Hà Nội,goods,2015-01-01,suspended',
+    '8100000216,household,HKD Lò Thị Bé,,,,,,Hà Nội,goods,2015-01-01,suspended',
+    '8100000223,household,HKD Vi Văn Cường,,,,,,Hà Nội,goods,2015-01-01,closed',
+  ].join('\n'),
+  'declarations.csv': [
+    'tax_id,period,declared_revenue,tax_paid,filed_on',
+    ...[1, 2, 3, 4].map((q) => `8100000209,2025-Q${q},100000000,1500000,2026-01-20`),
+    '8100000216,2024,400000000,6000000,2025-01-20',
+    '8100000223,2025,0,0,2026-01-20',
+  ].join('\n'),
+  'bank_transactions.csv': [
+    'bank,account,holder_name,holder_national_id,holder_tax_id,txn_id,booked_at,amount,direction,counterparty_bank,counterparty_account,counterparty_name,description',
+    ...['HA VAN AN,,8100000209', 'LO THI BE,,8100000216', 'VI VAN CUONG,,8100000223'].flatMap((holder, a) =>
+      Array.from(
+        { length: 6 },
+        (_, k) =>
+          `VPB,8802000${a},${holder},R${a}${k},2025-0${k + 3}-12T10:00:00,110000000,credit,MB,2200${a}${k},Khach Hang ${k},ck don hang ${k}`,
+      ),
+    ),
+  ].join('\n'),
+};
+
+describe('a seller whose own registry record is suspended but files for the year is registered (reg31)', () => {
+  let db: Db;
+  let byName: Map<string, Scored>;
+  beforeAll(async () => {
+    db = await openDb(':memory:');
+    ({ byName } = await scoreDelivery(db, lapsedOwnDelivery));
+  }, 60_000);
+  afterAll(() => db.close());
+  const find = (name: string) => {
+    const hit = [...byName.entries()].find(([k]) => k.includes(name) && k.includes('taxpayers'));
+    expect(hit, name).toBeDefined();
+    expect(hit![0], name).toContain('bank_transactions'); // the account joined the registry record
+    return hit![1];
+  };
+  const registered = async (id: string) =>
+    db.value<boolean>(`select registered from mart_entity_features where entity_id = $e`, { e: id });
+
+  it('a suspended household filing its returns for the year is registered: its gap is what it sells beyond them', async () => {
+    const an = find('hà văn an');
+    expect(await registered(an.id)).toBe(true);
+    expect(an.codes).not.toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    expect(an.codes).toContain('OBSERVED_EXCEEDS_DECLARED');
+    // 660 M seen at 1,5 % = 9,9 M due, 6 M paid
+    expect(an.gap).toBeCloseTo(3_900_000, -3);
+  });
+
+  it('a suspended or closed code that filed nothing for the year is no registration: UNREGISTERED as before', async () => {
+    for (const name of ['lò thị bé', 'vi văn cường']) {
+      const e = find(name);
+      expect(await registered(e.id), name).toBe(false);
+      expect(e.codes, name).toContain('UNREGISTERED_ABOVE_THRESHOLD');
+    }
+  });
+});
