@@ -723,14 +723,15 @@ const suspendedDelivery = {
 
 /**
  * A delivery loaded and scored once for a describe block, the resolver's clusters edited by the SQL
- * `split` first (records kept apart that the exact resolver would join). `find(name, sources)`: the
- * entity whose profile name starts with `name`, seen in one of `sources` and not holding a registry record.
+ * `split` first when given (records kept apart that the exact resolver would join). `find(name, sources)`:
+ * the entity whose profile name starts with `name`, seen in one of `sources` and not holding a registry
+ * record.
  */
-function scoredDelivery(files: Record<string, string>, split: string) {
+function scoredDelivery(files: Record<string, string>, split?: string) {
   const run = {} as { db: Db; byName: Map<string, Scored> };
   beforeAll(async () => {
     run.db = await openDb(':memory:');
-    ({ byName: run.byName } = await scoreDelivery(run.db, files, (db) => db.exec(split)));
+    ({ byName: run.byName } = await scoreDelivery(run.db, files, split ? (db) => db.exec(split) : undefined));
   }, 60_000);
   afterAll(() => run.db.close());
   const find = (name: string, sources: readonly string[]) => {
@@ -886,21 +887,15 @@ const lapsedOwnDelivery = {
 };
 
 describe('a seller whose own registry record is suspended but files for the year is registered (reg31)', () => {
-  let db: Db;
-  let byName: Map<string, Scored>;
-  beforeAll(async () => {
-    db = await openDb(':memory:');
-    ({ byName } = await scoreDelivery(db, lapsedOwnDelivery));
-  }, 60_000);
-  afterAll(() => db.close());
+  const { run } = scoredDelivery(lapsedOwnDelivery); // the resolver's clusters as they are
   const find = (name: string) => {
-    const hit = [...byName.entries()].find(([k]) => k.includes(name) && k.includes('taxpayers'));
+    const hit = [...run.byName.entries()].find(([k]) => k.includes(name) && k.includes('taxpayers'));
     expect(hit, name).toBeDefined();
     expect(hit![0], name).toContain('bank_transactions'); // the account joined the registry record
     return hit![1];
   };
   const registered = async (id: string) =>
-    db.value<boolean>(`select registered from mart_entity_features where entity_id = $e`, { e: id });
+    run.db.value<boolean>(`select registered from mart_entity_features where entity_id = $e`, { e: id });
 
   it('a suspended household filing its returns for the year is registered: its gap is what it sells beyond them', async () => {
     const an = find('hà văn an');
