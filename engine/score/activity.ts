@@ -128,6 +128,9 @@ const TRANSFERS_MIN_CREDITS = 12;
 /** … and the share of the seller's trade credits they must be (a stray word is not an activity). */
 const TRANSFERS_MIN_SHARE = 0.25;
 
+/** The `words_bank_<group>` columns in `activityGroups` order, looked up once per batch, not per entity. */
+const bankWordColumns = (batch: FeatureBatch) => activityGroups.map((g) => batch.cols[`words_bank_${g}`]);
+
 /**
  * A registered seller whose buyers' transfers name a dearer activity group than the registry's
  * (`tien phong thang 5`, `thue nha` into the account of a household registered for goods): the
@@ -143,6 +146,7 @@ export function transfersNamingDearer(
   i: number,
   registered: ActivityGroup,
   rules: TaxYearRules,
+  bankWords: readonly (Float64Array | undefined)[] = bankWordColumns(batch),
 ): ActivityBasis['transfers'] | undefined {
   const c = batch.cols;
   const credits = c.bank_trade_credits?.[i] ?? 0;
@@ -150,13 +154,14 @@ export function transfersNamingDearer(
   let best: ActivityGroup | undefined;
   let top = 0;
   let second = 0;
-  for (const g of activityGroups) {
-    const k = c[`words_bank_${g}`]?.[i] ?? 0;
-    if (k > top) {
+  for (let k = 0; k < activityGroups.length; k++) {
+    const g = activityGroups[k]!;
+    const named = bankWords[k]?.[i] ?? 0;
+    if (named > top) {
       second = top;
-      top = k;
+      top = named;
       best = g;
-    } else if (k > second) second = k;
+    } else if (named > second) second = named;
   }
   if (!best || top < TRANSFERS_MIN_CREDITS || top < WORDS_MARGIN * second || top / credits < TRANSFERS_MIN_SHARE)
     return undefined;
@@ -259,12 +264,13 @@ export function estimateActivity(
   const profiles = new Int32Array(n);
   const mixing = opts.method === 'mix';
   const withheldRate = c.withheld_rate;
+  const bankWords = bankWordColumns(batch);
   for (let i = 0; i < n; i++) {
     const revealed = withheldRate ? groupFromWithholding(withheldRate[i]!, rules) : undefined;
     const registered = batch.activityGroup[i];
     if (revealed) basis[i] = SHARED_BASES.withholding[revealed];
     else if (isActivityGroup(registered)) {
-      const t = mixing ? transfersNamingDearer(batch, i, registered, rules) : undefined;
+      const t = mixing ? transfersNamingDearer(batch, i, registered, rules, bankWords) : undefined;
       basis[i] = t
         ? {
             source: 'transfers',
