@@ -2,22 +2,19 @@
 # whose majority person holds a registry record in the truth and is compliant (the brief's measured fault),
 # one line each, then the count of every UNREGISTERED_ABOVE_THRESHOLD case by (registered?, pattern).
 #   python3 bench/indep/unregistered.py WORLD RUN_DIR [K=500]
-import collections, csv, sys
+import collections, sys
+from truth import load_truth, read_csv
 
 w, run = sys.argv[1], sys.argv[2]
 K = int(sys.argv[3]) if len(sys.argv) > 3 else 500
-truth = {}
-for r in csv.DictReader(open(f'{w}/truth/records.csv')):
-    truth[(r['source'], r['record_key'])] = r['person_id']
-pers = {r['person_id']: r for r in csv.DictReader(open(f'{w}/truth/persons.csv'))}
-info = {r['person_id']: r for r in csv.DictReader(open(f'{w}/truth/person_info.csv'))}
+truth, pers, info = load_truth(w)
 registered = {p for (s, _), p in truth.items() if s == 'taxpayers'}
 members = collections.defaultdict(collections.Counter)
-for r in csv.DictReader(open(f'{run}/members.csv', encoding='utf-8-sig')):
+for r in read_csv(f'{run}/members.csv'):
     members[r['entity_id']][truth.get((r['source'], r['record_key']))] += 1
 counts = collections.Counter()
 listed = 0
-for r in csv.DictReader(open(f'{run}/cases.csv', encoding='utf-8-sig')):
+for r in read_csv(f'{run}/cases.csv'):
     if int(r['rank']) > K:
         break
     if 'UNREGISTERED_ABOVE_THRESHOLD' not in r['reason_codes'] or not members[r['entity_id']]:

@@ -2,19 +2,16 @@
 # there: each person's entities (by records), the best-ranked case of them, its revenue, declared revenue,
 # gap, rate basis and reasons. Persons with no record in members.csv show rank 99999.
 #   python3 bench/indep/yield-gap.py WORLD RUN_DIR [K=100]
-import collections, csv, sys
+import collections, sys
+from truth import load_truth, read_csv
 
 w, run = sys.argv[1], sys.argv[2]
 K = int(sys.argv[3]) if len(sys.argv) > 3 else 100
-truth = {}
-for r in csv.DictReader(open(f'{w}/truth/records.csv')):
-    truth[(r['source'], r['record_key'])] = r['person_id']
-pers = {r['person_id']: r for r in csv.DictReader(open(f'{w}/truth/persons.csv'))}
-info = {r['person_id']: r for r in csv.DictReader(open(f'{w}/truth/person_info.csv'))}
+truth, pers, info = load_truth(w)
 entities = collections.defaultdict(collections.Counter)
-for r in csv.DictReader(open(f'{run}/members.csv', encoding='utf-8-sig')):
+for r in read_csv(f'{run}/members.csv'):
     entities[truth.get((r['source'], r['record_key']))][r['entity_id']] += 1
-cases = {r['entity_id']: r for r in csv.DictReader(open(f'{run}/cases.csv', encoding='utf-8-sig'))}
+cases = {r['entity_id']: r for r in read_csv(f'{run}/cases.csv')}
 top = sorted((p for p in pers.values() if p['undeclared'] == '1'), key=lambda p: -int(p['true_tax_due']))[:K]
 where = collections.Counter()
 M = 1_000_000
