@@ -146,9 +146,10 @@ export async function buildReportModel(
 
 /**
  * Everything report.html shows, for a published run: with `ws` the model card and the changes
- * since the previous run; with `db` (the warehouse) the tax year's statistics too.
+ * since the previous run; with `db` (the run's snapshot: the warehouse keeps no work tables of a
+ * finished run) the tax year's statistics too.
  *
- * @example const model = await reportModelFromRun(ws.runDir(id), { ws, db }); await writeReportHtml(file, model);
+ * @example const model = await reportModelFromRun(ws.runDir(id), { ws, db: await openRunSnapshot(ws.runDir(id)) });
  */
 export async function reportModelFromRun(runDir: string, opts: ReportSources = {}): Promise<ReportModel> {
   const run = readRunJson(runDir);

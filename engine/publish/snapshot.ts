@@ -37,8 +37,8 @@ export const inSnapshot = (table: string) =>
 export async function writeRunSnapshot(db: Db, file: string): Promise<{ tables: number; rows: number }> {
   const tables = (
     await db.all<{ name: string }>(
-      `select table_name as name from duckdb_tables()
-       where database_name = current_database() and schema_name = 'main' and not temporary order by 1`,
+      `select distinct table_name as name from duckdb_tables()
+       where (database_name = current_database() and schema_name = 'main') or temporary order by 1`,
     )
   )
     .map((t) => t.name)
@@ -54,7 +54,8 @@ export async function writeRunSnapshot(db: Db, file: string): Promise<{ tables: 
     // loop, which is busy writing the case files meanwhile (publish runs the two at once).
     await db.exec(
       tables
-        .map((t) => `create table sangloc_snapshot.main.${ident(t)} as select * from main.${ident(t)};`)
+        // (unqualified: the run's work tables are temporary, workModels)
+        .map((t) => `create table sangloc_snapshot.main.${ident(t)} as select * from ${ident(t)};`)
         .join('\n') + '\ncheckpoint sangloc_snapshot;',
     );
     if (tables.length)

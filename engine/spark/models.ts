@@ -13,7 +13,7 @@ import { sourceNames } from '../ingest/sources.js';
 import type { Logger } from '../log.js';
 import { normalizeMacrosSql } from '../normalize/sql.js';
 import { ident, literal, type Db } from '../warehouse/db.js';
-import { orderModels, runModels, type Model } from '../warehouse/pipeline.js';
+import { materialise, orderModels, runModels, type Model } from '../warehouse/pipeline.js';
 import { lakeFiles, lakePartitionColumns, sourceDir } from './lake.js';
 import { checkMaster, SparkDriver, type SparkInput, type SparkRunReport } from './submit.js';
 
@@ -147,9 +147,7 @@ export async function runModelsOnSpark(
   for (const m of chosen) {
     const dir = join(out, m.name);
     state.built.set(m.name, dir);
-    await db.exec(
-      `create or replace table ${ident(m.name)} as select * from read_parquet(${literal(join(dir, '*.parquet'))})`,
-    );
+    await materialise(db, m.name, `select * from read_parquet(${literal(join(dir, '*.parquet'))})`);
   }
   if (onEngine.length) await runModels(db, (m) => onEngine.includes(m), opts.log, models);
   return all.map((m) => m.name);

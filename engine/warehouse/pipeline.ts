@@ -21,6 +21,24 @@ export interface Model {
 
 const layers = ['staging', 'intermediate', 'marts'] as const;
 
+/**
+ * The run's work tables: models over every delivered bank line and COD parcel that only later
+ * models of the same run read (no command after the run, no snapshot reader but the dossier's
+ * classified rows, which the snapshot copies). Built as temporary tables of the run's connection:
+ * every run rebuilds them, and writing them into the warehouse file was a third of their build
+ * (DuckDB compresses and checkpoints a persistent table's text; issue 18, temp34: 50,000 persons,
+ * staging 16–19 → 8–10 s of wall with every model temporary). Everything else a run builds stays
+ * in the warehouse, where `train`, `outcomes import` and `prune` read it.
+ */
+export const workModels: ReadonlySet<string> = new Set([
+  'stg_bank_transactions',
+  'stg_cod_shipments',
+  'int_cod_senders',
+  'int_identity_records',
+  'int_bank_credits_classified',
+  'int_parcels_classified',
+]);
+
 /** Reads every model under pipelines/ and its dependencies on the others. */
 export function readModels(dir = pipelinesDir): Model[] {
   const models: Model[] = [];
@@ -73,6 +91,21 @@ export function orderModels(models: Model[]): Model[] {
 }
 
 /**
+ * `create table … as` a model's rows: a temporary table for the run's work tables (`workModels`),
+ * a warehouse table otherwise. SANGLOC_KEEP_WORK_TABLES=1 keeps the work tables in the warehouse
+ * too, to read them after the run (debugging; the two engines' models compared table by table).
+ *
+ * @example await materialise(db, 'int_cod_senders', 'select …') // temp.int_cod_senders
+ */
+export async function materialise(db: Db, name: string, select: string): Promise<void> {
+  if (workModels.has(name) && process.env.SANGLOC_KEEP_WORK_TABLES !== '1') {
+    // (a warehouse written before temp34 holds it as a table: gone, so the name means this run's)
+    await db.exec(`drop table if exists main.${ident(name)}`);
+    await db.exec(`create or replace temp table ${ident(name)} as ${select}`);
+  } else await db.exec(`create or replace table ${ident(name)} as ${select}`);
+}
+
+/**
  * Materialises the chosen models (and nothing else) in dependency order. Values they need are
  * DuckDB variables set beforehand (`set variable tax_year = …`), never spliced into SQL text.
  * With `progress`, each model built is the enclosing stage's progress (models done of chosen).
@@ -95,7 +128,7 @@ export async function runModels(
   for (const [i, m] of chosen.entries()) {
     const started = performance.now();
     try {
-      await db.exec(`create or replace table ${ident(m.name)} as ${m.sql}`);
+      await materialise(db, m.name, m.sql);
     } catch (err) {
       throw new Error(`pipelines/${m.layer}/${m.name}.sql: ${(err as Error).message.split('\n')[0]}`);
     }
@@ -126,9 +159,7 @@ async function memoryNow(db: Db): Promise<string> {
 async function inputRows(db: Db, chosen: readonly Model[]): Promise<number[]> {
   const rows = new Map(
     (
-      await db.all<{ name: string; n: number }>(
-        `select table_name as name, estimated_size as n from duckdb_tables() where not temporary`,
-      )
+      await db.all<{ name: string; n: number }>(`select table_name as name, estimated_size as n from duckdb_tables()`)
     ).map((t) => [t.name, Number(t.n)]),
   );
   return chosen.map((m) => {

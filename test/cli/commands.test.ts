@@ -5,6 +5,7 @@ import { rulesForYear } from '../../engine/config/tax-rules.js';
 import { readEntityBatch } from '../../engine/features/read.js';
 import type { CaseRow } from '../../engine/publish/case-row.js';
 import { reportModelFromRun } from '../../engine/publish/report-from-run.js';
+import { openRunSnapshot } from '../../engine/publish/snapshot.js';
 import { renderReportHtml } from '../../engine/publish/report.js';
 import { deriveAmounts } from '../../engine/score/gap.js';
 import { openDb } from '../../engine/warehouse/db.js';
@@ -46,9 +47,9 @@ describe('the run over data-samples', () => {
   });
 
   it('wrote the report that report-from-run rebuilds from the folder (one builder)', async () => {
-    const db = await openDb(openWorkspace(ws).warehouse);
+    const runDir = join(ws, 'runs', runId);
+    const db = await openRunSnapshot(runDir);
     try {
-      const runDir = join(ws, 'runs', runId);
       const model = await reportModelFromRun(runDir, { ws: openWorkspace(ws), db });
       expect(model.sources.map((s) => s.source)).toContain('taxpayers');
       expect(renderReportHtml(model)).toBe(readFileSync(join(runDir, 'report.html'), 'utf8'));
@@ -77,7 +78,7 @@ describe('a run that prices unclassified sellers at the goods rate', () => {
       method: 'goods',
       minGroupSize: 30,
     });
-    const db = await openDb(openWorkspace(goodsWs).warehouse);
+    const db = await openRunSnapshot(runDir);
     try {
       const rebuilt = await reportModelFromRun(runDir, { ws: openWorkspace(goodsWs), db });
       expect(renderReportHtml(rebuilt)).toBe(readFileSync(join(runDir, 'report.html'), 'utf8'));
@@ -222,7 +223,7 @@ describe('sangloc diff', () => {
   });
 
   it('feeds the report: changes since the previous run, with the model card and statistics', async () => {
-    const db = await openDb(openWorkspace(ws).warehouse);
+    const db = await openRunSnapshot(join(ws, 'runs', laterId));
     try {
       const model = await reportModelFromRun(join(ws, 'runs', laterId), { ws: openWorkspace(ws), db });
       expect(model.diff!.run_a).toBe(runId);

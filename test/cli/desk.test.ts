@@ -17,7 +17,8 @@ import { packageRoot } from '../../engine/paths.js';
 import type { CaseRow } from '../../engine/publish/case-row.js';
 import { engineVersion } from '../../engine/version.js';
 import { readAudit } from '../../engine/warehouse/audit.js';
-import { openDb } from '../../engine/warehouse/db.js';
+import { ident, literal, openDb } from '../../engine/warehouse/db.js';
+import { workModels } from '../../engine/warehouse/pipeline.js';
 import { acquireLock, openWorkspace } from '../../engine/warehouse/workspace.js';
 import { tempDir } from '../helpers.js';
 import { treeModes } from '../reliability/cli.js';
@@ -58,6 +59,13 @@ describe('the run’s snapshot holds what the analyst commands read (item 7)', (
     const warehouse = await openDb(openWorkspace(ws).warehouse, { readOnly: true });
     const snapshot = await openDb(join(ws, 'latest', 'snapshot.duckdb'), { readOnly: true });
     try {
+      // The run's work tables were temporary (temp34): the warehouse keeps none of them, and what the
+      // dossier reads of them comes from the snapshot; every other table must be the warehouse's.
+      const kept = await warehouse.all<{ t: string }>(`select table_name as t from duckdb_tables() order by 1`);
+      expect(kept.filter((k) => workModels.has(k.t))).toEqual([]);
+      await warehouse.exec(`attach ${literal(join(ws, 'latest', 'snapshot.duckdb'))} as snap (read_only)`);
+      for (const { t } of await snapshot.all<{ t: string }>(`select table_name as t from duckdb_tables()`))
+        if (workModels.has(t)) await warehouse.exec(`create temp table ${ident(t)} as select * from snap.${ident(t)}`);
       for (const c of [cases[0]!, cases[7]!, cases.at(-1)!]) {
         const opts = { taxYear: 2025, runId: runId(), caseRow: c };
         expect(await buildDossier(snapshot, c.entity_id, opts)).toEqual(

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDossier, exactLinks, type Dossier, type IdentityRecord } from '../../engine/explain/dossier.js';
 import { dossierNetwork } from '../../engine/explain/network.js';
 import { formatDossierJson, formatDossierText, renderDossierHtml } from '../../engine/explain/render.js';
 import type { CaseRow } from '../../engine/publish/case-row.js';
+import { SNAPSHOT_FILE } from '../../engine/publish/snapshot.js';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
-import { openWorkspace } from '../../engine/warehouse/workspace.js';
 import { runSamples } from '../cli/helpers.js';
 import { tempDir } from '../helpers.js';
 
@@ -63,7 +64,9 @@ describe('buildDossier on the data-samples warehouse', () => {
     const r = await runSamples(root);
     runId = r.runId;
     cases = JSON.parse(readFileSync(`${r.runDir}/cases.json`, 'utf8')) as CaseRow[];
-    db = await openDb(openWorkspace(root).warehouse);
+    // the run's snapshot, as `sangloc explain` reads it (the warehouse keeps no work tables, temp34);
+    // writable: a test below edits a shared contact in
+    db = await openDb(join(r.runDir, SNAPSHOT_FILE));
     for (const c of cases.slice(0, 8))
       dossiers.push(await buildDossier(db, c.entity_id, { taxYear: r.taxYear, runId, caseRow: c, rowsPerSource: 3 }));
     return () => db.close();

@@ -31,4 +31,24 @@ describe('writeRunSnapshot', () => {
       snap.close();
     }
   });
+
+  it("copies the run's temporary work tables the dossier reads (temp34)", async () => {
+    const dir = tempDir();
+    await withDb(async (db) => {
+      await db.exec(`
+        create temp table int_parcels_classified as select range as n from range(7);
+        create temp table int_cod_senders as select 1 as n;
+        create table mart_entity_features as select 1 as n`);
+      expect(await writeRunSnapshot(db, join(dir, SNAPSHOT_FILE))).toEqual({ tables: 2, rows: 8 });
+    });
+    const snap = await openRunSnapshot(dir);
+    try {
+      expect(await snap.all(`select table_name as t from duckdb_tables() order by 1`)).toEqual([
+        { t: 'int_parcels_classified' },
+        { t: 'mart_entity_features' },
+      ]);
+    } finally {
+      snap.close();
+    }
+  });
 });

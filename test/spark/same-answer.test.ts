@@ -18,7 +18,10 @@ const ws = { duckdb: join(root, 'ws-duckdb'), spark: join(root, 'ws-spark') };
 const published: Record<'duckdb' | 'spark', string[]> = { duckdb: [], spark: [] };
 
 const run = (engine: 'duckdb' | 'spark', input: string) => {
-  const r = sangloc(['run', '--input', input, '--workspace', ws[engine], '--engine', engine, '--quiet']);
+  // (the run's work tables kept in the warehouse, so every model compares below)
+  const r = sangloc(['run', '--input', input, '--workspace', ws[engine], '--engine', engine, '--quiet'], {
+    SANGLOC_KEEP_WORK_TABLES: '1',
+  });
   expect(r.status, r.stderr).toBe(0);
   published[engine].push(join(ws[engine], readlinkSync(join(ws[engine], 'latest'))));
 };

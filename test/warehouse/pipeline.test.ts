@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { orderModels, readModels, runModels, setVariables, type Model } from '../../engine/warehouse/pipeline.js';
+import {
+  orderModels,
+  readModels,
+  runModels,
+  setVariables,
+  workModels,
+  type Model,
+} from '../../engine/warehouse/pipeline.js';
 import { unionFind } from '../../engine/resolve/exact.js';
 import { withDb } from '../helpers.js';
 import { silentLogger } from '../../engine/log.js';
@@ -60,6 +67,44 @@ describe('SQL models', () => {
       expect(await db.value('select y from int_x')).toBe(2025);
       const bad: Model = { ...m, name: 'int_bad', sql: 'select * from nowhere' };
       await expect(runModels(db, () => true, undefined, [bad])).rejects.toThrow(/int_bad\.sql/);
+    });
+  });
+
+  it("builds the run's work tables as temporary tables, dropping one an older warehouse kept (temp34)", async () => {
+    await withDb(async (db) => {
+      const model = (name: string, sql: string): Model => ({
+        name,
+        layer: 'intermediate',
+        file: name,
+        deps: [],
+        grain: '',
+        sql,
+      });
+      // (a warehouse written before temp34 holds the work table with its old rows)
+      await db.exec('create table int_cod_senders as select 0 as n');
+      await runModels(db, () => true, undefined, [
+        model('int_cod_senders', 'select range as n from range(3)'),
+        model('int_entities', 'select 1 as n'),
+      ]);
+      const tables = await db.all(`select table_name as t, temporary from duckdb_tables() order by 1, 2`);
+      expect(tables).toEqual([
+        { t: 'int_cod_senders', temporary: true },
+        { t: 'int_entities', temporary: false },
+      ]);
+      expect(await db.value('select count(*)::int from int_cod_senders')).toBe(3);
+      // SANGLOC_KEEP_WORK_TABLES=1: kept in the warehouse (debugging, the engines compared)
+      process.env.SANGLOC_KEEP_WORK_TABLES = '1';
+      try {
+        await runModels(db, () => true, undefined, [model('int_identity_records', 'select 2 as n')]);
+      } finally {
+        delete process.env.SANGLOC_KEEP_WORK_TABLES;
+      }
+      expect(await db.value(`select temporary from duckdb_tables() where table_name = 'int_identity_records'`)).toBe(
+        false,
+      );
+      // every work table is a model of pipelines/ (a renamed model would silently go back to the warehouse)
+      const names = new Set(readModels().map((m) => m.name));
+      for (const w of workModels) expect(names.has(w), w).toBe(true);
     });
   });
 
