@@ -26,9 +26,9 @@ const layers = ['staging', 'intermediate', 'marts'] as const;
  * models of the same run read (no command after the run, no snapshot reader but the dossier's
  * classified rows, which the snapshot copies). Built as temporary tables of the run's connection:
  * every run rebuilds them, and writing them into the warehouse file was a third of their build
- * (DuckDB compresses and checkpoints a persistent table's text; issue 18, temp34: 50,000 persons,
- * staging 16–19 → 8–10 s of wall with every model temporary). Everything else a run builds stays
- * in the warehouse, where `train`, `outcomes import` and `prune` read it.
+ * (DuckDB compresses and checkpoints a persistent table; issue 18, temp34: 50,000 persons, staging
+ * 14.6–16.5 → 8.5–12.0 s of wall, the whole batch 83–97 → 77–82 s, bench/README.md). Everything else
+ * a run builds stays in the warehouse, where `train`, `outcomes import` and `prune` read it.
  */
 export const workModels: ReadonlySet<string> = new Set([
   'stg_bank_transactions',
