@@ -203,7 +203,8 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
     const whPath = join(root, 'warehouse.duckdb');
     rmSync(whPath, { force: true });
     rmSync(whPath + '.wal', { force: true });
-    const db = await openDb(whPath, { memoryLimit, threads, tempDirectory: tmp });
+    // as the run opens its warehouse (engine/warehouse/open.ts): checkpoints do not compact row groups
+    const db = await openDb(whPath, { memoryLimit, threads, tempDirectory: tmp, compactRowGroups: false });
     const times = profile(db);
     const summary = await loadDelivery(db, delivery, { runId: 'bench', log: silentLogger(), tmpDir: tmp });
     db.close();

@@ -26,6 +26,11 @@ export interface DbOptions {
   tempDirectory?: string;
   /** Open without the right to write (DuckDB access_mode READ_ONLY): for looking, never changing. */
   readOnly?: boolean;
+  /**
+   * false: checkpoints never compact row groups (DuckDB `max_vacuum_tasks` 0). For the nightly run:
+   * appending a file's rows after another's made each checkpoint rewrite them (engine/warehouse/open.ts).
+   */
+  compactRowGroups?: boolean;
 }
 
 /**
@@ -49,6 +54,7 @@ export class Db {
     if (options.threads) config.threads = String(options.threads);
     if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     if (options.readOnly) config.access_mode = 'READ_ONLY';
+    if (options.compactRowGroups === false) config.max_vacuum_tasks = '0';
     const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
     await conn.run(`set TimeZone = 'Asia/Ho_Chi_Minh'`);

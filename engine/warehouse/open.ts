@@ -32,7 +32,17 @@ export async function openWarehouse(
   let said = false;
   for (;;) {
     try {
-      const options = { memoryLimit: config.memoryLimit, threads: config.threads, tempDirectory: ws.tmpDir };
+      // Row groups are not compacted at the run's checkpoints: DuckDB's vacuum merged the partly filled
+      // last row group of each file appended to a raw_ table with the next file's rows, rewriting (and
+      // compressing again) every file loaded after the first; at 50,000 persons the commits took 6–8 s of
+      // a 27 s ingest, 2.3–2.6 s without (issue 18, novac; docs/ingest.md). A prune that deletes rows
+      // copies the warehouse into a fresh, compact file.
+      const options = {
+        memoryLimit: config.memoryLimit,
+        threads: config.threads,
+        tempDirectory: ws.tmpDir,
+        compactRowGroups: false,
+      };
       return await openDb(ws.warehouse, options);
     } catch (err) {
       const holder = warehouseLockHolder(err);
