@@ -1,15 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../engine/warehouse/db.js';
 import { openWarehouse } from '../../engine/warehouse/open.js';
 import { openWorkspace } from '../../engine/warehouse/workspace.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { tempDir } from '../helpers.js';
 
 /**
  * Two files' worth of rows appended to one table, each committed and checkpointed as ingest does
@@ -34,8 +28,7 @@ async function appendTwoFiles(db: Db): Promise<number[]> {
 
 describe('openWarehouse (the run’s warehouse connection)', () => {
   it('checkpoints without compacting row groups: a file appended after another is not rewritten', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sangloc-open-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const db = await openWarehouse(openWorkspace(join(dir, 'ws')), { memoryLimit: '1GB', threads: 2 });
     try {
       // each file keeps its own row groups, the last one partly filled: nothing was written twice
@@ -46,8 +39,7 @@ describe('openWarehouse (the run’s warehouse connection)', () => {
   });
 
   it('(why: a default connection merges the first file’s partial row group with the second file’s rows)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sangloc-open-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const db = await openDb(join(dir, 'w.duckdb'), { threads: 2 });
     try {
       expect(await appendTwoFiles(db)).toEqual([122_880, 122_880, 14_240]);
