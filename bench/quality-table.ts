@@ -1,7 +1,9 @@
 /**
  * The robustness table of issue 14 / 20 from two runs of bench/quality.ts: every world, before and
  * after — pairwise precision / recall (all records, identity records), recall over attributed
- * records, precision@100, yield/ceiling@100, unattributed COD rows and VND, registered compliant
+ * records, precision@100, yield/ceiling@100, unattributed COD rows and VND, the recall the evidence
+ * allows (bench/lib/evidence-ceiling.ts: any identifier / the same over attributed rows / values and
+ * names of one person only), registered compliant
  * sellers listed as unregistered in the top 100 / 500, POSSIBLY_REGISTERED right / listed (top 100).
  *
  *   npx tsx bench/quality-table.ts [bench/results/quality-before.json] [bench/results/quality-after.json]
@@ -17,6 +19,7 @@ interface Side {
   yieldToCeiling100: number;
   unattributedRows: number | null;
   unattributedVnd: number | null;
+  ceiling?: { identifiers: number; own: number; attributed?: { identifiers: number; own: number } };
   truth?: {
     attributedRecall: number | null;
     atK: Array<{ k: number; registeredCompliant: number; possiblyRegistered: number; possiblyRegisteredRight: number }>;
@@ -49,9 +52,16 @@ const unatt = (s: Side | undefined) =>
     ? `${s.unattributedRows} / ${(s.unattributedVnd / 1e9).toFixed(1)} bn`
     : '–';
 
+// the recall the delivered evidence allows (the after run's; the same world gives the same bounds
+// but for the rows each run left unattributed)
+const bound = (s: Side) =>
+  s.ceiling
+    ? `${n(s.ceiling.identifiers, 4)} / ${n(s.ceiling.attributed?.identifiers, 4)} / ${n(s.ceiling.attributed?.own, 4)}`
+    : '–';
+
 const lines = [
-  '| world | P | R | R attributed | idP | idR | p@100 | y/c@100 | unattributed rows / VND | reg.-compliant listed unregistered top100/top500 | POSSIBLY_REGISTERED right/listed top100 |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| world | P | R | R attributed | idP | idR | p@100 | y/c@100 | unattributed rows / VND | R bound: ids / attributed / own | reg.-compliant listed unregistered top100/top500 | POSSIBLY_REGISTERED right/listed top100 |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const r of after) {
   const b = before.get(r.world.name)?.scored;
@@ -60,7 +70,7 @@ for (const r of after) {
     `| ${r.world.name} | ${pair(b?.precision, a.precision, 4)} | ${pair(b?.recall, a.recall, 4)} | ` +
       `${pair(b?.truth?.attributedRecall, a.truth?.attributedRecall, 4)} | ${pair(b?.idPrecision, a.idPrecision, 3)} | ` +
       `${pair(b?.idRecall, a.idRecall, 3)} | ${pair(b?.p100, a.p100, 2)} | ${pair(b?.yieldToCeiling100, a.yieldToCeiling100, 3)} | ` +
-      `${unatt(b)} → ${unatt(a)} | ` +
+      `${unatt(b)} → ${unatt(a)} | ${bound(a)} | ` +
       `${reg(b)} → ${reg(a)} | ${poss(b)} → ${poss(a)} |`,
   );
 }

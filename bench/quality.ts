@@ -19,6 +19,9 @@
  *
  * Results → bench/results/quality-<label>.json. Worlds live under /tmp/sangloc-quality/ (removed
  * unless --keep). Goals per world (issue 14): precision ≥ 0.99, recall ≥ 0.96, precision@100 ≥ 0.95.
+ * Beside the recall, the recall the delivered evidence allows at all (bench/lib/evidence-ceiling.ts:
+ * `ceiling R` through any shared identifier, `attr` the same with the run's unattributed rows joining
+ * nothing, `own` through values and names that name one person only).
  */
 import { openDb } from '../engine/warehouse/db.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,7 @@ import { evaluateRun } from '../engine/evaluate/index.js';
 import { generateWorld, type KnobsInput } from '../engine/generate/index.js';
 import { silentLogger } from '../engine/log.js';
 import { runBatch } from '../engine/run.js';
+import { attributedRows, type EvidenceCeiling, evidenceCeiling } from './lib/evidence-ceiling.js';
 import { type TruthFigures, truthFigures } from './lib/registered.js';
 
 export interface QualityWorld {
@@ -187,6 +191,8 @@ interface Side {
   unattributedRows: number | null;
   unattributedVnd: number | null;
   truth: TruthFigures;
+  /** the recall the delivered evidence allows (bench/lib/evidence-ceiling.ts), over every row and once the run's unattributed rows are taken as joining nothing */
+  ceiling?: EvidenceCeiling & { attributed?: EvidenceCeiling };
   seconds: number;
 }
 
@@ -206,6 +212,9 @@ const persons = Number(values.persons ?? 3000);
 const label = values.label ?? 'now';
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const root = values.root ?? '/tmp/sangloc-quality';
+// A kept world is for the analysis scripts (bench/missed-pairs.ts, false-pairs.ts, …), which read the
+// run's work tables (int_identity_records, …): keep them in the warehouse (no effect on any figure).
+if (values.keep) process.env.SANGLOC_KEEP_WORK_TABLES = '1';
 
 async function measure(
   input: string,
@@ -235,6 +244,7 @@ async function measure(
     unattributedRows: runJson.unattributed?.rows ?? null,
     unattributedVnd: runJson.unattributed?.vnd ?? null,
     truth,
+    ...(method === 'scored' && { ceiling: evidenceCeiling(input, attributedRows(join(run.runDir, 'members.csv'))) }),
     seconds,
   };
 }
@@ -288,7 +298,7 @@ async function main() {
           `${f(scored.yieldToCeiling100, 3)} (p@100 ${f(goodsRate.p100, 2)} → ${f(scored.p100, 2)})\n`,
       );
     process.stdout.write(
-      `${world.name.padEnd(20)} scored P ${f(scored.precision)} R ${f(scored.recall)} | id P ${f(scored.idPrecision)} R ${f(scored.idRecall)} | p@100 ${f(scored.p100, 2)} y/c ${f(scored.yieldToCeiling100, 3)} | attr R ${f(scored.truth.attributedRecall)} | mixed ${scored.mixedEntities} | unattributed ${scored.unattributedRows ?? '–'} rows ${scored.unattributedVnd ?? '–'} VND | ${scored.seconds.toFixed(0)} s` +
+      `${world.name.padEnd(20)} scored P ${f(scored.precision)} R ${f(scored.recall)} | id P ${f(scored.idPrecision)} R ${f(scored.idRecall)} | p@100 ${f(scored.p100, 2)} y/c ${f(scored.yieldToCeiling100, 3)} | attr R ${f(scored.truth.attributedRecall)} | ceiling R ${f(scored.ceiling?.identifiers ?? null)} attr ${f(scored.ceiling?.attributed?.identifiers ?? null)} own ${f(scored.ceiling?.attributed?.own ?? null)} | mixed ${scored.mixedEntities} | unattributed ${scored.unattributedRows ?? '–'} rows ${scored.unattributedVnd ?? '–'} VND | ${scored.seconds.toFixed(0)} s` +
         `\n${''.padEnd(20)} ${reg(scored.truth)}` +
         (exact
           ? `\n${''.padEnd(20)} exact  P ${f(exact.precision)} R ${f(exact.recall)} | id P ${f(exact.idPrecision)} R ${f(exact.idRecall)} | p@100 ${f(exact.p100, 2)} y/c ${f(exact.yieldToCeiling100, 3)}\n`
