@@ -8,9 +8,10 @@
  * what was reachable:
  *
  * - `identifiers`: a person's rows joined (transitively) through any value they share — national ID,
- *   tax code, phone, e-mail, account, shop, website — however many other people carry the same value
- *   (a warehouse's phone, a marketplace's collection account, a family phone). Generous: a linker
- *   that trusted every shared value would also merge other people through them;
+ *   tax code, phone, e-mail, account, shop, website, and the address as written (the pickup place
+ *   on a warehouse's waybill may be the seller's only trace) — however many other people carry the
+ *   same value (a warehouse's phone, a marketplace's collection account, a family phone, a depot).
+ *   Generous: a linker that trusted every shared value would also merge other people through them;
  * - `own`: the same through values that name this person only (carried by no other person's rows
  *   in the delivery), and full names carried by no other person — the evidence issue 14 lets a
  *   merge rest on. A linker also uses values shared by two or three people when other fields agree
@@ -18,7 +19,8 @@
  * - `identifiersAndNames`: `identifiers` plus any full name a person's rows share (namesakes
  *   ignored): the most any linker could reach by also linking on names alone.
  *
- * An identifier with a typo matches nothing here (the engine's typo-tolerant joins may pass these
+ * An address matches only as written (letters without diacritics, digits; `P.` and `Phường` differ),
+ * an identifier with a typo matches nothing here (the engine's typo-tolerant joins may pass these
  * bounds by that much); rows of no truth person are left out; the weighing is pairwise recall's (a
  * person with n rows makes n(n−1)/2 true pairs).
  */
@@ -34,7 +36,7 @@ export interface EvidenceCeiling {
   identifiersAndNames: number;
 }
 
-type Kind = 'id' | 'tax' | 'phone' | 'email' | 'account' | 'shop' | 'domain' | 'name';
+type Kind = 'id' | 'tax' | 'phone' | 'email' | 'account' | 'shop' | 'domain' | 'address' | 'name';
 
 /** The identifier columns of each source (docs/contract.md) and the record key of a row. */
 const sources: Record<string, { key: (r: Record<string, string>) => string; values: [Kind, string][] }> = {
@@ -45,6 +47,7 @@ const sources: Record<string, { key: (r: Record<string, string>) => string; valu
       ['id', 'national_id'],
       ['phone', 'phone'],
       ['email', 'email'],
+      ['address', 'address'],
       ['name', 'name'],
     ],
   },
@@ -57,6 +60,7 @@ const sources: Record<string, { key: (r: Record<string, string>) => string; valu
       ['phone', 'phone'],
       ['email', 'email'],
       ['account', 'payout_account'],
+      ['address', 'address'],
       ['name', 'owner_name'],
     ],
   },
@@ -68,6 +72,7 @@ const sources: Record<string, { key: (r: Record<string, string>) => string; valu
       ['id', 'owner_national_id'],
       ['phone', 'phone'],
       ['email', 'email'],
+      ['address', 'address'],
       ['name', 'owner_name'],
     ],
   },
@@ -76,6 +81,7 @@ const sources: Record<string, { key: (r: Record<string, string>) => string; valu
     values: [
       ['phone', 'sender_phone'],
       ['account', 'remit_account'],
+      ['address', 'sender_address'],
       ['name', 'sender_name'],
     ],
   },
@@ -124,6 +130,7 @@ export function evidenceValue(kind: Kind, raw: string | undefined): string {
       return domainOf(s);
     case 'shop':
       return s;
+    case 'address':
     case 'name':
       return s
         .normalize('NFD')

@@ -108,14 +108,40 @@ shop_name_keys as (
     from (select distinct shop_name from shops where shop_name is not null)
 ),
 
+-- A shop's owner, like an account's holder, has one national ID, one tax code and (over a year, as
+-- a rule) one phone: the value of most of its periods (ties: the latest period's) stands for the
+-- shop, so one month typed with a digit wrong does not (vote46, holder_id_votes below).
+shop_id_votes as (
+    select shop_key, kind, arg_max(v, (n, last)) as v
+    from (
+        select shop_key, 'national_id' as kind, national_id as v, count(*) as n, max(period) as last
+        from shops where national_id is not null group by all
+        union all
+        select shop_key, 'tax_id', tax_id, count(*), max(period) from shops where tax_id is not null group by all
+        union all
+        select shop_key, 'phone', phone, count(*), max(period) from shops where phone is not null group by all
+    )
+    group by shop_key, kind
+),
+
+-- (one value per shop and kind: `max` is that value)
+shop_ids as (
+    select shop_key,
+        max(v) filter (where kind = 'national_id') as national_id,
+        max(v) filter (where kind = 'tax_id')      as tax_id,
+        max(v) filter (where kind = 'phone')       as phone
+    from shop_id_votes
+    group by shop_key
+),
+
 shop_profiles as (
     select
-        'platform_sellers' as source, shop_key as source_key,
+        'platform_sellers' as source, s.shop_key as source_key,
         arg_max(owner_name, period) filter (where owner_name is not null)     as name_display,
         arg_max(name_key, period) filter (where name_key is not null)         as name_key,
-        arg_max(national_id, period) filter (where national_id is not null)   as national_id,
-        arg_max(tax_id, period) filter (where tax_id is not null)             as tax_id,
-        arg_max(phone, period) filter (where phone is not null)               as phone,
+        any_value(i.national_id)                                              as national_id,
+        any_value(i.tax_id)                                                   as tax_id,
+        any_value(i.phone)                                                    as phone,
         arg_max(email, period) filter (where email is not null)               as email,
         arg_max(payout_account, period) filter (where payout_account is not null) as account,
         null::varchar as domain,
@@ -125,7 +151,8 @@ shop_profiles as (
     from shops s
     left join shop_address_keys a on a.address = s.address
     left join shop_name_keys n on n.shop_name = s.shop_name
-    group by shop_key
+    left join shop_ids i on i.shop_key = s.shop_key
+    group by s.shop_key
 ),
 
 website_records as (
@@ -158,24 +185,47 @@ payout_rows as (
     qualify count(*) over (partition by b.record_key) = 1
 ),
 
-account_records as (
+-- An account has one holder, and so one national ID and one tax code; a statement line that shows
+-- another is a typo (one digit, two swapped) of the bank's extract. The holder's ID is the value
+-- on most of the account's lines (ties: the latest line's), not the latest line's: a typo there
+-- would otherwise stand for the account, part it from its holder's shops and registry record, and
+-- make each shop paid into it look like one on borrowed papers (issue 14, vote46).
+holder_id_votes as (
+    select account, kind, arg_max(v, (n, last)) as v
+    from (
+        select account, 'national_id' as kind, national_id as v, count(*) as n, max((booked_at, record_key)) as last
+        from bank where account is not null and national_id is not null group by all
+        union all
+        select account, 'tax_id', tax_id, count(*), max((booked_at, record_key))
+        from bank where account is not null and tax_id is not null group by all
+    )
+    group by account, kind
+),
+
+account_holders_named as (
     select
-        'bank_transactions' as source, account as source_key,
-        -- the holder as the latest statement line shows it (ties broken by the unique record key)
+        account,
+        -- the holder's name as the latest statement line shows it (ties broken by the unique record key)
         arg_max(holder_name, (booked_at, record_key)) filter (where holder_name is not null) as name_display,
-        arg_max(name_key, (booked_at, record_key)) filter (where name_key is not null)       as name_key,
-        coalesce(
-            arg_max(national_id, (booked_at, record_key)) filter (where national_id is not null),
-            arg_max(tax_id, (booked_at, record_key)) filter (where regexp_full_match(tax_id, '[0-9]{12}'))
-        ) as national_id,
-        arg_max(tax_id, (booked_at, record_key)) filter (where tax_id is not null)           as tax_id,
-        -- banks let a customer take their mobile number as account number
-        case when regexp_full_match(split_part(account, ':', 2), '0[35789][0-9]{8}') then split_part(account, ':', 2) end as phone,
-        null::varchar as email, account, null::varchar as domain,
-        null::varchar as province, null::varchar as address_key
+        arg_max(name_key, (booked_at, record_key)) filter (where name_key is not null)       as name_key
     from bank
     where account is not null
     group by account
+),
+
+account_records as (
+    select
+        'bank_transactions' as source, a.account as source_key, a.name_display, a.name_key,
+        -- a 12-digit personal ID used as tax code is the person's national ID too
+        coalesce(n.v, case when regexp_full_match(t.v, '[0-9]{12}') then t.v end) as national_id,
+        t.v as tax_id,
+        -- banks let a customer take their mobile number as account number
+        case when regexp_full_match(split_part(a.account, ':', 2), '0[35789][0-9]{8}') then split_part(a.account, ':', 2) end as phone,
+        null::varchar as email, a.account, null::varchar as domain,
+        null::varchar as province, null::varchar as address_key
+    from account_holders_named a
+    left join holder_id_votes n on n.account = a.account and n.kind = 'national_id'
+    left join holder_id_votes t on t.account = a.account and t.kind = 'tax_id'
 ),
 
 sender_records as (
