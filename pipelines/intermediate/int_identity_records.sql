@@ -108,9 +108,11 @@ shop_name_keys as (
     from (select distinct shop_name from shops where shop_name is not null)
 ),
 
--- A shop's owner, like an account's holder, has one national ID, one tax code and (over a year, as
--- a rule) one phone: the value of most of its periods (ties: the latest period's) stands for the
--- shop, so one month typed with a digit wrong does not (vote46, holder_id_votes below).
+-- A shop's owner, like an account's holder, has one national ID and one tax code: the value of most
+-- of its periods (ties: the latest period's) stands for the shop, so one month typed with a digit
+-- wrong does not (vote46, holder_id_votes below). Not the phone: a seller who changes numbers gives
+-- the new one from then on, and the number dropped may be re-issued to someone else (rph22), so the
+-- latest period's phone stands, and a phone typed wrong is `phone_typos`' business.
 shop_id_votes as (
     select shop_key, kind, arg_max(v, (n, last)) as v
     from (
@@ -118,8 +120,6 @@ shop_id_votes as (
         from shops where national_id is not null group by all
         union all
         select shop_key, 'tax_id', tax_id, count(*), max(period) from shops where tax_id is not null group by all
-        union all
-        select shop_key, 'phone', phone, count(*), max(period) from shops where phone is not null group by all
     )
     group by shop_key, kind
 ),
@@ -128,8 +128,7 @@ shop_id_votes as (
 shop_ids as (
     select shop_key,
         max(v) filter (where kind = 'national_id') as national_id,
-        max(v) filter (where kind = 'tax_id')      as tax_id,
-        max(v) filter (where kind = 'phone')       as phone
+        max(v) filter (where kind = 'tax_id')      as tax_id
     from shop_id_votes
     group by shop_key
 ),
@@ -141,7 +140,7 @@ shop_profiles as (
         arg_max(name_key, period) filter (where name_key is not null)         as name_key,
         any_value(i.national_id)                                              as national_id,
         any_value(i.tax_id)                                                   as tax_id,
-        any_value(i.phone)                                                    as phone,
+        arg_max(phone, period) filter (where phone is not null)               as phone,
         arg_max(email, period) filter (where email is not null)               as email,
         arg_max(payout_account, period) filter (where payout_account is not null) as account,
         null::varchar as domain,
