@@ -197,6 +197,11 @@ holder_id_votes as (
         union all
         select account, 'tax_id', tax_id, count(*), max((booked_at, record_key))
         from bank where account is not null and tax_id is not null group by all
+        union all
+        -- a 12-digit personal ID used as tax code (since July 2025) is the holder's national ID too,
+        -- also where the lines before the move show the old 10-digit code
+        select account, 'personal_tax_id', tax_id, count(*), max((booked_at, record_key))
+        from bank where account is not null and regexp_full_match(tax_id, '[0-9]{12}') group by all
     )
     group by account, kind
 ),
@@ -215,8 +220,7 @@ account_holders_named as (
 account_records as (
     select
         'bank_transactions' as source, a.account as source_key, a.name_display, a.name_key,
-        -- a 12-digit personal ID used as tax code is the person's national ID too
-        coalesce(n.v, case when regexp_full_match(t.v, '[0-9]{12}') then t.v end) as national_id,
+        coalesce(n.v, p.v) as national_id,
         t.v as tax_id,
         -- banks let a customer take their mobile number as account number
         case when regexp_full_match(split_part(a.account, ':', 2), '0[35789][0-9]{8}') then split_part(a.account, ':', 2) end as phone,
@@ -225,6 +229,7 @@ account_records as (
     from account_holders_named a
     left join holder_id_votes n on n.account = a.account and n.kind = 'national_id'
     left join holder_id_votes t on t.account = a.account and t.kind = 'tax_id'
+    left join holder_id_votes p on p.account = a.account and p.kind = 'personal_tax_id'
 ),
 
 sender_records as (

@@ -78,6 +78,24 @@ describe('an ID with a typo on the latest line or month does not stand for the a
     });
   });
 
+  it('no ID on the lines, the old tax code on most and the 12-digit personal one since the move: that one is the ID', async () => {
+    await withDb(async (db) => {
+      const code = (id: string | null, tax: string, at: string) => ({ ...line('A', id, at), tax_id: tax });
+      await build(db, {
+        stg_bank_transactions: [
+          code(null, '8012345678', '2025-02-01'),
+          code(null, '8012345678', '2025-04-01'),
+          code(null, '8012345678', '2025-06-01'),
+          code(null, nid, '2025-09-01'),
+        ],
+      });
+      const r = await db.one<{ national_id: string; tax_id: string }>(
+        `select national_id, tax_id from int_identity_records where source = 'bank_transactions'`,
+      );
+      expect(r).toEqual({ national_id: nid, tax_id: '8012345678' });
+    });
+  });
+
   it('two IDs as often as each other: the latest stands, as before', async () => {
     await withDb(async (db) => {
       await build(db, {
