@@ -24,7 +24,7 @@
  * bounds by that much); rows of no truth person are left out; the weighing is pairwise recall's (a
  * person with n rows makes n(n−1)/2 true pairs).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
@@ -219,7 +219,6 @@ export function evidenceRows(worldDir: string): Row[] {
   for (const [source, spec] of Object.entries(sources)) {
     for (const f of files.filter((x) => x === `${source}.csv` || x.startsWith(`${source}_`))) {
       const path = join(worldDir, f);
-      if (!existsSync(path)) continue;
       for (const r of parseCsv(path)) {
         const person = personOf.get(`${source}|${spec.key(r)}`);
         if (person === undefined) continue;

@@ -7,6 +7,7 @@
  * into it looked like one on borrowed papers. Hand-built deliveries as in guards.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../engine/warehouse/db.js';
 import { withDb } from './fixtures.js';
 import { build, entities, taxpayer, type Row } from './parcel-delivery.js';
 
@@ -38,6 +39,10 @@ const shop = (person: string, period: string, id: string): Row => ({
   period,
 });
 
+/** The national ID the identity record of the one account (or shop) of a delivery carries. */
+const idOf = (db: Db, source: 'bank_transactions' | 'platform_sellers') =>
+  db.value<string>(`select national_id from int_identity_records where source = '${source}'`);
+
 const registry = (): Row[] => [taxpayer('A', 'nguyen van an', nid, '0912345678', '10 Lê Lợi, Phường 1')];
 
 describe('an ID with a typo on the latest line or month does not stand for the account or the shop', () => {
@@ -55,9 +60,7 @@ describe('an ID with a typo on the latest line or month does not stand for the a
         stg_platform_sellers: [shop('A', '2025-05', nid), shop('A', '2025-06', nid)],
         stg_bank_transactions: lines,
       });
-      expect(
-        await db.value<string>(`select national_id from int_identity_records where source = 'bank_transactions'`),
-      ).toBe(nid);
+      expect(await idOf(db, 'bank_transactions')).toBe(nid);
       expect(
         await db.value<boolean>(`select nominee from int_identity_records where source = 'platform_sellers'`),
       ).toBe(false);
@@ -71,9 +74,7 @@ describe('an ID with a typo on the latest line or month does not stand for the a
         stg_taxpayers: registry(),
         stg_platform_sellers: [shop('A', '2025-03', nid), shop('A', '2025-04', nid), shop('A', '2025-05', typo)],
       });
-      expect(
-        await db.value<string>(`select national_id from int_identity_records where source = 'platform_sellers'`),
-      ).toBe(nid);
+      expect(await idOf(db, 'platform_sellers')).toBe(nid);
       expect(await entities(db)).toEqual([['A']]);
     });
   });
@@ -101,9 +102,7 @@ describe('an ID with a typo on the latest line or month does not stand for the a
       await build(db, {
         stg_bank_transactions: [line('A', typo, '2025-02-01'), line('A', nid, '2025-06-01')],
       });
-      expect(
-        await db.value<string>(`select national_id from int_identity_records where source = 'bank_transactions'`),
-      ).toBe(nid);
+      expect(await idOf(db, 'bank_transactions')).toBe(nid);
     });
   });
 });
