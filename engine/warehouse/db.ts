@@ -31,6 +31,13 @@ export interface DbOptions {
    * appending a file's rows after another's made each checkpoint rewrite them (engine/warehouse/open.ts).
    */
   compactRowGroups?: boolean;
+  /**
+   * true: DuckDB's allocator (jemalloc) returns freed memory to the system on a thread of its own
+   * (`allocator_background_threads`), not only when a task ends above `allocator_flush_threshold`.
+   * For the nightly run: what the big models freed otherwise stayed resident beside the next one's
+   * (engine/warehouse/open.ts).
+   */
+  backgroundAllocator?: boolean;
 }
 
 /**
@@ -55,6 +62,7 @@ export class Db {
     if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     if (options.readOnly) config.access_mode = 'READ_ONLY';
     if (options.compactRowGroups === false) config.max_vacuum_tasks = '0';
+    if (options.backgroundAllocator) config.allocator_background_threads = 'true';
     const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
     await conn.run(`set TimeZone = 'Asia/Ho_Chi_Minh'`);

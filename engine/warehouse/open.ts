@@ -37,11 +37,15 @@ export async function openWarehouse(
       // compressing again) every file loaded after the first; at 50,000 persons the commits took 6–8 s of
       // a 27 s ingest, 2.3–2.6 s without (issue 18, novac; docs/ingest.md). A prune that deletes rows
       // copies the warehouse into a fresh, compact file.
+      // DuckDB's allocator gives freed memory back on a background thread: without it, what the big
+      // models freed stayed resident, and at 200,000 persons the process peaked at 2.9–3.3 GB against the
+      // 1.5GB memory limit; with it 2.7 GB (issue 18, alloc47; bench/README.md).
       const options = {
         memoryLimit: config.memoryLimit,
         threads: config.threads,
         tempDirectory: ws.tmpDir,
         compactRowGroups: false,
+        backgroundAllocator: true,
       };
       return await openDb(ws.warehouse, options);
     } catch (err) {

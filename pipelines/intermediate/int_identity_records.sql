@@ -189,19 +189,26 @@ payout_rows as (
 -- on most of the account's lines (ties: the latest line's), not the latest line's: a typo there
 -- would otherwise stand for the account, part it from its holder's shops and registry record, and
 -- make each shop paid into it look like one on borrowed papers (issue 14, vote46).
+-- (one pass over the lines, then the votes over its groups: an account's lines repeat one ID pair)
+holder_id_lines as (
+    select account, national_id, tax_id, count(*) as n, max((booked_at, record_key)) as last
+    from bank
+    where account is not null and (national_id is not null or tax_id is not null)
+    group by all
+),
+
 holder_id_votes as (
     select account, kind, arg_max(v, (n, last)) as v
     from (
-        select account, 'national_id' as kind, national_id as v, count(*) as n, max((booked_at, record_key)) as last
-        from bank where account is not null and national_id is not null group by all
+        select account, 'national_id' as kind, national_id as v, sum(n) as n, max(last) as last
+        from holder_id_lines where national_id is not null group by all
         union all
-        select account, 'tax_id', tax_id, count(*), max((booked_at, record_key))
-        from bank where account is not null and tax_id is not null group by all
+        select account, 'tax_id', tax_id, sum(n), max(last) from holder_id_lines where tax_id is not null group by all
         union all
         -- a 12-digit personal ID used as tax code (since July 2025) is the holder's national ID too,
         -- also where the lines before the move show the old 10-digit code
-        select account, 'personal_tax_id', tax_id, count(*), max((booked_at, record_key))
-        from bank where account is not null and regexp_full_match(tax_id, '[0-9]{12}') group by all
+        select account, 'personal_tax_id', tax_id, sum(n), max(last)
+        from holder_id_lines where regexp_full_match(tax_id, '[0-9]{12}') group by all
     )
     group by account, kind
 ),

@@ -38,6 +38,23 @@ describe('openWarehouse (the run’s warehouse connection)', () => {
     }
   });
 
+  it("gives freed memory back on DuckDB's allocator background thread (peak RSS at 200,000 persons, issue 18)", async () => {
+    const dir = tempDir();
+    const db = await openWarehouse(openWorkspace(join(dir, 'ws')), { memoryLimit: '1GB', threads: 2 });
+    try {
+      expect(await db.value(`select current_setting('allocator_background_threads')`)).toBe(true);
+    } finally {
+      db.close();
+    }
+    // (a plain connection keeps DuckDB's default)
+    const plain = await openDb(join(dir, 'p.duckdb'));
+    try {
+      expect(await plain.value(`select current_setting('allocator_background_threads')`)).toBe(false);
+    } finally {
+      plain.close();
+    }
+  });
+
   it('(why: a default connection merges the first file’s partial row group with the second file’s rows)', async () => {
     const dir = tempDir();
     const db = await openDb(join(dir, 'w.duckdb'), { threads: 2 });
