@@ -58,7 +58,8 @@ export const configSchema = z.strictObject({
     .describe(
       'DuckDB memory limit; spills to the workspace beyond it. The whole process peaks above it (Node, ' +
         "the scoring workers, DuckDB's own overhead): 50,000 persons peaked at 1.7 GB with 1.5GB, " +
-        '2.2–2.7 GB with 2GB, 3.1–3.3 GB with 3GB.',
+        '2.2–2.7 GB with 2GB, 3.1–3.3 GB with 3GB; 200,000 persons at 2.7 GB with 1.5GB (the run gives freed ' +
+        "memory back on DuckDB's allocator background thread; without it 2.9–3.3 GB).",
     ),
   threads: z.number().int().min(1).max(64).default(2).describe('DuckDB threads and scoring worker threads.'),
   seed: z
