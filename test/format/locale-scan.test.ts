@@ -158,8 +158,10 @@ describe.each(['vi', 'en'] as const)('every person-facing output in %s', (lang) 
   });
 
   it('writes the tax year bare, never grouped', () => {
+    // (a measured rate is any number: a file loaded at `2.020 rows/s` is no year, and failed this scan once)
+    const withoutRates = (text: string) => text.replace(/\(\d[\d.,]* rows\/s\)/g, '(… rows/s)');
     for (const name of ['run', 'report.html', 'explain text', 'explain html'])
-      expect(outputs[lang][name], name).not.toMatch(/\b2[.,]02\d\b/);
+      expect(withoutRates(outputs[lang][name]!), name).not.toMatch(/\b2[.,]02\d\b/);
     expect(outputs[lang]['explain text']).toMatch(lang === 'vi' ? /năm thuế 2025/ : /tax year 2025/);
   });
 
