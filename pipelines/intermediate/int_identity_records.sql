@@ -815,7 +815,8 @@ first_words as (
 ),
 
 -- Whether a name is a person's: a Vietnamese surname first and 3 to 5 words, or one of those surnames
--- before Văn / Thị, the middle names only people carry (Đỗ Thị Trang), or a registry or bank holder's
+-- before Văn / Thị, the middle names only people carry (Đỗ Thị Trang), or written with its tones (Lý, Đỗ, Mạc,
+-- Lại: their shop words read otherwise), or a registry or bank holder's
 -- name with a national ID; or the given name first (`Hiền Nguyễn`, as social networks and many
 -- carriers' forms write it): two words, a surname last and none first, the first no word a shop or a
 -- warehouse begins its name with (`Shop Nguyễn`, `Kho Trần`) or that addresses someone (`Chị Lan`).
@@ -832,6 +833,9 @@ name_personal as (
                 and words[2] in ('van', 'thi')))
             and len(words) between 3 and 5
             or name_key in (select name_key from person_names)
+            -- (written with its tones, the surname is no shop word: `Lý Diệu Hà` is a person, `ly` is a
+            -- glass; `Đỗ` / `đồ`, `Mạc` / `mặc`, `Lại` / `lài`. Mai, Hà, Tô, Cao, Kim … read alike either way)
+            or coalesce(list_contains(['lý', 'lí', 'đỗ', 'mạc', 'lại'], toned_first), false) and len(words) between 3 and 5
             -- (a given name that is a surname too, `Lâm Nguyễn`, `Hoàng Võ`, `Trinh Phạm`: two surnames are a
             -- person's name whichever is the given one)
             or len(words) = 2 and list_contains(surnames, words[2])
