@@ -11,7 +11,9 @@ with taxpayers as (
 surnames as (
     select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
         'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
-        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames
+        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames,
+        -- and the surnames that are also shop words (or begin them) without their tones
+        ['do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang'] as shop_surnames
 ),
 
 shops as not materialized (
@@ -385,7 +387,7 @@ contact_records as (
 record_names as (
     select name_key,
         (list_contains(surnames, string_split(name_key, ' ')[1])
-            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+            or (list_contains(shop_surnames, string_split(name_key, ' ')[1])
                 and string_split(name_key, ' ')[2] in ('van', 'thi')))
             and len(string_split(name_key, ' ')) between 3 and 5 as personal
     from (select distinct name_key from contact_records)
@@ -707,12 +709,19 @@ holders as (
 
 -- A name a registry entry or a bank account carries with a personal national ID is a person's, whatever
 -- its first word (`Mai Quốc Quang`, `Đỗ Minh Khoa`: surnames that also begin shop names, which the
--- `personal` tests below otherwise take for a person's only before Văn / Thị; issue 14, pn12).
+-- `personal` tests below otherwise take for a person's only before Văn / Thị; issue 14, pn12). So is
+-- a bank holder's name without one, unless it carries a company's form (Công ty, TNHH, DNTN, JSC …):
+-- a bank opens an account in its holder's legal name, and an enterprise's names its form (bh48:
+-- `Cao Thu Ly`, whose bank left the ID out, on a relative's phone).
 person_names as (
     select distinct name_key
     from holders
-    where source in ('taxpayers', 'bank_transactions') and national_id is not null and name_key is not null
+    cross join surnames
+    where source in ('taxpayers', 'bank_transactions') and name_key is not null
         and len(string_split(name_key, ' ')) between 3 and 5
+        and (national_id is not null
+             or source = 'bank_transactions' and list_contains(shop_surnames, split_part(name_key, ' ', 1))
+                and not regexp_matches(name_key, '\b(cong ty|cty|tnhh|co phan|doanh nghiep|dntn|hop tac xa|chi nhanh|hkd|jsc|ltd|corp|company)\b'))
 ),
 
 -- A phone typed with one digit wrong or two neighbours swapped (a carrier's clerk) makes one person
@@ -728,7 +737,7 @@ phone_uses as (
     select phone, name_key, count(*) as n,
         -- a personal name (as in contact_names): a warehouse's or a shop's name is many people's
         (list_contains(surnames, string_split(name_key, ' ')[1])
-            or (string_split(name_key, ' ')[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+            or (list_contains(shop_surnames, string_split(name_key, ' ')[1])
                 and string_split(name_key, ' ')[2] in ('van', 'thi')))
             and len(string_split(name_key, ' ')) between 3 and 5
             or name_key in (select name_key from person_names) as personal
@@ -829,7 +838,7 @@ name_personal as (
         list_filter(string_split_regex(name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
             as name_words,
         (list_contains(surnames, words[1])
-            or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
+            or (list_contains(shop_surnames, words[1])
                 and words[2] in ('van', 'thi')))
             and len(words) between 3 and 5
             or name_key in (select name_key from person_names)

@@ -782,6 +782,24 @@ describe('resolver guards', () => {
     });
   });
 
+  it('a phone carrying Nguyễn Phương Hiền and Cao Thu Ly, the name on a bank account (no national ID), is shared by two people', async () => {
+    // bh48 (issue 14, bench/indep new4-s1): a bank opens an account in its holder's legal name, so a holder's
+    // name of 3 to 5 words without a company's form is a person's, whatever its first word (Cao, Mai, Hà …)
+    const family = '0778810186';
+    const delivery: Delivery = {
+      stg_taxpayers: [taxpayer('A', 'nguyen phuong hien', '031164025719', family, 'Hà Nội', '292 nguyen van linh')],
+      stg_bank_transactions: [bank('B', 'VCB:1053', 'cao thu ly', null), bank('B', 'VCB:1053', 'cao thu ly', null)],
+      stg_cod_shipments: [
+        ...[1, 2, 3].map(() => parcel('A', 'nguyen phuong hien', family, 'AGR:5596', '292 nguyen van linh')),
+        ...[1, 2, 3].map(() => parcel('B', 'cao thu ly', family, 'VCB:1053', '292 nguyen van linh')),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entityOf(db, 'B')).toEqual([['B']]);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+    });
+  });
+
   it('a phone carrying Đỗ Thị Trang and Huỳnh Thị Trang is shared by two people (Đỗ is a surname before Thị)', async () => {
     const family = '0912000555';
     const delivery: Delivery = {
