@@ -11,6 +11,13 @@ export const SHARED_REMIT_MIN_SENDERS = 10;
 export const WAREHOUSE_NAME = '^(kho|dich vu kho|fulfill?ment)( |$)';
 
 /**
+ * An enterprise's name, on name keys: the form the law makes it carry (Công ty TNHH / cổ phần, DNTN,
+ * hợp tác xã, a branch; JSC, Co. Ltd in English). A bank opens an account in its holder's legal name,
+ * so a holder's name without one is a person's (int_identity_records.sql, issue 14 bh48 / co48).
+ */
+export const COMPANY_FORM = '(^| )(cong ty|cty|tnhh|co phan|cp|doanh nghiep|dntn|hop tac xa|htx|chi nhanh|hkd|jsc|ltd|corp|company)( |$)';
+
+/**
  * The DuckDB variables the intermediate and mart models read with getvariable(): the tax year and
  * the classification parameters. One place, so a run and a test build the same features.
  *
@@ -25,6 +32,7 @@ export function featureVariables(taxYear: number): Record<string, string | numbe
     re_private: bankPatterns.private,
     re_unnamed_transfer: bankPatterns.unnamedTransfer,
     re_warehouse_name: WAREHOUSE_NAME,
+    re_company_form: COMPANY_FORM,
     ...activityVariables(),
   };
 }

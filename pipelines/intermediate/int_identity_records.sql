@@ -721,7 +721,7 @@ person_names as (
         and len(string_split(name_key, ' ')) between 3 and 5
         and (national_id is not null
              or source = 'bank_transactions' and list_contains(shop_surnames, split_part(name_key, ' ', 1))
-                and not regexp_matches(name_key, '\b(cong ty|cty|tnhh|co phan|doanh nghiep|dntn|hop tac xa|chi nhanh|hkd|jsc|ltd|corp|company)\b'))
+                and not regexp_matches(name_key, getvariable('re_company_form')))
 ),
 
 -- A phone typed with one digit wrong or two neighbours swapped (a carrier's clerk) makes one person
@@ -1088,12 +1088,24 @@ account_names as (
     group by all
 ),
 
-account_anchors as (
-    select account,
-        coalesce(arg_max(name_key, name_key) filter (where holder and personal),
-                 arg_max(name_key, (n, name_key)) filter (where personal)) as anchor
+-- An enterprise's account (its form in the name the bank knows: Công ty, TNHH, JSC …) stands for the
+-- enterprise: COD parcels paid into it under other names are clients' of a collection service, like a
+-- relative's account they link only each name's own records (issue 14, co48).
+company_accounts as (
+    select account, min(name_key) as holder_name
     from account_names
+    where holder and regexp_matches(name_key, getvariable('re_company_form'))
     group by account
+),
+
+account_anchors as (
+    select a.account,
+        coalesce(arg_max(a.name_key, a.name_key) filter (where a.holder and a.personal),
+                 any_value(c.holder_name),
+                 arg_max(a.name_key, (a.n, a.name_key)) filter (where a.personal)) as anchor
+    from account_names a
+    left join company_accounts c on c.account = a.account
+    group by a.account
     having count(*) <= 20
 ),
 
@@ -1138,6 +1150,9 @@ account_people as (
 
 shared_accounts as (
     select account from account_people where personal group by account having count(distinct person) > 1
+    union
+    select p.account from account_people p join company_accounts c on c.account = p.account
+    where p.person <> c.holder_name
 ),
 
 accounts_checked as (
