@@ -1171,11 +1171,13 @@ accounts_checked as (
              when p.nominee then p.account || '~' || aa.anchor
              else p.account || '~#' || p.source || ':' || p.source_key end as account_key,
         -- a personal name on a shared account that is not the account's owner: the record of another
-        -- person paid into it (int_record_identity.sql, served_accounts)
-        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor as other_person_on_account,
+        -- person paid into it (int_record_identity.sql, served_accounts); an enterprise's account keeps
+        -- its rows (the collection service holds its clients' cash: its lines are its own)
+        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor and ca.account is null
+            as other_person_on_account,
         -- ... and two of its words or more are not the owner's: a clerk's spelling drops or swaps a
         -- letter in one word or reorders the words, so it is never that (int_record_identity.sql)
-        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor
+        sa.account is not null and coalesce(ap.personal, false) and ap.person <> aa.anchor and ca.account is null
             and len(list_filter(string_split(p.name_key, ' '),
                                 w -> not list_contains(string_split(aa.anchor, ' '), w))) >= 2
             as other_name_on_account
@@ -1183,6 +1185,7 @@ accounts_checked as (
     left join shared_accounts sa on sa.account = p.account
     left join account_people ap on ap.account = p.account and ap.name_key = p.name_key
     left join account_anchors aa on aa.account = p.account
+    left join company_accounts ca on ca.account = p.account
     left join own_sales_shop os on p.source = 'cod_shipments' and os.source_key = p.source_key
     left join (select distinct undecided_account as account from shop_records where undecided_account is not null) ua
         on ua.account = p.account

@@ -941,6 +941,40 @@ describe('resolver recall', () => {
 // Issue 14, item 1 (prec3): a bank account is one record only while it serves one seller. H holds
 // ACB:7; S, another person, has their shop payouts and parcel cash paid into it. Which rows stay
 // the holder's, which follow S, which are nobody's (int_record_identity.sql, served_accounts).
+// co48 (issue 14, bench/indep new4-s1): a COD-collection company's account, paid on its clients' parcels
+describe("an enterprise's account (its form in the holder's name)", () => {
+  const company = 'cong ty cp dich vu thu ho cod viet';
+  const delivery = (): Delivery => ({
+    stg_bank_transactions: [1, 2, 3].map((i) => ({
+      ...bank('C', 'STB:0649', company, null, `ghn chuyen tien cod 6653829${i}`),
+      counterparty_key: 'giao hang nhanh',
+      amount: '1000000',
+    })),
+    stg_cod_shipments: [
+      // a client's parcels under her shop's name from a warehouse's depot (its phone a hub's, left out
+      // here), paid to the company; another client's under her own name
+      ...[1, 2, 3].map(() => parcel('A', 'tiem nong san son', null, 'STB:0649', '594 pham van dong')),
+      ...[1, 2, 3].map(() => parcel('B', 'trinh ngoc quyen', null, 'STB:0649', '418 le loi')),
+    ],
+  });
+
+  it("parcels paid into it under its clients' names join neither the company nor each other", async () => {
+    await resolved(delivery(), async (db) => {
+      expect(await entities(db)).toEqual([['A'], ['B'], ['C']]);
+    });
+  });
+
+  it("its own lines stay the company's: the cash it collects for its clients is in its account", async () => {
+    await resolved(delivery(), async (db) => {
+      const held = await db.value<number>(
+        `select count(*)::int from stg_bank_transactions
+         where record_key in (select record_key from int_record_identity)`,
+      );
+      expect(held).toBe(3);
+    });
+  });
+});
+
 describe("rows of an account serving another seller (a relative's account)", () => {
   const credit = (person: string, description: string, counterparty = 'nguyen van khach'): Row => ({
     ...bank(person, 'ACB:7', 'pham thi hoa', '001190000701', description),
