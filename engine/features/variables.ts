@@ -15,7 +15,8 @@ export const WAREHOUSE_NAME = '^(kho|dich vu kho|fulfill?ment)( |$)';
  * hợp tác xã, a branch; JSC, Co. Ltd in English). A bank opens an account in its holder's legal name,
  * so a holder's name without one is a person's (int_identity_records.sql, issue 14 bh48 / co48).
  */
-export const COMPANY_FORM = '(^| )(cong ty|cty|tnhh|co phan|cp|doanh nghiep|dntn|hop tac xa|htx|chi nhanh|hkd|jsc|ltd|corp|company)( |$)';
+export const COMPANY_FORM =
+  '(^| )(cong ty|cty|tnhh|co phan|cp|doanh nghiep|dntn|hop tac xa|htx|chi nhanh|hkd|jsc|ltd|corp|company)( |$)';
 
 /**
  * The DuckDB variables the intermediate and mart models read with getvariable(): the tax year and
