@@ -80,6 +80,12 @@ def relation(a, b, info):
     return rel[0] if rel else "unrelated"
 
 
+def pairs(per):
+    """(all pairs, false pairs) of one entity whose rows belong to persons counted in `per`."""
+    n = sum(per.values())
+    return n * (n - 1) // 2, n * (n - 1) // 2 - sum(c * (c - 1) // 2 for c in per.values())
+
+
 def analyse(world, run):
     truth = {(r["source"], r["record_key"]): r["person_id"] for r in read(f"{world}/truth/records.csv")}
     tags = {(r["source"], r["record_key"]): r["tags"] for r in read(f"{world}/truth/record_tags.csv")}
@@ -102,8 +108,8 @@ def analyse(world, run):
     for eid, rows in ent.items():
         n = len(rows)
         per = Counter(p for _, p in rows)
-        total_pairs += n * (n - 1) // 2
-        fp_e = n * (n - 1) // 2 - sum(c * (c - 1) // 2 for c in per.values())
+        all_e, fp_e = pairs(per)
+        total_pairs += all_e
         false_pairs += fp_e
         if len(per) < 2:
             continue
@@ -150,16 +156,14 @@ def analyse(world, run):
     # Precision with those rows out of the count shows what the rest of the linking does.
     blind = {k for k, t in tags.items()
              if {"relative_account", "trade"} <= set(t.split("|")) and "gateway" not in t.split("|")}
-    tp_b = fp_b = 0
+    all_b = fp_b = 0
     for rows in ent.values():
-        per = Counter(p for k, p in rows if k not in blind)
-        n = sum(per.values())
-        same = sum(c * (c - 1) // 2 for c in per.values())
-        tp_b += same
-        fp_b += n * (n - 1) // 2 - same
-    if tp_b + fp_b:
+        a, f = pairs(Counter(p for k, p in rows if k not in blind))
+        all_b += a
+        fp_b += f
+    if all_b:
         print(f"without the {len(blind)} buyer transfers into relatives' accounts (nothing of their seller's on "
-              f"them): pairwise precision {1 - fp_b / (tp_b + fp_b):.4f}")
+              f"them): pairwise precision {1 - fp_b / all_b:.4f}")
     if false_pairs:
         print("\nfalse pairs by relation of the wrongly attached person to the entity's person:")
         for r, v in by_rel.most_common():

@@ -814,24 +814,26 @@ describe('resolver guards', () => {
       expect(await entityOf(db, 'A')).toEqual([['A']]);
     });
   });
+
   // ly48 (issue 14, bench/indep all-s8): Lý, like Đỗ, Mạc and Lại, was read as a person's surname only before
   // Văn / Thị, since `ly` (a glass) begins shop names; written with its tones the surname is no shop word.
   describe("a relative's parcels into the holder's account under a name with a toned surname", () => {
-    const holderBank = () => [
-      bank('A', 'VCB:77', 'nguyen gia son', '038078151638'),
-      bank('A', 'VCB:77', 'nguyen gia son', '038078151638', 'luong thang 3'),
-    ];
-    const holderParcels = () =>
-      [1, 2, 3].map(() => parcel('A', 'Nguyễn Gia Sơn', '0344393396', 'VCB:77', '374 bach dang'));
+    /** The holder's bank lines and own parcels, with `parcels` paid into the holder's account beside them. */
+    const withHolder = (parcels: Row[]): Delivery => ({
+      stg_bank_transactions: [
+        bank('A', 'VCB:77', 'nguyen gia son', '038078151638'),
+        bank('A', 'VCB:77', 'nguyen gia son', '038078151638', 'luong thang 3'),
+      ],
+      stg_cod_shipments: [
+        ...[1, 2, 3].map(() => parcel('A', 'Nguyễn Gia Sơn', '0344393396', 'VCB:77', '374 bach dang')),
+        ...parcels,
+      ],
+    });
     const named = (person: string, name: string, nameKey: string, phone: string) =>
       [1, 2, 3].map(() => ({ ...parcel(person, name, phone, 'VCB:77', '374 bach dang'), name_key: nameKey }));
 
     it('Lý Diệu Hà on her own phone is a person of her own: her parcels do not join the holder', async () => {
-      const delivery: Delivery = {
-        stg_bank_transactions: holderBank(),
-        stg_cod_shipments: [...holderParcels(), ...named('B', 'Lý Diệu Hà', 'ly dieu ha', '0819110574')],
-      };
-      await resolved(delivery, async (db) => {
+      await resolved(withHolder(named('B', 'Lý Diệu Hà', 'ly dieu ha', '0819110574')), async (db) => {
         expect(await entityOf(db, 'B')).toEqual([['B']]);
       });
     });
@@ -857,11 +859,7 @@ describe('resolver guards', () => {
     });
 
     it("the holder's own shop name beginning with `Ly` (a glass) written without the tone stays the holder's", async () => {
-      const delivery: Delivery = {
-        stg_bank_transactions: holderBank(),
-        stg_cod_shipments: [...holderParcels(), ...named('A', 'Ly trà sữa Sơn', 'ly tra sua son', '0819110575')],
-      };
-      await resolved(delivery, async (db) => {
+      await resolved(withHolder(named('A', 'Ly trà sữa Sơn', 'ly tra sua son', '0819110575')), async (db) => {
         expect(await entityOf(db, 'A')).toEqual([['A']]);
       });
     });
