@@ -359,14 +359,31 @@ warehouse_accounts as (
     where hp.places <> 1
 ),
 
+-- An account a bank holds in the name a warehouse writes as its own on the parcels it books, or in the
+-- name its phone writes at its depot into that account (its operator's, who sells too; issue 14, hb49):
+-- on a parcel the warehouse books from a client's home, paid into it, the account says who booked, as
+-- the name and phone do, not whose the parcel is (the home does, int_record_identity.sql). At the
+-- depot, where the operator's own parcels and those clients hand over look alike, the rules above stand.
+warehouse_held_accounts as (
+    select distinct f.phone, f.remit_account
+    from flagged f
+    left join hub_places h on h.phone = f.phone and h.address_head = f.address_head
+    semi join stg_bank_transactions b on b.account = f.remit_account and b.name_key = f.name_key
+    where f.hub_phone and f.remit_account is not null and (f.hub_name or h.phone is not null)
+),
+
 checked as (
     select f.* replace (
         f.hub_account
             or (not f.named_only and coalesce(hp.places <> 1, false) and o.remit_account is null)
             or (f.named_only and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
-            or (f.hub_name and f.phone is null and wa.remit_account is not null) as hub_account
+            or (f.hub_name and f.phone is null and wa.remit_account is not null)
+            or (wh.phone is not null and hpl.phone is null) as hub_account
     )
     from flagged f
+    left join warehouse_held_accounts wh
+        on wh.phone = case when f.hub_phone then f.phone end and wh.remit_account = f.remit_account
+    left join hub_places hpl on hpl.phone = case when f.hub_phone then f.phone end and hpl.address_head = f.address_head
     -- (the warehouse's phone as an equi-join key: a condition on f alone in ON makes DuckDB loop over all pairs)
     left join hub_account_places hp
         on hp.phone = case when f.hub_phone then f.phone end and hp.remit_account = f.remit_account

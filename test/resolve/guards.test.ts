@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../engine/warehouse/db.js';
 import { withDb } from './fixtures.js';
-import { build, entities, type Delivery, type Row } from './parcel-delivery.js';
+import { build, entities, type Delivery, type Row, unattributed } from './parcel-delivery.js';
 
 /** Builds delivery `d` in a fresh in-memory warehouse, resolves it, then runs the test's `check` on it. */
 const resolved = (d: Delivery, check: (db: Db) => Promise<void>): Promise<void> =>
@@ -969,6 +969,58 @@ describe("an enterprise's account (its form in the holder's name)", () => {
          where record_key in (select record_key from int_record_identity)`,
       );
       expect(held).toBe(3);
+    });
+  });
+});
+
+describe("a warehouse operator's own account (hb49: held in a name the warehouse phone writes)", () => {
+  // bench/indep hub-s1 / all-s8: an operator who sells too books her clients' parcels from their homes
+  // under the warehouse's name and phone, paid into her own account. The account comes from one client's
+  // home only, so by its places it passed for that client's, and joined the client's parcels to the
+  // operator's own records. The bank says whose it is: its holder's name is one the warehouse phone writes.
+  const hub = { phone: '0900000088' };
+  const clients = (name: string, account: string): Row[] => [
+    // A's own parcels from her home, on her own phone and account
+    ...[1, 2, 3].map(() => parcel('A', 'tran thi thuy', '0396449278', 'CTG:104', '427 le duan, p. phu loi')),
+    // the warehouse books A's from her home, paid into the operator's account
+    ...[1, 2, 3, 4].map(() => parcel('A', name, hub.phone, account, '427 le duan, p. phu loi')),
+    // and C's and D's from theirs (their own account, none): four places make the phone a warehouse's
+    ...[1, 2, 3].map(() => parcel('C', name, hub.phone, 'VCB:46', '524 hung vuong, p. tan mai')),
+    ...[1, 2, 3].map(() => parcel('D', name, hub.phone, null, '18 ly thuong kiet, p. 4')),
+  ];
+
+  it("held in the warehouse's own booking name: the client's parcels paid into it go by her home, not with the holder", async () => {
+    const name = 'le thu hanh';
+    const delivery: Delivery = {
+      stg_bank_transactions: [1, 2, 3].map(() => bank('O', 'TPB:43', name, null)),
+      stg_cod_shipments: clients(name, 'TPB:43'),
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entityOf(db, 'O')).toEqual([['O']]);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+    });
+  });
+
+  it("held in the name the warehouse phone writes at its depot: the operator's own parcels there stay hers, the client's go by her home", async () => {
+    const name = 'kho hang an khang';
+    const depot = '111 le hong phong, p. tan lap';
+    const delivery: Delivery = {
+      stg_bank_transactions: [1, 2, 3].map(() => bank('O', 'MB:51', 'hoang van khoa', '038099961194')),
+      stg_cod_shipments: [
+        ...clients(name, 'MB:51'),
+        // the operator's own sales from the depot under his own name, paid into his account; a client's
+        // handed over there under the warehouse's name, with no account
+        ...[1, 2, 3].map(() => parcel('O', 'hoang van khoa', hub.phone, 'MB:51', depot)),
+        ...[1, 2].map(() => parcel('B', name, hub.phone, null, depot)),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await entityOf(db, 'O')).toEqual([['O']]);
+      expect(await entityOf(db, 'A')).toEqual([['A']]);
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+      // the operator's own depot parcels keep his account: in his entity, with his bank lines
+      expect(await unattributed(db)).not.toHaveProperty('O');
     });
   });
 });
