@@ -359,17 +359,29 @@ warehouse_accounts as (
     where hp.places <> 1
 ),
 
--- An account a bank holds in the name a warehouse writes as its own on the parcels it books, or in the
--- name its phone writes at its depot into that account (its operator's, who sells too; issue 14, hb49):
--- on a parcel the warehouse books from a client's home, paid into it, the account says who booked, as
--- the name and phone do, not whose the parcel is (the home does, int_record_identity.sql). At the
--- depot, where the operator's own parcels and those clients hand over look alike, the rules above stand.
+-- The name a warehouse writes as its own on the parcels it books (a name the rules above found its):
+-- written on parcels paid into accounts a bank holds in other people's names, it is the booker's, not
+-- theirs (namesakes a warehouse books for, each paid into her own account, are not)
+booking_names as (
+    select distinct f.phone, f.name_key
+    from flagged f
+    join (select distinct account, name_key from stg_bank_transactions where account is not null) b
+        on b.account = f.remit_account
+    where f.hub_phone and f.hub_name and b.name_key <> f.name_key
+),
+
+-- An account a bank holds in that name, or in the name the warehouse's phone writes at its depot into
+-- that account (its operator's, who sells too; issue 14, hb49): on a parcel the warehouse books from a
+-- client's home, paid into it, the account says who booked, as the name and phone do, not whose the
+-- parcel is (the home does, int_record_identity.sql). At the depot, where the operator's own parcels and
+-- those clients hand over look alike, the rules above stand.
 warehouse_held_accounts as (
     select distinct f.phone, f.remit_account
     from flagged f
     left join hub_places h on h.phone = f.phone and h.address_head = f.address_head
+    left join booking_names bn on bn.phone = f.phone and bn.name_key = f.name_key
     semi join stg_bank_transactions b on b.account = f.remit_account and b.name_key = f.name_key
-    where f.hub_phone and f.remit_account is not null and (f.hub_name or h.phone is not null)
+    where f.hub_phone and f.remit_account is not null and (bn.phone is not null or h.phone is not null)
 ),
 
 checked as (

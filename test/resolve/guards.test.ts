@@ -992,12 +992,33 @@ describe("a warehouse operator's own account (hb49: held in a name the warehouse
   it("held in the warehouse's own booking name: the client's parcels paid into it go by her home, not with the holder", async () => {
     const name = 'le thu hanh';
     const delivery: Delivery = {
-      stg_bank_transactions: [1, 2, 3].map(() => bank('O', 'TPB:43', name, null)),
+      // the name is the booker's: the phone writes it on C's parcels too, paid into C's own account
+      stg_bank_transactions: [
+        ...[1, 2, 3].map(() => bank('O', 'TPB:43', name, null)),
+        bank('C', 'VCB:46', 'pham van cuong', '001090000046'),
+      ],
       stg_cod_shipments: clients(name, 'TPB:43'),
     };
     await resolved(delivery, async (db) => {
       expect(await entityOf(db, 'O')).toEqual([['O']]);
       expect(await entityOf(db, 'A')).toEqual([['A']]);
+      for (const e of await entities(db)) expect(e).toHaveLength(1);
+    });
+  });
+
+  it('namesakes a warehouse books for under their one name, each paid into her own account, keep their parcels', async () => {
+    // namesakes-moves (own generator): three Trần Thị Mai, clients of one warehouse, the name theirs, not the booker's
+    const name = 'tran thi mai';
+    const homes = ['263 lac long quan, p. tan mai', '42 le duan, p. 8', '7 hai ba trung, p. 2'];
+    const delivery: Delivery = {
+      stg_bank_transactions: ['X', 'Y', 'Z'].map((p, i) => bank(p, `STB:6${i}`, name, `07918509621${i}`)),
+      stg_cod_shipments: [
+        ...['X', 'Y', 'Z'].flatMap((p, i) => [1, 2, 3].map(() => parcel(p, name, hub.phone, `STB:6${i}`, homes[i]!))),
+        ...[1, 2, 3].map(() => parcel('C', 'nha bo', hub.phone, 'VCB:46', '524 hung vuong, p. tan mai')),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await unattributed(db)).toEqual({});
       for (const e of await entities(db)) expect(e).toHaveLength(1);
     });
   });
