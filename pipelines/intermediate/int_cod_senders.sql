@@ -359,29 +359,36 @@ warehouse_accounts as (
     where hp.places <> 1
 ),
 
+-- the names a bank holds each account in (its holder's, as written in its files)
+account_holders as (
+    select distinct account, name_key from stg_bank_transactions where account is not null
+),
+
 -- The name a warehouse writes as its own on the parcels it books (a name the rules above found its):
 -- written on parcels paid into accounts a bank holds in other people's names, it is the booker's, not
 -- theirs (namesakes a warehouse books for, each paid into her own account, are not)
 booking_names as (
     select distinct f.phone, f.name_key
     from flagged f
-    join (select distinct account, name_key from stg_bank_transactions where account is not null) b
-        on b.account = f.remit_account
+    join account_holders b on b.account = f.remit_account
     where f.hub_phone and f.hub_name and b.name_key <> f.name_key
 ),
 
--- An account a bank holds in that name, or in the name the warehouse's phone writes at its depot into
--- that account (its operator's, who sells too; issue 14, hb49): on a parcel the warehouse books from a
--- client's home, paid into it, the account says who booked, as the name and phone do, not whose the
--- parcel is (the home does, int_record_identity.sql). At the depot, where the operator's own parcels and
--- those clients hand over look alike, the rules above stand.
+-- An account a bank holds in a booking name, or in the name the phone of a booking name writes at its
+-- depot into that account (its operator's, who sells too; issue 14, hb49): on a parcel the warehouse
+-- books from a client's home, paid into it, the account says who booked, as the name and phone do, not
+-- whose the parcel is (the home does, int_record_identity.sql). At the depot, where the operator's own
+-- parcels and those clients hand over look alike, the rules above stand. (A family phone taken for a
+-- warehouse's writes no booking name: each household's names go into its own account.)
 warehouse_held_accounts as (
     select distinct f.phone, f.remit_account
     from flagged f
     left join hub_places h on h.phone = f.phone and h.address_head = f.address_head
     left join booking_names bn on bn.phone = f.phone and bn.name_key = f.name_key
-    semi join stg_bank_transactions b on b.account = f.remit_account and b.name_key = f.name_key
-    where f.hub_phone and f.remit_account is not null and (bn.phone is not null or h.phone is not null)
+    left join (select distinct phone from booking_names) bp on bp.phone = f.phone
+    semi join account_holders b on b.account = f.remit_account and b.name_key = f.name_key
+    where f.hub_phone and f.remit_account is not null
+        and (bn.phone is not null or (h.phone is not null and bp.phone is not null))
 ),
 
 checked as (
@@ -393,15 +400,15 @@ checked as (
             or (wh.phone is not null and hpl.phone is null) as hub_account
     )
     from flagged f
-    left join warehouse_held_accounts wh
-        on wh.phone = case when f.hub_phone then f.phone end and wh.remit_account = f.remit_account
-    left join hub_places hpl on hpl.phone = case when f.hub_phone then f.phone end and hpl.address_head = f.address_head
     -- (the warehouse's phone as an equi-join key: a condition on f alone in ON makes DuckDB loop over all pairs)
     left join hub_account_places hp
         on hp.phone = case when f.hub_phone then f.phone end and hp.remit_account = f.remit_account
     left join own_accounts o on o.remit_account = f.remit_account
     left join warehouse_accounts wa on wa.remit_account = case when f.phone is null then f.remit_account end
     left join held_accounts ha on ha.remit_account = f.remit_account
+    left join warehouse_held_accounts wh
+        on wh.phone = case when f.hub_phone then f.phone end and wh.remit_account = f.remit_account
+    left join hub_places hpl on hpl.phone = case when f.hub_phone then f.phone end and hpl.address_head = f.address_head
 ),
 
 -- A marketplace's collection account is paid on the parcels of every seller of the platform, so it

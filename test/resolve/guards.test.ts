@@ -1027,7 +1027,10 @@ describe("a warehouse operator's own account (hb49: held in a name the warehouse
     const name = 'kho hang an khang';
     const depot = '111 le hong phong, p. tan lap';
     const delivery: Delivery = {
-      stg_bank_transactions: [1, 2, 3].map(() => bank('O', 'MB:51', 'hoang van khoa', '038099961194')),
+      stg_bank_transactions: [
+        ...[1, 2, 3].map(() => bank('O', 'MB:51', 'hoang van khoa', '038099961194')),
+        bank('C', 'VCB:46', 'pham van cuong', '001090000046'),
+      ],
       stg_cod_shipments: [
         ...clients(name, 'MB:51'),
         // the operator's own sales from the depot under his own name, paid into his account; a client's
@@ -1042,6 +1045,34 @@ describe("a warehouse operator's own account (hb49: held in a name the warehouse
       for (const e of await entities(db)) expect(e).toHaveLength(1);
       // the operator's own depot parcels keep his account: in his entity, with his bank lines
       expect(await unattributed(db)).not.toHaveProperty('O');
+    });
+  });
+
+  it("a family phone taken for a warehouse's: a seller writing her own name at a shared place into her own account keeps her parcels", async () => {
+    // new4-s1 (bench/indep): two households on one phone from five places. Nga ships her shops' parcels from
+    // home, paid into her account, and writes her own name into it where she also ships under another name
+    // into another account (a place paid two ways: a "depot"). Her account is held in that name, but the
+    // phone writes no booker's name (none into accounts held by others): the account stays hers.
+    // (V: the parcels under that other name, a relative's.)
+    const phone = '0339849709';
+    const at = (k: number) => `${k} nghia trung, p. ${k}`;
+    const delivery: Delivery = {
+      stg_bank_transactions: [
+        ...[1, 2].map(() => bank('N', 'BIDV:2107', 'nguyen thu nga', null)),
+        ...[1, 2].map(() => bank('H', 'TCB:1915', 'nguyen khanh hanh', null)),
+      ],
+      stg_cod_shipments: [
+        ...['nga', 'nga shop', 'me cun'].flatMap((name) =>
+          [1, 2].map(() => parcel('N', name, phone, 'BIDV:2107', at(3))),
+        ),
+        ...[1, 2].map(() => parcel('N', 'nguyen thu nga', phone, 'BIDV:2107', at(4))),
+        ...[1, 2].map(() => parcel('V', 'van chuyen nga', phone, 'VCB:1029', at(4))),
+        ...[1, 2, 5].flatMap((k) => [1, 2].map(() => parcel('H', 'nail nha hanh', phone, 'TCB:1915', at(k)))),
+      ],
+    };
+    await resolved(delivery, async (db) => {
+      expect(await db.value<number>(`select count(*)::int from int_cod_senders where via_hub`)).toBeGreaterThan(0);
+      expect(await entityOf(db, 'N')).toEqual([['N']]);
     });
   });
 });
