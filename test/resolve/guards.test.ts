@@ -1023,7 +1023,7 @@ describe("a warehouse operator's own account (hb49: held in a name the warehouse
     });
   });
 
-  it("held in the name the warehouse phone writes at its depot: the operator's own parcels there stay hers, the client's go by her home", async () => {
+  it("held in the name the warehouse phone writes at its depot: the operator's own parcels there stay his, the client's go by her home", async () => {
     const name = 'kho hang an khang';
     const depot = '111 le hong phong, p. tan lap';
     const delivery: Delivery = {
