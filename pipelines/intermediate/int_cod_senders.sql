@@ -312,9 +312,12 @@ warehouse_written as (
 ),
 
 flagged as (
-    select f.* replace (f.hub_name or ww.phone is not null as hub_name)
+    select f.* replace (f.hub_name or ww.phone is not null as hub_name),
+        -- picked up at its warehouse's depot (hub_places)
+        h.phone is not null as at_depot
     from flagged_values f
     left join warehouse_written ww on ww.phone = f.phone and ww.name_key = f.name_key
+    left join hub_places h on h.phone = f.phone and h.address_head = f.address_head
 ),
 
 -- Under a warehouse's phone, an account stands for the seller when it comes from one pickup place
@@ -337,6 +340,11 @@ own_accounts as (
     where not hub_phone and not hub_name and not hub_account and remit_account is not null
 ),
 
+-- the names a bank holds each account in (its holder's, as written in its files)
+account_holders as (
+    select distinct account, name_key from stg_bank_transactions where account is not null
+),
+
 -- accounts a bank holds for someone other than a warehouse (the holder's name does not say one). Under a
 -- phone found a warehouse's by its name alone (one seller's places and accounts), the pickup places say nothing of whose an account is (a
 -- single client's parcels leave from the depot and from home alike, and an account from one home may be
@@ -346,8 +354,8 @@ own_accounts as (
 -- home is that home's seller's)
 held_accounts as (
     select distinct account as remit_account
-    from stg_bank_transactions
-    where account is not null and not coalesce(regexp_matches(name_key, getvariable('re_warehouse_name')), false)
+    from account_holders
+    where not coalesce(regexp_matches(name_key, getvariable('re_warehouse_name')), false)
 ),
 
 -- accounts found the warehouse's under some warehouse phone: the warehouse's too on parcels under
@@ -357,11 +365,6 @@ warehouse_accounts as (
     from hub_account_places hp
     anti join own_accounts o on o.remit_account = hp.remit_account
     where hp.places <> 1
-),
-
--- the names a bank holds each account in (its holder's, as written in its files)
-account_holders as (
-    select distinct account, name_key from stg_bank_transactions where account is not null
 ),
 
 -- The name a warehouse writes as its own on the parcels it books (a name the rules above found its):
@@ -383,12 +386,11 @@ booking_names as (
 warehouse_held_accounts as (
     select distinct f.phone, f.remit_account
     from flagged f
-    left join hub_places h on h.phone = f.phone and h.address_head = f.address_head
     left join booking_names bn on bn.phone = f.phone and bn.name_key = f.name_key
     left join (select distinct phone from booking_names) bp on bp.phone = f.phone
     semi join account_holders b on b.account = f.remit_account and b.name_key = f.name_key
     where f.hub_phone and f.remit_account is not null
-        and (bn.phone is not null or (h.phone is not null and bp.phone is not null))
+        and (bn.phone is not null or (f.at_depot and bp.phone is not null))
 ),
 
 checked as (
@@ -397,7 +399,7 @@ checked as (
             or (not f.named_only and coalesce(hp.places <> 1, false) and o.remit_account is null)
             or (f.named_only and f.remit_account is not null and o.remit_account is null and ha.remit_account is null)
             or (f.hub_name and f.phone is null and wa.remit_account is not null)
-            or (wh.phone is not null and hpl.phone is null) as hub_account
+            or (wh.phone is not null and not f.at_depot) as hub_account
     )
     from flagged f
     -- (the warehouse's phone as an equi-join key: a condition on f alone in ON makes DuckDB loop over all pairs)
@@ -408,7 +410,6 @@ checked as (
     left join held_accounts ha on ha.remit_account = f.remit_account
     left join warehouse_held_accounts wh
         on wh.phone = case when f.hub_phone then f.phone end and wh.remit_account = f.remit_account
-    left join hub_places hpl on hpl.phone = case when f.hub_phone then f.phone end and hpl.address_head = f.address_head
 ),
 
 -- A marketplace's collection account is paid on the parcels of every seller of the platform, so it
@@ -442,13 +443,12 @@ homes as (
     select
         o.*,
         case
-            when regexp_matches(o.address_head, '^(so )?[0-9]') and h.phone is null then o.address_head
+            when regexp_matches(o.address_head, '^(so )?[0-9]') and not o.at_depot then o.address_head
         end as home_place,
         -- the place the parcel was picked up from, unless a public one or the warehouse's depot (a
         -- house number or a hamlet: whose it is, the warehouse's own waybills from there may say)
-        case when h.phone is null then o.address_head end as booked_place
+        case when not o.at_depot then o.address_head end as booked_place
     from own o
-    left join hub_places h on h.phone = o.phone and h.address_head = o.address_head
 ),
 
 final as (

@@ -988,15 +988,14 @@ describe("a warehouse operator's own account (hb49: held in a name the warehouse
     ...[1, 2, 3].map(() => parcel('C', name, hub.phone, 'VCB:46', '524 hung vuong, p. tan mai')),
     ...[1, 2, 3].map(() => parcel('D', name, hub.phone, null, '18 ly thuong kiet, p. 4')),
   ];
+  // C's account as the bank holds it: in C's name, so the name the phone writes on C's parcels is a booker's
+  const cOwnAccount = bank('C', 'VCB:46', 'pham van cuong', '001090000046');
 
   it("held in the warehouse's own booking name: the client's parcels paid into it go by her home, not with the holder", async () => {
     const name = 'le thu hanh';
     const delivery: Delivery = {
       // the name is the booker's: the phone writes it on C's parcels too, paid into C's own account
-      stg_bank_transactions: [
-        ...[1, 2, 3].map(() => bank('O', 'TPB:43', name, null)),
-        bank('C', 'VCB:46', 'pham van cuong', '001090000046'),
-      ],
+      stg_bank_transactions: [...[1, 2, 3].map(() => bank('O', 'TPB:43', name, null)), cOwnAccount],
       stg_cod_shipments: clients(name, 'TPB:43'),
     };
     await resolved(delivery, async (db) => {
@@ -1029,7 +1028,7 @@ describe("a warehouse operator's own account (hb49: held in a name the warehouse
     const delivery: Delivery = {
       stg_bank_transactions: [
         ...[1, 2, 3].map(() => bank('O', 'MB:51', 'hoang van khoa', '038099961194')),
-        bank('C', 'VCB:46', 'pham van cuong', '001090000046'),
+        cOwnAccount,
       ],
       stg_cod_shipments: [
         ...clients(name, 'MB:51'),
