@@ -3,6 +3,11 @@
 -- normalising: no wide sort, and the rest keep the raw table's order (deterministic, parallel writes)
 with restated as (
     select _file_id, _line from raw_platform_sellers
+    -- only a key seen twice can be restated: a 64-bit hash of the key finds those with one small
+    -- aggregate (none, usually), where the window alone sorted every row; it confirms on the keys
+    where hash(record_key_text(platform), record_key_text(shop_id), record_key_text(period)) in (
+        select hash(record_key_text(platform), record_key_text(shop_id), record_key_text(period)) as h from raw_platform_sellers group by h having count(*) > 1
+    )
     qualify row_number() over (partition by record_key_text(platform), record_key_text(shop_id), record_key_text(period) order by _load_seq desc, _line desc) > 1
 ),
 
