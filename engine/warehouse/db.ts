@@ -53,6 +53,8 @@ export class Db {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** A sibling connection (`connection()`): closing it leaves the database open. */
+    private readonly sibling = false,
   ) {}
 
   static async open(path: string, options: DbOptions = {}): Promise<Db> {
@@ -67,6 +69,18 @@ export class Db {
     const conn = await instance.connect();
     await conn.run(`set TimeZone = 'Asia/Ho_Chi_Minh'`);
     return new Db(path, instance, conn);
+  }
+
+  /**
+   * Another connection to the same database, for work that runs beside this connection's (ingest
+   * loads two files at once). Its temporary tables are its own; `close()` closes only it.
+   *
+   * @example const lane = await db.connection(); try { … } finally { lane.close(); }
+   */
+  async connection(): Promise<Db> {
+    const conn = await this.instance.connect();
+    await conn.run(`set TimeZone = 'Asia/Ho_Chi_Minh'`);
+    return new Db(this.path, this.instance, conn, true);
   }
 
   /** Runs one or more statements; returns nothing. */
@@ -193,7 +207,7 @@ export class Db {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (!this.sibling) this.instance.closeSync();
   }
 }
 
