@@ -112,8 +112,9 @@ export interface LoadOptions {
   select?: (file: DeliveryFile) => boolean;
   /** Rows per CSV part of a workbook's sheet (default 25,000; tests use a few to load many parts). */
   xlsxPartRows?: number;
-  /** Called after a file's rows are written and before its transaction commits (tests interrupt a load here). */
-  beforeCommit?: (file: DeliveryFile) => void | Promise<void>;
+  /** Called after a file's rows are written and before its transaction commits, with the connection loading it
+   * (tests interrupt a load here). */
+  beforeCommit?: (file: DeliveryFile, db: Db) => void | Promise<void>;
   /** Files loaded at once, each on a connection of its own (default 2; 1: one after the other). */
   lanes?: number;
 }
@@ -448,7 +449,7 @@ async function loadFile(db: Db, file: DeliveryFile, opts: LoadOptions, slot: Fil
     const message =
       status === 'rejected' ? `every row rejected (${fmt().int(counts.read)} of ${fmt().int(counts.read)})` : null;
     await recordFile(db, fileId, file, sha256, opts.runId, counts, status, message, staged.extraColumns, xlsx?.sheet);
-    await opts.beforeCommit?.(file);
+    await opts.beforeCommit?.(file, db);
     await db.exec('commit');
     step('record+commit');
     const secs = (performance.now() - started) / 1000;
