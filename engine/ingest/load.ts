@@ -33,6 +33,7 @@ import {
 import { builtinFormSql, restoredIdSql } from './values.js';
 import { stageXlsx, type XlsxStaged } from './xlsx.js';
 import { fmt } from '../format.js';
+import { sizeInBytes } from '../config/index.js';
 import { bankAliases } from '../normalize/account.js';
 
 export interface FileLoad {
@@ -115,7 +116,8 @@ export interface LoadOptions {
   /** Called after a file's rows are written and before its transaction commits, with the connection loading it
    * (tests interrupt a load here). */
   beforeCommit?: (file: DeliveryFile, db: Db) => void | Promise<void>;
-  /** Files loaded at once, each on a connection of its own (default 2; 1: one after the other). */
+  /** Files loaded at once, each on a connection of its own (default: 2 when DuckDB's memory limit is 1 GiB or
+   * more, else 1, one after the other). */
   lanes?: number;
 }
 
@@ -202,6 +204,19 @@ function deferred(): Deferred {
 /** Files loaded at once (each on a connection of its own): DuckDB's reading of one file leaves part of the
  * second core idle; two at a time took 27–31 % less wall time at 50,000 persons' bank files (issue 18, sp18). */
 const LANES = 2;
+/** Below this DuckDB memory limit files load one at a time: each CSV read asks DuckDB for a block of about
+ * 152 MiB besides its temp table, and two reads beside the statements that record a failed file ran out of
+ * the config's smallest limit (64MB) where one read alone fails cleanly (test/reliability/runs.test.ts). */
+const TWO_LANES_MIN_MEMORY = 2 ** 30;
+
+/** How many files load at once on this database: `opts.lanes`, else two when its memory limit allows. */
+async function lanesFor(db: Db, opts: LoadOptions, files: number): Promise<number> {
+  if (opts.lanes !== undefined) return Math.max(1, Math.min(opts.lanes, files));
+  const limit = sizeInBytes(
+    (await db.value<string>(`select value from duckdb_settings() where name = 'memory_limit'`)) ?? '',
+  );
+  return limit !== undefined && limit >= TWO_LANES_MIN_MEMORY ? Math.min(LANES, files) : 1;
+}
 
 /**
  * Loads every new file of a delivery folder into `raw_<source>`; rows breaking the contract go to
@@ -232,7 +247,7 @@ export async function loadDelivery(db: Db, dir: string, opts: LoadOptions): Prom
   let doneBytes = 0;
   profile?.clear();
   const order = new FileOrder(files.length);
-  const lanes = Math.min(opts.lanes ?? LANES, files.length);
+  const lanes = await lanesFor(db, opts, files.length);
   let next = 0;
   let stopped = false;
   const lane = async (ldb: Db) => {

@@ -24,7 +24,13 @@ async function written(db: Db) {
     rows: await db.all(
       `select _file_id, _line::int as line, carrier, waybill, cod_amount from raw_cod_shipments order by _file_id, _line`,
     ),
-    rejects: await db.all(`select file_id, line::int as line, "column", value, reason from rejects order by all`),
+    rejects: await db.all<{
+      file_id: number;
+      line: number | null;
+      column: string | null;
+      value: string | null;
+      reason: string;
+    }>(`select file_id, line::int as line, "column", value, reason from rejects order by all`),
   };
 }
 
@@ -98,7 +104,7 @@ describe('files of one delivery loaded two at a time (issue 18, sp18)', () => {
         const s = await loadDelivery(db, dir, { runId: 'r1', log: silentLogger(), lanes });
         const w = await written(db);
         // (a refused file's reason names its path)
-        const rejects = w.rejects.map((r) => ({ ...r, reason: String(r.reason).replace(dir, 'DIR') }));
+        const rejects = w.rejects.map((r) => ({ ...r, reason: r.reason.replace(dir, 'DIR') }));
         return { statuses: s.files.map((f) => [f.file, f.status]), ...w, rejects };
       });
     };

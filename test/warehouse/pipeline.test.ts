@@ -21,10 +21,11 @@ describe('SQL models', () => {
     }
   });
 
-  it('staging models read only their raw table (no other table joined, no aggregation)', () => {
+  it('staging models read only their raw table (no other table joined, no aggregation but the restatement lookup)', () => {
     for (const m of models.filter((x) => x.layer === 'staging')) {
       expect(m.deps, m.name).toEqual([]);
-      expect(m.sql, m.name).not.toMatch(/\bgroup by\b/);
+      // (but the restatement lookup: the hashes of keys seen twice, one small aggregate; sp18)
+      expect(m.sql.replace(/ group by h having count\(\*\) > 1\b/g, ''), m.name).not.toMatch(/\bgroup by\b/);
       // a join may only bring back the model's own raw table (the restated rows left out)
       const raw = m.name.replace(/^stg_/, 'raw_');
       const sql = m.sql.replace(/--[^\n]*/g, '');
