@@ -6,27 +6,13 @@ import { taxRulesSchema } from './tax-rules.js';
 import { ingestConfigSchema } from '../ingest/options.js';
 import { schemaProblems } from './zod-tools.js';
 import { provinceQuotaKeys } from './province-keys.js';
+import { sizeInBytes } from '../sizes.js';
 
 export * from './tax-rules.js';
+export { sizeInBytes } from '../sizes.js';
 
-const sizeUnits: Record<string, number> = {
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
-};
 /** Below this DuckDB cannot read a delivery file of any size; above the maximum it is a typo. */
 export const memoryLimitRange = { min: 64e6, minText: '64MB', max: 1000e12, maxText: '1000TB' } as const;
-
-/** Bytes of a DuckDB size such as `3GB` or `512 MiB`, or undefined when it is not one. */
-export function sizeInBytes(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.exec(text);
-  return m ? Number(m[1]) * sizeUnits[m[2]!.toLowerCase()]! : undefined;
-}
 
 const memorySize = z
   .string()

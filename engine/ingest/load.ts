@@ -33,7 +33,7 @@ import {
 import { builtinFormSql, restoredIdSql } from './values.js';
 import { stageXlsx, type XlsxStaged } from './xlsx.js';
 import { fmt } from '../format.js';
-import { sizeInBytes } from '../config/index.js';
+import { sizeInBytes } from '../sizes.js';
 import { bankAliases } from '../normalize/account.js';
 
 export interface FileLoad {
