@@ -76,7 +76,7 @@ describe('files of one delivery loaded two at a time (issue 18, sp18)', () => {
   }, 60_000);
 
   it('writes what one file after the other writes: numbers, rows with their lines, rejects with theirs', async () => {
-    // Big files with bad rows far down and quoted line breaks (a record spanning lines moves every later
+    // Big files with bad rows far down (a value breaking a rule, a record DuckDB cannot parse) and quoted line breaks (a record spanning lines moves every later
     // line number), a copy, a file every row of which is rejected and one refused whole: everything a file's load can end in.
     const quoted = (c: string, at: number) => `${c},${c}q${at},"Shop\n${c}",2026-11-02,5000,delivered`;
     const big = (c: string) =>
@@ -88,6 +88,7 @@ describe('files of one delivery loaded two at a time (issue 18, sp18)', () => {
         ...parcels(c, 30_000, 40_001),
         quoted(c, 2),
         `${c},${c}bad2,Shop ${c},not a date,1000,delivered`,
+        `${c},${c}bad3,Shop ${c},2026-11-02,1000,delivered,one field too many`,
         ...parcels(c, 10, 90_001),
       ].join('\n') + '\n';
     const files = {
@@ -122,11 +123,14 @@ describe('files of one delivery loaded two at a time (issue 18, sp18)', () => {
     expect(alone.rejects.filter((r) => r.line !== null).map((r) => [r.file_id, r.line])).toEqual([
       [1, 30_004],
       [1, 60_007],
+      [1, 60_008],
       [2, 30_004],
       [2, 60_007],
+      [2, 60_008],
       [3, 2],
       [4, 30_004],
       [4, 60_007],
+      [4, 60_008],
     ]);
     expect(two.statuses).toEqual(alone.statuses);
     expect(two.files).toEqual(alone.files);
