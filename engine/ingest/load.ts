@@ -209,8 +209,10 @@ const LANES = 2;
  * the config's smallest limit (64MB) where one read alone fails cleanly (test/reliability/runs.test.ts). */
 const TWO_LANES_MIN_MEMORY = 2 ** 30;
 
-/** How many files load at once on this database: `opts.lanes`, else two when its memory limit allows. */
-async function lanesFor(db: Db, opts: LoadOptions, files: number): Promise<number> {
+/** How many files load at once on this database: `opts.lanes`, else two when its memory limit allows.
+ *
+ * @example await lanesFor(db, { runId, log }, 21) // 2 at the default 1.5GB, 1 under 1 GiB */
+export async function lanesFor(db: Db, opts: Pick<LoadOptions, 'lanes'>, files: number): Promise<number> {
   if (opts.lanes !== undefined) return Math.max(1, Math.min(opts.lanes, files));
   const limit = sizeInBytes(
     (await db.value<string>(`select value from duckdb_settings() where name = 'memory_limit'`)) ?? '',

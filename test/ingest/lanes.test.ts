@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDelivery } from '../../engine/ingest/load.js';
+import { lanesFor, loadDelivery } from '../../engine/ingest/load.js';
 import { silentLogger } from '../../engine/log.js';
 import type { Db } from '../../engine/warehouse/db.js';
 import { runModels } from '../../engine/warehouse/pipeline.js';
@@ -138,4 +138,23 @@ describe('files of one delivery loaded two at a time (issue 18, sp18)', () => {
     expect(two.rows.length).toBe(alone.rows.length);
     expect(two.rows).toEqual(alone.rows);
   }, 120_000);
+
+  it('one file at a time under a DuckDB memory limit of 1 GiB, two above it; never more lanes than files', async () => {
+    // Two CSV reads at once need about 2 × 152 MiB besides their temp tables: at the config's smallest limit
+    // (64MB) they let an out-of-memory error escape a failed file's bookkeeping (test/reliability/runs.test.ts,
+    // item 5, caught it in some runs, not every run: the two reads must overlap).
+    await withDb(async (db) => {
+      const at = async (limit: string, files: number, lanes?: number) => {
+        await db.exec(`set memory_limit = '${limit}'`);
+        return lanesFor(db, { lanes }, files);
+      };
+      expect(await at('64MB', 21)).toBe(1);
+      expect(await at('1GB', 21)).toBe(1); // 953.6 MiB
+      expect(await at('1GiB', 21)).toBe(2);
+      expect(await at('1.5GB', 21)).toBe(2);
+      expect(await at('1.5GB', 1)).toBe(1);
+      expect(await at('64MB', 21, 2)).toBe(2); // a caller's own number wins (the tests above)
+      expect(await at('1.5GB', 3, 5)).toBe(3);
+    });
+  });
 });
