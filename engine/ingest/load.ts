@@ -1441,7 +1441,7 @@ async function validateAndInsert(
   // file order: its row numbers are the records'.)
   // (The setting is the database's, not the connection's: with another file loading at the same time, whose
   // temp table needs file order, it stays as it is.)
-  const keepOrder = await db.value<boolean>(`select current_setting('preserve_insertion_order')`);
+  const keepOrder = alone ? await db.value<boolean>(`select current_setting('preserve_insertion_order')`) : undefined;
   if (alone) await db.exec(`set preserve_insertion_order = false`);
   try {
     await db.exec(

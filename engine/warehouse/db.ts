@@ -66,9 +66,14 @@ export class Db {
     if (options.compactRowGroups === false) config.max_vacuum_tasks = '0';
     if (options.backgroundAllocator) config.allocator_background_threads = 'true';
     const instance = await DuckDBInstance.create(path, config);
+    return new Db(path, instance, await Db.connect(instance));
+  }
+
+  /** A connection of `instance` with the session settings every one needs (dates are Vietnam's). */
+  private static async connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
     const conn = await instance.connect();
     await conn.run(`set TimeZone = 'Asia/Ho_Chi_Minh'`);
-    return new Db(path, instance, conn);
+    return conn;
   }
 
   /**
@@ -78,9 +83,7 @@ export class Db {
    * @example const lane = await db.connection(); try { … } finally { lane.close(); }
    */
   async connection(): Promise<Db> {
-    const conn = await this.instance.connect();
-    await conn.run(`set TimeZone = 'Asia/Ho_Chi_Minh'`);
-    return new Db(this.path, this.instance, conn, true);
+    return new Db(this.path, this.instance, await Db.connect(this.instance), true);
   }
 
   /** Runs one or more statements; returns nothing. */
