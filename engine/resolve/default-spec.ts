@@ -11,7 +11,8 @@
  * - E-mail keeps its term frequency: addresses are often made from the name, so two namesakes can
  *   share one.
  * - Names are compared Vietnamese-style (word order free, common surnames and given names weigh
- *   little), addresses by Jaro–Winkler.
+ *   little), addresses by Jaro–Winkler. A name at an address (`home`) is an identifier where few
+ *   names are seen at the address (a seller's home, not a post office: `homeGuard`).
  * - A bank account, a mobile phone (both registered to one person's ID in Vietnam) and a shop
  *   (the shop's own record and its marketplace parcels, `shop_key`) are decisive: clusters
  *   sharing one belong together, unless the value is spread over more than 3 clusters (a hub the
@@ -33,6 +34,14 @@ const emailGuard = { name_field: 'email_person', max_names: 5, cap_weight: 1, hu
 
 /** Bank accounts: personal ones carry a few names (holder, shop names on COD parcels); collection accounts hundreds. */
 const accountGuard = { name_field: 'name_key', max_names: 20, cap_weight: 1, hubs_unknown: true };
+
+/**
+ * A name at an address is one person's when few names are seen at that address: her own name and her
+ * shops' (a seller's home carries 1 to 3); a post office, a depot or a warehouse many more, and there
+ * two namesakes may meet, so there the pair says nothing (hubs unknown). Counted as written (spellings
+ * of one name count apart: a busy seller's home may pass for a hub, never the reverse).
+ */
+const homeGuard = { name_field: 'name_key', value_field: 'address_key', max_names: 3, hubs_unknown: true };
 
 /** u of an identifier agreeing between two different people (fixed; see above). */
 const IDENTIFIER_U = 1e-6;
@@ -57,6 +66,8 @@ export const defaultIdentitySpec: LinkSpec = {
     name_key: {},
     province: {},
     address_key: {},
+    // a name at an address (both known): a person at her home, a shop at its premises
+    home: { column: ['name_key', 'address_key'], combine: 'all' },
     shop_key: { optional: true },
     holder_id: { optional: true },
     // without the person columns (a plain identity_records table), names are counted as written
@@ -77,6 +88,8 @@ export const defaultIdentitySpec: LinkSpec = {
     },
     // a shop key is given by the SQL to one shop's own records: never a hub, however many clusters hold it
     identifier('shop', { field: 'shop_key', decisive: true, never_hub: true }),
+    // a name at an address few names are seen at (issue 14, home52): see homeGuard
+    identifier('home', { degree_guard: homeGuard }),
     {
       name: 'name',
       field: 'name_key',
@@ -109,6 +122,7 @@ export const defaultIdentitySpec: LinkSpec = {
     { fields: ['phone'] },
     { fields: ['email'] },
     { fields: ['shop_key'] },
+    { fields: ['home'] },
     { fields: ['name_key', 'province'] },
   ],
   max_block_size: 300,

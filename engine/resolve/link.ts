@@ -554,13 +554,16 @@ async function checkInput(
     if (!have.has(col)) problems.push(`the input has no column "${col}"`);
   const fields: ResolvedLinkSpec['fields'] = {};
   for (const [name, f] of Object.entries(spec.fields)) {
+    // (a composite key, `combine: "all"`, needs every one of its columns: with one missing it is unknown)
+    const all = f.combine === 'all';
     const present = f.column.filter((c) => have.has(c));
-    if (present.length === 0 && !f.optional)
+    const missing = f.column.filter((c) => !have.has(c));
+    if ((all ? missing.length > 0 : present.length === 0) && !f.optional)
       problems.push(
-        `fields.${name}: the input has no column ${f.column.map((c) => `"${c}"`).join(' or ')} ` +
+        `fields.${name}: the input has no column ${(all ? missing : f.column).map((c) => `"${c}"`).join(all ? ' and ' : ' or ')} ` +
           `(columns: ${columns.join(', ')})`,
       );
-    fields[name] = { ...f, column: present };
+    fields[name] = { ...f, column: all && missing.length > 0 ? [] : present };
   }
   if (problems.length) throw new ConfigError('link spec', problems);
   const ids = await db.one<{ n: number; d: number; lo: number; hi: number; bad: number }>(

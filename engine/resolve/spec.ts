@@ -27,9 +27,10 @@ export interface FieldSpec {
    */
   column?: string | string[];
   normalize?: Normalizer;
-  /** With several columns: `first` non-empty one (default), or all non-empty ones `join`ed by a space (a name in
-   * two columns). */
-  combine?: 'first' | 'join';
+  /** With several columns: `first` non-empty one (default), all non-empty ones `join`ed by a space (a name in
+   * two columns), or `all` of them joined by ` | ` and unknown unless every one is known (a composite key: a
+   * name at an address). */
+  combine?: 'first' | 'join' | 'all';
   /** The input may lack the column(s): the field is then unknown (null) on every record. */
   optional?: boolean;
 }
@@ -87,6 +88,11 @@ export interface DegreeGuard {
   name_field: string;
   /** More distinct names than this and the comparison's contribution is capped. */
   max_names: number;
+  /**
+   * Field whose value the names are counted on; default the comparison's own field. A composite key
+   * (a name at an address) counts the names seen at its address: a post office carries many.
+   */
+  value_field?: string;
   /** The capped contribution (match weight bits); default 0. */
   cap_weight?: number;
   /**
@@ -225,7 +231,7 @@ export interface LinkSpec {
 
 /** A spec with every default filled and `null`/`else` levels made explicit (first and last). */
 export interface ResolvedLinkSpec extends LinkSpec {
-  fields: Record<string, { column: string[]; normalize: Normalizer; combine?: 'join'; optional?: boolean }>;
+  fields: Record<string, { column: string[]; normalize: Normalizer; combine?: 'join' | 'all'; optional?: boolean }>;
   max_block_size: number;
   max_pairs: number;
   estimate: { u_sample_pairs: number; em_iterations: number; em_start_lambda: number };
@@ -439,8 +445,8 @@ export function linkSpecProblems(raw: unknown): string[] {
         problems.push(`fields.${name}.column: expected a column name or a list of column names`);
       if (f.normalize !== undefined && !normalizers.includes(f.normalize as Normalizer))
         problems.push(`fields.${name}.normalize: expected one of ${normalizers.join(', ')}`);
-      if (f.combine !== undefined && !['first', 'join'].includes(f.combine as string))
-        problems.push(`fields.${name}.combine: expected "first" or "join"`);
+      if (f.combine !== undefined && !['first', 'join', 'all'].includes(f.combine as string))
+        problems.push(`fields.${name}.combine: expected "first", "join" or "all"`);
       if (f.optional !== undefined && typeof f.optional !== 'boolean')
         problems.push(`fields.${name}.optional: expected true or false`);
     }
@@ -481,9 +487,11 @@ export function linkSpecProblems(raw: unknown): string[] {
       if (c.never_hub && !c.decisive) problems.push(`${at}.never_hub: only meaningful with "decisive": true`);
       if (c.degree_guard !== undefined) {
         const g = c.degree_guard;
-        if (!isObj(g)) problems.push(`${at}.degree_guard: expected { name_field, max_names, cap_weight? }`);
+        if (!isObj(g))
+          problems.push(`${at}.degree_guard: expected { name_field, max_names, cap_weight?, value_field? }`);
         else {
           fieldRef(g.name_field, `${at}.degree_guard.name_field`);
+          if (g.value_field !== undefined) fieldRef(g.value_field, `${at}.degree_guard.value_field`);
           if (!(Number.isInteger(g.max_names) && (g.max_names as number) >= 1))
             problems.push(`${at}.degree_guard.max_names: expected an integer ≥ 1`);
           if (g.cap_weight !== undefined && !isNum(g.cap_weight))
@@ -624,7 +632,7 @@ export function normalizeLinkSpec(raw: unknown, source = 'link spec'): ResolvedL
     fields[name] = {
       column: f.column === undefined ? [name] : Array.isArray(f.column) ? f.column : [f.column],
       normalize: f.normalize ?? 'none',
-      ...(f.combine === 'join' ? { combine: 'join' as const } : {}),
+      ...(f.combine === 'join' || f.combine === 'all' ? { combine: f.combine } : {}),
       ...(f.optional ? { optional: true } : {}),
     };
   }

@@ -36,14 +36,21 @@ export class Binder {
 const q = ident;
 
 /** SQL that cleans a raw text column (already cast to varchar) the way a normalizer says. */
-export function normalizeExpr(column: string | string[], how: Normalizer, combine: 'first' | 'join' = 'first'): string {
+export function normalizeExpr(
+  column: string | string[],
+  how: Normalizer,
+  combine: 'first' | 'join' | 'all' = 'first',
+): string {
   const cols = (Array.isArray(column) ? column : [column]).map((c) => `nullif(trim(cast(${q(c)} as varchar)), '')`);
   const x =
     cols.length === 1
       ? cols[0]!
       : combine === 'join'
         ? `nullif(concat_ws(' ', ${cols.join(', ')}), '')`
-        : `coalesce(${cols.join(', ')})`;
+        : combine === 'all'
+          ? `(case when ${cols.map((c) => `${c} is not null`).join(' and ')} ` +
+            `then concat_ws(' | ', ${cols.join(', ')}) end)`
+          : `coalesce(${cols.join(', ')})`;
   const digits = `regexp_replace(${x}, '[^0-9]', '', 'g')`;
   switch (how) {
     case 'none':
@@ -131,6 +138,9 @@ export const tfColumn = (field: string, sorted: boolean, tokens: boolean) =>
   `${field}${sorted ? '__sorted' : ''}__tf${tokens ? 't' : ''}`;
 export const tfidfColumn = (field: string) => `${field}__tfidf`;
 export const degreeColumn = (field: string, nameField: string) => `${field}__deg__${nameField}`;
+/** The degree a comparison's guard reads: distinct `name_field` values per `value_field` value (default its field). */
+const guardColumn = (c: ComparisonSpec) =>
+  degreeColumn(c.degree_guard!.value_field ?? c.field, c.degree_guard!.name_field);
 export const gammaColumn = (comparison: string) => `g_${comparison}`;
 
 /** Fields whose word-sorted copy some level reads. */
@@ -194,8 +204,9 @@ export function recordStats(spec: ResolvedLinkSpec): RecordStat[] {
       out.set(column, { column, kind: 'tfidf', value: c.field });
     }
     if (c.degree_guard) {
-      const column = degreeColumn(c.field, c.degree_guard.name_field);
-      out.set(column, { column, kind: 'degree', value: c.field, nameField: c.degree_guard.name_field });
+      const column = guardColumn(c);
+      const value = c.degree_guard.value_field ?? c.field;
+      out.set(column, { column, kind: 'degree', value, nameField: c.degree_guard.name_field });
     }
   }
   return [...out.values()];
@@ -642,7 +653,7 @@ export function comparisonVectorsSql(
     const g = q(gammaColumn(c.name));
     const dg = c.degree_guard;
     if (dg?.hubs_unknown) {
-      const deg = degreeColumn(c.field, dg.name_field);
+      const deg = guardColumn(c);
       fields.add(deg);
       const max = b.bind(dg.max_names);
       gammas.push(
@@ -661,7 +672,7 @@ export function comparisonVectorsSql(
       );
     if (c.degree_guard) {
       const exact = exactLevels(c);
-      carry.push(`l.${q(degreeColumn(c.field, c.degree_guard.name_field))} as ${q(`_deg_${c.name}`)}`);
+      carry.push(`l.${q(guardColumn(c))} as ${q(`_deg_${c.name}`)}`);
       outer.push(
         `(case when ${g} in (${exact.join(', ') || '-1'}) then ${q(`_deg_${c.name}`)} end) as ${q(`deg_${c.name}`)}`,
       );
@@ -804,8 +815,7 @@ export function identifierKeysQuery(spec: ResolvedLinkSpec, records: string): st
     .map((c, k) => {
       const f = q(c.field);
       const hub = c.degree_guard
-        ? ` and coalesce(${q(degreeColumn(c.field, c.degree_guard.name_field))}, 0) ` +
-          `<= ${Number(c.degree_guard.max_names)}`
+        ? ` and coalesce(${q(guardColumn(c))}, 0) ` + `<= ${Number(c.degree_guard.max_names)}`
         : '';
       return `select _rid as r, ${k} as k, ${f}::varchar as v from ${q(records)} where ${f} is not null${hub}`;
     });

@@ -24,7 +24,9 @@ const registry = (
   national_id: taxId.length === 12 ? taxId : null,
   tax_id: taxId,
   province: 'Bắc Ninh',
-  address: '118 giai phong, p. yen my',
+  // (the closed record's address; the others are registered elsewhere in the province, so that a name at
+  // one address, the resolver's `home`, ties nothing here and the inferred ID is what is tested)
+  address: '25 ly thai to, p. suoi hoa',
   taxpayer_type: 'household',
   activity_group: 'property_lease',
   registered_on: registeredOn,
@@ -38,6 +40,7 @@ const closed = (person: string) =>
     phone: '0708978338',
     email: 'nguyenhtrang8178@gmail.com',
     taxpayer_type: 'individual',
+    address: '118 giai phong, p. yen my',
   });
 
 describe('a household re-registered under its personal ID', () => {
@@ -67,8 +70,13 @@ describe('a household re-registered under its personal ID', () => {
       ];
       // a namesake's code in the province makes the name no evidence of who re-registered
       if (namesake === 'B:new')
-        rows.push(registry('B:new', 'nguyen hong trang', '080190000001', '2025-10-01', 'active'));
-      if (namesake === 'C:old') rows.push(registry('C:old', 'nguyen hong trang', '8000000019', '2016-05-02', 'active'));
+        rows.push(
+          registry('B:new', 'nguyen hong trang', '080190000001', '2025-10-01', 'active', { address: '7 ngo gia tu' }),
+        );
+      if (namesake === 'C:old')
+        rows.push(
+          registry('C:old', 'nguyen hong trang', '8000000019', '2016-05-02', 'active', { address: '40 tran phu' }),
+        );
       await build(db, { stg_taxpayers: [closed('O'), ...rows] });
       expect((await entities(db)).filter((e) => e.includes('O'))).toEqual([['O']]);
     });

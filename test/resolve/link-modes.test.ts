@@ -104,6 +104,39 @@ describe('link types', () => {
   });
 });
 
+describe('a composite key (combine "all")', () => {
+  // a name at an address: with no address column it says nothing, never the name alone
+  const spec = (optional: boolean): LinkSpec =>
+    nameSpec({
+      fields: {
+        name: { normalize: 'name' },
+        home: { column: ['name', 'address'], normalize: 'name', combine: 'all', ...(optional ? { optional } : {}) },
+      },
+      comparisons: [{ name: 'home', field: 'home', levels: [{ kind: 'exact', m: 0.9, u: 0.001 }] }],
+    });
+  const rows = 'id,name\na1,Nguyen Van Hung\na2,Nguyen Van Hung\n';
+
+  it('is unknown when the input lacks one of its columns', async () => {
+    const { r } = await link({ 'a.csv': rows }, spec(true));
+    expect(r.candidatePairs).toBe(1);
+    expect(r.multiRecordClusters).toBe(0);
+  });
+
+  it('links on both columns when the input has them', async () => {
+    const { r } = await link(
+      { 'a.csv': 'id,name,address\na1,Nguyen Van Hung,12 Hang Bac\na2,Nguyen Van Hung,12 Hang Bac\n' },
+      spec(false),
+    );
+    expect(r.multiRecordClusters).toBe(1);
+  });
+
+  it('is refused, naming the column, when it is not optional', async () => {
+    await expect(link({ 'a.csv': rows }, spec(false))).rejects.toThrow(
+      /fields\.home: the input has no column "address"/,
+    );
+  });
+});
+
 describe('blocking keys', () => {
   const records = [
     { id: 1, name: 'nguyen van hung', title: 'samsung galaxy s21 sm-g991b 128gb', dob: '19230114' },

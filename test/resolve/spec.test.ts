@@ -111,6 +111,23 @@ describe('linkSpecProblems', () => {
       expected: ['comparisons[0].degree_guard.hubs_unknown: expected true or false'],
     },
     {
+      name: 'degree guard counted on an undeclared field',
+      spec: broken(
+        (s) =>
+          ((s.comparisons as { degree_guard?: unknown }[])[0]!.degree_guard = {
+            name_field: 'name',
+            value_field: 'street',
+            max_names: 3,
+          }),
+      ),
+      expected: ['comparisons[0].degree_guard.value_field: "street" is not a field declared in "fields"'],
+    },
+    {
+      name: 'combine of another kind',
+      spec: broken((s) => ((s.fields as Record<string, unknown>).phone = { column: ['a', 'b'], combine: 'both' })),
+      expected: ['fields.phone.combine: expected "first", "join" or "all"'],
+    },
+    {
       name: 'optional not a boolean',
       spec: broken((s) => ((s.fields as Record<string, unknown>).phone = { optional: 1 })),
       expected: ['fields.phone.optional: expected true or false'],

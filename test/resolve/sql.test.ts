@@ -89,6 +89,22 @@ describe('normalizers', () => {
       ).toBe('le loi');
     });
   });
+
+  it('joins all of several columns, or is unknown when one of them is (a name at an address)', async () => {
+    await withDb(async (db) => {
+      const all = (a: string | null, b: string | null) =>
+        db.value(
+          `select ${normalizeExpr(['a', 'b'], 'none', 'all')} from (select $a::varchar as a, $b::varchar as b)`,
+          {
+            a,
+            b,
+          },
+        );
+      expect(await all('tran thi mai', '12 hang bac')).toBe('tran thi mai | 12 hang bac');
+      expect(await all('tran thi mai', ' ')).toBeNull();
+      expect(await all(null, '12 hang bac')).toBeNull();
+    });
+  });
 });
 
 describe('text, number and date comparisons', () => {
