@@ -558,11 +558,10 @@ async function checkInput(
     const all = f.combine === 'all';
     const present = f.column.filter((c) => have.has(c));
     const missing = f.column.filter((c) => !have.has(c));
-    if ((all ? missing.length > 0 : present.length === 0) && !f.optional)
-      problems.push(
-        `fields.${name}: the input has no column ${(all ? missing : f.column).map((c) => `"${c}"`).join(all ? ' and ' : ' or ')} ` +
-          `(columns: ${columns.join(', ')})`,
-      );
+    if ((all ? missing.length > 0 : present.length === 0) && !f.optional) {
+      const named = (all ? missing : f.column).map((c) => `"${c}"`).join(all ? ' and ' : ' or ');
+      problems.push(`fields.${name}: the input has no column ${named} (columns: ${columns.join(', ')})`);
+    }
     fields[name] = { ...f, column: all && missing.length > 0 ? [] : present };
   }
   if (problems.length) throw new ConfigError('link spec', problems);
