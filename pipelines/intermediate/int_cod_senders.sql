@@ -250,6 +250,17 @@ named_warehouses as (
           union all select phone from stg_websites where phone is not null)
 ),
 
+-- A phone given as someone's own that writes a warehouse's name on parcels paid into more than one account
+-- (besides the collection companies') books for others: the operator who sells too (issue 14, wh52). Its
+-- phone says who booked; the names on it keep their rules (a client's shop may be called `Kho order …`).
+registered_desks as (
+    select p.phone
+    from parcels p
+    where p.phone is not null and p.warehouse_name and p.remit_account not in (select account from market_accounts)
+    group by p.phone
+    having count(distinct p.remit_account) > 1
+),
+
 -- a warehouse's name (found with its phone above) is the warehouse's on parcels where the phone is missing too
 hub_names as (
     select distinct name_key from phone_name_spread where places > coalesce(getvariable('sender_max_places'), 3)
@@ -264,7 +275,7 @@ flagged_values as (
     select
         p.*,
         coalesce(ps.places > coalesce(getvariable('sender_max_places'), 3) or (ps.accounts > coalesce(getvariable('sender_max_places'), 3) and op.phone is null), false)
-            or b.phone is not null or nw.phone is not null or fp.phone is not null as hub_phone,
+            or b.phone is not null or nw.phone is not null or fp.phone is not null or rd.phone is not null as hub_phone,
         coalesce(pn.places > coalesce(getvariable('sender_max_places'), 3), false) or b.phone is not null
             or (nw.phone is not null and p.warehouse_name)
             or (p.phone is null and p.name_key in (select name_key from hub_names)) as hub_name,
@@ -281,6 +292,7 @@ flagged_values as (
     left join account_spread a on a.remit_account = p.remit_account
     left join books_for_several b on b.phone = p.phone and b.name_key = p.name_key
     left join named_warehouses nw on nw.phone = p.phone
+    left join registered_desks rd on rd.phone = p.phone
     left join (select distinct phone from forwarding_phones) fp on fp.phone = p.phone
     -- (a marketplace's collection account keeps the rules below: many senders, no one booking for them)
     left join (select distinct remit_account from forwarding_phones) fa on fa.remit_account = p.remit_account
