@@ -137,10 +137,10 @@ export const sortedColumn = (field: string) => `${field}__sorted`;
 export const tfColumn = (field: string, sorted: boolean, tokens: boolean) =>
   `${field}${sorted ? '__sorted' : ''}__tf${tokens ? 't' : ''}`;
 export const tfidfColumn = (field: string) => `${field}__tfidf`;
-export const degreeColumn = (field: string, nameField: string) => `${field}__deg__${nameField}`;
-/** The degree a comparison's guard reads: distinct `name_field` values per `value_field` value (default its field). */
-const guardColumn = (c: ComparisonSpec) =>
-  degreeColumn(c.degree_guard!.value_field ?? c.field, c.degree_guard!.name_field);
+/** The field whose values a comparison's degree guard counts names on: `value_field`, default its own field. */
+const guardValue = (c: ComparisonSpec) => c.degree_guard!.value_field ?? c.field;
+/** The degree a comparison's guard reads: distinct `name_field` values per value of `guardValue`. */
+const degreeColumn = (c: ComparisonSpec) => `${guardValue(c)}__deg__${c.degree_guard!.name_field}`;
 export const gammaColumn = (comparison: string) => `g_${comparison}`;
 
 /** Fields whose word-sorted copy some level reads. */
@@ -204,9 +204,8 @@ export function recordStats(spec: ResolvedLinkSpec): RecordStat[] {
       out.set(column, { column, kind: 'tfidf', value: c.field });
     }
     if (c.degree_guard) {
-      const column = guardColumn(c);
-      const value = c.degree_guard.value_field ?? c.field;
-      out.set(column, { column, kind: 'degree', value, nameField: c.degree_guard.name_field });
+      const column = degreeColumn(c);
+      out.set(column, { column, kind: 'degree', value: guardValue(c), nameField: c.degree_guard.name_field });
     }
   }
   return [...out.values()];
@@ -653,7 +652,7 @@ export function comparisonVectorsSql(
     const g = q(gammaColumn(c.name));
     const dg = c.degree_guard;
     if (dg?.hubs_unknown) {
-      const deg = guardColumn(c);
+      const deg = degreeColumn(c);
       fields.add(deg);
       const max = b.bind(dg.max_names);
       gammas.push(
@@ -672,7 +671,7 @@ export function comparisonVectorsSql(
       );
     if (c.degree_guard) {
       const exact = exactLevels(c);
-      carry.push(`l.${q(guardColumn(c))} as ${q(`_deg_${c.name}`)}`);
+      carry.push(`l.${q(degreeColumn(c))} as ${q(`_deg_${c.name}`)}`);
       outer.push(
         `(case when ${g} in (${exact.join(', ') || '-1'}) then ${q(`_deg_${c.name}`)} end) as ${q(`deg_${c.name}`)}`,
       );
@@ -815,7 +814,7 @@ export function identifierKeysQuery(spec: ResolvedLinkSpec, records: string): st
     .map((c, k) => {
       const f = q(c.field);
       const hub = c.degree_guard
-        ? ` and coalesce(${q(guardColumn(c))}, 0) ` + `<= ${Number(c.degree_guard.max_names)}`
+        ? ` and coalesce(${q(degreeColumn(c))}, 0) <= ${Number(c.degree_guard.max_names)}`
         : '';
       return `select _rid as r, ${k} as k, ${f}::varchar as v from ${q(records)} where ${f} is not null${hub}`;
     });

@@ -250,9 +250,10 @@ named_warehouses as (
           union all select phone from stg_websites where phone is not null)
 ),
 
--- A phone given as someone's own that writes a warehouse's name on parcels paid into more than one account
--- (besides the collection companies') books for others: the operator who sells too (issue 14, wh52). Its
--- phone says who booked; the names on it keep their rules (a client's shop may be called `Kho order …`).
+-- A phone that writes a warehouse's name on parcels paid into more than one account (besides the collection
+-- companies') books for others, even when a record gives it as someone's own, which named_warehouses spares:
+-- the operator who sells too (issue 14, wh52). The phone says who booked; the names on it keep the rules
+-- above and below (a client's shop may be called `Kho order …`), so it counts for hub_phone only.
 registered_desks as (
     select p.phone
     from parcels p
