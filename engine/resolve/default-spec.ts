@@ -22,7 +22,7 @@
  *   come with their lender's identity moved out of the way (int_identity_records.sql), so the
  *   phone a shop borrowed decides nothing.
  */
-import type { ComparisonSpec, LinkSpec } from './spec.js';
+import type { ComparisonSpec, LevelSpec, LinkSpec } from './spec.js';
 
 /**
  * More distinct people than this on one phone or e-mail: a hub (personal ones carry their owner and
@@ -42,6 +42,16 @@ const accountGuard = { name_field: 'name_key', max_names: 20, cap_weight: 1, hub
  * of one name count apart: a busy seller's home may pass for a hub, never the reverse).
  */
 const homeGuard = { name_field: 'name_key', value_field: 'address_key', max_names: 3, hubs_unknown: true };
+
+/**
+ * A national ID the registry or a bank verified (KYC: `kyc_id`, none on a shop or a site, whose owner
+ * may lend their papers) is one person's, whatever name the record writes: a household business
+ * registered under its trade name (`HKD Tổng kho gia dụng`) and its owner's account (`PHẠM MINH VY`)
+ * agree on the ID and on nothing else, and the ID alone (about 20 bits, `national_id`) stays under
+ * what a link needs against the prior and a disagreeing name. Decisive, and weighing nothing: m = u
+ * at every level, so the ID is not counted twice in a pair's weight and EM learns nothing from it.
+ */
+const verifiedId: LevelSpec[] = [{ kind: 'null' }, { kind: 'exact', m: 0.5, u: 0.5 }, { kind: 'else', m: 0.5, u: 0.5 }];
 
 /** u of an identifier agreeing between two different people (fixed; see above). */
 const IDENTIFIER_U = 1e-6;
@@ -70,6 +80,8 @@ export const defaultIdentitySpec: LinkSpec = {
     home: { column: ['name_key', 'address_key'], combine: 'all' },
     shop_key: { optional: true },
     holder_id: { optional: true },
+    // the national ID the registry or a bank verified (int_identity_records.sql): decisive, weighing nothing more
+    kyc_id: { optional: true },
     // without the person columns (a plain identity_records table), names are counted as written
     phone_person: { column: ['phone_person', 'name_key'] },
     email_person: { column: ['email_person', 'name_key'] },
@@ -90,6 +102,8 @@ export const defaultIdentitySpec: LinkSpec = {
     identifier('shop', { field: 'shop_key', decisive: true, never_hub: true }),
     // a name at an address few names are seen at (issue 14, home52): see homeGuard
     identifier('home', { degree_guard: homeGuard }),
+    // a national ID both the registry and a bank verified (issue 14, kyc53): see verifiedId
+    identifier('kyc', { field: 'kyc_id', decisive: true, levels: verifiedId }),
     {
       name: 'name',
       field: 'name_key',

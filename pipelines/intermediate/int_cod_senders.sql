@@ -250,6 +250,22 @@ named_warehouses as (
           union all select phone from stg_websites where phone is not null)
 ),
 
+-- A phone a record gives as someone's own, written with a warehouse's name on parcels picked up from two
+-- places or more, none of them an address a record giving the phone registers, books for others (issue 14,
+-- away53): a seller trading as `Kho sỉ …` books from her registered home or shop (and keeps her phone, as
+-- below); `HKD Kho order 247 Hùng`, registered elsewhere, wrote its name from its two clients' homes, paid
+-- into a collection company's account or none, and the two clients were one seller. The phone says who
+-- booked; its warehouse name is the warehouse's by the rules below (warehouse_written).
+away_desks as (
+    select p.phone
+    from places p
+    anti join registered_heads r on r.phone = p.phone and r.address_head = p.address_head
+    where p.phone is not null and p.address_head is not null and p.warehouse_name
+        and p.phone in (select phone from registered_heads)
+    group by p.phone
+    having count(distinct p.address_head) > 1
+),
+
 -- A phone that writes a warehouse's name on parcels paid into more than one account (besides the collection
 -- companies') books for others, even when a record gives it as someone's own, which named_warehouses spares:
 -- the operator who sells too (issue 14, wh52). The phone says who booked; the names on it keep the rules
@@ -260,6 +276,8 @@ registered_desks as (
     where p.phone is not null and p.warehouse_name and p.remit_account not in (select account from market_accounts)
     group by p.phone
     having count(distinct p.remit_account) > 1
+    union
+    select phone from away_desks
 ),
 
 -- a warehouse's name (found with its phone above) is the warehouse's on parcels where the phone is missing too

@@ -702,7 +702,10 @@ holder_canonical as (
 ),
 
 holders as (
-    select u.*, case when u.source in ('taxpayers', 'bank_transactions') then c.holder_id end as holder_id
+    select u.*, case when u.source in ('taxpayers', 'bank_transactions') then c.holder_id end as holder_id,
+        -- kyc_id: the national ID as the registry or the bank verified it (exact, typos not joined): one person's,
+        -- whatever name the record writes (a household business registered under its trade name, issue 14 kyc53)
+        case when u.source in ('taxpayers', 'bank_transactions') then u.national_id end as kyc_id
     from unioned u
     left join holder_canonical c on c.id = u.national_id
 ),
