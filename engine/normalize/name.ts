@@ -30,3 +30,27 @@ export function normName(s: Raw): NormName | null {
     .join(' ');
   return { display, key };
 }
+
+/**
+ * Vietnamese surnames, as name keys (no tones), that are not also everyday shop words once their tones
+ * are gone: a name beginning with one reads as a person's (the SQL macros `vn_surname`, `personal_name`).
+ */
+// biome-ignore format: a list of words, read as such
+export const VN_SURNAMES: readonly string[] = [
+  'nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo', 'duong',
+  'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang', 'tong',
+  'khuc', 'diep', 'thach', 'luu', 'chau', 'ta', 'vuong', 'nghiem', 'ninh', 'giap', 'hua',
+];
+
+/**
+ * Surnames that are also shop words, or begin them, without their tones (Đỗ / đồ, Tô / tổ, Thái / Thái
+ * Lan, Cù / củ, Bạch / bách hoá, Đàm / đầm, Nông / nông sản …): a name beginning with one reads as a
+ * person's only before Văn or Thị, the middle names only people carry (`vn_shop_surname`,
+ * `personal_name`). Any first word before `van` is not enough: untoned, `Dũng Vận chuyển` (a carrier's
+ * shop) reads `dung van chuyen`.
+ */
+// biome-ignore format: a list of words, read as such
+export const VN_SHOP_SURNAMES: readonly string[] = [
+  'do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang', 'thai', 'cu', 'chu', 'bach',
+  'dam', 'nong', 'than', 'khong', 'tieu', 'phi', 'kha', 'ung', 'lo', 'luc', 'au', 'lu', 'tu', 'han',
+];

@@ -40,6 +40,7 @@ import {
   oldToCurrent,
   provinceAliases,
 } from './province.js';
+import { VN_SHOP_SURNAMES, VN_SURNAMES } from './name.js';
 import { MST_WEIGHTS } from './tax-id.js';
 import { SPACE_CLASS_JS, SPACE_CLASS_RE2 } from './text.js';
 
@@ -73,7 +74,8 @@ const mstSum = (n: string) => MST_WEIGHTS.map((w, i) => `(${n} // ${10 ** (8 - i
  * tax_id_parent, tax_id_root, mst_check_digit, mst10_valid, mst_valid, norm_national_id, norm_email,
  * norm_domain, bank_key, norm_bank, norm_account_of, norm_account, province_key, province_candidates,
  * is_province_key, province_lookup_key, province_of_key, norm_province_row, norm_province,
- * province_of_address_row, province_of_address, place_ward, pickup_place, norm_money.
+ * province_of_address_row, province_of_address, place_ward, pickup_place, vn_surname, vn_shop_surname, personal_name,
+ * norm_money.
  */
 export const normalizeMacrosSql =
   `
@@ -204,6 +206,17 @@ create or replace macro place_ward(w) as nullif(case
 create or replace macro pickup_place(a) as nullif(concat_ws(' / ',
   nullif(name_key(split_part(replace(a, ' - ', ','), ',', 1)), ''),
   place_ward(name_key(split_part(replace(a, ' - ', ','), ',', 2)))), '');
+
+-- A person's name (a name key: lower case, no tones) as the models read one (int_identity_records.sql,
+-- mart_registry_candidates.sql): 3 to 5 words, a Vietnamese surname first (vn_surname), or a surname
+-- that is also a shop word without its tones (vn_shop_surname: Đỗ / đồ, Thái, Cù, Bạch …) before Văn /
+-- Thị, the middle names only people carry. The lists are engine/normalize/name.ts's.
+create or replace macro vn_surname(w) as w in (${VN_SURNAMES.map(L).join(', ')});
+create or replace macro vn_shop_surname(w) as w in (${VN_SHOP_SURNAMES.map(L).join(', ')});
+create or replace macro personal_name(n) as
+  len(string_split(n, ' ')) between 3 and 5 and (
+    vn_surname(split_part(n, ' ', 1))
+    or vn_shop_surname(split_part(n, ' ', 1)) and split_part(n, ' ', 2) in ('van', 'thi'));
 
 create or replace macro money_text(s) as
   regexp_replace(lower(ws_collapse(s)), ${L(CURRENCY_PATTERN)}, '', 'g');

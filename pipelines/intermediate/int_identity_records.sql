@@ -5,17 +5,6 @@ with taxpayers as (
     select * from stg_taxpayers
 ),
 
--- Vietnamese surnames that are not also everyday shop words once diacritics are gone (Đỗ / đồ, Tô /
--- tổ, Mai, Hà … count only before `van` / `thi`): what makes a name key read as a person's, in the
--- `personal` tests below
-surnames as (
-    select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
-        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
-        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames,
-        -- and the surnames that are also shop words (or begin them) without their tones
-        ['do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang'] as shop_surnames
-),
-
 shops as not materialized (
     select * from stg_platform_sellers
 ),
@@ -385,13 +374,8 @@ contact_records as (
 ),
 
 record_names as (
-    select name_key,
-        (list_contains(surnames, string_split(name_key, ' ')[1])
-            or (list_contains(shop_surnames, string_split(name_key, ' ')[1])
-                and string_split(name_key, ' ')[2] in ('van', 'thi')))
-            and len(string_split(name_key, ' ')) between 3 and 5 as personal
+    select name_key, personal_name(name_key) as personal
     from (select distinct name_key from contact_records)
-    cross join surnames
 ),
 
 contact_people as (
@@ -719,11 +703,10 @@ holders as (
 person_names as (
     select distinct name_key
     from holders
-    cross join surnames
     where source in ('taxpayers', 'bank_transactions') and name_key is not null
         and len(string_split(name_key, ' ')) between 3 and 5
         and (national_id is not null
-             or source = 'bank_transactions' and list_contains(shop_surnames, split_part(name_key, ' ', 1))
+             or source = 'bank_transactions' and vn_shop_surname(split_part(name_key, ' ', 1))
                 and not regexp_matches(name_key, getvariable('re_company_form')))
 ),
 
@@ -739,13 +722,8 @@ person_names as (
 phone_uses as (
     select phone, name_key, count(*) as n,
         -- a personal name (as in contact_names): a warehouse's or a shop's name is many people's
-        (list_contains(surnames, string_split(name_key, ' ')[1])
-            or (list_contains(shop_surnames, string_split(name_key, ' ')[1])
-                and string_split(name_key, ' ')[2] in ('van', 'thi')))
-            and len(string_split(name_key, ' ')) between 3 and 5
-            or name_key in (select name_key from person_names) as personal
+        personal_name(name_key) or name_key in (select name_key from person_names) as personal
     from holders
-    cross join surnames
     where phone is not null and name_key is not null
     group by all
 ),
@@ -826,8 +804,9 @@ first_words as (
         'đại', 'chị', 'anh', 'em', 'cô', 'bà', 'ông', 'bé', 'mẹ', 'bố', 'thầy'] as toned)
 ),
 
--- Whether a name is a person's: a Vietnamese surname first and 3 to 5 words, or one of those surnames
--- before Văn / Thị, the middle names only people carry (Đỗ Thị Trang), or written with its tones (Lý, Đỗ, Mạc,
+-- Whether a name is a person's: a Vietnamese surname first and 3 to 5 words, or one of the surnames
+-- that also begin shop names before Văn / Thị, the middle names only people carry (Đỗ Thị Trang, Cù Văn
+-- Thành: the macro `personal_name`), or written with its tones (Lý, Đỗ, Mạc,
 -- Lại: their shop words read otherwise), or a registry or bank holder's
 -- name with a national ID; or the given name first (`Hiền Nguyễn`, as social networks and many
 -- carriers' forms write it): two words, a surname last and none first, the first no word a shop or a
@@ -840,17 +819,14 @@ name_personal as (
         case when len(words) = 2 then words[1] else words[-1] end as given,
         list_filter(string_split_regex(name_key, '[^a-z0-9]+'), w -> w <> '' and not regexp_full_match(w, '[0-9]+'))
             as name_words,
-        (list_contains(surnames, words[1])
-            or (list_contains(shop_surnames, words[1])
-                and words[2] in ('van', 'thi')))
-            and len(words) between 3 and 5
+        personal_name(name_key)
             or name_key in (select name_key from person_names)
             -- (written with its tones, the surname is no shop word: `Lý Diệu Hà` is a person, `ly` is a
             -- glass; `Đỗ` / `đồ`, `Mạc` / `mặc`, `Lại` / `lài`. Mai, Hà, Tô, Cao, Kim … read alike either way)
             or coalesce(list_contains(['lý', 'lí', 'đỗ', 'mạc', 'lại'], toned_first), false) and len(words) between 3 and 5
             -- (a given name that is a surname too, `Lâm Nguyễn`, `Hoàng Võ`, `Trinh Phạm`: two surnames are a
             -- person's name whichever is the given one)
-            or len(words) = 2 and list_contains(surnames, words[2])
+            or len(words) = 2 and vn_surname(words[2])
                 -- unless the first word begins shop or warehouse names or addresses someone, read with its
                 -- tones where the name is written with them: `Hằng Nguyễn`, `Quân Hoàng`, `Chi Phạm` are
                 -- given names, `Hàng …`, `Quán …`, `Chị …` are not (without tones the two read alike)
@@ -868,7 +844,6 @@ name_personal as (
         )
         group by name_key
     )
-    cross join surnames
     cross join first_words
 ),
 
@@ -1115,13 +1090,18 @@ account_anchors as (
 account_spelled as (
     select c.account, c.name_key, c.personal,
         case when c.name_key = a.anchor
-              or greatest(jaro_winkler_similarity(c.name_key, a.anchor),
-                          jaro_winkler_similarity(c.sorted, array_to_string(list_sort(string_split(a.anchor, ' ')), ' '))) >= 0.94
+              or jaro_winkler_similarity(c.name_key, a.anchor) >= 0.94
+              -- (the words in another order and at most one letter apart: sorted, names that share their
+              -- surname and a word sort alike up front, which Jaro–Winkler rewards — Lê Anh Tuấn and
+              -- Lê Thanh Anh, `anh le tuan` and `anh le thanh`, 0.948 — though they are two people; pn54)
+              or jaro_winkler_similarity(c.sorted, a.anchor_sorted) >= 0.94
+                  and damerau_levenshtein(c.sorted, a.anchor_sorted) <= 1
               or list_has_all(string_split(c.name_key, ' '), string_split(a.anchor, ' '))
               or list_has_all(string_split(a.anchor, ' '), string_split(c.name_key, ' '))
             then a.anchor else c.name_key end as person
     from account_names c
-    join account_anchors a using (account)
+    join (select *, array_to_string(list_sort(string_split(anchor, ' ')), ' ') as anchor_sorted from account_anchors) a
+        using (account)
     where a.anchor is not null
 ),
 

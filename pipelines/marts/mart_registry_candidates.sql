@@ -117,28 +117,18 @@ contact_pairs as (
 -- here: read as names, their last words matched other people's shops.
 -- A person's name as int_identity_records.sql (name_personal) reads one: a Vietnamese surname first
 -- and 3 to 5 words, the given name last; or two words, a surname last (`Thu Nguyễn`, as marketplaces
--- and carriers' forms write it), the given name first. Its surnames are that model's.
-surnames as (
-    select ['nguyen', 'tran', 'le', 'pham', 'hoang', 'huynh', 'phan', 'vu', 'vo', 'dang', 'bui', 'ho', 'ngo',
-        'duong', 'dinh', 'truong', 'dao', 'lam', 'trinh', 'doan', 'luong', 'trieu', 'phung', 'quach', 'kieu', 'tang',
-        'tong', 'khuc', 'diep', 'thach', 'luu', 'chau', 'ta'] as surnames
-),
-
+-- and carriers' forms write it), the given name first (the macros `personal_name`, `vn_surname`).
 -- (of the entities a contact pairs only: the rest need no given name)
 given_names as (
     select distinct entity_id, case when len(words) = 2 then words[1] else words[-1] end as given
     from (
-        select distinct entity_id, string_split(name_key, ' ') as words
+        select distinct entity_id, name_key, string_split(name_key, ' ') as words
         from entities
         where name_key is not null
           and entity_id in (select entity_id from contact_pairs union select candidate_id from contact_pairs)
     )
-    cross join surnames
-    where (list_contains(surnames, words[1])
-            or (words[1] in ('do', 'to', 'mai', 'ha', 'cao', 'la', 'ly', 'mac', 'ton', 'lai', 'kim', 'giang')
-                and words[2] in ('van', 'thi')))
-          and len(words) between 3 and 5
-       or len(words) = 2 and list_contains(surnames, words[2])
+    where personal_name(name_key)
+       or len(words) = 2 and vn_surname(words[2])
           and words[1] not in ('shop', 'kho', 'nha', 'tiem', 'cua', 'quan', 'store', 'cty', 'mart', 'xuong')
 ),
 

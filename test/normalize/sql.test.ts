@@ -131,6 +131,28 @@ describe('SQL macros give the tables’ expected outputs', () => {
     ]);
   });
 
+  it('personal_name: a surname first, or a surname that is also a shop word before Văn / Thị', async () => {
+    const names: Array<[string, boolean]> = [
+      ['nguyen thi lan', true],
+      ['vuong minh vy', true], // Vương: a surname no shop word reads like
+      ['do thi trang', true], // Đỗ, also a shop word (đồ): before Thị
+      ['cu thi vy', true], // Cù (củ): before Thị
+      ['nong van thanh', true], // Nông (nông sản): before Văn
+      ['thai thi ha', true],
+      ['thai lan shop', false], // Thái Lan goods
+      ['do choi tre em', false], // đồ chơi: a toy shop
+      ['dung van chuyen', false], // Dũng Vận chuyển: a given name, then vận chuyển (transport)
+      ['tiem van phong pham', false],
+      ['nguyen lan', false], // two words (name_personal reads those apart)
+      ['nguyen van an binh duong tan', false], // six words
+    ];
+    const out = await runMacro(
+      'personal_name',
+      names.map(([n]) => [n]),
+    );
+    expect(out).toEqual(names.map(([, p]) => p));
+  });
+
   it('province_of_address equals provinceOfAddress', async () => {
     const inputs = provinceCases.map((c) => [c.input]);
     expect(await runMacro('province_of_address', inputs)).toEqual(inputs.map(([v]) => provinceOfAddress(v)));
