@@ -6,9 +6,10 @@ export const SHARED_REMIT_MIN_SENDERS = 10;
 
 /**
  * A sender name a fulfilment service trades under (`Kho hàng An Phát`, `Kho vận …`, `Dịch vụ kho …`,
- * `Fulfillment …`), on name keys: its phone is the warehouse's (int_cod_senders.sql, issue 14).
+ * `Fulfillment …`, and `Hà Thành Logistics`, `An Phát Fulfillment`: the word anywhere, lg54), on name
+ * keys: its phone is the warehouse's (int_cod_senders.sql, issue 14).
  */
-export const WAREHOUSE_NAME = '^(kho|dich vu kho|fulfill?ment)( |$)';
+export const WAREHOUSE_NAME = '^(kho|dich vu kho|fulfill?ment)( |$)|(^| )(logistics|fulfill?ment)( |$)';
 
 /**
  * An enterprise's name, on name keys: the form the law makes it carry (Công ty TNHH / cổ phần, DNTN,

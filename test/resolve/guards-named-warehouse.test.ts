@@ -1,7 +1,7 @@
 /**
  * A fulfilment warehouse serving one client (issue 14, hub9): its waybills carry one name, one
  * phone and one account, from two places (its depot and the client's home), so by its spread it is
- * one seller. Its name says what it is (`Kho hàng …`, `Dịch vụ kho …`, `Fulfillment …`): a phone
+ * one seller. Its name says what it is (`Kho hàng …`, `Dịch vụ kho …`, `Fulfillment …`, `… Logistics`): a phone
  * written with such a name, and given as its own by no registry, shop or website record, is the
  * warehouse's (int_cod_senders.sql `named_warehouses`), and an account on its parcels is the
  * client's only when a bank holds it for someone not named a warehouse, or the client uses it on
@@ -66,6 +66,23 @@ describe('a warehouse known by its name', () => {
       expect(await unattributed(db)).toEqual({ A: 5, B: 3 });
     });
   });
+
+  // lg54: `Hà Thành Logistics` (one in seven warehouse names on the independent worlds) read as a seller's
+  // name, so a warehouse booking for two clients from their homes under it made them one seller
+  it.each(['ha thanh logistics', 'an phat fulfillment'])(
+    'so is one trading as `%s` (the word last): its two clients stay apart',
+    async (name) => {
+      await withDb(async (db) => {
+        const by = (person: string, place: string, k: number) =>
+          Array.from({ length: k }, () => parcel(person, name, '0900000054', 'TPB:554', place));
+        await build(db, {
+          stg_cod_shipments: [...by('A', wh.depot, 2), ...by('A', homeA, 3), ...by('B', homeB, 3)],
+        });
+        for (const e of await entities(db)) expect(e).toHaveLength(1);
+        expect(await unattributed(db)).toEqual({ A: 5, B: 3 });
+      });
+    },
+  );
 
   it("the client's own account, held by her bank, still names her: the warehouse's parcels go with her account", async () => {
     await withDb(async (db) => {
