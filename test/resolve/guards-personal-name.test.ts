@@ -48,7 +48,7 @@ describe('two people registered with one phone', () => {
  * new4-s22 world `Lê Anh Tuấn` sent his parcels into his relative `Lê Thanh Anh`'s account: the two
  * names sorted (`anh le tuan`, `anh le thanh`) share their first seven letters, which Jaro–Winkler
  * rewards (0.948 ≥ 0.94), so he read as a spelling of the holder, the account carried one person and
- * the two sellers became one entity (353 rows of hers on his case). Sorted names are a spelling only
+ * the two sellers became one entity (381 of her rows on his case). Sorted names are a spelling only
  * one letter apart; a clerk's reordering with one letter swapped still is.
  */
 describe("names on a relative's account", () => {
